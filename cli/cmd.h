@@ -1,0 +1,40 @@
+/*
+ * cli — the `axon` command: a table of subcommands (cli/main.c), each in its
+ * own cmd_<name>.c with its own getopt_long options and --help.
+ * Exit codes: 0 ok, 1 failure, 2 usage error.
+ */
+#ifndef AX_CMD_H
+#define AX_CMD_H
+
+#include "../ax/ax.h"
+
+#include <stdio.h>
+
+enum { CMD_OK = 0, CMD_FAIL = 1, CMD_USAGE = 2 };
+
+/* Every subcommand: argv[0] is the subcommand name. */
+int cmd_encode(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_ref(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+int cmd_cosim(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+
+/* Prints "axon <cmd>: <err>" to stderr and frees err; returns CMD_FAIL. */
+int cmd_fail(const char *cmd, char *err);
+/* Prints "axon <cmd>: <msg>\nTry 'axon <cmd> --help'." and returns CMD_USAGE. */
+int cmd_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Strict number parsing for options; on failure prints a usage error
+ * naming the option. Return 0 on success, -1 on failure. */
+int cmd_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+int cmd_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
+                     double *out);
+/* Progress bar on stderr, only when stderr is a TTY. done <= total. */
+void cmd_progress(const char *what, size_t done, size_t total);
+
+#endif

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages axon needs, only those that are missing (idempotent),
+# and extracts the OSU 0.18 um liberty from qflow-tech-osu018 without installing qflow.
+# Usage: bash mk/deps.sh [extra-package ...]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+pkgs=(build-essential pkg-config libsqlite3-dev libcjson-dev libcriterion-dev
+      verilator libsystemc-dev yosys gnuplot-nox python3-numpy "$@")
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# Liberty only: qflow-tech-osu018 pulls in qflow, which we do not need.
+lib="$here/.deps/osu018"
+if [ ! -f "$lib/osu018_stdcells.lib" ]; then
+  tmp=$(mktemp -d)
+  ( cd "$tmp" && apt-get download qflow-tech-osu018 >/dev/null 2>&1 ) || {
+    $SUDO apt-get update -qq; ( cd "$tmp" && apt-get download qflow-tech-osu018 >/dev/null ); }
+  dpkg-deb -x "$tmp"/qflow-tech-osu018_*.deb "$tmp/x"
+  f=$(find "$tmp/x" -name 'osu018_stdcells.lib' | head -n 1)
+  [ -n "$f" ] || { echo "deps: osu018_stdcells.lib not found in qflow-tech-osu018" >&2; exit 1; }
+  mkdir -p "$lib"
+  cp "$f" "$lib/"
+  rm -rf "$tmp"
+fi

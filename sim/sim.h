@@ -1,0 +1,143 @@
+/*
+ * sim — the discrete-event simulator of the neuromorphic chip (DESIGN §3).
+ * The kernel keeps one binary heap of events keyed by (time, sequence);
+ * time is in cycles (sync mode) or picoseconds (async mode). The host owns
+ * the loop: sim_step() advances to the next timestamp, so the RTL shim can
+ * step the C model and the Verilated core in lockstep. The per-core timing
+ * that the RTL must reproduce exactly is specified in docs/core-timing.md.
+ *
+ * The simulator only counts actions (sim_counters); pricing is power/'s job,
+ * and every file format (VCD, raster, database) is an observer.
+ */
+#ifndef AX_SIM_H
+#define AX_SIM_H
+
+#include "../ax/ax.h"
+#include "../mapper/map.h"
+#include "../spike/spike.h"
+
+#include <stdint.h>
+
+typedef enum { SIM_SYNC, SIM_ASYNC } sim_timing;
+typedef enum { SIM_HS_2PHASE = 2, SIM_HS_4PHASE = 4 } sim_handshake;
+
+typedef struct {
+    /* core (DESIGN §3) */
+    int rows;          /* R input axons per core */
+    int cols;          /* C output neurons per core */
+    int lanes;         /* L adders per beat = weights per SRAM word */
+    int sram_latency;  /* cycles from read issue to data (sync), >= 1 */
+    int fifo_depth;    /* F items (events and end-of-token markers), >= 1 */
+    int acc_bits;      /* A, accumulator width, 8..32 */
+    int readout_bits;  /* RB, readout port width per beat */
+    int double_buffer; /* 0/1 */
+    int zero_gating;   /* 0/1: zero weights do not add, all-zero words are not read */
+    sim_timing timing;
+    double clock_mhz;  /* sync mode clock */
+    /* async mode, picoseconds */
+    sim_handshake handshake;
+    int64_t t_req_ps, t_ack_ps, t_decode_ps, t_sram_ps, t_add_ps, t_readout_ps;
+    /* chip */
+    int mesh_w, mesh_h; /* 0 = smallest mesh that holds the layer */
+    int hop_cycles;     /* router + link latency per hop (sync) */
+    int64_t hop_ps;     /* per hop (async) */
+    int link_bits;      /* flit payload width */
+} sim_config;
+
+/* Defaults: R=C=128, L=16, sram_latency=1, F=8, A=32, RB=64, double
+ * buffering on, zero gating on, sync at 500 MHz, 4-phase, mesh auto,
+ * hop 1 cycle / 500 ps, link 64 bits; async delays in docs/core-timing.md. */
+void sim_config_default(sim_config *c);
+/* AX_EPARAM naming the first impossible parameter. */
+ax_result sim_config_check(const sim_config *c, char **err);
+
+/* Counted actions of one core (or summed over the chip). Invariant per
+ * core: adds + adds_gated == events * C_used (C_used = outputs it holds). */
+typedef struct {
+    uint64_t events;             /* spike events accepted */
+    uint64_t eots;               /* end-of-token markers accepted */
+    uint64_t sram_words;         /* SRAM words read */
+    uint64_t sram_words_skipped; /* all-zero words not read (zero gating) */
+    uint64_t adds;               /* lane additions performed */
+    uint64_t adds_gated;         /* lane additions gated for a zero weight */
+    uint64_t acc_writes;         /* accumulator register writes */
+    uint64_t readout_beats;
+    uint64_t flits;              /* flits injected */
+    uint64_t flit_hops;          /* flit x hops travelled */
+    uint64_t handshakes;         /* async channel transfers */
+    uint64_t reduce_adds;        /* partial-sum reduction additions */
+    uint64_t dram_bursts;
+    uint64_t dram_bursts_skipped;
+    int64_t active;              /* cycles or ps with work in the core */
+    int64_t idle;
+    int64_t stall_fifo;          /* input blocked by a full FIFO */
+    int64_t stall_readout;       /* read stage waiting for readout/buffer */
+    int64_t stall_noc;           /* waiting for link contention */
+} sim_counters;
+
+void sim_counters_add(sim_counters *dst, const sim_counters *src);
+
+typedef struct {
+    size_t tokens, in, out;
+    size_t cores, mesh_w, mesh_h;
+    sim_timing timing;
+    const char *time_unit;       /* "cycles" or "ps" */
+    int64_t duration;            /* time when the last readout finished */
+    double duration_ns;
+    double latency_per_token_ns; /* mean, fill and drain included */
+    double max_latency_ns;
+    double tokens_per_s;
+    sim_counters total;
+    const sim_counters *per_core; /* [cores], owned by the sim */
+} sim_report;
+
+/* Observation points, for VCD and co-simulation. */
+typedef enum {
+    SIM_OBS_ACCEPT,        /* item entered a core's FIFO */
+    SIM_OBS_START,         /* item left the FIFO into the read stage */
+    SIM_OBS_SRAM_READ,     /* word read issued (or skipped: skipped = 1) */
+    SIM_OBS_READOUT_BEAT,
+    SIM_OBS_READOUT_DONE,  /* acc holds the token's C accumulators */
+    SIM_OBS_FLIT,          /* flit moved one hop */
+    SIM_OBS_HANDSHAKE,
+    SIM_OBS_STALL
+} sim_obs_kind;
+
+typedef struct {
+    sim_obs_kind kind;
+    int64_t time;       /* cycles or ps */
+    int core;
+    int64_t item;       /* index of the item in this core's input stream */
+    uint32_t token;
+    int is_eot;
+    const spike_event *ev; /* NULL for end-of-token */
+    int word;           /* SRAM word index or readout beat index */
+    int skipped;
+    const int32_t *acc; /* READOUT_DONE: C accumulators (core-local), else NULL */
+    int nacc;
+} sim_obs;
+
+typedef void (*sim_observer_fn)(void *user, const sim_obs *o);
+
+typedef struct sim sim;
+
+/* Builds the chip for one layer from quantized weights (qw is copied or
+ * referenced; it must outlive the sim) and the event stream of a trace
+ * (ev[nev], tok_start[tokens+1] as from spike_events; referenced).
+ * *out is freed with sim_free. */
+ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_event *ev, size_t nev,
+                  const size_t *tok_start, size_t tokens, sim **out, char **err);
+/* Adds an observer (several allowed); called synchronously from sim_step. */
+void sim_observe(sim *s, sim_observer_fn fn, void *user);
+/* Processes every event at the next timestamp. Returns 1 if it did work,
+ * 0 when the simulation is complete. */
+int sim_step(sim *s);
+int64_t sim_now(const sim *s);
+/* Steps until done. AX_EOVERFLOW if an accumulator overflowed A bits. */
+ax_result sim_run(sim *s, char **err);
+/* acc[tokens][out][ngroups] produced by the chip (valid after sim_run). */
+const int32_t *sim_acc(const sim *s);
+void sim_get_report(const sim *s, sim_report *r);
+void sim_free(sim *s); /* NULL is a no-op */
+
+#endif

@@ -1,0 +1,32 @@
+/* Unit tests of ax/: error text convention and checked arithmetic. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ax/ax.h"
+
+Test(ax, fail_sets_message_and_returns_code)
+{
+    char *err = NULL;
+    ax_result r = ax_fail(&err, AX_EFORMAT, "%s: offset %d: bad magic", "x.npy", 3);
+    cr_assert_eq(r, AX_EFORMAT);
+    cr_assert_str_eq(err, "x.npy: offset 3: bad magic");
+    ax_err_prefix(&err, "loading %s", "w");
+    cr_assert_str_eq(err, "loading w: x.npy: offset 3: bad magic");
+    free(err);
+    cr_assert_eq(ax_fail(NULL, AX_EIO, "ignored"), AX_EIO);
+}
+
+Test(ax, mul_size_detects_overflow)
+{
+    size_t out;
+    cr_assert_eq(ax_mul_size(3, 5, &out), 0);
+    cr_assert_eq(out, 15);
+    cr_assert_eq(ax_mul_size(SIZE_MAX / 2, 3, &out), -1);
+}
+
+Test(ax, result_strings_distinct)
+{
+    cr_assert_str_neq(ax_result_str(AX_EIO), ax_result_str(AX_EFORMAT));
+    cr_assert_str_eq(ax_result_str(AX_OK), "ok");
+}

@@ -1,0 +1,91 @@
+/*
+ * traces — tensors in and out of axon: NPY (v1/v2/v3, C order) and
+ * safetensors files, read through mmap (never a whole-file copy) and
+ * written atomically (temporary file + rename, every write checked, so a
+ * full disk leaves the old file intact).
+ *
+ * A tensor is addressed on the command line as FILE (an NPY file, or a
+ * safetensors file holding exactly one tensor) or FILE:TENSOR_NAME.
+ * Layer tensors use Hugging Face names: `<layer>.weight` [out, in],
+ * `<layer>.input` [tokens, in], `<layer>.output` [tokens, out].
+ */
+#ifndef AX_TRACE_H
+#define AX_TRACE_H
+
+#include "../ax/ax.h"
+
+#include <stdint.h>
+
+typedef enum {
+    TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8, TRACE_U8, TRACE_I16, TRACE_I32
+} trace_dtype;
+
+#define TRACE_MAX_DIMS 8
+
+/* A read-only view of one tensor. data points into the mapping owned by
+ * the trace_file; it is valid until trace_close(). Little-endian, C order. */
+typedef struct {
+    const char *name;     /* "" for an NPY file */
+    trace_dtype dtype;
+    int ndim;
+    int64_t shape[TRACE_MAX_DIMS];
+    const void *data;
+    size_t nbytes;
+} trace_tensor;
+
+typedef struct trace_file trace_file;
+
+/* Bytes per element; name as in safetensors ("F32", "BF16", ...). */
+size_t trace_dtype_size(trace_dtype dt);
+const char *trace_dtype_name(trace_dtype dt);
+ax_result trace_dtype_parse(const char *name, trace_dtype *dt);
+int trace_dtype_is_int(trace_dtype dt);
+/* Element count (product of shape); 1 for ndim 0. */
+size_t trace_numel(const trace_tensor *t);
+
+/* Opens PATH (format detected by magic: "\x93NUMPY" or safetensors' 8-byte
+ * header length), validates every header field against the file size.
+ * On success *out is a new handle the caller frees with trace_close(). */
+ax_result trace_open(const char *path, trace_file **out, char **err);
+void trace_close(trace_file *f); /* NULL is a no-op */
+
+const char *trace_path(const trace_file *f);
+size_t trace_count(const trace_file *f);
+const trace_tensor *trace_at(const trace_file *f, size_t i);
+/* NULL when absent. For NPY files the one tensor matches "" and any name. */
+const trace_tensor *trace_find(const trace_file *f, const char *name);
+/* safetensors __metadata__ value, or NULL. */
+const char *trace_meta(const trace_file *f, const char *key);
+
+/* Opens "FILE" or "FILE:NAME" (the part after the last ':' that leaves an
+ * existing file is the name). *f owns *t. */
+ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t, char **err);
+
+/* Converts any dtype to float32 into dst (numel floats). Fails with
+ * AX_ERANGE naming the flat index when a value is NaN or Inf. */
+ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err);
+/* Integer dtypes to int32 (AX_EPARAM for float dtypes). */
+ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err);
+
+/* float <-> half helpers (round-to-nearest-even on narrowing). */
+float trace_f16_to_f32(uint16_t h);
+float trace_bf16_to_f32(uint16_t h);
+uint16_t trace_f32_to_f16(float f);
+uint16_t trace_f32_to_bf16(float f);
+
+/* Writers. A trace_writer collects tensors (data is NOT copied: the caller
+ * keeps it alive until trace_writer_save returns) and metadata strings. */
+typedef struct trace_writer trace_writer;
+ax_result trace_writer_new(trace_writer **w, char **err);
+ax_result trace_writer_add(trace_writer *w, const char *name, trace_dtype dt, int ndim,
+                           const int64_t *shape, const void *data, char **err);
+ax_result trace_writer_meta(trace_writer *w, const char *key, const char *value, char **err);
+/* Writes a safetensors file atomically. */
+ax_result trace_writer_save(trace_writer *w, const char *path, char **err);
+void trace_writer_free(trace_writer *w); /* NULL is a no-op */
+
+/* Writes one NPY (v1.0 header unless it needs v2) atomically. */
+ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
+                         const void *data, char **err);
+
+#endif
