@@ -44,3 +44,11 @@ else
 gpu:
 	@echo "make gpu: skipped: nvcc not found (looked in PATH and /usr/local/cuda/bin; set NVCC=/path/to/nvcc); build/axon uses the CPU reference"
 endif
+
+# CPU reference speed against the plain loop it replaced (prints a ratio).
+.PHONY: bench-gpu
+bench-gpu: $(BUILD)/gpu_ref_bench
+	$(BUILD)/gpu_ref_bench
+
+$(BUILD)/gpu_ref_bench: $(BUILD)/bench/gpu_ref_bench.o $(LIBAXON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -27,15 +27,24 @@ trap 'rm -rf "$work"' EXIT
 "$build/gpu-check" 40 20260102
 echo "gpu-check: CUDA == CPU"
 
-# axon ref on the CUDA device vs the CPU, through the CLI (needs `axon gen`).
-if "$build/axon-cuda" gen --help >/dev/null 2>&1 &&
-   "$build/axon-cuda" gen --out "$work/m.safetensors" --tokens 37 --hidden 96 --ffn 160 --layers 1 --seed 5 >/dev/null 2>&1; then
+# axon ref on the CUDA device vs the CPU, through the CLI, on the numpy
+# oracle's random layers (clamped -> dp4a kernel, --no-clamp -> wide kernel).
+py=${AXON_PY:-/usr/bin/python3}
+export AXON_ROOT="$root"
+"$py" "$root/tests/e2e/ref_oracle.py" gen "$work" 21
+for clamp in "" --no-clamp; do
   for dev in cpu cuda; do
-    "$build/axon-cuda" ref --weights "$work/m.safetensors" --trace "$work/m.safetensors" \
-      --group 32 --device "$dev" --out "$work/$dev.safetensors"
+    "$build/axon-cuda" ref --weights "$work/w.safetensors" --trace "$work/t.safetensors" \
+      --group 32 --k 50 $clamp --device "$dev" --out "$work/$dev.safetensors"
   done
-  "$build/axon-cuda" compare "$work/cpu.safetensors" "$work/cuda.safetensors"
-  echo "axon ref --device cuda == --device cpu"
-else
-  echo "note: axon gen unavailable with these options; CLI comparison left out, kernels checked above"
-fi
+  "$build/axon-cuda" compare "$work/cpu.safetensors" "$work/cuda.safetensors" --json >"$work/cmp.json"
+  "$py" - "$work/cmp.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j['ok'], j
+for t in j['tensors']:
+    assert t.get('equal', t.get('identical')) is True, t  # acc equal, y and vth bit-identical
+print('cpu == cuda:', len(j['tensors']), 'tensors')
+PY
+done
+echo "axon ref --device cuda == --device cpu (acc, y, vth)"
