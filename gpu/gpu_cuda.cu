@@ -271,7 +271,7 @@ ax_result gpu_ref_cuda_ex(const int32_t *counts, const float *vth, size_t tokens
         return ax_fail(err, AX_EPARAM, "quantized weight has group %zu and %zu groups for in=%zu",
                        G, ng, in);
     if (in >= ((size_t)1 << 24) || tokens > INT32_MAX || out > INT32_MAX ||
-        tokens * out > (size_t)1 << 40)
+        tokens * out > (size_t)1 << 40 || (tokens + BT - 1) / BT > 65535)
         return ax_fail(err, AX_EUNSUPPORTED,
                        "shape tokens=%zu out=%zu in=%zu is beyond the CUDA kernels' index range",
                        tokens, out, in);
