@@ -45,11 +45,16 @@ if [ ! -f "$build/libaxon.a" ]; then
   echo "FAIL: $build/libaxon.a missing (run make first)"
   exit 1
 fi
-cc -std=c11 -Wall -Wextra -Werror -O2 -D_DEFAULT_SOURCE -c tests/gpu/cuda_check.c -o "$work/check.o"
-cc -o "$work/gpu-check" "$work/check.o" "$work/gpu_cuda.o" "$build/libaxon.a" \
+# a sanitizer build (build-address, build-undefined) links its own runtime
+san=()
+case "$(basename "$build")" in
+  build-*) san=(-fsanitize="$(basename "$build" | sed 's/^build-//')") ;;
+esac
+cc -std=c11 -Wall -Wextra -Werror -O2 -D_DEFAULT_SOURCE "${san[@]}" -c tests/gpu/cuda_check.c -o "$work/check.o"
+cc "${san[@]}" -o "$work/gpu-check" "$work/check.o" "$work/gpu_cuda.o" "$build/libaxon.a" \
   -L"$cuda_home/lib64" -Wl,-rpath,"$cuda_home/lib64" -lcudart -lstdc++ -lcjson -lsqlite3 -lm -lpthread
 set +e
-"$work/gpu-check" 3 >"$work/check.out" 2>&1
+ASAN_OPTIONS=protect_shadow_gap=0 "$work/gpu-check" 3 >"$work/check.out" 2>&1
 rc=$?
 set -e
 cat "$work/check.out"

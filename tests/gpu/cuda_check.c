@@ -33,6 +33,7 @@ static int one_case(size_t tokens, size_t out, size_t in, size_t group, int32_t 
     char *err = NULL;
     if (map_quantize(w, out, in, group, &qw, &err)) {
         fprintf(stderr, "quantize: %s\n", err);
+        free(err), free(w);
         return 1;
     }
     free(w);
@@ -52,15 +53,16 @@ static int one_case(size_t tokens, size_t out, size_t in, size_t group, int32_t 
     ax_result r2 = gpu_ref_cuda_ex(s, vth, tokens, &qw, a2, y2, flags, 1, &st, &err2);
     if (r2 == AX_EUNSUPPORTED) {
         fprintf(stderr, "cuda: %s\n", err2);
-        return 77;
+        bad = 77;
+        goto out;
     }
     if (r1 || r2) {
         /* an overflow must be the same error, word for word, on both sides */
         int same = r1 == r2 && err && err2 && !strcmp(err, err2);
         printf("%s tokens %zu out %zu in %zu group %zu: cpu \"%s\" / cuda \"%s\"\n",
                same ? "ok  " : "FAIL", tokens, out, in, qw.group, err ? err : "", err2 ? err2 : "");
-        free(err), free(err2);
-        return !same;
+        bad = !same;
+        goto out;
     }
     gpu_dequant(a1, vth, tokens, &qw, y1);
     if (st.wide != expect_wide) {
@@ -86,6 +88,8 @@ static int one_case(size_t tokens, size_t out, size_t in, size_t group, int32_t 
     printf("%s tokens %zu out %zu in %zu group %zu |s|<=%d %s kernel: acc %.4f ms\n",
            bad ? "FAIL" : "ok  ", tokens, out, in, qw.group, cmax, st.wide ? "wide" : "dp4a",
            st.acc_ms);
+out:
+    free(err), free(err2);
     free(s), free(vth), free(a1), free(a2), free(y1), free(y2);
     map_qweight_free(&qw);
     return bad;
