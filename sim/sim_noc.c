@@ -12,7 +12,9 @@
  * fc = ceil(32 / link_bits) units:
  *   enter = max(at router x, link_free_x);  link_free_x = enter + fc·u
  *   at router x+1 = enter + hop + (fc - 1)·u
- * The ejection port of a router is unbounded: a core's full FIFO delays its
+ * stall_noc counts the wait for a busy link at routers x >= 1 (at the head
+ * router every item is ready at time 0, so its wait is the injection
+ * backlog, not contention). The ejection port of a router is unbounded: a core's full FIFO delays its
  * own accepts but never blocks the multicast (no backpressure into the NoC).
  *
  * Reduction. Every core reads its token partial out as B beats (the core
@@ -48,7 +50,8 @@ void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr)
     cs[0].c.flits++;
     for (size_t x = 0; x + 1 < s->ncb; x++) {
         int64_t enter = max64(t, lf[x]);
-        cs[x].c.stall_noc += enter - t;
+        if (x > 0) /* at x = 0 the wait is the injection backlog, not contention */
+            cs[x].c.stall_noc += enter - t;
         cs[x].c.flit_hops++;
         if (tp->async)
             cs[x].c.handshakes += (uint64_t)fc;
