@@ -81,13 +81,12 @@ static void build_weights(struct sim *s)
             const int8_t *w = s->wt + i * outp + cb * C;
             int nnz = 0, nzw = 0;
             for (size_t w0 = 0; w0 < C; w0 += L) {
-                int any = 0;
-                for (size_t l = w0; l < w0 + L && l < C; l++)
-                    if (w[l]) {
-                        nnz++;
-                        any = 1;
-                    }
-                nzw += any;
+                int cnt = 0;
+                size_t hi = w0 + L < C ? w0 + L : C;
+                for (size_t l = w0; l < hi; l++)
+                    cnt += w[l] != 0;
+                nnz += cnt;
+                nzw += cnt != 0;
             }
             s->nnz[i * s->ncb + cb] = (uint16_t)nnz;
             s->nzw[i * s->ncb + cb] = (uint16_t)nzw;

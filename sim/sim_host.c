@@ -106,6 +106,15 @@ static void core_next(struct sim *s, size_t core)
 static void des_start(struct sim *s)
 {
     s->des = 1;
+    size_t total = 0;
+    for (size_t rb = 0; rb < s->nrb; rb++)
+        total += s->nitems[rb] * s->ncb;
+    if (total > ((size_t)1 << 27)) { /* 1 GiB of arrival stamps */
+        s->rc = ax_fail(&s->err, AX_ENOMEM, "stepping or observing this run needs %zu item stamps "
+                        "(%zu MiB) (hint: observe a shorter trace or a smaller layer; sim_run "
+                        "without observers has no such limit)", total, total * 8 >> 20);
+        return;
+    }
     s->arr = calloc(s->ncores, sizeof *s->arr);
     int64_t *row = malloc(s->ncb * sizeof *row);
     if (!s->arr || !row) {
