@@ -327,3 +327,45 @@ Test(sim_core, config_check_names_parameter)
     cr_assert_not_null(strstr(err, "lanes"), "%s", err);
     free(err);
 }
+
+/* The hand case the RTL is checked against (R = C = 32, L = 8, W = 4,
+ * B = 16): two events in token 0 (axon 0; axon 1 negative with shift 2),
+ * then a lone EOT. Stamps from docs/core-timing.md: a = 0,1,2,3; s = 1, 5,
+ * 9, 10; reads 1..8; o0 = 10, o1 = max(11, 26) = 26; end 42. */
+Test(sim_core, rtl_hand_case)
+{
+    sim_config c;
+    sim_config_default(&c);
+    c.rows = 32;
+    c.cols = 32;
+    c.lanes = 8;
+    map_qweight qw;
+    uint64_t st = 1;
+    tl_qweight(&qw, 32, 32, 0, 100, &st);
+    for (int j = 0; j < 32; j++) {
+        qw.q[j * 32 + 0] = (int8_t)(j + 1);
+        qw.q[j * 32 + 1] = 1;
+    }
+    spike_event ev[2] = {{.token = 0, .axon = 0}, {.token = 0, .axon = 1, .neg = 1, .shift = 2}};
+    size_t ts[3] = {0, 2, 2};
+    sim *s = NULL;
+    rec r = {0};
+    cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 2, &s, NULL), AX_OK);
+    sim_observe(s, rec_fn, &r);
+    cr_assert_eq(sim_run(s, NULL), AX_OK);
+    expect(&r, SIM_OBS_ACCEPT, (int64_t[]){0, 1, 2, 3}, 4);
+    expect(&r, SIM_OBS_START, (int64_t[]){1, 5, 9, 10}, 4);
+    expect(&r, SIM_OBS_SRAM_READ, (int64_t[]){1, 2, 3, 4, 5, 6, 7, 8}, 8);
+    int64_t beats[32];
+    for (int b = 0; b < 32; b++)
+        beats[b] = 10 + b;
+    expect(&r, SIM_OBS_READOUT_BEAT, beats, 32);
+    expect(&r, SIM_OBS_READOUT_DONE, (int64_t[]){26, 42}, 2);
+    cr_assert_eq(sim_now(s), 42);
+    for (int j = 0; j < 32; j++) {
+        cr_assert_eq(r.acc[0][j], j + 1 - 4);
+        cr_assert_eq(r.acc[1][j], 0);
+    }
+    sim_free(s);
+    map_qweight_free(&qw);
+}
