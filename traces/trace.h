@@ -106,4 +106,40 @@ void trace_writer_free(trace_writer *w); /* NULL is a no-op */
 ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
                          const void *data, char **err);
 
+/* ---- Synthetic LLM-like traces and weights (trace_gen.c) ----
+ * Deterministic from the seed: every row of every tensor has its own
+ * xoshiro256** stream seeded by splitmix64(seed, tensor name, row), so the
+ * bytes do not depend on chunking or on which other tensors are written.
+ * Activations are heavy-tailed (Student-t) with a few outlier channels;
+ * weights are N(0, 1/in). See docs/traces.md for the model and presets. */
+enum { TRACE_GEN_UP = 1, TRACE_GEN_GATE = 2, TRACE_GEN_DOWN = 4 };
+#define TRACE_GEN_MAX_LAYERS 256
+
+typedef struct {
+    const char *preset;        /* name stored in the metadata ("custom" if none) */
+    uint64_t seed;
+    size_t tokens;             /* rows of every <layer>.input */
+    size_t hidden, ffn;        /* up/gate: hidden -> ffn; down: ffn -> hidden */
+    int layers[TRACE_GEN_MAX_LAYERS];
+    size_t nlayers;            /* layer indices i of model.layers.<i>.mlp.* */
+    unsigned projs;            /* TRACE_GEN_* bit mask */
+    trace_dtype wdtype;        /* TRACE_F32 or TRACE_BF16 */
+    int with_output;           /* also write <layer>.output = input * weight^T */
+    double dof;                /* Student-t degrees of freedom (> 2) */
+    double outlier_frac;       /* fraction of input channels that are outliers */
+    double outlier_scale;      /* their magnitude relative to the others */
+} trace_gen_cfg;
+
+/* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp"
+ * (AX_ENOTFOUND lists the names). */
+ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err);
+/* Name and one-line description of preset i; NULL past the end. */
+const char *trace_gen_preset_name(size_t i, const char **desc);
+/* Writes the weights (model.layers.<i>.mlp.<p>_proj.weight [out, in]) to
+ * weights_path and the trace (<layer>.input [tokens, in] f32, and
+ * <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
+ * Weights stream row chunks; one output tensor is held at a time. */
+ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
+                          char **err);
+
 #endif
