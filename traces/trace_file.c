@@ -103,7 +103,7 @@ ax_result trace_open_as(const char *path, trace_dtype declared, trace_file **out
     return open_file(path, (int)declared, out, err);
 }
 
-ax_result trace_open_mem(const char *name, const void *buf, size_t size, int kind,
+ax_result trace_open_mem(const char *name, const void *buf, size_t size, int kind, int declared,
                          trace_file **out, char **err)
 {
     *out = NULL;
@@ -112,7 +112,7 @@ ax_result trace_open_mem(const char *name, const void *buf, size_t size, int kin
         return ax_fail(err, AX_ENOMEM, "%s: out of memory", name);
     f->map = buf;
     f->size = size;
-    ax_result r = parse(f, kind, -1, err);
+    ax_result r = parse(f, kind, declared, err);
     if (r) {
         trace_close(f);
         return r;

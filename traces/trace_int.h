@@ -35,8 +35,8 @@ ax_result trace_st_parse(trace_file *f, char **err);
 
 /* Parses a buffer in memory (the fuzz targets and the tests use these; the
  * buffer must outlive the returned handle). kind: 0 = detect, 1 = NPY,
- * 2 = safetensors. */
-ax_result trace_open_mem(const char *name, const void *buf, size_t size, int kind,
+ * 2 = safetensors; declared: -1 or a dtype as for trace_open_as. */
+ax_result trace_open_mem(const char *name, const void *buf, size_t size, int kind, int declared,
                          trace_file **out, char **err);
 
 /* Makes every tensor's data aligned to its element size (copies the few
