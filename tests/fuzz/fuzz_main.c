@@ -76,8 +76,10 @@ static size_t mutate(uint8_t *b, size_t n, int npy)
         case 3: { size_t at = below(n + 1), len = below(n - at + 1) % 64, src = below(n + 1);
                   if (src + len > n) len = n - src;
                   if (n + len <= FUZZ_MAX_INPUT && len) {
+                      uint8_t chunk[64];
+                      memcpy(chunk, b + src, len);
                       memmove(b + at + len, b + at, n - at);
-                      memcpy(b + at, b + (src < at ? src : src + len), len);
+                      memcpy(b + at, chunk, len);
                       n += len;
                   }
                   break; }
