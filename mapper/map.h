@@ -14,6 +14,7 @@
 #define AX_MAP_H
 
 #include "../ax/ax.h"
+#include "../spike/spike.h"
 #include "../traces/trace.h"
 
 #include <stdint.h>
@@ -261,5 +262,71 @@ ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
  * permuted) lets the caller permute the trace the same way. */
 ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
                                uint32_t **perm, char **err);
+
+/* ------------------------------------------------------------------ */
+/* Mapping one layer end to end (map_report.c), as `axon map` does it:
+ * quantize row by row straight from the mapped checkpoint, tile, gather
+ * per-tile statistics, optionally reorder by a trace, count DRAM bursts,
+ * and append the layer to a core image. The weights file is opened for
+ * this layer only and closed before returning, so memory is bounded by
+ * one layer (its int8 copy, out*in bytes, and its source pages). */
+
+typedef struct {
+    size_t group;          /* 0 = per output channel */
+    map_compress compress; /* MAP_COMPRESS_NONE: no compressed sizes */
+    size_t burst;          /* DRAM burst bytes (default 64) */
+    int reorder;           /* with a trace: reorder channels by activity */
+    spike_coding coding;   /* counts -> spikes for events per token */
+    int steps;             /* T rule: SPIKE_STEPS_AUTO, TOKEN or fixed */
+    spike_params sp;       /* float activations -> counts */
+} map_opts;
+
+void map_opts_default(map_opts *o);
+
+typedef struct {
+    uint32_t r, c;          /* row-block, column-block */
+    map_core_pos pos;
+    uint32_t rows_used, cols_used;
+    uint64_t zeros;         /* zero weights in the used part */
+    double sram_util;       /* used weights / (R*C) */
+    uint64_t comp_bytes;    /* compressed rows + row index (raw R*C when none) */
+} map_tile_stats;
+
+typedef struct {
+    size_t out, in, group, ngroups;
+    const char *dtype;      /* checkpoint dtype name */
+    int quantized_here;     /* 0: int8 checkpoint taken as is */
+    double quant_rel_l2;    /* ||W - q*s|| / ||W||, 0 for int8 checkpoints */
+    map_tiling t;
+    uint64_t zeros;         /* exact zero weights after quantization */
+    double weight_sparsity; /* zeros / weights */
+    double sram_util;       /* weights / sram_bytes */
+    int multicast_hops, reduce_hops;
+    uint32_t first_pass, last_pass;
+    uint64_t raw_bytes, comp_bytes; /* tile SRAM bytes; compressed incl. index */
+    /* with a trace */
+    int has_trace;
+    size_t tokens;
+    double count_zero_fraction;    /* (token, channel) counts equal to 0 */
+    double dead_channel_fraction;  /* channels silent in every token */
+    double act_sparsity;           /* 1 - firing rate under the coding */
+    int steps;                     /* T used (max over tokens) */
+    double events_per_token;       /* spikes (events) per token into the layer */
+    double core_events_per_token;  /* events delivered to cores (x cb multicast) */
+    uint64_t bursts_stored;        /* DRAM bursts the layer occupies */
+    double bursts_per_token;       /* fetched per token, channel order as is */
+    double bursts_per_token_reordered; /* with the activity reorder (= above if none) */
+    int reordered;
+} map_layer_stats;
+
+/* Maps layer `layer` of the checkpoint at wpath with tiling t and
+ * placement lp. trace: NULL or an open trace holding `<layer>.input`
+ * ([tokens, in] float activations or integer counts). img: NULL or a
+ * writer the layer is appended to (permuted when o->reorder). tiles: NULL
+ * or receives a malloc'd [t->cores] array (caller frees). */
+ax_result map_layer_run(const char *wpath, const char *layer, const map_tiling *t,
+                        const map_layer_place *lp, const map_opts *o, const trace_file *trace,
+                        map_image_writer *img, map_layer_stats *st, map_tile_stats **tiles,
+                        char **err);
 
 #endif
