@@ -48,7 +48,7 @@ int power_csv_split(char *line, char **fields, int max)
                 }
                 *w++ = *p++;
             }
-            while (*p == ' ' || *p == '\t')
+            while (*p == ' ' || *p == '\t' || *p == '\r')
                 p++;
             char next = *p;
             *w = '\0';
@@ -153,9 +153,9 @@ static ax_result power_meta(power_table *t, const power_row *r, char **err)
         char *e2 = NULL;
         ax_result rc = power_table_set_param(t, k, x, &e2);
         if (rc != AX_OK) {
-            ax_fail(err, rc == AX_ENOTFOUND ? AX_EFORMAT : rc, "%s:%d: %s", t->name, r->line, e2);
+            ax_fail(err, AX_EFORMAT, "%s:%d: %s", t->name, r->line, e2);
             free(e2);
-            return rc == AX_ENOTFOUND ? AX_EFORMAT : rc;
+            return AX_EFORMAT;
         }
     }
     return AX_OK;
