@@ -13,8 +13,9 @@
  *   energy = MACs·(E_mul8 + E_add32·A/32 + A·E_write) + words·E_word
  *          + deliveries·(E_decode + E_fifo) + beats·RB·E_beat
  *          + clock (flops × E_flop-cycle × busy cycles, idle at f_idle)
- *          + NoC (deliveries·link bits·E_bit-hop + the spiking run's
- *            non-event flit-hops and reduction adds, which are the same)
+ *          + NoC (tokens·(in + ⌈in/R⌉)·(ncb − 1) multicast hops of 32-bit
+ *            flits, plus the spiking run's readout flit-hops (RB bits) and
+ *            reduction adds, which are the same)
  *          + DRAM (every burst: none is skippable) + leakage × its run time
  *   latency (cycles) of the busiest core, per token P = R_eff·W_eff (one word
  *   per cycle), readout B = ⌈C_eff·A/RB⌉ beats, SRAM latency Ls:
@@ -65,9 +66,12 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     e64 = 0;
     if (words > 0 && (rc = power_sram_read64_pj(t, R * C, &e64, err)))
         return rc;
-    double noc_extra = cores > 1 && k->flit_hops > k->events ? (double)(k->flit_hops - k->events)
-                                                              : 0;
-    double noc_hops = cores > 1 ? deliv + noc_extra : (double)k->flit_hops;
+    /* activations (and one EOT per token and row-block) multicast like events;
+     * the readout/reduction flit-hops are the spiking run's */
+    double nrb = ceil(in / R);
+    double red_hops = (double)k->flit_hops - power_mcast_hops(cfg, r);
+    double mcast_hops = ncb > 1 ? T * (in + nrb) * (double)(ncb - 1) : 0;
+    double noc_hops = mcast_hops + red_hops;
     double bursts = (double)k->dram_bursts + (double)k->dram_bursts_skipped;
     if ((rc = power_e(t, "noc", "bit_hop", noc_hops, &hop, err)) ||
         (rc = power_e(t, "dram", "read64", bursts, &dram, err)))
@@ -91,7 +95,8 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     out->base_memory_pj = words * e64 * L * 8 / 64 + deliv * dec + items * fifo +
                           (double)k->readout_beats * cfg->readout_bits * beat;
     out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
-    out->base_noc_pj = noc_hops * cfg->link_bits * hop + (double)k->reduce_adds * add32 * A / 32;
+    out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * cfg->readout_bits) * hop +
+                       (double)k->reduce_adds * add32 * A / 32;
     double base_dram = bursts * t->dram_burst_bytes / 8 * dram;
     out->base_leakage_pj = ca.leak_uw * (double)cores * 1e-3 * ns;
     out->base_cycles = cycles;

@@ -10,7 +10,8 @@
  *             readout beats × RB × E_beat-bit
  *   clock   : sync only: clocked flops × E_flop-cycle × (active + f_idle × idle cycles)
  *   handshake: async transfers × E_handshake(2- or 4-phase)
- *   noc     : flit-hops × link bits × E_bit-hop, reduction adds × E_add32·A/32
+ *   noc     : event flit-hops × 32 bits × E_bit-hop + readout flit-hops × RB ×
+ *             E_bit-hop (only the payload bits toggle), reduction adds × E_add32·A/32
  *   dram    : bursts × (burst bytes / 8) × E_dram-read64
  *   leakage : chip static power × simulated time (pJ = µW × ns × 1e-3)
  * A counted action (count > 0) without a table entry is AX_ENOTFOUND naming
@@ -91,6 +92,18 @@ static ax_result power_sram_term(power_ctx *c, const sim_config *cfg, double wor
     return AX_OK;
 }
 
+double power_mcast_hops(const sim_config *cfg, const sim_report *r)
+{
+    /* sim/'s multicast: the items of a row-block enter at its first core and
+     * hop east through the other ncb − 1 cores, each of which accepts them
+     * all; so Σ accepted items = items·ncb and event hops = items·(ncb − 1). */
+    double ncb = ceil((double)r->out / cfg->cols);
+    if (ncb <= 1)
+        return 0;
+    double h = ((double)r->total.events + (double)r->total.eots) * (ncb - 1) / ncb;
+    return fmin(h, (double)r->total.flit_hops);
+}
+
 ax_result power_price(const power_table *t, const sim_config *cfg, const sim_report *r,
                       power_model mode, power_report *out, char **err)
 {
@@ -159,8 +172,11 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
             return rc;
     }
     /* network on chip and reduction of partial sums */
-    if ((rc = power_term(&c, "noc", "noc", "bit_hop", "flit_hop", (double)k->flit_hops,
-                         "flit-hops", cfg->link_bits)) ||
+    double mcast = power_mcast_hops(cfg, r), red = (double)k->flit_hops - mcast;
+    if ((rc = power_term(&c, "noc", "noc", "bit_hop", "event_flit_hop", mcast, "flit-hops",
+                         POWER_EVENT_FLIT_BITS)) ||
+        (rc = power_term(&c, "noc", "noc", "bit_hop", "readout_flit_hop", red, "flit-hops",
+                         cfg->readout_bits)) ||
         (rc = power_term(&c, "noc", "add", "int32", "reduce_add", (double)k->reduce_adds, "adds",
                          aw)) ||
         (rc = power_term(&c, "dram", "dram", "read64", "burst", (double)k->dram_bursts, "bursts",

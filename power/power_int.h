@@ -62,6 +62,11 @@ int power_csv_split(char *line, char **fields, int max);
 /* Strict non-negative finite number; empty → NAN (returns 0), bad → -1. */
 int power_parse_num(const char *s, double *v);
 
+/* Payload of an event flit (axon 16, shift 5, neg 1, eot 1, padded), as sim/ sends it. */
+#define POWER_EVENT_FLIT_BITS 32
+/* Flit-hops of the event multicast in a run (the rest are readout/reduction). */
+double power_mcast_hops(const sim_config *cfg, const sim_report *r);
+
 /* Area and leakage of one core of the spiking design (baseline 0) or of the
  * dense INT8 baseline (1); routed: the core has a router (chip of > 1 core). */
 typedef struct {

@@ -349,3 +349,25 @@ Test(power_report, writers_carry_units_and_the_chain_adds_up)
     cr_assert_float_eq(chain, p.realistic_pj, 1e-9);
     power_table_free(t);
 }
+
+/* 2 tokens of a 256×256 layer on a 2×2 chip: event multicast hops and the
+ * readout/reduction hops are priced at their own payload widths. */
+Test(power_energy, noc_hand_counted_on_four_cores)
+{
+    power_table *t = builtin();
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    r.in = r.out = 256;
+    r.cores = 4;
+    r.mesh_w = r.mesh_h = 2;
+    r.total.events = 20; /* 10 per row-block, accepted by both of its cores */
+    r.total.eots = 8;    /* 2 tokens × 4 cores */
+    r.total.flit_hops = 14 + 256; /* (20 + 8)/2 multicast hops + 2 tokens × 2 columns × 64 beats */
+    r.total.reduce_adds = 512;
+    power_report p = price(t, &c, &r, POWER_REALISTIC);
+    cr_assert_float_eq(p.noc_pj, 14 * 32 * 0.15 + 256 * 64 * 0.15 + 512 * 0.1, 1e-9);
+    /* baseline: every activation and one EOT per token and row-block crosses one hop */
+    cr_assert_float_eq(p.base_noc_pj, 2 * (256 + 2) * 32 * 0.15 + 256 * 64 * 0.15 + 512 * 0.1,
+                       1e-9);
+    power_table_free(t);
+}
