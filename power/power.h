@@ -32,6 +32,10 @@ ax_result power_table_load(const char *path, power_table **t, char **err);
 ax_result power_table_parse(const char *text, size_t len, const char *name, power_table **t,
                             char **err);
 void power_table_free(power_table *t); /* NULL is a no-op */
+/* load + scale in one call, for `axon run --tech FILE --node NM --vdd V`:
+ * path NULL = built-in, node_nm 0 = the table's node, vdd_v 0 = nominal. */
+ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t,
+                           char **err);
 /* "<table version>@<node>nm/<vdd>V", stored with every result. Owned by t. */
 const char *power_table_version(const power_table *t);
 

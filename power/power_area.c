@@ -69,13 +69,23 @@ ax_result power_synth_parse(power_table *t, const char *text, size_t len, const 
             p++;
         if (!*p || *p == '#')
             continue;
-        char *f[5];
-        int nf = power_csv_split(line, f, 4);
-        if (nf != 4) {
+        /* module,parameters,cells,area_um2 — a parameter list with unquoted
+         * commas is tolerated: everything between the first and the last two
+         * fields is the parameter string. */
+        char *f[34], params[512] = "";
+        int nf = power_csv_split(line, f, 33);
+        if (nf < 4 || nf > 33) {
             rc = ax_fail(err, AX_EFORMAT, "%s:%d: expected 4 fields module,parameters,cells,"
-                         "area_um2 (hint: quote parameters that contain commas)", name, lineno);
+                         "area_um2", name, lineno);
             break;
         }
+        for (int i = 1; i < nf - 2; i++) {
+            size_t used = strlen(params);
+            snprintf(params + used, sizeof params - used, "%s%s", i > 1 ? "," : "", f[i]);
+        }
+        f[1] = params;
+        f[2] = f[nf - 2];
+        f[3] = f[nf - 1];
         if (!header) {
             if (strcmp(f[0], "module") || strcmp(f[1], "parameters") || strcmp(f[2], "cells") ||
                 strcmp(f[3], "area_um2")) {

@@ -290,6 +290,21 @@ ax_result power_table_load(const char *path, power_table **t, char **err)
     return rc;
 }
 
+ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t,
+                           char **err)
+{
+    power_table *x = NULL;
+    ax_result rc = power_table_load(path, &x, err);
+    if (rc == AX_OK && (node_nm || vdd_v > 0))
+        rc = power_table_scale(x, node_nm, vdd_v, err);
+    if (rc != AX_OK) {
+        power_table_free(x);
+        return rc;
+    }
+    *t = x;
+    return AX_OK;
+}
+
 const char *power_table_version(const power_table *t)
 {
     return t ? t->version : "none";

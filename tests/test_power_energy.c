@@ -299,7 +299,7 @@ Test(power_area, sram_dominates_and_synthesis_replaces_assumptions)
     int fd = mkstemp(path);
     const char *csv = "module,parameters,cells,area_um2\n"
                       "axon_acc,\"C=32 L=8 A=32 NB=2\",1000,100000\n"
-                      "axon_fifo,F=8 IW=8,100,19000\n"
+                      "axon_fifo,F=8,IW=8,100,19000\n"
                       "axon_readout,C=32 A=32 RB=64,50,38000\n"
                       "axon_ctrl,,40,1900\n"
                       "axon_mac_baseline,C=32 A=32 NB=2,2000,200000\n";
@@ -369,5 +369,21 @@ Test(power_energy, noc_hand_counted_on_four_cores)
     /* baseline: every activation and one EOT per token and row-block crosses one hop */
     cr_assert_float_eq(p.base_noc_pj, 2 * (256 + 2) * 32 * 0.15 + 256 * 64 * 0.15 + 512 * 0.1,
                        1e-9);
+    power_table_free(t);
+}
+
+Test(power_area, synthesis_csv_errors_name_the_line)
+{
+    power_table *t = builtin();
+    char path[] = "/tmp/axon_synth_XXXXXX";
+    int fd = mkstemp(path);
+    const char *csv = "module,parameters,cells,area_um2\naxon_acc,C=32,10,12x\n";
+    cr_assert_eq(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+    close(fd);
+    char *err = NULL;
+    cr_assert_eq(power_table_load_synth(t, path, &err), AX_EFORMAT);
+    cr_assert(strstr(err, ":2:") && strstr(err, "12x"), "%s", err);
+    free(err);
+    unlink(path);
     power_table_free(t);
 }

@@ -237,3 +237,16 @@ Test(power_table, set_param_checks_values)
     free(err);
     power_table_free(t);
 }
+
+Test(power_table, open_loads_and_scales)
+{
+    power_table *t = NULL;
+    char *err = NULL;
+    cr_assert_eq(power_table_open(NULL, 16, 0, &t, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_str_eq(power_table_version(t), "axon-base-45nm-v1@16nm/0.80V");
+    power_table_free(t);
+    t = NULL;
+    cr_assert_eq(power_table_open(NULL, 11, 0, &t, &err), AX_EPARAM);
+    cr_assert_null(t);
+    free(err);
+}
