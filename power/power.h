@@ -51,8 +51,9 @@ ax_result power_table_set_param(power_table *t, const char *name, double v, char
 
 /* Synthesized logic areas (CSV `module,parameters,cells,area_um2`, OSU
  * 0.18 µm, written by `make synth` to power/tech/area_osu018.csv). The
- * built-in table carries the copy present at build time, if any; this call
- * replaces it. */
+ * copy present at build time, if any, is compiled in and attached to every
+ * loaded table (it describes the RTL, not the technology); this call
+ * replaces it, and path NULL removes it (assumed logic areas are used). */
 ax_result power_table_load_synth(power_table *t, const char *path, char **err);
 int power_table_has_synth(const power_table *t);
 

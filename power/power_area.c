@@ -144,6 +144,10 @@ ax_result power_synth_parse(power_table *t, const char *text, size_t len, const 
 
 ax_result power_table_load_synth(power_table *t, const char *path, char **err)
 {
+    if (!path) {
+        power_synth_clear(t);
+        return AX_OK;
+    }
     FILE *f = fopen(path, "rb");
     if (!f)
         return ax_fail(err, AX_EIO, "%s: cannot open synthesis areas (hint: `make synth` writes "

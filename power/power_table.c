@@ -223,7 +223,7 @@ ax_result power_table_parse(const char *text, size_t len, const char *name, powe
     t->target_vdd = t->vdd_v;
     snprintf(t->version, sizeof t->version, "%s@%dnm/%.2fV", t->base_version, t->target_node,
              t->target_vdd);
-    if (power_tech_synth_csv && !strcmp(name, "built-in")) {
+    if (power_tech_synth_csv) {
         char *e2 = NULL;
         /* A broken synthesis CSV must not break every run: it is reported
          * on the first call that needs it, never silently ignored. */
