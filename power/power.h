@@ -21,6 +21,10 @@
  * memory, clock, NoC or leakage). REALISTIC (default): every counted action. */
 typedef enum { POWER_REALISTIC, POWER_IDEAL } power_model;
 
+/* "ideal" / "realistic" (for --model); returns 0, or -1 for another word. */
+int power_model_parse(const char *s, power_model *out);
+const char *power_model_name(power_model m);
+
 typedef struct power_table power_table;
 
 /* path NULL: the built-in 45 nm base table (compiled in from

@@ -10,6 +10,22 @@
 #include <math.h>
 #include <string.h>
 
+int power_model_parse(const char *s, power_model *out)
+{
+    if (s && !strcmp(s, "ideal"))
+        *out = POWER_IDEAL;
+    else if (s && !strcmp(s, "realistic"))
+        *out = POWER_REALISTIC;
+    else
+        return -1;
+    return 0;
+}
+
+const char *power_model_name(power_model m)
+{
+    return m == POWER_IDEAL ? "ideal" : "realistic";
+}
+
 static double power_per_mac(const power_report *p, double pj)
 {
     return p->mac_equiv > 0 ? pj / p->mac_equiv : 0;
@@ -95,7 +111,7 @@ cJSON *power_report_json(const power_report *p)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    cJSON_AddStringToObject(o, "model", p->model == POWER_IDEAL ? "ideal" : "realistic");
+    cJSON_AddStringToObject(o, "model", power_model_name(p->model));
     cJSON_AddStringToObject(o, "tech_version", p->version);
     cJSON_AddNumberToObject(o, "node_nm", p->node_nm);
     cJSON_AddNumberToObject(o, "vdd_v", p->vdd_v);

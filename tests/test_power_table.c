@@ -250,3 +250,15 @@ Test(power_table, open_loads_and_scales)
     cr_assert_null(t);
     free(err);
 }
+
+Test(power_table, model_names_round_trip)
+{
+    power_model m = POWER_REALISTIC;
+    cr_assert_eq(power_model_parse("ideal", &m), 0);
+    cr_assert_eq(m, POWER_IDEAL);
+    cr_assert_str_eq(power_model_name(m), "ideal");
+    cr_assert_eq(power_model_parse("realistic", &m), 0);
+    cr_assert_eq(m, POWER_REALISTIC);
+    cr_assert_eq(power_model_parse("optimistic", &m), -1);
+    cr_assert_eq(m, POWER_REALISTIC);
+}
