@@ -69,9 +69,12 @@ $(RTL_OUT)/$(1)/axon-rtl-run: rtl/tb/axon_rtl_run.c $(RTL_OUT)/$(1)/axon_rtl.o $
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_rtl_run.c -o $(RTL_OUT)/$(1)/axon_rtl_run.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_rtl_run.o $(RTL_OUT)/$(1)/axon_rtl.o \
 	  $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
-$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
+$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c rtl/shim/axon_cosim.c rtl/shim/axon_cosim_stream.c $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_main.c -o $(RTL_OUT)/$(1)/axon_cosim_main.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim.c -o $(RTL_OUT)/$(1)/axon_cosim.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_stream.c -o $(RTL_OUT)/$(1)/axon_cosim_stream.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_cosim_main.o $(RTL_OUT)/$(1)/cmd_cosim.o \
+	  $(RTL_OUT)/$(1)/axon_cosim.o $(RTL_OUT)/$(1)/axon_cosim_stream.o \
 	  $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) \
 	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
 .PHONY: rtl-$(1)
@@ -106,3 +109,12 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T2)) $(RTL_SV)
 
 TEST_EXTRA += rtl-test-builds
+
+# ---- synthesis (yosys, OSU018): area table read by power/ ----
+.PHONY: synth synth-generic
+synth: deps
+	bash rtl/synth/synth.sh power/tech/area_osu018.csv $(BUILD)/synth
+synth-generic:
+	@mkdir -p build/synth
+	yosys -q -l $(BUILD)/synth/core_generic.log -s rtl/synth/core_generic.ys
+	yosys -q -l $(BUILD)/synth/baseline_generic.log -s rtl/synth/baseline_generic.ys

@@ -48,10 +48,10 @@ module axon_acc #(
             q    = add_data[8*l +: 8];
             term = TW'($signed(q)) <<< add_shift;
             if (add_neg) term = -term;
-            sum  = TW'($signed(acc[add_bank][int'(add_word) * L + l])) + term;
+            sum  = TW'($signed(acc[add_bank][32'(add_word) * L + l])) + term;
             nxt[l]  = sum[A-1:0];
             lovf[l] = (sum != TW'($signed(sum[A-1:0])));
-            wen[l]  = add_valid && (int'(add_word) * L + l < C) && (GATE == 0 || q != 8'd0);
+            wen[l]  = add_valid && (32'(add_word) * L + l < C) && (GATE == 0 || q != 8'd0);
         end
     end
     assign add_done = wen;
@@ -66,7 +66,7 @@ module axon_acc #(
             ovf <= 1'b0;
         end else begin
             for (int l = 0; l < L; l++)
-                if (wen[l]) acc[add_bank][int'(add_word) * L + l] <= nxt[l];
+                if (wen[l]) acc[add_bank][32'(add_word) * L + l] <= nxt[l];
             if (|(wen & lovf)) ovf <= 1'b1;
             if (clr)
                 for (int j = 0; j < W*L; j++) acc[clr_bank][j] <= '0;

@@ -77,7 +77,7 @@ module axon_ctrl #(
     assign issue      = start_ev || rd_act;
     assign issue_word = rd_act ? rd_w : '0;
     assign iss_axon   = rd_act ? rd_axon : h_axon;
-    assign sram_addr  = MW'(int'(iss_axon) * W + int'(issue_word));
+    assign sram_addr  = MW'(32'(iss_axon) * W + 32'(issue_word));
     assign issue_skip = issue && (GATE != 0) && sram_zero;
     assign sram_re    = issue && !issue_skip;
 
@@ -105,7 +105,7 @@ module axon_ctrl #(
     assign ro_valid = ro_act || ro_start;
     assign ro_beat  = ro_act ? ro_b : '0;
     assign ro_bank  = ro_act ? ro_bk : (pend ? pend_bank : m_bank[LS-1]);
-    assign ro_last  = ro_valid && (int'(ro_beat) == B - 1);
+    assign ro_last  = ro_valid && (32'(ro_beat) == B - 1);
 
     always_ff @(posedge clk) begin
         // metadata stages (data-path registers, no reset needed past valid bits)
@@ -150,7 +150,7 @@ module axon_ctrl #(
                 rd_act <= 1'b1;
                 rd_w   <= WW'(1);
             end else if (rd_act) begin
-                if (int'(rd_w) == W - 1) rd_act <= 1'b0;
+                if (32'(rd_w) == W - 1) rd_act <= 1'b0;
                 rd_w <= rd_w + 1'b1;
             end
             if (start_eot) begin

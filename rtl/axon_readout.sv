@@ -19,6 +19,6 @@ module axon_readout #(
     always_comb begin
         data = '0;
         for (int b = 0; b < B; b++)
-            if (int'(beat) == b) data = padded[b*RB +: RB];
+            if (32'(beat) == b) data = padded[b*RB +: RB];
     end
 endmodule

@@ -7,6 +7,26 @@
 // read combinationally in the issue cycle for zero gating; the flags are
 // computed by the load port, so no one has to precompute them.
 // Load port (testbench back door, one word per cycle): ld_en, ld_addr, ld_data.
+`ifdef SYNTHESIS
+// Synthesis sees a black box: the weight array is a memory macro whose area and
+// energy come from the SRAM table of power/, not from standard cells.
+(* blackbox *)
+module axon_sram #(
+    parameter int DEPTH = 64,
+    parameter int L     = 8,
+    parameter int LS    = 1
+) (
+    input  logic                     clk,
+    input  logic                     re,
+    input  logic [$clog2(DEPTH)-1:0] addr,
+    output logic                     zero,
+    output logic [8*L-1:0]           rdata,
+    input  logic                     ld_en,
+    input  logic [$clog2(DEPTH)-1:0] ld_addr,
+    input  logic [8*L-1:0]           ld_data
+);
+endmodule
+`else
 module axon_sram #(
     parameter int DEPTH = 64,
     parameter int L     = 8,
@@ -37,3 +57,4 @@ module axon_sram #(
         for (int i = 1; i < LS; i++) pipe[i] <= pipe[i-1];
     end
 endmodule
+`endif

@@ -287,6 +287,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
 const int32_t *axon_rtl_acc(const axon_rtl *h) { return h->acc.data(); }
 int axon_rtl_overflow(const axon_rtl *h) { return h->m->ovf ? 1 : 0; }
 uint64_t axon_rtl_handshakes(const axon_rtl *h) { (void)h; return 0; }
+int64_t axon_rtl_beat_period(const axon_rtl *h) { (void)h; return 1; }
 
 void axon_rtl_free(axon_rtl *h)
 {
