@@ -118,3 +118,17 @@ synth-generic:
 	@mkdir -p build/synth
 	yosys -q -l $(BUILD)/synth/core_generic.log -s rtl/synth/core_generic.ys
 	yosys -q -l $(BUILD)/synth/baseline_generic.log -s rtl/synth/baseline_generic.ys
+
+# ---- SystemC: verilator --sc model inside rtl/sc/axon_sc_top.cpp ----
+RTL_SC := $(RTL_OUT)/sc
+$(shell mkdir -p $(RTL_SC); echo '$(RTL_PARAMS)' | cmp -s - $(RTL_SC)/params.txt || echo '$(RTL_PARAMS)' > $(RTL_SC)/params.txt)
+$(RTL_SC)/obj/Vaxon_core__ALL.a: $(RTL_SV) $(RTL_SC)/params.txt
+	@rm -rf $(RTL_SC)/obj
+	$(VERILATOR) --sc $(RTL_VFLAGS) --top-module axon_core $(addprefix -G,$(RTL_PARAMS)) -Mdir $(RTL_SC)/obj $(RTL_SV)
+	$(MAKE) -s -C $(RTL_SC)/obj -f Vaxon_core.mk Vaxon_core__ALL.a $(RTL_OPT) VM_SC=1 SYSTEMC_INCLUDE=/usr/include >/dev/null
+$(RTL_SC)/axon-sc-top: rtl/sc/axon_sc_top.cpp $(RTL_SC)/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,sc)
+	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_sc) -DVM_TRACE=0 -w -I$(RTL_SC)/obj $(addprefix -DAXON_RTL_,$(RTL_PARAMS)) \
+	  -o $@ $< $(RTL_SC)/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,sc) $(SC_LIBS) $(RTL_LIBS)
+.PHONY: rtl-sc
+rtl-sc: $(RTL_SC)/axon-sc-top
+rtl-test-builds: rtl-sc

@@ -7,6 +7,7 @@ DESIGN §2 (acc[j] += ±(q[j][axon] << shift), wrapping at A bits). Any
 difference in any stamp or accumulator fails, printing the first one.
 
 usage: rtl_oracle.py RUNNER SEED [TOKENS]   (exit 0 = all stamps equal)
+       rtl_oracle.py --emit RUNNER SEED [TOKENS]  (print the stream only)
 """
 import random
 import subprocess
@@ -91,13 +92,20 @@ def expect(p, rows, items):
 
 
 def main():
-    runner, seed = sys.argv[1], int(sys.argv[2])
-    tokens = int(sys.argv[3]) if len(sys.argv) > 3 else 12
+    args = sys.argv[1:]
+    emit = bool(args) and args[0] == "--emit"
+    if emit:
+        args = args[1:]
+    runner, seed = args[0], int(args[1])
+    tokens = int(args[2]) if len(args) > 2 else 12
     p = params(runner)
     rng = random.Random(seed)
     rows, items = gen(p, rng, tokens)
     text = ["w %d %s" % (i, " ".join(map(str, r))) for i, r in enumerate(rows)]
     text += ["e" if it is None else "i %d %d %d" % it for it in items]
+    if emit:
+        print("\n".join(text))
+        return 0
     res = subprocess.run([runner, "--seed", str(seed)], input="\n".join(text) + "\n",
                          capture_output=True, text=True)
     if res.returncode != 0:
