@@ -186,6 +186,10 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
                        void (*progress)(size_t done, size_t total), db_sweep_stats *st,
                        char **err);
 
+/* The test stand-in evaluator (db_fake.c): closed-form "results" of the
+ * parameters, stored with evaluator = 'fake'. Not physics. */
+ax_result db_fake_eval(void *user, const run_job *job, run_result *res, char **err);
+
 /* ---- shards (db_merge.c) ---- */
 
 typedef struct {
