@@ -5,7 +5,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential pkg-config libsqlite3-dev libcjson-dev libcriterion-dev
-      verilator libsystemc-dev yosys gnuplot-nox python3-numpy "$@")
+      verilator libsystemc-dev yosys gnuplot-nox python3-numpy
+      python3-onnx python3-pil python3-torch fonts-dejavu-core "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -16,6 +17,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "deps: installing ${missing[*]}" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# Node.js and npm run the real-trace recorder (traces/real); many images ship their own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >&2
 fi
 # Liberty only: qflow-tech-osu018 pulls in qflow, which we do not need.
 lib="$here/.deps/osu018"
