@@ -254,7 +254,13 @@ ax_result db_query_print(db *d, const char *sql, const char *const *args, int na
     if (prepare(d, sql, args, nargs, &st, err))
         return AX_EDB;
     ax_result r;
-    if (f == DB_FMT_CSV)
+    if (sqlite3_column_count(st) == 0) { /* a statement that returns no rows */
+        int rc = sqlite3_step(st);
+        r = rc == SQLITE_DONE ? AX_OK : db_fail(d, err, "statement");
+        if (r == AX_OK && f == DB_FMT_TABLE)
+            fprintf(out, "(%d row%s changed)\n", sqlite3_changes(d->h),
+                    sqlite3_changes(d->h) == 1 ? "" : "s");
+    } else if (f == DB_FMT_CSV)
         r = print_csv(d, st, out, err);
     else if (f == DB_FMT_JSON)
         r = print_json(d, st, out, err);
