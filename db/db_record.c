@@ -22,27 +22,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const coding_names[] = {"binary", "ternary", "bitwise", "bitwise-signed",
-                                           "bitwise-2c"};
-
+/* The coding names are spike/'s (one table for the whole of axon). */
 const char *db_coding_name(spike_coding c)
 {
-    if ((unsigned)c < sizeof coding_names / sizeof coding_names[0])
-        return coding_names[c];
-    return "?";
+    return spike_coding_name(c);
 }
 
 ax_result db_coding_parse(const char *name, spike_coding *c, char **err)
 {
-    for (size_t i = 0; i < sizeof coding_names / sizeof coding_names[0]; i++)
-        if (!strcmp(name, coding_names[i])) {
-            *c = (spike_coding)i;
-            return AX_OK;
-        }
-    return ax_fail(err, AX_EPARAM,
-                   "coding '%s' is unknown (hint: binary, ternary, bitwise, bitwise-signed, "
-                   "bitwise-2c)",
-                   name);
+    return spike_coding_parse(name, c, err);
 }
 
 void db_hash_hex(uint64_t h, char out[17])
