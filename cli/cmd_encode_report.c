@@ -141,7 +141,8 @@ void cmd_encode_print_table(const cmd_encode_opts *o, const cmd_encode_result *e
     printf("  %-27s %lld / %lld counts\n", "count min / max", (long long)st->count_min,
            (long long)st->count_max);
     printf("  %-27s %llu spikes\n", "spikes", (unsigned long long)st->spikes);
-    printf("  %-27s %llu slots (steps x channels)\n", "slots", (unsigned long long)st->slots);
+    printf("  %-27s %llu slots (steps x tokens x channels)\n", "slots",
+           (unsigned long long)st->slots);
     printf("  %-27s %.4f %% of slots\n", "firing rate", 100 * st->firing_rate);
     printf("  %-27s %.4f %% of slots\n", "sparsity", 100 * st->sparsity);
     printf("  %-27s %.4f %% of (token, channel) pairs\n", "silent channels",
