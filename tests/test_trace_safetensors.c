@@ -268,3 +268,33 @@ Test(trace_safetensors, failed_writes_leave_the_old_file)
     free(p);
     tt_rmdir(dir);
 }
+
+Test(trace_safetensors, offsets_beyond_4_gib_in_a_sparse_file)
+{
+    char *dir = tt_dir(), *p = tt_path(dir, "big.safetensors");
+    /* 5 GiB + 4 bytes of F32, then a 4-byte I8 tensor at an offset above
+     * 2^32; the header is padded to 8 bytes so nothing needs an aligned copy */
+    char json[256];
+    snprintf(json, sizeof json, "%-160s",
+             "{\"big\":{\"dtype\":\"F32\",\"shape\":[1342177281],\"data_offsets\":[0,5368709124]},"
+             "\"small\":{\"dtype\":\"I8\",\"shape\":[4],\"data_offsets\":[5368709124,5368709128]}}");
+    st_raw(p, json, 4);
+    size_t hl = strlen(json);
+    cr_assert_eq(hl % 8, 0);
+    cr_assert_eq(truncate(p, (off_t)(8 + hl + 5368709128ULL)), 0, "sparse file");
+    trace_file *f;
+    char *err = NULL;
+    cr_assert_eq(trace_open(p, &f, &err), AX_OK, "%s", err);
+    const trace_tensor *t = trace_find(f, "big");
+    cr_assert_eq(t->nbytes, 5368709124ULL);
+    cr_assert(f->copies == NULL, "an aligned tensor must not be copied");
+    cr_assert_eq((const uint8_t *)trace_find(f, "small")->data - (const uint8_t *)t->data, 5368709124LL);
+    float last;
+    memcpy(&last, (const uint8_t *)t->data + t->nbytes - 4, 4); /* touches one page of the hole */
+    cr_assert_float_eq(last, 0.0f, 0);
+    trace_close(f);
+    cr_assert_eq(truncate(p, (off_t)(8 + hl + 5368709127ULL)), 0);
+    tt_expect_fail(p, -1, AX_EFORMAT, "outside the");
+    free(p);
+    tt_rmdir(dir);
+}
