@@ -4,6 +4,8 @@
  * directory, a non-regular target, a full device, a failing producer: the
  * old file survives and no temporary file is left). */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "trace_test_util.h"
 
@@ -295,6 +297,48 @@ Test(trace_safetensors, offsets_beyond_4_gib_in_a_sparse_file)
     trace_close(f);
     cr_assert_eq(truncate(p, (off_t)(8 + hl + 5368709127ULL)), 0);
     tt_expect_fail(p, -1, AX_EFORMAT, "outside the");
+    free(p);
+    tt_rmdir(dir);
+}
+
+/* A disk that fills up mid-file, on a real path: RLIMIT_FSIZE makes write(2)
+ * fail with EFBIG past 4 KiB, as ENOSPC would on a full disk. */
+Test(trace_safetensors, disk_full_mid_file_keeps_the_old_file)
+{
+    char *dir = tt_dir(), *p = tt_path(dir, "full.safetensors");
+    static float big[16384];
+    float small[2] = {3, 4};
+    int64_t s1[1] = {2}, s2[1] = {16384};
+    char *err = NULL;
+    trace_writer *w;
+    cr_assert_eq(trace_writer_new(&w, &err), AX_OK);
+    cr_assert_eq(trace_writer_add(w, "t", TRACE_F32, 1, s1, small, &err), AX_OK);
+    cr_assert_eq(trace_writer_save(w, p, &err), AX_OK, "%s", err);
+    trace_writer_free(w);
+    size_t n0;
+    uint8_t *before = tt_read(p, &n0);
+    struct rlimit old, lim = {4096, 4096};
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim.rlim_max = old.rlim_max;
+    signal(SIGXFSZ, SIG_IGN);
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    cr_assert_eq(trace_writer_new(&w, &err), AX_OK);
+    cr_assert_eq(trace_writer_add(w, "t", TRACE_F32, 1, s2, big, &err), AX_OK);
+    ax_result r = trace_writer_save(w, p, &err);
+    ax_result r2 = trace_npy_save(p, TRACE_F32, 1, s2, big, NULL);
+    setrlimit(RLIMIT_FSIZE, &old);
+    trace_writer_free(w);
+    cr_assert_eq(r, AX_EIO);
+    cr_assert_eq(r2, AX_EIO);
+    cr_assert(strstr(err, p) && strstr(err, "write failed at offset 4096") && strstr(err, "old file is untouched"),
+              "%s", err);
+    free(err);
+    size_t n1;
+    uint8_t *after = tt_read(p, &n1);
+    cr_assert(n0 == n1 && memcmp(before, after, n0) == 0, "old file changed");
+    cr_assert_eq(tt_count(dir), 1, "a temporary file was left behind");
+    free(before);
+    free(after);
     free(p);
     tt_rmdir(dir);
 }
