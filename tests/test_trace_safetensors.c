@@ -5,6 +5,7 @@
  * old file survives and no temporary file is left). */
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 
 #include "trace_test_util.h"
@@ -178,6 +179,10 @@ Test(trace_safetensors, malformed_headers_fail_clearly)
     tt_expect_fail(p, -1, AX_EFORMAT, "outside the");
     free(b);
     tt_expect_fail(dir, -1, AX_EIO, "not a regular file");
+    char *fifo = tt_path(dir, "fifo.safetensors");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    tt_expect_fail(fifo, -1, AX_EIO, "not a regular file"); /* and does not block */
+    free(fifo);
     free(p);
     tt_rmdir(dir);
 }

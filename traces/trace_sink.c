@@ -23,7 +23,7 @@ ax_result trace_sink_open(trace_sink *s, const char *path, char **err)
     memset(s, 0, sizeof *s);
     s->fd = -1;
     struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return ax_fail(err, AX_EIO, "%s: exists and is not a regular file; refusing to replace it "
                        "(hint: write to a file path)", path);
     char *d = strdup(path), *b = strdup(path);
