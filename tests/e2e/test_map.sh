@@ -39,12 +39,16 @@ r = json.load(open(sys.argv[1]))
 t = r['totals']
 assert t['layers'] == 9 and t['resident_cores'] == t['tiles'] == sum(l['cores'] for l in r['layers'])
 assert t['passes'] == 1 and 0 < t['mesh_util_pct'] <= 100
+p = r['sram']  # priced by power/: a 64x64 tile reads a 64-byte row as 8 x 64-bit
+assert p['macro_bytes'] == 4096 and abs(p['row_read_pj'] - 8 * p['read64_pj']) < 1e-9 and p['read64_pj'] > 0
 for l in r['layers']:
     assert l['reordered'] and l['tokens'] == 240
     # reordering never fetches more bursts than the checkpoint order on this trace
     assert l['bursts_per_token_reordered'] <= l['bursts_per_token'] + 1e-9
     assert l['bursts_per_token'] <= l['bursts_stored']
     assert l['compressed_bytes'] > 0 and 0 <= l['activation_sparsity_pct'] <= 100
+    assert abs(l['sram_pj_per_token'] - l['core_events_per_token'] * p['row_read_pj']) < 1e-6 * l['sram_pj_per_token']
+    assert abs(l['sram_area_um2'] - l['cores'] * p['core_sram_area_um2']) < 1e-6 * l['sram_area_um2']
 print('report ok')
 EOF
 # CSV and table carry the same layers
