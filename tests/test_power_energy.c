@@ -174,8 +174,17 @@ Test(power_energy, ideal_mode_reproduces_spikingbrain)
     cr_assert_float_eq(p.total_pj, p.ideal_pj, 1e-9);
     cr_assert_float_eq(p.energy_per_mac_pj, p.ideal_per_mac_pj, 1e-12);
     cr_assert_float_eq(p.energy_reduction_pct, p.ideal_vs_int8_pct, 1e-9);
-    /* realistic pricing of the same run costs more than the ideal */
+    /* realistic pricing of the same run costs more than the ideal; the
+     * ideal report's groups hold only the ideal energy */
     cr_assert(p.realistic_pj > p.ideal_pj);
+    cr_assert_float_eq(p.leakage_pj + p.clock_pj + p.noc_pj + p.dram_pj + p.handshake_pj, 0, 0);
+    cr_assert_float_eq(p.dynamic_pj, p.total_pj, 0);
+    power_report q = price(t, &c, &r, POWER_REALISTIC);
+    cr_assert_float_eq(q.total_pj, p.realistic_pj, 1e-6);
+    double chain = 0;
+    for (int i = 0; i < p.nchain; i++)
+        chain += p.chain[i].delta_pj;
+    cr_assert_float_eq(chain, q.total_pj, 1e-6);
     power_table_free(t);
 }
 
@@ -346,9 +355,12 @@ Test(power_report, writers_carry_units_and_the_chain_adds_up)
     cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "breakdown")), p.nlines);
     cJSON_Delete(j);
     /* the explain chain: ideal + each overhead = realistic */
-    double chain = p.ideal_pj + (p.compute_pj - p.ideal_pj) + p.memory_pj + p.clock_pj +
-                   p.handshake_pj + p.noc_pj + p.dram_pj + p.leakage_pj;
+    double chain = 0;
+    for (int i = 0; i < p.nchain; i++)
+        chain += p.chain[i].delta_pj;
+    cr_assert_float_eq(p.chain[0].delta_pj, p.ideal_pj, 1e-12);
     cr_assert_float_eq(chain, p.realistic_pj, 1e-9);
+    cr_assert_float_eq(p.realistic_pj, p.total_pj, 1e-9);
     power_table_free(t);
 }
 
