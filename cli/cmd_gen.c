@@ -1,10 +1,239 @@
-/* axon gen — placeholder until its layer lands; fails honestly. */
+/*
+ * axon gen — writes synthetic LLM-like MLP weights and activation traces
+ * as safetensors (traces/trace_gen.c holds the statistical model): HF
+ * names model.layers.<i>.mlp.<p>_proj.weight [out, in] in one file,
+ * <layer>.input [tokens, in] and <layer>.output [tokens, out] (the float
+ * reference y = x W^T) in the other. Deterministic for a given --seed.
+ */
 #include "cmd.h"
+
+#include "../traces/trace.h"
+
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("usage: axon gen [--preset NAME] [options] --weights-out W.safetensors --trace-out T.safetensors\n\n"
+           "Writes synthetic LLM-like MLP weights and activations (deterministic for a seed).\n\n"
+           "  --preset NAME        shapes and defaults (default tiny); --list-presets shows them\n"
+           "  --tokens N           token rows of every <layer>.input\n"
+           "  --in D               hidden size: up/gate map D -> M, down maps M -> D\n"
+           "  --out M              FFN (intermediate) size\n"
+           "  --layers LIST        layer indices, e.g. 0,3,5-7 (default 0)\n"
+           "  --proj LIST          projections among up,gate,down (default from the preset)\n"
+           "  --dtype f32|bf16     weight dtype (default f32; inputs and outputs are f32)\n"
+           "  --seed S             PRNG seed, unsigned 64-bit (default 1)\n"
+           "  --dof NU             Student-t degrees of freedom of activations, > 2 (default 4)\n"
+           "  --outlier-frac F     fraction of outlier input channels (default 0.005)\n"
+           "  --outlier-scale X    outlier channel magnitude vs. the others (default 30)\n"
+           "  --no-output          do not write <layer>.output (skips the tokens*in*out reference product)\n"
+           "  --weights-out FILE   weights safetensors file\n"
+           "  --trace-out FILE     trace safetensors file\n"
+           "  --json               print what was written as JSON\n"
+           "  --list-presets       list presets and exit\n"
+           "  -h, --help           this help\n");
+}
+
+static int parse_layers(const char *s, trace_gen_cfg *c)
+{
+    c->nlayers = 0;
+    while (*s) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s || a < 0 || a > 100000)
+            return -1;
+        if (*end == '-') {
+            s = end + 1;
+            b = strtol(s, &end, 10);
+            if (end == s || b < a || b > 100000)
+                return -1;
+        }
+        for (long i = a; i <= b; i++) {
+            if (c->nlayers == TRACE_GEN_MAX_LAYERS)
+                return -1;
+            c->layers[c->nlayers++] = (int)i;
+        }
+        s = end;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return -1;
+    }
+    return c->nlayers ? 0 : -1;
+}
+
+static int parse_projs(const char *s, unsigned *projs)
+{
+    *projs = 0;
+    char *dup = strdup(s), *save = NULL;
+    for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "up")) *projs |= TRACE_GEN_UP;
+        else if (!strcmp(t, "gate")) *projs |= TRACE_GEN_GATE;
+        else if (!strcmp(t, "down")) *projs |= TRACE_GEN_DOWN;
+        else { *projs = 0; break; }
+    }
+    free(dup);
+    return *projs ? 0 : -1;
+}
+
+/* Lists what a written file holds (read back through the reader). */
+static int report(const char *path, int json, cJSON *arr)
+{
+    trace_file *f;
+    char *err = NULL;
+    if (trace_open(path, &f, &err))
+        return cmd_fail("gen", err);
+    for (size_t i = 0; i < trace_count(f); i++) {
+        const trace_tensor *t = trace_at(f, i);
+        char shape[96] = "";
+        for (int d = 0; d < t->ndim; d++)
+            snprintf(shape + strlen(shape), sizeof shape - strlen(shape), "%s%lld", d ? "x" : "",
+                     (long long)t->shape[d]);
+        if (json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "file", path);
+            cJSON_AddStringToObject(o, "tensor", t->name);
+            cJSON_AddStringToObject(o, "dtype", trace_dtype_name(t->dtype));
+            cJSON *sh = cJSON_AddArrayToObject(o, "shape");
+            for (int d = 0; d < t->ndim; d++)
+                cJSON_AddItemToArray(sh, cJSON_CreateNumber((double)t->shape[d]));
+            cJSON_AddNumberToObject(o, "size_bytes", (double)t->nbytes);
+            cJSON_AddItemToArray(arr, o);
+        } else {
+            printf("%-44s %-5s %-12s %10.3f\n", t->name, trace_dtype_name(t->dtype), shape,
+                   (double)t->nbytes / (1 << 20));
+        }
+    }
+    trace_close(f);
+    return CMD_OK;
+}
 
 int cmd_gen(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "axon gen: not implemented yet\n");
-    return CMD_FAIL;
+    enum { O_PRESET = 256, O_TOKENS, O_IN, O_OUT, O_LAYERS, O_PROJ, O_DTYPE, O_SEED, O_DOF, O_OFRAC, O_OSCALE,
+           O_NOOUT, O_WOUT, O_TOUT, O_JSON, O_LIST };
+    static const struct option opts[] = {
+        {"preset", required_argument, 0, O_PRESET}, {"tokens", required_argument, 0, O_TOKENS},
+        {"in", required_argument, 0, O_IN}, {"out", required_argument, 0, O_OUT},
+        {"layers", required_argument, 0, O_LAYERS}, {"proj", required_argument, 0, O_PROJ},
+        {"dtype", required_argument, 0, O_DTYPE}, {"seed", required_argument, 0, O_SEED},
+        {"dof", required_argument, 0, O_DOF}, {"outlier-frac", required_argument, 0, O_OFRAC},
+        {"outlier-scale", required_argument, 0, O_OSCALE}, {"no-output", no_argument, 0, O_NOOUT},
+        {"weights-out", required_argument, 0, O_WOUT}, {"trace-out", required_argument, 0, O_TOUT},
+        {"json", no_argument, 0, O_JSON}, {"list-presets", no_argument, 0, O_LIST},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    /* the preset is applied first, the other options override it */
+    const char *preset = "tiny";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--preset") && i + 1 < argc)
+            preset = argv[i + 1];
+        else if (!strncmp(argv[i], "--preset=", 9))
+            preset = argv[i] + 9;
+    }
+    trace_gen_cfg cfg;
+    char *err = NULL;
+    int list = 0, json = 0;
+    const char *wout = NULL, *tout = NULL;
+    long v;
+    double d;
+    optind = 1;
+    opterr = 0;
+    int c;
+    int preset_ok = trace_gen_preset(preset, &cfg, &err) == AX_OK;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': help(); free(err); return CMD_OK;
+        case O_PRESET: break;
+        case O_TOKENS: if (cmd_parse_long("gen", "--tokens", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
+            cfg.tokens = (size_t)v; break;
+        case O_IN: if (cmd_parse_long("gen", "--in", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
+            cfg.hidden = (size_t)v; break;
+        case O_OUT: if (cmd_parse_long("gen", "--out", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
+            cfg.ffn = (size_t)v; break;
+        case O_LAYERS:
+            if (parse_layers(optarg, &cfg))
+                return cmd_usage("gen", "--layers '%s' is not a list like 0,3,5-7 (at most %d layers)", optarg,
+                                 TRACE_GEN_MAX_LAYERS);
+            break;
+        case O_PROJ:
+            if (parse_projs(optarg, &cfg.projs))
+                return cmd_usage("gen", "--proj '%s' is not a list of up, gate, down", optarg);
+            break;
+        case O_DTYPE:
+            if (!strcmp(optarg, "f32")) cfg.wdtype = TRACE_F32;
+            else if (!strcmp(optarg, "bf16")) cfg.wdtype = TRACE_BF16;
+            else return cmd_usage("gen", "--dtype '%s' is not f32 or bf16", optarg);
+            break;
+        case O_SEED: {
+            char *end;
+            unsigned long long s = strtoull(optarg, &end, 0);
+            if (end == optarg || *end || optarg[0] == '-')
+                return cmd_usage("gen", "--seed '%s' is not an unsigned 64-bit integer", optarg);
+            cfg.seed = s;
+            break;
+        }
+        case O_DOF: if (cmd_parse_double("gen", "--dof", optarg, 2.001, 1e6, &d)) return CMD_USAGE;
+            cfg.dof = d; break;
+        case O_OFRAC: if (cmd_parse_double("gen", "--outlier-frac", optarg, 0, 1, &d)) return CMD_USAGE;
+            cfg.outlier_frac = d; break;
+        case O_OSCALE: if (cmd_parse_double("gen", "--outlier-scale", optarg, 1e-3, 1e6, &d)) return CMD_USAGE;
+            cfg.outlier_scale = d; break;
+        case O_NOOUT: cfg.with_output = 0; break;
+        case O_WOUT: wout = optarg; break;
+        case O_TOUT: tout = optarg; break;
+        case O_JSON: json = 1; break;
+        case O_LIST: list = 1; break;
+        default:
+            free(err);
+            return cmd_usage("gen", "unknown option or missing argument '%s'", argv[optind - 1]);
+        }
+        if (!preset_ok) {
+            int r = cmd_usage("gen", "%s", err);
+            free(err);
+            return r;
+        }
+    }
+    if (!preset_ok) {
+        int r = cmd_usage("gen", "%s", err);
+        free(err);
+        return r;
+    }
+    if (list) {
+        const char *desc;
+        for (size_t i = 0; trace_gen_preset_name(i, &desc); i++)
+            printf("%-22s %s\n", trace_gen_preset_name(i, NULL), desc);
+        return CMD_OK;
+    }
+    if (optind < argc)
+        return cmd_usage("gen", "unexpected argument '%s'", argv[optind]);
+    if (!wout && !tout)
+        return cmd_usage("gen", "nothing to write: give --weights-out and/or --trace-out");
+    if (trace_gen_write(&cfg, wout, tout, &err))
+        return cmd_fail("gen", err);
+    cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    if (!json)
+        printf("%-44s %-5s %-12s %10s\n", "tensor", "dtype", "shape", "size_MiB");
+    int rc = CMD_OK;
+    if (wout)
+        rc = report(wout, json, arr);
+    if (tout && rc == CMD_OK)
+        rc = report(tout, json, arr);
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "weights", wout ? wout : "");
+        cJSON_AddStringToObject(root, "trace", tout ? tout : "");
+        char seed[32];
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg.seed);
+        cJSON_AddStringToObject(root, "seed", seed);
+        cJSON_AddItemToObject(root, "tensors", arr);
+        char *s = cJSON_Print(root);
+        if (s)
+            puts(s);
+        free(s);
+        cJSON_Delete(root);
+    }
+    return rc;
 }

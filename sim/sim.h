@@ -89,6 +89,11 @@ typedef struct {
     double tokens_per_s;
     sim_counters total;
     const sim_counters *per_core; /* [cores], owned by the sim */
+    /* appended fields */
+    size_t row_blocks, col_blocks; /* core (rb, cb) is per_core[rb * col_blocks + cb] */
+    double ns_per_unit;          /* ns per cycle (1000 / clock_mhz) or per ps (0.001) */
+    double fill_ns;              /* completion of token 0 (pipeline fill) */
+    double interval_ns;          /* mean time between token completions after the first */
 } sim_report;
 
 /* Observation points, for VCD and co-simulation. */
@@ -139,5 +144,12 @@ ax_result sim_run(sim *s, char **err);
 const int32_t *sim_acc(const sim *s);
 void sim_get_report(const sim *s, sim_report *r);
 void sim_free(sim *s); /* NULL is a no-op */
+
+/* VCD writer (sim_vcd.c), an observer: attach before the first sim_step or
+ * sim_run; it records the first max_cores cores. Close after the run (it
+ * flushes and reports write errors); the sim does not own it. */
+typedef struct sim_vcd sim_vcd;
+ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, char **err);
+ax_result sim_vcd_close(sim_vcd *v, char **err); /* NULL is a no-op */
 
 #endif

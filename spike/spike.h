@@ -52,6 +52,11 @@ ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_para
  * SPIKE_STEPS_TOKEN applies it per token (row), a positive value is fixed. */
 #define SPIKE_STEPS_AUTO 0
 #define SPIKE_STEPS_TOKEN (-1)
+/* Largest T of any coding (spike_event.step is 16 bits) and of the bitwise
+ * codings (step weights up to 2^61 stay exact in int64; an int32 count
+ * needs at most 33 steps, the two's complement rule for -2^31). */
+#define SPIKE_MAX_STEPS 65535
+#define SPIKE_MAX_BITWISE_STEPS 62
 
 /* The reference T rule over n counts (DESIGN §2). Binary with a negative
  * count is AX_ERANGE. */
@@ -59,9 +64,20 @@ ax_result spike_steps_rule(spike_coding c, const int32_t *counts, size_t n, int 
 /* AX_ERANGE when count c does not fit T steps of coding (naming it). */
 ax_result spike_check_fits(spike_coding c, int32_t count, int T, char **err);
 
-/* Spike value in {-1,0,1} at step t (0..T-1) and the step's signed weight. */
+/* Spike value in {-1,0,1} at step t (0..T-1) and the step's signed weight.
+ * Defined for counts that fit T (spike_check_fits). */
 int spike_bit(spike_coding c, int32_t count, int T, int t);
 int64_t spike_step_weight(spike_coding c, int T, int t);
+/* Number of nonzero spikes in the train of count (Σ_t |spike_bit|). */
+int64_t spike_nspikes(spike_coding c, int32_t count, int T);
+
+/* Resolves the steps argument (fixed T > 0, SPIKE_STEPS_AUTO or
+ * SPIKE_STEPS_TOKEN) for counts[tokens*d]: T_of[tokens] (caller-allocated)
+ * gets each token's T and *Tmax (may be NULL) their maximum. Every count is
+ * checked to fit its token's T: AX_ERANGE names the token, the channel and
+ * the count; AX_EPARAM for an impossible steps value. */
+ax_result spike_steps_resolve(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
+                              int steps, int *T_of, int *Tmax, char **err);
 
 /* Spike trains: out[T * tokens * d] int8 in {-1,0,1}, laid out [T][tokens][d]
  * (requires a single T, i.e. steps != SPIKE_STEPS_TOKEN or all equal). */
@@ -70,6 +86,14 @@ ax_result spike_trains(spike_coding c, const int32_t *counts, size_t tokens, siz
 /* Decode trains back to counts (Σ_t bit * weight). */
 void spike_decode(spike_coding c, const int8_t *trains, size_t tokens, size_t d, int T,
                   int32_t *counts);
+/* Per-token T: out[Tmax * tokens * d] laid out [Tmax][tokens][d]; token n
+ * holds its own T_of[n]-step train (weights of T_of[n]) in steps
+ * 0 .. T_of[n]-1 and zeros in steps T_of[n] .. Tmax-1 (every token starts
+ * at step 0, as its events do). Decode with the same T_of. */
+ax_result spike_trains_token(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
+                             const int *T_of, int Tmax, int8_t *out, char **err);
+void spike_decode_token(spike_coding c, const int8_t *trains, size_t tokens, size_t d,
+                        const int *T_of, int Tmax, int32_t *counts);
 
 /* One spike event as the core sees it (DESIGN §3): processed in the order
  * (token, step, axon). neg = 1 when the contribution is negative
@@ -97,6 +121,8 @@ ax_result spike_events(spike_coding c, const int32_t *counts, size_t tokens, siz
 typedef struct {
     size_t tokens, channels;
     int steps;                 /* T (max over tokens when per-token) */
+    int steps_min;             /* min T over tokens (== steps unless per-token) */
+    double steps_mean;         /* mean T over tokens */
     uint64_t spikes;           /* Σ |s_t| */
     uint64_t slots;            /* Σ over tokens of T_token * channels */
     double firing_rate;        /* spikes / slots */
@@ -104,6 +130,8 @@ typedef struct {
     double silent_channel_fraction; /* (token, channel) pairs with count 0 */
     double dead_channel_fraction;   /* channels with count 0 for every token */
     double spikes_per_firing_channel; /* spikes / nonzero (token, channel) pairs */
+    uint64_t firing_pairs;     /* (token, channel) pairs with count != 0 */
+    int64_t count_min, count_max;     /* extreme counts */
     uint64_t hist[SPIKE_HIST_BINS];   /* histogram of |count| */
 } spike_stats;
 

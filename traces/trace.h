@@ -23,7 +23,9 @@ typedef enum {
 #define TRACE_MAX_DIMS 8
 
 /* A read-only view of one tensor. data points into the mapping owned by
- * the trace_file; it is valid until trace_close(). Little-endian, C order. */
+ * the trace_file; it is valid until trace_close(). Little-endian, C order.
+ * data is aligned to the element size: the rare tensor stored misaligned
+ * in its file is copied (that tensor only) at open. */
 typedef struct {
     const char *name;     /* "" for an NPY file */
     trace_dtype dtype;
@@ -57,8 +59,16 @@ const trace_tensor *trace_find(const trace_file *f, const char *name);
 /* safetensors __metadata__ value, or NULL. */
 const char *trace_meta(const trace_file *f, const char *key);
 
-/* Opens "FILE" or "FILE:NAME" (the part after the last ':' that leaves an
- * existing file is the name). *f owns *t. */
+/* Like trace_open, for an NPY file whose stored dtype has the element
+ * size of `declared`: its data is read as `declared`. This is how bf16
+ * saved by numpy (which has no bfloat16; the bits are stored as '<u2')
+ * is read. AX_EPARAM for safetensors files (they carry their own dtype). */
+ax_result trace_open_as(const char *path, trace_dtype declared, trace_file **out, char **err);
+
+/* Opens "FILE", "FILE:NAME" or "FILE@DTYPE" (e.g. `x.npy@bf16`, see
+ * trace_open_as). A whole ref that names an existing file wins; otherwise
+ * the part after the right-most ':' whose left part is an existing file
+ * (optionally with @DTYPE) is the tensor name. *f owns *t. */
 ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t, char **err);
 
 /* Converts any dtype to float32 into dst (numel floats). Fails with
@@ -80,6 +90,14 @@ ax_result trace_writer_new(trace_writer **w, char **err);
 ax_result trace_writer_add(trace_writer *w, const char *name, trace_dtype dt, int ndim,
                            const int64_t *shape, const void *data, char **err);
 ax_result trace_writer_meta(trace_writer *w, const char *key, const char *value, char **err);
+/* Streaming variant: while saving, the writer calls fill(ctx, row0, nrows,
+ * buf, err) to produce rows [row0, row0 + nrows) of the tensor in dtype dt
+ * (a row is shape[1] * ... * shape[ndim-1] elements; a 0-d tensor is one
+ * row), holding only a chunk of about 4 MiB (at least one row) at a time.
+ * ctx stays owned by the caller and must live until trace_writer_save. */
+typedef ax_result (*trace_fill_fn)(void *ctx, size_t row0, size_t nrows, void *buf, char **err);
+ax_result trace_writer_add_fill(trace_writer *w, const char *name, trace_dtype dt, int ndim,
+                                const int64_t *shape, trace_fill_fn fill, void *ctx, char **err);
 /* Writes a safetensors file atomically. */
 ax_result trace_writer_save(trace_writer *w, const char *path, char **err);
 void trace_writer_free(trace_writer *w); /* NULL is a no-op */
@@ -87,5 +105,41 @@ void trace_writer_free(trace_writer *w); /* NULL is a no-op */
 /* Writes one NPY (v1.0 header unless it needs v2) atomically. */
 ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
                          const void *data, char **err);
+
+/* ---- Synthetic LLM-like traces and weights (trace_gen.c) ----
+ * Deterministic from the seed: every row of every tensor has its own
+ * xoshiro256** stream seeded by splitmix64(seed, tensor name, row), so the
+ * bytes do not depend on chunking or on which other tensors are written.
+ * Activations are heavy-tailed (Student-t) with a few outlier channels;
+ * weights are N(0, 1/in). See docs/traces.md for the model and presets. */
+enum { TRACE_GEN_UP = 1, TRACE_GEN_GATE = 2, TRACE_GEN_DOWN = 4 };
+#define TRACE_GEN_MAX_LAYERS 256
+
+typedef struct {
+    const char *preset;        /* name stored in the metadata ("custom" if none) */
+    uint64_t seed;
+    size_t tokens;             /* rows of every <layer>.input */
+    size_t hidden, ffn;        /* up/gate: hidden -> ffn; down: ffn -> hidden */
+    int layers[TRACE_GEN_MAX_LAYERS];
+    size_t nlayers;            /* layer indices i of model.layers.<i>.mlp.* */
+    unsigned projs;            /* TRACE_GEN_* bit mask */
+    trace_dtype wdtype;        /* TRACE_F32 or TRACE_BF16 */
+    int with_output;           /* also write <layer>.output = input * weight^T */
+    double dof;                /* Student-t degrees of freedom (> 2) */
+    double outlier_frac;       /* fraction of input channels that are outliers */
+    double outlier_scale;      /* their magnitude relative to the others */
+} trace_gen_cfg;
+
+/* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp"
+ * (AX_ENOTFOUND lists the names). */
+ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err);
+/* Name and one-line description of preset i; NULL past the end. */
+const char *trace_gen_preset_name(size_t i, const char **desc);
+/* Writes the weights (model.layers.<i>.mlp.<p>_proj.weight [out, in]) to
+ * weights_path and the trace (<layer>.input [tokens, in] f32, and
+ * <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
+ * Weights stream row chunks; one output tensor is held at a time. */
+ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
+                          char **err);
 
 #endif

@@ -1,0 +1,337 @@
+/*
+ * The chip (DESIGN §3): a layer [out, in] split into row-blocks of at most
+ * R axons and column blocks of C neurons, one core per (row-block, column
+ * block) on a mesh. Row-blocks never straddle a weight group: with group
+ * scales (G inputs per group) each group is split into ceil(|g|/R)
+ * row-blocks, so every core's C accumulators belong to one group and the
+ * partial sums reduce into acc[token][out][group] (per channel: one group,
+ * ceil(in/R) row-blocks). Core (rb, cb) sits at mesh (x = cb, y = rb).
+ *
+ * Weights live in the row-per-axon layout the core reads: wt[axon][outp]
+ * (outp = column blocks × C, zero padded), so the SRAM row of axon i in core
+ * (rb, cb) is the contiguous int8 run wt[i][cb·C .. cb·C + C). Beside it the
+ * per-(axon, column block) counts of nonzero weights and nonzero words
+ * (the zero flags of zero gating) are precomputed once, so an event's
+ * counters cost O(1) and its arithmetic is one vectorized row add.
+ *
+ * Ownership: the sim references qw, ev and tok_start (they must outlive it)
+ * and owns everything else.
+ */
+#include "sim_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *xcalloc(size_t n, size_t sz, int *bad)
+{
+    void *p = calloc(n ? n : 1, sz ? sz : 1);
+    if (!p)
+        *bad = 1;
+    return p;
+}
+
+int sim_core_cused(const struct sim *s, size_t cb)
+{
+    size_t lo = cb * (size_t)s->cfg.cols, hi = lo + (size_t)s->cfg.cols;
+    return (int)((hi < s->out ? hi : s->out) - lo);
+}
+
+static ax_result build_rowblocks(struct sim *s, char **err)
+{
+    size_t R = (size_t)s->cfg.rows, G = s->qw->group ? s->qw->group : s->in, nrb = 0;
+    for (size_t g = 0; g < s->ng; g++) {
+        size_t lo = g * G, hi = lo + G < s->in ? lo + G : s->in;
+        if (lo >= hi)
+            return ax_fail(err, AX_EPARAM, "weight group %zu is empty (group %zu, in %zu)", g, G, s->in);
+        nrb += (hi - lo + R - 1) / R;
+    }
+    int bad = 0;
+    s->nrb = nrb;
+    s->rb_lo = xcalloc(nrb, sizeof(size_t), &bad);
+    s->rb_hi = xcalloc(nrb, sizeof(size_t), &bad);
+    s->rb_group = xcalloc(nrb, sizeof(size_t), &bad);
+    if (bad)
+        return ax_fail(err, AX_ENOMEM, "out of memory for %zu row-blocks", nrb);
+    size_t rb = 0;
+    for (size_t g = 0; g < s->ng; g++) {
+        size_t lo = g * G, hi = lo + G < s->in ? lo + G : s->in;
+        for (size_t a = lo; a < hi; a += R, rb++) {
+            s->rb_lo[rb] = a;
+            s->rb_hi[rb] = a + R < hi ? a + R : hi;
+            s->rb_group[rb] = g;
+        }
+    }
+    return AX_OK;
+}
+
+/* Transposes q [out][in] into wt [in][outp] (blocked for the cache) and
+ * counts nonzero weights and words per (axon, column block). */
+static void build_weights(struct sim *s)
+{
+    const size_t in = s->in, out = s->out, outp = s->outp, C = (size_t)s->cfg.cols;
+    const size_t L = (size_t)s->cfg.lanes;
+    const int8_t *q = s->qw->q;
+    for (size_t j0 = 0; j0 < out; j0 += 64)
+        for (size_t i0 = 0; i0 < in; i0 += 64)
+            for (size_t j = j0; j < j0 + 64 && j < out; j++)
+                for (size_t i = i0; i < i0 + 64 && i < in; i++)
+                    s->wt[i * outp + j] = q[j * in + i];
+    for (size_t i = 0; i < in; i++)
+        for (size_t cb = 0; cb < s->ncb; cb++) {
+            const int8_t *w = s->wt + i * outp + cb * C;
+            int nnz = 0, nzw = 0;
+            for (size_t w0 = 0; w0 < C; w0 += L) {
+                int cnt = 0;
+                size_t hi = w0 + L < C ? w0 + L : C;
+                for (size_t l = w0; l < hi; l++)
+                    cnt += w[l] != 0;
+                nnz += cnt;
+                nzw += cnt != 0;
+            }
+            s->nnz[i * s->ncb + cb] = (uint16_t)nnz;
+            s->nzw[i * s->ncb + cb] = (uint16_t)nzw;
+        }
+}
+
+/* Splits the event stream into each row-block's item stream (events of
+ * its axons in stream order, an EOT after each token) and validates it. */
+static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
+{
+    int bad = 0;
+    s->items = xcalloc(s->nrb, sizeof(int64_t *), &bad);
+    s->nitems = xcalloc(s->nrb, sizeof(size_t), &bad);
+    if (bad)
+        return ax_fail(err, AX_ENOMEM, "out of memory for item streams");
+    if (s->tok_start[0] != 0 || s->tok_start[s->tokens] != s->nev)
+        return ax_fail(err, AX_EPARAM, "tok_start must run from 0 to nev = %zu (got %zu .. %zu)",
+                       s->nev, s->tok_start[0], s->tok_start[s->tokens]);
+    for (size_t n = 0; n < s->tokens; n++) {
+        if (s->tok_start[n + 1] < s->tok_start[n])
+            return ax_fail(err, AX_EPARAM, "tok_start decreases at token %zu", n);
+        for (size_t e = s->tok_start[n]; e < s->tok_start[n + 1]; e++) {
+            const spike_event *v = &s->ev[e];
+            if (v->token != n || v->axon >= s->in || v->shift > SIM_MAX_SHIFT)
+                return ax_fail(err, AX_EPARAM,
+                               "event %zu (token %u, axon %u, shift %u) does not fit token %zu, "
+                               "%zu axons, shift <= %d (hint: build events with spike_events)",
+                               e, v->token, v->axon, v->shift, n, s->in, SIM_MAX_SHIFT);
+            if (e > s->tok_start[n]) {
+                const spike_event *u = v - 1;
+                if (u->step > v->step || (u->step == v->step && u->axon >= v->axon))
+                    return ax_fail(err, AX_EPARAM, "event %zu is out of (token, step, axon) order", e);
+            }
+            s->nitems[a2rb[v->axon]]++;
+        }
+    }
+    for (size_t rb = 0; rb < s->nrb; rb++) {
+        s->nitems[rb] += s->tokens;
+        s->items[rb] = xcalloc(s->nitems[rb], sizeof(int64_t), &bad);
+        if (bad)
+            return ax_fail(err, AX_ENOMEM, "out of memory for %zu items", s->nitems[rb]);
+        s->nitems[rb] = 0;
+    }
+    for (size_t n = 0; n < s->tokens; n++) {
+        for (size_t e = s->tok_start[n]; e < s->tok_start[n + 1]; e++) {
+            size_t rb = a2rb[s->ev[e].axon];
+            s->items[rb][s->nitems[rb]++] = (int64_t)e;
+        }
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            s->items[rb][s->nitems[rb]++] = -(int64_t)n - 1;
+    }
+    return AX_OK;
+}
+
+ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_event *ev, size_t nev,
+                  const size_t *tok_start, size_t tokens, sim **out, char **err)
+{
+    *out = NULL;
+    ax_result rc = sim_config_check(cfg, err);
+    if (rc)
+        return rc;
+    if (!qw || !qw->q || !qw->scale || qw->out == 0 || qw->in == 0 || qw->ngroups == 0)
+        return ax_fail(err, AX_EPARAM, "sim_new: empty or unquantized weights");
+    if (!tok_start || (nev && !ev))
+        return ax_fail(err, AX_EPARAM, "sim_new: missing event stream");
+    struct sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return ax_fail(err, AX_ENOMEM, "out of memory for the simulator");
+    s->cfg = *cfg;
+    sim_tparams_from(cfg, &s->tp);
+    s->qw = qw;
+    s->ev = ev;
+    s->nev = nev;
+    s->tok_start = tok_start;
+    s->tokens = tokens;
+    s->in = qw->in;
+    s->out = qw->out;
+    s->ng = qw->ngroups;
+    sim_queue_init(&s->q);
+    uint32_t *a2rb = NULL;
+    int bad = 0;
+    if ((rc = build_rowblocks(s, err)))
+        goto fail;
+    s->ncb = (s->out + (size_t)cfg->cols - 1) / (size_t)cfg->cols;
+    s->ncores = s->nrb * s->ncb;
+    s->outp = s->ncb * (size_t)cfg->cols;
+    s->mesh_w = cfg->mesh_w ? (size_t)cfg->mesh_w : s->ncb;
+    s->mesh_h = cfg->mesh_h ? (size_t)cfg->mesh_h : s->nrb;
+    if (s->mesh_w < s->ncb || s->mesh_h < s->nrb) {
+        rc = ax_fail(err, AX_EPARAM, "sim parameter mesh %zux%zu is too small: the layer [%zu, %zu] "
+                     "needs %zu column blocks x %zu row-blocks of %dx%d cores (hint: mesh 0x0 = "
+                     "auto, or a larger --tile)", s->mesh_w, s->mesh_h, s->out, s->in, s->ncb,
+                     s->nrb, cfg->rows, cfg->cols);
+        goto fail;
+    }
+    size_t wbytes;
+    if (ax_mul_size(s->in, s->outp, &wbytes) || ax_mul_size(s->ncores, s->tokens, &(size_t){0})) {
+        rc = ax_fail(err, AX_ENOMEM, "layer too large to simulate");
+        goto fail;
+    }
+    a2rb = xcalloc(s->in, sizeof *a2rb, &bad);
+    s->wt = xcalloc(wbytes, 1, &bad);
+    s->nnz = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
+    s->nzw = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
+    s->cs = xcalloc(s->ncores, sizeof(sim_core_state), &bad);
+    s->sring = xcalloc(s->ncores * (size_t)cfg->fifo_depth, sizeof(int64_t), &bad);
+    s->o_tok = xcalloc(s->ncores * s->tokens, sizeof(int64_t), &bad);
+    s->tok_done = xcalloc(s->tokens, sizeof(int64_t), &bad);
+    s->acc64 = xcalloc(s->tokens * s->out * s->ng, sizeof(int64_t), &bad);
+    s->acc_out = xcalloc(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
+    s->acc_rb = xcalloc(s->nrb * s->outp, sizeof(int32_t), &bad);
+    s->link_free = xcalloc(s->nrb * s->ncb, sizeof(int64_t), &bad);
+    s->ovf_rb = xcalloc(s->nrb, sizeof(uint32_t), &bad);
+    s->pc = xcalloc(s->ncores, sizeof(sim_counters), &bad);
+    if (bad) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory building the chip (%zu cores, %zu tokens)",
+                     s->ncores, s->tokens);
+        goto fail;
+    }
+    for (size_t rb = 0; rb < s->nrb; rb++)
+        for (size_t i = s->rb_lo[rb]; i < s->rb_hi[rb]; i++)
+            a2rb[i] = (uint32_t)rb;
+    if ((rc = build_items(s, a2rb, err)))
+        goto fail;
+    build_weights(s);
+    for (size_t c = 0; c < s->ncores; c++)
+        sim_core_reset(&s->cs[c], &s->tp, s->sring + c * (size_t)cfg->fifo_depth);
+    for (size_t l = 0; l < s->nrb * s->ncb; l++)
+        s->link_free[l] = SIM_NEG_INF;
+    free(a2rb);
+    *out = s;
+    return AX_OK;
+fail:
+    free(a2rb);
+    sim_free(s);
+    return rc;
+}
+
+void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1)
+{
+    size_t g = s->rb_group[rb], ng = s->ng, out = s->out;
+    int32_t *acc = s->acc_rb + rb * s->outp;
+    int64_t *dst = s->acc64 + n * out * ng + g;
+    if (c1 > out)
+        c1 = out;
+    for (size_t j = c0; j < c1; j++) {
+        dst[j * ng] += acc[j];
+        acc[j] = 0;
+    }
+}
+
+void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, int slice,
+                        sim_stamp *st)
+{
+    size_t core = rb * s->ncb + cb, C = (size_t)s->cfg.cols;
+    int64_t it = s->items[rb][k];
+    sim_core_item(&s->tp, &s->cs[core], arr, sim_item_is_eot(it), st);
+    if (sim_item_is_eot(it)) {
+        size_t n = sim_item_token(s, it);
+        s->o_tok[core * s->tokens + n] = st->o;
+        if (slice)
+            sim_chip_fold(s, rb, n, cb * C, cb * C + C);
+        return;
+    }
+    const spike_event *e = &s->ev[it];
+    size_t x = (size_t)e->axon * s->ncb + cb;
+    sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], sim_core_cused(s, cb));
+    if (slice) {
+        int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
+        s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
+                                      s->wt + (size_t)e->axon * s->outp + cb * C, C, m, s->cfg.acc_bits);
+    }
+}
+
+const int32_t *sim_acc(const sim *s)
+{
+    return s->acc_out;
+}
+
+void sim_get_report(const sim *s, sim_report *r)
+{
+    memset(r, 0, sizeof *r);
+    r->tokens = s->tokens;
+    r->in = s->in;
+    r->out = s->out;
+    r->cores = s->ncores;
+    r->mesh_w = s->mesh_w;
+    r->mesh_h = s->mesh_h;
+    r->row_blocks = s->nrb;
+    r->col_blocks = s->ncb;
+    r->timing = s->cfg.timing;
+    r->time_unit = s->cfg.timing == SIM_SYNC ? "cycles" : "ps";
+    r->duration = s->duration;
+    double ns = s->cfg.timing == SIM_SYNC ? 1000.0 / s->cfg.clock_mhz : 1e-3;
+    r->ns_per_unit = ns;
+    r->duration_ns = (double)s->duration * ns;
+    if (s->tokens) {
+        double sum = 0, mx = 0;
+        for (size_t n = 0; n < s->tokens; n++) {
+            double l = (double)s->tok_done[n] * ns; /* every item is available at time 0 */
+            sum += l;
+            mx = l > mx ? l : mx;
+        }
+        r->latency_per_token_ns = sum / (double)s->tokens;
+        r->max_latency_ns = mx;
+        r->fill_ns = (double)s->tok_done[0] * ns;
+        r->interval_ns = s->tokens > 1 ? (double)(s->tok_done[s->tokens - 1] - s->tok_done[0]) * ns /
+                                             (double)(s->tokens - 1) : 0;
+    }
+    r->tokens_per_s = r->duration_ns > 0 ? (double)s->tokens / (r->duration_ns * 1e-9) : 0;
+    r->total = s->total;
+    r->per_core = s->pc;
+}
+
+void sim_free(sim *s)
+{
+    if (!s)
+        return;
+    if (s->items)
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            free(s->items[rb]);
+    if (s->arr)
+        for (size_t c = 0; c < s->ncores; c++)
+            free(s->arr[c]);
+    free(s->arr);
+    free(s->items);
+    free(s->nitems);
+    free(s->rb_lo);
+    free(s->rb_hi);
+    free(s->rb_group);
+    free(s->wt);
+    free(s->nnz);
+    free(s->nzw);
+    free(s->cs);
+    free(s->sring);
+    free(s->o_tok);
+    free(s->tok_done);
+    free(s->acc64);
+    free(s->acc_out);
+    free(s->acc_rb);
+    free(s->link_free);
+    free(s->ovf_rb);
+    free(s->pc);
+    free(s->obs);
+    free(s->err);
+    sim_queue_free(&s->q);
+    free(s);
+}

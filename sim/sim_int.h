@@ -1,0 +1,158 @@
+/*
+ * sim — private structures shared by the kernel (sim_queue.c), the core
+ * model (sim_core.c), the chip (sim_chip.c, sim_noc.c) and the host loop
+ * (sim_host.c). Nothing here is part of the public interface.
+ *
+ * Time is an int64: cycles in sync mode, picoseconds in async mode. The core
+ * model is the recurrence of docs/core-timing.md written once with six time
+ * constants (sim_tparams) so that sync and async share one code path.
+ */
+#ifndef AX_SIM_INT_H
+#define AX_SIM_INT_H
+
+#include "sim.h"
+
+#include <stdint.h>
+
+#define SIM_NEG_INF (INT64_MIN / 4) /* "max over an index that does not exist" */
+#define SIM_MAX_SHIFT 23            /* 127 << 23 keeps every lane add inside int32 */
+#define SIM_EVENT_FLIT_BITS 32      /* event flit payload: axon 16, shift 5, neg 1, eot 1 (padded) */
+
+/* ---- event queue (sim_queue.c): binary heap on (time, seq) ---- */
+typedef struct {
+    int64_t t;
+    uint64_t seq;   /* assigned by push: equal times pop in push order */
+    int64_t item;
+    void *ptr;      /* READOUT_DONE: malloc'd accumulator snapshot (owned by the entry) */
+    int32_t core;
+    int32_t word;
+    uint8_t kind;   /* sim_obs_kind */
+    uint8_t skipped;
+} sim_qev;
+
+typedef struct {
+    sim_qev *v;
+    size_t n, cap;
+    uint64_t seq;
+} sim_queue;
+
+void sim_queue_init(sim_queue *q);
+ax_result sim_queue_push(sim_queue *q, sim_qev e); /* AX_ENOMEM only */
+int sim_queue_pop(sim_queue *q, sim_qev *e);        /* 0 when empty */
+const sim_qev *sim_queue_peek(const sim_queue *q);  /* NULL when empty */
+void sim_queue_free(sim_queue *q);
+
+/* ---- core model (sim_core.c) ---- */
+typedef struct {
+    int64_t step;  /* min spacing of accepts: 1 cycle / hs */
+    int64_t dec;   /* accept -> start: 1 cycle / t_decode */
+    int64_t wp;    /* word period: 1 cycle / P */
+    int64_t lat;   /* read issue -> data added: Ls cycles / t_sram + t_add */
+    int64_t bp;    /* readout beat period: 1 cycle / Q */
+    int64_t gap;   /* EOT with double buffering: s + 1 cycle / s + hs */
+    int64_t unit;  /* link time unit: 1 cycle / hs */
+    int64_t hop;   /* per-hop latency: hop_cycles / hop_ps */
+    int W, B, F, C, A;
+    int async;
+    int double_buffer, zero_gating;
+} sim_tparams;
+
+void sim_tparams_from(const sim_config *c, sim_tparams *tp);
+
+typedef struct {
+    int64_t a_prev, r_prev, o_prev;
+    int64_t *sring;   /* [F] start times of the last F items (ring), owned by the chip */
+    int64_t k;        /* items processed */
+    int64_t ro_s[8], ro_e[8]; /* pending readout intervals, for the active-time union */
+    int nro;
+    int64_t cu;       /* active union: covered until */
+    int64_t end;      /* end of the last readout */
+    sim_counters c;
+} sim_core_state;
+
+typedef struct {
+    int64_t arr, a, s, r, o; /* o: readout start (EOT only) */
+} sim_stamp;
+
+void sim_core_reset(sim_core_state *st, const sim_tparams *tp, int64_t *sring);
+/* Advances one core by one item (timing and the item's stall counters). */
+void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
+                   sim_stamp *out);
+/* Counts one event's reads and adds: nzw words with a nonzero weight, nnz
+ * nonzero weights among the c_used lanes the core holds. */
+void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz,
+                          int c_used);
+/* Flushes the active-time union; returns active time. */
+int64_t sim_core_finish(sim_core_state *st);
+/* acc[0..n) += w * m, wrapping at A bits; returns nonzero on overflow. */
+uint32_t sim_core_add(int32_t *acc, const int8_t *w, size_t n, int32_t m, int A);
+
+/* ---- the chip ---- */
+typedef struct {
+    sim_observer_fn fn;
+    void *user;
+} sim_observer;
+
+typedef struct {
+    int64_t h, t; /* head and tail flit times of a partial-sum packet */
+} sim_packet;
+
+struct sim {
+    sim_config cfg;
+    sim_tparams tp;
+    const map_qweight *qw;
+    const spike_event *ev;
+    size_t nev, tokens, in, out, ng;
+    const size_t *tok_start;
+    size_t nrb, ncb, ncores, mesh_w, mesh_h;
+    size_t outp;            /* ncb * C: padded width of a transposed weight row */
+    size_t *rb_lo, *rb_hi;  /* axon range of row-block rb */
+    size_t *rb_group;       /* weight group of row-block rb */
+    int8_t *wt;             /* [in][outp]: row-per-axon layout (transposed q, zero padded) */
+    uint16_t *nnz, *nzw;    /* [in][ncb]: nonzero weights / words of (axon, column block) */
+    int64_t **items;        /* per row-block: event index, or -(n+1) for EOT of token n */
+    size_t *nitems;
+    sim_core_state *cs;     /* [ncores], core (rb, cb) at rb * ncb + cb */
+    int64_t *sring;         /* [ncores][F] */
+    int64_t *o_tok;         /* [ncores][tokens] readout start of each token */
+    int64_t *tok_done;      /* [tokens] completion time */
+    int64_t *acc64;         /* [tokens][out][ng] reduced sums */
+    int32_t *acc_out;       /* [tokens][out][ng] */
+    int32_t *acc_rb;        /* [nrb][outp] working accumulators */
+    int64_t *link_free;     /* [nrb][ncb] eastward multicast links */
+    uint32_t *ovf_rb;       /* [nrb] sticky overflow */
+    int overflow_red;       /* reduced sum left int32 */
+    sim_counters *pc;       /* [ncores] */
+    sim_counters total;
+    int64_t duration, now;
+    int done;
+    ax_result rc;           /* result of the run (sticky) */
+    char *err;              /* its message, owned */
+    /* host loop (sim_host.c) */
+    sim_observer *obs;
+    size_t nobs;
+    int des;                /* stepping started */
+    sim_queue q;
+    int64_t **arr;          /* [ncores][nitems] arrivals (stepping only) */
+};
+
+/* sim_chip.c */
+static inline int sim_item_is_eot(int64_t it) { return it < 0; }
+static inline size_t sim_item_token(const struct sim *s, int64_t it)
+{
+    return it < 0 ? (size_t)(-(it + 1)) : s->ev[it].token;
+}
+int sim_core_cused(const struct sim *s, size_t cb);
+/* Multicast arrival of one item along row-block rb; arr[ncb] out. */
+void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr);
+/* Reduction timing and final acc after every core ran. */
+ax_result sim_chip_finish(struct sim *s, char **err);
+/* Core (rb, cb) processes item k with arrival arr; event counters and the
+ * arithmetic of its slice (slice = 1) or not (the caller adds the whole row). */
+void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, int slice,
+                        sim_stamp *st);
+/* EOT of token n of row-block rb: fold cols [c0, c1) into acc64 and clear them. */
+void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1);
+ax_result sim_chip_run_fast(struct sim *s, char **err);
+
+#endif

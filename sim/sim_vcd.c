@@ -1,0 +1,209 @@
+/*
+ * VCD writer (IEEE 1364-2005 §18, value change dump) as a simulator
+ * observer: the kernel knows nothing about the format. One scope per core
+ * (the first max_cores cores) with pulses for accept, start, SRAM read,
+ * skipped word, readout beat, readout done, handshake, stall and flit, and
+ * buses for the item index, axon, word/beat index and token. GTKWave reads
+ * it directly.
+ *
+ * Time: $timescale 1 ps. Sync stamps are cycles × round(1e6 / f_MHz) ps
+ * (a pulse lasts one clock period); async stamps are already ps (a pulse
+ * lasts 100 ps, or until the next change if that comes first). Observers
+ * are called in time order, so the file is written in one pass.
+ */
+#include "sim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { V_ACCEPT, V_START, V_READ, V_SKIP, V_BEAT, V_DONE, V_HS, V_STALL, V_FLIT, V_NPULSE };
+enum { B_ITEM, B_AXON, B_WORD, B_TOKEN, V_NBUS };
+static const char *pulse_name[V_NPULSE] = {"accept", "start", "sram_read", "sram_skip", "readout_beat",
+                                           "readout_done", "handshake", "stall", "flit"};
+static const char *bus_name[V_NBUS] = {"item", "axon", "word", "token"};
+#define V_NSIG (V_NPULSE + V_NBUS)
+
+struct sim_vcd {
+    FILE *f;
+    char *path;
+    int ncores;
+    int64_t scale, width; /* ps per time unit, pulse width in ps */
+    int64_t cur;          /* current time written (ps), -1 before the first */
+    int *pending;         /* pulse signal ids set at cur */
+    size_t npending, cap;
+    int ioerr;
+};
+
+static void sig_id(int idx, char *buf)
+{
+    int n = 0;
+    do {
+        buf[n++] = (char)('!' + idx % 94);
+        idx /= 94;
+    } while (idx);
+    buf[n] = 0;
+}
+
+static void put_bus(FILE *f, uint32_t v, int id)
+{
+    char b[40], idb[8];
+    int n = 0;
+    do {
+        b[n++] = (char)('0' + (v & 1));
+        v >>= 1;
+    } while (v);
+    fputc('b', f);
+    while (n)
+        fputc(b[--n], f);
+    sig_id(id, idb);
+    fprintf(f, " %s\n", idb);
+}
+
+static void put_bit(FILE *f, int v, int id)
+{
+    char idb[8];
+    sig_id(id, idb);
+    fprintf(f, "%d%s\n", v, idb);
+}
+
+static void advance(sim_vcd *v, int64_t t)
+{
+    if (t == v->cur)
+        return;
+    if (v->npending) {
+        int64_t clr = v->cur + v->width < t ? v->cur + v->width : t;
+        fprintf(v->f, "#%lld\n", (long long)clr);
+        for (size_t i = 0; i < v->npending; i++)
+            put_bit(v->f, 0, v->pending[i]);
+        v->npending = 0;
+        if (clr == t) {
+            v->cur = t;
+            return;
+        }
+    }
+    fprintf(v->f, "#%lld\n", (long long)t);
+    v->cur = t;
+}
+
+static void pulse(sim_vcd *v, int id)
+{
+    for (size_t i = 0; i < v->npending; i++)
+        if (v->pending[i] == id)
+            return;
+    if (v->npending == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 64;
+        int *p = realloc(v->pending, cap * sizeof *p);
+        if (!p) {
+            v->ioerr = ENOMEM;
+            return;
+        }
+        v->pending = p;
+        v->cap = cap;
+    }
+    v->pending[v->npending++] = id;
+    put_bit(v->f, 1, id);
+}
+
+static void on_obs(void *user, const sim_obs *o)
+{
+    sim_vcd *v = user;
+    if (o->core >= v->ncores)
+        return;
+    int base = o->core * V_NSIG;
+    advance(v, o->time * v->scale);
+    static const int map[] = {[SIM_OBS_ACCEPT] = V_ACCEPT, [SIM_OBS_START] = V_START,
+                              [SIM_OBS_SRAM_READ] = V_READ, [SIM_OBS_READOUT_BEAT] = V_BEAT,
+                              [SIM_OBS_READOUT_DONE] = V_DONE, [SIM_OBS_FLIT] = V_FLIT,
+                              [SIM_OBS_HANDSHAKE] = V_HS, [SIM_OBS_STALL] = V_STALL};
+    int k = map[o->kind];
+    if (o->kind == SIM_OBS_SRAM_READ && o->skipped)
+        k = V_SKIP;
+    pulse(v, base + k);
+    if (o->kind == SIM_OBS_ACCEPT || o->kind == SIM_OBS_START) {
+        put_bus(v->f, (uint32_t)o->item, base + V_NPULSE + B_ITEM);
+        put_bus(v->f, o->token, base + V_NPULSE + B_TOKEN);
+        if (o->ev)
+            put_bus(v->f, o->ev->axon, base + V_NPULSE + B_AXON);
+    }
+    if (o->kind == SIM_OBS_SRAM_READ || o->kind == SIM_OBS_READOUT_BEAT)
+        put_bus(v->f, (uint32_t)o->word, base + V_NPULSE + B_WORD);
+}
+
+ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, char **err)
+{
+    *out = NULL;
+    sim_vcd *v = calloc(1, sizeof *v);
+    if (!v || !(v->path = strdup(path))) {
+        free(v);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the VCD writer");
+    }
+    v->f = fopen(path, "w");
+    if (!v->f) {
+        ax_result rc = ax_fail(err, AX_EIO, "%s: cannot create VCD file: %s (hint: check the "
+                               "directory exists and is writable)", path, strerror(errno));
+        free(v->path);
+        free(v);
+        return rc;
+    }
+    sim_report r;
+    sim_get_report(s, &r);
+    v->ncores = (int)(r.cores < (size_t)max_cores ? r.cores : (size_t)max_cores);
+    if (r.timing == SIM_SYNC) {
+        v->scale = (int64_t)llround(r.ns_per_unit * 1000.0);
+        if (v->scale < 1)
+            v->scale = 1;
+        v->width = v->scale;
+    } else {
+        v->scale = 1;
+        v->width = 100;
+    }
+    v->cur = -1;
+    fprintf(v->f, "$comment axon " AX_VERSION " core model, %s mode $end\n$timescale 1 ps $end\n",
+            r.timing == SIM_SYNC ? "sync" : "async");
+    fprintf(v->f, "$scope module chip $end\n");
+    char idb[8];
+    for (int c = 0; c < v->ncores; c++) {
+        fprintf(v->f, "$scope module core_%zu_%zu $end\n", (size_t)c / r.col_blocks,
+                (size_t)c % r.col_blocks);
+        for (int k = 0; k < V_NPULSE; k++) {
+            sig_id(c * V_NSIG + k, idb);
+            fprintf(v->f, "$var wire 1 %s %s $end\n", idb, pulse_name[k]);
+        }
+        for (int k = 0; k < V_NBUS; k++) {
+            sig_id(c * V_NSIG + V_NPULSE + k, idb);
+            fprintf(v->f, "$var wire 32 %s %s $end\n", idb, bus_name[k]);
+        }
+        fprintf(v->f, "$upscope $end\n");
+    }
+    fprintf(v->f, "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n");
+    for (int c = 0; c < v->ncores; c++) {
+        for (int k = 0; k < V_NPULSE; k++)
+            put_bit(v->f, 0, c * V_NSIG + k);
+        for (int k = 0; k < V_NBUS; k++)
+            put_bus(v->f, 0, c * V_NSIG + V_NPULSE + k);
+    }
+    fprintf(v->f, "$end\n");
+    v->cur = 0;
+    sim_observe(s, on_obs, v);
+    *out = v;
+    return AX_OK;
+}
+
+ax_result sim_vcd_close(sim_vcd *v, char **err)
+{
+    if (!v)
+        return AX_OK;
+    if (v->npending)
+        advance(v, v->cur + v->width);
+    int bad = v->ioerr || ferror(v->f);
+    bad |= fclose(v->f) != 0;
+    ax_result rc = bad ? ax_fail(err, AX_EIO, "%s: writing the VCD file failed (hint: disk full?)",
+                                 v->path) : AX_OK;
+    free(v->pending);
+    free(v->path);
+    free(v);
+    return rc;
+}

@@ -1,0 +1,272 @@
+/* Unit tests of the chip (sim/sim_chip.c, sim_noc.c, sim_host.c):
+ * bit-exactness against gpu_ref_cpu over random shapes (sizes not divisible
+ * by R, C, L or the group), every coding, sync and async; the stepped
+ * (observed) run equals the fast run in acc, stamps and counters; counter
+ * invariants per core; hand-computed multicast hops with link contention
+ * and the partial-sum reduction, with and without groups. */
+#include <criterion/criterion.h>
+
+#include "../gpu/gpu.h"
+#include "sim_testlib.h"
+
+static void count_fn(void *u, const sim_obs *o)
+{
+    (*(uint64_t *)u)++;
+    (void)o;
+}
+
+static void check_invariants(const sim_report *r, const sim_config *c)
+{
+    int W = (c->cols + c->lanes - 1) / c->lanes;
+    for (size_t k = 0; k < r->cores; k++) {
+        const sim_counters *p = &r->per_core[k];
+        size_t cb = k % r->col_blocks;
+        uint64_t cused = r->out - cb * (size_t)c->cols < (size_t)c->cols ? r->out - cb * (size_t)c->cols
+                                                                       : (uint64_t)c->cols;
+        cr_assert_eq(p->adds + p->adds_gated, p->events * cused, "core %zu adds", k);
+        cr_assert_eq(p->sram_words + p->sram_words_skipped, p->events * (uint64_t)W, "core %zu words", k);
+        cr_assert_eq(p->eots, r->tokens, "core %zu eots", k);
+        cr_assert_eq(p->acc_writes, p->adds);
+        cr_assert_eq(p->active + p->idle, r->duration, "core %zu active + idle", k);
+        cr_assert_geq(p->idle, 0);
+        if (!c->zero_gating)
+            cr_assert_eq(p->sram_words_skipped + p->adds_gated, 0);
+    }
+}
+
+static void random_case(uint64_t seed, spike_coding cod, sim_timing timing)
+{
+    uint64_t st = seed;
+    size_t in = 1 + tl_rand(&st) % 150, out = 1 + tl_rand(&st) % 150, tokens = 1 + tl_rand(&st) % 4;
+    size_t group = tl_rand(&st) % 3 == 0 ? 0 : 1 + tl_rand(&st) % in;
+    sim_config c;
+    sim_config_default(&c);
+    c.timing = timing;
+    c.rows = 1 + (int)(tl_rand(&st) % 50);
+    c.cols = 1 + (int)(tl_rand(&st) % 40);
+    c.lanes = 1 + (int)(tl_rand(&st) % 17);
+    c.fifo_depth = 1 + (int)(tl_rand(&st) % 5);
+    c.sram_latency = 1 + (int)(tl_rand(&st) % 4);
+    c.double_buffer = (int)(tl_rand(&st) % 2);
+    c.zero_gating = (int)(tl_rand(&st) % 2);
+    c.readout_bits = 8 << (tl_rand(&st) % 4);
+    c.link_bits = 8 << (tl_rand(&st) % 4);
+    c.hop_cycles = (int)(tl_rand(&st) % 3);
+    c.handshake = tl_rand(&st) % 2 ? SIM_HS_2PHASE : SIM_HS_4PHASE;
+    int T = cod == SPIKE_BINARY || cod == SPIKE_TERNARY ? 1 + (int)(tl_rand(&st) % 6)
+                                                        : 2 + (int)(tl_rand(&st) % 7);
+    map_qweight qw;
+    tl_qweight(&qw, out, in, group, (int)(tl_rand(&st) % 60), &st);
+    int32_t *counts = malloc(tokens * in * sizeof *counts);
+    tl_counts(counts, tokens * in, cod, T, (int)(tl_rand(&st) % 80), &st);
+    size_t *ts = malloc((tokens + 1) * sizeof *ts), nev;
+    spike_event *ev = tl_events(cod, counts, tokens, in, T, &nev, ts);
+    size_t nacc = tokens * out * qw.ngroups;
+    int32_t *ref = malloc(nacc * sizeof *ref);
+    cr_assert_eq(gpu_ref_cpu(counts, tokens, &qw, ref, NULL), AX_OK);
+
+    sim *fast = NULL, *step = NULL;
+    char *err = NULL;
+    cr_assert_eq(sim_new(&c, &qw, ev, nev, ts, tokens, &fast, &err), AX_OK, "%s", err);
+    cr_assert_eq(sim_run(fast, &err), AX_OK, "%s", err);
+    cr_assert_eq(sim_new(&c, &qw, ev, nev, ts, tokens, &step, &err), AX_OK, "%s", err);
+    uint64_t nobs = 0;
+    sim_observe(step, count_fn, &nobs);
+    cr_assert_eq(sim_run(step, &err), AX_OK, "%s", err);
+    for (size_t i = 0; i < nacc; i++) {
+        cr_assert_eq(sim_acc(fast)[i], ref[i], "seed %llu: acc[%zu] %d != ref %d", (unsigned long long)seed,
+                     i, sim_acc(fast)[i], ref[i]);
+        cr_assert_eq(sim_acc(step)[i], ref[i], "seed %llu: stepped acc[%zu]", (unsigned long long)seed, i);
+    }
+    sim_report a, b;
+    sim_get_report(fast, &a);
+    sim_get_report(step, &b);
+    cr_assert_eq(a.duration, b.duration, "seed %llu: duration %lld vs %lld", (unsigned long long)seed,
+                 (long long)a.duration, (long long)b.duration);
+    cr_assert_eq(memcmp(&a.total, &b.total, sizeof a.total), 0, "seed %llu: counters differ",
+                 (unsigned long long)seed);
+    cr_assert_eq(a.total.events, nev * a.col_blocks);
+    cr_assert_gt(nobs, 0);
+    check_invariants(&a, &c);
+    cr_assert_eq(a.latency_per_token_ns, b.latency_per_token_ns);
+    sim_free(fast);
+    sim_free(step);
+    free(ref);
+    free(ev);
+    free(ts);
+    free(counts);
+    map_qweight_free(&qw);
+}
+
+Test(sim_chip, exact_random_every_coding_sync)
+{
+    for (uint64_t seed = 1; seed <= 12; seed++)
+        for (int cod = SPIKE_BINARY; cod <= SPIKE_BITWISE_2C; cod++)
+            random_case(seed * 977 + (uint64_t)cod, (spike_coding)cod, SIM_SYNC);
+}
+
+Test(sim_chip, exact_random_every_coding_async)
+{
+    for (uint64_t seed = 1; seed <= 8; seed++)
+        for (int cod = SPIKE_BINARY; cod <= SPIKE_BITWISE_2C; cod++)
+            random_case(seed * 131 + (uint64_t)cod, (spike_coding)cod, SIM_ASYNC);
+}
+
+typedef struct {
+    int64_t acc_t[8][4];
+    int n[8];
+} accepts;
+
+static void acc_fn(void *u, const sim_obs *o)
+{
+    accepts *a = u;
+    if (o->kind == SIM_OBS_ACCEPT && o->core < 8 && a->n[o->core] < 4)
+        a->acc_t[o->core][a->n[o->core]++] = o->time;
+}
+
+/* One row-block of three cores, one event: hop = 2 cycles. */
+static void hops(int link_bits, const int64_t want[3][2], int64_t dur, int64_t stall_noc)
+{
+    sim_config c;
+    tl_small_cfg(&c);
+    c.hop_cycles = 2;
+    c.link_bits = link_bits;
+    map_qweight qw;
+    uint64_t st = 5;
+    tl_qweight(&qw, 12, 4, 0, 0, &st);
+    spike_event ev[1] = {{.axon = 0}};
+    size_t ts[2] = {0, 1};
+    sim *s = NULL;
+    cr_assert_eq(sim_new(&c, &qw, ev, 1, ts, 1, &s, NULL), AX_OK);
+    accepts a = {0};
+    sim_observe(s, acc_fn, &a);
+    cr_assert_eq(sim_run(s, NULL), AX_OK);
+    sim_report r;
+    sim_get_report(s, &r);
+    cr_assert_eq(r.cores, 3);
+    for (int k = 0; k < 3; k++) {
+        cr_assert_eq(a.n[k], 2);
+        for (int i = 0; i < 2; i++)
+            cr_assert_eq(a.acc_t[k][i], want[k][i], "core %d item %d: %lld want %lld", k, i,
+                         (long long)a.acc_t[k][i], (long long)want[k][i]);
+    }
+    cr_assert_eq(r.duration, dur);
+    cr_assert_eq(r.total.flit_hops, 4);
+    cr_assert_eq(r.total.flits, 2);
+    cr_assert_eq(r.total.stall_noc, stall_noc);
+    for (int j = 0; j < 12; j++)
+        cr_assert_eq(sim_acc(s)[j], qw.q[j * 4]);
+    sim_free(s);
+    map_qweight_free(&qw);
+}
+
+Test(sim_chip, multicast_hops)
+{
+    /* link 64 bits: a flit takes 1 cycle per link; item 1 waits 1 cycle on link 0
+ * (injection backlog at the head router, not counted as a NoC stall) */
+    hops(64, (const int64_t[3][2]){{0, 1}, {2, 3}, {4, 5}}, 10, 0);
+}
+
+Test(sim_chip, multicast_narrow_link)
+{
+    /* link 16 bits: a 32-bit flit takes 2 cycles; arrive = enter + 2 + 1 */
+    hops(16, (const int64_t[3][2]){{0, 1}, {3, 5}, {6, 8}}, 12, 0);
+}
+
+static void reduction(size_t group, int64_t dur, uint64_t radds)
+{
+    sim_config c;
+    tl_small_cfg(&c);
+    map_qweight qw;
+    uint64_t st = 9;
+    tl_qweight(&qw, 4, 8, group, 0, &st);
+    spike_event ev[2] = {{.axon = 0}, {.axon = 4}};
+    size_t ts[2] = {0, 2};
+    sim *s = NULL;
+    cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, NULL), AX_OK);
+    cr_assert_eq(sim_run(s, NULL), AX_OK);
+    sim_report r;
+    sim_get_report(s, &r);
+    cr_assert_eq(r.row_blocks, 2);
+    cr_assert_eq(r.duration, dur);
+    cr_assert_eq(r.total.reduce_adds, radds);
+    size_t ng = qw.ngroups;
+    for (int j = 0; j < 4; j++) {
+        if (ng == 1)
+            cr_assert_eq(sim_acc(s)[j], qw.q[j * 8] + qw.q[j * 8 + 4]);
+        else {
+            cr_assert_eq(sim_acc(s)[j * 2], qw.q[j * 8]);
+            cr_assert_eq(sim_acc(s)[j * 2 + 1], qw.q[j * 8 + 4]);
+        }
+    }
+    sim_free(s);
+    map_qweight_free(&qw);
+}
+
+/* Both cores read out at 4, 5; the packet of row 0 crosses one link
+ * (head 5, tail 6) and merges at row 1: done at 6 + 1 = 7. */
+Test(sim_chip, reduction_per_channel) { reduction(0, 7, 4); }
+/* Groups of 4: row 1 starts its own packet; the row-0 packet still passes. */
+Test(sim_chip, reduction_per_group) { reduction(4, 7, 0); }
+
+Test(sim_chip, mesh_too_small_and_bad_events)
+{
+    sim_config c;
+    tl_small_cfg(&c);
+    c.mesh_w = 2;
+    map_qweight qw;
+    uint64_t st = 5;
+    tl_qweight(&qw, 12, 4, 0, 0, &st);
+    spike_event ev[2] = {{.axon = 1}, {.axon = 0}};
+    size_t ts[2] = {0, 2};
+    sim *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, &err), AX_EPARAM);
+    cr_assert_not_null(strstr(err, "mesh"), "%s", err);
+    free(err);
+    err = NULL;
+    c.mesh_w = 0;
+    cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, &err), AX_EPARAM); /* axon order */
+    cr_assert_not_null(strstr(err, "order"), "%s", err);
+    free(err);
+    err = NULL;
+    ev[1].axon = 9;
+    cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, &err), AX_EPARAM);
+    free(err);
+    cr_assert_null(s);
+    sim_free(NULL);
+    map_qweight_free(&qw);
+}
+
+Test(sim_chip, zero_gating_does_not_change_timing)
+{
+    uint64_t st = 11;
+    map_qweight qw;
+    tl_qweight(&qw, 70, 90, 0, 70, &st);
+    int32_t counts[3 * 90];
+    tl_counts(counts, 3 * 90, SPIKE_BITWISE_2C, 5, 50, &st);
+    size_t ts[4], nev;
+    spike_event *ev = tl_events(SPIKE_BITWISE_2C, counts, 3, 90, 5, &nev, ts);
+    sim_report r[2];
+    sim *s[2];
+    for (int g = 0; g < 2; g++) {
+        sim_config c;
+        sim_config_default(&c);
+        c.rows = 32;
+        c.cols = 32;
+        c.lanes = 4;
+        c.zero_gating = g;
+        cr_assert_eq(sim_new(&c, &qw, ev, nev, ts, 3, &s[g], NULL), AX_OK);
+        cr_assert_eq(sim_run(s[g], NULL), AX_OK);
+        sim_get_report(s[g], &r[g]);
+    }
+    cr_assert_eq(r[0].duration, r[1].duration);
+    cr_assert_eq(memcmp(sim_acc(s[0]), sim_acc(s[1]), 3 * 70 * 4), 0);
+    cr_assert_gt(r[1].total.sram_words_skipped, 0);
+    cr_assert_lt(r[1].total.adds, r[0].total.adds);
+    cr_assert_eq(r[1].total.adds + r[1].total.adds_gated, r[0].total.adds);
+    sim_free(s[0]);
+    sim_free(s[1]);
+    free(ev);
+    map_qweight_free(&qw);
+}

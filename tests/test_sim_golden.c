@@ -1,0 +1,160 @@
+/* Golden regressions of the simulator: for a few fixed configurations and
+ * fixed pseudo-random inputs, the cycle/ps totals, the counters and the
+ * first stamps of core 0 are compared with tests/golden/sim_*.txt, so any
+ * change of the timing contract or of the counting shows up as a diff.
+ * Regenerate (after an intended change, and say why in the commit):
+ *   AXON_REGEN_GOLDEN=1 build/test_unit --filter 'sim_golden/\*'  (shell-quoted)
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sim_testlib.h"
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int stamps;
+} text;
+
+static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    char line[512];
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (t->len + (size_t)n + 1 > t->cap) {
+        t->cap = (t->len + (size_t)n + 1) * 2;
+        t->buf = realloc(t->buf, t->cap);
+    }
+    memcpy(t->buf + t->len, line, (size_t)n + 1);
+    t->len += (size_t)n;
+}
+
+static void stamp_fn(void *u, const sim_obs *o)
+{
+    static const char *names[] = {"accept", "start", "sram_read", "readout_beat", "readout_done",
+                                  "flit", "handshake", "stall"};
+    text *t = u;
+    if (o->core != 0 || t->stamps >= 150)
+        return;
+    t->stamps++;
+    put(t, "stamp %lld %s item %lld word %d skipped %d\n", (long long)o->time, names[o->kind],
+        (long long)o->item, o->word, o->skipped);
+}
+
+static void counters(text *t, const char *who, const sim_counters *c)
+{
+    put(t, "%s events %llu eots %llu sram_words %llu skipped %llu adds %llu gated %llu acc_writes %llu "
+        "beats %llu flits %llu flit_hops %llu handshakes %llu reduce_adds %llu active %lld idle %lld "
+        "stall_fifo %lld stall_readout %lld stall_noc %lld\n", who,
+        (unsigned long long)c->events, (unsigned long long)c->eots, (unsigned long long)c->sram_words,
+        (unsigned long long)c->sram_words_skipped, (unsigned long long)c->adds,
+        (unsigned long long)c->adds_gated, (unsigned long long)c->acc_writes,
+        (unsigned long long)c->readout_beats, (unsigned long long)c->flits,
+        (unsigned long long)c->flit_hops, (unsigned long long)c->handshakes,
+        (unsigned long long)c->reduce_adds, (long long)c->active, (long long)c->idle,
+        (long long)c->stall_fifo, (long long)c->stall_readout, (long long)c->stall_noc);
+}
+
+static void golden(const char *name, const sim_config *c, size_t in, size_t out, size_t tokens,
+                   size_t group, spike_coding cod, int T)
+{
+    uint64_t st = 2024;
+    map_qweight qw;
+    tl_qweight(&qw, out, in, group, 30, &st);
+    int32_t *counts = malloc(tokens * in * sizeof *counts);
+    tl_counts(counts, tokens * in, cod, T, 60, &st);
+    size_t *ts = malloc((tokens + 1) * sizeof *ts), nev;
+    spike_event *ev = tl_events(cod, counts, tokens, in, T, &nev, ts);
+    sim *s = NULL;
+    cr_assert_eq(sim_new(c, &qw, ev, nev, ts, tokens, &s, NULL), AX_OK);
+    text t = {0};
+    sim_observe(s, stamp_fn, &t);
+    cr_assert_eq(sim_run(s, NULL), AX_OK);
+    sim_report r;
+    sim_get_report(s, &r);
+    put(&t, "cores %zu mesh %zux%zu duration %lld %s events_in %zu\n", r.cores, r.mesh_w, r.mesh_h,
+        (long long)r.duration, r.time_unit, nev);
+    counters(&t, "total", &r.total);
+    for (size_t k = 0; k < r.cores; k++) {
+        char who[32];
+        snprintf(who, sizeof who, "core%zu", k);
+        counters(&t, who, &r.per_core[k]);
+    }
+    uint64_t h = ax_fnv1a(sim_acc(s), tokens * out * qw.ngroups * 4, AX_FNV_SEED);
+    put(&t, "acc_fnv1a %016llx\n", (unsigned long long)h);
+
+    const char *root = getenv("AXON_ROOT");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/golden/sim_%s.txt", root ? root : ".", name);
+    const char *regen = getenv("AXON_REGEN_GOLDEN");
+    if (regen && !strcmp(regen, "1")) {
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f, "cannot write %s", path);
+        fwrite(t.buf, 1, t.len, f);
+        fclose(f);
+    } else {
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f, "missing %s (regenerate with AXON_REGEN_GOLDEN=1)", path);
+        char *want = calloc(1, t.len + 2);
+        size_t n = fread(want, 1, t.len + 1, f);
+        fclose(f);
+        size_t i = 0;
+        while (i < n && i < t.len && want[i] == t.buf[i])
+            i++;
+        size_t line = 1;
+        for (size_t k = 0; k < i; k++)
+            line += t.buf[k] == '\n';
+        cr_assert(n == t.len && i == n, "%s differs from the simulation at line %zu", path, line);
+        free(want);
+    }
+    free(t.buf);
+    sim_free(s);
+    free(ev);
+    free(ts);
+    free(counts);
+    map_qweight_free(&qw);
+}
+
+Test(sim_golden, sync_default_core_small_tiles)
+{
+    sim_config c;
+    sim_config_default(&c);
+    c.rows = 32;
+    c.cols = 32;
+    c.lanes = 8;
+    golden("sync_small", &c, 100, 70, 4, 0, SPIKE_BITWISE, 4);
+}
+
+Test(sim_golden, async_2phase_groups)
+{
+    sim_config c;
+    sim_config_default(&c);
+    c.timing = SIM_ASYNC;
+    c.handshake = SIM_HS_2PHASE;
+    c.rows = 16;
+    c.cols = 24;
+    c.lanes = 8;
+    golden("async_groups", &c, 50, 40, 3, 25, SPIKE_BITWISE_2C, 5);
+}
+
+Test(sim_golden, sync_single_bank_narrow_links)
+{
+    sim_config c;
+    sim_config_default(&c);
+    c.rows = 20;
+    c.cols = 16;
+    c.lanes = 4;
+    c.double_buffer = 0;
+    c.zero_gating = 0;
+    c.fifo_depth = 2;
+    c.sram_latency = 3;
+    c.link_bits = 16;
+    c.hop_cycles = 2;
+    c.acc_bits = 24;
+    c.readout_bits = 48;
+    golden("sync_single_bank", &c, 45, 33, 3, 0, SPIKE_TERNARY, 3);
+}

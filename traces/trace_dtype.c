@@ -1,0 +1,196 @@
+/*
+ * Element types of traces and their conversions. Narrowing float32 to
+ * float16 (IEEE 754 binary16) and to bfloat16 (the top 16 bits of a
+ * float32) rounds to nearest, ties to even, as IEEE 754-2008 §4.3.1
+ * requires and as PyTorch's `tensor.to(torch.bfloat16)` and numpy's
+ * `astype(np.float16)` do; NaN stays NaN (quiet), overflow becomes Inf.
+ */
+#include "trace_int.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+    const char *name;
+    size_t size;
+    int is_int;
+} dtypes[] = {
+    [TRACE_F32] = {"F32", 4, 0},  [TRACE_F16] = {"F16", 2, 0}, [TRACE_BF16] = {"BF16", 2, 0},
+    [TRACE_I8] = {"I8", 1, 1},    [TRACE_U8] = {"U8", 1, 1},   [TRACE_I16] = {"I16", 2, 1},
+    [TRACE_I32] = {"I32", 4, 1},
+};
+#define NDTYPES ((int)(sizeof dtypes / sizeof dtypes[0]))
+
+size_t trace_dtype_size(trace_dtype dt)
+{
+    return (int)dt >= 0 && (int)dt < NDTYPES ? dtypes[dt].size : 0;
+}
+
+const char *trace_dtype_name(trace_dtype dt)
+{
+    return (int)dt >= 0 && (int)dt < NDTYPES ? dtypes[dt].name : "?";
+}
+
+int trace_dtype_is_int(trace_dtype dt)
+{
+    return (int)dt >= 0 && (int)dt < NDTYPES ? dtypes[dt].is_int : 0;
+}
+
+ax_result trace_dtype_parse(const char *name, trace_dtype *dt)
+{
+    for (int i = 0; i < NDTYPES; i++)
+        if (name && strcasecmp(name, dtypes[i].name) == 0) {
+            *dt = (trace_dtype)i;
+            return AX_OK;
+        }
+    return AX_EPARAM;
+}
+
+size_t trace_numel(const trace_tensor *t)
+{
+    size_t n = 1;
+    for (int i = 0; i < t->ndim; i++)
+        n *= (size_t)t->shape[i];
+    return n;
+}
+
+int trace_shape_bytes(trace_dtype dt, int ndim, const int64_t *shape, size_t *numel,
+                      size_t *nbytes)
+{
+    size_t n = 1, es = trace_dtype_size(dt);
+    if (es == 0 || ndim < 0 || ndim > TRACE_MAX_DIMS)
+        return -1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 0 || (uint64_t)shape[i] > SIZE_MAX || ax_mul_size(n, (size_t)shape[i], &n))
+            return -1;
+    }
+    size_t b;
+    if (ax_mul_size(n, es, &b) || b > (size_t)INT64_MAX)
+        return -1;
+    if (numel)
+        *numel = n;
+    if (nbytes)
+        *nbytes = b;
+    return 0;
+}
+
+static uint32_t f2u(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static float u2f(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+float trace_bf16_to_f32(uint16_t h)
+{
+    return u2f((uint32_t)h << 16);
+}
+
+uint16_t trace_f32_to_bf16(float f)
+{
+    uint32_t x = f2u(f);
+    if ((x & 0x7fffffffu) > 0x7f800000u) /* NaN: keep sign, force quiet */
+        return (uint16_t)((x >> 16) | 0x40);
+    x += 0x7fffu + ((x >> 16) & 1u);
+    return (uint16_t)(x >> 16);
+}
+
+float trace_f16_to_f32(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e == 0x1f)
+        return u2f(sign | 0x7f800000u | (m << 13));
+    if (e == 0) {
+        if (m == 0)
+            return u2f(sign);
+        float v = ldexpf((float)m, -24); /* subnormal: m * 2^-24, exact in f32 */
+        return sign ? -v : v;
+    }
+    return u2f(sign | ((e + 112) << 23) | (m << 13));
+}
+
+uint16_t trace_f32_to_f16(float f)
+{
+    uint32_t x = f2u(f);
+    uint16_t sign = (uint16_t)((x >> 16) & 0x8000);
+    int exp = (int)((x >> 23) & 0xff);
+    uint32_t mant = x & 0x7fffff;
+    if (exp == 0xff)
+        return (uint16_t)(sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0));
+    int e = exp - 112; /* rebias 127 -> 15 */
+    if (e >= 31)
+        return sign | 0x7c00;
+    if (e <= 0) { /* half subnormal (or zero): mantissa = m >> (14 - e) */
+        int shift = 14 - e;
+        if (shift > 24)
+            return sign;
+        uint32_t m = mant | 0x800000, r = m >> shift, rem = m & ((1u << shift) - 1),
+                 half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (r & 1)))
+            r++;
+        return (uint16_t)(sign | r);
+    }
+    uint32_t r = ((uint32_t)e << 10) | (mant >> 13), rem = mant & 0x1fff;
+    if (rem > 0x1000 || (rem == 0x1000 && (r & 1)))
+        r++; /* a carry into the exponent is right, up to Inf */
+    return (uint16_t)(sign | r);
+}
+
+ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err)
+{
+    size_t n = trace_numel(t);
+    const uint8_t *p = t->data;
+    for (size_t i = 0; i < n; i++) {
+        float v;
+        switch (t->dtype) {
+        case TRACE_F32: memcpy(&v, p + 4 * i, 4); break;
+        case TRACE_F16: case TRACE_BF16: {
+            uint16_t h;
+            memcpy(&h, p + 2 * i, 2);
+            v = t->dtype == TRACE_F16 ? trace_f16_to_f32(h) : trace_bf16_to_f32(h);
+            break;
+        }
+        case TRACE_I8: v = (float)(int8_t)p[i]; break;
+        case TRACE_U8: v = (float)p[i]; break;
+        case TRACE_I16: { int16_t s; memcpy(&s, p + 2 * i, 2); v = (float)s; break; }
+        case TRACE_I32: { int32_t s; memcpy(&s, p + 4 * i, 4); v = (float)s; break; }
+        default:
+            return ax_fail(err, AX_EPARAM, "tensor '%s': unknown dtype %d", t->name ? t->name : "",
+                           (int)t->dtype);
+        }
+        if (!isfinite(v))
+            return ax_fail(err, AX_ERANGE,
+                           "tensor '%s': element %zu (flat index, C order) is %s "
+                           "(hint: the recorder must store finite values; check the model for overflow)",
+                           t->name ? t->name : "", i, isnan(v) ? "NaN" : "Inf");
+        dst[i] = v;
+    }
+    return AX_OK;
+}
+
+ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err)
+{
+    if (!trace_dtype_is_int(t->dtype))
+        return ax_fail(err, AX_EPARAM,
+                       "tensor '%s' has float dtype %s; expected integer counts (hint: use trace_to_f32)",
+                       t->name ? t->name : "", trace_dtype_name(t->dtype));
+    size_t n = trace_numel(t);
+    const uint8_t *p = t->data;
+    for (size_t i = 0; i < n; i++) {
+        switch (t->dtype) {
+        case TRACE_I8: dst[i] = (int8_t)p[i]; break;
+        case TRACE_U8: dst[i] = p[i]; break;
+        case TRACE_I16: { int16_t s; memcpy(&s, p + 2 * i, 2); dst[i] = s; break; }
+        default: memcpy(&dst[i], p + 4 * i, 4); break;
+        }
+    }
+    return AX_OK;
+}

@@ -1,0 +1,70 @@
+/*
+ * traces — private parts shared by the modules of the layer: the layout of
+ * a trace_file (one mmap'd file and the tensor views into it), the format
+ * parsers that fill it, and the checked file sink the writers use.
+ */
+#ifndef AX_TRACE_INT_H
+#define AX_TRACE_INT_H
+
+#include "trace.h"
+
+#include <stdio.h>
+
+typedef struct {
+    char *key, *value;
+} trace_kv;
+
+struct trace_file {
+    char *path;              /* owned copy, as given by the caller */
+    const uint8_t *map;      /* the whole file, read-only; NULL when size 0 */
+    size_t size;             /* file size, bytes */
+    int mapped;              /* map is our mmap (else a caller's buffer) */
+    int is_npy;
+    trace_tensor *tensors;   /* owned array of n views (names owned, data into map) */
+    size_t n;
+    void **copies;           /* per-tensor aligned copies (only for misaligned data), owned */
+    trace_kv *meta;          /* safetensors __metadata__, owned */
+    size_t nmeta;
+};
+
+/* Parsers of an already mapped file (f->path, f->map, f->size set).
+ * declared: -1, or the dtype the caller declared for an NPY file whose
+ * stored dtype has the same element size (bf16 stored as '<u2'). */
+ax_result trace_npy_parse(trace_file *f, int declared, char **err);
+ax_result trace_st_parse(trace_file *f, char **err);
+
+/* Parses a buffer in memory (the fuzz targets and the tests use these; the
+ * buffer must outlive the returned handle). kind: 0 = detect, 1 = NPY,
+ * 2 = safetensors; declared: -1 or a dtype as for trace_open_as. */
+ax_result trace_open_mem(const char *name, const void *buf, size_t size, int kind, int declared,
+                         trace_file **out, char **err);
+
+/* Makes every tensor's data aligned to its element size (copies the few
+ * misaligned ones, never the whole file). */
+ax_result trace_fix_alignment(trace_file *f, char **err);
+
+/* Checked sink for the writers: a temporary file in the target's
+ * directory, renamed over the target by trace_sink_commit (after fsync).
+ * trace_sink_abort removes the temporary file; the target is untouched. */
+typedef struct {
+    char *path, *tmp;
+    int fd;
+    uint64_t written;        /* bytes, for error messages (the offset) */
+} trace_sink;
+ax_result trace_sink_open(trace_sink *s, const char *path, char **err);
+/* Sink on an already open descriptor (tests: /dev/full); path names it. */
+void trace_sink_fd(trace_sink *s, int fd, const char *path);
+ax_result trace_sink_write(trace_sink *s, const void *buf, size_t n, char **err);
+ax_result trace_sink_commit(trace_sink *s, char **err);
+void trace_sink_abort(trace_sink *s);
+
+/* NPY header text for dt/shape (v1 when it fits, else v2): returns a
+ * malloc'd buffer of *len bytes holding magic, version, length and dict. */
+ax_result trace_npy_header(trace_dtype dt, int ndim, const int64_t *shape, uint8_t **hdr,
+                           size_t *len, char **err);
+
+/* Checked numel * element size; -1 on overflow or a negative dim. */
+int trace_shape_bytes(trace_dtype dt, int ndim, const int64_t *shape, size_t *numel,
+                      size_t *nbytes);
+
+#endif

@@ -1,0 +1,417 @@
+/*
+ * Writers: safetensors (several tensors + __metadata__) and NPY (one
+ * tensor). Every file is written atomically: a temporary file in the
+ * target's directory, every write(2) checked, fsync, then rename(2) over
+ * the target (POSIX guarantees the rename is atomic within a file system),
+ * then fsync of the directory. A failed write (ENOSPC on a full disk, EIO)
+ * returns AX_EIO naming the file and the byte offset, removes the
+ * temporary file and leaves the old target untouched. Tensor data is laid
+ * out by decreasing element size after an 8-byte padded header, so every
+ * tensor in a file we write is aligned to its element size.
+ */
+#include "trace_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK_BYTES (4u << 20)
+
+ax_result trace_sink_open(trace_sink *s, const char *path, char **err)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return ax_fail(err, AX_EIO, "%s: exists and is not a regular file; refusing to replace it "
+                       "(hint: write to a file path)", path);
+    char *d = strdup(path), *b = strdup(path);
+    s->path = strdup(path);
+    if (!d || !b || !s->path) {
+        free(d);
+        free(b);
+        free(s->path);
+        return ax_fail(err, AX_ENOMEM, "%s: out of memory", path);
+    }
+    const char *dir = dirname(d), *base = basename(b);
+    size_t n = strlen(dir) + strlen(base) + 16;
+    s->tmp = malloc(n);
+    if (s->tmp) {
+        snprintf(s->tmp, n, "%s/.%s.XXXXXX", dir, base);
+        s->fd = mkstemp(s->tmp);
+    }
+    int e = errno;
+    free(d);
+    free(b);
+    if (s->fd < 0) {
+        ax_result r = ax_fail(err, AX_EIO, "%s: cannot create a temporary file next to it: %s "
+                              "(hint: does the directory exist and is it writable?)", path,
+                              s->tmp ? strerror(e) : "out of memory");
+        free(s->tmp);
+        free(s->path);
+        s->tmp = s->path = NULL;
+        return r;
+    }
+    (void)fchmod(s->fd, 0644);
+    return AX_OK;
+}
+
+void trace_sink_fd(trace_sink *s, int fd, const char *path)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = fd;
+    s->path = strdup(path);
+}
+
+ax_result trace_sink_write(trace_sink *s, const void *buf, size_t n, char **err)
+{
+    const uint8_t *p = buf;
+    while (n > 0) {
+        ssize_t k = write(s->fd, p, n > (1u << 30) ? (1u << 30) : n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return ax_fail(err, AX_EIO, "%s: write failed at offset %llu: %s (hint: is the disk full? "
+                           "the old file is untouched)", s->path ? s->path : "?",
+                           (unsigned long long)s->written, k < 0 ? strerror(errno) : "wrote 0 bytes");
+        p += k;
+        n -= (size_t)k;
+        s->written += (uint64_t)k;
+    }
+    return AX_OK;
+}
+
+void trace_sink_abort(trace_sink *s)
+{
+    if (s->fd >= 0 && s->tmp)
+        close(s->fd);
+    if (s->tmp)
+        unlink(s->tmp);
+    free(s->tmp);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+}
+
+ax_result trace_sink_commit(trace_sink *s, char **err)
+{
+    ax_result r = AX_OK;
+    if (fsync(s->fd) != 0 && s->tmp)
+        r = ax_fail(err, AX_EIO, "%s: fsync failed: %s (hint: is the disk full? the old file is untouched)",
+                    s->path, strerror(errno));
+    if (s->tmp) {
+        int c = close(s->fd);
+        s->fd = -1;
+        if (!r && c != 0)
+            r = ax_fail(err, AX_EIO, "%s: close failed: %s (hint: is the disk full? the old file is untouched)",
+                        s->path, strerror(errno));
+        if (!r && rename(s->tmp, s->path) != 0)
+            r = ax_fail(err, AX_EIO, "%s: rename from the temporary file failed: %s", s->path, strerror(errno));
+        if (!r) {
+            char *d = strdup(s->path);
+            int dfd = d ? open(dirname(d), O_RDONLY | O_DIRECTORY) : -1;
+            if (dfd >= 0) {
+                (void)fsync(dfd); /* best effort: makes the rename durable */
+                close(dfd);
+            }
+            free(d);
+            free(s->tmp);
+            s->tmp = NULL;
+        }
+    }
+    if (r)
+        trace_sink_abort(s);
+    else {
+        free(s->path);
+        memset(s, 0, sizeof *s);
+        s->fd = -1;
+    }
+    return r;
+}
+
+ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
+                         const void *data, char **err)
+{
+    uint8_t *hdr;
+    size_t hlen, nbytes;
+    if (trace_shape_bytes(dt, ndim, shape, NULL, &nbytes) || (!data && nbytes))
+        return ax_fail(err, AX_EPARAM, "%s: invalid dtype, shape or data for NPY", path);
+    ax_result r = trace_npy_header(dt, ndim, shape, &hdr, &hlen, err);
+    if (r)
+        return r;
+    trace_sink s;
+    r = trace_sink_open(&s, path, err);
+    if (!r)
+        r = trace_sink_write(&s, hdr, hlen, err);
+    if (!r)
+        r = trace_sink_write(&s, data, nbytes, err);
+    if (!r)
+        r = trace_sink_commit(&s, err);
+    else
+        trace_sink_abort(&s);
+    free(hdr);
+    return r;
+}
+
+/* ---- safetensors writer ---- */
+
+typedef struct {
+    char *name;
+    trace_dtype dt;
+    int ndim;
+    int64_t shape[TRACE_MAX_DIMS];
+    size_t nbytes, begin;
+    const void *data;
+    trace_fill_fn fill;
+    void *ctx;
+} wt;
+
+struct trace_writer {
+    wt *t;
+    size_t n, cap;
+    trace_kv *meta;
+    size_t nmeta;
+};
+
+ax_result trace_writer_new(trace_writer **w, char **err)
+{
+    *w = calloc(1, sizeof **w);
+    return *w ? AX_OK : ax_fail(err, AX_ENOMEM, "out of memory");
+}
+
+void trace_writer_free(trace_writer *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->n; i++)
+        free(w->t[i].name);
+    for (size_t i = 0; i < w->nmeta; i++) {
+        free(w->meta[i].key);
+        free(w->meta[i].value);
+    }
+    free(w->t);
+    free(w->meta);
+    free(w);
+}
+
+static ax_result add(trace_writer *w, const char *name, trace_dtype dt, int ndim, const int64_t *shape,
+                     const void *data, trace_fill_fn fill, void *ctx, char **err)
+{
+    size_t nbytes;
+    if (!name || !*name || !strcmp(name, "__metadata__"))
+        return ax_fail(err, AX_EPARAM, "tensor name '%s' is empty or reserved", name ? name : "");
+    if (trace_shape_bytes(dt, ndim, shape, NULL, &nbytes))
+        return ax_fail(err, AX_EPARAM, "tensor '%s': invalid dtype or shape (ndim %d, at most %d)", name, ndim,
+                       TRACE_MAX_DIMS);
+    if (!data && !fill && nbytes)
+        return ax_fail(err, AX_EPARAM, "tensor '%s': no data", name);
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->t[i].name, name))
+            return ax_fail(err, AX_EPARAM, "tensor '%s' added twice (hint: names must be unique)", name);
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 16;
+        wt *t = realloc(w->t, cap * sizeof *t);
+        if (!t)
+            return ax_fail(err, AX_ENOMEM, "out of memory");
+        w->t = t;
+        w->cap = cap;
+    }
+    wt *t = &w->t[w->n];
+    memset(t, 0, sizeof *t);
+    if (!(t->name = strdup(name)))
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    t->dt = dt;
+    t->ndim = ndim;
+    memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
+    t->nbytes = nbytes;
+    t->data = data;
+    t->fill = fill;
+    t->ctx = ctx;
+    w->n++;
+    return AX_OK;
+}
+
+ax_result trace_writer_add(trace_writer *w, const char *name, trace_dtype dt, int ndim,
+                           const int64_t *shape, const void *data, char **err)
+{
+    return add(w, name, dt, ndim, shape, data, NULL, NULL, err);
+}
+
+ax_result trace_writer_add_fill(trace_writer *w, const char *name, trace_dtype dt, int ndim,
+                                const int64_t *shape, trace_fill_fn fill, void *ctx, char **err)
+{
+    if (!fill)
+        return ax_fail(err, AX_EPARAM, "tensor '%s': no fill function", name ? name : "");
+    return add(w, name, dt, ndim, shape, NULL, fill, ctx, err);
+}
+
+ax_result trace_writer_meta(trace_writer *w, const char *key, const char *value, char **err)
+{
+    if (!key || !*key || !value)
+        return ax_fail(err, AX_EPARAM, "metadata key is empty or value missing");
+    for (size_t i = 0; i < w->nmeta; i++)
+        if (!strcmp(w->meta[i].key, key)) {
+            char *v = strdup(value);
+            if (!v)
+                return ax_fail(err, AX_ENOMEM, "out of memory");
+            free(w->meta[i].value);
+            w->meta[i].value = v;
+            return AX_OK;
+        }
+    trace_kv *m = realloc(w->meta, (w->nmeta + 1) * sizeof *m);
+    if (!m)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    w->meta = m;
+    m[w->nmeta].key = strdup(key);
+    m[w->nmeta].value = strdup(value);
+    w->nmeta++;
+    if (!m[w->nmeta - 1].key || !m[w->nmeta - 1].value)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    return AX_OK;
+}
+
+/* Growing string buffer for the JSON header. */
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->n + n + 1) * 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
+
+static void put_json_str(sbuf *b, const char *s)
+{
+    puts_(b, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char e[8];
+        if (c == '"' || c == '\\') {
+            e[0] = '\\';
+            e[1] = (char)c;
+            put(b, e, 2);
+        } else if (c < 0x20) {
+            snprintf(e, sizeof e, "\\u%04x", c);
+            put(b, e, 6);
+        } else {
+            put(b, (const char *)&c, 1);
+        }
+    }
+    puts_(b, "\"");
+}
+
+static ax_result write_tensor(trace_sink *s, const wt *t, char **err)
+{
+    if (!t->fill)
+        return trace_sink_write(s, t->data, t->nbytes, err);
+    if (t->nbytes == 0)
+        return AX_OK;
+    size_t rows = t->ndim ? (size_t)t->shape[0] : 1, rowb = t->nbytes / rows;
+    size_t per = rowb >= CHUNK_BYTES ? 1 : CHUNK_BYTES / rowb;
+    if (per > rows)
+        per = rows;
+    uint8_t *buf = malloc(per * rowb);
+    if (!buf)
+        return ax_fail(err, AX_ENOMEM, "%s: out of memory for a %zu-byte chunk of '%s'", s->path, per * rowb,
+                       t->name);
+    ax_result r = AX_OK;
+    for (size_t r0 = 0; r0 < rows && !r; r0 += per) {
+        size_t k = rows - r0 < per ? rows - r0 : per;
+        r = t->fill(t->ctx, r0, k, buf, err);
+        if (r)
+            ax_err_prefix(err, "%s: producing '%s'", s->path, t->name);
+        else
+            r = trace_sink_write(s, buf, k * rowb, err);
+    }
+    free(buf);
+    return r;
+}
+
+ax_result trace_writer_save(trace_writer *w, const char *path, char **err)
+{
+    /* layout: by decreasing element size (stable), so every tensor is aligned */
+    size_t off = 0;
+    for (size_t es = 4; es >= 1; es /= 2)
+        for (size_t i = 0; i < w->n; i++)
+            if (trace_dtype_size(w->t[i].dt) == es) {
+                w->t[i].begin = off;
+                off += w->t[i].nbytes;
+            }
+    sbuf b = {0};
+    puts_(&b, "{");
+    if (w->nmeta) {
+        puts_(&b, "\"__metadata__\":{");
+        for (size_t i = 0; i < w->nmeta; i++) {
+            puts_(&b, i ? "," : "");
+            put_json_str(&b, w->meta[i].key);
+            puts_(&b, ":");
+            put_json_str(&b, w->meta[i].value);
+        }
+        puts_(&b, "}");
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        const wt *t = &w->t[i];
+        char num[64];
+        puts_(&b, i || w->nmeta ? "," : "");
+        put_json_str(&b, t->name);
+        puts_(&b, ":{\"dtype\":\"");
+        puts_(&b, trace_dtype_name(t->dt));
+        puts_(&b, "\",\"shape\":[");
+        for (int d = 0; d < t->ndim; d++) {
+            snprintf(num, sizeof num, "%s%lld", d ? "," : "", (long long)t->shape[d]);
+            puts_(&b, num);
+        }
+        snprintf(num, sizeof num, "],\"data_offsets\":[%zu,%zu]}", t->begin, t->begin + t->nbytes);
+        puts_(&b, num);
+    }
+    puts_(&b, "}");
+    while (!b.oom && b.n % 8)
+        puts_(&b, " ");
+    if (b.oom) {
+        free(b.s);
+        return ax_fail(err, AX_ENOMEM, "%s: out of memory for the header", path);
+    }
+    uint8_t len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (uint8_t)((uint64_t)b.n >> (8 * i));
+    trace_sink s;
+    ax_result r = trace_sink_open(&s, path, err);
+    if (r) {
+        free(b.s);
+        return r;
+    }
+    r = trace_sink_write(&s, len, 8, err);
+    if (!r)
+        r = trace_sink_write(&s, b.s, b.n, err);
+    free(b.s);
+    for (size_t es = 4; es >= 1 && !r; es /= 2)
+        for (size_t i = 0; i < w->n && !r; i++)
+            if (trace_dtype_size(w->t[i].dt) == es)
+                r = write_tensor(&s, &w->t[i], err);
+    if (!r)
+        return trace_sink_commit(&s, err);
+    trace_sink_abort(&s);
+    return r;
+}
