@@ -213,6 +213,10 @@ int cmd_sweep(int argc, char **argv)
             }
         }
     }
+    char tv[128];
+    if (db_tech_version(s.base.tech, tv, sizeof tv, &err))
+        return cmd_fail("sweep", err);
+    s.tech_version = tv;
     int rc = CMD_OK;
     db_sweep_eval ev = {strcmp(evname, "fake") ? sim_eval : db_fake_eval, NULL, NULL, evname};
     if (emit) {

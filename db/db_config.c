@@ -178,3 +178,13 @@ ax_result db_config(const run_job *j, const db_files *files, const char *tech_ve
     return AX_OK;
 }
 
+
+ax_result db_tech_version(const char *tech, char *out, size_t n, char **err)
+{
+    power_table *t;
+    if (power_table_open(tech, 0, 0, &t, err))
+        return AX_EFORMAT;
+    snprintf(out, n, "%s", power_table_version(t));
+    power_table_free(t);
+    return AX_OK;
+}

@@ -413,8 +413,14 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
     db_run_info in2 = {0};
     if (info)
         in2 = *info;
+    char tv[128];
     if (!in2.tech_version && r->power.version[0])
         in2.tech_version = r->power.version; /* the table the run was priced with */
+    if (!in2.tech_version) {
+        if (db_tech_version(j->tech, tv, sizeof tv, err))
+            return AX_EFORMAT;
+        in2.tech_version = tv;
+    }
     info = &in2;
     if (db_config(j, f, info->tech_version, &cfg, &h, err) != AX_OK)
         return AX_ENOMEM;
