@@ -128,8 +128,9 @@ void db_named_list(FILE *out);
 
 #define DB_SWEEP_MAX_AXES 8
 
-/* One axis: name is clock (MHz), tile (RxC), coding, k, async (0/1),
- * lanes or steps (auto, token or T); values as the CLI spells them. */
+/* One axis: name is layer, clock (MHz), tile (RxC), coding, k, async
+ * (on/off), lanes or steps (auto, token or T); values as the CLI spells
+ * them (a layer value must outlive the plan: it is referenced). */
 typedef struct {
     const char *name;
     const char *const *values;
