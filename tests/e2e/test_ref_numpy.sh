@@ -43,5 +43,11 @@ set +e
 [ $rc -eq 2 ] || { echo "missing --out: exit $rc, expected 2"; exit 1; }
 "$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --layer nope --out "$d/x.safetensors" 2>"$d/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "nope.weight" "$d/err" || { echo "unknown layer: exit $rc"; cat "$d/err"; exit 1; }
+"$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --device gpu --out "$d/x.safetensors" 2>/dev/null; rc=$?
+[ $rc -eq 2 ] || { echo "--device gpu: exit $rc, expected 2"; exit 1; }
+# the plain build has no CUDA: --device cuda must say so (exit 1), not fall back
+"$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --device cuda --out "$d/x.safetensors" 2>"$d/err"; rc=$?
+[ $rc -eq 1 ] && grep -Eq "without CUDA|no CUDA device" "$d/err" || { echo "--device cuda: exit $rc"; cat "$d/err"; exit 1; }
+[ ! -e "$d/x.safetensors" ] || { echo "a failed ref wrote its output"; exit 1; }
 set -e
 echo "axon ref == numpy on 12 random layers"
