@@ -110,11 +110,17 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
             return ax_fail(err, AX_EPARAM, "tok_start decreases at token %zu", n);
         for (size_t e = s->tok_start[n]; e < s->tok_start[n + 1]; e++) {
             const spike_event *v = &s->ev[e];
-            if (v->token != n || v->axon >= s->in || v->shift > SIM_MAX_SHIFT)
+            if (v->token != n || v->axon >= s->in)
                 return ax_fail(err, AX_EPARAM,
-                               "event %zu (token %u, axon %u, shift %u) does not fit token %zu, "
-                               "%zu axons, shift <= %d (hint: build events with spike_events)",
-                               e, v->token, v->axon, v->shift, n, s->in, SIM_MAX_SHIFT);
+                               "event %zu (token %u, axon %u) does not fit token %zu of %zu axons "
+                               "(hint: build events with spike_events)", e, v->token, v->axon, n,
+                               s->in);
+            if (v->shift > SIM_MAX_SHIFT)
+                return ax_fail(err, AX_ERANGE,
+                               "event %zu (token %u, step %u) has shift %u > %d: its weight "
+                               "times 2^shift would not fit the int32 lane add (hint: fewer "
+                               "--steps, or keep counts clamped)", e, v->token, v->step, v->shift,
+                               SIM_MAX_SHIFT);
             if (e > s->tok_start[n]) {
                 const spike_event *u = v - 1;
                 if (u->step > v->step || (u->step == v->step && u->axon >= v->axon))
