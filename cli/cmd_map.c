@@ -1,10 +1,317 @@
-/* axon map — placeholder until its layer lands; fails honestly. */
+/*
+ * axon map — weights onto core tiles (DESIGN §3): choose the tile, place
+ * every selected layer on the mesh (row-blocks adjacent for short multicast,
+ * column-blocks stacked for short reduction), quantize layer by layer from
+ * the mapped checkpoint, and report per layer (and per tile with --tiles)
+ * sparsity, SRAM bytes and utilization, cores and hop counts; with a trace
+ * the activation side and DRAM bursts per token; optionally write the core
+ * image. Shapes come from the checkpoint header, so the fit check happens
+ * before any weight is read. Output formatting is in cmd_map_out.c.
+ */
 #include "cmd.h"
+#include "cmd_map_int.h"
+
+#include <fnmatch.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static void help(void)
+{
+    printf(
+        "usage: axon map --weights W.safetensors [options]\n\n"
+        "Maps linear layers (<name>.weight [out, in], f32/f16/bf16, or int8 with\n"
+        "<name>.weight_scale) onto R x C core tiles of a W x H mesh and reports them.\n\n"
+        "  --weights FILE       safetensors (or NPY) checkpoint, read through mmap\n"
+        "  --layers GLOB        layers to map (fnmatch, repeatable; default all)\n"
+        "  --list               list the layers of the checkpoint and exit\n"
+        "  --tile RxC|auto      core tile, R axons x C neurons (default 128x128);\n"
+        "                       auto: 64..512 x 64..512, fewest cores, then least waste\n"
+        "  --cores N            core budget (default: the mesh)\n"
+        "  --mesh WxH           core mesh (default: from --cores, else the smallest\n"
+        "                       square mesh that holds every layer)\n"
+        "  --group G            weight group size (default 0 = per output channel)\n"
+        "  --dram               stream weights from DRAM when the model does not fit\n"
+        "  --burst BYTES        DRAM burst size for the layout report (default 64)\n"
+        "  --trace T            trace with <layer>.input: activation statistics\n"
+        "  --reorder-by T       same, and reorder input channels by activity\n"
+        "  --coding NAME        spike coding for events per token (default bitwise-signed)\n"
+        "  --steps N|auto|token spike steps T (default auto, the reference rule)\n"
+        "  --k K                adaptive threshold divisor for float activations (3)\n"
+        "  --compress zero-run|bitmap  compressed weight-row sizes (index counted)\n"
+        "  --image OUT.axi      write the core image (docs/core-image.md)\n"
+        "  --tiles              also report every tile\n"
+        "  --json | --csv       machine-readable output\n"
+        "  -h, --help           this help\n");
+}
+
+static int parse_wxh(const char *s, int *w, int *h)
+{
+    char *err = NULL;
+    if (map_tile_parse(s, w, h, &err)) {
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Names of the linear layers: tensors `<name>.weight` with 2 dimensions. */
+static ax_result list_layers(const char *path, map_sel *sel, char *const *globs, int nglobs,
+                             char **err)
+{
+    trace_file *f;
+    ax_result r = trace_open(path, &f, err);
+    if (r)
+        return r;
+    for (size_t i = 0; i < trace_count(f) && !r; i++) {
+        const trace_tensor *t = trace_at(f, i);
+        size_t n = strlen(t->name);
+        if (n <= 7 || strcmp(t->name + n - 7, ".weight") || t->ndim != 2)
+            continue;
+        char *name = strndup(t->name, n - 7);
+        int keep = nglobs == 0;
+        for (int g = 0; g < nglobs && name && !keep; g++)
+            keep = fnmatch(globs[g], name, 0) == 0;
+        if (!name || !keep) {
+            free(name);
+            if (!name)
+                r = ax_fail(err, AX_ENOMEM, "out of memory");
+            continue;
+        }
+        map_sel_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
+        if (!L) {
+            free(name);
+            r = ax_fail(err, AX_ENOMEM, "out of memory");
+            break;
+        }
+        sel->l = L;
+        memset(&L[sel->n], 0, sizeof L[sel->n]);
+        L[sel->n].name = name;
+        L[sel->n].out = (size_t)t->shape[0];
+        L[sel->n].in = (size_t)t->shape[1];
+        L[sel->n].dtype = trace_dtype_name(t->dtype);
+        sel->n++;
+    }
+    trace_close(f);
+    return r;
+}
+
+static void sel_free(map_sel *sel)
+{
+    for (size_t i = 0; i < sel->n; i++) {
+        free(sel->l[i].name);
+        map_layer_place_free(&sel->l[i].lp);
+        free(sel->l[i].tiles);
+    }
+    free(sel->l);
+}
+
+/* Places every layer; 0 / AX_ERANGE (does not fit). */
+static ax_result place_all(map_sel *sel, int W, int H, int dram, char **err)
+{
+    map_placer *p;
+    ax_result r = map_placer_new(W, H, dram, &p, err);
+    for (size_t i = 0; i < sel->n && !r; i++) {
+        map_layer_place_free(&sel->l[i].lp);
+        r = map_placer_add(p, sel->l[i].name, &sel->l[i].t, &sel->l[i].lp, err);
+    }
+    if (!r) {
+        sel->cores_used = map_placer_cores_used(p);
+        sel->passes = map_placer_passes(p);
+    }
+    map_placer_free(p);
+    return r;
+}
 
 int cmd_map(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "axon map: not implemented yet\n");
-    return CMD_FAIL;
+    static const struct option opts[] = {
+        {"weights", required_argument, 0, 'w'}, {"layers", required_argument, 0, 'l'},
+        {"list", no_argument, 0, 'L'},          {"tile", required_argument, 0, 't'},
+        {"cores", required_argument, 0, 'n'},   {"mesh", required_argument, 0, 'm'},
+        {"group", required_argument, 0, 'g'},   {"dram", no_argument, 0, 'd'},
+        {"burst", required_argument, 0, 'b'},   {"trace", required_argument, 0, 'T'},
+        {"reorder-by", required_argument, 0, 'r'}, {"coding", required_argument, 0, 'c'},
+        {"steps", required_argument, 0, 's'},   {"k", required_argument, 0, 'k'},
+        {"compress", required_argument, 0, 'z'}, {"image", required_argument, 0, 'i'},
+        {"tiles", no_argument, 0, 'E'},         {"json", no_argument, 0, 'j'},
+        {"csv", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
+    map_opts_default(&cfg.o);
+    char *globs[64];
+    int nglobs = 0, list = 0;
+    long v;
+    double d;
+    char *err = NULL;
+    optind = 1;
+    for (int ch; (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+        switch (ch) {
+        case 'w': cfg.weights = optarg; break;
+        case 'l':
+            if (nglobs == 64)
+                return cmd_usage("map", "at most 64 --layers");
+            globs[nglobs++] = optarg;
+            break;
+        case 'L': list = 1; break;
+        case 't':
+            if (!strcmp(optarg, "auto"))
+                cfg.tile_auto = 1;
+            else if (map_tile_parse(optarg, &cfg.R, &cfg.C, &err)) {
+                int rc = cmd_usage("map", "%s", err);
+                free(err);
+                return rc;
+            }
+            break;
+        case 'n':
+            if (cmd_parse_long("map", "--cores", optarg, 1, 1L << 30, &v))
+                return CMD_USAGE;
+            cfg.cores = (size_t)v;
+            break;
+        case 'm':
+            if (parse_wxh(optarg, &cfg.W, &cfg.H))
+                return cmd_usage("map", "--mesh '%s' is not WxH (e.g. 16x16)", optarg);
+            break;
+        case 'g':
+            if (cmd_parse_long("map", "--group", optarg, 0, 1L << 30, &v))
+                return CMD_USAGE;
+            cfg.o.group = (size_t)v;
+            break;
+        case 'd': cfg.dram = 1; break;
+        case 'b':
+            if (cmd_parse_long("map", "--burst", optarg, 1, 1L << 20, &v))
+                return CMD_USAGE;
+            cfg.o.burst = (size_t)v;
+            break;
+        case 'r': cfg.o.reorder = 1; /* fall through */
+        case 'T': cfg.trace = optarg; break;
+        case 'c':
+            if (spike_coding_parse(optarg, &cfg.o.coding, &err)) {
+                int rc = cmd_usage("map", "%s", err);
+                free(err);
+                return rc;
+            }
+            break;
+        case 's':
+            if (!strcmp(optarg, "auto"))
+                cfg.o.steps = SPIKE_STEPS_AUTO;
+            else if (!strcmp(optarg, "token"))
+                cfg.o.steps = SPIKE_STEPS_TOKEN;
+            else if (cmd_parse_long("map", "--steps", optarg, 1, 64, &v))
+                return CMD_USAGE;
+            else
+                cfg.o.steps = (int)v;
+            break;
+        case 'k':
+            if (cmd_parse_double("map", "--k", optarg, 1e-6, 1e6, &d))
+                return CMD_USAGE;
+            cfg.o.sp.k = (float)d;
+            break;
+        case 'z':
+            if (map_compress_parse(optarg, &cfg.o.compress, &err)) {
+                int rc = cmd_usage("map", "%s", err);
+                free(err);
+                return rc;
+            }
+            break;
+        case 'i': cfg.image = optarg; break;
+        case 'E': cfg.tiles = 1; break;
+        case 'j': cfg.fmt = MAP_OUT_JSON; break;
+        case 'v': cfg.fmt = MAP_OUT_CSV; break;
+        case 'h': help(); return CMD_OK;
+        default: return cmd_usage("map", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cmd_usage("map", "unexpected argument '%s'", argv[optind]);
+    if (!cfg.weights)
+        return cmd_usage("map", "--weights is required");
+
+    map_sel sel = {0};
+    ax_result r = list_layers(cfg.weights, &sel, globs, nglobs, &err);
+    if (!r && sel.n == 0)
+        r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
+                    cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
+    if (r) {
+        sel_free(&sel);
+        return cmd_fail("map", err);
+    }
+    if (list) {
+        map_out_list(&cfg, &sel);
+        sel_free(&sel);
+        return CMD_OK;
+    }
+    if (cfg.W == 0 && cfg.cores) { /* mesh from the budget: near square */
+        cfg.W = (int)ceil(sqrt((double)cfg.cores));
+        cfg.H = (int)((cfg.cores + (size_t)cfg.W - 1) / (size_t)cfg.W);
+    }
+    size_t budget = cfg.cores ? cfg.cores : (size_t)cfg.W * (size_t)cfg.H;
+    if (cfg.tile_auto) {
+        size_t *o = malloc(sel.n * sizeof *o), *in = malloc(sel.n * sizeof *in);
+        for (size_t i = 0; o && in && i < sel.n; i++) {
+            o[i] = sel.l[i].out;
+            in[i] = sel.l[i].in;
+        }
+        r = o && in ? map_tile_auto(o, in, sel.n, budget, cfg.dram, &cfg.R, &cfg.C, &err)
+                    : ax_fail(&err, AX_ENOMEM, "out of memory");
+        free(o);
+        free(in);
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < sel.n && !r; i++) {
+        r = map_tiling_make(sel.l[i].out, sel.l[i].in, cfg.R, cfg.C, &sel.l[i].t, &err);
+        total += sel.l[i].t.cores;
+    }
+    if (!r && cfg.W == 0) { /* smallest square mesh that holds every layer */
+        int s = (int)ceil(sqrt((double)total));
+        for (;; s++) {
+            r = place_all(&sel, s, s, 0, NULL);
+            if (!r || s >= 65535)
+                break;
+        }
+        cfg.W = cfg.H = s;
+    }
+    if (!r)
+        r = place_all(&sel, cfg.W, cfg.H, cfg.dram, &err);
+    if (!r && !cfg.dram && cfg.cores && sel.cores_used > cfg.cores)
+        r = ax_fail(&err, AX_ERANGE, "the model needs %zu cores, the budget --cores is %zu "
+                    "(hint: --dram streams weights from DRAM; or a larger --tile)",
+                    sel.cores_used, cfg.cores);
+    if (r) {
+        sel_free(&sel);
+        return cmd_fail("map", err);
+    }
+
+    trace_file *tr = NULL;
+    map_image_writer *img = NULL;
+    if (cfg.trace)
+        r = trace_open(cfg.trace, &tr, &err);
+    if (!r && cfg.image)
+        r = map_image_writer_new(cfg.image, cfg.R, cfg.C, cfg.W, cfg.H, &img, &err);
+    for (size_t i = 0; i < sel.n && !r; i++) {
+        map_sel_layer *L = &sel.l[i];
+        cmd_progress("map", i, sel.n);
+        r = map_layer_run(cfg.weights, L->name, &L->t, &L->lp, &cfg.o, tr, img, &L->st,
+                          cfg.tiles ? &L->tiles : NULL, &err);
+    }
+    cmd_progress("map", sel.n, sel.n);
+    if (img) {
+        if (r)
+            map_image_writer_abort(img);
+        else
+            r = map_image_writer_close(img, &err);
+    }
+    trace_close(tr);
+    if (r) {
+        sel_free(&sel);
+        return cmd_fail("map", err);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    sel.peak_rss_kib = (uint64_t)ru.ru_maxrss; /* Linux: KiB */
+    map_out_report(&cfg, &sel);
+    sel_free(&sel);
+    return CMD_OK;
 }

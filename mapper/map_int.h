@@ -7,4 +7,22 @@
 /* Allocates q and scale of *qw for [out, in] with group (0 or > in = per channel). */
 ax_result map_qweight_alloc(map_qweight *qw, size_t out, size_t in, size_t group, char **err);
 
+/* Quantizes one output row (ngroups groups of `group` inputs) into q[in]
+ * and scales[ngroups]. NaN/Inf: AX_ERANGE "column I is NaN ...". */
+ax_result map_quantize_row(const float *row, size_t in, size_t group, size_t ngroups, int8_t *q,
+                           float *scales, char **err);
+
+/* map_tile_rows with the input permutation applied: row k of tile (r, c)
+ * holds channel perm[r*R + k] (perm NULL = identity). */
+void map_tile_rows_perm(const map_qweight *qw, const map_tiling *t, size_t r, size_t c,
+                        const uint32_t *perm, int8_t *dst);
+
+/* Core image layout shared by the writer and the reader (docs/core-image.md). */
+#define MAP_IMG_HEADER_BYTES 64
+#define MAP_IMG_SECTION_BYTES 24
+#define MAP_IMG_LAYER_FIXED 64
+#define MAP_IMG_CORE_FIXED 40
+#define MAP_IMG_NAME_MAX 1023
+enum { MAP_IMG_LAYER = 1, MAP_IMG_CORE = 2 };
+
 #endif

@@ -43,6 +43,34 @@ ax_result map_qweight_alloc(map_qweight *qw, size_t out, size_t in, size_t group
     return AX_OK;
 }
 
+ax_result map_quantize_row(const float *row, size_t in, size_t group, size_t ngroups, int8_t *q,
+                           float *scales, char **err)
+{
+    for (size_t g = 0; g < ngroups; g++) {
+        size_t lo = g * group, hi = lo + group < in ? lo + group : in;
+        float amax = 0.0f;
+        for (size_t i = lo; i < hi; i++) {
+            if (!isfinite(row[i]))
+                return ax_fail(err, AX_ERANGE, "column %zu is %s (hint: the checkpoint is damaged)",
+                               i, isnan(row[i]) ? "NaN" : "Inf");
+            float a = fabsf(row[i]);
+            if (a > amax)
+                amax = a;
+        }
+        float scale = amax / 127.0f;
+        scales[g] = scale;
+        for (size_t i = lo; i < hi; i++) {
+            float v = scale > 0.0f ? rintf(row[i] / scale) : 0.0f;
+            if (v > 127.0f)
+                v = 127.0f;
+            if (v < -127.0f)
+                v = -127.0f;
+            q[i] = (int8_t)v;
+        }
+    }
+    return AX_OK;
+}
+
 ax_result map_quantize(const float *w, size_t out, size_t in, size_t group, map_qweight *qw,
                        char **err)
 {
@@ -50,31 +78,18 @@ ax_result map_quantize(const float *w, size_t out, size_t in, size_t group, map_
     if (r)
         return r;
     for (size_t j = 0; j < out; j++) {
-        const float *row = w + j * in;
-        for (size_t g = 0; g < qw->ngroups; g++) {
-            size_t lo = g * qw->group, hi = lo + qw->group < in ? lo + qw->group : in;
-            float amax = 0.0f;
-            for (size_t i = lo; i < hi; i++) {
-                if (!isfinite(row[i])) {
-                    map_qweight_free(qw);
-                    return ax_fail(err, AX_ERANGE,
-                                   "weight[%zu][%zu] is %s (hint: the checkpoint is damaged)", j,
-                                   i, isnan(row[i]) ? "NaN" : "Inf");
-                }
-                float a = fabsf(row[i]);
-                if (a > amax)
-                    amax = a;
-            }
-            float scale = amax / 127.0f;
-            qw->scale[j * qw->ngroups + g] = scale;
-            for (size_t i = lo; i < hi; i++) {
-                float v = scale > 0.0f ? rintf(row[i] / scale) : 0.0f;
-                if (v > 127.0f)
-                    v = 127.0f;
-                if (v < -127.0f)
-                    v = -127.0f;
-                qw->q[j * in + i] = (int8_t)v;
-            }
+        char *why = NULL;
+        r = map_quantize_row(w + j * in, in, qw->group, qw->ngroups, qw->q + j * in,
+                             qw->scale + j * qw->ngroups, &why);
+        if (r) {
+            /* "weight[j][i] is NaN": name the element as row and column */
+            size_t i = 0;
+            if (why)
+                sscanf(why, "column %zu", &i);
+            free(why);
+            map_qweight_free(qw);
+            return ax_fail(err, r, "weight[%zu][%zu] is %s (hint: the checkpoint is damaged)", j, i,
+                           isnan(w[j * in + i]) ? "NaN" : "Inf");
         }
     }
     return AX_OK;

@@ -3,7 +3,11 @@
  * (CSV, power/tech/), energy = Σ counts × action energy, leakage = power ×
  * simulated time, clock tree (sync) or handshakes (async), area, and the
  * dense INT8 baseline on the same tile. Counting never happens here.
- * (Interface sketch; the power layer fills it in and may extend it.)
+ *
+ * Lifecycle: power_table_load → (power_table_scale) → power_price → print /
+ * explain / JSON → power_table_free. Every formula, source and assumption is
+ * in docs/power.md; the base numbers are Horowitz, ISSCC 2014 (45 nm, 0.9 V),
+ * node scaling follows Stillmaker & Baas, Integration 58 (2017) 74–81.
  */
 #ifndef AX_POWER_H
 #define AX_POWER_H
@@ -11,21 +15,141 @@
 #include "../ax/ax.h"
 #include "../sim/sim.h"
 
+#include <stdio.h>
+
+/* IDEAL: SpikingBrain's own estimate (every synaptic op is one INT8 add, no
+ * memory, clock, NoC or leakage). REALISTIC (default): every counted action. */
 typedef enum { POWER_REALISTIC, POWER_IDEAL } power_model;
+
+/* "ideal" / "realistic" (for --model); returns 0, or -1 for another word. */
+int power_model_parse(const char *s, power_model *out);
+const char *power_model_name(power_model m);
 
 typedef struct power_table power_table;
 
-/* path NULL: the built-in 45 nm base table. *t freed with power_table_free. */
+/* path NULL: the built-in 45 nm base table (compiled in from
+ * power/tech/base_45nm.csv). A user table replaces the base completely.
+ * AX_EIO (cannot read), AX_EFORMAT (names file:line, column and a hint).
+ * *t freed with power_table_free. */
 ax_result power_table_load(const char *path, power_table **t, char **err);
-void power_table_free(power_table *t);
+/* Parses a CSV held in memory; `name` is used in error messages. */
+ax_result power_table_parse(const char *text, size_t len, const char *name, power_table **t,
+                            char **err);
+void power_table_free(power_table *t); /* NULL is a no-op */
+/* load + scale in one call, for `axon run --tech FILE --node NM --vdd V`:
+ * path NULL = built-in, node_nm 0 = the table's node, vdd_v 0 = nominal. */
+ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t,
+                           char **err);
+/* "<table version>@<node>nm/<vdd>V", stored with every result. Owned by t. */
 const char *power_table_version(const power_table *t);
 
+/* Moves the table to another node and supply: energies × node factor ×
+ * (V/Vnom)², areas × area factor, leakage × node factor × V/Vnom.
+ * node_nm 0 keeps the table's node; vdd_v 0 takes the node's nominal supply.
+ * Nodes: 180 130 90 65 45 32 28 22 20 16 14 10 7 (28 and 22 interpolated).
+ * AX_EPARAM for an unsupported node or a supply outside [0.3, 2.0] V. */
+ax_result power_table_scale(power_table *t, int node_nm, double vdd_v, char **err);
+/* Table parameters (meta rows): "clock_idle_fraction", "sram_periphery_overhead",
+ * "dram_burst_bytes". AX_ENOTFOUND for an unknown name, AX_EPARAM for a bad value. */
+ax_result power_table_set_param(power_table *t, const char *name, double v, char **err);
+
+/* Synthesized logic areas (CSV `module,parameters,cells,area_um2`, OSU
+ * 0.18 µm, written by `make synth` to power/tech/area_osu018.csv). The
+ * copy present at build time, if any, is compiled in and attached to every
+ * loaded table (it describes the RTL, not the technology); this call
+ * replaces it, and path NULL removes it (assumed logic areas are used). */
+ax_result power_table_load_synth(power_table *t, const char *path, char **err);
+int power_table_has_synth(const power_table *t);
+
+/* Energy of one action at the table's operating point, pJ (SRAM: per
+ * 64-bit read of a macro of size_bytes, log-log interpolated). AX_ENOTFOUND
+ * names component and action. */
+ax_result power_energy_pj(const power_table *t, const char *component, const char *action,
+                          double *pj, char **err);
+ax_result power_sram_read64_pj(const power_table *t, double size_bytes, double *pj, char **err);
+
+/* Scaling factors of Stillmaker & Baas relative to 45 nm at the node's
+ * nominal supply (energy) and area; *approx = 1 where interpolated. */
+ax_result power_node_factors(int node_nm, double *energy, double *area, double *vnom_v,
+                             int *approx, char **err);
+
+/* One priced term of the breakdown. */
+#define POWER_MAX_LINES 32
 typedef struct {
+    char component[16], action[24];
+    double count;     /* actions (or cycles, bit·hops, ns) */
+    const char *unit; /* of count */
+    double unit_pj;   /* energy per unit, pJ */
+    double energy_pj; /* count × unit_pj */
+    const char *group;/* compute, memory, clock, handshake, noc, dram, leakage */
+} power_line;
+
+typedef struct {
+    power_model model;
+    char version[96];     /* technology table version (power_table_version) */
+    int node_nm;
+    double vdd_v;
+    size_t tokens;
+    double sops;          /* synaptic operations = adds + adds_gated = events × C_used */
+    double mac_equiv;     /* tokens × in × out: the dense layer's MACs */
+    double duration_ns;   /* simulated time */
+    /* spiking, pJ. The groups always hold the realistic pricing:
+     * realistic = compute + memory + clock + handshake + noc + dram + leakage.
+     * total_pj (and everything derived from it) is the mode's headline:
+     * REALISTIC: total = realistic, dynamic = compute + memory;
+     * IDEAL: total = dynamic = ideal_pj. */
+    double ideal_pj;      /* SOPs × int8 add, SpikingBrain's formula */
+    double realistic_pj;  /* Σ of the groups below, whatever the mode */
+    double compute_pj, memory_pj;
     double dynamic_pj, leakage_pj, clock_pj, handshake_pj, noc_pj, dram_pj, total_pj;
-    double energy_per_token_pj, energy_per_synop_pj, avg_power_mw;
-    double area_um2, area_mm2;
+    double energy_per_token_pj, energy_per_synop_pj, energy_per_mac_pj, avg_power_mw;
+    double leakage_mw;    /* static power of the chip */
+    /* area of the spiking chip */
+    double area_um2, area_mm2, core_area_um2, sram_area_um2, logic_area_um2;
+    int area_synthesized; /* logic areas from synthesis (1) or assumed (0) */
+    size_t cores;
+    /* dense INT8 baseline on the same tile; base_energy_pj is the mode's
+     * (IDEAL: MAC-equivalents × (int8 mult + int8 add), SpikingBrain's INT8 MAC) */
+    double base_realistic_pj; /* the baseline's realistic energy, whatever the mode */
     double base_energy_pj, base_power_mw, base_area_um2, base_latency_ns;
-    double energy_reduction_pct, power_reduction_pct, area_reduction_pct;
+    double base_energy_per_token_pj, base_energy_per_mac_pj, base_cycles;
+    double base_compute_pj, base_memory_pj, base_clock_pj, base_noc_pj, base_leakage_pj;
+    double energy_reduction_pct, power_reduction_pct, area_reduction_pct, latency_reduction_pct;
+    /* SpikingBrain's comparison: per MAC-equivalent, pJ */
+    double spikes_per_mac;        /* SOPs / MAC-equivalents */
+    double ideal_per_mac_pj;      /* spikes_per_mac × int8 add */
+    double int8_mac_pj, fp16_mac_pj; /* mult + add */
+    double ideal_vs_int8_pct, ideal_vs_fp16_pct;
+    power_line lines[POWER_MAX_LINES];
+    int nlines;
+    int node_approx;      /* node factors interpolated */
 } power_report;
+
+/* Prices one simulated run. r->total holds the chip's summed counters and
+ * r->duration_ns the simulated time. mode IDEAL fills the same report with
+ * the idealised estimate (no memory, clock, NoC, leakage) as total.
+ * AX_ENOTFOUND when an action with traffic has no table entry (names the
+ * component and action); AX_EPARAM for an impossible config. */
+ax_result power_price(const power_table *t, const sim_config *cfg, const sim_report *r,
+                      power_model mode, power_report *out, char **err);
+
+/* Area of the chip the run used (r->cores cores) into out->area_*. */
+ax_result power_area(const power_table *t, const sim_config *cfg, size_t cores,
+                     power_report *out, char **err);
+/* The dense INT8 baseline into out->base_* (needs the spiking totals for
+ * the reductions, so power_price calls it last). */
+ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_report *r,
+                         power_report *out, char **err);
+
+/* Human report: spiking vs baseline side by side, every number with units. */
+void power_print(FILE *f, const power_report *p);
+/* The chain ideal → +arithmetic width → +SRAM granularity → +clock
+ * tree/handshakes → +NoC → +DRAM → +leakage → realistic, term by term. */
+void power_explain(FILE *f, const power_report *p);
+
+/* cJSON object of the report (caller frees with cJSON_Delete); NULL on OOM.
+ * Declared with a forward struct so this header does not need cjson. */
+struct cJSON;
+struct cJSON *power_report_json(const power_report *p);
 
 #endif

@@ -1,0 +1,153 @@
+/*
+ * cmd_plot_gp — runs gnuplot for `axon plot`. Variables reach the
+ * template through `-e "name='value'; ..."` (single-quoted gnuplot strings,
+ * a quote doubled), and gnuplot is started with posix_spawnp, so no shell
+ * ever parses user text. Units in axis labels come from the column-name
+ * suffixes the database uses (docs/db.md).
+ */
+#include "cmd_plot_gp.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+const char *cmd_plot_term(const char *out)
+{
+    size_t n = strlen(out);
+    if (n > 4 && !strcmp(out + n - 4, ".png"))
+        return "png";
+    if (n > 4 && !strcmp(out + n - 4, ".svg"))
+        return "svg";
+    return NULL;
+}
+
+void cmd_plot_label(const char *col, char *buf, size_t n)
+{
+    static const char *const units[][2] = {
+        {"_pj_per_token", "pJ/token"}, {"_ns_per_token", "ns/token"}, {"_pj_per_synop", "pJ/synop"},
+        {"_mhz", "MHz"}, {"_pj", "pJ"}, {"_mw", "mW"}, {"_um2", "µm²"}, {"_mm2", "mm²"},
+        {"_ns", "ns"}, {"_ps", "ps"}, {"_pct", "%"}, {"_db", "dB"}, {"_bits", "bits"},
+        {"_cycles", "cycles"}, {"_per_s", "1/s"}, {"_bytes", "bytes"}};
+    size_t len = strlen(col);
+    const char *unit = NULL;
+    size_t base = len;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t sl = strlen(units[i][0]);
+        if (len > sl && !strcmp(col + len - sl, units[i][0])) {
+            unit = units[i][1];
+            base = len - sl;
+            break;
+        }
+    }
+    if (!unit && !strcmp(col, "cycles"))
+        unit = "cycles";
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(base < sizeof name ? base : sizeof name - 1), col);
+    for (char *c = name; *c; c++)
+        if (*c == '_')
+            *c = ' ';
+    if (unit)
+        snprintf(buf, n, "%s (%s)", name, unit);
+    else
+        snprintf(buf, n, "%s", name);
+}
+
+char *cmd_plot_fmt(const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)len + 1, fmt, ap2);
+    va_end(ap2);
+    return s;
+}
+
+/* Directory holding the templates, or NULL. */
+static int find_template(const char *tmpl, char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    const char *env = getenv("AXON_PLOT_DIR");
+    if (env) {
+        snprintf(out, n, "%s/%s", env, tmpl);
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = 0;
+        const char *rel[] = {"../plot", "../share/axon/plot", "plot"};
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(out, n, "%s/%s/%s", exe, rel[i], tmpl);
+            if (access(out, R_OK) == 0)
+                return 0;
+        }
+    }
+    return -1;
+}
+
+ax_result cmd_plot_gnuplot(const char *tmpl, const cmd_plot_var *v, size_t nv, const char *out,
+                           char **err)
+{
+    char path[PATH_MAX + 64];
+    if (find_template(tmpl, path, sizeof path))
+        return ax_fail(err, AX_ENOTFOUND,
+                       "plot template %s not found (hint: set AXON_PLOT_DIR to the plot/ folder "
+                       "of the axon sources)",
+                       tmpl);
+    size_t cap = 64;
+    for (size_t i = 0; i < nv; i++)
+        cap += strlen(v[i].name) + 2 * strlen(v[i].value) + 8;
+    char *e = malloc(cap), *w = e;
+    if (!e)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nv; i++) {
+        w += sprintf(w, "%s=", v[i].name);
+        if (v[i].is_string) {
+            *w++ = '\'';
+            for (const char *c = v[i].value; *c; c++) {
+                if (*c == '\'')
+                    *w++ = '\'';
+                *w++ = *c;
+            }
+            *w++ = '\'';
+        } else {
+            w += sprintf(w, "%s", v[i].value);
+        }
+        *w++ = ';';
+    }
+    *w = 0;
+    unlink(out); /* so a stale file never passes for a new plot */
+    char *args[] = {"gnuplot", "-e", e, path, NULL};
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "gnuplot", NULL, NULL, args, environ);
+    free(e);
+    if (rc != 0)
+        return ax_fail(err, AX_ENOTFOUND,
+                       "cannot start gnuplot: %s (hint: apt-get install gnuplot-nox, or make deps)",
+                       strerror(rc));
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return ax_fail(err, AX_EIO, "gnuplot failed on %s (its message is above)", path);
+    struct stat sb;
+    if (stat(out, &sb) != 0 || sb.st_size == 0)
+        return ax_fail(err, AX_EIO, "%s: gnuplot wrote nothing", out);
+    return AX_OK;
+}

@@ -1,0 +1,302 @@
+/*
+ * db_sweep — runs a sweep's plan into the database with worker processes.
+ *
+ * Crash semantics (docs/db.md, "Sweeps"):
+ *  - every point is recorded in its own transaction (db_record_run), so a
+ *    point is either fully stored or absent; WAL rolls back a transaction
+ *    whose process died;
+ *  - workers are forked after the parent closed its connection and each
+ *    opens its own; they ask the kernel to SIGKILL them when the parent
+ *    dies (PR_SET_PDEATHSIG), so `kill -9` of `axon sweep` stops them all
+ *    and loses only the points in flight;
+ *  - rerunning the same spec finds the same sweep row (by spec hash) and
+ *    skips every point whose config hash is stored under this axon
+ *    version; UNIQUE(config_hash, axon_version) makes duplicates
+ *    impossible even when two sweeps race on one database.
+ * Work is handed out through a counter in shared memory (atomic
+ * fetch-add), so fast and slow points balance across workers.
+ */
+#include "db_int.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    atomic_size_t next, done, failed;
+} shared_counters;
+
+static ax_result sweep_row(db *d, const db_sweep_spec *s, size_t total, int64_t *id, char **err)
+{
+    char *spec;
+    uint64_t h;
+    if (db_sweep_spec_text(s, &spec, &h, err))
+        return AX_EIO;
+    char hex[17], now[32], shard[48] = "";
+    db_hash_hex(h, hex);
+    db_now_utc(now);
+    if (s->shard_n > 0)
+        snprintf(shard, sizeof shard, "%d/%d", s->shard_i, s->shard_n);
+    sqlite3_stmt *st;
+    ax_result r = AX_OK;
+    if (sqlite3_prepare_v2(d->h,
+                           "INSERT INTO sweeps (spec_hash, spec, started_utc, status, points_total,"
+                           " shard) VALUES (?1, ?2, ?3, 'running', ?4, ?5) ON CONFLICT (spec_hash)"
+                           " DO UPDATE SET status = 'running', finished_utc = NULL RETURNING id",
+                           -1, &st, NULL) != SQLITE_OK)
+        r = db_fail(d, err, "creating the sweep");
+    else {
+        sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, spec, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, (int64_t)total);
+        if (shard[0])
+            sqlite3_bind_text(st, 5, shard, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, 5);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *id = sqlite3_column_int64(st, 0);
+        else
+            r = db_fail(d, err, "creating the sweep");
+        sqlite3_finalize(st);
+    }
+    free(spec);
+    return r;
+}
+
+/* Links already-stored points to the sweep; returns the indices to run. */
+static ax_result split_done(db *d, int64_t sweep, const db_sweep_point *p, size_t n, size_t *todo,
+                            size_t *ntodo, size_t *skipped, char **err)
+{
+    *ntodo = *skipped = 0;
+    if (db_begin(d, err))
+        return AX_EDB;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->h,
+                           "INSERT OR IGNORE INTO sweep_points (sweep_id, run_id) SELECT ?1, id "
+                           "FROM runs WHERE config_hash = ?2 AND axon_version = ?3",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(d, err, "resuming the sweep");
+        db_rollback(d);
+        return AX_EDB;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int has = db_has_config(d, p[i].hash);
+        if (has < 0) {
+            sqlite3_finalize(st);
+            db_fail(d, err, "resuming the sweep");
+            db_rollback(d);
+            return AX_EDB;
+        }
+        if (!has) {
+            todo[(*ntodo)++] = i;
+            continue;
+        }
+        char hex[17];
+        db_hash_hex(p[i].hash, hex);
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, sweep);
+        sqlite3_bind_text(st, 2, hex, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, AX_VERSION, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            db_fail(d, err, "resuming the sweep");
+            db_rollback(d);
+            return AX_EDB;
+        }
+        (*skipped)++;
+    }
+    sqlite3_finalize(st);
+    return db_commit(d, err);
+}
+
+static void log_error(db *d, int64_t sweep, const db_sweep_point *p, const char *msg)
+{
+    sqlite3_stmt *st;
+    char hex[17], now[32];
+    db_hash_hex(p->hash, hex);
+    db_now_utc(now);
+    if (sqlite3_prepare_v2(d->h,
+                           "INSERT INTO sweep_errors (sweep_id, config_hash, label, error, at_utc)"
+                           " VALUES (?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(st, 1, sweep);
+    sqlite3_bind_text(st, 2, hex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, p->label, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, msg, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+}
+
+/* One worker process: claim points until none is left. Never returns. */
+static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const db_sweep_eval *ev,
+                   int64_t sweep, const db_sweep_point *p, const size_t *todo, size_t ntodo,
+                   shared_counters *sc)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) /* the parent died before prctl */
+        _exit(1);
+    char *err = NULL;
+    db *d = NULL;
+    if (db_open(path, 0, &d, &err)) {
+        fprintf(stderr, "axon sweep: worker: %s\n", err);
+        free(err);
+        _exit(1);
+    }
+    db_files files;
+    if (db_files_of(&s->base, &files, &err)) {
+        fprintf(stderr, "axon sweep: worker: %s\n", err);
+        free(err);
+        db_free(d);
+        _exit(1);
+    }
+    int bad = 0;
+    for (;;) {
+        size_t k = atomic_fetch_add(&sc->next, 1);
+        if (k >= ntodo)
+            break;
+        const db_sweep_point *pt = &p[todo[k]];
+        run_result res;
+        memset(&res, 0, sizeof res);
+        ax_result r = ev->eval(ev->user, &pt->job, &res, &err);
+        if (r == AX_OK) {
+            db_run_info info = {.tech_version = s->tech_version,
+                                .evaluator = ev->name,
+                                .sweep_id = sweep,
+                                .files = &files};
+            r = db_record_run(d, &pt->job, &res, &info, NULL, NULL, &err);
+        }
+        if (ev->release)
+            ev->release(ev->user, &res);
+        if (r != AX_OK) {
+            fprintf(stderr, "axon sweep: point %s: %s\n", pt->label, err ? err : "failed");
+            log_error(d, sweep, pt, err ? err : ax_result_str(r));
+            free(err);
+            err = NULL;
+            atomic_fetch_add(&sc->failed, 1);
+            bad = 1;
+        }
+        atomic_fetch_add(&sc->done, 1);
+    }
+    db_free(d);
+    _exit(bad);
+}
+
+static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t failed,
+                        char **err)
+{
+    db *d;
+    if (db_open(path, 0, &d, err))
+        return AX_EDB;
+    char now[32], sql[256];
+    db_now_utc(now);
+    /* done when every planned point of this database's plan is linked */
+    snprintf(sql, sizeof sql,
+             "UPDATE sweeps SET finished_utc = '%s', status = CASE WHEN %zu = 0 AND "
+             "(SELECT count(*) FROM sweep_points WHERE sweep_id = %lld) >= %zu THEN 'done' ELSE "
+             "'incomplete' END WHERE id = %lld",
+             now, failed, (long long)sweep, planned, (long long)sweep);
+    ax_result r = db_exec_ctx(d, sql, "closing the sweep", err);
+    db_free(d);
+    return r;
+}
+
+ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_eval *ev, int jobs,
+                       void (*progress)(size_t done, size_t total), db_sweep_stats *st,
+                       char **err)
+{
+    memset(st, 0, sizeof *st);
+    if (!ev || !ev->eval)
+        return ax_fail(err, AX_EPARAM, "sweep without an evaluator");
+    if (jobs < 1)
+        jobs = 1;
+    db_sweep_point *p;
+    size_t n, total;
+    if (db_sweep_plan(s, &p, &n, &total, err))
+        return AX_EPARAM;
+    size_t *todo = malloc((n + 1) * sizeof *todo), ntodo = 0;
+    db *d = NULL;
+    ax_result r = todo ? db_open(path, 0, &d, err) : ax_fail(err, AX_ENOMEM, "out of memory");
+    if (r == AX_OK)
+        r = sweep_row(d, s, total, &st->sweep_id, err);
+    if (r == AX_OK)
+        r = split_done(d, st->sweep_id, p, n, todo, &ntodo, &st->skipped, err);
+    db_free(d); /* never carry a connection across fork */
+    st->planned = n;
+    shared_counters *sc = MAP_FAILED;
+    if (r == AX_OK && ntodo > 0) {
+        sc = mmap(NULL, sizeof *sc, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (sc == MAP_FAILED)
+            r = ax_fail(err, AX_ENOMEM, "mmap of the sweep counters failed");
+    }
+    if (r == AX_OK && ntodo > 0) {
+        atomic_init(&sc->next, 0);
+        atomic_init(&sc->done, 0);
+        atomic_init(&sc->failed, 0);
+        int nw = jobs < (int)ntodo ? jobs : (int)ntodo, started = 0;
+        pid_t *pids = calloc((size_t)nw, sizeof *pids);
+        pid_t self = getpid();
+        fflush(NULL);
+        for (int w = 0; pids && w < nw; w++) {
+            pid_t pid = fork();
+            if (pid == 0)
+                worker(path, self, s, ev, st->sweep_id, p, todo, ntodo, sc);
+            if (pid < 0)
+                break;
+            pids[started++] = pid;
+        }
+        if (started == 0)
+            r = ax_fail(err, AX_EIO, "could not start sweep workers (fork failed)");
+        int alive = started, crashed = 0;
+        while (alive > 0) {
+            int status;
+            pid_t w = waitpid(-1, &status, WNOHANG);
+            if (w > 0) {
+                for (int i = 0; i < started; i++)
+                    if (pids[i] == w) {
+                        alive--;
+                        if (!WIFEXITED(status) || (WEXITSTATUS(status) && !atomic_load(&sc->failed)))
+                            crashed++;
+                    }
+                continue;
+            }
+            if (progress)
+                progress(atomic_load(&sc->done), ntodo);
+            struct timespec ts = {0, 50 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        free(pids);
+        size_t done = atomic_load(&sc->done);
+        if (progress)
+            progress(done, ntodo);
+        st->failed = atomic_load(&sc->failed);
+        st->ran = done - st->failed;
+        if (r == AX_OK && crashed && done < ntodo) {
+            st->failed += ntodo - done;
+            r = ax_fail(err, AX_EIO, "%d sweep worker(s) died; %zu point(s) not run (hint: rerun"
+                        " the same command to resume)", crashed, ntodo - done);
+        }
+    }
+    if (sc != MAP_FAILED)
+        munmap(sc, sizeof *sc);
+    if (st->sweep_id > 0) {
+        char *e2 = NULL;
+        if (finish(path, st->sweep_id, n, st->failed, &e2) && r == AX_OK) {
+            r = AX_EDB;
+            if (err)
+                *err = e2, e2 = NULL;
+        }
+        free(e2);
+    }
+    free(todo);
+    db_sweep_points_free(p, n);
+    return r;
+}

@@ -1,0 +1,221 @@
+/*
+ * Core image writer: the mapping as the chip holds it (docs/core-image.md).
+ * One file header, then per layer a LAYER section (shape, tiling, group
+ * size, input permutation) followed by one CORE section per tile (its
+ * placement, R rows of C int8 weights, row per axon, and the scales of its
+ * outputs). Every section carries its payload length and an FNV-1a 64
+ * checksum (ax_fnv1a); the header has its own. Little-endian throughout.
+ *
+ * The writer streams: memory is one tile and one layer's permutation, so
+ * a 7B-sized layer is written without a second copy of its weights. The
+ * file is written to PATH.tmp, every write checked, and renamed at close
+ * (a full disk leaves no half image under PATH).
+ */
+#include "map_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct map_image_writer {
+    char *path, *tmp;
+    FILE *f;
+    int R, C, W, H;
+    uint32_t nlayers;
+    uint64_t ncores, bytes;
+    uint8_t *buf; /* one section payload */
+    size_t cap;
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static ax_result wr(map_image_writer *w, const void *p, size_t n, char **err)
+{
+    if (n && fwrite(p, 1, n, w->f) != n)
+        return ax_fail(err, AX_EIO, "%s: write failed at offset %llu: %s (hint: disk full?)",
+                       w->tmp, (unsigned long long)w->bytes, strerror(errno));
+    w->bytes += n;
+    return AX_OK;
+}
+
+static ax_result reserve(map_image_writer *w, size_t n, char **err)
+{
+    if (n <= w->cap)
+        return AX_OK;
+    uint8_t *b = realloc(w->buf, n);
+    if (!b)
+        return ax_fail(err, AX_ENOMEM, "out of memory for a %zu-byte image section", n);
+    w->buf = b;
+    w->cap = n;
+    return AX_OK;
+}
+
+static ax_result section(map_image_writer *w, uint32_t kind, uint32_t index, size_t n, char **err)
+{
+    uint8_t h[MAP_IMG_SECTION_BYTES];
+    put32(h, kind);
+    put32(h + 4, index);
+    put64(h + 8, n);
+    put64(h + 16, ax_fnv1a(w->buf, n, AX_FNV_SEED));
+    ax_result r = wr(w, h, sizeof h, err);
+    return r ? r : wr(w, w->buf, n, err);
+}
+
+ax_result map_image_writer_new(const char *path, int R, int C, int mesh_w, int mesh_h,
+                               map_image_writer **out, char **err)
+{
+    *out = NULL;
+    if (R < 1 || C < 1 || R > MAP_TILE_MAX || C > MAP_TILE_MAX || mesh_w < 1 || mesh_h < 1)
+        return ax_fail(err, AX_EPARAM, "image %s: tile %dx%d or mesh %dx%d out of range", path, R,
+                       C, mesh_w, mesh_h);
+    map_image_writer *w = calloc(1, sizeof *w);
+    size_t n = strlen(path) + 5;
+    if (!w || !(w->path = strdup(path)) || !(w->tmp = malloc(n))) {
+        map_image_writer_abort(w);
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    }
+    snprintf(w->tmp, n, "%s.tmp", path);
+    w->R = R;
+    w->C = C;
+    w->W = mesh_w;
+    w->H = mesh_h;
+    if (!(w->f = fopen(w->tmp, "wb"))) {
+        ax_result r = ax_fail(err, AX_EIO, "%s: cannot create: %s (hint: check the directory)",
+                              w->tmp, strerror(errno));
+        map_image_writer_abort(w);
+        return r;
+    }
+    uint8_t zero[MAP_IMG_HEADER_BYTES] = {0}; /* rewritten at close */
+    ax_result r = wr(w, zero, sizeof zero, err);
+    if (r) {
+        map_image_writer_abort(w);
+        return r;
+    }
+    *out = w;
+    return AX_OK;
+}
+
+void map_image_writer_abort(map_image_writer *w)
+{
+    if (!w)
+        return;
+    if (w->f) {
+        fclose(w->f);
+        remove(w->tmp);
+    }
+    free(w->path);
+    free(w->tmp);
+    free(w->buf);
+    free(w);
+}
+
+ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_qweight *qw,
+                               const map_tiling *t, const map_layer_place *lp,
+                               const uint32_t *perm, char **err)
+{
+    size_t nlen = strlen(name);
+    if (nlen == 0 || nlen > MAP_IMG_NAME_MAX)
+        return ax_fail(err, AX_EPARAM, "image: layer name of %zu bytes (1..%d allowed)", nlen,
+                       MAP_IMG_NAME_MAX);
+    if (t->R != w->R || t->C != w->C || t->out != qw->out || t->in != qw->in ||
+        lp->ntiles != t->cores)
+        return ax_fail(err, AX_EMISMATCH, "image: layer '%s' tiling does not match the image",
+                       name);
+    for (size_t i = 0; i < lp->ntiles; i++)
+        if (lp->pos[i].x >= (uint32_t)w->W || lp->pos[i].y >= (uint32_t)w->H)
+            return ax_fail(err, AX_EMISMATCH, "image: layer '%s' tile %zu lies outside the mesh",
+                           name, i);
+    ax_result r;
+    if (perm && (r = map_perm_check(perm, qw->in, qw->ngroups > 1 ? qw->group : 0, err)))
+        return r;
+    size_t n = MAP_IMG_LAYER_FIXED + nlen + (perm ? 4 * qw->in : 0);
+    if ((r = reserve(w, n, err)))
+        return r;
+    uint8_t *b = w->buf;
+    put64(b, qw->out);
+    put64(b + 8, qw->in);
+    put64(b + 16, qw->group);
+    put64(b + 24, qw->ngroups);
+    put64(b + 32, t->rb);
+    put64(b + 40, t->cb);
+    put64(b + 48, w->ncores);
+    put32(b + 56, perm != NULL);
+    put32(b + 60, (uint32_t)nlen);
+    memcpy(b + 64, name, nlen);
+    for (size_t k = 0; perm && k < qw->in; k++)
+        put32(b + 64 + nlen + 4 * k, perm[k]);
+    if ((r = section(w, MAP_IMG_LAYER, w->nlayers, n, err)))
+        return r;
+
+    const size_t RC = (size_t)t->R * (size_t)t->C;
+    for (size_t r_ = 0; r_ < t->rb; r_++)
+        for (size_t c = 0; c < t->cb; c++) {
+            size_t row0, nrows, col0, ncols;
+            map_tile_extent(t, r_, c, &row0, &nrows, &col0, &ncols);
+            size_t g0 = row0 / qw->group, ng = (row0 + nrows - 1) / qw->group + 1 - g0;
+            n = MAP_IMG_CORE_FIXED + RC + 4 * ncols * ng;
+            if ((r = reserve(w, n, err)))
+                return r;
+            b = w->buf;
+            const map_core_pos *p = &lp->pos[r_ * t->cb + c];
+            uint32_t f[10] = {w->nlayers, (uint32_t)r_, (uint32_t)c, p->pass, p->x, p->y,
+                              (uint32_t)nrows, (uint32_t)ncols, (uint32_t)g0, (uint32_t)ng};
+            for (int i = 0; i < 10; i++)
+                put32(b + 4 * i, f[i]);
+            map_tile_rows_perm(qw, t, r_, c, perm, (int8_t *)(b + MAP_IMG_CORE_FIXED));
+            uint8_t *s = b + MAP_IMG_CORE_FIXED + RC;
+            for (size_t j = 0; j < ncols; j++)
+                for (size_t g = 0; g < ng; g++) {
+                    uint32_t u;
+                    memcpy(&u, &qw->scale[(col0 + j) * qw->ngroups + g0 + g], 4);
+                    put32(s + 4 * (j * ng + g), u);
+                }
+            if (w->ncores > UINT32_MAX)
+                return ax_fail(err, AX_ERANGE, "image: more than 2^32 cores");
+            if ((r = section(w, MAP_IMG_CORE, (uint32_t)w->ncores, n, err)))
+                return r;
+            w->ncores++;
+        }
+    w->nlayers++;
+    return AX_OK;
+}
+
+ax_result map_image_writer_close(map_image_writer *w, char **err)
+{
+    uint8_t h[MAP_IMG_HEADER_BYTES] = {0};
+    memcpy(h, MAP_IMAGE_MAGIC, 8);
+    put32(h + 8, MAP_IMAGE_VERSION);
+    put32(h + 12, MAP_IMG_HEADER_BYTES);
+    put32(h + 16, (uint32_t)w->R);
+    put32(h + 20, (uint32_t)w->C);
+    put32(h + 24, (uint32_t)w->W);
+    put32(h + 28, (uint32_t)w->H);
+    put32(h + 32, w->nlayers);
+    put64(h + 40, w->ncores);
+    put64(h + 48, w->bytes);
+    put64(h + 56, ax_fnv1a(h, 56, AX_FNV_SEED));
+    ax_result r = AX_OK;
+    if (fseek(w->f, 0, SEEK_SET) || fwrite(h, 1, sizeof h, w->f) != sizeof h || fflush(w->f))
+        r = ax_fail(err, AX_EIO, "%s: writing the header failed: %s", w->tmp, strerror(errno));
+    int rc = fclose(w->f);
+    w->f = NULL;
+    if (!r && rc)
+        r = ax_fail(err, AX_EIO, "%s: close failed: %s (hint: disk full?)", w->tmp, strerror(errno));
+    if (!r && rename(w->tmp, w->path))
+        r = ax_fail(err, AX_EIO, "%s: rename to %s failed: %s", w->tmp, w->path, strerror(errno));
+    if (r)
+        remove(w->tmp);
+    map_image_writer_abort(w);
+    return r;
+}

@@ -1,0 +1,134 @@
+# rtl.mk — Verilator builds of the RTL core, the C++ shim, the co-simulation
+# helper and the SystemC top (docs/rtl.md). Plain Make, included by the Makefile.
+#
+#   make rtl                 sync + trace + async builds of the default core
+#   make rtl-all             also coverage, SystemC and the test variants
+#   make rtl RTL_PARAMS='R=32 C=20 L=8 LS=2 F=1 A=32 RB=64 DB=0 GATE=1'
+#   make rtl-lint            verilator --lint-only -Wall on every module
+#   make synth               yosys area table -> power/tech/area_osu018.csv
+#
+# Layout: $(BUILD)/rtl/<variant>/{obj/ (verilated model), axon-cosim, axon-rtl-run}
+# and $(BUILD)/rtl/vlt/<flavour>/ (Verilator runtime objects, compiled once and
+# linked into every variant of that flavour). Nothing generated is committed
+# except power/tech/area_osu018.csv (data the power model reads).
+# The plain `make` never runs Verilator: `axon cosim` execs the helper
+# $(BUILD)/rtl/<variant>/axon-cosim, which exists only after `make rtl`.
+
+VERILATOR   ?= verilator
+VLT_ROOT    := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null || echo /usr/share/verilator)
+VLT_INC     := -I$(VLT_ROOT)/include -I$(VLT_ROOT)/include/vltstd
+CXX         ?= g++
+RTL_OUT     := $(BUILD)/rtl
+RTL_SV      := rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv \
+               rtl/axon_ctrl.sv rtl/axon_core.sv
+RTL_DEFAULT := R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1
+RTL_PARAMS  ?= $(RTL_DEFAULT)
+RTL_VFLAGS  := -Wall --x-assign unique --x-initial unique -Irtl
+RTL_OPT     := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
+RTL_CXXFLAGS = -O2 -g $(VLT_INC) -faligned-new -Wno-unused-parameter $(SANFLAGS)
+RTL_LIBS    := -pthread -latomic
+SC_FLAGS    := $(shell pkg-config --cflags systemc 2>/dev/null)
+SC_LIBS     := $(shell pkg-config --libs systemc 2>/dev/null || echo -lsystemc)
+
+# ---- Verilator runtime objects, one set per flavour ----
+RTL_VLT_plain  := verilated verilated_threads verilated_vcd_c verilated_cov
+RTL_VLT_sc     := verilated verilated_threads verilated_vcd_c verilated_vcd_sc
+RTL_VLT_timing := verilated verilated_threads verilated_vcd_c verilated_timing
+RTL_VDEF_plain  := -DVM_SC=0 -DVM_COVERAGE=1 -DVM_TRACE=1
+RTL_VDEF_sc     := -DVM_SC=1 -DVM_COVERAGE=0 -DVM_TRACE=1 $(SC_FLAGS)
+RTL_VDEF_timing := -DVM_SC=0 -DVM_COVERAGE=0 -DVM_TRACE=1 -fcoroutines
+
+$(RTL_OUT)/vlt/%.o:
+	@mkdir -p $(dir $@)
+	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_$(word 1,$(subst /, ,$*))) \
+	  -c $(VLT_ROOT)/include/$(notdir $*).cpp -o $@
+
+rtl_vlt_objs = $(addprefix $(RTL_OUT)/vlt/$(1)/,$(addsuffix .o,$(RTL_VLT_$(1))))
+
+# ---- one verilated variant ----
+# $(1) name  $(2) parameters (K=V ...)  $(3) extra verilator flags
+# $(4) runtime flavour (plain|sc|timing)  $(5) top module  $(6) sources
+# The parameters and flags are kept in params.txt, rewritten only when they
+# change, so changing RTL_PARAMS rebuilds exactly that variant.
+define rtl_variant
+$(shell mkdir -p $(RTL_OUT)/$(1); echo '$(2) $(3)' | cmp -s - $(RTL_OUT)/$(1)/params.txt || echo '$(2) $(3)' > $(RTL_OUT)/$(1)/params.txt)
+$(RTL_OUT)/$(1)/obj/V$(5)__ALL.a: $(6) $(RTL_OUT)/$(1)/params.txt
+	@rm -rf $(RTL_OUT)/$(1)/obj
+	$(VERILATOR) --cc $(RTL_VFLAGS) $(3) --top-module $(5) $(addprefix -G,$(2)) \
+	  -Mdir $(RTL_OUT)/$(1)/obj $(6)
+	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f V$(5).mk V$(5)__ALL.a $(RTL_OPT) >/dev/null
+$(RTL_OUT)/$(1)/axon_rtl.o: rtl/shim/axon_rtl.cpp rtl/shim/axon_rtl_async.inc rtl/shim/axon_rtl.h $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a
+	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_$(4)) $(if $(findstring --trace,$(3)),,-DVM_TRACE=0) \
+	  $(if $(findstring --coverage,$(3)),,-DVM_COVERAGE=0) \
+	  -I$(RTL_OUT)/$(1)/obj -DAXON_RTL_MODEL=V$(5) '-DAXON_RTL_MODEL_H="V$(5).h"' \
+	  -DAXON_RTL_VARIANT='"$(1)"' $(addprefix -DAXON_RTL_,$(2)) -w -c $$< -o $$@
+$(RTL_OUT)/$(1)/cmd_cosim.o: cli/cmd_cosim.c $(wildcard cli/*.h sim/*.h rtl/shim/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DAXON_COSIM_RTL -c $$< -o $$@
+$(RTL_OUT)/$(1)/RTL_OBJS := $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4))
+$(RTL_OUT)/$(1)/axon-rtl-run: rtl/tb/axon_rtl_run.c $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_rtl_run.c -o $(RTL_OUT)/$(1)/axon_rtl_run.o
+	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_rtl_run.o $(RTL_OUT)/$(1)/axon_rtl.o \
+	  $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
+$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c rtl/shim/axon_cosim.c rtl/shim/axon_cosim_stream.c $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_main.c -o $(RTL_OUT)/$(1)/axon_cosim_main.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim.c -o $(RTL_OUT)/$(1)/axon_cosim.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_stream.c -o $(RTL_OUT)/$(1)/axon_cosim_stream.o
+	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_cosim_main.o $(RTL_OUT)/$(1)/cmd_cosim.o \
+	  $(RTL_OUT)/$(1)/axon_cosim.o $(RTL_OUT)/$(1)/axon_cosim_stream.o \
+	  $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) \
+	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
+.PHONY: rtl-$(1)
+rtl-$(1): $(RTL_OUT)/$(1)/axon-rtl-run $(if $(RTL_COSIM),$(RTL_OUT)/$(1)/axon-cosim)
+endef
+
+# axon-cosim needs the C simulator (sim/); built when sim/ provides sim_new.
+RTL_COSIM := $(if $(shell grep -ls 'sim_new' sim/*.c 2>/dev/null),1,)
+
+# Test parameter sets (small, so builds stay fast): C not divisible by L,
+# FIFO depth 1, double buffering on/off, gating on/off, SRAM latency 1 and 2.
+RTL_T1 := R=16 C=20 L=8 LS=2 F=1 A=32 RB=64 DB=0 GATE=1
+RTL_T2 := R=32 C=24 L=4 LS=1 F=2 A=24 RB=40 DB=1 GATE=0
+RTL_T3 := R=24 C=16 L=16 LS=2 F=3 A=16 RB=32 DB=1 GATE=1
+
+$(eval $(call rtl_variant,sync,$(RTL_PARAMS),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,trace,$(RTL_PARAMS),--trace,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,coverage,$(RTL_PARAMS),--coverage,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,t1,$(RTL_T1),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,t2,$(RTL_T2),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,t3,$(RTL_T3),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN,plain,axon_core,$(RTL_SV)))
+
+.PHONY: rtl rtl-all rtl-lint rtl-test-builds
+rtl: rtl-sync rtl-trace
+rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-broken
+rtl-all: rtl rtl-coverage rtl-test-builds
+
+rtl-lint:
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -DAXON_BROKEN $(addprefix -G,$(RTL_T1)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T2)) $(RTL_SV)
+
+TEST_EXTRA += rtl-test-builds
+
+# ---- synthesis (yosys, OSU018): area table read by power/ ----
+.PHONY: synth synth-generic
+synth: deps
+	bash rtl/synth/synth.sh power/tech/area_osu018.csv $(BUILD)/synth
+synth-generic:
+	@mkdir -p build/synth
+	yosys -q -l $(BUILD)/synth/core_generic.log -s rtl/synth/core_generic.ys
+	yosys -q -l $(BUILD)/synth/baseline_generic.log -s rtl/synth/baseline_generic.ys
+
+# ---- SystemC: verilator --sc model inside rtl/sc/axon_sc_top.cpp ----
+RTL_SC := $(RTL_OUT)/sc
+$(shell mkdir -p $(RTL_SC); echo '$(RTL_PARAMS)' | cmp -s - $(RTL_SC)/params.txt || echo '$(RTL_PARAMS)' > $(RTL_SC)/params.txt)
+$(RTL_SC)/obj/Vaxon_core__ALL.a: $(RTL_SV) $(RTL_SC)/params.txt
+	@rm -rf $(RTL_SC)/obj
+	$(VERILATOR) --sc $(RTL_VFLAGS) --top-module axon_core $(addprefix -G,$(RTL_PARAMS)) -Mdir $(RTL_SC)/obj $(RTL_SV)
+	$(MAKE) -s -C $(RTL_SC)/obj -f Vaxon_core.mk Vaxon_core__ALL.a $(RTL_OPT) VM_SC=1 SYSTEMC_INCLUDE=/usr/include >/dev/null
+$(RTL_SC)/axon-sc-top: rtl/sc/axon_sc_top.cpp $(RTL_SC)/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,sc)
+	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_sc) -DVM_TRACE=0 -w -I$(RTL_SC)/obj $(addprefix -DAXON_RTL_,$(RTL_PARAMS)) \
+	  -o $@ $< $(RTL_SC)/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,sc) $(SC_LIBS) $(RTL_LIBS)
+.PHONY: rtl-sc
+rtl-sc: $(RTL_SC)/axon-sc-top
+rtl-test-builds: rtl-sc

@@ -1,0 +1,288 @@
+/*
+ * power_area — silicon area and static power of a core and of the chip.
+ *
+ * SRAM: R × C × 8 weight bits (+ one zero flag per word with zero gating)
+ * × bitcell area (0.346 µm² at 45 nm, Mistry et al., IEDM 2007) × (1 +
+ * periphery overhead) — the overhead (0.7) is an assumption of the table.
+ * Logic, assumed path: L lane adders at A bits (Horowitz 2014 adder area,
+ * scaled by A/32), C·A accumulator flops per bank (NanGate45 DFF_X1), an
+ * F × 32-bit FIFO, the L×8-bit read pipeline, an RB-bit readout register,
+ * control, and in async mode five bundled-data stage controllers.
+ * Logic, synthesized path: when the table holds yosys/OSU 0.18 µm areas
+ * (power/tech/area_osu018.csv: axon_acc, axon_fifo, axon_readout, axon_ctrl,
+ * axon_mac_baseline), those replace the assumed figures, scaled linearly by
+ * the parameters that size them (acc and mac: C·A·NB; fifo: F; readout:
+ * C·A) and from 180 nm to the target node with Stillmaker & Baas' area
+ * table (area(45 nm) = area(180 nm) / 19). A router (5 ports, one flit
+ * buffer each, 5×5 crossbar) is added to every core of a chip of > 1 core.
+ * Leakage = Σ instance leakage of the table (synthesized logic at the
+ * table's flip-flop leakage density).
+ */
+#include "power_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *power_dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static void power_synth_clear(power_table *t)
+{
+    for (size_t i = 0; i < t->nsynth; i++) {
+        free(t->synth[i].module);
+        free(t->synth[i].parameters);
+    }
+    free(t->synth);
+    free(t->synth_name);
+    t->synth = NULL;
+    t->nsynth = 0;
+    t->synth_name = NULL;
+}
+
+ax_result power_synth_parse(power_table *t, const char *text, size_t len, const char *name,
+                            char **err)
+{
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    power_synth_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    int lineno = 0, header = 0;
+    ax_result rc = AX_OK;
+    for (char *save = buf; save;) {
+        char *line = save, *nl = strchr(save, '\n');
+        save = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        char *p = line;
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        /* module,parameters,cells,area_um2 — a parameter list with unquoted
+         * commas is tolerated: everything between the first and the last two
+         * fields is the parameter string. */
+        char *f[34], params[512] = "";
+        int nf = power_csv_split(line, f, 33);
+        if (nf < 4 || nf > 33) {
+            rc = ax_fail(err, AX_EFORMAT, "%s:%d: expected 4 fields module,parameters,cells,"
+                         "area_um2", name, lineno);
+            break;
+        }
+        for (int i = 1; i < nf - 2; i++) {
+            size_t used = strlen(params);
+            snprintf(params + used, sizeof params - used, "%s%s", i > 1 ? "," : "", f[i]);
+        }
+        f[1] = params;
+        f[2] = f[nf - 2];
+        f[3] = f[nf - 1];
+        if (!header) {
+            if (strcmp(f[0], "module") || strcmp(f[1], "parameters") || strcmp(f[2], "cells") ||
+                strcmp(f[3], "area_um2")) {
+                rc = ax_fail(err, AX_EFORMAT, "%s:%d: header must be module,parameters,cells,"
+                             "area_um2", name, lineno);
+                break;
+            }
+            header = 1;
+            continue;
+        }
+        double cells, area;
+        if (power_parse_num(f[2], &cells) || power_parse_num(f[3], &area) || isnan(area) ||
+            !(area > 0)) {
+            rc = ax_fail(err, AX_EFORMAT, "%s:%d: cells '%s' / area_um2 '%s' are not numbers "
+                         "(area > 0)", name, lineno, f[2], f[3]);
+            break;
+        }
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            power_synth_row *nr = realloc(rows, nc * sizeof *nr);
+            if (!nr) {
+                rc = ax_fail(err, AX_ENOMEM, "out of memory");
+                break;
+            }
+            rows = nr;
+            cap = nc;
+        }
+        rows[n].module = power_dup(f[0]);
+        rows[n].parameters = power_dup(f[1]);
+        rows[n].cells = cells;
+        rows[n].area_um2 = area;
+        rows[n].line = lineno;
+        n++;
+        if (!rows[n - 1].module || !rows[n - 1].parameters) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    free(buf);
+    if (rc == AX_OK && !header)
+        rc = ax_fail(err, AX_EFORMAT, "%s: no header module,parameters,cells,area_um2", name);
+    if (rc != AX_OK) {
+        for (size_t i = 0; i < n; i++) {
+            free(rows[i].module);
+            free(rows[i].parameters);
+        }
+        free(rows);
+        return rc;
+    }
+    power_synth_clear(t);
+    t->synth = rows;
+    t->nsynth = n;
+    t->synth_name = power_dup(name);
+    return AX_OK;
+}
+
+ax_result power_table_load_synth(power_table *t, const char *path, char **err)
+{
+    if (!path) {
+        power_synth_clear(t);
+        return AX_OK;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ax_fail(err, AX_EIO, "%s: cannot open synthesis areas (hint: `make synth` writes "
+                       "power/tech/area_osu018.csv)", path);
+    char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    int big = !feof(f);
+    fclose(f);
+    if (big)
+        return ax_fail(err, AX_EFORMAT, "%s: larger than 64 KiB, not a synthesis area CSV", path);
+    return power_synth_parse(t, buf, len, path, err);
+}
+
+int power_table_has_synth(const power_table *t)
+{
+    return t && t->nsynth > 0;
+}
+
+const power_synth_row *power_synth_find(const power_table *t, const char *module)
+{
+    for (size_t i = 0; i < t->nsynth; i++)
+        if (!strcmp(t->synth[i].module, module))
+            return &t->synth[i];
+    return NULL;
+}
+
+/* Synthesized area of `module` at the target node, scaled by the ratio of
+ * each sizing parameter present (want[k] / synthesized value). 0 if absent. */
+static double power_synth_area(const power_table *t, const char *module, const char *const *keys,
+                               const double *want, int nkeys, double a180)
+{
+    const power_synth_row *r = power_synth_find(t, module);
+    if (!r)
+        return 0;
+    double area = r->area_um2;
+    for (int k = 0; k < nkeys; k++) {
+        double v;
+        if (power_param_get(r->parameters, keys[k], &v) && v > 0)
+            area *= want[k] / v;
+    }
+    return area * a180;
+}
+
+ax_result power_core_area(const power_table *t, const sim_config *c, int baseline, int routed,
+                          power_core_geom *a, char **err)
+{
+    memset(a, 0, sizeof *a);
+    double cell, cell_leak, bit, bit_leak, add, add_leak, ctl, ctl_leak;
+    ax_result rc;
+    if ((rc = power_area_of(t, "sram", "bitcell", &cell, &cell_leak, err)) ||
+        (rc = power_area_of(t, "reg", "bit", &bit, &bit_leak, err)) ||
+        (rc = power_area_of(t, "add", "int32", &add, &add_leak, err)) ||
+        (rc = power_area_of(t, "core", "control", &ctl, &ctl_leak, err)))
+        return rc;
+    double R = c->rows, C = c->cols, L = c->lanes, A = c->acc_bits, F = c->fifo_depth;
+    double NB = c->double_buffer ? 2 : 1, W = ceil(C / L);
+    double bits = R * C * 8 + (c->zero_gating && !baseline ? R * W : 0);
+    a->sram_bytes = R * C;
+    a->sram_um2 = bits * cell * (1 + t->sram_periphery_overhead);
+    a->leak_uw = bits * cell_leak;
+    double dens = bit > 0 ? bit_leak / bit : 0; /* µW per µm² of logic */
+
+    /* assumed components */
+    double lanes = L * add * A / 32, lanes_leak = L * add_leak * A / 32;
+    if (baseline) {
+        double mul, mul_leak;
+        if ((rc = power_area_of(t, "mult", "int8", &mul, &mul_leak, err)))
+            return rc;
+        lanes += L * mul;
+        lanes_leak += L * mul_leak;
+    }
+    double acc = C * A * NB * bit, fifo = F * 32 * bit, rd = c->readout_bits * bit;
+    double pipe = L * 8 * c->sram_latency * bit, async = 0, async_leak = 0;
+    if (c->timing == SIM_ASYNC && !baseline) {
+        double ac, acl;
+        if ((rc = power_area_of(t, "async", "controller", &ac, &acl, err)))
+            return rc;
+        async = 5 * ac;
+        async_leak = 5 * acl;
+    }
+    double logic = lanes + acc + fifo + rd + pipe + ctl + async;
+    double logic_leak = lanes_leak + (acc + fifo + rd + pipe) * dens + ctl_leak + async_leak;
+
+    if (t->nsynth > 0) {
+        double ef, a180f, vn, a_t;
+        int ap;
+        if ((rc = power_node_factors(t->target_node, &ef, &a_t, &vn, &ap, err)) ||
+            (rc = power_node_factors(180, &ef, &a180f, &vn, &ap, err)))
+            return rc;
+        double s = a_t / a180f;
+        static const char *const kacc[] = {"C", "A", "NB"}, *const kf[] = {"F"},
+                                 *const kr[] = {"C", "A"};
+        double wacc[] = {C, A, NB}, wf[] = {F}, wr[] = {C, A};
+        double sa = power_synth_area(t, baseline ? "axon_mac_baseline" : "axon_acc", kacc, wacc,
+                                     3, s);
+        double sf = power_synth_area(t, "axon_fifo", kf, wf, 1, s);
+        double sr = power_synth_area(t, "axon_readout", kr, wr, 2, s);
+        double sc = power_synth_area(t, "axon_ctrl", NULL, NULL, 0, s);
+        if (sa > 0 && sf > 0 && sr > 0 && sc > 0) {
+            logic = sa + sf + sr + sc + pipe + async;
+            logic_leak = (sa + sf + sr + sc + pipe) * dens + async_leak;
+            a->synthesized = 1;
+        }
+    }
+    a->logic_um2 = logic;
+    a->leak_uw += logic_leak;
+    if (routed) {
+        double xb, xbl;
+        if ((rc = power_area_of(t, "noc", "router_xbar_bit", &xb, &xbl, err)))
+            return rc;
+        a->router_um2 = 5 * c->link_bits * bit + c->link_bits * xb;
+        a->leak_uw += 5 * c->link_bits * bit * dens + c->link_bits * xbl;
+    }
+    a->total_um2 = a->sram_um2 + a->logic_um2 + a->router_um2;
+    /* clock model: the flops clocked in an active cycle (the other
+     * accumulator words are clock-gated): FIFO, read pipe, one word of
+     * accumulators, readout register and ~64 control flops (assumed). */
+    a->clocked_flops = F * 32 + L * 8 * c->sram_latency + L * A + c->readout_bits + 64;
+    return AX_OK;
+}
+
+ax_result power_area(const power_table *t, const sim_config *cfg, size_t cores, power_report *out,
+                     char **err)
+{
+    power_core_geom a;
+    ax_result rc = power_core_area(t, cfg, 0, cores > 1, &a, err);
+    if (rc != AX_OK)
+        return rc;
+    out->cores = cores;
+    out->core_area_um2 = a.total_um2;
+    out->sram_area_um2 = a.sram_um2 * (double)cores;
+    out->logic_area_um2 = (a.logic_um2 + a.router_um2) * (double)cores;
+    out->area_um2 = a.total_um2 * (double)cores;
+    out->area_mm2 = out->area_um2 * 1e-6;
+    out->area_synthesized = a.synthesized;
+    out->leakage_mw = a.leak_uw * (double)cores * 1e-3;
+    return AX_OK;
+}

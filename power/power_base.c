@@ -1,0 +1,120 @@
+/*
+ * power_base — the dense INT8 baseline: the same tile (R × C weights in the
+ * same SRAM macro, SRAM word = L weights, C accumulators of A bits, same
+ * FIFO, readout and mesh) run as a clocked MAC array at the same clock that
+ * multiplies every activation, zero or not. Its L lanes are L INT8 MAC units
+ * (int8 multiplier + A-bit adder): the "lanes-equivalent" of the spiking
+ * core's L adders, so both read the same L weights per cycle.
+ *
+ * Per token, every input activation i of the layer is delivered to the
+ * ⌈out/C⌉ cores of its row-block, which each read row i (⌈C_used/L⌉ words,
+ * one per cycle) and do C_used MACs:
+ *   words  = tokens · in · Σ_cb ⌈C_used(cb)/L⌉,   MACs = tokens · in · out
+ *   energy = MACs·(E_mul8 + E_add32·A/32 + A·E_write) + words·E_word
+ *          + deliveries·(E_decode + E_fifo) + beats·RB·E_beat
+ *          + clock (flops × E_flop-cycle × busy cycles, idle at f_idle)
+ *          + NoC (tokens·(in + ⌈in/R⌉)·(ncb − 1) multicast hops of 32-bit
+ *            flits, plus the spiking run's readout flit-hops (RB bits) and
+ *            reduction adds, which are the same)
+ *          + DRAM (every burst: none is skippable) + leakage × its run time
+ *   latency (cycles) of the busiest core, per token P = R_eff·W_eff (one word
+ *   per cycle), readout B = ⌈C_eff·A/RB⌉ beats, SRAM latency Ls:
+ *     double buffering on:  tokens·max(P, B) + Ls + B
+ *     double buffering off: tokens·(P + Ls + B)
+ *   with R_eff = min(R, in), C_eff = min(C, out), W_eff = ⌈C_eff/L⌉ (NoC
+ *   latency is not included: an approximation stated in docs/power.md).
+ */
+#include "power_int.h"
+
+#include <math.h>
+#include <string.h>
+
+static ax_result power_e(const power_table *t, const char *c, const char *a, double count,
+                         double *e, char **err)
+{
+    *e = 0;
+    if (count <= 0)
+        return AX_OK;
+    return power_energy_pj(t, c, a, e, err);
+}
+
+ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_report *r,
+                         power_report *out, char **err)
+{
+    const sim_counters *k = &r->total;
+    double T = (double)r->tokens, in = (double)r->in, o = (double)r->out;
+    double R = cfg->rows, C = cfg->cols, L = cfg->lanes, A = cfg->acc_bits;
+    size_t ncb = (r->out + (size_t)cfg->cols - 1) / (size_t)cfg->cols;
+    size_t cores = r->cores ? r->cores : 1;
+    double wsum = 0; /* Σ over column blocks of words per row */
+    for (size_t cb = 0; cb < ncb; cb++) {
+        double cu = fmin(C, o - (double)cb * C);
+        wsum += ceil(cu / L);
+    }
+    double words = T * in * wsum, macs = T * in * o, deliv = T * in * (double)ncb;
+    double items = deliv + T * (double)cores;
+    ax_result rc;
+    double mul8, add32, wbit, dec, fifo, beat, flop, hop, dram, e64;
+    if ((rc = power_e(t, "mult", "int8", macs, &mul8, err)) ||
+        (rc = power_e(t, "add", "int32", macs + (double)k->reduce_adds, &add32, err)) ||
+        (rc = power_e(t, "reg", "write_bit", macs, &wbit, err)) ||
+        (rc = power_e(t, "core", "decode", deliv, &dec, err)) ||
+        (rc = power_e(t, "fifo", "push_pop", items, &fifo, err)) ||
+        (rc = power_e(t, "readout", "beat_bit", (double)k->readout_beats, &beat, err)) ||
+        (rc = power_e(t, "clock", "flop_cycle", words, &flop, err)))
+        return rc;
+    e64 = 0;
+    if (words > 0 && (rc = power_sram_read64_pj(t, R * C, &e64, err)))
+        return rc;
+    /* activations (and one EOT per token and row-block) multicast like events;
+     * the readout/reduction flit-hops are the spiking run's */
+    double nrb = ceil(in / R);
+    double red_hops = (double)k->flit_hops - power_mcast_hops(cfg, r);
+    double mcast_hops = ncb > 1 ? T * (in + nrb) * (double)(ncb - 1) : 0;
+    double noc_hops = mcast_hops + red_hops;
+    double bursts = (double)k->dram_bursts + (double)k->dram_bursts_skipped;
+    if ((rc = power_e(t, "noc", "bit_hop", noc_hops, &hop, err)) ||
+        (rc = power_e(t, "dram", "read64", bursts, &dram, err)))
+        return rc;
+
+    /* latency of the busiest core */
+    double Reff = fmin(R, in), Ceff = fmin(C, o), Weff = ceil(Ceff / L);
+    double P = Reff * Weff, B = ceil(Ceff * A / cfg->readout_bits), Ls = cfg->sram_latency;
+    double cycles = cfg->double_buffer ? T * fmax(P, B) + Ls + B : T * (P + Ls + B);
+    if (T == 0)
+        cycles = 0;
+    double f = cfg->clock_mhz > 0 ? cfg->clock_mhz : 500; /* MHz */
+    double ns = cycles * 1e3 / f;
+
+    power_core_geom ca;
+    if ((rc = power_core_area(t, cfg, 1, cores > 1, &ca, err)))
+        return rc;
+    double busy = words + (double)k->readout_beats;
+    double idle = fmax(0, (double)cores * cycles - busy);
+    out->base_compute_pj = macs * (mul8 + add32 * A / 32 + wbit * A);
+    out->base_memory_pj = words * e64 * L * 8 / 64 + deliv * dec + items * fifo +
+                          (double)k->readout_beats * cfg->readout_bits * beat;
+    out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
+    out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * cfg->readout_bits) * hop +
+                       (double)k->reduce_adds * add32 * A / 32;
+    double base_dram = bursts * t->dram_burst_bytes / 8 * dram;
+    out->base_leakage_pj = ca.leak_uw * (double)cores * 1e-3 * ns;
+    out->base_cycles = cycles;
+    out->base_latency_ns = ns;
+    out->base_area_um2 = ca.total_um2 * (double)cores;
+    out->base_realistic_pj = out->base_compute_pj + out->base_memory_pj + out->base_clock_pj +
+                             out->base_noc_pj + base_dram + out->base_leakage_pj;
+    out->base_energy_pj = out->model == POWER_IDEAL ? macs * out->int8_mac_pj
+                                                    : out->base_realistic_pj;
+    out->base_energy_per_token_pj = T > 0 ? out->base_energy_pj / T : 0;
+    out->base_energy_per_mac_pj = macs > 0 ? out->base_energy_pj / macs : 0;
+    out->base_power_mw = ns > 0 ? out->base_energy_pj / ns : 0;
+
+#define PCT(a, b) ((b) > 0 ? 100.0 * (1.0 - (a) / (b)) : 0.0)
+    out->energy_reduction_pct = PCT(out->total_pj, out->base_energy_pj);
+    out->power_reduction_pct = PCT(out->avg_power_mw, out->base_power_mw);
+    out->area_reduction_pct = PCT(out->area_um2, out->base_area_um2);
+    out->latency_reduction_pct = PCT(out->duration_ns, out->base_latency_ns);
+#undef PCT
+    return AX_OK;
+}

@@ -1,0 +1,226 @@
+/*
+ * power_energy — energy of a simulated run: Σ counted actions × table energy.
+ *
+ * Every field of sim_counters that costs energy is priced here, each as one
+ * line of the breakdown (docs/power.md lists the formulas):
+ *   compute : adds × E_add32·A/32, gated adds × E_gated (~0),
+ *             accumulator writes × A × E_flop-write
+ *   memory  : events × E_decode, (events + EOTs) × E_fifo, SRAM words ×
+ *             E_read64(R·C bytes)·(8L/64), skipped words × E_zero-flag,
+ *             readout beats × RB × E_beat-bit
+ *   clock   : sync only: clocked flops × E_flop-cycle × (active + f_idle × idle cycles)
+ *   handshake: async transfers × E_handshake(2- or 4-phase)
+ *   noc     : event flit-hops × 32 bits × E_bit-hop + readout flit-hops × RB ×
+ *             E_bit-hop (only the payload bits toggle), reduction adds × E_add32·A/32
+ *   dram    : bursts × (burst bytes / 8) × E_dram-read64
+ *   leakage : chip static power × simulated time (pJ = µW × ns × 1e-3)
+ * A counted action (count > 0) without a table entry is AX_ENOTFOUND naming
+ * component and action; a zero count needs no entry.
+ * The ideal figure is SpikingBrain's estimate: one INT8 add (0.03 pJ,
+ * Horowitz 2014) per synaptic operation, nothing else.
+ */
+#include "power_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const power_table *t;
+    power_report *out;
+    char **err;
+} power_ctx;
+
+/* Adds one line: count × (table energy × mult). */
+static ax_result power_term(power_ctx *c, const char *group, const char *comp, const char *action,
+                            const char *label, double count, const char *unit, double mult)
+{
+    if (count <= 0)
+        return AX_OK;
+    double e;
+    ax_result rc = power_energy_pj(c->t, comp, action, &e, c->err);
+    if (rc != AX_OK)
+        return rc;
+    power_report *o = c->out;
+    if (o->nlines < POWER_MAX_LINES) {
+        power_line *l = &o->lines[o->nlines++];
+        snprintf(l->component, sizeof l->component, "%s", comp);
+        snprintf(l->action, sizeof l->action, "%s", label ? label : action);
+        l->count = count;
+        l->unit = unit;
+        l->unit_pj = e * mult;
+        l->energy_pj = count * e * mult;
+        l->group = group;
+    }
+    double v = count * e * mult;
+    if (!strcmp(group, "compute"))
+        o->compute_pj += v;
+    else if (!strcmp(group, "memory"))
+        o->memory_pj += v;
+    else if (!strcmp(group, "clock"))
+        o->clock_pj += v;
+    else if (!strcmp(group, "handshake"))
+        o->handshake_pj += v;
+    else if (!strcmp(group, "noc"))
+        o->noc_pj += v;
+    else if (!strcmp(group, "dram"))
+        o->dram_pj += v;
+    return AX_OK;
+}
+
+static ax_result power_sram_term(power_ctx *c, const sim_config *cfg, double words)
+{
+    if (words <= 0)
+        return AX_OK;
+    double e64;
+    ax_result rc = power_sram_read64_pj(c->t, (double)cfg->rows * cfg->cols, &e64, c->err);
+    if (rc != AX_OK)
+        return rc;
+    power_report *o = c->out;
+    double unit = e64 * cfg->lanes * 8.0 / 64.0;
+    if (o->nlines < POWER_MAX_LINES) {
+        power_line *l = &o->lines[o->nlines++];
+        snprintf(l->component, sizeof l->component, "sram");
+        snprintf(l->action, sizeof l->action, "read_word");
+        l->count = words;
+        l->unit = "words";
+        l->unit_pj = unit;
+        l->energy_pj = words * unit;
+        l->group = "memory";
+    }
+    o->memory_pj += words * unit;
+    return AX_OK;
+}
+
+double power_mcast_hops(const sim_config *cfg, const sim_report *r)
+{
+    /* sim/'s multicast: the items of a row-block enter at its first core and
+     * hop east through the other ncb − 1 cores, each of which accepts them
+     * all; so Σ accepted items = items·ncb and event hops = items·(ncb − 1). */
+    double ncb = ceil((double)r->out / cfg->cols);
+    if (ncb <= 1)
+        return 0;
+    double h = ((double)r->total.events + (double)r->total.eots) * (ncb - 1) / ncb;
+    return fmin(h, (double)r->total.flit_hops);
+}
+
+ax_result power_price(const power_table *t, const sim_config *cfg, const sim_report *r,
+                      power_model mode, power_report *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    if (!t || !cfg || !r)
+        return ax_fail(err, AX_EPARAM, "power_price: table, config and report are required");
+    if (cfg->rows < 1 || cfg->cols < 1 || cfg->lanes < 1 || cfg->acc_bits < 1 ||
+        cfg->readout_bits < 1 || cfg->link_bits < 1 || cfg->fifo_depth < 1 ||
+        cfg->sram_latency < 1)
+        return ax_fail(err, AX_EPARAM, "power_price: impossible core parameters (R %d, C %d, "
+                       "L %d, A %d, RB %d, link %d)", cfg->rows, cfg->cols, cfg->lanes,
+                       cfg->acc_bits, cfg->readout_bits, cfg->link_bits);
+    if (cfg->timing == SIM_SYNC && !(cfg->clock_mhz > 0))
+        return ax_fail(err, AX_EPARAM, "power_price: clock %g MHz is not positive",
+                       cfg->clock_mhz);
+    out->model = mode;
+    snprintf(out->version, sizeof out->version, "%s", power_table_version(t));
+    out->node_nm = t->target_node;
+    out->vdd_v = t->target_vdd;
+    out->node_approx = t->node_approx;
+    out->tokens = r->tokens;
+    out->duration_ns = r->duration_ns;
+    const sim_counters *k = &r->total;
+    out->sops = (double)k->adds + (double)k->adds_gated;
+    out->mac_equiv = (double)r->tokens * (double)r->in * (double)r->out;
+
+    power_ctx c = {t, out, err};
+    double A = cfg->acc_bits, aw = A / 32.0;
+    ax_result rc;
+    size_t cores = r->cores ? r->cores : 1;
+    if ((rc = power_area(t, cfg, cores, out, err)) != AX_OK)
+        return rc;
+    power_core_geom ca;
+    if ((rc = power_core_area(t, cfg, 0, cores > 1, &ca, err)) != AX_OK)
+        return rc;
+
+    /* compute */
+    if ((rc = power_term(&c, "compute", "add", "int32", "add_acc_bits", (double)k->adds, "adds",
+                         aw)) ||
+        (rc = power_term(&c, "compute", "add", "gated", NULL, (double)k->adds_gated, "adds", 1)) ||
+        (rc = power_term(&c, "compute", "reg", "write_bit", "acc_write", (double)k->acc_writes,
+                         "writes", A)))
+        return rc;
+    /* memory and event path */
+    if ((rc = power_term(&c, "memory", "core", "decode", NULL, (double)k->events, "events", 1)) ||
+        (rc = power_term(&c, "memory", "fifo", "push_pop", NULL,
+                         (double)k->events + (double)k->eots, "items", 1)) ||
+        (rc = power_sram_term(&c, cfg, (double)k->sram_words)) ||
+        (rc = power_term(&c, "memory", "sram", "zero_flag_read", NULL,
+                         (double)k->sram_words_skipped, "words", 1)) ||
+        (rc = power_term(&c, "memory", "readout", "beat_bit", "beat", (double)k->readout_beats,
+                         "beats", cfg->readout_bits)))
+        return rc;
+    /* clock tree (sync) or handshakes */
+    if (cfg->timing == SIM_SYNC) {
+        if ((rc = power_term(&c, "clock", "clock", "flop_cycle", "active_cycle",
+                             (double)k->active, "cycles", ca.clocked_flops)) ||
+            (rc = power_term(&c, "clock", "clock", "flop_cycle", "idle_cycle", (double)k->idle,
+                             "cycles", ca.clocked_flops * t->clock_idle_fraction)))
+            return rc;
+    }
+    if (k->handshakes > 0) {
+        const char *hs = cfg->handshake == SIM_HS_2PHASE ? "handshake_2phase" : "handshake_4phase";
+        if ((rc = power_term(&c, "handshake", "async", hs, NULL, (double)k->handshakes,
+                             "transfers", 1)))
+            return rc;
+    }
+    /* network on chip and reduction of partial sums */
+    double mcast = power_mcast_hops(cfg, r), red = (double)k->flit_hops - mcast;
+    if ((rc = power_term(&c, "noc", "noc", "bit_hop", "event_flit_hop", mcast, "flit-hops",
+                         POWER_EVENT_FLIT_BITS)) ||
+        (rc = power_term(&c, "noc", "noc", "bit_hop", "readout_flit_hop", red, "flit-hops",
+                         cfg->readout_bits)) ||
+        (rc = power_term(&c, "noc", "add", "int32", "reduce_add", (double)k->reduce_adds, "adds",
+                         aw)) ||
+        (rc = power_term(&c, "dram", "dram", "read64", "burst", (double)k->dram_bursts, "bursts",
+                         t->dram_burst_bytes / 8.0)))
+        return rc;
+    /* leakage: static power × simulated time */
+    out->leakage_pj = out->leakage_mw * r->duration_ns; /* mW × ns = pJ */
+    if (out->leakage_pj > 0 && out->nlines < POWER_MAX_LINES) {
+        power_line *l = &out->lines[out->nlines++];
+        snprintf(l->component, sizeof l->component, "chip");
+        snprintf(l->action, sizeof l->action, "leakage");
+        l->count = r->duration_ns;
+        l->unit = "ns";
+        l->unit_pj = out->leakage_mw; /* mW = pJ/ns */
+        l->energy_pj = out->leakage_pj;
+        l->group = "leakage";
+    }
+    out->realistic_pj = out->compute_pj + out->memory_pj + out->clock_pj + out->handshake_pj +
+                        out->noc_pj + out->dram_pj + out->leakage_pj;
+
+    /* SpikingBrain's idealised estimate */
+    double add8, mul8, addf16, mulf16;
+    if ((rc = power_energy_pj(t, "add", "int8", &add8, err)) ||
+        (rc = power_energy_pj(t, "mult", "int8", &mul8, err)) ||
+        (rc = power_energy_pj(t, "fadd", "fp16", &addf16, err)) ||
+        (rc = power_energy_pj(t, "fmult", "fp16", &mulf16, err)))
+        return rc;
+    out->ideal_pj = out->sops * add8;
+    out->int8_mac_pj = mul8 + add8;
+    out->fp16_mac_pj = mulf16 + addf16;
+    out->spikes_per_mac = out->mac_equiv > 0 ? out->sops / out->mac_equiv : 0;
+    out->ideal_per_mac_pj = out->spikes_per_mac * add8;
+    out->ideal_vs_int8_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->int8_mac_pj);
+    out->ideal_vs_fp16_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->fp16_mac_pj);
+
+    if (mode == POWER_IDEAL) {
+        out->total_pj = out->dynamic_pj = out->ideal_pj;
+    } else {
+        out->dynamic_pj = out->compute_pj + out->memory_pj;
+        out->total_pj = out->realistic_pj;
+    }
+    out->energy_per_token_pj = r->tokens ? out->total_pj / (double)r->tokens : 0;
+    out->energy_per_synop_pj = out->sops > 0 ? out->total_pj / out->sops : 0;
+    out->energy_per_mac_pj = out->mac_equiv > 0 ? out->total_pj / out->mac_equiv : 0;
+    out->avg_power_mw = r->duration_ns > 0 ? out->total_pj / r->duration_ns : 0;
+    return power_baseline(t, cfg, r, out, err);
+}

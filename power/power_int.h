@@ -1,0 +1,82 @@
+/*
+ * power — private: the in-memory technology table. Rows keep the raw CSV
+ * values at the table's own node and supply; the operating point chosen by
+ * power_table_scale is applied at lookup through three factors, so scaling
+ * twice never compounds.
+ */
+#ifndef AX_POWER_INT_H
+#define AX_POWER_INT_H
+
+#include "power.h"
+
+typedef struct {
+    char *component, *action, *attributes, *source; /* owned */
+    double energy_pj, area_um2, leakage_uw;         /* NAN when the cell is empty */
+    int line;                                       /* 1-based line in the CSV */
+} power_row;
+
+typedef struct {
+    char *module, *parameters; /* owned */
+    double cells, area_um2;    /* at 180 nm (OSU 0.18 µm) */
+    int line;
+} power_synth_row;
+
+struct power_table {
+    power_row *rows;
+    size_t nrows;
+    char *name;        /* file name or "built-in", for messages */
+    char *base_version;/* meta version (or name#hash) */
+    char version[96];  /* base_version@node/vdd */
+    double node_nm, vdd_v;       /* of the CSV */
+    int target_node;             /* after power_table_scale */
+    double target_vdd;
+    int node_approx;
+    double e_scale, a_scale, l_scale; /* applied at lookup */
+    double clock_idle_fraction, sram_periphery_overhead, dram_burst_bytes;
+    power_synth_row *synth;
+    size_t nsynth;
+    char *synth_name;
+};
+
+/* The CSVs compiled in by mk/power.mk (NUL-terminated; synth may be NULL). */
+extern const char power_tech_base_csv[];
+extern const char *const power_tech_synth_csv;
+
+/* Parses a synthesis CSV (module,parameters,cells,area_um2) into t->synth
+ * (power_area.c); replaces what t held. */
+ax_result power_synth_parse(power_table *t, const char *text, size_t len, const char *name,
+                            char **err);
+/* Row lookup (first row with that component/action; NULL when none). */
+const power_row *power_find(const power_table *t, const char *component, const char *action);
+/* Scaled area (µm²) / leakage (µW) of one instance; AX_ENOTFOUND naming it. */
+ax_result power_area_of(const power_table *t, const char *component, const char *action,
+                        double *um2, double *leak_uw, char **err);
+/* Synthesized area of a module at 180 nm with its parameter string, or NULL. */
+const power_synth_row *power_synth_find(const power_table *t, const char *module);
+/* Value of KEY in a parameter string "K1=V1 K2=V2" (also ',', ';' separated); 0 if absent. */
+int power_param_get(const char *params, const char *key, double *v);
+/* CSV tokenizer shared by both table kinds: splits one line into at most
+ * max fields in place (quotes with "" escapes). Returns the field count or -1
+ * for an unterminated quote. */
+int power_csv_split(char *line, char **fields, int max);
+/* Strict non-negative finite number; empty → NAN (returns 0), bad → -1. */
+int power_parse_num(const char *s, double *v);
+
+/* Payload of an event flit (axon 16, shift 5, neg 1, eot 1, padded), as sim/ sends it. */
+#define POWER_EVENT_FLIT_BITS 32
+/* Flit-hops of the event multicast in a run (the rest are readout/reduction). */
+double power_mcast_hops(const sim_config *cfg, const sim_report *r);
+
+/* Area and leakage of one core of the spiking design (baseline 0) or of the
+ * dense INT8 baseline (1); routed: the core has a router (chip of > 1 core). */
+typedef struct {
+    double sram_um2, logic_um2, router_um2, total_um2;
+    double leak_uw;        /* static power of the core, µW */
+    double sram_bytes;     /* weight bytes per core (macro size) */
+    double clocked_flops;  /* flip-flops clocked in an active cycle (clock model) */
+    int synthesized;       /* logic areas from the synthesis CSV */
+} power_core_geom;
+ax_result power_core_area(const power_table *t, const sim_config *c, int baseline, int routed,
+                          power_core_geom *a, char **err);
+
+#endif

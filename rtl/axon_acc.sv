@@ -1,0 +1,75 @@
+// axon_acc — accumulator banks and the L lane adders (docs/core-timing.md,
+// sync rule 3; DESIGN §2 "Result").
+// NB banks (1, or 2 with double buffering) of C accumulators, A-bit two's
+// complement, stored padded to W*L so word w covers accumulators w*L .. w*L+L-1
+// (lanes past C never get a valid bit). In a cycle with add_valid, lane l adds
+//   acc[bank][w*L+l] += neg ? -(q_l << shift) : (q_l << shift)
+// wrapping at A bits; the sticky flag `ovf` is set when the exact sum does not
+// fit A bits (the adders are TW bits wide so the test is exact for any shift).
+// With zero gating (GATE=1) a lane whose weight is zero is gated: no add, no
+// register write. `clr` clears one bank (after its last readout beat).
+module axon_acc #(
+    parameter int C    = 32,
+    parameter int L    = 8,
+    parameter int A    = 32,
+    parameter int NB   = 2,
+    parameter int SW   = 5,  // shift width: shifts 0 .. 2^SW-1
+    parameter int GATE = 1,
+    localparam int W   = (C + L - 1) / L,
+    localparam int WW  = (W > 1) ? $clog2(W) : 1,
+    localparam int BW  = (NB > 1) ? $clog2(NB) : 1
+) (
+    input  logic            clk,
+    input  logic            rst_n,
+    input  logic            add_valid,
+    input  logic [BW-1:0]   add_bank,
+    input  logic [WW-1:0]   add_word,
+    input  logic            add_neg,
+    input  logic [SW-1:0]   add_shift,
+    input  logic [8*L-1:0]  add_data,
+    output logic [L-1:0]    add_done,   // lanes that added this cycle (activity)
+    input  logic            clr,
+    input  logic [BW-1:0]   clr_bank,
+    input  logic [BW-1:0]   rd_bank,
+    output logic [C*A-1:0]  acc_out,    // accumulator j at bits [j*A, (j+1)*A)
+    output logic            ovf
+);
+    localparam int TMAX = 8 + (1 << SW) - 1;          // |q << shift| < 2^TMAX
+    localparam int TW   = ((A > TMAX) ? A : TMAX) + 2; // exact sum width
+
+    logic [A-1:0] acc [NB][W*L];
+    logic [A-1:0] nxt [L];
+    logic [L-1:0] wen, lovf;
+
+    always_comb begin
+        for (int l = 0; l < L; l++) begin
+            logic signed [TW-1:0] term, sum;
+            logic [7:0] q;
+            q    = add_data[8*l +: 8];
+            term = TW'($signed(q)) <<< add_shift;
+            if (add_neg) term = -term;
+            sum  = TW'($signed(acc[add_bank][32'(add_word) * L + l])) + term;
+            nxt[l]  = sum[A-1:0];
+            lovf[l] = (sum != TW'($signed(sum[A-1:0])));
+            wen[l]  = add_valid && (32'(add_word) * L + l < C) && (GATE == 0 || q != 8'd0);
+        end
+    end
+    assign add_done = wen;
+
+    always_comb
+        for (int j = 0; j < C; j++) acc_out[j*A +: A] = acc[rd_bank][j];
+
+    always_ff @(posedge clk) begin
+        if (!rst_n) begin
+            for (int b = 0; b < NB; b++)
+                for (int j = 0; j < W*L; j++) acc[b][j] <= '0;
+            ovf <= 1'b0;
+        end else begin
+            for (int l = 0; l < L; l++)
+                if (wen[l]) acc[add_bank][32'(add_word) * L + l] <= nxt[l];
+            if (|(wen & lovf)) ovf <= 1'b1;
+            if (clr)
+                for (int j = 0; j < W*L; j++) acc[clr_bank][j] <= '0;
+        end
+    end
+endmodule

@@ -1,0 +1,42 @@
+/*
+ * axon_cosim — the lockstep comparison of the C core model (sim/) and the
+ * Verilated RTL (axon_rtl.h) behind `axon cosim` (DESIGN §5). Both run the
+ * same item stream from the same weights on a one-core chip with arrival 0;
+ * every stamp of item acceptance, start, SRAM read (or skip), readout beat and
+ * readout end, and every accumulator of every token, must be equal.
+ * Compiled only into the co-simulation helper (it needs Verilator output).
+ */
+#ifndef AXON_COSIM_H
+#define AXON_COSIM_H
+
+#include "../../sim/sim.h"
+#include "axon_rtl.h"
+
+typedef struct {
+    axon_rtl_params p;          /* the RTL build's parameters (also the C model's) */
+    const sim_config *cfg;      /* C model config matching p (timing, delays) */
+    const map_qweight *qw;      /* tile weights: out = cols used, in = rows used */
+    const spike_event *ev;      /* event stream (axons < qw->in), referenced */
+    size_t nev;
+    const size_t *tok_start;    /* [tokens + 1] */
+    size_t tokens;
+    uint64_t seed;              /* random initial register values (0: none) */
+    const char *wave;           /* VCD of the RTL around the first divergence, or NULL */
+    int64_t wave_before, wave_after; /* window, in steps (cycles or ps) */
+    int verbose;
+} axon_cosim_job;
+
+typedef struct {
+    uint64_t items, stamps, accs;    /* compared */
+    int64_t end_rtl, end_sim;        /* time the last readout finished */
+    int64_t rtl_steps;               /* axon_rtl_step calls */
+    double rtl_s, sim_s;             /* wall time spent in each side, s */
+    int diverged;
+    int64_t diverge_time;
+} axon_cosim_result;
+
+/* AX_OK when everything matched; AX_EMISMATCH with the first divergence
+ * (both sides' state) in *err; other codes for setup failures. */
+ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char **err);
+
+#endif

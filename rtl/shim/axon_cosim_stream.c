@@ -1,0 +1,187 @@
+/*
+ * axon_cosim_stream — builds the stream for `axon cosim` (see the header).
+ * Random streams use splitmix64 so a seed gives the same stream everywhere.
+ */
+#include "axon_cosim_stream.h"
+
+#include "../../traces/trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t next(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+static double unif(uint64_t *x) { return (double)(next(x) >> 11) / 9007199254740992.0; }
+
+void cosim_stream_free(cosim_stream *s)
+{
+    if (!s) return;
+    map_qweight_free(&s->qw);
+    free(s->ev);
+    free(s->tok_start);
+    memset(s, 0, sizeof *s);
+}
+
+static ax_result push_ev(cosim_stream *s, size_t *cap, spike_event e, char **err)
+{
+    if (s->nev == *cap) {
+        size_t c = *cap ? 2 * *cap : 1024;
+        spike_event *v = realloc(s->ev, c * sizeof *v);
+        if (!v) return ax_fail(err, AX_ENOMEM, "cosim: out of memory for %zu events", c);
+        s->ev = v;
+        *cap = c;
+    }
+    s->ev[s->nev++] = e;
+    return AX_OK;
+}
+
+ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t seed,
+                              cosim_stream *s, char **err)
+{
+    memset(s, 0, sizeof *s);
+    size_t R = (size_t)p->rows, C = (size_t)p->cols, L = (size_t)p->lanes;
+    uint64_t x = seed * 0x2545F4914F6CDD1DULL + 1;
+    s->qw.out = C;
+    s->qw.in = R;
+    s->qw.group = R;
+    s->qw.ngroups = 1;
+    s->qw.q = calloc(C * R, 1);
+    s->qw.scale = calloc(C, sizeof(float));
+    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
+    if (!s->qw.q || !s->qw.scale || !s->tok_start) {
+        cosim_stream_free(s);
+        return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+    }
+    for (size_t j = 0; j < C; j++) s->qw.scale[j] = 1.0f;
+    for (size_t i = 0; i < R; i++) {
+        for (size_t j = 0; j < C; j++)
+            if (unif(&x) < 0.7) s->qw.q[j * R + i] = (int8_t)((int)(next(&x) % 255) - 127);
+        for (size_t w = 0; w * L < C; w++) /* some all-zero words, for zero gating */
+            if (unif(&x) < 0.25)
+                for (size_t j = w * L; j < C && j < (w + 1) * L; j++) s->qw.q[j * R + i] = 0;
+    }
+    static const int steps_choice[] = {0, 1, 2, 3, 5};
+    static const double dens_choice[] = {0.0, 0.05, 0.2, 0.6, 1.0};
+    static const int shift_choice[] = {0, 0, 1, 2, 3, 7};
+    size_t cap = 0;
+    s->tokens = tokens;
+    for (size_t t = 0; t < tokens; t++) {
+        s->tok_start[t] = s->nev;
+        int T = steps_choice[next(&x) % 5];
+        double d = dens_choice[next(&x) % 5];
+        for (int st = 0; st < T; st++)
+            for (size_t i = 0; i < R; i++)
+                if (unif(&x) < d) {
+                    spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)(next(&x) & 1),
+                                     (uint8_t)shift_choice[next(&x) % 6], (uint32_t)i};
+                    if (push_ev(s, &cap, e, err)) {
+                        cosim_stream_free(s);
+                        return AX_ENOMEM;
+                    }
+                }
+    }
+    s->tok_start[tokens] = s->nev;
+    return AX_OK;
+}
+
+ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, const char *trace,
+                             const char *layer, const char *coding, int steps, size_t max_tokens,
+                             cosim_stream *s, char **err)
+{
+    memset(s, 0, sizeof *s);
+    spike_coding cd;
+    ax_result r = spike_coding_parse(coding, &cd, err);
+    if (r) return r;
+    trace_file *wf = NULL, *tf = NULL;
+    map_qweight full;
+    memset(&full, 0, sizeof full);
+    float *xin = NULL;
+    int32_t *counts = NULL;
+    spike_event *ev = NULL;
+    size_t nev = 0, *ts = NULL;
+    char name[1024];
+    if ((r = trace_open(weights, &wf, err))) goto out;
+    if ((r = map_qweight_load(wf, layer, 0, &full, err))) goto out;
+    if ((r = trace_open(trace, &tf, err))) goto out;
+    snprintf(name, sizeof name, "%s.input", layer);
+    const trace_tensor *t = trace_find(tf, name);
+    if (!t) {
+        r = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace must hold <layer>.input [tokens, in])",
+                    trace, name);
+        goto out;
+    }
+    if (t->ndim != 2 || (size_t)t->shape[1] != full.in) {
+        r = ax_fail(err, AX_ESHAPE, "%s: '%s' has %d dims / %lld inputs, the weight has %zu inputs "
+                    "(hint: trace and weights of the same layer)", trace, name, t->ndim,
+                    t->ndim > 1 ? (long long)t->shape[1] : -1LL, full.in);
+        goto out;
+    }
+    size_t tokens = (size_t)t->shape[0], in = full.in;
+    if (max_tokens && max_tokens < tokens) tokens = max_tokens;
+    xin = malloc(trace_numel(t) * sizeof *xin);
+    counts = malloc(tokens * in * sizeof *counts);
+    ts = calloc(tokens + 1, sizeof *ts);
+    if (!xin || !counts || !ts) {
+        r = ax_fail(err, AX_ENOMEM, "cosim: out of memory for %zu x %zu activations", tokens, in);
+        goto out;
+    }
+    if (trace_dtype_is_int(t->dtype)) {
+        int32_t *all = (int32_t *)xin; /* same size as float */
+        if ((r = trace_to_i32(t, all, err))) goto out;
+        memcpy(counts, all, tokens * in * sizeof *counts);
+    } else {
+        spike_params sp;
+        spike_params_default(&sp);
+        if ((r = trace_to_f32(t, xin, err))) goto out;
+        if ((r = spike_counts(xin, tokens, in, &sp, counts, NULL, err))) goto out;
+    }
+    if ((r = spike_events(cd, counts, tokens, in, steps ? steps : SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL, err)))
+        goto out;
+    /* the first R x C tile: outputs 0..C-1, axons 0..R-1 */
+    size_t R = in < (size_t)p->rows ? in : (size_t)p->rows;
+    size_t C = full.out < (size_t)p->cols ? full.out : (size_t)p->cols;
+    s->qw.out = C;
+    s->qw.in = R;
+    s->qw.group = R;
+    s->qw.ngroups = 1;
+    s->qw.q = malloc(C * R);
+    s->qw.scale = calloc(C, sizeof(float));
+    s->ev = malloc((nev ? nev : 1) * sizeof *s->ev);
+    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
+    if (!s->qw.q || !s->qw.scale || !s->ev || !s->tok_start) {
+        r = ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+        goto out;
+    }
+    for (size_t j = 0; j < C; j++)
+        for (size_t i = 0; i < R; i++) s->qw.q[j * R + i] = full.q[j * in + i];
+    s->tokens = tokens;
+    for (size_t k = 0; k < tokens; k++) {
+        s->tok_start[k] = s->nev;
+        for (size_t e = ts[k]; e < ts[k + 1]; e++) {
+            if (ev[e].axon >= R) continue;
+            if (ev[e].shift > 31) {
+                r = ax_fail(err, AX_ERANGE, "%s: token %zu: step weight 2^%d does not fit the core's "
+                            "5-bit shift (hint: --steps 32 or fewer)", trace, k, ev[e].shift);
+                goto out;
+            }
+            s->ev[s->nev++] = ev[e];
+        }
+    }
+    s->tok_start[tokens] = s->nev;
+out:
+    if (r) cosim_stream_free(s);
+    free(xin);
+    free(counts);
+    free(ev);
+    free(ts);
+    map_qweight_free(&full);
+    trace_close(wf);
+    trace_close(tf);
+    return r;
+}

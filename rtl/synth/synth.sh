@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Synthesizes the core and the dense INT8 baseline with yosys against the OSU018
+# liberty and writes the per-module area table that power/ reads:
+#   module,parameters,cells,area_um2
+# (cells = standard cells, area_um2 = sum of OSU018 cell areas in um^2; the
+# weight SRAM of the core is a black box and NOT included, see core_osu018.ys).
+# Usage: rtl/synth/synth.sh OUT.csv [WORKDIR]
+# Env:   SYNTH_CORE_PARAMS / SYNTH_BASE_PARAMS override the chparam settings
+#        (e.g. "-set R 16 -set C 16 -set L 4") for quick runs (the test does).
+set -euo pipefail
+out=$1
+work=${2:-build/synth}
+lib=.deps/osu018/osu018_stdcells.lib
+[ -f "$lib" ] || { echo "synth: $lib missing (hint: make deps)" >&2; exit 1; }
+mkdir -p "$work"
+run() { # script, stat file
+  local ys=$1 stat=$2 params=$3 top=$4
+  sed -e "s|build/synth/[a-z0-9_]*\.stat|$stat|" \
+      ${params:+-e "s|^chparam .* $top\$|chparam $params $top|"} "$ys" > "$work/$(basename "$ys")"
+  yosys -q -l "$work/$(basename "$ys" .ys).log" -s "$work/$(basename "$ys")" >/dev/null 2>&1
+}
+run rtl/synth/core_osu018.ys "$work/core.stat" "${SYNTH_CORE_PARAMS:-}" axon_core
+run rtl/synth/baseline_osu018.ys "$work/base.stat" "${SYNTH_BASE_PARAMS:-}" axon_mac_baseline
+cparams=$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
+bparams=$(grep '^chparam' "$work/baseline_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_mac_baseline$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
+ver=$(yosys -V | head -n 1)
+{
+  echo "# Logic area per module from yosys synthesis against the OSU 0.18 um liberty"
+  echo "# (osu018_stdcells.lib of Debian's qflow-tech-osu018). Produced by: make synth"
+  echo "# (rtl/synth/synth.sh running rtl/synth/core_osu018.ys and baseline_osu018.ys:"
+  echo "#  synth; dfflibmap -liberty; abc -liberty; stat -liberty) with $ver."
+  echo "# The weight SRAM (axon_sram) is a black box: memory-macro area is not included."
+  echo "# axon_core is the total of the core without its SRAM; the rows after it are its parts."
+  echo "module,parameters,cells,area_um2"
+  # core: per-module areas from the hierarchical stat
+  awk -v cp="$cparams" '
+    /^=== / { name=$2; sub(/.*\\/, "", name) }
+    /Number of cells:/ { cells[name]=$4 }
+    /Chip area for module/ { a=$NF; area[name]=a }
+    /Chip area for top module/ { top=$NF }
+    /design hierarchy/ { inh=1 }
+    inh && /Number of cells:/ { tcells=$4 }
+    END {
+      printf "axon_core,%s,%d,%.1f\n", cp, tcells, top
+      n=split("axon_fifo axon_ctrl axon_acc axon_readout", m, " ")
+      for (i=1;i<=n;i++) if (m[i] in area) printf "%s,%s,%d,%.1f\n", m[i], cp, cells[m[i]], area[m[i]]
+    }' "$work/core.stat"
+  awk -v bp="$bparams" '
+    /design hierarchy/ { inh=1 }
+    inh && /Number of cells:/ { tcells=$4 }
+    /Chip area for top module/ { top=$NF }
+    END { printf "axon_mac_baseline,%s,%d,%.1f\n", bp, tcells, top }' "$work/base.stat"
+} > "$out.tmp"
+mv "$out.tmp" "$out"
+cat "$out"

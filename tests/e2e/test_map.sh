@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# axon map end to end:
+#  1. CLI contract: --help (0), bad options (2), --list of the committed real checkpoint;
+#  2. the real PP-OCRv4 checkpoint mapped with grouped quantization, reordering by its
+#     real trace, compression and a core image; a Python oracle reads the image from the
+#     documented format (checksums, placement, weights and scales bit for bit against a
+#     NumPy quantization, zero counts, quantization errors);
+#  3. a model that does not fit is a clear error (exit 1) unless --dram;
+#  4. a 7B-shaped bf16 checkpoint (Qwen2.5-7B MLP: 3584 x 18944) maps two of its three
+#     layers with peak RSS below one layer's source + int8 copy + 64 MiB, i.e. without
+#     loading the checkpoint (docs/mapper.md, "Memory").
+set -euo pipefail
+root=${AXON_ROOT:-.}
+AXON=${AXON:-$root/build/axon}
+PY=${AXON_PY:-/usr/bin/python3}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+W=$root/traces/ppocr/ppocr-rec.weights.safetensors
+T=$root/traces/ppocr/ppocr-rec.trace.safetensors
+
+"$AXON" map --help | grep -q -- '--reorder-by'
+set +e
+"$AXON" map --weights "$W" --tile 12 >/dev/null 2>&1; [ $? -eq 2 ] || { echo "bad --tile must exit 2"; exit 1; }
+"$AXON" map --bogus >/dev/null 2>&1; [ $? -eq 2 ] || { echo "unknown option must exit 2"; exit 1; }
+"$AXON" map --weights "$work/missing.safetensors" >/dev/null 2>"$work/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q missing.safetensors "$work/err" || { echo "missing file: rc $rc"; cat "$work/err"; exit 1; }
+
+"$AXON" map --weights "$W" --list > "$work/list"
+[ "$(wc -l < "$work/list")" -eq 9 ] || { cat "$work/list"; exit 1; }
+grep -q '^lm_head .*\[6625, 120\] F32' "$work/list"
+
+# 2. real checkpoint, grouped, reordered, compressed, imaged
+"$AXON" map --weights "$W" --reorder-by "$T" --group 64 --tile 64x64 --mesh 20x20 \
+  --compress bitmap --image "$work/m.axi" --json > "$work/r.json"
+"$PY" "$root/tests/py/check_map_image.py" "$W" "$work/m.axi" "$work/r.json" 64 "$root/traces/real"
+"$PY" - "$work/r.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = r['totals']
+assert t['layers'] == 9 and t['resident_cores'] == t['tiles'] == sum(l['cores'] for l in r['layers'])
+assert t['passes'] == 1 and 0 < t['mesh_util_pct'] <= 100
+for l in r['layers']:
+    assert l['reordered'] and l['tokens'] == 240
+    # reordering never fetches more bursts than the checkpoint order on this trace
+    assert l['bursts_per_token_reordered'] <= l['bursts_per_token'] + 1e-9
+    assert l['bursts_per_token'] <= l['bursts_stored']
+    assert l['compressed_bytes'] > 0 and 0 <= l['activation_sparsity_pct'] <= 100
+print('report ok')
+EOF
+# CSV and table carry the same layers
+"$AXON" map --weights "$W" --layers 'model.layers.*.mlp.*' --csv > "$work/r.csv"
+[ "$(wc -l < "$work/r.csv")" -eq 5 ] || { cat "$work/r.csv"; exit 1; }
+head -1 "$work/r.csv" | grep -q 'sram_bytes,sram_util_pct'
+"$AXON" map --weights "$W" --layers lm_head --tiles | grep -q 'tile (0, 51)'
+
+# 3. does not fit
+set +e
+"$AXON" map --weights "$W" --mesh 4x4 > /dev/null 2> "$work/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q 'does not fit' "$work/err" && grep -q -- '--dram' "$work/err" \
+  || { echo "no-fit: rc $rc"; cat "$work/err"; exit 1; }
+"$AXON" map --weights "$W" --mesh 4x4 --dram --json > "$work/d.json"
+"$PY" -c "import json,sys; t=json.load(open(sys.argv[1]))['totals']; assert t['passes']>1 and t['resident_cores']<=16, t" "$work/d.json"
+
+# 4. 7B-shaped checkpoint, bf16, three layers; map two of them
+"$PY" - "$work/q7.safetensors" <<'EOF'
+import json, struct, sys
+import numpy as np
+H, F = 3584, 18944
+names = [('model.layers.0.mlp.gate_proj.weight', (F, H)), ('model.layers.0.mlp.up_proj.weight', (F, H)),
+         ('model.layers.0.mlp.down_proj.weight', (H, F))]
+hdr, off = {}, 0
+for n, s in names:
+    hdr[n] = {'dtype': 'BF16', 'shape': list(s), 'data_offsets': [off, off + 2 * s[0] * s[1]]}
+    off += 2 * s[0] * s[1]
+h = json.dumps(hdr).encode(); h += b' ' * (-len(h) % 8)
+rng = np.random.default_rng(7)
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<Q', len(h))); f.write(h)
+    for n, s in names:
+        for r0 in range(0, s[0], 1024):
+            rows = min(1024, s[0] - r0)
+            # bf16 bits: exponent around 2^-6, random mantissa and sign, ~3 % exact zeros
+            u = rng.integers(0x3C00, 0x3D00, size=(rows, s[1]), dtype=np.uint16)
+            u |= (rng.integers(0, 2, size=u.shape, dtype=np.uint16) << 15)
+            u[rng.random(u.shape) < 0.03] = 0
+            f.write(u.astype('<u2').tobytes())
+EOF
+"$AXON" map --weights "$work/q7.safetensors" --layers '*.up_proj' --layers '*.down_proj' \
+  --tile 128x128 --mesh 64x64 --dram --json > "$work/q7.json"
+"$PY" - "$work/q7.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+t, L = r['totals'], r['layers']
+assert [l['layer'] for l in L] == ['model.layers.0.mlp.up_proj', 'model.layers.0.mlp.down_proj'], L
+for l in L:
+    assert l['cores'] == 28 * 148, l['cores']           # ceil(3584/128) * ceil(18944/128)
+    assert 2.5 < l['weight_sparsity_pct'] < 3.5         # the generator's 3 % zeros survive
+src, q8 = 3584 * 18944 * 2, 3584 * 18944               # one layer: bf16 source, int8 copy
+bound_kib = (src + q8) // 1024 + 64 * 1024
+both_src_kib = 2 * src // 1024
+rss = t['peak_rss_kib']
+print(f"7B-shaped: 2 layers mapped, peak RSS {rss/1024:.0f} MiB, bound {bound_kib/1024:.0f} MiB, "
+      f"the two layers' source alone {both_src_kib/1024:.0f} MiB")
+assert rss < bound_kib, (rss, bound_kib)
+EOF
+echo "axon map e2e ok"

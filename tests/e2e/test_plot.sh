@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# axon plot: a sweep (fake evaluator) plotted through gnuplot; the PNG has
+# the PNG signature and a non-trivial size, the SVG carries the axis labels
+# with units and one legend entry per series; bad columns and extensions
+# are refused with exit 2 / 1 and a message naming them.
+set -euo pipefail
+: "${AXON:?}"
+command -v gnuplot >/dev/null || { echo "gnuplot not installed (make deps)"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+printf 'weights' > w.st
+printf 'trace' > t.st
+"$AXON" sweep --weights w.st --trace t.st --clock 250,500,1000 --tile 64x64,128x128,256x256 \
+  --coding ternary --k 3 --eval fake --db r.db > /dev/null
+"$AXON" plot --db r.db --sweep 1 --x clock_mhz --y power_mw --by tile --out p.png
+[ "$(head -c 8 p.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "not a PNG"; exit 1; }
+size=$(stat -c %s p.png)
+echo "p.png: $size bytes"
+[ "$size" -gt 10000 ] || { echo "PNG suspiciously small"; exit 1; }
+"$AXON" plot --db r.db --sweep 1 --x clock_mhz --y energy_pj_per_token --by tile --out p.svg
+grep -q '<svg' p.svg
+grep -q 'clock (MHz)' p.svg
+grep -q 'energy (pJ/token)' p.svg
+for t in 64x64 128x128 256x256; do grep -q ">$t<" p.svg || { echo "legend entry $t missing"; exit 1; }; done
+# errors: unknown column (names it), bad extension (usage)
+set +e
+"$AXON" plot --db r.db --x clock_mhz --y joy --out q.png 2> err.txt; rc=$?
+set -e
+[ $rc = 1 ] && grep -q "'joy'" err.txt
+set +e
+"$AXON" plot --db r.db --x clock_mhz --y power_mw --out q.jpg 2> err.txt; rc=$?
+set -e
+[ $rc = 2 ] && grep -q "q.jpg" err.txt
+[ ! -e q.png ] && [ ! -e q.jpg ]
+echo "plot ok"

@@ -1,0 +1,112 @@
+"""Independent oracle for `axon map`: reads a core image written by
+`axon map --image` following docs/core-image.md only (not the C reader),
+checks every checksum (FNV-1a 64), that every tile is placed exactly once
+on distinct cores, and that the reassembled int8 weights and scales equal a
+NumPy quantization of the checkpoint (DESIGN §2, rint half-to-even) bit for
+bit, in the original channel order after undoing the stored permutation.
+It also checks the JSON report's zero counts and quantization errors.
+
+usage: check_map_image.py WEIGHTS.safetensors IMAGE.axi REPORT.json GROUP
+"""
+import json
+import struct
+import sys
+
+import numpy as np
+
+sys.path.insert(0, sys.argv[5] if len(sys.argv) > 5 else 'traces/real')
+import st  # noqa: E402  (the repository's minimal safetensors reader)
+
+FNV_SEED, FNV_PRIME, MASK = 1469598103934665603, 1099511628211, (1 << 64) - 1
+
+
+def fnv1a(b):
+    # vectorised enough for test sizes: plain loop over bytes
+    h = FNV_SEED
+    for x in b:
+        h = ((h ^ x) * FNV_PRIME) & MASK
+    return h
+
+
+def quantize(w, group):
+    out, n = w.shape
+    g = n if group == 0 or group > n else group
+    ng = (n + g - 1) // g
+    q = np.zeros((out, n), np.int8)
+    s = np.zeros((out, ng), np.float32)
+    for k in range(ng):
+        blk = w[:, k * g:(k + 1) * g].astype(np.float32)
+        amax = np.abs(blk).max(axis=1).astype(np.float32)
+        sc = (amax / np.float32(127)).astype(np.float32)
+        s[:, k] = sc
+        with np.errstate(divide='ignore', invalid='ignore'):
+            v = np.where(sc[:, None] > 0, np.rint(blk / sc[:, None]), 0)
+        q[:, k * g:(k + 1) * g] = np.clip(v, -127, 127).astype(np.int8)
+    return q, s, g
+
+
+def main():
+    wpath, ipath, rpath, group = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    tensors, _ = st.load(wpath)
+    report = json.load(open(rpath))
+    b = open(ipath, 'rb').read()
+    assert b[:8] == b'AXONIMG1', 'magic'
+    ver, hbytes, R, C, W, H, nl = struct.unpack_from('<7I', b, 8)
+    ncores, fbytes, hsum = struct.unpack_from('<3Q', b, 40)
+    assert ver == 1 and hbytes == 64 and fbytes == len(b), 'header fields'
+    assert hsum == fnv1a(b[:56]), 'header checksum'
+    off, layers, used = 64, [], set()
+    cur = None
+    while off < len(b):
+        kind, idx, n, s = struct.unpack_from('<IIQQ', b, off)
+        p = off + 24
+        payload = b[p:p + n]
+        assert fnv1a(payload) == s, f'section checksum at {off}'
+        if kind == 1:
+            out, inn, g, ng, rb, cb, first = struct.unpack_from('<7Q', payload, 0)
+            perm_flag, nlen = struct.unpack_from('<II', payload, 56)
+            name = payload[64:64 + nlen].decode()
+            perm = np.frombuffer(payload[64 + nlen:], '<u4') if perm_flag else None
+            cur = dict(name=name, out=out, inn=inn, g=g, ng=ng, rb=rb, cb=cb, perm=perm,
+                       q=np.zeros((out, inn), np.int8), s=np.full((out, ng), np.nan, np.float32),
+                       tiles=0)
+            layers.append(cur)
+        else:
+            f = struct.unpack_from('<10I', payload, 0)
+            li, r, c, pas, x, y, nr, nc, g0, gn = f
+            assert layers[li] is cur and x < W and y < H
+            key = (pas, x, y)
+            assert key not in used, f'core {key} used twice'
+            used.add(key)
+            rows = np.frombuffer(payload[40:40 + R * C], np.int8).reshape(R, C)
+            assert not rows[nr:, :].any() and not rows[:, nc:].any(), 'padding not zero'
+            cur['q'][c * C:c * C + nc, r * R:r * R + nr] = rows[:nr, :nc].T
+            sc = np.frombuffer(payload[40 + R * C:], '<f4').reshape(nc, gn)
+            cur['s'][c * C:c * C + nc, g0:g0 + gn] = sc
+            cur['tiles'] += 1
+        off = p + n
+    assert off == len(b) and len(layers) == nl and len(used) == ncores
+    rep = {l['layer']: l for l in report['layers']}
+    for L in layers:
+        assert L['tiles'] == L['rb'] * L['cb'] == -(-L['inn'] // R) * -(-L['out'] // C)
+        q = L['q']
+        if L['perm'] is not None:  # core order -> checkpoint order
+            assert sorted(L['perm'].tolist()) == list(range(L['inn']))
+            q2 = np.empty_like(q)
+            q2[:, L['perm']] = q
+            q = q2
+        w = tensors[L['name'] + '.weight']
+        wq, ws, g = quantize(w, group)
+        assert L['g'] == g, (L['g'], g)
+        assert np.array_equal(q, wq), f"{L['name']}: weights differ from the NumPy quantization"
+        assert np.array_equal(L['s'].view(np.uint32), ws.view(np.uint32)), f"{L['name']}: scales"
+        r = rep[L['name']]
+        assert r['zero_weights'] == int((wq == 0).sum()), 'zero count'
+        deq = wq.astype(np.float64) * np.repeat(ws.astype(np.float64), g, axis=1)[:, :w.shape[1]]
+        err = np.linalg.norm(w.astype(np.float64) - deq) / np.linalg.norm(w.astype(np.float64))
+        assert abs(r['quant_rel_l2'] - err) <= 1e-9 + 1e-6 * err, (r['quant_rel_l2'], err)
+        assert r['cores'] == L['tiles']
+    print(f'image ok: {len(layers)} layers, {len(used)} cores, weights and scales bit exact')
+
+
+main()

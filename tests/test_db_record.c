@@ -1,0 +1,159 @@
+/* Unit tests of db/db_record.c: config hash stability, file checksums,
+ * record/query round trip with units, no duplicates, concurrent writers. */
+#include <criterion/criterion.h>
+#include <sys/wait.h>
+
+#include "db_fake.h"
+
+Test(db_record, checksum_size_and_content)
+{
+    char *dir = fake_tmpdir();
+    char *a = fake_file(dir, "a.bin", "hello"), *b = fake_file(dir, "b.bin", "hellp");
+    uint64_t sa, sb, na, nb;
+    cr_assert_eq(db_file_checksum(a, &sa, &na, NULL), AX_OK);
+    cr_assert_eq(db_file_checksum(b, &sb, &nb, NULL), AX_OK);
+    cr_assert_eq(na, 5);
+    cr_assert_neq(sa, sb);
+    /* definition: FNV-1a 64 of the size (8 bytes LE) then the bytes */
+    unsigned char le[8] = {5, 0, 0, 0, 0, 0, 0, 0};
+    cr_assert_eq(sa, ax_fnv1a("hello", 5, ax_fnv1a(le, 8, AX_FNV_SEED)));
+    char *err = NULL;
+    cr_assert_eq(db_file_checksum("/nonexistent/w.safetensors", &sa, &na, &err), AX_EIO);
+    cr_assert(strstr(err, "/nonexistent/w.safetensors"));
+    free(err);
+    free(a), free(b);
+    fake_rmdir(dir);
+}
+
+Test(db_record, config_hash_tracks_parameters)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w.st", "W"), *t = fake_file(dir, "t.st", "T");
+    run_job j;
+    fake_job(&j, w, t);
+    char *c1, *c2;
+    uint64_t h1, h2;
+    cr_assert_eq(db_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
+    cr_assert(strstr(c1, "\"clock_mhz\":500"), "%s", c1);
+    cr_assert(strstr(c1, "\"coding\":\"ternary\""), "%s", c1);
+    j.vcd = "x.vcd"; /* outputs do not change the point */
+    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_eq(h1, h2);
+    free(c2);
+    j.sp.k = 4;
+    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_neq(h1, h2);
+    free(c2);
+    j.sp.k = 3;
+    /* async: the clock is not part of the point */
+    j.cfg.timing = SIM_ASYNC;
+    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    uint64_t h3;
+    char *c3;
+    j.cfg.clock_mhz = 1000;
+    cr_assert_eq(db_config(&j, NULL, NULL, &c3, &h3, NULL), AX_OK);
+    cr_assert_eq(h2, h3);
+    cr_assert_null(strstr(c3, "clock_mhz"));
+    free(c1), free(c2), free(c3);
+    /* content of an input file is part of the point */
+    j.cfg.timing = SIM_SYNC;
+    cr_assert_eq(db_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
+    free(fake_file(dir, "w.st", "V"));
+    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_neq(h1, h2);
+    free(c1), free(c2), free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_record, round_trip_and_no_duplicate)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w.st", "W"), *t = fake_file(dir, "t.st", "T");
+    char path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/r.db", dir);
+    run_job j;
+    fake_job(&j, w, t);
+    j.cfg.rows = 64;
+    j.cfg.clock_mhz = 250;
+    run_result r;
+    memset(&r, 0, sizeof r);
+    cr_assert_eq(fake_eval(NULL, &j, &r, NULL), AX_OK);
+    db *d;
+    cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
+    int64_t id, id2;
+    int ins;
+    db_run_info info = {.evaluator = "fake"};
+    cr_assert_eq(db_record_run(d, &j, &r, &info, &id, &ins, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(ins, 1);
+    cr_assert_eq(db_record_run(d, &j, &r, &info, &id2, &ins, &err), AX_OK);
+    cr_assert_eq(ins, 0);
+    cr_assert_eq(id, id2);
+    db_free(d);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs"), 1);
+    cr_assert_float_eq(q1(path, "SELECT energy_pj FROM v_runs"), fake_energy(&j), 1e-9);
+    cr_assert_float_eq(q1(path, "SELECT energy_pj_per_token FROM v_runs"), fake_energy(&j) / 4,
+                       1e-9);
+    cr_assert_eq(q1(path, "SELECT clock_mhz FROM v_runs"), 250);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM v_runs WHERE tile = '64x128' AND coding = "
+                          "'ternary' AND evaluator = 'fake' AND axon_version = '" AX_VERSION "'"),
+                 1);
+    cr_assert_eq(q1(path, "SELECT cycles FROM v_runs"), 1064);
+    cr_assert_eq(q1(path, "SELECT snr_db IS NULL FROM v_runs"), 1); /* infinite -> NULL */
+    cr_assert_float_eq(q1(path, "SELECT rel_error FROM v_runs"), 1.0 / 3, 1e-6);
+    /* active 800 cycles at 250 MHz = 3200 ns */
+    cr_assert_float_eq(q1(path, "SELECT active_ns FROM counters"), 3200, 1e-9);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM components"), 6);
+    cr_assert_float_eq(q1(path, "SELECT sum(energy_pj) FROM components"), fake_energy(&j), 1e-9);
+    cr_assert_eq(q1(path, "SELECT weights_bytes FROM runs"), 1);
+    cr_assert_eq(q1(path, "SELECT length(config_hash) FROM runs"), 16);
+    free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_record, concurrent_writers)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w.st", "W"), *t = fake_file(dir, "t.st", "T");
+    char path[512];
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
+    db_free(d);
+    enum { PROCS = 4, EACH = 15, SHARED = 5 };
+    pid_t pid[PROCS];
+    for (int p = 0; p < PROCS; p++) {
+        pid[p] = fork();
+        cr_assert_geq(pid[p], 0);
+        if (pid[p] == 0) {
+            db *c;
+            char *err = NULL;
+            if (db_open(path, 0, &c, &err))
+                _exit(10);
+            for (int i = 0; i < EACH + SHARED; i++) {
+                run_job j;
+                run_result r;
+                fake_job(&j, w, t);
+                /* the first SHARED points are written by every process */
+                j.cfg.clock_mhz = i < SHARED ? 100 + i : 1000 + p * 100 + i;
+                memset(&r, 0, sizeof r);
+                fake_eval(NULL, &j, &r, NULL);
+                if (db_record_run(c, &j, &r, NULL, NULL, NULL, &err)) {
+                    fprintf(stderr, "%s\n", err);
+                    _exit(11);
+                }
+            }
+            db_free(c);
+            _exit(0);
+        }
+    }
+    for (int p = 0; p < PROCS; p++) {
+        int st;
+        waitpid(pid[p], &st, 0);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer %d failed", p);
+    }
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs"), PROCS * EACH + SHARED);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM results"), PROCS * EACH + SHARED);
+    cr_assert_eq(q1(path, "SELECT count(DISTINCT config_hash) FROM runs"), PROCS * EACH + SHARED);
+    cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
+    cr_assert_eq(db_check(d, NULL), AX_OK);
+    db_free(d);
+    free(w), free(t);
+    fake_rmdir(dir);
+}

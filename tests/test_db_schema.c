@@ -1,0 +1,105 @@
+/* Unit tests of db/db_schema.c: creation at the current version, WAL,
+ * migration of an older database (data kept, views added), refusal of a
+ * newer one, read-only opening. */
+#include <criterion/criterion.h>
+
+#include "db_fake.h"
+
+Test(db_schema, create_current_version_wal)
+{
+    char *dir = fake_tmpdir(), path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/r.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, 0, &d, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(db_user_version(d), DB_SCHEMA_VERSION);
+    cr_assert_eq(db_check(d, NULL), AX_OK);
+    db_free(d);
+    db_free(NULL);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('runs','results',"
+                          "'counters','components','cores','sweeps','sweep_points','sweep_errors',"
+                          "'v_runs','v_sweep_points','v_baseline','v_sweeps')"),
+                 12);
+    sqlite3 *h;
+    sqlite3_open(path, &h);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st, NULL);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    fake_rmdir(dir);
+}
+
+Test(db_schema, migrates_v1_keeping_rows)
+{
+    char *dir = fake_tmpdir(), path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, DB_NOMIGRATE, &d, &err), AX_OK);
+    cr_assert_eq(db_user_version(d), 0);
+    cr_assert_eq(db_migrate_to(d, 1, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(db_user_version(d), 1);
+    /* a version-1 database has no views yet */
+    cr_assert_neq(db_exec(d, "SELECT * FROM v_runs", NULL), AX_OK);
+    cr_assert_eq(db_exec(d,
+                         "INSERT INTO runs (id, config_hash, axon_version, tech_version, "
+                         "created_utc, timing, async, clock_mhz, tile_rows, tile_cols, config) "
+                         "VALUES (7, 'abc', 'old', 't', 'now', 'sync', 0, 250, 64, 32, '{}');"
+                         "INSERT INTO results (run_id, energy_pj) VALUES (7, 12.5);",
+                         &err),
+                 AX_OK, "%s", err ? err : "");
+    /* going down is refused */
+    cr_assert_eq(db_migrate_to(d, 0, &err), AX_EPARAM);
+    free(err);
+    err = NULL;
+    db_free(d);
+    /* a normal open migrates to the current version */
+    cr_assert_eq(db_open(path, 0, &d, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(db_user_version(d), DB_SCHEMA_VERSION);
+    db_free(d);
+    cr_assert_eq(q1(path, "SELECT energy_pj FROM v_runs WHERE run_id = 7"), 12.5);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM v_runs WHERE tile = '64x32'"), 1);
+    fake_rmdir(dir);
+}
+
+Test(db_schema, readonly_refuses_old_missing_and_newer)
+{
+    char *dir = fake_tmpdir(), path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/x.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, DB_RDONLY, &d, &err), AX_ENOTFOUND);
+    cr_assert(strstr(err, "x.db"));
+    free(err);
+    err = NULL;
+    cr_assert_eq(db_open(path, DB_NOMIGRATE, &d, &err), AX_OK);
+    db_free(d);
+    cr_assert_eq(db_open(path, DB_RDONLY, &d, &err), AX_EDB); /* version 0 */
+    cr_assert(strstr(err, "axon db migrate"), "%s", err);
+    free(err);
+    err = NULL;
+    cr_assert_eq(db_open(path, 0, &d, &err), AX_OK);
+    cr_assert_eq(db_exec(d, "PRAGMA user_version = 99", NULL), AX_OK);
+    db_free(d);
+    cr_assert_eq(db_open(path, 0, &d, &err), AX_EUNSUPPORTED);
+    cr_assert(strstr(err, "newer"), "%s", err);
+    free(err);
+    fake_rmdir(dir);
+}
+
+Test(db_schema, readonly_connection_cannot_write)
+{
+    char *dir = fake_tmpdir(), path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/r.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
+    db_free(d);
+    cr_assert_eq(db_open(path, DB_RDONLY, &d, &err), AX_OK, "%s", err ? err : "");
+    FILE *devnull = fopen("/dev/null", "w");
+    cr_assert_eq(db_query_print(d, "DELETE FROM runs", NULL, 0, DB_FMT_TABLE, devnull, &err),
+                 AX_EDB);
+    cr_assert(strstr(err, "read-only") || strstr(err, "readonly"), "%s", err);
+    fclose(devnull);
+    free(err);
+    db_free(d);
+    fake_rmdir(dir);
+}

@@ -1,0 +1,173 @@
+/* Unit tests of db/db_plan.c and db/db_sweep.c with a fake evaluator:
+ * cartesian product and order, dedup of async points, shards disjoint and
+ * complete, parallel sweep, resume without duplicates, failing points. */
+#include <criterion/criterion.h>
+
+#include "db_fake.h"
+
+static const char *clocks[] = {"250", "500", "1000"};
+static const char *tiles[] = {"64x64", "128x128"};
+static const char *codings[] = {"ternary", "bitwise-2c"};
+static const char *ks[] = {"2", "3"};
+static const char *asyncs[] = {"0", "1"};
+
+static void spec_of(db_sweep_spec *s, const char *w, const char *t, int with_async)
+{
+    memset(s, 0, sizeof *s);
+    fake_job(&s->base, w, t);
+    s->axes[0] = (db_sweep_axis){"clock", clocks, 3};
+    s->axes[1] = (db_sweep_axis){"tile", tiles, 2};
+    s->axes[2] = (db_sweep_axis){"coding", codings, 2};
+    s->axes[3] = (db_sweep_axis){"k", ks, 2};
+    s->naxes = 4;
+    if (with_async)
+        s->axes[s->naxes++] = (db_sweep_axis){"async", asyncs, 2};
+}
+
+static const db_sweep_eval fake = {fake_eval, NULL, NULL, "fake"};
+
+Test(db_sweep, plan_product_order_and_async_dedup)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    db_sweep_spec s;
+    spec_of(&s, w, t, 0);
+    db_sweep_point *p;
+    size_t n, total;
+    cr_assert_eq(db_sweep_plan(&s, &p, &n, &total, NULL), AX_OK);
+    cr_assert_eq(n, 24);
+    cr_assert_eq(total, 24);
+    /* last axis fastest */
+    cr_assert_str_eq(p[0].label, "clock=250 tile=64x64 coding=ternary k=2");
+    cr_assert_str_eq(p[1].label, "clock=250 tile=64x64 coding=ternary k=3");
+    cr_assert_eq(p[23].job.cfg.clock_mhz, 1000);
+    cr_assert_eq(p[23].job.cfg.rows, 128);
+    cr_assert_eq(p[23].job.coding, SPIKE_BITWISE_2C);
+    cr_assert_float_eq(p[23].job.sp.k, 3.0f, 0);
+    db_sweep_points_free(p, n);
+    /* async points do not depend on the clock: 24 sync + 8 async */
+    spec_of(&s, w, t, 1);
+    cr_assert_eq(db_sweep_plan(&s, &p, &n, &total, NULL), AX_OK);
+    cr_assert_eq(n, 32);
+    size_t async = 0;
+    for (size_t i = 0; i < n; i++)
+        async += p[i].job.cfg.timing == SIM_ASYNC;
+    cr_assert_eq(async, 8);
+    db_sweep_points_free(p, n);
+    free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_sweep, shards_are_disjoint_and_complete)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    db_sweep_spec s;
+    spec_of(&s, w, t, 1);
+    uint64_t seen[64];
+    size_t nseen = 0;
+    for (int i = 0; i < 3; i++) {
+        s.shard_i = i;
+        s.shard_n = 3;
+        db_sweep_point *p;
+        size_t n, total;
+        cr_assert_eq(db_sweep_plan(&s, &p, &n, &total, NULL), AX_OK);
+        cr_assert_eq(total, 32);
+        for (size_t k = 0; k < n; k++) {
+            for (size_t m = 0; m < nseen; m++)
+                cr_assert_neq(seen[m], p[k].hash, "point in two shards");
+            seen[nseen++] = p[k].hash;
+        }
+        db_sweep_points_free(p, n);
+    }
+    cr_assert_eq(nseen, 32);
+    s.shard_i = 3;
+    char *err = NULL;
+    db_sweep_point *p;
+    size_t n;
+    cr_assert_eq(db_sweep_plan(&s, &p, &n, NULL, &err), AX_EPARAM);
+    free(err);
+    free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_sweep, bad_axis_values_named)
+{
+    run_job j;
+    fake_job(&j, NULL, NULL);
+    char *err = NULL;
+    cr_assert_eq(db_sweep_apply(&j, "tile", "64by64", &err), AX_EPARAM);
+    cr_assert(strstr(err, "64by64") && strstr(err, "ROWSxCOLS"), "%s", err);
+    cr_assert_eq(db_sweep_apply(&j, "coding", "morse", &err), AX_EPARAM);
+    cr_assert(strstr(err, "morse"), "%s", err);
+    cr_assert_eq(db_sweep_apply(&j, "clock", "-5", &err), AX_EPARAM);
+    cr_assert_eq(db_sweep_apply(&j, "volume", "11", &err), AX_EPARAM);
+    cr_assert_eq(db_sweep_apply(&j, "steps", "token", &err), AX_OK);
+    cr_assert_eq(j.steps, SPIKE_STEPS_TOKEN);
+    cr_assert_eq(db_sweep_apply(&j, "tile", "256x32", &err), AX_OK);
+    cr_assert_eq(j.cfg.rows, 256);
+    cr_assert_eq(j.cfg.cols, 32);
+    free(err);
+}
+
+Test(db_sweep, parallel_run_then_resume_skips_all)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    char path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    db_sweep_spec s;
+    spec_of(&s, w, t, 1);
+    db_sweep_stats st;
+    cr_assert_eq(db_sweep_run(path, &s, &fake, 3, NULL, &st, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(st.planned, 32);
+    cr_assert_eq(st.ran, 32);
+    cr_assert_eq(st.skipped, 0);
+    cr_assert_eq(st.failed, 0);
+    int64_t id = st.sweep_id;
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs"), 32);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM sweep_points"), 32);
+    cr_assert_eq(q1(path, "SELECT status = 'done' FROM sweeps"), 1);
+    /* every stored energy is the evaluator's function of the point's parameters */
+    cr_assert_eq(q1(path, "SELECT count(*) FROM v_runs WHERE abs(energy_pj - ((CASE WHEN async "
+                          "THEN 1000 ELSE clock_mhz END) + tile_rows * tile_cols / 100.0 + 10 * "
+                          "k)) < 1e-9"),
+                 32);
+    cr_assert_eq(db_sweep_run(path, &s, &fake, 2, NULL, &st, &err), AX_OK);
+    cr_assert_eq(st.sweep_id, id);
+    cr_assert_eq(st.ran, 0);
+    cr_assert_eq(st.skipped, 32);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs"), 32);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM sweeps"), 1);
+    free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_sweep, resume_after_partial_and_failures_logged)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    char path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    db_sweep_spec s;
+    spec_of(&s, w, t, 0);
+    /* shard 0/2 first: half the points, as a sweep cut short would leave */
+    s.shard_i = 0, s.shard_n = 2;
+    db_sweep_stats st;
+    cr_assert_eq(db_sweep_run(path, &s, &fake, 1, NULL, &st, &err), AX_OK);
+    cr_assert_eq(st.ran, 12);
+    s.shard_n = 0;
+    /* a different spec over the same points reuses the stored ones */
+    cr_assert_eq(db_sweep_run(path, &s, &fake, 2, NULL, &st, &err), AX_OK);
+    cr_assert_eq(st.skipped, 12);
+    cr_assert_eq(st.ran, 12);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs"), 24);
+    /* a point the evaluator rejects is logged, the others are stored */
+    static const char *bad_tiles[] = {"13x13", "32x32"};
+    s.axes[1] = (db_sweep_axis){"tile", bad_tiles, 2};
+    cr_assert_eq(db_sweep_run(path, &s, &fake, 2, NULL, &st, &err), AX_OK);
+    cr_assert_eq(st.failed, 12);
+    cr_assert_eq(st.ran, 12);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM sweep_errors WHERE error LIKE '%13 rows%'"), 12);
+    cr_assert_eq(q1(path, "SELECT status = 'incomplete' FROM sweeps WHERE id = (SELECT max(id) "
+                          "FROM sweeps)"),
+                 1);
+    free(w), free(t);
+    fake_rmdir(dir);
+}

@@ -1,0 +1,216 @@
+/* Unit tests of mapper/map_image.c and map_image_read.c: a written image
+ * reads back to the original quantized weights bit for bit (per channel,
+ * grouped, reordered), the CPU reference on the reassembled weights equals
+ * the reference on the originals, one core's rows equal its tile, and every
+ * kind of damage (truncation at any length, magic, version, any flipped
+ * byte) is a clear error naming the file and the offset. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../gpu/gpu.h"
+#include "../mapper/map.h"
+
+typedef struct {
+    map_qweight qw[2];
+    map_tiling t[2];
+    map_layer_place lp[2];
+    uint32_t perm[40];
+    char path[64];
+} fixture;
+
+static void build(fixture *f, int R, int C)
+{
+    srand(3);
+    static const size_t out[2] = {13, 9}, in[2] = {21, 40}, group[2] = {0, 8};
+    map_placer *p;
+    cr_assert_eq(map_placer_new(8, 5, 0, &p, NULL), AX_OK);
+    for (int l = 0; l < 2; l++) {
+        float *w = malloc(out[l] * in[l] * sizeof *w);
+        for (size_t i = 0; i < out[l] * in[l]; i++)
+            w[i] = i % 5 == 0 ? 0.0f : (float)(rand() % 2001 - 1000) / 997.0f;
+        cr_assert_eq(map_quantize(w, out[l], in[l], group[l], &f->qw[l], NULL), AX_OK);
+        free(w);
+        cr_assert_eq(map_tiling_make(out[l], in[l], R, C, &f->t[l], NULL), AX_OK);
+        cr_assert_eq(map_placer_add(p, l ? "model.b" : "model.a", &f->t[l], &f->lp[l], NULL),
+                     AX_OK);
+    }
+    map_placer_free(p);
+    /* layer 1: reverse the channels inside each group of 8 */
+    for (size_t k = 0; k < 40; k++)
+        f->perm[k] = (uint32_t)((k / 8) * 8 + 7 - k % 8);
+    snprintf(f->path, sizeof f->path, "/tmp/axon_test_img_%d.axi", (int)getpid());
+    map_image_writer *w;
+    cr_assert_eq(map_image_writer_new(f->path, R, C, 8, 5, &w, NULL), AX_OK);
+    cr_assert_eq(map_image_writer_add(w, "model.a", &f->qw[0], &f->t[0], &f->lp[0], NULL, NULL),
+                 AX_OK);
+    cr_assert_eq(map_image_writer_add(w, "model.b", &f->qw[1], &f->t[1], &f->lp[1], f->perm, NULL),
+                 AX_OK);
+    cr_assert_eq(map_image_writer_close(w, NULL), AX_OK);
+}
+
+static void drop(fixture *f)
+{
+    for (int l = 0; l < 2; l++) {
+        map_qweight_free(&f->qw[l]);
+        map_layer_place_free(&f->lp[l]);
+    }
+    unlink(f->path);
+}
+
+static void *slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp);
+    fseek(fp, 0, SEEK_END);
+    *n = (size_t)ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    void *b = malloc(*n);
+    cr_assert_eq(fread(b, 1, *n, fp), *n);
+    fclose(fp);
+    return b;
+}
+
+Test(map_image, round_trip_bit_exact)
+{
+    fixture f;
+    build(&f, 8, 4);
+    map_image *img;
+    char *err = NULL;
+    cr_assert_eq(map_image_open(f.path, &img, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(map_image_nlayers(img), 2);
+    cr_assert_eq(map_image_ncores(img), f.t[0].cores + f.t[1].cores);
+    cr_assert_eq(map_image_find(img, "model.b"), 1);
+    cr_assert_eq(map_image_find(img, "nope"), -1);
+    for (int l = 0; l < 2; l++) {
+        map_qweight q;
+        uint32_t *perm = NULL;
+        cr_assert_eq(map_image_load_layer(img, (size_t)l, 1, &q, &perm, NULL), AX_OK);
+        cr_assert_eq(q.out, f.qw[l].out);
+        cr_assert_eq(q.in, f.qw[l].in);
+        cr_assert_eq(q.ngroups, f.qw[l].ngroups);
+        cr_assert_eq(memcmp(q.q, f.qw[l].q, q.out * q.in), 0, "layer %d weights differ", l);
+        cr_assert_eq(memcmp(q.scale, f.qw[l].scale, q.out * q.ngroups * sizeof(float)), 0);
+        cr_assert_eq(perm != NULL, l == 1);
+        if (perm)
+            cr_assert_eq(memcmp(perm, f.perm, sizeof f.perm), 0);
+        /* the reference on the reassembled weights equals the original's */
+        size_t T = 3;
+        int32_t *s = malloc(T * q.in * sizeof *s);
+        for (size_t i = 0; i < T * q.in; i++)
+            s[i] = rand() % 41 - 20;
+        size_t na = T * q.out * q.ngroups;
+        int32_t *a = malloc(na * 4), *b = malloc(na * 4);
+        cr_assert_eq(gpu_ref_cpu(s, T, &f.qw[l], a, NULL), AX_OK);
+        cr_assert_eq(gpu_ref_cpu(s, T, &q, b, NULL), AX_OK);
+        cr_assert_eq(memcmp(a, b, na * 4), 0);
+        /* core order + permuted counts give the same acc too */
+        map_qweight qc;
+        cr_assert_eq(map_image_load_layer(img, (size_t)l, 0, &qc, NULL, NULL), AX_OK);
+        if (perm) {
+            int32_t *sp = malloc(T * q.in * sizeof *sp);
+            map_counts_permute(s, T, q.in, perm, sp);
+            cr_assert_eq(gpu_ref_cpu(sp, T, &qc, b, NULL), AX_OK);
+            free(sp);
+            cr_assert_neq(memcmp(qc.q, q.q, q.out * q.in), 0, "core order must differ");
+        } else {
+            cr_assert_eq(gpu_ref_cpu(s, T, &qc, b, NULL), AX_OK);
+        }
+        cr_assert_eq(memcmp(a, b, na * 4), 0);
+        map_qweight_free(&qc);
+        free(s);
+        free(a);
+        free(b);
+        free(perm);
+        map_qweight_free(&q);
+    }
+    /* one core's rows are its tile (core 0 of layer 1 = first after layer 0) */
+    size_t core = f.t[0].cores + 1; /* layer 1, tile (0, 1) */
+    int8_t rows[32], tile[32];
+    map_image_core info;
+    cr_assert_eq(map_image_core_rows(img, core, rows, &info, NULL), AX_OK);
+    cr_assert_eq(info.layer, 1);
+    cr_assert_eq(info.r, 0);
+    cr_assert_eq(info.c, 1);
+    cr_assert_eq(info.pos.x, f.lp[1].pos[1].x);
+    cr_assert_eq(info.pos.y, f.lp[1].pos[1].y);
+    map_qweight pq;
+    cr_assert_eq(map_qweight_permute(&f.qw[1], f.perm, &pq, NULL), AX_OK);
+    map_tile_rows(&pq, &f.t[1], 0, 1, tile);
+    cr_assert_eq(memcmp(rows, tile, 32), 0);
+    map_qweight_free(&pq);
+    cr_assert_eq(map_image_core_rows(img, 999, rows, NULL, &err), AX_EPARAM);
+    free(err);
+    map_image_free(img);
+    drop(&f);
+}
+
+static void expect_bad(const void *buf, size_t n, const char *needle)
+{
+    map_image *img = NULL;
+    char *err = NULL;
+    ax_result r = map_image_open_mem("x.axi", buf, n, &img, &err);
+    cr_assert_eq(r, AX_EFORMAT, "size %zu: accepted a damaged image", n);
+    cr_assert_null(img);
+    cr_assert(err && strstr(err, "x.axi: offset "), "%s", err ? err : "(null)");
+    if (needle)
+        cr_assert(strstr(err, needle), "want '%s' in: %s", needle, err);
+    free(err);
+}
+
+Test(map_image, damage_is_a_clear_error)
+{
+    fixture f;
+    build(&f, 8, 4);
+    size_t n;
+    uint8_t *b = slurp(f.path, &n);
+    map_image *img;
+    cr_assert_eq(map_image_open_mem("x.axi", b, n, &img, NULL), AX_OK);
+    map_image_free(img);
+    for (size_t len = 0; len < n; len += 1 + len / 16)
+        expect_bad(b, len, len < 64 ? "truncated" : NULL);
+    expect_bad(b, n - 1, "truncated");
+    cr_assert_gt(n, 128);
+    uint8_t *c = malloc(n | 128);
+    memcpy(c, b, n);
+    c[0] = 'X';
+    expect_bad(c, n, "bad magic");
+    memcpy(c, b, n);
+    c[8] = 9;
+    expect_bad(c, n, "version 9");
+    /* flip each byte after the header: always caught (checksums) */
+    for (size_t i = 64; i < n; i++) {
+        memcpy(c, b, n);
+        c[i] ^= 0x5a;
+        expect_bad(c, n, NULL);
+    }
+    memcpy(c, b, n);
+    c[64 + 24 + 3] ^= 1; /* a byte of the first layer payload */
+    expect_bad(c, n, "checksum");
+    free(c);
+    free(b);
+    char *err = NULL;
+    cr_assert_eq(map_image_open("/nonexistent/x.axi", &img, &err), AX_EIO);
+    cr_assert(strstr(err, "/nonexistent/x.axi"), "%s", err);
+    free(err);
+    drop(&f);
+}
+
+Test(map_image, writer_rejects_mismatch)
+{
+    fixture f;
+    build(&f, 8, 4);
+    map_image_writer *w;
+    char *err = NULL;
+    char path[80];
+    snprintf(path, sizeof path, "%s.2", f.path);
+    cr_assert_eq(map_image_writer_new(path, 16, 4, 8, 5, &w, NULL), AX_OK);
+    cr_assert_eq(map_image_writer_add(w, "a", &f.qw[0], &f.t[0], &f.lp[0], NULL, &err),
+                 AX_EMISMATCH);
+    free(err);
+    map_image_writer_abort(w);
+    cr_assert_neq(access(path, F_OK), 0, "abort leaves no file");
+    drop(&f);
+}
