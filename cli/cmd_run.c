@@ -31,11 +31,12 @@ static const char *HELP =
     "chip:   --mesh WxH (auto)  --hop N cycles (1)  --hop-ps N ps (500)  --link-bits N (64)\n"
     "spikes: --coding binary|ternary|bitwise|bitwise-signed|bitwise-2c (bitwise-2c)\n"
     "        --k K (3)  --steps T|token (reference rule)  --no-clamp  --group G (per channel)\n"
+    "energy: --tech CSV (built-in 45 nm)  --node NM  --vdd V  --model realistic|ideal\n"
     "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n";
 
 enum { O_TILE = 256, O_LANES, O_CLOCK, O_ASYNC, O_HS, O_FIFO, O_SRAM, O_ACC, O_RB, O_NODB, O_NOZG,
        O_CODING, O_K, O_STEPS, O_GROUP, O_OUT, O_VCD, O_JSON, O_MESH, O_HOP, O_HOPPS, O_LINK,
-       O_NOCLAMP, O_W, O_T, O_L, O_HELP };
+       O_NOCLAMP, O_W, O_T, O_L, O_TECH, O_NODE, O_VDD, O_MODEL, O_HELP };
 
 static int parse_pair(const char *s, long *a, long *b)
 {
@@ -64,6 +65,8 @@ int cmd_run(int argc, char **argv)
         {"json", no_argument, 0, O_JSON}, {"mesh", required_argument, 0, O_MESH},
         {"hop", required_argument, 0, O_HOP}, {"hop-ps", required_argument, 0, O_HOPPS},
         {"link-bits", required_argument, 0, O_LINK}, {"no-clamp", no_argument, 0, O_NOCLAMP},
+        {"tech", required_argument, 0, O_TECH}, {"node", required_argument, 0, O_NODE},
+        {"vdd", required_argument, 0, O_VDD}, {"model", required_argument, 0, O_MODEL},
         {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
@@ -152,6 +155,17 @@ int cmd_run(int argc, char **argv)
             if (cmd_parse_long("run", "--group", optarg, 1, 1L << 30, &v))
                 return CMD_USAGE;
             j.group = (size_t)v;
+            break;
+        case O_TECH: j.tech = optarg; break;
+        LONGOPT(O_NODE, "--node", 1, 1000, j.node_nm)
+        case O_VDD:
+            if (cmd_parse_double("run", "--vdd", optarg, 0.1, 5.0, &d))
+                return CMD_USAGE;
+            j.vdd_v = d;
+            break;
+        case O_MODEL:
+            if (power_model_parse(optarg, &j.model))
+                return cmd_usage("run", "--model '%s' is neither realistic nor ideal", optarg);
             break;
         case O_OUT: out = optarg; break;
         case O_VCD: j.vcd = optarg; break;

@@ -96,6 +96,7 @@ static void print_human(const run_job *j, const run_result *r)
                j->layer, r->cosine, r->rel_l2, r->max_abs, r->snr_db);
     else
         printf("  accuracy: no %s.output in the trace\n", j->layer);
+    power_print(stdout, &r->power);
 }
 
 static cJSON *counters_json(const sim_counters *c, const char *tu)
@@ -174,6 +175,9 @@ static cJSON *layer_json(const run_job *j, const run_result *r)
         else
             cJSON_AddNullToObject(o, "snr_db");
     }
+    cJSON *pw = power_report_json(&r->power);
+    if (pw)
+        cJSON_AddItemToObject(o, "power", pw);
     return o;
 }
 

@@ -24,6 +24,8 @@ typedef struct {
     const char *tech;      /* technology table CSV, NULL = built-in 45 nm */
     power_model model;
     const char *vcd;       /* VCD output path or NULL */
+    int node_nm;           /* technology node to scale the table to, 0 = the table's */
+    double vdd_v;          /* supply, 0 = the node's nominal */
 } run_job;
 
 typedef struct {

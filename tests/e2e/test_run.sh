@@ -28,6 +28,7 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin --json \
   >"$work/lin.json"
 [ "$(jget "$work/lin.json" 'd["layers"][0]["cosine"] > 0.9')" = True ]
+[ "$(jget "$work/lin.json" 'd["layers"][0]["power"]["energy_pj"] > 0')" = True ]
 
 # 3. every layer, async 2-phase
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --async --handshake 2 \
