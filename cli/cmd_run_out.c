@@ -85,8 +85,11 @@ static void print_human(const run_job *j, const run_result *r)
     else
         printf("  duration %lld ps = %.3f ns (async, %d-phase)\n", (long long)s->duration,
                s->duration_ns, (int)j->cfg.handshake);
-    printf("  latency per token %.3f ns mean, %.3f ns max, fill %.3f ns, interval %.3f ns\n",
-           s->latency_per_token_ns, s->max_latency_ns, s->fill_ns, s->interval_ns);
+    printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
+           "(from first accept)\n", s->latency_per_token_ns, s->max_latency_ns,
+           s->service_latency_ns);
+    printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f ns\n",
+           s->fill_ns, s->interval_ns, s->drain_ns);
     printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
     print_counters(&s->total, s->time_unit);
     printf("  exact: %s (%zu mismatches vs CPU reference)\n", r->exact ? "true" : "false",
@@ -161,6 +164,8 @@ static cJSON *layer_json(const run_job *j, const run_result *r)
     cJSON_AddNumberToObject(o, "max_latency_ns", s->max_latency_ns);
     cJSON_AddNumberToObject(o, "fill_ns", s->fill_ns);
     cJSON_AddNumberToObject(o, "interval_ns", s->interval_ns);
+    cJSON_AddNumberToObject(o, "service_latency_ns", s->service_latency_ns);
+    cJSON_AddNumberToObject(o, "drain_ns", s->drain_ns);
     cJSON_AddNumberToObject(o, "throughput_tokens_per_s", s->tokens_per_s);
     cJSON_AddItemToObject(o, "counters", counters_json(&s->total, s->time_unit));
     cJSON_AddBoolToObject(o, "exact", r->exact);

@@ -94,6 +94,9 @@ typedef struct {
     double ns_per_unit;          /* ns per cycle (1000 / clock_mhz) or per ps (0.001) */
     double fill_ns;              /* completion of token 0 (pipeline fill) */
     double interval_ns;          /* mean time between token completions after the first */
+    double service_latency_ns;   /* mean of completion - first accept of the token's first item
+                                    (latency without the wait before the chip takes the token) */
+    double drain_ns;             /* duration - the last start of any item (readout + reduction tail) */
 } sim_report;
 
 /* Observation points, for VCD and co-simulation. */

@@ -201,6 +201,7 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->sring = xcalloc(s->ncores * (size_t)cfg->fifo_depth, sizeof(int64_t), &bad);
     s->o_tok = xcalloc(s->ncores * s->tokens, sizeof(int64_t), &bad);
     s->tok_done = xcalloc(s->tokens, sizeof(int64_t), &bad);
+    s->tok_accept = xcalloc(s->tokens, sizeof(int64_t), &bad);
     s->acc64 = xcalloc(s->tokens * s->out * s->ng, sizeof(int64_t), &bad);
     s->acc_out = xcalloc(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
     s->acc_rb = xcalloc(s->nrb * s->outp, sizeof(int32_t), &bad);
@@ -222,6 +223,8 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
         sim_core_reset(&s->cs[c], &s->tp, s->sring + c * (size_t)cfg->fifo_depth);
     for (size_t l = 0; l < s->nrb * s->ncb; l++)
         s->link_free[l] = SIM_NEG_INF;
+    for (size_t n = 0; n < s->tokens; n++)
+        s->tok_accept[n] = INT64_MAX;
     free(a2rb);
     *out = s;
     return AX_OK;
@@ -250,6 +253,13 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     size_t core = rb * s->ncb + cb, C = (size_t)s->cfg.cols;
     int64_t it = s->items[rb][k];
     sim_core_item(&s->tp, &s->cs[core], arr, sim_item_is_eot(it), st);
+    if (k == 0 || sim_item_is_eot(s->items[rb][k - 1])) { /* first item of its token here */
+        size_t n = sim_item_token(s, it);
+        if (st->a < s->tok_accept[n])
+            s->tok_accept[n] = st->a;
+    }
+    if (st->s > s->last_start)
+        s->last_start = st->s;
     if (sim_item_is_eot(it)) {
         size_t n = sim_item_token(s, it);
         s->o_tok[core * s->tokens + n] = st->o;
@@ -299,6 +309,11 @@ void sim_get_report(const sim *s, sim_report *r)
         r->latency_per_token_ns = sum / (double)s->tokens;
         r->max_latency_ns = mx;
         r->fill_ns = (double)s->tok_done[0] * ns;
+        double svc = 0;
+        for (size_t n = 0; n < s->tokens; n++)
+            svc += (double)(s->tok_done[n] - s->tok_accept[n]) * ns;
+        r->service_latency_ns = svc / (double)s->tokens;
+        r->drain_ns = (double)(s->duration - s->last_start) * ns;
         r->interval_ns = s->tokens > 1 ? (double)(s->tok_done[s->tokens - 1] - s->tok_done[0]) * ns /
                                              (double)(s->tokens - 1) : 0;
     }
@@ -330,6 +345,7 @@ void sim_free(sim *s)
     free(s->sring);
     free(s->o_tok);
     free(s->tok_done);
+    free(s->tok_accept);
     free(s->acc64);
     free(s->acc_out);
     free(s->acc_rb);

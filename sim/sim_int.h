@@ -116,6 +116,8 @@ struct sim {
     int64_t *sring;         /* [ncores][F] */
     int64_t *o_tok;         /* [ncores][tokens] readout start of each token */
     int64_t *tok_done;      /* [tokens] completion time */
+    int64_t *tok_accept;    /* [tokens] earliest accept of the token's first item at any core */
+    int64_t last_start;     /* latest start of any item at any core */
     int64_t *acc64;         /* [tokens][out][ng] reduced sums */
     int32_t *acc_out;       /* [tokens][out][ng] */
     int32_t *acc_rb;        /* [nrb][outp] working accumulators */
