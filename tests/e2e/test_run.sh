@@ -37,6 +37,12 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 [ "$(jget "$work/all.json" 'd["layers"][0]["duration_ps"] > 0')" = True ]
 [ "$(jget "$work/all.json" 'd["exact"]')" = True ]
 
+# 3b. recording into the results database
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --db "$work/r.db" >/dev/null 2>"$work/db.err"
+grep -q 'recorded run 1' "$work/db.err"
+"$AXON" query --db "$work/r.db" runs | grep -q ' q '
+
 # 4. VCD
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
   --vcd "$work/q.vcd" >/dev/null
