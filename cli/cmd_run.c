@@ -34,11 +34,12 @@ static const char *HELP =
     "        --k K (3)  --steps T|token (reference rule)  --no-clamp  --group G (per channel)\n"
     "energy: --tech CSV (built-in 45 nm)  --node NM  --vdd V  --model realistic|ideal\n"
     "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n"
-    "        --db [FILE]  record each layer's run in the results database (results.db)\n";
+    "        --db [FILE]  record each layer's run in the results database (results.db)\n"
+    "        --per-core   also print the counters of every core\n";
 
 enum { O_TILE = 256, O_LANES, O_CLOCK, O_ASYNC, O_HS, O_FIFO, O_SRAM, O_ACC, O_RB, O_NODB, O_NOZG,
        O_CODING, O_K, O_STEPS, O_GROUP, O_OUT, O_VCD, O_JSON, O_MESH, O_HOP, O_HOPPS, O_LINK,
-       O_NOCLAMP, O_W, O_T, O_L, O_TECH, O_NODE, O_VDD, O_MODEL, O_DB, O_HELP };
+       O_NOCLAMP, O_W, O_T, O_L, O_TECH, O_NODE, O_VDD, O_MODEL, O_DB, O_PERCORE, O_HELP };
 
 static int parse_pair(const char *s, long *a, long *b)
 {
@@ -69,7 +70,8 @@ int cmd_run(int argc, char **argv)
         {"link-bits", required_argument, 0, O_LINK}, {"no-clamp", no_argument, 0, O_NOCLAMP},
         {"tech", required_argument, 0, O_TECH}, {"node", required_argument, 0, O_NODE},
         {"vdd", required_argument, 0, O_VDD}, {"model", required_argument, 0, O_MODEL},
-        {"db", optional_argument, 0, O_DB}, {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
+        {"db", optional_argument, 0, O_DB}, {"per-core", no_argument, 0, O_PERCORE},
+        {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
     const char *out = NULL, *dbpath = NULL;
@@ -172,7 +174,8 @@ int cmd_run(int argc, char **argv)
         case O_DB: dbpath = cmd_run_db_path(optarg, argc, argv, &optind); break;
         case O_OUT: out = optarg; break;
         case O_VCD: j.vcd = optarg; break;
-        case O_JSON: json = 1; break;
+        case O_JSON: json |= 1; break;
+        case O_PERCORE: json |= 2; break;
         default:
             return cmd_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }

@@ -69,7 +69,29 @@ static void print_counters(const sim_counters *c, const char *tu)
     }
 }
 
-static void print_human(const run_job *j, const run_result *r)
+static void print_per_core(const run_result *r)
+{
+    const sim_report *s = &r->sim;
+    const char *tu = s->time_unit;
+    printf("  per core: times in %s\n", tu);
+    printf("  %-12s %10s %8s %8s %11s %8s %6s %7s %7s %10s %10s %10s %13s %10s\n", "(rb,cb)",
+           "events", "words", "skipped", "adds", "gated", "beats", "flits", "hops", "active", "idle",
+           "stall_fifo", "stall_readout", "stall_noc");
+    for (size_t k = 0; k < s->cores; k++) {
+        const sim_counters *c = &r->per_core[k];
+        char id[48];
+        snprintf(id, sizeof id, "(%zu,%zu)", k / s->col_blocks, k % s->col_blocks);
+        printf("  %-12s %10llu %8llu %8llu %11llu %8llu %6llu %7llu %7llu %10lld %10lld %10lld %13lld "
+               "%10lld\n", id, (unsigned long long)c->events, (unsigned long long)c->sram_words,
+               (unsigned long long)c->sram_words_skipped, (unsigned long long)c->adds,
+               (unsigned long long)c->adds_gated, (unsigned long long)c->readout_beats,
+               (unsigned long long)c->flits, (unsigned long long)c->flit_hops, (long long)c->active,
+               (long long)c->idle, (long long)c->stall_fifo, (long long)c->stall_readout,
+               (long long)c->stall_noc);
+    }
+}
+
+static void print_human(const run_job *j, const run_result *r, int per_core)
 {
     const sim_report *s = &r->sim;
     printf("layer %s\n", j->layer);
@@ -93,6 +115,8 @@ static void print_human(const run_job *j, const run_result *r)
            s->fill_ns, s->interval_ns, s->drain_ns);
     printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
     print_counters(&s->total, s->time_unit);
+    if (per_core)
+        print_per_core(r);
     printf("  exact: %s (%zu mismatches vs CPU reference)\n", r->exact ? "true" : "false",
            r->mismatches);
     if (r->has_output)
@@ -129,7 +153,7 @@ static cJSON *counters_json(const sim_counters *c, const char *tu)
     return o;
 }
 
-static cJSON *layer_json(const run_job *j, const run_result *r)
+static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
 {
     const sim_report *s = &r->sim;
     cJSON *o = cJSON_CreateObject();
@@ -169,6 +193,15 @@ static cJSON *layer_json(const run_job *j, const run_result *r)
     cJSON_AddNumberToObject(o, "drain_ns", s->drain_ns);
     cJSON_AddNumberToObject(o, "throughput_tokens_per_s", s->tokens_per_s);
     cJSON_AddItemToObject(o, "counters", counters_json(&s->total, s->time_unit));
+    if (per_core) {
+        cJSON *a = cJSON_AddArrayToObject(o, "per_core");
+        for (size_t k = 0; a && k < s->cores; k++) {
+            cJSON *c = counters_json(&r->per_core[k], s->time_unit);
+            cJSON_AddNumberToObject(c, "row_block", (double)(k / s->col_blocks));
+            cJSON_AddNumberToObject(c, "col_block", (double)(k % s->col_blocks));
+            cJSON_AddItemToArray(a, c);
+        }
+    }
     cJSON_AddBoolToObject(o, "exact", r->exact);
     cJSON_AddNumberToObject(o, "mismatches", (double)r->mismatches);
     cJSON_AddBoolToObject(o, "has_output", r->has_output);
@@ -227,10 +260,10 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
             err = NULL;
             break;
         }
-        if (json)
-            cJSON_AddItemToArray(arr, layer_json(j, &res[i]));
+        if (json & 1)
+            cJSON_AddItemToArray(arr, layer_json(j, &res[i], json & 2));
         else
-            print_human(j, &res[i]);
+            print_human(j, &res[i], json & 2);
         if (w) {
             char an[1100], yn[1100];
             snprintf(an, sizeof an, n > 1 ? "%s.acc" : "acc", names[i]);
@@ -249,7 +282,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         if (trace_writer_save(w, out, &err))
             rc = cmd_fail("run", err);
     }
-    if (rc == CMD_OK && json) {
+    if (rc == CMD_OK && (json & 1)) {
         cJSON_AddBoolToObject(root, "exact", all_exact);
         char *s = cJSON_Print(root);
         puts(s);

@@ -38,8 +38,10 @@ void run_result_free(run_result *r)
         return;
     free(r->acc);
     free(r->y);
+    free(r->per_core);
     r->acc = NULL;
     r->y = NULL;
+    r->per_core = NULL;
 }
 
 static uint64_t job_hash(const run_job *j)
@@ -228,6 +230,12 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
         (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
+    r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
+    if (!r->per_core) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu core counters", r->sim.cores);
+        goto done;
+    }
+    memcpy(r->per_core, r->sim.per_core, r->sim.cores * sizeof *r->per_core);
     r->sim.per_core = NULL;
     r->tokens = tokens;
     r->in = qw.in;

@@ -31,7 +31,7 @@ typedef struct {
 typedef struct {
     size_t tokens, in, out;
     spike_stats spikes;
-    sim_report sim;        /* per_core is not kept after run_job_exec returns */
+    sim_report sim;        /* sim.per_core is NULL after run_job_exec returns: see per_core */
     power_report power;
     int exact;             /* acc == CPU reference, bit for bit */
     size_t mismatches;
@@ -41,6 +41,7 @@ typedef struct {
     int32_t *acc;          /* [tokens][out][ngroups], owned, freed by run_result_free */
     float *y;              /* [tokens][out], owned */
     size_t ngroups;
+    sim_counters *per_core; /* [sim.cores] counters of core (rb, cb) at rb * col_blocks + cb, owned */
 } run_result;
 
 void run_job_default(run_job *j);

@@ -18,6 +18,12 @@ jget() { "$AXON_PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(e
 [ "$(jget "$work/q.json" 'd["exact"]')" = True ]
 [ "$(jget "$work/q.json" 'd["layers"][0]["cores"]')" = 15 ]
 [ "$(jget "$work/q.json" 'd["layers"][0]["counters"]["events"] > 0')" = True ]
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --tile 16x8 --lanes 3 --json --per-core >"$work/qc.json"
+# per-core counters: 15 cores, their events sum to the total, invariant adds + gated = events * C_used
+[ "$(jget "$work/qc.json" 'len(d["layers"][0]["per_core"])')" = 15 ]
+[ "$(jget "$work/qc.json" 'sum(c["events"] for c in d["layers"][0]["per_core"]) == d["layers"][0]["counters"]["events"]')" = True ]
+[ "$(jget "$work/qc.json" 'all(c["adds"] + c["adds_gated"] == c["events"] * 8 for c in d["layers"][0]["per_core"])')" = True ]
 "$AXON_PY" "$py" check_int "$work"
 
 # 2. float layer with recorded output, per-group weights, human report
