@@ -56,13 +56,15 @@ static void print_counters(const sim_counters *c, const char *tu)
         {"sram_words_skipped", c->sram_words_skipped}, {"adds", c->adds},
         {"adds_gated", c->adds_gated}, {"acc_writes", c->acc_writes},
         {"readout_beats", c->readout_beats}, {"flits", c->flits}, {"flit_hops", c->flit_hops},
-        {"handshakes", c->handshakes}, {"reduce_adds", c->reduce_adds}};
+        {"handshakes", c->handshakes}, {"reduce_adds", c->reduce_adds},
+        {"dram_bursts", c->dram_bursts}, {"dram_bursts_skipped", c->dram_bursts_skipped}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         printf("  %-38s %16llu\n", rows[i].k, rows[i].v);
     char k[64];
     struct { const char *k; long long v; } t[] = {
         {"active", c->active}, {"idle", c->idle}, {"stall_fifo", c->stall_fifo},
-        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc}};
+        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc},
+        {"stall_dram", c->stall_dram}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         snprintf(k, sizeof k, "%s_%s (sum over cores)", t[i].k, tu);
         printf("  %-38s %16lld\n", k, t[i].v);
@@ -142,10 +144,13 @@ static cJSON *counters_json(const sim_counters *c, const char *tu)
     cJSON_AddNumberToObject(o, "flit_hops", (double)c->flit_hops);
     cJSON_AddNumberToObject(o, "handshakes", (double)c->handshakes);
     cJSON_AddNumberToObject(o, "reduce_adds", (double)c->reduce_adds);
+    cJSON_AddNumberToObject(o, "dram_bursts", (double)c->dram_bursts);
+    cJSON_AddNumberToObject(o, "dram_bursts_skipped", (double)c->dram_bursts_skipped);
     char k[64];
     struct { const char *k; int64_t v; } t[] = {
         {"active", c->active}, {"idle", c->idle}, {"stall_fifo", c->stall_fifo},
-        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc}};
+        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc},
+        {"stall_dram", c->stall_dram}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         snprintf(k, sizeof k, "%s_%s", t[i].k, tu);
         cJSON_AddNumberToObject(o, k, (double)t[i].v);

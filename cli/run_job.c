@@ -53,7 +53,8 @@ static uint64_t job_hash(const run_job *j)
                    c->t_decode_ps, c->t_sram_ps, c->t_add_ps, c->t_readout_ps, c->mesh_w, c->mesh_h,
                    c->hop_cycles, c->hop_ps, c->link_bits, j->coding, (int64_t)llround(j->sp.k * 1e6),
                    j->sp.clamp, j->sp.cmin, j->sp.cmax, j->steps, (int64_t)j->group, j->model,
-                   j->node_nm, (int64_t)llround(j->vdd_v * 1e6)};
+                   j->node_nm, (int64_t)llround(j->vdd_v * 1e6), c->dram, c->dram_burst_bytes,
+                   c->dram_bytes_per_cycle, c->dram_latency, c->dram_burst_ps, c->dram_latency_ps};
     uint64_t h = ax_fnv1a(v, sizeof v, AX_FNV_SEED);
     const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : ""};
     for (size_t i = 0; i < 2; i++)
@@ -228,6 +229,8 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     }
     sim_get_report(s, &r->sim);
     if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
+        (j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
+                                                    (double)j->cfg.dram_burst_bytes, err))) ||
         (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
     r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);

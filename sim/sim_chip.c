@@ -219,6 +219,8 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     if ((rc = build_items(s, a2rb, err)))
         goto fail;
     build_weights(s);
+    if ((rc = sim_dram_init(s, err)))
+        goto fail;
     for (size_t c = 0; c < s->ncores; c++)
         sim_core_reset(&s->cs[c], &s->tp, s->sring + c * (size_t)cfg->fifo_depth);
     for (size_t l = 0; l < s->nrb * s->ncb; l++)
@@ -252,6 +254,17 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
 {
     size_t core = rb * s->ncb + cb, C = (size_t)s->cfg.cols;
     int64_t it = s->items[rb][k];
+    if (s->cfg.dram) {
+        /* stall_dram: how much later the accept can happen because of the weights */
+        sim_core_state *cs = &s->cs[core];
+        int64_t w = sim_dram_arrival(s, rb, cb, k, arr);
+        int64_t base = arr > cs->a_prev + s->tp.step ? arr : cs->a_prev + s->tp.step;
+        int64_t slot = cs->sring[cs->k % s->tp.F];
+        base = slot > base ? slot : base;
+        if (w > base)
+            cs->c.stall_dram += w - base;
+        arr = w;
+    }
     sim_core_item(&s->tp, &s->cs[core], arr, sim_item_is_eot(it), st);
     if (k == 0 || sim_item_is_eot(s->items[rb][k - 1])) { /* first item of its token here */
         size_t n = sim_item_token(s, it);
@@ -263,6 +276,8 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     if (sim_item_is_eot(it)) {
         size_t n = sim_item_token(s, it);
         s->o_tok[core * s->tokens + n] = st->o;
+        if (s->cfg.dram)
+            sim_dram_eot(s, core, n, st->s);
         if (slice)
             sim_chip_fold(s, rb, n, cb * C, cb * C + C);
         return;
@@ -352,6 +367,7 @@ void sim_free(sim *s)
     free(s->link_free);
     free(s->ovf_rb);
     free(s->pc);
+    sim_dram_free(s);
     free(s->obs);
     free(s->err);
     sim_queue_free(&s->q);

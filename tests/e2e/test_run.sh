@@ -43,6 +43,13 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 [ "$(jget "$work/all.json" 'd["layers"][0]["duration_ps"] > 0')" = True ]
 [ "$(jget "$work/all.json" 'd["exact"]')" = True ]
 
+# 3a. DRAM weight streaming: bursts fetched and priced, still exact
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin --dram \
+  --burst 32 --json >"$work/dram.json"
+[ "$(jget "$work/dram.json" 'd["layers"][0]["exact"]')" = True ]
+[ "$(jget "$work/dram.json" 'd["layers"][0]["counters"]["dram_bursts"] > 0')" = True ]
+[ "$(jget "$work/dram.json" 'd["layers"][0]["power"]["dram_pj"] > 0')" = True ]
+
 # 3b. recording into the results database
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
   --db "$work/r.db" >/dev/null 2>"$work/db.err"
