@@ -62,6 +62,16 @@ grep -q 'recorded run 1' "$work/db.err"
 grep -q 'enddefinitions' "$work/q.vcd"
 grep -q 'core_0_0' "$work/q.vcd"
 
+# 4b. a real layer: the PP-OCR recogniser's fc1 (its recorded output includes the bias)
+pp="$AXON_ROOT/traces/ppocr"
+if [ -f "$pp/ppocr-rec.weights.safetensors" ]; then
+  "$AXON" run --weights "$pp/ppocr-rec.weights.safetensors" --trace "$pp/ppocr-rec.trace.safetensors" \
+    --layer model.layers.0.mlp.fc1 --json >"$work/pp.json"
+  [ "$(jget "$work/pp.json" 'd["exact"]')" = True ]
+  [ "$(jget "$work/pp.json" 'd["layers"][0]["tokens"]')" = 240 ]
+  [ "$(jget "$work/pp.json" 'd["layers"][0]["cosine"] > 0.99')" = True ]
+fi
+
 # 5. exit codes
 "$AXON" run --help | grep -q -- '--tile'
 set +e
