@@ -71,9 +71,16 @@ static ax_result list_layers(const char *path, map_sel *sel, char *const *globs,
     for (size_t i = 0; i < trace_count(f) && !r; i++) {
         const trace_tensor *t = trace_at(f, i);
         size_t n = strlen(t->name);
-        if (n <= 7 || strcmp(t->name + n - 7, ".weight") || t->ndim != 2)
+        char *name;
+        if (n == 0 && t->ndim == 2) { /* an NPY file: one layer named after the file */
+            const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+            const char *dot = strrchr(b, '.');
+            name = strndup(b, dot && dot != b ? (size_t)(dot - b) : strlen(b));
+        } else if (n <= 7 || strcmp(t->name + n - 7, ".weight") || t->ndim != 2) {
             continue;
-        char *name = strndup(t->name, n - 7);
+        } else {
+            name = strndup(t->name, n - 7);
+        }
         int keep = nglobs == 0;
         for (int g = 0; g < nglobs && name && !keep; g++)
             keep = fnmatch(globs[g], name, 0) == 0;

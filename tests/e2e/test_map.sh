@@ -57,6 +57,17 @@ EOF
 head -1 "$work/r.csv" | grep -q 'sram_bytes,sram_util_pct'
 "$AXON" map --weights "$W" --layers lm_head --tiles | grep -q 'tile (0, 51)'
 
+# NPY weights (one layer, named after the file) and an NPY trace of integer counts
+"$PY" -c "
+import numpy as np, sys
+np.save(sys.argv[1] + '/fc1.npy', np.random.default_rng(1).standard_normal((40, 24)).astype(np.float32))
+np.save(sys.argv[1] + '/fc1_in.npy', np.random.default_rng(2).integers(-3, 4, (5, 24)).astype(np.int32))" "$work"
+"$AXON" map --weights "$work/fc1.npy" --tile 16x16 --reorder-by "$work/fc1_in.npy" --json > "$work/n.json"
+"$PY" -c "
+import json, sys
+l = json.load(open(sys.argv[1]))['layers']
+assert len(l) == 1 and l[0]['layer'] == 'fc1' and l[0]['cores'] == 6 and l[0]['tokens'] == 5, l" "$work/n.json"
+
 # 3. does not fit
 set +e
 "$AXON" map --weights "$W" --mesh 4x4 > /dev/null 2> "$work/err"; rc=$?
