@@ -46,6 +46,8 @@ static void help(void)
         "  --tech FILE          technology table for SRAM energy and area (default 45 nm)\n"
         "  --node NM            scale the table to a node (e.g. 28)\n"
         "  --tiles              also report every tile\n"
+        "  --read-image FILE    validate a core image and list its layers (no --weights)\n"
+        "  --core N             with --read-image: print core N's rows ($readmemh hex)\n"
         "  --json | --csv       machine-readable output\n"
         "  -h, --help           this help\n");
 }
@@ -174,11 +176,14 @@ int cmd_map(int argc, char **argv)
         {"tiles", no_argument, 0, 'E'},         {"json", no_argument, 0, 'j'},
         {"csv", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         {"tech", required_argument, 0, 'P'},    {"node", required_argument, 0, 'N'},
+        {"read-image", required_argument, 0, 'R'}, {"core", required_argument, 0, 'K'},
         {0, 0, 0, 0}};
     map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
     char *globs[64];
     int nglobs = 0, list = 0;
+    const char *read_image = NULL;
+    long core = -1;
     long v;
     double d;
     char *err = NULL;
@@ -255,6 +260,11 @@ int cmd_map(int argc, char **argv)
         case 'i': cfg.image = optarg; break;
         case 'E': cfg.tiles = 1; break;
         case 'P': cfg.tech = optarg; break;
+        case 'R': read_image = optarg; break;
+        case 'K':
+            if (cmd_parse_long("map", "--core", optarg, 0, 1L << 40, &core))
+                return CMD_USAGE;
+            break;
         case 'N':
             if (cmd_parse_long("map", "--node", optarg, 1, 1000, &v))
                 return CMD_USAGE;
@@ -268,6 +278,10 @@ int cmd_map(int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage("map", "unexpected argument '%s'", argv[optind]);
+    if (read_image)
+        return map_cmd_read_image(read_image, core, cfg.fmt);
+    if (core >= 0)
+        return cmd_usage("map", "--core needs --read-image");
     if (!cfg.weights)
         return cmd_usage("map", "--weights is required");
 

@@ -48,6 +48,9 @@ typedef struct {
     map_price price;
 } map_sel;
 
+/* --read-image FILE [--core N]: summary (core < 0) or one core's rows. */
+int map_cmd_read_image(const char *path, long core, int fmt);
+
 void map_out_list(const map_run *cfg, const map_sel *sel);
 void map_out_report(const map_run *cfg, const map_sel *sel);
 

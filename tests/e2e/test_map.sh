@@ -32,7 +32,16 @@ grep -q '^lm_head .*\[6625, 120\] F32' "$work/list"
 # 2. real checkpoint, grouped, reordered, compressed, imaged
 "$AXON" map --weights "$W" --reorder-by "$T" --group 64 --tile 64x64 --mesh 20x20 \
   --compress bitmap --image "$work/m.axi" --json > "$work/r.json"
-"$PY" "$root/tests/py/check_map_image.py" "$W" "$work/m.axi" "$work/r.json" 64 "$root/traces/real"
+"$AXON" map --read-image "$work/m.axi" | grep -q 'valid core image, tile 64x64'
+"$AXON" map --read-image "$work/m.axi" --core 7 --json > "$work/core7.json"
+"$AXON" map --read-image "$work/m.axi" --core 7 > "$work/core7.hex"
+[ "$(grep -vc '^//' "$work/core7.hex")" -eq 64 ] && ! grep -v '^//' "$work/core7.hex" | grep -qvE '^[0-9a-f]{128}$'
+"$PY" "$root/tests/py/check_map_image.py" "$W" "$work/m.axi" "$work/r.json" 64 "$root/traces/real" "$work/core7.json"
+head -c 1000 "$work/m.axi" > "$work/cut.axi"
+set +e
+"$AXON" map --read-image "$work/cut.axi" 2> "$work/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q 'cut.axi: offset .*truncated' "$work/err" || { echo "truncated image: rc $rc"; cat "$work/err"; exit 1; }
 "$PY" - "$work/r.json" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))

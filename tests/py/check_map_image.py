@@ -6,7 +6,10 @@ NumPy quantization of the checkpoint (DESIGN §2, rint half-to-even) bit for
 bit, in the original channel order after undoing the stored permutation.
 It also checks the JSON report's zero counts and quantization errors.
 
-usage: check_map_image.py WEIGHTS.safetensors IMAGE.axi REPORT.json GROUP
+With CORE.json (the output of `axon map --read-image IMAGE --core N --json`)
+it also checks that core's rows and placement against its own reading.
+
+usage: check_map_image.py WEIGHTS.safetensors IMAGE.axi REPORT.json GROUP ST_DIR [CORE.json]
 """
 import json
 import struct
@@ -55,7 +58,7 @@ def main():
     ncores, fbytes, hsum = struct.unpack_from('<3Q', b, 40)
     assert ver == 1 and hbytes == 64 and fbytes == len(b), 'header fields'
     assert hsum == fnv1a(b[:56]), 'header checksum'
-    off, layers, used = 64, [], set()
+    off, layers, used, cores = 64, [], set(), []
     cur = None
     while off < len(b):
         kind, idx, n, s = struct.unpack_from('<IIQQ', b, off)
@@ -79,6 +82,8 @@ def main():
             assert key not in used, f'core {key} used twice'
             used.add(key)
             rows = np.frombuffer(payload[40:40 + R * C], np.int8).reshape(R, C)
+            assert idx == len(cores), 'core index'
+            cores.append((f, rows))
             assert not rows[nr:, :].any() and not rows[:, nc:].any(), 'padding not zero'
             cur['q'][c * C:c * C + nc, r * R:r * R + nr] = rows[:nr, :nc].T
             sc = np.frombuffer(payload[40 + R * C:], '<f4').reshape(nc, gn)
@@ -106,6 +111,12 @@ def main():
         err = np.linalg.norm(w.astype(np.float64) - deq) / np.linalg.norm(w.astype(np.float64))
         assert abs(r['quant_rel_l2'] - err) <= 1e-9 + 1e-6 * err, (r['quant_rel_l2'], err)
         assert r['cores'] == L['tiles']
+    if len(sys.argv) > 6:
+        d = json.load(open(sys.argv[6]))
+        f, rows = cores[d['core']]
+        assert (d['r'], d['c'], d['pass'], d['x'], d['y']) == (f[1], f[2], f[3], f[4], f[5])
+        assert np.array_equal(np.array(d['rows'], np.int8), rows), 'dumped rows differ'
+        print(f"core {d['core']} dump ok")
     print(f'image ok: {len(layers)} layers, {len(used)} cores, weights and scales bit exact')
 
 
