@@ -138,6 +138,9 @@ static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_l
             cJSON_AddNumberToObject(t, "rows_used", x->rows_used);
             cJSON_AddNumberToObject(t, "cols_used", x->cols_used);
             cJSON_AddNumberToObject(t, "zero_weights", (double)x->zeros);
+            cJSON_AddNumberToObject(t, "weight_sparsity_pct",
+                                    100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used));
+            cJSON_AddNumberToObject(t, "sram_bytes", (double)cfg->R * cfg->C);
             cJSON_AddNumberToObject(t, "sram_util_pct", 100.0 * x->sram_util);
             cJSON_AddNumberToObject(t, "compressed_bytes", (double)x->comp_bytes);
             cJSON_AddItemToArray(a, t);
@@ -206,15 +209,16 @@ static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
 static void report_csv(const map_run *cfg, const map_sel *sel)
 {
     if (cfg->tiles) {
-        printf("layer,r,c,pass,x,y,rows_used,cols_used,zero_weights,sram_bytes,sram_util_pct,"
-               "compressed_bytes\n");
+        printf("layer,r,c,pass,x,y,rows_used,cols_used,zero_weights,weight_sparsity_pct,sram_bytes,"
+               "sram_util_pct,compressed_bytes\n");
         for (size_t i = 0; i < sel->n; i++)
             for (size_t k = 0; sel->l[i].tiles && k < sel->l[i].t.cores; k++) {
                 const map_tile_stats *x = &sel->l[i].tiles[k];
-                printf("%s,%u,%u,%u,%u,%u,%u,%u,%llu,%d,%.3f,%llu\n", sel->l[i].name, x->r, x->c,
-                       x->pos.pass, x->pos.x, x->pos.y, x->rows_used, x->cols_used,
-                       (unsigned long long)x->zeros, cfg->R * cfg->C, 100.0 * x->sram_util,
-                       (unsigned long long)x->comp_bytes);
+                printf("%s,%u,%u,%u,%u,%u,%u,%u,%llu,%.4f,%d,%.3f,%llu\n", sel->l[i].name, x->r,
+                       x->c, x->pos.pass, x->pos.x, x->pos.y, x->rows_used, x->cols_used,
+                       (unsigned long long)x->zeros,
+                       100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used),
+                       cfg->R * cfg->C, 100.0 * x->sram_util, (unsigned long long)x->comp_bytes);
             }
         return;
     }
@@ -282,10 +286,12 @@ static void report_table(const map_run *cfg, const map_sel *sel, const totals *t
         printf("\n");
         for (size_t k = 0; sel->l[i].tiles && k < s->t.cores; k++) {
             const map_tile_stats *x = &sel->l[i].tiles[k];
-            printf("    tile (%u, %u) at pass %u (%u, %u): %ux%u used, %llu zero weights, "
-                   "util %.2f %%, %llu bytes%s\n", x->r, x->c, x->pos.pass, x->pos.x, x->pos.y,
-                   x->rows_used, x->cols_used, (unsigned long long)x->zeros, 100.0 * x->sram_util,
-                   (unsigned long long)x->comp_bytes, cmp ? " compressed" : "");
+            printf("    tile (%u, %u) at pass %u (%u, %u): %ux%u used, %llu zero weights "
+                   "(%.3f %%), SRAM util %.2f %%, %llu bytes%s\n", x->r, x->c, x->pos.pass,
+                   x->pos.x, x->pos.y, x->rows_used, x->cols_used, (unsigned long long)x->zeros,
+                   100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used),
+                   100.0 * x->sram_util, (unsigned long long)x->comp_bytes,
+                   cmp ? " compressed" : " raw");
         }
     }
     printf("\ntotal: %zu layers, %llu tiles, %zu resident cores of %d (mesh util %.2f %%), "
