@@ -66,6 +66,22 @@ EOF
 head -1 "$work/r.csv" | grep -q 'sram_bytes,sram_util_pct'
 "$AXON" map --weights "$W" --layers lm_head --tiles | grep -q 'tile (0, 51)'
 
+# f16, bf16 and int8 (+ group scales) layers in one checkpoint, grouped, imaged, checked
+"$PY" - "$work/mix.safetensors" "$root/traces/real" <<'EOF'
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+import st
+rng = np.random.default_rng(3)
+b = rng.standard_normal((17, 40)).astype(np.float32)
+st.save(sys.argv[1], {'h.weight': rng.standard_normal((30, 50)).astype(np.float16),
+                      'b.weight': st.f32_to_bf16_bits(b),
+                      'q.weight': rng.integers(-127, 128, (9, 16)).astype(np.int8),
+                      'q.weight_scale': rng.random((9, 2)).astype(np.float32)}, bf16=('b.weight',))
+EOF
+"$AXON" map --weights "$work/mix.safetensors" --group 8 --tile 16x8 --image "$work/mix.axi" --json > "$work/mix.json"
+"$PY" "$root/tests/py/check_map_image.py" "$work/mix.safetensors" "$work/mix.axi" "$work/mix.json" 8 "$root/traces/real"
+
 # NPY weights (one layer, named after the file) and an NPY trace of integer counts
 "$PY" -c "
 import numpy as np, sys
