@@ -63,8 +63,8 @@ static int parse_wxh(const char *s, int *w, int *h)
 }
 
 /* Names of the linear layers: tensors `<name>.weight` with 2 dimensions. */
-static ax_result list_layers(const char *path, map_sel *sel, char *const *globs, int nglobs,
-                             char **err)
+static ax_result list_layers(const char *path, size_t group, map_sel *sel, char *const *globs,
+                             int nglobs, char **err)
 {
     trace_file *f;
     ax_result r = trace_open(path, &f, err);
@@ -104,6 +104,14 @@ static ax_result list_layers(const char *path, map_sel *sel, char *const *globs,
         L[sel->n].out = (size_t)t->shape[0];
         L[sel->n].in = (size_t)t->shape[1];
         L[sel->n].dtype = trace_dtype_name(t->dtype);
+        L[sel->n].group = group;
+        if (t->dtype == TRACE_I8) { /* groups follow from the scale shape */
+            char sname[1100];
+            snprintf(sname, sizeof sname, "%s.weight_scale", name);
+            const trace_tensor *sc = trace_find(f, sname);
+            size_t ng = sc && sc->ndim == 2 ? (size_t)sc->shape[1] : 1;
+            L[sel->n].group = ng > 1 ? (L[sel->n].in + ng - 1) / ng : 0;
+        }
         sel->n++;
     }
     trace_close(f);
@@ -286,7 +294,7 @@ int cmd_map(int argc, char **argv)
         return cmd_usage("map", "--weights is required");
 
     map_sel sel = {0};
-    ax_result r = list_layers(cfg.weights, &sel, globs, nglobs, &err);
+    ax_result r = list_layers(cfg.weights, cfg.o.group, &sel, globs, nglobs, &err);
     if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
@@ -306,18 +314,22 @@ int cmd_map(int argc, char **argv)
     size_t budget = cfg.cores ? cfg.cores : (size_t)cfg.W * (size_t)cfg.H;
     if (cfg.tile_auto) {
         size_t *o = malloc(sel.n * sizeof *o), *in = malloc(sel.n * sizeof *in);
-        for (size_t i = 0; o && in && i < sel.n; i++) {
+        size_t *g = malloc(sel.n * sizeof *g);
+        for (size_t i = 0; o && in && g && i < sel.n; i++) {
             o[i] = sel.l[i].out;
             in[i] = sel.l[i].in;
+            g[i] = sel.l[i].group;
         }
-        r = o && in ? map_tile_auto(o, in, sel.n, budget, cfg.dram, &cfg.R, &cfg.C, &err)
-                    : ax_fail(&err, AX_ENOMEM, "out of memory");
+        r = o && in && g ? map_tile_auto(o, in, g, sel.n, budget, cfg.dram, &cfg.R, &cfg.C, &err)
+                         : ax_fail(&err, AX_ENOMEM, "out of memory");
         free(o);
         free(in);
+        free(g);
     }
     size_t total = 0;
     for (size_t i = 0; i < sel.n && !r; i++) {
-        r = map_tiling_make(sel.l[i].out, sel.l[i].in, cfg.R, cfg.C, &sel.l[i].t, &err);
+        r = map_tiling_make_group(sel.l[i].out, sel.l[i].in, sel.l[i].group, cfg.R, cfg.C,
+                                  &sel.l[i].t, &err);
         total += sel.l[i].t.cores;
     }
     if (!r && cfg.W == 0) { /* smallest square mesh that holds every layer */

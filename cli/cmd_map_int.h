@@ -33,6 +33,8 @@ typedef struct {
     char *name;          /* owned */
     size_t out, in;
     const char *dtype;   /* static */
+    size_t group;        /* weight group (0 = per channel): --group, or from an
+                            int8 checkpoint's weight_scale shape */
     map_tiling t;
     map_layer_place lp;  /* owned */
     map_layer_stats st;

@@ -53,6 +53,8 @@ ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
         info->cols_used = map_img_get32(p + 28);
         info->g0 = map_img_get32(p + 32);
         info->ng = map_img_get32(p + 36);
+        info->row0 = map_img_get32(p + 40);
+        info->col0 = map_img_get32(p + 44);
     }
     if (rows)
         memcpy(rows, p + MAP_IMG_CORE_FIXED, (size_t)img->R * (size_t)img->C);
@@ -80,7 +82,7 @@ ax_result map_image_load_layer(const map_image *img, size_t i, int original, map
         goto done;
     }
     map_tiling t;
-    map_tiling_make(out, in, img->R, img->C, &t, NULL);
+    map_tiling_make_group(out, in, L->pub.group, img->R, img->C, &t, NULL);
     const size_t RC = (size_t)img->R * (size_t)img->C;
     for (size_t k = 0; k < t.cores && !r; k++) {
         const uint8_t *p = img->buf + img->core_off[L->pub.first_core + k];

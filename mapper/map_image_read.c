@@ -88,8 +88,9 @@ static ax_result parse_layer(map_image *img, size_t off, const uint8_t *p, size_
     if (group == 0 || group > in || ng != (in + group - 1) / group)
         return BAD(off + 16, "group %llu / %llu groups do not fit in=%llu" HINT,
                    (unsigned long long)group, (unsigned long long)ng, (unsigned long long)in);
-    if (rb != (in + (uint64_t)img->R - 1) / (uint64_t)img->R ||
-        cb != (out + (uint64_t)img->C - 1) / (uint64_t)img->C)
+    map_tiling t;
+    map_tiling_make_group(out, in, group, img->R, img->C, &t, NULL);
+    if (rb != t.rb || cb != t.cb)
         return BAD(off + 32, "row/column blocks %llux%llu do not follow from the shape and tile" HINT,
                    (unsigned long long)rb, (unsigned long long)cb);
     if (first != cores_seen)
@@ -139,8 +140,8 @@ static ax_result parse_core(map_image *img, size_t off, const uint8_t *p, size_t
     const size_t R = (size_t)img->R, C = (size_t)img->C, RC = R * C;
     if (n < MAP_IMG_CORE_FIXED)
         return BAD(off, "core section of %zu bytes, shorter than %d" HINT, n, MAP_IMG_CORE_FIXED);
-    uint32_t f[10];
-    for (int i = 0; i < 10; i++)
+    uint32_t f[12];
+    for (int i = 0; i < 12; i++)
         f[i] = map_img_get32(p + 4 * i);
     size_t li = (size_t)(L - img->layers), rr = k / L->pub.cb, cc = k % L->pub.cb;
     if (f[0] != li || f[1] != rr || f[2] != cc)
@@ -149,13 +150,16 @@ static ax_result parse_core(map_image *img, size_t off, const uint8_t *p, size_t
     if (f[4] >= (uint32_t)img->W || f[5] >= (uint32_t)img->H)
         return BAD(off + 12, "core at (%u, %u) outside the %dx%d mesh" HINT, f[4], f[5], img->W,
                    img->H);
-    map_tiling t = {.out = L->pub.out, .in = L->pub.in, .R = img->R, .C = img->C};
+    map_tiling t;
+    map_tiling_make_group(L->pub.out, L->pub.in, L->pub.group, img->R, img->C, &t, NULL);
     size_t row0, nrows, col0, ncols;
     map_tile_extent(&t, rr, cc, &row0, &nrows, &col0, &ncols);
     size_t G = L->pub.group, g0 = row0 / G, ng = (row0 + nrows - 1) / G + 1 - g0;
-    if (f[6] != nrows || f[7] != ncols || f[8] != g0 || f[9] != ng)
-        return BAD(off + 24, "core extent %ux%u groups [%u, +%u) does not follow from the tiling "
-                   "(%zux%zu, [%zu, +%zu))" HINT, f[6], f[7], f[8], f[9], nrows, ncols, g0, ng);
+    if (f[6] != nrows || f[7] != ncols || f[8] != g0 || f[9] != ng || f[10] != row0 ||
+        f[11] != col0)
+        return BAD(off + 24, "core extent %ux%u at (%u, %u), groups [%u, +%u) does not follow "
+                   "from the tiling (%zux%zu at (%zu, %zu), [%zu, +%zu))" HINT, f[6], f[7], f[10],
+                   f[11], f[8], f[9], nrows, ncols, row0, col0, g0, ng);
     if (n != MAP_IMG_CORE_FIXED + RC + 4 * ncols * ng)
         return BAD(off, "core section of %zu bytes, its tile needs %zu" HINT, n,
                    MAP_IMG_CORE_FIXED + RC + 4 * ncols * ng);

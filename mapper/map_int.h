@@ -21,7 +21,7 @@ void map_tile_rows_perm(const map_qweight *qw, const map_tiling *t, size_t r, si
 #define MAP_IMG_HEADER_BYTES 64
 #define MAP_IMG_SECTION_BYTES 24
 #define MAP_IMG_LAYER_FIXED 64
-#define MAP_IMG_CORE_FIXED 40
+#define MAP_IMG_CORE_FIXED 48
 #define MAP_IMG_NAME_MAX 1023
 enum { MAP_IMG_LAYER = 1, MAP_IMG_CORE = 2 };
 

@@ -82,6 +82,18 @@ EOF
 "$AXON" map --weights "$work/mix.safetensors" --group 8 --tile 16x8 --image "$work/mix.axi" --json > "$work/mix.json"
 "$PY" "$root/tests/py/check_map_image.py" "$work/mix.safetensors" "$work/mix.axi" "$work/mix.json" 8 "$root/traces/real"
 
+# the simulator tiles a grouped layer the same way: groups of 64 inputs, 48-row tiles
+# -> fc2 (in 240) has 3 x 2 + 1 = 7 row-blocks that never straddle a group, x 2 column-blocks
+"$AXON" map --weights "$W" --layers model.layers.0.mlp.fc2 --tile 48x64 --group 64 --json > "$work/g.json"
+"$AXON" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc2 --tile 48x64 --group 64 --json > "$work/run.json"
+"$PY" -c "
+import json, sys
+m = json.load(open(sys.argv[1]))['layers'][0]
+s = json.load(open(sys.argv[2]))['layers'][0]
+assert (m['row_blocks'], m['col_blocks'], m['cores']) == (7, 2, 14), m
+assert s['cores'] == m['cores'] and (s['mesh_w'], s['mesh_h']) == (m['col_blocks'], m['row_blocks']), s
+assert s['exact'] is True" "$work/g.json" "$work/run.json"
+
 # NPY weights (one layer, named after the file) and an NPY trace of integer counts
 "$PY" -c "
 import numpy as np, sys

@@ -75,25 +75,31 @@ def main():
                        tiles=0)
             layers.append(cur)
         else:
-            f = struct.unpack_from('<10I', payload, 0)
-            li, r, c, pas, x, y, nr, nc, g0, gn = f
+            f = struct.unpack_from('<12I', payload, 0)
+            li, r, c, pas, x, y, nr, nc, g0, gn, row0, col0 = f
             assert layers[li] is cur and x < W and y < H
             key = (pas, x, y)
             assert key not in used, f'core {key} used twice'
             used.add(key)
-            rows = np.frombuffer(payload[40:40 + R * C], np.int8).reshape(R, C)
+            # row-blocks never straddle a weight group: row0 follows the group rule
+            rpg = -(-cur['g'] // R)
+            assert row0 == (r // rpg) * cur['g'] + (r % rpg) * R and col0 == c * C, 'tile origin'
+            assert nr == min(R, min(cur['g'], cur['inn'] - (r // rpg) * cur['g']) - (r % rpg) * R)
+            rows = np.frombuffer(payload[48:48 + R * C], np.int8).reshape(R, C)
             assert idx == len(cores), 'core index'
             cores.append((f, rows))
             assert not rows[nr:, :].any() and not rows[:, nc:].any(), 'padding not zero'
-            cur['q'][c * C:c * C + nc, r * R:r * R + nr] = rows[:nr, :nc].T
-            sc = np.frombuffer(payload[40 + R * C:], '<f4').reshape(nc, gn)
+            cur['q'][col0:col0 + nc, row0:row0 + nr] = rows[:nr, :nc].T
+            sc = np.frombuffer(payload[48 + R * C:], '<f4').reshape(nc, gn)
             cur['s'][c * C:c * C + nc, g0:g0 + gn] = sc
             cur['tiles'] += 1
         off = p + n
     assert off == len(b) and len(layers) == nl and len(used) == ncores
     rep = {l['layer']: l for l in report['layers']}
     for L in layers:
-        assert L['tiles'] == L['rb'] * L['cb'] == -(-L['inn'] // R) * -(-L['out'] // C)
+        g = L['g']
+        rb = (L['ng'] - 1) * -(-g // R) + -(-(L['inn'] - (L['ng'] - 1) * g) // R)
+        assert L['tiles'] == L['rb'] * L['cb'] == rb * -(-L['out'] // C)
         q = L['q']
         if L['perm'] is not None:  # core order -> checkpoint order
             assert sorted(L['perm'].tolist()) == list(range(L['inn']))
