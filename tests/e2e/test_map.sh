@@ -84,7 +84,8 @@ EOF
 
 # the simulator tiles a grouped layer the same way: groups of 64 inputs, 48-row tiles
 # -> fc2 (in 240) has 3 x 2 + 1 = 7 row-blocks that never straddle a group, x 2 column-blocks
-"$AXON" map --weights "$W" --layers model.layers.0.mlp.fc2 --tile 48x64 --group 64 --json > "$work/g.json"
+"$AXON" map --weights "$W" --layers model.layers.0.mlp.fc2 --tile 48x64 --group 64 --trace "$T" \
+  --coding bitwise-2c --json > "$work/g.json"
 "$AXON" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc2 --tile 48x64 --group 64 --json > "$work/run.json"
 "$PY" -c "
 import json, sys
@@ -92,7 +93,10 @@ m = json.load(open(sys.argv[1]))['layers'][0]
 s = json.load(open(sys.argv[2]))['layers'][0]
 assert (m['row_blocks'], m['col_blocks'], m['cores']) == (7, 2, 14), m
 assert s['cores'] == m['cores'] and (s['mesh_w'], s['mesh_h']) == (m['col_blocks'], m['row_blocks']), s
-assert s['exact'] is True" "$work/g.json" "$work/run.json"
+assert s['exact'] is True
+# same coding (axon run's default): the spikes and the events the cores received agree exactly
+assert round(m['events_per_token'] * m['tokens']) == s['spikes'], (m['events_per_token'], s['spikes'])
+assert round(m['core_events_per_token'] * m['tokens']) == s['counters']['events']" "$work/g.json" "$work/run.json"
 
 # NPY weights (one layer, named after the file) and an NPY trace of integer counts
 "$PY" -c "
