@@ -25,7 +25,8 @@ static void help(void)
         "usage: axon map --weights W.safetensors [options]\n\n"
         "Maps linear layers (<name>.weight [out, in], f32/f16/bf16, or int8 with\n"
         "<name>.weight_scale) onto R x C core tiles of a W x H mesh and reports them.\n\n"
-        "  --weights FILE       safetensors (or NPY) checkpoint, read through mmap\n"
+        "  --weights FILE...    safetensors (or NPY) checkpoint, read through mmap; more\n"
+        "                       files (a sharded checkpoint) may follow, or repeat --weights\n"
         "  --layers GLOB        layers to map (fnmatch, repeatable; default all)\n"
         "  --list               list the layers of the checkpoint and exit\n"
         "  --tile RxC|auto      core tile, R axons x C neurons (default 128x128);\n"
@@ -92,6 +93,16 @@ static ax_result list_layers(const char *path, size_t group, map_sel *sel, char 
                 r = ax_fail(err, AX_ENOMEM, "out of memory");
             continue;
         }
+        for (size_t k = 0; k < sel->n; k++)
+            if (!strcmp(sel->l[k].name, name)) {
+                r = ax_fail(err, AX_EFORMAT, "layer '%s' is in both %s and %s (hint: pass each "
+                            "shard of a checkpoint once)", name, sel->l[k].file, path);
+                break;
+            }
+        if (r) {
+            free(name);
+            break;
+        }
         map_sel_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
         if (!L) {
             free(name);
@@ -101,6 +112,7 @@ static ax_result list_layers(const char *path, size_t group, map_sel *sel, char 
         sel->l = L;
         memset(&L[sel->n], 0, sizeof L[sel->n]);
         L[sel->n].name = name;
+        L[sel->n].file = path;
         L[sel->n].out = (size_t)t->shape[0];
         L[sel->n].in = (size_t)t->shape[1];
         L[sel->n].dtype = trace_dtype_name(t->dtype);
@@ -189,7 +201,8 @@ int cmd_map(int argc, char **argv)
     map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
     char *globs[64];
-    int nglobs = 0, list = 0;
+    const char *files[256];
+    int nglobs = 0, list = 0, nfiles = 0;
     const char *read_image = NULL;
     long core = -1;
     long v;
@@ -198,7 +211,11 @@ int cmd_map(int argc, char **argv)
     optind = 1;
     for (int ch; (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
         switch (ch) {
-        case 'w': cfg.weights = optarg; break;
+        case 'w':
+            if (nfiles == 256)
+                return cmd_usage("map", "at most 256 checkpoint files");
+            files[nfiles++] = optarg;
+            break;
         case 'l':
             if (nglobs == 64)
                 return cmd_usage("map", "at most 64 --layers");
@@ -284,8 +301,14 @@ int cmd_map(int argc, char **argv)
         default: return cmd_usage("map", "unknown option");
         }
     }
-    if (optind < argc)
-        return cmd_usage("map", "unexpected argument '%s'", argv[optind]);
+    for (; optind < argc; optind++) { /* more shards: --weights model-*.safetensors */
+        if (!nfiles)
+            return cmd_usage("map", "unexpected argument '%s'", argv[optind]);
+        if (nfiles == 256)
+            return cmd_usage("map", "at most 256 checkpoint files");
+        files[nfiles++] = argv[optind];
+    }
+    cfg.weights = nfiles ? files[0] : NULL;
     if (read_image)
         return map_cmd_read_image(read_image, core, cfg.fmt);
     if (core >= 0)
@@ -294,7 +317,9 @@ int cmd_map(int argc, char **argv)
         return cmd_usage("map", "--weights is required");
 
     map_sel sel = {0};
-    ax_result r = list_layers(cfg.weights, cfg.o.group, &sel, globs, nglobs, &err);
+    ax_result r = AX_OK;
+    for (int i = 0; i < nfiles && !r; i++)
+        r = list_layers(files[i], cfg.o.group, &sel, globs, nglobs, &err);
     if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
@@ -365,7 +390,7 @@ int cmd_map(int argc, char **argv)
     for (size_t i = 0; i < sel.n && !r; i++) {
         map_sel_layer *L = &sel.l[i];
         cmd_progress("map", i, sel.n);
-        r = map_layer_run(cfg.weights, L->name, &L->t, &L->lp, &cfg.o, tr, img, &L->st,
+        r = map_layer_run(L->file, L->name, &L->t, &L->lp, &cfg.o, tr, img, &L->st,
                           cfg.tiles ? &L->tiles : NULL, &err);
     }
     cmd_progress("map", sel.n, sel.n);

@@ -31,6 +31,7 @@ typedef struct {
 
 typedef struct {
     char *name;          /* owned */
+    const char *file;    /* checkpoint file holding it (argv, not owned) */
     size_t out, in;
     const char *dtype;   /* static */
     size_t group;        /* weight group (0 = per channel): --group, or from an

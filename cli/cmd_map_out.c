@@ -83,6 +83,7 @@ static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_l
     const map_layer_stats *s = &L->st;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "layer", L->name);
+    cJSON_AddStringToObject(o, "file", L->file);
     cJSON_AddNumberToObject(o, "out", (double)s->out);
     cJSON_AddNumberToObject(o, "in", (double)s->in);
     cJSON_AddStringToObject(o, "dtype", s->dtype);

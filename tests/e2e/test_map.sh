@@ -109,6 +109,29 @@ import json, sys
 l = json.load(open(sys.argv[1]))['layers']
 assert len(l) == 1 and l[0]['layer'] == 'fc1' and l[0]['cores'] == 6 and l[0]['tokens'] == 5, l" "$work/n.json"
 
+# a sharded checkpoint (two files, shell-expanded after --weights) maps like the whole one
+"$PY" - "$W" "$work" "$root/traces/real" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[3])
+import st
+t, _ = st.load(sys.argv[1])
+names = sorted(t)
+st.save(sys.argv[2] + '/shard-00001.safetensors', {k: t[k] for k in names[:8]})
+st.save(sys.argv[2] + '/shard-00002.safetensors', {k: t[k] for k in names[8:]})
+EOF
+"$AXON" map --weights "$work"/shard-0000*.safetensors --json > "$work/sh.json"
+"$AXON" map --weights "$W" --json > "$work/whole.json"
+"$PY" -c "
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+key = lambda l: (l['layer'], l['cores'], l['zero_weights'], l['quant_rel_l2'], l['multicast_hops'])
+assert sorted(map(key, a['layers'])) == sorted(map(key, b['layers'])), 'shards differ'
+assert len({l['file'] for l in a['layers']}) == 2" "$work/sh.json" "$work/whole.json"
+set +e
+"$AXON" map --weights "$work/shard-00001.safetensors" "$work/shard-00001.safetensors" 2> "$work/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q 'is in both' "$work/err" || { echo "duplicate shard: rc $rc"; cat "$work/err"; exit 1; }
+
 # 3. does not fit
 set +e
 "$AXON" map --weights "$W" --mesh 4x4 > /dev/null 2> "$work/err"; rc=$?
