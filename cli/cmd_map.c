@@ -10,9 +10,7 @@
  */
 #include "cmd.h"
 #include "cmd_map_int.h"
-#include "../power/power.h"
 
-#include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -42,6 +40,7 @@ static void help(void)
         "  --coding NAME        spike coding for events per token (default bitwise-signed)\n"
         "  --steps N|auto|token spike steps T (default auto, the reference rule)\n"
         "  --k K                adaptive threshold divisor for float activations (3)\n"
+        "  --no-clamp           keep counts unclamped (default clamp to [-127, 127])\n"
         "  --compress zero-run|bitmap  compressed weight-row sizes (index counted)\n"
         "  --image OUT.axi      write the core image (docs/core-image.md)\n"
         "  --tech FILE          technology table for SRAM energy and area (default 45 nm)\n"
@@ -63,125 +62,6 @@ static int parse_wxh(const char *s, int *w, int *h)
     return 0;
 }
 
-/* Names of the linear layers: tensors `<name>.weight` with 2 dimensions. */
-static ax_result list_layers(const char *path, size_t group, map_sel *sel, char *const *globs,
-                             int nglobs, char **err)
-{
-    trace_file *f;
-    ax_result r = trace_open(path, &f, err);
-    if (r)
-        return r;
-    for (size_t i = 0; i < trace_count(f) && !r; i++) {
-        const trace_tensor *t = trace_at(f, i);
-        size_t n = strlen(t->name);
-        char *name;
-        if (n == 0 && t->ndim == 2) { /* an NPY file: one layer named after the file */
-            const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-            const char *dot = strrchr(b, '.');
-            name = strndup(b, dot && dot != b ? (size_t)(dot - b) : strlen(b));
-        } else if (n <= 7 || strcmp(t->name + n - 7, ".weight") || t->ndim != 2) {
-            continue;
-        } else {
-            name = strndup(t->name, n - 7);
-        }
-        int keep = nglobs == 0;
-        for (int g = 0; g < nglobs && name && !keep; g++)
-            keep = fnmatch(globs[g], name, 0) == 0;
-        if (!name || !keep) {
-            free(name);
-            if (!name)
-                r = ax_fail(err, AX_ENOMEM, "out of memory");
-            continue;
-        }
-        for (size_t k = 0; k < sel->n; k++)
-            if (!strcmp(sel->l[k].name, name)) {
-                r = ax_fail(err, AX_EFORMAT, "layer '%s' is in both %s and %s (hint: pass each "
-                            "shard of a checkpoint once)", name, sel->l[k].file, path);
-                break;
-            }
-        if (r) {
-            free(name);
-            break;
-        }
-        map_sel_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
-        if (!L) {
-            free(name);
-            r = ax_fail(err, AX_ENOMEM, "out of memory");
-            break;
-        }
-        sel->l = L;
-        memset(&L[sel->n], 0, sizeof L[sel->n]);
-        L[sel->n].name = name;
-        L[sel->n].file = path;
-        L[sel->n].out = (size_t)t->shape[0];
-        L[sel->n].in = (size_t)t->shape[1];
-        L[sel->n].dtype = trace_dtype_name(t->dtype);
-        L[sel->n].group = group;
-        if (t->dtype == TRACE_I8) { /* groups follow from the scale shape */
-            char sname[1100];
-            snprintf(sname, sizeof sname, "%s.weight_scale", name);
-            const trace_tensor *sc = trace_find(f, sname);
-            size_t ng = sc && sc->ndim == 2 ? (size_t)sc->shape[1] : 1;
-            L[sel->n].group = ng > 1 ? (L[sel->n].in + ng - 1) / ng : 0;
-        }
-        sel->n++;
-    }
-    trace_close(f);
-    return r;
-}
-
-static void sel_free(map_sel *sel)
-{
-    for (size_t i = 0; i < sel->n; i++) {
-        free(sel->l[i].name);
-        map_layer_place_free(&sel->l[i].lp);
-        free(sel->l[i].tiles);
-    }
-    free(sel->l);
-}
-
-/* SRAM energy per access and area of one core from power/'s tables. */
-static ax_result price_sram(const map_run *cfg, map_price *p, char **err)
-{
-    power_table *t = NULL;
-    ax_result r = power_table_open(cfg->tech, cfg->node_nm, 0, &t, err);
-    if (r)
-        return r;
-    snprintf(p->version, sizeof p->version, "%s", power_table_version(t));
-    r = power_sram_read64_pj(t, (double)cfg->R * cfg->C, &p->read64_pj, err);
-    p->row_read_pj = p->read64_pj * (double)(((size_t)cfg->C * 8 + 63) / 64);
-    if (!r) {
-        sim_config sc;
-        power_report pr;
-        sim_config_default(&sc);
-        sc.rows = cfg->R;
-        sc.cols = cfg->C;
-        memset(&pr, 0, sizeof pr);
-        r = power_area(t, &sc, 1, &pr, err);
-        p->sram_area_um2 = pr.sram_area_um2;
-        p->core_area_um2 = pr.core_area_um2;
-    }
-    power_table_free(t);
-    return r;
-}
-
-/* Places every layer; 0 / AX_ERANGE (does not fit). */
-static ax_result place_all(map_sel *sel, int W, int H, int dram, char **err)
-{
-    map_placer *p;
-    ax_result r = map_placer_new(W, H, dram, &p, err);
-    for (size_t i = 0; i < sel->n && !r; i++) {
-        map_layer_place_free(&sel->l[i].lp);
-        r = map_placer_add(p, sel->l[i].name, &sel->l[i].t, &sel->l[i].lp, err);
-    }
-    if (!r) {
-        sel->cores_used = map_placer_cores_used(p);
-        sel->passes = map_placer_passes(p);
-    }
-    map_placer_free(p);
-    return r;
-}
-
 int cmd_map(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -197,6 +77,7 @@ int cmd_map(int argc, char **argv)
         {"csv", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         {"tech", required_argument, 0, 'P'},    {"node", required_argument, 0, 'N'},
         {"read-image", required_argument, 0, 'R'}, {"core", required_argument, 0, 'K'},
+        {"no-clamp", no_argument, 0, 'U'},
         {0, 0, 0, 0}};
     map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
@@ -286,6 +167,7 @@ int cmd_map(int argc, char **argv)
         case 'E': cfg.tiles = 1; break;
         case 'P': cfg.tech = optarg; break;
         case 'R': read_image = optarg; break;
+        case 'U': cfg.o.sp.clamp = 0; break;
         case 'K':
             if (cmd_parse_long("map", "--core", optarg, 0, 1L << 40, &core))
                 return CMD_USAGE;
@@ -319,17 +201,17 @@ int cmd_map(int argc, char **argv)
     map_sel sel = {0};
     ax_result r = AX_OK;
     for (int i = 0; i < nfiles && !r; i++)
-        r = list_layers(files[i], cfg.o.group, &sel, globs, nglobs, &err);
+        r = map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
     if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
     if (r) {
-        sel_free(&sel);
+        map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     if (list) {
         map_out_list(&cfg, &sel);
-        sel_free(&sel);
+        map_sel_free(&sel);
         return CMD_OK;
     }
     if (cfg.W == 0 && cfg.cores) { /* mesh from the budget: near square */
@@ -360,25 +242,25 @@ int cmd_map(int argc, char **argv)
     if (!r && cfg.W == 0) { /* smallest square mesh that holds every layer */
         int s = (int)ceil(sqrt((double)total));
         for (;; s++) {
-            r = place_all(&sel, s, s, 0, NULL);
+            r = map_sel_place(&sel, s, s, 0, NULL);
             if (!r || s >= 65535)
                 break;
         }
         cfg.W = cfg.H = s;
     }
     if (!r)
-        r = place_all(&sel, cfg.W, cfg.H, cfg.dram, &err);
+        r = map_sel_place(&sel, cfg.W, cfg.H, cfg.dram, &err);
     if (!r && !cfg.dram && cfg.cores && sel.cores_used > cfg.cores)
         r = ax_fail(&err, AX_ERANGE, "the model needs %zu cores, the budget --cores is %zu "
                     "(hint: --dram streams weights from DRAM; or a larger --tile)",
                     sel.cores_used, cfg.cores);
     if (r) {
-        sel_free(&sel);
+        map_sel_free(&sel);
         return cmd_fail("map", err);
     }
 
-    if ((r = price_sram(&cfg, &sel.price, &err))) {
-        sel_free(&sel);
+    if ((r = map_sel_price(&cfg, &sel.price, &err))) {
+        map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     trace_file *tr = NULL;
@@ -402,13 +284,13 @@ int cmd_map(int argc, char **argv)
     }
     trace_close(tr);
     if (r) {
-        sel_free(&sel);
+        map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     sel.peak_rss_kib = (uint64_t)ru.ru_maxrss; /* Linux: KiB */
     map_out_report(&cfg, &sel);
-    sel_free(&sel);
+    map_sel_free(&sel);
     return CMD_OK;
 }

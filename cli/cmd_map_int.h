@@ -51,6 +51,16 @@ typedef struct {
     map_price price;
 } map_sel;
 
+/* cmd_map_sel.c: appends the matching linear layers of one checkpoint file
+ * (group: --group, int8 layers take theirs from the scale shape); places
+ * every layer (AX_ERANGE naming the layer that does not fit); prices one
+ * core's SRAM; frees the selection. */
+ax_result map_sel_list(const char *path, size_t group, map_sel *sel, char *const *globs,
+                       int nglobs, char **err);
+ax_result map_sel_place(map_sel *sel, int W, int H, int dram, char **err);
+ax_result map_sel_price(const map_run *cfg, map_price *p, char **err);
+void map_sel_free(map_sel *sel);
+
 /* --read-image FILE [--core N]: summary (core < 0) or one core's rows. */
 int map_cmd_read_image(const char *path, long core, int fmt);
 
