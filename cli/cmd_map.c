@@ -79,7 +79,7 @@ int cmd_map(int argc, char **argv)
         {"read-image", required_argument, 0, 'R'}, {"core", required_argument, 0, 'K'},
         {"no-clamp", no_argument, 0, 'U'},
         {0, 0, 0, 0}};
-    map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
+    cmd_map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
     char *globs[64];
     const char *files[256];
@@ -177,8 +177,8 @@ int cmd_map(int argc, char **argv)
                 return CMD_USAGE;
             cfg.node_nm = (int)v;
             break;
-        case 'j': cfg.fmt = MAP_OUT_JSON; break;
-        case 'v': cfg.fmt = MAP_OUT_CSV; break;
+        case 'j': cfg.fmt = CMD_MAP_JSON; break;
+        case 'v': cfg.fmt = CMD_MAP_CSV; break;
         case 'h': help(); return CMD_OK;
         default: return cmd_usage("map", "unknown option");
         }
@@ -192,26 +192,26 @@ int cmd_map(int argc, char **argv)
     }
     cfg.weights = nfiles ? files[0] : NULL;
     if (read_image)
-        return map_cmd_read_image(read_image, core, cfg.fmt);
+        return cmd_map_read_image(read_image, core, cfg.fmt);
     if (core >= 0)
         return cmd_usage("map", "--core needs --read-image");
     if (!cfg.weights)
         return cmd_usage("map", "--weights is required");
 
-    map_sel sel = {0};
+    cmd_map_sel sel = {0};
     ax_result r = AX_OK;
     for (int i = 0; i < nfiles && !r; i++)
-        r = map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
+        r = cmd_map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
     if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
     if (r) {
-        map_sel_free(&sel);
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     if (list) {
-        map_out_list(&cfg, &sel);
-        map_sel_free(&sel);
+        cmd_map_out_list(&cfg, &sel);
+        cmd_map_sel_free(&sel);
         return CMD_OK;
     }
     if (cfg.W == 0 && cfg.cores) { /* mesh from the budget: near square */
@@ -242,25 +242,25 @@ int cmd_map(int argc, char **argv)
     if (!r && cfg.W == 0) { /* smallest square mesh that holds every layer */
         int s = (int)ceil(sqrt((double)total));
         for (;; s++) {
-            r = map_sel_place(&sel, s, s, 0, NULL);
+            r = cmd_map_sel_place(&sel, s, s, 0, NULL);
             if (!r || s >= 65535)
                 break;
         }
         cfg.W = cfg.H = s;
     }
     if (!r)
-        r = map_sel_place(&sel, cfg.W, cfg.H, cfg.dram, &err);
+        r = cmd_map_sel_place(&sel, cfg.W, cfg.H, cfg.dram, &err);
     if (!r && !cfg.dram && cfg.cores && sel.cores_used > cfg.cores)
         r = ax_fail(&err, AX_ERANGE, "the model needs %zu cores, the budget --cores is %zu "
                     "(hint: --dram streams weights from DRAM; or a larger --tile)",
                     sel.cores_used, cfg.cores);
     if (r) {
-        map_sel_free(&sel);
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
 
-    if ((r = map_sel_price(&cfg, &sel.price, &err))) {
-        map_sel_free(&sel);
+    if ((r = cmd_map_sel_price(&cfg, &sel.price, &err))) {
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     trace_file *tr = NULL;
@@ -270,7 +270,7 @@ int cmd_map(int argc, char **argv)
     if (!r && cfg.image)
         r = map_image_writer_new(cfg.image, cfg.R, cfg.C, cfg.W, cfg.H, &img, &err);
     for (size_t i = 0; i < sel.n && !r; i++) {
-        map_sel_layer *L = &sel.l[i];
+        cmd_map_layer *L = &sel.l[i];
         cmd_progress("map", i, sel.n);
         r = map_layer_run(L->file, L->name, &L->t, &L->lp, &cfg.o, tr, img, &L->st,
                           cfg.tiles ? &L->tiles : NULL, &err);
@@ -284,13 +284,13 @@ int cmd_map(int argc, char **argv)
     }
     trace_close(tr);
     if (r) {
-        map_sel_free(&sel);
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     sel.peak_rss_kib = (uint64_t)ru.ru_maxrss; /* Linux: KiB */
-    map_out_report(&cfg, &sel);
-    map_sel_free(&sel);
+    cmd_map_out_report(&cfg, &sel);
+    cmd_map_sel_free(&sel);
     return CMD_OK;
 }

@@ -27,7 +27,7 @@ static int dump_core(const char *path, const map_image *img, size_t core, int fm
         return cmd_fail("map", err);
     }
     const map_image_layer *L = map_image_layer_at(img, info.layer);
-    if (fmt == MAP_OUT_JSON) {
+    if (fmt == CMD_MAP_JSON) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "core", (double)core);
         cJSON_AddStringToObject(o, "layer", L->name);
@@ -64,7 +64,7 @@ static int dump_core(const char *path, const map_image *img, size_t core, int fm
     return CMD_OK;
 }
 
-int map_cmd_read_image(const char *path, long core, int fmt)
+int cmd_map_read_image(const char *path, long core, int fmt)
 {
     map_image *img;
     char *err = NULL;
@@ -78,7 +78,7 @@ int map_cmd_read_image(const char *path, long core, int fmt)
     }
     int R, C, W, H;
     map_image_tile(img, &R, &C, &W, &H);
-    if (fmt == MAP_OUT_JSON) {
+    if (fmt == CMD_MAP_JSON) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "tile_rows", R);
         cJSON_AddNumberToObject(o, "tile_cols", C);

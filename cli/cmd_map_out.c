@@ -27,7 +27,7 @@ typedef struct {
     int trace;
 } totals;
 
-static void sum(const map_sel *sel, totals *t)
+static void sum(const cmd_map_sel *sel, totals *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < sel->n; i++) {
@@ -53,9 +53,9 @@ static void sum(const map_sel *sel, totals *t)
     }
 }
 
-void map_out_list(const map_run *cfg, const map_sel *sel)
+void cmd_map_out_list(const cmd_map_run *cfg, const cmd_map_sel *sel)
 {
-    if (cfg->fmt == MAP_OUT_JSON) {
+    if (cfg->fmt == CMD_MAP_JSON) {
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; i < sel->n; i++) {
             cJSON *o = cJSON_CreateObject();
@@ -71,14 +71,14 @@ void map_out_list(const map_run *cfg, const map_sel *sel)
         cJSON_Delete(a);
         return;
     }
-    if (cfg->fmt == MAP_OUT_CSV)
+    if (cfg->fmt == CMD_MAP_CSV)
         printf("layer,out,in,dtype\n");
     for (size_t i = 0; i < sel->n; i++)
-        printf(cfg->fmt == MAP_OUT_CSV ? "%s,%zu,%zu,%s\n" : "%-48s [%zu, %zu] %s\n",
+        printf(cfg->fmt == CMD_MAP_CSV ? "%s,%zu,%zu,%s\n" : "%-48s [%zu, %zu] %s\n",
                sel->l[i].name, sel->l[i].out, sel->l[i].in, sel->l[i].dtype);
 }
 
-static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_layer *L)
+static cJSON *layer_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const cmd_map_layer *L)
 {
     const map_layer_stats *s = &L->st;
     cJSON *o = cJSON_CreateObject();
@@ -150,7 +150,7 @@ static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_l
     return o;
 }
 
-static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
+static void report_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const totals *t)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "weights", cfg->weights);
@@ -207,7 +207,7 @@ static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
     cJSON_Delete(root);
 }
 
-static void report_csv(const map_run *cfg, const map_sel *sel)
+static void report_csv(const cmd_map_run *cfg, const cmd_map_sel *sel)
 {
     if (cfg->tiles) {
         printf("layer,r,c,pass,x,y,rows_used,cols_used,zero_weights,weight_sparsity_pct,sram_bytes,"
@@ -252,7 +252,7 @@ static void report_csv(const map_run *cfg, const map_sel *sel)
     }
 }
 
-static void report_table(const map_run *cfg, const map_sel *sel, const totals *t)
+static void report_table(const cmd_map_run *cfg, const cmd_map_sel *sel, const totals *t)
 {
     int cmp = cfg->o.compress != MAP_COMPRESS_NONE;
     printf("tile %dx%d (R axons x C neurons), mesh %dx%d, %s\n\n", cfg->R, cfg->C, cfg->W, cfg->H,
@@ -319,13 +319,13 @@ static void report_table(const map_run *cfg, const map_sel *sel, const totals *t
     printf("       peak RSS %.1f MiB\n", (double)sel->peak_rss_kib / 1024.0);
 }
 
-void map_out_report(const map_run *cfg, const map_sel *sel)
+void cmd_map_out_report(const cmd_map_run *cfg, const cmd_map_sel *sel)
 {
     totals t;
     sum(sel, &t);
-    if (cfg->fmt == MAP_OUT_JSON)
+    if (cfg->fmt == CMD_MAP_JSON)
         report_json(cfg, sel, &t);
-    else if (cfg->fmt == MAP_OUT_CSV)
+    else if (cfg->fmt == CMD_MAP_CSV)
         report_csv(cfg, sel);
     else
         report_table(cfg, sel, &t);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Names of the linear layers: tensors `<name>.weight` with 2 dimensions. */
-ax_result map_sel_list(const char *path, size_t group, map_sel *sel, char *const *globs,
+ax_result cmd_map_sel_list(const char *path, size_t group, cmd_map_sel *sel, char *const *globs,
                        int nglobs, char **err)
 {
     trace_file *f;
@@ -52,7 +52,7 @@ ax_result map_sel_list(const char *path, size_t group, map_sel *sel, char *const
             free(name);
             break;
         }
-        map_sel_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
+        cmd_map_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
         if (!L) {
             free(name);
             r = ax_fail(err, AX_ENOMEM, "out of memory");
@@ -79,7 +79,7 @@ ax_result map_sel_list(const char *path, size_t group, map_sel *sel, char *const
     return r;
 }
 
-void map_sel_free(map_sel *sel)
+void cmd_map_sel_free(cmd_map_sel *sel)
 {
     for (size_t i = 0; i < sel->n; i++) {
         free(sel->l[i].name);
@@ -90,7 +90,7 @@ void map_sel_free(map_sel *sel)
 }
 
 /* SRAM energy per access and area of one core from power/'s tables. */
-ax_result map_sel_price(const map_run *cfg, map_price *p, char **err)
+ax_result cmd_map_sel_price(const cmd_map_run *cfg, cmd_map_price *p, char **err)
 {
     power_table *t = NULL;
     ax_result r = power_table_open(cfg->tech, cfg->node_nm, 0, &t, err);
@@ -115,7 +115,7 @@ ax_result map_sel_price(const map_run *cfg, map_price *p, char **err)
 }
 
 /* Places every layer; 0 / AX_ERANGE (does not fit). */
-ax_result map_sel_place(map_sel *sel, int W, int H, int dram, char **err)
+ax_result cmd_map_sel_place(cmd_map_sel *sel, int W, int H, int dram, char **err)
 {
     map_placer *p;
     ax_result r = map_placer_new(W, H, dram, &p, err);
