@@ -11,8 +11,8 @@ T="$AXON_ROOT/traces/ppocr/ppocr-rec.trace.safetensors"
 L=model.layers.0.mlp.fc2
 [ -f "$W" ] && [ -f "$T" ] || { echo "shipped PP-OCR trace missing"; exit 77; }
 help=$("$AXON" run --help 2>&1 || true)
-if grep -q "not implemented" <<<"$help"; then
-  echo "axon run is not implemented in this build"; exit 77
+if grep -q "not implemented" <<<"$help" || ! grep -q -- "--explain" <<<"$help"; then
+  echo "axon run in this build has no energy options (--tech/--model/--explain) yet"; exit 77
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
