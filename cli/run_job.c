@@ -7,7 +7,8 @@
  * L2, max abs, SNR in dB; a `<layer>.bias` in the weights file is added to y
  * for that comparison only, since recorded outputs include it). Traces holding integer inputs are taken as spike
  * counts already (vth = 1). Used by `axon run` and every point of a sweep.
- * The energy fields (r->power) are left zero here: pricing belongs to power/.
+ * The counted actions are then priced by power/ (power_price, the technology
+ * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
  */
 #include "run_job.h"
 
@@ -37,8 +38,10 @@ void run_result_free(run_result *r)
         return;
     free(r->acc);
     free(r->y);
+    free(r->per_core);
     r->acc = NULL;
     r->y = NULL;
+    r->per_core = NULL;
 }
 
 static uint64_t job_hash(const run_job *j)
@@ -49,7 +52,9 @@ static uint64_t job_hash(const run_job *j)
                    (int64_t)llround(c->clock_mhz * 1e6), c->handshake, c->t_req_ps, c->t_ack_ps,
                    c->t_decode_ps, c->t_sram_ps, c->t_add_ps, c->t_readout_ps, c->mesh_w, c->mesh_h,
                    c->hop_cycles, c->hop_ps, c->link_bits, j->coding, (int64_t)llround(j->sp.k * 1e6),
-                   j->sp.clamp, j->sp.cmin, j->sp.cmax, j->steps, (int64_t)j->group, j->model};
+                   j->sp.clamp, j->sp.cmin, j->sp.cmax, j->steps, (int64_t)j->group, j->model,
+                   j->node_nm, (int64_t)llround(j->vdd_v * 1e6), c->dram, c->dram_burst_bytes,
+                   c->dram_bytes_per_cycle, c->dram_latency, c->dram_burst_ps, c->dram_latency_ps};
     uint64_t h = ax_fnv1a(v, sizeof v, AX_FNV_SEED);
     const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : ""};
     for (size_t i = 0; i < 2; i++)
@@ -103,6 +108,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     size_t *tok_start = NULL, nev = 0, tokens = 0, in = 0;
     sim *s = NULL;
     sim_vcd *vcd = NULL;
+    power_table *tech = NULL;
     char name[1024];
 
     if (!j->weights || !j->trace || !j->layer)
@@ -222,6 +228,17 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         }
     }
     sim_get_report(s, &r->sim);
+    if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
+        (j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
+                                                    (double)j->cfg.dram_burst_bytes, err))) ||
+        (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
+        goto done;
+    r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
+    if (!r->per_core) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu core counters", r->sim.cores);
+        goto done;
+    }
+    memcpy(r->per_core, r->sim.per_core, r->sim.cores * sizeof *r->per_core);
     r->sim.per_core = NULL;
     r->tokens = tokens;
     r->in = qw.in;
@@ -233,6 +250,7 @@ done:
         run_result_free(r);
     sim_vcd_close(vcd, NULL);
     sim_free(s);
+    power_table_free(tech);
     free(ev);
     free(tok_start);
     free(counts);
