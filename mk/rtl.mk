@@ -108,7 +108,7 @@ $(eval $(call rtl_variant,coverage,$(RTL_PARAMS),--coverage,plain,axon_core,$(RT
 $(eval $(call rtl_variant,t1,$(RTL_T1),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t2,$(RTL_T2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t3,$(RTL_T3),,plain,axon_core,$(RTL_SV)))
-$(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN --trace,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
 rtl: rtl-sync rtl-trace rtl-async
@@ -117,8 +117,13 @@ rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -DAXON_BROKEN $(addprefix -G,$(RTL_T1)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T2)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T3)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
+	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(RTL_ASYNC_SV)
+	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC2)) $(RTL_ASYNC_SV)
 
 TEST_EXTRA += rtl-test-builds
 
