@@ -149,3 +149,28 @@ $(RTL_SC)/axon-sc-top: rtl/sc/axon_sc_top.cpp $(RTL_SC)/obj/Vaxon_core__ALL.a $(
 .PHONY: rtl-sc
 rtl-sc: $(RTL_SC)/axon-sc-top
 rtl-test-builds: rtl-sc
+
+# ---- bench: Verilated core vs C model speed on the same stream ----
+$(RTL_OUT)/sync/bench_cosim: bench/bench_cosim.c rtl/shim/axon_cosim_stream.c $(RTL_OUT)/sync/axon_rtl.o $(RTL_OUT)/sync/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c bench/bench_cosim.c -o $(RTL_OUT)/sync/bench_cosim.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_stream.c -o $(RTL_OUT)/sync/axon_cosim_stream.o
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_OUT)/sync/bench_cosim.o $(RTL_OUT)/sync/axon_cosim_stream.o \
+	  $(RTL_OUT)/sync/axon_rtl.o $(RTL_OUT)/sync/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) \
+	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
+.PHONY: bench-cosim
+bench-cosim: $(RTL_OUT)/sync/bench_cosim
+	$(RTL_OUT)/sync/bench_cosim
+
+# ---- dense INT8 baseline: self-checking Verilator testbench ----
+RTL_MAC := C=20 L=8 A=32 RB=64
+$(RTL_OUT)/mac/obj/Vaxon_mac_baseline__ALL.a: rtl/axon_readout.sv rtl/axon_mac_baseline.sv
+	@rm -rf $(RTL_OUT)/mac/obj; mkdir -p $(RTL_OUT)/mac
+	$(VERILATOR) --cc $(RTL_VFLAGS) --top-module axon_mac_baseline $(addprefix -G,$(RTL_MAC)) \
+	  -Mdir $(RTL_OUT)/mac/obj $^
+	$(MAKE) -s -C $(RTL_OUT)/mac/obj -f Vaxon_mac_baseline.mk Vaxon_mac_baseline__ALL.a $(RTL_OPT) >/dev/null
+$(RTL_OUT)/mac/axon-mac-tb: rtl/tb/axon_mac_tb.cpp $(RTL_OUT)/mac/obj/Vaxon_mac_baseline__ALL.a $(call rtl_vlt_objs,plain)
+	$(CXX) $(RTL_CXXFLAGS) -DVM_SC=0 -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/mac/obj \
+	  $(addprefix -DAXON_MAC_,$(RTL_MAC)) -o $@ $^ $(RTL_LIBS)
+.PHONY: rtl-mac
+rtl-mac: $(RTL_OUT)/mac/axon-mac-tb
+rtl-test-builds: rtl-mac
