@@ -16,9 +16,10 @@
 static void help(void)
 {
     printf(
-        "usage: axon sweep --weights W --trace T [--layer NAME] [axes] [options] [--db FILE]\n\n"
+        "usage: axon sweep --weights W --trace T --layer NAME [axes] [options] [--db FILE]\n\n"
         "Runs every combination of the axes and records each point in the database.\n"
         "axes (comma-separated lists):\n"
+        "  --layer NAME,...     HF layer names (e.g. model.layers.0.mlp.up_proj)\n"
         "  --clock MHZ,...      sync clock in MHz (e.g. 250,500,1000)\n"
         "  --tile RxC,...       core tile rows x cols (e.g. 64x64,128x128)\n"
         "  --coding C,...       binary ternary bitwise bitwise-signed bitwise-2c\n"
@@ -70,6 +71,11 @@ static ax_result sim_eval(void *user, const run_job *j, run_result *r, char **er
                    "(hint: --eval fake exercises the sweep machinery)");
 }
 
+static void sim_release(void *user, run_result *r)
+{
+    (void)user, (void)r;
+}
+
 static void base_defaults(run_job *j)
 {
     memset(j, 0, sizeof *j);
@@ -109,10 +115,10 @@ int cmd_sweep(int argc, char **argv)
         {"dry-run", no_argument, 0, 'n'},       {"eval", required_argument, 0, 'e'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     /* axis option -> axis name, in plan order */
-    static const struct { int opt; const char *name; } axis_of[] = {
-        {'c', "clock"}, {'T', "tile"}, {'C', "coding"}, {'k', "k"},
+    static const struct { int opt; const char *name; } axis_of[CMD_SWEEP_AXES] = {
+        {'L', "layer"}, {'c', "clock"}, {'T', "tile"}, {'C', "coding"}, {'k', "k"},
         {'a', "async"}, {'l', "lanes"}, {'S', "steps"}};
-    char *axis_arg[7] = {0};
+    char *axis_arg[CMD_SWEEP_AXES] = {0};
     cmd_sweep_args sa = {0};
     const char *path = DB_DEFAULT_FILE, *emit = NULL, *evname = "sim";
     long jobs = 1, nshards = 4, v;
@@ -124,7 +130,7 @@ int cmd_sweep(int argc, char **argv)
     char *err = NULL;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int axis = -1;
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < CMD_SWEEP_AXES; i++)
             if (axis_of[i].opt == c)
                 axis = i;
         if (axis >= 0) {
@@ -134,7 +140,6 @@ int cmd_sweep(int argc, char **argv)
         switch (c) {
         case 'w': s.base.weights = sa.weights = optarg; break;
         case 't': s.base.trace = sa.trace = optarg; break;
-        case 'L': s.base.layer = sa.layer = optarg; break;
         case 'g':
             if (cmd_parse_long("sweep", "--group", optarg, 0, 1 << 30, &v))
                 return CMD_USAGE;
@@ -186,9 +191,9 @@ int cmd_sweep(int argc, char **argv)
         return cmd_usage("sweep", "--weights and --trace are required");
     if (emit && s.shard_n)
         return cmd_usage("sweep", "--emit-slurm writes the shards itself; drop --shard");
-    const char **lists[7] = {0};
+    const char **lists[CMD_SWEEP_AXES] = {0};
     static const char *both[] = {"off", "on"};
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < CMD_SWEEP_AXES; i++) {
         if (!axis_arg[i])
             continue;
         sa.axes[i] = strdup(axis_arg[i]);
@@ -213,8 +218,15 @@ int cmd_sweep(int argc, char **argv)
             }
         }
     }
+    char tv[128];
+    if (db_tech_version(s.base.tech, tv, sizeof tv, &err))
+        return cmd_fail("sweep", err);
+    s.tech_version = tv;
     int rc = CMD_OK;
-    db_sweep_eval ev = {strcmp(evname, "fake") ? sim_eval : db_fake_eval, NULL, NULL, evname};
+    int fake = !strcmp(evname, "fake");
+    db_sweep_eval ev = {fake ? db_fake_eval : sim_eval, fake ? NULL : sim_release, NULL, evname};
+    if (!fake && !s.base.layer && !axis_arg[0])
+        return cmd_usage("sweep", "--layer NAME is required (a list sweeps several layers)");
     if (emit) {
         if (cmd_sweep_emit_slurm(emit, &s, &sa, (int)nshards, (int)jobs, path, &err))
             rc = cmd_fail("sweep", err);
@@ -253,7 +265,7 @@ int cmd_sweep(int argc, char **argv)
             rc = CMD_FAIL;
         }
     }
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < CMD_SWEEP_AXES; i++) {
         free(lists[i]);
         free(sa.axes[i]);
     }

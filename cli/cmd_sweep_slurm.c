@@ -122,8 +122,7 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
             np, nshards, adir, adir, nshards - 1, jobs, adir, exe, adir);
     opt(f, "weights", a->weights, 1);
     opt(f, "trace", a->trace, 1);
-    opt(f, "layer", a->layer, 0);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < CMD_SWEEP_AXES; i++)
         opt(f, a->axis_names[i], a->axes[i], 0);
     opt(f, "group", a->group, 0);
     opt(f, "tech", a->tech, 1);

@@ -8,10 +8,12 @@
 
 #include "../db/db.h"
 
+#define CMD_SWEEP_AXES 8 /* layer clock tile coding k async lanes steps */
+
 typedef struct {
-    const char *weights, *trace, *layer, *group, *tech, *model, *eval;
-    char *axes[7];            /* option text per axis (NULL = not given) */
-    const char *axis_names[7];
+    const char *weights, *trace, *group, *tech, *model, *eval;
+    char *axes[CMD_SWEEP_AXES];            /* option text per axis (NULL = not given) */
+    const char *axis_names[CMD_SWEEP_AXES];
 } cmd_sweep_args;
 
 /* Writes DIR/sweep.sbatch, DIR/plan.tsv and DIR/merge.sh for nshards

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 #define DB_DEFAULT_FILE "results.db"
 
 typedef struct db db;
@@ -65,11 +65,14 @@ ax_result db_files_of(const run_job *j, db_files *f, char **err);
  * technology table's version string (NULL: "builtin-45nm"). */
 ax_result db_config(const run_job *j, const db_files *files, const char *tech_version, char **text,
                     uint64_t *hash, char **err);
+/* Version string of the technology table at path (NULL: built-in), as
+ * power_table_open(path, 0, 0) reports it: what runs priced with it store. */
+ax_result db_tech_version(const char *tech, char *out, size_t n, char **err);
 /* 16 lower-case hex digits + NUL. */
 void db_hash_hex(uint64_t h, char out[17]);
 
 typedef struct {
-    const char *tech_version;      /* NULL: "builtin-45nm" */
+    const char *tech_version;      /* NULL: the result's power.version, else db_tech_version(job->tech) */
     const char *evaluator;         /* "sim" (NULL) or "fake" (test stand-in) */
     int64_t sweep_id;              /* 0: not part of a sweep */
     const db_files *files;         /* NULL: checksummed here */
@@ -125,8 +128,9 @@ void db_named_list(FILE *out);
 
 #define DB_SWEEP_MAX_AXES 8
 
-/* One axis: name is clock (MHz), tile (RxC), coding, k, async (0/1),
- * lanes or steps (auto, token or T); values as the CLI spells them. */
+/* One axis: name is layer, clock (MHz), tile (RxC), coding, k, async
+ * (on/off), lanes or steps (auto, token or T); values as the CLI spells
+ * them (a layer value must outlive the plan: it is referenced). */
 typedef struct {
     const char *name;
     const char *const *values;

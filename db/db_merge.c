@@ -114,7 +114,7 @@ static ax_result merge_tx(db *d, db_merge_stats *st, char **err)
                         "s.axon_version",
                         "mapping runs", err);
     }
-    const char *children[] = {"results", "counters", "components", "cores"};
+    const char *children[] = {"results", "counters", "components", "cores", "energy_lines"};
     for (size_t i = 0; r == AX_OK && i < sizeof children / sizeof children[0]; i++)
         r = copy_children(d, children[i], oldmax, NULL, err);
     if (r == AX_OK)

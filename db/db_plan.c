@@ -33,7 +33,11 @@ ax_result db_sweep_apply(run_job *j, const char *axis, const char *v, char **err
 {
     long n;
     char *end;
-    if (!strcmp(axis, "clock")) {
+    if (!strcmp(axis, "layer")) {
+        if (!*v)
+            return ax_fail(err, AX_EPARAM, "--layer: empty layer name");
+        j->layer = v;
+    } else if (!strcmp(axis, "clock")) {
         errno = 0;
         double f = strtod(v, &end);
         if (errno || end == v || *end || !isfinite(f) || f <= 0 || f > 1e6)
@@ -82,8 +86,8 @@ ax_result db_sweep_apply(run_job *j, const char *axis, const char *v, char **err
             j->steps = (int)n;
     } else {
         return ax_fail(err, AX_EPARAM,
-                       "sweep axis '%s' is unknown (hint: clock, tile, coding, k, async, lanes, "
-                       "steps)",
+                       "sweep axis '%s' is unknown (hint: layer, clock, tile, coding, k, async, "
+                       "lanes, steps)",
                        axis);
     }
     return AX_OK;

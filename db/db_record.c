@@ -1,14 +1,10 @@
 /*
- * db_record — one run into the database, in one transaction.
- *
- * The config hash identifies a point of the design space: FNV-1a 64
- * (ax_fnv1a) of a canonical JSON text holding the input files (base name,
- * size and checksum, so a moved file keeps its hash and an edited one does
- * not), the layer, every sim_config field that matters in the timing mode
- * (clock only in sync mode, the handshake delays only in async mode), the
- * spike coding parameters, the weight group, the power model and the
- * technology table version. The VCD path is an output and is left out.
- * Units in the text follow the column names (MHz, ps, cycles).
+ * db_record — one run into the database, in one transaction: the run's
+ * parameters (runs), its results (results), the chip's summed counters
+ * (counters), the energy split (components) and the priced lines of the
+ * power report (energy_lines), per-core counters when given (cores), and
+ * the sweep link. The config hash (db_config.c) is the natural key: a
+ * config already stored under this axon version is linked, not duplicated.
  */
 #include "db_int.h"
 
@@ -21,162 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* The coding names are spike/'s (one table for the whole of axon). */
-const char *db_coding_name(spike_coding c)
-{
-    return spike_coding_name(c);
-}
-
-ax_result db_coding_parse(const char *name, spike_coding *c, char **err)
-{
-    return spike_coding_parse(name, c, err);
-}
-
-void db_hash_hex(uint64_t h, char out[17])
-{
-    snprintf(out, 17, "%016" PRIx64, h);
-}
-
-#define DB_SUM_SPAN (1u << 20) /* bytes hashed at each end of a file */
-
-static ax_result hash_range(int fd, const char *path, uint64_t off, uint64_t len, uint64_t *h,
-                            char **err)
-{
-    static __thread unsigned char buf[65536];
-    while (len > 0) {
-        size_t want = len < sizeof buf ? (size_t)len : sizeof buf;
-        ssize_t got = pread(fd, buf, want, (off_t)off);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return ax_fail(err, AX_EIO, "%s: offset %" PRIu64 ": read failed while checksumming",
-                           path, off);
-        *h = ax_fnv1a(buf, (size_t)got, *h);
-        off += (uint64_t)got;
-        len -= (uint64_t)got;
-    }
-    return AX_OK;
-}
-
-ax_result db_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, char **err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ax_fail(err, AX_EIO, "%s: cannot open for checksum: %s", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        close(fd);
-        return ax_fail(err, AX_EIO, "%s: stat failed: %s", path, strerror(errno));
-    }
-    uint64_t size = (uint64_t)sb.st_size, h = AX_FNV_SEED;
-    unsigned char le[8];
-    for (int i = 0; i < 8; i++)
-        le[i] = (unsigned char)(size >> (8 * i));
-    h = ax_fnv1a(le, 8, h);
-    ax_result r;
-    if (size <= 2ull * DB_SUM_SPAN)
-        r = hash_range(fd, path, 0, size, &h, err);
-    else {
-        r = hash_range(fd, path, 0, DB_SUM_SPAN, &h, err);
-        if (r == AX_OK)
-            r = hash_range(fd, path, size - DB_SUM_SPAN, DB_SUM_SPAN, &h, err);
-    }
-    close(fd);
-    if (r == AX_OK) {
-        *sum = h;
-        *bytes = size;
-    }
-    return r;
-}
-
-ax_result db_files_of(const run_job *j, db_files *f, char **err)
-{
-    memset(f, 0, sizeof *f);
-    if (j->weights && db_file_checksum(j->weights, &f->weights_sum, &f->weights_bytes, err))
-        return AX_EIO;
-    if (j->trace && db_file_checksum(j->trace, &f->trace_sum, &f->trace_bytes, err))
-        return AX_EIO;
-    return AX_OK;
-}
-
-static const char *base_name(const char *p)
-{
-    const char *s = p ? strrchr(p, '/') : NULL;
-    return s ? s + 1 : p;
-}
-
-static void add_file(cJSON *o, const char *key, const char *path, uint64_t sum, uint64_t bytes)
-{
-    cJSON *f = cJSON_AddObjectToObject(o, key);
-    char hex[17];
-    db_hash_hex(sum, hex);
-    cJSON_AddStringToObject(f, "name", path ? base_name(path) : "");
-    cJSON_AddNumberToObject(f, "bytes", (double)bytes);
-    cJSON_AddStringToObject(f, "fnv1a64", hex);
-}
-
-ax_result db_config(const run_job *j, const db_files *files, const char *tech_version, char **text,
-                    uint64_t *hash, char **err)
-{
-    db_files own;
-    if (!files) {
-        if (db_files_of(j, &own, err) != AX_OK)
-            return AX_EIO;
-        files = &own;
-    }
-    const sim_config *c = &j->cfg;
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return ax_fail(err, AX_ENOMEM, "out of memory");
-    add_file(o, "weights", j->weights, files->weights_sum, files->weights_bytes);
-    add_file(o, "trace", j->trace, files->trace_sum, files->trace_bytes);
-    cJSON_AddStringToObject(o, "layer", j->layer ? j->layer : "");
-    cJSON_AddStringToObject(o, "timing", c->timing == SIM_ASYNC ? "async" : "sync");
-    if (c->timing == SIM_SYNC) {
-        cJSON_AddNumberToObject(o, "clock_mhz", c->clock_mhz);
-        cJSON_AddNumberToObject(o, "sram_latency_cycles", c->sram_latency);
-        cJSON_AddNumberToObject(o, "hop_cycles", c->hop_cycles);
-    } else {
-        cJSON_AddNumberToObject(o, "handshake_phases", c->handshake);
-        cJSON_AddNumberToObject(o, "t_req_ps", (double)c->t_req_ps);
-        cJSON_AddNumberToObject(o, "t_ack_ps", (double)c->t_ack_ps);
-        cJSON_AddNumberToObject(o, "t_decode_ps", (double)c->t_decode_ps);
-        cJSON_AddNumberToObject(o, "t_sram_ps", (double)c->t_sram_ps);
-        cJSON_AddNumberToObject(o, "t_add_ps", (double)c->t_add_ps);
-        cJSON_AddNumberToObject(o, "t_readout_ps", (double)c->t_readout_ps);
-        cJSON_AddNumberToObject(o, "hop_ps", (double)c->hop_ps);
-    }
-    cJSON_AddNumberToObject(o, "tile_rows", c->rows);
-    cJSON_AddNumberToObject(o, "tile_cols", c->cols);
-    cJSON_AddNumberToObject(o, "lanes", c->lanes);
-    cJSON_AddNumberToObject(o, "fifo_depth", c->fifo_depth);
-    cJSON_AddNumberToObject(o, "acc_bits", c->acc_bits);
-    cJSON_AddNumberToObject(o, "readout_bits", c->readout_bits);
-    cJSON_AddNumberToObject(o, "double_buffer", c->double_buffer);
-    cJSON_AddNumberToObject(o, "zero_gating", c->zero_gating);
-    cJSON_AddNumberToObject(o, "mesh_w", c->mesh_w);
-    cJSON_AddNumberToObject(o, "mesh_h", c->mesh_h);
-    cJSON_AddNumberToObject(o, "link_bits", c->link_bits);
-    cJSON_AddStringToObject(o, "coding", db_coding_name(j->coding));
-    cJSON_AddNumberToObject(o, "k", j->sp.k);
-    cJSON_AddNumberToObject(o, "clamp", j->sp.clamp);
-    if (j->sp.clamp) {
-        cJSON_AddNumberToObject(o, "count_min", j->sp.cmin);
-        cJSON_AddNumberToObject(o, "count_max", j->sp.cmax);
-    }
-    cJSON_AddNumberToObject(o, "steps", j->steps);
-    cJSON_AddNumberToObject(o, "group_size", (double)j->group);
-    cJSON_AddStringToObject(o, "power_model", j->model == POWER_IDEAL ? "ideal" : "realistic");
-    cJSON_AddStringToObject(o, "tech_version", tech_version ? tech_version : "builtin-45nm");
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!s)
-        return ax_fail(err, AX_ENOMEM, "out of memory");
-    *hash = ax_fnv1a(s, strlen(s), AX_FNV_SEED);
-    *text = s;
-    return AX_OK;
-}
 
 int db_has_config(db *d, uint64_t hash)
 {
@@ -463,6 +303,75 @@ static ax_result insert_components(db *d, int64_t id, const power_report *p, cha
     return AX_OK;
 }
 
+/* Migration 3: the rest of the power report, and its priced lines. */
+static ax_result insert_power_detail(db *d, int64_t id, const power_report *p, char **err)
+{
+    static const char sql[] =
+        "UPDATE results SET sops = ?, ideal_pj = ?, realistic_pj = ?, compute_pj = ?,"
+        " memory_pj = ?, leakage_mw = ?, energy_pj_per_mac = ?, base_energy_pj_per_mac = ?,"
+        " base_realistic_pj = ?, latency_reduction_pct = ?, spikes_per_mac = ?,"
+        " ideal_pj_per_mac = ?, int8_mac_pj = ?, fp16_mac_pj = ?, ideal_vs_int8_pct = ?,"
+        " ideal_vs_fp16_pct = ?, node_nm = ?, vdd_v = ?, core_area_um2 = ?, sram_area_um2 = ?,"
+        " logic_area_um2 = ?, area_synthesized = ? WHERE run_id = ?";
+    sqlite3_stmt *st;
+    if (prep(d, sql, &st, err))
+        return AX_EDB;
+    binder b = {st, 1};
+    b_dbl(&b, p->sops);
+    b_dbl(&b, p->ideal_pj);
+    b_dbl(&b, p->realistic_pj);
+    b_dbl(&b, p->compute_pj);
+    b_dbl(&b, p->memory_pj);
+    b_dbl(&b, p->leakage_mw);
+    b_dbl(&b, p->energy_per_mac_pj);
+    b_dbl(&b, p->base_energy_per_mac_pj);
+    b_dbl(&b, p->base_realistic_pj);
+    b_dbl(&b, p->latency_reduction_pct);
+    b_dbl(&b, p->spikes_per_mac);
+    b_dbl(&b, p->ideal_per_mac_pj);
+    b_dbl(&b, p->int8_mac_pj);
+    b_dbl(&b, p->fp16_mac_pj);
+    b_dbl(&b, p->ideal_vs_int8_pct);
+    b_dbl(&b, p->ideal_vs_fp16_pct);
+    if (p->node_nm > 0)
+        b_i64(&b, p->node_nm);
+    else
+        b_null(&b);
+    if (p->vdd_v > 0)
+        b_dbl(&b, p->vdd_v);
+    else
+        b_null(&b);
+    b_dbl(&b, p->core_area_um2);
+    b_dbl(&b, p->sram_area_um2);
+    b_dbl(&b, p->logic_area_um2);
+    b_i64(&b, p->area_synthesized);
+    b_i64(&b, id);
+    if (step_done(d, st, "storing the power report", err))
+        return AX_EDB;
+    int n = p->nlines < 0 ? 0 : p->nlines > POWER_MAX_LINES ? POWER_MAX_LINES : p->nlines;
+    for (int i = 0; i < n; i++) {
+        const power_line *l = &p->lines[i];
+        if (prep(d,
+                 "INSERT INTO energy_lines (run_id, line, component, action, count, count_unit,"
+                 " unit_pj, energy_pj, energy_group) VALUES (?,?,?,?,?,?,?,?,?)",
+                 &st, err))
+            return AX_EDB;
+        binder c = {st, 1};
+        b_i64(&c, id);
+        b_i64(&c, i);
+        b_txt(&c, l->component);
+        b_txt(&c, l->action);
+        b_dbl(&c, l->count);
+        b_txt(&c, l->unit);
+        b_dbl(&c, l->unit_pj);
+        b_dbl(&c, l->energy_pj);
+        b_txt(&c, l->group);
+        if (step_done(d, st, "storing an energy line", err))
+            return AX_EDB;
+    }
+    return AX_OK;
+}
+
 static ax_result link_sweep(db *d, int64_t sweep, int64_t id, char **err)
 {
     sqlite3_stmt *st;
@@ -501,7 +410,19 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
     }
     char *cfg = NULL, hex[17];
     uint64_t h;
-    if (db_config(j, f, info ? info->tech_version : NULL, &cfg, &h, err) != AX_OK)
+    db_run_info in2 = {0};
+    if (info)
+        in2 = *info;
+    char tv[128];
+    if (!in2.tech_version && r->power.version[0])
+        in2.tech_version = r->power.version; /* the table the run was priced with */
+    if (!in2.tech_version) {
+        if (db_tech_version(j->tech, tv, sizeof tv, err))
+            return AX_EFORMAT;
+        in2.tech_version = tv;
+    }
+    info = &in2;
+    if (db_config(j, f, info->tech_version, &cfg, &h, err) != AX_OK)
         return AX_ENOMEM;
     db_hash_hex(h, hex);
     int64_t id = 0;
@@ -521,6 +442,8 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
             res = insert_counters(d, id, &j->cfg, "counters", -1, &r->sim.total, err);
         if (res == AX_OK)
             res = insert_components(d, id, &r->power, err);
+        if (res == AX_OK)
+            res = insert_power_detail(d, id, &r->power, err);
         for (size_t i = 0; res == AX_OK && info && info->per_core && i < info->ncores; i++)
             res = insert_counters(d, id, &j->cfg, "cores", (int64_t)i, &info->per_core[i], err);
     }

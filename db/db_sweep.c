@@ -167,8 +167,14 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
         run_result res;
         memset(&res, 0, sizeof res);
         ax_result r = ev->eval(ev->user, &pt->job, &res, &err);
+        const char *tv = s->tech_version ? s->tech_version : "builtin-45nm";
+        if (r == AX_OK && res.power.version[0] && strcmp(res.power.version, tv))
+            r = ax_fail(&err, AX_EMISMATCH,
+                        "priced with technology table '%s' but the sweep was planned with '%s' "
+                        "(the config hash would be wrong)",
+                        res.power.version, tv);
         if (r == AX_OK) {
-            db_run_info info = {.tech_version = s->tech_version,
+            db_run_info info = {.tech_version = tv,
                                 .evaluator = ev->name,
                                 .sweep_id = sweep,
                                 .files = &files};

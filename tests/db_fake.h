@@ -89,6 +89,25 @@ static inline ax_result fake_eval(void *user, const run_job *j, run_result *r, c
     r->rel_l2 = 1.0 / j->sp.k;
     r->cosine = 1 - r->rel_l2 / 10;
     r->snr_db = 1.0 / 0.0; /* infinite: stored as NULL */
+    snprintf(r->power.version, sizeof r->power.version, "fake-table@45nm/1.1V");
+    r->power.nlines = 2;
+    snprintf(r->power.lines[0].component, sizeof r->power.lines[0].component, "core");
+    snprintf(r->power.lines[0].action, sizeof r->power.lines[0].action, "add");
+    r->power.lines[0].count = 77 * 128;
+    r->power.lines[0].unit = "adds";
+    r->power.lines[0].unit_pj = 0.03;
+    r->power.lines[0].energy_pj = 77 * 128 * 0.03;
+    r->power.lines[0].group = "compute";
+    snprintf(r->power.lines[1].component, sizeof r->power.lines[1].component, "sram");
+    snprintf(r->power.lines[1].action, sizeof r->power.lines[1].action, "read64");
+    r->power.lines[1].count = 10;
+    r->power.lines[1].unit = "words";
+    r->power.lines[1].unit_pj = 10;
+    r->power.lines[1].energy_pj = 100;
+    r->power.lines[1].group = "memory";
+    r->power.node_nm = 45;
+    r->power.vdd_v = 1.1;
+    r->power.ideal_vs_int8_pct = -85.2;
     return AX_OK;
 }
 

@@ -16,6 +16,7 @@ Test(db_merge, shards_merge_without_duplicates)
     db_sweep_spec s;
     memset(&s, 0, sizeof s);
     fake_job(&s.base, w, t);
+    s.tech_version = "fake-table@45nm/1.1V"; /* what fake_eval prices with */
     s.axes[0] = (db_sweep_axis){"clock", clocks, 3};
     s.axes[1] = (db_sweep_axis){"tile", tiles, 2};
     s.axes[2] = (db_sweep_axis){"k", ks, 3};
@@ -75,6 +76,7 @@ Test(db_merge, shards_merge_without_duplicates)
     cr_assert_eq(q1(out, "SELECT count(*) FROM runs"), 18);
     cr_assert_eq(q1(out, "SELECT count(*) FROM results"), 18);
     cr_assert_eq(q1(out, "SELECT count(*) FROM components"), 18 * 6);
+    cr_assert_eq(q1(out, "SELECT count(*) FROM energy_lines"), 18 * 2);
     cr_assert_eq(q1(out, "SELECT count(*) FROM sweeps"), 1);
     cr_assert_eq(q1(out, "SELECT count(*) FROM sweep_points"), 18);
     cr_assert_eq(q1(out, "SELECT status = 'done' AND shard IS NULL FROM sweeps"), 1);

@@ -80,7 +80,11 @@ Test(db_record, round_trip_and_no_duplicate)
     cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
     int64_t id, id2;
     int ins;
-    db_run_info info = {.evaluator = "fake"};
+    sim_counters cores[3];
+    memset(cores, 0, sizeof cores);
+    for (int i = 0; i < 3; i++)
+        cores[i].events = 10 + (uint64_t)i;
+    db_run_info info = {.evaluator = "fake", .per_core = cores, .ncores = 3};
     cr_assert_eq(db_record_run(d, &j, &r, &info, &id, &ins, &err), AX_OK, "%s", err ? err : "");
     cr_assert_eq(ins, 1);
     cr_assert_eq(db_record_run(d, &j, &r, &info, &id2, &ins, &err), AX_OK);
@@ -103,6 +107,16 @@ Test(db_record, round_trip_and_no_duplicate)
     cr_assert_eq(q1(path, "SELECT count(*) FROM components"), 6);
     cr_assert_float_eq(q1(path, "SELECT sum(energy_pj) FROM components"), fake_energy(&j), 1e-9);
     cr_assert_eq(q1(path, "SELECT weights_bytes FROM runs"), 1);
+    /* per-core counters, priced lines, operating point, table version */
+    cr_assert_eq(q1(path, "SELECT sum(events) FROM cores"), 33);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM energy_lines"), 2);
+    cr_assert_float_eq(q1(path, "SELECT energy_pj FROM energy_lines WHERE component = 'sram' AND "
+                                "action = 'read64' AND energy_group = 'memory'"),
+                       100, 1e-12);
+    cr_assert_eq(q1(path, "SELECT node_nm FROM v_runs"), 45);
+    cr_assert_float_eq(q1(path, "SELECT ideal_vs_int8_pct FROM v_baseline"), -85.2, 1e-12);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs WHERE tech_version = 'fake-table@45nm/1.1V'"),
+                 1);
     cr_assert_eq(q1(path, "SELECT length(config_hash) FROM runs"), 16);
     free(w), free(t);
     fake_rmdir(dir);

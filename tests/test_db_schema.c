@@ -17,8 +17,8 @@ Test(db_schema, create_current_version_wal)
     db_free(NULL);
     cr_assert_eq(q1(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('runs','results',"
                           "'counters','components','cores','sweeps','sweep_points','sweep_errors',"
-                          "'v_runs','v_sweep_points','v_baseline','v_sweeps')"),
-                 12);
+                          "'v_runs','v_sweep_points','v_baseline','v_sweeps','energy_lines')"),
+                 13);
     sqlite3 *h;
     sqlite3_open(path, &h);
     sqlite3_stmt *st;
@@ -59,6 +59,9 @@ Test(db_schema, migrates_v1_keeping_rows)
     db_free(d);
     cr_assert_eq(q1(path, "SELECT energy_pj FROM v_runs WHERE run_id = 7"), 12.5);
     cr_assert_eq(q1(path, "SELECT count(*) FROM v_runs WHERE tile = '64x32'"), 1);
+    /* migration 3 added columns (NULL for old rows) and the energy_lines table */
+    cr_assert_eq(q1(path, "SELECT ideal_pj IS NULL FROM v_runs WHERE run_id = 7"), 1);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM energy_lines"), 0);
     fake_rmdir(dir);
 }
 

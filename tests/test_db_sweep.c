@@ -15,6 +15,7 @@ static void spec_of(db_sweep_spec *s, const char *w, const char *t, int with_asy
 {
     memset(s, 0, sizeof *s);
     fake_job(&s->base, w, t);
+    s->tech_version = "fake-table@45nm/1.1V"; /* what fake_eval prices with */
     s->axes[0] = (db_sweep_axis){"clock", clocks, 3};
     s->axes[1] = (db_sweep_axis){"tile", tiles, 2};
     s->axes[2] = (db_sweep_axis){"coding", codings, 2};

@@ -4,6 +4,9 @@
  * directory, a non-regular target, a full device, a failing producer: the
  * old file survives and no temporary file is left). */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/resource.h>
 
 #include "trace_test_util.h"
 
@@ -176,6 +179,10 @@ Test(trace_safetensors, malformed_headers_fail_clearly)
     tt_expect_fail(p, -1, AX_EFORMAT, "outside the");
     free(b);
     tt_expect_fail(dir, -1, AX_EIO, "not a regular file");
+    char *fifo = tt_path(dir, "fifo.safetensors");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    tt_expect_fail(fifo, -1, AX_EIO, "not a regular file"); /* and does not block */
+    free(fifo);
     free(p);
     tt_rmdir(dir);
 }
@@ -265,6 +272,78 @@ Test(trace_safetensors, failed_writes_leave_the_old_file)
     free(before);
     free(after);
     free(q);
+    free(p);
+    tt_rmdir(dir);
+}
+
+Test(trace_safetensors, offsets_beyond_4_gib_in_a_sparse_file)
+{
+    char *dir = tt_dir(), *p = tt_path(dir, "big.safetensors");
+    /* 5 GiB + 4 bytes of F32, then a 4-byte I8 tensor at an offset above
+     * 2^32; the header is padded to 8 bytes so nothing needs an aligned copy */
+    char json[256];
+    snprintf(json, sizeof json, "%-160s",
+             "{\"big\":{\"dtype\":\"F32\",\"shape\":[1342177281],\"data_offsets\":[0,5368709124]},"
+             "\"small\":{\"dtype\":\"I8\",\"shape\":[4],\"data_offsets\":[5368709124,5368709128]}}");
+    st_raw(p, json, 4);
+    size_t hl = strlen(json);
+    cr_assert_eq(hl % 8, 0);
+    cr_assert_eq(truncate(p, (off_t)(8 + hl + 5368709128ULL)), 0, "sparse file");
+    trace_file *f;
+    char *err = NULL;
+    cr_assert_eq(trace_open(p, &f, &err), AX_OK, "%s", err);
+    const trace_tensor *t = trace_find(f, "big");
+    cr_assert_eq(t->nbytes, 5368709124ULL);
+    cr_assert(f->copies == NULL, "an aligned tensor must not be copied");
+    cr_assert_eq((const uint8_t *)trace_find(f, "small")->data - (const uint8_t *)t->data, 5368709124LL);
+    float last;
+    memcpy(&last, (const uint8_t *)t->data + t->nbytes - 4, 4); /* touches one page of the hole */
+    cr_assert_float_eq(last, 0.0f, 0);
+    trace_close(f);
+    cr_assert_eq(truncate(p, (off_t)(8 + hl + 5368709127ULL)), 0);
+    tt_expect_fail(p, -1, AX_EFORMAT, "outside the");
+    free(p);
+    tt_rmdir(dir);
+}
+
+/* A disk that fills up mid-file, on a real path: RLIMIT_FSIZE makes write(2)
+ * fail with EFBIG past 4 KiB, as ENOSPC would on a full disk. */
+Test(trace_safetensors, disk_full_mid_file_keeps_the_old_file)
+{
+    char *dir = tt_dir(), *p = tt_path(dir, "full.safetensors");
+    static float big[16384];
+    float small[2] = {3, 4};
+    int64_t s1[1] = {2}, s2[1] = {16384};
+    char *err = NULL;
+    trace_writer *w;
+    cr_assert_eq(trace_writer_new(&w, &err), AX_OK);
+    cr_assert_eq(trace_writer_add(w, "t", TRACE_F32, 1, s1, small, &err), AX_OK);
+    cr_assert_eq(trace_writer_save(w, p, &err), AX_OK, "%s", err);
+    trace_writer_free(w);
+    size_t n0;
+    uint8_t *before = tt_read(p, &n0);
+    struct rlimit old, lim = {4096, 4096};
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim.rlim_max = old.rlim_max;
+    signal(SIGXFSZ, SIG_IGN);
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    cr_assert_eq(trace_writer_new(&w, &err), AX_OK);
+    cr_assert_eq(trace_writer_add(w, "t", TRACE_F32, 1, s2, big, &err), AX_OK);
+    ax_result r = trace_writer_save(w, p, &err);
+    ax_result r2 = trace_npy_save(p, TRACE_F32, 1, s2, big, NULL);
+    setrlimit(RLIMIT_FSIZE, &old);
+    trace_writer_free(w);
+    cr_assert_eq(r, AX_EIO);
+    cr_assert_eq(r2, AX_EIO);
+    cr_assert(strstr(err, p) && strstr(err, "write failed at offset 4096") && strstr(err, "old file is untouched"),
+              "%s", err);
+    free(err);
+    size_t n1;
+    uint8_t *after = tt_read(p, &n1);
+    cr_assert(n0 == n1 && memcmp(before, after, n0) == 0, "old file changed");
+    cr_assert_eq(tt_count(dir), 1, "a temporary file was left behind");
+    free(before);
+    free(after);
     free(p);
     tt_rmdir(dir);
 }

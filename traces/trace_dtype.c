@@ -148,31 +148,47 @@ ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err)
 {
     size_t n = trace_numel(t);
     const uint8_t *p = t->data;
-    for (size_t i = 0; i < n; i++) {
-        float v;
-        switch (t->dtype) {
-        case TRACE_F32: memcpy(&v, p + 4 * i, 4); break;
-        case TRACE_F16: case TRACE_BF16: {
+    switch (t->dtype) { /* one loop per dtype: this runs over whole weight matrices */
+    case TRACE_F32: if (n) memcpy(dst, p, 4 * n); break;
+    case TRACE_F16:
+        for (size_t i = 0; i < n; i++) {
             uint16_t h;
             memcpy(&h, p + 2 * i, 2);
-            v = t->dtype == TRACE_F16 ? trace_f16_to_f32(h) : trace_bf16_to_f32(h);
-            break;
+            dst[i] = trace_f16_to_f32(h);
         }
-        case TRACE_I8: v = (float)(int8_t)p[i]; break;
-        case TRACE_U8: v = (float)p[i]; break;
-        case TRACE_I16: { int16_t s; memcpy(&s, p + 2 * i, 2); v = (float)s; break; }
-        case TRACE_I32: { int32_t s; memcpy(&s, p + 4 * i, 4); v = (float)s; break; }
-        default:
-            return ax_fail(err, AX_EPARAM, "tensor '%s': unknown dtype %d", t->name ? t->name : "",
-                           (int)t->dtype);
+        break;
+    case TRACE_BF16:
+        for (size_t i = 0; i < n; i++) {
+            uint16_t h;
+            memcpy(&h, p + 2 * i, 2);
+            dst[i] = trace_bf16_to_f32(h);
         }
-        if (!isfinite(v))
+        break;
+    case TRACE_I8: for (size_t i = 0; i < n; i++) dst[i] = (float)(int8_t)p[i]; return AX_OK;
+    case TRACE_U8: for (size_t i = 0; i < n; i++) dst[i] = (float)p[i]; return AX_OK;
+    case TRACE_I16:
+        for (size_t i = 0; i < n; i++) {
+            int16_t v;
+            memcpy(&v, p + 2 * i, 2);
+            dst[i] = (float)v;
+        }
+        return AX_OK;
+    case TRACE_I32:
+        for (size_t i = 0; i < n; i++) {
+            int32_t v;
+            memcpy(&v, p + 4 * i, 4);
+            dst[i] = (float)v;
+        }
+        return AX_OK;
+    default:
+        return ax_fail(err, AX_EPARAM, "tensor '%s': unknown dtype %d", t->name ? t->name : "", (int)t->dtype);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(dst[i]))
             return ax_fail(err, AX_ERANGE,
                            "tensor '%s': element %zu (flat index, C order) is %s "
                            "(hint: the recorder must store finite values; check the model for overflow)",
-                           t->name ? t->name : "", i, isnan(v) ? "NaN" : "Inf");
-        dst[i] = v;
-    }
+                           t->name ? t->name : "", i, isnan(dst[i]) ? "NaN" : "Inf");
     return AX_OK;
 }
 

@@ -53,7 +53,7 @@ static trace_file *file_new(const char *path)
 static ax_result open_file(const char *path, int declared, trace_file **out, char **err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block the open */
     if (fd < 0)
         return ax_fail(err, errno == ENOENT ? AX_ENOTFOUND : AX_EIO, "%s: cannot open: %s", path,
                        strerror(errno));

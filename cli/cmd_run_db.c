@@ -1,0 +1,37 @@
+/*
+ * cmd_run_db — the database side of `axon run --db [FILE]`: every layer run
+ * is stored as one row of runs/results (plus counters, components, energy
+ * lines) in its own transaction; a configuration already stored under this
+ * axon version is not duplicated (its run id is reported). The evaluator
+ * recorded is "sim".
+ */
+#include "cmd_run_db.h"
+
+#include "../db/db.h"
+
+#include <stdio.h>
+
+const char *cmd_run_db_path(const char *optarg_, int argc, char **argv, int *optind_)
+{
+    if (optarg_)
+        return optarg_;
+    if (*optind_ < argc && argv[*optind_][0] != '-')
+        return argv[(*optind_)++];
+    return DB_DEFAULT_FILE;
+}
+
+ax_result cmd_run_db_record(const char *path, const run_job *j, const run_result *r, char **err)
+{
+    db *d;
+    if (db_open(path, 0, &d, err))
+        return AX_EDB;
+    int64_t id = 0;
+    int fresh = 0;
+    db_run_info info = {.evaluator = "sim"};
+    ax_result res = db_record_run(d, j, r, &info, &id, &fresh, err);
+    db_free(d);
+    if (res == AX_OK)
+        fprintf(stderr, "%s run %lld in %s (%s)\n", fresh ? "recorded" : "already stored as",
+                (long long)id, path, j->layer ? j->layer : "");
+    return res;
+}

@@ -1,0 +1,190 @@
+/*
+ * db_config — what identifies a run: input file checksums and the config
+ * hash.
+ *
+ * The config hash identifies a point of the design space: FNV-1a 64
+ * (ax_fnv1a) of a canonical JSON text holding the input files (base name,
+ * size and checksum, so a moved file keeps its hash and an edited one does
+ * not), the layer, every sim_config field that matters in the timing mode
+ * (clock only in sync mode, the handshake delays only in async mode), the
+ * spike coding parameters, the weight group, the power model and the
+ * technology table version. The VCD path is an output and is left out.
+ * Units in the text follow the column names (MHz, ps, cycles).
+ */
+#include "db_int.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The coding names are spike/'s (one table for the whole of axon). */
+const char *db_coding_name(spike_coding c)
+{
+    return spike_coding_name(c);
+}
+
+ax_result db_coding_parse(const char *name, spike_coding *c, char **err)
+{
+    return spike_coding_parse(name, c, err);
+}
+
+void db_hash_hex(uint64_t h, char out[17])
+{
+    snprintf(out, 17, "%016" PRIx64, h);
+}
+
+#define DB_SUM_SPAN (1u << 20) /* bytes hashed at each end of a file */
+
+static ax_result hash_range(int fd, const char *path, uint64_t off, uint64_t len, uint64_t *h,
+                            char **err)
+{
+    static __thread unsigned char buf[65536];
+    while (len > 0) {
+        size_t want = len < sizeof buf ? (size_t)len : sizeof buf;
+        ssize_t got = pread(fd, buf, want, (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return ax_fail(err, AX_EIO, "%s: offset %" PRIu64 ": read failed while checksumming",
+                           path, off);
+        *h = ax_fnv1a(buf, (size_t)got, *h);
+        off += (uint64_t)got;
+        len -= (uint64_t)got;
+    }
+    return AX_OK;
+}
+
+ax_result db_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, char **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ax_fail(err, AX_EIO, "%s: cannot open for checksum: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        close(fd);
+        return ax_fail(err, AX_EIO, "%s: stat failed: %s", path, strerror(errno));
+    }
+    uint64_t size = (uint64_t)sb.st_size, h = AX_FNV_SEED;
+    unsigned char le[8];
+    for (int i = 0; i < 8; i++)
+        le[i] = (unsigned char)(size >> (8 * i));
+    h = ax_fnv1a(le, 8, h);
+    ax_result r;
+    if (size <= 2ull * DB_SUM_SPAN)
+        r = hash_range(fd, path, 0, size, &h, err);
+    else {
+        r = hash_range(fd, path, 0, DB_SUM_SPAN, &h, err);
+        if (r == AX_OK)
+            r = hash_range(fd, path, size - DB_SUM_SPAN, DB_SUM_SPAN, &h, err);
+    }
+    close(fd);
+    if (r == AX_OK) {
+        *sum = h;
+        *bytes = size;
+    }
+    return r;
+}
+
+ax_result db_files_of(const run_job *j, db_files *f, char **err)
+{
+    memset(f, 0, sizeof *f);
+    if (j->weights && db_file_checksum(j->weights, &f->weights_sum, &f->weights_bytes, err))
+        return AX_EIO;
+    if (j->trace && db_file_checksum(j->trace, &f->trace_sum, &f->trace_bytes, err))
+        return AX_EIO;
+    return AX_OK;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = p ? strrchr(p, '/') : NULL;
+    return s ? s + 1 : p;
+}
+
+static void add_file(cJSON *o, const char *key, const char *path, uint64_t sum, uint64_t bytes)
+{
+    cJSON *f = cJSON_AddObjectToObject(o, key);
+    char hex[17];
+    db_hash_hex(sum, hex);
+    cJSON_AddStringToObject(f, "name", path ? base_name(path) : "");
+    cJSON_AddNumberToObject(f, "bytes", (double)bytes);
+    cJSON_AddStringToObject(f, "fnv1a64", hex);
+}
+
+ax_result db_config(const run_job *j, const db_files *files, const char *tech_version, char **text,
+                    uint64_t *hash, char **err)
+{
+    db_files own;
+    if (!files) {
+        if (db_files_of(j, &own, err) != AX_OK)
+            return AX_EIO;
+        files = &own;
+    }
+    const sim_config *c = &j->cfg;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    add_file(o, "weights", j->weights, files->weights_sum, files->weights_bytes);
+    add_file(o, "trace", j->trace, files->trace_sum, files->trace_bytes);
+    cJSON_AddStringToObject(o, "layer", j->layer ? j->layer : "");
+    cJSON_AddStringToObject(o, "timing", c->timing == SIM_ASYNC ? "async" : "sync");
+    if (c->timing == SIM_SYNC) {
+        cJSON_AddNumberToObject(o, "clock_mhz", c->clock_mhz);
+        cJSON_AddNumberToObject(o, "sram_latency_cycles", c->sram_latency);
+        cJSON_AddNumberToObject(o, "hop_cycles", c->hop_cycles);
+    } else {
+        cJSON_AddNumberToObject(o, "handshake_phases", c->handshake);
+        cJSON_AddNumberToObject(o, "t_req_ps", (double)c->t_req_ps);
+        cJSON_AddNumberToObject(o, "t_ack_ps", (double)c->t_ack_ps);
+        cJSON_AddNumberToObject(o, "t_decode_ps", (double)c->t_decode_ps);
+        cJSON_AddNumberToObject(o, "t_sram_ps", (double)c->t_sram_ps);
+        cJSON_AddNumberToObject(o, "t_add_ps", (double)c->t_add_ps);
+        cJSON_AddNumberToObject(o, "t_readout_ps", (double)c->t_readout_ps);
+        cJSON_AddNumberToObject(o, "hop_ps", (double)c->hop_ps);
+    }
+    cJSON_AddNumberToObject(o, "tile_rows", c->rows);
+    cJSON_AddNumberToObject(o, "tile_cols", c->cols);
+    cJSON_AddNumberToObject(o, "lanes", c->lanes);
+    cJSON_AddNumberToObject(o, "fifo_depth", c->fifo_depth);
+    cJSON_AddNumberToObject(o, "acc_bits", c->acc_bits);
+    cJSON_AddNumberToObject(o, "readout_bits", c->readout_bits);
+    cJSON_AddNumberToObject(o, "double_buffer", c->double_buffer);
+    cJSON_AddNumberToObject(o, "zero_gating", c->zero_gating);
+    cJSON_AddNumberToObject(o, "mesh_w", c->mesh_w);
+    cJSON_AddNumberToObject(o, "mesh_h", c->mesh_h);
+    cJSON_AddNumberToObject(o, "link_bits", c->link_bits);
+    cJSON_AddStringToObject(o, "coding", db_coding_name(j->coding));
+    cJSON_AddNumberToObject(o, "k", j->sp.k);
+    cJSON_AddNumberToObject(o, "clamp", j->sp.clamp);
+    if (j->sp.clamp) {
+        cJSON_AddNumberToObject(o, "count_min", j->sp.cmin);
+        cJSON_AddNumberToObject(o, "count_max", j->sp.cmax);
+    }
+    cJSON_AddNumberToObject(o, "steps", j->steps);
+    cJSON_AddNumberToObject(o, "group_size", (double)j->group);
+    cJSON_AddStringToObject(o, "power_model", j->model == POWER_IDEAL ? "ideal" : "realistic");
+    cJSON_AddStringToObject(o, "tech_version", tech_version ? tech_version : "builtin-45nm");
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!s)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    *hash = ax_fnv1a(s, strlen(s), AX_FNV_SEED);
+    *text = s;
+    return AX_OK;
+}
+
+
+ax_result db_tech_version(const char *tech, char *out, size_t n, char **err)
+{
+    power_table *t;
+    if (power_table_open(tech, 0, 0, &t, err))
+        return AX_EFORMAT;
+    snprintf(out, n, "%s", power_table_version(t));
+    power_table_free(t);
+    return AX_OK;
+}

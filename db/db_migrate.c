@@ -1,0 +1,156 @@
+/*
+ * db_migrate — the migrations of the results schema, in order;
+ * db_migrations[v] takes a database from version v to v+1 (db_schema.c runs
+ * each in one transaction with the PRAGMA user_version bump). A released
+ * migration is never edited: a change is a new migration at the end.
+ *   1: tables runs, results, counters, components, cores, sweeps,
+ *      sweep_points, sweep_errors (docs/db.md lists every column and unit)
+ *   2: views v_runs, v_sweep_points, v_baseline, v_sweeps and indexes for
+ *      the common questions
+ *   3: power report columns (ideal/realistic, per-MAC comparison, operating
+ *      point, area split), table energy_lines, views rebuilt
+ */
+#include "db_int.h"
+
+/* Result columns shared by the results table and the views (they do not
+ * clash with any column of runs or counters). */
+#define RESULT_COLS_V2                                                                              \
+    "tokens, in_features, out_features, cores, mesh_w, mesh_h, steps_used, time_unit, "        \
+    "duration, cycles, duration_ns, latency_ns_per_token, max_latency_ns, tokens_per_s, "       \
+    "energy_pj, energy_pj_per_token, energy_pj_per_synop, dynamic_pj, leakage_pj, clock_pj, "  \
+    "handshake_pj, noc_pj, dram_pj, power_mw, area_um2, area_mm2, base_energy_pj, "             \
+    "base_energy_pj_per_token, base_power_mw, base_area_um2, base_latency_ns, "                 \
+    "energy_reduction_pct, power_reduction_pct, area_reduction_pct, spikes, spike_slots, "      \
+    "firing_rate, sparsity, silent_channel_fraction, dead_channel_fraction, "                   \
+    "spikes_per_firing_channel, exact, mismatches, has_output, rel_error, cosine, "             \
+    "max_abs_error, snr_db"
+
+#define COUNTER_DEFS                                                                             \
+    "events INTEGER, eots INTEGER, sram_words INTEGER, sram_words_skipped INTEGER, "            \
+    "adds INTEGER, adds_gated INTEGER, acc_writes INTEGER, readout_beats INTEGER, "             \
+    "flits INTEGER, flit_hops INTEGER, handshakes INTEGER, reduce_adds INTEGER, "               \
+    "dram_bursts INTEGER, dram_bursts_skipped INTEGER, active_ns REAL, idle_ns REAL, "          \
+    "stall_fifo_ns REAL, stall_readout_ns REAL, stall_noc_ns REAL"
+
+#define COUNTER_COLS                                                                             \
+    "events, eots, sram_words, sram_words_skipped, adds, adds_gated, acc_writes, "              \
+    "readout_beats, flits, flit_hops, handshakes, reduce_adds, dram_bursts, "                   \
+    "dram_bursts_skipped, active_ns, idle_ns, stall_fifo_ns, stall_readout_ns, stall_noc_ns"
+
+static const char mig1[] =
+    "CREATE TABLE sweeps ("
+    " id INTEGER PRIMARY KEY, spec_hash TEXT NOT NULL UNIQUE, spec TEXT NOT NULL,"
+    " started_utc TEXT NOT NULL, finished_utc TEXT, status TEXT NOT NULL,"
+    " points_total INTEGER NOT NULL DEFAULT 0, shard TEXT);"
+    "CREATE TABLE runs ("
+    " id INTEGER PRIMARY KEY, config_hash TEXT NOT NULL, axon_version TEXT NOT NULL,"
+    " tech_version TEXT NOT NULL, evaluator TEXT NOT NULL DEFAULT 'sim',"
+    " created_utc TEXT NOT NULL,"
+    " weights_file TEXT, weights_fnv1a64 TEXT, weights_bytes INTEGER,"
+    " trace_file TEXT, trace_fnv1a64 TEXT, trace_bytes INTEGER, layer TEXT,"
+    " timing TEXT NOT NULL, async INTEGER NOT NULL, clock_mhz REAL,"
+    " tile_rows INTEGER, tile_cols INTEGER, lanes INTEGER, sram_latency_cycles INTEGER,"
+    " fifo_depth INTEGER, acc_bits INTEGER, readout_bits INTEGER, double_buffer INTEGER,"
+    " zero_gating INTEGER, handshake_phases INTEGER, t_req_ps INTEGER, t_ack_ps INTEGER,"
+    " t_decode_ps INTEGER, t_sram_ps INTEGER, t_add_ps INTEGER, t_readout_ps INTEGER,"
+    " mesh_w_cfg INTEGER, mesh_h_cfg INTEGER, hop_cycles INTEGER, hop_ps INTEGER,"
+    " link_bits INTEGER, coding TEXT, k REAL, clamp INTEGER, count_min INTEGER,"
+    " count_max INTEGER, steps INTEGER, group_size INTEGER, power_model TEXT,"
+    " config TEXT NOT NULL, UNIQUE (config_hash, axon_version));"
+    "CREATE TABLE results ("
+    " run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+    " tokens INTEGER, in_features INTEGER, out_features INTEGER, cores INTEGER,"
+    " mesh_w INTEGER, mesh_h INTEGER, steps_used INTEGER, time_unit TEXT, duration INTEGER,"
+    " cycles INTEGER, duration_ns REAL, latency_ns_per_token REAL, max_latency_ns REAL,"
+    " tokens_per_s REAL, energy_pj REAL, energy_pj_per_token REAL, energy_pj_per_synop REAL,"
+    " dynamic_pj REAL, leakage_pj REAL, clock_pj REAL, handshake_pj REAL, noc_pj REAL,"
+    " dram_pj REAL, power_mw REAL, area_um2 REAL, area_mm2 REAL, base_energy_pj REAL,"
+    " base_energy_pj_per_token REAL, base_power_mw REAL, base_area_um2 REAL,"
+    " base_latency_ns REAL, energy_reduction_pct REAL, power_reduction_pct REAL,"
+    " area_reduction_pct REAL, spikes INTEGER, spike_slots INTEGER, firing_rate REAL,"
+    " sparsity REAL, silent_channel_fraction REAL, dead_channel_fraction REAL,"
+    " spikes_per_firing_channel REAL, exact INTEGER, mismatches INTEGER, has_output INTEGER,"
+    " rel_error REAL, cosine REAL, max_abs_error REAL, snr_db REAL);"
+    "CREATE TABLE counters (run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+    " " COUNTER_DEFS ");"
+    "CREATE TABLE cores (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " core INTEGER NOT NULL, " COUNTER_DEFS ", PRIMARY KEY (run_id, core));"
+    "CREATE TABLE components (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " component TEXT NOT NULL, energy_pj REAL NOT NULL, PRIMARY KEY (run_id, component));"
+    "CREATE TABLE sweep_points ("
+    " sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,"
+    " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (sweep_id, run_id));"
+    "CREATE TABLE sweep_errors (id INTEGER PRIMARY KEY,"
+    " sweep_id INTEGER REFERENCES sweeps(id) ON DELETE CASCADE, config_hash TEXT NOT NULL,"
+    " label TEXT, error TEXT NOT NULL, at_utc TEXT NOT NULL);";
+
+static const char mig2[] =
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V2 ", " COUNTER_COLS
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
+    " JOIN v_runs v ON v.run_id = sp.run_id;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " energy_pj, base_energy_pj, energy_reduction_pct, power_mw, base_power_mw,"
+    " power_reduction_pct, area_um2, base_area_um2, area_reduction_pct,"
+    " latency_ns_per_token, base_latency_ns FROM v_runs;"
+    "CREATE VIEW v_sweeps AS SELECT s.id AS sweep_id, s.status, s.shard, s.points_total,"
+    " (SELECT count(*) FROM sweep_points p WHERE p.sweep_id = s.id) AS points_done,"
+    " (SELECT count(*) FROM sweep_errors e WHERE e.sweep_id = s.id) AS errors,"
+    " s.started_utc, s.finished_utc, s.spec_hash FROM sweeps s;"
+    "CREATE INDEX runs_layer ON runs(layer, coding, tile_rows, tile_cols);"
+    "CREATE INDEX sweep_points_run ON sweep_points(run_id);"
+    "CREATE INDEX results_energy ON results(energy_pj_per_token);";
+
+
+/* 3: the power layer's fuller report (ideal vs realistic pricing, per-MAC
+ * comparison of SpikingBrain, operating point, area split) and its priced
+ * lines; the views are rebuilt to show the new columns. */
+#define RESULT_COLS_V3                                                                           \
+    RESULT_COLS_V2 ", sops, ideal_pj, realistic_pj, compute_pj, memory_pj, leakage_mw, "       \
+    "energy_pj_per_mac, base_energy_pj_per_mac, base_realistic_pj, latency_reduction_pct, "     \
+    "spikes_per_mac, ideal_pj_per_mac, int8_mac_pj, fp16_mac_pj, ideal_vs_int8_pct, "           \
+    "ideal_vs_fp16_pct, node_nm, vdd_v, core_area_um2, sram_area_um2, logic_area_um2, "         \
+    "area_synthesized"
+
+static const char mig3[] =
+    "ALTER TABLE results ADD COLUMN sops REAL;"
+    "ALTER TABLE results ADD COLUMN ideal_pj REAL;"
+    "ALTER TABLE results ADD COLUMN realistic_pj REAL;"
+    "ALTER TABLE results ADD COLUMN compute_pj REAL;"
+    "ALTER TABLE results ADD COLUMN memory_pj REAL;"
+    "ALTER TABLE results ADD COLUMN leakage_mw REAL;"
+    "ALTER TABLE results ADD COLUMN energy_pj_per_mac REAL;"
+    "ALTER TABLE results ADD COLUMN base_energy_pj_per_mac REAL;"
+    "ALTER TABLE results ADD COLUMN base_realistic_pj REAL;"
+    "ALTER TABLE results ADD COLUMN latency_reduction_pct REAL;"
+    "ALTER TABLE results ADD COLUMN spikes_per_mac REAL;"
+    "ALTER TABLE results ADD COLUMN ideal_pj_per_mac REAL;"
+    "ALTER TABLE results ADD COLUMN int8_mac_pj REAL;"
+    "ALTER TABLE results ADD COLUMN fp16_mac_pj REAL;"
+    "ALTER TABLE results ADD COLUMN ideal_vs_int8_pct REAL;"
+    "ALTER TABLE results ADD COLUMN ideal_vs_fp16_pct REAL;"
+    "ALTER TABLE results ADD COLUMN node_nm INTEGER;"
+    "ALTER TABLE results ADD COLUMN vdd_v REAL;"
+    "ALTER TABLE results ADD COLUMN core_area_um2 REAL;"
+    "ALTER TABLE results ADD COLUMN sram_area_um2 REAL;"
+    "ALTER TABLE results ADD COLUMN logic_area_um2 REAL;"
+    "ALTER TABLE results ADD COLUMN area_synthesized INTEGER;"
+    "CREATE TABLE energy_lines (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " line INTEGER NOT NULL, component TEXT NOT NULL, action TEXT NOT NULL, count REAL,"
+    " count_unit TEXT, unit_pj REAL, energy_pj REAL, energy_group TEXT,"
+    " PRIMARY KEY (run_id, line));"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V3 ", " COUNTER_COLS
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
+    " JOIN v_runs v ON v.run_id = sp.run_id;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " power_model, energy_pj, base_energy_pj, energy_reduction_pct, power_mw, base_power_mw,"
+    " power_reduction_pct, area_um2, base_area_um2, area_reduction_pct,"
+    " latency_ns_per_token, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3};
