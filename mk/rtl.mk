@@ -78,11 +78,8 @@ $(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main
 	  $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) \
 	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
 .PHONY: rtl-$(1)
-rtl-$(1): $(RTL_OUT)/$(1)/axon-rtl-run $(if $(RTL_COSIM),$(RTL_OUT)/$(1)/axon-cosim)
+rtl-$(1): $(RTL_OUT)/$(1)/axon-rtl-run $(RTL_OUT)/$(1)/axon-cosim
 endef
-
-# axon-cosim needs the C simulator (sim/); built when sim/ provides sim_new.
-RTL_COSIM := $(if $(shell grep -ls 'sim_new' sim/*.c 2>/dev/null),1,)
 
 # Test parameter sets (small, so builds stay fast): C not divisible by L,
 # FIFO depth 1, double buffering on/off, gating on/off, SRAM latency 1 and 2.
