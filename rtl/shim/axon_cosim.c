@@ -268,8 +268,23 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
         return r;
     }
     sim_observe(s, on_sim, &c);
+    /* the C model's side of the waveform: sim/'s VCD observer over the lockstep
+     * run, which stops at the first divergence */
+    sim_vcd *vcd = NULL;
+    char simwave[4096] = "";
+    if (j->wave) {
+        size_t n = strlen(j->wave);
+        int dot = n > 4 && !strcmp(j->wave + n - 4, ".vcd");
+        snprintf(simwave, sizeof simwave, "%.*s.sim.vcd", (int)(dot ? n - 4 : n), j->wave);
+        r = sim_vcd_open(s, simwave, 1, &vcd, err);
+        if (r) {
+            sim_free(s);
+            return r;
+        }
+    }
     r = rtl_build(j, &h, err);
     if (r) {
+        sim_vcd_close(vcd, NULL);
         sim_free(s);
         return r;
     }
@@ -316,6 +331,15 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     res->end_rtl = c.q[1][K_DONE].n ? c.q[1][K_DONE].v[c.q[1][K_DONE].n - 1].time : 0;
     axon_rtl_free(h); /* one Verilated model at a time (the waveform re-run builds another) */
     h = NULL;
+    if (vcd) {
+        char *verr = NULL;
+        if (sim_vcd_close(vcd, &verr)) {
+            fprintf(stderr, "axon cosim: C model waveform: %s\n", verr);
+            free(verr);
+        } else if (j->verbose || div) {
+            fprintf(stderr, "axon cosim: C model waveform up to the stop in %s\n", simwave);
+        }
+    }
     if (j->wave && (r == AX_OK || r == AX_EMISMATCH)) {
         int64_t t0 = div ? d.time - j->wave_before : 0;
         int64_t t1 = div ? d.time + j->wave_after : j->wave_before + j->wave_after;
