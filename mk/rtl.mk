@@ -78,11 +78,8 @@ $(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main
 	  $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) \
 	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
 .PHONY: rtl-$(1)
-rtl-$(1): $(RTL_OUT)/$(1)/axon-rtl-run $(if $(RTL_COSIM),$(RTL_OUT)/$(1)/axon-cosim)
+rtl-$(1): $(RTL_OUT)/$(1)/axon-rtl-run $(RTL_OUT)/$(1)/axon-cosim
 endef
-
-# axon-cosim needs the C simulator (sim/); built when sim/ provides sim_new.
-RTL_COSIM := $(if $(shell grep -ls 'sim_new' sim/*.c 2>/dev/null),1,)
 
 # Test parameter sets (small, so builds stay fast): C not divisible by L,
 # FIFO depth 1, double buffering on/off, gating on/off, SRAM latency 1 and 2.
@@ -108,7 +105,7 @@ $(eval $(call rtl_variant,coverage,$(RTL_PARAMS),--coverage,plain,axon_core,$(RT
 $(eval $(call rtl_variant,t1,$(RTL_T1),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t2,$(RTL_T2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t3,$(RTL_T3),,plain,axon_core,$(RTL_SV)))
-$(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN --trace,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
 rtl: rtl-sync rtl-trace rtl-async
@@ -117,8 +114,13 @@ rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -DAXON_BROKEN $(addprefix -G,$(RTL_T1)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T2)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T3)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
+	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(RTL_ASYNC_SV)
+	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC2)) $(RTL_ASYNC_SV)
 
 TEST_EXTRA += rtl-test-builds
 
@@ -144,3 +146,28 @@ $(RTL_SC)/axon-sc-top: rtl/sc/axon_sc_top.cpp $(RTL_SC)/obj/Vaxon_core__ALL.a $(
 .PHONY: rtl-sc
 rtl-sc: $(RTL_SC)/axon-sc-top
 rtl-test-builds: rtl-sc
+
+# ---- bench: Verilated core vs C model speed on the same stream ----
+$(RTL_OUT)/sync/bench_cosim: bench/bench_cosim.c rtl/shim/axon_cosim_stream.c $(RTL_OUT)/sync/axon_rtl.o $(RTL_OUT)/sync/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c bench/bench_cosim.c -o $(RTL_OUT)/sync/bench_cosim.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_stream.c -o $(RTL_OUT)/sync/axon_cosim_stream.o
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_OUT)/sync/bench_cosim.o $(RTL_OUT)/sync/axon_cosim_stream.o \
+	  $(RTL_OUT)/sync/axon_rtl.o $(RTL_OUT)/sync/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) \
+	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
+.PHONY: bench-cosim
+bench-cosim: $(RTL_OUT)/sync/bench_cosim
+	$(RTL_OUT)/sync/bench_cosim
+
+# ---- dense INT8 baseline: self-checking Verilator testbench ----
+RTL_MAC := C=20 L=8 A=32 RB=64
+$(RTL_OUT)/mac/obj/Vaxon_mac_baseline__ALL.a: rtl/axon_readout.sv rtl/axon_mac_baseline.sv
+	@rm -rf $(RTL_OUT)/mac/obj; mkdir -p $(RTL_OUT)/mac
+	$(VERILATOR) --cc $(RTL_VFLAGS) --top-module axon_mac_baseline $(addprefix -G,$(RTL_MAC)) \
+	  -Mdir $(RTL_OUT)/mac/obj $^
+	$(MAKE) -s -C $(RTL_OUT)/mac/obj -f Vaxon_mac_baseline.mk Vaxon_mac_baseline__ALL.a $(RTL_OPT) >/dev/null
+$(RTL_OUT)/mac/axon-mac-tb: rtl/tb/axon_mac_tb.cpp $(RTL_OUT)/mac/obj/Vaxon_mac_baseline__ALL.a $(call rtl_vlt_objs,plain)
+	$(CXX) $(RTL_CXXFLAGS) -DVM_SC=0 -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/mac/obj \
+	  $(addprefix -DAXON_MAC_,$(RTL_MAC)) -o $@ $^ $(RTL_LIBS)
+.PHONY: rtl-mac
+rtl-mac: $(RTL_OUT)/mac/axon-mac-tb
+rtl-test-builds: rtl-mac

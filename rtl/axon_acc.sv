@@ -59,17 +59,18 @@ module axon_acc #(
     always_comb
         for (int j = 0; j < C; j++) acc_out[j*A +: A] = acc[rd_bank][j];
 
-    always_ff @(posedge clk) begin
-        if (!rst_n) begin
-            for (int b = 0; b < NB; b++)
-                for (int j = 0; j < W*L; j++) acc[b][j] <= '0;
-            ovf <= 1'b0;
-        end else begin
-            for (int l = 0; l < L; l++)
-                if (wen[l]) acc[add_bank][32'(add_word) * L + l] <= nxt[l];
-            if (|(wen & lovf)) ovf <= 1'b1;
-            if (clr)
-                for (int j = 0; j < W*L; j++) acc[clr_bank][j] <= '0;
+    // one register per accumulator, written by its lane when its word is added
+    for (genvar b = 0; b < NB; b++) begin : g_bank
+        for (genvar j = 0; j < W*L; j++) begin : g_acc
+            logic hit;
+            assign hit = wen[j % L] && (32'(add_bank) == b) && (32'(add_word) == j / L);
+            always_ff @(posedge clk)
+                if (!rst_n || (clr && 32'(clr_bank) == b)) acc[b][j] <= '0;
+                else if (hit) acc[b][j] <= nxt[j % L];
         end
     end
+
+    always_ff @(posedge clk)
+        if (!rst_n) ovf <= 1'b0;
+        else if (|(wen & lovf)) ovf <= 1'b1;
 endmodule

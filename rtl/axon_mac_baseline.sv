@@ -32,16 +32,19 @@ module axon_mac_baseline #(
     logic [A-1:0]   acc [W*L];
     logic [C*A-1:0] packed_acc;
 
-    always_ff @(posedge clk) begin
-        if (!rst_n || clr) begin
-            for (int j = 0; j < W*L; j++) acc[j] <= '0;
-        end else if (mac_valid) begin
-            for (int l = 0; l < L; l++) begin
-                logic signed [15:0] prod;
-                prod = $signed(mac_x) * $signed(mac_w[8*l +: 8]);
-                acc[32'(mac_word) * L + l] <= acc[32'(mac_word) * L + l] + A'(prod);
-            end
+    logic signed [15:0] p16 [L];  // exact int8 x int8 products
+    logic [A-1:0]       nxt [L];  // L lane adders: acc[w*L+l] + x * q_l
+    always_comb
+        for (int l = 0; l < L; l++) begin
+            p16[l] = $signed(mac_x) * $signed(mac_w[8*l +: 8]);
+            nxt[l] = acc[32'(mac_word) * L + l] + A'(p16[l]);
         end
+
+    // one register per accumulator: written by its lane when word j / L is fed
+    for (genvar j = 0; j < W*L; j++) begin : g_acc
+        always_ff @(posedge clk)
+            if (!rst_n || clr) acc[j] <= '0;
+            else if (mac_valid && 32'(mac_word) == j / L) acc[j] <= nxt[j % L];
     end
 
     always_comb

@@ -158,7 +158,8 @@ static int compare(ctx *c, axon_cosim_result *res, diverge *d)
     return 0;
 }
 
-static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *st, char **err)
+static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *st, const char *unit,
+                        char **err)
 {
     recq *a = &c->q[0][d->kind], *b = &c->q[1][d->kind];
     const rec *x = d->idx < a->n ? &a->v[d->idx] : NULL, *y = d->idx < b->n ? &b->v[d->idx] : NULL;
@@ -178,11 +179,11 @@ static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *
         len += (size_t)snprintf(hist + len, sizeof hist - len, "\n    %s", t);
     }
     return ax_fail(err, AX_EMISMATCH,
-                   "first divergence at %" PRId64 " (%s #%zu)\n  C model: %s\n  RTL:     %s%s\n"
+                   "first divergence at %" PRId64 " %s (%s #%zu; times in %s)\n  C model: %s\n  RTL:     %s%s\n"
                    "  matched before it (both sides):%s\n"
                    "  C model state: time %" PRId64 ", %zu accepted, %zu started, %zu reads, %zu tokens done\n"
                    "  RTL state:     time %" PRId64 ", %zu accepted, %zu started, %zu reads, %zu tokens done",
-                   d->time, kname[d->kind], d->idx, sx, sy, extra, len ? hist : " (nothing)",
+                   d->time, unit, kname[d->kind], d->idx, unit, sx, sy, extra, len ? hist : " (nothing)",
                    sim_now(s), c->q[0][K_ACCEPT].n, c->q[0][K_START].n, c->q[0][K_READ].n,
                    c->q[0][K_DONE].n, st->time, c->q[1][K_ACCEPT].n, c->q[1][K_START].n,
                    c->q[1][K_READ].n, c->q[1][K_DONE].n);
@@ -267,8 +268,23 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
         return r;
     }
     sim_observe(s, on_sim, &c);
+    /* the C model's side of the waveform: sim/'s VCD observer over the lockstep
+     * run, which stops at the first divergence */
+    sim_vcd *vcd = NULL;
+    char simwave[4096] = "";
+    if (j->wave) {
+        size_t n = strlen(j->wave);
+        int dot = n > 4 && !strcmp(j->wave + n - 4, ".vcd");
+        snprintf(simwave, sizeof simwave, "%.*s.sim.vcd", (int)(dot ? n - 4 : n), j->wave);
+        r = sim_vcd_open(s, simwave, 1, &vcd, err);
+        if (r) {
+            sim_free(s);
+            return r;
+        }
+    }
     r = rtl_build(j, &h, err);
     if (r) {
+        sim_vcd_close(vcd, NULL);
         sim_free(s);
         return r;
     }
@@ -307,12 +323,23 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     if (!r && div) {
         res->diverged = 1;
         res->diverge_time = d.time;
-        r = report(&c, &d, s, &st, err);
+        r = report(&c, &d, s, &st, j->p.async ? "ps" : "cycles", err);
     }
     sim_report rep;
     sim_get_report(s, &rep);
     res->end_sim = rep.duration;
     res->end_rtl = c.q[1][K_DONE].n ? c.q[1][K_DONE].v[c.q[1][K_DONE].n - 1].time : 0;
+    axon_rtl_free(h); /* one Verilated model at a time (the waveform re-run builds another) */
+    h = NULL;
+    if (vcd) {
+        char *verr = NULL;
+        if (sim_vcd_close(vcd, &verr)) {
+            fprintf(stderr, "axon cosim: C model waveform: %s\n", verr);
+            free(verr);
+        } else if (j->verbose || div) {
+            fprintf(stderr, "axon cosim: C model waveform up to the stop in %s\n", simwave);
+        }
+    }
     if (j->wave && (r == AX_OK || r == AX_EMISMATCH)) {
         int64_t t0 = div ? d.time - j->wave_before : 0;
         int64_t t1 = div ? d.time + j->wave_after : j->wave_before + j->wave_after;
@@ -330,7 +357,6 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
             for (size_t i = 0; i < c.q[side][k].n; i++) free(c.q[side][k].v[i].acc);
             free(c.q[side][k].v);
         }
-    axon_rtl_free(h);
     sim_free(s);
     return r;
 }

@@ -268,11 +268,11 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
             h->tokens_done++;
         }
     }
-    h->dump(2 * h->now);
+    h->dump(2000 * h->now); // VCD in ps at 500 MHz (the default clock): 2 ns per cycle
     h->ctx->timeInc(1);
     m.clk = 1;
     m.eval();
-    h->dump(2 * h->now + 1);
+    h->dump(2000 * h->now + 1000);
     h->ctx->timeInc(1);
     h->now++;
     bool all_in = h->qhead == h->q.size() && (size_t)h->n_start == h->q.size();
