@@ -10,6 +10,7 @@
  */
 #include "cmd.h"
 #include "cmd_map_int.h"
+#include "../power/power.h"
 
 #include <fnmatch.h>
 #include <getopt.h>
@@ -42,6 +43,8 @@ static void help(void)
         "  --k K                adaptive threshold divisor for float activations (3)\n"
         "  --compress zero-run|bitmap  compressed weight-row sizes (index counted)\n"
         "  --image OUT.axi      write the core image (docs/core-image.md)\n"
+        "  --tech FILE          technology table for SRAM energy and area (default 45 nm)\n"
+        "  --node NM            scale the table to a node (e.g. 28)\n"
         "  --tiles              also report every tile\n"
         "  --json | --csv       machine-readable output\n"
         "  -h, --help           this help\n");
@@ -108,6 +111,31 @@ static void sel_free(map_sel *sel)
     free(sel->l);
 }
 
+/* SRAM energy per access and area of one core from power/'s tables. */
+static ax_result price_sram(const map_run *cfg, map_price *p, char **err)
+{
+    power_table *t = NULL;
+    ax_result r = power_table_open(cfg->tech, cfg->node_nm, 0, &t, err);
+    if (r)
+        return r;
+    snprintf(p->version, sizeof p->version, "%s", power_table_version(t));
+    r = power_sram_read64_pj(t, (double)cfg->R * cfg->C, &p->read64_pj, err);
+    p->row_read_pj = p->read64_pj * (double)(((size_t)cfg->C * 8 + 63) / 64);
+    if (!r) {
+        sim_config sc;
+        power_report pr;
+        sim_config_default(&sc);
+        sc.rows = cfg->R;
+        sc.cols = cfg->C;
+        memset(&pr, 0, sizeof pr);
+        r = power_area(t, &sc, 1, &pr, err);
+        p->sram_area_um2 = pr.sram_area_um2;
+        p->core_area_um2 = pr.core_area_um2;
+    }
+    power_table_free(t);
+    return r;
+}
+
 /* Places every layer; 0 / AX_ERANGE (does not fit). */
 static ax_result place_all(map_sel *sel, int W, int H, int dram, char **err)
 {
@@ -138,6 +166,7 @@ int cmd_map(int argc, char **argv)
         {"compress", required_argument, 0, 'z'}, {"image", required_argument, 0, 'i'},
         {"tiles", no_argument, 0, 'E'},         {"json", no_argument, 0, 'j'},
         {"csv", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
+        {"tech", required_argument, 0, 'P'},    {"node", required_argument, 0, 'N'},
         {0, 0, 0, 0}};
     map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
@@ -218,6 +247,12 @@ int cmd_map(int argc, char **argv)
             break;
         case 'i': cfg.image = optarg; break;
         case 'E': cfg.tiles = 1; break;
+        case 'P': cfg.tech = optarg; break;
+        case 'N':
+            if (cmd_parse_long("map", "--node", optarg, 1, 1000, &v))
+                return CMD_USAGE;
+            cfg.node_nm = (int)v;
+            break;
         case 'j': cfg.fmt = MAP_OUT_JSON; break;
         case 'v': cfg.fmt = MAP_OUT_CSV; break;
         case 'h': help(); return CMD_OK;
@@ -284,6 +319,10 @@ int cmd_map(int argc, char **argv)
         return cmd_fail("map", err);
     }
 
+    if ((r = price_sram(&cfg, &sel.price, &err))) {
+        sel_free(&sel);
+        return cmd_fail("map", err);
+    }
     trace_file *tr = NULL;
     map_image_writer *img = NULL;
     if (cfg.trace)

@@ -15,8 +15,19 @@ typedef struct {
     int W, H;            /* mesh */
     size_t cores;        /* --cores budget, 0 = the mesh */
     int dram, tiles, fmt;
+    const char *tech;    /* technology table CSV, NULL = built-in 45 nm */
+    int node_nm;         /* 0 = the table's node */
     map_opts o;
 } map_run;
+
+/* SRAM pricing from power/ (DESIGN §4), per core of R x C int8 weights. */
+typedef struct {
+    char version[128];      /* technology table version */
+    double read64_pj;       /* one 64-bit read of the R*C-byte macro */
+    double row_read_pj;     /* one axon row: ceil(C*8/64) 64-bit reads */
+    double sram_area_um2;   /* one core's weight SRAM */
+    double core_area_um2;   /* one core (SRAM + logic + router) */
+} map_price;
 
 typedef struct {
     char *name;          /* owned */
@@ -34,6 +45,7 @@ typedef struct {
     size_t cores_used;   /* resident cores (pass 0) */
     uint32_t passes;     /* mesh loads */
     uint64_t peak_rss_kib;
+    map_price price;
 } map_sel;
 
 void map_out_list(const map_run *cfg, const map_sel *sel);

@@ -4,11 +4,12 @@
  * Totals are sums over the selected layers, except hops (the longest) and
  * the ratios, which are recomputed from the sums.
  *
- * POWER HOOK: SRAM energy per access and SRAM area belong to power/
- * (technology tables, DESIGN §4). When power/ exposes a per-macro query,
- * add `sram_read_pj_per_word` and `sram_area_um2` per layer here from
- * (R*C bytes per core, the word width); until then the report prints only
- * what the mapper itself knows (bytes, words, utilization).
+ * SRAM pricing comes from power/ (technology tables, DESIGN §4; cmd_map.c
+ * asks it once per run): energy of one 64-bit read of an R*C-byte macro,
+ * of one axon row (ceil(8C/64) reads), a core's SRAM and total area. With
+ * a trace, `sram_pj_per_token` = events delivered to cores per token x row
+ * read energy: an upper estimate that ignores zero-word gating (the
+ * simulator counts the words actually read; `axon run` prices those).
  */
 #include "cmd.h"
 #include "cmd_map_int.h"
@@ -21,6 +22,7 @@
 typedef struct {
     uint64_t weights, zeros, sram, raw, comp, tiles;
     int mc, rd;
+    double sram_pj;
     double events, core_events, bursts, bursts_re, zero_pairs, pairs;
     int trace;
 } totals;
@@ -41,6 +43,7 @@ static void sum(const map_sel *sel, totals *t)
         if (s->has_trace) {
             t->trace = 1;
             t->events += s->events_per_token;
+            t->sram_pj += s->core_events_per_token * sel->price.row_read_pj;
             t->core_events += s->core_events_per_token;
             t->bursts += s->bursts_per_token;
             t->bursts_re += s->bursts_per_token_reordered;
@@ -75,7 +78,7 @@ void map_out_list(const map_run *cfg, const map_sel *sel)
                sel->l[i].name, sel->l[i].out, sel->l[i].in, sel->l[i].dtype);
 }
 
-static cJSON *layer_json(const map_run *cfg, const map_sel_layer *L)
+static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_layer *L)
 {
     const map_layer_stats *s = &L->st;
     cJSON *o = cJSON_CreateObject();
@@ -96,6 +99,7 @@ static cJSON *layer_json(const map_run *cfg, const map_sel_layer *L)
     cJSON_AddNumberToObject(o, "weight_sparsity_pct", 100.0 * s->weight_sparsity);
     cJSON_AddNumberToObject(o, "sram_bytes", (double)s->t.sram_bytes);
     cJSON_AddNumberToObject(o, "sram_util_pct", 100.0 * s->sram_util);
+    cJSON_AddNumberToObject(o, "sram_area_um2", (double)s->t.cores * sel->price.sram_area_um2);
     if (s->quantized_here)
         cJSON_AddNumberToObject(o, "quant_rel_l2", s->quant_rel_l2);
     else
@@ -113,6 +117,8 @@ static cJSON *layer_json(const map_run *cfg, const map_sel_layer *L)
         cJSON_AddNumberToObject(o, "steps", s->steps);
         cJSON_AddNumberToObject(o, "events_per_token", s->events_per_token);
         cJSON_AddNumberToObject(o, "core_events_per_token", s->core_events_per_token);
+        cJSON_AddNumberToObject(o, "sram_pj_per_token",
+                                s->core_events_per_token * sel->price.row_read_pj);
         cJSON_AddNumberToObject(o, "burst_bytes", (double)cfg->o.burst);
         cJSON_AddNumberToObject(o, "bursts_stored", (double)s->bursts_stored);
         cJSON_AddNumberToObject(o, "bursts_per_token", s->bursts_per_token);
@@ -149,9 +155,16 @@ static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
     cJSON_AddNumberToObject(root, "mesh_w", cfg->W);
     cJSON_AddNumberToObject(root, "mesh_h", cfg->H);
     cJSON_AddBoolToObject(root, "dram", cfg->dram);
+    cJSON *pw = cJSON_AddObjectToObject(root, "sram");
+    cJSON_AddStringToObject(pw, "tech", sel->price.version);
+    cJSON_AddNumberToObject(pw, "macro_bytes", (double)cfg->R * cfg->C);
+    cJSON_AddNumberToObject(pw, "read64_pj", sel->price.read64_pj);
+    cJSON_AddNumberToObject(pw, "row_read_pj", sel->price.row_read_pj);
+    cJSON_AddNumberToObject(pw, "core_sram_area_um2", sel->price.sram_area_um2);
+    cJSON_AddNumberToObject(pw, "core_area_um2", sel->price.core_area_um2);
     cJSON *a = cJSON_AddArrayToObject(root, "layers");
     for (size_t i = 0; i < sel->n; i++)
-        cJSON_AddItemToArray(a, layer_json(cfg, &sel->l[i]));
+        cJSON_AddItemToArray(a, layer_json(cfg, sel, &sel->l[i]));
     cJSON *o = cJSON_AddObjectToObject(root, "totals");
     cJSON_AddNumberToObject(o, "layers", (double)sel->n);
     cJSON_AddNumberToObject(o, "tiles", (double)t->tiles);
@@ -164,6 +177,10 @@ static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
     cJSON_AddNumberToObject(o, "weight_sparsity_pct", 100.0 * (double)t->zeros / (double)t->weights);
     cJSON_AddNumberToObject(o, "sram_bytes", (double)t->sram);
     cJSON_AddNumberToObject(o, "sram_util_pct", 100.0 * (double)t->weights / (double)t->sram);
+    cJSON_AddNumberToObject(o, "resident_sram_area_mm2",
+                            (double)sel->cores_used * sel->price.sram_area_um2 * 1e-6);
+    cJSON_AddNumberToObject(o, "resident_core_area_mm2",
+                            (double)sel->cores_used * sel->price.core_area_um2 * 1e-6);
     cJSON_AddNumberToObject(o, "max_multicast_hops", t->mc);
     cJSON_AddNumberToObject(o, "max_reduce_hops", t->rd);
     if (cfg->o.compress != MAP_COMPRESS_NONE) {
@@ -175,6 +192,7 @@ static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
         cJSON_AddNumberToObject(o, "zero_count_pct", t->pairs ? 100.0 * t->zero_pairs / t->pairs : 0);
         cJSON_AddNumberToObject(o, "events_per_token", t->events);
         cJSON_AddNumberToObject(o, "core_events_per_token", t->core_events);
+        cJSON_AddNumberToObject(o, "sram_pj_per_token", t->sram_pj);
         cJSON_AddNumberToObject(o, "bursts_per_token", t->bursts);
         cJSON_AddNumberToObject(o, "bursts_per_token_reordered", t->bursts_re);
     }
@@ -203,7 +221,8 @@ static void report_csv(const map_run *cfg, const map_sel *sel)
     printf("layer,out,in,dtype,group,row_blocks,col_blocks,cores,first_pass,last_pass,"
            "multicast_hops,reduce_hops,zero_weights,weight_sparsity_pct,sram_bytes,sram_util_pct,"
            "quant_rel_l2,compressed_bytes,tokens,zero_count_pct,activation_sparsity_pct,"
-           "events_per_token,bursts_per_token,bursts_per_token_reordered\n");
+           "events_per_token,bursts_per_token,bursts_per_token_reordered,sram_area_um2,"
+           "sram_pj_per_token\n");
     for (size_t i = 0; i < sel->n; i++) {
         const map_layer_stats *s = &sel->l[i].st;
         printf("%s,%zu,%zu,%s,%zu,%zu,%zu,%zu,%u,%u,%d,%d,%llu,%.4f,%llu,%.4f,", sel->l[i].name,
@@ -216,11 +235,15 @@ static void report_csv(const map_run *cfg, const map_sel *sel)
         if (cfg->o.compress != MAP_COMPRESS_NONE)
             printf("%llu", (unsigned long long)s->comp_bytes);
         if (s->has_trace)
-            printf(",%zu,%.4f,%.4f,%.4f,%.4f,%.4f\n", s->tokens, 100.0 * s->count_zero_fraction,
+            printf(",%zu,%.4f,%.4f,%.4f,%.4f,%.4f,", s->tokens, 100.0 * s->count_zero_fraction,
                    100.0 * s->act_sparsity, s->events_per_token, s->bursts_per_token,
                    s->bursts_per_token_reordered);
         else
-            printf(",,,,,,\n");
+            printf(",,,,,,,");
+        printf("%.1f,", (double)s->t.cores * sel->price.sram_area_um2);
+        if (s->has_trace)
+            printf("%.4f", s->core_events_per_token * sel->price.row_read_pj);
+        printf("\n");
     }
 }
 
@@ -273,14 +296,18 @@ static void report_table(const map_run *cfg, const map_sel *sel, const totals *t
            "longest multicast %d hops, reduction %d hops\n", (unsigned long long)t->weights,
            100.0 * (double)t->zeros / (double)t->weights, (double)t->sram / 1024.0,
            100.0 * (double)t->weights / (double)t->sram, t->mc, t->rd);
+    printf("       SRAM (%s): %.2f pJ per 64-bit read of a %d-byte macro, %.2f pJ per row; "
+           "%.1f um2 SRAM, %.1f um2 per core; resident cores %.3f mm2\n", sel->price.version,
+           sel->price.read64_pj, cfg->R * cfg->C, sel->price.row_read_pj, sel->price.sram_area_um2,
+           sel->price.core_area_um2, (double)sel->cores_used * sel->price.core_area_um2 * 1e-6);
     if (cmp)
         printf("       %s: %.1f KiB of %.1f KiB raw (%.3fx, row index included)\n",
                map_compress_name(cfg->o.compress), (double)t->comp / 1024.0,
                (double)t->raw / 1024.0, (double)t->comp / (double)t->raw);
     if (t->trace)
-        printf("       trace (%s): %.1f events/token (%.1f delivered to cores), "
-               "%.1f bursts/token of %zu bytes (%.1f reordered)\n",
-               spike_coding_name(cfg->o.coding), t->events, t->core_events, t->bursts,
+        printf("       trace (%s): %.1f events/token (%.1f delivered to cores, SRAM rows "
+               "<= %.1f pJ/token), %.1f bursts/token of %zu bytes (%.1f reordered)\n",
+               spike_coding_name(cfg->o.coding), t->events, t->core_events, t->sram_pj, t->bursts,
                cfg->o.burst, t->bursts_re);
     printf("       peak RSS %.1f MiB\n", (double)sel->peak_rss_kib / 1024.0);
 }

@@ -57,11 +57,11 @@ $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a: $(6) $(RTL_OUT)/$(1)/params.txt
 	$(VERILATOR) --cc $(RTL_VFLAGS) $(3) --top-module $(5) $(addprefix -G,$(2)) \
 	  -Mdir $(RTL_OUT)/$(1)/obj $(6)
 	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f V$(5).mk V$(5)__ALL.a $(RTL_OPT) >/dev/null
-$(RTL_OUT)/$(1)/axon_rtl.o: rtl/shim/axon_rtl.cpp rtl/shim/axon_rtl_async.inc rtl/shim/axon_rtl.h $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a
+$(RTL_OUT)/$(1)/axon_rtl.o: $(if $(filter timing,$(4)),rtl/shim/axon_rtl_async.cpp,rtl/shim/axon_rtl.cpp) rtl/shim/axon_rtl.h $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a
 	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_$(4)) $(if $(findstring --trace,$(3)),,-DVM_TRACE=0) \
 	  $(if $(findstring --coverage,$(3)),,-DVM_COVERAGE=0) \
 	  -I$(RTL_OUT)/$(1)/obj -DAXON_RTL_MODEL=V$(5) '-DAXON_RTL_MODEL_H="V$(5).h"' \
-	  -DAXON_RTL_VARIANT='"$(1)"' $(addprefix -DAXON_RTL_,$(2)) -w -c $$< -o $$@
+	  '-DAXON_RTL_DPI_H="V$(5)__Dpi.h"' -DAXON_RTL_VARIANT='"$(1)"' $(addprefix -DAXON_RTL_,$(2)) -w -c $$< -o $$@
 $(RTL_OUT)/$(1)/cmd_cosim.o: cli/cmd_cosim.c $(wildcard cli/*.h sim/*.h rtl/shim/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -DAXON_COSIM_RTL -c $$< -o $$@
 $(RTL_OUT)/$(1)/RTL_OBJS := $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4))
@@ -90,6 +90,18 @@ RTL_T1 := R=16 C=20 L=8 LS=2 F=1 A=32 RB=64 DB=0 GATE=1
 RTL_T2 := R=32 C=24 L=4 LS=1 F=2 A=24 RB=40 DB=1 GATE=0
 RTL_T3 := R=24 C=16 L=16 LS=2 F=3 A=16 RB=32 DB=1 GATE=1
 
+# Async core (Verilator --timing): 4-phase with the default delays of
+# docs/core-timing.md, and a 2-phase variant with other delays (t_sram < t_add,
+# C not divisible by L, single buffer, FIFO depth 1).
+RTL_ASYNC_SV     := rtl/axon_core_async.sv rtl/axon_async_tb.sv
+RTL_ASYNC_PARAMS ?= R=32 C=32 L=8 F=8 A=32 RB=64 DB=1 GATE=1 HS_PHASES=4 T_REQ=50 T_ACK=50 \
+                    T_DECODE=300 T_SRAM=800 T_ADD=400 T_READOUT=400
+RTL_ASYNC2       := R=16 C=20 L=8 F=1 A=32 RB=64 DB=0 GATE=1 HS_PHASES=2 T_REQ=30 T_ACK=70 \
+                    T_DECODE=250 T_SRAM=350 T_ADD=500 T_READOUT=300
+RTL_AFLAGS       := --timing --x-initial 0 --trace
+
+$(eval $(call rtl_variant,async,$(RTL_ASYNC_PARAMS),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
+$(eval $(call rtl_variant,async2,$(RTL_ASYNC2),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
 $(eval $(call rtl_variant,sync,$(RTL_PARAMS),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,trace,$(RTL_PARAMS),--trace,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,coverage,$(RTL_PARAMS),--coverage,plain,axon_core,$(RTL_SV)))
@@ -99,8 +111,8 @@ $(eval $(call rtl_variant,t3,$(RTL_T3),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
-rtl: rtl-sync rtl-trace
-rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-broken
+rtl: rtl-sync rtl-trace rtl-async
+rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-broken rtl-async rtl-async2
 rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:

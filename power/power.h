@@ -93,13 +93,14 @@ typedef struct {
     double sops;          /* synaptic operations = adds + adds_gated = events × C_used */
     double mac_equiv;     /* tokens × in × out: the dense layer's MACs */
     double duration_ns;   /* simulated time */
-    /* spiking, pJ. The groups always hold the realistic pricing:
-     * realistic = compute + memory + clock + handshake + noc + dram + leakage.
-     * total_pj (and everything derived from it) is the mode's headline:
-     * REALISTIC: total = realistic, dynamic = compute + memory;
-     * IDEAL: total = dynamic = ideal_pj. */
+    /* spiking, pJ, in the mode's model:
+     * REALISTIC: total = dynamic + clock + handshake + noc + dram + leakage,
+     *            dynamic = compute + memory;
+     * IDEAL:     total = dynamic = ideal_pj; the other groups are 0.
+     * The realistic pricing stays available in both modes through
+     * realistic_pj and chain[] (what power_explain prints). */
     double ideal_pj;      /* SOPs × int8 add, SpikingBrain's formula */
-    double realistic_pj;  /* Σ of the groups below, whatever the mode */
+    double realistic_pj;  /* every counted action, whatever the mode */
     double compute_pj, memory_pj;
     double dynamic_pj, leakage_pj, clock_pj, handshake_pj, noc_pj, dram_pj, total_pj;
     double energy_per_token_pj, energy_per_synop_pj, energy_per_mac_pj, avg_power_mw;
@@ -120,8 +121,15 @@ typedef struct {
     double ideal_per_mac_pj;      /* spikes_per_mac × int8 add */
     double int8_mac_pj, fp16_mac_pj; /* mult + add */
     double ideal_vs_int8_pct, ideal_vs_fp16_pct;
-    power_line lines[POWER_MAX_LINES];
+    power_line lines[POWER_MAX_LINES]; /* realistic breakdown (REALISTIC mode only) */
     int nlines;
+    /* ideal → realistic, step by step: chain[0] is the ideal energy, each
+     * further step the energy it adds; Σ delta_pj = realistic_pj. */
+    struct {
+        const char *what;
+        double delta_pj;
+    } chain[8];
+    int nchain;
     int node_approx;      /* node factors interpolated */
 } power_report;
 

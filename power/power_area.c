@@ -5,14 +5,15 @@
  * × bitcell area (0.346 µm² at 45 nm, Mistry et al., IEDM 2007) × (1 +
  * periphery overhead) — the overhead (0.7) is an assumption of the table.
  * Logic, assumed path: L lane adders at A bits (Horowitz 2014 adder area,
- * scaled by A/32), C·A accumulator flops per bank (NanGate45 DFF_X1), an
+ * scaled by A/32), C·A accumulator flops per bank (NanGate45 DFF_X1; the
+ * baseline has one bank, as rtl/axon_mac_baseline.sv), an
  * F × 32-bit FIFO, the L×8-bit read pipeline, an RB-bit readout register,
  * control, and in async mode five bundled-data stage controllers.
  * Logic, synthesized path: when the table holds yosys/OSU 0.18 µm areas
  * (power/tech/area_osu018.csv: axon_acc, axon_fifo, axon_readout, axon_ctrl,
  * axon_mac_baseline), those replace the assumed figures, scaled linearly by
- * the parameters that size them (acc and mac: C·A·NB; fifo: F; readout:
- * C·A) and from 180 nm to the target node with Stillmaker & Baas' area
+ * the parameters that size them (acc: C·A·banks; mac: C·A; fifo: F;
+ * readout: C·A) and from 180 nm to the target node with Stillmaker & Baas' area
  * table (area(45 nm) = area(180 nm) / 19). A router (5 ports, one flit
  * buffer each, 5×5 crossbar) is added to every core of a chip of > 1 core.
  * Leakage = Σ instance leakage of the table (synthesized logic at the
@@ -175,7 +176,9 @@ const power_synth_row *power_synth_find(const power_table *t, const char *module
 }
 
 /* Synthesized area of `module` at the target node, scaled by the ratio of
- * each sizing parameter present (want[k] / synthesized value). 0 if absent. */
+ * each sizing parameter present (want[k] / synthesized value); the key "NB"
+ * (accumulator banks) is also read from "DB" (double buffering 1 → 2 banks),
+ * the way rtl/synth writes the core's parameters. 0 if the module is absent. */
 static double power_synth_area(const power_table *t, const char *module, const char *const *keys,
                                const double *want, int nkeys, double a180)
 {
@@ -185,7 +188,12 @@ static double power_synth_area(const power_table *t, const char *module, const c
     double area = r->area_um2;
     for (int k = 0; k < nkeys; k++) {
         double v;
-        if (power_param_get(r->parameters, keys[k], &v) && v > 0)
+        int have = power_param_get(r->parameters, keys[k], &v);
+        if (!have && !strcmp(keys[k], "NB") && power_param_get(r->parameters, "DB", &v)) {
+            v = v != 0 ? 2 : 1;
+            have = 1;
+        }
+        if (have && v > 0)
             area *= want[k] / v;
     }
     return area * a180;
@@ -203,7 +211,8 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
         (rc = power_area_of(t, "core", "control", &ctl, &ctl_leak, err)))
         return rc;
     double R = c->rows, C = c->cols, L = c->lanes, A = c->acc_bits, F = c->fifo_depth;
-    double NB = c->double_buffer ? 2 : 1, W = ceil(C / L);
+    /* the baseline has one accumulator bank (rtl/axon_mac_baseline.sv) */
+    double NB = c->double_buffer && !baseline ? 2 : 1, W = ceil(C / L);
     double bits = R * C * 8 + (c->zero_gating && !baseline ? R * W : 0);
     a->sram_bytes = R * C;
     a->sram_um2 = bits * cell * (1 + t->sram_periphery_overhead);
@@ -241,12 +250,17 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
         static const char *const kacc[] = {"C", "A", "NB"}, *const kf[] = {"F"},
                                  *const kr[] = {"C", "A"};
         double wacc[] = {C, A, NB}, wf[] = {F}, wr[] = {C, A};
-        double sa = power_synth_area(t, baseline ? "axon_mac_baseline" : "axon_acc", kacc, wacc,
-                                     3, s);
         double sf = power_synth_area(t, "axon_fifo", kf, wf, 1, s);
-        double sr = power_synth_area(t, "axon_readout", kr, wr, 2, s);
         double sc = power_synth_area(t, "axon_ctrl", NULL, NULL, 0, s);
-        if (sa > 0 && sf > 0 && sr > 0 && sc > 0) {
+        double sa, sr;
+        if (baseline) { /* MAC lanes + single-bank accumulators + readout */
+            sa = power_synth_area(t, "axon_mac_baseline", kacc, wacc, 2, s);
+            sr = sa > 0 ? 0 : -1;
+        } else {
+            sa = power_synth_area(t, "axon_acc", kacc, wacc, 3, s);
+            sr = power_synth_area(t, "axon_readout", kr, wr, 2, s);
+        }
+        if (sa > 0 && sf > 0 && sr >= 0 && (baseline || sr > 0) && sc > 0) {
             logic = sa + sf + sr + sc + pipe + async;
             logic_leak = (sa + sf + sr + sc + pipe) * dens + async_leak;
             a->synthesized = 1;

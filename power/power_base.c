@@ -18,9 +18,9 @@
  *            reduction adds, which are the same)
  *          + DRAM (every burst: none is skippable) + leakage × its run time
  *   latency (cycles) of the busiest core, per token P = R_eff·W_eff (one word
- *   per cycle), readout B = ⌈C_eff·A/RB⌉ beats, SRAM latency Ls:
- *     double buffering on:  tokens·max(P, B) + Ls + B
- *     double buffering off: tokens·(P + Ls + B)
+ *   per cycle), readout B = ⌈C_eff·A/RB⌉ beats, SRAM latency Ls; one
+ *   accumulator bank as in rtl/axon_mac_baseline.sv (readout after the last
+ *   row, then clear), so tokens·(P + Ls + B)
  *   with R_eff = min(R, in), C_eff = min(C, out), W_eff = ⌈C_eff/L⌉ (NoC
  *   latency is not included: an approximation stated in docs/power.md).
  */
@@ -80,7 +80,7 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     /* latency of the busiest core */
     double Reff = fmin(R, in), Ceff = fmin(C, o), Weff = ceil(Ceff / L);
     double P = Reff * Weff, B = ceil(Ceff * A / cfg->readout_bits), Ls = cfg->sram_latency;
-    double cycles = cfg->double_buffer ? T * fmax(P, B) + Ls + B : T * (P + Ls + B);
+    double cycles = T * (P + Ls + B); /* one accumulator bank: no overlap */
     if (T == 0)
         cycles = 0;
     double f = cfg->clock_mhz > 0 ? cfg->clock_mhz : 500; /* MHz */

@@ -212,8 +212,22 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     out->ideal_vs_int8_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->int8_mac_pj);
     out->ideal_vs_fp16_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->fp16_mac_pj);
 
+    static const char *const what[8] = {
+        "ideal: SOPs x int8 add", "+ adds at accumulator width, acc writes",
+        "+ SRAM word granularity, event path", "+ clock tree (sync)", "+ handshakes (async)",
+        "+ NoC flit-hops, reduction", "+ DRAM bursts", "+ leakage x simulated time"};
+    double delta[8] = {out->ideal_pj, out->compute_pj - out->ideal_pj, out->memory_pj,
+                       out->clock_pj, out->handshake_pj, out->noc_pj, out->dram_pj,
+                       out->leakage_pj};
+    for (int i = 0; i < 8; i++) {
+        out->chain[i].what = what[i];
+        out->chain[i].delta_pj = delta[i];
+    }
+    out->nchain = 8;
     if (mode == POWER_IDEAL) {
         out->total_pj = out->dynamic_pj = out->ideal_pj;
+        out->clock_pj = out->handshake_pj = out->noc_pj = out->dram_pj = out->leakage_pj = 0;
+        out->nlines = 0;
     } else {
         out->dynamic_pj = out->compute_pj + out->memory_pj;
         out->total_pj = out->realistic_pj;

@@ -68,18 +68,6 @@ void power_print(FILE *f, const power_report *p)
 
 void power_explain(FILE *f, const power_report *p)
 {
-    struct {
-        const char *what;
-        double pj;
-    } step[] = {
-        {"+ adds at accumulator width, acc writes", p->compute_pj - p->ideal_pj},
-        {"+ SRAM word granularity, event path", p->memory_pj},
-        {"+ clock tree (sync)", p->clock_pj},
-        {"+ handshakes (async)", p->handshake_pj},
-        {"+ NoC flit-hops, reduction", p->noc_pj},
-        {"+ DRAM bursts", p->dram_pj},
-        {"+ leakage x simulated time", p->leakage_pj},
-    };
     double base = p->base_realistic_pj;
     fprintf(f, "from SpikingBrain's estimate to the realistic chip (%s)\n", p->version);
     fprintf(f, "  ideal per MAC-equivalent: %.4g spikes x %.4g pJ (int8 add) = %.4g pJ; "
@@ -89,15 +77,17 @@ void power_explain(FILE *f, const power_report *p)
             -p->ideal_vs_fp16_pct);
     fprintf(f, "  %-42s %14s %14s %14s %14s\n", "step", "delta (pJ)", "total (pJ)",
             "per MAC (pJ)", "vs dense (%)");
-    double cum = p->ideal_pj;
-    fprintf(f, "  %-42s %14s %14.6g %14.5g %+13.1f%%\n", "ideal: SOPs x int8 add", "", cum,
-            power_per_mac(p, cum), base > 0 ? 100.0 * (cum / base - 1) : 0);
-    for (size_t i = 0; i < sizeof step / sizeof step[0]; i++) {
-        if (step[i].pj == 0)
+    double cum = 0;
+    for (int i = 0; i < p->nchain; i++) {
+        if (i > 0 && p->chain[i].delta_pj == 0)
             continue;
-        cum += step[i].pj;
-        fprintf(f, "  %-42s %+14.6g %14.6g %14.5g %+13.1f%%\n", step[i].what, step[i].pj, cum,
-                power_per_mac(p, cum), base > 0 ? 100.0 * (cum / base - 1) : 0);
+        cum += p->chain[i].delta_pj;
+        if (i == 0)
+            fprintf(f, "  %-42s %14s", p->chain[i].what, "");
+        else
+            fprintf(f, "  %-42s %+14.6g", p->chain[i].what, p->chain[i].delta_pj);
+        fprintf(f, " %14.6g %14.5g %+13.1f%%\n", cum, power_per_mac(p, cum),
+                base > 0 ? 100.0 * (cum / base - 1) : 0);
     }
     fprintf(f, "  %-42s %14s %14.6g %14.5g %+13.1f%%\n", "= realistic", "", p->realistic_pj,
             power_per_mac(p, p->realistic_pj),
@@ -167,6 +157,15 @@ cJSON *power_report_json(const power_report *p)
         cJSON_AddNumberToObject(o, f[i].k, isfinite(f[i].v) ? f[i].v : 0);
     cJSON_AddNumberToObject(o, "cores", (double)p->cores);
     cJSON_AddStringToObject(o, "area_source", p->area_synthesized ? "synthesized" : "assumed");
+    cJSON *chain = cJSON_AddArrayToObject(o, "explain");
+    for (int i = 0; chain && i < p->nchain; i++) {
+        cJSON *e = cJSON_CreateObject();
+        if (!e)
+            break;
+        cJSON_AddStringToObject(e, "step", p->chain[i].what);
+        cJSON_AddNumberToObject(e, "delta_pj", p->chain[i].delta_pj);
+        cJSON_AddItemToArray(chain, e);
+    }
     cJSON *lines = cJSON_AddArrayToObject(o, "breakdown");
     for (int i = 0; lines && i < p->nlines; i++) {
         const power_line *l = &p->lines[i];

@@ -58,8 +58,9 @@ ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_para
 #define SPIKE_MAX_STEPS 65535
 #define SPIKE_MAX_BITWISE_STEPS 62
 
-/* The reference T rule over n counts (DESIGN §2). Binary with a negative
- * count is AX_ERANGE. */
+/* The reference T rule over n counts (DESIGN §2). A negative count under
+ * binary or unsigned bitwise is AX_ERANGE; binary/ternary give T = 1 (not
+ * 0) for all-zero counts; T above SPIKE_MAX_STEPS is AX_ERANGE. */
 ax_result spike_steps_rule(spike_coding c, const int32_t *counts, size_t n, int *T, char **err);
 /* AX_ERANGE when count c does not fit T steps of coding (naming it). */
 ax_result spike_check_fits(spike_coding c, int32_t count, int T, char **err);

@@ -241,6 +241,19 @@ ax_result spike_steps_resolve(spike_coding c, const int32_t *counts, size_t toke
                 return AX_ERANGE;
             }
         } else if (steps > 0) {
+            /* Fast path: the token's own rule T fits, so every count does
+             * (the rule never asks fewer steps than a count needs). Else
+             * check count by count: two's complement can fit below its
+             * rule (-8 fits 4 steps, the rule asks 5), and the error must
+             * name the offending count. */
+            int64_t Trow;
+            size_t badrow;
+            if (!rule(c, row, d, &Trow, &badrow) && Trow <= T) {
+                T_of[tok] = (int)T;
+                if (T > top)
+                    top = (int)T;
+                continue;
+            }
             for (size_t i = 0; i < d; i++) {
                 ax_result r = spike_check_fits(c, row[i], (int)T, err);
                 if (r) {

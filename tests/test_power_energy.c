@@ -131,10 +131,13 @@ Test(power_energy, baseline_hand_counted)
     /* every row read: 2 × 128 × 8 words; 256 activations + 2 EOTs through the FIFO */
     double mem = 2048 * 2 * sqrt(200.0) + 256 * 0.1 + 258 * 0.32 + 128 * 64 * 0.01;
     cr_assert_float_eq(p.base_memory_pj, mem, 1e-6);
-    /* latency: 2 × max(128·8, 64) + 1 + 64 cycles at 500 MHz */
-    cr_assert_float_eq(p.base_cycles, 2113, 0);
-    cr_assert_float_eq(p.base_latency_ns, 4226, 1e-9);
-    cr_assert(p.base_area_um2 > p.area_um2, "the INT8 multipliers must cost area");
+    /* latency: 2 × (128·8 + 1 + 64) cycles at 500 MHz (one accumulator bank) */
+    cr_assert_float_eq(p.base_cycles, 2178, 0);
+    cr_assert_float_eq(p.base_latency_ns, 4356, 1e-9);
+    /* assumed areas: 16 INT8 multipliers (16 × 282 µm²) added, one accumulator
+     * bank (128 × 32 flops) and the 1024 zero flags removed */
+    double d = 16 * 282 - 128 * 32 * 4.522 - 1024 * 0.346 * 1.7;
+    cr_assert_float_eq(p.base_area_um2 - p.area_um2, d, 1e-6);
     cr_assert_float_eq(p.energy_reduction_pct, 100 * (1 - p.total_pj / p.base_energy_pj), 1e-9);
     cr_assert_float_eq(p.area_reduction_pct, 100 * (1 - p.area_um2 / p.base_area_um2), 1e-9);
     cr_assert(p.energy_reduction_pct > 0 && p.energy_reduction_pct < 100);
@@ -174,8 +177,17 @@ Test(power_energy, ideal_mode_reproduces_spikingbrain)
     cr_assert_float_eq(p.total_pj, p.ideal_pj, 1e-9);
     cr_assert_float_eq(p.energy_per_mac_pj, p.ideal_per_mac_pj, 1e-12);
     cr_assert_float_eq(p.energy_reduction_pct, p.ideal_vs_int8_pct, 1e-9);
-    /* realistic pricing of the same run costs more than the ideal */
+    /* realistic pricing of the same run costs more than the ideal; the
+     * ideal report's groups hold only the ideal energy */
     cr_assert(p.realistic_pj > p.ideal_pj);
+    cr_assert_float_eq(p.leakage_pj + p.clock_pj + p.noc_pj + p.dram_pj + p.handshake_pj, 0, 0);
+    cr_assert_float_eq(p.dynamic_pj, p.total_pj, 0);
+    power_report q = price(t, &c, &r, POWER_REALISTIC);
+    cr_assert_float_eq(q.total_pj, p.realistic_pj, 1e-6);
+    double chain = 0;
+    for (int i = 0; i < p.nchain; i++)
+        chain += p.chain[i].delta_pj;
+    cr_assert_float_eq(chain, q.total_pj, 1e-6);
     power_table_free(t);
 }
 
@@ -318,6 +330,21 @@ Test(power_area, sram_dominates_and_synthesis_replaces_assumptions)
     /* 180 → 45 nm: / 19; acc ×4 (C 32→128), fifo ×1, readout ×4, ctrl ×1, + read pipe */
     double logic = (100000 * 4 + 19000 + 38000 * 4 + 1900) / 19.0 + 16 * 8 * 4.522;
     cr_assert_float_eq(q.logic_area_um2, logic, 1e-6);
+    /* the rtl/synth form: the core's parameters on every row, banks from DB */
+    const char *core = "module,parameters,cells,area_um2\n"
+                       "axon_core,R=16 C=16 L=4 LS=1 F=8 A=32 RB=64 DB=1 GATE=1,9192,342104.0\n"
+                       "axon_fifo,R=16 C=16 L=4 LS=1 F=8 A=32 RB=64 DB=1 GATE=1,453,20920.0\n"
+                       "axon_ctrl,R=16 C=16 L=4 LS=1 F=8 A=32 RB=64 DB=1 GATE=1,158,6503.0\n"
+                       "axon_acc,R=16 C=16 L=4 LS=1 F=8 A=32 RB=64 DB=1 GATE=1,7950,296817.0\n"
+                       "axon_readout,R=16 C=16 L=4 LS=1 F=8 A=32 RB=64 DB=1 GATE=1,630,17864.0\n"
+                       "axon_mac_baseline,C=16 L=4 A=32 RB=64,4777,181719.0\n";
+    extern ax_result power_synth_parse(power_table *, const char *, size_t, const char *, char **);
+    cr_assert_eq(power_synth_parse(t, core, strlen(core), "core.csv", &err), AX_OK);
+    c.double_buffer = 0; /* one bank: the acc area halves */
+    memset(&q, 0, sizeof q);
+    cr_assert_eq(power_area(t, &c, 1, &q, &err), AX_OK);
+    logic = (296817.0 * 8 / 2 + 20920 + 17864.0 * 8 + 6503) / 19.0 + 16 * 8 * 4.522;
+    cr_assert_float_eq(q.logic_area_um2, logic, 1e-6);
     power_table_free(t);
 }
 
@@ -346,9 +373,12 @@ Test(power_report, writers_carry_units_and_the_chain_adds_up)
     cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "breakdown")), p.nlines);
     cJSON_Delete(j);
     /* the explain chain: ideal + each overhead = realistic */
-    double chain = p.ideal_pj + (p.compute_pj - p.ideal_pj) + p.memory_pj + p.clock_pj +
-                   p.handshake_pj + p.noc_pj + p.dram_pj + p.leakage_pj;
+    double chain = 0;
+    for (int i = 0; i < p.nchain; i++)
+        chain += p.chain[i].delta_pj;
+    cr_assert_float_eq(p.chain[0].delta_pj, p.ideal_pj, 1e-12);
     cr_assert_float_eq(chain, p.realistic_pj, 1e-9);
+    cr_assert_float_eq(p.realistic_pj, p.total_pj, 1e-9);
     power_table_free(t);
 }
 

@@ -270,3 +270,49 @@ Test(sim_chip, zero_gating_does_not_change_timing)
     free(ev);
     map_qweight_free(&qw);
 }
+
+/* Events from spike/'s spike_events (every coding, auto and per-token T)
+ * equal the test's own codings and give the reference acc on a chip. */
+Test(sim_chip, spike_events_every_coding)
+{
+    uint64_t st = 99;
+    const size_t tokens = 3, in = 37, out = 29;
+    map_qweight qw;
+    tl_qweight(&qw, out, in, 0, 20, &st);
+    int32_t counts[3 * 37];
+    int32_t *ref = malloc(tokens * out * sizeof *ref);
+    for (int cod = SPIKE_BINARY; cod <= SPIKE_BITWISE_2C; cod++)
+        for (int mode = 0; mode < 2; mode++) {
+            tl_counts(counts, tokens * in, (spike_coding)cod, 4, 30, &st);
+            size_t ts[4], nev = 0;
+            spike_event *ev = NULL;
+            char *err = NULL;
+            int steps = mode ? SPIKE_STEPS_TOKEN : SPIKE_STEPS_AUTO;
+            cr_assert_eq(spike_events((spike_coding)cod, counts, tokens, in, steps, &ev, &nev, ts, NULL,
+                                      &err), AX_OK, "%s", err);
+            if (!mode) {
+                int T;
+                cr_assert_eq(spike_steps_rule((spike_coding)cod, counts, tokens * in, &T, NULL), AX_OK);
+                size_t ts2[4], nev2;
+                spike_event *ev2 = tl_events((spike_coding)cod, counts, tokens, in, T, &nev2, ts2);
+                cr_assert_eq(nev, nev2, "coding %d: %zu events vs %zu", cod, nev, nev2);
+                cr_assert_eq(memcmp(ev, ev2, nev * sizeof *ev), 0, "coding %d: events differ", cod);
+                free(ev2);
+            }
+            sim_config c;
+            sim_config_default(&c);
+            c.rows = 10;
+            c.cols = 7;
+            c.lanes = 3;
+            sim *s = NULL;
+            cr_assert_eq(sim_new(&c, &qw, ev, nev, ts, tokens, &s, &err), AX_OK, "%s", err);
+            cr_assert_eq(sim_run(s, &err), AX_OK, "%s", err);
+            cr_assert_eq(gpu_ref_cpu(counts, tokens, &qw, ref, NULL), AX_OK);
+            cr_assert_eq(memcmp(sim_acc(s), ref, tokens * out * sizeof *ref), 0, "coding %d mode %d",
+                         cod, mode);
+            sim_free(s);
+            free(ev);
+        }
+    free(ref);
+    map_qweight_free(&qw);
+}

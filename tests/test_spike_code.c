@@ -222,3 +222,28 @@ Test(spike_code, names_round_trip)
     cr_assert(strstr(err, "'unary'") && strstr(err, "bitwise-2c"), "%s", err);
     free(err);
 }
+
+Test(spike_code, twos_complement_fixed_T_below_the_rule_fits)
+{
+    /* -8 needs 4 two's complement steps although the rule over {-8, 7}
+     * asks for 5: a fixed T = 4 must be accepted everywhere */
+    const int32_t s[2] = {-8, 7};
+    int T, To[1];
+    cr_assert_eq(spike_steps_rule(SPIKE_BITWISE_2C, s, 2, &T, NULL), AX_OK);
+    cr_assert_eq(T, 5);
+    cr_assert_eq(spike_steps_resolve(SPIKE_BITWISE_2C, s, 1, 2, 4, To, NULL, NULL), AX_OK);
+    cr_assert_eq(To[0], 4);
+    int8_t tr[8];
+    int32_t back[2];
+    cr_assert_eq(spike_trains(SPIKE_BITWISE_2C, s, 1, 2, 4, tr, NULL), AX_OK);
+    spike_decode(SPIKE_BITWISE_2C, tr, 1, 2, 4, back);
+    cr_assert(back[0] == -8 && back[1] == 7);
+    spike_stats st;
+    cr_assert_eq(spike_stats_compute(SPIKE_BITWISE_2C, s, 1, 2, 4, &st, NULL), AX_OK);
+    cr_assert_eq(st.spikes, 1 + 3); /* 1000 and 0111 */
+    char *err = NULL;
+    const int32_t bad[2] = {-9, 0};
+    cr_assert_eq(spike_steps_resolve(SPIKE_BITWISE_2C, bad, 1, 2, 4, To, NULL, &err), AX_ERANGE);
+    cr_assert(strstr(err, "token 0, channel 0") && strstr(err, "-9"), "%s", err);
+    free(err);
+}

@@ -8,9 +8,10 @@
  *   w AXON q0 q1 ... q(C-1)     weight row (int8)
  *   i AXON NEG SHIFT            spike event
  *   e                           end of token
- * Output, one line per stamp (time in cycles, sync):
+ * Output, one line per stamp (time in cycles for sync builds, ps for async):
  *   A item t | S item t | R item word t skipped | B token beat t hexdata | D token acc0 acc1 ...
  *   P R C L LS F A RB DB GATE   (the build's parameters, first line)
+ *   PA PHASES T_REQ T_ACK T_DECODE T_SRAM T_ADD T_READOUT   (async builds, ps)
  *   END t overflow             (time the run ended, sticky overflow flag)
  * Usage: axon-rtl-run [--seed S] [--wave FILE] [FILE]
  */
@@ -56,6 +57,10 @@ int main(int argc, char **argv)
     if (wave && axon_rtl_wave(h, wave, 0, INT64_MAX, &err)) return fail(err);
     printf("P %d %d %d %d %d %d %d %d %d\n", p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth,
            p.acc_bits, p.readout_bits, p.double_buffer, p.zero_gating);
+    if (p.async)
+        printf("PA %d %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
+               p.handshake, p.t_req_ps, p.t_ack_ps, p.t_decode_ps, p.t_sram_ps, p.t_add_ps,
+               p.t_readout_ps);
     int8_t *row = calloc((size_t)p.cols, 1);
     char line[1 << 16];
     long ln = 0;
@@ -99,7 +104,7 @@ int main(int argc, char **argv)
             printf("R %" PRId64 " %d %" PRId64 " %d\n", st.issue_item, st.word, st.time, st.skipped);
         if (st.beat >= 0) {
             printf("B %" PRId64 " %d %" PRId64 "\n", st.beat_token, st.beat, st.time);
-            end = st.time + 1;
+            end = st.time + axon_rtl_beat_period(h);
         }
         if (st.token_done) {
             const int32_t *acc = axon_rtl_acc(h);

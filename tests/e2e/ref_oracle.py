@@ -4,6 +4,8 @@
                   (random layers: shapes, group sizes, k, clamp, f32/f16 inputs)
   check DIR CASE R.safetensors   checks R against numpy: acc exactly, y to 1e-6
                   relative (numpy sums in its own order), vth exactly.
+  real W T R GROUP K   the same checks for every layer of R (clamped counts),
+                  for weights W and trace T given as files (e.g. the shipped trace).
 
 Weights: scale = max|W_g| / 127 in float32, q = rint(W / scale) clipped to
 [-127, 127]. Counts: vth = clamp(sum(|x|) / D / k, 1e-5, 1e4) in float32 with
@@ -94,6 +96,20 @@ def check(d, case, rpath):
     ws, _ = st.load(os.path.join(d, 'w.safetensors'))
     ts, _ = st.load(os.path.join(d, 't.safetensors'))
     r, meta = st.load(rpath)
+    check_layer(ws, ts, r, c)
+
+
+def real(wpath, tpath, rpath, group, k):
+    ws, _ = st.load(wpath)
+    ts, _ = st.load(tpath)
+    r, _ = st.load(rpath)
+    layers = [n[:-4] for n in r if n.endswith('.acc')]
+    assert layers, 'no <layer>.acc in ' + rpath
+    for L in layers:
+        check_layer(ws, ts, r, {'layer': L, 'group': group, 'k': k, 'clamp': True})
+
+
+def check_layer(ws, ts, r, c):
     L = c['layer']
     w, x = ws[L + '.weight'], ts[L + '.input'].astype(np.float32)
     acc, y, vth = reference(w, x, c['group'], c['k'], c['clamp'])
@@ -119,5 +135,7 @@ if __name__ == '__main__':
         gen(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == 'check':
         check(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == 'real':
+        real(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]))
     elif sys.argv[1] == 'field':
         print(json.load(open(os.path.join(sys.argv[2], 'cases.json')))[int(sys.argv[3])][sys.argv[4]])

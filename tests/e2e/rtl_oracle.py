@@ -2,7 +2,7 @@
 
 Generates a random item stream and weights for the parameters of an RTL build,
 runs the build's axon-rtl-run on it, and recomputes every stamp from the
-recurrences of docs/core-timing.md (sync mode) and every accumulator from
+recurrences of docs/core-timing.md (sync mode in cycles, async mode in ps) and every accumulator from
 DESIGN §2 (acc[j] += ±(q[j][axon] << shift), wrapping at A bits). Any
 difference in any stamp or accumulator fails, printing the first one.
 
@@ -18,9 +18,14 @@ NEG_INF = -(1 << 62)
 
 def params(runner):
     out = subprocess.run([runner], input="", capture_output=True, text=True, check=True).stdout
-    f = out.split("\n")[0].split()
+    lines = out.split("\n")
+    f = lines[0].split()
     assert f[0] == "P", out
-    return dict(zip("R C L LS F A RB DB GATE".split(), map(int, f[1:])))
+    p = dict(zip("R C L LS F A RB DB GATE".split(), map(int, f[1:])))
+    g = lines[1].split()
+    if g and g[0] == "PA":  # async build: delays in ps
+        p.update(zip("PH TREQ TACK TDEC TSRAM TADD TRO".split(), map(int, g[1:])))
+    return p
 
 
 def gen(p, rng, tokens):
@@ -50,6 +55,12 @@ def expect(p, rows, items):
     R, C, L, Ls, F, A, RB, DB, G = (p[k] for k in "R C L LS F A RB DB GATE".split())
     W = (C + L - 1) // L
     B = (C * A + RB - 1) // RB
+    if "PH" in p:  # async (docs/core-timing.md "Async mode"), ps
+        hs = (p["TREQ"] + p["TACK"]) * (1 if p["PH"] == 2 else 2)
+        step, dec, wp = hs, p["TDEC"], max(p["TSRAM"], p["TADD"]) + hs
+        lat, bp, gap = p["TSRAM"] + p["TADD"], p["TRO"] + hs, hs
+    else:  # sync, cycles
+        step, dec, wp, lat, bp, gap = 1, 1, 1, Ls, 1, 1
     out = []
     s_hist = []
     a_prev = r_prev = o_prev = NEG_INF
@@ -58,8 +69,8 @@ def expect(p, rows, items):
     tok = 0
     end = 0
     for k, it in enumerate(items):
-        a = max(0, a_prev + 1, s_hist[k - F] if k >= F else NEG_INF)
-        s = max(a + 1, r_prev)
+        a = max(0, a_prev + step, s_hist[k - F] if k >= F else NEG_INF)
+        s = max(a + dec, r_prev)
         out.append(("A", k, a))
         out.append(("S", k, s))
         s_hist.append(s)
@@ -69,23 +80,23 @@ def expect(p, rows, items):
             for w in range(W):
                 js = range(w * L, min(C, (w + 1) * L))
                 skip = 1 if G and all(rows[ax][j] == 0 for j in js) else 0
-                out.append(("R", k, w, s + w, skip))
+                out.append(("R", k, w, s + w * wp, skip))
                 for j in js:
                     term = rows[ax][j] << sh
                     v = acc[j] + (-term if neg else term)
                     if v < -(1 << (A - 1)) or v >= (1 << (A - 1)):
                         ovf = 1
                     acc[j] = ((v + (1 << (A - 1))) % (1 << A)) - (1 << (A - 1))
-            r_prev = s + W
+            r_prev = s + W * wp
         else:
-            o = max(s + Ls, o_prev + B)
+            o = max(s + lat, o_prev + B * bp)
             for b in range(B):
-                out.append(("B", tok, b, o + b))
+                out.append(("B", tok, b, o + b * bp))
             out.append(("D", tok) + tuple(acc))
             acc = [0] * C
-            r_prev = o + B if not DB else max(s + 1, o_prev + B)
+            r_prev = o + B * bp if not DB else max(s + gap, o_prev + B * bp)
             o_prev = o
-            end = o + B
+            end = o + B * bp
             tok += 1
     out.append(("END", end, ovf))
     return out
@@ -114,7 +125,7 @@ def main():
     got = []
     for line in res.stdout.split("\n")[1:]:
         f = line.split()
-        if not f:
+        if not f or f[0] == "PA":
             continue
         got.append((f[0],) + tuple(int(x) for x in f[1:]))
     want = expect(p, rows, items)

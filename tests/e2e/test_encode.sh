@@ -2,7 +2,7 @@
 # axon encode against a numpy oracle (tests/py/check_encode.py): counts bit
 # for bit on a random file with exact ties (clamped, custom clamp,
 # unclamped, other k), trains of every coding and steps mode decoded back
-# to the counts, --json statistics, 1-D/3-D/safetensors inputs, integer
+# to the counts, --json statistics, 1-D/3-D/safetensors (F32/F16/BF16) inputs, integer
 # counts, and the error paths (NaN, count not fitting T, negative binary).
 set -euo pipefail
 PY=${AXON_PY:-/usr/bin/python3}

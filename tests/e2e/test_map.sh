@@ -39,12 +39,16 @@ r = json.load(open(sys.argv[1]))
 t = r['totals']
 assert t['layers'] == 9 and t['resident_cores'] == t['tiles'] == sum(l['cores'] for l in r['layers'])
 assert t['passes'] == 1 and 0 < t['mesh_util_pct'] <= 100
+p = r['sram']  # priced by power/: a 64x64 tile reads a 64-byte row as 8 x 64-bit
+assert p['macro_bytes'] == 4096 and abs(p['row_read_pj'] - 8 * p['read64_pj']) < 1e-9 and p['read64_pj'] > 0
 for l in r['layers']:
     assert l['reordered'] and l['tokens'] == 240
     # reordering never fetches more bursts than the checkpoint order on this trace
     assert l['bursts_per_token_reordered'] <= l['bursts_per_token'] + 1e-9
     assert l['bursts_per_token'] <= l['bursts_stored']
     assert l['compressed_bytes'] > 0 and 0 <= l['activation_sparsity_pct'] <= 100
+    assert abs(l['sram_pj_per_token'] - l['core_events_per_token'] * p['row_read_pj']) < 1e-6 * l['sram_pj_per_token']
+    assert abs(l['sram_area_um2'] - l['cores'] * p['core_sram_area_um2']) < 1e-6 * l['sram_area_um2']
 print('report ok')
 EOF
 # CSV and table carry the same layers
@@ -86,12 +90,17 @@ with open(sys.argv[1], 'wb') as f:
             u[rng.random(u.shape) < 0.03] = 0
             f.write(u.astype('<u2').tobytes())
 EOF
+# ASan's quarantine keeps freed layers alive; the bound is about axon, not the sanitizer
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
+"$AXON" map --weights "$work/q7.safetensors" --layers '*.up_proj' \
+  --tile 128x128 --mesh 64x64 --dram --json > "$work/q7one.json"
 "$AXON" map --weights "$work/q7.safetensors" --layers '*.up_proj' --layers '*.down_proj' \
   --tile 128x128 --mesh 64x64 --dram --json > "$work/q7.json"
-"$PY" - "$work/q7.json" <<'EOF'
+"$PY" - "$work/q7.json" "$work/q7one.json" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 t, L = r['totals'], r['layers']
+one = json.load(open(sys.argv[2]))['totals']['peak_rss_kib']
 assert [l['layer'] for l in L] == ['model.layers.0.mlp.up_proj', 'model.layers.0.mlp.down_proj'], L
 for l in L:
     assert l['cores'] == 28 * 148, l['cores']           # ceil(3584/128) * ceil(18944/128)
@@ -100,8 +109,9 @@ src, q8 = 3584 * 18944 * 2, 3584 * 18944               # one layer: bf16 source,
 bound_kib = (src + q8) // 1024 + 64 * 1024
 both_src_kib = 2 * src // 1024
 rss = t['peak_rss_kib']
-print(f"7B-shaped: 2 layers mapped, peak RSS {rss/1024:.0f} MiB, bound {bound_kib/1024:.0f} MiB, "
-      f"the two layers' source alone {both_src_kib/1024:.0f} MiB")
+print(f"7B-shaped: peak RSS {one/1024:.0f} MiB for 1 layer, {rss/1024:.0f} MiB for 2 layers; "
+      f"bound {bound_kib/1024:.0f} MiB; the two layers' bf16 source alone {both_src_kib/1024:.0f} MiB")
 assert rss < bound_kib, (rss, bound_kib)
+assert rss <= one + 16 * 1024, (rss, one)              # memory does not grow with the layers
 EOF
 echo "axon map e2e ok"

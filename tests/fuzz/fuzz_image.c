@@ -4,8 +4,12 @@
  * back (in both channel orders) and whose every core's rows can be read,
  * or fail with AX_EFORMAT and a message naming the offset. Never a crash,
  * a leak or an out-of-bounds read (run under ASan/UBSan).
- * Built with libFuzzer (clang -fsanitize=fuzzer) or with the standalone
- * driver tests/fuzz/fuzz_main.c, which replays corpus files.
+ * Built with libFuzzer (`make fuzz`, build-fuzz/fuzz_image) or with the
+ * standalone replay driver tests/fuzz/fuzz_main.c (mk/map.mk,
+ * tests/e2e/test_map_fuzz.sh) over the seed corpus tests/fuzz/corpus/image.
+ * Both builds define FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION for the
+ * reader, which then skips checksum comparison so mutations reach the
+ * field checks behind it.
  */
 #include "../../mapper/map.h"
 
@@ -14,6 +18,9 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Inputs accepted so far (the replay driver reports it). */
+unsigned long fuzz_accepted;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(err);
         return 0;
     }
+    fuzz_accepted++;
     int R, C;
     map_image_tile(img, &R, &C, NULL, NULL);
     int8_t *rows = malloc((size_t)R * (size_t)C);

@@ -176,6 +176,29 @@ with open(f"{WORK}/x.safetensors", "wb") as f:
 run("--input", f"{WORK}/x.safetensors:layer.input", "--counts-out", f"{WORK}/ss.npy")
 ok((np.load(f"{WORK}/ss.npy") == counts[:4]).all(), "safetensors input")
 
+# ---- half-precision safetensors: F16 and BF16 (bf16 = the top 16 bits of an f32)
+def write_st(path, name, dtype, shape, raw):
+    h = json.dumps({name: {"dtype": dtype, "shape": list(shape),
+                           "data_offsets": [0, len(raw)]}}).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + raw)
+
+
+xh = x[:6].astype(np.float16)
+write_st(f"{WORK}/h.safetensors", "a", "F16", xh.shape, xh.tobytes())
+run("--input", f"{WORK}/h.safetensors:a", "--counts-out", f"{WORK}/sh.npy")
+ok((np.load(f"{WORK}/sh.npy") == oracle_counts(xh.astype(np.float32))[0]).all(), "F16 input")
+bits = (x[:6].view(np.uint32) >> 16).astype(np.uint16)
+xb = (bits.astype(np.uint32) << 16).view(np.float32)
+write_st(f"{WORK}/b.safetensors", "a", "BF16", xb.shape, bits.tobytes())
+run("--input", f"{WORK}/b.safetensors:a", "--counts-out", f"{WORK}/sb.npy")
+ok((np.load(f"{WORK}/sb.npy") == oracle_counts(xb)[0]).all(), "BF16 input")
+bits[4, 9] = 0x7FC0  # a bf16 NaN
+write_st(f"{WORK}/bn.safetensors", "a", "BF16", xb.shape, bits.tobytes())
+p = run("--input", f"{WORK}/bn.safetensors:a", rc=1)
+ok("token 4, channel 9" in p.stderr and "NaN" in p.stderr, "BF16 NaN named: " + p.stderr)
+
 # ---- integer counts pass through unchanged (no threshold, no clamp)
 ci = np.array([[0, 1, -1, 5, -5, 7, -8]], np.int8)
 np.save(f"{WORK}/ci.npy", ci)

@@ -1,0 +1,11 @@
+/* axon run, private: the per-layer loop, report and output of cmd_run.c. */
+#ifndef AX_CMD_RUN_INT_H
+#define AX_CMD_RUN_INT_H
+
+#include "run_job.h"
+
+/* Runs j (j->layer NULL = every layer with weight and input), prints the
+ * report (human or JSON) and writes `out` when not NULL. Returns a CMD_ code. */
+int cmd_run_layers(run_job *j, const char *out, int json);
+
+#endif

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `axon compare`: identical files -> exit 0; one integer element changed ->
+# exit 1 naming its multi-dimensional index and both values; a bf16 copy of
+# an f32 tensor -> exit 0 with cosine / rel L2 / max abs / SNR equal to
+# numpy's; NaN in one input -> exit 1, reported with its index, metrics stay
+# finite; a shape mismatch and a missing tensor -> exit 1 with a clear line;
+# FILE:TENSOR references and --tensor suffix selection; usage -> exit 2.
+set -euo pipefail
+: "${AXON:?}" "${AXON_PY:?}" "${AXON_ROOT:?}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+"$AXON_PY" - "$AXON_ROOT" <<'PY'
+import sys, json
+import numpy as np
+sys.path.insert(0, sys.argv[1] + '/traces/real')
+import st
+rng = np.random.default_rng(3)
+acc = rng.integers(-50000, 50000, (5, 7, 3)).astype(np.int32)
+y = rng.standard_normal((5, 7)).astype(np.float32)
+st.save('a.safetensors', {'L.acc': acc, 'L.y': y})
+acc2 = acc.copy(); acc2[2, 4, 1] ^= 1  # one bit
+st.save('b.safetensors', {'L.acc': acc2, 'L.y': y})
+yb = st.f32_to_bf16_bits(y)
+st.save('bf.safetensors', {'L.acc': acc, 'L.y': yb}, bf16={'L.y'})
+yn = y.copy(); yn[1, 3] = np.nan; yn[4, 0] = np.inf
+st.save('nan.safetensors', {'L.acc': acc, 'L.y': yn})
+st.save('shape.safetensors', {'L.acc': acc[:4], 'L.y': y})
+st.save('missing.safetensors', {'L.acc': acc})
+# numpy metrics of bf16 vs f32
+b = (yb.astype(np.uint32) << 16).view(np.float32).astype(np.float64); a = y.astype(np.float64)
+e = a - b
+json.dump({'cosine': float((a*b).sum() / np.sqrt((a*a).sum() * (b*b).sum())),
+           'rel_l2': float(np.sqrt((e*e).sum() / (a*a).sum())),
+           'max_abs': float(np.abs(e).max()),
+           'snr_db': float(10 * np.log10((a*a).sum() / (e*e).sum()))}, open('want.json', 'w'))
+PY
+run() { set +e; "$@" >out.txt 2>err.txt; rc=$?; set -e; }
+
+run "$AXON" compare a.safetensors a.safetensors
+[ $rc -eq 0 ] || { cat out.txt err.txt; echo "identical: exit $rc"; exit 1; }
+grep -q "L.acc .*equal (105 elements)" out.txt
+
+run "$AXON" compare a.safetensors b.safetensors
+[ $rc -eq 1 ] || { cat out.txt; echo "one bit: exit $rc, expected 1"; exit 1; }
+grep -q "1 of 105 elements differ" out.txt
+acc_a=$("$AXON_PY" -c "import sys; sys.path.insert(0,'$AXON_ROOT/traces/real'); import st; print(int(st.load('a.safetensors')[0]['L.acc'][2,4,1]))")
+grep -Eq "at \[2,4,1\] +A $acc_a +B $((acc_a ^ 1))" out.txt || { cat out.txt; exit 1; }
+
+run "$AXON" compare a.safetensors bf.safetensors --json
+[ $rc -eq 0 ] || { cat out.txt err.txt; echo "bf16: exit $rc"; exit 1; }
+"$AXON_PY" - <<'PY'
+import json
+j = json.load(open('out.txt')); w = json.load(open('want.json'))
+t = {x['tensor']: x for x in j['tensors']}
+y = t['L.y']
+assert y['kind'] == 'float' and y['dtype_b'] == 'BF16', y
+for k in ('cosine', 'rel_l2', 'max_abs', 'snr_db'):
+    assert abs(y[k] - w[k]) <= 1e-9 * max(1, abs(w[k])), (k, y[k], w[k])
+assert 0.99 < y['cosine'] < 1 and y['snr_db'] > 40, y
+assert t['L.acc']['equal'] is True and j['ok'] is True
+assert abs(j['overall']['snr_db'] - w['snr_db']) < 1e-9
+PY
+
+run "$AXON" compare a.safetensors nan.safetensors
+[ $rc -eq 1 ] || { cat out.txt; echo "NaN: exit $rc, expected 1"; exit 1; }
+grep -q "NON-FINITE: 0 in A, 2 in B" out.txt
+grep -Eq "at \[1,3\] +A .* B nan" out.txt
+grep -Eq "at \[4,0\] +A .* B inf" out.txt
+if grep -qi "cosine nan" out.txt; then echo "NaN leaked into the metrics"; exit 1; fi
+
+run "$AXON" compare a.safetensors shape.safetensors
+[ $rc -eq 1 ] && grep -q "SHAPE MISMATCH: A \[5,7,3\] vs B \[4,7,3\]" out.txt || { cat out.txt; exit 1; }
+
+run "$AXON" compare a.safetensors missing.safetensors
+[ $rc -eq 1 ] && grep -q "L.y .*MISSING in B" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare a.safetensors missing.safetensors --tensor acc
+[ $rc -eq 0 ] || { cat out.txt; echo "--tensor acc: exit $rc"; exit 1; }
+
+run "$AXON" compare a.safetensors:L.y bf.safetensors:L.y
+[ $rc -eq 0 ] && grep -q "^L.y .*float" out.txt || { cat out.txt err.txt; exit 1; }
+run "$AXON" compare a.safetensors:L.nope bf.safetensors
+[ $rc -eq 1 ] || { echo "missing tensor ref: exit $rc"; exit 1; }
+run "$AXON" compare a.safetensors
+[ $rc -eq 2 ] || { echo "one file: exit $rc, expected 2"; exit 1; }
+run "$AXON" compare --help
+[ $rc -eq 0 ]
+echo "axon compare: exact ints, float metrics == numpy, NaN/shape/missing reported"

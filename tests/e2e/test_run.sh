@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# axon run end to end: int8 weights + integer counts (numpy oracle for acc and
+# y), float weights + activations with a recorded output (exact vs the CPU
+# reference, accuracy fields), all layers without --layer, async mode, VCD
+# output, and the usage/failure exit codes.
+set -euo pipefail
+: "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:?}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+py="$AXON_ROOT/tests/py/run_oracle.py"
+"$AXON_PY" "$py" gen "$work"
+
+jget() { "$AXON_PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+# 1. int8 weights, integer counts: 3 x 5 cores of 16x8, lanes 3
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --tile 16x8 --lanes 3 --json --out "$work/o.safetensors" >"$work/q.json"
+[ "$(jget "$work/q.json" 'd["exact"]')" = True ]
+[ "$(jget "$work/q.json" 'd["layers"][0]["cores"]')" = 15 ]
+[ "$(jget "$work/q.json" 'd["layers"][0]["counters"]["events"] > 0')" = True ]
+"$AXON_PY" "$py" check_int "$work"
+
+# 2. float layer with recorded output, per-group weights, human report
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin \
+  --group 32 --tile 32x16 >"$work/lin.txt"
+grep -q 'exact: true' "$work/lin.txt"
+grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin --json \
+  >"$work/lin.json"
+[ "$(jget "$work/lin.json" 'd["layers"][0]["cosine"] > 0.9')" = True ]
+
+# 3. every layer, async 2-phase
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --async --handshake 2 \
+  --json >"$work/all.json"
+[ "$(jget "$work/all.json" 'len(d["layers"])')" = 2 ]
+[ "$(jget "$work/all.json" 'd["layers"][0]["duration_ps"] > 0')" = True ]
+[ "$(jget "$work/all.json" 'd["exact"]')" = True ]
+
+# 4. VCD
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --vcd "$work/q.vcd" >/dev/null
+grep -q 'enddefinitions' "$work/q.vcd"
+grep -q 'core_0_0' "$work/q.vcd"
+
+# 5. exit codes
+"$AXON" run --help | grep -q -- '--tile'
+set +e
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --tile 0x4 2>/dev/null
+[ $? -eq 2 ] || { echo "bad --tile should exit 2"; exit 1; }
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer nope 2>"$work/err"
+[ $? -eq 1 ] || { echo "missing layer should exit 1"; exit 1; }
+set -e
+grep -q 'nope' "$work/err"
+echo "axon run e2e: ok"
