@@ -8,6 +8,7 @@
  * and `y` f32 [tokens, out]; with several layers `<layer>.acc`, `<layer>.y`.
  */
 #include "cmd.h"
+#include "cmd_run_db.h"
 #include "cmd_run_int.h"
 #include "run_job.h"
 
@@ -31,11 +32,12 @@ static const char *HELP =
     "chip:   --mesh WxH (auto)  --hop N cycles (1)  --hop-ps N ps (500)  --link-bits N (64)\n"
     "spikes: --coding binary|ternary|bitwise|bitwise-signed|bitwise-2c (bitwise-2c)\n"
     "        --k K (3)  --steps T|token (reference rule)  --no-clamp  --group G (per channel)\n"
-    "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n";
+    "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n"
+    "        --db [FILE]  record each layer's run in the results database (results.db)\n";
 
 enum { O_TILE = 256, O_LANES, O_CLOCK, O_ASYNC, O_HS, O_FIFO, O_SRAM, O_ACC, O_RB, O_NODB, O_NOZG,
        O_CODING, O_K, O_STEPS, O_GROUP, O_OUT, O_VCD, O_JSON, O_MESH, O_HOP, O_HOPPS, O_LINK,
-       O_NOCLAMP, O_W, O_T, O_L, O_HELP };
+       O_NOCLAMP, O_W, O_T, O_L, O_HELP, O_DB };
 
 static int parse_pair(const char *s, long *a, long *b)
 {
@@ -64,10 +66,11 @@ int cmd_run(int argc, char **argv)
         {"json", no_argument, 0, O_JSON}, {"mesh", required_argument, 0, O_MESH},
         {"hop", required_argument, 0, O_HOP}, {"hop-ps", required_argument, 0, O_HOPPS},
         {"link-bits", required_argument, 0, O_LINK}, {"no-clamp", no_argument, 0, O_NOCLAMP},
-        {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
+        {"help", no_argument, 0, O_HELP}, {"db", optional_argument, 0, O_DB},
+        {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
-    const char *out = NULL;
+    const char *out = NULL, *db = NULL;
     int json = 0, c;
     long v, v2;
     double d;
@@ -156,6 +159,7 @@ int cmd_run(int argc, char **argv)
         case O_OUT: out = optarg; break;
         case O_VCD: j.vcd = optarg; break;
         case O_JSON: json = 1; break;
+        case O_DB: db = cmd_run_db_path(optarg, argc, argv, &optind); break;
         default:
             return cmd_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -167,5 +171,5 @@ int cmd_run(int argc, char **argv)
     char *err = NULL;
     if (sim_config_check(&j.cfg, &err))
         return cmd_fail("run", err);
-    return cmd_run_layers(&j, out, json);
+    return cmd_run_layers(&j, out, json, db);
 }

@@ -5,7 +5,8 @@
 #include "run_job.h"
 
 /* Runs j (j->layer NULL = every layer with weight and input), prints the
- * report (human or JSON) and writes `out` when not NULL. Returns a CMD_ code. */
-int cmd_run_layers(run_job *j, const char *out, int json);
+ * report (human or JSON), writes `out` when not NULL and records each layer's
+ * run in the results database `db` when not NULL. Returns a CMD_ code. */
+int cmd_run_layers(run_job *j, const char *out, int json, const char *db);
 
 #endif

@@ -5,6 +5,7 @@
  * (every field carries its unit in its name), and writes acc/y.
  */
 #include "cmd.h"
+#include "cmd_run_db.h"
 #include "cmd_run_int.h"
 
 #include "../traces/trace.h"
@@ -177,7 +178,7 @@ static cJSON *layer_json(const run_job *j, const run_result *r)
     return o;
 }
 
-int cmd_run_layers(run_job *j, const char *out, int json)
+int cmd_run_layers(run_job *j, const char *out, int json, const char *db)
 {
     char *err = NULL, **names = NULL;
     size_t n = 0;
@@ -212,6 +213,11 @@ int cmd_run_layers(run_job *j, const char *out, int json)
             break;
         }
         all_exact &= res[i].exact;
+        if (db && cmd_run_db_record(db, j, &res[i], &err)) {
+            rc = cmd_fail("run", err);
+            err = NULL;
+            break;
+        }
         if (json)
             cJSON_AddItemToArray(arr, layer_json(j, &res[i]));
         else
