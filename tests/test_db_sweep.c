@@ -2,6 +2,7 @@
  * cartesian product and order, dedup of async points, shards disjoint and
  * complete, parallel sweep, resume without duplicates, failing points. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include "db_fake.h"
 
@@ -141,7 +142,7 @@ Test(db_sweep, parallel_run_then_resume_skips_all)
     fake_rmdir(dir);
 }
 
-Test(db_sweep, resume_after_partial_and_failures_logged)
+Test(db_sweep, resume_after_partial_and_failures_logged, .init = cr_redirect_stderr)
 {
     char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
     char path[512], *err = NULL;
@@ -173,7 +174,7 @@ Test(db_sweep, resume_after_partial_and_failures_logged)
     fake_rmdir(dir);
 }
 
-Test(db_sweep, table_version_mismatch_is_not_stored)
+Test(db_sweep, table_version_mismatch_is_not_stored, .init = cr_redirect_stderr)
 {
     char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
     char path[512];
