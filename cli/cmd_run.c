@@ -21,10 +21,17 @@
 
 static const char *HELP =
     "usage: axon run --weights W.safetensors --trace T.safetensors [--layer NAME] [options]\n"
+    "       axon run --image CORES.axi [--weights W] --trace T.safetensors [--layer NAME] [options]\n"
     "\n"
     "Runs a layer's recorded input on the modelled chip and reports cycles, latency,\n"
     "throughput, activity counters and whether acc matches the CPU reference bit for bit.\n"
-    "Without --layer, runs every layer with <layer>.weight and <layer>.input.\n"
+    "Without --layer, runs every layer with <layer>.weight (or in the image) and <layer>.input.\n"
+    "\n"
+    "input:  --image FILE.axi  weights, tile, group and input order from `axon map --image`\n"
+    "        (--tile / --group must then match the image's; with --weights too, the image\n"
+    "        must hold exactly that checkpoint's quantization)\n"
+    "        --ref R.safetensors  compare acc (exact) and y with `axon ref`'s <layer>.acc/.y\n"
+    "        (or acc/y); exit 1 when acc differs\n"
     "\n"
     "core:   --tile RxC (128x128)  --lanes L (16)  --fifo N (8)  --sram-latency N cycles (1)\n"
     "        --acc-bits N (32)  --readout-bits N (64)  --no-double-buffer  --no-zero-gating\n"
@@ -42,7 +49,7 @@ static const char *HELP =
 enum { O_TILE = 256, O_LANES, O_CLOCK, O_ASYNC, O_HS, O_FIFO, O_SRAM, O_ACC, O_RB, O_NODB, O_NOZG,
        O_CODING, O_K, O_STEPS, O_GROUP, O_OUT, O_VCD, O_JSON, O_MESH, O_HOP, O_HOPPS, O_LINK,
        O_NOCLAMP, O_W, O_T, O_L, O_TECH, O_NODE, O_VDD, O_MODEL, O_DB, O_PERCORE, O_DRAM, O_BURST, O_DBW, O_DLAT,
-       O_HELP };
+       O_IMAGE, O_REF, O_HELP };
 
 static int parse_pair(const char *s, long *a, long *b)
 {
@@ -76,11 +83,12 @@ int cmd_run(int argc, char **argv)
         {"db", optional_argument, 0, O_DB}, {"per-core", no_argument, 0, O_PERCORE},
         {"dram", no_argument, 0, O_DRAM}, {"burst", required_argument, 0, O_BURST},
         {"dram-bw", required_argument, 0, O_DBW}, {"dram-latency", required_argument, 0, O_DLAT},
+        {"image", required_argument, 0, O_IMAGE}, {"ref", required_argument, 0, O_REF},
         {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
     const char *out = NULL, *dbpath = NULL;
-    int json = 0, c;
+    int json = 0, c, tile_given = 0, group_given = 0;
     long v, v2;
     double d;
     optind = 1;
@@ -90,6 +98,8 @@ int cmd_run(int argc, char **argv)
         case O_HELP: fputs(HELP, stdout); return CMD_OK;
         case O_W: j.weights = optarg; break;
         case O_T: j.trace = optarg; break;
+        case O_IMAGE: j.image = optarg; break;
+        case O_REF: j.ref = optarg; break;
         case O_L: j.layer = optarg; break;
         case O_TILE:
         case O_MESH:
@@ -98,6 +108,7 @@ int cmd_run(int argc, char **argv)
                 return cmd_usage("run", "%s '%s' is not WxH (e.g. 128x128)",
                                  c == O_TILE ? "--tile" : "--mesh", optarg);
             if (c == O_TILE) {
+                tile_given = 1;
                 j.cfg.rows = (int)v;
                 j.cfg.cols = (int)v2;
             } else {
@@ -164,6 +175,7 @@ int cmd_run(int argc, char **argv)
             if (cmd_parse_long("run", "--group", optarg, 1, 1L << 30, &v))
                 return CMD_USAGE;
             j.group = (size_t)v;
+            group_given = 1;
             break;
         case O_TECH: j.tech = optarg; break;
         case O_DRAM: j.cfg.dram = 1; break;
@@ -191,8 +203,10 @@ int cmd_run(int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage("run", "unexpected argument '%s'", argv[optind]);
-    if (!j.weights || !j.trace)
-        return cmd_usage("run", "--weights and --trace are required");
+    if ((!j.weights && !j.image) || !j.trace)
+        return cmd_usage("run", "--weights (or --image) and --trace are required");
+    if (j.image && (c = cmd_run_image_setup(&j, tile_given, group_given)) != CMD_OK)
+        return c;
     char *err = NULL;
     if (sim_config_check(&j.cfg, &err))
         return cmd_fail("run", err);

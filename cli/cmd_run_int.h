@@ -10,4 +10,10 @@
  * are not NULL. Returns a CMD_ code. */
 int cmd_run_layers(run_job *j, const char *out, int json, const char *db);
 
+/* --image (cli/cmd_run_img.c): takes the image's tile (usage error when
+ * --tile differs) and weight group (same with --group); a CMD_ code. */
+int cmd_run_image_setup(run_job *j, int tile_given, int group_given);
+/* The image's layers whose `<layer>.input` is in the trace (names malloc'd). */
+ax_result cmd_run_image_layers(const run_job *j, char ***names, size_t *n, char **err);
+
 #endif

@@ -2,7 +2,9 @@
  * axon run, the per-layer loop and its report: finds the layers (every
  * `<layer>.weight` of the weights file whose `<layer>.input` is in the
  * trace), runs each through run_job_exec, prints a human report or JSON
- * (every field carries its unit in its name), and writes acc/y.
+ * (every field carries its unit in its name), and writes acc/y. With
+ * --ref, the comparison with `axon ref`'s acc (exact) and y sits next to
+ * the accuracy and energy, and a differing acc makes the exit code 1.
  */
 #include "cmd.h"
 #include "cmd_run_db.h"
@@ -17,6 +19,8 @@
 
 static ax_result find_layers(const run_job *j, char ***names, size_t *n, char **err)
 {
+    if (j->image)
+        return cmd_run_image_layers(j, names, n, err);
     trace_file *wf = NULL, *tf = NULL;
     ax_result rc = trace_open(j->weights, &wf, err);
     if (rc || (rc = trace_open(j->trace, &tf, err))) {
@@ -93,10 +97,32 @@ static void print_per_core(const run_result *r)
     }
 }
 
+static void print_ref(const run_job *j, const run_result *r)
+{
+    const gpu_cmp_int *a = &r->ref_acc;
+    const gpu_cmp_float *y = &r->ref_y;
+    printf("  reference %s: acc %s (%zu of %zu differ, max |diff| %.0f)", j->ref,
+           a->mismatches ? "DIFFERS" : "exact", a->mismatches, a->n, a->max_abs_diff);
+    if (a->nshow) {
+        int64_t sh[3] = {(int64_t)r->tokens, (int64_t)r->out, (int64_t)r->ngroups};
+        char at[96];
+        gpu_index_str(a->idx[0], r->ngroups > 1 ? 3 : 2, sh, at, sizeof at);
+        printf(", first at %s: ref %lld, run %lld", at, (long long)a->a[0], (long long)a->b[0]);
+    }
+    printf("\n  reference y: cosine %.6f, rel L2 %.6g, max abs %.6g, SNR %.2f dB", y->cosine,
+           y->rel_l2, y->max_abs, y->snr_db);
+    if (y->nonfinite_a || y->nonfinite_b)
+        printf(", non-finite %zu ref / %zu run", y->nonfinite_a, y->nonfinite_b);
+    printf("\n");
+}
+
 static void print_human(const run_job *j, const run_result *r, int per_core)
 {
     const sim_report *s = &r->sim;
     printf("layer %s\n", j->layer);
+    if (j->image)
+        printf("  weights from core image %s%s\n", j->image,
+               r->permuted ? " (input channels permuted: the trace's counts too)" : "");
     printf("  tokens %zu, in %zu, out %zu, groups %zu, coding %s, T %d steps\n", r->tokens, r->in,
            r->out, r->ngroups, spike_coding_name(j->coding), r->spikes.steps);
     printf("  spikes %llu, firing rate %.4f, sparsity %.4f, silent channels %.4f\n",
@@ -126,6 +152,8 @@ static void print_human(const run_job *j, const run_result *r, int per_core)
                j->layer, r->cosine, r->rel_l2, r->max_abs, r->snr_db);
     else
         printf("  accuracy: no %s.output in the trace\n", j->layer);
+    if (r->has_ref)
+        print_ref(j, r);
     power_print(stdout, &r->power);
 }
 
@@ -219,6 +247,30 @@ static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
         else
             cJSON_AddNullToObject(o, "snr_db");
     }
+    if (j->image) {
+        cJSON_AddStringToObject(o, "image", j->image);
+        cJSON_AddBoolToObject(o, "permuted", r->permuted);
+    }
+    if (r->has_ref) {
+        cJSON *rf = cJSON_AddObjectToObject(o, "ref");
+        const gpu_cmp_float *y = &r->ref_y;
+        cJSON_AddStringToObject(rf, "file", j->ref);
+        cJSON_AddBoolToObject(rf, "acc_exact", r->ref_acc.mismatches == 0);
+        cJSON_AddNumberToObject(rf, "acc_compared", (double)r->ref_acc.n);
+        cJSON_AddNumberToObject(rf, "acc_mismatches", (double)r->ref_acc.mismatches);
+        cJSON_AddNumberToObject(rf, "acc_max_abs_diff", r->ref_acc.max_abs_diff);
+        cJSON_AddNumberToObject(rf, "y_cosine", y->cosine);
+        if (isfinite(y->rel_l2)) /* +Inf when the reference is all zero and y is not */
+            cJSON_AddNumberToObject(rf, "y_rel_l2", y->rel_l2);
+        else
+            cJSON_AddNullToObject(rf, "y_rel_l2");
+        cJSON_AddNumberToObject(rf, "y_max_abs", y->max_abs);
+        if (isfinite(y->snr_db))
+            cJSON_AddNumberToObject(rf, "y_snr_db", y->snr_db);
+        else
+            cJSON_AddNullToObject(rf, "y_snr_db");
+        cJSON_AddNumberToObject(rf, "y_nonfinite", (double)(y->nonfinite_a + y->nonfinite_b));
+    }
     cJSON *pw = power_report_json(&r->power);
     if (pw)
         cJSON_AddItemToObject(o, "power", pw);
@@ -246,7 +298,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
     run_result *res = calloc(n, sizeof *res);
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "layers");
     cJSON_AddStringToObject(root, "axon_version", AX_VERSION);
-    int rc = CMD_OK, all_exact = 1;
+    int rc = CMD_OK, all_exact = 1, ref_same = 1;
     trace_writer *w = NULL;
     if (out && trace_writer_new(&w, &err))
         rc = cmd_fail("run", err), err = NULL;
@@ -260,6 +312,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
             break;
         }
         all_exact &= res[i].exact;
+        ref_same &= !res[i].has_ref || res[i].ref_acc.mismatches == 0;
         if (dbpath && cmd_run_db_record(dbpath, j, &res[i], &err)) {
             rc = cmd_fail("run", err);
             err = NULL;
@@ -289,6 +342,8 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
     }
     if (rc == CMD_OK && (json & 1)) {
         cJSON_AddBoolToObject(root, "exact", all_exact);
+        if (j->ref)
+            cJSON_AddBoolToObject(root, "ref_acc_exact", ref_same);
         char *s = cJSON_Print(root);
         puts(s);
         free(s);
@@ -304,6 +359,10 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
     j->layer = NULL;
     if (rc == CMD_OK && !all_exact) {
         fprintf(stderr, "axon run: acc differs from the CPU reference\n");
+        return CMD_FAIL;
+    }
+    if (rc == CMD_OK && !ref_same) {
+        fprintf(stderr, "axon run: acc differs from the reference %s\n", j->ref);
         return CMD_FAIL;
     }
     return rc;

@@ -6,6 +6,12 @@
  * trace holds `<layer>.output`, accuracy of y against it (cosine, relative
  * L2, max abs, SNR in dB; recorded outputs are x · Wᵀ without the bias).
  * Traces holding integer inputs are taken as spike counts already (vth = 1). Used by `axon run` and every point of a sweep.
+ * With j->image the int8 weights come from a core image (map_image_load_layer,
+ * in core order): when the image reordered the layer's input channels, the
+ * same permutation is applied to the spike counts, so every accumulator is
+ * unchanged (a permutation keeps each channel in its weight group, DESIGN §2)
+ * while the events reach the cores in the image's order. With j->ref, acc
+ * and y are compared with a reference written by `axon ref` (gpu_compare_*).
  * The counted actions are then priced by power/ (power_price, the technology
  * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
  */
@@ -55,8 +61,9 @@ static uint64_t job_hash(const run_job *j)
                    j->node_nm, (int64_t)llround(j->vdd_v * 1e6), c->dram, c->dram_burst_bytes,
                    c->dram_bytes_per_cycle, c->dram_latency, c->dram_burst_ps, c->dram_latency_ps};
     uint64_t h = ax_fnv1a(v, sizeof v, AX_FNV_SEED);
-    const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : ""};
-    for (size_t i = 0; i < 2; i++)
+    const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : "",
+                       j->image ? j->image : "", j->ref ? j->ref : ""};
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         h = ax_fnv1a(s[i], strlen(s[i]) + 1, h);
     return h;
 }
@@ -95,6 +102,126 @@ static ax_result tensor_2d(const trace_tensor *t, const char *what, size_t *rows
     return AX_OK;
 }
 
+/* The layer's weights from the core image (core order, *perm set when the
+ * image permuted its inputs); with j->weights too, the image must hold
+ * exactly the checkpoint's quantization (same group, same int8 and scales). */
+static ax_result load_image(const run_job *j, map_qweight *qw, uint32_t **perm, char **err)
+{
+    map_image *img = NULL;
+    map_qweight ck = {0}, orig = {0};
+    trace_file *wf = NULL;
+    ax_result rc = map_image_open(j->image, &img, err);
+    if (rc)
+        return rc;
+    int R, C;
+    map_image_tile(img, &R, &C, NULL, NULL);
+    long li = map_image_find(img, j->layer);
+    const map_image_layer *L = li >= 0 ? map_image_layer_at(img, (size_t)li) : NULL;
+    if (!L) {
+        rc = ax_fail(err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: "
+                     "'axon map --read-image %s' lists its layers)", j->image, j->layer, j->image);
+        goto done;
+    }
+    if (R != j->cfg.rows || C != j->cfg.cols) {
+        rc = ax_fail(err, AX_EPARAM, "%s: the image is mapped on %dx%d tiles but the run asks "
+                     "for %dx%d (hint: leave --tile out to use the image's)", j->image, R, C,
+                     j->cfg.rows, j->cfg.cols);
+        goto done;
+    }
+    if (j->group && j->group != L->group) {
+        rc = ax_fail(err, AX_EPARAM, "%s: layer '%s' has weight group %zu in the image, the run "
+                     "asks for %zu (hint: leave --group out to use the image's)", j->image,
+                     j->layer, L->group, j->group);
+        goto done;
+    }
+    if ((rc = map_image_load_layer(img, (size_t)li, 0, qw, perm, err)))
+        goto done;
+    if (j->weights) {
+        if ((rc = trace_open(j->weights, &wf, err)) ||
+            (rc = map_qweight_load(wf, j->layer, L->group == L->in ? 0 : L->group, &ck, err)) ||
+            (rc = map_image_load_layer(img, (size_t)li, 1, &orig, NULL, err)))
+            goto done;
+        if (ck.out != orig.out || ck.in != orig.in || ck.ngroups != orig.ngroups ||
+            memcmp(ck.q, orig.q, ck.out * ck.in) ||
+            memcmp(ck.scale, orig.scale, ck.out * ck.ngroups * sizeof *ck.scale))
+            rc = ax_fail(err, AX_EMISMATCH, "%s: layer '%s' of the image differs from the "
+                         "quantized %s (hint: the image was mapped from another checkpoint, or "
+                         "with another --group; give only --image)", j->image, j->layer,
+                         j->weights);
+    }
+done:
+    map_qweight_free(&ck);
+    map_qweight_free(&orig);
+    trace_close(wf);
+    map_image_free(img);
+    return rc;
+}
+
+static const trace_tensor *find_ref(const trace_file *f, const char *layer, const char *what,
+                                    char *name, size_t n)
+{
+    snprintf(name, n, "%s.%s", layer, what);
+    const trace_tensor *t = trace_find(f, name);
+    if (!t) {
+        snprintf(name, n, "%s", what);
+        t = trace_find(f, name);
+    }
+    return t;
+}
+
+/* acc (exact) and y (cosine, rel L2, max abs, SNR) against the reference
+ * file of `axon ref`: `<layer>.acc` / `<layer>.y`, else `acc` / `y`. */
+static ax_result compare_ref(const run_job *j, run_result *r, size_t tokens, size_t out,
+                             size_t ngroups, char **err)
+{
+    trace_file *f = NULL;
+    int32_t *a = NULL;
+    float *y = NULL;
+    char an[1100], yn[1100];
+    size_t nacc = tokens * out * ngroups, ny = tokens * out;
+    ax_result rc = trace_open(j->ref, &f, err);
+    if (rc)
+        return rc;
+    const trace_tensor *ta = find_ref(f, j->layer, "acc", an, sizeof an);
+    const trace_tensor *ty = find_ref(f, j->layer, "y", yn, sizeof yn);
+    if (!ta || !ty) {
+        rc = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s.%s' or '%s' (hint: write it with "
+                     "'axon ref --layer %s')", j->ref, j->layer, ta ? "y" : "acc", ta ? "y" : "acc",
+                     j->layer);
+        goto done;
+    }
+    if (!trace_dtype_is_int(ta->dtype) || trace_numel(ta) != nacc || ta->ndim < 2 ||
+        (size_t)ta->shape[0] != tokens || (size_t)ta->shape[1] != out) {
+        rc = ax_fail(err, AX_ESHAPE, "%s: '%s' is not an integer [%zu, %zu%s] tensor (hint: the "
+                     "reference must be of the same trace, layer and --group)", j->ref, an, tokens,
+                     out, ngroups > 1 ? ", groups" : "");
+        goto done;
+    }
+    if (trace_numel(ty) != ny || ty->ndim != 2 || (size_t)ty->shape[0] != tokens) {
+        rc = ax_fail(err, AX_ESHAPE, "%s: '%s' is not [%zu, %zu] (hint: the reference must be "
+                     "of the same trace and layer)", j->ref, yn, tokens, out);
+        goto done;
+    }
+    a = alloc_n(nacc, sizeof *a);
+    y = alloc_n(ny, sizeof *y);
+    if (!a || !y) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory for the reference");
+        goto done;
+    }
+    if ((rc = trace_to_i32(ta, a, err)) || (rc = trace_to_f32(ty, y, err))) {
+        ax_err_prefix(err, "%s", j->ref);
+        goto done;
+    }
+    gpu_compare_i32(a, r->acc, nacc, &r->ref_acc);
+    gpu_compare_f32(y, r->y, ny, &r->ref_y);
+    r->has_ref = 1;
+done:
+    free(a);
+    free(y);
+    trace_close(f);
+    return rc;
+}
+
 ax_result run_job_exec(const run_job *j, run_result *r, char **err)
 {
     memset(r, 0, sizeof *r);
@@ -103,6 +230,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     map_qweight qw = {0};
     float *x = NULL, *vth = NULL, *outref = NULL;
     int32_t *counts = NULL, *ref = NULL;
+    uint32_t *perm = NULL;
     spike_event *ev = NULL;
     size_t *tok_start = NULL, nev = 0, tokens = 0, in = 0;
     sim *s = NULL;
@@ -110,13 +238,15 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     power_table *tech = NULL;
     char name[1024];
 
-    if (!j->weights || !j->trace || !j->layer)
-        return ax_fail(err, AX_EPARAM, "run: weights, trace and layer are required");
+    if ((!j->weights && !j->image) || !j->trace || !j->layer)
+        return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
     if ((rc = sim_config_check(&j->cfg, err)))
         return rc;
-    if ((rc = trace_open(j->weights, &wf, err)))
-        goto done;
-    if ((rc = map_qweight_load(wf, j->layer, j->group, &qw, err)))
+    if (j->image) {
+        if ((rc = load_image(j, &qw, &perm, err)))
+            goto done;
+    } else if ((rc = trace_open(j->weights, &wf, err)) ||
+               (rc = map_qweight_load(wf, j->layer, j->group, &qw, err)))
         goto done;
     if ((rc = trace_open(j->trace, &tf, err)))
         goto done;
@@ -157,6 +287,17 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
             ax_err_prefix(err, "%s: %s", j->trace, name);
             goto done;
         }
+    }
+    if (perm) { /* the image's core order: the same permutation as its weight rows */
+        int32_t *pc = alloc_n(tokens * in, sizeof *pc);
+        if (!pc) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens, in);
+            goto done;
+        }
+        map_counts_permute(counts, tokens, in, perm, pc);
+        free(counts);
+        counts = pc;
+        r->permuted = 1;
     }
     if ((rc = spike_stats_compute(j->coding, counts, tokens, in, j->steps, &r->spikes, err)) ||
         (rc = spike_events(j->coding, counts, tokens, in, j->steps, &ev, &nev, tok_start, NULL, err)))
@@ -210,6 +351,8 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
          * it, so y compares with it directly */
         accuracy(r->y, outref, on * oc, r);
     }
+    if (j->ref && (rc = compare_ref(j, r, tokens, qw.out, qw.ngroups, err)))
+        goto done;
     sim_get_report(s, &r->sim);
     if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
         (j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
@@ -241,6 +384,7 @@ done:
     free(x);
     free(ref);
     free(outref);
+    free(perm);
     map_qweight_free(&qw);
     trace_close(tf);
     trace_close(wf);

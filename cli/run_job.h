@@ -8,12 +8,17 @@
 #define AX_RUN_JOB_H
 
 #include "../ax/ax.h"
+#include "../gpu/gpu.h"
 #include "../power/power.h"
 #include "../sim/sim.h"
 #include "../spike/spike.h"
 
 typedef struct {
-    const char *weights;   /* safetensors/NPY path */
+    const char *weights;   /* safetensors/NPY path; with image: checked against it (may be NULL) */
+    const char *image;     /* core image (.axi, `axon map --image`): the layer's int8 weights,
+                              tiling and input permutation come from it; NULL = from weights */
+    const char *ref;       /* reference file of `axon ref` (`<layer>.acc`/`<layer>.y` or
+                              `acc`/`y`) to compare acc (exact) and y with; NULL = none */
     const char *trace;     /* safetensors path holding `<layer>.input` */
     const char *layer;     /* HF layer name, e.g. model.layers.0.mlp.up_proj */
     sim_config cfg;
@@ -42,6 +47,10 @@ typedef struct {
     float *y;              /* [tokens][out], owned */
     size_t ngroups;
     sim_counters *per_core; /* [sim.cores] counters of core (rb, cb) at rb * col_blocks + cb, owned */
+    int permuted;          /* image layer with an input permutation (applied to the counts) */
+    int has_ref;           /* job->ref was given: the comparison below is filled */
+    gpu_cmp_int ref_acc;   /* acc vs the reference's acc, exact */
+    gpu_cmp_float ref_y;   /* y vs the reference's y (reference = a, this run = b) */
 } run_result;
 
 void run_job_default(run_job *j);
