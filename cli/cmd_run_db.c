@@ -3,7 +3,8 @@
  * is stored as one row of runs/results (plus counters, components, energy
  * lines) in its own transaction; a configuration already stored under this
  * axon version is not duplicated (its run id is reported). The evaluator
- * recorded is "sim".
+ * recorded is "sim". Every core's counters go to the `cores` table (core
+ * index rb * col_blocks + cb, as run_result.per_core holds them).
  */
 #include "cmd_run_db.h"
 
@@ -27,7 +28,8 @@ ax_result cmd_run_db_record(const char *path, const run_job *j, const run_result
         return AX_EDB;
     int64_t id = 0;
     int fresh = 0;
-    db_run_info info = {.evaluator = "sim"};
+    db_run_info info = {.evaluator = "sim", .per_core = r->per_core,
+                        .ncores = r->per_core ? r->sim.cores : 0};
     ax_result res = db_record_run(d, j, r, &info, &id, &fresh, err);
     db_free(d);
     if (res == AX_OK)

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 #define DB_DEFAULT_FILE "results.db"
 
 typedef struct db db;
@@ -56,6 +56,7 @@ ax_result db_exec(db *d, const char *sql, char **err);
  * most 2 MiB). Cheap on 10 GB checkpoints; docs/db.md says what it misses. */
 typedef struct {
     uint64_t weights_sum, weights_bytes, trace_sum, trace_bytes;
+    uint64_t image_sum, image_bytes, ref_sum, ref_bytes; /* job->image / job->ref, 0 if none */
 } db_files;
 ax_result db_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, char **err);
 ax_result db_files_of(const run_job *j, db_files *f, char **err);

@@ -97,6 +97,10 @@ ax_result db_files_of(const run_job *j, db_files *f, char **err)
         return AX_EIO;
     if (j->trace && db_file_checksum(j->trace, &f->trace_sum, &f->trace_bytes, err))
         return AX_EIO;
+    if (j->image && db_file_checksum(j->image, &f->image_sum, &f->image_bytes, err))
+        return AX_EIO;
+    if (j->ref && db_file_checksum(j->ref, &f->ref_sum, &f->ref_bytes, err))
+        return AX_EIO;
     return AX_OK;
 }
 
@@ -131,6 +135,11 @@ ax_result db_config(const run_job *j, const db_files *files, const char *tech_ve
         return ax_fail(err, AX_ENOMEM, "out of memory");
     add_file(o, "weights", j->weights, files->weights_sum, files->weights_bytes);
     add_file(o, "trace", j->trace, files->trace_sum, files->trace_bytes);
+    /* only when used, so that the hashes of plain runs stay what they were */
+    if (j->image)
+        add_file(o, "image", j->image, files->image_sum, files->image_bytes);
+    if (j->ref)
+        add_file(o, "ref", j->ref, files->ref_sum, files->ref_bytes);
     cJSON_AddStringToObject(o, "layer", j->layer ? j->layer : "");
     cJSON_AddStringToObject(o, "timing", c->timing == SIM_ASYNC ? "async" : "sync");
     if (c->timing == SIM_SYNC) {
@@ -158,6 +167,17 @@ ax_result db_config(const run_job *j, const db_files *files, const char *tech_ve
     cJSON_AddNumberToObject(o, "mesh_w", c->mesh_w);
     cJSON_AddNumberToObject(o, "mesh_h", c->mesh_h);
     cJSON_AddNumberToObject(o, "link_bits", c->link_bits);
+    if (c->dram) { /* only when streaming, so that other runs keep their hash */
+        cJSON_AddNumberToObject(o, "dram", 1);
+        cJSON_AddNumberToObject(o, "dram_burst_bytes", c->dram_burst_bytes);
+        if (c->timing == SIM_SYNC) {
+            cJSON_AddNumberToObject(o, "dram_bytes_per_cycle", c->dram_bytes_per_cycle);
+            cJSON_AddNumberToObject(o, "dram_latency_cycles", c->dram_latency);
+        } else {
+            cJSON_AddNumberToObject(o, "dram_burst_ps", (double)c->dram_burst_ps);
+            cJSON_AddNumberToObject(o, "dram_latency_ps", (double)c->dram_latency_ps);
+        }
+    }
     cJSON_AddStringToObject(o, "coding", db_coding_name(j->coding));
     cJSON_AddNumberToObject(o, "k", j->sp.k);
     cJSON_AddNumberToObject(o, "clamp", j->sp.clamp);

@@ -9,6 +9,9 @@
  *      the common questions
  *   3: power report columns (ideal/realistic, per-MAC comparison, operating
  *      point, area split), table energy_lines, views rebuilt
+ *   4: core image and reference of `axon run --image/--ref` (runs: image and
+ *      ref files; results: permuted and the comparison with the reference),
+ *      views rebuilt
  */
 #include "db_int.h"
 
@@ -153,4 +156,42 @@ static const char mig3[] =
     " latency_ns_per_token, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3};
+/* 4: `axon run --image FILE.axi` (the core image the weights came from, and
+ * whether it permuted the layer's inputs) and `--ref R.safetensors` (the
+ * comparison with `axon ref`'s acc, exact, and y). The views are rebuilt. */
+#define RESULT_COLS_V4                                                                           \
+    RESULT_COLS_V3 ", permuted, has_ref, ref_acc_exact, ref_acc_compared, ref_acc_mismatches, " \
+    "ref_acc_max_abs_diff, ref_y_cosine, ref_y_rel_l2, ref_y_max_abs, ref_y_snr_db, "            \
+    "ref_y_nonfinite"
+
+static const char mig4[] =
+    "ALTER TABLE runs ADD COLUMN image_file TEXT;"
+    "ALTER TABLE runs ADD COLUMN image_fnv1a64 TEXT;"
+    "ALTER TABLE runs ADD COLUMN image_bytes INTEGER;"
+    "ALTER TABLE runs ADD COLUMN ref_file TEXT;"
+    "ALTER TABLE runs ADD COLUMN ref_fnv1a64 TEXT;"
+    "ALTER TABLE runs ADD COLUMN ref_bytes INTEGER;"
+    "ALTER TABLE results ADD COLUMN permuted INTEGER;"
+    "ALTER TABLE results ADD COLUMN has_ref INTEGER;"
+    "ALTER TABLE results ADD COLUMN ref_acc_exact INTEGER;"
+    "ALTER TABLE results ADD COLUMN ref_acc_compared INTEGER;"
+    "ALTER TABLE results ADD COLUMN ref_acc_mismatches INTEGER;"
+    "ALTER TABLE results ADD COLUMN ref_acc_max_abs_diff REAL;"
+    "ALTER TABLE results ADD COLUMN ref_y_cosine REAL;"
+    "ALTER TABLE results ADD COLUMN ref_y_rel_l2 REAL;"
+    "ALTER TABLE results ADD COLUMN ref_y_max_abs REAL;"
+    "ALTER TABLE results ADD COLUMN ref_y_snr_db REAL;"
+    "ALTER TABLE results ADD COLUMN ref_y_nonfinite INTEGER;"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V4 ", " COUNTER_COLS
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
+    " JOIN v_runs v ON v.run_id = sp.run_id;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " power_model, energy_pj, base_energy_pj, energy_reduction_pct, power_mw, base_power_mw,"
+    " power_reduction_pct, area_um2, base_area_um2, area_reduction_pct,"
+    " latency_ns_per_token, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4};

@@ -384,6 +384,59 @@ static ax_result insert_power_detail(db *d, int64_t id, const power_report *p, c
     return AX_OK;
 }
 
+/* Migration 4: the core image and the reference of `axon run --image/--ref`. */
+static ax_result insert_image_ref(db *d, int64_t id, const run_job *j, const db_files *f,
+                                  const run_result *r, char **err)
+{
+    sqlite3_stmt *st;
+    char is[17], rs[17];
+    db_hash_hex(f->image_sum, is);
+    db_hash_hex(f->ref_sum, rs);
+    if (prep(d, "UPDATE runs SET image_file = ?, image_fnv1a64 = ?, image_bytes = ?, ref_file = ?,"
+             " ref_fnv1a64 = ?, ref_bytes = ? WHERE id = ?", &st, err))
+        return AX_EDB;
+    binder b = {st, 1};
+    b_txt(&b, j->image);
+    b_txt(&b, j->image ? is : NULL);
+    if (j->image)
+        b_i64(&b, (int64_t)f->image_bytes);
+    else
+        b_null(&b);
+    b_txt(&b, j->ref);
+    b_txt(&b, j->ref ? rs : NULL);
+    if (j->ref)
+        b_i64(&b, (int64_t)f->ref_bytes);
+    else
+        b_null(&b);
+    b_i64(&b, id);
+    if (step_done(d, st, "storing the image and reference files", err))
+        return AX_EDB;
+    if (prep(d, "UPDATE results SET permuted = ?, has_ref = ?, ref_acc_exact = ?,"
+             " ref_acc_compared = ?, ref_acc_mismatches = ?, ref_acc_max_abs_diff = ?,"
+             " ref_y_cosine = ?, ref_y_rel_l2 = ?, ref_y_max_abs = ?, ref_y_snr_db = ?,"
+             " ref_y_nonfinite = ? WHERE run_id = ?", &st, err))
+        return AX_EDB;
+    binder c = {st, 1};
+    b_i64(&c, r->permuted);
+    b_i64(&c, r->has_ref);
+    if (r->has_ref) {
+        b_i64(&c, r->ref_acc.mismatches == 0);
+        b_i64(&c, (int64_t)r->ref_acc.n);
+        b_i64(&c, (int64_t)r->ref_acc.mismatches);
+        b_dbl(&c, r->ref_acc.max_abs_diff);
+        b_dbl(&c, r->ref_y.cosine);
+        b_dbl(&c, r->ref_y.rel_l2);
+        b_dbl(&c, r->ref_y.max_abs);
+        b_dbl(&c, r->ref_y.snr_db); /* NULL when y equals the reference (infinite SNR) */
+        b_i64(&c, (int64_t)(r->ref_y.nonfinite_a + r->ref_y.nonfinite_b));
+    } else {
+        for (int k = 0; k < 9; k++)
+            b_null(&c);
+    }
+    b_i64(&c, id);
+    return step_done(d, st, "storing the reference comparison", err);
+}
+
 static ax_result link_sweep(db *d, int64_t sweep, int64_t id, char **err)
 {
     sqlite3_stmt *st;
@@ -456,6 +509,8 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
             res = insert_components(d, id, &r->power, err);
         if (res == AX_OK && db_priced(&r->power))
             res = insert_power_detail(d, id, &r->power, err);
+        if (res == AX_OK)
+            res = insert_image_ref(d, id, j, f, r, err);
         for (size_t i = 0; res == AX_OK && info && info->per_core && i < info->ncores; i++)
             res = insert_counters(d, id, &j->cfg, "cores", (int64_t)i, &info->per_core[i], err);
     }

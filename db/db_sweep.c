@@ -177,7 +177,10 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
             db_run_info info = {.tech_version = tv,
                                 .evaluator = ev->name,
                                 .sweep_id = sweep,
-                                .files = &files};
+                                .files = &files,
+                                /* the evaluator's per-core counters, when it kept them */
+                                .per_core = res.per_core,
+                                .ncores = res.per_core ? res.sim.cores : 0};
             r = db_record_run(d, &pt->job, &res, &info, NULL, NULL, &err);
         }
         if (ev->release)

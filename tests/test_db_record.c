@@ -1,6 +1,7 @@
 /* Unit tests of db/db_record.c: config hash stability, file checksums,
  * record/query round trip with units, no duplicates, concurrent writers. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <sys/wait.h>
 
 #include "db_fake.h"
@@ -195,5 +196,61 @@ Test(db_record, unpriced_run_stores_null_energy)
     /* tech_version: the built-in table's version string */
     cr_assert_eq(q1(path, "SELECT tech_version LIKE '%45nm%' FROM runs"), 1);
     free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_record, image_and_reference_columns)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w.st", "W"), *t = fake_file(dir, "t.st", "T");
+    char *img = fake_file(dir, "c.axi", "IMAGE"), *ref = fake_file(dir, "r.st", "REF");
+    char path[512], *err = NULL, *c1, *c2;
+    uint64_t h1, h2;
+    snprintf(path, sizeof path, "%s/r.db", dir);
+    run_job j;
+    fake_job(&j, w, t);
+    cr_assert_eq(db_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
+    cr_assert_null(strstr(c1, "\"image\""), "%s", c1); /* plain runs keep their hash */
+    cr_assert_null(strstr(c1, "dram"), "%s", c1);
+    j.cfg.dram = 1; /* DRAM streaming is another point */
+    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_neq(h1, h2);
+    cr_assert(strstr(c2, "\"dram\":1,\"dram_burst_bytes\""), "%s", c2);
+    free(c2);
+    j.cfg.dram = 0;
+    j.image = img;
+    j.ref = ref;
+    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_neq(h1, h2);
+    cr_assert(strstr(c2, "\"image\":{\"name\":\"c.axi\",\"bytes\":5"), "%s", c2);
+    cr_assert(strstr(c2, "\"ref\":{\"name\":\"r.st\""), "%s", c2);
+    free(c1), free(c2);
+    run_result r;
+    memset(&r, 0, sizeof r);
+    cr_assert_eq(fake_eval(NULL, &j, &r, NULL), AX_OK);
+    r.permuted = 1;
+    r.has_ref = 1;
+    int32_t a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 5, 4};
+    float ya[3] = {1, 0, 0}, yb[3] = {1, 1, 0};
+    gpu_compare_i32(a, b, 4, &r.ref_acc);
+    gpu_compare_f32(ya, yb, 3, &r.ref_y);
+    db *d;
+    cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
+    db_run_info info = {.evaluator = "fake"};
+    cr_assert_eq(db_record_run(d, &j, &r, &info, NULL, NULL, &err), AX_OK, "%s", err ? err : "");
+    db_free(d);
+    cr_assert_eq(q1(path, "SELECT image_bytes FROM v_runs WHERE image_file LIKE '%c.axi'"), 5);
+    cr_assert_eq(q1(path, "SELECT ref_bytes FROM runs WHERE ref_file LIKE '%r.st'"), 3);
+    cr_assert_eq(q1(path, "SELECT permuted + has_ref FROM v_runs"), 2);
+    cr_assert_eq(q1(path, "SELECT ref_acc_exact FROM v_runs"), 0);
+    cr_assert_eq(q1(path, "SELECT ref_acc_mismatches FROM v_runs"), 1);
+    cr_assert_eq(q1(path, "SELECT ref_acc_compared FROM v_runs"), 4);
+    cr_assert_eq(q1(path, "SELECT ref_acc_max_abs_diff FROM v_runs"), 2);
+    /* cos = 1 / sqrt(2), rel L2 = 1, max abs 1 */
+    cr_assert_float_eq(q1(path, "SELECT ref_y_cosine FROM v_runs"), 1 / sqrt(2.0), 1e-12);
+    cr_assert_float_eq(q1(path, "SELECT ref_y_rel_l2 FROM v_runs"), 1, 1e-12);
+    cr_assert_eq(q1(path, "SELECT ref_y_max_abs FROM v_runs"), 1);
+    cr_assert_float_eq(q1(path, "SELECT ref_y_snr_db FROM v_runs"), 0, 1e-12);
+    run_result_free(&r);
+    free(w), free(t), free(img), free(ref);
     fake_rmdir(dir);
 }

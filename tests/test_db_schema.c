@@ -106,3 +106,37 @@ Test(db_schema, readonly_connection_cannot_write)
     db_free(d);
     fake_rmdir(dir);
 }
+
+Test(db_schema, migrates_v3_to_v4_keeping_rows)
+{
+    char *dir = fake_tmpdir(), path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/v3.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, DB_NOMIGRATE, &d, &err), AX_OK);
+    cr_assert_eq(db_migrate_to(d, 3, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(db_user_version(d), 3);
+    /* version 3 has no image/reference columns */
+    cr_assert_neq(db_exec(d, "SELECT ref_acc_exact FROM v_runs", NULL), AX_OK);
+    cr_assert_eq(db_exec(d,
+                         "INSERT INTO runs (id, config_hash, axon_version, tech_version, "
+                         "created_utc, timing, async, clock_mhz, tile_rows, tile_cols, config) "
+                         "VALUES (3, 'def', 'old', 't', 'now', 'sync', 0, 500, 16, 8, '{}');"
+                         "INSERT INTO results (run_id, energy_pj, ideal_pj) VALUES (3, 7.5, 2);"
+                         "INSERT INTO cores (run_id, core, events) VALUES (3, 0, 4), (3, 1, 5);",
+                         &err),
+                 AX_OK, "%s", err ? err : "");
+    db_free(d);
+    cr_assert_eq(db_open(path, 0, &d, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(db_user_version(d), 4);
+    cr_assert_eq(db_check(d, NULL), AX_OK);
+    db_free(d);
+    /* old rows kept, through the rebuilt views; new columns NULL for them */
+    cr_assert_eq(q1(path, "SELECT energy_pj FROM v_runs WHERE run_id = 3"), 7.5);
+    cr_assert_eq(q1(path, "SELECT ideal_pj FROM v_runs WHERE run_id = 3"), 2);
+    cr_assert_eq(q1(path, "SELECT energy_pj FROM v_baseline WHERE run_id = 3"), 7.5);
+    cr_assert_eq(q1(path, "SELECT sum(events) FROM cores WHERE run_id = 3"), 9);
+    cr_assert_eq(q1(path, "SELECT (ref_acc_exact IS NULL) + (image_file IS NULL) + "
+                          "(permuted IS NULL) + (ref_y_cosine IS NULL) FROM v_runs WHERE run_id = 3"),
+                 4);
+    fake_rmdir(dir);
+}

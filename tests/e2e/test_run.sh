@@ -2,7 +2,8 @@
 # axon run end to end: int8 weights + integer counts (numpy oracle for acc and
 # y), float weights + activations with a recorded output (exact vs the CPU
 # reference, accuracy fields), all layers without --layer, async mode, VCD
-# output, and the usage/failure exit codes.
+# output, the results database (per-core rows summing to the totals, from
+# axon run --db and axon sweep), and the usage/failure exit codes.
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:?}"
 work=$(mktemp -d)
@@ -55,6 +56,26 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
   --db "$work/r.db" >/dev/null 2>"$work/db.err"
 grep -q 'recorded run 1' "$work/db.err"
 "$AXON" query --db "$work/r.db" runs | grep -q ' q '
+# 3c. per-core counters in the database (axon run --db and axon sweep): one row per core,
+# and every counter summed over the cores equals the run's total
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --tile 16x8 --dram \
+  --db "$work/r.db" >/dev/null 2>&1
+"$AXON" sweep --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin \
+  --tile 16x8,32x16 --db "$work/r.db" >/dev/null 2>&1
+qv() { "$AXON" query --db "$work/r.db" --csv "$1" | tail -n 1; }
+[ "$(qv 'SELECT count(*) FROM v_runs')" = 5 ]
+[ "$(qv 'SELECT count(*) FROM v_runs v WHERE (SELECT count(*) FROM cores c WHERE c.run_id = v.run_id) = v.cores AND v.cores >= 1')" = 5 ]
+[ "$(qv 'SELECT sum(cores) FROM v_runs WHERE tile = '"'"'32x16'"'"'')" = 9 ]
+cond=""
+for c in events eots sram_words sram_words_skipped adds adds_gated acc_writes readout_beats flits \
+  flit_hops handshakes reduce_adds dram_bursts dram_bursts_skipped active_ns idle_ns \
+  stall_fifo_ns stall_readout_ns stall_noc_ns; do
+  cond="$cond OR abs(coalesce(v.$c, 0) - coalesce((SELECT sum(c.$c) FROM cores c WHERE c.run_id = v.run_id), 0)) > 1e-6 * (1 + abs(coalesce(v.$c, 0)))"
+done
+[ "$(qv "SELECT count(*) FROM v_runs v WHERE 0 $cond")" = 0 ]
+# the sums are not vacuous: events, adds and (with --dram) bursts are counted per core
+[ "$(qv 'SELECT min(events) > 0 AND min(adds) > 0 FROM v_runs')" = 1 ]
+[ "$(qv 'SELECT sum(c.dram_bursts) > 0 FROM cores c JOIN runs r ON r.id = c.run_id')" = 1 ]
 
 # 4. VCD
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \

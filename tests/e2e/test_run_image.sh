@@ -5,7 +5,7 @@
 # the input permutation applied to the trace's counts), exact: true; --tile /
 # --group that contradict the image are usage errors; an image of another
 # checkpoint is refused. --ref compares acc (exact) and y with `axon ref`'s
-# file, exit 1 when acc differs.
+# file, exit 1 when acc differs. With --db both land in the results database.
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:?}"
 work=$(mktemp -d)
@@ -116,4 +116,18 @@ grep -q 'acc DIFFERS (1 of 160 differ, max |diff| 3), first at \[2,5\]' "$work/b
 "$AXON" run --weights "$W" --trace "$T" --layer lin --ref "$work/ref10.safetensors" 2>"$work/err" >/dev/null; rc=$?
 [ $rc -eq 1 ] && grep -q "'lin.acc' is not an integer \[5, 48\]" "$work/err" || { echo "shape: rc $rc"; cat "$work/err"; exit 1; }
 set -e
+
+# 4. into the database: image and reference files, permutation, the comparison
+db="$work/r.db"
+"$AXON" run --image "$work/g10-yes.axi" --trace "$T" --layer lin --ref "$work/ref10.safetensors" \
+  --db "$db" >/dev/null 2>&1
+set +e
+"$AXON" run --weights "$W" --trace "$T" --layer q --ref "$work/bad.safetensors" --db "$db" >/dev/null 2>&1
+[ $? -eq 1 ] || { echo "bad ref with --db should exit 1"; exit 1; }
+set -e
+qv() { "$AXON" query --db "$db" --csv "$1" | tail -n 1; }
+[ "$(qv "SELECT count(*) FROM v_runs")" = 2 ]
+[ "$(qv "SELECT image_file LIKE '%g10-yes.axi' AND length(image_fnv1a64) = 16 AND permuted = 1 AND group_size = 10 AND tile = '16x8' FROM v_runs WHERE layer = 'lin'")" = 1 ]
+[ "$(qv "SELECT has_ref = 1 AND ref_acc_exact = 1 AND ref_acc_mismatches = 0 AND ref_acc_compared = 1680 AND ref_y_cosine > 0.999999 AND ref_y_max_abs = 0 AND ref_y_snr_db IS NULL FROM v_runs WHERE layer = 'lin'")" = 1 ]
+[ "$(qv "SELECT ref_file LIKE '%bad.safetensors' AND ref_acc_exact = 0 AND ref_acc_mismatches = 1 AND ref_acc_max_abs_diff = 3 AND exact = 1 AND image_file IS NULL AND permuted = 0 FROM v_runs WHERE layer = 'q'")" = 1 ]
 echo "axon run --image/--ref e2e: ok"
