@@ -93,7 +93,7 @@ static void print_per_core(const run_result *r)
     }
 }
 
-static void print_human(const run_job *j, const run_result *r, int per_core)
+static void print_human(const run_job *j, const run_result *r, int per_core, int explain)
 {
     const sim_report *s = &r->sim;
     printf("layer %s\n", j->layer);
@@ -127,6 +127,8 @@ static void print_human(const run_job *j, const run_result *r, int per_core)
     else
         printf("  accuracy: no %s.output in the trace\n", j->layer);
     power_print(stdout, &r->power);
+    if (explain)
+        power_explain(stdout, &r->power);
 }
 
 static cJSON *counters_json(const sim_counters *c, const char *tu)
@@ -268,7 +270,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         if (json & 1)
             cJSON_AddItemToArray(arr, layer_json(j, &res[i], json & 2));
         else
-            print_human(j, &res[i], json & 2);
+            print_human(j, &res[i], json & 2, json & 4);
         if (w) {
             char an[1100], yn[1100];
             snprintf(an, sizeof an, n > 1 ? "%s.acc" : "acc", names[i]);
