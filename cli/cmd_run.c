@@ -32,7 +32,7 @@ static const char *HELP =
     "chip:   --mesh WxH (auto)  --hop N cycles (1)  --hop-ps N ps (500)  --link-bits N (64)\n"
     "dram:   --dram (stream every tile per token)  --burst BYTES (64)  --dram-bw BYTES/cycle (16)\n"
     "        --dram-latency N cycles (100)\n"
-    "spikes: --coding binary|ternary|bitwise|bitwise-signed|bitwise-2c (bitwise-2c)\n"
+    "spikes: --coding binary|ternary|bitwise|bitwise-signed|bitwise-2c (bitwise-signed)\n"
     "        --k K (3)  --steps T|token (reference rule)  --no-clamp  --group G (per channel)\n"
     "energy: --tech CSV (built-in 45 nm)  --node NM  --vdd V  --model realistic|ideal\n"
     "        --explain  the chain from the ideal estimate to the realistic energy, term by term\n"

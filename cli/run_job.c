@@ -4,9 +4,8 @@
  * → the chip simulation (sim/) → acc checked bit for bit against the CPU
  * reference (gpu_ref_cpu) → y = vth · Σ_g scale · acc (gpu_dequant) → when the
  * trace holds `<layer>.output`, accuracy of y against it (cosine, relative
- * L2, max abs, SNR in dB; a `<layer>.bias` in the weights file is added to y
- * for that comparison only, since recorded outputs include it). Traces holding integer inputs are taken as spike
- * counts already (vth = 1). Used by `axon run` and every point of a sweep.
+ * L2, max abs, SNR in dB; recorded outputs are x · Wᵀ without the bias).
+ * Traces holding integer inputs are taken as spike counts already (vth = 1). Used by `axon run` and every point of a sweep.
  * The counted actions are then priced by power/ (power_price, the technology
  * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
  */
@@ -25,7 +24,7 @@ void run_job_default(run_job *j)
 {
     memset(j, 0, sizeof *j);
     sim_config_default(&j->cfg);
-    j->coding = SPIKE_BITWISE_2C;
+    j->coding = SPIKE_BITWISE_SIGNED;
     spike_params_default(&j->sp);
     j->steps = SPIKE_STEPS_AUTO;
     j->group = 0;
@@ -206,26 +205,10 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         if ((rc = trace_to_f32(to, outref, err)))
             goto done;
         r->has_output = 1;
-        /* the recorded output includes the layer's bias when it has one; y
-         * (the integer path, DESIGN §2) does not: add it for the comparison */
-        snprintf(name, sizeof name, "%s.bias", j->layer);
-        const trace_tensor *tb = trace_find(wf, name);
-        if (tb && trace_numel(tb) == qw.out) {
-            float *bias = alloc_n(qw.out, sizeof *bias), *yb = alloc_n(on * oc, sizeof *yb);
-            if (!bias || !yb || (rc = trace_to_f32(tb, bias, err))) {
-                free(bias);
-                free(yb);
-                rc = rc ? rc : ax_fail(err, AX_ENOMEM, "out of memory for the bias");
-                goto done;
-            }
-            for (size_t i = 0; i < on * oc; i++)
-                yb[i] = r->y[i] + bias[i % oc];
-            accuracy(yb, outref, on * oc, r);
-            free(bias);
-            free(yb);
-        } else {
-            accuracy(r->y, outref, on * oc, r);
-        }
+        /* axon's convention (docs/traces.md): `<layer>.output` = x · Wᵀ
+         * without the bias, as traces/record.py and make traces-real write
+         * it, so y compares with it directly */
+        accuracy(r->y, outref, on * oc, r);
     }
     sim_get_report(s, &r->sim);
     if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||

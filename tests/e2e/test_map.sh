@@ -85,7 +85,7 @@ EOF
 # the simulator tiles a grouped layer the same way: groups of 64 inputs, 48-row tiles
 # -> fc2 (in 240) has 3 x 2 + 1 = 7 row-blocks that never straddle a group, x 2 column-blocks
 "$AXON" map --weights "$W" --layers model.layers.0.mlp.fc2 --tile 48x64 --group 64 --trace "$T" \
-  --coding bitwise-2c --json > "$work/g.json"
+  --coding bitwise-signed --json > "$work/g.json"
 "$AXON" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc2 --tile 48x64 --group 64 --json > "$work/run.json"
 "$PY" -c "
 import json, sys
