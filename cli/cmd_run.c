@@ -42,13 +42,14 @@ static const char *HELP =
     "spikes: --coding binary|ternary|bitwise|bitwise-signed|bitwise-2c (bitwise-signed)\n"
     "        --k K (3)  --steps T|token (reference rule)  --no-clamp  --group G (per channel)\n"
     "energy: --tech CSV (built-in 45 nm)  --node NM  --vdd V  --model realistic|ideal\n"
+    "        --explain  the chain from the ideal estimate to the realistic energy, term by term\n"
     "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n"
     "        --db [FILE]  record each layer's run in the results database (results.db)\n"
     "        --per-core   also print the counters of every core\n";
 
 enum { O_TILE = 256, O_LANES, O_CLOCK, O_ASYNC, O_HS, O_FIFO, O_SRAM, O_ACC, O_RB, O_NODB, O_NOZG,
        O_CODING, O_K, O_STEPS, O_GROUP, O_OUT, O_VCD, O_JSON, O_MESH, O_HOP, O_HOPPS, O_LINK,
-       O_NOCLAMP, O_W, O_T, O_L, O_TECH, O_NODE, O_VDD, O_MODEL, O_DB, O_PERCORE, O_DRAM, O_BURST, O_DBW, O_DLAT,
+       O_NOCLAMP, O_W, O_T, O_L, O_TECH, O_NODE, O_VDD, O_MODEL, O_DB, O_PERCORE, O_EXPLAIN, O_DRAM, O_BURST, O_DBW, O_DLAT,
        O_IMAGE, O_REF, O_HELP };
 
 static int parse_pair(const char *s, long *a, long *b)
@@ -80,6 +81,7 @@ int cmd_run(int argc, char **argv)
         {"link-bits", required_argument, 0, O_LINK}, {"no-clamp", no_argument, 0, O_NOCLAMP},
         {"tech", required_argument, 0, O_TECH}, {"node", required_argument, 0, O_NODE},
         {"vdd", required_argument, 0, O_VDD}, {"model", required_argument, 0, O_MODEL},
+        {"explain", no_argument, 0, O_EXPLAIN},
         {"db", optional_argument, 0, O_DB}, {"per-core", no_argument, 0, O_PERCORE},
         {"dram", no_argument, 0, O_DRAM}, {"burst", required_argument, 0, O_BURST},
         {"dram-bw", required_argument, 0, O_DBW}, {"dram-latency", required_argument, 0, O_DLAT},
@@ -197,6 +199,7 @@ int cmd_run(int argc, char **argv)
         case O_VCD: j.vcd = optarg; break;
         case O_JSON: json |= 1; break;
         case O_PERCORE: json |= 2; break;
+        case O_EXPLAIN: json |= 4; break;
         default:
             return cmd_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }

@@ -116,7 +116,7 @@ static void print_ref(const run_job *j, const run_result *r)
     printf("\n");
 }
 
-static void print_human(const run_job *j, const run_result *r, int per_core)
+static void print_human(const run_job *j, const run_result *r, int per_core, int explain)
 {
     const sim_report *s = &r->sim;
     printf("layer %s\n", j->layer);
@@ -155,6 +155,8 @@ static void print_human(const run_job *j, const run_result *r, int per_core)
     if (r->has_ref)
         print_ref(j, r);
     power_print(stdout, &r->power);
+    if (explain)
+        power_explain(stdout, &r->power);
 }
 
 static cJSON *counters_json(const sim_counters *c, const char *tu)
@@ -321,7 +323,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         if (json & 1)
             cJSON_AddItemToArray(arr, layer_json(j, &res[i], json & 2));
         else
-            print_human(j, &res[i], json & 2);
+            print_human(j, &res[i], json & 2, json & 4);
         if (w) {
             char an[1100], yn[1100];
             snprintf(an, sizeof an, n > 1 ? "%s.acc" : "acc", names[i]);
