@@ -60,6 +60,20 @@ for group in 0 10; do
   done
 done
 
+# 1b. DRAM streaming from a reordered image fetches the bursts of the reordered layout: the
+# simulator's bursts equal `axon map`'s bursts_per_token_reordered x tokens, and the run from
+# the checkpoint those of the checkpoint order (bursts_per_token)
+"$AXON" map --weights "$W" --tile 16x8 --reorder-by "$T" --layer lin --burst 32 \
+  --image "$work/dr.axi" --json >"$work/dr.json"
+"$AXON" run --image "$work/dr.axi" --trace "$T" --layer lin --dram --burst 32 --json >"$work/dri.json"
+"$AXON" run --weights "$W" --tile 16x8 --trace "$T" --layer lin --dram --burst 32 --json >"$work/drw.json"
+[ "$(jget "$work/dri.json" 'd["exact"]')" = True ]
+m_re=$(jget "$work/dr.json" 'round(d["layers"][0]["bursts_per_token_reordered"] * 5)')
+m_ck=$(jget "$work/dr.json" 'round(d["layers"][0]["bursts_per_token"] * 5)')
+[ "$(jget "$work/dri.json" 'd["layers"][0]["counters"]["dram_bursts"]')" = "$m_re" ]
+[ "$(jget "$work/drw.json" 'd["layers"][0]["counters"]["dram_bursts"]')" = "$m_ck" ]
+[ "$m_re" -lt "$m_ck" ] # this trace has silent channels to gather: reordering saves bursts
+
 # 2. contradicting the image: usage errors (exit 2) naming both values
 set +e
 "$AXON" run --image "$work/g0-yes.axi" --trace "$T" --tile 32x8 2>"$work/err"; rc=$?
