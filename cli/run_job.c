@@ -61,10 +61,16 @@ static uint64_t job_hash(const run_job *j)
                    j->node_nm, (int64_t)llround(j->vdd_v * 1e6), c->dram, c->dram_burst_bytes,
                    c->dram_bytes_per_cycle, c->dram_latency, c->dram_burst_ps, c->dram_latency_ps};
     uint64_t h = ax_fnv1a(v, sizeof v, AX_FNV_SEED);
-    const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : "",
-                       j->image ? j->image : "", j->ref ? j->ref : ""};
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+    const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : ""};
+    for (size_t i = 0; i < 2; i++)
         h = ax_fnv1a(s[i], strlen(s[i]) + 1, h);
+    /* only when given, so that runs from a checkpoint keep their hash */
+    const char *tag[] = {"image", "ref"}, *f[] = {j->image, j->ref};
+    for (size_t i = 0; i < 2; i++)
+        if (f[i]) {
+            h = ax_fnv1a(tag[i], strlen(tag[i]) + 1, h);
+            h = ax_fnv1a(f[i], strlen(f[i]) + 1, h);
+        }
     return h;
 }
 
