@@ -1,0 +1,170 @@
+/* Unit tests of cli/run_job.c's core-image and reference paths: a layer run
+ * from a core image whose input channels are permuted (reversed inside each
+ * weight group, R splitting the groups) gives the accumulators and y of the
+ * run from the checkpoint bit for bit, because the trace's counts get the
+ * same permutation; a tile other than the image's is refused; --ref against
+ * the run's own output is exact and against an altered one counts the
+ * difference. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../cli/run_job.h"
+#include "../mapper/map.h"
+#include "../traces/trace.h"
+
+#define OUT 9
+#define IN 40
+#define TOK 3
+#define G 8
+
+static char wpath[64], tpath[64], ipath[64], rpath[64];
+
+static void setup(void)
+{
+    int pid = (int)getpid();
+    snprintf(wpath, sizeof wpath, "/tmp/axon_rj_w_%d.safetensors", pid);
+    snprintf(tpath, sizeof tpath, "/tmp/axon_rj_t_%d.safetensors", pid);
+    snprintf(ipath, sizeof ipath, "/tmp/axon_rj_%d.axi", pid);
+    snprintf(rpath, sizeof rpath, "/tmp/axon_rj_r_%d.safetensors", pid);
+    srand(11);
+    static float w[OUT * IN];
+    static int32_t c[TOK * IN];
+    for (size_t i = 0; i < OUT * IN; i++)
+        w[i] = i % 7 == 0 ? 0.0f : (float)(rand() % 2001 - 1000) / 991.0f;
+    for (size_t i = 0; i < TOK * IN; i++)
+        c[i] = i % 3 == 0 ? 0 : rand() % 255 - 127;
+    trace_writer *tw;
+    int64_t ws[2] = {OUT, IN}, cs[2] = {TOK, IN};
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.weight", TRACE_F32, 2, ws, w, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, wpath, NULL), AX_OK);
+    trace_writer_free(tw);
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.input", TRACE_I32, 2, cs, c, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, tpath, NULL), AX_OK);
+    trace_writer_free(tw);
+    /* the image: the same quantization, inputs reversed inside each group */
+    map_qweight qw;
+    map_tiling t;
+    map_layer_place lp;
+    map_placer *p;
+    uint32_t perm[IN];
+    for (size_t k = 0; k < IN; k++)
+        perm[k] = (uint32_t)((k / G) * G + G - 1 - k % G);
+    cr_assert_eq(map_quantize(w, OUT, IN, G, &qw, NULL), AX_OK);
+    cr_assert_eq(map_tiling_make_group(OUT, IN, G, 5, 4, &t, NULL), AX_OK);
+    cr_assert_eq(map_placer_new(8, 16, 0, &p, NULL), AX_OK);
+    cr_assert_eq(map_placer_add(p, "l", &t, &lp, NULL), AX_OK);
+    map_image_writer *iw;
+    cr_assert_eq(map_image_writer_new(ipath, 5, 4, 8, 16, &iw, NULL), AX_OK);
+    cr_assert_eq(map_image_writer_add(iw, "l", &qw, &t, &lp, perm, NULL), AX_OK);
+    cr_assert_eq(map_image_writer_close(iw, NULL), AX_OK);
+    map_placer_free(p);
+    map_layer_place_free(&lp);
+    map_qweight_free(&qw);
+}
+
+static void teardown(void)
+{
+    unlink(wpath), unlink(tpath), unlink(ipath), unlink(rpath);
+}
+
+static void job(run_job *j)
+{
+    run_job_default(j);
+    j->trace = tpath;
+    j->layer = "l";
+    j->cfg.rows = 5;
+    j->cfg.cols = 4;
+    j->group = G;
+}
+
+TestSuite(run_job, .init = setup, .fini = teardown);
+
+Test(run_job, image_permuted_equals_checkpoint)
+{
+    run_job j;
+    run_result a, b, c;
+    char *err = NULL;
+    job(&j);
+    j.weights = wpath;
+    cr_assert_eq(run_job_exec(&j, &a, &err), AX_OK, "%s", err ? err : "");
+    j.weights = NULL;
+    j.image = ipath;
+    cr_assert_eq(run_job_exec(&j, &b, &err), AX_OK, "%s", err ? err : "");
+    j.weights = wpath; /* checked against the checkpoint */
+    cr_assert_eq(run_job_exec(&j, &c, &err), AX_OK, "%s", err ? err : "");
+    cr_assert(a.exact && b.exact && c.exact);
+    cr_assert_eq(a.permuted, 0);
+    cr_assert_eq(b.permuted, 1);
+    cr_assert_eq(b.ngroups, IN / G);
+    size_t nacc = (size_t)TOK * OUT * (IN / G);
+    cr_assert_eq(memcmp(a.acc, b.acc, nacc * sizeof *a.acc), 0);
+    cr_assert_eq(memcmp(a.acc, c.acc, nacc * sizeof *a.acc), 0);
+    cr_assert_eq(memcmp(a.y, b.y, (size_t)TOK * OUT * sizeof *a.y), 0);
+    /* the accumulators are not trivially zero */
+    int nz = 0;
+    for (size_t i = 0; i < nacc; i++)
+        nz += a.acc[i] != 0;
+    cr_assert_gt(nz, (int)nacc / 2);
+    cr_assert_eq(a.spikes.spikes, b.spikes.spikes);
+    cr_assert_neq(a.config_hash, b.config_hash);
+    run_result_free(&a), run_result_free(&b), run_result_free(&c);
+}
+
+Test(run_job, image_tile_and_group_must_match)
+{
+    run_job j;
+    run_result r;
+    char *err = NULL;
+    job(&j);
+    j.image = ipath;
+    j.cfg.rows = 8;
+    cr_assert_eq(run_job_exec(&j, &r, &err), AX_EPARAM);
+    cr_assert(strstr(err, "5x4") && strstr(err, "8x4"), "%s", err);
+    free(err), err = NULL;
+    job(&j);
+    j.image = ipath;
+    j.group = 4;
+    cr_assert_eq(run_job_exec(&j, &r, &err), AX_EPARAM);
+    cr_assert(strstr(err, "weight group 8"), "%s", err);
+    free(err), err = NULL;
+    job(&j);
+    j.image = ipath;
+    j.layer = "m";
+    cr_assert_eq(run_job_exec(&j, &r, &err), AX_ENOTFOUND);
+    cr_assert(strstr(err, "no layer 'm'"), "%s", err);
+    free(err);
+}
+
+Test(run_job, reference_exact_and_altered)
+{
+    run_job j;
+    run_result a, b;
+    char *err = NULL;
+    job(&j);
+    j.weights = wpath;
+    cr_assert_eq(run_job_exec(&j, &a, &err), AX_OK, "%s", err ? err : "");
+    int64_t sa[3] = {TOK, OUT, IN / G}, sy[2] = {TOK, OUT};
+    a.acc[7] += 5; /* the reference differs from the run in one accumulator */
+    trace_writer *tw;
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.acc", TRACE_I32, 3, sa, a.acc, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.y", TRACE_F32, 2, sy, a.y, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, rpath, NULL), AX_OK);
+    trace_writer_free(tw);
+    j.image = ipath; /* from the permuted image, against the checkpoint's reference */
+    j.ref = rpath;
+    cr_assert_eq(run_job_exec(&j, &b, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(b.has_ref, 1);
+    cr_assert_eq(b.ref_acc.n, (size_t)TOK * OUT * (IN / G));
+    cr_assert_eq(b.ref_acc.mismatches, 1);
+    cr_assert_eq(b.ref_acc.idx[0], 7);
+    cr_assert_eq(b.ref_acc.max_abs_diff, 5);
+    cr_assert_eq(b.ref_y.max_abs, 0); /* y of the reference is the run's own */
+    cr_assert_eq(b.ref_y.cosine, 1);
+    run_result_free(&a), run_result_free(&b);
+}
