@@ -99,7 +99,7 @@ static int same_shape(const trace_tensor *a, const trace_tensor *b)
 typedef struct {
     int json, show;
     int failed;
-    size_t nint, nint_equal, nfloat;
+    size_t nint, nint_equal, nfloat, nshape; /* tensors compared; shape mismatches */
     gpu_cmp_float total;
     cJSON *arr;
 } cmp_ctx;
@@ -125,6 +125,7 @@ static int compare_pair(cmp_ctx *c, const char *label, const trace_tensor *a, co
     }
     if (!same_shape(a, b)) {
         c->failed = 1;
+        c->nshape++;
         if (o) {
             cJSON_AddStringToObject(o, "kind", "shape-mismatch");
             cJSON_AddStringToObject(o, "shape_b", sb);
@@ -294,8 +295,12 @@ int cmd_compare(int argc, char **argv)
             goto done;
         }
         char label[512];
-        snprintf(label, sizeof label, "%s%s%s", ta->name[0] ? ta->name : "A",
-                 strcmp(ta->name, tb->name) ? " vs " : "", strcmp(ta->name, tb->name) ? tb->name : "");
+        if (!ta->name[0] && !tb->name[0]) /* two NPY files: name them by path */
+            snprintf(label, sizeof label, "%s vs %s", argv[optind], argv[optind + 1]);
+        else
+            snprintf(label, sizeof label, "%s%s%s", ta->name[0] ? ta->name : argv[optind],
+                     strcmp(ta->name, tb->name) ? " vs " : "",
+                     strcmp(ta->name, tb->name) ? (tb->name[0] ? tb->name : argv[optind + 1]) : "");
         if (compare_pair(&cx, label, ta, tb)) {
             ax_fail(&err, AX_ENOMEM, "out of memory comparing '%s'", label);
             cJSON_Delete(missing);
@@ -334,7 +339,7 @@ int cmd_compare(int argc, char **argv)
     }
     if (only_a || only_b)
         cx.failed = 1;
-    if (cx.nint + cx.nfloat == 0) {
+    if (cx.nint + cx.nfloat + cx.nshape == 0) {
         cx.failed = 1;
         if (!cx.json)
             printf("no tensor compared (hint: check --tensor and the names in both files)\n");

@@ -10,9 +10,7 @@
  */
 #include "cmd.h"
 #include "cmd_map_int.h"
-#include "../power/power.h"
 
-#include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -25,7 +23,8 @@ static void help(void)
         "usage: axon map --weights W.safetensors [options]\n\n"
         "Maps linear layers (<name>.weight [out, in], f32/f16/bf16, or int8 with\n"
         "<name>.weight_scale) onto R x C core tiles of a W x H mesh and reports them.\n\n"
-        "  --weights FILE       safetensors (or NPY) checkpoint, read through mmap\n"
+        "  --weights FILE...    safetensors (or NPY) checkpoint, read through mmap; more\n"
+        "                       files (a sharded checkpoint) may follow, or repeat --weights\n"
         "  --layers GLOB        layers to map (fnmatch, repeatable; default all)\n"
         "  --list               list the layers of the checkpoint and exit\n"
         "  --tile RxC|auto      core tile, R axons x C neurons (default 128x128);\n"
@@ -41,11 +40,14 @@ static void help(void)
         "  --coding NAME        spike coding for events per token (default bitwise-signed)\n"
         "  --steps N|auto|token spike steps T (default auto, the reference rule)\n"
         "  --k K                adaptive threshold divisor for float activations (3)\n"
+        "  --no-clamp           keep counts unclamped (default clamp to [-127, 127])\n"
         "  --compress zero-run|bitmap  compressed weight-row sizes (index counted)\n"
         "  --image OUT.axi      write the core image (docs/core-image.md)\n"
         "  --tech FILE          technology table for SRAM energy and area (default 45 nm)\n"
         "  --node NM            scale the table to a node (e.g. 28)\n"
         "  --tiles              also report every tile\n"
+        "  --read-image FILE    validate a core image and list its layers (no --weights)\n"
+        "  --core N             with --read-image: print core N's rows ($readmemh hex)\n"
         "  --json | --csv       machine-readable output\n"
         "  -h, --help           this help\n");
 }
@@ -58,99 +60,6 @@ static int parse_wxh(const char *s, int *w, int *h)
         return -1;
     }
     return 0;
-}
-
-/* Names of the linear layers: tensors `<name>.weight` with 2 dimensions. */
-static ax_result list_layers(const char *path, map_sel *sel, char *const *globs, int nglobs,
-                             char **err)
-{
-    trace_file *f;
-    ax_result r = trace_open(path, &f, err);
-    if (r)
-        return r;
-    for (size_t i = 0; i < trace_count(f) && !r; i++) {
-        const trace_tensor *t = trace_at(f, i);
-        size_t n = strlen(t->name);
-        if (n <= 7 || strcmp(t->name + n - 7, ".weight") || t->ndim != 2)
-            continue;
-        char *name = strndup(t->name, n - 7);
-        int keep = nglobs == 0;
-        for (int g = 0; g < nglobs && name && !keep; g++)
-            keep = fnmatch(globs[g], name, 0) == 0;
-        if (!name || !keep) {
-            free(name);
-            if (!name)
-                r = ax_fail(err, AX_ENOMEM, "out of memory");
-            continue;
-        }
-        map_sel_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
-        if (!L) {
-            free(name);
-            r = ax_fail(err, AX_ENOMEM, "out of memory");
-            break;
-        }
-        sel->l = L;
-        memset(&L[sel->n], 0, sizeof L[sel->n]);
-        L[sel->n].name = name;
-        L[sel->n].out = (size_t)t->shape[0];
-        L[sel->n].in = (size_t)t->shape[1];
-        L[sel->n].dtype = trace_dtype_name(t->dtype);
-        sel->n++;
-    }
-    trace_close(f);
-    return r;
-}
-
-static void sel_free(map_sel *sel)
-{
-    for (size_t i = 0; i < sel->n; i++) {
-        free(sel->l[i].name);
-        map_layer_place_free(&sel->l[i].lp);
-        free(sel->l[i].tiles);
-    }
-    free(sel->l);
-}
-
-/* SRAM energy per access and area of one core from power/'s tables. */
-static ax_result price_sram(const map_run *cfg, map_price *p, char **err)
-{
-    power_table *t = NULL;
-    ax_result r = power_table_open(cfg->tech, cfg->node_nm, 0, &t, err);
-    if (r)
-        return r;
-    snprintf(p->version, sizeof p->version, "%s", power_table_version(t));
-    r = power_sram_read64_pj(t, (double)cfg->R * cfg->C, &p->read64_pj, err);
-    p->row_read_pj = p->read64_pj * (double)(((size_t)cfg->C * 8 + 63) / 64);
-    if (!r) {
-        sim_config sc;
-        power_report pr;
-        sim_config_default(&sc);
-        sc.rows = cfg->R;
-        sc.cols = cfg->C;
-        memset(&pr, 0, sizeof pr);
-        r = power_area(t, &sc, 1, &pr, err);
-        p->sram_area_um2 = pr.sram_area_um2;
-        p->core_area_um2 = pr.core_area_um2;
-    }
-    power_table_free(t);
-    return r;
-}
-
-/* Places every layer; 0 / AX_ERANGE (does not fit). */
-static ax_result place_all(map_sel *sel, int W, int H, int dram, char **err)
-{
-    map_placer *p;
-    ax_result r = map_placer_new(W, H, dram, &p, err);
-    for (size_t i = 0; i < sel->n && !r; i++) {
-        map_layer_place_free(&sel->l[i].lp);
-        r = map_placer_add(p, sel->l[i].name, &sel->l[i].t, &sel->l[i].lp, err);
-    }
-    if (!r) {
-        sel->cores_used = map_placer_cores_used(p);
-        sel->passes = map_placer_passes(p);
-    }
-    map_placer_free(p);
-    return r;
 }
 
 int cmd_map(int argc, char **argv)
@@ -167,18 +76,27 @@ int cmd_map(int argc, char **argv)
         {"tiles", no_argument, 0, 'E'},         {"json", no_argument, 0, 'j'},
         {"csv", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         {"tech", required_argument, 0, 'P'},    {"node", required_argument, 0, 'N'},
+        {"read-image", required_argument, 0, 'R'}, {"core", required_argument, 0, 'K'},
+        {"no-clamp", no_argument, 0, 'U'},
         {0, 0, 0, 0}};
-    map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
+    cmd_map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
     char *globs[64];
-    int nglobs = 0, list = 0;
+    const char *files[256];
+    int nglobs = 0, list = 0, nfiles = 0;
+    const char *read_image = NULL;
+    long core = -1;
     long v;
     double d;
     char *err = NULL;
     optind = 1;
     for (int ch; (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
         switch (ch) {
-        case 'w': cfg.weights = optarg; break;
+        case 'w':
+            if (nfiles == 256)
+                return cmd_usage("map", "at most 256 checkpoint files");
+            files[nfiles++] = optarg;
+            break;
         case 'l':
             if (nglobs == 64)
                 return cmd_usage("map", "at most 64 --layers");
@@ -248,34 +166,52 @@ int cmd_map(int argc, char **argv)
         case 'i': cfg.image = optarg; break;
         case 'E': cfg.tiles = 1; break;
         case 'P': cfg.tech = optarg; break;
+        case 'R': read_image = optarg; break;
+        case 'U': cfg.o.sp.clamp = 0; break;
+        case 'K':
+            if (cmd_parse_long("map", "--core", optarg, 0, 1L << 40, &core))
+                return CMD_USAGE;
+            break;
         case 'N':
             if (cmd_parse_long("map", "--node", optarg, 1, 1000, &v))
                 return CMD_USAGE;
             cfg.node_nm = (int)v;
             break;
-        case 'j': cfg.fmt = MAP_OUT_JSON; break;
-        case 'v': cfg.fmt = MAP_OUT_CSV; break;
+        case 'j': cfg.fmt = CMD_MAP_JSON; break;
+        case 'v': cfg.fmt = CMD_MAP_CSV; break;
         case 'h': help(); return CMD_OK;
         default: return cmd_usage("map", "unknown option");
         }
     }
-    if (optind < argc)
-        return cmd_usage("map", "unexpected argument '%s'", argv[optind]);
+    for (; optind < argc; optind++) { /* more shards: --weights model-*.safetensors */
+        if (!nfiles)
+            return cmd_usage("map", "unexpected argument '%s'", argv[optind]);
+        if (nfiles == 256)
+            return cmd_usage("map", "at most 256 checkpoint files");
+        files[nfiles++] = argv[optind];
+    }
+    cfg.weights = nfiles ? files[0] : NULL;
+    if (read_image)
+        return cmd_map_read_image(read_image, core, cfg.fmt);
+    if (core >= 0)
+        return cmd_usage("map", "--core needs --read-image");
     if (!cfg.weights)
         return cmd_usage("map", "--weights is required");
 
-    map_sel sel = {0};
-    ax_result r = list_layers(cfg.weights, &sel, globs, nglobs, &err);
+    cmd_map_sel sel = {0};
+    ax_result r = AX_OK;
+    for (int i = 0; i < nfiles && !r; i++)
+        r = cmd_map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
     if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
     if (r) {
-        sel_free(&sel);
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     if (list) {
-        map_out_list(&cfg, &sel);
-        sel_free(&sel);
+        cmd_map_out_list(&cfg, &sel);
+        cmd_map_sel_free(&sel);
         return CMD_OK;
     }
     if (cfg.W == 0 && cfg.cores) { /* mesh from the budget: near square */
@@ -285,42 +221,46 @@ int cmd_map(int argc, char **argv)
     size_t budget = cfg.cores ? cfg.cores : (size_t)cfg.W * (size_t)cfg.H;
     if (cfg.tile_auto) {
         size_t *o = malloc(sel.n * sizeof *o), *in = malloc(sel.n * sizeof *in);
-        for (size_t i = 0; o && in && i < sel.n; i++) {
+        size_t *g = malloc(sel.n * sizeof *g);
+        for (size_t i = 0; o && in && g && i < sel.n; i++) {
             o[i] = sel.l[i].out;
             in[i] = sel.l[i].in;
+            g[i] = sel.l[i].group;
         }
-        r = o && in ? map_tile_auto(o, in, sel.n, budget, cfg.dram, &cfg.R, &cfg.C, &err)
-                    : ax_fail(&err, AX_ENOMEM, "out of memory");
+        r = o && in && g ? map_tile_auto(o, in, g, sel.n, budget, cfg.dram, &cfg.R, &cfg.C, &err)
+                         : ax_fail(&err, AX_ENOMEM, "out of memory");
         free(o);
         free(in);
+        free(g);
     }
     size_t total = 0;
     for (size_t i = 0; i < sel.n && !r; i++) {
-        r = map_tiling_make(sel.l[i].out, sel.l[i].in, cfg.R, cfg.C, &sel.l[i].t, &err);
+        r = map_tiling_make_group(sel.l[i].out, sel.l[i].in, sel.l[i].group, cfg.R, cfg.C,
+                                  &sel.l[i].t, &err);
         total += sel.l[i].t.cores;
     }
     if (!r && cfg.W == 0) { /* smallest square mesh that holds every layer */
         int s = (int)ceil(sqrt((double)total));
         for (;; s++) {
-            r = place_all(&sel, s, s, 0, NULL);
+            r = cmd_map_sel_place(&sel, s, s, 0, NULL);
             if (!r || s >= 65535)
                 break;
         }
         cfg.W = cfg.H = s;
     }
     if (!r)
-        r = place_all(&sel, cfg.W, cfg.H, cfg.dram, &err);
+        r = cmd_map_sel_place(&sel, cfg.W, cfg.H, cfg.dram, &err);
     if (!r && !cfg.dram && cfg.cores && sel.cores_used > cfg.cores)
         r = ax_fail(&err, AX_ERANGE, "the model needs %zu cores, the budget --cores is %zu "
                     "(hint: --dram streams weights from DRAM; or a larger --tile)",
                     sel.cores_used, cfg.cores);
     if (r) {
-        sel_free(&sel);
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
 
-    if ((r = price_sram(&cfg, &sel.price, &err))) {
-        sel_free(&sel);
+    if ((r = cmd_map_sel_price(&cfg, &sel.price, &err))) {
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     trace_file *tr = NULL;
@@ -330,9 +270,9 @@ int cmd_map(int argc, char **argv)
     if (!r && cfg.image)
         r = map_image_writer_new(cfg.image, cfg.R, cfg.C, cfg.W, cfg.H, &img, &err);
     for (size_t i = 0; i < sel.n && !r; i++) {
-        map_sel_layer *L = &sel.l[i];
+        cmd_map_layer *L = &sel.l[i];
         cmd_progress("map", i, sel.n);
-        r = map_layer_run(cfg.weights, L->name, &L->t, &L->lp, &cfg.o, tr, img, &L->st,
+        r = map_layer_run(L->file, L->name, &L->t, &L->lp, &cfg.o, tr, img, &L->st,
                           cfg.tiles ? &L->tiles : NULL, &err);
     }
     cmd_progress("map", sel.n, sel.n);
@@ -344,13 +284,13 @@ int cmd_map(int argc, char **argv)
     }
     trace_close(tr);
     if (r) {
-        sel_free(&sel);
+        cmd_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     sel.peak_rss_kib = (uint64_t)ru.ru_maxrss; /* Linux: KiB */
-    map_out_report(&cfg, &sel);
-    sel_free(&sel);
+    cmd_map_out_report(&cfg, &sel);
+    cmd_map_sel_free(&sel);
     return CMD_OK;
 }

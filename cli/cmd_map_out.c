@@ -27,7 +27,7 @@ typedef struct {
     int trace;
 } totals;
 
-static void sum(const map_sel *sel, totals *t)
+static void sum(const cmd_map_sel *sel, totals *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < sel->n; i++) {
@@ -53,9 +53,9 @@ static void sum(const map_sel *sel, totals *t)
     }
 }
 
-void map_out_list(const map_run *cfg, const map_sel *sel)
+void cmd_map_out_list(const cmd_map_run *cfg, const cmd_map_sel *sel)
 {
-    if (cfg->fmt == MAP_OUT_JSON) {
+    if (cfg->fmt == CMD_MAP_JSON) {
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; i < sel->n; i++) {
             cJSON *o = cJSON_CreateObject();
@@ -71,18 +71,19 @@ void map_out_list(const map_run *cfg, const map_sel *sel)
         cJSON_Delete(a);
         return;
     }
-    if (cfg->fmt == MAP_OUT_CSV)
+    if (cfg->fmt == CMD_MAP_CSV)
         printf("layer,out,in,dtype\n");
     for (size_t i = 0; i < sel->n; i++)
-        printf(cfg->fmt == MAP_OUT_CSV ? "%s,%zu,%zu,%s\n" : "%-48s [%zu, %zu] %s\n",
+        printf(cfg->fmt == CMD_MAP_CSV ? "%s,%zu,%zu,%s\n" : "%-48s [%zu, %zu] %s\n",
                sel->l[i].name, sel->l[i].out, sel->l[i].in, sel->l[i].dtype);
 }
 
-static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_layer *L)
+static cJSON *layer_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const cmd_map_layer *L)
 {
     const map_layer_stats *s = &L->st;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "layer", L->name);
+    cJSON_AddStringToObject(o, "file", L->file);
     cJSON_AddNumberToObject(o, "out", (double)s->out);
     cJSON_AddNumberToObject(o, "in", (double)s->in);
     cJSON_AddStringToObject(o, "dtype", s->dtype);
@@ -138,6 +139,9 @@ static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_l
             cJSON_AddNumberToObject(t, "rows_used", x->rows_used);
             cJSON_AddNumberToObject(t, "cols_used", x->cols_used);
             cJSON_AddNumberToObject(t, "zero_weights", (double)x->zeros);
+            cJSON_AddNumberToObject(t, "weight_sparsity_pct",
+                                    100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used));
+            cJSON_AddNumberToObject(t, "sram_bytes", (double)cfg->R * cfg->C);
             cJSON_AddNumberToObject(t, "sram_util_pct", 100.0 * x->sram_util);
             cJSON_AddNumberToObject(t, "compressed_bytes", (double)x->comp_bytes);
             cJSON_AddItemToArray(a, t);
@@ -146,7 +150,7 @@ static cJSON *layer_json(const map_run *cfg, const map_sel *sel, const map_sel_l
     return o;
 }
 
-static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
+static void report_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const totals *t)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "weights", cfg->weights);
@@ -203,18 +207,19 @@ static void report_json(const map_run *cfg, const map_sel *sel, const totals *t)
     cJSON_Delete(root);
 }
 
-static void report_csv(const map_run *cfg, const map_sel *sel)
+static void report_csv(const cmd_map_run *cfg, const cmd_map_sel *sel)
 {
     if (cfg->tiles) {
-        printf("layer,r,c,pass,x,y,rows_used,cols_used,zero_weights,sram_bytes,sram_util_pct,"
-               "compressed_bytes\n");
+        printf("layer,r,c,pass,x,y,rows_used,cols_used,zero_weights,weight_sparsity_pct,sram_bytes,"
+               "sram_util_pct,compressed_bytes\n");
         for (size_t i = 0; i < sel->n; i++)
             for (size_t k = 0; sel->l[i].tiles && k < sel->l[i].t.cores; k++) {
                 const map_tile_stats *x = &sel->l[i].tiles[k];
-                printf("%s,%u,%u,%u,%u,%u,%u,%u,%llu,%d,%.3f,%llu\n", sel->l[i].name, x->r, x->c,
-                       x->pos.pass, x->pos.x, x->pos.y, x->rows_used, x->cols_used,
-                       (unsigned long long)x->zeros, cfg->R * cfg->C, 100.0 * x->sram_util,
-                       (unsigned long long)x->comp_bytes);
+                printf("%s,%u,%u,%u,%u,%u,%u,%u,%llu,%.4f,%d,%.3f,%llu\n", sel->l[i].name, x->r,
+                       x->c, x->pos.pass, x->pos.x, x->pos.y, x->rows_used, x->cols_used,
+                       (unsigned long long)x->zeros,
+                       100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used),
+                       cfg->R * cfg->C, 100.0 * x->sram_util, (unsigned long long)x->comp_bytes);
             }
         return;
     }
@@ -247,7 +252,7 @@ static void report_csv(const map_run *cfg, const map_sel *sel)
     }
 }
 
-static void report_table(const map_run *cfg, const map_sel *sel, const totals *t)
+static void report_table(const cmd_map_run *cfg, const cmd_map_sel *sel, const totals *t)
 {
     int cmp = cfg->o.compress != MAP_COMPRESS_NONE;
     printf("tile %dx%d (R axons x C neurons), mesh %dx%d, %s\n\n", cfg->R, cfg->C, cfg->W, cfg->H,
@@ -282,10 +287,12 @@ static void report_table(const map_run *cfg, const map_sel *sel, const totals *t
         printf("\n");
         for (size_t k = 0; sel->l[i].tiles && k < s->t.cores; k++) {
             const map_tile_stats *x = &sel->l[i].tiles[k];
-            printf("    tile (%u, %u) at pass %u (%u, %u): %ux%u used, %llu zero weights, "
-                   "util %.2f %%, %llu bytes%s\n", x->r, x->c, x->pos.pass, x->pos.x, x->pos.y,
-                   x->rows_used, x->cols_used, (unsigned long long)x->zeros, 100.0 * x->sram_util,
-                   (unsigned long long)x->comp_bytes, cmp ? " compressed" : "");
+            printf("    tile (%u, %u) at pass %u (%u, %u): %ux%u used, %llu zero weights "
+                   "(%.3f %%), SRAM util %.2f %%, %llu bytes%s\n", x->r, x->c, x->pos.pass,
+                   x->pos.x, x->pos.y, x->rows_used, x->cols_used, (unsigned long long)x->zeros,
+                   100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used),
+                   100.0 * x->sram_util, (unsigned long long)x->comp_bytes,
+                   cmp ? " compressed" : " raw");
         }
     }
     printf("\ntotal: %zu layers, %llu tiles, %zu resident cores of %d (mesh util %.2f %%), "
@@ -312,13 +319,13 @@ static void report_table(const map_run *cfg, const map_sel *sel, const totals *t
     printf("       peak RSS %.1f MiB\n", (double)sel->peak_rss_kib / 1024.0);
 }
 
-void map_out_report(const map_run *cfg, const map_sel *sel)
+void cmd_map_out_report(const cmd_map_run *cfg, const cmd_map_sel *sel)
 {
     totals t;
     sum(sel, &t);
-    if (cfg->fmt == MAP_OUT_JSON)
+    if (cfg->fmt == CMD_MAP_JSON)
         report_json(cfg, sel, &t);
-    else if (cfg->fmt == MAP_OUT_CSV)
+    else if (cfg->fmt == CMD_MAP_CSV)
         report_csv(cfg, sel);
     else
         report_table(cfg, sel, &t);

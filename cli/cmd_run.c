@@ -8,6 +8,7 @@
  * and `y` f32 [tokens, out]; with several layers `<layer>.acc`, `<layer>.y`.
  */
 #include "cmd.h"
+#include "cmd_run_db.h"
 #include "cmd_run_int.h"
 #include "run_job.h"
 
@@ -29,13 +30,20 @@ static const char *HELP =
     "        --acc-bits N (32)  --readout-bits N (64)  --no-double-buffer  --no-zero-gating\n"
     "timing: --clock MHZ (500) | --async [--handshake 2|4 (4)]\n"
     "chip:   --mesh WxH (auto)  --hop N cycles (1)  --hop-ps N ps (500)  --link-bits N (64)\n"
-    "spikes: --coding binary|ternary|bitwise|bitwise-signed|bitwise-2c (bitwise-2c)\n"
+    "dram:   --dram (stream every tile per token)  --burst BYTES (64)  --dram-bw BYTES/cycle (16)\n"
+    "        --dram-latency N cycles (100)\n"
+    "spikes: --coding binary|ternary|bitwise|bitwise-signed|bitwise-2c (bitwise-signed)\n"
     "        --k K (3)  --steps T|token (reference rule)  --no-clamp  --group G (per channel)\n"
-    "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n";
+    "energy: --tech CSV (built-in 45 nm)  --node NM  --vdd V  --model realistic|ideal\n"
+    "        --explain  the chain from the ideal estimate to the realistic energy, term by term\n"
+    "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n"
+    "        --db [FILE]  record each layer's run in the results database (results.db)\n"
+    "        --per-core   also print the counters of every core\n";
 
 enum { O_TILE = 256, O_LANES, O_CLOCK, O_ASYNC, O_HS, O_FIFO, O_SRAM, O_ACC, O_RB, O_NODB, O_NOZG,
        O_CODING, O_K, O_STEPS, O_GROUP, O_OUT, O_VCD, O_JSON, O_MESH, O_HOP, O_HOPPS, O_LINK,
-       O_NOCLAMP, O_W, O_T, O_L, O_HELP };
+       O_NOCLAMP, O_W, O_T, O_L, O_TECH, O_NODE, O_VDD, O_MODEL, O_DB, O_PERCORE, O_EXPLAIN, O_DRAM, O_BURST, O_DBW, O_DLAT,
+       O_HELP };
 
 static int parse_pair(const char *s, long *a, long *b)
 {
@@ -64,10 +72,16 @@ int cmd_run(int argc, char **argv)
         {"json", no_argument, 0, O_JSON}, {"mesh", required_argument, 0, O_MESH},
         {"hop", required_argument, 0, O_HOP}, {"hop-ps", required_argument, 0, O_HOPPS},
         {"link-bits", required_argument, 0, O_LINK}, {"no-clamp", no_argument, 0, O_NOCLAMP},
+        {"tech", required_argument, 0, O_TECH}, {"node", required_argument, 0, O_NODE},
+        {"vdd", required_argument, 0, O_VDD}, {"model", required_argument, 0, O_MODEL},
+        {"explain", no_argument, 0, O_EXPLAIN},
+        {"db", optional_argument, 0, O_DB}, {"per-core", no_argument, 0, O_PERCORE},
+        {"dram", no_argument, 0, O_DRAM}, {"burst", required_argument, 0, O_BURST},
+        {"dram-bw", required_argument, 0, O_DBW}, {"dram-latency", required_argument, 0, O_DLAT},
         {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
-    const char *out = NULL;
+    const char *out = NULL, *dbpath = NULL;
     int json = 0, c;
     long v, v2;
     double d;
@@ -153,9 +167,27 @@ int cmd_run(int argc, char **argv)
                 return CMD_USAGE;
             j.group = (size_t)v;
             break;
+        case O_TECH: j.tech = optarg; break;
+        case O_DRAM: j.cfg.dram = 1; break;
+        LONGOPT(O_BURST, "--burst", 8, 1 << 20, j.cfg.dram_burst_bytes)
+        LONGOPT(O_DBW, "--dram-bw", 1, 1 << 20, j.cfg.dram_bytes_per_cycle)
+        LONGOPT(O_DLAT, "--dram-latency", 0, 1 << 30, j.cfg.dram_latency)
+        LONGOPT(O_NODE, "--node", 1, 1000, j.node_nm)
+        case O_VDD:
+            if (cmd_parse_double("run", "--vdd", optarg, 0.1, 5.0, &d))
+                return CMD_USAGE;
+            j.vdd_v = d;
+            break;
+        case O_MODEL:
+            if (power_model_parse(optarg, &j.model))
+                return cmd_usage("run", "--model '%s' is neither realistic nor ideal", optarg);
+            break;
+        case O_DB: dbpath = cmd_run_db_path(optarg, argc, argv, &optind); break;
         case O_OUT: out = optarg; break;
         case O_VCD: j.vcd = optarg; break;
-        case O_JSON: json = 1; break;
+        case O_JSON: json |= 1; break;
+        case O_PERCORE: json |= 2; break;
+        case O_EXPLAIN: json |= 4; break;
         default:
             return cmd_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -167,5 +199,5 @@ int cmd_run(int argc, char **argv)
     char *err = NULL;
     if (sim_config_check(&j.cfg, &err))
         return cmd_fail("run", err);
-    return cmd_run_layers(&j, out, json);
+    return cmd_run_layers(&j, out, json, dbpath);
 }

@@ -5,6 +5,7 @@
  * (every field carries its unit in its name), and writes acc/y.
  */
 #include "cmd.h"
+#include "cmd_run_db.h"
 #include "cmd_run_int.h"
 
 #include "../traces/trace.h"
@@ -55,20 +56,44 @@ static void print_counters(const sim_counters *c, const char *tu)
         {"sram_words_skipped", c->sram_words_skipped}, {"adds", c->adds},
         {"adds_gated", c->adds_gated}, {"acc_writes", c->acc_writes},
         {"readout_beats", c->readout_beats}, {"flits", c->flits}, {"flit_hops", c->flit_hops},
-        {"handshakes", c->handshakes}, {"reduce_adds", c->reduce_adds}};
+        {"handshakes", c->handshakes}, {"reduce_adds", c->reduce_adds},
+        {"dram_bursts", c->dram_bursts}, {"dram_bursts_skipped", c->dram_bursts_skipped}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         printf("  %-38s %16llu\n", rows[i].k, rows[i].v);
     char k[64];
     struct { const char *k; long long v; } t[] = {
         {"active", c->active}, {"idle", c->idle}, {"stall_fifo", c->stall_fifo},
-        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc}};
+        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc},
+        {"stall_dram", c->stall_dram}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         snprintf(k, sizeof k, "%s_%s (sum over cores)", t[i].k, tu);
         printf("  %-38s %16lld\n", k, t[i].v);
     }
 }
 
-static void print_human(const run_job *j, const run_result *r)
+static void print_per_core(const run_result *r)
+{
+    const sim_report *s = &r->sim;
+    const char *tu = s->time_unit;
+    printf("  per core: times in %s\n", tu);
+    printf("  %-12s %10s %8s %8s %11s %8s %6s %7s %7s %10s %10s %10s %13s %10s\n", "(rb,cb)",
+           "events", "words", "skipped", "adds", "gated", "beats", "flits", "hops", "active", "idle",
+           "stall_fifo", "stall_readout", "stall_noc");
+    for (size_t k = 0; k < s->cores; k++) {
+        const sim_counters *c = &r->per_core[k];
+        char id[48];
+        snprintf(id, sizeof id, "(%zu,%zu)", k / s->col_blocks, k % s->col_blocks);
+        printf("  %-12s %10llu %8llu %8llu %11llu %8llu %6llu %7llu %7llu %10lld %10lld %10lld %13lld "
+               "%10lld\n", id, (unsigned long long)c->events, (unsigned long long)c->sram_words,
+               (unsigned long long)c->sram_words_skipped, (unsigned long long)c->adds,
+               (unsigned long long)c->adds_gated, (unsigned long long)c->readout_beats,
+               (unsigned long long)c->flits, (unsigned long long)c->flit_hops, (long long)c->active,
+               (long long)c->idle, (long long)c->stall_fifo, (long long)c->stall_readout,
+               (long long)c->stall_noc);
+    }
+}
+
+static void print_human(const run_job *j, const run_result *r, int per_core, int explain)
 {
     const sim_report *s = &r->sim;
     printf("layer %s\n", j->layer);
@@ -85,10 +110,15 @@ static void print_human(const run_job *j, const run_result *r)
     else
         printf("  duration %lld ps = %.3f ns (async, %d-phase)\n", (long long)s->duration,
                s->duration_ns, (int)j->cfg.handshake);
-    printf("  latency per token %.3f ns mean, %.3f ns max, fill %.3f ns, interval %.3f ns\n",
-           s->latency_per_token_ns, s->max_latency_ns, s->fill_ns, s->interval_ns);
+    printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
+           "(from first accept)\n", s->latency_per_token_ns, s->max_latency_ns,
+           s->service_latency_ns);
+    printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f ns\n",
+           s->fill_ns, s->interval_ns, s->drain_ns);
     printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
     print_counters(&s->total, s->time_unit);
+    if (per_core)
+        print_per_core(r);
     printf("  exact: %s (%zu mismatches vs CPU reference)\n", r->exact ? "true" : "false",
            r->mismatches);
     if (r->has_output)
@@ -96,6 +126,9 @@ static void print_human(const run_job *j, const run_result *r)
                j->layer, r->cosine, r->rel_l2, r->max_abs, r->snr_db);
     else
         printf("  accuracy: no %s.output in the trace\n", j->layer);
+    power_print(stdout, &r->power);
+    if (explain)
+        power_explain(stdout, &r->power);
 }
 
 static cJSON *counters_json(const sim_counters *c, const char *tu)
@@ -113,10 +146,13 @@ static cJSON *counters_json(const sim_counters *c, const char *tu)
     cJSON_AddNumberToObject(o, "flit_hops", (double)c->flit_hops);
     cJSON_AddNumberToObject(o, "handshakes", (double)c->handshakes);
     cJSON_AddNumberToObject(o, "reduce_adds", (double)c->reduce_adds);
+    cJSON_AddNumberToObject(o, "dram_bursts", (double)c->dram_bursts);
+    cJSON_AddNumberToObject(o, "dram_bursts_skipped", (double)c->dram_bursts_skipped);
     char k[64];
     struct { const char *k; int64_t v; } t[] = {
         {"active", c->active}, {"idle", c->idle}, {"stall_fifo", c->stall_fifo},
-        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc}};
+        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc},
+        {"stall_dram", c->stall_dram}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         snprintf(k, sizeof k, "%s_%s", t[i].k, tu);
         cJSON_AddNumberToObject(o, k, (double)t[i].v);
@@ -124,7 +160,7 @@ static cJSON *counters_json(const sim_counters *c, const char *tu)
     return o;
 }
 
-static cJSON *layer_json(const run_job *j, const run_result *r)
+static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
 {
     const sim_report *s = &r->sim;
     cJSON *o = cJSON_CreateObject();
@@ -160,8 +196,19 @@ static cJSON *layer_json(const run_job *j, const run_result *r)
     cJSON_AddNumberToObject(o, "max_latency_ns", s->max_latency_ns);
     cJSON_AddNumberToObject(o, "fill_ns", s->fill_ns);
     cJSON_AddNumberToObject(o, "interval_ns", s->interval_ns);
+    cJSON_AddNumberToObject(o, "service_latency_ns", s->service_latency_ns);
+    cJSON_AddNumberToObject(o, "drain_ns", s->drain_ns);
     cJSON_AddNumberToObject(o, "throughput_tokens_per_s", s->tokens_per_s);
     cJSON_AddItemToObject(o, "counters", counters_json(&s->total, s->time_unit));
+    if (per_core) {
+        cJSON *a = cJSON_AddArrayToObject(o, "per_core");
+        for (size_t k = 0; a && k < s->cores; k++) {
+            cJSON *c = counters_json(&r->per_core[k], s->time_unit);
+            cJSON_AddNumberToObject(c, "row_block", (double)(k / s->col_blocks));
+            cJSON_AddNumberToObject(c, "col_block", (double)(k % s->col_blocks));
+            cJSON_AddItemToArray(a, c);
+        }
+    }
     cJSON_AddBoolToObject(o, "exact", r->exact);
     cJSON_AddNumberToObject(o, "mismatches", (double)r->mismatches);
     cJSON_AddBoolToObject(o, "has_output", r->has_output);
@@ -174,10 +221,13 @@ static cJSON *layer_json(const run_job *j, const run_result *r)
         else
             cJSON_AddNullToObject(o, "snr_db");
     }
+    cJSON *pw = power_report_json(&r->power);
+    if (pw)
+        cJSON_AddItemToObject(o, "power", pw);
     return o;
 }
 
-int cmd_run_layers(run_job *j, const char *out, int json)
+int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
 {
     char *err = NULL, **names = NULL;
     size_t n = 0;
@@ -212,10 +262,15 @@ int cmd_run_layers(run_job *j, const char *out, int json)
             break;
         }
         all_exact &= res[i].exact;
-        if (json)
-            cJSON_AddItemToArray(arr, layer_json(j, &res[i]));
+        if (dbpath && cmd_run_db_record(dbpath, j, &res[i], &err)) {
+            rc = cmd_fail("run", err);
+            err = NULL;
+            break;
+        }
+        if (json & 1)
+            cJSON_AddItemToArray(arr, layer_json(j, &res[i], json & 2));
         else
-            print_human(j, &res[i]);
+            print_human(j, &res[i], json & 2, json & 4);
         if (w) {
             char an[1100], yn[1100];
             snprintf(an, sizeof an, n > 1 ? "%s.acc" : "acc", names[i]);
@@ -234,7 +289,7 @@ int cmd_run_layers(run_job *j, const char *out, int json)
         if (trace_writer_save(w, out, &err))
             rc = cmd_fail("run", err);
     }
-    if (rc == CMD_OK && json) {
+    if (rc == CMD_OK && (json & 1)) {
         cJSON_AddBoolToObject(root, "exact", all_exact);
         char *s = cJSON_Print(root);
         puts(s);

@@ -63,41 +63,17 @@ static void progress(size_t done, size_t total)
     cmd_progress("sweep", done, total);
 }
 
+/* The real evaluator: one run of the layer (cli/run_job.c). */
 static ax_result sim_eval(void *user, const run_job *j, run_result *r, char **err)
 {
-    (void)user, (void)j, (void)r;
-    return ax_fail(err, AX_EUNSUPPORTED,
-                   "the simulator evaluator (run_job_exec) is not built into this axon yet "
-                   "(hint: --eval fake exercises the sweep machinery)");
+    (void)user;
+    return run_job_exec(j, r, err);
 }
 
 static void sim_release(void *user, run_result *r)
 {
-    (void)user, (void)r;
-}
-
-static void base_defaults(run_job *j)
-{
-    memset(j, 0, sizeof *j);
-    sim_config *c = &j->cfg;
-    c->rows = c->cols = 128;
-    c->lanes = 16;
-    c->sram_latency = 1;
-    c->fifo_depth = 8;
-    c->acc_bits = 32;
-    c->readout_bits = 64;
-    c->double_buffer = c->zero_gating = 1;
-    c->timing = SIM_SYNC;
-    c->clock_mhz = 500;
-    c->handshake = SIM_HS_4PHASE;
-    c->hop_cycles = 1;
-    c->hop_ps = 500;
-    c->link_bits = 64;
-    j->coding = SPIKE_TERNARY;
-    j->sp.k = 3;
-    j->sp.clamp = 1;
-    j->sp.cmin = -127;
-    j->sp.cmax = 127;
+    (void)user;
+    run_result_free(r);
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -125,7 +101,7 @@ int cmd_sweep(int argc, char **argv)
     int dry = 0, c;
     db_sweep_spec s;
     memset(&s, 0, sizeof s);
-    base_defaults(&s.base);
+    run_job_default(&s.base);
     optind = 1;
     char *err = NULL;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -4,10 +4,10 @@
  * → the chip simulation (sim/) → acc checked bit for bit against the CPU
  * reference (gpu_ref_cpu) → y = vth · Σ_g scale · acc (gpu_dequant) → when the
  * trace holds `<layer>.output`, accuracy of y against it (cosine, relative
- * L2, max abs, SNR in dB; a `<layer>.bias` in the weights file is added to y
- * for that comparison only, since recorded outputs include it). Traces holding integer inputs are taken as spike
- * counts already (vth = 1). Used by `axon run` and every point of a sweep.
- * The energy fields (r->power) are left zero here: pricing belongs to power/.
+ * L2, max abs, SNR in dB; recorded outputs are x · Wᵀ without the bias).
+ * Traces holding integer inputs are taken as spike counts already (vth = 1). Used by `axon run` and every point of a sweep.
+ * The counted actions are then priced by power/ (power_price, the technology
+ * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
  */
 #include "run_job.h"
 
@@ -24,7 +24,7 @@ void run_job_default(run_job *j)
 {
     memset(j, 0, sizeof *j);
     sim_config_default(&j->cfg);
-    j->coding = SPIKE_BITWISE_2C;
+    j->coding = SPIKE_BITWISE_SIGNED;
     spike_params_default(&j->sp);
     j->steps = SPIKE_STEPS_AUTO;
     j->group = 0;
@@ -37,8 +37,10 @@ void run_result_free(run_result *r)
         return;
     free(r->acc);
     free(r->y);
+    free(r->per_core);
     r->acc = NULL;
     r->y = NULL;
+    r->per_core = NULL;
 }
 
 static uint64_t job_hash(const run_job *j)
@@ -49,7 +51,9 @@ static uint64_t job_hash(const run_job *j)
                    (int64_t)llround(c->clock_mhz * 1e6), c->handshake, c->t_req_ps, c->t_ack_ps,
                    c->t_decode_ps, c->t_sram_ps, c->t_add_ps, c->t_readout_ps, c->mesh_w, c->mesh_h,
                    c->hop_cycles, c->hop_ps, c->link_bits, j->coding, (int64_t)llround(j->sp.k * 1e6),
-                   j->sp.clamp, j->sp.cmin, j->sp.cmax, j->steps, (int64_t)j->group, j->model};
+                   j->sp.clamp, j->sp.cmin, j->sp.cmax, j->steps, (int64_t)j->group, j->model,
+                   j->node_nm, (int64_t)llround(j->vdd_v * 1e6), c->dram, c->dram_burst_bytes,
+                   c->dram_bytes_per_cycle, c->dram_latency, c->dram_burst_ps, c->dram_latency_ps};
     uint64_t h = ax_fnv1a(v, sizeof v, AX_FNV_SEED);
     const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : ""};
     for (size_t i = 0; i < 2; i++)
@@ -103,6 +107,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     size_t *tok_start = NULL, nev = 0, tokens = 0, in = 0;
     sim *s = NULL;
     sim_vcd *vcd = NULL;
+    power_table *tech = NULL;
     char name[1024];
 
     if (!j->weights || !j->trace || !j->layer)
@@ -200,28 +205,23 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         if ((rc = trace_to_f32(to, outref, err)))
             goto done;
         r->has_output = 1;
-        /* the recorded output includes the layer's bias when it has one; y
-         * (the integer path, DESIGN §2) does not: add it for the comparison */
-        snprintf(name, sizeof name, "%s.bias", j->layer);
-        const trace_tensor *tb = trace_find(wf, name);
-        if (tb && trace_numel(tb) == qw.out) {
-            float *bias = alloc_n(qw.out, sizeof *bias), *yb = alloc_n(on * oc, sizeof *yb);
-            if (!bias || !yb || (rc = trace_to_f32(tb, bias, err))) {
-                free(bias);
-                free(yb);
-                rc = rc ? rc : ax_fail(err, AX_ENOMEM, "out of memory for the bias");
-                goto done;
-            }
-            for (size_t i = 0; i < on * oc; i++)
-                yb[i] = r->y[i] + bias[i % oc];
-            accuracy(yb, outref, on * oc, r);
-            free(bias);
-            free(yb);
-        } else {
-            accuracy(r->y, outref, on * oc, r);
-        }
+        /* axon's convention (docs/traces.md): `<layer>.output` = x · Wᵀ
+         * without the bias, as traces/record.py and make traces-real write
+         * it, so y compares with it directly */
+        accuracy(r->y, outref, on * oc, r);
     }
     sim_get_report(s, &r->sim);
+    if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
+        (j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
+                                                    (double)j->cfg.dram_burst_bytes, err))) ||
+        (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
+        goto done;
+    r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
+    if (!r->per_core) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu core counters", r->sim.cores);
+        goto done;
+    }
+    memcpy(r->per_core, r->sim.per_core, r->sim.cores * sizeof *r->per_core);
     r->sim.per_core = NULL;
     r->tokens = tokens;
     r->in = qw.in;
@@ -233,6 +233,7 @@ done:
         run_result_free(r);
     sim_vcd_close(vcd, NULL);
     sim_free(s);
+    power_table_free(tech);
     free(ev);
     free(tok_start);
     free(counts);

@@ -24,12 +24,14 @@ typedef struct {
     const char *tech;      /* technology table CSV, NULL = built-in 45 nm */
     power_model model;
     const char *vcd;       /* VCD output path or NULL */
+    int node_nm;           /* technology node to scale the table to, 0 = the table's */
+    double vdd_v;          /* supply, 0 = the node's nominal */
 } run_job;
 
 typedef struct {
     size_t tokens, in, out;
     spike_stats spikes;
-    sim_report sim;        /* per_core is not kept after run_job_exec returns */
+    sim_report sim;        /* sim.per_core is NULL after run_job_exec returns: see per_core */
     power_report power;
     int exact;             /* acc == CPU reference, bit for bit */
     size_t mismatches;
@@ -39,6 +41,7 @@ typedef struct {
     int32_t *acc;          /* [tokens][out][ngroups], owned, freed by run_result_free */
     float *y;              /* [tokens][out], owned */
     size_t ngroups;
+    sim_counters *per_core; /* [sim.cores] counters of core (rb, cb) at rb * col_blocks + cb, owned */
 } run_result;
 
 void run_job_default(run_job *j);

@@ -182,6 +182,13 @@ static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, cons
     return step_done(d, st, "inserting run", err);
 }
 
+/* Whether the evaluator priced the run (a zeroed power_report means it did
+ * not: its energy columns are stored as NULL, not as a measured 0). */
+static int db_priced(const power_report *p)
+{
+    return p->version[0] || p->total_pj != 0 || p->nlines > 0;
+}
+
 static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_result *r,
                                 char **err)
 {
@@ -221,26 +228,31 @@ static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_r
     b_dbl(&b, s->latency_per_token_ns);
     b_dbl(&b, s->max_latency_ns);
     b_dbl(&b, s->tokens_per_s);
-    b_dbl(&b, p->total_pj);
-    b_dbl(&b, p->energy_per_token_pj);
-    b_dbl(&b, p->energy_per_synop_pj);
-    b_dbl(&b, p->dynamic_pj);
-    b_dbl(&b, p->leakage_pj);
-    b_dbl(&b, p->clock_pj);
-    b_dbl(&b, p->handshake_pj);
-    b_dbl(&b, p->noc_pj);
-    b_dbl(&b, p->dram_pj);
-    b_dbl(&b, p->avg_power_mw);
-    b_dbl(&b, p->area_um2);
-    b_dbl(&b, p->area_mm2);
-    b_dbl(&b, p->base_energy_pj);
-    b_dbl(&b, r->tokens ? p->base_energy_pj / (double)r->tokens : NAN);
-    b_dbl(&b, p->base_power_mw);
-    b_dbl(&b, p->base_area_um2);
-    b_dbl(&b, p->base_latency_ns);
-    b_dbl(&b, p->energy_reduction_pct);
-    b_dbl(&b, p->power_reduction_pct);
-    b_dbl(&b, p->area_reduction_pct);
+    if (db_priced(p)) {
+        b_dbl(&b, p->total_pj);
+        b_dbl(&b, p->energy_per_token_pj);
+        b_dbl(&b, p->energy_per_synop_pj);
+        b_dbl(&b, p->dynamic_pj);
+        b_dbl(&b, p->leakage_pj);
+        b_dbl(&b, p->clock_pj);
+        b_dbl(&b, p->handshake_pj);
+        b_dbl(&b, p->noc_pj);
+        b_dbl(&b, p->dram_pj);
+        b_dbl(&b, p->avg_power_mw);
+        b_dbl(&b, p->area_um2);
+        b_dbl(&b, p->area_mm2);
+        b_dbl(&b, p->base_energy_pj);
+        b_dbl(&b, r->tokens ? p->base_energy_pj / (double)r->tokens : NAN);
+        b_dbl(&b, p->base_power_mw);
+        b_dbl(&b, p->base_area_um2);
+        b_dbl(&b, p->base_latency_ns);
+        b_dbl(&b, p->energy_reduction_pct);
+        b_dbl(&b, p->power_reduction_pct);
+        b_dbl(&b, p->area_reduction_pct);
+    } else { /* not priced: NULL, never a made-up 0 */
+        for (int k = 0; k < 20; k++)
+            b_null(&b);
+    }
     b_i64(&b, (int64_t)r->spikes.spikes);
     b_i64(&b, (int64_t)r->spikes.slots);
     b_dbl(&b, r->spikes.firing_rate);
@@ -440,9 +452,9 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
         res = insert_results(d, id, j, r, err);
         if (res == AX_OK)
             res = insert_counters(d, id, &j->cfg, "counters", -1, &r->sim.total, err);
-        if (res == AX_OK)
+        if (res == AX_OK && db_priced(&r->power))
             res = insert_components(d, id, &r->power, err);
-        if (res == AX_OK)
+        if (res == AX_OK && db_priced(&r->power))
             res = insert_power_detail(d, id, &r->power, err);
         for (size_t i = 0; res == AX_OK && info && info->per_core && i < info->ncores; i++)
             res = insert_counters(d, id, &j->cfg, "cores", (int64_t)i, &info->per_core[i], err);

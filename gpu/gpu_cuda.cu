@@ -3,24 +3,13 @@
  *   acc_g[t][j] = Σ_{i in group g} s[t][i] * q[j][i]   (exact int32)
  *   y[t][j]     = vth[t] * Σ_g scale[j][g] * acc_g[t][j]
  *
- * Kernels:
- *  - gpu_k_acc_dp4a: int8 counts x int8 weights with __dp4a (four int8
- *    products summed into an int32 in one instruction, PTX dp4a.s32.s32,
- *    sm_61+). Exact: the host takes this kernel only when every count fits
- *    int8 and max|s| * 128 * Gp <= INT32_MAX (Gp = the group padded to a
- *    multiple of 4), the same bound the CPU int32 path proves, so no
- *    partial sum leaves int32 and integer addition is order-independent.
- *    Operands are laid out [rows][ngroups][Gp] with zero padding, so every
- *    group starts on a 4-byte word and padding adds 0.
- *  - gpu_k_acc_wide: int32 counts (unclamped, --no-clamp) x int8 weights,
- *    accumulated in int64 and checked against int32; the first overflowing
- *    (token, output, group) in C order is found with atomicMin on its flat
- *    index, so the error names the same element as the CPU path.
- *  - gpu_k_dequant: y in double with __dmul_rn/__dadd_rn (no FMA
- *    contraction), in the CPU's order, so y is bit-identical too.
- * Tiling (both accumulate kernels): a 64-token x 64-output block of 16x16
- * threads, each thread 4x4 outputs, K staged in shared memory 8 words at a
- * time. Why dp4a and not the tensor cores (IMMA/WGMMA): see docs/gpu.md.
+ * Host wrapper of the kernels in gpu_kernels.cuh (dp4a int8 kernel, wide
+ * int32-count kernel, dequant): checks the shape, finds a device, chooses
+ * the kernel with the int32 no-overflow bound (gpu_kernel_wide), packs the
+ * operands, copies, launches, times with CUDA events, and reports an
+ * overflow with the CPU path's exact message (the flagged element is
+ * recomputed in int64 on the host).
+ * Why dp4a and not the tensor cores (IMMA/WGMMA): see docs/gpu.md.
  */
 #include <cuda_runtime.h>
 
@@ -35,121 +24,7 @@ extern "C" {
 #include <stdlib.h>
 #include <string.h>
 
-#define BT 64   /* tokens per block */
-#define BO 64   /* outputs per block */
-#define KW 8    /* K words (4 int8 each) or K elements (wide) per shared stage */
-#define NTH 16  /* threads per block side */
-
-__global__ void gpu_k_acc_dp4a(const int *__restrict__ cw, const int *__restrict__ qwd, int tokens,
-                               int out, int ng, int gw, int *__restrict__ acc)
-{
-    __shared__ int sa[KW][BT + 1];
-    __shared__ int sb[KW][BO + 1];
-    const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * NTH + tx;
-    const int t0 = blockIdx.y * BT, j0 = blockIdx.x * BO;
-    const long long rw = (long long)ng * gw; /* words per row */
-    for (int g = 0; g < ng; g++) {
-        int c[4][4];
-        for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++)
-                c[a][b] = 0;
-        for (int k0 = 0; k0 < gw; k0 += KW) {
-            for (int l = tid; l < BT * KW; l += NTH * NTH) {
-                int r = l / KW, w = l % KW, k = k0 + w;
-                int t = t0 + r, j = j0 + r;
-                sa[w][r] = (t < tokens && k < gw) ? cw[t * rw + (long long)g * gw + k] : 0;
-                sb[w][r] = (j < out && k < gw) ? qwd[j * rw + (long long)g * gw + k] : 0;
-            }
-            __syncthreads();
-#pragma unroll
-            for (int w = 0; w < KW; w++) {
-                int av[4], bv[4];
-                for (int a = 0; a < 4; a++)
-                    av[a] = sa[w][ty + NTH * a];
-                for (int b = 0; b < 4; b++)
-                    bv[b] = sb[w][tx + NTH * b];
-                for (int a = 0; a < 4; a++)
-                    for (int b = 0; b < 4; b++)
-                        c[a][b] = __dp4a(av[a], bv[b], c[a][b]);
-            }
-            __syncthreads();
-        }
-        for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++) {
-                int t = t0 + ty + NTH * a, j = j0 + tx + NTH * b;
-                if (t < tokens && j < out)
-                    acc[((long long)t * out + j) * ng + g] = c[a][b];
-            }
-    }
-}
-
-__global__ void gpu_k_acc_wide(const int *__restrict__ s, const signed char *__restrict__ q,
-                               int tokens, int out, int in, int ng, int G, int *__restrict__ acc,
-                               unsigned long long *first_bad)
-{
-    __shared__ int sa[KW][BT + 1];
-    __shared__ int sb[KW][BO + 1];
-    const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * NTH + tx;
-    const int t0 = blockIdx.y * BT, j0 = blockIdx.x * BO;
-    for (int g = 0; g < ng; g++) {
-        const int lo = g * G, hi = lo + G < in ? lo + G : in;
-        long long c[4][4];
-        for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++)
-                c[a][b] = 0;
-        for (int k0 = lo; k0 < hi; k0 += KW) {
-            for (int l = tid; l < BT * KW; l += NTH * NTH) {
-                int r = l / KW, w = l % KW, k = k0 + w;
-                int t = t0 + r, j = j0 + r;
-                sa[w][r] = (t < tokens && k < hi) ? s[(long long)t * in + k] : 0;
-                sb[w][r] = (j < out && k < hi) ? (int)q[(long long)j * in + k] : 0;
-            }
-            __syncthreads();
-#pragma unroll
-            for (int w = 0; w < KW; w++) {
-                long long av[4];
-                int bv[4];
-                for (int a = 0; a < 4; a++)
-                    av[a] = sa[w][ty + NTH * a];
-                for (int b = 0; b < 4; b++)
-                    bv[b] = sb[w][tx + NTH * b];
-                for (int a = 0; a < 4; a++)
-                    for (int b = 0; b < 4; b++)
-                        c[a][b] += av[a] * bv[b];
-            }
-            __syncthreads();
-        }
-        for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++) {
-                int t = t0 + ty + NTH * a, j = j0 + tx + NTH * b;
-                if (t < tokens && j < out) {
-                    unsigned long long f = ((unsigned long long)t * out + j) * ng + g;
-                    long long v = c[a][b];
-                    if (v > 2147483647LL || v < -2147483648LL) {
-                        atomicMin(first_bad, f);
-                        acc[f] = 0;
-                    } else {
-                        acc[f] = (int)v;
-                    }
-                }
-            }
-    }
-}
-
-__global__ void gpu_k_dequant(const int *__restrict__ acc, const float *__restrict__ vth,
-                              const float *__restrict__ scale, long long tokens, int out, int ng,
-                              float *__restrict__ y)
-{
-    long long k = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-    if (k >= tokens * out)
-        return;
-    long long t = k / out;
-    int j = (int)(k % out);
-    double sum = 0.0;
-    for (int g = 0; g < ng; g++)
-        sum = __dadd_rn(sum, __dmul_rn((double)scale[j * ng + g], (double)acc[k * ng + g]));
-    y[k] = (float)__dmul_rn((double)vth[t], sum);
-}
+#include "gpu_kernels.cuh"
 
 /* ---- host side ------------------------------------------------------------ */
 
@@ -239,25 +114,6 @@ static ax_result run_acc(int wide, const void *dc, const void *dq, size_t tokens
     return AX_OK;
 }
 
-/* Packs rows of int8 values into [rows][ng][Gp] words, zero padded. */
-static void pack_rows_i32(const int32_t *src, size_t rows, size_t in, size_t G, size_t ng,
-                          size_t Gp, signed char *dst)
-{
-    memset(dst, 0, rows * ng * Gp);
-    for (size_t r = 0; r < rows; r++)
-        for (size_t i = 0; i < in; i++)
-            dst[(r * ng + i / G) * Gp + i % G] = (signed char)src[r * in + i];
-}
-
-static void pack_rows_i8(const int8_t *src, size_t rows, size_t in, size_t G, size_t ng,
-                         size_t Gp, signed char *dst)
-{
-    memset(dst, 0, rows * ng * Gp);
-    for (size_t r = 0; r < rows; r++)
-        for (size_t i = 0; i < in; i++)
-            dst[(r * ng + i / G) * Gp + i % G] = (signed char)src[r * in + i];
-}
-
 ax_result gpu_ref_cuda_ex(const int32_t *counts, const float *vth, size_t tokens,
                           const map_qweight *qw, int32_t *acc, float *y, unsigned flags,
                           int repeat, gpu_cuda_stats *st, char **err)
@@ -284,10 +140,8 @@ ax_result gpu_ref_cuda_ex(const int32_t *counts, const float *vth, size_t tokens
         if (v > m)
             m = v;
     }
-    size_t Gp = (G < in ? G : in);
-    Gp = (Gp + 3) / 4 * 4;
-    /* Same proof as the CPU int32 path, over the padded group (padding adds 0). */
-    int wide = (flags & GPU_CUDA_FORCE_WIDE) || m > 127 || m * 128 * (int64_t)Gp > INT32_MAX;
+    size_t Gp = gpu_kernel_gp(G, in);
+    int wide = gpu_kernel_wide(m, Gp, flags);
     if (wide && (size_t)ng * G > (size_t)INT32_MAX)
         return ax_fail(err, AX_EUNSUPPORTED, "group layout too large for the wide kernel");
     if (!wide && ng * Gp / 4 > (size_t)INT32_MAX)

@@ -47,14 +47,20 @@ void map_qweight_free(map_qweight *qw); /* NULL or zeroed is a no-op */
 /* ------------------------------------------------------------------ */
 /* Tiling (map_tile.c). A core holds one R x C tile (DESIGN §3): R input
  * axons (input channels, columns of the HF weight) x C output neurons.
- * A layer [out, in] takes rb = ceil(in/R) row-blocks x cb = ceil(out/C)
- * column-blocks = rb*cb cores. Tile (r, c) holds inputs [r*R, r*R+R) and
- * outputs [c*C, c*C+C), zero-padded at the edges. In SRAM a tile is stored
- * row per axon: row k (axon r*R+k) = C int8 weights, one per output. */
+ * A core's C accumulators sum every axon it holds, so with group scales a
+ * row-block never straddles a weight group (the simulator's rule,
+ * sim/sim_chip.c): each group of G inputs is split into ceil(|g|/R)
+ * row-blocks; per channel (G = in) that is ceil(in/R). A layer [out, in]
+ * takes rb row-blocks x cb = ceil(out/C) column-blocks = rb*cb cores. Tile
+ * (r, c) holds inputs [row0, row0 + nrows) (map_tile_extent) and outputs
+ * [c*C, c*C+C), zero-padded. In SRAM a tile is stored row per axon: row k
+ * (axon row0+k) = C int8 weights, one per output. */
 
 typedef struct {
     size_t out, in;     /* layer shape, HF [out, in] */
     int R, C;           /* tile rows (axons) and columns (neurons) */
+    size_t group;       /* inputs per weight group (== in per channel) */
+    size_t rpg;         /* row-blocks per full group, ceil(group / R) */
     size_t rb, cb;      /* row-blocks, column-blocks */
     size_t cores;       /* rb * cb */
     uint64_t weights;   /* out * in */
@@ -63,8 +69,12 @@ typedef struct {
 
 #define MAP_TILE_MAX 4096
 
-/* Fills *t; AX_EPARAM when R or C is outside [1, MAP_TILE_MAX]. */
+/* Per output channel scales (group = in). AX_EPARAM when R or C is
+ * outside [1, MAP_TILE_MAX]. */
 ax_result map_tiling_make(size_t out, size_t in, int R, int C, map_tiling *t, char **err);
+/* With weight groups of `group` inputs (0 or >= in: per channel). */
+ax_result map_tiling_make_group(size_t out, size_t in, size_t group, int R, int C, map_tiling *t,
+                                char **err);
 /* Parses "RxC" (e.g. "128x128"). */
 ax_result map_tile_parse(const char *s, int *R, int *C, char **err);
 /* Extent of tile (r, c): rows [*row0, *row0 + *nrows) of the inputs,
@@ -82,13 +92,14 @@ void map_tile_store(map_qweight *qw, const map_tiling *t, size_t r, size_t c, co
 #define MAP_TILE_AUTO_N 16
 void map_tile_auto_candidates(int R[MAP_TILE_AUTO_N], int C[MAP_TILE_AUTO_N]);
 /* The `--tile auto` rule (docs/mapper.md): one tile shape for all n
- * layers; among the candidates whose total core count fits `budget`
+ * layers (group[l]: its weight group, 0 = per channel; group NULL: all
+ * per channel); among the candidates whose total core count fits `budget`
  * (0 = no budget) pick the fewest total cores, then the least SRAM waste
  * (sram_bytes - weights, summed), then the smaller R*C, then smaller R.
  * No candidate fits: AX_ERANGE naming the fewest cores any candidate
  * needs, unless allow_over (DRAM streaming), which drops the budget. */
-ax_result map_tile_auto(const size_t *out, const size_t *in, size_t n, size_t budget,
-                        int allow_over, int *R, int *C, char **err);
+ax_result map_tile_auto(const size_t *out, const size_t *in, const size_t *group, size_t n,
+                        size_t budget, int allow_over, int *R, int *C, char **err);
 
 /* ------------------------------------------------------------------ */
 /* Placement (map_place.c) on a W x H mesh of cores, XY routing, hops =
@@ -236,6 +247,7 @@ typedef struct {
     map_core_pos pos;
     uint32_t rows_used, cols_used;
     uint32_t g0, ng;          /* groups [g0, g0+ng) its rows touch */
+    uint32_t row0, col0;      /* first input (core order) and first output it holds */
 } map_image_core;
 
 /* Opens and fully validates PATH (every checksum, every field against the

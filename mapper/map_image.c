@@ -129,7 +129,7 @@ ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_
         return ax_fail(err, AX_EPARAM, "image: layer name of %zu bytes (1..%d allowed)", nlen,
                        MAP_IMG_NAME_MAX);
     if (t->R != w->R || t->C != w->C || t->out != qw->out || t->in != qw->in ||
-        lp->ntiles != t->cores)
+        t->group != qw->group || lp->ntiles != t->cores)
         return ax_fail(err, AX_EMISMATCH, "image: layer '%s' tiling does not match the image",
                        name);
     for (size_t i = 0; i < lp->ntiles; i++)
@@ -169,9 +169,10 @@ ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_
                 return r;
             b = w->buf;
             const map_core_pos *p = &lp->pos[r_ * t->cb + c];
-            uint32_t f[10] = {w->nlayers, (uint32_t)r_, (uint32_t)c, p->pass, p->x, p->y,
-                              (uint32_t)nrows, (uint32_t)ncols, (uint32_t)g0, (uint32_t)ng};
-            for (int i = 0; i < 10; i++)
+            uint32_t f[12] = {w->nlayers, (uint32_t)r_, (uint32_t)c, p->pass, p->x, p->y,
+                              (uint32_t)nrows, (uint32_t)ncols, (uint32_t)g0, (uint32_t)ng,
+                              (uint32_t)row0, (uint32_t)col0};
+            for (int i = 0; i < 12; i++)
                 put32(b + 4 * i, f[i]);
             map_tile_rows_perm(qw, t, r_, c, perm, (int8_t *)(b + MAP_IMG_CORE_FIXED));
             uint8_t *s = b + MAP_IMG_CORE_FIXED + RC;

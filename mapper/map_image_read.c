@@ -21,28 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct {
-    map_image_layer pub;
-    size_t perm_off; /* file offset of perm[] when permuted */
-} img_layer;
-
-struct map_image {
-    char *name;
-    const uint8_t *buf;
-    size_t size;
-    int mapped;
-    int R, C, W, H;
-    size_t nlayers, ncores;
-    img_layer *layers;
-    size_t *core_off; /* payload offset of each core section */
-};
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
 
 void map_image_free(map_image *img)
 {
@@ -101,17 +79,18 @@ static ax_result parse_layer(map_image *img, size_t off, const uint8_t *p, size_
     if (n < MAP_IMG_LAYER_FIXED)
         return BAD(off, "layer section of %zu bytes, shorter than %d" HINT, n, MAP_IMG_LAYER_FIXED);
     img_layer *L = &img->layers[li];
-    uint64_t out = get64(p), in = get64(p + 8), group = get64(p + 16), ng = get64(p + 24);
-    uint64_t rb = get64(p + 32), cb = get64(p + 40), first = get64(p + 48);
-    uint32_t permuted = get32(p + 56), nlen = get32(p + 60);
+    uint64_t out = map_img_get64(p), in = map_img_get64(p + 8), group = map_img_get64(p + 16), ng = map_img_get64(p + 24);
+    uint64_t rb = map_img_get64(p + 32), cb = map_img_get64(p + 40), first = map_img_get64(p + 48);
+    uint32_t permuted = map_img_get32(p + 56), nlen = map_img_get32(p + 60);
     if (out == 0 || in == 0 || out > (1ull << 32) || in > (1ull << 32))
         return BAD(off, "layer shape [%llu, %llu] is empty or too large" HINT,
                    (unsigned long long)out, (unsigned long long)in);
     if (group == 0 || group > in || ng != (in + group - 1) / group)
         return BAD(off + 16, "group %llu / %llu groups do not fit in=%llu" HINT,
                    (unsigned long long)group, (unsigned long long)ng, (unsigned long long)in);
-    if (rb != (in + (uint64_t)img->R - 1) / (uint64_t)img->R ||
-        cb != (out + (uint64_t)img->C - 1) / (uint64_t)img->C)
+    map_tiling t;
+    map_tiling_make_group(out, in, group, img->R, img->C, &t, NULL);
+    if (rb != t.rb || cb != t.cb)
         return BAD(off + 32, "row/column blocks %llux%llu do not follow from the shape and tile" HINT,
                    (unsigned long long)rb, (unsigned long long)cb);
     if (first != cores_seen)
@@ -142,7 +121,7 @@ static ax_result parse_layer(map_image *img, size_t off, const uint8_t *p, size_
         if (!perm)
             return ax_fail(err, AX_ENOMEM, "out of memory");
         for (size_t k = 0; k < in; k++)
-            perm[k] = get32(p + 64 + nlen + 4 * k);
+            perm[k] = map_img_get32(p + 64 + nlen + 4 * k);
         char *why = NULL;
         ax_result r = map_perm_check(perm, in, ng > 1 ? group : 0, &why);
         free(perm);
@@ -161,9 +140,9 @@ static ax_result parse_core(map_image *img, size_t off, const uint8_t *p, size_t
     const size_t R = (size_t)img->R, C = (size_t)img->C, RC = R * C;
     if (n < MAP_IMG_CORE_FIXED)
         return BAD(off, "core section of %zu bytes, shorter than %d" HINT, n, MAP_IMG_CORE_FIXED);
-    uint32_t f[10];
-    for (int i = 0; i < 10; i++)
-        f[i] = get32(p + 4 * i);
+    uint32_t f[12];
+    for (int i = 0; i < 12; i++)
+        f[i] = map_img_get32(p + 4 * i);
     size_t li = (size_t)(L - img->layers), rr = k / L->pub.cb, cc = k % L->pub.cb;
     if (f[0] != li || f[1] != rr || f[2] != cc)
         return BAD(off, "core of layer %u tile (%u, %u), expected layer %zu tile (%zu, %zu)" HINT,
@@ -171,13 +150,16 @@ static ax_result parse_core(map_image *img, size_t off, const uint8_t *p, size_t
     if (f[4] >= (uint32_t)img->W || f[5] >= (uint32_t)img->H)
         return BAD(off + 12, "core at (%u, %u) outside the %dx%d mesh" HINT, f[4], f[5], img->W,
                    img->H);
-    map_tiling t = {.out = L->pub.out, .in = L->pub.in, .R = img->R, .C = img->C};
+    map_tiling t;
+    map_tiling_make_group(L->pub.out, L->pub.in, L->pub.group, img->R, img->C, &t, NULL);
     size_t row0, nrows, col0, ncols;
     map_tile_extent(&t, rr, cc, &row0, &nrows, &col0, &ncols);
     size_t G = L->pub.group, g0 = row0 / G, ng = (row0 + nrows - 1) / G + 1 - g0;
-    if (f[6] != nrows || f[7] != ncols || f[8] != g0 || f[9] != ng)
-        return BAD(off + 24, "core extent %ux%u groups [%u, +%u) does not follow from the tiling "
-                   "(%zux%zu, [%zu, +%zu))" HINT, f[6], f[7], f[8], f[9], nrows, ncols, g0, ng);
+    if (f[6] != nrows || f[7] != ncols || f[8] != g0 || f[9] != ng || f[10] != row0 ||
+        f[11] != col0)
+        return BAD(off + 24, "core extent %ux%u at (%u, %u), groups [%u, +%u) does not follow "
+                   "from the tiling (%zux%zu at (%zu, %zu), [%zu, +%zu))" HINT, f[6], f[7], f[10],
+                   f[11], f[8], f[9], nrows, ncols, row0, col0, g0, ng);
     if (n != MAP_IMG_CORE_FIXED + RC + 4 * ncols * ng)
         return BAD(off, "core section of %zu bytes, its tile needs %zu" HINT, n,
                    MAP_IMG_CORE_FIXED + RC + 4 * ncols * ng);
@@ -192,7 +174,7 @@ static ax_result parse_core(map_image *img, size_t off, const uint8_t *p, size_t
         }
     const uint8_t *s = p + MAP_IMG_CORE_FIXED + RC;
     for (size_t i = 0; i < ncols * ng; i++) {
-        uint32_t u = get32(s + 4 * i);
+        uint32_t u = map_img_get32(s + 4 * i);
         float x;
         memcpy(&x, &u, 4);
         if (!isfinite(x))
@@ -213,20 +195,20 @@ static ax_result parse(map_image *img, char **err)
                    MAP_IMG_HEADER_BYTES);
     if (memcmp(b, MAP_IMAGE_MAGIC, 8))
         return BAD(0, "bad magic (not an axon core image)" HINT);
-    uint32_t ver = get32(b + 8);
+    uint32_t ver = map_img_get32(b + 8);
     if (ver != MAP_IMAGE_VERSION)
         return BAD(8, "unsupported version %u (this axon reads version %u; hint: rewrite it with "
                    "this axon's `axon map --image`)", ver, MAP_IMAGE_VERSION);
-    if (SUM_BAD(get64(b + 56), ax_fnv1a(b, 56, AX_FNV_SEED)))
+    if (SUM_BAD(map_img_get64(b + 56), ax_fnv1a(b, 56, AX_FNV_SEED)))
         return BAD(56, "header checksum mismatch" HINT);
-    if (get32(b + 12) != MAP_IMG_HEADER_BYTES)
-        return BAD(12, "header size %u, expected %d" HINT, get32(b + 12), MAP_IMG_HEADER_BYTES);
-    uint32_t R = get32(b + 16), C = get32(b + 20), W = get32(b + 24), H = get32(b + 28);
+    if (map_img_get32(b + 12) != MAP_IMG_HEADER_BYTES)
+        return BAD(12, "header size %u, expected %d" HINT, map_img_get32(b + 12), MAP_IMG_HEADER_BYTES);
+    uint32_t R = map_img_get32(b + 16), C = map_img_get32(b + 20), W = map_img_get32(b + 24), H = map_img_get32(b + 28);
     if (R < 1 || C < 1 || R > MAP_TILE_MAX || C > MAP_TILE_MAX || W < 1 || H < 1 || W > 65535 ||
         H > 65535)
         return BAD(16, "tile %ux%u or mesh %ux%u out of range" HINT, R, C, W, H);
     img->R = (int)R, img->C = (int)C, img->W = (int)W, img->H = (int)H;
-    uint64_t nl = get32(b + 32), nc = get64(b + 40), fsz = get64(b + 48);
+    uint64_t nl = map_img_get32(b + 32), nc = map_img_get64(b + 40), fsz = map_img_get64(b + 48);
     if (fsz != img->size)
         return BAD(fsz < img->size ? fsz : img->size, "%s: the header says %llu bytes, the file has %zu" HINT,
                    fsz > img->size ? "truncated" : "trailing bytes", (unsigned long long)fsz, img->size);
@@ -248,8 +230,8 @@ static ax_result parse(map_image *img, char **err)
             r = BAD(off, "truncated section header" HINT);
             break;
         }
-        uint32_t kind = get32(b + off), idx = get32(b + off + 4);
-        uint64_t n = get64(b + off + 8), sum = get64(b + off + 16);
+        uint32_t kind = map_img_get32(b + off), idx = map_img_get32(b + off + 4);
+        uint64_t n = map_img_get64(b + off + 8), sum = map_img_get64(b + off + 16);
         size_t p = off + MAP_IMG_SECTION_BYTES;
         if (n > img->size - p) {
             r = BAD(off + 8, "section of %llu bytes runs past the end (truncated?)" HINT,
@@ -356,122 +338,4 @@ ax_result map_image_open(const char *path, map_image **out, char **err)
     img->mapped = m != NULL;
     *out = img;
     return AX_OK;
-}
-
-void map_image_tile(const map_image *img, int *R, int *C, int *mesh_w, int *mesh_h)
-{
-    if (R) *R = img->R;
-    if (C) *C = img->C;
-    if (mesh_w) *mesh_w = img->W;
-    if (mesh_h) *mesh_h = img->H;
-}
-
-size_t map_image_nlayers(const map_image *img) { return img->nlayers; }
-size_t map_image_ncores(const map_image *img) { return img->ncores; }
-
-const map_image_layer *map_image_layer_at(const map_image *img, size_t i)
-{
-    return i < img->nlayers ? &img->layers[i].pub : NULL;
-}
-
-long map_image_find(const map_image *img, const char *name)
-{
-    for (size_t i = 0; i < img->nlayers; i++)
-        if (!strcmp(img->layers[i].pub.name, name))
-            return (long)i;
-    return -1;
-}
-
-ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
-                              map_image_core *info, char **err)
-{
-    if (core >= img->ncores)
-        return ax_fail(err, AX_EPARAM, "%s: core %zu does not exist (the image has %zu cores)",
-                       img->name, core, img->ncores);
-    const uint8_t *p = img->buf + img->core_off[core];
-    if (info) {
-        info->layer = get32(p);
-        info->r = get32(p + 4);
-        info->c = get32(p + 8);
-        info->pos.pass = get32(p + 12);
-        info->pos.x = get32(p + 16);
-        info->pos.y = get32(p + 20);
-        info->rows_used = get32(p + 24);
-        info->cols_used = get32(p + 28);
-        info->g0 = get32(p + 32);
-        info->ng = get32(p + 36);
-    }
-    if (rows)
-        memcpy(rows, p + MAP_IMG_CORE_FIXED, (size_t)img->R * (size_t)img->C);
-    return AX_OK;
-}
-
-ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
-                               uint32_t **perm_out, char **err)
-{
-    memset(qw, 0, sizeof *qw);
-    if (perm_out)
-        *perm_out = NULL;
-    if (i >= img->nlayers)
-        return ax_fail(err, AX_EPARAM, "%s: layer %zu does not exist (%zu layers)", img->name, i,
-                       img->nlayers);
-    const img_layer *L = &img->layers[i];
-    const size_t out = L->pub.out, in = L->pub.in, ng = L->pub.ngroups;
-    ax_result r = map_qweight_alloc(qw, out, in, ng > 1 ? L->pub.group : 0, err);
-    if (r)
-        return r;
-    unsigned char *seen = calloc(out * ng, 1);
-    uint32_t *perm = L->pub.permuted ? malloc(in * sizeof *perm) : NULL;
-    if (!seen || (L->pub.permuted && !perm)) {
-        r = ax_fail(err, AX_ENOMEM, "out of memory loading layer '%s'", L->pub.name);
-        goto done;
-    }
-    map_tiling t;
-    map_tiling_make(out, in, img->R, img->C, &t, NULL);
-    const size_t RC = (size_t)img->R * (size_t)img->C;
-    for (size_t k = 0; k < t.cores && !r; k++) {
-        const uint8_t *p = img->buf + img->core_off[L->pub.first_core + k];
-        size_t rr = k / t.cb, cc = k % t.cb, row0, nrows, col0, ncols;
-        map_tile_extent(&t, rr, cc, &row0, &nrows, &col0, &ncols);
-        map_tile_store(qw, &t, rr, cc, (const int8_t *)(p + MAP_IMG_CORE_FIXED));
-        size_t g0 = get32(p + 32), gn = get32(p + 36);
-        for (size_t j = 0; j < ncols && !r; j++)
-            for (size_t g = 0; g < gn; g++) {
-                uint32_t u = get32(p + MAP_IMG_CORE_FIXED + RC + 4 * (j * gn + g));
-                float x, *d = &qw->scale[(col0 + j) * ng + g0 + g];
-                memcpy(&x, &u, 4);
-                unsigned char *sn = &seen[(col0 + j) * ng + g0 + g];
-                if (*sn && memcmp(d, &x, 4)) {
-                    r = ax_fail(err, AX_EMISMATCH,
-                                "%s: layer '%s': cores disagree on the scale of output %zu group %zu "
-                                "(hint: the image is inconsistent; rewrite it)",
-                                img->name, L->pub.name, col0 + j, g0 + g);
-                    break;
-                }
-                *d = x;
-                *sn = 1;
-            }
-    }
-    if (r)
-        goto done;
-    if (perm)
-        for (size_t k = 0; k < in; k++)
-            perm[k] = get32(img->buf + L->perm_off + 4 * k);
-    if (perm && original) {
-        map_qweight o;
-        if ((r = map_qweight_unpermute(qw, perm, &o, err)))
-            goto done;
-        map_qweight_free(qw);
-        *qw = o;
-    }
-    if (perm_out) {
-        *perm_out = perm;
-        perm = NULL;
-    }
-done:
-    free(seen);
-    free(perm);
-    if (r)
-        map_qweight_free(qw);
-    return r;
 }

@@ -21,8 +21,36 @@ void map_tile_rows_perm(const map_qweight *qw, const map_tiling *t, size_t r, si
 #define MAP_IMG_HEADER_BYTES 64
 #define MAP_IMG_SECTION_BYTES 24
 #define MAP_IMG_LAYER_FIXED 64
-#define MAP_IMG_CORE_FIXED 40
+#define MAP_IMG_CORE_FIXED 48
 #define MAP_IMG_NAME_MAX 1023
 enum { MAP_IMG_LAYER = 1, MAP_IMG_CORE = 2 };
+
+/* An open image (map_image_read.c validates, map_image_load.c reads). */
+typedef struct {
+    map_image_layer pub;
+    size_t perm_off; /* file offset of perm[] when permuted */
+} img_layer;
+
+struct map_image {
+    char *name;
+    const uint8_t *buf;
+    size_t size;
+    int mapped;
+    int R, C, W, H;
+    size_t nlayers, ncores;
+    img_layer *layers;
+    size_t *core_off; /* payload offset of each core section */
+};
+
+static inline uint32_t map_img_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t map_img_get64(const uint8_t *p)
+{
+    return map_img_get32(p) | (uint64_t)map_img_get32(p + 4) << 32;
+}
+
 
 #endif

@@ -138,15 +138,15 @@ uint64_t map_layout_bursts(const int32_t *counts, size_t tokens, const uint32_t 
         for (size_t r = 0; r < t->rb; r++) {
             /* bursts of one row-block's tile; every column-block tile of the
              * row-block holds the same axons, so the count repeats cb times */
+            size_t row0, nrows, col0, ncols;
+            map_tile_extent(t, r, 0, &row0, &nrows, &col0, &ncols);
             uint64_t n = 0;
             for (size_t b = 0; b < nb; b++) {
                 size_t k0 = b * B / C, k1 = ((b + 1) * B - 1) / C; /* rows it meets */
                 if (k1 >= R)
                     k1 = R - 1;
-                for (size_t k = k0; k <= k1; k++) {
-                    size_t pos = r * R + k;
-                    if (pos >= in)
-                        break; /* padding rows are silent */
+                for (size_t k = k0; k <= k1 && k < nrows; k++) { /* padding rows are silent */
+                    size_t pos = row0 + k;
                     if (s[perm ? perm[pos] : pos] != 0) {
                         n++;
                         break;

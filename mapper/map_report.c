@@ -241,6 +241,12 @@ ax_result map_layer_run(const char *wpath, const char *layer, const map_tiling *
     }
     if (r)
         goto done;
+    if (qw.group != t->group) {
+        r = ax_fail(err, AX_EMISMATCH, "%s: '%s' has weight groups of %zu inputs, the tiling was made "
+                    "for %zu (hint: tile with the checkpoint's group size)", wpath, name, qw.group,
+                    t->group);
+        goto done;
+    }
     st->out = qw.out;
     st->in = qw.in;
     st->group = qw.group;

@@ -2,9 +2,10 @@
  * Tiling a layer's weight matrix onto cores (DESIGN §3): a core holds an
  * R x C tile, R input axons by C output neurons, stored in SRAM row per
  * axon (one row = the C weights one input spike adds into the C
- * accumulators). A layer [out, in] occupies ceil(in/R) x ceil(out/C) cores;
- * the edge tiles are zero-padded, and the padding is the SRAM waste the
- * report and `--tile auto` count.
+ * accumulators). A layer [out, in] occupies rb x ceil(out/C) cores, where
+ * the rb row-blocks never straddle a weight group (a core's accumulators
+ * carry one scale): ceil(|g|/R) per group g. Edge tiles are zero-padded,
+ * and the padding is the SRAM waste the report and `--tile auto` count.
  */
 #include "map_int.h"
 
@@ -13,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-ax_result map_tiling_make(size_t out, size_t in, int R, int C, map_tiling *t, char **err)
+ax_result map_tiling_make_group(size_t out, size_t in, size_t group, int R, int C, map_tiling *t,
+                                char **err)
 {
     memset(t, 0, sizeof *t);
     if (R < 1 || R > MAP_TILE_MAX || C < 1 || C > MAP_TILE_MAX)
@@ -21,16 +23,26 @@ ax_result map_tiling_make(size_t out, size_t in, int R, int C, map_tiling *t, ch
                        R, C, MAP_TILE_MAX);
     if (out == 0 || in == 0)
         return ax_fail(err, AX_ESHAPE, "layer shape [%zu, %zu] is empty", out, in);
+    if (group == 0 || group > in)
+        group = in;
+    size_t ng = (in + group - 1) / group, last = in - (ng - 1) * group;
     t->out = out;
     t->in = in;
     t->R = R;
     t->C = C;
-    t->rb = (in + (size_t)R - 1) / (size_t)R;
+    t->group = group;
+    t->rpg = (group + (size_t)R - 1) / (size_t)R;
+    t->rb = (ng - 1) * t->rpg + (last + (size_t)R - 1) / (size_t)R;
     t->cb = (out + (size_t)C - 1) / (size_t)C;
     t->cores = t->rb * t->cb;
     t->weights = (uint64_t)out * in;
     t->sram_bytes = (uint64_t)t->cores * (uint64_t)R * (uint64_t)C;
     return AX_OK;
+}
+
+ax_result map_tiling_make(size_t out, size_t in, int R, int C, map_tiling *t, char **err)
+{
+    return map_tiling_make_group(out, in, 0, R, C, t, err);
 }
 
 ax_result map_tile_parse(const char *s, int *R, int *C, char **err)
@@ -56,8 +68,10 @@ bad:
 void map_tile_extent(const map_tiling *t, size_t r, size_t c, size_t *row0, size_t *nrows,
                      size_t *col0, size_t *ncols)
 {
-    *row0 = r * (size_t)t->R;
-    *nrows = t->in - *row0 < (size_t)t->R ? t->in - *row0 : (size_t)t->R;
+    size_t g = r / t->rpg, k = r % t->rpg, glo = g * t->group;
+    size_t ghi = glo + t->group < t->in ? glo + t->group : t->in;
+    *row0 = glo + k * (size_t)t->R;
+    *nrows = ghi - *row0 < (size_t)t->R ? ghi - *row0 : (size_t)t->R;
     *col0 = c * (size_t)t->C;
     *ncols = t->out - *col0 < (size_t)t->C ? t->out - *col0 : (size_t)t->C;
 }
@@ -102,8 +116,8 @@ void map_tile_auto_candidates(int R[MAP_TILE_AUTO_N], int C[MAP_TILE_AUTO_N])
         }
 }
 
-ax_result map_tile_auto(const size_t *out, const size_t *in, size_t n, size_t budget,
-                        int allow_over, int *R, int *C, char **err)
+ax_result map_tile_auto(const size_t *out, const size_t *in, const size_t *group, size_t n,
+                        size_t budget, int allow_over, int *R, int *C, char **err)
 {
     int cr[MAP_TILE_AUTO_N], cc[MAP_TILE_AUTO_N];
     map_tile_auto_candidates(cr, cc);
@@ -113,7 +127,8 @@ ax_result map_tile_auto(const size_t *out, const size_t *in, size_t n, size_t bu
         uint64_t cores = 0, waste = 0;
         for (size_t l = 0; l < n; l++) {
             map_tiling t;
-            ax_result r = map_tiling_make(out[l], in[l], cr[k], cc[k], &t, err);
+            ax_result r = map_tiling_make_group(out[l], in[l], group ? group[l] : 0, cr[k], cc[k],
+                                                &t, err);
             if (r)
                 return r;
             cores += t.cores;

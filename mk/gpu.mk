@@ -24,7 +24,7 @@ GPU_BINS := $(BUILD)/axon-cuda $(BUILD)/gpu-check $(BUILD)/gpu-bench
 ifneq ($(NVCC),)
 gpu: $(GPU_BINS)
 
-$(GPU_CUDA_OBJ): gpu/gpu_cuda.cu gpu/gpu.h mapper/map.h ax/ax.h traces/trace.h mk/gpu.mk
+$(GPU_CUDA_OBJ): gpu/gpu_cuda.cu gpu/gpu_kernels.cuh gpu/gpu.h mapper/map.h ax/ax.h traces/trace.h mk/gpu.mk
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCCFLAGS) -c $< -o $@
 

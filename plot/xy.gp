@@ -24,8 +24,9 @@ set mytics 2
 set format y '%g'
 set format x '%g'
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
-if (logx) { set logscale x }
-if (logy) { set logscale y }
+# log axes: SI prefixes (1k, 10M) read better than 1e+07
+if (logx) { set logscale x; set format x '%.0s%c' }
+if (logy) { set logscale y; set format y '%.0s%c' }
 # Distinguishable colours (Okabe-Ito) and point shapes, cycled.
 array C[8] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442']
 array P[8] = [7, 5, 9, 11, 13, 15, 4, 6]

@@ -16,7 +16,8 @@
  *          + NoC (tokens·(in + ⌈in/R⌉)·(ncb − 1) multicast hops of 32-bit
  *            flits, plus the spiking run's readout flit-hops (RB bits) and
  *            reduction adds, which are the same)
- *          + DRAM (every burst: none is skippable) + leakage × its run time
+ *          + DRAM (every burst: none is skippable; fetch + buffer write)
+ *          + leakage × its run time
  *   latency (cycles) of the busiest core, per token P = R_eff·W_eff (one word
  *   per cycle), readout B = ⌈C_eff·A/RB⌉ beats, SRAM latency Ls; one
  *   accumulator bank as in rtl/axon_mac_baseline.sv (readout after the last
@@ -63,16 +64,17 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
         (rc = power_e(t, "readout", "beat_bit", (double)k->readout_beats, &beat, err)) ||
         (rc = power_e(t, "clock", "flop_cycle", words, &flop, err)))
         return rc;
+    double bursts = (double)k->dram_bursts + (double)k->dram_bursts_skipped;
     e64 = 0;
-    if (words > 0 && (rc = power_sram_read64_pj(t, R * C, &e64, err)))
+    if ((words > 0 || bursts > 0) && (rc = power_sram_read64_pj(t, R * C, &e64, err)))
         return rc;
+    double e64b = e64; /* buffer write of a streamed burst, priced as a read */
     /* activations (and one EOT per token and row-block) multicast like events;
      * the readout/reduction flit-hops are the spiking run's */
     double nrb = ceil(in / R);
     double red_hops = (double)k->flit_hops - power_mcast_hops(cfg, r);
     double mcast_hops = ncb > 1 ? T * (in + nrb) * (double)(ncb - 1) : 0;
     double noc_hops = mcast_hops + red_hops;
-    double bursts = (double)k->dram_bursts + (double)k->dram_bursts_skipped;
     if ((rc = power_e(t, "noc", "bit_hop", noc_hops, &hop, err)) ||
         (rc = power_e(t, "dram", "read64", bursts, &dram, err)))
         return rc;
@@ -97,7 +99,7 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
     out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * cfg->readout_bits) * hop +
                        (double)k->reduce_adds * add32 * A / 32;
-    double base_dram = bursts * t->dram_burst_bytes / 8 * dram;
+    double base_dram = bursts * t->dram_burst_bytes / 8 * (dram + e64b);
     out->base_leakage_pj = ca.leak_uw * (double)cores * 1e-3 * ns;
     out->base_cycles = cycles;
     out->base_latency_ns = ns;

@@ -12,7 +12,9 @@
  *   handshake: async transfers × E_handshake(2- or 4-phase)
  *   noc     : event flit-hops × 32 bits × E_bit-hop + readout flit-hops × RB ×
  *             E_bit-hop (only the payload bits toggle), reduction adds × E_add32·A/32
- *   dram    : bursts × (burst bytes / 8) × E_dram-read64
+ *   dram    : bursts × (burst bytes / 8) × (E_dram-read64 + E_sram-read64(R·C)),
+ *             the second term writing the burst into the core's weight
+ *             buffer (an SRAM write priced as a read: approximation)
  *   leakage : chip static power × simulated time (pJ = µW × ns × 1e-3)
  * A counted action (count > 0) without a table entry is AX_ENOTFOUND naming
  * component and action; a zero count needs no entry.
@@ -212,6 +214,16 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     out->ideal_vs_int8_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->int8_mac_pj);
     out->ideal_vs_fp16_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->fp16_mac_pj);
 
+    if (k->dram_bursts > 0) { /* the fetched weights are written into the core's buffer */
+        double e64;
+        if ((rc = power_sram_read64_pj(t, (double)cfg->rows * cfg->cols, &e64, err)))
+            return rc;
+        double n = (double)k->dram_bursts * t->dram_burst_bytes / 8.0;
+        out->dram_pj += n * e64;
+        if (out->nlines < POWER_MAX_LINES)
+            out->lines[out->nlines++] = (power_line){"sram", "buffer_write64", n, "64-bit writes",
+                                                     e64, n * e64, "dram"};
+    }
     static const char *const what[8] = {
         "ideal: SOPs x int8 add", "+ adds at accumulator width, acc writes",
         "+ SRAM word granularity, event path", "+ clock tree (sync)", "+ handshakes (async)",

@@ -42,6 +42,16 @@ typedef struct {
     int hop_cycles;     /* router + link latency per hop (sync) */
     int64_t hop_ps;     /* per hop (async) */
     int link_bits;      /* flit payload width */
+    /* DRAM weight streaming (docs/sim.md "DRAM"); off by default: weights
+     * resident in the cores' SRAM. On: every core streams its tile from
+     * DRAM for every token, one burst channel per core, fetching only the
+     * bursts that hold an axon active in that token (mapper's layout). */
+    int dram;                  /* 0/1 */
+    int dram_burst_bytes;      /* B, bytes per burst (default 64) */
+    int dram_bytes_per_cycle;  /* sync: channel bandwidth, bytes/cycle (default 16) */
+    int dram_latency;          /* sync: request to data, cycles (default 100) */
+    int64_t dram_burst_ps;     /* async: channel time per burst, ps (default 2000) */
+    int64_t dram_latency_ps;   /* async: request to data, ps (default 50000) */
 } sim_config;
 
 /* Defaults: R=C=128, L=16, sram_latency=1, F=8, A=32, RB=64, double
@@ -73,6 +83,7 @@ typedef struct {
     int64_t stall_fifo;          /* input blocked by a full FIFO */
     int64_t stall_readout;       /* read stage waiting for readout/buffer */
     int64_t stall_noc;           /* waiting for link contention */
+    int64_t stall_dram;          /* accept delayed by weights still coming from DRAM */
 } sim_counters;
 
 void sim_counters_add(sim_counters *dst, const sim_counters *src);
@@ -94,6 +105,9 @@ typedef struct {
     double ns_per_unit;          /* ns per cycle (1000 / clock_mhz) or per ps (0.001) */
     double fill_ns;              /* completion of token 0 (pipeline fill) */
     double interval_ns;          /* mean time between token completions after the first */
+    double service_latency_ns;   /* mean of completion - first accept of the token's first item
+                                    (latency without the wait before the chip takes the token) */
+    double drain_ns;             /* duration - the last start of any item (readout + reduction tail) */
 } sim_report;
 
 /* Observation points, for VCD and co-simulation. */

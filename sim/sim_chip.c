@@ -110,11 +110,17 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
             return ax_fail(err, AX_EPARAM, "tok_start decreases at token %zu", n);
         for (size_t e = s->tok_start[n]; e < s->tok_start[n + 1]; e++) {
             const spike_event *v = &s->ev[e];
-            if (v->token != n || v->axon >= s->in || v->shift > SIM_MAX_SHIFT)
+            if (v->token != n || v->axon >= s->in)
                 return ax_fail(err, AX_EPARAM,
-                               "event %zu (token %u, axon %u, shift %u) does not fit token %zu, "
-                               "%zu axons, shift <= %d (hint: build events with spike_events)",
-                               e, v->token, v->axon, v->shift, n, s->in, SIM_MAX_SHIFT);
+                               "event %zu (token %u, axon %u) does not fit token %zu of %zu axons "
+                               "(hint: build events with spike_events)", e, v->token, v->axon, n,
+                               s->in);
+            if (v->shift > SIM_MAX_SHIFT)
+                return ax_fail(err, AX_ERANGE,
+                               "event %zu (token %u, step %u) has shift %u > %d: its weight "
+                               "times 2^shift would not fit the int32 lane add (hint: fewer "
+                               "--steps, or keep counts clamped)", e, v->token, v->step, v->shift,
+                               SIM_MAX_SHIFT);
             if (e > s->tok_start[n]) {
                 const spike_event *u = v - 1;
                 if (u->step > v->step || (u->step == v->step && u->axon >= v->axon))
@@ -195,6 +201,7 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->sring = xcalloc(s->ncores * (size_t)cfg->fifo_depth, sizeof(int64_t), &bad);
     s->o_tok = xcalloc(s->ncores * s->tokens, sizeof(int64_t), &bad);
     s->tok_done = xcalloc(s->tokens, sizeof(int64_t), &bad);
+    s->tok_accept = xcalloc(s->tokens, sizeof(int64_t), &bad);
     s->acc64 = xcalloc(s->tokens * s->out * s->ng, sizeof(int64_t), &bad);
     s->acc_out = xcalloc(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
     s->acc_rb = xcalloc(s->nrb * s->outp, sizeof(int32_t), &bad);
@@ -212,10 +219,14 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     if ((rc = build_items(s, a2rb, err)))
         goto fail;
     build_weights(s);
+    if ((rc = sim_dram_init(s, err)))
+        goto fail;
     for (size_t c = 0; c < s->ncores; c++)
         sim_core_reset(&s->cs[c], &s->tp, s->sring + c * (size_t)cfg->fifo_depth);
     for (size_t l = 0; l < s->nrb * s->ncb; l++)
         s->link_free[l] = SIM_NEG_INF;
+    for (size_t n = 0; n < s->tokens; n++)
+        s->tok_accept[n] = INT64_MAX;
     free(a2rb);
     *out = s;
     return AX_OK;
@@ -243,10 +254,30 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
 {
     size_t core = rb * s->ncb + cb, C = (size_t)s->cfg.cols;
     int64_t it = s->items[rb][k];
+    if (s->cfg.dram) {
+        /* stall_dram: how much later the accept can happen because of the weights */
+        sim_core_state *cs = &s->cs[core];
+        int64_t w = sim_dram_arrival(s, rb, cb, k, arr);
+        int64_t base = arr > cs->a_prev + s->tp.step ? arr : cs->a_prev + s->tp.step;
+        int64_t slot = cs->sring[cs->k % s->tp.F];
+        base = slot > base ? slot : base;
+        if (w > base)
+            cs->c.stall_dram += w - base;
+        arr = w;
+    }
     sim_core_item(&s->tp, &s->cs[core], arr, sim_item_is_eot(it), st);
+    if (k == 0 || sim_item_is_eot(s->items[rb][k - 1])) { /* first item of its token here */
+        size_t n = sim_item_token(s, it);
+        if (st->a < s->tok_accept[n])
+            s->tok_accept[n] = st->a;
+    }
+    if (st->s > s->last_start)
+        s->last_start = st->s;
     if (sim_item_is_eot(it)) {
         size_t n = sim_item_token(s, it);
         s->o_tok[core * s->tokens + n] = st->o;
+        if (s->cfg.dram)
+            sim_dram_eot(s, core, n, st->s);
         if (slice)
             sim_chip_fold(s, rb, n, cb * C, cb * C + C);
         return;
@@ -293,6 +324,11 @@ void sim_get_report(const sim *s, sim_report *r)
         r->latency_per_token_ns = sum / (double)s->tokens;
         r->max_latency_ns = mx;
         r->fill_ns = (double)s->tok_done[0] * ns;
+        double svc = 0;
+        for (size_t n = 0; n < s->tokens; n++)
+            svc += (double)(s->tok_done[n] - s->tok_accept[n]) * ns;
+        r->service_latency_ns = svc / (double)s->tokens;
+        r->drain_ns = (double)(s->duration - s->last_start) * ns;
         r->interval_ns = s->tokens > 1 ? (double)(s->tok_done[s->tokens - 1] - s->tok_done[0]) * ns /
                                              (double)(s->tokens - 1) : 0;
     }
@@ -324,12 +360,14 @@ void sim_free(sim *s)
     free(s->sring);
     free(s->o_tok);
     free(s->tok_done);
+    free(s->tok_accept);
     free(s->acc64);
     free(s->acc_out);
     free(s->acc_rb);
     free(s->link_free);
     free(s->ovf_rb);
     free(s->pc);
+    sim_dram_free(s);
     free(s->obs);
     free(s->err);
     sim_queue_free(&s->q);

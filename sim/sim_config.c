@@ -36,6 +36,12 @@ void sim_config_default(sim_config *c)
     c->hop_cycles = 1;
     c->hop_ps = 500;
     c->link_bits = 64;
+    c->dram = 0;
+    c->dram_burst_bytes = 64;
+    c->dram_bytes_per_cycle = 16;
+    c->dram_latency = 100;
+    c->dram_burst_ps = 2000;
+    c->dram_latency_ps = 50000;
 }
 
 #define RANGE(field, lo, hi, hint)                                                            \
@@ -80,6 +86,14 @@ ax_result sim_config_check(const sim_config *c, char **err)
     RANGE(hop_cycles, 0, 1 << 20, "cycles per hop, >= 0");
     RANGE(hop_ps, 0, big, "ps per hop, >= 0");
     RANGE(link_bits, 1, 1 << 16, "flit payload bits per link transfer");
+    RANGE(dram, 0, 1, "0 or 1");
+    if (c->dram) {
+        RANGE(dram_burst_bytes, 8, 1 << 20, "DRAM burst in bytes (at least one 64-bit word), e.g. 64");
+        RANGE(dram_bytes_per_cycle, 1, 1 << 20, "DRAM bytes per cycle per core channel");
+        RANGE(dram_latency, 0, 1 << 30, "DRAM latency in cycles");
+        RANGE(dram_burst_ps, 1, big, "DRAM channel time per burst in ps");
+        RANGE(dram_latency_ps, 0, big, "DRAM latency in ps");
+    }
     return AX_OK;
 }
 
@@ -97,6 +111,8 @@ void sim_tparams_from(const sim_config *c, sim_tparams *tp)
         tp->step = tp->dec = tp->wp = tp->bp = tp->gap = tp->unit = 1;
         tp->lat = c->sram_latency;
         tp->hop = c->hop_cycles;
+        tp->dram_tb = (c->dram_burst_bytes + c->dram_bytes_per_cycle - 1) / c->dram_bytes_per_cycle;
+        tp->dram_lat = c->dram_latency;
     } else {
         int64_t hs = c->t_req_ps + c->t_ack_ps;
         if (c->handshake == SIM_HS_4PHASE)
@@ -109,6 +125,8 @@ void sim_tparams_from(const sim_config *c, sim_tparams *tp)
         tp->lat = c->t_sram_ps + c->t_add_ps;
         tp->bp = c->t_readout_ps + hs;
         tp->hop = c->hop_ps;
+        tp->dram_tb = c->dram_burst_ps;
+        tp->dram_lat = c->dram_latency_ps;
     }
 }
 
@@ -133,4 +151,5 @@ void sim_counters_add(sim_counters *d, const sim_counters *s)
     d->stall_fifo += s->stall_fifo;
     d->stall_readout += s->stall_readout;
     d->stall_noc += s->stall_noc;
+    d->stall_dram += s->stall_dram;
 }

@@ -52,6 +52,7 @@ typedef struct {
     int64_t gap;   /* EOT with double buffering: s + 1 cycle / s + hs */
     int64_t unit;  /* link time unit: 1 cycle / hs */
     int64_t hop;   /* per-hop latency: hop_cycles / hop_ps */
+    int64_t dram_tb, dram_lat; /* DRAM channel time per burst, latency */
     int W, B, F, C, A;
     int async;
     int double_buffer, zero_gating;
@@ -97,6 +98,12 @@ typedef struct {
     int64_t h, t; /* head and tail flit times of a partial-sum packet */
 } sim_packet;
 
+typedef struct {
+    int64_t fetch_end; /* DRAM channel free */
+    int64_t f;         /* fetch start of the current token */
+    int64_t eot_s[2];  /* start of the EOT of tokens n-1, n-2 (weight buffer free) */
+} sim_dram_core;
+
 struct sim {
     sim_config cfg;
     sim_tparams tp;
@@ -116,11 +123,18 @@ struct sim {
     int64_t *sring;         /* [ncores][F] */
     int64_t *o_tok;         /* [ncores][tokens] readout start of each token */
     int64_t *tok_done;      /* [tokens] completion time */
+    int64_t *tok_accept;    /* [tokens] earliest accept of the token's first item at any core */
+    int64_t last_start;     /* latest start of any item at any core */
     int64_t *acc64;         /* [tokens][out][ng] reduced sums */
     int32_t *acc_out;       /* [tokens][out][ng] */
     int32_t *acc_rb;        /* [nrb][outp] working accumulators */
     int64_t *link_free;     /* [nrb][ncb] eastward multicast links */
     uint32_t *ovf_rb;       /* [nrb] sticky overflow */
+    /* DRAM streaming (sim_dram.c) */
+    sim_dram_core *dc;      /* [ncores] */
+    uint32_t *dram_rank;    /* [nrb][tokens][nb]: 0 = burst not needed, else its fetch order */
+    uint32_t *dram_m;       /* [nrb][tokens] bursts needed */
+    size_t dram_nb;         /* bursts per tile: ceil(R * C / B) */
     int overflow_red;       /* reduced sum left int32 */
     sim_counters *pc;       /* [ncores] */
     sim_counters total;
@@ -154,5 +168,11 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
 /* EOT of token n of row-block rb: fold cols [c0, c1) into acc64 and clear them. */
 void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1);
 ax_result sim_chip_run_fast(struct sim *s, char **err);
+/* sim_dram.c */
+ax_result sim_dram_init(struct sim *s, char **err);
+/* Arrival of item k at core (rb, cb) with its weights streamed from DRAM. */
+int64_t sim_dram_arrival(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr);
+void sim_dram_eot(struct sim *s, size_t core, size_t n, int64_t s_eot);
+void sim_dram_free(struct sim *s);
 
 #endif

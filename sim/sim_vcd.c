@@ -9,7 +9,9 @@
  * Time: $timescale 1 ps. Sync stamps are cycles × round(1e6 / f_MHz) ps
  * (a pulse lasts one clock period); async stamps are already ps (a pulse
  * lasts 100 ps, or until the next change if that comes first). Observers
- * are called in time order, so the file is written in one pass.
+ * are called in time order, so the file is written in one pass: the changes
+ * of one time stamp are buffered, so a pulse repeated in consecutive steps
+ * stays high instead of falling and rising at the same time.
  */
 #include "sim.h"
 
@@ -26,14 +28,23 @@ static const char *pulse_name[V_NPULSE] = {"accept", "start", "sram_read", "sram
 static const char *bus_name[V_NBUS] = {"item", "axon", "word", "token"};
 #define V_NSIG (V_NPULSE + V_NBUS)
 
+typedef struct {
+    int id, bus;
+    uint32_t val;
+} vcd_change;
+
 struct sim_vcd {
     FILE *f;
     char *path;
     int ncores;
     int64_t scale, width; /* ps per time unit, pulse width in ps */
-    int64_t cur;          /* current time written (ps), -1 before the first */
-    int *pending;         /* pulse signal ids set at cur */
-    size_t npending, cap;
+    int64_t bt;           /* time of the buffered changes (ps) */
+    vcd_change *buf;      /* changes at bt, not yet written (one per signal) */
+    size_t nbuf, capbuf;
+    int *high;            /* pulses written as 1, to clear at hc */
+    size_t nhigh, caphigh;
+    int64_t hc;
+    int64_t written;      /* last time stamp written */
     int ioerr;
 };
 
@@ -69,42 +80,75 @@ static void put_bit(FILE *f, int v, int id)
     fprintf(f, "%d%s\n", v, idb);
 }
 
-static void advance(sim_vcd *v, int64_t t)
+static int grow(void **p, size_t *cap, size_t need, size_t sz)
 {
-    if (t == v->cur)
-        return;
-    if (v->npending) {
-        int64_t clr = v->cur + v->width < t ? v->cur + v->width : t;
-        fprintf(v->f, "#%lld\n", (long long)clr);
-        for (size_t i = 0; i < v->npending; i++)
-            put_bit(v->f, 0, v->pending[i]);
-        v->npending = 0;
-        if (clr == t) {
-            v->cur = t;
-            return;
-        }
-    }
-    fprintf(v->f, "#%lld\n", (long long)t);
-    v->cur = t;
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 64;
+    void *q = realloc(*p, c * sz);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
 }
 
-static void pulse(sim_vcd *v, int id)
+/* Writes the buffered changes at bt: pulses still high from an earlier time
+ * fall at their clear time (or at bt if that comes first and they are not
+ * set again at bt); a pulse set in consecutive steps stays high. */
+static void flush(sim_vcd *v)
 {
-    for (size_t i = 0; i < v->npending; i++)
-        if (v->pending[i] == id)
-            return;
-    if (v->npending == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 64;
-        int *p = realloc(v->pending, cap * sizeof *p);
-        if (!p) {
-            v->ioerr = ENOMEM;
+    if (!v->nbuf)
+        return;
+    if (v->nhigh && v->hc < v->bt) {
+        fprintf(v->f, "#%lld\n", (long long)v->hc);
+        for (size_t i = 0; i < v->nhigh; i++)
+            put_bit(v->f, 0, v->high[i]);
+        v->nhigh = 0;
+    }
+    if (v->bt != v->written)
+        fprintf(v->f, "#%lld\n", (long long)v->bt);
+    v->written = v->bt;
+    for (size_t i = 0; i < v->nhigh; i++) {
+        int again = 0;
+        for (size_t k = 0; k < v->nbuf && !again; k++)
+            again = !v->buf[k].bus && v->buf[k].id == v->high[i];
+        if (!again)
+            put_bit(v->f, 0, v->high[i]);
+    }
+    v->nhigh = 0;
+    for (size_t k = 0; k < v->nbuf; k++) {
+        const vcd_change *c = &v->buf[k];
+        if (c->bus) {
+            put_bus(v->f, c->val, c->id);
+        } else {
+            put_bit(v->f, 1, c->id);
+            if (grow((void **)&v->high, &v->caphigh, v->nhigh + 1, sizeof *v->high))
+                v->ioerr = ENOMEM;
+            else
+                v->high[v->nhigh++] = c->id;
+        }
+    }
+    v->hc = v->bt + v->width;
+    v->nbuf = 0;
+}
+
+static void change(sim_vcd *v, int64_t t, int id, int bus, uint32_t val)
+{
+    if (t != v->bt) {
+        flush(v);
+        v->bt = t;
+    }
+    for (size_t k = 0; k < v->nbuf; k++)
+        if (v->buf[k].id == id) {
+            v->buf[k].val = val; /* the last value of a signal at a time wins */
             return;
         }
-        v->pending = p;
-        v->cap = cap;
+    if (grow((void **)&v->buf, &v->capbuf, v->nbuf + 1, sizeof *v->buf)) {
+        v->ioerr = ENOMEM;
+        return;
     }
-    v->pending[v->npending++] = id;
-    put_bit(v->f, 1, id);
+    v->buf[v->nbuf++] = (vcd_change){id, bus, val};
 }
 
 static void on_obs(void *user, const sim_obs *o)
@@ -113,7 +157,7 @@ static void on_obs(void *user, const sim_obs *o)
     if (o->core >= v->ncores)
         return;
     int base = o->core * V_NSIG;
-    advance(v, o->time * v->scale);
+    int64_t t = o->time * v->scale;
     static const int map[] = {[SIM_OBS_ACCEPT] = V_ACCEPT, [SIM_OBS_START] = V_START,
                               [SIM_OBS_SRAM_READ] = V_READ, [SIM_OBS_READOUT_BEAT] = V_BEAT,
                               [SIM_OBS_READOUT_DONE] = V_DONE, [SIM_OBS_FLIT] = V_FLIT,
@@ -121,15 +165,15 @@ static void on_obs(void *user, const sim_obs *o)
     int k = map[o->kind];
     if (o->kind == SIM_OBS_SRAM_READ && o->skipped)
         k = V_SKIP;
-    pulse(v, base + k);
+    change(v, t, base + k, 0, 1);
     if (o->kind == SIM_OBS_ACCEPT || o->kind == SIM_OBS_START) {
-        put_bus(v->f, (uint32_t)o->item, base + V_NPULSE + B_ITEM);
-        put_bus(v->f, o->token, base + V_NPULSE + B_TOKEN);
+        change(v, t, base + V_NPULSE + B_ITEM, 1, (uint32_t)o->item);
+        change(v, t, base + V_NPULSE + B_TOKEN, 1, o->token);
         if (o->ev)
-            put_bus(v->f, o->ev->axon, base + V_NPULSE + B_AXON);
+            change(v, t, base + V_NPULSE + B_AXON, 1, o->ev->axon);
     }
     if (o->kind == SIM_OBS_SRAM_READ || o->kind == SIM_OBS_READOUT_BEAT)
-        put_bus(v->f, (uint32_t)o->word, base + V_NPULSE + B_WORD);
+        change(v, t, base + V_NPULSE + B_WORD, 1, (uint32_t)o->word);
 }
 
 ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, char **err)
@@ -160,7 +204,6 @@ ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, c
         v->scale = 1;
         v->width = 100;
     }
-    v->cur = -1;
     fprintf(v->f, "$comment axon " AX_VERSION " core model, %s mode $end\n$timescale 1 ps $end\n",
             r.timing == SIM_SYNC ? "sync" : "async");
     fprintf(v->f, "$scope module chip $end\n");
@@ -186,7 +229,7 @@ ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, c
             put_bus(v->f, 0, c * V_NSIG + V_NPULSE + k);
     }
     fprintf(v->f, "$end\n");
-    v->cur = 0;
+    v->bt = v->written = 0;
     sim_observe(s, on_obs, v);
     *out = v;
     return AX_OK;
@@ -196,13 +239,18 @@ ax_result sim_vcd_close(sim_vcd *v, char **err)
 {
     if (!v)
         return AX_OK;
-    if (v->npending)
-        advance(v, v->cur + v->width);
+    flush(v);
+    if (v->nhigh) {
+        fprintf(v->f, "#%lld\n", (long long)v->hc);
+        for (size_t i = 0; i < v->nhigh; i++)
+            put_bit(v->f, 0, v->high[i]);
+    }
     int bad = v->ioerr || ferror(v->f);
     bad |= fclose(v->f) != 0;
     ax_result rc = bad ? ax_fail(err, AX_EIO, "%s: writing the VCD file failed (hint: disk full?)",
                                  v->path) : AX_OK;
-    free(v->pending);
+    free(v->buf);
+    free(v->high);
     free(v->path);
     free(v);
     return rc;

@@ -171,3 +171,29 @@ Test(db_record, concurrent_writers)
     free(w), free(t);
     fake_rmdir(dir);
 }
+
+Test(db_record, unpriced_run_stores_null_energy)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w.st", "W"), *t = fake_file(dir, "t.st", "T");
+    char path[512];
+    snprintf(path, sizeof path, "%s/u.db", dir);
+    run_job j;
+    fake_job(&j, w, t);
+    run_result r;
+    memset(&r, 0, sizeof r);
+    cr_assert_eq(fake_eval(NULL, &j, &r, NULL), AX_OK);
+    memset(&r.power, 0, sizeof r.power); /* an evaluator that did not price */
+    db *d;
+    cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
+    cr_assert_eq(db_record_run(d, &j, &r, NULL, NULL, NULL, NULL), AX_OK);
+    db_free(d);
+    cr_assert_eq(q1(path, "SELECT energy_pj IS NULL AND power_mw IS NULL AND "
+                          "energy_reduction_pct IS NULL FROM v_runs"),
+                 1);
+    cr_assert_eq(q1(path, "SELECT cycles FROM v_runs"), 1128); /* the rest is stored */
+    cr_assert_eq(q1(path, "SELECT count(*) FROM components"), 0);
+    /* tech_version: the built-in table's version string */
+    cr_assert_eq(q1(path, "SELECT tech_version LIKE '%45nm%' FROM runs"), 1);
+    free(w), free(t);
+    fake_rmdir(dir);
+}

@@ -2,6 +2,7 @@
  * cartesian product and order, dedup of async points, shards disjoint and
  * complete, parallel sweep, resume without duplicates, failing points. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include "db_fake.h"
 
@@ -141,7 +142,7 @@ Test(db_sweep, parallel_run_then_resume_skips_all)
     fake_rmdir(dir);
 }
 
-Test(db_sweep, resume_after_partial_and_failures_logged)
+Test(db_sweep, resume_after_partial_and_failures_logged, .init = cr_redirect_stderr)
 {
     char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
     char path[512], *err = NULL;
@@ -169,6 +170,41 @@ Test(db_sweep, resume_after_partial_and_failures_logged)
     cr_assert_eq(q1(path, "SELECT status = 'incomplete' FROM sweeps WHERE id = (SELECT max(id) "
                           "FROM sweeps)"),
                  1);
+    free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_sweep, table_version_mismatch_is_not_stored, .init = cr_redirect_stderr)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    char path[512];
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    db_sweep_spec s;
+    spec_of(&s, w, t, 0);
+    s.tech_version = "another-table@7nm/0.70V"; /* fake_eval prices with fake-table */
+    db_sweep_stats st;
+    cr_assert_eq(db_sweep_run(path, &s, &fake, 1, NULL, &st, NULL), AX_OK);
+    cr_assert_eq(st.failed, 24);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs"), 0);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM sweep_errors WHERE error LIKE '%fake-table%'"), 24);
+    free(w), free(t);
+    fake_rmdir(dir);
+}
+
+Test(db_sweep, layer_axis)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    static const char *layers[] = {"model.layers.0.mlp.up_proj", "model.layers.0.mlp.down_proj"};
+    db_sweep_spec s;
+    spec_of(&s, w, t, 0);
+    s.axes[s.naxes++] = (db_sweep_axis){"layer", layers, 2};
+    db_sweep_point *p;
+    size_t n;
+    cr_assert_eq(db_sweep_plan(&s, &p, &n, NULL, NULL), AX_OK);
+    cr_assert_eq(n, 48);
+    cr_assert_str_eq(p[1].job.layer, layers[1]);
+    cr_assert_neq(p[0].hash, p[1].hash);
+    db_sweep_points_free(p, n);
     free(w), free(t);
     fake_rmdir(dir);
 }

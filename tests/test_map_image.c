@@ -26,14 +26,14 @@ static void build(fixture *f, int R, int C)
     srand(3);
     static const size_t out[2] = {13, 9}, in[2] = {21, 40}, group[2] = {0, 8};
     map_placer *p;
-    cr_assert_eq(map_placer_new(8, 5, 0, &p, NULL), AX_OK);
+    cr_assert_eq(map_placer_new(8, 16, 0, &p, NULL), AX_OK);
     for (int l = 0; l < 2; l++) {
         float *w = malloc(out[l] * in[l] * sizeof *w);
         for (size_t i = 0; i < out[l] * in[l]; i++)
             w[i] = i % 5 == 0 ? 0.0f : (float)(rand() % 2001 - 1000) / 997.0f;
         cr_assert_eq(map_quantize(w, out[l], in[l], group[l], &f->qw[l], NULL), AX_OK);
         free(w);
-        cr_assert_eq(map_tiling_make(out[l], in[l], R, C, &f->t[l], NULL), AX_OK);
+        cr_assert_eq(map_tiling_make_group(out[l], in[l], group[l], R, C, &f->t[l], NULL), AX_OK);
         cr_assert_eq(map_placer_add(p, l ? "model.b" : "model.a", &f->t[l], &f->lp[l], NULL),
                      AX_OK);
     }
@@ -43,7 +43,7 @@ static void build(fixture *f, int R, int C)
         f->perm[k] = (uint32_t)((k / 8) * 8 + 7 - k % 8);
     snprintf(f->path, sizeof f->path, "/tmp/axon_test_img_%d.axi", (int)getpid());
     map_image_writer *w;
-    cr_assert_eq(map_image_writer_new(f->path, R, C, 8, 5, &w, NULL), AX_OK);
+    cr_assert_eq(map_image_writer_new(f->path, R, C, 8, 16, &w, NULL), AX_OK);
     cr_assert_eq(map_image_writer_add(w, "model.a", &f->qw[0], &f->t[0], &f->lp[0], NULL, NULL),
                  AX_OK);
     cr_assert_eq(map_image_writer_add(w, "model.b", &f->qw[1], &f->t[1], &f->lp[1], f->perm, NULL),
@@ -76,7 +76,7 @@ static void *slurp(const char *path, size_t *n)
 Test(map_image, round_trip_bit_exact)
 {
     fixture f;
-    build(&f, 8, 4);
+    build(&f, 5, 4); /* R 5 splits every group of 8 into 5 + 3 rows */
     map_image *img;
     char *err = NULL;
     cr_assert_eq(map_image_open(f.path, &img, &err), AX_OK, "%s", err ? err : "");
@@ -128,7 +128,7 @@ Test(map_image, round_trip_bit_exact)
     }
     /* one core's rows are its tile (core 0 of layer 1 = first after layer 0) */
     size_t core = f.t[0].cores + 1; /* layer 1, tile (0, 1) */
-    int8_t rows[32], tile[32];
+    int8_t rows[20], tile[20];
     map_image_core info;
     cr_assert_eq(map_image_core_rows(img, core, rows, &info, NULL), AX_OK);
     cr_assert_eq(info.layer, 1);
@@ -139,7 +139,10 @@ Test(map_image, round_trip_bit_exact)
     map_qweight pq;
     cr_assert_eq(map_qweight_permute(&f.qw[1], f.perm, &pq, NULL), AX_OK);
     map_tile_rows(&pq, &f.t[1], 0, 1, tile);
-    cr_assert_eq(memcmp(rows, tile, 32), 0);
+    cr_assert_eq(memcmp(rows, tile, 20), 0);
+    cr_assert_eq(info.row0, 0);
+    cr_assert_eq(info.col0, 4);
+    cr_assert_eq(f.t[1].rb, 10);
     map_qweight_free(&pq);
     cr_assert_eq(map_image_core_rows(img, 999, rows, NULL, &err), AX_EPARAM);
     free(err);
@@ -163,7 +166,7 @@ static void expect_bad(const void *buf, size_t n, const char *needle)
 Test(map_image, damage_is_a_clear_error)
 {
     fixture f;
-    build(&f, 8, 4);
+    build(&f, 5, 4); /* R 5 splits every group of 8 into 5 + 3 rows */
     size_t n;
     uint8_t *b = slurp(f.path, &n);
     map_image *img;
@@ -201,7 +204,7 @@ Test(map_image, damage_is_a_clear_error)
 Test(map_image, writer_rejects_mismatch)
 {
     fixture f;
-    build(&f, 8, 4);
+    build(&f, 5, 4); /* R 5 splits every group of 8 into 5 + 3 rows */
     map_image_writer *w;
     char *err = NULL;
     char path[80];

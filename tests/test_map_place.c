@@ -188,20 +188,51 @@ Test(map_tile, auto_rule)
     int R, C;
     /* 7B MLP shapes: 512x512 gives the fewest cores (7*37 + 37*7) with no waste */
     size_t out[2] = {18944, 3584}, in[2] = {3584, 18944};
-    cr_assert_eq(map_tile_auto(out, in, 2, 0, 0, &R, &C, NULL), AX_OK);
+    cr_assert_eq(map_tile_auto(out, in, NULL, 2, 0, 0, &R, &C, NULL), AX_OK);
     cr_assert_eq(R, 512);
     cr_assert_eq(C, 512);
     /* small layer 100x100: every candidate takes one core; 64x64 needs 4;
      * one core with the least waste is 128x128 */
     size_t o1 = 100, i1 = 100;
-    cr_assert_eq(map_tile_auto(&o1, &i1, 1, 0, 0, &R, &C, NULL), AX_OK);
+    cr_assert_eq(map_tile_auto(&o1, &i1, NULL, 1, 0, 0, &R, &C, NULL), AX_OK);
     cr_assert_eq(R, 128);
     cr_assert_eq(C, 128);
     /* budget below the fewest (518) fails, naming it, unless streaming */
     char *err = NULL;
-    cr_assert_eq(map_tile_auto(out, in, 2, 500, 0, &R, &C, &err), AX_ERANGE);
+    cr_assert_eq(map_tile_auto(out, in, NULL, 2, 500, 0, &R, &C, &err), AX_ERANGE);
     cr_assert(strstr(err, "518"), "%s", err);
     free(err);
-    cr_assert_eq(map_tile_auto(out, in, 2, 500, 1, &R, &C, NULL), AX_OK);
+    cr_assert_eq(map_tile_auto(out, in, NULL, 2, 500, 1, &R, &C, NULL), AX_OK);
     cr_assert_eq(R, 512);
+    /* groups of 64: a 128-row tile would hold one group in half its rows,
+     * as many cores as 64-row tiles but twice the SRAM: 64x128 wins */
+    size_t o2 = 128, i2 = 256, g2 = 64;
+    cr_assert_eq(map_tile_auto(&o2, &i2, &g2, 1, 0, 0, &R, &C, NULL), AX_OK);
+    cr_assert_eq(R, 64);
+    cr_assert_eq(C, 128);
+}
+
+/* Row-blocks never straddle a weight group (the simulator's rule). */
+Test(map_tile, grouped_row_blocks)
+{
+    map_tiling t;
+    /* in 14, groups of 6: [0,6) [6,12) [12,14); R 4 -> [0,4) [4,6) [6,10) [10,12) [12,14) */
+    cr_assert_eq(map_tiling_make_group(3, 14, 6, 4, 2, &t, NULL), AX_OK);
+    cr_assert_eq(t.rb, 5);
+    cr_assert_eq(t.cb, 2);
+    cr_assert_eq(t.cores, 10);
+    size_t want[5][2] = {{0, 4}, {4, 2}, {6, 4}, {10, 2}, {12, 2}};
+    for (size_t r = 0; r < 5; r++) {
+        size_t row0, nrows, col0, ncols;
+        map_tile_extent(&t, r, 1, &row0, &nrows, &col0, &ncols);
+        cr_assert_eq(row0, want[r][0], "row-block %zu", r);
+        cr_assert_eq(nrows, want[r][1], "row-block %zu", r);
+        cr_assert_eq(col0, 2);
+        cr_assert_eq(ncols, 1);
+    }
+    /* per channel and groups that R divides give the plain ceil(in/R) */
+    cr_assert_eq(map_tiling_make_group(3, 14, 0, 4, 2, &t, NULL), AX_OK);
+    cr_assert_eq(t.rb, 4);
+    cr_assert_eq(map_tiling_make_group(3, 16, 8, 4, 2, &t, NULL), AX_OK);
+    cr_assert_eq(t.rb, 4);
 }

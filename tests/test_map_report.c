@@ -61,10 +61,10 @@ static void teardown(void)
     unlink(ipath);
 }
 
-static void place(map_tiling *t, map_layer_place *lp, int R, int C)
+static void place(map_tiling *t, map_layer_place *lp, size_t group, int R, int C)
 {
     map_placer *p;
-    cr_assert_eq(map_tiling_make(OUT, IN, R, C, t, NULL), AX_OK);
+    cr_assert_eq(map_tiling_make_group(OUT, IN, group, R, C, t, NULL), AX_OK);
     cr_assert_eq(map_placer_new(8, 8, 0, &p, NULL), AX_OK);
     cr_assert_eq(map_placer_add(p, "x", t, lp, NULL), AX_OK);
     map_placer_free(p);
@@ -74,7 +74,7 @@ Test(map_report, streamed_quantization_and_tiles, .init = setup, .fini = teardow
 {
     map_tiling t;
     map_layer_place lp;
-    place(&t, &lp, 4, 4); /* rb 3 x cb 3 */
+    place(&t, &lp, 4, 4, 4); /* rb 3 x cb 3 */
     map_opts o;
     map_opts_default(&o);
     o.group = 4;
@@ -113,7 +113,7 @@ Test(map_report, int8_checkpoint_as_is_into_image, .init = setup, .fini = teardo
 {
     map_tiling t;
     map_layer_place lp;
-    place(&t, &lp, 16, 4);
+    place(&t, &lp, 0, 16, 4);
     map_opts o;
     map_opts_default(&o);
     map_layer_stats st;
@@ -140,7 +140,7 @@ Test(map_report, trace_events_bursts_and_reorder, .init = setup, .fini = teardow
      * 4 bytes = 2 axons: 6 bursts per tile */
     map_tiling t;
     map_layer_place lp;
-    place(&t, &lp, 12, 2);
+    place(&t, &lp, 0, 12, 2);
     map_opts o;
     map_opts_default(&o); /* bitwise-signed */
     o.burst = 4;
@@ -170,7 +170,7 @@ Test(map_report, missing_layer_names_file, .init = setup, .fini = teardown)
 {
     map_tiling t;
     map_layer_place lp;
-    place(&t, &lp, 4, 4);
+    place(&t, &lp, 0, 4, 4);
     map_opts o;
     map_opts_default(&o);
     map_layer_stats st;

@@ -89,6 +89,9 @@ static void random_case(uint64_t seed, spike_coding cod, sim_timing timing)
     cr_assert_gt(nobs, 0);
     check_invariants(&a, &c);
     cr_assert_eq(a.latency_per_token_ns, b.latency_per_token_ns);
+    cr_assert_eq(a.service_latency_ns, b.service_latency_ns);
+    cr_assert_eq(a.drain_ns, b.drain_ns);
+    cr_assert_leq(a.service_latency_ns, a.latency_per_token_ns);
     sim_free(fast);
     sim_free(step);
     free(ref);
@@ -314,5 +317,41 @@ Test(sim_chip, spike_events_every_coding)
             free(ev);
         }
     free(ref);
+    map_qweight_free(&qw);
+}
+
+/* Edge cases: no tokens, a 1 x 1 layer, a token without spikes (lone EOT). */
+Test(sim_chip, edge_shapes)
+{
+    sim_config c;
+    sim_config_default(&c);
+    map_qweight qw;
+    uint64_t st = 4;
+    tl_qweight(&qw, 1, 1, 0, 0, &st);
+    qw.q[0] = -7;
+    size_t ts0[1] = {0};
+    sim *s = NULL;
+    cr_assert_eq(sim_new(&c, &qw, NULL, 0, ts0, 0, &s, NULL), AX_OK);
+    cr_assert_eq(sim_run(s, NULL), AX_OK);
+    sim_report r;
+    sim_get_report(s, &r);
+    cr_assert_eq(r.duration, 0);
+    cr_assert_eq(r.tokens_per_s, 0);
+    sim_free(s);
+    spike_event ev[1] = {{.token = 1, .axon = 0, .neg = 1, .shift = 3}};
+    size_t ts[3] = {0, 0, 1};
+    cr_assert_eq(sim_new(&c, &qw, ev, 1, ts, 2, &s, NULL), AX_OK);
+    uint64_t n = 0;
+    sim_observe(s, count_fn, &n);
+    cr_assert_eq(sim_run(s, NULL), AX_OK);
+    cr_assert_eq(sim_acc(s)[0], 0);
+    cr_assert_eq(sim_acc(s)[1], 56); /* -(-7 << 3) */
+    sim_get_report(s, &r);
+    cr_assert_eq(r.total.eots, 2);
+    cr_assert_eq(r.total.events, 1);
+    /* lone EOT: a0 = 0, s0 = 1, o0 = 2, readout 64 beats (128 * 32 / 64) to 66;
+     * event a1 = 1, s1 = 2, r1 = 10; EOT a2 = 2, s2 = 10, o1 = max(11, 66) = 66, end 130 */
+    cr_assert_eq(r.duration, 130);
+    sim_free(s);
     map_qweight_free(&qw);
 }

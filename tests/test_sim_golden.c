@@ -49,14 +49,17 @@ static void counters(text *t, const char *who, const sim_counters *c)
 {
     put(t, "%s events %llu eots %llu sram_words %llu skipped %llu adds %llu gated %llu acc_writes %llu "
         "beats %llu flits %llu flit_hops %llu handshakes %llu reduce_adds %llu active %lld idle %lld "
-        "stall_fifo %lld stall_readout %lld stall_noc %lld\n", who,
+        "stall_fifo %lld stall_readout %lld stall_noc %lld dram_bursts %llu dram_skipped %llu "
+        "stall_dram %lld\n", who,
         (unsigned long long)c->events, (unsigned long long)c->eots, (unsigned long long)c->sram_words,
         (unsigned long long)c->sram_words_skipped, (unsigned long long)c->adds,
         (unsigned long long)c->adds_gated, (unsigned long long)c->acc_writes,
         (unsigned long long)c->readout_beats, (unsigned long long)c->flits,
         (unsigned long long)c->flit_hops, (unsigned long long)c->handshakes,
         (unsigned long long)c->reduce_adds, (long long)c->active, (long long)c->idle,
-        (long long)c->stall_fifo, (long long)c->stall_readout, (long long)c->stall_noc);
+        (long long)c->stall_fifo, (long long)c->stall_readout, (long long)c->stall_noc,
+        (unsigned long long)c->dram_bursts, (unsigned long long)c->dram_bursts_skipped,
+        (long long)c->stall_dram);
 }
 
 static void golden(const char *name, const sim_config *c, size_t in, size_t out, size_t tokens,
@@ -157,4 +160,18 @@ Test(sim_golden, sync_single_bank_narrow_links)
     c.acc_bits = 24;
     c.readout_bits = 48;
     golden("sync_single_bank", &c, 45, 33, 3, 0, SPIKE_TERNARY, 3);
+}
+
+Test(sim_golden, sync_dram_streaming)
+{
+    sim_config c;
+    sim_config_default(&c);
+    c.rows = 16;
+    c.cols = 16;
+    c.lanes = 4;
+    c.dram = 1;
+    c.dram_burst_bytes = 32;
+    c.dram_bytes_per_cycle = 8;
+    c.dram_latency = 20;
+    golden("sync_dram", &c, 40, 30, 3, 0, SPIKE_BITWISE_SIGNED, 4);
 }

@@ -76,6 +76,27 @@ Test(sim_vcd, edges_match_counters)
         cr_assert_gt(t, last, "time %lld after %lld", t, last);
         last = t;
     }
+    /* no signal changes twice within one time stamp (pulses in consecutive
+     * cycles stay high instead of falling and rising at the same time) */
+    const char *blk = strstr(text, "$end\n#");
+    cr_assert_not_null(blk);
+    for (const char *p = strstr(blk + 5, "\n#"); p; p = strstr(p + 1, "\n#")) {
+        const char *q = strstr(p + 1, "\n#");
+        size_t len = q ? (size_t)(q - p) : strlen(p);
+        char ids[64][8];
+        int nid = 0;
+        for (const char *l = strchr(p + 1, '\n'); l && l + 1 < p + len; l = strchr(l + 1, '\n')) {
+            /* a line is "<0|1><id>" or "b<bits> <id>" */
+            const char *id = l[1] == 'b' ? strchr(l + 1, ' ') + 1 : l + 2;
+            size_t n = strcspn(id, "\n");
+            char cur[8] = {0};
+            memcpy(cur, id, n < 7 ? n : 7);
+            for (int k = 0; k < nid; k++)
+                cr_assert_str_neq(ids[k], cur, "signal %s changes twice at one time", cur);
+            if (nid < 64)
+                memcpy(ids[nid++], cur, 8);
+        }
+    }
     /* 500 MHz: 2000 ps per cycle; the last pulse (readout done at the end) falls one cycle later */
     cr_assert_eq(last, (long long)r.duration * 2000 + 2000);
     char id[4];

@@ -52,9 +52,9 @@ def counts(x, k, clamp):
     return c.astype(np.int64), vth
 
 
-def reference(w, x, group, k, clamp):
+def reference(w, x, group, k, clamp, counts_vth=None):
     q, scale, g, ng = quantize(w, group)
-    c, vth = counts(x, k, clamp)
+    c, vth = counts_vth if counts_vth is not None else counts(x, k, clamp)
     acc = np.zeros((x.shape[0], w.shape[0], ng), np.int64)
     for kk in range(ng):
         acc[:, :, kk] = c[:, kk * g:(kk + 1) * g] @ q[:, kk * g:(kk + 1) * g].T
@@ -84,6 +84,13 @@ def gen(d, seed):
         ws[name + '.weight'] = w
         ts[name + '.input'] = x
         cases.append({'layer': name, 'group': group, 'k': k, 'clamp': clamp})
+    # a trace that already holds integer counts (int16) and their vth
+    name = 'model.layers.6.mlp.counts'
+    tokens, inn, out = int(rng.integers(1, 30)), int(rng.integers(1, 200)), int(rng.integers(1, 50))
+    ws[name + '.weight'] = rng.standard_normal((out, inn)).astype(np.float32)
+    ts[name + '.input'] = rng.integers(-300, 301, (tokens, inn)).astype(np.int16)
+    ts[name + '.vth'] = rng.uniform(0.01, 2, tokens).astype(np.float32)
+    cases.append({'layer': name, 'group': 16, 'k': 3.0, 'clamp': True})
     st.save(os.path.join(d, 'w.safetensors'), ws)
     st.save(os.path.join(d, 't.safetensors'), ts)
     with open(os.path.join(d, 'cases.json'), 'w') as f:
@@ -111,8 +118,13 @@ def real(wpath, tpath, rpath, group, k):
 
 def check_layer(ws, ts, r, c):
     L = c['layer']
-    w, x = ws[L + '.weight'], ts[L + '.input'].astype(np.float32)
-    acc, y, vth = reference(w, x, c['group'], c['k'], c['clamp'])
+    w, x = ws[L + '.weight'], ts[L + '.input']
+    if x.dtype.kind in 'iu':  # integer counts: used as they are, vth from <layer>.vth
+        vin = ts.get(L + '.vth', np.ones(x.shape[0], np.float32))
+        acc, y, vth = reference(w, x, c['group'], c['k'], c['clamp'], counts_vth=(x.astype(np.int64), vin))
+    else:
+        x = x.astype(np.float32)
+        acc, y, vth = reference(w, x, c['group'], c['k'], c['clamp'])
     got = r[L + '.acc']
     want = acc if acc.shape[2] > 1 else acc[:, :, 0]
     assert got.dtype == np.int32, got.dtype
@@ -124,7 +136,8 @@ def check_layer(ws, ts, r, c):
     assert gy.shape == y.shape and gy.dtype == np.float32
     tol = 1e-6 * np.maximum(np.abs(y), np.max(np.abs(y)) * 1e-3 + 1e-30)
     assert np.all(np.abs(gy - y) <= tol), f'{L}: y off by {np.max(np.abs(gy - y))}'
-    nbig = int(np.sum(np.abs(counts(x, c["k"], c["clamp"])[0]) > 127))
+    nbig = int(np.sum(np.abs(x) > 127)) if x.dtype.kind in 'iu' else \
+        int(np.sum(np.abs(counts(x, c["k"], c["clamp"])[0]) > 127))
     print(f'ok {L}: tokens {x.shape[0]} in {x.shape[1]} out {w.shape[0]} group {c["group"]} '
           f'groups {acc.shape[2]} k {c["k"]} clamp {c["clamp"]} counts>127: {nbig} '
           f'acc exact, y max rel err {np.max(np.abs(gy - y) / np.maximum(np.abs(y), 1e-30)):.2e}')

@@ -81,6 +81,13 @@ run "$AXON" compare a.safetensors:L.y bf.safetensors:L.y
 [ $rc -eq 0 ] && grep -q "^L.y .*float" out.txt || { cat out.txt err.txt; exit 1; }
 run "$AXON" compare a.safetensors:L.nope bf.safetensors
 [ $rc -eq 1 ] || { echo "missing tensor ref: exit $rc"; exit 1; }
+# two NPY files (one tensor each, no names)
+"$AXON_PY" -c "
+import numpy as np
+a = np.arange(12, dtype=np.int16).reshape(3, 4); np.save('p.npy', a); a[2, 1] = -5; np.save('q.npy', a)"
+run "$AXON" compare p.npy q.npy
+[ $rc -eq 1 ] && grep -Eq "at \[2,1\] +A 9 +B -5" out.txt || { cat out.txt err.txt; echo "npy: exit $rc"; exit 1; }
+
 run "$AXON" compare a.safetensors
 [ $rc -eq 2 ] || { echo "one file: exit $rc, expected 2"; exit 1; }
 run "$AXON" compare --help

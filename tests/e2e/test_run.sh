@@ -18,6 +18,12 @@ jget() { "$AXON_PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(e
 [ "$(jget "$work/q.json" 'd["exact"]')" = True ]
 [ "$(jget "$work/q.json" 'd["layers"][0]["cores"]')" = 15 ]
 [ "$(jget "$work/q.json" 'd["layers"][0]["counters"]["events"] > 0')" = True ]
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --tile 16x8 --lanes 3 --json --per-core >"$work/qc.json"
+# per-core counters: 15 cores, their events sum to the total, invariant adds + gated = events * C_used
+[ "$(jget "$work/qc.json" 'len(d["layers"][0]["per_core"])')" = 15 ]
+[ "$(jget "$work/qc.json" 'sum(c["events"] for c in d["layers"][0]["per_core"]) == d["layers"][0]["counters"]["events"]')" = True ]
+[ "$(jget "$work/qc.json" 'all(c["adds"] + c["adds_gated"] == c["events"] * 8 for c in d["layers"][0]["per_core"])')" = True ]
 "$AXON_PY" "$py" check_int "$work"
 
 # 2. float layer with recorded output, per-group weights, human report
@@ -28,6 +34,7 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin --json \
   >"$work/lin.json"
 [ "$(jget "$work/lin.json" 'd["layers"][0]["cosine"] > 0.9')" = True ]
+[ "$(jget "$work/lin.json" 'd["layers"][0]["power"]["energy_pj"] > 0')" = True ]
 
 # 3. every layer, async 2-phase
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --async --handshake 2 \
@@ -36,11 +43,34 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 [ "$(jget "$work/all.json" 'd["layers"][0]["duration_ps"] > 0')" = True ]
 [ "$(jget "$work/all.json" 'd["exact"]')" = True ]
 
+# 3a. DRAM weight streaming: bursts fetched and priced, still exact
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin --dram \
+  --burst 32 --json >"$work/dram.json"
+[ "$(jget "$work/dram.json" 'd["layers"][0]["exact"]')" = True ]
+[ "$(jget "$work/dram.json" 'd["layers"][0]["counters"]["dram_bursts"] > 0')" = True ]
+[ "$(jget "$work/dram.json" 'd["layers"][0]["power"]["dram_pj"] > 0')" = True ]
+
+# 3b. recording into the results database
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --db "$work/r.db" >/dev/null 2>"$work/db.err"
+grep -q 'recorded run 1' "$work/db.err"
+"$AXON" query --db "$work/r.db" runs | grep -q ' q '
+
 # 4. VCD
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
   --vcd "$work/q.vcd" >/dev/null
 grep -q 'enddefinitions' "$work/q.vcd"
 grep -q 'core_0_0' "$work/q.vcd"
+
+# 4b. a real layer: the PP-OCR recogniser's fc1 (its recorded output includes the bias)
+pp="$AXON_ROOT/traces/ppocr"
+if [ -f "$pp/ppocr-rec.weights.safetensors" ]; then
+  "$AXON" run --weights "$pp/ppocr-rec.weights.safetensors" --trace "$pp/ppocr-rec.trace.safetensors" \
+    --layer model.layers.0.mlp.fc1 --json >"$work/pp.json"
+  [ "$(jget "$work/pp.json" 'd["exact"]')" = True ]
+  [ "$(jget "$work/pp.json" 'd["layers"][0]["tokens"]')" = 240 ]
+  [ "$(jget "$work/pp.json" 'd["layers"][0]["cosine"] > 0.99')" = True ]
+fi
 
 # 5. exit codes
 "$AXON" run --help | grep -q -- '--tile'

@@ -6,7 +6,10 @@ NumPy quantization of the checkpoint (DESIGN §2, rint half-to-even) bit for
 bit, in the original channel order after undoing the stored permutation.
 It also checks the JSON report's zero counts and quantization errors.
 
-usage: check_map_image.py WEIGHTS.safetensors IMAGE.axi REPORT.json GROUP
+With CORE.json (the output of `axon map --read-image IMAGE --core N --json`)
+it also checks that core's rows and placement against its own reading.
+
+usage: check_map_image.py WEIGHTS.safetensors IMAGE.axi REPORT.json GROUP ST_DIR [CORE.json]
 """
 import json
 import struct
@@ -55,7 +58,7 @@ def main():
     ncores, fbytes, hsum = struct.unpack_from('<3Q', b, 40)
     assert ver == 1 and hbytes == 64 and fbytes == len(b), 'header fields'
     assert hsum == fnv1a(b[:56]), 'header checksum'
-    off, layers, used = 64, [], set()
+    off, layers, used, cores = 64, [], set(), []
     cur = None
     while off < len(b):
         kind, idx, n, s = struct.unpack_from('<IIQQ', b, off)
@@ -72,23 +75,31 @@ def main():
                        tiles=0)
             layers.append(cur)
         else:
-            f = struct.unpack_from('<10I', payload, 0)
-            li, r, c, pas, x, y, nr, nc, g0, gn = f
+            f = struct.unpack_from('<12I', payload, 0)
+            li, r, c, pas, x, y, nr, nc, g0, gn, row0, col0 = f
             assert layers[li] is cur and x < W and y < H
             key = (pas, x, y)
             assert key not in used, f'core {key} used twice'
             used.add(key)
-            rows = np.frombuffer(payload[40:40 + R * C], np.int8).reshape(R, C)
+            # row-blocks never straddle a weight group: row0 follows the group rule
+            rpg = -(-cur['g'] // R)
+            assert row0 == (r // rpg) * cur['g'] + (r % rpg) * R and col0 == c * C, 'tile origin'
+            assert nr == min(R, min(cur['g'], cur['inn'] - (r // rpg) * cur['g']) - (r % rpg) * R)
+            rows = np.frombuffer(payload[48:48 + R * C], np.int8).reshape(R, C)
+            assert idx == len(cores), 'core index'
+            cores.append((f, rows))
             assert not rows[nr:, :].any() and not rows[:, nc:].any(), 'padding not zero'
-            cur['q'][c * C:c * C + nc, r * R:r * R + nr] = rows[:nr, :nc].T
-            sc = np.frombuffer(payload[40 + R * C:], '<f4').reshape(nc, gn)
+            cur['q'][col0:col0 + nc, row0:row0 + nr] = rows[:nr, :nc].T
+            sc = np.frombuffer(payload[48 + R * C:], '<f4').reshape(nc, gn)
             cur['s'][c * C:c * C + nc, g0:g0 + gn] = sc
             cur['tiles'] += 1
         off = p + n
     assert off == len(b) and len(layers) == nl and len(used) == ncores
     rep = {l['layer']: l for l in report['layers']}
     for L in layers:
-        assert L['tiles'] == L['rb'] * L['cb'] == -(-L['inn'] // R) * -(-L['out'] // C)
+        g = L['g']
+        rb = (L['ng'] - 1) * -(-g // R) + -(-(L['inn'] - (L['ng'] - 1) * g) // R)
+        assert L['tiles'] == L['rb'] * L['cb'] == rb * -(-L['out'] // C)
         q = L['q']
         if L['perm'] is not None:  # core order -> checkpoint order
             assert sorted(L['perm'].tolist()) == list(range(L['inn']))
@@ -96,16 +107,29 @@ def main():
             q2[:, L['perm']] = q
             q = q2
         w = tensors[L['name'] + '.weight']
-        wq, ws, g = quantize(w, group)
+        if w.dtype == np.int8:  # an int8 checkpoint is taken as it is
+            ws = tensors[L['name'] + '.weight_scale'].astype(np.float32).reshape(w.shape[0], -1)
+            wq, g = w, -(-w.shape[1] // ws.shape[1])
+        else:
+            wq, ws, g = quantize(w, group)
         assert L['g'] == g, (L['g'], g)
         assert np.array_equal(q, wq), f"{L['name']}: weights differ from the NumPy quantization"
         assert np.array_equal(L['s'].view(np.uint32), ws.view(np.uint32)), f"{L['name']}: scales"
         r = rep[L['name']]
         assert r['zero_weights'] == int((wq == 0).sum()), 'zero count'
+        if w.dtype == np.int8:
+            assert r['quant_rel_l2'] is None and r['cores'] == L['tiles']
+            continue
         deq = wq.astype(np.float64) * np.repeat(ws.astype(np.float64), g, axis=1)[:, :w.shape[1]]
         err = np.linalg.norm(w.astype(np.float64) - deq) / np.linalg.norm(w.astype(np.float64))
         assert abs(r['quant_rel_l2'] - err) <= 1e-9 + 1e-6 * err, (r['quant_rel_l2'], err)
         assert r['cores'] == L['tiles']
+    if len(sys.argv) > 6:
+        d = json.load(open(sys.argv[6]))
+        f, rows = cores[d['core']]
+        assert (d['r'], d['c'], d['pass'], d['x'], d['y']) == (f[1], f[2], f[3], f[4], f[5])
+        assert np.array_equal(np.array(d['rows'], np.int8), rows), 'dumped rows differ'
+        print(f"core {d['core']} dump ok")
     print(f'image ok: {len(layers)} layers, {len(used)} cores, weights and scales bit exact')
 
 

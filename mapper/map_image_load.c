@@ -1,0 +1,132 @@
+/*
+ * Reading a validated core image back (format in docs/core-image.md):
+ * accessors, one core's rows for RTL testbenches, and reassembly of a
+ * layer's tiles into the map_qweight that the simulator, the CPU/GPU
+ * reference and co-simulation consume, in checkpoint or core channel
+ * order. map_image_open (map_image_read.c) has checked every field, so
+ * only consistency between cores (shared scales) can still fail here.
+ */
+#include "map_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void map_image_tile(const map_image *img, int *R, int *C, int *mesh_w, int *mesh_h)
+{
+    if (R) *R = img->R;
+    if (C) *C = img->C;
+    if (mesh_w) *mesh_w = img->W;
+    if (mesh_h) *mesh_h = img->H;
+}
+
+size_t map_image_nlayers(const map_image *img) { return img->nlayers; }
+size_t map_image_ncores(const map_image *img) { return img->ncores; }
+
+const map_image_layer *map_image_layer_at(const map_image *img, size_t i)
+{
+    return i < img->nlayers ? &img->layers[i].pub : NULL;
+}
+
+long map_image_find(const map_image *img, const char *name)
+{
+    for (size_t i = 0; i < img->nlayers; i++)
+        if (!strcmp(img->layers[i].pub.name, name))
+            return (long)i;
+    return -1;
+}
+
+ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
+                              map_image_core *info, char **err)
+{
+    if (core >= img->ncores)
+        return ax_fail(err, AX_EPARAM, "%s: core %zu does not exist (the image has %zu cores)",
+                       img->name, core, img->ncores);
+    const uint8_t *p = img->buf + img->core_off[core];
+    if (info) {
+        info->layer = map_img_get32(p);
+        info->r = map_img_get32(p + 4);
+        info->c = map_img_get32(p + 8);
+        info->pos.pass = map_img_get32(p + 12);
+        info->pos.x = map_img_get32(p + 16);
+        info->pos.y = map_img_get32(p + 20);
+        info->rows_used = map_img_get32(p + 24);
+        info->cols_used = map_img_get32(p + 28);
+        info->g0 = map_img_get32(p + 32);
+        info->ng = map_img_get32(p + 36);
+        info->row0 = map_img_get32(p + 40);
+        info->col0 = map_img_get32(p + 44);
+    }
+    if (rows)
+        memcpy(rows, p + MAP_IMG_CORE_FIXED, (size_t)img->R * (size_t)img->C);
+    return AX_OK;
+}
+
+ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
+                               uint32_t **perm_out, char **err)
+{
+    memset(qw, 0, sizeof *qw);
+    if (perm_out)
+        *perm_out = NULL;
+    if (i >= img->nlayers)
+        return ax_fail(err, AX_EPARAM, "%s: layer %zu does not exist (%zu layers)", img->name, i,
+                       img->nlayers);
+    const img_layer *L = &img->layers[i];
+    const size_t out = L->pub.out, in = L->pub.in, ng = L->pub.ngroups;
+    ax_result r = map_qweight_alloc(qw, out, in, ng > 1 ? L->pub.group : 0, err);
+    if (r)
+        return r;
+    unsigned char *seen = calloc(out * ng, 1);
+    uint32_t *perm = L->pub.permuted ? malloc(in * sizeof *perm) : NULL;
+    if (!seen || (L->pub.permuted && !perm)) {
+        r = ax_fail(err, AX_ENOMEM, "out of memory loading layer '%s'", L->pub.name);
+        goto done;
+    }
+    map_tiling t;
+    map_tiling_make_group(out, in, L->pub.group, img->R, img->C, &t, NULL);
+    const size_t RC = (size_t)img->R * (size_t)img->C;
+    for (size_t k = 0; k < t.cores && !r; k++) {
+        const uint8_t *p = img->buf + img->core_off[L->pub.first_core + k];
+        size_t rr = k / t.cb, cc = k % t.cb, row0, nrows, col0, ncols;
+        map_tile_extent(&t, rr, cc, &row0, &nrows, &col0, &ncols);
+        map_tile_store(qw, &t, rr, cc, (const int8_t *)(p + MAP_IMG_CORE_FIXED));
+        size_t g0 = map_img_get32(p + 32), gn = map_img_get32(p + 36);
+        for (size_t j = 0; j < ncols && !r; j++)
+            for (size_t g = 0; g < gn; g++) {
+                uint32_t u = map_img_get32(p + MAP_IMG_CORE_FIXED + RC + 4 * (j * gn + g));
+                float x, *d = &qw->scale[(col0 + j) * ng + g0 + g];
+                memcpy(&x, &u, 4);
+                unsigned char *sn = &seen[(col0 + j) * ng + g0 + g];
+                if (*sn && memcmp(d, &x, 4)) {
+                    r = ax_fail(err, AX_EMISMATCH,
+                                "%s: layer '%s': cores disagree on the scale of output %zu group %zu "
+                                "(hint: the image is inconsistent; rewrite it)",
+                                img->name, L->pub.name, col0 + j, g0 + g);
+                    break;
+                }
+                *d = x;
+                *sn = 1;
+            }
+    }
+    if (r)
+        goto done;
+    if (perm)
+        for (size_t k = 0; k < in; k++)
+            perm[k] = map_img_get32(img->buf + L->perm_off + 4 * k);
+    if (perm && original) {
+        map_qweight o;
+        if ((r = map_qweight_unpermute(qw, perm, &o, err)))
+            goto done;
+        map_qweight_free(qw);
+        *qw = o;
+    }
+    if (perm_out) {
+        *perm_out = perm;
+        perm = NULL;
+    }
+done:
+    free(seen);
+    free(perm);
+    if (r)
+        map_qweight_free(qw);
+    return r;
+}
