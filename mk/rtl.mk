@@ -171,3 +171,6 @@ $(RTL_OUT)/mac/axon-mac-tb: rtl/tb/axon_mac_tb.cpp $(RTL_OUT)/mac/obj/Vaxon_mac_
 .PHONY: rtl-mac
 rtl-mac: $(RTL_OUT)/mac/axon-mac-tb
 rtl-test-builds: rtl-mac
+
+# header dependencies of the C parts of the helpers (written by -MMD)
+-include $(wildcard $(RTL_OUT)/*/*.d)
