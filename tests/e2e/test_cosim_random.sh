@@ -2,7 +2,8 @@
 # axon cosim in lockstep (C model vs Verilated RTL) on random streams with
 # random initial register values (seeded --x-initial unique values and
 # +verilator+rand+reset+2), over every test build: the default small core;
-# t1: C=20 not divisible by L=8, FIFO depth 1, SRAM latency 2, single buffer;
+# t1: C=20 not divisible by L=8, RB=96 (wide beats), FIFO depth 1, SRAM latency 2,
+# single buffer;
 # t2: no zero gating, L=4, A=24, RB=40; t3: L=C=16, A=16 (wrapping), Ls=2;
 # async: 4-phase default delays (ps); async2: 2-phase, t_sram < t_add, F=1.
 # Each run must end "cosim: OK" with every stamp and accumulator compared and
