@@ -8,5 +8,5 @@ root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 command -v verilator > /dev/null || { echo "verilator not installed (make deps)"; exit 77; }
 cd "$root"
 out=$(make -s rtl-lint 2>&1) || { echo "$out"; exit 1; }
-if printf '%s\n' "$out" | grep -q '%Warning\|%Error'; then echo "$out"; exit 1; fi
+if grep -q '%Warning\|%Error' <<< "$out"; then echo "$out"; exit 1; fi
 echo "lint clean: $(grep -c 'lint-only' <<< "$(make -n rtl-lint)") verilator -Wall runs"
