@@ -227,6 +227,10 @@ int cmd_cosim(int argc, char **argv)
            axon_rtl_variant(), p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits,
            p.readout_bits, p.double_buffer, p.zero_gating, st.tokens, res.items, res.stamps,
            res.accs, res.end_rtl, unit, res.end_sim, unit);
+    if (o.verbose)
+        printf("cosim: activity equal: %" PRIu64 " SRAM words read, %" PRIu64 " skipped, %s %" PRIu64 "\n",
+               res.rtl_words, res.rtl_skipped, p.async ? "handshakes" : "lane additions",
+               p.async ? res.rtl_hs : res.rtl_adds);
     cosim_stream_free(&st);
     return CMD_OK;
 }

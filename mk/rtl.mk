@@ -83,7 +83,7 @@ endef
 
 # Test parameter sets (small, so builds stay fast): C not divisible by L,
 # FIFO depth 1, double buffering on/off, gating on/off, SRAM latency 1 and 2.
-RTL_T1 := R=16 C=20 L=8 LS=2 F=1 A=32 RB=64 DB=0 GATE=1
+RTL_T1 := R=16 C=20 L=8 LS=2 F=1 A=32 RB=96 DB=0 GATE=1
 RTL_T2 := R=32 C=24 L=4 LS=1 F=2 A=24 RB=40 DB=1 GATE=0
 RTL_T3 := R=24 C=16 L=16 LS=2 F=3 A=16 RB=32 DB=1 GATE=1
 
@@ -171,3 +171,6 @@ $(RTL_OUT)/mac/axon-mac-tb: rtl/tb/axon_mac_tb.cpp $(RTL_OUT)/mac/obj/Vaxon_mac_
 .PHONY: rtl-mac
 rtl-mac: $(RTL_OUT)/mac/axon-mac-tb
 rtl-test-builds: rtl-mac
+
+# header dependencies of the C parts of the helpers (written by -MMD)
+-include $(wildcard $(RTL_OUT)/*/*.d)

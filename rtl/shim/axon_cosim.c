@@ -300,6 +300,11 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
             rtl_more = axon_rtl_step(h, &st);
             res->rtl_steps++;
             rtl_record(&c, h, &st, step);
+            if (st.issued) {
+                res->rtl_words += st.skipped ? 0 : 1;
+                res->rtl_skipped += st.skipped ? 1 : 0;
+            }
+            res->rtl_adds += (uint64_t)st.lanes_added;
             t = st.time;
         }
         while (sim_more && sim_now(s) <= t) {
@@ -328,9 +333,28 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     sim_report rep;
     sim_get_report(s, &rep);
     res->end_sim = rep.duration;
-    res->end_rtl = c.q[1][K_DONE].n ? c.q[1][K_DONE].v[c.q[1][K_DONE].n - 1].time : 0;
+    res->rtl_hs = axon_rtl_handshakes(h);
     axon_rtl_free(h); /* one Verilated model at a time (the waveform re-run builds another) */
     h = NULL;
+    /* the activity the energy model prices must agree too: SRAM words read
+     * and skipped, lane additions (sync RTL counts enabled lanes), handshakes */
+    if (!r && !div) {
+        const sim_counters *k = &rep.total;
+        const char *what = NULL;
+        uint64_t cs = 0, rs = 0;
+        if (k->sram_words != res->rtl_words) what = "SRAM words read", cs = k->sram_words, rs = res->rtl_words;
+        else if (k->sram_words_skipped != res->rtl_skipped)
+            what = "SRAM words skipped", cs = k->sram_words_skipped, rs = res->rtl_skipped;
+        else if (!j->p.async && k->adds != res->rtl_adds) what = "lane additions", cs = k->adds, rs = res->rtl_adds;
+        else if (j->p.async && k->handshakes != res->rtl_hs)
+            what = "handshakes", cs = k->handshakes, rs = res->rtl_hs;
+        if (what) {
+            res->diverged = 1;
+            r = ax_fail(err, AX_EMISMATCH, "activity counters differ: %s: C model %" PRIu64 ", RTL %" PRIu64,
+                        what, cs, rs);
+        }
+    }
+    res->end_rtl = c.q[1][K_DONE].n ? c.q[1][K_DONE].v[c.q[1][K_DONE].n - 1].time : 0;
     if (vcd) {
         char *verr = NULL;
         if (sim_vcd_close(vcd, &verr)) {

@@ -31,6 +31,7 @@ typedef struct {
     int64_t end_rtl, end_sim;        /* time the last readout finished */
     int64_t rtl_steps;               /* axon_rtl_step calls */
     double rtl_s, sim_s;             /* wall time spent in each side, s */
+    uint64_t rtl_words, rtl_skipped, rtl_adds, rtl_hs; /* activity counted on the RTL side */
     int diverged;
     int64_t diverge_time;
 } axon_cosim_result;
