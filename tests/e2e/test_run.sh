@@ -55,7 +55,8 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
   --db "$work/r.db" >/dev/null 2>"$work/db.err"
 grep -q 'recorded run 1' "$work/db.err"
-"$AXON" query --db "$work/r.db" runs | grep -q ' q '
+"$AXON" query --db "$work/r.db" runs >"$work/runs.txt"
+grep -q ' q ' "$work/runs.txt"
 # 3c. per-core counters in the database (axon run --db and axon sweep): one row per core,
 # and every counter summed over the cores equals the run's total
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --tile 16x8 --dram \
@@ -94,7 +95,8 @@ if [ -f "$pp/ppocr-rec.weights.safetensors" ]; then
 fi
 
 # 5. exit codes
-"$AXON" run --help | grep -q -- '--tile'
+"$AXON" run --help >"$work/help.txt"
+grep -q -- '--tile' "$work/help.txt"
 set +e
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --tile 0x4 2>/dev/null
 [ $? -eq 2 ] || { echo "bad --tile should exit 2"; exit 1; }

@@ -37,7 +37,8 @@ for group in 0 10; do
     "$AXON" map --weights "$W" --tile 16x8 "${gopt[@]}" "${ropt[@]}" --image "$work/$tag.axi" \
       --json >/dev/null
     if [ "$reo" = yes ]; then
-      "$AXON" map --read-image "$work/$tag.axi" | grep -q 'lin .*input channels permuted'
+      "$AXON" map --read-image "$work/$tag.axi" >"$work/$tag.img.txt"
+      grep -q 'lin .*input channels permuted' "$work/$tag.img.txt"
     fi
     "$AXON" run --weights "$W" --trace "$T" --tile 16x8 "${gopt[@]}" --json \
       --out "$work/$tag.w.safetensors" >"$work/$tag.w.json"
@@ -109,7 +110,8 @@ grep -q 'reference .*ref10.safetensors: acc exact (0 of 1680 differ' "$work/r.tx
 grep -q 'reference y: cosine 1.000000' "$work/r.txt"
 # single-layer names acc / y (axon run --out) work as a reference too
 "$AXON" run --weights "$W" --trace "$T" --layer q --out "$work/q.safetensors" >/dev/null
-"$AXON" run --weights "$W" --trace "$T" --layer q --ref "$work/q.safetensors" | grep -q 'acc exact (0 of 160'
+"$AXON" run --weights "$W" --trace "$T" --layer q --ref "$work/q.safetensors" >"$work/qr.txt"
+grep -q 'acc exact (0 of 160' "$work/qr.txt"
 # a reference whose acc differs in one element: reported, exit 1
 "$AXON_PY" - "$py" "$work/ref.safetensors" "$work/bad.safetensors" <<'PY'
 import sys, importlib.util
