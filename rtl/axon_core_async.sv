@@ -129,7 +129,10 @@ module axon_core_async #(
         ro_cnt = 0; ro_wp = 0;
         for (int b = 0; b < NB; b++) for (int j = 0; j < C; j++) acc[b][j] = '0;
         for (int i = 0; i < R; i++) begin
-            for (int j = 0; j < W * L; j++) q[i][j] = (j < C) ? axon_async_weight(i, j) : 8'sd0;
+            for (int j = 0; j < W * L; j++) begin
+                if (j < C) q[i][j] = axon_async_weight(i, j);
+                else q[i][j] = 8'sd0;
+            end
             for (int w = 0; w < W; w++) begin
                 zf[i][w] = 1'b1;
                 for (int l = 0; l < L; l++) if (q[i][w*L+l] != 0) zf[i][w] = 1'b0;

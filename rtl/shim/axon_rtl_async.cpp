@@ -56,6 +56,10 @@ extern "C" {
 
 char axon_async_weight(int axon, int j)
 {
+    /* Verilator may evaluate the call in both arms of the model's `j < C ? ... : 0`,
+     * so lanes past C of the last word arrive here too: they hold no weight. */
+    if (axon < 0 || j < 0 || axon >= g_cur->p.rows || j >= g_cur->p.cols)
+        return 0;
     return (char)g_cur->w[(size_t)axon * (size_t)g_cur->p.cols + (size_t)j];
 }
 void axon_async_obs(int kind, long long t, long long item, int word, int skip)
