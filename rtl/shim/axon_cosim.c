@@ -35,6 +35,8 @@ typedef struct {
     int ncols;
     int nomem;
     int64_t sim_tokens;
+    int32_t *acc_out;   /* job's acc_out: [acc_tokens][ncols] */
+    size_t acc_tokens;
 } ctx;
 
 static void qpush(ctx *c, int side, int kind, rec r)
@@ -146,6 +148,8 @@ static int compare(ctx *c, axon_cosim_result *res, diverge *d)
             res->stamps++;
             if (k == K_DONE) {
                 res->accs += (uint64_t)c->ncols;
+                if (c->acc_out && a->cur < c->acc_tokens)
+                    memcpy(c->acc_out + a->cur * (size_t)c->ncols, x->acc, (size_t)c->ncols * sizeof *x->acc);
                 free(x->acc);
                 free(y->acc);
                 x->acc = y->acc = NULL;
@@ -260,6 +264,8 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     ctx c;
     memset(&c, 0, sizeof c);
     c.ncols = j->p.cols;
+    c.acc_out = j->acc_out;
+    c.acc_tokens = j->tokens;
     sim *s = NULL;
     axon_rtl *h = NULL;
     ax_result r = sim_new(j->cfg, j->qw, j->ev, j->nev, j->tok_start, j->tokens, &s, err);

@@ -24,6 +24,8 @@ typedef struct {
     const char *wave;           /* VCD of the RTL around the first divergence, or NULL */
     int64_t wave_before, wave_after; /* window, in steps (cycles or ps) */
     int verbose;
+    int32_t *acc_out;           /* NULL, or [tokens][p.cols]: each token's accumulators as
+                                 * compared equal (filled for the tokens that matched) */
 } axon_cosim_job;
 
 typedef struct {

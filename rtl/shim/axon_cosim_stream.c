@@ -51,6 +51,7 @@ ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t 
     s->qw.in = R;
     s->qw.group = R;
     s->qw.ngroups = 1;
+    s->cols_used = C;
     s->qw.q = calloc(C * R, 1);
     s->qw.scale = calloc(C, sizeof(float));
     s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
@@ -90,25 +91,17 @@ ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t 
     return AX_OK;
 }
 
-ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, const char *trace,
-                             const char *layer, const char *coding, int steps, size_t max_tokens,
-                             cosim_stream *s, char **err)
+ax_result cosim_stream_counts(const char *trace, const char *layer, size_t in, size_t max_tokens,
+                              int32_t **counts_out, size_t *tokens_out, char **err)
 {
-    memset(s, 0, sizeof *s);
-    spike_coding cd;
-    ax_result r = spike_coding_parse(coding, &cd, err);
-    if (r) return r;
-    trace_file *wf = NULL, *tf = NULL;
-    map_qweight full;
-    memset(&full, 0, sizeof full);
+    *counts_out = NULL;
+    *tokens_out = 0;
+    trace_file *tf = NULL;
     float *xin = NULL;
     int32_t *counts = NULL;
-    spike_event *ev = NULL;
-    size_t nev = 0, *ts = NULL;
-    char name[1024];
-    if ((r = trace_open(weights, &wf, err))) goto out;
-    if ((r = map_qweight_load(wf, layer, 0, &full, err))) goto out;
-    if ((r = trace_open(trace, &tf, err))) goto out;
+    char name[1100];
+    ax_result r = trace_open(trace, &tf, err);
+    if (r) return r;
     snprintf(name, sizeof name, "%s.input", layer);
     const trace_tensor *t = trace_find(tf, name);
     if (!t) {
@@ -116,18 +109,17 @@ ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, cons
                     trace, name);
         goto out;
     }
-    if (t->ndim != 2 || (size_t)t->shape[1] != full.in) {
-        r = ax_fail(err, AX_ESHAPE, "%s: '%s' has %d dims / %lld inputs, the weight has %zu inputs "
+    if (t->ndim != 2 || (size_t)t->shape[1] != in) {
+        r = ax_fail(err, AX_ESHAPE, "%s: '%s' has %d dims / %lld inputs, the layer has %zu inputs "
                     "(hint: trace and weights of the same layer)", trace, name, t->ndim,
-                    t->ndim > 1 ? (long long)t->shape[1] : -1LL, full.in);
+                    t->ndim > 1 ? (long long)t->shape[1] : -1LL, in);
         goto out;
     }
-    size_t tokens = (size_t)t->shape[0], in = full.in;
+    size_t tokens = (size_t)t->shape[0];
     if (max_tokens && max_tokens < tokens) tokens = max_tokens;
-    xin = malloc(trace_numel(t) * sizeof *xin);
-    counts = malloc(tokens * in * sizeof *counts);
-    ts = calloc(tokens + 1, sizeof *ts);
-    if (!xin || !counts || !ts) {
+    xin = malloc((trace_numel(t) ? trace_numel(t) : 1) * sizeof *xin);
+    counts = malloc((tokens * in + 1) * sizeof *counts);
+    if (!xin || !counts) {
         r = ax_fail(err, AX_ENOMEM, "cosim: out of memory for %zu x %zu activations", tokens, in);
         goto out;
     }
@@ -141,9 +133,71 @@ ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, cons
         if ((r = trace_to_f32(t, xin, err))) goto out;
         if ((r = spike_counts(xin, tokens, in, &sp, counts, NULL, err))) goto out;
     }
+    *counts_out = counts;
+    *tokens_out = tokens;
+    counts = NULL;
+out:
+    free(xin);
+    free(counts);
+    trace_close(tf);
+    return r;
+}
+
+ax_result cosim_stream_events(const char *trace, const char *coding, int steps, const int32_t *counts,
+                              size_t tokens, size_t in, size_t a0, size_t n, cosim_stream *s, char **err)
+{
+    spike_coding cd;
+    ax_result r = spike_coding_parse(coding, &cd, err);
+    if (r) return r;
+    spike_event *ev = NULL;
+    size_t nev = 0, *ts = calloc(tokens + 1, sizeof *ts);
+    if (!ts) return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     if ((r = spike_events(cd, counts, tokens, in, steps ? steps : SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL, err)))
         goto out;
+    s->ev = malloc((nev ? nev : 1) * sizeof *s->ev);
+    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
+    if (!s->ev || !s->tok_start) {
+        r = ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+        goto out;
+    }
+    s->nev = 0;
+    s->tokens = tokens;
+    for (size_t k = 0; k < tokens; k++) {
+        s->tok_start[k] = s->nev;
+        for (size_t e = ts[k]; e < ts[k + 1]; e++) {
+            if (ev[e].axon < a0 || ev[e].axon >= a0 + n) continue;
+            if (ev[e].shift > 31) {
+                r = ax_fail(err, AX_ERANGE, "%s: token %zu: step weight 2^%d does not fit the core's "
+                            "5-bit shift (hint: --steps 32 or fewer)", trace, k, ev[e].shift);
+                goto out;
+            }
+            s->ev[s->nev] = ev[e];
+            s->ev[s->nev++].axon -= (uint32_t)a0;
+        }
+    }
+    s->tok_start[tokens] = s->nev;
+out:
+    free(ev);
+    free(ts);
+    return r;
+}
+
+ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, const char *trace,
+                             const char *layer, const char *coding, int steps, size_t max_tokens,
+                             cosim_stream *s, char **err)
+{
+    memset(s, 0, sizeof *s);
+    trace_file *wf = NULL;
+    map_qweight full;
+    memset(&full, 0, sizeof full);
+    int32_t *counts = NULL;
+    size_t tokens = 0;
+    ax_result r;
+    if ((r = trace_open(weights, &wf, err))) goto out;
+    if ((r = map_qweight_load(wf, layer, 0, &full, err))) goto out;
+    if ((r = cosim_stream_counts(trace, layer, full.in, max_tokens, &counts, &tokens, err))) goto out;
     /* the first R x C tile: outputs 0..C-1, axons 0..R-1 */
+    size_t in = full.in;
     size_t R = in < (size_t)p->rows ? in : (size_t)p->rows;
     size_t C = full.out < (size_t)p->cols ? full.out : (size_t)p->cols;
     s->qw.out = C;
@@ -152,36 +206,75 @@ ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, cons
     s->qw.ngroups = 1;
     s->qw.q = malloc(C * R);
     s->qw.scale = calloc(C, sizeof(float));
-    s->ev = malloc((nev ? nev : 1) * sizeof *s->ev);
-    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
-    if (!s->qw.q || !s->qw.scale || !s->ev || !s->tok_start) {
+    s->cols_used = C;
+    if (!s->qw.q || !s->qw.scale) {
         r = ax_fail(err, AX_ENOMEM, "cosim: out of memory");
         goto out;
     }
     for (size_t j = 0; j < C; j++)
         for (size_t i = 0; i < R; i++) s->qw.q[j * R + i] = full.q[j * in + i];
-    s->tokens = tokens;
-    for (size_t k = 0; k < tokens; k++) {
-        s->tok_start[k] = s->nev;
-        for (size_t e = ts[k]; e < ts[k + 1]; e++) {
-            if (ev[e].axon >= R) continue;
-            if (ev[e].shift > 31) {
-                r = ax_fail(err, AX_ERANGE, "%s: token %zu: step weight 2^%d does not fit the core's "
-                            "5-bit shift (hint: --steps 32 or fewer)", trace, k, ev[e].shift);
-                goto out;
-            }
-            s->ev[s->nev++] = ev[e];
-        }
-    }
-    s->tok_start[tokens] = s->nev;
+    r = cosim_stream_events(trace, coding, steps, counts, tokens, in, 0, R, s, err);
 out:
     if (r) cosim_stream_free(s);
-    free(xin);
     free(counts);
-    free(ev);
-    free(ts);
     map_qweight_free(&full);
     trace_close(wf);
-    trace_close(tf);
+    return r;
+}
+
+ax_result cosim_stream_image(const axon_rtl_params *p, const axon_image_core *ic, const char *trace,
+                             const char *coding, int steps, size_t max_tokens, cosim_stream *s,
+                             char **err)
+{
+    memset(s, 0, sizeof *s);
+    const map_image_layer *L = ic->layer;
+    const size_t R = (size_t)ic->R, C = (size_t)ic->C, in = L->in;
+    if (ic->R != p->rows || ic->C != p->cols)
+        return ax_fail(err, AX_EPARAM, "cosim: image tile %dx%d, RTL core %dx%d", ic->R, ic->C,
+                       p->rows, p->cols);
+    int32_t *counts = NULL, *pc = NULL;
+    uint32_t *perm = NULL;
+    map_qweight lw;
+    memset(&lw, 0, sizeof lw);
+    size_t tokens = 0;
+    ax_result r = cosim_stream_counts(trace, L->name, in, max_tokens, &counts, &tokens, err);
+    if (r) goto out;
+    if (L->permuted) {
+        /* the core holds positions row0.. of the image's channel order: the
+         * trace's channels go through the same permutation (docs/core-image.md) */
+        if ((r = map_image_load_layer(ic->img, ic->layer_index, 0, &lw, &perm, err))) goto out;
+        pc = malloc((tokens * in + 1) * sizeof *pc);
+        if (!pc) {
+            r = ax_fail(err, AX_ENOMEM, "cosim: out of memory for %zu x %zu counts", tokens, in);
+            goto out;
+        }
+        map_counts_permute(counts, tokens, in, perm, pc);
+        free(counts);
+        counts = pc;
+        pc = NULL;
+        s->permuted = 1;
+    }
+    /* both sides get the image's R x C rows verbatim, padding included */
+    s->qw.out = C;
+    s->qw.in = R;
+    s->qw.group = R;
+    s->qw.ngroups = 1;
+    s->qw.q = malloc(C * R);
+    s->qw.scale = calloc(C, sizeof(float));
+    s->cols_used = ic->info.cols_used;
+    if (!s->qw.q || !s->qw.scale) {
+        r = ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+        goto out;
+    }
+    for (size_t j = 0; j < C; j++)
+        for (size_t k = 0; k < R; k++) s->qw.q[j * R + k] = ic->rows[k * C + j];
+    r = cosim_stream_events(trace, coding, steps, counts, tokens, in, ic->info.row0,
+                            ic->info.rows_used, s, err);
+out:
+    if (r) cosim_stream_free(s);
+    free(counts);
+    free(pc);
+    free(perm);
+    map_qweight_free(&lw);
     return r;
 }
