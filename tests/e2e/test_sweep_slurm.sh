@@ -12,8 +12,8 @@
 # the exit trap whatever happens; nothing outside the temporary directory is
 # written (no /etc/slurm, no /etc/munge, no system service).
 # Skipped (77) only when slurm-wlm/munge are not installed (bash mk/deps.sh)
-# or the test does not run as root (slurmd must be root to start job steps
-# as the submitting user; SlurmUser=root here).
+# or the test does not run as root (its daemons run as root: SlurmUser=root,
+# SlurmdUser=root; running them as another user was not tried).
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}"
 T="$AXON_ROOT/traces/ppocr"
@@ -23,7 +23,7 @@ TR="$T/ppocr-rec.trace.safetensors"
 for c in munged munge slurmctld slurmd sbatch squeue sinfo scontrol scancel; do
   command -v "$c" >/dev/null || { echo "$c not installed (slurm-wlm, munge: bash mk/deps.sh)"; exit 77; }
 done
-[ "$(id -u)" -eq 0 ] || { echo "needs root: slurmd starts job steps as the submitting user"; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "not root: this test runs slurmctld/slurmd as root (SlurmUser=root)"; exit 77; }
 
 work=$(mktemp -d)
 # munged refuses a socket in a directory that is not searchable by all
