@@ -7,7 +7,10 @@
  * so a user can check the split before submitting.
  *
  * Paths are made absolute (tasks start in another directory); each
- * argument is single-quoted for the shell.
+ * argument is single-quoted for the shell. DIR/logs is created here, not
+ * by the script: slurmstepd opens the --output file before the script
+ * runs, and a missing directory fails the task at launch
+ * (JobLaunchFailure, found by tests/e2e/test_sweep_slurm.sh).
  */
 #include "cmd_sweep_slurm.h"
 
@@ -67,6 +70,9 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
     char adir[PATH_MAX], exe[PATH_MAX], path[PATH_MAX + 32], aout[PATH_MAX];
     if (!realpath(dir, adir))
         return ax_fail(err, AX_EIO, "%s: %s", dir, strerror(errno));
+    snprintf(path, sizeof path, "%s/logs", adir);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return ax_fail(err, AX_EIO, "%s: cannot create directory: %s", path, strerror(errno));
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
         snprintf(exe, sizeof exe, "axon");
@@ -117,9 +123,8 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
             "set -euo pipefail\n"
             "AXON=${AXON:-%s}\n"
             "task=${SLURM_ARRAY_TASK_ID:?run this script with sbatch (job array)}\n"
-            "mkdir -p '%s/logs'\n"
             "\"$AXON\" sweep",
-            np, nshards, adir, adir, nshards - 1, jobs, adir, exe, adir);
+            np, nshards, adir, adir, nshards - 1, jobs, adir, exe);
     opt(f, "weights", a->weights, 1);
     opt(f, "trace", a->trace, 1);
     for (int i = 0; i < CMD_SWEEP_AXES; i++)

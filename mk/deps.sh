@@ -6,7 +6,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential pkg-config libsqlite3-dev libcjson-dev libcriterion-dev
       verilator libsystemc-dev yosys gnuplot-nox python3-numpy
-      python3-onnx python3-pil python3-torch fonts-dejavu-core "$@")
+      python3-onnx python3-pil python3-torch fonts-dejavu-core
+      # slurm-wlm + munge: tests/e2e/test_sweep_slurm.sh runs the script of
+      # `axon sweep --emit-slurm` on a private single-node Slurm cluster
+      # (daemons started and stopped by the test in its temporary directory)
+      slurm-wlm munge "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -39,6 +39,7 @@ cmp whole.txt merged.txt
 
 "$AXON" sweep "${args[@]}" --emit-slurm slurm --shards 3 --jobs 2 --db merged-by-slurm.db
 bash -n slurm/sweep.sbatch
+[ -d slurm/logs ]   # slurmstepd opens --output before the script runs
 bash -n slurm/merge.sh
 grep -q '^#SBATCH --array=0-2$' slurm/sweep.sbatch
 grep -q '^#SBATCH --cpus-per-task=2$' slurm/sweep.sbatch
