@@ -61,7 +61,7 @@ $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a: $(6) $(RTL_OUT)/$(1)/params.txt
 	$(VERILATOR) --cc $(RTL_VFLAGS) $(3) --top-module $(5) $(addprefix -G,$(2)) \
 	  -Mdir $(RTL_OUT)/$(1)/obj $(6)
 	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f V$(5).mk V$(5)__ALL.a $(RTL_OPT) >/dev/null
-$(RTL_OUT)/$(1)/axon_rtl.o: $(if $(filter timing,$(4)),rtl/shim/axon_rtl_async.cpp,rtl/shim/axon_rtl.cpp) rtl/shim/axon_rtl.h $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a
+$(RTL_OUT)/$(1)/axon_rtl.o: $(if $(filter timing,$(4)),rtl/shim/axon_rtl_async.cpp,rtl/shim/axon_rtl.cpp) rtl/shim/axon_rtl.h rtl/shim/axon_rtl_common.h $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a
 	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_$(4)) $(if $(findstring --trace,$(3)),,-DVM_TRACE=0) \
 	  $(if $(findstring --coverage,$(3)),,-DVM_COVERAGE=0) \
 	  -I$(RTL_OUT)/$(1)/obj -DAXON_RTL_MODEL=V$(5) '-DAXON_RTL_MODEL_H="V$(5).h"' \

@@ -6,21 +6,14 @@
  * reports all stamps of that slot. The model fetches weights and items and
  * reports stamps through DPI functions defined here; they reach the one live
  * handle through a static pointer, so only one async model may exist at a time
- * (axon_rtl_new refuses a second one).
+ * (axon_rtl_new refuses a second one). What the sync and async shims do
+ * alike lives in axon_rtl_common.h.
  */
-#include "axon_rtl.h"
+#include "axon_rtl_common.h"
 
-#include "verilated.h"
-#include AXON_RTL_MODEL_H
 #include AXON_RTL_DPI_H
-#if VM_TRACE
-#include "verilated_vcd_c.h"
-#endif
 
-#include <cstring>
 #include <deque>
-#include <memory>
-#include <vector>
 
 namespace {
 struct raw {
@@ -31,23 +24,11 @@ struct raw {
 };
 } // namespace
 
-struct axon_rtl {
-    std::unique_ptr<VerilatedContext> ctx;
-    std::unique_ptr<AXON_RTL_MODEL> m;
-    axon_rtl_params p;
-    int B = 0;
+// now: the ps of the last step; the waveform window is in ps.
+struct axon_rtl : axon_rtl_core {
     std::vector<int8_t> w;            // [R][C]
-    std::vector<axon_rtl_item> q;
-    std::deque<raw> pend;
-    std::vector<uint8_t> bits;
-    std::vector<int32_t> acc;
-    int64_t tokens_done = 0, cur_item = -1, now = 0;
+    std::deque<raw> pend;             // stamps reported by the model, not yet stepped
     uint64_t handshakes = 0;
-    bool started = false;
-#if VM_TRACE
-    std::unique_ptr<VerilatedVcdC> vcd;
-    int64_t wfrom = 0, wto = -1;
-#endif
 };
 
 static axon_rtl *g_cur = nullptr;
@@ -83,16 +64,8 @@ int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift)
 
 void axon_rtl_built(axon_rtl_params *p)
 {
-    std::memset(p, 0, sizeof *p);
-    p->rows = AXON_RTL_R;
-    p->cols = AXON_RTL_C;
-    p->lanes = AXON_RTL_L;
+    axon_rtl_built_common(p);
     p->sram_latency = 1; /* not a parameter of the async core (t_sram is) */
-    p->fifo_depth = AXON_RTL_F;
-    p->acc_bits = AXON_RTL_A;
-    p->readout_bits = AXON_RTL_RB;
-    p->double_buffer = AXON_RTL_DB;
-    p->zero_gating = AXON_RTL_GATE;
     p->async = 1;
     p->handshake = AXON_RTL_HS_PHASES;
     p->t_req_ps = AXON_RTL_T_REQ;
@@ -110,7 +83,7 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
     (void)seed; /* no reset and no clock: every register is set by the model's initial blocks */
     axon_rtl_params b;
     axon_rtl_built(&b);
-    const struct { const char *name; int64_t want, have; } chk[] = {
+    const axon_rtl_param_check chk[] = {
         {"rows (R)", p->rows, b.rows}, {"cols (C)", p->cols, b.cols}, {"lanes (L)", p->lanes, b.lanes},
         {"fifo_depth", p->fifo_depth, b.fifo_depth}, {"acc_bits", p->acc_bits, b.acc_bits},
         {"readout_bits", p->readout_bits, b.readout_bits}, {"double_buffer", p->double_buffer, b.double_buffer},
@@ -120,25 +93,15 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
         {"t_sram_ps", p->t_sram_ps, b.t_sram_ps}, {"t_add_ps", p->t_add_ps, b.t_add_ps},
         {"t_readout_ps", p->t_readout_ps, b.t_readout_ps},
     };
-    for (const auto &c : chk)
-        if (c.want != c.have)
-            return ax_fail(err, AX_EPARAM,
-                           "RTL build '%s': parameter %s is %lld, requested %lld (hint: build an async "
-                           "variant with make rtl-async RTL_ASYNC_PARAMS=..., see docs/rtl.md)",
-                           AXON_RTL_VARIANT, c.name, (long long)c.have, (long long)c.want);
+    ax_result r = axon_rtl_check_params(chk, "build an async variant with make rtl-async RTL_ASYNC_PARAMS=...", err);
+    if (r != AX_OK) return r;
     if (g_cur)
         return ax_fail(err, AX_EPARAM, "async RTL: only one model at a time (free the other first)");
     axon_rtl *h = new axon_rtl;
-    h->p = b;
-    h->B = (b.cols * b.acc_bits + b.readout_bits - 1) / b.readout_bits;
+    h->size_for(b);
     h->w.assign((size_t)b.rows * (size_t)b.cols, 0);
-    h->bits.assign((size_t)h->B * (size_t)b.readout_bits, 0);
-    h->acc.assign((size_t)b.cols, 0);
     h->ctx.reset(new VerilatedContext);
-#if VM_TRACE
-    h->ctx->traceEverOn(true);
-#endif
-    h->m.reset(new AXON_RTL_MODEL{h->ctx.get()});
+    h->make_model();
     g_cur = h;
     *out = h;
     return AX_OK;
@@ -146,10 +109,8 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
 
 ax_result axon_rtl_load_row(axon_rtl *h, uint32_t axon, const int8_t *w, char **err)
 {
-    if (h->started)
-        return ax_fail(err, AX_EPARAM, "axon_rtl_load_row: weights must be loaded before the first step");
-    if (axon >= (uint32_t)h->p.rows)
-        return ax_fail(err, AX_EPARAM, "axon_rtl_load_row: axon %u >= rows %d", axon, h->p.rows);
+    ax_result r = h->check_load_row(axon, err);
+    if (r != AX_OK) return r;
     std::memcpy(&h->w[(size_t)axon * (size_t)h->p.cols], w, (size_t)h->p.cols);
     return AX_OK;
 }
@@ -159,7 +120,7 @@ ax_result axon_rtl_push(axon_rtl *h, const axon_rtl_item *items, size_t n, char 
     if (h->started)
         return ax_fail(err, AX_EPARAM, "async RTL: items must be pushed before the first step (arrival 0)");
     for (size_t i = 0; i < n; i++) {
-        if (!items[i].eot && (items[i].axon >= (uint32_t)h->p.rows || items[i].shift < 0 || items[i].shift > 31))
+        if (h->item_bad(items[i]))
             return ax_fail(err, AX_EPARAM, "axon_rtl_push: item %zu: axon or shift out of range", h->q.size());
         h->q.push_back(items[i]);
     }
@@ -168,18 +129,7 @@ ax_result axon_rtl_push(axon_rtl *h, const axon_rtl_item *items, size_t n, char 
 
 ax_result axon_rtl_wave(axon_rtl *h, const char *path, int64_t from, int64_t to, char **err)
 {
-#if VM_TRACE
-    h->vcd.reset(new VerilatedVcdC);
-    h->m->trace(h->vcd.get(), 99);
-    h->vcd->open(path);
-    if (!h->vcd->isOpen()) return ax_fail(err, AX_EIO, "%s: cannot open for the waveform", path);
-    h->wfrom = from;
-    h->wto = to;
-    return AX_OK;
-#else
-    (void)h; (void)from; (void)to;
-    return ax_fail(err, AX_EUNSUPPORTED, "%s: this async build has no tracing", path);
-#endif
+    return h->open_wave(path, from, to, "", "this async build has no tracing", err);
 }
 
 static void advance(axon_rtl *h)
@@ -191,10 +141,8 @@ static void advance(axon_rtl *h)
         h->ctx->time(h->m->nextTimeSlot());
         h->m->eval();
     }
-#if VM_TRACE
-    int64_t t = (int64_t)h->ctx->time();
-    if (h->vcd && t >= h->wfrom && t <= h->wto) h->vcd->dump((uint64_t)t);
-#endif
+    uint64_t t = h->ctx->time();
+    h->dump_at((int64_t)t, t);
 }
 
 int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
@@ -216,9 +164,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
             h->handshakes++;
             break;
         case 1:
-            st->started = 1;
-            st->start_item = r.item;
-            if (!h->q[(size_t)r.item].eot) h->cur_item = r.item;
+            h->stamp_start(st, r.item);
             break;
         case 2:
             st->issued = 1;
@@ -227,25 +173,11 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
             st->skipped = r.skip;
             if (!r.skip) h->handshakes++;
             break;
-        default: {
-            int RB = h->p.readout_bits, A = h->p.acc_bits;
-            st->beat = r.word;
-            st->beat_token = h->tokens_done;
+        default:
             st->beat_data[0] = r.data;
             h->handshakes++;
-            for (int i = 0; i < RB && i < 64; i++)
-                h->bits[(size_t)r.word * (size_t)RB + (size_t)i] = (uint8_t)((r.data >> i) & 1);
-            if (r.last) {
-                for (int j = 0; j < h->p.cols; j++) {
-                    uint32_t v = 0;
-                    for (int k = 0; k < A; k++) v |= (uint32_t)h->bits[(size_t)(j * A + k)] << k;
-                    if (A < 32 && ((v >> (A - 1)) & 1)) v |= ~0u << A;
-                    h->acc[(size_t)j] = (int32_t)v;
-                }
-                st->token_done = 1;
-                h->tokens_done++;
-            }
-        } break;
+            h->stamp_beat(st, r.word, &r.data, h->p.readout_bits < 64 ? h->p.readout_bits : 64, r.last);
+            break;
         }
     }
     return (!h->pend.empty() || h->m->eventsPending()) ? 1 : 0;
@@ -264,10 +196,7 @@ int64_t axon_rtl_beat_period(const axon_rtl *h)
 void axon_rtl_free(axon_rtl *h)
 {
     if (!h) return;
-#if VM_TRACE
-    if (h->vcd) h->vcd->close();
-#endif
-    h->m->final();
+    h->finish();
     if (g_cur == h) g_cur = nullptr;
     delete h;
 }
