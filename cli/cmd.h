@@ -36,5 +36,8 @@ int cmd_parse_double(const char *cmd, const char *opt, const char *s, double lo,
                      double *out);
 /* Progress bar on stderr, only when stderr is a TTY. done <= total. */
 void cmd_progress(const char *what, size_t done, size_t total);
+/* Prints root (cJSON, indented) and a newline to stdout, then deletes root. */
+struct cJSON;
+void cmd_print_json(struct cJSON *root);
 
 #endif

@@ -362,10 +362,7 @@ int cmd_compare(int argc, char **argv)
             cJSON_AddNumberToObject(ov, "nonfinite", (double)(cx.total.n - cx.total.compared));
         }
         cJSON_AddBoolToObject(o, "ok", !cx.failed);
-        char *s = cJSON_Print(o);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
+        cmd_print_json(o);
     } else {
         cJSON_Delete(cx.arr);
         cJSON_Delete(missing);

@@ -45,10 +45,7 @@ static int dump_core(const char *path, const map_image *img, size_t core, int fm
                 cJSON_AddItemToArray(row, cJSON_CreateNumber(rows[(size_t)k * C + j]));
             cJSON_AddItemToArray(a, row);
         }
-        char *s = cJSON_Print(o);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
+        cmd_print_json(o);
     } else {
         printf("// %s core %zu: layer %s tile (%u, %u), pass %u at (%u, %u), %ux%u used of %dx%d\n"
                "// one row per axon, weight %d first: $readmemh into logic [%d:0] mem [0:%d]\n",
@@ -99,10 +96,7 @@ int cmd_map_read_image(const char *path, long core, int fmt)
             cJSON_AddBoolToObject(l, "permuted", L->permuted);
             cJSON_AddItemToArray(a, l);
         }
-        char *s = cJSON_Print(o);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
+        cmd_print_json(o);
     } else {
         printf("%s: valid core image, tile %dx%d, mesh %dx%d, %zu layers, %zu cores\n", path, R, C,
                W, H, map_image_nlayers(img), map_image_ncores(img));

@@ -65,10 +65,7 @@ void cmd_map_out_list(const cmd_map_run *cfg, const cmd_map_sel *sel)
             cJSON_AddStringToObject(o, "dtype", sel->l[i].dtype);
             cJSON_AddItemToArray(a, o);
         }
-        char *s = cJSON_Print(a);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(a);
+        cmd_print_json(a);
         return;
     }
     if (cfg->fmt == CMD_MAP_CSV)
@@ -201,10 +198,7 @@ static void report_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const to
         cJSON_AddNumberToObject(o, "bursts_per_token_reordered", t->bursts_re);
     }
     cJSON_AddNumberToObject(o, "peak_rss_kib", (double)sel->peak_rss_kib);
-    char *s = cJSON_Print(root);
-    printf("%s\n", s);
-    free(s);
-    cJSON_Delete(root);
+    cmd_print_json(root);
 }
 
 static void report_csv(const cmd_map_run *cfg, const cmd_map_sel *sel)

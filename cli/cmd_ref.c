@@ -250,10 +250,7 @@ static void report(const layer_res *res, size_t n, const char *device, const cha
                 cJSON_AddStringToObject(l, "kernel", res[i].wide ? "wide" : "dp4a");
             cJSON_AddItemToArray(a, l);
         }
-        char *s = cJSON_Print(o);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
+        cmd_print_json(o);
         return;
     }
     printf("%-44s %8s %8s %8s %7s %12s %12s\n", "layer", "tokens", "in", "out", "groups",

@@ -1,9 +1,10 @@
 /*
  * Shared helpers of the subcommands: error and usage printing, strict
- * number parsing, and a progress bar shown only on a terminal.
+ * number parsing, a progress bar shown only on a terminal, and --json output.
  */
 #include "cmd.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -70,4 +71,12 @@ void cmd_progress(const char *what, size_t done, size_t total)
     if (done >= total)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+void cmd_print_json(cJSON *root)
+{
+    char *s = cJSON_Print(root);
+    printf("%s\n", s);
+    free(s);
+    cJSON_Delete(root);
 }
