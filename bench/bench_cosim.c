@@ -44,17 +44,7 @@ int main(int argc, char **argv)
     cosim_stream st;
     if (cosim_stream_random(&p, tokens, 42, &st, &err)) return die(err);
     sim_config cfg;
-    sim_config_default(&cfg);
-    cfg.rows = p.rows;
-    cfg.cols = p.cols;
-    cfg.lanes = p.lanes;
-    cfg.sram_latency = p.sram_latency;
-    cfg.fifo_depth = p.fifo_depth;
-    cfg.acc_bits = p.acc_bits;
-    cfg.readout_bits = p.readout_bits;
-    cfg.double_buffer = p.double_buffer;
-    cfg.zero_gating = p.zero_gating;
-    cfg.mesh_w = cfg.mesh_h = 1;
+    cosim_stream_sim_config(&p, &cfg);
     double best_rtl = 1e30, best_sim = 1e30;
     int64_t cycles = 0, sim_dur = 0;
     for (int rep = 0; rep < 3; rep++) {

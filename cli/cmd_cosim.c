@@ -232,27 +232,7 @@ int cmd_cosim(int argc, char **argv)
                          axon_rtl_variant(), p.async ? "async" : "sync",
                          o.async ? "make rtl builds build/rtl/async" : "drop --rtl or use a sync build");
     sim_config cfg;
-    sim_config_default(&cfg);
-    cfg.rows = p.rows;
-    cfg.cols = p.cols;
-    cfg.lanes = p.lanes;
-    cfg.sram_latency = p.sram_latency;
-    cfg.fifo_depth = p.fifo_depth;
-    cfg.acc_bits = p.acc_bits;
-    cfg.readout_bits = p.readout_bits;
-    cfg.double_buffer = p.double_buffer;
-    cfg.zero_gating = p.zero_gating;
-    cfg.mesh_w = cfg.mesh_h = 1;
-    cfg.timing = p.async ? SIM_ASYNC : SIM_SYNC;
-    if (p.async) {
-        cfg.handshake = p.handshake == 2 ? SIM_HS_2PHASE : SIM_HS_4PHASE;
-        cfg.t_req_ps = p.t_req_ps;
-        cfg.t_ack_ps = p.t_ack_ps;
-        cfg.t_decode_ps = p.t_decode_ps;
-        cfg.t_sram_ps = p.t_sram_ps;
-        cfg.t_add_ps = p.t_add_ps;
-        cfg.t_readout_ps = p.t_readout_ps;
-    }
+    cosim_stream_sim_config(&p, &cfg);
     char *err = NULL;
     cosim_stream st;
     axon_image_core ic;

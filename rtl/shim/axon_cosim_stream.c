@@ -28,6 +28,31 @@ void cosim_stream_free(cosim_stream *s)
     memset(s, 0, sizeof *s);
 }
 
+void cosim_stream_sim_config(const axon_rtl_params *p, sim_config *cfg)
+{
+    sim_config_default(cfg);
+    cfg->rows = p->rows;
+    cfg->cols = p->cols;
+    cfg->lanes = p->lanes;
+    cfg->sram_latency = p->sram_latency;
+    cfg->fifo_depth = p->fifo_depth;
+    cfg->acc_bits = p->acc_bits;
+    cfg->readout_bits = p->readout_bits;
+    cfg->double_buffer = p->double_buffer;
+    cfg->zero_gating = p->zero_gating;
+    cfg->mesh_w = cfg->mesh_h = 1;
+    cfg->timing = p->async ? SIM_ASYNC : SIM_SYNC;
+    if (p->async) {
+        cfg->handshake = p->handshake == 2 ? SIM_HS_2PHASE : SIM_HS_4PHASE;
+        cfg->t_req_ps = p->t_req_ps;
+        cfg->t_ack_ps = p->t_ack_ps;
+        cfg->t_decode_ps = p->t_decode_ps;
+        cfg->t_sram_ps = p->t_sram_ps;
+        cfg->t_add_ps = p->t_add_ps;
+        cfg->t_readout_ps = p->t_readout_ps;
+    }
+}
+
 static ax_result push_ev(cosim_stream *s, size_t *cap, spike_event e, char **err)
 {
     if (s->nev == *cap) {

@@ -6,12 +6,14 @@
  * DESIGN §2, events in (token, step, axon) order), or one core of a core
  * image (its rows verbatim; the trace's channels permuted as the image's when
  * `axon map --reorder-by` reordered them, then the events of the axons the
- * core holds). Helper-only code.
+ * core holds); and the C model configuration of the RTL build (shared with
+ * bench/bench_cosim.c). Helper-only code.
  */
 #ifndef AXON_COSIM_STREAM_H
 #define AXON_COSIM_STREAM_H
 
 #include "../../mapper/map.h"
+#include "../../sim/sim.h"
 #include "../../spike/spike.h"
 #include "axon_image_core.h"
 #include "axon_rtl.h"
@@ -47,5 +49,10 @@ ax_result cosim_stream_counts(const char *trace, const char *layer, size_t in, s
 ax_result cosim_stream_events(const char *trace, const char *coding, int steps, const int32_t *counts,
                               size_t tokens, size_t in, size_t a0, size_t n, cosim_stream *s, char **err);
 void cosim_stream_free(cosim_stream *s);
+
+/* The C model configuration that runs the stream like the RTL build p: the
+ * defaults (sim_config_default) with p's tile, core and timing parameters
+ * (async: handshake phases and delays) on a one-core chip. */
+void cosim_stream_sim_config(const axon_rtl_params *p, sim_config *cfg);
 
 #endif
