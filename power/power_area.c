@@ -25,15 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *power_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static void power_synth_clear(power_table *t)
 {
     for (size_t i = 0; i < t->nsynth; i++) {
@@ -114,8 +105,8 @@ ax_result power_synth_parse(power_table *t, const char *text, size_t len, const 
             rows = nr;
             cap = nc;
         }
-        rows[n].module = power_dup(f[0]);
-        rows[n].parameters = power_dup(f[1]);
+        rows[n].module = power_strdup(f[0]);
+        rows[n].parameters = power_strdup(f[1]);
         rows[n].cells = cells;
         rows[n].area_um2 = area;
         rows[n].line = lineno;
@@ -139,7 +130,7 @@ ax_result power_synth_parse(power_table *t, const char *text, size_t len, const 
     power_synth_clear(t);
     t->synth = rows;
     t->nsynth = n;
-    t->synth_name = power_dup(name);
+    t->synth_name = power_strdup(name);
     return AX_OK;
 }
 

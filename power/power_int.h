@@ -55,6 +55,8 @@ ax_result power_area_of(const power_table *t, const char *component, const char 
 const power_synth_row *power_synth_find(const power_table *t, const char *module);
 /* Value of KEY in a parameter string "K1=V1 K2=V2" (also ',', ';' separated); 0 if absent. */
 int power_param_get(const char *params, const char *key, double *v);
+/* malloc'd copy of s (NULL when out of memory), shared by both table kinds. */
+char *power_strdup(const char *s);
 /* CSV tokenizer shared by both table kinds: splits one line into at most
  * max fields in place (quotes with "" escapes). Returns the field count or -1
  * for an unterminated quote. */

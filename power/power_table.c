@@ -23,7 +23,7 @@
 static const char *const power_cols[7] = {"component", "action",     "attributes", "energy_pj",
                                           "area_um2",  "leakage_uw", "source"};
 
-static char *power_strdup(const char *s)
+char *power_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
