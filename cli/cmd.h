@@ -29,6 +29,8 @@ int cmd_db(int argc, char **argv);
 int cmd_fail(const char *cmd, char *err);
 /* Prints "axon <cmd>: <msg>\nTry 'axon <cmd> --help'." and returns CMD_USAGE. */
 int cmd_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* cmd_usage with err (from a failed parse or check) as the message; frees err. */
+int cmd_usage_err(const char *cmd, char *err);
 /* Strict number parsing for options; on failure prints a usage error
  * naming the option. Return 0 on success, -1 on failure. */
 int cmd_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);

@@ -242,11 +242,8 @@ int cmd_cosim(int argc, char **argv)
         /* the helper reads the image itself (full validation; a damaged file
          * is named with the offset); a core of another tile is a usage error */
         r = axon_image_core_open(o.image, o.layer, o.core, p.rows, p.cols, &ic, &err);
-        if (r == AX_EPARAM) {
-            rc = cmd_usage("cosim", "%s", err);
-            free(err);
-            return rc;
-        }
+        if (r == AX_EPARAM)
+            return cmd_usage_err("cosim", err);
         if (r) return cmd_fail("cosim", err);
         r = cosim_stream_image(&p, &ic, o.trace, o.coding, (int)o.steps, (size_t)o.tokens, &st, &err);
     } else {

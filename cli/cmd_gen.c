@@ -190,17 +190,11 @@ int cmd_gen(int argc, char **argv)
             free(err);
             return cmd_usage("gen", "unknown option or missing argument '%s'", argv[optind - 1]);
         }
-        if (!preset_ok) {
-            int r = cmd_usage("gen", "%s", err);
-            free(err);
-            return r;
-        }
+        if (!preset_ok)
+            return cmd_usage_err("gen", err);
     }
-    if (!preset_ok) {
-        int r = cmd_usage("gen", "%s", err);
-        free(err);
-        return r;
-    }
+    if (!preset_ok)
+        return cmd_usage_err("gen", err);
     if (list) {
         const char *desc;
         for (size_t i = 0; trace_gen_preset_name(i, &desc); i++)

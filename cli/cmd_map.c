@@ -106,11 +106,8 @@ int cmd_map(int argc, char **argv)
         case 't':
             if (!strcmp(optarg, "auto"))
                 cfg.tile_auto = 1;
-            else if (map_tile_parse(optarg, &cfg.R, &cfg.C, &err)) {
-                int rc = cmd_usage("map", "%s", err);
-                free(err);
-                return rc;
-            }
+            else if (map_tile_parse(optarg, &cfg.R, &cfg.C, &err))
+                return cmd_usage_err("map", err);
             break;
         case 'n':
             if (cmd_parse_long("map", "--cores", optarg, 1, 1L << 30, &v))
@@ -135,11 +132,8 @@ int cmd_map(int argc, char **argv)
         case 'r': cfg.o.reorder = 1; /* fall through */
         case 'T': cfg.trace = optarg; break;
         case 'c':
-            if (spike_coding_parse(optarg, &cfg.o.coding, &err)) {
-                int rc = cmd_usage("map", "%s", err);
-                free(err);
-                return rc;
-            }
+            if (spike_coding_parse(optarg, &cfg.o.coding, &err))
+                return cmd_usage_err("map", err);
             break;
         case 's':
             if (!strcmp(optarg, "auto"))
@@ -157,11 +151,8 @@ int cmd_map(int argc, char **argv)
             cfg.o.sp.k = (float)d;
             break;
         case 'z':
-            if (map_compress_parse(optarg, &cfg.o.compress, &err)) {
-                int rc = cmd_usage("map", "%s", err);
-                free(err);
-                return rc;
-            }
+            if (map_compress_parse(optarg, &cfg.o.compress, &err))
+                return cmd_usage_err("map", err);
             break;
         case 'i': cfg.image = optarg; break;
         case 'E': cfg.tiles = 1; break;

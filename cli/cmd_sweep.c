@@ -187,11 +187,8 @@ int cmd_sweep(int argc, char **argv)
             return cmd_usage("sweep", "--%s: empty list", axis_of[i].name);
         for (size_t k = 0; k < ax->n; k++) {
             run_job probe = s.base;
-            if (db_sweep_apply(&probe, ax->name, ax->values[k], &err)) {
-                int rc = cmd_usage("sweep", "%s", err);
-                free(err);
-                return rc;
-            }
+            if (db_sweep_apply(&probe, ax->name, ax->values[k], &err))
+                return cmd_usage_err("sweep", err);
         }
     }
     char tv[128];

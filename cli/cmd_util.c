@@ -29,6 +29,13 @@ int cmd_usage(const char *cmd, const char *fmt, ...)
     return CMD_USAGE;
 }
 
+int cmd_usage_err(const char *cmd, char *err)
+{
+    int rc = cmd_usage(cmd, "%s", err);
+    free(err);
+    return rc;
+}
+
 int cmd_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
 {
     char *end;
