@@ -83,7 +83,10 @@ void cmd_progress(const char *what, size_t done, size_t total)
 void cmd_print_json(cJSON *root)
 {
     char *s = cJSON_Print(root);
-    printf("%s\n", s);
+    if (s)
+        printf("%s\n", s);
+    else
+        fprintf(stderr, "axon: out of memory printing JSON\n");
     free(s);
     cJSON_Delete(root);
 }
