@@ -15,14 +15,24 @@ CUDA_ARCHS ?= 80 86 89 90
 NVCC_GENCODE := $(foreach a,$(CUDA_ARCHS),-gencode arch=compute_$(a),code=sm_$(a)) \
                 -gencode arch=compute_$(lastword $(CUDA_ARCHS)),code=compute_$(lastword $(CUDA_ARCHS))
 NVCCFLAGS ?= -O2 -std=c++17 -Werror all-warnings -Xcompiler -Wall,-Wextra,-Werror $(NVCC_GENCODE)
-CUDA_LDLIBS := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcudart -lstdc++
+# The runtime library: a compiler-only toolkit has nvcc but no libcudart, and
+# then nothing can be linked against CUDA (the object still compiles).
+CUDA_LIBDIR ?= $(firstword $(foreach d,lib64 lib targets/x86_64-linux/lib targets/sbsa-linux/lib,\
+                 $(if $(wildcard $(CUDA_HOME)/$(d)/libcudart.so $(CUDA_HOME)/$(d)/libcudart_static.a),$(CUDA_HOME)/$(d))))
+CUDART := $(if $(wildcard $(CUDA_LIBDIR)/libcudart.so),-lcudart,-lcudart_static -ldl -lrt)
+CUDA_LDLIBS := -L$(CUDA_LIBDIR) -Wl,-rpath,$(CUDA_LIBDIR) $(CUDART) -lstdc++
 
 GPU_CUDA_OBJ := $(BUILD)/cuda/gpu_cuda.o
 GPU_BINS := $(BUILD)/axon-cuda $(BUILD)/gpu-check $(BUILD)/gpu-bench
 
 .PHONY: gpu
 ifneq ($(NVCC),)
+ifneq ($(CUDA_LIBDIR),)
 gpu: $(GPU_BINS)
+else
+gpu: $(GPU_CUDA_OBJ)
+	@echo "make gpu: built $(GPU_CUDA_OBJ) only: no libcudart.so / libcudart_static.a under $(CUDA_HOME)/{lib64,lib,targets/*/lib}; set CUDA_LIBDIR=/path"
+endif
 
 $(GPU_CUDA_OBJ): gpu/gpu_cuda.cu gpu/gpu_kernels.cuh gpu/gpu.h mapper/map.h ax/ax.h traces/trace.h mk/gpu.mk
 	@mkdir -p $(dir $@)
