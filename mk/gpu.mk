@@ -18,8 +18,9 @@ NVCCFLAGS ?= -O2 -std=c++17 -Werror all-warnings -Xcompiler -Wall,-Wextra,-Werro
 # The runtime library: a compiler-only toolkit has nvcc but no libcudart, and
 # then nothing can be linked against CUDA (the object still compiles).
 CUDA_LIBDIR ?= $(firstword $(foreach d,lib64 lib targets/x86_64-linux/lib targets/sbsa-linux/lib,\
-                 $(if $(wildcard $(CUDA_HOME)/$(d)/libcudart.so $(CUDA_HOME)/$(d)/libcudart_static.a),$(CUDA_HOME)/$(d))))
-CUDART := $(if $(wildcard $(CUDA_LIBDIR)/libcudart.so),-lcudart,-lcudart_static -ldl -lrt)
+                 $(if $(wildcard $(CUDA_HOME)/$(d)/libcudart.so $(CUDA_HOME)/$(d)/libcudart.so.[0-9]* $(CUDA_HOME)/$(d)/libcudart_static.a),$(CUDA_HOME)/$(d))))
+CUDART_SO := $(notdir $(firstword $(wildcard $(CUDA_LIBDIR)/libcudart.so.[0-9]*)))
+CUDART := $(if $(wildcard $(CUDA_LIBDIR)/libcudart.so),-lcudart,$(if $(CUDART_SO),-l:$(CUDART_SO),-lcudart_static -ldl -lrt))
 CUDA_LDLIBS := -L$(CUDA_LIBDIR) -Wl,-rpath,$(CUDA_LIBDIR) $(CUDART) -lstdc++
 
 GPU_CUDA_OBJ := $(BUILD)/cuda/gpu_cuda.o

@@ -2,7 +2,7 @@
 # runtime library the way mk/gpu.mk does. Sets
 #   nvcc        path of nvcc, or empty
 #   cuda_home   the toolkit root (nvcc's ../..)
-#   cudart_dir  the folder holding libcudart.so or libcudart_static.a, or empty
+#   cudart_dir  the folder holding libcudart.so[.N] or libcudart_static.a, or empty
 #   cudart_libs the linker flags for it (-lcudart, or the static runtime)
 # A toolkit can ship nvcc without the runtime (a compiler-only install): the
 # kernels then compile, but nothing can be linked against CUDA.
@@ -17,6 +17,8 @@ if [ -n "$nvcc" ]; then
            "$cuda_home/targets/sbsa-linux/lib"; do
     if [ -e "$d/libcudart.so" ]; then
       cudart_dir=$d; cudart_libs="-lcudart"; break
+    elif so=$(ls "$d"/libcudart.so.[0-9]* 2>/dev/null | head -n 1) && [ -n "$so" ]; then
+      cudart_dir=$d; cudart_libs="-l:$(basename "$so")"; break
     elif [ -e "$d/libcudart_static.a" ]; then
       cudart_dir=$d; cudart_libs="-lcudart_static -ldl -lrt"; break
     fi
