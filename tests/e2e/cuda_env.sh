@@ -24,3 +24,10 @@ if [ -n "$nvcc" ]; then
     fi
   done
 fi
+# Ends the calling test as skipped (77) when nvcc is missing.
+cuda_require_nvcc() {
+  if [ -z "$nvcc" ]; then
+    echo "skipped: nvcc not found (PATH, /usr/local/cuda/bin)"
+    exit 77
+  fi
+}

@@ -8,10 +8,7 @@ set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
 . "$root/tests/e2e/cuda_env.sh"
-if [ -z "$nvcc" ]; then
-  echo "skipped: nvcc not found (PATH, /usr/local/cuda/bin)"
-  exit 77
-fi
+cuda_require_nvcc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"

@@ -9,10 +9,7 @@ set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
 . "$root/tests/e2e/cuda_env.sh"
-if [ -z "$nvcc" ]; then
-  echo "skipped: nvcc not found (PATH, /usr/local/cuda/bin)"
-  exit 77
-fi
+cuda_require_nvcc
 if [ -z "$cudart_dir" ]; then
   echo "skipped: no CUDA runtime (libcudart.so / libcudart_static.a) under $cuda_home/{lib64,lib,targets/*/lib}; the kernels compile (test_gpu_build) but cannot be linked here"
   exit 77
