@@ -405,7 +405,9 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
     FILE *f = fopen(vcd_path, "r");
     if (!f)
         return ax_fail(err, AX_EIO, "%s: cannot open: %s (hint: the simulation writes it)", vcd_path, strerror(errno));
-    size_t cap = 1 << 16;
+    size_t cap = 1024; /* open-addressing table of the matched codes: > 2 x the nets */
+    while (cap < 2 * (size_t)nl->nnets + 16)
+        cap *= 2;
     vvar *vars = NULL;
     int nvars = 0, capv = 0;
     int *tab = calloc(cap, sizeof *tab); /* hash of codes -> var index + 1 */
