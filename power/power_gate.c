@@ -16,6 +16,7 @@
  * zero-delay simulation holds settled values only).
  */
 #include "power_gate.h"
+#include "power_int.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -111,42 +112,6 @@ void power_gate_netlist_free(power_gate_netlist *nl)
 size_t power_gate_netlist_cells(const power_gate_netlist *nl) { return (size_t)nl->ncells; }
 size_t power_gate_netlist_bits(const power_gate_netlist *nl) { return (size_t)nl->nbits; }
 
-static char *read_all(const char *path, size_t *len, char **err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ax_fail(err, AX_EIO, "%s: cannot open: %s (hint: make gate-power writes it)", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 20, n = 0;
-    char *buf = malloc(cap + 1);
-    for (;;) {
-        if (!buf)
-            break;
-        if (n == cap) {
-            char *nb = realloc(buf, (cap *= 2) + 1);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0)
-            break;
-    }
-    fclose(f);
-    if (!buf) {
-        ax_fail(err, AX_ENOMEM, "%s: out of memory", path);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
 /* Bit ids of a JSON bits array ("0"/"1"/"x"/"z" constants -> -1). */
 static int json_bits(const cJSON *a, int **out, int *width, int *maxbit)
 {
@@ -189,9 +154,11 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
                                   const char *blackboxes, power_gate_netlist **out, char **err)
 {
     size_t len = 0;
-    char *text = read_all(json_path, &len, err);
-    if (!text)
-        return err && *err ? AX_EIO : AX_ENOMEM;
+    char *text = NULL;
+    ax_result rr = power_read_file(json_path, (size_t)1 << 30, "yosys JSON netlist", "make gate-power writes it",
+                                   &text, &len, err);
+    if (rr)
+        return rr;
     cJSON *root = cJSON_ParseWithLength(text, len);
     free(text);
     ax_result r = AX_OK;

@@ -3,8 +3,8 @@
  * cross-check needs (power_gate.h): library units and supply, and per cell
  * its area, leakage, pins (direction, input capacitance, clock flag, logic
  * function, three-state condition), flip-flop / latch state and the
- * internal_power energy tables; plus the behavioural Verilog models written
- * from the functions (power_lib_write_verilog).
+ * internal_power energy tables. The behavioural Verilog models written from
+ * the cells' functions are power_lib_verilog.c.
  *
  * The file is read into a generic tree first — `name : value ;` simple
  * attributes, `name (args) ;` complex attributes and `name (args) { ... }`
@@ -13,6 +13,7 @@
  * are taken from the tree. Every error names file:line and ends with a hint.
  */
 #include "power_gate.h"
+#include "power_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,16 +53,6 @@ static void lnode_free(lnode *n)
         free(n);
         n = nx;
     }
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = 0;
-    }
-    return d;
 }
 
 /* Skips blanks, newlines, comments and backslash-newline; 0 or AX_EFORMAT. */
@@ -148,7 +139,7 @@ static ax_result lex_value(lexer *lx, char **out, const char *what)
     if (lx->s == b)
         return ax_fail(lx->err, AX_EFORMAT, "%s:%d: '%c' where %s was expected (hint: check the line for a stray character)",
                        lx->file, lx->line, *lx->s, what);
-    *out = xstrndup(b, (size_t)(lx->s - b));
+    *out = power_strndup(b, (size_t)(lx->s - b));
     return *out ? AX_OK : ax_fail(lx->err, AX_ENOMEM, "%s: out of memory", lx->file);
 }
 
@@ -201,7 +192,7 @@ static ax_result parse_stmt(lexer *lx, lnode **out, int depth)
         if (lx->s < lx->end && *lx->s == ';')
             lx->s++;
         n->args = malloc(sizeof *n->args);
-        if (!n->args || !(n->args[0] = xstrndup(buf, k)))
+        if (!n->args || !(n->args[0] = power_strndup(buf, k)))
             return ax_fail(lx->err, AX_ENOMEM, "%s: out of memory", lx->file);
         n->nargs = 1;
         return AX_OK;
@@ -470,7 +461,7 @@ void power_lib_free(power_lib *lib)
     free(lib);
 }
 
-static char *dup_or_null(const char *s) { return s ? xstrndup(s, strlen(s)) : NULL; }
+static char *dup_or_null(const char *s) { return s ? power_strndup(s, strlen(s)) : NULL; }
 
 static ax_result read_pin(power_lib *lib, const lnode *pn, const tmpl *tm, int ntm, power_lib_pin *p,
                           const char *cell, char **err)
@@ -712,36 +703,13 @@ done:
 
 ax_result power_lib_load(const char *path, power_lib **out, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ax_fail(err, AX_EIO, "%s: cannot open: %s (hint: make deps extracts the OSU018 liberty)", path,
-                       strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return ax_fail(err, AX_ENOMEM, "%s: out of memory", path);
-    if (bad) {
-        free(buf);
-        return ax_fail(err, AX_EIO, "%s: read error (hint: check the file)", path);
-    }
-    ax_result r = power_lib_parse(buf, n, path, out, err);
+    char *buf = NULL;
+    size_t n = 0;
+    ax_result r = power_read_file(path, (size_t)256 << 20, "Liberty library",
+                                  "make deps extracts the OSU018 liberty", &buf, &n, err);
+    if (r)
+        return r;
+    r = power_lib_parse(buf, n, path, out, err);
     free(buf);
     return r;
 }
@@ -804,272 +772,4 @@ double power_lib_energy_at(const power_lib *lib, const power_lib_energy *e, int 
     double a = v[k1 * n2 + k2], b = v[k1 * n2 + k2b], c = v[k1b * n2 + k2], d = v[k1b * n2 + k2b];
     double val = (1 - t1) * ((1 - t2) * a + t2 * b) + t1 * ((1 - t2) * c + t2 * d);
     return val * lib->energy_unit_pj;
-}
-
-/* ---- Liberty boolean functions -> Verilog ----
- * Precedence, high to low (Liberty reference): postfix ', prefix !, ^, AND
- * (* & or juxtaposition), OR (+ |). Constants 0 and 1. */
-
-typedef struct {
-    const char *s, *p;
-    const char *where;
-    char **err;
-} fparse;
-
-static void fskip(fparse *f)
-{
-    while (*f->p == ' ' || *f->p == '\t')
-        f->p++;
-}
-
-static char *fcat(const char *a, const char *op, const char *b)
-{
-    size_t n = strlen(a) + strlen(op) + strlen(b) + 3;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "(%s%s%s)", a, op, b);
-    return s;
-}
-
-static char *f_or(fparse *f);
-
-static char *f_fail(fparse *f, const char *what)
-{
-    ax_fail(f->err, AX_EFORMAT, "%s: function \"%s\": %s at position %d (hint: Liberty functions use ! ' ^ * & + | and parentheses)",
-            f->where, f->s, what, (int)(f->p - f->s) + 1);
-    return NULL;
-}
-
-static char *f_primary(fparse *f)
-{
-    fskip(f);
-    char *x = NULL;
-    if (*f->p == '!') {
-        f->p++;
-        char *a = f_primary(f);
-        if (!a)
-            return NULL;
-        x = malloc(strlen(a) + 4);
-        if (x)
-            sprintf(x, "(~%s)", a);
-        free(a);
-    } else if (*f->p == '(') {
-        f->p++;
-        x = f_or(f);
-        if (!x)
-            return NULL;
-        fskip(f);
-        if (*f->p != ')') {
-            free(x);
-            return f_fail(f, "expected ')'");
-        }
-        f->p++;
-    } else if (*f->p == '0' || *f->p == '1') {
-        x = malloc(5);
-        if (x)
-            sprintf(x, "1'b%c", *f->p);
-        f->p++;
-    } else if (isalpha((unsigned char)*f->p) || *f->p == '_') {
-        const char *b = f->p;
-        while (isalnum((unsigned char)*f->p) || *f->p == '_')
-            f->p++;
-        x = xstrndup(b, (size_t)(f->p - b));
-    } else {
-        return f_fail(f, *f->p ? "unexpected character" : "unexpected end");
-    }
-    if (!x)
-        return NULL;
-    for (;;) {
-        fskip(f);
-        if (*f->p != '\'')
-            break;
-        f->p++;
-        char *y = malloc(strlen(x) + 4);
-        if (y)
-            sprintf(y, "(~%s)", x);
-        free(x);
-        if (!(x = y))
-            return NULL;
-    }
-    return x;
-}
-
-static char *f_xor(fparse *f)
-{
-    char *x = f_primary(f);
-    for (;;) {
-        if (!x)
-            return NULL;
-        fskip(f);
-        if (*f->p != '^')
-            return x;
-        f->p++;
-        char *b = f_primary(f);
-        if (!b) {
-            free(x);
-            return NULL;
-        }
-        char *y = fcat(x, " ^ ", b);
-        free(x), free(b);
-        x = y;
-    }
-}
-
-static int starts_primary(char c) { return c == '!' || c == '(' || c == '0' || c == '1' || c == '_' || isalpha((unsigned char)c); }
-
-static char *f_and(fparse *f)
-{
-    char *x = f_xor(f);
-    for (;;) {
-        if (!x)
-            return NULL;
-        fskip(f);
-        if (*f->p == '*' || *f->p == '&')
-            f->p++;
-        else if (!starts_primary(*f->p))
-            return x;
-        char *b = f_xor(f);
-        if (!b) {
-            free(x);
-            return NULL;
-        }
-        char *y = fcat(x, " & ", b);
-        free(x), free(b);
-        x = y;
-    }
-}
-
-static char *f_or(fparse *f)
-{
-    char *x = f_and(f);
-    for (;;) {
-        if (!x)
-            return NULL;
-        fskip(f);
-        if (*f->p != '+' && *f->p != '|')
-            return x;
-        f->p++;
-        char *b = f_and(f);
-        if (!b) {
-            free(x);
-            return NULL;
-        }
-        char *y = fcat(x, " | ", b);
-        free(x), free(b);
-        x = y;
-    }
-}
-
-ax_result power_lib_function_verilog(const char *fn, const char *where, char **out, char **err)
-{
-    fparse f = {fn, fn, where, err};
-    char *x = f_or(&f);
-    if (!x)
-        return err && *err ? AX_EFORMAT : ax_fail(err, AX_ENOMEM, "%s: out of memory", where);
-    fskip(&f);
-    if (*f.p) {
-        free(x);
-        f_fail(&f, "unexpected text after the expression");
-        return AX_EFORMAT;
-    }
-    *out = x;
-    return AX_OK;
-}
-
-/* Writes `assign lhs = <fn as Verilog>;` (or a wire declaration). */
-static ax_result emit_fn(FILE *f, const char *decl, const char *lhs, const char *fn, const power_lib *lib,
-                         const power_lib_cell *c, const char *what, char **err)
-{
-    char where[512];
-    snprintf(where, sizeof where, "%s:%d: cell %s %s", lib->path, c->line, c->name, what);
-    char *v = NULL;
-    ax_result r = power_lib_function_verilog(fn, where, &v, err);
-    if (r)
-        return r;
-    fprintf(f, "    %s %s = %s;\n", decl, lhs, v);
-    free(v);
-    return AX_OK;
-}
-
-ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err)
-{
-    fprintf(f, "// Behavioural models of the cells of Liberty library %s (%s), written from\n"
-               "// their Liberty functions by power_lib_write_verilog (power/power_liberty.c).\n"
-               "// Zero-delay, two-valued: for toggle counting, not for timing. Generated: do not edit.\n"
-               "/* verilator tracing_off */\n",
-            lib->name, lib->path);
-    int skipped = 0;
-    for (int i = 0; i < lib->ncells; i++) {
-        const power_lib_cell *c = &lib->cells[i];
-        int nout = 0, nfn = 0;
-        for (int k = 0; k < c->npins; k++)
-            if (c->pins[k].output) {
-                nout++;
-                nfn += c->pins[k].function != NULL;
-            }
-        if (nout == 0 || nfn < nout) {
-            fprintf(f, "// %s: not modelled (%s)\n", c->name, nout ? "an output without a function" : "no output pin");
-            skipped++;
-            continue;
-        }
-        fprintf(f, "module %s (", c->name);
-        for (int k = 0; k < c->npins; k++)
-            fprintf(f, "%s%s", k ? ", " : "", c->pins[k].name);
-        fprintf(f, ");\n");
-        for (int k = 0; k < c->npins; k++)
-            fprintf(f, "    %s %s;\n", c->pins[k].output ? "output" : "input", c->pins[k].name);
-        ax_result r;
-        if (c->seq) {
-            fprintf(f, "    reg %s;\n    wire %s = ~%s;\n", c->iq, c->iqn, c->iq);
-            if ((r = emit_fn(f, "wire", "axon_ck", c->clocked_on, lib, c, c->seq == 1 ? "clocked_on" : "enable", err)))
-                return r;
-            if ((r = emit_fn(f, "wire", "axon_d", c->next_state, lib, c, c->seq == 1 ? "next_state" : "data_in", err)))
-                return r;
-            if (c->clear && (r = emit_fn(f, "wire", "axon_clr", c->clear, lib, c, "clear", err)))
-                return r;
-            if (c->preset && (r = emit_fn(f, "wire", "axon_pre", c->preset, lib, c, "preset", err)))
-                return r;
-            /* clear wins over preset (clear_preset_var1 = L); IQN is ~IQ */
-            const char *as = c->seq == 1 ? "<=" : "=";
-            if (c->seq == 1)
-                fprintf(f, "    always @(posedge axon_ck%s%s)\n", c->clear ? " or posedge axon_clr" : "",
-                        c->preset ? " or posedge axon_pre" : "");
-            else
-                fprintf(f, "    always @(*)\n");
-            fprintf(f, "        ");
-            if (c->clear)
-                fprintf(f, "if (axon_clr) %s %s 1'b0; else ", c->iq, as);
-            if (c->preset)
-                fprintf(f, "if (axon_pre) %s %s 1'b1; else ", c->iq, as);
-            if (c->seq == 2)
-                fprintf(f, "if (axon_ck) ");
-            fprintf(f, "%s %s axon_d;\n", c->iq, as);
-        }
-        for (int k = 0; k < c->npins; k++) {
-            const power_lib_pin *p = &c->pins[k];
-            if (!p->output)
-                continue;
-            char where[512];
-            snprintf(where, sizeof where, "%s:%d: cell %s pin %s", lib->path, c->line, c->name, p->name);
-            char *v = NULL;
-            if ((r = power_lib_function_verilog(p->function, where, &v, err)))
-                return r;
-            if (p->three_state) {
-                char *z = NULL;
-                if ((r = power_lib_function_verilog(p->three_state, where, &z, err))) {
-                    free(v);
-                    return r;
-                }
-                fprintf(f, "    assign %s = %s ? 1'bz : %s;\n", p->name, z, v);
-                free(z);
-            } else {
-                fprintf(f, "    assign %s = %s;\n", p->name, v);
-            }
-            free(v);
-        }
-        fprintf(f, "endmodule\n");
-    }
-    fprintf(f, "/* verilator tracing_on */\n");
-    (void)skipped;
-    return ferror(f) ? ax_fail(err, AX_EIO, "cell models: write error (hint: disk full?)") : AX_OK;
 }

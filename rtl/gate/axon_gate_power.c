@@ -19,6 +19,7 @@
 #include "../../power/power_gate.h"
 #include "../shim/axon_cosim_stream.h"
 
+#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -92,91 +93,110 @@ int main(int argc, char **argv)
     const char *libp = NULL, *json = NULL, *weights = NULL, *trace = NULL, *layer = NULL, *vcd = NULL;
     const char *coding = "bitwise-signed";
     double tokens = 4, steps = 0, wire_ff = 2, wire_net_ff = 1, slew = 0.1, seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help"))
-            return usage();
-        if (!v)
-            return usage();
-        i++;
-        if (!strcmp(a, "--lib")) libp = v;
-        else if (!strcmp(a, "--netlist")) json = v;
-        else if (!strcmp(a, "--weights")) weights = v;
-        else if (!strcmp(a, "--trace")) trace = v;
-        else if (!strcmp(a, "--layer")) layer = v;
-        else if (!strcmp(a, "--coding")) coding = v;
-        else if (!strcmp(a, "--vcd")) vcd = v;
-        else if (!strcmp(a, "--tokens")) { if (num_arg(a, v, 1, 100000, &tokens)) return 2; }
-        else if (!strcmp(a, "--steps")) { if (num_arg(a, v, 0, 32, &steps)) return 2; }
-        else if (!strcmp(a, "--wire-ff")) { if (num_arg(a, v, 0, 1000, &wire_ff)) return 2; }
-        else if (!strcmp(a, "--wire-net-ff")) { if (num_arg(a, v, 0, 1000, &wire_net_ff)) return 2; }
-        else if (!strcmp(a, "--slew-ns")) { if (num_arg(a, v, 0, 10, &slew)) return 2; }
-        else if (!strcmp(a, "--seed")) { if (num_arg(a, v, 0, 2147483647.0, &seed)) return 2; }
-        else {
-            fprintf(stderr, "axon-gate-power: unknown option %s (hint: --help)\n", a);
-            return 2;
+    static const struct option opts[] = {
+        {"lib", required_argument, NULL, 'l'},      {"netlist", required_argument, NULL, 'n'},
+        {"weights", required_argument, NULL, 'w'},  {"trace", required_argument, NULL, 't'},
+        {"layer", required_argument, NULL, 'L'},    {"coding", required_argument, NULL, 'c'},
+        {"vcd", required_argument, NULL, 'v'},      {"tokens", required_argument, NULL, 'N'},
+        {"steps", required_argument, NULL, 'T'},    {"wire-ff", required_argument, NULL, 'p'},
+        {"wire-net-ff", required_argument, NULL, 'P'}, {"slew-ns", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 'S'},     {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (o) {
+        case 'l': libp = optarg; break;
+        case 'n': json = optarg; break;
+        case 'w': weights = optarg; break;
+        case 't': trace = optarg; break;
+        case 'L': layer = optarg; break;
+        case 'c': coding = optarg; break;
+        case 'v': vcd = optarg; break;
+        case 'N': bad = num_arg("--tokens", optarg, 1, 100000, &tokens); break;
+        case 'T': bad = num_arg("--steps", optarg, 0, 32, &steps); break;
+        case 'p': bad = num_arg("--wire-ff", optarg, 0, 1000, &wire_ff); break;
+        case 'P': bad = num_arg("--wire-net-ff", optarg, 0, 1000, &wire_net_ff); break;
+        case 's': bad = num_arg("--slew-ns", optarg, 0, 10, &slew); break;
+        case 'S': bad = num_arg("--seed", optarg, 0, 2147483647.0, &seed); break;
+        case 'h': usage(); return 0;
+        default: return usage();
         }
+        if (bad)
+            return 2;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "axon-gate-power: unexpected argument '%s' (hint: --help)\n", argv[optind]);
+        return 2;
     }
     if (!libp || !json || !weights || !trace || !layer)
         return usage();
     char *err = NULL;
+    int rc = 1;
+#define FAIL(x) do { rc = (x); goto out; } while (0)
     axon_rtl_params p;
     axon_rtl_built(&p);
     cosim_stream st;
-    if (cosim_stream_files(&p, weights, trace, layer, coding, (int)steps, (size_t)tokens, &st, &err))
-        return die("stream", err);
+    memset(&st, 0, sizeof st);
+    sim *sm = NULL;
+    power_table *t180 = NULL, *t45 = NULL;
+    axon_rtl *h = NULL;
+    int8_t *rowv = NULL;
+    power_lib *lib = NULL;
+    power_gate_netlist *nl = NULL;
+    char tmpl[] = "/tmp/axon-gate-XXXXXX";
+    char vpath[sizeof tmpl + 16];
+    int own_vcd = 0;
+    if (cosim_stream_files(&p, weights, trace, layer, coding, (int)steps, (size_t)tokens, &st, &err)) {
+        rc = die("stream", err);
+        goto out;
+    }
 
     /* 1. action model: C model counts, priced at 180 nm / 1.8 V */
     sim_config cfg;
     cosim_stream_sim_config(&p, &cfg);
-    sim *sm = NULL;
     if (sim_new(&cfg, &st.qw, st.ev, st.nev, st.tok_start, st.tokens, &sm, &err) || sim_run(sm, &err))
-        return die("C model", err);
+        FAIL(die("C model", err));
     sim_report rep;
     sim_get_report(sm, &rep);
-    power_table *t180 = NULL, *t45 = NULL;
     power_report pr, pr45;
     if (power_table_open(NULL, 180, 1.8, &t180, &err) || power_table_open(NULL, 45, 0, &t45, &err))
-        return die("technology table", err);
+        FAIL(die("technology table", err));
     if (power_price(t180, &cfg, &rep, POWER_REALISTIC, &pr, &err) ||
         power_price(t45, &cfg, &rep, POWER_REALISTIC, &pr45, &err))
-        return die("action model", err);
+        FAIL(die("action model", err));
 
     /* 2. the gate netlist on the same stream, VCD of every net */
-    char tmpl[] = "/tmp/axon-gate-XXXXXX";
-    char vpath[sizeof tmpl + 16];
-    int own_vcd = !vcd;
-    if (own_vcd) {
+    if (!vcd) {
         if (!mkdtemp(tmpl))
-            return die("mkdtemp /tmp/axon-gate-XXXXXX failed (hint: check /tmp)", NULL);
+            FAIL(die("mkdtemp /tmp/axon-gate-XXXXXX failed (hint: check /tmp)", NULL));
+        own_vcd = 1;
         snprintf(vpath, sizeof vpath, "%s/gate.vcd", tmpl);
         vcd = vpath;
     }
-    axon_rtl *h = NULL;
     if (axon_rtl_new(&p, (uint64_t)seed, &h, &err))
-        return die("gate netlist", err);
-    int8_t *rowv = calloc((size_t)p.cols, 1);
+        FAIL(die("gate netlist", err));
+    rowv = calloc((size_t)p.cols, 1);
     if (!rowv)
-        return die("out of memory", NULL);
+        FAIL(die("out of memory", NULL));
     for (size_t i = 0; i < st.qw.in; i++) {
         for (size_t o = 0; o < st.qw.out; o++)
             rowv[o] = st.qw.q[o * st.qw.in + i];
         if (axon_rtl_load_row(h, (uint32_t)i, rowv, &err))
-            return die("gate netlist", err);
+            FAIL(die("gate netlist", err));
     }
-    free(rowv);
     for (size_t tk = 0; tk < st.tokens; tk++) {
         for (size_t e = st.tok_start[tk]; e < st.tok_start[tk + 1]; e++) {
             axon_rtl_item it = {0, st.ev[e].axon, st.ev[e].neg, st.ev[e].shift};
             if (axon_rtl_push(h, &it, 1, &err))
-                return die("gate netlist", err);
+                FAIL(die("gate netlist", err));
         }
         axon_rtl_item eot = {1, 0, 0, 0};
         if (axon_rtl_push(h, &eot, 1, &err))
-            return die("gate netlist", err);
+            FAIL(die("gate netlist", err));
     }
     if (axon_rtl_wave(h, vcd, 0, INT64_MAX, &err))
-        return die("gate netlist", err);
+        FAIL(die("gate netlist", err));
     axon_rtl_stamp s;
     int64_t steps_run = 0, lanes = 0, tokens_done = 0;
     while (axon_rtl_step(h, &s)) {
@@ -188,35 +208,30 @@ int main(int argc, char **argv)
     lanes += s.lanes_added;
     tokens_done += s.token_done;
     axon_rtl_free(h);
+    h = NULL;
     if ((size_t)tokens_done != st.tokens)
-        return die("gate netlist finished fewer tokens than the stream holds (hint: axon cosim --rtl DIR checks it "
-                   "stamp by stamp)", NULL);
+        FAIL(die("gate netlist finished fewer tokens than the stream holds (hint: axon cosim --rtl DIR checks it "
+                   "stamp by stamp)", NULL));
     int64_t cycles = rep.duration;
     if (llabs(steps_run - cycles) > 1 || lanes != (int64_t)rep.total.adds) {
         fprintf(stderr, "axon-gate-power: gate netlist ran %" PRId64 " cycles and %" PRId64 " lane additions, the C model "
                 "%" PRId64 " cycles and %" PRId64 " (hint: axon cosim --rtl DIR finds the first divergence)\n",
                 steps_run, lanes, cycles, (int64_t)rep.total.adds);
-        return 1;
+        goto out;
     }
 
     /* 3. price the transitions */
-    power_lib *lib = NULL;
-    power_gate_netlist *nl = NULL;
     size_t matched = 0;
     if (power_lib_load(libp, &lib, &err))
-        return die("liberty", err);
+        FAIL(die("liberty", err));
     if (power_gate_netlist_load(json, "axon_core", lib, "axon_sram", &nl, &err))
-        return die("netlist", err);
+        FAIL(die("netlist", err));
     if (power_gate_vcd_count(nl, vcd, "axon_core", &matched, &err))
-        return die("toggles", err);
-    if (own_vcd) {
-        unlink(vpath);
-        rmdir(tmpl);
-    }
+        FAIL(die("toggles", err));
     power_gate_params gp = {wire_ff * 1e-3, wire_net_ff * 1e-3, slew, rep.duration_ns, "clk"};
     power_gate_result g;
     if (power_gate_energy(nl, lib, &gp, &g, &err))
-        return die("energy", err);
+        FAIL(die("energy", err));
 
     /* 4. report */
     printf("gate-power: core R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d, layer %s, %zu tokens, %zu events, "
@@ -233,7 +248,7 @@ int main(int argc, char **argv)
     double fe = 0, fa = 0, vn = 0;
     int approx = 0;
     if (power_node_factors(180, &fe, &fa, &vn, &approx, &err))
-        return die("node factors", err);
+        FAIL(die("node factors", err));
     printf("  action model: %s (built-in 45 nm energies x %.4f, Stillmaker & Baas 180 nm at %.2f V; "
            "the same counts give %.1f pJ at 45 nm)\n", pr.version, fe, vn, pr45.realistic_pj);
     printf("\n  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "action model", "gap");
@@ -272,11 +287,20 @@ int main(int argc, char **argv)
            lanes ? (ga ? ga->toggles : 0.0) / (double)lanes : 0.0);
     printf("gate-power: total logic dynamic gate %.1f pJ vs action model %.1f pJ: gap %+.1f %%\n", glogic, alogic,
            alogic > 0 ? 100.0 * (glogic - alogic) / alogic : 0.0);
+    rc = 0;
+out:
+    if (own_vcd) {
+        unlink(vpath);
+        rmdir(tmpl);
+    }
+    free(rowv);
+    axon_rtl_free(h);
     power_gate_netlist_free(nl);
     power_lib_free(lib);
     power_table_free(t180);
     power_table_free(t45);
     sim_free(sm);
     cosim_stream_free(&st);
-    return 0;
+    return rc;
+#undef FAIL
 }
