@@ -52,15 +52,18 @@ rtl_vlt_objs = $(addprefix $(RTL_OUT)/vlt/$(1)/,$(addsuffix .o,$(RTL_VLT_$(1))))
 # ---- one verilated variant ----
 # $(1) name  $(2) parameters (K=V ...)  $(3) extra verilator flags
 # $(4) runtime flavour (plain|sc|timing)  $(5) top module  $(6) sources
+# $(7) optional: "fixed" when the top has no parameters (a gate netlist: the
+#      parameters only reach the shim, not verilator -G)
+# $(8) optional: the optimisation flags of the verilated model (default RTL_OPT)
 # The parameters and flags are kept in params.txt, rewritten only when they
 # change, so changing RTL_PARAMS rebuilds exactly that variant.
 define rtl_variant
 $(shell mkdir -p $(RTL_OUT)/$(1); echo '$(2) $(3)' | cmp -s - $(RTL_OUT)/$(1)/params.txt || echo '$(2) $(3)' > $(RTL_OUT)/$(1)/params.txt)
 $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a: $(6) $(RTL_OUT)/$(1)/params.txt
 	@rm -rf $(RTL_OUT)/$(1)/obj
-	$(VERILATOR) --cc $(RTL_VFLAGS) $(3) --top-module $(5) $(addprefix -G,$(2)) \
+	$(VERILATOR) --cc $(RTL_VFLAGS) $(3) --top-module $(5) $(if $(filter fixed,$(7)),,$(addprefix -G,$(2))) \
 	  -Mdir $(RTL_OUT)/$(1)/obj $(6)
-	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f V$(5).mk V$(5)__ALL.a $(RTL_OPT) >/dev/null
+	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f V$(5).mk V$(5)__ALL.a $(or $(8),$(RTL_OPT)) >/dev/null
 $(RTL_OUT)/$(1)/axon_rtl.o: $(if $(filter timing,$(4)),rtl/shim/axon_rtl_async.cpp,rtl/shim/axon_rtl.cpp) rtl/shim/axon_rtl.h rtl/shim/axon_rtl_common.h $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a
 	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_$(4)) $(if $(findstring --trace,$(3)),,-DVM_TRACE=0) \
 	  $(if $(findstring --coverage,$(3)),,-DVM_COVERAGE=0) \

@@ -55,8 +55,15 @@ ax_result power_area_of(const power_table *t, const char *component, const char 
 const power_synth_row *power_synth_find(const power_table *t, const char *module);
 /* Value of KEY in a parameter string "K1=V1 K2=V2" (also ',', ';' separated); 0 if absent. */
 int power_param_get(const char *params, const char *key, double *v);
-/* malloc'd copy of s (NULL when out of memory), shared by both table kinds. */
+/* malloc'd copy of s, or of its first n bytes (NULL when out of memory),
+ * shared by the table and Liberty readers. */
 char *power_strdup(const char *s);
+char *power_strndup(const char *s, size_t n);
+/* Reads the whole file at path into *buf (malloc'd, NUL-terminated, the
+ * caller frees) and *len. Files over limit bytes are AX_EFORMAT; errors name
+ * the path and `what` the file should be, and end with hint. */
+ax_result power_read_file(const char *path, size_t limit, const char *what, const char *hint,
+                          char **buf, size_t *len, char **err);
 /* CSV tokenizer shared by both table kinds: splits one line into at most
  * max fields in place (quotes with "" escapes). Returns the field count or -1
  * for an unterminated quote. */

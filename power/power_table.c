@@ -23,13 +23,19 @@
 static const char *const power_cols[7] = {"component", "action",     "attributes", "energy_pj",
                                           "area_um2",  "leakage_uw", "source"};
 
+char *power_strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = 0;
+    }
+    return d;
+}
+
 char *power_strdup(const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
+    return power_strndup(s, strlen(s));
 }
 
 void power_table_free(power_table *t)
@@ -245,47 +251,61 @@ done:
     return AX_OK;
 }
 
+ax_result power_read_file(const char *path, size_t limit, const char *what, const char *hint,
+                          char **buf, size_t *len, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ax_fail(err, AX_EIO, "%s: cannot open %s: %s (hint: %s)", path, what, strerror(errno), hint);
+    char *b = NULL;
+    size_t n = 0, cap = 0;
+    ax_result rc = AX_OK;
+    for (;;) {
+        if (n + 4096 > cap) {
+            size_t nc = cap ? 2 * cap : 65536;
+            if (nc > limit + 4096 && n > limit) {
+                rc = ax_fail(err, AX_EFORMAT, "%s: larger than %zu MiB, not a %s (hint: %s)", path, limit >> 20,
+                             what, hint);
+                break;
+            }
+            char *nb = realloc(b, nc + 1);
+            if (!nb) {
+                rc = ax_fail(err, AX_ENOMEM, "%s: out of memory reading %s", path, what);
+                break;
+            }
+            b = nb;
+            cap = nc;
+        }
+        size_t k = fread(b + n, 1, cap - n, f);
+        n += k;
+        if (k == 0)
+            break;
+    }
+    if (!rc && ferror(f))
+        rc = ax_fail(err, AX_EIO, "%s: read error in %s (hint: check the file and the disk)", path, what);
+    fclose(f);
+    if (rc) {
+        free(b);
+        return rc;
+    }
+    b[n] = 0;
+    *buf = b;
+    *len = n;
+    return AX_OK;
+}
+
 ax_result power_table_load(const char *path, power_table **t, char **err)
 {
     if (!path)
         return power_table_parse(power_tech_base_csv, strlen(power_tech_base_csv), "built-in", t,
                                  err);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ax_fail(err, AX_EIO, "%s: cannot open technology table: %s (hint: --tech takes a "
-                       "CSV like power/tech/base_45nm.csv)", path, strerror(errno));
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 > cap) {
-            size_t nc = cap ? 2 * cap : 65536;
-            if (nc > (64u << 20)) {
-                free(buf);
-                fclose(f);
-                return ax_fail(err, AX_EFORMAT, "%s: larger than 64 MiB, not a technology table",
-                               path);
-            }
-            char *nb = realloc(buf, nc);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return ax_fail(err, AX_ENOMEM, "out of memory");
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return ax_fail(err, AX_EIO, "%s: read error", path);
-    }
-    ax_result rc = power_table_parse(buf, len, path, t, err);
+    size_t len = 0;
+    ax_result rc = power_read_file(path, 64u << 20, "technology table",
+                                   "--tech takes a CSV like power/tech/base_45nm.csv", &buf, &len, err);
+    if (rc)
+        return rc;
+    rc = power_table_parse(buf, len, path, t, err);
     free(buf);
     return rc;
 }

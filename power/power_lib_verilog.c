@@ -1,0 +1,283 @@
+/*
+ * power_lib_verilog — behavioural Verilog models of Liberty cells, written
+ * from the cells' own `function`, `ff`/`latch` (clocked_on, next_state,
+ * enable, data_in, clear, preset) and `three_state` attributes that
+ * power_liberty.c read, so Verilator can simulate a mapped netlist for the
+ * gate-level cross-check (power_gate.h). The models are zero-delay and
+ * two-valued: they count toggles, they do not time anything.
+ */
+#include "power_gate.h"
+#include "power_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Liberty boolean functions -> Verilog ----
+ * Precedence, high to low (Liberty reference): postfix ', prefix !, ^, AND
+ * (* & or juxtaposition), OR (+ |). Constants 0 and 1. */
+
+typedef struct {
+    const char *s, *p;
+    const char *where;
+    char **err;
+} fparse;
+
+static void fskip(fparse *f)
+{
+    while (*f->p == ' ' || *f->p == '\t')
+        f->p++;
+}
+
+static char *fcat(const char *a, const char *op, const char *b)
+{
+    size_t n = strlen(a) + strlen(op) + strlen(b) + 3;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "(%s%s%s)", a, op, b);
+    return s;
+}
+
+static char *f_or(fparse *f);
+
+static char *f_fail(fparse *f, const char *what)
+{
+    ax_fail(f->err, AX_EFORMAT, "%s: function \"%s\": %s at position %d (hint: Liberty functions use ! ' ^ * & + | and parentheses)",
+            f->where, f->s, what, (int)(f->p - f->s) + 1);
+    return NULL;
+}
+
+static char *f_primary(fparse *f)
+{
+    fskip(f);
+    char *x = NULL;
+    if (*f->p == '!') {
+        f->p++;
+        char *a = f_primary(f);
+        if (!a)
+            return NULL;
+        x = malloc(strlen(a) + 4);
+        if (x)
+            sprintf(x, "(~%s)", a);
+        free(a);
+    } else if (*f->p == '(') {
+        f->p++;
+        x = f_or(f);
+        if (!x)
+            return NULL;
+        fskip(f);
+        if (*f->p != ')') {
+            free(x);
+            return f_fail(f, "expected ')'");
+        }
+        f->p++;
+    } else if (*f->p == '0' || *f->p == '1') {
+        x = malloc(5);
+        if (x)
+            sprintf(x, "1'b%c", *f->p);
+        f->p++;
+    } else if (isalpha((unsigned char)*f->p) || *f->p == '_') {
+        const char *b = f->p;
+        while (isalnum((unsigned char)*f->p) || *f->p == '_')
+            f->p++;
+        x = power_strndup(b, (size_t)(f->p - b));
+    } else {
+        return f_fail(f, *f->p ? "unexpected character" : "unexpected end");
+    }
+    if (!x)
+        return NULL;
+    for (;;) {
+        fskip(f);
+        if (*f->p != '\'')
+            break;
+        f->p++;
+        char *y = malloc(strlen(x) + 4);
+        if (y)
+            sprintf(y, "(~%s)", x);
+        free(x);
+        if (!(x = y))
+            return NULL;
+    }
+    return x;
+}
+
+static char *f_xor(fparse *f)
+{
+    char *x = f_primary(f);
+    for (;;) {
+        if (!x)
+            return NULL;
+        fskip(f);
+        if (*f->p != '^')
+            return x;
+        f->p++;
+        char *b = f_primary(f);
+        if (!b) {
+            free(x);
+            return NULL;
+        }
+        char *y = fcat(x, " ^ ", b);
+        free(x), free(b);
+        x = y;
+    }
+}
+
+static int starts_primary(char c) { return c == '!' || c == '(' || c == '0' || c == '1' || c == '_' || isalpha((unsigned char)c); }
+
+static char *f_and(fparse *f)
+{
+    char *x = f_xor(f);
+    for (;;) {
+        if (!x)
+            return NULL;
+        fskip(f);
+        if (*f->p == '*' || *f->p == '&')
+            f->p++;
+        else if (!starts_primary(*f->p))
+            return x;
+        char *b = f_xor(f);
+        if (!b) {
+            free(x);
+            return NULL;
+        }
+        char *y = fcat(x, " & ", b);
+        free(x), free(b);
+        x = y;
+    }
+}
+
+static char *f_or(fparse *f)
+{
+    char *x = f_and(f);
+    for (;;) {
+        if (!x)
+            return NULL;
+        fskip(f);
+        if (*f->p != '+' && *f->p != '|')
+            return x;
+        f->p++;
+        char *b = f_and(f);
+        if (!b) {
+            free(x);
+            return NULL;
+        }
+        char *y = fcat(x, " | ", b);
+        free(x), free(b);
+        x = y;
+    }
+}
+
+ax_result power_lib_function_verilog(const char *fn, const char *where, char **out, char **err)
+{
+    fparse f = {fn, fn, where, err};
+    char *x = f_or(&f);
+    if (!x)
+        return err && *err ? AX_EFORMAT : ax_fail(err, AX_ENOMEM, "%s: out of memory", where);
+    fskip(&f);
+    if (*f.p) {
+        free(x);
+        f_fail(&f, "unexpected text after the expression");
+        return AX_EFORMAT;
+    }
+    *out = x;
+    return AX_OK;
+}
+
+/* Writes `assign lhs = <fn as Verilog>;` (or a wire declaration). */
+static ax_result emit_fn(FILE *f, const char *decl, const char *lhs, const char *fn, const power_lib *lib,
+                         const power_lib_cell *c, const char *what, char **err)
+{
+    char where[512];
+    snprintf(where, sizeof where, "%s:%d: cell %s %s", lib->path, c->line, c->name, what);
+    char *v = NULL;
+    ax_result r = power_lib_function_verilog(fn, where, &v, err);
+    if (r)
+        return r;
+    fprintf(f, "    %s %s = %s;\n", decl, lhs, v);
+    free(v);
+    return AX_OK;
+}
+
+ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err)
+{
+    fprintf(f, "// Behavioural models of the cells of Liberty library %s (%s), written from\n"
+               "// their Liberty functions by power_lib_write_verilog (power/power_lib_verilog.c).\n"
+               "// Zero-delay, two-valued: for toggle counting, not for timing. Generated: do not edit.\n"
+               "/* verilator tracing_off */\n",
+            lib->name, lib->path);
+    int skipped = 0;
+    for (int i = 0; i < lib->ncells; i++) {
+        const power_lib_cell *c = &lib->cells[i];
+        int nout = 0, nfn = 0;
+        for (int k = 0; k < c->npins; k++)
+            if (c->pins[k].output) {
+                nout++;
+                nfn += c->pins[k].function != NULL;
+            }
+        if (nout == 0 || nfn < nout) {
+            fprintf(f, "// %s: not modelled (%s)\n", c->name, nout ? "an output without a function" : "no output pin");
+            skipped++;
+            continue;
+        }
+        fprintf(f, "module %s (", c->name);
+        for (int k = 0; k < c->npins; k++)
+            fprintf(f, "%s%s", k ? ", " : "", c->pins[k].name);
+        fprintf(f, ");\n");
+        for (int k = 0; k < c->npins; k++)
+            fprintf(f, "    %s %s;\n", c->pins[k].output ? "output" : "input", c->pins[k].name);
+        ax_result r;
+        if (c->seq) {
+            fprintf(f, "    reg %s;\n    wire %s = ~%s;\n", c->iq, c->iqn, c->iq);
+            if ((r = emit_fn(f, "wire", "axon_ck", c->clocked_on, lib, c, c->seq == 1 ? "clocked_on" : "enable", err)))
+                return r;
+            if ((r = emit_fn(f, "wire", "axon_d", c->next_state, lib, c, c->seq == 1 ? "next_state" : "data_in", err)))
+                return r;
+            if (c->clear && (r = emit_fn(f, "wire", "axon_clr", c->clear, lib, c, "clear", err)))
+                return r;
+            if (c->preset && (r = emit_fn(f, "wire", "axon_pre", c->preset, lib, c, "preset", err)))
+                return r;
+            /* clear wins over preset (clear_preset_var1 = L); IQN is ~IQ */
+            const char *as = c->seq == 1 ? "<=" : "=";
+            if (c->seq == 1)
+                fprintf(f, "    always @(posedge axon_ck%s%s)\n", c->clear ? " or posedge axon_clr" : "",
+                        c->preset ? " or posedge axon_pre" : "");
+            else
+                fprintf(f, "    always @(*)\n");
+            fprintf(f, "        ");
+            if (c->clear)
+                fprintf(f, "if (axon_clr) %s %s 1'b0; else ", c->iq, as);
+            if (c->preset)
+                fprintf(f, "if (axon_pre) %s %s 1'b1; else ", c->iq, as);
+            if (c->seq == 2)
+                fprintf(f, "if (axon_ck) ");
+            fprintf(f, "%s %s axon_d;\n", c->iq, as);
+        }
+        for (int k = 0; k < c->npins; k++) {
+            const power_lib_pin *p = &c->pins[k];
+            if (!p->output)
+                continue;
+            char where[512];
+            snprintf(where, sizeof where, "%s:%d: cell %s pin %s", lib->path, c->line, c->name, p->name);
+            char *v = NULL;
+            if ((r = power_lib_function_verilog(p->function, where, &v, err)))
+                return r;
+            if (p->three_state) {
+                char *z = NULL;
+                if ((r = power_lib_function_verilog(p->three_state, where, &z, err))) {
+                    free(v);
+                    return r;
+                }
+                fprintf(f, "    assign %s = %s ? 1'bz : %s;\n", p->name, z, v);
+                free(z);
+            } else {
+                fprintf(f, "    assign %s = %s;\n", p->name, v);
+            }
+            free(v);
+        }
+        fprintf(f, "endmodule\n");
+    }
+    fprintf(f, "/* verilator tracing_on */\n");
+    (void)skipped;
+    return ferror(f) ? ax_fail(err, AX_EIO, "cell models: write error (hint: disk full?)") : AX_OK;
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Gate-level power cross-check (docs/power.md "Gate-level cross-check"): the
+# core mapped to OSU018 cells by yosys and simulated by Verilator
+# (build/rtl/gate, made by `make gate-power-build`, part of `make test`) on the
+# shipped PP-OCRv4 trace.
+#  1. the gate netlist equals the C model stamp by stamp (axon cosim --rtl);
+#  2. axon-gate-power prints a positive gate-level energy and a gap in %;
+#  3. more events -> more accumulator transitions and more accumulator energy;
+#  4. a malformed liberty is an error naming the file and the line.
+set -euo pipefail
+root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${AXON_BUILD:-$root/build}
+axon=${AXON:-$build/axon}
+gp=$build/rtl/gate/axon-gate-power
+lib=$root/.deps/osu018/osu018_stdcells.lib
+json=$build/gate/core_gate.json
+[ -x "$gp" ] || { echo "gate build $build/rtl/gate missing (make gate-power-build needs yosys and verilator)"; exit 77; }
+[ -f "$lib" ] || { echo "OSU018 liberty missing (make deps)"; exit 77; }
+w=$root/traces/ppocr/ppocr-rec.weights.safetensors
+t=$root/traces/ppocr/ppocr-rec.trace.safetensors
+[ -f "$w" ] && [ -f "$t" ] || { echo "traces/ppocr not present"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# 1. the netlist is the core: lockstep against the C model, two layers and codings
+tile=$(sed -n 's/.*R=\([0-9]*\) C=\([0-9]*\) L=\([0-9]*\).*/\1x\2 \3/p' "$build/gate/params.txt")
+lanes=${tile#* }; tile=${tile% *}
+for lc in "model.layers.0.mlp.fc1 bitwise-signed" "model.layers.0.mlp.fc2 bitwise-2c"; do
+  set -- $lc
+  out=$("$axon" cosim --rtl "$build/rtl/gate" --weights "$w" --trace "$t" --layer "$1" --coding "$2" \
+        --tokens 4 --tile "$tile" --lanes "$lanes")
+  echo "$out"
+  case $out in "cosim: OK"*) ;; *) fail "gate netlist differs from the C model" ;; esac
+done
+
+run() { # tokens -> output file
+  "$gp" --lib "$lib" --netlist "$json" --weights "$w" --trace "$t" --layer model.layers.0.mlp.fc1 \
+        --tokens "$1" > "$work/run$1.txt"
+  cat "$work/run$1.txt"
+}
+# 2. energies and the gap, with units
+run 2
+grep -q 'gap' "$work/run2.txt" || fail "no gap line"
+tot=$(sed -n 's/^gate-power: total logic dynamic gate \([0-9.]*\) pJ vs action model \([0-9.]*\) pJ: gap \([-+0-9.]*\) %$/\1 \2 \3/p' "$work/run2.txt")
+[ -n "$tot" ] || fail "no total line with pJ and %"
+set -- $tot
+awk -v g="$1" -v a="$2" 'BEGIN { exit !(g > 0 && a > 0) }' || fail "energies not positive: gate $1 pJ, model $2 pJ"
+grep -Eq '^  clock +[0-9.]+ pJ +[0-9.]+ pJ' "$work/run2.txt" || fail "no clock row"
+grep -Eq '^  accumulators \(u_acc\) +[0-9.]+ pJ' "$work/run2.txt" || fail "no accumulator row"
+
+# 3. monotonic in the number of events
+run 6
+ev() { sed -n 's/.* tokens, \([0-9]*\) events,.*/\1/p' "$1"; }
+acc_t() { sed -n 's/^  accumulator transitions: \([0-9]*\) .*/\1/p' "$1"; }
+acc_e() { sed -n 's/^  accumulators (u_acc) *\([0-9.]*\) pJ.*/\1/p' "$1"; }
+e2=$(ev "$work/run2.txt"); e6=$(ev "$work/run6.txt")
+t2=$(acc_t "$work/run2.txt"); t6=$(acc_t "$work/run6.txt")
+a2=$(acc_e "$work/run2.txt"); a6=$(acc_e "$work/run6.txt")
+echo "events $e2 -> $e6, accumulator transitions $t2 -> $t6, accumulator energy $a2 -> $a6 pJ"
+[ -n "$e2" ] && [ -n "$t2" ] && [ -n "$a2" ] || fail "could not read events/transitions"
+[ "$e6" -gt "$e2" ] || fail "the longer stream has no more events ($e2, $e6)"
+[ "$t6" -gt "$t2" ] || fail "accumulator transitions did not grow with the events ($t2 -> $t6)"
+awk -v x="$a2" -v y="$a6" 'BEGIN { exit !(y > x) }' || fail "accumulator energy did not grow ($a2 -> $a6 pJ)"
+
+# 4. a malformed liberty: the error names the file and the line
+line=$(grep -n '^ *capacitance : ' "$lib" | sed -n '3p' | cut -d: -f1)
+sed "${line}s/capacitance : [0-9.]*/capacitance : 0.01x2/" "$lib" > "$work/broken.lib"
+if "$gp" --lib "$work/broken.lib" --netlist "$json" --weights "$w" --trace "$t" \
+     --layer model.layers.0.mlp.fc1 --tokens 1 > /dev/null 2> "$work/err"; then
+  fail "a malformed liberty was accepted"
+fi
+cat "$work/err"
+grep -q "broken.lib:$line:" "$work/err" || fail "the error does not name broken.lib:$line"
+grep -q 'hint' "$work/err" || fail "the error has no hint"
+# a cell the liberty lacks: the netlist error names it
+sed 's/cell (NAND2X1)/cell (NAND2X1_GONE)/' "$lib" > "$work/short.lib"
+if "$gp" --lib "$work/short.lib" --netlist "$json" --weights "$w" --trace "$t" \
+     --layer model.layers.0.mlp.fc1 --tokens 1 > /dev/null 2> "$work/err2"; then
+  fail "a liberty without NAND2X1 was accepted"
+fi
+cat "$work/err2"
+grep -q "NAND2X1" "$work/err2" || fail "the error does not name the missing cell"
+echo "gate-power checks passed"
