@@ -7,7 +7,8 @@
 # The plain build (build/axon) never needs nvcc: it links gpu/gpu_cuda_stub.c
 # (from libaxon.a), whose functions return AX_EUNSUPPORTED. The CUDA binaries
 # link gpu_cuda.o in front of libaxon.a, so the stub member is not pulled in.
-# When a GPU is present (`nvidia-smi -L` lists one), `make test` builds them too.
+# When nvcc is present, `make test` builds them too (the object alone without
+# a CUDA runtime).
 
 NVCC ?= $(or $(shell command -v nvcc 2>/dev/null),$(wildcard /usr/local/cuda/bin/nvcc))
 CUDA_HOME ?= $(if $(NVCC),$(patsubst %/bin/nvcc,%,$(realpath $(NVCC))))
@@ -15,20 +16,20 @@ CUDA_ARCHS ?= 80 86 89 90
 NVCC_GENCODE := $(foreach a,$(CUDA_ARCHS),-gencode arch=compute_$(a),code=sm_$(a)) \
                 -gencode arch=compute_$(lastword $(CUDA_ARCHS)),code=compute_$(lastword $(CUDA_ARCHS))
 NVCCFLAGS ?= -O2 -std=c++17 -Werror all-warnings -Xcompiler -Wall,-Wextra,-Werror $(NVCC_GENCODE)
-# The runtime library: a compiler-only toolkit has nvcc but no libcudart, and
-# then nothing can be linked against CUDA (the object still compiles).
-CUDA_LIBDIR ?= $(firstword $(foreach d,lib64 lib targets/x86_64-linux/lib targets/sbsa-linux/lib,\
-                 $(if $(wildcard $(CUDA_HOME)/$(d)/libcudart.so $(CUDA_HOME)/$(d)/libcudart.so.[0-9]* $(CUDA_HOME)/$(d)/libcudart_static.a),$(CUDA_HOME)/$(d))))
-CUDART_SO := $(notdir $(firstword $(wildcard $(CUDA_LIBDIR)/libcudart.so.[0-9]*)))
-CUDART := $(if $(wildcard $(CUDA_LIBDIR)/libcudart.so),-lcudart,$(if $(CUDART_SO),-l:$(CUDART_SO),-lcudart_static -ldl -lrt))
-CUDA_LDLIBS := -L$(CUDA_LIBDIR) -Wl,-rpath,$(CUDA_LIBDIR) $(CUDART) -lstdc++
+# The runtime library (mk/cuda_rt.sh, shared with the CUDA tests): a
+# compiler-only toolkit has nvcc but no libcudart, and then nothing can be
+# linked against CUDA (the object still compiles). CUDA_LIBDIR=/path names the
+# folder by hand.
+CUDA_RT := $(if $(NVCC),$(shell bash mk/cuda_rt.sh '$(CUDA_HOME)' '$(CUDA_LIBDIR)'))
+CUDA_RT_DIR := $(firstword $(CUDA_RT))
+CUDA_LDLIBS := -L$(CUDA_RT_DIR) -Wl,-rpath,$(CUDA_RT_DIR) $(wordlist 2,$(words $(CUDA_RT)),$(CUDA_RT)) -lstdc++
 
 GPU_CUDA_OBJ := $(BUILD)/cuda/gpu_cuda.o
 GPU_BINS := $(BUILD)/axon-cuda $(BUILD)/gpu-check $(BUILD)/gpu-bench
 
 .PHONY: gpu
 ifneq ($(NVCC),)
-ifneq ($(CUDA_LIBDIR),)
+ifneq ($(CUDA_RT_DIR),)
 gpu: $(GPU_BINS)
 else
 gpu: $(GPU_CUDA_OBJ)
@@ -48,9 +49,10 @@ $(BUILD)/gpu-check: $(BUILD)/tests/gpu/cuda_check.o $(GPU_CUDA_OBJ) $(LIBAXON)
 $(BUILD)/gpu-bench: $(BUILD)/bench/gpu_bench.o $(GPU_CUDA_OBJ) $(LIBAXON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CUDA_LDLIBS) $(LDLIBS)
 
-ifneq ($(shell nvidia-smi -L 2>/dev/null | head -n 1),)
+# make test builds what nvcc can: the object always (test_gpu_build reads
+# it), the CUDA binaries when the runtime is there (test_gpu_link runs
+# gpu-check; test_gpu_cuda, with a GPU, all of them).
 TEST_EXTRA += gpu
-endif
 else
 gpu:
 	@echo "make gpu: skipped: nvcc not found (looked in PATH and /usr/local/cuda/bin; set NVCC=/path/to/nvcc); build/axon uses the CPU reference"

@@ -7,10 +7,8 @@
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
-if ! command -v nvcc >/dev/null && [ ! -x /usr/local/cuda/bin/nvcc ]; then
-  echo "skipped: nvcc not found, the CUDA build cannot be made"
-  exit 77
-fi
+. "$root/tests/e2e/cuda_env.sh"
+cuda_require_nvcc
 if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L >/dev/null 2>&1; then
   echo "skipped: no GPU (nvidia-smi -L failed or is missing); the CUDA kernels compile (test_gpu_build) but cannot run here"
   exit 77
