@@ -110,7 +110,6 @@ void power_gate_netlist_free(power_gate_netlist *nl)
 }
 
 size_t power_gate_netlist_cells(const power_gate_netlist *nl) { return (size_t)nl->ncells; }
-size_t power_gate_netlist_bits(const power_gate_netlist *nl) { return (size_t)nl->nbits; }
 
 /* Bit ids of a JSON bits array ("0"/"1"/"x"/"z" constants -> -1). */
 static int json_bits(const cJSON *a, int **out, int *width, int *maxbit)
@@ -186,7 +185,6 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
     }
     snprintf(nl->path, sizeof nl->path, "%s", json_path);
     comp_index(nl, "ports");
-    const cJSON *ports = cJSON_GetObjectItemCaseSensitive(mod, "ports");
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(mod, "cells");
     const cJSON *nets = cJSON_GetObjectItemCaseSensitive(mod, "netnames");
     if (!cJSON_IsObject(cells) || !cJSON_IsObject(nets)) {
@@ -204,12 +202,11 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
     int k = 0;
     for (const cJSON *n = nets->child; n; n = n->next, k++) {
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(n, "bits");
-        nl->nets[k].name = malloc(strlen(n->string) + 1);
+        nl->nets[k].name = power_strdup(n->string);
         if (!nl->nets[k].name) {
             r = ax_fail(err, AX_ENOMEM, "%s: out of memory", json_path);
             goto done;
         }
-        strcpy(nl->nets[k].name, n->string);
         if (!cJSON_IsArray(b) || json_bits(b, &nl->nets[k].bits, &nl->nets[k].width, &maxbit)) {
             r = ax_fail(err, AX_EFORMAT, "%s: net '%s': bad \"bits\" (hint: write it with yosys write_json)", json_path,
                         n->string);
@@ -310,7 +307,6 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
             }
         }
     }
-    (void)ports;
 done:
     cJSON_Delete(root);
     if (r) {
@@ -447,7 +443,7 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
                 }
                 vvar *x = &vars[nvars];
                 memset(x, 0, sizeof *x);
-                x->code = malloc(strlen(code) + 1);
+                x->code = power_strdup(code);
                 x->bits = malloc((size_t)w * sizeof *x->bits);
                 x->val = malloc((size_t)w);
                 if (!x->code || !x->bits || !x->val) {
@@ -455,7 +451,6 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
                     r = ax_fail(err, AX_ENOMEM, "%s: out of memory", vcd_path);
                     break;
                 }
-                strcpy(x->code, code);
                 x->width = (int)w;
                 for (int i = 0; i < w; i++) {
                     int b = nl->nets[ni].bits[i];
@@ -605,7 +600,6 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib, 
         }
         power_gate_comp *pc = &r->comp[b->comp];
         pc->toggles += t;
-        pc->nets += t > 0 || b->fanout ? 1 : 0;
         pc->switch_pj += esw;
         pc->internal_pj += eint;
     }

@@ -34,12 +34,14 @@
 /* ---- Liberty ---- */
 
 typedef struct {
+    int n1, n2;             /* sizes (n2 = 1 for a 1-D table) */
+    double *i1, *i2, *v;    /* index_1, index_2 (NULL when absent), values n1 x n2 row-major */
+    int load_first;         /* variable_1 is the output load (else the slew) */
+} power_lib_table;
+
+typedef struct {
     char related[32];       /* related_pin ("" for a passive input-pin table) */
-    int rise_n1, rise_n2;   /* table sizes (n2 = 1 for a 1-D table) */
-    double *rise_i1, *rise_i2, *rise_v;
-    int fall_n1, fall_n2;
-    double *fall_i1, *fall_i2, *fall_v;
-    int rise_load_first, fall_load_first; /* variable_1 is the output load (else the slew) */
+    power_lib_table rise, fall;
 } power_lib_energy;
 
 typedef struct {
@@ -115,7 +117,6 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
                                   const char *blackboxes, power_gate_netlist **out, char **err);
 void power_gate_netlist_free(power_gate_netlist *nl);
 size_t power_gate_netlist_cells(const power_gate_netlist *nl);
-size_t power_gate_netlist_bits(const power_gate_netlist *nl);
 
 /* Counts the transitions of every net bit in a VCD: the variables of the
  * scope named `scope` (the netlist's top module, e.g. "axon_core") are
@@ -136,7 +137,7 @@ typedef struct {
 
 typedef struct {
     char name[32];
-    size_t cells, nets;
+    size_t cells;
     double toggles;             /* transitions of the nets the component drives */
     double switch_pj, internal_pj, leakage_pj;
 } power_gate_comp;

@@ -22,6 +22,7 @@ typedef struct {
     const char *s, *p;
     const char *where;
     char **err;
+    int failed; /* a syntax error was reported (else a NULL result is out of memory) */
 } fparse;
 
 static void fskip(fparse *f)
@@ -30,23 +31,29 @@ static void fskip(fparse *f)
         f->p++;
 }
 
-static char *fcat(const char *a, const char *op, const char *b)
+/* "(a op b)", malloc'd (NULL when out of memory); frees a and b. a NULL is
+ * empty: fcat(NULL, "~", x) is "(~x)". */
+static char *fcat(char *a, const char *op, char *b)
 {
-    size_t n = strlen(a) + strlen(op) + strlen(b) + 3;
+    const char *as = a ? a : "";
+    size_t n = strlen(as) + strlen(op) + strlen(b) + 3;
     char *s = malloc(n);
     if (s)
-        snprintf(s, n, "(%s%s%s)", a, op, b);
+        snprintf(s, n, "(%s%s%s)", as, op, b);
+    free(a);
+    free(b);
     return s;
 }
-
-static char *f_or(fparse *f);
 
 static char *f_fail(fparse *f, const char *what)
 {
     ax_fail(f->err, AX_EFORMAT, "%s: function \"%s\": %s at position %d (hint: Liberty functions use ! ' ^ * & + | and parentheses)",
             f->where, f->s, what, (int)(f->p - f->s) + 1);
+    f->failed = 1;
     return NULL;
 }
+
+static char *f_binary(fparse *f, int level);
 
 static char *f_primary(fparse *f)
 {
@@ -57,13 +64,10 @@ static char *f_primary(fparse *f)
         char *a = f_primary(f);
         if (!a)
             return NULL;
-        x = malloc(strlen(a) + 4);
-        if (x)
-            sprintf(x, "(~%s)", a);
-        free(a);
+        x = fcat(NULL, "~", a);
     } else if (*f->p == '(') {
         f->p++;
-        x = f_or(f);
+        x = f_binary(f, 0);
         if (!x)
             return NULL;
         fskip(f);
@@ -85,95 +89,58 @@ static char *f_primary(fparse *f)
     } else {
         return f_fail(f, *f->p ? "unexpected character" : "unexpected end");
     }
-    if (!x)
-        return NULL;
-    for (;;) {
-        fskip(f);
-        if (*f->p != '\'')
-            break;
-        f->p++;
-        char *y = malloc(strlen(x) + 4);
-        if (y)
-            sprintf(y, "(~%s)", x);
-        free(x);
-        if (!(x = y))
-            return NULL;
-    }
-    return x;
-}
-
-static char *f_xor(fparse *f)
-{
-    char *x = f_primary(f);
     for (;;) {
         if (!x)
             return NULL;
         fskip(f);
-        if (*f->p != '^')
+        if (*f->p != '\'')
             return x;
         f->p++;
-        char *b = f_primary(f);
-        if (!b) {
-            free(x);
-            return NULL;
-        }
-        char *y = fcat(x, " ^ ", b);
-        free(x), free(b);
-        x = y;
+        x = fcat(NULL, "~", x);
     }
 }
 
 static int starts_primary(char c) { return c == '!' || c == '(' || c == '0' || c == '1' || c == '_' || isalpha((unsigned char)c); }
 
-static char *f_and(fparse *f)
+/* The binary operators by level, loosest first: OR (+ |), AND (* & or
+ * juxtaposition), XOR (^); each level's operands are the next level's. */
+static const struct {
+    const char *ops, *verilog;
+    int juxtaposition;
+} f_levels[] = {{"+|", " | ", 0}, {"*&", " & ", 1}, {"^", " ^ ", 0}};
+enum { F_NLEVELS = sizeof f_levels / sizeof f_levels[0] };
+
+static char *f_operand(fparse *f, int level)
 {
-    char *x = f_xor(f);
-    for (;;) {
-        if (!x)
-            return NULL;
-        fskip(f);
-        if (*f->p == '*' || *f->p == '&')
-            f->p++;
-        else if (!starts_primary(*f->p))
-            return x;
-        char *b = f_xor(f);
-        if (!b) {
-            free(x);
-            return NULL;
-        }
-        char *y = fcat(x, " & ", b);
-        free(x), free(b);
-        x = y;
-    }
+    return level + 1 < F_NLEVELS ? f_binary(f, level + 1) : f_primary(f);
 }
 
-static char *f_or(fparse *f)
+static char *f_binary(fparse *f, int level)
 {
-    char *x = f_and(f);
+    char *x = f_operand(f, level);
     for (;;) {
         if (!x)
             return NULL;
         fskip(f);
-        if (*f->p != '+' && *f->p != '|')
+        if (*f->p && strchr(f_levels[level].ops, *f->p))
+            f->p++;
+        else if (!f_levels[level].juxtaposition || !starts_primary(*f->p))
             return x;
-        f->p++;
-        char *b = f_and(f);
+        char *b = f_operand(f, level);
         if (!b) {
             free(x);
             return NULL;
         }
-        char *y = fcat(x, " | ", b);
-        free(x), free(b);
-        x = y;
+        x = fcat(x, f_levels[level].verilog, b);
     }
 }
 
 ax_result power_lib_function_verilog(const char *fn, const char *where, char **out, char **err)
 {
-    fparse f = {fn, fn, where, err};
-    char *x = f_or(&f);
+    fparse f = {fn, fn, where, err, 0};
+    char *x = f_binary(&f, 0);
     if (!x)
-        return err && *err ? AX_EFORMAT : ax_fail(err, AX_ENOMEM, "%s: out of memory", where);
+        return f.failed ? AX_EFORMAT : ax_fail(err, AX_ENOMEM, "%s: out of memory", where);
     fskip(&f);
     if (*f.p) {
         free(x);

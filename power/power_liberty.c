@@ -18,7 +18,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,35 +164,43 @@ static ax_result parse_stmt(lexer *lx, lnode **out, int depth)
     n->line = lx->line;
     if (lex_peek(lx, ':')) {
         lx->s++;
-        /* the value: one or more words up to ';' (or the end of the line) */
-        char buf[512];
-        size_t k = 0;
+        /* the value: one or more words up to ';' (or the end of the line), joined by one space */
+        char *val = NULL;
         int l0 = lx->line;
         for (;;) {
             if ((r = lex_skip(lx)))
-                return r;
+                break;
             if (lx->s >= lx->end || *lx->s == ';' || *lx->s == '}' || lx->line != l0)
                 break;
             char *w = NULL;
             if ((r = lex_value(lx, &w, "a value")))
-                return r;
-            size_t wl = strlen(w);
-            if (k + wl + 2 < sizeof buf) {
-                if (k)
-                    buf[k++] = ' ';
-                memcpy(buf + k, w, wl);
-                k += wl;
+                break;
+            if (val) {
+                char *j = malloc(strlen(val) + strlen(w) + 2);
+                if (j)
+                    sprintf(j, "%s %s", val, w);
+                free(val);
+                free(w);
+                if (!(val = j)) {
+                    r = ax_fail(lx->err, AX_ENOMEM, "%s: out of memory", lx->file);
+                    break;
+                }
+            } else {
+                val = w;
             }
-            free(w);
         }
-        if (k == 0)
-            return ax_fail(lx->err, AX_EFORMAT, "%s:%d: attribute '%s' has no value (hint: write `%s : value ;`)",
-                           lx->file, l0, n->name, n->name);
+        if (!r && !val)
+            r = ax_fail(lx->err, AX_EFORMAT, "%s:%d: attribute '%s' has no value (hint: write `%s : value ;`)",
+                        lx->file, l0, n->name, n->name);
+        if (!r && !(n->args = malloc(sizeof *n->args)))
+            r = ax_fail(lx->err, AX_ENOMEM, "%s: out of memory", lx->file);
+        if (r) {
+            free(val);
+            return r;
+        }
         if (lx->s < lx->end && *lx->s == ';')
             lx->s++;
-        n->args = malloc(sizeof *n->args);
-        if (!n->args || !(n->args[0] = power_strndup(buf, k)))
-            return ax_fail(lx->err, AX_ENOMEM, "%s: out of memory", lx->file);
+        n->args[0] = val;
         n->nargs = 1;
         return AX_OK;
     }
@@ -381,13 +388,13 @@ static ax_result unit_scale(const char *file, const lnode *n, const char *s, con
 
 typedef struct {
     const char *name;
-    int v1_load, v2_load; /* variable_1 / variable_2 is the output load (else a slew) */
+    int v1_load; /* variable_1 is the output load (else a slew) */
 } tmpl;
 
 static int var_is_load(const char *v) { return v && strstr(v, "capacitance") != NULL; }
 
-static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm, int ntm, int *n1, int *n2,
-                            double **i1, double **i2, double **vals, int *load_first, char **err)
+static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm, int ntm, power_lib_table *out,
+                            char **err)
 {
     const char *file = lib->path;
     int v1_load = 0, found = 0;
@@ -406,12 +413,12 @@ static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm
                        file, t->line, t->name);
     int na = 1, nb = 1, nv = 0;
     ax_result r;
-    *i1 = *i2 = *vals = NULL;
-    if (a && (r = num_list(file, a, i1, &na, err)))
+    /* what is read is owned by *out from here on, freed with the pin even on an error */
+    if (a && (r = num_list(file, a, &out->i1, &na, err)))
         return r;
-    if (b && (r = num_list(file, b, i2, &nb, err)))
+    if (b && (r = num_list(file, b, &out->i2, &nb, err)))
         return r;
-    if ((r = num_list(file, v, vals, &nv, err)))
+    if ((r = num_list(file, v, &out->v, &nv, err)))
         return r;
     if (!a)
         na = 1;
@@ -421,17 +428,22 @@ static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm
         return ax_fail(err, AX_EFORMAT, "%s:%d: table '%s' has %d values for %d x %d indexes (hint: values must fill the table)",
                        file, v->line, t->name, nv, na, nb);
     for (int k = 1; a && k < na; k++)
-        if (!((*i1)[k] > (*i1)[k - 1]))
+        if (!(out->i1[k] > out->i1[k - 1]))
             return ax_fail(err, AX_EFORMAT, "%s:%d: index_1 of '%s' is not increasing (hint: sort the index)",
                            file, a->line, t->name);
     for (int k = 1; b && k < nb; k++)
-        if (!((*i2)[k] > (*i2)[k - 1]))
+        if (!(out->i2[k] > out->i2[k - 1]))
             return ax_fail(err, AX_EFORMAT, "%s:%d: index_2 of '%s' is not increasing (hint: sort the index)",
                            file, b->line, t->name);
-    *n1 = na;
-    *n2 = nb;
-    *load_first = v1_load;
+    out->n1 = na;
+    out->n2 = nb;
+    out->load_first = v1_load;
     return AX_OK;
+}
+
+static void table_free(power_lib_table *t)
+{
+    free(t->i1), free(t->i2), free(t->v);
 }
 
 static void pin_free(power_lib_pin *p)
@@ -439,9 +451,8 @@ static void pin_free(power_lib_pin *p)
     free(p->function);
     free(p->three_state);
     for (int i = 0; i < p->nenergy; i++) {
-        power_lib_energy *e = &p->energy[i];
-        free(e->rise_i1), free(e->rise_i2), free(e->rise_v);
-        free(e->fall_i1), free(e->fall_i2), free(e->fall_v);
+        table_free(&p->energy[i].rise);
+        table_free(&p->energy[i].fall);
     }
     free(p->energy);
 }
@@ -461,7 +472,7 @@ void power_lib_free(power_lib *lib)
     free(lib);
 }
 
-static char *dup_or_null(const char *s) { return s ? power_strndup(s, strlen(s)) : NULL; }
+static char *dup_or_null(const char *s) { return s ? power_strdup(s) : NULL; }
 
 static ax_result read_pin(power_lib *lib, const lnode *pn, const tmpl *tm, int ntm, power_lib_pin *p,
                           const char *cell, char **err)
@@ -518,11 +529,7 @@ static ax_result read_pin(power_lib *lib, const lnode *pn, const tmpl *tm, int n
         if (!rp || !fp)
             return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s pin %s: internal_power without rise_power and fall_power (hint: give both tables)",
                            file, ip->line, cell, p->name);
-        if ((r = read_table(lib, rp, tm, ntm, &e->rise_n1, &e->rise_n2, &e->rise_i1, &e->rise_i2, &e->rise_v,
-                            &e->rise_load_first, err)))
-            return r;
-        if ((r = read_table(lib, fp, tm, ntm, &e->fall_n1, &e->fall_n2, &e->fall_i1, &e->fall_i2, &e->fall_v,
-                            &e->fall_load_first, err)))
+        if ((r = read_table(lib, rp, tm, ntm, &e->rise, err)) || (r = read_table(lib, fp, tm, ntm, &e->fall, err)))
             return r;
     }
     return AX_OK;
@@ -670,7 +677,6 @@ ax_result power_lib_parse(const char *text, size_t len, const char *name, power_
         tm = nt;
         tm[ntm].name = g->nargs ? g->args[0] : "";
         tm[ntm].v1_load = var_is_load(attr(g, "variable_1"));
-        tm[ntm].v2_load = var_is_load(attr(g, "variable_2"));
         ntm++;
     }
     for (const lnode *g = L->child; g; g = g->next) {
@@ -758,16 +764,15 @@ static void locate(const double *idx, int n, double x, int *k, double *t)
 double power_lib_energy_at(const power_lib *lib, const power_lib_energy *e, int rise, double load_pf,
                            double slew_ns)
 {
-    int n1 = rise ? e->rise_n1 : e->fall_n1, n2 = rise ? e->rise_n2 : e->fall_n2;
-    const double *i1 = rise ? e->rise_i1 : e->fall_i1, *i2 = rise ? e->rise_i2 : e->fall_i2;
-    const double *v = rise ? e->rise_v : e->fall_v;
-    int lf = rise ? e->rise_load_first : e->fall_load_first;
+    const power_lib_table *t = rise ? &e->rise : &e->fall;
+    int n1 = t->n1, n2 = t->n2;
+    const double *v = t->v;
     double load = load_pf / lib->cap_unit_pf; /* table units */
-    double x1 = lf ? load : slew_ns, x2 = lf ? slew_ns : load;
+    double x1 = t->load_first ? load : slew_ns, x2 = t->load_first ? slew_ns : load;
     int k1, k2;
     double t1, t2;
-    locate(i1, n1, x1, &k1, &t1);
-    locate(i2, n2, x2, &k2, &t2);
+    locate(t->i1, n1, x1, &k1, &t1);
+    locate(t->i2, n2, x2, &k2, &t2);
     int k1b = n1 > 1 ? k1 + 1 : k1, k2b = n2 > 1 ? k2 + 1 : k2;
     double a = v[k1 * n2 + k2], b = v[k1 * n2 + k2b], c = v[k1b * n2 + k2], d = v[k1b * n2 + k2b];
     double val = (1 - t1) * ((1 - t2) * a + t2 * b) + t1 * ((1 - t2) * c + t2 * d);

@@ -261,14 +261,9 @@ ax_result power_read_file(const char *path, size_t limit, const char *what, cons
     size_t n = 0, cap = 0;
     ax_result rc = AX_OK;
     for (;;) {
-        if (n + 4096 > cap) {
+        if (n == cap) {
             size_t nc = cap ? 2 * cap : 65536;
-            if (nc > limit + 4096 && n > limit) {
-                rc = ax_fail(err, AX_EFORMAT, "%s: larger than %zu MiB, not a %s (hint: %s)", path, limit >> 20,
-                             what, hint);
-                break;
-            }
-            char *nb = realloc(b, nc + 1);
+            char *nb = realloc(b, nc + 1); /* + 1: the terminating NUL */
             if (!nb) {
                 rc = ax_fail(err, AX_ENOMEM, "%s: out of memory reading %s", path, what);
                 break;
@@ -278,6 +273,11 @@ ax_result power_read_file(const char *path, size_t limit, const char *what, cons
         }
         size_t k = fread(b + n, 1, cap - n, f);
         n += k;
+        if (n > limit) {
+            rc = ax_fail(err, AX_EFORMAT, "%s: larger than %zu MiB, not a %s (hint: %s)", path, limit >> 20, what,
+                         hint);
+            break;
+        }
         if (k == 0)
             break;
     }

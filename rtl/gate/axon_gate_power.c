@@ -199,14 +199,13 @@ int main(int argc, char **argv)
         FAIL(die("gate netlist", err));
     axon_rtl_stamp s;
     int64_t steps_run = 0, lanes = 0, tokens_done = 0;
-    while (axon_rtl_step(h, &s)) {
+    int more;
+    do { /* the last step's stamp counts too */
+        more = axon_rtl_step(h, &s);
         steps_run++;
         lanes += s.lanes_added;
         tokens_done += s.token_done;
-    }
-    steps_run++;
-    lanes += s.lanes_added;
-    tokens_done += s.token_done;
+    } while (more);
     axon_rtl_free(h);
     h = NULL;
     if ((size_t)tokens_done != st.tokens)
