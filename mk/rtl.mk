@@ -78,10 +78,11 @@ $(RTL_OUT)/$(1)/axon-rtl-run: rtl/tb/axon_rtl_run.c $(wildcard rtl/shim/*.h) $(R
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_rtl_run.c -o $(RTL_OUT)/$(1)/axon_rtl_run.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_rtl_run.o $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o \
 	  $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
-$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c rtl/shim/axon_cosim.c rtl/shim/axon_cosim_stream.c $(RTL_OUT)/$(1)/axon_image_core.o $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
+$(RTL_OUT)/$(1)/axon_cosim_stream.o: rtl/shim/axon_cosim_stream.c $(wildcard rtl/shim/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
+$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c rtl/shim/axon_cosim.c $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_main.c -o $(RTL_OUT)/$(1)/axon_cosim_main.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim.c -o $(RTL_OUT)/$(1)/axon_cosim.o
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_stream.c -o $(RTL_OUT)/$(1)/axon_cosim_stream.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_cosim_main.o $(RTL_OUT)/$(1)/cmd_cosim.o \
 	  $(RTL_OUT)/$(1)/axon_cosim.o $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o \
 	  $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) \
@@ -157,9 +158,8 @@ rtl-sc: $(RTL_SC)/axon-sc-top
 rtl-test-builds: rtl-sc
 
 # ---- bench: Verilated core vs C model speed on the same stream ----
-$(RTL_OUT)/sync/bench_cosim: bench/bench_cosim.c rtl/shim/axon_cosim_stream.c $(RTL_OUT)/sync/axon_rtl.o $(RTL_OUT)/sync/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON)
+$(RTL_OUT)/sync/bench_cosim: bench/bench_cosim.c $(RTL_OUT)/sync/axon_cosim_stream.o $(RTL_OUT)/sync/axon_rtl.o $(RTL_OUT)/sync/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c bench/bench_cosim.c -o $(RTL_OUT)/sync/bench_cosim.o
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_stream.c -o $(RTL_OUT)/sync/axon_cosim_stream.o
 	$(CXX) $(LDFLAGS) -o $@ $(RTL_OUT)/sync/bench_cosim.o $(RTL_OUT)/sync/axon_cosim_stream.o \
 	  $(RTL_OUT)/sync/axon_rtl.o $(RTL_OUT)/sync/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) \
 	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS)

@@ -51,12 +51,11 @@ $(GATE_DIR)/cells.v: $(GATE_DIR)/axon-gate-cells $(GATE_LIB)
 
 $(eval $(call rtl_variant,gate,$(GATE_PARAMS),--trace -Wno-lint -Wno-style,plain,axon_core,$(GATE_DIR)/core_gate.v $(GATE_DIR)/cells.v rtl/axon_sram.sv,fixed,$(GATE_OPT)))
 
-$(RTL_OUT)/gate/axon-gate-power: rtl/gate/axon_gate_power.c rtl/shim/axon_cosim_stream.c $(wildcard rtl/shim/*.h) power/power_gate.h \
+$(RTL_OUT)/gate/axon-gate-power: rtl/gate/axon_gate_power.c $(RTL_OUT)/gate/axon_cosim_stream.o $(wildcard rtl/shim/*.h) power/power_gate.h \
     $(RTL_OUT)/gate/axon_image_core.o $(RTL_OUT)/gate/axon_rtl.o $(RTL_OUT)/gate/obj/Vaxon_core__ALL.a \
     $(call rtl_vlt_objs,plain) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/gate/axon_gate_power.c -o $(RTL_OUT)/gate/axon_gate_power.o
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_stream.c -o $(RTL_OUT)/gate/axon_gate_stream.o
-	$(CXX) $(LDFLAGS) -o $@ $(RTL_OUT)/gate/axon_gate_power.o $(RTL_OUT)/gate/axon_gate_stream.o \
+	$(CXX) $(LDFLAGS) -o $@ $(RTL_OUT)/gate/axon_gate_power.o $(RTL_OUT)/gate/axon_cosim_stream.o \
 	  $(RTL_OUT)/gate/axon_image_core.o $(RTL_OUT)/gate/axon_rtl.o $(RTL_OUT)/gate/obj/Vaxon_core__ALL.a \
 	  $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
 
