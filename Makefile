@@ -17,14 +17,18 @@ LDFLAGS   += $(SANFLAGS)
 LDLIBS    := -lcjson -lsqlite3 -lm -lpthread
 
 # Layers of the product (folder = layer, file = module).
-LAYERS    := ax traces spike mapper sim power gpu db cli
-LIB_SRC   := $(filter-out cli/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
+LAYERS    := ax traces spike mapper sim power gpu run db
+LIB_SRC   := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+# The command line (cli/) is a front end over the library, not part of it.
+CLI_SRC   := $(filter-out cli/main.c,$(wildcard cli/*.c))
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 AXON      := $(BUILD)/axon
 LIBAXON   := $(BUILD)/libaxon.a
+LIBCLI    := $(BUILD)/libaxon-cli.a
 TEST_BIN  := $(BUILD)/test_unit
 
 # Targets that fragments in mk/*.mk add to `make` and to `make test`.
@@ -45,7 +49,11 @@ $(LIBAXON): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(AXON): $(BUILD)/cli/main.o $(LIBAXON)
+$(LIBCLI): $(CLI_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(AXON): $(BUILD)/cli/main.o $(LIBCLI) $(LIBAXON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(TEST_BIN): $(TEST_OBJ) $(LIBAXON)
@@ -68,4 +76,4 @@ demo: deps
 clean:
 	rm -rf build build-*
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/cli/main.d

@@ -189,20 +189,20 @@ int cmd_map(int argc, char **argv)
     if (!cfg.weights)
         return cmd_usage("map", "--weights is required");
 
-    cmd_map_sel sel = {0};
+    run_map_sel sel = {0};
     ax_result r = AX_OK;
     for (int i = 0; i < nfiles && !r; i++)
-        r = cmd_map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
+        r = run_map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
     if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
     if (r) {
-        cmd_map_sel_free(&sel);
+        run_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     if (list) {
         cmd_map_out_list(&cfg, &sel);
-        cmd_map_sel_free(&sel);
+        run_map_sel_free(&sel);
         return CMD_OK;
     }
     if (cfg.W == 0 && cfg.cores) { /* mesh from the budget: near square */
@@ -233,25 +233,25 @@ int cmd_map(int argc, char **argv)
     if (!r && cfg.W == 0) { /* smallest square mesh that holds every layer */
         int s = (int)ceil(sqrt((double)total));
         for (;; s++) {
-            r = cmd_map_sel_place(&sel, s, s, 0, NULL);
+            r = run_map_sel_place(&sel, s, s, 0, NULL);
             if (!r || s >= 65535)
                 break;
         }
         cfg.W = cfg.H = s;
     }
     if (!r)
-        r = cmd_map_sel_place(&sel, cfg.W, cfg.H, cfg.dram, &err);
+        r = run_map_sel_place(&sel, cfg.W, cfg.H, cfg.dram, &err);
     if (!r && !cfg.dram && cfg.cores && sel.cores_used > cfg.cores)
         r = ax_fail(&err, AX_ERANGE, "the model needs %zu cores, the budget --cores is %zu "
                     "(hint: --dram streams weights from DRAM; or a larger --tile)",
                     sel.cores_used, cfg.cores);
     if (r) {
-        cmd_map_sel_free(&sel);
+        run_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
 
-    if ((r = cmd_map_sel_price(&cfg, &sel.price, &err))) {
-        cmd_map_sel_free(&sel);
+    if ((r = run_map_sel_price(cfg.tech, cfg.node_nm, cfg.R, cfg.C, &sel.price, &err))) {
+        run_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     trace_file *tr = NULL;
@@ -261,7 +261,7 @@ int cmd_map(int argc, char **argv)
     if (!r && cfg.image)
         r = map_image_writer_new(cfg.image, cfg.R, cfg.C, cfg.W, cfg.H, &img, &err);
     for (size_t i = 0; i < sel.n && !r; i++) {
-        cmd_map_layer *L = &sel.l[i];
+        run_map_layer *L = &sel.l[i];
         cmd_progress("map", i, sel.n);
         r = map_layer_run(L->file, L->name, &L->t, &L->lp, &cfg.o, tr, img, &L->st,
                           cfg.tiles ? &L->tiles : NULL, &err);
@@ -275,13 +275,13 @@ int cmd_map(int argc, char **argv)
     }
     trace_close(tr);
     if (r) {
-        cmd_map_sel_free(&sel);
+        run_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     sel.peak_rss_kib = (uint64_t)ru.ru_maxrss; /* Linux: KiB */
     cmd_map_out_report(&cfg, &sel);
-    cmd_map_sel_free(&sel);
+    run_map_sel_free(&sel);
     return CMD_OK;
 }

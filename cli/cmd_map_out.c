@@ -27,7 +27,7 @@ typedef struct {
     int trace;
 } totals;
 
-static void sum(const cmd_map_sel *sel, totals *t)
+static void sum(const run_map_sel *sel, totals *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < sel->n; i++) {
@@ -53,7 +53,7 @@ static void sum(const cmd_map_sel *sel, totals *t)
     }
 }
 
-void cmd_map_out_list(const cmd_map_run *cfg, const cmd_map_sel *sel)
+void cmd_map_out_list(const cmd_map_run *cfg, const run_map_sel *sel)
 {
     if (cfg->fmt == CMD_MAP_JSON) {
         cJSON *a = cJSON_CreateArray();
@@ -75,7 +75,7 @@ void cmd_map_out_list(const cmd_map_run *cfg, const cmd_map_sel *sel)
                sel->l[i].name, sel->l[i].out, sel->l[i].in, sel->l[i].dtype);
 }
 
-static cJSON *layer_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const cmd_map_layer *L)
+static cJSON *layer_json(const cmd_map_run *cfg, const run_map_sel *sel, const run_map_layer *L)
 {
     const map_layer_stats *s = &L->st;
     cJSON *o = cJSON_CreateObject();
@@ -147,7 +147,7 @@ static cJSON *layer_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const c
     return o;
 }
 
-static void report_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const totals *t)
+static void report_json(const cmd_map_run *cfg, const run_map_sel *sel, const totals *t)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "weights", cfg->weights);
@@ -201,7 +201,7 @@ static void report_json(const cmd_map_run *cfg, const cmd_map_sel *sel, const to
     cmd_print_json(root);
 }
 
-static void report_csv(const cmd_map_run *cfg, const cmd_map_sel *sel)
+static void report_csv(const cmd_map_run *cfg, const run_map_sel *sel)
 {
     if (cfg->tiles) {
         printf("layer,r,c,pass,x,y,rows_used,cols_used,zero_weights,weight_sparsity_pct,sram_bytes,"
@@ -246,7 +246,7 @@ static void report_csv(const cmd_map_run *cfg, const cmd_map_sel *sel)
     }
 }
 
-static void report_table(const cmd_map_run *cfg, const cmd_map_sel *sel, const totals *t)
+static void report_table(const cmd_map_run *cfg, const run_map_sel *sel, const totals *t)
 {
     int cmp = cfg->o.compress != MAP_COMPRESS_NONE;
     printf("tile %dx%d (R axons x C neurons), mesh %dx%d, %s\n\n", cfg->R, cfg->C, cfg->W, cfg->H,
@@ -313,7 +313,7 @@ static void report_table(const cmd_map_run *cfg, const cmd_map_sel *sel, const t
     printf("       peak RSS %.1f MiB\n", (double)sel->peak_rss_kib / 1024.0);
 }
 
-void cmd_map_out_report(const cmd_map_run *cfg, const cmd_map_sel *sel)
+void cmd_map_out_report(const cmd_map_run *cfg, const run_map_sel *sel)
 {
     totals t;
     sum(sel, &t);

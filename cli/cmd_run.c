@@ -10,7 +10,7 @@
 #include "cmd.h"
 #include "cmd_run_db.h"
 #include "cmd_run_int.h"
-#include "run_job.h"
+#include "../run/run.h"
 
 #include "../traces/trace.h"
 
@@ -208,9 +208,10 @@ int cmd_run(int argc, char **argv)
         return cmd_usage("run", "unexpected argument '%s'", argv[optind]);
     if ((!j.weights && !j.image) || !j.trace)
         return cmd_usage("run", "--weights (or --image) and --trace are required");
-    if (j.image && (c = cmd_run_image_setup(&j, tile_given, group_given)) != CMD_OK)
-        return c;
     char *err = NULL;
+    ax_result irc;
+    if (j.image && (irc = run_image_setup(&j, tile_given, group_given, &err)))
+        return irc == AX_EPARAM ? cmd_usage_err("run", err) : cmd_fail("run", err);
     if (sim_config_check(&j.cfg, &err))
         return cmd_fail("run", err);
     return cmd_run_layers(&j, out, json, dbpath);

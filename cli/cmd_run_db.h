@@ -5,7 +5,7 @@
 #ifndef AX_CMD_RUN_DB_H
 #define AX_CMD_RUN_DB_H
 
-#include "run_job.h"
+#include "../run/run.h"
 
 /* Parses the optional FILE of --db: getopt's optarg for --db=FILE, else
  * the next argument when it does not start with '-' (consumed: *optind

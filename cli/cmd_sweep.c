@@ -63,7 +63,7 @@ static void progress(size_t done, size_t total)
     cmd_progress("sweep", done, total);
 }
 
-/* The real evaluator: one run of the layer (cli/run_job.c). */
+/* The real evaluator: one run of the layer (run/run_job.c). */
 static ax_result sim_eval(void *user, const run_job *j, run_result *r, char **err)
 {
     (void)user;
@@ -192,7 +192,7 @@ int cmd_sweep(int argc, char **argv)
         }
     }
     char tv[128];
-    if (db_tech_version(s.base.tech, tv, sizeof tv, &err))
+    if (run_tech_version(s.base.tech, tv, sizeof tv, &err))
         return cmd_fail("sweep", err);
     s.tech_version = tv;
     int rc = CMD_OK;
@@ -216,7 +216,7 @@ int cmd_sweep(int argc, char **argv)
             printf("index  stored  config_hash       point\n");
             for (size_t i = 0; i < n; i++) {
                 char hex[17];
-                db_hash_hex(p[i].hash, hex);
+                run_hash_hex(p[i].hash, hex);
                 printf("%5zu  %-6s  %s  %s\n", i, d && db_has_config(d, p[i].hash) == 1 ? "yes" : "no",
                        hex, p[i].label);
             }

@@ -103,7 +103,7 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
     fprintf(f, "index\tshard\tconfig_hash\tpoint\n");
     for (size_t i = 0; i < np; i++) {
         char hex[17];
-        db_hash_hex(p[i].hash, hex);
+        run_hash_hex(p[i].hash, hex);
         fprintf(f, "%zu\t%zu\t%s\t%s\n", i, i % (size_t)nshards, hex, p[i].label);
     }
     db_sweep_points_free(p, np);

@@ -20,7 +20,7 @@
 #define AX_DB_H
 
 #include "../ax/ax.h"
-#include "../cli/run_job.h"
+#include "../run/run.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -51,32 +51,11 @@ ax_result db_exec(db *d, const char *sql, char **err);
 
 /* ---- recording (db_record.c) ---- */
 
-/* Identity of an input file: FNV-1a 64 of its size (8 bytes, little
- * endian) followed by its first and last MiB (the whole file when it is at
- * most 2 MiB). Cheap on 10 GB checkpoints; docs/db.md says what it misses. */
 typedef struct {
-    uint64_t weights_sum, weights_bytes, trace_sum, trace_bytes;
-    uint64_t image_sum, image_bytes, ref_sum, ref_bytes; /* job->image / job->ref, 0 if none */
-} db_files;
-ax_result db_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, char **err);
-ax_result db_files_of(const run_job *j, db_files *f, char **err);
-
-/* Canonical config text (malloc'd JSON, caller frees) and its hash.
- * files may be NULL (then they are checksummed here). tech_version is the
- * technology table's version string (NULL: "builtin-45nm"). */
-ax_result db_config(const run_job *j, const db_files *files, const char *tech_version, char **text,
-                    uint64_t *hash, char **err);
-/* Version string of the technology table at path (NULL: built-in), as
- * power_table_open(path, 0, 0) reports it: what runs priced with it store. */
-ax_result db_tech_version(const char *tech, char *out, size_t n, char **err);
-/* 16 lower-case hex digits + NUL. */
-void db_hash_hex(uint64_t h, char out[17]);
-
-typedef struct {
-    const char *tech_version;      /* NULL: the result's power.version, else db_tech_version(job->tech) */
+    const char *tech_version;      /* NULL: the result's power.version, else run_tech_version(job->tech) */
     const char *evaluator;         /* "sim" (NULL) or "fake" (test stand-in) */
     int64_t sweep_id;              /* 0: not part of a sweep */
-    const db_files *files;         /* NULL: checksummed here */
+    const run_files *files;         /* NULL: checksummed here */
     const sim_counters *per_core;  /* optional [ncores] */
     size_t ncores;
 } db_run_info;
@@ -89,10 +68,6 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
                         int64_t *run_id, int *inserted, char **err);
 /* 1 when (hash, this axon version) is stored, 0 if not, -1 on error. */
 int db_has_config(db *d, uint64_t hash);
-
-/* CLI names of the codings (the enum of spike/spike.h). */
-const char *db_coding_name(spike_coding c);
-ax_result db_coding_parse(const char *name, spike_coding *c, char **err);
 
 /* ---- queries (db_query.c, db_named.c) ---- */
 

@@ -56,7 +56,7 @@ ax_result db_sweep_apply(run_job *j, const char *axis, const char *v, char **err
         j->cfg.rows = (int)r;
         j->cfg.cols = (int)c;
     } else if (!strcmp(axis, "coding")) {
-        if (db_coding_parse(v, &j->coding, err))
+        if (spike_coding_parse(v, &j->coding, err))
             return AX_EPARAM;
     } else if (!strcmp(axis, "k")) {
         errno = 0;
@@ -97,7 +97,7 @@ ax_result db_sweep_spec_text(const db_sweep_spec *s, char **text, uint64_t *hash
 {
     char *base = NULL;
     uint64_t bh;
-    if (db_config(&s->base, NULL, s->tech_version, &base, &bh, err))
+    if (run_config(&s->base, NULL, s->tech_version, &base, &bh, err))
         return AX_EIO;
     cJSON *o = cJSON_CreateObject(), *axes = cJSON_AddObjectToObject(o, "axes");
     for (size_t a = 0; a < s->naxes; a++) {
@@ -168,8 +168,8 @@ ax_result db_sweep_plan(const db_sweep_spec *s, db_sweep_point **pts, size_t *n,
         if (ax_mul_size(count, s->axes[a].n, &count) || count > 10000000)
             return ax_fail(err, AX_EPARAM, "sweep has too many points (hint: split it)");
     }
-    db_files files;
-    if (db_files_of(&s->base, &files, err))
+    run_files files;
+    if (run_files_of(&s->base, &files, err))
         return AX_EIO;
     db_sweep_point *p = calloc(count, sizeof *p);
     hash_idx *hi = calloc(count, sizeof *hi);
@@ -189,7 +189,7 @@ ax_result db_sweep_plan(const db_sweep_spec *s, db_sweep_point **pts, size_t *n,
         for (size_t a = 0; a < s->naxes && r == AX_OK; a++)
             r = db_sweep_apply(&p[i].job, s->axes[a].name, s->axes[a].values[digit[a]], err);
         if (r == AX_OK)
-            r = db_config(&p[i].job, &files, s->tech_version, &p[i].config, &p[i].hash, err);
+            r = run_config(&p[i].job, &files, s->tech_version, &p[i].config, &p[i].hash, err);
         if (r == AX_OK && !(p[i].label = make_label(s, digit)))
             r = ax_fail(err, AX_ENOMEM, "out of memory");
         hi[i].hash = p[i].hash;

@@ -21,7 +21,7 @@
 int db_has_config(db *d, uint64_t hash)
 {
     char hex[17];
-    db_hash_hex(hash, hex);
+    run_hash_hex(hash, hex);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->h,
                            "SELECT 1 FROM runs WHERE config_hash = ?1 AND axon_version = ?2", -1,
@@ -109,7 +109,7 @@ static void bind_counters(binder *b, const sim_config *c, const sim_counters *k)
     "dram_bursts_skipped, active_ns, idle_ns, stall_fifo_ns, stall_readout_ns, stall_noc_ns"
 #define Q19 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
-static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, const db_files *f,
+static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, const run_files *f,
                             const char *cfg, const char *hex, char **err)
 {
     static const char sql[] =
@@ -128,8 +128,8 @@ static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, cons
     int async = c->timing == SIM_ASYNC;
     char now[32], ws[17], ts[17];
     db_now_utc(now);
-    db_hash_hex(f->weights_sum, ws);
-    db_hash_hex(f->trace_sum, ts);
+    run_hash_hex(f->weights_sum, ws);
+    run_hash_hex(f->trace_sum, ts);
     binder b = {st, 1};
     b_txt(&b, hex);
     b_txt(&b, AX_VERSION);
@@ -170,7 +170,7 @@ static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, cons
     b_i64(&b, c->hop_cycles);
     b_i64(&b, c->hop_ps);
     b_i64(&b, c->link_bits);
-    b_txt(&b, db_coding_name(j->coding));
+    b_txt(&b, spike_coding_name(j->coding));
     b_dbl(&b, j->sp.k);
     b_i64(&b, j->sp.clamp);
     b_i64(&b, j->sp.cmin);
@@ -385,13 +385,13 @@ static ax_result insert_power_detail(db *d, int64_t id, const power_report *p, c
 }
 
 /* Migration 4: the core image and the reference of `axon run --image/--ref`. */
-static ax_result insert_image_ref(db *d, int64_t id, const run_job *j, const db_files *f,
+static ax_result insert_image_ref(db *d, int64_t id, const run_job *j, const run_files *f,
                                   const run_result *r, char **err)
 {
     sqlite3_stmt *st;
     char is[17], rs[17];
-    db_hash_hex(f->image_sum, is);
-    db_hash_hex(f->ref_sum, rs);
+    run_hash_hex(f->image_sum, is);
+    run_hash_hex(f->ref_sum, rs);
     if (prep(d, "UPDATE runs SET image_file = ?, image_fnv1a64 = ?, image_bytes = ?, ref_file = ?,"
              " ref_fnv1a64 = ?, ref_bytes = ? WHERE id = ?", &st, err))
         return AX_EDB;
@@ -466,10 +466,10 @@ static ax_result find_run(db *d, const char *hex, int64_t *id, char **err)
 ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_run_info *info,
                         int64_t *run_id, int *inserted, char **err)
 {
-    db_files own;
-    const db_files *f = info ? info->files : NULL;
+    run_files own;
+    const run_files *f = info ? info->files : NULL;
     if (!f) {
-        if (db_files_of(j, &own, err) != AX_OK)
+        if (run_files_of(j, &own, err) != AX_OK)
             return AX_EIO;
         f = &own;
     }
@@ -482,14 +482,14 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
     if (!in2.tech_version && r->power.version[0])
         in2.tech_version = r->power.version; /* the table the run was priced with */
     if (!in2.tech_version) {
-        if (db_tech_version(j->tech, tv, sizeof tv, err))
+        if (run_tech_version(j->tech, tv, sizeof tv, err))
             return AX_EFORMAT;
         in2.tech_version = tv;
     }
     info = &in2;
-    if (db_config(j, f, info->tech_version, &cfg, &h, err) != AX_OK)
+    if (run_config(j, f, info->tech_version, &cfg, &h, err) != AX_OK)
         return AX_ENOMEM;
-    db_hash_hex(h, hex);
+    run_hash_hex(h, hex);
     int64_t id = 0;
     int fresh = 0;
     ax_result res = db_begin(d, err);

@@ -39,7 +39,7 @@ static ax_result sweep_row(db *d, const db_sweep_spec *s, size_t total, int64_t 
     if (db_sweep_spec_text(s, &spec, &h, err))
         return AX_EIO;
     char hex[17], now[32], shard[48] = "";
-    db_hash_hex(h, hex);
+    run_hash_hex(h, hex);
     db_now_utc(now);
     if (s->shard_n > 0)
         snprintf(shard, sizeof shard, "%d/%d", s->shard_i, s->shard_n);
@@ -99,7 +99,7 @@ static ax_result split_done(db *d, int64_t sweep, const db_sweep_point *p, size_
             continue;
         }
         char hex[17];
-        db_hash_hex(p[i].hash, hex);
+        run_hash_hex(p[i].hash, hex);
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, sweep);
         sqlite3_bind_text(st, 2, hex, -1, SQLITE_TRANSIENT);
@@ -120,7 +120,7 @@ static void log_error(db *d, int64_t sweep, const db_sweep_point *p, const char 
 {
     sqlite3_stmt *st;
     char hex[17], now[32];
-    db_hash_hex(p->hash, hex);
+    run_hash_hex(p->hash, hex);
     db_now_utc(now);
     if (sqlite3_prepare_v2(d->h,
                            "INSERT INTO sweep_errors (sweep_id, config_hash, label, error, at_utc)"
@@ -151,8 +151,8 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
         free(err);
         _exit(1);
     }
-    db_files files;
-    if (db_files_of(&s->base, &files, &err)) {
+    run_files files;
+    if (run_files_of(&s->base, &files, &err)) {
         fprintf(stderr, "axon sweep: worker: %s\n", err);
         free(err);
         db_free(d);

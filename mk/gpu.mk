@@ -40,7 +40,7 @@ $(GPU_CUDA_OBJ): gpu/gpu_cuda.cu gpu/gpu_kernels.cuh gpu/gpu.h mapper/map.h ax/a
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCCFLAGS) -c $< -o $@
 
-$(BUILD)/axon-cuda: $(BUILD)/cli/main.o $(GPU_CUDA_OBJ) $(LIBAXON)
+$(BUILD)/axon-cuda: $(BUILD)/cli/main.o $(GPU_CUDA_OBJ) $(LIBCLI) $(LIBAXON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CUDA_LDLIBS) $(LDLIBS)
 
 $(BUILD)/gpu-check: $(BUILD)/tests/gpu/cuda_check.o $(GPU_CUDA_OBJ) $(LIBAXON)

@@ -74,19 +74,19 @@ $(RTL_OUT)/$(1)/cmd_cosim.o: cli/cmd_cosim.c $(wildcard cli/*.h sim/*.h rtl/shim
 $(RTL_OUT)/$(1)/RTL_OBJS := $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4))
 $(RTL_OUT)/$(1)/axon_image_core.o: rtl/shim/axon_image_core.c rtl/shim/axon_image_core.h mapper/map.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
-$(RTL_OUT)/$(1)/axon-rtl-run: rtl/tb/axon_rtl_run.c $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
+$(RTL_OUT)/$(1)/axon-rtl-run: rtl/tb/axon_rtl_run.c $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBCLI) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_rtl_run.c -o $(RTL_OUT)/$(1)/axon_rtl_run.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_rtl_run.o $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o \
 	  $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
 $(RTL_OUT)/$(1)/axon_cosim_stream.o: rtl/shim/axon_cosim_stream.c $(wildcard rtl/shim/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
-$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c rtl/shim/axon_cosim.c $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON)
+$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c rtl/shim/axon_cosim.c $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBCLI) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_main.c -o $(RTL_OUT)/$(1)/axon_cosim_main.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim.c -o $(RTL_OUT)/$(1)/axon_cosim.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_cosim_main.o $(RTL_OUT)/$(1)/cmd_cosim.o \
 	  $(RTL_OUT)/$(1)/axon_cosim.o $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o \
 	  $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) \
-	  $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
+	  $(LIBCLI) $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
 .PHONY: rtl-$(1)
 rtl-$(1): $(RTL_OUT)/$(1)/axon-rtl-run $(RTL_OUT)/$(1)/axon-cosim
 endef

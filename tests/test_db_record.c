@@ -11,15 +11,15 @@ Test(db_record, checksum_size_and_content)
     char *dir = fake_tmpdir();
     char *a = fake_file(dir, "a.bin", "hello"), *b = fake_file(dir, "b.bin", "hellp");
     uint64_t sa, sb, na, nb;
-    cr_assert_eq(db_file_checksum(a, &sa, &na, NULL), AX_OK);
-    cr_assert_eq(db_file_checksum(b, &sb, &nb, NULL), AX_OK);
+    cr_assert_eq(run_file_checksum(a, &sa, &na, NULL), AX_OK);
+    cr_assert_eq(run_file_checksum(b, &sb, &nb, NULL), AX_OK);
     cr_assert_eq(na, 5);
     cr_assert_neq(sa, sb);
     /* definition: FNV-1a 64 of the size (8 bytes LE) then the bytes */
     unsigned char le[8] = {5, 0, 0, 0, 0, 0, 0, 0};
     cr_assert_eq(sa, ax_fnv1a("hello", 5, ax_fnv1a(le, 8, AX_FNV_SEED)));
     char *err = NULL;
-    cr_assert_eq(db_file_checksum("/nonexistent/w.safetensors", &sa, &na, &err), AX_EIO);
+    cr_assert_eq(run_file_checksum("/nonexistent/w.safetensors", &sa, &na, &err), AX_EIO);
     cr_assert(strstr(err, "/nonexistent/w.safetensors"));
     free(err);
     free(a), free(b);
@@ -33,33 +33,33 @@ Test(db_record, config_hash_tracks_parameters)
     fake_job(&j, w, t);
     char *c1, *c2;
     uint64_t h1, h2;
-    cr_assert_eq(db_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
     cr_assert(strstr(c1, "\"clock_mhz\":500"), "%s", c1);
     cr_assert(strstr(c1, "\"coding\":\"ternary\""), "%s", c1);
     j.vcd = "x.vcd"; /* outputs do not change the point */
-    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
     cr_assert_eq(h1, h2);
     free(c2);
     j.sp.k = 4;
-    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
     cr_assert_neq(h1, h2);
     free(c2);
     j.sp.k = 3;
     /* async: the clock is not part of the point */
     j.cfg.timing = SIM_ASYNC;
-    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
     uint64_t h3;
     char *c3;
     j.cfg.clock_mhz = 1000;
-    cr_assert_eq(db_config(&j, NULL, NULL, &c3, &h3, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c3, &h3, NULL), AX_OK);
     cr_assert_eq(h2, h3);
     cr_assert_null(strstr(c3, "clock_mhz"));
     free(c1), free(c2), free(c3);
     /* content of an input file is part of the point */
     j.cfg.timing = SIM_SYNC;
-    cr_assert_eq(db_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
     free(fake_file(dir, "w.st", "V"));
-    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
     cr_assert_neq(h1, h2);
     free(c1), free(c2), free(w), free(t);
     fake_rmdir(dir);
@@ -208,18 +208,18 @@ Test(db_record, image_and_reference_columns)
     snprintf(path, sizeof path, "%s/r.db", dir);
     run_job j;
     fake_job(&j, w, t);
-    cr_assert_eq(db_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c1, &h1, NULL), AX_OK);
     cr_assert_null(strstr(c1, "\"image\""), "%s", c1); /* plain runs keep their hash */
     cr_assert_null(strstr(c1, "dram"), "%s", c1);
     j.cfg.dram = 1; /* DRAM streaming is another point */
-    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
     cr_assert_neq(h1, h2);
     cr_assert(strstr(c2, "\"dram\":1,\"dram_burst_bytes\""), "%s", c2);
     free(c2);
     j.cfg.dram = 0;
     j.image = img;
     j.ref = ref;
-    cr_assert_eq(db_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
+    cr_assert_eq(run_config(&j, NULL, NULL, &c2, &h2, NULL), AX_OK);
     cr_assert_neq(h1, h2);
     cr_assert(strstr(c2, "\"image\":{\"name\":\"c.axi\",\"bytes\":5"), "%s", c2);
     cr_assert(strstr(c2, "\"ref\":{\"name\":\"r.st\""), "%s", c2);

@@ -1,4 +1,4 @@
-/* Unit tests of cli/run_job.c's core-image and reference paths: a layer run
+/* Unit tests of run/run_job.c's core-image and reference paths: a layer run
  * from a core image whose input channels are permuted (reversed inside each
  * weight group, R splitting the groups) gives the accumulators and y of the
  * run from the checkpoint bit for bit, because the trace's counts get the
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cli/run_job.h"
+#include "../run/run.h"
 #include "../mapper/map.h"
 #include "../traces/trace.h"
 

@@ -4,8 +4,7 @@
  * before any weight is read), their placement on the mesh, and the SRAM
  * pricing of one core from power/ (DESIGN §4).
  */
-#include "cmd.h"
-#include "cmd_map_int.h"
+#include "run.h"
 #include "../power/power.h"
 
 #include <fnmatch.h>
@@ -13,7 +12,7 @@
 #include <string.h>
 
 /* Names of the linear layers: tensors `<name>.weight` with 2 dimensions. */
-ax_result cmd_map_sel_list(const char *path, size_t group, cmd_map_sel *sel, char *const *globs,
+ax_result run_map_sel_list(const char *path, size_t group, run_map_sel *sel, char *const *globs,
                        int nglobs, char **err)
 {
     trace_file *f;
@@ -52,7 +51,7 @@ ax_result cmd_map_sel_list(const char *path, size_t group, cmd_map_sel *sel, cha
             free(name);
             break;
         }
-        cmd_map_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
+        run_map_layer *L = realloc(sel->l, (sel->n + 1) * sizeof *L);
         if (!L) {
             free(name);
             r = ax_fail(err, AX_ENOMEM, "out of memory");
@@ -79,7 +78,7 @@ ax_result cmd_map_sel_list(const char *path, size_t group, cmd_map_sel *sel, cha
     return r;
 }
 
-void cmd_map_sel_free(cmd_map_sel *sel)
+void run_map_sel_free(run_map_sel *sel)
 {
     for (size_t i = 0; i < sel->n; i++) {
         free(sel->l[i].name);
@@ -90,21 +89,21 @@ void cmd_map_sel_free(cmd_map_sel *sel)
 }
 
 /* SRAM energy per access and area of one core from power/'s tables. */
-ax_result cmd_map_sel_price(const cmd_map_run *cfg, cmd_map_price *p, char **err)
+ax_result run_map_sel_price(const char *tech, int node_nm, int R, int C, run_map_price *p, char **err)
 {
     power_table *t = NULL;
-    ax_result r = power_table_open(cfg->tech, cfg->node_nm, 0, &t, err);
+    ax_result r = power_table_open(tech, node_nm, 0, &t, err);
     if (r)
         return r;
     snprintf(p->version, sizeof p->version, "%s", power_table_version(t));
-    r = power_sram_read64_pj(t, (double)cfg->R * cfg->C, &p->read64_pj, err);
-    p->row_read_pj = p->read64_pj * (double)(((size_t)cfg->C * 8 + 63) / 64);
+    r = power_sram_read64_pj(t, (double)R * C, &p->read64_pj, err);
+    p->row_read_pj = p->read64_pj * (double)(((size_t)C * 8 + 63) / 64);
     if (!r) {
         sim_config sc;
         power_report pr;
         sim_config_default(&sc);
-        sc.rows = cfg->R;
-        sc.cols = cfg->C;
+        sc.rows = R;
+        sc.cols = C;
         memset(&pr, 0, sizeof pr);
         r = power_area(t, &sc, 1, &pr, err);
         p->sram_area_um2 = pr.sram_area_um2;
@@ -115,7 +114,7 @@ ax_result cmd_map_sel_price(const cmd_map_run *cfg, cmd_map_price *p, char **err
 }
 
 /* Places every layer; 0 / AX_ERANGE (does not fit). */
-ax_result cmd_map_sel_place(cmd_map_sel *sel, int W, int H, int dram, char **err)
+ax_result run_map_sel_place(run_map_sel *sel, int W, int H, int dram, char **err)
 {
     map_placer *p;
     ax_result r = map_placer_new(W, H, dram, &p, err);

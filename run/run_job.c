@@ -1,5 +1,5 @@
 /*
- * One run of a layer (cli/run_job.h): weights → INT8 (mapper), trace input →
+ * One run of a layer (run/run.h): weights → INT8 (mapper), trace input →
  * spike counts (adaptive threshold, DESIGN §2) → events in the chosen coding
  * → the chip simulation (sim/) → acc checked bit for bit against the CPU
  * reference (gpu_ref_cpu) → y = vth · Σ_g scale · acc (gpu_dequant) → when the
@@ -15,7 +15,7 @@
  * The counted actions are then priced by power/ (power_price, the technology
  * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
  */
-#include "run_job.h"
+#include "run.h"
 
 #include "../gpu/gpu.h"
 #include "../mapper/map.h"
@@ -47,31 +47,6 @@ void run_result_free(run_result *r)
     r->acc = NULL;
     r->y = NULL;
     r->per_core = NULL;
-}
-
-static uint64_t job_hash(const run_job *j)
-{
-    const sim_config *c = &j->cfg;
-    int64_t v[] = {c->rows, c->cols, c->lanes, c->sram_latency, c->fifo_depth, c->acc_bits,
-                   c->readout_bits, c->double_buffer, c->zero_gating, c->timing,
-                   (int64_t)llround(c->clock_mhz * 1e6), c->handshake, c->t_req_ps, c->t_ack_ps,
-                   c->t_decode_ps, c->t_sram_ps, c->t_add_ps, c->t_readout_ps, c->mesh_w, c->mesh_h,
-                   c->hop_cycles, c->hop_ps, c->link_bits, j->coding, (int64_t)llround(j->sp.k * 1e6),
-                   j->sp.clamp, j->sp.cmin, j->sp.cmax, j->steps, (int64_t)j->group, j->model,
-                   j->node_nm, (int64_t)llround(j->vdd_v * 1e6), c->dram, c->dram_burst_bytes,
-                   c->dram_bytes_per_cycle, c->dram_latency, c->dram_burst_ps, c->dram_latency_ps};
-    uint64_t h = ax_fnv1a(v, sizeof v, AX_FNV_SEED);
-    const char *s[] = {j->layer ? j->layer : "", j->tech ? j->tech : ""};
-    for (size_t i = 0; i < 2; i++)
-        h = ax_fnv1a(s[i], strlen(s[i]) + 1, h);
-    /* only when given, so that runs from a checkpoint keep their hash */
-    const char *tag[] = {"image", "ref"}, *f[] = {j->image, j->ref};
-    for (size_t i = 0; i < 2; i++)
-        if (f[i]) {
-            h = ax_fnv1a(tag[i], strlen(tag[i]) + 1, h);
-            h = ax_fnv1a(f[i], strlen(f[i]) + 1, h);
-        }
-    return h;
 }
 
 /* Accuracy of y against the recorded output (both [n]). */
@@ -376,7 +351,13 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     r->in = qw.in;
     r->out = qw.out;
     r->ngroups = qw.ngroups;
-    r->config_hash = job_hash(j);
+    {
+        char *cfgtext = NULL; /* the database's hash: files by checksum, every parameter */
+        if ((rc = run_config(j, NULL, r->power.version[0] ? r->power.version : NULL, &cfgtext,
+                             &r->config_hash, err)))
+            goto done;
+        free(cfgtext);
+    }
 done:
     if (rc)
         run_result_free(r);

@@ -1,14 +1,13 @@
 /*
  * axon run --image FILE.axi: the core image written by `axon map --image`
  * (docs/core-image.md) supplies the layers' int8 weights, their tiling and
- * their input permutation (cli/run_job.c loads them). Here, before any run:
+ * their input permutation (run/run_job.c loads them). Here, before any run:
  * the image's tile becomes the run's tile unless --tile was given (then it
  * must be the same: the image's cores hold R x C weights, another tile would
  * be another mapping), the weight group likewise, and without --layer the
  * layers are the image's layers whose `<layer>.input` is in the trace.
  */
-#include "cmd.h"
-#include "cmd_run_int.h"
+#include "run.h"
 
 #include "../mapper/map.h"
 #include "../traces/trace.h"
@@ -22,19 +21,19 @@ static size_t layer_group(const map_image_layer *L)
     return L->group == L->in ? 0 : L->group;
 }
 
-int cmd_run_image_setup(run_job *j, int tile_given, int group_given)
+ax_result run_image_setup(run_job *j, int tile_given, int group_given, char **err)
 {
     map_image *img = NULL;
-    char *err = NULL;
-    if (map_image_open(j->image, &img, &err))
-        return cmd_fail("run", err);
-    int R, C, rc = CMD_OK;
+    ax_result rc = map_image_open(j->image, &img, err);
+    if (rc)
+        return rc;
+    int R, C;
     map_image_tile(img, &R, &C, NULL, NULL);
     if (!tile_given) {
         j->cfg.rows = R;
         j->cfg.cols = C;
     } else if (R != j->cfg.rows || C != j->cfg.cols) {
-        rc = cmd_usage("run", "--tile %dx%d differs from the image's %dx%d tiles (%s; hint: "
+        rc = ax_fail(err, AX_EPARAM, "--tile %dx%d differs from the image's %dx%d tiles (%s; hint: "
                        "leave --tile out, or map again with 'axon map --tile %dx%d --image')",
                        j->cfg.rows, j->cfg.cols, R, C, j->image, j->cfg.rows, j->cfg.cols);
         goto done;
@@ -43,9 +42,8 @@ int cmd_run_image_setup(run_job *j, int tile_given, int group_given)
      * it the image's (when all the layers share one) is the run's */
     long sel = j->layer ? map_image_find(img, j->layer) : -1;
     if (j->layer && sel < 0) {
-        ax_fail(&err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: 'axon map "
-                "--read-image %s' lists its layers)", j->image, j->layer, j->image);
-        rc = cmd_fail("run", err);
+        rc = ax_fail(err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: 'axon map "
+                     "--read-image %s' lists its layers)", j->image, j->layer, j->image);
         goto done;
     }
     size_t n = map_image_nlayers(img), g = 0;
@@ -55,7 +53,7 @@ int cmd_run_image_setup(run_job *j, int tile_given, int group_given)
             continue;
         const map_image_layer *L = map_image_layer_at(img, i);
         if (group_given && j->group != L->group && !(j->group == 0 && L->group == L->in)) {
-            rc = cmd_usage("run", "--group %zu differs from layer %s's weight group %zu in %s "
+            rc = ax_fail(err, AX_EPARAM, "--group %zu differs from layer %s's weight group %zu in %s "
                            "(hint: leave --group out to use the image's)", j->group, L->name,
                            L->group, j->image);
             goto done;
@@ -72,7 +70,7 @@ done:
     return rc;
 }
 
-ax_result cmd_run_image_layers(const run_job *j, char ***names, size_t *n, char **err)
+ax_result run_image_layers(const run_job *j, char ***names, size_t *n, char **err)
 {
     map_image *img = NULL;
     trace_file *tf = NULL;

@@ -1,6 +1,7 @@
 /*
- * db_config — what identifies a run: input file checksums and the config
- * hash.
+ * run_config — what identifies a run: input file checksums and the one
+ * config hash (`axon run --json`, the database's runs.config_hash and the
+ * sweep planner all use this one).
  *
  * The config hash identifies a point of the design space: FNV-1a 64
  * (ax_fnv1a) of a canonical JSON text holding the input files (base name,
@@ -11,7 +12,9 @@
  * technology table version. The VCD path is an output and is left out.
  * Units in the text follow the column names (MHz, ps, cycles).
  */
-#include "db_int.h"
+#include "run.h"
+
+#include "../power/power.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -22,18 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The coding names are spike/'s (one table for the whole of axon). */
-const char *db_coding_name(spike_coding c)
-{
-    return spike_coding_name(c);
-}
-
-ax_result db_coding_parse(const char *name, spike_coding *c, char **err)
-{
-    return spike_coding_parse(name, c, err);
-}
-
-void db_hash_hex(uint64_t h, char out[17])
+void run_hash_hex(uint64_t h, char out[17])
 {
     snprintf(out, 17, "%016" PRIx64, h);
 }
@@ -59,7 +51,7 @@ static ax_result hash_range(int fd, const char *path, uint64_t off, uint64_t len
     return AX_OK;
 }
 
-ax_result db_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, char **err)
+ax_result run_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, char **err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -90,16 +82,16 @@ ax_result db_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, cha
     return r;
 }
 
-ax_result db_files_of(const run_job *j, db_files *f, char **err)
+ax_result run_files_of(const run_job *j, run_files *f, char **err)
 {
     memset(f, 0, sizeof *f);
-    if (j->weights && db_file_checksum(j->weights, &f->weights_sum, &f->weights_bytes, err))
+    if (j->weights && run_file_checksum(j->weights, &f->weights_sum, &f->weights_bytes, err))
         return AX_EIO;
-    if (j->trace && db_file_checksum(j->trace, &f->trace_sum, &f->trace_bytes, err))
+    if (j->trace && run_file_checksum(j->trace, &f->trace_sum, &f->trace_bytes, err))
         return AX_EIO;
-    if (j->image && db_file_checksum(j->image, &f->image_sum, &f->image_bytes, err))
+    if (j->image && run_file_checksum(j->image, &f->image_sum, &f->image_bytes, err))
         return AX_EIO;
-    if (j->ref && db_file_checksum(j->ref, &f->ref_sum, &f->ref_bytes, err))
+    if (j->ref && run_file_checksum(j->ref, &f->ref_sum, &f->ref_bytes, err))
         return AX_EIO;
     return AX_OK;
 }
@@ -114,18 +106,18 @@ static void add_file(cJSON *o, const char *key, const char *path, uint64_t sum, 
 {
     cJSON *f = cJSON_AddObjectToObject(o, key);
     char hex[17];
-    db_hash_hex(sum, hex);
+    run_hash_hex(sum, hex);
     cJSON_AddStringToObject(f, "name", path ? base_name(path) : "");
     cJSON_AddNumberToObject(f, "bytes", (double)bytes);
     cJSON_AddStringToObject(f, "fnv1a64", hex);
 }
 
-ax_result db_config(const run_job *j, const db_files *files, const char *tech_version, char **text,
+ax_result run_config(const run_job *j, const run_files *files, const char *tech_version, char **text,
                     uint64_t *hash, char **err)
 {
-    db_files own;
+    run_files own;
     if (!files) {
-        if (db_files_of(j, &own, err) != AX_OK)
+        if (run_files_of(j, &own, err) != AX_OK)
             return AX_EIO;
         files = &own;
     }
@@ -178,7 +170,7 @@ ax_result db_config(const run_job *j, const db_files *files, const char *tech_ve
             cJSON_AddNumberToObject(o, "dram_latency_ps", (double)c->dram_latency_ps);
         }
     }
-    cJSON_AddStringToObject(o, "coding", db_coding_name(j->coding));
+    cJSON_AddStringToObject(o, "coding", spike_coding_name(j->coding));
     cJSON_AddNumberToObject(o, "k", j->sp.k);
     cJSON_AddNumberToObject(o, "clamp", j->sp.clamp);
     if (j->sp.clamp) {
@@ -199,7 +191,7 @@ ax_result db_config(const run_job *j, const db_files *files, const char *tech_ve
 }
 
 
-ax_result db_tech_version(const char *tech, char *out, size_t n, char **err)
+ax_result run_tech_version(const char *tech, char *out, size_t n, char **err)
 {
     power_table *t;
     if (power_table_open(tech, 0, 0, &t, err))
