@@ -38,6 +38,30 @@ int cmd_parse_double(const char *cmd, const char *opt, const char *s, double lo,
                      double *out);
 /* Progress bar on stderr, only when stderr is a TTY. done <= total. */
 void cmd_progress(const char *what, size_t done, size_t total);
+/* ---- options from the parameter table (cmd_param.c) ---- */
+#define CMD_PARAM_BASE 0x10000 /* getopt values of table parameters start here */
+#define CMD_PARAM_ASYNC 0xfff0 /* --async */
+#define CMD_PARAM_ARCH 0xfff1  /* --arch FILE */
+struct option;
+struct run_job;
+struct run_param;
+/* own (zero-terminated) followed by the options of the table's parameters in
+ * the sections of mask (RUN_SEC_*), --async and --arch; list = 1: every
+ * parameter takes a value (axon sweep's comma lists). Free with
+ * cmd_param_options_free. NULL when out of memory. */
+struct option *cmd_param_options(const struct option *own, int mask, int list);
+void cmd_param_options_free(struct option *o);
+/* The parameter of getopt value c and the value it sets (arg, or on/off/async
+ * for the argument-less spellings); NULL when c is not a parameter option. */
+const struct run_param *cmd_param_of(int c, const char **value, const char *arg);
+/* Applies getopt value c with optarg arg to j: 0 done (or --arch, already
+ * applied), 1 not a parameter option, CMD_USAGE after printing the error. */
+int cmd_param_opt(const char *cmd, int c, const char *arg, struct run_job *j);
+/* Applies every --arch FILE of argv to j (before the flags); 0 or a CMD_ code. */
+int cmd_param_arch(const char *cmd, int argc, char **argv, struct run_job *j);
+/* The --help lines of the parameters in mask, --arch and --async. */
+void cmd_param_help(int mask);
+
 /* Prints root (cJSON, indented) and a newline to stdout, then deletes root. */
 struct cJSON;
 void cmd_print_json(struct cJSON *root);

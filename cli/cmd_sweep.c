@@ -16,21 +16,11 @@
 static void help(void)
 {
     printf(
-        "usage: axon sweep --weights W --trace T --layer NAME [axes] [options] [--db FILE]\n\n"
-        "Runs every combination of the axes and records each point in the database.\n"
-        "axes (comma-separated lists):\n"
-        "  --layer NAME,...     HF layer names (e.g. model.layers.0.mlp.up_proj)\n"
-        "  --clock MHZ,...      sync clock in MHz (e.g. 250,500,1000)\n"
-        "  --tile RxC,...       core tile rows x cols (e.g. 64x64,128x128)\n"
-        "  --coding C,...       binary ternary bitwise bitwise-signed bitwise-2c\n"
-        "  --k K,...            adaptive-threshold divisor\n"
-        "  --async on|off|both  timing mode (async points do not depend on --clock)\n"
-        "  --lanes L,...        adders per beat\n"
-        "  --steps S,...        auto, token or a fixed T\n"
-        "fixed parameters:\n"
-        "  --group G            weight group size (0 = per output channel)\n"
-        "  --tech CSV           technology table (default: built-in 45 nm)\n"
-        "  --model M            realistic (default) or ideal\n"
+        "usage: axon sweep --weights W --trace T --layer NAME [parameters] [options] [--db FILE]\n\n"
+        "Runs every combination of the parameter lists and records each point in the database.\n"
+        "Every run parameter takes a comma-separated list: one value fixes it, several make it\n"
+        "an axis (e.g. --clock 250,500,1000 --tile 64x64,128x128 --coding ternary,bitwise-signed);\n"
+        "on/off parameters take on, off or both (--async on|off|both = --timing).\n"
         "options:\n"
         "  --db FILE            results database (default %s)\n"
         "  --jobs N             worker processes (default 1)\n"
@@ -41,20 +31,33 @@ static void help(void)
         "  --eval sim|fake      evaluator (default sim; fake is a closed-form test stand-in,\n"
         "                       its runs are stored with evaluator = 'fake')\n"
         "Rerunning the same command resumes: stored points are skipped. A killed sweep\n"
-        "loses only the points in flight.\n",
+        "loses only the points in flight.\n\n"
+        "parameters (docs/params.md):\n",
         DB_DEFAULT_FILE);
+    cmd_param_help(RUN_SEC_ALL);
 }
 
-/* Splits a comma list into a NULL-terminated array (pointers into s). */
-static const char **split(char *s, size_t *n)
+/* Splits a comma list into a NULL-terminated array (pointers into s);
+ * *empty is set when an item is empty ("250,,500", ",250", "250,"). */
+static const char **split(char *s, size_t *n, int *empty)
 {
     size_t cap = 1;
     for (char *p = s; *p; p++)
         cap += *p == ',';
     const char **v = calloc(cap + 1, sizeof *v);
     *n = 0;
-    for (char *tok = strtok(s, ","); v && tok; tok = strtok(NULL, ","))
-        v[(*n)++] = tok;
+    *empty = 0;
+    for (char *p = s; v; ) {
+        char *e = strchr(p, ',');
+        if (e)
+            *e = 0;
+        if (!*p)
+            *empty = 1;
+        v[(*n)++] = p;
+        if (!e)
+            break;
+        p = e + 1;
+    }
     return v;
 }
 
@@ -78,132 +81,150 @@ static void sim_release(void *user, run_result *r)
 
 int cmd_sweep(int argc, char **argv)
 {
-    static const struct option opts[] = {
+    static const struct option own[] = {
         {"weights", required_argument, 0, 'w'}, {"trace", required_argument, 0, 't'},
-        {"layer", required_argument, 0, 'L'},   {"clock", required_argument, 0, 'c'},
-        {"tile", required_argument, 0, 'T'},    {"coding", required_argument, 0, 'C'},
-        {"k", required_argument, 0, 'k'},       {"async", required_argument, 0, 'a'},
-        {"lanes", required_argument, 0, 'l'},   {"steps", required_argument, 0, 'S'},
-        {"group", required_argument, 0, 'g'},   {"tech", required_argument, 0, 'x'},
-        {"model", required_argument, 0, 'm'},   {"db", required_argument, 0, 'd'},
-        {"jobs", required_argument, 0, 'j'},    {"shard", required_argument, 0, 's'},
-        {"emit-slurm", required_argument, 0, 'E'}, {"shards", required_argument, 0, 'N'},
-        {"dry-run", no_argument, 0, 'n'},       {"eval", required_argument, 0, 'e'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    /* axis option -> axis name, in plan order */
-    static const struct { int opt; const char *name; } axis_of[CMD_SWEEP_AXES] = {
-        {'L', "layer"}, {'c', "clock"}, {'T', "tile"}, {'C', "coding"}, {'k', "k"},
-        {'a', "async"}, {'l', "lanes"}, {'S', "steps"}};
-    char *axis_arg[CMD_SWEEP_AXES] = {0};
+        {"db", required_argument, 0, 'd'},      {"jobs", required_argument, 0, 'j'},
+        {"shard", required_argument, 0, 's'},   {"emit-slurm", required_argument, 0, 'E'},
+        {"shards", required_argument, 0, 'N'},  {"dry-run", no_argument, 0, 'n'},
+        {"eval", required_argument, 0, 'e'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    size_t ntab;
+    const run_param *tab = run_param_table(&ntab);
+    char *given[CMD_SWEEP_PARAMS] = {0}; /* list text per table parameter (strdup'd) */
+    const char **lists[CMD_SWEEP_PARAMS] = {0};
     cmd_sweep_args sa = {0};
     const char *path = DB_DEFAULT_FILE, *emit = NULL, *evname = "sim";
-    long jobs = 1, nshards = 4, v;
-    int dry = 0, c;
+    long jobs = 1, nshards = 4;
+    int dry = 0, c, shards_given = 0, rc = -1;
     db_sweep_spec s;
     memset(&s, 0, sizeof s);
     run_job_default(&s.base);
-    optind = 1;
     char *err = NULL;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        int axis = -1;
-        for (int i = 0; i < CMD_SWEEP_AXES; i++)
-            if (axis_of[i].opt == c)
-                axis = i;
-        if (axis >= 0) {
-            axis_arg[axis] = optarg;
+    if ((c = cmd_param_arch("sweep", argc, argv, &s.base)))
+        return c;
+    sa.arch = s.base.arch;
+    struct option *opts = cmd_param_options(own, RUN_SEC_ALL, 1);
+    if (!opts || ntab > CMD_SWEEP_PARAMS)
+        return cmd_fail("sweep", strdup("out of memory"));
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        const char *pv;
+        const run_param *p = cmd_param_of(c, &pv, optarg);
+        if (p) {
+            size_t i = (size_t)(p - tab);
+            if (given[i]) {
+                rc = cmd_usage("sweep", "--%s given twice (hint: one comma-separated list)",
+                               p->flag);
+                break;
+            }
+            if (c == CMD_PARAM_ASYNC) /* --async on|off|both: the timing parameter */
+                pv = !strcmp(pv, "both") ? "sync,async" : !strcmp(pv, "on") ? "async"
+                     : !strcmp(pv, "off") ? "sync" : pv;
+            else if (p->type == RUN_PT_BOOL && !strcmp(pv, "both"))
+                pv = "off,on";
+            given[i] = strdup(pv);
             continue;
         }
+        if (c == CMD_PARAM_ARCH)
+            continue;
         switch (c) {
         case 'w': s.base.weights = sa.weights = optarg; break;
         case 't': s.base.trace = sa.trace = optarg; break;
-        case 'g':
-            if (cmd_parse_long("sweep", "--group", optarg, 0, 1 << 30, &v))
-                return CMD_USAGE;
-            s.base.group = (size_t)v;
-            sa.group = optarg;
-            break;
-        case 'x': s.base.tech = sa.tech = optarg; break;
-        case 'm':
-            if (!strcmp(optarg, "ideal"))
-                s.base.model = POWER_IDEAL;
-            else if (!strcmp(optarg, "realistic"))
-                s.base.model = POWER_REALISTIC;
-            else
-                return cmd_usage("sweep", "--model '%s': realistic or ideal", optarg);
-            sa.model = optarg;
-            break;
         case 'd': path = optarg; break;
         case 'j':
             if (cmd_parse_long("sweep", "--jobs", optarg, 1, 1024, &jobs))
-                return CMD_USAGE;
+                rc = CMD_USAGE;
             break;
         case 's': {
             int i, n, used = 0;
             if (sscanf(optarg, "%d/%d%n", &i, &n, &used) != 2 || optarg[used] || n < 1 || i < 0 ||
                 i >= n)
-                return cmd_usage("sweep", "--shard '%s': expected i/N with 0 <= i < N", optarg);
+                rc = cmd_usage("sweep", "--shard '%s': expected i/N with 0 <= i < N", optarg);
             s.shard_i = i;
             s.shard_n = n;
             break;
         }
         case 'E': emit = optarg; break;
         case 'N':
+            shards_given = 1;
             if (cmd_parse_long("sweep", "--shards", optarg, 1, 100000, &nshards))
-                return CMD_USAGE;
+                rc = CMD_USAGE;
             break;
         case 'n': dry = 1; break;
         case 'e':
             if (strcmp(optarg, "sim") && strcmp(optarg, "fake"))
-                return cmd_usage("sweep", "--eval '%s': sim or fake", optarg);
+                rc = cmd_usage("sweep", "--eval '%s': sim or fake", optarg);
             evname = sa.eval = optarg;
             break;
-        case 'h': help(); return CMD_OK;
-        default: return cmd_usage("sweep", "unknown option");
+        case 'h': help(); rc = CMD_OK; break;
+        default: rc = cmd_usage("sweep", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc)
-        return cmd_usage("sweep", "unexpected argument '%s'", argv[optind]);
-    if (!s.base.weights || !s.base.trace)
-        return cmd_usage("sweep", "--weights and --trace are required");
-    if (emit && s.shard_n)
-        return cmd_usage("sweep", "--emit-slurm writes the shards itself; drop --shard");
-    const char **lists[CMD_SWEEP_AXES] = {0};
-    static const char *both[] = {"off", "on"};
-    for (int i = 0; i < CMD_SWEEP_AXES; i++) {
-        if (!axis_arg[i])
+    cmd_param_options_free(opts);
+    if (rc < 0 && optind != argc)
+        rc = cmd_usage("sweep", "unexpected argument '%s'", argv[optind]);
+    if (rc < 0 && (!s.base.weights || !s.base.trace))
+        rc = cmd_usage("sweep", "--weights and --trace are required");
+    if (rc < 0 && emit && s.shard_n)
+        rc = cmd_usage("sweep", "--emit-slurm writes the shards itself; drop --shard");
+    if (rc < 0 && shards_given && !emit)
+        rc = cmd_usage("sweep", "--shards only applies to --emit-slurm (hint: --shard i/N runs "
+                       "one shard)");
+    /* one value: a fixed parameter; several: an axis, in the table's order */
+    for (size_t i = 0; rc < 0 && i < ntab; i++) {
+        if (!given[i])
             continue;
-        sa.axes[i] = strdup(axis_arg[i]);
-        sa.axis_names[i] = axis_of[i].name;
-        db_sweep_axis *ax = &s.axes[s.naxes++];
-        ax->name = axis_of[i].name;
-        if (axis_of[i].opt == 'a' && !strcmp(axis_arg[i], "both")) {
-            ax->values = both;
-            ax->n = 2;
-            continue;
+        sa.pname[sa.np] = tab[i].key;
+        sa.pval[sa.np++] = given[i];
+        char *copy = strdup(given[i]);
+        size_t n = 0;
+        int empty = 0;
+        lists[i] = copy ? split(copy, &n, &empty) : NULL;
+        if (!lists[i]) {
+            free(copy);
+            rc = cmd_fail("sweep", strdup("out of memory"));
+            break;
         }
-        lists[i] = split(axis_arg[i], &ax->n);
-        ax->values = lists[i];
-        if (!lists[i] || ax->n == 0)
-            return cmd_usage("sweep", "--%s: empty list", axis_of[i].name);
-        for (size_t k = 0; k < ax->n; k++) {
+        if (empty) {
+            rc = cmd_usage("sweep", "--%s '%s': an empty item in the list", tab[i].flag, given[i]);
+            break;
+        }
+        for (size_t k = 0; rc < 0 && k < n; k++) {
             run_job probe = s.base;
-            if (db_sweep_apply(&probe, ax->name, ax->values[k], &err))
-                return cmd_usage_err("sweep", err);
+            if (run_param_set(&probe, &tab[i], lists[i][k], &err))
+                rc = cmd_usage_err("sweep", err);
         }
+        if (rc >= 0)
+            break;
+        if (n == 1) {
+            run_param_set(&s.base, &tab[i], lists[i][0], NULL);
+            continue;
+        }
+        if (s.naxes >= DB_SWEEP_MAX_AXES) {
+            rc = cmd_usage("sweep", "at most %d parameters can vary at once", DB_SWEEP_MAX_AXES);
+            break;
+        }
+        db_sweep_axis *ax = &s.axes[s.naxes++];
+        ax->name = tab[i].key;
+        ax->values = lists[i];
+        ax->n = n;
     }
     char tv[128];
-    if (run_tech_version(s.base.tech, tv, sizeof tv, &err))
-        return cmd_fail("sweep", err);
+    if (rc < 0 && run_tech_version(s.base.tech, tv, sizeof tv, &err))
+        rc = cmd_fail("sweep", err);
     s.tech_version = tv;
-    int rc = CMD_OK;
     int fake = !strcmp(evname, "fake");
     db_sweep_eval ev = {fake ? db_fake_eval : sim_eval, fake ? NULL : sim_release, NULL, evname};
-    if (!fake && !s.base.layer && !axis_arg[0])
-        return cmd_usage("sweep", "--layer NAME is required (a list sweeps several layers)");
-    if (emit) {
+    if (rc < 0 && !fake && !s.base.layer && !given[(size_t)(run_param_find("layer") - tab)])
+        rc = cmd_usage("sweep", "--layer NAME is required (a list sweeps several layers)");
+    if (rc >= 0) {
+    } else if (emit) {
+        rc = CMD_OK;
         if (cmd_sweep_emit_slurm(emit, &s, &sa, (int)nshards, (int)jobs, path, &err))
             rc = cmd_fail("sweep", err);
     } else if (dry) {
+        rc = CMD_OK;
         db_sweep_point *p;
         size_t n, total;
         if (db_sweep_plan(&s, &p, &n, &total, &err))
@@ -225,6 +246,7 @@ int cmd_sweep(int argc, char **argv)
             db_sweep_points_free(p, n);
         }
     } else {
+        rc = CMD_OK;
         db_sweep_stats st;
         ax_result r = db_sweep_run(path, &s, &ev, (int)jobs, progress, &st, &err);
         if (st.sweep_id > 0)
@@ -238,9 +260,11 @@ int cmd_sweep(int argc, char **argv)
             rc = CMD_FAIL;
         }
     }
-    for (int i = 0; i < CMD_SWEEP_AXES; i++) {
+    for (size_t i = 0; i < ntab; i++) {
+        if (lists[i])
+            free((void *)lists[i][0]); /* the strdup'd copy the items point into */
         free(lists[i]);
-        free(sa.axes[i]);
+        free(given[i]);
     }
     return rc;
 }

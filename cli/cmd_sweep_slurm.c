@@ -127,11 +127,15 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
             np, nshards, adir, adir, nshards - 1, jobs, adir, exe);
     opt(f, "weights", a->weights, 1);
     opt(f, "trace", a->trace, 1);
-    for (int i = 0; i < CMD_SWEEP_AXES; i++)
-        opt(f, a->axis_names[i], a->axes[i], 0);
-    opt(f, "group", a->group, 0);
-    opt(f, "tech", a->tech, 1);
-    opt(f, "model", a->model, 0);
+    opt(f, "arch", a->arch, 1);
+    for (int i = 0; i < a->np; i++) {
+        char flag[128];
+        snprintf(flag, sizeof flag, "%s", a->pname[i]);
+        for (char *c = flag; *c; c++)
+            if (*c == '_')
+                *c = '-';
+        opt(f, flag, a->pval[i], !strcmp(a->pname[i], "tech"));
+    }
     opt(f, "eval", a->eval, 0);
     fprintf(f, " \\\n  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --shard \"$task/%d\" \\\n"
                "  --db \"%s/shard-$task.db\"\n",

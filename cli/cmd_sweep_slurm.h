@@ -8,12 +8,13 @@
 
 #include "../db/db.h"
 
-#define CMD_SWEEP_AXES 8 /* layer clock tile coding k async lanes steps */
+#define CMD_SWEEP_PARAMS 64 /* at most one option per table parameter */
 
 typedef struct {
-    const char *weights, *trace, *group, *tech, *model, *eval;
-    char *axes[CMD_SWEEP_AXES];            /* option text per axis (NULL = not given) */
-    const char *axis_names[CMD_SWEEP_AXES];
+    const char *weights, *trace, *eval, *arch;
+    const char *pname[CMD_SWEEP_PARAMS]; /* parameter keys as given (run/run_param.h) */
+    const char *pval[CMD_SWEEP_PARAMS];  /* their value lists, as given */
+    int np;
 } cmd_sweep_args;
 
 /* Writes DIR/sweep.sbatch, DIR/plan.tsv and DIR/merge.sh for nshards

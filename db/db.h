@@ -102,7 +102,7 @@ void db_named_list(FILE *out);
 
 /* ---- sweeps (db_sweep.c, db_plan.c) ---- */
 
-#define DB_SWEEP_MAX_AXES 8
+#define DB_SWEEP_MAX_AXES 16
 
 /* One axis: name is layer, clock (MHz), tile (RxC), coding, k, async
  * (on/off), lanes or steps (auto, token or T); values as the CLI spells

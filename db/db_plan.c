@@ -18,79 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
+/* Axis values are parsed by the parameter table (run/run_param.h), the
+ * same parser as every subcommand's options. "async" (on/off) is the name
+ * that sweeps of schema 4 and older stored for the timing axis. */
 ax_result db_sweep_apply(run_job *j, const char *axis, const char *v, char **err)
 {
-    long n;
-    char *end;
-    if (!strcmp(axis, "layer")) {
-        if (!*v)
-            return ax_fail(err, AX_EPARAM, "--layer: empty layer name");
-        j->layer = v;
-    } else if (!strcmp(axis, "clock")) {
-        errno = 0;
-        double f = strtod(v, &end);
-        if (errno || end == v || *end || !isfinite(f) || f <= 0 || f > 1e6)
-            return ax_fail(err, AX_EPARAM, "--clock: '%s' is not a clock in MHz (hint: 500)", v);
-        j->cfg.clock_mhz = f;
-    } else if (!strcmp(axis, "tile")) {
-        long r, c;
-        const char *x = strchr(v, 'x');
-        char rows[32];
-        if (!x || (size_t)(x - v) >= sizeof rows)
-            return ax_fail(err, AX_EPARAM, "--tile: '%s' is not ROWSxCOLS (hint: 128x128)", v);
-        memcpy(rows, v, (size_t)(x - v));
-        rows[x - v] = 0;
-        if (parse_int(rows, 1, 1 << 20, &r) || parse_int(x + 1, 1, 1 << 20, &c))
-            return ax_fail(err, AX_EPARAM, "--tile: '%s' is not ROWSxCOLS (hint: 128x128)", v);
-        j->cfg.rows = (int)r;
-        j->cfg.cols = (int)c;
-    } else if (!strcmp(axis, "coding")) {
-        if (spike_coding_parse(v, &j->coding, err))
-            return AX_EPARAM;
-    } else if (!strcmp(axis, "k")) {
-        errno = 0;
-        double k = strtod(v, &end);
-        if (errno || end == v || *end || !isfinite(k) || k <= 0 || k > 1e6)
-            return ax_fail(err, AX_EPARAM, "--k: '%s' is not a positive number (hint: 3)", v);
-        j->sp.k = (float)k;
-    } else if (!strcmp(axis, "async")) {
-        if (!strcmp(v, "0") || !strcmp(v, "off") || !strcmp(v, "sync"))
-            j->cfg.timing = SIM_SYNC;
-        else if (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "async"))
-            j->cfg.timing = SIM_ASYNC;
-        else
-            return ax_fail(err, AX_EPARAM, "--async: '%s' (hint: on, off or both)", v);
-    } else if (!strcmp(axis, "lanes")) {
-        if (parse_int(v, 1, 4096, &n))
-            return ax_fail(err, AX_EPARAM, "--lanes: '%s' is not an integer in [1, 4096]", v);
-        j->cfg.lanes = (int)n;
-    } else if (!strcmp(axis, "steps")) {
-        if (!strcmp(v, "auto"))
-            j->steps = SPIKE_STEPS_AUTO;
-        else if (!strcmp(v, "token"))
-            j->steps = SPIKE_STEPS_TOKEN;
-        else if (parse_int(v, 1, 65535, &n))
-            return ax_fail(err, AX_EPARAM, "--steps: '%s' (hint: auto, token or T >= 1)", v);
-        else
-            j->steps = (int)n;
-    } else {
-        return ax_fail(err, AX_EPARAM,
-                       "sweep axis '%s' is unknown (hint: layer, clock, tile, coding, k, async, "
-                       "lanes, steps)",
-                       axis);
+    if (!strcmp(axis, "async")) {
+        const char *t = !strcmp(v, "on") || !strcmp(v, "1") ? "async"
+                        : !strcmp(v, "off") || !strcmp(v, "0") ? "sync" : v;
+        return run_param_set_name(j, "timing", t, err);
     }
-    return AX_OK;
+    return run_param_set_name(j, axis, v, err);
 }
 
 ax_result db_sweep_spec_text(const db_sweep_spec *s, char **text, uint64_t *hash, char **err)

@@ -12,10 +12,11 @@
 #include "../power/power.h"
 #include "../sim/sim.h"
 #include "../spike/spike.h"
+#include "run_param.h"
 
 #include <stdint.h>
 
-typedef struct {
+typedef struct run_job {
     const char *weights;   /* safetensors/NPY path; with image: checked against it (may be NULL) */
     const char *image;     /* core image (.axi, `axon map --image`): the layer's int8 weights,
                               tiling and input permutation come from it; NULL = from weights */
@@ -33,6 +34,7 @@ typedef struct {
     const char *vcd;       /* VCD output path or NULL */
     int node_nm;           /* technology node to scale the table to, 0 = the table's */
     double vdd_v;          /* supply, 0 = the node's nominal */
+    const char *arch;      /* architecture file the parameters came from (--arch), or NULL */
 } run_job;
 
 typedef struct {

@@ -1,0 +1,97 @@
+/*
+ * run_param — the one table of run parameters (docs/design.md §1, docs/params.md).
+ *
+ * Every parameter of a run (core, timing, chip, DRAM, spike coding,
+ * energy) is one row: its name, type, unit, range, default, help and the
+ * section it belongs to. The table drives every subcommand's options and
+ * --help, the sweep axes (every parameter can be swept), architecture files
+ * (--arch), the JSON config of a run and the Python keyword arguments, so a
+ * range is checked in one place and a name is spelled one way.
+ *
+ * Names: `key` is the canonical name (JSON, CSV, database, architecture
+ * file, sweep axis, Python keyword); it carries the unit when the quantity
+ * has one (clock_mhz, hop_ps). `flag` is the short command-line spelling
+ * (--clock); the key with '_' written '-' (--clock-mhz) is accepted too.
+ * Lookups by name accept the key, the flag, and either with '-' or '_'.
+ */
+#ifndef AX_RUN_PARAM_H
+#define AX_RUN_PARAM_H
+
+#include "../ax/ax.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct run_job run_job;
+struct cJSON;
+
+typedef enum {
+    RUN_PT_INT,    /* integer in [lo, hi]; `words` lists named values (auto, token) */
+    RUN_PT_REAL,   /* finite real in [lo, hi] */
+    RUN_PT_BOOL,   /* on|off (also 1|0, true|false, yes|no) */
+    RUN_PT_CHOICE, /* one of `words` */
+    RUN_PT_PAIR,   /* AxB, each in [lo, hi] (tile, mesh) */
+    RUN_PT_CLAMP,  /* on|off|MIN:MAX (count clamp) */
+    RUN_PT_TEXT    /* free text (layer name, table path) */
+} run_param_type;
+
+/* Sections: which part of the design a parameter belongs to; a subcommand
+ * takes the sections it needs (bit mask). */
+enum {
+    RUN_SEC_INPUT = 1,
+    RUN_SEC_CORE = 2,
+    RUN_SEC_TIMING = 4,
+    RUN_SEC_CHIP = 8,
+    RUN_SEC_DRAM = 16,
+    RUN_SEC_SPIKES = 32,
+    RUN_SEC_ENERGY = 64,
+    RUN_SEC_ALL = 127
+};
+
+typedef struct run_param {
+    const char *key;   /* canonical name (JSON, database, arch file, sweep axis, Python) */
+    const char *flag;  /* command-line spelling without "--" */
+    run_param_type type;
+    int section;       /* RUN_SEC_* */
+    const char *unit;  /* "MHz", "cycles", "ps", "bits", ... or "" */
+    double lo, hi;     /* INT, REAL, PAIR: inclusive range */
+    const char *words; /* CHOICE: "a|b|c"; INT: named values also accepted */
+    const char *help;
+    int id;            /* private: which field */
+} run_param;
+
+/* The table, in the order --help and --arch --dump print it. */
+const run_param *run_param_table(size_t *n);
+/* By key or flag ('-' and '_' alike); NULL when unknown. */
+const run_param *run_param_find(const char *name);
+/* Section name ("core", ...) of one RUN_SEC_* bit. */
+const char *run_param_section_name(int section);
+
+/* Parses value for p and stores it in j. AX_EPARAM naming the parameter,
+ * the value, the range or choices, and a hint. */
+ax_result run_param_set(run_job *j, const run_param *p, const char *value, char **err);
+/* The same by name: AX_EPARAM for an unknown name (with the closest hint). */
+ax_result run_param_set_name(run_job *j, const char *name, const char *value, char **err);
+/* The value of p in j as the user would write it ("128x128", "on", "500");
+ * out holds at least 64 bytes. TEXT values longer than n are cut. */
+void run_param_get(const run_job *j, const run_param *p, char *out, size_t n);
+/* 1 when p's value in j differs from the default. */
+int run_param_is_set(const run_job *j, const run_param *p);
+
+/* Prints the help lines of the sections in mask, grouped by section:
+ * "  --flag VALUE  help (unit, default)". */
+void run_param_help(FILE *f, int mask);
+
+/* ---- architecture files (run_arch.c) ---- */
+
+/* Applies an architecture file to j: JSON (an object of key: value, or of
+ * section: {key: value}) or the same as "key = value" / "key: value" lines
+ * with '#' comments and [section] headers. Names and values are the
+ * table's; numbers may be written bare. Errors name the file, the line (or
+ * key) and the parameter. */
+ax_result run_arch_load(run_job *j, const char *path, char **err);
+/* The effective parameters of j as a JSON object grouped by section
+ * (cJSON, caller deletes), or NULL when out of memory. */
+struct cJSON *run_arch_json(const run_job *j);
+
+#endif
