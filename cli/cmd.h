@@ -50,6 +50,8 @@ struct run_param;
  * parameter takes a value (axon sweep's comma lists). Free with
  * cmd_param_options_free. NULL when out of memory. */
 struct option *cmd_param_options(const struct option *own, int mask, int list);
+/* The same for the parameters named in keys (space-separated table keys). */
+struct option *cmd_param_options_only(const struct option *own, const char *keys, int list);
 void cmd_param_options_free(struct option *o);
 /* The parameter of getopt value c and the value it sets (arg, or on/off/async
  * for the argument-less spellings); NULL when c is not a parameter option. */
@@ -61,6 +63,8 @@ int cmd_param_opt(const char *cmd, int c, const char *arg, struct run_job *j);
 int cmd_param_arch(const char *cmd, int argc, char **argv, struct run_job *j);
 /* The --help lines of the parameters in mask, --arch and --async. */
 void cmd_param_help(int mask);
+/* The --help lines of the parameters named in keys (no --arch line). */
+void cmd_param_help_only(const char *keys);
 
 /* Prints root (cJSON, indented) and a newline to stdout, then deletes root. */
 struct cJSON;

@@ -17,6 +17,8 @@
 #include "cmd.h"
 #include "cmd_encode.h"
 
+#include "../run/run.h"
+
 #include "../spike/spike.h"
 #include "../traces/trace.h"
 
@@ -26,6 +28,7 @@
 #include <string.h>
 
 static const char *NAME = "encode";
+#define ENCODE_PARAMS "coding k steps clamp"
 
 static void help(void)
 {
@@ -38,110 +41,74 @@ static void help(void)
         "flattens to tokens.\n\n"
         "options:\n"
         "  --input REF        tensor to encode (NPY file, or safetensors FILE:NAME)\n"
-        "  --k K              threshold divisor (default 3)\n"
-        "  --coding C         binary | ternary | bitwise | bitwise-signed | bitwise-2c\n"
-        "                     (default bitwise-signed)\n"
-        "  --steps T|auto|token\n"
-        "                     time steps: fixed T (a count that does not fit is an\n"
-        "                     error), auto = reference rule over all tokens (default),\n"
-        "                     token = the rule per token\n"
-        "  --clamp LO,HI      count range (default -127,127)\n"
-        "  --no-clamp         keep unclamped counts (SpikingBrain-1.0)\n"
         "  --counts-out S.npy write counts, int32 [tokens, channels]\n"
         "  --trains-out E.npy write trains, int8 [T, tokens, channels] in {-1,0,1}\n"
         "                     (per-token T: token n uses steps 0..T_n-1, zeros after)\n"
         "  --steps-out N.npy  write each token's T, int32 [tokens]\n"
         "  --json | --csv     machine-readable statistics on stdout\n"
-        "  -h, --help         this help\n");
+        "  -h, --help         this help\n"
+        "spike parameters (docs/params.md; a fixed T that a count does not fit is an error;\n"
+        "--no-clamp keeps unclamped counts as SpikingBrain-1.0 does):\n");
+    cmd_param_help_only(ENCODE_PARAMS);
 }
 
-
-static int parse_clamp(const char *s, spike_params *p)
-{
-    char lo[32], hi[32];
-    const char *comma = strchr(s, ',');
-    long a, b;
-    if (!comma || (size_t)(comma - s) >= sizeof lo || strlen(comma + 1) >= sizeof hi)
-        return cmd_usage(NAME, "--clamp '%s' is not LO,HI (e.g. -127,127)", s), -1;
-    memcpy(lo, s, (size_t)(comma - s));
-    lo[comma - s] = 0;
-    strcpy(hi, comma + 1);
-    if (cmd_parse_long(NAME, "--clamp LO", lo, INT32_MIN, INT32_MAX, &a) ||
-        cmd_parse_long(NAME, "--clamp HI", hi, INT32_MIN, INT32_MAX, &b))
-        return -1;
-    if (a > b)
-        return cmd_usage(NAME, "--clamp %ld,%ld is empty (LO must be <= HI)", a, b), -1;
-    p->cmin = (int32_t)a;
-    p->cmax = (int32_t)b;
-    return 0;
-}
 
 /* 0 ok, else the exit code. */
 static int parse(int argc, char **argv, cmd_encode_opts *o)
 {
-    enum { O_K = 256, O_CODING, O_STEPS, O_NOCLAMP, O_CLAMP, O_COUNTS, O_TRAINS, O_STEPSOUT,
-           O_JSON, O_CSV };
-    static const struct option lo[] = {
-        {"input", required_argument, 0, 'i'},      {"k", required_argument, 0, O_K},
-        {"coding", required_argument, 0, O_CODING}, {"steps", required_argument, 0, O_STEPS},
-        {"no-clamp", no_argument, 0, O_NOCLAMP},   {"clamp", required_argument, 0, O_CLAMP},
+    enum { O_COUNTS = 256, O_TRAINS, O_STEPSOUT, O_JSON, O_CSV };
+    static const struct option own[] = {
+        {"input", required_argument, 0, 'i'},
         {"counts-out", required_argument, 0, O_COUNTS},
         {"trains-out", required_argument, 0, O_TRAINS},
         {"steps-out", required_argument, 0, O_STEPSOUT},
         {"json", no_argument, 0, O_JSON},          {"csv", no_argument, 0, O_CSV},
         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
-    spike_params_default(&o->p);
-    o->coding = SPIKE_BITWISE_SIGNED;
-    o->steps = SPIKE_STEPS_AUTO;
-    int noclamp = 0, c;
+    run_job j;
+    run_job_default(&j);
+    int noclamp = 0, c, rc = -1;
+    struct option *lo = cmd_param_options_only(own, ENCODE_PARAMS, 0);
+    if (!lo)
+        return cmd_fail(NAME, strdup("out of memory"));
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":i:h", lo, NULL)) != -1) {
-        double dv;
-        long lv;
-        char *err = NULL;
+    while (rc < 0 && (c = getopt_long(argc, argv, ":i:h", lo, NULL)) != -1) {
+        const char *pv;
+        const run_param *p = cmd_param_of(c, &pv, optarg);
+        if (p && !strcmp(p->key, "k"))
+            o->k_set = 1;
+        if (p && !strcmp(p->key, "clamp")) {
+            if (!strcmp(pv, "off"))
+                noclamp = 1;
+            else
+                o->clamp_set = 1;
+        }
+        int pr = cmd_param_opt(NAME, c, optarg, &j);
+        if (pr != 1) {
+            rc = pr ? pr : -1;
+            continue;
+        }
         switch (c) {
         case 'i': o->input = optarg; break;
-        case 'h': help(); return -1;
-        case O_K:
-            if (cmd_parse_double(NAME, "--k", optarg, 1e-30, 1e30, &dv))
-                return CMD_USAGE;
-            o->p.k = (float)dv;
-            o->k_set = 1;
-            break;
-        case O_CODING:
-            if (spike_coding_parse(optarg, &o->coding, &err)) {
-                cmd_usage(NAME, "--coding: %s", err);
-                free(err);
-                return CMD_USAGE;
-            }
-            break;
-        case O_STEPS:
-            if (!strcmp(optarg, "auto"))
-                o->steps = SPIKE_STEPS_AUTO;
-            else if (!strcmp(optarg, "token"))
-                o->steps = SPIKE_STEPS_TOKEN;
-            else if (cmd_parse_long(NAME, "--steps", optarg, 1, SPIKE_MAX_STEPS, &lv))
-                return CMD_USAGE;
-            else
-                o->steps = (int)lv;
-            break;
-        case O_NOCLAMP: noclamp = 1; break;
-        case O_CLAMP:
-            if (parse_clamp(optarg, &o->p))
-                return CMD_USAGE;
-            o->clamp_set = 1;
-            break;
+        case 'h': help(); rc = -2; break;
         case O_COUNTS: o->counts_out = optarg; break;
         case O_TRAINS: o->trains_out = optarg; break;
         case O_STEPSOUT: o->steps_out = optarg; break;
         case O_JSON: o->json = 1; break;
         case O_CSV: o->csv = 1; break;
-        case ':': return cmd_usage(NAME, "option %s needs a value", argv[optind - 1]);
-        default: return cmd_usage(NAME, "unknown option '%s'", argv[optind - 1]);
+        case ':': rc = cmd_usage(NAME, "option %s needs a value", argv[optind - 1]); break;
+        default: rc = cmd_usage(NAME, "unknown option '%s'", argv[optind - 1]);
         }
     }
+    cmd_param_options_free(lo);
+    if (rc == -2)
+        return -1; /* --help */
+    if (rc >= 0)
+        return rc;
+    o->p = j.sp;
+    o->coding = j.coding;
+    o->steps = j.steps;
     if (optind < argc)
         return cmd_usage(NAME, "unexpected argument '%s'", argv[optind]);
     if (!o->input)
@@ -150,8 +117,6 @@ static int parse(int argc, char **argv, cmd_encode_opts *o)
         return cmd_usage(NAME, "--clamp and --no-clamp exclude each other");
     if (o->json && o->csv)
         return cmd_usage(NAME, "--json and --csv exclude each other");
-    if (noclamp)
-        o->p.clamp = 0;
     o->clamp_set |= noclamp;
     return 0;
 }

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#define MAP_PARAMS "mesh group_size dram dram_burst_bytes coding steps k clamp tech node_nm"
+
 static void help(void)
 {
     printf(
@@ -30,54 +32,31 @@ static void help(void)
         "  --tile RxC|auto      core tile, R axons x C neurons (default 128x128);\n"
         "                       auto: 64..512 x 64..512, fewest cores, then least waste\n"
         "  --cores N            core budget (default: the mesh)\n"
-        "  --mesh WxH           core mesh (default: from --cores, else the smallest\n"
-        "                       square mesh that holds every layer)\n"
-        "  --group G            weight group size (default 0 = per output channel)\n"
-        "  --dram               stream weights from DRAM when the model does not fit\n"
-        "  --burst BYTES        DRAM burst size for the layout report (default 64)\n"
         "  --trace T            trace with <layer>.input: activation statistics\n"
         "  --reorder-by T       same, and reorder input channels by activity\n"
-        "  --coding NAME        spike coding for events per token (default bitwise-signed)\n"
-        "  --steps N|auto|token spike steps T (default auto, the reference rule)\n"
-        "  --k K                adaptive threshold divisor for float activations (3)\n"
-        "  --no-clamp           keep counts unclamped (default clamp to [-127, 127])\n"
         "  --compress zero-run|bitmap  compressed weight-row sizes (index counted)\n"
         "  --image OUT.axi      write the core image (docs/core-image.md)\n"
-        "  --tech FILE          technology table for SRAM energy and area (default 45 nm)\n"
-        "  --node NM            scale the table to a node (e.g. 28)\n"
         "  --tiles              also report every tile\n"
         "  --read-image FILE    validate a core image and list its layers (no --weights)\n"
         "  --core N             with --read-image: print core N's rows ($readmemh hex)\n"
         "  --json | --csv       machine-readable output\n"
-        "  -h, --help           this help\n");
-}
-
-static int parse_wxh(const char *s, int *w, int *h)
-{
-    char *err = NULL;
-    if (map_tile_parse(s, w, h, &err)) {
-        free(err);
-        return -1;
-    }
-    return 0;
+        "  -h, --help           this help\n"
+        "parameters (docs/params.md; --mesh 0x0: from --cores, else the smallest square\n"
+        "mesh that holds every layer; --dram streams weights when the model does not fit):\n");
+    cmd_param_help_only(MAP_PARAMS);
 }
 
 int cmd_map(int argc, char **argv)
 {
-    static const struct option opts[] = {
+    static const struct option own[] = {
         {"weights", required_argument, 0, 'w'}, {"layers", required_argument, 0, 'l'},
         {"list", no_argument, 0, 'L'},          {"tile", required_argument, 0, 't'},
-        {"cores", required_argument, 0, 'n'},   {"mesh", required_argument, 0, 'm'},
-        {"group", required_argument, 0, 'g'},   {"dram", no_argument, 0, 'd'},
-        {"burst", required_argument, 0, 'b'},   {"trace", required_argument, 0, 'T'},
-        {"reorder-by", required_argument, 0, 'r'}, {"coding", required_argument, 0, 'c'},
-        {"steps", required_argument, 0, 's'},   {"k", required_argument, 0, 'k'},
+        {"cores", required_argument, 0, 'n'},   {"trace", required_argument, 0, 'T'},
+        {"reorder-by", required_argument, 0, 'r'},
         {"compress", required_argument, 0, 'z'}, {"image", required_argument, 0, 'i'},
         {"tiles", no_argument, 0, 'E'},         {"json", no_argument, 0, 'j'},
         {"csv", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
-        {"tech", required_argument, 0, 'P'},    {"node", required_argument, 0, 'N'},
         {"read-image", required_argument, 0, 'R'}, {"core", required_argument, 0, 'K'},
-        {"no-clamp", no_argument, 0, 'U'},
         {0, 0, 0, 0}};
     cmd_map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
@@ -87,10 +66,21 @@ int cmd_map(int argc, char **argv)
     const char *read_image = NULL;
     long core = -1;
     long v;
-    double d;
     char *err = NULL;
+    run_job pj;
+    run_job_default(&pj);
+    struct option *opts = cmd_param_options_only(own, MAP_PARAMS, 0);
+    if (!opts)
+        return cmd_fail("map", strdup("out of memory"));
     optind = 1;
-    for (int ch; (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+    opterr = 0;
+    int prc = -1;
+    for (int ch; prc < 0 && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+        int pr = cmd_param_opt("map", ch, optarg, &pj);
+        if (pr != 1) {
+            prc = pr ? pr : -1;
+            continue;
+        }
         switch (ch) {
         case 'w':
             if (nfiles == 256)
@@ -106,74 +96,48 @@ int cmd_map(int argc, char **argv)
         case 't':
             if (!strcmp(optarg, "auto"))
                 cfg.tile_auto = 1;
-            else if (map_tile_parse(optarg, &cfg.R, &cfg.C, &err))
-                return cmd_usage_err("map", err);
+            else if (run_param_set_name(&pj, "tile", optarg, &err))
+                prc = cmd_usage_err("map", err);
             break;
         case 'n':
             if (cmd_parse_long("map", "--cores", optarg, 1, 1L << 30, &v))
                 return CMD_USAGE;
             cfg.cores = (size_t)v;
             break;
-        case 'm':
-            if (parse_wxh(optarg, &cfg.W, &cfg.H))
-                return cmd_usage("map", "--mesh '%s' is not WxH (e.g. 16x16)", optarg);
-            break;
-        case 'g':
-            if (cmd_parse_long("map", "--group", optarg, 0, 1L << 30, &v))
-                return CMD_USAGE;
-            cfg.o.group = (size_t)v;
-            break;
-        case 'd': cfg.dram = 1; break;
-        case 'b':
-            if (cmd_parse_long("map", "--burst", optarg, 1, 1L << 20, &v))
-                return CMD_USAGE;
-            cfg.o.burst = (size_t)v;
-            break;
         case 'r': cfg.o.reorder = 1; /* fall through */
         case 'T': cfg.trace = optarg; break;
-        case 'c':
-            if (spike_coding_parse(optarg, &cfg.o.coding, &err))
-                return cmd_usage_err("map", err);
-            break;
-        case 's':
-            if (!strcmp(optarg, "auto"))
-                cfg.o.steps = SPIKE_STEPS_AUTO;
-            else if (!strcmp(optarg, "token"))
-                cfg.o.steps = SPIKE_STEPS_TOKEN;
-            else if (cmd_parse_long("map", "--steps", optarg, 1, 64, &v))
-                return CMD_USAGE;
-            else
-                cfg.o.steps = (int)v;
-            break;
-        case 'k':
-            if (cmd_parse_double("map", "--k", optarg, 1e-6, 1e6, &d))
-                return CMD_USAGE;
-            cfg.o.sp.k = (float)d;
-            break;
         case 'z':
             if (map_compress_parse(optarg, &cfg.o.compress, &err))
                 return cmd_usage_err("map", err);
             break;
         case 'i': cfg.image = optarg; break;
         case 'E': cfg.tiles = 1; break;
-        case 'P': cfg.tech = optarg; break;
         case 'R': read_image = optarg; break;
-        case 'U': cfg.o.sp.clamp = 0; break;
         case 'K':
             if (cmd_parse_long("map", "--core", optarg, 0, 1L << 40, &core))
                 return CMD_USAGE;
             break;
-        case 'N':
-            if (cmd_parse_long("map", "--node", optarg, 1, 1000, &v))
-                return CMD_USAGE;
-            cfg.node_nm = (int)v;
-            break;
         case 'j': cfg.fmt = CMD_MAP_JSON; break;
         case 'v': cfg.fmt = CMD_MAP_CSV; break;
-        case 'h': help(); return CMD_OK;
-        default: return cmd_usage("map", "unknown option");
+        case 'h': help(); prc = CMD_OK; break;
+        default: prc = cmd_usage("map", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    cmd_param_options_free(opts);
+    if (prc >= 0)
+        return prc;
+    cfg.R = pj.cfg.rows;
+    cfg.C = pj.cfg.cols;
+    cfg.W = pj.cfg.mesh_w;
+    cfg.H = pj.cfg.mesh_h;
+    cfg.o.group = pj.group;
+    cfg.dram = pj.cfg.dram;
+    cfg.o.burst = (size_t)pj.cfg.dram_burst_bytes;
+    cfg.o.coding = pj.coding;
+    cfg.o.steps = pj.steps;
+    cfg.o.sp = pj.sp;
+    cfg.tech = pj.tech;
+    cfg.node_nm = pj.node_nm;
     for (; optind < argc; optind++) { /* more shards: --weights model-*.safetensors */
         if (!nfiles)
             return cmd_usage("map", "unexpected argument '%s'", argv[optind]);

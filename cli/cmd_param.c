@@ -31,7 +31,29 @@ static char *dashed(const char *key)
     return s;
 }
 
+/* 1 when key is one of the space-separated names in only */
+static int listed(const char *only, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = only; (p = strstr(p, key)); p += n)
+        if ((p == only || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+            return 1;
+    return 0;
+}
+
+static struct option *build(const struct option *own, int mask, const char *only, int list);
+
 struct option *cmd_param_options(const struct option *own, int mask, int list)
+{
+    return build(own, mask, NULL, list);
+}
+
+struct option *cmd_param_options_only(const struct option *own, const char *keys, int list)
+{
+    return build(own, 0, keys, list);
+}
+
+static struct option *build(const struct option *own, int mask, const char *only, int list)
 {
     size_t n, nown = 0;
     const run_param *t = run_param_table(&n);
@@ -45,7 +67,7 @@ struct option *cmd_param_options(const struct option *own, int mask, int list)
         o[k++] = own[i];
     for (size_t i = 0; i < n; i++) {
         const run_param *p = &t[i];
-        if (!(p->section & mask))
+        if (only ? !listed(only, p->key) : !(p->section & mask))
             continue;
         int bool_ = p->type == RUN_PT_BOOL && !list;
         int has = bool_ ? optional_argument : required_argument;
@@ -64,7 +86,7 @@ struct option *cmd_param_options(const struct option *own, int mask, int list)
             }
         }
     }
-    if (mask & RUN_SEC_TIMING)
+    if ((mask & RUN_SEC_TIMING) || (only && listed(only, "timing")))
         o[k++] = (struct option){"async", list ? required_argument : no_argument, NULL,
                                  CMD_PARAM_ASYNC};
     o[k++] = (struct option){"arch", required_argument, NULL, CMD_PARAM_ARCH};
@@ -134,6 +156,17 @@ int cmd_param_arch(const char *cmd, int argc, char **argv, run_job *j)
             return r == AX_EPARAM || r == AX_EFORMAT ? cmd_usage_err(cmd, err) : cmd_fail(cmd, err);
     }
     return 0;
+}
+
+void cmd_param_help_only(const char *keys)
+{
+    size_t n;
+    const run_param *t = run_param_table(&n);
+    run_job d;
+    run_job_default(&d);
+    for (size_t i = 0; i < n; i++)
+        if (listed(keys, t[i].key))
+            run_param_help_line(stdout, &d, &t[i]);
 }
 
 void cmd_param_help(int mask)

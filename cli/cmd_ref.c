@@ -11,6 +11,8 @@
  */
 #include "cmd.h"
 
+#include "../run/run.h"
+
 #include "../gpu/gpu.h"
 #include "../mapper/map.h"
 #include "../spike/spike.h"
@@ -24,23 +26,24 @@
 
 static const char *CMD = "ref";
 
+#define REF_PARAMS "layer k clamp group_size"
+
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: axon ref --weights W.safetensors --trace T.safetensors --out R.safetensors\n"
-            "                [--layer NAME] [--group G] [--k K] [--no-clamp] [--device cpu|cuda] [--json]\n\n"
+            "                [--layer NAME] [--group G] [--k K] [--clamp on|off|MIN:MAX] [--device cpu|cuda] [--json]\n\n"
             "Integer reference of a layer: acc = sum(counts * int8 weights) per weight group (exact\n"
             "int32), y = vth * sum_g scale * acc. Writes <layer>.acc (int32 [tokens, out] or\n"
             "[tokens, out, groups]), <layer>.y (f32 [tokens, out]) and <layer>.vth (f32 [tokens]).\n\n"
             "  --weights FILE   weights: <layer>.weight (float, or int8 + <layer>.weight_scale)\n"
             "  --trace FILE     activations: <layer>.input [tokens, in] (float, or integer counts)\n"
-            "  --layer NAME     one layer (HF name); default: every layer with weight and input\n"
-            "  --group G        inputs per weight-scale group (default 0 = per output channel)\n"
-            "  --k K            threshold divisor of the adaptive threshold (default 3)\n"
-            "  --no-clamp       keep unclamped counts (default: clamp to [-127, 127])\n"
             "  --device D       cpu (default) or cuda (needs the CUDA build, `make gpu`: axon-cuda)\n"
             "  --out FILE       result safetensors (written atomically)\n"
-            "  --json           print the per-layer summary as JSON\n");
+            "  --json           print the per-layer summary as JSON\n"
+            "parameters (docs/params.md; --no-clamp = --clamp off):\n");
+    if (f == stdout)
+        cmd_param_help_only(REF_PARAMS);
 }
 
 typedef struct {
@@ -265,50 +268,50 @@ static void report(const layer_res *res, size_t n, const char *device, const cha
 
 int cmd_ref(int argc, char **argv)
 {
-    static const struct option opts[] = {
+    static const struct option own[] = {
         {"weights", required_argument, 0, 'w'}, {"trace", required_argument, 0, 't'},
-        {"layer", required_argument, 0, 'l'},   {"group", required_argument, 0, 'g'},
-        {"k", required_argument, 0, 'k'},       {"no-clamp", no_argument, 0, 'C'},
         {"device", required_argument, 0, 'd'},  {"out", required_argument, 0, 'o'},
         {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *weights = NULL, *trace = NULL, *layer = NULL, *out = NULL, *device = "cpu";
-    long group = 0;
-    double k = 3;
-    int json = 0, c;
-    spike_params sp;
-    spike_params_default(&sp);
+    const char *weights = NULL, *trace = NULL, *out = NULL, *device = "cpu";
+    int json = 0, c, prc = -1;
+    run_job pj;
+    run_job_default(&pj);
+    struct option *opts = cmd_param_options_only(own, REF_PARAMS, 0);
+    if (!opts)
+        return cmd_fail(CMD, strdup("out of memory"));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    opterr = 0;
+    while (prc < 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int pr = cmd_param_opt(CMD, c, optarg, &pj);
+        if (pr != 1) {
+            prc = pr ? pr : -1;
+            continue;
+        }
         switch (c) {
         case 'w': weights = optarg; break;
         case 't': trace = optarg; break;
-        case 'l': layer = optarg; break;
         case 'o': out = optarg; break;
         case 'j': json = 1; break;
-        case 'C': sp.clamp = 0; break;
-        case 'g':
-            if (cmd_parse_long(CMD, "--group", optarg, 0, 1L << 24, &group))
-                return CMD_USAGE;
-            break;
-        case 'k':
-            if (cmd_parse_double(CMD, "--k", optarg, 1e-6, 1e6, &k))
-                return CMD_USAGE;
-            break;
         case 'd':
             if (strcmp(optarg, "cpu") && strcmp(optarg, "cuda"))
-                return cmd_usage(CMD, "--device '%s' is not cpu or cuda", optarg);
+                prc = cmd_usage(CMD, "--device '%s' is not cpu or cuda", optarg);
             device = optarg;
             break;
-        case 'h': usage(stdout); return CMD_OK;
-        default: return cmd_usage(CMD, "unknown option");
+        case 'h': usage(stdout); prc = CMD_OK; break;
+        default: prc = cmd_usage(CMD, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    cmd_param_options_free(opts);
+    if (prc >= 0)
+        return prc;
+    const char *layer = pj.layer;
+    long group = (long)pj.group;
+    spike_params sp = pj.sp;
     if (optind < argc)
         return cmd_usage(CMD, "unexpected argument '%s'", argv[optind]);
     if (!weights || !trace || !out)
         return cmd_usage(CMD, "--weights, --trace and --out are required");
-    sp.k = (float)k;
     int cuda = !strcmp(device, "cuda");
     if (cuda && !gpu_cuda_built())
         return cmd_fail(CMD, strdup("--device cuda: this axon was built without CUDA (hint: `make gpu` "

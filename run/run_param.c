@@ -339,7 +339,7 @@ ax_result run_param_set(run_job *j, const run_param *p, const char *v, char **er
             }
             return AX_OK;
         }
-        const char *colon = strchr(v, ':');
+        const char *colon = strpbrk(v, ":,");
         char lo[32];
         if (!colon || colon == v || (size_t)(colon - v) >= sizeof lo)
             return bad(err, p, v, "expected on, off or MIN:MAX (hint: -127:127)");
@@ -347,8 +347,8 @@ ax_result run_param_set(run_job *j, const run_param *p, const char *v, char **er
         lo[colon - v] = 0;
         if (parse_int(p, lo, p->lo, p->hi, &a, err) || parse_int(p, colon + 1, p->lo, p->hi, &b, err))
             return bad(err, p, v, "MIN and MAX must be integers (hint: -127:127)");
-        if (a > 0 || b < 0 || a >= b)
-            return bad(err, p, v, "need MIN <= 0 <= MAX and MIN < MAX (hint: -127:127)");
+        if (a > b)
+            return bad(err, p, v, "empty range: MIN must be <= MAX (hint: -127:127)");
         j->sp.clamp = 1;
         j->sp.cmin = (int32_t)a;
         j->sp.cmax = (int32_t)b;
@@ -483,6 +483,29 @@ int run_param_is_set(const run_job *j, const run_param *p)
     return strcmp(a, b) != 0;
 }
 
+void run_param_help_line(FILE *f, const run_job *d, const run_param *p)
+{
+    char dv[256], arg[64], lhs[128], name[96] = "";
+    run_param_get(d, p, dv, sizeof dv);
+    switch (p->type) {
+    case RUN_PT_BOOL: snprintf(arg, sizeof arg, "[on|off]"); break;
+    case RUN_PT_CHOICE: snprintf(arg, sizeof arg, "%s", p->words); break;
+    case RUN_PT_PAIR: snprintf(arg, sizeof arg, "%s", p->id == P_TILE ? "RxC" : "WxH"); break;
+    case RUN_PT_CLAMP: snprintf(arg, sizeof arg, "on|off|MIN:MAX"); break;
+    case RUN_PT_TEXT: snprintf(arg, sizeof arg, "%s", p->id == P_LAYER ? "NAME" : "FILE"); break;
+    default:
+        snprintf(arg, sizeof arg, "%s%s%s", p->unit[0] && !strchr(p->unit, ' ') ? p->unit : "N",
+                 p->words ? "|" : "", p->words ? p->words : "");
+    }
+    if (!same_name(p->key, p->flag))
+        snprintf(name, sizeof name, "%s; ", p->key);
+    snprintf(lhs, sizeof lhs, "--%s %s", p->flag, arg);
+    if (strlen(lhs) > 26)
+        fprintf(f, "  %s\n  %-26s %s [%sdefault %s]\n", lhs, "", p->help, name, *dv ? dv : "none");
+    else
+        fprintf(f, "  %-26s %s [%sdefault %s]\n", lhs, p->help, name, *dv ? dv : "none");
+}
+
 void run_param_help(FILE *f, int mask)
 {
     run_job d;
@@ -491,25 +514,8 @@ void run_param_help(FILE *f, int mask)
         if (!(mask & sec))
             continue;
         fprintf(f, "%s:\n", run_param_section_name(sec));
-        for (size_t i = 0; i < NPARAM; i++) {
-            const run_param *p = &TABLE[i];
-            if (p->section != sec)
-                continue;
-            char dv[256], arg[64];
-            run_param_get(&d, p, dv, sizeof dv);
-            switch (p->type) {
-            case RUN_PT_BOOL: snprintf(arg, sizeof arg, "[on|off]"); break;
-            case RUN_PT_CHOICE: snprintf(arg, sizeof arg, "%s", p->words); break;
-            case RUN_PT_PAIR: snprintf(arg, sizeof arg, "%s", p->id == P_TILE ? "RxC" : "WxH"); break;
-            case RUN_PT_CLAMP: snprintf(arg, sizeof arg, "on|off|MIN:MAX"); break;
-            case RUN_PT_TEXT: snprintf(arg, sizeof arg, "TEXT"); break;
-            default:
-                snprintf(arg, sizeof arg, "N%s%s", p->words ? "|" : "", p->words ? p->words : "");
-            }
-            char lhs[128];
-            snprintf(lhs, sizeof lhs, "--%s %s", p->flag, arg);
-            fprintf(f, "  %-34s %s (%s%s%sdefault %s)\n", lhs, p->help, p->unit,
-                    *p->unit ? "; " : "", "", *dv ? dv : "none");
-        }
+        for (size_t i = 0; i < NPARAM; i++)
+            if (TABLE[i].section == sec)
+                run_param_help_line(f, &d, &TABLE[i]);
     }
 }

@@ -81,6 +81,8 @@ int run_param_is_set(const run_job *j, const run_param *p);
 /* Prints the help lines of the sections in mask, grouped by section:
  * "  --flag VALUE  help (unit, default)". */
 void run_param_help(FILE *f, int mask);
+/* One parameter's help line(s), with the defaults of d. */
+void run_param_help_line(FILE *f, const run_job *d, const run_param *p);
 
 /* ---- architecture files (run_arch.c) ---- */
 
