@@ -1,6 +1,6 @@
 /*
  * bench_sim — speed of the simulator against a naive dense loop on the same
- * input, measured in the same run (never asserted; DESIGN "bench/").
+ * input, measured in the same run (never asserted; docs/design.md §1).
  *
  * The input is a synthetic LLM-like layer (int8 weights, 30 % zeros) and
  * spike counts with the published SpikingBrain statistics in mind (about

@@ -2,7 +2,7 @@
  * bench_spike — cost of building the event stream (spike_events) against
  * a naive generator that, like a dense time-stepped loop, visits every
  * (token, step, channel) slot, on the same counts in the same run. Prints
- * ratios only (never asserted; DESIGN "bench/").
+ * ratios only (never asserted; docs/design.md §1).
  *
  * Counts: hidden size 3584 (Qwen2.5-7B / SpikingBrain-7B), small |counts|
  * (geometric, mostly 1..7, clamped to INT8) and a swept fraction of silent

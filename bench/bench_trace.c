@@ -1,6 +1,6 @@
 /*
  * bench_trace — speed of the trace layer against its own limits, measured
- * in the same run (never asserted; DESIGN "bench/"):
+ * in the same run (never asserted; docs/design.md §1):
  *   - safetensors save (atomic: temp file, checked writes, fsync, rename)
  *     vs. a plain write(2) + fsync of the same bytes;
  *   - open (mmap + header validation) of that file, in microseconds: it

@@ -1,6 +1,6 @@
 /*
  * axon compare — two result files (or two tensors) side by side: integer
- * tensors must be equal element for element (DESIGN §2: acc agrees bit for
+ * tensors must be equal element for element (docs/design.md §2: acc agrees bit for
  * bit between simulator, RTL and GPU/CPU reference); float tensors of any
  * dtype (f32 reference against a recorded bf16 output) get cosine,
  * relative L2, max abs error and SNR (gpu_compare.c), per tensor and

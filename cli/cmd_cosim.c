@@ -1,6 +1,6 @@
 /*
  * axon cosim — co-simulates the C core model (sim/) and the Verilated RTL
- * (rtl/) in lockstep on one event stream from one set of weights (DESIGN §5,
+ * (rtl/) in lockstep on one event stream from one set of weights (docs/design.md §5,
  * docs/core-timing.md) and exits 0 only when every stamp and accumulator
  * matches. The plain `axon` binary never links Verilator: this file compiled
  * without AXON_COSIM_RTL parses the options and execs the helper

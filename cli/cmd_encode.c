@@ -1,5 +1,5 @@
 /*
- * axon encode — activations to spike counts and trains (DESIGN §2), with
+ * axon encode — activations to spike counts and trains (docs/design.md §2), with
  * the spike statistics a hardware designer sizes a core by: firing rate,
  * sparsity, silent and dead channels, spikes per firing channel and the
  * |count| histogram (SpikingBrain publishes the same figures for its 7B

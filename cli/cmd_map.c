@@ -1,5 +1,5 @@
 /*
- * axon map — weights onto core tiles (DESIGN §3): choose the tile, place
+ * axon map — weights onto core tiles (docs/design.md §3): choose the tile, place
  * every selected layer on the mesh (row-blocks adjacent for short multicast,
  * column-blocks stacked for short reduction), quantize layer by layer from
  * the mapped checkpoint, and report per layer (and per tile with --tiles)

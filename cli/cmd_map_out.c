@@ -4,7 +4,7 @@
  * Totals are sums over the selected layers, except hops (the longest) and
  * the ratios, which are recomputed from the sums.
  *
- * SRAM pricing comes from power/ (technology tables, DESIGN §4; cmd_map.c
+ * SRAM pricing comes from power/ (technology tables, docs/design.md §4; cmd_map.c
  * asks it once per run): energy of one 64-bit read of an R*C-byte macro,
  * of one axon row (ceil(8C/64) reads), a core's SRAM and total area. With
  * a trace, `sram_pj_per_token` = events delivered to cores per token x row

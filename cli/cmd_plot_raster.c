@@ -1,6 +1,6 @@
 /*
  * axon plot --raster — a spike raster (time × neuron) of one activation
- * tensor of a trace, encoded exactly as `axon run` encodes it (DESIGN §2:
+ * tensor of a trace, encoded exactly as `axon run` encodes it (docs/design.md §2:
  * adaptive threshold with k, then the coding's spike trains; T from the
  * reference rule over the whole tensor, or --steps). Integer tensors are
  * taken as spike counts. The window (--tokens, --neurons) only selects what

@@ -1,5 +1,5 @@
 /*
- * axon ref — the integer reference of a layer (DESIGN §2 "Result"), on the
+ * axon ref — the integer reference of a layer (docs/design.md §2 "Result"), on the
  * CPU or on a CUDA GPU: weights -> INT8 (mapper), `<layer>.input` -> spike
  * counts with the adaptive threshold (spike), acc = Σ s·q per weight group
  * (gpu_ref_cpu / gpu_ref_cuda, identical bit for bit), y = vth · Σ scale·acc

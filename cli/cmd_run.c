@@ -1,5 +1,5 @@
 /*
- * axon run — a layer's trace on the modelled chip (DESIGN §3): spike coding,
+ * axon run — a layer's trace on the modelled chip (docs/design.md §3): spike coding,
  * cycle-accurate simulation, bit-exact check against the CPU reference,
  * dequantized output and, when the trace recorded it, accuracy against the
  * layer's real output. Without --layer, every layer whose `<layer>.weight`

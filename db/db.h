@@ -1,5 +1,5 @@
 /*
- * db — the SQLite results store of axon (DESIGN §6): one row per run with
+ * db — the SQLite results store of axon (docs/design.md §6): one row per run with
  * every parameter and every result in named units, parameter sweeps that
  * resume after a crash, read-only queries, and the merge of sweep shards.
  *

@@ -1,5 +1,5 @@
 /*
- * gpu — the reference for a layer's integer path (DESIGN §2 "Result"):
+ * gpu — the reference for a layer's integer path (docs/design.md §2 "Result"):
  *   acc_g[t][j] = Σ_{i in group g} s[t][i] * q[j][i]       (exact int32)
  *   y[t][j]     = vth[t] * Σ_g scale[j][g] * acc_g[t][j]
  * The CPU path (gpu_ref.c) is the twin of the CUDA kernels (gpu_cuda.cu);

@@ -1,5 +1,5 @@
 /*
- * Comparison of results: integers exactly (the contract of DESIGN §2 is
+ * Comparison of results: integers exactly (the contract of docs/design.md §2 is
  * bit-for-bit acc), floats by error metrics (a recorded bf16 output against
  * the f32 reference cannot be exact). Metrics, with a = reference, b = test:
  *   cosine  = Σab / sqrt(Σa² Σb²)

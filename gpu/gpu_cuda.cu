@@ -1,5 +1,5 @@
 /*
- * CUDA twin of the CPU reference (gpu_ref.c), DESIGN §2 "Result":
+ * CUDA twin of the CPU reference (gpu_ref.c), docs/design.md §2 "Result":
  *   acc_g[t][j] = Σ_{i in group g} s[t][i] * q[j][i]   (exact int32)
  *   y[t][j]     = vth[t] * Σ_g scale[j][g] * acc_g[t][j]
  *

@@ -1,5 +1,5 @@
 /*
- * The device code of the CUDA reference (DESIGN §2 "Result"), kept apart
+ * The device code of the CUDA reference (docs/design.md §2 "Result"), kept apart
  * from the host wrapper so that it is valid both as CUDA C (included by
  * gpu_cuda.cu) and, under a handful of emulation macros, as C11: the unit
  * test tests/test_gpu_kernels.c runs these exact kernels on the CPU (one

@@ -1,5 +1,5 @@
 /*
- * CPU reference of the layer's integer path (DESIGN §2 "Result"): int8
+ * CPU reference of the layer's integer path (docs/design.md §2 "Result"): int8
  * weights times integer spike counts, exact per-group int32 accumulation,
  * then dequantization. This is the twin of the CUDA kernels in gpu_cuda.cu
  * and the oracle the simulator and the RTL are checked against.

@@ -1,5 +1,5 @@
 /*
- * mapper — weights to what the chip holds (DESIGN §2 "Weights", §3).
+ * mapper — weights to what the chip holds (docs/design.md §2 "Weights", §3).
  * This header starts with the quantizer every other layer uses; tiling,
  * placement, reordering, the core image and the mapping report follow.
  *
@@ -45,7 +45,7 @@ double map_quant_error(const float *w, const map_qweight *qw);
 void map_qweight_free(map_qweight *qw); /* NULL or zeroed is a no-op */
 
 /* ------------------------------------------------------------------ */
-/* Tiling (map_tile.c). A core holds one R x C tile (DESIGN §3): R input
+/* Tiling (map_tile.c). A core holds one R x C tile (docs/design.md §3): R input
  * axons (input channels, columns of the HF weight) x C output neurons.
  * A core's C accumulators sum every axon it holds, so with group scales a
  * row-block never straddles a weight group (the simulator's rule,

@@ -1,9 +1,9 @@
 /*
- * Weight-memory layout for DRAM streaming and channel reordering (DESIGN
- * §3: "a burst is fetched unless every axon it holds is silent — so layout
- * and channel reordering matter"). This is the memory-granularity overhead
- * that idealised event counts leave out: one active axon makes its whole
- * burst travel.
+ * Weight-memory layout for DRAM streaming and channel reordering
+ * (docs/design.md §3: a burst is fetched unless every axon it holds is
+ * silent, so layout and channel reordering matter). This is the
+ * memory-granularity overhead that idealised event counts leave out: one
+ * active axon makes its whole burst travel.
  *
  * Layout: a tile streams in its SRAM form, row per axon (C bytes a row),
  * cut into bursts of B bytes aligned to the tile start. Reordering: input

@@ -1,5 +1,5 @@
 /*
- * Placement of layers' tiles on the core mesh (DESIGN §3: events of axon i
+ * Placement of layers' tiles on the core mesh (docs/design.md §3: events of axon i
  * are multicast along the cores of row-block floor(i/R); the partial sums
  * of the row-blocks are reduced per column-block). Keeping both groups
  * adjacent keeps the multicast and the reduction paths short under XY

@@ -1,5 +1,5 @@
 /*
- * Symmetric INT8 weight quantization (DESIGN §2; SpikingBrain's W8 uses
+ * Symmetric INT8 weight quantization (docs/design.md §2; SpikingBrain's W8 uses
  * per-group scales with G = 128). Half-to-even rounding via rintf under
  * the default rounding mode, never roundf.
  */

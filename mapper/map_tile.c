@@ -1,5 +1,5 @@
 /*
- * Tiling a layer's weight matrix onto cores (DESIGN §3): a core holds an
+ * Tiling a layer's weight matrix onto cores (docs/design.md §3): a core holds an
  * R x C tile, R input axons by C output neurons, stored in SRAM row per
  * axon (one row = the C weights one input spike adds into the C
  * accumulators). A layer [out, in] occupies rb x ceil(out/C) cores, where

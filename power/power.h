@@ -1,5 +1,5 @@
 /*
- * power — prices the actions sim/ counted (DESIGN §4): technology tables
+ * power — prices the actions sim/ counted (docs/design.md §4): technology tables
  * (CSV, power/tech/), energy = Σ counts × action energy, leakage = power ×
  * simulated time, clock tree (sync) or handshakes (async), area, and the
  * dense INT8 baseline on the same tile. Counting never happens here.

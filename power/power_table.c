@@ -1,5 +1,5 @@
 /*
- * power_table — technology tables as CSV (DESIGN §4, docs/power.md).
+ * power_table — technology tables as CSV (docs/design.md §4, docs/power.md).
  *
  * Format: `#` comment lines and blank lines are ignored; the first other line
  * is the header `component,action,attributes,energy_pj,area_um2,leakage_uw,source`;

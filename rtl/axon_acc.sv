@@ -1,5 +1,5 @@
 // axon_acc — accumulator banks and the L lane adders (docs/core-timing.md,
-// sync rule 3; DESIGN §2 "Result").
+// sync rule 3; docs/design.md §2 "Result").
 // NB banks (1, or 2 with double buffering) of C accumulators, A-bit two's
 // complement, stored padded to W*L so word w covers accumulators w*L .. w*L+L-1
 // (lanes past C never get a valid bit). In a cycle with add_valid, lane l adds

@@ -1,4 +1,4 @@
-// axon_core — one synchronous neuromorphic core of axon (DESIGN §3), exactly the
+// axon_core — one synchronous neuromorphic core of axon (docs/design.md §3), exactly the
 // per-core timing of docs/core-timing.md (sync mode), cycle for cycle: the C model
 // in sim/ implements the same recurrences and `axon cosim` checks both agree.
 //

@@ -1,4 +1,4 @@
-// axon_mac_baseline — the dense INT8 baseline tile (DESIGN §3/§4): the same
+// axon_mac_baseline — the dense INT8 baseline tile (docs/design.md §3, §4): the same
 // R x C weight tile as axon_core, but a clocked MAC array that multiplies every
 // activation, zero or not. Per cycle it takes one word of L weights (row i,
 // word w, from the same kind of SRAM macro, which is outside this module and

@@ -78,7 +78,7 @@ ax_result run_image_setup(run_job *j, int tile_given, int group_given, char **er
 
 #include "../mapper/map.h"
 
-/* SRAM pricing from power/ (DESIGN §4), per core of R x C int8 weights. */
+/* SRAM pricing from power/ (docs/design.md §4), per core of R x C int8 weights. */
 typedef struct {
     char version[128];      /* technology table version */
     double read64_pj;       /* one 64-bit read of the R*C-byte macro */

@@ -1,6 +1,6 @@
 /*
  * One run of a layer (run/run.h): weights → INT8 (mapper), trace input →
- * spike counts (adaptive threshold, DESIGN §2) → events in the chosen coding
+ * spike counts (adaptive threshold, docs/design.md §2) → events in the chosen coding
  * → the chip simulation (sim/) → acc checked bit for bit against the CPU
  * reference (gpu_ref_cpu) → y = vth · Σ_g scale · acc (gpu_dequant) → when the
  * trace holds `<layer>.output`, accuracy of y against it (cosine, relative
@@ -9,7 +9,7 @@
  * With j->image the int8 weights come from a core image (map_image_load_layer,
  * in core order): when the image reordered the layer's input channels, the
  * same permutation is applied to the spike counts, so every accumulator is
- * unchanged (a permutation keeps each channel in its weight group, DESIGN §2)
+ * unchanged (a permutation keeps each channel in its weight group, docs/design.md §2)
  * while the events reach the cores in the image's order. With j->ref, acc
  * and y are compared with a reference written by `axon ref` (gpu_compare_*).
  * The counted actions are then priced by power/ (power_price, the technology

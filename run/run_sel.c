@@ -2,7 +2,7 @@
  * The layers `axon map` works on: the linear layers of the checkpoint files
  * that match --layers (shapes from the headers only, so the fit check comes
  * before any weight is read), their placement on the mesh, and the SRAM
- * pricing of one core from power/ (DESIGN §4).
+ * pricing of one core from power/ (docs/design.md §4).
  */
 #include "run.h"
 #include "../power/power.h"

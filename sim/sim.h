@@ -1,5 +1,5 @@
 /*
- * sim — the discrete-event simulator of the neuromorphic chip (DESIGN §3).
+ * sim — the discrete-event simulator of the neuromorphic chip (docs/design.md §3).
  * The kernel keeps one binary heap of events keyed by (time, sequence);
  * time is in cycles (sync mode) or picoseconds (async mode). The host owns
  * the loop: sim_step() advances to the next timestamp, so the RTL shim can
@@ -22,7 +22,7 @@ typedef enum { SIM_SYNC, SIM_ASYNC } sim_timing;
 typedef enum { SIM_HS_2PHASE = 2, SIM_HS_4PHASE = 4 } sim_handshake;
 
 typedef struct {
-    /* core (DESIGN §3) */
+    /* core (docs/design.md §3) */
     int rows;          /* R input axons per core */
     int cols;          /* C output neurons per core */
     int lanes;         /* L adders per beat = weights per SRAM word */

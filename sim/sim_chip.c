@@ -1,5 +1,5 @@
 /*
- * The chip (DESIGN §3): a layer [out, in] split into row-blocks of at most
+ * The chip (docs/design.md §3): a layer [out, in] split into row-blocks of at most
  * R axons and column blocks of C neurons, one core per (row-block, column
  * block) on a mesh. Row-blocks never straddle a weight group: with group
  * scales (G inputs per group) each group is split into ceil(|g|/R)

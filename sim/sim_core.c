@@ -1,5 +1,5 @@
 /*
- * The core model of docs/core-timing.md (DESIGN §3): one weight tile of
+ * The core model of docs/core-timing.md (docs/design.md §3): one weight tile of
  * R axons × C neurons, an input FIFO of F items, a read stage that streams
  * one weight row (W = ceil(C/L) words) per spike event, and a readout of
  * B = ceil(C·A/RB) beats per token. This file is the recurrence of that page,

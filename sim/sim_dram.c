@@ -1,6 +1,6 @@
 /*
- * DRAM weight streaming (DESIGN §3: "a burst is fetched unless every axon it
- * holds is silent — so layout and channel reordering matter"). With
+ * DRAM weight streaming (docs/design.md §3: a burst is fetched unless every
+ * axon it holds is silent, so layout and channel reordering matter). With
  * cfg.dram = 1 no weight is resident: every core streams its tile from DRAM
  * for every token. The layout is the mapper's (mapper/map.h, map_layout.c):
  * a tile is stored in its SRAM form, row per axon (C bytes), in bursts of B

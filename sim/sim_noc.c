@@ -1,6 +1,7 @@
 /*
- * The network on chip and the partial-sum reduction (DESIGN §3; the timing
- * is defined here and documented in docs/sim.md "Chip timing").
+ * The network on chip and the partial-sum reduction (docs/design.md §3; the
+ * timing is defined here and documented in docs/sim.md "Chip: tiling, NoC
+ * and reduction").
  *
  * Multicast. The items of row-block rb enter at the router of core (rb, 0)
  * and are available to that core at time 0 (the single-core contract,

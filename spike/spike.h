@@ -1,7 +1,7 @@
 /*
- * spike — activations to integer spike counts (adaptive threshold, DESIGN
- * §2), counts to spike trains in every coding of Int2Spike, event streams
- * and spike statistics.
+ * spike — activations to integer spike counts (adaptive threshold,
+ * docs/design.md §2), counts to spike trains in every coding of Int2Spike,
+ * event streams and spike statistics.
  *
  * Counts: vth = clamp(mean(|x|)/k, 1e-5, 1e4) in float32,
  *         s = rintf(x / vth) (half to even), clamped to [cmin, cmax].
@@ -39,7 +39,7 @@ typedef struct {
 
 void spike_params_default(spike_params *p);
 
-/* vth of one row of d values, exactly as DESIGN §2 (float32 arithmetic,
+/* vth of one row of d values, exactly as docs/design.md §2 (float32 arithmetic,
  * sum in index order). */
 float spike_vth(const float *x, size_t d, float k);
 
@@ -58,7 +58,7 @@ ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_para
 #define SPIKE_MAX_STEPS 65535
 #define SPIKE_MAX_BITWISE_STEPS 62
 
-/* The reference T rule over n counts (DESIGN §2). A negative count under
+/* The reference T rule over n counts (docs/design.md §2). A negative count under
  * binary or unsigned bitwise is AX_ERANGE; binary/ternary give T = 1 (not
  * 0) for all-zero counts; T above SPIKE_MAX_STEPS is AX_ERANGE. */
 ax_result spike_steps_rule(spike_coding c, const int32_t *counts, size_t n, int *T, char **err);
@@ -96,7 +96,7 @@ ax_result spike_trains_token(spike_coding c, const int32_t *counts, size_t token
 void spike_decode_token(spike_coding c, const int8_t *trains, size_t tokens, size_t d,
                         const int *T_of, int Tmax, int32_t *counts);
 
-/* One spike event as the core sees it (DESIGN §3): processed in the order
+/* One spike event as the core sees it (docs/design.md §3): processed in the order
  * (token, step, axon). neg = 1 when the contribution is negative
  * (bit * step weight < 0); shift = log2 |step weight| (0 for binary/ternary). */
 typedef struct {

@@ -1,5 +1,5 @@
 /*
- * Spike codings of Int2Spike (DESIGN §2): how an integer count c becomes a
+ * Spike codings of Int2Spike (docs/design.md §2): how an integer count c becomes a
  * train of T spikes s_t in {-1, 0, +1} with step weights w_t such that
  * Σ_t s_t · w_t == c.
  *

@@ -1,5 +1,5 @@
 /*
- * Adaptive-threshold spike counts (DESIGN §2, SpikingBrain's W8ASpike
+ * Adaptive-threshold spike counts (docs/design.md §2, SpikingBrain's W8ASpike
  * activation coding): for each token row x of length D,
  *   vth = clamp(mean(|x|) / k, 1e-5, 1e4)      in float32,
  *   s   = rintf(x / vth)                        (half to even),

@@ -1,5 +1,5 @@
 /*
- * Event streams (DESIGN §3): the spikes of a trace as the core consumes
+ * Event streams (docs/design.md §3): the spikes of a trace as the core consumes
  * them, one event per nonzero spike, in the fixed order (token, step,
  * axon). An event carries its polarity (neg: spike value × step weight < 0)
  * and shift = log2 |step weight|, so the core adds ±(w << shift) and

@@ -1,5 +1,5 @@
 /*
- * Spike statistics of a set of counts under a coding and a T (DESIGN §2):
+ * Spike statistics of a set of counts under a coding and a T (docs/design.md §2):
  *   firing rate = Σ|s_t| / slots, slots = Σ_tokens T_token · d
  *   (per-token T: each token's own T, so padding is not counted),
  *   sparsity = 1 - firing rate,

@@ -1,6 +1,6 @@
 /* Helpers shared by the tests of sim/: a deterministic generator, int8
  * weights built by hand, and spike event streams built from integer counts
- * with an independent implementation of the codings of DESIGN §2 (so the
+ * with an independent implementation of the codings of docs/design.md §2 (so the
  * simulator tests do not depend on spike/). */
 #ifndef AX_SIM_TESTLIB_H
 #define AX_SIM_TESTLIB_H

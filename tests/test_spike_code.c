@@ -1,5 +1,5 @@
 /* Unit tests of spike/spike_code.c (and the trains/statistics built on
- * it): every coding test vector of DESIGN §2 — the reference T, the train
+ * it): every coding test vector of docs/design.md §2 — the reference T, the train
  * of each listed count, the firing rate to 1e-6 — plus the T rules, the
  * fit checks (a count that does not fit is an error) and coding names. */
 #include <criterion/criterion.h>

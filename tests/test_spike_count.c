@@ -1,5 +1,5 @@
 /* Unit tests of spike/spike_count.c: every adaptive-threshold vector of
- * DESIGN §2 (vth compared as exact float32 values), half-to-even ties, the
+ * docs/design.md §2 (vth compared as exact float32 values), half-to-even ties, the
  * vth bounds, clamping and --no-clamp, and NaN/Inf errors naming the token
  * and channel. */
 #include <criterion/criterion.h>
@@ -19,7 +19,7 @@ static void counts_of(const float *x, size_t tokens, size_t d, const spike_param
 
 Test(spike_count, design_vectors_k3)
 {
-    /* DESIGN §2: four rows, one call (tokens are independent). */
+    /* docs/design.md §2: four rows, one call (tokens are independent). */
     const float x[4 * 4] = {0.5f,  -1.5f, 2.5f,  7.5f,  0.25f, 0.75f, -1.25f, -1.75f,
                             0.1f,  -0.1f, 0.1f,  -0.1f, 0,     0,     0,      0};
     const int32_t want[4 * 4] = {0, -2, 2, 8, 1, 2, -4, -5, 3, -3, 3, -3, 0, 0, 0, 0};

@@ -1,6 +1,6 @@
 /*
  * axon_cosim — the lockstep comparison of the C core model (sim/) and the
- * Verilated RTL (axon_rtl.h) behind `axon cosim` (DESIGN §5). Both run the
+ * Verilated RTL (axon_rtl.h) behind `axon cosim` (docs/design.md §5). Both run the
  * same item stream from the same weights on a one-core chip with arrival 0;
  * every stamp of item acceptance, start, SRAM read (or skip), readout beat and
  * readout end, and every accumulator of every token, must be equal.

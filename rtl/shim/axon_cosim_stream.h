@@ -3,7 +3,7 @@
  * both sides: random (weights with all-zero words and zero lanes so gating is
  * exercised; tokens with 0..5 steps, densities 0..1, empty tokens), a
  * layer's first R x C tile from a weights file and a trace (spike counts by
- * DESIGN §2, events in (token, step, axon) order), or one core of a core
+ * docs/design.md §2, events in (token, step, axon) order), or one core of a core
  * image (its rows verbatim; the trace's channels permuted as the image's when
  * `axon map --reorder-by` reordered them, then the events of the axons the
  * core holds); and the C model configuration of the RTL build (shared with

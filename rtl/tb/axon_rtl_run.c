@@ -2,7 +2,7 @@
  * axon-rtl-run — drives the Verilated core alone from a text stream and prints
  * every stamp, for the self-checking RTL tests (the oracle, tests/e2e/
  * rtl_oracle.py, recomputes the stamps from the formulas of docs/core-timing.md
- * and the accumulators from DESIGN §2) and for hand debugging.
+ * and the accumulators from docs/design.md §2) and for hand debugging.
  *
  * Input (stdin or file), one record per line, '#' comments:
  *   w AXON q0 q1 ... q(C-1)     weight row (int8)

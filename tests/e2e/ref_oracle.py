@@ -1,4 +1,4 @@
-"""Independent numpy oracle of `axon ref` (DESIGN §2), used by test_ref_numpy.sh.
+"""Independent numpy oracle of `axon ref` (docs/design.md §2), used by test_ref_numpy.sh.
 
   gen DIR SEED    writes DIR/w.safetensors, DIR/t.safetensors and DIR/cases.json
                   (random layers: shapes, group sizes, k, clamp, f32/f16 inputs)

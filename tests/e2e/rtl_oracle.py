@@ -3,7 +3,7 @@
 Generates a random item stream and weights for the parameters of an RTL build,
 runs the build's axon-rtl-run on it, and recomputes every stamp from the
 recurrences of docs/core-timing.md (sync mode in cycles, async mode in ps) and every accumulator from
-DESIGN §2 (acc[j] += ±(q[j][axon] << shift), wrapping at A bits). Any
+docs/design.md §2 (acc[j] += ±(q[j][axon] << shift), wrapping at A bits). Any
 difference in any stamp or accumulator fails, printing the first one.
 
 usage: rtl_oracle.py RUNNER SEED [TOKENS]   (exit 0 = all stamps equal)

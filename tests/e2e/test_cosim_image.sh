@@ -124,7 +124,7 @@ text = ["e" if it is None else "i %d %d %d" % it for it in items]
 open(f"{d}/items.txt", "w").write("\n".join(text) + "\n")
 w = ["w %d %s" % (k, " ".join(map(str, r))) for k, r in enumerate(core["rows"])]
 open(f"{d}/full.txt", "w").write("\n".join(w + text) + "\n")
-# the formulas of docs/core-timing.md and DESIGN §2 on the image's rows
+# the formulas of docs/core-timing.md and docs/design.md §2 on the image's rows
 p = ro.params(runner)
 want = ro.expect(p, core["rows"], items)
 open(f"{d}/want.txt", "w").write("\n".join(" ".join(map(str, x)) for x in want) + "\n")

@@ -2,7 +2,7 @@
 # axon plot --raster on the shipped real trace (PP-OCRv4 recogniser, fc2
 # input): a PNG is written (signature, non-trivial size), and the firing rate
 # axon prints for the whole tensor equals an independent numpy computation of
-# DESIGN §2 (adaptive threshold k=3, clamp ±127, ternary: T = max|count|,
+# docs/design.md §2 (adaptive threshold k=3, clamp ±127, ternary: T = max|count|,
 # rate = Σ|count| / (T · tokens · channels)).
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:=/usr/bin/python3}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # RTL core alone against the timing formulas of docs/core-timing.md and the
-# accumulator arithmetic of DESIGN §2 (Python oracle tests/e2e/rtl_oracle.py),
+# accumulator arithmetic of docs/design.md §2 (Python oracle tests/e2e/rtl_oracle.py),
 # on random streams with random initial register values (--x-initial unique,
 # +verilator+rand+reset+2), over four parameter sets: the default small core,
 # C not divisible by L with FIFO depth 1, SRAM latency 2 and single buffering

@@ -1,6 +1,6 @@
 /*
  * gpu-check: the CUDA kernels against their CPU twin on random inputs
- * (DESIGN §2: acc must agree bit for bit; y too, see gpu_cuda.cu).
+ * (docs/design.md §2: acc must agree bit for bit; y too, see gpu_cuda.cu).
  * Random shapes (tails that are not multiples of 4 or of the 64x64 block),
  * group sizes (per channel, 1, 3, 128, ...), INT8 counts through the dp4a
  * kernel and through the wide kernel, unclamped counts (wide kernel), and an

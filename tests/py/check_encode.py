@@ -1,4 +1,4 @@
-"""Oracle for `axon encode` (DESIGN §2), run by tests/e2e/test_encode.sh.
+"""Oracle for `axon encode` (docs/design.md §2), run by tests/e2e/test_encode.sh.
 
 numpy recomputes the adaptive-threshold counts exactly as the contract says
 (float32 sum of |x| in index order, / D, / k, clamp to [1e-5, 1e4], float32
@@ -206,7 +206,7 @@ p = run("--input", f"{WORK}/ci.npy", "--coding", "bitwise-2c", "--json", "--coun
         f"{WORK}/co.npy")
 j = json.loads(p.stdout)
 ok((np.load(f"{WORK}/co.npy") == ci).all(), "integer input taken as counts")
-ok(j["steps"] == 5 and abs(j["firing_rate"] - 0.485714) < 1e-6, "DESIGN 2c vector via the CLI")
+ok(j["steps"] == 5 and abs(j["firing_rate"] - 0.485714) < 1e-6, "design §2 two's complement vector via the CLI")
 ok(j["vth"] is None and j["counts_from"] == "integer input", "no vth for integer input")
 
 # ---- errors: clear message, exit 1; usage errors exit 2

@@ -2,7 +2,7 @@
 `axon map --image` following docs/core-image.md only (not the C reader),
 checks every checksum (FNV-1a 64), that every tile is placed exactly once
 on distinct cores, and that the reassembled int8 weights and scales equal a
-NumPy quantization of the checkpoint (DESIGN §2, rint half-to-even) bit for
+NumPy quantization of the checkpoint (docs/design.md §2, rint half-to-even) bit for
 bit, in the original channel order after undoing the stored permutation.
 It also checks the JSON report's zero counts and quantization errors.
 
