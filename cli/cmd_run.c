@@ -69,10 +69,20 @@ int cmd_run(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int rc = -1;
+    const run_param *given[64];
+    size_t ngiven = 0;
     while (rc < 0 && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         const char *pv;
         const run_param *p = cmd_param_of(c, &pv, optarg);
         if (p) {
+            for (size_t i = 0; i < ngiven; i++)
+                if (given[i] == p)
+                    rc = cmd_usage("run", "--%s given twice (hint: give it once; to compare values "
+                                   "use axon sweep)", p->flag);
+            if (rc >= 0)
+                break;
+            if (ngiven < 64)
+                given[ngiven++] = p;
             tile_given |= !strcmp(p->key, "tile");
             group_given |= !strcmp(p->key, "group_size");
         }
@@ -102,6 +112,10 @@ int cmd_run(int argc, char **argv)
     cmd_param_options_free(opts);
     if (rc >= 0)
         return rc;
+    char *perr = NULL;
+    for (size_t i = 0; i < ngiven; i++)
+        if (run_param_applies(&j, given[i], &perr))
+            return cmd_usage_err("run", perr);
     if (optind < argc)
         return cmd_usage("run", "unexpected argument '%s'", argv[optind]);
     if ((!j.weights && !j.image) || !j.trace)

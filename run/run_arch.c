@@ -271,7 +271,8 @@ cJSON *run_arch_json(const run_job *j)
                 continue; /* unset: the built-in default */
             if (t[i].type == RUN_PT_BOOL)
                 cJSON_AddBoolToObject(s, t[i].key, !strcmp(v, "on"));
-            else if ((t[i].type == RUN_PT_INT && isdigit((unsigned char)v[0])) ||
+            else if (((t[i].type == RUN_PT_INT || t[i].type == RUN_PT_CHOICE) &&
+                      isdigit((unsigned char)v[0])) ||
                      t[i].type == RUN_PT_REAL)
                 cJSON_AddNumberToObject(s, t[i].key, strtod(v, NULL));
             else

@@ -473,6 +473,31 @@ void run_param_get(const run_job *j, const run_param *p, char *out, size_t n)
         snprintf(out, n, "%d", *int_field(mj, p->id));
 }
 
+ax_result run_param_applies(const run_job *j, const run_param *p, char **err)
+{
+    int async = j->cfg.timing == SIM_ASYNC;
+    switch (p->id) {
+    case P_HANDSHAKE: case P_T_REQ: case P_T_ACK: case P_T_DECODE: case P_T_SRAM: case P_T_ADD:
+    case P_T_READOUT: case P_HOP_PS: case P_DRAM_BURST_PS: case P_DRAM_LAT_PS:
+        if (!async)
+            return ax_fail(err, AX_EPARAM, "--%s applies to the asynchronous core only (hint: add "
+                           "--async, or leave --%s out)", p->flag, p->flag);
+        break;
+    case P_CLOCK: case P_SRAM_LAT: case P_HOP: case P_DRAM_BW: case P_DRAM_LAT:
+        if (async)
+            return ax_fail(err, AX_EPARAM, "--%s applies to the clocked core only; the async core "
+                           "has no clock (hint: leave --%s out, or drop --async)", p->flag, p->flag);
+        break;
+    }
+    switch (p->id) {
+    case P_BURST: case P_DRAM_BW: case P_DRAM_LAT: case P_DRAM_BURST_PS: case P_DRAM_LAT_PS:
+        if (!j->cfg.dram)
+            return ax_fail(err, AX_EPARAM, "--%s applies to DRAM streaming only (hint: add --dram)",
+                           p->flag);
+    }
+    return AX_OK;
+}
+
 int run_param_is_set(const run_job *j, const run_param *p)
 {
     run_job d;

@@ -75,6 +75,10 @@ ax_result run_param_set_name(run_job *j, const char *name, const char *value, ch
 /* The value of p in j as the user would write it ("128x128", "on", "500");
  * out holds at least 64 bytes. TEXT values longer than n are cut. */
 void run_param_get(const run_job *j, const run_param *p, char *out, size_t n);
+/* AX_EPARAM when p has no effect on j (an async-only delay on the clocked
+ * core, the clock on the async core, DRAM parameters without --dram): a
+ * parameter the user gave must not be silently ignored. */
+ax_result run_param_applies(const run_job *j, const run_param *p, char **err);
 /* 1 when p's value in j differs from the default. */
 int run_param_is_set(const run_job *j, const run_param *p);
 
