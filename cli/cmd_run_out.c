@@ -20,45 +20,63 @@
 static void print_counters(const sim_counters *c, const char *tu)
 {
     printf("  %-38s %16s\n", "counter", "total");
-    struct { const char *k; unsigned long long v; } rows[] = {
-        {"events", c->events}, {"eots", c->eots}, {"sram_words", c->sram_words},
-        {"sram_words_skipped", c->sram_words_skipped}, {"adds", c->adds},
-        {"adds_gated", c->adds_gated}, {"acc_writes", c->acc_writes},
-        {"readout_beats", c->readout_beats}, {"flits", c->flits}, {"flit_hops", c->flit_hops},
-        {"handshakes", c->handshakes}, {"reduce_adds", c->reduce_adds},
-        {"dram_bursts", c->dram_bursts}, {"dram_bursts_skipped", c->dram_bursts_skipped}};
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        printf("  %-38s %16llu\n", rows[i].k, rows[i].v);
     char k[64];
-    struct { const char *k; long long v; } t[] = {
-        {"active", c->active}, {"idle", c->idle}, {"stall_fifo", c->stall_fifo},
-        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc},
-        {"stall_dram", c->stall_dram}};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        snprintf(k, sizeof k, "%s_%s (sum over cores)", t[i].k, tu);
-        printf("  %-38s %16lld\n", k, t[i].v);
-    }
+#define PRINT_COUNT(name, v) printf("  %-38s %16llu\n", #name, (unsigned long long)(v))
+#define PRINT_TIME(name, v)                                                                      \
+    (snprintf(k, sizeof k, "%s_%s (sum over cores)", #name, tu),                                \
+     printf("  %-38s %16lld\n", k, (long long)(v)))
+#define PRINT(name, kind, help) PRINT_##kind(name, c->name);
+    SIM_COUNTERS(PRINT)
+#undef PRINT
+#undef PRINT_TIME
+#undef PRINT_COUNT
 }
 
+/* The counters of SIM_COUNTERS as numbers, in the list's order. */
+static void counter_values(const sim_counters *c, long long v[SIM_NCOUNTERS])
+{
+    size_t i = 0;
+#define VALUE(name, kind, help) v[i++] = (long long)c->name;
+    SIM_COUNTERS(VALUE)
+#undef VALUE
+}
+
+/* One column per counter, headed by its name (times in the run's unit),
+ * as wide as its name or its largest value. */
 static void print_per_core(const run_result *r)
 {
+    static const char *const names[] = {
+#define NAME(name, kind, help) #name,
+        SIM_COUNTERS(NAME)
+#undef NAME
+    };
     const sim_report *s = &r->sim;
-    const char *tu = s->time_unit;
-    printf("  per core: times in %s\n", tu);
-    printf("  %-12s %10s %8s %8s %11s %8s %6s %7s %7s %10s %10s %10s %13s %10s\n", "(rb,cb)",
-           "events", "words", "skipped", "adds", "gated", "beats", "flits", "hops", "active", "idle",
-           "stall_fifo", "stall_readout", "stall_noc");
+    int w[SIM_NCOUNTERS];
+    long long v[SIM_NCOUNTERS];
+    char num[32];
+    for (size_t i = 0; i < SIM_NCOUNTERS; i++)
+        w[i] = (int)strlen(names[i]);
     for (size_t k = 0; k < s->cores; k++) {
-        const sim_counters *c = &r->per_core[k];
+        counter_values(&r->per_core[k], v);
+        for (size_t i = 0; i < SIM_NCOUNTERS; i++) {
+            int n = snprintf(num, sizeof num, "%lld", v[i]);
+            if (n > w[i])
+                w[i] = n;
+        }
+    }
+    printf("  per core: times in %s\n", s->time_unit);
+    printf("  %-12s", "(rb,cb)");
+    for (size_t i = 0; i < SIM_NCOUNTERS; i++)
+        printf(" %*s", w[i], names[i]);
+    printf("\n");
+    for (size_t k = 0; k < s->cores; k++) {
         char id[48];
         snprintf(id, sizeof id, "(%zu,%zu)", k / s->col_blocks, k % s->col_blocks);
-        printf("  %-12s %10llu %8llu %8llu %11llu %8llu %6llu %7llu %7llu %10lld %10lld %10lld %13lld "
-               "%10lld\n", id, (unsigned long long)c->events, (unsigned long long)c->sram_words,
-               (unsigned long long)c->sram_words_skipped, (unsigned long long)c->adds,
-               (unsigned long long)c->adds_gated, (unsigned long long)c->readout_beats,
-               (unsigned long long)c->flits, (unsigned long long)c->flit_hops, (long long)c->active,
-               (long long)c->idle, (long long)c->stall_fifo, (long long)c->stall_readout,
-               (long long)c->stall_noc);
+        printf("  %-12s", id);
+        counter_values(&r->per_core[k], v);
+        for (size_t i = 0; i < SIM_NCOUNTERS; i++)
+            printf(" %*lld", w[i], v[i]);
+        printf("\n");
     }
 }
 
@@ -127,29 +145,16 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
 static cJSON *counters_json(const sim_counters *c, const char *tu)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "events", (double)c->events);
-    cJSON_AddNumberToObject(o, "eots", (double)c->eots);
-    cJSON_AddNumberToObject(o, "sram_words", (double)c->sram_words);
-    cJSON_AddNumberToObject(o, "sram_words_skipped", (double)c->sram_words_skipped);
-    cJSON_AddNumberToObject(o, "adds", (double)c->adds);
-    cJSON_AddNumberToObject(o, "adds_gated", (double)c->adds_gated);
-    cJSON_AddNumberToObject(o, "acc_writes", (double)c->acc_writes);
-    cJSON_AddNumberToObject(o, "readout_beats", (double)c->readout_beats);
-    cJSON_AddNumberToObject(o, "flits", (double)c->flits);
-    cJSON_AddNumberToObject(o, "flit_hops", (double)c->flit_hops);
-    cJSON_AddNumberToObject(o, "handshakes", (double)c->handshakes);
-    cJSON_AddNumberToObject(o, "reduce_adds", (double)c->reduce_adds);
-    cJSON_AddNumberToObject(o, "dram_bursts", (double)c->dram_bursts);
-    cJSON_AddNumberToObject(o, "dram_bursts_skipped", (double)c->dram_bursts_skipped);
     char k[64];
-    struct { const char *k; int64_t v; } t[] = {
-        {"active", c->active}, {"idle", c->idle}, {"stall_fifo", c->stall_fifo},
-        {"stall_readout", c->stall_readout}, {"stall_noc", c->stall_noc},
-        {"stall_dram", c->stall_dram}};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        snprintf(k, sizeof k, "%s_%s", t[i].k, tu);
-        cJSON_AddNumberToObject(o, k, (double)t[i].v);
-    }
+#define JSON_COUNT(name) snprintf(k, sizeof k, "%s", #name)
+#define JSON_TIME(name) snprintf(k, sizeof k, "%s_%s", #name, tu)
+#define ADD(name, kind, help)                                                                    \
+    JSON_##kind(name);                                                                           \
+    cJSON_AddNumberToObject(o, k, (double)c->name);
+    SIM_COUNTERS(ADD)
+#undef ADD
+#undef JSON_TIME
+#undef JSON_COUNT
     return o;
 }
 

@@ -80,33 +80,26 @@ static double to_ns(const sim_config *c, int64_t t)
     return c->clock_mhz > 0 ? (double)t * 1000.0 / c->clock_mhz : NAN;
 }
 
+/* The counters columns (of tables counters and cores), from sim's list:
+ * counts as they are, times in ns. */
+#define COUNTER_COL_COUNT(name) #name
+#define COUNTER_COL_TIME(name) #name "_ns"
+#define COUNTER_COL(name, kind, help) ", " COUNTER_COL_##kind(name)
+#define COUNTER_QM(name, kind, help) ",?"
+#define COUNTER_COLS SIM_COUNTERS(COUNTER_COL) /* ", events, eots, ..." */
+#define COUNTER_QMS SIM_COUNTERS(COUNTER_QM)   /* ",?,?,..." */
+
 static void bind_counters(binder *b, const sim_config *c, const sim_counters *k)
 {
-    b_i64(b, (int64_t)k->events);
-    b_i64(b, (int64_t)k->eots);
-    b_i64(b, (int64_t)k->sram_words);
-    b_i64(b, (int64_t)k->sram_words_skipped);
-    b_i64(b, (int64_t)k->adds);
-    b_i64(b, (int64_t)k->adds_gated);
-    b_i64(b, (int64_t)k->acc_writes);
-    b_i64(b, (int64_t)k->readout_beats);
-    b_i64(b, (int64_t)k->flits);
-    b_i64(b, (int64_t)k->flit_hops);
-    b_i64(b, (int64_t)k->handshakes);
-    b_i64(b, (int64_t)k->reduce_adds);
-    b_i64(b, (int64_t)k->dram_bursts);
-    b_i64(b, (int64_t)k->dram_bursts_skipped);
-    b_dbl(b, to_ns(c, k->active));
-    b_dbl(b, to_ns(c, k->idle));
-    b_dbl(b, to_ns(c, k->stall_fifo));
-    b_dbl(b, to_ns(c, k->stall_readout));
-    b_dbl(b, to_ns(c, k->stall_noc));
+#define BIND_COUNT(v) b_i64(b, (int64_t)(v))
+#define BIND_TIME(v) b_dbl(b, to_ns(c, v))
+#define BIND(name, kind, help) BIND_##kind(k->name);
+    SIM_COUNTERS(BIND)
+#undef BIND
+#undef BIND_TIME
+#undef BIND_COUNT
 }
 
-#define COUNTER_NAMES                                                                            \
-    "events, eots, sram_words, sram_words_skipped, adds, adds_gated, acc_writes, "              \
-    "readout_beats, flits, flit_hops, handshakes, reduce_adds, dram_bursts, "                   \
-    "dram_bursts_skipped, active_ns, idle_ns, stall_fifo_ns, stall_readout_ns, stall_noc_ns"
 #define Q19 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
 static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, const run_files *f,
@@ -277,13 +270,14 @@ static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_r
 static ax_result insert_counters(db *d, int64_t id, const sim_config *c, const char *table,
                                  int64_t core, const sim_counters *k, char **err)
 {
-    char sql[512];
+    char sql[1024];
     if (core < 0)
-        snprintf(sql, sizeof sql, "INSERT INTO %s (run_id, " COUNTER_NAMES ") VALUES (?," Q19 ")",
-                 table);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO %s (run_id" COUNTER_COLS ") VALUES (?" COUNTER_QMS ")", table);
     else
         snprintf(sql, sizeof sql,
-                 "INSERT INTO %s (run_id, core, " COUNTER_NAMES ") VALUES (?,?," Q19 ")", table);
+                 "INSERT INTO %s (run_id, core" COUNTER_COLS ") VALUES (?,?" COUNTER_QMS ")",
+                 table);
     sqlite3_stmt *st;
     if (prep(d, sql, &st, err))
         return AX_EDB;

@@ -68,9 +68,10 @@ qv() { "$AXON" query --db "$work/r.db" --csv "$1" | tail -n 1; }
 [ "$(qv 'SELECT count(*) FROM v_runs v WHERE (SELECT count(*) FROM cores c WHERE c.run_id = v.run_id) = v.cores AND v.cores >= 1')" = 5 ]
 [ "$(qv 'SELECT sum(cores) FROM v_runs WHERE tile = '"'"'32x16'"'"'')" = 9 ]
 cond=""
-for c in events eots sram_words sram_words_skipped adds adds_gated acc_writes readout_beats flits \
-  flit_hops handshakes reduce_adds dram_bursts dram_bursts_skipped active_ns idle_ns \
-  stall_fifo_ns stall_readout_ns stall_noc_ns; do
+counter_cols=$("$AXON" query --db "$work/r.db" --csv \
+  "SELECT name FROM pragma_table_info('counters') WHERE name <> 'run_id'" | tail -n +2)
+[ "$(wc -w <<<"$counter_cols")" = 20 ] && grep -qw stall_dram_ns <<<"$counter_cols"
+for c in $counter_cols; do
   cond="$cond OR abs(coalesce(v.$c, 0) - coalesce((SELECT sum(c.$c) FROM cores c WHERE c.run_id = v.run_id), 0)) > 1e-6 * (1 + abs(coalesce(v.$c, 0)))"
 done
 [ "$(qv "SELECT count(*) FROM v_runs v WHERE 0 $cond")" = 0 ]
