@@ -120,7 +120,7 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
         printf("  duration %lld ps = %.3f ns (async, %d-phase)\n", (long long)s->duration,
                s->duration_ns, (int)j->cfg.handshake);
     printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
-           "(from first accept)\n", s->latency_per_token_ns, s->max_latency_ns,
+           "(from first accept)\n", s->latency_ns_per_token, s->max_latency_ns,
            s->service_latency_ns);
     printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f ns\n",
            s->fill_ns, s->interval_ns, s->drain_ns);
@@ -132,7 +132,7 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
            r->mismatches);
     if (r->has_output)
         printf("  accuracy vs %s.output: cosine %.6f, rel L2 %.6f, max abs %.6g, SNR %.2f dB\n",
-               j->layer, r->cosine, r->rel_l2, r->max_abs, r->snr_db);
+               j->layer, r->cosine, r->rel_error, r->max_abs_error, r->snr_db);
     else
         printf("  accuracy: no %s.output in the trace\n", j->layer);
     if (r->has_ref)
@@ -190,7 +190,7 @@ static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
         cJSON_AddNumberToObject(o, "duration_ps", (double)s->duration);
     }
     cJSON_AddNumberToObject(o, "duration_ns", s->duration_ns);
-    cJSON_AddNumberToObject(o, "latency_per_token_ns", s->latency_per_token_ns);
+    cJSON_AddNumberToObject(o, "latency_per_token_ns", s->latency_ns_per_token);
     cJSON_AddNumberToObject(o, "max_latency_ns", s->max_latency_ns);
     cJSON_AddNumberToObject(o, "fill_ns", s->fill_ns);
     cJSON_AddNumberToObject(o, "interval_ns", s->interval_ns);
@@ -212,8 +212,8 @@ static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
     cJSON_AddBoolToObject(o, "has_output", r->has_output);
     if (r->has_output) {
         cJSON_AddNumberToObject(o, "cosine", r->cosine);
-        cJSON_AddNumberToObject(o, "rel_l2", r->rel_l2);
-        cJSON_AddNumberToObject(o, "max_abs", r->max_abs);
+        cJSON_AddNumberToObject(o, "rel_l2", r->rel_error);
+        cJSON_AddNumberToObject(o, "max_abs", r->max_abs_error);
         if (isfinite(r->snr_db))
             cJSON_AddNumberToObject(o, "snr_db", r->snr_db);
         else

@@ -179,7 +179,7 @@ static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, cons
  * not: its energy columns are stored as NULL, not as a measured 0). */
 static int db_priced(const power_report *p)
 {
-    return p->version[0] || p->total_pj != 0 || p->nlines > 0;
+    return p->version[0] || p->energy_pj != 0 || p->nlines > 0;
 }
 
 static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_result *r,
@@ -218,20 +218,20 @@ static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_r
     else
         b_i64(&b, s->duration);
     b_dbl(&b, s->duration_ns);
-    b_dbl(&b, s->latency_per_token_ns);
+    b_dbl(&b, s->latency_ns_per_token);
     b_dbl(&b, s->max_latency_ns);
     b_dbl(&b, s->tokens_per_s);
     if (db_priced(p)) {
-        b_dbl(&b, p->total_pj);
-        b_dbl(&b, p->energy_per_token_pj);
-        b_dbl(&b, p->energy_per_synop_pj);
+        b_dbl(&b, p->energy_pj);
+        b_dbl(&b, p->energy_pj_per_token);
+        b_dbl(&b, p->energy_pj_per_synop);
         b_dbl(&b, p->dynamic_pj);
         b_dbl(&b, p->leakage_pj);
         b_dbl(&b, p->clock_pj);
         b_dbl(&b, p->handshake_pj);
         b_dbl(&b, p->noc_pj);
         b_dbl(&b, p->dram_pj);
-        b_dbl(&b, p->avg_power_mw);
+        b_dbl(&b, p->power_mw);
         b_dbl(&b, p->area_um2);
         b_dbl(&b, p->area_mm2);
         b_dbl(&b, p->base_energy_pj);
@@ -257,9 +257,9 @@ static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_r
     b_i64(&b, (int64_t)r->mismatches);
     b_i64(&b, r->has_output);
     if (r->has_output) {
-        b_dbl(&b, r->rel_l2);
+        b_dbl(&b, r->rel_error);
         b_dbl(&b, r->cosine);
-        b_dbl(&b, r->max_abs);
+        b_dbl(&b, r->max_abs_error);
         b_dbl(&b, r->snr_db);
     } else {
         b_null(&b), b_null(&b), b_null(&b), b_null(&b);
@@ -329,12 +329,12 @@ static ax_result insert_power_detail(db *d, int64_t id, const power_report *p, c
     b_dbl(&b, p->compute_pj);
     b_dbl(&b, p->memory_pj);
     b_dbl(&b, p->leakage_mw);
-    b_dbl(&b, p->energy_per_mac_pj);
-    b_dbl(&b, p->base_energy_per_mac_pj);
+    b_dbl(&b, p->energy_pj_per_mac);
+    b_dbl(&b, p->base_energy_pj_per_mac);
     b_dbl(&b, p->base_realistic_pj);
     b_dbl(&b, p->latency_reduction_pct);
     b_dbl(&b, p->spikes_per_mac);
-    b_dbl(&b, p->ideal_per_mac_pj);
+    b_dbl(&b, p->ideal_pj_per_mac);
     b_dbl(&b, p->int8_mac_pj);
     b_dbl(&b, p->fp16_mac_pj);
     b_dbl(&b, p->ideal_vs_int8_pct);

@@ -37,20 +37,20 @@ void power_print(FILE *f, const power_report *p)
             p->model == POWER_IDEAL ? "ideal (SpikingBrain estimate)" : "realistic", p->version,
             p->node_approx ? " (node factors interpolated: approximation)" : "");
     fprintf(f, "  %-28s %16s %16s %10s\n", "", "spiking", "dense INT8", "reduction");
-    fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "energy (pJ)", p->total_pj, p->base_energy_pj,
+    fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "energy (pJ)", p->energy_pj, p->base_energy_pj,
             p->energy_reduction_pct);
-    fprintf(f, "  %-28s %16.4g %16.4g\n", "energy per token (pJ)", p->energy_per_token_pj,
-            p->base_energy_per_token_pj);
-    fprintf(f, "  %-28s %16.4g %16.4g\n", "energy per MAC-equiv. (pJ)", p->energy_per_mac_pj,
-            p->base_energy_per_mac_pj);
-    fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "average power (mW)", p->avg_power_mw,
+    fprintf(f, "  %-28s %16.4g %16.4g\n", "energy per token (pJ)", p->energy_pj_per_token,
+            p->base_energy_pj_per_token);
+    fprintf(f, "  %-28s %16.4g %16.4g\n", "energy per MAC-equiv. (pJ)", p->energy_pj_per_mac,
+            p->base_energy_pj_per_mac);
+    fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "average power (mW)", p->power_mw,
             p->base_power_mw, p->power_reduction_pct);
     fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "latency (ns)", p->duration_ns,
             p->base_latency_ns, p->latency_reduction_pct);
     fprintf(f, "  %-28s %16.4f %16.4f %9.1f%%\n", "area (mm2)", p->area_mm2,
             p->base_area_um2 * 1e-6, p->area_reduction_pct);
     fprintf(f, "  energy per synaptic op: %.4g pJ/SOP (%.0f SOPs = adds + gated adds)\n",
-            p->energy_per_synop_pj, p->sops);
+            p->energy_pj_per_synop, p->sops);
     fprintf(f, "  area: %zu cores x %.0f um2 (SRAM %.4f mm2, logic %.4f mm2, logic %s)\n",
             p->cores, p->core_area_um2, p->sram_area_um2 * 1e-6, p->logic_area_um2 * 1e-6,
             p->area_synthesized ? "synthesized (OSU 0.18 um, node-scaled)" : "assumed");
@@ -72,8 +72,8 @@ void power_explain(FILE *f, const power_report *p)
     fprintf(f, "from SpikingBrain's estimate to the realistic chip (%s)\n", p->version);
     fprintf(f, "  ideal per MAC-equivalent: %.4g spikes x %.4g pJ (int8 add) = %.4g pJ; "
                "vs INT8 MAC %.4g pJ: %+.1f %%, vs FP16 MAC %.4g pJ: %+.1f %%\n",
-            p->spikes_per_mac, p->spikes_per_mac > 0 ? p->ideal_per_mac_pj / p->spikes_per_mac : 0,
-            p->ideal_per_mac_pj, p->int8_mac_pj, -p->ideal_vs_int8_pct, p->fp16_mac_pj,
+            p->spikes_per_mac, p->spikes_per_mac > 0 ? p->ideal_pj_per_mac / p->spikes_per_mac : 0,
+            p->ideal_pj_per_mac, p->int8_mac_pj, -p->ideal_vs_int8_pct, p->fp16_mac_pj,
             -p->ideal_vs_fp16_pct);
     fprintf(f, "  %-42s %14s %14s %14s %14s\n", "step", "delta (pJ)", "total (pJ)",
             "per MAC (pJ)", "vs dense (%)");
@@ -110,7 +110,7 @@ cJSON *power_report_json(const power_report *p)
         const char *k;
         double v;
     } f[] = {
-        {"energy_pj", p->total_pj},
+        {"energy_pj", p->energy_pj},
         {"realistic_pj", p->realistic_pj},
         {"ideal_pj", p->ideal_pj},
         {"dynamic_pj", p->dynamic_pj},
@@ -121,16 +121,16 @@ cJSON *power_report_json(const power_report *p)
         {"noc_pj", p->noc_pj},
         {"dram_pj", p->dram_pj},
         {"leakage_pj", p->leakage_pj},
-        {"energy_per_token_pj", p->energy_per_token_pj},
-        {"energy_per_sop_pj", p->energy_per_synop_pj},
-        {"energy_per_mac_pj", p->energy_per_mac_pj},
-        {"avg_power_mw", p->avg_power_mw},
+        {"energy_per_token_pj", p->energy_pj_per_token},
+        {"energy_per_sop_pj", p->energy_pj_per_synop},
+        {"energy_per_mac_pj", p->energy_pj_per_mac},
+        {"avg_power_mw", p->power_mw},
         {"leakage_power_mw", p->leakage_mw},
         {"duration_ns", p->duration_ns},
         {"sops", p->sops},
         {"mac_equiv", p->mac_equiv},
         {"spikes_per_mac", p->spikes_per_mac},
-        {"ideal_per_mac_pj", p->ideal_per_mac_pj},
+        {"ideal_per_mac_pj", p->ideal_pj_per_mac},
         {"int8_mac_pj", p->int8_mac_pj},
         {"fp16_mac_pj", p->fp16_mac_pj},
         {"ideal_vs_int8_pct", p->ideal_vs_int8_pct},
@@ -142,8 +142,8 @@ cJSON *power_report_json(const power_report *p)
         {"logic_area_um2", p->logic_area_um2},
         {"base_energy_pj", p->base_energy_pj},
         {"base_realistic_pj", p->base_realistic_pj},
-        {"base_energy_per_token_pj", p->base_energy_per_token_pj},
-        {"base_energy_per_mac_pj", p->base_energy_per_mac_pj},
+        {"base_energy_per_token_pj", p->base_energy_pj_per_token},
+        {"base_energy_per_mac_pj", p->base_energy_pj_per_mac},
         {"base_power_mw", p->base_power_mw},
         {"base_area_um2", p->base_area_um2},
         {"base_latency_ns", p->base_latency_ns},

@@ -43,7 +43,7 @@ typedef struct {
     int exact;             /* acc == CPU reference, bit for bit */
     size_t mismatches;
     int has_output;        /* trace held `<layer>.output` */
-    double cosine, rel_l2, max_abs, snr_db; /* y vs recorded output */
+    double cosine, rel_error, max_abs_error, snr_db; /* y vs recorded output (rel_error: relative L2) */
     uint64_t config_hash;  /* hash of everything that defines the point */
     int32_t *acc;          /* [tokens][out][ngroups], owned, freed by run_result_free */
     float *y;              /* [tokens][out], owned */

@@ -112,7 +112,7 @@ typedef struct {
     const char *time_unit;       /* "cycles" or "ps" */
     int64_t duration;            /* time when the last readout finished */
     double duration_ns;
-    double latency_per_token_ns; /* mean, fill and drain included */
+    double latency_ns_per_token; /* mean, fill and drain included */
     double max_latency_ns;
     double tokens_per_s;
     sim_counters total;
