@@ -1,8 +1,9 @@
 /*
  * axon run, the per-layer loop and its report: finds the layers (every
  * `<layer>.weight` of the weights file whose `<layer>.input` is in the
- * trace), runs each through run_job_exec, prints a human report or JSON
- * (every field carries its unit in its name), and writes acc/y. With
+ * trace), runs each through run_job_exec, prints a human report or the
+ * JSON of run_report_json (run/run_report.c: the names of the database,
+ * every field with its unit in its name), and writes acc/y. With
  * --ref, the comparison with `axon ref`'s acc (exact) and y sits next to
  * the accuracy and energy, and a differing acc makes the exit code 1.
  */
@@ -13,7 +14,6 @@
 #include "../traces/trace.h"
 
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,113 +142,6 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
         power_explain(stdout, &r->power);
 }
 
-static cJSON *counters_json(const sim_counters *c, const char *tu)
-{
-    cJSON *o = cJSON_CreateObject();
-    char k[64];
-#define JSON_COUNT(name) snprintf(k, sizeof k, "%s", #name)
-#define JSON_TIME(name) snprintf(k, sizeof k, "%s_%s", #name, tu)
-#define ADD(name, kind, help)                                                                    \
-    JSON_##kind(name);                                                                           \
-    cJSON_AddNumberToObject(o, k, (double)c->name);
-    SIM_COUNTERS(ADD)
-#undef ADD
-#undef JSON_TIME
-#undef JSON_COUNT
-    return o;
-}
-
-static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
-{
-    const sim_report *s = &r->sim;
-    cJSON *o = cJSON_CreateObject();
-    char hash[32];
-    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->config_hash);
-    cJSON_AddStringToObject(o, "layer", j->layer);
-    cJSON_AddStringToObject(o, "config_hash", hash);
-    cJSON_AddNumberToObject(o, "tokens", (double)r->tokens);
-    cJSON_AddNumberToObject(o, "in", (double)r->in);
-    cJSON_AddNumberToObject(o, "out", (double)r->out);
-    cJSON_AddNumberToObject(o, "groups", (double)r->ngroups);
-    cJSON_AddStringToObject(o, "coding", spike_coding_name(j->coding));
-    cJSON_AddNumberToObject(o, "steps", r->spikes.steps);
-    cJSON_AddNumberToObject(o, "spikes", (double)r->spikes.spikes);
-    cJSON_AddNumberToObject(o, "firing_rate", r->spikes.firing_rate);
-    cJSON_AddNumberToObject(o, "sparsity", r->spikes.sparsity);
-    cJSON_AddNumberToObject(o, "silent_channel_fraction", r->spikes.silent_channel_fraction);
-    cJSON_AddNumberToObject(o, "cores", (double)s->cores);
-    cJSON_AddNumberToObject(o, "row_blocks", (double)s->row_blocks);
-    cJSON_AddNumberToObject(o, "col_blocks", (double)s->col_blocks);
-    cJSON_AddNumberToObject(o, "mesh_w", (double)s->mesh_w);
-    cJSON_AddNumberToObject(o, "mesh_h", (double)s->mesh_h);
-    cJSON_AddStringToObject(o, "timing", s->timing == SIM_SYNC ? "sync" : "async");
-    if (s->timing == SIM_SYNC) {
-        cJSON_AddNumberToObject(o, "clock_mhz", j->cfg.clock_mhz);
-        cJSON_AddNumberToObject(o, "duration_cycles", (double)s->duration);
-    } else {
-        cJSON_AddNumberToObject(o, "handshake_phases", (double)j->cfg.handshake);
-        cJSON_AddNumberToObject(o, "duration_ps", (double)s->duration);
-    }
-    cJSON_AddNumberToObject(o, "duration_ns", s->duration_ns);
-    cJSON_AddNumberToObject(o, "latency_per_token_ns", s->latency_ns_per_token);
-    cJSON_AddNumberToObject(o, "max_latency_ns", s->max_latency_ns);
-    cJSON_AddNumberToObject(o, "fill_ns", s->fill_ns);
-    cJSON_AddNumberToObject(o, "interval_ns", s->interval_ns);
-    cJSON_AddNumberToObject(o, "service_latency_ns", s->service_latency_ns);
-    cJSON_AddNumberToObject(o, "drain_ns", s->drain_ns);
-    cJSON_AddNumberToObject(o, "throughput_tokens_per_s", s->tokens_per_s);
-    cJSON_AddItemToObject(o, "counters", counters_json(&s->total, s->time_unit));
-    if (per_core) {
-        cJSON *a = cJSON_AddArrayToObject(o, "per_core");
-        for (size_t k = 0; a && k < s->cores; k++) {
-            cJSON *c = counters_json(&r->per_core[k], s->time_unit);
-            cJSON_AddNumberToObject(c, "row_block", (double)(k / s->col_blocks));
-            cJSON_AddNumberToObject(c, "col_block", (double)(k % s->col_blocks));
-            cJSON_AddItemToArray(a, c);
-        }
-    }
-    cJSON_AddBoolToObject(o, "exact", r->exact);
-    cJSON_AddNumberToObject(o, "mismatches", (double)r->mismatches);
-    cJSON_AddBoolToObject(o, "has_output", r->has_output);
-    if (r->has_output) {
-        cJSON_AddNumberToObject(o, "cosine", r->cosine);
-        cJSON_AddNumberToObject(o, "rel_l2", r->rel_error);
-        cJSON_AddNumberToObject(o, "max_abs", r->max_abs_error);
-        if (isfinite(r->snr_db))
-            cJSON_AddNumberToObject(o, "snr_db", r->snr_db);
-        else
-            cJSON_AddNullToObject(o, "snr_db");
-    }
-    if (j->image) {
-        cJSON_AddStringToObject(o, "image", j->image);
-        cJSON_AddBoolToObject(o, "permuted", r->permuted);
-    }
-    if (r->has_ref) {
-        cJSON *rf = cJSON_AddObjectToObject(o, "ref");
-        const gpu_cmp_float *y = &r->ref_y;
-        cJSON_AddStringToObject(rf, "file", j->ref);
-        cJSON_AddBoolToObject(rf, "acc_exact", r->ref_acc.mismatches == 0);
-        cJSON_AddNumberToObject(rf, "acc_compared", (double)r->ref_acc.n);
-        cJSON_AddNumberToObject(rf, "acc_mismatches", (double)r->ref_acc.mismatches);
-        cJSON_AddNumberToObject(rf, "acc_max_abs_diff", r->ref_acc.max_abs_diff);
-        cJSON_AddNumberToObject(rf, "y_cosine", y->cosine);
-        if (isfinite(y->rel_l2)) /* +Inf when the reference is all zero and y is not */
-            cJSON_AddNumberToObject(rf, "y_rel_l2", y->rel_l2);
-        else
-            cJSON_AddNullToObject(rf, "y_rel_l2");
-        cJSON_AddNumberToObject(rf, "y_max_abs", y->max_abs);
-        if (isfinite(y->snr_db))
-            cJSON_AddNumberToObject(rf, "y_snr_db", y->snr_db);
-        else
-            cJSON_AddNullToObject(rf, "y_snr_db");
-        cJSON_AddNumberToObject(rf, "y_nonfinite", (double)(y->nonfinite_a + y->nonfinite_b));
-    }
-    cJSON *pw = power_report_json(&r->power);
-    if (pw)
-        cJSON_AddItemToObject(o, "power", pw);
-    return o;
-}
-
 int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
 {
     char *err = NULL, **names = NULL;
@@ -291,7 +184,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
             break;
         }
         if (json & 1)
-            cJSON_AddItemToArray(arr, layer_json(j, &res[i], json & 2));
+            cJSON_AddItemToArray(arr, run_report_json(j, &res[i], json & 2));
         else
             print_human(j, &res[i], json & 2, json & 4);
         if (w) {

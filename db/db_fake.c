@@ -52,6 +52,7 @@ ax_result db_fake_eval(void *user, const run_job *j, run_result *r, char **err)
     r->power.leakage_pj = 0.2 * r->power.energy_pj;
     r->power.power_mw = r->power.energy_pj / r->sim.duration_ns; /* pJ/ns = mW */
     r->power.base_energy_pj = 3 * r->power.energy_pj;
+    r->power.base_energy_pj_per_token = r->power.base_energy_pj / 8;
     r->power.energy_reduction_pct = 100.0 * (1 - 1.0 / 3);
     r->exact = 1;
     r->has_output = 1;

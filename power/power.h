@@ -155,9 +155,4 @@ void power_print(FILE *f, const power_report *p);
  * tree/handshakes → +NoC → +DRAM → +leakage → realistic, term by term. */
 void power_explain(FILE *f, const power_report *p);
 
-/* cJSON object of the report (caller frees with cJSON_Delete); NULL on OOM.
- * Declared with a forward struct so this header does not need cjson. */
-struct cJSON;
-struct cJSON *power_report_json(const power_report *p);
-
 #endif

@@ -80,6 +80,7 @@ static inline ax_result fake_eval(void *user, const run_job *j, run_result *r, c
     r->power.leakage_pj = r->power.energy_pj * 0.25;
     r->power.power_mw = r->power.energy_pj / r->sim.duration_ns;
     r->power.base_energy_pj = 2 * r->power.energy_pj;
+    r->power.base_energy_pj_per_token = r->power.base_energy_pj / 4;
     r->power.energy_reduction_pct = 50;
     r->spikes.firing_rate = 0.25;
     r->spikes.sparsity = 0.75;
