@@ -86,6 +86,15 @@ static void shape_str(const trace_tensor *t, char *buf, size_t len)
         snprintf(buf + o, len - o, "]");
 }
 
+/* The shape as a JSON array of integers, [5, 7, 3]. */
+static cJSON *shape_json(const trace_tensor *t)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int d = 0; a && d < t->ndim; d++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber((double)t->shape[d]));
+    return a;
+}
+
 static int same_shape(const trace_tensor *a, const trace_tensor *b)
 {
     if (a->ndim != b->ndim)
@@ -118,7 +127,7 @@ static int compare_pair(cmp_ctx *c, const char *label, const trace_tensor *a, co
     cJSON *o = c->json ? cJSON_CreateObject() : NULL;
     if (o) {
         cJSON_AddStringToObject(o, "tensor", label);
-        cJSON_AddStringToObject(o, "shape", sa);
+        cJSON_AddItemToObject(o, "shape", shape_json(a));
         cJSON_AddStringToObject(o, "dtype_a", trace_dtype_name(a->dtype));
         cJSON_AddStringToObject(o, "dtype_b", trace_dtype_name(b->dtype));
         cJSON_AddItemToArray(c->arr, o);
@@ -128,7 +137,7 @@ static int compare_pair(cmp_ctx *c, const char *label, const trace_tensor *a, co
         c->nshape++;
         if (o) {
             cJSON_AddStringToObject(o, "kind", "shape-mismatch");
-            cJSON_AddStringToObject(o, "shape_b", sb);
+            cJSON_AddItemToObject(o, "shape_b", shape_json(b));
         } else {
             printf("%-40s SHAPE MISMATCH: A %s vs B %s (hint: compare the same layer and tokens)\n",
                    label, sa, sb);

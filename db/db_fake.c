@@ -40,23 +40,24 @@ ax_result db_fake_eval(void *user, const run_job *j, run_result *r, char **err)
     r->sim.timing = j->cfg.timing;
     r->sim.duration = async ? (2000 + j->cfg.rows) * 1000 : 1000 + j->cfg.rows;
     r->sim.duration_ns = async ? (double)(2000 + j->cfg.rows) : (1000.0 + j->cfg.rows) * 1000.0 / clock;
-    r->sim.latency_per_token_ns = r->sim.duration_ns / 8;
+    r->sim.latency_ns_per_token = r->sim.duration_ns / 8;
     r->sim.total.events = 100;
     r->sim.total.adds = 100 * 256;
     r->spikes.steps = steps;
     r->spikes.firing_rate = 0.3;
     r->spikes.sparsity = 0.7;
-    r->power.total_pj = clock + j->cfg.rows * j->cfg.cols / 100.0 + 10.0 * j->sp.k + 5.0 * steps;
-    r->power.energy_per_token_pj = r->power.total_pj / 8;
-    r->power.dynamic_pj = 0.8 * r->power.total_pj;
-    r->power.leakage_pj = 0.2 * r->power.total_pj;
-    r->power.avg_power_mw = r->power.total_pj / r->sim.duration_ns; /* pJ/ns = mW */
-    r->power.base_energy_pj = 3 * r->power.total_pj;
+    r->power.energy_pj = clock + j->cfg.rows * j->cfg.cols / 100.0 + 10.0 * j->sp.k + 5.0 * steps;
+    r->power.energy_pj_per_token = r->power.energy_pj / 8;
+    r->power.dynamic_pj = 0.8 * r->power.energy_pj;
+    r->power.leakage_pj = 0.2 * r->power.energy_pj;
+    r->power.power_mw = r->power.energy_pj / r->sim.duration_ns; /* pJ/ns = mW */
+    r->power.base_energy_pj = 3 * r->power.energy_pj;
+    r->power.base_energy_pj_per_token = r->power.base_energy_pj / 8;
     r->power.energy_reduction_pct = 100.0 * (1 - 1.0 / 3);
     r->exact = 1;
     r->has_output = 1;
-    r->rel_l2 = 1.0 / (j->sp.k * steps);
-    r->cosine = 1 - r->rel_l2;
+    r->rel_error = 1.0 / (j->sp.k * steps);
+    r->cosine = 1 - r->rel_error;
     r->snr_db = 20;
     return AX_OK;
 }

@@ -1,8 +1,9 @@
 /*
  * db_query — running one SQL statement and printing its rows for people
  * (aligned table, numbers right-aligned, NULL as an empty cell) or for
- * machines (CSV after RFC 4180, JSON: an array of objects with integers,
- * reals, strings and null kept as such).
+ * machines (CSV after RFC 4180, reals in the shortest text that reads back
+ * exactly; JSON: an array of objects with integers, reals, strings and
+ * null kept as such).
  *
  * A table needs its column widths before the first line, so rows are kept
  * in memory as text; CSV and JSON stream.
@@ -31,6 +32,31 @@ static ax_result prepare(db *d, const char *sql, const char *const *args, int na
     for (int i = 0; i < nargs; i++)
         sqlite3_bind_text(*st, i + 1, args[i], -1, SQLITE_TRANSIENT);
     return AX_OK;
+}
+
+/* The shortest text (at most 17 significant digits) that reads back as v:
+ * what CSV and the row callback give for a real, so 0.1 stays 0.1 and no
+ * digit is lost. Precision p round-trips when p - 1 does, so bisect; like
+ * Python's repr, no exponent for 1e-4 <= |v| < 1e16 (200, not 2e+02). */
+static void real_text(double v, char *buf, size_t n)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "%g", v);
+        return;
+    }
+    int lo = 1, hi = 17; /* 17 always round-trips */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, n, "%.*e", mid - 1, v);
+        if (strtod(buf, NULL) == v)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    snprintf(buf, n, "%.*e", lo - 1, v);
+    const char *e = strchr(buf, 'e');
+    int x = e ? atoi(e + 1) : 0; /* decimal exponent */
+    snprintf(buf, n, "%.*g", x >= lo && x < 16 ? x + 1 : lo, v);
 }
 
 /* Text of a value the way people read it: reals with up to 6 significant
@@ -75,7 +101,7 @@ ax_result db_query_each(db *d, const char *sql, const char *const *args, int nar
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int c = 0; c < nc; c++) {
             if (sqlite3_column_type(st, c) == SQLITE_FLOAT) {
-                snprintf(bufs[c], sizeof bufs[c], "%.17g", sqlite3_column_double(st, c));
+                real_text(sqlite3_column_double(st, c), bufs[c], sizeof bufs[c]);
                 vals[c] = bufs[c];
             } else {
                 vals[c] = (const char *)sqlite3_column_text(st, c);
@@ -202,9 +228,11 @@ static ax_result print_csv(db *d, sqlite3_stmt *st, FILE *out, char **err)
         for (int c = 0; c < nc; c++) {
             if (c)
                 fputc(',', out);
-            if (sqlite3_column_type(st, c) == SQLITE_FLOAT)
-                fprintf(out, "%.17g", sqlite3_column_double(st, c));
-            else
+            if (sqlite3_column_type(st, c) == SQLITE_FLOAT) {
+                char buf[48];
+                real_text(sqlite3_column_double(st, c), buf, sizeof buf);
+                fputs(buf, out);
+            } else
                 csv_cell(out, (const char *)sqlite3_column_text(st, c));
         }
         fputc('\n', out);

@@ -1,8 +1,10 @@
 /*
  * db_record — one run into the database, in one transaction: the run's
- * parameters (runs), its results (results), the chip's summed counters
- * (counters), the energy split (components) and the priced lines of the
- * power report (energy_lines), per-core counters when given (cores), and
+ * parameters (runs), its results (results: the RESULTS fields of
+ * run/run.h's RUN_REPORT_FIELDS, under the names of `axon run --json`), the
+ * chip's summed counters (counters: sim/sim.h's SIM_COUNTERS), the energy
+ * split (components) and the priced lines of the power report
+ * (energy_lines), per-core counters when given (cores), and
  * the sweep link. The config hash (db_config.c) is the natural key: a
  * config already stored under this axon version is linked, not duplicated.
  */
@@ -80,33 +82,26 @@ static double to_ns(const sim_config *c, int64_t t)
     return c->clock_mhz > 0 ? (double)t * 1000.0 / c->clock_mhz : NAN;
 }
 
+/* The counters columns (of tables counters and cores), from sim's list:
+ * counts as they are, times in ns. */
+#define COUNTER_COL_COUNT(name) #name
+#define COUNTER_COL_TIME(name) #name "_ns"
+#define COUNTER_COL(name, kind, help) ", " COUNTER_COL_##kind(name)
+#define COUNTER_QM(name, kind, help) ",?"
+#define COUNTER_COLS SIM_COUNTERS(COUNTER_COL) /* ", events, eots, ..." */
+#define COUNTER_QMS SIM_COUNTERS(COUNTER_QM)   /* ",?,?,..." */
+
 static void bind_counters(binder *b, const sim_config *c, const sim_counters *k)
 {
-    b_i64(b, (int64_t)k->events);
-    b_i64(b, (int64_t)k->eots);
-    b_i64(b, (int64_t)k->sram_words);
-    b_i64(b, (int64_t)k->sram_words_skipped);
-    b_i64(b, (int64_t)k->adds);
-    b_i64(b, (int64_t)k->adds_gated);
-    b_i64(b, (int64_t)k->acc_writes);
-    b_i64(b, (int64_t)k->readout_beats);
-    b_i64(b, (int64_t)k->flits);
-    b_i64(b, (int64_t)k->flit_hops);
-    b_i64(b, (int64_t)k->handshakes);
-    b_i64(b, (int64_t)k->reduce_adds);
-    b_i64(b, (int64_t)k->dram_bursts);
-    b_i64(b, (int64_t)k->dram_bursts_skipped);
-    b_dbl(b, to_ns(c, k->active));
-    b_dbl(b, to_ns(c, k->idle));
-    b_dbl(b, to_ns(c, k->stall_fifo));
-    b_dbl(b, to_ns(c, k->stall_readout));
-    b_dbl(b, to_ns(c, k->stall_noc));
+#define BIND_COUNT(v) b_i64(b, (int64_t)(v))
+#define BIND_TIME(v) b_dbl(b, to_ns(c, v))
+#define BIND(name, kind, help) BIND_##kind(k->name);
+    SIM_COUNTERS(BIND)
+#undef BIND
+#undef BIND_TIME
+#undef BIND_COUNT
 }
 
-#define COUNTER_NAMES                                                                            \
-    "events, eots, sram_words, sram_words_skipped, adds, adds_gated, acc_writes, "              \
-    "readout_beats, flits, flit_hops, handshakes, reduce_adds, dram_bursts, "                   \
-    "dram_bursts_skipped, active_ns, idle_ns, stall_fifo_ns, stall_readout_ns, stall_noc_ns"
 #define Q19 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
 static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, const run_files *f,
@@ -182,94 +177,47 @@ static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, cons
     return step_done(d, st, "inserting run", err);
 }
 
-/* Whether the evaluator priced the run (a zeroed power_report means it did
- * not: its energy columns are stored as NULL, not as a measured 0). */
-static int db_priced(const power_report *p)
-{
-    return p->version[0] || p->total_pj != 0 || p->nlines > 0;
-}
-
+/* The results row: every RESULTS field of run/run.h's RUN_REPORT_FIELDS,
+ * under its name, NULL where it has no value (not priced, no output, no
+ * reference, a non-finite number). */
 static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_result *r,
                                 char **err)
 {
-    static const char sql[] =
-        "INSERT INTO results (run_id, tokens, in_features, out_features, cores, mesh_w, mesh_h,"
-        " steps_used, time_unit, duration, cycles, duration_ns, latency_ns_per_token,"
-        " max_latency_ns, tokens_per_s, energy_pj, energy_pj_per_token, energy_pj_per_synop,"
-        " dynamic_pj, leakage_pj, clock_pj, handshake_pj, noc_pj, dram_pj, power_mw, area_um2,"
-        " area_mm2, base_energy_pj, base_energy_pj_per_token, base_power_mw, base_area_um2,"
-        " base_latency_ns, energy_reduction_pct, power_reduction_pct, area_reduction_pct,"
-        " spikes, spike_slots, firing_rate, sparsity, silent_channel_fraction,"
-        " dead_channel_fraction, spikes_per_firing_channel, exact, mismatches, has_output,"
-        " rel_error, cosine, max_abs_error, snr_db) VALUES (" Q19 "," Q19 ",?,?,?,?,?,?,?,?,?,?"
-        ",?)";
+    size_t len = 64;
+    for (size_t i = 0; i < run_report_nfields; i++)
+        len += strlen(run_report_fields[i].name) + 4;
+    char *sql = malloc(len), *w = sql;
+    if (!sql)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    w += sprintf(w, "INSERT INTO results (run_id");
+    for (size_t i = 0; i < run_report_nfields; i++)
+        if (run_report_fields[i].home == RUN_IN_RESULTS)
+            w += sprintf(w, ", %s", run_report_fields[i].name);
+    w += sprintf(w, ") VALUES (?");
+    for (size_t i = 0; i < run_report_nfields; i++)
+        if (run_report_fields[i].home == RUN_IN_RESULTS)
+            w += sprintf(w, ",?");
+    sprintf(w, ")");
     sqlite3_stmt *st;
-    if (prep(d, sql, &st, err))
+    ax_result res = prep(d, sql, &st, err);
+    free(sql);
+    if (res)
         return AX_EDB;
-    const power_report *p = &r->power;
-    const sim_report *s = &r->sim;
-    int async = j->cfg.timing == SIM_ASYNC;
     binder b = {st, 1};
     b_i64(&b, id);
-    b_i64(&b, (int64_t)r->tokens);
-    b_i64(&b, (int64_t)r->in);
-    b_i64(&b, (int64_t)r->out);
-    b_i64(&b, (int64_t)s->cores);
-    b_i64(&b, (int64_t)s->mesh_w);
-    b_i64(&b, (int64_t)s->mesh_h);
-    b_i64(&b, r->spikes.steps);
-    b_txt(&b, async ? "ps" : "cycles");
-    b_i64(&b, s->duration);
-    if (async)
-        b_null(&b);
-    else
-        b_i64(&b, s->duration);
-    b_dbl(&b, s->duration_ns);
-    b_dbl(&b, s->latency_per_token_ns);
-    b_dbl(&b, s->max_latency_ns);
-    b_dbl(&b, s->tokens_per_s);
-    if (db_priced(p)) {
-        b_dbl(&b, p->total_pj);
-        b_dbl(&b, p->energy_per_token_pj);
-        b_dbl(&b, p->energy_per_synop_pj);
-        b_dbl(&b, p->dynamic_pj);
-        b_dbl(&b, p->leakage_pj);
-        b_dbl(&b, p->clock_pj);
-        b_dbl(&b, p->handshake_pj);
-        b_dbl(&b, p->noc_pj);
-        b_dbl(&b, p->dram_pj);
-        b_dbl(&b, p->avg_power_mw);
-        b_dbl(&b, p->area_um2);
-        b_dbl(&b, p->area_mm2);
-        b_dbl(&b, p->base_energy_pj);
-        b_dbl(&b, r->tokens ? p->base_energy_pj / (double)r->tokens : NAN);
-        b_dbl(&b, p->base_power_mw);
-        b_dbl(&b, p->base_area_um2);
-        b_dbl(&b, p->base_latency_ns);
-        b_dbl(&b, p->energy_reduction_pct);
-        b_dbl(&b, p->power_reduction_pct);
-        b_dbl(&b, p->area_reduction_pct);
-    } else { /* not priced: NULL, never a made-up 0 */
-        for (int k = 0; k < 20; k++)
+    for (size_t i = 0; i < run_report_nfields; i++) {
+        const run_field *f = &run_report_fields[i];
+        run_value v;
+        if (f->home != RUN_IN_RESULTS)
+            continue;
+        if (!f->value(j, r, &v))
             b_null(&b);
-    }
-    b_i64(&b, (int64_t)r->spikes.spikes);
-    b_i64(&b, (int64_t)r->spikes.slots);
-    b_dbl(&b, r->spikes.firing_rate);
-    b_dbl(&b, r->spikes.sparsity);
-    b_dbl(&b, r->spikes.silent_channel_fraction);
-    b_dbl(&b, r->spikes.dead_channel_fraction);
-    b_dbl(&b, r->spikes.spikes_per_firing_channel);
-    b_i64(&b, r->exact);
-    b_i64(&b, (int64_t)r->mismatches);
-    b_i64(&b, r->has_output);
-    if (r->has_output) {
-        b_dbl(&b, r->rel_l2);
-        b_dbl(&b, r->cosine);
-        b_dbl(&b, r->max_abs);
-        b_dbl(&b, r->snr_db);
-    } else {
-        b_null(&b), b_null(&b), b_null(&b), b_null(&b);
+        else if (v.type == RUN_F_REAL)
+            b_dbl(&b, v.d);
+        else if (v.type == RUN_F_TEXT)
+            b_txt(&b, v.s);
+        else
+            b_i64(&b, v.i);
     }
     return step_done(d, st, "inserting results", err);
 }
@@ -277,13 +225,14 @@ static ax_result insert_results(db *d, int64_t id, const run_job *j, const run_r
 static ax_result insert_counters(db *d, int64_t id, const sim_config *c, const char *table,
                                  int64_t core, const sim_counters *k, char **err)
 {
-    char sql[512];
+    char sql[1024];
     if (core < 0)
-        snprintf(sql, sizeof sql, "INSERT INTO %s (run_id, " COUNTER_NAMES ") VALUES (?," Q19 ")",
-                 table);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO %s (run_id" COUNTER_COLS ") VALUES (?" COUNTER_QMS ")", table);
     else
         snprintf(sql, sizeof sql,
-                 "INSERT INTO %s (run_id, core, " COUNTER_NAMES ") VALUES (?,?," Q19 ")", table);
+                 "INSERT INTO %s (run_id, core" COUNTER_COLS ") VALUES (?,?" COUNTER_QMS ")",
+                 table);
     sqlite3_stmt *st;
     if (prep(d, sql, &st, err))
         return AX_EDB;
@@ -315,51 +264,10 @@ static ax_result insert_components(db *d, int64_t id, const power_report *p, cha
     return AX_OK;
 }
 
-/* Migration 3: the rest of the power report, and its priced lines. */
-static ax_result insert_power_detail(db *d, int64_t id, const power_report *p, char **err)
+/* The priced lines of the power report (table energy_lines). */
+static ax_result insert_energy_lines(db *d, int64_t id, const power_report *p, char **err)
 {
-    static const char sql[] =
-        "UPDATE results SET sops = ?, ideal_pj = ?, realistic_pj = ?, compute_pj = ?,"
-        " memory_pj = ?, leakage_mw = ?, energy_pj_per_mac = ?, base_energy_pj_per_mac = ?,"
-        " base_realistic_pj = ?, latency_reduction_pct = ?, spikes_per_mac = ?,"
-        " ideal_pj_per_mac = ?, int8_mac_pj = ?, fp16_mac_pj = ?, ideal_vs_int8_pct = ?,"
-        " ideal_vs_fp16_pct = ?, node_nm = ?, vdd_v = ?, core_area_um2 = ?, sram_area_um2 = ?,"
-        " logic_area_um2 = ?, area_synthesized = ? WHERE run_id = ?";
     sqlite3_stmt *st;
-    if (prep(d, sql, &st, err))
-        return AX_EDB;
-    binder b = {st, 1};
-    b_dbl(&b, p->sops);
-    b_dbl(&b, p->ideal_pj);
-    b_dbl(&b, p->realistic_pj);
-    b_dbl(&b, p->compute_pj);
-    b_dbl(&b, p->memory_pj);
-    b_dbl(&b, p->leakage_mw);
-    b_dbl(&b, p->energy_per_mac_pj);
-    b_dbl(&b, p->base_energy_per_mac_pj);
-    b_dbl(&b, p->base_realistic_pj);
-    b_dbl(&b, p->latency_reduction_pct);
-    b_dbl(&b, p->spikes_per_mac);
-    b_dbl(&b, p->ideal_per_mac_pj);
-    b_dbl(&b, p->int8_mac_pj);
-    b_dbl(&b, p->fp16_mac_pj);
-    b_dbl(&b, p->ideal_vs_int8_pct);
-    b_dbl(&b, p->ideal_vs_fp16_pct);
-    if (p->node_nm > 0)
-        b_i64(&b, p->node_nm);
-    else
-        b_null(&b);
-    if (p->vdd_v > 0)
-        b_dbl(&b, p->vdd_v);
-    else
-        b_null(&b);
-    b_dbl(&b, p->core_area_um2);
-    b_dbl(&b, p->sram_area_um2);
-    b_dbl(&b, p->logic_area_um2);
-    b_i64(&b, p->area_synthesized);
-    b_i64(&b, id);
-    if (step_done(d, st, "storing the power report", err))
-        return AX_EDB;
     int n = p->nlines < 0 ? 0 : p->nlines > POWER_MAX_LINES ? POWER_MAX_LINES : p->nlines;
     for (int i = 0; i < n; i++) {
         const power_line *l = &p->lines[i];
@@ -384,9 +292,10 @@ static ax_result insert_power_detail(db *d, int64_t id, const power_report *p, c
     return AX_OK;
 }
 
-/* Migration 4: the core image and the reference of `axon run --image/--ref`. */
+/* The core image and the reference of `axon run --image/--ref` (table runs;
+ * their results are in the results row). */
 static ax_result insert_image_ref(db *d, int64_t id, const run_job *j, const run_files *f,
-                                  const run_result *r, char **err)
+                                  char **err)
 {
     sqlite3_stmt *st;
     char is[17], rs[17];
@@ -409,32 +318,7 @@ static ax_result insert_image_ref(db *d, int64_t id, const run_job *j, const run
     else
         b_null(&b);
     b_i64(&b, id);
-    if (step_done(d, st, "storing the image and reference files", err))
-        return AX_EDB;
-    if (prep(d, "UPDATE results SET permuted = ?, has_ref = ?, ref_acc_exact = ?,"
-             " ref_acc_compared = ?, ref_acc_mismatches = ?, ref_acc_max_abs_diff = ?,"
-             " ref_y_cosine = ?, ref_y_rel_l2 = ?, ref_y_max_abs = ?, ref_y_snr_db = ?,"
-             " ref_y_nonfinite = ? WHERE run_id = ?", &st, err))
-        return AX_EDB;
-    binder c = {st, 1};
-    b_i64(&c, r->permuted);
-    b_i64(&c, r->has_ref);
-    if (r->has_ref) {
-        b_i64(&c, r->ref_acc.mismatches == 0);
-        b_i64(&c, (int64_t)r->ref_acc.n);
-        b_i64(&c, (int64_t)r->ref_acc.mismatches);
-        b_dbl(&c, r->ref_acc.max_abs_diff);
-        b_dbl(&c, r->ref_y.cosine);
-        b_dbl(&c, r->ref_y.rel_l2);
-        b_dbl(&c, r->ref_y.max_abs);
-        b_dbl(&c, r->ref_y.snr_db); /* NULL when y equals the reference (infinite SNR) */
-        b_i64(&c, (int64_t)(r->ref_y.nonfinite_a + r->ref_y.nonfinite_b));
-    } else {
-        for (int k = 0; k < 9; k++)
-            b_null(&c);
-    }
-    b_i64(&c, id);
-    return step_done(d, st, "storing the reference comparison", err);
+    return step_done(d, st, "storing the image and reference files", err);
 }
 
 static ax_result link_sweep(db *d, int64_t sweep, int64_t id, char **err)
@@ -505,12 +389,12 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
         res = insert_results(d, id, j, r, err);
         if (res == AX_OK)
             res = insert_counters(d, id, &j->cfg, "counters", -1, &r->sim.total, err);
-        if (res == AX_OK && db_priced(&r->power))
+        if (res == AX_OK && run_result_priced(r))
             res = insert_components(d, id, &r->power, err);
-        if (res == AX_OK && db_priced(&r->power))
-            res = insert_power_detail(d, id, &r->power, err);
+        if (res == AX_OK && run_result_priced(r))
+            res = insert_energy_lines(d, id, &r->power, err);
         if (res == AX_OK)
-            res = insert_image_ref(d, id, j, f, r, err);
+            res = insert_image_ref(d, id, j, f, err);
         for (size_t i = 0; res == AX_OK && info && info->per_core && i < info->ncores; i++)
             res = insert_counters(d, id, &j->cfg, "cores", (int64_t)i, &info->per_core[i], err);
     }

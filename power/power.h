@@ -102,8 +102,8 @@ typedef struct {
     double ideal_pj;      /* SOPs × int8 add, SpikingBrain's formula */
     double realistic_pj;  /* every counted action, whatever the mode */
     double compute_pj, memory_pj;
-    double dynamic_pj, leakage_pj, clock_pj, handshake_pj, noc_pj, dram_pj, total_pj;
-    double energy_per_token_pj, energy_per_synop_pj, energy_per_mac_pj, avg_power_mw;
+    double dynamic_pj, leakage_pj, clock_pj, handshake_pj, noc_pj, dram_pj, energy_pj;
+    double energy_pj_per_token, energy_pj_per_synop, energy_pj_per_mac, power_mw;
     double leakage_mw;    /* static power of the chip */
     /* area of the spiking chip */
     double area_um2, area_mm2, core_area_um2, sram_area_um2, logic_area_um2;
@@ -113,12 +113,12 @@ typedef struct {
      * (IDEAL: MAC-equivalents × (int8 mult + int8 add), SpikingBrain's INT8 MAC) */
     double base_realistic_pj; /* the baseline's realistic energy, whatever the mode */
     double base_energy_pj, base_power_mw, base_area_um2, base_latency_ns;
-    double base_energy_per_token_pj, base_energy_per_mac_pj, base_cycles;
+    double base_energy_pj_per_token, base_energy_pj_per_mac, base_cycles;
     double base_compute_pj, base_memory_pj, base_clock_pj, base_noc_pj, base_leakage_pj;
     double energy_reduction_pct, power_reduction_pct, area_reduction_pct, latency_reduction_pct;
     /* SpikingBrain's comparison: per MAC-equivalent, pJ */
     double spikes_per_mac;        /* SOPs / MAC-equivalents */
-    double ideal_per_mac_pj;      /* spikes_per_mac × int8 add */
+    double ideal_pj_per_mac;      /* spikes_per_mac × int8 add */
     double int8_mac_pj, fp16_mac_pj; /* mult + add */
     double ideal_vs_int8_pct, ideal_vs_fp16_pct;
     power_line lines[POWER_MAX_LINES]; /* realistic breakdown (REALISTIC mode only) */
@@ -154,10 +154,5 @@ void power_print(FILE *f, const power_report *p);
 /* The chain ideal → +arithmetic width → +SRAM granularity → +clock
  * tree/handshakes → +NoC → +DRAM → +leakage → realistic, term by term. */
 void power_explain(FILE *f, const power_report *p);
-
-/* cJSON object of the report (caller frees with cJSON_Delete); NULL on OOM.
- * Declared with a forward struct so this header does not need cjson. */
-struct cJSON;
-struct cJSON *power_report_json(const power_report *p);
 
 #endif

@@ -108,13 +108,13 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
                              out->base_noc_pj + base_dram + out->base_leakage_pj;
     out->base_energy_pj = out->model == POWER_IDEAL ? macs * out->int8_mac_pj
                                                     : out->base_realistic_pj;
-    out->base_energy_per_token_pj = T > 0 ? out->base_energy_pj / T : 0;
-    out->base_energy_per_mac_pj = macs > 0 ? out->base_energy_pj / macs : 0;
+    out->base_energy_pj_per_token = T > 0 ? out->base_energy_pj / T : 0;
+    out->base_energy_pj_per_mac = macs > 0 ? out->base_energy_pj / macs : 0;
     out->base_power_mw = ns > 0 ? out->base_energy_pj / ns : 0;
 
 #define PCT(a, b) ((b) > 0 ? 100.0 * (1.0 - (a) / (b)) : 0.0)
-    out->energy_reduction_pct = PCT(out->total_pj, out->base_energy_pj);
-    out->power_reduction_pct = PCT(out->avg_power_mw, out->base_power_mw);
+    out->energy_reduction_pct = PCT(out->energy_pj, out->base_energy_pj);
+    out->power_reduction_pct = PCT(out->power_mw, out->base_power_mw);
     out->area_reduction_pct = PCT(out->area_um2, out->base_area_um2);
     out->latency_reduction_pct = PCT(out->duration_ns, out->base_latency_ns);
 #undef PCT

@@ -210,9 +210,9 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     out->int8_mac_pj = mul8 + add8;
     out->fp16_mac_pj = mulf16 + addf16;
     out->spikes_per_mac = out->mac_equiv > 0 ? out->sops / out->mac_equiv : 0;
-    out->ideal_per_mac_pj = out->spikes_per_mac * add8;
-    out->ideal_vs_int8_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->int8_mac_pj);
-    out->ideal_vs_fp16_pct = 100.0 * (1 - out->ideal_per_mac_pj / out->fp16_mac_pj);
+    out->ideal_pj_per_mac = out->spikes_per_mac * add8;
+    out->ideal_vs_int8_pct = 100.0 * (1 - out->ideal_pj_per_mac / out->int8_mac_pj);
+    out->ideal_vs_fp16_pct = 100.0 * (1 - out->ideal_pj_per_mac / out->fp16_mac_pj);
 
     if (k->dram_bursts > 0) { /* the fetched weights are written into the core's buffer */
         double e64;
@@ -237,16 +237,16 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     }
     out->nchain = 8;
     if (mode == POWER_IDEAL) {
-        out->total_pj = out->dynamic_pj = out->ideal_pj;
+        out->energy_pj = out->dynamic_pj = out->ideal_pj;
         out->clock_pj = out->handshake_pj = out->noc_pj = out->dram_pj = out->leakage_pj = 0;
         out->nlines = 0;
     } else {
         out->dynamic_pj = out->compute_pj + out->memory_pj;
-        out->total_pj = out->realistic_pj;
+        out->energy_pj = out->realistic_pj;
     }
-    out->energy_per_token_pj = r->tokens ? out->total_pj / (double)r->tokens : 0;
-    out->energy_per_synop_pj = out->sops > 0 ? out->total_pj / out->sops : 0;
-    out->energy_per_mac_pj = out->mac_equiv > 0 ? out->total_pj / out->mac_equiv : 0;
-    out->avg_power_mw = r->duration_ns > 0 ? out->total_pj / r->duration_ns : 0;
+    out->energy_pj_per_token = r->tokens ? out->energy_pj / (double)r->tokens : 0;
+    out->energy_pj_per_synop = out->sops > 0 ? out->energy_pj / out->sops : 0;
+    out->energy_pj_per_mac = out->mac_equiv > 0 ? out->energy_pj / out->mac_equiv : 0;
+    out->power_mw = r->duration_ns > 0 ? out->energy_pj / r->duration_ns : 0;
     return power_baseline(t, cfg, r, out, err);
 }

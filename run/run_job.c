@@ -62,8 +62,8 @@ static void accuracy(const float *y, const float *ref, size_t n, run_result *r)
         mx = fabs(e) > mx ? fabs(e) : mx;
     }
     r->cosine = yy > 0 && rr > 0 ? dot / sqrt(yy * rr) : (yy == rr ? 1.0 : 0.0);
-    r->rel_l2 = rr > 0 ? sqrt(ee / rr) : sqrt(ee);
-    r->max_abs = mx;
+    r->rel_error = rr > 0 ? sqrt(ee / rr) : sqrt(ee);
+    r->max_abs_error = mx;
     r->snr_db = ee > 0 ? 10.0 * log10(rr / ee) : INFINITY;
 }
 

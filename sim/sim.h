@@ -61,29 +61,46 @@ void sim_config_default(sim_config *c);
 /* AX_EPARAM naming the first impossible parameter. */
 ax_result sim_config_check(const sim_config *c, char **err);
 
-/* Counted actions of one core (or summed over the chip). Invariant per
- * core: adds + adds_gated == events * C_used (C_used = outputs it holds). */
+/* Counted actions of one core (or summed over the chip), one
+ * X(name, kind, help) each, in storage order. kind COUNT is an event count
+ * (uint64_t); TIME is a time in the run's unit (int64_t: cycles in sync
+ * mode, ps in async mode), reported as <name>_cycles / <name>_ps and stored
+ * in the database as <name>_ns. The struct, sim_counters_add, the reports
+ * of `axon run` (table, JSON) and the database columns and binders are all
+ * generated from this list; a new counter needs a schema migration adding
+ * its column to counters and cores (tests/test_db_schema.c checks that).
+ * Invariant per core: adds + adds_gated == events * C_used (C_used =
+ * outputs it holds). */
+#define SIM_COUNTERS(X)                                                                         \
+    X(events, COUNT, "spike events accepted")                                                    \
+    X(eots, COUNT, "end-of-token markers accepted")                                              \
+    X(sram_words, COUNT, "SRAM words read")                                                      \
+    X(sram_words_skipped, COUNT, "all-zero words not read (zero gating)")                        \
+    X(adds, COUNT, "lane additions performed")                                                   \
+    X(adds_gated, COUNT, "lane additions gated for a zero weight")                               \
+    X(acc_writes, COUNT, "accumulator register writes")                                          \
+    X(readout_beats, COUNT, "readout port beats")                                                \
+    X(flits, COUNT, "flits injected")                                                            \
+    X(flit_hops, COUNT, "flit x hops travelled")                                                 \
+    X(handshakes, COUNT, "async channel transfers")                                              \
+    X(reduce_adds, COUNT, "partial-sum reduction additions")                                     \
+    X(dram_bursts, COUNT, "DRAM bursts fetched")                                                 \
+    X(dram_bursts_skipped, COUNT, "DRAM bursts not fetched (no active axon in the token)")       \
+    X(active, TIME, "time with work in the core")                                                \
+    X(idle, TIME, "time without work in the core")                                               \
+    X(stall_fifo, TIME, "input blocked by a full FIFO")                                          \
+    X(stall_readout, TIME, "read stage waiting for readout/buffer")                              \
+    X(stall_noc, TIME, "waiting for link contention")                                            \
+    X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")
+
+#define SIM_COUNTER_TYPE_COUNT uint64_t
+#define SIM_COUNTER_TYPE_TIME int64_t
+#define SIM_COUNTER_FIELD(name, kind, help) SIM_COUNTER_TYPE_##kind name;
+#define SIM_COUNTER_ONE(name, kind, help) +1
+#define SIM_NCOUNTERS (0 SIM_COUNTERS(SIM_COUNTER_ONE))
+
 typedef struct {
-    uint64_t events;             /* spike events accepted */
-    uint64_t eots;               /* end-of-token markers accepted */
-    uint64_t sram_words;         /* SRAM words read */
-    uint64_t sram_words_skipped; /* all-zero words not read (zero gating) */
-    uint64_t adds;               /* lane additions performed */
-    uint64_t adds_gated;         /* lane additions gated for a zero weight */
-    uint64_t acc_writes;         /* accumulator register writes */
-    uint64_t readout_beats;
-    uint64_t flits;              /* flits injected */
-    uint64_t flit_hops;          /* flit x hops travelled */
-    uint64_t handshakes;         /* async channel transfers */
-    uint64_t reduce_adds;        /* partial-sum reduction additions */
-    uint64_t dram_bursts;
-    uint64_t dram_bursts_skipped;
-    int64_t active;              /* cycles or ps with work in the core */
-    int64_t idle;
-    int64_t stall_fifo;          /* input blocked by a full FIFO */
-    int64_t stall_readout;       /* read stage waiting for readout/buffer */
-    int64_t stall_noc;           /* waiting for link contention */
-    int64_t stall_dram;          /* accept delayed by weights still coming from DRAM */
+    SIM_COUNTERS(SIM_COUNTER_FIELD)
 } sim_counters;
 
 void sim_counters_add(sim_counters *dst, const sim_counters *src);
@@ -95,7 +112,7 @@ typedef struct {
     const char *time_unit;       /* "cycles" or "ps" */
     int64_t duration;            /* time when the last readout finished */
     double duration_ns;
-    double latency_per_token_ns; /* mean, fill and drain included */
+    double latency_ns_per_token; /* mean, fill and drain included */
     double max_latency_ns;
     double tokens_per_s;
     sim_counters total;

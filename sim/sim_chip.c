@@ -321,7 +321,7 @@ void sim_get_report(const sim *s, sim_report *r)
             sum += l;
             mx = l > mx ? l : mx;
         }
-        r->latency_per_token_ns = sum / (double)s->tokens;
+        r->latency_ns_per_token = sum / (double)s->tokens;
         r->max_latency_ns = mx;
         r->fill_ns = (double)s->tok_done[0] * ns;
         double svc = 0;

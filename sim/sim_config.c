@@ -132,24 +132,7 @@ void sim_tparams_from(const sim_config *c, sim_tparams *tp)
 
 void sim_counters_add(sim_counters *d, const sim_counters *s)
 {
-    d->events += s->events;
-    d->eots += s->eots;
-    d->sram_words += s->sram_words;
-    d->sram_words_skipped += s->sram_words_skipped;
-    d->adds += s->adds;
-    d->adds_gated += s->adds_gated;
-    d->acc_writes += s->acc_writes;
-    d->readout_beats += s->readout_beats;
-    d->flits += s->flits;
-    d->flit_hops += s->flit_hops;
-    d->handshakes += s->handshakes;
-    d->reduce_adds += s->reduce_adds;
-    d->dram_bursts += s->dram_bursts;
-    d->dram_bursts_skipped += s->dram_bursts_skipped;
-    d->active += s->active;
-    d->idle += s->idle;
-    d->stall_fifo += s->stall_fifo;
-    d->stall_readout += s->stall_readout;
-    d->stall_noc += s->stall_noc;
-    d->stall_dram += s->stall_dram;
+#define SIM_COUNTER_ADD(name, kind, help) d->name += s->name;
+    SIM_COUNTERS(SIM_COUNTER_ADD)
+#undef SIM_COUNTER_ADD
 }

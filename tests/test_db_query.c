@@ -117,6 +117,27 @@ Test(db_query, formats_table_csv_json)
     fake_rmdir(dir);
 }
 
+/* CSV reals: the shortest text that reads back exactly (0.1 is "0.1", not
+ * 17 digits), nothing lost for a value that needs all 17. */
+Test(db_query, csv_reals_shortest_round_trip)
+{
+    char path[512], *dir;
+    db *d = fill(path, &dir);
+    db_named_args a = {.where = "SELECT 0.1 AS a, 1.0/3 AS b, 2.5e-7 AS c, 1e300 * 10 AS d, "
+                                "-0.0 AS e, 123456789.125 AS f, 0.1 + 0.2 AS g, 200.0 AS h, "
+                                "1e16 AS i"};
+    ax_result r;
+    char *t = capture(d, NULL, &a, DB_FMT_CSV, &r);
+    cr_assert_eq(r, AX_OK);
+    cr_assert_str_eq(t, "a,b,c,d,e,f,g,h,i\n0.1,0.3333333333333333,2.5e-07,1e+301,-0,"
+                        "123456789.125,0.30000000000000004,200,1e+16\n",
+                     "%s", t);
+    cr_assert_eq(strtod("0.3333333333333333", NULL), 1.0 / 3);
+    free(t);
+    db_free(d);
+    fake_rmdir(dir);
+}
+
 Test(db_query, named_best_runs_sweeps)
 {
     char path[512], *dir;

@@ -77,14 +77,17 @@ Test(db_record, round_trip_and_no_duplicate)
     run_result r;
     memset(&r, 0, sizeof r);
     cr_assert_eq(fake_eval(NULL, &j, &r, NULL), AX_OK);
+    r.sim.total.stall_dram = 500;
     db *d;
     cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
     int64_t id, id2;
     int ins;
     sim_counters cores[3];
     memset(cores, 0, sizeof cores);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         cores[i].events = 10 + (uint64_t)i;
+        cores[i].stall_dram = 100 + i;
+    }
     db_run_info info = {.evaluator = "fake", .per_core = cores, .ncores = 3};
     cr_assert_eq(db_record_run(d, &j, &r, &info, &id, &ins, &err), AX_OK, "%s", err ? err : "");
     cr_assert_eq(ins, 1);
@@ -105,6 +108,10 @@ Test(db_record, round_trip_and_no_duplicate)
     cr_assert_float_eq(q1(path, "SELECT rel_error FROM v_runs"), 1.0 / 3, 1e-6);
     /* active 800 cycles at 250 MHz = 3200 ns */
     cr_assert_float_eq(q1(path, "SELECT active_ns FROM counters"), 3200, 1e-9);
+    /* stall_dram: 500 cycles = 2000 ns, in counters, v_runs and per core */
+    cr_assert_float_eq(q1(path, "SELECT stall_dram_ns FROM counters"), 2000, 1e-9);
+    cr_assert_float_eq(q1(path, "SELECT stall_dram_ns FROM v_runs"), 2000, 1e-9);
+    cr_assert_float_eq(q1(path, "SELECT sum(stall_dram_ns) FROM cores"), 303 * 4, 1e-9);
     cr_assert_eq(q1(path, "SELECT count(*) FROM components"), 6);
     cr_assert_float_eq(q1(path, "SELECT sum(energy_pj) FROM components"), fake_energy(&j), 1e-9);
     cr_assert_eq(q1(path, "SELECT weights_bytes FROM runs"), 1);

@@ -1,6 +1,7 @@
 /* Unit tests of db/db_schema.c: creation at the current version, WAL,
  * migration of an older database (data kept, views added), refusal of a
- * newer one, read-only opening. */
+ * newer one, read-only opening; the schema holds a column for every
+ * counter of sim/sim.h's list (SIM_COUNTERS). */
 #include <criterion/criterion.h>
 
 #include "db_fake.h"
@@ -127,7 +128,7 @@ Test(db_schema, migrates_v3_to_v4_keeping_rows)
                  AX_OK, "%s", err ? err : "");
     db_free(d);
     cr_assert_eq(db_open(path, 0, &d, &err), AX_OK, "%s", err ? err : "");
-    cr_assert_eq(db_user_version(d), 4);
+    cr_assert_eq(db_user_version(d), DB_SCHEMA_VERSION);
     cr_assert_eq(db_check(d, NULL), AX_OK);
     db_free(d);
     /* old rows kept, through the rebuilt views; new columns NULL for them */
@@ -138,5 +139,97 @@ Test(db_schema, migrates_v3_to_v4_keeping_rows)
     cr_assert_eq(q1(path, "SELECT (ref_acc_exact IS NULL) + (image_file IS NULL) + "
                           "(permuted IS NULL) + (ref_y_cosine IS NULL) FROM v_runs WHERE run_id = 3"),
                  4);
+    fake_rmdir(dir);
+}
+
+Test(db_schema, migrates_v4_to_v5_stall_dram)
+{
+    char *dir = fake_tmpdir(), path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/v4.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, DB_NOMIGRATE, &d, &err), AX_OK);
+    cr_assert_eq(db_migrate_to(d, 4, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_neq(db_exec(d, "SELECT stall_dram_ns FROM counters", NULL), AX_OK);
+    cr_assert_eq(db_exec(d,
+                         "INSERT INTO runs (id, config_hash, axon_version, tech_version, "
+                         "created_utc, timing, async, clock_mhz, tile_rows, tile_cols, config) "
+                         "VALUES (4, 'ghi', 'old', 't', 'now', 'sync', 0, 500, 16, 8, '{}');"
+                         "INSERT INTO results (run_id, energy_pj) VALUES (4, 3.5);"
+                         "INSERT INTO counters (run_id, events, stall_noc_ns) VALUES (4, 9, 2);"
+                         "INSERT INTO cores (run_id, core, events) VALUES (4, 0, 9);",
+                         &err),
+                 AX_OK, "%s", err ? err : "");
+    cr_assert_eq(db_migrate_to(d, 5, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(db_check(d, NULL), AX_OK);
+    db_free(d);
+    cr_assert_eq(q1(path, "SELECT events + stall_noc_ns FROM v_runs WHERE run_id = 4"), 11);
+    cr_assert_eq(q1(path, "SELECT stall_dram_ns IS NULL FROM v_runs WHERE run_id = 4"), 1);
+    cr_assert_eq(q1(path, "SELECT stall_dram_ns IS NULL FROM cores WHERE run_id = 4"), 1);
+    cr_assert_eq(q1(path, "SELECT energy_pj FROM v_baseline WHERE run_id = 4"), 3.5);
+    fake_rmdir(dir);
+}
+
+/* The columns of a table or view of the database at path, as "|a|b|c|"
+ * (PRAGMA table_info, in the table's order). */
+static char *columns_of(const char *path, const char *table)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1,
+                                    &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    size_t len = 2, cap = 4096;
+    char *s = malloc(cap);
+    strcpy(s, "|");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        len += strlen(c) + 1;
+        cr_assert_lt(len, cap);
+        strcat(strcat(s, c), "|");
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return s;
+}
+
+/* Every counter of SIM_COUNTERS has its column (counts as named, times as
+ * <name>_ns) in counters, cores and v_runs, and those tables hold no other
+ * counter: adding a counter to the list without a migration fails here. */
+Test(db_schema, counters_columns_match_sim_counters)
+{
+    char *dir = fake_tmpdir(), path[512];
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    db *d;
+    cr_assert_eq(db_open(path, 0, &d, NULL), AX_OK);
+    db_free(d);
+    static const char *const want[] = {
+#define COL_COUNT(name) #name
+#define COL_TIME(name) #name "_ns"
+#define COL(name, kind, help) COL_##kind(name),
+        SIM_COUNTERS(COL)
+#undef COL
+#undef COL_TIME
+#undef COL_COUNT
+    };
+    cr_assert_eq(sizeof want / sizeof want[0], SIM_NCOUNTERS);
+    const char *tables[] = {"counters", "cores", "v_runs"};
+    for (size_t t = 0; t < 3; t++) {
+        char *cols = columns_of(path, tables[t]);
+        for (size_t i = 0; i < SIM_NCOUNTERS; i++) {
+            char key[64];
+            snprintf(key, sizeof key, "|%s|", want[i]);
+            cr_assert(strstr(cols, key), "counter column %s missing from %s (add a migration)",
+                      want[i], tables[t]);
+        }
+        free(cols);
+    }
+    /* and nothing else in counters: run_id and the list, in the list's order */
+    char *cols = columns_of(path, "counters"), expect[1024] = "|run_id|";
+    for (size_t i = 0; i < SIM_NCOUNTERS; i++)
+        strcat(strcat(expect, want[i]), "|");
+    cr_assert_str_eq(cols, expect);
+    free(cols);
     fake_rmdir(dir);
 }

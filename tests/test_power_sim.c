@@ -38,7 +38,7 @@ static void power_sim_one(size_t in, size_t out, spike_coding cod, int T, sim_ti
     double chain = 0;
     for (int i = 0; i < o->p.nchain; i++)
         chain += o->p.chain[i].delta_pj;
-    cr_assert_float_eq(chain, o->p.total_pj, 1e-6 * o->p.total_pj);
+    cr_assert_float_eq(chain, o->p.energy_pj, 1e-6 * o->p.energy_pj);
     /* every event touches every output of the layer once */
     cr_assert_float_eq(o->p.sops, (double)o->nev * (double)out, 0.5);
     power_table_free(t);

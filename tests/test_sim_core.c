@@ -101,7 +101,7 @@ Test(sim_core, one_event)
     for (int j = 0; j < 4; j++)
         cr_assert_eq(r.acc[0][j], 1);
     cr_assert_eq(rep.total.active, 6 - 1); /* busy [1,3) [3,4) readout [4,6) */
-    cr_assert_float_eq(rep.latency_per_token_ns, 12.0, 1e-9);
+    cr_assert_float_eq(rep.latency_ns_per_token, 12.0, 1e-9);
     cr_assert_float_eq(rep.service_latency_ns, 12.0, 1e-9); /* first accept at 0 */
     cr_assert_float_eq(rep.drain_ns, 6.0, 1e-9);            /* EOT starts at 3, end 6 */
     cr_assert_float_eq(rep.fill_ns, 12.0, 1e-9);

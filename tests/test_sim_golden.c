@@ -45,21 +45,18 @@ static void stamp_fn(void *u, const sim_obs *o)
         (long long)o->item, o->word, o->skipped);
 }
 
+/* "who name value ..." for every counter of sim/sim.h's list, in its order. */
 static void counters(text *t, const char *who, const sim_counters *c)
 {
-    put(t, "%s events %llu eots %llu sram_words %llu skipped %llu adds %llu gated %llu acc_writes %llu "
-        "beats %llu flits %llu flit_hops %llu handshakes %llu reduce_adds %llu active %lld idle %lld "
-        "stall_fifo %lld stall_readout %lld stall_noc %lld dram_bursts %llu dram_skipped %llu "
-        "stall_dram %lld\n", who,
-        (unsigned long long)c->events, (unsigned long long)c->eots, (unsigned long long)c->sram_words,
-        (unsigned long long)c->sram_words_skipped, (unsigned long long)c->adds,
-        (unsigned long long)c->adds_gated, (unsigned long long)c->acc_writes,
-        (unsigned long long)c->readout_beats, (unsigned long long)c->flits,
-        (unsigned long long)c->flit_hops, (unsigned long long)c->handshakes,
-        (unsigned long long)c->reduce_adds, (long long)c->active, (long long)c->idle,
-        (long long)c->stall_fifo, (long long)c->stall_readout, (long long)c->stall_noc,
-        (unsigned long long)c->dram_bursts, (unsigned long long)c->dram_bursts_skipped,
-        (long long)c->stall_dram);
+    put(t, "%s", who);
+#define GOLD_COUNT(name) put(t, " %s %llu", #name, (unsigned long long)c->name)
+#define GOLD_TIME(name) put(t, " %s %lld", #name, (long long)c->name)
+#define GOLD(name, kind, help) GOLD_##kind(name);
+    SIM_COUNTERS(GOLD)
+#undef GOLD
+#undef GOLD_TIME
+#undef GOLD_COUNT
+    put(t, "\n");
 }
 
 static void golden(const char *name, const sim_config *c, size_t in, size_t out, size_t tokens,

@@ -3,7 +3,8 @@
 # exit 1 naming its multi-dimensional index and both values; a bf16 copy of
 # an f32 tensor -> exit 0 with cosine / rel L2 / max abs / SNR equal to
 # numpy's; NaN in one input -> exit 1, reported with its index, metrics stay
-# finite; a shape mismatch and a missing tensor -> exit 1 with a clear line;
+# finite; a shape mismatch and a missing tensor -> exit 1 with a clear line
+# (--json: shapes as arrays of integers);
 # FILE:TENSOR references and --tensor suffix selection; usage -> exit 2.
 set -euo pipefail
 : "${AXON:?}" "${AXON_PY:?}" "${AXON_ROOT:?}"
@@ -55,6 +56,7 @@ j = json.load(open('out.txt')); w = json.load(open('want.json'))
 t = {x['tensor']: x for x in j['tensors']}
 y = t['L.y']
 assert y['kind'] == 'float' and y['dtype_b'] == 'BF16', y
+assert y['shape'] == [5, 7] and t['L.acc']['shape'] == [5, 7, 3], y
 for k in ('cosine', 'rel_l2', 'max_abs', 'snr_db'):
     assert abs(y[k] - w[k]) <= 1e-9 * max(1, abs(w[k])), (k, y[k], w[k])
 assert 0.99 < y['cosine'] < 1 and y['snr_db'] > 40, y
@@ -71,6 +73,14 @@ if grep -qi "cosine nan" out.txt; then echo "NaN leaked into the metrics"; exit 
 
 run "$AXON" compare a.safetensors shape.safetensors
 [ $rc -eq 1 ] && grep -q "SHAPE MISMATCH: A \[5,7,3\] vs B \[4,7,3\]" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare a.safetensors shape.safetensors --json
+[ $rc -eq 1 ] || { cat out.txt; echo "shape --json: exit $rc"; exit 1; }
+"$AXON_PY" - <<'PY'
+import json
+t = {x['tensor']: x for x in json.load(open('out.txt'))['tensors']}
+a = t['L.acc']
+assert a['kind'] == 'shape-mismatch' and a['shape'] == [5, 7, 3] and a['shape_b'] == [4, 7, 3], a
+PY
 
 run "$AXON" compare a.safetensors missing.safetensors
 [ $rc -eq 1 ] && grep -q "L.y .*MISSING in B" out.txt || { cat out.txt; exit 1; }

@@ -66,8 +66,8 @@ def check(r, q, n7, v):
     name = r['layer']
     def close(a, b, what, rel=1e-9):
         assert abs(a - b) <= rel * max(1.0, abs(b)), f"{name}: {what}: axon {a} vs oracle {b}"
-    k, p = r['counters'], r['power']
-    ncb = math.ceil(r['out'] / C)
+    k, p = r['counters'], r
+    ncb = math.ceil(r['out_features'] / C)
     compute = (k['adds'] * E['add', 'int32'] * A / 32 + k['adds_gated'] * E['add', 'gated']
                + k['acc_writes'] * A * E['reg', 'write_bit'])
     memory = (k['events'] * E['core', 'decode'] + (k['events'] + k['eots']) * E['fifo', 'push_pop']
@@ -85,34 +85,32 @@ def check(r, q, n7, v):
     close(p['noc_pj'], noc, 'noc_pj')
     total = compute + memory + clock + noc + p['handshake_pj'] + p['dram_pj'] + p['leakage_pj']
     close(p['energy_pj'], total, 'energy_pj')
-    close(p['leakage_pj'], p['leakage_power_mw'] * r['duration_ns'], 'leakage = P x t')
+    close(p['leakage_pj'], p['leakage_mw'] * r['duration_ns'], 'leakage = P x t')
     sops = k['adds'] + k['adds_gated']
-    macs = r['tokens'] * r['in'] * r['out']
+    macs = r['tokens'] * r['in_features'] * r['out_features']
     close(p['sops'], sops, 'sops')
-    close(p['energy_per_sop_pj'], total / sops, 'pJ/SOP')
-    close(p['avg_power_mw'], total / r['duration_ns'], 'mW')
+    close(p['energy_pj_per_synop'], total / sops, 'pJ/SOP')
+    close(p['power_mw'], total / r['duration_ns'], 'mW')
     close(sum(e['delta_pj'] for e in p['explain']), total, 'explain chain')
     ideal_mac = sops / macs * E['add', 'int8']  # SpikingBrain's comparison from the table
-    close(p['ideal_per_mac_pj'], ideal_mac, 'ideal per MAC')
+    close(p['ideal_pj_per_mac'], ideal_mac, 'ideal per MAC')
     close(p['ideal_vs_int8_pct'], 100 * (1 - ideal_mac / (E['mult', 'int8'] + E['add', 'int8'])),
           'vs INT8')
     close(p['ideal_vs_fp16_pct'], 100 * (1 - ideal_mac / (E['fmult', 'fp16'] + E['fadd', 'fp16'])),
           'vs FP16')
     # baseline latency: tokens x (min(R,in)·ceil(min(C,out)/L) + Ls + B) cycles at 500 MHz
-    B = math.ceil(min(C, r['out']) * A / RB)
-    cyc = r['tokens'] * (min(R, r['in']) * math.ceil(min(C, r['out']) / Lw) + Ls + B)
+    B = math.ceil(min(C, r['out_features']) * A / RB)
+    cyc = r['tokens'] * (min(R, r['in_features']) * math.ceil(min(C, r['out_features']) / Lw) + Ls + B)
     close(p['base_latency_ns'], cyc * 2.0, 'baseline latency')
     close(p['energy_reduction_pct'], 100 * (1 - p['energy_pj'] / p['base_energy_pj']), 'reduction')
     assert p['tech_version'].startswith(meta['version'] + '@45nm/0.90V'), p['tech_version']
-    q = q['power']  # ideal model: the headline is SOPs x int8 add, nothing else
+    # ideal model: the headline is SOPs x int8 add, nothing else
     close(q['energy_pj'], sops * E['add', 'int8'], 'ideal energy')
-    assert q['model'] == 'ideal' and q['leakage_pj'] == 0 and q['clock_pj'] == 0
+    assert q['power_model'] == 'ideal' and q['leakage_pj'] == 0 and q['clock_pj'] == 0
     close(q['realistic_pj'], total, 'ideal run keeps the realistic figure')
-    n7 = n7['power']
     close(n7['compute_pj'] + n7['memory_pj'] + n7['clock_pj'], f7 * (compute + memory + clock),
           '7 nm', 1e-9)
     assert n7['tech_version'].endswith('@7nm/0.70V'), n7['tech_version']
-    v = v['power']
     close(v['compute_pj'] + v['memory_pj'] + v['noc_pj'], 0.25 * (compute + memory + noc),
           'E ~ V^2', 1e-9)
     return p, ncb
@@ -123,13 +121,13 @@ multicast = 0
 for r, q, n7, v in zip(layers, load('ideal'), load('n7'), load('v45')):
     p, ncb = check(r, q, n7, v)
     multicast += ncb > 1
-    print(f"{r['layer']}: {p['energy_pj']:.6g} pJ, {p['energy_per_mac_pj']:.4g} pJ/MAC-equiv. "
-          f"vs dense {p['base_energy_per_mac_pj']:.4g}, ideal {p['ideal_per_mac_pj']:.4g}")
+    print(f"{r['layer']}: {p['energy_pj']:.6g} pJ, {p['energy_pj_per_mac']:.4g} pJ/MAC-equiv. "
+          f"vs dense {p['base_energy_pj_per_mac']:.4g}, ideal {p['ideal_pj_per_mac']:.4g}")
 assert multicast > 0, 'no layer exercised the event multicast'
 # DRAM streaming: each fetched 64-byte burst = 8 DRAM 64-bit reads + 8 buffer writes (priced as
 # SRAM reads); the dense baseline fetches every burst, the skipped ones included
 d = load('dram')[0]
-k, p = d['counters'], d['power']
+k, p = d['counters'], d
 assert k['dram_bursts'] > 0 and k['dram_bursts_skipped'] > 0, k
 per = 8 * (E['dram', 'read64'] + sram64(R * C))
 assert abs(p['dram_pj'] - k['dram_bursts'] * per) <= 1e-9 * p['dram_pj'], (p['dram_pj'], k)

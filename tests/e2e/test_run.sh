@@ -35,13 +35,13 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer lin --json \
   >"$work/lin.json"
 [ "$(jget "$work/lin.json" 'd["layers"][0]["cosine"] > 0.9')" = True ]
-[ "$(jget "$work/lin.json" 'd["layers"][0]["power"]["energy_pj"] > 0')" = True ]
+[ "$(jget "$work/lin.json" 'd["layers"][0]["energy_pj"] > 0')" = True ]
 
 # 3. every layer, async 2-phase
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --async --handshake 2 \
   --json >"$work/all.json"
 [ "$(jget "$work/all.json" 'len(d["layers"])')" = 2 ]
-[ "$(jget "$work/all.json" 'd["layers"][0]["duration_ps"] > 0')" = True ]
+[ "$(jget "$work/all.json" 'd["layers"][0]["duration"] > 0 and d["layers"][0]["time_unit"] == "ps" and d["layers"][0]["cycles"] is None')" = True ]
 [ "$(jget "$work/all.json" 'd["exact"]')" = True ]
 
 # 3a. DRAM weight streaming: bursts fetched and priced, still exact
@@ -49,7 +49,7 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
   --burst 32 --json >"$work/dram.json"
 [ "$(jget "$work/dram.json" 'd["layers"][0]["exact"]')" = True ]
 [ "$(jget "$work/dram.json" 'd["layers"][0]["counters"]["dram_bursts"] > 0')" = True ]
-[ "$(jget "$work/dram.json" 'd["layers"][0]["power"]["dram_pj"] > 0')" = True ]
+[ "$(jget "$work/dram.json" 'd["layers"][0]["dram_pj"] > 0')" = True ]
 
 # 3b. recording into the results database
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
@@ -57,6 +57,21 @@ grep -q 'accuracy vs lin.output: cosine' "$work/lin.txt"
 grep -q 'recorded run 1' "$work/db.err"
 "$AXON" query --db "$work/r.db" runs >"$work/runs.txt"
 grep -q ' q ' "$work/runs.txt"
+# the JSON report names every results column as the database does, with the same value
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q --json \
+  >"$work/qj.json"
+"$AXON" query --db "$work/r.db" --json "SELECT x.* FROM results x JOIN runs r ON r.id = x.run_id \
+  WHERE r.layer = 'q'" >"$work/qrow.json"
+"$AXON_PY" - "$work/qj.json" "$work/qrow.json" <<'PY'
+import json, sys
+L = json.load(open(sys.argv[1]))['layers'][0]
+row, = json.load(open(sys.argv[2]))
+del row['run_id']
+missing = [k for k in row if k not in L]
+assert not missing, f"results columns without a JSON key: {missing}"
+bad = [(k, row[k], L[k]) for k in row if row[k] != L[k]]
+assert not bad, bad
+PY
 # 3c. per-core counters in the database (axon run --db and axon sweep): one row per core,
 # and every counter summed over the cores equals the run's total
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --tile 16x8 --dram \
@@ -68,9 +83,10 @@ qv() { "$AXON" query --db "$work/r.db" --csv "$1" | tail -n 1; }
 [ "$(qv 'SELECT count(*) FROM v_runs v WHERE (SELECT count(*) FROM cores c WHERE c.run_id = v.run_id) = v.cores AND v.cores >= 1')" = 5 ]
 [ "$(qv 'SELECT sum(cores) FROM v_runs WHERE tile = '"'"'32x16'"'"'')" = 9 ]
 cond=""
-for c in events eots sram_words sram_words_skipped adds adds_gated acc_writes readout_beats flits \
-  flit_hops handshakes reduce_adds dram_bursts dram_bursts_skipped active_ns idle_ns \
-  stall_fifo_ns stall_readout_ns stall_noc_ns; do
+counter_cols=$("$AXON" query --db "$work/r.db" --csv \
+  "SELECT name FROM pragma_table_info('counters') WHERE name <> 'run_id'" | tail -n +2)
+[ "$(wc -w <<<"$counter_cols")" = 20 ] && grep -qw stall_dram_ns <<<"$counter_cols"
+for c in $counter_cols; do
   cond="$cond OR abs(coalesce(v.$c, 0) - coalesce((SELECT sum(c.$c) FROM cores c WHERE c.run_id = v.run_id), 0)) > 1e-6 * (1 + abs(coalesce(v.$c, 0)))"
 done
 [ "$(qv "SELECT count(*) FROM v_runs v WHERE 0 $cond")" = 0 ]

@@ -101,9 +101,9 @@ set -e
 "$AXON" ref --weights "$W" --trace "$T" --group 10 --out "$work/ref10.safetensors" >/dev/null
 "$AXON" run --weights "$W" --trace "$T" --ref "$work/ref.safetensors" --json >"$work/r.json"
 [ "$(jget "$work/r.json" 'd["ref_acc_exact"]')" = True ]
-[ "$(jget "$work/r.json" 'all(l["ref"]["acc_exact"] and l["ref"]["acc_mismatches"] == 0 for l in d["layers"])')" = True ]
-[ "$(jget "$work/r.json" 'd["layers"][0]["ref"]["acc_compared"]')" = 240 ]
-[ "$(jget "$work/r.json" 'd["layers"][0]["ref"]["y_cosine"] > 0.999999')" = True ]
+[ "$(jget "$work/r.json" 'all(l["ref_acc_exact"] and l["ref_acc_mismatches"] == 0 for l in d["layers"])')" = True ]
+[ "$(jget "$work/r.json" 'd["layers"][0]["ref_acc_compared"]')" = 240 ]
+[ "$(jget "$work/r.json" 'd["layers"][0]["ref_y_cosine"] > 0.999999')" = True ]
 "$AXON" run --image "$work/g10-yes.axi" --trace "$T" --layer lin --ref "$work/ref10.safetensors" \
   >"$work/r.txt"
 grep -q 'reference .*ref10.safetensors: acc exact (0 of 1680 differ' "$work/r.txt"
@@ -123,8 +123,8 @@ PY
 set +e
 "$AXON" run --weights "$W" --trace "$T" --layer q --ref "$work/bad.safetensors" --json >"$work/bad.json" 2>"$work/err"; rc=$?
 [ $rc -eq 1 ] && grep -q 'acc differs from the reference' "$work/err" || { echo "bad ref: rc $rc"; cat "$work/err"; exit 1; }
-[ "$(jget "$work/bad.json" 'd["layers"][0]["ref"]["acc_mismatches"]')" = 1 ]
-[ "$(jget "$work/bad.json" 'd["layers"][0]["ref"]["acc_max_abs_diff"]')" = 3 ]
+[ "$(jget "$work/bad.json" 'd["layers"][0]["ref_acc_mismatches"]')" = 1 ]
+[ "$(jget "$work/bad.json" 'd["layers"][0]["ref_acc_max_abs_diff"]')" = 3 ]
 [ "$(jget "$work/bad.json" 'd["exact"]')" = True ]
 "$AXON" run --weights "$W" --trace "$T" --layer q --ref "$work/bad.safetensors" >"$work/bad.txt" 2>/dev/null
 grep -q 'acc DIFFERS (1 of 160 differ, max |diff| 3), first at \[2,5\]' "$work/bad.txt" || { cat "$work/bad.txt"; exit 1; }
