@@ -219,4 +219,18 @@ static const char mig5[] =
     " latency_ns_per_token, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5};
+/* 6: every run parameter of the parameter table has its runs column
+ * (run_param_columns): DRAM streaming, the requested node, supply and
+ * technology table file. v_runs selects r.*, so it shows them as they are. */
+static const char mig6[] =
+    "ALTER TABLE runs ADD COLUMN dram INTEGER;"
+    "ALTER TABLE runs ADD COLUMN dram_burst_bytes INTEGER;"
+    "ALTER TABLE runs ADD COLUMN dram_bytes_per_cycle INTEGER;"
+    "ALTER TABLE runs ADD COLUMN dram_latency_cycles INTEGER;"
+    "ALTER TABLE runs ADD COLUMN dram_burst_ps INTEGER;"
+    "ALTER TABLE runs ADD COLUMN dram_latency_ps INTEGER;"
+    "ALTER TABLE runs ADD COLUMN tech_file TEXT;"
+    "ALTER TABLE runs ADD COLUMN node_nm_cfg INTEGER;"
+    "ALTER TABLE runs ADD COLUMN vdd_v_cfg REAL;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5, mig6};

@@ -102,25 +102,41 @@ static void bind_counters(binder *b, const sim_config *c, const sim_counters *k)
 #undef BIND_COUNT
 }
 
-#define Q19 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
+/* The runs row: identity (hash, version, files) and one column set per
+ * parameter of the parameter table (run_param_columns), so a parameter added
+ * to the table is stored without a binder written by hand here. */
 static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, const run_files *f,
                             const char *cfg, const char *hex, char **err)
 {
-    static const char sql[] =
+    static const char head[] =
         "INSERT INTO runs (config_hash, axon_version, tech_version, evaluator, created_utc,"
         " weights_file, weights_fnv1a64, weights_bytes, trace_file, trace_fnv1a64, trace_bytes,"
-        " layer, timing, async, clock_mhz, tile_rows, tile_cols, lanes, sram_latency_cycles,"
-        " fifo_depth, acc_bits, readout_bits, double_buffer, zero_gating, handshake_phases,"
-        " t_req_ps, t_ack_ps, t_decode_ps, t_sram_ps, t_add_ps, t_readout_ps, mesh_w_cfg,"
-        " mesh_h_cfg, hop_cycles, hop_ps, link_bits, coding, k, clamp, count_min, count_max,"
-        " steps, group_size, power_model, config) VALUES (" Q19 "," Q19 ",?,?,?,?,?,?,?)"
-        " ON CONFLICT (config_hash, axon_version) DO NOTHING";
+        " config";
+    size_t np;
+    const run_param *t = run_param_table(&np);
+    run_param_col cols[64 * RUN_PARAM_MAXCOLS];
+    size_t nc = 0;
+    for (size_t i = 0; i < np && nc + RUN_PARAM_MAXCOLS <= sizeof cols / sizeof cols[0]; i++)
+        nc += run_param_columns(j, &t[i], cols + nc);
+    size_t len = sizeof head + 96;
+    for (size_t i = 0; i < nc; i++)
+        len += strlen(cols[i].name) + 4;
+    char *sql = malloc(len), *w = sql;
+    if (!sql)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    w += sprintf(w, "%s", head);
+    for (size_t i = 0; i < nc; i++)
+        w += sprintf(w, ", %s", cols[i].name);
+    w += sprintf(w, ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?");
+    for (size_t i = 0; i < nc; i++)
+        w += sprintf(w, ",?");
+    sprintf(w, ") ON CONFLICT (config_hash, axon_version) DO NOTHING");
     sqlite3_stmt *st;
-    if (prep(d, sql, &st, err))
-        return AX_EDB;
-    const sim_config *c = &j->cfg;
-    int async = c->timing == SIM_ASYNC;
+    ax_result res = prep(d, sql, &st, err);
+    free(sql);
+    if (res)
+        return res;
     char now[32], ws[17], ts[17];
     db_now_utc(now);
     run_hash_hex(f->weights_sum, ws);
@@ -137,43 +153,15 @@ static ax_result insert_run(db *d, const run_job *j, const db_run_info *in, cons
     b_txt(&b, j->trace);
     b_txt(&b, j->trace ? ts : NULL);
     b_i64(&b, (int64_t)f->trace_bytes);
-    b_txt(&b, j->layer);
-    b_txt(&b, async ? "async" : "sync");
-    b_i64(&b, async);
-    if (async)
-        b_null(&b);
-    else
-        b_dbl(&b, c->clock_mhz);
-    b_i64(&b, c->rows);
-    b_i64(&b, c->cols);
-    b_i64(&b, c->lanes);
-    b_i64(&b, c->sram_latency);
-    b_i64(&b, c->fifo_depth);
-    b_i64(&b, c->acc_bits);
-    b_i64(&b, c->readout_bits);
-    b_i64(&b, c->double_buffer);
-    b_i64(&b, c->zero_gating);
-    b_i64(&b, c->handshake);
-    b_i64(&b, c->t_req_ps);
-    b_i64(&b, c->t_ack_ps);
-    b_i64(&b, c->t_decode_ps);
-    b_i64(&b, c->t_sram_ps);
-    b_i64(&b, c->t_add_ps);
-    b_i64(&b, c->t_readout_ps);
-    b_i64(&b, c->mesh_w);
-    b_i64(&b, c->mesh_h);
-    b_i64(&b, c->hop_cycles);
-    b_i64(&b, c->hop_ps);
-    b_i64(&b, c->link_bits);
-    b_txt(&b, spike_coding_name(j->coding));
-    b_dbl(&b, j->sp.k);
-    b_i64(&b, j->sp.clamp);
-    b_i64(&b, j->sp.cmin);
-    b_i64(&b, j->sp.cmax);
-    b_i64(&b, j->steps);
-    b_i64(&b, (int64_t)j->group);
-    b_txt(&b, j->model == POWER_IDEAL ? "ideal" : "realistic");
     b_txt(&b, cfg);
+    for (size_t i = 0; i < nc; i++) {
+        switch (cols[i].type) {
+        case RUN_COL_NULL: b_null(&b); break;
+        case RUN_COL_INT: b_i64(&b, cols[i].i); break;
+        case RUN_COL_REAL: b_dbl(&b, cols[i].d); break;
+        case RUN_COL_TEXT: b_txt(&b, cols[i].s); break;
+        }
+    }
     return step_done(d, st, "inserting run", err);
 }
 

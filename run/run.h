@@ -91,7 +91,8 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(timing, TEXT, RUNS, 1, j->cfg.timing == SIM_SYNC ? "sync" : "async",                      \
       "sync (clocked cores) or async (bundled-data handshakes)")                                \
     X(clock_mhz, REAL, RUNS, j->cfg.timing == SIM_SYNC, j->cfg.clock_mhz, "clock (sync), MHz")  \
-    X(handshake_phases, INT, RUNS, 1, j->cfg.handshake, "handshake protocol (async), 2 or 4")  \
+    X(handshake_phases, INT, RUNS, j->cfg.timing == SIM_ASYNC, j->cfg.handshake,                \
+      "handshake protocol (async), 2 or 4")                                                      \
     X(image_file, TEXT, RUNS, 1, j->image, "core image the weights came from (--image)")        \
     X(ref_file, TEXT, RUNS, 1, j->ref, "reference the run was compared with (--ref)")           \
     X(tokens, INT, RESULTS, 1, r->tokens, "tokens run")                                         \

@@ -498,6 +498,65 @@ ax_result run_param_applies(const run_job *j, const run_param *p, char **err)
     return AX_OK;
 }
 
+static run_param_col col_int(const char *name, long long v)
+{
+    return (run_param_col){name, RUN_COL_INT, v, 0, NULL};
+}
+
+size_t run_param_columns(const run_job *j, const run_param *p, run_param_col out[RUN_PARAM_MAXCOLS])
+{
+    const sim_config *c = &j->cfg;
+    run_job *mj = (run_job *)j; /* read through the shared accessors */
+    size_t n = 0;
+    switch (p->id) {
+    case P_LAYER: out[n++] = (run_param_col){"layer", RUN_COL_TEXT, 0, 0, j->layer}; break;
+    case P_TECH: {
+        const char *b = j->tech ? strrchr(j->tech, '/') : NULL;
+        out[n++] = (run_param_col){"tech_file", RUN_COL_TEXT, 0, 0, b ? b + 1 : j->tech};
+        break;
+    }
+    case P_TILE:
+        out[n++] = col_int("tile_rows", c->rows);
+        out[n++] = col_int("tile_cols", c->cols);
+        break;
+    case P_MESH:
+        out[n++] = col_int("mesh_w_cfg", c->mesh_w);
+        out[n++] = col_int("mesh_h_cfg", c->mesh_h);
+        break;
+    case P_TIMING:
+        out[n++] = (run_param_col){"timing", RUN_COL_TEXT, 0, 0,
+                                   c->timing == SIM_ASYNC ? "async" : "sync"};
+        out[n++] = col_int("async", c->timing == SIM_ASYNC);
+        return n; /* always applies */
+    case P_CLAMP:
+        out[n++] = col_int("clamp", j->sp.clamp);
+        out[n++] = col_int("count_min", j->sp.cmin);
+        out[n++] = col_int("count_max", j->sp.cmax);
+        break;
+    case P_CODING:
+        out[n++] = (run_param_col){"coding", RUN_COL_TEXT, 0, 0, spike_coding_name(j->coding)};
+        break;
+    case P_MODEL:
+        out[n++] = (run_param_col){"power_model", RUN_COL_TEXT, 0, 0,
+                                   j->model == POWER_IDEAL ? "ideal" : "realistic"};
+        break;
+    case P_HANDSHAKE: out[n++] = col_int("handshake_phases", c->handshake); break;
+    case P_CLOCK: out[n++] = (run_param_col){"clock_mhz", RUN_COL_REAL, 0, c->clock_mhz, NULL}; break;
+    case P_K: out[n++] = (run_param_col){"k", RUN_COL_REAL, 0, j->sp.k, NULL}; break;
+    case P_VDD: out[n++] = (run_param_col){"vdd_v_cfg", RUN_COL_REAL, 0, j->vdd_v, NULL}; break;
+    case P_NODE: out[n++] = col_int("node_nm_cfg", j->node_nm); break;
+    case P_STEPS: out[n++] = col_int("steps", j->steps); break;
+    case P_GROUP: out[n++] = col_int("group_size", (long long)j->group); break;
+    default:
+        out[n++] = ps_field(mj, p->id) ? col_int(p->key, *ps_field(mj, p->id))
+                                       : col_int(p->key, *int_field(mj, p->id));
+    }
+    if (run_param_applies(j, p, NULL))
+        for (size_t i = 0; i < n; i++)
+            out[i].type = RUN_COL_NULL;
+    return n;
+}
+
 int run_param_is_set(const run_job *j, const run_param *p)
 {
     run_job d;

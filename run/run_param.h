@@ -79,6 +79,23 @@ void run_param_get(const run_job *j, const run_param *p, char *out, size_t n);
  * core, the clock on the async core, DRAM parameters without --dram): a
  * parameter the user gave must not be silently ignored. */
 ax_result run_param_applies(const run_job *j, const run_param *p, char **err);
+/* The database columns of p (runs table, docs/db.md): most parameters are
+ * one column named by their key; tile and mesh two (tile_rows/tile_cols,
+ * mesh_w_cfg/mesh_h_cfg), clamp three (clamp, count_min, count_max), timing
+ * two (timing, async), and the requested node, supply and table file are
+ * node_nm_cfg, vdd_v_cfg and tech_file (results holds the effective node and
+ * supply). A parameter that does not apply to j (run_param_applies) is
+ * stored as NULL. Returns the number of columns (at most RUN_PARAM_MAXCOLS). */
+#define RUN_PARAM_MAXCOLS 3
+typedef enum { RUN_COL_NULL, RUN_COL_INT, RUN_COL_REAL, RUN_COL_TEXT } run_col_type;
+typedef struct {
+    const char *name;
+    run_col_type type;
+    long long i;
+    double d;
+    const char *s; /* points into j or static text */
+} run_param_col;
+size_t run_param_columns(const run_job *j, const run_param *p, run_param_col out[RUN_PARAM_MAXCOLS]);
 /* 1 when p's value in j differs from the default. */
 int run_param_is_set(const run_job *j, const run_param *p);
 

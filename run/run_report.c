@@ -128,5 +128,10 @@ cJSON *run_report_json(const run_job *j, const run_result *r, int per_core)
         }
     }
     run_power_lines_json(o, &r->power);
+    /* every parameter of the run under its table key, grouped by section
+     * (the same object `axon arch --dump` prints and --arch reads back) */
+    cJSON_AddItemToObject(o, "params", run_arch_json(j));
+    if (j->arch)
+        cJSON_AddStringToObject(o, "arch_file", j->arch);
     return o;
 }

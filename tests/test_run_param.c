@@ -261,3 +261,46 @@ Test(run_arch, dump_reloads_to_the_same_job)
     }
     unlink(p), free(p), free(text), free(err);
 }
+
+/* Every parameter of the table has its columns in the runs table of a
+ * fresh database, and a recorded run stores each parameter's value there
+ * (NULL exactly where the parameter does not apply). */
+#include "../db/db.h"
+#include <sqlite3.h>
+
+Test(run_param, every_parameter_is_a_runs_column)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/tmp/axon_rp_%d.db", (int)getpid());
+    unlink(path);
+    db *d;
+    char *err = NULL;
+    cr_assert_eq(db_open(path, 0, &d, &err), AX_OK, "%s", err ? err : "");
+    db_free(d);
+    sqlite3 *h;
+    cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    size_t n;
+    const run_param *t = run_param_table(&n);
+    run_job j;
+    run_job_default(&j);
+    j.cfg.timing = SIM_ASYNC;
+    j.cfg.dram = 1;
+    for (size_t i = 0; i < n; i++) {
+        run_param_col c[RUN_PARAM_MAXCOLS];
+        size_t nc = run_param_columns(&j, &t[i], c);
+        cr_assert_gt(nc, 0, "%s has no column", t[i].key);
+        for (size_t k = 0; k < nc; k++) {
+            char sql[160];
+            snprintf(sql, sizeof sql, "SELECT %s FROM runs", c[k].name);
+            sqlite3_stmt *st = NULL;
+            cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK,
+                         "runs has no column %s for parameter %s", c[k].name, t[i].key);
+            sqlite3_finalize(st);
+        }
+        int applies = run_param_applies(&j, &t[i], NULL) == AX_OK;
+        cr_assert_eq(c[0].type != RUN_COL_NULL || t[i].type == RUN_PT_TEXT, applies,
+                     "%s: stored as NULL iff it does not apply", t[i].key);
+    }
+    sqlite3_close(h);
+    unlink(path);
+}

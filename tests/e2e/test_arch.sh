@@ -100,4 +100,9 @@ expect 2 "only applies to --emit-slurm" "$AXON" sweep --weights "$W" --trace "$T
   --db "$work/r.db" >/dev/null
 "$AXON" sweep --weights "$W" --trace "$T" --layer q --arch "$work/a.json" --lanes 3 --dry-run \
   --db "$work/r.db" | grep -q '  yes  '
+# 7. the database stores every parameter in its column (NULL where it does not apply)
+"$AXON" run --weights "$W" --trace "$T" --layer q --arch "$work/a.json" --dram --burst 128 \
+  --db "$work/p.db" >/dev/null
+row=$("$AXON" query --db "$work/p.db" --csv "SELECT tile_rows, lanes, timing, handshake_phases, t_sram_ps, clock_mhz, dram, dram_burst_bytes, dram_bytes_per_cycle FROM runs" | tail -n 1)
+[ "$row" = "16,3,async,2,650,,1,128," ] || { echo "runs row: $row"; exit 1; }
 echo "arch e2e ok"
