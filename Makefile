@@ -5,6 +5,7 @@
 #   make demo            deps + build + the main job on the shipped trace
 #   make SANITIZER=address test   (or undefined): sanitizer build in build-address/
 #   make deps            install missing Debian packages (idempotent)
+#   make install         bin/axon, libaxon.so/.a, include/axon.h, axon.pc under PREFIX (mk/api.mk)
 
 CC        ?= cc
 SANITIZER ?=
@@ -17,7 +18,7 @@ LDFLAGS   += $(SANFLAGS)
 LDLIBS    := -lcjson -lsqlite3 -lm -lpthread
 
 # Layers of the product (folder = layer, file = module).
-LAYERS    := ax traces spike mapper sim power gpu run db
+LAYERS    := ax traces spike mapper sim power gpu run db api
 LIB_SRC   := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 # The command line (cli/) is a front end over the library, not part of it.
 CLI_SRC   := $(filter-out cli/main.c,$(wildcard cli/*.c))

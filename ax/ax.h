@@ -1,6 +1,8 @@
 /*
  * ax — what every layer of axon shares: the one result enum, error text,
- * and the version string stored with every result.
+ * and the version string stored with every result (those three are public
+ * and defined in include/axon.h; the helpers below are internal and hidden
+ * in libaxon.so).
  *
  * Error convention (used by every public function of every layer):
  *   ax_result f(..., char **err);
@@ -15,25 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AX_VERSION "0.1.0"
-
-typedef enum {
-    AX_OK = 0,
-    AX_EIO,          /* open/read/write/mmap failed, disk full */
-    AX_EFORMAT,      /* malformed or truncated file */
-    AX_ESHAPE,       /* tensor shape does not fit what was asked */
-    AX_ERANGE,       /* a value does not fit (NaN/Inf, count too large for T) */
-    AX_EPARAM,       /* impossible parameter */
-    AX_ENOMEM,
-    AX_ENOTFOUND,    /* tensor, layer, table entry, file not found */
-    AX_EOVERFLOW,    /* integer accumulator overflow */
-    AX_EDB,          /* database error */
-    AX_EUNSUPPORTED, /* valid but not supported here (e.g. no GPU) */
-    AX_EMISMATCH     /* two things that must agree do not */
-} ax_result;
-
-/* Static, never NULL. */
-const char *ax_result_str(ax_result r);
+/* The version, the result enum and ax_result_str are public: they are
+ * defined once, in the installed header include/axon.h. */
+#include "../include/axon.h"
 
 /* Formats a message into a new malloc'd string stored in *err (if err is
  * not NULL; an older *err is freed first). Returns r, so callers write

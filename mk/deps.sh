@@ -7,6 +7,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential pkg-config libsqlite3-dev libcjson-dev libcriterion-dev
       verilator libsystemc-dev yosys gnuplot-nox python3-numpy
       python3-onnx python3-pil python3-torch fonts-dejavu-core
+      # the Python package (python/): pip/setuptools/wheel build and install it
+      # offline (--no-build-isolation), venv for the documented install, pytest
+      # runs python/tests (tests/e2e/test_python.sh)
+      python3-pip python3-setuptools python3-wheel python3-venv python3-pytest
       # slurm-wlm + munge: tests/e2e/test_sweep_slurm.sh runs the script of
       # `axon sweep --emit-slurm` on a private single-node Slurm cluster
       # (daemons started and stopped by the test in its temporary directory)
