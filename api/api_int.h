@@ -36,7 +36,6 @@ ax_result api_job_prepare(const ax_job *job, int need_layer, run_job *j, char **
  * PRIVATE STAND-IN: api_report.c copies cli/cmd_run_out.c's builder until
  * run/run_report.c's run_report_json is available; then this becomes a call
  * of run_report_json and api_report.c goes away. */
-struct cJSON *api_report_json(const run_job *j, const run_result *r);
 
 /* malloc'd copy of s (NULL stays NULL); *ok is cleared when out of memory. */
 char *api_strdup(const char *s, int *ok);

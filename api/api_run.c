@@ -20,7 +20,7 @@ struct ax_run_result {
     cJSON *report;          /* owned */
 };
 
-void ax_result_free(ax_run_result *r)
+void ax_run_result_free(ax_run_result *r)
 {
     if (!r)
         return;
@@ -51,7 +51,7 @@ ax_result ax_run(const ax_job *job, ax_run_result **out, char **err)
     }
     if (!ok) {
         free(layer);
-        ax_result_free(r);
+        ax_run_result_free(r);
         return ax_fail(err, AX_ENOMEM, "out of memory");
     }
     rc = run_job_exec(&j, &r->res, err);
@@ -67,18 +67,18 @@ ax_result ax_run(const ax_job *job, ax_run_result **out, char **err)
         r->job.weights = r->job.trace = r->job.tech = r->job.vcd = r->job.arch = NULL;
         free(r->res.per_core); /* not reported (as `axon run --json` without --per-core) */
         r->res.per_core = NULL;
-        if (!(r->report = api_report_json(&r->job, &r->res)))
+        if (!(r->report = run_report_json(&r->job, &r->res, 0)))
             rc = ax_fail(err, AX_ENOMEM, "out of memory building the report");
     }
     if (rc) {
-        ax_result_free(r);
+        ax_run_result_free(r);
         return rc;
     }
     *out = r;
     return AX_OK;
 }
 
-char *ax_result_json(const ax_run_result *r)
+char *ax_run_result_json(const ax_run_result *r)
 {
     return r && r->report ? cJSON_Print(r->report) : NULL;
 }
@@ -90,10 +90,10 @@ static const cJSON *number_in(const cJSON *o, const char *key)
     return cJSON_IsNumber(it) || cJSON_IsBool(it) ? it : NULL;
 }
 
-ax_result ax_result_number(const ax_run_result *r, const char *name, double *value, char **err)
+ax_result ax_run_result_number(const ax_run_result *r, const char *name, double *value, char **err)
 {
     if (!r || !name || !value)
-        return ax_fail(err, AX_EPARAM, "ax_result_number: result, name and value are required");
+        return ax_fail(err, AX_EPARAM, "ax_run_result_number: result, name and value are required");
     const cJSON *o = r->report, *it = NULL;
     const char *dot = strchr(name, '.');
     if (dot) { /* section.field */
@@ -111,13 +111,13 @@ ax_result ax_result_number(const ax_run_result *r, const char *name, double *val
     }
     if (!it)
         return ax_fail(err, AX_ENOTFOUND, "no number '%s' in the report of layer %s (hint: a "
-                       "field of ax_result_json, e.g. duration_ns, power.energy_pj, "
+                       "field of ax_run_result_json, e.g. duration_ns, power.energy_pj, "
                        "counters.adds)", name, r->layer);
     *value = cJSON_IsBool(it) ? (cJSON_IsTrue(it) ? 1.0 : 0.0) : it->valuedouble;
     return AX_OK;
 }
 
-const int32_t *ax_result_acc(const ax_run_result *r, int *ndim, int64_t shape[3])
+const int32_t *ax_run_result_acc(const ax_run_result *r, int *ndim, int64_t shape[3])
 {
     if (!r)
         return NULL;
@@ -133,7 +133,7 @@ const int32_t *ax_result_acc(const ax_run_result *r, int *ndim, int64_t shape[3]
     return r->res.acc;
 }
 
-const float *ax_result_y(const ax_run_result *r, int *ndim, int64_t shape[2])
+const float *ax_run_result_y(const ax_run_result *r, int *ndim, int64_t shape[2])
 {
     if (!r)
         return NULL;

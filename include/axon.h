@@ -19,7 +19,7 @@
  *     ax_run and released by their *_free (NULL is a no-op).
  *   - Strings and arrays returned through `char **` out-parameters are
  *     malloc'd and the caller's: release them with ax_free.
- *   - Pointers returned by accessors (ax_result_acc, ax_result_y) are owned
+ *   - Pointers returned by accessors (ax_run_result_acc, ax_run_result_y) are owned
  *     by the handle and valid until it is freed; nothing is copied.
  *   - Units are in the names (clock_mhz, duration_ns, energy_pj).
  *   - Handles are not shared between threads; separate handles may be used
@@ -128,28 +128,28 @@ typedef struct ax_run_result ax_run_result;
  * simulation, bit-exact check against the CPU reference, dequantized y,
  * accuracy against `<layer>.output` when recorded, energy/power/area.
  * The job is not changed. *out is the caller's, released with
- * ax_result_free. A run whose acc differs from the reference still
+ * ax_run_result_free. A run whose acc differs from the reference still
  * returns AX_OK: read "exact" from the report. */
 AX_API ax_result ax_run(const ax_job *job, ax_run_result **out, char **err);
-AX_API void ax_result_free(ax_run_result *r); /* NULL is a no-op */
+AX_API void ax_run_result_free(ax_run_result *r); /* NULL is a no-op */
 
 /* The layer report as JSON text (malloc'd, ax_free; NULL when out of
  * memory): the object of one layer of `axon run --json` ("layer", "tokens",
  * "duration_cycles", "exact", "counters": {...}, "power": {...}, ...). */
-AX_API char *ax_result_json(const ax_run_result *r);
+AX_API char *ax_run_result_json(const ax_run_result *r);
 /* A number of the report by field name: a top-level field ("tokens",
  * "duration_ns", "exact" as 0/1), a dotted path ("power.energy_pj",
  * "counters.adds"), or a bare name found in one of the nested objects
  * ("energy_pj" = "power.energy_pj"). AX_ENOTFOUND when there is no such
  * number (the hint names the sections). */
-AX_API ax_result ax_result_number(const ax_run_result *r, const char *name, double *value,
+AX_API ax_result ax_run_result_number(const ax_run_result *r, const char *name, double *value,
                                   char **err);
 /* The integer accumulators, C order, shape [tokens, out] or, with weight
  * groups, [tokens, out, groups]: *ndim (2 or 3) and shape[0..*ndim-1] are
- * set. The pointer is owned by r (valid until ax_result_free); no copy. */
-AX_API const int32_t *ax_result_acc(const ax_run_result *r, int *ndim, int64_t shape[3]);
+ * set. The pointer is owned by r (valid until ax_run_result_free); no copy. */
+AX_API const int32_t *ax_run_result_acc(const ax_run_result *r, int *ndim, int64_t shape[3]);
 /* The dequantized output y, float32 [tokens, out] (*ndim = 2), owned by r. */
-AX_API const float *ax_result_y(const ax_run_result *r, int *ndim, int64_t shape[2]);
+AX_API const float *ax_run_result_y(const ax_run_result *r, int *ndim, int64_t shape[2]);
 
 /* ---- sweeps and the results database ---- */
 

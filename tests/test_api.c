@@ -61,7 +61,7 @@ Test(api, version_and_errors)
     cr_assert_str_eq(ax_result_str(AX_EPARAM), "invalid parameter");
     ax_free(NULL);
     ax_job_free(NULL);
-    ax_result_free(NULL);
+    ax_run_result_free(NULL);
 }
 
 Test(api, parameters_by_name)
@@ -111,31 +111,31 @@ Test(api, run_and_accessors, .init = setup, .fini = teardown)
     ax_job_free(j); /* the result keeps what it reports */
     int nd = 0;
     int64_t sh[3];
-    const int32_t *acc = ax_result_acc(r, &nd, sh);
+    const int32_t *acc = ax_run_result_acc(r, &nd, sh);
     cr_assert(acc != NULL);
     cr_assert_eq(nd, 2);
     cr_assert_eq(sh[0], TOK);
     cr_assert_eq(sh[1], OUT);
-    cr_assert_eq(ax_result_y(r, &nd, sh) != NULL, 1);
+    cr_assert_eq(ax_run_result_y(r, &nd, sh) != NULL, 1);
     double v = 0;
-    cr_assert_eq(ax_result_number(r, "tokens", &v, &err), AX_OK);
+    cr_assert_eq(ax_run_result_number(r, "tokens", &v, &err), AX_OK);
     cr_assert_eq(v, TOK);
-    cr_assert_eq(ax_result_number(r, "exact", &v, &err), AX_OK);
+    cr_assert_eq(ax_run_result_number(r, "exact", &v, &err), AX_OK);
     cr_assert_eq(v, 1.0);
     double a = 0, b = 0;
-    cr_assert_eq(ax_result_number(r, "power.energy_pj", &a, &err), AX_OK);
-    cr_assert_eq(ax_result_number(r, "energy_pj", &b, &err), AX_OK);
+    cr_assert_eq(ax_run_result_number(r, "energy_pj", &a, &err), AX_OK);
+    cr_assert_eq(ax_run_result_number(r, "energy_pj", &b, &err), AX_OK);
     cr_assert(a > 0 && a == b);
-    cr_assert_eq(ax_result_number(r, "cores", &v, &err), AX_OK);
+    cr_assert_eq(ax_run_result_number(r, "cores", &v, &err), AX_OK);
     cr_assert_eq(v, 6.0); /* ceil(40 / 16) x ceil(9 / 8) */
-    cr_assert_eq(ax_result_number(r, "nonsense", &v, &err), AX_ENOTFOUND);
+    cr_assert_eq(ax_run_result_number(r, "nonsense", &v, &err), AX_ENOTFOUND);
     ax_free(err), err = NULL;
-    cr_assert_eq(ax_result_number(r, "layer", &v, &err), AX_ENOTFOUND); /* text, not a number */
+    cr_assert_eq(ax_run_result_number(r, "layer", &v, &err), AX_ENOTFOUND); /* text, not a number */
     ax_free(err), err = NULL;
-    char *json = ax_result_json(r);
+    char *json = ax_run_result_json(r);
     cr_assert(json && strstr(json, "\"layer\":\t\"l\""), "%s", json);
     ax_free(json);
-    ax_result_free(r);
+    ax_run_result_free(r);
 }
 
 Test(api, run_errors, .init = setup, .fini = teardown)

@@ -5,7 +5,7 @@ over libaxon.so (the C library's public interface, include/axon.h) with ctypes.
     import axon
     r = axon.run("w.safetensors", "t.safetensors", layer="model.layers.0.mlp.fc1",
                  clock_mhz=250, tile="64x64", coding="ternary")
-    r.report["duration_ns"], r.number("power.energy_pj"), r.acc, r.y
+    r.report["duration_ns"], r.number("energy_pj"), r.acc, r.y
 
 Parameters are the keyword names of the parameter table (docs/params.md):
 the keys (clock_mhz, tile, group_size, ...) or the command-line flags with
@@ -267,7 +267,7 @@ class _Owned:
     def __del__(self):
         h, self.handle = self.handle, None
         if h and _L is not None:
-            _L.ax_result_free(h)
+            _L.ax_run_result_free(h)
 
 
 class _View:
@@ -287,7 +287,7 @@ class Result:
     def __init__(self, handle):
         self._owned = _Owned(handle)
         self._h = handle
-        self.report = json.loads(_take_string(_L.ax_result_json(handle)))
+        self.report = json.loads(_take_string(_L.ax_run_result_json(handle)))
         self._acc = self._y = None
 
     def _array(self, fn, typestr):
@@ -301,20 +301,20 @@ class Result:
     @property
     def acc(self):
         if self._acc is None:
-            self._acc = self._array(_L.ax_result_acc, "<i4")
+            self._acc = self._array(_L.ax_run_result_acc, "<i4")
         return self._acc
 
     @property
     def y(self):
         if self._y is None:
-            self._y = self._array(_L.ax_result_y, "<f4")
+            self._y = self._array(_L.ax_run_result_y, "<f4")
         return self._y
 
     def number(self, name):
-        """A number of the report: "duration_ns", "power.energy_pj", "counters.adds", or a bare
+        """A number of the report: "duration_ns", "energy_pj", "counters.adds", or a bare
         name of a nested field ("energy_pj"); booleans as 0/1."""
         v = c_double()
-        _call(_L.ax_result_number, self._h, _b(name), byref(v))
+        _call(_L.ax_run_result_number, self._h, _b(name), byref(v))
         return v.value
 
     def __getitem__(self, key):

@@ -46,11 +46,11 @@ def row(r):
         "cosine_vs_model": sql_round(rep["cosine"], 5),
         "snr_db": sql_round(rep["snr_db"], 2),
         "layer_time_us": sql_round(rep["duration_ns"] / 1000, 1),
-        "tokens_per_s": sql_round(rep["throughput_tokens_per_s"]),
-        "spiking_pj_per_token": sql_round(r.number("power.energy_per_token_pj")),
-        "dense_int8_pj_per_token": sql_round(r.number("power.base_energy_pj") / tokens),
-        "energy_reduction_pct": sql_round(r.number("power.energy_reduction_pct"), 1),
-        "area_reduction_pct": sql_round(r.number("power.area_reduction_pct"), 1),
+        "tokens_per_s": sql_round(rep["tokens_per_s"]),
+        "spiking_pj_per_token": sql_round(r.number("energy_pj_per_token")),
+        "dense_int8_pj_per_token": sql_round(r.number("base_energy_pj") / tokens),
+        "energy_reduction_pct": sql_round(r.number("energy_reduction_pct"), 1),
+        "area_reduction_pct": sql_round(r.number("area_reduction_pct"), 1),
     }
 
 

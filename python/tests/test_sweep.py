@@ -19,8 +19,8 @@ def test_sweep_query_round_trip(files, tmp_path):
     assert all(r["layer"] == UP and r["tile"] == "64x64" and r["exact"] == 1 for r in rows)
     # a point of the sweep is the same run as axon.run with its parameters
     one = axon.run(w, t, layer=UP, clock_mhz=250, coding="ternary", tile="64x64")
-    assert rows[1]["energy_pj"] == one.report["power"]["energy_pj"]
-    assert rows[1]["cycles"] == one.report["duration_cycles"]
+    assert rows[1]["energy_pj"] == one.report["energy_pj"]
+    assert rows[1]["cycles"] == one.report["cycles"]
     # rerun = resume: nothing left to do
     again = axon.sweep(w, t, layer=UP, db=db, clock_mhz=[250, 500],
                        coding=["ternary", "bitwise-signed"], tile="64x64")

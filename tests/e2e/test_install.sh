@@ -52,8 +52,8 @@ api = json.load(open(sys.argv[1]))
 cli = json.load(open(sys.argv[2]))["layers"][0]
 assert api == cli, [k for k in set(api) | set(cli) if api.get(k) != cli.get(k)]
 assert api["exact"] is True and api["clock_mhz"] == 250 and api["coding"] == "ternary"
-print("report equal:", api["layer"], api["duration_cycles"], "cycles,",
-      api["power"]["energy_pj"], "pJ")
+print("report equal:", api["layer"], api["cycles"], "cycles,",
+      api["energy_pj"], "pJ")
 PY
 "$ax" compare "$work/api.st" "$work/cli.st" --tensor acc
 "$ax" compare "$work/api.st" "$work/cli.st" --tensor y --json > "$work/y.json"

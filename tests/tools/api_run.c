@@ -3,7 +3,7 @@
  * linked with `pkg-config --cflags --libs axon`), used by
  * tests/e2e/test_install.sh against an installed copy:
  *   api_run WEIGHTS TRACE LAYER OUT.safetensors [name=value ...]
- * prints the layer's report (ax_result_json) and writes acc and y, as
+ * prints the layer's report (ax_run_result_json) and writes acc and y, as
  * `axon run --out` names them, with ax_write_tensors.
  */
 #include <axon.h>
@@ -56,18 +56,18 @@ int main(int argc, char **argv)
     ax_job_free(job); /* the result does not need the job */
     if (r)
         return fail("ax_run", r, err);
-    char *json = ax_result_json(res);
+    char *json = ax_run_result_json(res);
     puts(json ? json : "null");
     ax_free(json);
     int nda, ndy;
     int64_t sa[3], sy[2];
-    const int32_t *acc = ax_result_acc(res, &nda, sa);
-    const float *y = ax_result_y(res, &ndy, sy);
+    const int32_t *acc = ax_run_result_acc(res, &nda, sa);
+    const float *y = ax_run_result_y(res, &ndy, sy);
     const char *names[] = {"acc", "y"}, *dtypes[] = {"I32", "F32"};
     const int ndims[] = {nda, ndy};
     const int64_t *shapes[] = {sa, sy};
     const void *data[] = {acc, y};
     r = ax_write_tensors(argv[4], 2, names, dtypes, ndims, shapes, data, &err);
-    ax_result_free(res);
+    ax_run_result_free(res);
     return r ? fail("ax_write_tensors", r, err) : 0;
 }
