@@ -266,17 +266,21 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
             r = ax_fail(err, AX_EIO, "could not start sweep workers (fork failed)");
         int alive = started, crashed = 0;
         while (alive > 0) {
-            int status;
-            pid_t w = waitpid(-1, &status, WNOHANG);
-            if (w > 0) {
-                for (int i = 0; i < started; i++)
-                    if (pids[i] == w) {
-                        alive--;
-                        if (!WIFEXITED(status) || (WEXITSTATUS(status) && !atomic_load(&sc->failed)))
-                            crashed++;
-                    }
-                continue;
+            /* wait for our own workers only: a host process (Python, a
+             * front end) may have children of its own */
+            int reaped = 0;
+            for (int i = 0; i < started; i++) {
+                int status;
+                if (pids[i] <= 0 || waitpid(pids[i], &status, WNOHANG) != pids[i])
+                    continue;
+                pids[i] = 0;
+                alive--;
+                reaped = 1;
+                if (!WIFEXITED(status) || (WEXITSTATUS(status) && !atomic_load(&sc->failed)))
+                    crashed++;
             }
+            if (reaped)
+                continue;
             if (progress)
                 progress(atomic_load(&sc->done), ntodo);
             struct timespec ts = {0, 50 * 1000 * 1000};
