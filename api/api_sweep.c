@@ -133,7 +133,7 @@ ax_result ax_sweep(const ax_job *base, size_t naxes, const char *const *names,
         rc = api_job_prepare(&tmp, !layer_axis && !fixed_layer, &s.base, &layer, err);
     char tv[128];
     if (rc == AX_OK)
-        rc = run_tech_version(s.base.tech, tv, sizeof tv, err);
+        rc = run_tech_version(&s.base, tv, sizeof tv, err);
     s.tech_version = tv;
     db_sweep_stats st;
     memset(&st, 0, sizeof st);

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "cmd_sweep_slurm.h"
 
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ static void help(void)
         "  --emit-slurm DIR     write DIR/sweep.sbatch (job array), DIR/plan.tsv and\n"
         "                       DIR/merge.sh instead of running; --shards N (default 4)\n"
         "  --dry-run            print the plan (and what is already stored) and exit\n"
+        "  --json               the plan (--dry-run) or the summary as JSON on stdout\n"
         "  --eval sim|fake      evaluator (default sim; fake is a closed-form test stand-in,\n"
         "                       its runs are stored with evaluator = 'fake')\n"
         "Rerunning the same command resumes: stored points are skipped. A killed sweep\n"
@@ -87,7 +89,7 @@ int cmd_sweep(int argc, char **argv)
         {"shard", required_argument, 0, 's'},   {"emit-slurm", required_argument, 0, 'E'},
         {"shards", required_argument, 0, 'N'},  {"dry-run", no_argument, 0, 'n'},
         {"eval", required_argument, 0, 'e'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"json", no_argument, 0, 'J'},          {0, 0, 0, 0}};
     size_t ntab;
     const run_param *tab = run_param_table(&ntab);
     char *given[CMD_SWEEP_PARAMS] = {0}; /* list text per table parameter (strdup'd) */
@@ -95,7 +97,7 @@ int cmd_sweep(int argc, char **argv)
     cmd_sweep_args sa = {0};
     const char *path = DB_DEFAULT_FILE, *emit = NULL, *evname = "sim";
     long jobs = 1, nshards = 4;
-    int dry = 0, c, shards_given = 0, rc = -1;
+    int dry = 0, c, shards_given = 0, rc = -1, json = 0;
     db_sweep_spec s;
     memset(&s, 0, sizeof s);
     run_job_default(&s.base);
@@ -152,6 +154,7 @@ int cmd_sweep(int argc, char **argv)
                 rc = CMD_USAGE;
             break;
         case 'n': dry = 1; break;
+        case 'J': json = 1; break;
         case 'e':
             if (strcmp(optarg, "sim") && strcmp(optarg, "fake"))
                 rc = cmd_usage("sweep", "--eval '%s': sim or fake", optarg);
@@ -211,7 +214,7 @@ int cmd_sweep(int argc, char **argv)
         ax->n = n;
     }
     char tv[128];
-    if (rc < 0 && run_tech_version(s.base.tech, tv, sizeof tv, &err))
+    if (rc < 0 && run_tech_version(&s.base, tv, sizeof tv, &err))
         rc = cmd_fail("sweep", err);
     s.tech_version = tv;
     int fake = !strcmp(evname, "fake");
@@ -234,14 +237,31 @@ int cmd_sweep(int argc, char **argv)
             char *e2 = NULL;
             db_open(path, DB_RDONLY, &d, &e2);
             free(e2);
-            printf("index  stored  config_hash       point\n");
+            cJSON *jo = json ? cJSON_CreateObject() : NULL, *ja = NULL;
+            if (jo) {
+                cJSON_AddNumberToObject(jo, "points", (double)n);
+                cJSON_AddNumberToObject(jo, "points_in_plan", (double)total);
+                ja = cJSON_AddArrayToObject(jo, "plan");
+            } else
+                printf("index  stored  config_hash       point\n");
             for (size_t i = 0; i < n; i++) {
                 char hex[17];
                 run_hash_hex(p[i].hash, hex);
-                printf("%5zu  %-6s  %s  %s\n", i, d && db_has_config(d, p[i].hash) == 1 ? "yes" : "no",
-                       hex, p[i].label);
+                int stored = d && db_has_config(d, p[i].hash) == 1;
+                if (ja) {
+                    cJSON *pt = cJSON_CreateObject();
+                    cJSON_AddNumberToObject(pt, "index", (double)i);
+                    cJSON_AddBoolToObject(pt, "stored", stored);
+                    cJSON_AddStringToObject(pt, "config_hash", hex);
+                    cJSON_AddStringToObject(pt, "point", p[i].label);
+                    cJSON_AddItemToArray(ja, pt);
+                } else
+                    printf("%5zu  %-6s  %s  %s\n", i, stored ? "yes" : "no", hex, p[i].label);
             }
-            printf("%zu points (%zu in the whole plan)\n", n, total);
+            if (jo)
+                cmd_print_json(jo);
+            else
+                printf("%zu points (%zu in the whole plan)\n", n, total);
             db_free(d);
             db_sweep_points_free(p, n);
         }
@@ -249,7 +269,16 @@ int cmd_sweep(int argc, char **argv)
         rc = CMD_OK;
         db_sweep_stats st;
         ax_result r = db_sweep_run(path, &s, &ev, (int)jobs, progress, &st, &err);
-        if (st.sweep_id > 0)
+        if (st.sweep_id > 0 && json) {
+            cJSON *jo = cJSON_CreateObject();
+            cJSON_AddNumberToObject(jo, "sweep_id", (double)st.sweep_id);
+            cJSON_AddNumberToObject(jo, "points", (double)st.planned);
+            cJSON_AddNumberToObject(jo, "skipped", (double)st.skipped);
+            cJSON_AddNumberToObject(jo, "ran", (double)st.ran);
+            cJSON_AddNumberToObject(jo, "failed", (double)st.failed);
+            cJSON_AddStringToObject(jo, "db", path);
+            cmd_print_json(jo);
+        } else if (st.sweep_id > 0)
             printf("sweep %lld: %zu points: %zu already stored, %zu run now, %zu failed -> %s\n",
                    (long long)st.sweep_id, st.planned, st.skipped, st.ran, st.failed, path);
         if (r != AX_OK)

@@ -135,6 +135,7 @@ typedef struct {
     char *config;    /* canonical config text, owned */
     uint64_t hash;
     char *label;     /* "clock=500 tile=64x64 ...", owned */
+    char tech_version[128]; /* the point's technology table at its node and supply */
 } db_sweep_point;
 
 /* Sets the job field named by axis from its CLI spelling. */

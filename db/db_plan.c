@@ -68,6 +68,22 @@ typedef struct {
     size_t idx;
 } hash_idx;
 
+/* The point's technology table version: the spec's when the point prices at
+ * the base's table, node and supply, else the table opened at the point's
+ * (a node or supply axis). */
+static ax_result point_tech_version(const db_sweep_spec *s, db_sweep_point *pt, char **err)
+{
+    const run_job *b = &s->base, *j = &pt->job;
+    int same = j->node_nm == b->node_nm && j->vdd_v == b->vdd_v &&
+               (j->tech == b->tech || (j->tech && b->tech && !strcmp(j->tech, b->tech)));
+    if (same || !s->tech_version) {
+        snprintf(pt->tech_version, sizeof pt->tech_version, "%s",
+                 s->tech_version ? s->tech_version : "builtin-45nm");
+        return AX_OK;
+    }
+    return run_tech_version(j, pt->tech_version, sizeof pt->tech_version, err);
+}
+
 static int cmp_hash_idx(const void *a, const void *b)
 {
     const hash_idx *x = a, *y = b;
@@ -127,7 +143,9 @@ ax_result db_sweep_plan(const db_sweep_spec *s, db_sweep_point **pts, size_t *n,
         for (size_t a = 0; a < s->naxes && r == AX_OK; a++)
             r = db_sweep_apply(&p[i].job, s->axes[a].name, s->axes[a].values[digit[a]], err);
         if (r == AX_OK)
-            r = run_config(&p[i].job, &files, s->tech_version, &p[i].config, &p[i].hash, err);
+            r = point_tech_version(s, &p[i], err);
+        if (r == AX_OK)
+            r = run_config(&p[i].job, &files, p[i].tech_version, &p[i].config, &p[i].hash, err);
         if (r == AX_OK && !(p[i].label = make_label(s, digit)))
             r = ax_fail(err, AX_ENOMEM, "out of memory");
         hi[i].hash = p[i].hash;

@@ -354,7 +354,7 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
     if (!in2.tech_version && r->power.version[0])
         in2.tech_version = r->power.version; /* the table the run was priced with */
     if (!in2.tech_version) {
-        if (run_tech_version(j->tech, tv, sizeof tv, err))
+        if (run_tech_version(j, tv, sizeof tv, err))
             return AX_EFORMAT;
         in2.tech_version = tv;
     }

@@ -167,7 +167,7 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
         run_result res;
         memset(&res, 0, sizeof res);
         ax_result r = ev->eval(ev->user, &pt->job, &res, &err);
-        const char *tv = s->tech_version ? s->tech_version : "builtin-45nm";
+        const char *tv = pt->tech_version;
         if (r == AX_OK && res.power.version[0] && strcmp(res.power.version, tv))
             r = ax_fail(&err, AX_EMISMATCH,
                         "priced with technology table '%s' but the sweep was planned with '%s' "

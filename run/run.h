@@ -352,9 +352,10 @@ ax_result run_files_of(const run_job *j, run_files *f, char **err);
  * technology table's version string (NULL: "builtin-45nm"). */
 ax_result run_config(const run_job *j, const run_files *files, const char *tech_version, char **text,
                     uint64_t *hash, char **err);
-/* Version string of the technology table at path (NULL: built-in), as
- * power_table_open(path, 0, 0) reports it: what runs priced with it store. */
-ax_result run_tech_version(const char *tech, char *out, size_t n, char **err);
+/* Version string of j's technology table (j->tech, NULL: built-in) at j's
+ * node and supply, as power_table_open reports it: what runs priced with it
+ * store (a node or supply sweep has one version per point). */
+ax_result run_tech_version(const run_job *j, char *out, size_t n, char **err);
 /* 16 lower-case hex digits + NUL. */
 void run_hash_hex(uint64_t h, char out[17]);
 

@@ -255,6 +255,20 @@ ax_result run_arch_load(run_job *j, const char *path, char **err)
     return r;
 }
 
+cJSON *run_param_json(const run_job *j, const run_param *p)
+{
+    char v[1024];
+    run_param_get(j, p, v, sizeof v);
+    if (p->type == RUN_PT_TEXT && !*v)
+        return NULL; /* unset: the built-in default */
+    if (p->type == RUN_PT_BOOL)
+        return cJSON_CreateBool(!strcmp(v, "on"));
+    if (((p->type == RUN_PT_INT || p->type == RUN_PT_CHOICE) && isdigit((unsigned char)v[0])) ||
+        p->type == RUN_PT_REAL)
+        return cJSON_CreateNumber(strtod(v, NULL));
+    return cJSON_CreateString(v);
+}
+
 cJSON *run_arch_json(const run_job *j)
 {
     cJSON *o = cJSON_CreateObject();
@@ -265,18 +279,9 @@ cJSON *run_arch_json(const run_job *j)
         for (size_t i = 0; s && i < n; i++) {
             if (t[i].section != sec)
                 continue;
-            char v[1024];
-            run_param_get(j, &t[i], v, sizeof v);
-            if (t[i].type == RUN_PT_TEXT && !*v)
-                continue; /* unset: the built-in default */
-            if (t[i].type == RUN_PT_BOOL)
-                cJSON_AddBoolToObject(s, t[i].key, !strcmp(v, "on"));
-            else if (((t[i].type == RUN_PT_INT || t[i].type == RUN_PT_CHOICE) &&
-                      isdigit((unsigned char)v[0])) ||
-                     t[i].type == RUN_PT_REAL)
-                cJSON_AddNumberToObject(s, t[i].key, strtod(v, NULL));
-            else
-                cJSON_AddStringToObject(s, t[i].key, v);
+            cJSON *v = run_param_json(j, &t[i]);
+            if (v)
+                cJSON_AddItemToObject(s, t[i].key, v);
         }
     }
     return o;

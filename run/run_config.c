@@ -6,11 +6,12 @@
  * The config hash identifies a point of the design space: FNV-1a 64
  * (ax_fnv1a) of a canonical JSON text holding the input files (base name,
  * size and checksum, so a moved file keeps its hash and an edited one does
- * not), the layer, every sim_config field that matters in the timing mode
- * (clock only in sync mode, the handshake delays only in async mode), the
- * spike coding parameters, the weight group, the power model and the
- * technology table version. The VCD path is an output and is left out.
- * Units in the text follow the column names (MHz, ps, cycles).
+ * not) and every parameter of the parameter table (run/run_param.c) that
+ * applies to the run, under its key (clock only in sync mode, the handshake
+ * delays only in async mode, DRAM parameters only with DRAM streaming), and
+ * the technology table's version. A parameter added to the table enters the
+ * hash without an edit here. The VCD path and the thread count are not
+ * parameters and are left out. Units follow the keys (MHz, ps, cycles).
  */
 #include "run.h"
 
@@ -121,65 +122,25 @@ ax_result run_config(const run_job *j, const run_files *files, const char *tech_
             return AX_EIO;
         files = &own;
     }
-    const sim_config *c = &j->cfg;
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return ax_fail(err, AX_ENOMEM, "out of memory");
     add_file(o, "weights", j->weights, files->weights_sum, files->weights_bytes);
     add_file(o, "trace", j->trace, files->trace_sum, files->trace_bytes);
-    /* only when used, so that the hashes of plain runs stay what they were */
     if (j->image)
         add_file(o, "image", j->image, files->image_sum, files->image_bytes);
     if (j->ref)
         add_file(o, "ref", j->ref, files->ref_sum, files->ref_bytes);
-    cJSON_AddStringToObject(o, "layer", j->layer ? j->layer : "");
-    cJSON_AddStringToObject(o, "timing", c->timing == SIM_ASYNC ? "async" : "sync");
-    if (c->timing == SIM_SYNC) {
-        cJSON_AddNumberToObject(o, "clock_mhz", c->clock_mhz);
-        cJSON_AddNumberToObject(o, "sram_latency_cycles", c->sram_latency);
-        cJSON_AddNumberToObject(o, "hop_cycles", c->hop_cycles);
-    } else {
-        cJSON_AddNumberToObject(o, "handshake_phases", c->handshake);
-        cJSON_AddNumberToObject(o, "t_req_ps", (double)c->t_req_ps);
-        cJSON_AddNumberToObject(o, "t_ack_ps", (double)c->t_ack_ps);
-        cJSON_AddNumberToObject(o, "t_decode_ps", (double)c->t_decode_ps);
-        cJSON_AddNumberToObject(o, "t_sram_ps", (double)c->t_sram_ps);
-        cJSON_AddNumberToObject(o, "t_add_ps", (double)c->t_add_ps);
-        cJSON_AddNumberToObject(o, "t_readout_ps", (double)c->t_readout_ps);
-        cJSON_AddNumberToObject(o, "hop_ps", (double)c->hop_ps);
+    /* every parameter of the table that applies to this run, by its key;
+     * the technology table by its version (its content), not its path */
+    size_t np;
+    const run_param *t = run_param_table(&np);
+    for (size_t i = 0; i < np; i++) {
+        if (!strcmp(t[i].key, "tech") || run_param_applies(j, &t[i], NULL))
+            continue;
+        cJSON *v = run_param_json(j, &t[i]);
+        cJSON_AddItemToObject(o, t[i].key, v ? v : cJSON_CreateString(""));
     }
-    cJSON_AddNumberToObject(o, "tile_rows", c->rows);
-    cJSON_AddNumberToObject(o, "tile_cols", c->cols);
-    cJSON_AddNumberToObject(o, "lanes", c->lanes);
-    cJSON_AddNumberToObject(o, "fifo_depth", c->fifo_depth);
-    cJSON_AddNumberToObject(o, "acc_bits", c->acc_bits);
-    cJSON_AddNumberToObject(o, "readout_bits", c->readout_bits);
-    cJSON_AddNumberToObject(o, "double_buffer", c->double_buffer);
-    cJSON_AddNumberToObject(o, "zero_gating", c->zero_gating);
-    cJSON_AddNumberToObject(o, "mesh_w", c->mesh_w);
-    cJSON_AddNumberToObject(o, "mesh_h", c->mesh_h);
-    cJSON_AddNumberToObject(o, "link_bits", c->link_bits);
-    if (c->dram) { /* only when streaming, so that other runs keep their hash */
-        cJSON_AddNumberToObject(o, "dram", 1);
-        cJSON_AddNumberToObject(o, "dram_burst_bytes", c->dram_burst_bytes);
-        if (c->timing == SIM_SYNC) {
-            cJSON_AddNumberToObject(o, "dram_bytes_per_cycle", c->dram_bytes_per_cycle);
-            cJSON_AddNumberToObject(o, "dram_latency_cycles", c->dram_latency);
-        } else {
-            cJSON_AddNumberToObject(o, "dram_burst_ps", (double)c->dram_burst_ps);
-            cJSON_AddNumberToObject(o, "dram_latency_ps", (double)c->dram_latency_ps);
-        }
-    }
-    cJSON_AddStringToObject(o, "coding", spike_coding_name(j->coding));
-    cJSON_AddNumberToObject(o, "k", j->sp.k);
-    cJSON_AddNumberToObject(o, "clamp", j->sp.clamp);
-    if (j->sp.clamp) {
-        cJSON_AddNumberToObject(o, "count_min", j->sp.cmin);
-        cJSON_AddNumberToObject(o, "count_max", j->sp.cmax);
-    }
-    cJSON_AddNumberToObject(o, "steps", j->steps);
-    cJSON_AddNumberToObject(o, "group_size", (double)j->group);
-    cJSON_AddStringToObject(o, "power_model", j->model == POWER_IDEAL ? "ideal" : "realistic");
     cJSON_AddStringToObject(o, "tech_version", tech_version ? tech_version : "builtin-45nm");
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -191,11 +152,12 @@ ax_result run_config(const run_job *j, const run_files *files, const char *tech_
 }
 
 
-ax_result run_tech_version(const char *tech, char *out, size_t n, char **err)
+ax_result run_tech_version(const run_job *j, char *out, size_t n, char **err)
 {
     power_table *t;
-    if (power_table_open(tech, 0, 0, &t, err))
-        return AX_EFORMAT;
+    ax_result r = power_table_open(j->tech, j->node_nm, j->vdd_v, &t, err);
+    if (r)
+        return r;
     snprintf(out, n, "%s", power_table_version(t));
     power_table_free(t);
     return AX_OK;

@@ -116,5 +116,8 @@ ax_result run_arch_load(run_job *j, const char *path, char **err);
 /* The effective parameters of j as a JSON object grouped by section
  * (cJSON, caller deletes), or NULL when out of memory. */
 struct cJSON *run_arch_json(const run_job *j);
+/* One parameter's value as JSON (number, boolean or string, as the
+ * architecture files write it); NULL for an unset text parameter. */
+struct cJSON *run_param_json(const run_job *j, const run_param *p);
 
 #endif

@@ -93,6 +93,11 @@ grep -q '8 points' "$work/plan.txt"
 grep -q 'lanes=2 fifo_depth=2 acc_bits=24' "$work/plan.txt"
 "$AXON" sweep --weights "$W" --trace "$T" --layer q --tile 16x8 --steps 9,100 --coding binary \
   --dry-run --db "$work/r.db" | grep -q '2 points'
+"$AXON" sweep --weights "$W" --trace "$T" --layer q --tile 16x8 --node 28,45 --vdd 0.9 --dry-run --json \
+  --db "$work/r.db" >"$work/plan.json"
+[ "$(jget "$work/plan.json" "[p['point'] for p in d['plan']]")" = "['node_nm=28', 'node_nm=45']" ]
+"$AXON" sweep --weights "$W" --trace "$T" --layer q --tile 16x8 --node 28,45 --json --db "$work/r.db" >"$work/sum.json"
+[ "$(jget "$work/sum.json" "(d['points'], d['ran'], d['failed'])")" = "(2, 2, 0)" ]
 expect 2 "empty item" "$AXON" sweep --weights "$W" --trace "$T" --layer q --clock 250,,500 --dry-run
 expect 2 "given twice" "$AXON" sweep --weights "$W" --trace "$T" --layer q --clock 250 --clock 500 --dry-run
 expect 2 "only applies to --emit-slurm" "$AXON" sweep --weights "$W" --trace "$T" --layer q --shards 3 --dry-run
