@@ -47,9 +47,9 @@ static ax_result load_counts(const char *ref, const spike_params *sp, int32_t **
 {
     trace_file *f;
     const trace_tensor *t;
-    if (trace_open_ref(ref, &f, &t, err))
-        return AX_EFORMAT;
-    ax_result r = AX_OK;
+    ax_result r = trace_open_ref(ref, &f, &t, err);
+    if (r)
+        return r;
     if (t->ndim != 2) {
         r = ax_fail(err, AX_ESHAPE, "%s: tensor has %d dimensions, a raster needs [tokens, channels]",
                     ref, t->ndim);

@@ -24,13 +24,14 @@ const char *cmd_run_db_path(const char *optarg_, int argc, char **argv, int *opt
 ax_result cmd_run_db_record(const char *path, const run_job *j, const run_result *r, char **err)
 {
     db *d;
-    if (db_open(path, 0, &d, err))
-        return AX_EDB;
+    ax_result res = db_open(path, 0, &d, err);
+    if (res)
+        return res;
     int64_t id = 0;
     int fresh = 0;
     db_run_info info = {.evaluator = "sim", .per_core = r->per_core,
                         .ncores = r->per_core ? r->sim.cores : 0};
-    ax_result res = db_record_run(d, j, r, &info, &id, &fresh, err);
+    res = db_record_run(d, j, r, &info, &id, &fresh, err);
     db_free(d);
     if (res == AX_OK)
         fprintf(stderr, "%s run %lld in %s (%s)\n", fresh ? "recorded" : "already stored as",

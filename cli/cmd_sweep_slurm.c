@@ -91,8 +91,9 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
     whole.shard_i = whole.shard_n = 0;
     db_sweep_point *p;
     size_t np, total;
-    if (db_sweep_plan(&whole, &p, &np, &total, err))
-        return AX_EPARAM;
+    ax_result r = db_sweep_plan(&whole, &p, &np, &total, err);
+    if (r)
+        return r;
     if (nshards > (int)np)
         nshards = np ? (int)np : 1;
     FILE *f = create(adir, "plan.tsv", path, sizeof path, err);
@@ -107,8 +108,8 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
         fprintf(f, "%zu\t%zu\t%s\t%s\n", i, i % (size_t)nshards, hex, p[i].label);
     }
     db_sweep_points_free(p, np);
-    if (close_checked(f, path, err))
-        return AX_EIO;
+    if ((r = close_checked(f, path, err)))
+        return r;
 
     if (!(f = create(adir, "sweep.sbatch", path, sizeof path, err)))
         return AX_EIO;
@@ -140,8 +141,8 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
     fprintf(f, " \\\n  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --shard \"$task/%d\" \\\n"
                "  --db \"%s/shard-$task.db\"\n",
             jobs, nshards, adir);
-    if (close_checked(f, path, err))
-        return AX_EIO;
+    if ((r = close_checked(f, path, err)))
+        return r;
     chmod(path, 0755);
 
     if (!(f = create(adir, "merge.sh", path, sizeof path, err)))
@@ -160,8 +161,8 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
             "done\n"
             "\"$AXON\" db merge \"$out\" \"${shards[@]}\"\n",
             exe, aout, nshards - 1, adir);
-    if (close_checked(f, path, err))
-        return AX_EIO;
+    if ((r = close_checked(f, path, err)))
+        return r;
     chmod(path, 0755);
     printf("wrote %s/sweep.sbatch (%d array tasks), %s/plan.tsv (%zu points), %s/merge.sh\n",
            adir, nshards, adir, np, adir);

@@ -16,13 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "a, b, c" of the target's columns of table, without `skip`; with prefix. */
-static char *col_list(db *d, const char *table, const char *skip, const char *prefix, char **err)
+/* "a, b, c" of the target's columns of table, without `skip`; with prefix (malloc'd, in *out). */
+static ax_result col_list(db *d, const char *table, const char *skip, const char *prefix,
+                          char **out, char **err)
 {
     char **cols;
     int n;
-    if (db_columns(d, "main", table, &cols, &n, err))
-        return NULL;
+    ax_result r = db_columns(d, "main", table, &cols, &n, err);
+    if (r)
+        return r;
     size_t len = 1;
     for (int i = 0; i < n; i++)
         len += strlen(cols[i]) + strlen(prefix) + 4;
@@ -33,9 +35,10 @@ static char *col_list(db *d, const char *table, const char *skip, const char *pr
             if (strcmp(cols[i], skip))
                 w += sprintf(w, "%s%s\"%s\"", w == s ? "" : ", ", prefix, cols[i]);
     } else
-        ax_fail(err, AX_ENOMEM, "out of memory");
+        r = ax_fail(err, AX_ENOMEM, "out of memory");
     db_columns_free(cols, n);
-    return s;
+    *out = s;
+    return r;
 }
 
 static ax_result exec_fmt(db *d, const char *what, char **err, const char *fmt, ...);
@@ -56,10 +59,11 @@ static ax_result exec_fmt(db *d, const char *what, char **err, const char *fmt, 
 static ax_result copy_children(db *d, const char *table, long long oldmax, size_t *added,
                                char **err)
 {
-    char *cols = col_list(d, table, "run_id", "", err);
-    char *xcols = cols ? col_list(d, table, "run_id", "x.", err) : NULL;
-    ax_result r = AX_ENOMEM;
-    if (cols && xcols)
+    char *cols = NULL, *xcols = NULL;
+    ax_result r = col_list(d, table, "run_id", "", &cols, err);
+    if (r == AX_OK)
+        r = col_list(d, table, "run_id", "x.", &xcols, err);
+    if (r == AX_OK)
         r = exec_fmt(d, "copying shard rows", err,
                      "INSERT INTO main.\"%w\" (run_id, %s) SELECT m.dst, %s FROM src.\"%w\" x "
                      "JOIN temp.run_map m ON m.src = x.run_id WHERE m.dst > %lld",
@@ -89,9 +93,10 @@ static ax_result merge_tx(db *d, db_merge_stats *st, char **err)
     long long nsrc = scalar(d, "SELECT count(*) FROM src.runs");
     if (oldmax < 0 || nsrc < 0)
         return db_fail(d, err, "reading runs");
-    char *rcols = col_list(d, "runs", "id", "", err);
-    char *scols = rcols ? col_list(d, "runs", "id", "s.", err) : NULL;
-    ax_result r = rcols && scols ? AX_OK : AX_ENOMEM;
+    char *rcols = NULL, *scols = NULL;
+    ax_result r = col_list(d, "runs", "id", "", &rcols, err);
+    if (r == AX_OK)
+        r = col_list(d, "runs", "id", "s.", &scols, err);
     if (r == AX_OK)
         r = db_exec_ctx(d,
                         "CREATE TEMP TABLE IF NOT EXISTS run_map (src INTEGER PRIMARY KEY, dst "
@@ -163,13 +168,14 @@ ax_result db_merge(db *d, const char *shard_path, db_merge_stats *st, char **err
         return ax_fail(err, AX_EPARAM, "%s: cannot merge a database into itself", shard_path);
     /* Check the shard's schema through its own read-only connection. */
     db *src;
-    if (db_open(shard_path, DB_RDONLY, &src, err)) {
+    ax_result r = db_open(shard_path, DB_RDONLY, &src, err);
+    if (r) {
         ax_err_prefix(err, "shard");
-        return AX_EDB;
+        return r;
     }
     db_free(src);
     char *sql = sqlite3_mprintf("ATTACH DATABASE %Q AS src", shard_path);
-    ax_result r = db_exec_ctx(d, sql, "attaching the shard", err);
+    r = db_exec_ctx(d, sql, "attaching the shard", err);
     sqlite3_free(sql);
     if (r)
         return r;

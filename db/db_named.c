@@ -114,14 +114,17 @@ static ax_result pareto(db *d, const db_named_args *a, const char *src, db_forma
         return ax_fail(err, AX_EPARAM,
                        "pareto needs --x COLUMN and --y COLUMN (hint: axon query pareto --x "
                        "energy_pj_per_token --y rel_error)");
-    if (db_column_check(d, a->x, err) || db_column_check(d, a->y, err))
-        return AX_ENOTFOUND;
+    ax_result r = db_column_check(d, a->x, err);
+    if (!r)
+        r = db_column_check(d, a->y, err);
+    if (r)
+        return r;
     const char *ox = a->max_x ? "DESC" : "ASC", *oy = a->max_y ? "DESC" : "ASC";
     char *sql = sqlite3_mprintf("SELECT run_id, \"%w\", \"%w\"%s AND \"%w\" IS NOT NULL AND "
                                 "\"%w\" IS NOT NULL ORDER BY \"%w\" %s, \"%w\" %s, run_id",
                                 a->x, a->y, src, a->x, a->y, a->x, ox, a->y, oy);
     pareto_state p = {.max_y = a->max_y};
-    ax_result r = db_query_each(d, sql, NULL, 0, pareto_row, &p, err);
+    r = db_query_each(d, sql, NULL, 0, pareto_row, &p, err);
     sqlite3_free(sql);
     if (r == AX_OK) {
         /* ids as an SQL list (run ids are integers we produced). */

@@ -35,8 +35,9 @@ ax_result db_sweep_spec_text(const db_sweep_spec *s, char **text, uint64_t *hash
 {
     char *base = NULL;
     uint64_t bh;
-    if (run_config(&s->base, NULL, s->tech_version, &base, &bh, err))
-        return AX_EIO;
+    ax_result r = run_config(&s->base, NULL, s->tech_version, &base, &bh, err);
+    if (r)
+        return r;
     cJSON *o = cJSON_CreateObject(), *axes = cJSON_AddObjectToObject(o, "axes");
     for (size_t a = 0; a < s->naxes; a++) {
         cJSON *arr = cJSON_AddArrayToObject(axes, s->axes[a].name);
@@ -123,15 +124,15 @@ ax_result db_sweep_plan(const db_sweep_spec *s, db_sweep_point **pts, size_t *n,
             return ax_fail(err, AX_EPARAM, "sweep has too many points (hint: split it)");
     }
     run_files files;
-    if (run_files_of(&s->base, &files, err))
-        return AX_EIO;
+    ax_result r = run_files_of(&s->base, &files, err);
+    if (r)
+        return r;
     db_sweep_point *p = calloc(count, sizeof *p);
     hash_idx *hi = calloc(count, sizeof *hi);
     if (!p || !hi) {
         free(p), free(hi);
         return ax_fail(err, AX_ENOMEM, "out of memory planning %zu points", count);
     }
-    ax_result r = AX_OK;
     size_t digit[DB_SWEEP_MAX_AXES] = {0};
     for (size_t i = 0; i < count && r == AX_OK; i++) {
         size_t rem = i;

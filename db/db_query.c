@@ -83,8 +83,9 @@ ax_result db_query_each(db *d, const char *sql, const char *const *args, int nar
                         void *user, char **err)
 {
     sqlite3_stmt *st;
-    if (prepare(d, sql, args, nargs, &st, err))
-        return AX_EDB;
+    ax_result r = prepare(d, sql, args, nargs, &st, err);
+    if (r)
+        return r;
     int nc = sqlite3_column_count(st);
     const char **names = calloc((size_t)nc + 1, sizeof *names);
     const char **vals = calloc((size_t)nc + 1, sizeof *vals);
@@ -96,7 +97,6 @@ ax_result db_query_each(db *d, const char *sql, const char *const *args, int nar
     }
     for (int c = 0; c < nc; c++)
         names[c] = sqlite3_column_name(st, c);
-    ax_result r = AX_OK;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int c = 0; c < nc; c++) {
@@ -279,9 +279,9 @@ ax_result db_query_print(db *d, const char *sql, const char *const *args, int na
                          FILE *out, char **err)
 {
     sqlite3_stmt *st;
-    if (prepare(d, sql, args, nargs, &st, err))
-        return AX_EDB;
-    ax_result r;
+    ax_result r = prepare(d, sql, args, nargs, &st, err);
+    if (r)
+        return r;
     if (sqlite3_column_count(st) == 0) { /* a statement that returns no rows */
         int rc = sqlite3_step(st);
         r = rc == SQLITE_DONE ? AX_OK : db_fail(d, err, "statement");
@@ -302,8 +302,9 @@ ax_result db_column_check(db *d, const char *col, char **err)
 {
     char **cols;
     int n;
-    if (db_columns(d, "main", "v_runs", &cols, &n, err))
-        return AX_EDB;
+    ax_result r = db_columns(d, "main", "v_runs", &cols, &n, err);
+    if (r)
+        return r;
     for (int i = 0; i < n; i++)
         if (!strcmp(cols[i], col)) {
             db_columns_free(cols, n);

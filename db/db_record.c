@@ -340,9 +340,10 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
 {
     run_files own;
     const run_files *f = info ? info->files : NULL;
+    ax_result res;
     if (!f) {
-        if (run_files_of(j, &own, err) != AX_OK)
-            return AX_EIO;
+        if ((res = run_files_of(j, &own, err)) != AX_OK)
+            return res;
         f = &own;
     }
     char *cfg = NULL, hex[17];
@@ -354,17 +355,17 @@ ax_result db_record_run(db *d, const run_job *j, const run_result *r, const db_r
     if (!in2.tech_version && r->power.version[0])
         in2.tech_version = r->power.version; /* the table the run was priced with */
     if (!in2.tech_version) {
-        if (run_tech_version(j, tv, sizeof tv, err))
-            return AX_EFORMAT;
+        if ((res = run_tech_version(j, tv, sizeof tv, err)) != AX_OK)
+            return res;
         in2.tech_version = tv;
     }
     info = &in2;
-    if (run_config(j, f, info->tech_version, &cfg, &h, err) != AX_OK)
-        return AX_ENOMEM;
+    if ((res = run_config(j, f, info->tech_version, &cfg, &h, err)) != AX_OK)
+        return res;
     run_hash_hex(h, hex);
     int64_t id = 0;
     int fresh = 0;
-    ax_result res = db_begin(d, err);
+    res = db_begin(d, err);
     if (res == AX_OK)
         res = insert_run(d, j, info, f, cfg, hex, err);
     if (res == AX_OK) {

@@ -99,8 +99,9 @@ ax_result db_migrate_to(db *d, int version, char **err)
         char *e = NULL;
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
-        if (db_begin(d, err) != AX_OK)
-            return AX_EDB;
+        ax_result r = db_begin(d, err);
+        if (r != AX_OK)
+            return r;
         /* Re-check under the write lock: another process may have migrated. */
         if (db_user_version(d) != v) {
             db_rollback(d);
@@ -115,9 +116,9 @@ ax_result db_migrate_to(db *d, int version, char **err)
             db_rollback(d);
             return AX_EDB;
         }
-        if (db_commit(d, err) != AX_OK) {
+        if ((r = db_commit(d, err)) != AX_OK) {
             db_rollback(d);
-            return AX_EDB;
+            return r;
         }
     }
     return AX_OK;

@@ -36,15 +36,15 @@ static ax_result sweep_row(db *d, const db_sweep_spec *s, size_t total, int64_t 
 {
     char *spec;
     uint64_t h;
-    if (db_sweep_spec_text(s, &spec, &h, err))
-        return AX_EIO;
+    ax_result r = db_sweep_spec_text(s, &spec, &h, err);
+    if (r)
+        return r;
     char hex[17], now[32], shard[48] = "";
     run_hash_hex(h, hex);
     db_now_utc(now);
     if (s->shard_n > 0)
         snprintf(shard, sizeof shard, "%d/%d", s->shard_i, s->shard_n);
     sqlite3_stmt *st;
-    ax_result r = AX_OK;
     if (sqlite3_prepare_v2(d->h,
                            "INSERT INTO sweeps (spec_hash, spec, started_utc, status, points_total,"
                            " shard) VALUES (?1, ?2, ?3, 'running', ?4, ?5) ON CONFLICT (spec_hash)"
@@ -75,8 +75,9 @@ static ax_result split_done(db *d, int64_t sweep, const db_sweep_point *p, size_
                             size_t *ntodo, size_t *skipped, char **err)
 {
     *ntodo = *skipped = 0;
-    if (db_begin(d, err))
-        return AX_EDB;
+    ax_result r = db_begin(d, err);
+    if (r)
+        return r;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->h,
                            "INSERT OR IGNORE INTO sweep_points (sweep_id, run_id) SELECT ?1, id "
@@ -203,8 +204,9 @@ static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t 
                         char **err)
 {
     db *d;
-    if (db_open(path, 0, &d, err))
-        return AX_EDB;
+    ax_result r = db_open(path, 0, &d, err);
+    if (r)
+        return r;
     char now[32], sql[256];
     db_now_utc(now);
     /* done when every planned point of this database's plan is linked */
@@ -213,7 +215,7 @@ static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t 
              "(SELECT count(*) FROM sweep_points WHERE sweep_id = %lld) >= %zu THEN 'done' ELSE "
              "'incomplete' END WHERE id = %lld",
              now, failed, (long long)sweep, planned, (long long)sweep);
-    ax_result r = db_exec_ctx(d, sql, "closing the sweep", err);
+    r = db_exec_ctx(d, sql, "closing the sweep", err);
     db_free(d);
     return r;
 }
@@ -229,11 +231,12 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
         jobs = 1;
     db_sweep_point *p;
     size_t n, total;
-    if (db_sweep_plan(s, &p, &n, &total, err))
-        return AX_EPARAM;
+    ax_result r = db_sweep_plan(s, &p, &n, &total, err);
+    if (r)
+        return r;
     size_t *todo = malloc((n + 1) * sizeof *todo), ntodo = 0;
     db *d = NULL;
-    ax_result r = todo ? db_open(path, 0, &d, err) : ax_fail(err, AX_ENOMEM, "out of memory");
+    r = todo ? db_open(path, 0, &d, err) : ax_fail(err, AX_ENOMEM, "out of memory");
     if (r == AX_OK)
         r = sweep_row(d, s, total, &st->sweep_id, err);
     if (r == AX_OK)
@@ -302,8 +305,9 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
         munmap(sc, sizeof *sc);
     if (st->sweep_id > 0) {
         char *e2 = NULL;
-        if (finish(path, st->sweep_id, n, st->failed, &e2) && r == AX_OK) {
-            r = AX_EDB;
+        ax_result fr = finish(path, st->sweep_id, n, st->failed, &e2);
+        if (fr && r == AX_OK) {
+            r = fr;
             if (err)
                 *err = e2, e2 = NULL;
         }

@@ -95,11 +95,12 @@ ax_result power_table_scale(power_table *t, int node_nm, double vdd_v, char **er
     if (to != from) {
         double ef, af, vf, et, at;
         int apf, apt;
-        if (power_node_factors(from, &ef, &af, &vf, &apf, err) != AX_OK) {
+        ax_result rc = power_node_factors(from, &ef, &af, &vf, &apf, err);
+        if (rc != AX_OK) {
             ax_err_prefix(err, "technology table %s is at an unsupported node", t->name);
-            return AX_EPARAM;
+            return rc;
         }
-        ax_result rc = power_node_factors(to, &et, &at, &vnom_to, &apt, err);
+        rc = power_node_factors(to, &et, &at, &vnom_to, &apt, err);
         if (rc != AX_OK)
             return rc;
         /* table numbers at (from, vdd) → (from, vnom_from) → (to, vnom_to) */

@@ -86,15 +86,16 @@ ax_result run_file_checksum(const char *path, uint64_t *sum, uint64_t *bytes, ch
 ax_result run_files_of(const run_job *j, run_files *f, char **err)
 {
     memset(f, 0, sizeof *f);
-    if (j->weights && run_file_checksum(j->weights, &f->weights_sum, &f->weights_bytes, err))
-        return AX_EIO;
-    if (j->trace && run_file_checksum(j->trace, &f->trace_sum, &f->trace_bytes, err))
-        return AX_EIO;
-    if (j->image && run_file_checksum(j->image, &f->image_sum, &f->image_bytes, err))
-        return AX_EIO;
-    if (j->ref && run_file_checksum(j->ref, &f->ref_sum, &f->ref_bytes, err))
-        return AX_EIO;
-    return AX_OK;
+    ax_result r = AX_OK;
+    if (j->weights)
+        r = run_file_checksum(j->weights, &f->weights_sum, &f->weights_bytes, err);
+    if (!r && j->trace)
+        r = run_file_checksum(j->trace, &f->trace_sum, &f->trace_bytes, err);
+    if (!r && j->image)
+        r = run_file_checksum(j->image, &f->image_sum, &f->image_bytes, err);
+    if (!r && j->ref)
+        r = run_file_checksum(j->ref, &f->ref_sum, &f->ref_bytes, err);
+    return r;
 }
 
 static const char *base_name(const char *p)
@@ -118,8 +119,9 @@ ax_result run_config(const run_job *j, const run_files *files, const char *tech_
 {
     run_files own;
     if (!files) {
-        if (run_files_of(j, &own, err) != AX_OK)
-            return AX_EIO;
+        ax_result r = run_files_of(j, &own, err);
+        if (r != AX_OK)
+            return r;
         files = &own;
     }
     cJSON *o = cJSON_CreateObject();

@@ -82,6 +82,10 @@ Test(db_query, pareto_matches_brute_force)
     a.y = "joy";
     cr_assert_eq(db_named_run(d, "pareto", &a, DB_FMT_TABLE, stdout, &err), AX_ENOTFOUND);
     cr_assert(strstr(err, "'joy'") && strstr(err, "energy_pj_per_token"), "%s", err);
+    /* a usage error of the SQL text keeps its code (not AX_EDB) */
+    cr_assert_eq(db_query_print(d, "SELECT 1; SELECT 2", NULL, 0, DB_FMT_TABLE, stdout, &err),
+                 AX_EPARAM);
+    cr_assert(strstr(err, "one SQL statement"), "%s", err);
     free(err);
     db_free(d);
     fake_rmdir(dir);

@@ -208,3 +208,23 @@ Test(db_sweep, layer_axis)
     free(w), free(t);
     fake_rmdir(dir);
 }
+
+Test(db_sweep, unreadable_file_keeps_its_code)
+{
+    char *dir = fake_tmpdir(), *t = fake_file(dir, "t", "T");
+    char w[600], path[512], *err = NULL;
+    snprintf(w, sizeof w, "%s/missing.safetensors", dir);
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    db_sweep_spec s;
+    spec_of(&s, w, t, 0);
+    db_sweep_point *p;
+    size_t n;
+    cr_assert_eq(db_sweep_plan(&s, &p, &n, NULL, &err), AX_EIO);
+    cr_assert(strstr(err, "missing.safetensors"), "%s", err);
+    db_sweep_stats st;
+    cr_assert_eq(db_sweep_run(path, &s, &fake, 1, NULL, &st, &err), AX_EIO); /* not AX_EPARAM */
+    cr_assert(strstr(err, "missing.safetensors"), "%s", err);
+    free(err);
+    free(t);
+    fake_rmdir(dir);
+}

@@ -106,9 +106,10 @@ ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t 
                 if (unif(&x) < d) {
                     spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)(next(&x) & 1),
                                      (uint8_t)shift_choice[next(&x) % 6], (uint32_t)i};
-                    if (push_ev(s, &cap, e, err)) {
+                    ax_result r = push_ev(s, &cap, e, err);
+                    if (r) {
                         cosim_stream_free(s);
-                        return AX_ENOMEM;
+                        return r;
                     }
                 }
     }
