@@ -21,7 +21,8 @@ LDLIBS    := -lcjson -lsqlite3 -lm -lpthread
 LAYERS    := ax traces spike mapper sim power gpu run db api
 LIB_SRC   := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 # The command line (cli/) is a front end over the library, not part of it.
-CLI_SRC   := $(filter-out cli/main.c,$(wildcard cli/*.c))
+# cli/cmd_cosim_rtl.c is the main of the RTL helper axon-cosim (mk/rtl.mk).
+CLI_SRC   := $(filter-out cli/main.c cli/cmd_cosim_rtl.c,$(wildcard cli/*.c))
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)

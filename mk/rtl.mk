@@ -12,7 +12,9 @@
 # linked into every variant of that flavour). Nothing generated is committed
 # except power/tech/area_osu018.csv (data the power model reads).
 # The plain `make` never runs Verilator: `axon cosim` execs the helper
-# $(BUILD)/rtl/<variant>/axon-cosim, which exists only after `make rtl`.
+# $(BUILD)/rtl/<variant>/axon-cosim, which exists only after `make rtl`: its main
+# is cli/cmd_cosim_rtl.c (kept out of libaxon-cli.a), linked with the shim of
+# rtl/shim/ (which includes no cli/ header), the model, libaxon-cli and libaxon.
 
 VERILATOR   ?= verilator
 VLT_ROOT    := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null || echo /usr/share/verilator)
@@ -69,8 +71,8 @@ $(RTL_OUT)/$(1)/axon_rtl.o: $(if $(filter timing,$(4)),rtl/shim/axon_rtl_async.c
 	  $(if $(findstring --coverage,$(3)),,-DVM_COVERAGE=0) \
 	  -I$(RTL_OUT)/$(1)/obj -DAXON_RTL_MODEL=V$(5) '-DAXON_RTL_MODEL_H="V$(5).h"' \
 	  '-DAXON_RTL_DPI_H="V$(5)__Dpi.h"' -DAXON_RTL_VARIANT='"$(1)"' $(addprefix -DAXON_RTL_,$(2)) -w -c $$< -o $$@
-$(RTL_OUT)/$(1)/cmd_cosim.o: cli/cmd_cosim.c $(wildcard cli/*.h sim/*.h rtl/shim/*.h)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -DAXON_COSIM_RTL -c $$< -o $$@
+$(RTL_OUT)/$(1)/cmd_cosim_rtl.o: cli/cmd_cosim_rtl.c $(wildcard cli/*.h sim/*.h rtl/shim/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
 $(RTL_OUT)/$(1)/RTL_OBJS := $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4))
 $(RTL_OUT)/$(1)/axon_image_core.o: rtl/shim/axon_image_core.c rtl/shim/axon_image_core.h mapper/map.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
@@ -80,10 +82,9 @@ $(RTL_OUT)/$(1)/axon-rtl-run: rtl/tb/axon_rtl_run.c $(wildcard rtl/shim/*.h) $(R
 	  $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
 $(RTL_OUT)/$(1)/axon_cosim_stream.o: rtl/shim/axon_cosim_stream.c $(wildcard rtl/shim/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
-$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim.o rtl/shim/axon_cosim_main.c rtl/shim/axon_cosim.c $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBCLI) $(LIBAXON)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim_main.c -o $(RTL_OUT)/$(1)/axon_cosim_main.o
+$(RTL_OUT)/$(1)/axon-cosim: $(RTL_OUT)/$(1)/cmd_cosim_rtl.o rtl/shim/axon_cosim.c $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o $(wildcard rtl/shim/*.h) $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) $(LIBCLI) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/shim/axon_cosim.c -o $(RTL_OUT)/$(1)/axon_cosim.o
-	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_cosim_main.o $(RTL_OUT)/$(1)/cmd_cosim.o \
+	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/cmd_cosim_rtl.o \
 	  $(RTL_OUT)/$(1)/axon_cosim.o $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o \
 	  $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/V$(5)__ALL.a $(call rtl_vlt_objs,$(4)) \
 	  $(LIBCLI) $(LIBAXON) $(LDLIBS) $(RTL_LIBS) $(if $(filter sc,$(4)),$(SC_LIBS))
