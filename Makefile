@@ -61,7 +61,19 @@ $(AXON): $(BUILD)/cli/main.o $(LIBCLI) $(LIBAXON)
 $(TEST_BIN): $(TEST_OBJ) $(LIBAXON)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
-include $(wildcard mk/*.mk)
+# The fragments of mk/, in dependency order (not a wildcard, whose order
+# depends on make's version and the locale): first those that define what
+# others use (fuzz.mk: FUZZ_* for map.mk; rtl.mk: RTL_OUT, rtl_variant,
+# rtl_vlt_objs for rtl_gate.mk; bench.mk: the `bench` target that spike.mk
+# and traces.mk add to), then api.mk (libaxon.so; read before power.mk, as
+# it says), the layers in the order of LAYERS, then the tools. A fragment
+# missing from the list stops make.
+MK_FRAGMENTS := mk/fuzz.mk mk/rtl.mk mk/bench.mk mk/api.mk \
+                mk/traces.mk mk/spike.mk mk/map.mk mk/sim.mk mk/power.mk mk/gpu.mk \
+                mk/real.mk mk/rtl_gate.mk
+$(if $(filter-out $(MK_FRAGMENTS),$(wildcard mk/*.mk)),\
+  $(error mk/: $(filter-out $(MK_FRAGMENTS),$(wildcard mk/*.mk)) not in MK_FRAGMENTS of the Makefile))
+include $(MK_FRAGMENTS)
 
 .PHONY: all-extra
 all-extra: $(ALL_EXTRA)
