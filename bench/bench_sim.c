@@ -93,14 +93,15 @@ int main(int argc, char **argv)
     int same = !memcmp(acc, sim_acc(s), dtok * out * sizeof *acc);
     double slots = (double)tokens * (double)T * (double)in;
     double dslots = (double)dtok * (double)T * (double)in;
-    printf("layer %zu -> %zu, %zu tokens, T = %d, %zu cores, %zu spike events (%.1f %% of %.0f slots)\n",
+    printf("layer %zu -> %zu, %zu tokens, T = %d, %zu cores, %zu spike events (%.1f %% of %.0f "
+           "slots)\n",
            in, out, tokens, T, r.cores, nev, 100.0 * (double)nev / slots, slots);
     printf("simulated: %lld cycles = %.1f us at %.0f MHz, %.0f tokens/s\n", (long long)r.duration,
            r.duration_ns * 1e-3, c.clock_mhz, r.tokens_per_s);
     double sim_tok = t_sim / (double)tokens, dense_tok = t_dense / (double)dtok;
     printf("simulator (build + run, %zu tokens): %.3f s CPU = %.2f ms/token, %.3g events/s, "
-           "%.3g core-events/s\n", tokens, t_sim, 1e3 * sim_tok, (double)nev / t_sim,
-           (double)r.total.events / t_sim);
+           "%.3g core-events/s\n",
+           tokens, t_sim, 1e3 * sim_tok, (double)nev / t_sim, (double)r.total.events / t_sim);
     printf("naive dense loop (%zu tokens):       %.3f s CPU = %.2f ms/token, %.3g slot-outputs/s\n",
            dtok, t_dense, 1e3 * dense_tok, dslots * (double)out / t_dense);
     printf("speed ratio dense/simulator per token: %.2fx (same acc on the dense tokens: %s)\n",

@@ -52,6 +52,7 @@ static const char *help =
 
 int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
 {
+    /* clang-format off */
     static const struct option lo[] = {
         {"random", required_argument, 0, 'n'}, {"weights", required_argument, 0, 'w'},
         {"trace", required_argument, 0, 't'},  {"layer", required_argument, 0, 'l'},
@@ -64,6 +65,7 @@ int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
         {"out", required_argument, 0, 'o'},
         {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
+    /* clang-format on */
     memset(o, 0, sizeof *o);
     o->seed = 1;
     o->wave_window = 64;
@@ -74,6 +76,7 @@ int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
     int ch;
     long v;
     while ((ch = getopt_long(argc, argv, ":vh", lo, NULL)) != -1) {
+        /* clang-format off */
         switch (ch) {
         case 'n': if (cmd_parse_long("cosim", "--random", optarg, 1, 10000000, &o->random)) return CMD_USAGE; break;
         case 'w': o->weights = optarg; break;
@@ -103,6 +106,7 @@ int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
         case ':': return cmd_usage("cosim", "option %s needs a value", argv[optind - 1]);
         default: return cmd_usage("cosim", "unknown option %s", argv[optind - 1]);
         }
+        /* clang-format on */
     }
     if (optind < argc) return cmd_usage("cosim", "unexpected argument '%s'", argv[optind]);
     int files = o->weights || o->trace || o->layer || o->image || o->core >= 0;

@@ -29,7 +29,8 @@ static ax_result write_acc(const char *path, const int32_t *acc, const axon_rtl_
 {
     size_t n = st->tokens * st->cols_used;
     int32_t *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v) return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+    if (!v)
+        return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     for (size_t t = 0; t < st->tokens; t++)
         memcpy(v + t * st->cols_used, acc + t * (size_t)p->cols, st->cols_used * sizeof *v);
     trace_writer *w = NULL;
@@ -43,10 +44,14 @@ static ax_result write_acc(const char *path, const int32_t *acc, const axon_rtl_
     snprintf(b[5], sizeof b[5], "%s", axon_rtl_variant());
     const char *key[6] = {"source", "core", "row0", "col0", "permuted", "rtl_variant"};
     ax_result r = trace_writer_new(&w, err);
-    for (int k = 0; k < 6 && !r; k++) r = trace_writer_meta(w, key[k], b[k], err);
-    if (!r && (o->layer || o->image)) r = trace_writer_meta(w, "layer", o->image ? ic->layer->name : o->layer, err);
-    if (!r) r = trace_writer_add(w, "acc", TRACE_I32, 2, shape, v, err);
-    if (!r) r = trace_writer_save(w, path, err);
+    for (int k = 0; k < 6 && !r; k++)
+        r = trace_writer_meta(w, key[k], b[k], err);
+    if (!r && (o->layer || o->image))
+        r = trace_writer_meta(w, "layer", o->image ? ic->layer->name : o->layer, err);
+    if (!r)
+        r = trace_writer_add(w, "acc", TRACE_I32, 2, shape, v, err);
+    if (!r)
+        r = trace_writer_save(w, path, err);
     trace_writer_free(w);
     free(v);
     return r;
@@ -56,20 +61,27 @@ static int cosim_rtl(int argc, char **argv)
 {
     cmd_cosim_opts o;
     int rc = cmd_cosim_parse(argc, argv, &o);
-    if (rc) return rc < 0 ? CMD_OK : rc;
+    if (rc)
+        return rc < 0 ? CMD_OK : rc;
     axon_rtl_params p;
     axon_rtl_built(&p);
     if (o.tile_r && (o.tile_r != p.rows || o.tile_c != p.cols))
-        return cmd_usage("cosim", "--tile %ldx%ld: RTL build '%s' is %dx%d (hint: make rtl "
+        return cmd_usage("cosim",
+                         "--tile %ldx%ld: RTL build '%s' is %dx%d (hint: make rtl "
                          "RTL_PARAMS='R=%ld C=%ld ...', or --rtl DIR of a matching build)",
-                         o.tile_r, o.tile_c, axon_rtl_variant(), p.rows, p.cols, o.tile_r, o.tile_c);
+                         o.tile_r, o.tile_c, axon_rtl_variant(), p.rows, p.cols, o.tile_r,
+                         o.tile_c);
     if (o.lanes && o.lanes != p.lanes)
-        return cmd_usage("cosim", "--lanes %ld: RTL build '%s' has %d lanes (hint: rebuild with "
-                         "RTL_PARAMS, see docs/rtl.md)", o.lanes, axon_rtl_variant(), p.lanes);
+        return cmd_usage("cosim",
+                         "--lanes %ld: RTL build '%s' has %d lanes (hint: rebuild with "
+                         "RTL_PARAMS, see docs/rtl.md)",
+                         o.lanes, axon_rtl_variant(), p.lanes);
     if (o.async != p.async)
-        return cmd_usage("cosim", "%s: RTL build '%s' is %s (hint: %s)", o.async ? "--async" : "sync run",
-                         axon_rtl_variant(), p.async ? "async" : "sync",
-                         o.async ? "make rtl builds build/rtl/async" : "drop --rtl or use a sync build");
+        return cmd_usage("cosim", "%s: RTL build '%s' is %s (hint: %s)",
+                         o.async ? "--async" : "sync run", axon_rtl_variant(),
+                         p.async ? "async" : "sync",
+                         o.async ? "make rtl builds build/rtl/async"
+                                 : "drop --rtl or use a sync build");
     sim_config cfg;
     cosim_stream_sim_config(&p, &cfg);
     char *err = NULL;
@@ -83,8 +95,10 @@ static int cosim_rtl(int argc, char **argv)
         r = axon_image_core_open(o.image, o.layer, o.core, p.rows, p.cols, &ic, &err);
         if (r == AX_EPARAM)
             return cmd_usage_err("cosim", err);
-        if (r) return cmd_fail("cosim", err);
-        r = cosim_stream_image(&p, &ic, o.trace, o.coding, (int)o.steps, (size_t)o.tokens, &st, &err);
+        if (r)
+            return cmd_fail("cosim", err);
+        r = cosim_stream_image(&p, &ic, o.trace, o.coding, (int)o.steps, (size_t)o.tokens, &st,
+                               &err);
     } else {
         r = o.random ? cosim_stream_random(&p, (size_t)o.random, o.seed, &st, &err)
                      : cosim_stream_files(&p, o.weights, o.trace, o.layer, o.coding, (int)o.steps,
@@ -96,8 +110,9 @@ static int cosim_rtl(int argc, char **argv)
     }
     if (o.image)
         printf("cosim: core %zu of %s: layer %s [%zu, %zu], tile (%u, %u), inputs %u..%u%s, "
-               "outputs %u..%u\n", ic.core, o.image, ic.layer->name, ic.layer->out, ic.layer->in,
-               ic.info.r, ic.info.c, ic.info.row0, ic.info.row0 + ic.info.rows_used - 1,
+               "outputs %u..%u\n",
+               ic.core, o.image, ic.layer->name, ic.layer->out, ic.layer->in, ic.info.r, ic.info.c,
+               ic.info.row0, ic.info.row0 + ic.info.rows_used - 1,
                st.permuted ? " of the image's channel order (input channels permuted)" : "",
                ic.info.col0, ic.info.col0 + ic.info.cols_used - 1);
     int32_t *acc = NULL;
@@ -106,8 +121,10 @@ static int cosim_rtl(int argc, char **argv)
         cosim_stream_free(&st);
         return cmd_fail("cosim", strdup("out of memory for the accumulators"));
     }
+    /* clang-format off */
     axon_cosim_job j = {p, &cfg, &st.qw, st.ev, st.nev, st.tok_start, st.tokens, o.seed,
                         o.wave, o.wave_window, o.wave_window, o.verbose, acc};
+    /* clang-format on */
     axon_cosim_result res;
     r = axon_cosim_run(&j, &res, &err);
     const char *unit = p.async ? "ps" : "cycles";
@@ -134,7 +151,8 @@ static int cosim_rtl(int argc, char **argv)
            p.readout_bits, p.double_buffer, p.zero_gating, st.tokens, res.items, res.stamps,
            res.accs, res.end_rtl, unit, res.end_sim, unit);
     if (o.verbose)
-        printf("cosim: activity equal: %" PRIu64 " SRAM words read, %" PRIu64 " skipped, %s %" PRIu64 "\n",
+        printf("cosim: activity equal: %" PRIu64 " SRAM words read, %" PRIu64
+               " skipped, %s %" PRIu64 "\n",
                res.rtl_words, res.rtl_skipped, p.async ? "handshakes" : "lane additions",
                p.async ? res.rtl_hs : res.rtl_adds);
     rc = CMD_OK;
@@ -142,7 +160,8 @@ static int cosim_rtl(int argc, char **argv)
         if ((r = write_acc(o.out, acc, &p, &st, &o, &ic, &err)))
             rc = cmd_fail("cosim", err);
         else
-            printf("cosim: accumulators of %zu tokens x %zu outputs in %s\n", st.tokens, st.cols_used, o.out);
+            printf("cosim: accumulators of %zu tokens x %zu outputs in %s\n", st.tokens,
+                   st.cols_used, o.out);
     }
     free(acc);
     axon_image_core_close(&ic);

@@ -39,7 +39,8 @@ ax_result db_fake_eval(void *user, const run_job *j, run_result *r, char **err)
                    (size_t)((256 + j->cfg.cols - 1) / j->cfg.cols);
     r->sim.timing = j->cfg.timing;
     r->sim.duration = async ? (2000 + j->cfg.rows) * 1000 : 1000 + j->cfg.rows;
-    r->sim.duration_ns = async ? (double)(2000 + j->cfg.rows) : (1000.0 + j->cfg.rows) * 1000.0 / clock;
+    r->sim.duration_ns = async ? (double)(2000 + j->cfg.rows)
+                               : (1000.0 + j->cfg.rows) * 1000.0 / clock;
     r->sim.latency_ns_per_token = r->sim.duration_ns / 8;
     r->sim.total.events = 100;
     r->sim.total.adds = 100 * 256;

@@ -31,9 +31,11 @@ static const named queries[] = {
     {"columns", "the columns of v_runs (what --x, --y, --metric, --where can use)"},
 };
 
+/* clang-format off */
 #define RUN_COLS                                                                                 \
     "run_id, layer, timing, clock_mhz, tile, lanes, coding, k, steps_used, evaluator, "         \
     "energy_pj_per_token, latency_ns_per_token, power_mw, area_um2, exact, rel_error"
+/* clang-format on */
 
 int db_named_exists(const char *name)
 {
@@ -166,8 +168,9 @@ ax_result db_named_run(db *d, const char *name, const db_named_args *a, db_forma
         return ax_fail(err, AX_ENOMEM, "out of memory");
     ax_result r;
     if (!strcmp(name, "runs"))
-        r = print_fmt(d, out, f, err, "SELECT DISTINCT " RUN_COLS "%s ORDER BY run_id DESC LIMIT %ld",
-                      src, a->limit > 0 ? a->limit : 50);
+        r = print_fmt(d, out, f, err,
+                      "SELECT DISTINCT " RUN_COLS "%s ORDER BY run_id DESC LIMIT %ld", src,
+                      a->limit > 0 ? a->limit : 50);
     else if (!strcmp(name, "best")) {
         const char *m = a->metric ? a->metric : "energy_pj_per_token";
         r = db_column_check(d, m, err);

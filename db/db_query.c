@@ -255,9 +255,7 @@ static ax_result print_json(db *d, sqlite3_stmt *st, FILE *out, char **err)
                 cJSON_AddNumberToObject(o, n, (double)sqlite3_column_int64(st, c));
                 break;
             case SQLITE_FLOAT: cJSON_AddNumberToObject(o, n, sqlite3_column_double(st, c)); break;
-            default:
-                cJSON_AddStringToObject(o, n, (const char *)sqlite3_column_text(st, c));
-                break;
+            default: cJSON_AddStringToObject(o, n, (const char *)sqlite3_column_text(st, c)); break;
             }
         }
         cJSON_AddItemToArray(arr, o);

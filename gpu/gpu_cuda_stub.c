@@ -30,8 +30,8 @@ ax_result gpu_ref_cuda(const int32_t *counts, size_t tokens, const map_qweight *
 }
 
 ax_result gpu_ref_cuda_ex(const int32_t *counts, const float *vth, size_t tokens,
-                          const map_qweight *qw, int32_t *acc, float *y, unsigned flags,
-                          int repeat, gpu_cuda_stats *st, char **err)
+                          const map_qweight *qw, int32_t *acc, float *y, unsigned flags, int repeat,
+                          gpu_cuda_stats *st, char **err)
 {
     (void)counts, (void)vth, (void)tokens, (void)qw, (void)acc, (void)y, (void)flags, (void)repeat;
     if (st)

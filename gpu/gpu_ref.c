@@ -91,7 +91,8 @@ static ax_result acc_i64(const int32_t *counts, size_t tokens, const map_qweight
                 if (a > INT32_MAX || a < INT32_MIN)
                     return ax_fail(err, AX_EOVERFLOW,
                                    "accumulator overflow at token %zu, output %zu, group %zu: %lld "
-                                   "does not fit int32 (hint: clamp counts, or use a smaller --group)",
+                                   "does not fit int32 (hint: clamp counts, or use a smaller "
+                                   "--group)",
                                    t, j, g, (long long)a);
                 acc[(t * out + j) * ng + g] = (int32_t)a;
             }

@@ -74,7 +74,8 @@ ax_result map_perm_check(const uint32_t *perm, size_t n, size_t group, char **er
         else if (perm[k] / group != k / group)
             r = ax_fail(err, AX_EPARAM,
                         "permutation position %zu: channel %u leaves its group of %zu channels "
-                        "(group scales need channels to stay in their group)", k, perm[k], group);
+                        "(group scales need channels to stay in their group)",
+                        k, perm[k], group);
         else
             seen[perm[k]] = 1;
     }

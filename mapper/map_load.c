@@ -18,7 +18,8 @@ ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group,
     memset(qw, 0, sizeof *qw);
     const trace_tensor *t = trace_find(f, name);
     if (!t)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: `axon map --list %s` shows the layers)",
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: no tensor '%s' (hint: `axon map --list %s` shows the layers)",
                        trace_path(f), name, trace_path(f));
     if (t->ndim != 2)
         return ax_fail(err, AX_ESHAPE, "%s: '%s' has %d dimensions, expected 2 [out, in]",
@@ -28,7 +29,8 @@ ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group,
         const trace_tensor *s = trace_find(f, sname);
         if (!s)
             return ax_fail(err, AX_ENOTFOUND,
-                           "%s: int8 weight '%s' has no '%s' (hint: store scales as f32 [out] or [out, groups])",
+                           "%s: int8 weight '%s' has no '%s' (hint: store scales as f32 [out] or "
+                           "[out, groups])",
                            trace_path(f), name, sname);
         size_t ng = s->ndim == 1 ? 1 : (s->ndim == 2 ? (size_t)s->shape[1] : 0);
         if (ng == 0 || (size_t)s->shape[0] != out || ng > in)
@@ -36,7 +38,8 @@ ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group,
                            trace_path(f), sname, out, in);
         size_t g = (in + ng - 1) / ng;
         if ((in + g - 1) / g != ng)
-            return ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu groups, which no group size gives for in=%zu",
+            return ax_fail(err, AX_ESHAPE,
+                           "%s: '%s' has %zu groups, which no group size gives for in=%zu",
                            trace_path(f), sname, ng, in);
         ax_result r = map_qweight_alloc(qw, out, in, g, err);
         if (r)

@@ -19,8 +19,9 @@ ax_result map_tiling_make_group(size_t out, size_t in, size_t group, int R, int 
 {
     memset(t, 0, sizeof *t);
     if (R < 1 || R > MAP_TILE_MAX || C < 1 || C > MAP_TILE_MAX)
-        return ax_fail(err, AX_EPARAM, "tile %dx%d: R and C must be in [1, %d] (hint: --tile 128x128)",
-                       R, C, MAP_TILE_MAX);
+        return ax_fail(err, AX_EPARAM,
+                       "tile %dx%d: R and C must be in [1, %d] (hint: --tile 128x128)", R, C,
+                       MAP_TILE_MAX);
     if (out == 0 || in == 0)
         return ax_fail(err, AX_ESHAPE, "layer shape [%zu, %zu] is empty", out, in);
     if (group == 0 || group > in)
@@ -61,7 +62,8 @@ ax_result map_tile_parse(const char *s, int *R, int *C, char **err)
     return AX_OK;
 bad:
     return ax_fail(err, AX_EPARAM,
-                   "--tile '%s' is not RxC with R, C in [1, %d] (hint: --tile 128x128 or --tile auto)",
+                   "--tile '%s' is not RxC with R, C in [1, %d] (hint: --tile 128x128 or --tile "
+                   "auto)",
                    s, MAP_TILE_MAX);
 }
 

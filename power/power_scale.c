@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 
+/* clang-format off */
 typedef struct {
     int nm;
     double a, b, c;  /* energy factor a·V² + b·V + c (Stillmaker & Baas Table 5) */
@@ -39,6 +40,7 @@ static const power_node power_nodes[] = {
     {10, 0.2068, -0.09311, 0.02375, 0.75, 0.1}, /* HP10 */
     {7, 0.1776, -0.09097, 0.02447, 0.7, 0.059}, /* HP7 */
 };
+/* clang-format on */
 #define POWER_NNODES (sizeof power_nodes / sizeof power_nodes[0])
 
 static int power_node_idx(int nm)
@@ -54,8 +56,8 @@ static double power_node_energy(const power_node *n)
     return n->a * n->vnom * n->vnom + n->b * n->vnom + n->c;
 }
 
-ax_result power_node_factors(int node_nm, double *energy, double *area, double *vnom_v,
-                             int *approx, char **err)
+ax_result power_node_factors(int node_nm, double *energy, double *area, double *vnom_v, int *approx,
+                             char **err)
 {
     const power_node *ref = &power_nodes[power_node_idx(45)];
     int i = power_node_idx(node_nm);
@@ -67,7 +69,8 @@ ax_result power_node_factors(int node_nm, double *energy, double *area, double *
         return AX_OK;
     }
     if (node_nm == 28 || node_nm == 22) { /* between 32 and 20 nm, linear in nm */
-        const power_node *hi = &power_nodes[power_node_idx(32)], *lo = &power_nodes[power_node_idx(20)];
+        const power_node *hi = &power_nodes[power_node_idx(32)],
+                         *lo = &power_nodes[power_node_idx(20)];
         double w = (double)(hi->nm - node_nm) / (double)(hi->nm - lo->nm);
         double eh = power_node_energy(hi) / power_node_energy(ref);
         double el = power_node_energy(lo) / power_node_energy(ref);
@@ -77,8 +80,10 @@ ax_result power_node_factors(int node_nm, double *energy, double *area, double *
         *approx = 1;
         return AX_OK;
     }
-    return ax_fail(err, AX_EPARAM, "node %d nm is not supported (hint: 180 130 90 65 45 32 28 22 "
-                   "20 16 14 10 7; 28 and 22 are interpolated)", node_nm);
+    return ax_fail(err, AX_EPARAM,
+                   "node %d nm is not supported (hint: 180 130 90 65 45 32 28 22 "
+                   "20 16 14 10 7; 28 and 22 are interpolated)",
+                   node_nm);
 }
 
 ax_result power_table_scale(power_table *t, int node_nm, double vdd_v, char **err)

@@ -26,8 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[] = {"binary", "ternary", "bitwise", "bitwise-signed",
-                                    "bitwise-2c"};
+static const char *const names[] = {"binary", "ternary", "bitwise", "bitwise-signed", "bitwise-2c"};
 
 const char *spike_coding_name(spike_coding c)
 {
@@ -43,7 +42,8 @@ ax_result spike_coding_parse(const char *name, spike_coding *c, char **err)
         }
     return ax_fail(err, AX_EPARAM,
                    "unknown coding '%s' (hint: one of binary, ternary, bitwise, bitwise-signed, "
-                   "bitwise-2c)", name ? name : "(null)");
+                   "bitwise-2c)",
+                   name ? name : "(null)");
 }
 
 int spike_coding_is_bitwise(spike_coding c)
@@ -98,7 +98,8 @@ ax_result spike_check_fits(spike_coding c, int32_t count, int T, char **err)
     if (need < 0)
         return ax_fail(err, AX_ERANGE,
                        "count %d is negative, which %s coding cannot carry (hint: use ternary, "
-                       "bitwise-signed or bitwise-2c)", (int)count, spike_coding_name(c));
+                       "bitwise-signed or bitwise-2c)",
+                       (int)count, spike_coding_name(c));
     if (need > T)
         return ax_fail(err, AX_ERANGE,
                        "count %d needs %lld steps of %s coding but T = %d (hint: raise --steps, "

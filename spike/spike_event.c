@@ -35,7 +35,8 @@ ax_result spike_events(spike_coding c, const int32_t *counts, size_t tokens, siz
     if (tokens > UINT32_MAX || d > UINT32_MAX)
         return ax_fail(err, AX_ESHAPE,
                        "%zu tokens x %zu channels: events address at most 2^32 of each "
-                       "(hint: split the trace)", tokens, d);
+                       "(hint: split the trace)",
+                       tokens, d);
     int *Ts = T_of ? T_of : malloc((tokens ? tokens : 1) * sizeof *Ts);
     if (!Ts)
         return ax_fail(err, AX_ENOMEM, "out of memory for %zu token step counts", tokens);

@@ -68,8 +68,8 @@ ax_result spike_stats_compute(spike_coding c, const int32_t *counts, size_t toke
     st->sparsity = 1.0 - st->firing_rate;
     st->silent_channel_fraction = (pairs - (double)st->firing_pairs) / pairs;
     st->dead_channel_fraction = (double)dead / (double)d;
-    st->spikes_per_firing_channel =
-        st->firing_pairs ? (double)st->spikes / (double)st->firing_pairs : 0.0;
+    st->spikes_per_firing_channel = st->firing_pairs ? (double)st->spikes / (double)st->firing_pairs
+                                                     : 0.0;
 out:
     free(Ts);
     free(alive);

@@ -10,7 +10,8 @@ static char *capture(db *d, const char *name, const db_named_args *a, db_format 
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    *r = name ? db_named_run(d, name, a, f, m, NULL) : db_query_print(d, a->where, NULL, 0, f, m, NULL);
+    *r = name ? db_named_run(d, name, a, f, m, NULL)
+              : db_query_print(d, a->where, NULL, 0, f, m, NULL);
     fclose(m);
     return buf;
 }
@@ -167,8 +168,9 @@ Test(db_query, named_best_runs_sweeps)
     free(t);
     cr_assert(db_named_exists("sweeps"));
     cr_assert(!db_named_exists("nope"));
-    for (const char *n = "sweeps"; n; n = !strcmp(n, "sweeps") ? "baseline" :
-                                         !strcmp(n, "baseline") ? "columns" : NULL) {
+    for (const char *n = "sweeps"; n; n = !strcmp(n, "sweeps")     ? "baseline"
+                                          : !strcmp(n, "baseline") ? "columns"
+                                                                   : NULL) {
         t = capture(d, n, &a, DB_FMT_TABLE, &r);
         cr_assert_eq(r, AX_OK, "%s", n);
         free(t);

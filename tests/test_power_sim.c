@@ -77,8 +77,8 @@ Test(power_sim, chip_noc_split_matches_geometry)
     /* readout packets of B flits cross nrb − 1 hops per token and column */
     cr_assert_float_eq(line_count(&o.p, "readout_flit_hop"), 3 * ncb * B * (nrb - 1), 0);
     /* each row-block's items (its events + one EOT per token) hop ncb − 1 times */
-    cr_assert_float_eq(line_count(&o.p, "event_flit_hop"),
-                       ((double)o.nev + 3 * nrb) * (ncb - 1), 0);
+    cr_assert_float_eq(line_count(&o.p, "event_flit_hop"), ((double)o.nev + 3 * nrb) * (ncb - 1),
+                       0);
     cr_assert_float_eq(line_count(&o.p, "reduce_add"), 3.0 * out * (nrb - 1), 0);
 }
 

@@ -103,11 +103,13 @@ Test(power_table, structural_errors)
     struct {
         const char *csv, *want;
     } cases[] = {
-        {"component,action,attrs,energy_pj,area_um2,leakage_uw,source\n", "t.csv:1: header column 3"},
+        {"component,action,attrs,energy_pj,area_um2,leakage_uw,source\n",
+         "t.csv:1: header column 3"},
         {HEADER META "add,int8,0.03\n", "t.csv:4: 3 fields"},
         {HEADER META "add,int8,,0.03,1,2,x,extra\n", "more than 7 fields"},
         {HEADER META "add,int8,,0.03,1,2,\"open\n", "t.csv:4: unterminated quote"},
-        {HEADER META "add,int8,,0.03,,,a\nadd,int8,,0.04,,,b\n", "t.csv:5: duplicate row add,int8, (first on line 4)"},
+        {HEADER META "add,int8,,0.03,,,a\nadd,int8,,0.04,,,b\n",
+         "t.csv:5: duplicate row add,int8, (first on line 4)"},
         {HEADER "meta,vdd_v,0.9,,,,\n", "missing meta node_nm"},
         {HEADER META "meta,clock_idle_fraction,2,,,,\n", "t.csv:4: clock_idle_fraction 2"},
         {HEADER META ",int8,,0.03,,,\n", "t.csv:4: empty component"},

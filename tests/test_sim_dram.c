@@ -36,7 +36,9 @@ Test(sim_dram, hand_stamps)
     uint64_t st = 1;
     tl_qweight(&qw, 4, 4, 0, 0, &st);
     memset(qw.q, 1, 16);
-    spike_event ev[4] = {{.token = 0, .axon = 0}, {.token = 0, .axon = 3}, {.token = 1, .axon = 0},
+    spike_event ev[4] = {{.token = 0, .axon = 0},
+                         {.token = 0, .axon = 3},
+                         {.token = 1, .axon = 0},
                          {.token = 2, .axon = 3}};
     size_t ts[4] = {0, 2, 3, 4};
     sim *s = NULL;
@@ -67,7 +69,8 @@ Test(sim_dram, hand_stamps)
 static void random_dram(uint64_t seed, sim_timing timing)
 {
     uint64_t st = seed;
-    size_t in = 20 + tl_rand(&st) % 120, out = 10 + tl_rand(&st) % 90, tokens = 1 + tl_rand(&st) % 5;
+    size_t in = 20 + tl_rand(&st) % 120, out = 10 + tl_rand(&st) % 90,
+           tokens = 1 + tl_rand(&st) % 5;
     sim_config c;
     sim_config_default(&c);
     c.timing = timing;
@@ -95,14 +98,16 @@ static void random_dram(uint64_t seed, sim_timing timing)
     sim_get_report(fast, &r);
     sim_get_report(step, &r2);
     cr_assert_eq(r.duration, r2.duration, "seed %llu", (unsigned long long)seed);
-    cr_assert_eq(memcmp(&r.total, &r2.total, sizeof r.total), 0, "seed %llu", (unsigned long long)seed);
+    cr_assert_eq(memcmp(&r.total, &r2.total, sizeof r.total), 0, "seed %llu",
+                 (unsigned long long)seed);
     int32_t *ref = malloc(tokens * out * sizeof *ref);
     cr_assert_eq(gpu_ref_cpu(counts, tokens, &qw, ref, NULL), AX_OK);
     cr_assert_eq(memcmp(ref, sim_acc(fast), tokens * out * sizeof *ref), 0);
     map_tiling t;
     cr_assert_eq(map_tiling_make(out, in, c.rows, c.cols, &t, NULL), AX_OK);
     uint64_t stored = 0;
-    uint64_t fetched = map_layout_bursts(counts, tokens, NULL, &t, (size_t)c.dram_burst_bytes, &stored);
+    uint64_t fetched = map_layout_bursts(counts, tokens, NULL, &t, (size_t)c.dram_burst_bytes,
+                                         &stored);
     cr_assert_eq(r.total.dram_bursts, fetched, "seed %llu: %llu bursts, mapper %llu",
                  (unsigned long long)seed, (unsigned long long)r.total.dram_bursts,
                  (unsigned long long)fetched);

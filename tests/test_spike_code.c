@@ -173,12 +173,14 @@ Test(spike_code, negative_counts_binary_and_unsigned_are_errors)
 
 Test(spike_code, fixed_T_does_not_fit_is_an_error)
 {
+    /* clang-format off */
     struct { spike_coding c; int32_t ok, bad; int T; } v[] = {
         {SPIKE_BINARY, 5, 6, 5},           {SPIKE_TERNARY, -5, -6, 5},
         {SPIKE_BITWISE, 255, 256, 8},      {SPIKE_BITWISE_SIGNED, -255, -256, 8},
         {SPIKE_BITWISE_2C, 15, 16, 5},     {SPIKE_BITWISE_2C, -16, -17, 5},
         {SPIKE_BITWISE_2C, 127, 128, 8},   {SPIKE_BITWISE_2C, -128, -129, 8},
     };
+    /* clang-format on */
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         char *err = NULL;
         cr_assert_eq(spike_check_fits(v[i].c, v[i].ok, v[i].T, NULL), AX_OK, "case %zu", i);

@@ -103,8 +103,10 @@ Test(spike_event, twos_complement_stream_by_hand)
     spike_event *ev;
     size_t nev, ts[2];
     cr_assert_eq(spike_events(SPIKE_BITWISE_2C, s, 1, 3, 4, &ev, &nev, ts, NULL, NULL), AX_OK);
+    /* clang-format off */
     struct { int step, axon, neg, shift; } want[] = {
         {0, 0, 1, 3}, {2, 0, 0, 1}, {2, 2, 0, 1}, {3, 0, 0, 0}, {3, 2, 0, 0}};
+    /* clang-format on */
     cr_assert_eq(nev, 5);
     for (size_t e = 0; e < nev; e++) {
         cr_assert_eq(ev[e].token, 0);

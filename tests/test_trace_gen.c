@@ -15,7 +15,8 @@ static trace_gen_cfg tiny(void)
 
 Test(trace_gen, deterministic_and_independent_of_other_tensors)
 {
-    char *dir = tt_dir(), *a = tt_path(dir, "a.st"), *b = tt_path(dir, "b.st"), *t = tt_path(dir, "t.st");
+    char *dir = tt_dir(), *a = tt_path(dir, "a.st"), *b = tt_path(dir, "b.st"),
+         *t = tt_path(dir, "t.st");
     trace_gen_cfg c = tiny();
     c.seed = 99;
     char *err = NULL;
@@ -38,7 +39,8 @@ Test(trace_gen, deterministic_and_independent_of_other_tensors)
     const trace_tensor *wa = trace_find(fa, "model.layers.0.mlp.up_proj.weight");
     const trace_tensor *wb = trace_find(fb, "model.layers.0.mlp.up_proj.weight");
     cr_assert(wa && wb);
-    cr_assert_eq(memcmp(wa->data, wb->data, wa->nbytes), 0, "a tensor depends on the others written");
+    cr_assert_eq(memcmp(wa->data, wb->data, wa->nbytes), 0,
+                 "a tensor depends on the others written");
     const trace_tensor *w3 = trace_find(fb, "model.layers.3.mlp.up_proj.weight");
     cr_assert(w3 && memcmp(w3->data, wa->data, wa->nbytes) != 0, "layers must differ");
     const trace_tensor *dn = trace_find(fb, "model.layers.0.mlp.down_proj.weight");
@@ -93,7 +95,8 @@ Test(trace_gen, output_is_input_times_weight_transposed)
         double ss = 0, maxx = 0;
         for (size_t k = 0; k < out * in; k++)
             ss += (double)wf[k] * wf[k];
-        cr_assert(fabs(sqrt(ss / (double)(out * in)) * sqrt((double)in) - 1) < 0.1, "weight std ~ 1/sqrt(in)");
+        cr_assert(fabs(sqrt(ss / (double)(out * in)) * sqrt((double)in) - 1) < 0.1,
+                  "weight std ~ 1/sqrt(in)");
         for (size_t k = 0; k < T * in; k++)
             maxx = fmax(maxx, fabs(xf[k]));
         cr_assert(maxx > 5, "heavy tail / outliers missing: max |x| %g", maxx);

@@ -88,8 +88,8 @@ static inline void tt_expect_fail(const char *path, int declared, ax_result code
     char *err = NULL;
     ax_result r = declared >= 0 ? trace_open_as(path, (trace_dtype)declared, &f, &err)
                                 : trace_open(path, &f, &err);
-    cr_assert_eq(r, code, "%s: expected %s, got %s (%s)", what, ax_result_str(code), ax_result_str(r),
-                 err ? err : "");
+    cr_assert_eq(r, code, "%s: expected %s, got %s (%s)", what, ax_result_str(code),
+                 ax_result_str(r), err ? err : "");
     cr_assert_null(f);
     cr_assert_not_null(err);
     cr_assert(strstr(err, path), "message does not name the file: %s", err);

@@ -107,11 +107,13 @@ static ax_result shape(hdr *h, int *ndim, int64_t *dims)
 /* descr -> dtype; -2 for '<u2' (only with a declared dtype). */
 static int descr_dtype(const char *d)
 {
+    /* clang-format off */
     static const struct { const char *s; int dt; } map[] = {
         {"<f4", TRACE_F32}, {"<f2", TRACE_F16}, {"<i1", TRACE_I8}, {"|i1", TRACE_I8},
         {"|u1", TRACE_U8},  {"<u1", TRACE_U8},  {"<i2", TRACE_I16}, {"<i4", TRACE_I32},
         {"<u2", -2},
     };
+    /* clang-format on */
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(d, map[i].s) == 0)
             return map[i].dt;

@@ -27,7 +27,8 @@ int main(int argc, char **argv)
     }
     FILE *f = fopen(argv[2], "w");
     if (!f) {
-        fprintf(stderr, "axon-gate-cells: %s: cannot create (hint: check the directory)\n", argv[2]);
+        fprintf(stderr, "axon-gate-cells: %s: cannot create (hint: check the directory)\n",
+                argv[2]);
         power_lib_free(lib);
         return 1;
     }

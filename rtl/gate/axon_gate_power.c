@@ -93,6 +93,7 @@ int main(int argc, char **argv)
     const char *libp = NULL, *json = NULL, *weights = NULL, *trace = NULL, *layer = NULL, *vcd = NULL;
     const char *coding = "bitwise-signed";
     double tokens = 4, steps = 0, wire_ff = 2, wire_net_ff = 1, slew = 0.1, seed = 1;
+    /* clang-format off */
     static const struct option opts[] = {
         {"lib", required_argument, NULL, 'l'},      {"netlist", required_argument, NULL, 'n'},
         {"weights", required_argument, NULL, 'w'},  {"trace", required_argument, NULL, 't'},
@@ -102,6 +103,7 @@ int main(int argc, char **argv)
         {"wire-net-ff", required_argument, NULL, 'P'}, {"slew-ns", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},     {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
+    /* clang-format on */
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int bad = 0;

@@ -125,8 +125,10 @@ int main(int argc, char **argv)
     }
     int fails = 0;
     /* fixed cases first: the edges */
+    /* clang-format off */
     size_t fixed[][4] = {{1, 1, 1, 0}, {3, 5, 7, 3}, {64, 64, 128, 128}, {65, 63, 130, 128},
                          {17, 129, 256, 0}, {5, 7, 33, 1}};
+    /* clang-format on */
     for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
         int r = one_case(fixed[k][0], fixed[k][1], fixed[k][2], fixed[k][3], 127, 0, 0);
         if (r == 77) {

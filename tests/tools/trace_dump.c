@@ -81,7 +81,8 @@ int main(int argc, char **argv)
             continue;
         }
         if (meta) {
-            const char *keys[] = {"generator", "seed", "format", "shapes", "axon_version", "preset", "dtype"};
+            const char *keys[] = {"generator",    "seed",   "format", "shapes",
+                                  "axon_version", "preset", "dtype"};
             for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
                 if (trace_meta(f, keys[k]))
                     printf("meta %s %s\n", keys[k], trace_meta(f, keys[k]));
