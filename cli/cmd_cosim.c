@@ -11,6 +11,8 @@
 #include "cmd.h"
 #include "cmd_cosim.h"
 
+#include "../run/run.h"
+
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -37,10 +39,11 @@ static const char *help =
     "  --out FILE         safetensors with `acc` int32 [tokens, outputs of the core]:\n"
     "                     every token's accumulators (written only when all matched)\n"
     "  --tokens N         use only the first N tokens of the trace\n"
-    "  --coding NAME      spike coding (default bitwise-signed), --steps T (default auto)\n"
+    "  --coding NAME      spike coding (default bitwise-signed), --steps T|auto (default auto)\n"
     "  --tile RxC         core tile; must equal the RTL build's (default: the build's)\n"
     "  --lanes L          lanes; must equal the RTL build's\n"
-    "  --async            async core (ps); uses the async RTL build\n"
+    "  --async            async core (ps); uses the async RTL build (= --timing async)\n"
+    "  (--layer, --coding, --steps, --tile, --lanes, --timing: the parameter table, docs/params.md)\n"
     "  --wave FILE        VCD of the RTL around the first divergence (trace build)\n"
     "  --wave-window N    steps before and after the divergence in the VCD (default 64)\n"
     "  --seed S           stream and random-reset seed (default 1; 0 = no random reset)\n"
@@ -50,15 +53,14 @@ static const char *help =
     "are dropped); with --image the core holds exactly the image's rows.\n"
     "Needs `make rtl` (Verilator); see docs/rtl.md.\n";
 
+#define COSIM_PARAMS "layer coding steps tile lanes timing"
+
 int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
 {
     /* clang-format off */
-    static const struct option lo[] = {
+    static const struct option own[] = {
         {"random", required_argument, 0, 'n'}, {"weights", required_argument, 0, 'w'},
-        {"trace", required_argument, 0, 't'},  {"layer", required_argument, 0, 'l'},
-        {"tokens", required_argument, 0, 'k'}, {"coding", required_argument, 0, 'c'},
-        {"steps", required_argument, 0, 'T'},  {"tile", required_argument, 0, 'r'},
-        {"lanes", required_argument, 0, 'L'},  {"async", no_argument, 0, 'a'},
+        {"trace", required_argument, 0, 't'},  {"tokens", required_argument, 0, 'k'},
         {"wave", required_argument, 0, 'W'},   {"wave-window", required_argument, 0, 'x'},
         {"seed", required_argument, 0, 's'},   {"rtl", required_argument, 0, 'R'},
         {"image", required_argument, 0, 'i'},  {"core", required_argument, 0, 'C'},
@@ -71,43 +73,67 @@ int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
     o->wave_window = 64;
     o->coding = "bitwise-signed";
     o->core = -1;
+    /* layer, coding, steps, tile, lanes and timing come from the parameter
+     * table (docs/params.md): the same spelling and range as axon run */
+    run_job pj;
+    run_job_default(&pj);
+    struct option *lo = cmd_param_options_only(own, COSIM_PARAMS, 0);
+    if (!lo)
+        return cmd_fail("cosim", NULL);
     optind = 1;
     opterr = 0;
-    int ch;
+    int ch, prc = 0, tile_given = 0, lanes_given = 0;
     long v;
-    while ((ch = getopt_long(argc, argv, ":vh", lo, NULL)) != -1) {
+    while (!prc && (ch = getopt_long(argc, argv, ":vh", lo, NULL)) != -1) {
+        const char *pv;
+        const run_param *p = cmd_param_of(ch, &pv, optarg);
+        if (p) {
+            tile_given |= !strcmp(p->key, "tile");
+            lanes_given |= !strcmp(p->key, "lanes");
+            prc = cmd_param_opt("cosim", ch, optarg, &pj);
+            continue;
+        }
         /* clang-format off */
         switch (ch) {
-        case 'n': if (cmd_parse_long("cosim", "--random", optarg, 1, 10000000, &o->random)) return CMD_USAGE; break;
+        case 'n': if (cmd_parse_long("cosim", "--random", optarg, 1, 10000000, &o->random)) prc = CMD_USAGE; break;
         case 'w': o->weights = optarg; break;
         case 't': o->trace = optarg; break;
-        case 'l': o->layer = optarg; break;
-        case 'k': if (cmd_parse_long("cosim", "--tokens", optarg, 1, LONG_MAX, &o->tokens)) return CMD_USAGE; break;
-        case 'c': o->coding = optarg; break;
-        case 'T': if (cmd_parse_long("cosim", "--steps", optarg, 1, 32, &o->steps)) return CMD_USAGE; break;
-        case 'r':
-            if (sscanf(optarg, "%ldx%ld", &o->tile_r, &o->tile_c) != 2 || o->tile_r < 1 || o->tile_c < 1)
-                return cmd_usage("cosim", "--tile '%s': expected RxC, e.g. 32x32", optarg);
-            break;
-        case 'L': if (cmd_parse_long("cosim", "--lanes", optarg, 1, 1024, &o->lanes)) return CMD_USAGE; break;
-        case 'a': o->async = 1; break;
+        case 'k': if (cmd_parse_long("cosim", "--tokens", optarg, 1, LONG_MAX, &o->tokens)) prc = CMD_USAGE; break;
         case 'W': o->wave = optarg; break;
-        case 'x': if (cmd_parse_long("cosim", "--wave-window", optarg, 1, 100000000, &o->wave_window)) return CMD_USAGE; break;
+        case 'x': if (cmd_parse_long("cosim", "--wave-window", optarg, 1, 100000000, &o->wave_window)) prc = CMD_USAGE; break;
         case 's':
-            if (cmd_parse_long("cosim", "--seed", optarg, 0, LONG_MAX, &v)) return CMD_USAGE;
+            if (cmd_parse_long("cosim", "--seed", optarg, 0, LONG_MAX, &v)) { prc = CMD_USAGE; break; }
             o->seed = (uint64_t)v;
             break;
         case 'R': o->rtl = optarg; break;
         case 'i': o->image = optarg; break;
-        case 'C': if (cmd_parse_long("cosim", "--core", optarg, 0, LONG_MAX, &o->core)) return CMD_USAGE; break;
+        case 'C': if (cmd_parse_long("cosim", "--core", optarg, 0, LONG_MAX, &o->core)) prc = CMD_USAGE; break;
         case 'o': o->out = optarg; break;
         case 'v': o->verbose = 1; break;
-        case 'h': fputs(help, stdout); return -1;
-        case ':': return cmd_usage("cosim", "option %s needs a value", argv[optind - 1]);
-        default: return cmd_usage("cosim", "unknown option %s", argv[optind - 1]);
+        case 'h': fputs(help, stdout); prc = -1; break;
+        case ':': prc = cmd_usage("cosim", "option %s needs a value", argv[optind - 1]); break;
+        default: prc = cmd_usage("cosim", "unknown option %s", argv[optind - 1]); break;
         }
         /* clang-format on */
     }
+    cmd_param_options_free(lo);
+    if (prc)
+        return prc;
+    o->layer = pj.layer;
+    o->coding = spike_coding_name(pj.coding);
+    o->async = pj.cfg.timing == SIM_ASYNC;
+    if (tile_given) {
+        o->tile_r = pj.cfg.rows;
+        o->tile_c = pj.cfg.cols;
+    }
+    if (lanes_given)
+        o->lanes = pj.cfg.lanes;
+    if (pj.steps == SPIKE_STEPS_TOKEN)
+        return cmd_usage("cosim", "--steps token: the RTL core takes one T per stream (hint: a "
+                         "fixed T, or auto)");
+    if (pj.steps > 32)
+        return cmd_usage("cosim", "--steps %d: the RTL core's shift field holds T <= 32", pj.steps);
+    o->steps = pj.steps > 0 ? pj.steps : 0;
     if (optind < argc) return cmd_usage("cosim", "unexpected argument '%s'", argv[optind]);
     int files = o->weights || o->trace || o->layer || o->image || o->core >= 0;
     if (o->random && files)
