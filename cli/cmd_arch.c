@@ -129,11 +129,14 @@ static int list(int fmt)
 int cmd_arch(int argc, char **argv)
 {
     enum { O_LIST = 256, O_DUMP, O_CHECK, O_JSON, O_CSV, O_MD, O_HELP };
-    static const struct option own[] = {
-        {"list", no_argument, 0, O_LIST}, {"dump", no_argument, 0, O_DUMP},
-        {"check", required_argument, 0, O_CHECK}, {"json", no_argument, 0, O_JSON},
-        {"csv", no_argument, 0, O_CSV},   {"markdown", no_argument, 0, O_MD},
-        {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
+    static const struct option own[] = {{"list", no_argument, 0, O_LIST},
+                                        {"dump", no_argument, 0, O_DUMP},
+                                        {"check", required_argument, 0, O_CHECK},
+                                        {"json", no_argument, 0, O_JSON},
+                                        {"csv", no_argument, 0, O_CSV},
+                                        {"markdown", no_argument, 0, O_MD},
+                                        {"help", no_argument, 0, O_HELP},
+                                        {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
     int c, rc = -1, mode = 0, fmt = 't', nfmt = 0;
@@ -161,7 +164,10 @@ int cmd_arch(int argc, char **argv)
         case O_JSON: fmt = 'j', nfmt++; break;
         case O_CSV: fmt = 'c', nfmt++; break;
         case O_MD: fmt = 'm', nfmt++; break;
-        case O_HELP: help(); rc = CMD_OK; break;
+        case O_HELP:
+            help();
+            rc = CMD_OK;
+            break;
         default: rc = cmd_usage("arch", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }

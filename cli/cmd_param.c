@@ -20,7 +20,7 @@
 #define VAR_MAIN 0
 #define VAR_KEY 1
 #define VAR_NO 2
-#define PARAM_VAL(i, var) (CMD_PARAM_BASE + (int)(i) * 4 + (var))
+#define PARAM_VAL(i, var) (CMD_PARAM_BASE + (int)(i)*4 + (var))
 
 static char *dashed(const char *key)
 {

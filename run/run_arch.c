@@ -26,7 +26,10 @@
 /* Text values live as long as the process: run_job holds borrowed strings. */
 static const char *intern(const char *s)
 {
-    static struct node { struct node *next; char s[]; } *head;
+    static struct node {
+        struct node *next;
+        char s[];
+    } * head;
     for (struct node *n = head; n; n = n->next)
         if (!strcmp(n->s, s))
             return n->s;
@@ -44,8 +47,10 @@ static ax_result read_all(const char *path, char **buf, char **err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ax_fail(err, AX_EIO, "%s: %s (hint: --arch names an architecture file, e.g. "
-                       "arch/default.json)", path, strerror(errno));
+        return ax_fail(err, AX_EIO,
+                       "%s: %s (hint: --arch names an architecture file, e.g. "
+                       "arch/default.json)",
+                       path, strerror(errno));
     char *b = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -54,8 +59,10 @@ static ax_result read_all(const char *path, char **buf, char **err)
             if (cap > (1u << 24)) {
                 fclose(f);
                 free(b);
-                return ax_fail(err, AX_EFORMAT, "%s: larger than 16 MiB, not an architecture "
-                               "file", path);
+                return ax_fail(err, AX_EFORMAT,
+                               "%s: larger than 16 MiB, not an architecture "
+                               "file",
+                               path);
             }
             char *nb = realloc(b, cap);
             if (!nb) {
@@ -112,9 +119,9 @@ static ax_result apply(run_job *j, const char *path, const char *where, int sect
         return ax_fail(err, AX_EPARAM, "%s: %s: '%s' belongs to [%s], not [%s] (hint: move it)",
                        path, where, key, run_param_section_name(p->section),
                        run_param_section_name(section));
-    const char *v = p->type == RUN_PT_TEXT ? (p->section == RUN_SEC_ENERGY ? rel_to(path, value)
-                                                                           : intern(value))
-                                           : value;
+    const char *v = p->type == RUN_PT_TEXT
+                        ? (p->section == RUN_SEC_ENERGY ? rel_to(path, value) : intern(value))
+                        : value;
     if (!v)
         return ax_fail(err, AX_ENOMEM, "out of memory");
     if ((r = run_param_set(j, p, v, err)))
@@ -153,8 +160,10 @@ static ax_result load_json(run_job *j, const char *path, const char *text, char 
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         size_t off = at && at >= text ? (size_t)(at - text) : 0;
-        return ax_fail(err, AX_EFORMAT, "%s: offset %zu: not valid JSON (hint: an object of "
-                       "parameter: value)", path, off);
+        return ax_fail(err, AX_EFORMAT,
+                       "%s: offset %zu: not valid JSON (hint: an object of "
+                       "parameter: value)",
+                       path, off);
     }
     ax_result r = AX_OK;
     if (!cJSON_IsObject(root))
@@ -164,8 +173,10 @@ static ax_result load_json(run_job *j, const char *path, const char *text, char 
         if (cJSON_IsObject(it)) {
             int sec = section_of(it->string);
             if (!sec) {
-                r = ax_fail(err, AX_EFORMAT, "%s: unknown section '%s' (hint: input, core, "
-                            "timing, chip, dram, spikes, energy)", path, it->string);
+                r = ax_fail(err, AX_EFORMAT,
+                            "%s: unknown section '%s' (hint: input, core, "
+                            "timing, chip, dram, spikes, energy)",
+                            path, it->string);
                 break;
             }
             for (cJSON *kv = it->child; kv && !r; kv = kv->next) {
@@ -203,7 +214,8 @@ static ax_result load_text(run_job *j, const char *path, char *text, char **err)
 {
     int section = 0;
     size_t line = 0;
-    for (char *save = NULL, *ln = strtok_r(text, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+    for (char *save = NULL, *ln = strtok_r(text, "\n", &save); ln;
+         ln = strtok_r(NULL, "\n", &save)) {
         line++;
         char *hash = strchr(ln, '#'), where[64];
         if (hash)
@@ -218,8 +230,10 @@ static ax_result load_text(run_job *j, const char *path, char *text, char **err)
                 return ax_fail(err, AX_EFORMAT, "%s: %s: expected [section]", path, where);
             *e = 0;
             if (!(section = section_of(trim(s + 1))))
-                return ax_fail(err, AX_EFORMAT, "%s: %s: unknown section '%s' (hint: input, core, "
-                               "timing, chip, dram, spikes, energy)", path, where, trim(s + 1));
+                return ax_fail(err, AX_EFORMAT,
+                               "%s: %s: unknown section '%s' (hint: input, core, "
+                               "timing, chip, dram, spikes, energy)",
+                               path, where, trim(s + 1));
             continue;
         }
         char *eq = strpbrk(s, "=:");

@@ -9,7 +9,7 @@
  * spike_params_default), read back through run_param_get, so there is one
  * place for each default.
  */
-#include "run.h"
+#include "run_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,17 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    P_LAYER, P_TILE, P_LANES, P_FIFO, P_SRAM_LAT, P_ACC_BITS, P_READOUT_BITS, P_DOUBLE_BUFFER,
-    P_ZERO_GATING, P_TIMING, P_CLOCK, P_HANDSHAKE, P_T_REQ, P_T_ACK, P_T_DECODE, P_T_SRAM,
-    P_T_ADD, P_T_READOUT, P_MESH, P_HOP, P_HOP_PS, P_LINK_BITS, P_DRAM, P_BURST, P_DRAM_BW,
-    P_DRAM_LAT, P_DRAM_BURST_PS, P_DRAM_LAT_PS, P_CODING, P_K, P_STEPS, P_CLAMP, P_GROUP,
-    P_TECH, P_NODE, P_VDD, P_MODEL
-};
 
 #define BIG (1 << 20)
 #define PS_MAX 1e12 /* 1 s in ps: longer than any modelled delay */
 
+/* clang-format off */
 static const run_param TABLE[] = {
     {"layer", "layer", RUN_PT_TEXT, RUN_SEC_INPUT, "", 0, 0, NULL,
      "HF layer name, e.g. model.layers.0.mlp.up_proj (default: every layer)", P_LAYER},
@@ -107,17 +101,12 @@ static const run_param TABLE[] = {
     {"power_model", "model", RUN_PT_CHOICE, RUN_SEC_ENERGY, "", 0, 0, "realistic|ideal",
      "realistic pricing or SpikingBrain's idealised one", P_MODEL},
 };
+/* clang-format on */
 
 #define NPARAM (sizeof TABLE / sizeof TABLE[0])
 
-const run_param *run_param_table(size_t *n)
-{
-    *n = NPARAM;
-    return TABLE;
-}
-
 /* a and b equal with '-' and '_' taken as the same character */
-static int same_name(const char *a, const char *b)
+int run_param_same_name(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++) {
         char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
@@ -127,10 +116,55 @@ static int same_name(const char *a, const char *b)
     return *a == *b;
 }
 
+int64_t *run_param_ps_field(run_job *j, int id)
+{
+    sim_config *c = &j->cfg;
+    switch (id) {
+    case P_T_REQ: return &c->t_req_ps;
+    case P_T_ACK: return &c->t_ack_ps;
+    case P_T_DECODE: return &c->t_decode_ps;
+    case P_T_SRAM: return &c->t_sram_ps;
+    case P_T_ADD: return &c->t_add_ps;
+    case P_T_READOUT: return &c->t_readout_ps;
+    case P_HOP_PS: return &c->hop_ps;
+    case P_DRAM_BURST_PS: return &c->dram_burst_ps;
+    case P_DRAM_LAT_PS: return &c->dram_latency_ps;
+    default: return NULL;
+    }
+}
+
+int *run_param_int_field(run_job *j, int id)
+{
+    sim_config *c = &j->cfg;
+    switch (id) {
+    case P_LANES: return &c->lanes;
+    case P_FIFO: return &c->fifo_depth;
+    case P_SRAM_LAT: return &c->sram_latency;
+    case P_ACC_BITS: return &c->acc_bits;
+    case P_READOUT_BITS: return &c->readout_bits;
+    case P_DOUBLE_BUFFER: return &c->double_buffer;
+    case P_ZERO_GATING: return &c->zero_gating;
+    case P_HOP: return &c->hop_cycles;
+    case P_LINK_BITS: return &c->link_bits;
+    case P_DRAM: return &c->dram;
+    case P_BURST: return &c->dram_burst_bytes;
+    case P_DRAM_BW: return &c->dram_bytes_per_cycle;
+    case P_DRAM_LAT: return &c->dram_latency;
+    case P_NODE: return &j->node_nm;
+    default: return NULL;
+    }
+}
+
+const run_param *run_param_table(size_t *n)
+{
+    *n = NPARAM;
+    return TABLE;
+}
+
 const run_param *run_param_find(const char *name)
 {
     for (size_t i = 0; name && i < NPARAM; i++)
-        if (same_name(name, TABLE[i].key) || same_name(name, TABLE[i].flag))
+        if (run_param_same_name(name, TABLE[i].key) || run_param_same_name(name, TABLE[i].flag))
             return &TABLE[i];
     return NULL;
 }
@@ -235,51 +269,13 @@ static ax_result parse_pair(const run_param *p, const char *v, long long *a, lon
     memcpy(first, v, (size_t)(x - v));
     first[x - v] = 0;
     if (parse_int(p, first, p->lo, p->hi, a, err) || parse_int(p, x + 1, p->lo, p->hi, b, err))
-        return ax_fail(err, AX_EPARAM, "--%s '%s': each side must be an integer in [%.0f, %.0f] "
-                       "(hint: e.g. %s)", p->flag, v, p->lo, p->hi,
-                       p->id == P_TILE ? "128x128" : "4x4");
+        return ax_fail(err, AX_EPARAM,
+                       "--%s '%s': each side must be an integer in [%.0f, %.0f] "
+                       "(hint: e.g. %s)",
+                       p->flag, v, p->lo, p->hi, p->id == P_TILE ? "128x128" : "4x4");
     if ((*a == 0) != (*b == 0))
         return bad(err, p, v, "both sides 0 (automatic) or neither");
     return AX_OK;
-}
-
-static int64_t *ps_field(run_job *j, int id)
-{
-    sim_config *c = &j->cfg;
-    switch (id) {
-    case P_T_REQ: return &c->t_req_ps;
-    case P_T_ACK: return &c->t_ack_ps;
-    case P_T_DECODE: return &c->t_decode_ps;
-    case P_T_SRAM: return &c->t_sram_ps;
-    case P_T_ADD: return &c->t_add_ps;
-    case P_T_READOUT: return &c->t_readout_ps;
-    case P_HOP_PS: return &c->hop_ps;
-    case P_DRAM_BURST_PS: return &c->dram_burst_ps;
-    case P_DRAM_LAT_PS: return &c->dram_latency_ps;
-    default: return NULL;
-    }
-}
-
-static int *int_field(run_job *j, int id)
-{
-    sim_config *c = &j->cfg;
-    switch (id) {
-    case P_LANES: return &c->lanes;
-    case P_FIFO: return &c->fifo_depth;
-    case P_SRAM_LAT: return &c->sram_latency;
-    case P_ACC_BITS: return &c->acc_bits;
-    case P_READOUT_BITS: return &c->readout_bits;
-    case P_DOUBLE_BUFFER: return &c->double_buffer;
-    case P_ZERO_GATING: return &c->zero_gating;
-    case P_HOP: return &c->hop_cycles;
-    case P_LINK_BITS: return &c->link_bits;
-    case P_DRAM: return &c->dram;
-    case P_BURST: return &c->dram_burst_bytes;
-    case P_DRAM_BW: return &c->dram_bytes_per_cycle;
-    case P_DRAM_LAT: return &c->dram_latency;
-    case P_NODE: return &j->node_nm;
-    default: return NULL;
-    }
 }
 
 ax_result run_param_set(run_job *j, const run_param *p, const char *v, char **err)
@@ -302,7 +298,7 @@ ax_result run_param_set(run_job *j, const run_param *p, const char *v, char **er
     case RUN_PT_BOOL:
         if (parse_bool(v, &on))
             return bad(err, p, v, "expected on or off");
-        *int_field(j, p->id) = on;
+        *run_param_int_field(j, p->id) = on;
         return AX_OK;
     case RUN_PT_CHOICE:
         if ((w = word_index(p->words, v)) < 0) {
@@ -345,7 +341,8 @@ ax_result run_param_set(run_job *j, const run_param *p, const char *v, char **er
             return bad(err, p, v, "expected on, off or MIN:MAX (hint: -127:127)");
         memcpy(lo, v, (size_t)(colon - v));
         lo[colon - v] = 0;
-        if (parse_int(p, lo, p->lo, p->hi, &a, err) || parse_int(p, colon + 1, p->lo, p->hi, &b, err))
+        if (parse_int(p, lo, p->lo, p->hi, &a, err) ||
+            parse_int(p, colon + 1, p->lo, p->hi, &b, err))
             return bad(err, p, v, "MIN and MAX must be integers (hint: -127:127)");
         if (a > b)
             return bad(err, p, v, "empty range: MIN must be <= MAX (hint: -127:127)");
@@ -375,10 +372,10 @@ ax_result run_param_set(run_job *j, const run_param *p, const char *v, char **er
             j->steps = (int)a;
         else if (p->id == P_GROUP)
             j->group = (size_t)a;
-        else if (ps_field(j, p->id))
-            *ps_field(j, p->id) = (int64_t)a;
+        else if (run_param_ps_field(j, p->id))
+            *run_param_ps_field(j, p->id) = (int64_t)a;
         else
-            *int_field(j, p->id) = (int)a;
+            *run_param_int_field(j, p->id) = (int)a;
         return AX_OK;
     }
     return ax_fail(err, AX_EPARAM, "--%s: unknown parameter type", p->flag);
@@ -398,7 +395,7 @@ static size_t distance(const char *a, const char *b)
         for (size_t j = 1; j <= lb; j++) {
             size_t cur = row[j];
             size_t sub = prev + (a[i - 1] != b[j - 1] && !((a[i - 1] == '-' || a[i - 1] == '_') &&
-                                                          (b[j - 1] == '-' || b[j - 1] == '_')));
+                                                           (b[j - 1] == '-' || b[j - 1] == '_')));
             row[j] = sub < row[j] + 1 ? sub : row[j] + 1;
             if (row[j - 1] + 1 < row[j])
                 row[j] = row[j - 1] + 1;
@@ -466,140 +463,9 @@ void run_param_get(const run_job *j, const run_param *p, char *out, size_t n)
     }
     }
     if (p->type == RUN_PT_BOOL)
-        snprintf(out, n, "%s", *int_field(mj, p->id) ? "on" : "off");
-    else if (ps_field(mj, p->id))
-        snprintf(out, n, "%lld", (long long)*ps_field(mj, p->id));
+        snprintf(out, n, "%s", *run_param_int_field(mj, p->id) ? "on" : "off");
+    else if (run_param_ps_field(mj, p->id))
+        snprintf(out, n, "%lld", (long long)*run_param_ps_field(mj, p->id));
     else
-        snprintf(out, n, "%d", *int_field(mj, p->id));
-}
-
-ax_result run_param_applies(const run_job *j, const run_param *p, char **err)
-{
-    int async = j->cfg.timing == SIM_ASYNC;
-    switch (p->id) {
-    case P_HANDSHAKE: case P_T_REQ: case P_T_ACK: case P_T_DECODE: case P_T_SRAM: case P_T_ADD:
-    case P_T_READOUT: case P_HOP_PS: case P_DRAM_BURST_PS: case P_DRAM_LAT_PS:
-        if (!async)
-            return ax_fail(err, AX_EPARAM, "--%s applies to the asynchronous core only (hint: add "
-                           "--async, or leave --%s out)", p->flag, p->flag);
-        break;
-    case P_CLOCK: case P_SRAM_LAT: case P_HOP: case P_DRAM_BW: case P_DRAM_LAT:
-        if (async)
-            return ax_fail(err, AX_EPARAM, "--%s applies to the clocked core only; the async core "
-                           "has no clock (hint: leave --%s out, or drop --async)", p->flag, p->flag);
-        break;
-    }
-    switch (p->id) {
-    case P_BURST: case P_DRAM_BW: case P_DRAM_LAT: case P_DRAM_BURST_PS: case P_DRAM_LAT_PS:
-        if (!j->cfg.dram)
-            return ax_fail(err, AX_EPARAM, "--%s applies to DRAM streaming only (hint: add --dram)",
-                           p->flag);
-    }
-    return AX_OK;
-}
-
-static run_param_col col_int(const char *name, long long v)
-{
-    return (run_param_col){name, RUN_COL_INT, v, 0, NULL};
-}
-
-size_t run_param_columns(const run_job *j, const run_param *p, run_param_col out[RUN_PARAM_MAXCOLS])
-{
-    const sim_config *c = &j->cfg;
-    run_job *mj = (run_job *)j; /* read through the shared accessors */
-    size_t n = 0;
-    switch (p->id) {
-    case P_LAYER: out[n++] = (run_param_col){"layer", RUN_COL_TEXT, 0, 0, j->layer}; break;
-    case P_TECH: {
-        const char *b = j->tech ? strrchr(j->tech, '/') : NULL;
-        out[n++] = (run_param_col){"tech_file", RUN_COL_TEXT, 0, 0, b ? b + 1 : j->tech};
-        break;
-    }
-    case P_TILE:
-        out[n++] = col_int("tile_rows", c->rows);
-        out[n++] = col_int("tile_cols", c->cols);
-        break;
-    case P_MESH:
-        out[n++] = col_int("mesh_w_cfg", c->mesh_w);
-        out[n++] = col_int("mesh_h_cfg", c->mesh_h);
-        break;
-    case P_TIMING:
-        out[n++] = (run_param_col){"timing", RUN_COL_TEXT, 0, 0,
-                                   c->timing == SIM_ASYNC ? "async" : "sync"};
-        out[n++] = col_int("async", c->timing == SIM_ASYNC);
-        return n; /* always applies */
-    case P_CLAMP:
-        out[n++] = col_int("clamp", j->sp.clamp);
-        out[n++] = col_int("count_min", j->sp.cmin);
-        out[n++] = col_int("count_max", j->sp.cmax);
-        break;
-    case P_CODING:
-        out[n++] = (run_param_col){"coding", RUN_COL_TEXT, 0, 0, spike_coding_name(j->coding)};
-        break;
-    case P_MODEL:
-        out[n++] = (run_param_col){"power_model", RUN_COL_TEXT, 0, 0,
-                                   j->model == POWER_IDEAL ? "ideal" : "realistic"};
-        break;
-    case P_HANDSHAKE: out[n++] = col_int("handshake_phases", c->handshake); break;
-    case P_CLOCK: out[n++] = (run_param_col){"clock_mhz", RUN_COL_REAL, 0, c->clock_mhz, NULL}; break;
-    case P_K: out[n++] = (run_param_col){"k", RUN_COL_REAL, 0, j->sp.k, NULL}; break;
-    case P_VDD: out[n++] = (run_param_col){"vdd_v_cfg", RUN_COL_REAL, 0, j->vdd_v, NULL}; break;
-    case P_NODE: out[n++] = col_int("node_nm_cfg", j->node_nm); break;
-    case P_STEPS: out[n++] = col_int("steps", j->steps); break;
-    case P_GROUP: out[n++] = col_int("group_size", (long long)j->group); break;
-    default:
-        out[n++] = ps_field(mj, p->id) ? col_int(p->key, *ps_field(mj, p->id))
-                                       : col_int(p->key, *int_field(mj, p->id));
-    }
-    if (run_param_applies(j, p, NULL))
-        for (size_t i = 0; i < n; i++)
-            out[i].type = RUN_COL_NULL;
-    return n;
-}
-
-int run_param_is_set(const run_job *j, const run_param *p)
-{
-    run_job d;
-    run_job_default(&d);
-    char a[256], b[256];
-    run_param_get(j, p, a, sizeof a);
-    run_param_get(&d, p, b, sizeof b);
-    return strcmp(a, b) != 0;
-}
-
-void run_param_help_line(FILE *f, const run_job *d, const run_param *p)
-{
-    char dv[256], arg[64], lhs[128], name[96] = "";
-    run_param_get(d, p, dv, sizeof dv);
-    switch (p->type) {
-    case RUN_PT_BOOL: snprintf(arg, sizeof arg, "[on|off]"); break;
-    case RUN_PT_CHOICE: snprintf(arg, sizeof arg, "%s", p->words); break;
-    case RUN_PT_PAIR: snprintf(arg, sizeof arg, "%s", p->id == P_TILE ? "RxC" : "WxH"); break;
-    case RUN_PT_CLAMP: snprintf(arg, sizeof arg, "on|off|MIN:MAX"); break;
-    case RUN_PT_TEXT: snprintf(arg, sizeof arg, "%s", p->id == P_LAYER ? "NAME" : "FILE"); break;
-    default:
-        snprintf(arg, sizeof arg, "%s%s%s", p->unit[0] && !strchr(p->unit, ' ') ? p->unit : "N",
-                 p->words ? "|" : "", p->words ? p->words : "");
-    }
-    if (!same_name(p->key, p->flag))
-        snprintf(name, sizeof name, "%s; ", p->key);
-    snprintf(lhs, sizeof lhs, "--%s %s", p->flag, arg);
-    if (strlen(lhs) > 26)
-        fprintf(f, "  %s\n  %-26s %s [%sdefault %s]\n", lhs, "", p->help, name, *dv ? dv : "none");
-    else
-        fprintf(f, "  %-26s %s [%sdefault %s]\n", lhs, p->help, name, *dv ? dv : "none");
-}
-
-void run_param_help(FILE *f, int mask)
-{
-    run_job d;
-    run_job_default(&d);
-    for (int sec = 1; sec <= RUN_SEC_ENERGY; sec <<= 1) {
-        if (!(mask & sec))
-            continue;
-        fprintf(f, "%s:\n", run_param_section_name(sec));
-        for (size_t i = 0; i < NPARAM; i++)
-            if (TABLE[i].section == sec)
-                run_param_help_line(f, &d, &TABLE[i]);
-    }
+        snprintf(out, n, "%d", *run_param_int_field(mj, p->id));
 }

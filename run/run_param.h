@@ -49,15 +49,15 @@ enum {
 };
 
 typedef struct run_param {
-    const char *key;   /* canonical name (JSON, database, arch file, sweep axis, Python) */
-    const char *flag;  /* command-line spelling without "--" */
+    const char *key;  /* canonical name (JSON, database, arch file, sweep axis, Python) */
+    const char *flag; /* command-line spelling without "--" */
     run_param_type type;
     int section;       /* RUN_SEC_* */
     const char *unit;  /* "MHz", "cycles", "ps", "bits", ... or "" */
     double lo, hi;     /* INT, REAL, PAIR: inclusive range */
     const char *words; /* CHOICE: "a|b|c"; INT: named values also accepted */
     const char *help;
-    int id;            /* private: which field */
+    int id; /* private: which field */
 } run_param;
 
 /* The table, in the order --help and --arch --dump print it. */
@@ -95,7 +95,8 @@ typedef struct {
     double d;
     const char *s; /* points into j or static text */
 } run_param_col;
-size_t run_param_columns(const run_job *j, const run_param *p, run_param_col out[RUN_PARAM_MAXCOLS]);
+size_t run_param_columns(const run_job *j, const run_param *p,
+                         run_param_col out[RUN_PARAM_MAXCOLS]);
 /* 1 when p's value in j differs from the default. */
 int run_param_is_set(const run_job *j, const run_param *p);
 

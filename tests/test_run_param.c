@@ -183,9 +183,10 @@ Test(run_arch, json_and_text_forms_load)
     run_job j;
     run_job_default(&j);
     char *err = NULL, v[256];
-    char *a = write_tmp(".json", "{\"core\": {\"tile\": \"64x64\", \"lanes\": 8, \"zero_gating\": false},"
-                                 " \"timing\": {\"timing\": \"async\", \"handshake_phases\": 2},"
-                                 " \"k\": 2.5}");
+    char *a = write_tmp(".json",
+                        "{\"core\": {\"tile\": \"64x64\", \"lanes\": 8, \"zero_gating\": false},"
+                        " \"timing\": {\"timing\": \"async\", \"handshake_phases\": 2},"
+                        " \"k\": 2.5}");
     cr_assert_eq(run_arch_load(&j, a, &err), AX_OK, "%s", err ? err : "");
     cr_assert_eq(j.cfg.rows, 64);
     cr_assert_eq(j.cfg.lanes, 8);
@@ -239,11 +240,12 @@ Test(run_arch, dump_reloads_to_the_same_job)
     run_job_default(&j);
     run_job_default(&k);
     char *err = NULL;
-    const char *set[][2] = {{"tile", "256x32"}, {"lanes", "8"}, {"timing", "async"},
-                            {"handshake", "2"}, {"t_sram_ps", "650"}, {"dram", "on"},
-                            {"dram_burst_ps", "1500"}, {"coding", "bitwise-2c"}, {"k", "4.25"},
-                            {"clamp", "-63:64"}, {"steps", "9"}, {"group_size", "32"},
-                            {"node_nm", "28"}, {"power_model", "ideal"}, {"mesh", "4x2"}};
+    const char *set[][2] =
+        {{"tile", "256x32"},        {"lanes", "8"},           {"timing", "async"},
+         {"handshake", "2"},        {"t_sram_ps", "650"},     {"dram", "on"},
+         {"dram_burst_ps", "1500"}, {"coding", "bitwise-2c"}, {"k", "4.25"},
+         {"clamp", "-63:64"},       {"steps", "9"},           {"group_size", "32"},
+         {"node_nm", "28"},         {"power_model", "ideal"}, {"mesh", "4x2"}};
     for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
         cr_assert_eq(run_param_set_name(&j, set[i][0], set[i][1], &err), AX_OK, "%s", set[i][0]);
     cJSON *o = run_arch_json(&j);
@@ -339,7 +341,9 @@ Test(run_param, every_parameter_changes_the_config_hash)
             char cur[256], alt[64];
             run_param_get(&j, p, cur, sizeof cur);
             switch (p->type) {
-            case RUN_PT_BOOL: snprintf(alt, sizeof alt, "%s", strcmp(cur, "on") ? "on" : "off"); break;
+            case RUN_PT_BOOL:
+                snprintf(alt, sizeof alt, "%s", strcmp(cur, "on") ? "on" : "off");
+                break;
             case RUN_PT_CHOICE: {
                 const char *bar = strchr(p->words, '|');
                 size_t l = (size_t)(bar - p->words);
@@ -349,7 +353,9 @@ Test(run_param, every_parameter_changes_the_config_hash)
                     snprintf(alt, sizeof alt, "%.*s", (int)l, p->words);
                 break;
             }
-            case RUN_PT_PAIR: snprintf(alt, sizeof alt, "%s", strcmp(cur, "2x2") ? "2x2" : "4x4"); break;
+            case RUN_PT_PAIR:
+                snprintf(alt, sizeof alt, "%s", strcmp(cur, "2x2") ? "2x2" : "4x4");
+                break;
             case RUN_PT_CLAMP: snprintf(alt, sizeof alt, "off"); break;
             case RUN_PT_TEXT: snprintf(alt, sizeof alt, "some.layer"); break;
             default:

@@ -1,0 +1,57 @@
+/*
+ * run — private parts shared by the files of run/: the ids of the parameter
+ * table's rows and the accessors of the run_job fields they name
+ * (run_param.c parses and prints, run_param_out.c checks, stores and helps).
+ */
+#ifndef AX_RUN_INT_H
+#define AX_RUN_INT_H
+
+#include "run.h"
+
+enum {
+    P_LAYER,
+    P_TILE,
+    P_LANES,
+    P_FIFO,
+    P_SRAM_LAT,
+    P_ACC_BITS,
+    P_READOUT_BITS,
+    P_DOUBLE_BUFFER,
+    P_ZERO_GATING,
+    P_TIMING,
+    P_CLOCK,
+    P_HANDSHAKE,
+    P_T_REQ,
+    P_T_ACK,
+    P_T_DECODE,
+    P_T_SRAM,
+    P_T_ADD,
+    P_T_READOUT,
+    P_MESH,
+    P_HOP,
+    P_HOP_PS,
+    P_LINK_BITS,
+    P_DRAM,
+    P_BURST,
+    P_DRAM_BW,
+    P_DRAM_LAT,
+    P_DRAM_BURST_PS,
+    P_DRAM_LAT_PS,
+    P_CODING,
+    P_K,
+    P_STEPS,
+    P_CLAMP,
+    P_GROUP,
+    P_TECH,
+    P_NODE,
+    P_VDD,
+    P_MODEL
+};
+
+/* The int64 (ps) or int field of parameter id in j, or NULL. */
+int64_t *run_param_ps_field(run_job *j, int id);
+int *run_param_int_field(run_job *j, int id);
+/* a and b equal with '-' and '_' taken as the same character */
+int run_param_same_name(const char *a, const char *b);
+
+#endif
