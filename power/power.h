@@ -74,7 +74,7 @@ ax_result power_node_factors(int node_nm, double *energy, double *area, double *
                              int *approx, char **err);
 
 /* One priced term of the breakdown. */
-#define POWER_MAX_LINES 32
+#define POWER_MAX_LINES 48
 typedef struct {
     char component[16], action[24];
     double count;     /* actions (or cycles, bit·hops, ns) */

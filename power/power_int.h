@@ -33,6 +33,8 @@ struct power_table {
     int node_approx;
     double e_scale, a_scale, l_scale; /* applied at lookup */
     double clock_idle_fraction, sram_periphery_overhead, dram_burst_bytes;
+    int calibrated;  /* meta calibrated: fitted rows to gate level (power_cal.c) */
+    int clock_gated; /* meta clock_gated: the calibrated netlist had clock gating */
     power_synth_row *synth;
     size_t nsynth;
     char *synth_name;

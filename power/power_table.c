@@ -79,6 +79,10 @@ static ax_result power_meta(power_table *t, const power_row *r, char **err)
         t->node_nm = x;
     else if (!strcmp(k, "vdd_v"))
         t->vdd_v = x;
+    else if (!strcmp(k, "calibrated"))
+        t->calibrated = x != 0;
+    else if (!strcmp(k, "clock_gated"))
+        t->clock_gated = x != 0;
     else {
         char *e2 = NULL;
         ax_result rc = power_table_set_param(t, k, x, &e2);
