@@ -84,9 +84,9 @@ TEST_EXTRA += gate-power-build
 # parameter set is in the set's params.txt, the streams in the CSV's target),
 # so a second `make characterize` costs nothing.
 CHAR_DIR     := $(BUILD)/char
-CHAR_TRAIN   := mix:1:6,empty:1:8,dense:1:3,zeroword:1:6,sparse:1:8,lanes:1:5,hishift:1:3
-CHAR_HOLD    := mix:2:6,empty:2:8,dense:2:3,zeroword:2:6,sparse:2:8,lanes:2:5,hishift:2:3
-CHAR_QUICK   := mix:3:4,zeroword:3:4,empty:3:6,dense:3:2
+CHAR_TRAIN   := mix:1:6,empty:1:8,dense:1:3,zeroword:1:6,sparse:1:8,lanes:1:5,hishift:1:3,coded:1:3,random:1:4
+CHAR_HOLD    := mix:2:6,empty:2:8,dense:2:3,zeroword:2:6,sparse:2:8,lanes:2:5,hishift:2:3,coded:2:3,random:2:4
+CHAR_QUICK   := mix:3:4,zeroword:3:4,coded:3:2,dense:3:2
 CHAR_s16     := $(GATE_PARAMS)
 CHAR_s32     := R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1
 CHAR_s24     := R=16 C=24 L=8 LS=2 F=2 A=24 RB=32 DB=0 GATE=0

@@ -131,6 +131,8 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
         F("beat_in_bit", "readout beat x C x A input bits", k->readout_beats * g.C * g.A);
         F("write_bit", "accumulator write x A bits (mux inputs)", k->acc_writes * g.A);
         F("token_bit", "end of token x C x A bits", k->eots * g.C * g.A);
+        F("event_bit", "event x RB bits", k->events * g.RB);
+        F("active_cycle_bit", "active cycle x RB bits", k->active * g.RB);
         break;
     case POWER_CAL_SRAMIF:
         F("word_bit", "word read x 8L bits", k->words_read * 8 * g.L);

@@ -124,6 +124,7 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                        cfg->clock_mhz);
     out->model = mode;
     snprintf(out->version, sizeof out->version, "%s", power_table_version(t));
+    power_table_provenance(t, out->provenance, sizeof out->provenance);
     out->node_nm = t->target_node;
     out->vdd_v = t->target_vdd;
     out->node_approx = t->node_approx;

@@ -43,6 +43,7 @@ struct power_table {
 /* The CSVs compiled in by mk/power.mk (NUL-terminated; synth may be NULL). */
 extern const char power_tech_base_csv[];
 extern const char *const power_tech_synth_csv;
+extern const char *const power_tech_cal_csv; /* power/tech/cal_osu018.csv, NULL when absent */
 
 /* Parses a synthesis CSV (module,parameters,cells,area_um2) into t->synth
  * (power_area.c); replaces what t held. */

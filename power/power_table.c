@@ -300,9 +300,16 @@ ax_result power_read_file(const char *path, size_t limit, const char *what, cons
 
 ax_result power_table_load(const char *path, power_table **t, char **err)
 {
-    if (!path)
+    if (!path || !strcmp(path, POWER_TECH_BASE))
         return power_table_parse(power_tech_base_csv, strlen(power_tech_base_csv), "built-in", t,
                                  err);
+    if (!strcmp(path, POWER_TECH_CAL)) {
+        if (!power_tech_cal_csv)
+            return ax_fail(err, AX_ENOTFOUND, "technology table '%s' is not built in (hint: make "
+                           "characterize writes power/tech/cal_osu018.csv; rebuild)", path);
+        return power_table_parse(power_tech_cal_csv, strlen(power_tech_cal_csv), POWER_TECH_CAL, t,
+                                 err);
+    }
     char *buf = NULL;
     size_t len = 0;
     ax_result rc = power_read_file(path, 64u << 20, "technology table",

@@ -22,7 +22,7 @@
  *
  * usage: axon-gate-char --lib LIB --netlist JSON --set NAME --streams LIST --out CSV
  *        LIST: comma-separated profile:seed[:tokens], profiles mix, empty, dense,
- *        zeroword, sparse, lanes, hishift (see prof_* below)
+ *        zeroword, sparse, lanes, hishift, coded, random (profiles[] below)
  */
 #include "../../power/power.h"
 #include "../../power/power_cal.h"
@@ -48,13 +48,16 @@ typedef struct {
 } gate_profile;
 
 static const gate_profile profiles[] = {
-    {"mix", 0.7, 0.25, 0.2, 0, 0, 23},       /* the cosim mixture, shifts up to 23 */
-    {"empty", 0.7, 0.25, 0.8, 0.3, 2, 7},    /* mostly empty tokens: idle cycles, readout */
-    {"dense", 0.9, 0.05, 0.0, 1.0, 3, 23},   /* every axon every step */
-    {"zeroword", 0.5, 0.7, 0.1, 0.5, 2, 15}, /* most words skipped by zero gating */
-    {"sparse", 0.7, 0.2, 0.3, 0.05, 4, 23},  /* few events per token */
-    {"lanes", 0.3, 0.1, 0.1, 0.4, 2, 23},    /* many zero lanes in read words */
-    {"hishift", 1.0, 0.0, 0.0, 0.6, 2, 23},  /* wide terms: shifts 16..23 */
+    /* shift_max -1: the shift is the step (bitwise coding, as the traces run) */
+    {"mix", 0.7, 0.25, 0.2, 0, 0, -1},        /* the cosim mixture */
+    {"empty", 0.7, 0.25, 0.8, 0.3, 2, -1},    /* mostly empty tokens: idle cycles, readout */
+    {"dense", 0.9, 0.05, 0.0, 1.0, 3, 23},    /* every axon every step, shifts up to 23 */
+    {"zeroword", 0.5, 0.7, 0.1, 0.5, 2, 15},  /* most words skipped by zero gating */
+    {"sparse", 0.7, 0.2, 0.3, 0.05, 4, -1},   /* few events per token */
+    {"lanes", 0.3, 0.1, 0.1, 0.4, 2, -1},     /* many zero lanes in read words */
+    {"hishift", 1.0, 0.0, 0.0, 0.6, 2, 23},   /* wide terms: shifts 16..23 */
+    {"coded", 0.7, 0.25, 0.1, 0.3, 8, -1},    /* 8 steps, shift = step */
+    {"random", 0.7, 0.25, 0.1, 0, 0, 23},     /* any shift 0..23 */
 };
 
 static uint64_t rng_next(uint64_t *x)
@@ -140,7 +143,7 @@ static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t
         for (int st = 0; st < T; st++)
             for (size_t i = 0; i < R; i++)
                 if (rng_unif(&x) < d) {
-                    int sh = (int)(rng_next(&x) % (uint64_t)(g->shift_max + 1));
+                    int sh = g->shift_max < 0 ? st : (int)(rng_next(&x) % (uint64_t)(g->shift_max + 1));
                     if (!strcmp(g->name, "hishift"))
                         sh = 16 + (int)(rng_next(&x) % 8);
                     int neg = (int)(rng_next(&x) & 1);
@@ -344,7 +347,7 @@ int main(int argc, char **argv)
                 g = &profiles[i];
         if (!g || tokens < 1 || tokens > 64) {
             fprintf(stderr, "axon-gate-char: stream '%s': unknown profile or tokens not in 1..64 "
-                            "(hint: mix, empty, dense, zeroword, sparse, lanes, hishift)\n", tok);
+                            "(hint: mix, empty, dense, zeroword, sparse, lanes, hishift, coded, random)\n", tok);
             rc = 2;
             break;
         }
