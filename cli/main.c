@@ -25,6 +25,7 @@ static const cmd_entry cmds[] = {
     {"query", cmd_query, "query the results database (SQL or named queries)"},
     {"plot", cmd_plot, "plot sweep results or a spike raster with gnuplot"},
     {"db", cmd_db, "results database maintenance (merge shards, schema)"},
+    {"calibrate", cmd_calibrate, "fit the action-energy model to gate-level characterization, validate it"},
     {"arch", cmd_arch, "list the run parameters; check or print architecture files"},
 };
 

@@ -8,7 +8,7 @@ POWER_GEN_O := $(BUILD)/power/power_tech_gen.o
 .PHONY: power-gen-force
 $(POWER_GEN_C): power/tech/base_45nm.csv mk/power_embed.sh power-gen-force
 	@mkdir -p $(dir $@)
-	@bash mk/power_embed.sh $@ power/tech/base_45nm.csv power/tech/area_osu018.csv
+	@bash mk/power_embed.sh $@ power/tech/base_45nm.csv power/tech/area_osu018.csv power/tech/cal_osu018.csv
 
 $(POWER_GEN_O): $(POWER_GEN_C)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@

@@ -2,9 +2,9 @@
 # Embeds the technology CSVs of power/tech/ into a C file (the binary then
 # needs no data files at run time). Rewrites OUT only when its content
 # changes, so `make` relinks only after a table changed.
-# Usage: bash mk/power_embed.sh OUT BASE_CSV [SYNTH_CSV]
+# Usage: bash mk/power_embed.sh OUT BASE_CSV [SYNTH_CSV [CAL_CSV]]
 set -euo pipefail
-out=$1 base=$2 synth=${3:-}
+out=$1 base=$2 synth=${3:-} cal=${4:-}
 lit() { # CSV -> C string literal lines; escapes \ " and ? (no trigraphs)
   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/\r$//' -e 's/^/    "/' -e 's/$/\\n"/' "$1"
 }
@@ -22,6 +22,14 @@ trap 'rm -f "$tmp"' EXIT
     echo "const char *const power_tech_synth_csv = power_tech_synth_text;"
   else
     echo "const char *const power_tech_synth_csv = 0;"
+  fi
+  if [ -n "$cal" ] && [ -f "$cal" ]; then
+    echo "static const char power_tech_cal_text[] ="
+    lit "$cal"
+    echo "    \"\";"
+    echo "const char *const power_tech_cal_csv = power_tech_cal_text;"
+  else
+    echo "const char *const power_tech_cal_csv = 0;"
   fi
 } >"$tmp"
 if ! cmp -s "$tmp" "$out" 2>/dev/null; then

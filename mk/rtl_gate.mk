@@ -67,3 +67,91 @@ gate-power: gate-power-build
 	  --layer $(GATE_LAYER) --tokens $(GATE_TOKENS)
 
 TEST_EXTRA += gate-power-build
+
+# ---- characterization and calibration (docs/power.md "Calibration") ----
+#
+#   make characterize      every set below: yosys, Verilator, axon-gate-char on the
+#                          training and held-out streams, then `axon calibrate`
+#                          fits power/tech/cal_osu018.csv and validates it on the
+#                          held-out streams and the held-out parameter sets
+#   make characterize CHAR_SETS_TRAIN='s16 s32' CHAR_SETS_HOLD='h20'
+#   make characterize-one CHAR_ONE='R=48 C=48 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1'
+#                          (your own parameter set: characterized, priced by the
+#                          committed table and compared, nothing refitted)
+#
+# Each set's netlist, Verilator build and CSV live under $(BUILD)/gate/<set> and
+# $(BUILD)/rtl/gate_<set>; make reruns a step only when its inputs changed (the
+# parameter set is in the set's params.txt, the streams in the CSV's target),
+# so a second `make characterize` costs nothing.
+CHAR_DIR     := $(BUILD)/char
+CHAR_TRAIN   := mix:1:6,empty:1:8,dense:1:3,zeroword:1:6,sparse:1:8,lanes:1:5,hishift:1:3,coded:1:3,random:1:4
+CHAR_HOLD    := mix:2:6,empty:2:8,dense:2:3,zeroword:2:6,sparse:2:8,lanes:2:5,hishift:2:3,coded:2:3,random:2:4
+CHAR_QUICK   := mix:3:4,zeroword:3:4,coded:3:2,dense:3:2
+CHAR_s16     := $(GATE_PARAMS)
+CHAR_s32     := R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1
+CHAR_s24     := R=16 C=24 L=8 LS=2 F=2 A=24 RB=32 DB=0 GATE=0
+CHAR_h20     := R=24 C=20 L=4 LS=1 F=6 A=28 RB=48 DB=1 GATE=1
+CHAR_h48     := R=48 C=48 L=16 LS=1 F=8 A=32 RB=128 DB=1 GATE=1
+CHAR_SETS_TRAIN ?= s16 s32 s24
+CHAR_SETS_HOLD  ?= h20 h48
+CAL_TABLE    := power/tech/cal_osu018.csv
+
+# gate_set NAME: netlist, Verilator build and characterization binary of CHAR_NAME
+define gate_set
+$(shell mkdir -p $(BUILD)/gate/$(1); echo '$(CHAR_$(1))' | cmp -s - $(BUILD)/gate/$(1)/params.txt || echo '$(CHAR_$(1))' > $(BUILD)/gate/$(1)/params.txt)
+$(BUILD)/gate/$(1)/core_gate.json: rtl/synth/core_gate.ys $(GATE_SV) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
+	sed -e 's|^chparam .* axon_core$$$$|chparam $(foreach kv,$(CHAR_$(1)),-set $(subst =, ,$(kv))) axon_core|' \
+	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' rtl/synth/core_gate.ys > $(BUILD)/gate/$(1)/core_gate.ys
+	yosys -q -l $(BUILD)/gate/$(1)/core_gate.log -s $(BUILD)/gate/$(1)/core_gate.ys >/dev/null
+$(BUILD)/gate/$(1)/core_gate.v: $(BUILD)/gate/$(1)/core_gate.json
+$(eval $(call rtl_variant,gate_$(1),$(CHAR_$(1)),--trace -Wno-lint -Wno-style,plain,axon_core,$(BUILD)/gate/$(1)/core_gate.v $(GATE_DIR)/cells.v rtl/axon_sram.sv,fixed,$(GATE_OPT)))
+$(call gate_char_bin,gate_$(1))
+$(CHAR_DIR)/$(1).%.csv: $(RTL_OUT)/gate_$(1)/axon-gate-char $(BUILD)/gate/$(1)/core_gate.json
+	@mkdir -p $(CHAR_DIR)
+	$(RTL_OUT)/gate_$(1)/axon-gate-char --lib $(GATE_LIB) --netlist $(BUILD)/gate/$(1)/core_gate.json \
+	  --set $(1) --streams $$(CHAR_$$(call char_kind,$$*)) --out $$@
+endef
+char_kind = $(if $(filter train,$(1)),TRAIN,$(if $(filter hold,$(1)),HOLD,QUICK))
+
+# gate_char_bin VARIANT: axon-gate-char linked against that Verilated netlist
+define gate_char_bin
+$(RTL_OUT)/$(1)/axon-gate-char: rtl/gate/axon_gate_char.c $(RTL_OUT)/$(1)/axon_cosim_stream.o $(wildcard rtl/shim/*.h) \
+    power/power_gate.h power/power_cal.h $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o \
+    $(RTL_OUT)/$(1)/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/gate/axon_gate_char.c -o $(RTL_OUT)/$(1)/axon_gate_char.o
+	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_gate_char.o $(RTL_OUT)/$(1)/axon_cosim_stream.o \
+	  $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o $(RTL_OUT)/$(1)/obj/Vaxon_core__ALL.a \
+	  $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
+endef
+
+# the default gate build (GATE_PARAMS) also characterizes: the quick set of make test
+$(eval $(call gate_char_bin,gate))
+$(CHAR_DIR)/gate.quick.csv: $(RTL_OUT)/gate/axon-gate-char $(GATE_DIR)/core_gate.json
+	@mkdir -p $(CHAR_DIR)
+	$(RTL_OUT)/gate/axon-gate-char --lib $(GATE_LIB) --netlist $(GATE_DIR)/core_gate.json \
+	  --set gate --streams $(CHAR_QUICK) --out $@
+
+$(foreach s,$(sort $(CHAR_SETS_TRAIN) $(CHAR_SETS_HOLD) s16 s32 s24 h20 h48),$(eval $(call gate_set,$(s))))
+
+CHAR_TRAIN_CSV := $(foreach s,$(CHAR_SETS_TRAIN),$(CHAR_DIR)/$(s).train.csv)
+CHAR_HOLD_CSV  := $(foreach s,$(CHAR_SETS_TRAIN),$(CHAR_DIR)/$(s).hold.csv) \
+                  $(foreach s,$(CHAR_SETS_HOLD),$(CHAR_DIR)/$(s).train.csv $(CHAR_DIR)/$(s).hold.csv)
+comma := ,
+empty :=
+space := $(empty) $(empty)
+
+.PHONY: characterize characterize-data characterize-one
+characterize-data: $(CHAR_TRAIN_CSV) $(CHAR_HOLD_CSV)
+characterize: characterize-data $(AXON)
+	$(AXON) calibrate --lib $(GATE_LIB) --train $(subst $(space),$(comma),$(strip $(CHAR_TRAIN_CSV))) \
+	  --validate $(subst $(space),$(comma),$(strip $(CHAR_HOLD_CSV))) --out $(CAL_TABLE) \
+	  --markdown $(CHAR_DIR)/validation.md
+	@echo "characterize: wrote $(CAL_TABLE) and $(CHAR_DIR)/validation.md"
+
+CHAR_ONE ?= R=16 C=16 L=4 LS=1 F=4 A=32 RB=64 DB=1 GATE=1
+CHAR_user := $(CHAR_ONE)
+$(eval $(call gate_set,user))
+characterize-one: $(CHAR_DIR)/user.hold.csv $(AXON)
+	$(AXON) calibrate --check $(CHAR_DIR)/user.hold.csv --tech $(CAL_TABLE)
+
+TEST_EXTRA += $(CHAR_DIR)/gate.quick.csv

@@ -32,6 +32,11 @@ typedef struct power_table power_table;
  * AX_EIO (cannot read), AX_EFORMAT (names file:line, column and a hint).
  * *t freed with power_table_free. */
 ax_result power_table_load(const char *path, power_table **t, char **err);
+/* Names of the built-in tables that path may also be: the uncalibrated 45 nm
+ * base (power/tech/base_45nm.csv) and the table calibrated to gate level at
+ * 180 nm (power/tech/cal_osu018.csv, docs/power.md "Calibration"). */
+#define POWER_TECH_BASE "base-45nm"
+#define POWER_TECH_CAL "cal-osu018"
 /* Parses a CSV held in memory; `name` is used in error messages. */
 ax_result power_table_parse(const char *text, size_t len, const char *name, power_table **t,
                             char **err);
@@ -74,7 +79,7 @@ ax_result power_node_factors(int node_nm, double *energy, double *area, double *
                              int *approx, char **err);
 
 /* One priced term of the breakdown. */
-#define POWER_MAX_LINES 32
+#define POWER_MAX_LINES 48
 typedef struct {
     char component[16], action[24];
     double count;     /* actions (or cycles, bit·hops, ns) */
@@ -87,6 +92,7 @@ typedef struct {
 typedef struct {
     power_model model;
     char version[96];     /* technology table version (power_table_version) */
+    char provenance[256]; /* which table priced it: calibrated or not, node translation (power_table_provenance) */
     int node_nm;
     double vdd_v;
     size_t tokens;
@@ -116,6 +122,10 @@ typedef struct {
     double base_energy_pj_per_token, base_energy_pj_per_mac, base_cycles;
     double base_compute_pj, base_memory_pj, base_clock_pj, base_noc_pj, base_leakage_pj;
     double energy_reduction_pct, power_reduction_pct, area_reduction_pct, latency_reduction_pct;
+    /* SRAM stated with its uncertainty: the SRAM energy of each side (array
+     * reads and DRAM buffer writes, from published macro data [H14], never
+     * calibrated) and the energy reduction when both are halved / doubled */
+    double sram_pj, base_sram_pj, energy_reduction_sram_half_pct, energy_reduction_sram_double_pct;
     /* SpikingBrain's comparison: per MAC-equivalent, pJ */
     double spikes_per_mac;        /* SOPs / MAC-equivalents */
     double ideal_pj_per_mac;      /* spikes_per_mac × int8 add */

@@ -21,6 +21,7 @@
  * The ideal figure is SpikingBrain's estimate: one INT8 add (0.03 pJ,
  * Horowitz 2014) per synaptic operation, nothing else.
  */
+#include "power_cal.h"
 #include "power_int.h"
 
 #include <math.h>
@@ -123,6 +124,7 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                        cfg->clock_mhz);
     out->model = mode;
     snprintf(out->version, sizeof out->version, "%s", power_table_version(t));
+    power_table_provenance(t, out->provenance, sizeof out->provenance);
     out->node_nm = t->target_node;
     out->vdd_v = t->target_vdd;
     out->node_approx = t->node_approx;
@@ -142,30 +144,48 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     if ((rc = power_core_area(t, cfg, 0, cores > 1, &ca, err)) != AX_OK)
         return rc;
 
-    /* compute */
-    if ((rc = power_term(&c, "compute", "add", "int32", "add_acc_bits", (double)k->adds, "adds",
-                         aw)) ||
-        (rc = power_term(&c, "compute", "add", "gated", NULL, (double)k->adds_gated, "adds", 1)) ||
-        (rc = power_term(&c, "compute", "reg", "write_bit", "acc_write", (double)k->acc_writes,
-                         "writes", A)))
-        return rc;
-    /* memory and event path */
-    if ((rc = power_term(&c, "memory", "core", "decode", NULL, (double)k->events, "events", 1)) ||
-        (rc = power_term(&c, "memory", "fifo", "push_pop", NULL,
-                         (double)k->events + (double)k->eots, "items", 1)) ||
-        (rc = power_sram_term(&c, cfg, (double)k->sram_words)) ||
-        (rc = power_term(&c, "memory", "sram", "zero_flag_read", NULL,
-                         (double)k->sram_words_skipped, "words", 1)) ||
-        (rc = power_term(&c, "memory", "readout", "beat_bit", "beat", (double)k->readout_beats,
-                         "beats", cfg->readout_bits)))
-        return rc;
-    /* clock tree (sync) or handshakes */
-    if (cfg->timing == SIM_SYNC) {
-        if ((rc = power_term(&c, "clock", "clock", "flop_cycle", "active_cycle",
-                             (double)k->active, "cycles", ca.clocked_flops)) ||
-            (rc = power_term(&c, "clock", "clock", "flop_cycle", "idle_cycle", (double)k->idle,
-                             "cycles", ca.clocked_flops * t->clock_idle_fraction)))
+    if (power_table_is_calibrated(t) && cfg->timing == SIM_SYNC) {
+        /* calibrated to gate level (power_cal.c): the core's logic and
+         * clock by the fitted per-action energies; the SRAM array as below */
+        power_cal_counts kc;
+        power_cal_counts_of(cfg, r, &kc);
+        for (int comp = 0; comp < POWER_CAL_NCOMP; comp++) {
+            double x[POWER_CAL_MAXF];
+            const char *names[POWER_CAL_MAXF];
+            int nf = power_cal_features(cfg, &kc, comp, x, names, NULL);
+            const char *grp = comp == POWER_CAL_ACC ? "compute" : comp == POWER_CAL_CLOCK ? "clock" : "memory";
+            for (int i = 0; i < nf; i++)
+                if ((rc = power_term(&c, grp, power_cal_comp_name(comp), names[i], NULL, x[i], "units", 1)))
+                    return rc;
+        }
+        if ((rc = power_sram_term(&c, cfg, (double)k->sram_words)))
             return rc;
+    } else {
+        /* compute */
+        if ((rc = power_term(&c, "compute", "add", "int32", "add_acc_bits", (double)k->adds, "adds",
+                             aw)) ||
+            (rc = power_term(&c, "compute", "add", "gated", NULL, (double)k->adds_gated, "adds", 1)) ||
+            (rc = power_term(&c, "compute", "reg", "write_bit", "acc_write", (double)k->acc_writes,
+                             "writes", A)))
+            return rc;
+        /* memory and event path */
+        if ((rc = power_term(&c, "memory", "core", "decode", NULL, (double)k->events, "events", 1)) ||
+            (rc = power_term(&c, "memory", "fifo", "push_pop", NULL,
+                             (double)k->events + (double)k->eots, "items", 1)) ||
+            (rc = power_sram_term(&c, cfg, (double)k->sram_words)) ||
+            (rc = power_term(&c, "memory", "sram", "zero_flag_read", NULL,
+                             (double)k->sram_words_skipped, "words", 1)) ||
+            (rc = power_term(&c, "memory", "readout", "beat_bit", "beat", (double)k->readout_beats,
+                             "beats", cfg->readout_bits)))
+            return rc;
+        /* clock tree (sync) or handshakes */
+        if (cfg->timing == SIM_SYNC) {
+            if ((rc = power_term(&c, "clock", "clock", "flop_cycle", "active_cycle",
+                                 (double)k->active, "cycles", ca.clocked_flops)) ||
+                (rc = power_term(&c, "clock", "clock", "flop_cycle", "idle_cycle", (double)k->idle,
+                                 "cycles", ca.clocked_flops * t->clock_idle_fraction)))
+                return rc;
+        }
     }
     if (k->handshakes > 0) {
         const char *hs = cfg->handshake == SIM_HS_2PHASE ? "handshake_2phase" : "handshake_4phase";

@@ -531,6 +531,12 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
 
 /* ---- energy ---- */
 
+void power_gate_reset(power_gate_netlist *nl)
+{
+    for (int i = 0; nl && i < nl->nbits; i++)
+        nl->bits[i].rise = nl->bits[i].fall = 0;
+}
+
 double power_gate_toggles(const power_gate_netlist *nl, const char *comp)
 {
     double t = 0;

@@ -126,6 +126,8 @@ size_t power_gate_netlist_cells(const power_gate_netlist *nl);
  * variables in *matched. AX_EFORMAT names the file and line. */
 ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, const char *scope,
                                size_t *matched, char **err);
+/* Sets every counted transition back to zero (one netlist, many streams). */
+void power_gate_reset(power_gate_netlist *nl);
 
 typedef struct {
     double wire_pf_per_fanout;  /* assumed wire load per driven pin, pF */

@@ -33,6 +33,8 @@ struct power_table {
     int node_approx;
     double e_scale, a_scale, l_scale; /* applied at lookup */
     double clock_idle_fraction, sram_periphery_overhead, dram_burst_bytes;
+    int calibrated;  /* meta calibrated: fitted rows to gate level (power_cal.c) */
+    int clock_gated; /* meta clock_gated: the calibrated netlist had clock gating */
     power_synth_row *synth;
     size_t nsynth;
     char *synth_name;
@@ -41,6 +43,7 @@ struct power_table {
 /* The CSVs compiled in by mk/power.mk (NUL-terminated; synth may be NULL). */
 extern const char power_tech_base_csv[];
 extern const char *const power_tech_synth_csv;
+extern const char *const power_tech_cal_csv; /* power/tech/cal_osu018.csv, NULL when absent */
 
 /* Parses a synthesis CSV (module,parameters,cells,area_um2) into t->synth
  * (power_area.c); replaces what t held. */

@@ -35,6 +35,12 @@ void power_print(FILE *f, const power_report *p)
     fprintf(f, "energy model: %s, technology %s%s\n",
             p->model == POWER_IDEAL ? "ideal (SpikingBrain estimate)" : "realistic", p->version,
             p->node_approx ? " (node factors interpolated: approximation)" : "");
+    fprintf(f, "  priced by: %s\n", p->provenance);
+    if (p->model != POWER_IDEAL)
+        fprintf(f, "  SRAM: published macro data [H14] (64-bit read 10 / 20 / 100 pJ at 8 KB / 32 KB / 1 MB, 45 nm), "
+                   "not calibrated: %.4g pJ spiking, %.4g pJ dense; energy reduction %.1f %% with both x0.5, "
+                   "%.1f %% with both x2\n",
+                p->sram_pj, p->base_sram_pj, p->energy_reduction_sram_half_pct, p->energy_reduction_sram_double_pct);
     fprintf(f, "  %-28s %16s %16s %10s\n", "", "spiking", "dense INT8", "reduction");
     fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "energy (pJ)", p->energy_pj, p->base_energy_pj,
             p->energy_reduction_pct);
@@ -69,6 +75,7 @@ void power_explain(FILE *f, const power_report *p)
 {
     double base = p->base_realistic_pj;
     fprintf(f, "from SpikingBrain's estimate to the realistic chip (%s)\n", p->version);
+    fprintf(f, "  priced by: %s\n", p->provenance);
     fprintf(f, "  ideal per MAC-equivalent: %.4g spikes x %.4g pJ (int8 add) = %.4g pJ; "
                "vs INT8 MAC %.4g pJ: %+.1f %%, vs FP16 MAC %.4g pJ: %+.1f %%\n",
             p->spikes_per_mac, p->spikes_per_mac > 0 ? p->ideal_pj_per_mac / p->spikes_per_mac : 0,

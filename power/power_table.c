@@ -79,6 +79,10 @@ static ax_result power_meta(power_table *t, const power_row *r, char **err)
         t->node_nm = x;
     else if (!strcmp(k, "vdd_v"))
         t->vdd_v = x;
+    else if (!strcmp(k, "calibrated"))
+        t->calibrated = x != 0;
+    else if (!strcmp(k, "clock_gated"))
+        t->clock_gated = x != 0;
     else {
         char *e2 = NULL;
         ax_result rc = power_table_set_param(t, k, x, &e2);
@@ -296,9 +300,16 @@ ax_result power_read_file(const char *path, size_t limit, const char *what, cons
 
 ax_result power_table_load(const char *path, power_table **t, char **err)
 {
-    if (!path)
+    if (!path || !strcmp(path, POWER_TECH_BASE))
         return power_table_parse(power_tech_base_csv, strlen(power_tech_base_csv), "built-in", t,
                                  err);
+    if (!strcmp(path, POWER_TECH_CAL)) {
+        if (!power_tech_cal_csv)
+            return ax_fail(err, AX_ENOTFOUND, "technology table '%s' is not built in (hint: make "
+                           "characterize writes power/tech/cal_osu018.csv; rebuild)", path);
+        return power_table_parse(power_tech_cal_csv, strlen(power_tech_cal_csv), POWER_TECH_CAL, t,
+                                 err);
+    }
     char *buf = NULL;
     size_t len = 0;
     ax_result rc = power_read_file(path, 64u << 20, "technology table",

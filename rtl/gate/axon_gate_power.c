@@ -16,6 +16,7 @@
  *        [--slew-ns S] [--vcd FILE] [--seed S]
  */
 #include "../../power/power.h"
+#include "../../power/power_cal.h"
 #include "../../power/power_gate.h"
 #include "../shim/axon_cosim_stream.h"
 
@@ -288,6 +289,37 @@ int main(int argc, char **argv)
            lanes ? (ga ? ga->toggles : 0.0) / (double)lanes : 0.0);
     printf("gate-power: total logic dynamic gate %.1f pJ vs action model %.1f pJ: gap %+.1f %%\n", glogic, alogic,
            alogic > 0 ? 100.0 * (glogic - alogic) / alogic : 0.0);
+
+    /* 5. the calibrated model (power/tech/cal_osu018.csv, built in), at its own node */
+    power_table *tcal = NULL;
+    if (power_table_open(POWER_TECH_CAL, 0, 0, &tcal, &err)) {
+        printf("calibrated: %s\n", err);
+        free(err);
+        err = NULL;
+    } else {
+        power_cal_counts kc;
+        power_cal_counts_of(&cfg, &rep, &kc);
+        double e[POWER_CAL_NCOMP], gsum = 0, msum = 0;
+        double gv[POWER_CAL_NCOMP] = {gdyn(&g, "u_acc"), gdyn(&g, "u_fifo"), gdyn(&g, "u_ctrl") + gtop,
+                                      gdyn(&g, "u_ro"), gdyn(&g, "u_sram"), gclk};
+        if (power_cal_price(tcal, &cfg, &kc, e, &err)) {
+            power_table_free(tcal);
+            FAIL(die("calibrated model", err));
+        }
+        printf("\n  calibrated model: %s; netlist %.0f flip-flops, model N_ff %.0f\n", power_table_version(tcal),
+               g.clock_pins, power_cal_flops(&cfg));
+        printf("  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "calibrated", "gap");
+        for (int c = 0; c < POWER_CAL_NCOMP; c++) {
+            char what[64];
+            snprintf(what, sizeof what, "cal %s", power_cal_comp_name(c));
+            row(what, gv[c], e[c], "");
+            gsum += gv[c];
+            msum += e[c];
+        }
+        printf("gate-power: total logic dynamic gate %.1f pJ vs calibrated model %.1f pJ: gap %+.1f %%\n", gsum, msum,
+               msum > 0 ? 100.0 * (gsum - msum) / msum : 0.0);
+        power_table_free(tcal);
+    }
     rc = 0;
 out:
     if (own_vcd) {

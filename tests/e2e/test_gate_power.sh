@@ -6,7 +6,14 @@
 #  1. the gate netlist equals the C model stamp by stamp (axon cosim --rtl);
 #  2. axon-gate-power prints a positive gate-level energy and a gap in %;
 #  3. more events -> more accumulator transitions and more accumulator energy;
-#  4. a malformed liberty is an error naming the file and the line.
+#  4. a malformed liberty is an error naming the file and the line;
+#  5. the calibrated model (power/tech/cal_osu018.csv, docs/power.md
+#     "Calibration") on held-out work: the shipped trace's stream (never a
+#     training stream) within +-10 % in total and +-15 % for every component
+#     with >= 2 % of the energy (acc, clock; the small ones are printed), the
+#     quick characterization of make test (seed 3; training used seed 1) too;
+#     and a wrong model breaks those bounds (the uncalibrated table, a
+#     calibrated table with the clock energy x1.3).
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
@@ -80,4 +87,38 @@ grep -q 'hint' "$work/err" || fail "the error has no hint"
 sed 's/cell (NAND2X1)/cell (NAND2X1_GONE)/' "$lib" > "$work/short.lib"
 refused "$work/short.lib" "$work/err2" || fail "a liberty without NAND2X1 was accepted"
 grep -q "NAND2X1" "$work/err2" || fail "the error does not name the missing cell"
+# 5. calibrated: held-out trace stream, bounds
+for f in "$work/run2.txt" "$work/run6.txt"; do
+  gap=$(sed -n 's/^gate-power: total logic dynamic gate [0-9.]* pJ vs calibrated model [0-9.]* pJ: gap \([-+0-9.]*\) %$/\1/p' "$f")
+  [ -n "$gap" ] || fail "no calibrated total in $f"
+  awk -v g="$gap" 'BEGIN { exit !(g >= -10 && g <= 10) }' || fail "calibrated total gap $gap % outside +-10 %"
+  # every component carrying >= 2 % of the gate total within +-15 %; the
+  # smaller ones (fifo, ctrl, readout, sramif: < 2 % together) are printed
+  gtot=$(sed -n 's/^gate-power: total logic dynamic gate \([0-9.]*\) pJ vs calibrated.*/\1/p' "$f")
+  n=0
+  while read -r comp ge gp; do
+    n=$((n + 1))
+    awk -v g="$gp" -v e="$ge" -v t="$gtot" 'BEGIN { exit !(e < 0.02 * t || (g >= -15 && g <= 15)) }' ||
+      fail "calibrated $comp gap $gp % outside +-15 %"
+  done < <(sed -n 's/^  cal \([a-z]*\) *\([0-9.]*\) pJ *[0-9.]* pJ *\([-+0-9.]*\) %.*/\1 \2 \3/p' "$f")
+  [ "$n" -eq 6 ] || fail "expected 6 calibrated components, found $n"
+  unc=$(sed -n 's/^gate-power: total logic dynamic gate [0-9.]* pJ vs action model [0-9.]* pJ: gap \([-+0-9.]*\) %$/\1/p' "$f")
+  awk -v g="$unc" 'BEGIN { exit !(g > 100) }' || fail "the uncalibrated gap $unc % no longer shows the wrong model"
+done
+quick=$build/char/gate.quick.csv
+cal=$root/power/tech/cal_osu018.csv
+if [ -f "$quick" ] && [ -f "$cal" ]; then
+  "$axon" calibrate --check "$quick" --tech "$cal" | tee "$work/check.txt" || fail "the quick characterization is outside the bounds"
+  # a wrong clock energy (x1.3) must break them
+  e=$(sed -n 's/^clock,flop_cycle,"[^"]*",\([0-9.e+-]*\),.*/\1/p' "$cal")
+  [ -n "$e" ] || fail "no clock,flop_cycle row in $cal"
+  e13=$(awk -v e="$e" 'BEGIN { printf "%.6g", 1.3 * e }')
+  sed "s/^\(clock,flop_cycle,\"[^\"]*\",\)[0-9.e+-]*,/\1$e13,/" "$cal" > "$work/wrong.csv"
+  if "$axon" calibrate --check "$quick" --tech "$work/wrong.csv" > "$work/wrong.txt"; then
+    cat "$work/wrong.txt"; fail "a table with the clock energy x1.3 passed the bounds"
+  fi
+  grep -q 'bound(s) broken' "$work/wrong.txt" || { cat "$work/wrong.txt"; fail "the x1.3 table failed for another reason"; }
+else
+  echo "note: $quick or $cal missing: quick characterization not checked"
+fi
 echo "gate-power checks passed"

@@ -1,0 +1,196 @@
+/*
+ * axon calibrate — fit the action-energy model to gate level and validate it
+ * (docs/power.md "Calibration"). A thin front end over power/power_cal.c:
+ * reads the characterization CSVs `make characterize` writes (C model action
+ * counts next to gate-level energy per component, one row per stream and
+ * parameter set), fits per-action energies by non-negative least squares
+ * (Lawson & Hanson 1974), writes the calibrated technology table with its
+ * provenance and prints the validation on held-out streams and parameter
+ * sets; --check prices rows with an existing calibrated table instead.
+ * Exit 0: within the bounds; 1: a bound broken or an error; 2: usage.
+ */
+#include "cmd.h"
+
+#include "../power/power_cal.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *CMD = "calibrate";
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: axon calibrate --train A.csv[,B.csv...] [--validate H.csv[,...]] --out TABLE.csv\n"
+               "                      [--lib LIBERTY] [--markdown FILE] [--total-pct P] [--comp-pct P]\n"
+               "       axon calibrate --check H.csv[,...] --tech TABLE.csv [--total-pct P] [--comp-pct P]\n\n"
+               "Fits per-action energies per component (acc, fifo, ctrl, readout, sramif, clock) to the\n"
+               "gate-level energies of characterization CSVs (make characterize), writes the calibrated\n"
+               "table (node and supply of the liberty, 180 nm / 1.8 V for OSU018) and validates it.\n\n"
+               "  --train LIST     characterization CSVs to fit (comma-separated)\n"
+               "  --validate LIST  held-out CSVs (other streams, other parameter sets)\n"
+               "  --check LIST     price these rows with --tech TABLE (no fit)\n"
+               "  --out FILE       the calibrated technology table to write\n"
+               "  --lib FILE       liberty named in the provenance\n"
+               "  --markdown FILE  the validation table as markdown\n"
+               "  --total-pct P    bound on every stream's total (default 10)\n"
+               "  --comp-pct P     bound on every component per parameter set (default 15)\n");
+}
+
+static int read_list(const char *list, power_cal_row **rows, size_t *n, char **err)
+{
+    char *d = strdup(list), *save = NULL;
+    if (!d)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    ax_result rc = AX_OK;
+    for (char *p = strtok_r(d, ",", &save); p && !rc; p = strtok_r(NULL, ",", &save))
+        rc = power_cal_read(p, rows, n, err);
+    free(d);
+    return rc;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+    const char *train = NULL, *val = NULL, *check = NULL, *out = NULL, *lib = "OSU018", *md = NULL,
+               *tech = NULL;
+    double tot = 10, comp = 15;
+    static const struct option opts[] = {
+        {"train", required_argument, NULL, 't'},    {"validate", required_argument, NULL, 'v'},
+        {"check", required_argument, NULL, 'c'},    {"out", required_argument, NULL, 'o'},
+        {"lib", required_argument, NULL, 'l'},      {"markdown", required_argument, NULL, 'm'},
+        {"tech", required_argument, NULL, 'T'},     {"total-pct", required_argument, NULL, 'P'},
+        {"comp-pct", required_argument, NULL, 'Q'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 't': train = optarg; break;
+        case 'v': val = optarg; break;
+        case 'c': check = optarg; break;
+        case 'o': out = optarg; break;
+        case 'l': lib = optarg; break;
+        case 'm': md = optarg; break;
+        case 'T': tech = optarg; break;
+        case 'P':
+            if (cmd_parse_double(CMD, "--total-pct", optarg, 0, 1000, &tot))
+                return CMD_USAGE;
+            break;
+        case 'Q':
+            if (cmd_parse_double(CMD, "--comp-pct", optarg, 0, 1000, &comp))
+                return CMD_USAGE;
+            break;
+        case 'h': usage(stdout); return CMD_OK;
+        default: usage(stderr); return CMD_USAGE;
+        }
+    }
+    if (optind < argc)
+        return cmd_usage(CMD, "unexpected argument '%s'", argv[optind]);
+    if (!!check == !!train || (train && !out) || (check && !tech))
+        return cmd_usage(CMD, "give --train LIST --out TABLE, or --check LIST --tech TABLE");
+    char *err = NULL;
+    power_cal_row *rows = NULL, *hold = NULL;
+    size_t n = 0, nh = 0;
+    int viol = 0, rc = CMD_FAIL;
+    power_table *t = NULL;
+    if (check) {
+        if (read_list(check, &hold, &nh, &err) || power_table_load(tech, &t, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        if (!power_table_is_calibrated(t)) {
+            rc = cmd_usage(CMD, "%s is not a calibrated table (no 'meta,calibrated,1' row)", tech);
+            goto done;
+        }
+        printf("calibrate: %zu rows priced by %s against gate level (bounds: total +-%.0f %% per stream, "
+               "components +-%.0f %% per set)\n", nh, power_table_version(t), tot, comp);
+        if (power_cal_validate(stdout, 0, hold, nh, NULL, t, tot, comp, &viol, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+    } else {
+        if (read_list(train, &rows, &n, &err) || (val && read_list(val, &hold, &nh, &err))) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        power_cal_fit fit;
+        if (power_cal_fit_rows(rows, n, &fit, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        /* provenance: the parameter sets and streams of the training rows */
+        char sets[1024] = "", streams[1024] = "";
+        for (size_t i = 0; i < n; i++) {
+            char one[160];
+            snprintf(one, sizeof one, "%s (R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d)", rows[i].set,
+                     rows[i].R, rows[i].C, rows[i].L, rows[i].LS, rows[i].F, rows[i].A, rows[i].RB, rows[i].DB,
+                     rows[i].GATE);
+            if (!strstr(sets, one) && strlen(sets) + strlen(one) + 3 < sizeof sets)
+                snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s", *sets ? "; " : "", one);
+            snprintf(one, sizeof one, "%s", rows[i].stream);
+            if (!strstr(streams, one) && strlen(streams) + strlen(one) + 3 < sizeof streams)
+                snprintf(streams + strlen(streams), sizeof streams - strlen(streams), "%s%s", *streams ? ", " : "",
+                         one);
+        }
+        char date[32];
+        time_t now = time(NULL);
+        strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
+        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v1", 180, 1.8, sets, streams};
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s.tmp", out);
+        FILE *f = fopen(tmp, "w");
+        if (!f) {
+            rc = cmd_usage(CMD, "cannot write %s (hint: check the directory)", tmp);
+            goto done;
+        }
+        ax_result r = power_cal_write_table(f, &fit, &pv, &err);
+        if (fclose(f) || r || rename(tmp, out)) {
+            remove(tmp);
+            rc = cmd_fail(CMD, err ? err : strdup("cannot write the table"));
+            goto done;
+        }
+        printf("calibrate: fitted %zu rows, wrote %s\n", n, out);
+        for (int c = 0; c < POWER_CAL_NCOMP; c++) {
+            printf("  %-8s rms %5.1f %%  max %5.1f %% :", power_cal_comp_name(c), fit.rms_pct[c], fit.max_pct[c]);
+            for (int j = 0; j < fit.nf[c]; j++)
+                printf(" %s=%.4g", fit.names[c][j], fit.coef[c][j]);
+            printf(" pJ\n");
+        }
+        printf("  total    rms %5.1f %%  max %5.1f %%\n", fit.rms_total_pct, fit.max_total_pct);
+        printf("training rows:\n");
+        int dummy = 0;
+        if (power_cal_validate(stdout, 0, rows, n, &fit, NULL, tot, comp, &dummy, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        if (nh) {
+            printf("held-out rows (bounds: total +-%.0f %% per stream, components +-%.0f %% per set):\n", tot, comp);
+            if (power_cal_validate(stdout, 0, hold, nh, &fit, NULL, tot, comp, &viol, &err)) {
+                rc = cmd_fail(CMD, err);
+                goto done;
+            }
+            if (md) {
+                FILE *m = fopen(md, "w");
+                if (!m) {
+                    rc = cmd_usage(CMD, "cannot write %s", md);
+                    goto done;
+                }
+                power_cal_validate(m, 1, hold, nh, &fit, NULL, tot, comp, &viol, &err);
+                fclose(m);
+            }
+        }
+    }
+    if (viol) {
+        printf("calibrate: %d bound(s) broken\n", viol);
+        rc = CMD_FAIL;
+    } else {
+        printf("calibrate: within bounds\n");
+        rc = CMD_OK;
+    }
+done:
+    power_table_free(t);
+    free(rows);
+    free(hold);
+    return rc;
+}

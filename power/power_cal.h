@@ -1,0 +1,119 @@
+/*
+ * power_cal — calibration of the action-energy model against gate level
+ * (docs/power.md "Calibration"): the characterization rows (action counts of
+ * the C model next to the gate-level energy per component of the same stream
+ * on the synthesized core), the features of the calibrated model, a
+ * non-negative least-squares fit (Lawson & Hanson 1974) and the calibrated
+ * technology table it writes.
+ *
+ * The features are the single definition shared by the fit and by
+ * power_price, so the table prices exactly the model that was fitted.
+ */
+#ifndef AX_POWER_CAL_H
+#define AX_POWER_CAL_H
+
+#include "power.h"
+
+#include <stdio.h>
+
+/* Components of the core as the netlist has them (the gate-level side). */
+enum {
+    POWER_CAL_ACC,     /* u_acc: banks, lane adders, shifters, overflow */
+    POWER_CAL_FIFO,    /* u_fifo */
+    POWER_CAL_CTRL,    /* u_ctrl and the top-level glue */
+    POWER_CAL_READOUT, /* u_ro: beat multiplexer */
+    POWER_CAL_SRAMIF,  /* nets the SRAM macro drives into the logic */
+    POWER_CAL_CLOCK,   /* clock net and CLK pins, every flip-flop every cycle */
+    POWER_CAL_NCOMP
+};
+#define POWER_CAL_MAXF 8
+
+/* Component name in tables and reports ("acc", "fifo", ...). */
+const char *power_cal_comp_name(int comp);
+
+/* Action counts of one core-run (a subset of sim_counters, as doubles). */
+typedef struct {
+    double tokens, events, eots, words_read, words_skipped, adds, adds_gated, acc_writes,
+        readout_beats, active, idle;
+} power_cal_counts;
+void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);
+
+/* Flip-flops of the synthesized sync core (rtl/axon_*.sv as yosys keeps
+ * them): accumulators NB·C·A + overflow, FIFO F·IW + pointers, control
+ * (read stage, LS metadata stages, readout sequencer). */
+double power_cal_flops(const sim_config *cfg);
+
+/* Features of component comp: x[i] = count × parameter scaling, named
+ * names[i] (the table's action), units[i]. Returns the feature count. */
+int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int comp, double *x,
+                       const char **names, const char **units);
+
+/* One characterization row. */
+typedef struct {
+    char set[32], stream[48], hash[20];
+    int R, C, L, LS, F, A, RB, DB, GATE;
+    power_cal_counts k;
+    double gate_pj[POWER_CAL_NCOMP];
+    double flops, cells; /* of the netlist */
+} power_cal_row;
+void power_cal_write_header(FILE *f);
+void power_cal_write_row(FILE *f, const power_cal_row *r);
+double power_cal_row_total(const power_cal_row *r);
+void power_cal_row_config(const power_cal_row *r, sim_config *cfg);
+/* Appends the rows of a characterization CSV to *rows / *n (realloc'd). */
+ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char **err);
+
+/* Non-negative least squares min ||A x − b||, x >= 0 (A m×n row-major,
+ * m >= 1, 1 <= n <= 32): C. L. Lawson and R. J. Hanson, "Solving Least
+ * Squares Problems", Prentice-Hall 1974, ch. 23, algorithm NNLS. */
+ax_result power_nnls(const double *A, const double *b, int m, int n, double *x, char **err);
+
+typedef struct {
+    int nf[POWER_CAL_NCOMP];
+    double coef[POWER_CAL_NCOMP][POWER_CAL_MAXF]; /* pJ per feature unit at the liberty's node */
+    const char *names[POWER_CAL_NCOMP][POWER_CAL_MAXF];
+    const char *units[POWER_CAL_NCOMP][POWER_CAL_MAXF];
+    double rms_pct[POWER_CAL_NCOMP], max_pct[POWER_CAL_NCOMP]; /* relative residuals on the training rows */
+    double rms_total_pct, max_total_pct;
+    size_t nrows;
+} power_cal_fit;
+/* Fits every component on the rows (relative residuals: each row weighted
+ * by 1 / its gate energy). */
+ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit *fit, char **err);
+/* Model energy per component from the coefficients. */
+void power_cal_predict(const power_cal_fit *fit, const sim_config *cfg, const power_cal_counts *k,
+                       double out_pj[POWER_CAL_NCOMP]);
+/* Model energy per component priced by a (calibrated) table, pJ at its operating point. */
+ax_result power_cal_price(const power_table *t, const sim_config *cfg, const power_cal_counts *k,
+                          double out_pj[POWER_CAL_NCOMP], char **err);
+
+/* Writes the calibrated table: the fitted rows, the base table's other rows
+ * translated to the liberty's node (node_nm, vdd_v) by Stillmaker & Baas,
+ * provenance in comments and meta rows. */
+typedef struct {
+    const char *liberty, *date, *version;
+    int node_nm;
+    double vdd_v;
+    const char *sets;    /* parameter sets, text */
+    const char *streams; /* training streams, text */
+} power_cal_provenance;
+ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
+                                char **err);
+
+/* Validation of a model against gate level on rows: per parameter set (the
+ * sum over its rows) and per row, model vs gate for every component and the
+ * total. The model is the fit (fit != NULL) or the calibrated table t at its
+ * own node. A row's total outside ±total_pct or a set's component outside
+ * ±comp_pct is a violation, counted in *violations and marked in the table
+ * (markdown when md). */
+ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n, const power_cal_fit *fit,
+                             const power_table *t, double total_pct, double comp_pct, int *violations,
+                             char **err);
+
+/* Table carries calibrated rows (meta calibrated). */
+int power_table_is_calibrated(const power_table *t);
+/* "calibrated at 180 nm / 1.80 V (liberty), scaled to 45 nm / 0.90 V by Stillmaker & Baas
+ * (×0.0265)", or "uncalibrated ..." for a table without fit. */
+void power_table_provenance(const power_table *t, char *out, size_t n);
+
+#endif

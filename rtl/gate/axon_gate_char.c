@@ -1,0 +1,391 @@
+/*
+ * axon-gate-char — characterization of the action-energy model against the
+ * gate-level switching energy of the synthesized core (docs/power.md
+ * "Calibration"). Built per parameter set by `make characterize`
+ * (mk/rtl_gate.mk) against the Verilated OSU018 netlist of that set.
+ *
+ * The method is the one of NeuroSim-style and Accelergy-style calibration
+ * (X. Peng et al., "DNN+NeuroSim V2.0", IEEE TCAD 40(11), 2021; Y. N. Wu et
+ * al., "Accelergy: an architecture-level energy estimation methodology",
+ * ICCAD 2019): drive the gate netlist with deterministic training streams,
+ * record the gate-level energy per component next to the architectural
+ * action counts of the same run, and fit per-action energies (power_cal.c).
+ *
+ * Each stream is built from (profile, seed) alone — random INT8 weights with
+ * a profile's share of zero weights and all-zero words, tokens that are empty,
+ * sparse or dense, signs and shifts 0..23 — so the rows are reproducible bit
+ * for bit; the CSV row carries an FNV-1a hash of the weights and items. Per
+ * stream the C model (sim/) counts the actions and the netlist (VCD of every
+ * net, priced by power_gate.c from the liberty) gives the energy per
+ * component; both run the same items and must agree on cycles and lane
+ * additions, or the row is refused.
+ *
+ * usage: axon-gate-char --lib LIB --netlist JSON --set NAME --streams LIST --out CSV
+ *        LIST: comma-separated profile:seed[:tokens], profiles mix, empty, dense,
+ *        zeroword, sparse, lanes, hishift, coded, random (profiles[] below)
+ */
+#include "../../power/power.h"
+#include "../../power/power_cal.h"
+#include "../../power/power_gate.h"
+#include "../shim/axon_cosim_stream.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    const char *name;
+    double w_nonzero;    /* share of nonzero weights */
+    double zero_words;   /* share of all-zero words */
+    double empty_tokens; /* share of tokens without events */
+    double density;      /* firing probability per axon and step (0: drawn per token) */
+    int steps;           /* steps per token (0: drawn 1..5) */
+    int shift_max;       /* shifts 0..shift_max */
+} gate_profile;
+
+static const gate_profile profiles[] = {
+    /* shift_max -1: the shift is the step (bitwise coding, as the traces run) */
+    {"mix", 0.7, 0.25, 0.2, 0, 0, -1},        /* the cosim mixture */
+    {"empty", 0.7, 0.25, 0.8, 0.3, 2, -1},    /* mostly empty tokens: idle cycles, readout */
+    {"dense", 0.9, 0.05, 0.0, 1.0, 3, 23},    /* every axon every step, shifts up to 23 */
+    {"zeroword", 0.5, 0.7, 0.1, 0.5, 2, 15},  /* most words skipped by zero gating */
+    {"sparse", 0.7, 0.2, 0.3, 0.05, 4, -1},   /* few events per token */
+    {"lanes", 0.3, 0.1, 0.1, 0.4, 2, -1},     /* many zero lanes in read words */
+    {"hishift", 1.0, 0.0, 0.0, 0.6, 2, 23},   /* wide terms: shifts 16..23 */
+    {"coded", 0.7, 0.25, 0.1, 0.3, 8, -1},    /* 8 steps, shift = step */
+    {"random", 0.7, 0.25, 0.1, 0, 0, 23},     /* any shift 0..23 */
+};
+
+static uint64_t rng_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+static double rng_unif(uint64_t *x) { return (double)(rng_next(x) >> 11) * (1.0 / 9007199254740992.0); }
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static int push_ev(cosim_stream *s, size_t *cap, spike_event e)
+{
+    if (s->nev == *cap) {
+        size_t nc = *cap ? 2 * *cap : 256;
+        spike_event *n = realloc(s->ev, nc * sizeof *n);
+        if (!n)
+            return -1;
+        s->ev = n;
+        *cap = nc;
+    }
+    s->ev[s->nev++] = e;
+    return 0;
+}
+
+/* The stream of (profile, seed, tokens) for the build's tile; 0 or -1 (memory). */
+static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t seed, size_t tokens,
+                       cosim_stream *s, uint64_t *hash)
+{
+    memset(s, 0, sizeof *s);
+    size_t R = (size_t)p->rows, C = (size_t)p->cols, L = (size_t)p->lanes;
+    uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (uint64_t)(g - profiles) * 0x2545F4914F6CDD1DULL + 7;
+    s->qw.out = C;
+    s->qw.in = R;
+    s->qw.group = R;
+    s->qw.ngroups = 1;
+    s->cols_used = C;
+    s->qw.q = calloc(C * R, 1);
+    s->qw.scale = calloc(C, sizeof(float));
+    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
+    if (!s->qw.q || !s->qw.scale || !s->tok_start)
+        return -1;
+    for (size_t j = 0; j < C; j++)
+        s->qw.scale[j] = 1.0f;
+    for (size_t i = 0; i < R; i++) {
+        for (size_t j = 0; j < C; j++)
+            if (rng_unif(&x) < g->w_nonzero) {
+                int v = (int)(rng_next(&x) % 255) - 127;
+                s->qw.q[j * R + i] = (int8_t)(v ? v : 1);
+            }
+        for (size_t w = 0; w * L < C; w++)
+            if (rng_unif(&x) < g->zero_words)
+                for (size_t j = w * L; j < C && j < (w + 1) * L; j++)
+                    s->qw.q[j * R + i] = 0;
+    }
+    size_t cap = 0;
+    s->tokens = tokens;
+    /* exact partial sums per output, so that no event overflows A bits (the C
+     * model refuses an overflowing layer): a term that would is flipped in
+     * sign, else its shift lowered */
+    int64_t *acc = calloc(C, sizeof *acc);
+    if (!acc)
+        return -1;
+    int64_t lim = ((int64_t)1 << (p->acc_bits - 1)) - 1;
+    for (size_t t = 0; t < tokens; t++) {
+        memset(acc, 0, C * sizeof *acc);
+        s->tok_start[t] = s->nev;
+        if (rng_unif(&x) < g->empty_tokens)
+            continue;
+        int T = g->steps ? g->steps : 1 + (int)(rng_next(&x) % 5);
+        static const double dens[] = {0.05, 0.2, 0.5, 1.0};
+        double d = g->density > 0 ? g->density : dens[rng_next(&x) % 4];
+        for (int st = 0; st < T; st++)
+            for (size_t i = 0; i < R; i++)
+                if (rng_unif(&x) < d) {
+                    int sh = g->shift_max < 0 ? st : (int)(rng_next(&x) % (uint64_t)(g->shift_max + 1));
+                    if (!strcmp(g->name, "hishift"))
+                        sh = 16 + (int)(rng_next(&x) % 8);
+                    int neg = (int)(rng_next(&x) & 1);
+                    for (;;) {
+                        int ok[2] = {1, 1};
+                        for (size_t j = 0; j < C; j++) {
+                            int64_t term = (int64_t)s->qw.q[j * R + i] * ((int64_t)1 << sh);
+                            if (llabs(acc[j] + term) > lim)
+                                ok[0] = 0;
+                            if (llabs(acc[j] - term) > lim)
+                                ok[1] = 0;
+                        }
+                        if (ok[neg])
+                            break;
+                        if (ok[!neg]) {
+                            neg = !neg;
+                            break;
+                        }
+                        if (sh == 0)
+                            break;
+                        sh--;
+                    }
+                    for (size_t j = 0; j < C; j++)
+                        acc[j] += (neg ? -1 : 1) * (int64_t)s->qw.q[j * R + i] * ((int64_t)1 << sh);
+                    spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)neg, (uint8_t)sh, (uint32_t)i};
+                    if (push_ev(s, &cap, e)) {
+                        free(acc);
+                        return -1;
+                    }
+                }
+    }
+    free(acc);
+    s->tok_start[tokens] = s->nev;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv(h, s->qw.q, C * R);
+    for (size_t e = 0; e < s->nev; e++) {
+        uint32_t v[4] = {s->ev[e].axon, s->ev[e].neg, s->ev[e].shift, s->ev[e].token};
+        h = fnv(h, v, sizeof v);
+    }
+    *hash = h;
+    return 0;
+}
+
+static int die(const char *what, char *err)
+{
+    fprintf(stderr, "axon-gate-char: %s%s%s\n", what, err ? ": " : "", err ? err : "");
+    free(err);
+    return 1;
+}
+
+static const power_gate_comp *gcomp(const power_gate_result *g, const char *name)
+{
+    for (int i = 0; i < g->ncomp; i++)
+        if (!strcmp(g->comp[i].name, name))
+            return &g->comp[i];
+    return NULL;
+}
+static double gdyn(const power_gate_result *g, const char *name)
+{
+    const power_gate_comp *c = gcomp(g, name);
+    return c ? c->switch_pj + c->internal_pj : 0;
+}
+
+/* Runs one stream through the C model and the netlist; fills row. */
+static int run_stream(const axon_rtl_params *p, const cosim_stream *st, power_gate_netlist *nl,
+                      const power_lib *lib, const char *vcd, power_cal_row *row, char **err)
+{
+    sim_config cfg;
+    cosim_stream_sim_config(p, &cfg);
+    sim *sm = NULL;
+    axon_rtl *h = NULL;
+    int8_t *rowv = NULL;
+    int rc = -1;
+    if (sim_new(&cfg, &st->qw, st->ev, st->nev, st->tok_start, st->tokens, &sm, err) || sim_run(sm, err))
+        goto out;
+    sim_report rep;
+    sim_get_report(sm, &rep);
+    if (axon_rtl_new(p, 1, &h, err))
+        goto out;
+    rowv = calloc((size_t)p->cols, 1);
+    if (!rowv)
+        goto out;
+    for (size_t i = 0; i < st->qw.in; i++) {
+        for (size_t o = 0; o < st->qw.out; o++)
+            rowv[o] = st->qw.q[o * st->qw.in + i];
+        if (axon_rtl_load_row(h, (uint32_t)i, rowv, err))
+            goto out;
+    }
+    for (size_t tk = 0; tk < st->tokens; tk++) {
+        for (size_t e = st->tok_start[tk]; e < st->tok_start[tk + 1]; e++) {
+            axon_rtl_item it = {0, st->ev[e].axon, st->ev[e].neg, st->ev[e].shift};
+            if (axon_rtl_push(h, &it, 1, err))
+                goto out;
+        }
+        axon_rtl_item eot = {1, 0, 0, 0};
+        if (axon_rtl_push(h, &eot, 1, err))
+            goto out;
+    }
+    if (axon_rtl_wave(h, vcd, 0, INT64_MAX, err))
+        goto out;
+    axon_rtl_stamp s;
+    int64_t steps_run = 0, lanes = 0;
+    int more;
+    do {
+        more = axon_rtl_step(h, &s);
+        steps_run++;
+        lanes += s.lanes_added;
+    } while (more);
+    axon_rtl_free(h);
+    h = NULL;
+    if (llabs(steps_run - rep.duration) > 1 || lanes != (int64_t)rep.total.adds) {
+        ax_fail(err, AX_EMISMATCH, "netlist ran %" PRId64 " cycles / %" PRId64 " lane additions, the C model %" PRId64
+                " / %" PRIu64 " (hint: axon cosim --rtl DIR finds the divergence)", steps_run, lanes, rep.duration,
+                rep.total.adds);
+        goto out;
+    }
+    size_t matched = 0;
+    power_gate_reset(nl);
+    if (power_gate_vcd_count(nl, vcd, "axon_core", &matched, err))
+        goto out;
+    power_gate_params gp = {2e-3, 1e-3, 0.1, rep.duration_ns, "clk"};
+    power_gate_result g;
+    if (power_gate_energy(nl, lib, &gp, &g, err))
+        goto out;
+    power_cal_counts_of(&cfg, &rep, &row->k);
+    row->gate_pj[POWER_CAL_ACC] = gdyn(&g, "u_acc");
+    row->gate_pj[POWER_CAL_FIFO] = gdyn(&g, "u_fifo");
+    row->gate_pj[POWER_CAL_CTRL] = gdyn(&g, "u_ctrl") + gdyn(&g, "top");
+    row->gate_pj[POWER_CAL_READOUT] = gdyn(&g, "u_ro");
+    row->gate_pj[POWER_CAL_SRAMIF] = gdyn(&g, "u_sram");
+    row->gate_pj[POWER_CAL_CLOCK] = g.clock_switch_pj + g.clock_internal_pj;
+    row->flops = g.clock_pins;
+    row->cells = (double)power_gate_netlist_cells(nl);
+    rc = 0;
+out:
+    free(rowv);
+    axon_rtl_free(h);
+    sim_free(sm);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *libp = NULL, *json = NULL, *set = NULL, *list = NULL, *outp = NULL;
+    static const struct option opts[] = {{"lib", required_argument, NULL, 'l'},
+                                         {"netlist", required_argument, NULL, 'n'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"streams", required_argument, NULL, 'S'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 'l': libp = optarg; break;
+        case 'n': json = optarg; break;
+        case 's': set = optarg; break;
+        case 'S': list = optarg; break;
+        case 'o': outp = optarg; break;
+        default: goto usage;
+        }
+    }
+    if (!libp || !json || !set || !list || !outp || optind < argc) {
+    usage:
+        fprintf(stderr, "usage: axon-gate-char --lib LIB --netlist JSON --set NAME --streams "
+                        "profile:seed[:tokens],... --out CSV\n");
+        return 2;
+    }
+    char *err = NULL;
+    axon_rtl_params p;
+    axon_rtl_built(&p);
+    power_lib *lib = NULL;
+    power_gate_netlist *nl = NULL;
+    if (power_lib_load(libp, &lib, &err))
+        return die("liberty", err);
+    if (power_gate_netlist_load(json, "axon_core", lib, "axon_sram", &nl, &err))
+        return die("netlist", err);
+    char tmpl[] = "/tmp/axon-char-XXXXXX";
+    if (!mkdtemp(tmpl))
+        return die("mkdtemp /tmp/axon-char-XXXXXX failed (hint: check /tmp)", NULL);
+    char vcd[sizeof tmpl + 16];
+    snprintf(vcd, sizeof vcd, "%s/gate.vcd", tmpl);
+    char tmpout[4096];
+    snprintf(tmpout, sizeof tmpout, "%s.tmp", outp);
+    FILE *f = fopen(tmpout, "w");
+    if (!f)
+        return die("cannot write the output (hint: check the directory)", NULL);
+    power_cal_write_header(f);
+    char *dup = strdup(list);
+    int rc = 0;
+    for (char *tok = strtok(dup, ","); tok; tok = strtok(NULL, ",")) {
+        char pname[32] = "";
+        unsigned long seed = 1, tokens = 6;
+        if (sscanf(tok, "%31[a-z]:%lu:%lu", pname, &seed, &tokens) < 2) {
+            fprintf(stderr, "axon-gate-char: stream '%s': expected profile:seed[:tokens]\n", tok);
+            rc = 2;
+            break;
+        }
+        const gate_profile *g = NULL;
+        for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++)
+            if (!strcmp(profiles[i].name, pname))
+                g = &profiles[i];
+        if (!g || tokens < 1 || tokens > 64) {
+            fprintf(stderr, "axon-gate-char: stream '%s': unknown profile or tokens not in 1..64 "
+                            "(hint: mix, empty, dense, zeroword, sparse, lanes, hishift, coded, random)\n", tok);
+            rc = 2;
+            break;
+        }
+        cosim_stream st;
+        uint64_t hash = 0;
+        if (make_stream(&p, g, seed, tokens, &st, &hash)) {
+            cosim_stream_free(&st);
+            rc = die("out of memory", NULL);
+            break;
+        }
+        power_cal_row row;
+        memset(&row, 0, sizeof row);
+        snprintf(row.set, sizeof row.set, "%s", set);
+        snprintf(row.stream, sizeof row.stream, "%s:%lu:%lu", pname, seed, tokens);
+        snprintf(row.hash, sizeof row.hash, "%016" PRIx64, hash);
+        row.R = p.rows, row.C = p.cols, row.L = p.lanes, row.LS = p.sram_latency, row.F = p.fifo_depth;
+        row.A = p.acc_bits, row.RB = p.readout_bits, row.DB = p.double_buffer, row.GATE = p.zero_gating;
+        int r = run_stream(&p, &st, nl, lib, vcd, &row, &err);
+        cosim_stream_free(&st);
+        if (r) {
+            rc = die(tok, err);
+            err = NULL;
+            break;
+        }
+        power_cal_write_row(f, &row);
+        fprintf(stderr, "axon-gate-char: %s %s: %zu cycles, gate %.1f pJ\n", set, row.stream,
+                (size_t)(row.k.active + row.k.idle), power_cal_row_total(&row));
+    }
+    free(dup);
+    unlink(vcd);
+    rmdir(tmpl);
+    if (fclose(f) || rc) {
+        unlink(tmpout);
+        rc = rc ? rc : 1;
+    } else if (rename(tmpout, outp)) {
+        rc = die("cannot rename the output", NULL);
+    }
+    power_gate_netlist_free(nl);
+    power_lib_free(lib);
+    return rc;
+}

@@ -1,0 +1,147 @@
+/* Unit tests of power/power_cal.c: the Lawson–Hanson NNLS against problems
+ * with a known answer (exact, active bound, noisy), the fit recovering known
+ * per-action energies from synthetic characterization rows, the flip-flop
+ * count of the netlist as built, and the calibrated table round trip (written,
+ * loaded, priced equal to the fit; translated to 45 nm by Stillmaker & Baas). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../power/power_cal.h"
+
+Test(power_cal, nnls_exact_and_bound)
+{
+    /* b = A [1, 2, 0.5]: recovered exactly */
+    double A[5 * 3] = {1, 0, 2, 0, 1, 1, 1, 1, 0, 3, 1, 1, 2, 5, 1};
+    double x0[3] = {1, 2, 0.5}, b[5], x[3];
+    for (int r = 0; r < 5; r++)
+        b[r] = A[r * 3] * x0[0] + A[r * 3 + 1] * x0[1] + A[r * 3 + 2] * x0[2];
+    char *err = NULL;
+    cr_assert_eq(power_nnls(A, b, 5, 3, x, &err), AX_OK);
+    for (int j = 0; j < 3; j++)
+        cr_assert_float_eq(x[j], x0[j], 1e-9, "x[%d] = %g", j, x[j]);
+    /* the unconstrained answer has x1 = -1: NNLS clamps it to 0 and refits x0 */
+    double A2[3 * 2] = {1, 1, 1, 2, 1, 3};
+    double b2[3] = {1, 0, -1}; /* = 2 - x on x = 1..3: intercept 2, slope -1 */
+    double y[2];
+    cr_assert_eq(power_nnls(A2, b2, 3, 2, y, &err), AX_OK);
+    cr_assert_float_eq(y[1], 0, 1e-12);
+    cr_assert_float_eq(y[0], 0, 1e-9); /* mean of b = 0 */
+    cr_assert_neq(power_nnls(A2, b2, 3, 0, y, &err), AX_OK);
+    free(err);
+}
+
+static void row_of(power_cal_row *r, int C, int L, int A, double ev, double words, double skip, double tok)
+{
+    memset(r, 0, sizeof *r);
+    r->R = 16, r->C = C, r->L = L, r->LS = 1, r->F = 4, r->A = A, r->RB = 64, r->DB = 1, r->GATE = 1;
+    r->k.events = ev, r->k.eots = tok, r->k.tokens = tok, r->k.words_read = words, r->k.words_skipped = skip;
+    r->k.adds = r->k.acc_writes = words * L * 0.8;
+    r->k.readout_beats = tok * (C * A / 64);
+    r->k.active = words + skip + tok * 3;
+    r->k.idle = 1;
+}
+
+Test(power_cal, fit_recovers_known_energies)
+{
+    /* gate energies made by known coefficients on every feature: the fit
+     * must give the totals back within 0.1 % on every row */
+    power_cal_row rows[12];
+    int n = 0;
+    for (int s = 0; s < 3; s++)
+        for (int k = 0; k < 4; k++) {
+            int C = 16 << s, L = 4 << (s % 2), A = s == 2 ? 24 : 32;
+            row_of(&rows[n], C, L, A, 10 + 37 * k + 5 * s, 40 + 90 * k * k + 7 * s, 5 + 40 * (3 - k), 2 + k);
+            sim_config cfg;
+            power_cal_row_config(&rows[n], &cfg);
+            for (int c = 0; c < POWER_CAL_NCOMP; c++) {
+                double x[POWER_CAL_MAXF];
+                int nf = power_cal_features(&cfg, &rows[n].k, c, x, NULL, NULL);
+                for (int j = 0; j < nf; j++)
+                    rows[n].gate_pj[c] += (0.05 + 0.01 * j + 0.02 * c) * x[j];
+            }
+            n++;
+        }
+    power_cal_fit fit;
+    char *err = NULL;
+    cr_assert_eq(power_cal_fit_rows(rows, (size_t)n, &fit, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_lt(fit.max_total_pct, 0.1, "max total residual %g %%", fit.max_total_pct);
+    for (int j = 0; j < fit.nf[POWER_CAL_CLOCK]; j++)
+        cr_assert_float_eq(fit.coef[POWER_CAL_CLOCK][j], 0.05 + 0.02 * POWER_CAL_CLOCK, 1e-6);
+    /* a model 20 % low everywhere is caught by the validation bounds */
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < POWER_CAL_NCOMP; c++)
+            rows[i].gate_pj[c] *= 1.25;
+    int viol = 0;
+    FILE *devnull = fopen("/dev/null", "w");
+    cr_assert_eq(power_cal_validate(devnull, 0, rows, (size_t)n, &fit, NULL, 10, 15, &viol, &err), AX_OK);
+    cr_assert_gt(viol, 0);
+    fclose(devnull);
+}
+
+Test(power_cal, flops_as_synthesized)
+{
+    /* the 16x16 core of make gate-power: 1 025 accumulator flops (2 x 16 x 32 + ovf),
+     * 34 in u_ctrl, 53 in u_fifo (yosys keeps 1 112): within 0.5 % */
+    sim_config c;
+    sim_config_default(&c);
+    c.rows = 16, c.cols = 16, c.lanes = 4, c.sram_latency = 1, c.fifo_depth = 4, c.acc_bits = 32;
+    c.readout_bits = 64, c.double_buffer = 1, c.zero_gating = 1;
+    double f = power_cal_flops(&c);
+    cr_assert_lt(fabs(f - 1112) / 1112, 0.005, "N_ff %g", f);
+    c.double_buffer = 0; /* one bank: 512 accumulator flops and one busy flag fewer */
+    cr_assert_float_eq(f - power_cal_flops(&c), 513, 1e-9);
+}
+
+Test(power_cal, table_round_trip_and_translation)
+{
+    power_cal_row rows[6];
+    for (int k = 0; k < 6; k++) {
+        row_of(&rows[k], 16 + 8 * (k % 3), 4, 32, 10 + 11 * k, 40 + 13 * k * k, 30 - 4 * k, 2 + k % 2);
+        for (int c = 0; c < POWER_CAL_NCOMP; c++)
+            rows[k].gate_pj[c] = 100 + 10 * c + rows[k].k.words_read * (1 + c) + rows[k].k.events * 3;
+    }
+    power_cal_fit fit;
+    char *err = NULL;
+    cr_assert_eq(power_cal_fit_rows(rows, 6, &fit, &err), AX_OK);
+    char path[] = "/tmp/axon-cal-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    power_cal_provenance pv = {"test.lib", "2026-01-01", "cal-test", 180, 1.8, "s", "mix:1:6"};
+    cr_assert_eq(power_cal_write_table(f, &fit, &pv, &err), AX_OK);
+    fclose(f);
+    power_table *t = NULL, *t45 = NULL;
+    cr_assert_eq(power_table_open(path, 0, 0, &t, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(power_table_open(path, 45, 0, &t45, &err), AX_OK, "%s", err ? err : "");
+    cr_assert(power_table_is_calibrated(t));
+    sim_config cfg;
+    power_cal_row_config(&rows[3], &cfg);
+    double e[POWER_CAL_NCOMP], p[POWER_CAL_NCOMP], e45[POWER_CAL_NCOMP];
+    power_cal_predict(&fit, &cfg, &rows[3].k, p);
+    cr_assert_eq(power_cal_price(t, &cfg, &rows[3].k, e, &err), AX_OK);
+    cr_assert_eq(power_cal_price(t45, &cfg, &rows[3].k, e45, &err), AX_OK);
+    double fe180 = 0, fa = 0, vn = 0;
+    int ap = 0;
+    cr_assert_eq(power_node_factors(180, &fe180, &fa, &vn, &ap, &err), AX_OK);
+    for (int c = 0; c < POWER_CAL_NCOMP; c++) {
+        cr_assert_float_eq(e[c], p[c], 1e-5 * (1 + p[c]), "%s", power_cal_comp_name(c));
+        cr_assert_float_eq(e45[c] * fe180, e[c], 1e-4 * (1 + e[c]), "%s at 45 nm", power_cal_comp_name(c));
+    }
+    /* the uncalibrated SRAM of the base table survives the round trip 45 -> 180 -> 45 */
+    double s45 = 0, b45 = 0;
+    power_table *base = NULL;
+    cr_assert_eq(power_table_open(NULL, 45, 0, &base, &err), AX_OK);
+    cr_assert_eq(power_sram_read64_pj(t45, 16384, &s45, &err), AX_OK);
+    cr_assert_eq(power_sram_read64_pj(base, 16384, &b45, &err), AX_OK);
+    cr_assert_float_eq(s45, b45, 1e-4 * b45);
+    char prov[256];
+    power_table_provenance(t45, prov, sizeof prov);
+    cr_assert(strstr(prov, "calibrated to gate level at 180 nm") && strstr(prov, "scaled to 45 nm"), "%s", prov);
+    power_table_free(t);
+    power_table_free(t45);
+    power_table_free(base);
+    remove(path);
+}
