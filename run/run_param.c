@@ -93,7 +93,7 @@ static const run_param TABLE[] = {
     {"group_size", "group", RUN_PT_INT, RUN_SEC_SPIKES, "weights", 0, 1 << 30, NULL,
      "weight quantization group along the input; 0 = one scale per output channel", P_GROUP},
     {"tech", "tech", RUN_PT_TEXT, RUN_SEC_ENERGY, "", 0, 0, NULL,
-     "technology table CSV (default: the built-in 45 nm table)", P_TECH},
+     "technology table: base-45nm (built-in, the default), cal-osu018 (calibrated to gate level) or a CSV path", P_TECH},
     {"node_nm", "node", RUN_PT_INT, RUN_SEC_ENERGY, "nm", 0, 1000, NULL,
      "scale the table to this node; 0 = the table's own", P_NODE},
     {"vdd_v", "vdd", RUN_PT_REAL, RUN_SEC_ENERGY, "V", 0, 5, NULL,
