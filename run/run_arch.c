@@ -92,8 +92,8 @@ static ax_result read_all(const char *path, char **buf, char **err)
 static const char *rel_to(const char *path, const char *v)
 {
     const char *slash = strrchr(path, '/');
-    if (v[0] == '/' || !slash)
-        return intern(v);
+    if (v[0] == '/' || !slash || !strcmp(v, POWER_TECH_BASE) || !strcmp(v, POWER_TECH_CAL))
+        return intern(v); /* absolute, beside the file, or a built-in table's name */
     size_t dl = (size_t)(slash - path) + 1, vl = strlen(v);
     char *t = malloc(dl + vl + 1);
     if (!t)
