@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AX_VERSION "0.1.0"
+#define AX_VERSION "0.2.0"
 
 typedef enum {
     AX_OK = 0,
@@ -48,8 +48,14 @@ void ax_err_prefix(char **err, const char *fmt, ...) __attribute__((format(print
 /* Checked size arithmetic: returns 0 and sets *out, or returns -1 on overflow. */
 int ax_mul_size(size_t a, size_t b, size_t *out);
 
-/* 64-bit FNV-1a, used for config hashes and checksums of small blobs. */
+/* 64-bit FNV-1a (prime 1099511628211), used for config hashes and checksums;
+ * seed with AX_FNV_SEED, the standard 64-bit offset basis, or a previous
+ * hash to continue it. axon 0.1 seeded with 1469598103934665603 (a digit
+ * short of the standard basis); AX_FNV_SEED_V01 keeps that value for the
+ * readers of its core images (version 1) and for the synthetic generator's
+ * streams, which must not change with it. */
 uint64_t ax_fnv1a(const void *data, size_t n, uint64_t seed);
-#define AX_FNV_SEED 1469598103934665603ULL
+#define AX_FNV_SEED 14695981039346656037ULL
+#define AX_FNV_SEED_V01 1469598103934665603ULL
 
 #endif

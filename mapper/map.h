@@ -215,7 +215,9 @@ uint64_t map_compress_bytes(map_compress m, const int8_t *rows, size_t nrows, si
  * permutation. Every section is checksummed (FNV-1a 64). */
 
 #define MAP_IMAGE_MAGIC "AXONIMG1"
-#define MAP_IMAGE_VERSION 1u
+/* Version 2: checksums seeded with the standard FNV-1a 64 offset basis
+ * (AX_FNV_SEED). Version 1 (axon 0.1) used AX_FNV_SEED_V01; it is still read. */
+#define MAP_IMAGE_VERSION 2u
 
 typedef struct map_image_writer map_image_writer;
 

@@ -38,7 +38,8 @@ static uint64_t splitmix64(uint64_t *x)
 
 static void rng_seed(rng *r, uint64_t seed, const char *name, uint64_t row)
 {
-    uint64_t x = seed ^ ax_fnv1a(name, strlen(name), AX_FNV_SEED);
+    /* axon 0.1's basis: every --seed keeps giving the bytes it always gave */
+    uint64_t x = seed ^ ax_fnv1a(name, strlen(name), AX_FNV_SEED_V01);
     x ^= splitmix64(&(uint64_t){row});
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&x);
