@@ -98,13 +98,24 @@ ax_result trace_writer_meta(trace_writer *w, const char *key, const char *value,
 typedef ax_result (*trace_fill_fn)(void *ctx, size_t row0, size_t nrows, void *buf, char **err);
 ax_result trace_writer_add_fill(trace_writer *w, const char *name, trace_dtype dt, int ndim,
                                 const int64_t *shape, trace_fill_fn fill, void *ctx, char **err);
-/* Writes a safetensors file atomically. */
+/* Writes a safetensors file atomically (ax_out: temporary + rename). */
 ax_result trace_writer_save(trace_writer *w, const char *path, char **err);
+/* The size in bytes of the file trace_writer_save would write. */
+ax_result trace_writer_bytes(trace_writer *w, uint64_t *bytes, char **err);
+/* Writes the file into o without committing it, so several files can be
+ * committed together (ax_out_commit_n); the caller commits or aborts o. */
+ax_result trace_writer_write(trace_writer *w, ax_out *o, char **err);
+/* Called after every chunk written: (ctx, bytes written, bytes in the file). */
+typedef void (*trace_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+void trace_writer_progress(trace_writer *w, trace_progress_fn fn, void *ctx);
 void trace_writer_free(trace_writer *w); /* NULL is a no-op */
 
 /* Writes one NPY (v1.0 header unless it needs v2) atomically. */
 ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
                          const void *data, char **err);
+/* The same into o, not committed (several files committed together). */
+ax_result trace_npy_write(ax_out *o, trace_dtype dt, int ndim, const int64_t *shape,
+                          const void *data, char **err);
 
 /* ---- Synthetic LLM-like traces and weights (trace_gen.c) ----
  * Deterministic from the seed: every row of every tensor has its own
