@@ -72,6 +72,9 @@ enum {
 /* Checks before any heavy work that path could be written: not an existing
  * non-regular file, its directory exists and is writable. */
 ax_result ax_out_check(const char *path, char **err);
+/* The absolute path a write to path replaces (directory and a symlink at
+ * path resolved), to tell whether two outputs are one file; malloc'd. */
+ax_result ax_out_canonical(const char *path, char **out, char **err);
 /* Free bytes for an unprivileged writer on the file system of path's directory. */
 ax_result ax_out_free_space(const char *path, uint64_t *bytes, char **err);
 /* *same = 1 when the directories of a and b are on one file system. */

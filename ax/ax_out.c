@@ -26,6 +26,7 @@
  * microseconds between two renames leaves the first target new and the
  * later ones old.
  */
+#define _GNU_SOURCE /* fallocate(2): reserve without glibc's block-by-block emulation */
 #include "ax.h"
 
 #include <errno.h>
@@ -219,6 +220,31 @@ ax_result ax_out_check(const char *path, char **err)
     return r;
 }
 
+ax_result ax_out_canonical(const char *path, char **out, char **err)
+{
+    char *target, dir[PATH_MAX], *rdir;
+    const char *base;
+    *out = NULL;
+    ax_result r = resolve_target(path, &target, err);
+    if (r)
+        return r;
+    split_path(target, dir, sizeof dir, &base);
+    if (!(rdir = realpath(dir, NULL))) {
+        r = ax_fail(err, AX_EIO, "%s: the directory '%s' does not exist (hint: create it first, "
+                    "or choose another path)", path, dir);
+        free(target);
+        return r;
+    }
+    size_t n = strlen(rdir) + strlen(base) + 2;
+    if ((*out = malloc(n)))
+        snprintf(*out, n, "%s/%s", strcmp(rdir, "/") ? rdir : "", base);
+    else
+        r = ax_fail(err, AX_ENOMEM, "out of memory");
+    free(rdir);
+    free(target);
+    return r;
+}
+
 ax_result ax_out_free_space(const char *path, uint64_t *bytes, char **err)
 {
     char dir[PATH_MAX];
@@ -398,7 +424,7 @@ ax_result ax_out_reserve(ax_out *o, uint64_t bytes, char **err)
 {
     if (o->fd < 0 || bytes == 0)
         return AX_OK;
-    int e = posix_fallocate(o->fd, 0, (off_t)bytes);
+    int e = fallocate(o->fd, 0, 0, (off_t)bytes) == 0 ? 0 : errno;
     if (e == ENOSPC || e == EFBIG)
         return ax_fail(err, AX_EIO, "%s: cannot reserve %llu bytes: %s (hint: free some space or "
                        "write elsewhere; the old file is untouched)", o->path,

@@ -139,6 +139,8 @@ typedef struct {
     double dof;                /* Student-t degrees of freedom (> 2) */
     double outlier_frac;       /* fraction of input channels that are outliers */
     double outlier_scale;      /* their magnitude relative to the others */
+    trace_progress_fn progress; /* bytes written of both files (NULL: none) */
+    void *progress_ctx;
 } trace_gen_cfg;
 
 /* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp"
@@ -149,8 +151,14 @@ const char *trace_gen_preset_name(size_t i, const char **desc);
 /* Writes the weights (model.layers.<i>.mlp.<p>_proj.weight [out, in]) to
  * weights_path and the trace (<layer>.input [tokens, in] f32, and
  * <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
- * Weights stream row chunks; one output tensor is held at a time. */
+ * Weights stream row chunks; one output tensor is held at a time. Both
+ * sizes are checked against the free space first (trace_gen_check_space);
+ * both files go to temporaries committed together (ax_out_commit_n). */
 ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
                           char **err);
+/* AX_EIO naming the size when wbytes + tbytes (per file system) exceed the
+ * free space of the paths' file systems; NULL paths are skipped. */
+ax_result trace_gen_check_space(const char *wpath, uint64_t wbytes, const char *tpath,
+                                uint64_t tbytes, char **err);
 
 #endif
