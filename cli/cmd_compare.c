@@ -73,6 +73,7 @@ static void to_f32(const trace_tensor *t, float *dst)
         case TRACE_U8: dst[i] = (float)p[i]; break;
         case TRACE_I16: { int16_t v; memcpy(&v, p + 2 * i, 2); dst[i] = (float)v; break; }
         case TRACE_I32: { int32_t v; memcpy(&v, p + 4 * i, 4); dst[i] = (float)v; break; }
+        case TRACE_I64: { int64_t v; memcpy(&v, p + 8 * i, 8); dst[i] = (float)v; break; }
         }
     }
 }

@@ -117,8 +117,12 @@ int cmd_map(int argc, char **argv)
             if (cmd_parse_long("map", "--core", optarg, 0, 1L << 40, &core))
                 return CMD_USAGE;
             break;
-        case 'j': cfg.fmt = CMD_MAP_JSON; break;
-        case 'v': cfg.fmt = CMD_MAP_CSV; break;
+        case 'j':
+        case 'v':
+            if (cfg.fmt && cfg.fmt != (ch == 'j' ? CMD_MAP_JSON : CMD_MAP_CSV))
+                prc = cmd_usage("map", "--json and --csv exclude each other (hint: give one)");
+            cfg.fmt = ch == 'j' ? CMD_MAP_JSON : CMD_MAP_CSV;
+            break;
         case 'h': help(); prc = CMD_OK; break;
         default: prc = cmd_usage("map", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -152,6 +156,8 @@ int cmd_map(int argc, char **argv)
         return cmd_usage("map", "--core needs --read-image");
     if (!cfg.weights)
         return cmd_usage("map", "--weights is required");
+    if (cfg.image && !list && ax_out_check(cfg.image, &err))
+        return cmd_fail("map", err); /* before any weight is read */
 
     run_map_sel sel = {0};
     ax_result r = AX_OK;
@@ -242,6 +248,8 @@ int cmd_map(int argc, char **argv)
         run_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
+    if (cfg.image)
+        cmd_wrote("map", cfg.image);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     sel.peak_rss_kib = (uint64_t)ru.ru_maxrss; /* Linux: KiB */

@@ -129,7 +129,7 @@ void cmd_progress_label(const char *what, const char *label, size_t done, size_t
         if (prog.tty > 0)
             cmd_progress_clear();
         else if (prog.shown)
-            fprintf(stderr, "axon %s: done, %zu/%zu in %.0f s\n", what, total, total, el);
+            fprintf(stderr, "axon %s: done in %.0f s\n", what, el);
         prog.active = 0;
         prog.shown = 0;
         return;

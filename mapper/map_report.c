@@ -232,6 +232,7 @@ ax_result map_layer_run(const char *wpath, const char *layer, const map_tiling *
     st->dtype = trace_dtype_name(w->dtype);
     if (w->dtype == TRACE_I8) {
         r = map_qweight_load(f, layer, o->group, &qw, err);
+        st->unit_scale = qw.unit_scale;
     } else if (trace_dtype_is_int(w->dtype)) {
         r = ax_fail(err, AX_EFORMAT, "%s: '%s' has dtype %s; expected a float or int8 weight",
                     wpath, name, st->dtype);

@@ -17,7 +17,8 @@
 #include <stdint.h>
 
 typedef enum {
-    TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8, TRACE_U8, TRACE_I16, TRACE_I32
+    TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8, TRACE_U8, TRACE_I16, TRACE_I32,
+    TRACE_I64 /* read only: PyTorch's default integer dtype, converted with a range check */
 } trace_dtype;
 
 #define TRACE_MAX_DIMS 8
@@ -72,9 +73,12 @@ ax_result trace_open_as(const char *path, trace_dtype declared, trace_file **out
 ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t, char **err);
 
 /* Converts any dtype to float32 into dst (numel floats). Fails with
- * AX_ERANGE naming the flat index when a value is NaN or Inf. */
+ * AX_ERANGE when a value is NaN or Inf, naming it as every command does:
+ * "activation of token T, channel C" in a 2-D activation, "weight[j][i]"
+ * in a `<layer>.weight`, "element [i, j, ...]" otherwise. */
 ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err);
-/* Integer dtypes to int32 (AX_EPARAM for float dtypes). */
+/* Integer dtypes to int32 (AX_EPARAM for float dtypes); an int64 value
+ * outside int32 is AX_ERANGE naming it like trace_to_f32. */
 ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err);
 
 /* float <-> half helpers (round-to-nearest-even on narrowing). */

@@ -66,7 +66,7 @@ static ax_result entry(st *s, const cJSON *e, trace_tensor *t, int64_t *begin, s
     if (trace_dtype_parse(dt->valuestring, &t->dtype) != AX_OK || strcmp(dt->valuestring,
                                                                          trace_dtype_name(t->dtype)))
         return ax_fail(s->err, AX_EUNSUPPORTED, "%s: offset %zu: tensor '%s': dtype '%s' is not one of "
-                       "F32 F16 BF16 I8 U8 I16 I32 (hint: convert the tensor before saving)", s->f->path,
+                       "F32 F16 BF16 I8 U8 I16 I32 I64 (hint: convert the tensor before saving)", s->f->path,
                        key_offset(s, name), name, dt->valuestring);
     int nd = cJSON_GetArraySize(sh);
     if (nd > TRACE_MAX_DIMS)

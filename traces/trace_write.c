@@ -271,7 +271,7 @@ static ax_result layout(trace_writer *w, const char *path, char **hdr, size_t *h
 {
     /* layout: by decreasing element size (stable), so every tensor is aligned */
     size_t off = 0;
-    for (size_t es = 4; es >= 1; es /= 2)
+    for (size_t es = 8; es >= 1; es /= 2)
         for (size_t i = 0; i < w->n; i++)
             if (trace_dtype_size(w->t[i].dt) == es) {
                 w->t[i].begin = off;
@@ -342,7 +342,7 @@ ax_result trace_writer_write(trace_writer *w, ax_out *o, char **err)
     if (!r)
         r = trace_sink_write(&s, h, hl, err);
     free(h);
-    for (size_t es = 4; es >= 1 && !r; es /= 2)
+    for (size_t es = 8; es >= 1 && !r; es /= 2)
         for (size_t i = 0; i < w->n && !r; i++)
             if (trace_dtype_size(w->t[i].dt) == es)
                 r = write_tensor(w, &s, &w->t[i], err);
