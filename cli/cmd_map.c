@@ -248,6 +248,11 @@ int cmd_map(int argc, char **argv)
         run_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
+    for (size_t i = 0; i < sel.n; i++)
+        if (sel.l[i].st.unit_scale)
+            fprintf(stderr, "axon map: note: %s.weight is int8 without %s.weight_scale: a unit "
+                    "scale is assumed (hint: store <layer>.weight_scale f32 [out])\n",
+                    sel.l[i].name, sel.l[i].name);
     if (cfg.image)
         cmd_wrote("map", cfg.image);
     struct rusage ru;

@@ -72,8 +72,25 @@ if grep -qi "cosine nan" out.txt; then echo "NaN leaked into the metrics"; exit 
 run "$AXON" compare a.safetensors shape.safetensors
 [ $rc -eq 1 ] && grep -q "SHAPE MISMATCH: A \[5,7,3\] vs B \[4,7,3\]" out.txt || { cat out.txt; exit 1; }
 
+# a tensor in one file only: listed, not compared, exit 0; a failure with --strict
 run "$AXON" compare a.safetensors missing.safetensors
+[ $rc -eq 0 ] && grep -q "L.y .*only in A, not compared" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare a.safetensors missing.safetensors --strict
 [ $rc -eq 1 ] && grep -q "L.y .*MISSING in B" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare missing.safetensors a.safetensors --json
+[ $rc -eq 0 ] || { cat out.txt; exit 1; }
+# nothing compared (disjoint names, or empty tensors only): exit 1 (docs/gpu.md)
+"$AXON_PY" -c "
+import sys; sys.path.insert(0, '$AXON_ROOT/traces/real'); import st, numpy as np
+st.save('other.safetensors', {'M.acc': np.zeros((2, 2), np.int32)})
+st.save('e1.safetensors', {'L.acc': np.zeros((0, 3), np.int32), 'L.y': np.zeros((0, 3), np.float32)})
+st.save('e2.safetensors', {'L.acc': np.zeros((0, 3), np.int32), 'L.y': np.zeros((0, 3), np.float32)})"
+run "$AXON" compare a.safetensors other.safetensors
+[ $rc -eq 1 ] && grep -q "nothing compared: no tensor is in both files" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare e1.safetensors e2.safetensors
+[ $rc -eq 1 ] && grep -q "nothing compared: every tensor pair is empty" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare e1.safetensors:L.acc e2.safetensors:L.acc --json
+[ $rc -eq 1 ] && grep -Eq '"nothing_compared":[[:space:]]*true' out.txt || { cat out.txt; exit 1; }
 run "$AXON" compare a.safetensors missing.safetensors --tensor acc
 [ $rc -eq 0 ] || { cat out.txt; echo "--tensor acc: exit $rc"; exit 1; }
 
