@@ -125,7 +125,8 @@ int cmd_run(int argc, char **argv)
     char *err = NULL;
     ax_result irc;
     /* a bad output path is reported now, not after the simulation */
-    if ((out && ax_out_check(out, &err)) || (j.vcd && ax_out_check(j.vcd, &err)))
+    if ((out && ax_out_check(out, &err)) || (j.vcd && ax_out_check(j.vcd, &err)) ||
+        (dbpath && cmd_run_db_check(dbpath, &err)))
         return cmd_fail("run", err);
     if (j.image && (irc = run_image_setup(&j, tile_given, group_given, &err)))
         return irc == AX_EPARAM ? cmd_usage_err("run", err) : cmd_fail("run", err);

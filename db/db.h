@@ -84,6 +84,9 @@ ax_result db_query_each(db *d, const char *sql, const char *const *args, int nar
                         void *user, char **err);
 /* AX_ENOTFOUND unless `col` is a column of view v_runs (the hint lists them). */
 ax_result db_column_check(db *d, const char *col, char **err);
+/* AX_ENOTFOUND naming the file unless sweep `id` exists (the hint names
+ * `axon query sweeps`). */
+ax_result db_sweep_check(db *d, int64_t id, char **err);
 
 typedef struct {
     const char *x, *y;      /* pareto axes (v_runs columns) */

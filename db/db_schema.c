@@ -27,8 +27,11 @@ ax_result db_fail(db *d, char **err, const char *what)
     const char *hint = "";
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
         hint = " (hint: another process holds the database; retry, or give each shard its own file)";
+    else if (code == SQLITE_READONLY && d->rdonly)
+        hint = " (hint: `axon query` runs raw SQL read-only; its --write allows changes)";
     else if (code == SQLITE_READONLY)
-        hint = " (hint: raw SQL is read-only; pass --write to modify)";
+        hint = " (hint: the database file or its directory is not writable; check the "
+               "permissions or record into another file)";
     else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
         hint = " (hint: not an axon results database, or damaged; check with 'axon db check')";
     return ax_fail(err, AX_EDB, "%s: %s: %s%s", d && d->path ? d->path : "?", what, msg, hint);
