@@ -6,7 +6,8 @@
  * Progress: nothing for work done within about a second; then on a
  * terminal a bar redrawn at most ten times a second (erased when the task
  * ends or before anything goes to stdout), otherwise one line every few
- * seconds ($AXON_PROGRESS_SECONDS, default 5) and a closing line. Only
+ * seconds ($AXON_PROGRESS_SECONDS, default 5; a value under 1 also
+ * shortens the silent first second, for tests) and a closing line. Only
  * stderr is written, stdout is flushed first, so a bar never runs into
  * the report. --quiet (any subcommand, cli/main.c) silences progress and
  * the "wrote" lines; errors and warnings always print.
@@ -134,7 +135,8 @@ void cmd_progress_label(const char *what, const char *label, size_t done, size_t
         prog.shown = 0;
         return;
     }
-    if (el < 1.0)
+    double iv = line_interval();
+    if (el < (iv < 1.0 ? iv : 1.0))
         return; /* short work stays silent */
     fflush(stdout); /* what the command printed goes first */
     if (prog.tty > 0) {
@@ -148,7 +150,7 @@ void cmd_progress_label(const char *what, const char *label, size_t done, size_t
         if (label)
             fprintf(stderr, " %.60s", label);
     } else {
-        if (prog.shown && t - prog.last < line_interval())
+        if (prog.shown && t - prog.last < iv)
             return;
         fprintf(stderr, "axon %s: %zu/%zu (%.0f%%) after %.0f s%s%s\n", what, done, total,
                 100.0 * (double)done / (double)total, el, label ? ", " : "", label ? label : "");
