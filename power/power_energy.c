@@ -245,7 +245,9 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
         out->total_pj = out->realistic_pj;
     }
     out->energy_per_token_pj = r->tokens ? out->total_pj / (double)r->tokens : 0;
-    out->energy_per_synop_pj = out->sops > 0 ? out->total_pj / out->sops : 0;
+    /* no synaptic operation (all-zero activations): the ratio is undefined,
+     * NaN here, NULL in the database, null with the reason in JSON, never 0 */
+    out->energy_per_synop_pj = out->sops > 0 ? out->total_pj / out->sops : NAN;
     out->energy_per_mac_pj = out->mac_equiv > 0 ? out->total_pj / out->mac_equiv : 0;
     out->avg_power_mw = r->duration_ns > 0 ? out->total_pj / r->duration_ns : 0;
     return power_baseline(t, cfg, r, out, err);

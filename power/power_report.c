@@ -49,8 +49,11 @@ void power_print(FILE *f, const power_report *p)
             p->base_latency_ns, p->latency_reduction_pct);
     fprintf(f, "  %-28s %16.4f %16.4f %9.1f%%\n", "area (mm2)", p->area_mm2,
             p->base_area_um2 * 1e-6, p->area_reduction_pct);
-    fprintf(f, "  energy per synaptic op: %.4g pJ/SOP (%.0f SOPs = adds + gated adds)\n",
-            p->energy_per_synop_pj, p->sops);
+    if (isfinite(p->energy_per_synop_pj))
+        fprintf(f, "  energy per synaptic op: %.4g pJ/SOP (%.0f SOPs = adds + gated adds)\n",
+                p->energy_per_synop_pj, p->sops);
+    else
+        fprintf(f, "  energy per synaptic op: undefined (0 SOPs: every activation count is zero)\n");
     fprintf(f, "  area: %zu cores x %.0f um2 (SRAM %.4f mm2, logic %.4f mm2, logic %s)\n",
             p->cores, p->core_area_um2, p->sram_area_um2 * 1e-6, p->logic_area_um2 * 1e-6,
             p->area_synthesized ? "synthesized (OSU 0.18 um, node-scaled)" : "assumed");
@@ -153,8 +156,17 @@ cJSON *power_report_json(const power_report *p)
         {"area_reduction_pct", p->area_reduction_pct},
         {"latency_reduction_pct", p->latency_reduction_pct},
     };
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        cJSON_AddNumberToObject(o, f[i].k, isfinite(f[i].v) ? f[i].v : 0);
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        if (isfinite(f[i].v))
+            cJSON_AddNumberToObject(o, f[i].k, f[i].v);
+        else
+            cJSON_AddNullToObject(o, f[i].k); /* an undefined ratio, never a made-up 0 */
+    }
+    if (!isfinite(p->energy_per_synop_pj)) {
+        cJSON *u = cJSON_AddObjectToObject(o, "undefined");
+        cJSON_AddStringToObject(u, "energy_per_sop_pj", "no synaptic operations: every activation "
+                                "count is zero, so energy per operation is undefined");
+    }
     cJSON_AddNumberToObject(o, "cores", (double)p->cores);
     cJSON_AddStringToObject(o, "area_source", p->area_synthesized ? "synthesized" : "assumed");
     cJSON *chain = cJSON_AddArrayToObject(o, "explain");

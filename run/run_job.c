@@ -276,7 +276,11 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
     if ((rc = sim_config_check(&j->cfg, err)))
         return rc;
-    /* the trace's shapes against the weight's header, before quantizing */
+    /* an image holds int8 weights already (nothing to quantize); a
+     * checkpoint's header is checked against the trace before quantizing */
+    stage(j, 0, "loading weights");
+    if (j->image && (rc = load_image(j, &qw, &perm, err)))
+        goto done;
     if ((rc = trace_open(j->trace, &tf, err)))
         goto done;
     snprintf(name, sizeof name, "%s.input", j->layer);
@@ -288,11 +292,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     }
     if ((rc = tensor_2d(ti, name, &tokens, &in, err)))
         goto done;
-    stage(j, 0, "loading weights");
-    if (j->image) {
-        if ((rc = load_image(j, &qw, &perm, err)))
-            goto done;
-    } else {
+    if (!j->image) {
         if ((rc = trace_open(j->weights, &wf, err)))
             goto done;
         char wn[1100];

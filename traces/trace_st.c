@@ -83,7 +83,12 @@ static ax_result entry(st *s, const cJSON *e, trace_tensor *t, int64_t *begin, s
     size_t numel;
     if (trace_shape_bytes(t->dtype, nd, t->shape, &numel, &t->nbytes))
         return bad(s, name, "shape overflows the address space", "the header lies about the shape");
-    if (en < b || (uint64_t)en > dsize)
+    if (en < b)
+        return ax_fail(s->err, AX_EFORMAT, "%s: offset %zu: tensor '%s': data_offsets [%lld, %lld] are "
+                       "reversed: the end comes before the begin (hint: data_offsets is [begin, end) "
+                       "with begin <= end; the header is wrong)", s->f->path, key_offset(s, name),
+                       name, (long long)b, (long long)en);
+    if ((uint64_t)en > dsize)
         return ax_fail(s->err, AX_EFORMAT, "%s: offset %zu: tensor '%s': data_offsets [%lld, %lld] outside the "
                        "%zu-byte data buffer (hint: the file is truncated or the header is wrong)",
                        s->f->path, key_offset(s, name), name, (long long)b, (long long)en, dsize);
