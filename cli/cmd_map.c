@@ -163,7 +163,11 @@ int cmd_map(int argc, char **argv)
     ax_result r = AX_OK;
     for (int i = 0; i < nfiles && !r; i++)
         r = run_map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
-    if (!r && sel.n == 0)
+    if (!r && sel.n == 0 && sel.skipped_ndim)
+        r = ax_fail(&err, AX_ESHAPE, "%s: no layer matches%s%s: %s is not a layer's weight [out, "
+                    "in] (hint: a layer is a 2-D <name>.weight)", cfg.weights,
+                    nglobs ? " --layers " : "", nglobs ? globs[0] : "", sel.skipped_name);
+    else if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
     if (r) {

@@ -40,6 +40,9 @@ ax_result cmd_run_db_check(const char *path, char **err)
                     "permissions of the file and its directory, or record into another file with "
                     "--db FILE)", path, access(path, W_OK) ? "file" : "directory", strerror(errno));
     free(dir);
+    db *db_;
+    if (!r && !(r = db_open(path, DB_NOMIGRATE, &db_, err))) /* a database at all? */
+        db_free(db_);
     return r;
 }
 

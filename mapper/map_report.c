@@ -53,6 +53,19 @@ static ax_result quantize_streamed(const trace_file *f, const trace_tensor *t, s
         if (!r)
             r = map_quantize_row(row, in, qw->group, qw->ngroups, qw->q + j * in,
                                  qw->scale + j * qw->ngroups, &why);
+        if (r == AX_ERANGE) { /* NaN/Inf: named as everywhere, weight[row][column] */
+            size_t i = 0;
+            while (i < in && isfinite(row[i]))
+                i++;
+            if (i < in) {
+                free(why);
+                why = NULL;
+                ax_fail(err, r, "%s: '%s': weight[%zu][%zu] is %s (hint: the checkpoint is "
+                        "damaged)", trace_path(f), t->name, j, i,
+                        isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
+                break;
+            }
+        }
         if (r) {
             ax_fail(err, r, "%s: '%s' row %zu: %s", trace_path(f), t->name, j, why ? why : "?");
             free(why);

@@ -113,6 +113,8 @@ typedef struct {
     uint32_t passes;     /* mesh loads */
     uint64_t peak_rss_kib;
     run_map_price price;
+    size_t skipped_ndim;     /* `*.weight` tensors that are not [out, in] */
+    char skipped_name[300];  /* the first of them, for the error */
 } run_map_sel;
 
 /* run_map_sel.c: appends the matching linear layers of one checkpoint file
