@@ -102,6 +102,10 @@ void ax_out_abort(ax_out *o); /* removes the temporary, frees; NULL is a no-op *
 /* Scratch paths (a file, or an empty directory with is_dir) removed by the
  * same signal handler: returns a slot for ax_tmp_unregister, -1 when full. */
 int ax_tmp_register(const char *path, int is_dir);
+/* Installs the signal handlers now (they are installed at the first output
+ * otherwise): a program calls it first so that a file-size limit is an
+ * error for every write, SQLite's included, from the start. */
+void ax_out_init(void);
 void ax_tmp_unregister(int slot); /* -1 is a no-op; does not remove the path */
 
 #endif

@@ -103,6 +103,11 @@ static void install_handlers(void)
     }
 }
 
+void ax_out_init(void)
+{
+    install_handlers();
+}
+
 int ax_tmp_register(const char *path, int is_dir)
 {
     install_handlers();

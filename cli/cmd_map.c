@@ -232,6 +232,16 @@ int cmd_map(int argc, char **argv)
     map_image_writer *img = NULL;
     if (cfg.trace)
         r = trace_open(cfg.trace, &tr, &err);
+    for (size_t i = 0; tr && i < sel.n && !r; i++) { /* shapes from the headers, before quantizing */
+        char xn[1100];
+        snprintf(xn, sizeof xn, "%s.input", sel.l[i].name);
+        const trace_tensor *x = trace_find(tr, xn);
+        if (x && x->ndim >= 1 && (size_t)x->shape[x->ndim - 1] != sel.l[i].in)
+            r = ax_fail(&err, AX_ESHAPE, "%s: '%s' has %lld features but %s.weight is [%zu, %zu] "
+                        "(in = %zu) (hint: the weight is [out, in]; check the trace and the "
+                        "checkpoint)", cfg.trace, xn, (long long)x->shape[x->ndim - 1],
+                        sel.l[i].name, sel.l[i].out, sel.l[i].in, sel.l[i].in);
+    }
     if (!r && cfg.image)
         r = map_image_writer_new(cfg.image, cfg.R, cfg.C, cfg.W, cfg.H, &img, &err);
     for (size_t i = 0; i < sel.n && !r; i++) {

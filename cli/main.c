@@ -63,6 +63,7 @@ static int take_quiet(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    ax_out_init(); /* SIGXFSZ an error for every write; temporaries removed on signals */
     argc = take_quiet(argc, argv);
     if (argc < 2) {
         usage(stderr);

@@ -32,6 +32,9 @@ ax_result db_fail(db *d, char **err, const char *what)
     else if (code == SQLITE_READONLY)
         hint = " (hint: the database file or its directory is not writable; check the "
                "permissions or record into another file)";
+    else if (code == SQLITE_FULL || code == SQLITE_IOERR)
+        hint = " (hint: is the disk full, or a file-size limit (ulimit -f) set? nothing partial was "
+               "committed)";
     else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
         hint = " (hint: not an axon results database, or damaged; check with 'axon db check')";
     return ax_fail(err, AX_EDB, "%s: %s: %s%s", d && d->path ? d->path : "?", what, msg, hint);

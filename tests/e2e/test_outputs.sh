@@ -59,6 +59,17 @@ set -e
 no_temps "SIGXFSZ"
 [ "$(cat w.st)" = old-w ] || { echo "SIGXFSZ: the old weights were replaced"; exit 1; }
 
+# a database created under the limit is removed again, not left empty
+set +e
+(ulimit -f 2; "$AXON" run --weights "$AXON_ROOT/traces/ppocr/ppocr-rec.weights.safetensors" \
+  --trace "$AXON_ROOT/traces/ppocr/ppocr-rec.trace.safetensors" --layer model.layers.0.mlp.fc1 \
+  --db full.db) > /dev/null 2> err.txt
+rc=$?
+set -e
+[ $rc = 1 ] && grep -q "full.db: .*disk I/O error (hint: is the disk full" err.txt \
+  || { echo "db under a size limit: exit $rc"; cat err.txt; exit 1; }
+if ls full.db* 2>/dev/null; then echo "a database was left behind"; exit 1; fi
+
 # --- 3. two map --image to one path
 "$AXON" gen --preset tiny --in 256 --out 512 --weights-out m.st --no-output --quiet
 "$AXON" map --weights m.st --tile 32x32 --image same.axi --quiet > /dev/null &

@@ -216,6 +216,8 @@ for tag in ('nan-input', 'int64-overflow'):
          '{OUT}/c.npy', '--trains-out', '{OUT}/t.npy')
     case('raster-' + tag, 1, rx, 'plot', '--raster', '--trace', tf + ':L.input', '--out',
          '{OUT}/r.png')
+case('map-t-in-mismatch', 1, r'12 features but L.weight is \[8, 16\]', 'map', '--weights', good_w,
+     '--trace', path('c-in-mismatch-t.safetensors'), '--image', '{OUT}/m.axi')
 for tag in ('inf-weight', 'int8-minus128', 'weight-3d'):
     wf = path('c-%s-w.safetensors' % tag)
     case('map-' + tag, 1, content[tag][2], 'map', '--weights', wf, '--image', '{OUT}/m.axi')
