@@ -70,6 +70,18 @@ set -e
   || { echo "db under a size limit: exit $rc"; cat err.txt; exit 1; }
 if ls full.db* 2>/dev/null; then echo "a database was left behind"; exit 1; fi
 
+# --emit-slurm under the limit: the previous plan, script and merge script stay whole
+mkdir slurm && echo old-plan > slurm/plan.tsv
+printf w > w.fake; printf t > t.fake
+set +e
+(ulimit -f 1; "$AXON" sweep --weights w.fake --trace t.fake --clock 100,200,300,400,500,600 \
+  --tile 64x64,128x128,256x256 --k 1,2,3 --eval fake --emit-slurm slurm) > /dev/null 2> err.txt
+rc=$?
+set -e
+[ $rc = 1 ] && grep -q "File too large" err.txt && [ "$(cat slurm/plan.tsv)" = old-plan ] \
+  && [ ! -e slurm/sweep.sbatch ] || { echo "emit-slurm under a limit: exit $rc"; cat err.txt; exit 1; }
+no_temps "emit-slurm"
+
 # --- 3. two map --image to one path
 "$AXON" gen --preset tiny --in 256 --out 512 --weights-out m.st --no-output --quiet
 "$AXON" map --weights m.st --tile 32x32 --image same.axi --quiet > /dev/null &
@@ -127,6 +139,24 @@ for cmd in run ref; do
     || { echo "$cmd mismatch: exit $rc"; cat err.txt; exit 1; }
 done
 rm -f huge.st
+
+# a database the user cannot write is reported before the run, with a hint run can follow
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+  as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+else
+  as_user() { "$@"; }
+fi
+mkdir -m 755 ro && "$AXON" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc1 \
+  --db ro/r.db > /dev/null 2>&1 && chmod 444 ro/r.db && chmod 555 ro && chmod 755 "$work"
+set +e
+as_user "$AXON" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc2 --db "$work/ro/r.db" \
+  > out.txt 2> err.txt; rc=$?
+set -e
+chmod 755 ro
+if [ "$(id -u)" != 0 ] || command -v setpriv > /dev/null; then
+  [ $rc = 1 ] && grep -q "is not writable" err.txt && ! grep -q -- "--write" err.txt && [ ! -s out.txt ] \
+    || { echo "read-only db: exit $rc"; cat err.txt; exit 1; }
+fi
 
 # --- 7. undefined ratios, int8 without a scale, int64 counts
 "$AXON_PY" - <<'PY'
