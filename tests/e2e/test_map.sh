@@ -139,4 +139,8 @@ set -e
 "$AXON" map --weights "$W" --mesh 4x4 --dram --json > "$work/d.json"
 "$PY" -c "import json,sys; t=json.load(open(sys.argv[1]))['totals']; assert t['passes']>1 and t['resident_cores']<=16, t" "$work/d.json"
 
+# images written by axon 0.1 (format version 1, its FNV seed) are still read
+for f in "$root"/tests/fuzz/corpus/image/v1-*.axi; do
+  "$AXON" map --read-image "$f" | grep -q "valid core image" || { echo "$f not read"; exit 1; }
+done
 echo "axon map e2e ok"
