@@ -43,6 +43,8 @@ int cmd_parse_double(const char *cmd, const char *opt, const char *s, double lo,
  * names the current item. */
 void cmd_progress(const char *what, size_t done, size_t total);
 void cmd_progress_label(const char *what, const char *label, size_t done, size_t total);
+/* Redraws the current task (its elapsed time moves) while waiting on one long step. */
+void cmd_progress_tick(void);
 /* Erases a bar on the terminal before something is printed to stdout. */
 void cmd_progress_clear(void);
 /* "axon CMD: wrote PATH" on stderr, for every file a command writes. */

@@ -9,6 +9,7 @@
  * failure, Ctrl-C leaves nothing.
  */
 #include "cmd_plot_gp.h"
+#include "cmd.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -173,8 +174,11 @@ ax_result cmd_plot_gnuplot(const char *tmpl, const cmd_plot_var *v, size_t nv, c
                        strerror(rc));
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    pid_t got;
+    while ((got = waitpid(pid, &st, WNOHANG)) == 0 || (got < 0 && errno == EINTR)) {
+        cmd_progress_tick(); /* a long render keeps its progress line moving */
+        usleep(100000);
+    }
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         ax_out_abort(o);
         return ax_fail(err, AX_EIO, "gnuplot failed on %s (its message is above); %s was not "

@@ -194,6 +194,8 @@ int cmd_plot_raster(int argc, char **argv)
         cmd_progress_label("raster", "writing the spike matrix", 1, 3);
         FILE *f = fopen(datafile, "w");
         for (size_t n = n0; f && n < n1; n++) {
+            if ((n & 15) == 0)
+                cmd_progress_tick();
             for (size_t tok = 0; tok < nt; tok++)
                 for (int s = 0; s < T; s++)
                     fprintf(f, "%s%d", tok || s ? " " : "", trains[((size_t)s * nt + tok) * d + n]);

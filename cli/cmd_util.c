@@ -81,6 +81,8 @@ int cmd_quiet;
 
 static struct {
     char what[32];
+    char label[128];
+    size_t done, total; /* the last update, for cmd_progress_tick */
     double t0, last; /* start, last line or redraw */
     int tty, shown;  /* stderr is a terminal; something was printed for this task */
     int active;
@@ -126,6 +128,10 @@ void cmd_progress_label(const char *what, const char *label, size_t done, size_t
     }
     int end = done >= total;
     double el = t - prog.t0;
+    prog.done = done;
+    prog.total = total;
+    if (label != prog.label)
+        snprintf(prog.label, sizeof prog.label, "%s", label ? label : "");
     if (end) {
         if (prog.tty > 0)
             cmd_progress_clear();
@@ -158,6 +164,12 @@ void cmd_progress_label(const char *what, const char *label, size_t done, size_t
     fflush(stderr);
     prog.shown = 1;
     prog.last = t;
+}
+
+void cmd_progress_tick(void)
+{
+    if (prog.active)
+        cmd_progress_label(prog.what, prog.label[0] ? prog.label : NULL, prog.done, prog.total);
 }
 
 void cmd_progress(const char *what, size_t done, size_t total)
