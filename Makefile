@@ -81,7 +81,7 @@ all-extra: $(ALL_EXTRA)
 test: deps
 	$(MAKE) all
 	$(if $(strip $(TEST_EXTRA)),$(MAKE) $(TEST_EXTRA))
-	bash tests/run.sh $(BUILD)
+	AXON_SANITIZER=$(SANITIZER) bash tests/run.sh $(BUILD)
 
 demo: deps
 	$(MAKE) all

@@ -38,8 +38,20 @@ int cmd_usage_err(const char *cmd, char *err);
 int cmd_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int cmd_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
                      double *out);
-/* Progress bar on stderr, only when stderr is a TTY. done <= total. */
+/* Progress of a long task on stderr (cmd_util.c): silent for about the first
+ * second; then a bar on a terminal, a line every few seconds otherwise.
+ * done == total ends the task (the bar is erased). label (may be NULL)
+ * names the current item. */
 void cmd_progress(const char *what, size_t done, size_t total);
+void cmd_progress_label(const char *what, const char *label, size_t done, size_t total);
+/* Redraws the current task (its elapsed time moves) while waiting on one long step. */
+void cmd_progress_tick(void);
+/* Erases a bar on the terminal before something is printed to stdout. */
+void cmd_progress_clear(void);
+/* "axon CMD: wrote PATH" on stderr, for every file a command writes. */
+void cmd_wrote(const char *cmd, const char *path);
+/* Set by --quiet (cli/main.c): no progress and no "wrote" lines. */
+extern int cmd_quiet;
 /* ---- options from the parameter table (cmd_param.c) ---- */
 #define CMD_PARAM_BASE 0x10000 /* getopt values of table parameters start here */
 #define CMD_PARAM_ASYNC 0xfff0 /* --async */

@@ -5,8 +5,12 @@
  * dtype (f32 reference against a recorded bf16 output) get cosine,
  * relative L2, max abs error and SNR (gpu_compare.c), per tensor and
  * overall. NaN/Inf are counted, located and make the comparison fail; they
- * never leak into the metrics. Exit 0: integers equal and floats compared
- * finite; 1: a mismatch, a shape or a missing tensor; 2: usage.
+ * never leak into the metrics. A tensor present in one file only is
+ * listed and left out (so `axon ref`'s `<layer>.vth` does not fail a
+ * comparison with `axon run --out`), unless --strict. Empty tensors hold
+ * nothing to compare. Exit 0: something was compared, integers equal and
+ * floats finite; 1: a mismatch, a shape, nothing compared, or with
+ * --strict a one-sided tensor; 2: usage.
  */
 #include "cmd.h"
 
@@ -25,16 +29,19 @@ static const char *CMD = "compare";
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: axon compare A B [--tensor NAME]... [--show N] [--json]\n\n"
+            "usage: axon compare A B [--tensor NAME]... [--strict] [--show N] [--json]\n\n"
             "A and B are safetensors/NPY files or FILE:TENSOR references. Integer tensors are\n"
             "compared exactly (mismatch count, first positions and values); float tensors of any\n"
             "dtype by cosine similarity, relative L2 error, max abs error and SNR (dB), per tensor\n"
             "and overall. Without a tensor name every tensor of A is looked up by name in B.\n\n"
             "  --tensor NAME  compare only NAME, or every tensor whose name ends in .NAME\n"
             "                 (e.g. acc, y); repeatable\n"
+            "  --strict       a tensor present in only one file is a failure (default: listed,\n"
+            "                 not compared)\n"
             "  --show N       mismatches / non-finite values listed per tensor (default 5, max %d)\n"
             "  --json         machine-readable report\n\n"
-            "exit status: 0 integers equal and floats finite, 1 mismatch/shape/missing, 2 usage\n",
+            "exit status: 0 integers equal and floats finite, 1 mismatch, shape, nothing compared\n"
+            "(or a one-sided tensor with --strict), 2 usage\n",
             GPU_CMP_SHOW);
 }
 
@@ -73,6 +80,7 @@ static void to_f32(const trace_tensor *t, float *dst)
         case TRACE_U8: dst[i] = (float)p[i]; break;
         case TRACE_I16: { int16_t v; memcpy(&v, p + 2 * i, 2); dst[i] = (float)v; break; }
         case TRACE_I32: { int32_t v; memcpy(&v, p + 4 * i, 4); dst[i] = (float)v; break; }
+        case TRACE_I64: { int64_t v; memcpy(&v, p + 8 * i, 8); dst[i] = (float)v; break; }
         }
     }
 }
@@ -109,6 +117,7 @@ typedef struct {
     int json, show;
     int failed;
     size_t nint, nint_equal, nfloat, nshape; /* tensors compared; shape mismatches */
+    size_t nempty;                           /* pairs of empty tensors: nothing compared */
     gpu_cmp_float total;
     cJSON *arr;
 } cmp_ctx;
@@ -145,6 +154,14 @@ static int compare_pair(cmp_ctx *c, const char *label, const trace_tensor *a, co
         return 0;
     }
     size_t n = trace_numel(a);
+    if (n == 0) { /* nothing to compare: does not count as a comparison */
+        c->nempty++;
+        if (o)
+            cJSON_AddStringToObject(o, "kind", "empty");
+        else
+            printf("%-40s EMPTY %-16s 0 elements, nothing compared\n", label, sa);
+        return 0;
+    }
     if (trace_dtype_is_int(a->dtype) && trace_dtype_is_int(b->dtype)) {
         int32_t *x = malloc(n * sizeof(int32_t) + 1), *y = malloc(n * sizeof(int32_t) + 1);
         if (!x || !y || trace_to_i32(a, x, NULL) || trace_to_i32(b, y, NULL)) {
@@ -257,11 +274,12 @@ int cmd_compare(int argc, char **argv)
 {
     static const struct option opts[] = {{"tensor", required_argument, 0, 't'},
                                          {"show", required_argument, 0, 's'},
+                                         {"strict", no_argument, 0, 'S'},
                                          {"json", no_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     char *sel[64];
-    int nsel = 0, c;
+    int nsel = 0, c, strict = 0;
     long show = 5;
     cmp_ctx cx;
     memset(&cx, 0, sizeof cx);
@@ -278,6 +296,7 @@ int cmd_compare(int argc, char **argv)
                 return CMD_USAGE;
             break;
         case 'j': cx.json = 1; break;
+        case 'S': strict = 1; break;
         case 'h': usage(stdout); return CMD_OK;
         default: return cmd_usage(CMD, "unknown option");
         }
@@ -325,7 +344,8 @@ int cmd_compare(int argc, char **argv)
                 only_a++;
                 cJSON_AddItemToArray(missing, cJSON_CreateString(ta->name));
                 if (!cx.json)
-                    printf("%-40s MISSING in B (%s)\n", ta->name, trace_path(fb));
+                    printf("%-40s %s in B (%s)\n", ta->name,
+                           strict ? "MISSING" : "only in A, not compared: absent", trace_path(fb));
                 continue;
             }
             if (compare_pair(&cx, ta->name, ta, tb)) {
@@ -342,16 +362,19 @@ int cmd_compare(int argc, char **argv)
                 snprintf(s, sizeof s, "%s (only in B)", tb->name);
                 cJSON_AddItemToArray(missing, cJSON_CreateString(s));
                 if (!cx.json)
-                    printf("%-40s MISSING in A (%s)\n", tb->name, trace_path(fa));
+                    printf("%-40s %s in A (%s)\n", tb->name,
+                           strict ? "MISSING" : "only in B, not compared: absent", trace_path(fa));
             }
         }
     }
-    if (only_a || only_b)
+    if (strict && (only_a || only_b))
         cx.failed = 1;
-    if (cx.nint + cx.nfloat + cx.nshape == 0) {
+    int nothing = cx.nint + cx.nfloat + cx.nshape == 0;
+    if (nothing) {
         cx.failed = 1;
         if (!cx.json)
-            printf("no tensor compared (hint: check --tensor and the names in both files)\n");
+            printf("nothing compared: %s (hint: check --tensor and the names in both files)\n",
+                   cx.nempty ? "every tensor pair is empty" : "no tensor is in both files");
     }
     if (cx.json) {
         cJSON *o = cJSON_CreateObject();
@@ -359,6 +382,8 @@ int cmd_compare(int argc, char **argv)
         cJSON_AddStringToObject(o, "b", argv[optind + 1]);
         cJSON_AddItemToObject(o, "tensors", cx.arr);
         cJSON_AddItemToObject(o, "missing", missing);
+        cJSON_AddBoolToObject(o, "strict", strict);
+        cJSON_AddBoolToObject(o, "nothing_compared", nothing);
         cJSON *ov = cJSON_AddObjectToObject(o, "overall");
         cJSON_AddNumberToObject(ov, "int_tensors", (double)cx.nint);
         cJSON_AddNumberToObject(ov, "int_tensors_equal", (double)cx.nint_equal);
@@ -376,6 +401,9 @@ int cmd_compare(int argc, char **argv)
         cJSON_Delete(cx.arr);
         cJSON_Delete(missing);
         printf("overall: %zu/%zu integer tensors equal", cx.nint_equal, cx.nint);
+        if (only_a + only_b && !strict)
+            printf("; %zu tensor%s in one file only, not compared (--strict fails on them)",
+                   only_a + only_b, only_a + only_b > 1 ? "s" : "");
         if (cx.nfloat)
             printf("; %zu float tensors: cosine %.9f  rel_l2 %.3e  max_abs %.3e  snr %.2f dB",
                    cx.nfloat, cx.total.cosine, cx.total.rel_l2, cx.total.max_abs, cx.total.snr_db);

@@ -208,43 +208,58 @@ static ax_result encode(const cmd_encode_opts *o, const trace_tensor *t, cmd_enc
     return r;
 }
 
+/* The NPY outputs, written to temporaries and committed together. */
 static ax_result write_outputs(const cmd_encode_opts *o, const cmd_encode_result *e, char **err)
 {
     ax_result r = AX_OK;
+    ax_out *out[3] = {NULL, NULL, NULL};
+    const char *path[3] = {o->counts_out, o->steps_out, o->trains_out};
+    for (int k = 0; k < 3 && !r; k++)
+        if (path[k])
+            r = ax_out_open(path[k], 0, &out[k], err);
     int64_t shape[3] = {(int64_t)e->tokens, (int64_t)e->d, 0};
-    if (o->counts_out && (r = trace_npy_save(o->counts_out, TRACE_I32, 2, shape, e->counts, err)))
-        return r;
-    if (o->steps_out) {
-        int32_t *ts = malloc(e->tokens * sizeof *ts);
+    if (!r && out[0])
+        r = trace_npy_write(out[0], TRACE_I32, 2, shape, e->counts, err);
+    if (!r && out[1]) {
+        int32_t *ts = malloc(e->tokens * sizeof *ts + 1);
         if (!ts)
-            return ax_fail(err, AX_ENOMEM, "out of memory for %zu step counts", e->tokens);
-        for (size_t i = 0; i < e->tokens; i++)
+            r = ax_fail(err, AX_ENOMEM, "out of memory for %zu step counts", e->tokens);
+        for (size_t i = 0; ts && i < e->tokens; i++)
             ts[i] = e->T_of[i];
-        r = trace_npy_save(o->steps_out, TRACE_I32, 1, shape, ts, err);
+        if (!r)
+            r = trace_npy_write(out[1], TRACE_I32, 1, shape, ts, err);
         free(ts);
-        if (r)
-            return r;
     }
-    if (o->trains_out) {
+    if (!r && out[2]) {
         int T = e->st.steps;
-        size_t n = e->tokens * e->d, all;
+        size_t n = e->tokens * e->d, all = 0;
+        int8_t *tr = NULL;
         if (ax_mul_size(n, (size_t)T, &all))
-            return ax_fail(err, AX_ENOMEM, "trains [%d, %zu, %zu] overflow size_t", T, e->tokens,
-                           e->d);
-        int8_t *tr = malloc(all ? all : 1);
-        if (!tr)
-            return ax_fail(err, AX_ENOMEM,
-                           "out of memory for trains of %zu bytes (hint: fewer tokens or steps)",
-                           all);
-        r = o->steps == SPIKE_STEPS_TOKEN
-                ? spike_trains_token(o->coding, e->counts, e->tokens, e->d, e->T_of, T, tr, err)
-                : spike_trains(o->coding, e->counts, e->tokens, e->d, T, tr, err);
+            r = ax_fail(err, AX_ENOMEM, "trains [%d, %zu, %zu] overflow size_t", T, e->tokens,
+                        e->d);
+        else if (!(tr = malloc(all ? all : 1)))
+            r = ax_fail(err, AX_ENOMEM,
+                        "out of memory for trains of %zu bytes (hint: fewer tokens or steps)", all);
+        if (!r)
+            r = o->steps == SPIKE_STEPS_TOKEN
+                    ? spike_trains_token(o->coding, e->counts, e->tokens, e->d, e->T_of, T, tr, err)
+                    : spike_trains(o->coding, e->counts, e->tokens, e->d, T, tr, err);
         int64_t tshape[3] = {T, (int64_t)e->tokens, (int64_t)e->d};
         if (!r)
-            r = trace_npy_save(o->trains_out, TRACE_I8, 3, tshape, tr, err);
+            r = trace_npy_write(out[2], TRACE_I8, 3, tshape, tr, err);
         free(tr);
     }
-    return r;
+    if (r) {
+        for (int k = 0; k < 3; k++)
+            ax_out_abort(out[k]);
+        return r;
+    }
+    if ((r = ax_out_commit_n(out, 3, err)))
+        return r;
+    for (int k = 0; k < 3; k++)
+        if (path[k])
+            cmd_wrote(NAME, path[k]);
+    return AX_OK;
 }
 
 int cmd_encode(int argc, char **argv)
@@ -258,7 +273,24 @@ int cmd_encode(int argc, char **argv)
     char *err = NULL;
     cmd_encode_result e;
     memset(&e, 0, sizeof e);
-    ax_result r = trace_open_ref(o.input, &f, &t, &err);
+    ax_result r = AX_OK;
+    const char *outs[3] = {o.counts_out, o.steps_out, o.trains_out};
+    for (int k = 0; k < 3 && !r; k++) /* output paths before any work */
+        if (outs[k])
+            r = ax_out_check(outs[k], &err);
+    for (int a = 0; a < 3 && !r; a++)
+        for (int b = a + 1; b < 3 && !r; b++) {
+            char *ca = NULL, *cb = NULL;
+            if (outs[a] && outs[b] && !ax_out_canonical(outs[a], &ca, NULL) &&
+                !ax_out_canonical(outs[b], &cb, NULL) && !strcmp(ca, cb)) {
+                free(ca), free(cb);
+                return cmd_usage(NAME, "'%s' is given for two outputs (hint: one file each)",
+                                 outs[b]);
+            }
+            free(ca), free(cb);
+        }
+    if (!r)
+        r = trace_open_ref(o.input, &f, &t, &err);
     if (!r) {
         r = encode(&o, t, &e, &err);
         if (!r && e.from_int && (o.k_set || o.clamp_set))

@@ -4,6 +4,10 @@
  * names model.layers.<i>.mlp.<p>_proj.weight [out, in] in one file,
  * <layer>.input [tokens, in] and <layer>.output [tokens, out] (the float
  * reference y = x W^T) in the other. Deterministic for a given --seed.
+ * Before anything is generated: the two paths must name different files,
+ * their directories must be writable and the sizes (known from the
+ * shapes) must fit the free space. Progress on stderr for long requests;
+ * both files are committed together, then a "wrote FILE" line each.
  */
 #include "cmd.h"
 
@@ -33,6 +37,8 @@ static void help(void)
            "  --weights-out FILE   weights safetensors file\n"
            "  --trace-out FILE     trace safetensors file\n"
            "  --json               print what was written as JSON\n"
+           "Both files are written to temporaries and replace the targets together at the end;\n"
+           "the request is checked against the free disk space before anything is written.\n"
            "  --list-presets       list presets and exit\n"
            "  -h, --help           this help\n");
 }
@@ -77,6 +83,14 @@ static int parse_projs(const char *s, unsigned *projs)
     }
     free(dup);
     return *projs ? 0 : -1;
+}
+
+static void gen_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    /* in MiB, as the bar shows them */
+    size_t d = (size_t)(done >> 20), t = (size_t)(total >> 20) + 1;
+    cmd_progress_label("gen", "MiB written", d < t ? d : t - 1, t);
 }
 
 /* Lists what a written file holds (read back through the reader). */
@@ -205,8 +219,29 @@ int cmd_gen(int argc, char **argv)
         return cmd_usage("gen", "unexpected argument '%s'", argv[optind]);
     if (!wout && !tout)
         return cmd_usage("gen", "nothing to write: give --weights-out and/or --trace-out");
+    if ((wout && ax_out_check(wout, &err)) || (tout && ax_out_check(tout, &err)))
+        return cmd_fail("gen", err);
+    if (wout && tout) {
+        char *a = NULL, *b = NULL;
+        if (ax_out_canonical(wout, &a, &err) || ax_out_canonical(tout, &b, &err)) {
+            free(a);
+            return cmd_fail("gen", err);
+        }
+        int same = !strcmp(a, b);
+        free(a);
+        free(b);
+        if (same)
+            return cmd_usage("gen", "--weights-out '%s' and --trace-out '%s' are the same file "
+                             "(hint: give two different paths)", wout, tout);
+    }
+    cfg.progress = gen_progress;
     if (trace_gen_write(&cfg, wout, tout, &err))
         return cmd_fail("gen", err);
+    cmd_progress("gen", 1, 1);
+    if (wout)
+        cmd_wrote("gen", wout);
+    if (tout)
+        cmd_wrote("gen", tout);
     cJSON *arr = json ? cJSON_CreateArray() : NULL;
     if (!json)
         printf("%-44s %-5s %-12s %10s\n", "tensor", "dtype", "shape", "size_MiB");

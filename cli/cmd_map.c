@@ -117,8 +117,12 @@ int cmd_map(int argc, char **argv)
             if (cmd_parse_long("map", "--core", optarg, 0, 1L << 40, &core))
                 return CMD_USAGE;
             break;
-        case 'j': cfg.fmt = CMD_MAP_JSON; break;
-        case 'v': cfg.fmt = CMD_MAP_CSV; break;
+        case 'j':
+        case 'v':
+            if (cfg.fmt && cfg.fmt != (ch == 'j' ? CMD_MAP_JSON : CMD_MAP_CSV))
+                prc = cmd_usage("map", "--json and --csv exclude each other (hint: give one)");
+            cfg.fmt = ch == 'j' ? CMD_MAP_JSON : CMD_MAP_CSV;
+            break;
         case 'h': help(); prc = CMD_OK; break;
         default: prc = cmd_usage("map", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -152,12 +156,18 @@ int cmd_map(int argc, char **argv)
         return cmd_usage("map", "--core needs --read-image");
     if (!cfg.weights)
         return cmd_usage("map", "--weights is required");
+    if (cfg.image && !list && ax_out_check(cfg.image, &err))
+        return cmd_fail("map", err); /* before any weight is read */
 
     run_map_sel sel = {0};
     ax_result r = AX_OK;
     for (int i = 0; i < nfiles && !r; i++)
         r = run_map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
-    if (!r && sel.n == 0)
+    if (!r && sel.n == 0 && sel.skipped_ndim)
+        r = ax_fail(&err, AX_ESHAPE, "%s: no layer matches%s%s: %s is not a layer's weight [out, "
+                    "in] (hint: a layer is a 2-D <name>.weight)", cfg.weights,
+                    nglobs ? " --layers " : "", nglobs ? globs[0] : "", sel.skipped_name);
+    else if (!r && sel.n == 0)
         r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
                     cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
     if (r) {
@@ -222,6 +232,16 @@ int cmd_map(int argc, char **argv)
     map_image_writer *img = NULL;
     if (cfg.trace)
         r = trace_open(cfg.trace, &tr, &err);
+    for (size_t i = 0; tr && i < sel.n && !r; i++) { /* shapes from the headers, before quantizing */
+        char xn[1100];
+        snprintf(xn, sizeof xn, "%s.input", sel.l[i].name);
+        const trace_tensor *x = trace_find(tr, xn);
+        if (x && x->ndim >= 1 && (size_t)x->shape[x->ndim - 1] != sel.l[i].in)
+            r = ax_fail(&err, AX_ESHAPE, "%s: '%s' has %lld features but %s.weight is [%zu, %zu] "
+                        "(in = %zu) (hint: the weight is [out, in]; check the trace and the "
+                        "checkpoint)", cfg.trace, xn, (long long)x->shape[x->ndim - 1],
+                        sel.l[i].name, sel.l[i].out, sel.l[i].in, sel.l[i].in);
+    }
     if (!r && cfg.image)
         r = map_image_writer_new(cfg.image, cfg.R, cfg.C, cfg.W, cfg.H, &img, &err);
     for (size_t i = 0; i < sel.n && !r; i++) {
@@ -242,6 +262,13 @@ int cmd_map(int argc, char **argv)
         run_map_sel_free(&sel);
         return cmd_fail("map", err);
     }
+    for (size_t i = 0; i < sel.n; i++)
+        if (sel.l[i].st.unit_scale)
+            fprintf(stderr, "axon map: note: %s.weight is int8 without %s.weight_scale: a unit "
+                    "scale is assumed (hint: store <layer>.weight_scale f32 [out])\n",
+                    sel.l[i].name, sel.l[i].name);
+    if (cfg.image)
+        cmd_wrote("map", cfg.image);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     sel.peak_rss_kib = (uint64_t)ru.ru_maxrss; /* Linux: KiB */

@@ -9,6 +9,12 @@
  *
  * The templates live in plot/ (*.gp files); they are found through AXON_PLOT_DIR,
  * then next to the binary (../plot, ../share/axon/plot).
+ *
+ * Everything that can be known before gnuplot runs is checked first: the
+ * output's directory, the columns (--x and --y must hold numbers: a text
+ * column such as layer is an error, not a flat line at 0), the sweep, and
+ * positive values under --logx/--logy. gnuplot writes a temporary file
+ * that replaces --out only on success (cmd_plot_gp.c).
  */
 #include "../db/db.h"
 #include "cmd.h"
@@ -46,7 +52,24 @@ typedef struct {
     char last[256];
     int nseries, multi, started;
     size_t points;
+    double minx, miny; /* for --logx / --logy */
 } data_state;
+
+/* The first value of --x or --y that is not a number, for the error. */
+typedef struct {
+    char col[64], value[96];
+    int found;
+} text_probe;
+
+static int probe_row(void *user, int nc, const char *const *names, const char *const *v)
+{
+    (void)nc, (void)names;
+    text_probe *p = user;
+    snprintf(p->col, sizeof p->col, "%s", v[0] ? v[0] : "");
+    snprintf(p->value, sizeof p->value, "%s", v[1] ? v[1] : "");
+    p->found = 1;
+    return 1;
+}
 
 static int write_row(void *user, int nc, const char *const *names, const char *const *v)
 {
@@ -66,6 +89,11 @@ static int write_row(void *user, int nc, const char *const *names, const char *c
         s->nseries++;
     }
     fprintf(s->f, "%s %s\n", v[1], v[2]);
+    double x = atof(v[1]), y = atof(v[2]);
+    if (!s->points || x < s->minx)
+        s->minx = x;
+    if (!s->points || y < s->miny)
+        s->miny = y;
     if (atol(v[3]) > s->multi)
         s->multi = atoi(v[3]);
     s->points++;
@@ -127,31 +155,54 @@ int cmd_plot(int argc, char **argv)
     if (!term)
         return cmd_usage("plot", "--out '%s': the name must end in .png or .svg", out);
     char *err = NULL;
+    if (ax_out_check(out, &err))
+        return cmd_fail("plot", err);
     db *d;
     if (db_open(path, DB_RDONLY, &d, &err))
         return cmd_fail("plot", err);
     if (db_column_check(d, x, &err) || db_column_check(d, y, &err) ||
-        (by && db_column_check(d, by, &err))) {
+        (by && db_column_check(d, by, &err)) || (sweep && db_sweep_check(d, sweep, &err))) {
         db_free(d);
         return cmd_fail("plot", err);
     }
     char sw[64] = "";
     if (sweep)
         snprintf(sw, sizeof sw, " AND sweep_id = %ld", sweep);
+    /* --x and --y must hold numbers: SQL would average text to 0 */
+    char *probe = cmd_plot_fmt(
+        "SELECT CASE WHEN typeof(\"%s\") NOT IN ('integer', 'real') THEN '%s' ELSE '%s' END, "
+        "CASE WHEN typeof(\"%s\") NOT IN ('integer', 'real') THEN \"%s\" ELSE \"%s\" END FROM %s "
+        "WHERE \"%s\" IS NOT NULL AND \"%s\" IS NOT NULL AND (%s)%s AND "
+        "(typeof(\"%s\") NOT IN ('integer', 'real') OR typeof(\"%s\") NOT IN ('integer', 'real')) "
+        "LIMIT 1", x, x, y, x, x, y, sweep ? "v_sweep_points" : "v_runs", x, y,
+        where ? where : "1", sw, x, y);
+    text_probe tp = {0};
+    ax_result pr = probe ? db_query_each(d, probe, NULL, 0, probe_row, &tp, &err)
+                         : ax_fail(&err, AX_ENOMEM, "out of memory");
+    free(probe);
+    if (pr == AX_OK && tp.found)
+        pr = ax_fail(&err, AX_EPARAM, "--%s %s holds text ('%s'), not numbers (hint: plot a "
+                     "numeric column against a numeric one; a text column goes to --by)",
+                     strcmp(tp.col, x) ? "y" : "x", tp.col, tp.value);
+    if (pr) {
+        db_free(d);
+        return pr == AX_EPARAM ? cmd_usage_err("plot", err) : cmd_fail("plot", err);
+    }
     char *sql = cmd_plot_fmt(
         "SELECT %s, \"%s\", %s(\"%s\"), count(*) FROM %s WHERE \"%s\" IS NOT NULL AND \"%s\" IS NOT "
         "NULL AND (%s)%s GROUP BY 1, 2 ORDER BY %s1, 2",
         by ? by : "'all runs'", x, agg, y, sweep ? "v_sweep_points" : "v_runs", x, y,
         where ? where : "1", sw,
         by && !strcmp(by, "tile") ? "min(tile_rows * 1000000 + tile_cols), " : "");
-    char dir[] = "/tmp/axon-plot-XXXXXX", datafile[64];
-    int rc = CMD_OK;
-    if (!sql || !mkdtemp(dir)) {
+    char dir[PATH_MAX], datafile[PATH_MAX + 16];
+    int rc = CMD_OK, slot = -1;
+    if (!sql || cmd_plot_scratch(dir, sizeof dir, &slot, &err)) {
         free(sql);
         db_free(d);
-        return cmd_fail("plot", strdup("cannot create a temporary directory"));
+        return cmd_fail("plot", err ? err : strdup("out of memory"));
     }
     snprintf(datafile, sizeof datafile, "%s/data.txt", dir);
+    int fslot = ax_tmp_register(datafile, 0);
     data_state ds = {.f = fopen(datafile, "w")};
     ax_result r = ds.f ? db_query_each(d, sql, NULL, 0, write_row, &ds, &err)
                        : ax_fail(&err, AX_EIO, "%s: cannot write", datafile);
@@ -163,6 +214,11 @@ int cmd_plot(int argc, char **argv)
         r = ax_fail(&err, AX_ENOTFOUND,
                     "%s: no runs with both %s and %s%s (hint: axon query --db %s sweeps)", path, x,
                     y, sweep ? " in that sweep" : "", path);
+    if (r == AX_OK && ((logx && ds.minx <= 0) || (logy && ds.miny <= 0)))
+        r = ax_fail(&err, AX_ERANGE, "--log%s: %s has values <= 0 (smallest %g), which a "
+                    "logarithmic axis cannot show (hint: drop --log%s, or narrow with --where)",
+                    logx && ds.minx <= 0 ? "x" : "y", logx && ds.minx <= 0 ? x : y,
+                    logx && ds.minx <= 0 ? ds.minx : ds.miny, logx && ds.minx <= 0 ? "x" : "y");
     if (r == AX_OK && ds.multi > 1)
         fprintf(stderr,
                 "axon plot: up to %d runs share a (%s, %s) point and are shown as their %s; "
@@ -192,7 +248,6 @@ int cmd_plot(int argc, char **argv)
         printf("wrote %s (%d series, %zu points)\n", out, ds.nseries, ds.points);
     else
         rc = cmd_fail("plot", err);
-    unlink(datafile);
-    rmdir(dir);
+    cmd_plot_scratch_done(dir, datafile, slot, fslot);
     return rc;
 }

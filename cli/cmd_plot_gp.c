@@ -3,9 +3,13 @@
  * template through `-e "name='value'; ..."` (single-quoted gnuplot strings,
  * a quote doubled), and gnuplot is started with posix_spawnp, so no shell
  * ever parses user text. Units in axis labels come from the column-name
- * suffixes the database uses (docs/db.md).
+ * suffixes the database uses (docs/db.md). gnuplot writes to a temporary
+ * file beside the output (ax_out), renamed over it only when gnuplot
+ * exited 0 and wrote something: no 0-byte plots, an old plot survives a
+ * failure, Ctrl-C leaves nothing.
  */
 #include "cmd_plot_gp.h"
+#include "cmd.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -101,6 +105,26 @@ static int find_template(const char *tmpl, char *out, size_t n)
     return -1;
 }
 
+ax_result cmd_plot_scratch(char *dir, size_t n, int *slot, char **err)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, n, "%s/axon-plot-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(dir))
+        return ax_fail(err, AX_EIO, "%s: cannot create a scratch directory: %s (hint: check "
+                       "TMPDIR)", dir, strerror(errno));
+    *slot = ax_tmp_register(dir, 1);
+    return AX_OK;
+}
+
+void cmd_plot_scratch_done(const char *dir, const char *file, int slot, int fslot)
+{
+    if (file && *file)
+        unlink(file);
+    rmdir(dir);
+    ax_tmp_unregister(fslot);
+    ax_tmp_unregister(slot);
+}
+
 ax_result cmd_plot_gnuplot(const char *tmpl, const cmd_plot_var *v, size_t nv, const char *out,
                            char **err)
 {
@@ -110,44 +134,60 @@ ax_result cmd_plot_gnuplot(const char *tmpl, const cmd_plot_var *v, size_t nv, c
                        "plot template %s not found (hint: set AXON_PLOT_DIR to the plot/ folder "
                        "of the axon sources)",
                        tmpl);
-    size_t cap = 64;
+    ax_out *o;
+    ax_result ro = ax_out_open(out, AX_OUT_EXTERNAL, &o, err);
+    if (ro)
+        return ro;
+    size_t cap = 64 + 2 * strlen(ax_out_tmp(o));
     for (size_t i = 0; i < nv; i++)
         cap += strlen(v[i].name) + 2 * strlen(v[i].value) + 8;
     char *e = malloc(cap), *w = e;
-    if (!e)
+    if (!e) {
+        ax_out_abort(o);
         return ax_fail(err, AX_ENOMEM, "out of memory");
+    }
     for (size_t i = 0; i < nv; i++) {
         w += sprintf(w, "%s=", v[i].name);
+        const char *val = strcmp(v[i].name, "outfile") ? v[i].value : ax_out_tmp(o);
         if (v[i].is_string) {
             *w++ = '\'';
-            for (const char *c = v[i].value; *c; c++) {
+            for (const char *c = val; *c; c++) {
                 if (*c == '\'')
                     *w++ = '\'';
                 *w++ = *c;
             }
             *w++ = '\'';
         } else {
-            w += sprintf(w, "%s", v[i].value);
+            w += sprintf(w, "%s", val);
         }
         *w++ = ';';
     }
     *w = 0;
-    unlink(out); /* so a stale file never passes for a new plot */
     char *args[] = {"gnuplot", "-e", e, path, NULL};
     pid_t pid;
     int rc = posix_spawnp(&pid, "gnuplot", NULL, NULL, args, environ);
     free(e);
-    if (rc != 0)
+    if (rc != 0) {
+        ax_out_abort(o);
         return ax_fail(err, AX_ENOTFOUND,
                        "cannot start gnuplot: %s (hint: apt-get install gnuplot-nox, or make deps)",
                        strerror(rc));
+    }
     int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        return ax_fail(err, AX_EIO, "gnuplot failed on %s (its message is above)", path);
+    pid_t got;
+    while ((got = waitpid(pid, &st, WNOHANG)) == 0 || (got < 0 && errno == EINTR)) {
+        cmd_progress_tick(); /* a long render keeps its progress line moving */
+        usleep(100000);
+    }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        ax_out_abort(o);
+        return ax_fail(err, AX_EIO, "gnuplot failed on %s (its message is above); %s was not "
+                       "written", path, out);
+    }
     struct stat sb;
-    if (stat(out, &sb) != 0 || sb.st_size == 0)
-        return ax_fail(err, AX_EIO, "%s: gnuplot wrote nothing", out);
-    return AX_OK;
+    if (stat(ax_out_tmp(o), &sb) != 0 || sb.st_size == 0) {
+        ax_out_abort(o);
+        return ax_fail(err, AX_EIO, "%s: gnuplot wrote nothing (hint: its message is above)", out);
+    }
+    return ax_out_commit(o, err);
 }

@@ -21,10 +21,17 @@ const char *cmd_plot_term(const char *out);
 void cmd_plot_label(const char *col, char *buf, size_t n);
 /* malloc'd printf. */
 char *cmd_plot_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Runs gnuplot on plot/<tmpl> with the variables; checks that out was
- * written (non-empty). */
+/* Runs gnuplot on plot/<tmpl> with the variables, its "outfile" set to a
+ * temporary beside out (ax_out); out is replaced only when gnuplot
+ * succeeded and wrote a non-empty file, so a failure keeps an older plot
+ * and leaves no empty one. */
 ax_result cmd_plot_gnuplot(const char *tmpl, const cmd_plot_var *v, size_t nv, const char *out,
                            char **err);
+/* A scratch directory for gnuplot's data (removed on SIGINT/SIGTERM too):
+ * dir receives its path (a mkdtemp template of at least 32 bytes). */
+ax_result cmd_plot_scratch(char *dir, size_t n, int *slot, char **err);
+/* Removes file (may be "") and the scratch directory, and unregisters them. */
+void cmd_plot_scratch_done(const char *dir, const char *file, int slot, int fslot);
 /* axon plot --raster (cmd_plot_raster.c). */
 int cmd_plot_raster(int argc, char **argv);
 

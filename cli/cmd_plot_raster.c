@@ -6,6 +6,9 @@
  * taken as spike counts. The window (--tokens, --neurons) only selects what
  * is drawn; the title gives the firing rate of the whole tensor and of the
  * window. Drawn by plot/raster.gp through gnuplot.
+ * The coding defaults to the project's, bitwise-signed. A window reaching
+ * past the tensor is an error naming its size, never clipped silently.
+ * Progress (encoding, writing the matrix, gnuplot) goes to stderr.
  */
 #include "../spike/spike.h"
 #include "../traces/trace.h"
@@ -13,19 +16,26 @@
 #include "cmd_plot_gp.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* "A:B" (half-open) or "N" (= 0:N), clipped to [0, max). */
-static int parse_range(const char *s, size_t max, size_t *a, size_t *b)
+/* "A:B" (half-open) or "N" (= 0:N) inside [0, max): -1 when malformed or
+ * empty, -2 when it reaches past max. A default window (is_default) is
+ * shrunk to the tensor instead. */
+static int parse_range(const char *s, size_t max, int is_default, size_t *a, size_t *b)
 {
     char *end;
+    if (*s == '-' || *s == '+')
+        return -1;
     unsigned long x = strtoul(s, &end, 10), y;
     if (end == s)
         return -1;
     if (*end == ':') {
         const char *t = end + 1;
+        if (*t == '-' || *t == '+')
+            return -1;
         y = strtoul(t, &end, 10);
         if (end == t || *end || y <= x)
             return -1;
@@ -34,11 +44,15 @@ static int parse_range(const char *s, size_t max, size_t *a, size_t *b)
     } else {
         y = x;
         x = 0;
+        if (y == 0)
+            return -1;
     }
-    if (x >= max)
-        return -1;
+    if (is_default && y > max)
+        y = max;
+    if (x >= max || y > max)
+        return -2;
     *a = x;
-    *b = y < max ? y : max;
+    *b = y;
     return 0;
 }
 
@@ -91,8 +105,8 @@ int cmd_plot_raster(int argc, char **argv)
         {"neurons", required_argument, 0, 'n'}, {"out", required_argument, 0, 'o'},
         {"title", required_argument, 0, 'i'},  {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *ref = NULL, *out = "raster.png", *tok_arg = "32", *neu_arg = "128", *title = NULL;
-    spike_coding coding = SPIKE_TERNARY;
+    const char *ref = NULL, *out = "raster.png", *tok_arg = NULL, *neu_arg = NULL, *title = NULL;
+    spike_coding coding = SPIKE_BITWISE_SIGNED; /* the project's default, as axon run */
     spike_params sp;
     spike_params_default(&sp);
     long steps = SPIKE_STEPS_AUTO;
@@ -133,14 +147,25 @@ int cmd_plot_raster(int argc, char **argv)
     const char *term = cmd_plot_term(out);
     if (!term)
         return cmd_usage("plot", "--out '%s': the name must end in .png or .svg", out);
+    if (ax_out_check(out, &err))
+        return cmd_fail("plot", err);
     int32_t *counts;
     size_t tokens = 0, d = 0, t0, t1, n0, n1;
+    cmd_progress_label("raster", "encoding", 0, 3);
     if (load_counts(ref, &sp, &counts, &tokens, &d, &err))
         return cmd_fail("plot", err);
-    if (parse_range(tok_arg, tokens, &t0, &t1) || parse_range(neu_arg, d, &n0, &n1)) {
+    int pt = parse_range(tok_arg ? tok_arg : "32", tokens, !tok_arg, &t0, &t1);
+    int pn = parse_range(neu_arg ? neu_arg : "128", d, !neu_arg, &n0, &n1);
+    if (pt || pn) {
         free(counts);
-        return cmd_usage("plot", "--tokens/--neurons: expected N or A:B inside [0, %zu) tokens x "
-                                 "[0, %zu) channels", tokens, d);
+        const char *opt = pt ? "--tokens" : "--neurons", *arg = pt ? tok_arg : neu_arg;
+        size_t max = pt ? tokens : d;
+        if ((pt ? pt : pn) == -2)
+            return cmd_usage("plot", "%s %s reaches past the tensor, which has %zu %s (hint: "
+                             "%s 0:%zu shows all of them)", opt, arg, max,
+                             pt ? "tokens" : "channels", opt, max);
+        return cmd_usage("plot", "%s '%s': expected N (>= 1) or A:B with A < B, inside [0, %zu)",
+                         opt, arg, max);
     }
     int T = (int)steps;
     spike_stats all, win;
@@ -159,13 +184,18 @@ int cmd_plot_raster(int argc, char **argv)
         r = ax_fail(&err, AX_ENOMEM, "out of memory for %d x %zu x %zu spikes", T, nt, d);
     if (r == AX_OK)
         r = spike_trains(coding, counts + t0 * d, nt, d, T, trains, &err);
-    char dir[] = "/tmp/axon-raster-XXXXXX", datafile[64] = "";
-    if (r == AX_OK && !mkdtemp(dir))
-        r = ax_fail(&err, AX_EIO, "cannot create a temporary directory");
-    if (r == AX_OK) {
+    char dir[PATH_MAX], datafile[PATH_MAX + 16] = "";
+    int slot = -1, fslot = -1;
+    if (r == AX_OK && (r = cmd_plot_scratch(dir, sizeof dir, &slot, &err)) == AX_OK) {
         snprintf(datafile, sizeof datafile, "%s/m.txt", dir);
+        fslot = ax_tmp_register(datafile, 0);
+    }
+    if (r == AX_OK) {
+        cmd_progress_label("raster", "writing the spike matrix", 1, 3);
         FILE *f = fopen(datafile, "w");
         for (size_t n = n0; f && n < n1; n++) {
+            if ((n & 15) == 0)
+                cmd_progress_tick();
             for (size_t tok = 0; tok < nt; tok++)
                 for (int s = 0; s < T; s++)
                     fprintf(f, "%s%d", tok || s ? " " : "", trains[((size_t)s * nt + tok) * d + n]);
@@ -193,12 +223,12 @@ int cmd_plot_raster(int argc, char **argv)
         cmd_plot_var v[] = {{"datafile", datafile, 1}, {"outfile", out, 1}, {"term", term, 1},
                             {"plottitle", ttl, 1},     {"T", Ts, 0},        {"tok0", tok0, 0},
                             {"neuron0", neu0, 0}};
+        cmd_progress_label("raster", "gnuplot", 2, 3);
         r = cmd_plot_gnuplot("raster.gp", v, sizeof v / sizeof v[0], out, &err);
     }
-    if (datafile[0]) {
-        unlink(datafile);
-        rmdir(dir);
-    }
+    cmd_progress("raster", 3, 3);
+    if (datafile[0])
+        cmd_plot_scratch_done(dir, datafile, slot, fslot);
     free(trains);
     free(counts);
     if (r != AX_OK)

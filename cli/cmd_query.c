@@ -1,8 +1,10 @@
 /*
  * axon query — the results database from the command line: a named query
  * for the usual questions (axon query list) or any SQL statement, printed
- * as an aligned table (default), CSV or JSON. Raw SQL runs on a read-only
- * connection unless --write is given.
+ * as an aligned table (default), CSV or JSON (one of them: --json --csv
+ * is a usage error). Raw SQL runs on a read-only connection unless --write
+ * is given. --sweep names a sweep that must exist (an error otherwise, as
+ * in axon plot), never an empty table.
  */
 #include "../db/db.h"
 #include "cmd.h"
@@ -54,8 +56,12 @@ int cmd_query(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': path = optarg; break;
-        case 'c': fmt = DB_FMT_CSV; break;
-        case 'j': fmt = DB_FMT_JSON; break;
+        case 'c':
+        case 'j':
+            if (fmt != DB_FMT_TABLE && fmt != (c == 'c' ? DB_FMT_CSV : DB_FMT_JSON))
+                return cmd_usage("query", "--json and --csv exclude each other (hint: give one)");
+            fmt = c == 'c' ? DB_FMT_CSV : DB_FMT_JSON;
+            break;
         case 's':
             if (cmd_parse_long("query", "--sweep", optarg, 1, LONG_MAX, &v))
                 return CMD_USAGE;

@@ -8,6 +8,8 @@
  * f32 [tokens] into one safetensors file that `axon compare` and
  * `axon run --ref` read. A trace whose input is already integer holds
  * counts: they are used as they are, with vth from `<layer>.vth` or 1.
+ * The --out path and every layer's shapes (from the headers) are checked
+ * before any weight is quantized; progress per layer goes to stderr.
  */
 #include "cmd.h"
 
@@ -54,6 +56,7 @@ typedef struct {
     int32_t acc_absmax;
     double ms;        /* accumulate time: wall (cpu) or kernel (cuda), ms */
     int wide;
+    int unit_scale;   /* int8 weight without a scale: 1 assumed */
 } layer_res;
 
 static void layer_res_free(layer_res *r)
@@ -113,6 +116,29 @@ static ax_result load_counts(const trace_file *tf, const char *layer, size_t in,
     return e;
 }
 
+/* The layer's shapes from the headers alone: `<layer>.input` [.., in] against
+ * `<layer>.weight` [out, in], so a mismatch is reported before quantizing. */
+static ax_result check_shapes(const trace_file *wf, const trace_file *tf, const char *layer,
+                              char **err)
+{
+    char wn[1100], xn[1100];
+    snprintf(wn, sizeof wn, "%s.weight", layer);
+    snprintf(xn, sizeof xn, "%s.input", layer);
+    const trace_tensor *w = trace_find(wf, wn), *x = trace_find(tf, xn);
+    if (!w)
+        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: `axon map --weights %s --list` "
+                       "shows the layers)", trace_path(wf), wn, trace_path(wf));
+    if (!x)
+        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
+                       trace_path(tf), xn);
+    if (w->ndim == 2 && x->ndim >= 1 && x->shape[x->ndim - 1] != w->shape[1])
+        return ax_fail(err, AX_ESHAPE, "%s: '%s' has %lld features but %s in %s is [%lld, %lld] "
+                       "(in = %lld) (hint: the weight is [out, in]; check --layer and the files)",
+                       trace_path(tf), xn, (long long)x->shape[x->ndim - 1], wn, trace_path(wf),
+                       (long long)w->shape[0], (long long)w->shape[1], (long long)w->shape[1]);
+    return AX_OK;
+}
+
 static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const char *layer,
                            size_t group, const spike_params *sp, int cuda, layer_res *r, char **err)
 {
@@ -120,6 +146,7 @@ static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const cha
     ax_result e = map_qweight_load(wf, layer, group, &qw, err);
     if (e)
         return e;
+    r->unit_scale = qw.unit_scale;
     r->in = qw.in, r->out = qw.out, r->ngroups = qw.ngroups;
     if ((e = load_counts(tf, layer, qw.in, sp, r, err)))
         goto out;
@@ -317,6 +344,8 @@ int cmd_ref(int argc, char **argv)
         return cmd_fail(CMD, strdup("--device cuda: this axon was built without CUDA (hint: `make gpu` "
                                     "builds build/axon-cuda where nvcc is installed)"));
     char *err = NULL;
+    if (ax_out_check(out, &err)) /* before any work */
+        return cmd_fail(CMD, err);
     trace_file *wf = NULL, *tf = NULL;
     char **names = NULL;
     size_t n = 0;
@@ -339,15 +368,27 @@ int cmd_ref(int argc, char **argv)
         ax_fail(&err, AX_ENOMEM, "out of memory");
         goto done;
     }
+    for (size_t i = 0; i < n; i++)
+        if (check_shapes(wf, tf, names[i], &err))
+            goto done;
     for (size_t i = 0; i < n; i++) {
         res[i].layer = names[i];
         names[i] = NULL;
+        cmd_progress_label("ref", res[i].layer, i, n);
         if (ref_layer(wf, tf, res[i].layer, (size_t)group, &sp, cuda, &res[i], &err))
             goto done;
-        cmd_progress("ref", i + 1, n);
+        if (res[i].unit_scale) {
+            cmd_progress_clear();
+            fprintf(stderr, "axon ref: note: %s.weight is int8 without %s.weight_scale: a unit "
+                    "scale is assumed, so acc is exact and y is in units of the int8 weights "
+                    "(hint: store <layer>.weight_scale f32 [out] for real y)\n", res[i].layer,
+                    res[i].layer);
+        }
     }
+    cmd_progress("ref", n, n);
     if (save(res, n, out, device, &sp, (size_t)group, &err))
         goto done;
+    cmd_wrote(CMD, out);
     report(res, n, device, out, json);
     rc = CMD_OK;
 done:

@@ -4,8 +4,9 @@
  * dequantized output and, when the trace recorded it, accuracy against the
  * layer's real output. Without --layer, every layer whose `<layer>.weight`
  * (weights file) and `<layer>.input` (trace) both exist is run.
- * Output file (--out): `acc` int32 [tokens, out] or [tokens, out, groups]
- * and `y` f32 [tokens, out]; with several layers `<layer>.acc`, `<layer>.y`.
+ * Output file (--out): `<layer>.acc` int32 [tokens, out] or [tokens, out,
+ * groups] and `<layer>.y` f32 [tokens, out] per layer, the names of
+ * `axon ref`. Output paths (--out, --vcd) are checked before any work.
  */
 #include "cmd.h"
 #include "cmd_run_db.h"
@@ -33,7 +34,8 @@ static void help(void)
           "        must hold exactly that checkpoint's quantization)\n"
           "        --ref R.safetensors  compare acc (exact) and y with `axon ref`'s <layer>.acc/.y\n"
           "        (or acc/y); exit 1 when acc differs\n"
-          "output: --out Y.safetensors (acc, y)  --vcd FILE (first 64 cores)  --json\n"
+          "output: --out Y.safetensors (<layer>.acc, <layer>.y, as axon ref names them)\n"
+          "        --vcd FILE (first 64 cores, stepped; refused when larger than 1 GiB)  --json\n"
           "        --db [FILE]  record each layer's run in the results database (results.db)\n"
           "        --per-core   also print the counters of every core\n"
           "        --explain    the chain from the ideal estimate to the realistic energy, term by term\n"
@@ -122,6 +124,10 @@ int cmd_run(int argc, char **argv)
         return cmd_usage("run", "--weights (or --image) and --trace are required");
     char *err = NULL;
     ax_result irc;
+    /* a bad output path is reported now, not after the simulation */
+    if ((out && ax_out_check(out, &err)) || (j.vcd && ax_out_check(j.vcd, &err)) ||
+        (dbpath && cmd_run_db_check(dbpath, &err)))
+        return cmd_fail("run", err);
     if (j.image && (irc = run_image_setup(&j, tile_given, group_given, &err)))
         return irc == AX_EPARAM ? cmd_usage_err("run", err) : cmd_fail("run", err);
     if (sim_config_check(&j.cfg, &err))

@@ -6,6 +6,10 @@
  * every field with its unit in its name), and writes acc/y. With
  * --ref, the comparison with `axon ref`'s acc (exact) and y sits next to
  * the accuracy and energy, and a differing acc makes the exit code 1.
+ * --out holds `<layer>.acc` and `<layer>.y` of every layer run, the names
+ * `axon ref` writes, so `axon compare` matches them tensor by tensor.
+ * Progress (per layer and stage) goes to stderr; the bar is erased before
+ * each report is printed.
  */
 #include "cmd.h"
 #include "cmd_run_db.h"
@@ -142,6 +146,21 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
         power_explain(stdout, &r->power);
 }
 
+typedef struct {
+    size_t layer, nlayers;
+    const char *name;
+} run_prog;
+
+/* One bar over layers x stages, labelled with the layer and its stage. */
+static void on_stage(void *ctx, const char *stage, int step, int nsteps)
+{
+    run_prog *p = ctx;
+    char label[200];
+    snprintf(label, sizeof label, "%s: %s", p->name, stage);
+    cmd_progress_label("run", label, p->layer * (size_t)nsteps + (size_t)step,
+                       p->nlayers * (size_t)nsteps);
+}
+
 int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
 {
     char *err = NULL, **names = NULL;
@@ -167,9 +186,13 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
     trace_writer *w = NULL;
     if (out && trace_writer_new(&w, &err))
         rc = cmd_fail("run", err), err = NULL;
+    run_prog prog = {0, n, NULL};
+    j->progress = on_stage;
+    j->progress_ctx = &prog;
     for (size_t i = 0; i < n && rc == CMD_OK; i++) {
         j->layer = names[i];
-        cmd_progress("run", i, n);
+        prog.layer = i;
+        prog.name = names[i];
         if (run_job_exec(j, &res[i], &err)) {
             ax_err_prefix(&err, "layer %s", names[i]);
             rc = cmd_fail("run", err);
@@ -183,14 +206,23 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
             err = NULL;
             break;
         }
-        if (json & 1)
+        if (res[i].unit_scale) {
+            cmd_progress_clear();
+            fprintf(stderr, "axon run: note: %s.weight is int8 without %s.weight_scale: a unit "
+                    "scale is assumed, so acc is exact and y is in units of the int8 weights "
+                    "(hint: store <layer>.weight_scale f32 [out] for real y)\n", names[i], names[i]);
+        }
+        if (json & 1) {
             cJSON_AddItemToArray(arr, run_report_json(j, &res[i], json & 2));
-        else
+        } else {
+            cmd_progress_clear();
             print_human(j, &res[i], json & 2, json & 4);
+            fflush(stdout);
+        }
         if (w) {
             char an[1100], yn[1100];
-            snprintf(an, sizeof an, n > 1 ? "%s.acc" : "acc", names[i]);
-            snprintf(yn, sizeof yn, n > 1 ? "%s.y" : "y", names[i]);
+            snprintf(an, sizeof an, "%s.acc", names[i]);
+            snprintf(yn, sizeof yn, "%s.y", names[i]);
             int64_t sh[3] = {(int64_t)res[i].tokens, (int64_t)res[i].out, (int64_t)res[i].ngroups};
             if (trace_writer_add(w, an, TRACE_I32, res[i].ngroups > 1 ? 3 : 2, sh, res[i].acc, &err) ||
                 trace_writer_add(w, yn, TRACE_F32, 2, sh, res[i].y, &err)) {
@@ -199,12 +231,19 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
             }
         }
     }
-    cmd_progress("run", n, n);
+    cmd_progress("run", 1, 1);
+    j->progress = NULL;
+    j->progress_ctx = NULL;
     if (rc == CMD_OK && w) {
         trace_writer_meta(w, "axon_version", AX_VERSION, NULL);
+        trace_writer_meta(w, "producer", "axon run", NULL);
         if (trace_writer_save(w, out, &err))
             rc = cmd_fail("run", err);
+        else
+            cmd_wrote("run", out);
     }
+    if (rc == CMD_OK && j->vcd)
+        cmd_wrote("run", j->vcd);
     if (rc == CMD_OK && (json & 1)) {
         cJSON_AddBoolToObject(root, "exact", all_exact);
         if (j->ref)

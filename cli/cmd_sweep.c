@@ -142,7 +142,7 @@ int cmd_sweep(int argc, char **argv)
             int i, n, used = 0;
             if (sscanf(optarg, "%d/%d%n", &i, &n, &used) != 2 || optarg[used] || n < 1 || i < 0 ||
                 i >= n)
-                rc = cmd_usage("sweep", "--shard '%s': expected i/N with 0 <= i < N", optarg);
+                rc = cmd_usage("sweep", "--shard '%s': expected i/N with 0 <= i < N (shards are numbered 0 to N-1)", optarg);
             s.shard_i = i;
             s.shard_n = n;
             break;

@@ -1,10 +1,12 @@
 /*
  * axon — entry point: a table of subcommands. Each subcommand parses its own
  * options (getopt_long) and answers --help. Exit codes: 0 ok, 1 failure,
- * 2 usage.
+ * 2 usage. One option is common to all and handled here: --quiet (before
+ * a "--" argument) silences progress and "wrote" lines on stderr.
  */
 #include "cmd.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -36,10 +38,34 @@ static void usage(FILE *f)
                "commands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+    fprintf(f, "\nevery command: --quiet  no progress or \"wrote FILE\" lines on stderr\n"
+               "(progress appears for work longer than about a second: a bar on a terminal,\n"
+               "a line every few seconds otherwise; stdout carries only the report)\n");
+}
+
+/* Removes --quiet from argv (before a "--"); returns the new argc. */
+static int take_quiet(int argc, char **argv)
+{
+    int n = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            while (i < argc)
+                argv[n++] = argv[i++];
+            break;
+        }
+        if (!strcmp(argv[i], "--quiet"))
+            cmd_quiet = 1;
+        else
+            argv[n++] = argv[i];
+    }
+    argv[n] = NULL;
+    return n;
 }
 
 int main(int argc, char **argv)
 {
+    ax_out_init(); /* SIGXFSZ an error for every write; temporaries removed on signals */
+    argc = take_quiet(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return CMD_USAGE;

@@ -36,8 +36,11 @@ enum {
 };
 
 /* Opens (creating when missing, unless DB_RDONLY) and migrates PATH to
- * DB_SCHEMA_VERSION. *out is freed with db_free. */
+ * DB_SCHEMA_VERSION. *out is freed with db_free. A file the call created
+ * is removed again when it fails (full disk, not a database). */
 ax_result db_open(const char *path, int flags, db **out, char **err);
+/* Removes PATH and its -wal, -shm and -journal files (a failed new database). */
+void db_remove_files(const char *path);
 void db_free(db *d); /* NULL is a no-op */
 const char *db_path(const db *d);
 int db_user_version(db *d);
@@ -84,6 +87,9 @@ ax_result db_query_each(db *d, const char *sql, const char *const *args, int nar
                         void *user, char **err);
 /* AX_ENOTFOUND unless `col` is a column of view v_runs (the hint lists them). */
 ax_result db_column_check(db *d, const char *col, char **err);
+/* AX_ENOTFOUND naming the file unless sweep `id` exists (the hint names
+ * `axon query sweeps`). */
+ax_result db_sweep_check(db *d, int64_t id, char **err);
 
 typedef struct {
     const char *x, *y;      /* pareto axes (v_runs columns) */

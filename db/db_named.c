@@ -151,6 +151,22 @@ static ax_result pareto(db *d, const db_named_args *a, const char *src, db_forma
     return r;
 }
 
+ax_result db_sweep_check(db *d, int64_t id, char **err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM sweeps WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(d, err, "looking up the sweep");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return AX_OK;
+    if (rc != SQLITE_DONE)
+        return db_fail(d, err, "looking up the sweep");
+    return ax_fail(err, AX_ENOTFOUND, "%s: no sweep %lld (hint: axon query --db %s sweeps lists "
+                   "them)", d->path, (long long)id, d->path);
+}
+
 ax_result db_named_run(db *d, const char *name, const db_named_args *a, db_format f, FILE *out,
                        char **err)
 {
@@ -163,6 +179,9 @@ ax_result db_named_run(db *d, const char *name, const db_named_args *a, db_forma
     db_named_args def = {0};
     if (!a)
         a = &def;
+    ax_result rs;
+    if (a->sweep_id && (rs = db_sweep_check(d, a->sweep_id, err)))
+        return rs;
     char *src = source(a);
     if (!src)
         return ax_fail(err, AX_ENOMEM, "out of memory");

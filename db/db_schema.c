@@ -27,8 +27,14 @@ ax_result db_fail(db *d, char **err, const char *what)
     const char *hint = "";
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
         hint = " (hint: another process holds the database; retry, or give each shard its own file)";
+    else if (code == SQLITE_READONLY && d->rdonly)
+        hint = " (hint: `axon query` runs raw SQL read-only; its --write allows changes)";
     else if (code == SQLITE_READONLY)
-        hint = " (hint: raw SQL is read-only; pass --write to modify)";
+        hint = " (hint: the database file or its directory is not writable; check the "
+               "permissions or record into another file)";
+    else if (code == SQLITE_FULL || code == SQLITE_IOERR)
+        hint = " (hint: is the disk full, or a file-size limit (ulimit -f) set? nothing partial was "
+               "committed)";
     else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
         hint = " (hint: not an axon results database, or damaged; check with 'axon db check')";
     return ax_fail(err, AX_EDB, "%s: %s: %s%s", d && d->path ? d->path : "?", what, msg, hint);
@@ -141,10 +147,15 @@ ax_result db_open(const char *path, int flags, db **out, char **err)
         return ax_fail(err, AX_ENOMEM, "out of memory opening %s", path);
     }
     d->rdonly = rdonly;
+    /* a file this open creates is removed again when the open fails (a full
+     * disk, a directory that is not writable): never an empty database left */
+    int created = !rdonly && access(path, F_OK) != 0;
     int oflags = rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &d->h, oflags, NULL) != SQLITE_OK) {
         db_fail(d, err, "open");
         db_free(d);
+        if (created)
+            db_remove_files(path);
         return AX_EDB;
     }
     sqlite3_busy_timeout(d->h, DB_BUSY_MS);
@@ -173,10 +184,24 @@ ax_result db_open(const char *path, int flags, db **out, char **err)
     }
     if (r != AX_OK) {
         db_free(d);
+        if (created)
+            db_remove_files(path);
         return r;
     }
     *out = d;
     return AX_OK;
+}
+
+void db_remove_files(const char *path)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    size_t n = strlen(path) + 16;
+    char *p = malloc(n);
+    for (size_t i = 0; p && i < sizeof sfx / sizeof sfx[0]; i++) {
+        snprintf(p, n, "%s%s", path, sfx[i]);
+        unlink(p);
+    }
+    free(p);
 }
 
 void db_free(db *d)

@@ -46,12 +46,12 @@ extern "C" {
 
 /* ---- version ---- */
 
-#define AX_VERSION "0.1.0"
+#define AX_VERSION "0.2.0"
 #define AX_VERSION_MAJOR 0
-#define AX_VERSION_MINOR 1
+#define AX_VERSION_MINOR 2
 #define AX_VERSION_PATCH 0
 
-/* The library's version string (static, e.g. "0.1.0"); compare with
+/* The library's version string (static, e.g. "0.2.0"); compare with
  * AX_VERSION to detect a header/library mismatch. */
 AX_API const char *ax_version(void);
 

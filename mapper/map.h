@@ -25,6 +25,7 @@ typedef struct {
     size_t ngroups;  /* ceil(in / group); 1 for per-channel */
     int8_t *q;       /* [out][in], owned */
     float *scale;    /* [out][ngroups], owned */
+    int unit_scale;  /* int8 checkpoint without `<layer>.weight_scale`: scales of 1 assumed */
 } map_qweight;
 
 /* Quantizes w[out*in] (row-major, HF [out, in]). group = 0 means per
@@ -215,11 +216,13 @@ uint64_t map_compress_bytes(map_compress m, const int8_t *rows, size_t nrows, si
  * permutation. Every section is checksummed (FNV-1a 64). */
 
 #define MAP_IMAGE_MAGIC "AXONIMG1"
-#define MAP_IMAGE_VERSION 1u
+/* Version 2: checksums seeded with the standard FNV-1a 64 offset basis
+ * (AX_FNV_SEED). Version 1 (axon 0.1) used AX_FNV_SEED_V01; it is still read. */
+#define MAP_IMAGE_VERSION 2u
 
 typedef struct map_image_writer map_image_writer;
 
-/* Starts PATH (written to PATH.tmp, renamed on close). */
+/* Starts PATH (an atomic output, ax_out: a unique temporary renamed on close). */
 ax_result map_image_writer_new(const char *path, int R, int C, int mesh_w, int mesh_h,
                                map_image_writer **w, char **err);
 /* Appends one layer: qw in ORIGINAL channel order, perm NULL or the input
@@ -329,6 +332,7 @@ typedef struct {
     double bursts_per_token;       /* fetched per token, channel order as is */
     double bursts_per_token_reordered; /* with the activity reorder (= above if none) */
     int reordered;
+    int unit_scale;                /* int8 weight without a scale: 1 assumed (a note) */
 } map_layer_stats;
 
 /* Maps layer `layer` of the checkpoint at wpath with tiling t and

@@ -8,24 +8,27 @@
  *
  * The writer streams: memory is one tile and one layer's permutation, so
  * a 7B-sized layer is written without a second copy of its weights. The
- * file is written to PATH.tmp, every write checked, and renamed at close
- * (a full disk leaves no half image under PATH).
+ * file goes through ax_out (ax/ax_out.c): a unique temporary beside PATH,
+ * every write checked, the header rewritten in place at close, fsync and
+ * rename; a failure, a full disk or Ctrl-C leaves neither a half image
+ * nor a temporary, and two runs writing one PATH never share a file. A
+ * FIFO or device at PATH is refused, not replaced.
  */
 #include "map_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct map_image_writer {
-    char *path, *tmp;
-    FILE *f;
+    ax_out *o;
     int R, C, W, H;
     uint32_t nlayers;
     uint64_t ncores, bytes;
     uint8_t *buf; /* one section payload */
     size_t cap;
+    uint8_t *wbuf; /* write buffer */
+    size_t wn;
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -40,11 +43,31 @@ static void put64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* Sections are small (one tile); a buffer of 1 MiB keeps write(2) calls few. */
+#define WBUF_BYTES (1u << 20)
+
+static ax_result wflush(map_image_writer *w, char **err)
+{
+    ax_result r = ax_out_write(w->o, w->wbuf, w->wn, err);
+    w->wn = 0;
+    return r;
+}
+
 static ax_result wr(map_image_writer *w, const void *p, size_t n, char **err)
 {
-    if (n && fwrite(p, 1, n, w->f) != n)
-        return ax_fail(err, AX_EIO, "%s: write failed at offset %llu: %s (hint: disk full?)",
-                       w->tmp, (unsigned long long)w->bytes, strerror(errno));
+    if (w->wn + n > WBUF_BYTES) {
+        ax_result r = wflush(w, err);
+        if (r)
+            return r;
+    }
+    if (n > WBUF_BYTES) {
+        ax_result r = ax_out_write(w->o, p, n, err);
+        if (r)
+            return r;
+    } else {
+        memcpy(w->wbuf + w->wn, p, n);
+        w->wn += n;
+    }
     w->bytes += n;
     return AX_OK;
 }
@@ -80,21 +103,19 @@ ax_result map_image_writer_new(const char *path, int R, int C, int mesh_w, int m
         return ax_fail(err, AX_EPARAM, "image %s: tile %dx%d or mesh %dx%d out of range", path, R,
                        C, mesh_w, mesh_h);
     map_image_writer *w = calloc(1, sizeof *w);
-    size_t n = strlen(path) + 5;
-    if (!w || !(w->path = strdup(path)) || !(w->tmp = malloc(n))) {
+    if (!w || !(w->wbuf = malloc(WBUF_BYTES))) {
         map_image_writer_abort(w);
         return ax_fail(err, AX_ENOMEM, "out of memory");
     }
-    snprintf(w->tmp, n, "%s.tmp", path);
     w->R = R;
     w->C = C;
     w->W = mesh_w;
     w->H = mesh_h;
-    if (!(w->f = fopen(w->tmp, "wb"))) {
-        ax_result r = ax_fail(err, AX_EIO, "%s: cannot create: %s (hint: check the directory)",
-                              w->tmp, strerror(errno));
+    ax_result r0 = ax_out_open(path, 0, &w->o, err);
+    if (r0) {
+        ax_err_prefix(err, "core image");
         map_image_writer_abort(w);
-        return r;
+        return r0;
     }
     uint8_t zero[MAP_IMG_HEADER_BYTES] = {0}; /* rewritten at close */
     ax_result r = wr(w, zero, sizeof zero, err);
@@ -110,13 +131,9 @@ void map_image_writer_abort(map_image_writer *w)
 {
     if (!w)
         return;
-    if (w->f) {
-        fclose(w->f);
-        remove(w->tmp);
-    }
-    free(w->path);
-    free(w->tmp);
+    ax_out_abort(w->o);
     free(w->buf);
+    free(w->wbuf);
     free(w);
 }
 
@@ -206,17 +223,12 @@ ax_result map_image_writer_close(map_image_writer *w, char **err)
     put64(h + 40, w->ncores);
     put64(h + 48, w->bytes);
     put64(h + 56, ax_fnv1a(h, 56, AX_FNV_SEED));
-    ax_result r = AX_OK;
-    if (fseek(w->f, 0, SEEK_SET) || fwrite(h, 1, sizeof h, w->f) != sizeof h || fflush(w->f))
-        r = ax_fail(err, AX_EIO, "%s: writing the header failed: %s", w->tmp, strerror(errno));
-    int rc = fclose(w->f);
-    w->f = NULL;
-    if (!r && rc)
-        r = ax_fail(err, AX_EIO, "%s: close failed: %s (hint: disk full?)", w->tmp, strerror(errno));
-    if (!r && rename(w->tmp, w->path))
-        r = ax_fail(err, AX_EIO, "%s: rename to %s failed: %s", w->tmp, w->path, strerror(errno));
-    if (r)
-        remove(w->tmp);
+    ax_result r = wflush(w, err);
+    if (!r)
+        r = ax_out_pwrite(w->o, h, sizeof h, 0, err);
+    if (!r)
+        r = ax_out_commit(w->o, err); /* frees the output, also on failure */
+    w->o = NULL;
     map_image_writer_abort(w);
     return r;
 }

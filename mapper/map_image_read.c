@@ -196,10 +196,12 @@ static ax_result parse(map_image *img, char **err)
     if (memcmp(b, MAP_IMAGE_MAGIC, 8))
         return BAD(0, "bad magic (not an axon core image)" HINT);
     uint32_t ver = map_img_get32(b + 8);
-    if (ver != MAP_IMAGE_VERSION)
-        return BAD(8, "unsupported version %u (this axon reads version %u; hint: rewrite it with "
-                   "this axon's `axon map --image`)", ver, MAP_IMAGE_VERSION);
-    if (SUM_BAD(map_img_get64(b + 56), ax_fnv1a(b, 56, AX_FNV_SEED)))
+    if (ver != MAP_IMAGE_VERSION && ver != 1)
+        return BAD(8, "unsupported version %u (this axon reads versions 1 and %u; hint: rewrite it "
+                   "with this axon's `axon map --image`)", ver, MAP_IMAGE_VERSION);
+    /* version 1 checksums were seeded with axon 0.1's offset basis */
+    const uint64_t seed = ver == 1 ? AX_FNV_SEED_V01 : AX_FNV_SEED;
+    if (SUM_BAD(map_img_get64(b + 56), ax_fnv1a(b, 56, seed)))
         return BAD(56, "header checksum mismatch" HINT);
     if (map_img_get32(b + 12) != MAP_IMG_HEADER_BYTES)
         return BAD(12, "header size %u, expected %d" HINT, map_img_get32(b + 12), MAP_IMG_HEADER_BYTES);
@@ -238,7 +240,7 @@ static ax_result parse(map_image *img, char **err)
                     (unsigned long long)n);
             break;
         }
-        if (SUM_BAD(ax_fnv1a(b + p, n, AX_FNV_SEED), sum)) {
+        if (SUM_BAD(ax_fnv1a(b + p, n, seed), sum)) {
             r = BAD(off + 16, "checksum mismatch in section %u of kind %u" HINT, idx, kind);
             break;
         }

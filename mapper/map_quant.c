@@ -52,7 +52,7 @@ ax_result map_quantize_row(const float *row, size_t in, size_t group, size_t ngr
         for (size_t i = lo; i < hi; i++) {
             if (!isfinite(row[i]))
                 return ax_fail(err, AX_ERANGE, "column %zu is %s (hint: the checkpoint is damaged)",
-                               i, isnan(row[i]) ? "NaN" : "Inf");
+                               i, isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
             float a = fabsf(row[i]);
             if (a > amax)
                 amax = a;
@@ -89,7 +89,7 @@ ax_result map_quantize(const float *w, size_t out, size_t in, size_t group, map_
             free(why);
             map_qweight_free(qw);
             return ax_fail(err, r, "weight[%zu][%zu] is %s (hint: the checkpoint is damaged)", j, i,
-                           isnan(w[j * in + i]) ? "NaN" : "Inf");
+                           isnan(w[j * in + i]) ? "NaN" : (w[j * in + i] > 0 ? "+Inf" : "-Inf"));
         }
     }
     return AX_OK;

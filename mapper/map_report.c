@@ -53,6 +53,19 @@ static ax_result quantize_streamed(const trace_file *f, const trace_tensor *t, s
         if (!r)
             r = map_quantize_row(row, in, qw->group, qw->ngroups, qw->q + j * in,
                                  qw->scale + j * qw->ngroups, &why);
+        if (r == AX_ERANGE) { /* NaN/Inf: named as everywhere, weight[row][column] */
+            size_t i = 0;
+            while (i < in && isfinite(row[i]))
+                i++;
+            if (i < in) {
+                free(why);
+                why = NULL;
+                ax_fail(err, r, "%s: '%s': weight[%zu][%zu] is %s (hint: the checkpoint is "
+                        "damaged)", trace_path(f), t->name, j, i,
+                        isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
+                break;
+            }
+        }
         if (r) {
             ax_fail(err, r, "%s: '%s' row %zu: %s", trace_path(f), t->name, j, why ? why : "?");
             free(why);
@@ -232,6 +245,7 @@ ax_result map_layer_run(const char *wpath, const char *layer, const map_tiling *
     st->dtype = trace_dtype_name(w->dtype);
     if (w->dtype == TRACE_I8) {
         r = map_qweight_load(f, layer, o->group, &qw, err);
+        st->unit_scale = qw.unit_scale;
     } else if (trace_dtype_is_int(w->dtype)) {
         r = ax_fail(err, AX_EFORMAT, "%s: '%s' has dtype %s; expected a float or int8 weight",
                     wpath, name, st->dtype);

@@ -265,7 +265,9 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
         out->energy_pj = out->realistic_pj;
     }
     out->energy_pj_per_token = r->tokens ? out->energy_pj / (double)r->tokens : 0;
-    out->energy_pj_per_synop = out->sops > 0 ? out->energy_pj / out->sops : 0;
+    /* no synaptic operation (all-zero activations): the ratio is undefined,
+     * NaN here, NULL in the database, null with the reason in JSON, never 0 */
+    out->energy_pj_per_synop = out->sops > 0 ? out->energy_pj / out->sops : NAN;
     out->energy_pj_per_mac = out->mac_equiv > 0 ? out->energy_pj / out->mac_equiv : 0;
     out->power_mw = r->duration_ns > 0 ? out->energy_pj / r->duration_ns : 0;
     return power_baseline(t, cfg, r, out, err);

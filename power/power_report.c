@@ -7,6 +7,7 @@
  */
 #include "power_int.h"
 
+#include <math.h>
 #include <string.h>
 
 int power_model_parse(const char *s, power_model *out)
@@ -54,8 +55,11 @@ void power_print(FILE *f, const power_report *p)
             p->base_latency_ns, p->latency_reduction_pct);
     fprintf(f, "  %-28s %16.4f %16.4f %9.1f%%\n", "area (mm2)", p->area_mm2,
             p->base_area_um2 * 1e-6, p->area_reduction_pct);
-    fprintf(f, "  energy per synaptic op: %.4g pJ/SOP (%.0f SOPs = adds + gated adds)\n",
-            p->energy_pj_per_synop, p->sops);
+    if (isfinite(p->energy_pj_per_synop))
+        fprintf(f, "  energy per synaptic op: %.4g pJ/SOP (%.0f SOPs = adds + gated adds)\n",
+                p->energy_pj_per_synop, p->sops);
+    else
+        fprintf(f, "  energy per synaptic op: undefined (0 SOPs: every activation count is zero)\n");
     fprintf(f, "  area: %zu cores x %.0f um2 (SRAM %.4f mm2, logic %.4f mm2, logic %s)\n",
             p->cores, p->core_area_um2, p->sram_area_um2 * 1e-6, p->logic_area_um2 * 1e-6,
             p->area_synthesized ? "synthesized (OSU 0.18 um, node-scaled)" : "assumed");

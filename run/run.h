@@ -35,6 +35,11 @@ typedef struct run_job {
     int node_nm;           /* technology node to scale the table to, 0 = the table's */
     double vdd_v;          /* supply, 0 = the node's nominal */
     const char *arch;      /* architecture file the parameters came from (--arch), or NULL */
+    /* progress of one run_job_exec: called at the start of each stage
+     * (step of nsteps, stage named) and, while stepping a VCD run, with
+     * the simulated time; NULL for none. Not part of the configuration. */
+    void (*progress)(void *ctx, const char *stage, int step, int nsteps);
+    void *progress_ctx;
 } run_job;
 
 typedef struct {
@@ -56,6 +61,7 @@ typedef struct {
     int has_ref;           /* job->ref was given: the comparison below is filled */
     gpu_cmp_int ref_acc;   /* acc vs the reference's acc, exact */
     gpu_cmp_float ref_y;   /* y vs the reference's y (reference = a, this run = b) */
+    int unit_scale;        /* int8 weight without `<layer>.weight_scale`: 1 assumed */
 } run_result;
 
 void run_job_default(run_job *j);
@@ -322,6 +328,8 @@ typedef struct {
     uint32_t passes;     /* mesh loads */
     uint64_t peak_rss_kib;
     run_map_price price;
+    size_t skipped_ndim;     /* `*.weight` tensors that are not [out, in] */
+    char skipped_name[300];  /* the first of them, for the error */
 } run_map_sel;
 
 /* run_map_sel.c: appends the matching linear layers of one checkpoint file

@@ -14,6 +14,13 @@
  * and y are compared with a reference written by `axon ref` (gpu_compare_*).
  * The counted actions are then priced by power/ (power_price, the technology
  * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
+ *
+ * Shapes are checked from the headers before any heavy work: the trace's
+ * `<layer>.input` must have the weight's in-features and `<layer>.output`
+ * its out-features before the weight is quantized. A --vcd run is
+ * estimated first (the observed cores' items times the bytes each costs
+ * in the file) and refused above RUN_VCD_MAX_MIB (or $AXON_VCD_MAX_MIB);
+ * while stepping, the writer's own cap stops a run the estimate missed.
  */
 #include "run.h"
 
@@ -25,6 +32,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define RUN_VCD_MAX_MIB 1024 /* default refusal threshold of a --vcd run */
+#define RUN_STAGES 5
+
+static void stage(const run_job *j, int step, const char *what)
+{
+    if (j->progress)
+        j->progress(j->progress_ctx, what, step, RUN_STAGES);
+}
+
+static int64_t vcd_limit(void)
+{
+    const char *e = getenv("AXON_VCD_MAX_MIB");
+    long long m = e ? atoll(e) : RUN_VCD_MAX_MIB;
+    return (int64_t)(m > 0 ? m : RUN_VCD_MAX_MIB) << 20;
+}
+
+/* Bytes of the VCD of the first max_cores cores, estimated from the event
+ * stream: per item (event or end of token) its accept, start and W word
+ * pulses with their time stamps and buses, per token the B readout beats
+ * (measured on the shipped trace: 60 + 16 W bytes per item, 20 per beat). */
+static double vcd_estimate(const run_job *j, const map_qweight *qw, const spike_event *ev,
+                           size_t nev, size_t tokens, int max_cores)
+{
+    map_tiling t;
+    if (map_tiling_make_group(qw->out, qw->in, qw->group, j->cfg.rows, j->cfg.cols, &t, NULL))
+        return 0;
+    size_t obs = t.cores < (size_t)max_cores ? t.cores : (size_t)max_cores;
+    size_t rb_max = (obs + t.cb - 1) / t.cb; /* row-blocks among the observed cores */
+    double *per_rb = calloc(rb_max ? rb_max : 1, sizeof *per_rb);
+    if (!per_rb)
+        return 0;
+    for (size_t k = 0; k < nev; k++) {
+        size_t a = ev[k].axon, rb = (a / t.group) * t.rpg + (a % t.group) / (size_t)t.R;
+        if (rb < rb_max)
+            per_rb[rb] += 1;
+    }
+    int C = j->cfg.cols < (int)qw->out ? j->cfg.cols : (int)qw->out;
+    double W = ceil((double)C / j->cfg.lanes);
+    double B = ceil((double)j->cfg.cols * j->cfg.acc_bits / j->cfg.readout_bits);
+    double bytes = 0;
+    for (size_t c = 0; c < obs; c++)
+        bytes += (per_rb[c / t.cb] + (double)tokens) * (60 + 16 * W) + (double)tokens * B * 20;
+    free(per_rb);
+    return bytes;
+}
 
 void run_job_default(run_job *j)
 {
@@ -223,11 +276,10 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
     if ((rc = sim_config_check(&j->cfg, err)))
         return rc;
-    if (j->image) {
-        if ((rc = load_image(j, &qw, &perm, err)))
-            goto done;
-    } else if ((rc = trace_open(j->weights, &wf, err)) ||
-               (rc = map_qweight_load(wf, j->layer, j->group, &qw, err)))
+    /* an image holds int8 weights already (nothing to quantize); a
+     * checkpoint's header is checked against the trace before quantizing */
+    stage(j, 0, "loading weights");
+    if (j->image && (rc = load_image(j, &qw, &perm, err)))
         goto done;
     if ((rc = trace_open(j->trace, &tf, err)))
         goto done;
@@ -240,6 +292,34 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     }
     if ((rc = tensor_2d(ti, name, &tokens, &in, err)))
         goto done;
+    if (!j->image) {
+        if ((rc = trace_open(j->weights, &wf, err)))
+            goto done;
+        char wn[1100];
+        snprintf(wn, sizeof wn, "%s.weight", j->layer);
+        const trace_tensor *tw = trace_find(wf, wn);
+        if (tw && tw->ndim == 2 && (size_t)tw->shape[1] != in) {
+            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s in %s is [%lld, %lld] "
+                         "(in = %lld) (hint: the weight is [out, in]; check --layer and the "
+                         "files)", j->trace, name, in, wn, j->weights, (long long)tw->shape[0],
+                         (long long)tw->shape[1], (long long)tw->shape[1]);
+            goto done;
+        }
+        char on_[1100];
+        snprintf(on_, sizeof on_, "%s.output", j->layer);
+        const trace_tensor *to0 = trace_find(tf, on_);
+        if (tw && tw->ndim == 2 && to0 && to0->ndim >= 1 &&
+            (to0->shape[to0->ndim - 1] != tw->shape[0] ||
+             trace_numel(to0) != tokens * (size_t)tw->shape[0])) {
+            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' does not fit [%zu, %lld] (tokens, out of %s) "
+                         "(hint: the recorded output is x * W^T of this layer)", j->trace, on_,
+                         tokens, (long long)tw->shape[0], wn);
+            goto done;
+        }
+        if ((rc = map_qweight_load(wf, j->layer, j->group, &qw, err)))
+            goto done;
+    }
+    r->unit_scale = qw.unit_scale;
     if (in != qw.in) {
         rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s.weight has in = %zu "
                      "(hint: the weight is [out, in])", j->trace, name, in, j->layer, qw.in);
@@ -252,6 +332,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens, in);
         goto done;
     }
+    stage(j, 1, "encoding");
     if (trace_dtype_is_int(ti->dtype)) {
         if ((rc = trace_to_i32(ti, counts, err)))
             goto done;
@@ -283,15 +364,40 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     if ((rc = spike_stats_compute(j->coding, counts, tokens, in, j->steps, &r->spikes, err)) ||
         (rc = spike_events(j->coding, counts, tokens, in, j->steps, &ev, &nev, tok_start, NULL, err)))
         goto done;
+    if (j->vcd) {
+        double est = vcd_estimate(j, &qw, ev, nev, tokens, 64);
+        if (est > (double)vcd_limit()) {
+            rc = ax_fail(err, AX_ERANGE, "%s: the VCD of this run (first 64 cores, stepped event "
+                         "by event) would be about %.0f MiB, over the limit of %lld MiB (hint: a "
+                         "shorter trace, a smaller layer or larger tiles; `axon cosim --wave` "
+                         "dumps a window; AXON_VCD_MAX_MIB raises the limit)", j->vcd,
+                         est / (1 << 20), (long long)(vcd_limit() >> 20));
+            goto done;
+        }
+    }
+    stage(j, 2, j->vcd ? "simulating (stepped, VCD)" : "simulating");
     if ((rc = sim_new(&j->cfg, &qw, ev, nev, tok_start, tokens, &s, err)))
         goto done;
-    if (j->vcd && (rc = sim_vcd_open(s, j->vcd, 64, &vcd, err)))
-        goto done;
+    if (j->vcd) {
+        if ((rc = sim_vcd_open(s, j->vcd, 64, &vcd, err)))
+            goto done;
+        sim_vcd_limit(vcd, 2 * vcd_limit()); /* the estimate's safety net */
+        while (sim_step(s) && !sim_vcd_over(vcd))
+            ;
+        if (sim_vcd_over(vcd)) {
+            rc = sim_vcd_close(vcd, err);
+            vcd = NULL;
+            goto done;
+        }
+    }
     rc = sim_run(s, err);
-    ax_result rv = sim_vcd_close(vcd, rc ? NULL : err);
-    vcd = NULL;
-    if (rc || (rc = rv))
+    if (rc)
         goto done;
+    if ((rc = sim_vcd_close(vcd, err))) {
+        vcd = NULL;
+        goto done;
+    }
+    vcd = NULL;
 
     size_t nacc = tokens * qw.out * qw.ngroups;
     r->acc = malloc((nacc ? nacc : 1) * sizeof *r->acc);
@@ -302,6 +408,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         goto done;
     }
     memcpy(r->acc, sim_acc(s), nacc * sizeof *r->acc);
+    stage(j, 3, "reference");
     if ((rc = gpu_ref_cpu(counts, tokens, &qw, ref, err)))
         goto done;
     for (size_t i = 0; i < nacc; i++)
@@ -335,6 +442,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     if (j->ref && (rc = compare_ref(j, r, tokens, qw.out, qw.ngroups, err)))
         goto done;
     sim_get_report(s, &r->sim);
+    stage(j, 4, "pricing");
     if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
         (j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
                                                     (double)j->cfg.dram_burst_bytes, err))) ||
@@ -361,7 +469,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
 done:
     if (rc)
         run_result_free(r);
-    sim_vcd_close(vcd, NULL);
+    sim_vcd_abort(vcd);
     sim_free(s);
     power_table_free(tech);
     free(ev);

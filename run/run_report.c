@@ -52,7 +52,8 @@ static cJSON *run_value_json(const run_field *f, const run_job *j, const run_res
         return cJSON_CreateNull();
     switch (v.type) {
     case RUN_F_INT: return cJSON_CreateNumber((double)v.i);
-    case RUN_F_REAL: return cJSON_CreateNumber(v.d);
+    case RUN_F_REAL: /* an undefined ratio is null, never a made-up 0 */
+        return isfinite(v.d) ? cJSON_CreateNumber(v.d) : cJSON_CreateNull();
     case RUN_F_BOOL: return cJSON_CreateBool((int)v.i);
     case RUN_F_TEXT: return cJSON_CreateString(v.s);
     }
@@ -128,6 +129,11 @@ cJSON *run_report_json(const run_job *j, const run_result *r, int per_core)
         }
     }
     run_power_lines_json(o, &r->power);
+    if (run_result_priced(r) && !isfinite(r->power.energy_pj_per_synop)) {
+        cJSON *u = cJSON_AddObjectToObject(o, "undefined");
+        cJSON_AddStringToObject(u, "energy_pj_per_synop", "no synaptic operations: every "
+                                "activation count is zero, so energy per operation is undefined");
+    }
     /* every parameter of the run under its table key, grouped by section
      * (the same object `axon arch --dump` prints and --arch reads back) */
     cJSON_AddItemToObject(o, "params", run_arch_json(j));

@@ -27,7 +27,13 @@ ax_result run_map_sel_list(const char *path, size_t group, run_map_sel *sel, cha
             const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
             const char *dot = strrchr(b, '.');
             name = strndup(b, dot && dot != b ? (size_t)(dot - b) : strlen(b));
-        } else if (n <= 7 || strcmp(t->name + n - 7, ".weight") || t->ndim != 2) {
+        } else if (n <= 7 || strcmp(t->name + n - 7, ".weight")) {
+            continue;
+        } else if (t->ndim != 2) {
+            sel->skipped_ndim++; /* named when nothing matches */
+            if (!sel->skipped_name[0])
+                snprintf(sel->skipped_name, sizeof sel->skipped_name, "%s (%d dimensions)",
+                         t->name, t->ndim);
             continue;
         } else {
             name = strndup(t->name, n - 7);

@@ -178,9 +178,16 @@ void sim_free(sim *s); /* NULL is a no-op */
 
 /* VCD writer (sim_vcd.c), an observer: attach before the first sim_step or
  * sim_run; it records the first max_cores cores. Close after the run (it
- * flushes and reports write errors); the sim does not own it. */
+ * flushes, reports write errors and only then replaces the file at path:
+ * an atomic output); abort after a failed run (no file is written); the
+ * sim does not own it. */
 typedef struct sim_vcd sim_vcd;
 ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, char **err);
 ax_result sim_vcd_close(sim_vcd *v, char **err); /* NULL is a no-op */
+void sim_vcd_abort(sim_vcd *v);                  /* NULL is a no-op */
+/* Caps the file at bytes (0 = none): past it nothing more is written,
+ * sim_vcd_over returns 1 and sim_vcd_close fails (AX_ERANGE). */
+void sim_vcd_limit(sim_vcd *v, int64_t bytes);
+int sim_vcd_over(const sim_vcd *v);
 
 #endif

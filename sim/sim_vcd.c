@@ -12,6 +12,12 @@
  * are called in time order, so the file is written in one pass: the changes
  * of one time stamp are buffered, so a pulse repeated in consecutive steps
  * stays high instead of falling and rising at the same time.
+ *
+ * The file is an atomic output (ax_out): written to a temporary beside the
+ * target and renamed by sim_vcd_close only when everything was written, so
+ * an error, a full disk or Ctrl-C never leaves a truncated VCD, and an
+ * existing file is kept until then. sim_vcd_limit caps the size: past it
+ * the writer stops and sim_vcd_over says so (the caller stops stepping).
  */
 #include "sim.h"
 
@@ -34,8 +40,11 @@ typedef struct {
 } vcd_change;
 
 struct sim_vcd {
-    FILE *f;
+    ax_out *o;
+    FILE *f;          /* stream on the temporary, owned by o */
     char *path;
+    int64_t limit;    /* bytes, 0 = none */
+    int over;         /* the limit was passed: nothing more is written */
     int ncores;
     int64_t scale, width; /* ps per time unit, pulse width in ps */
     int64_t bt;           /* time of the buffered changes (ps) */
@@ -131,6 +140,8 @@ static void flush(sim_vcd *v)
     }
     v->hc = v->bt + v->width;
     v->nbuf = 0;
+    if (v->limit && ftello(v->f) > v->limit)
+        v->over = 1;
 }
 
 static void change(sim_vcd *v, int64_t t, int id, int bus, uint32_t val)
@@ -154,7 +165,7 @@ static void change(sim_vcd *v, int64_t t, int id, int bus, uint32_t val)
 static void on_obs(void *user, const sim_obs *o)
 {
     sim_vcd *v = user;
-    if (o->core >= v->ncores)
+    if (o->core >= v->ncores || v->over)
         return;
     int base = o->core * V_NSIG;
     int64_t t = o->time * v->scale;
@@ -184,10 +195,12 @@ ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, c
         free(v);
         return ax_fail(err, AX_ENOMEM, "out of memory for the VCD writer");
     }
-    v->f = fopen(path, "w");
-    if (!v->f) {
-        ax_result rc = ax_fail(err, AX_EIO, "%s: cannot create VCD file: %s (hint: check the "
-                               "directory exists and is writable)", path, strerror(errno));
+    ax_result rc = ax_out_open(path, 0, &v->o, err);
+    if (!rc && !(v->f = ax_out_stream(v->o, err)))
+        rc = AX_EIO;
+    if (rc) {
+        ax_err_prefix(err, "VCD");
+        ax_out_abort(v->o);
         free(v->path);
         free(v);
         return rc;
@@ -235,23 +248,57 @@ ax_result sim_vcd_open(sim *s, const char *path, int max_cores, sim_vcd **out, c
     return AX_OK;
 }
 
+void sim_vcd_limit(sim_vcd *v, int64_t bytes)
+{
+    if (v)
+        v->limit = bytes > 0 ? bytes : 0;
+}
+
+int sim_vcd_over(const sim_vcd *v)
+{
+    return v && v->over;
+}
+
+static void vcd_free(sim_vcd *v)
+{
+    free(v->buf);
+    free(v->high);
+    free(v->path);
+    free(v);
+}
+
+void sim_vcd_abort(sim_vcd *v)
+{
+    if (!v)
+        return;
+    ax_out_abort(v->o); /* the temporary goes, an older file at the path stays */
+    vcd_free(v);
+}
+
 ax_result sim_vcd_close(sim_vcd *v, char **err)
 {
     if (!v)
         return AX_OK;
+    if (v->over) {
+        ax_result rc = ax_fail(err, AX_ERANGE, "%s: the VCD passed its limit of %lld MiB and was "
+                               "not written (hint: a shorter trace or a smaller layer; "
+                               "`axon cosim --wave` dumps a window)", v->path,
+                               (long long)(v->limit >> 20));
+        sim_vcd_abort(v);
+        return rc;
+    }
     flush(v);
     if (v->nhigh) {
         fprintf(v->f, "#%lld\n", (long long)v->hc);
         for (size_t i = 0; i < v->nhigh; i++)
             put_bit(v->f, 0, v->high[i]);
     }
-    int bad = v->ioerr || ferror(v->f);
-    bad |= fclose(v->f) != 0;
-    ax_result rc = bad ? ax_fail(err, AX_EIO, "%s: writing the VCD file failed (hint: disk full?)",
-                                 v->path) : AX_OK;
-    free(v->buf);
-    free(v->high);
-    free(v->path);
-    free(v);
+    if (v->ioerr) {
+        ax_result rc = ax_fail(err, AX_ENOMEM, "%s: out of memory writing the VCD", v->path);
+        sim_vcd_abort(v);
+        return rc;
+    }
+    ax_result rc = ax_out_commit(v->o, err); /* flushes and checks the stream */
+    vcd_free(v);
     return rc;
 }

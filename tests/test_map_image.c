@@ -201,6 +201,56 @@ Test(map_image, damage_is_a_clear_error)
     drop(&f);
 }
 
+static uint64_t get64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void set64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Version 2 checksums use the standard FNV-1a basis (docs/core-image.md);
+ * an axon 0.1 image (version 1, its own basis) is still read. */
+Test(map_image, checksums_standard_basis_v1_still_read)
+{
+    fixture f;
+    build(&f, 5, 4);
+    size_t n;
+    uint8_t *b = slurp(f.path, &n);
+    cr_assert_eq(b[8], 2, "writes version 2");
+    cr_assert_eq(get64(b + 56), ax_fnv1a(b, 56, 14695981039346656037ULL), "header checksum");
+    /* rewrite as version 1 with axon 0.1's basis */
+    b[8] = 1;
+    for (size_t off = 64; off < n;) {
+        uint64_t len = get64(b + off + 8);
+        set64(b + off + 16, ax_fnv1a(b + off + 24, len, 1469598103934665603ULL));
+        off += 24 + len;
+    }
+    set64(b + 56, ax_fnv1a(b, 56, 1469598103934665603ULL));
+    map_image *img;
+    char *err = NULL;
+    cr_assert_eq(map_image_open_mem("v1.axi", b, n, &img, &err), AX_OK, "%s", err ? err : "");
+    map_qweight qw;
+    cr_assert_eq(map_image_load_layer(img, 1, 1, &qw, NULL, NULL), AX_OK);
+    cr_assert_eq(memcmp(qw.q, f.qw[1].q, qw.out * qw.in), 0);
+    map_qweight_free(&qw);
+    map_image_free(img);
+    /* a version 1 header checked with the new basis would fail: and vice versa */
+    b[8] = 2;
+    set64(b + 56, ax_fnv1a(b, 56, AX_FNV_SEED));
+    cr_assert_eq(map_image_open_mem("v2.axi", b, n, &img, &err), AX_EFORMAT);
+    cr_assert(strstr(err, "checksum"), "%s", err);
+    free(err);
+    free(b);
+    drop(&f);
+}
+
 Test(map_image, writer_rejects_mismatch)
 {
     fixture f;

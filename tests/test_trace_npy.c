@@ -210,11 +210,25 @@ Test(trace_npy, to_f32_names_the_bad_element)
     float out[4];
     char *err = NULL;
     cr_assert_eq(trace_to_f32(&t, out, &err), AX_ERANGE);
-    cr_assert(strstr(err, "element 2") && strstr(err, "Inf"), "%s", err);
+    cr_assert(strstr(err, "element [2] is +Inf"), "%s", err);
+    free(err);
+    err = NULL;
+    /* one wording in every command: token and channel of an activation,
+     * row and column of a weight (spike_counts and map_quantize say the same) */
+    float x[6] = {1, 2, 3, 4, 5, NAN};
+    trace_tensor a = {.name = "l.input", .dtype = TRACE_F32, .ndim = 2, .shape = {2, 3}, .data = x,
+                      .nbytes = 24};
+    float big[6];
+    cr_assert_eq(trace_to_f32(&a, big, &err), AX_ERANGE);
+    cr_assert(strstr(err, "activation of token 1, channel 2 is NaN"), "%s", err);
+    a.name = "l.weight";
+    cr_assert_eq(trace_to_f32(&a, big, &err), AX_ERANGE);
+    cr_assert(strstr(err, "weight[1][2] is NaN") && strstr(err, "checkpoint"), "%s", err);
     free(err);
     err = NULL;
     cr_assert_eq(trace_to_i32(&t, (int32_t *)out, &err), AX_EPARAM);
     free(err);
+    err = NULL;
     int16_t s[3] = {-32768, 0, 32767};
     trace_tensor ti = {.name = "c", .dtype = TRACE_I16, .ndim = 1, .shape = {3}, .data = s, .nbytes = 6};
     int32_t o[3];
@@ -222,6 +236,17 @@ Test(trace_npy, to_f32_names_the_bad_element)
     cr_assert(o[0] == -32768 && o[2] == 32767);
     cr_assert_eq(trace_to_f32(&ti, out, NULL), AX_OK);
     cr_assert_float_eq(out[0], -32768.0f, 0);
+    /* int64 (PyTorch's default integer dtype): accepted within int32 */
+    int64_t l[4] = {-5, 0, 2147483647, -2147483648LL};
+    trace_tensor tl = {.name = "c.input", .dtype = TRACE_I64, .ndim = 2, .shape = {2, 2}, .data = l,
+                       .nbytes = 32};
+    int32_t o4[4];
+    cr_assert_eq(trace_to_i32(&tl, o4, NULL), AX_OK);
+    cr_assert(o4[0] == -5 && o4[2] == INT32_MAX && o4[3] == INT32_MIN);
+    l[1] = 1LL << 40;
+    cr_assert_eq(trace_to_i32(&tl, o4, &err), AX_ERANGE);
+    cr_assert(strstr(err, "token 0, channel 1 is 1099511627776, outside int32"), "%s", err);
+    free(err);
 }
 
 Test(trace_npy, references_name_file_tensor_and_declared_dtype)

@@ -17,7 +17,8 @@
 #include <stdint.h>
 
 typedef enum {
-    TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8, TRACE_U8, TRACE_I16, TRACE_I32
+    TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8, TRACE_U8, TRACE_I16, TRACE_I32,
+    TRACE_I64 /* read only: PyTorch's default integer dtype, converted with a range check */
 } trace_dtype;
 
 #define TRACE_MAX_DIMS 8
@@ -72,9 +73,12 @@ ax_result trace_open_as(const char *path, trace_dtype declared, trace_file **out
 ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t, char **err);
 
 /* Converts any dtype to float32 into dst (numel floats). Fails with
- * AX_ERANGE naming the flat index when a value is NaN or Inf. */
+ * AX_ERANGE when a value is NaN or Inf, naming it as every command does:
+ * "activation of token T, channel C" in a 2-D activation, "weight[j][i]"
+ * in a `<layer>.weight`, "element [i, j, ...]" otherwise. */
 ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err);
-/* Integer dtypes to int32 (AX_EPARAM for float dtypes). */
+/* Integer dtypes to int32 (AX_EPARAM for float dtypes); an int64 value
+ * outside int32 is AX_ERANGE naming it like trace_to_f32. */
 ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err);
 
 /* float <-> half helpers (round-to-nearest-even on narrowing). */
@@ -98,13 +102,24 @@ ax_result trace_writer_meta(trace_writer *w, const char *key, const char *value,
 typedef ax_result (*trace_fill_fn)(void *ctx, size_t row0, size_t nrows, void *buf, char **err);
 ax_result trace_writer_add_fill(trace_writer *w, const char *name, trace_dtype dt, int ndim,
                                 const int64_t *shape, trace_fill_fn fill, void *ctx, char **err);
-/* Writes a safetensors file atomically. */
+/* Writes a safetensors file atomically (ax_out: temporary + rename). */
 ax_result trace_writer_save(trace_writer *w, const char *path, char **err);
+/* The size in bytes of the file trace_writer_save would write. */
+ax_result trace_writer_bytes(trace_writer *w, uint64_t *bytes, char **err);
+/* Writes the file into o without committing it, so several files can be
+ * committed together (ax_out_commit_n); the caller commits or aborts o. */
+ax_result trace_writer_write(trace_writer *w, ax_out *o, char **err);
+/* Called after every chunk written: (ctx, bytes written, bytes in the file). */
+typedef void (*trace_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+void trace_writer_progress(trace_writer *w, trace_progress_fn fn, void *ctx);
 void trace_writer_free(trace_writer *w); /* NULL is a no-op */
 
 /* Writes one NPY (v1.0 header unless it needs v2) atomically. */
 ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
                          const void *data, char **err);
+/* The same into o, not committed (several files committed together). */
+ax_result trace_npy_write(ax_out *o, trace_dtype dt, int ndim, const int64_t *shape,
+                          const void *data, char **err);
 
 /* ---- Synthetic LLM-like traces and weights (trace_gen.c) ----
  * Deterministic from the seed: every row of every tensor has its own
@@ -128,6 +143,8 @@ typedef struct {
     double dof;                /* Student-t degrees of freedom (> 2) */
     double outlier_frac;       /* fraction of input channels that are outliers */
     double outlier_scale;      /* their magnitude relative to the others */
+    trace_progress_fn progress; /* bytes written of both files (NULL: none) */
+    void *progress_ctx;
 } trace_gen_cfg;
 
 /* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp"
@@ -138,8 +155,14 @@ const char *trace_gen_preset_name(size_t i, const char **desc);
 /* Writes the weights (model.layers.<i>.mlp.<p>_proj.weight [out, in]) to
  * weights_path and the trace (<layer>.input [tokens, in] f32, and
  * <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
- * Weights stream row chunks; one output tensor is held at a time. */
+ * Weights stream row chunks; one output tensor is held at a time. Both
+ * sizes are checked against the free space first (trace_gen_check_space);
+ * both files go to temporaries committed together (ax_out_commit_n). */
 ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
                           char **err);
+/* AX_EIO naming the size when wbytes + tbytes (per file system) exceed the
+ * free space of the paths' file systems; NULL paths are skipped. */
+ax_result trace_gen_check_space(const char *wpath, uint64_t wbytes, const char *tpath,
+                                uint64_t tbytes, char **err);
 
 #endif

@@ -18,7 +18,7 @@ static const struct {
 } dtypes[] = {
     [TRACE_F32] = {"F32", 4, 0},  [TRACE_F16] = {"F16", 2, 0}, [TRACE_BF16] = {"BF16", 2, 0},
     [TRACE_I8] = {"I8", 1, 1},    [TRACE_U8] = {"U8", 1, 1},   [TRACE_I16] = {"I16", 2, 1},
-    [TRACE_I32] = {"I32", 4, 1},
+    [TRACE_I32] = {"I32", 4, 1},  [TRACE_I64] = {"I64", 8, 1},
 };
 #define NDTYPES ((int)(sizeof dtypes / sizeof dtypes[0]))
 
@@ -144,6 +144,35 @@ uint16_t trace_f32_to_f16(float f)
     return (uint16_t)(sign | r);
 }
 
+/* Where flat index k of t is, in the words every command uses, and the hint. */
+static void where(const trace_tensor *t, size_t k, char *buf, size_t n, const char **hint)
+{
+    const char *nm = t->name ? t->name : "";
+    size_t l = strlen(nm);
+    int weight = l >= 7 && !strcmp(nm + l - 7, ".weight");
+    if (t->ndim == 2 && t->shape[1] > 0) {
+        size_t c = (size_t)t->shape[1];
+        if (weight)
+            snprintf(buf, n, "weight[%zu][%zu]", k / c, k % c);
+        else
+            snprintf(buf, n, "activation of token %zu, channel %zu", k / c, k % c);
+    } else {
+        size_t idx[TRACE_MAX_DIMS], o = 0;
+        for (int d = t->ndim - 1; d >= 0; d--) {
+            size_t s = t->shape[d] > 0 ? (size_t)t->shape[d] : 1;
+            idx[d] = k % s;
+            k /= s;
+        }
+        o += (size_t)snprintf(buf, n, "element [");
+        for (int d = 0; d < t->ndim && o < n; d++)
+            o += (size_t)snprintf(buf + o, n - o, d ? ", %zu" : "%zu", idx[d]);
+        if (o < n)
+            snprintf(buf + o, n - o, "]");
+    }
+    *hint = weight ? "the checkpoint is damaged"
+                   : "the trace is damaged or the model overflowed; re-record it";
+}
+
 ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err)
 {
     size_t n = trace_numel(t);
@@ -180,15 +209,25 @@ ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err)
             dst[i] = (float)v;
         }
         return AX_OK;
+    case TRACE_I64:
+        for (size_t i = 0; i < n; i++) {
+            int64_t v;
+            memcpy(&v, p + 8 * i, 8);
+            dst[i] = (float)v;
+        }
+        return AX_OK;
     default:
         return ax_fail(err, AX_EPARAM, "tensor '%s': unknown dtype %d", t->name ? t->name : "", (int)t->dtype);
     }
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(dst[i]))
-            return ax_fail(err, AX_ERANGE,
-                           "tensor '%s': element %zu (flat index, C order) is %s "
-                           "(hint: the recorder must store finite values; check the model for overflow)",
-                           t->name ? t->name : "", i, isnan(dst[i]) ? "NaN" : "Inf");
+        if (!isfinite(dst[i])) {
+            char w[160];
+            const char *hint;
+            where(t, i, w, sizeof w, &hint);
+            return ax_fail(err, AX_ERANGE, "tensor '%s': %s is %s (hint: %s)",
+                           t->name ? t->name : "", w,
+                           isnan(dst[i]) ? "NaN" : (dst[i] > 0 ? "+Inf" : "-Inf"), hint);
+        }
     return AX_OK;
 }
 
@@ -205,6 +244,20 @@ ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err)
         case TRACE_I8: dst[i] = (int8_t)p[i]; break;
         case TRACE_U8: dst[i] = p[i]; break;
         case TRACE_I16: { int16_t s; memcpy(&s, p + 2 * i, 2); dst[i] = s; break; }
+        case TRACE_I64: {
+            int64_t v;
+            memcpy(&v, p + 8 * i, 8);
+            if (v < INT32_MIN || v > INT32_MAX) {
+                char w[160];
+                const char *hint;
+                where(t, i, w, sizeof w, &hint);
+                return ax_fail(err, AX_ERANGE, "tensor '%s': %s is %lld, outside int32 (hint: "
+                               "int64 counts are accepted within int32; store int32)",
+                               t->name ? t->name : "", w, (long long)v);
+            }
+            dst[i] = (int32_t)v;
+            break;
+        }
         default: memcpy(&dst[i], p + 4 * i, 4); break;
         }
     }

@@ -38,7 +38,8 @@ static uint64_t splitmix64(uint64_t *x)
 
 static void rng_seed(rng *r, uint64_t seed, const char *name, uint64_t row)
 {
-    uint64_t x = seed ^ ax_fnv1a(name, strlen(name), AX_FNV_SEED);
+    /* axon 0.1's basis: every --seed keeps giving the bytes it always gave */
+    uint64_t x = seed ^ ax_fnv1a(name, strlen(name), AX_FNV_SEED_V01);
     x ^= splitmix64(&(uint64_t){row});
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&x);
@@ -136,9 +137,34 @@ ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err)
     return ax_fail(err, AX_ENOTFOUND, "no preset '%s' (hint: tiny, qwen7b-mlp, spikingbrain2-5b-mlp)", name);
 }
 
+/* Progress over both files, in bytes written; the reference output's
+ * product (computed before its first bytes are written) moves it too. */
+typedef struct {
+    trace_progress_fn fn;
+    void *ctx;
+    uint64_t base, total, shown, last_write;
+} gen_prog;
+
+static void gp_report(gen_prog *g, uint64_t done)
+{
+    if (g && g->fn && done > g->shown) {
+        g->shown = done;
+        g->fn(g->ctx, done < g->total ? done : g->total, g->total);
+    }
+}
+
+static void gp_on_write(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)total;
+    gen_prog *g = ctx;
+    g->last_write = g->base + done;
+    gp_report(g, g->last_write);
+}
+
 /* One (layer, projection) tensor pair being produced. */
 typedef struct {
     const trace_gen_cfg *cfg;
+    gen_prog *prog;
     char wname[128], xname[128];
     size_t in, out;
     int down;
@@ -240,7 +266,10 @@ static ax_result fill_output(void *ctx, size_t row0, size_t nrows, void *buf, ch
         }
         for (size_t t = 0; t < T; t++)
             input_row(j, t, x + t * j->in);
+        uint64_t ybytes = (uint64_t)T * j->out * sizeof(float);
         for (size_t o = 0; o < j->out; o++) {
+            if (j->prog && (o & 63) == 0)
+                gp_report(j->prog, j->prog->last_write + ybytes * o / j->out);
             weight_row(j, o, w);
             for (size_t t = 0; t < T; t++) {
                 const float *xt = x + t * j->in;
@@ -302,12 +331,17 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
     size_t njobs = 0, cap = cfg->nlayers * 3;
     job *jobs = calloc(cap, sizeof *jobs);
     trace_writer *ww = NULL, *tw = NULL;
+    ax_out *out[2] = {NULL, NULL};
+    gen_prog gp = {cfg->progress, cfg->progress_ctx, 0, 0, 0, 0};
+    uint64_t wbytes = 0, tbytes = 0;
     if (!jobs)
         return ax_fail(err, AX_ENOMEM, "out of memory");
     for (size_t l = 0; l < cfg->nlayers && !r; l++)
         for (unsigned p = TRACE_GEN_UP; p <= TRACE_GEN_DOWN && !r; p <<= 1)
-            if (cfg->projs & p)
-                r = job_init(&jobs[njobs++], cfg, cfg->layers[l], p, err);
+            if (cfg->projs & p) {
+                r = job_init(&jobs[njobs], cfg, cfg->layers[l], p, err);
+                jobs[njobs++].prog = &gp;
+            }
     if (!r && weights_path) {
         r = trace_writer_new(&ww, err);
         if (!r) r = meta(ww, cfg, "weights", err);
@@ -315,7 +349,7 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
             int64_t sh[2] = {(int64_t)jobs[k].out, (int64_t)jobs[k].in};
             r = trace_writer_add_fill(ww, jobs[k].wname, cfg->wdtype, 2, sh, fill_weight, &jobs[k], err);
         }
-        if (!r) r = trace_writer_save(ww, weights_path, err);
+        if (!r) r = trace_writer_bytes(ww, &wbytes, err);
     }
     if (!r && trace_path) {
         r = trace_writer_new(&tw, err);
@@ -330,7 +364,32 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
             if (!r && cfg->with_output)
                 r = trace_writer_add_fill(tw, name, TRACE_F32, 2, sy, fill_output, &jobs[k], err);
         }
-        if (!r) r = trace_writer_save(tw, trace_path, err);
+        if (!r) r = trace_writer_bytes(tw, &tbytes, err);
+    }
+    /* the sizes are known from the shapes: check the space before writing */
+    if (!r)
+        r = trace_gen_check_space(weights_path, wbytes, trace_path, tbytes, err);
+    gp.total = wbytes + tbytes;
+    /* both files are written to temporaries and committed together */
+    if (!r && ww) {
+        r = ax_out_open(weights_path, 0, &out[0], err);
+        if (!r) r = ax_out_reserve(out[0], wbytes, err);
+        trace_writer_progress(ww, gp_on_write, &gp);
+        if (!r) r = trace_writer_write(ww, out[0], err);
+    }
+    if (!r && tw) {
+        gp.base = wbytes;
+        gp.last_write = wbytes;
+        r = ax_out_open(trace_path, 0, &out[1], err);
+        if (!r) r = ax_out_reserve(out[1], tbytes, err);
+        trace_writer_progress(tw, gp_on_write, &gp);
+        if (!r) r = trace_writer_write(tw, out[1], err);
+    }
+    if (!r)
+        r = ax_out_commit_n(out, 2, err);
+    else {
+        ax_out_abort(out[0]);
+        ax_out_abort(out[1]);
     }
     trace_writer_free(ww);
     trace_writer_free(tw);
@@ -340,4 +399,45 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
     }
     free(jobs);
     return r;
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t n)
+{
+    if (b >= (1ULL << 30))
+        snprintf(buf, n, "%.2f GiB", (double)b / (1ULL << 30));
+    else
+        snprintf(buf, n, "%.1f MiB", (double)b / (1ULL << 20));
+}
+
+ax_result trace_gen_check_space(const char *wpath, uint64_t wbytes, const char *tpath,
+                                uint64_t tbytes, char **err)
+{
+    const char *path[2] = {wpath, tpath};
+    uint64_t need[2] = {wbytes, tbytes};
+    int same = 0;
+    if (wpath && tpath) {
+        ax_result r = ax_out_same_fs(wpath, tpath, &same, err);
+        if (r)
+            return r;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!path[i])
+            continue;
+        uint64_t free_b, want = need[i] + (same ? need[1 - i] : 0);
+        ax_result r = ax_out_free_space(path[i], &free_b, err);
+        if (r)
+            return r;
+        if (want > free_b) {
+            char a[32], b[32];
+            human_bytes(want, a, sizeof a);
+            human_bytes(free_b, b, sizeof b);
+            return ax_fail(err, AX_EIO, "%s: the request needs %s (%llu bytes%s) but its file "
+                           "system has %s free (hint: fewer --tokens, --layers or a smaller "
+                           "--out/--in, --no-output, or write to a larger disk)", path[i], a,
+                           (unsigned long long)want, same && path[1 - i] ? ", both files" : "", b);
+        }
+        if (same)
+            break;
+    }
+    return AX_OK;
 }

@@ -43,15 +43,20 @@ ax_result trace_open_mem(const char *name, const void *buf, size_t size, int kin
  * misaligned ones, never the whole file). */
 ax_result trace_fix_alignment(trace_file *f, char **err);
 
-/* Checked sink for the writers: a temporary file in the target's
- * directory, renamed over the target by trace_sink_commit (after fsync).
- * trace_sink_abort removes the temporary file; the target is untouched. */
+/* Checked sink for the writers: an atomic output (ax_out: a temporary file
+ * in the target's directory, renamed over the target by trace_sink_commit
+ * after fsync). trace_sink_abort removes the temporary file; the target is
+ * untouched. */
 typedef struct {
-    char *path, *tmp;
+    ax_out *o;               /* NULL for trace_sink_fd */
+    int borrowed;            /* o belongs to the caller: commit/abort leave it */
+    char *path;              /* trace_sink_fd only */
     int fd;
     uint64_t written;        /* bytes, for error messages (the offset) */
 } trace_sink;
 ax_result trace_sink_open(trace_sink *s, const char *path, char **err);
+/* Sink on an output the caller commits (several files committed together). */
+void trace_sink_attach(trace_sink *s, ax_out *o);
 /* Sink on an already open descriptor (tests: /dev/full); path names it. */
 void trace_sink_fd(trace_sink *s, int fd, const char *path);
 ax_result trace_sink_write(trace_sink *s, const void *buf, size_t n, char **err);

@@ -110,7 +110,7 @@ static int descr_dtype(const char *d)
     /* clang-format off */
     static const struct { const char *s; int dt; } map[] = {
         {"<f4", TRACE_F32}, {"<f2", TRACE_F16}, {"<i1", TRACE_I8}, {"|i1", TRACE_I8},
-        {"|u1", TRACE_U8},  {"<u1", TRACE_U8},  {"<i2", TRACE_I16}, {"<i4", TRACE_I32},
+        {"|u1", TRACE_U8},  {"<u1", TRACE_U8},  {"<i2", TRACE_I16}, {"<i4", TRACE_I32}, {"<i8", TRACE_I64},
         {"<u2", -2},
     };
     /* clang-format on */
@@ -199,7 +199,7 @@ ax_result trace_npy_parse(trace_file *f, int declared, char **err)
         return ax_fail(err, AX_EUNSUPPORTED, "%s: offset %zu: big-endian dtype '%s' "
                        "(hint: np.save(path, a.astype(a.dtype.newbyteorder('<'))))", f->path, hstart, descr);
     if (dt == -1)
-        return ax_fail(err, AX_EUNSUPPORTED, "%s: offset %zu: dtype '%s' is not one of <f4 <f2 <i1 |u1 <i2 <i4 "
+        return ax_fail(err, AX_EUNSUPPORTED, "%s: offset %zu: dtype '%s' is not one of <f4 <f2 <i1 |u1 <i2 <i4 <i8 "
                        "(hint: convert with a.astype(np.float32); bf16 as uint16 needs FILE.npy@bf16)",
                        f->path, hstart, descr);
     if (declared >= 0) {
@@ -248,7 +248,7 @@ ax_result trace_npy_header(trace_dtype dt, int ndim, const int64_t *shape, uint8
 {
     static const char *descr[] = {[TRACE_F32] = "<f4", [TRACE_F16] = "<f2", [TRACE_BF16] = "<u2",
                                   [TRACE_I8] = "|i1",  [TRACE_U8] = "|u1",  [TRACE_I16] = "<i2",
-                                  [TRACE_I32] = "<i4"};
+                                  [TRACE_I32] = "<i4", [TRACE_I64] = "<i8"};
     if (trace_shape_bytes(dt, ndim, shape, NULL, NULL))
         return ax_fail(err, AX_EPARAM, "NPY: invalid dtype or shape (ndim %d)", ndim);
     char dict[512];

@@ -66,7 +66,7 @@ static ax_result entry(st *s, const cJSON *e, trace_tensor *t, int64_t *begin, s
     if (trace_dtype_parse(dt->valuestring, &t->dtype) != AX_OK || strcmp(dt->valuestring,
                                                                          trace_dtype_name(t->dtype)))
         return ax_fail(s->err, AX_EUNSUPPORTED, "%s: offset %zu: tensor '%s': dtype '%s' is not one of "
-                       "F32 F16 BF16 I8 U8 I16 I32 (hint: convert the tensor before saving)", s->f->path,
+                       "F32 F16 BF16 I8 U8 I16 I32 I64 (hint: convert the tensor before saving)", s->f->path,
                        key_offset(s, name), name, dt->valuestring);
     int nd = cJSON_GetArraySize(sh);
     if (nd > TRACE_MAX_DIMS)
@@ -83,7 +83,12 @@ static ax_result entry(st *s, const cJSON *e, trace_tensor *t, int64_t *begin, s
     size_t numel;
     if (trace_shape_bytes(t->dtype, nd, t->shape, &numel, &t->nbytes))
         return bad(s, name, "shape overflows the address space", "the header lies about the shape");
-    if (en < b || (uint64_t)en > dsize)
+    if (en < b)
+        return ax_fail(s->err, AX_EFORMAT, "%s: offset %zu: tensor '%s': data_offsets [%lld, %lld] are "
+                       "reversed: the end comes before the begin (hint: data_offsets is [begin, end) "
+                       "with begin <= end; the header is wrong)", s->f->path, key_offset(s, name),
+                       name, (long long)b, (long long)en);
+    if ((uint64_t)en > dsize)
         return ax_fail(s->err, AX_EFORMAT, "%s: offset %zu: tensor '%s': data_offsets [%lld, %lld] outside the "
                        "%zu-byte data buffer (hint: the file is truncated or the header is wrong)",
                        s->f->path, key_offset(s, name), name, (long long)b, (long long)en, dsize);

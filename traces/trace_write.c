@@ -1,8 +1,10 @@
 /*
  * Writers: safetensors (several tensors + __metadata__, optionally
  * streamed row chunks from a producer) and NPY (one tensor), both through
- * the atomic checked sink of trace_sink.c, so a failed write leaves the
- * old file untouched. Tensor data is laid out by decreasing element size
+ * the atomic checked sink of trace_sink.c (ax_out), so a failed or
+ * interrupted write leaves the old file untouched and no temporary. The
+ * *_write variants fill an output the caller commits, so `axon gen` and
+ * `axon encode` commit their files together. Tensor data is laid out by decreasing element size
  * after a header padded to 8 bytes, so every tensor in a file we write is
  * aligned to its element size.
  */
@@ -13,27 +15,39 @@
 
 #define CHUNK_BYTES (4u << 20)
 
-ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
-                         const void *data, char **err)
+ax_result trace_npy_write(ax_out *o, trace_dtype dt, int ndim, const int64_t *shape,
+                          const void *data, char **err)
 {
     uint8_t *hdr;
     size_t hlen, nbytes;
     if (trace_shape_bytes(dt, ndim, shape, NULL, &nbytes) || (!data && nbytes))
-        return ax_fail(err, AX_EPARAM, "%s: invalid dtype, shape or data for NPY", path);
+        return ax_fail(err, AX_EPARAM, "%s: invalid dtype, shape or data for NPY", ax_out_path(o));
     ax_result r = trace_npy_header(dt, ndim, shape, &hdr, &hlen, err);
     if (r)
         return r;
     trace_sink s;
-    r = trace_sink_open(&s, path, err);
-    if (!r)
-        r = trace_sink_write(&s, hdr, hlen, err);
+    trace_sink_attach(&s, o);
+    r = trace_sink_write(&s, hdr, hlen, err);
     if (!r)
         r = trace_sink_write(&s, data, nbytes, err);
-    if (!r)
-        r = trace_sink_commit(&s, err);
-    else
-        trace_sink_abort(&s);
+    trace_sink_abort(&s); /* borrowed: leaves o to the caller */
     free(hdr);
+    return r;
+}
+
+ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64_t *shape,
+                         const void *data, char **err)
+{
+    size_t nbytes;
+    if (trace_shape_bytes(dt, ndim, shape, NULL, &nbytes) || (!data && nbytes))
+        return ax_fail(err, AX_EPARAM, "%s: invalid dtype, shape or data for NPY", path);
+    ax_out *o;
+    ax_result r = ax_out_open(path, 0, &o, err);
+    if (!r)
+        r = trace_npy_write(o, dt, ndim, shape, data, err);
+    if (!r)
+        return ax_out_commit(o, err);
+    ax_out_abort(o);
     return r;
 }
 
@@ -55,7 +69,16 @@ struct trace_writer {
     size_t n, cap;
     trace_kv *meta;
     size_t nmeta;
+    trace_progress_fn progress;
+    void *pctx;
+    uint64_t total; /* file size, while writing */
 };
+
+void trace_writer_progress(trace_writer *w, trace_progress_fn fn, void *ctx)
+{
+    w->progress = fn;
+    w->pctx = ctx;
+}
 
 ax_result trace_writer_new(trace_writer **w, char **err)
 {
@@ -202,10 +225,21 @@ static void put_json_str(sbuf *b, const char *s)
     puts_(b, "\"");
 }
 
-static ax_result write_tensor(trace_sink *s, const wt *t, char **err)
+static ax_result write_tensor(const trace_writer *w, trace_sink *s, const wt *t, char **err)
 {
-    if (!t->fill)
-        return trace_sink_write(s, t->data, t->nbytes, err);
+    const char *path = ax_out_path(s->o);
+    if (!t->fill) {
+        /* in chunks, so progress moves on a large tensor too */
+        const uint8_t *p = t->data;
+        ax_result r = AX_OK;
+        for (size_t off = 0; off < t->nbytes && !r; off += CHUNK_BYTES) {
+            size_t k = t->nbytes - off < CHUNK_BYTES ? t->nbytes - off : CHUNK_BYTES;
+            r = trace_sink_write(s, p + off, k, err);
+            if (!r && w->progress)
+                w->progress(w->pctx, s->written, w->total);
+        }
+        return r;
+    }
     if (t->nbytes == 0)
         return AX_OK;
     size_t rows = t->ndim ? (size_t)t->shape[0] : 1, rowb = t->nbytes / rows;
@@ -214,26 +248,30 @@ static ax_result write_tensor(trace_sink *s, const wt *t, char **err)
         per = rows;
     uint8_t *buf = malloc(per * rowb);
     if (!buf)
-        return ax_fail(err, AX_ENOMEM, "%s: out of memory for a %zu-byte chunk of '%s'", s->path, per * rowb,
+        return ax_fail(err, AX_ENOMEM, "%s: out of memory for a %zu-byte chunk of '%s'", path, per * rowb,
                        t->name);
     ax_result r = AX_OK;
     for (size_t r0 = 0; r0 < rows && !r; r0 += per) {
         size_t k = rows - r0 < per ? rows - r0 : per;
         r = t->fill(t->ctx, r0, k, buf, err);
         if (r)
-            ax_err_prefix(err, "%s: producing '%s'", s->path, t->name);
+            ax_err_prefix(err, "%s: producing '%s'", path, t->name);
         else
             r = trace_sink_write(s, buf, k * rowb, err);
+        if (!r && w->progress)
+            w->progress(w->pctx, s->written, w->total);
     }
     free(buf);
     return r;
 }
 
-ax_result trace_writer_save(trace_writer *w, const char *path, char **err)
+/* Lays the tensors out and builds the padded JSON header (*hdr, *hlen). */
+static ax_result layout(trace_writer *w, const char *path, char **hdr, size_t *hlen,
+                        uint64_t *total, char **err)
 {
     /* layout: by decreasing element size (stable), so every tensor is aligned */
     size_t off = 0;
-    for (size_t es = 4; es >= 1; es /= 2)
+    for (size_t es = 8; es >= 1; es /= 2)
         for (size_t i = 0; i < w->n; i++)
             if (trace_dtype_size(w->t[i].dt) == es) {
                 w->t[i].begin = off;
@@ -273,25 +311,53 @@ ax_result trace_writer_save(trace_writer *w, const char *path, char **err)
         free(b.s);
         return ax_fail(err, AX_ENOMEM, "%s: out of memory for the header", path);
     }
+    *hdr = b.s;
+    *hlen = b.n;
+    *total = 8 + (uint64_t)b.n + (uint64_t)off;
+    return AX_OK;
+}
+
+ax_result trace_writer_bytes(trace_writer *w, uint64_t *bytes, char **err)
+{
+    char *h;
+    size_t hl;
+    ax_result r = layout(w, "(size)", &h, &hl, bytes, err);
+    free(h);
+    return r;
+}
+
+ax_result trace_writer_write(trace_writer *w, ax_out *o, char **err)
+{
+    char *h;
+    size_t hl;
+    ax_result r = layout(w, ax_out_path(o), &h, &hl, &w->total, err);
+    if (r)
+        return r;
     uint8_t len[8];
     for (int i = 0; i < 8; i++)
-        len[i] = (uint8_t)((uint64_t)b.n >> (8 * i));
+        len[i] = (uint8_t)((uint64_t)hl >> (8 * i));
     trace_sink s;
-    ax_result r = trace_sink_open(&s, path, err);
-    if (r) {
-        free(b.s);
-        return r;
-    }
+    trace_sink_attach(&s, o);
     r = trace_sink_write(&s, len, 8, err);
     if (!r)
-        r = trace_sink_write(&s, b.s, b.n, err);
-    free(b.s);
-    for (size_t es = 4; es >= 1 && !r; es /= 2)
+        r = trace_sink_write(&s, h, hl, err);
+    free(h);
+    for (size_t es = 8; es >= 1 && !r; es /= 2)
         for (size_t i = 0; i < w->n && !r; i++)
             if (trace_dtype_size(w->t[i].dt) == es)
-                r = write_tensor(&s, &w->t[i], err);
+                r = write_tensor(w, &s, &w->t[i], err);
+    trace_sink_abort(&s); /* borrowed: leaves o to the caller */
+    return r;
+}
+
+ax_result trace_writer_save(trace_writer *w, const char *path, char **err)
+{
+    ax_out *o;
+    ax_result r = ax_out_open(path, 0, &o, err);
     if (!r)
-        return trace_sink_commit(&s, err);
-    trace_sink_abort(&s);
+        r = trace_writer_write(w, o, err);
+    if (!r)
+        return ax_out_commit(o, err);
+    ax_out_abort(o);
     return r;
 }

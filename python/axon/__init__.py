@@ -32,7 +32,7 @@ from . import _lib
 __all__ = ["run", "sweep", "query", "layers", "write_tensors", "Job", "Result", "AxonError",
            "ParameterError", "SweepError", "version", "library_path"]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _L = _lib.load()
 

@@ -290,7 +290,7 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     }
     r = rtl_build(j, &h, err);
     if (r) {
-        sim_vcd_close(vcd, NULL);
+        sim_vcd_abort(vcd);
         sim_free(s);
         return r;
     }

@@ -82,8 +82,25 @@ a = t['L.acc']
 assert a['kind'] == 'shape-mismatch' and a['shape'] == [5, 7, 3] and a['shape_b'] == [4, 7, 3], a
 PY
 
+# a tensor in one file only: listed, not compared, exit 0; a failure with --strict
 run "$AXON" compare a.safetensors missing.safetensors
+[ $rc -eq 0 ] && grep -q "L.y .*only in A, not compared" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare a.safetensors missing.safetensors --strict
 [ $rc -eq 1 ] && grep -q "L.y .*MISSING in B" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare missing.safetensors a.safetensors --json
+[ $rc -eq 0 ] || { cat out.txt; exit 1; }
+# nothing compared (disjoint names, or empty tensors only): exit 1 (docs/gpu.md)
+"$AXON_PY" -c "
+import sys; sys.path.insert(0, '$AXON_ROOT/traces/real'); import st, numpy as np
+st.save('other.safetensors', {'M.acc': np.zeros((2, 2), np.int32)})
+st.save('e1.safetensors', {'L.acc': np.zeros((0, 3), np.int32), 'L.y': np.zeros((0, 3), np.float32)})
+st.save('e2.safetensors', {'L.acc': np.zeros((0, 3), np.int32), 'L.y': np.zeros((0, 3), np.float32)})"
+run "$AXON" compare a.safetensors other.safetensors
+[ $rc -eq 1 ] && grep -q "nothing compared: no tensor is in both files" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare e1.safetensors e2.safetensors
+[ $rc -eq 1 ] && grep -q "nothing compared: every tensor pair is empty" out.txt || { cat out.txt; exit 1; }
+run "$AXON" compare e1.safetensors:L.acc e2.safetensors:L.acc --json
+[ $rc -eq 1 ] && grep -Eq '"nothing_compared":[[:space:]]*true' out.txt || { cat out.txt; exit 1; }
 run "$AXON" compare a.safetensors missing.safetensors --tensor acc
 [ $rc -eq 0 ] || { cat out.txt; echo "--tensor acc: exit $rc"; exit 1; }
 

@@ -76,7 +76,7 @@ import sys; sys.path.insert(0, sys.argv[1])
 import numpy as np, run_oracle as o
 d, n = sys.argv[2], int(sys.argv[3])
 for img in "ab":
-    run = o.load(f"{d}/run_{img}.st")["acc"]
+    run = [v for k, v in o.load(f"{d}/run_{img}.st").items() if k.endswith(".acc")][0]
     assert run.shape == (240, 240), run.shape
     for c, cols in ((0, 32), (7, 16)):
         parts = [o.load(f"{d}/{img}_{r * 8 + c}.st")["acc"] for r in range(4)]

@@ -33,4 +33,29 @@ set +e
 set -e
 [ $rc = 2 ] && grep -q "q.jpg" err.txt
 [ ! -e q.png ] && [ ! -e q.jpg ]
+# a failure keeps an older plot byte for byte and leaves no 0-byte file or temporary:
+# unknown column, a text column as --x or --y, --logy over values <= 0, a missing sweep
+cp p.png keep.png
+fails() { # expected exit, grep pattern, plot arguments...
+  local want=$1 pat=$2; shift 2
+  set +e; "$AXON" plot --db r.db "$@" --out p.png 2> err.txt; local rc=$?; set -e
+  [ $rc = "$want" ] || { echo "plot $*: exit $rc, expected $want"; cat err.txt; exit 1; }
+  grep -q -- "$pat" err.txt || { echo "plot $*: no '$pat'"; cat err.txt; exit 1; }
+  cmp -s p.png keep.png || { echo "plot $*: the old p.png changed"; exit 1; }
+  if ls -a | grep -q '^\.p\.png\.'; then echo "plot $*: temporary left"; exit 1; fi
+}
+fails 1 "'joy'" --x clock_mhz --y joy
+fails 2 "--y tile holds text (.64x64.)" --x clock_mhz --y tile
+fails 2 "--x coding holds text ('ternary')" --x coding --y power_mw
+fails 1 "no sweep 99" --sweep 99 --x clock_mhz --y power_mw
+"$AXON" query --db r.db "UPDATE runs SET clock_mhz = -clock_mhz WHERE id = 1" --write > /dev/null
+fails 1 "logx: clock_mhz has values <= 0" --x clock_mhz --y power_mw --logx
+# an output directory that does not exist is reported before any work
+set +e; "$AXON" plot --db r.db --x clock_mhz --y power_mw --out nodir/p.png 2> err.txt; rc=$?; set -e
+[ $rc = 1 ] && grep -q "nodir' does not exist" err.txt
+# query --sweep of a missing sweep is the same error, not an empty table
+set +e; "$AXON" query --db r.db runs --sweep 99 > out.txt 2> err.txt; rc=$?; set -e
+[ $rc = 1 ] && grep -q "no sweep 99" err.txt && [ ! -s out.txt ] || { echo "query --sweep 99: exit $rc"; cat err.txt; exit 1; }
+set +e; "$AXON" query --db r.db --json --csv runs 2> err.txt; rc=$?; set -e
+[ $rc = 2 ] && grep -q "exclude each other" err.txt
 echo "plot ok"

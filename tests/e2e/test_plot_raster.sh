@@ -47,4 +47,18 @@ set +e
 "$AXON" plot --raster --trace "$trace:no.such.tensor" --out x.png 2> err.txt; rc=$?
 set -e
 [ $rc = 1 ] && grep -q no.such.tensor err.txt
+# the default coding is the project's (bitwise-signed, as axon run); a window past the
+# tensor or an empty one is an error (exit 2) that names the size, and writes nothing
+"$AXON" plot --raster --trace "$trace:$name" --tokens 4 --out d.png > d.txt
+grep -q "firing rate" d.txt && [ -s d.png ]
+"$AXON" plot --raster --trace "$trace:$name" --tokens 4 --out d.svg > /dev/null
+grep -q "bitwise-signed" d.svg || { echo "default coding is not bitwise-signed"; exit 1; }
+for bad in "--tokens 0:100000" "--neurons 0" "--tokens 5:5" "--neurons 200:300"; do
+  set +e; "$AXON" plot --raster --trace "$trace:$name" $bad --out bad.png 2> err.txt; rc=$?; set -e
+  [ $rc = 2 ] || { echo "$bad: exit $rc"; cat err.txt; exit 1; }
+  [ ! -e bad.png ] || { echo "$bad: wrote bad.png"; exit 1; }
+done
+"$AXON" plot --raster --trace "$trace:$name" --tokens 0:100000 --out bad.png 2> err.txt || true
+grep -q "tokens 0:100000 reaches past the tensor, which has 240 tokens" err.txt
+if ls -a | grep -q '^\.'"bad"; then echo "temporary left"; exit 1; fi
 echo "raster ok"

@@ -108,7 +108,7 @@ set -e
   >"$work/r.txt"
 grep -q 'reference .*ref10.safetensors: acc exact (0 of 1680 differ' "$work/r.txt"
 grep -q 'reference y: cosine 1.000000' "$work/r.txt"
-# single-layer names acc / y (axon run --out) work as a reference too
+# axon run --out (<layer>.acc / <layer>.y, as axon ref names them) works as a reference too
 "$AXON" run --weights "$W" --trace "$T" --layer q --out "$work/q.safetensors" >/dev/null
 "$AXON" run --weights "$W" --trace "$T" --layer q --ref "$work/q.safetensors" >"$work/qr.txt"
 grep -q 'acc exact (0 of 160' "$work/qr.txt"

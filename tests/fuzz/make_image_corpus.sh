@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpus of the core-image fuzz target (tests/fuzz/corpus/image):
 # small valid images written by `axon map --image` from tiny synthetic checkpoints.
+# The v1-*.axi files are the same images as axon 0.1 wrote them (format version 1,
+# checksums with its FNV seed); they are kept, not regenerated, so the reader's
+# version-1 path stays covered.
 # usage: bash tests/fuzz/make_image_corpus.sh [AXON]   (default build/axon; Debian python3 + numpy)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)

@@ -20,7 +20,8 @@ import numpy as np
 sys.path.insert(0, sys.argv[5] if len(sys.argv) > 5 else 'traces/real')
 import st  # noqa: E402  (the repository's minimal safetensors reader)
 
-FNV_SEED, FNV_PRIME, MASK = 1469598103934665603, 1099511628211, (1 << 64) - 1
+# docs/core-image.md: the standard FNV-1a 64 offset basis and prime (version 2)
+FNV_SEED, FNV_PRIME, MASK = 14695981039346656037, 1099511628211, (1 << 64) - 1
 
 
 def fnv1a(b):
@@ -56,7 +57,7 @@ def main():
     assert b[:8] == b'AXONIMG1', 'magic'
     ver, hbytes, R, C, W, H, nl = struct.unpack_from('<7I', b, 8)
     ncores, fbytes, hsum = struct.unpack_from('<3Q', b, 40)
-    assert ver == 1 and hbytes == 64 and fbytes == len(b), 'header fields'
+    assert ver == 2 and hbytes == 64 and fbytes == len(b), 'header fields'
     assert hsum == fnv1a(b[:56]), 'header checksum'
     off, layers, used, cores = 64, [], set(), []
     cur = None

@@ -54,10 +54,12 @@ def check_int(d):
     w, t, o = load(d + "/w.safetensors"), load(d + "/t.safetensors"), load(d + "/o.safetensors")
     q, sc, c = w["q.weight"].astype(np.int64), w["q.weight_scale"], t["q.input"].astype(np.int64)
     acc = c @ q.T
-    assert o["acc"].shape == (4, 40), o["acc"].shape
-    assert (o["acc"] == acc).all(), "acc differs from numpy"
+    # axon run --out names the tensors <layer>.acc / <layer>.y, as axon ref does
+    assert set(o) == {"q.acc", "q.y"}, sorted(o)
+    assert o["q.acc"].shape == (4, 40), o["q.acc"].shape
+    assert (o["q.acc"] == acc).all(), "acc differs from numpy"
     y = (acc * sc[None, :].astype(np.float64)).astype(np.float32)
-    assert np.allclose(o["y"], y, rtol=1e-6, atol=1e-6), "y differs from numpy"
+    assert np.allclose(o["q.y"], y, rtol=1e-6, atol=1e-6), "y differs from numpy"
 
 
 if __name__ == "__main__":
