@@ -32,8 +32,8 @@ def test_run_equals_cli(files, tmp_path):
     assert r.report["cycles"] == cli["cycles"]
     assert r.exact and cli["exact"] is True
     assert r.acc.dtype == np.int32 and r.acc.shape == (12, 96)
-    assert np.array_equal(r.acc, tensors["acc"])  # bit for bit
-    assert np.array_equal(r.y.view(np.uint32), tensors["y"].view(np.uint32))
+    assert np.array_equal(r.acc, tensors[UP + ".acc"])  # bit for bit
+    assert np.array_equal(r.y.view(np.uint32), tensors[UP + ".y"].view(np.uint32))
     assert r.number("energy_pj") == cli["energy_pj"]
     assert r.number("energy_pj") == cli["energy_pj"]
     assert r.number("cycles") == cli["cycles"]

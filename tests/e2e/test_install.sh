@@ -55,8 +55,8 @@ assert api["exact"] is True and api["clock_mhz"] == 250 and api["coding"] == "te
 print("report equal:", api["layer"], api["cycles"], "cycles,",
       api["energy_pj"], "pJ")
 PY
-"$ax" compare "$work/api.st" "$work/cli.st" --tensor acc
-"$ax" compare "$work/api.st" "$work/cli.st" --tensor y --json > "$work/y.json"
+"$ax" compare "$work/api.st" "$work/cli.st" --tensor "$layer.acc"
+"$ax" compare "$work/api.st" "$work/cli.st" --tensor "$layer.y" --json > "$work/y.json"
 grep -q '"identical":.*true' "$work/y.json"
 # an unknown parameter: the library's message with the hint
 if "$work/api_run" "$work/w.st" "$work/t.st" "$layer" "$work/x.st" clokc=250 2> "$work/err.txt"; then

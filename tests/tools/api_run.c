@@ -63,7 +63,10 @@ int main(int argc, char **argv)
     int64_t sa[3], sy[2];
     const int32_t *acc = ax_run_result_acc(res, &nda, sa);
     const float *y = ax_run_result_y(res, &ndy, sy);
-    const char *names[] = {"acc", "y"}, *dtypes[] = {"I32", "F32"};
+    char an[1100], yn[1100]; /* the names `axon run --out` writes */
+    snprintf(an, sizeof an, "%s.acc", argv[3]);
+    snprintf(yn, sizeof yn, "%s.y", argv[3]);
+    const char *names[] = {an, yn}, *dtypes[] = {"I32", "F32"};
     const int ndims[] = {nda, ndy};
     const int64_t *shapes[] = {sa, sy};
     const void *data[] = {acc, y};
