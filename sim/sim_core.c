@@ -69,7 +69,7 @@ static void flush_readouts(sim_core_state *st, int64_t upto)
 void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
                    sim_stamp *out)
 {
-    int64_t *slot = &st->sring[st->k % tp->F]; /* holds s_{k-F} */
+    int64_t *slot = &st->sring[st->ri]; /* holds s_{k-F} */
     int64_t base = max64(arr, st->a_prev + tp->step);
     int64_t a = max64(base, *slot);
     st->c.stall_fifo += a - base;
@@ -104,6 +104,8 @@ void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int i
     st->a_prev = a;
     st->r_prev = r;
     st->k++;
+    if (++st->ri == tp->F)
+        st->ri = 0;
     out->arr = arr;
     out->a = a;
     out->s = s;

@@ -64,6 +64,7 @@ typedef struct {
     int64_t a_prev, r_prev, o_prev;
     int64_t *sring;   /* [F] start times of the last F items (ring), owned by the chip */
     int64_t k;        /* items processed */
+    int ri;           /* k mod F: the ring slot of item k */
     int64_t ro_s[8], ro_e[8]; /* pending readout intervals, for the active-time union */
     int nro;
     int64_t cu;       /* active union: covered until */
@@ -87,6 +88,24 @@ void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, in
 int64_t sim_core_finish(sim_core_state *st);
 /* acc[0..n) += w * m, wrapping at A bits; returns nonzero on overflow. */
 uint32_t sim_core_add(int32_t *acc, const int8_t *w, size_t n, int32_t m, int A);
+
+/* ---- batched accumulation (sim_simd.c, sim_arith.c) ---- */
+#define SIM_CW 128          /* output lanes per chunk of the batched accumulation */
+#define SIM_MAX_THREADS 256
+
+/* Runs the program [p, pe) of one (token, row-block) over one chunk: runs of
+ * [shift, npos, nneg, npos + nneg row offsets into tile]; acc[SIM_CW] is
+ * loaded (zero = 0: starts from 0) and stored back. Only for sums proved to
+ * fit (sim_simd.c). */
+typedef void (*sim_kernel_fn)(const uint32_t *p, const uint32_t *pe, const int8_t *tile,
+                              int32_t *acc, int zero);
+sim_kernel_fn sim_simd_kernel(sim_simd v);
+
+/* ---- threads (sim_par.c) ---- */
+typedef void (*sim_par_fn)(void *ctx, size_t unit, int worker);
+/* Runs fn(ctx, u, worker) for u in [0, n) on up to `threads` threads
+ * (worker in [0, threads)); returns when all are done. */
+void sim_par_for(int threads, size_t n, sim_par_fn fn, void *ctx);
 
 /* ---- the chip ---- */
 typedef struct {
@@ -115,8 +134,23 @@ struct sim {
     size_t outp;            /* ncb * C: padded width of a transposed weight row */
     size_t *rb_lo, *rb_hi;  /* axon range of row-block rb */
     size_t *rb_group;       /* weight group of row-block rb */
-    int8_t *wt;             /* [in][outp]: row-per-axon layout (transposed q, zero padded) */
+    int8_t *wt;             /* [in][outp]: row-per-axon layout (transposed q, zero padded);
+                               built when stepping (sim_host.c) */
     uint16_t *nnz, *nzw;    /* [in][ncb]: nonzero weights / words of (axon, column block) */
+    int weights_built;      /* nnz, nzw (and wt or wk) filled */
+    uint32_t *ecnt;         /* [in] events of each axon over the whole trace */
+    /* fast path (sim_arith.c) */
+    sim_exec ex;            /* threads and SIMD path (execution only) */
+    sim_simd simd;          /* resolved path */
+    int functional;         /* sim_run_functional: no timing */
+    size_t nch;             /* chunks of SIM_CW output lanes */
+    int8_t *wk;             /* [nch][in][SIM_CW]: each chunk's rows contiguous, zero padded */
+    uint32_t **prog;        /* per row-block: the runs of every token (sim_simd.c format) */
+    size_t *pstart;         /* [nrb][tokens + 1] program offsets */
+    size_t *istart;         /* [nrb][tokens + 1] item index of token n in rb's stream */
+    uint8_t *tok_safe;      /* [tokens] 1: every partial and reduced sum provably fits */
+    int64_t *tacc_rb;       /* [nrb][tokens] earliest first accept per row-block */
+    int64_t *lstart_rb;     /* [nrb] latest start per row-block */
     int64_t **items;        /* per row-block: event index, or -(n+1) for EOT of token n */
     size_t *nitems;
     sim_core_state *cs;     /* [ncores], core (rb, cb) at rb * ncb + cb */
@@ -161,13 +195,25 @@ int sim_core_cused(const struct sim *s, size_t cb);
 void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr);
 /* Reduction timing and final acc after every core ran. */
 ax_result sim_chip_finish(struct sim *s, char **err);
-/* Core (rb, cb) processes item k with arrival arr; event counters and the
- * arithmetic of its slice (slice = 1) or not (the caller adds the whole row). */
-void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, int slice,
-                        sim_stamp *st);
+/* Core (rb, cb) processes item k with arrival arr, its event counters and
+ * the arithmetic of its slice (the stepped path, sim_host.c). */
+void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, sim_stamp *st);
+/* Arrival of item k at core (rb, cb) after DRAM (--dram), counting stall_dram. */
+int64_t sim_chip_dram_arrival(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr);
 /* EOT of token n of row-block rb: fold cols [c0, c1) into acc64 and clear them. */
 void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1);
+/* The stepped path's row-per-axon weights wt and the zero-gating counts. */
+ax_result sim_chip_weights_rows(struct sim *s, char **err);
+/* Per-rb overflow flags, then reduced sums outside int32 (tokens with
+ * tok_safe[n] set were written to acc_out already; NULL: every token from acc64). */
+ax_result sim_chip_acc_finish(struct sim *s, char **err);
 ax_result sim_chip_run_fast(struct sim *s, char **err);
+/* sim_arith.c: builds wk, the counts and the programs (threads), then the
+ * accumulation of every token into acc_out (and acc64 for unsafe tokens). */
+ax_result sim_arith_prepare(struct sim *s, char **err);
+ax_result sim_arith_run(struct sim *s, char **err);
+/* The event counters of core (rb, cb) from ecnt, nnz and nzw. */
+void sim_chip_count_events(struct sim *s, size_t rb, size_t cb);
 /* sim_dram.c */
 ax_result sim_dram_init(struct sim *s, char **err);
 /* Arrival of item k at core (rb, cb) with its weights streamed from DRAM. */

@@ -121,6 +121,34 @@ static ax_result reduce_timing(struct sim *s, char **err)
     return AX_OK;
 }
 
+ax_result sim_chip_acc_finish(struct sim *s, char **err)
+{
+    const size_t per = s->out * s->ng;
+    size_t bad = SIZE_MAX;
+    for (size_t n = 0; n < s->tokens; n++) {
+        if (s->tok_safe && s->tok_safe[n])
+            continue; /* written by the batched accumulation, provably in int32 */
+        for (size_t i = n * per; i < (n + 1) * per; i++) {
+            int64_t v = s->acc64[i];
+            if ((v > INT32_MAX || v < INT32_MIN) && bad == SIZE_MAX)
+                bad = i;
+            s->acc_out[i] = (int32_t)(uint32_t)(uint64_t)v;
+        }
+    }
+    for (size_t rb = 0; rb < s->nrb; rb++)
+        if (s->ovf_rb[rb])
+            return ax_fail(err, AX_EOVERFLOW,
+                           "accumulator overflow: a partial sum of row-block %zu (axons %zu..%zu) "
+                           "left %d bits (hint: --acc-bits 32, or clamp the spike counts)",
+                           rb, s->rb_lo[rb], s->rb_hi[rb] - 1, s->cfg.acc_bits);
+    if (bad != SIZE_MAX)
+        return ax_fail(err, AX_EOVERFLOW,
+                       "reduced sum overflow at token %zu, output %zu, group %zu: %lld does not fit "
+                       "int32 (hint: clamp counts, or use a smaller --group)",
+                       bad / per, bad / s->ng % s->out, bad % s->ng, (long long)s->acc64[bad]);
+    return AX_OK;
+}
+
 ax_result sim_chip_finish(struct sim *s, char **err)
 {
     ax_result rc = reduce_timing(s, err);
@@ -140,57 +168,156 @@ ax_result sim_chip_finish(struct sim *s, char **err)
         sim_counters_add(&tot, &s->pc[c]);
     }
     s->total = tot;
-    size_t n = s->tokens * s->out * s->ng, bad = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        int64_t v = s->acc64[i];
-        if ((v > INT32_MAX || v < INT32_MIN) && bad == SIZE_MAX)
-            bad = i;
-        s->acc_out[i] = (int32_t)(uint32_t)(uint64_t)v;
-    }
-    for (size_t rb = 0; rb < s->nrb; rb++)
-        if (s->ovf_rb[rb])
-            return ax_fail(err, AX_EOVERFLOW,
-                           "accumulator overflow: a partial sum of row-block %zu (axons %zu..%zu) "
-                           "left %d bits (hint: --acc-bits 32, or clamp the spike counts)",
-                           rb, s->rb_lo[rb], s->rb_hi[rb] - 1, s->cfg.acc_bits);
-    if (bad != SIZE_MAX)
-        return ax_fail(err, AX_EOVERFLOW,
-                       "reduced sum overflow at token %zu, output %zu, group %zu: %lld does not fit "
-                       "int32 (hint: clamp counts, or use a smaller --group)",
-                       bad / (s->out * s->ng), bad / s->ng % s->out, bad % s->ng,
-                       (long long)s->acc64[bad]);
-    return AX_OK;
+    return sim_chip_acc_finish(s, err);
 }
 
-/* No observers: each row-block's items stream through its cores in item
- * order (cores are independent given their arrivals, so the order in which
- * cores are advanced does not change any stamp), and the arithmetic of an
- * event is one add over the whole row-block row: every column block at once. */
-ax_result sim_chip_run_fast(struct sim *s, char **err)
+/* Runs one core over its row-block's whole item stream with arrivals arr
+ * (after the multicast; DRAM moves them further), recording the readout
+ * start of each token, the earliest accept of each token's first item
+ * (tacc, min) and returning the latest start. */
+static int64_t core_stream(struct sim *s, size_t rb, size_t cb, const int64_t *arr, int64_t *tacc)
 {
-    int64_t *arr = malloc(s->ncb * sizeof *arr);
-    if (!arr)
-        return ax_fail(err, AX_ENOMEM, "out of memory");
+    const size_t core = rb * s->ncb + cb, n = s->nitems[rb];
+    const int64_t *items = s->items[rb];
+    sim_core_state *cs = &s->cs[core];
+    int64_t *otok = s->o_tok + core * s->tokens, last = 0;
+    int first = 1;
     sim_stamp st;
-    const int A = s->cfg.acc_bits;
-    for (size_t rb = 0; rb < s->nrb; rb++) {
-        int32_t *acc = s->acc_rb + rb * s->outp;
-        uint32_t ovf = 0;
-        for (size_t k = 0; k < s->nitems[rb]; k++) {
-            sim_noc_multicast(s, rb, arr);
-            for (size_t cb = 0; cb < s->ncb; cb++)
-                sim_chip_core_item(s, rb, cb, k, arr[cb], 0, &st);
-            int64_t it = s->items[rb][k];
-            if (sim_item_is_eot(it)) {
-                sim_chip_fold(s, rb, sim_item_token(s, it), 0, s->out);
-            } else {
-                const spike_event *e = &s->ev[it];
-                int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
-                ovf |= sim_core_add(acc, s->wt + (size_t)e->axon * s->outp, s->out, m, A);
+    for (size_t k = 0; k < n; k++) {
+        int64_t it = items[k], a = arr[k];
+        if (s->cfg.dram)
+            a = sim_chip_dram_arrival(s, rb, cb, k, a);
+        sim_core_item(&s->tp, cs, a, it < 0, &st);
+        if (first) {
+            size_t t = sim_item_token(s, it);
+            if (st.a < tacc[t])
+                tacc[t] = st.a;
+        }
+        first = it < 0;
+        last = max64(last, st.s);
+        if (it < 0) {
+            size_t t = (size_t)(-(it + 1));
+            otok[t] = st.o;
+            if (s->cfg.dram)
+                sim_dram_eot(s, core, t, st.s);
+        }
+    }
+    return last;
+}
+
+/* The timing of row-block rb on the fast path: its cores one after another,
+ * each over the whole item stream, the multicast applied link by link
+ * between them (a core's arrivals depend only on the links before it).
+ *
+ * Shortcut, exact: the recurrences of docs/core-timing.md and of the
+ * multicast are max-plus: delaying every arrival of a core by d delays every
+ * stamp by d and leaves every duration-type counter unchanged (the state
+ * starts at -inf). Core 0 sees every item at 0; core x >= 1 sees item k at
+ * enter_k + x·d after link 0 (d = hop + (fc - 1)·u). If no item waits at
+ * link 1, no item waits at any later link (its input is link 1's, d later,
+ * with the same spacing), so core x >= 2 is core 1 delayed by (x - 1)·d: its
+ * stamps and timing counters are copied, not recomputed. DRAM streaming
+ * breaks the invariance (a fetch starts no earlier than 0): no shortcut. The
+ * event counters come from the per-axon event counts (sim_chip_count_events). */
+static void timing_rb(struct sim *s, size_t rb, int64_t *arr)
+{
+    const sim_tparams *tp = &s->tp;
+    const size_t n = s->nitems[rb], ncb = s->ncb, T = s->tokens;
+    const int64_t fc = ceil_div(SIM_EVENT_FLIT_BITS, s->cfg.link_bits), u = tp->unit;
+    const int64_t d = tp->hop + (fc - 1) * u;
+    int64_t *tacc = s->tacc_rb + rb * T, last = 0, last1 = 0;
+    sim_core_state tmpl;
+    int shortcut = 0;
+    for (size_t k = 0; k < n; k++)
+        arr[k] = 0;
+    for (size_t cb = 0; cb < ncb; cb++) {
+        size_t core = rb * ncb + cb;
+        sim_core_state *cs = &s->cs[core];
+        if (shortcut && cb >= 2) {
+            const int64_t dl = (int64_t)(cb - 1) * d, *o1 = s->o_tok + (rb * ncb + 1) * T;
+            int64_t *ring = cs->sring, *ot = s->o_tok + core * T;
+            *cs = tmpl;
+            cs->sring = ring; /* its contents are not needed after the run */
+            cs->a_prev += dl;
+            cs->r_prev += dl;
+            cs->o_prev += dl;
+            cs->cu += dl;
+            cs->end += dl;
+            for (size_t t = 0; t < T; t++)
+                ot[t] = o1[t] + dl;
+            last = max64(last, last1 + dl);
+        } else {
+            int64_t l = core_stream(s, rb, cb, arr, tacc);
+            last = max64(last, l);
+            if (cb == 1) {
+                sim_core_finish(cs); /* flush the active union: tmpl is final */
+                tmpl = *cs;
+                last1 = l;
             }
         }
-        s->ovf_rb[rb] |= ovf;
+        if (cb == 0)
+            cs->c.flits += n;
+        if (cb + 1 < ncb) { /* link cb, towards core cb + 1 */
+            cs->c.flit_hops += n;
+            if (tp->async)
+                cs->c.handshakes += (uint64_t)fc * n;
+            if (shortcut && cb >= 2)
+                continue; /* no item waits (see above) */
+            int64_t lf = s->link_free[core], stall = 0;
+            for (size_t k = 0; k < n; k++) {
+                int64_t t = arr[k], enter = max64(t, lf);
+                stall += enter - t;
+                lf = enter + fc * u;
+                arr[k] = enter + d;
+            }
+            s->link_free[core] = lf;
+            if (cb > 0) /* at x = 0 the wait is the injection backlog, not contention */
+                cs->c.stall_noc += stall;
+            if (cb == 1 && stall == 0 && !s->cfg.dram)
+                shortcut = 1;
+        }
     }
-    free(arr);
+    for (size_t cb = 0; cb < ncb; cb++)
+        sim_chip_count_events(s, rb, cb);
+    s->lstart_rb[rb] = last;
+}
+
+typedef struct {
+    struct sim *s;
+    int64_t *arr; /* [workers][maxn] */
+    size_t maxn;
+} fast_ctx;
+
+static void fast_unit(void *p, size_t u, int worker)
+{
+    fast_ctx *c = p;
+    timing_rb(c->s, u, c->arr + (size_t)worker * c->maxn);
+}
+
+/* No observers: the timing of each row-block (timing_rb) and the batched
+ * accumulation of every event (sim_arith.c) are independent (timing never
+ * depends on weight values), so they run as separate units, on threads. */
+ax_result sim_chip_run_fast(struct sim *s, char **err)
+{
+    ax_result rc = sim_arith_prepare(s, err);
+    if (rc)
+        return rc;
+    fast_ctx c = {.s = s};
+    for (size_t rb = 0; rb < s->nrb; rb++)
+        c.maxn = s->nitems[rb] > c.maxn ? s->nitems[rb] : c.maxn;
+    int th = s->ex.threads < (int)s->nrb ? s->ex.threads : (int)s->nrb;
+    c.arr = malloc(((size_t)th * c.maxn + 1) * sizeof *c.arr);
+    if (!c.arr)
+        return ax_fail(err, AX_ENOMEM, "out of memory for %d x %zu arrival times", th, c.maxn);
+    sim_par_for(th, s->nrb, fast_unit, &c);
+    free(c.arr);
+    if ((rc = sim_arith_run(s, err)))
+        return rc;
+    for (size_t rb = 0; rb < s->nrb; rb++) {
+        s->last_start = max64(s->last_start, s->lstart_rb[rb]);
+        for (size_t t = 0; t < s->tokens; t++)
+            if (s->tacc_rb[rb * s->tokens + t] < s->tok_accept[t])
+                s->tok_accept[t] = s->tacc_rb[rb * s->tokens + t];
+    }
     return sim_chip_finish(s, err);
 }

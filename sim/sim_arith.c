@@ -1,0 +1,322 @@
+/*
+ * The arithmetic of the fast path, batched apart from the timing
+ * (docs/design.md §2 "Result", docs/sim.md "Performance"). Timing never depends
+ * on weight values, so the sums every core builds event by event,
+ * acc[j] += ±(q[j][axon] << shift) in A-bit registers, can be computed in
+ * another order as long as every accumulator, every overflow flag and every
+ * AX_EOVERFLOW comes out the same:
+ *
+ *  - Weights in chunk-major form wk[chunk][axon][SIM_CW]: the rows of one
+ *    row-block in one chunk of output lanes (a 128 × 128 tile is 16 KiB) are
+ *    contiguous and stay in L1 while every token's events of that row-block
+ *    are added; the accumulators of a token stay in registers (sim_simd.c).
+ *  - Per (row-block, token) a program: the token's events grouped into runs
+ *    of equal shift, positive rows then negative rows (sim_simd.c).
+ *  - A token is safe when, for every row-block, 128 · Σ 2^shift over its
+ *    events fits A bits (no partial sum can overflow, whatever the order),
+ *    and for every weight group the same bound summed over its row-blocks
+ *    fits int32 (the reduced sum cannot leave int32). Safe tokens are summed
+ *    by the kernels straight into acc_out, the row-blocks of a group adding
+ *    into the same registers. Any other token takes the exact path: event
+ *    by event in stream order with the wrapping A-bit add and its sticky
+ *    overflow flag (sim_core_add), partial sums folded in 64 bits into acc64,
+ *    exactly as the stepped simulation does.
+ *
+ * Work units are (chunk, block of tokens): each writes only its own lanes of
+ * acc_out / acc64 and its own overflow flags, so any number of threads gives
+ * the same bits (sim_par.c). The per-(axon, column block) counts of nonzero
+ * weights and words that the timing counters use are built here too.
+ */
+#include "sim_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TOK_BLOCK 32 /* tokens per work unit */
+#define AXON_BLOCK 64
+
+typedef struct {
+    struct sim *s;
+    uint64_t *bound; /* [nrb][tokens] Σ 2^shift */
+    int counts;      /* build nnz / nzw too */
+    int fail;        /* a worker ran out of memory */
+    size_t n_tr, n_cnt;
+} prep_ctx;
+
+/* q [out][in] → wk [chunk][in][SIM_CW] for one chunk, by blocks of axons. */
+static void transpose_chunk(struct sim *s, size_t ch)
+{
+    const size_t in = s->in, out = s->out, j0 = ch * SIM_CW;
+    const size_t nj = out - j0 < SIM_CW ? out - j0 : SIM_CW;
+    const int8_t *q = s->qw->q;
+    int8_t *dst = s->wk + ch * in * SIM_CW;
+    for (size_t i0 = 0; i0 < in; i0 += AXON_BLOCK) {
+        size_t ni = in - i0 < AXON_BLOCK ? in - i0 : AXON_BLOCK;
+        for (size_t jj = 0; jj < nj; jj++) {
+            const int8_t *src = q + (j0 + jj) * in + i0;
+            int8_t *d = dst + i0 * SIM_CW + jj;
+            for (size_t ii = 0; ii < ni; ii++)
+                d[ii * SIM_CW] = src[ii];
+        }
+    }
+}
+
+/* nnz / nzw of every axon in column block cb, from q [out][in] row by row
+ * (contiguous over axons): a word of L outputs counts when any is nonzero. */
+static int count_block(struct sim *s, size_t cb)
+{
+    const size_t in = s->in, C = (size_t)s->cfg.cols, L = (size_t)s->cfg.lanes;
+    const size_t j0 = cb * C, j1 = j0 + C < s->out ? j0 + C : s->out;
+    uint16_t *nz = calloc(in, sizeof *nz), *nw = calloc(in, sizeof *nw);
+    uint8_t *any = malloc(in);
+    if (!nz || !nw || !any) {
+        free(nz);
+        free(nw);
+        free(any);
+        return 1;
+    }
+    for (size_t w0 = j0; w0 < j1; w0 += L) {
+        memset(any, 0, in);
+        for (size_t j = w0; j < w0 + L && j < j1; j++) {
+            const int8_t *row = s->qw->q + j * in;
+            for (size_t i = 0; i < in; i++) {
+                uint8_t t = row[i] != 0;
+                nz[i] = (uint16_t)(nz[i] + t);
+                any[i] |= t;
+            }
+        }
+        for (size_t i = 0; i < in; i++)
+            nw[i] = (uint16_t)(nw[i] + any[i]);
+    }
+    for (size_t i = 0; i < in; i++) {
+        s->nnz[i * s->ncb + cb] = nz[i];
+        s->nzw[i * s->ncb + cb] = nw[i];
+    }
+    free(nz);
+    free(nw);
+    free(any);
+    return 0;
+}
+
+/* The programs of row-block rb, every token: runs of equal shift, each
+ * [shift, npos, nneg, offsets of the positive rows, of the negative rows]. */
+static int build_prog(struct sim *s, size_t rb, uint64_t *bound)
+{
+    const size_t T = s->tokens, n = s->nitems[rb], lo = s->rb_lo[rb];
+    const int64_t *items = s->items[rb];
+    size_t *ps = s->pstart + rb * (T + 1), *is = s->istart + rb * (T + 1);
+    size_t words = 0;
+    int prev = -1;
+    for (size_t k = 0; k < n; k++) { /* size: 3 words per run + one per event */
+        if (items[k] < 0) {
+            prev = -1;
+            continue;
+        }
+        int sh = s->ev[items[k]].shift;
+        words += 1 + (sh != prev ? 3 : 0);
+        prev = sh;
+    }
+    uint32_t *p = malloc((words ? words : 1) * sizeof *p);
+    if (!p)
+        return 1;
+    s->prog[rb] = p;
+    size_t w = 0, k = 0;
+    for (size_t t = 0; t < T; t++) {
+        ps[t] = w;
+        is[t] = k;
+        uint64_t b = 0;
+        while (items[k] >= 0) {
+            const spike_event *e0 = &s->ev[items[k]];
+            size_t k1 = k, npos = 0;
+            for (; items[k1] >= 0 && s->ev[items[k1]].shift == e0->shift; k1++)
+                npos += !s->ev[items[k1]].neg;
+            p[w++] = e0->shift;
+            p[w++] = (uint32_t)npos;
+            p[w++] = (uint32_t)(k1 - k - npos);
+            size_t wp = w, wn = w + npos;
+            for (size_t x = k; x < k1; x++) {
+                const spike_event *e = &s->ev[items[x]];
+                p[e->neg ? wn++ : wp++] = (uint32_t)((e->axon - lo) * SIM_CW);
+            }
+            w = wn;
+            b += (uint64_t)(k1 - k) << e0->shift;
+            k = k1;
+        }
+        bound[rb * T + t] = b;
+        k++; /* the EOT */
+    }
+    ps[T] = w;
+    is[T] = k;
+    return 0;
+}
+
+static void prep_unit(void *p, size_t u, int worker)
+{
+    prep_ctx *c = p;
+    (void)worker;
+    int bad = 0;
+    if (u < c->n_tr)
+        transpose_chunk(c->s, u);
+    else if (u < c->n_tr + c->n_cnt)
+        bad = count_block(c->s, u - c->n_tr);
+    else
+        bad = build_prog(c->s, u - c->n_tr - c->n_cnt, c->bound);
+    if (bad)
+        c->fail = 1; /* any worker: the run fails, whichever it was */
+}
+
+ax_result sim_arith_prepare(struct sim *s, char **err)
+{
+    ax_result rc = sim_simd_resolve(s->ex.simd, &s->simd, err);
+    if (rc)
+        return rc;
+    const size_t T = s->tokens, nrb = s->nrb;
+    s->nch = (s->out + SIM_CW - 1) / SIM_CW;
+    size_t wbytes;
+    if (ax_mul_size(s->nch * SIM_CW, s->in, &wbytes))
+        return ax_fail(err, AX_ENOMEM, "layer too large to simulate");
+    int counts = !s->functional && !s->weights_built;
+    s->wk = calloc(wbytes, 1);
+    s->prog = calloc(nrb, sizeof *s->prog);
+    s->pstart = calloc(nrb * (T + 1), sizeof *s->pstart);
+    s->istart = calloc(nrb * (T + 1), sizeof *s->istart);
+    s->tok_safe = calloc(T ? T : 1, 1);
+    uint64_t *bound = calloc(nrb * T + 1, sizeof *bound);
+    if (counts) {
+        s->nnz = s->nnz ? s->nnz : calloc(s->in * s->ncb, sizeof *s->nnz);
+        s->nzw = s->nzw ? s->nzw : calloc(s->in * s->ncb, sizeof *s->nzw);
+    }
+    if (!s->wk || !s->prog || !s->pstart || !s->istart || !s->tok_safe || !bound ||
+        (counts && (!s->nnz || !s->nzw))) {
+        free(bound);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the weight chunks (%zu bytes) and "
+                       "event programs", wbytes);
+    }
+    prep_ctx c = {.s = s, .bound = bound, .counts = counts, .n_tr = s->nch,
+                  .n_cnt = counts && s->cfg.zero_gating ? s->ncb : 0};
+    sim_par_for(s->ex.threads, c.n_tr + c.n_cnt + nrb, prep_unit, &c);
+    if (c.fail) {
+        free(bound);
+        return ax_fail(err, AX_ENOMEM, "out of memory building the event programs");
+    }
+    if (counts)
+        s->weights_built = 1;
+    /* safe tokens: no partial sum can leave A bits, no reduced sum int32 */
+    const uint64_t amax = ((uint64_t)1 << (s->cfg.acc_bits - 1)) - 1;
+    for (size_t t = 0; t < T; t++) {
+        int safe = 1;
+        uint64_t sum = 0;
+        for (size_t rb = 0; rb < nrb && safe; rb++) {
+            uint64_t b = bound[rb * T + t];
+            if (b > amax / 128) {
+                safe = 0;
+                break;
+            }
+            if (rb == 0 || s->rb_group[rb] != s->rb_group[rb - 1])
+                sum = 0;
+            sum += 128 * b;
+            if (sum > INT32_MAX)
+                safe = 0;
+        }
+        s->tok_safe[t] = (uint8_t)safe;
+    }
+    free(bound);
+    return AX_OK;
+}
+
+typedef struct {
+    struct sim *s;
+    sim_kernel_fn kern;
+    size_t ntb;
+    int32_t *slab;    /* [workers][TOK_BLOCK][SIM_CW] */
+    uint32_t *ovf;    /* [workers][nrb] */
+} run_ctx;
+
+/* Token n (not safe) of row-block rb on chunk ch, event by event in stream
+ * order with the A-bit wrap and overflow flag; folded into acc64. */
+static uint32_t exact_token(struct sim *s, size_t ch, size_t rb, size_t n, const int8_t *tile,
+                            int32_t *tmp)
+{
+    const size_t valid = s->out - ch * SIM_CW < SIM_CW ? s->out - ch * SIM_CW : SIM_CW;
+    const size_t *is = s->istart + rb * (s->tokens + 1);
+    const size_t lo = s->rb_lo[rb], ng = s->ng;
+    uint32_t ovf = 0;
+    memset(tmp, 0, SIM_CW * sizeof *tmp);
+    for (size_t k = is[n]; k + 1 < is[n + 1]; k++) {
+        const spike_event *e = &s->ev[s->items[rb][k]];
+        int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
+        ovf |= sim_core_add(tmp, tile + (e->axon - lo) * SIM_CW, SIM_CW, m, s->cfg.acc_bits);
+    }
+    int64_t *dst = s->acc64 + (n * s->out + ch * SIM_CW) * ng + s->rb_group[rb];
+    for (size_t j = 0; j < valid; j++)
+        dst[j * ng] += tmp[j];
+    return ovf;
+}
+
+static void run_unit(void *p, size_t u, int worker)
+{
+    run_ctx *c = p;
+    struct sim *s = c->s;
+    const size_t ch = u / c->ntb, n0 = u % c->ntb * TOK_BLOCK, T = s->tokens;
+    const size_t n1 = n0 + TOK_BLOCK < T ? n0 + TOK_BLOCK : T, ng = s->ng, out = s->out;
+    const size_t valid = out - ch * SIM_CW < SIM_CW ? out - ch * SIM_CW : SIM_CW;
+    int32_t *slab = c->slab + (size_t)worker * TOK_BLOCK * SIM_CW;
+    uint32_t *ovf = c->ovf + (size_t)worker * s->nrb;
+    const int8_t *wk = s->wk + ch * s->in * SIM_CW;
+    for (size_t r0 = 0; r0 < s->nrb;) {
+        size_t g = s->rb_group[r0], r1 = r0 + 1;
+        while (r1 < s->nrb && s->rb_group[r1] == g)
+            r1++;
+        for (size_t rb = r0; rb < r1; rb++) {
+            const int8_t *tile = wk + s->rb_lo[rb] * SIM_CW;
+            const uint32_t *prog = s->prog[rb];
+            const size_t *ps = s->pstart + rb * (T + 1);
+            for (size_t n = n0; n < n1; n++) {
+                if (!s->tok_safe[n])
+                    continue;
+                if (rb == r0 || ps[n] != ps[n + 1])
+                    c->kern(prog + ps[n], prog + ps[n + 1], tile, slab + (n - n0) * SIM_CW, rb == r0);
+            }
+        }
+        for (size_t n = n0; n < n1; n++) {
+            if (s->tok_safe[n]) {
+                const int32_t *a = slab + (n - n0) * SIM_CW;
+                int32_t *dst = s->acc_out + (n * out + ch * SIM_CW) * ng + g;
+                if (ng == 1)
+                    memcpy(dst, a, valid * sizeof *a);
+                else
+                    for (size_t j = 0; j < valid; j++)
+                        dst[j * ng] = a[j];
+            } else {
+                for (size_t rb = r0; rb < r1; rb++)
+                    ovf[rb] |= exact_token(s, ch, rb, n, wk + s->rb_lo[rb] * SIM_CW,
+                                           slab + (n - n0) * SIM_CW);
+            }
+        }
+        r0 = r1;
+    }
+}
+
+ax_result sim_arith_run(struct sim *s, char **err)
+{
+    run_ctx c = {.s = s, .kern = sim_simd_kernel(s->simd)};
+    c.ntb = (s->tokens + TOK_BLOCK - 1) / TOK_BLOCK;
+    size_t units = s->nch * c.ntb;
+    int th = s->ex.threads < 1 ? 1 : s->ex.threads;
+    if ((size_t)th > units)
+        th = units ? (int)units : 1;
+    c.slab = aligned_alloc(64, (size_t)th * TOK_BLOCK * SIM_CW * sizeof *c.slab);
+    c.ovf = calloc((size_t)th * s->nrb, sizeof *c.ovf);
+    if (!c.slab || !c.ovf) {
+        free(c.slab);
+        free(c.ovf);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the accumulation");
+    }
+    sim_par_for(th, units, run_unit, &c);
+    for (int w = 0; w < th; w++)
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            s->ovf_rb[rb] |= c.ovf[(size_t)w * s->nrb + rb];
+    free(c.slab);
+    free(c.ovf);
+    return AX_OK;
+}
