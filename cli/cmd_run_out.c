@@ -95,21 +95,25 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
            r->spikes.silent_channel_fraction);
     printf("  cores %zu (%zu row-blocks x %zu column blocks of %dx%d, mesh %zux%zu)\n", s->cores,
            s->row_blocks, s->col_blocks, j->cfg.rows, j->cfg.cols, s->mesh_w, s->mesh_h);
-    if (s->timing == SIM_SYNC)
+    if (!s->timed)
+        printf("  timing: not modelled (--functional): no cycles, latency, counters or energy\n");
+    else if (s->timing == SIM_SYNC)
         printf("  duration %lld cycles = %.3f ns at %.1f MHz\n", (long long)s->duration,
                s->duration_ns, j->cfg.clock_mhz);
     else
         printf("  duration %lld ps = %.3f ns (async, %d-phase)\n", (long long)s->duration,
                s->duration_ns, (int)j->cfg.handshake);
-    printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
-           "(from first accept)\n", s->latency_per_token_ns, s->max_latency_ns,
-           s->service_latency_ns);
-    printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f ns\n",
-           s->fill_ns, s->interval_ns, s->drain_ns);
-    printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
-    print_counters(&s->total, s->time_unit);
-    if (per_core)
-        print_per_core(r);
+    if (s->timed) {
+        printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
+               "(from first accept)\n", s->latency_per_token_ns, s->max_latency_ns,
+               s->service_latency_ns);
+        printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f "
+               "ns\n", s->fill_ns, s->interval_ns, s->drain_ns);
+        printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
+        print_counters(&s->total, s->time_unit);
+        if (per_core)
+            print_per_core(r);
+    }
     printf("  exact: %s (%zu mismatches vs CPU reference)\n", r->exact ? "true" : "false",
            r->mismatches);
     if (r->has_output)
@@ -119,6 +123,8 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
         printf("  accuracy: no %s.output in the trace\n", j->layer);
     if (r->has_ref)
         print_ref(j, r);
+    if (!s->timed)
+        return;
     power_print(stdout, &r->power);
     if (explain)
         power_explain(stdout, &r->power);
@@ -177,23 +183,28 @@ static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
     cJSON_AddNumberToObject(o, "mesh_w", (double)s->mesh_w);
     cJSON_AddNumberToObject(o, "mesh_h", (double)s->mesh_h);
     cJSON_AddStringToObject(o, "timing", s->timing == SIM_SYNC ? "sync" : "async");
-    if (s->timing == SIM_SYNC) {
+    cJSON_AddBoolToObject(o, "timing_modelled", s->timed);
+    if (!s->timed) {
+        /* --functional: no times, counters or energy */
+    } else if (s->timing == SIM_SYNC) {
         cJSON_AddNumberToObject(o, "clock_mhz", j->cfg.clock_mhz);
         cJSON_AddNumberToObject(o, "duration_cycles", (double)s->duration);
     } else {
         cJSON_AddNumberToObject(o, "handshake_phases", (double)j->cfg.handshake);
         cJSON_AddNumberToObject(o, "duration_ps", (double)s->duration);
     }
-    cJSON_AddNumberToObject(o, "duration_ns", s->duration_ns);
-    cJSON_AddNumberToObject(o, "latency_per_token_ns", s->latency_per_token_ns);
-    cJSON_AddNumberToObject(o, "max_latency_ns", s->max_latency_ns);
-    cJSON_AddNumberToObject(o, "fill_ns", s->fill_ns);
-    cJSON_AddNumberToObject(o, "interval_ns", s->interval_ns);
-    cJSON_AddNumberToObject(o, "service_latency_ns", s->service_latency_ns);
-    cJSON_AddNumberToObject(o, "drain_ns", s->drain_ns);
-    cJSON_AddNumberToObject(o, "throughput_tokens_per_s", s->tokens_per_s);
-    cJSON_AddItemToObject(o, "counters", counters_json(&s->total, s->time_unit));
-    if (per_core) {
+    if (s->timed) {
+        cJSON_AddNumberToObject(o, "duration_ns", s->duration_ns);
+        cJSON_AddNumberToObject(o, "latency_per_token_ns", s->latency_per_token_ns);
+        cJSON_AddNumberToObject(o, "max_latency_ns", s->max_latency_ns);
+        cJSON_AddNumberToObject(o, "fill_ns", s->fill_ns);
+        cJSON_AddNumberToObject(o, "interval_ns", s->interval_ns);
+        cJSON_AddNumberToObject(o, "service_latency_ns", s->service_latency_ns);
+        cJSON_AddNumberToObject(o, "drain_ns", s->drain_ns);
+        cJSON_AddNumberToObject(o, "throughput_tokens_per_s", s->tokens_per_s);
+        cJSON_AddItemToObject(o, "counters", counters_json(&s->total, s->time_unit));
+    }
+    if (per_core && s->timed) {
         cJSON *a = cJSON_AddArrayToObject(o, "per_core");
         for (size_t k = 0; a && k < s->cores; k++) {
             cJSON *c = counters_json(&r->per_core[k], s->time_unit);
@@ -238,7 +249,7 @@ static cJSON *layer_json(const run_job *j, const run_result *r, int per_core)
             cJSON_AddNullToObject(rf, "y_snr_db");
         cJSON_AddNumberToObject(rf, "y_nonfinite", (double)(y->nonfinite_a + y->nonfinite_b));
     }
-    cJSON *pw = power_report_json(&r->power);
+    cJSON *pw = s->timed ? power_report_json(&r->power) : NULL;
     if (pw)
         cJSON_AddItemToObject(o, "power", pw);
     return o;

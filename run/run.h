@@ -35,6 +35,11 @@ typedef struct run_job {
     int node_nm;           /* technology node to scale the table to, 0 = the table's */
     double vdd_v;          /* supply, 0 = the node's nominal */
     const char *arch;      /* architecture file the parameters came from (--arch), or NULL */
+    /* execution options: how the host computes, not what is modelled (neither
+     * enters the config hash nor the parameter table) */
+    int threads;           /* simulator threads, >= 1 (default 1; `axon run`: every core) */
+    int functional;        /* acc, y, accuracy and spike statistics only: no timing, no
+                              counters, no energy (sim_run_functional; r->sim.timed = 0) */
 } run_job;
 
 typedef struct {

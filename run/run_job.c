@@ -14,6 +14,9 @@
  * and y are compared with a reference written by `axon ref` (gpu_compare_*).
  * The counted actions are then priced by power/ (power_price, the technology
  * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
+ * j->functional skips the timing (sim_run_functional): acc, y, accuracy and
+ * the spike statistics only, nothing priced. j->threads is handed to the
+ * simulator (sim_set_exec); no result depends on it.
  */
 #include "run.h"
 
@@ -35,6 +38,7 @@ void run_job_default(run_job *j)
     j->steps = SPIKE_STEPS_AUTO;
     j->group = 0;
     j->model = POWER_REALISTIC;
+    j->threads = 1;
 }
 
 void run_result_free(run_result *r)
@@ -223,6 +227,9 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
     if ((rc = sim_config_check(&j->cfg, err)))
         return rc;
+    if (j->functional && j->vcd)
+        return ax_fail(err, AX_EPARAM, "run: a functional run has no timing to write as VCD "
+                       "(hint: drop --vcd or --functional)");
     if (j->image) {
         if ((rc = load_image(j, &qw, &perm, err)))
             goto done;
@@ -285,9 +292,13 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         goto done;
     if ((rc = sim_new(&j->cfg, &qw, ev, nev, tok_start, tokens, &s, err)))
         goto done;
+    sim_exec ex;
+    sim_exec_default(&ex);
+    ex.threads = j->threads;
+    sim_set_exec(s, &ex);
     if (j->vcd && (rc = sim_vcd_open(s, j->vcd, 64, &vcd, err)))
         goto done;
-    rc = sim_run(s, err);
+    rc = j->functional ? sim_run_functional(s, err) : sim_run(s, err);
     ax_result rv = sim_vcd_close(vcd, rc ? NULL : err);
     vcd = NULL;
     if (rc || (rc = rv))
@@ -335,8 +346,11 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     if (j->ref && (rc = compare_ref(j, r, tokens, qw.out, qw.ngroups, err)))
         goto done;
     sim_get_report(s, &r->sim);
-    if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
-        (j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
+    if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)))
+        goto done;
+    if (j->functional) /* nothing to price; the table's version still names the point */
+        snprintf(r->power.version, sizeof r->power.version, "%s", power_table_version(tech));
+    else if ((j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
                                                     (double)j->cfg.dram_burst_bytes, err))) ||
         (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
