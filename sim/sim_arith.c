@@ -32,32 +32,160 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOK_BLOCK 32 /* tokens per work unit */
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+#include <sys/mman.h>
+
+#define TOK_BLOCK 128 /* tokens per work unit */
 #define AXON_BLOCK 64
+
+/* Large arrays written once, read often (the chunk-major weights): aligned
+ * to 2 MiB and, where the kernel offers it, backed by huge pages (fewer page
+ * faults to fill them, fewer TLB misses reading them). Not zeroed. */
+void *sim_alloc_big(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (n < huge)
+        return malloc(n ? n : 1);
+    if (posix_memalign(&p, huge, (n + huge - 1) / huge * huge))
+        return NULL;
+#if defined(MADV_HUGEPAGE)
+    madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE); /* advice only */
+#endif
+    return p;
+}
 
 typedef struct {
     struct sim *s;
     uint64_t *bound; /* [nrb][tokens] Σ 2^shift */
     int counts;      /* build nnz / nzw too */
+    int fused;       /* ... while transposing (every core inside one chunk) */
     int fail;        /* a worker ran out of memory */
     size_t n_tr, n_cnt;
 } prep_ctx;
 
-/* q [out][in] → wk [chunk][in][SIM_CW] for one chunk, by blocks of axons. */
-static void transpose_chunk(struct sim *s, size_t ch)
+#if defined(__x86_64__)
+/* 16 rows of 16 bytes (src, stride ld) → 16 rows of 16 bytes (dst, stride
+ * SIM_CW): four rounds of unpacks (SSE2, the x86-64 baseline); output
+ * register i holds column bitreverse4(i). */
+static void tr16(const int8_t *src, size_t ld, int8_t *dst)
+{
+    static const int col[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+    __m128i r[16], t[16];
+    for (int i = 0; i < 16; i++)
+        r[i] = _mm_loadu_si128((const __m128i *)(src + (size_t)i * ld));
+    for (int i = 0; i < 8; i++) {
+        t[i] = _mm_unpacklo_epi8(r[2 * i], r[2 * i + 1]);
+        t[i + 8] = _mm_unpackhi_epi8(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm_unpacklo_epi16(t[2 * i], t[2 * i + 1]);
+        r[i + 8] = _mm_unpackhi_epi16(t[2 * i], t[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        t[i] = _mm_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[i + 8] = _mm_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm_unpacklo_epi64(t[2 * i], t[2 * i + 1]);
+        r[i + 8] = _mm_unpackhi_epi64(t[2 * i], t[2 * i + 1]);
+    }
+    for (int i = 0; i < 16; i++)
+        _mm_storeu_si128((__m128i *)(dst + (size_t)col[i] * SIM_CW), r[i]);
+}
+#endif
+
+static inline int popcount64(uint64_t x) /* baseline x86-64 has no popcnt */
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (int)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Nonzero weights and nonzero words (zero gating) of the cores inside chunk
+ * ch, from the transposed rows of axons [i0, i1) (when every core lies in
+ * one chunk: SIM_CW % C == 0). */
+static void count_rows(struct sim *s, size_t ch, size_t i0, size_t i1)
+{
+    const size_t C = (size_t)s->cfg.cols, L = (size_t)s->cfg.lanes, cb0 = ch * SIM_CW / C;
+    const size_t W = (C + L - 1) / L;
+    size_t cb1 = cb0 + SIM_CW / C;
+    cb1 = cb1 < s->ncb ? cb1 : s->ncb;
+    for (size_t cb = cb0; cb < cb1; cb++) {
+        uint64_t wm[SIM_CW][2], cm[2] = {0, 0}; /* lanes of each word, of the core */
+        for (size_t w = 0; w < W; w++) {
+            wm[w][0] = wm[w][1] = 0;
+            for (size_t j = (cb - cb0) * C + w * L; j < (cb - cb0) * C + w * L + L &&
+                                                     j < (cb - cb0 + 1) * C; j++)
+                wm[w][j / 64] |= (uint64_t)1 << (j % 64);
+            cm[0] |= wm[w][0];
+            cm[1] |= wm[w][1];
+        }
+        uint16_t *nnz = s->nnz + cb * s->in, *nzw = s->nzw + cb * s->in;
+        for (size_t i = i0; i < i1; i++) {
+            const int8_t *row = s->wk + (ch * s->in + i) * SIM_CW;
+            uint64_t m0 = 0, m1 = 0; /* bit j: lane j nonzero */
+#if defined(__x86_64__)
+            for (int k = 0; k < 4; k++) {
+                __m128i z0 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(row + 16 * k)),
+                                            _mm_setzero_si128());
+                __m128i z1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(row + 64 + 16 * k)),
+                                            _mm_setzero_si128());
+                m0 |= (uint64_t)(~_mm_movemask_epi8(z0) & 0xffff) << (16 * k);
+                m1 |= (uint64_t)(~_mm_movemask_epi8(z1) & 0xffff) << (16 * k);
+            }
+#else
+            for (int j = 0; j < 64; j++) {
+                m0 |= (uint64_t)(row[j] != 0) << j;
+                m1 |= (uint64_t)(row[64 + j] != 0) << j;
+            }
+#endif
+            int nw = 0;
+            for (size_t w = 0; w < W; w++)
+                nw += ((m0 & wm[w][0]) | (m1 & wm[w][1])) != 0;
+            nnz[i] = (uint16_t)(popcount64(m0 & cm[0]) + popcount64(m1 & cm[1]));
+            nzw[i] = (uint16_t)nw;
+        }
+    }
+}
+
+/* q [out][in] → wk [chunk][in][SIM_CW] for one chunk: the chunk's rows of q
+ * are one contiguous run, read in blocks of 16 outputs × 64 axons (whole
+ * cache lines, prefetched a block ahead) and transposed 16 × 16 at a time;
+ * with count set, the zero-gating counts of the block's rows follow while
+ * they are in L1. */
+static void transpose_chunk(struct sim *s, size_t ch, int count)
 {
     const size_t in = s->in, out = s->out, j0 = ch * SIM_CW;
     const size_t nj = out - j0 < SIM_CW ? out - j0 : SIM_CW;
-    const int8_t *q = s->qw->q;
+    const int8_t *q = s->qw->q + j0 * in;
     int8_t *dst = s->wk + ch * in * SIM_CW;
     for (size_t i0 = 0; i0 < in; i0 += AXON_BLOCK) {
         size_t ni = in - i0 < AXON_BLOCK ? in - i0 : AXON_BLOCK;
-        for (size_t jj = 0; jj < nj; jj++) {
-            const int8_t *src = q + (j0 + jj) * in + i0;
+        if (i0 + AXON_BLOCK < in)
+            for (size_t jj = 0; jj < nj; jj++)
+                __builtin_prefetch(q + jj * in + i0 + AXON_BLOCK);
+        size_t jj = 0;
+#if defined(__x86_64__)
+        if (ni == AXON_BLOCK)
+            for (; jj + 16 <= nj; jj += 16)
+                for (size_t ii = 0; ii < AXON_BLOCK; ii += 16)
+                    tr16(q + jj * in + i0 + ii, in, dst + (i0 + ii) * SIM_CW + jj);
+#endif
+        for (; jj < nj; jj++) {
+            const int8_t *src = q + jj * in + i0;
             int8_t *d = dst + i0 * SIM_CW + jj;
             for (size_t ii = 0; ii < ni; ii++)
                 d[ii * SIM_CW] = src[ii];
         }
+        if (nj < SIM_CW) /* the last chunk's lanes beyond out: zero weights */
+            for (size_t ii = 0; ii < ni; ii++)
+                memset(dst + (i0 + ii) * SIM_CW + nj, 0, SIM_CW - nj);
+        if (count)
+            count_rows(s, ch, i0, i0 + ni);
     }
 }
 
@@ -89,8 +217,8 @@ static int count_block(struct sim *s, size_t cb)
             nw[i] = (uint16_t)(nw[i] + any[i]);
     }
     for (size_t i = 0; i < in; i++) {
-        s->nnz[i * s->ncb + cb] = nz[i];
-        s->nzw[i * s->ncb + cb] = nw[i];
+        s->nnz[cb * s->in + i] = nz[i];
+        s->nzw[cb * s->in + i] = nw[i];
     }
     free(nz);
     free(nw);
@@ -156,7 +284,7 @@ static void prep_unit(void *p, size_t u, int worker)
     (void)worker;
     int bad = 0;
     if (u < c->n_tr)
-        transpose_chunk(c->s, u);
+        transpose_chunk(c->s, u, c->fused);
     else if (u < c->n_tr + c->n_cnt)
         bad = count_block(c->s, u - c->n_tr);
     else
@@ -176,7 +304,7 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
     if (ax_mul_size(s->nch * SIM_CW, s->in, &wbytes))
         return ax_fail(err, AX_ENOMEM, "layer too large to simulate");
     int counts = !s->functional && !s->weights_built;
-    s->wk = calloc(wbytes, 1);
+    s->wk = sim_alloc_big(wbytes);
     s->prog = calloc(nrb, sizeof *s->prog);
     s->pstart = calloc(nrb * (T + 1), sizeof *s->pstart);
     s->istart = calloc(nrb * (T + 1), sizeof *s->istart);
@@ -192,8 +320,13 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
         return ax_fail(err, AX_ENOMEM, "out of memory for the weight chunks (%zu bytes) and "
                        "event programs", wbytes);
     }
-    prep_ctx c = {.s = s, .bound = bound, .counts = counts, .n_tr = s->nch,
-                  .n_cnt = counts && s->cfg.zero_gating ? s->ncb : 0};
+    prep_ctx c = {.s = s, .bound = bound, .counts = counts, .n_tr = s->nch};
+    if (counts && s->cfg.zero_gating) {
+        if (SIM_CW % s->cfg.cols == 0)
+            c.fused = 1;
+        else
+            c.n_cnt = s->ncb;
+    }
     sim_par_for(s->ex.threads, c.n_tr + c.n_cnt + nrb, prep_unit, &c);
     if (c.fail) {
         free(bound);

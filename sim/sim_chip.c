@@ -96,8 +96,8 @@ ax_result sim_chip_weights_rows(struct sim *s, char **err)
                 nnz += cnt;
                 nzw += cnt != 0;
             }
-            s->nnz[i * s->ncb + cb] = (uint16_t)nnz;
-            s->nzw[i * s->ncb + cb] = (uint16_t)nzw;
+            s->nnz[cb * s->in + i] = (uint16_t)nnz;
+            s->nzw[cb * s->in + i] = (uint16_t)nzw;
         }
     s->weights_built = 1;
     return AX_OK;
@@ -300,7 +300,7 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
         return;
     }
     const spike_event *e = &s->ev[it];
-    size_t x = (size_t)e->axon * s->ncb + cb;
+    size_t x = cb * s->in + e->axon;
     sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], sim_core_cused(s, cb));
     int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
     s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
@@ -316,8 +316,8 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
         uint64_t n = s->ecnt[i];
         ev += n;
         if (tp->zero_gating) {
-            words += n * s->nzw[i * s->ncb + cb];
-            adds += n * s->nnz[i * s->ncb + cb];
+            words += n * s->nzw[cb * s->in + i];
+            adds += n * s->nnz[cb * s->in + i];
         }
     }
     if (!tp->zero_gating) {

@@ -136,7 +136,7 @@ struct sim {
     size_t *rb_group;       /* weight group of row-block rb */
     int8_t *wt;             /* [in][outp]: row-per-axon layout (transposed q, zero padded);
                                built when stepping (sim_host.c) */
-    uint16_t *nnz, *nzw;    /* [in][ncb]: nonzero weights / words of (axon, column block) */
+    uint16_t *nnz, *nzw;    /* [ncb][in]: nonzero weights / words of (column block, axon) */
     int weights_built;      /* nnz, nzw (and wt or wk) filled */
     uint32_t *ecnt;         /* [in] events of each axon over the whole trace */
     /* fast path (sim_arith.c) */
@@ -211,6 +211,7 @@ ax_result sim_chip_run_fast(struct sim *s, char **err);
 /* sim_arith.c: builds wk, the counts and the programs (threads), then the
  * accumulation of every token into acc_out (and acc64 for unsafe tokens). */
 ax_result sim_arith_prepare(struct sim *s, char **err);
+void *sim_alloc_big(size_t n); /* 2 MiB aligned, huge pages when offered; free() it */
 ax_result sim_arith_run(struct sim *s, char **err);
 /* The event counters of core (rb, cb) from ecnt, nnz and nzw. */
 void sim_chip_count_events(struct sim *s, size_t rb, size_t cb);

@@ -8,18 +8,21 @@
  * stream): [shift, npos, nneg, row offsets of the npos positive then the nneg
  * negative events]. The kernels run only where the caller proved that no
  * partial sum can leave A bits (|q| <= 128 times the sum of 2^shift), so the
- * sums are exact integers: modular int32 arithmetic then gives the same
- * result in any order, which lets a run add its positive rows, subtract its
- * negative rows and apply the shift once per run (Horner: a later run of
- * smaller shift s first scales the accumulators by 2^(cur - s)), instead of
- * one multiply per event. Where the bound fails the chip takes the exact,
- * event-ordered path with the overflow flag (sim_core_add).
+ * sums are exact integers and modular arithmetic gives the same result in
+ * any order. That lets a run add its positive rows and subtract its negative
+ * rows into 16-bit partials (widened to 32 bits before they could overflow),
+ * and apply the shift once per run (Horner: a later run of smaller shift s
+ * first scales what was summed by 2^(cur - s)), instead of one multiply per
+ * event. The result is added to acc (or stored, zero = 1). Where the bound
+ * fails the chip takes the exact, event-ordered path with the overflow flag
+ * (sim_core_add).
  *
  * One kernel per instruction set: a portable C loop, SSE2 (baseline x86-64),
- * AVX2 and AVX-512BW, the x86 ones compiled with target attributes and
- * chosen at run time (__builtin_cpu_supports), so one binary runs at the
- * width of the machine it runs on and still builds elsewhere. AXON_SIMD
- * (scalar, sse2, avx2, avx512) forces one; every kernel gives the same bits.
+ * AVX2 and AVX-512BW, the x86 ones one body (KBODY) compiled with target
+ * attributes and chosen at run time (__builtin_cpu_supports), so one binary
+ * runs at the width of the machine it runs on and still builds elsewhere.
+ * AXON_SIMD (scalar, sse2, avx2, avx512) forces one; every kernel gives the
+ * same bits (tests/test_sim_perf.c).
  */
 #include "sim_int.h"
 
@@ -136,225 +139,227 @@ static void k_scalar(const uint32_t *p, const uint32_t *pe, const int8_t *tile, 
 
 #if defined(__x86_64__)
 
-/* ---- SSE2: 32 lanes (8 x 4) per pass, four passes ---- */
+/* ---- x86: one kernel body, three instruction sets ----
+ *
+ * Per pass of PASS lanes (128 / PASS passes over the same program) the body
+ * keeps 8 int32 vectors r0..r7 and 4 int16 vectors h0..h3 in registers.
+ * A run's rows are added into the 16-bit partials h (one sign extension and
+ * one add per vector of 16-bit lanes, half the work of 32-bit lanes); each
+ * event adds at most W_MAX in magnitude to a lane, so the partials are
+ * widened into r before they could leave int16 (H_LIMIT), and when a smaller
+ * shift follows (Horner) h is scaled in place if its bound allows. A shift
+ * larger than the current one (no coding emits it) adds shifted rows into r
+ * directly. The X_* macros of each instruction set name the vector ops. */
+#define H_LIMIT 32767u
+#define W_MAX 128u
 
-#define SSE2_T __attribute__((target("sse2")))
+#define RS(OP) OP(r0, 0) OP(r1, 1) OP(r2, 2) OP(r3, 3) OP(r4, 4) OP(r5, 5) OP(r6, 6) OP(r7, 7)
+#define HS(OP) OP(h0, r0, r1, 0) OP(h1, r2, r3, 1) OP(h2, r4, r5, 2) OP(h3, r6, r7, 3)
 
-SSE2_T static inline void sse2_sext16(__m128i x, __m128i *o)
+#define KBODY(X)                                                                              \
+    for (int off = 0; off < SIM_CW; off += X##_PASS) {                                        \
+        const int8_t *tile = tile0 + off;                                                     \
+        int32_t *acc = acc0 + off;                                                            \
+        const uint32_t *p = p0;                                                               \
+        X##_V r0, r1, r2, r3, r4, r5, r6, r7, h0, h1, h2, h3;                                 \
+        RS(X##_ZERO_R)                                                                        \
+        HS(X##_ZERO_H)                                                                        \
+        int cur = -1, rnz = 0;                                                                \
+        uint32_t hb = 0; /* bound on |h| */                                                   \
+        while (p < pe) {                                                                      \
+            int sh = (int)p[0];                                                               \
+            uint32_t np = p[1], nn = p[2];                                                    \
+            const uint32_t *q = p + 3, *qp = q + np, *qe = qp + nn;                           \
+            p = qe;                                                                           \
+            if (cur < 0)                                                                      \
+                cur = sh;                                                                     \
+            else if (sh < cur) { /* Horner: everything so far times 2^(cur - sh) */           \
+                __m128i c = _mm_cvtsi32_si128(cur - sh);                                      \
+                if (hb && ((uint64_t)hb << (cur - sh)) > H_LIMIT) {                           \
+                    HS(X##_FLUSH_H)                                                           \
+                    hb = 0;                                                                   \
+                    rnz = 1;                                                                  \
+                }                                                                             \
+                if (hb) {                                                                     \
+                    HS(X##_SHL_H)                                                             \
+                    hb <<= cur - sh;                                                          \
+                }                                                                             \
+                if (rnz) {                                                                    \
+                    RS(X##_SHL_R)                                                             \
+                }                                                                             \
+                cur = sh;                                                                     \
+            } else if (sh > cur) {                                                            \
+                if (hb) {                                                                     \
+                    HS(X##_FLUSH_H)                                                           \
+                    hb = 0;                                                                   \
+                }                                                                             \
+                rnz = 1;                                                                      \
+                __m128i c = _mm_cvtsi32_si128(sh - cur);                                      \
+                for (; q < qe; q++) {                                                         \
+                    const int8_t *w = tile + *q;                                              \
+                    int neg = q >= qp;                                                        \
+                    X##_ROW_R                                                                 \
+                }                                                                             \
+                continue;                                                                     \
+            }                                                                                 \
+            while (q < qe) {                                                                  \
+                uint32_t room = (H_LIMIT - hb) / W_MAX;                                       \
+                if (!room) {                                                                  \
+                    HS(X##_FLUSH_H)                                                           \
+                    hb = 0;                                                                   \
+                    rnz = 1;                                                                  \
+                    room = H_LIMIT / W_MAX;                                                   \
+                }                                                                             \
+                const uint32_t *e = q < qp ? qp : qe;                                         \
+                if ((size_t)(e - q) > room)                                                   \
+                    e = q + room;                                                             \
+                hb += (uint32_t)(e - q) * W_MAX;                                              \
+                if (q < qp)                                                                   \
+                    for (; q < e; q++) {                                                      \
+                        const int8_t *w = tile + *q;                                          \
+                        X##_ADD_ROW(add)                                                      \
+                    }                                                                         \
+                else                                                                          \
+                    for (; q < e; q++) {                                                      \
+                        const int8_t *w = tile + *q;                                          \
+                        X##_ADD_ROW(sub)                                                      \
+                    }                                                                         \
+            }                                                                                 \
+        }                                                                                     \
+        if (hb) {                                                                             \
+            HS(X##_FLUSH_H)                                                                   \
+        }                                                                                     \
+        __m128i c = _mm_cvtsi32_si128(cur > 0 ? cur : 0);                                     \
+        RS(X##_STORE_R)                                                                       \
+    }
+
+/* ---- SSE2 (the x86-64 baseline): 32 lanes per pass, four passes ---- */
+
+#define S2_PASS 32
+#define S2_V __m128i
+#define S2_ZERO_R(r, i) r = _mm_setzero_si128();
+#define S2_ZERO_H(h, ra, rb, k) h = _mm_setzero_si128();
+#define S2_FLUSH_H(h, ra, rb, k)                                                              \
+    ra = _mm_add_epi32(ra, _mm_srai_epi32(_mm_unpacklo_epi16(h, h), 16));                      \
+    rb = _mm_add_epi32(rb, _mm_srai_epi32(_mm_unpackhi_epi16(h, h), 16));                      \
+    h = _mm_setzero_si128();
+#define S2_SHL_H(h, ra, rb, k) h = _mm_sll_epi16(h, c);
+#define S2_SHL_R(r, i) r = _mm_sll_epi32(r, c);
+/* bytes 0..15 sign-extended: lo = lanes 0..7, hi = lanes 8..15 (16 bits) */
+#define S2_ADD_ROW(op)                                                                        \
+    {                                                                                         \
+        __m128i x0 = _mm_loadu_si128((const __m128i *)w);                                     \
+        __m128i x1 = _mm_loadu_si128((const __m128i *)(w + 16));                              \
+        h0 = _mm_##op##_epi16(h0, _mm_srai_epi16(_mm_unpacklo_epi8(x0, x0), 8));               \
+        h1 = _mm_##op##_epi16(h1, _mm_srai_epi16(_mm_unpackhi_epi8(x0, x0), 8));               \
+        h2 = _mm_##op##_epi16(h2, _mm_srai_epi16(_mm_unpacklo_epi8(x1, x1), 8));               \
+        h3 = _mm_##op##_epi16(h3, _mm_srai_epi16(_mm_unpackhi_epi8(x1, x1), 8));               \
+    }
+#define S2_SEXT32(x, k)                                                                       \
+    _mm_srai_epi32((k) & 1 ? _mm_unpackhi_epi16((k) & 2 ? _mm_unpackhi_epi8(x, x)             \
+                                                        : _mm_unpacklo_epi8(x, x),            \
+                                                (k) & 2 ? _mm_unpackhi_epi8(x, x)             \
+                                                        : _mm_unpacklo_epi8(x, x))            \
+                           : _mm_unpacklo_epi16((k) & 2 ? _mm_unpackhi_epi8(x, x)             \
+                                                        : _mm_unpacklo_epi8(x, x),            \
+                                                (k) & 2 ? _mm_unpackhi_epi8(x, x)             \
+                                                        : _mm_unpacklo_epi8(x, x)),           \
+                   24)
+#define S2_ROW_ONE(r, i)                                                                      \
+    {                                                                                         \
+        __m128i x = _mm_loadu_si128((const __m128i *)(w + 16 * ((i) / 4)));                   \
+        __m128i d = _mm_sll_epi32(S2_SEXT32(x, (i) % 4), c);                                  \
+        r = neg ? _mm_sub_epi32(r, d) : _mm_add_epi32(r, d);                                  \
+    }
+#define S2_ROW_R RS(S2_ROW_ONE)
+#define S2_STORE_R(r, i)                                                                      \
+    {                                                                                         \
+        __m128i v = _mm_sll_epi32(r, c), *a = (__m128i *)(acc + 4 * (i));                     \
+        _mm_storeu_si128(a, zero ? v : _mm_add_epi32(v, _mm_loadu_si128(a)));                  \
+    }
+
+__attribute__((target("sse2"))) static void k_sse2(const uint32_t *p0, const uint32_t *pe,
+                                                   const int8_t *tile0, int32_t *acc0, int zero)
 {
-    __m128i lo = _mm_unpacklo_epi8(x, x), hi = _mm_unpackhi_epi8(x, x);
-    o[0] = _mm_srai_epi32(_mm_unpacklo_epi16(lo, lo), 24);
-    o[1] = _mm_srai_epi32(_mm_unpackhi_epi16(lo, lo), 24);
-    o[2] = _mm_srai_epi32(_mm_unpacklo_epi16(hi, hi), 24);
-    o[3] = _mm_srai_epi32(_mm_unpackhi_epi16(hi, hi), 24);
+    KBODY(S2)
 }
 
-SSE2_T static void k_sse2(const uint32_t *p0, const uint32_t *pe, const int8_t *tile, int32_t *acc,
-                          int zero)
-{
-    for (int q = 0; q < SIM_CW; q += 32) {
-        __m128i r[8], d[8];
-        for (int i = 0; i < 8; i++)
-            r[i] = _mm_setzero_si128();
-        int cur = -1;
-        const uint32_t *p = p0;
-        while (p < pe) {
-            int sh = (int)p[0];
-            uint32_t np = p[1], nn = p[2];
-            p += 3;
-            __m128i lsh = _mm_setzero_si128();
-            if (cur < 0)
-                cur = sh;
-            else if (sh < cur) {
-                __m128i c = _mm_cvtsi32_si128(cur - sh);
-                for (int i = 0; i < 8; i++)
-                    r[i] = _mm_sll_epi32(r[i], c);
-                cur = sh;
-            } else
-                lsh = _mm_cvtsi32_si128(sh - cur);
-            for (uint32_t k = 0; k < np + nn; k++) {
-                const int8_t *w = tile + p[k] + q;
-                sse2_sext16(_mm_loadu_si128((const __m128i *)w), d);
-                sse2_sext16(_mm_loadu_si128((const __m128i *)(w + 16)), d + 4);
-                if (k < np)
-                    for (int i = 0; i < 8; i++)
-                        r[i] = _mm_add_epi32(r[i], _mm_sll_epi32(d[i], lsh));
-                else
-                    for (int i = 0; i < 8; i++)
-                        r[i] = _mm_sub_epi32(r[i], _mm_sll_epi32(d[i], lsh));
-            }
-            p += np + nn;
-        }
-        __m128i c = _mm_cvtsi32_si128(cur > 0 ? cur : 0);
-        for (int i = 0; i < 8; i++) {
-            __m128i *a = (__m128i *)(acc + q + 4 * i), v = _mm_sll_epi32(r[i], c);
-            _mm_storeu_si128(a, zero ? v : _mm_add_epi32(_mm_loadu_si128(a), v));
-        }
+/* ---- AVX2: 64 lanes per pass, two passes ---- */
+
+#define A2_PASS 64
+#define A2_V __m256i
+#define A2_ZERO_R(r, i) r = _mm256_setzero_si256();
+#define A2_ZERO_H(h, ra, rb, k) h = _mm256_setzero_si256();
+#define A2_FLUSH_H(h, ra, rb, k)                                                              \
+    ra = _mm256_add_epi32(ra, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(h)));               \
+    rb = _mm256_add_epi32(rb, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(h, 1)));          \
+    h = _mm256_setzero_si256();
+#define A2_SHL_H(h, ra, rb, k) h = _mm256_sll_epi16(h, c);
+#define A2_SHL_R(r, i) r = _mm256_sll_epi32(r, c);
+#define A2_X16(k) _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + 16 * (k))))
+#define A2_ADD_ROW(op)                                                                        \
+    h0 = _mm256_##op##_epi16(h0, A2_X16(0));                                                  \
+    h1 = _mm256_##op##_epi16(h1, A2_X16(1));                                                  \
+    h2 = _mm256_##op##_epi16(h2, A2_X16(2));                                                  \
+    h3 = _mm256_##op##_epi16(h3, A2_X16(3));
+#define A2_ROW_ONE(r, i)                                                                      \
+    {                                                                                         \
+        __m256i d = _mm256_sll_epi32(                                                         \
+            _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(w + 8 * (i)))), c);         \
+        r = neg ? _mm256_sub_epi32(r, d) : _mm256_add_epi32(r, d);                            \
     }
+#define A2_ROW_R RS(A2_ROW_ONE)
+#define A2_STORE_R(r, i)                                                                      \
+    {                                                                                         \
+        __m256i v = _mm256_sll_epi32(r, c), *a = (__m256i *)(acc + 8 * (i));                  \
+        _mm256_storeu_si256(a, zero ? v : _mm256_add_epi32(v, _mm256_loadu_si256(a)));         \
+    }
+
+__attribute__((target("avx2"))) static void k_avx2(const uint32_t *p0, const uint32_t *pe,
+                                                   const int8_t *tile0, int32_t *acc0, int zero)
+{
+    KBODY(A2)
 }
 
-/* ---- AVX2: 64 lanes (8 x 8) per pass, two passes ---- */
+/* ---- AVX-512BW: all 128 lanes in one pass ---- */
 
-#define AVX2_T __attribute__((target("avx2")))
+#define A5_PASS 128
+#define A5_V __m512i
+#define A5_ZERO_R(r, i) r = _mm512_setzero_si512();
+#define A5_ZERO_H(h, ra, rb, k) h = _mm512_setzero_si512();
+#define A5_FLUSH_H(h, ra, rb, k)                                                              \
+    ra = _mm512_add_epi32(ra, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(h)));               \
+    rb = _mm512_add_epi32(rb, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(h, 1)));         \
+    h = _mm512_setzero_si512();
+#define A5_SHL_H(h, ra, rb, k) h = _mm512_sll_epi16(h, c);
+#define A5_SHL_R(r, i) r = _mm512_sll_epi32(r, c);
+#define A5_X16(k) _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(w + 32 * (k))))
+#define A5_ADD_ROW(op)                                                                        \
+    h0 = _mm512_##op##_epi16(h0, A5_X16(0));                                                  \
+    h1 = _mm512_##op##_epi16(h1, A5_X16(1));                                                  \
+    h2 = _mm512_##op##_epi16(h2, A5_X16(2));                                                  \
+    h3 = _mm512_##op##_epi16(h3, A5_X16(3));
+#define A5_ROW_ONE(r, i)                                                                      \
+    {                                                                                         \
+        __m512i d = _mm512_sll_epi32(                                                         \
+            _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(w + 16 * (i)))), c);        \
+        r = neg ? _mm512_sub_epi32(r, d) : _mm512_add_epi32(r, d);                            \
+    }
+#define A5_ROW_R RS(A5_ROW_ONE)
+#define A5_STORE_R(r, i)                                                                      \
+    {                                                                                         \
+        __m512i v = _mm512_sll_epi32(r, c);                                                   \
+        if (!zero)                                                                            \
+            v = _mm512_add_epi32(v, _mm512_loadu_si512(acc + 16 * (i)));                      \
+        _mm512_storeu_si512(acc + 16 * (i), v);                                               \
+    }
 
-AVX2_T static void k_avx2(const uint32_t *p0, const uint32_t *pe, const int8_t *tile, int32_t *acc,
-                          int zero)
+__attribute__((target("avx512f,avx512bw"))) static void k_avx512(const uint32_t *p0,
+                                                                 const uint32_t *pe,
+                                                                 const int8_t *tile0,
+                                                                 int32_t *acc0, int zero)
 {
-    for (int q = 0; q < SIM_CW; q += 64) {
-        __m256i r[8];
-        for (int i = 0; i < 8; i++)
-            r[i] = _mm256_setzero_si256();
-        int cur = -1;
-        const uint32_t *p = p0;
-        while (p < pe) {
-            int sh = (int)p[0];
-            uint32_t np = p[1], nn = p[2];
-            p += 3;
-            if (cur < 0)
-                cur = sh;
-            else if (sh < cur) {
-                __m128i c = _mm_cvtsi32_si128(cur - sh);
-                for (int i = 0; i < 8; i++)
-                    r[i] = _mm256_sll_epi32(r[i], c);
-                cur = sh;
-            }
-            if (sh == cur) {
-                for (uint32_t k = 0; k < np; k++) {
-                    const int8_t *w = tile + p[k] + q;
-                    for (int i = 0; i < 8; i++)
-                        r[i] = _mm256_add_epi32(
-                            r[i], _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(w + 8 * i))));
-                }
-                for (uint32_t k = np; k < np + nn; k++) {
-                    const int8_t *w = tile + p[k] + q;
-                    for (int i = 0; i < 8; i++)
-                        r[i] = _mm256_sub_epi32(
-                            r[i], _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(w + 8 * i))));
-                }
-            } else { /* a larger shift after a smaller one: shift each row */
-                __m128i c = _mm_cvtsi32_si128(sh - cur);
-                for (uint32_t k = 0; k < np + nn; k++) {
-                    const int8_t *w = tile + p[k] + q;
-                    for (int i = 0; i < 8; i++) {
-                        __m256i d = _mm256_sll_epi32(
-                            _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(w + 8 * i))), c);
-                        r[i] = k < np ? _mm256_add_epi32(r[i], d) : _mm256_sub_epi32(r[i], d);
-                    }
-                }
-            }
-            p += np + nn;
-        }
-        __m128i c = _mm_cvtsi32_si128(cur > 0 ? cur : 0);
-        for (int i = 0; i < 8; i++) {
-            __m256i *a = (__m256i *)(acc + q + 8 * i), v = _mm256_sll_epi32(r[i], c);
-            _mm256_storeu_si256(a, zero ? v : _mm256_add_epi32(_mm256_loadu_si256(a), v));
-        }
-    }
-}
-
-/* ---- AVX-512BW: all 128 lanes (8 x 16) in one pass ---- */
-
-#define AVX512_T __attribute__((target("avx512f,avx512bw")))
-
-#define X512(w, i) _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)((w) + 16 * (i))))
-
-AVX512_T static void k_avx512(const uint32_t *p, const uint32_t *pe, const int8_t *tile,
-                              int32_t *acc, int zero)
-{
-    __m512i r0, r1, r2, r3, r4, r5, r6, r7;
-    r0 = r1 = r2 = r3 = r4 = r5 = r6 = r7 = _mm512_setzero_si512();
-    int cur = -1;
-    while (p < pe) {
-        int sh = (int)p[0];
-        uint32_t np = p[1], nn = p[2];
-        p += 3;
-        if (cur < 0)
-            cur = sh;
-        else if (sh < cur) {
-            __m128i c = _mm_cvtsi32_si128(cur - sh);
-            r0 = _mm512_sll_epi32(r0, c);
-            r1 = _mm512_sll_epi32(r1, c);
-            r2 = _mm512_sll_epi32(r2, c);
-            r3 = _mm512_sll_epi32(r3, c);
-            r4 = _mm512_sll_epi32(r4, c);
-            r5 = _mm512_sll_epi32(r5, c);
-            r6 = _mm512_sll_epi32(r6, c);
-            r7 = _mm512_sll_epi32(r7, c);
-            cur = sh;
-        }
-        if (sh == cur) {
-            const uint32_t *q = p, *qe = p + np;
-            for (; q < qe; q++) {
-                const int8_t *w = tile + *q;
-                r0 = _mm512_add_epi32(r0, X512(w, 0));
-                r1 = _mm512_add_epi32(r1, X512(w, 1));
-                r2 = _mm512_add_epi32(r2, X512(w, 2));
-                r3 = _mm512_add_epi32(r3, X512(w, 3));
-                r4 = _mm512_add_epi32(r4, X512(w, 4));
-                r5 = _mm512_add_epi32(r5, X512(w, 5));
-                r6 = _mm512_add_epi32(r6, X512(w, 6));
-                r7 = _mm512_add_epi32(r7, X512(w, 7));
-            }
-            for (qe += nn; q < qe; q++) {
-                const int8_t *w = tile + *q;
-                r0 = _mm512_sub_epi32(r0, X512(w, 0));
-                r1 = _mm512_sub_epi32(r1, X512(w, 1));
-                r2 = _mm512_sub_epi32(r2, X512(w, 2));
-                r3 = _mm512_sub_epi32(r3, X512(w, 3));
-                r4 = _mm512_sub_epi32(r4, X512(w, 4));
-                r5 = _mm512_sub_epi32(r5, X512(w, 5));
-                r6 = _mm512_sub_epi32(r6, X512(w, 6));
-                r7 = _mm512_sub_epi32(r7, X512(w, 7));
-            }
-        } else { /* a larger shift after a smaller one: shift each row */
-            __m128i c = _mm_cvtsi32_si128(sh - cur);
-            for (uint32_t k = 0; k < np + nn; k++) {
-                const int8_t *w = tile + p[k];
-                __m512i d[8];
-                for (int i = 0; i < 8; i++) {
-                    d[i] = _mm512_sll_epi32(X512(w, i), c);
-                    if (k >= np)
-                        d[i] = _mm512_sub_epi32(_mm512_setzero_si512(), d[i]);
-                }
-                r0 = _mm512_add_epi32(r0, d[0]);
-                r1 = _mm512_add_epi32(r1, d[1]);
-                r2 = _mm512_add_epi32(r2, d[2]);
-                r3 = _mm512_add_epi32(r3, d[3]);
-                r4 = _mm512_add_epi32(r4, d[4]);
-                r5 = _mm512_add_epi32(r5, d[5]);
-                r6 = _mm512_add_epi32(r6, d[6]);
-                r7 = _mm512_add_epi32(r7, d[7]);
-            }
-        }
-        p += np + nn;
-    }
-    __m128i c = _mm_cvtsi32_si128(cur > 0 ? cur : 0);
-    r0 = _mm512_sll_epi32(r0, c);
-    r1 = _mm512_sll_epi32(r1, c);
-    r2 = _mm512_sll_epi32(r2, c);
-    r3 = _mm512_sll_epi32(r3, c);
-    r4 = _mm512_sll_epi32(r4, c);
-    r5 = _mm512_sll_epi32(r5, c);
-    r6 = _mm512_sll_epi32(r6, c);
-    r7 = _mm512_sll_epi32(r7, c);
-    if (!zero) {
-        r0 = _mm512_add_epi32(r0, _mm512_loadu_si512(acc + 0));
-        r1 = _mm512_add_epi32(r1, _mm512_loadu_si512(acc + 16));
-        r2 = _mm512_add_epi32(r2, _mm512_loadu_si512(acc + 32));
-        r3 = _mm512_add_epi32(r3, _mm512_loadu_si512(acc + 48));
-        r4 = _mm512_add_epi32(r4, _mm512_loadu_si512(acc + 64));
-        r5 = _mm512_add_epi32(r5, _mm512_loadu_si512(acc + 80));
-        r6 = _mm512_add_epi32(r6, _mm512_loadu_si512(acc + 96));
-        r7 = _mm512_add_epi32(r7, _mm512_loadu_si512(acc + 112));
-    }
-    _mm512_storeu_si512(acc + 0, r0);
-    _mm512_storeu_si512(acc + 16, r1);
-    _mm512_storeu_si512(acc + 32, r2);
-    _mm512_storeu_si512(acc + 48, r3);
-    _mm512_storeu_si512(acc + 64, r4);
-    _mm512_storeu_si512(acc + 80, r5);
-    _mm512_storeu_si512(acc + 96, r6);
-    _mm512_storeu_si512(acc + 112, r7);
+    KBODY(A5)
 }
 
 #endif /* __x86_64__ */

@@ -330,3 +330,44 @@ Test(sim_perf, functional_refuses_observers_and_reruns)
     sim_free(s);
     map_qweight_free(&qw);
 }
+
+/* Hand-made streams no coding emits: shifts rising and falling inside a
+ * token (the kernels' shifted-row path), and runs of hundreds of events of
+ * one shift on a 700-axon core (the 16-bit partials widened mid-run). */
+Test(sim_perf, arbitrary_shifts_and_long_runs)
+{
+    for (int mode = 0; mode < 2; mode++) {
+        size_t in = 700, out = 200, tokens = 5, T = 6, cap = tokens * T * in, nev = 0;
+        uint64_t st = 77 + (uint64_t)mode;
+        map_qweight qw;
+        tl_qweight(&qw, out, in, 0, 10, &st);
+        if (mode) /* extremes: every lane near +-127, and a stray -128 */
+            for (size_t i = 0; i < out * in; i++)
+                qw.q[i] = i % 97 == 0 ? -128 : (tl_rand(&st) % 2 ? 127 : -127);
+        spike_event *ev = malloc(cap * sizeof *ev);
+        size_t *ts = malloc((tokens + 1) * sizeof *ts);
+        for (size_t t = 0; t < tokens; t++) {
+            ts[t] = nev;
+            for (size_t k = 0; k < T; k++) {
+                unsigned step_shift = (unsigned)(tl_rand(&st) % 6);
+                for (size_t i = 0; i < in; i++) {
+                    if (tl_rand(&st) % 10 >= (mode ? 9u : 6u))
+                        continue;
+                    ev[nev++] = (spike_event){
+                        .token = (uint32_t)t, .step = (uint16_t)k, .axon = (uint32_t)i,
+                        .neg = (uint8_t)(tl_rand(&st) % 2),
+                        .shift = (uint8_t)(mode ? step_shift : tl_rand(&st) % 9)};
+                }
+            }
+        }
+        ts[tokens] = nev;
+        sim_config c;
+        sim_config_default(&c);
+        c.rows = 700;
+        c.cols = 64;
+        check_all(&c, &qw, ev, nev, ts, tokens, mode ? "long runs" : "arbitrary shifts");
+        free(ev);
+        free(ts);
+        map_qweight_free(&qw);
+    }
+}
