@@ -23,13 +23,21 @@
  * them, so thread speed-ups are lower bounds); only ratios of numbers
  * measured in the same run mean anything.
  *
+ *  5. With --layer W T NAME: a layer of real files (`<NAME>.weight` of W,
+ *     `<NAME>.input` of T, e.g. from `axon gen --preset qwen7b-mlp`), quantized
+ *     and coded as `axon run` does by default (per channel, k = 3,
+ *     bitwise-signed): the simulation alone (sim_new + run), cycle-accurate
+ *     and functional, 1 and N threads; the other sections are skipped.
+ *
  * usage: bench_perf [--full] [--threads N] [--reps R] [--no-brian] [--only S]
+ *                   [--layer W.safetensors T.safetensors NAME]
  *   default layer 1024 -> 4096, 128 tokens; --full 3584 -> 18944, 128 tokens
  *   (Qwen2.5-7B up_proj); N default: online processors; --only S runs
  *   section S alone (1-4; 2 measures the limit too), for profiling.
  */
 #include "../sim/sim_int.h"
 #include "../tests/sim_testlib.h"
+#include "../traces/trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,6 +360,63 @@ static double brian2(const work *w, const char *dir, char *why, size_t nwhy, cha
     return rate;
 }
 
+/* 5: a layer of real files, as axon run codes it by default */
+static int section_layer(const char *wpath, const char *tpath, const char *name, int threads,
+                         int reps)
+{
+    trace_file *wf = NULL, *tf = NULL;
+    char *err = NULL, tn[1024];
+    work w;
+    memset(&w, 0, sizeof w);
+    w.name = name;
+    w.cod = SPIKE_BITWISE_SIGNED;
+    snprintf(tn, sizeof tn, "%s.input", name);
+    const trace_tensor *ti = NULL;
+    if (trace_open(wpath, &wf, &err) || map_qweight_load(wf, name, 0, &w.qw, &err) ||
+        trace_open(tpath, &tf, &err) || !(ti = trace_find(tf, tn)) || ti->ndim != 2) {
+        fprintf(stderr, "bench_perf: %s\n", err ? err : "no 2-D <layer>.input in the trace");
+        return 1;
+    }
+    w.tokens = (size_t)ti->shape[0];
+    w.in = (size_t)ti->shape[1];
+    w.out = w.qw.out;
+    float *x = malloc(w.tokens * w.in * sizeof *x + 1), *vth = malloc(w.tokens * sizeof *vth + 1);
+    w.counts = malloc(w.tokens * w.in * sizeof *w.counts + 1);
+    w.ts = malloc((w.tokens + 1) * sizeof *w.ts);
+    spike_params sp;
+    spike_params_default(&sp);
+    if (w.in != w.qw.in || trace_to_f32(ti, x, &err) ||
+        spike_counts(x, w.tokens, w.in, &sp, w.counts, vth, &err) ||
+        spike_events(w.cod, w.counts, w.tokens, w.in, SPIKE_STEPS_AUTO, &w.ev, &w.nev, w.ts, NULL,
+                     &err)) {
+        fprintf(stderr, "bench_perf: %s\n", err ? err : "input and weight shapes differ");
+        return 1;
+    }
+    free(x);
+    free(vth);
+    printf("\n5. layer %s of %s: %zu -> %zu, %zu tokens, bitwise-signed, %zu spikes = %.4g "
+           "synaptic adds\n", name, wpath, w.in, w.out, w.tokens, w.nev, sops(&w));
+    sim_report r;
+    double c1 = run_time(&w, 1, 0, reps, &r), f1 = run_time(&w, 1, 1, reps, NULL);
+    printf("  %zu cores, %lld cycles\n", r.cores, (long long)r.duration);
+    printf("  simulation alone, 1 thread (CPU): cycle-accurate %.4f s, functional %.4f s, "
+           "ratio %.2fx; %.2f G synaptic adds/s cycle-accurate\n", c1, f1, c1 / f1,
+           sops(&w) / c1 * 1e-9);
+    if (threads > 1) {
+        double cn = run_time(&w, threads, 0, reps, NULL), fn = run_time(&w, threads, 1, reps, NULL);
+        wall_only = 1;
+        double cw = run_time(&w, 1, 0, reps, NULL);
+        wall_only = 0;
+        printf("  simulation alone, %d threads (wall): cycle-accurate %.4f s, functional %.4f s, "
+               "ratio %.2fx; speed-up %.2fx over 1 thread (wall %.4f s)\n", threads, cn, fn,
+               cn / fn, cw / cn, cw);
+    }
+    work_free(&w);
+    trace_close(wf);
+    trace_close(tf);
+    return 0;
+}
+
 static double section_limit(int reps)
 {
     printf("\n1. SIMD limit: plain loop adding 128-wide int8 rows (16 KiB tile) into int32 "
@@ -484,6 +549,7 @@ int main(int argc, char **argv)
 {
     size_t in = 1024, out = 4096, tokens = 128;
     int threads = sim_threads_default(), reps = 3, nobrian = 0, only = 0;
+    const char *lw = NULL, *lt = NULL, *ln = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--full")) {
             in = 3584;
@@ -496,9 +562,13 @@ int main(int argc, char **argv)
             nobrian = 1;
         else if (!strcmp(argv[i], "--only") && i + 1 < argc)
             only = atoi(argv[++i]);
-        else {
+        else if (!strcmp(argv[i], "--layer") && i + 3 < argc) {
+            lw = argv[++i];
+            lt = argv[++i];
+            ln = argv[++i];
+        } else {
             fprintf(stderr, "usage: bench_perf [--full] [--threads N] [--reps R] [--no-brian] "
-                    "[--only S]\n");
+                    "[--only S] [--layer W.safetensors T.safetensors NAME]\n");
             return 2;
         }
     }
@@ -507,6 +577,8 @@ int main(int argc, char **argv)
     printf("bench_perf: %d threads (online processors %d), best of %d; 1 thread: CPU time, "
            "more: wall time; the machine may be shared: compare ratios only\n", threads,
            sim_threads_default(), reps);
+    if (ln)
+        return section_layer(lw, lt, ln, threads, reps);
     double lim = only == 3 || only == 4 ? 0 : section_limit(reps);
     if (!only || only == 2 || only == 3) {
         work w;
