@@ -37,7 +37,8 @@
 #endif
 #include <sys/mman.h>
 
-#define TOK_BLOCK 128 /* tokens per work unit */
+#define TOK_BLOCK 128   /* tokens per work unit */
+#define SB_ROWS 1024u   /* axons per super-block: 128 KiB of 128-lane tiles, in L2 */
 #define AXON_BLOCK 64
 
 /* Large arrays written once, read often (the chunk-major weights): aligned
@@ -336,6 +337,7 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
         s->weights_built = 1;
     /* safe tokens: no partial sum can leave A bits, no reduced sum int32 */
     const uint64_t amax = ((uint64_t)1 << (s->cfg.acc_bits - 1)) - 1;
+    int all_safe = 1;
     for (size_t t = 0; t < T; t++) {
         int safe = 1;
         uint64_t sum = 0;
@@ -352,8 +354,11 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
                 safe = 0;
         }
         s->tok_safe[t] = (uint8_t)safe;
+        all_safe &= safe;
     }
     free(bound);
+    if (!all_safe && !(s->acc64 = calloc(T * s->out * s->ng + 1, sizeof *s->acc64)))
+        return ax_fail(err, AX_ENOMEM, "out of memory for the 64-bit sums of the exact path");
     return AX_OK;
 }
 
@@ -362,6 +367,8 @@ typedef struct {
     sim_kernel_fn kern;
     size_t ntb;
     int32_t *slab;    /* [workers][TOK_BLOCK][SIM_CW] */
+    sim_kseg *seg;    /* [workers][nrb] */
+    size_t sb_rows;   /* axons per super-block */
     uint32_t *ovf;    /* [workers][nrb] */
 } run_ctx;
 
@@ -393,37 +400,46 @@ static void run_unit(void *p, size_t u, int worker)
     const size_t ch = u / c->ntb, n0 = u % c->ntb * TOK_BLOCK, T = s->tokens;
     const size_t n1 = n0 + TOK_BLOCK < T ? n0 + TOK_BLOCK : T, ng = s->ng, out = s->out;
     const size_t valid = out - ch * SIM_CW < SIM_CW ? out - ch * SIM_CW : SIM_CW;
+    const int direct = ng == 1 && valid == SIM_CW; /* sum straight into acc_out */
     int32_t *slab = c->slab + (size_t)worker * TOK_BLOCK * SIM_CW;
+    sim_kseg *seg = c->seg + (size_t)worker * s->nrb;
     uint32_t *ovf = c->ovf + (size_t)worker * s->nrb;
     const int8_t *wk = s->wk + ch * s->in * SIM_CW;
-    for (size_t r0 = 0; r0 < s->nrb;) {
+    for (size_t r0 = 0; r0 < s->nrb;) { /* weight group g: row-blocks [r0, r1) */
         size_t g = s->rb_group[r0], r1 = r0 + 1;
         while (r1 < s->nrb && s->rb_group[r1] == g)
             r1++;
-        for (size_t rb = r0; rb < r1; rb++) {
-            const int8_t *tile = wk + s->rb_lo[rb] * SIM_CW;
-            const uint32_t *prog = s->prog[rb];
-            const size_t *ps = s->pstart + rb * (T + 1);
+        for (size_t b0 = r0; b0 < r1;) { /* super-block [b0, b1): its tiles stay in L2 */
+            size_t b1 = b0 + 1, rows = s->rb_hi[b0] - s->rb_lo[b0];
+            while (b1 < r1 && rows + s->rb_hi[b1] - s->rb_lo[b1] <= c->sb_rows)
+                rows += s->rb_hi[b1] - s->rb_lo[b1], b1++;
             for (size_t n = n0; n < n1; n++) {
                 if (!s->tok_safe[n])
                     continue;
-                if (rb == r0 || ps[n] != ps[n + 1])
-                    c->kern(prog + ps[n], prog + ps[n + 1], tile, slab + (n - n0) * SIM_CW, rb == r0);
+                size_t nseg = 0;
+                for (size_t rb = b0; rb < b1; rb++) {
+                    const size_t *ps = s->pstart + rb * (T + 1);
+                    if (ps[n] != ps[n + 1])
+                        seg[nseg++] = (sim_kseg){s->prog[rb] + ps[n], s->prog[rb] + ps[n + 1],
+                                                 wk + s->rb_lo[rb] * SIM_CW};
+                }
+                int32_t *dst = direct ? s->acc_out + n * out + ch * SIM_CW
+                                      : slab + (n - n0) * SIM_CW;
+                if (nseg || b0 == r0)
+                    c->kern(seg, nseg, dst, b0 == r0);
             }
+            b0 = b1;
         }
         for (size_t n = n0; n < n1; n++) {
-            if (s->tok_safe[n]) {
-                const int32_t *a = slab + (n - n0) * SIM_CW;
-                int32_t *dst = s->acc_out + (n * out + ch * SIM_CW) * ng + g;
-                if (ng == 1)
-                    memcpy(dst, a, valid * sizeof *a);
-                else
-                    for (size_t j = 0; j < valid; j++)
-                        dst[j * ng] = a[j];
-            } else {
+            if (!s->tok_safe[n]) {
                 for (size_t rb = r0; rb < r1; rb++)
                     ovf[rb] |= exact_token(s, ch, rb, n, wk + s->rb_lo[rb] * SIM_CW,
                                            slab + (n - n0) * SIM_CW);
+            } else if (!direct) {
+                const int32_t *a = slab + (n - n0) * SIM_CW;
+                int32_t *dst = s->acc_out + (n * out + ch * SIM_CW) * ng + g;
+                for (size_t j = 0; j < valid; j++)
+                    dst[j * ng] = a[j];
             }
         }
         r0 = r1;
@@ -432,7 +448,8 @@ static void run_unit(void *p, size_t u, int worker)
 
 ax_result sim_arith_run(struct sim *s, char **err)
 {
-    run_ctx c = {.s = s, .kern = sim_simd_kernel(s->simd)};
+    run_ctx c = {.s = s, .kern = sim_simd_kernel(s->simd),
+                 .sb_rows = s->sb_rows ? s->sb_rows : SB_ROWS};
     c.ntb = (s->tokens + TOK_BLOCK - 1) / TOK_BLOCK;
     size_t units = s->nch * c.ntb;
     int th = s->ex.threads < 1 ? 1 : s->ex.threads;
@@ -440,9 +457,11 @@ ax_result sim_arith_run(struct sim *s, char **err)
         th = units ? (int)units : 1;
     c.slab = aligned_alloc(64, (size_t)th * TOK_BLOCK * SIM_CW * sizeof *c.slab);
     c.ovf = calloc((size_t)th * s->nrb, sizeof *c.ovf);
-    if (!c.slab || !c.ovf) {
+    c.seg = malloc((size_t)th * s->nrb * sizeof *c.seg);
+    if (!c.slab || !c.ovf || !c.seg) {
         free(c.slab);
         free(c.ovf);
+        free(c.seg);
         return ax_fail(err, AX_ENOMEM, "out of memory for the accumulation");
     }
     sim_par_for(th, units, run_unit, &c);
@@ -451,5 +470,6 @@ ax_result sim_arith_run(struct sim *s, char **err)
             s->ovf_rb[rb] |= c.ovf[(size_t)w * s->nrb + rb];
     free(c.slab);
     free(c.ovf);
+    free(c.seg);
     return AX_OK;
 }

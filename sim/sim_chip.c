@@ -214,9 +214,7 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->o_tok = xcalloc(s->ncores * s->tokens, sizeof(int64_t), &bad);
     s->tok_done = xcalloc(s->tokens, sizeof(int64_t), &bad);
     s->tok_accept = xcalloc(s->tokens, sizeof(int64_t), &bad);
-    s->acc64 = xcalloc(s->tokens * s->out * s->ng, sizeof(int64_t), &bad);
     s->acc_out = xcalloc(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
-    s->acc_rb = xcalloc(s->nrb * s->outp, sizeof(int32_t), &bad);
     s->link_free = xcalloc(s->nrb * s->ncb, sizeof(int64_t), &bad);
     s->ovf_rb = xcalloc(s->nrb, sizeof(uint32_t), &bad);
     s->pc = xcalloc(s->ncores, sizeof(sim_counters), &bad);

@@ -119,6 +119,12 @@ static void des_start(struct sim *s)
     }
     if ((s->rc = sim_chip_weights_rows(s, &s->err)))
         return;
+    s->acc64 = calloc(s->tokens * s->out * s->ng + 1, sizeof *s->acc64);
+    s->acc_rb = calloc(s->nrb * s->outp + 1, sizeof *s->acc_rb);
+    if (!s->acc64 || !s->acc_rb) {
+        s->rc = ax_fail(&s->err, AX_ENOMEM, "out of memory for the accumulators");
+        return;
+    }
     s->arr = calloc(s->ncores, sizeof *s->arr);
     int64_t *row = malloc(s->ncb * sizeof *row);
     if (!s->arr || !row) {

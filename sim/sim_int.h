@@ -16,6 +16,7 @@
 
 #define SIM_NEG_INF (INT64_MIN / 4) /* "max over an index that does not exist" */
 #define SIM_MAX_SHIFT 23            /* 127 << 23 keeps every lane add inside int32 */
+#define SIM_RO 8                    /* pending readout intervals kept per core */
 #define SIM_EVENT_FLIT_BITS 32      /* event flit payload: axon 16, shift 5, neg 1, eot 1 (padded) */
 
 /* ---- event queue (sim_queue.c): binary heap on (time, seq) ---- */
@@ -65,8 +66,9 @@ typedef struct {
     int64_t *sring;   /* [F] start times of the last F items (ring), owned by the chip */
     int64_t k;        /* items processed */
     int ri;           /* k mod F: the ring slot of item k */
-    int64_t ro_s[8], ro_e[8]; /* pending readout intervals, for the active-time union */
-    int nro;
+    int64_t ro_s[SIM_RO], ro_e[SIM_RO]; /* pending readout intervals (a ring from ro_h), for
+                                            the active-time union */
+    int nro, ro_h;
     int64_t cu;       /* active union: covered until */
     int64_t end;      /* end of the last readout */
     sim_counters c;
@@ -80,6 +82,11 @@ void sim_core_reset(sim_core_state *st, const sim_tparams *tp, int64_t *sring);
 /* Advances one core by one item (timing and the item's stall counters). */
 void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
                    sim_stamp *out);
+/* Runs the whole item stream items[n] (arrivals arr[n], no DRAM) through
+ * one core: readout start of token t into otok[t], the accept of each
+ * token's first item into tacc[t] when smaller, the latest start into *last. */
+void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *items, size_t n,
+                     const int64_t *arr, int64_t *otok, int64_t *tacc, int64_t *last);
 /* Counts one event's reads and adds: nzw words with a nonzero weight, nnz
  * nonzero weights among the c_used lanes the core holds. */
 void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz,
@@ -93,12 +100,16 @@ uint32_t sim_core_add(int32_t *acc, const int8_t *w, size_t n, int32_t m, int A)
 #define SIM_CW 128          /* output lanes per chunk of the batched accumulation */
 #define SIM_MAX_THREADS 256
 
-/* Runs the program [p, pe) of one (token, row-block) over one chunk: runs of
- * [shift, npos, nneg, npos + nneg row offsets into tile]; acc[SIM_CW] is
- * loaded (zero = 0: starts from 0) and stored back. Only for sums proved to
- * fit (sim_simd.c). */
-typedef void (*sim_kernel_fn)(const uint32_t *p, const uint32_t *pe, const int8_t *tile,
-                              int32_t *acc, int zero);
+/* One row-block's program for one token: runs of [shift, npos, nneg, npos
+ * + nneg row offsets into tile] (sim_simd.c). */
+typedef struct {
+    const uint32_t *p, *pe;
+    const int8_t *tile;
+} sim_kseg;
+/* Sums the segments (the row-blocks of one weight group, one token) over
+ * one chunk of SIM_CW lanes into acc[SIM_CW]: stored (zero = 1) or added.
+ * Only for sums proved to fit (sim_simd.c). */
+typedef void (*sim_kernel_fn)(const sim_kseg *seg, size_t nseg, int32_t *acc, int zero);
 sim_kernel_fn sim_simd_kernel(sim_simd v);
 
 /* ---- threads (sim_par.c) ---- */
@@ -143,6 +154,7 @@ struct sim {
     sim_exec ex;            /* threads and SIMD path (execution only) */
     sim_simd simd;          /* resolved path */
     int functional;         /* sim_run_functional: no timing */
+    size_t sb_rows;         /* axons per super-block of the accumulation (0: SB_ROWS; tests) */
     size_t nch;             /* chunks of SIM_CW output lanes */
     int8_t *wk;             /* [nch][in][SIM_CW]: each chunk's rows contiguous, zero padded */
     uint32_t **prog;        /* per row-block: the runs of every token (sim_simd.c format) */
@@ -159,9 +171,9 @@ struct sim {
     int64_t *tok_done;      /* [tokens] completion time */
     int64_t *tok_accept;    /* [tokens] earliest accept of the token's first item at any core */
     int64_t last_start;     /* latest start of any item at any core */
-    int64_t *acc64;         /* [tokens][out][ng] reduced sums */
+    int64_t *acc64;         /* [tokens][out][ng] reduced sums (stepped run, exact tokens) */
     int32_t *acc_out;       /* [tokens][out][ng] */
-    int32_t *acc_rb;        /* [nrb][outp] working accumulators */
+    int32_t *acc_rb;        /* [nrb][outp] working accumulators (stepped run) */
     int64_t *link_free;     /* [nrb][ncb] eastward multicast links */
     uint32_t *ovf_rb;       /* [nrb] sticky overflow */
     /* DRAM streaming (sim_dram.c) */

@@ -102,39 +102,48 @@ ax_result sim_simd_resolve(sim_simd want, sim_simd *got, char **err)
 
 /* ---- portable C ---- */
 
-static void k_scalar(const uint32_t *p, const uint32_t *pe, const int8_t *tile, int32_t *acc,
-                     int zero)
+static void k_scalar(const sim_kseg *seg, size_t nseg, int32_t *acc, int zero)
 {
-    uint32_t a[SIM_CW]; /* unsigned: wrapping is defined, the exact result fits */
+    /* unsigned: wrapping is defined, the exact result fits */
+    uint32_t a[SIM_CW], t[SIM_CW]; /* a: in units of 2^cur (Horner); t: folded, in units of 1 */
     memset(a, 0, sizeof a);
+    memset(t, 0, sizeof t);
     int cur = -1;
-    while (p < pe) {
-        int sh = (int)p[0];
-        uint32_t np = p[1], nn = p[2];
-        p += 3;
-        int lsh = 0;
-        if (cur < 0)
-            cur = sh;
-        else if (sh < cur) {
-            for (int j = 0; j < SIM_CW; j++)
-                a[j] <<= cur - sh;
-            cur = sh;
-        } else
-            lsh = sh - cur;
-        for (uint32_t k = 0; k < np; k++) {
-            const int8_t *w = tile + p[k];
-            for (int j = 0; j < SIM_CW; j++)
-                a[j] += (uint32_t)(int32_t)w[j] << lsh;
+    for (size_t g = 0; g < nseg; g++) {
+        const uint32_t *p = seg[g].p, *pe = seg[g].pe;
+        const int8_t *tile = seg[g].tile;
+        while (p < pe) {
+            int sh = (int)p[0];
+            uint32_t np = p[1], nn = p[2];
+            p += 3;
+            if (cur < 0)
+                cur = sh;
+            else if (sh < cur) {
+                for (int j = 0; j < SIM_CW; j++)
+                    a[j] <<= cur - sh;
+                cur = sh;
+            } else if (sh > cur) { /* fold a into t, restart at the larger shift */
+                for (int j = 0; j < SIM_CW; j++) {
+                    t[j] += a[j] << cur;
+                    a[j] = 0;
+                }
+                cur = sh;
+            }
+            for (uint32_t k = 0; k < np; k++) {
+                const int8_t *w = tile + p[k];
+                for (int j = 0; j < SIM_CW; j++)
+                    a[j] += (uint32_t)(int32_t)w[j];
+            }
+            for (uint32_t k = np; k < np + nn; k++) {
+                const int8_t *w = tile + p[k];
+                for (int j = 0; j < SIM_CW; j++)
+                    a[j] -= (uint32_t)(int32_t)w[j];
+            }
+            p += np + nn;
         }
-        for (uint32_t k = np; k < np + nn; k++) {
-            const int8_t *w = tile + p[k];
-            for (int j = 0; j < SIM_CW; j++)
-                a[j] -= (uint32_t)(int32_t)w[j] << lsh;
-        }
-        p += np + nn;
     }
     for (int j = 0; j < SIM_CW; j++)
-        acc[j] = (int32_t)((zero ? 0 : (uint32_t)acc[j]) + (cur > 0 ? a[j] << cur : a[j]));
+        acc[j] = (int32_t)((zero ? 0 : (uint32_t)acc[j]) + t[j] + (cur > 0 ? a[j] << cur : a[j]));
 }
 
 #if defined(__x86_64__)
@@ -155,82 +164,92 @@ static void k_scalar(const uint32_t *p, const uint32_t *pe, const int8_t *tile, 
 
 #define RS(OP) OP(r0, 0) OP(r1, 1) OP(r2, 2) OP(r3, 3) OP(r4, 4) OP(r5, 5) OP(r6, 6) OP(r7, 7)
 #define HS(OP) OP(h0, r0, r1, 0) OP(h1, r2, r3, 1) OP(h2, r4, r5, 2) OP(h3, r6, r7, 3)
+#define TS(OP) OP(t0, 0) OP(t1, 1) OP(t2, 2) OP(t3, 3) OP(t4, 4) OP(t5, 5) OP(t6, 6) OP(t7, 7)
 
 #define KBODY(X)                                                                              \
     for (int off = 0; off < SIM_CW; off += X##_PASS) {                                        \
-        const int8_t *tile = tile0 + off;                                                     \
         int32_t *acc = acc0 + off;                                                            \
-        const uint32_t *p = p0;                                                               \
         X##_V r0, r1, r2, r3, r4, r5, r6, r7, h0, h1, h2, h3;                                 \
+        X##_V t0, t1, t2, t3, t4, t5, t6, t7;                                                 \
         RS(X##_ZERO_R)                                                                        \
         HS(X##_ZERO_H)                                                                        \
-        int cur = -1, rnz = 0;                                                                \
+        TS(X##_ZERO_R)                                                                        \
+        int cur = -1, rnz = 0, tnz = 0;                                                       \
         uint32_t hb = 0; /* bound on |h| */                                                   \
-        while (p < pe) {                                                                      \
-            int sh = (int)p[0];                                                               \
-            uint32_t np = p[1], nn = p[2];                                                    \
-            const uint32_t *q = p + 3, *qp = q + np, *qe = qp + nn;                           \
-            p = qe;                                                                           \
-            if (cur < 0)                                                                      \
-                cur = sh;                                                                     \
-            else if (sh < cur) { /* Horner: everything so far times 2^(cur - sh) */           \
-                __m128i c = _mm_cvtsi32_si128(cur - sh);                                      \
-                if (hb && ((uint64_t)hb << (cur - sh)) > H_LIMIT) {                           \
-                    HS(X##_FLUSH_H)                                                           \
-                    hb = 0;                                                                   \
-                    rnz = 1;                                                                  \
-                }                                                                             \
-                if (hb) {                                                                     \
-                    HS(X##_SHL_H)                                                             \
-                    hb <<= cur - sh;                                                          \
-                }                                                                             \
-                if (rnz) {                                                                    \
-                    RS(X##_SHL_R)                                                             \
-                }                                                                             \
-                cur = sh;                                                                     \
-            } else if (sh > cur) {                                                            \
-                if (hb) {                                                                     \
-                    HS(X##_FLUSH_H)                                                           \
-                    hb = 0;                                                                   \
-                }                                                                             \
-                rnz = 1;                                                                      \
-                __m128i c = _mm_cvtsi32_si128(sh - cur);                                      \
-                for (; q < qe; q++) {                                                         \
-                    const int8_t *w = tile + *q;                                              \
-                    int neg = q >= qp;                                                        \
-                    X##_ROW_R                                                                 \
-                }                                                                             \
-                continue;                                                                     \
-            }                                                                                 \
-            while (q < qe) {                                                                  \
-                uint32_t room = (H_LIMIT - hb) / W_MAX;                                       \
-                if (!room) {                                                                  \
-                    HS(X##_FLUSH_H)                                                           \
-                    hb = 0;                                                                   \
-                    rnz = 1;                                                                  \
-                    room = H_LIMIT / W_MAX;                                                   \
-                }                                                                             \
-                const uint32_t *e = q < qp ? qp : qe;                                         \
-                if ((size_t)(e - q) > room)                                                   \
-                    e = q + room;                                                             \
-                hb += (uint32_t)(e - q) * W_MAX;                                              \
-                if (q < qp)                                                                   \
-                    for (; q < e; q++) {                                                      \
-                        const int8_t *w = tile + *q;                                          \
-                        X##_ADD_ROW(add)                                                      \
+        for (size_t g = 0; g < nseg; g++) {                                                   \
+            const int8_t *tile = seg[g].tile + off;                                           \
+            const uint32_t *p = seg[g].p, *pe = seg[g].pe;                                    \
+            while (p < pe) {                                                                  \
+                int sh = (int)p[0];                                                           \
+                uint32_t np = p[1], nn = p[2];                                                \
+                const uint32_t *q = p + 3, *qp = q + np, *qe = qp + nn;                       \
+                p = qe;                                                                       \
+                if (cur < 0)                                                                  \
+                    cur = sh;                                                                 \
+                else if (sh < cur) { /* Horner: everything so far times 2^(cur - sh) */       \
+                    __m128i c = _mm_cvtsi32_si128(cur - sh);                                  \
+                    if (hb && ((uint64_t)hb << (cur - sh)) > H_LIMIT) {                       \
+                        HS(X##_FLUSH_H)                                                       \
+                        hb = 0;                                                               \
+                        rnz = 1;                                                              \
                     }                                                                         \
-                else                                                                          \
-                    for (; q < e; q++) {                                                      \
-                        const int8_t *w = tile + *q;                                          \
-                        X##_ADD_ROW(sub)                                                      \
+                    if (hb) {                                                                 \
+                        HS(X##_SHL_H)                                                         \
+                        hb <<= cur - sh;                                                      \
                     }                                                                         \
+                    if (rnz) {                                                                \
+                        RS(X##_SHL_R)                                                         \
+                    }                                                                         \
+                    cur = sh;                                                                 \
+                } else if (sh > cur) { /* fold into t (units of 1), restart at sh */          \
+                    if (hb) {                                                                 \
+                        HS(X##_FLUSH_H)                                                       \
+                        hb = 0;                                                               \
+                        rnz = 1;                                                              \
+                    }                                                                         \
+                    if (rnz) {                                                                \
+                        __m128i c = _mm_cvtsi32_si128(cur);                                   \
+                        RS(X##_FOLD_R)                                                        \
+                        rnz = 0;                                                              \
+                        tnz = 1;                                                              \
+                    }                                                                         \
+                    cur = sh;                                                                 \
+                }                                                                             \
+                while (q < qe) {                                                              \
+                    uint32_t room = (H_LIMIT - hb) / W_MAX;                                   \
+                    if (!room) {                                                              \
+                        HS(X##_FLUSH_H)                                                       \
+                        hb = 0;                                                               \
+                        rnz = 1;                                                              \
+                        room = H_LIMIT / W_MAX;                                               \
+                    }                                                                         \
+                    const uint32_t *e = q < qp ? qp : qe;                                     \
+                    if ((size_t)(e - q) > room)                                               \
+                        e = q + room;                                                         \
+                    hb += (uint32_t)(e - q) * W_MAX;                                          \
+                    if (q < qp)                                                               \
+                        for (; q < e; q++) {                                                  \
+                            const int8_t *w = tile + *q;                                      \
+                            X##_ADD_ROW(add)                                                  \
+                        }                                                                     \
+                    else                                                                      \
+                        for (; q < e; q++) {                                                  \
+                            const int8_t *w = tile + *q;                                      \
+                            X##_ADD_ROW(sub)                                                  \
+                        }                                                                     \
+                }                                                                             \
             }                                                                                 \
         }                                                                                     \
         if (hb) {                                                                             \
             HS(X##_FLUSH_H)                                                                   \
+            rnz = 1;                                                                          \
         }                                                                                     \
         __m128i c = _mm_cvtsi32_si128(cur > 0 ? cur : 0);                                     \
-        RS(X##_STORE_R)                                                                       \
+        if (rnz) {                                                                            \
+            RS(X##_FOLD_R)                                                                    \
+        }                                                                                     \
+        (void)tnz;                                                                            \
+        TS(X##_STORE_R)                                                                       \
     }
 
 /* ---- SSE2 (the x86-64 baseline): 32 lanes per pass, four passes ---- */
@@ -255,31 +274,17 @@ static void k_scalar(const uint32_t *p, const uint32_t *pe, const int8_t *tile, 
         h2 = _mm_##op##_epi16(h2, _mm_srai_epi16(_mm_unpacklo_epi8(x1, x1), 8));               \
         h3 = _mm_##op##_epi16(h3, _mm_srai_epi16(_mm_unpackhi_epi8(x1, x1), 8));               \
     }
-#define S2_SEXT32(x, k)                                                                       \
-    _mm_srai_epi32((k) & 1 ? _mm_unpackhi_epi16((k) & 2 ? _mm_unpackhi_epi8(x, x)             \
-                                                        : _mm_unpacklo_epi8(x, x),            \
-                                                (k) & 2 ? _mm_unpackhi_epi8(x, x)             \
-                                                        : _mm_unpacklo_epi8(x, x))            \
-                           : _mm_unpacklo_epi16((k) & 2 ? _mm_unpackhi_epi8(x, x)             \
-                                                        : _mm_unpacklo_epi8(x, x),            \
-                                                (k) & 2 ? _mm_unpackhi_epi8(x, x)             \
-                                                        : _mm_unpacklo_epi8(x, x)),           \
-                   24)
-#define S2_ROW_ONE(r, i)                                                                      \
+#define S2_FOLD_R(r, i) /* t_i += r_i << cur, r_i = 0 */                                \
+    t##i = _mm_add_epi32(t##i, _mm_sll_epi32(r, c));                                           \
+    r = _mm_setzero_si128();
+#define S2_STORE_R(t, i)                                                                      \
     {                                                                                         \
-        __m128i x = _mm_loadu_si128((const __m128i *)(w + 16 * ((i) / 4)));                   \
-        __m128i d = _mm_sll_epi32(S2_SEXT32(x, (i) % 4), c);                                  \
-        r = neg ? _mm_sub_epi32(r, d) : _mm_add_epi32(r, d);                                  \
-    }
-#define S2_ROW_R RS(S2_ROW_ONE)
-#define S2_STORE_R(r, i)                                                                      \
-    {                                                                                         \
-        __m128i v = _mm_sll_epi32(r, c), *a = (__m128i *)(acc + 4 * (i));                     \
-        _mm_storeu_si128(a, zero ? v : _mm_add_epi32(v, _mm_loadu_si128(a)));                  \
+        __m128i *a = (__m128i *)(acc + 4 * (i));                                              \
+        _mm_storeu_si128(a, zero ? t : _mm_add_epi32(t, _mm_loadu_si128(a)));                  \
     }
 
-__attribute__((target("sse2"))) static void k_sse2(const uint32_t *p0, const uint32_t *pe,
-                                                   const int8_t *tile0, int32_t *acc0, int zero)
+__attribute__((target("sse2"))) static void k_sse2(const sim_kseg *seg, size_t nseg,
+                                                   int32_t *acc0, int zero)
 {
     KBODY(S2)
 }
@@ -302,21 +307,17 @@ __attribute__((target("sse2"))) static void k_sse2(const uint32_t *p0, const uin
     h1 = _mm256_##op##_epi16(h1, A2_X16(1));                                                  \
     h2 = _mm256_##op##_epi16(h2, A2_X16(2));                                                  \
     h3 = _mm256_##op##_epi16(h3, A2_X16(3));
-#define A2_ROW_ONE(r, i)                                                                      \
+#define A2_FOLD_R(r, i)                                                                       \
+    t##i = _mm256_add_epi32(t##i, _mm256_sll_epi32(r, c));                                     \
+    r = _mm256_setzero_si256();
+#define A2_STORE_R(t, i)                                                                      \
     {                                                                                         \
-        __m256i d = _mm256_sll_epi32(                                                         \
-            _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(w + 8 * (i)))), c);         \
-        r = neg ? _mm256_sub_epi32(r, d) : _mm256_add_epi32(r, d);                            \
-    }
-#define A2_ROW_R RS(A2_ROW_ONE)
-#define A2_STORE_R(r, i)                                                                      \
-    {                                                                                         \
-        __m256i v = _mm256_sll_epi32(r, c), *a = (__m256i *)(acc + 8 * (i));                  \
-        _mm256_storeu_si256(a, zero ? v : _mm256_add_epi32(v, _mm256_loadu_si256(a)));         \
+        __m256i *a = (__m256i *)(acc + 8 * (i));                                              \
+        _mm256_storeu_si256(a, zero ? t : _mm256_add_epi32(t, _mm256_loadu_si256(a)));         \
     }
 
-__attribute__((target("avx2"))) static void k_avx2(const uint32_t *p0, const uint32_t *pe,
-                                                   const int8_t *tile0, int32_t *acc0, int zero)
+__attribute__((target("avx2"))) static void k_avx2(const sim_kseg *seg, size_t nseg,
+                                                   int32_t *acc0, int zero)
 {
     KBODY(A2)
 }
@@ -339,25 +340,20 @@ __attribute__((target("avx2"))) static void k_avx2(const uint32_t *p0, const uin
     h1 = _mm512_##op##_epi16(h1, A5_X16(1));                                                  \
     h2 = _mm512_##op##_epi16(h2, A5_X16(2));                                                  \
     h3 = _mm512_##op##_epi16(h3, A5_X16(3));
-#define A5_ROW_ONE(r, i)                                                                      \
+#define A5_FOLD_R(r, i)                                                                       \
+    t##i = _mm512_add_epi32(t##i, _mm512_sll_epi32(r, c));                                     \
+    r = _mm512_setzero_si512();
+#define A5_STORE_R(t, i)                                                                      \
     {                                                                                         \
-        __m512i d = _mm512_sll_epi32(                                                         \
-            _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(w + 16 * (i)))), c);        \
-        r = neg ? _mm512_sub_epi32(r, d) : _mm512_add_epi32(r, d);                            \
-    }
-#define A5_ROW_R RS(A5_ROW_ONE)
-#define A5_STORE_R(r, i)                                                                      \
-    {                                                                                         \
-        __m512i v = _mm512_sll_epi32(r, c);                                                   \
+        __m512i v = t;                                                                        \
         if (!zero)                                                                            \
             v = _mm512_add_epi32(v, _mm512_loadu_si512(acc + 16 * (i)));                      \
         _mm512_storeu_si512(acc + 16 * (i), v);                                               \
     }
 
-__attribute__((target("avx512f,avx512bw"))) static void k_avx512(const uint32_t *p0,
-                                                                 const uint32_t *pe,
-                                                                 const int8_t *tile0,
-                                                                 int32_t *acc0, int zero)
+__attribute__((target("avx512f,avx512bw"))) static void k_avx512(const sim_kseg *seg,
+                                                                 size_t nseg, int32_t *acc0,
+                                                                 int zero)
 {
     KBODY(A5)
 }

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 
+#include "../sim/sim_int.h" /* sim.sb_rows: the accumulation's super-block size */
 #include "sim_testlib.h"
 
 typedef struct {
@@ -368,6 +369,45 @@ Test(sim_perf, arbitrary_shifts_and_long_runs)
         check_all(&c, &qw, ev, nev, ts, tokens, mode ? "long runs" : "arbitrary shifts");
         free(ev);
         free(ts);
+        map_qweight_free(&qw);
+    }
+}
+
+/* The accumulation's super-blocks (row-blocks whose tiles share L2; sums
+ * carried across them): small super-blocks, per channel and with groups,
+ * against the fast run with the default and the stepped run. */
+Test(sim_perf, super_blocks)
+{
+    for (int grouped = 0; grouped < 2; grouped++) {
+        size_t in = 200, out = 300, tokens = 7;
+        uint64_t st = 4242 + (uint64_t)grouped;
+        map_qweight qw;
+        tl_qweight(&qw, out, in, grouped ? 50 : 0, 20, &st);
+        int32_t *counts = malloc(tokens * in * sizeof *counts);
+        tl_counts(counts, tokens * in, SPIKE_BITWISE_SIGNED, 5, 40, &st);
+        size_t *ts = malloc((tokens + 1) * sizeof *ts), nev;
+        spike_event *ev = tl_events(SPIKE_BITWISE_SIGNED, counts, tokens, in, 5, &nev, ts);
+        sim_config c;
+        sim_config_default(&c);
+        c.rows = 16;
+        outcome ref;
+        run_one(&c, &qw, ev, nev, ts, tokens, 0, 1, SIM_SIMD_AUTO, &ref);
+        for (size_t sb = 16; sb <= 64; sb += 24) {
+            sim *s = NULL;
+            cr_assert_eq(sim_new(&c, &qw, ev, nev, ts, tokens, &s, NULL), AX_OK);
+            s->sb_rows = sb;
+            sim_exec x = {.threads = 2, .simd = SIM_SIMD_AUTO};
+            sim_set_exec(s, &x);
+            cr_assert_eq(sim_run_functional(s, NULL), AX_OK);
+            for (size_t i = 0; i < ref.nacc; i++)
+                cr_assert_eq(sim_acc(s)[i], ref.acc[i], "super-block %zu rows: acc[%zu]", sb, i);
+            sim_free(s);
+        }
+        check_all(&c, &qw, ev, nev, ts, tokens, grouped ? "groups" : "per channel");
+        outcome_free(&ref);
+        free(ev);
+        free(ts);
+        free(counts);
         map_qweight_free(&qw);
     }
 }
