@@ -31,7 +31,9 @@
  *     other sections are skipped.
  *
  * usage: bench_perf [--full] [--threads N] [--reps R] [--no-brian] [--only S]
- *                   [--layer W.safetensors T.safetensors NAME [--coding C]]
+ *                   [--layer W.safetensors T.safetensors NAME [--coding C]] [--sb-rows N]
+ *   --sb-rows N: axons per super-block of the accumulation (1 = one
+ *   row-block at a time, tiles in L1), for tuning SB_ROWS of sim_arith.c.
  *   default layer 1024 -> 4096, 128 tokens; --full 3584 -> 18944, 128 tokens
  *   (Qwen2.5-7B up_proj); N default: online processors; --only S runs
  *   section S alone (1-4; 2 measures the limit too), for profiling.
@@ -53,6 +55,7 @@
 /* One thread: the process's CPU time (robust to other load on a shared
  * machine); several: wall-clock time (other load can only make it longer). */
 static int wall_only; /* speed-ups: wall-clock time for one thread too */
+static size_t sb_rows; /* --sb-rows: axons per super-block of the accumulation (tuning) */
 static double last_cpu; /* process CPU time (all threads) of the last hot_time / run_time, best */
 
 static double cpu_now(void)
@@ -227,8 +230,7 @@ static sim *mk(const work *w, int threads, sim_simd simd)
     }
     sim_exec x = {.threads = threads, .simd = simd};
     sim_set_exec(s, &x);
-    if (getenv("SBR"))
-        s->sb_rows = (size_t)atol(getenv("SBR"));
+    s->sb_rows = sb_rows; /* 0: the simulator's */
     return s;
 }
 
@@ -588,6 +590,8 @@ int main(int argc, char **argv)
             lw = argv[++i];
             lt = argv[++i];
             ln = argv[++i];
+        } else if (!strcmp(argv[i], "--sb-rows") && i + 1 < argc) {
+            sb_rows = (size_t)atol(argv[++i]);
         } else if (!strcmp(argv[i], "--coding") && i + 1 < argc) {
             char *err = NULL;
             if (spike_coding_parse(argv[++i], &cod, &err)) {
@@ -596,7 +600,8 @@ int main(int argc, char **argv)
             }
         } else {
             fprintf(stderr, "usage: bench_perf [--full] [--threads N] [--reps R] [--no-brian] "
-                    "[--only S] [--layer W.safetensors T.safetensors NAME [--coding C]]\n");
+                    "[--only S] [--layer W.safetensors T.safetensors NAME [--coding C]] "
+                    "[--sb-rows N]\n");
             return 2;
         }
     }

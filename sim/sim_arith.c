@@ -1,31 +1,33 @@
 /*
  * The arithmetic of the fast path, batched apart from the timing
- * (docs/design.md §2 "Result", docs/sim.md "Performance"). Timing never depends
+ * (docs/design.md §2 "Result", docs/sim.md "Fast run"). Timing never depends
  * on weight values, so the sums every core builds event by event,
  * acc[j] += ±(q[j][axon] << shift) in A-bit registers, can be computed in
  * another order as long as every accumulator, every overflow flag and every
  * AX_EOVERFLOW comes out the same:
  *
- *  - Weights in chunk-major form wk[chunk][axon][SIM_CW]: the rows of one
- *    row-block in one chunk of output lanes (a 128 × 128 tile is 16 KiB) are
- *    contiguous and stay in L1 while every token's events of that row-block
- *    are added; the accumulators of a token stay in registers (sim_simd.c).
+ *  - Weights in chunk-major form wk[chunk][axon][SIM_CW] (16 × 16 SSE2
+ *    transposes of q): the rows of one row-block in one chunk of 128 output
+ *    lanes (a 128 × 128 tile is 16 KiB) are contiguous; a super-block of
+ *    row-blocks (SB_ROWS axons, 128 KiB of tiles) stays in L2 while every
+ *    token's events on it are added, with the token's accumulators in
+ *    registers (sim_simd.c). The zero-gating counts of the timing are taken
+ *    from the transposed rows while they are in L1.
  *  - Per (row-block, token) a program: the token's events grouped into runs
  *    of equal shift, positive rows then negative rows (sim_simd.c).
  *  - A token is safe when, for every row-block, 128 · Σ 2^shift over its
  *    events fits A bits (no partial sum can overflow, whatever the order),
  *    and for every weight group the same bound summed over its row-blocks
  *    fits int32 (the reduced sum cannot leave int32). Safe tokens are summed
- *    by the kernels straight into acc_out, the row-blocks of a group adding
- *    into the same registers. Any other token takes the exact path: event
- *    by event in stream order with the wrapping A-bit add and its sticky
- *    overflow flag (sim_core_add), partial sums folded in 64 bits into acc64,
- *    exactly as the stepped simulation does.
+ *    by the kernels, all row-blocks of a group into the same registers, and
+ *    stored as acc. Any other token takes the exact path: event by event in
+ *    stream order with the wrapping A-bit add and its sticky overflow flag
+ *    (sim_core_add), partial sums folded in 64 bits into acc64, exactly as
+ *    the stepped simulation does.
  *
  * Work units are (chunk, block of tokens): each writes only its own lanes of
  * acc_out / acc64 and its own overflow flags, so any number of threads gives
- * the same bits (sim_par.c). The per-(axon, column block) counts of nonzero
- * weights and words that the timing counters use are built here too.
+ * the same bits (sim_par.c).
  */
 #include "sim_int.h"
 
