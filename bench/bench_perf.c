@@ -42,6 +42,7 @@
 #include "../tests/sim_testlib.h"
 #include "../traces/trace.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,41 @@ static double hot_time(const work *w, int threads, sim_simd simd, int reps, uint
     return best;
 }
 
+/* The thread limit of this run: a trivially parallel integer loop, the same
+ * total work on 1 and on n threads, wall-clock; returns the speed-up (other
+ * load on a shared machine lowers it as it lowers the simulator's). */
+static void *spin(void *arg)
+{
+    volatile uint64_t x = 0;
+    for (uint64_t i = 0; i < (uint64_t)(uintptr_t)arg; i++)
+        x += i * i;
+    return NULL;
+}
+
+static double spin_speedup(int n, int reps)
+{
+    const uint64_t work = 200000000ULL;
+    double t1 = 1e30, tn = 1e30;
+    for (int r = 0; r < reps; r++)
+        for (int k = 1; k <= n; k += n - 1 > 0 ? n - 1 : 1) {
+            pthread_t tid[SIM_MAX_THREADS];
+            int started = 0;
+            wall_only = 1;
+            double t0 = clk(1);
+            for (int i = 0; i < k; i++)
+                started += !pthread_create(&tid[i], NULL, spin, (void *)(uintptr_t)(work / (uint64_t)k));
+            for (int i = 0; i < started; i++)
+                pthread_join(tid[i], NULL);
+            double t = clk(1) - t0;
+            wall_only = 0;
+            if (k == 1)
+                t1 = t < t1 ? t : t1;
+            else
+                tn = t < tn ? t : tn;
+        }
+    return t1 / tn;
+}
+
 /* Seconds of sim_new + sim_run (or sim_run_functional), best of reps. */
 static double run_time(const work *w, int threads, int functional, int reps, sim_report *rep)
 {
@@ -427,6 +463,8 @@ static int section_layer(const char *wpath, const char *tpath, const char *name,
         printf("  simulation alone, %d threads (wall): cycle-accurate %.4f s, functional %.4f s, "
                "ratio %.2fx; speed-up %.2fx over 1 thread (wall %.4f s)\n", threads, cn, fn,
                cn / fn, cw / cn, cw);
+        printf("  thread limit now: a trivially parallel loop runs %.2fx faster on %d threads\n",
+               spin_speedup(threads, reps), threads);
     }
     work_free(&w);
     trace_close(wf);
@@ -528,6 +566,9 @@ static void section_whole(const work *w, int threads, int reps)
         printf("  CPU time of all %d threads / 1-thread CPU time: cycle-accurate %.2fx, "
                "functional %.2fx (work added by threading; robust to other load)\n", threads,
                ccpu / c1, fcpu / f1);
+        double lim = spin_speedup(threads, reps);
+        printf("  thread limit now: a trivially parallel loop runs %.2fx faster on %d threads than "
+               "on 1 (wall); cycle-accurate speed-up / that: %.2f\n", lim, threads, cw / cn / lim);
     }
 }
 
