@@ -39,13 +39,19 @@ static void help(void)
           "        --db [FILE]  record each layer's run in the results database (results.db)\n"
           "        --per-core   also print the counters of every core\n"
           "        --explain    the chain from the ideal estimate to the realistic energy, term by term\n"
+          "execution (never changes a result, not part of the config hash):\n"
+          "        --threads N  simulator threads (default: every online processor)\n"
+          "        --functional acc, y, accuracy and spike statistics without the timing (no\n"
+          "                     cycles, counters or energy; not with --db, --vcd, --per-core, --explain)\n"
+          "        AXON_SIMD=scalar|sse2|avx2|avx512 forces the accumulation kernel (default: the best)\n"
           "\n"
           "parameters (docs/params.md; every one can also be swept with axon sweep):\n",
           stdout);
     cmd_param_help(RUN_SEC_ALL);
 }
 
-enum { O_OUT = 256, O_VCD, O_JSON, O_W, O_T, O_DB, O_PERCORE, O_EXPLAIN, O_IMAGE, O_REF, O_HELP };
+enum { O_OUT = 256, O_VCD, O_JSON, O_W, O_T, O_DB, O_PERCORE, O_EXPLAIN, O_IMAGE, O_REF, O_HELP,
+       O_THREADS, O_FUNCTIONAL };
 
 int cmd_run(int argc, char **argv)
 {
@@ -55,9 +61,11 @@ int cmd_run(int argc, char **argv)
         {"json", no_argument, 0, O_JSON},         {"explain", no_argument, 0, O_EXPLAIN},
         {"db", optional_argument, 0, O_DB},       {"per-core", no_argument, 0, O_PERCORE},
         {"image", required_argument, 0, O_IMAGE}, {"ref", required_argument, 0, O_REF},
-        {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
+        {"help", no_argument, 0, O_HELP},         {"threads", required_argument, 0, O_THREADS},
+        {"functional", no_argument, 0, O_FUNCTIONAL}, {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
+    j.threads = sim_threads_default();
     const char *out = NULL, *dbpath = NULL;
     int json = 0, c, tile_given = 0, group_given = 0;
     struct option *opts = cmd_param_options(own, RUN_SEC_ALL, 0);
@@ -107,6 +115,17 @@ int cmd_run(int argc, char **argv)
         case O_JSON: json |= 1; break;
         case O_PERCORE: json |= 2; break;
         case O_EXPLAIN: json |= 4; break;
+        case O_FUNCTIONAL: j.functional = 1; break;
+        case O_THREADS: {
+            char *end = NULL;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 1 || v > 256)
+                rc = cmd_usage("run", "--threads '%s' must be a whole number in [1, 256] (hint: "
+                               "--threads 1; the default is every online processor)", optarg);
+            else
+                j.threads = (int)v;
+            break;
+        }
         default:
             rc = cmd_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -122,6 +141,10 @@ int cmd_run(int argc, char **argv)
         return cmd_usage("run", "unexpected argument '%s'", argv[optind]);
     if ((!j.weights && !j.image) || !j.trace)
         return cmd_usage("run", "--weights (or --image) and --trace are required");
+    if (j.functional && (dbpath || j.vcd || (json & 6)))
+        return cmd_usage("run", "--functional models no timing, so it has nothing for %s (hint: "
+                         "drop --functional, or that option)",
+                         dbpath ? "--db" : j.vcd ? "--vcd" : json & 2 ? "--per-core" : "--explain");
     char *err = NULL;
     ax_result irc;
     /* a bad output path is reported now, not after the simulation */

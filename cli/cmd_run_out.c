@@ -117,21 +117,25 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
            r->spikes.silent_channel_fraction);
     printf("  cores %zu (%zu row-blocks x %zu column blocks of %dx%d, mesh %zux%zu)\n", s->cores,
            s->row_blocks, s->col_blocks, j->cfg.rows, j->cfg.cols, s->mesh_w, s->mesh_h);
-    if (s->timing == SIM_SYNC)
+    if (!s->timed)
+        printf("  timing: not modelled (--functional): no cycles, latency, counters or energy\n");
+    else if (s->timing == SIM_SYNC)
         printf("  duration %lld cycles = %.3f ns at %.1f MHz\n", (long long)s->duration,
                s->duration_ns, j->cfg.clock_mhz);
     else
         printf("  duration %lld ps = %.3f ns (async, %d-phase)\n", (long long)s->duration,
                s->duration_ns, (int)j->cfg.handshake);
-    printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
-           "(from first accept)\n", s->latency_ns_per_token, s->max_latency_ns,
-           s->service_latency_ns);
-    printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f ns\n",
-           s->fill_ns, s->interval_ns, s->drain_ns);
-    printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
-    print_counters(&s->total, s->time_unit);
-    if (per_core)
-        print_per_core(r);
+    if (s->timed) {
+        printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
+               "(from first accept)\n", s->latency_ns_per_token, s->max_latency_ns,
+               s->service_latency_ns);
+        printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f "
+               "ns\n", s->fill_ns, s->interval_ns, s->drain_ns);
+        printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
+        print_counters(&s->total, s->time_unit);
+        if (per_core)
+            print_per_core(r);
+    }
     printf("  exact: %s (%zu mismatches vs CPU reference)\n", r->exact ? "true" : "false",
            r->mismatches);
     if (r->has_output)
@@ -141,6 +145,8 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
         printf("  accuracy: no %s.output in the trace\n", j->layer);
     if (r->has_ref)
         print_ref(j, r);
+    if (!s->timed)
+        return;
     power_print(stdout, &r->power);
     if (explain)
         power_explain(stdout, &r->power);

@@ -1,13 +1,24 @@
 # bench/bench_sim: simulator speed against a naive dense loop on the same
 # input, as a ratio measured in the same run (never a timed assertion).
-# `make bench` runs every benchmark; `make bench-sim` only this one
-# (BENCH_SIM_ARGS='--full' for the 3584 -> 18944 layer, 128 tokens).
+# bench/bench_perf: the hot path against the SIMD limit measured in the same
+# run, thread scaling, timing cost (cycle-accurate vs functional) and the
+# Brian2 comparison (docs/performance.md).
+# `make bench` runs every benchmark; `make bench-sim` / `make bench-perf` one
+# (BENCH_SIM_ARGS='--full', BENCH_PERF_ARGS='--full' for the 3584 -> 18944
+# layer, 128 tokens).
 BENCH_SIM := $(BUILD)/bench_sim
-ALL_EXTRA += $(BENCH_SIM)
+BENCH_PERF := $(BUILD)/bench_perf
+ALL_EXTRA += $(BENCH_SIM) $(BENCH_PERF)
 $(BENCH_SIM): $(BUILD)/bench/bench_sim.o $(LIBAXON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-.PHONY: bench bench-sim
-bench: bench-sim
+$(BENCH_PERF): $(BUILD)/bench/bench_perf.o $(LIBAXON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# the limit loops are plain C: -O3 lets the compiler vectorize them per target
+$(BUILD)/bench/bench_perf.o: CFLAGS += -O3
+.PHONY: bench bench-sim bench-perf
+bench: bench-sim bench-perf
 bench-sim: $(BENCH_SIM)
 	$(BENCH_SIM) $(BENCH_SIM_ARGS)
--include $(BUILD)/bench/bench_sim.d
+bench-perf: $(BENCH_PERF)
+	AXON_ROOT=$(CURDIR) $(BENCH_PERF) $(BENCH_PERF_ARGS)
+-include $(BUILD)/bench/bench_sim.d $(BUILD)/bench/bench_perf.d

@@ -17,51 +17,58 @@
 #include <stdint.h>
 
 typedef struct run_job {
-    const char *weights;   /* safetensors/NPY path; with image: checked against it (may be NULL) */
-    const char *image;     /* core image (.axi, `axon map --image`): the layer's int8 weights,
+    const char *weights; /* safetensors/NPY path; with image: checked against it (may be NULL) */
+    const char *image;   /* core image (.axi, `axon map --image`): the layer's int8 weights,
                               tiling and input permutation come from it; NULL = from weights */
-    const char *ref;       /* reference file of `axon ref` (`<layer>.acc`/`<layer>.y` or
+    const char *ref;     /* reference file of `axon ref` (`<layer>.acc`/`<layer>.y` or
                               `acc`/`y`) to compare acc (exact) and y with; NULL = none */
-    const char *trace;     /* safetensors path holding `<layer>.input` */
-    const char *layer;     /* HF layer name, e.g. model.layers.0.mlp.up_proj */
+    const char *trace;   /* safetensors path holding `<layer>.input` */
+    const char *layer;   /* HF layer name, e.g. model.layers.0.mlp.up_proj */
     sim_config cfg;
     spike_coding coding;
-    spike_params sp;       /* k, clamp */
-    int steps;             /* fixed T, SPIKE_STEPS_AUTO or SPIKE_STEPS_TOKEN */
-    size_t group;          /* weight group size, 0 = per channel */
-    const char *tech;      /* technology table CSV, NULL = built-in 45 nm */
+    spike_params sp;  /* k, clamp */
+    int steps;        /* fixed T, SPIKE_STEPS_AUTO or SPIKE_STEPS_TOKEN */
+    size_t group;     /* weight group size, 0 = per channel */
+    const char *tech; /* technology table CSV, NULL = built-in 45 nm */
     power_model model;
-    const char *vcd;       /* VCD output path or NULL */
-    int node_nm;           /* technology node to scale the table to, 0 = the table's */
-    double vdd_v;          /* supply, 0 = the node's nominal */
-    const char *arch;      /* architecture file the parameters came from (--arch), or NULL */
+    const char *vcd;  /* VCD output path or NULL */
+    int node_nm;      /* technology node to scale the table to, 0 = the table's */
+    double vdd_v;     /* supply, 0 = the node's nominal */
+    const char *arch; /* architecture file the parameters came from (--arch), or NULL */
     /* progress of one run_job_exec: called at the start of each stage
      * (step of nsteps, stage named) and, while stepping a VCD run, with
      * the simulated time; NULL for none. Not part of the configuration. */
     void (*progress)(void *ctx, const char *stage, int step, int nsteps);
     void *progress_ctx;
+    /* execution options: how the host computes, not what is modelled (neither
+     * enters the config hash nor the parameter table) */
+    int threads;    /* simulator threads, >= 1 (default 1; `axon run`: every core) */
+    int functional; /* acc, y, accuracy and spike statistics only: no timing, no
+                              counters, no energy (sim_run_functional; r->sim.timed = 0) */
 } run_job;
 
 typedef struct {
     size_t tokens, in, out;
     spike_stats spikes;
-    sim_report sim;        /* sim.per_core is NULL after run_job_exec returns: see per_core */
+    sim_report sim; /* sim.per_core is NULL after run_job_exec returns: see per_core */
     power_report power;
-    int exact;             /* acc == CPU reference, bit for bit */
+    int exact; /* acc == CPU reference, bit for bit */
     size_t mismatches;
-    int has_output;        /* trace held `<layer>.output` */
+    int has_output; /* trace held `<layer>.output` */
     /* y vs recorded output; rel_error is the relative L2 */
     double cosine, rel_error, max_abs_error, snr_db;
-    uint64_t config_hash;  /* hash of everything that defines the point */
-    int32_t *acc;          /* [tokens][out][ngroups], owned, freed by run_result_free */
-    float *y;              /* [tokens][out], owned */
+    uint64_t config_hash; /* hash of everything that defines the point */
+    int32_t *acc;         /* [tokens][out][ngroups], owned, freed by run_result_free */
+    float *y;             /* [tokens][out], owned */
     size_t ngroups;
-    sim_counters *per_core; /* [sim.cores] counters of core (rb, cb) at rb * col_blocks + cb, owned */
-    int permuted;          /* image layer with an input permutation (applied to the counts) */
-    int has_ref;           /* job->ref was given: the comparison below is filled */
-    gpu_cmp_int ref_acc;   /* acc vs the reference's acc, exact */
-    gpu_cmp_float ref_y;   /* y vs the reference's y (reference = a, this run = b) */
-    int unit_scale;        /* int8 weight without `<layer>.weight_scale`: 1 assumed */
+    sim_counters
+        *per_core;       /* [sim.cores] counters of core (rb, cb) at rb * col_blocks + cb, owned */
+    int permuted;        /* image layer with an input permutation (applied to the counts) */
+    int has_ref;         /* job->ref was given: the comparison below is filled */
+    int functional;      /* run with j->functional: no timing, counters or energy (all null) */
+    gpu_cmp_int ref_acc; /* acc vs the reference's acc, exact */
+    gpu_cmp_float ref_y; /* y vs the reference's y (reference = a, this run = b) */
+    int unit_scale;      /* int8 weight without `<layer>.weight_scale`: 1 assumed */
 } run_result;
 
 void run_job_default(run_job *j);
@@ -85,160 +92,162 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
  *          p (&r->power); TEXT may use buf (char[32])
  * tests/test_run_report.c checks that the RESULTS fields are exactly the
  * columns of results: a new one needs a migration (db/db_migrate.c). */
-#define RUN_REPORT_FIELDS(X)                                                                     \
-    X(layer, TEXT, RUNS, 1, j->layer, "layer name, e.g. model.layers.0.mlp.up_proj")            \
-    X(config_hash, TEXT, RUNS, 1, (run_hash_hex(r->config_hash, buf), buf),                     \
-      "FNV-1a 64 of the canonical config text, 16 hex digits")                                  \
-    X(tech_version, TEXT, RUNS, run_result_priced(r), p->version,                               \
-      "technology table (and node/supply) the run was priced with")                             \
-    X(power_model, TEXT, RUNS, 1, power_model_name(j->model),                                   \
-      "energy model of the headline figures: realistic or ideal")                               \
-    X(coding, TEXT, RUNS, 1, spike_coding_name(j->coding), "spike coding")                      \
-    X(timing, TEXT, RUNS, 1, j->cfg.timing == SIM_SYNC ? "sync" : "async",                      \
-      "sync (clocked cores) or async (bundled-data handshakes)")                                \
-    X(clock_mhz, REAL, RUNS, j->cfg.timing == SIM_SYNC, j->cfg.clock_mhz, "clock (sync), MHz")  \
-    X(handshake_phases, INT, RUNS, j->cfg.timing == SIM_ASYNC, j->cfg.handshake,                \
-      "handshake protocol (async), 2 or 4")                                                      \
-    X(image_file, TEXT, RUNS, 1, j->image, "core image the weights came from (--image)")        \
-    X(ref_file, TEXT, RUNS, 1, j->ref, "reference the run was compared with (--ref)")           \
-    X(tokens, INT, RESULTS, 1, r->tokens, "tokens run")                                         \
-    X(in_features, INT, RESULTS, 1, r->in, "input features of the layer")                       \
-    X(out_features, INT, RESULTS, 1, r->out, "output features of the layer")                    \
-    X(groups, INT, REPORT, 1, r->ngroups, "weight groups per output (1: per channel)")          \
-    X(cores, INT, RESULTS, 1, s->cores, "cores used")                                           \
-    X(row_blocks, INT, REPORT, 1, s->row_blocks, "cores along the inputs")                      \
-    X(col_blocks, INT, REPORT, 1, s->col_blocks, "cores along the outputs")                     \
-    X(mesh_w, INT, RESULTS, 1, s->mesh_w, "mesh width, cores")                                  \
-    X(mesh_h, INT, RESULTS, 1, s->mesh_h, "mesh height, cores")                                 \
-    X(steps_used, INT, RESULTS, 1, r->spikes.steps, "time steps T of the coding")               \
-    X(time_unit, TEXT, RESULTS, 1, j->cfg.timing == SIM_ASYNC ? "ps" : "cycles",                \
-      "unit of duration and of the counters' times: cycles (sync) or ps (async)")              \
-    X(duration, INT, RESULTS, 1, s->duration, "simulated time, time_unit")                      \
-    X(cycles, INT, RESULTS, j->cfg.timing == SIM_SYNC, s->duration,                            \
-      "simulated time (sync), cycles")                                                          \
-    X(duration_ns, REAL, RESULTS, 1, s->duration_ns, "simulated time, ns")                      \
-    X(latency_ns_per_token, REAL, RESULTS, 1, s->latency_ns_per_token,                          \
-      "mean token latency from time 0, fill and drain included, ns")                            \
-    X(max_latency_ns, REAL, RESULTS, 1, s->max_latency_ns, "largest token latency, ns")         \
-    X(fill_ns, REAL, REPORT, 1, s->fill_ns, "completion of token 0 (pipeline fill), ns")        \
-    X(interval_ns, REAL, REPORT, 1, s->interval_ns,                                             \
-      "mean time between token completions after the first, ns")                               \
-    X(service_latency_ns, REAL, REPORT, 1, s->service_latency_ns,                               \
-      "mean token latency from its first accept, ns")                                           \
-    X(drain_ns, REAL, REPORT, 1, s->drain_ns, "readout and reduction tail, ns")                 \
-    X(tokens_per_s, REAL, RESULTS, 1, s->tokens_per_s, "throughput, tokens/s")                  \
-    X(spikes, INT, RESULTS, 1, r->spikes.spikes, "spikes of the trace's tokens")                \
-    X(spike_slots, INT, RESULTS, 1, r->spikes.slots, "time steps x channels over the tokens")   \
-    X(firing_rate, REAL, RESULTS, 1, r->spikes.firing_rate, "spikes / spike_slots")             \
-    X(sparsity, REAL, RESULTS, 1, r->spikes.sparsity, "1 - firing_rate")                        \
-    X(silent_channel_fraction, REAL, RESULTS, 1, r->spikes.silent_channel_fraction,             \
-      "(token, channel) pairs without a spike")                                                 \
-    X(dead_channel_fraction, REAL, RESULTS, 1, r->spikes.dead_channel_fraction,                 \
-      "channels without a spike in any token")                                                  \
-    X(spikes_per_firing_channel, REAL, RESULTS, 1, r->spikes.spikes_per_firing_channel,         \
-      "spikes per (token, channel) pair that fires")                                            \
-    X(exact, BOOL, RESULTS, 1, r->exact, "acc equal to the CPU reference bit for bit")          \
+#define RUN_REPORT_FIELDS(X)                                                                       \
+    X(layer, TEXT, RUNS, 1, j->layer, "layer name, e.g. model.layers.0.mlp.up_proj")               \
+    X(config_hash, TEXT, RUNS, 1, (run_hash_hex(r->config_hash, buf), buf),                        \
+      "FNV-1a 64 of the canonical config text, 16 hex digits")                                     \
+    X(tech_version, TEXT, RUNS, run_result_priced(r), p->version,                                  \
+      "technology table (and node/supply) the run was priced with")                                \
+    X(power_model, TEXT, RUNS, 1, power_model_name(j->model),                                      \
+      "energy model of the headline figures: realistic or ideal")                                  \
+    X(coding, TEXT, RUNS, 1, spike_coding_name(j->coding), "spike coding")                         \
+    X(timing, TEXT, RUNS, 1, j->cfg.timing == SIM_SYNC ? "sync" : "async",                         \
+      "sync (clocked cores) or async (bundled-data handshakes)")                                   \
+    X(clock_mhz, REAL, RUNS, j->cfg.timing == SIM_SYNC, j->cfg.clock_mhz, "clock (sync), MHz")     \
+    X(handshake_phases, INT, RUNS, j->cfg.timing == SIM_ASYNC, j->cfg.handshake,                   \
+      "handshake protocol (async), 2 or 4")                                                        \
+    X(image_file, TEXT, RUNS, 1, j->image, "core image the weights came from (--image)")           \
+    X(ref_file, TEXT, RUNS, 1, j->ref, "reference the run was compared with (--ref)")              \
+    X(tokens, INT, RESULTS, 1, r->tokens, "tokens run")                                            \
+    X(in_features, INT, RESULTS, 1, r->in, "input features of the layer")                          \
+    X(out_features, INT, RESULTS, 1, r->out, "output features of the layer")                       \
+    X(groups, INT, REPORT, 1, r->ngroups, "weight groups per output (1: per channel)")             \
+    X(cores, INT, RESULTS, 1, s->cores, "cores used")                                              \
+    X(row_blocks, INT, REPORT, 1, s->row_blocks, "cores along the inputs")                         \
+    X(col_blocks, INT, REPORT, 1, s->col_blocks, "cores along the outputs")                        \
+    X(mesh_w, INT, RESULTS, 1, s->mesh_w, "mesh width, cores")                                     \
+    X(mesh_h, INT, RESULTS, 1, s->mesh_h, "mesh height, cores")                                    \
+    X(steps_used, INT, RESULTS, 1, r->spikes.steps, "time steps T of the coding")                  \
+    X(time_unit, TEXT, RESULTS, !r->functional, j->cfg.timing == SIM_ASYNC ? "ps" : "cycles",      \
+      "unit of duration and of the counters' times: cycles (sync) or ps (async)")                  \
+    X(duration, INT, RESULTS, !r->functional, s->duration, "simulated time, time_unit")            \
+    X(cycles, INT, RESULTS, !r->functional && j->cfg.timing == SIM_SYNC, s->duration,              \
+      "simulated time (sync), cycles")                                                             \
+    X(duration_ns, REAL, RESULTS, !r->functional, s->duration_ns, "simulated time, ns")            \
+    X(latency_ns_per_token, REAL, RESULTS, !r->functional, s->latency_ns_per_token,                \
+      "mean token latency from time 0, fill and drain included, ns")                               \
+    X(max_latency_ns, REAL, RESULTS, !r->functional, s->max_latency_ns,                            \
+      "largest token latency, ns")                                                                 \
+    X(fill_ns, REAL, REPORT, !r->functional, s->fill_ns,                                           \
+      "completion of token 0 (pipeline fill), ns")                                                 \
+    X(interval_ns, REAL, REPORT, !r->functional, s->interval_ns,                                   \
+      "mean time between token completions after the first, ns")                                   \
+    X(service_latency_ns, REAL, REPORT, !r->functional, s->service_latency_ns,                     \
+      "mean token latency from its first accept, ns")                                              \
+    X(drain_ns, REAL, REPORT, !r->functional, s->drain_ns, "readout and reduction tail, ns")       \
+    X(tokens_per_s, REAL, RESULTS, !r->functional, s->tokens_per_s, "throughput, tokens/s")        \
+    X(spikes, INT, RESULTS, 1, r->spikes.spikes, "spikes of the trace's tokens")                   \
+    X(spike_slots, INT, RESULTS, 1, r->spikes.slots, "time steps x channels over the tokens")      \
+    X(firing_rate, REAL, RESULTS, 1, r->spikes.firing_rate, "spikes / spike_slots")                \
+    X(sparsity, REAL, RESULTS, 1, r->spikes.sparsity, "1 - firing_rate")                           \
+    X(silent_channel_fraction, REAL, RESULTS, 1, r->spikes.silent_channel_fraction,                \
+      "(token, channel) pairs without a spike")                                                    \
+    X(dead_channel_fraction, REAL, RESULTS, 1, r->spikes.dead_channel_fraction,                    \
+      "channels without a spike in any token")                                                     \
+    X(spikes_per_firing_channel, REAL, RESULTS, 1, r->spikes.spikes_per_firing_channel,            \
+      "spikes per (token, channel) pair that fires")                                               \
+    X(exact, BOOL, RESULTS, 1, r->exact, "acc equal to the CPU reference bit for bit")             \
     X(mismatches, INT, RESULTS, 1, r->mismatches, "accumulators differing from the CPU reference") \
-    X(has_output, BOOL, RESULTS, 1, r->has_output, "the trace holds <layer>.output")            \
-    X(rel_error, REAL, RESULTS, r->has_output, r->rel_error, "y vs <layer>.output: relative L2") \
-    X(cosine, REAL, RESULTS, r->has_output, r->cosine, "y vs <layer>.output: cosine similarity") \
-    X(max_abs_error, REAL, RESULTS, r->has_output, r->max_abs_error,                            \
-      "y vs <layer>.output: largest absolute difference")                                       \
-    X(snr_db, REAL, RESULTS, r->has_output, r->snr_db,                                          \
-      "y vs <layer>.output: SNR, dB (none when equal)")                                         \
-    X(energy_pj, REAL, RESULTS, run_result_priced(r), p->energy_pj,                             \
-      "energy of the run in the headline model, pJ")                                            \
-    X(energy_pj_per_token, REAL, RESULTS, run_result_priced(r), p->energy_pj_per_token,         \
-      "energy per token, pJ")                                                                   \
-    X(energy_pj_per_synop, REAL, RESULTS, run_result_priced(r), p->energy_pj_per_synop,         \
-      "energy per synaptic operation (sops), pJ")                                               \
-    X(energy_pj_per_mac, REAL, RESULTS, run_result_priced(r), p->energy_pj_per_mac,             \
-      "energy per MAC of the dense layer (mac_equiv), pJ")                                      \
-    X(dynamic_pj, REAL, RESULTS, run_result_priced(r), p->dynamic_pj, "compute + memory, pJ")   \
-    X(compute_pj, REAL, RESULTS, run_result_priced(r), p->compute_pj,                           \
-      "adds, gated adds, accumulator writes, pJ")                                               \
-    X(memory_pj, REAL, RESULTS, run_result_priced(r), p->memory_pj,                             \
-      "decode, FIFO, SRAM, readout, pJ")                                                        \
-    X(clock_pj, REAL, RESULTS, run_result_priced(r), p->clock_pj, "clock tree, pJ")             \
-    X(handshake_pj, REAL, RESULTS, run_result_priced(r), p->handshake_pj,                       \
-      "async channel handshakes, pJ")                                                           \
-    X(noc_pj, REAL, RESULTS, run_result_priced(r), p->noc_pj, "network on chip, pJ")            \
-    X(dram_pj, REAL, RESULTS, run_result_priced(r), p->dram_pj, "DRAM weight streaming, pJ")    \
-    X(leakage_pj, REAL, RESULTS, run_result_priced(r), p->leakage_pj, "static energy, pJ")      \
-    X(ideal_pj, REAL, RESULTS, run_result_priced(r), p->ideal_pj,                               \
-      "SpikingBrain's estimate: sops x int8 add, pJ")                                           \
-    X(realistic_pj, REAL, RESULTS, run_result_priced(r), p->realistic_pj,                       \
-      "every counted action priced, whatever the model, pJ")                                    \
-    X(power_mw, REAL, RESULTS, run_result_priced(r), p->power_mw, "average power, mW")          \
-    X(leakage_mw, REAL, RESULTS, run_result_priced(r), p->leakage_mw, "static power, mW")       \
-    X(sops, REAL, RESULTS, run_result_priced(r), p->sops,                                       \
-      "synaptic operations: adds + adds_gated")                                                 \
-    X(mac_equiv, REAL, REPORT, run_result_priced(r), p->mac_equiv,                              \
-      "MACs of the dense layer: tokens x in x out")                                             \
-    X(spikes_per_mac, REAL, RESULTS, run_result_priced(r), p->spikes_per_mac, "sops / mac_equiv") \
-    X(ideal_pj_per_mac, REAL, RESULTS, run_result_priced(r), p->ideal_pj_per_mac,               \
-      "spikes_per_mac x int8 add, pJ")                                                          \
-    X(int8_mac_pj, REAL, RESULTS, run_result_priced(r), p->int8_mac_pj, "int8 mult + add, pJ")  \
-    X(fp16_mac_pj, REAL, RESULTS, run_result_priced(r), p->fp16_mac_pj, "fp16 mult + add, pJ")  \
-    X(ideal_vs_int8_pct, REAL, RESULTS, run_result_priced(r), p->ideal_vs_int8_pct,             \
-      "ideal_pj_per_mac below an int8 MAC, %")                                                  \
-    X(ideal_vs_fp16_pct, REAL, RESULTS, run_result_priced(r), p->ideal_vs_fp16_pct,             \
-      "ideal_pj_per_mac below an fp16 MAC, %")                                                  \
-    X(node_nm, INT, RESULTS, run_result_priced(r) && p->node_nm > 0, p->node_nm,                \
-      "technology node, nm")                                                                    \
-    X(vdd_v, REAL, RESULTS, run_result_priced(r) && p->vdd_v > 0, p->vdd_v, "supply, V")       \
-    X(node_approx, BOOL, REPORT, run_result_priced(r), p->node_approx,                          \
-      "node factors interpolated (an approximation)")                                           \
-    X(area_um2, REAL, RESULTS, run_result_priced(r), p->area_um2, "area of the cores used, um2") \
-    X(area_mm2, REAL, RESULTS, run_result_priced(r), p->area_mm2, "the same, mm2")              \
-    X(core_area_um2, REAL, RESULTS, run_result_priced(r), p->core_area_um2, "one core, um2")    \
-    X(sram_area_um2, REAL, RESULTS, run_result_priced(r), p->sram_area_um2,                     \
-      "weight SRAM of the chip, um2")                                                           \
-    X(logic_area_um2, REAL, RESULTS, run_result_priced(r), p->logic_area_um2,                   \
-      "logic of the chip, um2")                                                                 \
-    X(area_synthesized, BOOL, RESULTS, run_result_priced(r), p->area_synthesized,               \
-      "logic areas from synthesis (else assumed)")                                              \
-    X(base_energy_pj, REAL, RESULTS, run_result_priced(r), p->base_energy_pj,                   \
-      "dense INT8 baseline on the same tile, headline model, pJ")                               \
-    X(base_realistic_pj, REAL, RESULTS, run_result_priced(r), p->base_realistic_pj,             \
-      "the baseline's realistic energy, pJ")                                                    \
-    X(base_energy_pj_per_token, REAL, RESULTS, run_result_priced(r), p->base_energy_pj_per_token, \
-      "baseline energy per token, pJ")                                                          \
-    X(base_energy_pj_per_mac, REAL, RESULTS, run_result_priced(r), p->base_energy_pj_per_mac,   \
-      "baseline energy per MAC, pJ")                                                            \
-    X(base_power_mw, REAL, RESULTS, run_result_priced(r), p->base_power_mw,                     \
-      "baseline average power, mW")                                                             \
-    X(base_area_um2, REAL, RESULTS, run_result_priced(r), p->base_area_um2, "baseline area, um2") \
-    X(base_latency_ns, REAL, RESULTS, run_result_priced(r), p->base_latency_ns,                 \
-      "baseline duration, ns")                                                                  \
-    X(base_cycles, REAL, REPORT, run_result_priced(r), p->base_cycles,                          \
-      "baseline duration, cycles")                                                              \
-    X(energy_reduction_pct, REAL, RESULTS, run_result_priced(r), p->energy_reduction_pct,       \
-      "energy below the baseline, %")                                                           \
-    X(power_reduction_pct, REAL, RESULTS, run_result_priced(r), p->power_reduction_pct,         \
-      "power below the baseline, %")                                                            \
-    X(area_reduction_pct, REAL, RESULTS, run_result_priced(r), p->area_reduction_pct,           \
-      "area below the baseline, %")                                                             \
-    X(latency_reduction_pct, REAL, RESULTS, run_result_priced(r), p->latency_reduction_pct,     \
-      "latency below the baseline, %")                                                          \
-    X(permuted, BOOL, RESULTS, 1, r->permuted,                                                  \
-      "the image permuted the layer's inputs (the counts too)")                                 \
-    X(has_ref, BOOL, RESULTS, 1, r->has_ref, "compared with a reference (--ref)")               \
-    X(ref_acc_exact, BOOL, RESULTS, r->has_ref, r->ref_acc.mismatches == 0,                     \
-      "acc equal to the reference's bit for bit")                                               \
-    X(ref_acc_compared, INT, RESULTS, r->has_ref, r->ref_acc.n, "acc elements compared")        \
-    X(ref_acc_mismatches, INT, RESULTS, r->has_ref, r->ref_acc.mismatches,                      \
-      "acc elements differing from the reference")                                              \
-    X(ref_acc_max_abs_diff, REAL, RESULTS, r->has_ref, r->ref_acc.max_abs_diff,                 \
-      "largest absolute acc difference")                                                        \
-    X(ref_y_cosine, REAL, RESULTS, r->has_ref, r->ref_y.cosine, "y vs the reference's y: cosine") \
-    X(ref_y_rel_l2, REAL, RESULTS, r->has_ref, r->ref_y.rel_l2,                                 \
-      "y vs the reference's y: relative L2 (none when the reference is zero)")                  \
-    X(ref_y_max_abs, REAL, RESULTS, r->has_ref, r->ref_y.max_abs,                               \
-      "y vs the reference's y: largest absolute difference")                                    \
-    X(ref_y_snr_db, REAL, RESULTS, r->has_ref, r->ref_y.snr_db,                                 \
-      "y vs the reference's y: SNR, dB (none when equal)")                                      \
-    X(ref_y_nonfinite, INT, RESULTS, r->has_ref, r->ref_y.nonfinite_a + r->ref_y.nonfinite_b,   \
+    X(has_output, BOOL, RESULTS, 1, r->has_output, "the trace holds <layer>.output")               \
+    X(rel_error, REAL, RESULTS, r->has_output, r->rel_error, "y vs <layer>.output: relative L2")   \
+    X(cosine, REAL, RESULTS, r->has_output, r->cosine, "y vs <layer>.output: cosine similarity")   \
+    X(max_abs_error, REAL, RESULTS, r->has_output, r->max_abs_error,                               \
+      "y vs <layer>.output: largest absolute difference")                                          \
+    X(snr_db, REAL, RESULTS, r->has_output, r->snr_db,                                             \
+      "y vs <layer>.output: SNR, dB (none when equal)")                                            \
+    X(energy_pj, REAL, RESULTS, run_result_priced(r), p->energy_pj,                                \
+      "energy of the run in the headline model, pJ")                                               \
+    X(energy_pj_per_token, REAL, RESULTS, run_result_priced(r), p->energy_pj_per_token,            \
+      "energy per token, pJ")                                                                      \
+    X(energy_pj_per_synop, REAL, RESULTS, run_result_priced(r), p->energy_pj_per_synop,            \
+      "energy per synaptic operation (sops), pJ")                                                  \
+    X(energy_pj_per_mac, REAL, RESULTS, run_result_priced(r), p->energy_pj_per_mac,                \
+      "energy per MAC of the dense layer (mac_equiv), pJ")                                         \
+    X(dynamic_pj, REAL, RESULTS, run_result_priced(r), p->dynamic_pj, "compute + memory, pJ")      \
+    X(compute_pj, REAL, RESULTS, run_result_priced(r), p->compute_pj,                              \
+      "adds, gated adds, accumulator writes, pJ")                                                  \
+    X(memory_pj, REAL, RESULTS, run_result_priced(r), p->memory_pj,                                \
+      "decode, FIFO, SRAM, readout, pJ")                                                           \
+    X(clock_pj, REAL, RESULTS, run_result_priced(r), p->clock_pj, "clock tree, pJ")                \
+    X(handshake_pj, REAL, RESULTS, run_result_priced(r), p->handshake_pj,                          \
+      "async channel handshakes, pJ")                                                              \
+    X(noc_pj, REAL, RESULTS, run_result_priced(r), p->noc_pj, "network on chip, pJ")               \
+    X(dram_pj, REAL, RESULTS, run_result_priced(r), p->dram_pj, "DRAM weight streaming, pJ")       \
+    X(leakage_pj, REAL, RESULTS, run_result_priced(r), p->leakage_pj, "static energy, pJ")         \
+    X(ideal_pj, REAL, RESULTS, run_result_priced(r), p->ideal_pj,                                  \
+      "SpikingBrain's estimate: sops x int8 add, pJ")                                              \
+    X(realistic_pj, REAL, RESULTS, run_result_priced(r), p->realistic_pj,                          \
+      "every counted action priced, whatever the model, pJ")                                       \
+    X(power_mw, REAL, RESULTS, run_result_priced(r), p->power_mw, "average power, mW")             \
+    X(leakage_mw, REAL, RESULTS, run_result_priced(r), p->leakage_mw, "static power, mW")          \
+    X(sops, REAL, RESULTS, run_result_priced(r), p->sops,                                          \
+      "synaptic operations: adds + adds_gated")                                                    \
+    X(mac_equiv, REAL, REPORT, run_result_priced(r), p->mac_equiv,                                 \
+      "MACs of the dense layer: tokens x in x out")                                                \
+    X(spikes_per_mac, REAL, RESULTS, run_result_priced(r), p->spikes_per_mac, "sops / mac_equiv")  \
+    X(ideal_pj_per_mac, REAL, RESULTS, run_result_priced(r), p->ideal_pj_per_mac,                  \
+      "spikes_per_mac x int8 add, pJ")                                                             \
+    X(int8_mac_pj, REAL, RESULTS, run_result_priced(r), p->int8_mac_pj, "int8 mult + add, pJ")     \
+    X(fp16_mac_pj, REAL, RESULTS, run_result_priced(r), p->fp16_mac_pj, "fp16 mult + add, pJ")     \
+    X(ideal_vs_int8_pct, REAL, RESULTS, run_result_priced(r), p->ideal_vs_int8_pct,                \
+      "ideal_pj_per_mac below an int8 MAC, %")                                                     \
+    X(ideal_vs_fp16_pct, REAL, RESULTS, run_result_priced(r), p->ideal_vs_fp16_pct,                \
+      "ideal_pj_per_mac below an fp16 MAC, %")                                                     \
+    X(node_nm, INT, RESULTS, run_result_priced(r) && p->node_nm > 0, p->node_nm,                   \
+      "technology node, nm")                                                                       \
+    X(vdd_v, REAL, RESULTS, run_result_priced(r) && p->vdd_v > 0, p->vdd_v, "supply, V")           \
+    X(node_approx, BOOL, REPORT, run_result_priced(r), p->node_approx,                             \
+      "node factors interpolated (an approximation)")                                              \
+    X(area_um2, REAL, RESULTS, run_result_priced(r), p->area_um2, "area of the cores used, um2")   \
+    X(area_mm2, REAL, RESULTS, run_result_priced(r), p->area_mm2, "the same, mm2")                 \
+    X(core_area_um2, REAL, RESULTS, run_result_priced(r), p->core_area_um2, "one core, um2")       \
+    X(sram_area_um2, REAL, RESULTS, run_result_priced(r), p->sram_area_um2,                        \
+      "weight SRAM of the chip, um2")                                                              \
+    X(logic_area_um2, REAL, RESULTS, run_result_priced(r), p->logic_area_um2,                      \
+      "logic of the chip, um2")                                                                    \
+    X(area_synthesized, BOOL, RESULTS, run_result_priced(r), p->area_synthesized,                  \
+      "logic areas from synthesis (else assumed)")                                                 \
+    X(base_energy_pj, REAL, RESULTS, run_result_priced(r), p->base_energy_pj,                      \
+      "dense INT8 baseline on the same tile, headline model, pJ")                                  \
+    X(base_realistic_pj, REAL, RESULTS, run_result_priced(r), p->base_realistic_pj,                \
+      "the baseline's realistic energy, pJ")                                                       \
+    X(base_energy_pj_per_token, REAL, RESULTS, run_result_priced(r), p->base_energy_pj_per_token,  \
+      "baseline energy per token, pJ")                                                             \
+    X(base_energy_pj_per_mac, REAL, RESULTS, run_result_priced(r), p->base_energy_pj_per_mac,      \
+      "baseline energy per MAC, pJ")                                                               \
+    X(base_power_mw, REAL, RESULTS, run_result_priced(r), p->base_power_mw,                        \
+      "baseline average power, mW")                                                                \
+    X(base_area_um2, REAL, RESULTS, run_result_priced(r), p->base_area_um2, "baseline area, um2")  \
+    X(base_latency_ns, REAL, RESULTS, run_result_priced(r), p->base_latency_ns,                    \
+      "baseline duration, ns")                                                                     \
+    X(base_cycles, REAL, REPORT, run_result_priced(r), p->base_cycles,                             \
+      "baseline duration, cycles")                                                                 \
+    X(energy_reduction_pct, REAL, RESULTS, run_result_priced(r), p->energy_reduction_pct,          \
+      "energy below the baseline, %")                                                              \
+    X(power_reduction_pct, REAL, RESULTS, run_result_priced(r), p->power_reduction_pct,            \
+      "power below the baseline, %")                                                               \
+    X(area_reduction_pct, REAL, RESULTS, run_result_priced(r), p->area_reduction_pct,              \
+      "area below the baseline, %")                                                                \
+    X(latency_reduction_pct, REAL, RESULTS, run_result_priced(r), p->latency_reduction_pct,        \
+      "latency below the baseline, %")                                                             \
+    X(permuted, BOOL, RESULTS, 1, r->permuted,                                                     \
+      "the image permuted the layer's inputs (the counts too)")                                    \
+    X(has_ref, BOOL, RESULTS, 1, r->has_ref, "compared with a reference (--ref)")                  \
+    X(ref_acc_exact, BOOL, RESULTS, r->has_ref, r->ref_acc.mismatches == 0,                        \
+      "acc equal to the reference's bit for bit")                                                  \
+    X(ref_acc_compared, INT, RESULTS, r->has_ref, r->ref_acc.n, "acc elements compared")           \
+    X(ref_acc_mismatches, INT, RESULTS, r->has_ref, r->ref_acc.mismatches,                         \
+      "acc elements differing from the reference")                                                 \
+    X(ref_acc_max_abs_diff, REAL, RESULTS, r->has_ref, r->ref_acc.max_abs_diff,                    \
+      "largest absolute acc difference")                                                           \
+    X(ref_y_cosine, REAL, RESULTS, r->has_ref, r->ref_y.cosine, "y vs the reference's y: cosine")  \
+    X(ref_y_rel_l2, REAL, RESULTS, r->has_ref, r->ref_y.rel_l2,                                    \
+      "y vs the reference's y: relative L2 (none when the reference is zero)")                     \
+    X(ref_y_max_abs, REAL, RESULTS, r->has_ref, r->ref_y.max_abs,                                  \
+      "y vs the reference's y: largest absolute difference")                                       \
+    X(ref_y_snr_db, REAL, RESULTS, r->has_ref, r->ref_y.snr_db,                                    \
+      "y vs the reference's y: SNR, dB (none when equal)")                                         \
+    X(ref_y_nonfinite, INT, RESULTS, r->has_ref, r->ref_y.nonfinite_a + r->ref_y.nonfinite_b,      \
       "NaN/Inf elements on either side (not compared)")
 
 typedef enum { RUN_F_INT, RUN_F_REAL, RUN_F_BOOL, RUN_F_TEXT } run_field_type;
@@ -301,35 +310,35 @@ ax_result run_image_setup(run_job *j, int tile_given, int group_given, char **er
 
 /* SRAM pricing from power/ (docs/design.md §4), per core of R x C int8 weights. */
 typedef struct {
-    char version[128];      /* technology table version */
-    double read64_pj;       /* one 64-bit read of the R*C-byte macro */
-    double row_read_pj;     /* one axon row: ceil(C*8/64) 64-bit reads */
-    double sram_area_um2;   /* one core's weight SRAM */
-    double core_area_um2;   /* one core (SRAM + logic + router) */
+    char version[128];    /* technology table version */
+    double read64_pj;     /* one 64-bit read of the R*C-byte macro */
+    double row_read_pj;   /* one axon row: ceil(C*8/64) 64-bit reads */
+    double sram_area_um2; /* one core's weight SRAM */
+    double core_area_um2; /* one core (SRAM + logic + router) */
 } run_map_price;
 
 typedef struct {
-    char *name;          /* owned */
-    const char *file;    /* checkpoint file holding it (not owned) */
+    char *name;       /* owned */
+    const char *file; /* checkpoint file holding it (not owned) */
     size_t out, in;
-    const char *dtype;   /* static */
-    size_t group;        /* weight group (0 = per channel): the group asked for, or from an
+    const char *dtype; /* static */
+    size_t group;      /* weight group (0 = per channel): the group asked for, or from an
                             int8 checkpoint's weight_scale shape */
     map_tiling t;
-    map_layer_place lp;  /* owned */
+    map_layer_place lp; /* owned */
     map_layer_stats st;
     map_tile_stats *tiles; /* owned, [t.cores] with --tiles */
 } run_map_layer;
 
 typedef struct {
-    run_map_layer *l;    /* owned, [n] */
+    run_map_layer *l; /* owned, [n] */
     size_t n;
-    size_t cores_used;   /* resident cores (pass 0) */
-    uint32_t passes;     /* mesh loads */
+    size_t cores_used; /* resident cores (pass 0) */
+    uint32_t passes;   /* mesh loads */
     uint64_t peak_rss_kib;
     run_map_price price;
-    size_t skipped_ndim;     /* `*.weight` tensors that are not [out, in] */
-    char skipped_name[300];  /* the first of them, for the error */
+    size_t skipped_ndim;    /* `*.weight` tensors that are not [out, in] */
+    char skipped_name[300]; /* the first of them, for the error */
 } run_map_sel;
 
 /* run_map_sel.c: appends the matching linear layers of one checkpoint file
@@ -337,10 +346,11 @@ typedef struct {
  * every layer (AX_ERANGE naming the layer that does not fit); prices one
  * core's SRAM; frees the selection. */
 ax_result run_map_sel_list(const char *path, size_t group, run_map_sel *sel, char *const *globs,
-                       int nglobs, char **err);
+                           int nglobs, char **err);
 ax_result run_map_sel_place(run_map_sel *sel, int W, int H, int dram, char **err);
 /* prices one core of tech (NULL: built-in 45 nm) at node_nm (0: the table's) holding R x C int8 weights */
-ax_result run_map_sel_price(const char *tech, int node_nm, int R, int C, run_map_price *p, char **err);
+ax_result run_map_sel_price(const char *tech, int node_nm, int R, int C, run_map_price *p,
+                            char **err);
 void run_map_sel_free(run_map_sel *sel);
 
 /* ---- identity of a run (run_config.c): the one config hash ---- */
@@ -358,8 +368,8 @@ ax_result run_files_of(const run_job *j, run_files *f, char **err);
 /* Canonical config text (malloc'd JSON, caller frees) and its hash.
  * files may be NULL (then they are checksummed here). tech_version is the
  * technology table's version string (NULL: "builtin-45nm"). */
-ax_result run_config(const run_job *j, const run_files *files, const char *tech_version, char **text,
-                    uint64_t *hash, char **err);
+ax_result run_config(const run_job *j, const run_files *files, const char *tech_version,
+                     char **text, uint64_t *hash, char **err);
 /* Version string of j's technology table (j->tech, NULL: built-in) at j's
  * node and supply, as power_table_open reports it: what runs priced with it
  * store (a node or supply sweep has one version per point). */

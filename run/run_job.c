@@ -21,6 +21,9 @@
  * estimated first (the observed cores' items times the bytes each costs
  * in the file) and refused above RUN_VCD_MAX_MIB (or $AXON_VCD_MAX_MIB);
  * while stepping, the writer's own cap stops a run the estimate missed.
+ * j->functional skips the timing (sim_run_functional): acc, y, accuracy and
+ * the spike statistics only, nothing priced. j->threads is handed to the
+ * simulator (sim_set_exec); no result depends on it.
  */
 #include "run.h"
 
@@ -88,6 +91,7 @@ void run_job_default(run_job *j)
     j->steps = SPIKE_STEPS_AUTO;
     j->group = 0;
     j->model = POWER_REALISTIC;
+    j->threads = 1;
 }
 
 void run_result_free(run_result *r)
@@ -276,6 +280,9 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
     if ((rc = sim_config_check(&j->cfg, err)))
         return rc;
+    if (j->functional && j->vcd)
+        return ax_fail(err, AX_EPARAM, "run: a functional run has no timing to write as VCD "
+                       "(hint: drop --vcd or --functional)");
     /* an image holds int8 weights already (nothing to quantize); a
      * checkpoint's header is checked against the trace before quantizing */
     stage(j, 0, "loading weights");
@@ -378,6 +385,10 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     stage(j, 2, j->vcd ? "simulating (stepped, VCD)" : "simulating");
     if ((rc = sim_new(&j->cfg, &qw, ev, nev, tok_start, tokens, &s, err)))
         goto done;
+    sim_exec ex;
+    sim_exec_default(&ex);
+    ex.threads = j->threads;
+    sim_set_exec(s, &ex);
     if (j->vcd) {
         if ((rc = sim_vcd_open(s, j->vcd, 64, &vcd, err)))
             goto done;
@@ -390,7 +401,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
             goto done;
         }
     }
-    rc = sim_run(s, err);
+    rc = j->functional ? sim_run_functional(s, err) : sim_run(s, err);
     if (rc)
         goto done;
     if ((rc = sim_vcd_close(vcd, err))) {
@@ -443,8 +454,11 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         goto done;
     sim_get_report(s, &r->sim);
     stage(j, 4, "pricing");
-    if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) ||
-        (j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
+    if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)))
+        goto done;
+    if (j->functional) /* nothing to price; the table's version still names the point */
+        snprintf(r->power.version, sizeof r->power.version, "%s", power_table_version(tech));
+    else if ((j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
                                                     (double)j->cfg.dram_burst_bytes, err))) ||
         (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
@@ -459,6 +473,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     r->in = qw.in;
     r->out = qw.out;
     r->ngroups = qw.ngroups;
+    r->functional = j->functional;
     {
         char *cfgtext = NULL; /* the database's hash: files by checksum, every parameter */
         if ((rc = run_config(j, NULL, r->power.version[0] ? r->power.version : NULL, &cfgtext,

@@ -16,7 +16,7 @@
 int run_result_priced(const run_result *r)
 {
     const power_report *p = &r->power;
-    return p->version[0] || p->energy_pj != 0 || p->nlines > 0;
+    return !r->functional && (p->version[0] || p->energy_pj != 0 || p->nlines > 0);
 }
 
 #define RUN_SET_INT(v, e) ((v)->i = (int64_t)(e), 1)
@@ -115,8 +115,10 @@ cJSON *run_report_json(const run_job *j, const run_result *r, int per_core)
                               run_value_json(&run_report_fields[i], j, r));
     const sim_report *s = &r->sim;
     const char *unit = j->cfg.timing == SIM_ASYNC ? "ps" : "cycles";
-    cJSON_AddItemToObject(o, "counters", run_counters_json(&s->total, unit));
-    if (per_core && r->per_core) {
+    cJSON_AddBoolToObject(o, "timing_modelled", !r->functional);
+    if (!r->functional) /* --functional counts nothing: no counters rather than zeros */
+        cJSON_AddItemToObject(o, "counters", run_counters_json(&s->total, unit));
+    if (per_core && r->per_core && !r->functional) {
         cJSON *a = cJSON_AddArrayToObject(o, "per_core");
         for (size_t k = 0; a && k < s->cores; k++) {
             cJSON *c = run_counters_json(&r->per_core[k], unit);

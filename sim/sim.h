@@ -125,6 +125,8 @@ typedef struct {
     double service_latency_ns;   /* mean of completion - first accept of the token's first item
                                     (latency without the wait before the chip takes the token) */
     double drain_ns;             /* duration - the last start of any item (readout + reduction tail) */
+    int timed;                   /* 1: sim_run modelled the timing; 0: sim_run_functional (acc
+                                    only: every time, counter and the report's times are 0) */
 } sim_report;
 
 /* Observation points, for VCD and co-simulation. */
@@ -175,6 +177,40 @@ ax_result sim_run(sim *s, char **err);
 const int32_t *sim_acc(const sim *s);
 void sim_get_report(const sim *s, sim_report *r);
 void sim_free(sim *s); /* NULL is a no-op */
+
+/* ---- execution options: how the host computes, never what is modelled ----
+ * Every choice gives the same acc, stamps, counters and errors (tested);
+ * none is part of a run's identity (docs/sim.md "Performance"). */
+typedef enum {
+    SIM_SIMD_AUTO = 0, /* AXON_SIMD from the environment when set, else the best available */
+    SIM_SIMD_SCALAR,   /* portable C */
+    SIM_SIMD_SSE2,     /* x86-64 baseline */
+    SIM_SIMD_AVX2,
+    SIM_SIMD_AVX512    /* AVX-512F + BW */
+} sim_simd;
+
+typedef struct {
+    int threads;   /* worker threads of sim_run / sim_run_functional, >= 1 (default 1) */
+    sim_simd simd; /* accumulation kernel (default SIM_SIMD_AUTO) */
+} sim_exec;
+
+void sim_exec_default(sim_exec *x);
+/* Before sim_run / sim_run_functional. */
+void sim_set_exec(sim *s, const sim_exec *x);
+/* Online processors (sysconf), at least 1: the default of `axon run --threads`. */
+int sim_threads_default(void);
+const char *sim_simd_name(sim_simd v); /* "auto", "scalar", "sse2", "avx2", "avx512" */
+ax_result sim_simd_parse(const char *name, sim_simd *v, char **err);
+int sim_simd_supported(sim_simd v);   /* compiled in and supported by this CPU */
+sim_simd sim_simd_best(void);
+/* AUTO -> AXON_SIMD when set, else the best; AX_EPARAM when the path asked
+ * for is unknown or not supported here. */
+ax_result sim_simd_resolve(sim_simd want, sim_simd *got, char **err);
+
+/* The numbers without the timing: acc (and its overflow errors, as sim_run)
+ * from the same event stream, no event queue, no stamps; the report has
+ * timed = 0. Not with observers. For accuracy sweeps of k and coding. */
+ax_result sim_run_functional(sim *s, char **err);
 
 /* VCD writer (sim_vcd.c), an observer: attach before the first sim_step or
  * sim_run; it records the first max_cores cores. Close after the run (it

@@ -64,18 +64,26 @@ static ax_result build_rowblocks(struct sim *s, char **err)
     return AX_OK;
 }
 
-/* Transposes q [out][in] into wt [in][outp] (blocked for the cache) and
- * counts nonzero weights and words per (axon, column block). */
-static void build_weights(struct sim *s)
+/* The stepped path's weights (sim_host.c): q [out][in] transposed into wt
+ * [in][outp] (blocked for the cache), and the nonzero weights and words per
+ * (axon, column block) when the fast path has not counted them yet. */
+ax_result sim_chip_weights_rows(struct sim *s, char **err)
 {
+    if (s->wt)
+        return AX_OK;
     const size_t in = s->in, out = s->out, outp = s->outp, C = (size_t)s->cfg.cols;
     const size_t L = (size_t)s->cfg.lanes;
     const int8_t *q = s->qw->q;
+    s->wt = calloc(in * outp + 1, 1);
+    if (!s->wt)
+        return ax_fail(err, AX_ENOMEM, "out of memory for the %zu x %zu weight rows", in, outp);
     for (size_t j0 = 0; j0 < out; j0 += 64)
         for (size_t i0 = 0; i0 < in; i0 += 64)
             for (size_t j = j0; j < j0 + 64 && j < out; j++)
                 for (size_t i = i0; i < i0 + 64 && i < in; i++)
                     s->wt[i * outp + j] = q[j * in + i];
+    if (s->weights_built)
+        return AX_OK;
     for (size_t i = 0; i < in; i++)
         for (size_t cb = 0; cb < s->ncb; cb++) {
             const int8_t *w = s->wt + i * outp + cb * C;
@@ -88,9 +96,11 @@ static void build_weights(struct sim *s)
                 nnz += cnt;
                 nzw += cnt != 0;
             }
-            s->nnz[i * s->ncb + cb] = (uint16_t)nnz;
-            s->nzw[i * s->ncb + cb] = (uint16_t)nzw;
+            s->nnz[cb * s->in + i] = (uint16_t)nnz;
+            s->nzw[cb * s->in + i] = (uint16_t)nzw;
         }
+    s->weights_built = 1;
+    return AX_OK;
 }
 
 /* Splits the event stream into each row-block's item stream (events of
@@ -127,6 +137,7 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
                     return ax_fail(err, AX_EPARAM, "event %zu is out of (token, step, axon) order", e);
             }
             s->nitems[a2rb[v->axon]]++;
+            s->ecnt[v->axon]++;
         }
     }
     for (size_t rb = 0; rb < s->nrb; rb++) {
@@ -171,6 +182,7 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->in = qw->in;
     s->out = qw->out;
     s->ng = qw->ngroups;
+    sim_exec_default(&s->ex);
     sim_queue_init(&s->q);
     uint32_t *a2rb = NULL;
     int bad = 0;
@@ -194,7 +206,7 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
         goto fail;
     }
     a2rb = xcalloc(s->in, sizeof *a2rb, &bad);
-    s->wt = xcalloc(wbytes, 1, &bad);
+    s->ecnt = xcalloc(s->in, sizeof(uint32_t), &bad);
     s->nnz = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->nzw = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->cs = xcalloc(s->ncores, sizeof(sim_core_state), &bad);
@@ -202,12 +214,12 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->o_tok = xcalloc(s->ncores * s->tokens, sizeof(int64_t), &bad);
     s->tok_done = xcalloc(s->tokens, sizeof(int64_t), &bad);
     s->tok_accept = xcalloc(s->tokens, sizeof(int64_t), &bad);
-    s->acc64 = xcalloc(s->tokens * s->out * s->ng, sizeof(int64_t), &bad);
     s->acc_out = xcalloc(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
-    s->acc_rb = xcalloc(s->nrb * s->outp, sizeof(int32_t), &bad);
     s->link_free = xcalloc(s->nrb * s->ncb, sizeof(int64_t), &bad);
     s->ovf_rb = xcalloc(s->nrb, sizeof(uint32_t), &bad);
     s->pc = xcalloc(s->ncores, sizeof(sim_counters), &bad);
+    s->tacc_rb = xcalloc(s->nrb * s->tokens, sizeof(int64_t), &bad);
+    s->lstart_rb = xcalloc(s->nrb, sizeof(int64_t), &bad);
     if (bad) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory building the chip (%zu cores, %zu tokens)",
                      s->ncores, s->tokens);
@@ -218,7 +230,6 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
             a2rb[i] = (uint32_t)rb;
     if ((rc = build_items(s, a2rb, err)))
         goto fail;
-    build_weights(s);
     if ((rc = sim_dram_init(s, err)))
         goto fail;
     for (size_t c = 0; c < s->ncores; c++)
@@ -227,6 +238,8 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
         s->link_free[l] = SIM_NEG_INF;
     for (size_t n = 0; n < s->tokens; n++)
         s->tok_accept[n] = INT64_MAX;
+    for (size_t i = 0; i < s->nrb * s->tokens; i++)
+        s->tacc_rb[i] = INT64_MAX;
     free(a2rb);
     *out = s;
     return AX_OK;
@@ -249,22 +262,25 @@ void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1)
     }
 }
 
-void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, int slice,
-                        sim_stamp *st)
+int64_t sim_chip_dram_arrival(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr)
+{
+    /* stall_dram: how much later the accept can happen because of the weights */
+    sim_core_state *cs = &s->cs[rb * s->ncb + cb];
+    int64_t w = sim_dram_arrival(s, rb, cb, k, arr);
+    int64_t base = arr > cs->a_prev + s->tp.step ? arr : cs->a_prev + s->tp.step;
+    int64_t slot = cs->sring[cs->ri];
+    base = slot > base ? slot : base;
+    if (w > base)
+        cs->c.stall_dram += w - base;
+    return w;
+}
+
+void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, sim_stamp *st)
 {
     size_t core = rb * s->ncb + cb, C = (size_t)s->cfg.cols;
     int64_t it = s->items[rb][k];
-    if (s->cfg.dram) {
-        /* stall_dram: how much later the accept can happen because of the weights */
-        sim_core_state *cs = &s->cs[core];
-        int64_t w = sim_dram_arrival(s, rb, cb, k, arr);
-        int64_t base = arr > cs->a_prev + s->tp.step ? arr : cs->a_prev + s->tp.step;
-        int64_t slot = cs->sring[cs->k % s->tp.F];
-        base = slot > base ? slot : base;
-        if (w > base)
-            cs->c.stall_dram += w - base;
-        arr = w;
-    }
+    if (s->cfg.dram)
+        arr = sim_chip_dram_arrival(s, rb, cb, k, arr);
     sim_core_item(&s->tp, &s->cs[core], arr, sim_item_is_eot(it), st);
     if (k == 0 || sim_item_is_eot(s->items[rb][k - 1])) { /* first item of its token here */
         size_t n = sim_item_token(s, it);
@@ -278,18 +294,42 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
         s->o_tok[core * s->tokens + n] = st->o;
         if (s->cfg.dram)
             sim_dram_eot(s, core, n, st->s);
-        if (slice)
-            sim_chip_fold(s, rb, n, cb * C, cb * C + C);
+        sim_chip_fold(s, rb, n, cb * C, cb * C + C);
         return;
     }
     const spike_event *e = &s->ev[it];
-    size_t x = (size_t)e->axon * s->ncb + cb;
+    size_t x = cb * s->in + e->axon;
     sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], sim_core_cused(s, cb));
-    if (slice) {
-        int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
-        s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
-                                      s->wt + (size_t)e->axon * s->outp + cb * C, C, m, s->cfg.acc_bits);
+    int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
+    s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
+                                  s->wt + (size_t)e->axon * s->outp + cb * C, C, m, s->cfg.acc_bits);
+}
+
+void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
+{
+    const sim_tparams *tp = &s->tp;
+    sim_counters *c = &s->cs[rb * s->ncb + cb].c;
+    uint64_t ev = 0, words = 0, adds = 0, cused = (uint64_t)sim_core_cused(s, cb);
+    for (size_t i = s->rb_lo[rb]; i < s->rb_hi[rb]; i++) {
+        uint64_t n = s->ecnt[i];
+        ev += n;
+        if (tp->zero_gating) {
+            words += n * s->nzw[cb * s->in + i];
+            adds += n * s->nnz[cb * s->in + i];
+        }
     }
+    if (!tp->zero_gating) {
+        words = ev * (uint64_t)tp->W;
+        adds = ev * cused;
+    }
+    c->events += ev;
+    c->sram_words += words;
+    c->sram_words_skipped += ev * (uint64_t)tp->W - words;
+    c->adds += adds;
+    c->adds_gated += ev * cused - adds;
+    c->acc_writes += adds;
+    if (tp->async)
+        c->handshakes += words;
 }
 
 const int32_t *sim_acc(const sim *s)
@@ -332,9 +372,25 @@ void sim_get_report(const sim *s, sim_report *r)
         r->interval_ns = s->tokens > 1 ? (double)(s->tok_done[s->tokens - 1] - s->tok_done[0]) * ns /
                                              (double)(s->tokens - 1) : 0;
     }
+    r->timed = !s->functional;
     r->tokens_per_s = r->duration_ns > 0 ? (double)s->tokens / (r->duration_ns * 1e-9) : 0;
     r->total = s->total;
     r->per_core = s->pc;
+}
+
+void sim_exec_default(sim_exec *x)
+{
+    x->threads = 1;
+    x->simd = SIM_SIMD_AUTO;
+}
+
+void sim_set_exec(sim *s, const sim_exec *x)
+{
+    s->ex = *x;
+    if (s->ex.threads < 1)
+        s->ex.threads = 1;
+    if (s->ex.threads > SIM_MAX_THREADS)
+        s->ex.threads = SIM_MAX_THREADS;
 }
 
 void sim_free(sim *s)
@@ -354,6 +410,17 @@ void sim_free(sim *s)
     free(s->rb_hi);
     free(s->rb_group);
     free(s->wt);
+    free(s->wk);
+    free(s->ecnt);
+    if (s->prog)
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            free(s->prog[rb]);
+    free(s->prog);
+    free(s->pstart);
+    free(s->istart);
+    free(s->tok_safe);
+    free(s->tacc_rb);
+    free(s->lstart_rb);
     free(s->nnz);
     free(s->nzw);
     free(s->cs);

@@ -38,7 +38,7 @@ void sim_core_reset(sim_core_state *st, const sim_tparams *tp, int64_t *sring)
         sring[i] = SIM_NEG_INF;
 }
 
-static void add_interval(sim_core_state *st, int64_t a, int64_t b)
+static inline void add_interval(sim_core_state *st, int64_t a, int64_t b)
 {
     if (b <= a)
         return;
@@ -51,25 +51,21 @@ static void add_interval(sim_core_state *st, int64_t a, int64_t b)
     }
 }
 
-/* Adds pending readout intervals that start at or before `upto`. */
-static void flush_readouts(sim_core_state *st, int64_t upto)
+/* Adds pending readout intervals (a ring of SIM_RO in start order) that
+ * start at or before `upto`. */
+static inline void flush_readouts(sim_core_state *st, int64_t upto)
 {
-    int i = 0;
-    while (i < st->nro && st->ro_s[i] <= upto) {
-        add_interval(st, st->ro_s[i], st->ro_e[i]);
-        i++;
-    }
-    if (i) {
-        memmove(st->ro_s, st->ro_s + i, (size_t)(st->nro - i) * sizeof st->ro_s[0]);
-        memmove(st->ro_e, st->ro_e + i, (size_t)(st->nro - i) * sizeof st->ro_e[0]);
-        st->nro -= i;
+    while (st->nro && st->ro_s[st->ro_h] <= upto) {
+        add_interval(st, st->ro_s[st->ro_h], st->ro_e[st->ro_h]);
+        st->ro_h = (st->ro_h + 1) % SIM_RO;
+        st->nro--;
     }
 }
 
-void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
-                   sim_stamp *out)
+static inline void core_step(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
+                             sim_stamp *out)
 {
-    int64_t *slot = &st->sring[st->k % tp->F]; /* holds s_{k-F} */
+    int64_t *slot = &st->sring[st->ri]; /* holds s_{k-F} */
     int64_t base = max64(arr, st->a_prev + tp->step);
     int64_t a = max64(base, *slot);
     st->c.stall_fifo += a - base;
@@ -94,21 +90,52 @@ void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int i
     flush_readouts(st, s);
     add_interval(st, s, r);
     if (is_eot) {
-        if (st->nro == 8)
-            flush_readouts(st, st->ro_s[0]);
-        st->ro_s[st->nro] = o;
-        st->ro_e[st->nro] = o + (int64_t)tp->B * tp->bp;
+        if (st->nro == SIM_RO)
+            flush_readouts(st, st->ro_s[st->ro_h]);
+        int t = (st->ro_h + st->nro) % SIM_RO;
+        st->ro_s[t] = o;
+        st->ro_e[t] = o + (int64_t)tp->B * tp->bp;
         st->nro++;
     }
     *slot = s;
     st->a_prev = a;
     st->r_prev = r;
     st->k++;
+    if (++st->ri == tp->F)
+        st->ri = 0;
     out->arr = arr;
     out->a = a;
     out->s = s;
     out->r = r;
     out->o = o;
+}
+
+void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
+                   sim_stamp *out)
+{
+    core_step(tp, st, arr, is_eot, out);
+}
+
+void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *items, size_t n,
+                     const int64_t *arr, int64_t *otok, int64_t *tacc, int64_t *last)
+{
+    sim_core_state loc = *st; /* in registers, not aliased by the outputs */
+    int64_t l = *last;
+    size_t t = 0; /* token of item k: tokens come in order, each closed by its EOT */
+    int first = 1;
+    sim_stamp o;
+    for (size_t k = 0; k < n; k++) {
+        int eot = items[k] < 0;
+        core_step(tp, &loc, arr[k], eot, &o);
+        if (first && o.a < tacc[t]) /* the token's first item at this core */
+            tacc[t] = o.a;
+        first = eot;
+        l = max64(l, o.s);
+        if (eot)
+            otok[t++] = o.o;
+    }
+    *st = loc;
+    *last = l;
 }
 
 void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int c_used)

@@ -11,8 +11,10 @@
  * events are scheduled before the heap reaches them (one item of lookahead).
  * The accumulators of a token are copied when its EOT is computed and handed
  * to the observers with READOUT_DONE at o_n + B·bp. Without observers and
- * without stepping, sim_run takes the fast path (sim_chip_run_fast), which
- * computes the same stamps, counters and sums (tests compare both).
+ * without stepping, sim_run takes the fast path (sim_chip_run_fast: the
+ * timing per row-block, the arithmetic batched apart, both on threads),
+ * which computes the same stamps, counters and sums (tests compare both);
+ * sim_run_functional runs only the fast path's arithmetic (no timing).
  */
 #include "sim_int.h"
 
@@ -68,7 +70,7 @@ static void core_next(struct sim *s, size_t core)
     }
     int64_t stall0 = s->cs[core].c.stall_fifo;
     sim_stamp st;
-    sim_chip_core_item(s, rb, cb, k, s->arr[core][k], 1, &st);
+    sim_chip_core_item(s, rb, cb, k, s->arr[core][k], &st);
     int64_t stall = s->cs[core].c.stall_fifo - stall0;
     if (stall)
         push(s, st.a - stall, SIM_OBS_STALL, core, k, (int)(stall > INT32_MAX ? INT32_MAX : stall),
@@ -113,6 +115,14 @@ static void des_start(struct sim *s)
         s->rc = ax_fail(&s->err, AX_ENOMEM, "stepping or observing this run needs %zu item stamps "
                         "(%zu MiB) (hint: observe a shorter trace or a smaller layer; sim_run "
                         "without observers has no such limit)", total, total * 8 >> 20);
+        return;
+    }
+    if ((s->rc = sim_chip_weights_rows(s, &s->err)))
+        return;
+    s->acc64 = calloc(s->tokens * s->out * s->ng + 1, sizeof *s->acc64);
+    s->acc_rb = calloc(s->nrb * s->outp + 1, sizeof *s->acc_rb);
+    if (!s->acc64 || !s->acc_rb) {
+        s->rc = ax_fail(&s->err, AX_ENOMEM, "out of memory for the accumulators");
         return;
     }
     s->arr = calloc(s->ncores, sizeof *s->arr);
@@ -189,6 +199,20 @@ int sim_step(sim *s)
         free(e.ptr);
     }
     return 1;
+}
+
+ax_result sim_run_functional(sim *s, char **err)
+{
+    if (s->done || s->des || s->nobs)
+        return ax_fail(err, AX_EPARAM, "sim_run_functional: the sim has already run or has "
+                       "observers (hint: a fresh sim, without observers)");
+    s->functional = 1;
+    if (!(s->rc = sim_arith_prepare(s, &s->err)) && !(s->rc = sim_arith_run(s, &s->err)))
+        s->rc = sim_chip_acc_finish(s, &s->err);
+    s->done = 1;
+    if (s->rc && err)
+        ax_fail(err, s->rc, "%s", s->err ? s->err : ax_result_str(s->rc));
+    return s->rc;
 }
 
 ax_result sim_run(sim *s, char **err)

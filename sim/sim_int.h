@@ -16,6 +16,7 @@
 
 #define SIM_NEG_INF (INT64_MIN / 4) /* "max over an index that does not exist" */
 #define SIM_MAX_SHIFT 23            /* 127 << 23 keeps every lane add inside int32 */
+#define SIM_RO 8                    /* pending readout intervals kept per core */
 #define SIM_EVENT_FLIT_BITS 32      /* event flit payload: axon 16, shift 5, neg 1, eot 1 (padded) */
 
 /* ---- event queue (sim_queue.c): binary heap on (time, seq) ---- */
@@ -64,8 +65,10 @@ typedef struct {
     int64_t a_prev, r_prev, o_prev;
     int64_t *sring;   /* [F] start times of the last F items (ring), owned by the chip */
     int64_t k;        /* items processed */
-    int64_t ro_s[8], ro_e[8]; /* pending readout intervals, for the active-time union */
-    int nro;
+    int ri;           /* k mod F: the ring slot of item k */
+    int64_t ro_s[SIM_RO], ro_e[SIM_RO]; /* pending readout intervals (a ring from ro_h), for
+                                            the active-time union */
+    int nro, ro_h;
     int64_t cu;       /* active union: covered until */
     int64_t end;      /* end of the last readout */
     sim_counters c;
@@ -79,6 +82,11 @@ void sim_core_reset(sim_core_state *st, const sim_tparams *tp, int64_t *sring);
 /* Advances one core by one item (timing and the item's stall counters). */
 void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
                    sim_stamp *out);
+/* Runs the whole item stream items[n] (arrivals arr[n], no DRAM) through
+ * one core: readout start of token t into otok[t], the accept of each
+ * token's first item into tacc[t] when smaller, the latest start into *last. */
+void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *items, size_t n,
+                     const int64_t *arr, int64_t *otok, int64_t *tacc, int64_t *last);
 /* Counts one event's reads and adds: nzw words with a nonzero weight, nnz
  * nonzero weights among the c_used lanes the core holds. */
 void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz,
@@ -87,6 +95,28 @@ void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, in
 int64_t sim_core_finish(sim_core_state *st);
 /* acc[0..n) += w * m, wrapping at A bits; returns nonzero on overflow. */
 uint32_t sim_core_add(int32_t *acc, const int8_t *w, size_t n, int32_t m, int A);
+
+/* ---- batched accumulation (sim_simd.c, sim_arith.c) ---- */
+#define SIM_CW 128          /* output lanes per chunk of the batched accumulation */
+#define SIM_MAX_THREADS 256
+
+/* One row-block's program for one token: runs of [shift, npos, nneg, npos
+ * + nneg row offsets into tile] (sim_simd.c). */
+typedef struct {
+    const uint32_t *p, *pe;
+    const int8_t *tile;
+} sim_kseg;
+/* Sums the segments (the row-blocks of one weight group, one token) over
+ * one chunk of SIM_CW lanes into acc[SIM_CW]: stored (zero = 1) or added.
+ * Only for sums proved to fit (sim_simd.c). */
+typedef void (*sim_kernel_fn)(const sim_kseg *seg, size_t nseg, int32_t *acc, int zero);
+sim_kernel_fn sim_simd_kernel(sim_simd v);
+
+/* ---- threads (sim_par.c) ---- */
+typedef void (*sim_par_fn)(void *ctx, size_t unit, int worker);
+/* Runs fn(ctx, u, worker) for u in [0, n) on up to `threads` threads
+ * (worker in [0, threads)); returns when all are done. */
+void sim_par_for(int threads, size_t n, sim_par_fn fn, void *ctx);
 
 /* ---- the chip ---- */
 typedef struct {
@@ -115,8 +145,24 @@ struct sim {
     size_t outp;            /* ncb * C: padded width of a transposed weight row */
     size_t *rb_lo, *rb_hi;  /* axon range of row-block rb */
     size_t *rb_group;       /* weight group of row-block rb */
-    int8_t *wt;             /* [in][outp]: row-per-axon layout (transposed q, zero padded) */
-    uint16_t *nnz, *nzw;    /* [in][ncb]: nonzero weights / words of (axon, column block) */
+    int8_t *wt;             /* [in][outp]: row-per-axon layout (transposed q, zero padded);
+                               built when stepping (sim_host.c) */
+    uint16_t *nnz, *nzw;    /* [ncb][in]: nonzero weights / words of (column block, axon) */
+    int weights_built;      /* nnz, nzw (and wt or wk) filled */
+    uint32_t *ecnt;         /* [in] events of each axon over the whole trace */
+    /* fast path (sim_arith.c) */
+    sim_exec ex;            /* threads and SIMD path (execution only) */
+    sim_simd simd;          /* resolved path */
+    int functional;         /* sim_run_functional: no timing */
+    size_t sb_rows;         /* axons per super-block of the accumulation (0: SB_ROWS; tests) */
+    size_t nch;             /* chunks of SIM_CW output lanes */
+    int8_t *wk;             /* [nch][in][SIM_CW]: each chunk's rows contiguous, zero padded */
+    uint32_t **prog;        /* per row-block: the runs of every token (sim_simd.c format) */
+    size_t *pstart;         /* [nrb][tokens + 1] program offsets */
+    size_t *istart;         /* [nrb][tokens + 1] item index of token n in rb's stream */
+    uint8_t *tok_safe;      /* [tokens] 1: every partial and reduced sum provably fits */
+    int64_t *tacc_rb;       /* [nrb][tokens] earliest first accept per row-block */
+    int64_t *lstart_rb;     /* [nrb] latest start per row-block */
     int64_t **items;        /* per row-block: event index, or -(n+1) for EOT of token n */
     size_t *nitems;
     sim_core_state *cs;     /* [ncores], core (rb, cb) at rb * ncb + cb */
@@ -125,9 +171,9 @@ struct sim {
     int64_t *tok_done;      /* [tokens] completion time */
     int64_t *tok_accept;    /* [tokens] earliest accept of the token's first item at any core */
     int64_t last_start;     /* latest start of any item at any core */
-    int64_t *acc64;         /* [tokens][out][ng] reduced sums */
+    int64_t *acc64;         /* [tokens][out][ng] reduced sums (stepped run, exact tokens) */
     int32_t *acc_out;       /* [tokens][out][ng] */
-    int32_t *acc_rb;        /* [nrb][outp] working accumulators */
+    int32_t *acc_rb;        /* [nrb][outp] working accumulators (stepped run) */
     int64_t *link_free;     /* [nrb][ncb] eastward multicast links */
     uint32_t *ovf_rb;       /* [nrb] sticky overflow */
     /* DRAM streaming (sim_dram.c) */
@@ -161,13 +207,26 @@ int sim_core_cused(const struct sim *s, size_t cb);
 void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr);
 /* Reduction timing and final acc after every core ran. */
 ax_result sim_chip_finish(struct sim *s, char **err);
-/* Core (rb, cb) processes item k with arrival arr; event counters and the
- * arithmetic of its slice (slice = 1) or not (the caller adds the whole row). */
-void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, int slice,
-                        sim_stamp *st);
+/* Core (rb, cb) processes item k with arrival arr, its event counters and
+ * the arithmetic of its slice (the stepped path, sim_host.c). */
+void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr, sim_stamp *st);
+/* Arrival of item k at core (rb, cb) after DRAM (--dram), counting stall_dram. */
+int64_t sim_chip_dram_arrival(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr);
 /* EOT of token n of row-block rb: fold cols [c0, c1) into acc64 and clear them. */
 void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1);
+/* The stepped path's row-per-axon weights wt and the zero-gating counts. */
+ax_result sim_chip_weights_rows(struct sim *s, char **err);
+/* Per-rb overflow flags, then reduced sums outside int32 (tokens with
+ * tok_safe[n] set were written to acc_out already; NULL: every token from acc64). */
+ax_result sim_chip_acc_finish(struct sim *s, char **err);
 ax_result sim_chip_run_fast(struct sim *s, char **err);
+/* sim_arith.c: builds wk, the counts and the programs (threads), then the
+ * accumulation of every token into acc_out (and acc64 for unsafe tokens). */
+ax_result sim_arith_prepare(struct sim *s, char **err);
+void *sim_alloc_big(size_t n); /* 2 MiB aligned, huge pages when offered; free() it */
+ax_result sim_arith_run(struct sim *s, char **err);
+/* The event counters of core (rb, cb) from ecnt, nnz and nzw. */
+void sim_chip_count_events(struct sim *s, size_t rb, size_t cb);
 /* sim_dram.c */
 ax_result sim_dram_init(struct sim *s, char **err);
 /* Arrival of item k at core (rb, cb) with its weights streamed from DRAM. */

@@ -62,62 +62,134 @@ void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr)
     }
 }
 
-static ax_result reduce_timing(struct sim *s, char **err)
+/* The reduction of column block cb (its cores' readout packets down the
+ * column, every token): counters of its cores, and the column's completion
+ * of each token max-ed into done[tokens]. pk[ng] and vlf[nrb] are scratch. */
+static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *pk, int64_t *vlf)
 {
     const sim_tparams *tp = &s->tp;
     const int64_t u = tp->unit, B = tp->B, fcr = ceil_div(s->cfg.readout_bits, s->cfg.link_bits);
-    sim_packet *pk = calloc(s->ng, sizeof *pk);
-    int64_t *vlf = calloc(s->nrb, sizeof *vlf);
-    if (!pk || !vlf) {
-        free(pk);
-        free(vlf);
-        return ax_fail(err, AX_ENOMEM, "out of memory for the reduction network");
-    }
-    for (size_t n = 0; n < s->tokens; n++)
-        s->tok_done[n] = 0;
-    for (size_t cb = 0; cb < s->ncb; cb++) {
-        int cused = sim_core_cused(s, cb);
-        for (size_t y = 0; y < s->nrb; y++)
-            vlf[y] = SIM_NEG_INF;
-        for (size_t n = 0; n < s->tokens; n++) {
-            for (size_t y = 0; y < s->nrb; y++) {
-                size_t core = y * s->ncb + cb, g = s->rb_group[y];
-                sim_counters *c = &s->cs[core].c;
-                int64_t oh = s->o_tok[core * s->tokens + n], ot = oh + (B - 1) * tp->bp;
-                if (y == 0 || s->rb_group[y - 1] != g) {
-                    pk[g].h = oh;
-                    pk[g].t = ot;
-                } else {
-                    pk[g].h = max64(pk[g].h, oh);
-                    pk[g].t = max64(pk[g].t, ot);
-                    c->reduce_adds += (uint64_t)cused;
-                }
-                if (s->nrb > 1)
-                    c->flits += (uint64_t)B;
-                if (y + 1 == s->nrb) {
-                    int64_t done = SIM_NEG_INF;
-                    for (size_t gg = 0; gg <= g; gg++)
-                        done = max64(done, pk[gg].t + tp->bp);
-                    s->tok_done[n] = max64(s->tok_done[n], done);
-                    continue;
-                }
-                for (size_t gg = 0; gg <= g; gg++) {
-                    sim_packet *p = &pk[gg];
-                    int64_t eh = max64(p->h, vlf[y]);
-                    int64_t et = max64(eh + (B - 1) * fcr * u, p->t);
-                    c->stall_noc += eh - p->h;
-                    c->flit_hops += (uint64_t)B;
-                    if (tp->async)
-                        c->handshakes += (uint64_t)(B * fcr);
-                    vlf[y] = et + fcr * u;
-                    p->h = eh + tp->hop;
-                    p->t = et + tp->hop + (fcr - 1) * u;
-                }
+    const int64_t hop = tp->hop, bp = tp->bp;
+    const size_t T = s->tokens, nrb = s->nrb, ncb = s->ncb;
+    const size_t *grp = s->rb_group;
+    const int64_t *otok = s->o_tok;
+    const uint64_t cused = (uint64_t)sim_core_cused(s, cb);
+    const int async = tp->async;
+    for (size_t y = 0; y < nrb; y++)
+        vlf[y] = SIM_NEG_INF;
+    for (size_t n = 0; n < T; n++) {
+        for (size_t y = 0; y < nrb; y++) {
+            size_t core = y * ncb + cb, g = grp[y];
+            sim_counters *c = &s->cs[core].c;
+            int64_t oh = otok[core * T + n], ot = oh + (B - 1) * bp;
+            if (y == 0 || grp[y - 1] != g) {
+                pk[g].h = oh;
+                pk[g].t = ot;
+            } else {
+                pk[g].h = max64(pk[g].h, oh);
+                pk[g].t = max64(pk[g].t, ot);
+                c->reduce_adds += cused;
+            }
+            if (nrb > 1)
+                c->flits += (uint64_t)B;
+            if (y + 1 == nrb) {
+                int64_t d = SIM_NEG_INF;
+                for (size_t gg = 0; gg <= g; gg++)
+                    d = max64(d, pk[gg].t + bp);
+                done[n] = max64(done[n], d);
+                continue;
+            }
+            for (size_t gg = 0; gg <= g; gg++) {
+                sim_packet *p = &pk[gg];
+                int64_t eh = max64(p->h, vlf[y]);
+                int64_t et = max64(eh + (B - 1) * fcr * u, p->t);
+                c->stall_noc += eh - p->h;
+                c->flit_hops += (uint64_t)B;
+                if (async)
+                    c->handshakes += (uint64_t)(B * fcr);
+                vlf[y] = et + fcr * u;
+                p->h = eh + hop;
+                p->t = et + hop + (fcr - 1) * u;
             }
         }
     }
-    free(pk);
-    free(vlf);
+}
+
+typedef struct {
+    struct sim *s;
+    int64_t *done;  /* [workers][tokens] */
+    sim_packet *pk; /* [workers][ng] */
+    int64_t *vlf;   /* [workers][nrb] */
+} red_ctx;
+
+static void reduce_unit(void *p, size_t cb, int worker)
+{
+    red_ctx *c = p;
+    struct sim *s = c->s;
+    reduce_column(s, cb, c->done + (size_t)worker * s->tokens, c->pk + (size_t)worker * s->ng,
+                  c->vlf + (size_t)worker * s->nrb);
+}
+
+/* Columns are independent (each writes only its cores' counters and its own
+ * token completions, max-ed together after): one unit per column block. */
+static ax_result reduce_timing(struct sim *s, char **err)
+{
+    int th = s->ex.threads < (int)s->ncb ? s->ex.threads : (int)s->ncb;
+    th = th < 1 ? 1 : th;
+    red_ctx c = {.s = s};
+    c.done = malloc(((size_t)th * s->tokens + 1) * sizeof *c.done);
+    c.pk = calloc((size_t)th * s->ng, sizeof *c.pk);
+    c.vlf = calloc((size_t)th * s->nrb, sizeof *c.vlf);
+    if (!c.done || !c.pk || !c.vlf) {
+        free(c.done);
+        free(c.pk);
+        free(c.vlf);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the reduction network");
+    }
+    for (size_t i = 0; i < (size_t)th * s->tokens; i++)
+        c.done[i] = 0;
+    if (s->des || th == 1)
+        for (size_t cb = 0; cb < s->ncb; cb++)
+            reduce_unit(&c, cb, 0);
+    else
+        sim_par_for(th, s->ncb, reduce_unit, &c);
+    for (size_t n = 0; n < s->tokens; n++) {
+        int64_t d = 0;
+        for (int w = 0; w < th; w++)
+            d = max64(d, c.done[(size_t)w * s->tokens + n]);
+        s->tok_done[n] = d;
+    }
+    free(c.done);
+    free(c.pk);
+    free(c.vlf);
+    return AX_OK;
+}
+
+ax_result sim_chip_acc_finish(struct sim *s, char **err)
+{
+    const size_t per = s->out * s->ng;
+    size_t bad = SIZE_MAX;
+    for (size_t n = 0; n < s->tokens; n++) {
+        if (s->tok_safe && s->tok_safe[n])
+            continue; /* written by the batched accumulation, provably in int32 */
+        for (size_t i = n * per; i < (n + 1) * per; i++) {
+            int64_t v = s->acc64[i];
+            if ((v > INT32_MAX || v < INT32_MIN) && bad == SIZE_MAX)
+                bad = i;
+            s->acc_out[i] = (int32_t)(uint32_t)(uint64_t)v;
+        }
+    }
+    for (size_t rb = 0; rb < s->nrb; rb++)
+        if (s->ovf_rb[rb])
+            return ax_fail(err, AX_EOVERFLOW,
+                           "accumulator overflow: a partial sum of row-block %zu (axons %zu..%zu) "
+                           "left %d bits (hint: --acc-bits 32, or clamp the spike counts)",
+                           rb, s->rb_lo[rb], s->rb_hi[rb] - 1, s->cfg.acc_bits);
+    if (bad != SIZE_MAX)
+        return ax_fail(err, AX_EOVERFLOW,
+                       "reduced sum overflow at token %zu, output %zu, group %zu: %lld does not fit "
+                       "int32 (hint: clamp counts, or use a smaller --group)",
+                       bad / per, bad / s->ng % s->out, bad % s->ng, (long long)s->acc64[bad]);
     return AX_OK;
 }
 
@@ -140,57 +212,169 @@ ax_result sim_chip_finish(struct sim *s, char **err)
         sim_counters_add(&tot, &s->pc[c]);
     }
     s->total = tot;
-    size_t n = s->tokens * s->out * s->ng, bad = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        int64_t v = s->acc64[i];
-        if ((v > INT32_MAX || v < INT32_MIN) && bad == SIZE_MAX)
-            bad = i;
-        s->acc_out[i] = (int32_t)(uint32_t)(uint64_t)v;
-    }
-    for (size_t rb = 0; rb < s->nrb; rb++)
-        if (s->ovf_rb[rb])
-            return ax_fail(err, AX_EOVERFLOW,
-                           "accumulator overflow: a partial sum of row-block %zu (axons %zu..%zu) "
-                           "left %d bits (hint: --acc-bits 32, or clamp the spike counts)",
-                           rb, s->rb_lo[rb], s->rb_hi[rb] - 1, s->cfg.acc_bits);
-    if (bad != SIZE_MAX)
-        return ax_fail(err, AX_EOVERFLOW,
-                       "reduced sum overflow at token %zu, output %zu, group %zu: %lld does not fit "
-                       "int32 (hint: clamp counts, or use a smaller --group)",
-                       bad / (s->out * s->ng), bad / s->ng % s->out, bad % s->ng,
-                       (long long)s->acc64[bad]);
-    return AX_OK;
+    return sim_chip_acc_finish(s, err);
 }
 
-/* No observers: each row-block's items stream through its cores in item
- * order (cores are independent given their arrivals, so the order in which
- * cores are advanced does not change any stamp), and the arithmetic of an
- * event is one add over the whole row-block row: every column block at once. */
-ax_result sim_chip_run_fast(struct sim *s, char **err)
+/* Runs one core over its row-block's whole item stream with arrivals arr
+ * (after the multicast; DRAM moves them further), recording the readout
+ * start of each token, the earliest accept of each token's first item
+ * (tacc, min) and returning the latest start. */
+static int64_t core_stream(struct sim *s, size_t rb, size_t cb, const int64_t *arr, int64_t *tacc)
 {
-    int64_t *arr = malloc(s->ncb * sizeof *arr);
-    if (!arr)
-        return ax_fail(err, AX_ENOMEM, "out of memory");
+    const size_t core = rb * s->ncb + cb, n = s->nitems[rb];
+    const int64_t *items = s->items[rb];
+    sim_core_state *cs = &s->cs[core];
+    int64_t *otok = s->o_tok + core * s->tokens, last = 0;
+    if (!s->cfg.dram) {
+        sim_core_stream(&s->tp, cs, items, n, arr, otok, tacc, &last);
+        return last;
+    }
+    int first = 1;
     sim_stamp st;
-    const int A = s->cfg.acc_bits;
-    for (size_t rb = 0; rb < s->nrb; rb++) {
-        int32_t *acc = s->acc_rb + rb * s->outp;
-        uint32_t ovf = 0;
-        for (size_t k = 0; k < s->nitems[rb]; k++) {
-            sim_noc_multicast(s, rb, arr);
-            for (size_t cb = 0; cb < s->ncb; cb++)
-                sim_chip_core_item(s, rb, cb, k, arr[cb], 0, &st);
-            int64_t it = s->items[rb][k];
-            if (sim_item_is_eot(it)) {
-                sim_chip_fold(s, rb, sim_item_token(s, it), 0, s->out);
-            } else {
-                const spike_event *e = &s->ev[it];
-                int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
-                ovf |= sim_core_add(acc, s->wt + (size_t)e->axon * s->outp, s->out, m, A);
+    for (size_t k = 0; k < n; k++) {
+        int64_t it = items[k];
+        int64_t a = sim_chip_dram_arrival(s, rb, cb, k, arr[k]);
+        sim_core_item(&s->tp, cs, a, it < 0, &st);
+        if (first) {
+            size_t t = sim_item_token(s, it);
+            if (st.a < tacc[t])
+                tacc[t] = st.a;
+        }
+        first = it < 0;
+        last = max64(last, st.s);
+        if (it < 0) {
+            size_t t = (size_t)(-(it + 1));
+            otok[t] = st.o;
+            sim_dram_eot(s, core, t, st.s);
+        }
+    }
+    return last;
+}
+
+/* The timing of row-block rb on the fast path: its cores one after another,
+ * each over the whole item stream, the multicast applied link by link
+ * between them (a core's arrivals depend only on the links before it).
+ *
+ * Shortcut, exact: the recurrences of docs/core-timing.md and of the
+ * multicast are max-plus: delaying every arrival of a core by D delays every
+ * stamp by D and leaves every duration-type counter unchanged (the state
+ * starts at -inf), as long as every max resolves the same way. Core 0 sees
+ * every item at 0; link 0 passes item k at enter_k = k·fc·u, so core x >= 1
+ * sees it at k·fc·u + x·d (d = hop + (fc - 1)·u): no item waits at a link
+ * x >= 1 (its input is spaced fc·u apart). Hence
+ *  - when fc·u <= step (one flit per accept slot: links of >= 32 bits), core
+ *    x >= 1 is core 0 delayed by x·d: its arrival k·fc·u + x·d never exceeds
+ *    the delayed max(a_{k-1} + step, s_{k-F}) >= k·step + x·d, so it never
+ *    binds, as 0 never binds at core 0 after item 0;
+ *  - otherwise core x >= 2 is core 1 delayed by (x - 1)·d (same arrivals,
+ *    delayed), checked by link 1 never stalling.
+ * The copied cores' stamps and timing counters are the template's, offset.
+ * DRAM streaming breaks the invariance (a fetch starts no earlier than 0):
+ * every core is computed. The event counters come from the per-axon event
+ * counts (sim_chip_count_events). */
+static void timing_rb(struct sim *s, size_t rb, int64_t *arr)
+{
+    const sim_tparams *tp = &s->tp;
+    const size_t n = s->nitems[rb], ncb = s->ncb, T = s->tokens;
+    const int64_t fc = ceil_div(SIM_EVENT_FLIT_BITS, s->cfg.link_bits), u = tp->unit;
+    const int64_t d = tp->hop + (fc - 1) * u;
+    const int from0 = !s->cfg.dram && fc * u <= tp->step;
+    int64_t *tacc = s->tacc_rb + rb * T, last = 0, lastt = 0;
+    sim_core_state tmpl;
+    int tc = -1; /* template core, once its copies are proven exact */
+    for (size_t k = 0; k < n; k++)
+        arr[k] = 0;
+    for (size_t cb = 0; cb < ncb; cb++) {
+        size_t core = rb * ncb + cb;
+        sim_core_state *cs = &s->cs[core];
+        if (tc >= 0) {
+            const int64_t dl = (int64_t)(cb - (size_t)tc) * d;
+            const int64_t *ott = s->o_tok + (rb * ncb + (size_t)tc) * T;
+            int64_t *ring = cs->sring, *ot = s->o_tok + core * T;
+            *cs = tmpl;
+            cs->sring = ring; /* its contents are not needed after the run */
+            cs->a_prev += dl;
+            cs->r_prev += dl;
+            cs->o_prev += dl;
+            cs->cu += dl;
+            cs->end += dl;
+            for (size_t t = 0; t < T; t++)
+                ot[t] = ott[t] + dl;
+            last = max64(last, lastt + dl);
+        } else {
+            int64_t l = core_stream(s, rb, cb, arr, tacc);
+            last = max64(last, l);
+            if ((cb == 0 && from0) || cb == 1) {
+                sim_core_finish(cs); /* flush the active union: tmpl is final */
+                tmpl = *cs;
+                lastt = l;
+                if (from0)
+                    tc = 0;
             }
         }
-        s->ovf_rb[rb] |= ovf;
+        if (cb == 0)
+            cs->c.flits += n;
+        if (cb + 1 < ncb) { /* link cb, towards core cb + 1 */
+            cs->c.flit_hops += n;
+            if (tp->async)
+                cs->c.handshakes += (uint64_t)fc * n;
+            if (tc >= 0)
+                continue; /* no later arrival is needed, no item waits at x >= 1 */
+            int64_t lf = s->link_free[core], stall = 0;
+            for (size_t k = 0; k < n; k++) {
+                int64_t t = arr[k], enter = max64(t, lf);
+                stall += enter - t;
+                lf = enter + fc * u;
+                arr[k] = enter + d;
+            }
+            s->link_free[core] = lf;
+            if (cb > 0) /* at x = 0 the wait is the injection backlog, not contention */
+                cs->c.stall_noc += stall;
+            if (cb == 1 && stall == 0 && !s->cfg.dram)
+                tc = 1;
+        }
     }
-    free(arr);
+    for (size_t cb = 0; cb < ncb; cb++)
+        sim_chip_count_events(s, rb, cb);
+    s->lstart_rb[rb] = last;
+}
+
+typedef struct {
+    struct sim *s;
+    int64_t *arr; /* [workers][maxn] */
+    size_t maxn;
+} fast_ctx;
+
+static void fast_unit(void *p, size_t u, int worker)
+{
+    fast_ctx *c = p;
+    timing_rb(c->s, u, c->arr + (size_t)worker * c->maxn);
+}
+
+/* No observers: the timing of each row-block (timing_rb) and the batched
+ * accumulation of every event (sim_arith.c) are independent (timing never
+ * depends on weight values), so they run as separate units, on threads. */
+ax_result sim_chip_run_fast(struct sim *s, char **err)
+{
+    ax_result rc = sim_arith_prepare(s, err);
+    if (rc)
+        return rc;
+    fast_ctx c = {.s = s};
+    for (size_t rb = 0; rb < s->nrb; rb++)
+        c.maxn = s->nitems[rb] > c.maxn ? s->nitems[rb] : c.maxn;
+    int th = s->ex.threads < (int)s->nrb ? s->ex.threads : (int)s->nrb;
+    c.arr = malloc(((size_t)th * c.maxn + 1) * sizeof *c.arr);
+    if (!c.arr)
+        return ax_fail(err, AX_ENOMEM, "out of memory for %d x %zu arrival times", th, c.maxn);
+    sim_par_for(th, s->nrb, fast_unit, &c);
+    free(c.arr);
+    if ((rc = sim_arith_run(s, err)))
+        return rc;
+    for (size_t rb = 0; rb < s->nrb; rb++) {
+        s->last_start = max64(s->last_start, s->lstart_rb[rb]);
+        for (size_t t = 0; t < s->tokens; t++)
+            if (s->tacc_rb[rb * s->tokens + t] < s->tok_accept[t])
+                s->tok_accept[t] = s->tacc_rb[rb * s->tokens + t];
+    }
     return sim_chip_finish(s, err);
 }

@@ -168,3 +168,49 @@ Test(run_job, reference_exact_and_altered)
     cr_assert_eq(b.ref_y.cosine, 1);
     run_result_free(&a), run_result_free(&b);
 }
+
+/* Threads and --functional are execution options: 1, 2 and 3 threads give
+ * the same acc, y, counters of every core, cycles and config hash; the
+ * functional run gives the same acc and y and the same hash, no timing. */
+Test(run_job, threads_and_functional_change_no_result)
+{
+    run_job j;
+    run_result r[3], f;
+    char *err = NULL;
+    size_t nacc = (size_t)TOK * OUT * (IN / G);
+    for (int n = 0; n < 3; n++) {
+        job(&j);
+        j.weights = wpath;
+        j.threads = n + 1;
+        cr_assert_eq(run_job_exec(&j, &r[n], &err), AX_OK, "%s", err ? err : "");
+        cr_assert(r[n].exact);
+        cr_assert_eq(r[n].sim.timed, 1);
+    }
+    for (int n = 1; n < 3; n++) {
+        cr_assert_eq(memcmp(r[0].acc, r[n].acc, nacc * sizeof *r[0].acc), 0);
+        cr_assert_eq(memcmp(r[0].y, r[n].y, (size_t)TOK * OUT * sizeof *r[0].y), 0);
+        cr_assert_eq(r[0].sim.duration, r[n].sim.duration);
+        cr_assert_eq(memcmp(&r[0].sim.total, &r[n].sim.total, sizeof r[0].sim.total), 0);
+        cr_assert_eq(memcmp(r[0].per_core, r[n].per_core, r[0].sim.cores * sizeof *r[0].per_core), 0);
+        cr_assert_eq(r[0].power.energy_pj, r[n].power.energy_pj);
+        cr_assert_eq(r[0].config_hash, r[n].config_hash);
+    }
+    job(&j);
+    j.weights = wpath;
+    j.functional = 1;
+    j.threads = 2;
+    cr_assert_eq(run_job_exec(&j, &f, &err), AX_OK, "%s", err ? err : "");
+    cr_assert(f.exact);
+    cr_assert_eq(f.sim.timed, 0);
+    cr_assert_eq(f.sim.duration, 0);
+    cr_assert_eq(memcmp(r[0].acc, f.acc, nacc * sizeof *f.acc), 0);
+    cr_assert_eq(memcmp(r[0].y, f.y, (size_t)TOK * OUT * sizeof *f.y), 0);
+    cr_assert_eq(r[0].config_hash, f.config_hash);
+    j.vcd = "/tmp/never.vcd";
+    run_result g;
+    cr_assert_eq(run_job_exec(&j, &g, &err), AX_EPARAM);
+    free(err);
+    for (int n = 0; n < 3; n++)
+        run_result_free(&r[n]);
+    run_result_free(&f);
+}
