@@ -97,6 +97,10 @@ endef
 RTL_T1 := R=16 C=20 L=8 LS=2 F=1 A=32 RB=96 DB=0 GATE=1
 RTL_T2 := R=32 C=24 L=4 LS=1 F=2 A=24 RB=40 DB=1 GATE=0
 RTL_T3 := R=24 C=16 L=16 LS=2 F=3 A=16 RB=32 DB=1 GATE=1
+# Harness limits: t4 wide (L=40 > 32 lanes, RB=320 > 256-bit beats, A=20),
+# t5 the smallest core (R = C = L = 1, one accumulator of 8 bits, one beat).
+RTL_T4 := R=8 C=80 L=40 LS=1 F=4 A=20 RB=320 DB=1 GATE=1
+RTL_T5 := R=1 C=1 L=1 LS=3 F=1 A=8 RB=8 DB=0 GATE=0
 
 # Async core (Verilator --timing): 4-phase with the default delays of
 # docs/core-timing.md, and a 2-phase variant with other delays (t_sram < t_add,
@@ -106,21 +110,29 @@ RTL_ASYNC_PARAMS ?= R=32 C=32 L=8 F=8 A=32 RB=64 DB=1 GATE=1 HS_PHASES=4 T_REQ=5
                     T_DECODE=300 T_SRAM=800 T_ADD=400 T_READOUT=400
 RTL_ASYNC2       := R=16 C=20 L=8 F=1 A=32 RB=64 DB=0 GATE=1 HS_PHASES=2 T_REQ=30 T_ACK=70 \
                     T_DECODE=250 T_SRAM=350 T_ADD=500 T_READOUT=300
+# async3: zero delays (t_decode, t_sram, t_readout = 0; a zero t_req or t_ack is refused by
+# the model at build time), RB=72 > 64 (beats
+# cross DPI in 64-bit chunks; the last beat is padded), no gating, C not divisible by L.
+RTL_ASYNC3       := R=8 C=10 L=3 F=2 A=20 RB=72 DB=1 GATE=0 HS_PHASES=2 T_REQ=20 T_ACK=40 \
+                    T_DECODE=0 T_SRAM=0 T_ADD=120 T_READOUT=0
 RTL_AFLAGS       := --timing --x-initial 0 --trace
 
 $(eval $(call rtl_variant,async,$(RTL_ASYNC_PARAMS),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
 $(eval $(call rtl_variant,async2,$(RTL_ASYNC2),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
+$(eval $(call rtl_variant,async3,$(RTL_ASYNC3),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
 $(eval $(call rtl_variant,sync,$(RTL_PARAMS),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,trace,$(RTL_PARAMS),--trace,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,coverage,$(RTL_PARAMS),--coverage,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t1,$(RTL_T1),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t2,$(RTL_T2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t3,$(RTL_T3),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,t4,$(RTL_T4),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,t5,$(RTL_T5),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN --trace,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
 rtl: rtl-sync rtl-trace rtl-async
-rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-broken rtl-async rtl-async2
+rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-broken rtl-async rtl-async2 rtl-async3
 rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:
@@ -129,9 +141,12 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -DAXON_BROKEN $(addprefix -G,$(RTL_T1)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T2)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T3)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T4)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T5)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(RTL_ASYNC_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC2)) $(RTL_ASYNC_SV)
+	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC3)) $(RTL_ASYNC_SV)
 
 TEST_EXTRA += rtl-test-builds
 

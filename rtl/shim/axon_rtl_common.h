@@ -105,10 +105,12 @@ struct axon_rtl_core {
             return ax_fail(err, AX_EPARAM, "axon_rtl_load_row: axon %u >= rows %d", axon, p.rows);
         return AX_OK;
     }
-    /* An item the core cannot take: axon past the rows or shift outside 0..31. */
+    /* An item the core cannot take: axon past the rows, shift outside
+     * 0..AXON_RTL_MAX_SHIFT, a negative arrival or one before the previous item's. */
     bool item_bad(const axon_rtl_item &it) const
     {
-        return !it.eot && (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > 31);
+        if (it.arrival < 0 || (!q.empty() && it.arrival < q.back().arrival)) return true;
+        return !it.eot && (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > AXON_RTL_MAX_SHIFT);
     }
     /* Opens the waveform of [from, to]; open_hint follows the message when the
      * file cannot be opened, no_trace is the message of builds without tracing. */
@@ -147,13 +149,15 @@ struct axon_rtl_core {
         if (!q[(size_t)item].eot) cur_item = item;
     }
     /* Readout beat b: the first nbits bits of data (little-endian 64-bit
-     * limbs) into the token's bit buffer; on the last beat, the accumulators
+     * limbs, ceil(nbits/64) of them) into the token's bit buffer; the stamp
+     * keeps the first 256 bits; on the last beat, the accumulators
      * are reassembled and the token is done. */
     void stamp_beat(axon_rtl_stamp *st, int b, const uint64_t *data, int nbits, bool last)
     {
         int RB = p.readout_bits, A = p.acc_bits;
         st->beat = b;
         st->beat_token = tokens_done;
+        for (int i = 0; i < 4 && 64 * i < nbits; i++) st->beat_data[i] = data[i];
         for (int i = 0; i < nbits; i++)
             bits[(size_t)b * (size_t)RB + (size_t)i] = (uint8_t)((data[i / 64] >> (i % 64)) & 1);
         if (!last) return;
