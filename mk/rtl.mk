@@ -199,3 +199,30 @@ rtl-test-builds: rtl-mac
 
 # header dependencies of the C parts of the helpers (written by -MMD)
 -include $(wildcard $(RTL_OUT)/*/*.d)
+
+# ---- mutation testing (rtl/mutants/, docs/rtl.md "Mutation testing") ----
+# One mutant per make call: MUT=name MUT_BASE=<test build>; the patched copy of
+# rtl/ is in $(RTL_OUT)/mutants/<name>/ (rtl/mutants/mutants.py apply), the
+# variant in $(RTL_OUT)/mut-<name>/. `make mutants` builds and checks all of
+# them (about 10 minutes on 2 cores), `mutants-sample` builds the sample that
+# `make test` checks (tests/e2e/test_rtl_mutants.sh).
+RTL_MUT_sync   := $(RTL_DEFAULT)
+RTL_MUT_t1     := $(RTL_T1)
+RTL_MUT_t2     := $(RTL_T2)
+RTL_MUT_t3     := $(RTL_T3)
+RTL_MUT_t4     := $(RTL_T4)
+RTL_MUT_t5     := $(RTL_T5)
+RTL_MUT_async  := $(RTL_ASYNC_PARAMS)
+RTL_MUT_async2 := $(RTL_ASYNC2)
+RTL_MUT_async3 := $(RTL_ASYNC3)
+ifneq ($(MUT),)
+MUT_A   := $(filter async%,$(MUT_BASE))
+MUT_DIR := $(RTL_OUT)/mutants/$(MUT)
+$(eval $(call rtl_variant,mut-$(MUT),$(RTL_MUT_$(MUT_BASE)),$(if $(MUT_A),$(RTL_AFLAGS)) -Wno-fatal,$(if $(MUT_A),timing,plain),$(if $(MUT_A),axon_async_tb,axon_core),$(addprefix $(MUT_DIR)/,$(notdir $(if $(MUT_A),$(RTL_ASYNC_SV),$(RTL_SV))))))
+endif
+.PHONY: mutants mutants-sample
+mutants: all
+	bash rtl/mutants/run.sh all $(BUILD)
+mutants-sample: all
+	bash rtl/mutants/run.sh build-sample $(BUILD)
+TEST_EXTRA += mutants-sample

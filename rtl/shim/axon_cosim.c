@@ -408,6 +408,11 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     free(serr);
     int sim_ovf = srr == AX_EOVERFLOW, rtl_ovf = axon_rtl_overflow(h);
     res->ovf = rtl_ovf;
+    const char *proto = axon_rtl_protocol_error(h);
+    if (!r && !div && proto) {
+        res->diverged = 1;
+        r = ax_fail(err, AX_EMISMATCH, "RTL %s", proto);
+    }
     if (!r && !div && sim_ovf != rtl_ovf) {
         res->diverged = 1;
         r = ax_fail(err, AX_EMISMATCH, "overflow flag differs: C model %d, RTL %d", sim_ovf, rtl_ovf);

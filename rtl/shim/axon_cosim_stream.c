@@ -158,14 +158,19 @@ ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, 
     }
     for (size_t j = 0; j < C0 + C; j++) s->qw.scale[j] = 1.0f;
     int8_t *q = s->qw.q + C0 * R;
+    /* wide one-core runs only go down (weights >= 0, every spike negative): an
+     * overflow flag that misses negative overflows is caught there */
+    const int down = wide && !s->chip;
     for (size_t i = 0; i < R; i++) {
         for (size_t j = 0; j < C; j++)
             if (unif(&x) < 0.7) q[j * R + i] = (int8_t)((int)(next(&x) % 255) - 127);
+        if (down)
+            for (size_t j = 0; j < C; j++) q[j * R + i] = (int8_t)(q[j * R + i] < 0 ? -q[j * R + i] : q[j * R + i]);
         for (size_t w = 0; w * L < C; w++) /* some all-zero words, for zero gating */
             if (unif(&x) < 0.25)
                 for (size_t j = w * L; j < C && j < (w + 1) * L; j++) q[j * R + i] = 0;
         if (!quiet && unif(&x) < 0.1) /* extremes: every weight +127 or -128 */
-            for (size_t j = 0; j < C; j++) q[j * R + i] = (next(&x) & 1) ? 127 : -128;
+            for (size_t j = 0; j < C; j++) q[j * R + i] = (down || (next(&x) & 1)) ? 127 : -128;
     }
     static const int steps_choice[] = {0, 1, 2, 3, 5, 8};
     static const double dens_choice[] = {0.0, 0.05, 0.2, 0.6, 1.0};
@@ -190,7 +195,7 @@ ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, 
             for (size_t i = 0; i < R; i++) {
                 cnt[i] = unif(&x) < d ? (uint32_t)(next(&x) >> (64 - (AXON_RTL_MAX_SHIFT + 1))) : 0;
                 if (next(&x) % 4 == 0) cnt[i] = (1u << (AXON_RTL_MAX_SHIFT + 1)) - 1;
-                cneg[i] = (uint8_t)(next(&x) & 1);
+                cneg[i] = (uint8_t)(down || (next(&x) & 1));
             }
             for (int b = 0; b <= AXON_RTL_MAX_SHIFT && !r; b++)
                 for (size_t i = 0; i < R && !r; i++)
@@ -207,8 +212,8 @@ ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, 
                     int sh = wide    ? (int)(next(&x) % (AXON_RTL_MAX_SHIFT + 1))
                              : quiet ? (int)(next(&x) & 1)
                                      : shift_choice[next(&x) % 6];
-                    spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)(next(&x) & 1), (uint8_t)sh,
-                                     (uint32_t)i};
+                    spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)(down || (next(&x) & 1)),
+                                     (uint8_t)sh, (uint32_t)i};
                     r = push_ev(s, &cap, e, err);
                 }
     }

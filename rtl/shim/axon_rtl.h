@@ -104,6 +104,9 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st);
 const int32_t *axon_rtl_acc(const axon_rtl *h);
 /* Sticky accumulator overflow flag of the core. */
 int axon_rtl_overflow(const axon_rtl *h);
+/* The first violation of the readout format the shim saw (nonzero padding in
+ * a token's last beat), or NULL. */
+const char *axon_rtl_protocol_error(const axon_rtl *h);
 /* Time from one readout beat to the next: 1 cycle (sync), Q ps (async). */
 int64_t axon_rtl_beat_period(const axon_rtl *h);
 /* Handshakes counted by the async core (0 for sync). */

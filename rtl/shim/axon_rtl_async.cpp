@@ -190,6 +190,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
 
 const int32_t *axon_rtl_acc(const axon_rtl *h) { return h->acc.data(); }
 int axon_rtl_overflow(const axon_rtl *h) { return h->m->ovf ? 1 : 0; }
+const char *axon_rtl_protocol_error(const axon_rtl *h) { return h->proto.empty() ? NULL : h->proto.c_str(); }
 uint64_t axon_rtl_handshakes(const axon_rtl *h) { return h->handshakes; }
 int64_t axon_rtl_beat_period(const axon_rtl *h)
 {

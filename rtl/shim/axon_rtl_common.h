@@ -22,6 +22,7 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #ifndef AXON_RTL_VARIANT
@@ -76,6 +77,7 @@ struct axon_rtl_core {
     std::vector<int32_t> acc;        // C accumulators of the last finished token
     int64_t tokens_done = 0, cur_item = -1, now = 0;
     bool started = false;            // the first step has run
+    std::string proto;               // first violation of the readout format seen, or empty
 #if VM_TRACE
     std::unique_ptr<VerilatedVcdC> vcd;
     int64_t wfrom = 0, wto = -1;     // waveform window, in the shim's time unit
@@ -161,6 +163,11 @@ struct axon_rtl_core {
         for (int i = 0; i < nbits; i++)
             bits[(size_t)b * (size_t)RB + (size_t)i] = (uint8_t)((data[i / 64] >> (i % 64)) & 1);
         if (!last) return;
+        /* the last beat is zero-padded past the C*A accumulator bits (rule 4) */
+        for (size_t i = (size_t)p.cols * (size_t)A; i < bits.size() && proto.empty(); i++)
+            if (bits[i])
+                proto = "readout of token " + std::to_string(tokens_done) + ": padding bit " + std::to_string(i) +
+                        " of the beats is 1 (bits past C*A must be 0, docs/core-timing.md rule 4)";
         for (int j = 0; j < p.cols; j++) {
             uint32_t v = 0;
             for (int k = 0; k < A; k++) v |= (uint32_t)bits[(size_t)j * A + k] << k;
