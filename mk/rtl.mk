@@ -144,6 +144,8 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T4)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T5)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP22)) $(RTL_CHIP_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP42)) $(RTL_CHIP_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(RTL_ASYNC_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC2)) $(RTL_ASYNC_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC3)) $(RTL_ASYNC_SV)
@@ -200,6 +202,33 @@ rtl-test-builds: rtl-mac
 # header dependencies of the C parts of the helpers (written by -MMD)
 -include $(wildcard $(RTL_OUT)/*/*.d)
 
+# ---- chip: MR x MC cores with the multicast routers (rtl/axon_chip.sv) ----
+# chip22: 2x2 mesh, 8x8 cores, 8-bit links (4 units a flit), hop 1; chip42: 4 columns x 2
+# rows, R=6 C=10 L=3 Ls=2 F=1 RB=96, single buffer, no gating, 32-bit links, hop 2.
+RTL_CHIP_SV := $(RTL_SV) rtl/axon_router.sv rtl/axon_chip.sv
+RTL_CHIP22  := MR=2 MC=2 R=8 C=8 L=4 LS=1 F=2 A=32 RB=64 DB=1 GATE=1 LB=8 HOP=1 IQ=512
+RTL_CHIP42  := MR=2 MC=4 R=6 C=10 L=3 LS=2 F=1 A=32 RB=96 DB=0 GATE=0 LB=32 HOP=2 IQ=512
+# $(1) name  $(2) parameters  $(3) sources  $(4) extra verilator flags
+define rtl_chip
+$(shell mkdir -p $(RTL_OUT)/$(1); echo '$(2)' | cmp -s - $(RTL_OUT)/$(1)/params.txt || echo '$(2)' > $(RTL_OUT)/$(1)/params.txt)
+$(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a: $(3) $(RTL_OUT)/$(1)/params.txt
+	@rm -rf $(RTL_OUT)/$(1)/obj
+	$(VERILATOR) --cc $(RTL_VFLAGS) $(4) --top-module axon_chip $(addprefix -G,$(2)) -Mdir $(RTL_OUT)/$(1)/obj $(3)
+	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f Vaxon_chip.mk Vaxon_chip__ALL.a $(RTL_OPT) >/dev/null
+$(RTL_OUT)/$(1)/axon_chip_rtl.o: rtl/shim/axon_chip_rtl.cpp rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a
+	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_plain) -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/$(1)/obj \
+	  $(addprefix -DAXON_CHIP_,$(2)) -w -c $$< -o $$@
+$(RTL_OUT)/$(1)/axon-chip-cosim: rtl/tb/axon_chip_cosim.c rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/axon_chip_rtl.o $(call rtl_vlt_objs,plain) $(LIBAXON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_chip_cosim.c -o $(RTL_OUT)/$(1)/axon_chip_cosim.o
+	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_chip_cosim.o $(RTL_OUT)/$(1)/axon_chip_rtl.o \
+	  $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
+.PHONY: rtl-$(1)
+rtl-$(1): $(RTL_OUT)/$(1)/axon-chip-cosim
+endef
+$(eval $(call rtl_chip,chip22,$(RTL_CHIP22),$(RTL_CHIP_SV)))
+$(eval $(call rtl_chip,chip42,$(RTL_CHIP42),$(RTL_CHIP_SV)))
+rtl-test-builds: rtl-chip22 rtl-chip42
+
 # ---- mutation testing (rtl/mutants/, docs/rtl.md "Mutation testing") ----
 # One mutant per make call: MUT=name MUT_BASE=<test build>; the patched copy of
 # rtl/ is in $(RTL_OUT)/mutants/<name>/ (rtl/mutants/mutants.py apply), the
@@ -215,10 +244,17 @@ RTL_MUT_t5     := $(RTL_T5)
 RTL_MUT_async  := $(RTL_ASYNC_PARAMS)
 RTL_MUT_async2 := $(RTL_ASYNC2)
 RTL_MUT_async3 := $(RTL_ASYNC3)
+RTL_MUT_chip22 := $(RTL_CHIP22)
+RTL_MUT_chip42 := $(RTL_CHIP42)
 ifneq ($(MUT),)
 MUT_A   := $(filter async%,$(MUT_BASE))
 MUT_DIR := $(RTL_OUT)/mutants/$(MUT)
+ifneq ($(filter chip%,$(MUT_BASE)),)
+$(eval $(call rtl_chip,mut-$(MUT),$(RTL_MUT_$(MUT_BASE)),$(addprefix $(MUT_DIR)/,$(notdir $(RTL_CHIP_SV))),-Wno-fatal))
+rtl-mut-$(MUT): $(RTL_OUT)/mut-$(MUT)/axon-chip-cosim
+else
 $(eval $(call rtl_variant,mut-$(MUT),$(RTL_MUT_$(MUT_BASE)),$(if $(MUT_A),$(RTL_AFLAGS)) -Wno-fatal,$(if $(MUT_A),timing,plain),$(if $(MUT_A),axon_async_tb,axon_core),$(addprefix $(MUT_DIR)/,$(notdir $(if $(MUT_A),$(RTL_ASYNC_SV),$(RTL_SV))))))
+endif
 endif
 .PHONY: mutants mutants-sample
 mutants: all

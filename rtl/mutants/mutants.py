@@ -4,7 +4,7 @@
 Each mutant is one literal search/replace (like `sed s/old/new/`, but literal:
 `old` must occur exactly once in the file) applied to a copy of rtl/ in the
 build folder, and built as a Verilator variant on the parameter set `base`
-(a test build of mk/rtl.mk: sync t1..t5 async async2 async3) where the fault
+(a test build of mk/rtl.mk: sync t1..t5 async async2 async3 chip22 chip42) where the fault
 can show. The sample (`--sample`) is the deterministic subset `make test` runs.
 
 usage: mutants.py list [--sample]        names and bases, one "NAME BASE" a line
@@ -25,7 +25,7 @@ MUTANTS = [
     ("ovf-always", "sync", "axon_acc.sv", "else if (|(wen & lovf))", "else if (|wen)",
      "overflow flag set by any add"),
     ("ovf-narrow", "t3", "axon_acc.sv", "lovf[l] = (sum != TW'($signed(sum[A-1:0])));",
-     "lovf[l] = (sum != TW'($signed(sum[A-1:0]))) && sum[A];", "overflow test misses negative overflows"),
+     "lovf[l] = (sum != TW'($signed(sum[A-1:0]))) && !sum[TW-1];", "overflow test misses negative overflows"),
     ("fifo-depth-minus-1", "sync", "axon_fifo.sv", "(cnt != (PW+1)'(F))", "(cnt != (PW+1)'(F - 1))",
      "FIFO full one item early (depth F-1)"),
     ("fifo-no-refill", "t1", "axon_fifo.sv", "(cnt != (PW+1)'(F)) || pop;", "(cnt != (PW+1)'(F));",
@@ -45,7 +45,7 @@ MUTANTS = [
     ("beat-order", "t1", "axon_readout.sv", "data = padded[b*RB +: RB];",
      "data = padded[(B-1-b)*RB +: RB];", "readout beats in reverse order"),
     ("readout-pad-ones", "t1", "axon_readout.sv", "assign padded = (B*RB)'(acc);",
-     "assign padded = ~((B*RB)'(~acc));", "last beat padded with ones"),
+     "assign padded = {{(B*RB - C*A){1'b1}}, acc};", "last beat padded with ones"),
     ("readout-last-early", "sync", "axon_ctrl.sv", "(32'(ro_beat) == B - 1)", "(32'(ro_beat) == B - 2)",
      "readout ends one beat early"),
     ("readout-start-early", "t1", "axon_ctrl.sv", "assign mk       = m_eot[LS-1];",
@@ -73,6 +73,14 @@ MUTANTS = [
      "if (sum != longint'($signed(sum[A-1:0]))) ovf = 1'b0;", "async overflow flag never set"),
     ("async-chunk-order", "async3", "axon_core_async.sv", "longint'(beat64[c*64 +: 64])",
      "longint'(beat64[(NCH-1-c)*64 +: 64])", "beat chunks of a wide async beat swapped"),
+    ("router-hop-short", "chip42", "axon_router.sv", "for (genvar i = 0; i < HOP; i++) begin : g_hop",
+     "for (genvar i = 0; i < HOP - 1; i++) begin : g_hop", "a hop one cycle short on the wire"),
+    ("router-unit-order", "chip22", "axon_router.sv", "rx[32'(ri) * LB +: LB] <= h_data[HOP];",
+     "rx[(FC - 2 - 32'(ri)) * LB +: LB] <= h_data[HOP];", "units of a narrow-link flit reassembled in reverse"),
+    ("router-link-early", "chip22", "axon_router.sv", "assign w_ready = (idx == '0);",
+     "assign w_ready = (idx == '0) || (32'(idx) == FC - 1);", "the link takes the next flit one unit early"),
+    ("router-no-forward", "chip42", "axon_router.sv", "assign send    = (EAST != 0) && w_valid && (idx == '0);",
+     "assign send    = (EAST != 0) && w_valid && (idx == '0) && !w_is_link;", "routers past the first do not forward"),
 ]
 SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1"]
 

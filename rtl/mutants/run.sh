@@ -8,7 +8,8 @@
 #   run.sh check NAME BASE BUILD  check one built mutant: exit 0 killed, 1 survived
 # The suite: `axon cosim --random` on seeds 101..106 (quiet/small/wide shifts,
 # one core and chip runs, overflow flag compared) and the Python oracle
-# (tests/e2e/rtl_oracle.py) on seeds 11..13, against the mutant's build.
+# (tests/e2e/rtl_oracle.py) on seeds 11..13, against the mutant's build; for a
+# chip mutant, axon-chip-cosim on seeds 1..6.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:?usage: run.sh all|build-sample|check-sample|check ...}
@@ -24,6 +25,13 @@ build_one() { # NAME BUILD -> builds $BUILD/rtl/mut-NAME
 check_one() { # NAME BASE BUILD -> 0 killed, 1 survived, 2 not built
   local name=$1 base=$2 build=$3 dir flag= ntok=12 seed
   dir=$build/rtl/mut-$name
+  case $base in chip*)
+    [ -x "$dir/axon-chip-cosim" ] || return 2
+    for seed in 1 2 3 4 5 6; do
+      timeout 120 "$dir/axon-chip-cosim" --seed "$seed" > /dev/null 2>&1 || return 0
+    done
+    return 1 ;;
+  esac
   [ -x "$dir/axon-cosim" ] && [ -x "$dir/axon-rtl-run" ] || return 2
   case $base in async*) flag=--async ;; esac
   [ "$base" = t5 ] && ntok=40
