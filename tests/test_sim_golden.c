@@ -89,8 +89,8 @@ static void dump_inputs(const char *name, const sim_config *c, const map_qweight
             c->dram, c->dram_burst_bytes);
     fprintf(f, "param dram_bytes_per_cycle %d\nparam dram_latency %d\n", c->dram_bytes_per_cycle,
             c->dram_latency);
-    fprintf(f, "param dram_burst_ps %lld\nparam dram_latency_ps %lld\n", (long long)c->dram_burst_ps,
-            (long long)c->dram_latency_ps);
+    fprintf(f, "param dram_burst_ps %lld\nparam dram_latency_ps %lld\n",
+            (long long)c->dram_burst_ps, (long long)c->dram_latency_ps);
     fprintf(f, "layer in %zu out %zu group %zu tokens %zu\n", qw->in, qw->out, qw->group, tokens);
     for (size_t o = 0; o < qw->out; o++) {
         fprintf(f, "w");
@@ -99,7 +99,8 @@ static void dump_inputs(const char *name, const sim_config *c, const map_qweight
         fprintf(f, "\n");
     }
     for (size_t e = 0; e < nev; e++)
-        fprintf(f, "ev %u %u %u %u %u\n", ev[e].token, ev[e].step, ev[e].axon, ev[e].neg, ev[e].shift);
+        fprintf(f, "ev %u %u %u %u %u\n", ev[e].token, ev[e].step, ev[e].axon, ev[e].neg,
+                ev[e].shift);
     fclose(f);
 }
 

@@ -37,7 +37,7 @@ typedef struct {
     int64_t sim_tokens;
     int32_t *acc_out;   /* job's acc_out: [acc_tokens][ncols] */
     size_t acc_tokens;
-    int core;           /* the C model's core under comparison */
+    int core; /* the C model's core under comparison */
 } ctx;
 
 static void qpush(ctx *c, int side, int kind, rec r)
@@ -67,7 +67,8 @@ static int32_t *acc_copy(const int32_t *a, int n)
 static void on_sim(void *user, const sim_obs *o)
 {
     ctx *c = user;
-    if (o->core != c->core) return;
+    if (o->core != c->core)
+        return;
     rec r = {o->time, o->item, -1, -1, 0, NULL};
     switch (o->kind) {
     case SIM_OBS_ACCEPT: qpush(c, 0, K_ACCEPT, r); break;
@@ -206,10 +207,12 @@ typedef struct {
 static void on_flit(void *user, const sim_obs *o)
 {
     arrivals *a = user;
-    if (o->kind != SIM_OBS_FLIT || o->core != a->core) return;
+    if (o->kind != SIM_OBS_FLIT || o->core != a->core)
+        return;
     if ((size_t)o->item >= a->cap) {
         size_t cap = a->cap ? 2 * a->cap : 1024;
-        while (cap <= (size_t)o->item) cap *= 2;
+        while (cap <= (size_t)o->item)
+            cap *= 2;
         int64_t *v = realloc(a->t, cap * sizeof *v);
         if (!v) {
             a->nomem = 1;
@@ -220,17 +223,20 @@ static void on_flit(void *user, const sim_obs *o)
         a->cap = cap;
     }
     a->t[o->item] = o->time;
-    if ((size_t)o->item + 1 > a->n) a->n = (size_t)o->item + 1;
+    if ((size_t)o->item + 1 > a->n)
+        a->n = (size_t)o->item + 1;
 }
 
 static ax_result chip_arrivals(const axon_cosim_job *j, int64_t **out, char **err)
 {
     *out = NULL;
-    if (j->core == 0) return AX_OK;
+    if (j->core == 0)
+        return AX_OK;
     sim *s = NULL;
     arrivals a = {j->core, NULL, 0, 0, 0};
     ax_result r = sim_new(j->cfg, j->qw, j->ev, j->nev, j->tok_start, j->tokens, &s, err);
-    if (r) return r;
+    if (r)
+        return r;
     sim_observe(s, on_flit, &a);
     while (sim_step(s)) {}
     sim_free(s);
@@ -240,8 +246,9 @@ static ax_result chip_arrivals(const axon_cosim_job *j, int64_t **out, char **er
     }
     if (a.n != j->nev + j->tokens) {
         free(a.t);
-        return ax_fail(err, AX_EMISMATCH, "cosim: core %d of the C model's chip received %zu of %zu items",
-                       j->core, a.n, j->nev + j->tokens);
+        return ax_fail(err, AX_EMISMATCH,
+                       "cosim: core %d of the C model's chip received %zu of %zu items", j->core,
+                       a.n, j->nev + j->tokens);
     }
     *out = a.t;
     return AX_OK;
@@ -251,7 +258,8 @@ static ax_result rtl_build(const axon_cosim_job *j, axon_rtl **out, char **err)
 {
     int64_t *arr = NULL;
     ax_result ra = chip_arrivals(j, &arr, err);
-    if (ra) return ra;
+    if (ra)
+        return ra;
     size_t k = 0; /* item index */
     axon_rtl *h = NULL;
     ax_result r = axon_rtl_new(&j->p, j->seed, &h, err);
@@ -415,7 +423,8 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     }
     if (!r && !div && sim_ovf != rtl_ovf) {
         res->diverged = 1;
-        r = ax_fail(err, AX_EMISMATCH, "overflow flag differs: C model %d, RTL %d", sim_ovf, rtl_ovf);
+        r = ax_fail(err, AX_EMISMATCH, "overflow flag differs: C model %d, RTL %d", sim_ovf,
+                    rtl_ovf);
     }
     sim_report rep;
     sim_get_report(s, &rep);

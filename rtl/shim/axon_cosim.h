@@ -38,8 +38,8 @@ typedef struct {
     int64_t rtl_steps;               /* axon_rtl_step calls */
     double rtl_s, sim_s;             /* wall time spent in each side, s */
     uint64_t rtl_words, rtl_skipped, rtl_adds, rtl_hs; /* activity counted on the RTL side */
-    int ovf;                         /* sticky overflow flag (equal on both sides when OK) */
-    int64_t max_arrival;             /* latest item arrival fed to the RTL (0: one-core run) */
+    int ovf;             /* sticky overflow flag (equal on both sides when OK) */
+    int64_t max_arrival; /* latest item arrival fed to the RTL (0: one-core run) */
     int diverged;
     int64_t diverge_time;
 } axon_cosim_result;

@@ -55,7 +55,8 @@ void cosim_stream_sim_config(const axon_rtl_params *p, sim_config *cfg)
 
 void cosim_stream_chip_config(const cosim_stream *s, sim_config *cfg)
 {
-    if (!s->chip) return;
+    if (!s->chip)
+        return;
     cfg->mesh_w = 2;
     cfg->mesh_h = 1;
     cfg->hop_cycles = s->hop_cycles;
@@ -156,21 +157,26 @@ ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, 
         cosim_stream_free(s);
         return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     }
-    for (size_t j = 0; j < C0 + C; j++) s->qw.scale[j] = 1.0f;
+    for (size_t j = 0; j < C0 + C; j++)
+        s->qw.scale[j] = 1.0f;
     int8_t *q = s->qw.q + C0 * R;
     /* wide one-core runs only go down (weights >= 0, every spike negative): an
      * overflow flag that misses negative overflows is caught there */
     const int down = wide && !s->chip;
     for (size_t i = 0; i < R; i++) {
         for (size_t j = 0; j < C; j++)
-            if (unif(&x) < 0.7) q[j * R + i] = (int8_t)((int)(next(&x) % 255) - 127);
+            if (unif(&x) < 0.7)
+                q[j * R + i] = (int8_t)((int)(next(&x) % 255) - 127);
         if (down)
-            for (size_t j = 0; j < C; j++) q[j * R + i] = (int8_t)(q[j * R + i] < 0 ? -q[j * R + i] : q[j * R + i]);
+            for (size_t j = 0; j < C; j++)
+                q[j * R + i] = (int8_t)(q[j * R + i] < 0 ? -q[j * R + i] : q[j * R + i]);
         for (size_t w = 0; w * L < C; w++) /* some all-zero words, for zero gating */
             if (unif(&x) < 0.25)
-                for (size_t j = w * L; j < C && j < (w + 1) * L; j++) q[j * R + i] = 0;
+                for (size_t j = w * L; j < C && j < (w + 1) * L; j++)
+                    q[j * R + i] = 0;
         if (!quiet && unif(&x) < 0.1) /* extremes: every weight +127 or -128 */
-            for (size_t j = 0; j < C; j++) q[j * R + i] = (down || (next(&x) & 1)) ? 127 : -128;
+            for (size_t j = 0; j < C; j++)
+                q[j * R + i] = (down || (next(&x) & 1)) ? 127 : -128;
     }
     static const int steps_choice[] = {0, 1, 2, 3, 5, 8};
     static const double dens_choice[] = {0.0, 0.05, 0.2, 0.6, 1.0};
@@ -194,13 +200,15 @@ ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, 
              * bit b of its count, counts up to 2^(AXON_RTL_MAX_SHIFT+1) - 1 */
             for (size_t i = 0; i < R; i++) {
                 cnt[i] = unif(&x) < d ? (uint32_t)(next(&x) >> (64 - (AXON_RTL_MAX_SHIFT + 1))) : 0;
-                if (next(&x) % 4 == 0) cnt[i] = (1u << (AXON_RTL_MAX_SHIFT + 1)) - 1;
+                if (next(&x) % 4 == 0)
+                    cnt[i] = (1u << (AXON_RTL_MAX_SHIFT + 1)) - 1;
                 cneg[i] = (uint8_t)(down || (next(&x) & 1));
             }
             for (int b = 0; b <= AXON_RTL_MAX_SHIFT && !r; b++)
                 for (size_t i = 0; i < R && !r; i++)
                     if ((cnt[i] >> b) & 1) {
-                        spike_event e = {(uint32_t)t, (uint16_t)b, cneg[i], (uint8_t)b, (uint32_t)i};
+                        spike_event e = {(uint32_t)t, (uint16_t)b, cneg[i], (uint8_t)b,
+                                         (uint32_t)i};
                         r = push_ev(s, &cap, e, err);
                     }
             continue;
@@ -303,9 +311,10 @@ ax_result cosim_stream_events(const char *trace, const char *coding, int steps, 
         for (size_t e = ts[k]; e < ts[k + 1]; e++) {
             if (ev[e].axon < a0 || ev[e].axon >= a0 + n) continue;
             if (ev[e].shift > AXON_RTL_MAX_SHIFT) {
-                r = ax_fail(err, AX_ERANGE, "%s: token %zu: step weight 2^%d is above the core's "
-                            "largest shift %d (hint: --steps %d or fewer)", trace, k, ev[e].shift,
-                            AXON_RTL_MAX_SHIFT, AXON_RTL_MAX_SHIFT + 1);
+                r = ax_fail(err, AX_ERANGE,
+                            "%s: token %zu: step weight 2^%d is above the core's "
+                            "largest shift %d (hint: --steps %d or fewer)",
+                            trace, k, ev[e].shift, AXON_RTL_MAX_SHIFT, AXON_RTL_MAX_SHIFT + 1);
                 goto out;
             }
             s->ev[s->nev] = ev[e];

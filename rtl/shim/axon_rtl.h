@@ -60,7 +60,7 @@ typedef struct {
     uint32_t axon;  /* < rows */
     int neg;        /* 0/1 */
     int shift;      /* 0..AXON_RTL_MAX_SHIFT */
-    int64_t arrival;/* earliest time the core may accept it (cycles or ps), non-decreasing */
+    int64_t arrival; /* earliest time the core may accept it (cycles or ps), non-decreasing */
 } axon_rtl_item;
 
 /* What happened in one step (one cycle, or one async time point). The
@@ -78,7 +78,7 @@ typedef struct {
     int skipped;
     int beat;             /* -1: no readout beat this step, else beat index */
     int64_t beat_token;
-    uint64_t beat_data[4];/* the first min(RB, 256) bits, little-endian 64-bit limbs
+    uint64_t beat_data[4]; /* the first min(RB, 256) bits, little-endian 64-bit limbs
                            * (the whole beat is reassembled inside the shim) */
     int token_done;       /* the last beat of token beat_token: axon_rtl_acc valid */
     int lanes_added;      /* lane additions performed this step */

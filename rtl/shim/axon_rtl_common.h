@@ -111,8 +111,10 @@ struct axon_rtl_core {
      * 0..AXON_RTL_MAX_SHIFT, a negative arrival or one before the previous item's. */
     bool item_bad(const axon_rtl_item &it) const
     {
-        if (it.arrival < 0 || (!q.empty() && it.arrival < q.back().arrival)) return true;
-        return !it.eot && (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > AXON_RTL_MAX_SHIFT);
+        if (it.arrival < 0 || (!q.empty() && it.arrival < q.back().arrival))
+            return true;
+        return !it.eot &&
+               (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > AXON_RTL_MAX_SHIFT);
     }
     /* Opens the waveform of [from, to]; open_hint follows the message when the
      * file cannot be opened, no_trace is the message of builds without tracing. */
@@ -159,14 +161,16 @@ struct axon_rtl_core {
         int RB = p.readout_bits, A = p.acc_bits;
         st->beat = b;
         st->beat_token = tokens_done;
-        for (int i = 0; i < 4 && 64 * i < nbits; i++) st->beat_data[i] = data[i];
+        for (int i = 0; i < 4 && 64 * i < nbits; i++)
+            st->beat_data[i] = data[i];
         for (int i = 0; i < nbits; i++)
             bits[(size_t)b * (size_t)RB + (size_t)i] = (uint8_t)((data[i / 64] >> (i % 64)) & 1);
         if (!last) return;
         /* the last beat is zero-padded past the C*A accumulator bits (rule 4) */
         for (size_t i = (size_t)p.cols * (size_t)A; i < bits.size() && proto.empty(); i++)
             if (bits[i])
-                proto = "readout of token " + std::to_string(tokens_done) + ": padding bit " + std::to_string(i) +
+                proto = "readout of token " + std::to_string(tokens_done) + ": padding bit " +
+                        std::to_string(i) +
                         " of the beats is 1 (bits past C*A must be 0, docs/core-timing.md rule 4)";
         for (int j = 0; j < p.cols; j++) {
             uint32_t v = 0;
