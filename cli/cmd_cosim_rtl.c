@@ -100,7 +100,7 @@ static int cosim_rtl(int argc, char **argv)
         r = cosim_stream_image(&p, &ic, o.trace, o.coding, (int)o.steps, (size_t)o.tokens, &st,
                                &err);
     } else {
-        r = o.random ? cosim_stream_random(&p, (size_t)o.random, o.seed, &st, &err)
+        r = o.random ? cosim_stream_random_contract(&p, (size_t)o.random, o.seed, &st, &err)
                      : cosim_stream_files(&p, o.weights, o.trace, o.layer, o.coding, (int)o.steps,
                                           (size_t)o.tokens, &st, &err);
     }
@@ -115,6 +115,11 @@ static int cosim_rtl(int argc, char **argv)
                ic.info.row0, ic.info.row0 + ic.info.rows_used - 1,
                st.permuted ? " of the image's channel order (input channels permuted)" : "",
                ic.info.col0, ic.info.col0 + ic.info.cols_used - 1);
+    cosim_stream_chip_config(&st, &cfg);
+    if (st.chip)
+        printf("cosim: core 1 of a 1x2 chip (hop %d %s, link %d bits): items arrive after "
+               "hops and link serialization\n",
+               p.async ? (int)st.hop_ps : st.hop_cycles, p.async ? "ps" : "cycles", st.link_bits);
     int32_t *acc = NULL;
     if (o.out && !(acc = calloc(st.tokens * (size_t)p.cols + 1, sizeof *acc))) {
         axon_image_core_close(&ic);
@@ -123,7 +128,8 @@ static int cosim_rtl(int argc, char **argv)
     }
     /* clang-format off */
     axon_cosim_job j = {p, &cfg, &st.qw, st.ev, st.nev, st.tok_start, st.tokens, o.seed,
-                        o.wave, o.wave_window, o.wave_window, o.verbose, acc};
+                        o.wave, o.wave_window, o.wave_window, o.verbose, acc, st.chip ? 1 : 0,
+                        st.chip ? (size_t)p.cols : 0};
     /* clang-format on */
     axon_cosim_result res;
     r = axon_cosim_run(&j, &res, &err);
@@ -146,10 +152,10 @@ static int cosim_rtl(int argc, char **argv)
     }
     printf("cosim: OK (%s, R=%d C=%d L=%d Ls=%d F=%d A=%d RB=%d db=%d gating=%d): %zu tokens, "
            "%" PRIu64 " items, %" PRIu64 " stamps and %" PRIu64 " accumulators equal; "
-           "end %" PRId64 " %s (RTL) = %" PRId64 " %s (C model)\n",
+           "end %" PRId64 " %s (RTL) = %" PRId64 " %s (C model); overflow flag %d on both sides\n",
            axon_rtl_variant(), p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits,
            p.readout_bits, p.double_buffer, p.zero_gating, st.tokens, res.items, res.stamps,
-           res.accs, res.end_rtl, unit, res.end_sim, unit);
+           res.accs, res.end_rtl, unit, res.end_sim, unit, res.ovf);
     if (o.verbose)
         printf("cosim: activity equal: %" PRIu64 " SRAM words read, %" PRIu64
                " skipped, %s %" PRIu64 "\n",

@@ -97,6 +97,10 @@ endef
 RTL_T1 := R=16 C=20 L=8 LS=2 F=1 A=32 RB=96 DB=0 GATE=1
 RTL_T2 := R=32 C=24 L=4 LS=1 F=2 A=24 RB=40 DB=1 GATE=0
 RTL_T3 := R=24 C=16 L=16 LS=2 F=3 A=16 RB=32 DB=1 GATE=1
+# Harness limits: t4 wide (L=40 > 32 lanes, RB=320 > 256-bit beats, A=20),
+# t5 the smallest core (R = C = L = 1, one accumulator of 8 bits, one beat).
+RTL_T4 := R=8 C=80 L=40 LS=1 F=4 A=20 RB=320 DB=1 GATE=1
+RTL_T5 := R=1 C=1 L=1 LS=3 F=1 A=8 RB=8 DB=0 GATE=0
 
 # Async core (Verilator --timing): 4-phase with the default delays of
 # docs/core-timing.md, and a 2-phase variant with other delays (t_sram < t_add,
@@ -106,21 +110,29 @@ RTL_ASYNC_PARAMS ?= R=32 C=32 L=8 F=8 A=32 RB=64 DB=1 GATE=1 HS_PHASES=4 T_REQ=5
                     T_DECODE=300 T_SRAM=800 T_ADD=400 T_READOUT=400
 RTL_ASYNC2       := R=16 C=20 L=8 F=1 A=32 RB=64 DB=0 GATE=1 HS_PHASES=2 T_REQ=30 T_ACK=70 \
                     T_DECODE=250 T_SRAM=350 T_ADD=500 T_READOUT=300
+# async3: zero delays (t_decode, t_sram, t_readout = 0; a zero t_req or t_ack is refused by
+# the model at build time), RB=72 > 64 (beats
+# cross DPI in 64-bit chunks; the last beat is padded), no gating, C not divisible by L.
+RTL_ASYNC3       := R=8 C=10 L=3 F=2 A=20 RB=72 DB=1 GATE=0 HS_PHASES=2 T_REQ=20 T_ACK=40 \
+                    T_DECODE=0 T_SRAM=0 T_ADD=120 T_READOUT=0
 RTL_AFLAGS       := --timing --x-initial 0 --trace
 
 $(eval $(call rtl_variant,async,$(RTL_ASYNC_PARAMS),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
 $(eval $(call rtl_variant,async2,$(RTL_ASYNC2),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
+$(eval $(call rtl_variant,async3,$(RTL_ASYNC3),$(RTL_AFLAGS),timing,axon_async_tb,$(RTL_ASYNC_SV)))
 $(eval $(call rtl_variant,sync,$(RTL_PARAMS),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,trace,$(RTL_PARAMS),--trace,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,coverage,$(RTL_PARAMS),--coverage,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t1,$(RTL_T1),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t2,$(RTL_T2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t3,$(RTL_T3),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,t4,$(RTL_T4),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,t5,$(RTL_T5),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN --trace,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
 rtl: rtl-sync rtl-trace rtl-async
-rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-broken rtl-async rtl-async2
+rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-broken rtl-async rtl-async2 rtl-async3
 rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:
@@ -129,9 +141,14 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -DAXON_BROKEN $(addprefix -G,$(RTL_T1)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T2)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T3)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T4)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T5)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP22)) $(RTL_CHIP_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP42)) $(RTL_CHIP_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(RTL_ASYNC_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC2)) $(RTL_ASYNC_SV)
+	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC3)) $(RTL_ASYNC_SV)
 
 TEST_EXTRA += rtl-test-builds
 
@@ -184,3 +201,64 @@ rtl-test-builds: rtl-mac
 
 # header dependencies of the C parts of the helpers (written by -MMD)
 -include $(wildcard $(RTL_OUT)/*/*.d)
+
+# ---- chip: MR x MC cores with the multicast routers (rtl/axon_chip.sv) ----
+# chip22: 2x2 mesh, 8x8 cores, 8-bit links (4 units a flit), hop 1; chip42: 4 columns x 2
+# rows, R=6 C=10 L=3 Ls=2 F=1 RB=96, single buffer, no gating, 32-bit links, hop 2.
+RTL_CHIP_SV := $(RTL_SV) rtl/axon_router.sv rtl/axon_chip.sv
+RTL_CHIP22  := MR=2 MC=2 R=8 C=8 L=4 LS=1 F=2 A=32 RB=64 DB=1 GATE=1 LB=8 HOP=1 IQ=512
+RTL_CHIP42  := MR=2 MC=4 R=6 C=10 L=3 LS=2 F=1 A=32 RB=96 DB=0 GATE=0 LB=32 HOP=2 IQ=512
+# $(1) name  $(2) parameters  $(3) sources  $(4) extra verilator flags
+define rtl_chip
+$(shell mkdir -p $(RTL_OUT)/$(1); echo '$(2)' | cmp -s - $(RTL_OUT)/$(1)/params.txt || echo '$(2)' > $(RTL_OUT)/$(1)/params.txt)
+$(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a: $(3) $(RTL_OUT)/$(1)/params.txt
+	@rm -rf $(RTL_OUT)/$(1)/obj
+	$(VERILATOR) --cc $(RTL_VFLAGS) $(4) --top-module axon_chip $(addprefix -G,$(2)) -Mdir $(RTL_OUT)/$(1)/obj $(3)
+	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f Vaxon_chip.mk Vaxon_chip__ALL.a $(RTL_OPT) >/dev/null
+$(RTL_OUT)/$(1)/axon_chip_rtl.o: rtl/shim/axon_chip_rtl.cpp rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a
+	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_plain) -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/$(1)/obj \
+	  $(addprefix -DAXON_CHIP_,$(2)) -w -c $$< -o $$@
+$(RTL_OUT)/$(1)/axon-chip-cosim: rtl/tb/axon_chip_cosim.c rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/axon_chip_rtl.o $(call rtl_vlt_objs,plain) $(LIBAXON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_chip_cosim.c -o $(RTL_OUT)/$(1)/axon_chip_cosim.o
+	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_chip_cosim.o $(RTL_OUT)/$(1)/axon_chip_rtl.o \
+	  $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
+.PHONY: rtl-$(1)
+rtl-$(1): $(RTL_OUT)/$(1)/axon-chip-cosim
+endef
+$(eval $(call rtl_chip,chip22,$(RTL_CHIP22),$(RTL_CHIP_SV)))
+$(eval $(call rtl_chip,chip42,$(RTL_CHIP42),$(RTL_CHIP_SV)))
+rtl-test-builds: rtl-chip22 rtl-chip42
+
+# ---- mutation testing (rtl/mutants/, docs/rtl.md "Mutation testing") ----
+# One mutant per make call: MUT=name MUT_BASE=<test build>; the patched copy of
+# rtl/ is in $(RTL_OUT)/mutants/<name>/ (rtl/mutants/mutants.py apply), the
+# variant in $(RTL_OUT)/mut-<name>/. `make mutants` builds and checks all of
+# them (about 10 minutes on 2 cores), `mutants-sample` builds the sample that
+# `make test` checks (tests/e2e/test_rtl_mutants.sh).
+RTL_MUT_sync   := $(RTL_DEFAULT)
+RTL_MUT_t1     := $(RTL_T1)
+RTL_MUT_t2     := $(RTL_T2)
+RTL_MUT_t3     := $(RTL_T3)
+RTL_MUT_t4     := $(RTL_T4)
+RTL_MUT_t5     := $(RTL_T5)
+RTL_MUT_async  := $(RTL_ASYNC_PARAMS)
+RTL_MUT_async2 := $(RTL_ASYNC2)
+RTL_MUT_async3 := $(RTL_ASYNC3)
+RTL_MUT_chip22 := $(RTL_CHIP22)
+RTL_MUT_chip42 := $(RTL_CHIP42)
+ifneq ($(MUT),)
+MUT_A   := $(filter async%,$(MUT_BASE))
+MUT_DIR := $(RTL_OUT)/mutants/$(MUT)
+ifneq ($(filter chip%,$(MUT_BASE)),)
+$(eval $(call rtl_chip,mut-$(MUT),$(RTL_MUT_$(MUT_BASE)),$(addprefix $(MUT_DIR)/,$(notdir $(RTL_CHIP_SV))),-Wno-fatal))
+rtl-mut-$(MUT): $(RTL_OUT)/mut-$(MUT)/axon-chip-cosim
+else
+$(eval $(call rtl_variant,mut-$(MUT),$(RTL_MUT_$(MUT_BASE)),$(if $(MUT_A),$(RTL_AFLAGS)) -Wno-fatal,$(if $(MUT_A),timing,plain),$(if $(MUT_A),axon_async_tb,axon_core),$(addprefix $(MUT_DIR)/,$(notdir $(if $(MUT_A),$(RTL_ASYNC_SV),$(RTL_SV))))))
+endif
+endif
+.PHONY: mutants mutants-sample
+mutants: all
+	bash rtl/mutants/run.sh all $(BUILD)
+mutants-sample: all
+	bash rtl/mutants/run.sh build-sample $(BUILD)
+TEST_EXTRA += mutants-sample

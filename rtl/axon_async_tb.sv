@@ -1,6 +1,6 @@
 // axon_async_tb — the environment of the async core for Verilator --timing: the
 // producer drives the input channel from the item stream the C++ shim holds
-// (DPI axon_async_item; arrival 0: every item is available at time 0) and the
+// (DPI axon_async_item; no request before the item's arrival time) and the
 // consumer answers readout requests after T_REQ. Top module of the async build.
 `timescale 1ps / 1ps
 // Behavioural model: int loop/index variables use only some of their bits.
@@ -26,7 +26,7 @@ module axon_async_tb #(
     output logic ovf
 );
     import "DPI-C" function int axon_async_item(input longint k, output int eot, output int axon,
-                                                output int neg, output int shift);
+                                                output int neg, output int shift, output longint arr);
 
     logic           in_req, in_ack, in_eot, in_neg, ro_req, ro_ack;
     logic [AXW-1:0] in_axon;
@@ -41,13 +41,16 @@ module axon_async_tb #(
     // producer: one transfer per item, the next request T_ACK after the answer
     initial begin
         int eot, axon, neg, shift;
+        longint arr;
         logic a0;
         in_req = 1'b0;
         in_eot = 1'b0;
         in_axon = '0;
         in_neg = 1'b0;
         in_shift = '0;
-        for (longint k = 0; axon_async_item(k, eot, axon, neg, shift) != 0; k++) begin
+        for (longint k = 0; axon_async_item(k, eot, axon, neg, shift, arr) != 0; k++) begin
+            // the item arrives at arr: no request before it
+            if (arr > longint'($time)) #(arr - longint'($time));
             in_eot = eot[0];
             in_axon = AXW'(axon);
             in_neg = neg[0];
@@ -55,11 +58,11 @@ module axon_async_tb #(
             a0 = in_ack;
             in_req = (HS_PHASES == 2) ? ~in_req : 1'b1;
             wait (in_ack != a0);
-            #(T_ACK);
+            if (T_ACK > 0) #(T_ACK);
             if (HS_PHASES == 4) begin
                 in_req = 1'b0;
                 wait (!in_ack);
-                #(T_ACK);
+                if (T_ACK > 0) #(T_ACK);
             end
         end
     end
@@ -70,14 +73,14 @@ module axon_async_tb #(
         forever begin
             if (HS_PHASES == 2) begin
                 @(ro_req);
-                #(T_REQ);
+                if (T_REQ > 0) #(T_REQ);
                 ro_ack = ~ro_ack;
             end else begin
                 wait (ro_req);
-                #(T_REQ);
+                if (T_REQ > 0) #(T_REQ);
                 ro_ack = 1'b1;
                 wait (!ro_req);
-                #(T_REQ);
+                if (T_REQ > 0) #(T_REQ);
                 ro_ack = 1'b0;
             end
         end

@@ -121,5 +121,5 @@ module axon_core #(
     assign obs_start = pop;
     assign obs_issue = issue;
     assign obs_word  = issue_word;
-    assign obs_skip  = skip;
+    assign obs_skip  = skip && !sram_re;  // skipped = the SRAM really was not read
 endmodule

@@ -62,8 +62,9 @@ module axon_core_async #(
     import "DPI-C" function byte axon_async_weight(input int axon, input int j);
     import "DPI-C" function void axon_async_obs(input int kind, input longint t, input longint item,
                                                 input int word, input int skip);
-    import "DPI-C" function void axon_async_beat(input longint t, input int beat, input longint data,
-                                                 input int last);
+    // a beat of RB bits goes out as ceil(RB/64) 64-bit chunks, chunk c = bits [64c, 64c+64)
+    import "DPI-C" function void axon_async_beat(input longint t, input int beat, input int chunk,
+                                                 input longint data, input int last);
 
     localparam longint TREQ = longint'(T_REQ), TACK = longint'(T_ACK);
     localparam longint HS   = (HS_PHASES == 2) ? (TREQ + TACK) : 2 * (TREQ + TACK);
@@ -71,6 +72,13 @@ module axon_core_async #(
     localparam longint P    = longint'(TMX) + HS;
     localparam longint Q    = longint'(T_READOUT) + HS;
     localparam longint LAT  = longint'(T_SRAM) + longint'(T_ADD);
+    // Zero delays are allowed everywhere except in the handshake itself: a request
+    // answered in the same time step is not seen by Verilator 5.006's --timing
+    // scheduler (the channel stalls), so such a build is refused here.
+    if (T_REQ <= 0 || T_ACK <= 0) begin : g_refuse_zero_hs
+        $error("axon_core_async: T_REQ = %0d and T_ACK = %0d must both be > 0 ps (a zero-delay handshake is not modelled)", T_REQ, T_ACK);
+    end
+    localparam int NCH  = (RB + 63) / 64;   // 64-bit chunks per readout beat
     localparam int OBS_ACCEPT = 0, OBS_START = 1, OBS_READ = 2;
 
     // weight SRAM (back door) and per-word zero flags
@@ -100,6 +108,11 @@ module axon_core_async #(
 
     task automatic wait_until(input longint t);
         if (t > tnow()) #(t - tnow());
+    endtask
+
+    // a delay of d ps; a zero delay is no wait at all (Verilator has no #0)
+    task automatic dly(input longint d);
+        if (d > 0) #(d);
     endtask
 
     task automatic add_word(input int bank, input int axon, input int w, input logic neg, input int sh);
@@ -154,11 +167,11 @@ module axon_core_async #(
             n_in++;
             f_wp = (f_wp + 1) % F;
             f_cnt++;
-            #(T_REQ);
+            dly(longint'(T_REQ));
             in_ack = (HS_PHASES == 2) ? ~in_ack : 1'b1;
             if (HS_PHASES == 4) begin
                 wait (!in_req);
-                #(T_REQ);
+                dly(longint'(T_REQ));
                 in_ack = 1'b0;
             end
         end
@@ -193,13 +206,13 @@ module axon_core_async #(
                     if (!skip) begin
                         add_word(wbank, ax, w, neg, sh);
                         // bundled data on the read->add channel once SRAM and adder are done
-                        #(P - HS);
+                        dly(P - HS);
                         w_req = ~w_req;
-                        #(T_REQ);
+                        dly(longint'(T_REQ));
                         w_ack = ~w_ack;
-                        #(T_ACK);
+                        dly(longint'(T_ACK));
                         if (HS_PHASES == 4) begin
-                            #(T_REQ + T_ACK);
+                            dly(TREQ + TACK);
                         end
                     end
                 end
@@ -222,6 +235,7 @@ module axon_core_async #(
         int rp, bk;
         logic a0;
         logic [B*RB-1:0] packed_acc;
+        logic [NCH*64-1:0] beat64;
         rp = 0;
         forever begin
             wait (ro_cnt > 0);
@@ -234,17 +248,19 @@ module axon_core_async #(
                 tb = tnow();
                 ro_data = packed_acc[b*RB +: RB];
                 ro_beat = b;
-                axon_async_beat(tb, b, longint'(ro_data), (b == B - 1) ? 1 : 0);
+                beat64 = (NCH*64)'(ro_data);
+                for (int c = 0; c < NCH; c++)
+                    axon_async_beat(tb, b, c, longint'(beat64[c*64 +: 64]), (b == B - 1) ? 1 : 0);
                 // one transfer on the readout channel: the consumer answers after
                 // T_REQ, the answer arrives T_ACK later (4-phase: twice)
                 a0 = ro_ack;
                 ro_req = (HS_PHASES == 2) ? ~ro_req : 1'b1;
                 wait (ro_ack != a0);
-                #(T_ACK);
+                dly(longint'(T_ACK));
                 if (HS_PHASES == 4) begin
                     ro_req = 1'b0;
                     wait (!ro_ack);
-                    #(T_ACK);
+                    dly(longint'(T_ACK));
                 end
                 wait_until(tb + Q);
             end

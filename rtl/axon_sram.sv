@@ -14,15 +14,16 @@
 module axon_sram #(
     parameter int DEPTH = 64,
     parameter int L     = 8,
-    parameter int LS    = 1
+    parameter int LS    = 1,
+    localparam int AW   = (DEPTH > 1) ? $clog2(DEPTH) : 1
 ) (
     input  logic                     clk,
     input  logic                     re,
-    input  logic [$clog2(DEPTH)-1:0] addr,
+    input  logic [AW-1:0]           addr,
     output logic                     zero,
     output logic [8*L-1:0]           rdata,
     input  logic                     ld_en,
-    input  logic [$clog2(DEPTH)-1:0] ld_addr,
+    input  logic [AW-1:0]           ld_addr,
     input  logic [8*L-1:0]           ld_data
 );
 endmodule
@@ -30,15 +31,16 @@ endmodule
 module axon_sram #(
     parameter int DEPTH = 64,
     parameter int L     = 8,
-    parameter int LS    = 1   // read latency in cycles, >= 1
+    parameter int LS    = 1,  // read latency in cycles, >= 1
+    localparam int AW   = (DEPTH > 1) ? $clog2(DEPTH) : 1  // a 1-word SRAM has a 1-bit address
 ) (
     input  logic                     clk,
     input  logic                     re,
-    input  logic [$clog2(DEPTH)-1:0] addr,
+    input  logic [AW-1:0]           addr,
     output logic                     zero,    // flag of word `addr`, same cycle
     output logic [8*L-1:0]           rdata,   // word read LS cycles ago
     input  logic                     ld_en,
-    input  logic [$clog2(DEPTH)-1:0] ld_addr,
+    input  logic [AW-1:0]           ld_addr,
     input  logic [8*L-1:0]           ld_data
 );
     logic [8*L-1:0] mem [DEPTH];

@@ -4,6 +4,9 @@
  * change of the timing contract or of the counting shows up as a diff.
  * Regenerate (after an intended change, and say why in the commit):
  *   AXON_REGEN_GOLDEN=1 build/test_unit --filter 'sim_golden/\*'  (shell-quoted)
+ * With AXON_GOLDEN_INPUTS=DIR each case also writes its inputs (parameters,
+ * weights, events) to DIR/sim_<name>.in, for the independent Python chip
+ * timing oracle tests/e2e/chip_oracle.py (docs/sim.md, "Independent oracle").
  */
 #include <criterion/criterion.h>
 #include <stdarg.h>
@@ -59,6 +62,48 @@ static void counters(text *t, const char *who, const sim_counters *c)
     put(t, "\n");
 }
 
+/* The inputs of a case, as text: the oracle reads nothing else. */
+static void dump_inputs(const char *name, const sim_config *c, const map_qweight *qw, size_t tokens,
+                        const spike_event *ev, size_t nev)
+{
+    const char *dir = getenv("AXON_GOLDEN_INPUTS");
+    if (!dir || !*dir)
+        return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sim_%s.in", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fprintf(f, "param rows %d\nparam cols %d\nparam lanes %d\nparam sram_latency %d\n", c->rows,
+            c->cols, c->lanes, c->sram_latency);
+    fprintf(f, "param fifo_depth %d\nparam acc_bits %d\nparam readout_bits %d\n", c->fifo_depth,
+            c->acc_bits, c->readout_bits);
+    fprintf(f, "param double_buffer %d\nparam zero_gating %d\nparam async %d\nparam handshake %d\n",
+            c->double_buffer, c->zero_gating, c->timing == SIM_ASYNC, (int)c->handshake);
+    fprintf(f, "param t_req_ps %lld\nparam t_ack_ps %lld\nparam t_decode_ps %lld\n",
+            (long long)c->t_req_ps, (long long)c->t_ack_ps, (long long)c->t_decode_ps);
+    fprintf(f, "param t_sram_ps %lld\nparam t_add_ps %lld\nparam t_readout_ps %lld\n",
+            (long long)c->t_sram_ps, (long long)c->t_add_ps, (long long)c->t_readout_ps);
+    fprintf(f, "param mesh_w %d\nparam mesh_h %d\nparam hop_cycles %d\nparam hop_ps %lld\n",
+            c->mesh_w, c->mesh_h, c->hop_cycles, (long long)c->hop_ps);
+    fprintf(f, "param link_bits %d\nparam dram %d\nparam dram_burst_bytes %d\n", c->link_bits,
+            c->dram, c->dram_burst_bytes);
+    fprintf(f, "param dram_bytes_per_cycle %d\nparam dram_latency %d\n", c->dram_bytes_per_cycle,
+            c->dram_latency);
+    fprintf(f, "param dram_burst_ps %lld\nparam dram_latency_ps %lld\n",
+            (long long)c->dram_burst_ps, (long long)c->dram_latency_ps);
+    fprintf(f, "layer in %zu out %zu group %zu tokens %zu\n", qw->in, qw->out, qw->group, tokens);
+    for (size_t o = 0; o < qw->out; o++) {
+        fprintf(f, "w");
+        for (size_t i = 0; i < qw->in; i++)
+            fprintf(f, " %d", qw->q[o * qw->in + i]);
+        fprintf(f, "\n");
+    }
+    for (size_t e = 0; e < nev; e++)
+        fprintf(f, "ev %u %u %u %u %u\n", ev[e].token, ev[e].step, ev[e].axon, ev[e].neg,
+                ev[e].shift);
+    fclose(f);
+}
+
 static void golden(const char *name, const sim_config *c, size_t in, size_t out, size_t tokens,
                    size_t group, spike_coding cod, int T)
 {
@@ -69,6 +114,7 @@ static void golden(const char *name, const sim_config *c, size_t in, size_t out,
     tl_counts(counts, tokens * in, cod, T, 60, &st);
     size_t *ts = malloc((tokens + 1) * sizeof *ts), nev;
     spike_event *ev = tl_events(cod, counts, tokens, in, T, &nev, ts);
+    dump_inputs(name, c, &qw, tokens, ev, nev);
     sim *s = NULL;
     cr_assert_eq(sim_new(c, &qw, ev, nev, ts, tokens, &s, NULL), AX_OK);
     text t = {0};

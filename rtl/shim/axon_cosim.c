@@ -37,6 +37,7 @@ typedef struct {
     int64_t sim_tokens;
     int32_t *acc_out;   /* job's acc_out: [acc_tokens][ncols] */
     size_t acc_tokens;
+    int core; /* the C model's core under comparison */
 } ctx;
 
 static void qpush(ctx *c, int side, int kind, rec r)
@@ -66,7 +67,8 @@ static int32_t *acc_copy(const int32_t *a, int n)
 static void on_sim(void *user, const sim_obs *o)
 {
     ctx *c = user;
-    if (o->core != 0) return;
+    if (o->core != c->core)
+        return;
     rec r = {o->time, o->item, -1, -1, 0, NULL};
     switch (o->kind) {
     case SIM_OBS_ACCEPT: qpush(c, 0, K_ACCEPT, r); break;
@@ -193,30 +195,101 @@ static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *
                    c->q[1][K_READ].n, c->q[1][K_DONE].n);
 }
 
+/* Arrival of every item of core j->core on the C model's chip (its FLIT stamps):
+ * *arr[items], NULL for a one-core run (arrival 0). */
+typedef struct {
+    int core;
+    int64_t *t;
+    size_t n, cap;
+    int nomem;
+} arrivals;
+
+static void on_flit(void *user, const sim_obs *o)
+{
+    arrivals *a = user;
+    if (o->kind != SIM_OBS_FLIT || o->core != a->core)
+        return;
+    if ((size_t)o->item >= a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 1024;
+        while (cap <= (size_t)o->item)
+            cap *= 2;
+        int64_t *v = realloc(a->t, cap * sizeof *v);
+        if (!v) {
+            a->nomem = 1;
+            return;
+        }
+        memset(v + a->cap, 0, (cap - a->cap) * sizeof *v);
+        a->t = v;
+        a->cap = cap;
+    }
+    a->t[o->item] = o->time;
+    if ((size_t)o->item + 1 > a->n)
+        a->n = (size_t)o->item + 1;
+}
+
+static ax_result chip_arrivals(const axon_cosim_job *j, int64_t **out, char **err)
+{
+    *out = NULL;
+    if (j->core == 0)
+        return AX_OK;
+    sim *s = NULL;
+    arrivals a = {j->core, NULL, 0, 0, 0};
+    ax_result r = sim_new(j->cfg, j->qw, j->ev, j->nev, j->tok_start, j->tokens, &s, err);
+    if (r)
+        return r;
+    sim_observe(s, on_flit, &a);
+    while (sim_step(s)) {}
+    sim_free(s);
+    if (a.nomem) {
+        free(a.t);
+        return ax_fail(err, AX_ENOMEM, "cosim: out of memory for arrivals");
+    }
+    if (a.n != j->nev + j->tokens) {
+        free(a.t);
+        return ax_fail(err, AX_EMISMATCH,
+                       "cosim: core %d of the C model's chip received %zu of %zu items", j->core,
+                       a.n, j->nev + j->tokens);
+    }
+    *out = a.t;
+    return AX_OK;
+}
+
 static ax_result rtl_build(const axon_cosim_job *j, axon_rtl **out, char **err)
 {
+    int64_t *arr = NULL;
+    ax_result ra = chip_arrivals(j, &arr, err);
+    if (ra)
+        return ra;
+    size_t k = 0; /* item index */
     axon_rtl *h = NULL;
     ax_result r = axon_rtl_new(&j->p, j->seed, &h, err);
-    if (r) return r;
+    if (r) {
+        free(arr);
+        return r;
+    }
     int8_t *row = calloc((size_t)j->p.cols, 1);
     if (!row) {
         axon_rtl_free(h);
+        free(arr);
         return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     }
     for (size_t i = 0; i < j->qw->in && !r; i++) {
         memset(row, 0, (size_t)j->p.cols);
-        for (size_t o = 0; o < j->qw->out; o++) row[o] = j->qw->q[o * j->qw->in + i];
+        for (size_t o = j->col0; o < j->qw->out && o < j->col0 + (size_t)j->p.cols; o++)
+            row[o - j->col0] = j->qw->q[o * j->qw->in + i];
         r = axon_rtl_load_row(h, (uint32_t)i, row, err);
     }
     free(row);
     for (size_t t = 0; t < j->tokens && !r; t++) {
-        for (size_t e = j->tok_start[t]; e < j->tok_start[t + 1] && !r; e++) {
-            axon_rtl_item it = {0, j->ev[e].axon, j->ev[e].neg, j->ev[e].shift};
+        for (size_t e = j->tok_start[t]; e < j->tok_start[t + 1] && !r; e++, k++) {
+            axon_rtl_item it = {0, j->ev[e].axon, j->ev[e].neg, j->ev[e].shift, arr ? arr[k] : 0};
             r = axon_rtl_push(h, &it, 1, err);
         }
-        axon_rtl_item eot = {1, 0, 0, 0};
+        axon_rtl_item eot = {1, 0, 0, 0, arr ? arr[k] : 0};
+        k++;
         if (!r) r = axon_rtl_push(h, &eot, 1, err);
     }
+    free(arr);
     if (r) {
         axon_rtl_free(h);
         return r;
@@ -266,6 +339,7 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     c.ncols = j->p.cols;
     c.acc_out = j->acc_out;
     c.acc_tokens = j->tokens;
+    c.core = j->core;
     sim *s = NULL;
     axon_rtl *h = NULL;
     ax_result r = sim_new(j->cfg, j->qw, j->ev, j->nev, j->tok_start, j->tokens, &s, err);
@@ -336,6 +410,22 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
         res->diverge_time = d.time;
         r = report(&c, &d, s, &st, j->p.async ? "ps" : "cycles", err);
     }
+    /* the C model's sticky overflow (its run result, AX_EOVERFLOW) against the RTL's ovf */
+    char *serr = NULL;
+    ax_result srr = sim_run(s, &serr);
+    free(serr);
+    int sim_ovf = srr == AX_EOVERFLOW, rtl_ovf = axon_rtl_overflow(h);
+    res->ovf = rtl_ovf;
+    const char *proto = axon_rtl_protocol_error(h);
+    if (!r && !div && proto) {
+        res->diverged = 1;
+        r = ax_fail(err, AX_EMISMATCH, "RTL %s", proto);
+    }
+    if (!r && !div && sim_ovf != rtl_ovf) {
+        res->diverged = 1;
+        r = ax_fail(err, AX_EMISMATCH, "overflow flag differs: C model %d, RTL %d", sim_ovf,
+                    rtl_ovf);
+    }
     sim_report rep;
     sim_get_report(s, &rep);
     res->end_sim = rep.duration;
@@ -345,7 +435,7 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     /* the activity the energy model prices must agree too: SRAM words read
      * and skipped, lane additions (sync RTL counts enabled lanes), handshakes */
     if (!r && !div) {
-        const sim_counters *k = &rep.total;
+        const sim_counters *k = &rep.per_core[j->core];
         const char *what = NULL;
         uint64_t cs = 0, rs = 0;
         if (k->sram_words != res->rtl_words) what = "SRAM words read", cs = k->sram_words, rs = res->rtl_words;

@@ -1,9 +1,11 @@
 /*
  * axon_cosim — the lockstep comparison of the C core model (sim/) and the
  * Verilated RTL (axon_rtl.h) behind `axon cosim` (docs/design.md §5). Both run the
- * same item stream from the same weights on a one-core chip with arrival 0;
- * every stamp of item acceptance, start, SRAM read (or skip), readout beat and
- * readout end, and every accumulator of every token, must be equal.
+ * same item stream from the same weights: the C model on a one-core chip with
+ * arrival 0, or as core `core` of a chip, the RTL then fed each item at the
+ * arrival of its flit at that core; every stamp of item acceptance, start, SRAM
+ * read (or skip), readout beat and readout end, every accumulator of every
+ * token, the activity counters and the sticky overflow flag must be equal.
  * Compiled only into the co-simulation helper (it needs Verilator output).
  */
 #ifndef AXON_COSIM_H
@@ -26,6 +28,8 @@ typedef struct {
     int verbose;
     int32_t *acc_out;           /* NULL, or [tokens][p.cols]: each token's accumulators as
                                  * compared equal (filled for the tokens that matched) */
+    int core;                   /* the C model's core the RTL is compared with (0: one core) */
+    size_t col0;                /* its first column in qw (the RTL's weights: col0 .. col0+C-1) */
 } axon_cosim_job;
 
 typedef struct {
@@ -34,6 +38,8 @@ typedef struct {
     int64_t rtl_steps;               /* axon_rtl_step calls */
     double rtl_s, sim_s;             /* wall time spent in each side, s */
     uint64_t rtl_words, rtl_skipped, rtl_adds, rtl_hs; /* activity counted on the RTL side */
+    int ovf;             /* sticky overflow flag (equal on both sides when OK) */
+    int64_t max_arrival; /* latest item arrival fed to the RTL (0: one-core run) */
     int diverged;
     int64_t diverge_time;
 } axon_cosim_result;

@@ -53,6 +53,17 @@ void cosim_stream_sim_config(const axon_rtl_params *p, sim_config *cfg)
     }
 }
 
+void cosim_stream_chip_config(const cosim_stream *s, sim_config *cfg)
+{
+    if (!s->chip)
+        return;
+    cfg->mesh_w = 2;
+    cfg->mesh_h = 1;
+    cfg->hop_cycles = s->hop_cycles;
+    cfg->hop_ps = s->hop_ps;
+    cfg->link_bits = s->link_bits;
+}
+
 static ax_result push_ev(cosim_stream *s, size_t *cap, spike_event e, char **err)
 {
     if (s->nev == *cap) {
@@ -112,6 +123,113 @@ ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t 
                         return r;
                     }
                 }
+    }
+    s->tok_start[tokens] = s->nev;
+    return AX_OK;
+}
+
+ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, uint64_t seed,
+                                       cosim_stream *s, char **err)
+{
+    memset(s, 0, sizeof *s);
+    size_t R = (size_t)p->rows, C = (size_t)p->cols, L = (size_t)p->lanes;
+    uint64_t x = seed * 0x2545F4914F6CDD1DULL + 1;
+    /* per run: quiet (shifts 0..1, sparse, short: no overflow even at A = 16),
+     * small (shifts up to 7) or wide (shifts 0..23 and bitwise counts up to
+     * 2^24 - 1: overflows) by seed % 3; one core at arrival 0, or core 1 of a
+     * 1 x 2 chip by seed / 3 % 2, so six consecutive seeds give every pair */
+    const int mode = (int)(seed % 3), wide = mode == 2, quiet = mode == 0;
+    s->chip = tokens > 0 && (seed / 3) % 2;
+    static const int link_choice[] = {1, 5, 8, 16, 64};
+    s->hop_cycles = (int)(next(&x) % 4);
+    s->hop_ps = (int64_t)(next(&x) % 900);
+    s->link_bits = link_choice[next(&x) % 5];
+    const size_t C0 = s->chip ? C : 0; /* core 1's columns start at C0 */
+    s->qw.out = C0 + C;
+    s->qw.in = R;
+    s->qw.group = R;
+    s->qw.ngroups = 1;
+    s->cols_used = C;
+    s->qw.q = calloc((C0 + C) * R, 1);
+    s->qw.scale = calloc(C0 + C, sizeof(float));
+    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
+    if (!s->qw.q || !s->qw.scale || !s->tok_start) {
+        cosim_stream_free(s);
+        return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+    }
+    for (size_t j = 0; j < C0 + C; j++)
+        s->qw.scale[j] = 1.0f;
+    int8_t *q = s->qw.q + C0 * R;
+    /* wide one-core runs only go down (weights >= 0, every spike negative): an
+     * overflow flag that misses negative overflows is caught there */
+    const int down = wide && !s->chip;
+    for (size_t i = 0; i < R; i++) {
+        for (size_t j = 0; j < C; j++)
+            if (unif(&x) < 0.7)
+                q[j * R + i] = (int8_t)((int)(next(&x) % 255) - 127);
+        if (down)
+            for (size_t j = 0; j < C; j++)
+                q[j * R + i] = (int8_t)(q[j * R + i] < 0 ? -q[j * R + i] : q[j * R + i]);
+        for (size_t w = 0; w * L < C; w++) /* some all-zero words, for zero gating */
+            if (unif(&x) < 0.25)
+                for (size_t j = w * L; j < C && j < (w + 1) * L; j++)
+                    q[j * R + i] = 0;
+        if (!quiet && unif(&x) < 0.1) /* extremes: every weight +127 or -128 */
+            for (size_t j = 0; j < C; j++)
+                q[j * R + i] = (down || (next(&x) & 1)) ? 127 : -128;
+    }
+    static const int steps_choice[] = {0, 1, 2, 3, 5, 8};
+    static const double dens_choice[] = {0.0, 0.05, 0.2, 0.6, 1.0};
+    static const int shift_choice[] = {0, 0, 1, 2, 3, 7};
+    size_t cap = 0;
+    s->tokens = tokens;
+    uint32_t *cnt = calloc(R ? R : 1, sizeof *cnt);
+    uint8_t *cneg = calloc(R ? R : 1, 1);
+    if (!cnt || !cneg) {
+        free(cnt);
+        free(cneg);
+        cosim_stream_free(s);
+        return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+    }
+    ax_result r = AX_OK;
+    for (size_t t = 0; t < tokens && !r; t++) {
+        s->tok_start[t] = s->nev;
+        double d = dens_choice[next(&x) % (quiet ? 3 : 5)];
+        if (wide && next(&x) % 3 == 0) {
+            /* bitwise counts: axon i spikes at step b with shift b for every set
+             * bit b of its count, counts up to 2^(AXON_RTL_MAX_SHIFT+1) - 1 */
+            for (size_t i = 0; i < R; i++) {
+                cnt[i] = unif(&x) < d ? (uint32_t)(next(&x) >> (64 - (AXON_RTL_MAX_SHIFT + 1))) : 0;
+                if (next(&x) % 4 == 0)
+                    cnt[i] = (1u << (AXON_RTL_MAX_SHIFT + 1)) - 1;
+                cneg[i] = (uint8_t)(down || (next(&x) & 1));
+            }
+            for (int b = 0; b <= AXON_RTL_MAX_SHIFT && !r; b++)
+                for (size_t i = 0; i < R && !r; i++)
+                    if ((cnt[i] >> b) & 1) {
+                        spike_event e = {(uint32_t)t, (uint16_t)b, cneg[i], (uint8_t)b,
+                                         (uint32_t)i};
+                        r = push_ev(s, &cap, e, err);
+                    }
+            continue;
+        }
+        int T = steps_choice[next(&x) % (quiet ? 4 : 6)];
+        for (int st = 0; st < T && !r; st++)
+            for (size_t i = 0; i < R && !r; i++)
+                if (unif(&x) < d) {
+                    int sh = wide    ? (int)(next(&x) % (AXON_RTL_MAX_SHIFT + 1))
+                             : quiet ? (int)(next(&x) & 1)
+                                     : shift_choice[next(&x) % 6];
+                    spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)(down || (next(&x) & 1)),
+                                     (uint8_t)sh, (uint32_t)i};
+                    r = push_ev(s, &cap, e, err);
+                }
+    }
+    free(cnt);
+    free(cneg);
+    if (r) {
+        cosim_stream_free(s);
+        return r;
     }
     s->tok_start[tokens] = s->nev;
     return AX_OK;
@@ -192,9 +310,11 @@ ax_result cosim_stream_events(const char *trace, const char *coding, int steps, 
         s->tok_start[k] = s->nev;
         for (size_t e = ts[k]; e < ts[k + 1]; e++) {
             if (ev[e].axon < a0 || ev[e].axon >= a0 + n) continue;
-            if (ev[e].shift > 31) {
-                r = ax_fail(err, AX_ERANGE, "%s: token %zu: step weight 2^%d does not fit the core's "
-                            "5-bit shift (hint: --steps 32 or fewer)", trace, k, ev[e].shift);
+            if (ev[e].shift > AXON_RTL_MAX_SHIFT) {
+                r = ax_fail(err, AX_ERANGE,
+                            "%s: token %zu: step weight 2^%d is above the core's "
+                            "largest shift %d (hint: --steps %d or fewer)",
+                            trace, k, ev[e].shift, AXON_RTL_MAX_SHIFT, AXON_RTL_MAX_SHIFT + 1);
                 goto out;
             }
             s->ev[s->nev] = ev[e];

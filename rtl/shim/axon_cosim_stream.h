@@ -1,7 +1,12 @@
 /*
  * axon_cosim_stream — the item stream and tile weights `axon cosim` feeds to
- * both sides: random (weights with all-zero words and zero lanes so gating is
- * exercised; tokens with 0..5 steps, densities 0..1, empty tokens), a
+ * both sides: random (cosim_stream_random, for the benchmark and the gate-level check:
+ * weights with all-zero words and zero lanes so gating is exercised; tokens
+ * with 0..5 steps, densities 0..1, empty tokens, shifts up to 7;
+ * cosim_stream_random_contract, for `axon cosim --random`: also +127/-128 rows, 0..8 steps, densities 0..1, empty tokens; per seed
+ * either small shifts or shifts 0..23 with bitwise counts up to 2^24 - 1, so
+ * some runs overflow the accumulators and some do not; per seed a one-core
+ * run (arrival 0) or core 1 of a 1 x 2 chip (arrivals > 0, gaps)), a
  * layer's first R x C tile from a weights file and a trace (spike counts by
  * docs/design.md §2, events in (token, step, axon) order), or one core of a core
  * image (its rows verbatim; the trace's channels permuted as the image's when
@@ -26,10 +31,21 @@ typedef struct {
     size_t tokens;
     size_t cols_used;    /* accumulators that carry layer outputs (a tile at the edge holds fewer) */
     int permuted;        /* image stream: the trace's channels were permuted */
+    /* chip run (random streams only): the C model runs a 1 x 2 mesh whose core 0
+     * holds all-zero weights and core 1 this tile (qw.out = 2 C); the RTL is core 1,
+     * fed each item at its flit's arrival there (hop, link width: gaps and arrivals > 0) */
+    int chip;
+    int hop_cycles;
+    int64_t hop_ps;
+    int link_bits;
 } cosim_stream;
 
 ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t seed,
                               cosim_stream *s, char **err);
+/* `axon cosim --random`: the whole contract (see the top): shifts 0..23 and
+ * overflow on some seeds, core 1 of a chip with arrivals > 0 on others. */
+ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, uint64_t seed,
+                                       cosim_stream *s, char **err);
 ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, const char *trace,
                              const char *layer, const char *coding, int steps, size_t max_tokens,
                              cosim_stream *s, char **err);
@@ -54,5 +70,7 @@ void cosim_stream_free(cosim_stream *s);
  * defaults (sim_config_default) with p's tile, core and timing parameters
  * (async: handshake phases and delays) on a one-core chip. */
 void cosim_stream_sim_config(const axon_rtl_params *p, sim_config *cfg);
+/* The chip of a chip stream (mesh, hops, link width) into cfg; no-op otherwise. */
+void cosim_stream_chip_config(const cosim_stream *s, sim_config *cfg);
 
 #endif

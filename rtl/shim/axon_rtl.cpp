@@ -34,7 +34,13 @@ template <std::size_t N> void set_limbs(VlWide<N> &v, const uint64_t *x)
     for (std::size_t w = 0; w < N; w++) v[w] = (uint32_t)(x[w / 2] >> (32 * (w % 2)));
 }
 
-int popcount64(uint64_t x) { return __builtin_popcountll(x); }
+// Set bits of a port of `bits` bits, any width.
+template <typename T> int popcount(const T &v, int bits)
+{
+    int n = 0;
+    for (int i = 0; 64 * i < bits; i++) n += __builtin_popcountll(limb(v, i));
+    return n;
+}
 
 } // namespace
 
@@ -44,6 +50,7 @@ struct axon_rtl : axon_rtl_core {
     size_t qhead = 0;          // next item to offer on the input port
     size_t neot = 0;           // end-of-token markers pushed
     int64_t n_acc = 0, n_start = 0, tail_drain = 0;
+    std::vector<uint64_t> beat;  // one readout beat, ceil(RB/64) limbs
 
     void tick_half(int clk)
     {
@@ -81,6 +88,7 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
     axon_rtl *h = new axon_rtl;
     h->size_for(b);
     h->W = (b.cols + b.lanes - 1) / b.lanes;
+    h->beat.assign((size_t)(b.readout_bits + 63) / 64 + 1, 0);
     h->ctx.reset(new VerilatedContext);
     if (seed) {
         h->ctx->randReset(2);
@@ -110,7 +118,7 @@ ax_result axon_rtl_load_row(axon_rtl *h, uint32_t axon, const int8_t *w, char **
     ax_result r = h->check_load_row(axon, err);
     if (r != AX_OK) return r;
     for (int wd = 0; wd < h->W; wd++) {
-        uint64_t x[4] = {0, 0, 0, 0};
+        std::vector<uint64_t> x((size_t)h->p.lanes / 8 + 2, 0); /* 8L bits, any L */
         for (int l = 0; l < h->p.lanes; l++) {
             int j = wd * h->p.lanes + l;
             uint8_t v = j < h->p.cols ? (uint8_t)w[j] : 0;
@@ -118,7 +126,7 @@ ax_result axon_rtl_load_row(axon_rtl *h, uint32_t axon, const int8_t *w, char **
         }
         h->m->ld_en = 1;
         h->m->ld_addr = (uint32_t)(axon * (uint32_t)h->W + (uint32_t)wd);
-        set_limbs(h->m->ld_data, x);
+        set_limbs(h->m->ld_data, x.data());
         h->tick_half(0);
         h->tick_half(1);
     }
@@ -131,8 +139,9 @@ ax_result axon_rtl_push(axon_rtl *h, const axon_rtl_item *items, size_t n, char 
     for (size_t i = 0; i < n; i++) {
         const axon_rtl_item &it = items[i];
         if (h->item_bad(it))
-            return ax_fail(err, AX_EPARAM, "axon_rtl_push: item %zu: axon %u (rows %d) or shift %d out of range",
-                           h->q.size(), it.axon, h->p.rows, it.shift);
+            return ax_fail(err, AX_EPARAM, "axon_rtl_push: item %zu: axon %u (rows %d), shift %d (0..%d) "
+                           "or arrival %lld (not before the previous item's) out of range",
+                           h->q.size(), it.axon, h->p.rows, it.shift, AXON_RTL_MAX_SHIFT, (long long)it.arrival);
         h->q.push_back(it);
         h->neot += it.eot ? 1 : 0;
     }
@@ -156,7 +165,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
     std::memset(st, 0, sizeof *st);
     st->time = h->now;
     st->beat = -1;
-    bool have = h->qhead < h->q.size();
+    bool have = h->qhead < h->q.size() && h->q[h->qhead].arrival <= h->now;
     if (have) {
         const axon_rtl_item &it = h->q[h->qhead];
         m.in_valid = 1;
@@ -181,10 +190,10 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
         st->word = (int)m.obs_word;
         st->skipped = m.obs_skip ? 1 : 0;
     }
-    st->lanes_added = popcount64((uint64_t)m.obs_lanes);
+    st->lanes_added = popcount(m.obs_lanes, h->p.lanes);
     if (m.ro_valid) {
-        for (int i = 0; i < 4; i++) st->beat_data[i] = limb(m.ro_data, i);
-        h->stamp_beat(st, (int)m.ro_beat, st->beat_data, h->p.readout_bits, m.ro_last);
+        for (size_t i = 0; i < h->beat.size(); i++) h->beat[i] = limb(m.ro_data, (int)i);
+        h->stamp_beat(st, (int)m.ro_beat, h->beat.data(), h->p.readout_bits, m.ro_last);
     }
     // VCD in ps at 500 MHz (the default clock): 2 ns per cycle
     h->dump_at(h->now, (uint64_t)(2000 * h->now));
@@ -205,6 +214,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
 
 const int32_t *axon_rtl_acc(const axon_rtl *h) { return h->acc.data(); }
 int axon_rtl_overflow(const axon_rtl *h) { return h->m->ovf ? 1 : 0; }
+const char *axon_rtl_protocol_error(const axon_rtl *h) { return h->proto.empty() ? NULL : h->proto.c_str(); }
 uint64_t axon_rtl_handshakes(const axon_rtl *h) { (void)h; return 0; }
 int64_t axon_rtl_beat_period(const axon_rtl *h) { (void)h; return 1; }
 

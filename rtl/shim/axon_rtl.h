@@ -12,9 +12,11 @@
  * Time: sync builds step one clock cycle per axon_rtl_step (cycle 0 is the
  * first cycle after reset, as in docs/core-timing.md); async builds advance
  * to the next time (ps) at which something happens.
- * Items: axon_rtl_push queues items; every queued item is available from
- * time 0 (arrival 0, single-core runs), and the shim drives the valid/ready
- * port from the queue head.
+ * Items: axon_rtl_push queues items; an item is offered to the core from its
+ * arrival time on (0 on a single-core run, the flit's arrival at the core on a
+ * chip), and the shim drives the valid/ready port from the queue head.
+ * Limits: any R, C, L >= 1, RB up to the C model's maximum (2^16), shifts
+ * 0..AXON_RTL_MAX_SHIFT (the C model's limit, docs/core-timing.md).
  */
 #ifndef AXON_RTL_H
 #define AXON_RTL_H
@@ -48,12 +50,17 @@ const char *axon_rtl_variant(void);
 
 typedef struct axon_rtl axon_rtl;
 
+/* Largest shift (step weight 2^shift) an item may carry: 127 << 23 keeps every
+ * lane add inside int32; the C model (sim/) refuses larger ones too. */
+#define AXON_RTL_MAX_SHIFT 23
+
 /* One item of the core's input stream. */
 typedef struct {
     int eot;        /* 1: end of token (other fields ignored) */
     uint32_t axon;  /* < rows */
     int neg;        /* 0/1 */
-    int shift;      /* 0..31 */
+    int shift;      /* 0..AXON_RTL_MAX_SHIFT */
+    int64_t arrival; /* earliest time the core may accept it (cycles or ps), non-decreasing */
 } axon_rtl_item;
 
 /* What happened in one step (one cycle, or one async time point). The
@@ -71,7 +78,8 @@ typedef struct {
     int skipped;
     int beat;             /* -1: no readout beat this step, else beat index */
     int64_t beat_token;
-    uint64_t beat_data[4];/* RB bits, little-endian 64-bit limbs (RB <= 256) */
+    uint64_t beat_data[4]; /* the first min(RB, 256) bits, little-endian 64-bit limbs
+                           * (the whole beat is reassembled inside the shim) */
     int token_done;       /* the last beat of token beat_token: axon_rtl_acc valid */
     int lanes_added;      /* lane additions performed this step */
 } axon_rtl_stamp;
@@ -96,6 +104,9 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st);
 const int32_t *axon_rtl_acc(const axon_rtl *h);
 /* Sticky accumulator overflow flag of the core. */
 int axon_rtl_overflow(const axon_rtl *h);
+/* The first violation of the readout format the shim saw (nonzero padding in
+ * a token's last beat), or NULL. */
+const char *axon_rtl_protocol_error(const axon_rtl *h);
 /* Time from one readout beat to the next: 1 cycle (sync), Q ps (async). */
 int64_t axon_rtl_beat_period(const axon_rtl *h);
 /* Handshakes counted by the async core (0 for sync). */

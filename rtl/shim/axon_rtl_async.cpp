@@ -20,7 +20,7 @@ struct raw {
     int kind; // 0 accept, 1 start, 2 read, 3 beat
     int64_t t, item;
     int word, skip, last;
-    uint64_t data;
+    std::vector<uint64_t> data; // beat: ceil(RB/64) chunks
 };
 } // namespace
 
@@ -45,13 +45,15 @@ char axon_async_weight(int axon, int j)
 }
 void axon_async_obs(int kind, long long t, long long item, int word, int skip)
 {
-    g_cur->pend.push_back(raw{kind, (int64_t)t, (int64_t)item, word, skip, 0, 0});
+    g_cur->pend.push_back(raw{kind, (int64_t)t, (int64_t)item, word, skip, 0, {}});
 }
-void axon_async_beat(long long t, int beat, long long data, int last)
+void axon_async_beat(long long t, int beat, int chunk, long long data, int last)
 {
-    g_cur->pend.push_back(raw{3, (int64_t)t, -1, beat, 0, last, (uint64_t)data});
+    /* chunk 0 opens the beat's record, the others complete it */
+    if (chunk == 0) g_cur->pend.push_back(raw{3, (int64_t)t, -1, beat, 0, last, {}});
+    g_cur->pend.back().data.push_back((uint64_t)data);
 }
-int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift)
+int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift, long long *arr)
 {
     if (k < 0 || (size_t)k >= g_cur->q.size()) return 0;
     const axon_rtl_item &it = g_cur->q[(size_t)k];
@@ -59,6 +61,7 @@ int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift)
     *axon = (int)it.axon;
     *neg = it.neg;
     *shift = it.shift;
+    *arr = (long long)it.arrival;
     return 1;
 }
 
@@ -118,10 +121,13 @@ ax_result axon_rtl_load_row(axon_rtl *h, uint32_t axon, const int8_t *w, char **
 ax_result axon_rtl_push(axon_rtl *h, const axon_rtl_item *items, size_t n, char **err)
 {
     if (h->started)
-        return ax_fail(err, AX_EPARAM, "async RTL: items must be pushed before the first step (arrival 0)");
+        return ax_fail(err, AX_EPARAM, "async RTL: items must be pushed before the first step (the testbench reads the stream as it runs)");
     for (size_t i = 0; i < n; i++) {
         if (h->item_bad(items[i]))
-            return ax_fail(err, AX_EPARAM, "axon_rtl_push: item %zu: axon or shift out of range", h->q.size());
+            return ax_fail(err, AX_EPARAM, "axon_rtl_push: item %zu: axon %u (rows %d), shift %d (0..%d) "
+                           "or arrival %lld (not before the previous item's) out of range", h->q.size(),
+                           items[i].axon, h->p.rows, items[i].shift, AXON_RTL_MAX_SHIFT,
+                           (long long)items[i].arrival);
         h->q.push_back(items[i]);
     }
     return AX_OK;
@@ -154,7 +160,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
     h->now = st->time;
     bool seen[4] = {false, false, false, false};
     while (!h->pend.empty() && h->pend.front().t == st->time && !seen[h->pend.front().kind]) {
-        raw r = h->pend.front();
+        raw r = std::move(h->pend.front());
         h->pend.pop_front();
         seen[r.kind] = true;
         switch (r.kind) {
@@ -174,9 +180,8 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
             if (!r.skip) h->handshakes++;
             break;
         default:
-            st->beat_data[0] = r.data;
             h->handshakes++;
-            h->stamp_beat(st, r.word, &r.data, h->p.readout_bits < 64 ? h->p.readout_bits : 64, r.last);
+            h->stamp_beat(st, r.word, r.data.data(), h->p.readout_bits, r.last);
             break;
         }
     }
@@ -185,6 +190,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
 
 const int32_t *axon_rtl_acc(const axon_rtl *h) { return h->acc.data(); }
 int axon_rtl_overflow(const axon_rtl *h) { return h->m->ovf ? 1 : 0; }
+const char *axon_rtl_protocol_error(const axon_rtl *h) { return h->proto.empty() ? NULL : h->proto.c_str(); }
 uint64_t axon_rtl_handshakes(const axon_rtl *h) { return h->handshakes; }
 int64_t axon_rtl_beat_period(const axon_rtl *h)
 {

@@ -22,6 +22,7 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #ifndef AXON_RTL_VARIANT
@@ -76,6 +77,7 @@ struct axon_rtl_core {
     std::vector<int32_t> acc;        // C accumulators of the last finished token
     int64_t tokens_done = 0, cur_item = -1, now = 0;
     bool started = false;            // the first step has run
+    std::string proto;               // first violation of the readout format seen, or empty
 #if VM_TRACE
     std::unique_ptr<VerilatedVcdC> vcd;
     int64_t wfrom = 0, wto = -1;     // waveform window, in the shim's time unit
@@ -105,10 +107,14 @@ struct axon_rtl_core {
             return ax_fail(err, AX_EPARAM, "axon_rtl_load_row: axon %u >= rows %d", axon, p.rows);
         return AX_OK;
     }
-    /* An item the core cannot take: axon past the rows or shift outside 0..31. */
+    /* An item the core cannot take: axon past the rows, shift outside
+     * 0..AXON_RTL_MAX_SHIFT, a negative arrival or one before the previous item's. */
     bool item_bad(const axon_rtl_item &it) const
     {
-        return !it.eot && (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > 31);
+        if (it.arrival < 0 || (!q.empty() && it.arrival < q.back().arrival))
+            return true;
+        return !it.eot &&
+               (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > AXON_RTL_MAX_SHIFT);
     }
     /* Opens the waveform of [from, to]; open_hint follows the message when the
      * file cannot be opened, no_trace is the message of builds without tracing. */
@@ -147,16 +153,25 @@ struct axon_rtl_core {
         if (!q[(size_t)item].eot) cur_item = item;
     }
     /* Readout beat b: the first nbits bits of data (little-endian 64-bit
-     * limbs) into the token's bit buffer; on the last beat, the accumulators
+     * limbs, ceil(nbits/64) of them) into the token's bit buffer; the stamp
+     * keeps the first 256 bits; on the last beat, the accumulators
      * are reassembled and the token is done. */
     void stamp_beat(axon_rtl_stamp *st, int b, const uint64_t *data, int nbits, bool last)
     {
         int RB = p.readout_bits, A = p.acc_bits;
         st->beat = b;
         st->beat_token = tokens_done;
+        for (int i = 0; i < 4 && 64 * i < nbits; i++)
+            st->beat_data[i] = data[i];
         for (int i = 0; i < nbits; i++)
             bits[(size_t)b * (size_t)RB + (size_t)i] = (uint8_t)((data[i / 64] >> (i % 64)) & 1);
         if (!last) return;
+        /* the last beat is zero-padded past the C*A accumulator bits (rule 4) */
+        for (size_t i = (size_t)p.cols * (size_t)A; i < bits.size() && proto.empty(); i++)
+            if (bits[i])
+                proto = "readout of token " + std::to_string(tokens_done) + ": padding bit " +
+                        std::to_string(i) +
+                        " of the beats is 1 (bits past C*A must be 0, docs/core-timing.md rule 4)";
         for (int j = 0; j < p.cols; j++) {
             uint32_t v = 0;
             for (int k = 0; k < A; k++) v |= (uint32_t)bits[(size_t)j * A + k] << k;

@@ -46,7 +46,7 @@ def gen(p, rng, tokens):
         for t in range(steps):
             for ax in range(R):
                 if rng.random() < dens:
-                    items.append((ax, rng.randint(0, 1), rng.choice([0, 0, 1, 2, 3, 7, t])))
+                    items.append((ax, rng.randint(0, 1), rng.choice([0, 0, 1, 2, 3, 7, t, rng.randint(0, 23)])))
         items.append(None)
     return rows, items
 

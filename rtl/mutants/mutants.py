@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""mutants — the RTL mutants `make mutants` builds and the test suite must kill.
+
+Each mutant is one literal search/replace (like `sed s/old/new/`, but literal:
+`old` must occur exactly once in the file) applied to a copy of rtl/ in the
+build folder, and built as a Verilator variant on the parameter set `base`
+(a test build of mk/rtl.mk: sync t1..t5 async async2 async3 chip22 chip42) where the fault
+can show. The sample (`--sample`) is the deterministic subset `make test` runs.
+
+usage: mutants.py list [--sample]        names and bases, one "NAME BASE" a line
+       mutants.py apply NAME SRC DST      copy SRC/*.sv to DST/, patch, print BASE
+"""
+import pathlib
+import shutil
+import sys
+
+# (name, base, file, old, new, what)
+MUTANTS = [
+    ("shift-3bit", "sync", "axon_acc.sv", "<<< add_shift;", "<<< add_shift[2:0];",
+     "shift field masked to 3 bits"),
+    ("shift-4bit", "sync", "axon_acc.sv", "<<< add_shift;", "<<< add_shift[3:0];",
+     "shift field masked to 4 bits (only shifts >= 16 differ)"),
+    ("ovf-never", "sync", "axon_acc.sv", "else if (|(wen & lovf)) ovf <= 1'b1;",
+     "else if (|(wen & lovf)) ovf <= 1'b0;", "overflow flag never set"),
+    ("ovf-always", "sync", "axon_acc.sv", "else if (|(wen & lovf))", "else if (|wen)",
+     "overflow flag set by any add"),
+    ("ovf-narrow", "t3", "axon_acc.sv", "lovf[l] = (sum != TW'($signed(sum[A-1:0])));",
+     "lovf[l] = (sum != TW'($signed(sum[A-1:0]))) && !sum[TW-1];", "overflow test misses negative overflows"),
+    ("fifo-depth-minus-1", "sync", "axon_fifo.sv", "(cnt != (PW+1)'(F))", "(cnt != (PW+1)'(F - 1))",
+     "FIFO full one item early (depth F-1)"),
+    ("fifo-no-refill", "t1", "axon_fifo.sv", "(cnt != (PW+1)'(F)) || pop;", "(cnt != (PW+1)'(F));",
+     "a slot freed by a pop is not refilled in the same cycle"),
+    ("fifo-wrap", "t3", "axon_fifo.sv", "(p == PW'(F - 1))", "(p == PW'(F - 2))",
+     "FIFO pointers wrap one entry early"),
+    ("skip-never", "sync", "axon_ctrl.sv", "assign issue_skip = issue && (GATE != 0) && sram_zero;",
+     "assign issue_skip = 1'b0;", "zero-word skip flag ignored"),
+    ("skip-still-reads", "sync", "axon_ctrl.sv", "assign sram_re    = issue && !issue_skip;",
+     "assign sram_re    = issue;", "skipped words still read the SRAM"),
+    ("gate-lanes-off", "sync", "axon_acc.sv", "(GATE == 0 || q != 8'd0)", "(GATE == 0 || 1'b1)",
+     "zero-weight lanes not gated"),
+    ("bank-no-toggle", "sync", "axon_ctrl.sv", "if (NB > 1) wbank <= wbank + 1'b1;",
+     "if (NB > 1) wbank <= wbank;", "double buffering writes one bank only"),
+    ("bank-read-wrong", "sync", "axon_acc.sv", "acc_out[j*A +: A] = acc[rd_bank][j];",
+     "acc_out[j*A +: A] = acc[add_bank][j];", "readout reads the bank being written"),
+    ("beat-order", "t1", "axon_readout.sv", "data = padded[b*RB +: RB];",
+     "data = padded[(B-1-b)*RB +: RB];", "readout beats in reverse order"),
+    ("readout-pad-ones", "t1", "axon_readout.sv", "assign padded = (B*RB)'(acc);",
+     "assign padded = {{(B*RB - C*A){1'b1}}, acc};", "last beat padded with ones"),
+    ("readout-last-early", "sync", "axon_ctrl.sv", "(32'(ro_beat) == B - 1)", "(32'(ro_beat) == B - 2)",
+     "readout ends one beat early"),
+    ("readout-start-early", "t1", "axon_ctrl.sv", "assign mk       = m_eot[LS-1];",
+     "assign mk       = m_eot[0];", "readout starts before the last add (Ls ignored)"),
+    ("sram-latency-1", "t1", "axon_sram.sv", "assign rdata = pipe[LS-1];", "assign rdata = pipe[0];",
+     "SRAM data one cycle early at Ls = 2"),
+    ("word-address", "sync", "axon_ctrl.sv", "32'(iss_axon) * W + 32'(issue_word)", "32'(iss_axon) * W",
+     "every read addresses word 0 of the row"),
+    ("neg-ignored", "sync", "axon_acc.sv", "if (add_neg) term = -term;", "if (1'b0) term = -term;",
+     "negative spikes add"),
+    ("clear-missing", "sync", "axon_acc.sv", "(clr && 32'(clr_bank) == b)", "(1'b0 && 32'(clr_bank) == b)",
+     "accumulators not cleared after the readout"),
+    ("bank-busy-ignored", "t1", "axon_ctrl.sv", "assign pop       = !f_empty && !rd_act && !bank_busy[wbank];",
+     "assign pop       = !f_empty && !rd_act;", "start does not wait for the bank's readout"),
+    ("words-one-short", "sync", "axon_ctrl.sv", "if (32'(rd_w) == W - 1) rd_act <= 1'b0;",
+     "if (32'(rd_w) == W - 2) rd_act <= 1'b0;", "read stage issues W-1 words"),
+    ("async-4phase-as-2", "async", "axon_core_async.sv",
+     "localparam longint HS   = (HS_PHASES == 2) ? (TREQ + TACK) : 2 * (TREQ + TACK);",
+     "localparam longint HS   = (TREQ + TACK);", "4-phase handshake priced as 2-phase"),
+    ("async-no-decode", "async", "axon_core_async.sv", "s = f_a[f_rp] + longint'(T_DECODE);",
+     "s = f_a[f_rp];", "decode delay dropped"),
+    ("async-fifo-plus-1", "async2", "axon_core_async.sv", "wait (f_cnt < F);", "wait (f_cnt < F + 1);",
+     "async FIFO takes F+1 items"),
+    ("async-ovf-never", "async", "axon_core_async.sv", "if (sum != longint'($signed(sum[A-1:0]))) ovf = 1'b1;",
+     "if (sum != longint'($signed(sum[A-1:0]))) ovf = 1'b0;", "async overflow flag never set"),
+    ("async-chunk-order", "async3", "axon_core_async.sv", "longint'(beat64[c*64 +: 64])",
+     "longint'(beat64[(NCH-1-c)*64 +: 64])", "beat chunks of a wide async beat swapped"),
+    ("router-hop-short", "chip42", "axon_router.sv", "for (genvar i = 0; i < HOP; i++) begin : g_hop",
+     "for (genvar i = 0; i < HOP - 1; i++) begin : g_hop", "a hop one cycle short on the wire"),
+    ("router-unit-order", "chip22", "axon_router.sv", "rx[32'(ri) * LB +: LB] <= h_data[HOP];",
+     "rx[(FC - 2 - 32'(ri)) * LB +: LB] <= h_data[HOP];", "units of a narrow-link flit reassembled in reverse"),
+    ("router-link-early", "chip22", "axon_router.sv", "assign w_ready = (idx == '0);",
+     "assign w_ready = (idx == '0) || (32'(idx) == FC - 1);", "the link takes the next flit one unit early"),
+    ("router-no-forward", "chip42", "axon_router.sv", "assign send    = (EAST != 0) && w_valid && (idx == '0);",
+     "assign send    = (EAST != 0) && w_valid && (idx == '0) && !w_is_link;", "routers past the first do not forward"),
+]
+SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1"]
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "list":
+        names = set(SAMPLE) if "--sample" in argv else None
+        for m in MUTANTS:
+            if names is None or m[0] in names:
+                print(m[0], m[1])
+        return 0
+    if len(argv) == 5 and argv[1] == "apply":
+        name, src, dst = argv[2], pathlib.Path(argv[3]), pathlib.Path(argv[4])
+        m = [x for x in MUTANTS if x[0] == name]
+        if not m:
+            print(f"mutants: no mutant {name}", file=sys.stderr)
+            return 2
+        _, base, fname, old, new, _ = m[0]
+        dst.mkdir(parents=True, exist_ok=True)
+        for f in src.glob("*.sv"):
+            shutil.copyfile(f, dst / f.name)
+        text = (dst / fname).read_text()
+        if text.count(old) != 1:
+            print(f"mutants: {name}: '{old}' occurs {text.count(old)} times in {fname} (want 1)", file=sys.stderr)
+            return 1
+        (dst / fname).write_text(text.replace(old, new))
+        print(base)
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
