@@ -222,7 +222,8 @@ int main(int argc, char **argv)
     while (axon_chip_step(h, on_rtl, &r) && cyc < limit)
         cyc++;
     if (cyc >= limit) {
-        printf("chip cosim: MISMATCH: the RTL has not finished after %" PRId64 " cycles (C model: %" PRId64 ")\n",
+        printf("chip cosim: MISMATCH: the RTL has not finished after %" PRId64
+               " cycles (C model: %" PRId64 ")\n",
                cyc, rep.duration);
         axon_chip_free(h);
         sim_free(s);
