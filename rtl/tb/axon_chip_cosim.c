@@ -217,8 +217,18 @@ int main(int argc, char **argv)
             axon_chip_push(h, rb, &eot, 1);
         }
     int64_t cyc = 0;
-    while (axon_chip_step(h, on_rtl, &r) && cyc < 50000000)
+    /* the cores finish by the C model's duration (which adds the reduction): far past it the RTL hangs */
+    const int64_t limit = 2 * rep.duration + 10000;
+    while (axon_chip_step(h, on_rtl, &r) && cyc < limit)
         cyc++;
+    if (cyc >= limit) {
+        printf("chip cosim: MISMATCH: the RTL has not finished after %" PRId64
+               " cycles (C model: %" PRId64 ")\n",
+               cyc, rep.duration);
+        axon_chip_free(h);
+        sim_free(s);
+        return 1;
+    }
     int rtl_ovf = axon_chip_overflow(h);
     if (axon_chip_ingress_overflow(h)) {
         printf("chip cosim: refused: an ingress queue of %d items overflowed (the C model's NoC "
