@@ -599,7 +599,8 @@ static void section_brian(int threads, int reps, int nobrian)
         if (system(rm)) {
         }
         if (br > 0) {
-            printf("  brian2 (%s target, 1 thread)  %9.1f M synaptic events/s\n", target, br * 1e-6);
+            printf("  brian2 (%s target, 1 thread, CPU time)  %9.1f M synaptic events/s\n", target,
+                   br * 1e-6);
             printf("  axon / brian2: %.1fx (1 thread), %.1fx (%d threads)\n", sops(&b) / a1 / br,
                    sops(&b) / an / br, threads);
         } else {
