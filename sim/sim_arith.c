@@ -10,9 +10,11 @@
  *    transposes of q): the rows of one row-block in one chunk of 128 output
  *    lanes (a 128 × 128 tile is 16 KiB) are contiguous; a super-block of
  *    row-blocks (SB_ROWS axons, 128 KiB of tiles) stays in L2 while every
- *    token's events on it are added, with the token's accumulators in
- *    registers (sim_simd.c). The zero-gating counts of the timing are taken
- *    from the transposed rows while they are in L1.
+ *    token's events on it are added in one kernel call, with the token's
+ *    accumulators in registers (sim_simd.c); when tokens have many events
+ *    per row-block (SB_LONG) a super-block is one row-block, its 16 KiB tile
+ *    in L1. The zero-gating counts of the timing are taken from the
+ *    transposed rows while they are in L1.
  *  - Per (row-block, token) a program: the token's events grouped into runs
  *    of equal shift, positive rows then negative rows (sim_simd.c).
  *  - A token is safe when, for every row-block, 128 · Σ 2^shift over its
@@ -41,6 +43,7 @@
 
 #define TOK_BLOCK 128   /* tokens per work unit */
 #define SB_ROWS 1024u   /* axons per super-block: 128 KiB of 128-lane tiles, in L2 */
+#define SB_LONG 64u     /* events per (token, row-block) from which a call per row-block pays */
 #define AXON_BLOCK 64
 
 /* Large arrays written once, read often (the chunk-major weights): aligned
@@ -450,8 +453,9 @@ static void run_unit(void *p, size_t u, int worker)
 
 ax_result sim_arith_run(struct sim *s, char **err)
 {
-    run_ctx c = {.s = s, .kern = sim_simd_kernel(s->simd),
-                 .sb_rows = s->sb_rows ? s->sb_rows : SB_ROWS};
+    run_ctx c = {.s = s, .kern = sim_simd_kernel(s->simd), .sb_rows = s->sb_rows};
+    if (!c.sb_rows) /* long programs: one row-block's tile at a time (L1); short: share calls */
+        c.sb_rows = s->nev >= SB_LONG * s->tokens * s->nrb ? 1 : SB_ROWS;
     c.ntb = (s->tokens + TOK_BLOCK - 1) / TOK_BLOCK;
     size_t units = s->nch * c.ntb;
     int th = s->ex.threads < 1 ? 1 : s->ex.threads;

@@ -65,7 +65,8 @@ void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr)
 /* The reduction of column block cb (its cores' readout packets down the
  * column, every token): counters of its cores, and the column's completion
  * of each token max-ed into done[tokens]. pk[ng] and vlf[nrb] are scratch. */
-static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *pk, int64_t *vlf)
+static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *pk, int64_t *vlf,
+                          int64_t *stall)
 {
     const sim_tparams *tp = &s->tp;
     const int64_t u = tp->unit, B = tp->B, fcr = ceil_div(s->cfg.readout_bits, s->cfg.link_bits);
@@ -73,25 +74,21 @@ static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *p
     const size_t T = s->tokens, nrb = s->nrb, ncb = s->ncb;
     const size_t *grp = s->rb_group;
     const int64_t *otok = s->o_tok;
-    const uint64_t cused = (uint64_t)sim_core_cused(s, cb);
-    const int async = tp->async;
-    for (size_t y = 0; y < nrb; y++)
+    for (size_t y = 0; y < nrb; y++) {
         vlf[y] = SIM_NEG_INF;
+        stall[y] = 0;
+    }
     for (size_t n = 0; n < T; n++) {
         for (size_t y = 0; y < nrb; y++) {
-            size_t core = y * ncb + cb, g = grp[y];
-            sim_counters *c = &s->cs[core].c;
-            int64_t oh = otok[core * T + n], ot = oh + (B - 1) * bp;
+            size_t g = grp[y];
+            int64_t oh = otok[(y * ncb + cb) * T + n], ot = oh + (B - 1) * bp;
             if (y == 0 || grp[y - 1] != g) {
                 pk[g].h = oh;
                 pk[g].t = ot;
             } else {
                 pk[g].h = max64(pk[g].h, oh);
                 pk[g].t = max64(pk[g].t, ot);
-                c->reduce_adds += cused;
             }
-            if (nrb > 1)
-                c->flits += (uint64_t)B;
             if (y + 1 == nrb) {
                 int64_t d = SIM_NEG_INF;
                 for (size_t gg = 0; gg <= g; gg++)
@@ -103,14 +100,27 @@ static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *p
                 sim_packet *p = &pk[gg];
                 int64_t eh = max64(p->h, vlf[y]);
                 int64_t et = max64(eh + (B - 1) * fcr * u, p->t);
-                c->stall_noc += eh - p->h;
-                c->flit_hops += (uint64_t)B;
-                if (async)
-                    c->handshakes += (uint64_t)(B * fcr);
+                stall[y] += eh - p->h;
                 vlf[y] = et + fcr * u;
                 p->h = eh + hop;
                 p->t = et + hop + (fcr - 1) * u;
             }
+        }
+    }
+    /* the counts per token are the same every token: in closed form */
+    const uint64_t cused = (uint64_t)sim_core_cused(s, cb), t = T;
+    for (size_t y = 0; y < nrb; y++) {
+        sim_counters *c = &s->cs[y * ncb + cb].c;
+        uint64_t packets = grp[y] + 1; /* the groups started at or above y pass its router */
+        if (y > 0 && grp[y - 1] == grp[y])
+            c->reduce_adds += cused * t;
+        if (nrb > 1)
+            c->flits += (uint64_t)B * t;
+        if (y + 1 < nrb) {
+            c->stall_noc += stall[y];
+            c->flit_hops += (uint64_t)B * packets * t;
+            if (tp->async)
+                c->handshakes += (uint64_t)(B * fcr) * packets * t;
         }
     }
 }
@@ -120,6 +130,7 @@ typedef struct {
     int64_t *done;  /* [workers][tokens] */
     sim_packet *pk; /* [workers][ng] */
     int64_t *vlf;   /* [workers][nrb] */
+    int64_t *stall; /* [workers][nrb] */
 } red_ctx;
 
 static void reduce_unit(void *p, size_t cb, int worker)
@@ -127,7 +138,7 @@ static void reduce_unit(void *p, size_t cb, int worker)
     red_ctx *c = p;
     struct sim *s = c->s;
     reduce_column(s, cb, c->done + (size_t)worker * s->tokens, c->pk + (size_t)worker * s->ng,
-                  c->vlf + (size_t)worker * s->nrb);
+                  c->vlf + (size_t)worker * s->nrb, c->stall + (size_t)worker * s->nrb);
 }
 
 /* Columns are independent (each writes only its cores' counters and its own
@@ -140,10 +151,12 @@ static ax_result reduce_timing(struct sim *s, char **err)
     c.done = malloc(((size_t)th * s->tokens + 1) * sizeof *c.done);
     c.pk = calloc((size_t)th * s->ng, sizeof *c.pk);
     c.vlf = calloc((size_t)th * s->nrb, sizeof *c.vlf);
-    if (!c.done || !c.pk || !c.vlf) {
+    c.stall = calloc((size_t)th * s->nrb, sizeof *c.stall);
+    if (!c.done || !c.pk || !c.vlf || !c.stall) {
         free(c.done);
         free(c.pk);
         free(c.vlf);
+        free(c.stall);
         return ax_fail(err, AX_ENOMEM, "out of memory for the reduction network");
     }
     for (size_t i = 0; i < (size_t)th * s->tokens; i++)
@@ -162,6 +175,7 @@ static ax_result reduce_timing(struct sim *s, char **err)
     free(c.done);
     free(c.pk);
     free(c.vlf);
+    free(c.stall);
     return AX_OK;
 }
 
