@@ -30,6 +30,7 @@
 
 typedef struct {
     atomic_size_t next, done, failed;
+    atomic_int stop; /* the database cannot be written (full disk, I/O): run nothing more */
 } shared_counters;
 
 static ax_result sweep_row(db *d, const db_sweep_spec *s, size_t total, int64_t *id, char **err)
@@ -161,6 +162,8 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
     }
     int bad = 0;
     for (;;) {
+        if (atomic_load(&sc->stop))
+            break; /* a point simulated now could not be stored either */
         size_t k = atomic_fetch_add(&sc->next, 1);
         if (k >= ntodo)
             break;
@@ -183,6 +186,8 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
                                 .per_core = res.per_core,
                                 .ncores = res.per_core ? res.sim.cores : 0};
             r = db_record_run(d, &pt->job, &res, &info, NULL, NULL, &err);
+            if (r == AX_EDB || r == AX_EIO)
+                atomic_store(&sc->stop, 1);
         }
         if (ev->release)
             ev->release(ev->user, &res);
@@ -207,7 +212,7 @@ static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t 
     ax_result r = db_open(path, 0, &d, err);
     if (r)
         return r;
-    char now[32], sql[256];
+    char now[32], sql[320];
     db_now_utc(now);
     /* done when every planned point of this database's plan is linked */
     snprintf(sql, sizeof sql,
@@ -216,6 +221,14 @@ static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t 
              "'incomplete' END WHERE id = %lld",
              now, failed, (long long)sweep, planned, (long long)sweep);
     r = db_exec_ctx(d, sql, "closing the sweep", err);
+    /* errors of points that are stored by now (a resumed sweep) are stale */
+    snprintf(sql, sizeof sql,
+             "DELETE FROM sweep_errors WHERE sweep_id = %lld AND config_hash IN (SELECT "
+             "r.config_hash FROM runs r JOIN sweep_points p ON p.run_id = r.id WHERE "
+             "p.sweep_id = %lld)",
+             (long long)sweep, (long long)sweep);
+    if (r == AX_OK)
+        r = db_exec_ctx(d, sql, "clearing resolved errors", err);
     db_free(d);
     return r;
 }
@@ -253,6 +266,7 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
         atomic_init(&sc->next, 0);
         atomic_init(&sc->done, 0);
         atomic_init(&sc->failed, 0);
+        atomic_init(&sc->stop, 0);
         int nw = jobs < (int)ntodo ? jobs : (int)ntodo, started = 0;
         pid_t *pids = calloc((size_t)nw, sizeof *pids);
         pid_t self = getpid();
@@ -295,7 +309,11 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
             progress(done, ntodo);
         st->failed = atomic_load(&sc->failed);
         st->ran = done - st->failed;
-        if (r == AX_OK && crashed && done < ntodo) {
+        if (r == AX_OK && atomic_load(&sc->stop) && done < ntodo) {
+            r = ax_fail(err, AX_EDB, "%s: the results database could not be written (full disk or "
+                        "a file-size limit?): stopped with %zu point(s) not run (hint: free space, "
+                        "then rerun the same command to resume)", path, ntodo - done);
+        } else if (r == AX_OK && crashed && done < ntodo) {
             st->failed += ntodo - done;
             r = ax_fail(err, AX_EIO, "%d sweep worker(s) died; %zu point(s) not run (hint: rerun"
                         " the same command to resume)", crashed, ntodo - done);
