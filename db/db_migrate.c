@@ -233,4 +233,15 @@ static const char mig6[] =
     "ALTER TABLE runs ADD COLUMN node_nm_cfg INTEGER;"
     "ALTER TABLE runs ADD COLUMN vdd_v_cfg REAL;";
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5, mig6};
+/* 7: v_baseline puts the spiking layer's duration beside the baseline's
+ * (base_latency_ns is the dense tile's whole duration, not a per-token
+ * latency); both per-token latencies follow. */
+static const char mig7[] =
+    "DROP VIEW v_baseline;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " power_model, energy_pj, base_energy_pj, energy_reduction_pct, power_mw, base_power_mw,"
+    " power_reduction_pct, area_um2, base_area_um2, area_reduction_pct,"
+    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5, mig6, mig7};

@@ -206,7 +206,7 @@ ax_result db_named_run(db *d, const char *name, const db_named_args *a, db_forma
                       "SELECT DISTINCT run_id, layer, tile, timing, clock_mhz, coding, k, "
                       "energy_pj, base_energy_pj, energy_reduction_pct, power_mw, base_power_mw,"
                       " power_reduction_pct, area_um2, base_area_um2, area_reduction_pct,"
-                      " latency_ns_per_token, base_latency_ns%s ORDER BY run_id",
+                      " duration_ns, base_latency_ns%s ORDER BY run_id",
                       src);
     else if (!strcmp(name, "sweeps"))
         r = db_query_print(d, "SELECT * FROM v_sweeps ORDER BY sweep_id", NULL, 0, f, out, err);

@@ -86,7 +86,7 @@ void power_explain(FILE *f, const power_report *p)
             p->ideal_pj_per_mac, p->int8_mac_pj, -p->ideal_vs_int8_pct, p->fp16_mac_pj,
             -p->ideal_vs_fp16_pct);
     fprintf(f, "  %-42s %14s %14s %14s %14s\n", "step", "delta (pJ)", "total (pJ)",
-            "per MAC (pJ)", "vs dense (%)");
+            "per MAC (pJ)", "reduction (%)");
     double cum = 0;
     for (int i = 0; i < p->nchain; i++) {
         if (i > 0 && p->chain[i].delta_pj == 0)
@@ -96,12 +96,13 @@ void power_explain(FILE *f, const power_report *p)
             fprintf(f, "  %-42s %14s", p->chain[i].what, "");
         else
             fprintf(f, "  %-42s %+14.6g", p->chain[i].what, p->chain[i].delta_pj);
+        /* the energy reduction vs dense, as the report prints it: negative = more energy */
         fprintf(f, " %14.6g %14.5g %+13.1f%%\n", cum, power_per_mac(p, cum),
-                base > 0 ? 100.0 * (cum / base - 1) : 0);
+                base > 0 ? 100.0 * (1 - cum / base) : 0);
     }
     fprintf(f, "  %-42s %14s %14.6g %14.5g %+13.1f%%\n", "= realistic", "", p->realistic_pj,
             power_per_mac(p, p->realistic_pj),
-            base > 0 ? 100.0 * (p->realistic_pj / base - 1) : 0);
+            base > 0 ? 100.0 * (1 - p->realistic_pj / base) : 0);
     fprintf(f, "  dense INT8 baseline (realistic): %.6g pJ, %.5g pJ per MAC\n", base,
             power_per_mac(p, base));
 }
