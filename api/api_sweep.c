@@ -12,18 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static ax_result sim_eval(void *user, const run_job *j, run_result *r, char **err)
-{
-    (void)user;
-    return run_job_exec(j, r, err);
-}
-
-static void sim_release(void *user, run_result *r)
-{
-    (void)user;
-    run_result_free(r);
-}
-
 /* Splits the malloc'd text s at ',' into a malloc'd array of pointers into
  * s; AX_EPARAM for an empty item. */
 static ax_result split(char *s, const run_param *p, const char **out_items[], size_t *n, char **err)
@@ -138,7 +126,7 @@ ax_result ax_sweep(const ax_job *base, size_t naxes, const char *const *names,
     db_sweep_stats st;
     memset(&st, 0, sizeof st);
     if (rc == AX_OK) {
-        db_sweep_eval ev = {sim_eval, sim_release, NULL, "sim"};
+        db_sweep_eval ev = {db_sim_eval, db_sim_release, NULL, "sim"};
         rc = db_sweep_run(db_path, &s, &ev, jobs, NULL, &st, err);
         if (rc == AX_OK && st.failed)
             rc = ax_fail(err, AX_EPARAM, "sweep %lld: %zu of %zu point(s) failed; their errors "

@@ -68,19 +68,6 @@ static void progress(size_t done, size_t total)
     cmd_progress("sweep", done, total);
 }
 
-/* The real evaluator: one run of the layer (run/run_job.c). */
-static ax_result sim_eval(void *user, const run_job *j, run_result *r, char **err)
-{
-    (void)user;
-    return run_job_exec(j, r, err);
-}
-
-static void sim_release(void *user, run_result *r)
-{
-    (void)user;
-    run_result_free(r);
-}
-
 int cmd_sweep(int argc, char **argv)
 {
     static const struct option own[] = {
@@ -218,7 +205,7 @@ int cmd_sweep(int argc, char **argv)
         rc = cmd_fail("sweep", err);
     s.tech_version = tv;
     int fake = !strcmp(evname, "fake");
-    db_sweep_eval ev = {fake ? db_fake_eval : sim_eval, fake ? NULL : sim_release, NULL, evname};
+    db_sweep_eval ev = {fake ? db_fake_eval : db_sim_eval, fake ? NULL : db_sim_release, NULL, evname};
     if (rc < 0 && !fake && !s.base.layer && !given[(size_t)(run_param_find("layer") - tab)])
         rc = cmd_usage("sweep", "--layer NAME is required (a list sweeps several layers)");
     if (rc >= 0) {

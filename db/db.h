@@ -173,6 +173,11 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
                        void (*progress)(size_t done, size_t total), db_sweep_stats *st,
                        char **err);
 
+/* The real evaluator (db_eval.c): one run of the point's layer through
+ * run_job_exec, released with run_result_free. user is unused. */
+ax_result db_sim_eval(void *user, const run_job *job, run_result *res, char **err);
+void db_sim_release(void *user, run_result *res);
+
 /* The test stand-in evaluator (db_fake.c): closed-form "results" of the
  * parameters, stored with evaluator = 'fake'. Not physics. */
 ax_result db_fake_eval(void *user, const run_job *job, run_result *res, char **err);
