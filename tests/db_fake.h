@@ -10,6 +10,7 @@
 
 #include "../db/db.h"
 
+#include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,33 @@ static inline void fake_rmdir(char *dir)
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
     free(dir);
+}
+
+
+/* The columns of a table or view of the database at path, as "|a|b|c|"
+ * (PRAGMA table_info, in the table's order); the caller frees. Criterion
+ * asserts inside: for tests only. */
+static inline char *fake_columns_of(const char *path, const char *table)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1,
+                                    &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    size_t len = 2, cap = 16384;
+    char *s = malloc(cap);
+    strcpy(s, "|");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        len += strlen(c) + 1;
+        cr_assert_lt(len, cap);
+        strcat(strcat(s, c), "|");
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return s;
 }
 
 #endif

@@ -169,30 +169,6 @@ Test(db_schema, migrates_v4_to_v5_stall_dram)
     fake_rmdir(dir);
 }
 
-/* The columns of a table or view of the database at path, as "|a|b|c|"
- * (PRAGMA table_info, in the table's order). */
-static char *columns_of(const char *path, const char *table)
-{
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1,
-                                    &st, NULL),
-                 SQLITE_OK);
-    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-    size_t len = 2, cap = 4096;
-    char *s = malloc(cap);
-    strcpy(s, "|");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *c = (const char *)sqlite3_column_text(st, 0);
-        len += strlen(c) + 1;
-        cr_assert_lt(len, cap);
-        strcat(strcat(s, c), "|");
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return s;
-}
 
 /* Every counter of SIM_COUNTERS has its column (counts as named, times as
  * <name>_ns) in counters, cores and v_runs, and those tables hold no other
@@ -216,7 +192,7 @@ Test(db_schema, counters_columns_match_sim_counters)
     cr_assert_eq(sizeof want / sizeof want[0], SIM_NCOUNTERS);
     const char *tables[] = {"counters", "cores", "v_runs"};
     for (size_t t = 0; t < 3; t++) {
-        char *cols = columns_of(path, tables[t]);
+        char *cols = fake_columns_of(path, tables[t]);
         for (size_t i = 0; i < SIM_NCOUNTERS; i++) {
             char key[64];
             snprintf(key, sizeof key, "|%s|", want[i]);
@@ -226,7 +202,7 @@ Test(db_schema, counters_columns_match_sim_counters)
         free(cols);
     }
     /* and nothing else in counters: run_id and the list, in the list's order */
-    char *cols = columns_of(path, "counters"), expect[1024] = "|run_id|";
+    char *cols = fake_columns_of(path, "counters"), expect[1024] = "|run_id|";
     for (size_t i = 0; i < SIM_NCOUNTERS; i++)
         strcat(strcat(expect, want[i]), "|");
     cr_assert_str_eq(cols, expect);

@@ -9,29 +9,6 @@
 
 #include "db_fake.h"
 
-/* Column names of a table or view, as "|a|b|c|" (PRAGMA table_info). */
-static char *columns_of(const char *path, const char *table)
-{
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1,
-                                    &st, NULL),
-                 SQLITE_OK);
-    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-    size_t len = 2, cap = 16384;
-    char *s = malloc(cap);
-    strcpy(s, "|");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *c = (const char *)sqlite3_column_text(st, 0);
-        len += strlen(c) + 1;
-        cr_assert_lt(len, cap);
-        strcat(strcat(s, c), "|");
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return s;
-}
 
 static int has_column(const char *cols, const char *name)
 {
@@ -80,8 +57,8 @@ Test(run_report, results_fields_are_the_results_columns)
 {
     char *dir = fake_tmpdir(), path[512];
     fresh_db(dir, path, sizeof path);
-    char *results = columns_of(path, "results"), *runs = columns_of(path, "runs");
-    char *counters = columns_of(path, "counters");
+    char *results = fake_columns_of(path, "results"), *runs = fake_columns_of(path, "runs");
+    char *counters = fake_columns_of(path, "counters");
     size_t nres = 0;
     for (size_t i = 0; i < run_report_nfields; i++) {
         const run_field *f = &run_report_fields[i];
