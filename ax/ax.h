@@ -52,4 +52,28 @@ int ax_mul_size(size_t a, size_t b, size_t *out);
 uint64_t ax_fnv1a(const void *data, size_t n, uint64_t seed);
 #define AX_FNV_SEED 1469598103934665603ULL
 
+/* ---- threads and SIMD (ax_par.c) ----------------------------------------
+ * Hot loops split their work into chunks that write disjoint outputs, so
+ * a result never depends on the thread count; the SIMD width is chosen at
+ * run time, and every path computes the same integers or floats. */
+
+/* CPUs this process may run on (sched_getaffinity), at least 1. */
+int ax_cpu_count(void);
+/* n > 0: n; n <= 0: ax_cpu_count(). */
+int ax_threads(int n);
+/* Calls fn(ctx, begin, end) on chunks of [0, n) of `grain` indices (the
+ * last one shorter) from up to `threads` threads (<= 0: all CPUs; the
+ * caller is one of them). A thread that cannot be started leaves its
+ * chunks to the others. */
+typedef void (*ax_par_fn)(void *ctx, size_t begin, size_t end);
+void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ctx);
+
+typedef enum { AX_SIMD_PORTABLE = 0, AX_SIMD_AVX2 = 1, AX_SIMD_AVX512 = 2 } ax_simd;
+/* The widest path this CPU runs (x86-64: AVX2 needs avx2; AVX-512 needs
+ * avx512f, avx512bw and avx512vl), capped by the environment variable AXON_SIMD
+ * (portable, avx2 or avx512) when set. Portable elsewhere. */
+ax_simd ax_simd_best(void);
+/* "portable", "avx2", "avx512". */
+const char *ax_simd_name(ax_simd s);
+
 #endif

@@ -32,13 +32,16 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: axon ref --weights W.safetensors --trace T.safetensors --out R.safetensors\n"
-            "                [--layer NAME] [--group G] [--k K] [--clamp on|off|MIN:MAX] [--device cpu|cuda] [--json]\n\n"
+            "                [--layer NAME] [--group G] [--k K] [--clamp on|off|MIN:MAX] [--device cpu|cuda]\n"
+            "                [--threads N] [--json]\n\n"
             "Integer reference of a layer: acc = sum(counts * int8 weights) per weight group (exact\n"
             "int32), y = vth * sum_g scale * acc. Writes <layer>.acc (int32 [tokens, out] or\n"
             "[tokens, out, groups]), <layer>.y (f32 [tokens, out]) and <layer>.vth (f32 [tokens]).\n\n"
             "  --weights FILE   weights: <layer>.weight (float, or int8 + <layer>.weight_scale)\n"
             "  --trace FILE     activations: <layer>.input [tokens, in] (float, or integer counts)\n"
             "  --device D       cpu (default) or cuda (needs the CUDA build, `make gpu`: axon-cuda)\n"
+            "  --threads N      CPU threads of the reference (default: all cores; acc is the same\n"
+            "                   for every N)\n"
             "  --out FILE       result safetensors (written atomically)\n"
             "  --json           print the per-layer summary as JSON\n"
             "parameters (docs/params.md; --no-clamp = --clamp off):\n");
@@ -54,6 +57,7 @@ typedef struct {
     int32_t acc_absmax;
     double ms;        /* accumulate time: wall (cpu) or kernel (cuda), ms */
     int wide;
+    gpu_ref_path path; /* cpu: the accumulation path taken */
 } layer_res;
 
 static void layer_res_free(layer_res *r)
@@ -114,7 +118,8 @@ static ax_result load_counts(const trace_file *tf, const char *layer, size_t in,
 }
 
 static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const char *layer,
-                           size_t group, const spike_params *sp, int cuda, layer_res *r, char **err)
+                           size_t group, const spike_params *sp, int cuda, int threads,
+                           layer_res *r, char **err)
 {
     map_qweight qw;
     ax_result e = map_qweight_load(wf, layer, group, &qw, err);
@@ -136,8 +141,11 @@ static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const cha
         r->ms = st.acc_ms;
         r->wide = st.wide;
     } else {
+        gpu_ref_opts o;
+        gpu_ref_opts_default(&o);
+        o.threads = threads;
         double t0 = now_ms();
-        e = gpu_ref_cpu(r->counts, r->tokens, &qw, r->acc, err);
+        e = gpu_ref_cpu_ex(r->counts, r->tokens, &qw, r->acc, &o, &r->path, err);
         r->ms = now_ms() - t0;
         if (!e)
             gpu_dequant(r->acc, r->vth, r->tokens, &qw, r->y);
@@ -234,12 +242,16 @@ static ax_result save(layer_res *res, size_t n, const char *path, const char *de
     return e;
 }
 
-static void report(const layer_res *res, size_t n, const char *device, const char *out, int json)
+static void report(const layer_res *res, size_t n, const char *device, const char *out, int json,
+                   int threads)
 {
+    int cuda = !strcmp(device, "cuda");
     if (json) {
         cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "layers");
         cJSON_AddStringToObject(o, "device", device);
         cJSON_AddStringToObject(o, "out", out);
+        if (!cuda)
+            cJSON_AddNumberToObject(o, "threads", threads);
         for (size_t i = 0; i < n; i++) {
             cJSON *l = cJSON_CreateObject();
             cJSON_AddStringToObject(l, "layer", res[i].layer);
@@ -249,8 +261,10 @@ static void report(const layer_res *res, size_t n, const char *device, const cha
             cJSON_AddNumberToObject(l, "groups", (double)res[i].ngroups);
             cJSON_AddNumberToObject(l, "acc_absmax", res[i].acc_absmax);
             cJSON_AddNumberToObject(l, "acc_time_ms", res[i].ms);
-            if (!strcmp(device, "cuda"))
+            if (cuda)
                 cJSON_AddStringToObject(l, "kernel", res[i].wide ? "wide" : "dp4a");
+            else
+                cJSON_AddStringToObject(l, "acc_path", gpu_ref_path_name(res[i].path));
             cJSON_AddItemToArray(a, l);
         }
         cmd_print_json(o);
@@ -261,9 +275,11 @@ static void report(const layer_res *res, size_t n, const char *device, const cha
     for (size_t i = 0; i < n; i++)
         printf("%-44s %8zu %8zu %8zu %7zu %12d %12.3f\n", res[i].layer, res[i].tokens, res[i].in,
                res[i].out, res[i].ngroups, res[i].acc_absmax, res[i].ms);
-    printf("device %s%s; wrote %s\n", device,
-           strcmp(device, "cuda") ? " (acc_time_ms: wall time)" : " (acc_time_ms: kernel time)",
-           out);
+    if (cuda)
+        printf("device cuda (acc_time_ms: kernel time); wrote %s\n", out);
+    else
+        printf("device cpu (acc_time_ms: wall time; %s, %d threads); wrote %s\n",
+               n ? gpu_ref_path_name(res[0].path) : "-", threads, out);
 }
 
 int cmd_ref(int argc, char **argv)
@@ -272,9 +288,11 @@ int cmd_ref(int argc, char **argv)
         {"weights", required_argument, 0, 'w'}, {"trace", required_argument, 0, 't'},
         {"device", required_argument, 0, 'd'},  {"out", required_argument, 0, 'o'},
         {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
+        {"threads", required_argument, 0, 'T'},
         {0, 0, 0, 0}};
     const char *weights = NULL, *trace = NULL, *out = NULL, *device = "cpu";
     int json = 0, c, prc = -1;
+    long threads = 0;
     run_job pj;
     run_job_default(&pj);
     struct option *opts = cmd_param_options_only(own, REF_PARAMS, 0);
@@ -293,6 +311,10 @@ int cmd_ref(int argc, char **argv)
         case 't': trace = optarg; break;
         case 'o': out = optarg; break;
         case 'j': json = 1; break;
+        case 'T':
+            if (cmd_parse_long(CMD, "--threads", optarg, 1, 1024, &threads))
+                prc = CMD_USAGE;
+            break;
         case 'd':
             if (strcmp(optarg, "cpu") && strcmp(optarg, "cuda"))
                 prc = cmd_usage(CMD, "--device '%s' is not cpu or cuda", optarg);
@@ -342,13 +364,13 @@ int cmd_ref(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         res[i].layer = names[i];
         names[i] = NULL;
-        if (ref_layer(wf, tf, res[i].layer, (size_t)group, &sp, cuda, &res[i], &err))
+        if (ref_layer(wf, tf, res[i].layer, (size_t)group, &sp, cuda, (int)threads, &res[i], &err))
             goto done;
         cmd_progress("ref", i + 1, n);
     }
     if (save(res, n, out, device, &sp, (size_t)group, &err))
         goto done;
-    report(res, n, device, out, json);
+    report(res, n, device, out, json, ax_threads((int)threads));
     rc = CMD_OK;
 done:
     for (size_t i = 0; i < n; i++) {
