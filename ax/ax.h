@@ -61,12 +61,14 @@ uint64_t ax_fnv1a(const void *data, size_t n, uint64_t seed);
 int ax_cpu_count(void);
 /* n > 0: n; n <= 0: ax_cpu_count(). */
 int ax_threads(int n);
-/* Calls fn(ctx, begin, end) on chunks of [0, n) of `grain` indices (the
- * last one shorter) from up to `threads` threads (<= 0: all CPUs; the
- * caller is one of them). A thread that cannot be started leaves its
- * chunks to the others. */
-typedef void (*ax_par_fn)(void *ctx, size_t begin, size_t end);
+/* Calls fn(ctx, begin, end, worker) on chunks of [0, n) of `grain`
+ * indices (the last one shorter) from up to ax_parallel_workers(threads,
+ * n, grain) threads (threads <= 0: all CPUs); the caller is worker 0, and
+ * `worker` (0 .. workers - 1) lets fn use scratch memory of its own. A
+ * thread that cannot be started leaves its chunks to the others. */
+typedef void (*ax_par_fn)(void *ctx, size_t begin, size_t end, int worker);
 void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ctx);
+int ax_parallel_workers(int threads, size_t n, size_t grain);
 
 typedef enum { AX_SIMD_PORTABLE = 0, AX_SIMD_AVX2 = 1, AX_SIMD_AVX512 = 2 } ax_simd;
 /* The widest path this CPU runs (x86-64: AVX2 needs avx2; AVX-512 needs

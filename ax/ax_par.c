@@ -34,6 +34,8 @@ int ax_threads(int n)
     return n > 0 ? n : ax_cpu_count();
 }
 
+#define PAR_MAX 256
+
 typedef struct {
     atomic_size_t next;
     size_t n, grain;
@@ -41,17 +43,36 @@ typedef struct {
     void *ctx;
 } par_job;
 
+typedef struct {
+    par_job *job;
+    int worker;
+} par_arg;
+
 static void *par_worker(void *arg)
 {
-    par_job *j = arg;
+    par_arg *a = arg;
+    par_job *j = a->job;
     for (;;) {
         size_t b = atomic_fetch_add(&j->next, j->grain);
         if (b >= j->n)
             break;
         size_t e = j->n - b < j->grain ? j->n : b + j->grain;
-        j->fn(j->ctx, b, e);
+        j->fn(j->ctx, b, e, a->worker);
     }
     return NULL;
+}
+
+int ax_parallel_workers(int threads, size_t n, size_t grain)
+{
+    if (grain == 0)
+        grain = 1;
+    size_t chunks = (n + grain - 1) / grain;
+    int t = ax_threads(threads);
+    if ((size_t)t > chunks)
+        t = (int)chunks;
+    if (t > PAR_MAX)
+        t = PAR_MAX;
+    return t < 1 ? 1 : t;
 }
 
 void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ctx)
@@ -60,26 +81,24 @@ void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ct
         return;
     if (grain == 0)
         grain = 1;
-    size_t chunks = (n + grain - 1) / grain;
-    int t = ax_threads(threads);
-    if ((size_t)t > chunks)
-        t = (int)chunks;
+    int t = ax_parallel_workers(threads, n, grain);
     if (t <= 1) {
-        fn(ctx, 0, n);
+        fn(ctx, 0, n, 0);
         return;
     }
     par_job j = {.n = n, .grain = grain, .fn = fn, .ctx = ctx};
     atomic_init(&j.next, 0);
-    pthread_t tid[256];
-    if (t > 256)
-        t = 256;
+    pthread_t tid[PAR_MAX];
+    par_arg args[PAR_MAX];
     int started = 0;
     for (int i = 1; i < t; i++) {
-        if (pthread_create(&tid[started], NULL, par_worker, &j))
+        args[i] = (par_arg){&j, i};
+        if (pthread_create(&tid[started], NULL, par_worker, &args[i]))
             break;
         started++;
     }
-    par_worker(&j);
+    args[0] = (par_arg){&j, 0};
+    par_worker(&args[0]);
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
 }

@@ -347,12 +347,21 @@ static void rows_i64(ref_ctx *c, size_t j0, size_t j1)
     }
 }
 
-static void run_i32(void *ctx, size_t j0, size_t j1) { rows_i32(ctx, j0, j1); }
-static void run_i64(void *ctx, size_t j0, size_t j1) { rows_i64(ctx, j0, j1); }
+static void run_i32(void *ctx, size_t j0, size_t j1, int worker)
+{
+    (void)worker;
+    rows_i32(ctx, j0, j1);
+}
+static void run_i64(void *ctx, size_t j0, size_t j1, int worker)
+{
+    (void)worker;
+    rows_i64(ctx, j0, j1);
+}
 
-static void run_i16(void *ctx, size_t j0, size_t j1)
+static void run_i16(void *ctx, size_t j0, size_t j1, int worker)
 {
     const ref_ctx *c = ctx;
+    (void)worker;
 #ifdef GPU_X86
     if (c->simd == AX_SIMD_AVX512) {
         if (c->vnni)

@@ -108,11 +108,17 @@ ax_result trace_npy_save(const char *path, trace_dtype dt, int ndim, const int64
 
 /* ---- Synthetic LLM-like traces and weights (trace_gen.c) ----
  * Deterministic from the seed: every row of every tensor has its own
- * xoshiro256** stream seeded by splitmix64(seed, tensor name, row), so the
- * bytes do not depend on chunking or on which other tensors are written.
- * Activations are heavy-tailed (Student-t) with a few outlier channels;
- * weights are N(0, 1/in). See docs/traces.md for the model and presets. */
-enum { TRACE_GEN_UP = 1, TRACE_GEN_GATE = 2, TRACE_GEN_DOWN = 4 };
+ * PRNG streams seeded by splitmix64(seed, tensor name, row), so the bytes
+ * do not depend on chunking, on the thread count, on the SIMD path or on
+ * which other tensors are written. Activations are heavy-tailed
+ * (Student-t) with a few outlier channels; weights are N(0, 1/in). See
+ * docs/traces.md for the model and presets. */
+enum {
+    TRACE_GEN_UP = 1, TRACE_GEN_GATE = 2, TRACE_GEN_DOWN = 4,             /* mlp.*_proj */
+    TRACE_GEN_Q = 8, TRACE_GEN_K = 16, TRACE_GEN_V = 32, TRACE_GEN_O = 64 /* self_attn.*_proj */
+};
+#define TRACE_GEN_MLP (TRACE_GEN_UP | TRACE_GEN_GATE | TRACE_GEN_DOWN)
+#define TRACE_GEN_ATTN (TRACE_GEN_Q | TRACE_GEN_K | TRACE_GEN_V | TRACE_GEN_O)
 #define TRACE_GEN_MAX_LAYERS 256
 
 typedef struct {
@@ -120,26 +126,36 @@ typedef struct {
     uint64_t seed;
     size_t tokens;             /* rows of every <layer>.input */
     size_t hidden, ffn;        /* up/gate: hidden -> ffn; down: ffn -> hidden */
+    size_t q_out, kv_out;      /* q: hidden -> q_out, k/v: hidden -> kv_out, o: q_out ->
+                                  hidden (heads x head_dim, kv heads x head_dim); 0: hidden */
     int layers[TRACE_GEN_MAX_LAYERS];
-    size_t nlayers;            /* layer indices i of model.layers.<i>.mlp.* */
+    size_t nlayers;            /* layer indices i of model.layers.<i>.* */
     unsigned projs;            /* TRACE_GEN_* bit mask */
     trace_dtype wdtype;        /* TRACE_F32 or TRACE_BF16 */
     int with_output;           /* also write <layer>.output = input * weight^T */
     double dof;                /* Student-t degrees of freedom (> 2) */
     double outlier_frac;       /* fraction of input channels that are outliers */
     double outlier_scale;      /* their magnitude relative to the others */
+    int threads;               /* <= 0: all CPUs (the bytes never depend on it) */
+    int simd;                  /* < 0: the widest this CPU runs, else an ax_simd (tests) */
+    /* progress: called from the calling thread with work done and total (weight
+       elements generated, for the file and for the reference output); NULL: none */
+    void (*progress)(void *user, uint64_t done, uint64_t total);
+    void *progress_user;
 } trace_gen_cfg;
 
-/* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp"
- * (AX_ENOTFOUND lists the names). */
+/* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp",
+ * "qwen7b", "spikingbrain2-5b" (AX_ENOTFOUND lists the names). */
 ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err);
 /* Name and one-line description of preset i; NULL past the end. */
 const char *trace_gen_preset_name(size_t i, const char **desc);
-/* Writes the weights (model.layers.<i>.mlp.<p>_proj.weight [out, in]) to
- * weights_path and the trace (<layer>.input [tokens, in] f32, and
- * <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
+/* Writes the weights (model.layers.<i>.{self_attn,mlp}.<p>_proj.weight
+ * [out, in]) to weights_path and the trace (<layer>.input [tokens, in] f32,
+ * and <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
  * Weights stream row chunks; one output tensor is held at a time. */
 ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
                           char **err);
+/* Total work units trace_gen_write reports through cfg->progress. */
+uint64_t trace_gen_work(const trace_gen_cfg *cfg, int weights, int trace);
 
 #endif
