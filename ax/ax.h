@@ -52,6 +52,10 @@ int ax_mul_size(size_t a, size_t b, size_t *out);
 uint64_t ax_fnv1a(const void *data, size_t n, uint64_t seed);
 #define AX_FNV_SEED 1469598103934665603ULL
 
+/* XXH64 (xxHash's 64-bit hash, ax_xxh64.c): the checksum of bulk data
+ * (core images), at memory speed. ax_xxh64("", 0, 0) = 0xef46db3751d8e999. */
+uint64_t ax_xxh64(const void *data, size_t n, uint64_t seed);
+
 /* ---- threads and SIMD (ax_par.c) ----------------------------------------
  * Hot loops split their work into chunks that write disjoint outputs, so
  * a result never depends on the thread count; the SIMD width is chosen at

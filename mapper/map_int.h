@@ -23,12 +23,14 @@ void map_tile_rows_perm(const map_qweight *qw, const map_tiling *t, size_t r, si
 #define MAP_IMG_LAYER_FIXED 64
 #define MAP_IMG_CORE_FIXED 48
 #define MAP_IMG_NAME_MAX 1023
-enum { MAP_IMG_LAYER = 1, MAP_IMG_CORE = 2 };
+#define MAP_IMG_DIR_ENTRY 16 /* directory entry: layer offset, layer bytes */
+enum { MAP_IMG_LAYER = 1, MAP_IMG_CORE = 2, MAP_IMG_DIR = 3 };
 
 /* An open image (map_image_read.c validates, map_image_load.c reads). */
 typedef struct {
     map_image_layer pub;
-    size_t perm_off; /* file offset of perm[] when permuted */
+    size_t perm_off;   /* file offset of perm[] when permuted */
+    size_t off, bytes; /* its sections: from the LAYER section header to its last core's end */
 } img_layer;
 
 struct map_image {
@@ -39,7 +41,8 @@ struct map_image {
     int R, C, W, H;
     size_t nlayers, ncores;
     img_layer *layers;
-    size_t *core_off; /* payload offset of each core section */
+    size_t *core_off;       /* payload offset of each core section (from the tiling) */
+    unsigned char *checked; /* per layer: its cores validated (map_image_check_layer) */
 };
 
 static inline uint32_t map_img_get32(const uint8_t *p)

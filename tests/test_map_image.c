@@ -3,7 +3,9 @@
  * grouped, reordered), the CPU reference on the reassembled weights equals
  * the reference on the originals, one core's rows equal its tile, and every
  * kind of damage (truncation at any length, magic, version, any flipped
- * byte) is a clear error naming the file and the offset. */
+ * byte) is a clear error naming the file and the offset: at open for the
+ * header, the directory and the layer sections, when the layer is loaded
+ * (and by map_image_verify) for a core section. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,13 +152,34 @@ Test(map_image, round_trip_bit_exact)
     drop(&f);
 }
 
+/* The damage is caught by map_image_open (header, directory, layer
+ * sections) or, for a core section, by map_image_verify (every layer) and
+ * by loading the layer that holds it. */
 static void expect_bad(const void *buf, size_t n, const char *needle)
 {
     map_image *img = NULL;
     char *err = NULL;
     ax_result r = map_image_open_mem("x.axi", buf, n, &img, &err);
+    if (r == AX_OK) {
+        cr_assert_eq(map_image_verify(img, &err), AX_EFORMAT, "size %zu: accepted a damaged image", n);
+        char *e2 = NULL;
+        ax_result lr = AX_OK;
+        for (size_t i = 0; i < map_image_nlayers(img) && !lr; i++) {
+            map_qweight q;
+            map_image *again = NULL; /* a fresh handle: nothing checked yet */
+            cr_assert_eq(map_image_open_mem("x.axi", buf, n, &again, NULL), AX_OK);
+            lr = map_image_load_layer(again, i, 0, &q, NULL, &e2);
+            if (!lr)
+                map_qweight_free(&q);
+            map_image_free(again);
+        }
+        cr_assert_eq(lr, AX_EFORMAT, "size %zu: a damaged core loaded", n);
+        cr_assert(e2 && strstr(e2, "x.axi: offset "), "%s", e2 ? e2 : "(null)");
+        free(e2);
+        map_image_free(img);
+        r = AX_EFORMAT;
+    }
     cr_assert_eq(r, AX_EFORMAT, "size %zu: accepted a damaged image", n);
-    cr_assert_null(img);
     cr_assert(err && strstr(err, "x.axi: offset "), "%s", err ? err : "(null)");
     if (needle)
         cr_assert(strstr(err, needle), "want '%s' in: %s", needle, err);
@@ -171,6 +194,7 @@ Test(map_image, damage_is_a_clear_error)
     uint8_t *b = slurp(f.path, &n);
     map_image *img;
     cr_assert_eq(map_image_open_mem("x.axi", b, n, &img, NULL), AX_OK);
+    cr_assert_eq(map_image_verify(img, NULL), AX_OK);
     map_image_free(img);
     for (size_t len = 0; len < n; len += 1 + len / 16)
         expect_bad(b, len, len < 64 ? "truncated" : NULL);
@@ -183,6 +207,9 @@ Test(map_image, damage_is_a_clear_error)
     memcpy(c, b, n);
     c[8] = 9;
     expect_bad(c, n, "version 9");
+    memcpy(c, b, n);
+    c[8] = 1; /* version 1 (FNV-1a checksums, no directory): refused with a hint */
+    expect_bad(c, n, "version 1");
     /* flip each byte after the header: always caught (checksums) */
     for (size_t i = 64; i < n; i++) {
         memcpy(c, b, n);
@@ -215,5 +242,50 @@ Test(map_image, writer_rejects_mismatch)
     free(err);
     map_image_writer_abort(w);
     cr_assert_neq(access(path, F_OK), 0, "abort leaves no file");
+    drop(&f);
+}
+
+/* Only the layers used are read: a damaged core of layer 1 does not stop
+ * layer 0 from loading, and is reported when layer 1 (or one of its cores)
+ * is read. */
+Test(map_image, only_the_layers_used_are_checked)
+{
+    fixture f;
+    build(&f, 5, 4);
+    size_t n;
+    uint8_t *b = slurp(f.path, &n);
+    map_image *img;
+    cr_assert_eq(map_image_open_mem("x.axi", b, n, &img, NULL), AX_OK);
+    size_t c1 = f.t[0].cores + 2; /* a core of layer 1 */
+    int8_t rows[20];
+    map_image_core info;
+    cr_assert_eq(map_image_core_rows(img, c1, rows, &info, NULL), AX_OK);
+    size_t off = 0; /* its payload: find it through a second, damaged copy */
+    map_image_free(img);
+    /* flip a weight byte of core c1: the directory and layer sections are intact */
+    uint8_t *c = malloc(n);
+    for (size_t i = 64; i < n && !off; i++) {
+        memcpy(c, b, n);
+        c[i] ^= 0x01;
+        map_image *d = NULL;
+        if (map_image_open_mem("x.axi", c, n, &d, NULL) != AX_OK)
+            continue;
+        map_qweight q;
+        if (map_image_load_layer(d, 0, 0, &q, NULL, NULL) == AX_OK) {
+            map_qweight_free(&q);
+            char *err = NULL;
+            if (map_image_load_layer(d, 1, 0, &q, NULL, &err) == AX_EFORMAT) {
+                cr_assert(strstr(err, "checksum mismatch") || strstr(err, "offset"), "%s", err);
+                off = i;
+            } else {
+                map_qweight_free(&q);
+            }
+            free(err);
+        }
+        map_image_free(d);
+    }
+    cr_assert_gt(off, 0, "no byte of layer 1's cores could be damaged alone");
+    free(c);
+    free(b);
     drop(&f);
 }
