@@ -72,26 +72,18 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
-/* Counts and vth of `<layer>.input` (float: spike_counts; integer: as they are). */
-static ax_result load_counts(const trace_file *tf, const char *layer, size_t in,
-                             const spike_params *sp, layer_res *r, char **err)
+/* Counts and vth of `<layer>.input` (float: spike_counts, converted and
+ * counted 64 tokens at a time, never a float copy of the whole input;
+ * integer: as they are). The shape was checked by ref_layer. */
+static ax_result load_counts(const trace_file *tf, const trace_tensor *t, const char *layer,
+                             size_t in, const spike_params *sp, layer_res *r, char **err)
 {
-    char name[1100];
-    snprintf(name, sizeof name, "%s.input", layer);
-    const trace_tensor *t = trace_find(tf, name);
-    if (!t)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
-                       trace_path(tf), name);
-    if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != in)
-        return ax_fail(err, AX_ESHAPE,
-                       "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
-                       trace_path(tf), name, in, in);
     size_t n = trace_numel(t);
     r->tokens = in ? n / in : 0;
     r->counts = malloc(n * sizeof(int32_t) + 1);
     r->vth = malloc(r->tokens * sizeof(float) + 1);
     if (!r->counts || !r->vth)
-        return ax_fail(err, AX_ENOMEM, "out of memory for the counts of '%s'", name);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the counts of '%s'", t->name);
     ax_result e;
     if (trace_dtype_is_int(t->dtype)) {
         if ((e = trace_to_i32(t, r->counts, err)))
@@ -105,14 +97,19 @@ static ax_result load_counts(const trace_file *tf, const char *layer, size_t in,
             r->vth[k] = 1.0f;
         return AX_OK;
     }
-    float *x = malloc(n * sizeof(float) + 1);
+    size_t blk = r->tokens < 64 ? r->tokens : 64;
+    float *x = malloc(blk * in * sizeof(float) + 1);
     if (!x)
-        return ax_fail(err, AX_ENOMEM, "out of memory converting '%s'", name);
-    e = trace_to_f32(t, x, err);
-    if (!e)
-        e = spike_counts(x, r->tokens, in, sp, r->counts, r->vth, err);
+        return ax_fail(err, AX_ENOMEM, "out of memory converting '%s'", t->name);
+    e = AX_OK;
+    for (size_t t0 = 0; t0 < r->tokens && !e; t0 += blk) {
+        size_t nt = r->tokens - t0 < blk ? r->tokens - t0 : blk;
+        e = trace_to_f32_range(t, t0 * in, nt * in, x, err);
+        if (!e)
+            e = spike_counts_at(x, t0, nt, in, sp, r->counts + t0 * in, r->vth + t0, err);
+    }
     if (e)
-        ax_err_prefix(err, "%s: '%s'", trace_path(tf), name);
+        ax_err_prefix(err, "%s: '%s'", trace_path(tf), t->name);
     free(x);
     return e;
 }
@@ -121,12 +118,38 @@ static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const cha
                            size_t group, const spike_params *sp, int cuda, int threads,
                            layer_res *r, char **err)
 {
+    /* shapes from the headers first: a mismatch is reported before any load */
+    char name[1100], wn[1100];
+    snprintf(name, sizeof name, "%s.input", layer);
+    snprintf(wn, sizeof wn, "%s.weight", layer);
+    const trace_tensor *t = trace_find(tf, name), *tw = trace_find(wf, wn);
+    if (tw && !t)
+        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
+                       trace_path(tf), name);
+    if (tw && tw->ndim == 2) {
+        size_t in = (size_t)tw->shape[1];
+        if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != in)
+            return ax_fail(err, AX_ESHAPE,
+                           "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
+                           trace_path(tf), name, in, in);
+    }
     map_qweight qw;
-    ax_result e = map_qweight_load(wf, layer, group, &qw, err);
+    ax_result e = map_qweight_load(wf, layer, group, &qw, err); /* names a missing weight */
     if (e)
         return e;
     r->in = qw.in, r->out = qw.out, r->ngroups = qw.ngroups;
-    if ((e = load_counts(tf, layer, qw.in, sp, r, err)))
+    if (!t) {
+        e = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
+                    trace_path(tf), name);
+        goto out;
+    }
+    if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != qw.in) {
+        e = ax_fail(err, AX_ESHAPE,
+                    "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
+                    trace_path(tf), name, qw.in, qw.in);
+        goto out;
+    }
+    if ((e = load_counts(tf, t, layer, qw.in, sp, r, err)))
         goto out;
     size_t na = r->tokens * qw.out * qw.ngroups;
     r->acc = malloc(na * sizeof(int32_t) + 1);

@@ -11,6 +11,17 @@ ax_result map_qweight_alloc(map_qweight *qw, size_t out, size_t in, size_t group
  * and scales[ngroups]. NaN/Inf: AX_ERANGE "column I is NaN ...". */
 ax_result map_quantize_row(const float *row, size_t in, size_t group, size_t ngroups, int8_t *q,
                            float *scales, char **err);
+/* The same on a given SIMD path (capped at none of the CPU's: the caller
+ * checks); every path gives the same q and scales (tests compare them). */
+ax_result map_quantize_row_simd(const float *row, size_t in, size_t group, size_t ngroups,
+                                int8_t *q, float *scales, ax_simd simd, char **err);
+
+/* Quantizes a float tensor [out, in] straight from its mapping, row by row
+ * on all cores (map_load.c): no float copy of the tensor. rel_l2 (may be
+ * NULL) gets ||W - q·scale|| / ||W|| from per-row sums added in row order.
+ * A bad element is AX_ERANGE "row J: tensor '...': element K ... is NaN". */
+ax_result map_quantize_tensor(const trace_tensor *t, size_t group, map_qweight *qw,
+                              double *rel_l2, char **err);
 
 /* map_tile_rows with the input permutation applied: row k of tile (r, c)
  * holds channel perm[r*R + k] (perm NULL = identity). */

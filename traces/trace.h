@@ -74,6 +74,12 @@ ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t
 /* Converts any dtype to float32 into dst (numel floats). Fails with
  * AX_ERANGE naming the flat index when a value is NaN or Inf. */
 ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err);
+/* Elements [first, first + n) (flat, C order) only, e.g. one row: what
+ * loaders use so that no whole-tensor float copy is ever made. Errors name
+ * the flat index in the whole tensor. Vectorized (AVX2, F16C) where the CPU
+ * allows, the same floats on every path. */
+ax_result trace_to_f32_range(const trace_tensor *t, size_t first, size_t n, float *dst,
+                             char **err);
 /* Integer dtypes to int32 (AX_EPARAM for float dtypes). */
 ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err);
 
