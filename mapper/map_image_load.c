@@ -13,6 +13,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__ /* every x86-64 */
+#include <emmintrin.h>
+
+/* Transposes 16 rows of 16 bytes in place: afterwards x[o] holds column
+ * bitrev4(o) (the order four stages of unpacking leave them in). */
+static void tr16x16(__m128i x[16])
+{
+    __m128i t[16];
+    for (int i = 0; i < 8; i++) {
+        t[i] = _mm_unpacklo_epi8(x[2 * i], x[2 * i + 1]);
+        t[i + 8] = _mm_unpackhi_epi8(x[2 * i], x[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        x[i] = _mm_unpacklo_epi16(t[2 * i], t[2 * i + 1]);
+        x[i + 8] = _mm_unpackhi_epi16(t[2 * i], t[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        t[i] = _mm_unpacklo_epi32(x[2 * i], x[2 * i + 1]);
+        t[i + 8] = _mm_unpackhi_epi32(x[2 * i], x[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        x[i] = _mm_unpacklo_epi64(t[2 * i], t[2 * i + 1]);
+        x[i + 8] = _mm_unpackhi_epi64(t[2 * i], t[2 * i + 1]);
+    }
+}
+#endif
+
 void map_image_tile(const map_image *img, int *R, int *C, int *mesh_w, int *mesh_h)
 {
     if (R) *R = img->R;
@@ -83,12 +110,11 @@ typedef struct {
     map_qweight *qw;
 } tiles_ctx;
 
-static void store_tiles(void *ctx, size_t b, size_t e, int worker)
+static void store_tile(void *ctx, size_t k)
 {
-    (void)worker;
     tiles_ctx *c = ctx;
     const size_t C = (size_t)c->img->C, in = c->qw->in;
-    for (size_t k = b; k < e; k++) {
+    {
         const int8_t *src =
             (const int8_t *)(c->img->buf + c->img->core_off[c->L->pub.first_core + k] +
                              MAP_IMG_CORE_FIXED);
@@ -97,6 +123,20 @@ static void store_tiles(void *ctx, size_t b, size_t e, int worker)
         for (size_t j0 = 0; j0 < ncols; j0 += 16)
             for (size_t k0 = 0; k0 < nrows; k0 += 16) {
                 size_t j1 = j0 + 16 < ncols ? j0 + 16 : ncols, k1 = k0 + 16 < nrows ? k0 + 16 : nrows;
+#ifdef __SSE2__
+                if (j1 - j0 == 16 && k1 - k0 == 16) {
+                    static const unsigned char rev[16] = {0, 8, 4, 12, 2, 10, 6, 14,
+                                                          1, 9, 5, 13, 3, 11, 7, 15};
+                    __m128i x[16];
+                    for (size_t a = 0; a < 16; a++)
+                        x[a] = _mm_loadu_si128((const __m128i *)(src + (k0 + a) * C + j0));
+                    tr16x16(x);
+                    for (size_t j = 0; j < 16; j++)
+                        _mm_storeu_si128((__m128i *)(c->qw->q + (col0 + j0 + j) * in + row0 + k0),
+                                         x[rev[j]]);
+                    continue;
+                }
+#endif
                 for (size_t j = j0; j < j1; j++) {
                     int8_t *d = c->qw->q + (col0 + j) * in + row0;
                     for (size_t a = k0; a < k1; a++)
@@ -126,12 +166,11 @@ ax_result map_image_load_layer(const map_image *img, size_t i, int original, map
         r = ax_fail(err, AX_ENOMEM, "out of memory loading layer '%s'", L->pub.name);
         goto done;
     }
-    if ((r = map_image_check_layer(img, i, err)))
-        goto done;
     map_tiling t;
     map_tiling_make_group(out, in, L->pub.group, img->R, img->C, &t, NULL);
     tiles_ctx tc = {img, L, &t, qw};
-    ax_parallel_for(0, t.cores, 16, store_tiles, &tc);
+    if ((r = map_image_check_layer_each(img, i, store_tile, &tc, err))) /* checks and stores */
+        goto done;
     const size_t RC = (size_t)img->R * (size_t)img->C;
     for (size_t k = 0; k < t.cores && !r; k++) {
         const uint8_t *p = img->buf + img->core_off[L->pub.first_core + k];

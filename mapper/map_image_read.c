@@ -30,6 +30,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 void map_image_free(map_image *img)
 {
     if (!img)
@@ -197,15 +201,25 @@ static ax_result check_core(const map_image *img, const img_layer *L, const map_
     unsigned badw = 0;
     for (size_t a = 0; a < R; a++) {
         const int8_t *row = w + a * C;
-        if (a < nrows) {
-            for (size_t j = 0; j < ncols; j++)
-                badw |= row[j] == -128;
-            for (size_t j = ncols; j < C; j++)
-                badw |= row[j] != 0;
-        } else {
-            for (size_t j = 0; j < C; j++)
-                badw |= row[j] != 0;
-        }
+        size_t used = a < nrows ? ncols : 0, j = 0;
+#ifdef __SSE2__ /* 16 bytes at a time: any -128 in the used part, any nonzero after it */
+        const __m128i m128 = _mm_set1_epi8(-128), zero = _mm_setzero_si128();
+        __m128i acc = zero;
+        for (; j + 16 <= used; j += 16)
+            acc = _mm_or_si128(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(row + j)), m128));
+        badw |= _mm_movemask_epi8(acc) != 0;
+        for (; j < used; j++)
+            badw |= row[j] == -128;
+        j = used;
+        acc = _mm_setzero_si128();
+        for (; j + 16 <= C; j += 16)
+            acc = _mm_or_si128(acc, _mm_loadu_si128((const __m128i *)(row + j)));
+        badw |= _mm_movemask_epi8(_mm_cmpeq_epi8(acc, zero)) != 0xffff;
+#endif
+        for (; j < used; j++)
+            badw |= row[j] == -128;
+        for (j = j > used ? j : used; j < C; j++)
+            badw |= row[j] != 0;
     }
     if (badw)
         for (size_t a = 0; a < R; a++)
@@ -240,23 +254,64 @@ typedef struct {
     const map_tiling *t;
     placed *pos;
     unsigned char *bad;
+    void (*each)(void *ctx, size_t k);
+    void *ctx;
 } check_ctx;
 
 static void check_cores(void *ctx, size_t b, size_t e, int worker)
 {
     (void)worker;
     check_ctx *c = ctx;
-    for (size_t k = b; k < e; k++)
+    for (size_t k = b; k < e; k++) {
         c->bad[k] = check_core(c->img, c->L, c->t, k, &c->pos[k], NULL) != AX_OK;
+        if (!c->bad[k] && c->each)
+            c->each(c->ctx, k);
+    }
 }
 
-/* Validates layer li's cores (all threads); pos (may be NULL) receives their
- * positions. The first bad core in file order is reported. */
+static void each_core(void *ctx, size_t b, size_t e, int worker)
+{
+    (void)worker;
+    check_ctx *c = ctx;
+    for (size_t k = b; k < e; k++)
+        c->each(c->ctx, k);
+}
+
+/* Fills core_off of layer li's cores (once): they follow each other from
+ * its first CORE section, each as long as its tile needs. */
+static void layer_offsets(const map_image *img, size_t li, const map_tiling *t)
+{
+    const img_layer *L = &img->layers[li];
+    if (img->core_off[L->pub.first_core])
+        return;
+    size_t q = L->cores_at;
+    for (size_t k = 0; k < t->cores; k++) {
+        img->core_off[L->pub.first_core + k] = q + MAP_IMG_SECTION_BYTES;
+        q += core_section_bytes(img, t, k);
+    }
+}
+
+/* Calls each(ctx, k) for every core k of layer li on all threads; checks
+ * the cores first when they are not yet (in the same pass, so a core's
+ * bytes are read once while in cache), and then reports the first bad core
+ * in file order; pos (may be NULL) receives their positions. */
+static ax_result check_layer_each(const map_image *img, size_t li, placed *pos_out,
+                                  void (*each)(void *ctx, size_t k), void *ctx, char **err);
+
 static ax_result check_layer(const map_image *img, size_t li, placed *pos_out, char **err)
+{
+    return check_layer_each(img, li, pos_out, NULL, NULL, err);
+}
+
+static void each_core(void *ctx, size_t b, size_t e, int worker);
+
+static ax_result check_layer_each(const map_image *img, size_t li, placed *pos_out,
+                                  void (*each)(void *ctx, size_t k), void *ctx, char **err)
 {
     const img_layer *L = &img->layers[li];
     map_tiling t;
     map_tiling_make_group(L->pub.out, L->pub.in, L->pub.group, img->R, img->C, &t, NULL);
+    layer_offsets(img, li, &t);
     size_t n = t.cores;
     placed *pos = pos_out ? pos_out : malloc((n ? n : 1) * sizeof *pos);
     unsigned char *badc = calloc(n ? n : 1, 1);
@@ -266,7 +321,7 @@ static ax_result check_layer(const map_image *img, size_t li, placed *pos_out, c
         free(badc);
         return ax_fail(err, AX_ENOMEM, "out of memory checking layer '%s'", L->pub.name);
     }
-    check_ctx c = {img, L, &t, pos, badc};
+    check_ctx c = {img, L, &t, pos, badc, each, ctx};
     ax_parallel_for(0, n, 64, check_cores, &c);
     ax_result r = AX_OK;
     for (size_t k = 0; k < n && !r; k++)
@@ -292,17 +347,28 @@ static ax_result check_layer(const map_image *img, size_t li, placed *pos_out, c
     return r;
 }
 
-ax_result map_image_check_layer(const map_image *img, size_t li, char **err)
+ax_result map_image_check_layer_each(const map_image *img, size_t li,
+                                     void (*each)(void *ctx, size_t k), void *ctx, char **err)
 {
     if (li >= img->nlayers)
         return ax_fail(err, AX_EPARAM, "%s: layer %zu does not exist (%zu layers)", img->name, li,
                        img->nlayers);
-    if (img->checked[li])
+    if (img->checked[li]) {
+        if (each) {
+            check_ctx c = {.each = each, .ctx = ctx};
+            ax_parallel_for(0, img->layers[li].pub.rb * img->layers[li].pub.cb, 64, each_core, &c);
+        }
         return AX_OK;
-    ax_result r = check_layer(img, li, NULL, err);
+    }
+    ax_result r = check_layer_each(img, li, NULL, each, ctx, err);
     if (!r)
         img->checked[li] = 1;
     return r;
+}
+
+ax_result map_image_check_layer(const map_image *img, size_t li, char **err)
+{
+    return map_image_check_layer_each(img, li, NULL, NULL, err);
 }
 
 ax_result map_image_verify(const map_image *img, char **err)
@@ -413,23 +479,27 @@ static ax_result parse(map_image *img, char **err)
                     L->pub.rb * L->pub.cb, (unsigned long long)(nc - ci));
             break;
         }
-        /* where its cores lie follows from the tiling */
+        /* its bytes follow from the tiling: every core carries R*C weights, a
+         * column block's cores carry cols_used scales per group they touch */
         map_tiling t;
         map_tiling_make_group(L->pub.out, L->pub.in, L->pub.group, img->R, img->C, &t, NULL);
-        uint64_t need = MAP_IMG_SECTION_BYTES + n;
-        for (size_t k = 0; k < t.cores; k++)
-            need += core_section_bytes(img, &t, k);
+        uint64_t gsum = 0; /* groups touched, summed over the row blocks */
+        for (size_t rr = 0; rr < t.rb; rr++) {
+            size_t row0, nrows, col0, ncols;
+            map_tile_extent(&t, rr, 0, &row0, &nrows, &col0, &ncols);
+            gsum += (row0 + nrows - 1) / t.group + 1 - row0 / t.group;
+        }
+        uint64_t need = MAP_IMG_SECTION_BYTES + n +
+                        (uint64_t)t.cores * (MAP_IMG_SECTION_BYTES + MAP_IMG_CORE_FIXED +
+                                             (uint64_t)img->R * (uint64_t)img->C) +
+                        4 * (uint64_t)t.out * gsum;
         if (need != lbytes) {
             r = BAD(eoff + 8, "layer '%s' holds %llu bytes in the directory, its section and %zu "
                     "cores need %llu" HINT, L->pub.name, (unsigned long long)lbytes, t.cores,
                     (unsigned long long)need);
             break;
         }
-        size_t q = p + n;
-        for (size_t k = 0; k < t.cores; k++) {
-            img->core_off[ci + k] = q + MAP_IMG_SECTION_BYTES;
-            q += core_section_bytes(img, &t, k);
-        }
+        L->cores_at = p + n; /* its first CORE section; the others follow (layer_offsets) */
         L->off = off;
         L->bytes = lbytes;
         ci += t.cores;

@@ -16,12 +16,13 @@ ax_result map_quantize_row(const float *row, size_t in, size_t group, size_t ngr
 ax_result map_quantize_row_simd(const float *row, size_t in, size_t group, size_t ngroups,
                                 int8_t *q, float *scales, ax_simd simd, char **err);
 
-/* Quantizes a float tensor [out, in] straight from its mapping, row by row
- * on all cores (map_load.c): no float copy of the tensor. rel_l2 (may be
- * NULL) gets ||W - q·scale|| / ||W|| from per-row sums added in row order.
- * A bad element is AX_ERANGE "row J: tensor '...': element K ... is NaN". */
-ax_result map_quantize_tensor(const trace_tensor *t, size_t group, map_qweight *qw,
-                              double *rel_l2, char **err);
+/* Quantizes a float tensor [out, in] of f (may be NULL) straight from its
+ * mapping, row by row on all cores (map_load.c): no float copy of the
+ * tensor, and the rows read leave the resident set (trace_drop). rel_l2
+ * (may be NULL) gets ||W - q·scale|| / ||W|| from per-row sums added in row
+ * order. A bad element is AX_ERANGE "row J: tensor '...': element K ...". */
+ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t group,
+                              map_qweight *qw, double *rel_l2, char **err);
 
 /* map_tile_rows with the input permutation applied: row k of tile (r, c)
  * holds channel perm[r*R + k] (perm NULL = identity). */
@@ -42,6 +43,7 @@ typedef struct {
     map_image_layer pub;
     size_t perm_off;   /* file offset of perm[] when permuted */
     size_t off, bytes; /* its sections: from the LAYER section header to its last core's end */
+    size_t cores_at;   /* file offset of its first CORE section header */
 } img_layer;
 
 struct map_image {
@@ -52,9 +54,16 @@ struct map_image {
     int R, C, W, H;
     size_t nlayers, ncores;
     img_layer *layers;
-    size_t *core_off;       /* payload offset of each core section (from the tiling) */
+    size_t *core_off;       /* payload offset of each core section (from the tiling; 0 until
+                               its layer is first used) */
     unsigned char *checked; /* per layer: its cores validated (map_image_check_layer) */
 };
+
+/* map_image_check_layer that also calls each(ctx, k) for every core k of
+ * the layer on all threads (in the same pass as the checks, while the
+ * core's bytes are in cache); each must only touch what core k owns. */
+ax_result map_image_check_layer_each(const map_image *img, size_t li,
+                                     void (*each)(void *ctx, size_t k), void *ctx, char **err);
 
 static inline uint32_t map_img_get32(const uint8_t *p)
 {

@@ -18,6 +18,7 @@
 #include <string.h>
 
 typedef struct {
+    const trace_file *f;
     const trace_tensor *t;
     map_qweight *qw;
     float **row;          /* per worker: one row of floats */
@@ -55,10 +56,12 @@ static void quant_rows(void *ctx, size_t b, size_t e, int worker)
             c->den[j] = den;
         }
     }
+    size_t es = trace_dtype_size(c->t->dtype);
+    trace_drop(c->f, c->t, b * in * es, (e - b) * in * es);
 }
 
-ax_result map_quantize_tensor(const trace_tensor *t, size_t group, map_qweight *qw,
-                              double *rel_l2, char **err)
+ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t group,
+                              map_qweight *qw, double *rel_l2, char **err)
 {
     size_t out = (size_t)t->shape[0], in = (size_t)t->shape[1];
     ax_result r = map_qweight_alloc(qw, out, in, group, err);
@@ -66,7 +69,7 @@ ax_result map_quantize_tensor(const trace_tensor *t, size_t group, map_qweight *
         return r;
     size_t grain = ((size_t)1 << 20) / (in * 4 + 1) + 1; /* about 1 MiB of floats a chunk */
     int nw = ax_parallel_workers(0, out, grain);
-    qt_ctx c = {.t = t, .qw = qw};
+    qt_ctx c = {.f = f, .t = t, .qw = qw};
     atomic_init(&c.bad, SIZE_MAX);
     c.row = calloc((size_t)nw, sizeof *c.row);
     if (rel_l2) {
@@ -155,7 +158,7 @@ ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group,
     if (trace_dtype_is_int(t->dtype))
         return ax_fail(err, AX_EFORMAT, "%s: '%s' has dtype %s; expected a float or int8 weight",
                        trace_path(f), name, trace_dtype_name(t->dtype));
-    ax_result r = map_quantize_tensor(t, group, qw, NULL, err);
+    ax_result r = map_quantize_tensor(f, t, group, qw, NULL, err);
     if (r)
         ax_err_prefix(err, "%s: '%s'", trace_path(f), name);
     return r;

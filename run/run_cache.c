@@ -87,14 +87,22 @@ run_cache_entry *run_cache_find(run_cache *c, const char *key)
     return NULL;
 }
 
-/* Drops unpinned entries, least recently used first, until the budget holds. */
+/* Drops unpinned entries until the budget holds: first any that alone is
+ * larger than the budget (it could never stay), then the least recently
+ * used. */
 static void evict(run_cache *c)
 {
     while (c->bytes > c->budget) {
         run_cache_entry **victim = NULL;
         for (run_cache_entry **p = &c->head; *p; p = &(*p)->next)
-            if (!(*p)->pins && (!victim || (*p)->used < (*victim)->used))
+            if (!(*p)->pins && (*p)->bytes > c->budget) {
                 victim = p;
+                break;
+            }
+        if (!victim)
+            for (run_cache_entry **p = &c->head; *p; p = &(*p)->next)
+                if (!(*p)->pins && (!victim || (*p)->used < (*victim)->used))
+                    victim = p;
         if (!victim)
             return;
         run_cache_entry *e = *victim;

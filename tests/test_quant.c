@@ -155,7 +155,7 @@ Test(quant, streamed_equals_whole_copy)
             map_qweight a, b;
             double rel = -1;
             cr_assert_eq(map_quantize(wf, out, in, g, &a, NULL), AX_OK);
-            cr_assert_eq(map_quantize_tensor(&t, g, &b, &rel, NULL), AX_OK);
+            cr_assert_eq(map_quantize_tensor(NULL, &t, g, &b, &rel, NULL), AX_OK);
             cr_assert(a.ngroups == b.ngroups && !memcmp(a.q, b.q, out * in) &&
                       !memcmp(a.scale, b.scale, out * a.ngroups * sizeof(float)), "dtype %d G %zu", dt, g);
             double ref = map_quant_error(wf, &a);
@@ -170,7 +170,7 @@ Test(quant, streamed_equals_whole_copy)
                       .shape = {(int64_t)out, (int64_t)in}, .data = w, .nbytes = out * in * 4};
     map_qweight b;
     char *err = NULL;
-    cr_assert_eq(map_quantize_tensor(&t, 0, &b, NULL, &err), AX_ERANGE);
+    cr_assert_eq(map_quantize_tensor(NULL, &t, 0, &b, NULL, &err), AX_ERANGE);
     cr_assert(strstr(err, "row 3: ") && strstr(err, "element 1199 ") && strstr(err, "Inf"), "%s", err);
     free(err);
     free(w), free(wf), free(h);

@@ -52,6 +52,11 @@ ax_result trace_open(const char *path, trace_file **out, char **err);
 void trace_close(trace_file *f); /* NULL is a no-op */
 
 const char *trace_path(const trace_file *f);
+/* Lets the pages of bytes [byte0, byte0 + nbytes) of t (a tensor of f)
+ * leave this process's memory once read (they stay in the page cache and
+ * are read again if touched): loaders call it behind themselves, so a
+ * 10 GB checkpoint never counts in the resident set. No-op for copies. */
+void trace_drop(const trace_file *f, const trace_tensor *t, size_t byte0, size_t nbytes);
 size_t trace_count(const trace_file *f);
 const trace_tensor *trace_at(const trace_file *f, size_t i);
 /* NULL when absent. For NPY files the one tensor matches "" and any name. */
