@@ -94,4 +94,34 @@ int ax_tmp_register(const char *path, int is_dir);
 void ax_out_init(void);
 void ax_tmp_unregister(int slot); /* -1 is a no-op; does not remove the path */
 
+/* XXH64 (xxHash's 64-bit hash, ax_xxh64.c): the checksum of bulk data
+ * (core images), at memory speed. ax_xxh64("", 0, 0) = 0xef46db3751d8e999. */
+uint64_t ax_xxh64(const void *data, size_t n, uint64_t seed);
+
+/* ---- threads and SIMD (ax_par.c) ----------------------------------------
+ * Hot loops split their work into chunks that write disjoint outputs, so
+ * a result never depends on the thread count; the SIMD width is chosen at
+ * run time, and every path computes the same integers or floats. */
+
+/* CPUs this process may run on (sched_getaffinity), at least 1. */
+int ax_cpu_count(void);
+/* n > 0: n; n <= 0: ax_cpu_count(). */
+int ax_threads(int n);
+/* Calls fn(ctx, begin, end, worker) on chunks of [0, n) of `grain`
+ * indices (the last one shorter) from up to ax_parallel_workers(threads,
+ * n, grain) threads (threads <= 0: all CPUs); the caller is worker 0, and
+ * `worker` (0 .. workers - 1) lets fn use scratch memory of its own. A
+ * thread that cannot be started leaves its chunks to the others. */
+typedef void (*ax_par_fn)(void *ctx, size_t begin, size_t end, int worker);
+void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ctx);
+int ax_parallel_workers(int threads, size_t n, size_t grain);
+
+typedef enum { AX_SIMD_PORTABLE = 0, AX_SIMD_AVX2 = 1, AX_SIMD_AVX512 = 2 } ax_simd;
+/* The widest path this CPU runs (x86-64: AVX2 needs avx2; AVX-512 needs
+ * avx512f, avx512bw and avx512vl), capped by the environment variable AXON_SIMD
+ * (portable, avx2 or avx512) when set. Portable elsewhere. */
+ax_simd ax_simd_best(void);
+/* "portable", "avx2", "avx512". */
+const char *ax_simd_name(ax_simd s);
+
 #endif

@@ -1,13 +1,14 @@
 /*
- * axon gen — writes synthetic LLM-like MLP weights and activation traces
- * as safetensors (traces/trace_gen.c holds the statistical model): HF
- * names model.layers.<i>.mlp.<p>_proj.weight [out, in] in one file,
+ * axon gen — writes synthetic LLM-like weights and activation traces as
+ * safetensors (traces/trace_gen.c holds the statistical model): HF names
+ * model.layers.<i>.{self_attn,mlp}.<p>_proj.weight [out, in] in one file,
  * <layer>.input [tokens, in] and <layer>.output [tokens, out] (the float
- * reference y = x W^T) in the other. Deterministic for a given --seed.
- * Before anything is generated: the two paths must name different files,
- * their directories must be writable and the sizes (known from the
- * shapes) must fit the free space. Progress on stderr for long requests;
- * both files are committed together, then a "wrote FILE" line each.
+ * reference y = x W^T) in the other. Deterministic for a given --seed,
+ * whatever --threads. Before anything is generated: the two paths must name
+ * different files, their directories must be writable and the sizes (known
+ * from the shapes) must fit the free space. Progress on stderr for long
+ * requests (MiB written, cmd_progress); both files are committed together,
+ * then a "wrote FILE" line each.
  */
 #include "cmd.h"
 
@@ -15,19 +16,25 @@
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void help(void)
 {
     printf("usage: axon gen [--preset NAME] [options] --weights-out W.safetensors --trace-out T.safetensors\n\n"
-           "Writes synthetic LLM-like MLP weights and activations (deterministic for a seed).\n\n"
+           "Writes synthetic LLM-like weights and activations (deterministic for a seed).\n\n"
            "  --preset NAME        shapes and defaults (default tiny); --list-presets shows them\n"
            "  --tokens N           token rows of every <layer>.input\n"
            "  --in D               hidden size: up/gate map D -> M, down maps M -> D\n"
            "  --out M              FFN (intermediate) size\n"
            "  --layers LIST        layer indices, e.g. 0,3,5-7 (default 0)\n"
-           "  --proj LIST          projections among up,gate,down (default from the preset)\n"
+           "  --proj LIST          projections among q,k,v,o,up,gate,down; attn = q,k,v,o, mlp =\n"
+           "                       up,gate,down, all = both (default from the preset)\n"
+           "  --q-out N            q_proj outputs = o_proj inputs (heads x head_dim; default hidden)\n"
+           "  --kv-out N           k_proj and v_proj outputs (kv heads x head_dim; default hidden)\n"
            "  --dtype f32|bf16     weight dtype (default f32; inputs and outputs are f32)\n"
            "  --seed S             PRNG seed, unsigned 64-bit (default 1)\n"
            "  --dof NU             Student-t degrees of freedom of activations, > 2 (default 4)\n"
@@ -36,6 +43,7 @@ static void help(void)
            "  --no-output          do not write <layer>.output (skips the tokens*in*out reference product)\n"
            "  --weights-out FILE   weights safetensors file\n"
            "  --trace-out FILE     trace safetensors file\n"
+           "  --threads N          CPU threads (default all cores; the bytes do not depend on it)\n"
            "  --json               print what was written as JSON\n"
            "Both files are written to temporaries and replace the targets together at the end;\n"
            "the request is checked against the free disk space before anything is written.\n"
@@ -79,6 +87,13 @@ static int parse_projs(const char *s, unsigned *projs)
         if (!strcmp(t, "up")) *projs |= TRACE_GEN_UP;
         else if (!strcmp(t, "gate")) *projs |= TRACE_GEN_GATE;
         else if (!strcmp(t, "down")) *projs |= TRACE_GEN_DOWN;
+        else if (!strcmp(t, "q")) *projs |= TRACE_GEN_Q;
+        else if (!strcmp(t, "k")) *projs |= TRACE_GEN_K;
+        else if (!strcmp(t, "v")) *projs |= TRACE_GEN_V;
+        else if (!strcmp(t, "o")) *projs |= TRACE_GEN_O;
+        else if (!strcmp(t, "attn")) *projs |= TRACE_GEN_ATTN;
+        else if (!strcmp(t, "mlp")) *projs |= TRACE_GEN_MLP;
+        else if (!strcmp(t, "all")) *projs |= TRACE_GEN_ATTN | TRACE_GEN_MLP;
         else { *projs = 0; break; }
     }
     free(dup);
@@ -128,7 +143,7 @@ static int report(const char *path, int json, cJSON *arr)
 int cmd_gen(int argc, char **argv)
 {
     enum { O_PRESET = 256, O_TOKENS, O_IN, O_OUT, O_LAYERS, O_PROJ, O_DTYPE, O_SEED, O_DOF, O_OFRAC, O_OSCALE,
-           O_NOOUT, O_WOUT, O_TOUT, O_JSON, O_LIST };
+           O_NOOUT, O_WOUT, O_TOUT, O_JSON, O_LIST, O_QOUT, O_KVOUT, O_THREADS };
     static const struct option opts[] = {
         {"preset", required_argument, 0, O_PRESET}, {"tokens", required_argument, 0, O_TOKENS},
         {"in", required_argument, 0, O_IN}, {"out", required_argument, 0, O_OUT},
@@ -138,6 +153,8 @@ int cmd_gen(int argc, char **argv)
         {"outlier-scale", required_argument, 0, O_OSCALE}, {"no-output", no_argument, 0, O_NOOUT},
         {"weights-out", required_argument, 0, O_WOUT}, {"trace-out", required_argument, 0, O_TOUT},
         {"json", no_argument, 0, O_JSON}, {"list-presets", no_argument, 0, O_LIST},
+        {"q-out", required_argument, 0, O_QOUT}, {"kv-out", required_argument, 0, O_KVOUT},
+        {"threads", required_argument, 0, O_THREADS},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     /* the preset is applied first, the other options override it */
     const char *preset = "tiny";
@@ -174,7 +191,8 @@ int cmd_gen(int argc, char **argv)
             break;
         case O_PROJ:
             if (parse_projs(optarg, &cfg.projs))
-                return cmd_usage("gen", "--proj '%s' is not a list of up, gate, down", optarg);
+                return cmd_usage("gen", "--proj '%s' is not a list of q, k, v, o, up, gate, down, attn, "
+                                 "mlp, all", optarg);
             break;
         case O_DTYPE:
             if (!strcmp(optarg, "f32")) cfg.wdtype = TRACE_F32;
@@ -196,6 +214,12 @@ int cmd_gen(int argc, char **argv)
         case O_OSCALE: if (cmd_parse_double("gen", "--outlier-scale", optarg, 1e-3, 1e6, &d)) return CMD_USAGE;
             cfg.outlier_scale = d; break;
         case O_NOOUT: cfg.with_output = 0; break;
+        case O_QOUT: if (cmd_parse_long("gen", "--q-out", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
+            cfg.q_out = (size_t)v; break;
+        case O_KVOUT: if (cmd_parse_long("gen", "--kv-out", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
+            cfg.kv_out = (size_t)v; break;
+        case O_THREADS: if (cmd_parse_long("gen", "--threads", optarg, 1, 1024, &v)) return CMD_USAGE;
+            cfg.threads = (int)v; break;
         case O_WOUT: wout = optarg; break;
         case O_TOUT: tout = optarg; break;
         case O_JSON: json = 1; break;

@@ -68,6 +68,10 @@ int cmd_map_read_image(const char *path, long core, int fmt)
     if (map_image_open(path, &img, &err))
         return cmd_fail("map", err);
     int rc = CMD_OK;
+    if (core < 0 && map_image_verify(img, &err)) { /* --read-image checks every section */
+        map_image_free(img);
+        return cmd_fail("map", err);
+    }
     if (core >= 0) {
         rc = dump_core(path, img, (size_t)core, fmt);
         map_image_free(img);

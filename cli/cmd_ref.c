@@ -34,13 +34,16 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: axon ref --weights W.safetensors --trace T.safetensors --out R.safetensors\n"
-            "                [--layer NAME] [--group G] [--k K] [--clamp on|off|MIN:MAX] [--device cpu|cuda] [--json]\n\n"
+            "                [--layer NAME] [--group G] [--k K] [--clamp on|off|MIN:MAX] [--device cpu|cuda]\n"
+            "                [--threads N] [--json]\n\n"
             "Integer reference of a layer: acc = sum(counts * int8 weights) per weight group (exact\n"
             "int32), y = vth * sum_g scale * acc. Writes <layer>.acc (int32 [tokens, out] or\n"
             "[tokens, out, groups]), <layer>.y (f32 [tokens, out]) and <layer>.vth (f32 [tokens]).\n\n"
             "  --weights FILE   weights: <layer>.weight (float, or int8 + <layer>.weight_scale)\n"
             "  --trace FILE     activations: <layer>.input [tokens, in] (float, or integer counts)\n"
             "  --device D       cpu (default) or cuda (needs the CUDA build, `make gpu`: axon-cuda)\n"
+            "  --threads N      CPU threads of the reference (default: all cores; acc is the same\n"
+            "                   for every N)\n"
             "  --out FILE       result safetensors (written atomically)\n"
             "  --json           print the per-layer summary as JSON\n"
             "parameters (docs/params.md; --no-clamp = --clamp off):\n");
@@ -57,6 +60,7 @@ typedef struct {
     double ms;        /* accumulate time: wall (cpu) or kernel (cuda), ms */
     int wide;
     int unit_scale;   /* int8 weight without a scale: 1 assumed */
+    gpu_ref_path path; /* cpu: the accumulation path taken */
 } layer_res;
 
 static void layer_res_free(layer_res *r)
@@ -71,26 +75,18 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
-/* Counts and vth of `<layer>.input` (float: spike_counts; integer: as they are). */
-static ax_result load_counts(const trace_file *tf, const char *layer, size_t in,
-                             const spike_params *sp, layer_res *r, char **err)
+/* Counts and vth of `<layer>.input` (float: spike_counts, converted and
+ * counted 64 tokens at a time, never a float copy of the whole input;
+ * integer: as they are). The shape was checked by ref_layer. */
+static ax_result load_counts(const trace_file *tf, const trace_tensor *t, const char *layer,
+                             size_t in, const spike_params *sp, layer_res *r, char **err)
 {
-    char name[1100];
-    snprintf(name, sizeof name, "%s.input", layer);
-    const trace_tensor *t = trace_find(tf, name);
-    if (!t)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
-                       trace_path(tf), name);
-    if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != in)
-        return ax_fail(err, AX_ESHAPE,
-                       "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
-                       trace_path(tf), name, in, in);
     size_t n = trace_numel(t);
     r->tokens = in ? n / in : 0;
     r->counts = malloc(n * sizeof(int32_t) + 1);
     r->vth = malloc(r->tokens * sizeof(float) + 1);
     if (!r->counts || !r->vth)
-        return ax_fail(err, AX_ENOMEM, "out of memory for the counts of '%s'", name);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the counts of '%s'", t->name);
     ax_result e;
     if (trace_dtype_is_int(t->dtype)) {
         if ((e = trace_to_i32(t, r->counts, err)))
@@ -104,14 +100,19 @@ static ax_result load_counts(const trace_file *tf, const char *layer, size_t in,
             r->vth[k] = 1.0f;
         return AX_OK;
     }
-    float *x = malloc(n * sizeof(float) + 1);
+    size_t blk = r->tokens < 64 ? r->tokens : 64;
+    float *x = malloc(blk * in * sizeof(float) + 1);
     if (!x)
-        return ax_fail(err, AX_ENOMEM, "out of memory converting '%s'", name);
-    e = trace_to_f32(t, x, err);
-    if (!e)
-        e = spike_counts(x, r->tokens, in, sp, r->counts, r->vth, err);
+        return ax_fail(err, AX_ENOMEM, "out of memory converting '%s'", t->name);
+    e = AX_OK;
+    for (size_t t0 = 0; t0 < r->tokens && !e; t0 += blk) {
+        size_t nt = r->tokens - t0 < blk ? r->tokens - t0 : blk;
+        e = trace_to_f32_range(t, t0 * in, nt * in, x, err);
+        if (!e)
+            e = spike_counts_at(x, t0, nt, in, sp, r->counts + t0 * in, r->vth + t0, err);
+    }
     if (e)
-        ax_err_prefix(err, "%s: '%s'", trace_path(tf), name);
+        ax_err_prefix(err, "%s: '%s'", trace_path(tf), t->name);
     free(x);
     return e;
 }
@@ -136,19 +137,49 @@ static ax_result check_shapes(const trace_file *wf, const trace_file *tf, const 
                        "(in = %lld) (hint: the weight is [out, in]; check --layer and the files)",
                        trace_path(tf), xn, (long long)x->shape[x->ndim - 1], wn, trace_path(wf),
                        (long long)w->shape[0], (long long)w->shape[1], (long long)w->shape[1]);
+    if (trace_numel(x) == 0)
+        return ax_fail(err, AX_ESHAPE, "%s: '%s' is empty (0 tokens) (hint: record at least one "
+                       "token)", trace_path(tf), xn);
     return AX_OK;
 }
 
 static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const char *layer,
-                           size_t group, const spike_params *sp, int cuda, layer_res *r, char **err)
+                           size_t group, const spike_params *sp, int cuda, int threads,
+                           layer_res *r, char **err)
 {
+    /* shapes from the headers first: a mismatch is reported before any load */
+    char name[1100], wn[1100];
+    snprintf(name, sizeof name, "%s.input", layer);
+    snprintf(wn, sizeof wn, "%s.weight", layer);
+    const trace_tensor *t = trace_find(tf, name), *tw = trace_find(wf, wn);
+    if (tw && !t)
+        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
+                       trace_path(tf), name);
+    if (tw && tw->ndim == 2) {
+        size_t in = (size_t)tw->shape[1];
+        if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != in)
+            return ax_fail(err, AX_ESHAPE,
+                           "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
+                           trace_path(tf), name, in, in);
+    }
     map_qweight qw;
-    ax_result e = map_qweight_load(wf, layer, group, &qw, err);
+    ax_result e = map_qweight_load(wf, layer, group, &qw, err); /* names a missing weight */
     if (e)
         return e;
     r->unit_scale = qw.unit_scale;
     r->in = qw.in, r->out = qw.out, r->ngroups = qw.ngroups;
-    if ((e = load_counts(tf, layer, qw.in, sp, r, err)))
+    if (!t) {
+        e = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
+                    trace_path(tf), name);
+        goto out;
+    }
+    if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != qw.in) {
+        e = ax_fail(err, AX_ESHAPE,
+                    "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
+                    trace_path(tf), name, qw.in, qw.in);
+        goto out;
+    }
+    if ((e = load_counts(tf, t, layer, qw.in, sp, r, err)))
         goto out;
     size_t na = r->tokens * qw.out * qw.ngroups;
     r->acc = malloc(na * sizeof(int32_t) + 1);
@@ -163,8 +194,11 @@ static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const cha
         r->ms = st.acc_ms;
         r->wide = st.wide;
     } else {
+        gpu_ref_opts o;
+        gpu_ref_opts_default(&o);
+        o.threads = threads;
         double t0 = now_ms();
-        e = gpu_ref_cpu(r->counts, r->tokens, &qw, r->acc, err);
+        e = gpu_ref_cpu_ex(r->counts, r->tokens, &qw, r->acc, &o, &r->path, err);
         r->ms = now_ms() - t0;
         if (!e)
             gpu_dequant(r->acc, r->vth, r->tokens, &qw, r->y);
@@ -261,12 +295,16 @@ static ax_result save(layer_res *res, size_t n, const char *path, const char *de
     return e;
 }
 
-static void report(const layer_res *res, size_t n, const char *device, const char *out, int json)
+static void report(const layer_res *res, size_t n, const char *device, const char *out, int json,
+                   int threads)
 {
+    int cuda = !strcmp(device, "cuda");
     if (json) {
         cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "layers");
         cJSON_AddStringToObject(o, "device", device);
         cJSON_AddStringToObject(o, "out", out);
+        if (!cuda)
+            cJSON_AddNumberToObject(o, "threads", threads);
         for (size_t i = 0; i < n; i++) {
             cJSON *l = cJSON_CreateObject();
             cJSON_AddStringToObject(l, "layer", res[i].layer);
@@ -276,8 +314,10 @@ static void report(const layer_res *res, size_t n, const char *device, const cha
             cJSON_AddNumberToObject(l, "groups", (double)res[i].ngroups);
             cJSON_AddNumberToObject(l, "acc_absmax", res[i].acc_absmax);
             cJSON_AddNumberToObject(l, "acc_time_ms", res[i].ms);
-            if (!strcmp(device, "cuda"))
+            if (cuda)
                 cJSON_AddStringToObject(l, "kernel", res[i].wide ? "wide" : "dp4a");
+            else
+                cJSON_AddStringToObject(l, "acc_path", gpu_ref_path_name(res[i].path));
             cJSON_AddItemToArray(a, l);
         }
         cmd_print_json(o);
@@ -288,9 +328,11 @@ static void report(const layer_res *res, size_t n, const char *device, const cha
     for (size_t i = 0; i < n; i++)
         printf("%-44s %8zu %8zu %8zu %7zu %12d %12.3f\n", res[i].layer, res[i].tokens, res[i].in,
                res[i].out, res[i].ngroups, res[i].acc_absmax, res[i].ms);
-    printf("device %s%s; wrote %s\n", device,
-           strcmp(device, "cuda") ? " (acc_time_ms: wall time)" : " (acc_time_ms: kernel time)",
-           out);
+    if (cuda)
+        printf("device cuda (acc_time_ms: kernel time); wrote %s\n", out);
+    else
+        printf("device cpu (acc_time_ms: wall time; %s, %d threads); wrote %s\n",
+               n ? gpu_ref_path_name(res[0].path) : "-", threads, out);
 }
 
 int cmd_ref(int argc, char **argv)
@@ -299,9 +341,11 @@ int cmd_ref(int argc, char **argv)
         {"weights", required_argument, 0, 'w'}, {"trace", required_argument, 0, 't'},
         {"device", required_argument, 0, 'd'},  {"out", required_argument, 0, 'o'},
         {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
+        {"threads", required_argument, 0, 'T'},
         {0, 0, 0, 0}};
     const char *weights = NULL, *trace = NULL, *out = NULL, *device = "cpu";
     int json = 0, c, prc = -1;
+    long threads = 0;
     run_job pj;
     run_job_default(&pj);
     struct option *opts = cmd_param_options_only(own, REF_PARAMS, 0);
@@ -320,6 +364,10 @@ int cmd_ref(int argc, char **argv)
         case 't': trace = optarg; break;
         case 'o': out = optarg; break;
         case 'j': json = 1; break;
+        case 'T':
+            if (cmd_parse_long(CMD, "--threads", optarg, 1, 1024, &threads))
+                prc = CMD_USAGE;
+            break;
         case 'd':
             if (strcmp(optarg, "cpu") && strcmp(optarg, "cuda"))
                 prc = cmd_usage(CMD, "--device '%s' is not cpu or cuda", optarg);
@@ -375,7 +423,7 @@ int cmd_ref(int argc, char **argv)
         res[i].layer = names[i];
         names[i] = NULL;
         cmd_progress_label("ref", res[i].layer, i, n);
-        if (ref_layer(wf, tf, res[i].layer, (size_t)group, &sp, cuda, &res[i], &err))
+        if (ref_layer(wf, tf, res[i].layer, (size_t)group, &sp, cuda, (int)threads, &res[i], &err))
             goto done;
         if (res[i].unit_scale) {
             cmd_progress_clear();
@@ -389,7 +437,7 @@ int cmd_ref(int argc, char **argv)
     if (save(res, n, out, device, &sp, (size_t)group, &err))
         goto done;
     cmd_wrote(CMD, out);
-    report(res, n, device, out, json);
+    report(res, n, device, out, json, ax_threads((int)threads));
     rc = CMD_OK;
 done:
     for (size_t i = 0; i < n; i++) {

@@ -186,6 +186,10 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         return cmd_usage("run", "--vcd needs a single --layer (%zu layers found)", n);
     }
     run_result *res = calloc(n, sizeof *res);
+    /* layers share what they can (the files' checksums); a layer's weights
+     * and counts are larger than the budget, so they go when it is done */
+    run_cache *cache = NULL;
+    run_cache_new((size_t)64 << 20, &cache, NULL);
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "layers");
     cJSON_AddStringToObject(root, "axon_version", AX_VERSION);
     int rc = CMD_OK, all_exact = 1, ref_same = 1;
@@ -199,7 +203,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         j->layer = names[i];
         prog.layer = i;
         prog.name = names[i];
-        if (run_job_exec(j, &res[i], &err)) {
+        if (run_job_exec_cached(j, cache, &res[i], &err)) {
             ax_err_prefix(&err, "layer %s", names[i]);
             rc = cmd_fail("run", err);
             err = NULL;
@@ -259,6 +263,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         free(s);
     }
     trace_writer_free(w);
+    run_cache_free(cache);
     cJSON_Delete(root);
     for (size_t i = 0; i < n; i++) {
         run_result_free(&res[i]);

@@ -4,6 +4,10 @@
  * parallel worker processes. Rerunning the same command resumes: points
  * already stored are skipped. --shard i/N runs one slice (into its own
  * database); --emit-slurm DIR writes a Slurm job array for the shards.
+ * Each worker keeps a run_cache: points that differ only in timing, tile,
+ * power or technology share the loaded weights, counts, events and the
+ * reference check (--no-cache computes everything for every point; the
+ * database rows are the same either way).
  */
 #include "../db/db.h"
 #include "cmd.h"
@@ -32,6 +36,8 @@ static void help(void)
         "  --json               the plan (--dry-run) or the summary as JSON on stdout\n"
         "  --eval sim|fake      evaluator (default sim; fake is a closed-form test stand-in,\n"
         "                       its runs are stored with evaluator = 'fake')\n"
+        "  --no-cache           recompute weights, counts, events and the reference for every\n"
+        "                       point (by default each worker computes each once; same results)\n"
         "Rerunning the same command resumes: stored points are skipped. A killed sweep\n"
         "loses only the points in flight.\n\n"
         "parameters (docs/params.md):\n",
@@ -76,7 +82,9 @@ int cmd_sweep(int argc, char **argv)
         {"shard", required_argument, 0, 's'},   {"emit-slurm", required_argument, 0, 'E'},
         {"shards", required_argument, 0, 'N'},  {"dry-run", no_argument, 0, 'n'},
         {"eval", required_argument, 0, 'e'},    {"help", no_argument, 0, 'h'},
-        {"json", no_argument, 0, 'J'},          {0, 0, 0, 0}};
+        {"json", no_argument, 0, 'J'},          {"no-cache", no_argument, 0, 'C'},
+        {0, 0, 0, 0}};
+    db_sim_user su = {0};
     size_t ntab;
     const run_param *tab = run_param_table(&ntab);
     char *given[CMD_SWEEP_PARAMS] = {0}; /* list text per table parameter (strdup'd) */
@@ -142,6 +150,7 @@ int cmd_sweep(int argc, char **argv)
             break;
         case 'n': dry = 1; break;
         case 'J': json = 1; break;
+        case 'C': su.off = 1; break;
         case 'e':
             if (strcmp(optarg, "sim") && strcmp(optarg, "fake"))
                 rc = cmd_usage("sweep", "--eval '%s': sim or fake", optarg);
@@ -205,7 +214,8 @@ int cmd_sweep(int argc, char **argv)
         rc = cmd_fail("sweep", err);
     s.tech_version = tv;
     int fake = !strcmp(evname, "fake");
-    db_sweep_eval ev = {fake ? db_fake_eval : db_sim_eval, fake ? NULL : db_sim_release, NULL, evname};
+    db_sweep_eval ev = {fake ? db_fake_eval : db_sim_eval, fake ? NULL : db_sim_release,
+                        fake ? NULL : &su, evname};
     if (rc < 0 && !fake && !s.base.layer && !given[(size_t)(run_param_find("layer") - tab)])
         rc = cmd_usage("sweep", "--layer NAME is required (a list sweeps several layers)");
     if (rc >= 0) {

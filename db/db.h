@@ -174,7 +174,12 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
                        char **err);
 
 /* The real evaluator (db_eval.c): one run of the point's layer through
- * run_job_exec, released with run_result_free. user is unused. */
+ * run_job_exec, released with run_result_free. user: NULL, or a
+ * db_sim_user whose cache each worker fills on its first point (off: none). */
+typedef struct {
+    int off;
+    run_cache *c;
+} db_sim_user;
 ax_result db_sim_eval(void *user, const run_job *job, run_result *res, char **err);
 void db_sim_release(void *user, run_result *res);
 

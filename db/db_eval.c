@@ -3,13 +3,22 @@
  * layer (run/run_job.c). The sweep engine itself knows no simulator (it
  * takes an evaluator, db_sweep_eval); the command line and the library's
  * ax_sweep hand it this one, tests the closed-form stand-in of db_fake.c.
+ * With a db_sim_user, each worker keeps a run_cache (weights, counts, events,
+ * the reference and checksums computed once per key; `sweep --no-cache`).
  */
 #include "db_int.h"
 
 ax_result db_sim_eval(void *user, const run_job *j, run_result *r, char **err)
 {
-    (void)user;
-    return run_job_exec(j, r, err);
+    db_sim_user *u = user;
+    if (!u)
+        return run_job_exec(j, r, err);
+    /* the struct is copied into every worker by fork: each worker makes its
+     * own cache on its first point */
+    ax_result rc;
+    if (!u->off && !u->c && (rc = run_cache_new(RUN_CACHE_DEFAULT_BYTES, &u->c, err)))
+        return rc;
+    return run_job_exec_cached(j, u->off ? NULL : u->c, r, err);
 }
 
 void db_sim_release(void *user, run_result *r)

@@ -27,6 +27,28 @@
 ax_result gpu_ref_cpu(const int32_t *counts, size_t tokens, const map_qweight *qw, int32_t *acc,
                       char **err);
 
+/* How gpu_ref_cpu_ex runs: threads <= 0 = all CPUs; simd < 0 = the widest
+ * SIMD path this CPU runs (ax_simd_best), else that ax_simd (capped at the
+ * CPU's); vnni 0 = never use AVX-512 VNNI, else use it when the CPU has it.
+ * acc is the same whatever the options. */
+typedef struct {
+    int threads;
+    int simd;
+    int vnni;
+} gpu_ref_opts;
+void gpu_ref_opts_default(gpu_ref_opts *o);
+
+/* The accumulation path a call took (gpu_ref.c explains each). */
+typedef enum {
+    GPU_REF_I16_AVX512_VNNI, GPU_REF_I16_AVX512, GPU_REF_I16_AVX2, GPU_REF_I16_PORTABLE, GPU_REF_I32, GPU_REF_I64
+} gpu_ref_path;
+const char *gpu_ref_path_name(gpu_ref_path p);
+
+/* gpu_ref_cpu with options (NULL: defaults); *path (may be NULL) gets the
+ * path taken. */
+ax_result gpu_ref_cpu_ex(const int32_t *counts, size_t tokens, const map_qweight *qw, int32_t *acc,
+                         const gpu_ref_opts *o, gpu_ref_path *path, char **err);
+
 /* y[tokens][out] = vth[t] * Σ_g scale * acc (double sum, float result). */
 void gpu_dequant(const int32_t *acc, const float *vth, size_t tokens, const map_qweight *qw,
                  float *y);

@@ -213,12 +213,14 @@ uint64_t map_compress_bytes(map_compress m, const int8_t *rows, size_t nrows, si
 /* Core image (map_image.c, format in docs/core-image.md): the mapping as
  * the chip holds it, per core its rows (row per axon, C int8 each) and the
  * scales of its outputs, per layer its shape, tiling, placement and input
- * permutation. Every section is checksummed (FNV-1a 64). */
+ * permutation, and a layer directory at the end. Every section is
+ * checksummed (XXH64). */
 
 #define MAP_IMAGE_MAGIC "AXONIMG1"
-/* Version 2: checksums seeded with the standard FNV-1a 64 offset basis
- * (AX_FNV_SEED). Version 1 (axon 0.1) used AX_FNV_SEED_V01; it is still read. */
-#define MAP_IMAGE_VERSION 2u
+/* Version 3: XXH64 checksums and a layer directory. Versions 1 and 2 (no
+ * directory, FNV-1a 64 checksums; version 1, axon 0.1, seeded with
+ * AX_FNV_SEED_V01, version 2 with the standard AX_FNV_SEED) are still read. */
+#define MAP_IMAGE_VERSION 3u
 
 typedef struct map_image_writer map_image_writer;
 
@@ -253,14 +255,22 @@ typedef struct {
     uint32_t row0, col0;      /* first input (core order) and first output it holds */
 } map_image_core;
 
-/* Opens and fully validates PATH (every checksum, every field against the
- * file size); errors name the file and the byte offset. */
+/* Opens PATH (mapped, never copied) and validates its header, its layer
+ * directory and every LAYER section; a layer's CORE sections are validated
+ * (checksums, every field) the first time the layer or one of its cores is
+ * read, and map_image_verify validates everything. Errors name the file and
+ * the byte offset. */
 ax_result map_image_open(const char *path, map_image **img, char **err);
 /* Same on a buffer (kept by reference; must outlive *img); name is used in
  * errors. The fuzz target uses this. */
 ax_result map_image_open_mem(const char *name, const void *buf, size_t size, map_image **img,
                              char **err);
 void map_image_free(map_image *img); /* NULL is a no-op */
+/* Validates layer i's cores (once per open image; later calls return at
+ * once). map_image_load_layer and map_image_core_rows call it. */
+ax_result map_image_check_layer(const map_image *img, size_t i, char **err);
+/* Validates every layer and that no two cores share a (pass, x, y). */
+ax_result map_image_verify(const map_image *img, char **err);
 
 void map_image_tile(const map_image *img, int *R, int *C, int *mesh_w, int *mesh_h);
 size_t map_image_nlayers(const map_image *img);

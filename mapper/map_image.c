@@ -3,8 +3,10 @@
  * One file header, then per layer a LAYER section (shape, tiling, group
  * size, input permutation) followed by one CORE section per tile (its
  * placement, R rows of C int8 weights, row per axon, and the scales of its
- * outputs). Every section carries its payload length and an FNV-1a 64
- * checksum (ax_fnv1a); the header has its own. Little-endian throughout.
+ * outputs), and at the end a DIRECTORY section (each layer's offset and
+ * bytes, so a reader finds a layer without walking the file). Every section
+ * carries its payload length and an XXH64 checksum (ax_xxh64, memory speed);
+ * the header has its own. Little-endian throughout.
  *
  * The writer streams: memory is one tile and one layer's permutation, so
  * a 7B-sized layer is written without a second copy of its weights. The
@@ -29,6 +31,8 @@ struct map_image_writer {
     size_t cap;
     uint8_t *wbuf; /* write buffer */
     size_t wn;
+    uint64_t *dir; /* per layer: offset of its LAYER section, its bytes */
+    size_t dcap;
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -90,7 +94,7 @@ static ax_result section(map_image_writer *w, uint32_t kind, uint32_t index, siz
     put32(h, kind);
     put32(h + 4, index);
     put64(h + 8, n);
-    put64(h + 16, ax_fnv1a(w->buf, n, AX_FNV_SEED));
+    put64(h + 16, ax_xxh64(w->buf, n, 0));
     ax_result r = wr(w, h, sizeof h, err);
     return r ? r : wr(w, w->buf, n, err);
 }
@@ -134,6 +138,7 @@ void map_image_writer_abort(map_image_writer *w)
     ax_out_abort(w->o);
     free(w->buf);
     free(w->wbuf);
+    free(w->dir);
     free(w);
 }
 
@@ -159,6 +164,15 @@ ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_
     size_t n = MAP_IMG_LAYER_FIXED + nlen + (perm ? 4 * qw->in : 0);
     if ((r = reserve(w, n, err)))
         return r;
+    if (2 * (size_t)w->nlayers + 2 > w->dcap) {
+        size_t cap = w->dcap ? 2 * w->dcap : 16;
+        uint64_t *d = realloc(w->dir, cap * sizeof *d);
+        if (!d)
+            return ax_fail(err, AX_ENOMEM, "out of memory");
+        w->dir = d;
+        w->dcap = cap;
+    }
+    uint64_t layer_off = w->bytes;
     uint8_t *b = w->buf;
     put64(b, qw->out);
     put64(b + 8, qw->in);
@@ -205,12 +219,25 @@ ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_
                 return r;
             w->ncores++;
         }
+    w->dir[2 * w->nlayers] = layer_off;
+    w->dir[2 * w->nlayers + 1] = w->bytes - layer_off;
     w->nlayers++;
     return AX_OK;
 }
 
 ax_result map_image_writer_close(map_image_writer *w, char **err)
 {
+    ax_result r = reserve(w, MAP_IMG_DIR_ENTRY * (size_t)w->nlayers + 1, err);
+    for (uint32_t i = 0; !r && i < w->nlayers; i++) {
+        put64(w->buf + MAP_IMG_DIR_ENTRY * i, w->dir[2 * i]);
+        put64(w->buf + MAP_IMG_DIR_ENTRY * i + 8, w->dir[2 * i + 1]);
+    }
+    if (!r)
+        r = section(w, MAP_IMG_DIR, w->nlayers, MAP_IMG_DIR_ENTRY * (size_t)w->nlayers, err);
+    if (r) {
+        map_image_writer_abort(w);
+        return r;
+    }
     uint8_t h[MAP_IMG_HEADER_BYTES] = {0};
     memcpy(h, MAP_IMAGE_MAGIC, 8);
     put32(h + 8, MAP_IMAGE_VERSION);
@@ -222,8 +249,8 @@ ax_result map_image_writer_close(map_image_writer *w, char **err)
     put32(h + 32, w->nlayers);
     put64(h + 40, w->ncores);
     put64(h + 48, w->bytes);
-    put64(h + 56, ax_fnv1a(h, 56, AX_FNV_SEED));
-    ax_result r = wflush(w, err);
+    put64(h + 56, ax_xxh64(h, 56, 0));
+    r = wflush(w, err);
     if (!r)
         r = ax_out_pwrite(w->o, h, sizeof h, 0, err);
     if (!r)

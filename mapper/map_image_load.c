@@ -3,13 +3,42 @@
  * accessors, one core's rows for RTL testbenches, and reassembly of a
  * layer's tiles into the map_qweight that the simulator, the CPU/GPU
  * reference and co-simulation consume, in checkpoint or core channel
- * order. map_image_open (map_image_read.c) has checked every field, so
- * only consistency between cores (shared scales) can still fail here.
+ * order. map_image_check_layer (map_image_read.c) validates a layer's cores
+ * before they are read, so only consistency between cores (shared scales)
+ * can still fail here. The tiles are transposed back into [out][in] on all
+ * cores, block by block (a tile is read once, in cache).
  */
 #include "map_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SSE2__ /* every x86-64 */
+#include <emmintrin.h>
+
+/* Transposes 16 rows of 16 bytes in place: afterwards x[o] holds column
+ * bitrev4(o) (the order four stages of unpacking leave them in). */
+static void tr16x16(__m128i x[16])
+{
+    __m128i t[16];
+    for (int i = 0; i < 8; i++) {
+        t[i] = _mm_unpacklo_epi8(x[2 * i], x[2 * i + 1]);
+        t[i + 8] = _mm_unpackhi_epi8(x[2 * i], x[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        x[i] = _mm_unpacklo_epi16(t[2 * i], t[2 * i + 1]);
+        x[i + 8] = _mm_unpackhi_epi16(t[2 * i], t[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        t[i] = _mm_unpacklo_epi32(x[2 * i], x[2 * i + 1]);
+        t[i + 8] = _mm_unpackhi_epi32(x[2 * i], x[2 * i + 1]);
+    }
+    for (int i = 0; i < 8; i++) {
+        x[i] = _mm_unpacklo_epi64(t[2 * i], t[2 * i + 1]);
+        x[i + 8] = _mm_unpackhi_epi64(t[2 * i], t[2 * i + 1]);
+    }
+}
+#endif
 
 void map_image_tile(const map_image *img, int *R, int *C, int *mesh_w, int *mesh_h)
 {
@@ -41,6 +70,17 @@ ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
     if (core >= img->ncores)
         return ax_fail(err, AX_EPARAM, "%s: core %zu does not exist (the image has %zu cores)",
                        img->name, core, img->ncores);
+    size_t lo = 0, hi = img->nlayers; /* the layer holding it: last first_core <= core */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (img->layers[mid].pub.first_core <= core)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    ax_result r = map_image_check_layer(img, lo, err);
+    if (r)
+        return r;
     const uint8_t *p = img->buf + img->core_off[core];
     if (info) {
         info->layer = map_img_get32(p);
@@ -59,6 +99,51 @@ ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
     if (rows)
         memcpy(rows, p + MAP_IMG_CORE_FIXED, (size_t)img->R * (size_t)img->C);
     return AX_OK;
+}
+
+/* Tiles [b, e) of a layer into qw->q: q[col0 + j][row0 + k] = rows[k][j],
+ * in 16 x 16 blocks (each tile is disjoint from the others' outputs). */
+typedef struct {
+    const map_image *img;
+    const img_layer *L;
+    const map_tiling *t;
+    map_qweight *qw;
+} tiles_ctx;
+
+static void store_tile(void *ctx, size_t k)
+{
+    tiles_ctx *c = ctx;
+    const size_t C = (size_t)c->img->C, in = c->qw->in;
+    {
+        const int8_t *src =
+            (const int8_t *)(c->img->buf + c->img->core_off[c->L->pub.first_core + k] +
+                             MAP_IMG_CORE_FIXED);
+        size_t row0, nrows, col0, ncols;
+        map_tile_extent(c->t, k / c->t->cb, k % c->t->cb, &row0, &nrows, &col0, &ncols);
+        for (size_t j0 = 0; j0 < ncols; j0 += 16)
+            for (size_t k0 = 0; k0 < nrows; k0 += 16) {
+                size_t j1 = j0 + 16 < ncols ? j0 + 16 : ncols, k1 = k0 + 16 < nrows ? k0 + 16 : nrows;
+#ifdef __SSE2__
+                if (j1 - j0 == 16 && k1 - k0 == 16) {
+                    static const unsigned char rev[16] = {0, 8, 4, 12, 2, 10, 6, 14,
+                                                          1, 9, 5, 13, 3, 11, 7, 15};
+                    __m128i x[16];
+                    for (size_t a = 0; a < 16; a++)
+                        x[a] = _mm_loadu_si128((const __m128i *)(src + (k0 + a) * C + j0));
+                    tr16x16(x);
+                    for (size_t j = 0; j < 16; j++)
+                        _mm_storeu_si128((__m128i *)(c->qw->q + (col0 + j0 + j) * in + row0 + k0),
+                                         x[rev[j]]);
+                    continue;
+                }
+#endif
+                for (size_t j = j0; j < j1; j++) {
+                    int8_t *d = c->qw->q + (col0 + j) * in + row0;
+                    for (size_t a = k0; a < k1; a++)
+                        d[a] = src[a * C + j];
+                }
+            }
+    }
 }
 
 ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
@@ -83,12 +168,14 @@ ax_result map_image_load_layer(const map_image *img, size_t i, int original, map
     }
     map_tiling t;
     map_tiling_make_group(out, in, L->pub.group, img->R, img->C, &t, NULL);
+    tiles_ctx tc = {img, L, &t, qw};
+    if ((r = map_image_check_layer_each(img, i, store_tile, &tc, err))) /* checks and stores */
+        goto done;
     const size_t RC = (size_t)img->R * (size_t)img->C;
     for (size_t k = 0; k < t.cores && !r; k++) {
         const uint8_t *p = img->buf + img->core_off[L->pub.first_core + k];
         size_t rr = k / t.cb, cc = k % t.cb, row0, nrows, col0, ncols;
         map_tile_extent(&t, rr, cc, &row0, &nrows, &col0, &ncols);
-        map_tile_store(qw, &t, rr, cc, (const int8_t *)(p + MAP_IMG_CORE_FIXED));
         size_t g0 = map_img_get32(p + 32), gn = map_img_get32(p + 36);
         for (size_t j = 0; j < ncols && !r; j++)
             for (size_t g = 0; g < gn; g++) {

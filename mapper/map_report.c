@@ -28,61 +28,13 @@ void map_opts_default(map_opts *o)
     spike_params_default(&o->sp);
 }
 
-/* Quantizes a float weight row by row from the mapping. */
+/* Quantizes a float weight row by row from the mapping (on all cores). */
 static ax_result quantize_streamed(const trace_file *f, const trace_tensor *t, size_t group,
                                    map_qweight *qw, double *rel_l2, char **err)
 {
-    size_t out = (size_t)t->shape[0], in = (size_t)t->shape[1], es = trace_dtype_size(t->dtype);
-    ax_result r = map_qweight_alloc(qw, out, in, group, err);
+    ax_result r = map_quantize_tensor(f, t, group, qw, rel_l2, err);
     if (r)
-        return r;
-    float *row = malloc(in * sizeof *row);
-    if (!row) {
-        map_qweight_free(qw);
-        return ax_fail(err, AX_ENOMEM, "out of memory for a row of %zu weights", in);
-    }
-    double num = 0.0, den = 0.0;
-    for (size_t j = 0; j < out && !r; j++) {
-        trace_tensor v = *t;
-        v.ndim = 1;
-        v.shape[0] = (int64_t)in;
-        v.data = (const char *)t->data + j * in * es;
-        v.nbytes = in * es;
-        char *why = NULL;
-        r = trace_to_f32(&v, row, &why);
-        if (!r)
-            r = map_quantize_row(row, in, qw->group, qw->ngroups, qw->q + j * in,
-                                 qw->scale + j * qw->ngroups, &why);
-        if (r == AX_ERANGE) { /* NaN/Inf: named as everywhere, weight[row][column] */
-            size_t i = 0;
-            while (i < in && isfinite(row[i]))
-                i++;
-            if (i < in) {
-                free(why);
-                why = NULL;
-                ax_fail(err, r, "%s: '%s': weight[%zu][%zu] is %s (hint: the checkpoint is "
-                        "damaged)", trace_path(f), t->name, j, i,
-                        isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
-                break;
-            }
-        }
-        if (r) {
-            ax_fail(err, r, "%s: '%s' row %zu: %s", trace_path(f), t->name, j, why ? why : "?");
-            free(why);
-            break;
-        }
-        const int8_t *q = qw->q + j * in;
-        const float *s = qw->scale + j * qw->ngroups;
-        for (size_t i = 0; i < in; i++) {
-            double d = (double)row[i] - (double)s[i / qw->group] * q[i];
-            num += d * d;
-            den += (double)row[i] * row[i];
-        }
-    }
-    free(row);
-    if (r)
-        map_qweight_free(qw);
-    *rel_l2 = den > 0.0 ? sqrt(num / den) : 0.0;
+        ax_err_prefix(err, "%s: '%s'", trace_path(f), t->name);
     return r;
 }
 

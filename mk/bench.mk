@@ -22,3 +22,19 @@ bench-sim: $(BENCH_SIM)
 bench-perf: $(BENCH_PERF)
 	AXON_ROOT=$(CURDIR) $(BENCH_PERF) $(BENCH_PERF_ARGS)
 -include $(BUILD)/bench/bench_sim.d $(BUILD)/bench/bench_perf.d
+-include $(BUILD)/bench/bench_sim.d
+
+# bench/bench_io: the fixed costs of a run and of a sweep (weight loading
+# and its peak RSS, core image open and per-layer load, axon gen, sweep
+# points/s with and without sharing, cost growth), each against a baseline
+# or a limit measured in the same run. BENCH_IO_ARGS='--quick' for small
+# sizes (make bench uses the full ones).
+BENCH_IO := $(BUILD)/bench_io
+ALL_EXTRA += $(BENCH_IO)
+$(BENCH_IO): $(BUILD)/bench/bench_io.o $(LIBAXON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+.PHONY: bench-io
+bench: bench-io
+bench-io: $(BENCH_IO)
+	$(BENCH_IO) $(BENCH_IO_ARGS)
+-include $(BUILD)/bench/bench_io.d

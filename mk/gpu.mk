@@ -58,10 +58,13 @@ gpu:
 	@echo "make gpu: skipped: nvcc not found (looked in PATH and /usr/local/cuda/bin; set NVCC=/path/to/nvcc); build/axon uses the CPU reference"
 endif
 
-# CPU reference speed against the plain loop it replaced (prints a ratio).
+# CPU reference speed, every path and thread count, against the plain loop
+# it replaced and the in-run SIMD limit (prints ratios; `make bench` runs it).
+# BENCH_GPU_ARGS='TOKENS IN OUT GROUP REPEAT' (default 64 3584 4096 128 3).
 .PHONY: bench-gpu
+bench: bench-gpu
 bench-gpu: $(BUILD)/gpu_ref_bench
-	$(BUILD)/gpu_ref_bench
+	$(BUILD)/gpu_ref_bench $(BENCH_GPU_ARGS)
 
 $(BUILD)/gpu_ref_bench: $(BUILD)/bench/gpu_ref_bench.o $(LIBAXON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

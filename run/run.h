@@ -290,6 +290,24 @@ int run_result_priced(const run_result *r);
  * delta_pj). Declared with a forward struct so run.h needs no cjson. */
 struct cJSON;
 struct cJSON *run_report_json(const run_job *j, const run_result *r, int per_core);
+/* ---- what sweep points share (run_cache.c) ----
+ * A cache of quantized weights, spike counts, events and statistics, the
+ * reference acc and the input files' checksums, each under a key of
+ * exactly what it depends on; run_job_exec_cached computes only what is
+ * missing. Results are identical with and without it (run_job_exec uses a
+ * private one per run). One cache per process, not thread-safe. */
+typedef struct run_cache run_cache;
+typedef struct {
+    uint64_t hits, misses, evictions;
+    size_t bytes;        /* held now */
+} run_cache_stats;
+#define RUN_CACHE_DEFAULT_BYTES ((size_t)2 << 30) /* 2 GiB */
+/* budget: bytes kept beyond the entries in use (least recently used evicted). */
+ax_result run_cache_new(size_t budget, run_cache **c, char **err);
+void run_cache_free(run_cache *c); /* NULL is a no-op */
+void run_cache_get_stats(const run_cache *c, run_cache_stats *st);
+/* run_job_exec with c (NULL: a private cache for this run only). */
+ax_result run_job_exec_cached(const run_job *j, run_cache *c, run_result *r, char **err);
 
 /* ---- which layers (run_layers.c, run_image.c) ---- */
 

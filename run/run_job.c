@@ -15,6 +15,15 @@
  * The counted actions are then priced by power/ (power_price, the technology
  * table j->tech scaled to j->node_nm / j->vdd_v) into r->power.
  *
+ * Cost follows the work, not the files: shapes are checked from the headers
+ * before anything is loaded; weights are quantized straight from the file
+ * mapping (map_qweight_load) or read from the image's layer alone; the
+ * trace's input is converted and counted a fixed block of tokens at a
+ * time, and so is the recorded output compared; the reference runs on
+ * token blocks too. What a point shares with other points of a sweep
+ * (weights, counts, events and statistics, the reference acc, the files'
+ * checksums) comes from a run_cache (run_cache.c) when it is there.
+ *
  * Shapes are checked from the headers before any heavy work: the trace's
  * `<layer>.input` must have the weight's in-features and `<layer>.output`
  * its out-features before the weight is quantized. A --vcd run is
@@ -25,7 +34,7 @@
  * the spike statistics only, nothing priced. j->threads is handed to the
  * simulator (sim_set_exec); no result depends on it.
  */
-#include "run.h"
+#include "run_int.h"
 
 #include "../gpu/gpu.h"
 #include "../mapper/map.h"
@@ -36,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TBLOCK 64 /* tokens converted, counted, checked at a time */
 #define RUN_VCD_MAX_MIB 1024 /* default refusal threshold of a --vcd run */
 #define RUN_STAGES 5
 
@@ -82,6 +92,7 @@ static double vcd_estimate(const run_job *j, const map_qweight *qw, const spike_
     return bytes;
 }
 
+
 void run_job_default(run_job *j)
 {
     memset(j, 0, sizeof *j);
@@ -106,21 +117,30 @@ void run_result_free(run_result *r)
     r->per_core = NULL;
 }
 
-/* Accuracy of y against the recorded output (both [n]). */
-static void accuracy(const float *y, const float *ref, size_t n, run_result *r)
+/* Accuracy of y against the recorded output, summed block by block in
+ * element order (the same sums as one pass over the whole tensor). */
+typedef struct {
+    double dot, yy, rr, ee, mx;
+} acc_sums;
+
+static void accuracy_add(acc_sums *a, const float *y, const float *ref, size_t n)
 {
-    double dot = 0, yy = 0, rr = 0, ee = 0, mx = 0;
     for (size_t i = 0; i < n; i++) {
-        double a = y[i], b = ref[i], e = a - b;
-        dot += a * b;
-        yy += a * a;
-        rr += b * b;
-        ee += e * e;
-        mx = fabs(e) > mx ? fabs(e) : mx;
+        double u = y[i], b = ref[i], e = u - b;
+        a->dot += u * b;
+        a->yy += u * u;
+        a->rr += b * b;
+        a->ee += e * e;
+        a->mx = fabs(e) > a->mx ? fabs(e) : a->mx;
     }
+}
+
+static void accuracy_finish(const acc_sums *a, run_result *r)
+{
+    double dot = a->dot, yy = a->yy, rr = a->rr, ee = a->ee;
     r->cosine = yy > 0 && rr > 0 ? dot / sqrt(yy * rr) : (yy == rr ? 1.0 : 0.0);
     r->rel_error = rr > 0 ? sqrt(ee / rr) : sqrt(ee);
-    r->max_abs_error = mx;
+    r->max_abs_error = a->mx;
     r->snr_db = ee > 0 ? 10.0 * log10(rr / ee) : INFINITY;
 }
 
@@ -140,44 +160,22 @@ static ax_result tensor_2d(const trace_tensor *t, const char *what, size_t *rows
     return AX_OK;
 }
 
-/* The layer's weights from the core image (core order, *perm set when the
- * image permuted its inputs); with j->weights too, the image must hold
+/* The layer's weights from the open core image (core order, *perm set when
+ * the image permuted its inputs); with j->weights too, the image must hold
  * exactly the checkpoint's quantization (same group, same int8 and scales). */
-static ax_result load_image(const run_job *j, map_qweight *qw, uint32_t **perm, char **err)
+static ax_result load_image(const run_job *j, const map_image *img, size_t li, map_qweight *qw,
+                            uint32_t **perm, char **err)
 {
-    map_image *img = NULL;
     map_qweight ck = {0}, orig = {0};
     trace_file *wf = NULL;
-    ax_result rc = map_image_open(j->image, &img, err);
+    const map_image_layer *L = map_image_layer_at(img, li);
+    ax_result rc = map_image_load_layer(img, li, 0, qw, perm, err);
     if (rc)
         return rc;
-    int R, C;
-    map_image_tile(img, &R, &C, NULL, NULL);
-    long li = map_image_find(img, j->layer);
-    const map_image_layer *L = li >= 0 ? map_image_layer_at(img, (size_t)li) : NULL;
-    if (!L) {
-        rc = ax_fail(err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: "
-                     "'axon map --read-image %s' lists its layers)", j->image, j->layer, j->image);
-        goto done;
-    }
-    if (R != j->cfg.rows || C != j->cfg.cols) {
-        rc = ax_fail(err, AX_EPARAM, "%s: the image is mapped on %dx%d tiles but the run asks "
-                     "for %dx%d (hint: leave --tile out to use the image's)", j->image, R, C,
-                     j->cfg.rows, j->cfg.cols);
-        goto done;
-    }
-    if (j->group && j->group != L->group) {
-        rc = ax_fail(err, AX_EPARAM, "%s: layer '%s' has weight group %zu in the image, the run "
-                     "asks for %zu (hint: leave --group out to use the image's)", j->image,
-                     j->layer, L->group, j->group);
-        goto done;
-    }
-    if ((rc = map_image_load_layer(img, (size_t)li, 0, qw, perm, err)))
-        goto done;
     if (j->weights) {
         if ((rc = trace_open(j->weights, &wf, err)) ||
             (rc = map_qweight_load(wf, j->layer, L->group == L->in ? 0 : L->group, &ck, err)) ||
-            (rc = map_image_load_layer(img, (size_t)li, 1, &orig, NULL, err)))
+            (rc = map_image_load_layer(img, li, 1, &orig, NULL, err)))
             goto done;
         if (ck.out != orig.out || ck.in != orig.in || ck.ngroups != orig.ngroups ||
             memcmp(ck.q, orig.q, ck.out * ck.in) ||
@@ -191,8 +189,35 @@ done:
     map_qweight_free(&ck);
     map_qweight_free(&orig);
     trace_close(wf);
-    map_image_free(img);
+    if (rc) {
+        map_qweight_free(qw);
+        free(*perm);
+        *perm = NULL;
+    }
     return rc;
+}
+
+/* The image's layer: found, on the run's tile and group (errors as the
+ * image names them), its index in *li. */
+static ax_result image_layer(const run_job *j, const map_image *img, size_t *li, char **err)
+{
+    int R, C;
+    map_image_tile(img, &R, &C, NULL, NULL);
+    long i = map_image_find(img, j->layer);
+    const map_image_layer *L = i >= 0 ? map_image_layer_at(img, (size_t)i) : NULL;
+    if (!L)
+        return ax_fail(err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: "
+                       "'axon map --read-image %s' lists its layers)", j->image, j->layer, j->image);
+    if (R != j->cfg.rows || C != j->cfg.cols)
+        return ax_fail(err, AX_EPARAM, "%s: the image is mapped on %dx%d tiles but the run asks "
+                       "for %dx%d (hint: leave --tile out to use the image's)", j->image, R, C,
+                       j->cfg.rows, j->cfg.cols);
+    if (j->group && j->group != L->group)
+        return ax_fail(err, AX_EPARAM, "%s: layer '%s' has weight group %zu in the image, the run "
+                       "asks for %zu (hint: leave --group out to use the image's)", j->image,
+                       j->layer, L->group, j->group);
+    *li = (size_t)i;
+    return AX_OK;
 }
 
 static const trace_tensor *find_ref(const trace_file *f, const char *layer, const char *what,
@@ -260,21 +285,168 @@ done:
     return rc;
 }
 
+/* ---- the shared pieces of a run, each under its cache key ---------------- */
+
+typedef struct {
+    map_qweight qw;
+    uint32_t *perm; /* image's input permutation, or NULL */
+} w_entry;
+
+static void w_drop(void *p)
+{
+    w_entry *w = p;
+    map_qweight_free(&w->qw);
+    free(w->perm);
+    free(w);
+}
+
+typedef struct {
+    size_t tokens, in;
+    int32_t *counts; /* [tokens][in], in core order when the image permutes */
+    float *vth;      /* [tokens] */
+} x_entry;
+
+static void x_drop(void *p)
+{
+    x_entry *x = p;
+    free(x->counts);
+    free(x->vth);
+    free(x);
+}
+
+typedef struct {
+    spike_stats spikes;
+    spike_event *ev;
+    size_t nev, *tok_start;
+} e_entry;
+
+static void e_drop(void *p)
+{
+    e_entry *e = p;
+    free(e->ev);
+    free(e->tok_start);
+    free(e);
+}
+
+typedef struct {
+    int32_t *acc; /* the reference, [tokens][out][ngroups] */
+} r_entry;
+
+static void r_drop(void *p)
+{
+    r_entry *e = p;
+    free(e->acc);
+    free(e);
+}
+
+static void plain_drop(void *p) { free(p); }
+
+/* Counts and vth of the trace's input, TBLOCK tokens at a time: floats are
+ * converted and counted block by block (no float copy of the tensor),
+ * integers are counts already (vth 1); perm (may be NULL) reorders the
+ * channels into the image's core order. */
+static ax_result make_counts(const run_job *j, const trace_tensor *ti, const char *name,
+                             size_t tokens, size_t in, const uint32_t *perm, x_entry *x,
+                             char **err)
+{
+    x->tokens = tokens;
+    x->in = in;
+    x->counts = alloc_n(tokens * in, sizeof *x->counts);
+    x->vth = alloc_n(tokens, sizeof *x->vth);
+    size_t blk = tokens < TBLOCK ? tokens : TBLOCK;
+    float *xb = trace_dtype_is_int(ti->dtype) ? NULL : alloc_n(blk * in, sizeof *xb);
+    int32_t *cb = perm ? alloc_n(blk * in, sizeof *cb) : NULL;
+    ax_result rc = AX_OK;
+    if (!x->counts || !x->vth || (!trace_dtype_is_int(ti->dtype) && !xb) || (perm && !cb))
+        rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens, in);
+    if (!rc && trace_dtype_is_int(ti->dtype)) {
+        rc = trace_to_i32(ti, x->counts, err);
+        for (size_t n = 0; n < tokens; n++)
+            x->vth[n] = 1.0f; /* integer traces are spike counts already */
+        for (size_t t0 = 0; !rc && perm && t0 < tokens; t0 += blk) {
+            size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
+            memcpy(cb, x->counts + t0 * in, nt * in * sizeof *cb);
+            map_counts_permute(cb, nt, in, perm, x->counts + t0 * in);
+        }
+    }
+    for (size_t t0 = 0; !rc && xb && t0 < tokens; t0 += blk) {
+        size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
+        int32_t *dst = perm ? cb : x->counts + t0 * in;
+        if ((rc = trace_to_f32_range(ti, t0 * in, nt * in, xb, err)) ||
+            (rc = spike_counts_at(xb, t0, nt, in, &j->sp, dst, x->vth + t0, err))) {
+            ax_err_prefix(err, "%s: %s", j->trace, name);
+            break;
+        }
+        if (perm) /* the image's core order: the same permutation as its weight rows */
+            map_counts_permute(cb, nt, in, perm, x->counts + t0 * in);
+    }
+    free(xb);
+    free(cb);
+    return rc;
+}
+
+/* The reference acc, TBLOCK tokens at a time (acc[tokens][out][ngroups]). */
+static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweight *qw,
+                          int32_t *acc, char **err)
+{
+    size_t per = qw->out * qw->ngroups;
+    for (size_t t0 = 0; t0 < tokens; t0 += TBLOCK) {
+        size_t nt = tokens - t0 < TBLOCK ? tokens - t0 : TBLOCK;
+        ax_result rc = gpu_ref_cpu(counts + t0 * qw->in, nt, qw, acc + t0 * per, err);
+        if (rc) {
+            if (t0 && rc == AX_EOVERFLOW) /* name the token in the whole input */
+                ax_err_prefix(err, "tokens %zu onwards", t0);
+            return rc;
+        }
+    }
+    return AX_OK;
+}
+
+/* Accuracy of y against `<layer>.output`, converted TBLOCK rows at a time. */
+static ax_result output_accuracy(const trace_tensor *to, const float *y, size_t tokens,
+                                 size_t out, run_result *r, char **err)
+{
+    size_t blk = tokens < TBLOCK ? tokens : TBLOCK;
+    float *ob = alloc_n(blk * out, sizeof *ob);
+    if (!ob)
+        return ax_fail(err, AX_ENOMEM, "out of memory for the recorded output");
+    acc_sums a = {0};
+    ax_result rc = AX_OK;
+    for (size_t t0 = 0; t0 < tokens && !rc; t0 += blk) {
+        size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
+        if (!(rc = trace_to_f32_range(to, t0 * out, nt * out, ob, err)))
+            accuracy_add(&a, y + t0 * out, ob, nt * out);
+    }
+    free(ob);
+    if (!rc) {
+        r->has_output = 1;
+        /* axon's convention (docs/traces.md): `<layer>.output` = x · Wᵀ
+         * without the bias, as traces/record.py and make traces-real write
+         * it, so y compares with it directly */
+        accuracy_finish(&a, r);
+    }
+    return rc;
+}
+
 ax_result run_job_exec(const run_job *j, run_result *r, char **err)
+{
+    return run_job_exec_cached(j, NULL, r, err);
+}
+
+ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r, char **err)
 {
     memset(r, 0, sizeof *r);
     ax_result rc;
+    run_cache *own = NULL;
+    run_cache_entry *we = NULL, *xe = NULL, *ee = NULL, *re = NULL, *fe = NULL;
     trace_file *wf = NULL, *tf = NULL;
-    map_qweight qw = {0};
-    float *x = NULL, *vth = NULL, *outref = NULL;
-    int32_t *counts = NULL, *ref = NULL;
-    uint32_t *perm = NULL;
-    spike_event *ev = NULL;
-    size_t *tok_start = NULL, nev = 0, tokens = 0, in = 0;
+    map_image *img = NULL;
+    size_t li = 0, tokens = 0, in = 0, wout = 0, win = 0;
     sim *s = NULL;
     sim_vcd *vcd = NULL;
     power_table *tech = NULL;
-    char name[1024];
+    char name[1024], *wid = NULL, *iid = NULL, *tid = NULL, *rid = NULL, *wkey = NULL,
+                     *xkey = NULL, *key = NULL;
 
     if ((!j->weights && !j->image) || !j->trace || !j->layer)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
@@ -283,15 +455,44 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     if (j->functional && j->vcd)
         return ax_fail(err, AX_EPARAM, "run: a functional run has no timing to write as VCD "
                        "(hint: drop --vcd or --functional)");
-    /* an image holds int8 weights already (nothing to quantize); a
-     * checkpoint's header is checked against the trace before quantizing */
+    if (!cache) {
+        if ((rc = run_cache_new(0, &own, err)))
+            return rc;
+        cache = own;
+    }
+    /* shapes from the headers, before anything is loaded: an image holds
+     * int8 weights already (nothing to quantize); a checkpoint's header is
+     * checked against the trace before quantizing */
     stage(j, 0, "loading weights");
-    if (j->image && (rc = load_image(j, &qw, &perm, err)))
-        goto done;
+    const trace_tensor *ti = NULL, *tw = NULL;
+    if (j->image) {
+        if ((rc = map_image_open(j->image, &img, err)) || (rc = image_layer(j, img, &li, err)))
+            goto done;
+        win = map_image_layer_at(img, li)->in;
+        wout = map_image_layer_at(img, li)->out;
+    } else {
+        char wn[1100];
+        snprintf(wn, sizeof wn, "%s.weight", j->layer);
+        if ((rc = trace_open(j->weights, &wf, err)))
+            goto done;
+        tw = trace_find(wf, wn);
+        if (!tw) {
+            rc = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: `axon map --list %s` shows "
+                         "the layers)", j->weights, wn, j->weights);
+            goto done;
+        }
+        if (tw->ndim != 2) {
+            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %d dimensions, expected 2 [out, in]",
+                         j->weights, wn, tw->ndim);
+            goto done;
+        }
+        wout = (size_t)tw->shape[0];
+        win = (size_t)tw->shape[1];
+    }
     if ((rc = trace_open(j->trace, &tf, err)))
         goto done;
     snprintf(name, sizeof name, "%s.input", j->layer);
-    const trace_tensor *ti = trace_find(tf, name);
+    ti = trace_find(tf, name);
     if (!ti) {
         rc = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: record the layer's input, or "
                      "check --layer)", j->trace, name);
@@ -299,80 +500,134 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     }
     if ((rc = tensor_2d(ti, name, &tokens, &in, err)))
         goto done;
-    if (!j->image) {
-        if ((rc = trace_open(j->weights, &wf, err)))
-            goto done;
-        char wn[1100];
-        snprintf(wn, sizeof wn, "%s.weight", j->layer);
-        const trace_tensor *tw = trace_find(wf, wn);
-        if (tw && tw->ndim == 2 && (size_t)tw->shape[1] != in) {
-            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s in %s is [%lld, %lld] "
-                         "(in = %lld) (hint: the weight is [out, in]; check --layer and the "
-                         "files)", j->trace, name, in, wn, j->weights, (long long)tw->shape[0],
-                         (long long)tw->shape[1], (long long)tw->shape[1]);
-            goto done;
-        }
-        char on_[1100];
-        snprintf(on_, sizeof on_, "%s.output", j->layer);
-        const trace_tensor *to0 = trace_find(tf, on_);
-        if (tw && tw->ndim == 2 && to0 && to0->ndim >= 1 &&
-            (to0->shape[to0->ndim - 1] != tw->shape[0] ||
-             trace_numel(to0) != tokens * (size_t)tw->shape[0])) {
-            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' does not fit [%zu, %lld] (tokens, out of %s) "
-                         "(hint: the recorded output is x * W^T of this layer)", j->trace, on_,
-                         tokens, (long long)tw->shape[0], wn);
-            goto done;
-        }
-        if ((rc = map_qweight_load(wf, j->layer, j->group, &qw, err)))
-            goto done;
-    }
-    r->unit_scale = qw.unit_scale;
-    if (in != qw.in) {
-        rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s.weight has in = %zu "
-                     "(hint: the weight is [out, in])", j->trace, name, in, j->layer, qw.in);
+    snprintf(name, sizeof name, "%s.output", j->layer);
+    const trace_tensor *to = trace_find(tf, name);
+    snprintf(name, sizeof name, "%s.input", j->layer);
+    /* a mismatch against an image: its layer's damage, if any, is the error
+     * (a run that fits checks the layer when it loads it) */
+    if (img && (in != win || (to && to->ndim >= 1 &&
+                              (to->shape[to->ndim - 1] != (int64_t)wout ||
+                               trace_numel(to) != tokens * wout))) &&
+        (rc = map_image_check_layer(img, li, err)))
+        goto done;
+    if (in != win) {
+        if (tw)
+            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s.weight in %s is "
+                         "[%zu, %zu] (in = %zu) (hint: the weight is [out, in]; check --layer and "
+                         "the files)", j->trace, name, in, j->layer, j->weights, wout, win, win);
+        else
+            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s.weight has in = %zu "
+                         "(hint: the weight is [out, in])", j->trace, name, in, j->layer, win);
         goto done;
     }
-    counts = alloc_n(tokens * in, sizeof *counts);
-    vth = malloc((tokens ? tokens : 1) * sizeof *vth);
-    tok_start = malloc((tokens + 1) * sizeof *tok_start);
-    if (!counts || !vth || !tok_start) {
-        rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens, in);
+    snprintf(name, sizeof name, "%s.output", j->layer);
+    if (to && to->ndim >= 1 &&
+        (to->shape[to->ndim - 1] != (int64_t)wout || trace_numel(to) != tokens * wout)) {
+        rc = ax_fail(err, AX_ESHAPE, "%s: '%s' does not fit [%zu, %zu] (tokens, out of %s.weight) "
+                     "(hint: the recorded output is x * W^T of this layer)", j->trace, name, tokens,
+                     wout, j->layer);
         goto done;
     }
-    stage(j, 1, "encoding");
-    if (trace_dtype_is_int(ti->dtype)) {
-        if ((rc = trace_to_i32(ti, counts, err)))
+    if (to) {
+        size_t on = 0, oc = 0;
+        if ((rc = tensor_2d(to, name, &on, &oc, err)))
             goto done;
-        for (size_t n = 0; n < tokens; n++)
-            vth[n] = 1.0f; /* integer traces are spike counts already */
-    } else {
-        x = alloc_n(tokens * in, sizeof *x);
+        if (on != tokens || oc != wout) {
+            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' is [%zu, %zu], expected [%zu, %zu] (tokens, out)",
+                         j->trace, name, on, oc, tokens, wout);
+            goto done;
+        }
+    }
+
+    /* weights: quantized (or read from the image) once per files, layer and group */
+    wid = run_file_ident(j->weights);
+    iid = run_file_ident(j->image);
+    tid = run_file_ident(j->trace);
+    rid = run_file_ident(j->ref);
+    if (!wid || !iid || !tid || !rid ||
+        !(wkey = run_cache_key("W|%s|%s|%s|g%zu", wid, iid, j->layer, j->group))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!(we = run_cache_find(cache, wkey))) {
+        w_entry *w = calloc(1, sizeof *w);
+        if (!w) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            goto done;
+        }
+        rc = img ? load_image(j, img, li, &w->qw, &w->perm, err)
+                 : map_qweight_load(wf, j->layer, j->group, &w->qw, err);
+        if (rc) {
+            free(w);
+            goto done;
+        }
+        if (!(we = run_cache_put(cache, wkey, w, w->qw.out * w->qw.in +
+                                 w->qw.out * w->qw.ngroups * sizeof(float), w_drop))) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    const w_entry *W = run_cache_data(we);
+    const map_qweight *qw = &W->qw;
+    r->unit_scale = qw->unit_scale;
+    map_image_free(img); /* the layer is read: unmap the image */
+    img = NULL;
+
+    /* counts: once per trace, layer, k, clamp (and the image's permutation) */
+    if (!(xkey = run_cache_key("X|%s|%s|k%a|c%d:%d:%d|p%s", tid, j->layer, (double)j->sp.k,
+                               j->sp.clamp, (int)j->sp.cmin, (int)j->sp.cmax,
+                               W->perm ? wkey : "-"))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!(xe = run_cache_find(cache, xkey))) {
+        x_entry *x = calloc(1, sizeof *x);
         if (!x) {
-            rc = ax_fail(err, AX_ENOMEM, "out of memory for the input");
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
         }
-        if ((rc = trace_to_f32(ti, x, err)) ||
-            (rc = spike_counts(x, tokens, in, &j->sp, counts, vth, err))) {
-            ax_err_prefix(err, "%s: %s", j->trace, name);
+        stage(j, 1, "encoding");
+        snprintf(name, sizeof name, "%s.input", j->layer);
+        if ((rc = make_counts(j, ti, name, tokens, in, W->perm, x, err))) {
+            x_drop(x);
+            goto done;
+        }
+        if (!(xe = run_cache_put(cache, xkey, x, tokens * in * 4 + tokens * 4, x_drop))) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
         }
     }
-    if (perm) { /* the image's core order: the same permutation as its weight rows */
-        int32_t *pc = alloc_n(tokens * in, sizeof *pc);
-        if (!pc) {
-            rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens, in);
-            goto done;
-        }
-        map_counts_permute(counts, tokens, in, perm, pc);
-        free(counts);
-        counts = pc;
-        r->permuted = 1;
-    }
-    if ((rc = spike_stats_compute(j->coding, counts, tokens, in, j->steps, &r->spikes, err)) ||
-        (rc = spike_events(j->coding, counts, tokens, in, j->steps, &ev, &nev, tok_start, NULL, err)))
+    const x_entry *X = run_cache_data(xe);
+    const int32_t *counts = X->counts;
+    r->permuted = W->perm != NULL;
+
+    /* events and spike statistics: once per counts, coding and T rule */
+    if (!(key = run_cache_key("E|%s|c%d|s%d", xkey, (int)j->coding, j->steps))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
         goto done;
+    }
+    if (!(ee = run_cache_find(cache, key))) {
+        e_entry *e = calloc(1, sizeof *e);
+        if (!e || !(e->tok_start = malloc((tokens + 1) * sizeof *e->tok_start))) {
+            free(e);
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((rc = spike_stats_compute(j->coding, counts, tokens, in, j->steps, &e->spikes, err)) ||
+            (rc = spike_events(j->coding, counts, tokens, in, j->steps, &e->ev, &e->nev,
+                               e->tok_start, NULL, err))) {
+            e_drop(e);
+            goto done;
+        }
+        if (!(ee = run_cache_put(cache, key, e, e->nev * sizeof *e->ev + tokens * 8, e_drop))) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    const e_entry *E = run_cache_data(ee);
+    r->spikes = E->spikes;
     if (j->vcd) {
-        double est = vcd_estimate(j, &qw, ev, nev, tokens, 64);
+        double est = vcd_estimate(j, qw, E->ev, E->nev, tokens, 64);
         if (est > (double)vcd_limit()) {
             rc = ax_fail(err, AX_ERANGE, "%s: the VCD of this run (first 64 cores, stepped event "
                          "by event) would be about %.0f MiB, over the limit of %lld MiB (hint: a "
@@ -383,7 +638,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
         }
     }
     stage(j, 2, j->vcd ? "simulating (stepped, VCD)" : "simulating");
-    if ((rc = sim_new(&j->cfg, &qw, ev, nev, tok_start, tokens, &s, err)))
+    if ((rc = sim_new(&j->cfg, qw, E->ev, E->nev, E->tok_start, tokens, &s, err)))
         goto done;
     sim_exec ex;
     sim_exec_default(&ex);
@@ -410,47 +665,46 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     }
     vcd = NULL;
 
-    size_t nacc = tokens * qw.out * qw.ngroups;
+    size_t nacc = tokens * qw->out * qw->ngroups;
     r->acc = malloc((nacc ? nacc : 1) * sizeof *r->acc);
-    r->y = alloc_n(tokens * qw.out, sizeof *r->y);
-    ref = malloc((nacc ? nacc : 1) * sizeof *ref);
-    if (!r->acc || !r->y || !ref) {
+    r->y = alloc_n(tokens * qw->out, sizeof *r->y);
+    if (!r->acc || !r->y) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory for the results");
         goto done;
     }
     memcpy(r->acc, sim_acc(s), nacc * sizeof *r->acc);
+
+    /* the reference: once per weights and counts */
     stage(j, 3, "reference");
-    if ((rc = gpu_ref_cpu(counts, tokens, &qw, ref, err)))
+    free(key);
+    if (!(key = run_cache_key("R|%s|%s", wkey, xkey))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
         goto done;
+    }
+    if (!(re = run_cache_find(cache, key))) {
+        r_entry *e = calloc(1, sizeof *e);
+        if (!e || !(e->acc = malloc((nacc ? nacc : 1) * sizeof *e->acc))) {
+            free(e);
+            rc = ax_fail(err, AX_ENOMEM, "out of memory for the reference");
+            goto done;
+        }
+        if ((rc = make_ref(counts, tokens, qw, e->acc, err))) {
+            r_drop(e);
+            goto done;
+        }
+        if (!(re = run_cache_put(cache, key, e, nacc * sizeof *e->acc, r_drop))) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    const int32_t *ref = ((const r_entry *)run_cache_data(re))->acc;
     for (size_t i = 0; i < nacc; i++)
         r->mismatches += r->acc[i] != ref[i];
     r->exact = r->mismatches == 0;
-    gpu_dequant(r->acc, vth, tokens, &qw, r->y);
-    snprintf(name, sizeof name, "%s.output", j->layer);
-    const trace_tensor *to = trace_find(tf, name);
-    if (to) {
-        size_t on = 0, oc = 0;
-        if ((rc = tensor_2d(to, name, &on, &oc, err)))
-            goto done;
-        if (on != tokens || oc != qw.out) {
-            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' is [%zu, %zu], expected [%zu, %zu] (tokens, out)",
-                         j->trace, name, on, oc, tokens, qw.out);
-            goto done;
-        }
-        outref = alloc_n(on * oc, sizeof *outref);
-        if (!outref) {
-            rc = ax_fail(err, AX_ENOMEM, "out of memory for the recorded output");
-            goto done;
-        }
-        if ((rc = trace_to_f32(to, outref, err)))
-            goto done;
-        r->has_output = 1;
-        /* axon's convention (docs/traces.md): `<layer>.output` = x · Wᵀ
-         * without the bias, as traces/record.py and make traces-real write
-         * it, so y compares with it directly */
-        accuracy(r->y, outref, on * oc, r);
-    }
-    if (j->ref && (rc = compare_ref(j, r, tokens, qw.out, qw.ngroups, err)))
+    gpu_dequant(r->acc, X->vth, tokens, qw, r->y);
+    if (to && (rc = output_accuracy(to, r->y, tokens, qw->out, r, err)))
+        goto done;
+    if (j->ref && (rc = compare_ref(j, r, tokens, qw->out, qw->ngroups, err)))
         goto done;
     sim_get_report(s, &r->sim);
     stage(j, 4, "pricing");
@@ -470,14 +724,32 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     memcpy(r->per_core, r->sim.per_core, r->sim.cores * sizeof *r->per_core);
     r->sim.per_core = NULL;
     r->tokens = tokens;
-    r->in = qw.in;
-    r->out = qw.out;
-    r->ngroups = qw.ngroups;
+    r->in = qw->in;
+    r->out = qw->out;
+    r->ngroups = qw->ngroups;
     r->functional = j->functional;
     {
-        char *cfgtext = NULL; /* the database's hash: files by checksum, every parameter */
-        if ((rc = run_config(j, NULL, r->power.version[0] ? r->power.version : NULL, &cfgtext,
-                             &r->config_hash, err)))
+        /* the database's hash: files by checksum (once per set of files), every parameter */
+        free(key);
+        if (!(key = run_cache_key("F|%s|%s|%s|%s", wid, tid, iid, rid))) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            goto done;
+        }
+        if (!(fe = run_cache_find(cache, key))) {
+            run_files *f = malloc(sizeof *f);
+            if (!f || (rc = run_files_of(j, f, err))) {
+                free(f);
+                rc = rc ? rc : ax_fail(err, AX_ENOMEM, "out of memory");
+                goto done;
+            }
+            if (!(fe = run_cache_put(cache, key, f, sizeof *f, plain_drop))) {
+                rc = ax_fail(err, AX_ENOMEM, "out of memory");
+                goto done;
+            }
+        }
+        char *cfgtext = NULL;
+        if ((rc = run_config(j, run_cache_data(fe), r->power.version[0] ? r->power.version : NULL,
+                             &cfgtext, &r->config_hash, err)))
             goto done;
         free(cfgtext);
     }
@@ -487,15 +759,14 @@ done:
     sim_vcd_abort(vcd);
     sim_free(s);
     power_table_free(tech);
-    free(ev);
-    free(tok_start);
-    free(counts);
-    free(vth);
-    free(x);
-    free(ref);
-    free(outref);
-    free(perm);
-    map_qweight_free(&qw);
+    run_cache_release(cache, fe);
+    run_cache_release(cache, re);
+    run_cache_release(cache, ee);
+    run_cache_release(cache, xe);
+    run_cache_release(cache, we);
+    run_cache_free(own);
+    free(wid), free(iid), free(tid), free(rid), free(wkey), free(xkey), free(key);
+    map_image_free(img);
     trace_close(tf);
     trace_close(wf);
     return rc;

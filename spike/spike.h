@@ -47,6 +47,11 @@ float spike_vth(const float *x, size_t d, float k);
  * NaN/Inf in x -> AX_ERANGE naming token and channel. vth may be NULL. */
 ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_params *p,
                        int32_t *counts, float *vth, char **err);
+/* The same for a block of rows that starts at token t0 of a longer input
+ * (errors name the token as t0 + row): loaders convert and count a fixed
+ * block of tokens at a time. */
+ax_result spike_counts_at(const float *x, size_t t0, size_t tokens, size_t d,
+                          const spike_params *p, int32_t *counts, float *vth, char **err);
 
 /* Steps: SPIKE_STEPS_AUTO applies the reference rule over all counts,
  * SPIKE_STEPS_TOKEN applies it per token (row), a positive value is fixed. */

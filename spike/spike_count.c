@@ -59,6 +59,12 @@ static ax_result check_params(const spike_params *p, char **err)
 ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_params *p,
                        int32_t *counts, float *vth, char **err)
 {
+    return spike_counts_at(x, 0, tokens, d, p, counts, vth, err);
+}
+
+ax_result spike_counts_at(const float *x, size_t t0, size_t tokens, size_t d,
+                          const spike_params *p, int32_t *counts, float *vth, char **err)
+{
     spike_params def;
     if (!p) {
         spike_params_default(&def);
@@ -80,7 +86,7 @@ ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_para
                 return ax_fail(err, AX_ERANGE,
                                "activation of token %zu, channel %zu is %s (hint: the trace is "
                                "damaged or the model overflowed; re-record it)",
-                               t, i, isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
+                               t0 + t, i, isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
         float v = spike_vth(row, d, p->k);
         if (vth)
             vth[t] = v;
@@ -99,7 +105,7 @@ ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_para
                 return ax_fail(err, AX_ERANGE,
                                "count of token %zu, channel %zu is %g, beyond int32 (vth %g) "
                                "(hint: drop --no-clamp or raise k)",
-                               t, i, (double)s, (double)v);
+                               t0 + t, i, (double)s, (double)v);
             } else {
                 out[i] = (int32_t)s;
             }

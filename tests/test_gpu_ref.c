@@ -145,3 +145,152 @@ Test(gpu_ref, cuda_path_reports_unsupported_or_matches)
     free(err);
     map_qweight_free(&qw);
 }
+
+/* ---- every path and thread count against the plain loop ---------------- */
+
+/* The plain scalar loop: one int64 sum per (token, output, group), in order. */
+static void plain_loop(const int32_t *s, size_t tokens, const map_qweight *qw, int64_t *acc)
+{
+    for (size_t t = 0; t < tokens; t++)
+        for (size_t j = 0; j < qw->out; j++)
+            for (size_t g = 0; g < qw->ngroups; g++) {
+                size_t lo = g * qw->group, hi = lo + qw->group < qw->in ? lo + qw->group : qw->in;
+                int64_t a = 0;
+                for (size_t i = lo; i < hi; i++)
+                    a += (int64_t)s[t * qw->in + i] * qw->q[j * qw->in + i];
+                acc[(t * qw->out + j) * qw->ngroups + g] = a;
+            }
+}
+
+/* A weight whose values are mostly the extremes +-127 (the worst case for
+ * the bound), with some random ones and zeros. */
+static void extreme_qweight(map_qweight *qw, size_t out, size_t in, size_t group)
+{
+    memset(qw, 0, sizeof *qw);
+    qw->out = out, qw->in = in;
+    qw->group = group == 0 || group > in ? in : group;
+    qw->ngroups = (in + qw->group - 1) / qw->group;
+    qw->q = malloc(out * in);
+    qw->scale = malloc(out * qw->ngroups * sizeof(float));
+    cr_assert(qw->q && qw->scale);
+    for (size_t k = 0; k < out * in; k++) {
+        uint32_t r = xr() % 8;
+        qw->q[k] = (int8_t)(r < 3 ? 127 : r < 6 ? -127 : r == 6 ? 0 : (int)(xr() % 255) - 127);
+    }
+    for (size_t k = 0; k < out * qw->ngroups; k++)
+        qw->scale[k] = 1.0f;
+}
+
+/* The options every path can be asked for: portable, AVX2, AVX-512, VNNI
+ * (a path the CPU lacks falls back to a narrower one: still compared). */
+static const gpu_ref_opts PATHS[] = {{0, AX_SIMD_PORTABLE, 0}, {0, AX_SIMD_AVX2, 0},
+                                     {0, AX_SIMD_AVX512, 0},   {0, AX_SIMD_AVX512, 1}};
+static const int THREADS[] = {1, 2, 3, 7};
+
+/* Counts in [-cmax, cmax] (a third of them zero, some at +-cmax), every
+ * path x thread count equal to the plain loop. Returns the paths taken. */
+static unsigned check_all_paths(size_t tokens, size_t out, size_t in, size_t group, int32_t cmax)
+{
+    map_qweight qw;
+    extreme_qweight(&qw, out, in, group);
+    int32_t *s = malloc((tokens * in + 1) * sizeof(int32_t));
+    for (size_t k = 0; k < tokens * in; k++) {
+        uint32_t r = xr() % 6;
+        s[k] = r < 2 ? 0 : r == 2 ? cmax : r == 3 ? -cmax
+                                  : (int32_t)(xr() % (2u * (uint32_t)cmax + 1)) - cmax;
+    }
+    size_t na = tokens * out * qw.ngroups;
+    int64_t *want = malloc((na + 1) * sizeof(int64_t));
+    int32_t *acc = malloc((na + 1) * sizeof(int32_t));
+    plain_loop(s, tokens, &qw, want);
+    unsigned seen = 0;
+    for (size_t p = 0; p < sizeof PATHS / sizeof PATHS[0]; p++)
+        for (size_t k = 0; k < sizeof THREADS / sizeof THREADS[0]; k++) {
+            gpu_ref_opts o = PATHS[p];
+            o.threads = THREADS[k];
+            gpu_ref_path path;
+            memset(acc, 0xa5, (na + 1) * sizeof(int32_t));
+            char *err = NULL;
+            ax_result r = gpu_ref_cpu_ex(s, tokens, &qw, acc, &o, &path, &err);
+            cr_assert_eq(r, AX_OK, "%s", err ? err : "");
+            seen |= 1u << path;
+            for (size_t e = 0; e < na; e++)
+                cr_assert_eq(acc[e], want[e],
+                             "%s, %d threads: tokens %zu out %zu in %zu G %zu cmax %d: acc[%zu] "
+                             "%d != %lld", gpu_ref_path_name(path), o.threads, tokens, out, in,
+                             qw.group, cmax, e, acc[e], (long long)want[e]);
+        }
+    free(s);
+    free(want);
+    free(acc);
+    map_qweight_free(&qw);
+    return seen;
+}
+
+Test(gpu_ref, every_path_and_thread_count_equals_the_plain_loop)
+{
+    /* odd shapes: token and row tails of the 4 x 4 blocks, groups that are
+     * not a multiple of the SIMD width, groups longer than in, per channel */
+    size_t shapes[][4] = {{1, 1, 1, 0},     {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
+                          {4, 8, 128, 128}, {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
+                          {11, 6, 1000, 100}, {1, 17, 96, 3}, {13, 4, 70, 200}, {4, 12, 512, 0}};
+    unsigned seen = 0;
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
+        seen |= check_all_paths(shapes[k][0], shapes[k][1], shapes[k][2], shapes[k][3], 127);
+    ax_simd best = ax_simd_best();
+    cr_assert(seen & (1u << GPU_REF_I16_PORTABLE), "the portable path never ran");
+    if (best >= AX_SIMD_AVX2)
+        cr_assert(seen & (1u << GPU_REF_I16_AVX2), "the AVX2 path never ran");
+    if (best >= AX_SIMD_AVX512)
+        cr_assert(seen & (1u << GPU_REF_I16_AVX512), "the AVX-512 path never ran");
+}
+
+Test(gpu_ref, counts_at_the_int32_safe_bound)
+{
+    /* max|s| * 128 * G <= INT32_MAX is the bound of the int32 paths: at it
+     * (and at the int16 limit 32767, and one past it) every path is exact;
+     * one past the bound takes the checked int64 path. */
+    size_t groups[] = {1, 3, 32, 100, 128, 1000};
+    for (size_t k = 0; k < sizeof groups / sizeof groups[0]; k++) {
+        size_t G = groups[k];
+        int32_t bound = (int32_t)(INT32_MAX / (128 * (int64_t)G));
+        int32_t c16 = bound < 32767 ? bound : 32767;
+        unsigned seen = check_all_paths(5, 6, G * 2 + 1, G, c16);
+        cr_assert(!(seen & (1u << GPU_REF_I64)), "G %zu at %d took the int64 path", G, c16);
+        if (bound > 32767) {
+            seen = check_all_paths(5, 6, G * 2 + 1, G, bound);
+            cr_assert(seen == (1u << GPU_REF_I32), "G %zu at %d: the int32 path", G, bound);
+            seen = check_all_paths(5, 6, G * 2 + 1, G, 32768);
+            cr_assert(seen == (1u << GPU_REF_I32), "G %zu at 32768: the int32 path", G);
+        }
+        /* one past the bound: int64, still exact (these sums fit int32 only
+         * when G is small; the larger ones are checked for the error below) */
+        if ((int64_t)(bound + 1) * 127 * (int64_t)(G * 2 + 1) <= INT32_MAX) {
+            seen = check_all_paths(5, 6, G * 2 + 1, G, bound + 1);
+            cr_assert(seen == (1u << GPU_REF_I64), "G %zu at %d: the int64 path", G, bound + 1);
+        }
+    }
+}
+
+Test(gpu_ref, overflow_is_the_first_in_order_for_every_thread_count)
+{
+    /* many rows overflow; whichever thread finds one, the message names the
+     * first (token, output, group) in C order */
+    map_qweight qw;
+    extreme_qweight(&qw, 37, 8, 4);
+    for (size_t k = 0; k < 37 * 8; k++)
+        qw.q[k] = 127;
+    int32_t s[3 * 8] = {0};
+    s[2 * 8 + 5] = INT32_MAX / 100; /* token 2, group 1 of every output overflows */
+    s[2 * 8 + 6] = INT32_MAX / 100;
+    int32_t acc[3 * 37 * 2];
+    for (size_t k = 0; k < sizeof THREADS / sizeof THREADS[0]; k++) {
+        gpu_ref_opts o = {THREADS[k], -1, -1};
+        char *err = NULL;
+        cr_assert_eq(gpu_ref_cpu_ex(s, 3, &qw, acc, &o, NULL, &err), AX_EOVERFLOW);
+        cr_assert(strstr(err, "token 2, output 0, group 1") != NULL, "%d threads: %s",
+                  THREADS[k], err);
+        free(err);
+    }
+    map_qweight_free(&qw);
+}

@@ -7,6 +7,7 @@
 
 #include "../gpu/gpu.h"
 #include "../mapper/map.h"
+#include "../mapper/map_int.h"
 
 Test(quant, per_channel_half_to_even)
 {
@@ -83,4 +84,94 @@ Test(ref, overflow_detected)
     cr_assert(strstr(err, "overflow") != NULL);
     free(err);
     map_qweight_free(&qw);
+}
+
+/* Every SIMD path of the row quantizer gives the portable loop's int8
+ * weights and scales: ties at .5 (half to even), values that clamp at
+ * +-127, tiny and huge magnitudes, zero groups, odd group lengths. */
+Test(quant, every_simd_path_equals_the_portable_loop)
+{
+    size_t in = 523, groups[] = {0, 1, 3, 16, 17, 100, 128};
+    float *row = malloc(in * sizeof *row);
+    int8_t *q0 = malloc(in), *q1 = malloc(in);
+    float s0[523], s1[523];
+    unsigned x = 12345;
+    for (int rep = 0; rep < 40; rep++) {
+        for (size_t i = 0; i < in; i++) {
+            x = x * 1103515245u + 12345u;
+            int kind = (int)((x >> 16) % 8);
+            float v = (float)((int)((x >> 8) % 2001) - 1000) / 8.0f; /* many exact .5 ties */
+            row[i] = kind == 0 ? 0.0f : kind == 1 ? v * 1e-30f : kind == 2 ? v * 1e30f : v;
+        }
+        if (rep % 5 == 0)
+            for (size_t i = 100; i < 200; i++)
+                row[i] = 0.0f; /* a zero group */
+        for (size_t k = 0; k < sizeof groups / sizeof groups[0]; k++) {
+            size_t G = groups[k] ? groups[k] : in, ng = (in + G - 1) / G;
+            cr_assert_eq(map_quantize_row_simd(row, in, G, ng, q0, s0, AX_SIMD_PORTABLE, NULL), AX_OK);
+            for (int simd = AX_SIMD_AVX2; simd <= (int)ax_simd_best(); simd++) {
+                memset(q1, 0x55, in);
+                cr_assert_eq(map_quantize_row_simd(row, in, G, ng, q1, s1, (ax_simd)simd, NULL), AX_OK);
+                cr_assert_eq(memcmp(q0, q1, in), 0, "%s G %zu: q differs", ax_simd_name((ax_simd)simd), G);
+                cr_assert_eq(memcmp(s0, s1, ng * sizeof *s0), 0, "%s G %zu: scale differs",
+                             ax_simd_name((ax_simd)simd), G);
+            }
+        }
+    }
+    row[300] = NAN;
+    for (int simd = AX_SIMD_PORTABLE; simd <= (int)ax_simd_best(); simd++) {
+        char *err = NULL;
+        cr_assert_eq(map_quantize_row_simd(row, in, 128, 5, q1, s1, (ax_simd)simd, &err), AX_ERANGE);
+        cr_assert(strstr(err, "column 300 is NaN"), "%s", err);
+        free(err);
+    }
+    free(row), free(q0), free(q1);
+}
+
+/* The streamed quantizer (straight from the mapping, row by row on all
+ * cores) equals quantizing a whole float copy, for f32, f16 and bf16; a
+ * damaged tensor names its first bad row whichever thread found it. */
+Test(quant, streamed_equals_whole_copy)
+{
+    size_t out = 37, in = 300;
+    float *w = malloc(out * in * sizeof *w), *wf = malloc(out * in * sizeof *wf);
+    uint16_t *h = malloc(out * in * sizeof *h);
+    unsigned x = 7;
+    for (size_t i = 0; i < out * in; i++) {
+        x = x * 1103515245u + 12345u;
+        w[i] = (float)((int)((x >> 8) % 20001) - 10000) / 997.0f;
+    }
+    for (int dt = 0; dt < 3; dt++) {
+        trace_tensor t = {.name = "l.weight", .ndim = 2, .shape = {(int64_t)out, (int64_t)in}};
+        if (dt == 0) {
+            t.dtype = TRACE_F32, t.data = w, t.nbytes = out * in * 4;
+        } else {
+            for (size_t i = 0; i < out * in; i++)
+                h[i] = dt == 1 ? trace_f32_to_f16(w[i]) : trace_f32_to_bf16(w[i]);
+            t.dtype = dt == 1 ? TRACE_F16 : TRACE_BF16, t.data = h, t.nbytes = out * in * 2;
+        }
+        cr_assert_eq(trace_to_f32(&t, wf, NULL), AX_OK);
+        for (size_t g = 0; g < 130; g += 64) {
+            map_qweight a, b;
+            double rel = -1;
+            cr_assert_eq(map_quantize(wf, out, in, g, &a, NULL), AX_OK);
+            cr_assert_eq(map_quantize_tensor(NULL, &t, g, &b, &rel, NULL), AX_OK);
+            cr_assert(a.ngroups == b.ngroups && !memcmp(a.q, b.q, out * in) &&
+                      !memcmp(a.scale, b.scale, out * a.ngroups * sizeof(float)), "dtype %d G %zu", dt, g);
+            double ref = map_quant_error(wf, &a);
+            cr_assert(fabs(rel - ref) <= 1e-12 * ref, "rel %g vs %g", rel, ref);
+            map_qweight_free(&a);
+            map_qweight_free(&b);
+        }
+    }
+    w[29 * in + 5] = NAN; /* rows 29 and 3 are bad: row 3 is reported */
+    w[3 * in + 299] = INFINITY;
+    trace_tensor t = {.name = "l.weight", .dtype = TRACE_F32, .ndim = 2,
+                      .shape = {(int64_t)out, (int64_t)in}, .data = w, .nbytes = out * in * 4};
+    map_qweight b;
+    char *err = NULL;
+    cr_assert_eq(map_quantize_tensor(NULL, &t, 0, &b, NULL, &err), AX_ERANGE);
+    cr_assert(strstr(err, "weight[3][299] ") && strstr(err, "Inf"), "%s", err);
+    free(err);
+    free(w), free(wf), free(h);
 }

@@ -281,3 +281,38 @@ Test(trace_npy, references_name_file_tensor_and_declared_dtype)
     free(p);
     tt_rmdir(dir);
 }
+
+/* trace_to_f32 / trace_to_f32_range (vectorized where the CPU allows) give
+ * the scalar conversions' floats for every f16 and bf16 value, at any
+ * start and length; the first non-finite value is named by its flat index
+ * in the whole tensor. */
+Test(trace_dtype, vector_conversion_equals_scalar)
+{
+    static uint16_t h[65536];
+    static float got[65536];
+    for (int dt = 0; dt < 2; dt++) {
+        size_t n = 0;
+        for (uint32_t v = 0; v < 65536; v++) { /* every finite value */
+            float f = dt ? trace_bf16_to_f32((uint16_t)v) : trace_f16_to_f32((uint16_t)v);
+            if (isfinite(f))
+                h[n++] = (uint16_t)v;
+        }
+        trace_tensor t = {.name = "x", .dtype = dt ? TRACE_BF16 : TRACE_F16, .ndim = 1,
+                          .shape = {(int64_t)n}, .data = h, .nbytes = 2 * n};
+        size_t starts[] = {0, 1, 7, 13, 100};
+        for (size_t s = 0; s < 5; s++) {
+            size_t len = n - starts[s] - s;
+            cr_assert_eq(trace_to_f32_range(&t, starts[s], len, got, NULL), AX_OK);
+            for (size_t i = 0; i < len; i++) {
+                uint16_t v = h[starts[s] + i];
+                float want = dt ? trace_bf16_to_f32(v) : trace_f16_to_f32(v);
+                cr_assert_eq(memcmp(&got[i], &want, 4), 0, "%s 0x%04x", dt ? "bf16" : "f16", v);
+            }
+        }
+        h[40000] = dt ? 0x7fc0 : 0x7e00; /* a NaN */
+        char *err = NULL;
+        cr_assert_eq(trace_to_f32_range(&t, 39990, 100, got, &err), AX_ERANGE);
+        cr_assert(strstr(err, "element [40000] ") != NULL, "%s", err);
+        free(err);
+    }
+}

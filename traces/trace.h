@@ -53,6 +53,11 @@ ax_result trace_open(const char *path, trace_file **out, char **err);
 void trace_close(trace_file *f); /* NULL is a no-op */
 
 const char *trace_path(const trace_file *f);
+/* Lets the pages of bytes [byte0, byte0 + nbytes) of t (a tensor of f)
+ * leave this process's memory once read (they stay in the page cache and
+ * are read again if touched): loaders call it behind themselves, so a
+ * 10 GB checkpoint never counts in the resident set. No-op for copies. */
+void trace_drop(const trace_file *f, const trace_tensor *t, size_t byte0, size_t nbytes);
 size_t trace_count(const trace_file *f);
 const trace_tensor *trace_at(const trace_file *f, size_t i);
 /* NULL when absent. For NPY files the one tensor matches "" and any name. */
@@ -77,6 +82,12 @@ ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t
  * "activation of token T, channel C" in a 2-D activation, "weight[j][i]"
  * in a `<layer>.weight`, "element [i, j, ...]" otherwise. */
 ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err);
+/* Elements [first, first + n) (flat, C order) only, e.g. one row: what
+ * loaders use so that no whole-tensor float copy is ever made. Errors name
+ * the flat index in the whole tensor. Vectorized (AVX2, F16C) where the CPU
+ * allows, the same floats on every path. */
+ax_result trace_to_f32_range(const trace_tensor *t, size_t first, size_t n, float *dst,
+                             char **err);
 /* Integer dtypes to int32 (AX_EPARAM for float dtypes); an int64 value
  * outside int32 is AX_ERANGE naming it like trace_to_f32. */
 ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err);
@@ -123,11 +134,17 @@ ax_result trace_npy_write(ax_out *o, trace_dtype dt, int ndim, const int64_t *sh
 
 /* ---- Synthetic LLM-like traces and weights (trace_gen.c) ----
  * Deterministic from the seed: every row of every tensor has its own
- * xoshiro256** stream seeded by splitmix64(seed, tensor name, row), so the
- * bytes do not depend on chunking or on which other tensors are written.
- * Activations are heavy-tailed (Student-t) with a few outlier channels;
- * weights are N(0, 1/in). See docs/traces.md for the model and presets. */
-enum { TRACE_GEN_UP = 1, TRACE_GEN_GATE = 2, TRACE_GEN_DOWN = 4 };
+ * PRNG streams seeded by splitmix64(seed, tensor name, row), so the bytes
+ * do not depend on chunking, on the thread count, on the SIMD path or on
+ * which other tensors are written. Activations are heavy-tailed
+ * (Student-t) with a few outlier channels; weights are N(0, 1/in). See
+ * docs/traces.md for the model and presets. */
+enum {
+    TRACE_GEN_UP = 1, TRACE_GEN_GATE = 2, TRACE_GEN_DOWN = 4,             /* mlp.*_proj */
+    TRACE_GEN_Q = 8, TRACE_GEN_K = 16, TRACE_GEN_V = 32, TRACE_GEN_O = 64 /* self_attn.*_proj */
+};
+#define TRACE_GEN_MLP (TRACE_GEN_UP | TRACE_GEN_GATE | TRACE_GEN_DOWN)
+#define TRACE_GEN_ATTN (TRACE_GEN_Q | TRACE_GEN_K | TRACE_GEN_V | TRACE_GEN_O)
 #define TRACE_GEN_MAX_LAYERS 256
 
 typedef struct {
@@ -135,26 +152,32 @@ typedef struct {
     uint64_t seed;
     size_t tokens;             /* rows of every <layer>.input */
     size_t hidden, ffn;        /* up/gate: hidden -> ffn; down: ffn -> hidden */
+    size_t q_out, kv_out;      /* q: hidden -> q_out, k/v: hidden -> kv_out, o: q_out ->
+                                  hidden (heads x head_dim, kv heads x head_dim); 0: hidden */
     int layers[TRACE_GEN_MAX_LAYERS];
-    size_t nlayers;            /* layer indices i of model.layers.<i>.mlp.* */
+    size_t nlayers;            /* layer indices i of model.layers.<i>.* */
     unsigned projs;            /* TRACE_GEN_* bit mask */
     trace_dtype wdtype;        /* TRACE_F32 or TRACE_BF16 */
     int with_output;           /* also write <layer>.output = input * weight^T */
     double dof;                /* Student-t degrees of freedom (> 2) */
     double outlier_frac;       /* fraction of input channels that are outliers */
     double outlier_scale;      /* their magnitude relative to the others */
-    trace_progress_fn progress; /* bytes written of both files (NULL: none) */
-    void *progress_ctx;
+    int threads;               /* <= 0: all CPUs (the bytes never depend on it) */
+    int simd;                  /* < 0: the widest this CPU runs, else an ax_simd (tests) */
+    /* progress: called from the calling thread with bytes written of both files
+       and their total (the reference output's product moves it too); NULL: none */
+    trace_progress_fn progress;
+    void *progress_user;
 } trace_gen_cfg;
 
-/* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp"
- * (AX_ENOTFOUND lists the names). */
+/* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp",
+ * "qwen7b", "spikingbrain2-5b" (AX_ENOTFOUND lists the names). */
 ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err);
 /* Name and one-line description of preset i; NULL past the end. */
 const char *trace_gen_preset_name(size_t i, const char **desc);
-/* Writes the weights (model.layers.<i>.mlp.<p>_proj.weight [out, in]) to
- * weights_path and the trace (<layer>.input [tokens, in] f32, and
- * <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
+/* Writes the weights (model.layers.<i>.{self_attn,mlp}.<p>_proj.weight
+ * [out, in]) to weights_path and the trace (<layer>.input [tokens, in] f32,
+ * and <layer>.output [tokens, out] f32) to trace_path; either may be NULL.
  * Weights stream row chunks; one output tensor is held at a time. Both
  * sizes are checked against the free space first (trace_gen_check_space);
  * both files go to temporaries committed together (ax_out_commit_n). */
@@ -164,5 +187,8 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
  * free space of the paths' file systems; NULL paths are skipped. */
 ax_result trace_gen_check_space(const char *wpath, uint64_t wbytes, const char *tpath,
                                 uint64_t tbytes, char **err);
+/* Weight elements trace_gen_write generates (those of the file, and again
+ * for the reference output): its work, e.g. for a rate. */
+uint64_t trace_gen_work(const trace_gen_cfg *cfg, int weights, int trace);
 
 #endif

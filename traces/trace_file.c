@@ -163,6 +163,19 @@ void trace_close(trace_file *f)
     free(f);
 }
 
+void trace_drop(const trace_file *f, const trace_tensor *t, size_t byte0, size_t nbytes)
+{
+    if (!f || !f->mapped || !t || byte0 > t->nbytes || nbytes > t->nbytes - byte0)
+        return;
+    const uint8_t *b = (const uint8_t *)t->data + byte0;
+    if (b < f->map || b + nbytes > f->map + f->size)
+        return; /* an aligned copy, not the mapping */
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)b + page - 1) / page * page, hi = ((uintptr_t)b + nbytes) / page * page;
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_DONTNEED); /* clean file pages: read again if touched */
+}
+
 const char *trace_path(const trace_file *f) { return f->path; }
 size_t trace_count(const trace_file *f) { return f->n; }
 

@@ -4,8 +4,12 @@
  *
  * PRNG: splitmix64 (Steele, Lea & Flood, OOPSLA 2014) turns (seed, tensor
  * name hash, row) into the 256-bit state of xoshiro256** (Blackman &
- * Vigna, ACM TOMS 2021); each row has its own stream, so any chunking gives
- * the same bytes. Normals by Box-Muller (cosine branch only).
+ * Vigna, ACM TOMS 2021); each row has its own stream(s), so any chunking
+ * and any thread count give the same bytes. Activations: normals by
+ * Box-Muller (cosine branch only, libm). Weights: 8 streams per row and a
+ * vectorized float Box-Muller with both branches (trace_gen_math.c), the
+ * same bits on every SIMD path. Rows are generated on all cores
+ * (ax_parallel_for); progress goes to cfg->progress.
  *
  * Activations: LLM hidden states are heavy-tailed with a few channels of
  * very large magnitude ("massive activations", Sun et al. 2024; outlier
@@ -20,6 +24,7 @@
 #include "trace_int.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,14 +99,21 @@ static double rng_t(rng *r, double dof)
 
 static const struct {
     const char *name, *desc;
-    size_t hidden, ffn, tokens;
+    size_t hidden, ffn, q_out, kv_out, tokens, nlayers;
     unsigned projs;
 } presets[] = {
-    {"tiny", "hidden 64 -> ffn 96, 16 tokens, up_proj (for tests)", 64, 96, 16, TRACE_GEN_UP},
+    {"tiny", "hidden 64 -> ffn 96, 16 tokens, up_proj (for tests)", 64, 96, 0, 0, 16, 1,
+     TRACE_GEN_UP},
     {"qwen7b-mlp", "Qwen2.5-7B / SpikingBrain-7B MLP: 3584 -> 18944 (up, gate), 18944 -> 3584 (down), 64 tokens",
-     3584, 18944, 64, TRACE_GEN_UP | TRACE_GEN_GATE | TRACE_GEN_DOWN},
+     3584, 18944, 3584, 512, 64, 1, TRACE_GEN_MLP},
     {"spikingbrain2-5b-mlp", "SpikingBrain2.0-5B MLP: 2560 -> 9728 (up, gate), 9728 -> 2560 (down), 64 tokens",
-     2560, 9728, 64, TRACE_GEN_UP | TRACE_GEN_GATE | TRACE_GEN_DOWN},
+     2560, 9728, 4096, 1024, 64, 1, TRACE_GEN_MLP},
+    {"qwen7b", "Qwen2.5-7B, every linear layer: 28 layers x q, k, v, o (3584 -> 3584, 512, 512; 3584 -> 3584), "
+     "up, gate, down; 64 tokens (15 GB in bf16)", 3584, 18944, 3584, 512, 64, 28,
+     TRACE_GEN_MLP | TRACE_GEN_ATTN},
+    {"spikingbrain2-5b", "SpikingBrain2.0-5B shapes, every linear layer: 36 layers x q, k, v, o (2560 -> 4096, 1024, "
+     "1024; 4096 -> 2560), up, gate, down; 64 tokens", 2560, 9728, 4096, 1024, 64, 36,
+     TRACE_GEN_MLP | TRACE_GEN_ATTN},
 };
 #define NPRESETS (sizeof presets / sizeof presets[0])
 
@@ -124,39 +136,72 @@ ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err)
             cfg->tokens = presets[i].tokens;
             cfg->hidden = presets[i].hidden;
             cfg->ffn = presets[i].ffn;
-            cfg->nlayers = 1;
-            cfg->layers[0] = 0;
+            cfg->q_out = presets[i].q_out;
+            cfg->kv_out = presets[i].kv_out;
+            cfg->nlayers = presets[i].nlayers;
+            for (size_t l = 0; l < cfg->nlayers; l++)
+                cfg->layers[l] = (int)l;
             cfg->projs = presets[i].projs;
             cfg->wdtype = TRACE_F32;
             cfg->with_output = 1;
             cfg->dof = 4;
             cfg->outlier_frac = 0.005;
             cfg->outlier_scale = 30;
+            cfg->simd = -1;
             return AX_OK;
         }
-    return ax_fail(err, AX_ENOTFOUND, "no preset '%s' (hint: tiny, qwen7b-mlp, spikingbrain2-5b-mlp)", name);
+    return ax_fail(err, AX_ENOTFOUND, "no preset '%s' (hint: tiny, qwen7b-mlp, spikingbrain2-5b-mlp, "
+                   "qwen7b, spikingbrain2-5b)", name);
 }
 
-/* Progress over both files, in bytes written; the reference output's
- * product (computed before its first bytes are written) moves it too. */
-typedef struct {
-    trace_progress_fn fn;
-    void *ctx;
-    uint64_t base, total, shown, last_write;
-} gen_prog;
+/* The projections in file order: block, name, bit. */
+static const struct {
+    unsigned bit;
+    const char *block, *name;
+} projtab[] = {
+    {TRACE_GEN_Q, "self_attn", "q"}, {TRACE_GEN_K, "self_attn", "k"},
+    {TRACE_GEN_V, "self_attn", "v"}, {TRACE_GEN_O, "self_attn", "o"},
+    {TRACE_GEN_UP, "mlp", "up"},     {TRACE_GEN_GATE, "mlp", "gate"},
+    {TRACE_GEN_DOWN, "mlp", "down"},
+};
+#define NPROJ (sizeof projtab / sizeof projtab[0])
 
-static void gp_report(gen_prog *g, uint64_t done)
+/* [out, in] of projection bit p. */
+static void proj_shape(const trace_gen_cfg *c, unsigned p, size_t *in, size_t *out)
 {
-    if (g && g->fn && done > g->shown) {
+    size_t q = c->q_out ? c->q_out : c->hidden, kv = c->kv_out ? c->kv_out : c->hidden;
+    switch (p) {
+    case TRACE_GEN_DOWN: *in = c->ffn, *out = c->hidden; break;
+    case TRACE_GEN_Q: *in = c->hidden, *out = q; break;
+    case TRACE_GEN_K:
+    case TRACE_GEN_V: *in = c->hidden, *out = kv; break;
+    case TRACE_GEN_O: *in = q, *out = c->hidden; break;
+    default: *in = c->hidden, *out = c->ffn; break;
+    }
+}
+
+/* Shared by every job of one trace_gen_write: progress, in bytes written
+ * of both files (cfg->progress); the reference output's product, computed
+ * before its first bytes are written, moves it too (product_add). */
+typedef struct {
+    const trace_gen_cfg *cfg;
+    ax_simd simd;
+    atomic_uint_least64_t yrows; /* output rows of the current product done */
+    uint64_t base, total, shown, last_write;
+} gen_run;
+
+static void gp_report(gen_run *g, uint64_t done)
+{
+    if (g->cfg->progress && done > g->shown) {
         g->shown = done;
-        g->fn(g->ctx, done < g->total ? done : g->total, g->total);
+        g->cfg->progress(g->cfg->progress_user, done < g->total ? done : g->total, g->total);
     }
 }
 
 static void gp_on_write(void *ctx, uint64_t done, uint64_t total)
 {
     (void)total;
-    gen_prog *g = ctx;
+    gen_run *g = ctx;
     g->last_write = g->base + done;
     gp_report(g, g->last_write);
 }
@@ -164,23 +209,25 @@ static void gp_on_write(void *ctx, uint64_t done, uint64_t total)
 /* One (layer, projection) tensor pair being produced. */
 typedef struct {
     const trace_gen_cfg *cfg;
-    gen_prog *prog;
+    gen_run *run;
     char wname[128], xname[128];
+    uint64_t whash;  /* FNV-1a of wname: the weight rows' seed */
+    float sd;        /* weight std 1/sqrt(in) */
     size_t in, out;
     int down;
     float *chan;   /* per-channel scale [in] */
+    float *x;      /* input [tokens, in], made on the first request, kept until written */
     float *y;      /* output [tokens, out], computed on the first request */
 } job;
 
+/* Weight row `row` as stored (bf16-rounded when the file holds bf16). */
 static void weight_row(const job *j, size_t row, float *w)
 {
-    rng r;
-    rng_seed(&r, j->cfg->seed, j->wname, row);
-    double sd = 1 / sqrt((double)j->in);
-    for (size_t i = 0; i < j->in; i++) {
-        float v = (float)(rng_normal(&r) * sd);
-        w[i] = j->cfg->wdtype == TRACE_BF16 ? trace_bf16_to_f32(trace_f32_to_bf16(v)) : v;
-    }
+    trace_gen_rng8 r;
+    trace_gen_rng8_seed(&r, j->cfg->seed, j->whash, row);
+    trace_gen_normals(&r, w, j->in, j->sd, j->run->simd);
+    if (j->cfg->wdtype == TRACE_BF16)
+        trace_gen_bf16(w, NULL, j->in, j->run->simd);
 }
 
 static void input_row(const job *j, size_t t, float *x)
@@ -198,16 +245,20 @@ static void input_row(const job *j, size_t t, float *x)
     }
 }
 
-static ax_result job_init(job *j, const trace_gen_cfg *cfg, int layer, unsigned proj, char **err)
+static ax_result job_init(job *j, gen_run *g, int layer, size_t proj, char **err)
 {
-    static const char *pn[] = {[TRACE_GEN_UP] = "up", [TRACE_GEN_GATE] = "gate", [TRACE_GEN_DOWN] = "down"};
+    const trace_gen_cfg *cfg = g->cfg;
     memset(j, 0, sizeof *j);
     j->cfg = cfg;
-    j->down = proj == TRACE_GEN_DOWN;
-    j->in = j->down ? cfg->ffn : cfg->hidden;
-    j->out = j->down ? cfg->hidden : cfg->ffn;
-    snprintf(j->wname, sizeof j->wname, "model.layers.%d.mlp.%s_proj.weight", layer, pn[proj]);
-    snprintf(j->xname, sizeof j->xname, "model.layers.%d.mlp.%s_proj.input", layer, pn[proj]);
+    j->run = g;
+    j->down = projtab[proj].bit == TRACE_GEN_DOWN;
+    proj_shape(cfg, projtab[proj].bit, &j->in, &j->out);
+    snprintf(j->wname, sizeof j->wname, "model.layers.%d.%s.%s_proj.weight", layer,
+             projtab[proj].block, projtab[proj].name);
+    snprintf(j->xname, sizeof j->xname, "model.layers.%d.%s.%s_proj.input", layer,
+             projtab[proj].block, projtab[proj].name);
+    j->whash = ax_fnv1a(j->wname, strlen(j->wname), AX_FNV_SEED_V01);
+    j->sd = (float)(1 / sqrt((double)j->in));
     if (!(j->chan = malloc(j->in * sizeof *j->chan)))
         return ax_fail(err, AX_ENOMEM, "out of memory");
     rng r;
@@ -224,63 +275,155 @@ static ax_result job_init(job *j, const trace_gen_cfg *cfg, int layer, unsigned 
     return AX_OK;
 }
 
+/* Rows [row0, row0 + nrows) of a weight in the file's dtype, on all cores. */
+typedef struct {
+    job *j;
+    size_t row0;
+    void *buf;
+    float **scratch; /* per worker: one row (bf16 files) */
+} wfill;
+
+static void fill_weight_rows(void *ctx, size_t b, size_t e, int worker)
+{
+    wfill *f = ctx;
+    const job *j = f->j;
+    for (size_t r = b; r < e; r++) {
+        if (j->cfg->wdtype == TRACE_BF16) {
+            float *w = f->scratch[worker];
+            trace_gen_rng8 st;
+            trace_gen_rng8_seed(&st, j->cfg->seed, j->whash, f->row0 + r);
+            trace_gen_normals(&st, w, j->in, j->sd, j->run->simd);
+            trace_gen_bf16(w, (uint16_t *)f->buf + r * j->in, j->in, j->run->simd);
+        } else {
+            weight_row(j, f->row0 + r, (float *)f->buf + r * j->in);
+        }
+    }
+    (void)worker; /* the weights' progress is their bytes written */
+}
+
 static ax_result fill_weight(void *ctx, size_t row0, size_t nrows, void *buf, char **err)
 {
     job *j = ctx;
-    float *w = malloc(j->in * sizeof *w);
-    if (!w)
-        return ax_fail(err, AX_ENOMEM, "out of memory");
-    for (size_t r = 0; r < nrows; r++) {
-        weight_row(j, row0 + r, w);
-        if (j->cfg->wdtype == TRACE_BF16)
-            for (size_t i = 0; i < j->in; i++)
-                ((uint16_t *)buf)[r * j->in + i] = trace_f32_to_bf16(w[i]);
-        else
-            memcpy((float *)buf + r * j->in, w, j->in * sizeof *w);
+    int nw = ax_parallel_workers(j->cfg->threads, nrows, 1);
+    float **scratch = calloc((size_t)nw, sizeof *scratch);
+    ax_result r = scratch ? AX_OK : ax_fail(err, AX_ENOMEM, "out of memory");
+    for (int k = 0; k < nw && !r; k++)
+        if (!(scratch[k] = malloc(j->in * sizeof(float))))
+            r = ax_fail(err, AX_ENOMEM, "out of memory");
+    if (!r) {
+        wfill f = {j, row0, buf, scratch};
+        ax_parallel_for(j->cfg->threads, nrows, 1, fill_weight_rows, &f);
     }
-    free(w);
+    for (int k = 0; scratch && k < nw; k++)
+        free(scratch[k]);
+    free(scratch);
+    return r;
+}
+
+static void input_rows(void *ctx, size_t b, size_t e, int worker)
+{
+    (void)worker;
+    job *j = ctx;
+    for (size_t t = b; t < e; t++)
+        input_row(j, t, j->x + t * j->in);
+}
+
+/* The whole input [tokens, in], once (rows on all cores). */
+static ax_result make_x(job *j, char **err)
+{
+    if (j->x)
+        return AX_OK;
+    if (!(j->x = malloc(j->cfg->tokens * j->in * sizeof *j->x)))
+        return ax_fail(err, AX_ENOMEM, "out of memory for the input of '%s'", j->xname);
+    ax_parallel_for(j->cfg->threads, j->cfg->tokens, 1, input_rows, j);
     return AX_OK;
 }
 
 static ax_result fill_input(void *ctx, size_t row0, size_t nrows, void *buf, char **err)
 {
-    (void)err;
     job *j = ctx;
-    for (size_t r = 0; r < nrows; r++)
-        input_row(j, row0 + r, (float *)buf + r * j->in);
+    ax_result r = make_x(j, err);
+    if (r)
+        return r;
+    memcpy(buf, j->x + row0 * j->in, nrows * j->in * sizeof(float));
+    if (row0 + nrows == j->cfg->tokens && !j->cfg->with_output) {
+        free(j->x);
+        j->x = NULL;
+    }
     return AX_OK;
 }
 
-/* y = x * W^T in double, W regenerated row by row (never held whole). */
+/* y = x * W^T in double: W regenerated row block by row block (never held
+ * whole), each block's product on one worker. */
+#define YROWS 8
+typedef struct {
+    job *j;
+    const double *xd;
+    float **wf;     /* per worker: YROWS rows, float */
+    double **wd;    /* per worker: the same in double */
+} yfill;
+
+static void output_rows(void *ctx, size_t b, size_t e, int worker)
+{
+    yfill *f = ctx;
+    job *j = f->j;
+    for (size_t o = b; o < e; o += YROWS) {
+        size_t n = e - o < YROWS ? e - o : YROWS;
+        for (size_t r = 0; r < n; r++) {
+            weight_row(j, o + r, f->wf[worker] + r * j->in);
+            for (size_t i = 0; i < j->in; i++)
+                f->wd[worker][r * j->in + i] = f->wf[worker][r * j->in + i];
+        }
+        trace_gen_dot(f->xd, j->cfg->tokens, f->wd[worker], n, j->in, j->y, j->out, o,
+                      j->run->simd);
+    }
+    /* the product's share of the progress: y's bytes, as rows are done */
+    uint64_t d = atomic_fetch_add(&j->run->yrows, (uint64_t)(e - b)) + (e - b);
+    if (worker == 0)
+        gp_report(j->run, j->run->last_write +
+                              (uint64_t)j->cfg->tokens * j->out * sizeof(float) * d / j->out);
+}
+
 static ax_result fill_output(void *ctx, size_t row0, size_t nrows, void *buf, char **err)
 {
     job *j = ctx;
     size_t T = j->cfg->tokens;
+    ax_result r = AX_OK;
     if (!j->y) {
-        float *x = malloc(T * j->in * sizeof *x), *w = malloc(j->in * sizeof *w);
+        size_t grain = 8 * YROWS;
+        int nw = ax_parallel_workers(j->cfg->threads, j->out, grain);
+        double *xd = malloc(((T + 7) / 8) * 8 * j->in * sizeof *xd);
+        float **wf = calloc((size_t)nw, sizeof *wf);
+        double **wd = calloc((size_t)nw, sizeof *wd);
         j->y = malloc(T * j->out * sizeof *j->y);
-        if (!x || !w || !j->y) {
-            free(x);
-            free(w);
-            return ax_fail(err, AX_ENOMEM, "out of memory for the reference output of '%s'", j->wname);
+        if (!xd || !wf || !wd || !j->y)
+            r = ax_fail(err, AX_ENOMEM, "out of memory for the reference output of '%s'", j->wname);
+        for (int k = 0; k < nw && !r; k++)
+            if (!(wf[k] = malloc(YROWS * j->in * sizeof **wf)) ||
+                !(wd[k] = malloc(YROWS * j->in * sizeof **wd)))
+                r = ax_fail(err, AX_ENOMEM, "out of memory for the reference output of '%s'",
+                            j->wname);
+        if (!r)
+            r = make_x(j, err);
+        if (!r) {
+            trace_gen_pack_x(j->x, T, j->in, xd);
+            yfill f = {j, xd, wf, wd};
+            atomic_store(&j->run->yrows, 0);
+            ax_parallel_for(j->cfg->threads, j->out, grain, output_rows, &f);
         }
-        for (size_t t = 0; t < T; t++)
-            input_row(j, t, x + t * j->in);
-        uint64_t ybytes = (uint64_t)T * j->out * sizeof(float);
-        for (size_t o = 0; o < j->out; o++) {
-            if (j->prog && (o & 63) == 0)
-                gp_report(j->prog, j->prog->last_write + ybytes * o / j->out);
-            weight_row(j, o, w);
-            for (size_t t = 0; t < T; t++) {
-                const float *xt = x + t * j->in;
-                double acc = 0;
-                for (size_t i = 0; i < j->in; i++)
-                    acc += (double)xt[i] * w[i];
-                j->y[t * j->out + o] = (float)acc;
-            }
+        for (int k = 0; k < nw; k++) {
+            if (wf)
+                free(wf[k]);
+            if (wd)
+                free(wd[k]);
         }
-        free(x);
-        free(w);
+        free(wf);
+        free(wd);
+        free(xd);
+        free(j->x);
+        j->x = NULL;
+        if (r)
+            return r;
     }
     memcpy(buf, j->y + row0 * j->out, nrows * j->out * sizeof(float));
     if (row0 + nrows == T) {
@@ -299,8 +442,13 @@ static ax_result check(const trace_gen_cfg *c, char **err)
     if (!(c->dof > 2) || !(c->outlier_frac >= 0 && c->outlier_frac <= 1) || !(c->outlier_scale > 0))
         return ax_fail(err, AX_EPARAM, "gen: dof must be > 2, outlier fraction in [0, 1], outlier scale > 0");
     size_t b;
-    if (ax_mul_size(c->hidden, c->ffn, &b) || ax_mul_size(b, 4, &b) || ax_mul_size(c->tokens, c->ffn, &b))
-        return ax_fail(err, AX_EPARAM, "gen: shapes overflow");
+    for (size_t p = 0; p < NPROJ; p++) {
+        size_t in, out;
+        proj_shape(c, projtab[p].bit, &in, &out);
+        if (ax_mul_size(in, out, &b) || ax_mul_size(b, 4, &b) || ax_mul_size(c->tokens, out, &b) ||
+            ax_mul_size(c->tokens + 8, in, &b) || ax_mul_size(b, 8, &b))
+            return ax_fail(err, AX_EPARAM, "gen: shapes overflow");
+    }
     return AX_OK;
 }
 
@@ -312,14 +460,33 @@ static ax_result meta(trace_writer *w, const trace_gen_cfg *c, const char *kind,
     if (!r) r = trace_writer_meta(w, "seed", buf, err);
     if (!r) r = trace_writer_meta(w, "preset", c->preset ? c->preset : "custom", err);
     if (!r) r = trace_writer_meta(w, "content", kind, err);
-    snprintf(buf, sizeof buf, "tokens=%zu hidden=%zu ffn=%zu layers=%zu", c->tokens, c->hidden, c->ffn,
-             c->nlayers);
+    if (c->projs & TRACE_GEN_ATTN)
+        snprintf(buf, sizeof buf, "tokens=%zu hidden=%zu ffn=%zu q=%zu kv=%zu layers=%zu", c->tokens,
+                 c->hidden, c->ffn, c->q_out ? c->q_out : c->hidden,
+                 c->kv_out ? c->kv_out : c->hidden, c->nlayers);
+    else
+        snprintf(buf, sizeof buf, "tokens=%zu hidden=%zu ffn=%zu layers=%zu", c->tokens, c->hidden,
+                 c->ffn, c->nlayers);
     if (!r) r = trace_writer_meta(w, "shapes", buf, err);
-    snprintf(buf, sizeof buf, "weights N(0,1/in) %s; inputs Student-t dof=%g, outlier channels %g x%g, "
+    snprintf(buf, sizeof buf, "weights N(0,1/in) %s (8 xoshiro256** streams per row, float "
+             "Box-Muller, both branches); inputs Student-t dof=%g, outlier channels %g x%g, "
              "prng xoshiro256** seeded by splitmix64(seed, name, row)", trace_dtype_name(c->wdtype), c->dof,
              c->outlier_frac, c->outlier_scale);
     if (!r) r = trace_writer_meta(w, "model", buf, err);
     return r;
+}
+
+uint64_t trace_gen_work(const trace_gen_cfg *cfg, int weights, int trace)
+{
+    uint64_t w = 0;
+    for (size_t p = 0; p < NPROJ; p++)
+        if (cfg->projs & projtab[p].bit) {
+            size_t in, out;
+            proj_shape(cfg, projtab[p].bit, &in, &out);
+            w += (uint64_t)in * out;
+        }
+    w *= cfg->nlayers;
+    return w * ((weights ? 1 : 0) + (trace && cfg->with_output ? 1 : 0));
 }
 
 ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
@@ -328,20 +495,22 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
     ax_result r = check(cfg, err);
     if (r)
         return r;
-    size_t njobs = 0, cap = cfg->nlayers * 3;
+    ax_simd best = ax_simd_best();
+    gen_run g = {.cfg = cfg,
+                 .simd = cfg->simd < 0 || cfg->simd > (int)best ? best : (ax_simd)cfg->simd,
+                 .total = 0};
+    atomic_init(&g.yrows, 0);
+    size_t njobs = 0, cap = cfg->nlayers * NPROJ;
     job *jobs = calloc(cap, sizeof *jobs);
     trace_writer *ww = NULL, *tw = NULL;
     ax_out *out[2] = {NULL, NULL};
-    gen_prog gp = {cfg->progress, cfg->progress_ctx, 0, 0, 0, 0};
     uint64_t wbytes = 0, tbytes = 0;
     if (!jobs)
         return ax_fail(err, AX_ENOMEM, "out of memory");
     for (size_t l = 0; l < cfg->nlayers && !r; l++)
-        for (unsigned p = TRACE_GEN_UP; p <= TRACE_GEN_DOWN && !r; p <<= 1)
-            if (cfg->projs & p) {
-                r = job_init(&jobs[njobs], cfg, cfg->layers[l], p, err);
-                jobs[njobs++].prog = &gp;
-            }
+        for (size_t p = 0; p < NPROJ && !r; p++)
+            if (cfg->projs & projtab[p].bit)
+                r = job_init(&jobs[njobs++], &g, cfg->layers[l], p, err);
     if (!r && weights_path) {
         r = trace_writer_new(&ww, err);
         if (!r) r = meta(ww, cfg, "weights", err);
@@ -369,20 +538,20 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
     /* the sizes are known from the shapes: check the space before writing */
     if (!r)
         r = trace_gen_check_space(weights_path, wbytes, trace_path, tbytes, err);
-    gp.total = wbytes + tbytes;
+    g.total = wbytes + tbytes;
     /* both files are written to temporaries and committed together */
     if (!r && ww) {
         r = ax_out_open(weights_path, 0, &out[0], err);
         if (!r) r = ax_out_reserve(out[0], wbytes, err);
-        trace_writer_progress(ww, gp_on_write, &gp);
+        trace_writer_progress(ww, gp_on_write, &g);
         if (!r) r = trace_writer_write(ww, out[0], err);
     }
     if (!r && tw) {
-        gp.base = wbytes;
-        gp.last_write = wbytes;
+        g.base = wbytes;
+        g.last_write = wbytes;
         r = ax_out_open(trace_path, 0, &out[1], err);
         if (!r) r = ax_out_reserve(out[1], tbytes, err);
-        trace_writer_progress(tw, gp_on_write, &gp);
+        trace_writer_progress(tw, gp_on_write, &g);
         if (!r) r = trace_writer_write(tw, out[1], err);
     }
     if (!r)
@@ -395,6 +564,7 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
     trace_writer_free(tw);
     for (size_t k = 0; k < njobs; k++) {
         free(jobs[k].chan);
+        free(jobs[k].x);
         free(jobs[k].y);
     }
     free(jobs);

@@ -72,4 +72,27 @@ ax_result trace_npy_header(trace_dtype dt, int ndim, const int64_t *shape, uint8
 int trace_shape_bytes(trace_dtype dt, int ndim, const int64_t *shape, size_t *numel,
                       size_t *nbytes);
 
+/* The arithmetic of the generator (trace_gen_math.c): 8 xoshiro256**
+ * streams per weight row and the float Box-Muller that turns them into
+ * N(0, 1) · sd, element 16k + l from step k of stream l (cos branch) and
+ * 16k + 8 + l (sin branch); the double reference product. Every SIMD path
+ * gives the same bits. */
+#define TRACE_GEN_LANES 8
+typedef struct {
+    uint64_t s[4][TRACE_GEN_LANES]; /* word w of stream l */
+} trace_gen_rng8;
+void trace_gen_rng8_seed(trace_gen_rng8 *r, uint64_t seed, uint64_t name_hash, uint64_t row);
+/* out[0..n) (the row's first n elements; a row is generated in one call). */
+void trace_gen_normals(trace_gen_rng8 *r, float *out, size_t n, float sd, ax_simd simd);
+/* Rounds w[0..n) to bfloat16 in place (as trace_f32_to_bf16; no NaN) and
+ * stores the bits in bits (may be NULL). */
+void trace_gen_bf16(float *w, uint16_t *bits, size_t n, ax_simd simd);
+/* x [T][in] float -> xd [ceil(T/8)][in][8] double (tokens in the last index,
+ * zero past T). */
+void trace_gen_pack_x(const float *x, size_t T, size_t in, double *xd);
+/* y[t * out + o0 + r] = Σ_i xd(t, i) · wd[r][i] for t < T, r < rows, i
+ * ascending, in double, stored as float. */
+void trace_gen_dot(const double *xd, size_t T, const double *wd, size_t rows, size_t in, float *y,
+                   size_t out, size_t o0, ax_simd simd);
+
 #endif

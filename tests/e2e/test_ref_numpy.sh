@@ -38,6 +38,15 @@ PY
 "$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --group 32 \
   --layer model.layers.3.mlp.proj --out "$d/one.safetensors" >/dev/null
 "$AXON" compare "$d/all.safetensors:model.layers.3.mlp.proj.acc" "$d/one.safetensors:model.layers.3.mlp.proj.acc"
+# every SIMD path (AXON_SIMD caps the widest) and thread count gives the same acc
+for simd in portable avx2 avx512; do
+  for thr in 1 3; do
+    AXON_SIMD=$simd "$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --group 32 \
+      --threads $thr --out "$d/p.safetensors" >/dev/null
+    "$AXON" compare "$d/all.safetensors" "$d/p.safetensors" --tensor acc >/dev/null ||
+      { echo "AXON_SIMD=$simd --threads $thr: acc differs"; exit 1; }
+  done
+done
 # usage and errors
 set +e
 "$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" >/dev/null 2>&1; rc=$?
@@ -46,6 +55,8 @@ set +e
 [ $rc -eq 1 ] && grep -q "nope.weight" "$d/err" || { echo "unknown layer: exit $rc"; cat "$d/err"; exit 1; }
 "$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --device gpu --out "$d/x.safetensors" 2>/dev/null; rc=$?
 [ $rc -eq 2 ] || { echo "--device gpu: exit $rc, expected 2"; exit 1; }
+"$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --threads 0 --out "$d/x.safetensors" 2>/dev/null; rc=$?
+[ $rc -eq 2 ] || { echo "--threads 0: exit $rc, expected 2"; exit 1; }
 # the plain build has no CUDA: --device cuda must say so (exit 1), not fall back
 "$AXON" ref --weights "$d/w.safetensors" --trace "$d/t.safetensors" --device cuda --out "$d/x.safetensors" 2>"$d/err"; rc=$?
 [ $rc -eq 1 ] && grep -Eq "without CUDA|no CUDA device" "$d/err" || { echo "--device cuda: exit $rc"; cat "$d/err"; exit 1; }

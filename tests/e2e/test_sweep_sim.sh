@@ -5,7 +5,9 @@
 # accuracy depends on k only, not on clock, tile or coding, since every coding
 # gives the same accumulators);
 # `axon run --db` of a point the sweep stored is recognised (same config
-# hash), and a plot of the real sweep is written.
+# hash), and a plot of the real sweep is written. The same sweep with
+# --no-cache (every point loads, quantizes, encodes and checks the
+# reference itself) stores the same rows in every table.
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}"
 T="$AXON_ROOT/traces/ppocr"
@@ -18,6 +20,31 @@ L=model.layers.0.mlp.fc1
   --layer "$L" --clock 250,1000 --tile 64x64,128x128 --coding ternary,bitwise-2c --k 2,3 \
   --jobs 2 --db r.db | tee sweep.out
 grep -q "16 points: 0 already stored, 16 run now, 0 failed" sweep.out
+"$AXON" sweep --weights "$T/ppocr-rec.weights.safetensors" --trace "$T/ppocr-rec.trace.safetensors" \
+  --layer "$L" --clock 250,1000 --tile 64x64,128x128 --coding ternary,bitwise-2c --k 2,3 \
+  --jobs 2 --no-cache --db r2.db > sweep2.out
+grep -q "16 points: 0 already stored, 16 run now, 0 failed" sweep2.out
+/usr/bin/python3 - r.db r2.db <<'PY'
+import sqlite3, sys
+def rows(path):
+    db = sqlite3.connect(path)
+    out = {}
+    for t in ("runs", "results", "counters", "cores", "components", "energy_lines"):
+        have = {r[1] for r in db.execute(f"PRAGMA table_info({t})")}
+        if not have:
+            continue
+        cols = [c for c in sorted(have) if c not in ("id", "run_id", "created_utc")]
+        key = "r.config_hash" if t != "runs" else "config_hash"
+        src = f"{t} x JOIN runs r ON r.id = x.run_id" if t != "runs" else "runs x"
+        sel = ", ".join(f"x.{c}" for c in cols)
+        out[t] = sorted(db.execute(f"SELECT {key}, {sel} FROM {src}").fetchall(), key=repr)
+    return out
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+assert a.keys() == b.keys()
+for t in a:
+    assert len(a[t]) > 0 and a[t] == b[t], f"table {t} differs with --no-cache"
+print("cache on/off: identical rows in", ", ".join(sorted(a)))
+PY
 q() { "$AXON" query --db r.db --csv "$1" | tail -n +2; }
 [ "$(q "SELECT count(*) FROM v_runs WHERE evaluator = 'sim' AND exact = 1")" = 16 ]
 [ "$(q "SELECT count(*) FROM v_runs WHERE abs(duration_ns * clock_mhz - 1000.0 * cycles) > 1e-6 * cycles")" = 0 ]

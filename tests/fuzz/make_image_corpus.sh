@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpus of the core-image fuzz target (tests/fuzz/corpus/image):
-# small valid images written by `axon map --image` from tiny synthetic checkpoints.
+# small valid images (format version 3) written by `axon map --image` from tiny synthetic
+# checkpoints.
 # The v1-*.axi files are the same images as axon 0.1 wrote them (format version 1,
 # checksums with its FNV seed); they are kept, not regenerated, so the reader's
 # version-1 path stays covered.

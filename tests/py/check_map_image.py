@@ -1,6 +1,8 @@
 """Independent oracle for `axon map`: reads a core image written by
 `axon map --image` following docs/core-image.md only (not the C reader),
-checks every checksum (FNV-1a 64), that every tile is placed exactly once
+checks every checksum (XXH64, implemented here from xxHash's specification,
+and compared with libxxhash through ctypes when the library is installed),
+the layer directory, that every tile is placed exactly once
 on distinct cores, and that the reassembled int8 weights and scales equal a
 NumPy quantization of the checkpoint (docs/design.md §2, rint half-to-even) bit for
 bit, in the original channel order after undoing the stored permutation.
@@ -20,15 +22,71 @@ import numpy as np
 sys.path.insert(0, sys.argv[5] if len(sys.argv) > 5 else 'traces/real')
 import st  # noqa: E402  (the repository's minimal safetensors reader)
 
-# docs/core-image.md: the standard FNV-1a 64 offset basis and prime (version 2)
-FNV_SEED, FNV_PRIME, MASK = 14695981039346656037, 1099511628211, (1 << 64) - 1
+MASK = (1 << 64) - 1
+P1, P2, P3 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
+P4, P5 = 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5
 
 
-def fnv1a(b):
-    # vectorised enough for test sizes: plain loop over bytes
-    h = FNV_SEED
-    for x in b:
-        h = ((h ^ x) * FNV_PRIME) & MASK
+def _rotl(x, r):
+    return ((x << r) | (x >> (64 - r))) & MASK
+
+
+def _round(acc, v):
+    return (_rotl((acc + v * P2) & MASK, 31) * P1) & MASK
+
+
+def xxh64(b, seed=0):
+    """XXH64 as xxHash's doc/xxhash_spec.md defines it (plain Python, test sizes)."""
+    n, p = len(b), 0
+    if n >= 32:
+        v = [(seed + P1 + P2) & MASK, (seed + P2) & MASK, seed, (seed - P1) & MASK]
+        while p + 32 <= n:
+            for i in range(4):
+                v[i] = _round(v[i], int.from_bytes(b[p + 8 * i:p + 8 * i + 8], 'little'))
+            p += 32
+        h = (_rotl(v[0], 1) + _rotl(v[1], 7) + _rotl(v[2], 12) + _rotl(v[3], 18)) & MASK
+        for x in v:
+            h = (((h ^ _round(0, x)) * P1) + P4) & MASK
+    else:
+        h = (seed + P5) & MASK
+    h = (h + n) & MASK
+    while p + 8 <= n:
+        h ^= _round(0, int.from_bytes(b[p:p + 8], 'little'))
+        h = (_rotl(h, 27) * P1 + P4) & MASK
+        p += 8
+    if p + 4 <= n:
+        h ^= (int.from_bytes(b[p:p + 4], 'little') * P1) & MASK
+        h = (_rotl(h, 23) * P2 + P3) & MASK
+        p += 4
+    while p < n:
+        h ^= (b[p] * P5) & MASK
+        h = (_rotl(h, 11) * P1) & MASK
+        p += 1
+    h ^= h >> 33
+    h = (h * P2) & MASK
+    h ^= h >> 29
+    h = (h * P3) & MASK
+    return h ^ (h >> 32)
+
+
+def _libxxhash():
+    try:
+        import ctypes
+        lib = ctypes.CDLL('libxxhash.so.0')
+        lib.XXH64.restype = ctypes.c_uint64
+        lib.XXH64.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint64]
+        return lib
+    except OSError:
+        return None
+
+
+LIBXXH = _libxxhash()
+
+
+def checksum(b):
+    h = xxh64(b)
+    if LIBXXH is not None:  # the reference implementation agrees
+        assert LIBXXH.XXH64(bytes(b), len(b), 0) == h, 'xxh64 differs from libxxhash'
     return h
 
 
@@ -57,16 +115,27 @@ def main():
     assert b[:8] == b'AXONIMG1', 'magic'
     ver, hbytes, R, C, W, H, nl = struct.unpack_from('<7I', b, 8)
     ncores, fbytes, hsum = struct.unpack_from('<3Q', b, 40)
-    assert ver == 2 and hbytes == 64 and fbytes == len(b), 'header fields'
-    assert hsum == fnv1a(b[:56]), 'header checksum'
+    assert ver == 3 and hbytes == 64 and fbytes == len(b), 'header fields'
+    assert hsum == checksum(b[:56]), 'header checksum'
+    # the layer directory is the last section: offset and bytes of each layer
+    doff = len(b) - 24 - 16 * nl
+    kind, idx, n, s = struct.unpack_from('<IIQQ', b, doff)
+    assert kind == 3 and idx == nl and n == 16 * nl, 'directory section'
+    assert checksum(b[doff + 24:]) == s, 'directory checksum'
+    directory = [struct.unpack_from('<QQ', b, doff + 24 + 16 * i) for i in range(nl)]
     off, layers, used, cores = 64, [], set(), []
     cur = None
-    while off < len(b):
+    while off < doff:
         kind, idx, n, s = struct.unpack_from('<IIQQ', b, off)
         p = off + 24
         payload = b[p:p + n]
-        assert fnv1a(payload) == s, f'section checksum at {off}'
+        assert checksum(payload) == s, f'section checksum at {off}'
         if kind == 1:
+            assert directory[idx][0] == off, f'directory offset of layer {idx}'
+            if layers:
+                prev = directory[idx - 1]
+                assert prev[0] + prev[1] == off, f'directory bytes of layer {idx - 1}'
+
             out, inn, g, ng, rb, cb, first = struct.unpack_from('<7Q', payload, 0)
             perm_flag, nlen = struct.unpack_from('<II', payload, 56)
             name = payload[64:64 + nlen].decode()
@@ -95,7 +164,8 @@ def main():
             cur['s'][c * C:c * C + nc, g0:g0 + gn] = sc
             cur['tiles'] += 1
         off = p + n
-    assert off == len(b) and len(layers) == nl and len(used) == ncores
+    assert off == doff and len(layers) == nl and len(used) == ncores
+    assert directory[-1][0] + directory[-1][1] == doff, 'directory bytes of the last layer'
     rep = {l['layer']: l for l in report['layers']}
     for L in layers:
         g = L['g']
