@@ -15,7 +15,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 W=$root/traces/ppocr/ppocr-rec.weights.safetensors
 T=$root/traces/ppocr/ppocr-rec.trace.safetensors
 
-"$AXON" map --help | grep -q -- '--reorder-by'
+"$AXON" map --help > "$work/help.txt"; grep -q -- '--reorder-by' "$work/help.txt"
 set +e
 "$AXON" map --weights "$W" --tile 12 >/dev/null 2>&1; [ $? -eq 2 ] || { echo "bad --tile must exit 2"; exit 1; }
 "$AXON" map --bogus >/dev/null 2>&1; [ $? -eq 2 ] || { echo "unknown option must exit 2"; exit 1; }

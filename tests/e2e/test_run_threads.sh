@@ -112,5 +112,6 @@ grep -q -- '--db' "$work/err"
 AXON_SIMD=fast "$AXON" run "${args[@]}" --layer q 2>"$work/err"; [ $? -eq 1 ] || exit 1
 set -e
 grep -q 'AXON_SIMD' "$work/err"
-"$AXON" run --help | grep -q -- '--threads N'
+"$AXON" run --help > "$work/help.txt"
+grep -q -- '--threads N' "$work/help.txt"
 echo "axon run threads/functional e2e: ok"

@@ -9,7 +9,7 @@ set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-"$AXON" gen --help | grep -q -- '--weights-out'
+"$AXON" gen --help > "$work/help.txt"; grep -q -- '--weights-out' "$work/help.txt"
 "$AXON" gen --list-presets | grep -q 'qwen7b-mlp'
 "$AXON" gen --preset tiny --proj up,gate,down --layers 0,2-3 --dtype bf16 --tokens 24 --seed 7 \
   --weights-out w.safetensors --trace-out t.safetensors > table.txt
