@@ -18,10 +18,10 @@ struct cJSON;
 struct ax_job {
     run_job j;
     char *weights, *trace, *image, *ref; /* owned, or NULL */
-    char **text;        /* owned values of RUN_PT_TEXT parameters, [table size] */
+    char **text;                         /* owned values of RUN_PT_TEXT parameters, [table size] */
     size_t ntext;
-    int tile_given;     /* tile set by name or by an architecture file (image runs) */
-    int group_given;    /* group_size set by name (image runs) */
+    int tile_given;  /* tile set by name or by an architecture file (image runs) */
+    int group_given; /* group_size set by name (image runs) */
 };
 
 /* A copy of job's run_job ready to execute: files checked, the layer

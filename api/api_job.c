@@ -184,7 +184,8 @@ ax_result ax_job_layers(const ax_job *job, char ***names, size_t *n, char **err)
     if (!job || !names)
         return ax_fail(err, AX_EPARAM, "ax_job_layers: job and names are required");
     if (!job->j.trace || (!job->j.weights && !job->j.image))
-        return ax_fail(err, AX_EPARAM, "the job has no trace, or neither weights nor an image "
+        return ax_fail(err, AX_EPARAM,
+                       "the job has no trace, or neither weights nor an image "
                        "(hint: ax_job_set_files(job, weights, trace, NULL, NULL))");
     char **list = NULL;
     size_t cnt = 0;
@@ -207,16 +208,18 @@ ax_result api_job_prepare(const ax_job *job, int need_layer, run_job *j, char **
         return ax_fail(err, AX_EPARAM, "no job");
     *j = job->j;
     if (!j->trace || (!j->weights && !j->image))
-        return ax_fail(err, AX_EPARAM, "a run needs a trace and weights or a core image (hint: "
+        return ax_fail(err, AX_EPARAM,
+                       "a run needs a trace and weights or a core image (hint: "
                        "ax_job_set_files(job, weights, trace, NULL, NULL))");
     if (!j->layer && need_layer) {
         char **list = NULL;
         size_t n = 0;
         ax_result r = run_layers_find(j, &list, &n, err);
         if (r == AX_OK && n != 1) {
-            r = ax_fail(err, AX_EPARAM, "the files hold %zu layers (%s, %s%s); name one with the "
-                        "parameter layer (hint: ax_job_layers lists them)", n, list[0], list[1],
-                        n > 2 ? ", ..." : "");
+            r = ax_fail(err, AX_EPARAM,
+                        "the files hold %zu layers (%s, %s%s); name one with the "
+                        "parameter layer (hint: ax_job_layers lists them)",
+                        n, list[0], list[1], n > 2 ? ", ..." : "");
         }
         if (r == AX_OK)
             j->layer = *layer_owned = list[0];

@@ -79,8 +79,10 @@ static ax_result parse_opt(db_named_args *a, const char *k, const char *v, char 
             return ax_fail(err, AX_EPARAM, "query option %s '%s': expected on or off", k, v);
         *(k[4] == 'x' ? &a->max_x : &a->max_y) = on;
     } else
-        return ax_fail(err, AX_EPARAM, "unknown query option '%s' (hint: sweep, where, x, y, "
-                       "max_x, max_y, metric, limit)", k);
+        return ax_fail(err, AX_EPARAM,
+                       "unknown query option '%s' (hint: sweep, where, x, y, "
+                       "max_x, max_y, metric, limit)",
+                       k);
     return AX_OK;
 }
 
@@ -92,10 +94,13 @@ ax_result ax_query_opts(const char *db_path, const char *query, size_t nopts,
         return ax_fail(err, AX_EPARAM, "ax_query: db_path, query and json_rows are required");
     int named = db_named_exists(query);
     if (!named && !strpbrk(query, " \t\n"))
-        return ax_fail(err, AX_ENOTFOUND, "no named query '%s' (hint: ax_query(db, \"list\") "
-                       "lists them; SQL is one statement such as SELECT * FROM v_runs)", query);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "no named query '%s' (hint: ax_query(db, \"list\") "
+                       "lists them; SQL is one statement such as SELECT * FROM v_runs)",
+                       query);
     if (!named && nopts)
-        return ax_fail(err, AX_EPARAM, "query options apply to named queries only (hint: write "
+        return ax_fail(err, AX_EPARAM,
+                       "query options apply to named queries only (hint: write "
                        "the condition into the SQL)");
     db_named_args a = {0};
     for (size_t i = 0; i < nopts; i++) {

@@ -14,10 +14,10 @@
 #include <string.h>
 
 struct ax_run_result {
-    run_job job;            /* copy; layer, image, ref point to the strings below */
+    run_job job;               /* copy; layer, image, ref point to the strings below */
     char *layer, *image, *ref; /* owned */
-    run_result res;         /* acc, y owned (run_result_free) */
-    cJSON *report;          /* owned */
+    run_result res;            /* acc, y owned (run_result_free) */
+    cJSON *report;             /* owned */
 };
 
 void ax_run_result_free(ax_run_result *r)
@@ -110,9 +110,11 @@ ax_result ax_run_result_number(const ax_run_result *r, const char *name, double 
                 it = number_in(c, name);
     }
     if (!it)
-        return ax_fail(err, AX_ENOTFOUND, "no number '%s' in the report of layer %s (hint: a "
+        return ax_fail(err, AX_ENOTFOUND,
+                       "no number '%s' in the report of layer %s (hint: a "
                        "field of ax_run_result_json, e.g. duration_ns, power.energy_pj, "
-                       "counters.adds)", name, r->layer);
+                       "counters.adds)",
+                       name, r->layer);
     *value = cJSON_IsBool(it) ? (cJSON_IsTrue(it) ? 1.0 : 0.0) : it->valuedouble;
     return AX_OK;
 }

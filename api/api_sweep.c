@@ -29,8 +29,10 @@ static ax_result split(char *s, const run_param *p, const char **out_items[], si
             *e = 0;
         if (!*c) {
             free(v);
-            return ax_fail(err, AX_EPARAM, "sweep parameter %s: an empty item in the list "
-                           "(hint: values separated by single commas, e.g. 250,500)", p->key);
+            return ax_fail(err, AX_EPARAM,
+                           "sweep parameter %s: an empty item in the list "
+                           "(hint: values separated by single commas, e.g. 250,500)",
+                           p->key);
         }
         v[(*n)++] = c;
         if (!e)
@@ -56,8 +58,8 @@ ax_result ax_sweep(const ax_job *base, size_t naxes, const char *const *names,
     db_sweep_spec s;
     memset(&s, 0, sizeof s);
     char *layer = NULL;
-    char **texts = calloc(naxes + 1, sizeof *texts);           /* owned list copies */
-    const char ***items = calloc(naxes + 1, sizeof *items);    /* owned item arrays */
+    char **texts = calloc(naxes + 1, sizeof *texts);        /* owned list copies */
+    const char ***items = calloc(naxes + 1, sizeof *items); /* owned item arrays */
     int *seen = calloc(ntab, sizeof *seen);
     ax_result rc = texts && items && seen ? AX_OK : ax_fail(err, AX_ENOMEM, "out of memory");
     int layer_axis = 0;
@@ -71,8 +73,10 @@ ax_result ax_sweep(const ax_job *base, size_t naxes, const char *const *names,
         }
         size_t ti = (size_t)(p - tab);
         if (seen[ti]++) {
-            rc = ax_fail(err, AX_EPARAM, "sweep parameter %s given twice (hint: one "
-                         "comma-separated list)", p->key);
+            rc = ax_fail(err, AX_EPARAM,
+                         "sweep parameter %s given twice (hint: one "
+                         "comma-separated list)",
+                         p->key);
             break;
         }
         const char *v = lists[a] ? lists[a] : "";
@@ -129,7 +133,8 @@ ax_result ax_sweep(const ax_job *base, size_t naxes, const char *const *names,
         db_sweep_eval ev = {db_sim_eval, db_sim_release, NULL, "sim"};
         rc = db_sweep_run(db_path, &s, &ev, jobs, NULL, &st, err);
         if (rc == AX_OK && st.failed)
-            rc = ax_fail(err, AX_EPARAM, "sweep %lld: %zu of %zu point(s) failed; their errors "
+            rc = ax_fail(err, AX_EPARAM,
+                         "sweep %lld: %zu of %zu point(s) failed; their errors "
                          "are in %s (hint: ax_query(db, \"errors\"); rerunning retries them)",
                          (long long)st.sweep_id, st.failed, st.planned, db_path);
     }

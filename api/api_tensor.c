@@ -15,25 +15,28 @@ ax_result ax_write_tensors(const char *path, size_t n, const char *const *names,
                            const int64_t *const *shapes, const void *const *data, char **err)
 {
     if (!path || (n && (!names || !dtypes || !ndims || !shapes || !data)))
-        return ax_fail(err, AX_EPARAM, "ax_write_tensors: path, names, dtypes, ndims, shapes and "
+        return ax_fail(err, AX_EPARAM,
+                       "ax_write_tensors: path, names, dtypes, ndims, shapes and "
                        "data are required");
     trace_writer *w = NULL;
     ax_result r = trace_writer_new(&w, err);
     for (size_t i = 0; r == AX_OK && i < n; i++) {
         trace_dtype dt;
         if (trace_dtype_parse(dtypes[i], &dt))
-            r = ax_fail(err, AX_EPARAM, "tensor '%s': unknown dtype '%s' (hint: F32, F16, BF16, "
-                        "I8, U8, I16 or I32)", names[i] ? names[i] : "",
-                        dtypes[i] ? dtypes[i] : "");
+            r = ax_fail(err, AX_EPARAM,
+                        "tensor '%s': unknown dtype '%s' (hint: F32, F16, BF16, "
+                        "I8, U8, I16 or I32)",
+                        names[i] ? names[i] : "", dtypes[i] ? dtypes[i] : "");
         else if (ndims[i] < 0 || ndims[i] > TRACE_MAX_DIMS || (ndims[i] && !shapes[i]))
             r = ax_fail(err, AX_ESHAPE, "tensor '%s': %d dimensions (hint: 0 to %d)",
                         names[i] ? names[i] : "", ndims[i], TRACE_MAX_DIMS);
         else {
             for (int k = 0; r == AX_OK && k < ndims[i]; k++)
                 if (shapes[i][k] < 0)
-                    r = ax_fail(err, AX_ESHAPE, "tensor '%s': dimension %d is %lld (hint: sizes "
-                                "are >= 0)", names[i] ? names[i] : "", k,
-                                (long long)shapes[i][k]);
+                    r = ax_fail(err, AX_ESHAPE,
+                                "tensor '%s': dimension %d is %lld (hint: sizes "
+                                "are >= 0)",
+                                names[i] ? names[i] : "", k, (long long)shapes[i][k]);
             if (r == AX_OK)
                 r = trace_writer_add(w, names[i], dt, ndims[i], shapes[i], data[i], err);
         }

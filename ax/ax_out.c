@@ -140,9 +140,9 @@ void ax_tmp_unregister(int slot)
 #define AX_OUT_COMPANIONS 3
 
 struct ax_out {
-    char *path;   /* the target (a symbolic link resolved) */
-    char *tmp;    /* the temporary beside it */
-    int fd;       /* -1 for AX_OUT_EXTERNAL */
+    char *path; /* the target (a symbolic link resolved) */
+    char *tmp;  /* the temporary beside it */
+    int fd;     /* -1 for AX_OUT_EXTERNAL */
     unsigned flags;
     FILE *stream; /* ax_out_stream: on a dup of fd */
     uint64_t bytes;
@@ -181,19 +181,23 @@ static ax_result resolve_target(const char *path, char **out, char **err)
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
         char *r = realpath(path, NULL);
         if (!r)
-            return ax_fail(err, AX_EIO, "%s: is a symbolic link to a missing file: %s (hint: remove "
-                           "the link or write elsewhere)", path, strerror(errno));
+            return ax_fail(err, AX_EIO,
+                           "%s: is a symbolic link to a missing file: %s (hint: remove "
+                           "the link or write elsewhere)",
+                           path, strerror(errno));
         *out = r;
         path = r;
     }
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        const char *kind = S_ISDIR(st.st_mode)                            ? "a directory"
-                           : S_ISFIFO(st.st_mode)                         ? "a FIFO"
+        const char *kind = S_ISDIR(st.st_mode)                          ? "a directory"
+                           : S_ISFIFO(st.st_mode)                       ? "a FIFO"
                            : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                           : S_ISSOCK(st.st_mode)                         ? "a socket"
-                                                                          : "not a regular file";
-        ax_result r = ax_fail(err, AX_EIO, "%s: exists and is %s; refusing to replace it (hint: "
-                              "write to a regular file path)", path, kind);
+                           : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                        : "not a regular file";
+        ax_result r = ax_fail(err, AX_EIO,
+                              "%s: exists and is %s; refusing to replace it (hint: "
+                              "write to a regular file path)",
+                              path, kind);
         free(*out);
         *out = NULL;
         return r;
@@ -213,11 +217,15 @@ ax_result ax_out_check(const char *path, char **err)
     split_path(target, dir, sizeof dir, &base);
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        r = ax_fail(err, AX_EIO, "%s: the directory '%s' does not exist (hint: create it first, "
-                    "or choose another path)", path, dir);
+        r = ax_fail(err, AX_EIO,
+                    "%s: the directory '%s' does not exist (hint: create it first, "
+                    "or choose another path)",
+                    path, dir);
     else if (access(dir, W_OK | X_OK) != 0)
-        r = ax_fail(err, AX_EIO, "%s: the directory '%s' is not writable: %s (hint: choose a "
-                    "directory you can write to)", path, dir, strerror(errno));
+        r = ax_fail(err, AX_EIO,
+                    "%s: the directory '%s' is not writable: %s (hint: choose a "
+                    "directory you can write to)",
+                    path, dir, strerror(errno));
     else if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
         r = ax_fail(err, AX_EPARAM, "%s: names a directory, not a file (hint: add a file name)",
                     path);
@@ -235,8 +243,10 @@ ax_result ax_out_canonical(const char *path, char **out, char **err)
         return r;
     split_path(target, dir, sizeof dir, &base);
     if (!(rdir = realpath(dir, NULL))) {
-        r = ax_fail(err, AX_EIO, "%s: the directory '%s' does not exist (hint: create it first, "
-                    "or choose another path)", path, dir);
+        r = ax_fail(err, AX_EIO,
+                    "%s: the directory '%s' does not exist (hint: create it first, "
+                    "or choose another path)",
+                    path, dir);
         free(target);
         return r;
     }
@@ -257,8 +267,10 @@ ax_result ax_out_free_space(const char *path, uint64_t *bytes, char **err)
     split_path(path, dir, sizeof dir, &base);
     struct statvfs sv;
     if (statvfs(dir, &sv) != 0)
-        return ax_fail(err, AX_EIO, "%s: cannot read the free space of '%s': %s (hint: does the "
-                       "directory exist?)", path, dir, strerror(errno));
+        return ax_fail(err, AX_EIO,
+                       "%s: cannot read the free space of '%s': %s (hint: does the "
+                       "directory exist?)",
+                       path, dir, strerror(errno));
     *bytes = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
     return AX_OK;
 }
@@ -344,15 +356,16 @@ ax_result ax_out_open(const char *path, unsigned flags, ax_out **out, char **err
     if (o->fd < 0) {
         free(o->tmp);
         o->tmp = NULL;
-        r = ax_fail(err, AX_EIO, "%s: cannot create a temporary file in '%s': %s (hint: does the "
-                    "directory exist and is it writable?)", path, dir, strerror(e));
+        r = ax_fail(err, AX_EIO,
+                    "%s: cannot create a temporary file in '%s': %s (hint: does the "
+                    "directory exist and is it writable?)",
+                    path, dir, strerror(e));
         ax_out_abort(o);
         return r;
     }
     if (o->slot < 0) {
         ax_out_abort(o);
-        return ax_fail(err, AX_ENOMEM, "%s: more than %d outputs open at once", path,
-                       AX_TMP_SLOTS);
+        return ax_fail(err, AX_ENOMEM, "%s: more than %d outputs open at once", path, AX_TMP_SLOTS);
     }
     if (flags & AX_OUT_SQLITE)
         for (int i = 0; i < AX_OUT_COMPANIONS; i++) {
@@ -381,10 +394,22 @@ ax_result ax_out_open(const char *path, unsigned flags, ax_out **out, char **err
     return AX_OK;
 }
 
-int ax_out_fd(const ax_out *o) { return o->fd; }
-const char *ax_out_path(const ax_out *o) { return o->path; }
-const char *ax_out_tmp(const ax_out *o) { return o->tmp; }
-uint64_t ax_out_bytes(const ax_out *o) { return o->bytes; }
+int ax_out_fd(const ax_out *o)
+{
+    return o->fd;
+}
+const char *ax_out_path(const ax_out *o)
+{
+    return o->path;
+}
+const char *ax_out_tmp(const ax_out *o)
+{
+    return o->tmp;
+}
+uint64_t ax_out_bytes(const ax_out *o)
+{
+    return o->bytes;
+}
 
 ax_result ax_out_write(ax_out *o, const void *buf, size_t n, char **err)
 {
@@ -395,10 +420,12 @@ ax_result ax_out_write(ax_out *o, const void *buf, size_t n, char **err)
             continue;
         if (k <= 0) {
             int e = k < 0 ? errno : ENOSPC;
-            return ax_fail(err, AX_EIO, "%s: write failed at offset %llu: %s (hint: %s; the old "
-                           "file is untouched)", o->path, (unsigned long long)o->bytes,
-                           strerror(e), e == EFBIG ? "a file-size limit (ulimit -f) is set"
-                                                   : "is the disk full?");
+            return ax_fail(err, AX_EIO,
+                           "%s: write failed at offset %llu: %s (hint: %s; the old "
+                           "file is untouched)",
+                           o->path, (unsigned long long)o->bytes, strerror(e),
+                           e == EFBIG ? "a file-size limit (ulimit -f) is set"
+                                      : "is the disk full?");
         }
         p += k;
         n -= (size_t)k;
@@ -415,8 +442,10 @@ ax_result ax_out_pwrite(ax_out *o, const void *buf, size_t n, uint64_t off, char
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return ax_fail(err, AX_EIO, "%s: write failed at offset %llu: %s (hint: is the disk "
-                           "full? the old file is untouched)", o->path, (unsigned long long)off,
+            return ax_fail(err, AX_EIO,
+                           "%s: write failed at offset %llu: %s (hint: is the disk "
+                           "full? the old file is untouched)",
+                           o->path, (unsigned long long)off,
                            k < 0 ? strerror(errno) : "wrote 0 bytes");
         p += k;
         n -= (size_t)k;
@@ -431,9 +460,10 @@ ax_result ax_out_reserve(ax_out *o, uint64_t bytes, char **err)
         return AX_OK;
     int e = fallocate(o->fd, 0, 0, (off_t)bytes) == 0 ? 0 : errno;
     if (e == ENOSPC || e == EFBIG)
-        return ax_fail(err, AX_EIO, "%s: cannot reserve %llu bytes: %s (hint: free some space or "
-                       "write elsewhere; the old file is untouched)", o->path,
-                       (unsigned long long)bytes, strerror(e));
+        return ax_fail(err, AX_EIO,
+                       "%s: cannot reserve %llu bytes: %s (hint: free some space or "
+                       "write elsewhere; the old file is untouched)",
+                       o->path, (unsigned long long)bytes, strerror(e));
     return AX_OK; /* EINVAL / EOPNOTSUPP: the file system cannot reserve; writes still checked */
 }
 
@@ -461,9 +491,12 @@ static ax_result finish(ax_out *o, char **err)
         bad |= fclose(o->stream) != 0;
         o->stream = NULL;
         if (bad)
-            return ax_fail(err, AX_EIO, "%s: write failed: %s (hint: %s; the old file is "
-                           "untouched)", o->path, strerror(e ? e : EIO),
-                           e == EFBIG ? "a file-size limit (ulimit -f) is set" : "is the disk full?");
+            return ax_fail(err, AX_EIO,
+                           "%s: write failed: %s (hint: %s; the old file is "
+                           "untouched)",
+                           o->path, strerror(e ? e : EIO),
+                           e == EFBIG ? "a file-size limit (ulimit -f) is set"
+                                      : "is the disk full?");
     }
     int fd = o->fd;
     if (fd < 0) /* an external writer: sync by name */
@@ -473,11 +506,15 @@ static ax_result finish(ax_out *o, char **err)
                        strerror(errno));
     ax_result r = AX_OK;
     if (fsync(fd) != 0)
-        r = ax_fail(err, AX_EIO, "%s: fsync failed: %s (hint: is the disk full? the old file is "
-                    "untouched)", o->path, strerror(errno));
+        r = ax_fail(err, AX_EIO,
+                    "%s: fsync failed: %s (hint: is the disk full? the old file is "
+                    "untouched)",
+                    o->path, strerror(errno));
     if (close(fd) != 0 && !r)
-        r = ax_fail(err, AX_EIO, "%s: close failed: %s (hint: is the disk full? the old file is "
-                    "untouched)", o->path, strerror(errno));
+        r = ax_fail(err, AX_EIO,
+                    "%s: close failed: %s (hint: is the disk full? the old file is "
+                    "untouched)",
+                    o->path, strerror(errno));
     o->fd = -1;
     return r;
 }

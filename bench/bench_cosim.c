@@ -42,47 +42,58 @@ int main(int argc, char **argv)
     axon_rtl_built(&p);
     char *err = NULL;
     cosim_stream st;
-    if (cosim_stream_random(&p, tokens, 42, &st, &err)) return die(err);
+    if (cosim_stream_random(&p, tokens, 42, &st, &err))
+        return die(err);
     sim_config cfg;
     cosim_stream_sim_config(&p, &cfg);
     double best_rtl = 1e30, best_sim = 1e30;
     int64_t cycles = 0, sim_dur = 0;
     for (int rep = 0; rep < 3; rep++) {
         axon_rtl *h = NULL;
-        if (axon_rtl_new(&p, 1, &h, &err)) return die(err);
+        if (axon_rtl_new(&p, 1, &h, &err))
+            return die(err);
         int8_t *row = calloc((size_t)p.cols, 1);
         for (size_t i = 0; i < st.qw.in; i++) {
-            for (size_t o = 0; o < st.qw.out; o++) row[o] = st.qw.q[o * st.qw.in + i];
-            if (axon_rtl_load_row(h, (uint32_t)i, row, &err)) return die(err);
+            for (size_t o = 0; o < st.qw.out; o++)
+                row[o] = st.qw.q[o * st.qw.in + i];
+            if (axon_rtl_load_row(h, (uint32_t)i, row, &err))
+                return die(err);
         }
         free(row);
         for (size_t t = 0; t < st.tokens; t++) {
             for (size_t e = st.tok_start[t]; e < st.tok_start[t + 1]; e++) {
                 axon_rtl_item it = {0, st.ev[e].axon, st.ev[e].neg, st.ev[e].shift, 0};
-                if (axon_rtl_push(h, &it, 1, &err)) return die(err);
+                if (axon_rtl_push(h, &it, 1, &err))
+                    return die(err);
             }
             axon_rtl_item eot = {1, 0, 0, 0, 0};
-            if (axon_rtl_push(h, &eot, 1, &err)) return die(err);
+            if (axon_rtl_push(h, &eot, 1, &err))
+                return die(err);
         }
         axon_rtl_stamp s;
         double t0 = now_s();
         int64_t n = 0;
-        while (axon_rtl_step(h, &s)) n++;
+        while (axon_rtl_step(h, &s))
+            n++;
         double t1 = now_s();
         cycles = n + 1;
-        if (t1 - t0 < best_rtl) best_rtl = t1 - t0;
+        if (t1 - t0 < best_rtl)
+            best_rtl = t1 - t0;
         axon_rtl_free(h);
 
         sim *sm = NULL;
         t0 = now_s();
-        if (sim_new(&cfg, &st.qw, st.ev, st.nev, st.tok_start, st.tokens, &sm, &err)) return die(err);
-        if (sim_run(sm, &err)) return die(err);
+        if (sim_new(&cfg, &st.qw, st.ev, st.nev, st.tok_start, st.tokens, &sm, &err))
+            return die(err);
+        if (sim_run(sm, &err))
+            return die(err);
         t1 = now_s();
         sim_report rep_;
         sim_get_report(sm, &rep_);
         sim_dur = rep_.duration;
         sim_free(sm);
-        if (t1 - t0 < best_sim) best_sim = t1 - t0;
+        if (t1 - t0 < best_sim)
+            best_sim = t1 - t0;
     }
     double ev_rtl = (double)st.nev / best_rtl, ev_sim = (double)st.nev / best_sim;
     printf("bench_cosim: core R=%d C=%d L=%d (RTL build '%s'), %zu tokens, %zu events, %" PRId64

@@ -161,11 +161,11 @@ static void bench_load(void)
     double mib = (double)bytes / (1 << 20);
     printf("load: bf16 weight [%zu, %zu], %.1f MiB\n", out, in, mib);
     printf("  map_qweight_load (streamed, all cores) %8.3f s  %6.2f GB/s  %5.2fx memcpy time  "
-           "peak RSS %6.1f MiB = %.2fx the weight\n", tn, bytes / tn / 1e9, tn / mc,
-           rn / 1024.0, rn / 1024.0 / mib);
+           "peak RSS %6.1f MiB = %.2fx the weight\n",
+           tn, bytes / tn / 1e9, tn / mc, rn / 1024.0, rn / 1024.0 / mib);
     printf("  whole f32 copy + map_quantize (before) %8.3f s  %6.2f GB/s  %5.2fx memcpy time  "
-           "peak RSS %6.1f MiB = %.2fx the weight\n", to, bytes / to / 1e9, to / mc,
-           ro / 1024.0, ro / 1024.0 / mib);
+           "peak RSS %6.1f MiB = %.2fx the weight\n",
+           to, bytes / to / 1e9, to / mc, ro / 1024.0, ro / 1024.0 / mib);
     printf("  speed-up %.1fx, peak RSS %.2fx lower (memcpy of the bytes: %.3f s, %.2f GB/s)\n",
            to / tn, (double)ro / (double)rn, mc, bytes / mc / 1e9);
     unlink(path("w.st"));
@@ -256,13 +256,16 @@ static void bench_image(void)
     double tmc = memcpy_s(all, fsz);
     free(all);
     printf("image: %zu layers, %.1f MiB, tile 128x128\n", (size_t)4, fsz / 1048576.0);
-    printf("  open (header, directory, layer sections)       %10.1f us  (version 1 hashed every byte "
-           "at open: FNV-1a over the file %.3f s, %.0fx)\n", to * 1e6, tfnv, tfnv / to);
+    printf("  open (header, directory, layer sections)       %10.1f us  (version 1 hashed every "
+           "byte "
+           "at open: FNV-1a over the file %.3f s, %.0fx)\n",
+           to * 1e6, tfnv, tfnv / to);
     for (int l = 0; l < 4; l++) {
         double mcl = tmc * (double)lb[l] / (double)fsz;
         printf("  layer %-4s [%5zu, %5zu] %7.1f MiB: first load %.3f s (%.2f GB/s, %.2fx memcpy), "
-               "again %.3f s (%.2fx memcpy)\n", names[l], out[l], in[l], lb[l] / 1048576.0, tl[l],
-               lb[l] / tl[l] / 1e9, tl[l] / mcl, tl2[l], tl2[l] / mcl);
+               "again %.3f s (%.2fx memcpy)\n",
+               names[l], out[l], in[l], lb[l] / 1048576.0, tl[l], lb[l] / tl[l] / 1e9, tl[l] / mcl,
+               tl2[l], tl2[l] / mcl);
     }
     printf("  memcpy of the file %.3f s (%.2f GB/s); byte-wise FNV-1a %.2f GB/s\n", tmc,
            fsz / tmc / 1e9, fsz / tfnv / 1e9);
@@ -309,7 +312,8 @@ static void bench_gen(void)
     printf("gen: up_proj [%zu, %zu] bf16, %zu tokens\n", c.ffn, c.hidden, c.tokens);
     printf("  weights file       %8.3f s  %7.1f M weights/s  %5.2fx memset of the bytes (%.3f s)\n",
            tw, n / tw / 1e6, tw / tm, tm);
-    printf("  trace (x, y = x W^T in double) %8.3f s  %7.2f G double MACs/s (weights regenerated)\n",
+    printf("  trace (x, y = x W^T in double) %8.3f s  %7.2f G double MACs/s (weights "
+           "regenerated)\n",
            tt, macs / tt / 1e9);
     unlink(path("g.st"));
     unlink(path("gt.st"));
@@ -370,7 +374,8 @@ static void bench_sweep(void)
         t0 = a < t0 ? a : t0;
         t1 = b < t1 ? b : t1;
     }
-    printf("sweep: 12 points (3 clocks x 2 tiles x 2 codings) of [%zu, %zu], %zu tokens, one process\n",
+    printf("sweep: 12 points (3 clocks x 2 tiles x 2 codings) of [%zu, %zu], %zu tokens, one "
+           "process\n",
            out, in, tokens);
     printf("  every point loads, quantizes, encodes and checks  %7.3f s  %6.2f points/s\n", t0,
            12 / t0);
@@ -406,7 +411,8 @@ static void growth_row(size_t out, size_t in, size_t tokens)
         spike_event *ev = NULL;
         size_t nev = 0, *ts = malloc((tokens + 1) * sizeof *ts);
         if (spike_stats_compute(SPIKE_TERNARY, cnt, tokens, in, SPIKE_STEPS_AUTO, &st, &err) ||
-            spike_events(SPIKE_TERNARY, cnt, tokens, in, SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL, &err))
+            spike_events(SPIKE_TERNARY, cnt, tokens, in, SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL,
+                         &err))
             die("events", err);
         double t3 = now_s();
         if (gpu_ref_cpu(cnt, tokens, &qw, acc, &err))
@@ -424,7 +430,8 @@ static void growth_row(size_t out, size_t in, size_t tokens)
         trun = a < trun ? a : trun;
     }
     double sh = tw + tc + te + tr;
-    printf("  %6zu %6zu %7zu  %9.4f %9.4f %9.4f %9.4f  %9.4f  %5.1f %%  %7.2f ns/weight  %8.3f ms/token\n",
+    printf("  %6zu %6zu %7zu  %9.4f %9.4f %9.4f %9.4f  %9.4f  %5.1f %%  %7.2f ns/weight  %8.3f "
+           "ms/token\n",
            out, in, tokens, tw, tc, te, tr, trun, 100 * sh / trun, tw / ((double)out * in) * 1e9,
            trun / (double)tokens * 1e3);
     unlink(path("gw.st"));
@@ -433,12 +440,13 @@ static void growth_row(size_t out, size_t in, size_t tokens)
 
 static void bench_growth(void)
 {
-    printf("growth: one layer, f32 weights, per channel; load = quantize from the mapping, counts =\n"
-           "convert + adaptive threshold, events = ternary events + statistics, ref = the CPU\n"
-           "reference, run = run_job_exec (clock 250 MHz, tile 64x64, ternary, everything included);\n"
-           "share = the first four (what a sweep point gets from the cache) over the run\n");
-    printf("  %6s %6s %7s  %9s %9s %9s %9s  %9s  %7s  %16s  %11s\n", "out", "in", "tokens", "load s",
-           "counts s", "events s", "ref s", "run s", "share", "load/weight", "run/token");
+    printf(
+        "growth: one layer, f32 weights, per channel; load = quantize from the mapping, counts =\n"
+        "convert + adaptive threshold, events = ternary events + statistics, ref = the CPU\n"
+        "reference, run = run_job_exec (clock 250 MHz, tile 64x64, ternary, everything included);\n"
+        "share = the first four (what a sweep point gets from the cache) over the run\n");
+    printf("  %6s %6s %7s  %9s %9s %9s %9s  %9s  %7s  %16s  %11s\n", "out", "in", "tokens",
+           "load s", "counts s", "events s", "ref s", "run s", "share", "load/weight", "run/token");
     size_t tk[] = {1, 8, 64, 256};
     for (size_t i = 0; i < (quick ? 3u : 4u); i++)
         growth_row(1024, 1024, tk[i]);
@@ -462,8 +470,8 @@ int main(int argc, char **argv)
     snprintf(dir, sizeof dir, "/tmp/bench-io-XXXXXX");
     if (!mkdtemp(dir))
         die("mkdtemp", NULL);
-    printf("bench_io: %d CPUs, SIMD %s, best of %d%s\n", ax_cpu_count(), ax_simd_name(ax_simd_best()),
-           repeat, quick ? ", quick sizes" : "");
+    printf("bench_io: %d CPUs, SIMD %s, best of %d%s\n", ax_cpu_count(),
+           ax_simd_name(ax_simd_best()), repeat, quick ? ", quick sizes" : "");
     bench_load();
     bench_image();
     bench_gen();

@@ -55,8 +55,8 @@
 
 /* One thread: the process's CPU time (robust to other load on a shared
  * machine); several: wall-clock time (other load can only make it longer). */
-static int wall_only; /* speed-ups: wall-clock time for one thread too */
-static size_t sb_rows; /* --sb-rows: axons per super-block of the accumulation (tuning) */
+static int wall_only;   /* speed-ups: wall-clock time for one thread too */
+static size_t sb_rows;  /* --sb-rows: axons per super-block of the accumulation (tuning) */
 static double last_cpu; /* process CPU time (all threads) of the last hot_time / run_time, best */
 
 static double cpu_now(void)
@@ -122,8 +122,8 @@ __attribute__((target("avx2"))) static void limit_avx2(int32_t *acc, const int8_
     }
 }
 
-__attribute__((target("avx512f,avx512bw"))) static void limit_avx512(int32_t *acc, const int8_t *tile,
-                                                                     const uint16_t *rows, size_t n)
+__attribute__((target("avx512f,avx512bw"))) static void
+limit_avx512(int32_t *acc, const int8_t *tile, const uint16_t *rows, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         const int8_t *w = tile + (size_t)rows[k] * 128;
@@ -312,7 +312,8 @@ static double spin_speedup(int n, int reps)
             wall_only = 1;
             double t0 = clk(1);
             for (int i = 0; i < k; i++)
-                started += !pthread_create(&tid[i], NULL, spin, (void *)(uintptr_t)(work / (uint64_t)k));
+                started += !pthread_create(&tid[i], NULL, spin,
+                                           (void *)(uintptr_t)(work / (uint64_t)k));
             for (int i = 0; i < started; i++)
                 pthread_join(tid[i], NULL);
             double t = clk(1) - t0;
@@ -385,8 +386,8 @@ static double brian2(const work *w, const char *dir, char *why, size_t nwhy, cha
     }
     const char *py = getenv("AXON_PY") ? getenv("AXON_PY") : "/usr/bin/python3";
     const char *root = getenv("AXON_ROOT") ? getenv("AXON_ROOT") : ".";
-    snprintf(cmd, sizeof cmd, "%s %s/bench/brian2_bench.py %s %s %zu %zu %zu 2>&1", py, root,
-             wpath, spath, w->in, w->out, w->tokens);
+    snprintf(cmd, sizeof cmd, "%s %s/bench/brian2_bench.py %s %s %zu %zu %zu 2>&1", py, root, wpath,
+             spath, w->in, w->out, w->tokens);
     FILE *p = popen(cmd, "r");
     if (!p) {
         snprintf(why, nwhy, "cannot run %s", py);
@@ -413,8 +414,8 @@ static double brian2(const work *w, const char *dir, char *why, size_t nwhy, cha
 }
 
 /* 5: a layer of real files, as axon run codes it by default */
-static int section_layer(const char *wpath, const char *tpath, const char *name,
-                         spike_coding cod, int threads, int reps)
+static int section_layer(const char *wpath, const char *tpath, const char *name, spike_coding cod,
+                         int threads, int reps)
 {
     trace_file *wf = NULL, *tf = NULL;
     char *err = NULL, tn[1024];
@@ -453,16 +454,16 @@ static int section_layer(const char *wpath, const char *tpath, const char *name,
     double c1 = run_time(&w, 1, 0, reps, &r), f1 = run_time(&w, 1, 1, reps, NULL);
     printf("  %zu cores, %lld cycles\n", r.cores, (long long)r.duration);
     printf("  simulation alone, 1 thread (CPU): cycle-accurate %.4f s, functional %.4f s, "
-           "ratio %.2fx; %.2f G synaptic adds/s cycle-accurate\n", c1, f1, c1 / f1,
-           sops(&w) / c1 * 1e-9);
+           "ratio %.2fx; %.2f G synaptic adds/s cycle-accurate\n",
+           c1, f1, c1 / f1, sops(&w) / c1 * 1e-9);
     if (threads > 1) {
         double cn = run_time(&w, threads, 0, reps, NULL), fn = run_time(&w, threads, 1, reps, NULL);
         wall_only = 1;
         double cw = run_time(&w, 1, 0, reps, NULL);
         wall_only = 0;
         printf("  simulation alone, %d threads (wall): cycle-accurate %.4f s, functional %.4f s, "
-               "ratio %.2fx; speed-up %.2fx over 1 thread (wall %.4f s)\n", threads, cn, fn,
-               cn / fn, cw / cn, cw);
+               "ratio %.2fx; speed-up %.2fx over 1 thread (wall %.4f s)\n",
+               threads, cn, fn, cn / fn, cw / cn, cw);
         printf("  thread limit now: a trivially parallel loop runs %.2fx faster on %d threads\n",
                spin_speedup(threads, reps), threads);
     }
@@ -510,8 +511,8 @@ static double section_limit(int reps)
 static double section_hot(const work *w, double lim, int threads, int reps)
 {
     printf("\n2. hot path: batched accumulation (sim_arith.c), layer %zu -> %zu, %zu tokens, "
-           "bitwise-signed T = %d, %zu events = %.3g synaptic adds\n", w->in, w->out, w->tokens,
-           w->T, w->nev, sops(w));
+           "bitwise-signed T = %d, %zu events = %.3g synaptic adds\n",
+           w->in, w->out, w->tokens, w->T, w->nev, sops(w));
     uint64_t ref_sum = 0, sum = 0;
     double t1 = 0;
     for (int v = SIM_SIMD_SCALAR; v <= SIM_SIMD_AVX512; v++) {
@@ -522,7 +523,8 @@ static double section_hot(const work *w, double lim, int threads, int reps)
             ref_sum = sum;
         double rate = sops(w) / t * 1e-9;
         printf("  %-8s 1 thread   %8.4f s  %8.2f G adds/s  %5.2f x limit  (%5.2f x its own "
-               "ISA's limit)%s\n", sim_simd_name((sim_simd)v), t, rate, rate / lim,
+               "ISA's limit)%s\n",
+               sim_simd_name((sim_simd)v), t, rate, rate / lim,
                lim_isa[v] > 0 ? rate / lim_isa[v] : 0, sum == ref_sum ? "" : "  ACC DIFFERS");
         if (v == (int)sim_simd_best())
             t1 = t;
@@ -534,11 +536,12 @@ static double section_hot(const work *w, double lim, int threads, int reps)
         double tw = hot_time(w, 1, SIM_SIMD_AUTO, reps, &sum);
         wall_only = 0;
         printf("  %-8s %d threads  %8.4f s  %8.2f G adds/s  %5.2f x (limit x %d threads); "
-               "speed-up %.2fx (wall, 1 thread %.4f s)%s\n", sim_simd_name(sim_simd_best()),
-               threads, t, rate, rate / (lim * threads), threads, tw / t, tw,
-               sum == ref_sum ? "" : "  ACC DIFFERS");
+               "speed-up %.2fx (wall, 1 thread %.4f s)%s\n",
+               sim_simd_name(sim_simd_best()), threads, t, rate, rate / (lim * threads), threads,
+               tw / t, tw, sum == ref_sum ? "" : "  ACC DIFFERS");
         printf("  %-8s CPU time of all %d threads %.4f s = %.2fx the 1-thread CPU time (work "
-               "added by threading; robust to other load)\n", "", threads, cn, cn / t1);
+               "added by threading; robust to other load)\n",
+               "", threads, cn, cn / t1);
     }
     return t1;
 }
@@ -550,7 +553,8 @@ static void section_whole(const work *w, int threads, int reps)
     double c1 = run_time(w, 1, 0, reps, &r1), f1 = run_time(w, 1, 1, reps, NULL);
     printf("\n3. whole simulation (sim_new + run), same layer\n");
     printf("  cycle-accurate 1 thread   %8.4f s   functional 1 thread   %8.4f s   "
-           "cycle-accurate / functional %.2fx\n", c1, f1, c1 / f1);
+           "cycle-accurate / functional %.2fx\n",
+           c1, f1, c1 / f1);
     printf("  of which, 1 thread: accumulation %.4f s; preparation (chunk-major weights, "
            "programs) %.4f s, with the zero-gating counts of the timed run %.4f s\n",
            hot_time(w, 1, SIM_SIMD_AUTO, reps, &sum), prep_time(w, 1, 0, reps),
@@ -559,21 +563,23 @@ static void section_whole(const work *w, int threads, int reps)
         double cn = run_time(w, threads, 0, reps, &rn), ccpu = last_cpu;
         double fn = run_time(w, threads, 1, reps, NULL), fcpu = last_cpu;
         printf("  cycle-accurate %d threads  %8.4f s   functional %d threads  %8.4f s   "
-               "cycle-accurate / functional %.2fx\n", threads, cn, threads, fn, cn / fn);
+               "cycle-accurate / functional %.2fx\n",
+               threads, cn, threads, fn, cn / fn);
         wall_only = 1;
         double cw = run_time(w, 1, 0, reps, NULL), fw = run_time(w, 1, 1, reps, NULL);
         wall_only = 0;
         printf("  thread speed-up (%d vs 1, wall: 1 thread %.4f s and %.4f s): cycle-accurate "
-               "%.2fx, functional %.2fx; same cycles and counters: %s\n", threads, cw, fw, cw / cn,
-               fw / fn,
+               "%.2fx, functional %.2fx; same cycles and counters: %s\n",
+               threads, cw, fw, cw / cn, fw / fn,
                r1.duration == rn.duration && !memcmp(&r1.total, &rn.total, sizeof r1.total) ? "yes"
-                                                                                       : "NO");
+                                                                                            : "NO");
         printf("  CPU time of all %d threads / 1-thread CPU time: cycle-accurate %.2fx, "
-               "functional %.2fx (work added by threading; robust to other load)\n", threads,
-               ccpu / c1, fcpu / f1);
+               "functional %.2fx (work added by threading; robust to other load)\n",
+               threads, ccpu / c1, fcpu / f1);
         double lim = spin_speedup(threads, reps);
         printf("  thread limit now: a trivially parallel loop runs %.2fx faster on %d threads than "
-               "on 1 (wall); cycle-accurate speed-up / that: %.2f\n", lim, threads, cw / cn / lim);
+               "on 1 (wall); cycle-accurate speed-up / that: %.2f\n",
+               lim, threads, cw / cn / lim);
     }
 }
 
@@ -582,15 +588,16 @@ static void section_brian(int threads, int reps, int nobrian)
     work b;
     work_brian(&b);
     printf("\n4. Brian2 workload: 1024 x 1024 int8, %zu tokens of 0/1 counts (10 %%), binary: "
-           "%zu spikes = %.4g synaptic events\n", b.tokens, b.nev, sops(&b));
+           "%zu spikes = %.4g synaptic events\n",
+           b.tokens, b.nev, sops(&b));
     double a1 = run_time(&b, 1, 0, reps, NULL);
     printf("  axon cycle-accurate 1 thread   %8.4f s  %9.1f M synaptic events/s\n", a1,
            sops(&b) / a1 * 1e-6);
     double an = a1;
     if (threads > 1) {
         an = run_time(&b, threads, 0, reps, NULL);
-        printf("  axon cycle-accurate %d threads  %8.4f s  %9.1f M synaptic events/s\n", threads, an,
-               sops(&b) / an * 1e-6);
+        printf("  axon cycle-accurate %d threads  %8.4f s  %9.1f M synaptic events/s\n", threads,
+               an, sops(&b) / an * 1e-6);
     }
     char dir[] = "/tmp/axon-bench-XXXXXX", why[256] = "", target[64] = "";
     if (nobrian) {
@@ -601,8 +608,7 @@ static void section_brian(int threads, int reps, int nobrian)
         double br = brian2(&b, dir, why, sizeof why, target, sizeof target);
         char rm[600];
         snprintf(rm, sizeof rm, "rm -rf %s", dir);
-        if (system(rm)) {
-        }
+        if (system(rm)) {}
         if (br > 0) {
             printf("  brian2 (%s target, 1 thread, CPU time)  %9.1f M synaptic events/s\n", target,
                    br * 1e-6);
@@ -647,16 +653,16 @@ int main(int argc, char **argv)
             }
         } else {
             fprintf(stderr, "usage: bench_perf [--full] [--threads N] [--reps R] [--no-brian] "
-                    "[--only S] [--layer W.safetensors T.safetensors NAME [--coding C]] "
-                    "[--sb-rows N]\n");
+                            "[--only S] [--layer W.safetensors T.safetensors NAME [--coding C]] "
+                            "[--sb-rows N]\n");
             return 2;
         }
     }
     threads = threads < 1 ? 1 : threads;
     reps = reps < 1 ? 1 : reps;
     printf("bench_perf: %d threads (online processors %d), best of %d; 1 thread: CPU time, "
-           "more: wall time; the machine may be shared: compare ratios only\n", threads,
-           sim_threads_default(), reps);
+           "more: wall time; the machine may be shared: compare ratios only\n",
+           threads, sim_threads_default(), reps);
     if (ln)
         return section_layer(lw, lt, ln, cod, threads, reps);
     double lim = only == 3 || only == 4 ? 0 : section_limit(reps);

@@ -54,7 +54,8 @@ int main(int argc, char **argv)
     int64_t sh[1] = {(int64_t)n};
     trace_writer *w;
     if (trace_writer_new(&w, &err) || trace_writer_add(w, "f32", TRACE_F32, 1, sh, x, &err) ||
-        trace_writer_add(w, "f16", TRACE_F16, 1, sh, h, &err) || trace_writer_add(w, "bf16", TRACE_BF16, 1, sh, b, &err))
+        trace_writer_add(w, "f16", TRACE_F16, 1, sh, h, &err) ||
+        trace_writer_add(w, "bf16", TRACE_BF16, 1, sh, b, &err))
         die(err);
     double t0 = now_s();
     if (trace_writer_save(w, path, &err))
@@ -63,16 +64,18 @@ int main(int argc, char **argv)
     trace_writer_free(w);
     t0 = now_s();
     int fd = open(raw, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int ok = fd >= 0 && write(fd, x, n * 4) == (ssize_t)(n * 4) && write(fd, h, n * 2) == (ssize_t)(n * 2) &&
-             write(fd, b, n * 2) == (ssize_t)(n * 2) && fsync(fd) == 0;
+    int ok = fd >= 0 && write(fd, x, n * 4) == (ssize_t)(n * 4) &&
+             write(fd, h, n * 2) == (ssize_t)(n * 2) && write(fd, b, n * 2) == (ssize_t)(n * 2) &&
+             fsync(fd) == 0;
     double t_raw = now_s() - t0;
     if (fd >= 0)
         close(fd);
     if (!ok)
         return 1;
     double mb = (double)(n * 8) / 1e6;
-    printf("save %zu MiB/tensor x 3:  atomic writer %8.1f MB/s   plain write+fsync %8.1f MB/s   ratio %.2f\n", mib,
-           mb / t_save, mb / t_raw, t_raw / t_save);
+    printf("save %zu MiB/tensor x 3:  atomic writer %8.1f MB/s   plain write+fsync %8.1f MB/s   "
+           "ratio %.2f\n",
+           mib, mb / t_save, mb / t_raw, t_raw / t_save);
     trace_file *f;
     t0 = now_s();
     for (int k = 0; k < 100; k++) {
@@ -81,8 +84,8 @@ int main(int argc, char **argv)
         if (k < 99)
             trace_close(f);
     }
-    printf("open (mmap + validate):   %8.1f us per open (file %.1f MB)\n", (now_s() - t0) / 100 * 1e6,
-           (double)(n * 8) / 1e6);
+    printf("open (mmap + validate):   %8.1f us per open (file %.1f MB)\n",
+           (now_s() - t0) / 100 * 1e6, (double)(n * 8) / 1e6);
     const char *names[] = {"f32", "f16", "bf16"};
     memset(y, 0, n * 4); /* fault the output pages in before timing anything */
     double t_copy = 1e30;
@@ -101,7 +104,8 @@ int main(int argc, char **argv)
             double dt = now_s() - t0;
             t = dt < t ? dt : t;
         }
-        printf("to_f32 from %-4s          %8.1f M elem/s   memcpy of the output %8.1f M elem/s   ratio %.2f\n",
+        printf("to_f32 from %-4s          %8.1f M elem/s   memcpy of the output %8.1f M elem/s   "
+               "ratio %.2f\n",
                names[k], (double)n / t / 1e6, (double)n / t_copy / 1e6, t_copy / t);
     }
     trace_close(f);

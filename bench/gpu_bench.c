@@ -35,17 +35,25 @@ int main(int argc, char **argv)
             continue;
         }
         if (!v) {
-            fprintf(stderr, "gpu-bench: %s needs a value (see the usage in the source header)\n", a);
+            fprintf(stderr, "gpu-bench: %s needs a value (see the usage in the source header)\n",
+                    a);
             return 2;
         }
         i++;
-        if (!strcmp(a, "--tokens")) tokens = strtoull(v, NULL, 10);
-        else if (!strcmp(a, "--in")) in = strtoull(v, NULL, 10);
-        else if (!strcmp(a, "--out")) out = strtoull(v, NULL, 10);
-        else if (!strcmp(a, "--group")) group = strtoull(v, NULL, 10);
-        else if (!strcmp(a, "--repeat")) repeat = atoi(v);
-        else if (!strcmp(a, "--peak-tops")) peak = atof(v);
-        else if (!strcmp(a, "--cpu-tokens")) cpu_tokens = strtoull(v, NULL, 10);
+        if (!strcmp(a, "--tokens"))
+            tokens = strtoull(v, NULL, 10);
+        else if (!strcmp(a, "--in"))
+            in = strtoull(v, NULL, 10);
+        else if (!strcmp(a, "--out"))
+            out = strtoull(v, NULL, 10);
+        else if (!strcmp(a, "--group"))
+            group = strtoull(v, NULL, 10);
+        else if (!strcmp(a, "--repeat"))
+            repeat = atoi(v);
+        else if (!strcmp(a, "--peak-tops"))
+            peak = atof(v);
+        else if (!strcmp(a, "--cpu-tokens"))
+            cpu_tokens = strtoull(v, NULL, 10);
         else {
             fprintf(stderr, "gpu-bench: unknown option %s\n", a);
             return 2;
@@ -93,8 +101,8 @@ int main(int argc, char **argv)
     double tops = st.int_ops / (st.acc_ms * 1e-3) / 1e12;
     printf("device: %s\nshape: tokens %zu x in %zu x out %zu, group %zu (%zu groups)\n", st.device,
            tokens, in, out, qw.group, qw.ngroups);
-    printf("kernel: %s, %d launches, %.4f ms per launch\n", st.wide ? "wide (int32 counts)" : "dp4a",
-           st.repeat, st.acc_ms);
+    printf("kernel: %s, %d launches, %.4f ms per launch\n",
+           st.wide ? "wide (int32 counts)" : "dp4a", st.repeat, st.acc_ms);
     printf("achieved: %.3f TOPS (2 ops per multiply-accumulate)\n", tops);
     if (peak > 0)
         printf("peak: %.1f TOPS given, achieved %.2f %% of it\n", peak, 100.0 * tops / peak);
@@ -108,7 +116,8 @@ int main(int argc, char **argv)
         double cpu_s = now_s() - t0;
         double cpu_tops = 2.0 * (double)cpu_tokens * out * in / cpu_s / 1e12;
         int same = !memcmp(ac, acc, cpu_tokens * out * qw.ngroups * sizeof(int32_t));
-        printf("cpu twin: %zu tokens in %.3f s = %.4f TOPS; GPU/CPU throughput ratio %.1f; acc %s\n",
+        printf("cpu twin: %zu tokens in %.3f s = %.4f TOPS; GPU/CPU throughput ratio %.1f; acc "
+               "%s\n",
                cpu_tokens, cpu_s, cpu_tops, tops / cpu_tops, same ? "identical" : "DIFFERENT");
         free(ac);
         if (!same)

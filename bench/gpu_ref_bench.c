@@ -53,32 +53,32 @@ __attribute__((target("avx512f,avx512bw"))) static double limit512(size_t n)
         for (int u = 0; u < 4; u++)
             s[u][k] = (int16_t)(k % 7 - 3), w[u][k] = (int8_t)(k % 5 - 2);
     __m512i a[4][4];
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
     for (int t = 0; t < 4; t++)
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int j = 0; j < 4; j++)
             a[t][j] = _mm512_setzero_si512();
     double t0 = now_s();
     for (size_t rep = 0; rep < n; rep++)
         for (int i = 0; i < 512; i += 32) {
             __m512i sv[4], wv[4];
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int j = 0; j < 4; j++)
                 wv[j] = _mm512_cvtepi8_epi16(_mm256_load_si256((const __m256i *)&w[j][i]));
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int t = 0; t < 4; t++)
                 sv[t] = _mm512_load_si512((const void *)&s[t][i]);
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int t = 0; t < 4; t++)
-                #pragma GCC unroll 16
+#pragma GCC unroll 16
                 for (int j = 0; j < 4; j++)
                     a[t][j] = _mm512_add_epi32(a[t][j], _mm512_madd_epi16(sv[t], wv[j]));
         }
     double dt = now_s() - t0;
     int32_t sink = 0;
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
     for (int t = 0; t < 4; t++)
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int j = 0; j < 4; j++)
             sink += _mm512_reduce_add_epi32(a[t][j]);
     if (sink == 12345)
@@ -94,36 +94,36 @@ __attribute__((target("avx2"))) static double limit256(size_t n)
         for (int u = 0; u < 4; u++)
             s[u][k] = (int16_t)(k % 7 - 3), w[u][k] = (int8_t)(k % 5 - 2);
     __m256i a[4][2];
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
     for (int t = 0; t < 4; t++)
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int j = 0; j < 2; j++)
             a[t][j] = _mm256_setzero_si256();
     double t0 = now_s();
     for (size_t rep = 0; rep < n; rep++)
         for (int i = 0; i < 512; i += 16) {
             __m256i sv[4], wv[2];
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int j = 0; j < 2; j++)
                 wv[j] = _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)&w[j][i]));
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int t = 0; t < 4; t++)
                 sv[t] = _mm256_load_si256((const __m256i *)&s[t][i]);
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int t = 0; t < 4; t++)
-                #pragma GCC unroll 16
+#pragma GCC unroll 16
                 for (int j = 0; j < 2; j++)
                     a[t][j] = _mm256_add_epi32(a[t][j], _mm256_madd_epi16(sv[t], wv[j]));
         }
     double dt = now_s() - t0;
     int32_t sink = 0;
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
     for (int t = 0; t < 4; t++)
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int j = 0; j < 2; j++) {
             int32_t v[8];
             _mm256_storeu_si256((__m256i *)v, a[t][j]);
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int k = 0; k < 8; k++)
                 sink += v[k];
         }
@@ -184,7 +184,8 @@ int main(int argc, char **argv)
     int ncpu = ax_cpu_count();
     ax_simd top = ax_simd_best();
     printf("gpu_ref_bench: tokens %zu in %zu out %zu group %zu; %d CPUs, widest SIMD %s; "
-           "best of %d\n", tokens, in, out, qw.group, ncpu, ax_simd_name(top), repeat);
+           "best of %d\n",
+           tokens, in, out, qw.group, ncpu, ax_simd_name(top), repeat);
     double t0 = now_s();
     plain(s, tokens, &qw, a0);
     double tp = now_s() - t0;
@@ -195,8 +196,9 @@ int main(int argc, char **argv)
                lim / 1e9, ax_simd_name(top));
     int bad = 0;
     /* every path this CPU runs: portable, AVX2, AVX-512, AVX-512 VNNI */
-    struct { int simd, vnni; } var[] = {{AX_SIMD_PORTABLE, 0}, {AX_SIMD_AVX2, 0},
-                                        {AX_SIMD_AVX512, 0}, {AX_SIMD_AVX512, 1}};
+    struct {
+        int simd, vnni;
+    } var[] = {{AX_SIMD_PORTABLE, 0}, {AX_SIMD_AVX2, 0}, {AX_SIMD_AVX512, 0}, {AX_SIMD_AVX512, 1}};
     gpu_ref_path seen[8];
     int nseen = 0;
     for (size_t v = 0; v < sizeof var / sizeof var[0]; v++) {

@@ -22,12 +22,18 @@ static const char *CMD = "calibrate";
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: axon calibrate --train A.csv[,B.csv...] [--validate H.csv[,...]] --out TABLE.csv\n"
-               "                      [--lib LIBERTY] [--markdown FILE] [--total-pct P] [--comp-pct P]\n"
-               "       axon calibrate --check H.csv[,...] --tech TABLE.csv [--total-pct P] [--comp-pct P]\n\n"
-               "Fits per-action energies per component (acc, fifo, ctrl, readout, sramif, clock) to the\n"
-               "gate-level energies of characterization CSVs (make characterize), writes the calibrated\n"
-               "table (node and supply of the liberty, 180 nm / 1.8 V for OSU018) and validates it.\n\n"
+    fprintf(f, "usage: axon calibrate --train A.csv[,B.csv...] [--validate H.csv[,...]] --out "
+               "TABLE.csv\n"
+               "                      [--lib LIBERTY] [--markdown FILE] [--total-pct P] "
+               "[--comp-pct P]\n"
+               "       axon calibrate --check H.csv[,...] --tech TABLE.csv [--total-pct P] "
+               "[--comp-pct P]\n\n"
+               "Fits per-action energies per component (acc, fifo, ctrl, readout, sramif, clock) "
+               "to the\n"
+               "gate-level energies of characterization CSVs (make characterize), writes the "
+               "calibrated\n"
+               "table (node and supply of the liberty, 180 nm / 1.8 V for OSU018) and validates "
+               "it.\n\n"
                "  --train LIST     characterization CSVs to fit (comma-separated)\n"
                "  --validate LIST  held-out CSVs (other streams, other parameter sets)\n"
                "  --check LIST     price these rows with --tech TABLE (no fit)\n"
@@ -55,13 +61,17 @@ int cmd_calibrate(int argc, char **argv)
     const char *train = NULL, *val = NULL, *check = NULL, *out = NULL, *lib = "OSU018", *md = NULL,
                *tech = NULL;
     double tot = 10, comp = 15;
-    static const struct option opts[] = {
-        {"train", required_argument, NULL, 't'},    {"validate", required_argument, NULL, 'v'},
-        {"check", required_argument, NULL, 'c'},    {"out", required_argument, NULL, 'o'},
-        {"lib", required_argument, NULL, 'l'},      {"markdown", required_argument, NULL, 'm'},
-        {"tech", required_argument, NULL, 'T'},     {"total-pct", required_argument, NULL, 'P'},
-        {"comp-pct", required_argument, NULL, 'Q'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"train", required_argument, NULL, 't'},
+                                         {"validate", required_argument, NULL, 'v'},
+                                         {"check", required_argument, NULL, 'c'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"lib", required_argument, NULL, 'l'},
+                                         {"markdown", required_argument, NULL, 'm'},
+                                         {"tech", required_argument, NULL, 'T'},
+                                         {"total-pct", required_argument, NULL, 'P'},
+                                         {"comp-pct", required_argument, NULL, 'Q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -103,8 +113,10 @@ int cmd_calibrate(int argc, char **argv)
             rc = cmd_usage(CMD, "%s is not a calibrated table (no 'meta,calibrated,1' row)", tech);
             goto done;
         }
-        printf("calibrate: %zu rows priced by %s against gate level (bounds: total +-%.0f %% per stream, "
-               "components +-%.0f %% per set)\n", nh, power_table_version(t), tot, comp);
+        printf("calibrate: %zu rows priced by %s against gate level (bounds: total +-%.0f %% per "
+               "stream, "
+               "components +-%.0f %% per set)\n",
+               nh, power_table_version(t), tot, comp);
         if (power_cal_validate(stdout, 0, hold, nh, NULL, t, tot, comp, &viol, &err)) {
             rc = cmd_fail(CMD, err);
             goto done;
@@ -123,15 +135,16 @@ int cmd_calibrate(int argc, char **argv)
         char sets[1024] = "", streams[1024] = "";
         for (size_t i = 0; i < n; i++) {
             char one[160];
-            snprintf(one, sizeof one, "%s (R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d)", rows[i].set,
-                     rows[i].R, rows[i].C, rows[i].L, rows[i].LS, rows[i].F, rows[i].A, rows[i].RB, rows[i].DB,
-                     rows[i].GATE);
+            snprintf(one, sizeof one, "%s (R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d)",
+                     rows[i].set, rows[i].R, rows[i].C, rows[i].L, rows[i].LS, rows[i].F, rows[i].A,
+                     rows[i].RB, rows[i].DB, rows[i].GATE);
             if (!strstr(sets, one) && strlen(sets) + strlen(one) + 3 < sizeof sets)
-                snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s", *sets ? "; " : "", one);
+                snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s", *sets ? "; " : "",
+                         one);
             snprintf(one, sizeof one, "%s", rows[i].stream);
             if (!strstr(streams, one) && strlen(streams) + strlen(one) + 3 < sizeof streams)
-                snprintf(streams + strlen(streams), sizeof streams - strlen(streams), "%s%s", *streams ? ", " : "",
-                         one);
+                snprintf(streams + strlen(streams), sizeof streams - strlen(streams), "%s%s",
+                         *streams ? ", " : "", one);
         }
         char date[32];
         time_t now = time(NULL);
@@ -152,7 +165,8 @@ int cmd_calibrate(int argc, char **argv)
         }
         printf("calibrate: fitted %zu rows, wrote %s\n", n, out);
         for (int c = 0; c < POWER_CAL_NCOMP; c++) {
-            printf("  %-8s rms %5.1f %%  max %5.1f %% :", power_cal_comp_name(c), fit.rms_pct[c], fit.max_pct[c]);
+            printf("  %-8s rms %5.1f %%  max %5.1f %% :", power_cal_comp_name(c), fit.rms_pct[c],
+                   fit.max_pct[c]);
             for (int j = 0; j < fit.nf[c]; j++)
                 printf(" %s=%.4g", fit.names[c][j], fit.coef[c][j]);
             printf(" pJ\n");
@@ -165,7 +179,9 @@ int cmd_calibrate(int argc, char **argv)
             goto done;
         }
         if (nh) {
-            printf("held-out rows (bounds: total +-%.0f %% per stream, components +-%.0f %% per set):\n", tot, comp);
+            printf("held-out rows (bounds: total +-%.0f %% per stream, components +-%.0f %% per "
+                   "set):\n",
+                   tot, comp);
             if (power_cal_validate(stdout, 0, hold, nh, &fit, NULL, tot, comp, &viol, &err)) {
                 rc = cmd_fail(CMD, err);
                 goto done;

@@ -32,13 +32,15 @@ static void usage(FILE *f)
             "usage: axon compare A B [--tensor NAME]... [--strict] [--show N] [--json]\n\n"
             "A and B are safetensors/NPY files or FILE:TENSOR references. Integer tensors are\n"
             "compared exactly (mismatch count, first positions and values); float tensors of any\n"
-            "dtype by cosine similarity, relative L2 error, max abs error and SNR (dB), per tensor\n"
+            "dtype by cosine similarity, relative L2 error, max abs error and SNR (dB), per "
+            "tensor\n"
             "and overall. Without a tensor name every tensor of A is looked up by name in B.\n\n"
             "  --tensor NAME  compare only NAME, or every tensor whose name ends in .NAME\n"
             "                 (e.g. acc, y); repeatable\n"
             "  --strict       a tensor present in only one file is a failure (default: listed,\n"
             "                 not compared)\n"
-            "  --show N       mismatches / non-finite values listed per tensor (default 5, max %d)\n"
+            "  --show N       mismatches / non-finite values listed per tensor (default 5, max "
+            "%d)\n"
             "  --json         machine-readable report\n\n"
             "exit status: 0 integers equal and floats finite, 1 mismatch, shape, nothing compared\n"
             "(or a one-sided tensor with --strict), 2 usage\n",
@@ -74,13 +76,38 @@ static void to_f32(const trace_tensor *t, float *dst)
     for (size_t i = 0; i < n; i++) {
         switch (t->dtype) {
         case TRACE_F32: memcpy(&dst[i], p + 4 * i, 4); break;
-        case TRACE_F16: { uint16_t h; memcpy(&h, p + 2 * i, 2); dst[i] = trace_f16_to_f32(h); break; }
-        case TRACE_BF16: { uint16_t h; memcpy(&h, p + 2 * i, 2); dst[i] = trace_bf16_to_f32(h); break; }
+        case TRACE_F16: {
+            uint16_t h;
+            memcpy(&h, p + 2 * i, 2);
+            dst[i] = trace_f16_to_f32(h);
+            break;
+        }
+        case TRACE_BF16: {
+            uint16_t h;
+            memcpy(&h, p + 2 * i, 2);
+            dst[i] = trace_bf16_to_f32(h);
+            break;
+        }
         case TRACE_I8: dst[i] = (float)((const int8_t *)p)[i]; break;
         case TRACE_U8: dst[i] = (float)p[i]; break;
-        case TRACE_I16: { int16_t v; memcpy(&v, p + 2 * i, 2); dst[i] = (float)v; break; }
-        case TRACE_I32: { int32_t v; memcpy(&v, p + 4 * i, 4); dst[i] = (float)v; break; }
-        case TRACE_I64: { int64_t v; memcpy(&v, p + 8 * i, 8); dst[i] = (float)v; break; }
+        case TRACE_I16: {
+            int16_t v;
+            memcpy(&v, p + 2 * i, 2);
+            dst[i] = (float)v;
+            break;
+        }
+        case TRACE_I32: {
+            int32_t v;
+            memcpy(&v, p + 4 * i, 4);
+            dst[i] = (float)v;
+            break;
+        }
+        case TRACE_I64: {
+            int64_t v;
+            memcpy(&v, p + 8 * i, 8);
+            dst[i] = (float)v;
+            break;
+        }
         }
     }
 }
@@ -264,7 +291,8 @@ static int name_selected(const char *name, char **sel, int nsel)
     size_t l = strlen(name);
     for (int i = 0; i < nsel; i++) {
         size_t s = strlen(sel[i]);
-        if (!strcmp(name, sel[i]) || (l > s && name[l - s - 1] == '.' && !strcmp(name + l - s, sel[i])))
+        if (!strcmp(name, sel[i]) ||
+            (l > s && name[l - s - 1] == '.' && !strcmp(name + l - s, sel[i])))
             return 1;
     }
     return 0;
@@ -314,10 +342,13 @@ int cmd_compare(int argc, char **argv)
     cJSON *missing = cJSON_CreateArray();
     if (na || nb || (trace_count(fa) == 1 && trace_count(fb) == 1 && !nsel)) {
         /* one pair: named on either side, or two single-tensor files */
-        const trace_tensor *ta = na ? trace_find(fa, na) : (nb ? trace_find(fa, nb) : trace_at(fa, 0));
-        const trace_tensor *tb = nb ? trace_find(fb, nb) : (na ? trace_find(fb, na) : trace_at(fb, 0));
+        const trace_tensor *ta = na ? trace_find(fa, na)
+                                    : (nb ? trace_find(fa, nb) : trace_at(fa, 0));
+        const trace_tensor *tb = nb ? trace_find(fb, nb)
+                                    : (na ? trace_find(fb, na) : trace_at(fb, 0));
         if (!ta || !tb) {
-            ax_fail(&err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: name it on both sides, FILE:TENSOR)",
+            ax_fail(&err, AX_ENOTFOUND,
+                    "%s: no tensor '%s' (hint: name it on both sides, FILE:TENSOR)",
                     trace_path(ta ? fb : fa), na ? na : nb);
             cJSON_Delete(missing);
             goto done;

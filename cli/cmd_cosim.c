@@ -21,7 +21,8 @@
 
 static const char *help =
     "usage: axon cosim (--random N | --weights W --trace T --layer NAME |\n"
-    "                   --image FILE.axi --trace T (--layer NAME [--core N] | --core N)) [options]\n"
+    "                   --image FILE.axi --trace T (--layer NAME [--core N] | --core N)) "
+    "[options]\n"
     "Runs one event stream through the C core model and the Verilated RTL core in\n"
     "lockstep (one-core chip, arrival 0) and compares every stamp (item accepted,\n"
     "started, SRAM word read or skipped, readout beat, readout end; cycles or ps)\n"
@@ -43,7 +44,8 @@ static const char *help =
     "  --tile RxC         core tile; must equal the RTL build's (default: the build's)\n"
     "  --lanes L          lanes; must equal the RTL build's\n"
     "  --async            async core (ps); uses the async RTL build (= --timing async)\n"
-    "  (--layer, --coding, --steps, --tile, --lanes, --timing: the parameter table, docs/params.md)\n"
+    "  (--layer, --coding, --steps, --tile, --lanes, --timing: the parameter table, "
+    "docs/params.md)\n"
     "  --wave FILE        VCD of the RTL around the first divergence (trace build)\n"
     "  --wave-window N    steps before and after the divergence in the VCD (default 64)\n"
     "  --seed S           stream and random-reset seed (default 1; 0 = no random reset)\n"
@@ -130,23 +132,25 @@ int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
         o->lanes = pj.cfg.lanes;
     if (pj.steps == SPIKE_STEPS_TOKEN)
         return cmd_usage("cosim", "--steps token: the RTL core takes one T per stream (hint: a "
-                         "fixed T, or auto)");
+                                  "fixed T, or auto)");
     if (pj.steps > 32)
         return cmd_usage("cosim", "--steps %d: the RTL core's shift field holds T <= 32", pj.steps);
     o->steps = pj.steps > 0 ? pj.steps : 0;
-    if (optind < argc) return cmd_usage("cosim", "unexpected argument '%s'", argv[optind]);
+    if (optind < argc)
+        return cmd_usage("cosim", "unexpected argument '%s'", argv[optind]);
     int files = o->weights || o->trace || o->layer || o->image || o->core >= 0;
     if (o->random && files)
         return cmd_usage("cosim", "--random excludes --weights/--image/--trace/--layer/--core");
     if (o->image && o->weights)
         return cmd_usage("cosim", "give --weights or --image, not both (hint: `axon run --image "
-                         "--weights` checks an image against its checkpoint)");
-    if (o->core >= 0 && !o->image) return cmd_usage("cosim", "--core N needs --image FILE.axi");
+                                  "--weights` checks an image against its checkpoint)");
+    if (o->core >= 0 && !o->image)
+        return cmd_usage("cosim", "--core N needs --image FILE.axi");
     if (o->image && !(o->trace && (o->layer || o->core >= 0)))
         return cmd_usage("cosim", "--image needs --trace and --layer NAME or --core N");
     if (!o->random && !o->image && !(o->weights && o->trace && o->layer))
         return cmd_usage("cosim", "give --random N, all of --weights, --trace and --layer, or "
-                         "--image, --trace and --layer/--core");
+                                  "--image, --trace and --layer/--core");
     return CMD_OK;
 }
 
@@ -154,35 +158,46 @@ int cmd_cosim_parse(int argc, char **argv, cmd_cosim_opts *o)
 int cmd_cosim(int argc, char **argv)
 {
     char **copy = malloc((size_t)(argc + 1) * sizeof *copy);
-    if (!copy) return cmd_fail("cosim", NULL);
+    if (!copy)
+        return cmd_fail("cosim", NULL);
     memcpy(copy, argv, (size_t)argc * sizeof *copy);
     copy[argc] = NULL;
     cmd_cosim_opts o;
     int rc = cmd_cosim_parse(argc, copy, &o);
     free(copy);
-    if (rc) return rc < 0 ? CMD_OK : rc;
+    if (rc)
+        return rc < 0 ? CMD_OK : rc;
     char dir[4096], helper[4200];
     if (o.rtl) {
         snprintf(dir, sizeof dir, "%s", o.rtl);
     } else {
         ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-        if (n <= 0) return cmd_fail("cosim", NULL);
+        if (n <= 0)
+            return cmd_fail("cosim", NULL);
         dir[n] = 0;
         char *slash = strrchr(dir, '/');
-        if (slash) *slash = 0;
+        if (slash)
+            *slash = 0;
         size_t len = strlen(dir);
-        snprintf(dir + len, sizeof dir - len, "/rtl/%s", o.async ? "async" : o.wave ? "trace" : "sync");
+        snprintf(dir + len, sizeof dir - len, "/rtl/%s",
+                 o.async  ? "async"
+                 : o.wave ? "trace"
+                          : "sync");
     }
     snprintf(helper, sizeof helper, "%s/axon-cosim", dir);
     if (access(helper, X_OK) != 0) {
-        fprintf(stderr, "axon cosim: RTL co-simulation helper %s is not built (hint: `make rtl` "
-                        "builds it with Verilator; see docs/rtl.md)\n", helper);
+        fprintf(stderr,
+                "axon cosim: RTL co-simulation helper %s is not built (hint: `make rtl` "
+                "builds it with Verilator; see docs/rtl.md)\n",
+                helper);
         return CMD_FAIL;
     }
     char **av = malloc((size_t)(argc + 1) * sizeof *av);
-    if (!av) return cmd_fail("cosim", NULL);
+    if (!av)
+        return cmd_fail("cosim", NULL);
     av[0] = helper;
-    for (int i = 1; i < argc; i++) av[i] = argv[i];
+    for (int i = 1; i < argc; i++)
+        av[i] = argv[i];
     av[argc] = NULL;
     fflush(NULL);
     execv(helper, av);

@@ -38,8 +38,10 @@ static ax_result check_shards(const char *out, int n, char **shards, char **err)
     for (int i = 0; i < n && !r; i++) {
         char *cs = NULL;
         if (access(shards[i], F_OK) != 0) {
-            r = ax_fail(err, AX_ENOTFOUND, "%s: no such shard database (hint: check the path; "
-                        "nothing was merged)", shards[i]);
+            r = ax_fail(err, AX_ENOTFOUND,
+                        "%s: no such shard database (hint: check the path; "
+                        "nothing was merged)",
+                        shards[i]);
             break;
         }
         if ((r = ax_out_canonical(shards[i], &cs, err)))
@@ -47,8 +49,10 @@ static ax_result check_shards(const char *out, int n, char **shards, char **err)
         int same = !strcmp(cs, co);
         free(cs);
         if (same) {
-            r = ax_fail(err, AX_EPARAM, "%s: is OUT itself (hint: a database cannot be merged "
-                        "into itself)", shards[i]);
+            r = ax_fail(err, AX_EPARAM,
+                        "%s: is OUT itself (hint: a database cannot be merged "
+                        "into itself)",
+                        shards[i]);
             break;
         }
         db *s;
@@ -89,8 +93,8 @@ static int merge(int argc, char **argv)
             if (fresh)
                 fprintf(stderr, "axon db: %s was not created\n", out);
             else if (added)
-                fprintf(stderr, "axon db: the %zu runs of the shards before %s stay in %s\n",
-                        added, argv[i], out);
+                fprintf(stderr, "axon db: the %zu runs of the shards before %s stay in %s\n", added,
+                        argv[i], out);
             return rc;
         }
         printf("%s: %zu runs added, %zu already present, %zu sweep links added\n", argv[i],

@@ -32,23 +32,22 @@ static const char *NAME = "encode";
 
 static void help(void)
 {
-    printf(
-        "usage: axon encode --input X.npy|F.safetensors:NAME [options]\n\n"
-        "Turns activations into integer spike counts (adaptive threshold, per token:\n"
-        "vth = clamp(mean|x|/k, 1e-5, 1e4) in float32, s = round-half-even(x/vth),\n"
-        "clamped), expands them into spike trains and prints spike statistics.\n"
-        "Integer inputs are taken as counts. 1-D = one token, 3-D [batch, seq, d]\n"
-        "flattens to tokens.\n\n"
-        "options:\n"
-        "  --input REF        tensor to encode (NPY file, or safetensors FILE:NAME)\n"
-        "  --counts-out S.npy write counts, int32 [tokens, channels]\n"
-        "  --trains-out E.npy write trains, int8 [T, tokens, channels] in {-1,0,1}\n"
-        "                     (per-token T: token n uses steps 0..T_n-1, zeros after)\n"
-        "  --steps-out N.npy  write each token's T, int32 [tokens]\n"
-        "  --json | --csv     machine-readable statistics on stdout\n"
-        "  -h, --help         this help\n"
-        "spike parameters (docs/params.md; a fixed T that a count does not fit is an error;\n"
-        "--no-clamp keeps unclamped counts as SpikingBrain-1.0 does):\n");
+    printf("usage: axon encode --input X.npy|F.safetensors:NAME [options]\n\n"
+           "Turns activations into integer spike counts (adaptive threshold, per token:\n"
+           "vth = clamp(mean|x|/k, 1e-5, 1e4) in float32, s = round-half-even(x/vth),\n"
+           "clamped), expands them into spike trains and prints spike statistics.\n"
+           "Integer inputs are taken as counts. 1-D = one token, 3-D [batch, seq, d]\n"
+           "flattens to tokens.\n\n"
+           "options:\n"
+           "  --input REF        tensor to encode (NPY file, or safetensors FILE:NAME)\n"
+           "  --counts-out S.npy write counts, int32 [tokens, channels]\n"
+           "  --trains-out E.npy write trains, int8 [T, tokens, channels] in {-1,0,1}\n"
+           "                     (per-token T: token n uses steps 0..T_n-1, zeros after)\n"
+           "  --steps-out N.npy  write each token's T, int32 [tokens]\n"
+           "  --json | --csv     machine-readable statistics on stdout\n"
+           "  -h, --help         this help\n"
+           "spike parameters (docs/params.md; a fixed T that a count does not fit is an error;\n"
+           "--no-clamp keeps unclamped counts as SpikingBrain-1.0 does):\n");
     cmd_param_help_only(ENCODE_PARAMS);
 }
 
@@ -57,13 +56,14 @@ static void help(void)
 static int parse(int argc, char **argv, cmd_encode_opts *o)
 {
     enum { O_COUNTS = 256, O_TRAINS, O_STEPSOUT, O_JSON, O_CSV };
-    static const struct option own[] = {
-        {"input", required_argument, 0, 'i'},
-        {"counts-out", required_argument, 0, O_COUNTS},
-        {"trains-out", required_argument, 0, O_TRAINS},
-        {"steps-out", required_argument, 0, O_STEPSOUT},
-        {"json", no_argument, 0, O_JSON},          {"csv", no_argument, 0, O_CSV},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    static const struct option own[] = {{"input", required_argument, 0, 'i'},
+                                        {"counts-out", required_argument, 0, O_COUNTS},
+                                        {"trains-out", required_argument, 0, O_TRAINS},
+                                        {"steps-out", required_argument, 0, O_STEPSOUT},
+                                        {"json", no_argument, 0, O_JSON},
+                                        {"csv", no_argument, 0, O_CSV},
+                                        {"help", no_argument, 0, 'h'},
+                                        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     run_job j;
     run_job_default(&j);
@@ -91,7 +91,10 @@ static int parse(int argc, char **argv, cmd_encode_opts *o)
         }
         switch (c) {
         case 'i': o->input = optarg; break;
-        case 'h': help(); rc = -2; break;
+        case 'h':
+            help();
+            rc = -2;
+            break;
         case O_COUNTS: o->counts_out = optarg; break;
         case O_TRAINS: o->trains_out = optarg; break;
         case O_STEPSOUT: o->steps_out = optarg; break;
@@ -129,7 +132,8 @@ static ax_result shape_of(const char *ref, const trace_tensor *t, size_t *tokens
     if (t->ndim < 1 || t->ndim > 3)
         return ax_fail(err, AX_ESHAPE,
                        "%s: a %d-D tensor cannot be encoded (hint: give 1-D [d], 2-D [tokens, d] "
-                       "or 3-D [batch, seq, d])", ref, t->ndim);
+                       "or 3-D [batch, seq, d])",
+                       ref, t->ndim);
     *d = (size_t)t->shape[t->ndim - 1];
     *tokens = 1;
     for (int i = 0; i < t->ndim - 1; i++)
@@ -158,7 +162,10 @@ static void name_nonfinite(const char *ref, const trace_tensor *t, size_t d, cha
             ax_fail(err, AX_ERANGE,
                     "%s: activation of token %zu, channel %zu is %s (hint: the trace is damaged "
                     "or the model overflowed; re-record it)",
-                    ref, k / d, k % d, isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+                    ref, k / d, k % d,
+                    isnan(v) ? "NaN"
+                    : v > 0  ? "+Inf"
+                             : "-Inf");
             return;
         }
     }
@@ -166,7 +173,8 @@ static void name_nonfinite(const char *ref, const trace_tensor *t, size_t d, cha
 }
 
 
-static ax_result encode(const cmd_encode_opts *o, const trace_tensor *t, cmd_encode_result *e, char **err)
+static ax_result encode(const cmd_encode_opts *o, const trace_tensor *t, cmd_encode_result *e,
+                        char **err)
 {
     ax_result r = shape_of(o->input, t, &e->tokens, &e->d, err);
     if (r)
@@ -294,8 +302,10 @@ int cmd_encode(int argc, char **argv)
     if (!r) {
         r = encode(&o, t, &e, &err);
         if (!r && e.from_int && (o.k_set || o.clamp_set))
-            fprintf(stderr, "axon encode: note: %s holds integers, taken as counts; --k, "
-                            "--clamp and --no-clamp do not apply\n", o.input);
+            fprintf(stderr,
+                    "axon encode: note: %s holds integers, taken as counts; --k, "
+                    "--clamp and --no-clamp do not apply\n",
+                    o.input);
     }
     if (!r)
         r = write_outputs(&o, &e, &err);

@@ -22,7 +22,7 @@ typedef struct {
     size_t tokens, d;
     int from_int;
     int32_t *counts;
-    float *vth;        /* NULL for integer input */
+    float *vth; /* NULL for integer input */
     int *T_of;
     spike_stats st;
 } cmd_encode_result;

@@ -107,8 +107,8 @@ void cmd_encode_print_csv(const cmd_encode_opts *o, const cmd_encode_result *e)
     printf("tokens,channels,coding,steps_mode,steps,steps_min,spikes,slots,firing_rate,sparsity,"
            "silent_channel_fraction,dead_channel_fraction,spikes_per_firing_channel,count_min,"
            "count_max,vth_min,vth_mean,vth_max\n");
-    printf("%zu,%zu,%s,%s,%d,%d,%llu,%llu,%.9g,%.9g,%.9g,%.9g,%.9g,%lld,%lld,%s\n",
-           st->tokens, st->channels, spike_coding_name(o->coding), steps_mode(o->steps), st->steps,
+    printf("%zu,%zu,%s,%s,%d,%d,%llu,%llu,%.9g,%.9g,%.9g,%.9g,%.9g,%lld,%lld,%s\n", st->tokens,
+           st->channels, spike_coding_name(o->coding), steps_mode(o->steps), st->steps,
            st->steps_min, (unsigned long long)st->spikes, (unsigned long long)st->slots,
            st->firing_rate, st->sparsity, st->silent_channel_fraction, st->dead_channel_fraction,
            st->spikes_per_firing_channel, (long long)st->count_min, (long long)st->count_max, vs);

@@ -24,31 +24,34 @@
 
 static void help(void)
 {
-    printf("usage: axon gen [--preset NAME] [options] --weights-out W.safetensors --trace-out T.safetensors\n\n"
-           "Writes synthetic LLM-like weights and activations (deterministic for a seed).\n\n"
-           "  --preset NAME        shapes and defaults (default tiny); --list-presets shows them\n"
-           "  --tokens N           token rows of every <layer>.input\n"
-           "  --in D               hidden size: up/gate map D -> M, down maps M -> D\n"
-           "  --out M              FFN (intermediate) size\n"
-           "  --layers LIST        layer indices, e.g. 0,3,5-7 (default 0)\n"
-           "  --proj LIST          projections among q,k,v,o,up,gate,down; attn = q,k,v,o, mlp =\n"
-           "                       up,gate,down, all = both (default from the preset)\n"
-           "  --q-out N            q_proj outputs = o_proj inputs (heads x head_dim; default hidden)\n"
-           "  --kv-out N           k_proj and v_proj outputs (kv heads x head_dim; default hidden)\n"
-           "  --dtype f32|bf16     weight dtype (default f32; inputs and outputs are f32)\n"
-           "  --seed S             PRNG seed, unsigned 64-bit (default 1)\n"
-           "  --dof NU             Student-t degrees of freedom of activations, > 2 (default 4)\n"
-           "  --outlier-frac F     fraction of outlier input channels (default 0.005)\n"
-           "  --outlier-scale X    outlier channel magnitude vs. the others (default 30)\n"
-           "  --no-output          do not write <layer>.output (skips the tokens*in*out reference product)\n"
-           "  --weights-out FILE   weights safetensors file\n"
-           "  --trace-out FILE     trace safetensors file\n"
-           "  --threads N          CPU threads (default all cores; the bytes do not depend on it)\n"
-           "  --json               print what was written as JSON\n"
-           "Both files are written to temporaries and replace the targets together at the end;\n"
-           "the request is checked against the free disk space before anything is written.\n"
-           "  --list-presets       list presets and exit\n"
-           "  -h, --help           this help\n");
+    printf(
+        "usage: axon gen [--preset NAME] [options] --weights-out W.safetensors --trace-out "
+        "T.safetensors\n\n"
+        "Writes synthetic LLM-like weights and activations (deterministic for a seed).\n\n"
+        "  --preset NAME        shapes and defaults (default tiny); --list-presets shows them\n"
+        "  --tokens N           token rows of every <layer>.input\n"
+        "  --in D               hidden size: up/gate map D -> M, down maps M -> D\n"
+        "  --out M              FFN (intermediate) size\n"
+        "  --layers LIST        layer indices, e.g. 0,3,5-7 (default 0)\n"
+        "  --proj LIST          projections among q,k,v,o,up,gate,down; attn = q,k,v,o, mlp =\n"
+        "                       up,gate,down, all = both (default from the preset)\n"
+        "  --q-out N            q_proj outputs = o_proj inputs (heads x head_dim; default hidden)\n"
+        "  --kv-out N           k_proj and v_proj outputs (kv heads x head_dim; default hidden)\n"
+        "  --dtype f32|bf16     weight dtype (default f32; inputs and outputs are f32)\n"
+        "  --seed S             PRNG seed, unsigned 64-bit (default 1)\n"
+        "  --dof NU             Student-t degrees of freedom of activations, > 2 (default 4)\n"
+        "  --outlier-frac F     fraction of outlier input channels (default 0.005)\n"
+        "  --outlier-scale X    outlier channel magnitude vs. the others (default 30)\n"
+        "  --no-output          do not write <layer>.output (skips the tokens*in*out reference "
+        "product)\n"
+        "  --weights-out FILE   weights safetensors file\n"
+        "  --trace-out FILE     trace safetensors file\n"
+        "  --threads N          CPU threads (default all cores; the bytes do not depend on it)\n"
+        "  --json               print what was written as JSON\n"
+        "Both files are written to temporaries and replace the targets together at the end;\n"
+        "the request is checked against the free disk space before anything is written.\n"
+        "  --list-presets       list presets and exit\n"
+        "  -h, --help           this help\n");
 }
 
 static int parse_layers(const char *s, trace_gen_cfg *c)
@@ -84,17 +87,30 @@ static int parse_projs(const char *s, unsigned *projs)
     *projs = 0;
     char *dup = strdup(s), *save = NULL;
     for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "up")) *projs |= TRACE_GEN_UP;
-        else if (!strcmp(t, "gate")) *projs |= TRACE_GEN_GATE;
-        else if (!strcmp(t, "down")) *projs |= TRACE_GEN_DOWN;
-        else if (!strcmp(t, "q")) *projs |= TRACE_GEN_Q;
-        else if (!strcmp(t, "k")) *projs |= TRACE_GEN_K;
-        else if (!strcmp(t, "v")) *projs |= TRACE_GEN_V;
-        else if (!strcmp(t, "o")) *projs |= TRACE_GEN_O;
-        else if (!strcmp(t, "attn")) *projs |= TRACE_GEN_ATTN;
-        else if (!strcmp(t, "mlp")) *projs |= TRACE_GEN_MLP;
-        else if (!strcmp(t, "all")) *projs |= TRACE_GEN_ATTN | TRACE_GEN_MLP;
-        else { *projs = 0; break; }
+        if (!strcmp(t, "up"))
+            *projs |= TRACE_GEN_UP;
+        else if (!strcmp(t, "gate"))
+            *projs |= TRACE_GEN_GATE;
+        else if (!strcmp(t, "down"))
+            *projs |= TRACE_GEN_DOWN;
+        else if (!strcmp(t, "q"))
+            *projs |= TRACE_GEN_Q;
+        else if (!strcmp(t, "k"))
+            *projs |= TRACE_GEN_K;
+        else if (!strcmp(t, "v"))
+            *projs |= TRACE_GEN_V;
+        else if (!strcmp(t, "o"))
+            *projs |= TRACE_GEN_O;
+        else if (!strcmp(t, "attn"))
+            *projs |= TRACE_GEN_ATTN;
+        else if (!strcmp(t, "mlp"))
+            *projs |= TRACE_GEN_MLP;
+        else if (!strcmp(t, "all"))
+            *projs |= TRACE_GEN_ATTN | TRACE_GEN_MLP;
+        else {
+            *projs = 0;
+            break;
+        }
     }
     free(dup);
     return *projs ? 0 : -1;
@@ -142,20 +158,48 @@ static int report(const char *path, int json, cJSON *arr)
 
 int cmd_gen(int argc, char **argv)
 {
-    enum { O_PRESET = 256, O_TOKENS, O_IN, O_OUT, O_LAYERS, O_PROJ, O_DTYPE, O_SEED, O_DOF, O_OFRAC, O_OSCALE,
-           O_NOOUT, O_WOUT, O_TOUT, O_JSON, O_LIST, O_QOUT, O_KVOUT, O_THREADS };
-    static const struct option opts[] = {
-        {"preset", required_argument, 0, O_PRESET}, {"tokens", required_argument, 0, O_TOKENS},
-        {"in", required_argument, 0, O_IN}, {"out", required_argument, 0, O_OUT},
-        {"layers", required_argument, 0, O_LAYERS}, {"proj", required_argument, 0, O_PROJ},
-        {"dtype", required_argument, 0, O_DTYPE}, {"seed", required_argument, 0, O_SEED},
-        {"dof", required_argument, 0, O_DOF}, {"outlier-frac", required_argument, 0, O_OFRAC},
-        {"outlier-scale", required_argument, 0, O_OSCALE}, {"no-output", no_argument, 0, O_NOOUT},
-        {"weights-out", required_argument, 0, O_WOUT}, {"trace-out", required_argument, 0, O_TOUT},
-        {"json", no_argument, 0, O_JSON}, {"list-presets", no_argument, 0, O_LIST},
-        {"q-out", required_argument, 0, O_QOUT}, {"kv-out", required_argument, 0, O_KVOUT},
-        {"threads", required_argument, 0, O_THREADS},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    enum {
+        O_PRESET = 256,
+        O_TOKENS,
+        O_IN,
+        O_OUT,
+        O_LAYERS,
+        O_PROJ,
+        O_DTYPE,
+        O_SEED,
+        O_DOF,
+        O_OFRAC,
+        O_OSCALE,
+        O_NOOUT,
+        O_WOUT,
+        O_TOUT,
+        O_JSON,
+        O_LIST,
+        O_QOUT,
+        O_KVOUT,
+        O_THREADS
+    };
+    static const struct option opts[] = {{"preset", required_argument, 0, O_PRESET},
+                                         {"tokens", required_argument, 0, O_TOKENS},
+                                         {"in", required_argument, 0, O_IN},
+                                         {"out", required_argument, 0, O_OUT},
+                                         {"layers", required_argument, 0, O_LAYERS},
+                                         {"proj", required_argument, 0, O_PROJ},
+                                         {"dtype", required_argument, 0, O_DTYPE},
+                                         {"seed", required_argument, 0, O_SEED},
+                                         {"dof", required_argument, 0, O_DOF},
+                                         {"outlier-frac", required_argument, 0, O_OFRAC},
+                                         {"outlier-scale", required_argument, 0, O_OSCALE},
+                                         {"no-output", no_argument, 0, O_NOOUT},
+                                         {"weights-out", required_argument, 0, O_WOUT},
+                                         {"trace-out", required_argument, 0, O_TOUT},
+                                         {"json", no_argument, 0, O_JSON},
+                                         {"list-presets", no_argument, 0, O_LIST},
+                                         {"q-out", required_argument, 0, O_QOUT},
+                                         {"kv-out", required_argument, 0, O_KVOUT},
+                                         {"threads", required_argument, 0, O_THREADS},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     /* the preset is applied first, the other options override it */
     const char *preset = "tiny";
     for (int i = 1; i < argc; i++) {
@@ -176,28 +220,46 @@ int cmd_gen(int argc, char **argv)
     int preset_ok = trace_gen_preset(preset, &cfg, &err) == AX_OK;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'h': help(); free(err); return CMD_OK;
+        case 'h':
+            help();
+            free(err);
+            return CMD_OK;
         case O_PRESET: break;
-        case O_TOKENS: if (cmd_parse_long("gen", "--tokens", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
-            cfg.tokens = (size_t)v; break;
-        case O_IN: if (cmd_parse_long("gen", "--in", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
-            cfg.hidden = (size_t)v; break;
-        case O_OUT: if (cmd_parse_long("gen", "--out", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
-            cfg.ffn = (size_t)v; break;
+        case O_TOKENS:
+            if (cmd_parse_long("gen", "--tokens", optarg, 1, 1L << 24, &v))
+                return CMD_USAGE;
+            cfg.tokens = (size_t)v;
+            break;
+        case O_IN:
+            if (cmd_parse_long("gen", "--in", optarg, 1, 1L << 24, &v))
+                return CMD_USAGE;
+            cfg.hidden = (size_t)v;
+            break;
+        case O_OUT:
+            if (cmd_parse_long("gen", "--out", optarg, 1, 1L << 24, &v))
+                return CMD_USAGE;
+            cfg.ffn = (size_t)v;
+            break;
         case O_LAYERS:
             if (parse_layers(optarg, &cfg))
-                return cmd_usage("gen", "--layers '%s' is not a list like 0,3,5-7 (at most %d layers)", optarg,
-                                 TRACE_GEN_MAX_LAYERS);
+                return cmd_usage("gen",
+                                 "--layers '%s' is not a list like 0,3,5-7 (at most %d layers)",
+                                 optarg, TRACE_GEN_MAX_LAYERS);
             break;
         case O_PROJ:
             if (parse_projs(optarg, &cfg.projs))
-                return cmd_usage("gen", "--proj '%s' is not a list of q, k, v, o, up, gate, down, attn, "
-                                 "mlp, all", optarg);
+                return cmd_usage("gen",
+                                 "--proj '%s' is not a list of q, k, v, o, up, gate, down, attn, "
+                                 "mlp, all",
+                                 optarg);
             break;
         case O_DTYPE:
-            if (!strcmp(optarg, "f32")) cfg.wdtype = TRACE_F32;
-            else if (!strcmp(optarg, "bf16")) cfg.wdtype = TRACE_BF16;
-            else return cmd_usage("gen", "--dtype '%s' is not f32 or bf16", optarg);
+            if (!strcmp(optarg, "f32"))
+                cfg.wdtype = TRACE_F32;
+            else if (!strcmp(optarg, "bf16"))
+                cfg.wdtype = TRACE_BF16;
+            else
+                return cmd_usage("gen", "--dtype '%s' is not f32 or bf16", optarg);
             break;
         case O_SEED: {
             char *end;
@@ -207,19 +269,37 @@ int cmd_gen(int argc, char **argv)
             cfg.seed = s;
             break;
         }
-        case O_DOF: if (cmd_parse_double("gen", "--dof", optarg, 2.001, 1e6, &d)) return CMD_USAGE;
-            cfg.dof = d; break;
-        case O_OFRAC: if (cmd_parse_double("gen", "--outlier-frac", optarg, 0, 1, &d)) return CMD_USAGE;
-            cfg.outlier_frac = d; break;
-        case O_OSCALE: if (cmd_parse_double("gen", "--outlier-scale", optarg, 1e-3, 1e6, &d)) return CMD_USAGE;
-            cfg.outlier_scale = d; break;
+        case O_DOF:
+            if (cmd_parse_double("gen", "--dof", optarg, 2.001, 1e6, &d))
+                return CMD_USAGE;
+            cfg.dof = d;
+            break;
+        case O_OFRAC:
+            if (cmd_parse_double("gen", "--outlier-frac", optarg, 0, 1, &d))
+                return CMD_USAGE;
+            cfg.outlier_frac = d;
+            break;
+        case O_OSCALE:
+            if (cmd_parse_double("gen", "--outlier-scale", optarg, 1e-3, 1e6, &d))
+                return CMD_USAGE;
+            cfg.outlier_scale = d;
+            break;
         case O_NOOUT: cfg.with_output = 0; break;
-        case O_QOUT: if (cmd_parse_long("gen", "--q-out", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
-            cfg.q_out = (size_t)v; break;
-        case O_KVOUT: if (cmd_parse_long("gen", "--kv-out", optarg, 1, 1L << 24, &v)) return CMD_USAGE;
-            cfg.kv_out = (size_t)v; break;
-        case O_THREADS: if (cmd_parse_long("gen", "--threads", optarg, 1, 1024, &v)) return CMD_USAGE;
-            cfg.threads = (int)v; break;
+        case O_QOUT:
+            if (cmd_parse_long("gen", "--q-out", optarg, 1, 1L << 24, &v))
+                return CMD_USAGE;
+            cfg.q_out = (size_t)v;
+            break;
+        case O_KVOUT:
+            if (cmd_parse_long("gen", "--kv-out", optarg, 1, 1L << 24, &v))
+                return CMD_USAGE;
+            cfg.kv_out = (size_t)v;
+            break;
+        case O_THREADS:
+            if (cmd_parse_long("gen", "--threads", optarg, 1, 1024, &v))
+                return CMD_USAGE;
+            cfg.threads = (int)v;
+            break;
         case O_WOUT: wout = optarg; break;
         case O_TOUT: tout = optarg; break;
         case O_JSON: json = 1; break;
@@ -255,8 +335,10 @@ int cmd_gen(int argc, char **argv)
         free(a);
         free(b);
         if (same)
-            return cmd_usage("gen", "--weights-out '%s' and --trace-out '%s' are the same file "
-                             "(hint: give two different paths)", wout, tout);
+            return cmd_usage("gen",
+                             "--weights-out '%s' and --trace-out '%s' are the same file "
+                             "(hint: give two different paths)",
+                             wout, tout);
     }
     cfg.progress = gen_progress;
     if (trace_gen_write(&cfg, wout, tout, &err))

@@ -21,43 +21,48 @@
 
 static void help(void)
 {
-    printf(
-        "usage: axon map --weights W.safetensors [options]\n\n"
-        "Maps linear layers (<name>.weight [out, in], f32/f16/bf16, or int8 with\n"
-        "<name>.weight_scale) onto R x C core tiles of a W x H mesh and reports them.\n\n"
-        "  --weights FILE...    safetensors (or NPY) checkpoint, read through mmap; more\n"
-        "                       files (a sharded checkpoint) may follow, or repeat --weights\n"
-        "  --layers GLOB        layers to map (fnmatch, repeatable; default all)\n"
-        "  --list               list the layers of the checkpoint and exit\n"
-        "  --tile RxC|auto      core tile, R axons x C neurons (default 128x128);\n"
-        "                       auto: 64..512 x 64..512, fewest cores, then least waste\n"
-        "  --cores N            core budget (default: the mesh)\n"
-        "  --trace T            trace with <layer>.input: activation statistics\n"
-        "  --reorder-by T       same, and reorder input channels by activity\n"
-        "  --compress zero-run|bitmap  compressed weight-row sizes (index counted)\n"
-        "  --image OUT.axi      write the core image (docs/core-image.md)\n"
-        "  --tiles              also report every tile\n"
-        "  --read-image FILE    validate a core image and list its layers (no --weights)\n"
-        "  --core N             with --read-image: print core N's rows ($readmemh hex)\n"
-        "  --json | --csv       machine-readable output\n"
-        "  -h, --help           this help\n"
-        "parameters (docs/params.md; --mesh 0x0: from --cores, else the smallest square\n"
-        "mesh that holds every layer; --dram streams weights when the model does not fit):\n");
+    printf("usage: axon map --weights W.safetensors [options]\n\n"
+           "Maps linear layers (<name>.weight [out, in], f32/f16/bf16, or int8 with\n"
+           "<name>.weight_scale) onto R x C core tiles of a W x H mesh and reports them.\n\n"
+           "  --weights FILE...    safetensors (or NPY) checkpoint, read through mmap; more\n"
+           "                       files (a sharded checkpoint) may follow, or repeat --weights\n"
+           "  --layers GLOB        layers to map (fnmatch, repeatable; default all)\n"
+           "  --list               list the layers of the checkpoint and exit\n"
+           "  --tile RxC|auto      core tile, R axons x C neurons (default 128x128);\n"
+           "                       auto: 64..512 x 64..512, fewest cores, then least waste\n"
+           "  --cores N            core budget (default: the mesh)\n"
+           "  --trace T            trace with <layer>.input: activation statistics\n"
+           "  --reorder-by T       same, and reorder input channels by activity\n"
+           "  --compress zero-run|bitmap  compressed weight-row sizes (index counted)\n"
+           "  --image OUT.axi      write the core image (docs/core-image.md)\n"
+           "  --tiles              also report every tile\n"
+           "  --read-image FILE    validate a core image and list its layers (no --weights)\n"
+           "  --core N             with --read-image: print core N's rows ($readmemh hex)\n"
+           "  --json | --csv       machine-readable output\n"
+           "  -h, --help           this help\n"
+           "parameters (docs/params.md; --mesh 0x0: from --cores, else the smallest square\n"
+           "mesh that holds every layer; --dram streams weights when the model does not fit):\n");
     cmd_param_help_only(MAP_PARAMS);
 }
 
 int cmd_map(int argc, char **argv)
 {
-    static const struct option own[] = {
-        {"weights", required_argument, 0, 'w'}, {"layers", required_argument, 0, 'l'},
-        {"list", no_argument, 0, 'L'},          {"tile", required_argument, 0, 't'},
-        {"cores", required_argument, 0, 'n'},   {"trace", required_argument, 0, 'T'},
-        {"reorder-by", required_argument, 0, 'r'},
-        {"compress", required_argument, 0, 'z'}, {"image", required_argument, 0, 'i'},
-        {"tiles", no_argument, 0, 'E'},         {"json", no_argument, 0, 'j'},
-        {"csv", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
-        {"read-image", required_argument, 0, 'R'}, {"core", required_argument, 0, 'K'},
-        {0, 0, 0, 0}};
+    static const struct option own[] = {{"weights", required_argument, 0, 'w'},
+                                        {"layers", required_argument, 0, 'l'},
+                                        {"list", no_argument, 0, 'L'},
+                                        {"tile", required_argument, 0, 't'},
+                                        {"cores", required_argument, 0, 'n'},
+                                        {"trace", required_argument, 0, 'T'},
+                                        {"reorder-by", required_argument, 0, 'r'},
+                                        {"compress", required_argument, 0, 'z'},
+                                        {"image", required_argument, 0, 'i'},
+                                        {"tiles", no_argument, 0, 'E'},
+                                        {"json", no_argument, 0, 'j'},
+                                        {"csv", no_argument, 0, 'v'},
+                                        {"help", no_argument, 0, 'h'},
+                                        {"read-image", required_argument, 0, 'R'},
+                                        {"core", required_argument, 0, 'K'},
+                                        {0, 0, 0, 0}};
     cmd_map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
     char *globs[64];
@@ -123,7 +128,10 @@ int cmd_map(int argc, char **argv)
                 prc = cmd_usage("map", "--json and --csv exclude each other (hint: give one)");
             cfg.fmt = ch == 'j' ? CMD_MAP_JSON : CMD_MAP_CSV;
             break;
-        case 'h': help(); prc = CMD_OK; break;
+        case 'h':
+            help();
+            prc = CMD_OK;
+            break;
         default: prc = cmd_usage("map", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
@@ -164,12 +172,15 @@ int cmd_map(int argc, char **argv)
     for (int i = 0; i < nfiles && !r; i++)
         r = run_map_sel_list(files[i], cfg.o.group, &sel, globs, nglobs, &err);
     if (!r && sel.n == 0 && sel.skipped_ndim)
-        r = ax_fail(&err, AX_ESHAPE, "%s: no layer matches%s%s: %s is not a layer's weight [out, "
-                    "in] (hint: a layer is a 2-D <name>.weight)", cfg.weights,
-                    nglobs ? " --layers " : "", nglobs ? globs[0] : "", sel.skipped_name);
+        r = ax_fail(&err, AX_ESHAPE,
+                    "%s: no layer matches%s%s: %s is not a layer's weight [out, "
+                    "in] (hint: a layer is a 2-D <name>.weight)",
+                    cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "",
+                    sel.skipped_name);
     else if (!r && sel.n == 0)
-        r = ax_fail(&err, AX_ENOTFOUND, "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)",
-                    cfg.weights, nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
+        r = ax_fail(&err, AX_ENOTFOUND,
+                    "%s: no layer matches%s%s (hint: `axon map --weights %s --list`)", cfg.weights,
+                    nglobs ? " --layers " : "", nglobs ? globs[0] : "", cfg.weights);
     if (r) {
         run_map_sel_free(&sel);
         return cmd_fail("map", err);
@@ -216,7 +227,8 @@ int cmd_map(int argc, char **argv)
     if (!r)
         r = run_map_sel_place(&sel, cfg.W, cfg.H, cfg.dram, &err);
     if (!r && !cfg.dram && cfg.cores && sel.cores_used > cfg.cores)
-        r = ax_fail(&err, AX_ERANGE, "the model needs %zu cores, the budget --cores is %zu "
+        r = ax_fail(&err, AX_ERANGE,
+                    "the model needs %zu cores, the budget --cores is %zu "
                     "(hint: --dram streams weights from DRAM; or a larger --tile)",
                     sel.cores_used, cfg.cores);
     if (r) {
@@ -232,15 +244,18 @@ int cmd_map(int argc, char **argv)
     map_image_writer *img = NULL;
     if (cfg.trace)
         r = trace_open(cfg.trace, &tr, &err);
-    for (size_t i = 0; tr && i < sel.n && !r; i++) { /* shapes from the headers, before quantizing */
+    for (size_t i = 0; tr && i < sel.n && !r;
+         i++) { /* shapes from the headers, before quantizing */
         char xn[1100];
         snprintf(xn, sizeof xn, "%s.input", sel.l[i].name);
         const trace_tensor *x = trace_find(tr, xn);
         if (x && x->ndim >= 1 && (size_t)x->shape[x->ndim - 1] != sel.l[i].in)
-            r = ax_fail(&err, AX_ESHAPE, "%s: '%s' has %lld features but %s.weight is [%zu, %zu] "
+            r = ax_fail(&err, AX_ESHAPE,
+                        "%s: '%s' has %lld features but %s.weight is [%zu, %zu] "
                         "(in = %zu) (hint: the weight is [out, in]; check the trace and the "
-                        "checkpoint)", cfg.trace, xn, (long long)x->shape[x->ndim - 1],
-                        sel.l[i].name, sel.l[i].out, sel.l[i].in, sel.l[i].in);
+                        "checkpoint)",
+                        cfg.trace, xn, (long long)x->shape[x->ndim - 1], sel.l[i].name,
+                        sel.l[i].out, sel.l[i].in, sel.l[i].in);
     }
     if (!r && cfg.image)
         r = map_image_writer_new(cfg.image, cfg.R, cfg.C, cfg.W, cfg.H, &img, &err);
@@ -264,7 +279,8 @@ int cmd_map(int argc, char **argv)
     }
     for (size_t i = 0; i < sel.n; i++)
         if (sel.l[i].st.unit_scale)
-            fprintf(stderr, "axon map: note: %s.weight is int8 without %s.weight_scale: a unit "
+            fprintf(stderr,
+                    "axon map: note: %s.weight is int8 without %s.weight_scale: a unit "
                     "scale is assumed (hint: store <layer>.weight_scale f32 [out])\n",
                     sel.l[i].name, sel.l[i].name);
     if (cfg.image)

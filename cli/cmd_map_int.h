@@ -16,8 +16,8 @@ typedef struct {
     int W, H;            /* mesh */
     size_t cores;        /* --cores budget, 0 = the mesh */
     int dram, tiles, fmt;
-    const char *tech;    /* technology table CSV, NULL = built-in 45 nm */
-    int node_nm;         /* 0 = the table's node */
+    const char *tech; /* technology table CSV, NULL = built-in 45 nm */
+    int node_nm;      /* 0 = the table's node */
     map_opts o;
 } cmd_map_run;
 

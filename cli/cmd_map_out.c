@@ -137,7 +137,8 @@ static cJSON *layer_json(const cmd_map_run *cfg, const run_map_sel *sel, const r
             cJSON_AddNumberToObject(t, "cols_used", x->cols_used);
             cJSON_AddNumberToObject(t, "zero_weights", (double)x->zeros);
             cJSON_AddNumberToObject(t, "weight_sparsity_pct",
-                                    100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used));
+                                    100.0 * (double)x->zeros /
+                                        ((double)x->rows_used * x->cols_used));
             cJSON_AddNumberToObject(t, "sram_bytes", (double)cfg->R * cfg->C);
             cJSON_AddNumberToObject(t, "sram_util_pct", 100.0 * x->sram_util);
             cJSON_AddNumberToObject(t, "compressed_bytes", (double)x->comp_bytes);
@@ -175,7 +176,8 @@ static void report_json(const cmd_map_run *cfg, const run_map_sel *sel, const to
                             100.0 * (double)sel->cores_used / ((double)cfg->W * cfg->H));
     cJSON_AddNumberToObject(o, "passes", sel->passes);
     cJSON_AddNumberToObject(o, "weights", (double)t->weights);
-    cJSON_AddNumberToObject(o, "weight_sparsity_pct", 100.0 * (double)t->zeros / (double)t->weights);
+    cJSON_AddNumberToObject(o, "weight_sparsity_pct",
+                            100.0 * (double)t->zeros / (double)t->weights);
     cJSON_AddNumberToObject(o, "sram_bytes", (double)t->sram);
     cJSON_AddNumberToObject(o, "sram_util_pct", 100.0 * (double)t->weights / (double)t->sram);
     cJSON_AddNumberToObject(o, "resident_sram_area_mm2",
@@ -190,7 +192,8 @@ static void report_json(const cmd_map_run *cfg, const run_map_sel *sel, const to
     }
     if (t->trace) {
         cJSON_AddStringToObject(o, "coding", spike_coding_name(cfg->o.coding));
-        cJSON_AddNumberToObject(o, "zero_count_pct", t->pairs ? 100.0 * t->zero_pairs / t->pairs : 0);
+        cJSON_AddNumberToObject(o, "zero_count_pct",
+                                t->pairs ? 100.0 * t->zero_pairs / t->pairs : 0);
         cJSON_AddNumberToObject(o, "events_per_token", t->events);
         cJSON_AddNumberToObject(o, "core_events_per_token", t->core_events);
         cJSON_AddNumberToObject(o, "sram_pj_per_token", t->sram_pj);
@@ -227,7 +230,8 @@ static void report_csv(const cmd_map_run *cfg, const run_map_sel *sel)
         printf("%s,%zu,%zu,%s,%zu,%zu,%zu,%zu,%u,%u,%d,%d,%llu,%.4f,%llu,%.4f,", sel->l[i].name,
                s->out, s->in, s->dtype, s->group, s->t.rb, s->t.cb, s->t.cores, s->first_pass,
                s->last_pass, s->multicast_hops, s->reduce_hops, (unsigned long long)s->zeros,
-               100.0 * s->weight_sparsity, (unsigned long long)s->t.sram_bytes, 100.0 * s->sram_util);
+               100.0 * s->weight_sparsity, (unsigned long long)s->t.sram_bytes,
+               100.0 * s->sram_util);
         if (s->quantized_here)
             printf("%.6g", s->quant_rel_l2);
         printf(",");
@@ -271,7 +275,8 @@ static void report_table(const cmd_map_run *cfg, const run_map_sel *sel, const t
             snprintf(q, sizeof q, "int8");
         printf("%-40s %14s %5s %6zu %4s %6d %6d %8.3f %10.1f %7.2f %9s", sel->l[i].name, shape,
                s->dtype, s->t.cores, pass, s->multicast_hops, s->reduce_hops,
-               100.0 * s->weight_sparsity, (double)s->t.sram_bytes / 1024.0, 100.0 * s->sram_util, q);
+               100.0 * s->weight_sparsity, (double)s->t.sram_bytes / 1024.0, 100.0 * s->sram_util,
+               q);
         if (cmp)
             printf(" %10.1f", (double)s->comp_bytes / 1024.0);
         if (s->has_trace)
@@ -282,25 +287,28 @@ static void report_table(const cmd_map_run *cfg, const run_map_sel *sel, const t
         for (size_t k = 0; sel->l[i].tiles && k < s->t.cores; k++) {
             const map_tile_stats *x = &sel->l[i].tiles[k];
             printf("    tile (%u, %u) at pass %u (%u, %u): %ux%u used, %llu zero weights "
-                   "(%.3f %%), SRAM util %.2f %%, %llu bytes%s\n", x->r, x->c, x->pos.pass,
-                   x->pos.x, x->pos.y, x->rows_used, x->cols_used, (unsigned long long)x->zeros,
+                   "(%.3f %%), SRAM util %.2f %%, %llu bytes%s\n",
+                   x->r, x->c, x->pos.pass, x->pos.x, x->pos.y, x->rows_used, x->cols_used,
+                   (unsigned long long)x->zeros,
                    100.0 * (double)x->zeros / ((double)x->rows_used * x->cols_used),
                    100.0 * x->sram_util, (unsigned long long)x->comp_bytes,
                    cmp ? " compressed" : " raw");
         }
     }
     printf("\ntotal: %zu layers, %llu tiles, %zu resident cores of %d (mesh util %.2f %%), "
-           "%u pass%s\n", sel->n, (unsigned long long)t->tiles, sel->cores_used, cfg->W * cfg->H,
+           "%u pass%s\n",
+           sel->n, (unsigned long long)t->tiles, sel->cores_used, cfg->W * cfg->H,
            100.0 * (double)sel->cores_used / ((double)cfg->W * cfg->H), sel->passes,
            sel->passes == 1 ? "" : "es");
     printf("       %llu weights, %.3f %% zero after quantization; SRAM %.1f KiB, util %.2f %%; "
-           "longest multicast %d hops, reduction %d hops\n", (unsigned long long)t->weights,
-           100.0 * (double)t->zeros / (double)t->weights, (double)t->sram / 1024.0,
-           100.0 * (double)t->weights / (double)t->sram, t->mc, t->rd);
+           "longest multicast %d hops, reduction %d hops\n",
+           (unsigned long long)t->weights, 100.0 * (double)t->zeros / (double)t->weights,
+           (double)t->sram / 1024.0, 100.0 * (double)t->weights / (double)t->sram, t->mc, t->rd);
     printf("       SRAM (%s): %.2f pJ per 64-bit read of a %d-byte macro, %.2f pJ per row; "
-           "%.1f um2 SRAM, %.1f um2 per core; resident cores %.3f mm2\n", sel->price.version,
-           sel->price.read64_pj, cfg->R * cfg->C, sel->price.row_read_pj, sel->price.sram_area_um2,
-           sel->price.core_area_um2, (double)sel->cores_used * sel->price.core_area_um2 * 1e-6);
+           "%.1f um2 SRAM, %.1f um2 per core; resident cores %.3f mm2\n",
+           sel->price.version, sel->price.read64_pj, cfg->R * cfg->C, sel->price.row_read_pj,
+           sel->price.sram_area_um2, sel->price.core_area_um2,
+           (double)sel->cores_used * sel->price.core_area_um2 * 1e-6);
     if (cmp)
         printf("       %s: %.1f KiB of %.1f KiB raw (%.3fx, row index included)\n",
                map_compress_name(cfg->o.compress), (double)t->comp / 1024.0,

@@ -28,7 +28,8 @@
 
 static void help(void)
 {
-    printf("usage: axon plot [--db FILE] [--sweep ID] --x COL --y COL [--by COL] [--out F.png|.svg]\n"
+    printf("usage: axon plot [--db FILE] [--sweep ID] --x COL --y COL [--by COL] [--out "
+           "F.png|.svg]\n"
            "       axon plot --raster --trace T.safetensors:NAME [--coding C] [--k K] [--steps S]\n"
            "                 [--tokens A:B] [--neurons N] --out raster.png\n\n"
            "Line chart of sweep results (columns of v_runs; axon query columns lists them):\n"
@@ -105,14 +106,19 @@ int cmd_plot(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--raster"))
             return cmd_plot_raster(argc, argv);
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},    {"sweep", required_argument, 0, 's'},
-        {"x", required_argument, 0, 'x'},     {"y", required_argument, 0, 'y'},
-        {"by", required_argument, 0, 'b'},    {"where", required_argument, 0, 'w'},
-        {"agg", required_argument, 0, 'a'},   {"out", required_argument, 0, 'o'},
-        {"title", required_argument, 0, 't'}, {"logx", no_argument, 0, 'X'},
-        {"logy", no_argument, 0, 'Y'},        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"sweep", required_argument, 0, 's'},
+                                         {"x", required_argument, 0, 'x'},
+                                         {"y", required_argument, 0, 'y'},
+                                         {"by", required_argument, 0, 'b'},
+                                         {"where", required_argument, 0, 'w'},
+                                         {"agg", required_argument, 0, 'a'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"title", required_argument, 0, 't'},
+                                         {"logx", no_argument, 0, 'X'},
+                                         {"logy", no_argument, 0, 'Y'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *path = DB_DEFAULT_FILE, *x = NULL, *y = NULL, *by = NULL, *where = NULL;
     const char *agg = "avg", *out = NULL, *title = NULL;
     long sweep = 0;
@@ -169,31 +175,36 @@ int cmd_plot(int argc, char **argv)
     if (sweep)
         snprintf(sw, sizeof sw, " AND sweep_id = %ld", sweep);
     /* --x and --y must hold numbers: SQL would average text to 0 */
-    char *probe = cmd_plot_fmt(
-        "SELECT CASE WHEN typeof(\"%s\") NOT IN ('integer', 'real') THEN '%s' ELSE '%s' END, "
-        "CASE WHEN typeof(\"%s\") NOT IN ('integer', 'real') THEN \"%s\" ELSE \"%s\" END FROM %s "
-        "WHERE \"%s\" IS NOT NULL AND \"%s\" IS NOT NULL AND (%s)%s AND "
-        "(typeof(\"%s\") NOT IN ('integer', 'real') OR typeof(\"%s\") NOT IN ('integer', 'real')) "
-        "LIMIT 1", x, x, y, x, x, y, sweep ? "v_sweep_points" : "v_runs", x, y,
-        where ? where : "1", sw, x, y);
+    char *probe = cmd_plot_fmt("SELECT CASE WHEN typeof(\"%s\") NOT IN ('integer', 'real') THEN "
+                               "'%s' ELSE '%s' END, "
+                               "CASE WHEN typeof(\"%s\") NOT IN ('integer', 'real') THEN \"%s\" "
+                               "ELSE \"%s\" END FROM %s "
+                               "WHERE \"%s\" IS NOT NULL AND \"%s\" IS NOT NULL AND (%s)%s AND "
+                               "(typeof(\"%s\") NOT IN ('integer', 'real') OR typeof(\"%s\") NOT "
+                               "IN ('integer', 'real')) "
+                               "LIMIT 1",
+                               x, x, y, x, x, y, sweep ? "v_sweep_points" : "v_runs", x, y,
+                               where ? where : "1", sw, x, y);
     text_probe tp = {0};
     ax_result pr = probe ? db_query_each(d, probe, NULL, 0, probe_row, &tp, &err)
                          : ax_fail(&err, AX_ENOMEM, "out of memory");
     free(probe);
     if (pr == AX_OK && tp.found)
-        pr = ax_fail(&err, AX_EPARAM, "--%s %s holds text ('%s'), not numbers (hint: plot a "
+        pr = ax_fail(&err, AX_EPARAM,
+                     "--%s %s holds text ('%s'), not numbers (hint: plot a "
                      "numeric column against a numeric one; a text column goes to --by)",
                      strcmp(tp.col, x) ? "y" : "x", tp.col, tp.value);
     if (pr) {
         db_free(d);
         return pr == AX_EPARAM ? cmd_usage_err("plot", err) : cmd_fail("plot", err);
     }
-    char *sql = cmd_plot_fmt(
-        "SELECT %s, \"%s\", %s(\"%s\"), count(*) FROM %s WHERE \"%s\" IS NOT NULL AND \"%s\" IS NOT "
-        "NULL AND (%s)%s GROUP BY 1, 2 ORDER BY %s1, 2",
-        by ? by : "'all runs'", x, agg, y, sweep ? "v_sweep_points" : "v_runs", x, y,
-        where ? where : "1", sw,
-        by && !strcmp(by, "tile") ? "min(tile_rows * 1000000 + tile_cols), " : "");
+    char *sql = cmd_plot_fmt("SELECT %s, \"%s\", %s(\"%s\"), count(*) FROM %s WHERE \"%s\" IS NOT "
+                             "NULL AND \"%s\" IS NOT "
+                             "NULL AND (%s)%s GROUP BY 1, 2 ORDER BY %s1, 2",
+                             by ? by : "'all runs'", x, agg, y, sweep ? "v_sweep_points" : "v_runs",
+                             x, y, where ? where : "1", sw,
+                             by && !strcmp(by, "tile") ? "min(tile_rows * 1000000 + tile_cols), "
+                                                       : "");
     char dir[PATH_MAX], datafile[PATH_MAX + 16];
     int rc = CMD_OK, slot = -1;
     if (!sql || cmd_plot_scratch(dir, sizeof dir, &slot, &err)) {
@@ -215,7 +226,8 @@ int cmd_plot(int argc, char **argv)
                     "%s: no runs with both %s and %s%s (hint: axon query --db %s sweeps)", path, x,
                     y, sweep ? " in that sweep" : "", path);
     if (r == AX_OK && ((logx && ds.minx <= 0) || (logy && ds.miny <= 0)))
-        r = ax_fail(&err, AX_ERANGE, "--log%s: %s has values <= 0 (smallest %g), which a "
+        r = ax_fail(&err, AX_ERANGE,
+                    "--log%s: %s has values <= 0 (smallest %g), which a "
                     "logarithmic axis cannot show (hint: drop --log%s, or narrow with --where)",
                     logx && ds.minx <= 0 ? "x" : "y", logx && ds.minx <= 0 ? x : y,
                     logx && ds.minx <= 0 ? ds.minx : ds.miny, logx && ds.minx <= 0 ? "x" : "y");
@@ -234,11 +246,16 @@ int cmd_plot(int argc, char **argv)
             snprintf(t, sizeof t, "%s vs %s - sweep %ld of %s", yl, xl, sweep, path);
         else
             snprintf(t, sizeof t, "%s vs %s - %s", yl, xl, path);
-        cmd_plot_var vars[] = {{"datafile", datafile, 1}, {"outfile", out, 1},
-                               {"term", term, 1},         {"xlabel", xl, 1},
-                               {"ylabel", yl, 1},         {"plottitle", t, 1},
-                               {"keytitle", by ? by : "", 1}, {"nseries", NULL, 0},
-                               {"logx", logx ? "1" : "0", 0}, {"logy", logy ? "1" : "0", 0}};
+        cmd_plot_var vars[] = {{"datafile", datafile, 1},
+                               {"outfile", out, 1},
+                               {"term", term, 1},
+                               {"xlabel", xl, 1},
+                               {"ylabel", yl, 1},
+                               {"plottitle", t, 1},
+                               {"keytitle", by ? by : "", 1},
+                               {"nseries", NULL, 0},
+                               {"logx", logx ? "1" : "0", 0},
+                               {"logy", logy ? "1" : "0", 0}};
         char ns[16];
         snprintf(ns, sizeof ns, "%d", ds.nseries);
         vars[7].value = ns;

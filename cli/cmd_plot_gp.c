@@ -36,11 +36,22 @@ const char *cmd_plot_term(const char *out)
 
 void cmd_plot_label(const char *col, char *buf, size_t n)
 {
-    static const char *const units[][2] = {
-        {"_pj_per_token", "pJ/token"}, {"_ns_per_token", "ns/token"}, {"_pj_per_synop", "pJ/synop"},
-        {"_mhz", "MHz"}, {"_pj", "pJ"}, {"_mw", "mW"}, {"_um2", "µm²"}, {"_mm2", "mm²"},
-        {"_ns", "ns"}, {"_ps", "ps"}, {"_pct", "%"}, {"_db", "dB"}, {"_bits", "bits"},
-        {"_cycles", "cycles"}, {"_per_s", "1/s"}, {"_bytes", "bytes"}};
+    static const char *const units[][2] = {{"_pj_per_token", "pJ/token"},
+                                           {"_ns_per_token", "ns/token"},
+                                           {"_pj_per_synop", "pJ/synop"},
+                                           {"_mhz", "MHz"},
+                                           {"_pj", "pJ"},
+                                           {"_mw", "mW"},
+                                           {"_um2", "µm²"},
+                                           {"_mm2", "mm²"},
+                                           {"_ns", "ns"},
+                                           {"_ps", "ps"},
+                                           {"_pct", "%"},
+                                           {"_db", "dB"},
+                                           {"_bits", "bits"},
+                                           {"_cycles", "cycles"},
+                                           {"_per_s", "1/s"},
+                                           {"_bytes", "bytes"}};
     size_t len = strlen(col);
     const char *unit = NULL;
     size_t base = len;
@@ -110,8 +121,10 @@ ax_result cmd_plot_scratch(char *dir, size_t n, int *slot, char **err)
     const char *base = getenv("TMPDIR");
     snprintf(dir, n, "%s/axon-plot-XXXXXX", base && *base ? base : "/tmp");
     if (!mkdtemp(dir))
-        return ax_fail(err, AX_EIO, "%s: cannot create a scratch directory: %s (hint: check "
-                       "TMPDIR)", dir, strerror(errno));
+        return ax_fail(err, AX_EIO,
+                       "%s: cannot create a scratch directory: %s (hint: check "
+                       "TMPDIR)",
+                       dir, strerror(errno));
     *slot = ax_tmp_register(dir, 1);
     return AX_OK;
 }
@@ -181,8 +194,10 @@ ax_result cmd_plot_gnuplot(const char *tmpl, const cmd_plot_var *v, size_t nv, c
     }
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         ax_out_abort(o);
-        return ax_fail(err, AX_EIO, "gnuplot failed on %s (its message is above); %s was not "
-                       "written", path, out);
+        return ax_fail(err, AX_EIO,
+                       "gnuplot failed on %s (its message is above); %s was not "
+                       "written",
+                       path, out);
     }
     struct stat sb;
     if (stat(ax_out_tmp(o), &sb) != 0 || sb.st_size == 0) {

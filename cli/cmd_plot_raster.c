@@ -65,8 +65,9 @@ static ax_result load_counts(const char *ref, const spike_params *sp, int32_t **
     if (r)
         return r;
     if (t->ndim != 2) {
-        r = ax_fail(err, AX_ESHAPE, "%s: tensor has %d dimensions, a raster needs [tokens, channels]",
-                    ref, t->ndim);
+        r = ax_fail(err, AX_ESHAPE,
+                    "%s: tensor has %d dimensions, a raster needs [tokens, channels]", ref,
+                    t->ndim);
         trace_close(f);
         return r;
     }
@@ -98,13 +99,17 @@ static ax_result load_counts(const char *ref, const spike_params *sp, int32_t **
 
 int cmd_plot_raster(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"raster", no_argument, 0, 'R'},       {"trace", required_argument, 0, 't'},
-        {"coding", required_argument, 0, 'c'}, {"k", required_argument, 0, 'k'},
-        {"steps", required_argument, 0, 's'},  {"tokens", required_argument, 0, 'T'},
-        {"neurons", required_argument, 0, 'n'}, {"out", required_argument, 0, 'o'},
-        {"title", required_argument, 0, 'i'},  {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"raster", no_argument, 0, 'R'},
+                                         {"trace", required_argument, 0, 't'},
+                                         {"coding", required_argument, 0, 'c'},
+                                         {"k", required_argument, 0, 'k'},
+                                         {"steps", required_argument, 0, 's'},
+                                         {"tokens", required_argument, 0, 'T'},
+                                         {"neurons", required_argument, 0, 'n'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"title", required_argument, 0, 'i'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *ref = NULL, *out = "raster.png", *tok_arg = NULL, *neu_arg = NULL, *title = NULL;
     spike_coding coding = SPIKE_BITWISE_SIGNED; /* the project's default, as axon run */
     spike_params sp;
@@ -131,7 +136,8 @@ int cmd_plot_raster(int argc, char **argv)
             sp.k = (float)k;
             break;
         case 's':
-            if (strcmp(optarg, "auto") && cmd_parse_long("plot", "--steps", optarg, 1, 65535, &steps))
+            if (strcmp(optarg, "auto") &&
+                cmd_parse_long("plot", "--steps", optarg, 1, 65535, &steps))
                 return CMD_USAGE;
             break;
         case 'T': tok_arg = optarg; break;
@@ -161,9 +167,10 @@ int cmd_plot_raster(int argc, char **argv)
         const char *opt = pt ? "--tokens" : "--neurons", *arg = pt ? tok_arg : neu_arg;
         size_t max = pt ? tokens : d;
         if ((pt ? pt : pn) == -2)
-            return cmd_usage("plot", "%s %s reaches past the tensor, which has %zu %s (hint: "
-                             "%s 0:%zu shows all of them)", opt, arg, max,
-                             pt ? "tokens" : "channels", opt, max);
+            return cmd_usage("plot",
+                             "%s %s reaches past the tensor, which has %zu %s (hint: "
+                             "%s 0:%zu shows all of them)",
+                             opt, arg, max, pt ? "tokens" : "channels", opt, max);
         return cmd_usage("plot", "%s '%s': expected N (>= 1) or A:B with A < B, inside [0, %zu)",
                          opt, arg, max);
     }
@@ -208,8 +215,7 @@ int cmd_plot_raster(int argc, char **argv)
         char ttl[512], Ts[16], tok0[32], neu0[32];
         if (title)
             snprintf(ttl, sizeof ttl, "%s", title);
-        else
-        {
+        else {
             const char *base = strrchr(ref, '/') ? strrchr(ref, '/') + 1 : ref;
             snprintf(ttl, sizeof ttl,
                      "%s\n%s, k=%g, T=%d steps/token - firing rate %.4f shown, %.4f whole tensor "

@@ -39,14 +39,14 @@ static void help(void)
 
 int cmd_query(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},    {"csv", no_argument, 0, 'c'},
-        {"json", no_argument, 0, 'j'},        {"sweep", required_argument, 0, 's'},
-        {"where", required_argument, 0, 'w'}, {"x", required_argument, 0, 'x'},
-        {"y", required_argument, 0, 'y'},     {"max-x", no_argument, 0, 'X'},
-        {"max-y", no_argument, 0, 'Y'},       {"metric", required_argument, 0, 'm'},
-        {"limit", required_argument, 0, 'l'}, {"write", no_argument, 0, 'W'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    static const struct option opts[] =
+        {{"db", required_argument, 0, 'd'},    {"csv", no_argument, 0, 'c'},
+         {"json", no_argument, 0, 'j'},        {"sweep", required_argument, 0, 's'},
+         {"where", required_argument, 0, 'w'}, {"x", required_argument, 0, 'x'},
+         {"y", required_argument, 0, 'y'},     {"max-x", no_argument, 0, 'X'},
+         {"max-y", no_argument, 0, 'Y'},       {"metric", required_argument, 0, 'm'},
+         {"limit", required_argument, 0, 'l'}, {"write", no_argument, 0, 'W'},
+         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     const char *path = DB_DEFAULT_FILE;
     db_format fmt = DB_FMT_TABLE;
     db_named_args a = {0};

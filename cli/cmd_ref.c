@@ -34,14 +34,19 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: axon ref --weights W.safetensors --trace T.safetensors --out R.safetensors\n"
-            "                [--layer NAME] [--group G] [--k K] [--clamp on|off|MIN:MAX] [--device cpu|cuda]\n"
+            "                [--layer NAME] [--group G] [--k K] [--clamp on|off|MIN:MAX] [--device "
+            "cpu|cuda]\n"
             "                [--threads N] [--json]\n\n"
-            "Integer reference of a layer: acc = sum(counts * int8 weights) per weight group (exact\n"
+            "Integer reference of a layer: acc = sum(counts * int8 weights) per weight group "
+            "(exact\n"
             "int32), y = vth * sum_g scale * acc. Writes <layer>.acc (int32 [tokens, out] or\n"
-            "[tokens, out, groups]), <layer>.y (f32 [tokens, out]) and <layer>.vth (f32 [tokens]).\n\n"
+            "[tokens, out, groups]), <layer>.y (f32 [tokens, out]) and <layer>.vth (f32 "
+            "[tokens]).\n\n"
             "  --weights FILE   weights: <layer>.weight (float, or int8 + <layer>.weight_scale)\n"
-            "  --trace FILE     activations: <layer>.input [tokens, in] (float, or integer counts)\n"
-            "  --device D       cpu (default) or cuda (needs the CUDA build, `make gpu`: axon-cuda)\n"
+            "  --trace FILE     activations: <layer>.input [tokens, in] (float, or integer "
+            "counts)\n"
+            "  --device D       cpu (default) or cuda (needs the CUDA build, `make gpu`: "
+            "axon-cuda)\n"
             "  --threads N      CPU threads of the reference (default: all cores; acc is the same\n"
             "                   for every N)\n"
             "  --out FILE       result safetensors (written atomically)\n"
@@ -57,9 +62,9 @@ typedef struct {
     int32_t *counts, *acc;
     float *vth, *y;
     int32_t acc_absmax;
-    double ms;        /* accumulate time: wall (cpu) or kernel (cuda), ms */
+    double ms; /* accumulate time: wall (cpu) or kernel (cuda), ms */
     int wide;
-    int unit_scale;   /* int8 weight without a scale: 1 assumed */
+    int unit_scale;    /* int8 weight without a scale: 1 assumed */
     gpu_ref_path path; /* cpu: the accumulation path taken */
 } layer_res;
 
@@ -127,19 +132,25 @@ static ax_result check_shapes(const trace_file *wf, const trace_file *tf, const 
     snprintf(xn, sizeof xn, "%s.input", layer);
     const trace_tensor *w = trace_find(wf, wn), *x = trace_find(tf, xn);
     if (!w)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: `axon map --weights %s --list` "
-                       "shows the layers)", trace_path(wf), wn, trace_path(wf));
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: no tensor '%s' (hint: `axon map --weights %s --list` "
+                       "shows the layers)",
+                       trace_path(wf), wn, trace_path(wf));
     if (!x)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
-                       trace_path(tf), xn);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: no tensor '%s' (hint: the trace holds <layer>.input)", trace_path(tf),
+                       xn);
     if (w->ndim == 2 && x->ndim >= 1 && x->shape[x->ndim - 1] != w->shape[1])
-        return ax_fail(err, AX_ESHAPE, "%s: '%s' has %lld features but %s in %s is [%lld, %lld] "
+        return ax_fail(err, AX_ESHAPE,
+                       "%s: '%s' has %lld features but %s in %s is [%lld, %lld] "
                        "(in = %lld) (hint: the weight is [out, in]; check --layer and the files)",
                        trace_path(tf), xn, (long long)x->shape[x->ndim - 1], wn, trace_path(wf),
                        (long long)w->shape[0], (long long)w->shape[1], (long long)w->shape[1]);
     if (trace_numel(x) == 0)
-        return ax_fail(err, AX_ESHAPE, "%s: '%s' is empty (0 tokens) (hint: record at least one "
-                       "token)", trace_path(tf), xn);
+        return ax_fail(err, AX_ESHAPE,
+                       "%s: '%s' is empty (0 tokens) (hint: record at least one "
+                       "token)",
+                       trace_path(tf), xn);
     return AX_OK;
 }
 
@@ -153,13 +164,15 @@ static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const cha
     snprintf(wn, sizeof wn, "%s.weight", layer);
     const trace_tensor *t = trace_find(tf, name), *tw = trace_find(wf, wn);
     if (tw && !t)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace holds <layer>.input)",
-                       trace_path(tf), name);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: no tensor '%s' (hint: the trace holds <layer>.input)", trace_path(tf),
+                       name);
     if (tw && tw->ndim == 2) {
         size_t in = (size_t)tw->shape[1];
         if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != in)
             return ax_fail(err, AX_ESHAPE,
-                           "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
+                           "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's "
+                           "in_features",
                            trace_path(tf), name, in, in);
     }
     map_qweight qw;
@@ -175,7 +188,8 @@ static ax_result ref_layer(const trace_file *wf, const trace_file *tf, const cha
     }
     if (t->ndim < 2 || (size_t)t->shape[t->ndim - 1] != qw.in) {
         e = ax_fail(err, AX_ESHAPE,
-                    "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's in_features",
+                    "%s: '%s' must be [tokens, %zu] (or [..., %zu]) to match the weight's "
+                    "in_features",
                     trace_path(tf), name, qw.in, qw.in);
         goto out;
     }
@@ -337,12 +351,14 @@ static void report(const layer_res *res, size_t n, const char *device, const cha
 
 int cmd_ref(int argc, char **argv)
 {
-    static const struct option own[] = {
-        {"weights", required_argument, 0, 'w'}, {"trace", required_argument, 0, 't'},
-        {"device", required_argument, 0, 'd'},  {"out", required_argument, 0, 'o'},
-        {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
-        {"threads", required_argument, 0, 'T'},
-        {0, 0, 0, 0}};
+    static const struct option own[] = {{"weights", required_argument, 0, 'w'},
+                                        {"trace", required_argument, 0, 't'},
+                                        {"device", required_argument, 0, 'd'},
+                                        {"out", required_argument, 0, 'o'},
+                                        {"json", no_argument, 0, 'j'},
+                                        {"help", no_argument, 0, 'h'},
+                                        {"threads", required_argument, 0, 'T'},
+                                        {0, 0, 0, 0}};
     const char *weights = NULL, *trace = NULL, *out = NULL, *device = "cpu";
     int json = 0, c, prc = -1;
     long threads = 0;
@@ -373,7 +389,10 @@ int cmd_ref(int argc, char **argv)
                 prc = cmd_usage(CMD, "--device '%s' is not cpu or cuda", optarg);
             device = optarg;
             break;
-        case 'h': usage(stdout); prc = CMD_OK; break;
+        case 'h':
+            usage(stdout);
+            prc = CMD_OK;
+            break;
         default: prc = cmd_usage(CMD, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
@@ -389,8 +408,9 @@ int cmd_ref(int argc, char **argv)
         return cmd_usage(CMD, "--weights, --trace and --out are required");
     int cuda = !strcmp(device, "cuda");
     if (cuda && !gpu_cuda_built())
-        return cmd_fail(CMD, strdup("--device cuda: this axon was built without CUDA (hint: `make gpu` "
-                                    "builds build/axon-cuda where nvcc is installed)"));
+        return cmd_fail(CMD,
+                        strdup("--device cuda: this axon was built without CUDA (hint: `make gpu` "
+                               "builds build/axon-cuda where nvcc is installed)"));
     char *err = NULL;
     if (ax_out_check(out, &err)) /* before any work */
         return cmd_fail(CMD, err);
@@ -427,10 +447,11 @@ int cmd_ref(int argc, char **argv)
             goto done;
         if (res[i].unit_scale) {
             cmd_progress_clear();
-            fprintf(stderr, "axon ref: note: %s.weight is int8 without %s.weight_scale: a unit "
+            fprintf(stderr,
+                    "axon ref: note: %s.weight is int8 without %s.weight_scale: a unit "
                     "scale is assumed, so acc is exact and y is in units of the int8 weights "
-                    "(hint: store <layer>.weight_scale f32 [out] for real y)\n", res[i].layer,
-                    res[i].layer);
+                    "(hint: store <layer>.weight_scale f32 [out] for real y)\n",
+                    res[i].layer, res[i].layer);
         }
     }
     cmd_progress("ref", n, n);

@@ -23,46 +23,71 @@
 static void help(void)
 {
     fputs("usage: axon run --weights W.safetensors --trace T.safetensors [--layer NAME] [options]\n"
-          "       axon run --image CORES.axi [--weights W] --trace T.safetensors [--layer NAME] [options]\n"
+          "       axon run --image CORES.axi [--weights W] --trace T.safetensors [--layer NAME] "
+          "[options]\n"
           "\n"
           "Runs a layer's recorded input on the modelled chip and reports cycles, latency,\n"
           "throughput, activity counters and whether acc matches the CPU reference bit for bit.\n"
-          "Without --layer, runs every layer with <layer>.weight (or in the image) and <layer>.input.\n"
+          "Without --layer, runs every layer with <layer>.weight (or in the image) and "
+          "<layer>.input.\n"
           "\n"
           "files:  --image FILE.axi  weights, tile, group and input order from `axon map --image`\n"
           "        (--tile / --group must then match the image's; with --weights too, the image\n"
           "        must hold exactly that checkpoint's quantization)\n"
-          "        --ref R.safetensors  compare acc (exact) and y with `axon ref`'s <layer>.acc/.y\n"
+          "        --ref R.safetensors  compare acc (exact) and y with `axon ref`'s "
+          "<layer>.acc/.y\n"
           "        (or acc/y); exit 1 when acc differs\n"
           "output: --out Y.safetensors (<layer>.acc, <layer>.y, as axon ref names them)\n"
           "        --vcd FILE (first 64 cores, stepped; refused when larger than 1 GiB)  --json\n"
           "        --db [FILE]  record each layer's run in the results database (results.db)\n"
           "        --per-core   also print the counters of every core\n"
-          "        --explain    the chain from the ideal estimate to the realistic energy, term by term\n"
+          "        --explain    the chain from the ideal estimate to the realistic energy, term by "
+          "term\n"
           "execution (never changes a result, not part of the config hash):\n"
           "        --threads N  simulator threads (default: every online processor)\n"
           "        --functional acc, y, accuracy and spike statistics without the timing (no\n"
-          "                     cycles, counters or energy; not with --db, --vcd, --per-core, --explain)\n"
-          "        AXON_SIMD=scalar|sse2|avx2|avx512 forces the accumulation kernel (default: the best)\n"
+          "                     cycles, counters or energy; not with --db, --vcd, --per-core, "
+          "--explain)\n"
+          "        AXON_SIMD=scalar|sse2|avx2|avx512 forces the accumulation kernel (default: the "
+          "best)\n"
           "\n"
           "parameters (docs/params.md; every one can also be swept with axon sweep):\n",
           stdout);
     cmd_param_help(RUN_SEC_ALL);
 }
 
-enum { O_OUT = 256, O_VCD, O_JSON, O_W, O_T, O_DB, O_PERCORE, O_EXPLAIN, O_IMAGE, O_REF, O_HELP,
-       O_THREADS, O_FUNCTIONAL };
+enum {
+    O_OUT = 256,
+    O_VCD,
+    O_JSON,
+    O_W,
+    O_T,
+    O_DB,
+    O_PERCORE,
+    O_EXPLAIN,
+    O_IMAGE,
+    O_REF,
+    O_HELP,
+    O_THREADS,
+    O_FUNCTIONAL
+};
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option own[] = {
-        {"weights", required_argument, 0, O_W},   {"trace", required_argument, 0, O_T},
-        {"out", required_argument, 0, O_OUT},     {"vcd", required_argument, 0, O_VCD},
-        {"json", no_argument, 0, O_JSON},         {"explain", no_argument, 0, O_EXPLAIN},
-        {"db", optional_argument, 0, O_DB},       {"per-core", no_argument, 0, O_PERCORE},
-        {"image", required_argument, 0, O_IMAGE}, {"ref", required_argument, 0, O_REF},
-        {"help", no_argument, 0, O_HELP},         {"threads", required_argument, 0, O_THREADS},
-        {"functional", no_argument, 0, O_FUNCTIONAL}, {0, 0, 0, 0}};
+    static const struct option own[] = {{"weights", required_argument, 0, O_W},
+                                        {"trace", required_argument, 0, O_T},
+                                        {"out", required_argument, 0, O_OUT},
+                                        {"vcd", required_argument, 0, O_VCD},
+                                        {"json", no_argument, 0, O_JSON},
+                                        {"explain", no_argument, 0, O_EXPLAIN},
+                                        {"db", optional_argument, 0, O_DB},
+                                        {"per-core", no_argument, 0, O_PERCORE},
+                                        {"image", required_argument, 0, O_IMAGE},
+                                        {"ref", required_argument, 0, O_REF},
+                                        {"help", no_argument, 0, O_HELP},
+                                        {"threads", required_argument, 0, O_THREADS},
+                                        {"functional", no_argument, 0, O_FUNCTIONAL},
+                                        {0, 0, 0, 0}};
     run_job j;
     run_job_default(&j);
     j.threads = sim_threads_default();
@@ -87,8 +112,10 @@ int cmd_run(int argc, char **argv)
         if (p) {
             for (size_t i = 0; i < ngiven; i++)
                 if (given[i] == p)
-                    rc = cmd_usage("run", "--%s given twice (hint: give it once; to compare values "
-                                   "use axon sweep)", p->flag);
+                    rc = cmd_usage("run",
+                                   "--%s given twice (hint: give it once; to compare values "
+                                   "use axon sweep)",
+                                   p->flag);
             if (rc >= 0)
                 break;
             if (ngiven < 64)
@@ -104,7 +131,10 @@ int cmd_run(int argc, char **argv)
             break;
         }
         switch (c) {
-        case O_HELP: help(); rc = CMD_OK; break;
+        case O_HELP:
+            help();
+            rc = CMD_OK;
+            break;
         case O_W: j.weights = optarg; break;
         case O_T: j.trace = optarg; break;
         case O_IMAGE: j.image = optarg; break;
@@ -120,14 +150,15 @@ int cmd_run(int argc, char **argv)
             char *end = NULL;
             long v = strtol(optarg, &end, 10);
             if (!*optarg || *end || v < 1 || v > 256)
-                rc = cmd_usage("run", "--threads '%s' must be a whole number in [1, 256] (hint: "
-                               "--threads 1; the default is every online processor)", optarg);
+                rc = cmd_usage("run",
+                               "--threads '%s' must be a whole number in [1, 256] (hint: "
+                               "--threads 1; the default is every online processor)",
+                               optarg);
             else
                 j.threads = (int)v;
             break;
         }
-        default:
-            rc = cmd_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+        default: rc = cmd_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     cmd_param_options_free(opts);
@@ -142,9 +173,13 @@ int cmd_run(int argc, char **argv)
     if ((!j.weights && !j.image) || !j.trace)
         return cmd_usage("run", "--weights (or --image) and --trace are required");
     if (j.functional && (dbpath || j.vcd || (json & 6)))
-        return cmd_usage("run", "--functional models no timing, so it has nothing for %s (hint: "
+        return cmd_usage("run",
+                         "--functional models no timing, so it has nothing for %s (hint: "
                          "drop --functional, or that option)",
-                         dbpath ? "--db" : j.vcd ? "--vcd" : json & 2 ? "--per-core" : "--explain");
+                         dbpath     ? "--db"
+                         : j.vcd    ? "--vcd"
+                         : json & 2 ? "--per-core"
+                                    : "--explain");
     char *err = NULL;
     ax_result irc;
     /* a bad output path is reported now, not after the simulation */

@@ -36,9 +36,11 @@ ax_result cmd_run_db_check(const char *path, char **err)
     const char *d = slash ? (slash == dir ? "/" : (*slash = 0, dir)) : ".";
     ax_result r = AX_OK;
     if (access(path, R_OK | W_OK) != 0 || access(d, W_OK | X_OK) != 0)
-        r = ax_fail(err, AX_EDB, "%s: the database %s is not writable: %s (hint: check the "
+        r = ax_fail(err, AX_EDB,
+                    "%s: the database %s is not writable: %s (hint: check the "
                     "permissions of the file and its directory, or record into another file with "
-                    "--db FILE)", path, access(path, W_OK) ? "file" : "directory", strerror(errno));
+                    "--db FILE)",
+                    path, access(path, W_OK) ? "file" : "directory", strerror(errno));
     free(dir);
     db *db_;
     if (!r && !(r = db_open(path, DB_NOMIGRATE, &db_, err))) /* a database at all? */
@@ -54,7 +56,8 @@ ax_result cmd_run_db_record(const char *path, const run_job *j, const run_result
         return res;
     int64_t id = 0;
     int fresh = 0;
-    db_run_info info = {.evaluator = "sim", .per_core = r->per_core,
+    db_run_info info = {.evaluator = "sim",
+                        .per_core = r->per_core,
                         .ncores = r->per_core ? r->sim.cores : 0};
     res = db_record_run(d, j, r, &info, &id, &fresh, err);
     db_free(d);

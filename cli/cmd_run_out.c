@@ -26,8 +26,8 @@ static void print_counters(const sim_counters *c, const char *tu)
     printf("  %-38s %16s\n", "counter", "total");
     char k[64];
 #define PRINT_COUNT(name, v) printf("  %-38s %16llu\n", #name, (unsigned long long)(v))
-#define PRINT_TIME(name, v)                                                                      \
-    (snprintf(k, sizeof k, "%s_%s (sum over cores)", #name, tu),                                \
+#define PRINT_TIME(name, v)                                                                        \
+    (snprintf(k, sizeof k, "%s_%s (sum over cores)", #name, tu),                                   \
      printf("  %-38s %16lld\n", k, (long long)(v)))
 #define PRINT(name, kind, help) PRINT_##kind(name, c->name);
     SIM_COUNTERS(PRINT)
@@ -127,10 +127,11 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
                s->duration_ns, (int)j->cfg.handshake);
     if (s->timed) {
         printf("  latency per token %.3f ns mean, %.3f ns max (from time 0), service %.3f ns mean "
-               "(from first accept)\n", s->latency_ns_per_token, s->max_latency_ns,
-               s->service_latency_ns);
+               "(from first accept)\n",
+               s->latency_ns_per_token, s->max_latency_ns, s->service_latency_ns);
         printf("  layer: fill %.3f ns (token 0 done), interval %.3f ns between tokens, drain %.3f "
-               "ns\n", s->fill_ns, s->interval_ns, s->drain_ns);
+               "ns\n",
+               s->fill_ns, s->interval_ns, s->drain_ns);
         printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
         print_counters(&s->total, s->time_unit);
         if (per_core)
@@ -218,9 +219,11 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         }
         if (res[i].unit_scale) {
             cmd_progress_clear();
-            fprintf(stderr, "axon run: note: %s.weight is int8 without %s.weight_scale: a unit "
+            fprintf(stderr,
+                    "axon run: note: %s.weight is int8 without %s.weight_scale: a unit "
                     "scale is assumed, so acc is exact and y is in units of the int8 weights "
-                    "(hint: store <layer>.weight_scale f32 [out] for real y)\n", names[i], names[i]);
+                    "(hint: store <layer>.weight_scale f32 [out] for real y)\n",
+                    names[i], names[i]);
         }
         if (json & 1) {
             cJSON_AddItemToArray(arr, run_report_json(j, &res[i], json & 2));
@@ -234,7 +237,8 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
             snprintf(an, sizeof an, "%s.acc", names[i]);
             snprintf(yn, sizeof yn, "%s.y", names[i]);
             int64_t sh[3] = {(int64_t)res[i].tokens, (int64_t)res[i].out, (int64_t)res[i].ngroups};
-            if (trace_writer_add(w, an, TRACE_I32, res[i].ngroups > 1 ? 3 : 2, sh, res[i].acc, &err) ||
+            if (trace_writer_add(w, an, TRACE_I32, res[i].ngroups > 1 ? 3 : 2, sh, res[i].acc,
+                                 &err) ||
                 trace_writer_add(w, yn, TRACE_F32, 2, sh, res[i].y, &err)) {
                 rc = cmd_fail("run", err);
                 err = NULL;

@@ -20,28 +20,30 @@
 
 static void help(void)
 {
-    printf(
-        "usage: axon sweep --weights W --trace T --layer NAME [parameters] [options] [--db FILE]\n\n"
-        "Runs every combination of the parameter lists and records each point in the database.\n"
-        "Every run parameter takes a comma-separated list: one value fixes it, several make it\n"
-        "an axis (e.g. --clock 250,500,1000 --tile 64x64,128x128 --coding ternary,bitwise-signed);\n"
-        "on/off parameters take on, off or both (--async on|off|both = --timing).\n"
-        "options:\n"
-        "  --db FILE            results database (default %s)\n"
-        "  --jobs N             worker processes (default 1)\n"
-        "  --shard i/N          run only points with index %% N == i (0 <= i < N)\n"
-        "  --emit-slurm DIR     write DIR/sweep.sbatch (job array), DIR/plan.tsv and\n"
-        "                       DIR/merge.sh instead of running; --shards N (default 4)\n"
-        "  --dry-run            print the plan (and what is already stored) and exit\n"
-        "  --json               the plan (--dry-run) or the summary as JSON on stdout\n"
-        "  --eval sim|fake      evaluator (default sim; fake is a closed-form test stand-in,\n"
-        "                       its runs are stored with evaluator = 'fake')\n"
-        "  --no-cache           recompute weights, counts, events and the reference for every\n"
-        "                       point (by default each worker computes each once; same results)\n"
-        "Rerunning the same command resumes: stored points are skipped. A killed sweep\n"
-        "loses only the points in flight.\n\n"
-        "parameters (docs/params.md):\n",
-        DB_DEFAULT_FILE);
+    printf("usage: axon sweep --weights W --trace T --layer NAME [parameters] [options] [--db "
+           "FILE]\n\n"
+           "Runs every combination of the parameter lists and records each point in the database.\n"
+           "Every run parameter takes a comma-separated list: one value fixes it, several make it\n"
+           "an axis (e.g. --clock 250,500,1000 --tile 64x64,128x128 --coding "
+           "ternary,bitwise-signed);\n"
+           "on/off parameters take on, off or both (--async on|off|both = --timing).\n"
+           "options:\n"
+           "  --db FILE            results database (default %s)\n"
+           "  --jobs N             worker processes (default 1)\n"
+           "  --shard i/N          run only points with index %% N == i (0 <= i < N)\n"
+           "  --emit-slurm DIR     write DIR/sweep.sbatch (job array), DIR/plan.tsv and\n"
+           "                       DIR/merge.sh instead of running; --shards N (default 4)\n"
+           "  --dry-run            print the plan (and what is already stored) and exit\n"
+           "  --json               the plan (--dry-run) or the summary as JSON on stdout\n"
+           "  --eval sim|fake      evaluator (default sim; fake is a closed-form test stand-in,\n"
+           "                       its runs are stored with evaluator = 'fake')\n"
+           "  --no-cache           recompute weights, counts, events and the reference for every\n"
+           "                       point (by default each worker computes each once; same "
+           "results)\n"
+           "Rerunning the same command resumes: stored points are skipped. A killed sweep\n"
+           "loses only the points in flight.\n\n"
+           "parameters (docs/params.md):\n",
+           DB_DEFAULT_FILE);
     cmd_param_help(RUN_SEC_ALL);
 }
 
@@ -55,7 +57,7 @@ static const char **split(char *s, size_t *n, int *empty)
     const char **v = calloc(cap + 1, sizeof *v);
     *n = 0;
     *empty = 0;
-    for (char *p = s; v; ) {
+    for (char *p = s; v;) {
         char *e = strchr(p, ',');
         if (e)
             *e = 0;
@@ -76,14 +78,19 @@ static void progress(size_t done, size_t total)
 
 int cmd_sweep(int argc, char **argv)
 {
-    static const struct option own[] = {
-        {"weights", required_argument, 0, 'w'}, {"trace", required_argument, 0, 't'},
-        {"db", required_argument, 0, 'd'},      {"jobs", required_argument, 0, 'j'},
-        {"shard", required_argument, 0, 's'},   {"emit-slurm", required_argument, 0, 'E'},
-        {"shards", required_argument, 0, 'N'},  {"dry-run", no_argument, 0, 'n'},
-        {"eval", required_argument, 0, 'e'},    {"help", no_argument, 0, 'h'},
-        {"json", no_argument, 0, 'J'},          {"no-cache", no_argument, 0, 'C'},
-        {0, 0, 0, 0}};
+    static const struct option own[] = {{"weights", required_argument, 0, 'w'},
+                                        {"trace", required_argument, 0, 't'},
+                                        {"db", required_argument, 0, 'd'},
+                                        {"jobs", required_argument, 0, 'j'},
+                                        {"shard", required_argument, 0, 's'},
+                                        {"emit-slurm", required_argument, 0, 'E'},
+                                        {"shards", required_argument, 0, 'N'},
+                                        {"dry-run", no_argument, 0, 'n'},
+                                        {"eval", required_argument, 0, 'e'},
+                                        {"help", no_argument, 0, 'h'},
+                                        {"json", no_argument, 0, 'J'},
+                                        {"no-cache", no_argument, 0, 'C'},
+                                        {0, 0, 0, 0}};
     db_sim_user su = {0};
     size_t ntab;
     const run_param *tab = run_param_table(&ntab);
@@ -116,8 +123,10 @@ int cmd_sweep(int argc, char **argv)
                 break;
             }
             if (c == CMD_PARAM_ASYNC) /* --async on|off|both: the timing parameter */
-                pv = !strcmp(pv, "both") ? "sync,async" : !strcmp(pv, "on") ? "async"
-                     : !strcmp(pv, "off") ? "sync" : pv;
+                pv = !strcmp(pv, "both")  ? "sync,async"
+                     : !strcmp(pv, "on")  ? "async"
+                     : !strcmp(pv, "off") ? "sync"
+                                          : pv;
             else if (p->type == RUN_PT_BOOL && !strcmp(pv, "both"))
                 pv = "off,on";
             given[i] = strdup(pv);
@@ -137,7 +146,10 @@ int cmd_sweep(int argc, char **argv)
             int i, n, used = 0;
             if (sscanf(optarg, "%d/%d%n", &i, &n, &used) != 2 || optarg[used] || n < 1 || i < 0 ||
                 i >= n)
-                rc = cmd_usage("sweep", "--shard '%s': expected i/N with 0 <= i < N (shards are numbered 0 to N-1)", optarg);
+                rc = cmd_usage("sweep",
+                               "--shard '%s': expected i/N with 0 <= i < N (shards are numbered 0 "
+                               "to N-1)",
+                               optarg);
             s.shard_i = i;
             s.shard_n = n;
             break;
@@ -156,7 +168,10 @@ int cmd_sweep(int argc, char **argv)
                 rc = cmd_usage("sweep", "--eval '%s': sim or fake", optarg);
             evname = sa.eval = optarg;
             break;
-        case 'h': help(); rc = CMD_OK; break;
+        case 'h':
+            help();
+            rc = CMD_OK;
+            break;
         default: rc = cmd_usage("sweep", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
@@ -169,7 +184,7 @@ int cmd_sweep(int argc, char **argv)
         rc = cmd_usage("sweep", "--emit-slurm writes the shards itself; drop --shard");
     if (rc < 0 && shards_given && !emit)
         rc = cmd_usage("sweep", "--shards only applies to --emit-slurm (hint: --shard i/N runs "
-                       "one shard)");
+                                "one shard)");
     /* one value: a fixed parameter; several: an axis, in the table's order */
     for (size_t i = 0; rc < 0 && i < ntab; i++) {
         if (!given[i])
@@ -281,8 +296,10 @@ int cmd_sweep(int argc, char **argv)
         if (r != AX_OK)
             rc = cmd_fail("sweep", err);
         else if (st.failed) {
-            fprintf(stderr, "axon sweep: %zu point(s) failed (axon query --db %s errors); "
-                            "rerun to retry them\n", st.failed, path);
+            fprintf(stderr,
+                    "axon sweep: %zu point(s) failed (axon query --db %s errors); "
+                    "rerun to retry them\n",
+                    st.failed, path);
             rc = CMD_FAIL;
         }
     }

@@ -144,8 +144,9 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
         opt(f, flag, a->pval[i], !strcmp(a->pname[i], "tech"));
     }
     opt(f, "eval", a->eval, 0);
-    fprintf(f, " \\\n  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --shard \"$task/%d\" \\\n"
-               "  --db \"%s/shard-$task.db\"\n",
+    fprintf(f,
+            " \\\n  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --shard \"$task/%d\" \\\n"
+            "  --db \"%s/shard-$task.db\"\n",
             jobs, nshards, adir);
 
     if ((r = create(adir, "merge.sh", &o[2], &f, err))) {
@@ -170,7 +171,7 @@ ax_result cmd_sweep_emit_slurm(const char *dir, const db_sweep_spec *s, const cm
             exe, aout, nshards - 1, adir);
     if ((r = ax_out_commit_n(o, 3, err)))
         return r;
-    printf("wrote %s/sweep.sbatch (%d array tasks), %s/plan.tsv (%zu points), %s/merge.sh\n",
-           adir, nshards, adir, np, adir);
+    printf("wrote %s/sweep.sbatch (%d array tasks), %s/plan.tsv (%zu points), %s/merge.sh\n", adir,
+           nshards, adir, np, adir);
     return AX_OK;
 }

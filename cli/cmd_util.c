@@ -83,8 +83,8 @@ static struct {
     char what[32];
     char label[128];
     size_t done, total; /* the last update, for cmd_progress_tick */
-    double t0, last; /* start, last line or redraw */
-    int tty, shown;  /* stderr is a terminal; something was printed for this task */
+    double t0, last;    /* start, last line or redraw */
+    int tty, shown;     /* stderr is a terminal; something was printed for this task */
     int active;
 } prog = {.tty = -1};
 
@@ -143,7 +143,7 @@ void cmd_progress_label(const char *what, const char *label, size_t done, size_t
     }
     double iv = line_interval();
     if (el < (iv < 1.0 ? iv : 1.0))
-        return; /* short work stays silent */
+        return;     /* short work stays silent */
     fflush(stdout); /* what the command printed goes first */
     if (prog.tty > 0) {
         if (prog.shown && t - prog.last < 0.1)

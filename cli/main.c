@@ -18,24 +18,28 @@ typedef struct {
 static const cmd_entry cmds[] = {
     {"encode", cmd_encode, "activations -> spike counts and trains, with spike statistics"},
     {"gen", cmd_gen, "write synthetic LLM-like activations and weights (safetensors)"},
-    {"run", cmd_run, "run a layer's trace on the modelled chip and report cycles, energy, accuracy"},
+    {"run", cmd_run,
+     "run a layer's trace on the modelled chip and report cycles, energy, accuracy"},
     {"ref", cmd_ref, "integer reference of a layer (CPU, or CUDA with --device cuda)"},
-    {"compare", cmd_compare, "compare two result files (exact for integers, error metrics for floats)"},
+    {"compare", cmd_compare,
+     "compare two result files (exact for integers, error metrics for floats)"},
     {"map", cmd_map, "map weights onto core tiles and report sparsity, memory and placement"},
     {"cosim", cmd_cosim, "co-simulate the C core model against the Verilated RTL in lockstep"},
     {"sweep", cmd_sweep, "run a parameter sweep into the results database"},
     {"query", cmd_query, "query the results database (SQL or named queries)"},
     {"plot", cmd_plot, "plot sweep results or a spike raster with gnuplot"},
     {"db", cmd_db, "results database maintenance (merge shards, schema)"},
-    {"calibrate", cmd_calibrate, "fit the action-energy model to gate-level characterization, validate it"},
+    {"calibrate", cmd_calibrate,
+     "fit the action-energy model to gate-level characterization, validate it"},
     {"arch", cmd_arch, "list the run parameters; check or print architecture files"},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: axon <command> [options]   (axon <command> --help for its options)\n\n"
-               "axon " AX_VERSION " - co-design of neuromorphic cores for spike-encoded LLM layers\n\n"
-               "commands:\n");
+    fprintf(f,
+            "usage: axon <command> [options]   (axon <command> --help for its options)\n\n"
+            "axon " AX_VERSION " - co-design of neuromorphic cores for spike-encoded LLM layers\n\n"
+            "commands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
     fprintf(f, "\nevery command: --quiet  no progress or \"wrote FILE\" lines on stderr\n"

@@ -31,8 +31,8 @@
 typedef struct db db;
 
 enum {
-    DB_RDONLY = 1,    /* open read-only (never creates, never migrates) */
-    DB_NOMIGRATE = 2  /* read-write but leave the schema as it is (tests, `axon db`) */
+    DB_RDONLY = 1,   /* open read-only (never creates, never migrates) */
+    DB_NOMIGRATE = 2 /* read-write but leave the schema as it is (tests, `axon db`) */
 };
 
 /* Opens (creating when missing, unless DB_RDONLY) and migrates PATH to
@@ -55,11 +55,12 @@ ax_result db_exec(db *d, const char *sql, char **err);
 /* ---- recording (db_record.c) ---- */
 
 typedef struct {
-    const char *tech_version;      /* NULL: the result's power.version, else run_tech_version(job->tech) */
-    const char *evaluator;         /* "sim" (NULL) or "fake" (test stand-in) */
-    int64_t sweep_id;              /* 0: not part of a sweep */
-    const run_files *files;         /* NULL: checksummed here */
-    const sim_counters *per_core;  /* optional [ncores] */
+    const char
+        *tech_version;      /* NULL: the result's power.version, else run_tech_version(job->tech) */
+    const char *evaluator;  /* "sim" (NULL) or "fake" (test stand-in) */
+    int64_t sweep_id;       /* 0: not part of a sweep */
+    const run_files *files; /* NULL: checksummed here */
+    const sim_counters *per_core; /* optional [ncores] */
     size_t ncores;
 } db_run_info;
 
@@ -92,12 +93,12 @@ ax_result db_column_check(db *d, const char *col, char **err);
 ax_result db_sweep_check(db *d, int64_t id, char **err);
 
 typedef struct {
-    const char *x, *y;      /* pareto axes (v_runs columns) */
-    int max_x, max_y;       /* 1: larger is better on that axis */
-    const char *metric;     /* best: column to minimise (default energy_pj_per_token) */
-    const char *where;      /* extra SQL condition on v_runs, or NULL */
-    int64_t sweep_id;       /* 0: all runs */
-    long limit;             /* rows for `runs` (default 50) */
+    const char *x, *y;  /* pareto axes (v_runs columns) */
+    int max_x, max_y;   /* 1: larger is better on that axis */
+    const char *metric; /* best: column to minimise (default energy_pj_per_token) */
+    const char *where;  /* extra SQL condition on v_runs, or NULL */
+    int64_t sweep_id;   /* 0: all runs */
+    long limit;         /* rows for `runs` (default 50) */
 } db_named_args;
 
 /* Named queries: list, runs, best, pareto, sweeps, baseline, columns, errors. */
@@ -129,18 +130,18 @@ typedef struct {
 } db_sweep_eval;
 
 typedef struct {
-    run_job base;               /* the fixed parameters */
+    run_job base; /* the fixed parameters */
     db_sweep_axis axes[DB_SWEEP_MAX_AXES];
     size_t naxes;
-    const char *tech_version;   /* NULL: "builtin-45nm" */
-    int shard_i, shard_n;       /* shard_n 0: the whole plan; else points with index % n == i */
+    const char *tech_version; /* NULL: "builtin-45nm" */
+    int shard_i, shard_n;     /* shard_n 0: the whole plan; else points with index % n == i */
 } db_sweep_spec;
 
 typedef struct {
-    run_job job;     /* strings point into the spec (and static tables) */
-    char *config;    /* canonical config text, owned */
+    run_job job;  /* strings point into the spec (and static tables) */
+    char *config; /* canonical config text, owned */
     uint64_t hash;
-    char *label;     /* "clock=500 tile=64x64 ...", owned */
+    char *label;            /* "clock=500 tile=64x64 ...", owned */
     char tech_version[128]; /* the point's technology table at its node and supply */
 } db_sweep_point;
 
@@ -158,10 +159,10 @@ void db_sweep_points_free(db_sweep_point *pts, size_t n);
 
 typedef struct {
     int64_t sweep_id;
-    size_t planned;  /* points of this shard */
-    size_t skipped;  /* already in the database */
-    size_t ran;      /* evaluated and recorded now */
-    size_t failed;   /* evaluation or recording failed (listed in sweep_errors) */
+    size_t planned; /* points of this shard */
+    size_t skipped; /* already in the database */
+    size_t ran;     /* evaluated and recorded now */
+    size_t failed;  /* evaluation or recording failed (listed in sweep_errors) */
 } db_sweep_stats;
 
 /* Runs the sweep into the database at path with `jobs` worker processes
@@ -170,8 +171,7 @@ typedef struct {
  * so a killed sweep loses at most the points in flight. progress, when
  * not NULL, is called from the parent as points complete. */
 ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_eval *ev, int jobs,
-                       void (*progress)(size_t done, size_t total), db_sweep_stats *st,
-                       char **err);
+                       void (*progress)(size_t done, size_t total), db_sweep_stats *st, char **err);
 
 /* The real evaluator (db_eval.c): one run of the point's layer through
  * run_job_exec, released with run_result_free. user: NULL, or a

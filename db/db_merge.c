@@ -141,18 +141,23 @@ static ax_result merge_tx(db *d, db_merge_stats *st, char **err)
         st->links_added = (size_t)sqlite3_changes(d->h);
     }
     if (r == AX_OK)
-        r = db_exec_ctx(
-            d,
-            "INSERT INTO main.sweep_errors (sweep_id, config_hash, label, error, at_utc) SELECT "
-            "sm.dst, e.config_hash, e.label, e.error, e.at_utc FROM src.sweep_errors e JOIN "
-            "temp.sweep_map sm ON sm.src = e.sweep_id WHERE NOT EXISTS (SELECT 1 FROM main.runs "
-            "r WHERE r.config_hash = e.config_hash) AND NOT EXISTS (SELECT 1 FROM "
-            "main.sweep_errors f WHERE f.sweep_id = sm.dst AND f.config_hash = e.config_hash AND "
-            "f.error = e.error);"
-            "UPDATE main.sweeps SET shard = NULL, status = CASE WHEN (SELECT count(*) FROM "
-            "main.sweep_points p WHERE p.sweep_id = sweeps.id) >= points_total THEN 'done' ELSE "
-            "'incomplete' END WHERE id IN (SELECT dst FROM temp.sweep_map);",
-            "copying sweep errors", err);
+        r = db_exec_ctx(d,
+                        "INSERT INTO main.sweep_errors (sweep_id, config_hash, label, error, "
+                        "at_utc) SELECT "
+                        "sm.dst, e.config_hash, e.label, e.error, e.at_utc FROM src.sweep_errors e "
+                        "JOIN "
+                        "temp.sweep_map sm ON sm.src = e.sweep_id WHERE NOT EXISTS (SELECT 1 FROM "
+                        "main.runs "
+                        "r WHERE r.config_hash = e.config_hash) AND NOT EXISTS (SELECT 1 FROM "
+                        "main.sweep_errors f WHERE f.sweep_id = sm.dst AND f.config_hash = "
+                        "e.config_hash AND "
+                        "f.error = e.error);"
+                        "UPDATE main.sweeps SET shard = NULL, status = CASE WHEN (SELECT count(*) "
+                        "FROM "
+                        "main.sweep_points p WHERE p.sweep_id = sweeps.id) >= points_total THEN "
+                        "'done' ELSE "
+                        "'incomplete' END WHERE id IN (SELECT dst FROM temp.sweep_map);",
+                        "copying sweep errors", err);
     free(rcols);
     free(scols);
     return r;

@@ -22,27 +22,27 @@
 
 /* Result columns shared by the results table and the views (they do not
  * clash with any column of runs or counters). */
-#define RESULT_COLS_V2                                                                              \
-    "tokens, in_features, out_features, cores, mesh_w, mesh_h, steps_used, time_unit, "        \
-    "duration, cycles, duration_ns, latency_ns_per_token, max_latency_ns, tokens_per_s, "       \
-    "energy_pj, energy_pj_per_token, energy_pj_per_synop, dynamic_pj, leakage_pj, clock_pj, "  \
-    "handshake_pj, noc_pj, dram_pj, power_mw, area_um2, area_mm2, base_energy_pj, "             \
-    "base_energy_pj_per_token, base_power_mw, base_area_um2, base_latency_ns, "                 \
-    "energy_reduction_pct, power_reduction_pct, area_reduction_pct, spikes, spike_slots, "      \
-    "firing_rate, sparsity, silent_channel_fraction, dead_channel_fraction, "                   \
-    "spikes_per_firing_channel, exact, mismatches, has_output, rel_error, cosine, "             \
+#define RESULT_COLS_V2                                                                             \
+    "tokens, in_features, out_features, cores, mesh_w, mesh_h, steps_used, time_unit, "            \
+    "duration, cycles, duration_ns, latency_ns_per_token, max_latency_ns, tokens_per_s, "          \
+    "energy_pj, energy_pj_per_token, energy_pj_per_synop, dynamic_pj, leakage_pj, clock_pj, "      \
+    "handshake_pj, noc_pj, dram_pj, power_mw, area_um2, area_mm2, base_energy_pj, "                \
+    "base_energy_pj_per_token, base_power_mw, base_area_um2, base_latency_ns, "                    \
+    "energy_reduction_pct, power_reduction_pct, area_reduction_pct, spikes, spike_slots, "         \
+    "firing_rate, sparsity, silent_channel_fraction, dead_channel_fraction, "                      \
+    "spikes_per_firing_channel, exact, mismatches, has_output, rel_error, cosine, "                \
     "max_abs_error, snr_db"
 
-#define COUNTER_DEFS                                                                             \
-    "events INTEGER, eots INTEGER, sram_words INTEGER, sram_words_skipped INTEGER, "            \
-    "adds INTEGER, adds_gated INTEGER, acc_writes INTEGER, readout_beats INTEGER, "             \
-    "flits INTEGER, flit_hops INTEGER, handshakes INTEGER, reduce_adds INTEGER, "               \
-    "dram_bursts INTEGER, dram_bursts_skipped INTEGER, active_ns REAL, idle_ns REAL, "          \
+#define COUNTER_DEFS                                                                               \
+    "events INTEGER, eots INTEGER, sram_words INTEGER, sram_words_skipped INTEGER, "               \
+    "adds INTEGER, adds_gated INTEGER, acc_writes INTEGER, readout_beats INTEGER, "                \
+    "flits INTEGER, flit_hops INTEGER, handshakes INTEGER, reduce_adds INTEGER, "                  \
+    "dram_bursts INTEGER, dram_bursts_skipped INTEGER, active_ns REAL, idle_ns REAL, "             \
     "stall_fifo_ns REAL, stall_readout_ns REAL, stall_noc_ns REAL"
 
-#define COUNTER_COLS                                                                             \
-    "events, eots, sram_words, sram_words_skipped, adds, adds_gated, acc_writes, "              \
-    "readout_beats, flits, flit_hops, handshakes, reduce_adds, dram_bursts, "                   \
+#define COUNTER_COLS                                                                               \
+    "events, eots, sram_words, sram_words_skipped, adds, adds_gated, acc_writes, "                 \
+    "readout_beats, flits, flit_hops, handshakes, reduce_adds, dram_bursts, "                      \
     "dram_bursts_skipped, active_ns, idle_ns, stall_fifo_ns, stall_readout_ns, stall_noc_ns"
 
 static const char mig1[] =
@@ -115,11 +115,12 @@ static const char mig2[] =
 /* 3: the power layer's fuller report (ideal vs realistic pricing, per-MAC
  * comparison of SpikingBrain, operating point, area split) and its priced
  * lines; the views are rebuilt to show the new columns. */
-#define RESULT_COLS_V3                                                                           \
-    RESULT_COLS_V2 ", sops, ideal_pj, realistic_pj, compute_pj, memory_pj, leakage_mw, "       \
-    "energy_pj_per_mac, base_energy_pj_per_mac, base_realistic_pj, latency_reduction_pct, "     \
-    "spikes_per_mac, ideal_pj_per_mac, int8_mac_pj, fp16_mac_pj, ideal_vs_int8_pct, "           \
-    "ideal_vs_fp16_pct, node_nm, vdd_v, core_area_um2, sram_area_um2, logic_area_um2, "         \
+#define RESULT_COLS_V3                                                                             \
+    RESULT_COLS_V2                                                                                 \
+    ", sops, ideal_pj, realistic_pj, compute_pj, memory_pj, leakage_mw, "                          \
+    "energy_pj_per_mac, base_energy_pj_per_mac, base_realistic_pj, latency_reduction_pct, "        \
+    "spikes_per_mac, ideal_pj_per_mac, int8_mac_pj, fp16_mac_pj, ideal_vs_int8_pct, "              \
+    "ideal_vs_fp16_pct, node_nm, vdd_v, core_area_um2, sram_area_um2, logic_area_um2, "            \
     "area_synthesized"
 
 static const char mig3[] =
@@ -164,9 +165,10 @@ static const char mig3[] =
 /* 4: `axon run --image FILE.axi` (the core image the weights came from, and
  * whether it permuted the layer's inputs) and `--ref R.safetensors` (the
  * comparison with `axon ref`'s acc, exact, and y). The views are rebuilt. */
-#define RESULT_COLS_V4                                                                           \
-    RESULT_COLS_V3 ", permuted, has_ref, ref_acc_exact, ref_acc_compared, ref_acc_mismatches, " \
-    "ref_acc_max_abs_diff, ref_y_cosine, ref_y_rel_l2, ref_y_max_abs, ref_y_snr_db, "            \
+#define RESULT_COLS_V4                                                                             \
+    RESULT_COLS_V3                                                                                 \
+    ", permuted, has_ref, ref_acc_exact, ref_acc_compared, ref_acc_mismatches, "                   \
+    "ref_acc_max_abs_diff, ref_y_cosine, ref_y_rel_l2, ref_y_max_abs, ref_y_snr_db, "              \
     "ref_y_nonfinite"
 
 static const char mig4[] =
@@ -222,16 +224,15 @@ static const char mig5[] =
 /* 6: every run parameter of the parameter table has its runs column
  * (run_param_columns): DRAM streaming, the requested node, supply and
  * technology table file. v_runs selects r.*, so it shows them as they are. */
-static const char mig6[] =
-    "ALTER TABLE runs ADD COLUMN dram INTEGER;"
-    "ALTER TABLE runs ADD COLUMN dram_burst_bytes INTEGER;"
-    "ALTER TABLE runs ADD COLUMN dram_bytes_per_cycle INTEGER;"
-    "ALTER TABLE runs ADD COLUMN dram_latency_cycles INTEGER;"
-    "ALTER TABLE runs ADD COLUMN dram_burst_ps INTEGER;"
-    "ALTER TABLE runs ADD COLUMN dram_latency_ps INTEGER;"
-    "ALTER TABLE runs ADD COLUMN tech_file TEXT;"
-    "ALTER TABLE runs ADD COLUMN node_nm_cfg INTEGER;"
-    "ALTER TABLE runs ADD COLUMN vdd_v_cfg REAL;";
+static const char mig6[] = "ALTER TABLE runs ADD COLUMN dram INTEGER;"
+                           "ALTER TABLE runs ADD COLUMN dram_burst_bytes INTEGER;"
+                           "ALTER TABLE runs ADD COLUMN dram_bytes_per_cycle INTEGER;"
+                           "ALTER TABLE runs ADD COLUMN dram_latency_cycles INTEGER;"
+                           "ALTER TABLE runs ADD COLUMN dram_burst_ps INTEGER;"
+                           "ALTER TABLE runs ADD COLUMN dram_latency_ps INTEGER;"
+                           "ALTER TABLE runs ADD COLUMN tech_file TEXT;"
+                           "ALTER TABLE runs ADD COLUMN node_nm_cfg INTEGER;"
+                           "ALTER TABLE runs ADD COLUMN vdd_v_cfg REAL;";
 
 /* 7: v_baseline puts the spiking layer's duration beside the baseline's
  * (base_latency_ns is the dense tile's whole duration, not a per-token

@@ -163,8 +163,10 @@ ax_result db_sweep_check(db *d, int64_t id, char **err)
         return AX_OK;
     if (rc != SQLITE_DONE)
         return db_fail(d, err, "looking up the sweep");
-    return ax_fail(err, AX_ENOTFOUND, "%s: no sweep %lld (hint: axon query --db %s sweeps lists "
-                   "them)", d->path, (long long)id, d->path);
+    return ax_fail(err, AX_ENOTFOUND,
+                   "%s: no sweep %lld (hint: axon query --db %s sweeps lists "
+                   "them)",
+                   d->path, (long long)id, d->path);
 }
 
 ax_result db_named_run(db *d, const char *name, const db_named_args *a, db_format f, FILE *out,

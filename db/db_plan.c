@@ -24,8 +24,9 @@
 ax_result db_sweep_apply(run_job *j, const char *axis, const char *v, char **err)
 {
     if (!strcmp(axis, "async")) {
-        const char *t = !strcmp(v, "on") || !strcmp(v, "1") ? "async"
-                        : !strcmp(v, "off") || !strcmp(v, "0") ? "sync" : v;
+        const char *t = !strcmp(v, "on") || !strcmp(v, "1")    ? "async"
+                        : !strcmp(v, "off") || !strcmp(v, "0") ? "sync"
+                                                               : v;
         return run_param_set_name(j, "timing", t, err);
     }
     return run_param_set_name(j, axis, v, err);

@@ -25,9 +25,8 @@ int db_has_config(db *d, uint64_t hash)
     char hex[17];
     run_hash_hex(hash, hex);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(d->h,
-                           "SELECT 1 FROM runs WHERE config_hash = ?1 AND axon_version = ?2", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM runs WHERE config_hash = ?1 AND axon_version = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, AX_VERSION, -1, SQLITE_STATIC);
@@ -42,8 +41,14 @@ typedef struct {
     int i;
 } binder;
 
-static void b_i64(binder *b, int64_t v) { sqlite3_bind_int64(b->st, b->i++, v); }
-static void b_null(binder *b) { sqlite3_bind_null(b->st, b->i++); }
+static void b_i64(binder *b, int64_t v)
+{
+    sqlite3_bind_int64(b->st, b->i++, v);
+}
+static void b_null(binder *b)
+{
+    sqlite3_bind_null(b->st, b->i++);
+}
 static void b_txt(binder *b, const char *s)
 {
     if (s)
@@ -235,8 +240,8 @@ static ax_result insert_counters(db *d, int64_t id, const sim_config *c, const c
 static ax_result insert_components(db *d, int64_t id, const power_report *p, char **err)
 {
     const char *name[] = {"dynamic", "leakage", "clock", "handshake", "noc", "dram"};
-    double v[] = {p->dynamic_pj, p->leakage_pj, p->clock_pj, p->handshake_pj, p->noc_pj,
-                  p->dram_pj};
+    double v[] = {p->dynamic_pj,   p->leakage_pj, p->clock_pj,
+                  p->handshake_pj, p->noc_pj,     p->dram_pj};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         sqlite3_stmt *st;
         if (prep(d, "INSERT INTO components (run_id, component, energy_pj) VALUES (?,?,?)", &st,
@@ -289,8 +294,10 @@ static ax_result insert_image_ref(db *d, int64_t id, const run_job *j, const run
     char is[17], rs[17];
     run_hash_hex(f->image_sum, is);
     run_hash_hex(f->ref_sum, rs);
-    if (prep(d, "UPDATE runs SET image_file = ?, image_fnv1a64 = ?, image_bytes = ?, ref_file = ?,"
-             " ref_fnv1a64 = ?, ref_bytes = ? WHERE id = ?", &st, err))
+    if (prep(d,
+             "UPDATE runs SET image_file = ?, image_fnv1a64 = ?, image_bytes = ?, ref_file = ?,"
+             " ref_fnv1a64 = ?, ref_bytes = ? WHERE id = ?",
+             &st, err))
         return AX_EDB;
     binder b = {st, 1};
     b_txt(&b, j->image);

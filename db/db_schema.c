@@ -26,15 +26,17 @@ ax_result db_fail(db *d, char **err, const char *what)
     int code = d && d->h ? sqlite3_errcode(d->h) : 0;
     const char *hint = "";
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-        hint = " (hint: another process holds the database; retry, or give each shard its own file)";
+        hint =
+            " (hint: another process holds the database; retry, or give each shard its own file)";
     else if (code == SQLITE_READONLY && d->rdonly)
         hint = " (hint: `axon query` runs raw SQL read-only; its --write allows changes)";
     else if (code == SQLITE_READONLY)
         hint = " (hint: the database file or its directory is not writable; check the "
                "permissions or record into another file)";
     else if (code == SQLITE_FULL || code == SQLITE_IOERR)
-        hint = " (hint: is the disk full, or a file-size limit (ulimit -f) set? nothing partial was "
-               "committed)";
+        hint =
+            " (hint: is the disk full, or a file-size limit (ulimit -f) set? nothing partial was "
+            "committed)";
     else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
         hint = " (hint: not an axon results database, or damaged; check with 'axon db check')";
     return ax_fail(err, AX_EDB, "%s: %s: %s%s", d && d->path ? d->path : "?", what, msg, hint);
@@ -236,8 +238,7 @@ ax_result db_check(db *d, char **err)
     return r;
 }
 
-ax_result db_columns(db *d, const char *schema, const char *table, char ***cols, int *n,
-                     char **err)
+ax_result db_columns(db *d, const char *schema, const char *table, char ***cols, int *n, char **err)
 {
     char *sql = sqlite3_mprintf("PRAGMA %Q.table_info(%Q)", schema ? schema : "main", table);
     sqlite3_stmt *st;

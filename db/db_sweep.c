@@ -205,8 +205,7 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
     _exit(bad);
 }
 
-static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t failed,
-                        char **err)
+static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t failed, char **err)
 {
     db *d;
     ax_result r = db_open(path, 0, &d, err);
@@ -234,8 +233,7 @@ static ax_result finish(const char *path, int64_t sweep, size_t planned, size_t 
 }
 
 ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_eval *ev, int jobs,
-                       void (*progress)(size_t done, size_t total), db_sweep_stats *st,
-                       char **err)
+                       void (*progress)(size_t done, size_t total), db_sweep_stats *st, char **err)
 {
     memset(st, 0, sizeof *st);
     if (!ev || !ev->eval)
@@ -310,13 +308,17 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
         st->failed = atomic_load(&sc->failed);
         st->ran = done - st->failed;
         if (r == AX_OK && atomic_load(&sc->stop) && done < ntodo) {
-            r = ax_fail(err, AX_EDB, "%s: the results database could not be written (full disk or "
+            r = ax_fail(err, AX_EDB,
+                        "%s: the results database could not be written (full disk or "
                         "a file-size limit?): stopped with %zu point(s) not run (hint: free space, "
-                        "then rerun the same command to resume)", path, ntodo - done);
+                        "then rerun the same command to resume)",
+                        path, ntodo - done);
         } else if (r == AX_OK && crashed && done < ntodo) {
             st->failed += ntodo - done;
-            r = ax_fail(err, AX_EIO, "%d sweep worker(s) died; %zu point(s) not run (hint: rerun"
-                        " the same command to resume)", crashed, ntodo - done);
+            r = ax_fail(err, AX_EIO,
+                        "%d sweep worker(s) died; %zu point(s) not run (hint: rerun"
+                        " the same command to resume)",
+                        crashed, ntodo - done);
         }
     }
     if (sc != MAP_FAILED)

@@ -40,7 +40,12 @@ void gpu_ref_opts_default(gpu_ref_opts *o);
 
 /* The accumulation path a call took (gpu_ref.c explains each). */
 typedef enum {
-    GPU_REF_I16_AVX512_VNNI, GPU_REF_I16_AVX512, GPU_REF_I16_AVX2, GPU_REF_I16_PORTABLE, GPU_REF_I32, GPU_REF_I64
+    GPU_REF_I16_AVX512_VNNI,
+    GPU_REF_I16_AVX512,
+    GPU_REF_I16_AVX2,
+    GPU_REF_I16_PORTABLE,
+    GPU_REF_I32,
+    GPU_REF_I64
 } gpu_ref_path;
 const char *gpu_ref_path_name(gpu_ref_path p);
 
@@ -65,13 +70,13 @@ ax_result gpu_ref_cuda(const int32_t *counts, size_t tokens, const map_qweight *
                        char **err);
 
 typedef struct {
-    char device[256];    /* GPU name, "" when unknown */
-    int wide;            /* 1: int32-count kernel (a count outside int8, or a group too
+    char device[256];  /* GPU name, "" when unknown */
+    int wide;          /* 1: int32-count kernel (a count outside int8, or a group too
                             long for the int32 dp4a bound), 0: dp4a int8 kernel */
-    int repeat;          /* kernel launches timed */
-    double acc_ms;       /* GPU time of one accumulate kernel launch, ms (mean) */
-    double dequant_ms;   /* GPU time of the dequant kernel, ms (0 when not run) */
-    double int_ops;      /* 2 * tokens * out * in (multiply + add), for TOPS */
+    int repeat;        /* kernel launches timed */
+    double acc_ms;     /* GPU time of one accumulate kernel launch, ms (mean) */
+    double dequant_ms; /* GPU time of the dequant kernel, ms (0 when not run) */
+    double int_ops;    /* 2 * tokens * out * in (multiply + add), for TOPS */
 } gpu_cuda_stats;
 
 #define GPU_CUDA_FORCE_WIDE 1u /* use the int32-count kernel even for int8 counts */
@@ -80,8 +85,8 @@ typedef struct {
  * kernel (bit-identical to gpu_dequant); repeat >= 1 timed launches of the
  * accumulate kernel (acc is the same every time); st may be NULL. */
 ax_result gpu_ref_cuda_ex(const int32_t *counts, const float *vth, size_t tokens,
-                          const map_qweight *qw, int32_t *acc, float *y, unsigned flags,
-                          int repeat, gpu_cuda_stats *st, char **err);
+                          const map_qweight *qw, int32_t *acc, float *y, unsigned flags, int repeat,
+                          gpu_cuda_stats *st, char **err);
 
 /* 1 when this binary contains the CUDA kernels, 0 for the stub. */
 int gpu_cuda_built(void);
@@ -92,12 +97,12 @@ int gpu_cuda_built(void);
 
 /* Exact comparison of two integer tensors of n elements. */
 typedef struct {
-    size_t n;                     /* elements compared */
-    size_t mismatches;            /* positions where a != b */
-    size_t nshow;                 /* entries filled below (<= GPU_CMP_SHOW) */
-    size_t idx[GPU_CMP_SHOW];     /* flat (C order) index of the first mismatches */
+    size_t n;                 /* elements compared */
+    size_t mismatches;        /* positions where a != b */
+    size_t nshow;             /* entries filled below (<= GPU_CMP_SHOW) */
+    size_t idx[GPU_CMP_SHOW]; /* flat (C order) index of the first mismatches */
     int64_t a[GPU_CMP_SHOW], b[GPU_CMP_SHOW];
-    double max_abs_diff;          /* max |a - b| (0 when equal) */
+    double max_abs_diff; /* max |a - b| (0 when equal) */
 } gpu_cmp_int;
 
 void gpu_compare_i32(const int32_t *a, const int32_t *b, size_t n, gpu_cmp_int *r);
@@ -107,19 +112,19 @@ void gpu_compare_i32(const int32_t *a, const int32_t *b, size_t n, gpu_cmp_int *
  * propagated into them); the first few are kept. Sums are kept so that
  * several tensors merge into an overall figure (gpu_cmp_float_merge). */
 typedef struct {
-    size_t n;                     /* elements */
-    size_t compared;              /* pairs where both are finite */
+    size_t n;                        /* elements */
+    size_t compared;                 /* pairs where both are finite */
     size_t nonfinite_a, nonfinite_b; /* NaN/Inf counts in a and in b */
-    size_t nshow;                 /* pairs with a non-finite value kept below */
+    size_t nshow;                    /* pairs with a non-finite value kept below */
     size_t idx[GPU_CMP_SHOW];
     double a[GPU_CMP_SHOW], b[GPU_CMP_SHOW];
-    double saa, sbb, sab, see;    /* Σa², Σb², Σab, Σ(a-b)² over compared pairs */
-    double max_abs;               /* max |a - b| */
-    size_t max_abs_idx;           /* its flat index (within this tensor) */
+    double saa, sbb, sab, see; /* Σa², Σb², Σab, Σ(a-b)² over compared pairs */
+    double max_abs;            /* max |a - b| */
+    size_t max_abs_idx;        /* its flat index (within this tensor) */
     /* filled by gpu_cmp_float_finish: */
-    double cosine;                /* a·b / (|a||b|); 1 when both are zero, 0 when one is */
-    double rel_l2;                /* |a - b| / |a|; 0 when equal, +Inf when |a| = 0 != |b - a| */
-    double snr_db;                /* 10 log10(Σa² / Σ(a-b)²); +Inf when equal */
+    double cosine; /* a·b / (|a||b|); 1 when both are zero, 0 when one is */
+    double rel_l2; /* |a - b| / |a|; 0 when equal, +Inf when |a| = 0 != |b - a| */
+    double snr_db; /* 10 log10(Σa² / Σ(a-b)²); +Inf when equal */
 } gpu_cmp_float;
 
 /* Compares and finishes r. */

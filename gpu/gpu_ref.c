@@ -62,7 +62,7 @@ typedef struct {
     const map_qweight *qw;
     int32_t *acc;
     ax_simd simd;
-    int vnni;              /* AVX-512 VNNI: vpdpwssd = vpmaddwd + vpaddd in one */
+    int vnni; /* AVX-512 VNNI: vpdpwssd = vpmaddwd + vpaddd in one */
     /* i64 path: first overflowing flat index (t * out + j) * ng + g, or SIZE_MAX */
     size_t first_bad;
     int64_t bad_value;
@@ -118,71 +118,60 @@ static void rows_i32(const ref_ctx *c, size_t j0, size_t j1)
 #define AVX512_T __attribute__((target("avx512f,avx512bw,avx512vl")))
 #define AVX2_T __attribute__((target("avx2")))
 
-#define DEF_K512(NAME, ATTR, STEP) \
-static inline __attribute__((always_inline)) ATTR void                                             \
-NAME(const int16_t *const s[TB], const int8_t *const w[JB], size_t lo, size_t hi, const int NT,    \
-     const int NJ, int32_t r[TB][JB])                                                              \
-{                                                                                                  \
-    __m512i a[TB][JB], sv[TB], wv[JB];                                                             \
-    _Pragma("GCC unroll 16")                                                                          \
-    for (int t = 0; t < NT; t++)                                                                   \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int j = 0; j < NJ; j++)                                                               \
-            a[t][j] = _mm512_setzero_si512();                                                      \
-    size_t i = lo;                                                                                 \
-    for (; i + 32 <= hi; i += 32) {                                                                \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int j = 0; j < NJ; j++)                                                               \
-            wv[j] = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(w[j] + i)));         \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int t = 0; t < NT; t++)                                                               \
-            sv[t] = _mm512_loadu_si512((const void *)(s[t] + i));                                  \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int t = 0; t < NT; t++)                                                               \
-            _Pragma("GCC unroll 16")                                                                  \
-            for (int j = 0; j < NJ; j++)                                                           \
-                a[t][j] = STEP(a[t][j], sv[t], wv[j]);                                             \
-    }                                                                                              \
-    if (i < hi) { /* masked tail: masked-off lanes are neither read nor added */                   \
-        __mmask32 m = (__mmask32)((1ull << (hi - i)) - 1);                                         \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int j = 0; j < NJ; j++)                                                               \
-            wv[j] = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, w[j] + i));                    \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int t = 0; t < NT; t++)                                                               \
-            sv[t] = _mm512_maskz_loadu_epi16(m, s[t] + i);                                         \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int t = 0; t < NT; t++)                                                               \
-            _Pragma("GCC unroll 16")                                                                  \
-            for (int j = 0; j < NJ; j++)                                                           \
-                a[t][j] = STEP(a[t][j], sv[t], wv[j]);                                             \
-    }                                                                                              \
-    if (NT == TB && NJ == JB) { /* 16 sums at once: transpose-and-add */                           \
-        __m512i x[8], y[4], u[2];                                                                  \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int k = 0; k < 8; k++) {                                                              \
-            __m512i p = a[(2 * k) / JB][(2 * k) % JB], q = a[(2 * k + 1) / JB][(2 * k + 1) % JB];  \
-            x[k] = _mm512_add_epi32(_mm512_unpacklo_epi32(p, q), _mm512_unpackhi_epi32(p, q));     \
+#define DEF_K512(NAME, ATTR, STEP)                                                                 \
+    static inline __attribute__((always_inline)) ATTR void NAME(const int16_t *const s[TB],        \
+                                                                const int8_t *const w[JB],         \
+                                                                size_t lo, size_t hi,              \
+                                                                const int NT, const int NJ,        \
+                                                                int32_t r[TB][JB])                 \
+    {                                                                                              \
+        __m512i a[TB][JB], sv[TB], wv[JB];                                                         \
+        _Pragma("GCC unroll 16") for (int t = 0; t < NT; t++)                                      \
+            _Pragma("GCC unroll 16") for (int j = 0; j < NJ; j++)                                  \
+                a[t][j] = _mm512_setzero_si512();                                                  \
+        size_t i = lo;                                                                             \
+        for (; i + 32 <= hi; i += 32) {                                                            \
+            _Pragma("GCC unroll 16") for (int j = 0; j < NJ; j++)                                  \
+                wv[j] = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(w[j] + i)));     \
+            _Pragma("GCC unroll 16") for (int t = 0; t < NT; t++)                                  \
+                sv[t] = _mm512_loadu_si512((const void *)(s[t] + i));                              \
+            _Pragma("GCC unroll 16") for (int t = 0; t < NT; t++)                                  \
+                _Pragma("GCC unroll 16") for (int j = 0; j < NJ; j++)                              \
+                    a[t][j] = STEP(a[t][j], sv[t], wv[j]);                                         \
         }                                                                                          \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int k = 0; k < 4; k++)                                                                \
-            y[k] = _mm512_add_epi32(_mm512_unpacklo_epi64(x[2 * k], x[2 * k + 1]),                 \
-                                    _mm512_unpackhi_epi64(x[2 * k], x[2 * k + 1]));                \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int k = 0; k < 2; k++)                                                                \
-            u[k] = _mm512_add_epi32(_mm512_shuffle_i32x4(y[2 * k], y[2 * k + 1], 0x88),            \
-                                    _mm512_shuffle_i32x4(y[2 * k], y[2 * k + 1], 0xdd));           \
-        _mm512_storeu_si512((void *)&r[0][0],                                                      \
-                            _mm512_add_epi32(_mm512_shuffle_i32x4(u[0], u[1], 0x88),               \
-                                             _mm512_shuffle_i32x4(u[0], u[1], 0xdd)));             \
-        return;                                                                                    \
-    }                                                                                              \
-    _Pragma("GCC unroll 16")                                                                          \
-    for (int t = 0; t < NT; t++)                                                                   \
-        _Pragma("GCC unroll 16")                                                                      \
-        for (int j = 0; j < NJ; j++)                                                               \
-            r[t][j] = _mm512_reduce_add_epi32(a[t][j]);                                            \
-}
+        if (i < hi) { /* masked tail: masked-off lanes are neither read nor added */               \
+            __mmask32 m = (__mmask32)((1ull << (hi - i)) - 1);                                     \
+            _Pragma("GCC unroll 16") for (int j = 0; j < NJ; j++)                                  \
+                wv[j] = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, w[j] + i));                \
+            _Pragma("GCC unroll 16") for (int t = 0; t < NT; t++)                                  \
+                sv[t] = _mm512_maskz_loadu_epi16(m, s[t] + i);                                     \
+            _Pragma("GCC unroll 16") for (int t = 0; t < NT; t++)                                  \
+                _Pragma("GCC unroll 16") for (int j = 0; j < NJ; j++)                              \
+                    a[t][j] = STEP(a[t][j], sv[t], wv[j]);                                         \
+        }                                                                                          \
+        if (NT == TB && NJ == JB) { /* 16 sums at once: transpose-and-add */                       \
+            __m512i x[8], y[4], u[2];                                                              \
+            _Pragma("GCC unroll 16") for (int k = 0; k < 8; k++)                                   \
+            {                                                                                      \
+                __m512i p = a[(2 * k) / JB][(2 * k) % JB],                                         \
+                        q = a[(2 * k + 1) / JB][(2 * k + 1) % JB];                                 \
+                x[k] = _mm512_add_epi32(_mm512_unpacklo_epi32(p, q), _mm512_unpackhi_epi32(p, q)); \
+            }                                                                                      \
+            _Pragma("GCC unroll 16") for (int k = 0; k < 4; k++)                                   \
+                y[k] = _mm512_add_epi32(_mm512_unpacklo_epi64(x[2 * k], x[2 * k + 1]),             \
+                                        _mm512_unpackhi_epi64(x[2 * k], x[2 * k + 1]));            \
+            _Pragma("GCC unroll 16") for (int k = 0; k < 2; k++)                                   \
+                u[k] = _mm512_add_epi32(_mm512_shuffle_i32x4(y[2 * k], y[2 * k + 1], 0x88),        \
+                                        _mm512_shuffle_i32x4(y[2 * k], y[2 * k + 1], 0xdd));       \
+            _mm512_storeu_si512((void *)&r[0][0],                                                  \
+                                _mm512_add_epi32(_mm512_shuffle_i32x4(u[0], u[1], 0x88),           \
+                                                 _mm512_shuffle_i32x4(u[0], u[1], 0xdd)));         \
+            return;                                                                                \
+        }                                                                                          \
+        _Pragma("GCC unroll 16") for (int t = 0; t < NT; t++)                                      \
+            _Pragma("GCC unroll 16") for (int j = 0; j < NJ; j++)                                  \
+                r[t][j] = _mm512_reduce_add_epi32(a[t][j]);                                        \
+    }
 
 #define MADD512(a, s, w) _mm512_add_epi32((a), _mm512_madd_epi16((s), (w)))
 #define VNNI512(a, s, w) _mm512_dpwssd_epi32((a), (s), (w))
@@ -198,37 +187,38 @@ static inline __attribute__((always_inline)) AVX2_T int32_t hsum256(__m256i v)
     return _mm_cvtsi128_si32(x);
 }
 
-static inline __attribute__((always_inline)) AVX2_T void
-k256(const int16_t *const s[TB], const int8_t *const w[JB], size_t lo, size_t hi, const int NT,
-     const int NJ, int32_t r[TB][JB])
+static inline __attribute__((always_inline)) AVX2_T void k256(const int16_t *const s[TB],
+                                                              const int8_t *const w[JB], size_t lo,
+                                                              size_t hi, const int NT, const int NJ,
+                                                              int32_t r[TB][JB])
 {
     __m256i a[TB][JB], sv[TB], wv[JB];
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
     for (int t = 0; t < NT; t++)
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int j = 0; j < NJ; j++)
             a[t][j] = _mm256_setzero_si256();
     size_t i = lo;
     for (; i + 16 <= hi; i += 16) {
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int j = 0; j < NJ; j++)
             wv[j] = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w[j] + i)));
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int t = 0; t < NT; t++)
             sv[t] = _mm256_loadu_si256((const __m256i *)(s[t] + i));
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int t = 0; t < NT; t++)
-            #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int j = 0; j < NJ; j++)
                 a[t][j] = _mm256_add_epi32(a[t][j], _mm256_madd_epi16(sv[t], wv[j]));
     }
     if (NT == TB && NJ == 2) { /* 8 sums at once: transpose-and-add */
         __m256i x[4], y[2];
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int k = 0; k < 4; k++)
             x[k] = _mm256_add_epi32(_mm256_unpacklo_epi32(a[k][0], a[k][1]),
                                     _mm256_unpackhi_epi32(a[k][0], a[k][1]));
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int k = 0; k < 2; k++)
             y[k] = _mm256_add_epi32(_mm256_unpacklo_epi64(x[2 * k], x[2 * k + 1]),
                                     _mm256_unpackhi_epi64(x[2 * k], x[2 * k + 1]));
@@ -237,9 +227,9 @@ k256(const int16_t *const s[TB], const int8_t *const w[JB], size_t lo, size_t hi
                                      _mm256_permute2x128_si256(y[0], y[1], 0x31));
         int32_t v[8];
         _mm256_storeu_si256((__m256i *)v, z);
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int t = 0; t < TB; t++)
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
             for (int j = 0; j < 2; j++) {
                 int32_t e = v[2 * t + j];
                 for (size_t k = i; k < hi; k++) /* scalar tail: never reads past hi */
@@ -248,9 +238,9 @@ k256(const int16_t *const s[TB], const int8_t *const w[JB], size_t lo, size_t hi
             }
         return;
     }
-    #pragma GCC unroll 16
+#pragma GCC unroll 16
     for (int t = 0; t < NT; t++)
-        #pragma GCC unroll 16
+#pragma GCC unroll 16
         for (int j = 0; j < NJ; j++) {
             int32_t v = hsum256(a[t][j]);
             for (size_t k = i; k < hi; k++) /* scalar tail: never reads past hi */
@@ -272,41 +262,41 @@ static inline __attribute__((always_inline)) void put(int32_t *acc, size_t out, 
 /* The row range [j0, j1) for every token, one ISA (KERNEL) per function:
  * blocks of TB tokens x JB rows, then the leftover rows one by one, then
  * the leftover tokens one by one (with JB rows at a time). */
-#define ROWS_SIMD(NAME, ATTR, KERNEL, JBX)                                                        \
-    static ATTR void NAME(const ref_ctx *c, size_t j0, size_t j1)                            \
-    {                                                                                        \
-        const map_qweight *qw = c->qw;                                                       \
-        const size_t in = qw->in, out = qw->out, ng = qw->ngroups, G = qw->group;           \
-        int32_t r[TB][JB];                                                                   \
-        for (size_t t0 = 0; t0 < c->tokens; t0 += TB) {                                      \
-            const size_t nt = c->tokens - t0 < TB ? c->tokens - t0 : TB;                     \
-            for (size_t tt = 0; tt < nt; tt += (nt == TB ? TB : 1)) {                        \
-                const int16_t *s[TB];                                                        \
-                for (size_t t = 0; t < TB; t++)                                              \
-                    s[t] = c->s16 + (t0 + tt + (nt == TB ? t : 0)) * in;                     \
-                for (size_t j = j0; j < j1; j += JBX) {                                      \
-                    const size_t nj = j1 - j < JBX ? j1 - j : JBX;                          \
-                    for (size_t u0 = 0; u0 < nj; u0 += (nj == JBX ? JBX : 1)) {              \
-                        const int8_t *w[JB];                                                 \
-                        for (size_t u = 0; u < JBX; u++)                                     \
-                            w[u] = qw->q + (j + u0 + (nj == JBX ? u : 0)) * in;              \
-                        for (size_t g = 0; g < ng; g++) {                                    \
-                            size_t lo = g * G, hi = lo + G < in ? lo + G : in;               \
-                            if (nt == TB && nj == JBX)                                       \
-                                KERNEL(s, w, lo, hi, TB, JBX, r);                            \
-                            else if (nt == TB)                                               \
-                                KERNEL(s, w, lo, hi, TB, 1, r);                              \
-                            else if (nj == JBX)                                              \
-                                KERNEL(s, w, lo, hi, 1, JBX, r);                             \
-                            else                                                             \
-                                KERNEL(s, w, lo, hi, 1, 1, r);                               \
-                            put(c->acc, out, ng, t0 + tt, nt == TB ? TB : 1, j + u0,         \
-                                nj == JBX ? JBX : 1, g, r);                                   \
-                        }                                                                    \
-                    }                                                                        \
-                }                                                                            \
-            }                                                                                \
-        }                                                                                    \
+#define ROWS_SIMD(NAME, ATTR, KERNEL, JBX)                                                         \
+    static ATTR void NAME(const ref_ctx *c, size_t j0, size_t j1)                                  \
+    {                                                                                              \
+        const map_qweight *qw = c->qw;                                                             \
+        const size_t in = qw->in, out = qw->out, ng = qw->ngroups, G = qw->group;                  \
+        int32_t r[TB][JB];                                                                         \
+        for (size_t t0 = 0; t0 < c->tokens; t0 += TB) {                                            \
+            const size_t nt = c->tokens - t0 < TB ? c->tokens - t0 : TB;                           \
+            for (size_t tt = 0; tt < nt; tt += (nt == TB ? TB : 1)) {                              \
+                const int16_t *s[TB];                                                              \
+                for (size_t t = 0; t < TB; t++)                                                    \
+                    s[t] = c->s16 + (t0 + tt + (nt == TB ? t : 0)) * in;                           \
+                for (size_t j = j0; j < j1; j += JBX) {                                            \
+                    const size_t nj = j1 - j < JBX ? j1 - j : JBX;                                 \
+                    for (size_t u0 = 0; u0 < nj; u0 += (nj == JBX ? JBX : 1)) {                    \
+                        const int8_t *w[JB];                                                       \
+                        for (size_t u = 0; u < JBX; u++)                                           \
+                            w[u] = qw->q + (j + u0 + (nj == JBX ? u : 0)) * in;                    \
+                        for (size_t g = 0; g < ng; g++) {                                          \
+                            size_t lo = g * G, hi = lo + G < in ? lo + G : in;                     \
+                            if (nt == TB && nj == JBX)                                             \
+                                KERNEL(s, w, lo, hi, TB, JBX, r);                                  \
+                            else if (nt == TB)                                                     \
+                                KERNEL(s, w, lo, hi, TB, 1, r);                                    \
+                            else if (nj == JBX)                                                    \
+                                KERNEL(s, w, lo, hi, 1, JBX, r);                                   \
+                            else                                                                   \
+                                KERNEL(s, w, lo, hi, 1, 1, r);                                     \
+                            put(c->acc, out, ng, t0 + tt, nt == TB ? TB : 1, j + u0,               \
+                                nj == JBX ? JBX : 1, g, r);                                        \
+                        }                                                                          \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 ROWS_SIMD(rows_avx512, AVX512_T, k512, JB)
@@ -429,7 +419,10 @@ ax_result gpu_ref_cpu_ex(const int32_t *counts, size_t tokens, const map_qweight
         o = &def;
     }
     ax_simd best = ax_simd_best();
-    ref_ctx c = {.counts = counts, .tokens = tokens, .qw = qw, .acc = acc,
+    ref_ctx c = {.counts = counts,
+                 .tokens = tokens,
+                 .qw = qw,
+                 .acc = acc,
                  .simd = o->simd < 0 || o->simd > (int)best ? best : (ax_simd)o->simd,
                  .first_bad = SIZE_MAX};
 #ifdef GPU_X86

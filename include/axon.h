@@ -59,11 +59,11 @@ AX_API const char *ax_version(void);
 
 typedef enum {
     AX_OK = 0,
-    AX_EIO,          /* open/read/write/mmap failed, disk full */
-    AX_EFORMAT,      /* malformed or truncated file */
-    AX_ESHAPE,       /* tensor shape does not fit what was asked */
-    AX_ERANGE,       /* a value does not fit (NaN/Inf, count too large for T) */
-    AX_EPARAM,       /* impossible parameter */
+    AX_EIO,     /* open/read/write/mmap failed, disk full */
+    AX_EFORMAT, /* malformed or truncated file */
+    AX_ESHAPE,  /* tensor shape does not fit what was asked */
+    AX_ERANGE,  /* a value does not fit (NaN/Inf, count too large for T) */
+    AX_EPARAM,  /* impossible parameter */
     AX_ENOMEM,
     AX_ENOTFOUND,    /* tensor, layer, table entry, file not found */
     AX_EOVERFLOW,    /* integer accumulator overflow */
@@ -143,7 +143,7 @@ AX_API char *ax_run_result_json(const ax_run_result *r);
  * ("energy_pj" = "power.energy_pj"). AX_ENOTFOUND when there is no such
  * number (the hint names the sections). */
 AX_API ax_result ax_run_result_number(const ax_run_result *r, const char *name, double *value,
-                                  char **err);
+                                      char **err);
 /* The integer accumulators, C order, shape [tokens, out] or, with weight
  * groups, [tokens, out, groups]: *ndim (2 or 3) and shape[0..*ndim-1] are
  * set. The pointer is owned by r (valid until ax_run_result_free); no copy. */

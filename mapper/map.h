@@ -21,11 +21,11 @@
 
 typedef struct {
     size_t out, in;
-    size_t group;    /* inputs per group; == in for per-channel */
-    size_t ngroups;  /* ceil(in / group); 1 for per-channel */
-    int8_t *q;       /* [out][in], owned */
-    float *scale;    /* [out][ngroups], owned */
-    int unit_scale;  /* int8 checkpoint without `<layer>.weight_scale`: scales of 1 assumed */
+    size_t group;   /* inputs per group; == in for per-channel */
+    size_t ngroups; /* ceil(in / group); 1 for per-channel */
+    int8_t *q;      /* [out][in], owned */
+    float *scale;   /* [out][ngroups], owned */
+    int unit_scale; /* int8 checkpoint without `<layer>.weight_scale`: scales of 1 assumed */
 } map_qweight;
 
 /* Quantizes w[out*in] (row-major, HF [out, in]). group = 0 means per
@@ -58,14 +58,14 @@ void map_qweight_free(map_qweight *qw); /* NULL or zeroed is a no-op */
  * (axon row0+k) = C int8 weights, one per output. */
 
 typedef struct {
-    size_t out, in;     /* layer shape, HF [out, in] */
-    int R, C;           /* tile rows (axons) and columns (neurons) */
-    size_t group;       /* inputs per weight group (== in per channel) */
-    size_t rpg;         /* row-blocks per full group, ceil(group / R) */
-    size_t rb, cb;      /* row-blocks, column-blocks */
-    size_t cores;       /* rb * cb */
-    uint64_t weights;   /* out * in */
-    uint64_t sram_bytes;/* cores * R * C (int8 weight SRAM, padding included) */
+    size_t out, in;      /* layer shape, HF [out, in] */
+    int R, C;            /* tile rows (axons) and columns (neurons) */
+    size_t group;        /* inputs per weight group (== in per channel) */
+    size_t rpg;          /* row-blocks per full group, ceil(group / R) */
+    size_t rb, cb;       /* row-blocks, column-blocks */
+    size_t cores;        /* rb * cb */
+    uint64_t weights;    /* out * in */
+    uint64_t sram_bytes; /* cores * R * C (int8 weight SRAM, padding included) */
 } map_tiling;
 
 #define MAP_TILE_MAX 4096
@@ -116,8 +116,8 @@ ax_result map_tile_auto(const size_t *out, const size_t *in, const size_t *group
  * than the mesh). Without streaming, not fitting is an error. */
 
 typedef struct {
-    uint32_t pass;      /* mesh load (0 unless DRAM streaming) */
-    uint32_t x, y;      /* core coordinates in the mesh */
+    uint32_t pass; /* mesh load (0 unless DRAM streaming) */
+    uint32_t x, y; /* core coordinates in the mesh */
 } map_core_pos;
 
 typedef struct {
@@ -137,8 +137,8 @@ ax_result map_placer_new(int W, int H, int dram, map_placer **p, char **err);
 /* Places one layer's tiling; fills *lp (freed with map_layer_place_free).
  * Without streaming and no room: AX_ERANGE naming the layer, the cores it
  * needs and the cores left, with a hint (--dram, --mesh, --tile). */
-ax_result map_placer_add(map_placer *p, const char *layer, const map_tiling *t,
-                         map_layer_place *lp, char **err);
+ax_result map_placer_add(map_placer *p, const char *layer, const map_tiling *t, map_layer_place *lp,
+                         char **err);
 /* Cores holding a tile in pass 0 (the resident part). */
 size_t map_placer_cores_used(const map_placer *p);
 /* Number of mesh loads (1 without streaming). */
@@ -204,8 +204,8 @@ size_t map_compress_bound(map_compress m, size_t n);
 size_t map_compress_row(map_compress m, const int8_t *row, size_t n, uint8_t *dst);
 /* Decodes len bytes into row[n]; AX_EFORMAT naming the byte offset when the
  * encoding is malformed or does not give exactly n weights. */
-ax_result map_decompress_row(map_compress m, const uint8_t *src, size_t len, size_t n,
-                             int8_t *row, char **err);
+ax_result map_decompress_row(map_compress m, const uint8_t *src, size_t len, size_t n, int8_t *row,
+                             char **err);
 /* Bytes of `rows` rows of n weights each, row index included. */
 uint64_t map_compress_bytes(map_compress m, const int8_t *rows, size_t nrows, size_t n);
 
@@ -230,8 +230,8 @@ ax_result map_image_writer_new(const char *path, int R, int C, int mesh_w, int m
 /* Appends one layer: qw in ORIGINAL channel order, perm NULL or the input
  * permutation (applied here), lp its placement. Memory: one tile. */
 ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_qweight *qw,
-                               const map_tiling *t, const map_layer_place *lp,
-                               const uint32_t *perm, char **err);
+                               const map_tiling *t, const map_layer_place *lp, const uint32_t *perm,
+                               char **err);
 /* Writes the header and renames; frees w in every case. */
 ax_result map_image_writer_close(map_image_writer *w, char **err);
 /* Drops an unfinished image (removes the temporary file). NULL: no-op. */
@@ -243,16 +243,16 @@ typedef struct {
     const char *name;
     size_t out, in, group, ngroups;
     size_t rb, cb;
-    size_t first_core;  /* index of its first core section (tile (0,0)) */
+    size_t first_core; /* index of its first core section (tile (0,0)) */
     int permuted;
 } map_image_layer;
 
 typedef struct {
-    uint32_t layer, r, c;     /* layer index, row-block, column-block */
+    uint32_t layer, r, c; /* layer index, row-block, column-block */
     map_core_pos pos;
     uint32_t rows_used, cols_used;
-    uint32_t g0, ng;          /* groups [g0, g0+ng) its rows touch */
-    uint32_t row0, col0;      /* first input (core order) and first output it holds */
+    uint32_t g0, ng;     /* groups [g0, g0+ng) its rows touch */
+    uint32_t row0, col0; /* first input (core order) and first output it holds */
 } map_image_core;
 
 /* Opens PATH (mapped, never copied) and validates its header, its layer
@@ -279,8 +279,8 @@ const map_image_layer *map_image_layer_at(const map_image *img, size_t i);
 /* Index of the layer named `name`, or -1. */
 long map_image_find(const map_image *img, const char *name);
 /* One core's rows: rows[R*C] (row per axon) and its descriptor. */
-ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
-                              map_image_core *info, char **err);
+ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows, map_image_core *info,
+                              char **err);
 /* Reassembles layer i into *qw (allocated, map_qweight_free). original=1:
  * in the checkpoint's channel order; 0: in core order (perm applied), and
  * *perm (may be NULL; malloc'd copy, caller frees, NULL when not
@@ -309,19 +309,19 @@ typedef struct {
 void map_opts_default(map_opts *o);
 
 typedef struct {
-    uint32_t r, c;          /* row-block, column-block */
+    uint32_t r, c; /* row-block, column-block */
     map_core_pos pos;
     uint32_t rows_used, cols_used;
-    uint64_t zeros;         /* zero weights in the used part */
-    double sram_util;       /* used weights / (R*C) */
-    uint64_t comp_bytes;    /* compressed rows + row index (raw R*C when none) */
+    uint64_t zeros;      /* zero weights in the used part */
+    double sram_util;    /* used weights / (R*C) */
+    uint64_t comp_bytes; /* compressed rows + row index (raw R*C when none) */
 } map_tile_stats;
 
 typedef struct {
     size_t out, in, group, ngroups;
-    const char *dtype;      /* checkpoint dtype name */
-    int quantized_here;     /* 0: int8 checkpoint taken as is */
-    double quant_rel_l2;    /* ||W - q*s|| / ||W||, 0 for int8 checkpoints */
+    const char *dtype;   /* checkpoint dtype name */
+    int quantized_here;  /* 0: int8 checkpoint taken as is */
+    double quant_rel_l2; /* ||W - q*s|| / ||W||, 0 for int8 checkpoints */
     map_tiling t;
     uint64_t zeros;         /* exact zero weights after quantization */
     double weight_sparsity; /* zeros / weights */
@@ -332,17 +332,17 @@ typedef struct {
     /* with a trace */
     int has_trace;
     size_t tokens;
-    double count_zero_fraction;    /* (token, channel) counts equal to 0 */
-    double dead_channel_fraction;  /* channels silent in every token */
-    double act_sparsity;           /* 1 - firing rate under the coding */
-    int steps;                     /* T used (max over tokens) */
-    double events_per_token;       /* spikes (events) per token into the layer */
-    double core_events_per_token;  /* events delivered to cores (x cb multicast) */
-    uint64_t bursts_stored;        /* DRAM bursts the layer occupies */
-    double bursts_per_token;       /* fetched per token, channel order as is */
+    double count_zero_fraction;        /* (token, channel) counts equal to 0 */
+    double dead_channel_fraction;      /* channels silent in every token */
+    double act_sparsity;               /* 1 - firing rate under the coding */
+    int steps;                         /* T used (max over tokens) */
+    double events_per_token;           /* spikes (events) per token into the layer */
+    double core_events_per_token;      /* events delivered to cores (x cb multicast) */
+    uint64_t bursts_stored;            /* DRAM bursts the layer occupies */
+    double bursts_per_token;           /* fetched per token, channel order as is */
     double bursts_per_token_reordered; /* with the activity reorder (= above if none) */
     int reordered;
-    int unit_scale;                /* int8 weight without a scale: 1 assumed (a note) */
+    int unit_scale; /* int8 weight without a scale: 1 assumed (a note) */
 } map_layer_stats;
 
 /* Maps layer `layer` of the checkpoint at wpath with tiling t and

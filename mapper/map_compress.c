@@ -34,7 +34,8 @@ ax_result map_compress_parse(const char *s, map_compress *m, char **err)
     else if (!strcmp(s, "bitmap"))
         *m = MAP_COMPRESS_BITMAP;
     else
-        return ax_fail(err, AX_EPARAM, "--compress '%s' is unknown (hint: zero-run, bitmap or none)", s);
+        return ax_fail(err, AX_EPARAM,
+                       "--compress '%s' is unknown (hint: zero-run, bitmap or none)", s);
     return AX_OK;
 }
 
@@ -83,20 +84,21 @@ size_t map_compress_row(map_compress m, const int8_t *row, size_t n, uint8_t *ds
     return n;
 }
 
-ax_result map_decompress_row(map_compress m, const uint8_t *src, size_t len, size_t n,
-                             int8_t *row, char **err)
+ax_result map_decompress_row(map_compress m, const uint8_t *src, size_t len, size_t n, int8_t *row,
+                             char **err)
 {
     memset(row, 0, n);
     if (m == MAP_COMPRESS_ZERO_RUN) {
         if (len % 2)
-            return ax_fail(err, AX_EFORMAT, "zero-run row: odd length %zu (pairs of bytes expected)",
-                           len);
+            return ax_fail(err, AX_EFORMAT,
+                           "zero-run row: odd length %zu (pairs of bytes expected)", len);
         size_t j = 0;
         for (size_t o = 0; o < len; o += 2) {
             j += src[o];
             if (j >= n)
                 return ax_fail(err, AX_EFORMAT,
-                               "zero-run row: offset %zu: run reaches weight %zu of a %zu-weight row",
+                               "zero-run row: offset %zu: run reaches weight %zu of a %zu-weight "
+                               "row",
                                o, j, n);
             row[j++] = (int8_t)src[o + 1];
         }
@@ -105,23 +107,24 @@ ax_result map_decompress_row(map_compress m, const uint8_t *src, size_t len, siz
     if (m == MAP_COMPRESS_BITMAP) {
         size_t nb = (n + 7) / 8, o = nb;
         if (len < nb)
-            return ax_fail(err, AX_EFORMAT, "bitmap row: %zu bytes, shorter than its %zu-byte bitmap",
-                           len, nb);
+            return ax_fail(err, AX_EFORMAT,
+                           "bitmap row: %zu bytes, shorter than its %zu-byte bitmap", len, nb);
         for (size_t j = 0; j < n; j++)
             if (src[j / 8] >> (j % 8) & 1) {
                 if (o >= len)
-                    return ax_fail(err, AX_EFORMAT, "bitmap row: offset %zu: value of weight %zu missing",
-                                   o, j);
+                    return ax_fail(err, AX_EFORMAT,
+                                   "bitmap row: offset %zu: value of weight %zu missing", o, j);
                 if (src[o] == 0)
-                    return ax_fail(err, AX_EFORMAT, "bitmap row: offset %zu: zero value under a set bit",
-                                   o);
+                    return ax_fail(err, AX_EFORMAT,
+                                   "bitmap row: offset %zu: zero value under a set bit", o);
                 row[j] = (int8_t)src[o++];
             }
         if (n % 8 && src[nb - 1] >> (n % 8))
             return ax_fail(err, AX_EFORMAT, "bitmap row: offset %zu: bits set past weight %zu",
                            nb - 1, n);
         if (o != len)
-            return ax_fail(err, AX_EFORMAT, "bitmap row: offset %zu: %zu trailing bytes", o, len - o);
+            return ax_fail(err, AX_EFORMAT, "bitmap row: offset %zu: %zu trailing bytes", o,
+                           len - o);
         return AX_OK;
     }
     if (len != n)

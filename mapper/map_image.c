@@ -143,8 +143,8 @@ void map_image_writer_abort(map_image_writer *w)
 }
 
 ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_qweight *qw,
-                               const map_tiling *t, const map_layer_place *lp,
-                               const uint32_t *perm, char **err)
+                               const map_tiling *t, const map_layer_place *lp, const uint32_t *perm,
+                               char **err)
 {
     size_t nlen = strlen(name);
     if (nlen == 0 || nlen > MAP_IMG_NAME_MAX)
@@ -200,9 +200,9 @@ ax_result map_image_writer_add(map_image_writer *w, const char *name, const map_
                 return r;
             b = w->buf;
             const map_core_pos *p = &lp->pos[r_ * t->cb + c];
-            uint32_t f[12] = {w->nlayers, (uint32_t)r_, (uint32_t)c, p->pass, p->x, p->y,
-                              (uint32_t)nrows, (uint32_t)ncols, (uint32_t)g0, (uint32_t)ng,
-                              (uint32_t)row0, (uint32_t)col0};
+            uint32_t f[12] = {w->nlayers,   (uint32_t)r_, (uint32_t)c,     p->pass,
+                              p->x,         p->y,         (uint32_t)nrows, (uint32_t)ncols,
+                              (uint32_t)g0, (uint32_t)ng, (uint32_t)row0,  (uint32_t)col0};
             for (int i = 0; i < 12; i++)
                 put32(b + 4 * i, f[i]);
             map_tile_rows_perm(qw, t, r_, c, perm, (int8_t *)(b + MAP_IMG_CORE_FIXED));

@@ -42,14 +42,24 @@ static void tr16x16(__m128i x[16])
 
 void map_image_tile(const map_image *img, int *R, int *C, int *mesh_w, int *mesh_h)
 {
-    if (R) *R = img->R;
-    if (C) *C = img->C;
-    if (mesh_w) *mesh_w = img->W;
-    if (mesh_h) *mesh_h = img->H;
+    if (R)
+        *R = img->R;
+    if (C)
+        *C = img->C;
+    if (mesh_w)
+        *mesh_w = img->W;
+    if (mesh_h)
+        *mesh_h = img->H;
 }
 
-size_t map_image_nlayers(const map_image *img) { return img->nlayers; }
-size_t map_image_ncores(const map_image *img) { return img->ncores; }
+size_t map_image_nlayers(const map_image *img)
+{
+    return img->nlayers;
+}
+size_t map_image_ncores(const map_image *img)
+{
+    return img->ncores;
+}
 
 const map_image_layer *map_image_layer_at(const map_image *img, size_t i)
 {
@@ -64,8 +74,8 @@ long map_image_find(const map_image *img, const char *name)
     return -1;
 }
 
-ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows,
-                              map_image_core *info, char **err)
+ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows, map_image_core *info,
+                              char **err)
 {
     if (core >= img->ncores)
         return ax_fail(err, AX_EPARAM, "%s: core %zu does not exist (the image has %zu cores)",
@@ -115,14 +125,15 @@ static void store_tile(void *ctx, size_t k)
     tiles_ctx *c = ctx;
     const size_t C = (size_t)c->img->C, in = c->qw->in;
     {
-        const int8_t *src =
-            (const int8_t *)(c->img->buf + c->img->core_off[c->L->pub.first_core + k] +
-                             MAP_IMG_CORE_FIXED);
+        const int8_t *src = (const int8_t *)(c->img->buf +
+                                             c->img->core_off[c->L->pub.first_core + k] +
+                                             MAP_IMG_CORE_FIXED);
         size_t row0, nrows, col0, ncols;
         map_tile_extent(c->t, k / c->t->cb, k % c->t->cb, &row0, &nrows, &col0, &ncols);
         for (size_t j0 = 0; j0 < ncols; j0 += 16)
             for (size_t k0 = 0; k0 < nrows; k0 += 16) {
-                size_t j1 = j0 + 16 < ncols ? j0 + 16 : ncols, k1 = k0 + 16 < nrows ? k0 + 16 : nrows;
+                size_t j1 = j0 + 16 < ncols ? j0 + 16 : ncols,
+                       k1 = k0 + 16 < nrows ? k0 + 16 : nrows;
 #ifdef __SSE2__
                 if (j1 - j0 == 16 && k1 - k0 == 16) {
                     static const unsigned char rev[16] = {0, 8, 4, 12, 2, 10, 6, 14,
@@ -185,7 +196,8 @@ ax_result map_image_load_layer(const map_image *img, size_t i, int original, map
                 unsigned char *sn = &seen[(col0 + j) * ng + g0 + g];
                 if (*sn && memcmp(d, &x, 4)) {
                     r = ax_fail(err, AX_EMISMATCH,
-                                "%s: layer '%s': cores disagree on the scale of output %zu group %zu "
+                                "%s: layer '%s': cores disagree on the scale of output %zu group "
+                                "%zu "
                                 "(hint: the image is inconsistent; rewrite it)",
                                 img->name, L->pub.name, col0 + j, g0 + g);
                     break;

@@ -66,7 +66,9 @@ __attribute__((format(printf, 4, 5))) static ax_result bad(const map_image *img,
     return ax_fail(err, AX_EFORMAT, "%s: offset %zu: %s", img->name, off, msg);
 }
 #define BAD(off, ...) bad(img, err, (size_t)(off), __VA_ARGS__)
-#define HINT " (hint: the image is damaged or not written by this axon; rewrite it with `axon map --image`)"
+#define HINT                                                                                       \
+    " (hint: the image is damaged or not written by this axon; rewrite it with `axon map "         \
+    "--image`)"
 
 /* Fuzz builds skip checksum comparison so the fuzzer reaches the field
  * checks behind them (libFuzzer's convention; never set in product builds). */
@@ -117,7 +119,8 @@ static ax_result parse_layer(map_image *img, size_t off, const uint8_t *p, size_
     if (n < MAP_IMG_LAYER_FIXED)
         return BAD(off, "layer section of %zu bytes, shorter than %d" HINT, n, MAP_IMG_LAYER_FIXED);
     img_layer *L = &img->layers[li];
-    uint64_t out = map_img_get64(p), in = map_img_get64(p + 8), group = map_img_get64(p + 16), ng = map_img_get64(p + 24);
+    uint64_t out = map_img_get64(p), in = map_img_get64(p + 8), group = map_img_get64(p + 16),
+             ng = map_img_get64(p + 24);
     uint64_t rb = map_img_get64(p + 32), cb = map_img_get64(p + 40), first = map_img_get64(p + 48);
     uint32_t permuted = map_img_get32(p + 56), nlen = map_img_get32(p + 60);
     if (out == 0 || in == 0 || out > (1ull << 32) || in > (1ull << 32))
@@ -129,7 +132,8 @@ static ax_result parse_layer(map_image *img, size_t off, const uint8_t *p, size_
     map_tiling t;
     map_tiling_make_group(out, in, group, img->R, img->C, &t, NULL);
     if (rb != t.rb || cb != t.cb)
-        return BAD(off + 32, "row/column blocks %llux%llu do not follow from the shape and tile" HINT,
+        return BAD(off + 32,
+                   "row/column blocks %llux%llu do not follow from the shape and tile" HINT,
                    (unsigned long long)rb, (unsigned long long)cb);
     if (first != cores_seen)
         return BAD(off + 48, "first core %llu, expected %zu" HINT, (unsigned long long)first,
@@ -173,8 +177,8 @@ static ax_result parse_layer(map_image *img, size_t off, const uint8_t *p, size_
 }
 
 /* Core k of layer L: its section header, checksum and every field. */
-static ax_result check_core(const map_image *img, const img_layer *L, const map_tiling *t,
-                            size_t k, placed *pos, char **err)
+static ax_result check_core(const map_image *img, const img_layer *L, const map_tiling *t, size_t k,
+                            placed *pos, char **err)
 {
     const size_t R = (size_t)img->R, C = (size_t)img->C, RC = R * C;
     const size_t ci = L->pub.first_core + k, off = img->core_off[ci];
@@ -205,9 +209,10 @@ static ax_result check_core(const map_image *img, const img_layer *L, const map_
     size_t G = L->pub.group, g0 = row0 / G, ng = (row0 + nrows - 1) / G + 1 - g0;
     if (f[6] != nrows || f[7] != ncols || f[8] != g0 || f[9] != ng || f[10] != row0 ||
         f[11] != col0)
-        return BAD(off + 24, "core extent %ux%u at (%u, %u), groups [%u, +%u) does not follow "
-                   "from the tiling (%zux%zu at (%zu, %zu), [%zu, +%zu))" HINT, f[6], f[7], f[10],
-                   f[11], f[8], f[9], nrows, ncols, row0, col0, g0, ng);
+        return BAD(off + 24,
+                   "core extent %ux%u at (%u, %u), groups [%u, +%u) does not follow "
+                   "from the tiling (%zux%zu at (%zu, %zu), [%zu, +%zu))" HINT,
+                   f[6], f[7], f[10], f[11], f[8], f[9], nrows, ncols, row0, col0, g0, ng);
     /* weights: no -128, zero padding; a branch-free pass first, the
      * element-by-element search only to name the offending byte */
     const int8_t *w = (const int8_t *)(p + MAP_IMG_CORE_FIXED);
@@ -219,7 +224,8 @@ static ax_result check_core(const map_image *img, const img_layer *L, const map_
         const __m128i m128 = _mm_set1_epi8(-128), zero = _mm_setzero_si128();
         __m128i acc = zero;
         for (; j + 16 <= used; j += 16)
-            acc = _mm_or_si128(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(row + j)), m128));
+            acc = _mm_or_si128(acc,
+                               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(row + j)), m128));
         badw |= _mm_movemask_epi8(acc) != 0;
         for (; j < used; j++)
             badw |= row[j] == -128;
@@ -417,28 +423,35 @@ static ax_result parse(map_image *img, char **err)
         return BAD(0, "bad magic (not an axon core image)" HINT);
     uint32_t ver = map_img_get32(b + 8);
     if (ver != MAP_IMAGE_VERSION && ver != 1 && ver != 2)
-        return BAD(8, "unsupported version %u (this axon reads versions 1 to %u; hint: rewrite it "
-                   "with this axon's `axon map --image`)", ver, MAP_IMAGE_VERSION);
+        return BAD(8,
+                   "unsupported version %u (this axon reads versions 1 to %u; hint: rewrite it "
+                   "with this axon's `axon map --image`)",
+                   ver, MAP_IMAGE_VERSION);
     img->version = ver;
     /* versions 1 and 2: FNV-1a 64 checksums and no layer directory */
     const int legacy = ver < 3;
     if (SUM_BAD(map_img_get64(b + 56), img_sum(img, b, 56)))
         return BAD(56, "header checksum mismatch" HINT);
     if (map_img_get32(b + 12) != MAP_IMG_HEADER_BYTES)
-        return BAD(12, "header size %u, expected %d" HINT, map_img_get32(b + 12), MAP_IMG_HEADER_BYTES);
-    uint32_t R = map_img_get32(b + 16), C = map_img_get32(b + 20), W = map_img_get32(b + 24), H = map_img_get32(b + 28);
+        return BAD(12, "header size %u, expected %d" HINT, map_img_get32(b + 12),
+                   MAP_IMG_HEADER_BYTES);
+    uint32_t R = map_img_get32(b + 16), C = map_img_get32(b + 20), W = map_img_get32(b + 24),
+             H = map_img_get32(b + 28);
     if (R < 1 || C < 1 || R > MAP_TILE_MAX || C > MAP_TILE_MAX || W < 1 || H < 1 || W > 65535 ||
         H > 65535)
         return BAD(16, "tile %ux%u or mesh %ux%u out of range" HINT, R, C, W, H);
     img->R = (int)R, img->C = (int)C, img->W = (int)W, img->H = (int)H;
     uint64_t nl = map_img_get32(b + 32), nc = map_img_get64(b + 40), fsz = map_img_get64(b + 48);
     if (fsz != img->size)
-        return BAD(fsz < img->size ? fsz : img->size, "%s: the header says %llu bytes, the file has %zu" HINT,
-                   fsz > img->size ? "truncated" : "trailing bytes", (unsigned long long)fsz, img->size);
+        return BAD(fsz < img->size ? fsz : img->size,
+                   "%s: the header says %llu bytes, the file has %zu" HINT,
+                   fsz > img->size ? "truncated" : "trailing bytes", (unsigned long long)fsz,
+                   img->size);
     /* the directory (the last section) and every layer and core take at
      * least a section header: bounds the counts */
     size_t room = img->size < MAP_IMG_HEADER_BYTES + (legacy ? 0 : MAP_IMG_SECTION_BYTES)
-                      ? 0 : img->size - MAP_IMG_HEADER_BYTES - (legacy ? 0 : MAP_IMG_SECTION_BYTES);
+                      ? 0
+                      : img->size - MAP_IMG_HEADER_BYTES - (legacy ? 0 : MAP_IMG_SECTION_BYTES);
     if ((!legacy && room == 0) ||
         nl > room / ((legacy ? 0 : MAP_IMG_DIR_ENTRY) + MAP_IMG_SECTION_BYTES) ||
         nc > room / MAP_IMG_SECTION_BYTES)
@@ -451,10 +464,11 @@ static ax_result parse(map_image *img, char **err)
         d = b + doff;
         if (map_img_get32(d) != MAP_IMG_DIR || map_img_get32(d + 4) != nl ||
             map_img_get64(d + 8) != dn)
-            return BAD(doff, "the layer directory (kind %u, index %llu, %zu bytes) is not the last "
-                       "section (found kind %u index %u, %llu bytes)" HINT, MAP_IMG_DIR,
-                       (unsigned long long)nl, dn, map_img_get32(d), map_img_get32(d + 4),
-                       (unsigned long long)map_img_get64(d + 8));
+            return BAD(doff,
+                       "the layer directory (kind %u, index %llu, %zu bytes) is not the last "
+                       "section (found kind %u index %u, %llu bytes)" HINT,
+                       MAP_IMG_DIR, (unsigned long long)nl, dn, map_img_get32(d),
+                       map_img_get32(d + 4), (unsigned long long)map_img_get64(d + 8));
         if (SUM_BAD(img_sum(img, d + MAP_IMG_SECTION_BYTES, dn), map_img_get64(d + 16)))
             return BAD(doff + 16, "checksum mismatch in the layer directory" HINT);
         d += MAP_IMG_SECTION_BYTES;
@@ -478,9 +492,10 @@ static ax_result parse(map_image *img, char **err)
             break;
         }
         if (loff != off || lbytes > doff - off || lbytes < MAP_IMG_SECTION_BYTES) {
-            r = BAD(eoff, "layer %zu at offset %llu, %llu bytes: layers must follow each other "
-                    "from offset %zu up to the directory at %zu" HINT, li,
-                    (unsigned long long)loff, (unsigned long long)lbytes, off, doff);
+            r = BAD(eoff,
+                    "layer %zu at offset %llu, %llu bytes: layers must follow each other "
+                    "from offset %zu up to the directory at %zu" HINT,
+                    li, (unsigned long long)loff, (unsigned long long)lbytes, off, doff);
             break;
         }
         uint32_t kind = map_img_get32(b + off), idx = map_img_get32(b + off + 4);
@@ -523,17 +538,19 @@ static ax_result parse(map_image *img, char **err)
                                              (uint64_t)img->R * (uint64_t)img->C) +
                         4 * (uint64_t)t.out * gsum;
         if (legacy && need > lbytes) {
-            r = BAD(off, "layer '%s' and its %zu cores need %llu bytes, %llu are left "
-                    "(truncated?)" HINT, L->pub.name, t.cores, (unsigned long long)need,
-                    (unsigned long long)lbytes);
+            r = BAD(off,
+                    "layer '%s' and its %zu cores need %llu bytes, %llu are left "
+                    "(truncated?)" HINT,
+                    L->pub.name, t.cores, (unsigned long long)need, (unsigned long long)lbytes);
             break;
         }
         if (legacy)
             lbytes = need; /* no directory: the layer's bytes follow from its tiling */
         if (need != lbytes) {
-            r = BAD(eoff + 8, "layer '%s' holds %llu bytes in the directory, its section and %zu "
-                    "cores need %llu" HINT, L->pub.name, (unsigned long long)lbytes, t.cores,
-                    (unsigned long long)need);
+            r = BAD(eoff + 8,
+                    "layer '%s' holds %llu bytes in the directory, its section and %zu "
+                    "cores need %llu" HINT,
+                    L->pub.name, (unsigned long long)lbytes, t.cores, (unsigned long long)need);
             break;
         }
         L->cores_at = p + n; /* its first CORE section; the others follow (layer_offsets) */

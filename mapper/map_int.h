@@ -52,7 +52,7 @@ struct map_image {
     size_t size;
     int mapped;
     int R, C, W, H;
-    uint32_t version;       /* 3: XXH64 and a directory; 1, 2: FNV-1a 64, no directory */
+    uint32_t version; /* 3: XXH64 and a directory; 1, 2: FNV-1a 64, no directory */
     size_t nlayers, ncores;
     img_layer *layers;
     size_t *core_off;       /* payload offset of each core section (from the tiling; 0 until

@@ -24,9 +24,9 @@ typedef struct {
     const trace_file *f;
     const trace_tensor *t;
     map_qweight *qw;
-    float **row;          /* per worker: one row of floats */
-    double *num, *den;    /* per row sums for the relative error, or NULL */
-    atomic_size_t bad;    /* first row that failed, SIZE_MAX if none */
+    float **row;       /* per worker: one row of floats */
+    double *num, *den; /* per row sums for the relative error, or NULL */
+    atomic_size_t bad; /* first row that failed, SIZE_MAX if none */
 } qt_ctx;
 
 static void quant_rows(void *ctx, size_t b, size_t e, int worker)
@@ -126,7 +126,8 @@ ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group,
     memset(qw, 0, sizeof *qw);
     const trace_tensor *t = trace_find(f, name);
     if (!t)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: `axon map --weights %s --list` shows the layers)",
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: no tensor '%s' (hint: `axon map --weights %s --list` shows the layers)",
                        trace_path(f), name, trace_path(f));
     if (t->ndim != 2)
         return ax_fail(err, AX_ESHAPE, "%s: '%s' has %d dimensions, expected 2 [out, in]",
@@ -142,7 +143,8 @@ ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group,
             for (size_t k = 0; k < out * in; k++)
                 if (qw->q[k] == -128) {
                     map_qweight_free(qw);
-                    return ax_fail(err, AX_ERANGE, "%s: '%s' element %zu is -128, outside [-127, 127]",
+                    return ax_fail(err, AX_ERANGE,
+                                   "%s: '%s' element %zu is -128, outside [-127, 127]",
                                    trace_path(f), name, k);
                 }
             for (size_t j = 0; j < out; j++)

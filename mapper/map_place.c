@@ -21,10 +21,10 @@
 
 struct map_placer {
     int W, H, dram;
-    uint32_t pass;      /* current pass */
-    int *sky;           /* [W] next free row per column in the current pass */
-    size_t used0;       /* tiles in pass 0 */
-    int any;            /* something placed in the current pass */
+    uint32_t pass; /* current pass */
+    int *sky;      /* [W] next free row per column in the current pass */
+    size_t used0;  /* tiles in pass 0 */
+    int any;       /* something placed in the current pass */
 };
 
 ax_result map_placer_new(int W, int H, int dram, map_placer **p, char **err)
@@ -60,8 +60,14 @@ void map_layer_place_free(map_layer_place *lp)
     memset(lp, 0, sizeof *lp);
 }
 
-size_t map_placer_cores_used(const map_placer *p) { return p->used0; }
-uint32_t map_placer_passes(const map_placer *p) { return p->pass + 1; }
+size_t map_placer_cores_used(const map_placer *p)
+{
+    return p->used0;
+}
+uint32_t map_placer_passes(const map_placer *p)
+{
+    return p->pass + 1;
+}
 
 static void new_pass(map_placer *p)
 {
@@ -125,8 +131,8 @@ static void hops(const map_tiling *t, map_layer_place *lp)
     lp->reduce_hops = rd;
 }
 
-ax_result map_placer_add(map_placer *p, const char *layer, const map_tiling *t,
-                         map_layer_place *lp, char **err)
+ax_result map_placer_add(map_placer *p, const char *layer, const map_tiling *t, map_layer_place *lp,
+                         char **err)
 {
     memset(lp, 0, sizeof *lp);
     size_t W = (size_t)p->W, H = (size_t)p->H;
@@ -188,7 +194,8 @@ ax_result map_placer_add(map_placer *p, const char *layer, const map_tiling *t,
             size_t n = t->rb - r0 < per ? t->rb - r0 : per;
             for (size_t r = r0; r < r0 + n; r++)
                 for (size_t c = 0; c < t->cb; c++)
-                    put(p, lp, r * t->cb + c, (uint32_t)(c % w), (uint32_t)((r - r0) * band + c / w));
+                    put(p, lp, r * t->cb + c, (uint32_t)(c % w),
+                        (uint32_t)((r - r0) * band + c / w));
             for (size_t x = 0; x < w; x++)
                 p->sky[x] = (int)(n * band);
             r0 += n;

@@ -125,7 +125,8 @@ __attribute__((target("avx2"))) static int amax_avx2(const float *row, size_t lo
     size_t i = lo;
     for (; i + 8 <= hi; i += 8) {
         __m256i x = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(row + i)), absm);
-        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(x, _mm256_sub_epi32(inf, _mm256_set1_epi32(1))));
+        bad = _mm256_or_si256(bad,
+                              _mm256_cmpgt_epi32(x, _mm256_sub_epi32(inf, _mm256_set1_epi32(1))));
         m = _mm256_max_ps(m, _mm256_castsi256_ps(x));
     }
     float v8[8], a = 0.0f;
@@ -157,7 +158,8 @@ __attribute__((target("avx2"))) static void quant_avx2(const float *row, size_t 
             v = _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
             v = _mm256_max_ps(_mm256_min_ps(v, hi127), lo127);
             __m256i x = _mm256_cvttps_epi32(v);
-            __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
+            __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(x),
+                                          _mm256_extracti128_si256(x, 1));
             _mm_storel_epi64((__m128i *)(q + i), _mm_packs_epi16(p16, p16));
         }
     }
@@ -196,8 +198,8 @@ ax_result map_quantize_row_simd(const float *row, size_t in, size_t group, size_
         }
         if (!ok) {
             size_t i = first_bad(row, lo, hi);
-            return ax_fail(err, AX_ERANGE, "column %zu is %s (hint: the checkpoint is damaged)",
-                           i, isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
+            return ax_fail(err, AX_ERANGE, "column %zu is %s (hint: the checkpoint is damaged)", i,
+                           isnan(row[i]) ? "NaN" : (row[i] > 0 ? "+Inf" : "-Inf"));
         }
         float scale = amax / 127.0f;
         scales[g] = scale;

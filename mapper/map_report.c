@@ -40,18 +40,20 @@ static ax_result quantize_streamed(const trace_file *f, const trace_tensor *t, s
 
 /* Counts [tokens][in] of `<layer>.input`: integers as they are, floats
  * through the adaptive threshold (spike_counts). */
-static ax_result trace_counts(const trace_file *tr, const char *layer, size_t in,
-                              const map_opts *o, int32_t **counts, size_t *tokens, char **err)
+static ax_result trace_counts(const trace_file *tr, const char *layer, size_t in, const map_opts *o,
+                              int32_t **counts, size_t *tokens, char **err)
 {
     char name[1100];
     snprintf(name, sizeof name, "%s.input", layer);
     const trace_tensor *t = trace_find(tr, name);
     if (!t)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: record the layer's input, "
-                       "or leave out --reorder-by)", trace_path(tr), name);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: no tensor '%s' (hint: record the layer's input, "
+                       "or leave out --reorder-by)",
+                       trace_path(tr), name);
     if (t->ndim != 2 || (size_t)t->shape[1] != in)
-        return ax_fail(err, AX_ESHAPE, "%s: '%s' must be [tokens, %zu] for this layer", trace_path(tr),
-                       name, in);
+        return ax_fail(err, AX_ESHAPE, "%s: '%s' must be [tokens, %zu] for this layer",
+                       trace_path(tr), name, in);
     size_t n = (size_t)t->shape[0] * in;
     *tokens = (size_t)t->shape[0];
     *counts = malloc((n ? n : 1) * sizeof **counts);
@@ -85,7 +87,8 @@ static ax_result trace_side(const trace_file *tr, const char *layer, const map_q
     if (r)
         return r;
     spike_stats ss;
-    if (tokens && (r = spike_stats_compute(o->coding, counts, tokens, qw->in, o->steps, &ss, err))) {
+    if (tokens &&
+        (r = spike_stats_compute(o->coding, counts, tokens, qw->in, o->steps, &ss, err))) {
         free(counts);
         return r;
     }
@@ -208,9 +211,10 @@ ax_result map_layer_run(const char *wpath, const char *layer, const map_tiling *
     if (r)
         goto done;
     if (qw.group != t->group) {
-        r = ax_fail(err, AX_EMISMATCH, "%s: '%s' has weight groups of %zu inputs, the tiling was made "
-                    "for %zu (hint: tile with the checkpoint's group size)", wpath, name, qw.group,
-                    t->group);
+        r = ax_fail(err, AX_EMISMATCH,
+                    "%s: '%s' has weight groups of %zu inputs, the tiling was made "
+                    "for %zu (hint: tile with the checkpoint's group size)",
+                    wpath, name, qw.group, t->group);
         goto done;
     }
     st->out = qw.out;

@@ -75,42 +75,43 @@ ax_result power_sram_read64_pj(const power_table *t, double size_bytes, double *
 
 /* Scaling factors of Stillmaker & Baas relative to 45 nm at the node's
  * nominal supply (energy) and area; *approx = 1 where interpolated. */
-ax_result power_node_factors(int node_nm, double *energy, double *area, double *vnom_v,
-                             int *approx, char **err);
+ax_result power_node_factors(int node_nm, double *energy, double *area, double *vnom_v, int *approx,
+                             char **err);
 
 /* One priced term of the breakdown. */
 #define POWER_MAX_LINES 48
 typedef struct {
     char component[16], action[24];
-    double count;     /* actions (or cycles, bit·hops, ns) */
-    const char *unit; /* of count */
-    double unit_pj;   /* energy per unit, pJ */
-    double energy_pj; /* count × unit_pj */
-    const char *group;/* compute, memory, clock, handshake, noc, dram, leakage */
+    double count;      /* actions (or cycles, bit·hops, ns) */
+    const char *unit;  /* of count */
+    double unit_pj;    /* energy per unit, pJ */
+    double energy_pj;  /* count × unit_pj */
+    const char *group; /* compute, memory, clock, handshake, noc, dram, leakage */
 } power_line;
 
 typedef struct {
     power_model model;
-    char version[96];     /* technology table version (power_table_version) */
-    char provenance[256]; /* which table priced it: calibrated or not, node translation (power_table_provenance) */
+    char version[96]; /* technology table version (power_table_version) */
+    char provenance
+        [256]; /* which table priced it: calibrated or not, node translation (power_table_provenance) */
     int node_nm;
     double vdd_v;
     size_t tokens;
-    double sops;          /* synaptic operations = adds + adds_gated = events × C_used */
-    double mac_equiv;     /* tokens × in × out: the dense layer's MACs */
-    double duration_ns;   /* simulated time */
+    double sops;        /* synaptic operations = adds + adds_gated = events × C_used */
+    double mac_equiv;   /* tokens × in × out: the dense layer's MACs */
+    double duration_ns; /* simulated time */
     /* spiking, pJ, in the mode's model:
      * REALISTIC: total = dynamic + clock + handshake + noc + dram + leakage,
      *            dynamic = compute + memory;
      * IDEAL:     total = dynamic = ideal_pj; the other groups are 0.
      * The realistic pricing stays available in both modes through
      * realistic_pj and chain[] (what power_explain prints). */
-    double ideal_pj;      /* SOPs × int8 add, SpikingBrain's formula */
-    double realistic_pj;  /* every counted action, whatever the mode */
+    double ideal_pj;     /* SOPs × int8 add, SpikingBrain's formula */
+    double realistic_pj; /* every counted action, whatever the mode */
     double compute_pj, memory_pj;
     double dynamic_pj, leakage_pj, clock_pj, handshake_pj, noc_pj, dram_pj, energy_pj;
     double energy_pj_per_token, energy_pj_per_synop, energy_pj_per_mac, power_mw;
-    double leakage_mw;    /* static power of the chip */
+    double leakage_mw; /* static power of the chip */
     /* area of the spiking chip */
     double area_um2, area_mm2, core_area_um2, sram_area_um2, logic_area_um2;
     int area_synthesized; /* logic areas from synthesis (1) or assumed (0) */
@@ -127,8 +128,8 @@ typedef struct {
      * calibrated) and the energy reduction when both are halved / doubled */
     double sram_pj, base_sram_pj, energy_reduction_sram_half_pct, energy_reduction_sram_double_pct;
     /* SpikingBrain's comparison: per MAC-equivalent, pJ */
-    double spikes_per_mac;        /* SOPs / MAC-equivalents */
-    double ideal_pj_per_mac;      /* spikes_per_mac × int8 add */
+    double spikes_per_mac;           /* SOPs / MAC-equivalents */
+    double ideal_pj_per_mac;         /* spikes_per_mac × int8 add */
     double int8_mac_pj, fp16_mac_pj; /* mult + add */
     double ideal_vs_int8_pct, ideal_vs_fp16_pct;
     power_line lines[POWER_MAX_LINES]; /* realistic breakdown (REALISTIC mode only) */
@@ -140,7 +141,7 @@ typedef struct {
         double delta_pj;
     } chain[8];
     int nchain;
-    int node_approx;      /* node factors interpolated */
+    int node_approx; /* node factors interpolated */
 } power_report;
 
 /* Prices one simulated run. r->total holds the chip's summed counters and
@@ -152,8 +153,8 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                       power_model mode, power_report *out, char **err);
 
 /* Area of the chip the run used (r->cores cores) into out->area_*. */
-ax_result power_area(const power_table *t, const sim_config *cfg, size_t cores,
-                     power_report *out, char **err);
+ax_result power_area(const power_table *t, const sim_config *cfg, size_t cores, power_report *out,
+                     char **err);
 /* The dense INT8 baseline into out->base_* (needs the spiking totals for
  * the reductions, so power_price calls it last). */
 ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_report *r,

@@ -67,8 +67,10 @@ ax_result power_synth_parse(power_table *t, const char *text, size_t len, const 
         char *f[34], params[512] = "";
         int nf = power_csv_split(line, f, 33);
         if (nf < 4 || nf > 33) {
-            rc = ax_fail(err, AX_EFORMAT, "%s:%d: expected 4 fields module,parameters,cells,"
-                         "area_um2", name, lineno);
+            rc = ax_fail(err, AX_EFORMAT,
+                         "%s:%d: expected 4 fields module,parameters,cells,"
+                         "area_um2",
+                         name, lineno);
             break;
         }
         for (int i = 1; i < nf - 2; i++) {
@@ -81,8 +83,10 @@ ax_result power_synth_parse(power_table *t, const char *text, size_t len, const 
         if (!header) {
             if (strcmp(f[0], "module") || strcmp(f[1], "parameters") || strcmp(f[2], "cells") ||
                 strcmp(f[3], "area_um2")) {
-                rc = ax_fail(err, AX_EFORMAT, "%s:%d: header must be module,parameters,cells,"
-                             "area_um2", name, lineno);
+                rc = ax_fail(err, AX_EFORMAT,
+                             "%s:%d: header must be module,parameters,cells,"
+                             "area_um2",
+                             name, lineno);
                 break;
             }
             header = 1;
@@ -91,8 +95,10 @@ ax_result power_synth_parse(power_table *t, const char *text, size_t len, const 
         double cells, area;
         if (power_parse_num(f[2], &cells) || power_parse_num(f[3], &area) || isnan(area) ||
             !(area > 0)) {
-            rc = ax_fail(err, AX_EFORMAT, "%s:%d: cells '%s' / area_um2 '%s' are not numbers "
-                         "(area > 0)", name, lineno, f[2], f[3]);
+            rc = ax_fail(err, AX_EFORMAT,
+                         "%s:%d: cells '%s' / area_um2 '%s' are not numbers "
+                         "(area > 0)",
+                         name, lineno, f[2], f[3]);
             break;
         }
         if (n == cap) {
@@ -142,8 +148,10 @@ ax_result power_table_load_synth(power_table *t, const char *path, char **err)
     }
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ax_fail(err, AX_EIO, "%s: cannot open synthesis areas (hint: `make synth` writes "
-                       "power/tech/area_osu018.csv)", path);
+        return ax_fail(err, AX_EIO,
+                       "%s: cannot open synthesis areas (hint: `make synth` writes "
+                       "power/tech/area_osu018.csv)",
+                       path);
     char buf[1 << 16];
     size_t len = fread(buf, 1, sizeof buf - 1, f);
     int big = !feof(f);

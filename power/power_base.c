@@ -121,15 +121,17 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     out->base_sram_pj = words * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64b;
     out->sram_pj = 0;
     for (int i = 0; i < out->nlines; i++)
-        if (!strcmp(out->lines[i].component, "sram") && strcmp(out->lines[i].action, "zero_flag_read"))
+        if (!strcmp(out->lines[i].component, "sram") &&
+            strcmp(out->lines[i].action, "zero_flag_read"))
             out->sram_pj += out->lines[i].energy_pj;
     if (out->model != POWER_IDEAL) {
-        out->energy_reduction_sram_half_pct =
-            PCT(out->energy_pj - 0.5 * out->sram_pj, out->base_energy_pj - 0.5 * out->base_sram_pj);
-        out->energy_reduction_sram_double_pct =
-            PCT(out->energy_pj + out->sram_pj, out->base_energy_pj + out->base_sram_pj);
+        out->energy_reduction_sram_half_pct = PCT(out->energy_pj - 0.5 * out->sram_pj,
+                                                  out->base_energy_pj - 0.5 * out->base_sram_pj);
+        out->energy_reduction_sram_double_pct = PCT(out->energy_pj + out->sram_pj,
+                                                    out->base_energy_pj + out->base_sram_pj);
     } else {
-        out->energy_reduction_sram_half_pct = out->energy_reduction_sram_double_pct = out->energy_reduction_pct;
+        out->energy_reduction_sram_half_pct = out->energy_reduction_sram_double_pct =
+            out->energy_reduction_pct;
     }
 #undef PCT
     return AX_OK;

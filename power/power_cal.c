@@ -92,8 +92,8 @@ double power_cal_flops(const sim_config *cfg)
     double acc = g.NB * g.C * g.A + 1;
     double fifo = g.F * g.IW + 2 * g.PW + g.PW + 1;
     double meta = g.LS * (1 + 1 + g.BW + g.WW + 1 + g.SW);
-    double ctrl = 1 + g.WW + g.AXW + 1 + g.SW /* read stage */ + g.BW + g.NB /* banks */ +
-                  1 + g.BB + g.BW + 1 + g.BW /* readout sequencer */;
+    double ctrl = 1 + g.WW + g.AXW + 1 + g.SW /* read stage */ + g.BW + g.NB /* banks */ + 1 +
+                  g.BB + g.BW + 1 + g.BW /* readout sequencer */;
     return acc + fifo + meta + ctrl;
 }
 
@@ -105,7 +105,9 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
     double words = k->words_read + k->words_skipped, items = k->events + k->eots;
     double cycles = k->active + k->idle;
     int n = 0;
-#define F(nm, un, v) (names ? (void)(names[n] = (nm)) : (void)0, units ? (void)(units[n] = (un)) : (void)0, x[n++] = (v))
+#define F(nm, un, v)                                                                               \
+    (names ? (void)(names[n] = (nm)) : (void)0, units ? (void)(units[n] = (un)) : (void)0,         \
+     x[n++] = (v))
     switch (comp) {
     case POWER_CAL_ACC:
         F("word_read_bit", "word read x L x TW lane-adder bits", k->words_read * g.L * g.TW);
@@ -139,7 +141,8 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
         F("issue", "word issued (zero flag)", words);
         break;
     case POWER_CAL_CLOCK:
-        F("flop_cycle", "cycle x N_ff flip-flops (all clocked, as built)", cycles * power_cal_flops(cfg));
+        F("flop_cycle", "cycle x N_ff flip-flops (all clocked, as built)",
+          cycles * power_cal_flops(cfg));
         break;
     default: break;
     }
@@ -162,10 +165,12 @@ void power_cal_write_header(FILE *f)
 void power_cal_write_row(FILE *f, const power_cal_row *r)
 {
     const power_cal_counts *k = &r->k;
-    fprintf(f, "%s,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f",
-            r->set, r->stream, r->hash, r->R, r->C, r->L, r->LS, r->F, r->A, r->RB, r->DB, r->GATE, k->tokens,
-            k->events, k->eots, k->words_read, k->words_skipped, k->adds, k->adds_gated, k->acc_writes,
-            k->readout_beats, k->active, k->idle, r->flops, r->cells);
+    fprintf(f,
+            "%s,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,"
+            "%.0f,%.0f,%.0f",
+            r->set, r->stream, r->hash, r->R, r->C, r->L, r->LS, r->F, r->A, r->RB, r->DB, r->GATE,
+            k->tokens, k->events, k->eots, k->words_read, k->words_skipped, k->adds, k->adds_gated,
+            k->acc_writes, k->readout_beats, k->active, k->idle, r->flops, r->cells);
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         fprintf(f, ",%.3f", r->gate_pj[c]);
     fputc('\n', f);
@@ -191,8 +196,8 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
 {
     char *buf = NULL;
     size_t len = 0;
-    ax_result rc = power_read_file(path, 64u << 20, "characterization CSV", "make characterize writes it", &buf,
-                                   &len, err);
+    ax_result rc = power_read_file(path, 64u << 20, "characterization CSV",
+                                   "make characterize writes it", &buf, &len, err);
     if (rc)
         return rc;
     int lineno = 0;
@@ -201,7 +206,8 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         lineno++;
         if (lineno == 1) {
             if (strcmp(line, CAL_HEADER)) {
-                rc = ax_fail(err, AX_EFORMAT, "%s:1: not a characterization CSV (hint: the header is %s)", path,
+                rc = ax_fail(err, AX_EFORMAT,
+                             "%s:1: not a characterization CSV (hint: the header is %s)", path,
                              CAL_HEADER);
                 break;
             }
@@ -210,7 +216,8 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         char *f[40];
         int nf = power_csv_split(line, f, 40);
         if (nf != 31) {
-            rc = ax_fail(err, AX_EFORMAT, "%s:%d: %d fields, expected 31 (hint: regenerate with make characterize)",
+            rc = ax_fail(err, AX_EFORMAT,
+                         "%s:%d: %d fields, expected 31 (hint: regenerate with make characterize)",
                          path, lineno, nf);
             break;
         }
@@ -222,8 +229,8 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         double v[28];
         for (int i = 0; i < 28; i++)
             if (power_parse_num(f[3 + i], &v[i]) || isnan(v[i])) {
-                rc = ax_fail(err, AX_EFORMAT, "%s:%d: field %d '%s' is not a number >= 0", path, lineno, 4 + i,
-                             f[3 + i]);
+                rc = ax_fail(err, AX_EFORMAT, "%s:%d: field %d '%s' is not a number >= 0", path,
+                             lineno, 4 + i, f[3 + i]);
                 goto done;
             }
         r.R = (int)v[0], r.C = (int)v[1], r.L = (int)v[2], r.LS = (int)v[3], r.F = (int)v[4];
@@ -252,7 +259,8 @@ done:
 /* Least squares on the columns in P (np of them): min ||A_P z − b||, by the
  * normal equations with a Cholesky factorization (the columns are scaled to
  * unit norm by the caller). */
-static int ls_subset(const double *A, const double *b, int m, int n, const int *P, int np, double *z)
+static int ls_subset(const double *A, const double *b, int m, int n, const int *P, int np,
+                     double *z)
 {
     double G[32 * 32], h[32];
     for (int i = 0; i < np; i++) {
@@ -342,7 +350,9 @@ ax_result power_nnls(const double *A0, const double *b, int m, int n, double *x,
         for (;;) { /* inner loop: keep the passive set feasible */
             if (ls_subset(A, b, m, n, P, np, z)) {
                 free(A);
-                return ax_fail(err, AX_ERANGE, "nnls: singular subproblem (hint: a feature is a multiple of another)");
+                return ax_fail(err, AX_ERANGE,
+                               "nnls: singular subproblem (hint: a feature is a multiple of "
+                               "another)");
             }
             int feasible = 1;
             for (int i = 0; i < np; i++)
@@ -388,7 +398,8 @@ ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit 
 {
     memset(fit, 0, sizeof *fit);
     if (n < 2)
-        return ax_fail(err, AX_EPARAM, "calibration: %zu characterization rows (hint: make characterize)", n);
+        return ax_fail(err, AX_EPARAM,
+                       "calibration: %zu characterization rows (hint: make characterize)", n);
     fit->nrows = n;
     double *A = malloc(n * POWER_CAL_MAXF * sizeof *A), *b = malloc(n * sizeof *b);
     if (!A || !b) {
@@ -495,18 +506,23 @@ static void num_cell(FILE *f, double v)
         fprintf(f, "%.6g", v);
 }
 
-ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv, char **err)
+ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
+                                char **err)
 {
     power_table *base = NULL;
     ax_result rc = power_table_open(NULL, pv->node_nm, pv->vdd_v, &base, err);
     if (rc)
         return rc;
-    fprintf(f, "# axon technology table: calibrated against gate level (docs/power.md \"Calibration\").\n");
+    fprintf(f, "# axon technology table: calibrated against gate level (docs/power.md "
+               "\"Calibration\").\n");
     fprintf(f, "# Written by `axon calibrate` (make characterize); do not edit by hand.\n");
     fprintf(f, "# Node: %d nm, %.2f V, the liberty's: %s\n", pv->node_nm, pv->vdd_v, pv->liberty);
-    fprintf(f, "# Calibrated rows (components acc, fifo, ctrl, readout, sramif, clock): per-action energies\n");
-    fprintf(f, "#   fitted by non-negative least squares (Lawson & Hanson 1974) to the gate-level switching\n");
-    fprintf(f, "#   energy of the synthesized core (yosys, Verilator, power/power_gate.c), relative residuals.\n");
+    fprintf(f, "# Calibrated rows (components acc, fifo, ctrl, readout, sramif, clock): per-action "
+               "energies\n");
+    fprintf(f, "#   fitted by non-negative least squares (Lawson & Hanson 1974) to the gate-level "
+               "switching\n");
+    fprintf(f, "#   energy of the synthesized core (yosys, Verilator, power/power_gate.c), "
+               "relative residuals.\n");
     fprintf(f, "# Parameter sets: %s\n", pv->sets);
     fprintf(f, "# Training streams: %s\n", pv->streams);
     fprintf(f, "# Fit residuals over %zu rows (model vs gate, rms / max %%):", fit->nrows);
@@ -516,26 +532,30 @@ ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_c
     fprintf(f, "# Date: %s\n", pv->date);
     fprintf(f, "# Every other row: the built-in table (%s) translated from 45 nm to %d nm by the\n",
             power_table_version(base), pv->node_nm);
-    fprintf(f, "#   Stillmaker & Baas (2017) factors (energy x%.4f, area x%.4f): SRAM, DRAM, NoC, arithmetic of the\n",
+    fprintf(f,
+            "#   Stillmaker & Baas (2017) factors (energy x%.4f, area x%.4f): SRAM, DRAM, NoC, "
+            "arithmetic of the\n",
             base->e_scale, base->a_scale);
     fprintf(f, "#   dense baseline and the ideal estimate keep their published sources.\n");
     fprintf(f, "component,action,attributes,energy_pj,area_um2,leakage_uw,source\n");
     fprintf(f, "meta,version,%s,,,,table version stored with every result\n", pv->version);
     fprintf(f, "meta,node_nm,%d,,,,%s\n", pv->node_nm, "the liberty's node");
     fprintf(f, "meta,vdd_v,%.2f,,,,%s\n", pv->vdd_v, "the liberty's nom_voltage");
-    fprintf(f, "meta,calibrated,1,,,,\"fitted to gate level; the clock priced as built (every flip-flop every cycle)\"\n");
+    fprintf(f, "meta,calibrated,1,,,,\"fitted to gate level; the clock priced as built (every "
+               "flip-flop every cycle)\"\n");
     fprintf(f, "meta,clock_gated,0,,,,\"the netlist has no clock gating (yosys inserts none)\"\n");
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         for (int j = 0; j < fit->nf[c]; j++) {
             fprintf(f, "%s,%s,", comp_names[c], fit->names[c][j]);
             csv_cell(f, fit->units[c][j]);
-            fprintf(f, ",%.6g,,,fitted (NNLS; rms %.1f %% over %zu rows)\n", fit->coef[c][j], fit->rms_pct[c],
-                    fit->nrows);
+            fprintf(f, ",%.6g,,,fitted (NNLS; rms %.1f %% over %zu rows)\n", fit->coef[c][j],
+                    fit->rms_pct[c], fit->nrows);
         }
     for (size_t i = 0; i < base->nrows; i++) {
         const power_row *r = &base->rows[i];
         if (!strcmp(r->component, "meta")) {
-            if (!strcmp(r->action, "version") || !strcmp(r->action, "node_nm") || !strcmp(r->action, "vdd_v"))
+            if (!strcmp(r->action, "version") || !strcmp(r->action, "node_nm") ||
+                !strcmp(r->action, "vdd_v"))
                 continue;
             fprintf(f, "meta,%s,", r->action);
             csv_cell(f, r->attributes);
@@ -573,12 +593,17 @@ void power_table_provenance(const power_table *t, char *out, size_t n)
         snprintf(out, n, "no table");
         return;
     }
-    const char *what = t->calibrated ? "calibrated to gate level" : "uncalibrated (assumed logic energies)";
+    const char *what = t->calibrated ? "calibrated to gate level"
+                                     : "uncalibrated (assumed logic energies)";
     if (t->target_node == (int)lround(t->node_nm) && fabs(t->target_vdd - t->vdd_v) < 1e-9)
-        snprintf(out, n, "%s at %.0f nm / %.2f V (%s)", what, t->node_nm, t->vdd_v, t->base_version);
+        snprintf(out, n, "%s at %.0f nm / %.2f V (%s)", what, t->node_nm, t->vdd_v,
+                 t->base_version);
     else
-        snprintf(out, n, "%s at %.0f nm / %.2f V, scaled to %d nm / %.2f V by Stillmaker & Baas 2017 (energy x%.4g) (%s)",
-                 what, t->node_nm, t->vdd_v, t->target_node, t->target_vdd, t->e_scale, t->base_version);
+        snprintf(out, n,
+                 "%s at %.0f nm / %.2f V, scaled to %d nm / %.2f V by Stillmaker & Baas 2017 "
+                 "(energy x%.4g) (%s)",
+                 what, t->node_nm, t->vdd_v, t->target_node, t->target_vdd, t->e_scale,
+                 t->base_version);
 }
 
 /* ---- validation ---- */
@@ -600,9 +625,9 @@ static double pct(double model, double gate)
     return gate > 0 ? 100.0 * (model - gate) / gate : 0;
 }
 
-ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n, const power_cal_fit *fit,
-                             const power_table *t, double total_pct, double comp_pct, int *violations,
-                             char **err)
+ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n,
+                             const power_cal_fit *fit, const power_table *t, double total_pct,
+                             double comp_pct, int *violations, char **err)
 {
     *violations = 0;
     const char *sep = md ? " | " : "  ";
@@ -659,8 +684,8 @@ ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t 
         }
         const power_cal_row *r = &rows[i];
         char params[96];
-        snprintf(params, sizeof params, "R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d", r->R, r->C, r->L,
-                 r->LS, r->F, r->A, r->RB, r->DB, r->GATE);
+        snprintf(params, sizeof params, "R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d", r->R,
+                 r->C, r->L, r->LS, r->F, r->A, r->RB, r->DB, r->GATE);
         if (md)
             fprintf(f, "| %s | %s | %d | %.0f |", r->set, params, nst, cyc);
         else

@@ -73,7 +73,8 @@ typedef struct {
     double coef[POWER_CAL_NCOMP][POWER_CAL_MAXF]; /* pJ per feature unit at the liberty's node */
     const char *names[POWER_CAL_NCOMP][POWER_CAL_MAXF];
     const char *units[POWER_CAL_NCOMP][POWER_CAL_MAXF];
-    double rms_pct[POWER_CAL_NCOMP], max_pct[POWER_CAL_NCOMP]; /* relative residuals on the training rows */
+    double rms_pct[POWER_CAL_NCOMP],
+        max_pct[POWER_CAL_NCOMP]; /* relative residuals on the training rows */
     double rms_total_pct, max_total_pct;
     size_t nrows;
 } power_cal_fit;
@@ -106,9 +107,9 @@ ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_c
  * own node. A row's total outside ±total_pct or a set's component outside
  * ±comp_pct is a violation, counted in *violations and marked in the table
  * (markdown when md). */
-ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n, const power_cal_fit *fit,
-                             const power_table *t, double total_pct, double comp_pct, int *violations,
-                             char **err);
+ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n,
+                             const power_cal_fit *fit, const power_table *t, double total_pct,
+                             double comp_pct, int *violations, char **err);
 
 /* Table carries calibrated rows (meta calibrated). */
 int power_table_is_calibrated(const power_table *t);

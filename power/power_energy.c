@@ -114,14 +114,14 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     if (!t || !cfg || !r)
         return ax_fail(err, AX_EPARAM, "power_price: table, config and report are required");
     if (cfg->rows < 1 || cfg->cols < 1 || cfg->lanes < 1 || cfg->acc_bits < 1 ||
-        cfg->readout_bits < 1 || cfg->link_bits < 1 || cfg->fifo_depth < 1 ||
-        cfg->sram_latency < 1)
-        return ax_fail(err, AX_EPARAM, "power_price: impossible core parameters (R %d, C %d, "
-                       "L %d, A %d, RB %d, link %d)", cfg->rows, cfg->cols, cfg->lanes,
-                       cfg->acc_bits, cfg->readout_bits, cfg->link_bits);
+        cfg->readout_bits < 1 || cfg->link_bits < 1 || cfg->fifo_depth < 1 || cfg->sram_latency < 1)
+        return ax_fail(err, AX_EPARAM,
+                       "power_price: impossible core parameters (R %d, C %d, "
+                       "L %d, A %d, RB %d, link %d)",
+                       cfg->rows, cfg->cols, cfg->lanes, cfg->acc_bits, cfg->readout_bits,
+                       cfg->link_bits);
     if (cfg->timing == SIM_SYNC && !(cfg->clock_mhz > 0))
-        return ax_fail(err, AX_EPARAM, "power_price: clock %g MHz is not positive",
-                       cfg->clock_mhz);
+        return ax_fail(err, AX_EPARAM, "power_price: clock %g MHz is not positive", cfg->clock_mhz);
     out->model = mode;
     snprintf(out->version, sizeof out->version, "%s", power_table_version(t));
     power_table_provenance(t, out->provenance, sizeof out->provenance);
@@ -153,9 +153,12 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
             double x[POWER_CAL_MAXF];
             const char *names[POWER_CAL_MAXF];
             int nf = power_cal_features(cfg, &kc, comp, x, names, NULL);
-            const char *grp = comp == POWER_CAL_ACC ? "compute" : comp == POWER_CAL_CLOCK ? "clock" : "memory";
+            const char *grp = comp == POWER_CAL_ACC     ? "compute"
+                              : comp == POWER_CAL_CLOCK ? "clock"
+                                                        : "memory";
             for (int i = 0; i < nf; i++)
-                if ((rc = power_term(&c, grp, power_cal_comp_name(comp), names[i], NULL, x[i], "units", 1)))
+                if ((rc = power_term(&c, grp, power_cal_comp_name(comp), names[i], NULL, x[i],
+                                     "units", 1)))
                     return rc;
         }
         if ((rc = power_sram_term(&c, cfg, (double)k->sram_words)))
@@ -164,12 +167,14 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
         /* compute */
         if ((rc = power_term(&c, "compute", "add", "int32", "add_acc_bits", (double)k->adds, "adds",
                              aw)) ||
-            (rc = power_term(&c, "compute", "add", "gated", NULL, (double)k->adds_gated, "adds", 1)) ||
+            (rc = power_term(&c, "compute", "add", "gated", NULL, (double)k->adds_gated, "adds",
+                             1)) ||
             (rc = power_term(&c, "compute", "reg", "write_bit", "acc_write", (double)k->acc_writes,
                              "writes", A)))
             return rc;
         /* memory and event path */
-        if ((rc = power_term(&c, "memory", "core", "decode", NULL, (double)k->events, "events", 1)) ||
+        if ((rc = power_term(&c, "memory", "core", "decode", NULL, (double)k->events, "events",
+                             1)) ||
             (rc = power_term(&c, "memory", "fifo", "push_pop", NULL,
                              (double)k->events + (double)k->eots, "items", 1)) ||
             (rc = power_sram_term(&c, cfg, (double)k->sram_words)) ||
@@ -189,8 +194,8 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     }
     if (k->handshakes > 0) {
         const char *hs = cfg->handshake == SIM_HS_2PHASE ? "handshake_2phase" : "handshake_4phase";
-        if ((rc = power_term(&c, "handshake", "async", hs, NULL, (double)k->handshakes,
-                             "transfers", 1)))
+        if ((rc = power_term(&c, "handshake", "async", hs, NULL, (double)k->handshakes, "transfers",
+                             1)))
             return rc;
     }
     /* network on chip and reduction of partial sums */
@@ -241,16 +246,21 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
         double n = (double)k->dram_bursts * t->dram_burst_bytes / 8.0;
         out->dram_pj += n * e64;
         if (out->nlines < POWER_MAX_LINES)
-            out->lines[out->nlines++] = (power_line){"sram", "buffer_write64", n, "64-bit writes",
-                                                     e64, n * e64, "dram"};
+            out->lines[out->nlines++] =
+                (power_line){"sram", "buffer_write64", n, "64-bit writes", e64, n * e64, "dram"};
     }
-    static const char *const what[8] = {
-        "ideal: SOPs x int8 add", "+ adds at accumulator width, acc writes",
-        "+ SRAM word granularity, event path", "+ clock tree (sync)", "+ handshakes (async)",
-        "+ NoC flit-hops, reduction", "+ DRAM bursts", "+ leakage x simulated time"};
-    double delta[8] = {out->ideal_pj, out->compute_pj - out->ideal_pj, out->memory_pj,
-                       out->clock_pj, out->handshake_pj, out->noc_pj, out->dram_pj,
-                       out->leakage_pj};
+    static const char *const what[8] = {"ideal: SOPs x int8 add",
+                                        "+ adds at accumulator width, acc writes",
+                                        "+ SRAM word granularity, event path",
+                                        "+ clock tree (sync)",
+                                        "+ handshakes (async)",
+                                        "+ NoC flit-hops, reduction",
+                                        "+ DRAM bursts",
+                                        "+ leakage x simulated time"};
+    double delta[8] = {out->ideal_pj,     out->compute_pj - out->ideal_pj,
+                       out->memory_pj,    out->clock_pj,
+                       out->handshake_pj, out->noc_pj,
+                       out->dram_pj,      out->leakage_pj};
     for (int i = 0; i < 8; i++) {
         out->chain[i].what = what[i];
         out->chain[i].delta_pj = delta[i];

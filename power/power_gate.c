@@ -25,20 +25,20 @@
 #include <string.h>
 
 typedef struct {
-    double load_pf;   /* input pins */
+    double load_pf; /* input pins */
     int fanout;
-    int drv_cell;     /* index of the driving cell, -1: port / black box */
-    int drv_pin;      /* pin index in the Liberty cell */
-    int comp;         /* component of the driver */
-    int counted;      /* matched to a VCD variable */
-    int8_t val;       /* last value: 0, 1, -1 unknown */
+    int drv_cell; /* index of the driving cell, -1: port / black box */
+    int drv_pin;  /* pin index in the Liberty cell */
+    int comp;     /* component of the driver */
+    int counted;  /* matched to a VCD variable */
+    int8_t val;   /* last value: 0, 1, -1 unknown */
     uint64_t rise, fall;
 } gbit;
 
 typedef struct {
     const power_lib_cell *lc; /* NULL: black box */
     int comp;
-    int *pin_bit;             /* per Liberty pin: bit id, -1 constant/unconnected */
+    int *pin_bit; /* per Liberty pin: bit id, -1 constant/unconnected */
 } gcell;
 
 typedef struct {
@@ -109,7 +109,10 @@ void power_gate_netlist_free(power_gate_netlist *nl)
     free(nl);
 }
 
-size_t power_gate_netlist_cells(const power_gate_netlist *nl) { return (size_t)nl->ncells; }
+size_t power_gate_netlist_cells(const power_gate_netlist *nl)
+{
+    return (size_t)nl->ncells;
+}
 
 /* Bit ids of a JSON bits array ("0"/"1"/"x"/"z" constants -> -1). */
 static int json_bits(const cJSON *a, int **out, int *width, int *maxbit)
@@ -154,8 +157,8 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
 {
     size_t len = 0;
     char *text = NULL;
-    ax_result rr = power_read_file(json_path, (size_t)1 << 30, "yosys JSON netlist", "make gate-power writes it",
-                                   &text, &len, err);
+    ax_result rr = power_read_file(json_path, (size_t)1 << 30, "yosys JSON netlist",
+                                   "make gate-power writes it", &text, &len, err);
     if (rr)
         return rr;
     cJSON *root = cJSON_ParseWithLength(text, len);
@@ -163,10 +166,12 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
     ax_result r = AX_OK;
     power_gate_netlist *nl = NULL;
     if (!root)
-        return ax_fail(err, AX_EFORMAT, "%s: not valid JSON (hint: write it with yosys write_json)", json_path);
+        return ax_fail(err, AX_EFORMAT, "%s: not valid JSON (hint: write it with yosys write_json)",
+                       json_path);
     const cJSON *mods = cJSON_GetObjectItemCaseSensitive(root, "modules"), *mod = NULL;
     if (!cJSON_IsObject(mods)) {
-        r = ax_fail(err, AX_EFORMAT, "%s: no \"modules\" object (hint: write it with yosys write_json)", json_path);
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s: no \"modules\" object (hint: write it with yosys write_json)", json_path);
         goto done;
     }
     if (top)
@@ -174,8 +179,9 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
     else if (cJSON_GetArraySize(mods) == 1)
         mod = mods->child;
     if (!cJSON_IsObject(mod)) {
-        r = ax_fail(err, AX_EFORMAT, "%s: module '%s' not found (hint: flatten the design and name its top)", json_path,
-                    top ? top : "(the only one)");
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s: module '%s' not found (hint: flatten the design and name its top)",
+                    json_path, top ? top : "(the only one)");
         goto done;
     }
     nl = calloc(1, sizeof *nl);
@@ -188,7 +194,9 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(mod, "cells");
     const cJSON *nets = cJSON_GetObjectItemCaseSensitive(mod, "netnames");
     if (!cJSON_IsObject(cells) || !cJSON_IsObject(nets)) {
-        r = ax_fail(err, AX_EFORMAT, "%s: module without \"cells\" or \"netnames\" (hint: write it with yosys write_json)",
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s: module without \"cells\" or \"netnames\" (hint: write it with yosys "
+                    "write_json)",
                     json_path);
         goto done;
     }
@@ -208,8 +216,9 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
             goto done;
         }
         if (!cJSON_IsArray(b) || json_bits(b, &nl->nets[k].bits, &nl->nets[k].width, &maxbit)) {
-            r = ax_fail(err, AX_EFORMAT, "%s: net '%s': bad \"bits\" (hint: write it with yosys write_json)", json_path,
-                        n->string);
+            r = ax_fail(err, AX_EFORMAT,
+                        "%s: net '%s': bad \"bits\" (hint: write it with yosys write_json)",
+                        json_path, n->string);
             goto done;
         }
     }
@@ -232,7 +241,9 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
         const cJSON *ty = cJSON_GetObjectItemCaseSensitive(c, "type");
         const cJSON *conn = cJSON_GetObjectItemCaseSensitive(c, "connections");
         if (!cJSON_IsString(ty) || !cJSON_IsObject(conn)) {
-            r = ax_fail(err, AX_EFORMAT, "%s: cell '%s' without type or connections (hint: write it with yosys write_json)",
+            r = ax_fail(err, AX_EFORMAT,
+                        "%s: cell '%s' without type or connections (hint: write it with yosys "
+                        "write_json)",
                         json_path, c->string);
             goto done;
         }
@@ -250,7 +261,8 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
                     const cJSON *d = cJSON_GetObjectItemCaseSensitive(dirs, pc->string);
                     int *bb = NULL, w = 0, mb = 0;
                     if (json_bits(pc, &bb, &w, &mb)) {
-                        r = ax_fail(err, AX_EFORMAT, "%s: cell '%s' pin %s: bad bits", json_path, c->string, pc->string);
+                        r = ax_fail(err, AX_EFORMAT, "%s: cell '%s' pin %s: bad bits", json_path,
+                                    c->string, pc->string);
                         goto done;
                     }
                     if (cJSON_IsString(d) && !strcmp(d->valuestring, "output"))
@@ -261,7 +273,9 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
                 }
                 continue;
             }
-            r = ax_fail(err, AX_ENOTFOUND, "%s: cell '%s' has type '%s', which is not a cell of %s (hint: map the design "
+            r = ax_fail(err, AX_ENOTFOUND,
+                        "%s: cell '%s' has type '%s', which is not a cell of %s (hint: map the "
+                        "design "
                         "to this liberty, or name the module in the black boxes)",
                         json_path, c->string, ty->valuestring, lib->path);
             goto done;
@@ -281,7 +295,8 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
             int *bb = NULL, w = 0, mb = 0;
             if (pi < 0 || json_bits(pc, &bb, &w, &mb) || w != 1) {
                 free(bb);
-                r = ax_fail(err, AX_EFORMAT, "%s: cell '%s' (%s): pin '%s' is not a one-bit pin of the liberty cell "
+                r = ax_fail(err, AX_EFORMAT,
+                            "%s: cell '%s' (%s): pin '%s' is not a one-bit pin of the liberty cell "
                             "(hint: netlist and liberty do not match)",
                             json_path, c->string, g->lc->name, pc->string);
                 goto done;
@@ -294,8 +309,10 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
             const power_lib_pin *lp = &g->lc->pins[pi];
             if (lp->output) {
                 if (nl->bits[b].drv_cell >= 0) {
-                    r = ax_fail(err, AX_EFORMAT, "%s: net bit %d has two drivers (cell '%s' and another) (hint: the "
-                                "netlist is not a clean mapped netlist)", json_path, b, c->string);
+                    r = ax_fail(err, AX_EFORMAT,
+                                "%s: net bit %d has two drivers (cell '%s' and another) (hint: the "
+                                "netlist is not a clean mapped netlist)",
+                                json_path, b, c->string);
                     goto done;
                 }
                 nl->bits[b].drv_cell = k;
@@ -362,12 +379,13 @@ static void vcd_apply(power_gate_netlist *nl, vvar *x, const char *v, size_t n)
     }
 }
 
-ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, const char *scope, size_t *matched,
-                               char **err)
+ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, const char *scope,
+                               size_t *matched, char **err)
 {
     FILE *f = fopen(vcd_path, "r");
     if (!f)
-        return ax_fail(err, AX_EIO, "%s: cannot open: %s (hint: the simulation writes it)", vcd_path, strerror(errno));
+        return ax_fail(err, AX_EIO, "%s: cannot open: %s (hint: the simulation writes it)",
+                       vcd_path, strerror(errno));
     size_t cap = 1024; /* open-addressing table of the matched codes: > 2 x the nets */
     while (cap < 2 * (size_t)nl->nnets + 16)
         cap *= 2;
@@ -407,7 +425,9 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
                 depth++;
             } else if (!strcmp(kw, "$upscope")) {
                 if (depth == 0) {
-                    r = ax_fail(err, AX_EFORMAT, "%s:%ld: $upscope without $scope (hint: the VCD is damaged)", vcd_path, lineno);
+                    r = ax_fail(err, AX_EFORMAT,
+                                "%s:%ld: $upscope without $scope (hint: the VCD is damaged)",
+                                vcd_path, lineno);
                     break;
                 }
                 depth--;
@@ -418,7 +438,9 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
                 char *e = NULL;
                 long w = strtol(a2, &e, 10);
                 if (nf < 5 || *e || w < 1 || w > 1 << 20) {
-                    r = ax_fail(err, AX_EFORMAT, "%s:%ld: malformed $var (hint: $var wire WIDTH CODE NAME $end)", vcd_path, lineno);
+                    r = ax_fail(err, AX_EFORMAT,
+                                "%s:%ld: malformed $var (hint: $var wire WIDTH CODE NAME $end)",
+                                vcd_path, lineno);
                     break;
                 }
                 if (depth < 1 || depth > 64 || strcmp(stack[depth - 1], scope))
@@ -427,9 +449,10 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
                 if (ni < 0)
                     continue;
                 if (nl->nets[ni].width != w) {
-                    r = ax_fail(err, AX_EMISMATCH, "%s:%ld: '%s' is %ld bits wide in the VCD, %d in the netlist %s "
-                                "(hint: simulate the netlist that was loaded)", vcd_path, lineno, name, w,
-                                nl->nets[ni].width, nl->path);
+                    r = ax_fail(err, AX_EMISMATCH,
+                                "%s:%ld: '%s' is %ld bits wide in the VCD, %d in the netlist %s "
+                                "(hint: simulate the netlist that was loaded)",
+                                vcd_path, lineno, name, w, nl->nets[ni].width, nl->path);
                     break;
                 }
                 if (nvars == capv) {
@@ -471,7 +494,9 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
                 while (tab[h] && probes++ < cap)
                     h = (h + 1) & (unsigned)(cap - 1);
                 if (probes >= cap) {
-                    r = ax_fail(err, AX_EUNSUPPORTED, "%s:%ld: more than %zu matched variables (hint: simulate a smaller core)",
+                    r = ax_fail(err, AX_EUNSUPPORTED,
+                                "%s:%ld: more than %zu matched variables (hint: simulate a smaller "
+                                "core)",
                                 vcd_path, lineno, cap);
                     break;
                 }
@@ -491,7 +516,9 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
         } else if (*s == 'b' || *s == 'B') {
             char *sp = strchr(s, ' ');
             if (!sp) {
-                r = ax_fail(err, AX_EFORMAT, "%s:%ld: vector value without a code (hint: the VCD is damaged)", vcd_path, lineno);
+                r = ax_fail(err, AX_EFORMAT,
+                            "%s:%ld: vector value without a code (hint: the VCD is damaged)",
+                            vcd_path, lineno);
                 break;
             }
             v = s + 1;
@@ -502,7 +529,8 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
         } else if (*s == 'r' || *s == 'R' || *s == 's' || *s == 'S') {
             continue;
         } else {
-            r = ax_fail(err, AX_EFORMAT, "%s:%ld: unexpected '%.20s' (hint: the VCD is damaged)", vcd_path, lineno, s);
+            r = ax_fail(err, AX_EFORMAT, "%s:%ld: unexpected '%.20s' (hint: the VCD is damaged)",
+                        vcd_path, lineno, s);
             break;
         }
         unsigned h = hash_s(code, strlen(code)) & (unsigned)(cap - 1);
@@ -514,10 +542,14 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
         }
     }
     if (!r && in_defs)
-        r = ax_fail(err, AX_EFORMAT, "%s:%ld: no $enddefinitions (hint: the VCD is truncated)", vcd_path, lineno);
+        r = ax_fail(err, AX_EFORMAT, "%s:%ld: no $enddefinitions (hint: the VCD is truncated)",
+                    vcd_path, lineno);
     if (!r && nmatch == 0)
-        r = ax_fail(err, AX_ENOTFOUND, "%s: no variable of scope '%s' matches a net of %s (hint: simulate this netlist "
-                    "and name its top module)", vcd_path, scope, nl->path);
+        r = ax_fail(err, AX_ENOTFOUND,
+                    "%s: no variable of scope '%s' matches a net of %s (hint: simulate this "
+                    "netlist "
+                    "and name its top module)",
+                    vcd_path, scope, nl->path);
     for (int i = 0; i < nvars; i++)
         free(vars[i].code), free(vars[i].bits), free(vars[i].val);
     free(vars);
@@ -548,8 +580,8 @@ double power_gate_toggles(const power_gate_netlist *nl, const char *comp)
 
 /* Mean energy per rising / falling transition of an output pin over its
  * related pins' tables, pJ. */
-static void out_energy(const power_lib *lib, const power_lib_pin *p, double load, double slew, double *er,
-                       double *ef)
+static void out_energy(const power_lib *lib, const power_lib_pin *p, double load, double slew,
+                       double *er, double *ef)
 {
     double r = 0, f = 0;
     int n = 0;
@@ -564,15 +596,17 @@ static void out_energy(const power_lib *lib, const power_lib_pin *p, double load
     *ef = n ? f / n : 0;
 }
 
-ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib, const power_gate_params *p,
-                            power_gate_result *r, char **err)
+ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib,
+                            const power_gate_params *p, power_gate_result *r, char **err)
 {
     memset(r, 0, sizeof *r);
     if (p->wire_pf_per_fanout < 0 || p->wire_pf_per_net < 0 || p->slew_ns < 0 || p->duration_ns < 0)
-        return ax_fail(err, AX_EPARAM, "power_gate_energy: negative wire load, slew or duration (hint: all >= 0)");
+        return ax_fail(err, AX_EPARAM,
+                       "power_gate_energy: negative wire load, slew or duration (hint: all >= 0)");
     int ci = p->clock_net ? net_find(nl, p->clock_net) : -1;
     if (ci < 0 || nl->nets[ci].width != 1 || nl->nets[ci].bits[0] < 0)
-        return ax_fail(err, AX_ENOTFOUND, "%s: clock net '%s' not found (hint: give the one-bit clock input's name)",
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: clock net '%s' not found (hint: give the one-bit clock input's name)",
                        nl->path, p->clock_net ? p->clock_net : "(null)");
     int clk = nl->nets[ci].bits[0];
     double v2h = 0.5 * lib->vdd_v * lib->vdd_v;
@@ -587,7 +621,8 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib, 
     for (int i = 0; i < nl->nbits; i++) {
         const gbit *b = &nl->bits[i];
         double t = (double)(b->rise + b->fall);
-        double cap = b->load_pf + (b->fanout ? p->wire_pf_per_net + p->wire_pf_per_fanout * b->fanout : 0);
+        double cap = b->load_pf +
+                     (b->fanout ? p->wire_pf_per_net + p->wire_pf_per_fanout * b->fanout : 0);
         double esw = v2h * cap * t;
         double eint = 0;
         if (b->drv_cell >= 0) {
@@ -627,8 +662,9 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib, 
             for (int e = 0; e < ip->nenergy; e++) {
                 if (ip->energy[e].related[0])
                     continue;
-                double en = power_lib_energy_at(lib, &ip->energy[e], 1, 0, p->slew_ns) * (double)b->rise +
-                            power_lib_energy_at(lib, &ip->energy[e], 0, 0, p->slew_ns) * (double)b->fall;
+                double en =
+                    power_lib_energy_at(lib, &ip->energy[e], 1, 0, p->slew_ns) * (double)b->rise +
+                    power_lib_energy_at(lib, &ip->energy[e], 0, 0, p->slew_ns) * (double)b->fall;
                 if (bi == clk)
                     r->clock_internal_pj += en;
                 else
@@ -640,6 +676,7 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib, 
         r->logic_switch_pj += r->comp[c].switch_pj;
         r->logic_internal_pj += r->comp[c].internal_pj;
     }
-    r->dynamic_pj = r->logic_switch_pj + r->logic_internal_pj + r->clock_switch_pj + r->clock_internal_pj;
+    r->dynamic_pj = r->logic_switch_pj + r->logic_internal_pj + r->clock_switch_pj +
+                    r->clock_internal_pj;
     return AX_OK;
 }

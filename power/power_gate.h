@@ -34,23 +34,23 @@
 /* ---- Liberty ---- */
 
 typedef struct {
-    int n1, n2;             /* sizes (n2 = 1 for a 1-D table) */
-    double *i1, *i2, *v;    /* index_1, index_2 (NULL when absent), values n1 x n2 row-major */
-    int load_first;         /* variable_1 is the output load (else the slew) */
+    int n1, n2;          /* sizes (n2 = 1 for a 1-D table) */
+    double *i1, *i2, *v; /* index_1, index_2 (NULL when absent), values n1 x n2 row-major */
+    int load_first;      /* variable_1 is the output load (else the slew) */
 } power_lib_table;
 
 typedef struct {
-    char related[32];       /* related_pin ("" for a passive input-pin table) */
+    char related[32]; /* related_pin ("" for a passive input-pin table) */
     power_lib_table rise, fall;
 } power_lib_energy;
 
 typedef struct {
     char name[32];
-    int output;             /* 1 output, 0 input */
-    int clock;              /* clock : true */
-    double cap_pf;          /* input capacitance, pF */
-    char *function;         /* output: Liberty boolean function, else NULL */
-    char *three_state;      /* output: high-impedance condition, else NULL */
+    int output;        /* 1 output, 0 input */
+    int clock;         /* clock : true */
+    double cap_pf;     /* input capacitance, pF */
+    char *function;    /* output: Liberty boolean function, else NULL */
+    char *three_state; /* output: high-impedance condition, else NULL */
     power_lib_energy *energy;
     int nenergy;
 } power_lib_pin;
@@ -65,16 +65,16 @@ typedef struct {
     char *clear, *preset;          /* asynchronous, NULL if none */
     power_lib_pin *pins;
     int npins;
-    int line;                      /* where the cell starts in the file */
+    int line; /* where the cell starts in the file */
 } power_lib_cell;
 
 typedef struct {
     char name[64];
     char path[256];
-    double vdd_v;                  /* nom_voltage */
-    double cap_unit_pf;            /* capacitive_load_unit in pF */
-    double energy_unit_pj;         /* internal-energy unit = cap unit × V² */
-    double leak_unit_nw;           /* leakage_power_unit in nW */
+    double vdd_v;          /* nom_voltage */
+    double cap_unit_pf;    /* capacitive_load_unit in pF */
+    double energy_unit_pj; /* internal-energy unit = cap unit × V² */
+    double leak_unit_nw;   /* leakage_power_unit in nW */
     power_lib_cell *cells;
     int ncells;
 } power_lib;
@@ -130,17 +130,17 @@ ax_result power_gate_vcd_count(power_gate_netlist *nl, const char *vcd_path, con
 void power_gate_reset(power_gate_netlist *nl);
 
 typedef struct {
-    double wire_pf_per_fanout;  /* assumed wire load per driven pin, pF */
-    double wire_pf_per_net;     /* assumed wire load per net with a load, pF */
-    double slew_ns;             /* assumed input transition for the internal tables */
-    double duration_ns;         /* simulated time, for leakage */
-    const char *clock_net;      /* e.g. "clk" */
+    double wire_pf_per_fanout; /* assumed wire load per driven pin, pF */
+    double wire_pf_per_net;    /* assumed wire load per net with a load, pF */
+    double slew_ns;            /* assumed input transition for the internal tables */
+    double duration_ns;        /* simulated time, for leakage */
+    const char *clock_net;     /* e.g. "clk" */
 } power_gate_params;
 
 typedef struct {
     char name[32];
     size_t cells;
-    double toggles;             /* transitions of the nets the component drives */
+    double toggles; /* transitions of the nets the component drives */
     double switch_pj, internal_pj, leakage_pj;
 } power_gate_comp;
 
@@ -148,15 +148,15 @@ typedef struct {
     power_gate_comp comp[POWER_GATE_NCOMP]; /* by instance prefix, "ports" for primary
                                                inputs and black-box outputs */
     int ncomp;
-    double clock_toggles;       /* transitions of the clock net */
-    double clock_pins;          /* clock pins on it */
-    double clock_cap_pf;        /* its load: pins + wire */
+    double clock_toggles; /* transitions of the clock net */
+    double clock_pins;    /* clock pins on it */
+    double clock_cap_pf;  /* its load: pins + wire */
     double clock_switch_pj, clock_internal_pj;
     double logic_switch_pj, logic_internal_pj; /* all components, clock excluded */
     double leakage_pj;
-    double dynamic_pj;          /* logic + clock, ports included */
+    double dynamic_pj; /* logic + clock, ports included */
     double vdd_v;
-    int has_internal_tables;    /* the Liberty had internal_power tables */
+    int has_internal_tables; /* the Liberty had internal_power tables */
 } power_gate_result;
 
 /* Prices the counted transitions. AX_EPARAM for a negative assumption or a

@@ -24,11 +24,11 @@ typedef struct {
 struct power_table {
     power_row *rows;
     size_t nrows;
-    char *name;        /* file name or "built-in", for messages */
-    char *base_version;/* meta version (or name#hash) */
-    char version[96];  /* base_version@node/vdd */
-    double node_nm, vdd_v;       /* of the CSV */
-    int target_node;             /* after power_table_scale */
+    char *name;            /* file name or "built-in", for messages */
+    char *base_version;    /* meta version (or name#hash) */
+    char version[96];      /* base_version@node/vdd */
+    double node_nm, vdd_v; /* of the CSV */
+    int target_node;       /* after power_table_scale */
     double target_vdd;
     int node_approx;
     double e_scale, a_scale, l_scale; /* applied at lookup */
@@ -83,10 +83,10 @@ double power_mcast_hops(const sim_config *cfg, const sim_report *r);
  * dense INT8 baseline (1); routed: the core has a router (chip of > 1 core). */
 typedef struct {
     double sram_um2, logic_um2, router_um2, total_um2;
-    double leak_uw;        /* static power of the core, µW */
-    double sram_bytes;     /* weight bytes per core (macro size) */
-    double clocked_flops;  /* flip-flops clocked in an active cycle (clock model) */
-    int synthesized;       /* logic areas from the synthesis CSV */
+    double leak_uw;       /* static power of the core, µW */
+    double sram_bytes;    /* weight bytes per core (macro size) */
+    double clocked_flops; /* flip-flops clocked in an active cycle (clock model) */
+    int synthesized;      /* logic areas from the synthesis CSV */
 } power_core_geom;
 ax_result power_core_area(const power_table *t, const sim_config *c, int baseline, int routed,
                           power_core_geom *a, char **err);

@@ -47,7 +47,9 @@ static char *fcat(char *a, const char *op, char *b)
 
 static char *f_fail(fparse *f, const char *what)
 {
-    ax_fail(f->err, AX_EFORMAT, "%s: function \"%s\": %s at position %d (hint: Liberty functions use ! ' ^ * & + | and parentheses)",
+    ax_fail(f->err, AX_EFORMAT,
+            "%s: function \"%s\": %s at position %d (hint: Liberty functions use ! ' ^ * & + | and "
+            "parentheses)",
             f->where, f->s, what, (int)(f->p - f->s) + 1);
     f->failed = 1;
     return NULL;
@@ -100,7 +102,10 @@ static char *f_primary(fparse *f)
     }
 }
 
-static int starts_primary(char c) { return c == '!' || c == '(' || c == '0' || c == '1' || c == '_' || isalpha((unsigned char)c); }
+static int starts_primary(char c)
+{
+    return c == '!' || c == '(' || c == '0' || c == '1' || c == '_' || isalpha((unsigned char)c);
+}
 
 /* The binary operators by level, loosest first: OR (+ |), AND (* & or
  * juxtaposition), XOR (^); each level's operands are the next level's. */
@@ -152,8 +157,9 @@ ax_result power_lib_function_verilog(const char *fn, const char *where, char **o
 }
 
 /* Writes `assign lhs = <fn as Verilog>;` (or a wire declaration). */
-static ax_result emit_fn(FILE *f, const char *decl, const char *lhs, const char *fn, const power_lib *lib,
-                         const power_lib_cell *c, const char *what, char **err)
+static ax_result emit_fn(FILE *f, const char *decl, const char *lhs, const char *fn,
+                         const power_lib *lib, const power_lib_cell *c, const char *what,
+                         char **err)
 {
     char where[512];
     snprintf(where, sizeof where, "%s:%d: cell %s %s", lib->path, c->line, c->name, what);
@@ -168,10 +174,12 @@ static ax_result emit_fn(FILE *f, const char *decl, const char *lhs, const char 
 
 ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err)
 {
-    fprintf(f, "// Behavioural models of the cells of Liberty library %s (%s), written from\n"
-               "// their Liberty functions by power_lib_write_verilog (power/power_lib_verilog.c).\n"
-               "// Zero-delay, two-valued: for toggle counting, not for timing. Generated: do not edit.\n"
-               "/* verilator tracing_off */\n",
+    fprintf(f,
+            "// Behavioural models of the cells of Liberty library %s (%s), written from\n"
+            "// their Liberty functions by power_lib_write_verilog (power/power_lib_verilog.c).\n"
+            "// Zero-delay, two-valued: for toggle counting, not for timing. Generated: do not "
+            "edit.\n"
+            "/* verilator tracing_off */\n",
             lib->name, lib->path);
     int skipped = 0;
     for (int i = 0; i < lib->ncells; i++) {
@@ -183,7 +191,8 @@ ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err)
                 nfn += c->pins[k].function != NULL;
             }
         if (nout == 0 || nfn < nout) {
-            fprintf(f, "// %s: not modelled (%s)\n", c->name, nout ? "an output without a function" : "no output pin");
+            fprintf(f, "// %s: not modelled (%s)\n", c->name,
+                    nout ? "an output without a function" : "no output pin");
             skipped++;
             continue;
         }
@@ -196,9 +205,11 @@ ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err)
         ax_result r;
         if (c->seq) {
             fprintf(f, "    reg %s;\n    wire %s = ~%s;\n", c->iq, c->iqn, c->iq);
-            if ((r = emit_fn(f, "wire", "axon_ck", c->clocked_on, lib, c, c->seq == 1 ? "clocked_on" : "enable", err)))
+            if ((r = emit_fn(f, "wire", "axon_ck", c->clocked_on, lib, c,
+                             c->seq == 1 ? "clocked_on" : "enable", err)))
                 return r;
-            if ((r = emit_fn(f, "wire", "axon_d", c->next_state, lib, c, c->seq == 1 ? "next_state" : "data_in", err)))
+            if ((r = emit_fn(f, "wire", "axon_d", c->next_state, lib, c,
+                             c->seq == 1 ? "next_state" : "data_in", err)))
                 return r;
             if (c->clear && (r = emit_fn(f, "wire", "axon_clr", c->clear, lib, c, "clear", err)))
                 return r;
@@ -207,7 +218,8 @@ ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err)
             /* clear wins over preset (clear_preset_var1 = L); IQN is ~IQ */
             const char *as = c->seq == 1 ? "<=" : "=";
             if (c->seq == 1)
-                fprintf(f, "    always @(posedge axon_ck%s%s)\n", c->clear ? " or posedge axon_clr" : "",
+                fprintf(f, "    always @(posedge axon_ck%s%s)\n",
+                        c->clear ? " or posedge axon_clr" : "",
                         c->preset ? " or posedge axon_pre" : "");
             else
                 fprintf(f, "    always @(*)\n");
@@ -225,7 +237,8 @@ ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err)
             if (!p->output)
                 continue;
             char where[512];
-            snprintf(where, sizeof where, "%s:%d: cell %s pin %s", lib->path, c->line, c->name, p->name);
+            snprintf(where, sizeof where, "%s:%d: cell %s pin %s", lib->path, c->line, c->name,
+                     p->name);
             char *v = NULL;
             if ((r = power_lib_function_verilog(p->function, where, &v, err)))
                 return r;

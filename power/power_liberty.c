@@ -26,9 +26,9 @@
 
 typedef struct lnode {
     char *name;
-    char **args;  /* group / complex attribute arguments, or the simple value (nargs 1) */
+    char **args; /* group / complex attribute arguments, or the simple value (nargs 1) */
     int nargs;
-    int group;    /* 1 group, 0 attribute */
+    int group; /* 1 group, 0 attribute */
     int line;
     struct lnode *child, *next;
 } lnode;
@@ -102,7 +102,8 @@ static ax_result lex_value(lexer *lx, char **out, const char *what)
     if (r)
         return r;
     if (lx->s >= lx->end)
-        return ax_fail(lx->err, AX_EFORMAT, "%s:%d: end of file where %s was expected (hint: the file is truncated)",
+        return ax_fail(lx->err, AX_EFORMAT,
+                       "%s:%d: end of file where %s was expected (hint: the file is truncated)",
                        lx->file, lx->line, what);
     if (*lx->s == '"') {
         const char *b = ++lx->s;
@@ -113,7 +114,8 @@ static ax_result lex_value(lexer *lx, char **out, const char *what)
             lx->s++;
         }
         if (lx->s >= lx->end)
-            return ax_fail(lx->err, AX_EFORMAT, "%s:%d: string opened here is not closed (hint: a '\"' is missing)",
+            return ax_fail(lx->err, AX_EFORMAT,
+                           "%s:%d: string opened here is not closed (hint: a '\"' is missing)",
                            lx->file, l0);
         /* drop backslash-newline continuations inside strings */
         char *d = malloc((size_t)(lx->s - b) + 1);
@@ -136,7 +138,9 @@ static ax_result lex_value(lexer *lx, char **out, const char *what)
     while (lx->s < lx->end && !is_punct(*lx->s) && !isspace((unsigned char)*lx->s))
         lx->s++;
     if (lx->s == b)
-        return ax_fail(lx->err, AX_EFORMAT, "%s:%d: '%c' where %s was expected (hint: check the line for a stray character)",
+        return ax_fail(lx->err, AX_EFORMAT,
+                       "%s:%d: '%c' where %s was expected (hint: check the line for a stray "
+                       "character)",
                        lx->file, lx->line, *lx->s, what);
     *out = power_strndup(b, (size_t)(lx->s - b));
     return *out ? AX_OK : ax_fail(lx->err, AX_ENOMEM, "%s: out of memory", lx->file);
@@ -149,7 +153,8 @@ static int lex_peek(lexer *lx, char c)
     return lx->s < lx->end && *lx->s == c;
 }
 
-static ax_result parse_list(lexer *lx, lnode **head, int depth, int open_line, const char *open_name);
+static ax_result parse_list(lexer *lx, lnode **head, int depth, int open_line,
+                            const char *open_name);
 
 /* One statement after its name. */
 static ax_result parse_stmt(lexer *lx, lnode **out, int depth)
@@ -190,8 +195,9 @@ static ax_result parse_stmt(lexer *lx, lnode **out, int depth)
             }
         }
         if (!r && !val)
-            r = ax_fail(lx->err, AX_EFORMAT, "%s:%d: attribute '%s' has no value (hint: write `%s : value ;`)",
-                        lx->file, l0, n->name, n->name);
+            r = ax_fail(lx->err, AX_EFORMAT,
+                        "%s:%d: attribute '%s' has no value (hint: write `%s : value ;`)", lx->file,
+                        l0, n->name, n->name);
         if (!r && !(n->args = malloc(sizeof *n->args)))
             r = ax_fail(lx->err, AX_ENOMEM, "%s: out of memory", lx->file);
         if (r) {
@@ -206,7 +212,8 @@ static ax_result parse_stmt(lexer *lx, lnode **out, int depth)
     }
     if (!lex_peek(lx, '('))
         return ax_fail(lx->err, AX_EFORMAT,
-                       "%s:%d: expected ':' or '(' after '%s' (hint: Liberty statements are `name : value ;`, "
+                       "%s:%d: expected ':' or '(' after '%s' (hint: Liberty statements are `name "
+                       ": value ;`, "
                        "`name (args) ;` or `name (args) { ... }`)",
                        lx->file, lx->line, n->name);
     lx->s++;
@@ -228,7 +235,9 @@ static ax_result parse_stmt(lexer *lx, lnode **out, int depth)
         if (lex_peek(lx, ','))
             lx->s++;
         else if (!lex_peek(lx, ')'))
-            return ax_fail(lx->err, AX_EFORMAT, "%s:%d: expected ',' or ')' in the arguments of '%s' (hint: a ')' is missing)",
+            return ax_fail(lx->err, AX_EFORMAT,
+                           "%s:%d: expected ',' or ')' in the arguments of '%s' (hint: a ')' is "
+                           "missing)",
                            lx->file, lx->line, n->name);
     }
     if (lex_peek(lx, '{')) {
@@ -242,7 +251,8 @@ static ax_result parse_stmt(lexer *lx, lnode **out, int depth)
 }
 
 /* Statements up to '}' (depth > 0) or the end of the file (depth 0). */
-static ax_result parse_list(lexer *lx, lnode **head, int depth, int open_line, const char *open_name)
+static ax_result parse_list(lexer *lx, lnode **head, int depth, int open_line,
+                            const char *open_name)
 {
     lnode **tail = head;
     for (;;) {
@@ -252,14 +262,16 @@ static ax_result parse_list(lexer *lx, lnode **head, int depth, int open_line, c
         if (lx->s >= lx->end) {
             if (depth > 0)
                 return ax_fail(lx->err, AX_EFORMAT,
-                               "%s:%d: group '%s' opened here is not closed (hint: a '}' is missing)",
+                               "%s:%d: group '%s' opened here is not closed (hint: a '}' is "
+                               "missing)",
                                lx->file, open_line, open_name);
             return AX_OK;
         }
         if (*lx->s == '}') {
             if (depth == 0)
-                return ax_fail(lx->err, AX_EFORMAT, "%s:%d: '}' without a group to close (hint: remove it)",
-                               lx->file, lx->line);
+                return ax_fail(lx->err, AX_EFORMAT,
+                               "%s:%d: '}' without a group to close (hint: remove it)", lx->file,
+                               lx->line);
             lx->s++;
             return AX_OK;
         }
@@ -268,8 +280,9 @@ static ax_result parse_list(lexer *lx, lnode **head, int depth, int open_line, c
             continue;
         }
         if (depth > 64)
-            return ax_fail(lx->err, AX_EFORMAT, "%s:%d: groups nested too deeply (hint: the file is damaged)",
-                           lx->file, lx->line);
+            return ax_fail(lx->err, AX_EFORMAT,
+                           "%s:%d: groups nested too deeply (hint: the file is damaged)", lx->file,
+                           lx->line);
         lnode *n = NULL;
         r = parse_stmt(lx, &n, depth);
         if (n) {
@@ -305,14 +318,15 @@ static ax_result num(const char *file, const lnode *n, const char *s, double *ou
     while (e && isspace((unsigned char)*e))
         e++;
     if (e == s || (e && *e) || errno || !isfinite(v))
-        return ax_fail(err, AX_EFORMAT, "%s:%d: '%s': '%s' is not a number (hint: check the attribute's value)",
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: '%s': '%s' is not a number (hint: check the attribute's value)",
                        file, n->line, n->name, s);
     *out = v;
     return AX_OK;
 }
 
-static ax_result num_attr(const char *file, const lnode *g, const char *name, double *out, int *found,
-                          char **err)
+static ax_result num_attr(const char *file, const lnode *g, const char *name, double *out,
+                          int *found, char **err)
 {
     const lnode *c = child(g, name);
     if (found)
@@ -320,8 +334,9 @@ static ax_result num_attr(const char *file, const lnode *g, const char *name, do
     if (!c)
         return AX_OK;
     if (c->group || c->nargs != 1)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: '%s' should be `%s : number ;` (hint: check the statement)",
-                       file, c->line, name, name);
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: '%s' should be `%s : number ;` (hint: check the statement)", file,
+                       c->line, name, name);
     return num(file, c, c->args[0], out, err);
 }
 
@@ -345,7 +360,9 @@ static ax_result num_list(const char *file, const lnode *c, double **out, int *n
             double x = strtod(s, &e);
             if (e == s || errno || !isfinite(x)) {
                 free(v);
-                return ax_fail(err, AX_EFORMAT, "%s:%d: '%s': '%.20s' is not a number (hint: a table holds comma-separated numbers)",
+                return ax_fail(err, AX_EFORMAT,
+                               "%s:%d: '%s': '%.20s' is not a number (hint: a table holds "
+                               "comma-separated numbers)",
                                file, c->line, c->name, s);
             }
             if ((size_t)k == cap) {
@@ -367,8 +384,9 @@ static ax_result num_list(const char *file, const lnode *c, double **out, int *n
 }
 
 /* Unit strings "1nW", "1V", "1ns": the factor relative to the base unit given. */
-static ax_result unit_scale(const char *file, const lnode *n, const char *s, const char *const *names,
-                            const double *factors, int count, double *out, char **err)
+static ax_result unit_scale(const char *file, const lnode *n, const char *s,
+                            const char *const *names, const double *factors, int count, double *out,
+                            char **err)
 {
     char *e = NULL;
     double mult = strtod(s, &e);
@@ -381,8 +399,9 @@ static ax_result unit_scale(const char *file, const lnode *n, const char *s, con
             *out = mult * factors[i];
             return AX_OK;
         }
-    return ax_fail(err, AX_EFORMAT, "%s:%d: '%s': unit '%s' is not supported (hint: use one of %s%s%s%s)",
-                   file, n->line, n->name, s, names[0], count > 1 ? ", " : "", count > 1 ? names[1] : "",
+    return ax_fail(err, AX_EFORMAT,
+                   "%s:%d: '%s': unit '%s' is not supported (hint: use one of %s%s%s%s)", file,
+                   n->line, n->name, s, names[0], count > 1 ? ", " : "", count > 1 ? names[1] : "",
                    count > 2 ? ", ..." : "");
 }
 
@@ -391,10 +410,13 @@ typedef struct {
     int v1_load; /* variable_1 is the output load (else a slew) */
 } tmpl;
 
-static int var_is_load(const char *v) { return v && strstr(v, "capacitance") != NULL; }
+static int var_is_load(const char *v)
+{
+    return v && strstr(v, "capacitance") != NULL;
+}
 
-static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm, int ntm, power_lib_table *out,
-                            char **err)
+static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm, int ntm,
+                            power_lib_table *out, char **err)
 {
     const char *file = lib->path;
     int v1_load = 0, found = 0;
@@ -405,12 +427,15 @@ static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm
                 found = 1;
             }
     if (t->nargs >= 1 && !found && strcmp(t->args[0], "scalar"))
-        return ax_fail(err, AX_EFORMAT, "%s:%d: table '%s' uses template '%s', which is not defined (hint: define it with power_lut_template)",
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: table '%s' uses template '%s', which is not defined (hint: define "
+                       "it with power_lut_template)",
                        file, t->line, t->name, t->args[0]);
     const lnode *a = child(t, "index_1"), *b = child(t, "index_2"), *v = child(t, "values");
     if (!v)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: table '%s' has no values (hint: add values (\"...\"))",
-                       file, t->line, t->name);
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: table '%s' has no values (hint: add values (\"...\"))", file,
+                       t->line, t->name);
     int na = 1, nb = 1, nv = 0;
     ax_result r;
     /* what is read is owned by *out from here on, freed with the pin even on an error */
@@ -425,16 +450,20 @@ static ax_result read_table(const power_lib *lib, const lnode *t, const tmpl *tm
     if (!b)
         nb = 1;
     if (na < 1 || nb < 1 || nv != na * nb)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: table '%s' has %d values for %d x %d indexes (hint: values must fill the table)",
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: table '%s' has %d values for %d x %d indexes (hint: values must "
+                       "fill the table)",
                        file, v->line, t->name, nv, na, nb);
     for (int k = 1; a && k < na; k++)
         if (!(out->i1[k] > out->i1[k - 1]))
-            return ax_fail(err, AX_EFORMAT, "%s:%d: index_1 of '%s' is not increasing (hint: sort the index)",
-                           file, a->line, t->name);
+            return ax_fail(err, AX_EFORMAT,
+                           "%s:%d: index_1 of '%s' is not increasing (hint: sort the index)", file,
+                           a->line, t->name);
     for (int k = 1; b && k < nb; k++)
         if (!(out->i2[k] > out->i2[k - 1]))
-            return ax_fail(err, AX_EFORMAT, "%s:%d: index_2 of '%s' is not increasing (hint: sort the index)",
-                           file, b->line, t->name);
+            return ax_fail(err, AX_EFORMAT,
+                           "%s:%d: index_2 of '%s' is not increasing (hint: sort the index)", file,
+                           b->line, t->name);
     out->n1 = na;
     out->n2 = nb;
     out->load_first = v1_load;
@@ -472,26 +501,34 @@ void power_lib_free(power_lib *lib)
     free(lib);
 }
 
-static char *dup_or_null(const char *s) { return s ? power_strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? power_strdup(s) : NULL;
+}
 
-static ax_result read_pin(power_lib *lib, const lnode *pn, const tmpl *tm, int ntm, power_lib_pin *p,
-                          const char *cell, char **err)
+static ax_result read_pin(power_lib *lib, const lnode *pn, const tmpl *tm, int ntm,
+                          power_lib_pin *p, const char *cell, char **err)
 {
     const char *file = lib->path;
     if (pn->nargs != 1 || strlen(pn->args[0]) >= sizeof p->name)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s: pin needs one name of < %zu characters (hint: pin(A) { ... })",
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: cell %s: pin needs one name of < %zu characters (hint: pin(A) { ... "
+                       "})",
                        file, pn->line, cell, sizeof p->name);
     snprintf(p->name, sizeof p->name, "%s", pn->args[0]);
     const char *dir = attr(pn, "direction");
     if (!dir)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s pin %s has no direction (hint: direction : input ;)",
-                       file, pn->line, cell, p->name);
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: cell %s pin %s has no direction (hint: direction : input ;)", file,
+                       pn->line, cell, p->name);
     if (!strcmp(dir, "output"))
         p->output = 1;
     else if (!strcmp(dir, "input"))
         p->output = 0;
     else
-        return ax_fail(err, AX_EUNSUPPORTED, "%s:%d: cell %s pin %s: direction '%s' is not supported (hint: input or output)",
+        return ax_fail(err, AX_EUNSUPPORTED,
+                       "%s:%d: cell %s pin %s: direction '%s' is not supported (hint: input or "
+                       "output)",
                        file, pn->line, cell, p->name, dir);
     const char *ck = attr(pn, "clock");
     p->clock = ck && !strcmp(ck, "true");
@@ -500,11 +537,14 @@ static ax_result read_pin(power_lib *lib, const lnode *pn, const tmpl *tm, int n
     if (r)
         return r;
     if (!found && !p->output)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s input pin %s has no capacitance (hint: capacitance : <pF> ;)",
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: cell %s input pin %s has no capacitance (hint: capacitance : <pF> "
+                       ";)",
                        file, pn->line, cell, p->name);
     if (p->cap_pf < 0)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s pin %s: negative capacitance (hint: capacitance >= 0)",
-                       file, pn->line, cell, p->name);
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: cell %s pin %s: negative capacitance (hint: capacitance >= 0)", file,
+                       pn->line, cell, p->name);
     p->cap_pf *= lib->cap_unit_pf;
     p->function = dup_or_null(attr(pn, "function"));
     p->three_state = dup_or_null(attr(pn, "three_state"));
@@ -527,20 +567,24 @@ static ax_result read_pin(power_lib *lib, const lnode *pn, const tmpl *tm, int n
                 fp = t;
         }
         if (!rp || !fp)
-            return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s pin %s: internal_power without rise_power and fall_power (hint: give both tables)",
+            return ax_fail(err, AX_EFORMAT,
+                           "%s:%d: cell %s pin %s: internal_power without rise_power and "
+                           "fall_power (hint: give both tables)",
                            file, ip->line, cell, p->name);
-        if ((r = read_table(lib, rp, tm, ntm, &e->rise, err)) || (r = read_table(lib, fp, tm, ntm, &e->fall, err)))
+        if ((r = read_table(lib, rp, tm, ntm, &e->rise, err)) ||
+            (r = read_table(lib, fp, tm, ntm, &e->fall, err)))
             return r;
     }
     return AX_OK;
 }
 
-static ax_result read_cell(power_lib *lib, const lnode *cn, const tmpl *tm, int ntm, power_lib_cell *c,
-                           char **err)
+static ax_result read_cell(power_lib *lib, const lnode *cn, const tmpl *tm, int ntm,
+                           power_lib_cell *c, char **err)
 {
     const char *file = lib->path;
     if (cn->nargs != 1 || strlen(cn->args[0]) >= sizeof c->name)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: cell needs one name of < %zu characters (hint: cell(NAME) { ... })",
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: cell needs one name of < %zu characters (hint: cell(NAME) { ... })",
                        file, cn->line, sizeof c->name);
     snprintf(c->name, sizeof c->name, "%s", cn->args[0]);
     c->line = cn->line;
@@ -551,7 +595,9 @@ static ax_result read_cell(power_lib *lib, const lnode *cn, const tmpl *tm, int 
     if ((r = num_attr(file, cn, "cell_leakage_power", &c->leakage_nw, &found, err)))
         return r;
     if (found && lib->leak_unit_nw <= 0)
-        return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s has cell_leakage_power but the library no leakage_power_unit (hint: leakage_power_unit : \"1nW\" ;)",
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: cell %s has cell_leakage_power but the library no "
+                       "leakage_power_unit (hint: leakage_power_unit : \"1nW\" ;)",
                        file, cn->line, c->name);
     c->leakage_nw *= lib->leak_unit_nw;
     const lnode *ff = child(cn, "ff"), *la = child(cn, "latch");
@@ -559,15 +605,17 @@ static ax_result read_cell(power_lib *lib, const lnode *cn, const tmpl *tm, int 
     if (st) {
         c->seq = ff ? 1 : 2;
         if (st->nargs != 2)
-            return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s: %s needs two state names (hint: ff (IQ, IQN) { ... })",
+            return ax_fail(err, AX_EFORMAT,
+                           "%s:%d: cell %s: %s needs two state names (hint: ff (IQ, IQN) { ... })",
                            file, st->line, c->name, st->name);
         snprintf(c->iq, sizeof c->iq, "%s", st->args[0]);
         snprintf(c->iqn, sizeof c->iqn, "%s", st->args[1]);
         const char *ns = attr(st, ff ? "next_state" : "data_in");
         const char *co = attr(st, ff ? "clocked_on" : "enable");
         if (!ns || !co)
-            return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s: %s without %s (hint: add it)", file, st->line,
-                           c->name, st->name, ff ? "next_state and clocked_on" : "data_in and enable");
+            return ax_fail(err, AX_EFORMAT, "%s:%d: cell %s: %s without %s (hint: add it)", file,
+                           st->line, c->name, st->name,
+                           ff ? "next_state and clocked_on" : "data_in and enable");
         c->next_state = dup_or_null(ns);
         c->clocked_on = dup_or_null(co);
         c->clear = dup_or_null(attr(st, "clear"));
@@ -588,7 +636,8 @@ static ax_result read_cell(power_lib *lib, const lnode *cn, const tmpl *tm, int 
     return AX_OK;
 }
 
-ax_result power_lib_parse(const char *text, size_t len, const char *name, power_lib **out, char **err)
+ax_result power_lib_parse(const char *text, size_t len, const char *name, power_lib **out,
+                          char **err)
 {
     lexer lx = {text, text + len, 1, name, err};
     lnode *root = NULL;
@@ -602,7 +651,9 @@ ax_result power_lib_parse(const char *text, size_t len, const char *name, power_
     while (L && !(L->group && !strcmp(L->name, "library")))
         L = L->next;
     if (!L) {
-        r = ax_fail(err, AX_EFORMAT, "%s:1: no library group (hint: a Liberty file is `library (name) { ... }`)", name);
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s:1: no library group (hint: a Liberty file is `library (name) { ... }`)",
+                    name);
         goto done;
     }
     lib = calloc(1, sizeof *lib);
@@ -621,7 +672,8 @@ ax_result power_lib_parse(const char *text, size_t len, const char *name, power_
             goto done;
     }
     if (!found || !(lib->vdd_v > 0)) {
-        r = ax_fail(err, AX_EFORMAT, "%s:%d: library %s has no positive nom_voltage (hint: nom_voltage : 1.8 ;)",
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s:%d: library %s has no positive nom_voltage (hint: nom_voltage : 1.8 ;)",
                     name, L->line, lib->name);
         goto done;
     }
@@ -636,7 +688,9 @@ ax_result power_lib_parse(const char *text, size_t len, const char *name, power_
     lib->vdd_v *= vscale;
     const lnode *cu = child(L, "capacitive_load_unit");
     if (!cu || cu->group || cu->nargs != 2) {
-        r = ax_fail(err, AX_EFORMAT, "%s:%d: library %s: capacitive_load_unit (n, pf|ff) missing or malformed (hint: capacitive_load_unit (1,pf) ;)",
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s:%d: library %s: capacitive_load_unit (n, pf|ff) missing or malformed "
+                    "(hint: capacitive_load_unit (1,pf) ;)",
                     name, cu ? cu->line : L->line, lib->name);
         goto done;
     }
@@ -648,12 +702,14 @@ ax_result power_lib_parse(const char *text, size_t len, const char *name, power_
     else if (!strcasecmp(cu->args[1], "ff"))
         lib->cap_unit_pf = cn * 1e-3;
     else {
-        r = ax_fail(err, AX_EFORMAT, "%s:%d: capacitive_load_unit: unit '%s' is not supported (hint: pf or ff)",
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s:%d: capacitive_load_unit: unit '%s' is not supported (hint: pf or ff)",
                     name, cu->line, cu->args[1]);
         goto done;
     }
     if (!(lib->cap_unit_pf > 0)) {
-        r = ax_fail(err, AX_EFORMAT, "%s:%d: capacitive_load_unit must be > 0 (hint: capacitive_load_unit (1,pf) ;)",
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s:%d: capacitive_load_unit must be > 0 (hint: capacitive_load_unit (1,pf) ;)",
                     name, cu->line);
         goto done;
     }
@@ -663,11 +719,13 @@ ax_result power_lib_parse(const char *text, size_t len, const char *name, power_
     if (lu) {
         static const char *const ln[] = {"nW", "pW", "uW", "mW", "W"};
         static const double lf[] = {1, 1e-3, 1e3, 1e6, 1e9};
-        if ((r = unit_scale(name, child(L, "leakage_power_unit"), lu, ln, lf, 5, &lib->leak_unit_nw, err)))
+        if ((r = unit_scale(name, child(L, "leakage_power_unit"), lu, ln, lf, 5, &lib->leak_unit_nw,
+                            err)))
             goto done;
     }
     for (const lnode *g = L->child; g; g = g->next) {
-        if (!g->group || (strcmp(g->name, "power_lut_template") && strcmp(g->name, "lu_table_template")))
+        if (!g->group ||
+            (strcmp(g->name, "power_lut_template") && strcmp(g->name, "lu_table_template")))
             continue;
         tmpl *nt = realloc(tm, (size_t)(ntm + 1) * sizeof *nt);
         if (!nt) {
@@ -694,8 +752,9 @@ ax_result power_lib_parse(const char *text, size_t len, const char *name, power_
             goto done;
     }
     if (lib->ncells == 0)
-        r = ax_fail(err, AX_EFORMAT, "%s:%d: library %s has no cells (hint: is this the right file?)", name,
-                    L->line, lib->name);
+        r = ax_fail(err, AX_EFORMAT,
+                    "%s:%d: library %s has no cells (hint: is this the right file?)", name, L->line,
+                    lib->name);
 done:
     lnode_free(root);
     free(tm);
@@ -761,8 +820,8 @@ static void locate(const double *idx, int n, double x, int *k, double *t)
     *t = (x - idx[i]) / (idx[i + 1] - idx[i]);
 }
 
-double power_lib_energy_at(const power_lib *lib, const power_lib_energy *e, int rise, double load_pf,
-                           double slew_ns)
+double power_lib_energy_at(const power_lib *lib, const power_lib_energy *e, int rise,
+                           double load_pf, double slew_ns)
 {
     const power_lib_table *t = rise ? &e->rise : &e->fall;
     int n1 = t->n1, n2 = t->n2;

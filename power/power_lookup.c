@@ -96,7 +96,8 @@ const power_row *power_find(const power_table *t, const char *component, const c
 static ax_result power_missing(const power_table *t, const char *c, const char *a, const char *what,
                                char **err)
 {
-    return ax_fail(err, AX_ENOTFOUND, "technology table %s: no %s for component '%s' action '%s' "
+    return ax_fail(err, AX_ENOTFOUND,
+                   "technology table %s: no %s for component '%s' action '%s' "
                    "(hint: add a row '%s,%s,,<energy_pj>,<area_um2>,<leakage_uw>,<source>')",
                    t->version, what, c, a, c, a);
 }
@@ -136,10 +137,11 @@ ax_result power_sram_read64_pj(const power_table *t, double size_bytes, double *
         double sz;
         if (strcmp(r->component, "sram") || strcmp(r->action, "read64") || isnan(r->energy_pj))
             continue;
-        if (!power_param_get(r->attributes, "size_bytes", &sz) || !(sz > 0) ||
-            !(r->energy_pj > 0))
-            return ax_fail(err, AX_EFORMAT, "%s:%d: sram,read64 needs attributes size_bytes=N > 0 "
-                           "and an energy > 0", t->name, r->line);
+        if (!power_param_get(r->attributes, "size_bytes", &sz) || !(sz > 0) || !(r->energy_pj > 0))
+            return ax_fail(err, AX_EFORMAT,
+                           "%s:%d: sram,read64 needs attributes size_bytes=N > 0 "
+                           "and an energy > 0",
+                           t->name, r->line);
         int j = n++;
         while (j > 0 && xs[j - 1] > log(sz)) { /* insertion sort by size */
             xs[j] = xs[j - 1];

@@ -38,10 +38,14 @@ void power_print(FILE *f, const power_report *p)
             p->node_approx ? " (node factors interpolated: approximation)" : "");
     fprintf(f, "  priced by: %s\n", p->provenance);
     if (p->model != POWER_IDEAL)
-        fprintf(f, "  SRAM: published macro data [H14] (64-bit read 10 / 20 / 100 pJ at 8 KB / 32 KB / 1 MB, 45 nm), "
-                   "not calibrated: %.4g pJ spiking, %.4g pJ dense; energy reduction %.1f %% with both x0.5, "
-                   "%.1f %% with both x2\n",
-                p->sram_pj, p->base_sram_pj, p->energy_reduction_sram_half_pct, p->energy_reduction_sram_double_pct);
+        fprintf(f,
+                "  SRAM: published macro data [H14] (64-bit read 10 / 20 / 100 pJ at 8 KB / 32 KB "
+                "/ 1 MB, 45 nm), "
+                "not calibrated: %.4g pJ spiking, %.4g pJ dense; energy reduction %.1f %% with "
+                "both x0.5, "
+                "%.1f %% with both x2\n",
+                p->sram_pj, p->base_sram_pj, p->energy_reduction_sram_half_pct,
+                p->energy_reduction_sram_double_pct);
     fprintf(f, "  %-28s %16s %16s %10s\n", "", "spiking", "dense INT8", "reduction");
     fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "energy (pJ)", p->energy_pj, p->base_energy_pj,
             p->energy_reduction_pct);
@@ -59,14 +63,15 @@ void power_print(FILE *f, const power_report *p)
         fprintf(f, "  energy per synaptic op: %.4g pJ/SOP (%.0f SOPs = adds + gated adds)\n",
                 p->energy_pj_per_synop, p->sops);
     else
-        fprintf(f, "  energy per synaptic op: undefined (0 SOPs: every activation count is zero)\n");
-    fprintf(f, "  area: %zu cores x %.0f um2 (SRAM %.4f mm2, logic %.4f mm2, logic %s)\n",
-            p->cores, p->core_area_um2, p->sram_area_um2 * 1e-6, p->logic_area_um2 * 1e-6,
+        fprintf(f,
+                "  energy per synaptic op: undefined (0 SOPs: every activation count is zero)\n");
+    fprintf(f, "  area: %zu cores x %.0f um2 (SRAM %.4f mm2, logic %.4f mm2, logic %s)\n", p->cores,
+            p->core_area_um2, p->sram_area_um2 * 1e-6, p->logic_area_um2 * 1e-6,
             p->area_synthesized ? "synthesized (OSU 0.18 um, node-scaled)" : "assumed");
     fprintf(f, "  static power %.4g mW over %.4g ns\n", p->leakage_mw, p->duration_ns);
     if (p->model == POWER_REALISTIC && p->nlines > 0) {
-        fprintf(f, "  %-10s %-9s %-14s %14s %12s %14s\n", "group", "component", "action",
-                "count", "unit (pJ)", "energy (pJ)");
+        fprintf(f, "  %-10s %-9s %-14s %14s %12s %14s\n", "group", "component", "action", "count",
+                "unit (pJ)", "energy (pJ)");
         for (int i = 0; i < p->nlines; i++) {
             const power_line *l = &p->lines[i];
             fprintf(f, "  %-10s %-9s %-14s %14.6g %12.5g %14.6g  [%s]\n", l->group, l->component,
@@ -80,13 +85,14 @@ void power_explain(FILE *f, const power_report *p)
     double base = p->base_realistic_pj;
     fprintf(f, "from SpikingBrain's estimate to the realistic chip (%s)\n", p->version);
     fprintf(f, "  priced by: %s\n", p->provenance);
-    fprintf(f, "  ideal per MAC-equivalent: %.4g spikes x %.4g pJ (int8 add) = %.4g pJ; "
-               "vs INT8 MAC %.4g pJ: %+.1f %%, vs FP16 MAC %.4g pJ: %+.1f %%\n",
+    fprintf(f,
+            "  ideal per MAC-equivalent: %.4g spikes x %.4g pJ (int8 add) = %.4g pJ; "
+            "vs INT8 MAC %.4g pJ: %+.1f %%, vs FP16 MAC %.4g pJ: %+.1f %%\n",
             p->spikes_per_mac, p->spikes_per_mac > 0 ? p->ideal_pj_per_mac / p->spikes_per_mac : 0,
             p->ideal_pj_per_mac, p->int8_mac_pj, -p->ideal_vs_int8_pct, p->fp16_mac_pj,
             -p->ideal_vs_fp16_pct);
-    fprintf(f, "  %-42s %14s %14s %14s %14s\n", "step", "delta (pJ)", "total (pJ)",
-            "per MAC (pJ)", "reduction (%)");
+    fprintf(f, "  %-42s %14s %14s %14s %14s\n", "step", "delta (pJ)", "total (pJ)", "per MAC (pJ)",
+            "reduction (%)");
     double cum = 0;
     for (int i = 0; i < p->nchain; i++) {
         if (i > 0 && p->chain[i].delta_pj == 0)
@@ -101,8 +107,7 @@ void power_explain(FILE *f, const power_report *p)
                 base > 0 ? 100.0 * (1 - cum / base) : 0);
     }
     fprintf(f, "  %-42s %14s %14.6g %14.5g %+13.1f%%\n", "= realistic", "", p->realistic_pj,
-            power_per_mac(p, p->realistic_pj),
-            base > 0 ? 100.0 * (1 - p->realistic_pj / base) : 0);
+            power_per_mac(p, p->realistic_pj), base > 0 ? 100.0 * (1 - p->realistic_pj / base) : 0);
     fprintf(f, "  dense INT8 baseline (realistic): %.6g pJ, %.5g pJ per MAC\n", base,
             power_per_mac(p, base));
 }

@@ -65,16 +65,20 @@ static ax_result power_meta(power_table *t, const power_row *r, char **err)
     const char *k = r->action, *v = r->attributes;
     if (!strcmp(k, "version")) {
         if (!*v)
-            return ax_fail(err, AX_EFORMAT, "%s:%d: meta version is empty (hint: put the version "
-                           "string in the attributes column)", t->name, r->line);
+            return ax_fail(err, AX_EFORMAT,
+                           "%s:%d: meta version is empty (hint: put the version "
+                           "string in the attributes column)",
+                           t->name, r->line);
         free(t->base_version);
         t->base_version = power_strdup(v);
         return t->base_version ? AX_OK : ax_fail(err, AX_ENOMEM, "out of memory");
     }
     double x;
     if (power_parse_num(v, &x) || isnan(x))
-        return ax_fail(err, AX_EFORMAT, "%s:%d: meta %s: '%s' is not a non-negative number "
-                       "(hint: the value goes in the attributes column)", t->name, r->line, k, v);
+        return ax_fail(err, AX_EFORMAT,
+                       "%s:%d: meta %s: '%s' is not a non-negative number "
+                       "(hint: the value goes in the attributes column)",
+                       t->name, r->line, k, v);
     if (!strcmp(k, "node_nm"))
         t->node_nm = x;
     else if (!strcmp(k, "vdd_v"))
@@ -119,8 +123,10 @@ ax_result power_table_parse(const char *text, size_t len, const char *name, powe
     int lineno = 0, have_header = 0;
     char *save = buf;
     if (memchr(text, '\0', len)) {
-        rc = ax_fail(err, AX_EFORMAT, "%s: contains a NUL byte (hint: a technology table is "
-                     "a text CSV)", name);
+        rc = ax_fail(err, AX_EFORMAT,
+                     "%s: contains a NUL byte (hint: a technology table is "
+                     "a text CSV)",
+                     name);
         goto done;
     }
     while (save) {
@@ -141,34 +147,41 @@ ax_result power_table_parse(const char *text, size_t len, const char *name, powe
         char *f[8];
         int nf = power_csv_split(line, f, 7);
         if (nf < 0) {
-            rc = ax_fail(err, AX_EFORMAT, "%s:%d: unterminated quote (hint: close the \" or "
-                         "double it as \"\")", name, lineno);
+            rc = ax_fail(err, AX_EFORMAT,
+                         "%s:%d: unterminated quote (hint: close the \" or "
+                         "double it as \"\")",
+                         name, lineno);
             goto done;
         }
         if (nf != 7) {
-            rc = ax_fail(err, AX_EFORMAT, "%s:%d: %s%d fields, expected 7: %s,%s,%s,%s,%s,%s,%s "
-                         "(hint: quote a cell that contains a comma)", name, lineno,
-                         nf > 7 ? "more than " : "", nf > 7 ? 7 : nf, power_cols[0],
-                         power_cols[1], power_cols[2], power_cols[3], power_cols[4],
-                         power_cols[5], power_cols[6]);
+            rc = ax_fail(err, AX_EFORMAT,
+                         "%s:%d: %s%d fields, expected 7: %s,%s,%s,%s,%s,%s,%s "
+                         "(hint: quote a cell that contains a comma)",
+                         name, lineno, nf > 7 ? "more than " : "", nf > 7 ? 7 : nf, power_cols[0],
+                         power_cols[1], power_cols[2], power_cols[3], power_cols[4], power_cols[5],
+                         power_cols[6]);
             goto done;
         }
         if (!have_header) {
             for (int i = 0; i < 7; i++)
                 if (strcmp(f[i], power_cols[i])) {
-                    rc = ax_fail(err, AX_EFORMAT, "%s:%d: header column %d is '%s', expected "
+                    rc = ax_fail(err, AX_EFORMAT,
+                                 "%s:%d: header column %d is '%s', expected "
                                  "'%s' (hint: the first non-comment line must be %s,%s,%s,%s,"
-                                 "%s,%s,%s)", name, lineno, i + 1, f[i], power_cols[i],
-                                 power_cols[0], power_cols[1], power_cols[2], power_cols[3],
-                                 power_cols[4], power_cols[5], power_cols[6]);
+                                 "%s,%s,%s)",
+                                 name, lineno, i + 1, f[i], power_cols[i], power_cols[0],
+                                 power_cols[1], power_cols[2], power_cols[3], power_cols[4],
+                                 power_cols[5], power_cols[6]);
                     goto done;
                 }
             have_header = 1;
             continue;
         }
         if (!*f[0] || !*f[1]) {
-            rc = ax_fail(err, AX_EFORMAT, "%s:%d: empty %s (hint: every row names a component "
-                         "and an action)", name, lineno, *f[0] ? "action" : "component");
+            rc = ax_fail(err, AX_EFORMAT,
+                         "%s:%d: empty %s (hint: every row names a component "
+                         "and an action)",
+                         name, lineno, *f[0] ? "action" : "component");
             goto done;
         }
         power_row r = {0};
@@ -176,7 +189,8 @@ ax_result power_table_parse(const char *text, size_t len, const char *name, powe
         double *num[3] = {&r.energy_pj, &r.area_um2, &r.leakage_uw};
         for (int i = 0; i < 3; i++)
             if (power_parse_num(f[3 + i], num[i])) {
-                rc = ax_fail(err, AX_EFORMAT, "%s:%d: column %s: '%s' is not a number >= 0 "
+                rc = ax_fail(err, AX_EFORMAT,
+                             "%s:%d: column %s: '%s' is not a number >= 0 "
                              "(hint: plain decimal like 0.03 or 1e-2; leave empty if not given)",
                              name, lineno, power_cols[3 + i], f[3 + i]);
                 goto done;
@@ -217,10 +231,11 @@ ax_result power_table_parse(const char *text, size_t len, const char *name, powe
         goto done;
     }
     if (isnan(t->node_nm) || isnan(t->vdd_v) || t->node_nm <= 0 || t->vdd_v <= 0) {
-        rc = ax_fail(err, AX_EFORMAT, "%s: missing meta %s (hint: add the rows "
+        rc = ax_fail(err, AX_EFORMAT,
+                     "%s: missing meta %s (hint: add the rows "
                      "'meta,node_nm,45,,,,' and 'meta,vdd_v,0.9,,,,' giving the node and supply "
-                     "of the numbers)", name, isnan(t->node_nm) || t->node_nm <= 0 ? "node_nm"
-                                                                                    : "vdd_v");
+                     "of the numbers)",
+                     name, isnan(t->node_nm) || t->node_nm <= 0 ? "node_nm" : "vdd_v");
         goto done;
     }
     if (!t->base_version) {
@@ -260,7 +275,8 @@ ax_result power_read_file(const char *path, size_t limit, const char *what, cons
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ax_fail(err, AX_EIO, "%s: cannot open %s: %s (hint: %s)", path, what, strerror(errno), hint);
+        return ax_fail(err, AX_EIO, "%s: cannot open %s: %s (hint: %s)", path, what,
+                       strerror(errno), hint);
     char *b = NULL;
     size_t n = 0, cap = 0;
     ax_result rc = AX_OK;
@@ -278,15 +294,16 @@ ax_result power_read_file(const char *path, size_t limit, const char *what, cons
         size_t k = fread(b + n, 1, cap - n, f);
         n += k;
         if (n > limit) {
-            rc = ax_fail(err, AX_EFORMAT, "%s: larger than %zu MiB, not a %s (hint: %s)", path, limit >> 20, what,
-                         hint);
+            rc = ax_fail(err, AX_EFORMAT, "%s: larger than %zu MiB, not a %s (hint: %s)", path,
+                         limit >> 20, what, hint);
             break;
         }
         if (k == 0)
             break;
     }
     if (!rc && ferror(f))
-        rc = ax_fail(err, AX_EIO, "%s: read error in %s (hint: check the file and the disk)", path, what);
+        rc = ax_fail(err, AX_EIO, "%s: read error in %s (hint: check the file and the disk)", path,
+                     what);
     fclose(f);
     if (rc) {
         free(b);
@@ -305,15 +322,18 @@ ax_result power_table_load(const char *path, power_table **t, char **err)
                                  err);
     if (!strcmp(path, POWER_TECH_CAL)) {
         if (!power_tech_cal_csv)
-            return ax_fail(err, AX_ENOTFOUND, "technology table '%s' is not built in (hint: make "
-                           "characterize writes power/tech/cal_osu018.csv; rebuild)", path);
+            return ax_fail(err, AX_ENOTFOUND,
+                           "technology table '%s' is not built in (hint: make "
+                           "characterize writes power/tech/cal_osu018.csv; rebuild)",
+                           path);
         return power_table_parse(power_tech_cal_csv, strlen(power_tech_cal_csv), POWER_TECH_CAL, t,
                                  err);
     }
     char *buf = NULL;
     size_t len = 0;
     ax_result rc = power_read_file(path, 64u << 20, "technology table",
-                                   "--tech takes a CSV like power/tech/base_45nm.csv", &buf, &len, err);
+                                   "--tech takes a CSV like power/tech/base_45nm.csv", &buf, &len,
+                                   err);
     if (rc)
         return rc;
     rc = power_table_parse(buf, len, path, t, err);
@@ -321,8 +341,7 @@ ax_result power_table_load(const char *path, power_table **t, char **err)
     return rc;
 }
 
-ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t,
-                           char **err)
+ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t, char **err)
 {
     power_table *x = NULL;
     ax_result rc = power_table_load(path, &x, err);
@@ -347,8 +366,10 @@ ax_result power_table_set_param(power_table *t, const char *name, double v, char
         return ax_fail(err, AX_EPARAM, "parameter %s: %g is not a finite number >= 0", name, v);
     if (!strcmp(name, "clock_idle_fraction")) {
         if (v > 1)
-            return ax_fail(err, AX_EPARAM, "clock_idle_fraction %g is not in [0, 1] (hint: 0 = "
-                           "perfect clock gating of idle cycles, 1 = no gating)", v);
+            return ax_fail(err, AX_EPARAM,
+                           "clock_idle_fraction %g is not in [0, 1] (hint: 0 = "
+                           "perfect clock gating of idle cycles, 1 = no gating)",
+                           v);
         t->clock_idle_fraction = v;
     } else if (!strcmp(name, "sram_periphery_overhead")) {
         t->sram_periphery_overhead = v;
@@ -357,8 +378,10 @@ ax_result power_table_set_param(power_table *t, const char *name, double v, char
             return ax_fail(err, AX_EPARAM, "dram_burst_bytes %g is not an integer >= 8", v);
         t->dram_burst_bytes = v;
     } else {
-        return ax_fail(err, AX_ENOTFOUND, "unknown parameter '%s' (hint: clock_idle_fraction, "
-                       "sram_periphery_overhead, dram_burst_bytes)", name);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "unknown parameter '%s' (hint: clock_idle_fraction, "
+                       "sram_periphery_overhead, dram_burst_bytes)",
+                       name);
     }
     return AX_OK;
 }

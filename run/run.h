@@ -299,7 +299,7 @@ struct cJSON *run_report_json(const run_job *j, const run_result *r, int per_cor
 typedef struct run_cache run_cache;
 typedef struct {
     uint64_t hits, misses, evictions;
-    size_t bytes;        /* held now */
+    size_t bytes; /* held now */
 } run_cache_stats;
 #define RUN_CACHE_DEFAULT_BYTES ((size_t)2 << 30) /* 2 GiB */
 /* budget: bytes kept beyond the entries in use (least recently used evicted). */

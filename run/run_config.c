@@ -114,8 +114,8 @@ static void add_file(cJSON *o, const char *key, const char *path, uint64_t sum, 
     cJSON_AddStringToObject(f, "fnv1a64", hex);
 }
 
-ax_result run_config(const run_job *j, const run_files *files, const char *tech_version, char **text,
-                    uint64_t *hash, char **err)
+ax_result run_config(const run_job *j, const run_files *files, const char *tech_version,
+                     char **text, uint64_t *hash, char **err)
 {
     run_files own;
     if (!files) {

@@ -33,17 +33,20 @@ ax_result run_image_setup(run_job *j, int tile_given, int group_given, char **er
         j->cfg.rows = R;
         j->cfg.cols = C;
     } else if (R != j->cfg.rows || C != j->cfg.cols) {
-        rc = ax_fail(err, AX_EPARAM, "--tile %dx%d differs from the image's %dx%d tiles (%s; hint: "
-                       "leave --tile out, or map again with 'axon map --tile %dx%d --image')",
-                       j->cfg.rows, j->cfg.cols, R, C, j->image, j->cfg.rows, j->cfg.cols);
+        rc = ax_fail(err, AX_EPARAM,
+                     "--tile %dx%d differs from the image's %dx%d tiles (%s; hint: "
+                     "leave --tile out, or map again with 'axon map --tile %dx%d --image')",
+                     j->cfg.rows, j->cfg.cols, R, C, j->image, j->cfg.rows, j->cfg.cols);
         goto done;
     }
     /* the group of the layers to run: --group must agree with each; without
      * it the image's (when all the layers share one) is the run's */
     long sel = j->layer ? map_image_find(img, j->layer) : -1;
     if (j->layer && sel < 0) {
-        rc = ax_fail(err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: 'axon map "
-                     "--read-image %s' lists its layers)", j->image, j->layer, j->image);
+        rc = ax_fail(err, AX_ENOTFOUND,
+                     "%s: no layer '%s' in the core image (hint: 'axon map "
+                     "--read-image %s' lists its layers)",
+                     j->image, j->layer, j->image);
         goto done;
     }
     size_t n = map_image_nlayers(img), g = 0;
@@ -53,9 +56,10 @@ ax_result run_image_setup(run_job *j, int tile_given, int group_given, char **er
             continue;
         const map_image_layer *L = map_image_layer_at(img, i);
         if (group_given && j->group != L->group && !(j->group == 0 && L->group == L->in)) {
-            rc = ax_fail(err, AX_EPARAM, "--group %zu differs from layer %s's weight group %zu in %s "
-                           "(hint: leave --group out to use the image's)", j->group, L->name,
-                           L->group, j->image);
+            rc = ax_fail(err, AX_EPARAM,
+                         "--group %zu differs from layer %s's weight group %zu in %s "
+                         "(hint: leave --group out to use the image's)",
+                         j->group, L->name, L->group, j->image);
             goto done;
         }
         if (i == (sel >= 0 ? (size_t)sel : 0))
@@ -94,7 +98,9 @@ ax_result run_image_layers(const run_job *j, char ***names, size_t *n, char **er
     if (!*names)
         return ax_fail(err, AX_ENOMEM, "out of memory");
     if (*n == 0)
-        return ax_fail(err, AX_ENOTFOUND, "no layer of the core image %s has <layer>.input in %s "
-                       "(hint: name one with --layer)", j->image, j->trace);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "no layer of the core image %s has <layer>.input in %s "
+                       "(hint: name one with --layer)",
+                       j->image, j->trace);
     return AX_OK;
 }

@@ -45,7 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TBLOCK 64 /* tokens converted, counted, checked at a time */
+#define TBLOCK 64            /* tokens converted, counted, checked at a time */
 #define RUN_VCD_MAX_MIB 1024 /* default refusal threshold of a --vcd run */
 #define RUN_STAGES 5
 
@@ -180,10 +180,11 @@ static ax_result load_image(const run_job *j, const map_image *img, size_t li, m
         if (ck.out != orig.out || ck.in != orig.in || ck.ngroups != orig.ngroups ||
             memcmp(ck.q, orig.q, ck.out * ck.in) ||
             memcmp(ck.scale, orig.scale, ck.out * ck.ngroups * sizeof *ck.scale))
-            rc = ax_fail(err, AX_EMISMATCH, "%s: layer '%s' of the image differs from the "
+            rc = ax_fail(err, AX_EMISMATCH,
+                         "%s: layer '%s' of the image differs from the "
                          "quantized %s (hint: the image was mapped from another checkpoint, or "
-                         "with another --group; give only --image)", j->image, j->layer,
-                         j->weights);
+                         "with another --group; give only --image)",
+                         j->image, j->layer, j->weights);
     }
 done:
     map_qweight_free(&ck);
@@ -206,16 +207,20 @@ static ax_result image_layer(const run_job *j, const map_image *img, size_t *li,
     long i = map_image_find(img, j->layer);
     const map_image_layer *L = i >= 0 ? map_image_layer_at(img, (size_t)i) : NULL;
     if (!L)
-        return ax_fail(err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: "
-                       "'axon map --read-image %s' lists its layers)", j->image, j->layer, j->image);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "%s: no layer '%s' in the core image (hint: "
+                       "'axon map --read-image %s' lists its layers)",
+                       j->image, j->layer, j->image);
     if (R != j->cfg.rows || C != j->cfg.cols)
-        return ax_fail(err, AX_EPARAM, "%s: the image is mapped on %dx%d tiles but the run asks "
-                       "for %dx%d (hint: leave --tile out to use the image's)", j->image, R, C,
-                       j->cfg.rows, j->cfg.cols);
+        return ax_fail(err, AX_EPARAM,
+                       "%s: the image is mapped on %dx%d tiles but the run asks "
+                       "for %dx%d (hint: leave --tile out to use the image's)",
+                       j->image, R, C, j->cfg.rows, j->cfg.cols);
     if (j->group && j->group != L->group)
-        return ax_fail(err, AX_EPARAM, "%s: layer '%s' has weight group %zu in the image, the run "
-                       "asks for %zu (hint: leave --group out to use the image's)", j->image,
-                       j->layer, L->group, j->group);
+        return ax_fail(err, AX_EPARAM,
+                       "%s: layer '%s' has weight group %zu in the image, the run "
+                       "asks for %zu (hint: leave --group out to use the image's)",
+                       j->image, j->layer, L->group, j->group);
     *li = (size_t)i;
     return AX_OK;
 }
@@ -248,21 +253,25 @@ static ax_result compare_ref(const run_job *j, run_result *r, size_t tokens, siz
     const trace_tensor *ta = find_ref(f, j->layer, "acc", an, sizeof an);
     const trace_tensor *ty = find_ref(f, j->layer, "y", yn, sizeof yn);
     if (!ta || !ty) {
-        rc = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s.%s' or '%s' (hint: write it with "
-                     "'axon ref --layer %s')", j->ref, j->layer, ta ? "y" : "acc", ta ? "y" : "acc",
-                     j->layer);
+        rc = ax_fail(err, AX_ENOTFOUND,
+                     "%s: no tensor '%s.%s' or '%s' (hint: write it with "
+                     "'axon ref --layer %s')",
+                     j->ref, j->layer, ta ? "y" : "acc", ta ? "y" : "acc", j->layer);
         goto done;
     }
     if (!trace_dtype_is_int(ta->dtype) || trace_numel(ta) != nacc || ta->ndim < 2 ||
         (size_t)ta->shape[0] != tokens || (size_t)ta->shape[1] != out) {
-        rc = ax_fail(err, AX_ESHAPE, "%s: '%s' is not an integer [%zu, %zu%s] tensor (hint: the "
-                     "reference must be of the same trace, layer and --group)", j->ref, an, tokens,
-                     out, ngroups > 1 ? ", groups" : "");
+        rc = ax_fail(err, AX_ESHAPE,
+                     "%s: '%s' is not an integer [%zu, %zu%s] tensor (hint: the "
+                     "reference must be of the same trace, layer and --group)",
+                     j->ref, an, tokens, out, ngroups > 1 ? ", groups" : "");
         goto done;
     }
     if (trace_numel(ty) != ny || ty->ndim != 2 || (size_t)ty->shape[0] != tokens) {
-        rc = ax_fail(err, AX_ESHAPE, "%s: '%s' is not [%zu, %zu] (hint: the reference must be "
-                     "of the same trace and layer)", j->ref, yn, tokens, out);
+        rc = ax_fail(err, AX_ESHAPE,
+                     "%s: '%s' is not [%zu, %zu] (hint: the reference must be "
+                     "of the same trace and layer)",
+                     j->ref, yn, tokens, out);
         goto done;
     }
     a = alloc_n(nacc, sizeof *a);
@@ -339,15 +348,17 @@ static void r_drop(void *p)
     free(e);
 }
 
-static void plain_drop(void *p) { free(p); }
+static void plain_drop(void *p)
+{
+    free(p);
+}
 
 /* Counts and vth of the trace's input, TBLOCK tokens at a time: floats are
  * converted and counted block by block (no float copy of the tensor),
  * integers are counts already (vth 1); perm (may be NULL) reorders the
  * channels into the image's core order. */
 static ax_result make_counts(const run_job *j, const trace_tensor *ti, const char *name,
-                             size_t tokens, size_t in, const uint32_t *perm, x_entry *x,
-                             char **err)
+                             size_t tokens, size_t in, const uint32_t *perm, x_entry *x, char **err)
 {
     x->tokens = tokens;
     x->in = in;
@@ -386,8 +397,8 @@ static ax_result make_counts(const run_job *j, const trace_tensor *ti, const cha
 }
 
 /* The reference acc, TBLOCK tokens at a time (acc[tokens][out][ngroups]). */
-static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweight *qw,
-                          int32_t *acc, char **err)
+static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweight *qw, int32_t *acc,
+                          char **err)
 {
     size_t per = qw->out * qw->ngroups;
     for (size_t t0 = 0; t0 < tokens; t0 += TBLOCK) {
@@ -403,8 +414,8 @@ static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweigh
 }
 
 /* Accuracy of y against `<layer>.output`, converted TBLOCK rows at a time. */
-static ax_result output_accuracy(const trace_tensor *to, const float *y, size_t tokens,
-                                 size_t out, run_result *r, char **err)
+static ax_result output_accuracy(const trace_tensor *to, const float *y, size_t tokens, size_t out,
+                                 run_result *r, char **err)
 {
     size_t blk = tokens < TBLOCK ? tokens : TBLOCK;
     float *ob = alloc_n(blk * out, sizeof *ob);
@@ -445,15 +456,16 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
     sim *s = NULL;
     sim_vcd *vcd = NULL;
     power_table *tech = NULL;
-    char name[1024], *wid = NULL, *iid = NULL, *tid = NULL, *rid = NULL, *wkey = NULL,
-                     *xkey = NULL, *key = NULL;
+    char name[1024], *wid = NULL, *iid = NULL, *tid = NULL, *rid = NULL, *wkey = NULL, *xkey = NULL,
+                     *key = NULL;
 
     if ((!j->weights && !j->image) || !j->trace || !j->layer)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
     if ((rc = sim_config_check(&j->cfg, err)))
         return rc;
     if (j->functional && j->vcd)
-        return ax_fail(err, AX_EPARAM, "run: a functional run has no timing to write as VCD "
+        return ax_fail(err, AX_EPARAM,
+                       "run: a functional run has no timing to write as VCD "
                        "(hint: drop --vcd or --functional)");
     if (!cache) {
         if ((rc = run_cache_new(0, &own, err)))
@@ -477,8 +489,10 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
             goto done;
         tw = trace_find(wf, wn);
         if (!tw) {
-            rc = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: `axon map --list %s` shows "
-                         "the layers)", j->weights, wn, j->weights);
+            rc = ax_fail(err, AX_ENOTFOUND,
+                         "%s: no tensor '%s' (hint: `axon map --list %s` shows "
+                         "the layers)",
+                         j->weights, wn, j->weights);
             goto done;
         }
         if (tw->ndim != 2) {
@@ -494,8 +508,10 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
     snprintf(name, sizeof name, "%s.input", j->layer);
     ti = trace_find(tf, name);
     if (!ti) {
-        rc = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: record the layer's input, or "
-                     "check --layer)", j->trace, name);
+        rc = ax_fail(err, AX_ENOTFOUND,
+                     "%s: no tensor '%s' (hint: record the layer's input, or "
+                     "check --layer)",
+                     j->trace, name);
         goto done;
     }
     if ((rc = tensor_2d(ti, name, &tokens, &in, err)))
@@ -505,27 +521,33 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
     snprintf(name, sizeof name, "%s.input", j->layer);
     /* a mismatch against an image: its layer's damage, if any, is the error
      * (a run that fits checks the layer when it loads it) */
-    if (img && (in != win || (to && to->ndim >= 1 &&
-                              (to->shape[to->ndim - 1] != (int64_t)wout ||
-                               trace_numel(to) != tokens * wout))) &&
+    if (img &&
+        (in != win ||
+         (to && to->ndim >= 1 &&
+          (to->shape[to->ndim - 1] != (int64_t)wout || trace_numel(to) != tokens * wout))) &&
         (rc = map_image_check_layer(img, li, err)))
         goto done;
     if (in != win) {
         if (tw)
-            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s.weight in %s is "
+            rc = ax_fail(err, AX_ESHAPE,
+                         "%s: '%s' has %zu features but %s.weight in %s is "
                          "[%zu, %zu] (in = %zu) (hint: the weight is [out, in]; check --layer and "
-                         "the files)", j->trace, name, in, j->layer, j->weights, wout, win, win);
+                         "the files)",
+                         j->trace, name, in, j->layer, j->weights, wout, win, win);
         else
-            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' has %zu features but %s.weight has in = %zu "
-                         "(hint: the weight is [out, in])", j->trace, name, in, j->layer, win);
+            rc = ax_fail(err, AX_ESHAPE,
+                         "%s: '%s' has %zu features but %s.weight has in = %zu "
+                         "(hint: the weight is [out, in])",
+                         j->trace, name, in, j->layer, win);
         goto done;
     }
     snprintf(name, sizeof name, "%s.output", j->layer);
     if (to && to->ndim >= 1 &&
         (to->shape[to->ndim - 1] != (int64_t)wout || trace_numel(to) != tokens * wout)) {
-        rc = ax_fail(err, AX_ESHAPE, "%s: '%s' does not fit [%zu, %zu] (tokens, out of %s.weight) "
-                     "(hint: the recorded output is x * W^T of this layer)", j->trace, name, tokens,
-                     wout, j->layer);
+        rc = ax_fail(err, AX_ESHAPE,
+                     "%s: '%s' does not fit [%zu, %zu] (tokens, out of %s.weight) "
+                     "(hint: the recorded output is x * W^T of this layer)",
+                     j->trace, name, tokens, wout, j->layer);
         goto done;
     }
     if (to) {
@@ -533,8 +555,9 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
         if ((rc = tensor_2d(to, name, &on, &oc, err)))
             goto done;
         if (on != tokens || oc != wout) {
-            rc = ax_fail(err, AX_ESHAPE, "%s: '%s' is [%zu, %zu], expected [%zu, %zu] (tokens, out)",
-                         j->trace, name, on, oc, tokens, wout);
+            rc = ax_fail(err, AX_ESHAPE,
+                         "%s: '%s' is [%zu, %zu], expected [%zu, %zu] (tokens, out)", j->trace,
+                         name, on, oc, tokens, wout);
             goto done;
         }
     }
@@ -561,8 +584,9 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
             free(w);
             goto done;
         }
-        if (!(we = run_cache_put(cache, wkey, w, w->qw.out * w->qw.in +
-                                 w->qw.out * w->qw.ngroups * sizeof(float), w_drop))) {
+        if (!(we = run_cache_put(cache, wkey, w,
+                                 w->qw.out * w->qw.in + w->qw.out * w->qw.ngroups * sizeof(float),
+                                 w_drop))) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
         }
@@ -629,11 +653,12 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
     if (j->vcd) {
         double est = vcd_estimate(j, qw, E->ev, E->nev, tokens, 64);
         if (est > (double)vcd_limit()) {
-            rc = ax_fail(err, AX_ERANGE, "%s: the VCD of this run (first 64 cores, stepped event "
+            rc = ax_fail(err, AX_ERANGE,
+                         "%s: the VCD of this run (first 64 cores, stepped event "
                          "by event) would be about %.0f MiB, over the limit of %lld MiB (hint: a "
                          "shorter trace, a smaller layer or larger tiles; `axon cosim --wave` "
-                         "dumps a window; AXON_VCD_MAX_MIB raises the limit)", j->vcd,
-                         est / (1 << 20), (long long)(vcd_limit() >> 20));
+                         "dumps a window; AXON_VCD_MAX_MIB raises the limit)",
+                         j->vcd, est / (1 << 20), (long long)(vcd_limit() >> 20));
             goto done;
         }
     }
@@ -713,8 +738,8 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
     if (j->functional) /* nothing to price; the table's version still names the point */
         snprintf(r->power.version, sizeof r->power.version, "%s", power_table_version(tech));
     else if ((j->cfg.dram && (rc = power_table_set_param(tech, "dram_burst_bytes",
-                                                    (double)j->cfg.dram_burst_bytes, err))) ||
-        (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
+                                                         (double)j->cfg.dram_burst_bytes, err))) ||
+             (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
     r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
     if (!r->per_core) {

@@ -42,7 +42,9 @@ ax_result run_layers_find(const run_job *j, char ***names, size_t *n, char **err
     if (!*names)
         return ax_fail(err, AX_ENOMEM, "out of memory");
     if (*n == 0)
-        return ax_fail(err, AX_ENOTFOUND, "no layer has both <layer>.weight in %s and <layer>.input "
-                       "in %s (hint: name one with --layer)", j->weights, j->trace);
+        return ax_fail(err, AX_ENOTFOUND,
+                       "no layer has both <layer>.weight in %s and <layer>.input "
+                       "in %s (hint: name one with --layer)",
+                       j->weights, j->trace);
     return AX_OK;
 }

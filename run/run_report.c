@@ -24,21 +24,21 @@ int run_result_priced(const run_result *r)
 #define RUN_SET_REAL(v, e) ((v)->d = (double)(e), isfinite((v)->d))
 #define RUN_SET_TEXT(v, e) ((v)->s = (e), (v)->s != NULL)
 
-#define RUN_VALUE_FN(name, ty, home, has, value, help)                                           \
-    static int run_value_##name(const run_job *j, const run_result *r, run_value *v)           \
-    {                                                                                            \
-        const sim_report *s = &r->sim;                                                           \
-        const power_report *p = &r->power;                                                       \
-        char *buf = v->buf;                                                                      \
-        (void)j, (void)s, (void)p, (void)buf;                                                    \
-        v->type = RUN_F_##ty;                                                                    \
-        return (has) && RUN_SET_##ty(v, value);                                                  \
+#define RUN_VALUE_FN(name, ty, home, has, value, help)                                             \
+    static int run_value_##name(const run_job *j, const run_result *r, run_value *v)               \
+    {                                                                                              \
+        const sim_report *s = &r->sim;                                                             \
+        const power_report *p = &r->power;                                                         \
+        char *buf = v->buf;                                                                        \
+        (void)j, (void)s, (void)p, (void)buf;                                                      \
+        v->type = RUN_F_##ty;                                                                      \
+        return (has) && RUN_SET_##ty(v, value);                                                    \
     }
 RUN_REPORT_FIELDS(RUN_VALUE_FN)
 #undef RUN_VALUE_FN
 
 const run_field run_report_fields[] = {
-#define RUN_FIELD(name, ty, home, has, value, help)                                              \
+#define RUN_FIELD(name, ty, home, has, value, help)                                                \
     {#name, RUN_F_##ty, RUN_IN_##home, help, run_value_##name},
     RUN_REPORT_FIELDS(RUN_FIELD)
 #undef RUN_FIELD
@@ -67,8 +67,8 @@ static cJSON *run_counters_json(const sim_counters *c, const char *unit)
     char k[64];
 #define RUN_KEY_COUNT(name) snprintf(k, sizeof k, "%s", #name)
 #define RUN_KEY_TIME(name) snprintf(k, sizeof k, "%s_%s", #name, unit)
-#define RUN_COUNTER(name, kind, help)                                                            \
-    RUN_KEY_##kind(name);                                                                        \
+#define RUN_COUNTER(name, kind, help)                                                              \
+    RUN_KEY_##kind(name);                                                                          \
     cJSON_AddNumberToObject(o, k, (double)c->name);
     SIM_COUNTERS(RUN_COUNTER)
 #undef RUN_COUNTER
@@ -133,7 +133,8 @@ cJSON *run_report_json(const run_job *j, const run_result *r, int per_core)
     run_power_lines_json(o, &r->power);
     if (run_result_priced(r) && !isfinite(r->power.energy_pj_per_synop)) {
         cJSON *u = cJSON_AddObjectToObject(o, "undefined");
-        cJSON_AddStringToObject(u, "energy_pj_per_synop", "no synaptic operations: every "
+        cJSON_AddStringToObject(u, "energy_pj_per_synop",
+                                "no synaptic operations: every "
                                 "activation count is zero, so energy per operation is undefined");
     }
     /* every parameter of the run under its table key, grouped by section

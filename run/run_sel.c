@@ -13,7 +13,7 @@
 
 /* Names of the linear layers: tensors `<name>.weight` with 2 dimensions. */
 ax_result run_map_sel_list(const char *path, size_t group, run_map_sel *sel, char *const *globs,
-                       int nglobs, char **err)
+                           int nglobs, char **err)
 {
     trace_file *f;
     ax_result r = trace_open(path, &f, err);
@@ -32,8 +32,8 @@ ax_result run_map_sel_list(const char *path, size_t group, run_map_sel *sel, cha
         } else if (t->ndim != 2) {
             sel->skipped_ndim++; /* named when nothing matches */
             if (!sel->skipped_name[0])
-                snprintf(sel->skipped_name, sizeof sel->skipped_name, "%s (%d dimensions)",
-                         t->name, t->ndim);
+                snprintf(sel->skipped_name, sizeof sel->skipped_name, "%s (%d dimensions)", t->name,
+                         t->ndim);
             continue;
         } else {
             name = strndup(t->name, n - 7);
@@ -49,8 +49,10 @@ ax_result run_map_sel_list(const char *path, size_t group, run_map_sel *sel, cha
         }
         for (size_t k = 0; k < sel->n; k++)
             if (!strcmp(sel->l[k].name, name)) {
-                r = ax_fail(err, AX_EFORMAT, "layer '%s' is in both %s and %s (hint: pass each "
-                            "shard of a checkpoint once)", name, sel->l[k].file, path);
+                r = ax_fail(err, AX_EFORMAT,
+                            "layer '%s' is in both %s and %s (hint: pass each "
+                            "shard of a checkpoint once)",
+                            name, sel->l[k].file, path);
                 break;
             }
         if (r) {
@@ -95,7 +97,8 @@ void run_map_sel_free(run_map_sel *sel)
 }
 
 /* SRAM energy per access and area of one core from power/'s tables. */
-ax_result run_map_sel_price(const char *tech, int node_nm, int R, int C, run_map_price *p, char **err)
+ax_result run_map_sel_price(const char *tech, int node_nm, int R, int C, run_map_price *p,
+                            char **err)
 {
     power_table *t = NULL;
     ax_result r = power_table_open(tech, node_nm, 0, &t, err);

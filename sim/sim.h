@@ -33,7 +33,7 @@ typedef struct {
     int double_buffer; /* 0/1 */
     int zero_gating;   /* 0/1: zero weights do not add, all-zero words are not read */
     sim_timing timing;
-    double clock_mhz;  /* sync mode clock */
+    double clock_mhz; /* sync mode clock */
     /* async mode, picoseconds */
     sim_handshake handshake;
     int64_t t_req_ps, t_ack_ps, t_decode_ps, t_sram_ps, t_add_ps, t_readout_ps;
@@ -46,12 +46,12 @@ typedef struct {
      * resident in the cores' SRAM. On: every core streams its tile from
      * DRAM for every token, one burst channel per core, fetching only the
      * bursts that hold an axon active in that token (mapper's layout). */
-    int dram;                  /* 0/1 */
-    int dram_burst_bytes;      /* B, bytes per burst (default 64) */
-    int dram_bytes_per_cycle;  /* sync: channel bandwidth, bytes/cycle (default 16) */
-    int dram_latency;          /* sync: request to data, cycles (default 100) */
-    int64_t dram_burst_ps;     /* async: channel time per burst, ps (default 2000) */
-    int64_t dram_latency_ps;   /* async: request to data, ps (default 50000) */
+    int dram;                 /* 0/1 */
+    int dram_burst_bytes;     /* B, bytes per burst (default 64) */
+    int dram_bytes_per_cycle; /* sync: channel bandwidth, bytes/cycle (default 16) */
+    int dram_latency;         /* sync: request to data, cycles (default 100) */
+    int64_t dram_burst_ps;    /* async: channel time per burst, ps (default 2000) */
+    int64_t dram_latency_ps;  /* async: request to data, ps (default 50000) */
 } sim_config;
 
 /* Defaults: R=C=128, L=16, sram_latency=1, F=8, A=32, RB=64, double
@@ -71,26 +71,26 @@ ax_result sim_config_check(const sim_config *c, char **err);
  * its column to counters and cores (tests/test_db_schema.c checks that).
  * Invariant per core: adds + adds_gated == events * C_used (C_used =
  * outputs it holds). */
-#define SIM_COUNTERS(X)                                                                         \
-    X(events, COUNT, "spike events accepted")                                                    \
-    X(eots, COUNT, "end-of-token markers accepted")                                              \
-    X(sram_words, COUNT, "SRAM words read")                                                      \
-    X(sram_words_skipped, COUNT, "all-zero words not read (zero gating)")                        \
-    X(adds, COUNT, "lane additions performed")                                                   \
-    X(adds_gated, COUNT, "lane additions gated for a zero weight")                               \
-    X(acc_writes, COUNT, "accumulator register writes")                                          \
-    X(readout_beats, COUNT, "readout port beats")                                                \
-    X(flits, COUNT, "flits injected")                                                            \
-    X(flit_hops, COUNT, "flit x hops travelled")                                                 \
-    X(handshakes, COUNT, "async channel transfers")                                              \
-    X(reduce_adds, COUNT, "partial-sum reduction additions")                                     \
-    X(dram_bursts, COUNT, "DRAM bursts fetched")                                                 \
-    X(dram_bursts_skipped, COUNT, "DRAM bursts not fetched (no active axon in the token)")       \
-    X(active, TIME, "time with work in the core")                                                \
-    X(idle, TIME, "time without work in the core")                                               \
-    X(stall_fifo, TIME, "input blocked by a full FIFO")                                          \
-    X(stall_readout, TIME, "read stage waiting for readout/buffer")                              \
-    X(stall_noc, TIME, "waiting for link contention")                                            \
+#define SIM_COUNTERS(X)                                                                            \
+    X(events, COUNT, "spike events accepted")                                                      \
+    X(eots, COUNT, "end-of-token markers accepted")                                                \
+    X(sram_words, COUNT, "SRAM words read")                                                        \
+    X(sram_words_skipped, COUNT, "all-zero words not read (zero gating)")                          \
+    X(adds, COUNT, "lane additions performed")                                                     \
+    X(adds_gated, COUNT, "lane additions gated for a zero weight")                                 \
+    X(acc_writes, COUNT, "accumulator register writes")                                            \
+    X(readout_beats, COUNT, "readout port beats")                                                  \
+    X(flits, COUNT, "flits injected")                                                              \
+    X(flit_hops, COUNT, "flit x hops travelled")                                                   \
+    X(handshakes, COUNT, "async channel transfers")                                                \
+    X(reduce_adds, COUNT, "partial-sum reduction additions")                                       \
+    X(dram_bursts, COUNT, "DRAM bursts fetched")                                                   \
+    X(dram_bursts_skipped, COUNT, "DRAM bursts not fetched (no active axon in the token)")         \
+    X(active, TIME, "time with work in the core")                                                  \
+    X(idle, TIME, "time without work in the core")                                                 \
+    X(stall_fifo, TIME, "input blocked by a full FIFO")                                            \
+    X(stall_readout, TIME, "read stage waiting for readout/buffer")                                \
+    X(stall_noc, TIME, "waiting for link contention")                                              \
     X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")
 
 #define SIM_COUNTER_TYPE_COUNT uint64_t
@@ -109,8 +109,8 @@ typedef struct {
     size_t tokens, in, out;
     size_t cores, mesh_w, mesh_h;
     sim_timing timing;
-    const char *time_unit;       /* "cycles" or "ps" */
-    int64_t duration;            /* time when the last readout finished */
+    const char *time_unit; /* "cycles" or "ps" */
+    int64_t duration;      /* time when the last readout finished */
     double duration_ns;
     double latency_ns_per_token; /* mean, fill and drain included */
     double max_latency_ns;
@@ -119,37 +119,37 @@ typedef struct {
     const sim_counters *per_core; /* [cores], owned by the sim */
     /* appended fields */
     size_t row_blocks, col_blocks; /* core (rb, cb) is per_core[rb * col_blocks + cb] */
-    double ns_per_unit;          /* ns per cycle (1000 / clock_mhz) or per ps (0.001) */
-    double fill_ns;              /* completion of token 0 (pipeline fill) */
-    double interval_ns;          /* mean time between token completions after the first */
-    double service_latency_ns;   /* mean of completion - first accept of the token's first item
+    double ns_per_unit;            /* ns per cycle (1000 / clock_mhz) or per ps (0.001) */
+    double fill_ns;                /* completion of token 0 (pipeline fill) */
+    double interval_ns;            /* mean time between token completions after the first */
+    double service_latency_ns;     /* mean of completion - first accept of the token's first item
                                     (latency without the wait before the chip takes the token) */
-    double drain_ns;             /* duration - the last start of any item (readout + reduction tail) */
-    int timed;                   /* 1: sim_run modelled the timing; 0: sim_run_functional (acc
+    double drain_ns; /* duration - the last start of any item (readout + reduction tail) */
+    int timed;       /* 1: sim_run modelled the timing; 0: sim_run_functional (acc
                                     only: every time, counter and the report's times are 0) */
 } sim_report;
 
 /* Observation points, for VCD and co-simulation. */
 typedef enum {
-    SIM_OBS_ACCEPT,        /* item entered a core's FIFO */
-    SIM_OBS_START,         /* item left the FIFO into the read stage */
-    SIM_OBS_SRAM_READ,     /* word read issued (or skipped: skipped = 1) */
+    SIM_OBS_ACCEPT,    /* item entered a core's FIFO */
+    SIM_OBS_START,     /* item left the FIFO into the read stage */
+    SIM_OBS_SRAM_READ, /* word read issued (or skipped: skipped = 1) */
     SIM_OBS_READOUT_BEAT,
-    SIM_OBS_READOUT_DONE,  /* acc holds the token's C accumulators */
-    SIM_OBS_FLIT,          /* flit moved one hop */
+    SIM_OBS_READOUT_DONE, /* acc holds the token's C accumulators */
+    SIM_OBS_FLIT,         /* flit moved one hop */
     SIM_OBS_HANDSHAKE,
     SIM_OBS_STALL
 } sim_obs_kind;
 
 typedef struct {
     sim_obs_kind kind;
-    int64_t time;       /* cycles or ps */
+    int64_t time; /* cycles or ps */
     int core;
-    int64_t item;       /* index of the item in this core's input stream */
+    int64_t item; /* index of the item in this core's input stream */
     uint32_t token;
     int is_eot;
     const spike_event *ev; /* NULL for end-of-token */
-    int word;           /* SRAM word index or readout beat index */
+    int word;              /* SRAM word index or readout beat index */
     int skipped;
     const int32_t *acc; /* READOUT_DONE: C accumulators (core-local), else NULL */
     int nacc;
@@ -186,7 +186,7 @@ typedef enum {
     SIM_SIMD_SCALAR,   /* portable C */
     SIM_SIMD_SSE2,     /* x86-64 baseline */
     SIM_SIMD_AVX2,
-    SIM_SIMD_AVX512    /* AVX-512F + BW */
+    SIM_SIMD_AVX512 /* AVX-512F + BW */
 } sim_simd;
 
 typedef struct {
@@ -201,7 +201,7 @@ void sim_set_exec(sim *s, const sim_exec *x);
 int sim_threads_default(void);
 const char *sim_simd_name(sim_simd v); /* "auto", "scalar", "sse2", "avx2", "avx512" */
 ax_result sim_simd_parse(const char *name, sim_simd *v, char **err);
-int sim_simd_supported(sim_simd v);   /* compiled in and supported by this CPU */
+int sim_simd_supported(sim_simd v); /* compiled in and supported by this CPU */
 sim_simd sim_simd_best(void);
 /* AUTO -> AXON_SIMD when set, else the best; AX_EPARAM when the path asked
  * for is unknown or not supported here. */

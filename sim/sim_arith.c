@@ -41,9 +41,9 @@
 #endif
 #include <sys/mman.h>
 
-#define TOK_BLOCK 128   /* tokens per work unit */
-#define SB_ROWS 1024u   /* axons per super-block: 128 KiB of 128-lane tiles, in L2 */
-#define SB_LONG 64u     /* events per (token, row-block) from which a call per row-block pays */
+#define TOK_BLOCK 128 /* tokens per work unit */
+#define SB_ROWS 1024u /* axons per super-block: 128 KiB of 128-lane tiles, in L2 */
+#define SB_LONG 64u   /* events per (token, row-block) from which a call per row-block pays */
 #define AXON_BLOCK 64
 
 /* Large arrays written once, read often (the chunk-major weights): aligned
@@ -124,8 +124,8 @@ static void count_rows(struct sim *s, size_t ch, size_t i0, size_t i1)
         uint64_t wm[SIM_CW][2], cm[2] = {0, 0}; /* lanes of each word, of the core */
         for (size_t w = 0; w < W; w++) {
             wm[w][0] = wm[w][1] = 0;
-            for (size_t j = (cb - cb0) * C + w * L; j < (cb - cb0) * C + w * L + L &&
-                                                     j < (cb - cb0 + 1) * C; j++)
+            for (size_t j = (cb - cb0) * C + w * L;
+                 j < (cb - cb0) * C + w * L + L && j < (cb - cb0 + 1) * C; j++)
                 wm[w][j / 64] |= (uint64_t)1 << (j % 64);
             cm[0] |= wm[w][0];
             cm[1] |= wm[w][1];
@@ -323,8 +323,10 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
     if (!s->wk || !s->prog || !s->pstart || !s->istart || !s->tok_safe || !bound ||
         (counts && (!s->nnz || !s->nzw))) {
         free(bound);
-        return ax_fail(err, AX_ENOMEM, "out of memory for the weight chunks (%zu bytes) and "
-                       "event programs", wbytes);
+        return ax_fail(err, AX_ENOMEM,
+                       "out of memory for the weight chunks (%zu bytes) and "
+                       "event programs",
+                       wbytes);
     }
     prep_ctx c = {.s = s, .bound = bound, .counts = counts, .n_tr = s->nch};
     if (counts && s->cfg.zero_gating) {
@@ -371,10 +373,10 @@ typedef struct {
     struct sim *s;
     sim_kernel_fn kern;
     size_t ntb;
-    int32_t *slab;    /* [workers][TOK_BLOCK][SIM_CW] */
-    sim_kseg *seg;    /* [workers][nrb] */
-    size_t sb_rows;   /* axons per super-block */
-    uint32_t *ovf;    /* [workers][nrb] */
+    int32_t *slab;  /* [workers][TOK_BLOCK][SIM_CW] */
+    sim_kseg *seg;  /* [workers][nrb] */
+    size_t sb_rows; /* axons per super-block */
+    uint32_t *ovf;  /* [workers][nrb] */
 } run_ctx;
 
 /* Token n (not safe) of row-block rb on chunk ch, event by event in stream

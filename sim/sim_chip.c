@@ -42,7 +42,8 @@ static ax_result build_rowblocks(struct sim *s, char **err)
     for (size_t g = 0; g < s->ng; g++) {
         size_t lo = g * G, hi = lo + G < s->in ? lo + G : s->in;
         if (lo >= hi)
-            return ax_fail(err, AX_EPARAM, "weight group %zu is empty (group %zu, in %zu)", g, G, s->in);
+            return ax_fail(err, AX_EPARAM, "weight group %zu is empty (group %zu, in %zu)", g, G,
+                           s->in);
         nrb += (hi - lo + R - 1) / R;
     }
     int bad = 0;
@@ -123,18 +124,19 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
             if (v->token != n || v->axon >= s->in)
                 return ax_fail(err, AX_EPARAM,
                                "event %zu (token %u, axon %u) does not fit token %zu of %zu axons "
-                               "(hint: build events with spike_events)", e, v->token, v->axon, n,
-                               s->in);
+                               "(hint: build events with spike_events)",
+                               e, v->token, v->axon, n, s->in);
             if (v->shift > SIM_MAX_SHIFT)
                 return ax_fail(err, AX_ERANGE,
                                "event %zu (token %u, step %u) has shift %u > %d: its weight "
                                "times 2^shift would not fit the int32 lane add (hint: fewer "
-                               "--steps, or keep counts clamped)", e, v->token, v->step, v->shift,
-                               SIM_MAX_SHIFT);
+                               "--steps, or keep counts clamped)",
+                               e, v->token, v->step, v->shift, SIM_MAX_SHIFT);
             if (e > s->tok_start[n]) {
                 const spike_event *u = v - 1;
                 if (u->step > v->step || (u->step == v->step && u->axon >= v->axon))
-                    return ax_fail(err, AX_EPARAM, "event %zu is out of (token, step, axon) order", e);
+                    return ax_fail(err, AX_EPARAM, "event %zu is out of (token, step, axon) order",
+                                   e);
             }
             s->nitems[a2rb[v->axon]]++;
             s->ecnt[v->axon]++;
@@ -194,10 +196,11 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->mesh_w = cfg->mesh_w ? (size_t)cfg->mesh_w : s->ncb;
     s->mesh_h = cfg->mesh_h ? (size_t)cfg->mesh_h : s->nrb;
     if (s->mesh_w < s->ncb || s->mesh_h < s->nrb) {
-        rc = ax_fail(err, AX_EPARAM, "sim parameter mesh %zux%zu is too small: the layer [%zu, %zu] "
+        rc = ax_fail(err, AX_EPARAM,
+                     "sim parameter mesh %zux%zu is too small: the layer [%zu, %zu] "
                      "needs %zu column blocks x %zu row-blocks of %dx%d cores (hint: mesh 0x0 = "
-                     "auto, or a larger --tile)", s->mesh_w, s->mesh_h, s->out, s->in, s->ncb,
-                     s->nrb, cfg->rows, cfg->cols);
+                     "auto, or a larger --tile)",
+                     s->mesh_w, s->mesh_h, s->out, s->in, s->ncb, s->nrb, cfg->rows, cfg->cols);
         goto fail;
     }
     size_t wbytes;
@@ -302,7 +305,8 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], sim_core_cused(s, cb));
     int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
     s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
-                                  s->wt + (size_t)e->axon * s->outp + cb * C, C, m, s->cfg.acc_bits);
+                                  s->wt + (size_t)e->axon * s->outp + cb * C, C, m,
+                                  s->cfg.acc_bits);
 }
 
 void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
@@ -369,8 +373,9 @@ void sim_get_report(const sim *s, sim_report *r)
             svc += (double)(s->tok_done[n] - s->tok_accept[n]) * ns;
         r->service_latency_ns = svc / (double)s->tokens;
         r->drain_ns = (double)(s->duration - s->last_start) * ns;
-        r->interval_ns = s->tokens > 1 ? (double)(s->tok_done[s->tokens - 1] - s->tok_done[0]) * ns /
-                                             (double)(s->tokens - 1) : 0;
+        r->interval_ns = s->tokens > 1 ? (double)(s->tok_done[s->tokens - 1] - s->tok_done[0]) *
+                                             ns / (double)(s->tokens - 1)
+                                       : 0;
     }
     r->timed = !s->functional;
     r->tokens_per_s = r->duration_ns > 0 ? (double)s->tokens / (r->duration_ns * 1e-9) : 0;

@@ -44,11 +44,13 @@ void sim_config_default(sim_config *c)
     c->dram_latency_ps = 50000;
 }
 
-#define RANGE(field, lo, hi, hint)                                                            \
-    do {                                                                                      \
-        if ((c->field) < (lo) || (c->field) > (hi))                                           \
-            return ax_fail(err, AX_EPARAM, "sim parameter " #field " = %lld is outside [%lld, %lld] " \
-                           "(hint: %s)", (long long)(c->field), (long long)(lo), (long long)(hi), hint); \
+#define RANGE(field, lo, hi, hint)                                                                 \
+    do {                                                                                           \
+        if ((c->field) < (lo) || (c->field) > (hi))                                                \
+            return ax_fail(err, AX_EPARAM,                                                         \
+                           "sim parameter " #field " = %lld is outside [%lld, %lld] "              \
+                           "(hint: %s)",                                                           \
+                           (long long)(c->field), (long long)(lo), (long long)(hi), hint);         \
     } while (0)
 
 ax_result sim_config_check(const sim_config *c, char **err)
@@ -65,9 +67,12 @@ ax_result sim_config_check(const sim_config *c, char **err)
     if (c->timing != SIM_SYNC && c->timing != SIM_ASYNC)
         return ax_fail(err, AX_EPARAM, "sim parameter timing = %d is neither sync nor async",
                        (int)c->timing);
-    if (c->timing == SIM_SYNC && (!isfinite(c->clock_mhz) || c->clock_mhz <= 0 || c->clock_mhz > 1e6))
-        return ax_fail(err, AX_EPARAM, "sim parameter clock_mhz = %g must be in (0, 1e6] MHz "
-                       "(hint: --clock 500)", c->clock_mhz);
+    if (c->timing == SIM_SYNC &&
+        (!isfinite(c->clock_mhz) || c->clock_mhz <= 0 || c->clock_mhz > 1e6))
+        return ax_fail(err, AX_EPARAM,
+                       "sim parameter clock_mhz = %g must be in (0, 1e6] MHz "
+                       "(hint: --clock 500)",
+                       c->clock_mhz);
     if (c->handshake != SIM_HS_2PHASE && c->handshake != SIM_HS_4PHASE)
         return ax_fail(err, AX_EPARAM, "sim parameter handshake = %d must be 2 or 4 (phases)",
                        (int)c->handshake);
@@ -79,7 +84,8 @@ ax_result sim_config_check(const sim_config *c, char **err)
     RANGE(t_add_ps, 0, big, "delay in ps, >= 0");
     RANGE(t_readout_ps, 0, big, "delay in ps, >= 0");
     if (c->timing == SIM_ASYNC && c->t_req_ps + c->t_ack_ps <= 0)
-        return ax_fail(err, AX_EPARAM, "sim parameter t_req_ps + t_ack_ps must be > 0 ps in async "
+        return ax_fail(err, AX_EPARAM,
+                       "sim parameter t_req_ps + t_ack_ps must be > 0 ps in async "
                        "mode (hint: a handshake takes time)");
     RANGE(mesh_w, 0, 1 << 16, "0 = auto");
     RANGE(mesh_h, 0, 1 << 16, "0 = auto");
@@ -88,7 +94,8 @@ ax_result sim_config_check(const sim_config *c, char **err)
     RANGE(link_bits, 1, 1 << 16, "flit payload bits per link transfer");
     RANGE(dram, 0, 1, "0 or 1");
     if (c->dram) {
-        RANGE(dram_burst_bytes, 8, 1 << 20, "DRAM burst in bytes (at least one 64-bit word), e.g. 64");
+        RANGE(dram_burst_bytes, 8, 1 << 20,
+              "DRAM burst in bytes (at least one 64-bit word), e.g. 64");
         RANGE(dram_bytes_per_cycle, 1, 1 << 20, "DRAM bytes per cycle per core channel");
         RANGE(dram_latency, 0, 1 << 30, "DRAM latency in cycles");
         RANGE(dram_burst_ps, 1, big, "DRAM channel time per burst in ps");

@@ -26,7 +26,10 @@
 
 #include <string.h>
 
-static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static inline int64_t max64(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
 
 void sim_core_reset(sim_core_state *st, const sim_tparams *tp, int64_t *sring)
 {

@@ -23,7 +23,10 @@
 
 #include <stdlib.h>
 
-static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static inline int64_t max64(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
 
 ax_result sim_dram_init(struct sim *s, char **err)
 {
@@ -34,8 +37,10 @@ ax_result sim_dram_init(struct sim *s, char **err)
     size_t cells;
     s->dram_nb = nb;
     if (ax_mul_size(s->nrb * s->tokens, nb, &cells) || cells > ((size_t)1 << 28))
-        return ax_fail(err, AX_ENOMEM, "DRAM streaming needs %zu x %zu x %zu burst entries "
-                       "(hint: a larger --burst, or fewer tokens)", s->nrb, s->tokens, nb);
+        return ax_fail(err, AX_ENOMEM,
+                       "DRAM streaming needs %zu x %zu x %zu burst entries "
+                       "(hint: a larger --burst, or fewer tokens)",
+                       s->nrb, s->tokens, nb);
     s->dc = calloc(s->ncores, sizeof *s->dc);
     s->dram_rank = calloc(cells ? cells : 1, sizeof *s->dram_rank);
     s->dram_m = calloc(s->nrb * s->tokens + 1, sizeof *s->dram_m);
@@ -82,7 +87,8 @@ int64_t sim_dram_arrival(struct sim *s, size_t rb, size_t cb, size_t k, int64_t 
         return arr;
     const size_t C = (size_t)s->cfg.cols, B = (size_t)s->cfg.dram_burst_bytes;
     size_t row = s->ev[it].axon - s->rb_lo[rb], last = ((row + 1) * C - 1) / B;
-    int64_t ready = d->f + tp->dram_lat + (int64_t)s->dram_rank[x * s->dram_nb + last] * tp->dram_tb;
+    int64_t ready = d->f + tp->dram_lat +
+                    (int64_t)s->dram_rank[x * s->dram_nb + last] * tp->dram_tb;
     return ready > arr ? ready : arr;
 }
 

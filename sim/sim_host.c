@@ -39,11 +39,16 @@ int64_t sim_now(const sim *s)
     return s->now;
 }
 
-static void push(struct sim *s, int64_t t, int kind, size_t core, size_t item, int word, int skipped,
-                 void *ptr)
+static void push(struct sim *s, int64_t t, int kind, size_t core, size_t item, int word,
+                 int skipped, void *ptr)
 {
-    sim_qev e = {.t = t, .item = (int64_t)item, .ptr = ptr, .core = (int32_t)core, .word = word,
-                 .kind = (uint8_t)kind, .skipped = (uint8_t)skipped};
+    sim_qev e = {.t = t,
+                 .item = (int64_t)item,
+                 .ptr = ptr,
+                 .core = (int32_t)core,
+                 .word = word,
+                 .kind = (uint8_t)kind,
+                 .skipped = (uint8_t)skipped};
     if (sim_queue_push(&s->q, e) != AX_OK) {
         free(ptr);
         if (!s->rc)
@@ -112,9 +117,11 @@ static void des_start(struct sim *s)
     for (size_t rb = 0; rb < s->nrb; rb++)
         total += s->nitems[rb] * s->ncb;
     if (total > ((size_t)1 << 27)) { /* 1 GiB of arrival stamps */
-        s->rc = ax_fail(&s->err, AX_ENOMEM, "stepping or observing this run needs %zu item stamps "
+        s->rc = ax_fail(&s->err, AX_ENOMEM,
+                        "stepping or observing this run needs %zu item stamps "
                         "(%zu MiB) (hint: observe a shorter trace or a smaller layer; sim_run "
-                        "without observers has no such limit)", total, total * 8 >> 20);
+                        "without observers has no such limit)",
+                        total, total * 8 >> 20);
         return;
     }
     if ((s->rc = sim_chip_weights_rows(s, &s->err)))
@@ -161,9 +168,15 @@ static void deliver(struct sim *s, const sim_qev *e)
     size_t rb = (size_t)e->core / s->ncb;
     int64_t it = s->items[rb][e->item];
     sim_obs o = {
-        .kind = (sim_obs_kind)e->kind, .time = e->t, .core = e->core, .item = e->item,
-        .token = (uint32_t)sim_item_token(s, it), .is_eot = sim_item_is_eot(it),
-        .ev = sim_item_is_eot(it) ? NULL : &s->ev[it], .word = e->word, .skipped = e->skipped,
+        .kind = (sim_obs_kind)e->kind,
+        .time = e->t,
+        .core = e->core,
+        .item = e->item,
+        .token = (uint32_t)sim_item_token(s, it),
+        .is_eot = sim_item_is_eot(it),
+        .ev = sim_item_is_eot(it) ? NULL : &s->ev[it],
+        .word = e->word,
+        .skipped = e->skipped,
         .acc = e->kind == SIM_OBS_READOUT_DONE ? e->ptr : NULL,
         .nacc = e->kind == SIM_OBS_READOUT_DONE && e->ptr ? s->cfg.cols : 0,
     };
@@ -204,7 +217,8 @@ int sim_step(sim *s)
 ax_result sim_run_functional(sim *s, char **err)
 {
     if (s->done || s->des || s->nobs)
-        return ax_fail(err, AX_EPARAM, "sim_run_functional: the sim has already run or has "
+        return ax_fail(err, AX_EPARAM,
+                       "sim_run_functional: the sim has already run or has "
                        "observers (hint: a fresh sim, without observers)");
     s->functional = 1;
     if (!(s->rc = sim_arith_prepare(s, &s->err)) && !(s->rc = sim_arith_run(s, &s->err)))

@@ -17,17 +17,17 @@
 #define SIM_NEG_INF (INT64_MIN / 4) /* "max over an index that does not exist" */
 #define SIM_MAX_SHIFT 23            /* 127 << 23 keeps every lane add inside int32 */
 #define SIM_RO 8                    /* pending readout intervals kept per core */
-#define SIM_EVENT_FLIT_BITS 32      /* event flit payload: axon 16, shift 5, neg 1, eot 1 (padded) */
+#define SIM_EVENT_FLIT_BITS 32 /* event flit payload: axon 16, shift 5, neg 1, eot 1 (padded) */
 
 /* ---- event queue (sim_queue.c): binary heap on (time, seq) ---- */
 typedef struct {
     int64_t t;
-    uint64_t seq;   /* assigned by push: equal times pop in push order */
+    uint64_t seq; /* assigned by push: equal times pop in push order */
     int64_t item;
-    void *ptr;      /* READOUT_DONE: malloc'd accumulator snapshot (owned by the entry) */
+    void *ptr; /* READOUT_DONE: malloc'd accumulator snapshot (owned by the entry) */
     int32_t core;
     int32_t word;
-    uint8_t kind;   /* sim_obs_kind */
+    uint8_t kind; /* sim_obs_kind */
     uint8_t skipped;
 } sim_qev;
 
@@ -39,20 +39,20 @@ typedef struct {
 
 void sim_queue_init(sim_queue *q);
 ax_result sim_queue_push(sim_queue *q, sim_qev e); /* AX_ENOMEM only */
-int sim_queue_pop(sim_queue *q, sim_qev *e);        /* 0 when empty */
-const sim_qev *sim_queue_peek(const sim_queue *q);  /* NULL when empty */
+int sim_queue_pop(sim_queue *q, sim_qev *e);       /* 0 when empty */
+const sim_qev *sim_queue_peek(const sim_queue *q); /* NULL when empty */
 void sim_queue_free(sim_queue *q);
 
 /* ---- core model (sim_core.c) ---- */
 typedef struct {
-    int64_t step;  /* min spacing of accepts: 1 cycle / hs */
-    int64_t dec;   /* accept -> start: 1 cycle / t_decode */
-    int64_t wp;    /* word period: 1 cycle / P */
-    int64_t lat;   /* read issue -> data added: Ls cycles / t_sram + t_add */
-    int64_t bp;    /* readout beat period: 1 cycle / Q */
-    int64_t gap;   /* EOT with double buffering: s + 1 cycle / s + hs */
-    int64_t unit;  /* link time unit: 1 cycle / hs */
-    int64_t hop;   /* per-hop latency: hop_cycles / hop_ps */
+    int64_t step;              /* min spacing of accepts: 1 cycle / hs */
+    int64_t dec;               /* accept -> start: 1 cycle / t_decode */
+    int64_t wp;                /* word period: 1 cycle / P */
+    int64_t lat;               /* read issue -> data added: Ls cycles / t_sram + t_add */
+    int64_t bp;                /* readout beat period: 1 cycle / Q */
+    int64_t gap;               /* EOT with double buffering: s + 1 cycle / s + hs */
+    int64_t unit;              /* link time unit: 1 cycle / hs */
+    int64_t hop;               /* per-hop latency: hop_cycles / hop_ps */
     int64_t dram_tb, dram_lat; /* DRAM channel time per burst, latency */
     int W, B, F, C, A;
     int async;
@@ -63,14 +63,14 @@ void sim_tparams_from(const sim_config *c, sim_tparams *tp);
 
 typedef struct {
     int64_t a_prev, r_prev, o_prev;
-    int64_t *sring;   /* [F] start times of the last F items (ring), owned by the chip */
-    int64_t k;        /* items processed */
-    int ri;           /* k mod F: the ring slot of item k */
+    int64_t *sring; /* [F] start times of the last F items (ring), owned by the chip */
+    int64_t k;      /* items processed */
+    int ri;         /* k mod F: the ring slot of item k */
     int64_t ro_s[SIM_RO], ro_e[SIM_RO]; /* pending readout intervals (a ring from ro_h), for
                                             the active-time union */
     int nro, ro_h;
-    int64_t cu;       /* active union: covered until */
-    int64_t end;      /* end of the last readout */
+    int64_t cu;  /* active union: covered until */
+    int64_t end; /* end of the last readout */
     sim_counters c;
 } sim_core_state;
 
@@ -89,15 +89,14 @@ void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *i
                      const int64_t *arr, int64_t *otok, int64_t *tacc, int64_t *last);
 /* Counts one event's reads and adds: nzw words with a nonzero weight, nnz
  * nonzero weights among the c_used lanes the core holds. */
-void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz,
-                          int c_used);
+void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int c_used);
 /* Flushes the active-time union; returns active time. */
 int64_t sim_core_finish(sim_core_state *st);
 /* acc[0..n) += w * m, wrapping at A bits; returns nonzero on overflow. */
 uint32_t sim_core_add(int32_t *acc, const int8_t *w, size_t n, int32_t m, int A);
 
 /* ---- batched accumulation (sim_simd.c, sim_arith.c) ---- */
-#define SIM_CW 128          /* output lanes per chunk of the batched accumulation */
+#define SIM_CW 128 /* output lanes per chunk of the batched accumulation */
 #define SIM_MAX_THREADS 256
 
 /* One row-block's program for one token: runs of [shift, npos, nneg, npos
@@ -142,62 +141,65 @@ struct sim {
     size_t nev, tokens, in, out, ng;
     const size_t *tok_start;
     size_t nrb, ncb, ncores, mesh_w, mesh_h;
-    size_t outp;            /* ncb * C: padded width of a transposed weight row */
-    size_t *rb_lo, *rb_hi;  /* axon range of row-block rb */
-    size_t *rb_group;       /* weight group of row-block rb */
-    int8_t *wt;             /* [in][outp]: row-per-axon layout (transposed q, zero padded);
+    size_t outp;           /* ncb * C: padded width of a transposed weight row */
+    size_t *rb_lo, *rb_hi; /* axon range of row-block rb */
+    size_t *rb_group;      /* weight group of row-block rb */
+    int8_t *wt;            /* [in][outp]: row-per-axon layout (transposed q, zero padded);
                                built when stepping (sim_host.c) */
-    uint16_t *nnz, *nzw;    /* [ncb][in]: nonzero weights / words of (column block, axon) */
-    int weights_built;      /* nnz, nzw (and wt or wk) filled */
-    uint32_t *ecnt;         /* [in] events of each axon over the whole trace */
+    uint16_t *nnz, *nzw;   /* [ncb][in]: nonzero weights / words of (column block, axon) */
+    int weights_built;     /* nnz, nzw (and wt or wk) filled */
+    uint32_t *ecnt;        /* [in] events of each axon over the whole trace */
     /* fast path (sim_arith.c) */
-    sim_exec ex;            /* threads and SIMD path (execution only) */
-    sim_simd simd;          /* resolved path */
-    int functional;         /* sim_run_functional: no timing */
-    size_t sb_rows;         /* axons per super-block of the accumulation (0: SB_ROWS; tests) */
-    size_t nch;             /* chunks of SIM_CW output lanes */
-    int8_t *wk;             /* [nch][in][SIM_CW]: each chunk's rows contiguous, zero padded */
-    uint32_t **prog;        /* per row-block: the runs of every token (sim_simd.c format) */
-    size_t *pstart;         /* [nrb][tokens + 1] program offsets */
-    size_t *istart;         /* [nrb][tokens + 1] item index of token n in rb's stream */
-    uint8_t *tok_safe;      /* [tokens] 1: every partial and reduced sum provably fits */
-    int64_t *tacc_rb;       /* [nrb][tokens] earliest first accept per row-block */
-    int64_t *lstart_rb;     /* [nrb] latest start per row-block */
-    int64_t **items;        /* per row-block: event index, or -(n+1) for EOT of token n */
+    sim_exec ex;        /* threads and SIMD path (execution only) */
+    sim_simd simd;      /* resolved path */
+    int functional;     /* sim_run_functional: no timing */
+    size_t sb_rows;     /* axons per super-block of the accumulation (0: SB_ROWS; tests) */
+    size_t nch;         /* chunks of SIM_CW output lanes */
+    int8_t *wk;         /* [nch][in][SIM_CW]: each chunk's rows contiguous, zero padded */
+    uint32_t **prog;    /* per row-block: the runs of every token (sim_simd.c format) */
+    size_t *pstart;     /* [nrb][tokens + 1] program offsets */
+    size_t *istart;     /* [nrb][tokens + 1] item index of token n in rb's stream */
+    uint8_t *tok_safe;  /* [tokens] 1: every partial and reduced sum provably fits */
+    int64_t *tacc_rb;   /* [nrb][tokens] earliest first accept per row-block */
+    int64_t *lstart_rb; /* [nrb] latest start per row-block */
+    int64_t **items;    /* per row-block: event index, or -(n+1) for EOT of token n */
     size_t *nitems;
-    sim_core_state *cs;     /* [ncores], core (rb, cb) at rb * ncb + cb */
-    int64_t *sring;         /* [ncores][F] */
-    int64_t *o_tok;         /* [ncores][tokens] readout start of each token */
-    int64_t *tok_done;      /* [tokens] completion time */
-    int64_t *tok_accept;    /* [tokens] earliest accept of the token's first item at any core */
-    int64_t last_start;     /* latest start of any item at any core */
-    int64_t *acc64;         /* [tokens][out][ng] reduced sums (stepped run, exact tokens) */
-    int32_t *acc_out;       /* [tokens][out][ng] */
-    int32_t *acc_rb;        /* [nrb][outp] working accumulators (stepped run) */
-    int64_t *link_free;     /* [nrb][ncb] eastward multicast links */
-    uint32_t *ovf_rb;       /* [nrb] sticky overflow */
+    sim_core_state *cs;  /* [ncores], core (rb, cb) at rb * ncb + cb */
+    int64_t *sring;      /* [ncores][F] */
+    int64_t *o_tok;      /* [ncores][tokens] readout start of each token */
+    int64_t *tok_done;   /* [tokens] completion time */
+    int64_t *tok_accept; /* [tokens] earliest accept of the token's first item at any core */
+    int64_t last_start;  /* latest start of any item at any core */
+    int64_t *acc64;      /* [tokens][out][ng] reduced sums (stepped run, exact tokens) */
+    int32_t *acc_out;    /* [tokens][out][ng] */
+    int32_t *acc_rb;     /* [nrb][outp] working accumulators (stepped run) */
+    int64_t *link_free;  /* [nrb][ncb] eastward multicast links */
+    uint32_t *ovf_rb;    /* [nrb] sticky overflow */
     /* DRAM streaming (sim_dram.c) */
-    sim_dram_core *dc;      /* [ncores] */
-    uint32_t *dram_rank;    /* [nrb][tokens][nb]: 0 = burst not needed, else its fetch order */
-    uint32_t *dram_m;       /* [nrb][tokens] bursts needed */
-    size_t dram_nb;         /* bursts per tile: ceil(R * C / B) */
-    int overflow_red;       /* reduced sum left int32 */
-    sim_counters *pc;       /* [ncores] */
+    sim_dram_core *dc;   /* [ncores] */
+    uint32_t *dram_rank; /* [nrb][tokens][nb]: 0 = burst not needed, else its fetch order */
+    uint32_t *dram_m;    /* [nrb][tokens] bursts needed */
+    size_t dram_nb;      /* bursts per tile: ceil(R * C / B) */
+    int overflow_red;    /* reduced sum left int32 */
+    sim_counters *pc;    /* [ncores] */
     sim_counters total;
     int64_t duration, now;
     int done;
-    ax_result rc;           /* result of the run (sticky) */
-    char *err;              /* its message, owned */
+    ax_result rc; /* result of the run (sticky) */
+    char *err;    /* its message, owned */
     /* host loop (sim_host.c) */
     sim_observer *obs;
     size_t nobs;
-    int des;                /* stepping started */
+    int des; /* stepping started */
     sim_queue q;
-    int64_t **arr;          /* [ncores][nitems] arrivals (stepping only) */
+    int64_t **arr; /* [ncores][nitems] arrivals (stepping only) */
 };
 
 /* sim_chip.c */
-static inline int sim_item_is_eot(int64_t it) { return it < 0; }
+static inline int sim_item_is_eot(int64_t it)
+{
+    return it < 0;
+}
 static inline size_t sim_item_token(const struct sim *s, int64_t it)
 {
     return it < 0 ? (size_t)(-(it + 1)) : s->ev[it].token;

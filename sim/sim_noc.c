@@ -36,9 +36,15 @@
 
 #include <stdlib.h>
 
-static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static inline int64_t max64(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
 
-static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+static int64_t ceil_div(int64_t a, int64_t b)
+{
+    return (a + b - 1) / b;
+}
 
 void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr)
 {
@@ -201,7 +207,8 @@ ax_result sim_chip_acc_finish(struct sim *s, char **err)
                            rb, s->rb_lo[rb], s->rb_hi[rb] - 1, s->cfg.acc_bits);
     if (bad != SIZE_MAX)
         return ax_fail(err, AX_EOVERFLOW,
-                       "reduced sum overflow at token %zu, output %zu, group %zu: %lld does not fit "
+                       "reduced sum overflow at token %zu, output %zu, group %zu: %lld does not "
+                       "fit "
                        "int32 (hint: clamp counts, or use a smaller --group)",
                        bad / per, bad / s->ng % s->out, bad % s->ng, (long long)s->acc64[bad]);
     return AX_OK;

@@ -29,8 +29,9 @@
 
 enum { V_ACCEPT, V_START, V_READ, V_SKIP, V_BEAT, V_DONE, V_HS, V_STALL, V_FLIT, V_NPULSE };
 enum { B_ITEM, B_AXON, B_WORD, B_TOKEN, V_NBUS };
-static const char *pulse_name[V_NPULSE] = {"accept", "start", "sram_read", "sram_skip", "readout_beat",
-                                           "readout_done", "handshake", "stall", "flit"};
+static const char *pulse_name[V_NPULSE] = {"accept",    "start",        "sram_read",
+                                           "sram_skip", "readout_beat", "readout_done",
+                                           "handshake", "stall",        "flit"};
 static const char *bus_name[V_NBUS] = {"item", "axon", "word", "token"};
 #define V_NSIG (V_NPULSE + V_NBUS)
 
@@ -41,19 +42,19 @@ typedef struct {
 
 struct sim_vcd {
     ax_out *o;
-    FILE *f;          /* stream on the temporary, owned by o */
+    FILE *f; /* stream on the temporary, owned by o */
     char *path;
-    int64_t limit;    /* bytes, 0 = none */
-    int over;         /* the limit was passed: nothing more is written */
+    int64_t limit; /* bytes, 0 = none */
+    int over;      /* the limit was passed: nothing more is written */
     int ncores;
     int64_t scale, width; /* ps per time unit, pulse width in ps */
     int64_t bt;           /* time of the buffered changes (ps) */
     vcd_change *buf;      /* changes at bt, not yet written (one per signal) */
     size_t nbuf, capbuf;
-    int *high;            /* pulses written as 1, to clear at hc */
+    int *high; /* pulses written as 1, to clear at hc */
     size_t nhigh, caphigh;
     int64_t hc;
-    int64_t written;      /* last time stamp written */
+    int64_t written; /* last time stamp written */
     int ioerr;
 };
 
@@ -169,10 +170,10 @@ static void on_obs(void *user, const sim_obs *o)
         return;
     int base = o->core * V_NSIG;
     int64_t t = o->time * v->scale;
-    static const int map[] = {[SIM_OBS_ACCEPT] = V_ACCEPT, [SIM_OBS_START] = V_START,
-                              [SIM_OBS_SRAM_READ] = V_READ, [SIM_OBS_READOUT_BEAT] = V_BEAT,
+    static const int map[] = {[SIM_OBS_ACCEPT] = V_ACCEPT,     [SIM_OBS_START] = V_START,
+                              [SIM_OBS_SRAM_READ] = V_READ,    [SIM_OBS_READOUT_BEAT] = V_BEAT,
                               [SIM_OBS_READOUT_DONE] = V_DONE, [SIM_OBS_FLIT] = V_FLIT,
-                              [SIM_OBS_HANDSHAKE] = V_HS, [SIM_OBS_STALL] = V_STALL};
+                              [SIM_OBS_HANDSHAKE] = V_HS,      [SIM_OBS_STALL] = V_STALL};
     int k = map[o->kind];
     if (o->kind == SIM_OBS_SRAM_READ && o->skipped)
         k = V_SKIP;
@@ -280,10 +281,11 @@ ax_result sim_vcd_close(sim_vcd *v, char **err)
     if (!v)
         return AX_OK;
     if (v->over) {
-        ax_result rc = ax_fail(err, AX_ERANGE, "%s: the VCD passed its limit of %lld MiB and was "
+        ax_result rc = ax_fail(err, AX_ERANGE,
+                               "%s: the VCD passed its limit of %lld MiB and was "
                                "not written (hint: a shorter trace or a smaller layer; "
-                               "`axon cosim --wave` dumps a window)", v->path,
-                               (long long)(v->limit >> 20));
+                               "`axon cosim --wave` dumps a window)",
+                               v->path, (long long)(v->limit >> 20));
         sim_vcd_abort(v);
         return rc;
     }

@@ -31,10 +31,10 @@ ax_result spike_coding_parse(const char *name, spike_coding *c, char **err);
 int spike_coding_is_bitwise(spike_coding c);
 
 typedef struct {
-    float k;        /* threshold divisor, default 3 */
-    int clamp;      /* 1: clamp counts to [cmin, cmax] (default), 0: --no-clamp */
-    int32_t cmin;   /* default -127 */
-    int32_t cmax;   /* default 127 */
+    float k;      /* threshold divisor, default 3 */
+    int clamp;    /* 1: clamp counts to [cmin, cmax] (default), 0: --no-clamp */
+    int32_t cmin; /* default -127 */
+    int32_t cmax; /* default 127 */
 } spike_params;
 
 void spike_params_default(spike_params *p);
@@ -50,8 +50,8 @@ ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_para
 /* The same for a block of rows that starts at token t0 of a longer input
  * (errors name the token as t0 + row): loaders convert and count a fixed
  * block of tokens at a time. */
-ax_result spike_counts_at(const float *x, size_t t0, size_t tokens, size_t d,
-                          const spike_params *p, int32_t *counts, float *vth, char **err);
+ax_result spike_counts_at(const float *x, size_t t0, size_t tokens, size_t d, const spike_params *p,
+                          int32_t *counts, float *vth, char **err);
 
 /* Steps: SPIKE_STEPS_AUTO applies the reference rule over all counts,
  * SPIKE_STEPS_TOKEN applies it per token (row), a positive value is fixed. */
@@ -126,17 +126,17 @@ ax_result spike_events(spike_coding c, const int32_t *counts, size_t tokens, siz
 
 typedef struct {
     size_t tokens, channels;
-    int steps;                 /* T (max over tokens when per-token) */
-    int steps_min;             /* min T over tokens (== steps unless per-token) */
-    double steps_mean;         /* mean T over tokens */
-    uint64_t spikes;           /* Σ |s_t| */
-    uint64_t slots;            /* Σ over tokens of T_token * channels */
-    double firing_rate;        /* spikes / slots */
-    double sparsity;           /* 1 - firing_rate */
-    double silent_channel_fraction; /* (token, channel) pairs with count 0 */
-    double dead_channel_fraction;   /* channels with count 0 for every token */
+    int steps;                        /* T (max over tokens when per-token) */
+    int steps_min;                    /* min T over tokens (== steps unless per-token) */
+    double steps_mean;                /* mean T over tokens */
+    uint64_t spikes;                  /* Σ |s_t| */
+    uint64_t slots;                   /* Σ over tokens of T_token * channels */
+    double firing_rate;               /* spikes / slots */
+    double sparsity;                  /* 1 - firing_rate */
+    double silent_channel_fraction;   /* (token, channel) pairs with count 0 */
+    double dead_channel_fraction;     /* channels with count 0 for every token */
     double spikes_per_firing_channel; /* spikes / nonzero (token, channel) pairs */
-    uint64_t firing_pairs;     /* (token, channel) pairs with count != 0 */
+    uint64_t firing_pairs;            /* (token, channel) pairs with count != 0 */
     int64_t count_min, count_max;     /* extreme counts */
     uint64_t hist[SPIKE_HIST_BINS];   /* histogram of |count| */
 } spike_stats;

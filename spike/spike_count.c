@@ -48,11 +48,15 @@ float spike_vth(const float *x, size_t d, float k)
 static ax_result check_params(const spike_params *p, char **err)
 {
     if (!(p->k > 0.0f) || !isfinite(p->k))
-        return ax_fail(err, AX_EPARAM, "k = %g: the threshold divisor must be a positive number "
-                                       "(hint: the default is 3)", (double)p->k);
+        return ax_fail(err, AX_EPARAM,
+                       "k = %g: the threshold divisor must be a positive number "
+                       "(hint: the default is 3)",
+                       (double)p->k);
     if (p->clamp && p->cmin > p->cmax)
-        return ax_fail(err, AX_EPARAM, "count clamp [%d, %d] is empty (hint: give LO <= HI, "
-                                       "e.g. -127,127)", (int)p->cmin, (int)p->cmax);
+        return ax_fail(err, AX_EPARAM,
+                       "count clamp [%d, %d] is empty (hint: give LO <= HI, "
+                       "e.g. -127,127)",
+                       (int)p->cmin, (int)p->cmax);
     return AX_OK;
 }
 
@@ -62,8 +66,8 @@ ax_result spike_counts(const float *x, size_t tokens, size_t d, const spike_para
     return spike_counts_at(x, 0, tokens, d, p, counts, vth, err);
 }
 
-ax_result spike_counts_at(const float *x, size_t t0, size_t tokens, size_t d,
-                          const spike_params *p, int32_t *counts, float *vth, char **err)
+ax_result spike_counts_at(const float *x, size_t t0, size_t tokens, size_t d, const spike_params *p,
+                          int32_t *counts, float *vth, char **err)
 {
     spike_params def;
     if (!p) {
@@ -74,8 +78,10 @@ ax_result spike_counts_at(const float *x, size_t t0, size_t tokens, size_t d,
     if (r)
         return r;
     if (tokens == 0 || d == 0)
-        return ax_fail(err, AX_ESHAPE, "activations [%zu tokens, %zu channels] are empty "
-                                       "(hint: check the input tensor)", tokens, d);
+        return ax_fail(err, AX_ESHAPE,
+                       "activations [%zu tokens, %zu channels] are empty "
+                       "(hint: check the input tensor)",
+                       tokens, d);
     size_t n;
     if (ax_mul_size(tokens, d, &n))
         return ax_fail(err, AX_ESHAPE, "activations [%zu, %zu] overflow size_t", tokens, d);

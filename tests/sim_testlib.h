@@ -31,7 +31,8 @@ static inline void tl_qweight(map_qweight *qw, size_t out, size_t in, size_t gro
     qw->q = malloc(out * in);
     qw->scale = malloc(out * qw->ngroups * sizeof(float));
     for (size_t i = 0; i < out * in; i++)
-        qw->q[i] = (int)(tl_rand(st) % 100) < zero_pct ? 0 : (int8_t)((int)(tl_rand(st) % 255) - 127);
+        qw->q[i] = (int)(tl_rand(st) % 100) < zero_pct ? 0
+                                                       : (int8_t)((int)(tl_rand(st) % 255) - 127);
     for (size_t i = 0; i < out * qw->ngroups; i++)
         qw->scale[i] = 0.01f;
 }
@@ -54,8 +55,8 @@ static inline int tl_bit(spike_coding cod, int32_t c, int T, int t, int64_t *w)
 }
 
 /* Events of counts[tokens][d] with T steps (order token, step, axon). */
-static inline spike_event *tl_events(spike_coding cod, const int32_t *counts, size_t tokens, size_t d,
-                                     int T, size_t *nev, size_t *tok_start)
+static inline spike_event *tl_events(spike_coding cod, const int32_t *counts, size_t tokens,
+                                     size_t d, int T, size_t *nev, size_t *tok_start)
 {
     size_t cap = 64, n = 0;
     spike_event *ev = malloc(cap * sizeof *ev);
@@ -73,8 +74,11 @@ static inline spike_event *tl_events(spike_coding cod, const int32_t *counts, si
                 int sh = 0;
                 while (((int64_t)1 << sh) < a)
                     sh++;
-                ev[n++] = (spike_event){.token = (uint32_t)tk, .step = (uint16_t)t,
-                                        .neg = v < 0, .shift = (uint8_t)sh, .axon = (uint32_t)i};
+                ev[n++] = (spike_event){.token = (uint32_t)tk,
+                                        .step = (uint16_t)t,
+                                        .neg = v < 0,
+                                        .shift = (uint8_t)sh,
+                                        .axon = (uint32_t)i};
             }
     }
     tok_start[tokens] = n;
@@ -83,18 +87,36 @@ static inline spike_event *tl_events(spike_coding cod, const int32_t *counts, si
 }
 
 /* Random counts that fit coding cod with T steps; silent_pct % zeros. */
-static inline void tl_counts(int32_t *c, size_t n, spike_coding cod, int T, int silent_pct, uint64_t *st)
+static inline void tl_counts(int32_t *c, size_t n, spike_coding cod, int T, int silent_pct,
+                             uint64_t *st)
 {
     int32_t hi, lo;
     switch (cod) {
-    case SPIKE_BINARY: lo = 0; hi = T; break;
-    case SPIKE_TERNARY: lo = -T; hi = T; break;
-    case SPIKE_BITWISE: lo = 0; hi = (1 << T) - 1; break;
-    case SPIKE_BITWISE_SIGNED: hi = (1 << T) - 1; lo = -hi; break;
-    default: hi = (1 << (T - 1)) - 1; lo = -(1 << (T - 1)); break;
+    case SPIKE_BINARY:
+        lo = 0;
+        hi = T;
+        break;
+    case SPIKE_TERNARY:
+        lo = -T;
+        hi = T;
+        break;
+    case SPIKE_BITWISE:
+        lo = 0;
+        hi = (1 << T) - 1;
+        break;
+    case SPIKE_BITWISE_SIGNED:
+        hi = (1 << T) - 1;
+        lo = -hi;
+        break;
+    default:
+        hi = (1 << (T - 1)) - 1;
+        lo = -(1 << (T - 1));
+        break;
     }
     for (size_t i = 0; i < n; i++)
-        c[i] = (int)(tl_rand(st) % 100) < silent_pct ? 0 : lo + (int32_t)(tl_rand(st) % (uint64_t)(hi - lo + 1));
+        c[i] = (int)(tl_rand(st) % 100) < silent_pct
+                   ? 0
+                   : lo + (int32_t)(tl_rand(st) % (uint64_t)(hi - lo + 1));
 }
 
 /* Small core for hand-computed stamps: C=4, L=2 (W=2), A=8, RB=16 (B=2). */

@@ -108,7 +108,7 @@ Test(api, run_and_accessors, .init = setup, .fini = teardown)
     cr_assert_eq(ax_job_set(j, "tile", "16x8", &err), AX_OK);
     ax_run_result *r = NULL;
     cr_assert_eq(ax_run(j, &r, &err), AX_OK, "%s", err); /* the only layer */
-    ax_job_free(j); /* the result keeps what it reports */
+    ax_job_free(j);                                      /* the result keeps what it reports */
     int nd = 0;
     int64_t sh[3];
     const int32_t *acc = ax_run_result_acc(r, &nd, sh);
@@ -165,7 +165,8 @@ Test(api, write_tensors_checks)
     float x = 1;
     const void *d[] = {&x};
     char *err = NULL;
-    cr_assert_eq(ax_write_tensors("/tmp/axon_api_never.st", 1, nm, bad, nd, sp, d, &err), AX_EPARAM);
+    cr_assert_eq(ax_write_tensors("/tmp/axon_api_never.st", 1, nm, bad, nd, sp, d, &err),
+                 AX_EPARAM);
     cr_assert(strstr(err, "F64"), "%s", err);
     ax_free(err), err = NULL;
     cr_assert_eq(ax_write_tensors("/tmp/axon_api_never.st", 1, nm, ok, nd, sp, d, &err), AX_ESHAPE);
@@ -186,10 +187,14 @@ Test(api, sweep_and_query, .init = setup, .fini = teardown)
     cr_assert_eq(st.ran, 4);
     cr_assert_eq(ax_sweep(j, 3, names, lists, dbpath, 1, &st, &err), AX_OK, "%s", err);
     cr_assert_eq(st.skipped, 4); /* resumed: all stored */
-    cr_assert_eq(ax_query(dbpath, "SELECT count(*) AS n, min(lanes) AS lanes, max(tile) AS tile "
-                          "FROM v_runs", &rows, &err), AX_OK, "%s", err);
+    cr_assert_eq(ax_query(dbpath,
+                          "SELECT count(*) AS n, min(lanes) AS lanes, max(tile) AS tile "
+                          "FROM v_runs",
+                          &rows, &err),
+                 AX_OK, "%s", err);
     cr_assert(strstr(rows, "\"n\":\t4") && strstr(rows, "\"lanes\":\t8") &&
-              strstr(rows, "\"16x16\""), "%s", rows);
+                  strstr(rows, "\"16x16\""),
+              "%s", rows);
     ax_free(rows);
     const char *on[] = {"limit"}, *ov[] = {"1"};
     cr_assert_eq(ax_query_opts(dbpath, "runs", 1, on, ov, &rows, &err), AX_OK, "%s", err);

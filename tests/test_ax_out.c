@@ -140,7 +140,8 @@ Test(ax_out, check_names_a_missing_directory)
 
 Test(ax_out, symlink_is_written_through)
 {
-    char *d = mkdir_tmp(), *real = join(d, "real"), *link = join(d, "link"), *dang = join(d, "dang");
+    char *d = mkdir_tmp(), *real = join(d, "real"), *link = join(d, "link"),
+         *dang = join(d, "dang");
     char *err = NULL;
     put(real, "old");
     cr_assert_eq(symlink(real, link), 0);

@@ -134,8 +134,9 @@ Test(db_query, csv_reals_shortest_round_trip)
     ax_result r;
     char *t = capture(d, NULL, &a, DB_FMT_CSV, &r);
     cr_assert_eq(r, AX_OK);
-    cr_assert_str_eq(t, "a,b,c,d,e,f,g,h,i\n0.1,0.3333333333333333,2.5e-07,1e+301,-0,"
-                        "123456789.125,0.30000000000000004,200,1e+16\n",
+    cr_assert_str_eq(t,
+                     "a,b,c,d,e,f,g,h,i\n0.1,0.3333333333333333,2.5e-07,1e+301,-0,"
+                     "123456789.125,0.30000000000000004,200,1e+16\n",
                      "%s", t);
     cr_assert_eq(strtod("0.3333333333333333", NULL), 1.0 / 3);
     free(t);

@@ -136,8 +136,9 @@ Test(db_schema, migrates_v3_to_v4_keeping_rows)
     cr_assert_eq(q1(path, "SELECT ideal_pj FROM v_runs WHERE run_id = 3"), 2);
     cr_assert_eq(q1(path, "SELECT energy_pj FROM v_baseline WHERE run_id = 3"), 7.5);
     cr_assert_eq(q1(path, "SELECT sum(events) FROM cores WHERE run_id = 3"), 9);
-    cr_assert_eq(q1(path, "SELECT (ref_acc_exact IS NULL) + (image_file IS NULL) + "
-                          "(permuted IS NULL) + (ref_y_cosine IS NULL) FROM v_runs WHERE run_id = 3"),
+    cr_assert_eq(q1(path,
+                    "SELECT (ref_acc_exact IS NULL) + (image_file IS NULL) + "
+                    "(permuted IS NULL) + (ref_y_cosine IS NULL) FROM v_runs WHERE run_id = 3"),
                  4);
     fake_rmdir(dir);
 }

@@ -42,12 +42,19 @@ static int __dp4a(int a, int b, int c)
                         (int32_t)(int8_t)((uint32_t)b >> (8 * k)));
     return (int)s;
 }
-static double __dadd_rn(double a, double b) { return a + b; }
-static double __dmul_rn(double a, double b) { return a * b; }
+static double __dadd_rn(double a, double b)
+{
+    return a + b;
+}
+static double __dmul_rn(double a, double b)
+{
+    return a * b;
+}
 static unsigned long long atomicMin(unsigned long long *p, unsigned long long v)
 {
     unsigned long long old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
-    while (v < old && !__atomic_compare_exchange_n(p, &old, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+    while (v < old &&
+           !__atomic_compare_exchange_n(p, &old, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         ;
     return old;
 }
@@ -148,7 +155,8 @@ static unsigned long long emu_ref(const int32_t *counts, size_t tokens, const ma
         pack_rows_i8(qw->q, out, in, G, ng, Gp, hq);
         a.c = hc, a.q = hq, a.gw = (int)(Gp / 4);
     }
-    emu_dim3 th = {NTH, NTH, 1}, bl = {(unsigned)((out + BO - 1) / BO), (unsigned)((tokens + BT - 1) / BT), 1};
+    emu_dim3 th = {NTH, NTH, 1},
+             bl = {(unsigned)((out + BO - 1) / BO), (unsigned)((tokens + BT - 1) / BT), 1};
     emu_launch(bl, th, wide ? body_wide : body_dp4a, &a);
     if (bad == ~0ULL && y) {
         size_t nel = tokens * out;
@@ -237,8 +245,8 @@ Test(gpu_kernels, kernel_choice_bound)
     cr_assert_eq(gpu_kernel_gp(3, 100), 4);
     cr_assert_eq(gpu_kernel_gp(128, 100), 100);
     cr_assert_eq(gpu_kernel_gp(129, 1000), 132);
-    cr_assert_eq(gpu_kernel_wide(127, 132104, 0), 0);  /* 127*128*132104 = 2147482624 */
+    cr_assert_eq(gpu_kernel_wide(127, 132104, 0), 0); /* 127*128*132104 = 2147482624 */
     cr_assert_eq(gpu_kernel_wide(127, 132108, 0), 1);
-    cr_assert_eq(gpu_kernel_wide(128, 4, 0), 1);       /* -128 is not taken as int8 */
+    cr_assert_eq(gpu_kernel_wide(128, 4, 0), 1); /* -128 is not taken as int8 */
     cr_assert_eq(gpu_kernel_wide(5, 4, GPU_CUDA_FORCE_WIDE), 1);
 }

@@ -16,8 +16,8 @@ static int oracle(const int32_t *s, size_t tokens, const map_qweight *qw, int64_
         for (size_t j = 0; j < qw->out; j++)
             for (size_t i = 0; i < qw->in; i++) {
                 size_t g = i / qw->group;
-                acc[(t * qw->out + j) * qw->ngroups + g] +=
-                    (int64_t)s[t * qw->in + i] * qw->q[j * qw->in + i];
+                acc[(t * qw->out + j) * qw->ngroups + g] += (int64_t)s[t * qw->in + i] *
+                                                            qw->q[j * qw->in + i];
             }
     return 0;
 }
@@ -69,7 +69,7 @@ static void check_random(size_t tokens, size_t out, size_t in, size_t group, int
 Test(gpu_ref, random_int8_counts_every_tail)
 {
     /* tokens not a multiple of the 4-token block, groups with uneven tails */
-    size_t shapes[][4] = {{1, 1, 1, 0},   {3, 5, 7, 2},   {4, 8, 16, 4},  {5, 3, 33, 8},
+    size_t shapes[][4] = {{1, 1, 1, 0},     {3, 5, 7, 2},   {4, 8, 16, 4},   {5, 3, 33, 8},
                           {7, 9, 130, 128}, {9, 17, 64, 0}, {13, 6, 100, 3}, {2, 2, 257, 128}};
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
         check_random(shapes[k][0], shapes[k][1], shapes[k][2], shapes[k][3], 127);
@@ -183,8 +183,10 @@ static void extreme_qweight(map_qweight *qw, size_t out, size_t in, size_t group
 
 /* The options every path can be asked for: portable, AVX2, AVX-512, VNNI
  * (a path the CPU lacks falls back to a narrower one: still compared). */
-static const gpu_ref_opts PATHS[] = {{0, AX_SIMD_PORTABLE, 0}, {0, AX_SIMD_AVX2, 0},
-                                     {0, AX_SIMD_AVX512, 0},   {0, AX_SIMD_AVX512, 1}};
+static const gpu_ref_opts PATHS[] = {{0, AX_SIMD_PORTABLE, 0},
+                                     {0, AX_SIMD_AVX2, 0},
+                                     {0, AX_SIMD_AVX512, 0},
+                                     {0, AX_SIMD_AVX512, 1}};
 static const int THREADS[] = {1, 2, 3, 7};
 
 /* Counts in [-cmax, cmax] (a third of them zero, some at +-cmax), every
@@ -196,8 +198,10 @@ static unsigned check_all_paths(size_t tokens, size_t out, size_t in, size_t gro
     int32_t *s = malloc((tokens * in + 1) * sizeof(int32_t));
     for (size_t k = 0; k < tokens * in; k++) {
         uint32_t r = xr() % 6;
-        s[k] = r < 2 ? 0 : r == 2 ? cmax : r == 3 ? -cmax
-                                  : (int32_t)(xr() % (2u * (uint32_t)cmax + 1)) - cmax;
+        s[k] = r < 2    ? 0
+               : r == 2 ? cmax
+               : r == 3 ? -cmax
+                        : (int32_t)(xr() % (2u * (uint32_t)cmax + 1)) - cmax;
     }
     size_t na = tokens * out * qw.ngroups;
     int64_t *want = malloc((na + 1) * sizeof(int64_t));
@@ -217,8 +221,9 @@ static unsigned check_all_paths(size_t tokens, size_t out, size_t in, size_t gro
             for (size_t e = 0; e < na; e++)
                 cr_assert_eq(acc[e], want[e],
                              "%s, %d threads: tokens %zu out %zu in %zu G %zu cmax %d: acc[%zu] "
-                             "%d != %lld", gpu_ref_path_name(path), o.threads, tokens, out, in,
-                             qw.group, cmax, e, acc[e], (long long)want[e]);
+                             "%d != %lld",
+                             gpu_ref_path_name(path), o.threads, tokens, out, in, qw.group, cmax, e,
+                             acc[e], (long long)want[e]);
         }
     free(s);
     free(want);
@@ -231,9 +236,9 @@ Test(gpu_ref, every_path_and_thread_count_equals_the_plain_loop)
 {
     /* odd shapes: token and row tails of the 4 x 4 blocks, groups that are
      * not a multiple of the SIMD width, groups longer than in, per channel */
-    size_t shapes[][4] = {{1, 1, 1, 0},     {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
-                          {4, 8, 128, 128}, {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
-                          {11, 6, 1000, 100}, {1, 17, 96, 3}, {13, 4, 70, 200}, {4, 12, 512, 0}};
+    size_t shapes[][4] = {{1, 1, 1, 0},       {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
+                          {4, 8, 128, 128},   {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
+                          {11, 6, 1000, 100}, {1, 17, 96, 3},   {13, 4, 70, 200}, {4, 12, 512, 0}};
     unsigned seen = 0;
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
         seen |= check_all_paths(shapes[k][0], shapes[k][1], shapes[k][2], shapes[k][3], 127);
@@ -288,8 +293,8 @@ Test(gpu_ref, overflow_is_the_first_in_order_for_every_thread_count)
         gpu_ref_opts o = {THREADS[k], -1, -1};
         char *err = NULL;
         cr_assert_eq(gpu_ref_cpu_ex(s, 3, &qw, acc, &o, NULL, &err), AX_EOVERFLOW);
-        cr_assert(strstr(err, "token 2, output 0, group 1") != NULL, "%d threads: %s",
-                  THREADS[k], err);
+        cr_assert(strstr(err, "token 2, output 0, group 1") != NULL, "%d threads: %s", THREADS[k],
+                  err);
         free(err);
     }
     map_qweight_free(&qw);

@@ -161,7 +161,8 @@ static void expect_bad(const void *buf, size_t n, const char *needle)
     char *err = NULL;
     ax_result r = map_image_open_mem("x.axi", buf, n, &img, &err);
     if (r == AX_OK) {
-        cr_assert_eq(map_image_verify(img, &err), AX_EFORMAT, "size %zu: accepted a damaged image", n);
+        cr_assert_eq(map_image_verify(img, &err), AX_EFORMAT, "size %zu: accepted a damaged image",
+                     n);
         char *e2 = NULL;
         ax_result lr = AX_OK;
         for (size_t i = 0; i < map_image_nlayers(img) && !lr; i++) {

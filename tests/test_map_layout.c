@@ -113,5 +113,11 @@ static void same_acc(size_t group)
     map_qweight_free(&back);
 }
 
-Test(map_layout, reorder_keeps_acc_per_channel) { same_acc(0); }
-Test(map_layout, reorder_keeps_acc_per_group) { same_acc(8); }
+Test(map_layout, reorder_keeps_acc_per_channel)
+{
+    same_acc(0);
+}
+Test(map_layout, reorder_keeps_acc_per_group)
+{
+    same_acc(8);
+}

@@ -135,7 +135,7 @@ Test(map_place, wide_layer_bands)
     cr_assert_eq(map_placer_add(p, "w", &t, &lp, NULL), AX_OK);
     cr_assert_eq(lp.pos[1 * 10 + 9].x, 1); /* 9 % 4 */
     cr_assert_eq(lp.pos[1 * 10 + 9].y, 5); /* 1*3 + 9/4 */
-    cr_assert_eq(lp.multicast_hops, 4); /* c = 7: (3, +1) */
+    cr_assert_eq(lp.multicast_hops, 4);    /* c = 7: (3, +1) */
     cr_assert_eq(lp.reduce_hops, 3);
     check_unique(&lp, 1, 4, 16);
     map_layer_place_free(&lp);
@@ -152,7 +152,8 @@ Test(map_place, no_fit_is_a_clear_error)
     char *err = NULL;
     cr_assert_eq(map_placer_add(p, "model.layers.0.mlp.up_proj", &t, &lp, &err), AX_ERANGE);
     cr_assert(strstr(err, "model.layers.0.mlp.up_proj") && strstr(err, "20 cores") &&
-                  strstr(err, "--dram"), "%s", err);
+                  strstr(err, "--dram"),
+              "%s", err);
     cr_assert_null(lp.pos);
     free(err);
     map_placer_free(p);
@@ -164,8 +165,8 @@ Test(map_place, streaming_passes)
     cr_assert_eq(map_placer_new(4, 4, 1, &p, NULL), AX_OK);
     map_tiling a, big, huge;
     map_layer_place lp[3];
-    cr_assert_eq(map_tiling_make(4 * 8, 3 * 8, 8, 8, &a, NULL), AX_OK);    /* 12 cores */
-    cr_assert_eq(map_tiling_make(4 * 8, 9 * 8, 8, 8, &big, NULL), AX_OK);  /* 36: 3 passes */
+    cr_assert_eq(map_tiling_make(4 * 8, 3 * 8, 8, 8, &a, NULL), AX_OK);     /* 12 cores */
+    cr_assert_eq(map_tiling_make(4 * 8, 9 * 8, 8, 8, &big, NULL), AX_OK);   /* 36: 3 passes */
     cr_assert_eq(map_tiling_make(40 * 8, 1 * 8, 8, 8, &huge, NULL), AX_OK); /* band 10 > H */
     cr_assert_eq(map_placer_add(p, "a", &a, &lp[0], NULL), AX_OK);
     cr_assert_eq(map_placer_add(p, "big", &big, &lp[1], NULL), AX_OK);

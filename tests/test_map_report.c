@@ -32,9 +32,9 @@ static void setup(void)
     /* channels 1, 5, 9 fire in every token, channel 2 in token 0 only */
     memset(cnt, 0, sizeof cnt);
     for (int t = 0; t < TOK; t++) {
-        cnt[t * IN + 1] = 3;   /* bitwise-signed: 2 spikes */
-        cnt[t * IN + 5] = -4;  /* 1 spike */
-        cnt[t * IN + 9] = 7;   /* 3 spikes */
+        cnt[t * IN + 1] = 3;  /* bitwise-signed: 2 spikes */
+        cnt[t * IN + 5] = -4; /* 1 spike */
+        cnt[t * IN + 9] = 7;  /* 3 spikes */
     }
     cnt[2] = 1; /* 1 spike */
     snprintf(wpath, sizeof wpath, "/tmp/axon_mr_w_%d.safetensors", (int)getpid());
@@ -148,8 +148,7 @@ Test(map_report, trace_events_bursts_and_reorder, .init = setup, .fini = teardow
     trace_file *tr;
     cr_assert_eq(trace_open(tpath, &tr, NULL), AX_OK);
     map_layer_stats st;
-    cr_assert_eq(map_layer_run(wpath, "f", &t, &lp, &o, tr, NULL, &st, NULL, NULL),
-                 AX_OK);
+    cr_assert_eq(map_layer_run(wpath, "f", &t, &lp, &o, tr, NULL, &st, NULL, NULL), AX_OK);
     cr_assert(st.has_trace);
     cr_assert_eq(st.tokens, TOK);
     /* spikes: tokens 0: 2+1+3+1 = 7, tokens 1, 2: 6 each -> 19 / 3 */

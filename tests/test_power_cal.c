@@ -33,11 +33,14 @@ Test(power_cal, nnls_exact_and_bound)
     free(err);
 }
 
-static void row_of(power_cal_row *r, int C, int L, int A, double ev, double words, double skip, double tok)
+static void row_of(power_cal_row *r, int C, int L, int A, double ev, double words, double skip,
+                   double tok)
 {
     memset(r, 0, sizeof *r);
-    r->R = 16, r->C = C, r->L = L, r->LS = 1, r->F = 4, r->A = A, r->RB = 64, r->DB = 1, r->GATE = 1;
-    r->k.events = ev, r->k.eots = tok, r->k.tokens = tok, r->k.words_read = words, r->k.words_skipped = skip;
+    r->R = 16, r->C = C, r->L = L, r->LS = 1, r->F = 4, r->A = A, r->RB = 64, r->DB = 1,
+    r->GATE = 1;
+    r->k.events = ev, r->k.eots = tok, r->k.tokens = tok, r->k.words_read = words,
+    r->k.words_skipped = skip;
     r->k.adds = r->k.acc_writes = words * L * 0.8;
     r->k.readout_beats = tok * (C * A / 64);
     r->k.active = words + skip + tok * 3;
@@ -53,7 +56,8 @@ Test(power_cal, fit_recovers_known_energies)
     for (int s = 0; s < 3; s++)
         for (int k = 0; k < 4; k++) {
             int C = 16 << s, L = 4 << (s % 2), A = s == 2 ? 24 : 32;
-            row_of(&rows[n], C, L, A, 10 + 37 * k + 5 * s, 40 + 90 * k * k + 7 * s, 5 + 40 * (3 - k), 2 + k);
+            row_of(&rows[n], C, L, A, 10 + 37 * k + 5 * s, 40 + 90 * k * k + 7 * s,
+                   5 + 40 * (3 - k), 2 + k);
             sim_config cfg;
             power_cal_row_config(&rows[n], &cfg);
             for (int c = 0; c < POWER_CAL_NCOMP; c++) {
@@ -76,7 +80,8 @@ Test(power_cal, fit_recovers_known_energies)
             rows[i].gate_pj[c] *= 1.25;
     int viol = 0;
     FILE *devnull = fopen("/dev/null", "w");
-    cr_assert_eq(power_cal_validate(devnull, 0, rows, (size_t)n, &fit, NULL, 10, 15, &viol, &err), AX_OK);
+    cr_assert_eq(power_cal_validate(devnull, 0, rows, (size_t)n, &fit, NULL, 10, 15, &viol, &err),
+                 AX_OK);
     cr_assert_gt(viol, 0);
     fclose(devnull);
 }
@@ -99,9 +104,11 @@ Test(power_cal, table_round_trip_and_translation)
 {
     power_cal_row rows[6];
     for (int k = 0; k < 6; k++) {
-        row_of(&rows[k], 16 + 8 * (k % 3), 4, 32, 10 + 11 * k, 40 + 13 * k * k, 30 - 4 * k, 2 + k % 2);
+        row_of(&rows[k], 16 + 8 * (k % 3), 4, 32, 10 + 11 * k, 40 + 13 * k * k, 30 - 4 * k,
+               2 + k % 2);
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
-            rows[k].gate_pj[c] = 100 + 10 * c + rows[k].k.words_read * (1 + c) + rows[k].k.events * 3;
+            rows[k].gate_pj[c] = 100 + 10 * c + rows[k].k.words_read * (1 + c) +
+                                 rows[k].k.events * 3;
     }
     power_cal_fit fit;
     char *err = NULL;
@@ -128,7 +135,8 @@ Test(power_cal, table_round_trip_and_translation)
     cr_assert_eq(power_node_factors(180, &fe180, &fa, &vn, &ap, &err), AX_OK);
     for (int c = 0; c < POWER_CAL_NCOMP; c++) {
         cr_assert_float_eq(e[c], p[c], 1e-5 * (1 + p[c]), "%s", power_cal_comp_name(c));
-        cr_assert_float_eq(e45[c] * fe180, e[c], 1e-4 * (1 + e[c]), "%s at 45 nm", power_cal_comp_name(c));
+        cr_assert_float_eq(e45[c] * fe180, e[c], 1e-4 * (1 + e[c]), "%s at 45 nm",
+                           power_cal_comp_name(c));
     }
     /* the uncalibrated SRAM of the base table survives the round trip 45 -> 180 -> 45 */
     double s45 = 0, b45 = 0;
@@ -139,7 +147,8 @@ Test(power_cal, table_round_trip_and_translation)
     cr_assert_float_eq(s45, b45, 1e-4 * b45);
     char prov[256];
     power_table_provenance(t45, prov, sizeof prov);
-    cr_assert(strstr(prov, "calibrated to gate level at 180 nm") && strstr(prov, "scaled to 45 nm"), "%s", prov);
+    cr_assert(strstr(prov, "calibrated to gate level at 180 nm") && strstr(prov, "scaled to 45 nm"),
+              "%s", prov);
     power_table_free(t);
     power_table_free(t45);
     power_table_free(base);

@@ -53,9 +53,9 @@ static sim_report run_small(void)
     k->sram_words = 70;
     k->sram_words_skipped = 10; /* 10 events × 8 words = 80 */
     k->adds = 1000;
-    k->adds_gated = 280;        /* 10 events × 128 outputs */
+    k->adds_gated = 280; /* 10 events × 128 outputs */
     k->acc_writes = 1000;
-    k->readout_beats = 128;     /* 2 × ceil(128·32/64) */
+    k->readout_beats = 128; /* 2 × ceil(128·32/64) */
     k->active = 200;
     k->idle = 50;
     return r;
@@ -170,7 +170,8 @@ Test(power_energy, ideal_mode_reproduces_spikingbrain)
     cr_assert_float_eq(p.fp16_mac_pj, 1.5, 1e-12);
     /* the paper rounds the energy to 0.034 pJ before dividing: 85.2 %; unrounded 85.26 % */
     cr_assert_float_eq(round_to(100 * (1 - round_to(p.ideal_pj_per_mac, 0.001) / p.int8_mac_pj),
-                                0.1), 85.2, 1e-9);
+                                0.1),
+                       85.2, 1e-9);
     cr_assert(fabs(p.ideal_vs_int8_pct - 85.2) < 0.1, "%g", p.ideal_vs_int8_pct);
     cr_assert_float_eq(round_to(p.ideal_vs_fp16_pct, 0.1), 97.7, 1e-9);
     cr_assert_float_eq(p.energy_pj, p.ideal_pj, 1e-9);
@@ -204,7 +205,7 @@ Test(power_energy, more_spikes_never_cost_less)
         k->adds *= m;
         k->adds_gated *= m;
         k->acc_writes *= m;
-        k->active += 8 * (m - 1) * 10; /* the extra words take cycles */
+        k->active += 8 * (m - 1) * 10;                     /* the extra words take cycles */
         r.duration_ns = (double)(k->active + k->idle) * 2; /* 500 MHz */
         power_report p = price(t, &c, &r, POWER_REALISTIC);
         cr_assert(p.energy_pj > prev, "x%d spikes: %g pJ <= %g pJ", m, p.energy_pj, prev);
@@ -360,9 +361,11 @@ Test(power_report, writers_carry_units_and_the_chain_adds_up)
     power_explain(f, &p);
     fclose(f);
     cr_assert(strstr(buf, "energy (pJ)") && strstr(buf, "average power (mW)") &&
-              strstr(buf, "area (mm2)") && strstr(buf, "dense INT8"), "%s", buf);
+                  strstr(buf, "area (mm2)") && strstr(buf, "dense INT8"),
+              "%s", buf);
     cr_assert(strstr(buf, "+ SRAM word granularity") && strstr(buf, "+ leakage") &&
-              strstr(buf, "= realistic"), "%s", buf);
+                  strstr(buf, "= realistic"),
+              "%s", buf);
     free(buf);
     /* the explain chain: ideal + each overhead = realistic */
     double chain = 0;
@@ -384,8 +387,8 @@ Test(power_energy, noc_hand_counted_on_four_cores)
     r.in = r.out = 256;
     r.cores = 4;
     r.mesh_w = r.mesh_h = 2;
-    r.total.events = 20; /* 10 per row-block, accepted by both of its cores */
-    r.total.eots = 8;    /* 2 tokens × 4 cores */
+    r.total.events = 20;          /* 10 per row-block, accepted by both of its cores */
+    r.total.eots = 8;             /* 2 tokens × 4 cores */
     r.total.flit_hops = 14 + 256; /* (20 + 8)/2 multicast hops + 2 tokens × 2 columns × 64 beats */
     r.total.reduce_adds = 512;
     power_report p = price(t, &c, &r, POWER_REALISTIC);

@@ -26,9 +26,11 @@ static const char *LIB =
     "    pin (A) { direction : input; capacitance : 0.01; }\n"
     "    pin (Y) { direction : output; function : \"!A\";\n"
     "      internal_power () { related_pin : \"A\";\n"
-    "        rise_power (e2) { index_1 (\"0.0, 0.1\"); index_2 (\"0.0, 1.0\"); values (\"0.1, 0.2\", \\\n"
+    "        rise_power (e2) { index_1 (\"0.0, 0.1\"); index_2 (\"0.0, 1.0\"); values (\"0.1, "
+    "0.2\", \\\n"
     "                          \"0.3, 0.4\"); }\n"
-    "        fall_power (e2) { index_1 (\"0.0, 0.1\"); index_2 (\"0.0, 1.0\"); values (\"0, 0\", \"0, 0\"); } } }\n"
+    "        fall_power (e2) { index_1 (\"0.0, 0.1\"); index_2 (\"0.0, 1.0\"); values (\"0, 0\", "
+    "\"0, 0\"); } } }\n"
     "  }\n"
     "  cell (AND2) { area : 20;\n"
     "    pin (A) { direction : input; capacitance : 0.02; }\n"
@@ -37,7 +39,8 @@ static const char *LIB =
     "  cell (DFF) { area : 50; ff (IQ, IQN) { next_state : \"D\"; clocked_on : \"CLK\"; }\n"
     "    pin (CLK) { direction : input; capacitance : 0.05; clock : true;\n"
     "      internal_power () { rise_power (p1) { index_1 (\"0.0, 1.0\"); values (\"0.5, 1.5\"); }\n"
-    "                          fall_power (p1) { index_1 (\"0.0, 1.0\"); values (\"0.25, 0.25\"); } } }\n"
+    "                          fall_power (p1) { index_1 (\"0.0, 1.0\"); values (\"0.25, 0.25\"); "
+    "} } }\n"
     "    pin (D) { direction : input; capacitance : 0.04; }\n"
     "    pin (Q) { direction : output; function : \"IQ\"; } }\n"
     "}\n";
@@ -120,7 +123,8 @@ Test(power_gate, liberty_errors_name_the_line)
                 "power_lut_template (p) { variable_1 : input_transition_time; }\n"
                 "cell (C) { pin (A) { direction : input; capacitance : 1;\n"
                 "internal_power () { rise_power (p) { index_1 (\"0, 1\");\n"
-                "values (\"1, 2, 3\"); } fall_power (p) { index_1 (\"0, 1\"); values (\"1, 2\"); } } } } }\n");
+                "values (\"1, 2, 3\"); } fall_power (p) { index_1 (\"0, 1\"); values (\"1, 2\"); } "
+                "} } } }\n");
     cr_assert(strstr(e, "bad.lib:5:") && strstr(e, "3 values"), "%s", e);
     free(e);
     /* no supply, no capacitance unit */
@@ -198,7 +202,8 @@ static const char *NETLIST =
     "\"a\":{\"direction\":\"input\",\"bits\":[3]},\"q\":{\"direction\":\"output\",\"bits\":[6]}},"
     "\"cells\":{"
     "\"$flatten\\\\u_x.$abc$1\":{\"type\":\"INV\",\"connections\":{\"A\":[3],\"Y\":[4]}},"
-    "\"$flatten\\\\u_x.$abc$2\":{\"type\":\"AND2\",\"connections\":{\"A\":[4],\"B\":[3],\"Y\":[5]}},"
+    "\"$flatten\\\\u_x.$abc$2\":{\"type\":\"AND2\",\"connections\":{\"A\":[4],\"B\":[3],\"Y\":[5]}}"
+    ","
     "\"u_y.ff\":{\"type\":\"DFF\",\"connections\":{\"CLK\":[2],\"D\":[5],\"Q\":[6]}}},"
     "\"netnames\":{\"clk\":{\"bits\":[2]},\"a\":{\"bits\":[3]},\"n1\":{\"bits\":[4]},"
     "\"n2\":{\"bits\":[5]},\"q\":{\"bits\":[6]}}}}}\n";
@@ -218,11 +223,13 @@ static const char *VCD = "$timescale 1ps $end\n"
                          "#2\n0!\n"
                          "#3\n1!\n0\"\n1#\n";
 
-static power_gate_netlist *netlist(const power_lib *l, const char *vcd_text, ax_result *vr, char **err)
+static power_gate_netlist *netlist(const power_lib *l, const char *vcd_text, ax_result *vr,
+                                   char **err)
 {
     char *jp = write_tmp(NETLIST), *vp = write_tmp(vcd_text);
     power_gate_netlist *nl = NULL;
-    cr_assert_eq(power_gate_netlist_load(jp, "top", l, "", &nl, err), AX_OK, "%s", *err ? *err : "");
+    cr_assert_eq(power_gate_netlist_load(jp, "top", l, "", &nl, err), AX_OK, "%s",
+                 *err ? *err : "");
     size_t m = 0;
     *vr = power_gate_vcd_count(nl, vp, "top", &m, err);
     unlink(jp), unlink(vp);
@@ -281,18 +288,21 @@ Test(power_gate, vcd_errors_name_the_line)
     char *err = NULL;
     ax_result vr;
     /* n1 declared 2 bits wide: mismatch with the netlist, line 5 */
-    power_gate_netlist *nl = netlist(l,
-                                     "$scope module top $end\n$var wire 1 ! clk $end\n$var wire 1 \" a $end\n"
-                                     "$comment x $end\n$var wire 2 # n1 [1:0] $end\n$upscope $end\n"
-                                     "$enddefinitions $end\n",
-                                     &vr, &err);
+    power_gate_netlist *nl =
+        netlist(l,
+                "$scope module top $end\n$var wire 1 ! clk $end\n$var wire 1 \" a $end\n"
+                "$comment x $end\n$var wire 2 # n1 [1:0] $end\n$upscope $end\n"
+                "$enddefinitions $end\n",
+                &vr, &err);
     cr_assert_eq(vr, AX_EMISMATCH);
     cr_assert(strstr(err, ":5:") && strstr(err, "n1"), "%s", err);
     free(err);
     err = NULL;
     power_gate_netlist_free(nl);
     /* garbage among the value changes */
-    nl = netlist(l, "$scope module top $end\n$var wire 1 ! clk $end\n$upscope $end\n$enddefinitions $end\n#0\n0!\n?!\n",
+    nl = netlist(l,
+                 "$scope module top $end\n$var wire 1 ! clk $end\n$upscope $end\n$enddefinitions "
+                 "$end\n#0\n0!\n?!\n",
                  &vr, &err);
     cr_assert_eq(vr, AX_EFORMAT);
     cr_assert(strstr(err, ":7:"), "%s", err);
@@ -304,8 +314,9 @@ Test(power_gate, vcd_errors_name_the_line)
 Test(power_gate, netlist_cell_not_in_liberty)
 {
     power_lib *l = lib_ok();
-    char *jp = write_tmp("{\"modules\":{\"top\":{\"cells\":{\"u\":{\"type\":\"NAND9\",\"connections\":{}}},"
-                         "\"netnames\":{}}}}");
+    char *jp = write_tmp(
+        "{\"modules\":{\"top\":{\"cells\":{\"u\":{\"type\":\"NAND9\",\"connections\":{}}},"
+        "\"netnames\":{}}}}");
     power_gate_netlist *nl = NULL;
     char *err = NULL;
     cr_assert_eq(power_gate_netlist_load(jp, "top", l, "axon_sram", &nl, &err), AX_ENOTFOUND);

@@ -37,7 +37,7 @@ Test(quant, groups_uneven_tail)
     cr_assert_eq(qw.q[0], 127);
     cr_assert_eq(qw.q[1], -64); /* -0.635/0.01 = -63.5 -> -64 (even) */
     cr_assert_eq(qw.q[2], 127);
-    cr_assert_eq(qw.q[3], 64);  /* 127/2 = 63.5 -> 64 */
+    cr_assert_eq(qw.q[3], 64); /* 127/2 = 63.5 -> 64 */
     cr_assert_eq(qw.q[4], -127);
     cr_assert(map_quant_error(w, &qw) < 0.01);
     map_qweight_free(&qw);
@@ -108,11 +108,14 @@ Test(quant, every_simd_path_equals_the_portable_loop)
                 row[i] = 0.0f; /* a zero group */
         for (size_t k = 0; k < sizeof groups / sizeof groups[0]; k++) {
             size_t G = groups[k] ? groups[k] : in, ng = (in + G - 1) / G;
-            cr_assert_eq(map_quantize_row_simd(row, in, G, ng, q0, s0, AX_SIMD_PORTABLE, NULL), AX_OK);
+            cr_assert_eq(map_quantize_row_simd(row, in, G, ng, q0, s0, AX_SIMD_PORTABLE, NULL),
+                         AX_OK);
             for (int simd = AX_SIMD_AVX2; simd <= (int)ax_simd_best(); simd++) {
                 memset(q1, 0x55, in);
-                cr_assert_eq(map_quantize_row_simd(row, in, G, ng, q1, s1, (ax_simd)simd, NULL), AX_OK);
-                cr_assert_eq(memcmp(q0, q1, in), 0, "%s G %zu: q differs", ax_simd_name((ax_simd)simd), G);
+                cr_assert_eq(map_quantize_row_simd(row, in, G, ng, q1, s1, (ax_simd)simd, NULL),
+                             AX_OK);
+                cr_assert_eq(memcmp(q0, q1, in), 0, "%s G %zu: q differs",
+                             ax_simd_name((ax_simd)simd), G);
                 cr_assert_eq(memcmp(s0, s1, ng * sizeof *s0), 0, "%s G %zu: scale differs",
                              ax_simd_name((ax_simd)simd), G);
             }
@@ -121,7 +124,8 @@ Test(quant, every_simd_path_equals_the_portable_loop)
     row[300] = NAN;
     for (int simd = AX_SIMD_PORTABLE; simd <= (int)ax_simd_best(); simd++) {
         char *err = NULL;
-        cr_assert_eq(map_quantize_row_simd(row, in, 128, 5, q1, s1, (ax_simd)simd, &err), AX_ERANGE);
+        cr_assert_eq(map_quantize_row_simd(row, in, 128, 5, q1, s1, (ax_simd)simd, &err),
+                     AX_ERANGE);
         cr_assert(strstr(err, "column 300 is NaN"), "%s", err);
         free(err);
     }
@@ -157,7 +161,8 @@ Test(quant, streamed_equals_whole_copy)
             cr_assert_eq(map_quantize(wf, out, in, g, &a, NULL), AX_OK);
             cr_assert_eq(map_quantize_tensor(NULL, &t, g, &b, &rel, NULL), AX_OK);
             cr_assert(a.ngroups == b.ngroups && !memcmp(a.q, b.q, out * in) &&
-                      !memcmp(a.scale, b.scale, out * a.ngroups * sizeof(float)), "dtype %d G %zu", dt, g);
+                          !memcmp(a.scale, b.scale, out * a.ngroups * sizeof(float)),
+                      "dtype %d G %zu", dt, g);
             double ref = map_quant_error(wf, &a);
             cr_assert(fabs(rel - ref) <= 1e-12 * ref, "rel %g vs %g", rel, ref);
             map_qweight_free(&a);
@@ -166,8 +171,12 @@ Test(quant, streamed_equals_whole_copy)
     }
     w[29 * in + 5] = NAN; /* rows 29 and 3 are bad: row 3 is reported */
     w[3 * in + 299] = INFINITY;
-    trace_tensor t = {.name = "l.weight", .dtype = TRACE_F32, .ndim = 2,
-                      .shape = {(int64_t)out, (int64_t)in}, .data = w, .nbytes = out * in * 4};
+    trace_tensor t = {.name = "l.weight",
+                      .dtype = TRACE_F32,
+                      .ndim = 2,
+                      .shape = {(int64_t)out, (int64_t)in},
+                      .data = w,
+                      .nbytes = out * in * 4};
     map_qweight b;
     char *err = NULL;
     cr_assert_eq(map_quantize_tensor(NULL, &t, 0, &b, NULL, &err), AX_ERANGE);

@@ -88,20 +88,23 @@ static void point(run_job *j, int k)
 static void same(const run_result *a, const run_result *b, int k)
 {
     size_t nacc = a->tokens * a->out * a->ngroups;
-    cr_assert(a->tokens == b->tokens && a->out == b->out && a->ngroups == b->ngroups, "point %d", k);
+    cr_assert(a->tokens == b->tokens && a->out == b->out && a->ngroups == b->ngroups, "point %d",
+              k);
     cr_assert_eq(memcmp(a->acc, b->acc, nacc * sizeof *a->acc), 0, "point %d: acc", k);
     cr_assert_eq(memcmp(a->y, b->y, a->tokens * a->out * sizeof *a->y), 0, "point %d: y", k);
     cr_assert_eq(a->sim.cores, b->sim.cores);
     cr_assert_eq(memcmp(a->per_core, b->per_core, a->sim.cores * sizeof *a->per_core), 0,
                  "point %d: per-core counters", k);
-    cr_assert_eq(memcmp(&a->sim.total, &b->sim.total, sizeof a->sim.total), 0, "point %d: counters", k);
+    cr_assert_eq(memcmp(&a->sim.total, &b->sim.total, sizeof a->sim.total), 0, "point %d: counters",
+                 k);
     cr_assert(a->sim.duration == b->sim.duration, "point %d: duration", k);
     cr_assert(a->power.energy_pj == b->power.energy_pj && a->power.area_um2 == b->power.area_um2,
               "point %d: power", k);
     cr_assert_eq(memcmp(&a->spikes, &b->spikes, sizeof a->spikes), 0, "point %d: spike stats", k);
     cr_assert(a->exact && b->exact && a->mismatches == b->mismatches, "point %d: exact", k);
     cr_assert(a->has_output && b->has_output && a->cosine == b->cosine && a->snr_db == b->snr_db &&
-              a->rel_error == b->rel_error && a->max_abs_error == b->max_abs_error, "point %d: accuracy", k);
+                  a->rel_error == b->rel_error && a->max_abs_error == b->max_abs_error,
+              "point %d: accuracy", k);
     cr_assert_eq(a->config_hash, b->config_hash, "point %d: config hash", k);
 }
 

@@ -191,7 +191,8 @@ Test(run_job, threads_and_functional_change_no_result)
         cr_assert_eq(memcmp(r[0].y, r[n].y, (size_t)TOK * OUT * sizeof *r[0].y), 0);
         cr_assert_eq(r[0].sim.duration, r[n].sim.duration);
         cr_assert_eq(memcmp(&r[0].sim.total, &r[n].sim.total, sizeof r[0].sim.total), 0);
-        cr_assert_eq(memcmp(r[0].per_core, r[n].per_core, r[0].sim.cores * sizeof *r[0].per_core), 0);
+        cr_assert_eq(memcmp(r[0].per_core, r[n].per_core, r[0].sim.cores * sizeof *r[0].per_core),
+                     0);
         cr_assert_eq(r[0].power.energy_pj, r[n].power.energy_pj);
         cr_assert_eq(r[0].config_hash, r[n].config_hash);
     }

@@ -209,8 +209,8 @@ Test(run_report, counters_follow_sim_counters)
     cr_assert_eq(cJSON_GetArraySize(k), SIM_NCOUNTERS);
 #define KEY_COUNT(name) #name
 #define KEY_TIME(name) #name "_cycles"
-#define CHECK(name, kind, help)                                                                  \
-    cr_assert_not_null(cJSON_GetObjectItem(k, KEY_##kind(name)), "counter %s", KEY_##kind(name)); \
+#define CHECK(name, kind, help)                                                                    \
+    cr_assert_not_null(cJSON_GetObjectItem(k, KEY_##kind(name)), "counter %s", KEY_##kind(name));  \
     cr_assert_eq(cJSON_GetObjectItem(k, KEY_##kind(name))->valuedouble, (double)r.sim.total.name);
     SIM_COUNTERS(CHECK)
 #undef CHECK
@@ -242,8 +242,8 @@ Test(run_report, no_value_is_null)
     r.has_output = 0;
     r.has_ref = 0;
     cJSON *o = run_report_json(&j, &r, 0);
-    const char *null[] = {"energy_pj", "power_mw", "base_energy_pj", "node_nm", "tech_version",
-                          "rel_error", "snr_db", "ref_acc_exact", "ref_y_cosine", "image_file"};
+    const char *null[] = {"energy_pj", "power_mw", "base_energy_pj", "node_nm",      "tech_version",
+                          "rel_error", "snr_db",   "ref_acc_exact",  "ref_y_cosine", "image_file"};
     for (size_t i = 0; i < sizeof null / sizeof null[0]; i++)
         cr_assert(cJSON_IsNull(cJSON_GetObjectItem(o, null[i])), "%s", null[i]);
     cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(o, "has_output")));

@@ -21,10 +21,12 @@ static void check_invariants(const sim_report *r, const sim_config *c)
     for (size_t k = 0; k < r->cores; k++) {
         const sim_counters *p = &r->per_core[k];
         size_t cb = k % r->col_blocks;
-        uint64_t cused = r->out - cb * (size_t)c->cols < (size_t)c->cols ? r->out - cb * (size_t)c->cols
-                                                                       : (uint64_t)c->cols;
+        uint64_t cused = r->out - cb * (size_t)c->cols < (size_t)c->cols
+                             ? r->out - cb * (size_t)c->cols
+                             : (uint64_t)c->cols;
         cr_assert_eq(p->adds + p->adds_gated, p->events * cused, "core %zu adds", k);
-        cr_assert_eq(p->sram_words + p->sram_words_skipped, p->events * (uint64_t)W, "core %zu words", k);
+        cr_assert_eq(p->sram_words + p->sram_words_skipped, p->events * (uint64_t)W,
+                     "core %zu words", k);
         cr_assert_eq(p->eots, r->tokens, "core %zu eots", k);
         cr_assert_eq(p->acc_writes, p->adds);
         cr_assert_eq(p->active + p->idle, r->duration, "core %zu active + idle", k);
@@ -74,15 +76,16 @@ static void random_case(uint64_t seed, spike_coding cod, sim_timing timing)
     sim_observe(step, count_fn, &nobs);
     cr_assert_eq(sim_run(step, &err), AX_OK, "%s", err);
     for (size_t i = 0; i < nacc; i++) {
-        cr_assert_eq(sim_acc(fast)[i], ref[i], "seed %llu: acc[%zu] %d != ref %d", (unsigned long long)seed,
-                     i, sim_acc(fast)[i], ref[i]);
-        cr_assert_eq(sim_acc(step)[i], ref[i], "seed %llu: stepped acc[%zu]", (unsigned long long)seed, i);
+        cr_assert_eq(sim_acc(fast)[i], ref[i], "seed %llu: acc[%zu] %d != ref %d",
+                     (unsigned long long)seed, i, sim_acc(fast)[i], ref[i]);
+        cr_assert_eq(sim_acc(step)[i], ref[i], "seed %llu: stepped acc[%zu]",
+                     (unsigned long long)seed, i);
     }
     sim_report a, b;
     sim_get_report(fast, &a);
     sim_get_report(step, &b);
-    cr_assert_eq(a.duration, b.duration, "seed %llu: duration %lld vs %lld", (unsigned long long)seed,
-                 (long long)a.duration, (long long)b.duration);
+    cr_assert_eq(a.duration, b.duration, "seed %llu: duration %lld vs %lld",
+                 (unsigned long long)seed, (long long)a.duration, (long long)b.duration);
     cr_assert_eq(memcmp(&a.total, &b.total, sizeof a.total), 0, "seed %llu: counters differ",
                  (unsigned long long)seed);
     cr_assert_eq(a.total.events, nev * a.col_blocks);
@@ -208,9 +211,15 @@ static void reduction(size_t group, int64_t dur, uint64_t radds)
 
 /* Both cores read out at 4, 5; the packet of row 0 crosses one link
  * (head 5, tail 6) and merges at row 1: done at 6 + 1 = 7. */
-Test(sim_chip, reduction_per_channel) { reduction(0, 7, 4); }
+Test(sim_chip, reduction_per_channel)
+{
+    reduction(0, 7, 4);
+}
 /* Groups of 4: row 1 starts its own packet; the row-0 packet still passes. */
-Test(sim_chip, reduction_per_group) { reduction(4, 7, 0); }
+Test(sim_chip, reduction_per_group)
+{
+    reduction(4, 7, 0);
+}
 
 Test(sim_chip, mesh_too_small_and_bad_events)
 {
@@ -291,11 +300,13 @@ Test(sim_chip, spike_events_every_coding)
             spike_event *ev = NULL;
             char *err = NULL;
             int steps = mode ? SPIKE_STEPS_TOKEN : SPIKE_STEPS_AUTO;
-            cr_assert_eq(spike_events((spike_coding)cod, counts, tokens, in, steps, &ev, &nev, ts, NULL,
-                                      &err), AX_OK, "%s", err);
+            cr_assert_eq(spike_events((spike_coding)cod, counts, tokens, in, steps, &ev, &nev, ts,
+                                      NULL, &err),
+                         AX_OK, "%s", err);
             if (!mode) {
                 int T;
-                cr_assert_eq(spike_steps_rule((spike_coding)cod, counts, tokens * in, &T, NULL), AX_OK);
+                cr_assert_eq(spike_steps_rule((spike_coding)cod, counts, tokens * in, &T, NULL),
+                             AX_OK);
                 size_t ts2[4], nev2;
                 spike_event *ev2 = tl_events((spike_coding)cod, counts, tokens, in, T, &nev2, ts2);
                 cr_assert_eq(nev, nev2, "coding %d: %zu events vs %zu", cod, nev, nev2);
@@ -311,8 +322,8 @@ Test(sim_chip, spike_events_every_coding)
             cr_assert_eq(sim_new(&c, &qw, ev, nev, ts, tokens, &s, &err), AX_OK, "%s", err);
             cr_assert_eq(sim_run(s, &err), AX_OK, "%s", err);
             cr_assert_eq(gpu_ref_cpu(counts, tokens, &qw, ref, NULL), AX_OK);
-            cr_assert_eq(memcmp(sim_acc(s), ref, tokens * out * sizeof *ref), 0, "coding %d mode %d",
-                         cod, mode);
+            cr_assert_eq(memcmp(sim_acc(s), ref, tokens * out * sizeof *ref), 0,
+                         "coding %d mode %d", cod, mode);
             sim_free(s);
             free(ev);
         }

@@ -227,9 +227,15 @@ static void async_case(sim_handshake hs, int64_t s0, int64_t r0, int64_t o, int6
 
 /* 4-phase: hs = 200, P = 800 + 200, Q = 400 + 200, lat = 1200:
  * s0 = 300, r0 = 2300, o = 3500, end = 3500 + 2 * 600. */
-Test(sim_core, async_4phase) { async_case(SIM_HS_4PHASE, 300, 2300, 3500, 4700); }
+Test(sim_core, async_4phase)
+{
+    async_case(SIM_HS_4PHASE, 300, 2300, 3500, 4700);
+}
 /* 2-phase: hs = 100, P = 900, Q = 500: r0 = 2100, o = 3300, end = 4300. */
-Test(sim_core, async_2phase) { async_case(SIM_HS_2PHASE, 300, 2100, 3300, 4300); }
+Test(sim_core, async_2phase)
+{
+    async_case(SIM_HS_2PHASE, 300, 2100, 3300, 4300);
+}
 
 Test(sim_core, observer_time_order_and_gating)
 {

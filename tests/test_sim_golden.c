@@ -38,8 +38,8 @@ static void put(text *t, const char *fmt, ...)
 
 static void stamp_fn(void *u, const sim_obs *o)
 {
-    static const char *names[] = {"accept", "start", "sram_read", "readout_beat", "readout_done",
-                                  "flit", "handshake", "stall"};
+    static const char *names[] = {"accept",       "start", "sram_read", "readout_beat",
+                                  "readout_done", "flit",  "handshake", "stall"};
     text *t = u;
     if (o->core != 0 || t->stamps >= 150)
         return;

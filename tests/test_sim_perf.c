@@ -70,7 +70,8 @@ static void same(const outcome *a, const outcome *b, int timing, const char *wha
     cr_assert_eq(a->r.fill_ns, b->r.fill_ns, "%s", what);
     cr_assert_eq(a->r.interval_ns, b->r.interval_ns, "%s", what);
     cr_assert_eq(a->r.drain_ns, b->r.drain_ns, "%s: drain", what);
-    cr_assert_eq(memcmp(&a->r.total, &b->r.total, sizeof a->r.total), 0, "%s: total counters", what);
+    cr_assert_eq(memcmp(&a->r.total, &b->r.total, sizeof a->r.total), 0, "%s: total counters",
+                 what);
     cr_assert_eq(a->r.cores, b->r.cores);
     for (size_t k = 0; k < a->r.cores; k++)
         cr_assert_eq(memcmp(&a->pc[k], &b->pc[k], sizeof a->pc[k]), 0, "%s: counters of core %zu",
@@ -85,8 +86,8 @@ static void nop_obs(void *u, const sim_obs *o)
 
 /* stepped reference, then every SIMD path x threads 1..3, then functional;
  * returns the reference's result code */
-static ax_result check_all(const sim_config *c, const map_qweight *qw, const spike_event *ev, size_t nev,
-                      const size_t *ts, size_t tokens, const char *tag)
+static ax_result check_all(const sim_config *c, const map_qweight *qw, const spike_event *ev,
+                           size_t nev, const size_t *ts, size_t tokens, const char *tag)
 {
     outcome ref, o;
     sim *s = NULL;
@@ -129,10 +130,12 @@ static ax_result check_all(const sim_config *c, const map_qweight *qw, const spi
     return rc;
 }
 
-static ax_result random_case(uint64_t seed, spike_coding cod, sim_timing timing, int narrow, int dram)
+static ax_result random_case(uint64_t seed, spike_coding cod, sim_timing timing, int narrow,
+                             int dram)
 {
     uint64_t st = seed;
-    size_t in = 1 + tl_rand(&st) % 300, out = 1 + tl_rand(&st) % 300, tokens = 1 + tl_rand(&st) % 40;
+    size_t in = 1 + tl_rand(&st) % 300, out = 1 + tl_rand(&st) % 300,
+           tokens = 1 + tl_rand(&st) % 40;
     size_t group = tl_rand(&st) % 3 == 0 ? 0 : 1 + tl_rand(&st) % in;
     sim_config c;
     sim_config_default(&c);
@@ -291,8 +294,8 @@ Test(sim_perf, simd_names_and_refusal)
     setenv("AXON_SIMD", "scalar", 1);
     cr_assert_eq(sim_simd_resolve(SIM_SIMD_AUTO, &v, NULL), AX_OK);
     cr_assert_eq(v, SIM_SIMD_SCALAR);
-    cr_assert_eq(sim_simd_resolve(SIM_SIMD_SSE2, &v, NULL), sim_simd_supported(SIM_SIMD_SSE2) ? AX_OK
-                                                                                         : AX_EPARAM);
+    cr_assert_eq(sim_simd_resolve(SIM_SIMD_SSE2, &v, NULL),
+                 sim_simd_supported(SIM_SIMD_SSE2) ? AX_OK : AX_EPARAM);
     setenv("AXON_SIMD", "fast", 1);
     cr_assert_eq(sim_simd_resolve(SIM_SIMD_AUTO, &v, &err), AX_EPARAM);
     cr_assert(strstr(err, "AXON_SIMD"), "%s", err);
@@ -354,10 +357,12 @@ Test(sim_perf, arbitrary_shifts_and_long_runs)
                 for (size_t i = 0; i < in; i++) {
                     if (tl_rand(&st) % 10 >= (mode ? 9u : 6u))
                         continue;
-                    ev[nev++] = (spike_event){
-                        .token = (uint32_t)t, .step = (uint16_t)k, .axon = (uint32_t)i,
-                        .neg = (uint8_t)(tl_rand(&st) % 2),
-                        .shift = (uint8_t)(mode ? step_shift : tl_rand(&st) % 9)};
+                    ev[nev++] = (spike_event){.token = (uint32_t)t,
+                                              .step = (uint16_t)k,
+                                              .axon = (uint32_t)i,
+                                              .neg = (uint8_t)(tl_rand(&st) % 2),
+                                              .shift = (uint8_t)(mode ? step_shift
+                                                                      : tl_rand(&st) % 9)};
                 }
             }
         }

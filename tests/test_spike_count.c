@@ -9,8 +9,8 @@
 
 #include "../spike/spike.h"
 
-static void counts_of(const float *x, size_t tokens, size_t d, const spike_params *p,
-                      int32_t *s, float *vth)
+static void counts_of(const float *x, size_t tokens, size_t d, const spike_params *p, int32_t *s,
+                      float *vth)
 {
     char *err = NULL;
     ax_result r = spike_counts(x, tokens, d, p, s, vth, &err);
@@ -20,8 +20,8 @@ static void counts_of(const float *x, size_t tokens, size_t d, const spike_param
 Test(spike_count, design_vectors_k3)
 {
     /* docs/design.md §2: four rows, one call (tokens are independent). */
-    const float x[4 * 4] = {0.5f,  -1.5f, 2.5f,  7.5f,  0.25f, 0.75f, -1.25f, -1.75f,
-                            0.1f,  -0.1f, 0.1f,  -0.1f, 0,     0,     0,      0};
+    const float x[4 * 4] = {0.5f, -1.5f, 2.5f, 7.5f,  0.25f, 0.75f, -1.25f, -1.75f,
+                            0.1f, -0.1f, 0.1f, -0.1f, 0,     0,     0,      0};
     const int32_t want[4 * 4] = {0, -2, 2, 8, 1, 2, -4, -5, 3, -3, 3, -3, 0, 0, 0, 0};
     int32_t s[16];
     float vth[4];

@@ -18,8 +18,8 @@ static uint32_t rnd(void)
     return (uint32_t)(rng >> 11);
 }
 
-static const spike_coding all[] = {SPIKE_BINARY, SPIKE_TERNARY, SPIKE_BITWISE,
-                                   SPIKE_BITWISE_SIGNED, SPIKE_BITWISE_2C};
+static const spike_coding all[] = {SPIKE_BINARY, SPIKE_TERNARY, SPIKE_BITWISE, SPIKE_BITWISE_SIGNED,
+                                   SPIKE_BITWISE_2C};
 
 Test(spike_event, events_reproduce_counts_random)
 {
@@ -124,16 +124,17 @@ Test(spike_event, sign_magnitude_and_ternary_polarity)
     spike_event *ev;
     size_t nev, ts[2];
     /* sign-magnitude T = 2: -3 = -(11): two negative events; 2 = 10 */
-    cr_assert_eq(spike_events(SPIKE_BITWISE_SIGNED, s, 1, 2, SPIKE_STEPS_AUTO, &ev, &nev, ts,
-                              NULL, NULL), AX_OK);
+    cr_assert_eq(spike_events(SPIKE_BITWISE_SIGNED, s, 1, 2, SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL,
+                              NULL),
+                 AX_OK);
     cr_assert_eq(nev, 3);
     cr_assert(ev[0].axon == 0 && ev[0].neg && ev[0].shift == 1);
     cr_assert(ev[1].axon == 1 && !ev[1].neg && ev[1].shift == 1);
     cr_assert(ev[2].axon == 0 && ev[2].neg && ev[2].shift == 0);
     free(ev);
     /* ternary T = 3: step 0 both, step 1 both, step 2 only axon 0 */
-    cr_assert_eq(spike_events(SPIKE_TERNARY, s, 1, 2, SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL,
-                              NULL), AX_OK);
+    cr_assert_eq(spike_events(SPIKE_TERNARY, s, 1, 2, SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL, NULL),
+                 AX_OK);
     cr_assert_eq(nev, 5);
     cr_assert(ev[4].step == 2 && ev[4].axon == 0 && ev[4].neg && ev[4].shift == 0);
     free(ev);

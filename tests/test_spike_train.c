@@ -31,8 +31,8 @@ static void random_counts(spike_coding c, int32_t *s, size_t n)
     }
 }
 
-static const spike_coding all[] = {SPIKE_BINARY, SPIKE_TERNARY, SPIKE_BITWISE,
-                                   SPIKE_BITWISE_SIGNED, SPIKE_BITWISE_2C};
+static const spike_coding all[] = {SPIKE_BINARY, SPIKE_TERNARY, SPIKE_BITWISE, SPIKE_BITWISE_SIGNED,
+                                   SPIKE_BITWISE_2C};
 
 static void check_alphabet(spike_coding c, int8_t v)
 {
@@ -68,8 +68,8 @@ Test(spike_train, round_trip_random_fixed_and_auto)
                 v += b * spike_step_weight(c, T, t);
                 ns += b != 0;
             }
-            cr_assert_eq(v, s[k], "%s T=%d: sum %lld != %d", spike_coding_name(c), T,
-                         (long long)v, s[k]);
+            cr_assert_eq(v, s[k], "%s T=%d: sum %lld != %d", spike_coding_name(c), T, (long long)v,
+                         s[k]);
             cr_assert_eq(spike_nspikes(c, s[k], T), ns);
         }
         free(s);
@@ -128,7 +128,8 @@ Test(spike_train, per_token_padding_example)
     const int32_t s[4] = {5, -3, 1, 0};
     int To[2], Tmax;
     cr_assert_eq(spike_steps_resolve(SPIKE_BITWISE_SIGNED, s, 2, 2, SPIKE_STEPS_TOKEN, To, &Tmax,
-                                     NULL), AX_OK);
+                                     NULL),
+                 AX_OK);
     cr_assert_eq(To[0], 3);
     cr_assert_eq(To[1], 1);
     cr_assert_eq(Tmax, 3);

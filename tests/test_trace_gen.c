@@ -170,7 +170,8 @@ Test(trace_gen, simd_paths_give_the_same_bits)
             trace_gen_normals(&r1, got, n, 0.25f, (ax_simd)simd);
             cr_assert_eq(memcmp(ref, got, n * sizeof *ref), 0, "normals: %s, n %zu",
                          ax_simd_name((ax_simd)simd), n);
-            cr_assert_eq(memcmp(&r0, &r1, sizeof r0), 0, "stream state: %s", ax_simd_name((ax_simd)simd));
+            cr_assert_eq(memcmp(&r0, &r1, sizeof r0), 0, "stream state: %s",
+                         ax_simd_name((ax_simd)simd));
         }
         free(ref);
         free(got);
@@ -180,7 +181,8 @@ Test(trace_gen, simd_paths_give_the_same_bits)
         size_t T = shapes[k][0], rows = shapes[k][1], in = shapes[k][2], out = rows + 2;
         float *x = malloc(T * in * sizeof *x), *y0 = calloc(T * out, sizeof *y0),
               *y1 = calloc(T * out, sizeof *y1);
-        double *xd = malloc(((T + 7) / 8) * 8 * in * sizeof *xd), *wd = malloc(rows * in * sizeof *wd);
+        double *xd = malloc(((T + 7) / 8) * 8 * in * sizeof *xd),
+               *wd = malloc(rows * in * sizeof *wd);
         trace_gen_rng8 r;
         trace_gen_rng8_seed(&r, 1, 2, k);
         trace_gen_normals(&r, x, T * in, 3.0f, AX_SIMD_PORTABLE);
@@ -293,7 +295,8 @@ Test(trace_gen, attention_projections_and_model_presets)
     cr_assert(q.hidden == 3584 && q.ffn == 18944 && q.q_out == 3584 && q.kv_out == 512 &&
               q.nlayers == 28 && q.layers[27] == 27 && q.projs == (TRACE_GEN_MLP | TRACE_GEN_ATTN));
     /* 28 x (2 x 3584^2 + 2 x 512 x 3584 + 3 x 3584 x 18944) weights */
-    cr_assert_eq(trace_gen_work(&q, 1, 0), 28ull * (2 * 3584 * 3584 + 2 * 512 * 3584 + 3ull * 3584 * 18944));
+    cr_assert_eq(trace_gen_work(&q, 1, 0),
+                 28ull * (2 * 3584 * 3584 + 2 * 512 * 3584 + 3ull * 3584 * 18944));
     cr_assert_eq(trace_gen_preset("spikingbrain2-5b", &q, NULL), AX_OK);
     cr_assert(q.hidden == 2560 && q.ffn == 9728 && q.q_out == 4096 && q.kv_out == 1024 &&
               q.nlayers == 36);

@@ -35,7 +35,8 @@ Test(trace_npy, round_trip_every_dtype)
     float fv[24];
     for (int i = 0; i < 24; i++)
         fv[i] = (float)i * 0.5f - 3.0f;
-    trace_dtype all[] = {TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8, TRACE_U8, TRACE_I16, TRACE_I32};
+    trace_dtype all[] = {TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8,
+                         TRACE_U8,  TRACE_I16, TRACE_I32};
     int64_t shapes[3][3] = {{24, 0, 0}, {4, 6, 0}, {2, 3, 4}};
     for (size_t d = 0; d < sizeof all / sizeof all[0]; d++)
         for (int s = 0; s < 3; s++) {
@@ -45,7 +46,8 @@ Test(trace_npy, round_trip_every_dtype)
             char *err = NULL;
             cr_assert_eq(trace_npy_save(p, dt, s + 1, shapes[s], buf, &err), AX_OK, "%s", err);
             trace_file *f = NULL;
-            ax_result r = dt == TRACE_BF16 ? trace_open_as(p, TRACE_BF16, &f, &err) : trace_open(p, &f, &err);
+            ax_result r = dt == TRACE_BF16 ? trace_open_as(p, TRACE_BF16, &f, &err)
+                                           : trace_open(p, &f, &err);
             cr_assert_eq(r, AX_OK, "%s: %s", trace_dtype_name(dt), err);
             const trace_tensor *t = trace_find(f, "anything");
             cr_assert_eq(t, trace_at(f, 0));
@@ -88,7 +90,8 @@ Test(trace_npy, reads_v2_and_v3_headers_and_odd_spacing)
     char *dir = tt_dir(), *p = tt_path(dir, "v.npy");
     int32_t d[6] = {1, -2, 3, -4, 5, 2147483647};
     for (int major = 1; major <= 3; major++) {
-        npy_raw(p, major, "{\"descr\":\"<i4\",\"shape\":(2,3,),\"fortran_order\":False}", d, sizeof d);
+        npy_raw(p, major, "{\"descr\":\"<i4\",\"shape\":(2,3,),\"fortran_order\":False}", d,
+                sizeof d);
         trace_file *f;
         char *err = NULL;
         cr_assert_eq(trace_open(p, &f, &err), AX_OK, "v%d: %s", major, err);
@@ -120,9 +123,12 @@ Test(trace_npy, malformed_files_fail_clearly)
     tt_expect_fail(p, -1, AX_EFORMAT, "bytes after the data");
     npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (8,), }", d, 16);
     tt_expect_fail(p, -1, AX_EFORMAT, "truncated");
-    npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", d, 16);
+    npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", d,
+            16);
     tt_expect_fail(p, -1, AX_EFORMAT, "dimension too large");
-    npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }",
+    npy_raw(p, 1,
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, "
+            "4294967296), }",
             d, 16);
     tt_expect_fail(p, -1, AX_EFORMAT, "overflows");
     npy_raw(p, 1, "{'descr' '<f4', 'fortran_order': False, 'shape': (4,), }", d, 16);
@@ -206,7 +212,8 @@ Test(trace_npy, half_conversions_round_to_nearest_even)
 Test(trace_npy, to_f32_names_the_bad_element)
 {
     uint16_t h[4] = {0x3c00, 0x4000, 0x7c00, 0};
-    trace_tensor t = {.name = "x", .dtype = TRACE_F16, .ndim = 1, .shape = {4}, .data = h, .nbytes = 8};
+    trace_tensor t =
+        {.name = "x", .dtype = TRACE_F16, .ndim = 1, .shape = {4}, .data = h, .nbytes = 8};
     float out[4];
     char *err = NULL;
     cr_assert_eq(trace_to_f32(&t, out, &err), AX_ERANGE);
@@ -216,7 +223,11 @@ Test(trace_npy, to_f32_names_the_bad_element)
     /* one wording in every command: token and channel of an activation,
      * row and column of a weight (spike_counts and map_quantize say the same) */
     float x[6] = {1, 2, 3, 4, 5, NAN};
-    trace_tensor a = {.name = "l.input", .dtype = TRACE_F32, .ndim = 2, .shape = {2, 3}, .data = x,
+    trace_tensor a = {.name = "l.input",
+                      .dtype = TRACE_F32,
+                      .ndim = 2,
+                      .shape = {2, 3},
+                      .data = x,
                       .nbytes = 24};
     float big[6];
     cr_assert_eq(trace_to_f32(&a, big, &err), AX_ERANGE);
@@ -230,7 +241,8 @@ Test(trace_npy, to_f32_names_the_bad_element)
     free(err);
     err = NULL;
     int16_t s[3] = {-32768, 0, 32767};
-    trace_tensor ti = {.name = "c", .dtype = TRACE_I16, .ndim = 1, .shape = {3}, .data = s, .nbytes = 6};
+    trace_tensor ti =
+        {.name = "c", .dtype = TRACE_I16, .ndim = 1, .shape = {3}, .data = s, .nbytes = 6};
     int32_t o[3];
     cr_assert_eq(trace_to_i32(&ti, o, NULL), AX_OK);
     cr_assert(o[0] == -32768 && o[2] == 32767);
@@ -238,7 +250,11 @@ Test(trace_npy, to_f32_names_the_bad_element)
     cr_assert_float_eq(out[0], -32768.0f, 0);
     /* int64 (PyTorch's default integer dtype): accepted within int32 */
     int64_t l[4] = {-5, 0, 2147483647, -2147483648LL};
-    trace_tensor tl = {.name = "c.input", .dtype = TRACE_I64, .ndim = 2, .shape = {2, 2}, .data = l,
+    trace_tensor tl = {.name = "c.input",
+                       .dtype = TRACE_I64,
+                       .ndim = 2,
+                       .shape = {2, 2},
+                       .data = l,
                        .nbytes = 32};
     int32_t o4[4];
     cr_assert_eq(trace_to_i32(&tl, o4, NULL), AX_OK);
@@ -297,8 +313,12 @@ Test(trace_dtype, vector_conversion_equals_scalar)
             if (isfinite(f))
                 h[n++] = (uint16_t)v;
         }
-        trace_tensor t = {.name = "x", .dtype = dt ? TRACE_BF16 : TRACE_F16, .ndim = 1,
-                          .shape = {(int64_t)n}, .data = h, .nbytes = 2 * n};
+        trace_tensor t = {.name = "x",
+                          .dtype = dt ? TRACE_BF16 : TRACE_F16,
+                          .ndim = 1,
+                          .shape = {(int64_t)n},
+                          .data = h,
+                          .nbytes = 2 * n};
         size_t starts[] = {0, 1, 7, 13, 100};
         for (size_t s = 0; s < 5; s++) {
             size_t len = n - starts[s] - s;

@@ -27,7 +27,8 @@ static void st_raw(const char *path, const char *json, size_t n)
 Test(trace_safetensors, round_trip_every_dtype_with_metadata)
 {
     char *dir = tt_dir(), *p = tt_path(dir, "m.safetensors");
-    trace_dtype all[] = {TRACE_I8, TRACE_F16, TRACE_U8, TRACE_F32, TRACE_BF16, TRACE_I16, TRACE_I32};
+    trace_dtype all[] = {TRACE_I8,   TRACE_F16, TRACE_U8, TRACE_F32,
+                         TRACE_BF16, TRACE_I16, TRACE_I32};
     enum { N = sizeof all / sizeof all[0] };
     uint8_t data[N][3 * 5 * 4];
     int64_t shape[2] = {3, 5};
@@ -98,7 +99,8 @@ Test(trace_safetensors, streaming_writer_chunks_rows)
     trace_writer *w;
     char *err = NULL;
     cr_assert_eq(trace_writer_new(&w, &err), AX_OK);
-    cr_assert_eq(trace_writer_add_fill(w, "a.input", TRACE_F32, 2, shape, fill_rows, &cols, &err), AX_OK);
+    cr_assert_eq(trace_writer_add_fill(w, "a.input", TRACE_F32, 2, shape, fill_rows, &cols, &err),
+                 AX_OK);
     cr_assert_eq(trace_writer_save(w, p, &err), AX_OK, "%s", err);
     trace_writer_free(w);
     trace_file *f;
@@ -130,30 +132,34 @@ Test(trace_safetensors, malformed_headers_fail_clearly)
     expect(p, "{" T1 "[0,8]}", 8, AX_EFORMAT, "not valid JSON");
     expect(p, "[1,2]", 0, AX_EFORMAT, "not a JSON object");
     expect(p, "{" T1 "[0,8]}}  x", 8, AX_EFORMAT, "bytes after the JSON");
-    expect(p, "{\"t\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8, AX_EUNSUPPORTED, "'F64'");
-    expect(p, "{\"t\":{\"dtype\":\"f32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, AX_EUNSUPPORTED, "'f32'");
+    expect(p, "{\"t\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8,
+           AX_EUNSUPPORTED, "'F64'");
+    expect(p, "{\"t\":{\"dtype\":\"f32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8,
+           AX_EUNSUPPORTED, "'f32'");
     expect(p, "{" T1 "[0,16]}}", 8, AX_EFORMAT, "outside the");
     expect(p, "{" T1 "[0,12]}}", 12, AX_EFORMAT, "need 8");
     expect(p, "{" T1 "[8,0]}}", 8, AX_EFORMAT, "data_offsets [8, 0] are reversed");
     expect(p, "{" T1 "[0,8]}}", 12, AX_EFORMAT, "after the last tensor");
     expect(p, "{" T1 "[4,12]}}", 12, AX_EFORMAT, "a hole precedes it");
-    expect(p, "{" T1 "[0,8]},\"u\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12, AX_EFORMAT,
-           "overlaps");
-    expect(p, "{" T1 "[0,8]},\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 16, AX_EFORMAT,
-           "appears twice");
+    expect(p, "{" T1 "[0,8]},\"u\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12,
+           AX_EFORMAT, "overlaps");
+    expect(p, "{" T1 "[0,8]},\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 16,
+           AX_EFORMAT, "appears twice");
     expect(p, "{\"t\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", 8, AX_EFORMAT,
            "non-negative integer");
     expect(p, "{\"t\":{\"dtype\":\"F32\",\"shape\":[2.5],\"data_offsets\":[0,8]}}", 8, AX_EFORMAT,
            "non-negative integer");
-    expect(p, "{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8, AX_EFORMAT, "two non-negative");
+    expect(p, "{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8, AX_EFORMAT,
+           "two non-negative");
     expect(p, "{\"t\":{\"dtype\":\"F32\",\"shape\":[2]}}", 8, AX_EFORMAT, "missing or mistyped");
     expect(p, "{\"t\":[]}", 0, AX_EFORMAT, "not an object");
     expect(p, "{\"__metadata__\":{\"k\":1}}", 0, AX_EFORMAT, "is not a string");
     expect(p, "{\"__metadata__\":[]}", 0, AX_EFORMAT, "__metadata__ is not an object");
-    expect(p, "{\"t\":{\"dtype\":\"I8\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,1]}}", 1, AX_EFORMAT,
-           "more than 8");
-    expect(p, "{\"t\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,4],\"data_offsets\":[0,8]}}", 8,
-           AX_EFORMAT, "overflows");
+    expect(p, "{\"t\":{\"dtype\":\"I8\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,1]}}", 1,
+           AX_EFORMAT, "more than 8");
+    expect(p,
+           "{\"t\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,4],\"data_offsets\":[0,8]}}",
+           8, AX_EFORMAT, "overflows");
     /* header length field itself */
     st_raw(p, "{" T1 "[0,8]}}", 8);
     size_t n;
@@ -284,7 +290,8 @@ Test(trace_safetensors, offsets_beyond_4_gib_in_a_sparse_file)
     char json[256];
     snprintf(json, sizeof json, "%-160s",
              "{\"big\":{\"dtype\":\"F32\",\"shape\":[1342177281],\"data_offsets\":[0,5368709124]},"
-             "\"small\":{\"dtype\":\"I8\",\"shape\":[4],\"data_offsets\":[5368709124,5368709128]}}");
+             "\"small\":{\"dtype\":\"I8\",\"shape\":[4],\"data_offsets\":[5368709124,5368709128]}"
+             "}");
     st_raw(p, json, 4);
     size_t hl = strlen(json);
     cr_assert_eq(hl % 8, 0);
@@ -295,7 +302,8 @@ Test(trace_safetensors, offsets_beyond_4_gib_in_a_sparse_file)
     const trace_tensor *t = trace_find(f, "big");
     cr_assert_eq(t->nbytes, 5368709124ULL);
     cr_assert(f->copies == NULL, "an aligned tensor must not be copied");
-    cr_assert_eq((const uint8_t *)trace_find(f, "small")->data - (const uint8_t *)t->data, 5368709124LL);
+    cr_assert_eq((const uint8_t *)trace_find(f, "small")->data - (const uint8_t *)t->data,
+                 5368709124LL);
     float last;
     memcpy(&last, (const uint8_t *)t->data + t->nbytes - 4, 4); /* touches one page of the hole */
     cr_assert_float_eq(last, 0.0f, 0);
@@ -335,7 +343,8 @@ Test(trace_safetensors, disk_full_mid_file_keeps_the_old_file)
     trace_writer_free(w);
     cr_assert_eq(r, AX_EIO);
     cr_assert_eq(r2, AX_EIO);
-    cr_assert(strstr(err, p) && strstr(err, "write failed at offset 4096") && strstr(err, "old file is untouched"),
+    cr_assert(strstr(err, p) && strstr(err, "write failed at offset 4096") &&
+                  strstr(err, "old file is untouched"),
               "%s", err);
     free(err);
     size_t n1;

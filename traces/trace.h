@@ -17,7 +17,13 @@
 #include <stdint.h>
 
 typedef enum {
-    TRACE_F32, TRACE_F16, TRACE_BF16, TRACE_I8, TRACE_U8, TRACE_I16, TRACE_I32,
+    TRACE_F32,
+    TRACE_F16,
+    TRACE_BF16,
+    TRACE_I8,
+    TRACE_U8,
+    TRACE_I16,
+    TRACE_I32,
     TRACE_I64 /* read only: PyTorch's default integer dtype, converted with a range check */
 } trace_dtype;
 
@@ -28,7 +34,7 @@ typedef enum {
  * data is aligned to the element size: the rare tensor stored misaligned
  * in its file is copied (that tensor only) at open. */
 typedef struct {
-    const char *name;     /* "" for an NPY file */
+    const char *name; /* "" for an NPY file */
     trace_dtype dtype;
     int ndim;
     int64_t shape[TRACE_MAX_DIMS];
@@ -86,8 +92,7 @@ ax_result trace_to_f32(const trace_tensor *t, float *dst, char **err);
  * loaders use so that no whole-tensor float copy is ever made. Errors name
  * the flat index in the whole tensor. Vectorized (AVX2, F16C) where the CPU
  * allows, the same floats on every path. */
-ax_result trace_to_f32_range(const trace_tensor *t, size_t first, size_t n, float *dst,
-                             char **err);
+ax_result trace_to_f32_range(const trace_tensor *t, size_t first, size_t n, float *dst, char **err);
 /* Integer dtypes to int32 (AX_EPARAM for float dtypes); an int64 value
  * outside int32 is AX_ERANGE naming it like trace_to_f32. */
 ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err);
@@ -140,30 +145,35 @@ ax_result trace_npy_write(ax_out *o, trace_dtype dt, int ndim, const int64_t *sh
  * (Student-t) with a few outlier channels; weights are N(0, 1/in). See
  * docs/traces.md for the model and presets. */
 enum {
-    TRACE_GEN_UP = 1, TRACE_GEN_GATE = 2, TRACE_GEN_DOWN = 4,             /* mlp.*_proj */
-    TRACE_GEN_Q = 8, TRACE_GEN_K = 16, TRACE_GEN_V = 32, TRACE_GEN_O = 64 /* self_attn.*_proj */
+    TRACE_GEN_UP = 1,
+    TRACE_GEN_GATE = 2,
+    TRACE_GEN_DOWN = 4, /* mlp.*_proj */
+    TRACE_GEN_Q = 8,
+    TRACE_GEN_K = 16,
+    TRACE_GEN_V = 32,
+    TRACE_GEN_O = 64 /* self_attn.*_proj */
 };
 #define TRACE_GEN_MLP (TRACE_GEN_UP | TRACE_GEN_GATE | TRACE_GEN_DOWN)
 #define TRACE_GEN_ATTN (TRACE_GEN_Q | TRACE_GEN_K | TRACE_GEN_V | TRACE_GEN_O)
 #define TRACE_GEN_MAX_LAYERS 256
 
 typedef struct {
-    const char *preset;        /* name stored in the metadata ("custom" if none) */
+    const char *preset; /* name stored in the metadata ("custom" if none) */
     uint64_t seed;
-    size_t tokens;             /* rows of every <layer>.input */
-    size_t hidden, ffn;        /* up/gate: hidden -> ffn; down: ffn -> hidden */
-    size_t q_out, kv_out;      /* q: hidden -> q_out, k/v: hidden -> kv_out, o: q_out ->
+    size_t tokens;        /* rows of every <layer>.input */
+    size_t hidden, ffn;   /* up/gate: hidden -> ffn; down: ffn -> hidden */
+    size_t q_out, kv_out; /* q: hidden -> q_out, k/v: hidden -> kv_out, o: q_out ->
                                   hidden (heads x head_dim, kv heads x head_dim); 0: hidden */
     int layers[TRACE_GEN_MAX_LAYERS];
-    size_t nlayers;            /* layer indices i of model.layers.<i>.* */
-    unsigned projs;            /* TRACE_GEN_* bit mask */
-    trace_dtype wdtype;        /* TRACE_F32 or TRACE_BF16 */
-    int with_output;           /* also write <layer>.output = input * weight^T */
-    double dof;                /* Student-t degrees of freedom (> 2) */
-    double outlier_frac;       /* fraction of input channels that are outliers */
-    double outlier_scale;      /* their magnitude relative to the others */
-    int threads;               /* <= 0: all CPUs (the bytes never depend on it) */
-    int simd;                  /* < 0: the widest this CPU runs, else an ax_simd (tests) */
+    size_t nlayers;       /* layer indices i of model.layers.<i>.* */
+    unsigned projs;       /* TRACE_GEN_* bit mask */
+    trace_dtype wdtype;   /* TRACE_F32 or TRACE_BF16 */
+    int with_output;      /* also write <layer>.output = input * weight^T */
+    double dof;           /* Student-t degrees of freedom (> 2) */
+    double outlier_frac;  /* fraction of input channels that are outliers */
+    double outlier_scale; /* their magnitude relative to the others */
+    int threads;          /* <= 0: all CPUs (the bytes never depend on it) */
+    int simd;             /* < 0: the widest this CPU runs, else an ax_simd (tests) */
     /* progress: called from the calling thread with bytes written of both files
        and their total (the reference output's product moves it too); NULL: none */
     trace_progress_fn progress;
@@ -181,8 +191,8 @@ const char *trace_gen_preset_name(size_t i, const char **desc);
  * Weights stream row chunks; one output tensor is held at a time. Both
  * sizes are checked against the free space first (trace_gen_check_space);
  * both files go to temporaries committed together (ax_out_commit_n). */
-ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
-                          char **err);
+ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path,
+                          const char *trace_path, char **err);
 /* AX_EIO naming the size when wbytes + tbytes (per file system) exceed the
  * free space of the paths' file systems; NULL paths are skipped. */
 ax_result trace_gen_check_space(const char *wpath, uint64_t wbytes, const char *tpath,

@@ -16,9 +16,9 @@ static const struct {
     size_t size;
     int is_int;
 } dtypes[] = {
-    [TRACE_F32] = {"F32", 4, 0},  [TRACE_F16] = {"F16", 2, 0}, [TRACE_BF16] = {"BF16", 2, 0},
-    [TRACE_I8] = {"I8", 1, 1},    [TRACE_U8] = {"U8", 1, 1},   [TRACE_I16] = {"I16", 2, 1},
-    [TRACE_I32] = {"I32", 4, 1},  [TRACE_I64] = {"I64", 8, 1},
+    [TRACE_F32] = {"F32", 4, 0}, [TRACE_F16] = {"F16", 2, 0}, [TRACE_BF16] = {"BF16", 2, 0},
+    [TRACE_I8] = {"I8", 1, 1},   [TRACE_U8] = {"U8", 1, 1},   [TRACE_I16] = {"I16", 2, 1},
+    [TRACE_I32] = {"I32", 4, 1}, [TRACE_I64] = {"I64", 8, 1},
 };
 #define NDTYPES ((int)(sizeof dtypes / sizeof dtypes[0]))
 
@@ -55,8 +55,7 @@ size_t trace_numel(const trace_tensor *t)
     return n;
 }
 
-int trace_shape_bytes(trace_dtype dt, int ndim, const int64_t *shape, size_t *numel,
-                      size_t *nbytes)
+int trace_shape_bytes(trace_dtype dt, int ndim, const int64_t *shape, size_t *numel, size_t *nbytes)
 {
     size_t n = 1, es = trace_dtype_size(dt);
     if (es == 0 || ndim < 0 || ndim > TRACE_MAX_DIMS)
@@ -188,8 +187,7 @@ __attribute__((target("avx2"))) static void bf16_avx2(const uint8_t *p, float *d
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m128i h = _mm_loadu_si128((const __m128i *)(p + 2 * i));
-        _mm256_storeu_si256((__m256i *)(dst + i),
-                            _mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+        _mm256_storeu_si256((__m256i *)(dst + i), _mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
     }
     for (; i < n; i++) {
         uint16_t h;
@@ -247,14 +245,17 @@ ax_result trace_to_f32_range(const trace_tensor *t, size_t first, size_t n, floa
 {
     size_t total = trace_numel(t);
     if (first > total || n > total - first)
-        return ax_fail(err, AX_EPARAM, "tensor '%s': elements [%zu, %zu) of %zu", t->name ? t->name : "",
-                       first, first + n, total);
+        return ax_fail(err, AX_EPARAM, "tensor '%s': elements [%zu, %zu) of %zu",
+                       t->name ? t->name : "", first, first + n, total);
     const uint8_t *p = (const uint8_t *)t->data + first * trace_dtype_size(t->dtype);
 #ifdef DT_X86
     int avx2 = ax_simd_best() >= AX_SIMD_AVX2;
 #endif
     switch (t->dtype) { /* one loop per dtype: this runs over whole weight matrices */
-    case TRACE_F32: if (n) memcpy(dst, p, 4 * n); break;
+    case TRACE_F32:
+        if (n)
+            memcpy(dst, p, 4 * n);
+        break;
     case TRACE_F16:
 #ifdef DT_X86
         if (avx2 && __builtin_cpu_supports("f16c")) {
@@ -281,8 +282,14 @@ ax_result trace_to_f32_range(const trace_tensor *t, size_t first, size_t n, floa
             dst[i] = trace_bf16_to_f32(h);
         }
         break;
-    case TRACE_I8: for (size_t i = 0; i < n; i++) dst[i] = (float)(int8_t)p[i]; return AX_OK;
-    case TRACE_U8: for (size_t i = 0; i < n; i++) dst[i] = (float)p[i]; return AX_OK;
+    case TRACE_I8:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (float)(int8_t)p[i];
+        return AX_OK;
+    case TRACE_U8:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (float)p[i];
+        return AX_OK;
     case TRACE_I16:
         for (size_t i = 0; i < n; i++) {
             int16_t v;
@@ -305,15 +312,16 @@ ax_result trace_to_f32_range(const trace_tensor *t, size_t first, size_t n, floa
         }
         return AX_OK;
     default:
-        return ax_fail(err, AX_EPARAM, "tensor '%s': unknown dtype %d", t->name ? t->name : "", (int)t->dtype);
+        return ax_fail(err, AX_EPARAM, "tensor '%s': unknown dtype %d", t->name ? t->name : "",
+                       (int)t->dtype);
     }
     size_t i = first_nonfinite(dst, n);
     if (i < n) {
         char w[160];
         const char *hint;
         where(t, first + i, w, sizeof w, &hint);
-        return ax_fail(err, AX_ERANGE, "tensor '%s': %s is %s (hint: %s)", t->name ? t->name : "", w,
-                       isnan(dst[i]) ? "NaN" : (dst[i] > 0 ? "+Inf" : "-Inf"), hint);
+        return ax_fail(err, AX_ERANGE, "tensor '%s': %s is %s (hint: %s)", t->name ? t->name : "",
+                       w, isnan(dst[i]) ? "NaN" : (dst[i] > 0 ? "+Inf" : "-Inf"), hint);
     }
     return AX_OK;
 }
@@ -327,7 +335,8 @@ ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err)
 {
     if (!trace_dtype_is_int(t->dtype))
         return ax_fail(err, AX_EPARAM,
-                       "tensor '%s' has float dtype %s; expected integer counts (hint: use trace_to_f32)",
+                       "tensor '%s' has float dtype %s; expected integer counts (hint: use "
+                       "trace_to_f32)",
                        t->name ? t->name : "", trace_dtype_name(t->dtype));
     size_t n = trace_numel(t);
     const uint8_t *p = t->data;
@@ -335,7 +344,12 @@ ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err)
         switch (t->dtype) {
         case TRACE_I8: dst[i] = (int8_t)p[i]; break;
         case TRACE_U8: dst[i] = p[i]; break;
-        case TRACE_I16: { int16_t s; memcpy(&s, p + 2 * i, 2); dst[i] = s; break; }
+        case TRACE_I16: {
+            int16_t s;
+            memcpy(&s, p + 2 * i, 2);
+            dst[i] = s;
+            break;
+        }
         case TRACE_I64: {
             int64_t v;
             memcpy(&v, p + 8 * i, 8);
@@ -343,7 +357,8 @@ ax_result trace_to_i32(const trace_tensor *t, int32_t *dst, char **err)
                 char w[160];
                 const char *hint;
                 where(t, i, w, sizeof w, &hint);
-                return ax_fail(err, AX_ERANGE, "tensor '%s': %s is %lld, outside int32 (hint: "
+                return ax_fail(err, AX_ERANGE,
+                               "tensor '%s': %s is %lld, outside int32 (hint: "
                                "int64 counts are accepted within int32; store int32)",
                                t->name ? t->name : "", w, (long long)v);
             }

@@ -20,19 +20,21 @@ static const char npy_magic[6] = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
 static ax_result parse(trace_file *f, int kind, int declared, char **err)
 {
     if (f->size == 0)
-        return ax_fail(err, AX_EFORMAT, "%s: offset 0: empty file (hint: the writer was interrupted?)",
-                       f->path);
+        return ax_fail(err, AX_EFORMAT,
+                       "%s: offset 0: empty file (hint: the writer was interrupted?)", f->path);
     int npy = f->size >= 6 && memcmp(f->map, npy_magic, 6) == 0;
     if (kind == 0)
         kind = npy ? 1 : 2;
     if (kind == 2 && f->size < 8)
         return ax_fail(err, AX_EFORMAT,
                        "%s: offset 0: %zu bytes is too short for NPY or safetensors "
-                       "(hint: NPY starts with \\x93NUMPY, safetensors with an 8-byte header length)",
+                       "(hint: NPY starts with \\x93NUMPY, safetensors with an 8-byte header "
+                       "length)",
                        f->path, f->size);
     if (kind == 2 && declared >= 0)
         return ax_fail(err, AX_EPARAM,
-                       "%s: a declared dtype (@%s) applies to NPY files only; safetensors stores its own",
+                       "%s: a declared dtype (@%s) applies to NPY files only; safetensors stores "
+                       "its own",
                        f->path, trace_dtype_name((trace_dtype)declared));
     ax_result r = kind == 1 ? trace_npy_parse(f, declared, err) : trace_st_parse(f, err);
     if (r == AX_OK)
@@ -60,8 +62,8 @@ static ax_result open_file(const char *path, int declared, trace_file **out, cha
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return ax_fail(err, AX_EIO, "%s: not a regular file (hint: give an .npy or .safetensors file)",
-                       path);
+        return ax_fail(err, AX_EIO,
+                       "%s: not a regular file (hint: give an .npy or .safetensors file)", path);
     }
     trace_file *f = file_new(path);
     if (!f) {
@@ -99,7 +101,8 @@ ax_result trace_open(const char *path, trace_file **out, char **err)
 ax_result trace_open_as(const char *path, trace_dtype declared, trace_file **out, char **err)
 {
     if (trace_dtype_size(declared) == 0)
-        return ax_fail(err, AX_EPARAM, "%s: declared dtype %d is not a trace dtype", path, (int)declared);
+        return ax_fail(err, AX_EPARAM, "%s: declared dtype %d is not a trace dtype", path,
+                       (int)declared);
     return open_file(path, (int)declared, out, err);
 }
 
@@ -132,8 +135,9 @@ ax_result trace_fix_alignment(trace_file *f, char **err)
             return ax_fail(err, AX_ENOMEM, "%s: out of memory", f->path);
         void *c = malloc(t->nbytes); /* malloc is aligned for every dtype */
         if (!c)
-            return ax_fail(err, AX_ENOMEM, "%s: out of memory copying misaligned tensor '%s' (%zu bytes)",
-                           f->path, t->name, t->nbytes);
+            return ax_fail(err, AX_ENOMEM,
+                           "%s: out of memory copying misaligned tensor '%s' (%zu bytes)", f->path,
+                           t->name, t->nbytes);
         memcpy(c, t->data, t->nbytes);
         f->copies[i] = c;
         t->data = c;
@@ -171,13 +175,20 @@ void trace_drop(const trace_file *f, const trace_tensor *t, size_t byte0, size_t
     if (b < f->map || b + nbytes > f->map + f->size)
         return; /* an aligned copy, not the mapping */
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t lo = ((uintptr_t)b + page - 1) / page * page, hi = ((uintptr_t)b + nbytes) / page * page;
+    uintptr_t lo = ((uintptr_t)b + page - 1) / page * page,
+              hi = ((uintptr_t)b + nbytes) / page * page;
     if (hi > lo)
         madvise((void *)lo, hi - lo, MADV_DONTNEED); /* clean file pages: read again if touched */
 }
 
-const char *trace_path(const trace_file *f) { return f->path; }
-size_t trace_count(const trace_file *f) { return f->n; }
+const char *trace_path(const trace_file *f)
+{
+    return f->path;
+}
+size_t trace_count(const trace_file *f)
+{
+    return f->n;
+}
 
 const trace_tensor *trace_at(const trace_file *f, size_t i)
 {
@@ -250,7 +261,9 @@ ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t
     }
     if (!file)
         return ax_fail(err, AX_ENOTFOUND,
-                       "%s: no such file (hint: a tensor is FILE, FILE:TENSOR_NAME or FILE.npy@bf16)", ref);
+                       "%s: no such file (hint: a tensor is FILE, FILE:TENSOR_NAME or "
+                       "FILE.npy@bf16)",
+                       ref);
     ax_result r = open_file(file, declared, f, err);
     free(file);
     if (r)
@@ -265,8 +278,8 @@ ax_result trace_open_ref(const char *ref, trace_file **f, const trace_tensor **t
     } else if (trace_count(*f) == 1) {
         *t = trace_at(*f, 0);
     } else {
-        r = ax_fail(err, AX_EPARAM, "%s: holds %zu tensors; name one as %s:TENSOR_NAME", trace_path(*f),
-                    trace_count(*f), trace_path(*f));
+        r = ax_fail(err, AX_EPARAM, "%s: holds %zu tensors; name one as %s:TENSOR_NAME",
+                    trace_path(*f), trace_count(*f), trace_path(*f));
     }
     if (r) {
         trace_close(*f);

@@ -50,7 +50,10 @@ static void rng_seed(rng *r, uint64_t seed, const char *name, uint64_t row)
         r->s[i] = splitmix64(&x);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 static uint64_t rng_next(rng *r)
 {
@@ -65,7 +68,10 @@ static uint64_t rng_next(rng *r)
 }
 
 /* Uniform in (0, 1]. */
-static double rng_unit(rng *r) { return ((double)(rng_next(r) >> 11) + 1.0) * 0x1.0p-53; }
+static double rng_unit(rng *r)
+{
+    return ((double)(rng_next(r) >> 11) + 1.0) * 0x1.0p-53;
+}
 
 static double rng_normal(rng *r)
 {
@@ -104,16 +110,21 @@ static const struct {
 } presets[] = {
     {"tiny", "hidden 64 -> ffn 96, 16 tokens, up_proj (for tests)", 64, 96, 0, 0, 16, 1,
      TRACE_GEN_UP},
-    {"qwen7b-mlp", "Qwen2.5-7B / SpikingBrain-7B MLP: 3584 -> 18944 (up, gate), 18944 -> 3584 (down), 64 tokens",
+    {"qwen7b-mlp",
+     "Qwen2.5-7B / SpikingBrain-7B MLP: 3584 -> 18944 (up, gate), 18944 -> 3584 (down), 64 tokens",
      3584, 18944, 3584, 512, 64, 1, TRACE_GEN_MLP},
-    {"spikingbrain2-5b-mlp", "SpikingBrain2.0-5B MLP: 2560 -> 9728 (up, gate), 9728 -> 2560 (down), 64 tokens",
-     2560, 9728, 4096, 1024, 64, 1, TRACE_GEN_MLP},
-    {"qwen7b", "Qwen2.5-7B, every linear layer: 28 layers x q, k, v, o (3584 -> 3584, 512, 512; 3584 -> 3584), "
-     "up, gate, down; 64 tokens (15 GB in bf16)", 3584, 18944, 3584, 512, 64, 28,
-     TRACE_GEN_MLP | TRACE_GEN_ATTN},
-    {"spikingbrain2-5b", "SpikingBrain2.0-5B shapes, every linear layer: 36 layers x q, k, v, o (2560 -> 4096, 1024, "
-     "1024; 4096 -> 2560), up, gate, down; 64 tokens", 2560, 9728, 4096, 1024, 64, 36,
-     TRACE_GEN_MLP | TRACE_GEN_ATTN},
+    {"spikingbrain2-5b-mlp",
+     "SpikingBrain2.0-5B MLP: 2560 -> 9728 (up, gate), 9728 -> 2560 (down), 64 tokens", 2560, 9728,
+     4096, 1024, 64, 1, TRACE_GEN_MLP},
+    {"qwen7b",
+     "Qwen2.5-7B, every linear layer: 28 layers x q, k, v, o (3584 -> 3584, 512, 512; 3584 -> "
+     "3584), "
+     "up, gate, down; 64 tokens (15 GB in bf16)",
+     3584, 18944, 3584, 512, 64, 28, TRACE_GEN_MLP | TRACE_GEN_ATTN},
+    {"spikingbrain2-5b",
+     "SpikingBrain2.0-5B shapes, every linear layer: 36 layers x q, k, v, o (2560 -> 4096, 1024, "
+     "1024; 4096 -> 2560), up, gate, down; 64 tokens",
+     2560, 9728, 4096, 1024, 64, 36, TRACE_GEN_MLP | TRACE_GEN_ATTN},
 };
 #define NPRESETS (sizeof presets / sizeof presets[0])
 
@@ -150,8 +161,10 @@ ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err)
             cfg->simd = -1;
             return AX_OK;
         }
-    return ax_fail(err, AX_ENOTFOUND, "no preset '%s' (hint: tiny, qwen7b-mlp, spikingbrain2-5b-mlp, "
-                   "qwen7b, spikingbrain2-5b)", name);
+    return ax_fail(err, AX_ENOTFOUND,
+                   "no preset '%s' (hint: tiny, qwen7b-mlp, spikingbrain2-5b-mlp, "
+                   "qwen7b, spikingbrain2-5b)",
+                   name);
 }
 
 /* The projections in file order: block, name, bit. */
@@ -211,13 +224,13 @@ typedef struct {
     const trace_gen_cfg *cfg;
     gen_run *run;
     char wname[128], xname[128];
-    uint64_t whash;  /* FNV-1a of wname: the weight rows' seed */
-    float sd;        /* weight std 1/sqrt(in) */
+    uint64_t whash; /* FNV-1a of wname: the weight rows' seed */
+    float sd;       /* weight std 1/sqrt(in) */
     size_t in, out;
     int down;
-    float *chan;   /* per-channel scale [in] */
-    float *x;      /* input [tokens, in], made on the first request, kept until written */
-    float *y;      /* output [tokens, out], computed on the first request */
+    float *chan; /* per-channel scale [in] */
+    float *x;    /* input [tokens, in], made on the first request, kept until written */
+    float *y;    /* output [tokens, out], computed on the first request */
 } job;
 
 /* Weight row `row` as stored (bf16-rounded when the file holds bf16). */
@@ -359,8 +372,8 @@ static ax_result fill_input(void *ctx, size_t row0, size_t nrows, void *buf, cha
 typedef struct {
     job *j;
     const double *xd;
-    float **wf;     /* per worker: YROWS rows, float */
-    double **wd;    /* per worker: the same in double */
+    float **wf;  /* per worker: YROWS rows, float */
+    double **wd; /* per worker: the same in double */
 } yfill;
 
 static void output_rows(void *ctx, size_t b, size_t e, int worker)
@@ -435,12 +448,16 @@ static ax_result fill_output(void *ctx, size_t row0, size_t nrows, void *buf, ch
 
 static ax_result check(const trace_gen_cfg *c, char **err)
 {
-    if (!c->tokens || !c->hidden || !c->ffn || !c->nlayers || c->nlayers > TRACE_GEN_MAX_LAYERS || !c->projs)
-        return ax_fail(err, AX_EPARAM, "gen: tokens, hidden, ffn, layers and projections must be non-zero");
+    if (!c->tokens || !c->hidden || !c->ffn || !c->nlayers || c->nlayers > TRACE_GEN_MAX_LAYERS ||
+        !c->projs)
+        return ax_fail(err, AX_EPARAM,
+                       "gen: tokens, hidden, ffn, layers and projections must be non-zero");
     if (c->wdtype != TRACE_F32 && c->wdtype != TRACE_BF16)
-        return ax_fail(err, AX_EPARAM, "gen: weight dtype %s (hint: f32 or bf16)", trace_dtype_name(c->wdtype));
+        return ax_fail(err, AX_EPARAM, "gen: weight dtype %s (hint: f32 or bf16)",
+                       trace_dtype_name(c->wdtype));
     if (!(c->dof > 2) || !(c->outlier_frac >= 0 && c->outlier_frac <= 1) || !(c->outlier_scale > 0))
-        return ax_fail(err, AX_EPARAM, "gen: dof must be > 2, outlier fraction in [0, 1], outlier scale > 0");
+        return ax_fail(err, AX_EPARAM,
+                       "gen: dof must be > 2, outlier fraction in [0, 1], outlier scale > 0");
     size_t b;
     for (size_t p = 0; p < NPROJ; p++) {
         size_t in, out;
@@ -457,22 +474,28 @@ static ax_result meta(trace_writer *w, const trace_gen_cfg *c, const char *kind,
     char buf[512];
     ax_result r = trace_writer_meta(w, "generator", "axon gen " AX_VERSION, err);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->seed);
-    if (!r) r = trace_writer_meta(w, "seed", buf, err);
-    if (!r) r = trace_writer_meta(w, "preset", c->preset ? c->preset : "custom", err);
-    if (!r) r = trace_writer_meta(w, "content", kind, err);
+    if (!r)
+        r = trace_writer_meta(w, "seed", buf, err);
+    if (!r)
+        r = trace_writer_meta(w, "preset", c->preset ? c->preset : "custom", err);
+    if (!r)
+        r = trace_writer_meta(w, "content", kind, err);
     if (c->projs & TRACE_GEN_ATTN)
-        snprintf(buf, sizeof buf, "tokens=%zu hidden=%zu ffn=%zu q=%zu kv=%zu layers=%zu", c->tokens,
-                 c->hidden, c->ffn, c->q_out ? c->q_out : c->hidden,
+        snprintf(buf, sizeof buf, "tokens=%zu hidden=%zu ffn=%zu q=%zu kv=%zu layers=%zu",
+                 c->tokens, c->hidden, c->ffn, c->q_out ? c->q_out : c->hidden,
                  c->kv_out ? c->kv_out : c->hidden, c->nlayers);
     else
         snprintf(buf, sizeof buf, "tokens=%zu hidden=%zu ffn=%zu layers=%zu", c->tokens, c->hidden,
                  c->ffn, c->nlayers);
-    if (!r) r = trace_writer_meta(w, "shapes", buf, err);
-    snprintf(buf, sizeof buf, "weights N(0,1/in) %s (8 xoshiro256** streams per row, float "
+    if (!r)
+        r = trace_writer_meta(w, "shapes", buf, err);
+    snprintf(buf, sizeof buf,
+             "weights N(0,1/in) %s (8 xoshiro256** streams per row, float "
              "Box-Muller, both branches); inputs Student-t dof=%g, outlier channels %g x%g, "
-             "prng xoshiro256** seeded by splitmix64(seed, name, row)", trace_dtype_name(c->wdtype), c->dof,
-             c->outlier_frac, c->outlier_scale);
-    if (!r) r = trace_writer_meta(w, "model", buf, err);
+             "prng xoshiro256** seeded by splitmix64(seed, name, row)",
+             trace_dtype_name(c->wdtype), c->dof, c->outlier_frac, c->outlier_scale);
+    if (!r)
+        r = trace_writer_meta(w, "model", buf, err);
     return r;
 }
 
@@ -489,8 +512,8 @@ uint64_t trace_gen_work(const trace_gen_cfg *cfg, int weights, int trace)
     return w * ((weights ? 1 : 0) + (trace && cfg->with_output ? 1 : 0));
 }
 
-ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, const char *trace_path,
-                          char **err)
+ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path,
+                          const char *trace_path, char **err)
 {
     ax_result r = check(cfg, err);
     if (r)
@@ -513,27 +536,33 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
                 r = job_init(&jobs[njobs++], &g, cfg->layers[l], p, err);
     if (!r && weights_path) {
         r = trace_writer_new(&ww, err);
-        if (!r) r = meta(ww, cfg, "weights", err);
+        if (!r)
+            r = meta(ww, cfg, "weights", err);
         for (size_t k = 0; k < njobs && !r; k++) {
             int64_t sh[2] = {(int64_t)jobs[k].out, (int64_t)jobs[k].in};
-            r = trace_writer_add_fill(ww, jobs[k].wname, cfg->wdtype, 2, sh, fill_weight, &jobs[k], err);
+            r = trace_writer_add_fill(ww, jobs[k].wname, cfg->wdtype, 2, sh, fill_weight, &jobs[k],
+                                      err);
         }
-        if (!r) r = trace_writer_bytes(ww, &wbytes, err);
+        if (!r)
+            r = trace_writer_bytes(ww, &wbytes, err);
     }
     if (!r && trace_path) {
         r = trace_writer_new(&tw, err);
-        if (!r) r = meta(tw, cfg, cfg->with_output ? "inputs and reference outputs" : "inputs", err);
+        if (!r)
+            r = meta(tw, cfg, cfg->with_output ? "inputs and reference outputs" : "inputs", err);
         for (size_t k = 0; k < njobs && !r; k++) {
             char name[160];
             size_t stem = strlen(jobs[k].xname) - strlen(".input");
             int64_t sx[2] = {(int64_t)cfg->tokens, (int64_t)jobs[k].in};
-            r = trace_writer_add_fill(tw, jobs[k].xname, TRACE_F32, 2, sx, fill_input, &jobs[k], err);
+            r = trace_writer_add_fill(tw, jobs[k].xname, TRACE_F32, 2, sx, fill_input, &jobs[k],
+                                      err);
             snprintf(name, sizeof name, "%.*s.output", (int)stem, jobs[k].xname);
             int64_t sy[2] = {(int64_t)cfg->tokens, (int64_t)jobs[k].out};
             if (!r && cfg->with_output)
                 r = trace_writer_add_fill(tw, name, TRACE_F32, 2, sy, fill_output, &jobs[k], err);
         }
-        if (!r) r = trace_writer_bytes(tw, &tbytes, err);
+        if (!r)
+            r = trace_writer_bytes(tw, &tbytes, err);
     }
     /* the sizes are known from the shapes: check the space before writing */
     if (!r)
@@ -542,17 +571,21 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path, co
     /* both files are written to temporaries and committed together */
     if (!r && ww) {
         r = ax_out_open(weights_path, 0, &out[0], err);
-        if (!r) r = ax_out_reserve(out[0], wbytes, err);
+        if (!r)
+            r = ax_out_reserve(out[0], wbytes, err);
         trace_writer_progress(ww, gp_on_write, &g);
-        if (!r) r = trace_writer_write(ww, out[0], err);
+        if (!r)
+            r = trace_writer_write(ww, out[0], err);
     }
     if (!r && tw) {
         g.base = wbytes;
         g.last_write = wbytes;
         r = ax_out_open(trace_path, 0, &out[1], err);
-        if (!r) r = ax_out_reserve(out[1], tbytes, err);
+        if (!r)
+            r = ax_out_reserve(out[1], tbytes, err);
         trace_writer_progress(tw, gp_on_write, &g);
-        if (!r) r = trace_writer_write(tw, out[1], err);
+        if (!r)
+            r = trace_writer_write(tw, out[1], err);
     }
     if (!r)
         r = ax_out_commit_n(out, 2, err);
@@ -601,10 +634,12 @@ ax_result trace_gen_check_space(const char *wpath, uint64_t wbytes, const char *
             char a[32], b[32];
             human_bytes(want, a, sizeof a);
             human_bytes(free_b, b, sizeof b);
-            return ax_fail(err, AX_EIO, "%s: the request needs %s (%llu bytes%s) but its file "
+            return ax_fail(err, AX_EIO,
+                           "%s: the request needs %s (%llu bytes%s) but its file "
                            "system has %s free (hint: fewer --tokens, --layers or a smaller "
-                           "--out/--in, --no-output, or write to a larger disk)", path[i], a,
-                           (unsigned long long)want, same && path[1 - i] ? ", both files" : "", b);
+                           "--out/--in, --no-output, or write to a larger disk)",
+                           path[i], a, (unsigned long long)want,
+                           same && path[1 - i] ? ", both files" : "", b);
         }
         if (same)
             break;

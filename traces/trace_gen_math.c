@@ -70,7 +70,10 @@ void trace_gen_rng8_seed(trace_gen_rng8 *r, uint64_t seed, uint64_t name_hash, u
 #define K8 2.48015873e-05f
 #define K10 -2.75573192e-07f
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 static uint64_t next_lane(trace_gen_rng8 *r, int l)
 {
@@ -188,7 +191,8 @@ static inline __attribute__((always_inline)) AVX2_T void math8(__m256i k1, __m25
     __m256 c = _mm256_blendv_ps(ca, sa, odd), sn = _mm256_blendv_ps(sa, ca, odd);
     __m256i sign = _mm256_set1_epi32((int)0x80000000u);
     __m256i negc = _mm256_slli_epi32(_mm256_and_si256(_mm256_add_epi32(n, _mm256_set1_epi32(1)),
-                                                      _mm256_set1_epi32(2)), 30);
+                                                      _mm256_set1_epi32(2)),
+                                     30);
     __m256i negs = _mm256_slli_epi32(_mm256_and_si256(n, _mm256_set1_epi32(2)), 30);
     c = _mm256_xor_ps(c, _mm256_castsi256_ps(_mm256_and_si256(negc, sign)));
     sn = _mm256_xor_ps(sn, _mm256_castsi256_ps(_mm256_and_si256(negs, sign)));
@@ -295,10 +299,12 @@ static inline __attribute__((always_inline)) AVX512_T void math16(__m512i k1, __
     __m512 c = _mm512_mask_blend_ps(odd, ca, sa), sn = _mm512_mask_blend_ps(odd, sa, ca);
     __m512i sign = _mm512_set1_epi32((int)0x80000000u);
     __m512i negc = _mm512_slli_epi32(_mm512_and_si512(_mm512_add_epi32(n, _mm512_set1_epi32(1)),
-                                                      _mm512_set1_epi32(2)), 30);
+                                                      _mm512_set1_epi32(2)),
+                                     30);
     __m512i negs = _mm512_slli_epi32(_mm512_and_si512(n, _mm512_set1_epi32(2)), 30);
     c = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(c), _mm512_and_si512(negc, sign)));
-    sn = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(sn), _mm512_and_si512(negs, sign)));
+    sn = _mm512_castsi512_ps(
+        _mm512_xor_si512(_mm512_castps_si512(sn), _mm512_and_si512(negs, sign)));
     __m512 vsd = _mm512_set1_ps(sd);
     *zc = _mm512_mul_ps(_mm512_mul_ps(rad, c), vsd);
     *zs = _mm512_mul_ps(_mm512_mul_ps(rad, sn), vsd);
@@ -328,12 +334,14 @@ static AVX512_T void normals_avx512(trace_gen_rng8 *r, float *out, size_t n, flo
     size_t i = 0;
     for (; n - i >= 32; i += 32) { /* two steps: 16 lanes of math */
         __m512i x0 = next8(s), x1 = next8(s);
-        __m512i k1 = _mm512_inserti64x4(
-            _mm512_castsi256_si512(_mm512_cvtepi64_epi32(_mm512_add_epi64(_mm512_srli_epi64(x0, 40), one))),
-            _mm512_cvtepi64_epi32(_mm512_add_epi64(_mm512_srli_epi64(x1, 40), one)), 1);
-        __m512i k2 = _mm512_inserti64x4(
-            _mm512_castsi256_si512(_mm512_cvtepi64_epi32(_mm512_and_si512(x0, m24))),
-            _mm512_cvtepi64_epi32(_mm512_and_si512(x1, m24)), 1);
+        __m512i k1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(
+                                            _mm512_add_epi64(_mm512_srli_epi64(x0, 40), one))),
+                                        _mm512_cvtepi64_epi32(
+                                            _mm512_add_epi64(_mm512_srli_epi64(x1, 40), one)),
+                                        1);
+        __m512i k2 = _mm512_inserti64x4(_mm512_castsi256_si512(
+                                            _mm512_cvtepi64_epi32(_mm512_and_si512(x0, m24))),
+                                        _mm512_cvtepi64_epi32(_mm512_and_si512(x1, m24)), 1);
         __m512 zc, zs;
         math16(k1, k2, sd, &zc, &zs);
         _mm512_storeu_ps(out + i, _mm512_shuffle_f32x4(zc, zs, 0x44));
@@ -360,7 +368,8 @@ static AVX512_T void bf16_avx512(float *w, uint16_t *bits, size_t n)
     const __m512i r7 = _mm512_set1_epi32(0x7fff), one = _mm512_set1_epi32(1);
     for (; i + 16 <= n; i += 16) {
         __m512i x = _mm512_loadu_si512((const void *)(w + i));
-        x = _mm512_add_epi32(x, _mm512_add_epi32(r7, _mm512_and_si512(_mm512_srli_epi32(x, 16), one)));
+        x = _mm512_add_epi32(x,
+                             _mm512_add_epi32(r7, _mm512_and_si512(_mm512_srli_epi32(x, 16), one)));
         __m512i hi = _mm512_srli_epi32(x, 16);
         _mm512_storeu_si512((void *)(w + i), _mm512_slli_epi32(hi, 16));
         if (bits)

@@ -15,15 +15,15 @@ typedef struct {
 } trace_kv;
 
 struct trace_file {
-    char *path;              /* owned copy, as given by the caller */
-    const uint8_t *map;      /* the whole file, read-only; NULL when size 0 */
-    size_t size;             /* file size, bytes */
-    int mapped;              /* map is our mmap (else a caller's buffer) */
+    char *path;         /* owned copy, as given by the caller */
+    const uint8_t *map; /* the whole file, read-only; NULL when size 0 */
+    size_t size;        /* file size, bytes */
+    int mapped;         /* map is our mmap (else a caller's buffer) */
     int is_npy;
-    trace_tensor *tensors;   /* owned array of n views (names owned, data into map) */
+    trace_tensor *tensors; /* owned array of n views (names owned, data into map) */
     size_t n;
-    void **copies;           /* per-tensor aligned copies (only for misaligned data), owned */
-    trace_kv *meta;          /* safetensors __metadata__, owned */
+    void **copies;  /* per-tensor aligned copies (only for misaligned data), owned */
+    trace_kv *meta; /* safetensors __metadata__, owned */
     size_t nmeta;
 };
 
@@ -48,11 +48,11 @@ ax_result trace_fix_alignment(trace_file *f, char **err);
  * after fsync). trace_sink_abort removes the temporary file; the target is
  * untouched. */
 typedef struct {
-    ax_out *o;               /* NULL for trace_sink_fd */
-    int borrowed;            /* o belongs to the caller: commit/abort leave it */
-    char *path;              /* trace_sink_fd only */
+    ax_out *o;    /* NULL for trace_sink_fd */
+    int borrowed; /* o belongs to the caller: commit/abort leave it */
+    char *path;   /* trace_sink_fd only */
     int fd;
-    uint64_t written;        /* bytes, for error messages (the offset) */
+    uint64_t written; /* bytes, for error messages (the offset) */
 } trace_sink;
 ax_result trace_sink_open(trace_sink *s, const char *path, char **err);
 /* Sink on an output the caller commits (several files committed together). */

@@ -49,9 +49,11 @@ ax_result trace_sink_write(trace_sink *s, const void *buf, size_t n, char **err)
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return ax_fail(err, AX_EIO, "%s: write failed at offset %llu: %s (hint: is the disk full? "
-                           "the old file is untouched)", s->path ? s->path : "?",
-                           (unsigned long long)s->written, k < 0 ? strerror(errno) : "wrote 0 bytes");
+            return ax_fail(err, AX_EIO,
+                           "%s: write failed at offset %llu: %s (hint: is the disk full? "
+                           "the old file is untouched)",
+                           s->path ? s->path : "?", (unsigned long long)s->written,
+                           k < 0 ? strerror(errno) : "wrote 0 bytes");
         p += k;
         n -= (size_t)k;
         s->written += (uint64_t)k;

@@ -101,20 +101,22 @@ void trace_writer_free(trace_writer *w)
     free(w);
 }
 
-static ax_result add(trace_writer *w, const char *name, trace_dtype dt, int ndim, const int64_t *shape,
-                     const void *data, trace_fill_fn fill, void *ctx, char **err)
+static ax_result add(trace_writer *w, const char *name, trace_dtype dt, int ndim,
+                     const int64_t *shape, const void *data, trace_fill_fn fill, void *ctx,
+                     char **err)
 {
     size_t nbytes;
     if (!name || !*name || !strcmp(name, "__metadata__"))
         return ax_fail(err, AX_EPARAM, "tensor name '%s' is empty or reserved", name ? name : "");
     if (trace_shape_bytes(dt, ndim, shape, NULL, &nbytes))
-        return ax_fail(err, AX_EPARAM, "tensor '%s': invalid dtype or shape (ndim %d, at most %d)", name, ndim,
-                       TRACE_MAX_DIMS);
+        return ax_fail(err, AX_EPARAM, "tensor '%s': invalid dtype or shape (ndim %d, at most %d)",
+                       name, ndim, TRACE_MAX_DIMS);
     if (!data && !fill && nbytes)
         return ax_fail(err, AX_EPARAM, "tensor '%s': no data", name);
     for (size_t i = 0; i < w->n; i++)
         if (!strcmp(w->t[i].name, name))
-            return ax_fail(err, AX_EPARAM, "tensor '%s' added twice (hint: names must be unique)", name);
+            return ax_fail(err, AX_EPARAM, "tensor '%s' added twice (hint: names must be unique)",
+                           name);
     if (w->n == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 16;
         wt *t = realloc(w->t, cap * sizeof *t);
@@ -203,7 +205,10 @@ static void put(sbuf *b, const char *s, size_t n)
     b->s[b->n] = '\0';
 }
 
-static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
+static void puts_(sbuf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
 
 static void put_json_str(sbuf *b, const char *s)
 {
@@ -248,8 +253,8 @@ static ax_result write_tensor(const trace_writer *w, trace_sink *s, const wt *t,
         per = rows;
     uint8_t *buf = malloc(per * rowb);
     if (!buf)
-        return ax_fail(err, AX_ENOMEM, "%s: out of memory for a %zu-byte chunk of '%s'", path, per * rowb,
-                       t->name);
+        return ax_fail(err, AX_ENOMEM, "%s: out of memory for a %zu-byte chunk of '%s'", path,
+                       per * rowb, t->name);
     ax_result r = AX_OK;
     for (size_t r0 = 0; r0 < rows && !r; r0 += per) {
         size_t k = rows - r0 < per ? rows - r0 : per;

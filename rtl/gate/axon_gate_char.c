@@ -49,15 +49,15 @@ typedef struct {
 
 static const gate_profile profiles[] = {
     /* shift_max -1: the shift is the step (bitwise coding, as the traces run) */
-    {"mix", 0.7, 0.25, 0.2, 0, 0, -1},        /* the cosim mixture */
-    {"empty", 0.7, 0.25, 0.8, 0.3, 2, -1},    /* mostly empty tokens: idle cycles, readout */
-    {"dense", 0.9, 0.05, 0.0, 1.0, 3, 23},    /* every axon every step, shifts up to 23 */
-    {"zeroword", 0.5, 0.7, 0.1, 0.5, 2, 15},  /* most words skipped by zero gating */
-    {"sparse", 0.7, 0.2, 0.3, 0.05, 4, -1},   /* few events per token */
-    {"lanes", 0.3, 0.1, 0.1, 0.4, 2, -1},     /* many zero lanes in read words */
-    {"hishift", 1.0, 0.0, 0.0, 0.6, 2, 23},   /* wide terms: shifts 16..23 */
-    {"coded", 0.7, 0.25, 0.1, 0.3, 8, -1},    /* 8 steps, shift = step */
-    {"random", 0.7, 0.25, 0.1, 0, 0, 23},     /* any shift 0..23 */
+    {"mix", 0.7, 0.25, 0.2, 0, 0, -1},       /* the cosim mixture */
+    {"empty", 0.7, 0.25, 0.8, 0.3, 2, -1},   /* mostly empty tokens: idle cycles, readout */
+    {"dense", 0.9, 0.05, 0.0, 1.0, 3, 23},   /* every axon every step, shifts up to 23 */
+    {"zeroword", 0.5, 0.7, 0.1, 0.5, 2, 15}, /* most words skipped by zero gating */
+    {"sparse", 0.7, 0.2, 0.3, 0.05, 4, -1},  /* few events per token */
+    {"lanes", 0.3, 0.1, 0.1, 0.4, 2, -1},    /* many zero lanes in read words */
+    {"hishift", 1.0, 0.0, 0.0, 0.6, 2, 23},  /* wide terms: shifts 16..23 */
+    {"coded", 0.7, 0.25, 0.1, 0.3, 8, -1},   /* 8 steps, shift = step */
+    {"random", 0.7, 0.25, 0.1, 0, 0, 23},    /* any shift 0..23 */
 };
 
 static uint64_t rng_next(uint64_t *x)
@@ -67,7 +67,10 @@ static uint64_t rng_next(uint64_t *x)
     *x ^= *x << 17;
     return *x;
 }
-static double rng_unif(uint64_t *x) { return (double)(rng_next(x) >> 11) * (1.0 / 9007199254740992.0); }
+static double rng_unif(uint64_t *x)
+{
+    return (double)(rng_next(x) >> 11) * (1.0 / 9007199254740992.0);
+}
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -94,12 +97,13 @@ static int push_ev(cosim_stream *s, size_t *cap, spike_event e)
 }
 
 /* The stream of (profile, seed, tokens) for the build's tile; 0 or -1 (memory). */
-static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t seed, size_t tokens,
-                       cosim_stream *s, uint64_t *hash)
+static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t seed,
+                       size_t tokens, cosim_stream *s, uint64_t *hash)
 {
     memset(s, 0, sizeof *s);
     size_t R = (size_t)p->rows, C = (size_t)p->cols, L = (size_t)p->lanes;
-    uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (uint64_t)(g - profiles) * 0x2545F4914F6CDD1DULL + 7;
+    uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (uint64_t)(g - profiles) * 0x2545F4914F6CDD1DULL +
+                 7;
     s->qw.out = C;
     s->qw.in = R;
     s->qw.group = R;
@@ -143,7 +147,8 @@ static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t
         for (int st = 0; st < T; st++)
             for (size_t i = 0; i < R; i++)
                 if (rng_unif(&x) < d) {
-                    int sh = g->shift_max < 0 ? st : (int)(rng_next(&x) % (uint64_t)(g->shift_max + 1));
+                    int sh = g->shift_max < 0 ? st
+                                              : (int)(rng_next(&x) % (uint64_t)(g->shift_max + 1));
                     if (!strcmp(g->name, "hishift"))
                         sh = 16 + (int)(rng_next(&x) % 8);
                     int neg = (int)(rng_next(&x) & 1);
@@ -168,7 +173,8 @@ static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t
                     }
                     for (size_t j = 0; j < C; j++)
                         acc[j] += (neg ? -1 : 1) * (int64_t)s->qw.q[j * R + i] * ((int64_t)1 << sh);
-                    spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)neg, (uint8_t)sh, (uint32_t)i};
+                    spike_event e = {(uint32_t)t, (uint16_t)st, (uint8_t)neg, (uint8_t)sh,
+                                     (uint32_t)i};
                     if (push_ev(s, &cap, e)) {
                         free(acc);
                         return -1;
@@ -217,7 +223,8 @@ static int run_stream(const axon_rtl_params *p, const cosim_stream *st, power_ga
     axon_rtl *h = NULL;
     int8_t *rowv = NULL;
     int rc = -1;
-    if (sim_new(&cfg, &st->qw, st->ev, st->nev, st->tok_start, st->tokens, &sm, err) || sim_run(sm, err))
+    if (sim_new(&cfg, &st->qw, st->ev, st->nev, st->tok_start, st->tokens, &sm, err) ||
+        sim_run(sm, err))
         goto out;
     sim_report rep;
     sim_get_report(sm, &rep);
@@ -255,9 +262,10 @@ static int run_stream(const axon_rtl_params *p, const cosim_stream *st, power_ga
     axon_rtl_free(h);
     h = NULL;
     if (llabs(steps_run - rep.duration) > 1 || lanes != (int64_t)rep.total.adds) {
-        ax_fail(err, AX_EMISMATCH, "netlist ran %" PRId64 " cycles / %" PRId64 " lane additions, the C model %" PRId64
-                " / %" PRIu64 " (hint: axon cosim --rtl DIR finds the divergence)", steps_run, lanes, rep.duration,
-                rep.total.adds);
+        ax_fail(err, AX_EMISMATCH,
+                "netlist ran %" PRId64 " cycles / %" PRId64 " lane additions, the C model %" PRId64
+                " / %" PRIu64 " (hint: axon cosim --rtl DIR finds the divergence)",
+                steps_run, lanes, rep.duration, rep.total.adds);
         goto out;
     }
     size_t matched = 0;
@@ -346,8 +354,10 @@ int main(int argc, char **argv)
             if (!strcmp(profiles[i].name, pname))
                 g = &profiles[i];
         if (!g || tokens < 1 || tokens > 64) {
-            fprintf(stderr, "axon-gate-char: stream '%s': unknown profile or tokens not in 1..64 "
-                            "(hint: mix, empty, dense, zeroword, sparse, lanes, hishift, coded, random)\n", tok);
+            fprintf(stderr,
+                    "axon-gate-char: stream '%s': unknown profile or tokens not in 1..64 "
+                    "(hint: mix, empty, dense, zeroword, sparse, lanes, hishift, coded, random)\n",
+                    tok);
             rc = 2;
             break;
         }
@@ -363,8 +373,10 @@ int main(int argc, char **argv)
         snprintf(row.set, sizeof row.set, "%s", set);
         snprintf(row.stream, sizeof row.stream, "%s:%lu:%lu", pname, seed, tokens);
         snprintf(row.hash, sizeof row.hash, "%016" PRIx64, hash);
-        row.R = p.rows, row.C = p.cols, row.L = p.lanes, row.LS = p.sram_latency, row.F = p.fifo_depth;
-        row.A = p.acc_bits, row.RB = p.readout_bits, row.DB = p.double_buffer, row.GATE = p.zero_gating;
+        row.R = p.rows, row.C = p.cols, row.L = p.lanes, row.LS = p.sram_latency,
+        row.F = p.fifo_depth;
+        row.A = p.acc_bits, row.RB = p.readout_bits, row.DB = p.double_buffer,
+        row.GATE = p.zero_gating;
         int r = run_stream(&p, &st, nl, lib, vcd, &row, &err);
         cosim_stream_free(&st);
         if (r) {

@@ -40,7 +40,8 @@ static int usage(void)
     fprintf(stderr,
             "usage: axon-gate-power --lib LIB --netlist JSON --weights W --trace T --layer NAME\n"
             "       [--tokens N (default 4)] [--coding C (default bitwise-signed)] [--steps T]\n"
-            "       [--wire-ff F (default 2, per driven pin)] [--wire-net-ff F (default 1, per net)]\n"
+            "       [--wire-ff F (default 2, per driven pin)] [--wire-net-ff F (default 1, per "
+            "net)]\n"
             "       [--slew-ns S (default 0.1)] [--vcd FILE (kept)] [--seed S (default 1)]\n");
     return 2;
 }
@@ -50,7 +51,8 @@ static int num_arg(const char *opt, const char *s, double lo, double hi, double 
     char *e = NULL;
     double v = strtod(s, &e);
     if (e == s || *e || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "axon-gate-power: %s '%s': expected a number in [%g, %g] (hint: --help)\n", opt, s, lo, hi);
+        fprintf(stderr, "axon-gate-power: %s '%s': expected a number in [%g, %g] (hint: --help)\n",
+                opt, s, lo, hi);
         return -1;
     }
     *out = v;
@@ -62,7 +64,8 @@ static double act(const power_report *p, const char *comp, const char *action)
 {
     double e = 0;
     for (int i = 0; i < p->nlines; i++)
-        if (!strcmp(p->lines[i].component, comp) && (!action || !strcmp(p->lines[i].action, action)))
+        if (!strcmp(p->lines[i].component, comp) &&
+            (!action || !strcmp(p->lines[i].action, action)))
             e += p->lines[i].energy_pj;
     return e;
 }
@@ -84,14 +87,16 @@ static double gdyn(const power_gate_result *g, const char *name)
 static void row(const char *what, double gate, double model, const char *note)
 {
     if (model > 0)
-        printf("  %-30s %12.1f pJ %12.1f pJ %+9.1f %%  %s\n", what, gate, model, 100.0 * (gate - model) / model, note);
+        printf("  %-30s %12.1f pJ %12.1f pJ %+9.1f %%  %s\n", what, gate, model,
+               100.0 * (gate - model) / model, note);
     else
         printf("  %-30s %12.1f pJ %15s %11s  %s\n", what, gate, "-", "-", note);
 }
 
 int main(int argc, char **argv)
 {
-    const char *libp = NULL, *json = NULL, *weights = NULL, *trace = NULL, *layer = NULL, *vcd = NULL;
+    const char *libp = NULL, *json = NULL, *weights = NULL, *trace = NULL, *layer = NULL,
+               *vcd = NULL;
     const char *coding = "bitwise-signed";
     double tokens = 4, steps = 0, wire_ff = 2, wire_net_ff = 1, slew = 0.1, seed = 1;
     /* clang-format off */
@@ -136,7 +141,11 @@ int main(int argc, char **argv)
         return usage();
     char *err = NULL;
     int rc = 1;
-#define FAIL(x) do { rc = (x); goto out; } while (0)
+#define FAIL(x)                                                                                    \
+    do {                                                                                           \
+        rc = (x);                                                                                  \
+        goto out;                                                                                  \
+    } while (0)
     axon_rtl_params p;
     axon_rtl_built(&p);
     cosim_stream st;
@@ -150,7 +159,8 @@ int main(int argc, char **argv)
     char tmpl[] = "/tmp/axon-gate-XXXXXX";
     char vpath[sizeof tmpl + 16];
     int own_vcd = 0;
-    if (cosim_stream_files(&p, weights, trace, layer, coding, (int)steps, (size_t)tokens, &st, &err)) {
+    if (cosim_stream_files(&p, weights, trace, layer, coding, (int)steps, (size_t)tokens, &st,
+                           &err)) {
         rc = die("stream", err);
         goto out;
     }
@@ -158,7 +168,8 @@ int main(int argc, char **argv)
     /* 1. action model: C model counts, priced at 180 nm / 1.8 V */
     sim_config cfg;
     cosim_stream_sim_config(&p, &cfg);
-    if (sim_new(&cfg, &st.qw, st.ev, st.nev, st.tok_start, st.tokens, &sm, &err) || sim_run(sm, &err))
+    if (sim_new(&cfg, &st.qw, st.ev, st.nev, st.tok_start, st.tokens, &sm, &err) ||
+        sim_run(sm, &err))
         FAIL(die("C model", err));
     sim_report rep;
     sim_get_report(sm, &rep);
@@ -212,12 +223,17 @@ int main(int argc, char **argv)
     axon_rtl_free(h);
     h = NULL;
     if ((size_t)tokens_done != st.tokens)
-        FAIL(die("gate netlist finished fewer tokens than the stream holds (hint: axon cosim --rtl DIR checks it "
-                   "stamp by stamp)", NULL));
+        FAIL(die("gate netlist finished fewer tokens than the stream holds (hint: axon cosim --rtl "
+                 "DIR checks it "
+                 "stamp by stamp)",
+                 NULL));
     int64_t cycles = rep.duration;
     if (llabs(steps_run - cycles) > 1 || lanes != (int64_t)rep.total.adds) {
-        fprintf(stderr, "axon-gate-power: gate netlist ran %" PRId64 " cycles and %" PRId64 " lane additions, the C model "
-                "%" PRId64 " cycles and %" PRId64 " (hint: axon cosim --rtl DIR finds the first divergence)\n",
+        fprintf(stderr,
+                "axon-gate-power: gate netlist ran %" PRId64 " cycles and %" PRId64
+                " lane additions, the C model "
+                "%" PRId64 " cycles and %" PRId64
+                " (hint: axon cosim --rtl DIR finds the first divergence)\n",
                 steps_run, lanes, cycles, (int64_t)rep.total.adds);
         goto out;
     }
@@ -236,24 +252,35 @@ int main(int argc, char **argv)
         FAIL(die("energy", err));
 
     /* 4. report */
-    printf("gate-power: core R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d, layer %s, %zu tokens, %zu events, "
-           "coding %s\n", p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits, p.readout_bits,
+    printf("gate-power: core R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d, layer %s, %zu "
+           "tokens, %zu events, "
+           "coding %s\n",
+           p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits, p.readout_bits,
            p.double_buffer, p.zero_gating, layer, st.tokens, st.nev, coding);
-    printf("  netlist: %zu cells (%s), %zu net variables matched in the VCD; %" PRId64 " cycles at %.0f MHz = %.1f ns "
+    printf("  netlist: %zu cells (%s), %zu net variables matched in the VCD; %" PRId64
+           " cycles at %.0f MHz = %.1f ns "
            "(C model: %" PRId64 " cycles, %" PRId64 " lane additions on both)\n",
-           power_gate_netlist_cells(nl), lib->name, matched, steps_run, cfg.clock_mhz, rep.duration_ns, cycles, lanes);
-    printf("  assumptions: V = %.2f V (liberty nom_voltage); wire load %.2f fF per net + %.2f fF per driven pin; "
-           "input slew %.3f ns for the internal-energy tables (%s); zero-delay simulation (no glitches); "
+           power_gate_netlist_cells(nl), lib->name, matched, steps_run, cfg.clock_mhz,
+           rep.duration_ns, cycles, lanes);
+    printf("  assumptions: V = %.2f V (liberty nom_voltage); wire load %.2f fF per net + %.2f fF "
+           "per driven pin; "
+           "input slew %.3f ns for the internal-energy tables (%s); zero-delay simulation (no "
+           "glitches); "
            "no clock tree (clk drives %.0f flip-flop clock pins directly, %.1f fF)\n",
-           g.vdd_v, wire_net_ff, wire_ff, slew, g.has_internal_tables ? "liberty has internal_power tables: used" : "none in the liberty",
+           g.vdd_v, wire_net_ff, wire_ff, slew,
+           g.has_internal_tables ? "liberty has internal_power tables: used"
+                                 : "none in the liberty",
            g.clock_pins, g.clock_cap_pf * 1e3);
     double fe = 0, fa = 0, vn = 0;
     int approx = 0;
     if (power_node_factors(180, &fe, &fa, &vn, &approx, &err))
         FAIL(die("node factors", err));
-    printf("  action model: %s (built-in 45 nm energies x %.4f, Stillmaker & Baas 180 nm at %.2f V; "
-           "the same counts give %.1f pJ at 45 nm)\n", pr.version, fe, vn, pr45.realistic_pj);
-    printf("\n  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "action model", "gap");
+    printf("  action model: %s (built-in 45 nm energies x %.4f, Stillmaker & Baas 180 nm at %.2f "
+           "V; "
+           "the same counts give %.1f pJ at 45 nm)\n",
+           pr.version, fe, vn, pr45.realistic_pj);
+    printf("\n  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "action model",
+           "gap");
     double a_acc = act(&pr, "add", NULL) + act(&pr, "reg", NULL);
     double a_fifo = act(&pr, "fifo", NULL), a_ctrl = act(&pr, "core", "decode");
     double a_ro = act(&pr, "readout", NULL), a_clk = act(&pr, "clock", NULL);
@@ -263,7 +290,8 @@ int main(int argc, char **argv)
     row("FIFO (u_fifo)", gdyn(&g, "u_fifo"), a_fifo, "fifo push_pop");
     row("control (u_ctrl)", gdyn(&g, "u_ctrl"), a_ctrl, "core decode");
     row("readout mux (u_ro)", gdyn(&g, "u_ro"), a_ro, "readout beat_bit");
-    row("SRAM interface (u_sram nets)", gdyn(&g, "u_sram"), a_zf, "sram zero_flag_read (gate: macro outputs into the logic)");
+    row("SRAM interface (u_sram nets)", gdyn(&g, "u_sram"), a_zf,
+        "sram zero_flag_read (gate: macro outputs into the logic)");
     double gtop = gdyn(&g, "top");
     if (gtop > 0)
         row("top-level glue", gtop, 0, "no action-model term");
@@ -273,22 +301,27 @@ int main(int argc, char **argv)
     double alogic = a_acc + a_fifo + a_ctrl + a_ro + a_zf + a_clk;
     row("total logic dynamic", glogic, alogic, "");
     row("  of which logic without clock", glogic - gclk, alogic - a_clk, "");
-    printf("\n  not compared: SRAM array reads %.1f pJ (action model; the macro is behavioural, not in the netlist); "
-           "primary inputs %.1f pJ (gate: loads the event port drives, priced by the model's NoC); leakage: gate %.3f pJ "
+    printf("\n  not compared: SRAM array reads %.1f pJ (action model; the macro is behavioural, "
+           "not in the netlist); "
+           "primary inputs %.1f pJ (gate: loads the event port drives, priced by the model's NoC); "
+           "leakage: gate %.3f pJ "
            "(liberty cell_leakage_power x %.1f ns), model %.3f pJ (SRAM included)\n",
            a_sram, gdyn(&g, "ports"), g.leakage_pj, rep.duration_ns, act(&pr, "chip", "leakage"));
-    printf("  gate detail: clock %.1f pJ switching + %.1f pJ internal (%.0f transitions); logic %.1f pJ switching + "
+    printf("  gate detail: clock %.1f pJ switching + %.1f pJ internal (%.0f transitions); logic "
+           "%.1f pJ switching + "
            "%.1f pJ internal\n",
-           g.clock_switch_pj, g.clock_internal_pj, g.clock_toggles, g.logic_switch_pj - (gcomp(&g, "ports") ? gcomp(&g, "ports")->switch_pj : 0),
+           g.clock_switch_pj, g.clock_internal_pj, g.clock_toggles,
+           g.logic_switch_pj - (gcomp(&g, "ports") ? gcomp(&g, "ports")->switch_pj : 0),
            g.logic_internal_pj - (gcomp(&g, "ports") ? gcomp(&g, "ports")->internal_pj : 0));
     for (int i = 0; i < g.ncomp; i++)
         if (g.comp[i].cells || g.comp[i].toggles > 0)
-            printf("    %-8s %6zu cells %7.0f transitions %10.1f pJ switching %10.1f pJ internal\n", g.comp[i].name,
-               g.comp[i].cells, g.comp[i].toggles, g.comp[i].switch_pj, g.comp[i].internal_pj);
+            printf("    %-8s %6zu cells %7.0f transitions %10.1f pJ switching %10.1f pJ internal\n",
+                   g.comp[i].name, g.comp[i].cells, g.comp[i].toggles, g.comp[i].switch_pj,
+                   g.comp[i].internal_pj);
     printf("  accumulator transitions: %.0f (%.2f per lane addition)\n", ga ? ga->toggles : 0.0,
            lanes ? (ga ? ga->toggles : 0.0) / (double)lanes : 0.0);
-    printf("gate-power: total logic dynamic gate %.1f pJ vs action model %.1f pJ: gap %+.1f %%\n", glogic, alogic,
-           alogic > 0 ? 100.0 * (glogic - alogic) / alogic : 0.0);
+    printf("gate-power: total logic dynamic gate %.1f pJ vs action model %.1f pJ: gap %+.1f %%\n",
+           glogic, alogic, alogic > 0 ? 100.0 * (glogic - alogic) / alogic : 0.0);
 
     /* 5. the calibrated model (power/tech/cal_osu018.csv, built in), at its own node */
     power_table *tcal = NULL;
@@ -300,15 +333,17 @@ int main(int argc, char **argv)
         power_cal_counts kc;
         power_cal_counts_of(&cfg, &rep, &kc);
         double e[POWER_CAL_NCOMP], gsum = 0, msum = 0;
-        double gv[POWER_CAL_NCOMP] = {gdyn(&g, "u_acc"), gdyn(&g, "u_fifo"), gdyn(&g, "u_ctrl") + gtop,
-                                      gdyn(&g, "u_ro"), gdyn(&g, "u_sram"), gclk};
+        double gv[POWER_CAL_NCOMP] = {gdyn(&g, "u_acc"),         gdyn(&g, "u_fifo"),
+                                      gdyn(&g, "u_ctrl") + gtop, gdyn(&g, "u_ro"),
+                                      gdyn(&g, "u_sram"),        gclk};
         if (power_cal_price(tcal, &cfg, &kc, e, &err)) {
             power_table_free(tcal);
             FAIL(die("calibrated model", err));
         }
-        printf("\n  calibrated model: %s; netlist %.0f flip-flops, model N_ff %.0f\n", power_table_version(tcal),
-               g.clock_pins, power_cal_flops(&cfg));
-        printf("  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "calibrated", "gap");
+        printf("\n  calibrated model: %s; netlist %.0f flip-flops, model N_ff %.0f\n",
+               power_table_version(tcal), g.clock_pins, power_cal_flops(&cfg));
+        printf("  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "calibrated",
+               "gap");
         for (int c = 0; c < POWER_CAL_NCOMP; c++) {
             char what[64];
             snprintf(what, sizeof what, "cal %s", power_cal_comp_name(c));
@@ -316,8 +351,9 @@ int main(int argc, char **argv)
             gsum += gv[c];
             msum += e[c];
         }
-        printf("gate-power: total logic dynamic gate %.1f pJ vs calibrated model %.1f pJ: gap %+.1f %%\n", gsum, msum,
-               msum > 0 ? 100.0 * (gsum - msum) / msum : 0.0);
+        printf("gate-power: total logic dynamic gate %.1f pJ vs calibrated model %.1f pJ: gap "
+               "%+.1f %%\n",
+               gsum, msum, msum > 0 ? 100.0 * (gsum - msum) / msum : 0.0);
         power_table_free(tcal);
     }
     rc = 0;

@@ -35,7 +35,7 @@ typedef struct {
     int ncols;
     int nomem;
     int64_t sim_tokens;
-    int32_t *acc_out;   /* job's acc_out: [acc_tokens][ncols] */
+    int32_t *acc_out; /* job's acc_out: [acc_tokens][ncols] */
     size_t acc_tokens;
     int core; /* the C model's core under comparison */
 } ctx;
@@ -60,7 +60,8 @@ static void qpush(ctx *c, int side, int kind, rec r)
 static int32_t *acc_copy(const int32_t *a, int n)
 {
     int32_t *p = malloc((size_t)n * sizeof *p);
-    if (p) memcpy(p, a, (size_t)n * sizeof *p);
+    if (p)
+        memcpy(p, a, (size_t)n * sizeof *p);
     return p;
 }
 
@@ -86,7 +87,8 @@ static void on_sim(void *user, const sim_obs *o)
     case SIM_OBS_READOUT_DONE:
         r.item = -1;
         r.token = c->sim_tokens++;
-        if (o->acc) r.acc = acc_copy(o->acc, c->ncols);
+        if (o->acc)
+            r.acc = acc_copy(o->acc, c->ncols);
         qpush(c, 0, K_DONE, r);
         break;
     default: break;
@@ -114,10 +116,13 @@ static void fmt_rec(char *buf, size_t n, int kind, const rec *r)
 static int rec_diff(int kind, const rec *a, const rec *b, int ncols, int *j)
 {
     *j = -1;
-    if (a->time != b->time || a->word != b->word || a->skipped != b->skipped) return 1;
-    if ((kind == K_ACCEPT || kind == K_START || kind == K_READ) && a->item != b->item) return 1;
+    if (a->time != b->time || a->word != b->word || a->skipped != b->skipped)
+        return 1;
+    if ((kind == K_ACCEPT || kind == K_START || kind == K_READ) && a->item != b->item)
+        return 1;
     if (kind == K_DONE) {
-        if (!a->acc || !b->acc) return 1;
+        if (!a->acc || !b->acc)
+            return 1;
         for (int i = 0; i < ncols; i++)
             if (a->acc[i] != b->acc[i]) {
                 *j = i;
@@ -151,12 +156,14 @@ static int compare(ctx *c, axon_cosim_result *res, diverge *d)
             if (k == K_DONE) {
                 res->accs += (uint64_t)c->ncols;
                 if (c->acc_out && a->cur < c->acc_tokens)
-                    memcpy(c->acc_out + a->cur * (size_t)c->ncols, x->acc, (size_t)c->ncols * sizeof *x->acc);
+                    memcpy(c->acc_out + a->cur * (size_t)c->ncols, x->acc,
+                           (size_t)c->ncols * sizeof *x->acc);
                 free(x->acc);
                 free(y->acc);
                 x->acc = y->acc = NULL;
             }
-            if (k == K_ACCEPT) res->items++;
+            if (k == K_ACCEPT)
+                res->items++;
             a->cur++;
             b->cur++;
         }
@@ -164,8 +171,8 @@ static int compare(ctx *c, axon_cosim_result *res, diverge *d)
     return 0;
 }
 
-static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *st, const char *unit,
-                        char **err)
+static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *st,
+                        const char *unit, char **err)
 {
     recq *a = &c->q[0][d->kind], *b = &c->q[1][d->kind];
     const rec *x = d->idx < a->n ? &a->v[d->idx] : NULL, *y = d->idx < b->n ? &b->v[d->idx] : NULL;
@@ -176,7 +183,8 @@ static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *
         int j;
         rec_diff(K_DONE, x, y, c->ncols, &j);
         if (j >= 0)
-            snprintf(extra, sizeof extra, "\n  accumulator %d: C model %d, RTL %d", j, x->acc[j], y->acc[j]);
+            snprintf(extra, sizeof extra, "\n  accumulator %d: C model %d, RTL %d", j, x->acc[j],
+                     y->acc[j]);
     }
     size_t from = d->idx > 3 ? d->idx - 3 : 0, len = 0;
     for (size_t i = from; i < d->idx && len < sizeof hist - 80; i++) {
@@ -185,14 +193,17 @@ static ax_result report(ctx *c, const diverge *d, sim *s, const axon_rtl_stamp *
         len += (size_t)snprintf(hist + len, sizeof hist - len, "\n    %s", t);
     }
     return ax_fail(err, AX_EMISMATCH,
-                   "first divergence at %" PRId64 " %s (%s #%zu; times in %s)\n  C model: %s\n  RTL:     %s%s\n"
+                   "first divergence at %" PRId64
+                   " %s (%s #%zu; times in %s)\n  C model: %s\n  RTL:     %s%s\n"
                    "  matched before it (both sides):%s\n"
-                   "  C model state: time %" PRId64 ", %zu accepted, %zu started, %zu reads, %zu tokens done\n"
-                   "  RTL state:     time %" PRId64 ", %zu accepted, %zu started, %zu reads, %zu tokens done",
-                   d->time, unit, kname[d->kind], d->idx, unit, sx, sy, extra, len ? hist : " (nothing)",
-                   sim_now(s), c->q[0][K_ACCEPT].n, c->q[0][K_START].n, c->q[0][K_READ].n,
-                   c->q[0][K_DONE].n, st->time, c->q[1][K_ACCEPT].n, c->q[1][K_START].n,
-                   c->q[1][K_READ].n, c->q[1][K_DONE].n);
+                   "  C model state: time %" PRId64
+                   ", %zu accepted, %zu started, %zu reads, %zu tokens done\n"
+                   "  RTL state:     time %" PRId64
+                   ", %zu accepted, %zu started, %zu reads, %zu tokens done",
+                   d->time, unit, kname[d->kind], d->idx, unit, sx, sy, extra,
+                   len ? hist : " (nothing)", sim_now(s), c->q[0][K_ACCEPT].n, c->q[0][K_START].n,
+                   c->q[0][K_READ].n, c->q[0][K_DONE].n, st->time, c->q[1][K_ACCEPT].n,
+                   c->q[1][K_START].n, c->q[1][K_READ].n, c->q[1][K_DONE].n);
 }
 
 /* Arrival of every item of core j->core on the C model's chip (its FLIT stamps):
@@ -287,7 +298,8 @@ static ax_result rtl_build(const axon_cosim_job *j, axon_rtl **out, char **err)
         }
         axon_rtl_item eot = {1, 0, 0, 0, arr ? arr[k] : 0};
         k++;
-        if (!r) r = axon_rtl_push(h, &eot, 1, err);
+        if (!r)
+            r = axon_rtl_push(h, &eot, 1, err);
     }
     free(arr);
     if (r) {
@@ -301,8 +313,14 @@ static ax_result rtl_build(const axon_cosim_job *j, axon_rtl **out, char **err)
 static void rtl_record(ctx *c, axon_rtl *h, const axon_rtl_stamp *st, int64_t step)
 {
     rec r = {st->time, -1, -1, -1, 0, NULL};
-    if (st->accepted) { r.item = st->accept_item; qpush(c, 1, K_ACCEPT, r); }
-    if (st->started) { r.item = st->start_item; qpush(c, 1, K_START, r); }
+    if (st->accepted) {
+        r.item = st->accept_item;
+        qpush(c, 1, K_ACCEPT, r);
+    }
+    if (st->started) {
+        r.item = st->start_item;
+        qpush(c, 1, K_START, r);
+    }
     if (st->issued) {
         rec q = {st->time, st->issue_item, -1, st->word, st->skipped, NULL};
         qpush(c, 1, K_READ, q);
@@ -323,7 +341,8 @@ static ax_result wave_window(const axon_cosim_job *j, int64_t t0, int64_t t1, ch
 {
     axon_rtl *h = NULL;
     ax_result r = rtl_build(j, &h, err);
-    if (r) return r;
+    if (r)
+        return r;
     r = axon_rtl_wave(h, j->wave, t0 < 0 ? 0 : t0, t1, err);
     axon_rtl_stamp st;
     while (!r && axon_rtl_step(h, &st) && st.time <= t1) {}
@@ -389,12 +408,15 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
         }
         while (sim_more && sim_now(s) <= t) {
             sim_more = sim_step(s);
-            if (sim_more) sim_last = sim_now(s);
+            if (sim_more)
+                sim_last = sim_now(s);
         }
         div = compare(&c, res, &d);
-        if (!div && rtl_more && !sim_more && st.time > sim_last + 1000000) break; /* RTL hangs */
+        if (!div && rtl_more && !sim_more && st.time > sim_last + 1000000)
+            break; /* RTL hangs */
     }
-    if (c.nomem) r = ax_fail(err, AX_ENOMEM, "cosim: out of memory for stamps");
+    if (c.nomem)
+        r = ax_fail(err, AX_ENOMEM, "cosim: out of memory for stamps");
     if (!r && !div) {
         for (int k = 0; k < K_N && !div; k++)
             if (c.q[0][k].cur != c.q[0][k].n || c.q[1][k].cur != c.q[1][k].n) {
@@ -438,16 +460,19 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
         const sim_counters *k = &rep.per_core[j->core];
         const char *what = NULL;
         uint64_t cs = 0, rs = 0;
-        if (k->sram_words != res->rtl_words) what = "SRAM words read", cs = k->sram_words, rs = res->rtl_words;
+        if (k->sram_words != res->rtl_words)
+            what = "SRAM words read", cs = k->sram_words, rs = res->rtl_words;
         else if (k->sram_words_skipped != res->rtl_skipped)
             what = "SRAM words skipped", cs = k->sram_words_skipped, rs = res->rtl_skipped;
-        else if (!j->p.async && k->adds != res->rtl_adds) what = "lane additions", cs = k->adds, rs = res->rtl_adds;
+        else if (!j->p.async && k->adds != res->rtl_adds)
+            what = "lane additions", cs = k->adds, rs = res->rtl_adds;
         else if (j->p.async && k->handshakes != res->rtl_hs)
             what = "handshakes", cs = k->handshakes, rs = res->rtl_hs;
         if (what) {
             res->diverged = 1;
-            r = ax_fail(err, AX_EMISMATCH, "activity counters differ: %s: C model %" PRIu64 ", RTL %" PRIu64,
-                        what, cs, rs);
+            r = ax_fail(err, AX_EMISMATCH,
+                        "activity counters differ: %s: C model %" PRIu64 ", RTL %" PRIu64, what, cs,
+                        rs);
         }
     }
     res->end_rtl = c.q[1][K_DONE].n ? c.q[1][K_DONE].v[c.q[1][K_DONE].n - 1].time : 0;
@@ -474,7 +499,8 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
     }
     for (int side = 0; side < 2; side++)
         for (int k = 0; k < K_N; k++) {
-            for (size_t i = 0; i < c.q[side][k].n; i++) free(c.q[side][k].v[i].acc);
+            for (size_t i = 0; i < c.q[side][k].n; i++)
+                free(c.q[side][k].v[i].acc);
             free(c.q[side][k].v);
         }
     sim_free(s);

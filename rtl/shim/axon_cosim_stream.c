@@ -17,11 +17,15 @@ static uint64_t next(uint64_t *x)
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
-static double unif(uint64_t *x) { return (double)(next(x) >> 11) / 9007199254740992.0; }
+static double unif(uint64_t *x)
+{
+    return (double)(next(x) >> 11) / 9007199254740992.0;
+}
 
 void cosim_stream_free(cosim_stream *s)
 {
-    if (!s) return;
+    if (!s)
+        return;
     map_qweight_free(&s->qw);
     free(s->ev);
     free(s->tok_start);
@@ -69,7 +73,8 @@ static ax_result push_ev(cosim_stream *s, size_t *cap, spike_event e, char **err
     if (s->nev == *cap) {
         size_t c = *cap ? 2 * *cap : 1024;
         spike_event *v = realloc(s->ev, c * sizeof *v);
-        if (!v) return ax_fail(err, AX_ENOMEM, "cosim: out of memory for %zu events", c);
+        if (!v)
+            return ax_fail(err, AX_ENOMEM, "cosim: out of memory for %zu events", c);
         s->ev = v;
         *cap = c;
     }
@@ -95,13 +100,16 @@ ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t 
         cosim_stream_free(s);
         return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     }
-    for (size_t j = 0; j < C; j++) s->qw.scale[j] = 1.0f;
+    for (size_t j = 0; j < C; j++)
+        s->qw.scale[j] = 1.0f;
     for (size_t i = 0; i < R; i++) {
         for (size_t j = 0; j < C; j++)
-            if (unif(&x) < 0.7) s->qw.q[j * R + i] = (int8_t)((int)(next(&x) % 255) - 127);
+            if (unif(&x) < 0.7)
+                s->qw.q[j * R + i] = (int8_t)((int)(next(&x) % 255) - 127);
         for (size_t w = 0; w * L < C; w++) /* some all-zero words, for zero gating */
             if (unif(&x) < 0.25)
-                for (size_t j = w * L; j < C && j < (w + 1) * L; j++) s->qw.q[j * R + i] = 0;
+                for (size_t j = w * L; j < C && j < (w + 1) * L; j++)
+                    s->qw.q[j * R + i] = 0;
     }
     static const int steps_choice[] = {0, 1, 2, 3, 5};
     static const double dens_choice[] = {0.0, 0.05, 0.2, 0.6, 1.0};
@@ -245,22 +253,26 @@ ax_result cosim_stream_counts(const char *trace, const char *layer, size_t in, s
     int32_t *counts = NULL;
     char name[1100];
     ax_result r = trace_open(trace, &tf, err);
-    if (r) return r;
+    if (r)
+        return r;
     snprintf(name, sizeof name, "%s.input", layer);
     const trace_tensor *t = trace_find(tf, name);
     if (!t) {
-        r = ax_fail(err, AX_ENOTFOUND, "%s: no tensor '%s' (hint: the trace must hold <layer>.input [tokens, in])",
+        r = ax_fail(err, AX_ENOTFOUND,
+                    "%s: no tensor '%s' (hint: the trace must hold <layer>.input [tokens, in])",
                     trace, name);
         goto out;
     }
     if (t->ndim != 2 || (size_t)t->shape[1] != in) {
-        r = ax_fail(err, AX_ESHAPE, "%s: '%s' has %d dims / %lld inputs, the layer has %zu inputs "
-                    "(hint: trace and weights of the same layer)", trace, name, t->ndim,
-                    t->ndim > 1 ? (long long)t->shape[1] : -1LL, in);
+        r = ax_fail(err, AX_ESHAPE,
+                    "%s: '%s' has %d dims / %lld inputs, the layer has %zu inputs "
+                    "(hint: trace and weights of the same layer)",
+                    trace, name, t->ndim, t->ndim > 1 ? (long long)t->shape[1] : -1LL, in);
         goto out;
     }
     size_t tokens = (size_t)t->shape[0];
-    if (max_tokens && max_tokens < tokens) tokens = max_tokens;
+    if (max_tokens && max_tokens < tokens)
+        tokens = max_tokens;
     xin = malloc((trace_numel(t) ? trace_numel(t) : 1) * sizeof *xin);
     counts = malloc((tokens * in + 1) * sizeof *counts);
     if (!xin || !counts) {
@@ -269,13 +281,16 @@ ax_result cosim_stream_counts(const char *trace, const char *layer, size_t in, s
     }
     if (trace_dtype_is_int(t->dtype)) {
         int32_t *all = (int32_t *)xin; /* same size as float */
-        if ((r = trace_to_i32(t, all, err))) goto out;
+        if ((r = trace_to_i32(t, all, err)))
+            goto out;
         memcpy(counts, all, tokens * in * sizeof *counts);
     } else {
         spike_params sp;
         spike_params_default(&sp);
-        if ((r = trace_to_f32(t, xin, err))) goto out;
-        if ((r = spike_counts(xin, tokens, in, &sp, counts, NULL, err))) goto out;
+        if ((r = trace_to_f32(t, xin, err)))
+            goto out;
+        if ((r = spike_counts(xin, tokens, in, &sp, counts, NULL, err)))
+            goto out;
     }
     *counts_out = counts;
     *tokens_out = tokens;
@@ -287,16 +302,20 @@ out:
     return r;
 }
 
-ax_result cosim_stream_events(const char *trace, const char *coding, int steps, const int32_t *counts,
-                              size_t tokens, size_t in, size_t a0, size_t n, cosim_stream *s, char **err)
+ax_result cosim_stream_events(const char *trace, const char *coding, int steps,
+                              const int32_t *counts, size_t tokens, size_t in, size_t a0, size_t n,
+                              cosim_stream *s, char **err)
 {
     spike_coding cd;
     ax_result r = spike_coding_parse(coding, &cd, err);
-    if (r) return r;
+    if (r)
+        return r;
     spike_event *ev = NULL;
     size_t nev = 0, *ts = calloc(tokens + 1, sizeof *ts);
-    if (!ts) return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
-    if ((r = spike_events(cd, counts, tokens, in, steps ? steps : SPIKE_STEPS_AUTO, &ev, &nev, ts, NULL, err)))
+    if (!ts)
+        return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+    if ((r = spike_events(cd, counts, tokens, in, steps ? steps : SPIKE_STEPS_AUTO, &ev, &nev, ts,
+                          NULL, err)))
         goto out;
     s->ev = malloc((nev ? nev : 1) * sizeof *s->ev);
     s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
@@ -309,7 +328,8 @@ ax_result cosim_stream_events(const char *trace, const char *coding, int steps, 
     for (size_t k = 0; k < tokens; k++) {
         s->tok_start[k] = s->nev;
         for (size_t e = ts[k]; e < ts[k + 1]; e++) {
-            if (ev[e].axon < a0 || ev[e].axon >= a0 + n) continue;
+            if (ev[e].axon < a0 || ev[e].axon >= a0 + n)
+                continue;
             if (ev[e].shift > AXON_RTL_MAX_SHIFT) {
                 r = ax_fail(err, AX_ERANGE,
                             "%s: token %zu: step weight 2^%d is above the core's "
@@ -339,9 +359,12 @@ ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, cons
     int32_t *counts = NULL;
     size_t tokens = 0;
     ax_result r;
-    if ((r = trace_open(weights, &wf, err))) goto out;
-    if ((r = map_qweight_load(wf, layer, 0, &full, err))) goto out;
-    if ((r = cosim_stream_counts(trace, layer, full.in, max_tokens, &counts, &tokens, err))) goto out;
+    if ((r = trace_open(weights, &wf, err)))
+        goto out;
+    if ((r = map_qweight_load(wf, layer, 0, &full, err)))
+        goto out;
+    if ((r = cosim_stream_counts(trace, layer, full.in, max_tokens, &counts, &tokens, err)))
+        goto out;
     /* the first R x C tile: outputs 0..C-1, axons 0..R-1 */
     size_t in = full.in;
     size_t R = in < (size_t)p->rows ? in : (size_t)p->rows;
@@ -358,10 +381,12 @@ ax_result cosim_stream_files(const axon_rtl_params *p, const char *weights, cons
         goto out;
     }
     for (size_t j = 0; j < C; j++)
-        for (size_t i = 0; i < R; i++) s->qw.q[j * R + i] = full.q[j * in + i];
+        for (size_t i = 0; i < R; i++)
+            s->qw.q[j * R + i] = full.q[j * in + i];
     r = cosim_stream_events(trace, coding, steps, counts, tokens, in, 0, R, s, err);
 out:
-    if (r) cosim_stream_free(s);
+    if (r)
+        cosim_stream_free(s);
     free(counts);
     map_qweight_free(&full);
     trace_close(wf);
@@ -384,11 +409,13 @@ ax_result cosim_stream_image(const axon_rtl_params *p, const axon_image_core *ic
     memset(&lw, 0, sizeof lw);
     size_t tokens = 0;
     ax_result r = cosim_stream_counts(trace, L->name, in, max_tokens, &counts, &tokens, err);
-    if (r) goto out;
+    if (r)
+        goto out;
     if (L->permuted) {
         /* the core holds positions row0.. of the image's channel order: the
          * trace's channels go through the same permutation (docs/core-image.md) */
-        if ((r = map_image_load_layer(ic->img, ic->layer_index, 0, &lw, &perm, err))) goto out;
+        if ((r = map_image_load_layer(ic->img, ic->layer_index, 0, &lw, &perm, err)))
+            goto out;
         pc = malloc((tokens * in + 1) * sizeof *pc);
         if (!pc) {
             r = ax_fail(err, AX_ENOMEM, "cosim: out of memory for %zu x %zu counts", tokens, in);
@@ -413,11 +440,13 @@ ax_result cosim_stream_image(const axon_rtl_params *p, const axon_image_core *ic
         goto out;
     }
     for (size_t j = 0; j < C; j++)
-        for (size_t k = 0; k < R; k++) s->qw.q[j * R + k] = ic->rows[k * C + j];
+        for (size_t k = 0; k < R; k++)
+            s->qw.q[j * R + k] = ic->rows[k * C + j];
     r = cosim_stream_events(trace, coding, steps, counts, tokens, in, ic->info.row0,
                             ic->info.rows_used, s, err);
 out:
-    if (r) cosim_stream_free(s);
+    if (r)
+        cosim_stream_free(s);
     free(counts);
     free(pc);
     free(perm);

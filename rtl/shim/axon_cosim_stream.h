@@ -24,13 +24,13 @@
 #include "axon_rtl.h"
 
 typedef struct {
-    map_qweight qw;      /* out = cols used, in = rows used; owned */
-    spike_event *ev;     /* owned */
+    map_qweight qw;  /* out = cols used, in = rows used; owned */
+    spike_event *ev; /* owned */
     size_t nev;
-    size_t *tok_start;   /* [tokens + 1], owned */
+    size_t *tok_start; /* [tokens + 1], owned */
     size_t tokens;
-    size_t cols_used;    /* accumulators that carry layer outputs (a tile at the edge holds fewer) */
-    int permuted;        /* image stream: the trace's channels were permuted */
+    size_t cols_used; /* accumulators that carry layer outputs (a tile at the edge holds fewer) */
+    int permuted;     /* image stream: the trace's channels were permuted */
     /* chip run (random streams only): the C model runs a 1 x 2 mesh whose core 0
      * holds all-zero weights and core 1 this tile (qw.out = 2 C); the RTL is core 1,
      * fed each item at its flit's arrival there (hop, link width: gaps and arrivals > 0) */
@@ -62,8 +62,9 @@ ax_result cosim_stream_counts(const char *trace, const char *layer, size_t in, s
                               int32_t **counts, size_t *tokens, char **err);
 /* Events of counts in the coding into s->ev / s->tok_start / s->tokens,
  * keeping axons [a0, a0 + n) renumbered from 0. */
-ax_result cosim_stream_events(const char *trace, const char *coding, int steps, const int32_t *counts,
-                              size_t tokens, size_t in, size_t a0, size_t n, cosim_stream *s, char **err);
+ax_result cosim_stream_events(const char *trace, const char *coding, int steps,
+                              const int32_t *counts, size_t tokens, size_t in, size_t a0, size_t n,
+                              cosim_stream *s, char **err);
 void cosim_stream_free(cosim_stream *s);
 
 /* The C model configuration that runs the stream like the RTL build p: the

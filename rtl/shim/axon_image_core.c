@@ -39,8 +39,10 @@ ax_result axon_image_core_open(const char *path, const char *layer, long core, i
     if (layer) {
         li = map_image_find(ic->img, layer);
         if (li < 0) {
-            r = ax_fail(err, AX_ENOTFOUND, "%s: no layer '%s' in the core image (hint: 'axon map "
-                        "--read-image %s' lists its layers)", path, layer, path);
+            r = ax_fail(err, AX_ENOTFOUND,
+                        "%s: no layer '%s' in the core image (hint: 'axon map "
+                        "--read-image %s' lists its layers)",
+                        path, layer, path);
             goto fail;
         }
     }
@@ -53,9 +55,10 @@ ax_result axon_image_core_open(const char *path, const char *layer, long core, i
     }
     size_t ncores = map_image_ncores(ic->img);
     if ((size_t)core >= ncores) {
-        r = ax_fail(err, AX_EPARAM, "%s: core %ld does not exist (the image has %zu cores, 0..%zu; "
-                    "hint: 'axon map --read-image %s' lists each layer's first core)", path, core,
-                    ncores, ncores - 1, path);
+        r = ax_fail(err, AX_EPARAM,
+                    "%s: core %ld does not exist (the image has %zu cores, 0..%zu; "
+                    "hint: 'axon map --read-image %s' lists each layer's first core)",
+                    path, core, ncores, ncores - 1, path);
         goto fail;
     }
     ic->rows = malloc((size_t)ic->R * (size_t)ic->C);
@@ -70,9 +73,11 @@ ax_result axon_image_core_open(const char *path, const char *layer, long core, i
     ic->layer = map_image_layer_at(ic->img, ic->info.layer);
     if (li >= 0 && (size_t)li != ic->layer_index) {
         const map_image_layer *L = map_image_layer_at(ic->img, (size_t)li);
-        r = ax_fail(err, AX_EPARAM, "%s: core %ld belongs to layer '%s', not '%s' (hint: the cores "
-                    "of '%s' are %zu..%zu)", path, core, ic->layer->name, layer, layer,
-                    L->first_core, L->first_core + L->rb * L->cb - 1);
+        r = ax_fail(err, AX_EPARAM,
+                    "%s: core %ld belongs to layer '%s', not '%s' (hint: the cores "
+                    "of '%s' are %zu..%zu)",
+                    path, core, ic->layer->name, layer, layer, L->first_core,
+                    L->first_core + L->rb * L->cb - 1);
         goto fail;
     }
     return AX_OK;

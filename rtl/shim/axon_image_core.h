@@ -17,10 +17,10 @@ typedef struct {
     map_image *img;               /* owned */
     const map_image_layer *layer; /* the core's layer, inside img */
     size_t layer_index;
-    size_t core;                  /* global core index (the image's CORE section index) */
-    map_image_core info;          /* row0/rows_used, col0/cols_used, placement */
-    int R, C;                     /* the image's tile */
-    int8_t *rows;                 /* [R * C], row per axon, owned */
+    size_t core;         /* global core index (the image's CORE section index) */
+    map_image_core info; /* row0/rows_used, col0/cols_used, placement */
+    int R, C;            /* the image's tile */
+    int8_t *rows;        /* [R * C], row per axon, owned */
 } axon_image_core;
 
 /* Opens PATH and selects a core: core >= 0 is the global core index (as

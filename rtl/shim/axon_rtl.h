@@ -30,15 +30,15 @@ extern "C" {
 #include "../../ax/ax.h" /* a C header without its own extern "C" */
 
 typedef struct {
-    int rows, cols, lanes;  /* R, C, L */
-    int sram_latency;       /* Ls, cycles */
-    int fifo_depth;         /* F, items */
-    int acc_bits;           /* A */
-    int readout_bits;       /* RB */
-    int double_buffer;      /* 0/1 */
-    int zero_gating;        /* 0/1 */
-    int async;              /* 0 sync (cycles), 1 async (ps) */
-    int handshake;          /* async: 2 or 4 (phases) */
+    int rows, cols, lanes; /* R, C, L */
+    int sram_latency;      /* Ls, cycles */
+    int fifo_depth;        /* F, items */
+    int acc_bits;          /* A */
+    int readout_bits;      /* RB */
+    int double_buffer;     /* 0/1 */
+    int zero_gating;       /* 0/1 */
+    int async;             /* 0 sync (cycles), 1 async (ps) */
+    int handshake;         /* async: 2 or 4 (phases) */
     /* async delays, ps (docs/core-timing.md) */
     int64_t t_req_ps, t_ack_ps, t_decode_ps, t_sram_ps, t_add_ps, t_readout_ps;
 } axon_rtl_params;
@@ -56,10 +56,10 @@ typedef struct axon_rtl axon_rtl;
 
 /* One item of the core's input stream. */
 typedef struct {
-    int eot;        /* 1: end of token (other fields ignored) */
-    uint32_t axon;  /* < rows */
-    int neg;        /* 0/1 */
-    int shift;      /* 0..AXON_RTL_MAX_SHIFT */
+    int eot;         /* 1: end of token (other fields ignored) */
+    uint32_t axon;   /* < rows */
+    int neg;         /* 0/1 */
+    int shift;       /* 0..AXON_RTL_MAX_SHIFT */
     int64_t arrival; /* earliest time the core may accept it (cycles or ps), non-decreasing */
 } axon_rtl_item;
 
@@ -67,21 +67,21 @@ typedef struct {
  * indices are positions in the pushed item stream (0-based) and tokens
  * (0-based, counted by end-of-token markers). */
 typedef struct {
-    int64_t time;         /* cycle (sync) or ps (async) of this step */
-    int accepted;         /* an item entered the FIFO */
+    int64_t time; /* cycle (sync) or ps (async) of this step */
+    int accepted; /* an item entered the FIFO */
     int64_t accept_item;
-    int started;          /* an item left the FIFO into the read stage */
+    int started; /* an item left the FIFO into the read stage */
     int64_t start_item;
-    int issued;           /* an SRAM word slot was used (read or skipped) */
+    int issued; /* an SRAM word slot was used (read or skipped) */
     int64_t issue_item;
     int word;
     int skipped;
-    int beat;             /* -1: no readout beat this step, else beat index */
+    int beat; /* -1: no readout beat this step, else beat index */
     int64_t beat_token;
     uint64_t beat_data[4]; /* the first min(RB, 256) bits, little-endian 64-bit limbs
                            * (the whole beat is reassembled inside the shim) */
-    int token_done;       /* the last beat of token beat_token: axon_rtl_acc valid */
-    int lanes_added;      /* lane additions performed this step */
+    int token_done;        /* the last beat of token beat_token: axon_rtl_acc valid */
+    int lanes_added;       /* lane additions performed this step */
 } axon_rtl_stamp;
 
 /* Builds the model, applies reset (random initial values when seed != 0:

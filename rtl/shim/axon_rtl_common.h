@@ -29,7 +29,8 @@
 #define AXON_RTL_VARIANT "sync"
 #endif
 
-namespace {
+namespace
+{
 
 /* The verilated parameters both cores have (the build passes them as
  * AXON_RTL_* macros); each shim fills in the rest. */
@@ -59,7 +60,9 @@ ax_result axon_rtl_check_params(const axon_rtl_param_check (&chk)[N], const char
 {
     for (const auto &c : chk)
         if (c.want != c.have)
-            return ax_fail(err, AX_EPARAM, "RTL build '%s': parameter %s is %lld, requested %lld (hint: %s, see docs/rtl.md)",
+            return ax_fail(err, AX_EPARAM,
+                           "RTL build '%s': parameter %s is %lld, requested %lld (hint: %s, see "
+                           "docs/rtl.md)",
                            AXON_RTL_VARIANT, c.name, (long long)c.have, (long long)c.want, hint);
     return AX_OK;
 }
@@ -71,16 +74,16 @@ struct axon_rtl_core {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<AXON_RTL_MODEL> m;
     axon_rtl_params p;
-    int B = 0;                       // readout beats per token
-    std::vector<axon_rtl_item> q;    // pushed items, in order
-    std::vector<uint8_t> bits;       // B*RB readout bits of the current token
-    std::vector<int32_t> acc;        // C accumulators of the last finished token
+    int B = 0;                    // readout beats per token
+    std::vector<axon_rtl_item> q; // pushed items, in order
+    std::vector<uint8_t> bits;    // B*RB readout bits of the current token
+    std::vector<int32_t> acc;     // C accumulators of the last finished token
     int64_t tokens_done = 0, cur_item = -1, now = 0;
-    bool started = false;            // the first step has run
-    std::string proto;               // first violation of the readout format seen, or empty
+    bool started = false; // the first step has run
+    std::string proto;    // first violation of the readout format seen, or empty
 #if VM_TRACE
     std::unique_ptr<VerilatedVcdC> vcd;
-    int64_t wfrom = 0, wto = -1;     // waveform window, in the shim's time unit
+    int64_t wfrom = 0, wto = -1; // waveform window, in the shim's time unit
 #endif
 
     /* Takes the build's parameters and sizes the readout buffers. */
@@ -102,7 +105,8 @@ struct axon_rtl_core {
     ax_result check_load_row(uint32_t axon, char **err) const
     {
         if (started)
-            return ax_fail(err, AX_EPARAM, "axon_rtl_load_row: weights must be loaded before the first step");
+            return ax_fail(err, AX_EPARAM,
+                           "axon_rtl_load_row: weights must be loaded before the first step");
         if (axon >= (uint32_t)p.rows)
             return ax_fail(err, AX_EPARAM, "axon_rtl_load_row: axon %u >= rows %d", axon, p.rows);
         return AX_OK;
@@ -126,12 +130,15 @@ struct axon_rtl_core {
         vcd.reset(new VerilatedVcdC);
         m->trace(vcd.get(), 99);
         vcd->open(path);
-        if (!vcd->isOpen()) return ax_fail(err, AX_EIO, "%s: cannot open for the waveform%s", path, open_hint);
+        if (!vcd->isOpen())
+            return ax_fail(err, AX_EIO, "%s: cannot open for the waveform%s", path, open_hint);
         wfrom = from;
         wto = to;
         return AX_OK;
 #else
-        (void)from; (void)to; (void)open_hint;
+        (void)from;
+        (void)to;
+        (void)open_hint;
         return ax_fail(err, AX_EUNSUPPORTED, "%s: %s", path, no_trace);
 #endif
     }
@@ -139,9 +146,11 @@ struct axon_rtl_core {
     void dump_at(int64_t at, uint64_t t)
     {
 #if VM_TRACE
-        if (vcd && at >= wfrom && at <= wto) vcd->dump(t);
+        if (vcd && at >= wfrom && at <= wto)
+            vcd->dump(t);
 #else
-        (void)at; (void)t;
+        (void)at;
+        (void)t;
 #endif
     }
     /* Item `item` left the FIFO: the SRAM reads that follow belong to it
@@ -150,7 +159,8 @@ struct axon_rtl_core {
     {
         st->started = 1;
         st->start_item = item;
-        if (!q[(size_t)item].eot) cur_item = item;
+        if (!q[(size_t)item].eot)
+            cur_item = item;
     }
     /* Readout beat b: the first nbits bits of data (little-endian 64-bit
      * limbs, ceil(nbits/64) of them) into the token's bit buffer; the stamp
@@ -165,7 +175,8 @@ struct axon_rtl_core {
             st->beat_data[i] = data[i];
         for (int i = 0; i < nbits; i++)
             bits[(size_t)b * (size_t)RB + (size_t)i] = (uint8_t)((data[i / 64] >> (i % 64)) & 1);
-        if (!last) return;
+        if (!last)
+            return;
         /* the last beat is zero-padded past the C*A accumulator bits (rule 4) */
         for (size_t i = (size_t)p.cols * (size_t)A; i < bits.size() && proto.empty(); i++)
             if (bits[i])
@@ -174,8 +185,10 @@ struct axon_rtl_core {
                         " of the beats is 1 (bits past C*A must be 0, docs/core-timing.md rule 4)";
         for (int j = 0; j < p.cols; j++) {
             uint32_t v = 0;
-            for (int k = 0; k < A; k++) v |= (uint32_t)bits[(size_t)j * A + k] << k;
-            if (A < 32 && ((v >> (A - 1)) & 1)) v |= ~0u << A;
+            for (int k = 0; k < A; k++)
+                v |= (uint32_t)bits[(size_t)j * A + k] << k;
+            if (A < 32 && ((v >> (A - 1)) & 1))
+                v |= ~0u << A;
             acc[(size_t)j] = (int32_t)v;
         }
         st->token_done = 1;
@@ -185,7 +198,8 @@ struct axon_rtl_core {
     void finish()
     {
 #if VM_TRACE
-        if (vcd) vcd->close();
+        if (vcd)
+            vcd->close();
 #endif
         m->final();
     }

@@ -43,9 +43,12 @@ static int fail(char *err)
 /* One hex digit, or -1. */
 static int hexval(int c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -65,10 +68,13 @@ static int read_hex_rows(const char *path, int R, int C, int8_t *rows)
         ln++;
         size_t n = strcspn(line, "\r\n");
         line[n] = 0;
-        if (n == 0 || !strncmp(line, "//", 2)) continue;
+        if (n == 0 || !strncmp(line, "//", 2))
+            continue;
         if (k == R || n != (size_t)(2 * C)) {
-            fprintf(stderr, "axon-rtl-run: %s: line %ld: %s (hint: the dump of `axon map "
-                    "--read-image FILE --core N` for a %dx%d core)\n", path, ln,
+            fprintf(stderr,
+                    "axon-rtl-run: %s: line %ld: %s (hint: the dump of `axon map "
+                    "--read-image FILE --core N` for a %dx%d core)\n",
+                    path, ln,
                     k == R ? "more rows than the core's R" : "a row must be 2*C hex digits", R, C);
             fclose(f);
             return 1;
@@ -120,7 +126,8 @@ int main(int argc, char **argv)
                    "[--core N]] [--rows HEXFILE] [STREAM]\n");
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "axon-rtl-run: unknown option or missing value: %s (hint: --help)\n", argv[i]);
+            fprintf(stderr, "axon-rtl-run: unknown option or missing value: %s (hint: --help)\n",
+                    argv[i]);
             return 2;
         } else
             path = argv[i];
@@ -157,18 +164,24 @@ int main(int argc, char **argv)
         }
         preload = ic.rows; /* taken over */
         ic.rows = NULL;
-        fprintf(stderr, "axon-rtl-run: core %zu of %s: layer %s tile (%u, %u), %u rows x %u columns used\n",
-                ic.core, image, ic.layer->name, ic.info.r, ic.info.c, ic.info.rows_used, ic.info.cols_used);
+        fprintf(stderr,
+                "axon-rtl-run: core %zu of %s: layer %s tile (%u, %u), %u rows x %u columns used\n",
+                ic.core, image, ic.layer->name, ic.info.r, ic.info.c, ic.info.rows_used,
+                ic.info.cols_used);
         axon_image_core_close(&ic);
     } else if (hexrows) {
         preload = malloc((size_t)p.rows * (size_t)p.cols);
-        if (!preload || read_hex_rows(hexrows, p.rows, p.cols, preload)) return 1;
+        if (!preload || read_hex_rows(hexrows, p.rows, p.cols, preload))
+            return 1;
     }
-    if (axon_rtl_new(&p, seed, &h, &err)) return fail(err);
+    if (axon_rtl_new(&p, seed, &h, &err))
+        return fail(err);
     for (int k = 0; preload && k < p.rows; k++)
-        if (axon_rtl_load_row(h, (uint32_t)k, preload + (size_t)k * p.cols, &err)) return fail(err);
+        if (axon_rtl_load_row(h, (uint32_t)k, preload + (size_t)k * p.cols, &err))
+            return fail(err);
     free(preload);
-    if (wave && axon_rtl_wave(h, wave, 0, INT64_MAX, &err)) return fail(err);
+    if (wave && axon_rtl_wave(h, wave, 0, INT64_MAX, &err))
+        return fail(err);
     printf("P %d %d %d %d %d %d %d %d %d\n", p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth,
            p.acc_bits, p.readout_bits, p.double_buffer, p.zero_gating);
     if (p.async)
@@ -181,13 +194,17 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof line, f)) {
         ln++;
         char *s = line;
-        while (*s == ' ') s++;
-        if (*s == '#' || *s == '\n' || !*s) continue;
+        while (*s == ' ')
+            s++;
+        if (*s == '#' || *s == '\n' || !*s)
+            continue;
         if (*s == 'w') {
             char *e;
             unsigned long ax = strtoul(s + 1, &e, 10);
-            for (int j = 0; j < p.cols; j++) row[j] = (int8_t)strtol(e, &e, 10);
-            if (axon_rtl_load_row(h, (uint32_t)ax, row, &err)) return fail(err);
+            for (int j = 0; j < p.cols; j++)
+                row[j] = (int8_t)strtol(e, &e, 10);
+            if (axon_rtl_load_row(h, (uint32_t)ax, row, &err))
+                return fail(err);
         } else if (*s == 'i' || *s == 'e') {
             axon_rtl_item it = {0, 0, 0, 0, 0};
             if (*s == 'e')
@@ -200,22 +217,27 @@ int main(int argc, char **argv)
                 }
                 it.axon = ax;
             }
-            if (axon_rtl_push(h, &it, 1, &err)) return fail(err);
+            if (axon_rtl_push(h, &it, 1, &err))
+                return fail(err);
         } else {
             fprintf(stderr, "axon-rtl-run: line %ld: unknown record '%c'\n", ln, *s);
             return 1;
         }
     }
-    if (path) fclose(f);
+    if (path)
+        fclose(f);
     axon_rtl_stamp st;
     int more = 1;
     int64_t end = 0;
     while (more) {
         more = axon_rtl_step(h, &st);
-        if (st.accepted) printf("A %" PRId64 " %" PRId64 "\n", st.accept_item, st.time);
-        if (st.started) printf("S %" PRId64 " %" PRId64 "\n", st.start_item, st.time);
+        if (st.accepted)
+            printf("A %" PRId64 " %" PRId64 "\n", st.accept_item, st.time);
+        if (st.started)
+            printf("S %" PRId64 " %" PRId64 "\n", st.start_item, st.time);
         if (st.issued)
-            printf("R %" PRId64 " %d %" PRId64 " %d\n", st.issue_item, st.word, st.time, st.skipped);
+            printf("R %" PRId64 " %d %" PRId64 " %d\n", st.issue_item, st.word, st.time,
+                   st.skipped);
         if (st.beat >= 0) {
             printf("B %" PRId64 " %d %" PRId64 "\n", st.beat_token, st.beat, st.time);
             end = st.time + axon_rtl_beat_period(h);
@@ -223,7 +245,8 @@ int main(int argc, char **argv)
         if (st.token_done) {
             const int32_t *acc = axon_rtl_acc(h);
             printf("D %" PRId64, st.beat_token);
-            for (int j = 0; j < p.cols; j++) printf(" %d", acc[j]);
+            for (int j = 0; j < p.cols; j++)
+                printf(" %d", acc[j]);
             printf("\n");
         }
         if (st.time > 100000000) {

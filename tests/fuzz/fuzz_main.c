@@ -33,7 +33,10 @@ static uint64_t next(void)
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
-static size_t below(size_t n) { return n ? (size_t)(next() % n) : 0; }
+static size_t below(size_t n)
+{
+    return n ? (size_t)(next() % n) : 0;
+}
 
 /* Runs one input at the end of a guarded mapping; returns 1 if accepted. */
 static int run(const uint8_t *buf, size_t n)
@@ -56,16 +59,44 @@ static int run(const uint8_t *buf, size_t n)
     return fuzz_accepted != before;
 }
 
-static const char *tokens[] = {"99999999999999999999", "4294967296", "18446744073709551615", "-1", "1e9", "0.5",
-                               "\"", "'", "[", "]", "{", "}", "(", ")", ",", ":", "null", "True", "False",
-                               "<f8", ">f4", "<u2", "|b1", "F64", "BF16", "__metadata__", "\\u0000", "\xff\xfe"};
+static const char *tokens[] = {"99999999999999999999",
+                               "4294967296",
+                               "18446744073709551615",
+                               "-1",
+                               "1e9",
+                               "0.5",
+                               "\"",
+                               "'",
+                               "[",
+                               "]",
+                               "{",
+                               "}",
+                               "(",
+                               ")",
+                               ",",
+                               ":",
+                               "null",
+                               "True",
+                               "False",
+                               "<f8",
+                               ">f4",
+                               "<u2",
+                               "|b1",
+                               "F64",
+                               "BF16",
+                               "__metadata__",
+                               "\\u0000",
+                               "\xff\xfe"};
 
 static size_t mutate(uint8_t *b, size_t n, int npy)
 {
     int k = 1 + (int)below(3);
     while (k--) {
         switch (below(8)) {
-        case 0: if (n) b[below(n)] ^= (uint8_t)(1u << below(8)); break;
+        case 0:
+            if (n)
+                b[below(n)] ^= (uint8_t)(1u << below(8));
+            break;
         case 1: {
             static const uint8_t v[] = {0, 0xff, 0x7f, 0x80, '0', '9', ' ', '\n'};
             if (n)
@@ -73,46 +104,66 @@ static size_t mutate(uint8_t *b, size_t n, int npy)
             break;
         }
         case 2: n = below(n + 1); break;
-        case 3: { size_t at = below(n + 1), len = below(n - at + 1) % 64, src = below(n + 1);
-                  if (src + len > n) len = n - src;
-                  if (n + len <= FUZZ_MAX_INPUT && len) {
-                      uint8_t chunk[64];
-                      memcpy(chunk, b + src, len);
-                      memmove(b + at + len, b + at, n - at);
-                      memcpy(b + at, chunk, len);
-                      n += len;
-                  }
-                  break; }
-        case 4: { size_t at = below(n + 1), len = below(n - at + 1) % 64;
-                  memmove(b + at, b + at + len, n - at - len);
-                  n -= len;
-                  break; }
-        case 5: { const char *t = tokens[below(sizeof tokens / sizeof tokens[0])];
-                  size_t tl = strlen(t), at = below(n + 1);
-                  if (at + tl <= n) memcpy(b + at, t, tl);
-                  break; }
-        case 6: /* the header length field */
-            if (npy && n >= 12) {
-                uint32_t v = below(4) ? (uint32_t)(b[8] | b[9] << 8) + (uint32_t)below(9) - 4u : (uint32_t)next();
-                b[8] = (uint8_t)v;
-                b[9] = (uint8_t)(v >> 8);
-                if (b[6] > 1) { b[10] = (uint8_t)(v >> 16); b[11] = (uint8_t)(v >> 24); }
-            } else if (!npy && n >= 8) {
-                uint64_t v = 0;
-                for (int i = 0; i < 8; i++) v |= (uint64_t)b[i] << (8 * i);
-                v = below(4) ? v + below(17) - 8 : next() >> below(64);
-                for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+        case 3: {
+            size_t at = below(n + 1), len = below(n - at + 1) % 64, src = below(n + 1);
+            if (src + len > n)
+                len = n - src;
+            if (n + len <= FUZZ_MAX_INPUT && len) {
+                uint8_t chunk[64];
+                memcpy(chunk, b + src, len);
+                memmove(b + at + len, b + at, n - at);
+                memcpy(b + at, chunk, len);
+                n += len;
             }
             break;
-        default: if (npy && n > 6) b[6] = (uint8_t)below(5); /* NPY version */
-                 else if (n) b[below(n)] = (uint8_t)next();
-                 break;
+        }
+        case 4: {
+            size_t at = below(n + 1), len = below(n - at + 1) % 64;
+            memmove(b + at, b + at + len, n - at - len);
+            n -= len;
+            break;
+        }
+        case 5: {
+            const char *t = tokens[below(sizeof tokens / sizeof tokens[0])];
+            size_t tl = strlen(t), at = below(n + 1);
+            if (at + tl <= n)
+                memcpy(b + at, t, tl);
+            break;
+        }
+        case 6: /* the header length field */
+            if (npy && n >= 12) {
+                uint32_t v = below(4) ? (uint32_t)(b[8] | b[9] << 8) + (uint32_t)below(9) - 4u
+                                      : (uint32_t)next();
+                b[8] = (uint8_t)v;
+                b[9] = (uint8_t)(v >> 8);
+                if (b[6] > 1) {
+                    b[10] = (uint8_t)(v >> 16);
+                    b[11] = (uint8_t)(v >> 24);
+                }
+            } else if (!npy && n >= 8) {
+                uint64_t v = 0;
+                for (int i = 0; i < 8; i++)
+                    v |= (uint64_t)b[i] << (8 * i);
+                v = below(4) ? v + below(17) - 8 : next() >> below(64);
+                for (int i = 0; i < 8; i++)
+                    b[i] = (uint8_t)(v >> (8 * i));
+            }
+            break;
+        default:
+            if (npy && n > 6)
+                b[6] = (uint8_t)below(5); /* NPY version */
+            else if (n)
+                b[below(n)] = (uint8_t)next();
+            break;
         }
     }
     return n;
 }
 
-static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 int main(int argc, char **argv)
 {
@@ -165,8 +216,10 @@ int main(int argc, char **argv)
         n = mutate(buf, n, npy);
         acc += (unsigned long)run(buf, n);
     }
-    printf("fuzz_replay %s: %zu corpus files (%s), %lu truncations, %ld mutations (%lu accepted, %lu rejected), "
-           "no crash\n", argv[1], nf, bad ? "SOME REJECTED" : "all accepted", truncs, muts, acc,
+    printf("fuzz_replay %s: %zu corpus files (%s), %lu truncations, %ld mutations (%lu accepted, "
+           "%lu rejected), "
+           "no crash\n",
+           argv[1], nf, bad ? "SOME REJECTED" : "all accepted", truncs, muts, acc,
            (unsigned long)muts - acc);
     for (size_t i = 0; i < nf; i++) {
         free(files[i]);

@@ -72,8 +72,8 @@ static int one_case(size_t tokens, size_t out, size_t in, size_t group, int32_t 
     gpu_cmp_int ci;
     gpu_compare_i32(a1, a2, na, &ci);
     if (ci.mismatches) {
-        fprintf(stderr, "acc: %zu of %zu differ; first at %zu: cpu %lld cuda %lld\n",
-                ci.mismatches, na, ci.idx[0], (long long)ci.a[0], (long long)ci.b[0]);
+        fprintf(stderr, "acc: %zu of %zu differ; first at %zu: cpu %lld cuda %lld\n", ci.mismatches,
+                na, ci.idx[0], (long long)ci.a[0], (long long)ci.b[0]);
         bad = 1;
     }
     if (memcmp(y1, y2, tokens * out * sizeof(float))) {
@@ -141,9 +141,9 @@ int main(int argc, char **argv)
         size_t tokens = 1 + xr() % 150, out = 1 + xr() % 200, in = 1 + xr() % 700;
         size_t gs[] = {0, 1, 4, 32, 64, 128, 3, 100};
         size_t group = gs[xr() % 8];
-        fails += one_case(tokens, out, in, group, 127, 0, 0) != 0;          /* dp4a */
+        fails += one_case(tokens, out, in, group, 127, 0, 0) != 0; /* dp4a */
         fails += one_case(tokens, out, in, group, 127, GPU_CUDA_FORCE_WIDE, 1) != 0;
-        fails += one_case(tokens, out, in, group, 100000, 0, 1) != 0;       /* unclamped */
+        fails += one_case(tokens, out, in, group, 100000, 0, 1) != 0; /* unclamped */
     }
     fails += overflow_case();
     printf("%d failed\n", fails);
