@@ -61,6 +61,22 @@ static size_t first_bad(const float *row, size_t lo, size_t hi)
     return hi;
 }
 
+/* |max| of [lo, hi) folded into a (the max of a vector part already done),
+ * and whether every value there is finite: the portable path and the tail
+ * of the SIMD ones. */
+static int amax_scalar(const float *row, size_t lo, size_t hi, float a, float *amax)
+{
+    for (size_t i = lo; i < hi; i++) {
+        if (!isfinite(row[i]))
+            return 0;
+        float v = fabsf(row[i]);
+        if (v > a)
+            a = v;
+    }
+    *amax = a;
+    return 1;
+}
+
 static void quant_scalar(const float *row, size_t lo, size_t hi, float scale, int8_t *q)
 {
     for (size_t i = lo; i < hi; i++) {
@@ -87,16 +103,7 @@ __attribute__((target("avx512f"))) static int amax_avx512(const float *row, size
         bad |= _mm512_cmpge_epu32_mask(x, inf);
         m = _mm512_max_ps(m, _mm512_castsi512_ps(x));
     }
-    float a = _mm512_reduce_max_ps(m);
-    for (; i < hi; i++) {
-        if (!isfinite(row[i]))
-            return 0;
-        float v = fabsf(row[i]);
-        if (v > a)
-            a = v;
-    }
-    *amax = a;
-    return bad == 0;
+    return amax_scalar(row, i, hi, _mm512_reduce_max_ps(m), amax) && bad == 0;
 }
 
 __attribute__((target("avx512f"))) static void quant_avx512(const float *row, size_t lo, size_t hi,
@@ -135,15 +142,7 @@ __attribute__((target("avx2"))) static int amax_avx2(const float *row, size_t lo
         a = v8[k] > a ? v8[k] : a;
     if (!_mm256_testz_si256(bad, bad))
         return 0;
-    for (; i < hi; i++) {
-        if (!isfinite(row[i]))
-            return 0;
-        float v = fabsf(row[i]);
-        if (v > a)
-            a = v;
-    }
-    *amax = a;
-    return 1;
+    return amax_scalar(row, i, hi, a, amax);
 }
 
 __attribute__((target("avx2"))) static void quant_avx2(const float *row, size_t lo, size_t hi,
@@ -189,12 +188,7 @@ ax_result map_quantize_row_simd(const float *row, size_t in, size_t group, size_
 #endif
         {
             (void)simd;
-            ok = first_bad(row, lo, hi) == hi;
-            for (size_t i = lo; ok && i < hi; i++) {
-                float a = fabsf(row[i]);
-                if (a > amax)
-                    amax = a;
-            }
+            ok = amax_scalar(row, lo, hi, 0.0f, &amax);
         }
         if (!ok) {
             size_t i = first_bad(row, lo, hi);
