@@ -216,15 +216,12 @@ ax_result map_quantize(const float *w, size_t out, size_t in, size_t group, map_
     if (r)
         return r;
     for (size_t j = 0; j < out; j++) {
-        char *why = NULL;
         r = map_quantize_row(w + j * in, in, qw->group, qw->ngroups, qw->q + j * in,
-                             qw->scale + j * qw->ngroups, &why);
+                             qw->scale + j * qw->ngroups, NULL);
         if (r) {
-            /* "weight[j][i] is NaN": name the element as row and column */
-            size_t i = 0;
-            if (why)
-                sscanf(why, "column %zu", &i);
-            free(why);
+            /* "weight[j][i] is NaN": the row's first non-finite element, the
+             * one the row's own error names (groups are checked in order) */
+            size_t i = first_bad(w + j * in, 0, in);
             map_qweight_free(qw);
             return ax_fail(err, r, "weight[%zu][%zu] is %s (hint: the checkpoint is damaged)", j, i,
                            isnan(w[j * in + i]) ? "NaN" : (w[j * in + i] > 0 ? "+Inf" : "-Inf"));
