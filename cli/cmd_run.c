@@ -100,7 +100,8 @@ int cmd_run(int argc, char **argv)
         cmd_param_options_free(opts);
         return c;
     }
-    tile_given = j.arch && (j.cfg.rows != 128 || j.cfg.cols != 128);
+    /* a tile an architecture file set counts as given (checked against an image) */
+    tile_given = j.arch && run_param_is_set(&j, run_param_find("tile"));
     optind = 1;
     opterr = 0;
     int rc = -1;
