@@ -587,8 +587,11 @@ ax_result gpu_ref_cpu_ex(const int32_t *counts, size_t tokens, const map_qweight
     if (m * 128 * (int64_t)G <= INT32_MAX) {
 #ifdef GPU_X86
         /* 255 * 128 * G <= INT32_MAX; with short groups the per-group sums, not the
-         * products, dominate and the int16 kernel is as fast (G = 128: measured) */
-        if (m <= 127 && c.vnni && o->i8 != 0 && G >= 256 && G <= 65793) {
+         * products, dominate and the int16 kernel is as fast (G = 128: measured);
+         * with few tokens the weights' pass for the row sums costs as much as
+         * the products */
+        if (m <= 127 && c.vnni && o->i8 != 0 && G >= 256 && G <= 65793 &&
+            tokens >= 8) { /* the row sums are one more pass over the weights */
             uint8_t *u8 = malloc(n ? n : 1);
             if (!u8)
                 return ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens,

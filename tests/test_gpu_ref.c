@@ -236,9 +236,9 @@ Test(gpu_ref, every_path_and_thread_count_equals_the_plain_loop)
 {
     /* odd shapes: token and row tails of the 4 x 4 blocks, groups that are
      * not a multiple of the SIMD width, groups longer than in, per channel */
-    size_t shapes[][4] = {{1, 1, 1, 0},       {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
-                          {4, 8, 128, 128},   {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
-                          {11, 6, 1000, 100}, {1, 17, 96, 3},   {13, 4, 70, 200}, {4, 12, 512, 0}};
+    size_t shapes[][4] = {{1, 1, 1, 0},     {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
+                          {4, 8, 128, 128}, {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
+                          {11, 6, 1000, 100}, {1, 17, 96, 3}, {13, 4, 70, 200}, {9, 12, 512, 0}};
     unsigned seen = 0;
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
         seen |= check_all_paths(shapes[k][0], shapes[k][1], shapes[k][2], shapes[k][3], 127);
