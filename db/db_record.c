@@ -244,8 +244,8 @@ static ax_result insert_cores(db *d, int64_t id, const sim_config *c, const sim_
                               size_t n, char **err)
 {
     sqlite3_stmt *st;
-    if (prep(d, "INSERT INTO cores (run_id, core" COUNTER_COLS ") VALUES (?,?" COUNTER_QMS ")",
-             &st, err))
+    if (prep(d, "INSERT INTO cores (run_id, core" COUNTER_COLS ") VALUES (?,?" COUNTER_QMS ")", &st,
+             err))
         return AX_EDB;
     ax_result r = AX_OK;
     for (size_t i = 0; i < n && r == AX_OK; i++) {

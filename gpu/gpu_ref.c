@@ -62,8 +62,8 @@ typedef struct {
     const map_qweight *qw;
     int32_t *acc;
     ax_simd simd;
-    int vnni;              /* AVX-512 VNNI: vpdpwssd = vpmaddwd + vpaddd in one */
-    const uint8_t *u8;     /* [tokens][in] counts + 128, i8 path only */
+    int vnni;          /* AVX-512 VNNI: vpdpwssd = vpmaddwd + vpaddd in one */
+    const uint8_t *u8; /* [tokens][in] counts + 128, i8 path only */
     /* i64 path: first overflowing flat index (t * out + j) * ng + g, or SIZE_MAX */
     size_t first_bad;
     int64_t bad_value;
@@ -312,9 +312,10 @@ ROWS_SIMD(rows_avx2, AVX2_T, k256, 2) /* 16 ymm registers: 4 x 2 sums */
  * magnitude: inside int32 for G <= 65793, which the caller checks, so the
  * result is the exact sum. Masked-off tail bytes are 0 in both operands. */
 #define AVX512B_T __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-static inline __attribute__((always_inline)) AVX512B_T void
-k8(const uint8_t *const s[TB], const int8_t *const w[JB], size_t lo, size_t hi, const int NT,
-   const int NJ, int32_t r[TB][JB])
+static inline __attribute__((always_inline)) AVX512B_T void k8(const uint8_t *const s[TB],
+                                                               const int8_t *const w[JB], size_t lo,
+                                                               size_t hi, const int NT,
+                                                               const int NJ, int32_t r[TB][JB])
 {
     __m512i a[TB][JB], sv[TB], wv[JB];
 #pragma GCC unroll 16
@@ -391,7 +392,8 @@ static AVX512B_T void row_sums(const map_qweight *qw, size_t j0, size_t j1, int3
                 a = _mm512_dpbusd_epi32(a, ones, _mm512_loadu_si512((const void *)(q + i)));
             if (i < hi)
                 a = _mm512_dpbusd_epi32(a, ones,
-                                        _mm512_maskz_loadu_epi8(((__mmask64)1 << (hi - i)) - 1, q + i));
+                                        _mm512_maskz_loadu_epi8(((__mmask64)1 << (hi - i)) - 1,
+                                                                q + i));
             bias[(j - j0) * ng + g] = _mm512_reduce_add_epi32(a);
         }
 }

@@ -163,7 +163,7 @@ static inline __attribute__((always_inline)) void store_tile_body(tiles_ctx *c, 
 
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx512f,avx512vl,avx512bw"))) static void store_tile_avx512(tiles_ctx *c,
-                                                                                  size_t k)
+                                                                                   size_t k)
 {
     store_tile_body(c, k);
 }

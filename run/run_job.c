@@ -470,8 +470,7 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     return run_job_exec_cached(j, NULL, r, err);
 }
 
-static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r,
-                      char **err);
+static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err);
 
 ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r, char **err)
 {
@@ -489,8 +488,7 @@ ax_result run_job_prepare(const run_job *j, run_cache *cache, char **err)
 }
 
 /* prepare: only what the cache holds (weights, counts, events, reference). */
-static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r,
-                      char **err)
+static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err)
 {
     memset(r, 0, sizeof *r);
     ax_result rc;

@@ -184,8 +184,10 @@ static void extreme_qweight(map_qweight *qw, size_t out, size_t in, size_t group
 /* The options every path can be asked for: portable, AVX2, AVX-512, VNNI
  * with int16 counts, VNNI with int8 counts (a path the CPU lacks falls back
  * to a narrower one: still compared). */
-static const gpu_ref_opts PATHS[] = {{0, AX_SIMD_PORTABLE, 0, 0}, {0, AX_SIMD_AVX2, 0, 0},
-                                     {0, AX_SIMD_AVX512, 0, 0},   {0, AX_SIMD_AVX512, 1, 0},
+static const gpu_ref_opts PATHS[] = {{0, AX_SIMD_PORTABLE, 0, 0},
+                                     {0, AX_SIMD_AVX2, 0, 0},
+                                     {0, AX_SIMD_AVX512, 0, 0},
+                                     {0, AX_SIMD_AVX512, 1, 0},
                                      {0, AX_SIMD_AVX512, 1, 1}};
 static const int THREADS[] = {1, 2, 3, 7};
 
@@ -236,9 +238,9 @@ Test(gpu_ref, every_path_and_thread_count_equals_the_plain_loop)
 {
     /* odd shapes: token and row tails of the 4 x 4 blocks, groups that are
      * not a multiple of the SIMD width, groups longer than in, per channel */
-    size_t shapes[][4] = {{1, 1, 1, 0},     {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
-                          {4, 8, 128, 128}, {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
-                          {11, 6, 1000, 100}, {1, 17, 96, 3}, {13, 4, 70, 200}, {9, 12, 512, 0}};
+    size_t shapes[][4] = {{1, 1, 1, 0},       {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
+                          {4, 8, 128, 128},   {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
+                          {11, 6, 1000, 100}, {1, 17, 96, 3},   {13, 4, 70, 200}, {9, 12, 512, 0}};
     unsigned seen = 0;
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
         seen |= check_all_paths(shapes[k][0], shapes[k][1], shapes[k][2], shapes[k][3], 127);
