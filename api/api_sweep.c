@@ -130,7 +130,7 @@ ax_result ax_sweep(const ax_job *base, size_t naxes, const char *const *names,
     db_sweep_stats st;
     memset(&st, 0, sizeof st);
     if (rc == AX_OK) {
-        db_sweep_eval ev = {db_sim_eval, db_sim_release, NULL, "sim"};
+        db_sweep_eval ev = {.eval = db_sim_eval, .release = db_sim_release, .name = "sim"};
         rc = db_sweep_run(db_path, &s, &ev, jobs, NULL, &st, err);
         if (rc == AX_OK && st.failed)
             rc = ax_fail(err, AX_EPARAM,

@@ -82,8 +82,9 @@ void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ct
     if (grain == 0)
         grain = 1;
     int t = ax_parallel_workers(threads, n, grain);
-    if (t <= 1) {
-        fn(ctx, 0, n, 0);
+    if (t <= 1) { /* the same chunks on one thread: callers size them for the cache */
+        for (size_t b = 0; b < n; b += grain)
+            fn(ctx, b, n - b < grain ? n : b + grain, 0);
         return;
     }
     par_job j = {.n = n, .grain = grain, .fn = fn, .ctx = ctx};

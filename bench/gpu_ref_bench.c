@@ -195,10 +195,14 @@ int main(int argc, char **argv)
         printf("%-26s %20.2f GMAC/s per thread (vpmaddwd+vpaddd, L1, %s)\n", "in-run SIMD limit",
                lim / 1e9, ax_simd_name(top));
     int bad = 0;
-    /* every path this CPU runs: portable, AVX2, AVX-512, AVX-512 VNNI */
+    /* every path this CPU runs: portable, AVX2, AVX-512, AVX-512 VNNI (int16 and int8 counts) */
     struct {
-        int simd, vnni;
-    } var[] = {{AX_SIMD_PORTABLE, 0}, {AX_SIMD_AVX2, 0}, {AX_SIMD_AVX512, 0}, {AX_SIMD_AVX512, 1}};
+        int simd, vnni, i8;
+    } var[] = {{AX_SIMD_PORTABLE, 0, 0},
+               {AX_SIMD_AVX2, 0, 0},
+               {AX_SIMD_AVX512, 0, 0},
+               {AX_SIMD_AVX512, 1, 0},
+               {AX_SIMD_AVX512, 1, 1}};
     gpu_ref_path seen[8];
     int nseen = 0;
     for (size_t v = 0; v < sizeof var / sizeof var[0]; v++) {
@@ -206,7 +210,10 @@ int main(int argc, char **argv)
             continue;
         int tl[2] = {1, ncpu};
         for (int k = 0; k < (ncpu > 1 ? 2 : 1); k++) {
-            gpu_ref_opts o = {.threads = tl[k], .simd = var[v].simd, .vnni = var[v].vnni};
+            gpu_ref_opts o = {.threads = tl[k],
+                              .simd = var[v].simd,
+                              .vnni = var[v].vnni,
+                              .i8 = var[v].i8};
             gpu_ref_path path = GPU_REF_I64;
             double best = 1e30;
             for (int r = 0; r < repeat; r++) {

@@ -38,6 +38,10 @@ int cmd_usage_err(const char *cmd, char *err);
 int cmd_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int cmd_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
                      double *out);
+/* Large buffers freed by one layer are reused by the next (glibc: raises
+ * the mmap and trim thresholds); called by the commands that loop over
+ * layers or sweep points. */
+void cmd_reuse_large_buffers(void);
 /* Progress of a long task on stderr (cmd_util.c): silent for about the first
  * second; then a bar on a terminal, a line every few seconds otherwise.
  * done == total ends the task (the bar is erased). label (may be NULL)

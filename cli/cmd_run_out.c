@@ -191,6 +191,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
      * and counts are larger than the budget, so they go when it is done */
     run_cache *cache = NULL;
     run_cache_new((size_t)64 << 20, &cache, NULL);
+    cmd_reuse_large_buffers();
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "layers");
     cJSON_AddStringToObject(root, "axon_version", AX_VERSION);
     int rc = CMD_OK, all_exact = 1, ref_same = 1;

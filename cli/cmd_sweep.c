@@ -4,10 +4,11 @@
  * parallel worker processes. Rerunning the same command resumes: points
  * already stored are skipped. --shard i/N runs one slice (into its own
  * database); --emit-slurm DIR writes a Slurm job array for the shards.
- * Each worker keeps a run_cache: points that differ only in timing, tile,
- * power or technology share the loaded weights, counts, events and the
- * reference check (--no-cache computes everything for every point; the
- * database rows are the same either way).
+ * Points that differ only in timing, tile, power or technology share the
+ * loaded weights, counts, events and the reference check: the parent
+ * computes each distinct one once before forking (run_job_prepare) and the
+ * workers inherit that run_cache (--no-cache computes everything for every
+ * point; the database rows are the same either way).
  */
 #include "../db/db.h"
 #include "cmd.h"
@@ -230,7 +231,7 @@ int cmd_sweep(int argc, char **argv)
     s.tech_version = tv;
     int fake = !strcmp(evname, "fake");
     db_sweep_eval ev = {fake ? db_fake_eval : db_sim_eval, fake ? NULL : db_sim_release,
-                        fake ? NULL : &su, evname};
+                        fake ? NULL : &su, evname, fake ? NULL : db_sim_prepare};
     if (rc < 0 && !fake && !s.base.layer && !given[(size_t)(run_param_find("layer") - tab)])
         rc = cmd_usage("sweep", "--layer NAME is required (a list sweeps several layers)");
     if (rc >= 0) {
@@ -280,6 +281,7 @@ int cmd_sweep(int argc, char **argv)
     } else {
         rc = CMD_OK;
         db_sweep_stats st;
+        cmd_reuse_large_buffers(); /* the workers inherit it */
         ax_result r = db_sweep_run(path, &s, &ev, (int)jobs, progress, &st, &err);
         if (st.sweep_id > 0 && json) {
             cJSON *jo = cJSON_CreateObject();
@@ -309,5 +311,6 @@ int cmd_sweep(int argc, char **argv)
         free(lists[i]);
         free(given[i]);
     }
+    run_cache_free(su.c);
     return rc;
 }

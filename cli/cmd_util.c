@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <unistd.h>
 
 int cmd_fail(const char *cmd, char *err)
@@ -170,6 +173,17 @@ void cmd_progress_tick(void)
 {
     if (prog.active)
         cmd_progress_label(prog.what, prog.label[0] ? prog.label : NULL, prog.done, prog.total);
+}
+
+void cmd_reuse_large_buffers(void)
+{
+#ifdef __GLIBC__
+    /* a layer's weights (up to hundreds of MB) are allocated and freed per
+     * layer: keep them in the heap so the next layer reuses the pages
+     * instead of mapping and zeroing them again (the peak stays the same) */
+    mallopt(M_MMAP_THRESHOLD, 512 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1024 << 20);
+#endif
 }
 
 void cmd_progress(const char *what, size_t done, size_t total)

@@ -127,6 +127,10 @@ typedef struct {
     void (*release)(void *user, run_result *res);
     void *user;
     const char *name; /* stored in runs.evaluator: "sim" or "fake" */
+    /* optional: called in the parent for every point to run, before the
+     * workers are forked, to compute what points share once (the workers
+     * inherit it); an error is left for the worker to report */
+    ax_result (*prepare)(void *user, const run_job *job, char **err);
 } db_sweep_eval;
 
 typedef struct {
@@ -182,6 +186,10 @@ typedef struct {
 } db_sim_user;
 ax_result db_sim_eval(void *user, const run_job *job, run_result *res, char **err);
 void db_sim_release(void *user, run_result *res);
+/* Its prepare hook: in the parent, before the fork, the shared parts of
+ * every point (weights, counts, events, reference) into the db_sim_user's
+ * cache, once each (run_job_prepare); the workers inherit it. */
+ax_result db_sim_prepare(void *user, const run_job *job, char **err);
 
 /* The test stand-in evaluator (db_fake.c): closed-form "results" of the
  * parameters, stored with evaluator = 'fake'. Not physics. */

@@ -3,8 +3,11 @@
  * layer (run/run_job.c). The sweep engine itself knows no simulator (it
  * takes an evaluator, db_sweep_eval); the command line and the library's
  * ax_sweep hand it this one, tests the closed-form stand-in of db_fake.c.
- * With a db_sim_user, each worker keeps a run_cache (weights, counts, events,
- * the reference and checksums computed once per key; `sweep --no-cache`).
+ * With a db_sim_user, the points share a run_cache (weights, counts, events,
+ * the reference and checksums computed once per key; `sweep --no-cache`):
+ * db_sim_prepare fills it in the parent before the workers are forked, so
+ * each piece is computed once per sweep and inherited copy-on-write; a
+ * worker computes only what is still missing.
  */
 #include "db_int.h"
 
@@ -25,4 +28,15 @@ void db_sim_release(void *user, run_result *r)
 {
     (void)user;
     run_result_free(r);
+}
+
+ax_result db_sim_prepare(void *user, const run_job *j, char **err)
+{
+    db_sim_user *u = user;
+    if (!u || u->off)
+        return AX_OK;
+    ax_result rc;
+    if (!u->c && (rc = run_cache_new(RUN_CACHE_DEFAULT_BYTES, &u->c, err)))
+        return rc;
+    return run_job_prepare(j, u->c, err);
 }

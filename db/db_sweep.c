@@ -14,7 +14,9 @@
  *    version; UNIQUE(config_hash, axon_version) makes duplicates
  *    impossible even when two sweeps race on one database.
  * Work is handed out through a counter in shared memory (atomic
- * fetch-add), so fast and slow points balance across workers.
+ * fetch-add), so fast and slow points balance across workers. An
+ * evaluator's prepare hook runs in the parent before the fork, so what the
+ * points share is computed once and inherited by every worker.
  */
 #include "db_int.h"
 
@@ -259,6 +261,11 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
         sc = mmap(NULL, sizeof *sc, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (sc == MAP_FAILED)
             r = ax_fail(err, AX_ENOMEM, "mmap of the sweep counters failed");
+    }
+    for (size_t k = 0; r == AX_OK && ev->prepare && k < ntodo; k++) {
+        char *e2 = NULL; /* a failing point fails again, logged, in its worker */
+        ev->prepare(ev->user, &p[todo[k]].job, &e2);
+        free(e2);
     }
     if (r == AX_OK && ntodo > 0) {
         atomic_init(&sc->next, 0);

@@ -35,11 +35,13 @@ typedef struct {
     int threads;
     int simd;
     int vnni;
+    int i8; /* 0: never the 8-bit VNNI kernel (counts within [-127, 127]); else when it applies */
 } gpu_ref_opts;
 void gpu_ref_opts_default(gpu_ref_opts *o);
 
 /* The accumulation path a call took (gpu_ref.c explains each). */
 typedef enum {
+    GPU_REF_I8_AVX512_VNNI,
     GPU_REF_I16_AVX512_VNNI,
     GPU_REF_I16_AVX512,
     GPU_REF_I16_AVX2,

@@ -62,7 +62,8 @@ typedef struct {
     const map_qweight *qw;
     int32_t *acc;
     ax_simd simd;
-    int vnni; /* AVX-512 VNNI: vpdpwssd = vpmaddwd + vpaddd in one */
+    int vnni;          /* AVX-512 VNNI: vpdpwssd = vpmaddwd + vpaddd in one */
+    const uint8_t *u8; /* [tokens][in] counts + 128, i8 path only */
     /* i64 path: first overflowing flat index (t * out + j) * ng + g, or SIZE_MAX */
     size_t first_bad;
     int64_t bad_value;
@@ -302,6 +303,141 @@ static inline __attribute__((always_inline)) void put(int32_t *acc, size_t out, 
 ROWS_SIMD(rows_avx512, AVX512_T, k512, JB)
 ROWS_SIMD(rows_avx512v, AVX512V_T, k512v, JB)
 ROWS_SIMD(rows_avx2, AVX2_T, k256, 2) /* 16 ymm registers: 4 x 2 sums */
+
+/* i8 path (AVX-512 VNNI, counts within [-127, 127]): vpdpbusd multiplies 64
+ * unsigned bytes by 64 signed bytes and adds each 4 products to an int32
+ * lane. A count s goes in as u = s + 128 (1..255), so a lane sums u · q and
+ * the group's sum is Σ u q − 128 Σ q (Σ q per row and group is computed once
+ * per block of rows). Every partial sum is at most 255 · 128 · G in
+ * magnitude: inside int32 for G <= 65793, which the caller checks, so the
+ * result is the exact sum. Masked-off tail bytes are 0 in both operands. */
+#define AVX512B_T __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+static inline __attribute__((always_inline)) AVX512B_T void k8(const uint8_t *const s[TB],
+                                                               const int8_t *const w[JB], size_t lo,
+                                                               size_t hi, const int NT,
+                                                               const int NJ, int32_t r[TB][JB])
+{
+    __m512i a[TB][JB], sv[TB], wv[JB];
+#pragma GCC unroll 16
+    for (int t = 0; t < NT; t++)
+#pragma GCC unroll 16
+        for (int j = 0; j < NJ; j++)
+            a[t][j] = _mm512_setzero_si512();
+    size_t i = lo;
+    for (; i + 64 <= hi; i += 64) {
+#pragma GCC unroll 16
+        for (int j = 0; j < NJ; j++)
+            wv[j] = _mm512_loadu_si512((const void *)(w[j] + i));
+#pragma GCC unroll 16
+        for (int t = 0; t < NT; t++)
+            sv[t] = _mm512_loadu_si512((const void *)(s[t] + i));
+#pragma GCC unroll 16
+        for (int t = 0; t < NT; t++)
+#pragma GCC unroll 16
+            for (int j = 0; j < NJ; j++)
+                a[t][j] = _mm512_dpbusd_epi32(a[t][j], sv[t], wv[j]);
+    }
+    if (i < hi) {
+        __mmask64 m = ((__mmask64)1 << (hi - i)) - 1;
+#pragma GCC unroll 16
+        for (int j = 0; j < NJ; j++)
+            wv[j] = _mm512_maskz_loadu_epi8(m, w[j] + i);
+#pragma GCC unroll 16
+        for (int t = 0; t < NT; t++)
+            sv[t] = _mm512_maskz_loadu_epi8(m, s[t] + i);
+#pragma GCC unroll 16
+        for (int t = 0; t < NT; t++)
+#pragma GCC unroll 16
+            for (int j = 0; j < NJ; j++)
+                a[t][j] = _mm512_dpbusd_epi32(a[t][j], sv[t], wv[j]);
+    }
+    if (NT == TB && NJ == JB) {
+        __m512i x[8], y[4], u[2];
+#pragma GCC unroll 16
+        for (int k = 0; k < 8; k++) {
+            __m512i p = a[(2 * k) / JB][(2 * k) % JB], q = a[(2 * k + 1) / JB][(2 * k + 1) % JB];
+            x[k] = _mm512_add_epi32(_mm512_unpacklo_epi32(p, q), _mm512_unpackhi_epi32(p, q));
+        }
+#pragma GCC unroll 16
+        for (int k = 0; k < 4; k++)
+            y[k] = _mm512_add_epi32(_mm512_unpacklo_epi64(x[2 * k], x[2 * k + 1]),
+                                    _mm512_unpackhi_epi64(x[2 * k], x[2 * k + 1]));
+#pragma GCC unroll 16
+        for (int k = 0; k < 2; k++)
+            u[k] = _mm512_add_epi32(_mm512_shuffle_i32x4(y[2 * k], y[2 * k + 1], 0x88),
+                                    _mm512_shuffle_i32x4(y[2 * k], y[2 * k + 1], 0xdd));
+        _mm512_storeu_si512((void *)&r[0][0],
+                            _mm512_add_epi32(_mm512_shuffle_i32x4(u[0], u[1], 0x88),
+                                             _mm512_shuffle_i32x4(u[0], u[1], 0xdd)));
+        return;
+    }
+#pragma GCC unroll 16
+    for (int t = 0; t < NT; t++)
+#pragma GCC unroll 16
+        for (int j = 0; j < NJ; j++)
+            r[t][j] = _mm512_reduce_add_epi32(a[t][j]);
+}
+
+/* Σ q over each group of rows [j0, j1) into bias[(j - j0) * ng + g]. */
+static AVX512B_T void row_sums(const map_qweight *qw, size_t j0, size_t j1, int32_t *bias)
+{
+    const size_t in = qw->in, ng = qw->ngroups, G = qw->group;
+    const __m512i ones = _mm512_set1_epi8(1);
+    for (size_t j = j0; j < j1; j++)
+        for (size_t g = 0; g < ng; g++) {
+            size_t lo = g * G, hi = lo + G < in ? lo + G : in, i = lo;
+            const int8_t *q = qw->q + j * in;
+            __m512i a = _mm512_setzero_si512();
+            for (; i + 64 <= hi; i += 64)
+                a = _mm512_dpbusd_epi32(a, ones, _mm512_loadu_si512((const void *)(q + i)));
+            if (i < hi)
+                a = _mm512_dpbusd_epi32(a, ones,
+                                        _mm512_maskz_loadu_epi8(((__mmask64)1 << (hi - i)) - 1,
+                                                                q + i));
+            bias[(j - j0) * ng + g] = _mm512_reduce_add_epi32(a);
+        }
+}
+
+/* The row range [j0, j1) for every token on the i8 path (the loops of
+ * ROWS_SIMD; each sum less 128 times its row's Σ q). */
+static AVX512B_T void rows_i8(const ref_ctx *c, size_t j0, size_t j1, const int32_t *bias)
+{
+    const map_qweight *qw = c->qw;
+    const size_t in = qw->in, out = qw->out, ng = qw->ngroups, G = qw->group;
+    int32_t r[TB][JB];
+    for (size_t t0 = 0; t0 < c->tokens; t0 += TB) {
+        const size_t nt = c->tokens - t0 < TB ? c->tokens - t0 : TB;
+        for (size_t tt = 0; tt < nt; tt += (nt == TB ? TB : 1)) {
+            const uint8_t *s[TB];
+            for (size_t t = 0; t < TB; t++)
+                s[t] = c->u8 + (t0 + tt + (nt == TB ? t : 0)) * in;
+            for (size_t j = j0; j < j1; j += JB) {
+                const size_t nj = j1 - j < JB ? j1 - j : JB;
+                for (size_t u0 = 0; u0 < nj; u0 += (nj == JB ? JB : 1)) {
+                    const int8_t *w[JB];
+                    for (size_t u = 0; u < JB; u++)
+                        w[u] = qw->q + (j + u0 + (nj == JB ? u : 0)) * in;
+                    size_t nts = nt == TB ? TB : 1, njs = nj == JB ? JB : 1;
+                    for (size_t g = 0; g < ng; g++) {
+                        size_t lo = g * G, hi = lo + G < in ? lo + G : in;
+                        if (nts == TB && njs == JB)
+                            k8(s, w, lo, hi, TB, JB, r);
+                        else if (nts == TB)
+                            k8(s, w, lo, hi, TB, 1, r);
+                        else if (njs == JB)
+                            k8(s, w, lo, hi, 1, JB, r);
+                        else
+                            k8(s, w, lo, hi, 1, 1, r);
+                        for (size_t t = 0; t < nts; t++)
+                            for (size_t u = 0; u < njs; u++)
+                                c->acc[((t0 + tt + t) * out + j + u0 + u) * ng + g] =
+                                    r[t][u] - 128 * bias[(j + u0 + u - j0) * ng + g];
+                    }
+                }
+            }
+        }
+    }
+}
 #endif
 
 /* ---- checked int64 path -------------------------------------------------- */
@@ -348,6 +484,22 @@ static void run_i64(void *ctx, size_t j0, size_t j1, int worker)
     rows_i64(ctx, j0, j1);
 }
 
+#ifdef GPU_X86
+static void run_i8(void *ctx, size_t j0, size_t j1, int worker)
+{
+    (void)worker;
+    const ref_ctx *c = ctx;
+    int32_t *bias = malloc((j1 - j0) * c->qw->ngroups * sizeof *bias);
+    if (!bias) { /* no room for the row sums: the int16 kernel needs none */
+        rows_avx512v(c, j0, j1);
+        return;
+    }
+    row_sums(c->qw, j0, j1, bias);
+    rows_i8(c, j0, j1, bias);
+    free(bias);
+}
+#endif
+
 static void run_i16(void *ctx, size_t j0, size_t j1, int worker)
 {
     const ref_ctx *c = ctx;
@@ -385,11 +537,13 @@ void gpu_ref_opts_default(gpu_ref_opts *o)
     o->threads = 0;
     o->simd = -1;
     o->vnni = -1;
+    o->i8 = -1;
 }
 
 const char *gpu_ref_path_name(gpu_ref_path p)
 {
     switch (p) {
+    case GPU_REF_I8_AVX512_VNNI: return "i8-avx512-vnni";
     case GPU_REF_I16_AVX512_VNNI: return "i16-avx512-vnni";
     case GPU_REF_I16_AVX512: return "i16-avx512";
     case GPU_REF_I16_AVX2: return "i16-avx2";
@@ -433,6 +587,27 @@ ax_result gpu_ref_cpu_ex(const int32_t *counts, size_t tokens, const map_qweight
     size_t grain = row_grain(qw->in, qw->out);
     /* m <= 2^31 and G < 2^24, so m * 128 * G < 2^62: no int64 overflow here. */
     if (m * 128 * (int64_t)G <= INT32_MAX) {
+#ifdef GPU_X86
+        /* 255 * 128 * G <= INT32_MAX; with short groups the per-group sums, not the
+         * products, dominate and the int16 kernel is as fast (G = 128: measured);
+         * with few tokens the weights' pass for the row sums costs as much as
+         * the products */
+        if (m <= 127 && c.vnni && o->i8 != 0 && G >= 256 && G <= 65793 &&
+            tokens >= 8) { /* the row sums are one more pass over the weights */
+            uint8_t *u8 = malloc(n ? n : 1);
+            if (!u8)
+                return ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens,
+                               qw->in);
+            for (size_t i = 0; i < n; i++)
+                u8[i] = (uint8_t)(counts[i] + 128);
+            c.u8 = u8;
+            ax_parallel_for(o->threads, qw->out, grain, run_i8, &c);
+            free(u8);
+            if (path)
+                *path = GPU_REF_I8_AVX512_VNNI;
+            return AX_OK;
+        }
+#endif
         if (m <= 32767 && c.simd != AX_SIMD_PORTABLE) {
             int16_t *s16 = malloc((n ? n : 1) * sizeof *s16);
             if (!s16)

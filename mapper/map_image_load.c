@@ -17,22 +17,28 @@
 #include <emmintrin.h>
 
 /* Transposes 16 rows of 16 bytes in place: afterwards x[o] holds column
- * bitrev4(o) (the order four stages of unpacking leave them in). */
-static void tr16x16(__m128i x[16])
+ * bitrev4(o) (the order four stages of unpacking leave them in). Inlined
+ * into each ISA's copy of the loader, so with AVX-512 the 32 vectors live in
+ * xmm0-31 instead of spilling. */
+static inline __attribute__((always_inline)) void tr16x16(__m128i x[16])
 {
     __m128i t[16];
+#pragma GCC unroll 16
     for (int i = 0; i < 8; i++) {
         t[i] = _mm_unpacklo_epi8(x[2 * i], x[2 * i + 1]);
         t[i + 8] = _mm_unpackhi_epi8(x[2 * i], x[2 * i + 1]);
     }
+#pragma GCC unroll 16
     for (int i = 0; i < 8; i++) {
         x[i] = _mm_unpacklo_epi16(t[2 * i], t[2 * i + 1]);
         x[i + 8] = _mm_unpackhi_epi16(t[2 * i], t[2 * i + 1]);
     }
+#pragma GCC unroll 16
     for (int i = 0; i < 8; i++) {
         t[i] = _mm_unpacklo_epi32(x[2 * i], x[2 * i + 1]);
         t[i + 8] = _mm_unpackhi_epi32(x[2 * i], x[2 * i + 1]);
     }
+#pragma GCC unroll 16
     for (int i = 0; i < 8; i++) {
         x[i] = _mm_unpacklo_epi64(t[2 * i], t[2 * i + 1]);
         x[i + 8] = _mm_unpackhi_epi64(t[2 * i], t[2 * i + 1]);
@@ -118,43 +124,61 @@ typedef struct {
     const img_layer *L;
     const map_tiling *t;
     map_qweight *qw;
+    int avx512; /* 32 vector registers: the transpose does not spill */
 } tiles_ctx;
+
+static inline __attribute__((always_inline)) void store_tile_body(tiles_ctx *c, size_t k)
+{
+    const size_t C = (size_t)c->img->C, in = c->qw->in;
+    const int8_t *src = (const int8_t *)(c->img->buf + c->img->core_off[c->L->pub.first_core + k] +
+                                         MAP_IMG_CORE_FIXED);
+    size_t row0, nrows, col0, ncols;
+    map_tile_extent(c->t, k / c->t->cb, k % c->t->cb, &row0, &nrows, &col0, &ncols);
+    for (size_t j0 = 0; j0 < ncols; j0 += 16)
+        for (size_t k0 = 0; k0 < nrows; k0 += 16) {
+            size_t j1 = j0 + 16 < ncols ? j0 + 16 : ncols, k1 = k0 + 16 < nrows ? k0 + 16 : nrows;
+#ifdef __SSE2__
+            if (j1 - j0 == 16 && k1 - k0 == 16) {
+                static const unsigned char rev[16] = {0, 8, 4, 12, 2, 10, 6, 14,
+                                                      1, 9, 5, 13, 3, 11, 7, 15};
+                __m128i x[16];
+#pragma GCC unroll 16
+                for (size_t a = 0; a < 16; a++)
+                    x[a] = _mm_loadu_si128((const __m128i *)(src + (k0 + a) * C + j0));
+                tr16x16(x);
+#pragma GCC unroll 16
+                for (size_t j = 0; j < 16; j++)
+                    _mm_storeu_si128((__m128i *)(c->qw->q + (col0 + j0 + j) * in + row0 + k0),
+                                     x[rev[j]]);
+                continue;
+            }
+#endif
+            for (size_t j = j0; j < j1; j++) {
+                int8_t *d = c->qw->q + (col0 + j) * in + row0;
+                for (size_t a = k0; a < k1; a++)
+                    d[a] = src[a * C + j];
+            }
+        }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f,avx512vl,avx512bw"))) static void store_tile_avx512(tiles_ctx *c,
+                                                                                   size_t k)
+{
+    store_tile_body(c, k);
+}
+#endif
 
 static void store_tile(void *ctx, size_t k)
 {
     tiles_ctx *c = ctx;
-    const size_t C = (size_t)c->img->C, in = c->qw->in;
-    {
-        const int8_t *src = (const int8_t *)(c->img->buf +
-                                             c->img->core_off[c->L->pub.first_core + k] +
-                                             MAP_IMG_CORE_FIXED);
-        size_t row0, nrows, col0, ncols;
-        map_tile_extent(c->t, k / c->t->cb, k % c->t->cb, &row0, &nrows, &col0, &ncols);
-        for (size_t j0 = 0; j0 < ncols; j0 += 16)
-            for (size_t k0 = 0; k0 < nrows; k0 += 16) {
-                size_t j1 = j0 + 16 < ncols ? j0 + 16 : ncols,
-                       k1 = k0 + 16 < nrows ? k0 + 16 : nrows;
-#ifdef __SSE2__
-                if (j1 - j0 == 16 && k1 - k0 == 16) {
-                    static const unsigned char rev[16] = {0, 8, 4, 12, 2, 10, 6, 14,
-                                                          1, 9, 5, 13, 3, 11, 7, 15};
-                    __m128i x[16];
-                    for (size_t a = 0; a < 16; a++)
-                        x[a] = _mm_loadu_si128((const __m128i *)(src + (k0 + a) * C + j0));
-                    tr16x16(x);
-                    for (size_t j = 0; j < 16; j++)
-                        _mm_storeu_si128((__m128i *)(c->qw->q + (col0 + j0 + j) * in + row0 + k0),
-                                         x[rev[j]]);
-                    continue;
-                }
-#endif
-                for (size_t j = j0; j < j1; j++) {
-                    int8_t *d = c->qw->q + (col0 + j) * in + row0;
-                    for (size_t a = k0; a < k1; a++)
-                        d[a] = src[a * C + j];
-                }
-            }
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (c->avx512) {
+        store_tile_avx512(c, k);
+        return;
     }
+#endif
+    store_tile_body(c, k);
 }
 
 ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
@@ -179,7 +203,7 @@ ax_result map_image_load_layer(const map_image *img, size_t i, int original, map
     }
     map_tiling t;
     map_tiling_make_group(out, in, L->pub.group, img->R, img->C, &t, NULL);
-    tiles_ctx tc = {img, L, &t, qw};
+    tiles_ctx tc = {img, L, &t, qw, ax_simd_best() == AX_SIMD_AVX512};
     if ((r = map_image_check_layer_each(img, i, store_tile, &tc, err))) /* checks and stores */
         goto done;
     const size_t RC = (size_t)img->R * (size_t)img->C;

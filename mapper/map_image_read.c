@@ -277,11 +277,21 @@ typedef struct {
     void *ctx;
 } check_ctx;
 
+/* Cores are visited column block by column block (index i -> core
+ * (i mod rb) * cb + i / rb): the cores of one column block write the same
+ * output rows of the reassembled weight, so consecutive tiles reuse the
+ * same pages (and TLB entries) instead of touching 128 new ones each. */
+static size_t col_major(const img_layer *L, size_t i)
+{
+    return (i % L->pub.rb) * L->pub.cb + i / L->pub.rb;
+}
+
 static void check_cores(void *ctx, size_t b, size_t e, int worker)
 {
     (void)worker;
     check_ctx *c = ctx;
-    for (size_t k = b; k < e; k++) {
+    for (size_t i = b; i < e; i++) {
+        size_t k = col_major(c->L, i);
         c->bad[k] = check_core(c->img, c->L, c->t, k, &c->pos[k], NULL) != AX_OK;
         if (!c->bad[k] && c->each)
             c->each(c->ctx, k);
@@ -292,8 +302,8 @@ static void each_core(void *ctx, size_t b, size_t e, int worker)
 {
     (void)worker;
     check_ctx *c = ctx;
-    for (size_t k = b; k < e; k++)
-        c->each(c->ctx, k);
+    for (size_t i = b; i < e; i++)
+        c->each(c->ctx, col_major(c->L, i));
 }
 
 /* Fills core_off of layer li's cores (once): they follow each other from
@@ -374,7 +384,7 @@ ax_result map_image_check_layer_each(const map_image *img, size_t li,
                        img->nlayers);
     if (img->checked[li]) {
         if (each) {
-            check_ctx c = {.each = each, .ctx = ctx};
+            check_ctx c = {.L = &img->layers[li], .each = each, .ctx = ctx};
             ax_parallel_for(0, img->layers[li].pub.rb * img->layers[li].pub.cb, 64, each_core, &c);
         }
         return AX_OK;

@@ -308,6 +308,10 @@ void run_cache_free(run_cache *c); /* NULL is a no-op */
 void run_cache_get_stats(const run_cache *c, run_cache_stats *st);
 /* run_job_exec with c (NULL: a private cache for this run only). */
 ax_result run_job_exec_cached(const run_job *j, run_cache *c, run_result *r, char **err);
+/* Puts j's shared parts (weights, counts, events, reference) into c without
+ * simulating: a sweep fills its cache once before forking its workers, which
+ * then share it copy-on-write. c NULL: nothing to do. */
+ax_result run_job_prepare(const run_job *j, run_cache *c, char **err);
 
 /* ---- which layers (run_layers.c, run_image.c) ---- */
 

@@ -87,12 +87,17 @@ run_cache_entry *run_cache_find(run_cache *c, const char *key)
     return NULL;
 }
 
-/* Drops unpinned entries until the budget holds: first any that alone is
- * larger than the budget (it could never stay), then the least recently
- * used. */
+/* Drops unpinned entries until those left fit the budget (entries in use
+ * do not count: a run's large pinned weights must not push out the small
+ * entries the next run reuses): first any that alone is larger than the
+ * budget (it could never stay), then the least recently used. */
 static void evict(run_cache *c)
 {
-    while (c->bytes > c->budget) {
+    size_t loose = 0;
+    for (run_cache_entry *e = c->head; e; e = e->next)
+        if (!e->pins)
+            loose += e->bytes;
+    while (loose > c->budget) {
         run_cache_entry **victim = NULL;
         for (run_cache_entry **p = &c->head; *p; p = &(*p)->next)
             if (!(*p)->pins && (*p)->bytes > c->budget) {
@@ -108,6 +113,7 @@ static void evict(run_cache *c)
         run_cache_entry *e = *victim;
         *victim = e->next;
         c->bytes -= e->bytes;
+        loose -= e->bytes;
         c->st.evictions++;
         entry_free(e);
     }

@@ -439,12 +439,56 @@ static ax_result output_accuracy(const trace_tensor *to, const float *y, size_t 
     return rc;
 }
 
+/* The reference acc of (weights, counts) from the cache, computed when
+ * missing; *re is pinned. */
+static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
+                         const int32_t *counts, size_t tokens, const map_qweight *qw,
+                         run_cache_entry **re, char **err)
+{
+    size_t nacc = tokens * qw->out * qw->ngroups;
+    char *key = run_cache_key("R|%s|%s", wkey, xkey);
+    ax_result rc = AX_OK;
+    if (!key)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    if (!(*re = run_cache_find(cache, key))) {
+        r_entry *e = calloc(1, sizeof *e);
+        if (!e || !(e->acc = malloc((nacc ? nacc : 1) * sizeof *e->acc))) {
+            free(e);
+            rc = ax_fail(err, AX_ENOMEM, "out of memory for the reference");
+        } else if ((rc = make_ref(counts, tokens, qw, e->acc, err))) {
+            r_drop(e);
+        } else if (!(*re = run_cache_put(cache, key, e, nacc * sizeof *e->acc, r_drop))) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        }
+    }
+    free(key);
+    return rc;
+}
+
 ax_result run_job_exec(const run_job *j, run_result *r, char **err)
 {
     return run_job_exec_cached(j, NULL, r, err);
 }
 
+static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err);
+
 ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r, char **err)
+{
+    return exec(j, cache, 0, r, err);
+}
+
+ax_result run_job_prepare(const run_job *j, run_cache *cache, char **err)
+{
+    run_result r;
+    if (!cache)
+        return AX_OK;
+    ax_result rc = exec(j, cache, 1, &r, err);
+    run_result_free(&r);
+    return rc;
+}
+
+/* prepare: only what the cache holds (weights, counts, events, reference). */
+static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err)
 {
     memset(r, 0, sizeof *r);
     ax_result rc;
@@ -650,6 +694,10 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
     }
     const e_entry *E = run_cache_data(ee);
     r->spikes = E->spikes;
+    if (prepare) { /* a sweep's parent: the shared parts, no simulation */
+        rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err);
+        goto done;
+    }
     if (j->vcd) {
         double est = vcd_estimate(j, qw, E->ev, E->nev, tokens, 64);
         if (est > (double)vcd_limit()) {
@@ -701,27 +749,8 @@ ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r,
 
     /* the reference: once per weights and counts */
     stage(j, 3, "reference");
-    free(key);
-    if (!(key = run_cache_key("R|%s|%s", wkey, xkey))) {
-        rc = ax_fail(err, AX_ENOMEM, "out of memory");
+    if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err)))
         goto done;
-    }
-    if (!(re = run_cache_find(cache, key))) {
-        r_entry *e = calloc(1, sizeof *e);
-        if (!e || !(e->acc = malloc((nacc ? nacc : 1) * sizeof *e->acc))) {
-            free(e);
-            rc = ax_fail(err, AX_ENOMEM, "out of memory for the reference");
-            goto done;
-        }
-        if ((rc = make_ref(counts, tokens, qw, e->acc, err))) {
-            r_drop(e);
-            goto done;
-        }
-        if (!(re = run_cache_put(cache, key, e, nacc * sizeof *e->acc, r_drop))) {
-            rc = ax_fail(err, AX_ENOMEM, "out of memory");
-            goto done;
-        }
-    }
     const int32_t *ref = ((const r_entry *)run_cache_data(re))->acc;
     for (size_t i = 0; i < nacc; i++)
         r->mismatches += r->acc[i] != ref[i];

@@ -8,7 +8,7 @@
 static const char *clocks[] = {"250", "500", "1000"};
 static const char *tiles[] = {"64x64", "128x128"};
 static const char *ks[] = {"2", "3", "4"};
-static const db_sweep_eval fake = {fake_eval, NULL, NULL, "fake"};
+static const db_sweep_eval fake = {.eval = fake_eval, .name = "fake"};
 
 Test(db_merge, shards_merge_without_duplicates)
 {

@@ -26,7 +26,7 @@ static void spec_of(db_sweep_spec *s, const char *w, const char *t, int with_asy
         s->axes[s->naxes++] = (db_sweep_axis){"async", asyncs, 2};
 }
 
-static const db_sweep_eval fake = {fake_eval, NULL, NULL, "fake"};
+static const db_sweep_eval fake = {.eval = fake_eval, .name = "fake"};
 
 Test(db_sweep, plan_product_order_and_async_dedup)
 {
@@ -226,5 +226,38 @@ Test(db_sweep, unreadable_file_keeps_its_code)
     cr_assert(strstr(err, "missing.safetensors"), "%s", err);
     free(err);
     free(t);
+    fake_rmdir(dir);
+}
+
+/* The evaluator's prepare hook runs in the parent once for every point to
+ * run (not for stored ones), before the workers are forked. */
+static int prepared;
+static ax_result count_prepare(void *user, const run_job *job, char **err)
+{
+    (void)user, (void)job, (void)err;
+    prepared++;
+    return AX_OK;
+}
+
+Test(db_sweep, prepare_runs_in_the_parent_for_points_to_run)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    char path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    db_sweep_spec s;
+    spec_of(&s, w, t, 0);
+    s.shard_n = 2; /* half of the 24 points first */
+    db_sweep_eval ev = fake;
+    ev.prepare = count_prepare;
+    db_sweep_stats st;
+    cr_assert_eq(db_sweep_run(path, &s, &ev, 2, NULL, &st, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(prepared, 12);
+    cr_assert_eq(st.ran, 12);
+    s.shard_n = 0; /* the whole plan: the 12 stored points are skipped, not prepared */
+    cr_assert_eq(db_sweep_run(path, &s, &ev, 2, NULL, &st, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(prepared, 24);
+    cr_assert_eq(st.ran, 12);
+    cr_assert_eq(st.skipped, 12);
+    free(w), free(t);
     fake_rmdir(dir);
 }

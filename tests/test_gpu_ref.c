@@ -182,11 +182,13 @@ static void extreme_qweight(map_qweight *qw, size_t out, size_t in, size_t group
 }
 
 /* The options every path can be asked for: portable, AVX2, AVX-512, VNNI
- * (a path the CPU lacks falls back to a narrower one: still compared). */
-static const gpu_ref_opts PATHS[] = {{0, AX_SIMD_PORTABLE, 0},
-                                     {0, AX_SIMD_AVX2, 0},
-                                     {0, AX_SIMD_AVX512, 0},
-                                     {0, AX_SIMD_AVX512, 1}};
+ * with int16 counts, VNNI with int8 counts (a path the CPU lacks falls back
+ * to a narrower one: still compared). */
+static const gpu_ref_opts PATHS[] = {{0, AX_SIMD_PORTABLE, 0, 0},
+                                     {0, AX_SIMD_AVX2, 0, 0},
+                                     {0, AX_SIMD_AVX512, 0, 0},
+                                     {0, AX_SIMD_AVX512, 1, 0},
+                                     {0, AX_SIMD_AVX512, 1, 1}};
 static const int THREADS[] = {1, 2, 3, 7};
 
 /* Counts in [-cmax, cmax] (a third of them zero, some at +-cmax), every
@@ -238,7 +240,7 @@ Test(gpu_ref, every_path_and_thread_count_equals_the_plain_loop)
      * not a multiple of the SIMD width, groups longer than in, per channel */
     size_t shapes[][4] = {{1, 1, 1, 0},       {3, 5, 7, 2},     {5, 7, 33, 32},   {9, 13, 31, 0},
                           {4, 8, 128, 128},   {7, 9, 130, 128}, {6, 5, 257, 64},  {2, 3, 100, 1},
-                          {11, 6, 1000, 100}, {1, 17, 96, 3},   {13, 4, 70, 200}, {4, 12, 512, 0}};
+                          {11, 6, 1000, 100}, {1, 17, 96, 3},   {13, 4, 70, 200}, {9, 12, 512, 0}};
     unsigned seen = 0;
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
         seen |= check_all_paths(shapes[k][0], shapes[k][1], shapes[k][2], shapes[k][3], 127);
@@ -248,6 +250,8 @@ Test(gpu_ref, every_path_and_thread_count_equals_the_plain_loop)
         cr_assert(seen & (1u << GPU_REF_I16_AVX2), "the AVX2 path never ran");
     if (best >= AX_SIMD_AVX512)
         cr_assert(seen & (1u << GPU_REF_I16_AVX512), "the AVX-512 path never ran");
+    if (best >= AX_SIMD_AVX512 && __builtin_cpu_supports("avx512vnni"))
+        cr_assert(seen & (1u << GPU_REF_I8_AVX512_VNNI), "the 8-bit VNNI path never ran");
 }
 
 Test(gpu_ref, counts_at_the_int32_safe_bound)
@@ -290,7 +294,7 @@ Test(gpu_ref, overflow_is_the_first_in_order_for_every_thread_count)
     s[2 * 8 + 6] = INT32_MAX / 100;
     int32_t acc[3 * 37 * 2];
     for (size_t k = 0; k < sizeof THREADS / sizeof THREADS[0]; k++) {
-        gpu_ref_opts o = {THREADS[k], -1, -1};
+        gpu_ref_opts o = {THREADS[k], -1, -1, -1};
         char *err = NULL;
         cr_assert_eq(gpu_ref_cpu_ex(s, 3, &qw, acc, &o, NULL, &err), AX_EOVERFLOW);
         cr_assert(strstr(err, "token 2, output 0, group 1") != NULL, "%d threads: %s", THREADS[k],

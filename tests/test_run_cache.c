@@ -169,3 +169,34 @@ Test(run_cache, shape_mismatch_from_the_headers)
     cr_assert(strstr(err, "65 features") && strstr(err, "in = 64"), "%s", err);
     free(err);
 }
+
+/* run_job_prepare fills the cache with every shared part, so the runs that
+ * follow (a sweep's workers, after the fork) compute none of them again,
+ * and their results equal unshared runs. */
+Test(run_cache, prepare_then_run)
+{
+    run_cache *c;
+    cr_assert_eq(run_cache_new(RUN_CACHE_DEFAULT_BYTES, &c, NULL), AX_OK);
+    for (int k = 0; k < 16; k++) {
+        run_job j;
+        point(&j, k);
+        cr_assert_eq(run_job_prepare(&j, c, NULL), AX_OK);
+    }
+    run_cache_stats st;
+    run_cache_get_stats(c, &st);
+    uint64_t misses = st.misses;
+    cr_assert_eq(misses, 9, "prepare: %llu misses", (unsigned long long)misses); /* 1 + 2 + 4 + 2 */
+    for (int k = 15; k >= 0; k--) {
+        run_job j;
+        run_result a, b;
+        point(&j, k);
+        cr_assert_eq(run_job_exec(&j, &a, NULL), AX_OK);
+        cr_assert_eq(run_job_exec_cached(&j, c, &b, NULL), AX_OK);
+        same(&a, &b, k);
+        run_result_free(&a);
+        run_result_free(&b);
+    }
+    run_cache_get_stats(c, &st);
+    cr_assert_eq(st.misses, misses + 1, "runs after prepare: only the files' checksums missed");
+    run_cache_free(c);
+}
