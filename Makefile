@@ -70,7 +70,7 @@ $(TEST_BIN): $(TEST_OBJ) $(LIBAXON)
 # missing from the list stops make.
 MK_FRAGMENTS := mk/fuzz.mk mk/rtl.mk mk/bench.mk mk/api.mk \
                 mk/traces.mk mk/spike.mk mk/map.mk mk/sim.mk mk/power.mk mk/gpu.mk \
-                mk/real.mk mk/rtl_gate.mk mk/format.mk
+                mk/real.mk mk/rtl_gate.mk mk/sanitize.mk mk/format.mk
 $(if $(filter-out $(MK_FRAGMENTS),$(wildcard mk/*.mk)),\
   $(error mk/: $(filter-out $(MK_FRAGMENTS),$(wildcard mk/*.mk)) not in MK_FRAGMENTS of the Makefile))
 include $(MK_FRAGMENTS)
