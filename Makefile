@@ -78,13 +78,16 @@ include $(MK_FRAGMENTS)
 .PHONY: all-extra
 all-extra: $(ALL_EXTRA)
 
+# The builds of `make test` and `make demo` use every core (JOBS=1 for a
+# serial build); CI calls plain `make test`.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 test: deps
-	$(MAKE) all
-	$(if $(strip $(TEST_EXTRA)),$(MAKE) $(TEST_EXTRA))
+	$(MAKE) -j$(JOBS) all
+	$(if $(strip $(TEST_EXTRA)),$(MAKE) -j$(JOBS) $(TEST_EXTRA))
 	AXON_SANITIZER=$(SANITIZER) bash tests/run.sh $(BUILD)
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	bash mk/demo.sh $(BUILD)
 
 clean:
