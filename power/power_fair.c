@@ -194,8 +194,8 @@ ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_repo
         double flop = 0, clk_s = 0, clk_b = 0;
         if (cfg->timing == SIM_SYNC) {
             const power_row *fr = power_find(t, "clock", "flop_cycle");
-            if (fr && !isnan(fr->energy_pj) && (rc = power_energy_pj(t, "clock", "flop_cycle",
-                                                                     &flop, err)))
+            if (fr && !isnan(fr->energy_pj) &&
+                (rc = power_energy_pj(t, "clock", "flop_cycle", &flop, err)))
                 return rc;
             clk_b = b.clocked_flops * flop * t->clock_idle_fraction;
             if (power_table_is_calibrated(t)) { /* every flop, every cycle */

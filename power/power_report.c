@@ -76,7 +76,8 @@ static void power_print_fair(FILE *f, const power_report *p)
     fprintf(f,
             "  SRAM-bound ceiling: with the spiking logic free the area reduction is at most "
             "%.1f %% (SRAM %.1f %% of the dense chip)\n",
-            p->area_reduction_ceiling_pct, b->total_um2 > 0 ? 100.0 * b->sram_um2 / b->total_um2 : 0);
+            p->area_reduction_ceiling_pct,
+            b->total_um2 > 0 ? 100.0 * b->sram_um2 / b->total_um2 : 0);
 }
 
 void power_print(FILE *f, const power_report *p)

@@ -302,7 +302,7 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(pre##pipe_area_um2, REAL, REPORT, run_result_priced(r), p->s.pipe_um2,                       \
       side " SRAM read pipeline, um2")                                                             \
     X(pre##control_area_um2, REAL, REPORT, run_result_priced(r), p->s.control_um2,                 \
-      side " control (and async stage controllers), um2")                                         \
+      side " control (and async stage controllers), um2")                                          \
     X(pre##router_area_um2, REAL, REPORT, run_result_priced(r), p->s.router_um2,                   \
       side " routers, um2")                                                                        \
     X(pre##datapath_area_um2, REAL, REPORT, run_result_priced(r), p->s.datapath_um2,               \
