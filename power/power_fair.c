@@ -158,15 +158,13 @@ static ax_result power_break_even(const sim_config *cfg, const sim_report *r, po
 
 /* Idle power of the chip beyond its own run (mW = pJ/ns): leakage plus, in a
  * clocked design, the idle clock of every core. */
-static ax_result power_idle_mw(const power_table *t, const sim_config *cfg, size_t cores,
-                               double leak_mw, double clock_pj_per_core_cycle, double *mw,
-                               char **err)
+static double power_idle_mw(const sim_config *cfg, size_t cores, double leak_mw,
+                            double clock_pj_per_core_cycle)
 {
-    (void)t, (void)err;
-    *mw = leak_mw;
+    double mw = leak_mw;
     if (cfg->timing == SIM_SYNC && cfg->clock_mhz > 0)
-        *mw += clock_pj_per_core_cycle * (double)cores * cfg->clock_mhz * 1e-3;
-    return AX_OK;
+        mw += clock_pj_per_core_cycle * (double)cores * cfg->clock_mhz * 1e-3;
+    return mw;
 }
 
 ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_report *r,
@@ -205,11 +203,9 @@ ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_repo
                 clk_s = s.clocked_flops * flop * t->clock_idle_fraction;
             }
         }
-        double mw_s, mw_b;
         double base_leak_mw = Db > 0 ? out->base_leakage_pj / Db : 0;
-        if ((rc = power_idle_mw(t, cfg, cores, out->leakage_mw, clk_s, &mw_s, err)) ||
-            (rc = power_idle_mw(t, cfg, cores, base_leak_mw, clk_b, &mw_b, err)))
-            return rc;
+        double mw_s = power_idle_mw(cfg, cores, out->leakage_mw, clk_s);
+        double mw_b = power_idle_mw(cfg, cores, base_leak_mw, clk_b);
         idle_s = (D - Ds) * mw_s;
         idle_b = (D - Db) * mw_b;
     }

@@ -5,7 +5,8 @@
 #  * ev_per_act = spikes / (tokens x in), and the break-even: a synthetic
 #    trace of counts at the break-even ev/act of the real trace, same silent
 #    fraction, runs within 0.5 points of zero energy reduction, and one at
-#    1.6 ev/act lands within 0.5 points of the reported slope's prediction;
+#    1.6 ev/act lands within 0.5 points of the reported slope's prediction
+#    (and at the async core's break-even, within 0.5 points of zero);
 #  * power at a common throughput has the sign of the energy reduction
 #    (bitwise-2c: 2x..6x the energy; its average power over its own, longer
 #    run time looked lower than the dense tile's);
@@ -62,6 +63,11 @@ gen "$work/be.safetensors" "$xstar" "$silent"
 gen "$work/hi.safetensors" 1.6 "$silent"
 run --trace "$work/be.safetensors" --json >"$work/be.json"
 run --trace "$work/hi.safetensors" --json >"$work/hi.json"
+# the same on the async core (no clock; time in ps)
+run --trace "$T" --json --timing async >"$work/async.json"
+xa=$("$AXON_PY" -c "import json; print(json.load(open('$work/async.json'))['layers'][0]['break_even_ev_per_act'])")
+gen "$work/bea.safetensors" "$xa" "$silent"
+run --trace "$work/bea.safetensors" --json --timing async >"$work/bea.json"
 
 "$AXON_PY" - "$work" <<'EOF'
 import json, math, sqlite3, sys
@@ -115,6 +121,12 @@ assert abs(be['energy_reduction_pct']) <= 0.5, be['energy_reduction_pct']
 pred = real['energy_reduction_slope_pct'] * (hi['ev_per_act'] - xstar)
 print(f"synthetic at {hi['ev_per_act']:.4f} ev/act: {hi['energy_reduction_pct']:+.2f} %, predicted {pred:+.2f} %")
 assert abs(hi['energy_reduction_pct'] - pred) <= 0.5, (hi['energy_reduction_pct'], pred)
+
+asy, bea = load('async'), load('bea')
+close(bea['ev_per_act'], asy['break_even_ev_per_act'], 'async synthetic ev/act', 1e-3)
+print(f"async: break-even {asy['break_even_ev_per_act']:.4f} ev/act; synthetic there: "
+      f"{bea['energy_reduction_pct']:+.2f} %")
+assert abs(bea['energy_reduction_pct']) <= 0.5, bea['energy_reduction_pct']
 
 # bitwise-2c: far more energy, slower; at a common throughput power says so too
 print(f"fc2 bitwise-2c: ev/act {c2['ev_per_act']:.3f}, energy {c2['energy_reduction_pct']:+.1f} %, "
