@@ -112,9 +112,12 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
                r->permuted ? " (input channels permuted: the trace's counts too)" : "");
     printf("  tokens %zu, in %zu, out %zu, groups %zu, coding %s, T %d steps\n", r->tokens, r->in,
            r->out, r->ngroups, spike_coding_name(j->coding), r->spikes.steps);
-    printf("  spikes %llu, firing rate %.4f, sparsity %.4f, silent channels %.4f\n",
-           (unsigned long long)r->spikes.spikes, r->spikes.firing_rate, r->spikes.sparsity,
-           r->spikes.silent_channel_fraction);
+    double acts = (double)r->spikes.tokens * (double)r->spikes.channels;
+    printf("  spikes %llu = %.4f events per activation (ev/act), firing rate %.4f;\n"
+           "  sparsity %.4f of (token, channel, step) slots silent, %.4f of (token, channel) "
+           "pairs silent\n",
+           (unsigned long long)r->spikes.spikes, acts > 0 ? (double)r->spikes.spikes / acts : 0,
+           r->spikes.firing_rate, r->spikes.sparsity, r->spikes.silent_channel_fraction);
     printf("  cores %zu (%zu row-blocks x %zu column blocks of %dx%d, mesh %zux%zu)\n", s->cores,
            s->row_blocks, s->col_blocks, j->cfg.rows, j->cfg.cols, s->mesh_w, s->mesh_h);
     if (!s->timed)

@@ -13,6 +13,8 @@
  *      ref files; results: permuted and the comparison with the reference),
  *      views rebuilt
  *   5: counter stall_dram (stall_dram_ns in counters and cores), views rebuilt
+ *   10: fair-comparison columns (events per activation, break-even, power at a
+ *      common throughput, area split), views rebuilt
  *
  * The released migrations spell their columns out by hand, as they were;
  * the current lists (sim/sim.h SIM_COUNTERS, run/run.h RUN_REPORT_FIELDS)
@@ -245,4 +247,50 @@ static const char mig7[] =
     " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5, mig6, mig7};
+/* 8, 9: placeholders for migrations of parallel branches (resolved when they merge). */
+static const char mig8[] = "";
+static const char mig9[] = "";
+
+/* 10: reports that cannot mislead (docs/power.md "Reading the comparison"):
+ * spike events per activation and the break-even ev/act, power at a common
+ * throughput, the area split of the baseline and the logic-only,
+ * datapath-only and SRAM-ceiling area reductions. power_reduction_pct now
+ * compares power at a common throughput; what older rows stored under it
+ * (average power, each design over its own run time) moves to
+ * power_reduction_own_time_pct and theirs becomes NULL. Views rebuilt. */
+#define RESULT_COLS_V10                                                                            \
+    RESULT_COLS_V4                                                                                 \
+    ", ev_per_act, base_sram_area_um2, base_logic_area_um2, common_time_ns, power_common_mw, "     \
+    "base_power_common_mw, power_reduction_own_time_pct, logic_area_reduction_pct, "               \
+    "datapath_area_reduction_pct, area_reduction_ceiling_pct, break_even_ev_per_act"
+
+static const char mig10[] =
+    "ALTER TABLE results ADD COLUMN ev_per_act REAL;"
+    "ALTER TABLE results ADD COLUMN base_sram_area_um2 REAL;"
+    "ALTER TABLE results ADD COLUMN base_logic_area_um2 REAL;"
+    "ALTER TABLE results ADD COLUMN common_time_ns REAL;"
+    "ALTER TABLE results ADD COLUMN power_common_mw REAL;"
+    "ALTER TABLE results ADD COLUMN base_power_common_mw REAL;"
+    "ALTER TABLE results ADD COLUMN power_reduction_own_time_pct REAL;"
+    "ALTER TABLE results ADD COLUMN logic_area_reduction_pct REAL;"
+    "ALTER TABLE results ADD COLUMN datapath_area_reduction_pct REAL;"
+    "ALTER TABLE results ADD COLUMN area_reduction_ceiling_pct REAL;"
+    "ALTER TABLE results ADD COLUMN break_even_ev_per_act REAL;"
+    "UPDATE results SET power_reduction_own_time_pct = power_reduction_pct,"
+    " power_reduction_pct = NULL;"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V5
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
+    " JOIN v_runs v ON v.run_id = sp.run_id;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " power_model, ev_per_act, break_even_ev_per_act, energy_pj, base_energy_pj,"
+    " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"
+    " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"
+    " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"
+    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5,
+                                                      mig6, mig7, mig8, mig9, mig10};

@@ -206,8 +206,10 @@ ax_result db_named_run(db *d, const char *name, const db_named_args *a, db_forma
     else if (!strcmp(name, "baseline"))
         r = print_fmt(d, out, f, err,
                       "SELECT DISTINCT run_id, layer, tile, timing, clock_mhz, coding, k, "
-                      "energy_pj, base_energy_pj, energy_reduction_pct, power_mw, base_power_mw,"
-                      " power_reduction_pct, area_um2, base_area_um2, area_reduction_pct,"
+                      "ev_per_act, break_even_ev_per_act, energy_pj, base_energy_pj, "
+                      "energy_reduction_pct, power_common_mw, base_power_common_mw,"
+                      " power_reduction_pct, power_mw, base_power_mw, power_reduction_own_time_pct,"
+                      " area_um2, base_area_um2, area_reduction_pct, area_reduction_ceiling_pct,"
                       " duration_ns, base_latency_ns%s ORDER BY run_id",
                       src);
     else if (!strcmp(name, "sweeps"))

@@ -142,6 +142,31 @@ typedef struct {
     } chain[8];
     int nchain;
     int node_approx; /* node factors interpolated */
+    /* ---- fair comparison (power_fair.c, docs/power.md "Reading the comparison") ---- */
+    /* area of the chip per part, both sides (µm², per core × cores); with
+     * synthesized logic the lane adders are inside acc (axon_acc) and, on the
+     * baseline, lanes, accumulators and readout are one module (in acc) */
+    struct power_area_parts {
+        double sram_um2, acc_um2, lanes_um2, readout_um2, fifo_um2, pipe_um2, control_um2,
+            router_um2;
+        double logic_um2;    /* everything but the SRAM */
+        double datapath_um2; /* lanes + accumulator banks + readout */
+        double total_um2;
+    } area_parts, base_area_parts;
+    double logic_area_reduction_pct, datapath_area_reduction_pct;
+    double area_reduction_ceiling_pct; /* 1 - spiking SRAM / baseline total: logic free */
+    /* power at a common throughput: both designs run the same tokens in
+     * common_time_ns = max(both durations); the faster one idles for the rest,
+     * paying leakage and its idle clock. power_reduction_pct is on this basis;
+     * power_reduction_own_time_pct is the average power of each over its own time. */
+    double common_time_ns, energy_common_pj, base_energy_common_pj;
+    double power_common_mw, base_power_common_mw, power_reduction_own_time_pct;
+    /* spike events per activation and the break-even point: the energy split
+     * into what scales with the events (event_energy_pj) and the rest
+     * (fixed_energy_pj); break_even_ev_per_act = ev_per_act · (base_energy_pj −
+     * fixed_energy_pj) / event_energy_pj (NaN when no ev/act breaks even) */
+    double ev_per_act, event_energy_pj, fixed_energy_pj, break_even_ev_per_act;
+    double energy_reduction_slope_pct; /* d energy_reduction_pct / d ev_per_act, points */
 } power_report;
 
 /* Prices one simulated run. r->total holds the chip's summed counters and
@@ -159,6 +184,16 @@ ax_result power_area(const power_table *t, const sim_config *cfg, size_t cores, 
  * the reductions, so power_price calls it last). */
 ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_report *r,
                          power_report *out, char **err);
+
+/* The fair-comparison figures of out (area parts of both sides, power at a
+ * common throughput, events per activation, break-even): power_price calls
+ * it after power_baseline. */
+ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_report *r,
+                     power_report *out, char **err);
+/* Weight bursts the dense tile streams with --dram: every burst that holds
+ * a real weight row of its core, every token (padding rows of a partial
+ * row-block are not fetched). */
+double power_dense_bursts(const sim_config *cfg, const sim_report *r);
 
 /* Human report: spiking vs baseline side by side, every number with units. */
 void power_print(FILE *f, const power_report *p);

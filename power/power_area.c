@@ -237,6 +237,12 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
         async_leak = 5 * acl;
     }
     double logic = lanes + acc + fifo + rd + pipe + ctl + async;
+    a->acc_um2 = acc;
+    a->lanes_um2 = lanes;
+    a->readout_um2 = rd;
+    a->fifo_um2 = fifo;
+    a->pipe_um2 = pipe;
+    a->control_um2 = ctl + async;
     double logic_leak = lanes_leak + (acc + fifo + rd + pipe) * dens + ctl_leak + async_leak;
 
     if (t->nsynth > 0) {
@@ -261,6 +267,11 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
         }
         if (sa > 0 && sf > 0 && sr >= 0 && (baseline || sr > 0) && sc > 0) {
             logic = sa + sf + sr + sc + pipe + async;
+            a->acc_um2 = sa; /* lanes inside (baseline: lanes, accumulators, readout) */
+            a->lanes_um2 = 0;
+            a->readout_um2 = sr > 0 ? sr : 0;
+            a->fifo_um2 = sf;
+            a->control_um2 = sc + async;
             logic_leak = (sa + sf + sr + sc + pipe) * dens + async_leak;
             a->synthesized = 1;
         }

@@ -16,7 +16,7 @@
  *          + NoC (tokens·(in + ⌈in/R⌉)·(ncb − 1) multicast hops of 32-bit
  *            flits, plus the spiking run's readout flit-hops (RB bits) and
  *            reduction adds, which are the same)
- *          + DRAM (every burst: none is skippable; fetch + buffer write)
+ *          + DRAM (every burst holding a real row: none is skippable; fetch + buffer write)
  *          + leakage × its run time
  *   latency (cycles) of the busiest core, per token P = R_eff·W_eff (one word
  *   per cycle), readout B = ⌈C_eff·A/RB⌉ beats, SRAM latency Ls; one
@@ -64,7 +64,7 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
         (rc = power_e(t, "readout", "beat_bit", (double)k->readout_beats, &beat, err)) ||
         (rc = power_e(t, "clock", "flop_cycle", words, &flop, err)))
         return rc;
-    double bursts = (double)k->dram_bursts + (double)k->dram_bursts_skipped;
+    double bursts = power_dense_bursts(cfg, r); /* real rows only, not the padding */
     e64 = 0;
     if ((words > 0 || bursts > 0) && (rc = power_sram_read64_pj(t, R * C, &e64, err)))
         return rc;

@@ -280,5 +280,7 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     out->energy_pj_per_synop = out->sops > 0 ? out->energy_pj / out->sops : NAN;
     out->energy_pj_per_mac = out->mac_equiv > 0 ? out->energy_pj / out->mac_equiv : 0;
     out->power_mw = r->duration_ns > 0 ? out->energy_pj / r->duration_ns : 0;
-    return power_baseline(t, cfg, r, out, err);
+    if ((rc = power_baseline(t, cfg, r, out, err)))
+        return rc;
+    return power_fair(t, cfg, r, out, err);
 }

@@ -83,6 +83,10 @@ double power_mcast_hops(const sim_config *cfg, const sim_report *r);
  * dense INT8 baseline (1); routed: the core has a router (chip of > 1 core). */
 typedef struct {
     double sram_um2, logic_um2, router_um2, total_um2;
+    /* logic_um2 by part (their sum); synthesized: the lane adders are in
+     * acc_um2 (axon_acc), and the baseline's lanes, accumulators and readout
+     * are one module (axon_mac_baseline, in acc_um2) */
+    double acc_um2, lanes_um2, readout_um2, fifo_um2, pipe_um2, control_um2;
     double leak_uw;       /* static power of the core, µW */
     double sram_bytes;    /* weight bytes per core (macro size) */
     double clocked_flops; /* flip-flops clocked in an active cycle (clock model) */

@@ -139,9 +139,13 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(spikes, INT, RESULTS, 1, r->spikes.spikes, "spikes of the trace's tokens")                   \
     X(spike_slots, INT, RESULTS, 1, r->spikes.slots, "time steps x channels over the tokens")      \
     X(firing_rate, REAL, RESULTS, 1, r->spikes.firing_rate, "spikes / spike_slots")                \
-    X(sparsity, REAL, RESULTS, 1, r->spikes.sparsity, "1 - firing_rate")                           \
+    X(sparsity, REAL, RESULTS, 1, r->spikes.sparsity,                                              \
+      "silent (token, channel, step) slots: 1 - firing_rate")                                      \
     X(silent_channel_fraction, REAL, RESULTS, 1, r->spikes.silent_channel_fraction,                \
-      "(token, channel) pairs without a spike")                                                    \
+      "silent (token, channel) pairs: count 0, no spike in the window")                            \
+    X(ev_per_act, REAL, RESULTS, r->spikes.tokens > 0 && r->spikes.channels > 0,                   \
+      (double)r->spikes.spikes / ((double)r->spikes.tokens * (double)r->spikes.channels),          \
+      "spike events per activation: spikes / (tokens x in) = (1 - sparsity) x T, events")          \
     X(dead_channel_fraction, REAL, RESULTS, 1, r->spikes.dead_channel_fraction,                    \
       "channels without a spike in any token")                                                     \
     X(spikes_per_firing_channel, REAL, RESULTS, 1, r->spikes.spikes_per_firing_channel,            \
@@ -207,6 +211,12 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
       "logic of the chip, um2")                                                                    \
     X(area_synthesized, BOOL, RESULTS, run_result_priced(r), p->area_synthesized,                  \
       "logic areas from synthesis (else assumed)")                                                 \
+    RUN_AREA_PARTS(X, , area_parts, "spiking")                                                     \
+    RUN_AREA_PARTS(X, base_, base_area_parts, "baseline")                                          \
+    X(base_sram_area_um2, REAL, RESULTS, run_result_priced(r), p->base_area_parts.sram_um2,        \
+      "weight SRAM of the baseline chip, um2")                                                     \
+    X(base_logic_area_um2, REAL, RESULTS, run_result_priced(r), p->base_area_parts.logic_um2,      \
+      "logic of the baseline chip (all but the SRAM), um2")                                        \
     X(base_energy_pj, REAL, RESULTS, run_result_priced(r), p->base_energy_pj,                      \
       "dense INT8 baseline on the same tile, headline model, pJ")                                  \
     X(base_realistic_pj, REAL, RESULTS, run_result_priced(r), p->base_realistic_pj,                \
@@ -224,10 +234,39 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
       "baseline duration, cycles")                                                                 \
     X(energy_reduction_pct, REAL, RESULTS, run_result_priced(r), p->energy_reduction_pct,          \
       "energy below the baseline, %")                                                              \
+    X(common_time_ns, REAL, RESULTS, run_result_priced(r), p->common_time_ns,                      \
+      "common window: the longer of duration_ns and base_latency_ns, ns")                          \
+    X(energy_common_pj, REAL, REPORT, run_result_priced(r), p->energy_common_pj,                   \
+      "energy over common_time_ns (idle tail: leakage + idle clock), pJ")                          \
+    X(base_energy_common_pj, REAL, REPORT, run_result_priced(r), p->base_energy_common_pj,         \
+      "baseline energy over common_time_ns (idle tail included), pJ")                              \
+    X(power_common_mw, REAL, RESULTS, run_result_priced(r), p->power_common_mw,                    \
+      "power at the common throughput: energy_common_pj / common_time_ns, mW")                     \
+    X(base_power_common_mw, REAL, RESULTS, run_result_priced(r), p->base_power_common_mw,          \
+      "baseline power at the common throughput, mW")                                               \
     X(power_reduction_pct, REAL, RESULTS, run_result_priced(r), p->power_reduction_pct,            \
-      "power below the baseline, %")                                                               \
+      "power below the baseline at a common throughput (power_common_mw), %")                      \
+    X(power_reduction_own_time_pct, REAL, RESULTS, run_result_priced(r),                           \
+      p->power_reduction_own_time_pct,                                                             \
+      "average power below the baseline's, each over its own run time (power_mw), %")              \
     X(area_reduction_pct, REAL, RESULTS, run_result_priced(r), p->area_reduction_pct,              \
       "area below the baseline, %")                                                                \
+    X(logic_area_reduction_pct, REAL, RESULTS, run_result_priced(r), p->logic_area_reduction_pct,  \
+      "logic area (all but the SRAM) below the baseline's, %")                                     \
+    X(datapath_area_reduction_pct, REAL, RESULTS, run_result_priced(r),                            \
+      p->datapath_area_reduction_pct,                                                              \
+      "datapath area (lanes + accumulator banks + readout) below the baseline's, %")               \
+    X(area_reduction_ceiling_pct, REAL, RESULTS, run_result_priced(r),                             \
+      p->area_reduction_ceiling_pct,                                                               \
+      "largest area_reduction_pct possible with the spiking SRAM kept: logic free, %")             \
+    X(event_energy_pj, REAL, REPORT, run_result_priced(r), p->event_energy_pj,                     \
+      "part of energy_pj that scales with the spike events, pJ")                                   \
+    X(fixed_energy_pj, REAL, REPORT, run_result_priced(r), p->fixed_energy_pj,                     \
+      "part of energy_pj that does not (EOTs, readout, reduction, DRAM, rest of the time), pJ")    \
+    X(break_even_ev_per_act, REAL, RESULTS, run_result_priced(r), p->break_even_ev_per_act,        \
+      "ev_per_act at which energy_pj equals base_energy_pj (none: unreachable), events")           \
+    X(energy_reduction_slope_pct, REAL, REPORT, run_result_priced(r),                              \
+      p->energy_reduction_slope_pct, "change of energy_reduction_pct per +1 ev_per_act, %")        \
     X(latency_reduction_pct, REAL, RESULTS, run_result_priced(r), p->latency_reduction_pct,        \
       "latency below the baseline, %")                                                             \
     X(permuted, BOOL, RESULTS, 1, r->permuted,                                                     \
@@ -249,6 +288,25 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
       "y vs the reference's y: SNR, dB (none when equal)")                                         \
     X(ref_y_nonfinite, INT, RESULTS, r->has_ref, r->ref_y.nonfinite_a + r->ref_y.nonfinite_b,      \
       "NaN/Inf elements on either side (not compared)")
+
+/* The area of one side by part (power_report.area_parts / base_area_parts),
+ * reported, not stored. */
+#define RUN_AREA_PARTS(X, pre, s, side)                                                            \
+    X(pre##acc_area_um2, REAL, REPORT, run_result_priced(r), p->s.acc_um2,                         \
+      side " accumulator banks (synthesized: lane adders included), um2")                          \
+    X(pre##lanes_area_um2, REAL, REPORT, run_result_priced(r), p->s.lanes_um2,                     \
+      side " lane adders / MACs (assumed logic only), um2")                                        \
+    X(pre##readout_area_um2, REAL, REPORT, run_result_priced(r), p->s.readout_um2,                 \
+      side " readout, um2")                                                                        \
+    X(pre##fifo_area_um2, REAL, REPORT, run_result_priced(r), p->s.fifo_um2, side " FIFO, um2")    \
+    X(pre##pipe_area_um2, REAL, REPORT, run_result_priced(r), p->s.pipe_um2,                       \
+      side " SRAM read pipeline, um2")                                                             \
+    X(pre##control_area_um2, REAL, REPORT, run_result_priced(r), p->s.control_um2,                 \
+      side " control (and async stage controllers), um2")                                          \
+    X(pre##router_area_um2, REAL, REPORT, run_result_priced(r), p->s.router_um2,                   \
+      side " routers, um2")                                                                        \
+    X(pre##datapath_area_um2, REAL, REPORT, run_result_priced(r), p->s.datapath_um2,               \
+      side " lanes + accumulator banks + readout, um2")
 
 typedef enum { RUN_F_INT, RUN_F_REAL, RUN_F_BOOL, RUN_F_TEXT } run_field_type;
 typedef enum { RUN_IN_RESULTS, RUN_IN_RUNS, RUN_IN_REPORT } run_field_home;

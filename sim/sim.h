@@ -127,6 +127,10 @@ typedef struct {
     double drain_ns; /* duration - the last start of any item (readout + reduction tail) */
     int timed;       /* 1: sim_run modelled the timing; 0: sim_run_functional (acc
                                     only: every time, counter and the report's times are 0) */
+    /* with cfg.dram: bursts per token, summed over the cores, that hold at
+     * least one real weight row (a partial row-block's padding rows are in
+     * none of them); what a dense tile that reads every row fetches */
+    uint64_t dram_bursts_real_per_token;
 } sim_report;
 
 /* Observation points, for VCD and co-simulation. */

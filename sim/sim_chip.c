@@ -378,6 +378,13 @@ void sim_get_report(const sim *s, sim_report *r)
                                        : 0;
     }
     r->timed = !s->functional;
+    if (s->cfg.dram) {
+        const uint64_t C = (uint64_t)s->cfg.cols, B = (uint64_t)s->cfg.dram_burst_bytes;
+        for (size_t rb = 0; rb < s->nrb; rb++) {
+            uint64_t rows = s->rb_hi[rb] - s->rb_lo[rb];
+            r->dram_bursts_real_per_token += (uint64_t)s->ncb * ((rows * C + B - 1) / B);
+        }
+    }
     r->tokens_per_s = r->duration_ns > 0 ? (double)s->tokens / (r->duration_ns * 1e-9) : 0;
     r->total = s->total;
     r->per_core = s->pc;

@@ -360,7 +360,7 @@ Test(power_report, writers_carry_units_and_the_chain_adds_up)
     power_print(f, &p);
     power_explain(f, &p);
     fclose(f);
-    cr_assert(strstr(buf, "energy (pJ)") && strstr(buf, "average power (mW)") &&
+    cr_assert(strstr(buf, "energy (pJ)") && strstr(buf, "power, common throughput (mW)") &&
                   strstr(buf, "area (mm2)") && strstr(buf, "dense INT8"),
               "%s", buf);
     cr_assert(strstr(buf, "+ SRAM word granularity") && strstr(buf, "+ leakage") &&
