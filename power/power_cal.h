@@ -97,6 +97,7 @@ typedef struct {
     double vdd_v;
     const char *sets;    /* parameter sets, text */
     const char *streams; /* training streams, text */
+    const char *validation; /* held-out validation table, text lines (NULL: none) */
 } power_cal_provenance;
 ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
                                 char **err);
@@ -110,6 +111,12 @@ ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_c
 ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n,
                              const power_cal_fit *fit, const power_table *t, double total_pct,
                              double comp_pct, int *violations, char **err);
+/* As power_cal_validate, but a component carrying less than exempt_pct % of
+ * its set's gate-level energy is exempt from comp_pct (printed, marked '~',
+ * not counted); exempt_pct 0 exempts none (docs/power.md "Calibration"). */
+ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size_t n,
+                                const power_cal_fit *fit, const power_table *t, double total_pct,
+                                double comp_pct, double exempt_pct, int *violations, char **err);
 
 /* Table carries calibrated rows (meta calibrated). */
 int power_table_is_calibrated(const power_table *t);
