@@ -169,7 +169,7 @@ int cmd_calibrate(int argc, char **argv)
             }
             fclose(vm);
         }
-        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v2", 180, 1.8, sets, streams, vbuf};
+        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v2", 180, 1.8, sets, streams};
         char tmp[4096];
         snprintf(tmp, sizeof tmp, "%s.tmp", out);
         FILE *f = fopen(tmp, "w");
@@ -178,7 +178,7 @@ int cmd_calibrate(int argc, char **argv)
             rc = cmd_usage(CMD, "cannot write %s (hint: check the directory)", tmp);
             goto done;
         }
-        ax_result r = power_cal_write_table(f, &fit, &pv, &err);
+        ax_result r = power_cal_write_table_v(f, &fit, &pv, vbuf, &err);
         free(vbuf);
         if (fclose(f) || r || rename(tmp, out)) {
             remove(tmp);

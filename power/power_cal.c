@@ -518,6 +518,12 @@ static void num_cell(FILE *f, double v)
 ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
                                 char **err)
 {
+    return power_cal_write_table_v(f, fit, pv, NULL, err);
+}
+
+ax_result power_cal_write_table_v(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
+                                  const char *validation, char **err)
+{
     power_table *base = NULL;
     ax_result rc = power_table_open(NULL, pv->node_nm, pv->vdd_v, &base, err);
     if (rc)
@@ -538,10 +544,10 @@ ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_c
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         fprintf(f, " %s %.1f/%.1f", comp_names[c], fit->rms_pct[c], fit->max_pct[c]);
     fprintf(f, "; total %.1f/%.1f\n", fit->rms_total_pct, fit->max_total_pct);
-    if (pv->validation && *pv->validation) {
+    if (validation && *validation) {
         fprintf(f, "# Held-out validation (model / gate - 1 per set, summed over its streams; "
                    "the worst stream's total):\n");
-        for (const char *l = pv->validation; *l;) {
+        for (const char *l = validation; *l;) {
             const char *e = strchr(l, '\n');
             size_t len = e ? (size_t)(e - l) : strlen(l);
             fprintf(f, "#   %.*s\n", (int)len, l);

@@ -97,10 +97,13 @@ typedef struct {
     double vdd_v;
     const char *sets;    /* parameter sets, text */
     const char *streams; /* training streams, text */
-    const char *validation; /* held-out validation table, text lines (NULL: none) */
 } power_cal_provenance;
 ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
                                 char **err);
+/* As power_cal_write_table, with the held-out validation table (text
+ * lines, as power_cal_validate_ex prints them; NULL: none) in the header. */
+ax_result power_cal_write_table_v(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
+                                  const char *validation, char **err);
 
 /* Validation of a model against gate level on rows: per parameter set (the
  * sum over its rows) and per row, model vs gate for every component and the
