@@ -10,8 +10,8 @@
  *   FIFO item bits IW × depth F, beat bits RB, flip-flops N_ff),
  * with e_i >= 0 fitted per component by non-negative least squares
  * (C. L. Lawson and R. J. Hanson, "Solving Least Squares Problems",
- * Prentice-Hall 1974, ch. 23) on relative residuals over the training rows of
- * several parameter sets, so one per-bit energy serves every core size.
+ * Prentice-Hall 1974, ch. 23) on residuals weighted by 1/sqrt(energy) over
+ * the training rows of several parameter sets, so one per-bit energy serves every core size.
  * The clock is priced as built: the netlist clocks every flip-flop every
  * cycle (no clock gating), so E_clock = e_flop-cycle · N_ff · cycles, idle
  * cycles included. In an idle cycle no data input changes, so the
@@ -425,7 +425,11 @@ ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit 
             double x[POWER_CAL_MAXF];
             nf = power_cal_features(&cfg, &rows[r].k, c, x, fit->names[c], fit->units[c]);
             double y = rows[r].gate_pj[c];
-            double wgt = 1.0 / (y > 1e-3 ? y : 1e-3); /* relative residuals */
+            /* residuals weighted by 1 / sqrt(gate energy): between absolute
+             * (the large streams dominate) and relative (a near-empty stream
+             * as heavy as a dense one, whose data dependence the counters do
+             * not carry: all-zero words read without zero gating) */
+            double wgt = 1.0 / sqrt(y > 1e-3 ? y : 1e-3);
             for (int j = 0; j < nf; j++)
                 A[r * nf + j] = x[j] * wgt;
             b[r] = y * wgt;
@@ -537,7 +541,7 @@ ax_result power_cal_write_table_v(FILE *f, const power_cal_fit *fit, const power
     fprintf(f, "#   fitted by non-negative least squares (Lawson & Hanson 1974) to the gate-level "
                "switching\n");
     fprintf(f, "#   energy of the synthesized core (yosys, Verilator, power/power_gate.c), "
-               "relative residuals.\n");
+               "residuals weighted by 1/sqrt(gate energy).\n");
     fprintf(f, "# Parameter sets: %s\n", pv->sets);
     fprintf(f, "# Training streams: %s\n", pv->streams);
     fprintf(f, "# Fit residuals over %zu rows (model / gate - 1, rms / max %%):", fit->nrows);

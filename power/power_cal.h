@@ -78,8 +78,8 @@ typedef struct {
     double rms_total_pct, max_total_pct;
     size_t nrows;
 } power_cal_fit;
-/* Fits every component on the rows (relative residuals: each row weighted
- * by 1 / its gate energy). */
+/* Fits every component on the rows (each row's residual weighted by
+ * 1 / sqrt(its gate energy)). */
 ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit *fit, char **err);
 /* Model energy per component from the coefficients. */
 void power_cal_predict(const power_cal_fit *fit, const sim_config *cfg, const power_cal_counts *k,
