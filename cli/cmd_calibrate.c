@@ -26,6 +26,7 @@ static void usage(FILE *f)
                "TABLE.csv\n"
                "                      [--lib LIBERTY] [--markdown FILE] [--total-pct P] "
                "[--comp-pct P]\n"
+               "                      [--exempt-pct P]\n"
                "       axon calibrate --check H.csv[,...] --tech TABLE.csv [--total-pct P] "
                "[--comp-pct P]\n\n"
                "Fits per-action energies per component (acc, fifo, ctrl, readout, sramif, clock) "
@@ -41,7 +42,10 @@ static void usage(FILE *f)
                "  --lib FILE       liberty named in the provenance\n"
                "  --markdown FILE  the validation table as markdown\n"
                "  --total-pct P    bound on every stream's total (default 10)\n"
-               "  --comp-pct P     bound on every component per parameter set (default 15)\n");
+               "  --comp-pct P     bound on every component per parameter set (default 15)\n"
+               "  --exempt-pct P   a component under P %% of its set's gate energy is exempt from\n"
+               "                   --comp-pct (printed, marked ~; default 2, 0: none)\n"
+               "Gaps are model / gate - 1.\n");
 }
 
 static int read_list(const char *list, power_cal_row **rows, size_t *n, char **err)
@@ -60,18 +64,14 @@ int cmd_calibrate(int argc, char **argv)
 {
     const char *train = NULL, *val = NULL, *check = NULL, *out = NULL, *lib = "OSU018", *md = NULL,
                *tech = NULL;
-    double tot = 10, comp = 15;
-    static const struct option opts[] = {{"train", required_argument, NULL, 't'},
-                                         {"validate", required_argument, NULL, 'v'},
-                                         {"check", required_argument, NULL, 'c'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"lib", required_argument, NULL, 'l'},
-                                         {"markdown", required_argument, NULL, 'm'},
-                                         {"tech", required_argument, NULL, 'T'},
-                                         {"total-pct", required_argument, NULL, 'P'},
-                                         {"comp-pct", required_argument, NULL, 'Q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    double tot = 10, comp = 15, exempt = 2;
+    static const struct option opts[] =
+        {{"train", required_argument, NULL, 't'},    {"validate", required_argument, NULL, 'v'},
+         {"check", required_argument, NULL, 'c'},    {"out", required_argument, NULL, 'o'},
+         {"lib", required_argument, NULL, 'l'},      {"markdown", required_argument, NULL, 'm'},
+         {"tech", required_argument, NULL, 'T'},     {"total-pct", required_argument, NULL, 'P'},
+         {"comp-pct", required_argument, NULL, 'Q'}, {"exempt-pct", required_argument, NULL, 'E'},
+         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -89,6 +89,10 @@ int cmd_calibrate(int argc, char **argv)
             break;
         case 'Q':
             if (cmd_parse_double(CMD, "--comp-pct", optarg, 0, 1000, &comp))
+                return CMD_USAGE;
+            break;
+        case 'E':
+            if (cmd_parse_double(CMD, "--exempt-pct", optarg, 0, 100, &exempt))
                 return CMD_USAGE;
             break;
         case 'h': usage(stdout); return CMD_OK;
@@ -113,11 +117,11 @@ int cmd_calibrate(int argc, char **argv)
             rc = cmd_usage(CMD, "%s is not a calibrated table (no 'meta,calibrated,1' row)", tech);
             goto done;
         }
-        printf("calibrate: %zu rows priced by %s against gate level (bounds: total +-%.0f %% per "
-               "stream, "
-               "components +-%.0f %% per set)\n",
-               nh, power_table_version(t), tot, comp);
-        if (power_cal_validate(stdout, 0, hold, nh, NULL, t, tot, comp, &viol, &err)) {
+        printf("calibrate: %zu rows priced by %s against gate level (gaps: model / gate - 1; "
+               "bounds: total +-%.0f %% per stream, "
+               "components +-%.0f %% per set unless under %.0f %% of its energy, ~)\n",
+               nh, power_table_version(t), tot, comp, exempt);
+        if (power_cal_validate_ex(stdout, 0, hold, nh, NULL, t, tot, comp, exempt, &viol, &err)) {
             rc = cmd_fail(CMD, err);
             goto done;
         }
@@ -149,15 +153,33 @@ int cmd_calibrate(int argc, char **argv)
         char date[32];
         time_t now = time(NULL);
         strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
-        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v1", 180, 1.8, sets, streams};
+        /* the held-out validation goes into the table's provenance too */
+        char *vbuf = NULL;
+        size_t vlen = 0;
+        if (nh) {
+            FILE *vm = open_memstream(&vbuf, &vlen);
+            int vv = 0;
+            if (!vm ||
+                power_cal_validate_ex(vm, 0, hold, nh, &fit, NULL, tot, comp, exempt, &vv, &err)) {
+                if (vm)
+                    fclose(vm);
+                free(vbuf);
+                rc = cmd_fail(CMD, err ? err : strdup("out of memory"));
+                goto done;
+            }
+            fclose(vm);
+        }
+        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v2", 180, 1.8, sets, streams};
         char tmp[4096];
         snprintf(tmp, sizeof tmp, "%s.tmp", out);
         FILE *f = fopen(tmp, "w");
         if (!f) {
+            free(vbuf);
             rc = cmd_usage(CMD, "cannot write %s (hint: check the directory)", tmp);
             goto done;
         }
-        ax_result r = power_cal_write_table(f, &fit, &pv, &err);
+        ax_result r = power_cal_write_table_v(f, &fit, &pv, vbuf, &err);
+        free(vbuf);
         if (fclose(f) || r || rename(tmp, out)) {
             remove(tmp);
             rc = cmd_fail(CMD, err ? err : strdup("cannot write the table"));
@@ -174,15 +196,17 @@ int cmd_calibrate(int argc, char **argv)
         printf("  total    rms %5.1f %%  max %5.1f %%\n", fit.rms_total_pct, fit.max_total_pct);
         printf("training rows:\n");
         int dummy = 0;
-        if (power_cal_validate(stdout, 0, rows, n, &fit, NULL, tot, comp, &dummy, &err)) {
+        if (power_cal_validate_ex(stdout, 0, rows, n, &fit, NULL, tot, comp, exempt, &dummy,
+                                  &err)) {
             rc = cmd_fail(CMD, err);
             goto done;
         }
         if (nh) {
-            printf("held-out rows (bounds: total +-%.0f %% per stream, components +-%.0f %% per "
-                   "set):\n",
-                   tot, comp);
-            if (power_cal_validate(stdout, 0, hold, nh, &fit, NULL, tot, comp, &viol, &err)) {
+            printf("held-out rows (gaps: model / gate - 1; bounds: total +-%.0f %% per stream, "
+                   "components +-%.0f %% per set unless under %.0f %% of its energy, ~):\n",
+                   tot, comp, exempt);
+            if (power_cal_validate_ex(stdout, 0, hold, nh, &fit, NULL, tot, comp, exempt, &viol,
+                                      &err)) {
                 rc = cmd_fail(CMD, err);
                 goto done;
             }
@@ -192,7 +216,7 @@ int cmd_calibrate(int argc, char **argv)
                     rc = cmd_usage(CMD, "cannot write %s", md);
                     goto done;
                 }
-                power_cal_validate(m, 1, hold, nh, &fit, NULL, tot, comp, &viol, &err);
+                power_cal_validate_ex(m, 1, hold, nh, &fit, NULL, tot, comp, exempt, &viol, &err);
                 fclose(m);
             }
         }

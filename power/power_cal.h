@@ -78,8 +78,8 @@ typedef struct {
     double rms_total_pct, max_total_pct;
     size_t nrows;
 } power_cal_fit;
-/* Fits every component on the rows (relative residuals: each row weighted
- * by 1 / its gate energy). */
+/* Fits every component on the rows (each row's residual weighted by
+ * 1 / sqrt(its gate energy)). */
 ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit *fit, char **err);
 /* Model energy per component from the coefficients. */
 void power_cal_predict(const power_cal_fit *fit, const sim_config *cfg, const power_cal_counts *k,
@@ -100,6 +100,10 @@ typedef struct {
 } power_cal_provenance;
 ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
                                 char **err);
+/* As power_cal_write_table, with the held-out validation table (text
+ * lines, as power_cal_validate_ex prints them; NULL: none) in the header. */
+ax_result power_cal_write_table_v(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
+                                  const char *validation, char **err);
 
 /* Validation of a model against gate level on rows: per parameter set (the
  * sum over its rows) and per row, model vs gate for every component and the
@@ -110,6 +114,12 @@ ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_c
 ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n,
                              const power_cal_fit *fit, const power_table *t, double total_pct,
                              double comp_pct, int *violations, char **err);
+/* As power_cal_validate, but a component carrying less than exempt_pct % of
+ * its set's gate-level energy is exempt from comp_pct (printed, marked '~',
+ * not counted); exempt_pct 0 exempts none (docs/power.md "Calibration"). */
+ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size_t n,
+                                const power_cal_fit *fit, const power_table *t, double total_pct,
+                                double comp_pct, double exempt_pct, int *violations, char **err);
 
 /* Table carries calibrated rows (meta calibrated). */
 int power_table_is_calibrated(const power_table *t);

@@ -154,3 +154,58 @@ Test(power_cal, table_round_trip_and_translation)
     power_table_free(base);
     remove(path);
 }
+
+Test(power_cal, small_components_exempt_only_below_the_share)
+{
+    /* the fit exact everywhere, then the FIFO's gate energy halved: the
+     * model is +100 % on a component of about 1 % of the energy. With
+     * --exempt-pct 2 that is no violation; with 0, or with the exemption
+     * below the FIFO's share (0.5 %), it is; the acc halved (a large share)
+     * is a violation whatever the exemption */
+    power_cal_row rows[4];
+    for (int k = 0; k < 4; k++) {
+        row_of(&rows[k], 16, 4, 32, 10 + 7 * k, 40 + 11 * k, 5 + k, 2);
+        sim_config cfg;
+        power_cal_row_config(&rows[k], &cfg);
+        for (int c = 0; c < POWER_CAL_NCOMP; c++) {
+            double x[POWER_CAL_MAXF];
+            int nf = power_cal_features(&cfg, &rows[k].k, c, x, NULL, NULL);
+            for (int j = 0; j < nf; j++)
+                rows[k].gate_pj[c] += 0.05 * x[j];
+        }
+    }
+    power_cal_fit fit;
+    char *err = NULL;
+    cr_assert_eq(power_cal_fit_rows(rows, 4, &fit, &err), AX_OK, "%s", err ? err : "");
+    double tot = 0;
+    for (int k = 0; k < 4; k++)
+        tot += power_cal_row_total(&rows[k]);
+    power_cal_row bad[4];
+    memcpy(bad, rows, sizeof bad);
+    double fifo = 0;
+    for (int k = 0; k < 4; k++) {
+        bad[k].gate_pj[POWER_CAL_FIFO] *= 0.5;
+        fifo += bad[k].gate_pj[POWER_CAL_FIFO];
+    }
+    double share = 100 * fifo / tot;
+    cr_assert(share > 0.05 && share < 2, "FIFO share %g %%", share);
+    FILE *devnull = fopen("/dev/null", "w");
+    int v = -1;
+    cr_assert_eq(power_cal_validate_ex(devnull, 0, bad, 4, &fit, NULL, 100, 15, 2, &v, &err),
+                 AX_OK);
+    cr_assert_eq(v, 0, "a component under 2 %% counted");
+    cr_assert_eq(power_cal_validate_ex(devnull, 0, bad, 4, &fit, NULL, 100, 15, 0, &v, &err),
+                 AX_OK);
+    cr_assert_eq(v, 1, "no exemption: the FIFO must count");
+    cr_assert_eq(power_cal_validate_ex(devnull, 0, bad, 4, &fit, NULL, 100, 15, share * 0.9, &v,
+                                       &err),
+                 AX_OK);
+    cr_assert_eq(v, 1, "exemption below the FIFO's share must not exempt it");
+    memcpy(bad, rows, sizeof bad);
+    for (int k = 0; k < 4; k++)
+        bad[k].gate_pj[POWER_CAL_ACC] *= 0.5;
+    cr_assert_eq(power_cal_validate_ex(devnull, 0, bad, 4, &fit, NULL, 100, 15, 2, &v, &err),
+                 AX_OK);
+    cr_assert_geq(v, 1, "the accumulators are not small");
+    fclose(devnull);
+}

@@ -9,7 +9,9 @@
  *      built-in table scaled to 180 nm at 1.8 V (the OSU018 node and supply);
  *   2. through the gate netlist (the shim of rtl/shim/axon_rtl.h), with a VCD
  *      of every net, whose transitions power_gate prices with the liberty.
- * It prints both per component and the gap, every number with its unit.
+ * It prints both per component and the gap, every number with its unit. The
+ * gap is model / gate - 1 (negative: the model is below gate level), the
+ * convention of `axon calibrate` too.
  *
  * usage: axon-gate-power --lib LIB --netlist JSON --weights W --trace T --layer NAME
  *        [--tokens N] [--coding C] [--steps T] [--wire-ff F] [--wire-net-ff F]
@@ -86,9 +88,9 @@ static double gdyn(const power_gate_result *g, const char *name)
 
 static void row(const char *what, double gate, double model, const char *note)
 {
-    if (model > 0)
+    if (model > 0 && gate > 0)
         printf("  %-30s %12.1f pJ %12.1f pJ %+9.1f %%  %s\n", what, gate, model,
-               100.0 * (gate - model) / model, note);
+               100.0 * (model - gate) / gate, note);
     else
         printf("  %-30s %12.1f pJ %15s %11s  %s\n", what, gate, "-", "-", note);
 }
@@ -280,7 +282,7 @@ int main(int argc, char **argv)
            "the same counts give %.1f pJ at 45 nm)\n",
            pr.version, fe, vn, pr45.realistic_pj);
     printf("\n  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "action model",
-           "gap");
+           "model/gate-1");
     double a_acc = act(&pr, "add", NULL) + act(&pr, "reg", NULL);
     double a_fifo = act(&pr, "fifo", NULL), a_ctrl = act(&pr, "core", "decode");
     double a_ro = act(&pr, "readout", NULL), a_clk = act(&pr, "clock", NULL);
@@ -321,7 +323,7 @@ int main(int argc, char **argv)
     printf("  accumulator transitions: %.0f (%.2f per lane addition)\n", ga ? ga->toggles : 0.0,
            lanes ? (ga ? ga->toggles : 0.0) / (double)lanes : 0.0);
     printf("gate-power: total logic dynamic gate %.1f pJ vs action model %.1f pJ: gap %+.1f %%\n",
-           glogic, alogic, alogic > 0 ? 100.0 * (glogic - alogic) / alogic : 0.0);
+           glogic, alogic, glogic > 0 ? 100.0 * (alogic - glogic) / glogic : 0.0);
 
     /* 5. the calibrated model (power/tech/cal_osu018.csv, built in), at its own node */
     power_table *tcal = NULL;
@@ -343,7 +345,7 @@ int main(int argc, char **argv)
         printf("\n  calibrated model: %s; netlist %.0f flip-flops, model N_ff %.0f\n",
                power_table_version(tcal), g.clock_pins, power_cal_flops(&cfg));
         printf("  %-30s %15s %15s %11s\n", "component (180 nm, 1.8 V)", "gate level", "calibrated",
-               "gap");
+               "model/gate-1");
         for (int c = 0; c < POWER_CAL_NCOMP; c++) {
             char what[64];
             snprintf(what, sizeof what, "cal %s", power_cal_comp_name(c));
@@ -353,7 +355,7 @@ int main(int argc, char **argv)
         }
         printf("gate-power: total logic dynamic gate %.1f pJ vs calibrated model %.1f pJ: gap "
                "%+.1f %%\n",
-               gsum, msum, msum > 0 ? 100.0 * (gsum - msum) / msum : 0.0);
+               gsum, msum, gsum > 0 ? 100.0 * (msum - gsum) / gsum : 0.0);
         power_table_free(tcal);
     }
     rc = 0;
