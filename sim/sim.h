@@ -98,7 +98,7 @@ ax_result sim_config_check(const sim_config *c, char **err);
     X(stall_fifo, TIME, "input blocked by a full FIFO")                                            \
     X(stall_readout, TIME, "read stage waiting for readout/buffer")                                \
     X(stall_noc, TIME, "waiting for link contention")                                              \
-    X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")                       \
+    X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")                        \
     X(sram_rows_read, COUNT, "weight rows read from SRAM (events; with row reuse one per row)")
 
 #define SIM_COUNTER_TYPE_COUNT uint64_t
@@ -179,8 +179,8 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
  * (token, axon) pair are consecutive. AX_ENOMEM, or AX_ERANGE for a token
  * of 2^32 events or more. sim_new applies it itself when row_reuse is on;
  * anything that feeds a row-reuse core (the RTL harness) uses it too. */
-ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens,
-                        size_t *perm, char **err);
+ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens, size_t *perm,
+                        char **err);
 /* Adds an observer (several allowed); called synchronously from sim_step. */
 void sim_observe(sim *s, sim_observer_fn fn, void *user);
 /* Processes every event at the next timestamp. Returns 1 if it did work,

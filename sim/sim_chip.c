@@ -110,8 +110,8 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens,
-                        size_t *perm, char **err)
+ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens, size_t *perm,
+                        char **err)
 {
     size_t most = 0;
     for (size_t n = 0; n < tokens; n++)

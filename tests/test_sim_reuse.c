@@ -85,8 +85,7 @@ static uint64_t pairs(const spike_event *ev, size_t nev, size_t tokens, size_t i
 static void random_case(uint64_t seed, spike_coding cod, int batch, int stepped)
 {
     uint64_t st = seed;
-    size_t in = 1 + tl_rand(&st) % 90, out = 1 + tl_rand(&st) % 90,
-           tokens = 1 + tl_rand(&st) % 12;
+    size_t in = 1 + tl_rand(&st) % 90, out = 1 + tl_rand(&st) % 90, tokens = 1 + tl_rand(&st) % 12;
     sim_config c;
     sim_config_default(&c);
     c.rows = 1 + (int)(tl_rand(&st) % 40);
@@ -169,8 +168,8 @@ Test(sim_reuse, equal_acc_and_timing_fewer_rows_stepped)
 Test(sim_reuse, batches_share_rows)
 {
     for (uint64_t seed = 1; seed <= 6; seed++)
-        random_case(seed * 3571, seed % 2 ? SPIKE_BITWISE : SPIKE_BITWISE_2C,
-                    2 + (int)(seed % 7), (int)(seed % 2));
+        random_case(seed * 3571, seed % 2 ? SPIKE_BITWISE : SPIKE_BITWISE_2C, 2 + (int)(seed % 7),
+                    (int)(seed % 2));
 }
 
 /* A hand-made stream: one token, axon 0 with bit-planes 2 and 0, axon 1 with
@@ -181,9 +180,10 @@ Test(sim_reuse, hand_counted_rows)
     map_qweight qw;
     uint64_t st = 5;
     tl_qweight(&qw, 4, 2, 0, 0, &st);
-    spike_event ev[] = {
-        {.token = 0, .step = 0, .shift = 2, .axon = 0}, {.token = 0, .step = 1, .shift = 1, .axon = 1},
-        {.token = 0, .step = 2, .shift = 0, .axon = 0}, {.token = 1, .step = 0, .shift = 0, .axon = 0}};
+    spike_event ev[] = {{.token = 0, .step = 0, .shift = 2, .axon = 0},
+                        {.token = 0, .step = 1, .shift = 1, .axon = 1},
+                        {.token = 0, .step = 2, .shift = 0, .axon = 0},
+                        {.token = 1, .step = 0, .shift = 0, .axon = 0}};
     size_t ts[] = {0, 3, 4}, perm[4];
     char *err = NULL;
     cr_assert_eq(sim_row_order(ev, ts, 2, perm, &err), AX_OK);

@@ -412,6 +412,7 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
                 res->rtl_words += st.skipped ? 0 : 1;
                 res->rtl_skipped += st.skipped ? 1 : 0;
             }
+            res->rtl_reused += st.issued && st.reused;
             res->rtl_adds += (uint64_t)st.lanes_added;
             t = st.time;
         }
@@ -467,12 +468,17 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
      * and skipped, lane additions (sync RTL counts enabled lanes), handshakes */
     if (!r && !div) {
         const sim_counters *k = &rep.per_core[j->core];
+        /* a row-reusing event's W word slots add from the row register */
+        uint64_t reused = (k->events - k->sram_rows_read) *
+                          (uint64_t)((j->p.cols + j->p.lanes - 1) / j->p.lanes);
         const char *what = NULL;
         uint64_t cs = 0, rs = 0;
         if (k->sram_words != res->rtl_words)
             what = "SRAM words read", cs = k->sram_words, rs = res->rtl_words;
         else if (k->sram_words_skipped != res->rtl_skipped)
             what = "SRAM words skipped", cs = k->sram_words_skipped, rs = res->rtl_skipped;
+        else if (reused != res->rtl_reused)
+            what = "word slots from the row register", cs = reused, rs = res->rtl_reused;
         else if (!j->p.async && k->adds != res->rtl_adds)
             what = "lane additions", cs = k->adds, rs = res->rtl_adds;
         else if (j->p.async && k->handshakes != res->rtl_hs)

@@ -3,7 +3,8 @@
 # `make synth`): comment header naming the commands and the yosys version, the
 # exact column header, one row per module (core, its parts, the MAC baseline)
 # with positive cell counts and areas, and the core total equal to its parts
-# plus the few top-level cells. Then the same flow is re-run on a small core
+# plus the few top-level cells; the row-reuse core (REUSE=1) larger than the core
+# by at least its row register's flops (8·C bits, 4 µm² each at least). Then the same flow is re-run on a small core
 # (R=C=8, L=4) to show the scripts still work and that area grows with the tile.
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -18,13 +19,16 @@ check() { # file
   awk -F, '!/^#/ && NR > 1 && $1 != "module" {
       if (NF != 4 || $2 == "" || $3 !~ /^[0-9]+$/ || $3 <= 0 || $4 !~ /^[0-9.]+$/ || $4 <= 0) { print "bad row: " $0; bad = 1 }
       seen[$1] = 1; area[$1] = $4
+      if ($1 == "axon_core" && match($2, /C=[0-9]+/)) cols = substr($2, RSTART + 2, RLENGTH - 2)
     }
     END {
-      n = split("axon_core axon_fifo axon_ctrl axon_acc axon_readout axon_mac_baseline", m, " ")
+      n = split("axon_core axon_fifo axon_ctrl axon_acc axon_readout axon_mac_baseline axon_core_row_reuse", m, " ")
       for (i = 1; i <= n; i++) if (!(m[i] in seen)) { print "missing module " m[i]; bad = 1 }
       parts = area["axon_fifo"] + area["axon_ctrl"] + area["axon_acc"] + area["axon_readout"]
       if (area["axon_core"] < parts || area["axon_core"] > parts * 1.01 + 1000) {
         print "core area " area["axon_core"] " is not its parts " parts; bad = 1 }
+      if (area["axon_core_row_reuse"] < area["axon_core"] + 4 * 8 * cols) {
+        print "row-reuse core " area["axon_core_row_reuse"] " not above the core " area["axon_core"] " + its row register"; bad = 1 }
       exit bad
     }' "$f"
 }
