@@ -137,10 +137,8 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
         if (j->cfg.row_reuse && s->total.sram_rows_read)
             printf("  row reuse: %llu SRAM row reads for %llu spike events (%.3f bit-plane events "
                    "per row read, batches of %d tokens); adds and shifts are per event\n",
-                   (unsigned long long)s->total.sram_rows_read,
-                   (unsigned long long)s->total.events,
-                   (double)s->total.events / (double)s->total.sram_rows_read,
-                   j->cfg.batch_tokens);
+                   (unsigned long long)s->total.sram_rows_read, (unsigned long long)s->total.events,
+                   (double)s->total.events / (double)s->total.sram_rows_read, j->cfg.batch_tokens);
         if (per_core)
             print_per_core(r);
     }
