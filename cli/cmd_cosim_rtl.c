@@ -150,17 +150,21 @@ static int cosim_rtl(int argc, char **argv)
         cosim_stream_free(&st);
         return cmd_fail("cosim", err);
     }
-    printf("cosim: OK (%s, R=%d C=%d L=%d Ls=%d F=%d A=%d RB=%d db=%d gating=%d): %zu tokens, "
+    printf("cosim: OK (%s, R=%d C=%d L=%d Ls=%d F=%d A=%d RB=%d db=%d gating=%d%s): %zu tokens, "
            "%" PRIu64 " items, %" PRIu64 " stamps and %" PRIu64 " accumulators equal; "
            "end %" PRId64 " %s (RTL) = %" PRId64 " %s (C model); overflow flag %d on both sides\n",
            axon_rtl_variant(), p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits,
-           p.readout_bits, p.double_buffer, p.zero_gating, st.tokens, res.items, res.stamps,
-           res.accs, res.end_rtl, unit, res.end_sim, unit, res.ovf);
+           p.readout_bits, p.double_buffer, p.zero_gating, p.row_reuse ? " row-reuse" : "",
+           st.tokens, res.items, res.stamps, res.accs, res.end_rtl, unit, res.end_sim, unit,
+           res.ovf);
     if (o.verbose)
         printf("cosim: activity equal: %" PRIu64 " SRAM words read, %" PRIu64
                " skipped, %s %" PRIu64 "\n",
                res.rtl_words, res.rtl_skipped, p.async ? "handshakes" : "lane additions",
                p.async ? res.rtl_hs : res.rtl_adds);
+    if (o.verbose && p.row_reuse)
+        printf("cosim: row reuse equal: %" PRIu64 " word slots added from the row register\n",
+               res.rtl_reused);
     rc = CMD_OK;
     if (o.out) {
         if ((r = write_acc(o.out, acc, &p, &st, &o, &ic, &err)))

@@ -137,6 +137,11 @@ static void print_human(const run_job *j, const run_result *r, int per_core, int
                s->fill_ns, s->interval_ns, s->drain_ns);
         printf("  throughput %.1f tokens/s\n", s->tokens_per_s);
         print_counters(&s->total, s->time_unit);
+        if (j->cfg.row_reuse && s->total.sram_rows_read)
+            printf("  row reuse: %llu SRAM row reads for %llu spike events (%.3f bit-plane events "
+                   "per row read, batches of %d tokens); adds and shifts are per event\n",
+                   (unsigned long long)s->total.sram_rows_read, (unsigned long long)s->total.events,
+                   (double)s->total.events / (double)s->total.sram_rows_read, j->cfg.batch_tokens);
         if (per_core)
             print_per_core(r);
     }

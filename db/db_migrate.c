@@ -13,6 +13,11 @@
  *      ref files; results: permuted and the comparison with the reference),
  *      views rebuilt
  *   5: counter stall_dram (stall_dram_ns in counters and cores), views rebuilt
+ *   6: runs columns of every run parameter (DRAM streaming, node, supply, tech file)
+ *   7: v_baseline shows duration_ns
+ *   8: counter sram_rows_read (counters and cores), runs columns row_reuse and
+ *      batch_tokens, views rebuilt
+ *   9: reserved (empty)
  *   10: fair-comparison columns (events per activation, break-even, power at a
  *      common throughput, area split), views rebuilt
  *
@@ -247,8 +252,33 @@ static const char mig7[] =
     " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-/* 8, 9: placeholders for migrations of parallel branches (resolved when they merge). */
-static const char mig8[] = "";
+/* 8: the row-reuse core: the counter sram_rows_read (weight-row reads; equal
+ * to events for the core that reads a row per event) and the run parameters
+ * row_reuse and batch_tokens. Old runs keep NULL (they read a row per event,
+ * one token at a time). v_runs is rebuilt to show the counter (its counter
+ * columns are listed, the runs columns come with r.*); the views over it
+ * are rebuilt as migration 7 left them. */
+#define COUNTER_COLS_V8 COUNTER_COLS_V5 ", sram_rows_read"
+
+static const char mig8[] =
+    "ALTER TABLE counters ADD COLUMN sram_rows_read INTEGER;"
+    "ALTER TABLE cores ADD COLUMN sram_rows_read INTEGER;"
+    "ALTER TABLE runs ADD COLUMN row_reuse INTEGER;"
+    "ALTER TABLE runs ADD COLUMN batch_tokens INTEGER;"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V4 ", " COUNTER_COLS_V8
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
+    " JOIN v_runs v ON v.run_id = sp.run_id;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " power_model, energy_pj, base_energy_pj, energy_reduction_pct, power_mw, base_power_mw,"
+    " power_reduction_pct, area_um2, base_area_um2, area_reduction_pct,"
+    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+
+
+/* 9: reserved for the baselines work (an empty migration until it lands). */
 static const char mig9[] = "";
 
 /* 10: reports that cannot mislead (docs/power.md "Reading the comparison"):
@@ -280,7 +310,7 @@ static const char mig10[] =
     " power_reduction_pct = NULL;"
     "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
     "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
-    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V5
+    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V8
     " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
     "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
     " JOIN v_runs v ON v.run_id = sp.run_id;"

@@ -23,13 +23,22 @@ echo
 echo "== 2. every layer on the chip: 128x128 tiles, 16 lanes, sync 500 MHz, 45 nm (axon run --db)"
 "$AX" run --weights "$W" --trace "$T" --db "$out/demo.db" > "$out/run.txt" 2> "$out/run.err" ||
   { cat "$out/run.err" >&2; exit 1; }
+# the row-reuse core beside it (row_reuse_* columns): one SRAM row read per non-silent
+# (token, axon), every bit-plane added from the row register (docs/core-timing.md "Row reuse")
+"$AX" run --weights "$W" --trace "$T" --row-reuse --db "$out/demo.db" > "$out/run_row_reuse.txt" 2> "$out/run.err" ||
+  { cat "$out/run.err" >&2; exit 1; }
 "$AX" query --db "$out/demo.db" "SELECT layer, cores, exact,
     round(100*sparsity, 1) AS sparsity_pct, round(cosine, 5) AS cosine_vs_model, round(snr_db, 2) AS snr_db,
     round(duration_ns / 1000, 1) AS layer_time_us, round(tokens_per_s) AS tokens_per_s,
     round(energy_pj_per_token) AS spiking_pj_per_token, round(base_energy_pj_per_token) AS dense_int8_pj_per_token,
-    round(energy_reduction_pct, 1) AS energy_reduction_pct, round(area_reduction_pct, 1) AS area_reduction_pct
-  FROM v_runs ORDER BY run_id"
-echo "   (full per-layer reports with every counter: $out/run.txt; results database: $out/demo.db)"
+    round(energy_reduction_pct, 1) AS energy_reduction_pct,
+    (SELECT round(b.energy_pj_per_token) FROM v_runs b WHERE b.layer = a.layer AND b.row_reuse = 1) AS row_reuse_pj_per_token,
+    (SELECT round(b.energy_reduction_pct, 1) FROM v_runs b WHERE b.layer = a.layer AND b.row_reuse = 1) AS row_reuse_reduction_pct,
+    round(area_reduction_pct, 1) AS area_reduction_pct
+  FROM v_runs a WHERE row_reuse = 0 ORDER BY run_id"
+echo "   (row_reuse_*: the same chip with --row-reuse: one SRAM row read per non-silent (token, axon)"
+echo "    instead of one per spike; full reports with every counter: $out/run.txt, $out/run_row_reuse.txt;"
+echo "    results database: $out/demo.db)"
 echo
 echo "== 3. where SpikingBrain's idealised saving goes (axon run --explain, model.layers.0.mlp.fc1)"
 "$AX" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc1 --explain | sed -n '/ideal per MAC/,$p'

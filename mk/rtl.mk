@@ -101,6 +101,11 @@ RTL_T3 := R=24 C=16 L=16 LS=2 F=3 A=16 RB=32 DB=1 GATE=1
 # t5 the smallest core (R = C = L = 1, one accumulator of 8 bits, one beat).
 RTL_T4 := R=8 C=80 L=40 LS=1 F=4 A=20 RB=320 DB=1 GATE=1
 RTL_T5 := R=1 C=1 L=1 LS=3 F=1 A=8 RB=8 DB=0 GATE=0
+# Row-reuse core (REUSE=1, docs/core-timing.md "Row reuse"): rr with C not divisible
+# by L, SRAM latency 2, gating; rr2 one word per row (L = C), no gating, single
+# buffer, 16-bit wrapping accumulators.
+RTL_RR  := R=16 C=20 L=8 LS=2 F=3 A=32 RB=64 DB=1 GATE=1 REUSE=1
+RTL_RR2 := R=8 C=12 L=12 LS=1 F=2 A=16 RB=48 DB=0 GATE=0 REUSE=1
 
 # Async core (Verilator --timing): 4-phase with the default delays of
 # docs/core-timing.md, and a 2-phase variant with other delays (t_sram < t_add,
@@ -128,11 +133,13 @@ $(eval $(call rtl_variant,t2,$(RTL_T2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t3,$(RTL_T3),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t4,$(RTL_T4),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t5,$(RTL_T5),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,rr,$(RTL_RR),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,rr2,$(RTL_RR2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN --trace,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
 rtl: rtl-sync rtl-trace rtl-async
-rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-broken rtl-async rtl-async2 rtl-async3
+rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-rr rtl-rr2 rtl-broken rtl-async rtl-async2 rtl-async3
 rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:
@@ -143,6 +150,9 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T3)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T4)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_T5)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR2)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 -GREUSE=1 $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP22)) $(RTL_CHIP_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP42)) $(RTL_CHIP_SV)
@@ -241,6 +251,8 @@ RTL_MUT_t2     := $(RTL_T2)
 RTL_MUT_t3     := $(RTL_T3)
 RTL_MUT_t4     := $(RTL_T4)
 RTL_MUT_t5     := $(RTL_T5)
+RTL_MUT_rr     := $(RTL_RR)
+RTL_MUT_rr2    := $(RTL_RR2)
 RTL_MUT_async  := $(RTL_ASYNC_PARAMS)
 RTL_MUT_async2 := $(RTL_ASYNC2)
 RTL_MUT_async3 := $(RTL_ASYNC3)

@@ -229,6 +229,9 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
     }
     double acc = C * A * NB * bit, fifo = F * 32 * bit, rd = c->readout_bits * bit;
     double pipe = L * 8 * c->sram_latency * bit, async = 0, async_leak = 0;
+    /* row reuse: the row register of W words (rtl/axon_core.sv, REUSE = 1), priced
+     * beside the read pipe as flops */
+    pipe += c->row_reuse && !baseline ? W * L * 8 * bit : 0;
     if (c->timing == SIM_ASYNC && !baseline) {
         double ac, acl;
         if ((rc = power_area_of(t, "async", "controller", &ac, &acl, err)))
@@ -288,8 +291,10 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
     a->total_um2 = a->sram_um2 + a->logic_um2 + a->router_um2;
     /* clock model: the flops clocked in an active cycle (the other
      * accumulator words are clock-gated): FIFO, read pipe, one word of
-     * accumulators, readout register and ~64 control flops (assumed). */
-    a->clocked_flops = F * 32 + L * 8 * c->sram_latency + L * A + c->readout_bits + 64;
+     * accumulators, readout register and ~64 control flops (assumed), and with
+     * row reuse the row register's word being written. */
+    a->clocked_flops = F * 32 + L * 8 * c->sram_latency + L * A + c->readout_bits + 64 +
+                       (c->row_reuse && !baseline ? L * 8 : 0); /* the row-register word */
     return AX_OK;
 }
 

@@ -94,7 +94,8 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     double busy = words + (double)k->readout_beats;
     double idle = fmax(0, (double)cores * cycles - busy);
     out->base_compute_pj = macs * (mul8 + add32 * A / 32 + wbit * A);
-    out->base_memory_pj = words * e64 * L * 8 / 64 + deliv * dec + items * fifo +
+    double nbatch = cfg->batch_tokens > 1 ? cfg->batch_tokens : 1; /* a row read serves N tokens */
+    out->base_memory_pj = words / nbatch * e64 * L * 8 / 64 + deliv * dec + items * fifo +
                           (double)k->readout_beats * cfg->readout_bits * beat;
     out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
     out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * cfg->readout_bits) * hop +
@@ -118,7 +119,7 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     out->area_reduction_pct = PCT(out->area_um2, out->base_area_um2);
     out->latency_reduction_pct = PCT(out->duration_ns, out->base_latency_ns);
     /* SRAM uncertainty: both sides' SRAM energy x0.5 and x2 */
-    out->base_sram_pj = words * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64b;
+    out->base_sram_pj = words / nbatch * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64b;
     out->sram_pj = 0;
     for (int i = 0; i < out->nlines; i++)
         if (!strcmp(out->lines[i].component, "sram") &&

@@ -192,6 +192,12 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                 return rc;
         }
     }
+    /* row reuse: every word read from the SRAM is also written into the row
+     * register (L weights of 8 bits); the events that reuse the row add from
+     * it, priced as their adds above (one per lane, per bit-plane event) */
+    if (cfg->row_reuse && (rc = power_term(&c, "memory", "reg", "write_bit", "row_register_write",
+                                           (double)k->sram_words, "words", (double)cfg->lanes * 8)))
+        return rc;
     if (k->handshakes > 0) {
         const char *hs = cfg->handshake == SIM_HS_2PHASE ? "handshake_2phase" : "handshake_4phase";
         if ((rc = power_term(&c, "handshake", "async", hs, NULL, (double)k->handshakes, "transfers",

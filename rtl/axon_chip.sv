@@ -72,6 +72,9 @@ module axon_chip #(
             logic [IW-1:0] rd, in_item;
             logic          wv, wr;
             logic [IW-1:0] wd;
+            /* verilator lint_off UNUSEDSIGNAL */
+            logic          reuse_nc;  // the chip's cores read a row per event (REUSE = 0)
+            /* verilator lint_on UNUSEDSIGNAL */
             if (cb == 0) begin : g_head
                 assign wv = l_valid[rb];
                 assign wd = l_item[rb*IW +: IW];
@@ -102,7 +105,7 @@ module axon_chip #(
                 .ro_last(ro_last[K]), .ovf(ovf[K]),
                 .ld_en(ld_en && ld_core == K), .ld_addr, .ld_data,
                 .obs_start(obs_start[K]), .obs_issue(obs_issue[K]), .obs_word(obs_word[K*WW +: WW]),
-                .obs_skip(obs_skip[K]), .obs_lanes(obs_lanes[K*L +: L]));
+                .obs_skip(obs_skip[K]), .obs_reuse(reuse_nc), .obs_lanes(obs_lanes[K*L +: L]));
         end
         assign fv[0] = 1'b0;
         assign fd[0] = '0;

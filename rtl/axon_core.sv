@@ -15,6 +15,11 @@
 // Readout: ro_valid with an RB-bit beat in each of B consecutive cycles per token.
 // The obs_* outputs expose the stamps `axon cosim` compares (acceptance, start,
 // SRAM issue/skip) and the lane activity; they cost no logic beyond wires.
+// REUSE = 1 builds the row-reuse core (docs/core-timing.md "Row reuse"): events
+// come in (token, axon, step) order; the first event of each (token, axon) reads
+// the row from the SRAM into a row register of W words as its words arrive, and
+// the later events of that pair add from the row register, in the same cycles
+// (timing unchanged, no SRAM read). obs_reuse marks such word slots.
 `ifdef AXON_BROKEN
 // Deliberately broken variant for the co-simulation self-test: the decode cycle
 // becomes two cycles (an event accepted in cycle a starts at a + 2 at the
@@ -31,6 +36,7 @@ module axon_core #(
     parameter int DB   = 1,    // double-buffered accumulators 0/1
     parameter int GATE = 1,    // zero-weight gating 0/1
     parameter int SW   = 5,    // shift field width (step weights up to 2^31)
+    parameter int REUSE = 0,   // 1: row-reuse core (row register of W words)
     localparam int W   = (C + L - 1) / L,
     localparam int WW  = (W > 1) ? $clog2(W) : 1,
     localparam int B   = (C * A + RB - 1) / RB,
@@ -64,6 +70,7 @@ module axon_core #(
     output logic           obs_issue,
     output logic [WW-1:0]  obs_word,
     output logic           obs_skip,
+    output logic           obs_reuse,
     output logic [L-1:0]   obs_lanes
 );
     localparam int IW = 1 + AXW + 1 + SW;
@@ -74,7 +81,11 @@ module axon_core #(
     logic [IW-1:0]  head;
     logic [MW-1:0]  sram_addr;
     logic [8*L-1:0] sram_q;
-    logic           add_valid, add_neg, clr;
+    logic           add_valid, add_neg, clr, iss_reuse;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic           add_reuse;  // only the row-reuse core (REUSE = 1) reads it
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [8*L-1:0] add_data;
     logic [BW-1:0]  add_bank, ro_bank;
     logic [WW-1:0]  add_word, issue_word;
     logic [SW-1:0]  add_shift;
@@ -98,21 +109,33 @@ module axon_core #(
     assign f_empty_ctrl = f_empty;
 `endif
 
-    axon_ctrl #(.R(R), .C(C), .L(L), .LS(LS), .A(A), .RB(RB), .NB(NB), .SW(SW), .GATE(GATE)) u_ctrl (
+    axon_ctrl #(.R(R), .C(C), .L(L), .LS(LS), .A(A), .RB(RB), .NB(NB), .SW(SW), .GATE(GATE), .REUSE(REUSE)) u_ctrl (
         .clk, .rst_n,
         .f_empty(f_empty_ctrl), .h_eot, .h_axon, .h_neg, .h_shift, .pop,
         .issue, .issue_word, .issue_skip(skip), .sram_re, .sram_addr, .sram_zero,
-        .add_valid, .add_bank, .add_word, .add_neg, .add_shift,
+        .add_valid, .add_bank, .add_word, .add_neg, .add_shift, .add_reuse, .iss_reuse,
         .ro_valid, .ro_beat, .ro_last, .ro_bank);
 
     axon_sram #(.DEPTH(R * W), .L(L), .LS(LS)) u_sram (
         .clk, .re(sram_re), .addr(sram_addr), .zero(sram_zero), .rdata(sram_q),
         .ld_en, .ld_addr, .ld_data);
 
+    // row register (REUSE = 1): word w of the row read by the first event of a
+    // (token, axon) pair, written in the cycle it is added; later events of the
+    // pair add from it
+    if (REUSE != 0) begin : g_row
+        logic [8*L-1:0] row [W];
+        always_ff @(posedge clk)
+            if (add_valid && !add_reuse) row[add_word] <= sram_q;
+        assign add_data = add_reuse ? row[add_word] : sram_q;
+    end else begin : g_norow
+        assign add_data = sram_q;
+    end
+
     assign clr = ro_last;
     axon_acc #(.C(C), .L(L), .A(A), .NB(NB), .SW(SW), .GATE(GATE)) u_acc (
         .clk, .rst_n,
-        .add_valid, .add_bank, .add_word, .add_neg, .add_shift, .add_data(sram_q),
+        .add_valid, .add_bank, .add_word, .add_neg, .add_shift, .add_data,
         .add_done(obs_lanes), .clr, .clr_bank(ro_bank), .rd_bank(ro_bank),
         .acc_out(acc_vec), .ovf);
 
@@ -122,4 +145,5 @@ module axon_core #(
     assign obs_issue = issue;
     assign obs_word  = issue_word;
     assign obs_skip  = skip && !sram_re;  // skipped = the SRAM really was not read
+    assign obs_reuse = iss_reuse;         // the word slot used the row register
 endmodule

@@ -14,6 +14,10 @@
 //            last add), then starts when the readout port is free:
 //            o_n = max(s + LS, o_{n-1} + B); beats in o_n .. o_n + B - 1; the
 //            bank is cleared at the edge ending the last beat.
+//   row reuse (REUSE = 1, docs/core-timing.md "Row reuse"): an event whose axon
+//            equals the previous event's, with no EOT between them, reuses the
+//            row register: its word slots issue in the same cycles but read no
+//            SRAM (iss_reuse = 1 travels beside the word to the adder).
 module axon_ctrl #(
     parameter int R    = 32,
     parameter int C    = 32,
@@ -24,6 +28,7 @@ module axon_ctrl #(
     parameter int NB   = 2,
     parameter int SW   = 5,
     parameter int GATE = 1,
+    parameter int REUSE = 0,  // 1: row-reuse core (one SRAM row read per (token, axon))
     localparam int W   = (C + L - 1) / L,
     localparam int WW  = (W > 1) ? $clog2(W) : 1,
     localparam int B   = (C * A + RB - 1) / RB,
@@ -54,6 +59,8 @@ module axon_ctrl #(
     output logic [WW-1:0]  add_word,
     output logic           add_neg,
     output logic [SW-1:0]  add_shift,
+    output logic           add_reuse,  // the word comes from the row register, not the SRAM
+    output logic           iss_reuse,  // the word slot issued this cycle reuses the row
     // readout
     output logic           ro_valid,
     output logic [BB-1:0]  ro_beat,
@@ -70,6 +77,8 @@ module axon_ctrl #(
     logic [NB-1:0]  bank_busy;
     logic           start_ev, start_eot;
     logic [AXW-1:0] iss_axon;
+    logic           last_ok, rd_reuse, h_reuse;
+    logic [AXW-1:0] last_axon;
 
     assign pop       = !f_empty && !rd_act && !bank_busy[wbank];
     assign start_ev  = pop && !h_eot;
@@ -79,7 +88,10 @@ module axon_ctrl #(
     assign iss_axon   = rd_act ? rd_axon : h_axon;
     assign sram_addr  = MW'(32'(iss_axon) * W + 32'(issue_word));
     assign issue_skip = issue && (GATE != 0) && sram_zero;
-    assign sram_re    = issue && !issue_skip;
+    // row reuse: same axon as the previous event, no end-of-token since
+    assign h_reuse    = (REUSE != 0) && last_ok && (h_axon == last_axon);
+    assign iss_reuse  = issue && (rd_act ? rd_reuse : h_reuse);
+    assign sram_re    = issue && !issue_skip && !iss_reuse;
 
     // ---- metadata pipeline: stage i is visible LS-1-i cycles before the add ----
     logic          m_val  [LS];
@@ -88,12 +100,14 @@ module axon_ctrl #(
     logic [WW-1:0] m_word [LS];
     logic          m_neg  [LS];
     logic [SW-1:0] m_sh   [LS];
+    logic          m_ru   [LS];
 
     assign add_valid = m_val[LS-1];
     assign add_bank  = m_bank[LS-1];
     assign add_word  = m_word[LS-1];
     assign add_neg   = m_neg[LS-1];
     assign add_shift = m_sh[LS-1];
+    assign add_reuse = m_ru[LS-1];
 
     // ---- readout sequencer ----
     logic          ro_act, pend, mk, ro_start;
@@ -113,16 +127,19 @@ module axon_ctrl #(
         m_word[0] <= issue_word;
         m_neg[0]  <= rd_act ? rd_neg : h_neg;
         m_sh[0]   <= rd_act ? rd_shift : h_shift;
+        m_ru[0]   <= iss_reuse;
         for (int i = 1; i < LS; i++) begin
             m_bank[i] <= m_bank[i-1];
             m_word[i] <= m_word[i-1];
             m_neg[i]  <= m_neg[i-1];
             m_sh[i]   <= m_sh[i-1];
+            m_ru[i]   <= m_ru[i-1];
         end
         if (start_ev) begin
             rd_axon  <= h_axon;
             rd_neg   <= h_neg;
             rd_shift <= h_shift;
+            rd_reuse <= h_reuse;
         end
         if (!rst_n) begin
             rd_act    <= 1'b0;
@@ -134,13 +151,22 @@ module axon_ctrl #(
             ro_bk     <= '0;
             pend      <= 1'b0;
             pend_bank <= '0;
+            last_ok   <= 1'b0;
+            last_axon <= '0;
             for (int i = 0; i < LS; i++) begin
                 m_val[i] <= 1'b0;
                 m_eot[i] <= 1'b0;
             end
         end else begin
-            m_val[0] <= sram_re;
+            m_val[0] <= issue && !issue_skip;  // SRAM read or row-register word
             m_eot[0] <= start_eot;
+            // the row register holds the row of the last event of this token
+            if (start_ev) begin
+                last_ok   <= 1'b1;
+                last_axon <= h_axon;
+            end else if (start_eot) begin
+                last_ok   <= 1'b0;
+            end
             for (int i = 1; i < LS; i++) begin
                 m_val[i] <= m_val[i-1];
                 m_eot[i] <= m_eot[i-1];

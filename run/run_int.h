@@ -18,6 +18,8 @@ enum {
     P_READOUT_BITS,
     P_DOUBLE_BUFFER,
     P_ZERO_GATING,
+    P_ROW_REUSE,
+    P_BATCH_TOKENS,
     P_TIMING,
     P_CLOCK,
     P_HANDSHAKE,

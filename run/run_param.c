@@ -42,6 +42,12 @@ static const run_param TABLE[] = {
      P_DOUBLE_BUFFER},
     {"zero_gating", "zero-gating", RUN_PT_BOOL, RUN_SEC_CORE, "", 0, 1, NULL,
      "zero weights do not add, all-zero words are not read", P_ZERO_GATING},
+    {"row_reuse", "row-reuse", RUN_PT_BOOL, RUN_SEC_CORE, "", 0, 1, NULL,
+     "read one weight row per (token, axon) and add all its bit-planes from a row register "
+     "(sync core)", P_ROW_REUSE},
+    {"batch_tokens", "batch-tokens", RUN_PT_INT, RUN_SEC_CORE, "tokens", 1, 64, NULL,
+     "weight-stationary batch: one row read serves up to N tokens (needs --row-reuse on)",
+     P_BATCH_TOKENS},
     {"timing", "timing", RUN_PT_CHOICE, RUN_SEC_TIMING, "", 0, 0, "sync|async",
      "clocked core or bundled-data asynchronous core (--async = --timing async)", P_TIMING},
     {"clock_mhz", "clock", RUN_PT_REAL, RUN_SEC_TIMING, "MHz", 1e-3, 1e6, NULL,
@@ -144,6 +150,8 @@ int *run_param_int_field(run_job *j, int id)
     case P_READOUT_BITS: return &c->readout_bits;
     case P_DOUBLE_BUFFER: return &c->double_buffer;
     case P_ZERO_GATING: return &c->zero_gating;
+    case P_ROW_REUSE: return &c->row_reuse;
+    case P_BATCH_TOKENS: return &c->batch_tokens;
     case P_HOP: return &c->hop_cycles;
     case P_LINK_BITS: return &c->link_bits;
     case P_DRAM: return &c->dram;

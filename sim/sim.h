@@ -32,6 +32,10 @@ typedef struct {
     int readout_bits;  /* RB, readout port width per beat */
     int double_buffer; /* 0/1 */
     int zero_gating;   /* 0/1: zero weights do not add, all-zero words are not read */
+    int row_reuse;     /* 0/1: one weight-row read per (token, axon), its bit-planes added
+                          from a row register (docs/core-timing.md "Row reuse"); sync only */
+    int batch_tokens;  /* 1..64: with row_reuse, one row read serves the axon's events of
+                          up to this many consecutive tokens (weight-stationary batch) */
     sim_timing timing;
     double clock_mhz; /* sync mode clock */
     /* async mode, picoseconds */
@@ -69,8 +73,11 @@ ax_result sim_config_check(const sim_config *c, char **err);
  * of `axon run` (table, JSON) and the database columns and binders are all
  * generated from this list; a new counter needs a schema migration adding
  * its column to counters and cores (tests/test_db_schema.c checks that).
- * Invariant per core: adds + adds_gated == events * C_used (C_used =
- * outputs it holds). */
+ * Invariants per core: adds + adds_gated == events * C_used (C_used =
+ * outputs it holds); sram_words + sram_words_skipped == sram_rows_read * W
+ * (W = ceil(C/L) words per row); sram_rows_read == events without row
+ * reuse, else the number of distinct (batch of batch_tokens tokens, axon)
+ * pairs with an event at the core (batch_tokens 1: (token, axon) pairs). */
 #define SIM_COUNTERS(X)                                                                            \
     X(events, COUNT, "spike events accepted")                                                      \
     X(eots, COUNT, "end-of-token markers accepted")                                                \
@@ -91,7 +98,8 @@ ax_result sim_config_check(const sim_config *c, char **err);
     X(stall_fifo, TIME, "input blocked by a full FIFO")                                            \
     X(stall_readout, TIME, "read stage waiting for readout/buffer")                                \
     X(stall_noc, TIME, "waiting for link contention")                                              \
-    X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")
+    X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")                        \
+    X(sram_rows_read, COUNT, "weight rows read from SRAM (events; with row reuse one per row)")
 
 #define SIM_COUNTER_TYPE_COUNT uint64_t
 #define SIM_COUNTER_TYPE_TIME int64_t
@@ -169,6 +177,14 @@ typedef struct sim sim;
  * *out is freed with sim_free. */
 ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_event *ev, size_t nev,
                   const size_t *tok_start, size_t tokens, sim **out, char **err);
+/* The row-reuse core's event order (docs/core-timing.md "Row reuse"):
+ * perm[nev] gets the event indices of ev (in spike_events' (token, step,
+ * axon) order) reordered to (token, axon, step), so that the events of one
+ * (token, axon) pair are consecutive. AX_ENOMEM, or AX_ERANGE for a token
+ * of 2^32 events or more. sim_new applies it itself when row_reuse is on;
+ * anything that feeds a row-reuse core (the RTL harness) uses it too. */
+ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens, size_t *perm,
+                        char **err);
 /* Adds an observer (several allowed); called synchronously from sim_step. */
 void sim_observe(sim *s, sim_observer_fn fn, void *user);
 /* Processes every event at the next timestamp. Returns 1 if it did work,

@@ -104,8 +104,81 @@ ax_result sim_chip_weights_rows(struct sim *s, char **err)
     return AX_OK;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens, size_t *perm,
+                        char **err)
+{
+    size_t most = 0;
+    for (size_t n = 0; n < tokens; n++)
+        if (tok_start[n + 1] - tok_start[n] > most)
+            most = tok_start[n + 1] - tok_start[n];
+    if (most >= ((size_t)1 << 32))
+        return ax_fail(err, AX_ERANGE,
+                       "a token of %zu events is too long to reorder for row reuse "
+                       "(hint: --row-reuse off)",
+                       most);
+    uint64_t *key = malloc((most ? most : 1) * sizeof *key);
+    if (!key)
+        return ax_fail(err, AX_ENOMEM, "out of memory reordering %zu events for row reuse", most);
+    for (size_t n = 0; n < tokens; n++) {
+        size_t e0 = tok_start[n], m = tok_start[n + 1] - e0;
+        /* axon major, then the stream position (steps ascend within an axon) */
+        for (size_t i = 0; i < m; i++)
+            key[i] = (uint64_t)ev[e0 + i].axon << 32 | (uint64_t)i;
+        qsort(key, m, sizeof *key, cmp_u64);
+        for (size_t i = 0; i < m; i++)
+            perm[e0 + i] = e0 + (size_t)(key[i] & 0xffffffffu);
+    }
+    free(key);
+    return AX_OK;
+}
+
+/* Which events of row-block rb read their row from SRAM: without row reuse
+ * all; with it, the first event of each (batch, axon) pair in the stream
+ * (batches of batch_tokens consecutive tokens), counted into rcnt. */
+static ax_result build_row_reads(struct sim *s, char **err)
+{
+    if (!s->cfg.row_reuse) {
+        memcpy(s->rcnt, s->ecnt, s->in * sizeof *s->rcnt);
+        return AX_OK;
+    }
+    int bad = 0;
+    s->rrow = xcalloc(s->nrb, sizeof *s->rrow, &bad);
+    uint32_t *lastb = xcalloc(s->in, sizeof *lastb, &bad); /* batch + 1 of the last read */
+    if (bad) {
+        free(lastb);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the row-reuse flags");
+    }
+    const size_t N = (size_t)s->cfg.batch_tokens;
+    for (size_t rb = 0; rb < s->nrb && !bad; rb++) {
+        uint8_t *f = s->rrow[rb] = xcalloc(s->nitems[rb], 1, &bad);
+        for (size_t k = 0; !bad && k < s->nitems[rb]; k++) {
+            int64_t it = s->items[rb][k];
+            if (sim_item_is_eot(it))
+                continue;
+            const spike_event *e = &s->ev[it];
+            uint32_t b = (uint32_t)(e->token / N) + 1;
+            if (lastb[e->axon] != b) {
+                lastb[e->axon] = b;
+                f[k] = 1;
+                s->rcnt[e->axon]++;
+            }
+        }
+    }
+    free(lastb);
+    if (bad)
+        return ax_fail(err, AX_ENOMEM, "out of memory for the row-reuse flags");
+    return AX_OK;
+}
+
 /* Splits the event stream into each row-block's item stream (events of
- * its axons in stream order, an EOT after each token) and validates it. */
+ * its axons in stream order, or the row-reuse order of sim_row_order, an
+ * EOT after each token) and validates it. */
 static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
 {
     int bad = 0;
@@ -149,15 +222,28 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
             return ax_fail(err, AX_ENOMEM, "out of memory for %zu items", s->nitems[rb]);
         s->nitems[rb] = 0;
     }
+    size_t *perm = NULL;
+    if (s->cfg.row_reuse) {
+        perm = malloc((s->nev ? s->nev : 1) * sizeof *perm);
+        if (!perm)
+            return ax_fail(err, AX_ENOMEM, "out of memory reordering %zu events", s->nev);
+        ax_result r = sim_row_order(s->ev, s->tok_start, s->tokens, perm, err);
+        if (r) {
+            free(perm);
+            return r;
+        }
+    }
     for (size_t n = 0; n < s->tokens; n++) {
-        for (size_t e = s->tok_start[n]; e < s->tok_start[n + 1]; e++) {
+        for (size_t x = s->tok_start[n]; x < s->tok_start[n + 1]; x++) {
+            size_t e = perm ? perm[x] : x;
             size_t rb = a2rb[s->ev[e].axon];
             s->items[rb][s->nitems[rb]++] = (int64_t)e;
         }
         for (size_t rb = 0; rb < s->nrb; rb++)
             s->items[rb][s->nitems[rb]++] = -(int64_t)n - 1;
     }
-    return AX_OK;
+    free(perm);
+    return build_row_reads(s, err);
 }
 
 ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_event *ev, size_t nev,
@@ -210,6 +296,7 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     }
     a2rb = xcalloc(s->in, sizeof *a2rb, &bad);
     s->ecnt = xcalloc(s->in, sizeof(uint32_t), &bad);
+    s->rcnt = xcalloc(s->in, sizeof(uint32_t), &bad);
     s->nnz = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->nzw = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->cs = xcalloc(s->ncores, sizeof(sim_core_state), &bad);
@@ -302,7 +389,8 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     }
     const spike_event *e = &s->ev[it];
     size_t x = cb * s->in + e->axon;
-    sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], sim_core_cused(s, cb));
+    sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], sim_core_cused(s, cb),
+                         !s->rrow || s->rrow[rb][k]);
     int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
     s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
                                   s->wt + (size_t)e->axon * s->outp + cb * C, C, m,
@@ -313,22 +401,24 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
 {
     const sim_tparams *tp = &s->tp;
     sim_counters *c = &s->cs[rb * s->ncb + cb].c;
-    uint64_t ev = 0, words = 0, adds = 0, cused = (uint64_t)sim_core_cused(s, cb);
+    uint64_t ev = 0, rows = 0, words = 0, adds = 0, cused = (uint64_t)sim_core_cused(s, cb);
     for (size_t i = s->rb_lo[rb]; i < s->rb_hi[rb]; i++) {
-        uint64_t n = s->ecnt[i];
+        uint64_t n = s->ecnt[i], r = s->rcnt[i];
         ev += n;
+        rows += r;
         if (tp->zero_gating) {
-            words += n * s->nzw[cb * s->in + i];
+            words += r * s->nzw[cb * s->in + i];
             adds += n * s->nnz[cb * s->in + i];
         }
     }
     if (!tp->zero_gating) {
-        words = ev * (uint64_t)tp->W;
+        words = rows * (uint64_t)tp->W;
         adds = ev * cused;
     }
     c->events += ev;
+    c->sram_rows_read += rows;
     c->sram_words += words;
-    c->sram_words_skipped += ev * (uint64_t)tp->W - words;
+    c->sram_words_skipped += rows * (uint64_t)tp->W - words;
     c->adds += adds;
     c->adds_gated += ev * cused - adds;
     c->acc_writes += adds;
@@ -424,6 +514,11 @@ void sim_free(sim *s)
     free(s->wt);
     free(s->wk);
     free(s->ecnt);
+    free(s->rcnt);
+    if (s->rrow)
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            free(s->rrow[rb]);
+    free(s->rrow);
     if (s->prog)
         for (size_t rb = 0; rb < s->nrb; rb++)
             free(s->prog[rb]);

@@ -22,6 +22,8 @@ void sim_config_default(sim_config *c)
     c->readout_bits = 64;
     c->double_buffer = 1;
     c->zero_gating = 1;
+    c->row_reuse = 0;
+    c->batch_tokens = 1;
     c->timing = SIM_SYNC;
     c->clock_mhz = 500.0;
     c->handshake = SIM_HS_4PHASE;
@@ -64,6 +66,8 @@ ax_result sim_config_check(const sim_config *c, char **err)
     RANGE(readout_bits, 1, 1 << 16, "readout port width in bits per beat");
     RANGE(double_buffer, 0, 1, "0 or 1");
     RANGE(zero_gating, 0, 1, "0 or 1");
+    RANGE(row_reuse, 0, 1, "0 or 1 (--row-reuse off|on)");
+    RANGE(batch_tokens, 1, 64, "tokens per weight-stationary batch, e.g. --batch-tokens 8");
     if (c->timing != SIM_SYNC && c->timing != SIM_ASYNC)
         return ax_fail(err, AX_EPARAM, "sim parameter timing = %d is neither sync nor async",
                        (int)c->timing);
@@ -87,6 +91,16 @@ ax_result sim_config_check(const sim_config *c, char **err)
         return ax_fail(err, AX_EPARAM,
                        "sim parameter t_req_ps + t_ack_ps must be > 0 ps in async "
                        "mode (hint: a handshake takes time)");
+    if (c->row_reuse && c->timing == SIM_ASYNC)
+        return ax_fail(err, AX_EPARAM,
+                       "sim parameter row_reuse = 1 is not modelled for the async core (hint: "
+                       "--row-reuse on with --timing sync, or --row-reuse off with --async)");
+    if (c->batch_tokens > 1 && !c->row_reuse)
+        return ax_fail(err, AX_EPARAM,
+                       "sim parameter batch_tokens = %d needs row_reuse: a core that reads a row "
+                       "per event has no row to share between tokens (hint: --row-reuse on, or "
+                       "--batch-tokens 1)",
+                       c->batch_tokens);
     RANGE(mesh_w, 0, 1 << 16, "0 = auto");
     RANGE(mesh_h, 0, 1 << 16, "0 = auto");
     RANGE(hop_cycles, 0, 1 << 20, "cycles per hop, >= 0");
@@ -114,6 +128,7 @@ void sim_tparams_from(const sim_config *c, sim_tparams *tp)
     tp->B = (int)(((int64_t)c->cols * c->acc_bits + c->readout_bits - 1) / c->readout_bits);
     tp->double_buffer = c->double_buffer;
     tp->zero_gating = c->zero_gating;
+    tp->row_reuse = c->row_reuse;
     if (c->timing == SIM_SYNC) {
         tp->step = tp->dec = tp->wp = tp->bp = tp->gap = tp->unit = 1;
         tp->lat = c->sram_latency;

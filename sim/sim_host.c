@@ -84,7 +84,8 @@ static void core_next(struct sim *s, size_t core)
     if (tp->async)
         push(s, st.a, SIM_OBS_HANDSHAKE, core, k, -1, 0, NULL);
     push(s, st.s, SIM_OBS_START, core, k, -1, 0, NULL);
-    if (!sim_item_is_eot(it)) {
+    if (!sim_item_is_eot(it) && (!s->rrow || s->rrow[rb][k])) {
+        /* a row-reuse event served by the row register issues no SRAM read */
         const int8_t *w = s->wt + (size_t)s->ev[it].axon * s->outp + cb * C;
         for (int wd = 0; wd < tp->W; wd++) {
             int skip = 0;
@@ -99,7 +100,7 @@ static void core_next(struct sim *s, size_t core)
             if (tp->async && !skip)
                 push(s, t, SIM_OBS_HANDSHAKE, core, k, wd, 0, NULL);
         }
-    } else {
+    } else if (sim_item_is_eot(it)) {
         for (int b = 0; b < tp->B; b++) {
             int64_t t = st.o + (int64_t)b * tp->bp;
             push(s, t, SIM_OBS_READOUT_BEAT, core, k, b, 0, NULL);

@@ -57,6 +57,7 @@ typedef struct {
     int W, B, F, C, A;
     int async;
     int double_buffer, zero_gating;
+    int row_reuse;
 } sim_tparams;
 
 void sim_tparams_from(const sim_config *c, sim_tparams *tp);
@@ -88,8 +89,10 @@ void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int i
 void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *items, size_t n,
                      const int64_t *arr, int64_t *otok, int64_t *tacc, int64_t *last);
 /* Counts one event's reads and adds: nzw words with a nonzero weight, nnz
- * nonzero weights among the c_used lanes the core holds. */
-void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int c_used);
+ * nonzero weights among the c_used lanes the core holds; reads_row = 0 for
+ * an event of the row-reuse core served by its row register (no SRAM read). */
+void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int c_used,
+                          int reads_row);
 /* Flushes the active-time union; returns active time. */
 int64_t sim_core_finish(sim_core_state *st);
 /* acc[0..n) += w * m, wrapping at A bits; returns nonzero on overflow. */
@@ -149,6 +152,9 @@ struct sim {
     uint16_t *nnz, *nzw;   /* [ncb][in]: nonzero weights / words of (column block, axon) */
     int weights_built;     /* nnz, nzw (and wt or wk) filled */
     uint32_t *ecnt;        /* [in] events of each axon over the whole trace */
+    uint32_t *rcnt;        /* [in] row reads of each axon (= ecnt without row reuse) */
+    uint8_t **rrow;        /* per row-block, per item: 1 when the event reads its row
+                               from SRAM (row reuse; NULL without: every event reads) */
     /* fast path (sim_arith.c) */
     sim_exec ex;        /* threads and SIMD path (execution only) */
     sim_simd simd;      /* resolved path */

@@ -91,3 +91,64 @@ Test(power_sim, async_pays_handshakes)
     cr_assert(o.r.total.handshakes > 0);
     cr_assert(o.p.leakage_pj > 0 && o.r.duration_ns > 0);
 }
+
+/* Row reuse (docs/power.md "Row reuse and token batches"): on the same
+ * stream the SRAM words priced fall to the row-reuse core's, the adds and
+ * the event path stay one per bit-plane event, the row register's writes are
+ * priced per word read, and a batch of N tokens divides the dense tile's SRAM
+ * reads by N while its MACs stay. */
+static void power_reuse_one(int reuse, int batch, sim_report *r, power_report *p)
+{
+    uint64_t st = 11;
+    size_t in = 200, out = 150, tokens = 8, ts[9], nev;
+    map_qweight qw;
+    tl_qweight(&qw, out, in, 0, 30, &st);
+    int32_t *cnt = malloc(tokens * in * sizeof *cnt);
+    tl_counts(cnt, tokens * in, SPIKE_BITWISE_SIGNED, 6, 40, &st);
+    spike_event *ev = tl_events(SPIKE_BITWISE_SIGNED, cnt, tokens, in, 6, &nev, ts);
+    sim_config c;
+    sim_config_default(&c);
+    c.row_reuse = reuse;
+    c.batch_tokens = batch;
+    sim *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(sim_new(&c, &qw, ev, nev, ts, tokens, &s, &err), AX_OK, "%s", err);
+    cr_assert_eq(sim_run(s, &err), AX_OK, "%s", err);
+    sim_get_report(s, r);
+    r->per_core = NULL;
+    power_table *t = NULL;
+    cr_assert_eq(power_table_load(NULL, &t, &err), AX_OK, "%s", err);
+    cr_assert_eq(power_price(t, &c, r, POWER_REALISTIC, p, &err), AX_OK, "%s", err);
+    power_table_free(t);
+    sim_free(s);
+    free(ev);
+    free(cnt);
+    free(qw.q);
+    free(qw.scale);
+}
+
+Test(power_sim, row_reuse_prices_fewer_sram_words_same_adds)
+{
+    sim_report r0, r1, r4;
+    power_report p0, p1, p4;
+    power_reuse_one(0, 1, &r0, &p0);
+    power_reuse_one(1, 1, &r1, &p1);
+    power_reuse_one(1, 4, &r4, &p4);
+    cr_assert_lt(r1.total.sram_words, r0.total.sram_words);
+    cr_assert_lt(r4.total.sram_words, r1.total.sram_words);
+    cr_assert_float_eq(line_count(&p0, "read_word"), (double)r0.total.sram_words, 0);
+    cr_assert_float_eq(line_count(&p1, "read_word"), (double)r1.total.sram_words, 0);
+    cr_assert_float_eq(line_count(&p1, "add_acc_bits"), line_count(&p0, "add_acc_bits"), 0);
+    cr_assert_float_eq(line_count(&p1, "add_acc_bits"), (double)r1.total.adds, 0);
+    cr_assert_float_eq(line_count(&p1, "decode"), (double)r1.total.events, 0);
+    cr_assert_float_eq(line_count(&p1, "row_register_write"), (double)r1.total.sram_words, 0);
+    cr_assert_float_eq(line_count(&p0, "row_register_write"), 0, 0);
+    cr_assert_lt(p1.sram_pj, p0.sram_pj);
+    cr_assert_lt(p1.energy_pj, p0.energy_pj);
+    cr_assert_lt(p4.energy_pj, p1.energy_pj);
+    cr_assert_float_eq(p1.base_energy_pj, p0.base_energy_pj, 1e-9 * p0.base_energy_pj);
+    cr_assert_float_eq(p4.base_sram_pj, p1.base_sram_pj / 4, 1e-9 * p1.base_sram_pj);
+    cr_assert_float_eq(p1.base_energy_pj - p4.base_energy_pj, p1.base_sram_pj * 3 / 4,
+                       1e-6 * p1.base_energy_pj);
+    cr_assert_gt(p1.area_um2, p0.area_um2, "the row register has area");
+}

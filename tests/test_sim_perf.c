@@ -130,8 +130,9 @@ static ax_result check_all(const sim_config *c, const map_qweight *qw, const spi
     return rc;
 }
 
-static ax_result random_case(uint64_t seed, spike_coding cod, sim_timing timing, int narrow,
-                             int dram)
+/* batch > 0: the row-reuse core with batches of that many tokens */
+static ax_result random_case_rr(uint64_t seed, spike_coding cod, sim_timing timing, int narrow,
+                                int dram, int batch)
 {
     uint64_t st = seed;
     size_t in = 1 + tl_rand(&st) % 300, out = 1 + tl_rand(&st) % 300,
@@ -153,6 +154,8 @@ static ax_result random_case(uint64_t seed, spike_coding cod, sim_timing timing,
     c.hop_ps = (int64_t)(tl_rand(&st) % 3) * 250;
     c.dram = dram;
     c.dram_burst_bytes = 8 << (tl_rand(&st) % 4);
+    c.row_reuse = batch > 0;
+    c.batch_tokens = batch > 0 ? batch : 1;
     if (narrow)
         c.acc_bits = 8 + (int)(tl_rand(&st) % 10);
     int T = cod == SPIKE_BINARY || cod == SPIKE_TERNARY ? 1 + (int)(tl_rand(&st) % 6)
@@ -164,14 +167,41 @@ static ax_result random_case(uint64_t seed, spike_coding cod, sim_timing timing,
     size_t *ts = malloc((tokens + 1) * sizeof *ts), nev;
     spike_event *ev = tl_events(cod, counts, tokens, in, T, &nev, ts);
     char tag[96];
-    snprintf(tag, sizeof tag, "seed %llu coding %d %s%s%s", (unsigned long long)seed, (int)cod,
-             timing == SIM_SYNC ? "sync" : "async", narrow ? " narrow" : "", dram ? " dram" : "");
+    snprintf(tag, sizeof tag, "seed %llu coding %d %s%s%s reuse batch %d", (unsigned long long)seed,
+             (int)cod, timing == SIM_SYNC ? "sync" : "async", narrow ? " narrow" : "",
+             dram ? " dram" : "", batch);
     ax_result rc = check_all(&c, &qw, ev, nev, ts, tokens, tag);
     free(ev);
     free(ts);
     free(counts);
     map_qweight_free(&qw);
     return rc;
+}
+
+static ax_result random_case(uint64_t seed, spike_coding cod, sim_timing timing, int narrow,
+                             int dram)
+{
+    return random_case_rr(seed, cod, timing, narrow, dram, 0);
+}
+
+/* The row-reuse core (its (token, axon, step) item order and row-read
+ * counters) through every SIMD path and thread count, the template-core
+ * timing copies, DRAM and the exact path of narrow accumulators. */
+Test(sim_perf, every_path_and_thread_count_row_reuse)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        for (int cod = SPIKE_BINARY; cod <= SPIKE_BITWISE_2C; cod++)
+            random_case_rr(seed * 2711 + (uint64_t)cod, (spike_coding)cod, SIM_SYNC, 0, 0,
+                           seed <= 2 ? 1 : (int)(2 + seed * 5 % 11));
+    for (uint64_t seed = 1; seed <= 2; seed++)
+        random_case_rr(seed * 9973, SPIKE_BITWISE_SIGNED, SIM_SYNC, 0, 1, (int)seed);
+    int overflowed = 0;
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        ax_result rc = random_case_rr(seed * 6151, SPIKE_BITWISE_SIGNED, SIM_SYNC, 1, 0, 1);
+        cr_assert(rc == AX_OK || rc == AX_EOVERFLOW);
+        overflowed += rc == AX_EOVERFLOW;
+    }
+    cr_assert_gt(overflowed, 0, "no row-reuse case took the exact path to an overflow");
 }
 
 Test(sim_perf, every_path_and_thread_count_sync)

@@ -5,7 +5,8 @@ Python: every layer of the shipped PaddleOCR PP-OCRv4 trace (traces/ppocr/)
 on the modelled chip at the default parameters (128x128 tiles, 16 lanes,
 sync 500 MHz, 45 nm, k = 3, bitwise-signed), one axon.run per layer, the
 columns computed from each run's report and rounded as the demo's SQL rounds
-them, printed as `axon query` prints a table.
+them, printed as `axon query` prints a table; the row_reuse_* columns are a
+second run of each layer with row_reuse="on" (the row-reuse core).
 
     python3 python/examples/demo_table.py              # all 9 layers
     python3 python/examples/demo_table.py --layers 1   # the first layer only
@@ -34,8 +35,8 @@ def sql_round(x, digits=0):
     return math.trunc(x * s + (0.5 if x >= 0 else -0.5)) / s
 
 
-def row(r):
-    """One line of the demo's table from a Result (the demo's SELECT over v_runs)."""
+def row(r, rr):
+    """One line of the demo's table from a Result and the row-reuse run's (the demo's SELECT)."""
     rep = r.report
     tokens = rep["tokens"]
     return {
@@ -50,6 +51,8 @@ def row(r):
         "spiking_pj_per_token": sql_round(r.number("energy_pj_per_token")),
         "dense_int8_pj_per_token": sql_round(r.number("base_energy_pj") / tokens),
         "energy_reduction_pct": sql_round(r.number("energy_reduction_pct"), 1),
+        "row_reuse_pj_per_token": sql_round(rr.number("energy_pj_per_token")),
+        "row_reuse_reduction_pct": sql_round(rr.number("energy_reduction_pct"), 1),
         "area_reduction_pct": sql_round(r.number("area_reduction_pct"), 1),
     }
 
@@ -87,7 +90,8 @@ def main(argv=None):
     names = a.layer or axon.layers(a.weights, a.trace)
     if a.layers is not None:
         names = names[: a.layers]
-    rows = [row(axon.run(a.weights, a.trace, layer=n)) for n in names]
+    rows = [row(axon.run(a.weights, a.trace, layer=n),
+                axon.run(a.weights, a.trace, layer=n, row_reuse="on")) for n in names]
     print(json.dumps(rows, indent=1) if a.json else table(rows))
 
 

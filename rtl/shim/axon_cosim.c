@@ -291,8 +291,16 @@ static ax_result rtl_build(const axon_cosim_job *j, axon_rtl **out, char **err)
         r = axon_rtl_load_row(h, (uint32_t)i, row, err);
     }
     free(row);
+    /* the row-reuse core takes each token's events in (axon, step) order */
+    size_t *perm = NULL;
+    if (!r && j->p.row_reuse) {
+        perm = malloc((j->nev ? j->nev : 1) * sizeof *perm);
+        r = perm ? sim_row_order(j->ev, j->tok_start, j->tokens, perm, err)
+                 : ax_fail(err, AX_ENOMEM, "cosim: out of memory");
+    }
     for (size_t t = 0; t < j->tokens && !r; t++) {
-        for (size_t e = j->tok_start[t]; e < j->tok_start[t + 1] && !r; e++, k++) {
+        for (size_t x = j->tok_start[t]; x < j->tok_start[t + 1] && !r; x++, k++) {
+            size_t e = perm ? perm[x] : x;
             axon_rtl_item it = {0, j->ev[e].axon, j->ev[e].neg, j->ev[e].shift, arr ? arr[k] : 0};
             r = axon_rtl_push(h, &it, 1, err);
         }
@@ -302,6 +310,7 @@ static ax_result rtl_build(const axon_cosim_job *j, axon_rtl **out, char **err)
             r = axon_rtl_push(h, &eot, 1, err);
     }
     free(arr);
+    free(perm);
     if (r) {
         axon_rtl_free(h);
         return r;
@@ -321,7 +330,7 @@ static void rtl_record(ctx *c, axon_rtl *h, const axon_rtl_stamp *st, int64_t st
         r.item = st->start_item;
         qpush(c, 1, K_START, r);
     }
-    if (st->issued) {
+    if (st->issued && !st->reused) { /* a row-register word is no SRAM read */
         rec q = {st->time, st->issue_item, -1, st->word, st->skipped, NULL};
         qpush(c, 1, K_READ, q);
     }
@@ -399,10 +408,11 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
             rtl_more = axon_rtl_step(h, &st);
             res->rtl_steps++;
             rtl_record(&c, h, &st, step);
-            if (st.issued) {
+            if (st.issued && !st.reused) {
                 res->rtl_words += st.skipped ? 0 : 1;
                 res->rtl_skipped += st.skipped ? 1 : 0;
             }
+            res->rtl_reused += st.issued && st.reused;
             res->rtl_adds += (uint64_t)st.lanes_added;
             t = st.time;
         }
@@ -458,12 +468,17 @@ ax_result axon_cosim_run(const axon_cosim_job *j, axon_cosim_result *res, char *
      * and skipped, lane additions (sync RTL counts enabled lanes), handshakes */
     if (!r && !div) {
         const sim_counters *k = &rep.per_core[j->core];
+        /* a row-reusing event's W word slots add from the row register */
+        uint64_t reused = (k->events - k->sram_rows_read) *
+                          (uint64_t)((j->p.cols + j->p.lanes - 1) / j->p.lanes);
         const char *what = NULL;
         uint64_t cs = 0, rs = 0;
         if (k->sram_words != res->rtl_words)
             what = "SRAM words read", cs = k->sram_words, rs = res->rtl_words;
         else if (k->sram_words_skipped != res->rtl_skipped)
             what = "SRAM words skipped", cs = k->sram_words_skipped, rs = res->rtl_skipped;
+        else if (reused != res->rtl_reused)
+            what = "word slots from the row register", cs = reused, rs = res->rtl_reused;
         else if (!j->p.async && k->adds != res->rtl_adds)
             what = "lane additions", cs = k->adds, rs = res->rtl_adds;
         else if (j->p.async && k->handshakes != res->rtl_hs)

@@ -42,6 +42,7 @@ typedef struct {
     int64_t max_arrival; /* latest item arrival fed to the RTL (0: one-core run) */
     int diverged;
     int64_t diverge_time;
+    uint64_t rtl_reused; /* word slots the row-reuse core added from its row register */
 } axon_cosim_result;
 
 /* AX_OK when everything matched; AX_EMISMATCH with the first divergence

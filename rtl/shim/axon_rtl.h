@@ -41,6 +41,8 @@ typedef struct {
     int handshake;         /* async: 2 or 4 (phases) */
     /* async delays, ps (docs/core-timing.md) */
     int64_t t_req_ps, t_ack_ps, t_decode_ps, t_sram_ps, t_add_ps, t_readout_ps;
+    int row_reuse; /* 0/1: the row-reuse sync core (REUSE=1 build; items in (token, axon,
+                      step) order, sim_row_order) */
 } axon_rtl_params;
 
 /* The parameters this build was verilated with. */
@@ -82,6 +84,8 @@ typedef struct {
                            * (the whole beat is reassembled inside the shim) */
     int token_done;        /* the last beat of token beat_token: axon_rtl_acc valid */
     int lanes_added;       /* lane additions performed this step */
+    int reused;            /* the word slot issued added from the row register (row-reuse
+                              core): no SRAM read, not an SRAM_READ stamp */
 } axon_rtl_stamp;
 
 /* Builds the model, applies reset (random initial values when seed != 0:

@@ -94,7 +94,7 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
         {"handshake", p->handshake, b.handshake}, {"t_req_ps", p->t_req_ps, b.t_req_ps},
         {"t_ack_ps", p->t_ack_ps, b.t_ack_ps}, {"t_decode_ps", p->t_decode_ps, b.t_decode_ps},
         {"t_sram_ps", p->t_sram_ps, b.t_sram_ps}, {"t_add_ps", p->t_add_ps, b.t_add_ps},
-        {"t_readout_ps", p->t_readout_ps, b.t_readout_ps},
+        {"t_readout_ps", p->t_readout_ps, b.t_readout_ps}, {"row_reuse", p->row_reuse, b.row_reuse},
     };
     ax_result r = axon_rtl_check_params(chk, "build an async variant with make rtl-async RTL_ASYNC_PARAMS=...", err);
     if (r != AX_OK) return r;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Synthesizes the core and the dense INT8 baseline with yosys against the OSU018
+# Synthesizes the core, the row-reuse core and the dense INT8 baseline with yosys against the OSU018
 # liberty and writes the per-module area table that power/ reads:
 #   module,parameters,cells,area_um2
 # (cells = standard cells, area_um2 = sum of OSU018 cell areas in um^2; the
@@ -13,14 +13,17 @@ work=${2:-build/synth}
 lib=.deps/osu018/osu018_stdcells.lib
 [ -f "$lib" ] || { echo "synth: $lib missing (hint: make deps)" >&2; exit 1; }
 mkdir -p "$work"
-run() { # script, stat file
-  local ys=$1 stat=$2 params=$3 top=$4
+run() { # script, stat file, chparam settings, top [, name of the edited script]
+  local ys=$1 stat=$2 params=$3 top=$4 name=${5:-$(basename "$1" .ys)}
   sed -e "s|build/synth/[a-z0-9_]*\.stat|$stat|" \
-      ${params:+-e "s|^chparam .* $top\$|chparam $params $top|"} "$ys" > "$work/$(basename "$ys")"
-  yosys -q -l "$work/$(basename "$ys" .ys).log" -s "$work/$(basename "$ys")" >/dev/null 2>&1
+      ${params:+-e "s|^chparam .* $top\$|chparam $params $top|"} "$ys" > "$work/$name.ys"
+  yosys -q -l "$work/$name.log" -s "$work/$name.ys" >/dev/null 2>&1
 }
 run rtl/synth/core_osu018.ys "$work/core.stat" "${SYNTH_CORE_PARAMS:-}" axon_core
 run rtl/synth/baseline_osu018.ys "$work/base.stat" "${SYNTH_BASE_PARAMS:-}" axon_mac_baseline
+# the row-reuse core (REUSE = 1: the row register of W words), same parameters otherwise
+rparams="$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//') -set REUSE 1"
+run rtl/synth/core_osu018.ys "$work/core_rr.stat" "$rparams" axon_core core_rr_osu018
 cparams=$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
 bparams=$(grep '^chparam' "$work/baseline_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_mac_baseline$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
 ver=$(yosys -V | head -n 1)
@@ -31,6 +34,7 @@ ver=$(yosys -V | head -n 1)
   echo "#  synth; dfflibmap -liberty; abc -liberty; stat -liberty) with $ver."
   echo "# The weight SRAM (axon_sram) is a black box: memory-macro area is not included."
   echo "# axon_core is the total of the core without its SRAM; the rows after it are its parts."
+  echo "# axon_core_row_reuse is the row-reuse core (REUSE=1, its row register included), total."
   echo "module,parameters,cells,area_um2"
   # core: per-module areas from the hierarchical stat
   awk -v cp="$cparams" '
@@ -45,6 +49,11 @@ ver=$(yosys -V | head -n 1)
       n=split("axon_fifo axon_ctrl axon_acc axon_readout", m, " ")
       for (i=1;i<=n;i++) if (m[i] in area) printf "%s,%s,%d,%.1f\n", m[i], cp, cells[m[i]], area[m[i]]
     }' "$work/core.stat"
+  awk -v cp="$cparams REUSE=1" '
+    /design hierarchy/ { inh=1 }
+    inh && /Number of cells:/ { tcells=$4 }
+    /Chip area for top module/ { top=$NF }
+    END { printf "axon_core_row_reuse,%s,%d,%.1f\n", cp, tcells, top }' "$work/core_rr.stat"
   awk -v bp="$bparams" '
     /design hierarchy/ { inh=1 }
     inh && /Number of cells:/ { tcells=$4 }

@@ -7,7 +7,11 @@
 # t2: no zero gating, L=4, A=24, RB=40; t3: L=C=16, A=16 (wrapping), Ls=2;
 # t4: L=40 > 32 lanes, RB=320 > 256-bit beats; t5: R = C = L = 1, A=8;
 # async: 4-phase default delays (ps); async2: 2-phase, t_sram < t_add, F=1;
-# async3: zero t_decode/t_sram/t_readout, RB=72 > 64 (beats in DPI chunks).
+# async3: zero t_decode/t_sram/t_readout, RB=72 > 64 (beats in DPI chunks);
+# rr, rr2: the row-reuse core (REUSE=1, docs/core-timing.md "Row reuse"), fed in
+# (token, axon, step) order: rr with C not divisible by L, Ls=2 and gating, rr2
+# one word per row, no gating, single bank, 16-bit wrapping accumulators; their
+# word slots added from the row register must equal the C model's and occur.
 # The random streams cover the core's contract (docs/core-timing.md): per seed
 # small shifts or shifts 0..23 with bitwise counts up to 2^24 - 1 (overflowing
 # accumulators: the sticky overflow flag is compared), one core at arrival 0 or
@@ -20,7 +24,7 @@ set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
 axon=${AXON:-$build/axon}
-builds="sync t1 t2 t3 t4 t5 async async2 async3"
+builds="sync t1 t2 t3 t4 t5 rr rr2 async async2 async3"
 for v in $builds; do
   [ -x "$build/rtl/$v/axon-cosim" ] || { echo "cosim helper $build/rtl/$v/axon-cosim missing (make rtl-test-builds needs verilator)"; exit 77; }
 done
@@ -48,6 +52,12 @@ for v in $builds; do
               'activity equal: [1-9][0-9]* SRAM words read'; do
     grep -q "$want" "$work/all" || { echo "build $v: no run with '$want'"; cat "$work/all"; exit 1; }
   done
+  case $v in rr*)
+    grep -q 'row reuse equal: [1-9][0-9]* word slots added from the row register' "$work/all" ||
+      { echo "build $v: no run reused a row"; cat "$work/all"; exit 1; }
+    grep -q '^cosim: OK .* row-reuse)' "$work/all" || { echo "build $v: not a row-reuse build"; exit 1; } ;;
+  *) ! grep -q 'row reuse equal' "$work/all" || { echo "build $v reports row reuse"; exit 1; } ;;
+  esac
   echo "$v: $(tr '\n' ' ' < "$work/out")"
 done
 # seed 0: no random reset, still equal

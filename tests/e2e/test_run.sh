@@ -85,7 +85,7 @@ qv() { "$AXON" query --db "$work/r.db" --csv "$1" | tail -n 1; }
 cond=""
 counter_cols=$("$AXON" query --db "$work/r.db" --csv \
   "SELECT name FROM pragma_table_info('counters') WHERE name <> 'run_id'" | tail -n +2)
-[ "$(wc -w <<<"$counter_cols")" = 20 ] && grep -qw stall_dram_ns <<<"$counter_cols"
+[ "$(wc -w <<<"$counter_cols")" = 21 ] && grep -qw stall_dram_ns <<<"$counter_cols" && grep -qw sram_rows_read <<<"$counter_cols"
 for c in $counter_cols; do
   cond="$cond OR abs(coalesce(v.$c, 0) - coalesce((SELECT sum(c.$c) FROM cores c WHERE c.run_id = v.run_id), 0)) > 1e-6 * (1 + abs(coalesce(v.$c, 0)))"
 done
@@ -120,4 +120,24 @@ set +e
 [ $? -eq 1 ] || { echo "missing layer should exit 1"; exit 1; }
 set -e
 grep -q 'nope' "$work/err"
+# row reuse (docs/core-timing.md "Row reuse"): the same acc (exact), the same duration and
+# events, fewer row reads, per core sram_words + skipped == sram_rows_read * W (W = 3 for
+# C = 8, L = 3); batches share rows further; refused combinations are usage errors
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --tile 16x8 --lanes 3 --json --per-core --row-reuse >"$work/qr.json"
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --tile 16x8 --lanes 3 --json --row-reuse=on --batch-tokens 4 >"$work/qb.json"
+[ "$(jget "$work/qr.json" 'd["exact"]')" = True ]
+[ "$(jget "$work/qr.json" 'd["layers"][0]["counters"]["events"]')" = "$(jget "$work/qc.json" 'd["layers"][0]["counters"]["events"]')" ]
+[ "$(jget "$work/qr.json" 'd["layers"][0]["duration"]')" = "$(jget "$work/qc.json" 'd["layers"][0]["duration"]')" ]
+[ "$(jget "$work/qc.json" 'd["layers"][0]["counters"]["sram_rows_read"] == d["layers"][0]["counters"]["events"]')" = True ]
+[ "$(jget "$work/qr.json" 'd["layers"][0]["counters"]["sram_rows_read"] < d["layers"][0]["counters"]["events"]')" = True ]
+[ "$(jget "$work/qr.json" 'all(c["sram_words"] + c["sram_words_skipped"] == 3 * c["sram_rows_read"] for c in d["layers"][0]["per_core"])')" = True ]
+[ "$(jget "$work/qb.json" 'd["layers"][0]["counters"]["sram_rows_read"]')" -lt "$(jget "$work/qr.json" 'd["layers"][0]["counters"]["sram_rows_read"]')" ]
+set +e
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q --batch-tokens 4 2>"$work/err"
+[ $? -eq 1 ] && grep -q 'batch_tokens = 4 needs row_reuse' "$work/err" || { echo "batch without row reuse not refused"; cat "$work/err"; exit 1; }
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q --row-reuse --async 2>"$work/err"
+[ $? -eq 1 ] && grep -q 'row_reuse = 1 is not modelled for the async core' "$work/err" || { echo "async row reuse not refused"; cat "$work/err"; exit 1; }
+set -e
 echo "axon run e2e: ok"
