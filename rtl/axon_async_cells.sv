@@ -42,6 +42,8 @@
 /* verilator lint_off LATCH */
 /* verilator lint_off SYNCASYNCNET */
 /* verilator lint_off DECLFILENAME */
+/* verilator lint_off UNUSEDSIGNAL */
+/* verilator lint_off UNDRIVEN */
 
 module axon_async_delay #(
     parameter int D      = 85,
@@ -54,17 +56,21 @@ module axon_async_delay #(
     if (N == 0) begin : g_wire
         always @(a) y <= a;   // nonblocking: see the note at the top
     end else begin : g_line
-        // n[i] is the output of cell i; cell 1 reads the input itself (no net in between)
-        logic [N:1] n;
-        for (genvar i = 1; i <= N; i++) begin : g_cell
-            localparam int DC = (i == N) ? D - (N - 1) * T_CELL : T_CELL;
+        // n[i] is the output of cell i; cell 1 reads the input and cell N drives y itself
+        // (no continuous assignment in between: see the note at the top)
+        logic [N:1] n;   // n[N] is y's twin, unused
+        for (genvar i = 1; i < N; i++) begin : g_cell
             if (i == 1) begin : g_first
-                always @(a) n[1] <= #(DC) a;
+                always @(a) n[1] <= #(T_CELL) a;
             end else begin : g_next
-                always @(n[i-1]) n[i] <= #(DC) n[i-1];
+                always @(n[i-1]) n[i] <= #(T_CELL) n[i-1];
             end
         end
-        assign y = n[N];
+        if (N == 1) begin : g_y1
+            always @(a) y <= #(D) a;
+        end else begin : g_yn
+            always @(n[N-1]) y <= #(D - (N - 1) * T_CELL) n[N-1];
+        end
     end
 endmodule
 

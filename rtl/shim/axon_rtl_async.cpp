@@ -36,6 +36,13 @@ struct axon_rtl : axon_rtl_core {
 
 static axon_rtl *g_cur = nullptr;
 
+/* The circuit's time origin: the testbench offers item k at arrival + T0 ps and
+ * every stamp is reported T0 earlier. Verilator 5.006 arms an `always @(x)` only
+ * after time 0's first evaluation, so edges made at time 0 itself (items that
+ * arrive at 0) could be missed by the delay lines and controllers; starting the
+ * circuit's activity at T0 keeps every edge after that. */
+static const int64_t AXON_ASYNC_T0 = 1000;
+
 extern "C" {
 
 char axon_async_weight(int axon, int j)
@@ -48,12 +55,12 @@ char axon_async_weight(int axon, int j)
 }
 void axon_async_obs(int kind, long long t, long long item, int word, int skip)
 {
-    g_cur->pend.push_back(raw{kind, (int64_t)t, (int64_t)item, word, skip, 0, {}});
+    g_cur->pend.push_back(raw{kind, (int64_t)t - AXON_ASYNC_T0, (int64_t)item, word, skip, 0, {}});
 }
 void axon_async_beat(long long t, int beat, int chunk, long long data, int last)
 {
     /* chunk 0 opens the beat's record, the others complete it */
-    if (chunk == 0) g_cur->pend.push_back(raw{3, (int64_t)t, -1, beat, 0, last, {}});
+    if (chunk == 0) g_cur->pend.push_back(raw{3, (int64_t)t - AXON_ASYNC_T0, -1, beat, 0, last, {}});
     g_cur->pend.back().data.push_back((uint64_t)data);
 }
 int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift, long long *arr)
@@ -64,7 +71,7 @@ int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift, long
     *axon = (int)it.axon;
     *neg = it.neg;
     *shift = it.shift;
-    *arr = (long long)it.arrival;
+    *arr = (long long)(it.arrival + AXON_ASYNC_T0);
     return 1;
 }
 
@@ -151,7 +158,7 @@ static void advance(axon_rtl *h)
         h->m->eval();
     }
     uint64_t t = h->ctx->time();
-    h->dump_at((int64_t)t, t);
+    h->dump_at((int64_t)t - AXON_ASYNC_T0, t);
 }
 
 int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
