@@ -110,7 +110,7 @@ RTL_RR2 := R=8 C=12 L=12 LS=1 F=2 A=16 RB=48 DB=0 GATE=0 REUSE=1
 # Async core (Verilator --timing): 4-phase with the default delays of
 # docs/core-timing.md, and a 2-phase variant with other delays (t_sram < t_add,
 # C not divisible by L, single buffer, FIFO depth 1).
-RTL_ASYNC_SV     := rtl/axon_core_async.sv rtl/axon_async_tb.sv
+RTL_ASYNC_SV     := rtl/axon_async_cells.sv rtl/axon_core_async.sv rtl/axon_async_tb.sv
 RTL_ASYNC_PARAMS ?= R=32 C=32 L=8 F=8 A=32 RB=64 DB=1 GATE=1 HS_PHASES=4 T_REQ=50 T_ACK=50 \
                     T_DECODE=300 T_SRAM=800 T_ADD=400 T_READOUT=400
 RTL_ASYNC2       := R=16 C=20 L=8 F=1 A=32 RB=64 DB=0 GATE=1 HS_PHASES=2 T_REQ=30 T_ACK=70 \

@@ -1,8 +1,16 @@
 // axon_async_tb — the environment of the async core for Verilator --timing: the
 // producer drives the input channel from the item stream the C++ shim holds
 // (DPI axon_async_item; no request before the item's arrival time) and the
-// consumer answers readout requests after T_REQ. Top module of the async build.
+// consumer answers readout requests after T_REQ. A monitor counts the transfers
+// of the three counted channels (input, read->add, readout; docs/core-timing.md
+// async rule 5) from their wires: a request edge (4-phase: rising) and an
+// acknowledge edge (4-phase: rising) each; the shim reads the counts and
+// reports a request left unanswered. Top module of the async build.
 `timescale 1ps / 1ps
+// Event-controlled processes of a timing model: blocking assignments are meant.
+/* verilator lint_off BLKSEQ */
+/* verilator lint_off LATCH */
+/* verilator lint_off SYNCASYNCNET */
 // Behavioural model: int loop/index variables use only some of their bits.
 /* verilator lint_off UNUSEDSIGNAL */
 module axon_async_tb #(
@@ -23,7 +31,9 @@ module axon_async_tb #(
     parameter int T_READOUT = 400,
     localparam int AXW = (R > 1) ? $clog2(R) : 1
 ) (
-    output logic ovf
+    output logic ovf,
+    output logic [63:0] hs_reqs,   // requests seen on the counted channels
+    output logic [63:0] hs_acks    // acknowledges seen: completed transfers
 );
     import "DPI-C" function int axon_async_item(input longint k, output int eot, output int axon,
                                                 output int neg, output int shift, output longint arr);
@@ -66,6 +76,25 @@ module axon_async_tb #(
             end
         end
     end
+
+    // handshake monitor: edges of the req/ack wires of the counted channels (the simulator wakes
+    // an `always @(x)` once at time 0 without a change of x: only real edges count)
+    logic [5:0] mon, seen;
+    longint     cnt [6];
+    assign mon = {ro_ack, ro_req, u_core.rd_ack, u_core.rd_req, in_ack, in_req};
+    initial begin
+        seen = '0;
+        for (int i = 0; i < 6; i++) cnt[i] = 0;
+    end
+    always @(mon) begin
+        for (int i = 0; i < 6; i++)
+            if (mon[i] != seen[i]) begin
+                seen[i] = mon[i];
+                if (HS_PHASES == 2 || mon[i]) cnt[i]++;
+            end
+    end
+    assign hs_reqs = 64'(cnt[0] + cnt[2] + cnt[4]);
+    assign hs_acks = 64'(cnt[1] + cnt[3] + cnt[5]);
 
     // consumer: answers each readout request after T_REQ
     initial begin

@@ -70,13 +70,26 @@ MUTANTS = [
     ("reuse-row-stale", "rr2", "axon_core.sv", "if (add_valid && !add_reuse) row[add_word] <= sram_q;",
      "if (add_valid && !add_reuse && add_neg) row[add_word] <= sram_q;",
      "row register written only by negative first events"),
-    ("async-4phase-as-2", "async", "axon_core_async.sv",
-     "localparam longint HS   = (HS_PHASES == 2) ? (TREQ + TACK) : 2 * (TREQ + TACK);",
-     "localparam longint HS   = (TREQ + TACK);", "4-phase handshake priced as 2-phase"),
-    ("async-no-decode", "async", "axon_core_async.sv", "s = f_a[f_rp] + longint'(T_DECODE);",
-     "s = f_a[f_rp];", "decode delay dropped"),
-    ("async-fifo-plus-1", "async2", "axon_core_async.sv", "wait (f_cnt < F);", "wait (f_cnt < F + 1);",
-     "async FIFO takes F+1 items"),
+    ("async-rd-2phase", "async", "axon_core_async.sv",
+     "axon_async_tx #(.PH(HS_PHASES), .T_ACK(T_ACK)) u_rd_tx",
+     "axon_async_tx #(.PH(2), .T_ACK(T_ACK)) u_rd_tx",
+     "wrong phase: the read->add sender of a 4-phase build speaks 2-phase (no return to zero)"),
+    ("async-no-rd-handshake", "async", "axon_core_async.sv", "rd_go = ~rd_go;", ";",
+     "the read->add handshake removed: no transfer, the next word fires at the join"),
+    ("async-celem-swap", "async2", "axon_core_async.sv",
+     "axon_async_celem u_join (.a(sram_d), .b(add_d), .y(join_o));",
+     "axon_async_celem u_join (.a(sram_d), .b(sgo), .y(join_o));",
+     "a C-element input swapped: the join takes the local clock instead of the adder's delay line"),
+    ("async-sram-line-short", "async", "axon_core_async.sv",
+     "axon_async_delay #(.D(T_SRAM)) u_sram_line", "axon_async_delay #(.D(T_SRAM - 100)) u_sram_line",
+     "the SRAM's matched delay line 100 ps short"),
+    ("async-drain-short", "async", "axon_core_async.sv",
+     "axon_async_delay #(.D(T_SRAM + T_ADD)) u_drain", "axon_async_delay #(.D(T_ADD)) u_drain",
+     "the readout's drain line misses the SRAM read (readout starts before the last add)"),
+    ("async-no-decode", "async", "axon_core_async.sv", "axon_async_delay #(.D(T_DECODE)) u_dec",
+     "axon_async_delay #(.D(0)) u_dec", "decode delay line dropped"),
+    ("async-fifo-never-full", "async2", "axon_core_async.sv", "assign f_free = (f_wt[f_wp] == f_rt[f_wp]);",
+     "assign f_free = 1'b1;", "async FIFO write controller ignores a full slot"),
     ("async-ovf-never", "async", "axon_core_async.sv", "if (sum != longint'($signed(sum[A-1:0]))) ovf = 1'b1;",
      "if (sum != longint'($signed(sum[A-1:0]))) ovf = 1'b0;", "async overflow flag never set"),
     ("async-chunk-order", "async3", "axon_core_async.sv", "longint'(beat64[c*64 +: 64])",
@@ -90,7 +103,7 @@ MUTANTS = [
     ("router-no-forward", "chip42", "axon_router.sv", "assign send    = (EAST != 0) && w_valid && (idx == '0);",
      "assign send    = (EAST != 0) && w_valid && (idx == '0) && !w_is_link;", "routers past the first do not forward"),
 ]
-SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1"]
+SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake"]
 
 
 def main(argv):
