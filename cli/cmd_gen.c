@@ -44,6 +44,15 @@ static void help(void)
         "  --outlier-scale X    outlier channel magnitude vs. the others (default 30)\n"
         "  --no-output          do not write <layer>.output (skips the tokens*in*out reference "
         "product)\n"
+        "synthetic operating point (every <layer>.input becomes int32 spike counts with this\n"
+        "statistic in bitwise-signed coding; axon run takes them as counts, run with --steps T):\n"
+        "  --steps T            time steps the statistic is stated over (1..30; |count| < 2^T)\n"
+        "  --silent F           fraction of (token, channel) pairs with count 0\n"
+        "  and one of:\n"
+        "  --ev-per-act X       spikes (events) per activation\n"
+        "  --target-sparsity S  1 - spikes / (T x activations), i.e. X = (1 - S) T\n"
+        "  --spikes-per-firing P  spikes per firing pair, i.e. X = (1 - F) P\n"
+        "  (each row is exact to 0.5/in; the achieved figures are printed)\n"
         "  --weights-out FILE   weights safetensors file\n"
         "  --trace-out FILE     trace safetensors file\n"
         "  --threads N          CPU threads (default all cores; the bytes do not depend on it)\n"
@@ -177,7 +186,12 @@ int cmd_gen(int argc, char **argv)
         O_LIST,
         O_QOUT,
         O_KVOUT,
-        O_THREADS
+        O_THREADS,
+        O_STEPS,
+        O_SILENT,
+        O_EVPA,
+        O_TSPARS,
+        O_SPF
     };
     static const struct option opts[] = {{"preset", required_argument, 0, O_PRESET},
                                          {"tokens", required_argument, 0, O_TOKENS},
@@ -198,6 +212,11 @@ int cmd_gen(int argc, char **argv)
                                          {"q-out", required_argument, 0, O_QOUT},
                                          {"kv-out", required_argument, 0, O_KVOUT},
                                          {"threads", required_argument, 0, O_THREADS},
+                                         {"steps", required_argument, 0, O_STEPS},
+                                         {"silent", required_argument, 0, O_SILENT},
+                                         {"ev-per-act", required_argument, 0, O_EVPA},
+                                         {"target-sparsity", required_argument, 0, O_TSPARS},
+                                         {"spikes-per-firing", required_argument, 0, O_SPF},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     /* the preset is applied first, the other options override it */
@@ -212,8 +231,8 @@ int cmd_gen(int argc, char **argv)
     char *err = NULL;
     int list = 0, json = 0;
     const char *wout = NULL, *tout = NULL;
-    long v;
-    double d;
+    long v, steps = 0;
+    double d, silent = -1, evpa = -1, tspars = -1, spf = -1;
     optind = 1;
     opterr = 0;
     int c;
@@ -300,6 +319,26 @@ int cmd_gen(int argc, char **argv)
                 return CMD_USAGE;
             cfg.threads = (int)v;
             break;
+        case O_STEPS:
+            if (cmd_parse_long("gen", "--steps", optarg, 1, 30, &steps))
+                return CMD_USAGE;
+            break;
+        case O_SILENT:
+            if (cmd_parse_double("gen", "--silent", optarg, 0, 1, &silent))
+                return CMD_USAGE;
+            break;
+        case O_EVPA:
+            if (cmd_parse_double("gen", "--ev-per-act", optarg, 0, 30, &evpa))
+                return CMD_USAGE;
+            break;
+        case O_TSPARS:
+            if (cmd_parse_double("gen", "--target-sparsity", optarg, 0, 1, &tspars))
+                return CMD_USAGE;
+            break;
+        case O_SPF:
+            if (cmd_parse_double("gen", "--spikes-per-firing", optarg, 1, 30, &spf))
+                return CMD_USAGE;
+            break;
         case O_WOUT: wout = optarg; break;
         case O_TOUT: tout = optarg; break;
         case O_JSON: json = 1; break;
@@ -316,9 +355,13 @@ int cmd_gen(int argc, char **argv)
     if (list) {
         const char *desc;
         for (size_t i = 0; trace_gen_preset_name(i, &desc); i++)
-            printf("%-22s %s\n", trace_gen_preset_name(i, NULL), desc);
+            printf("%-22s %s; axon run --clamp %s\n", trace_gen_preset_name(i, NULL), desc,
+                   trace_gen_preset_clamp(i));
         return CMD_OK;
     }
+    int target = steps || silent >= 0 || evpa >= 0 || tspars >= 0 || spf >= 0;
+    if (target && trace_gen_target_set(&cfg, (int)steps, silent, evpa, tspars, spf, &err))
+        return cmd_usage_err("gen", err);
     if (optind < argc)
         return cmd_usage("gen", "unexpected argument '%s'", argv[optind]);
     if (!wout && !tout)
@@ -349,6 +392,39 @@ int cmd_gen(int argc, char **argv)
     if (tout)
         cmd_wrote("gen", tout);
     cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    /* the achieved statistic of every input width (the rows are exact to 0.5/in) */
+    cJSON *stats = json && target ? cJSON_CreateArray() : NULL;
+    size_t widths[3] = {cfg.hidden, cfg.ffn, cfg.q_out ? cfg.q_out : cfg.hidden};
+    for (size_t w = 0; target && w < 3; w++) {
+        int seen = 0;
+        for (size_t u = 0; u < w; u++)
+            seen |= widths[u] == widths[w];
+        if (seen || (w == 1 && !(cfg.projs & TRACE_GEN_DOWN)) ||
+            (w == 2 && !(cfg.projs & TRACE_GEN_O)) ||
+            (w == 0 && !(cfg.projs & ~(unsigned)(TRACE_GEN_DOWN | TRACE_GEN_O))))
+            continue;
+        trace_gen_stat st;
+        trace_gen_target_stat(&cfg, widths[w], &st);
+        if (stats) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "in_features", (double)widths[w]);
+            cJSON_AddNumberToObject(o, "steps", st.steps);
+            cJSON_AddNumberToObject(o, "silent_channel_fraction", st.silent);
+            cJSON_AddNumberToObject(o, "ev_per_act", st.ev_per_act);
+            cJSON_AddNumberToObject(o, "sparsity", st.sparsity);
+            cJSON_AddNumberToObject(o, "spikes_per_firing_channel", st.spikes_per_firing);
+            cJSON_AddItemToArray(stats, o);
+        } else if (!json) {
+            printf("achieved (in %zu): steps %d, silent pairs %.6f, events per activation %.6f, "
+                   "sparsity over the steps %.6f, spikes per firing pair %.6f\n",
+                   widths[w], st.steps, st.silent, st.ev_per_act, st.sparsity,
+                   st.spikes_per_firing);
+        }
+    }
+    if (!json && !target)
+        printf("run these layers with --clamp %s (the preset's; cosine >= 0.99 vs the float "
+               "output)\n",
+               cfg.clamp ? cfg.clamp : "on");
     if (!json)
         printf("%-44s %-5s %-12s %10s\n", "tensor", "dtype", "shape", "size_MiB");
     int rc = CMD_OK;
@@ -363,6 +439,10 @@ int cmd_gen(int argc, char **argv)
         char seed[32];
         snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg.seed);
         cJSON_AddStringToObject(root, "seed", seed);
+        if (target)
+            cJSON_AddItemToObject(root, "target", stats);
+        else
+            cJSON_AddStringToObject(root, "run_clamp", cfg.clamp ? cfg.clamp : "on");
         cJSON_AddItemToObject(root, "tensors", arr);
         char *s = cJSON_Print(root);
         if (s)
