@@ -63,68 +63,6 @@ static void help(void)
         "  -h, --help           this help\n");
 }
 
-static int parse_layers(const char *s, trace_gen_cfg *c)
-{
-    c->nlayers = 0;
-    while (*s) {
-        char *end;
-        long a = strtol(s, &end, 10), b = a;
-        if (end == s || a < 0 || a > 100000)
-            return -1;
-        if (*end == '-') {
-            s = end + 1;
-            b = strtol(s, &end, 10);
-            if (end == s || b < a || b > 100000)
-                return -1;
-        }
-        for (long i = a; i <= b; i++) {
-            if (c->nlayers == TRACE_GEN_MAX_LAYERS)
-                return -1;
-            c->layers[c->nlayers++] = (int)i;
-        }
-        s = end;
-        if (*s == ',')
-            s++;
-        else if (*s)
-            return -1;
-    }
-    return c->nlayers ? 0 : -1;
-}
-
-static int parse_projs(const char *s, unsigned *projs)
-{
-    *projs = 0;
-    char *dup = strdup(s), *save = NULL;
-    for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "up"))
-            *projs |= TRACE_GEN_UP;
-        else if (!strcmp(t, "gate"))
-            *projs |= TRACE_GEN_GATE;
-        else if (!strcmp(t, "down"))
-            *projs |= TRACE_GEN_DOWN;
-        else if (!strcmp(t, "q"))
-            *projs |= TRACE_GEN_Q;
-        else if (!strcmp(t, "k"))
-            *projs |= TRACE_GEN_K;
-        else if (!strcmp(t, "v"))
-            *projs |= TRACE_GEN_V;
-        else if (!strcmp(t, "o"))
-            *projs |= TRACE_GEN_O;
-        else if (!strcmp(t, "attn"))
-            *projs |= TRACE_GEN_ATTN;
-        else if (!strcmp(t, "mlp"))
-            *projs |= TRACE_GEN_MLP;
-        else if (!strcmp(t, "all"))
-            *projs |= TRACE_GEN_ATTN | TRACE_GEN_MLP;
-        else {
-            *projs = 0;
-            break;
-        }
-    }
-    free(dup);
-    return *projs ? 0 : -1;
-}
-
 static void gen_progress(void *ctx, uint64_t done, uint64_t total)
 {
     (void)ctx;
@@ -260,13 +198,13 @@ int cmd_gen(int argc, char **argv)
             cfg.ffn = (size_t)v;
             break;
         case O_LAYERS:
-            if (parse_layers(optarg, &cfg))
+            if (trace_gen_parse_layers(optarg, &cfg))
                 return cmd_usage("gen",
                                  "--layers '%s' is not a list like 0,3,5-7 (at most %d layers)",
                                  optarg, TRACE_GEN_MAX_LAYERS);
             break;
         case O_PROJ:
-            if (parse_projs(optarg, &cfg.projs))
+            if (trace_gen_parse_projs(optarg, &cfg.projs))
                 return cmd_usage("gen",
                                  "--proj '%s' is not a list of q, k, v, o, up, gate, down, attn, "
                                  "mlp, all",

@@ -213,6 +213,11 @@ typedef struct {
     int steps;
 } trace_gen_stat;
 void trace_gen_target_stat(const trace_gen_cfg *cfg, size_t in, trace_gen_stat *st);
+/* "0,3,5-7" into cfg->layers (0, or -1 when malformed or more than
+ * TRACE_GEN_MAX_LAYERS); "q,k,v,o,up,gate,down,attn,mlp,all" into a
+ * TRACE_GEN_* mask (0, or -1 for an unknown name). */
+int trace_gen_parse_layers(const char *s, trace_gen_cfg *c);
+int trace_gen_parse_projs(const char *s, unsigned *projs);
 /* Name and one-line description of preset i; NULL past the end. */
 const char *trace_gen_preset_name(size_t i, const char **desc);
 /* The clamp preset i states (see trace_gen_cfg.clamp); NULL past the end. */

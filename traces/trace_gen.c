@@ -792,3 +792,66 @@ void trace_gen_target_stat(const trace_gen_cfg *cfg, size_t in, trace_gen_stat *
     st->sparsity = 1 - st->ev_per_act / cfg->target.steps;
     st->spikes_per_firing = nf ? (double)E / (double)nf : 0;
 }
+
+int trace_gen_parse_layers(const char *s, trace_gen_cfg *c)
+{
+    c->nlayers = 0;
+    while (*s) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s || a < 0 || a > 100000)
+            return -1;
+        if (*end == '-') {
+            s = end + 1;
+            b = strtol(s, &end, 10);
+            if (end == s || b < a || b > 100000)
+                return -1;
+        }
+        for (long i = a; i <= b; i++) {
+            if (c->nlayers == TRACE_GEN_MAX_LAYERS)
+                return -1;
+            c->layers[c->nlayers++] = (int)i;
+        }
+        s = end;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return -1;
+    }
+    return c->nlayers ? 0 : -1;
+}
+
+int trace_gen_parse_projs(const char *s, unsigned *projs)
+{
+    *projs = 0;
+    char *dup = strdup(s), *save = NULL;
+    for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "up"))
+            *projs |= TRACE_GEN_UP;
+        else if (!strcmp(t, "gate"))
+            *projs |= TRACE_GEN_GATE;
+        else if (!strcmp(t, "down"))
+            *projs |= TRACE_GEN_DOWN;
+        else if (!strcmp(t, "q"))
+            *projs |= TRACE_GEN_Q;
+        else if (!strcmp(t, "k"))
+            *projs |= TRACE_GEN_K;
+        else if (!strcmp(t, "v"))
+            *projs |= TRACE_GEN_V;
+        else if (!strcmp(t, "o"))
+            *projs |= TRACE_GEN_O;
+        else if (!strcmp(t, "attn"))
+            *projs |= TRACE_GEN_ATTN;
+        else if (!strcmp(t, "mlp"))
+            *projs |= TRACE_GEN_MLP;
+        else if (!strcmp(t, "all"))
+            *projs |= TRACE_GEN_ATTN | TRACE_GEN_MLP;
+        else {
+            *projs = 0;
+            break;
+        }
+    }
+    free(dup);
+    return *projs ? 0 : -1;
+}
+
