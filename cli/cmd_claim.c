@@ -382,7 +382,8 @@ int cmd_claim(int argc, char **argv)
     if (preset) {
         ax_result fr = run_claim_find(preset, path, sizeof path, &err);
         if (fr)
-            return fr == AX_EPARAM ? cmd_usage_err("claim", err) : cmd_fail("claim", err);
+            return fr == AX_EPARAM || fr == AX_ENOTFOUND ? cmd_usage_err("claim", err)
+                                                         : cmd_fail("claim", err);
         file = path;
     }
     run_claim *cl;
