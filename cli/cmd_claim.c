@@ -31,7 +31,8 @@ static void help(void)
            "tornado) and with the assumptions applied cumulatively in order (the waterfall),\n"
            "and prints the assumption ledger, the numbers, and which configurations reach each\n"
            "of the claim's targets (docs/claims.md).\n\n"
-           "  --preset NAME   a shipped claim: spikingbrain2, spikingbrain1-ideal (claims/NAME.claim;\n"
+           "  --preset NAME   a shipped claim: spikingbrain2, spikingbrain1-ideal "
+           "(claims/NAME.claim;\n"
            "                  AXON_CLAIM_DIR adds a folder)\n"
            "  --claim FILE    a claim file of your own (the format of claims/*.claim)\n"
            "  --tokens N      tokens of a generated workload (replaces gen.tokens)\n"
@@ -128,7 +129,8 @@ static void print_human(const run_claim *c)
 
     size_t N = c->nas;
     printf("\ntornado (each assumption alone from the base; change vs the base, percentage "
-           "points for _pct)\n%-24s", "assumption");
+           "points for _pct)\n%-24s",
+           "assumption");
     for (size_t m = 0; m < c->ntornado; m++)
         printf("  %22s", c->metric[m]);
     printf("\n%-24s", "(base value)");
@@ -147,7 +149,8 @@ static void print_human(const run_claim *c)
     }
 
     printf("\nwaterfall (assumptions applied cumulatively in order: value, and change from the "
-           "step before)\n%-24s", "step");
+           "step before)\n%-24s",
+           "step");
     for (size_t m = 0; m < c->ntornado; m++)
         printf("  %30s", c->metric[m]);
     printf("\n%-24s", "base");
@@ -157,7 +160,8 @@ static void print_human(const run_claim *c)
     }
     printf("\n");
     for (size_t a = 0; a < N; a++) {
-        const double *v = c->pt[1 + N + a].metric, *prev = a ? c->pt[N + a].metric : c->pt[0].metric;
+        const double *v = c->pt[1 + N + a].metric,
+                     *prev = a ? c->pt[N + a].metric : c->pt[0].metric;
         char lab[100];
         snprintf(lab, sizeof lab, "+%s", c->as[a].name);
         printf("%-24s", lab);
@@ -224,9 +228,8 @@ static void print_csv(const run_claim *c)
         for (size_t a = 0; p->kind == RUN_CLAIM_WATERFALL && a < p->napplied; a++)
             snprintf(applied + strlen(applied), sizeof applied - strlen(applied), "%s%s",
                      a ? "+" : "", c->as[a].name);
-        const double *prev = p->kind == RUN_CLAIM_WATERFALL && p->napplied > 1
-                                 ? c->pt[i - 1].metric
-                                 : c->pt[0].metric;
+        const double *prev = p->kind == RUN_CLAIM_WATERFALL && p->napplied > 1 ? c->pt[i - 1].metric
+                                                                               : c->pt[0].metric;
         for (size_t m = 0; m < c->nmetric; m++) {
             printf("%s,", kind[p->kind]);
             csv_cell(name);
@@ -313,11 +316,10 @@ static ax_result write_plot(const run_claim *c, const char *out, char **err)
     snprintf(title, sizeof title, "claim %s: %zu assumptions, %zu layer(s)", c->name, N,
              c->nlayer_names);
     if (!r) {
-        cmd_plot_var vars[] = {{"datafile", datafile, 1}, {"outfile", out, 1},
-                               {"term", cmd_plot_term(out), 1}, {"plottitle", title, 1},
-                               {"names", names, 1},       {"nmetric", nmetric, 0},
-                               {"ytics_cmd", ytics, 1},   {"xtics_cmd", xtics, 1},
-                               {"targets_cmd", lines, 1}};
+        cmd_plot_var vars[] =
+            {{"datafile", datafile, 1}, {"outfile", out, 1},     {"term", cmd_plot_term(out), 1},
+             {"plottitle", title, 1},   {"names", names, 1},     {"nmetric", nmetric, 0},
+             {"ytics_cmd", ytics, 1},   {"xtics_cmd", xtics, 1}, {"targets_cmd", lines, 1}};
         r = cmd_plot_gnuplot("claim.gp", vars, sizeof vars / sizeof vars[0], out, err);
     }
     free(ytics);
@@ -365,7 +367,8 @@ int cmd_claim(int argc, char **argv)
                 return CMD_USAGE;
             o.threads = (int)v;
             break;
-        default: return cmd_usage("claim", "unknown option or missing argument '%s'", argv[optind - 1]);
+        default:
+            return cmd_usage("claim", "unknown option or missing argument '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -34,11 +34,20 @@
 
 /* ---- parsing ---- */
 
-static const char *const gen_keys[] = {
-    "gen.preset",         "gen.tokens",        "gen.layers",          "gen.proj",
-    "gen.seed",           "gen.dtype",         "gen.dof",             "gen.outlier_frac",
-    "gen.outlier_scale",  "gen.steps",         "gen.silent",          "gen.ev_per_act",
-    "gen.target_sparsity", "gen.spikes_per_firing"};
+static const char *const gen_keys[] = {"gen.preset",
+                                       "gen.tokens",
+                                       "gen.layers",
+                                       "gen.proj",
+                                       "gen.seed",
+                                       "gen.dtype",
+                                       "gen.dof",
+                                       "gen.outlier_frac",
+                                       "gen.outlier_scale",
+                                       "gen.steps",
+                                       "gen.silent",
+                                       "gen.ev_per_act",
+                                       "gen.target_sparsity",
+                                       "gen.spikes_per_firing"};
 #define NGEN (sizeof gen_keys / sizeof gen_keys[0])
 
 static int is_gen_key(const char *k)
@@ -129,8 +138,7 @@ static ax_result add_set(run_claim *c, run_claim_assumption *a, const char *k, c
     return AX_OK;
 }
 
-static ax_result add_metric(run_claim *c, const char *name, size_t line, size_t *index,
-                            char **err)
+static ax_result add_metric(run_claim *c, const char *name, size_t line, size_t *index, char **err)
 {
     const run_field *f = field_find(name);
     if (!f || f->type == RUN_F_TEXT)
@@ -201,8 +209,9 @@ static ax_result claim_kv(void *ctx, const char *section, const char *key, const
                                 RUN_CLAIM_MAX_ASSUMPTIONS);
             for (size_t i = 0; i < c->nas; i++)
                 if (!strcmp(c->as[i].name, arg))
-                    return bad_line(c, line, err, "assumption '%s' defined twice (first at line %zu)",
-                                    arg, c->as[i].line);
+                    return bad_line(c, line, err,
+                                    "assumption '%s' defined twice (first at line %zu)", arg,
+                                    c->as[i].line);
             ps->sec = S_ASSUMPTION;
             c->as[c->nas++] = (run_claim_assumption){.name = arg, .line = line};
         } else if (hl == 6 && !strncmp(section, "target", 6) && *arg) {
@@ -562,8 +571,7 @@ static ax_result gen_cfg(const run_claim *c, const eff_set *e, const run_claim_o
         for (size_t i = 0; i < e->n; i++)
             if (gen_target_key(e->kv[i].key) && e->kv[i].line > line)
                 line = e->kv[i].line;
-        ax_err_prefix(err, "%s: line %zu (the gen.* target of this configuration)", c->path,
-                      line);
+        ax_err_prefix(err, "%s: line %zu (the gen.* target of this configuration)", c->path, line);
         return AX_EPARAM;
     }
     cfg->threads = o->threads;
@@ -706,8 +714,8 @@ static int gen_workload(const run_claim *c)
 }
 
 /* The layers of the point (names in c->layer_names, found on the first point). */
-static ax_result find_layers(run_claim *c, const run_claim_opts *o, const char *w,
-                             const char *t, char **err)
+static ax_result find_layers(run_claim *c, const run_claim_opts *o, const char *w, const char *t,
+                             char **err)
 {
     if (c->layer_names)
         return AX_OK;
@@ -824,8 +832,8 @@ ax_result run_claim_eval(run_claim *c, const run_claim_opts *o, char **err)
              * base's at the base, an assumption's wherever it is applied (an
              * assumption may make a base parameter moot, e.g. async vs clock) */
             for (size_t k = 0; !r && k < e->n; k++) {
-                const run_param *rp =
-                    is_gen_key(e->kv[k].key) ? NULL : run_param_find(e->kv[k].key);
+                const run_param *rp = is_gen_key(e->kv[k].key) ? NULL
+                                                               : run_param_find(e->kv[k].key);
                 if (rp && (i == 0 || e->assumed[k]) && (r = run_param_applies(&j, rp, err)))
                     ax_err_prefix(err, "%s: line %zu", c->path, e->kv[k].line);
             }
@@ -893,8 +901,7 @@ static cJSON *metrics_json(const run_claim *c, const double *v, const double *re
 {
     cJSON *o = cJSON_CreateObject();
     for (size_t m = 0; m < c->nmetric; m++)
-        cJSON_AddItemToObject(o, c->metric[m],
-                              num_or_null(ref ? v[m] - ref[m] : v[m]));
+        cJSON_AddItemToObject(o, c->metric[m], num_or_null(ref ? v[m] - ref[m] : v[m]));
     return o;
 }
 
@@ -910,7 +917,8 @@ cJSON *run_claim_json(const run_claim *c)
     cJSON *wl = assumption_json(&c->workload);
     cJSON_AddItemToObject(wl, "weights",
                           c->weights ? cJSON_CreateString(c->weights) : cJSON_CreateNull());
-    cJSON_AddItemToObject(wl, "trace", c->trace ? cJSON_CreateString(c->trace) : cJSON_CreateNull());
+    cJSON_AddItemToObject(wl, "trace",
+                          c->trace ? cJSON_CreateString(c->trace) : cJSON_CreateNull());
     cJSON *ln = cJSON_AddArrayToObject(wl, "layers");
     for (size_t i = 0; i < c->nlayer_names; i++)
         cJSON_AddItemToArray(ln, cJSON_CreateString(c->layer_names[i]));
@@ -939,10 +947,10 @@ cJSON *run_claim_json(const run_claim *c)
         cJSON_AddItemToObject(q, "metrics", metrics_json(c, p->metric, NULL));
         cJSON_AddItemToObject(q, "delta_vs_base", metrics_json(c, p->metric, c->pt[0].metric));
         if (p->kind == RUN_CLAIM_WATERFALL)
-            cJSON_AddItemToObject(
-                q, "delta_vs_previous",
-                metrics_json(c, p->metric,
-                             p->napplied > 1 ? c->pt[i - 1].metric : c->pt[0].metric));
+            cJSON_AddItemToObject(q, "delta_vs_previous",
+                                  metrics_json(c, p->metric,
+                                               p->napplied > 1 ? c->pt[i - 1].metric
+                                                               : c->pt[0].metric));
         cJSON_AddItemToArray(pts, q);
     }
     cJSON *tg = cJSON_AddArrayToObject(o, "targets");

@@ -94,9 +94,9 @@ void run_claim_free(run_claim *c); /* NULL is a no-op */
 ax_result run_claim_find(const char *name, char *out, size_t n, char **err);
 
 typedef struct {
-    size_t tokens;      /* > 0: replaces gen.tokens (generated workloads only) */
-    const char *layers; /* comma-separated layer names replacing the workload's */
-    int threads;        /* simulator threads (no result depends on it) */
+    size_t tokens;       /* > 0: replaces gen.tokens (generated workloads only) */
+    const char *layers;  /* comma-separated layer names replacing the workload's */
+    int threads;         /* simulator threads (no result depends on it) */
     const char *workdir; /* folder for generated files (must exist) */
     void (*progress)(void *ctx, const char *what, size_t done, size_t total);
     void *progress_ctx;

@@ -644,8 +644,9 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path,
             char name[160];
             size_t stem = strlen(jobs[k].xname) - strlen(".input");
             int64_t sx[2] = {(int64_t)cfg->tokens, (int64_t)jobs[k].in};
-            r = trace_writer_add_fill(tw, jobs[k].xname, cfg->target.steps > 0 ? TRACE_I32 : TRACE_F32,
-                                      2, sx, fill_input, &jobs[k], err);
+            r = trace_writer_add_fill(tw, jobs[k].xname,
+                                      cfg->target.steps > 0 ? TRACE_I32 : TRACE_F32, 2, sx,
+                                      fill_input, &jobs[k], err);
             snprintf(name, sizeof name, "%.*s.output", (int)stem, jobs[k].xname);
             int64_t sy[2] = {(int64_t)cfg->tokens, (int64_t)jobs[k].out};
             if (!r && cfg->with_output)
@@ -854,4 +855,3 @@ int trace_gen_parse_projs(const char *s, unsigned *projs)
     free(dup);
     return *projs ? 0 : -1;
 }
-
