@@ -16,9 +16,9 @@ array C[8] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', 
 set multiplot layout 1,2 title plottitle font ',14'
 # tornado: each assumption alone, change vs the base
 set title 'each assumption alone: change vs the base (percentage points)'
-set xlabel 'change vs base'
+set xlabel ''
 set grid xtics lc rgb '#b8b8b8' dt 3
-set key bottom right box opaque
+set key below horizontal box
 eval(ytics_cmd)
 set xzeroaxis lw 1.5
 set style fill solid 0.85 border -1
@@ -32,7 +32,7 @@ set title 'assumptions applied cumulatively (dashed: the claim)'
 set xlabel ''
 set ylabel 'value'
 set grid xtics ytics lc rgb '#b8b8b8' dt 3
-set key top left box opaque
+set key below horizontal box
 eval(xtics_cmd)
 eval(targets_cmd)
 set offsets graph 0.03, graph 0.03, graph 0.08, graph 0.08
