@@ -344,8 +344,9 @@ Test(trace_gen, target_statistic_sets)
     cr_assert_float_eq(c.target.ev_per_act, (1 - 0.6431) * 1.13, 1e-12);
     trace_gen_stat st;
     trace_gen_target_stat(&c, 2560, &st);
-    cr_assert(fabs(st.silent - 0.6431) <= 0.5 / 2560 && fabs(st.ev_per_act - 0.3569 * 1.13) <=
-              0.5 / 2560, "%g %g", st.silent, st.ev_per_act);
+    cr_assert(fabs(st.silent - 0.6431) <= 0.5 / 2560 &&
+                  fabs(st.ev_per_act - 0.3569 * 1.13) <= 0.5 / 2560,
+              "%g %g", st.silent, st.ev_per_act);
     cr_assert_float_eq(st.sparsity, 1 - st.ev_per_act / 7, 1e-12);
     cr_assert_float_eq(st.spikes_per_firing, st.ev_per_act / (1 - st.silent), 1e-12);
     /* contradictory: 0.5 events per activation cannot come from 10 % firing pairs of 3 steps */

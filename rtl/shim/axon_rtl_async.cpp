@@ -87,13 +87,21 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
     axon_rtl_params b;
     axon_rtl_built(&b);
     const axon_rtl_param_check chk[] = {
-        {"rows (R)", p->rows, b.rows}, {"cols (C)", p->cols, b.cols}, {"lanes (L)", p->lanes, b.lanes},
-        {"fifo_depth", p->fifo_depth, b.fifo_depth}, {"acc_bits", p->acc_bits, b.acc_bits},
-        {"readout_bits", p->readout_bits, b.readout_bits}, {"double_buffer", p->double_buffer, b.double_buffer},
-        {"zero_gating", p->zero_gating, b.zero_gating}, {"async", p->async, b.async},
-        {"handshake", p->handshake, b.handshake}, {"t_req_ps", p->t_req_ps, b.t_req_ps},
-        {"t_ack_ps", p->t_ack_ps, b.t_ack_ps}, {"t_decode_ps", p->t_decode_ps, b.t_decode_ps},
-        {"t_sram_ps", p->t_sram_ps, b.t_sram_ps}, {"t_add_ps", p->t_add_ps, b.t_add_ps},
+        {"rows (R)", p->rows, b.rows},
+        {"cols (C)", p->cols, b.cols},
+        {"lanes (L)", p->lanes, b.lanes},
+        {"fifo_depth", p->fifo_depth, b.fifo_depth},
+        {"acc_bits", p->acc_bits, b.acc_bits},
+        {"readout_bits", p->readout_bits, b.readout_bits},
+        {"double_buffer", p->double_buffer, b.double_buffer},
+        {"zero_gating", p->zero_gating, b.zero_gating},
+        {"async", p->async, b.async},
+        {"handshake", p->handshake, b.handshake},
+        {"t_req_ps", p->t_req_ps, b.t_req_ps},
+        {"t_ack_ps", p->t_ack_ps, b.t_ack_ps},
+        {"t_decode_ps", p->t_decode_ps, b.t_decode_ps},
+        {"t_sram_ps", p->t_sram_ps, b.t_sram_ps},
+        {"t_add_ps", p->t_add_ps, b.t_add_ps},
         {"t_readout_ps", p->t_readout_ps, b.t_readout_ps},
     };
     ax_result r = axon_rtl_check_params(chk, "build an async variant with make rtl-async RTL_ASYNC_PARAMS=...", err);
