@@ -19,6 +19,10 @@
 #include <cstdlib>
 #include <string>
 
+#ifndef AXON_RTL_REUSE
+#define AXON_RTL_REUSE 0 /* builds without the REUSE parameter: the row-per-event core */
+#endif
+
 namespace {
 
 // Bit access to Verilator ports of any width (CData/SData/IData/QData/VlWide).
@@ -67,6 +71,7 @@ void axon_rtl_built(axon_rtl_params *p)
     axon_rtl_built_common(p);
     p->sram_latency = AXON_RTL_LS;
     p->async = 0;
+    p->row_reuse = AXON_RTL_REUSE;
 }
 
 const char *axon_rtl_variant(void) { return AXON_RTL_VARIANT; }
@@ -76,16 +81,13 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
     axon_rtl_params b;
     axon_rtl_built(&b);
     const axon_rtl_param_check chk[] = {
-        {"rows (R)", p->rows, b.rows},
-        {"cols (C)", p->cols, b.cols},
-        {"lanes (L)", p->lanes, b.lanes},
-        {"sram_latency", p->sram_latency, b.sram_latency},
-        {"fifo_depth", p->fifo_depth, b.fifo_depth},
-        {"acc_bits", p->acc_bits, b.acc_bits},
+        {"rows (R)", p->rows, b.rows},           {"cols (C)", p->cols, b.cols},
+        {"lanes (L)", p->lanes, b.lanes},        {"sram_latency", p->sram_latency, b.sram_latency},
+        {"fifo_depth", p->fifo_depth, b.fifo_depth}, {"acc_bits", p->acc_bits, b.acc_bits},
         {"readout_bits", p->readout_bits, b.readout_bits},
         {"double_buffer", p->double_buffer, b.double_buffer},
-        {"zero_gating", p->zero_gating, b.zero_gating},
-        {"async", p->async, b.async},
+        {"zero_gating", p->zero_gating, b.zero_gating}, {"async", p->async, b.async},
+        {"row_reuse", p->row_reuse, b.row_reuse},
     };
     ax_result r = axon_rtl_check_params(chk, "build a variant with make rtl RTL_PARAMS='R=.. C=.. L=..'", err);
     if (r != AX_OK) return r;
@@ -193,6 +195,9 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
         st->issue_item = h->cur_item;
         st->word = (int)m.obs_word;
         st->skipped = m.obs_skip ? 1 : 0;
+#if AXON_RTL_REUSE
+        st->reused = m.obs_reuse ? 1 : 0;
+#endif
     }
     st->lanes_added = popcount(m.obs_lanes, h->p.lanes);
     if (m.ro_valid) {
