@@ -19,10 +19,6 @@
 #include <cstdlib>
 #include <string>
 
-#ifndef AXON_RTL_REUSE
-#define AXON_RTL_REUSE 0 /* builds without the REUSE parameter: the row-per-event core */
-#endif
-
 namespace {
 
 // Bit access to Verilator ports of any width (CData/SData/IData/QData/VlWide).
@@ -71,7 +67,6 @@ void axon_rtl_built(axon_rtl_params *p)
     axon_rtl_built_common(p);
     p->sram_latency = AXON_RTL_LS;
     p->async = 0;
-    p->row_reuse = AXON_RTL_REUSE;
 }
 
 const char *axon_rtl_variant(void) { return AXON_RTL_VARIANT; }
@@ -87,7 +82,6 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
         {"readout_bits", p->readout_bits, b.readout_bits},
         {"double_buffer", p->double_buffer, b.double_buffer},
         {"zero_gating", p->zero_gating, b.zero_gating}, {"async", p->async, b.async},
-        {"row_reuse", p->row_reuse, b.row_reuse},
     };
     ax_result r = axon_rtl_check_params(chk, "build a variant with make rtl RTL_PARAMS='R=.. C=.. L=..'", err);
     if (r != AX_OK) return r;
@@ -195,9 +189,6 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
         st->issue_item = h->cur_item;
         st->word = (int)m.obs_word;
         st->skipped = m.obs_skip ? 1 : 0;
-#if AXON_RTL_REUSE
-        st->reused = m.obs_reuse ? 1 : 0;
-#endif
     }
     st->lanes_added = popcount(m.obs_lanes, h->p.lanes);
     if (m.ro_valid) {

@@ -6,11 +6,8 @@
  * reports all stamps of that slot. The model fetches weights and items and
  * reports stamps through DPI functions defined here; they reach the one live
  * handle through a static pointer, so only one async model may exist at a time
- * (axon_rtl_new refuses a second one). The handshake count is not derived
- * from stamps: it is the testbench monitor's count of acknowledges on the
- * counted channels' wires (hs_acks), and a request left without an answer
- * (hs_reqs != hs_acks once the run is over) is a protocol error. What the
- * sync and async shims do alike lives in axon_rtl_common.h.
+ * (axon_rtl_new refuses a second one). What the sync and async shims do
+ * alike lives in axon_rtl_common.h.
  */
 #include "axon_rtl_common.h"
 
@@ -31,17 +28,10 @@ struct raw {
 struct axon_rtl : axon_rtl_core {
     std::vector<int8_t> w;            // [R][C]
     std::deque<raw> pend;             // stamps reported by the model, not yet stepped
-    mutable std::string hs_err;       // requests without an answer, once the run is over
+    uint64_t handshakes = 0;
 };
 
 static axon_rtl *g_cur = nullptr;
-
-/* The circuit's time origin: the testbench offers item k at arrival + T0 ps and
- * every stamp is reported T0 earlier. Verilator 5.006 arms an `always @(x)` only
- * after time 0's first evaluation, so edges made at time 0 itself (items that
- * arrive at 0) could be missed by the delay lines and controllers; starting the
- * circuit's activity at T0 keeps every edge after that. */
-static const int64_t AXON_ASYNC_T0 = 1000;
 
 extern "C" {
 
@@ -55,12 +45,12 @@ char axon_async_weight(int axon, int j)
 }
 void axon_async_obs(int kind, long long t, long long item, int word, int skip)
 {
-    g_cur->pend.push_back(raw{kind, (int64_t)t - AXON_ASYNC_T0, (int64_t)item, word, skip, 0, {}});
+    g_cur->pend.push_back(raw{kind, (int64_t)t, (int64_t)item, word, skip, 0, {}});
 }
 void axon_async_beat(long long t, int beat, int chunk, long long data, int last)
 {
     /* chunk 0 opens the beat's record, the others complete it */
-    if (chunk == 0) g_cur->pend.push_back(raw{3, (int64_t)t - AXON_ASYNC_T0, -1, beat, 0, last, {}});
+    if (chunk == 0) g_cur->pend.push_back(raw{3, (int64_t)t, -1, beat, 0, last, {}});
     g_cur->pend.back().data.push_back((uint64_t)data);
 }
 int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift, long long *arr)
@@ -71,7 +61,7 @@ int axon_async_item(long long k, int *eot, int *axon, int *neg, int *shift, long
     *axon = (int)it.axon;
     *neg = it.neg;
     *shift = it.shift;
-    *arr = (long long)(it.arrival + AXON_ASYNC_T0);
+    *arr = (long long)it.arrival;
     return 1;
 }
 
@@ -104,7 +94,7 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
         {"handshake", p->handshake, b.handshake}, {"t_req_ps", p->t_req_ps, b.t_req_ps},
         {"t_ack_ps", p->t_ack_ps, b.t_ack_ps}, {"t_decode_ps", p->t_decode_ps, b.t_decode_ps},
         {"t_sram_ps", p->t_sram_ps, b.t_sram_ps}, {"t_add_ps", p->t_add_ps, b.t_add_ps},
-        {"t_readout_ps", p->t_readout_ps, b.t_readout_ps}, {"row_reuse", p->row_reuse, b.row_reuse},
+        {"t_readout_ps", p->t_readout_ps, b.t_readout_ps},
     };
     ax_result r = axon_rtl_check_params(chk, "build an async variant with make rtl-async RTL_ASYNC_PARAMS=...", err);
     if (r != AX_OK) return r;
@@ -158,7 +148,7 @@ static void advance(axon_rtl *h)
         h->m->eval();
     }
     uint64_t t = h->ctx->time();
-    h->dump_at((int64_t)t - AXON_ASYNC_T0, t);
+    h->dump_at((int64_t)t, t);
 }
 
 int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
@@ -177,6 +167,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
         case 0:
             st->accepted = 1;
             st->accept_item = r.item;
+            h->handshakes++;
             break;
         case 1:
             h->stamp_start(st, r.item);
@@ -186,8 +177,10 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
             st->issue_item = r.item;
             st->word = r.word;
             st->skipped = r.skip;
+            if (!r.skip) h->handshakes++;
             break;
         default:
+            h->handshakes++;
             h->stamp_beat(st, r.word, r.data.data(), h->p.readout_bits, r.last);
             break;
         }
@@ -197,17 +190,8 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
 
 const int32_t *axon_rtl_acc(const axon_rtl *h) { return h->acc.data(); }
 int axon_rtl_overflow(const axon_rtl *h) { return h->m->ovf ? 1 : 0; }
-const char *axon_rtl_protocol_error(const axon_rtl *h)
-{
-    if (!h->proto.empty()) return h->proto.c_str();
-    if (h->started && !h->m->eventsPending() && h->m->hs_reqs != h->m->hs_acks) {
-        h->hs_err = "handshake: " + std::to_string((unsigned long long)h->m->hs_reqs) + " requests but " +
-                    std::to_string((unsigned long long)h->m->hs_acks) + " acknowledges on the counted channels";
-        return h->hs_err.c_str();
-    }
-    return NULL;
-}
-uint64_t axon_rtl_handshakes(const axon_rtl *h) { return h->m->hs_acks; }
+const char *axon_rtl_protocol_error(const axon_rtl *h) { return h->proto.empty() ? NULL : h->proto.c_str(); }
+uint64_t axon_rtl_handshakes(const axon_rtl *h) { return h->handshakes; }
 int64_t axon_rtl_beat_period(const axon_rtl *h)
 {
     int64_t hs = h->p.t_req_ps + h->p.t_ack_ps;
