@@ -15,7 +15,8 @@
  * Over several layers a field is summed when it is extensive (suffix _pj,
  * _um2, _mm2, _mw, _per_token, or sops/spikes/spike_slots/cores/mac_equiv),
  * a NAME_reduction_pct is recomputed from the sums of NAME_{pj,mw,um2} and
- * base_NAME_{pj,mw,um2} when both fields exist, and any other field is
+ * base_NAME_{pj,mw,um2} when both fields exist and every layer's value is
+ * 100 (1 - NAME/base_NAME) of them, and any other field is
  * the mean weighted by the layers' MACs (tokens x in x out).
  */
 #include "run_claim.h"
@@ -659,7 +660,7 @@ static int reduction_pair(const char *n, const run_field **a, const run_field **
 
 typedef struct {
     double sum, wsum, w, num, den;
-    int n, any;
+    int n, any, nopair; /* nopair: a layer's field is not 100 (1 - a/b) of the pair */
 } agg;
 
 static double value_of(const run_field *f, const run_job *j, const run_result *r)
@@ -674,15 +675,17 @@ static void agg_add(agg *a, const char *name, const run_job *j, const run_result
 {
     const run_field *f = field_find(name), *x, *y;
     double w = (double)r->tokens * (double)r->in * (double)r->out;
+    double v = value_of(f, j, r);
     if (reduction_pair(name, &x, &y)) {
+        /* the pair is used only when it is what the field reports (a field
+         * named alike may be defined otherwise): else the weighted mean */
         double sx = value_of(x, j, r), sy = value_of(y, j, r);
-        if (isfinite(sx) && isfinite(sy))
+        if (isfinite(sx) && isfinite(sy) && sy != 0 && isfinite(v) &&
+            fabs(100 * (1 - sx / sy) - v) <= 1e-9 * (1 + fabs(v)))
             a->num += sx, a->den += sy, a->any = 1;
         else
-            a->n = -1000000;
-        return;
+            a->nopair = 1;
     }
-    double v = value_of(f, j, r);
     if (!isfinite(v)) {
         a->n = -1000000; /* a layer without the value: the aggregate has none */
         return;
@@ -696,8 +699,8 @@ static void agg_add(agg *a, const char *name, const run_job *j, const run_result
 static double agg_value(const agg *a, const char *name)
 {
     const run_field *x, *y;
-    if (reduction_pair(name, &x, &y))
-        return a->any && a->n >= 0 && a->den != 0 ? 100 * (1 - a->num / a->den) : NAN;
+    if (reduction_pair(name, &x, &y) && !a->nopair)
+        return a->any && a->n > 0 && a->den != 0 ? 100 * (1 - a->num / a->den) : NAN;
     if (a->n <= 0)
         return NAN;
     if (sum_field(name))
