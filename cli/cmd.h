@@ -26,6 +26,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_arch(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_claim(int argc, char **argv);
 
 /* Prints "axon <cmd>: <err>" to stderr and frees err; returns CMD_FAIL. */
 int cmd_fail(const char *cmd, char *err);

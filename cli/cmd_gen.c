@@ -44,6 +44,15 @@ static void help(void)
         "  --outlier-scale X    outlier channel magnitude vs. the others (default 30)\n"
         "  --no-output          do not write <layer>.output (skips the tokens*in*out reference "
         "product)\n"
+        "synthetic operating point (every <layer>.input becomes int32 spike counts with this\n"
+        "statistic in bitwise-signed coding; axon run takes them as counts, run with --steps T):\n"
+        "  --steps T            time steps the statistic is stated over (1..30; |count| < 2^T)\n"
+        "  --silent F           fraction of (token, channel) pairs with count 0\n"
+        "  and one of:\n"
+        "  --ev-per-act X       spikes (events) per activation\n"
+        "  --target-sparsity S  1 - spikes / (T x activations), i.e. X = (1 - S) T\n"
+        "  --spikes-per-firing P  spikes per firing pair, i.e. X = (1 - F) P\n"
+        "  (each row is exact to 0.5/in; the achieved figures are printed)\n"
         "  --weights-out FILE   weights safetensors file\n"
         "  --trace-out FILE     trace safetensors file\n"
         "  --threads N          CPU threads (default all cores; the bytes do not depend on it)\n"
@@ -52,68 +61,6 @@ static void help(void)
         "the request is checked against the free disk space before anything is written.\n"
         "  --list-presets       list presets and exit\n"
         "  -h, --help           this help\n");
-}
-
-static int parse_layers(const char *s, trace_gen_cfg *c)
-{
-    c->nlayers = 0;
-    while (*s) {
-        char *end;
-        long a = strtol(s, &end, 10), b = a;
-        if (end == s || a < 0 || a > 100000)
-            return -1;
-        if (*end == '-') {
-            s = end + 1;
-            b = strtol(s, &end, 10);
-            if (end == s || b < a || b > 100000)
-                return -1;
-        }
-        for (long i = a; i <= b; i++) {
-            if (c->nlayers == TRACE_GEN_MAX_LAYERS)
-                return -1;
-            c->layers[c->nlayers++] = (int)i;
-        }
-        s = end;
-        if (*s == ',')
-            s++;
-        else if (*s)
-            return -1;
-    }
-    return c->nlayers ? 0 : -1;
-}
-
-static int parse_projs(const char *s, unsigned *projs)
-{
-    *projs = 0;
-    char *dup = strdup(s), *save = NULL;
-    for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "up"))
-            *projs |= TRACE_GEN_UP;
-        else if (!strcmp(t, "gate"))
-            *projs |= TRACE_GEN_GATE;
-        else if (!strcmp(t, "down"))
-            *projs |= TRACE_GEN_DOWN;
-        else if (!strcmp(t, "q"))
-            *projs |= TRACE_GEN_Q;
-        else if (!strcmp(t, "k"))
-            *projs |= TRACE_GEN_K;
-        else if (!strcmp(t, "v"))
-            *projs |= TRACE_GEN_V;
-        else if (!strcmp(t, "o"))
-            *projs |= TRACE_GEN_O;
-        else if (!strcmp(t, "attn"))
-            *projs |= TRACE_GEN_ATTN;
-        else if (!strcmp(t, "mlp"))
-            *projs |= TRACE_GEN_MLP;
-        else if (!strcmp(t, "all"))
-            *projs |= TRACE_GEN_ATTN | TRACE_GEN_MLP;
-        else {
-            *projs = 0;
-            break;
-        }
-    }
-    free(dup);
-    return *projs ? 0 : -1;
 }
 
 static void gen_progress(void *ctx, uint64_t done, uint64_t total)
@@ -177,7 +124,12 @@ int cmd_gen(int argc, char **argv)
         O_LIST,
         O_QOUT,
         O_KVOUT,
-        O_THREADS
+        O_THREADS,
+        O_STEPS,
+        O_SILENT,
+        O_EVPA,
+        O_TSPARS,
+        O_SPF
     };
     static const struct option opts[] = {{"preset", required_argument, 0, O_PRESET},
                                          {"tokens", required_argument, 0, O_TOKENS},
@@ -198,6 +150,11 @@ int cmd_gen(int argc, char **argv)
                                          {"q-out", required_argument, 0, O_QOUT},
                                          {"kv-out", required_argument, 0, O_KVOUT},
                                          {"threads", required_argument, 0, O_THREADS},
+                                         {"steps", required_argument, 0, O_STEPS},
+                                         {"silent", required_argument, 0, O_SILENT},
+                                         {"ev-per-act", required_argument, 0, O_EVPA},
+                                         {"target-sparsity", required_argument, 0, O_TSPARS},
+                                         {"spikes-per-firing", required_argument, 0, O_SPF},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     /* the preset is applied first, the other options override it */
@@ -212,8 +169,8 @@ int cmd_gen(int argc, char **argv)
     char *err = NULL;
     int list = 0, json = 0;
     const char *wout = NULL, *tout = NULL;
-    long v;
-    double d;
+    long v, steps = 0;
+    double d, silent = -1, evpa = -1, tspars = -1, spf = -1;
     optind = 1;
     opterr = 0;
     int c;
@@ -241,13 +198,13 @@ int cmd_gen(int argc, char **argv)
             cfg.ffn = (size_t)v;
             break;
         case O_LAYERS:
-            if (parse_layers(optarg, &cfg))
+            if (trace_gen_parse_layers(optarg, &cfg))
                 return cmd_usage("gen",
                                  "--layers '%s' is not a list like 0,3,5-7 (at most %d layers)",
                                  optarg, TRACE_GEN_MAX_LAYERS);
             break;
         case O_PROJ:
-            if (parse_projs(optarg, &cfg.projs))
+            if (trace_gen_parse_projs(optarg, &cfg.projs))
                 return cmd_usage("gen",
                                  "--proj '%s' is not a list of q, k, v, o, up, gate, down, attn, "
                                  "mlp, all",
@@ -300,6 +257,26 @@ int cmd_gen(int argc, char **argv)
                 return CMD_USAGE;
             cfg.threads = (int)v;
             break;
+        case O_STEPS:
+            if (cmd_parse_long("gen", "--steps", optarg, 1, 30, &steps))
+                return CMD_USAGE;
+            break;
+        case O_SILENT:
+            if (cmd_parse_double("gen", "--silent", optarg, 0, 1, &silent))
+                return CMD_USAGE;
+            break;
+        case O_EVPA:
+            if (cmd_parse_double("gen", "--ev-per-act", optarg, 0, 30, &evpa))
+                return CMD_USAGE;
+            break;
+        case O_TSPARS:
+            if (cmd_parse_double("gen", "--target-sparsity", optarg, 0, 1, &tspars))
+                return CMD_USAGE;
+            break;
+        case O_SPF:
+            if (cmd_parse_double("gen", "--spikes-per-firing", optarg, 1, 30, &spf))
+                return CMD_USAGE;
+            break;
         case O_WOUT: wout = optarg; break;
         case O_TOUT: tout = optarg; break;
         case O_JSON: json = 1; break;
@@ -316,9 +293,13 @@ int cmd_gen(int argc, char **argv)
     if (list) {
         const char *desc;
         for (size_t i = 0; trace_gen_preset_name(i, &desc); i++)
-            printf("%-22s %s\n", trace_gen_preset_name(i, NULL), desc);
+            printf("%-22s %s; axon run --clamp %s\n", trace_gen_preset_name(i, NULL), desc,
+                   trace_gen_preset_clamp(i));
         return CMD_OK;
     }
+    int target = steps || silent >= 0 || evpa >= 0 || tspars >= 0 || spf >= 0;
+    if (target && trace_gen_target_set(&cfg, (int)steps, silent, evpa, tspars, spf, &err))
+        return cmd_usage_err("gen", err);
     if (optind < argc)
         return cmd_usage("gen", "unexpected argument '%s'", argv[optind]);
     if (!wout && !tout)
@@ -349,6 +330,39 @@ int cmd_gen(int argc, char **argv)
     if (tout)
         cmd_wrote("gen", tout);
     cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    /* the achieved statistic of every input width (the rows are exact to 0.5/in) */
+    cJSON *stats = json && target ? cJSON_CreateArray() : NULL;
+    size_t widths[3] = {cfg.hidden, cfg.ffn, cfg.q_out ? cfg.q_out : cfg.hidden};
+    for (size_t w = 0; target && w < 3; w++) {
+        int seen = 0;
+        for (size_t u = 0; u < w; u++)
+            seen |= widths[u] == widths[w];
+        if (seen || (w == 1 && !(cfg.projs & TRACE_GEN_DOWN)) ||
+            (w == 2 && !(cfg.projs & TRACE_GEN_O)) ||
+            (w == 0 && !(cfg.projs & ~(unsigned)(TRACE_GEN_DOWN | TRACE_GEN_O))))
+            continue;
+        trace_gen_stat st;
+        trace_gen_target_stat(&cfg, widths[w], &st);
+        if (stats) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "in_features", (double)widths[w]);
+            cJSON_AddNumberToObject(o, "steps", st.steps);
+            cJSON_AddNumberToObject(o, "silent_channel_fraction", st.silent);
+            cJSON_AddNumberToObject(o, "ev_per_act", st.ev_per_act);
+            cJSON_AddNumberToObject(o, "sparsity", st.sparsity);
+            cJSON_AddNumberToObject(o, "spikes_per_firing_channel", st.spikes_per_firing);
+            cJSON_AddItemToArray(stats, o);
+        } else if (!json) {
+            printf("achieved (in %zu): steps %d, silent pairs %.6f, events per activation %.6f, "
+                   "sparsity over the steps %.6f, spikes per firing pair %.6f\n",
+                   widths[w], st.steps, st.silent, st.ev_per_act, st.sparsity,
+                   st.spikes_per_firing);
+        }
+    }
+    if (!json && !target)
+        printf("run these layers with --clamp %s (the preset's; cosine >= 0.99 vs the float "
+               "output)\n",
+               cfg.clamp ? cfg.clamp : "on");
     if (!json)
         printf("%-44s %-5s %-12s %10s\n", "tensor", "dtype", "shape", "size_MiB");
     int rc = CMD_OK;
@@ -363,6 +377,10 @@ int cmd_gen(int argc, char **argv)
         char seed[32];
         snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg.seed);
         cJSON_AddStringToObject(root, "seed", seed);
+        if (target)
+            cJSON_AddItemToObject(root, "target", stats);
+        else
+            cJSON_AddStringToObject(root, "run_clamp", cfg.clamp ? cfg.clamp : "on");
         cJSON_AddItemToObject(root, "tensors", arr);
         char *s = cJSON_Print(root);
         if (s)

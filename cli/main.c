@@ -32,6 +32,8 @@ static const cmd_entry cmds[] = {
     {"calibrate", cmd_calibrate,
      "fit the action-energy model to gate-level characterization, validate it"},
     {"arch", cmd_arch, "list the run parameters; check or print architecture files"},
+    {"claim", cmd_claim,
+     "check a published claim: assumption ledger, tornado, waterfall, targets reached"},
 };
 
 static void usage(FILE *f)

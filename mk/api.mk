@@ -1,8 +1,10 @@
 # api — the library as a product (docs/api.md): include/axon.h, libaxon.so,
 # axon.pc and `make install`.
 #   make                      also builds $(BUILD)/libaxon.so from PIC objects in $(BUILD)/pic/
-#   make install              bin/axon, lib/libaxon.so (+ .so.0, .a), include/axon.h and
-#                             lib/pkgconfig/axon.pc under PREFIX (default /usr/local);
+#   make install              bin/axon, lib/libaxon.so (+ .so.0, .a), include/axon.h,
+#                             lib/pkgconfig/axon.pc, share/axon/plot/*.gp (gnuplot templates)
+#                             and share/axon/claims/*.claim (axon claim presets) under PREFIX
+#                             (default /usr/local);
 #                             DESTDIR=/stage is prepended to every path (packaging)
 #   make uninstall            removes what install put there
 # Every library object is compiled with -fvisibility=hidden: libaxon.so exports
@@ -54,10 +56,14 @@ install: $(AXON) $(LIBAXON) $(LIBAXON_SO)
 	install -m 644 include/axon.h $(AX_INCDIR)/axon.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(AX_VERSION_TXT)|' mk/axon.pc.in > $(AX_PCDIR)/axon.pc
 	chmod 644 $(AX_PCDIR)/axon.pc
+	install -d $(DESTDIR)$(PREFIX)/share/axon/plot $(DESTDIR)$(PREFIX)/share/axon/claims
+	install -m 644 plot/*.gp $(DESTDIR)$(PREFIX)/share/axon/plot/
+	install -m 644 claims/*.claim $(DESTDIR)$(PREFIX)/share/axon/claims/
 
 uninstall:
 	rm -f $(AX_BINDIR)/axon $(AX_LIBDIR)/libaxon.a $(AX_LIBDIR)/libaxon.so \
 	  $(AX_LIBDIR)/$(AX_SONAME) $(AX_LIBDIR)/libaxon.so.$(AX_VERSION_TXT) $(AX_INCDIR)/axon.h \
 	  $(AX_PCDIR)/axon.pc
+	rm -rf $(DESTDIR)$(PREFIX)/share/axon
 
 -include $(PIC_OBJ:.o=.d)

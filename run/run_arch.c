@@ -43,14 +43,11 @@ static const char *intern(const char *s)
     return n->s;
 }
 
-static ax_result read_all(const char *path, char **buf, char **err)
+ax_result run_kv_read(const char *path, const char *what, char **buf, char **err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ax_fail(err, AX_EIO,
-                       "%s: %s (hint: --arch names an architecture file, e.g. "
-                       "arch/default.json)",
-                       path, strerror(errno));
+        return ax_fail(err, AX_EIO, "%s: %s (hint: %s)", path, strerror(errno), what);
     char *b = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -59,10 +56,7 @@ static ax_result read_all(const char *path, char **buf, char **err)
             if (cap > (1u << 24)) {
                 fclose(f);
                 free(b);
-                return ax_fail(err, AX_EFORMAT,
-                               "%s: larger than 16 MiB, not an architecture "
-                               "file",
-                               path);
+                return ax_fail(err, AX_EFORMAT, "%s: larger than 16 MiB (hint: %s)", path, what);
             }
             char *nb = realloc(b, cap);
             if (!nb) {
@@ -210,35 +204,36 @@ static char *trim(char *s)
     return s;
 }
 
-static ax_result load_text(run_job *j, const char *path, char *text, char **err)
+ax_result run_kv_parse(const char *path, char *text, run_kv_fn fn, void *ctx, char **err)
 {
-    int section = 0;
+    char section[128] = "";
     size_t line = 0;
-    for (char *save = NULL, *ln = strtok_r(text, "\n", &save); ln;
-         ln = strtok_r(NULL, "\n", &save)) {
+    for (char *p = text; p && *p;) {
+        char *ln = p, *nl = strchr(p, '\n');
+        if (nl)
+            *nl = 0;
+        p = nl ? nl + 1 : NULL;
         line++;
-        char *hash = strchr(ln, '#'), where[64];
+        char *hash = strchr(ln, '#');
         if (hash)
             *hash = 0;
         char *s = trim(ln);
-        snprintf(where, sizeof where, "line %zu", line);
         if (!*s)
             continue;
         if (*s == '[') {
             char *e = strchr(s, ']');
             if (!e || e[1])
-                return ax_fail(err, AX_EFORMAT, "%s: %s: expected [section]", path, where);
+                return ax_fail(err, AX_EFORMAT, "%s: line %zu: expected [section]", path, line);
             *e = 0;
-            if (!(section = section_of(trim(s + 1))))
-                return ax_fail(err, AX_EFORMAT,
-                               "%s: %s: unknown section '%s' (hint: input, core, "
-                               "timing, chip, dram, spikes, energy)",
-                               path, where, trim(s + 1));
+            snprintf(section, sizeof section, "%s", trim(s + 1));
+            ax_result r = fn(ctx, section, NULL, NULL, line, err);
+            if (r)
+                return r;
             continue;
         }
         char *eq = strpbrk(s, "=:");
         if (!eq)
-            return ax_fail(err, AX_EFORMAT, "%s: %s: expected key = value", path, where);
+            return ax_fail(err, AX_EFORMAT, "%s: line %zu: expected key = value", path, line);
         *eq = 0;
         char *k = trim(s), *v = trim(eq + 1);
         size_t vl = strlen(v);
@@ -246,17 +241,47 @@ static ax_result load_text(run_job *j, const char *path, char *text, char **err)
             v[vl - 1] = 0;
             v++;
         }
-        ax_result r = apply(j, path, where, section, k, v, err);
+        ax_result r = fn(ctx, section, k, v, line, err);
         if (r)
             return r;
     }
     return AX_OK;
 }
 
+typedef struct {
+    run_job *j;
+    const char *path;
+    int section;
+} arch_text;
+
+static ax_result arch_kv(void *ctx, const char *section, const char *key, const char *value,
+                         size_t line, char **err)
+{
+    arch_text *a = ctx;
+    char where[64];
+    snprintf(where, sizeof where, "line %zu", line);
+    if (!key) {
+        if (!(a->section = section_of(section)))
+            return ax_fail(err, AX_EFORMAT,
+                           "%s: %s: unknown section '%s' (hint: input, core, "
+                           "timing, chip, dram, spikes, energy)",
+                           a->path, where, section);
+        return AX_OK;
+    }
+    return apply(a->j, a->path, where, a->section, key, value, err);
+}
+
+static ax_result load_text(run_job *j, const char *path, char *text, char **err)
+{
+    arch_text a = {j, path, 0};
+    return run_kv_parse(path, text, arch_kv, &a, err);
+}
+
 ax_result run_arch_load(run_job *j, const char *path, char **err)
 {
     char *text = NULL;
-    ax_result r = read_all(path, &text, err);
+    ax_result r = run_kv_read(path, "--arch names an architecture file, e.g. arch/default.json",
+                              &text, err);
     if (r)
         return r;
     const char *s = text;

@@ -114,6 +114,19 @@ void run_param_help_line(FILE *f, const run_job *d, const run_param *p);
  * table's; numbers may be written bare. Errors name the file, the line (or
  * key) and the parameter. */
 ax_result run_arch_load(run_job *j, const char *path, char **err);
+/* The text format of architecture files, for every file of that form
+ * (architecture files, claim files): '#' comments, blank lines,
+ * [section] headers and "key = value" or "key: value" lines (a value in
+ * double quotes loses them). fn is called once per header (key and value
+ * NULL) and once per pair, with the current section ("" before the first
+ * header) and the 1-based line; its error stops the parse. text is
+ * modified. Format errors name path and line. */
+typedef ax_result (*run_kv_fn)(void *ctx, const char *section, const char *key, const char *value,
+                               size_t line, char **err);
+ax_result run_kv_parse(const char *path, char *text, run_kv_fn fn, void *ctx, char **err);
+/* Reads a whole text file (at most 16 MiB) into *buf (malloc'd, NUL
+ * terminated); errors name path, with what as the hint. */
+ax_result run_kv_read(const char *path, const char *what, char **buf, char **err);
 /* The effective parameters of j as a JSON object grouped by section
  * (cJSON, caller deletes), or NULL when out of memory. */
 struct cJSON *run_arch_json(const run_job *j);

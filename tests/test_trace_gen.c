@@ -328,3 +328,41 @@ Test(trace_gen, weights_are_normal)
     cr_assert(mx > 4.5 && mx <= 5.8, "max |z| %g (24-bit u1: at most 5.77)", mx);
     free(z);
 }
+
+/* A stated statistic: the three spellings of the spike amount agree, an
+ * incomplete or contradictory set is refused, and a row's figures are
+ * within 0.5/in of the target. */
+Test(trace_gen, target_statistic_sets)
+{
+    trace_gen_cfg c;
+    char *err = NULL;
+    cr_assert_eq(trace_gen_preset("tiny", &c, NULL), AX_OK);
+    cr_assert_str_eq(c.clamp, "on");
+    cr_assert_eq(trace_gen_target_set(&c, 3, 0.184, -1, 0.6431, -1, &err), AX_OK, "%s", err);
+    cr_assert_float_eq(c.target.ev_per_act, (1 - 0.6431) * 3, 1e-12);
+    cr_assert_eq(trace_gen_target_set(&c, 7, 0.6431, -1, -1, 1.13, &err), AX_OK, "%s", err);
+    cr_assert_float_eq(c.target.ev_per_act, (1 - 0.6431) * 1.13, 1e-12);
+    trace_gen_stat st;
+    trace_gen_target_stat(&c, 2560, &st);
+    cr_assert(fabs(st.silent - 0.6431) <= 0.5 / 2560 &&
+                  fabs(st.ev_per_act - 0.3569 * 1.13) <= 0.5 / 2560,
+              "%g %g", st.silent, st.ev_per_act);
+    cr_assert_float_eq(st.sparsity, 1 - st.ev_per_act / 7, 1e-12);
+    cr_assert_float_eq(st.spikes_per_firing, st.ev_per_act / (1 - st.silent), 1e-12);
+    /* contradictory: 0.5 events per activation cannot come from 10 % firing pairs of 3 steps */
+    cr_assert_eq(trace_gen_target_set(&c, 3, 0.9, 0.5, -1, -1, &err), AX_EPARAM);
+    cr_assert(strstr(err, "contradictory") && strstr(err, "[0.1, 0.3]"), "%s", err);
+    free(err);
+    err = NULL;
+    cr_assert_eq(trace_gen_target_set(&c, 3, 0.1, 1, 0.5, -1, &err), AX_EPARAM);
+    cr_assert(strstr(err, "more than one"), "%s", err);
+    free(err);
+    err = NULL;
+    cr_assert_eq(trace_gen_target_set(&c, 0, 0.1, 1, -1, -1, &err), AX_EPARAM);
+    free(err);
+    err = NULL;
+    cr_assert_eq(trace_gen_target_set(&c, 3, -1, 1, -1, -1, &err), AX_EPARAM);
+    free(err);
+    for (size_t i = 1; trace_gen_preset_name(i, NULL); i++)
+        cr_assert_str_eq(trace_gen_preset_clamp(i), "-4095:4095");
+}

