@@ -138,7 +138,14 @@ typedef enum {
     SIM_OBS_READOUT_DONE, /* acc holds the token's C accumulators */
     SIM_OBS_FLIT,         /* flit moved one hop */
     SIM_OBS_HANDSHAKE,
-    SIM_OBS_STALL
+    SIM_OBS_STALL,
+    /* partial-sum reduction (docs/sim.md "Reduction"), delivered after every
+     * core's stamps at the end of the run (not in time order with them):
+     * item = token, word = weight group */
+    SIM_OBS_REDUCE_HEAD, /* a packet's head flit enters the link below core */
+    SIM_OBS_REDUCE_TAIL, /* its tail flit enters that link */
+    SIM_OBS_REDUCE_DONE  /* chip output (core = last row-block): packet complete;
+                            acc = the column's C reduced sums of the group (int32) */
 } sim_obs_kind;
 
 typedef struct {
