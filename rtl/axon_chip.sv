@@ -139,7 +139,7 @@ module axon_chip #(
             logic          pv, pl, ov, ol;
             logic [RB-1:0] pd, od;
             axon_reduce #(.RB(RB), .LB(LB), .A(A), .B(B), .HOP(HOP), .Q(RQ), .PW(PW),
-                          .LAST(rb == MR - 1 ? 1 : 0)) u_reduce (
+                          .LAST(rb == MR - 1 ? 1 : 0), .FIRST(rb == 0 ? 1 : 0)) u_reduce (
                 .clk, .rst_n, .cfg_npass(cfg_npass[rb*PW +: PW]), .cfg_merge(cfg_merge[rb]),
                 .l_valid(ro_valid[K]), .l_first(ro_beat[K*BB +: BB] == '0), .l_last(ro_last[K]),
                 .l_data(ro_data[K*RB +: RB]),

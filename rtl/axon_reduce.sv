@@ -46,7 +46,8 @@ module axon_reduce #(
     parameter int HOP  = 1,   // cycles per hop on the wire
     parameter int Q    = 64,  // queue depth (units above, beats local)
     parameter int PW   = 4,   // width of cfg_npass
-    parameter int LAST = 0    // 1: the chip output (no south link)
+    parameter int LAST = 0,   // 1: the chip output (no south link)
+    parameter int FIRST = 0   // 1: the top row (no link from above)
 ) (
     input  logic          clk,
     input  logic          rst_n,
@@ -101,8 +102,14 @@ module axon_reduce #(
         logic [15:0] a_hp, a_tp;  // heads / tails arrived and not yet taken
         logic aq_v, aq_pop, aq_ovf;
         logic [LB-1:0] aq_d;
-        axon_rfifo #(.W(LB), .D(Q)) u_aq (.clk, .rst_n, .push(a_valid), .in(a_data),
-            .pop(aq_pop), .out_valid(aq_v), .out(aq_d), .ovf(aq_ovf));
+        if (FIRST == 0) begin : g_aq
+            axon_rfifo #(.W(LB), .D(Q)) u_aq (.clk, .rst_n, .push(a_valid), .in(a_data),
+                .pop(aq_pop), .out_valid(aq_v), .out(aq_d), .ovf(aq_ovf));
+        end else begin : g_noaq  // the top row: nothing comes from above
+            assign aq_v = 1'b0;
+            assign aq_d = '0;
+            assign aq_ovf = 1'b0;
+        end
         // ---- local beats ----
         logic [15:0] l_hp, l_tp;
         logic lq_v, lq_pop, lq_ovf;

@@ -139,9 +139,9 @@ typedef enum {
     SIM_OBS_FLIT,         /* flit moved one hop */
     SIM_OBS_HANDSHAKE,
     SIM_OBS_STALL,
-    /* partial-sum reduction (docs/sim.md "Reduction"), delivered after every
-     * core's stamps at the end of the run (not in time order with them):
-     * item = token, word = weight group */
+    /* partial-sum reduction (docs/sim.md "Reduction"), only to observers of
+     * sim_observe_reduction, after every core's stamps at the end of the run
+     * (not in time order with them): item = token, word = weight group */
     SIM_OBS_REDUCE_HEAD, /* a packet's head flit enters the link below core */
     SIM_OBS_REDUCE_TAIL, /* its tail flit enters that link */
     SIM_OBS_REDUCE_DONE  /* chip output (core = last row-block): packet complete;
@@ -172,8 +172,12 @@ typedef struct sim sim;
  * *out is freed with sim_free. */
 ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_event *ev, size_t nev,
                   const size_t *tok_start, size_t tokens, sim **out, char **err);
-/* Adds an observer (several allowed); called synchronously from sim_step. */
+/* Adds an observer (several allowed); called synchronously from sim_step,
+ * in time order. */
 void sim_observe(sim *s, sim_observer_fn fn, void *user);
+/* The same, and the observer also gets the reduction's stamps
+ * (SIM_OBS_REDUCE_*), all at the end of the run, after every core's. */
+void sim_observe_reduction(sim *s, sim_observer_fn fn, void *user);
 /* Processes every event at the next timestamp. Returns 1 if it did work,
  * 0 when the simulation is complete. */
 int sim_step(sim *s);

@@ -68,21 +68,23 @@ void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr)
     }
 }
 
-/* Observers (stepped runs only, one thread): a reduction stamp of core
+/* Observers of sim_observe_reduction (stepped runs, one thread): a reduction stamp of core
  * (y, cb) for packet (token n, group g); REDUCE_DONE carries the column's
  * reduced sums of the group, int32 as in sim_acc (computed before the
  * overflow check, so they are there when it fails). */
 static void reduce_obs(struct sim *s, sim_obs_kind kind, size_t y, size_t cb, size_t n, size_t g,
                        int64_t t)
 {
-    if (!s->nobs)
+    size_t nr = 0;
+    for (size_t i = 0; i < s->nobs; i++)
+        nr += s->obs[i].reduce != 0;
+    if (!nr)
         return;
     const size_t C = (size_t)s->cfg.cols;
     int32_t *acc = NULL;
     if (kind == SIM_OBS_REDUCE_DONE && (acc = calloc(C, sizeof *acc)))
         for (size_t j = 0; j < C && cb * C + j < s->out; j++)
-            acc[j] = (int32_t)(uint32_t)(uint64_t)
-                s->acc64[(n * s->out + cb * C + j) * s->ng + g];
+            acc[j] = (int32_t)(uint32_t)(uint64_t)s->acc64[(n * s->out + cb * C + j) * s->ng + g];
     sim_obs o = {.kind = kind,
                  .time = t,
                  .core = (int)(y * s->ncb + cb),
@@ -92,7 +94,8 @@ static void reduce_obs(struct sim *s, sim_obs_kind kind, size_t y, size_t cb, si
                  .acc = acc,
                  .nacc = acc ? (int)C : 0};
     for (size_t i = 0; i < s->nobs; i++)
-        s->obs[i].fn(s->obs[i].user, &o);
+        if (s->obs[i].reduce)
+            s->obs[i].fn(s->obs[i].user, &o);
     free(acc);
 }
 

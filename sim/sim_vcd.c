@@ -166,8 +166,8 @@ static void change(sim_vcd *v, int64_t t, int id, int bus, uint32_t val)
 static void on_obs(void *user, const sim_obs *o)
 {
     sim_vcd *v = user;
-    if (o->core >= v->ncores || v->over || o->kind > SIM_OBS_STALL)
-        return; /* the reduction's stamps come after the run: not in the VCD */
+    if (o->core >= v->ncores || v->over)
+        return;
     int base = o->core * V_NSIG;
     int64_t t = o->time * v->scale;
     static const int map[] = {[SIM_OBS_ACCEPT] = V_ACCEPT,     [SIM_OBS_START] = V_START,

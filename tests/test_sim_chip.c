@@ -215,7 +215,7 @@ static void reduction(size_t group, int64_t dur, uint64_t radds)
     sim *s = NULL;
     cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, NULL), AX_OK);
     rstamps rs = {0};
-    sim_observe(s, red_fn, &rs);
+    sim_observe_reduction(s, red_fn, &rs);
     cr_assert_eq(sim_run(s, NULL), AX_OK);
     sim_report r;
     sim_get_report(s, &r);

@@ -274,7 +274,8 @@ int main(int argc, char **argv)
     const size_t in = qw.in, out = qw.out;
     /* tiling (docs/sim.md): row-blocks never straddle a weight group */
     size_t G = qw.group ? qw.group : in, nrb = 0;
-    size_t *rb_lo = calloc((size_t)p.mr + 1, sizeof *rb_lo), *rb_grp = calloc((size_t)p.mr + 1, sizeof *rb_grp);
+    size_t *rb_lo = calloc((size_t)p.mr + 1, sizeof *rb_lo),
+           *rb_grp = calloc((size_t)p.mr + 1, sizeof *rb_grp);
     for (size_t g = 0, lo = 0; lo < in; g++, lo += G)
         for (size_t a = lo; a < lo + G && a < in; a += R, nrb++)
             if (nrb < (size_t)p.mr) {
@@ -284,7 +285,8 @@ int main(int argc, char **argv)
     if (nrb != (size_t)p.mr || (out + C - 1) / C != (size_t)p.mc) {
         fprintf(stderr,
                 "axon-chip-cosim: the layer [%zu, %zu] (group %zu) tiles into %zu row-blocks x "
-                "%zu column blocks of %zux%zu; this build is a %d x %d mesh (hint: --in, --group)\n",
+                "%zu column blocks of %zux%zu; this build is a %d x %d mesh (hint: --in, "
+                "--group)\n",
                 out, in, qw.group, nrb, (out + C - 1) / C, R, C, p.mr, p.mc);
         return 2;
     }
@@ -310,14 +312,19 @@ int main(int argc, char **argv)
     cfg.mesh_h = p.mr;
     cfg.hop_cycles = p.hop_cycles;
     cfg.link_bits = p.link_bits;
-    rec r = {calloc(2 * (size_t)p.mr * (size_t)p.mc * CHIP_NKIND, sizeof(stq)), p.mr * p.mc,
-             p.cols, p.acc_bits, NULL, 0, 0};
+    rec r = {calloc(2 * (size_t)p.mr * (size_t)p.mc * CHIP_NKIND, sizeof(stq)),
+             p.mr * p.mc,
+             p.cols,
+             p.acc_bits,
+             NULL,
+             0,
+             0};
     sim *s = NULL;
     if (sim_new(&cfg, &qw, ev, nev, ts, tokens, &s, &err)) {
         fprintf(stderr, "axon-chip-cosim: C model: %s\n", err);
         return 2;
     }
-    sim_observe(s, on_sim, &r);
+    sim_observe_reduction(s, on_sim, &r);
     ax_result sr = sim_run(s, &err);
     /* the cores' sticky flags */
     int sim_ovf = sr == AX_EOVERFLOW && err && strstr(err, "accumulator overflow");
@@ -359,7 +366,8 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < R; i++) {
                 size_t a = rb_lo[rb] + i;
                 for (size_t j = 0; j < C; j++)
-                    row[j] = a < rb_lo[rb + 1] && cb * C + j < out ? qw.q[(cb * C + j) * in + a] : 0;
+                    row[j] = a < rb_lo[rb + 1] && cb * C + j < out ? qw.q[(cb * C + j) * in + a]
+                                                                   : 0;
                 axon_chip_load_row(h, rb * p.mc + cb, (uint32_t)i, row);
             }
     free(row);
@@ -474,7 +482,8 @@ int main(int argc, char **argv)
             printf("chip cosim: MISMATCH: core %d reduction: C model stall_noc %" PRIu64
                    " flit_hops %" PRIu64 " reduce_adds %" PRIu64 ", RTL %" PRIu64 " %" PRIu64
                    " (%" PRIu64 " multicast) %" PRIu64 "\n",
-                   k, (uint64_t)c->stall_noc, c->flit_hops, c->reduce_adds, rs, mc_hops + rf, mc_hops, ra);
+                   k, (uint64_t)c->stall_noc, c->flit_hops, c->reduce_adds, rs, mc_hops + rf,
+                   mc_hops, ra);
             bad = 1;
         }
     }
