@@ -156,6 +156,7 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP22)) $(RTL_CHIP_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP42)) $(RTL_CHIP_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIPOCR)) $(RTL_CHIP_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(RTL_ASYNC_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC2)) $(RTL_ASYNC_SV)
 	$(VERILATOR) --lint-only -Wall --timing -Irtl --top-module axon_async_tb $(addprefix -G,$(RTL_ASYNC3)) $(RTL_ASYNC_SV)
@@ -215,9 +216,14 @@ rtl-test-builds: rtl-mac
 # ---- chip: MR x MC cores with the multicast routers (rtl/axon_chip.sv) ----
 # chip22: 2x2 mesh, 8x8 cores, 8-bit links (4 units a flit), hop 1; chip42: 4 columns x 2
 # rows, R=6 C=10 L=3 Ls=2 F=1 RB=96, single buffer, no gating, 32-bit links, hop 2.
-RTL_CHIP_SV := $(RTL_SV) rtl/axon_router.sv rtl/axon_chip.sv
-RTL_CHIP22  := MR=2 MC=2 R=8 C=8 L=4 LS=1 F=2 A=32 RB=64 DB=1 GATE=1 LB=8 HOP=1 IQ=512
-RTL_CHIP42  := MR=2 MC=4 R=6 C=10 L=3 LS=2 F=1 A=32 RB=96 DB=0 GATE=0 LB=32 HOP=2 IQ=512
+RTL_CHIP_SV := $(RTL_SV) rtl/axon_router.sv rtl/axon_rfifo.sv rtl/axon_segadd.sv rtl/axon_reduce.sv rtl/axon_chip.sv
+RTL_CHIP22  := MR=2 MC=2 R=8 C=8 L=4 LS=1 F=2 A=32 RB=64 DB=1 GATE=1 LB=8 HOP=1 IQ=512 RQ=512 PW=4
+RTL_CHIP42  := MR=2 MC=4 R=6 C=10 L=3 LS=2 F=1 A=32 RB=96 DB=0 GATE=0 LB=32 HOP=2 IQ=512 RQ=512 PW=4
+# chipocr: 2 columns x 4 rows of 64x64 cores (L=16, the other core parameters of
+# docs/core-timing.md), 32-bit links (a 64-bit beat in 2 units), hop 1: PP-OCRv4 fc2 [120, 240] as
+# `axon map --tile 64x64` tiles it (4 row-blocks x 2 column blocks, reduction over 3 hops); with 4
+# rows it also has routers that merge and forward (rows 1, 2) and links carrying several groups.
+RTL_CHIPOCR := MR=4 MC=2 R=64 C=64 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 LB=32 HOP=1 IQ=512 RQ=512 PW=4
 # $(1) name  $(2) parameters  $(3) sources  $(4) extra verilator flags
 define rtl_chip
 $(shell mkdir -p $(RTL_OUT)/$(1); echo '$(2)' | cmp -s - $(RTL_OUT)/$(1)/params.txt || echo '$(2)' > $(RTL_OUT)/$(1)/params.txt)
@@ -228,16 +234,22 @@ $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a: $(3) $(RTL_OUT)/$(1)/params.txt
 $(RTL_OUT)/$(1)/axon_chip_rtl.o: rtl/shim/axon_chip_rtl.cpp rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a
 	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_plain) -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/$(1)/obj \
 	  $(addprefix -DAXON_CHIP_,$(2)) -w -c $$< -o $$@
-$(RTL_OUT)/$(1)/axon-chip-cosim: rtl/tb/axon_chip_cosim.c rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/axon_chip_rtl.o $(call rtl_vlt_objs,plain) $(LIBAXON)
+$(RTL_OUT)/$(1)/axon_cosim_stream.o: rtl/shim/axon_cosim_stream.c $(wildcard rtl/shim/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
+$(RTL_OUT)/$(1)/axon_image_core.o: rtl/shim/axon_image_core.c rtl/shim/axon_image_core.h mapper/map.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
+$(RTL_OUT)/$(1)/axon-chip-cosim: rtl/tb/axon_chip_cosim.c rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/axon_chip_rtl.o $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o $(call rtl_vlt_objs,plain) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_chip_cosim.c -o $(RTL_OUT)/$(1)/axon_chip_cosim.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_chip_cosim.o $(RTL_OUT)/$(1)/axon_chip_rtl.o \
+	  $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o \
 	  $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
 .PHONY: rtl-$(1)
 rtl-$(1): $(RTL_OUT)/$(1)/axon-chip-cosim
 endef
 $(eval $(call rtl_chip,chip22,$(RTL_CHIP22),$(RTL_CHIP_SV)))
 $(eval $(call rtl_chip,chip42,$(RTL_CHIP42),$(RTL_CHIP_SV)))
-rtl-test-builds: rtl-chip22 rtl-chip42
+$(eval $(call rtl_chip,chipocr,$(RTL_CHIPOCR),$(RTL_CHIP_SV)))
+rtl-test-builds: rtl-chip22 rtl-chip42 rtl-chipocr
 
 # ---- mutation testing (rtl/mutants/, docs/rtl.md "Mutation testing") ----
 # One mutant per make call: MUT=name MUT_BASE=<test build>; the patched copy of
@@ -258,6 +270,7 @@ RTL_MUT_async2 := $(RTL_ASYNC2)
 RTL_MUT_async3 := $(RTL_ASYNC3)
 RTL_MUT_chip22 := $(RTL_CHIP22)
 RTL_MUT_chip42 := $(RTL_CHIP42)
+RTL_MUT_chipocr := $(RTL_CHIPOCR)
 ifneq ($(MUT),)
 MUT_A   := $(filter async%,$(MUT_BASE))
 MUT_DIR := $(RTL_OUT)/mutants/$(MUT)

@@ -5,9 +5,13 @@
 // its core. The host drives, per row, core (rb, 0)'s item port and the first
 // link separately (every item is available at router (rb, 0) at time 0: that
 // core sees arrival 0, the link takes one flit each FC cycles).
-// Not here: the partial-sum reduction network (docs/sim.md "Reduction"); each
-// core's readout port is a chip output, and the co-simulation compares the
-// core-local accumulators (docs/rtl.md, coverage table).
+// Partial-sum reduction (docs/sim.md "Reduction", rtl/axon_reduce.sv): every
+// core's readout beats also enter its router's reduction port, packets travel
+// south along each mesh column (merged per weight group), and the routers of
+// the last mesh row are the chip output (o_pass: packets of groups that
+// ended above, o_own: the last row-block's group). The host sets per mesh row
+// cfg_npass (groups started above) and cfg_merge (same group as the row
+// above). Each core's readout port stays observable (core-local sums).
 /* verilator lint_off UNUSEDSIGNAL */
 module axon_chip #(
     parameter int MR   = 2,   // mesh rows = row-blocks
@@ -24,6 +28,8 @@ module axon_chip #(
     parameter int LB   = 64,  // link bits
     parameter int HOP  = 1,   // cycles per hop
     parameter int IQ   = 64,  // ingress queue depth per core
+    parameter int RQ   = 64,  // reduction queue depth (units from above, beats local)
+    parameter int PW   = 4,   // bits of cfg_npass
     localparam int SW  = 5,
     localparam int W   = (C + L - 1) / L,
     localparam int WW  = (W > 1) ? $clog2(W) : 1,
@@ -61,8 +67,26 @@ module axon_chip #(
     output logic [N*WW-1:0]   obs_word,
     output logic [N-1:0]      obs_skip,
     output logic [N*L-1:0]    obs_lanes,
-    output logic [N-1:0]      iq_ovf
+    output logic [N-1:0]      iq_ovf,
+    // reduction: configuration per mesh row, chip output per column, observation per core
+    input  logic [MR*PW-1:0]  cfg_npass,
+    input  logic [MR-1:0]     cfg_merge,
+    output logic [MC-1:0]     o_pass_valid,
+    output logic [MC-1:0]     o_pass_last,
+    output logic [MC*RB-1:0]  o_pass_data,
+    output logic [MC-1:0]     o_own_valid,
+    output logic [MC-1:0]     o_own_last,
+    output logic [MC*RB-1:0]  o_own_data,
+    output logic [N-1:0]      obs_rhead,
+    output logic [N-1:0]      obs_rtail,
+    output logic [N-1:0]      obs_rflit,
+    output logic [N-1:0]      obs_rmerge,
+    output logic [N*16-1:0]   obs_rstall,  // packets waiting, per core
+    output logic [N-1:0]      red_ovf,
+    output logic [N-1:0]      rq_ovf
 );
+    logic          rdv [N];     // reduction unit arriving at the router below
+    logic [LB-1:0] rdat [N];
     for (genvar rb = 0; rb < MR; rb++) begin : g_row
         logic          fv [MC+1];   // flit completing at router cb this cycle
         logic [IW-1:0] fd [MC+1];
@@ -106,6 +130,36 @@ module axon_chip #(
                 .ld_en(ld_en && ld_core == K), .ld_addr, .ld_data,
                 .obs_start(obs_start[K]), .obs_issue(obs_issue[K]), .obs_word(obs_word[K*WW +: WW]),
                 .obs_skip(obs_skip[K]), .obs_reuse(reuse_nc), .obs_lanes(obs_lanes[K*L +: L]));
+            logic          av;
+            logic [LB-1:0] ad;
+            if (rb == 0) begin : g_top
+                assign av = 1'b0;
+                assign ad = '0;
+            end else begin : g_below
+                assign av = rdv[K-MC];
+                assign ad = rdat[K-MC];
+            end
+            logic          pv, pl, ov, ol;
+            logic [RB-1:0] pd, od;
+            axon_reduce #(.RB(RB), .LB(LB), .A(A), .B(B), .HOP(HOP), .Q(RQ), .PW(PW),
+                          .LAST(rb == MR - 1 ? 1 : 0), .FIRST(rb == 0 ? 1 : 0)) u_reduce (
+                .clk, .rst_n, .cfg_npass(cfg_npass[rb*PW +: PW]), .cfg_merge(cfg_merge[rb]),
+                .l_valid(ro_valid[K]), .l_first(ro_beat[K*BB +: BB] == '0), .l_last(ro_last[K]),
+                .l_data(ro_data[K*RB +: RB]),
+                .a_valid(av), .a_data(ad), .d_valid(rdv[K]), .d_data(rdat[K]),
+                .o_pass_valid(pv), .o_pass_last(pl), .o_pass_data(pd),
+                .o_own_valid(ov), .o_own_last(ol), .o_own_data(od),
+                .obs_head(obs_rhead[K]), .obs_tail(obs_rtail[K]), .obs_flit(obs_rflit[K]),
+                .obs_merge(obs_rmerge[K]), .obs_stall(obs_rstall[K*16 +: 16]), .red_ovf(red_ovf[K]),
+                .q_ovf(rq_ovf[K]));
+            if (rb == MR - 1) begin : g_output
+                assign o_pass_valid[cb] = pv;
+                assign o_pass_last[cb]  = pl;
+                assign o_pass_data[cb*RB +: RB] = pd;
+                assign o_own_valid[cb]  = ov;
+                assign o_own_last[cb]   = ol;
+                assign o_own_data[cb*RB +: RB] = od;
+            end
         end
         assign fv[0] = 1'b0;
         assign fd[0] = '0;

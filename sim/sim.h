@@ -150,7 +150,14 @@ typedef enum {
     SIM_OBS_READOUT_DONE, /* acc holds the token's C accumulators */
     SIM_OBS_FLIT,         /* flit moved one hop */
     SIM_OBS_HANDSHAKE,
-    SIM_OBS_STALL
+    SIM_OBS_STALL,
+    /* partial-sum reduction (docs/sim.md "Reduction"), only to observers of
+     * sim_observe_reduction, after every core's stamps at the end of the run
+     * (not in time order with them): item = token, word = weight group */
+    SIM_OBS_REDUCE_HEAD, /* a packet's head flit enters the link below core */
+    SIM_OBS_REDUCE_TAIL, /* its tail flit enters that link */
+    SIM_OBS_REDUCE_DONE  /* chip output (core = last row-block): packet complete;
+                            acc = the column's C reduced sums of the group (int32) */
 } sim_obs_kind;
 
 typedef struct {
@@ -185,8 +192,12 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
  * anything that feeds a row-reuse core (the RTL harness) uses it too. */
 ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens, size_t *perm,
                         char **err);
-/* Adds an observer (several allowed); called synchronously from sim_step. */
+/* Adds an observer (several allowed); called synchronously from sim_step,
+ * in time order. */
 void sim_observe(sim *s, sim_observer_fn fn, void *user);
+/* The same, and the observer also gets the reduction's stamps
+ * (SIM_OBS_REDUCE_*), all at the end of the run, after every core's. */
+void sim_observe_reduction(sim *s, sim_observer_fn fn, void *user);
 /* Processes every event at the next timestamp. Returns 1 if it did work,
  * 0 when the simulation is complete. */
 int sim_step(sim *s);

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sim_observe(sim *s, sim_observer_fn fn, void *user)
+static void observe(sim *s, sim_observer_fn fn, void *user, int reduce)
 {
     sim_observer *o = realloc(s->obs, (s->nobs + 1) * sizeof *o);
     if (!o) {
@@ -31,7 +31,18 @@ void sim_observe(sim *s, sim_observer_fn fn, void *user)
     s->obs = o;
     s->obs[s->nobs].fn = fn;
     s->obs[s->nobs].user = user;
+    s->obs[s->nobs].reduce = reduce;
     s->nobs++;
+}
+
+void sim_observe(sim *s, sim_observer_fn fn, void *user)
+{
+    observe(s, fn, user, 0);
+}
+
+void sim_observe_reduction(sim *s, sim_observer_fn fn, void *user)
+{
+    observe(s, fn, user, 1);
 }
 
 int64_t sim_now(const sim *s)

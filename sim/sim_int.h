@@ -124,6 +124,7 @@ void sim_par_for(int threads, size_t n, sim_par_fn fn, void *ctx);
 typedef struct {
     sim_observer_fn fn;
     void *user;
+    int reduce; /* also gets the reduction's stamps (sim_observe_reduction) */
 } sim_observer;
 
 typedef struct {

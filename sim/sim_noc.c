@@ -68,6 +68,37 @@ void sim_noc_multicast(struct sim *s, size_t rb, int64_t *arr)
     }
 }
 
+/* Observers of sim_observe_reduction (stepped runs, one thread): a reduction stamp of core
+ * (y, cb) for packet (token n, group g); REDUCE_DONE carries the column's
+ * reduced sums of the group, int32 as in sim_acc (computed before the
+ * overflow check, so they are there when it fails). */
+static void reduce_obs(struct sim *s, sim_obs_kind kind, size_t y, size_t cb, size_t n, size_t g,
+                       int64_t t)
+{
+    size_t nr = 0;
+    for (size_t i = 0; i < s->nobs; i++)
+        nr += s->obs[i].reduce != 0;
+    if (!nr)
+        return;
+    const size_t C = (size_t)s->cfg.cols;
+    int32_t *acc = NULL;
+    if (kind == SIM_OBS_REDUCE_DONE && (acc = calloc(C, sizeof *acc)))
+        for (size_t j = 0; j < C && cb * C + j < s->out; j++)
+            acc[j] = (int32_t)(uint32_t)(uint64_t)s->acc64[(n * s->out + cb * C + j) * s->ng + g];
+    sim_obs o = {.kind = kind,
+                 .time = t,
+                 .core = (int)(y * s->ncb + cb),
+                 .item = (int64_t)n,
+                 .token = (uint32_t)n,
+                 .word = (int)g,
+                 .acc = acc,
+                 .nacc = acc ? (int)C : 0};
+    for (size_t i = 0; i < s->nobs; i++)
+        if (s->obs[i].reduce)
+            s->obs[i].fn(s->obs[i].user, &o);
+    free(acc);
+}
+
 /* The reduction of column block cb (its cores' readout packets down the
  * column, every token): counters of its cores, and the column's completion
  * of each token max-ed into done[tokens]. pk[ng] and vlf[nrb] are scratch. */
@@ -97,8 +128,10 @@ static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *p
             }
             if (y + 1 == nrb) {
                 int64_t d = SIM_NEG_INF;
-                for (size_t gg = 0; gg <= g; gg++)
+                for (size_t gg = 0; gg <= g; gg++) {
                     d = max64(d, pk[gg].t + bp);
+                    reduce_obs(s, SIM_OBS_REDUCE_DONE, y, cb, n, gg, pk[gg].t + bp);
+                }
                 done[n] = max64(done[n], d);
                 continue;
             }
@@ -108,6 +141,8 @@ static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *p
                 int64_t et = max64(eh + (B - 1) * fcr * u, p->t);
                 stall[y] += eh - p->h;
                 vlf[y] = et + fcr * u;
+                reduce_obs(s, SIM_OBS_REDUCE_HEAD, y, cb, n, gg, eh);
+                reduce_obs(s, SIM_OBS_REDUCE_TAIL, y, cb, n, gg, et);
                 p->h = eh + hop;
                 p->t = et + hop + (fcr - 1) * u;
             }

@@ -179,6 +179,30 @@ Test(sim_chip, multicast_narrow_link)
     hops(16, (const int64_t[3][2]){{0, 1}, {3, 5}, {6, 8}}, 12, 0);
 }
 
+typedef struct {
+    int kind[8], core[8], word[8];
+    int64_t t[8];
+    int32_t acc[8][4];
+    int n;
+} rstamps;
+
+static void red_fn(void *u, const sim_obs *o)
+{
+    rstamps *r = u;
+    if (o->kind < SIM_OBS_REDUCE_HEAD || r->n >= 8)
+        return;
+    r->kind[r->n] = o->kind;
+    r->core[r->n] = o->core;
+    r->word[r->n] = o->word;
+    r->t[r->n] = o->time;
+    cr_assert_eq(o->item, 0);
+    if (o->kind == SIM_OBS_REDUCE_DONE) {
+        cr_assert_geq(o->nacc, 4, "nacc %d", o->nacc);
+        memcpy(r->acc[r->n], o->acc, 4 * sizeof(int32_t));
+    }
+    r->n++;
+}
+
 static void reduction(size_t group, int64_t dur, uint64_t radds)
 {
     sim_config c;
@@ -190,10 +214,27 @@ static void reduction(size_t group, int64_t dur, uint64_t radds)
     size_t ts[2] = {0, 2};
     sim *s = NULL;
     cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, NULL), AX_OK);
+    rstamps rs = {0};
+    sim_observe_reduction(s, red_fn, &rs);
     cr_assert_eq(sim_run(s, NULL), AX_OK);
     sim_report r;
     sim_get_report(s, &r);
     cr_assert_eq(r.row_blocks, 2);
+    /* the row-0 packet enters link 0 at 4 (head) and 5 (tail, beat 1); per
+     * channel it merges at row 1 and completes at 7; with groups, group 0
+     * passes row 1 (complete at 7) and row 1's own packet completes at 6 */
+    size_t ng0 = qw.ngroups;
+    cr_assert_eq(rs.n, 2 + (int)ng0);
+    cr_assert(rs.kind[0] == SIM_OBS_REDUCE_HEAD && rs.core[0] == 0 && rs.t[0] == 4 &&
+              rs.word[0] == 0);
+    cr_assert(rs.kind[1] == SIM_OBS_REDUCE_TAIL && rs.core[1] == 0 && rs.t[1] == 5);
+    for (int i = 2; i < rs.n; i++) {
+        cr_assert(rs.kind[i] == SIM_OBS_REDUCE_DONE && rs.core[i] == 1);
+        cr_assert_eq(rs.t[i], rs.word[i] == 0 ? 7 : 6, "group %d done at %lld", rs.word[i],
+                     (long long)rs.t[i]);
+        for (int j = 0; j < 4; j++)
+            cr_assert_eq(rs.acc[i][j], sim_acc(s)[j * ng0 + (size_t)rs.word[i]]);
+    }
     cr_assert_eq(r.duration, dur);
     cr_assert_eq(r.total.reduce_adds, radds);
     size_t ng = qw.ngroups;

@@ -4,7 +4,7 @@
 Each mutant is one literal search/replace (like `sed s/old/new/`, but literal:
 `old` must occur exactly once in the file) applied to a copy of rtl/ in the
 build folder, and built as a Verilator variant on the parameter set `base`
-(a test build of mk/rtl.mk: sync t1..t5 async async2 async3 chip22 chip42) where the fault
+(a test build of mk/rtl.mk: sync t1..t5 async async2 async3 chip22 chip42 chipocr) where the fault
 can show. The sample (`--sample`) is the deterministic subset `make test` runs.
 
 usage: mutants.py list [--sample]        names and bases, one "NAME BASE" a line
@@ -102,6 +102,22 @@ MUTANTS = [
      "assign w_ready = (idx == '0) || (32'(idx) == FC - 1);", "the link takes the next flit one unit early"),
     ("router-no-forward", "chip42", "axon_router.sv", "assign send    = (EAST != 0) && w_valid && (idx == '0);",
      "assign send    = (EAST != 0) && w_valid && (idx == '0) && !w_is_link;", "routers past the first do not forward"),
+    ("reduce-drop-partial", "chipocr", "axon_reduce.sv", "unit = (ua && ul) ? sum : (ua ? aq_d : lsl);",
+     "unit = (ua && ul) ? aq_d : (ua ? aq_d : lsl);", "a merging router forwards the packet without its partial sum"),
+    ("reduce-out-drop-partial", "chip22", "axon_reduce.sv", "assign o_own_data  = cfg_merge ? msum : l_data;",
+     "assign o_own_data  = cfg_merge ? fq_d : l_data;", "the chip output drops the last row-block's partial sum"),
+    ("reduce-tail-early", "chipocr", "axon_reduce.sv", "else if (32'(ucnt) == TS) go = tail_ok;",
+     "else if (32'(ucnt) == TS) go = 1'b1;", "the tail flit leaves without waiting until it is complete"),
+    ("reduce-carry-leak", "chip22", "axon_segadd.sv", "if (p == '0) c = 1'b0;", "if (1'b0) c = 1'b0;",
+     "a carry crosses the boundary between two accumulators"),
+    ("reduce-group-order", "chipocr", "axon_reduce.sv", "wire own  = (pk == cfg_npass);", "wire own  = (pk == '0);",
+     "a router sends its own group's packet before the groups passing through"),
+    ("reduce-out-packets", "chip22", "axon_reduce.sv",
+     "pa <= (32'(pa) + 1 >= 32'(cfg_npass) + 32'(cfg_merge)) ? '0 : pa + 1'b1;",
+     "pa <= (32'(pa) + 1 >= 32'(cfg_npass) + 1) ? '0 : pa + 1'b1;",
+     "the chip output counts one packet too many a token when the last row-block starts a group"),
+    ("reduce-ovf-never", "chip22", "axon_reduce.sv", "else if (ovf_set) red_ovf <= 1'b1;",
+     "else if (ovf_set) red_ovf <= 1'b0;", "reduction overflow flag never set"),
 ]
 SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake"]
 

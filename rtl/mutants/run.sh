@@ -9,12 +9,21 @@
 # The suite: `axon cosim --random` on seeds 101..106 (quiet/small/wide shifts,
 # one core and chip runs, overflow flag compared) and the Python oracle
 # (tests/e2e/rtl_oracle.py) on seeds 11..13, against the mutant's build; for a
-# chip mutant, axon-chip-cosim on seeds 1..6.
+# chip mutant, axon-chip-cosim on seeds 1..6 with each argument set of its
+# build (chip_args: per channel, weight groups, partly filled cores, hot sums).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:?usage: run.sh all|build-sample|check-sample|check ...}
 py=${AXON_PY:-python3}
 mlist() { "$py" "$root/rtl/mutants/mutants.py" list "$@"; }
+
+chip_args() { # BASE -> the axon-chip-cosim argument sets of test_cosim_chip.sh, one a line
+  case $1 in
+    chip22) printf '%s\n' "" "--group 8" "--in 12 --group 6" "--hot" ;;
+    chip42) printf '%s\n' "" "--group 6" "--hot" ;;
+    chipocr) printf '%s\n' "--tokens 4" "--group 128 --tokens 4" "--in 200 --group 64 --tokens 4" "--hot --tokens 3" ;;
+  esac
+}
 
 build_one() { # NAME BUILD -> builds $BUILD/rtl/mut-NAME
   local name=$1 build=$2 base
@@ -27,9 +36,13 @@ check_one() { # NAME BASE BUILD -> 0 killed, 1 survived, 2 not built
   dir=$build/rtl/mut-$name
   case $base in chip*)
     [ -x "$dir/axon-chip-cosim" ] || return 2
-    for seed in 1 2 3 4 5 6; do
-      timeout 120 "$dir/axon-chip-cosim" --seed "$seed" > /dev/null 2>&1 || return 0
-    done
+    local args
+    while read -r args; do
+      for seed in 1 2 3 4 5 6; do
+        # shellcheck disable=SC2086
+        timeout 120 "$dir/axon-chip-cosim" --seed "$seed" $args > /dev/null 2>&1 || return 0
+      done
+    done < <(chip_args "$base")
     return 1 ;;
   esac
   [ -x "$dir/axon-cosim" ] && [ -x "$dir/axon-rtl-run" ] || return 2

@@ -5,7 +5,11 @@
  * from the row-block's item queue (two independent pointers: every item is
  * at router (rb, 0) at time 0), and turns the per-core observation ports into
  * stamps: accept, flit arrival, start, SRAM word (read or skipped), readout
- * beat and the end of the readout with the reassembled accumulators.
+ * beat and the end of the readout with the reassembled accumulators; and the
+ * reduction's: a packet's head and tail flits entering the link below a core
+ * (token and group counted from the row's configuration: npass + 1 packets a
+ * token, packet k of a token is group k) and the chip output's complete
+ * packets with their reassembled reduced sums.
  */
 #include "axon_chip_rtl.h"
 
@@ -52,6 +56,11 @@ struct axon_chip_rtl {
     std::vector<uint64_t> adds;
     std::vector<std::vector<uint8_t>> bits;     // per core: B*RB readout bits
     std::vector<size_t> neot;
+    std::vector<int> npass, merge;                          // per row
+    std::vector<int64_t> rhead, rtail;                      // per core: packets started / tails
+    std::vector<uint64_t> rstall, rflits, rmerges;          // per core
+    std::vector<int64_t> opass, oown, bpass, bown;          // per column: packets / beats
+    std::vector<std::vector<uint8_t>> pbits, obits;         // per column: B*RB bits
     int64_t now = 0;
     bool started = false;
 };
@@ -82,6 +91,7 @@ void axon_chip_built(axon_chip_params *p)
     p->link_bits = AXON_CHIP_LB;
     p->hop_cycles = AXON_CHIP_HOP;
     p->ingress_depth = AXON_CHIP_IQ;
+    p->reduce_depth = AXON_CHIP_RQ;
 }
 
 axon_chip_rtl *axon_chip_new(uint64_t seed)
@@ -104,6 +114,14 @@ axon_chip_rtl *axon_chip_new(uint64_t seed)
     h->cur.assign((size_t)h->N, -1);
     h->adds.assign((size_t)h->N, 0);
     h->bits.assign((size_t)h->N, std::vector<uint8_t>((size_t)h->B * (size_t)p.readout_bits, 0));
+    h->npass.assign((size_t)p.mr, 0);
+    h->merge.assign((size_t)p.mr, 1);
+    h->merge[0] = 0;
+    for (auto *v : {&h->rhead, &h->rtail}) v->assign((size_t)h->N, 0);
+    for (auto *v : {&h->rstall, &h->rflits, &h->rmerges}) v->assign((size_t)h->N, 0);
+    for (auto *v : {&h->opass, &h->oown, &h->bpass, &h->bown}) v->assign((size_t)p.mc, 0);
+    h->pbits.assign((size_t)p.mc, std::vector<uint8_t>((size_t)h->B * (size_t)p.readout_bits, 0));
+    h->obits = h->pbits;
     h->ctx.reset(new VerilatedContext);
     if (seed) {
         h->ctx->randReset(2);
@@ -115,6 +133,7 @@ axon_chip_rtl *axon_chip_new(uint64_t seed)
     m.h_valid = 0;
     m.l_valid = 0;
     m.ld_en = 0;
+    axon_chip_config(h, h->npass.data(), h->merge.data());
     for (int i = 0; i < 4; i++) {
         m.clk = 0;
         m.eval();
@@ -148,6 +167,30 @@ void axon_chip_push(axon_chip_rtl *h, int row, const axon_chip_item *items, size
     for (size_t i = 0; i < n; i++) {
         h->q[(size_t)row].push_back(items[i]);
         h->neot[(size_t)row] += items[i].eot ? 1 : 0;
+    }
+}
+
+void axon_chip_config(axon_chip_rtl *h, const int *npass, const int *merge)
+{
+    auto &m = *h->m;
+    for (int rb = 0; rb < h->p.mr; rb++) {
+        h->npass[(size_t)rb] = npass[rb];
+        h->merge[(size_t)rb] = merge[rb];
+        set_field(m.cfg_npass, rb * AXON_CHIP_PW, AXON_CHIP_PW, (uint32_t)npass[rb]);
+        set_field(m.cfg_merge, rb, 1, (uint32_t)merge[rb]);
+    }
+}
+
+/* the C accumulators of B*RB packed bits, A-bit sign-extended */
+static void unpack_acc(const axon_chip_rtl *h, const std::vector<uint8_t> &bits, std::vector<int32_t> &acc)
+{
+    const int A = h->p.acc_bits;
+    acc.assign((size_t)h->p.cols, 0);
+    for (int j = 0; j < h->p.cols; j++) {
+        uint32_t v = 0;
+        for (int i = 0; i < A; i++) v |= (uint32_t)bits[(size_t)j * A + i] << i;
+        if (A < 32 && ((v >> (A - 1)) & 1)) v |= ~0u << A;
+        acc[(size_t)j] = (int32_t)v;
     }
 }
 
@@ -199,15 +242,53 @@ int axon_chip_step(axon_chip_rtl *h, axon_chip_emit emit, void *user)
             for (int i = 0; i < RB; i++) bits[(size_t)b * RB + i] = (uint8_t)field(m.ro_data, k * RB + i, 1);
             emit(user, k, CHIP_BEAT, t, -1, b, 0, nullptr);
             if (field(m.ro_last, k, 1)) {
-                std::vector<int32_t> acc((size_t)p.cols);
-                for (int j = 0; j < p.cols; j++) {
-                    uint32_t v = 0;
-                    for (int i = 0; i < A; i++) v |= (uint32_t)bits[(size_t)j * A + i] << i;
-                    if (A < 32 && ((v >> (A - 1)) & 1)) v |= ~0u << A;
-                    acc[(size_t)j] = (int32_t)v;
-                }
+                std::vector<int32_t> acc;
+                unpack_acc(h, bits, acc);
+                (void)A;
                 emit(user, k, CHIP_DONE, t + 1, h->tokens_done[(size_t)k]++, -1, 0, acc.data());
             }
+        }
+        /* reduction: packets of row rb are groups 0..npass, npass + 1 a token */
+        const int64_t per = h->npass[rb] + 1;
+        if (field(m.obs_rhead, k, 1)) {
+            int64_t n = h->rhead[(size_t)k]++;
+            emit(user, k, CHIP_RHEAD, t, n / per, (int)(n % per), 0, nullptr);
+        }
+        if (field(m.obs_rtail, k, 1)) {
+            int64_t n = h->rtail[(size_t)k]++;
+            emit(user, k, CHIP_RTAIL, t, n / per, (int)(n % per), 0, nullptr);
+        }
+        h->rstall[(size_t)k] += field(m.obs_rstall, k * 16, 16);
+        h->rflits[(size_t)k] += field(m.obs_rflit, k, 1);
+        h->rmerges[(size_t)k] += field(m.obs_rmerge, k, 1);
+    }
+    /* chip output: the routers of the last row */
+    for (int cb = 0; cb < p.mc; cb++) {
+        const int k = (p.mr - 1) * p.mc + cb, RB = p.readout_bits;
+        const int np = h->npass[(size_t)p.mr - 1];
+        struct {
+            int valid, last;
+            std::vector<uint8_t> *bits;
+            int64_t *beat, *pk;
+            int pass;
+        } port[2] = {{(int)field(m.o_pass_valid, cb, 1), (int)field(m.o_pass_last, cb, 1), &h->pbits[(size_t)cb],
+                      &h->bpass[(size_t)cb], &h->opass[(size_t)cb], 1},
+                     {(int)field(m.o_own_valid, cb, 1), (int)field(m.o_own_last, cb, 1), &h->obits[(size_t)cb],
+                      &h->bown[(size_t)cb], &h->oown[(size_t)cb], 0}};
+        for (auto &o : port) {
+            if (!o.valid) continue;
+            int64_t b = (*o.beat)++;
+            for (int i = 0; i < RB && b < h->B; i++)
+                (*o.bits)[(size_t)b * RB + i] =
+                    (uint8_t)(o.pass ? field(m.o_pass_data, cb * RB + i, 1) : field(m.o_own_data, cb * RB + i, 1));
+            if (!o.last) continue;
+            std::vector<int32_t> acc;
+            unpack_acc(h, *o.bits, acc);
+            int64_t n = (*o.pk)++;
+            int64_t tok = o.pass ? (np ? n / np : 0) : n;
+            int g = o.pass ? (int)(np ? n % np : 0) : np;
+            emit(user, k, CHIP_RDONE, t + 1, tok, g, 0, acc.data());
+            *o.beat = 0;
         }
     }
     m.clk = 1;
@@ -215,6 +296,26 @@ int axon_chip_step(axon_chip_rtl *h, axon_chip_emit emit, void *user)
     h->now++;
     for (int k = 0; k < h->N; k++)
         if ((size_t)h->tokens_done[(size_t)k] < h->neot[(size_t)(k / p.mc)]) return 1;
+    const size_t tokens = h->neot[(size_t)p.mr - 1];
+    const size_t np = (size_t)h->npass[(size_t)p.mr - 1];
+    for (int cb = 0; cb < p.mc; cb++)
+        if ((size_t)h->oown[(size_t)cb] < tokens || (size_t)h->opass[(size_t)cb] < tokens * np) return 1;
+    return 0;
+}
+
+uint64_t axon_chip_reduce_stall(const axon_chip_rtl *h, int core) { return h->rstall[(size_t)core]; }
+uint64_t axon_chip_reduce_flits(const axon_chip_rtl *h, int core) { return h->rflits[(size_t)core]; }
+uint64_t axon_chip_reduce_merges(const axon_chip_rtl *h, int core) { return h->rmerges[(size_t)core]; }
+int axon_chip_reduce_overflow(const axon_chip_rtl *h)
+{
+    for (int k = 0; k < h->N; k++)
+        if (field(h->m->red_ovf, k, 1)) return 1;
+    return 0;
+}
+int axon_chip_reduce_queue_overflow(const axon_chip_rtl *h)
+{
+    for (int k = 0; k < h->N; k++)
+        if (field(h->m->rq_ovf, k, 1)) return 1;
     return 0;
 }
 

@@ -1,18 +1,32 @@
 /*
- * axon-chip-cosim — the Verilated chip (rtl/axon_chip.sv: MR x MC cores and
- * the multicast routers) against the C chip model (sim/, mesh MC x MR) on a
- * random layer of MR*R inputs and MC*C outputs, stamp by stamp for every core:
- * flit arrivals (cores off the first column), accepts, starts, SRAM words
- * (read or skipped), readout beats, readout ends with the core-local
- * accumulators; then per core the SRAM words read and skipped and the lane
- * additions, and the overflow flag. Both sides run to the end; the stamps of
- * each core and kind are compared in (time, item, word) order and the first
- * difference is reported.
+ * axon-chip-cosim — the Verilated chip (rtl/axon_chip.sv: MR x MC cores, the
+ * multicast routers and the partial-sum reduction) against the C chip model
+ * (sim/, mesh MC x MR), stamp by stamp for every core: flit arrivals (cores
+ * off the first column), accepts, starts, SRAM words (read or skipped),
+ * readout beats, readout ends with the core-local accumulators, and the
+ * reduction's: per packet (token, weight group) the head and tail flit
+ * entering the link below each core and, at the chip output (the last row),
+ * the packet's completion with its C reduced sums; then per core the SRAM
+ * words read and skipped, the lane additions, the reduction's stalls, flit
+ * hops and reduce adds, the chip's duration, the cores' overflow flag and the
+ * reduction's (a reduced sum leaving A bits on the way down the column). Both
+ * sides run to the end; the stamps of each core and kind are compared in
+ * (time, item, word) order and the first difference is reported.
  *
- * usage: axon-chip-cosim [--seed S] [--tokens N] [-v]   (exit 0: all equal)
+ * The layer is random (--in inputs, default MR*R; MC*C outputs; --group G
+ * inputs per weight group, 0 = per channel; --hot: partial sums near 2^31,
+ * so reduced sums overflow) or a real one (--weights W
+ * --trace T --layer NAME [--group G] [--coding C]: the layer's int8 weights
+ * and the trace's spike events, as `axon run`). Its tiling (docs/sim.md) must
+ * give exactly MR row-blocks and MC column blocks.
+ *
+ * usage: axon-chip-cosim [--seed S] [--tokens N] [--in N] [--group G] [--hot]
+ *                        [--weights W --trace T --layer NAME [--coding C]] [-v]
+ *        (exit 0: all equal, 1: a difference, 2: refused or bad input)
  */
 #include "../../sim/sim.h"
 #include "../shim/axon_chip_rtl.h"
+#include "../shim/axon_cosim_stream.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,8 +45,16 @@ typedef struct {
 } stq;
 
 typedef struct {
+    int core;
+    uint32_t token;
+    int32_t *acc;
+} part;
+
+typedef struct {
     stq *q; /* [side][core][kind] flattened */
-    int ncores, C;
+    int ncores, C, A;
+    part *part; /* the C model's core-local readouts */
+    size_t npart, cap;
 } rec;
 
 static stq *slot(rec *r, int side, int core, int kind)
@@ -72,12 +94,45 @@ static void on_sim(void *u, const sim_obs *o)
         {[SIM_OBS_ACCEPT] = CHIP_ACCEPT,     [SIM_OBS_START] = CHIP_START,
          [SIM_OBS_SRAM_READ] = CHIP_READ,    [SIM_OBS_READOUT_BEAT] = CHIP_BEAT,
          [SIM_OBS_READOUT_DONE] = CHIP_DONE, [SIM_OBS_FLIT] = CHIP_FLIT};
+    rec *r = u;
+    if (o->kind >= SIM_OBS_REDUCE_HEAD) { /* item = token, word = group */
+        int kind = o->kind == SIM_OBS_REDUCE_HEAD   ? CHIP_RHEAD
+                   : o->kind == SIM_OBS_REDUCE_TAIL ? CHIP_RTAIL
+                                                    : CHIP_RDONE;
+        int32_t *acc = NULL;
+        if (o->acc) { /* the RTL's reduced sums are A-bit: compare modulo 2^A */
+            acc = malloc((size_t)r->C * sizeof *acc);
+            for (int j = 0; j < r->C; j++) {
+                uint32_t v = (uint32_t)o->acc[j];
+                if (r->A < 32) {
+                    v &= (1u << r->A) - 1;
+                    if ((v >> (r->A - 1)) & 1)
+                        v |= ~0u << r->A;
+                }
+                acc[j] = (int32_t)v;
+            }
+        }
+        add(r, 0, o->core, kind, o->time, o->item, o->word, 0, acc);
+        free(acc);
+        return;
+    }
     if (o->kind > SIM_OBS_FLIT)
         return;
     int kind = map[o->kind];
     int64_t item = (kind == CHIP_BEAT || kind == CHIP_DONE) ? -1 : o->item;
     int word = (kind == CHIP_READ || kind == CHIP_BEAT) ? o->word : -1;
     add(u, 0, o->core, kind, o->time, item, word, kind == CHIP_READ ? o->skipped : 0, o->acc);
+    if (kind == CHIP_DONE && o->acc) { /* core-local partials, for the reduction's overflow */
+        if (r->npart == r->cap) {
+            r->cap = r->cap ? 2 * r->cap : 64;
+            r->part = realloc(r->part, r->cap * sizeof *r->part);
+        }
+        r->part[r->npart].core = o->core;
+        r->part[r->npart].token = o->token;
+        r->part[r->npart].acc = malloc((size_t)r->C * sizeof(int32_t));
+        memcpy(r->part[r->npart].acc, o->acc, (size_t)r->C * sizeof(int32_t));
+        r->npart++;
+    }
 }
 
 static int cmp(const void *a, const void *b)
@@ -98,48 +153,24 @@ static uint64_t next(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-int main(int argc, char **argv)
+/* The random layer: weights with zero words, events with shifts 0..23
+ * (small by seed), tokens with 0..4 steps and densities 0..1 (empty tokens).
+ * hot: weights 0 or 127 and positive spikes with shifts 21..23, so partial
+ * sums come near 2^31 and some reduced sums leave 32 bits. */
+static void random_layer(uint64_t seed, int hot, size_t in, size_t out, size_t L, size_t tokens,
+                         map_qweight *qw, spike_event **evp, size_t *nevp, size_t **tsp)
 {
-    uint64_t seed = 1;
-    size_t tokens = 8;
-    int verbose = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-            seed = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--tokens") && i + 1 < argc)
-            tokens = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "-v"))
-            verbose = 1;
-        else {
-            fprintf(stderr, "usage: axon-chip-cosim [--seed S] [--tokens N] [-v]\n");
-            return 2;
-        }
-    }
-    axon_chip_params p;
-    axon_chip_built(&p);
-    const size_t R = (size_t)p.rows, C = (size_t)p.cols, L = (size_t)p.lanes;
-    const size_t in = (size_t)p.mr * R, out = (size_t)p.mc * C;
-    /* random layer: weights with zero words, events with shifts 0..23 (small by seed) */
     uint64_t x = seed * 0x2545F4914F6CDD1DULL + 7;
-    map_qweight qw;
-    memset(&qw, 0, sizeof qw);
-    qw.out = out;
-    qw.in = in;
-    qw.group = in;
-    qw.ngroups = 1;
-    qw.q = calloc(out * in, 1);
-    qw.scale = calloc(out, sizeof(float));
-    for (size_t j = 0; j < out; j++) {
-        qw.scale[j] = 1.0f;
+    qw->q = calloc(out * in, 1);
+    for (size_t j = 0; j < out; j++)
         for (size_t i = 0; i < in; i++)
             if (next(&x) % 10 < 7)
-                qw.q[j * in + i] = (int8_t)((int)(next(&x) % 255) - 127);
-    }
+                qw->q[j * in + i] = hot ? 127 : (int8_t)((int)(next(&x) % 255) - 127);
     for (size_t i = 0; i < in; i++) /* all-zero words, for gating */
         for (size_t w = 0; w * L < out; w++)
             if (next(&x) % 4 == 0)
                 for (size_t j = w * L; j < out && j < (w + 1) * L; j++)
-                    qw.q[j * in + i] = 0;
+                    qw->q[j * in + i] = 0;
     const int wide = seed % 2;
     size_t cap = 1024, nev = 0, *ts = calloc(tokens + 1, sizeof *ts);
     spike_event *ev = malloc(cap * sizeof *ev);
@@ -147,18 +178,124 @@ int main(int argc, char **argv)
     for (size_t t = 0; t < tokens; t++) {
         ts[t] = nev;
         int T = (int)(next(&x) % 5);
-        double d = dens[next(&x) % 5];
+        double d = hot ? 0.15 : dens[next(&x) % 5];
         for (int s = 0; s < T; s++)
             for (size_t i = 0; i < in; i++)
                 if ((double)(next(&x) >> 11) / 9007199254740992.0 < d) {
                     if (nev == cap)
                         ev = realloc(ev, (cap *= 2) * sizeof *ev);
                     int sh = wide ? (int)(next(&x) % 24) : (int)(next(&x) % 4);
-                    ev[nev++] = (spike_event){(uint32_t)t, (uint16_t)s, (uint8_t)(next(&x) & 1),
-                                              (uint8_t)sh, (uint32_t)i};
+                    int neg = (int)(next(&x) & 1);
+                    if (hot) {
+                        sh = 21 + (int)(next(&x) % 3);
+                        neg = 0;
+                    }
+                    ev[nev++] = (spike_event){(uint32_t)t, (uint16_t)s, (uint8_t)neg, (uint8_t)sh,
+                                              (uint32_t)i};
                 }
     }
     ts[tokens] = nev;
+    *evp = ev;
+    *nevp = nev;
+    *tsp = ts;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = 1;
+    size_t tokens = 8, in_arg = 0, group = 0;
+    const char *weights = NULL, *trace = NULL, *layer = NULL, *coding = "bitwise-signed";
+    int verbose = 0, hot = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--tokens") && i + 1 < argc)
+            tokens = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--in") && i + 1 < argc)
+            in_arg = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--group") && i + 1 < argc)
+            group = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--weights") && i + 1 < argc)
+            weights = argv[++i];
+        else if (!strcmp(argv[i], "--trace") && i + 1 < argc)
+            trace = argv[++i];
+        else if (!strcmp(argv[i], "--layer") && i + 1 < argc)
+            layer = argv[++i];
+        else if (!strcmp(argv[i], "--coding") && i + 1 < argc)
+            coding = argv[++i];
+        else if (!strcmp(argv[i], "--hot"))
+            hot = 1;
+        else if (!strcmp(argv[i], "-v"))
+            verbose = 1;
+        else {
+            fprintf(stderr, "usage: axon-chip-cosim [--seed S] [--tokens N] [--in N] [--group G] "
+                            "[--hot] [--weights W --trace T --layer NAME [--coding C]] [-v]\n");
+            return 2;
+        }
+    }
+    if ((weights || trace || layer) && !(weights && trace && layer)) {
+        fprintf(stderr, "axon-chip-cosim: --weights, --trace and --layer go together\n");
+        return 2;
+    }
+    axon_chip_params p;
+    axon_chip_built(&p);
+    const size_t R = (size_t)p.rows, C = (size_t)p.cols, L = (size_t)p.lanes;
+    map_qweight qw;
+    memset(&qw, 0, sizeof qw);
+    spike_event *ev = NULL;
+    size_t nev = 0, *ts = NULL;
+    char *err = NULL;
+    cosim_stream cs;
+    memset(&cs, 0, sizeof cs);
+    if (weights) { /* a real layer, quantized as `axon run` does */
+        trace_file *wf = NULL;
+        int32_t *counts = NULL;
+        if (trace_open(weights, &wf, &err) || map_qweight_load(wf, layer, group, &qw, &err) ||
+            cosim_stream_counts(trace, layer, qw.in, tokens, &counts, &tokens, &err) ||
+            cosim_stream_events(trace, coding, 0, counts, tokens, qw.in, 0, qw.in, &cs, &err)) {
+            fprintf(stderr, "axon-chip-cosim: %s\n", err ? err : "cannot load the layer");
+            return 2;
+        }
+        trace_close(wf);
+        free(counts);
+        ev = cs.ev;
+        nev = cs.nev;
+        ts = cs.tok_start;
+    } else {
+        qw.in = in_arg ? in_arg : (size_t)p.mr * R;
+        qw.out = (size_t)p.mc * C;
+        qw.group = group;
+        qw.ngroups = group ? (qw.in + group - 1) / group : 1;
+        qw.scale = calloc(qw.out * qw.ngroups, sizeof(float));
+        for (size_t j = 0; j < qw.out * qw.ngroups; j++)
+            qw.scale[j] = 1.0f;
+        random_layer(seed, hot, qw.in, qw.out, L, tokens, &qw, &ev, &nev, &ts);
+    }
+    const size_t in = qw.in, out = qw.out;
+    /* tiling (docs/sim.md): row-blocks never straddle a weight group */
+    size_t G = qw.group ? qw.group : in, nrb = 0;
+    size_t *rb_lo = calloc((size_t)p.mr + 1, sizeof *rb_lo),
+           *rb_grp = calloc((size_t)p.mr + 1, sizeof *rb_grp);
+    for (size_t g = 0, lo = 0; lo < in; g++, lo += G)
+        for (size_t a = lo; a < lo + G && a < in; a += R, nrb++)
+            if (nrb < (size_t)p.mr) {
+                rb_lo[nrb] = a;
+                rb_grp[nrb] = g;
+            }
+    if (nrb != (size_t)p.mr || (out + C - 1) / C != (size_t)p.mc) {
+        fprintf(stderr,
+                "axon-chip-cosim: the layer [%zu, %zu] (group %zu) tiles into %zu row-blocks x "
+                "%zu column blocks of %zux%zu; this build is a %d x %d mesh (hint: --in, "
+                "--group)\n",
+                out, in, qw.group, nrb, (out + C - 1) / C, R, C, p.mr, p.mc);
+        return 2;
+    }
+    rb_lo[nrb] = in;
+    int npass[64], merge[64];
+    for (size_t rb = 0; rb < nrb && rb < 64; rb++) {
+        npass[rb] = (int)rb_grp[rb];
+        merge[rb] = rb > 0 && rb_grp[rb - 1] == rb_grp[rb];
+    }
 
     sim_config cfg;
     sim_config_default(&cfg);
@@ -175,17 +312,21 @@ int main(int argc, char **argv)
     cfg.mesh_h = p.mr;
     cfg.hop_cycles = p.hop_cycles;
     cfg.link_bits = p.link_bits;
-    rec r = {calloc(2 * (size_t)p.mr * (size_t)p.mc * CHIP_NKIND, sizeof(stq)), p.mr * p.mc,
-             p.cols};
+    rec r = {calloc(2 * (size_t)p.mr * (size_t)p.mc * CHIP_NKIND, sizeof(stq)),
+             p.mr * p.mc,
+             p.cols,
+             p.acc_bits,
+             NULL,
+             0,
+             0};
     sim *s = NULL;
-    char *err = NULL;
     if (sim_new(&cfg, &qw, ev, nev, ts, tokens, &s, &err)) {
         fprintf(stderr, "axon-chip-cosim: C model: %s\n", err);
         return 2;
     }
-    sim_observe(s, on_sim, &r);
+    sim_observe_reduction(s, on_sim, &r);
     ax_result sr = sim_run(s, &err);
-    /* the cores' sticky flags (a reduced sum leaving int32 is the reduction's, not in the RTL) */
+    /* the cores' sticky flags */
     int sim_ovf = sr == AX_EOVERFLOW && err && strstr(err, "accumulator overflow");
     if (sr && sr != AX_EOVERFLOW) {
         fprintf(stderr, "axon-chip-cosim: C model: %s\n", err);
@@ -194,30 +335,58 @@ int main(int argc, char **argv)
     free(err);
     sim_report rep;
     sim_get_report(s, &rep);
+    /* the reduction's flag: a partial added on the way down the column (row-block
+     * order) leaves A bits; from the C model's core-local readouts */
+    int sim_rovf = 0;
+    {
+        const size_t ncb = (size_t)p.mc;
+        int64_t *run = calloc(tokens * out + 1, sizeof *run);
+        for (size_t rb = 0; rb < nrb; rb++)
+            for (size_t i = 0; i < r.npart; i++) {
+                size_t core = (size_t)r.part[i].core, cb = core % ncb, n = r.part[i].token;
+                if (core / ncb != rb)
+                    continue;
+                for (size_t j = 0; j < C && cb * C + j < out; j++) {
+                    int64_t *v = &run[n * out + cb * C + j];
+                    *v = merge[rb] ? *v + r.part[i].acc[j] : r.part[i].acc[j];
+                    int64_t lim = (int64_t)1 << (p.acc_bits - 1);
+                    if (merge[rb] && (*v >= lim || *v < -lim))
+                        sim_rovf = 1;
+                    *v = ((*v + lim) & ((lim << 1) - 1)) - lim; /* A-bit wrap */
+                }
+            }
+        free(run);
+    }
 
     axon_chip_rtl *h = axon_chip_new(seed);
+    axon_chip_config(h, npass, merge);
     int8_t *row = malloc(C);
     for (int rb = 0; rb < p.mr; rb++)
         for (int cb = 0; cb < p.mc; cb++)
             for (size_t i = 0; i < R; i++) {
+                size_t a = rb_lo[rb] + i;
                 for (size_t j = 0; j < C; j++)
-                    row[j] = qw.q[(cb * C + j) * in + rb * R + i];
+                    row[j] = a < rb_lo[rb + 1] && cb * C + j < out ? qw.q[(cb * C + j) * in + a]
+                                                                   : 0;
                 axon_chip_load_row(h, rb * p.mc + cb, (uint32_t)i, row);
             }
     free(row);
+    size_t *nitems = calloc((size_t)p.mr, sizeof *nitems);
     for (int rb = 0; rb < p.mr; rb++)
         for (size_t t = 0; t < tokens; t++) {
             for (size_t e = ts[t]; e < ts[t + 1]; e++)
-                if (ev[e].axon / R == (size_t)rb) {
-                    axon_chip_item it = {0, (uint32_t)(ev[e].axon - rb * R), ev[e].neg,
+                if (ev[e].axon >= rb_lo[rb] && ev[e].axon < rb_lo[rb + 1]) {
+                    axon_chip_item it = {0, (uint32_t)(ev[e].axon - rb_lo[rb]), ev[e].neg,
                                          ev[e].shift};
                     axon_chip_push(h, rb, &it, 1);
+                    nitems[rb]++;
                 }
             axon_chip_item eot = {1, 0, 0, 0};
             axon_chip_push(h, rb, &eot, 1);
+            nitems[rb]++;
         }
     int64_t cyc = 0;
-    /* the cores finish by the C model's duration (which adds the reduction): far past it the RTL hangs */
+    /* far past the C model's duration the RTL hangs */
     const int64_t limit = 2 * rep.duration + 10000;
     while (axon_chip_step(h, on_rtl, &r) && cyc < limit)
         cyc++;
@@ -229,18 +398,20 @@ int main(int argc, char **argv)
         sim_free(s);
         return 1;
     }
-    int rtl_ovf = axon_chip_overflow(h);
-    if (axon_chip_ingress_overflow(h)) {
-        printf("chip cosim: refused: an ingress queue of %d items overflowed (the C model's NoC "
-               "has no "
-               "backpressure; use fewer tokens or a deeper queue)\n",
-               p.ingress_depth);
+    int rtl_ovf = axon_chip_overflow(h), rtl_rovf = axon_chip_reduce_overflow(h);
+    if (axon_chip_ingress_overflow(h) || axon_chip_reduce_queue_overflow(h)) {
+        printf("chip cosim: refused: an ingress queue of %d items or a reduction queue of %d "
+               "entries overflowed (the C model's NoC has no backpressure; use fewer tokens or "
+               "deeper queues)\n",
+               p.ingress_depth, p.reduce_depth);
         return 2;
     }
 
     static const char *kn[] = {"accept",       "start",        "sram-read",
-                               "readout-beat", "readout-done", "flit"};
-    uint64_t stamps = 0, accs = 0;
+                               "readout-beat", "readout-done", "flit",
+                               "reduce-head",  "reduce-tail",  "reduce-done"};
+    uint64_t stamps = 0, accs = 0, rstamps = 0, raccs = 0;
+    int64_t rtl_end = 0;
     int bad = 0;
     for (int k = 0; k < r.ncores && !bad; k++)
         for (int kind = 0; kind < CHIP_NKIND && !bad; kind++) {
@@ -260,10 +431,10 @@ int main(int argc, char **argv)
                 st *x1 = &a->v[i], *y1 = &b->v[i];
                 int diff = x1->time != y1->time || x1->item != y1->item || x1->word != y1->word ||
                            x1->skipped != y1->skipped;
-                int j = -1;
-                if (!diff && kind == CHIP_DONE)
+                int j = -1, hasacc = kind == CHIP_DONE || kind == CHIP_RDONE;
+                if (!diff && hasacc)
                     for (j = 0; j < (int)C && x1->acc[j] == y1->acc[j]; j++) {}
-                if (diff || (kind == CHIP_DONE && j < (int)C)) {
+                if (diff || (hasacc && j < (int)C)) {
                     printf("chip cosim: MISMATCH: core %d %s #%zu: C model item %" PRId64
                            " word %d%s at %" PRId64 ", RTL item %" PRId64 " word %d%s at %" PRId64
                            "\n",
@@ -273,9 +444,16 @@ int main(int argc, char **argv)
                         printf("  accumulator %d: C model %d, RTL %d\n", j, x1->acc[j], y1->acc[j]);
                     bad = 1;
                 }
-                stamps++;
+                if (kind >= CHIP_RHEAD)
+                    rstamps++;
+                else
+                    stamps++;
                 if (kind == CHIP_DONE)
                     accs += C;
+                if (kind == CHIP_RDONE)
+                    raccs += C;
+                if ((kind == CHIP_DONE || kind == CHIP_RDONE) && y1->time > rtl_end)
+                    rtl_end = y1->time;
             }
         }
     for (int k = 0; k < r.ncores && !bad; k++) {
@@ -291,25 +469,55 @@ int main(int argc, char **argv)
                    k, c->sram_words, c->sram_words_skipped, c->adds, words, skipped,
                    axon_chip_lane_adds(h, k));
             bad = 1;
+            break;
         }
+        /* the reduction's share: stalls (the multicast never waits past the head router),
+         * flit hops besides the multicast's, lane adds of merged packets */
+        size_t rb = (size_t)k / (size_t)p.mc, cb = (size_t)k % (size_t)p.mc;
+        uint64_t mc_hops = cb + 1 < (size_t)p.mc ? nitems[rb] : 0;
+        uint64_t cused = out - cb * C < C ? out - cb * C : C;
+        uint64_t rs = axon_chip_reduce_stall(h, k), rf = axon_chip_reduce_flits(h, k);
+        uint64_t ra = axon_chip_reduce_merges(h, k) * cused;
+        if ((uint64_t)c->stall_noc != rs || c->flit_hops != mc_hops + rf || c->reduce_adds != ra) {
+            printf("chip cosim: MISMATCH: core %d reduction: C model stall_noc %" PRIu64
+                   " flit_hops %" PRIu64 " reduce_adds %" PRIu64 ", RTL %" PRIu64 " %" PRIu64
+                   " (%" PRIu64 " multicast) %" PRIu64 "\n",
+                   k, (uint64_t)c->stall_noc, c->flit_hops, c->reduce_adds, rs, mc_hops + rf,
+                   mc_hops, ra);
+            bad = 1;
+        }
+    }
+    if (!bad && rep.duration != rtl_end) {
+        printf("chip cosim: MISMATCH: duration: C model %" PRId64 " cycles, RTL %" PRId64 "\n",
+               rep.duration, rtl_end);
+        bad = 1;
     }
     if (!bad && sim_ovf != rtl_ovf) {
         printf("chip cosim: MISMATCH: overflow flag: C model %d, RTL %d\n", sim_ovf, rtl_ovf);
         bad = 1;
     }
+    if (!bad && sim_rovf != rtl_rovf) {
+        printf("chip cosim: MISMATCH: reduction overflow flag: C model %d, RTL %d\n", sim_rovf,
+               rtl_rovf);
+        bad = 1;
+    }
+    uint64_t stall = 0;
+    for (int k = 0; k < r.ncores; k++)
+        stall += axon_chip_reduce_stall(h, k);
     if (!bad)
         printf("chip cosim: OK (%dx%d mesh of R=%d C=%d L=%d Ls=%d F=%d A=%d RB=%d db=%d "
                "gating=%d, link %d bits, "
-               "hop %d): %zu tokens, %zu events, %" PRIu64 " stamps and %" PRIu64
-               " accumulators of %d cores equal; end %" PRId64
-               " cycles; overflow flag %d on both sides\n",
+               "hop %d): layer [%zu, %zu], %zu row-blocks in %zu groups, %zu tokens, %zu events, "
+               "%" PRIu64 " core stamps and %" PRIu64 " accumulators, %" PRIu64
+               " reduction stamps and %" PRIu64 " reduced sums of %d cores equal; "
+               "duration %" PRId64 " cycles, reduction stall %" PRIu64
+               " cycles; overflow flag %d, reduction overflow %d on both sides\n",
                p.mc, p.mr, p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits,
-               p.readout_bits, p.double_buffer, p.zero_gating, p.link_bits, p.hop_cycles, tokens,
-               nev, stamps, accs, r.ncores, cyc, rtl_ovf);
+               p.readout_bits, p.double_buffer, p.zero_gating, p.link_bits, p.hop_cycles, out, in,
+               nrb, rb_grp[nrb - 1] + 1, tokens, nev, stamps, accs, rstamps, raccs, r.ncores,
+               rep.duration, stall, rtl_ovf, rtl_rovf);
     if (verbose && !bad)
-        printf("chip cosim: C model duration (with the reduction, not in the RTL) %" PRId64
-               " cycles\n",
-               rep.duration);
+        printf("chip cosim: %" PRId64 " RTL cycles stepped\n", cyc);
     axon_chip_free(h);
     sim_free(s);
     return bad ? 1 : 0;
