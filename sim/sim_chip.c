@@ -415,7 +415,8 @@ void sim_free(sim *s)
     free(s->rb_hi);
     free(s->rb_group);
     free(s->wt);
-    free(s->wk);
+    if (!s->sw)
+        free(s->wk);
     free(s->ecnt);
     if (s->prog)
         for (size_t rb = 0; rb < s->nrb; rb++)
