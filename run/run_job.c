@@ -787,11 +787,6 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         }
     }
     rc = j->functional ? sim_run_functional(s, err) : sim_run(s, err);
-    if (skey && !se && cache != own && (rc == AX_OK || rc == AX_EOVERFLOW)) {
-        sim_sums *u = NULL; /* for the points that differ only in timing */
-        if (!sim_sums_take(s, &u, NULL))
-            se = run_cache_put(cache, skey, u, sim_sums_bytes(u), s_drop);
-    }
     if (rc)
         goto done;
     if ((rc = sim_vcd_close(vcd, err))) {
