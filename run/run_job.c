@@ -17,12 +17,16 @@
  *
  * Cost follows the work, not the files: shapes are checked from the headers
  * before anything is loaded; weights are quantized straight from the file
- * mapping (map_qweight_load) or read from the image's layer alone; the
+ * mapping (map_qweight_load) or read from the image's layer alone (whose
+ * tiles are also written straight into the simulator's prepared weights,
+ * map_image_load_layer_rows + sim_use_weights: no transposition); the
  * trace's input is converted and counted a fixed block of tokens at a
  * time, and so is the recorded output compared; the reference runs on
  * token blocks too. What a point shares with other points of a sweep
- * (weights, counts, events and statistics, the reference acc, the files'
- * checksums) comes from a run_cache (run_cache.c) when it is there.
+ * (weights and the simulator's prepared weights, counts, events and
+ * statistics, the accumulation of a tile and accumulator width, the
+ * reference acc, the files' checksums) comes from a run_cache (run_cache.c)
+ * when it is there.
  *
  * Shapes are checked from the headers before any heavy work: the trace's
  * `<layer>.input` must have the weight's in-features and `<layer>.output`
