@@ -17,9 +17,9 @@
  *
  * Cost follows the work, not the files: shapes are checked from the headers
  * before anything is loaded; weights are quantized straight from the file
- * mapping (map_qweight_load) or read from the image's layer alone (whose
- * tiles are also written straight into the simulator's prepared weights,
- * map_image_load_layer_rows + sim_use_weights: no transposition); the
+ * mapping (map_qweight_load) or read from the image's layer alone (for a
+ * sweep, its tiles are also written straight into the simulator's prepared
+ * weights, map_image_load_layer_rows + sim_use_weights); the
  * trace's input is converted and counted a fixed block of tokens at a
  * time, and so is the recorded output compared; the reference runs on
  * token blocks too. What a point shares with other points of a sweep
@@ -661,10 +661,12 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
         }
-        /* the simulator's chunk-major weights: from an image's tiles in the
-         * same pass (no transposition); for a sweep's points, once */
+        /* the simulator's chunk-major weights, once for a sweep's points:
+         * from an image's tiles in the pass that checks them, else
+         * transposed from q. Not for one run: the sim builds them while
+         * counting, after the image is unmapped (a lower peak) */
         int8_t *rows = NULL;
-        if (img && !j->vcd)
+        if (img && prepare && !j->vcd)
             rc = sim_weights_alloc(wout, win, &w->sw, &rows, err);
         if (!rc)
             rc = img ? load_image(j, img, li, &w->qw, &w->perm, rows, err)
