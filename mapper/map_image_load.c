@@ -124,8 +124,8 @@ typedef struct {
     const img_layer *L;
     const map_tiling *t;
     map_qweight *qw;
-    int avx512;    /* 32 vector registers: the transpose does not spill */
-    int8_t *rows;  /* or NULL: the tile's rows also go here, in chunks of lanes outputs */
+    int avx512;   /* 32 vector registers: the transpose does not spill */
+    int8_t *rows; /* or NULL: the tile's rows also go here, in chunks of lanes outputs */
     size_t lanes;
 } tiles_ctx;
 

@@ -746,8 +746,8 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     r->spikes = E->spikes;
     /* the accumulation: once per weights, events, tile and accumulator
      * width, whatever the timing (computed by a sweep's parent) */
-    if (!j->vcd && !(skey = run_cache_key("S|%s|%s|t%dx%d|a%d", wkey, key, j->cfg.rows,
-                                          j->cfg.cols, j->cfg.acc_bits))) {
+    if (!j->vcd && !(skey = run_cache_key("S|%s|%s|t%dx%d|a%d", wkey, key, j->cfg.rows, j->cfg.cols,
+                                          j->cfg.acc_bits))) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory");
         goto done;
     }

@@ -32,8 +32,7 @@ ax_result sim_weights_alloc(size_t out, size_t in, sim_weights **w, int8_t **row
     sim_weights *x = calloc(1, sizeof *x);
     if (!x || !(x->wk = sim_alloc_big(bytes))) {
         free(x);
-        return ax_fail(err, AX_ENOMEM, "out of memory for the prepared weights (%zu bytes)",
-                       bytes);
+        return ax_fail(err, AX_ENOMEM, "out of memory for the prepared weights (%zu bytes)", bytes);
     }
     x->in = in;
     x->out = out;
@@ -65,7 +64,9 @@ ax_result sim_weights_new(const map_qweight *qw, int threads, sim_weights **out,
     if (rc)
         return rc;
     tr_ctx c = {qw, *out};
-    sim_par_for(threads < 1 ? 1 : threads > SIM_MAX_THREADS ? SIM_MAX_THREADS : threads,
+    sim_par_for(threads < 1                 ? 1
+                : threads > SIM_MAX_THREADS ? SIM_MAX_THREADS
+                                            : threads,
                 (*out)->nch, tr_unit, &c);
     return AX_OK;
 }

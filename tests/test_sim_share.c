@@ -251,10 +251,9 @@ Test(sim_share, image_rows_equal_transposed_weights)
             cr_assert_eq(map_image_load_layer(img, l, 0, &q0, &p0, NULL), AX_OK);
             cr_assert_eq(sim_weights_alloc(out[l], in[l], &wb, &rows, NULL), AX_OK);
             memset(rows, 0x5a, wb->nch * SIM_WEIGHT_LANES * in[l]); /* no byte left unwritten */
-            cr_assert_eq(
-                map_image_load_layer_rows(img, l, &q1, &p1, rows, SIM_WEIGHT_LANES, NULL), AX_OK);
-            cr_assert_eq(memcmp(q0.q, q1.q, out[l] * in[l]), 0, "tile %dx%d layer %zu: q", R, C,
-                         l);
+            cr_assert_eq(map_image_load_layer_rows(img, l, &q1, &p1, rows, SIM_WEIGHT_LANES, NULL),
+                         AX_OK);
+            cr_assert_eq(memcmp(q0.q, q1.q, out[l] * in[l]), 0, "tile %dx%d layer %zu: q", R, C, l);
             cr_assert_eq((p0 == NULL), (p1 == NULL));
             cr_assert_eq(sim_weights_new(&q0, 2, &wa, NULL), AX_OK);
             cr_assert_eq(memcmp(wa->wk, wb->wk, wa->nch * SIM_WEIGHT_LANES * in[l]), 0,
