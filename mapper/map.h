@@ -287,6 +287,13 @@ ax_result map_image_core_rows(const map_image *img, size_t core, int8_t *rows, m
  * permuted) lets the caller permute the trace the same way. */
 ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
                                uint32_t **perm, char **err);
+/* The same in core order (original = 0), and in the same pass over the tiles
+ * each axon's row of outputs into rows, cut into chunks of `lanes` outputs:
+ * rows[(j / lanes) * in * lanes + i * lanes + j % lanes] = q[j][i], lanes of
+ * the last chunk past out set to zero. The simulator's prepared weights
+ * (sim_weights_alloc) take this form, so it need not transpose q back. */
+ax_result map_image_load_layer_rows(const map_image *img, size_t i, map_qweight *qw,
+                                    uint32_t **perm, int8_t *rows, size_t lanes, char **err);
 
 /* ------------------------------------------------------------------ */
 /* Mapping one layer end to end (map_report.c), as `axon map` does it:

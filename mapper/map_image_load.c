@@ -124,8 +124,26 @@ typedef struct {
     const img_layer *L;
     const map_tiling *t;
     map_qweight *qw;
-    int avx512; /* 32 vector registers: the transpose does not spill */
+    int avx512;   /* 32 vector registers: the transpose does not spill */
+    int8_t *rows; /* or NULL: the tile's rows also go here, in chunks of lanes outputs */
+    size_t lanes;
 } tiles_ctx;
+
+/* Tile k's rows into c->rows, split where a chunk of lanes outputs ends
+ * (a 128-column tile in 128-lane chunks is one copy of 128 bytes per row). */
+static void copy_rows(tiles_ctx *c, const int8_t *src, size_t row0, size_t nrows, size_t col0,
+                      size_t ncols)
+{
+    const size_t C = (size_t)c->img->C, in = c->qw->in, ln = c->lanes;
+    for (size_t j = 0; j < ncols;) {
+        size_t ch = (col0 + j) / ln, off = (col0 + j) % ln;
+        size_t n = ncols - j < ln - off ? ncols - j : ln - off;
+        int8_t *d = c->rows + (ch * in + row0) * ln + off;
+        for (size_t k = 0; k < nrows; k++)
+            memcpy(d + k * ln, src + k * C + j, n);
+        j += n;
+    }
+}
 
 static inline __attribute__((always_inline)) void store_tile_body(tiles_ctx *c, size_t k)
 {
@@ -134,6 +152,8 @@ static inline __attribute__((always_inline)) void store_tile_body(tiles_ctx *c, 
                                          MAP_IMG_CORE_FIXED);
     size_t row0, nrows, col0, ncols;
     map_tile_extent(c->t, k / c->t->cb, k % c->t->cb, &row0, &nrows, &col0, &ncols);
+    if (c->rows)
+        copy_rows(c, src, row0, nrows, col0, ncols);
     for (size_t j0 = 0; j0 < ncols; j0 += 16)
         for (size_t k0 = 0; k0 < nrows; k0 += 16) {
             size_t j1 = j0 + 16 < ncols ? j0 + 16 : ncols, k1 = k0 + 16 < nrows ? k0 + 16 : nrows;
@@ -181,8 +201,8 @@ static void store_tile(void *ctx, size_t k)
     store_tile_body(c, k);
 }
 
-ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
-                               uint32_t **perm_out, char **err)
+static ax_result load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
+                            uint32_t **perm_out, int8_t *rows, size_t lanes, char **err)
 {
     memset(qw, 0, sizeof *qw);
     if (perm_out)
@@ -203,7 +223,10 @@ ax_result map_image_load_layer(const map_image *img, size_t i, int original, map
     }
     map_tiling t;
     map_tiling_make_group(out, in, L->pub.group, img->R, img->C, &t, NULL);
-    tiles_ctx tc = {img, L, &t, qw, ax_simd_best() == AX_SIMD_AVX512};
+    tiles_ctx tc = {img, L, &t, qw, ax_simd_best() == AX_SIMD_AVX512, rows, lanes};
+    if (rows && out % lanes) /* the last chunk's lanes past out: zero weights */
+        for (size_t k = 0; k < in; k++)
+            memset(rows + ((out / lanes) * in + k) * lanes + out % lanes, 0, lanes - out % lanes);
     if ((r = map_image_check_layer_each(img, i, store_tile, &tc, err))) /* checks and stores */
         goto done;
     const size_t RC = (size_t)img->R * (size_t)img->C;
@@ -252,4 +275,18 @@ done:
     if (r)
         map_qweight_free(qw);
     return r;
+}
+
+ax_result map_image_load_layer(const map_image *img, size_t i, int original, map_qweight *qw,
+                               uint32_t **perm, char **err)
+{
+    return load_layer(img, i, original, qw, perm, NULL, 0, err);
+}
+
+ax_result map_image_load_layer_rows(const map_image *img, size_t i, map_qweight *qw,
+                                    uint32_t **perm, int8_t *rows, size_t lanes, char **err)
+{
+    if (!rows || !lanes)
+        return ax_fail(err, AX_EPARAM, "map_image_load_layer_rows: no rows to fill");
+    return load_layer(img, i, 0, qw, perm, rows, lanes, err);
 }

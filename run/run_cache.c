@@ -5,7 +5,11 @@
  * the layer, k and the clamp (and the image's permutation), its events and
  * spike statistics only on those and the coding and T rule, its reference
  * acc only on the weights and the counts — not on the clock, tile, timing,
- * power or technology. run_job_exec_cached looks each of them up here by a
+ * power or technology. The weights entry also holds the simulator's
+ * prepared weights (sim_weights: from a core image's tiles, or built once
+ * for a sweep), and a sweep's parent keeps the accumulation of every
+ * (weights, events, tile, accumulator width) (sim_sums), which the points
+ * that differ only in timing take instead of accumulating again. run_job_exec_cached looks each of them up here by a
  * key that names exactly what it depends on (files by path and identity:
  * device, inode, size, modification time), and computes it only when it is
  * missing, so a sweep worker computes each once per distinct key.

@@ -17,12 +17,16 @@
  *
  * Cost follows the work, not the files: shapes are checked from the headers
  * before anything is loaded; weights are quantized straight from the file
- * mapping (map_qweight_load) or read from the image's layer alone; the
+ * mapping (map_qweight_load) or read from the image's layer alone (for a
+ * sweep, its tiles are also written straight into the simulator's prepared
+ * weights, map_image_load_layer_rows + sim_use_weights); the
  * trace's input is converted and counted a fixed block of tokens at a
  * time, and so is the recorded output compared; the reference runs on
  * token blocks too. What a point shares with other points of a sweep
- * (weights, counts, events and statistics, the reference acc, the files'
- * checksums) comes from a run_cache (run_cache.c) when it is there.
+ * (weights and the simulator's prepared weights, counts, events and
+ * statistics, the accumulation of a tile and accumulator width, the
+ * reference acc, the files' checksums) comes from a run_cache (run_cache.c)
+ * when it is there.
  *
  * Shapes are checked from the headers before any heavy work: the trace's
  * `<layer>.input` must have the weight's in-features and `<layer>.output`
@@ -164,12 +168,13 @@ static ax_result tensor_2d(const trace_tensor *t, const char *what, size_t *rows
  * the image permuted its inputs); with j->weights too, the image must hold
  * exactly the checkpoint's quantization (same group, same int8 and scales). */
 static ax_result load_image(const run_job *j, const map_image *img, size_t li, map_qweight *qw,
-                            uint32_t **perm, char **err)
+                            uint32_t **perm, int8_t *rows, char **err)
 {
     map_qweight ck = {0}, orig = {0};
     trace_file *wf = NULL;
     const map_image_layer *L = map_image_layer_at(img, li);
-    ax_result rc = map_image_load_layer(img, li, 0, qw, perm, err);
+    ax_result rc = rows ? map_image_load_layer_rows(img, li, qw, perm, rows, SIM_WEIGHT_LANES, err)
+                        : map_image_load_layer(img, li, 0, qw, perm, err);
     if (rc)
         return rc;
     if (j->weights) {
@@ -298,12 +303,14 @@ done:
 
 typedef struct {
     map_qweight qw;
-    uint32_t *perm; /* image's input permutation, or NULL */
+    uint32_t *perm;  /* image's input permutation, or NULL */
+    sim_weights *sw; /* the simulator's prepared weights, or NULL */
 } w_entry;
 
 static void w_drop(void *p)
 {
     w_entry *w = p;
+    sim_weights_free(w->sw);
     map_qweight_free(&w->qw);
     free(w->perm);
     free(w);
@@ -472,6 +479,38 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
 
 static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err);
 
+static void s_drop(void *p)
+{
+    sim_sums_free(p);
+}
+
+/* The accumulation of (weights, events) on j's tile and accumulator width,
+ * by a functional run (the same acc and overflow verdict as a timed one). */
+static ax_result make_sums(const run_job *j, run_cache *cache, const char *skey, const w_entry *W,
+                           const e_entry *E, size_t tokens, run_cache_entry **se, char **err)
+{
+    sim *s = NULL;
+    sim_sums *u = NULL;
+    ax_result rc = sim_new(&j->cfg, &W->qw, E->ev, E->nev, E->tok_start, tokens, &s, err);
+    if (!rc) {
+        sim_exec ex;
+        sim_exec_default(&ex);
+        ex.threads = j->threads;
+        sim_set_exec(s, &ex);
+        if (!W->sw || !(rc = sim_use_weights(s, W->sw, err))) {
+            char *e2 = NULL;
+            rc = sim_run_functional(s, &e2); /* an overflow is a verdict to keep */
+            rc = rc == AX_OK || rc == AX_EOVERFLOW ? sim_sums_take(s, &u, err)
+                                                   : ax_fail(err, rc, "%s", e2);
+            free(e2);
+        }
+    }
+    sim_free(s);
+    if (!rc && !(*se = run_cache_put(cache, skey, u, sim_sums_bytes(u), s_drop)))
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
+    return rc;
+}
+
 ax_result run_job_exec_cached(const run_job *j, run_cache *cache, run_result *r, char **err)
 {
     return exec(j, cache, 0, r, err);
@@ -493,7 +532,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     memset(r, 0, sizeof *r);
     ax_result rc;
     run_cache *own = NULL;
-    run_cache_entry *we = NULL, *xe = NULL, *ee = NULL, *re = NULL, *fe = NULL;
+    run_cache_entry *we = NULL, *xe = NULL, *ee = NULL, *re = NULL, *fe = NULL, *se = NULL;
     trace_file *wf = NULL, *tf = NULL;
     map_image *img = NULL;
     size_t li = 0, tokens = 0, in = 0, wout = 0, win = 0;
@@ -501,7 +540,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     sim_vcd *vcd = NULL;
     power_table *tech = NULL;
     char name[1024], *wid = NULL, *iid = NULL, *tid = NULL, *rid = NULL, *wkey = NULL, *xkey = NULL,
-                     *key = NULL;
+                     *key = NULL, *skey = NULL;
 
     if ((!j->weights && !j->image) || !j->trace || !j->layer)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
@@ -622,14 +661,25 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
         }
-        rc = img ? load_image(j, img, li, &w->qw, &w->perm, err)
-                 : map_qweight_load(wf, j->layer, j->group, &w->qw, err);
+        /* the simulator's chunk-major weights, once for a sweep's points:
+         * from an image's tiles in the pass that checks them, else
+         * transposed from q. Not for one run: the sim builds them while
+         * counting, after the image is unmapped (a lower peak) */
+        int8_t *rows = NULL;
+        if (img && prepare && !j->vcd)
+            rc = sim_weights_alloc(wout, win, &w->sw, &rows, err);
+        if (!rc)
+            rc = img ? load_image(j, img, li, &w->qw, &w->perm, rows, err)
+                     : map_qweight_load(wf, j->layer, j->group, &w->qw, err);
+        if (!rc && !img && prepare && !j->vcd)
+            rc = sim_weights_new(&w->qw, j->threads, &w->sw, err);
         if (rc) {
-            free(w);
+            w_drop(w);
             goto done;
         }
         if (!(we = run_cache_put(cache, wkey, w,
-                                 w->qw.out * w->qw.in + w->qw.out * w->qw.ngroups * sizeof(float),
+                                 w->qw.out * w->qw.in + w->qw.out * w->qw.ngroups * sizeof(float) +
+                                     (w->sw ? sim_weights_bytes(w->sw) : 0),
                                  w_drop))) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
@@ -694,6 +744,16 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     }
     const e_entry *E = run_cache_data(ee);
     r->spikes = E->spikes;
+    /* the accumulation: once per weights, events, tile and accumulator
+     * width, whatever the timing (computed by a sweep's parent) */
+    if (!j->vcd && !(skey = run_cache_key("S|%s|%s|t%dx%d|a%d", wkey, key, j->cfg.rows, j->cfg.cols,
+                                          j->cfg.acc_bits))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (skey && !(se = run_cache_find(cache, skey)) && prepare &&
+        (rc = make_sums(j, cache, skey, W, E, tokens, &se, err)))
+        goto done;
     if (prepare) { /* a sweep's parent: the shared parts, no simulation */
         rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err);
         goto done;
@@ -717,6 +777,9 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     sim_exec_default(&ex);
     ex.threads = j->threads;
     sim_set_exec(s, &ex);
+    if ((W->sw && !j->vcd && (rc = sim_use_weights(s, W->sw, err))) ||
+        (se && (rc = sim_use_sums(s, run_cache_data(se), err))))
+        goto done;
     if (j->vcd) {
         if ((rc = sim_vcd_open(s, j->vcd, 64, &vcd, err)))
             goto done;
@@ -815,11 +878,13 @@ done:
     power_table_free(tech);
     run_cache_release(cache, fe);
     run_cache_release(cache, re);
+    run_cache_release(cache, se);
     run_cache_release(cache, ee);
     run_cache_release(cache, xe);
     run_cache_release(cache, we);
     run_cache_free(own);
     free(wid), free(iid), free(tid), free(rid), free(wkey), free(xkey), free(key);
+    free(skey);
     map_image_free(img);
     trace_close(tf);
     trace_close(wf);

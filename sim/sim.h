@@ -243,6 +243,42 @@ ax_result sim_simd_resolve(sim_simd want, sim_simd *got, char **err);
  * timed = 0. Not with observers. For accuracy sweeps of k and coding. */
 ax_result sim_run_functional(sim *s, char **err);
 
+/* ---- what runs of the same layer share (sim_share.c) ----
+ * Prepared weights: the chunk-major form the fast run reads (128 output
+ * lanes per chunk, each axon's row contiguous) and the zero-gating counts of
+ * every tile shape used with it. They depend only on the weights, so every
+ * sim of the same layer (the points of a sweep, whatever their timing, tile
+ * or technology) can use one instead of transposing q again. */
+#define SIM_WEIGHT_LANES 128
+typedef struct sim_weights sim_weights;
+/* From qw (transposed on `threads` threads). */
+ax_result sim_weights_new(const map_qweight *qw, int threads, sim_weights **out, char **err);
+/* Empty, for a caller that writes the rows itself (a core image's tiles
+ * already hold them): *rows is [ceil(out / 128)][in][128], row of axon i of
+ * chunk c at rows + (c * in + i) * 128, lanes past out zero. */
+ax_result sim_weights_alloc(size_t out, size_t in, sim_weights **w, int8_t **rows, char **err);
+size_t sim_weights_bytes(const sim_weights *w);
+void sim_weights_free(sim_weights *w); /* NULL is a no-op */
+/* Before sim_run / sim_run_functional: s reads w instead of preparing its own
+ * (w holds the same weights as s's qw; same shape checked, AX_ESHAPE; w
+ * outlives s; one sim at a time uses w: it adds the counts of s's tile). */
+ax_result sim_use_weights(sim *s, sim_weights *w, char **err);
+
+/* The accumulation's result: acc and its overflow verdict (result code and
+ * text). It depends on the weights, the event stream, the tile (its row
+ * partition) and the accumulator width, never on the timing: runs that
+ * differ only in clock, timing, handshake, delays, DRAM, power or technology
+ * take it from the first instead of accumulating again. */
+typedef struct sim_sums sim_sums;
+/* After sim_run / sim_run_functional (fast path, no observers). */
+ax_result sim_sums_take(const sim *s, sim_sums **out, char **err);
+size_t sim_sums_bytes(const sim_sums *u);
+void sim_sums_free(sim_sums *u); /* NULL is a no-op */
+/* Before sim_run / sim_run_functional: the accumulation is taken from u
+ * (from a sim of the same weights, events, rows, cols and acc_bits; the
+ * shape is checked, AX_ESHAPE); u outlives the run. */
+ax_result sim_use_sums(sim *s, const sim_sums *u, char **err);
+
 /* VCD writer (sim_vcd.c), an observer: attach before the first sim_step or
  * sim_run; it records the first max_cores cores. Close after the run (it
  * flushes, reports write errors and only then replaces the file at path:

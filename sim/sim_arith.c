@@ -69,7 +69,7 @@ typedef struct {
     int counts;      /* build nnz / nzw too */
     int fused;       /* ... while transposing (every core inside one chunk) */
     int fail;        /* a worker ran out of memory */
-    size_t n_tr, n_cnt;
+    size_t n_tr, n_cr, n_cnt; /* units: transpose, count a chunk's rows, count a column block */
 } prep_ctx;
 
 #if defined(__x86_64__)
@@ -161,14 +161,15 @@ static void count_rows(struct sim *s, size_t ch, size_t i0, size_t i1)
 /* q [out][in] → wk [chunk][in][SIM_CW] for one chunk: the chunk's rows of q
  * are one contiguous run, read in blocks of 16 outputs × 64 axons (whole
  * cache lines, prefetched a block ahead) and transposed 16 × 16 at a time;
- * with count set, the zero-gating counts of the block's rows follow while
+ * with cnt set, the zero-gating counts of the block's rows follow while
  * they are in L1. */
-static void transpose_chunk(struct sim *s, size_t ch, int count)
+void sim_arith_transpose(const int8_t *qall, size_t in, size_t out, int8_t *wk, size_t ch,
+                         struct sim *cnt)
 {
-    const size_t in = s->in, out = s->out, j0 = ch * SIM_CW;
+    const size_t j0 = ch * SIM_CW;
     const size_t nj = out - j0 < SIM_CW ? out - j0 : SIM_CW;
-    const int8_t *q = s->qw->q + j0 * in;
-    int8_t *dst = s->wk + ch * in * SIM_CW;
+    const int8_t *q = qall + j0 * in;
+    int8_t *dst = wk + ch * in * SIM_CW;
     for (size_t i0 = 0; i0 < in; i0 += AXON_BLOCK) {
         size_t ni = in - i0 < AXON_BLOCK ? in - i0 : AXON_BLOCK;
         if (i0 + AXON_BLOCK < in)
@@ -190,8 +191,8 @@ static void transpose_chunk(struct sim *s, size_t ch, int count)
         if (nj < SIM_CW) /* the last chunk's lanes beyond out: zero weights */
             for (size_t ii = 0; ii < ni; ii++)
                 memset(dst + (i0 + ii) * SIM_CW + nj, 0, SIM_CW - nj);
-        if (count)
-            count_rows(s, ch, i0, i0 + ni);
+        if (cnt)
+            count_rows(cnt, ch, i0, i0 + ni);
     }
 }
 
@@ -289,12 +290,15 @@ static void prep_unit(void *p, size_t u, int worker)
     prep_ctx *c = p;
     (void)worker;
     int bad = 0;
+    struct sim *s = c->s;
     if (u < c->n_tr)
-        transpose_chunk(c->s, u, c->fused);
-    else if (u < c->n_tr + c->n_cnt)
-        bad = count_block(c->s, u - c->n_tr);
+        sim_arith_transpose(s->qw->q, s->in, s->out, s->wk, u, c->fused ? s : NULL);
+    else if ((u -= c->n_tr) < c->n_cr)
+        count_rows(s, u, 0, s->in);
+    else if ((u -= c->n_cr) < c->n_cnt)
+        bad = count_block(s, u);
     else
-        bad = build_prog(c->s, u - c->n_tr - c->n_cnt, c->bound);
+        bad = build_prog(s, u - c->n_cnt, c->bound);
     if (bad)
         c->fail = 1; /* any worker: the run fails, whichever it was */
 }
@@ -305,43 +309,66 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
     if (rc)
         return rc;
     const size_t T = s->tokens, nrb = s->nrb;
+    const int C = s->cfg.cols, L = s->cfg.lanes;
     s->nch = (s->out + SIM_CW - 1) / SIM_CW;
     size_t wbytes;
     if (ax_mul_size(s->nch * SIM_CW, s->in, &wbytes))
         return ax_fail(err, AX_ENOMEM, "layer too large to simulate");
     int counts = !s->functional && !s->weights_built;
-    s->wk = sim_alloc_big(wbytes);
-    s->prog = calloc(nrb, sizeof *s->prog);
-    s->pstart = calloc(nrb * (T + 1), sizeof *s->pstart);
-    s->istart = calloc(nrb * (T + 1), sizeof *s->istart);
-    s->tok_safe = calloc(T ? T : 1, 1);
-    uint64_t *bound = calloc(nrb * T + 1, sizeof *bound);
+    const int zg = counts && s->cfg.zero_gating, progs = !s->sums;
+    const sim_wcounts *kept = zg && s->sw ? sim_weights_counts(s->sw, C, L) : NULL;
+    prep_ctx c = {.s = s, .counts = counts};
+    if (s->sw) { /* prepared weights: count only what is not kept yet */
+        s->wk = s->sw->wk;
+        if (zg && !kept && SIM_CW % C == 0)
+            c.n_cr = s->nch;
+        else if (zg && !kept)
+            c.n_cnt = s->ncb;
+    } else if (progs) {
+        s->wk = sim_alloc_big(wbytes);
+        c.n_tr = s->nch;
+        if (zg && SIM_CW % C == 0)
+            c.fused = 1;
+        else if (zg)
+            c.n_cnt = s->ncb;
+    } else if (zg) { /* shared sums, own weights: the counts alone, from q */
+        c.n_cnt = s->ncb;
+    }
+    if (progs) {
+        s->prog = calloc(nrb, sizeof *s->prog);
+        s->pstart = calloc(nrb * (T + 1), sizeof *s->pstart);
+        s->istart = calloc(nrb * (T + 1), sizeof *s->istart);
+        s->tok_safe = calloc(T ? T : 1, 1);
+        c.bound = calloc(nrb * T + 1, sizeof *c.bound);
+    }
     if (counts) {
         s->nnz = s->nnz ? s->nnz : calloc(s->in * s->ncb, sizeof *s->nnz);
         s->nzw = s->nzw ? s->nzw : calloc(s->in * s->ncb, sizeof *s->nzw);
     }
-    if (!s->wk || !s->prog || !s->pstart || !s->istart || !s->tok_safe || !bound ||
+    if ((progs && (!s->wk || !s->prog || !s->pstart || !s->istart || !s->tok_safe || !c.bound)) ||
         (counts && (!s->nnz || !s->nzw))) {
-        free(bound);
+        free(c.bound);
         return ax_fail(err, AX_ENOMEM,
                        "out of memory for the weight chunks (%zu bytes) and "
                        "event programs",
                        wbytes);
     }
-    prep_ctx c = {.s = s, .bound = bound, .counts = counts, .n_tr = s->nch};
-    if (counts && s->cfg.zero_gating) {
-        if (SIM_CW % s->cfg.cols == 0)
-            c.fused = 1;
-        else
-            c.n_cnt = s->ncb;
+    if (kept) {
+        memcpy(s->nnz, kept->nnz, s->in * s->ncb * sizeof *s->nnz);
+        memcpy(s->nzw, kept->nzw, s->in * s->ncb * sizeof *s->nzw);
     }
-    sim_par_for(s->ex.threads, c.n_tr + c.n_cnt + nrb, prep_unit, &c);
+    sim_par_for(s->ex.threads, c.n_tr + c.n_cr + c.n_cnt + (progs ? nrb : 0), prep_unit, &c);
+    uint64_t *bound = c.bound;
     if (c.fail) {
         free(bound);
         return ax_fail(err, AX_ENOMEM, "out of memory building the event programs");
     }
+    if (zg && s->sw && !kept)
+        sim_weights_keep_counts(s);
     if (counts)
         s->weights_built = 1;
+    if (!progs)
+        return AX_OK;
     /* safe tokens: no partial sum can leave A bits, no reduced sum int32 */
     const uint64_t amax = ((uint64_t)1 << (s->cfg.acc_bits - 1)) - 1;
     int all_safe = 1;
@@ -455,6 +482,10 @@ static void run_unit(void *p, size_t u, int worker)
 
 ax_result sim_arith_run(struct sim *s, char **err)
 {
+    if (s->sums) { /* the verdict follows in sim_chip_acc_finish */
+        memcpy(s->acc_out, s->sums->acc, s->tokens * s->out * s->ng * sizeof *s->acc_out);
+        return AX_OK;
+    }
     run_ctx c = {.s = s, .kern = sim_simd_kernel(s->simd), .sb_rows = s->sb_rows};
     if (!c.sb_rows) /* long programs: one row-block's tile at a time (L1); short: share calls */
         c.sb_rows = s->nev >= SB_LONG * s->tokens * s->nrb ? 1 : SB_ROWS;

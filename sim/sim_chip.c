@@ -512,7 +512,8 @@ void sim_free(sim *s)
     free(s->rb_hi);
     free(s->rb_group);
     free(s->wt);
-    free(s->wk);
+    if (!s->sw)
+        free(s->wk);
     free(s->ecnt);
     free(s->rcnt);
     if (s->rrow)

@@ -152,6 +152,8 @@ struct sim {
                                built when stepping (sim_host.c) */
     uint16_t *nnz, *nzw;   /* [ncb][in]: nonzero weights / words of (column block, axon) */
     int weights_built;     /* nnz, nzw (and wt or wk) filled */
+    sim_weights *sw;       /* shared prepared weights (sim_use_weights): wk is sw's */
+    const sim_sums *sums;  /* shared accumulation (sim_use_sums): no programs, no kernels */
     uint32_t *ecnt;        /* [in] events of each axon over the whole trace */
     uint32_t *rcnt;        /* [in] row reads of each axon (= ecnt without row reuse) */
     uint8_t **rrow;        /* per row-block, per item: 1 when the event reads its row
@@ -201,6 +203,37 @@ struct sim {
     sim_queue q;
     int64_t **arr; /* [ncores][nitems] arrivals (stepping only) */
 };
+
+/* ---- shared preparation (sim_share.c) ---- */
+typedef struct {
+    int C, L;
+    size_t ncb;
+    uint16_t *nnz, *nzw; /* [ncb][in] */
+} sim_wcounts;
+
+struct sim_weights {
+    size_t in, out, nch;
+    int8_t *wk; /* [nch][in][SIM_CW] */
+    sim_wcounts *cnt;
+    size_t ncnt;
+};
+
+struct sim_sums {
+    size_t tokens, in, out, ng, nev;
+    int rows, cols, acc_bits;
+    ax_result rc; /* the accumulation's verdict: AX_OK or AX_EOVERFLOW */
+    char *err;
+    int32_t *acc; /* [tokens][out][ng] */
+};
+
+/* The counts of tile (C, L) kept in w, or NULL. */
+const sim_wcounts *sim_weights_counts(const sim_weights *w, int C, int L);
+/* Keeps a copy of s's counts in s->sw (best effort: nothing on ENOMEM). */
+void sim_weights_keep_counts(struct sim *s);
+/* q [out][in] → wk [chunk][in][SIM_CW] for chunk ch (sim_arith.c); with cnt,
+ * the zero-gating counts of cnt's cores inside the chunk follow, block by block. */
+void sim_arith_transpose(const int8_t *q, size_t in, size_t out, int8_t *wk, size_t ch,
+                         struct sim *cnt);
 
 /* sim_chip.c */
 static inline int sim_item_is_eot(int64_t it)

@@ -222,6 +222,8 @@ static ax_result reduce_timing(struct sim *s, char **err)
 
 ax_result sim_chip_acc_finish(struct sim *s, char **err)
 {
+    if (s->sums && !s->des) /* acc was copied by sim_arith_run */
+        return s->sums->rc ? ax_fail(err, s->sums->rc, "%s", s->sums->err) : AX_OK;
     const size_t per = s->out * s->ng;
     size_t bad = SIZE_MAX;
     for (size_t n = 0; n < s->tokens; n++) {

@@ -128,11 +128,12 @@ Test(run_cache, shared_results_equal_unshared)
         }
     run_cache_stats st;
     run_cache_get_stats(c, &st);
-    /* 32 points x 5 lookups (weights, counts, events, reference, files):
-     * misses = 1 weight + 2 counts (k) + 4 event sets (k x coding) + 2
+    /* 32 points x 6 lookups (weights, counts, events, sums, reference,
+     * files): misses = 1 weight + 2 counts (k) + 4 event sets (k x coding) +
+     * 32 sums (only run_job_prepare computes them: a run keeps none) + 2
      * references (k) + 1 set of files */
-    cr_assert_eq(st.misses, 10, "misses %llu", (unsigned long long)st.misses);
-    cr_assert_eq(st.hits, 32 * 5 - 10, "hits %llu", (unsigned long long)st.hits);
+    cr_assert_eq(st.misses, 42, "misses %llu", (unsigned long long)st.misses);
+    cr_assert_eq(st.hits, 32 * 6 - 42, "hits %llu", (unsigned long long)st.hits);
     cr_assert_eq(st.evictions, 0);
     run_cache_free(c);
 }
@@ -185,7 +186,8 @@ Test(run_cache, prepare_then_run)
     run_cache_stats st;
     run_cache_get_stats(c, &st);
     uint64_t misses = st.misses;
-    cr_assert_eq(misses, 9, "prepare: %llu misses", (unsigned long long)misses); /* 1 + 2 + 4 + 2 */
+    cr_assert_eq(misses, 17, "prepare: %llu misses",
+                 (unsigned long long)misses); /* 1 + 2 + 4 + 8 sums + 2 */
     for (int k = 15; k >= 0; k--) {
         run_job j;
         run_result a, b;
