@@ -13,6 +13,8 @@
  *      ref files; results: permuted and the comparison with the reference),
  *      views rebuilt
  *   5: counter stall_dram (stall_dram_ns in counters and cores), views rebuilt
+ *   9: baseline kind (runs: baseline, base_lanes; results: base_lanes_used,
+ *      base_planes, base_area_exact), v_baseline rebuilt
  *
  * The released migrations spell their columns out by hand, as they were;
  * the current lists (sim/sim.h SIM_COUNTERS, run/run.h RUN_REPORT_FIELDS)
@@ -245,4 +247,28 @@ static const char mig7[] =
     " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5, mig6, mig7};
+/* 8: reserved (counter sram_rows_read, added on another branch). */
+static const char mig8[] = "";
+
+/* 9: the baseline compared against (`--baseline`, docs/power.md
+ * "Baselines"): runs get the parameters baseline and base_lanes, results
+ * the lanes and bit-planes priced and whether the baseline's MAC tile area
+ * was synthesized at exactly its parameters; v_baseline shows them. Old runs
+ * keep NULL (they were priced against the dense baseline). */
+static const char mig9[] =
+    "ALTER TABLE runs ADD COLUMN baseline TEXT;"
+    "ALTER TABLE runs ADD COLUMN base_lanes INTEGER;"
+    "ALTER TABLE results ADD COLUMN base_lanes_used INTEGER;"
+    "ALTER TABLE results ADD COLUMN base_planes INTEGER;"
+    "ALTER TABLE results ADD COLUMN base_area_exact INTEGER;"
+    "DROP VIEW v_baseline;"
+    "CREATE VIEW v_baseline AS SELECT v.run_id, v.layer, v.tile, v.timing, v.clock_mhz, v.coding,"
+    " v.k, v.power_model, v.baseline, x.base_lanes_used, x.base_planes, x.base_area_exact,"
+    " v.energy_pj, v.base_energy_pj, v.energy_reduction_pct, v.power_mw, v.base_power_mw,"
+    " v.power_reduction_pct, v.area_um2, v.base_area_um2, v.area_reduction_pct,"
+    " v.duration_ns, v.base_latency_ns, v.latency_reduction_pct, v.ideal_pj_per_mac,"
+    " v.int8_mac_pj, v.ideal_vs_int8_pct, v.ideal_vs_fp16_pct"
+    " FROM v_runs v JOIN results x ON x.run_id = v.run_id;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5,
+                                                      mig6, mig7, mig8, mig9};
