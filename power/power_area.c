@@ -253,7 +253,7 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
         double sc = power_synth_area(t, "axon_ctrl", NULL, NULL, 0, s);
         double sa, sr;
         if (baseline) { /* MAC lanes + single-bank accumulators + readout */
-            int exact; /* each part by what sizes it (power_base_kinds.c) */
+            int exact;  /* each part by what sizes it (power_base_kinds.c) */
             sa = power_base_mac_synth(t, c, POWER_BASE_DENSE, 0, s, &exact);
             sr = sa > 0 ? 0 : -1;
         } else {

@@ -137,8 +137,8 @@ double power_base_mac_synth(const power_table *t, const sim_config *c, power_bas
     *exact = 0;
     int bs = kind == POWER_BASE_BIT_SERIAL;
     const char *module = bs ? "axon_mac_bitserial" : "axon_mac_baseline";
-    static const char *const keys[] = {"C", "L", "A", "RB", "ZS"},
-                             *const bkeys[] = {"C", "L", "A", "RB", "P"};
+    static const char *const keys[] = {"C", "L", "A", "RB", "ZS"}, *const bkeys[] = {"C", "L", "A",
+                                                                                     "RB", "P"};
     double C = c->cols, L = c->lanes, A = c->acc_bits;
     double want[] = {C, L, A, c->readout_bits,
                      bs ? (planes > 0 ? planes : 8) : (kind == POWER_BASE_ZERO_SKIP)};

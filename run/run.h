@@ -229,7 +229,7 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(base_planes, INT, RESULTS, run_result_priced(r) && p->base_planes > 0, p->base_planes,       \
       "bit-planes of the bit-serial baseline")                                                     \
     X(base_area_exact, BOOL, RESULTS, run_result_priced(r), p->base_area_exact,                    \
-      "baseline MAC tile area synthesized at exactly its parameters (else scaled per part)")        \
+      "baseline MAC tile area synthesized at exactly its parameters (else scaled per part)")       \
     X(energy_reduction_pct, REAL, RESULTS, run_result_priced(r), p->energy_reduction_pct,          \
       "energy below the baseline, %")                                                              \
     X(power_reduction_pct, REAL, RESULTS, run_result_priced(r), p->power_reduction_pct,            \

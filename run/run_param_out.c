@@ -101,7 +101,8 @@ size_t run_param_columns(const run_job *j, const run_param *p, run_param_col out
                                    j->model == POWER_IDEAL ? "ideal" : "realistic"};
         break;
     case P_BASELINE:
-        out[n++] = (run_param_col){"baseline", RUN_COL_TEXT, 0, 0, power_base_kind_name(j->baseline)};
+        out[n++] = (run_param_col){"baseline", RUN_COL_TEXT, 0, 0,
+                                   power_base_kind_name(j->baseline)};
         break;
     case P_HANDSHAKE: out[n++] = col_int("handshake_phases", c->handshake); break;
     case P_CLOCK:

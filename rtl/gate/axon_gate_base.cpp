@@ -42,16 +42,17 @@ extern "C" {
 #include <string>
 #include <vector>
 
-namespace {
+namespace
+{
 
 const int C = AXON_MAC_C, L = AXON_MAC_L, A = AXON_MAC_A, RB = AXON_MAC_RB, R = 16;
 const int W = (C + L - 1) / L, B = (C * A + RB - 1) / RB;
 
 struct profile {
     const char *name;
-    double x_zero;   // share of zero activations
-    int x_max;       // |x| <= x_max
-    double w_zero;   // share of zero weights
+    double x_zero; // share of zero activations
+    int x_max;     // |x| <= x_max
+    double w_zero; // share of zero weights
 };
 const profile profiles[] = {
     {"mix", 0.25, 127, 0.3}, {"sparse", 0.8, 127, 0.3}, {"dense", 0.0, 127, 0.1},
@@ -68,8 +69,8 @@ enum { F_MAC, F_MACNZ, F_ACC, F_RO, F_CLK, NF };
 
 struct row {
     std::string stream;
-    double x[NF];      // features
-    double gate[NC];   // pJ
+    double x[NF];    // features
+    double gate[NC]; // pJ
     double cycles, macs, beats, flops;
 };
 
@@ -94,9 +95,12 @@ bool run_stream(const std::string &spec, bool zs, power_gate_netlist *nl, const 
     }
     const profile *p = nullptr;
     for (const profile &q : profiles)
-        if (!strcmp(q.name, name)) p = &q;
+        if (!strcmp(q.name, name))
+            p = &q;
     if (!p) {
-        *err = strdup(("stream '" + spec + "': unknown profile (mix, sparse, dense, small, wzero, silent)").c_str());
+        *err = strdup(
+            ("stream '" + spec + "': unknown profile (mix, sparse, dense, small, wzero, silent)")
+                .c_str());
         return false;
     }
     std::mt19937 rng(seed * 7919u + (unsigned)(p - profiles));
@@ -110,42 +114,64 @@ bool run_stream(const std::string &spec, bool zs, power_gate_netlist *nl, const 
     uint64_t t = 0;
     double cycles = 0, macs = 0, beats = 0, macs_nz = 0;
     auto tick = [&](bool count) {
-        m.clk = 0; m.eval(); tr.dump(t++);
-        m.clk = 1; m.eval(); tr.dump(t++);
+        m.clk = 0;
+        m.eval();
+        tr.dump(t++);
+        m.clk = 1;
+        m.eval();
+        tr.dump(t++);
         cycles += count;
     };
-    m.rst_n = 0; m.mac_valid = 0; m.clr = 0; m.rd_beat = 0; m.mac_x = 0; m.mac_w = 0; m.mac_word = 0;
+    m.rst_n = 0;
+    m.mac_valid = 0;
+    m.clr = 0;
+    m.rd_beat = 0;
+    m.mac_x = 0;
+    m.mac_w = 0;
+    m.mac_word = 0;
     tick(false);
     m.rst_n = 1;
     tick(false);
     for (int tok = 0; tok < tokens; tok++) {
         for (int i = 0; i < R; i++) {
             int x = uni() < p->x_zero ? 0 : (int)(rng() % (2 * p->x_max + 1)) - p->x_max;
-            if (zs && x == 0) continue;  // the zero-skip sequencer feeds nothing
+            if (zs && x == 0)
+                continue; // the zero-skip sequencer feeds nothing
             for (int w = 0; w < W; w++) {
                 uint64_t word = 0;
                 for (int l = 0; l < L; l++) {
                     int q = uni() < p->w_zero ? 0 : (int)(rng() % 255) - 127;
                     word |= (uint64_t)(uint8_t)q << (8 * l);
                 }
-                m.mac_valid = 1; m.mac_word = (uint32_t)w; m.mac_x = (uint8_t)x; m.mac_w = word;
+                m.mac_valid = 1;
+                m.mac_word = (uint32_t)w;
+                m.mac_x = (uint8_t)x;
+                m.mac_w = word;
                 tick(true);
                 macs += L;
                 macs_nz += x != 0 ? L : 0;
             }
         }
         m.mac_valid = 0;
-        for (int b = 0; b < B; b++) { m.rd_beat = (uint32_t)b; tick(true); beats++; }
-        m.clr = 1; tick(true); m.clr = 0;
+        for (int b = 0; b < B; b++) {
+            m.rd_beat = (uint32_t)b;
+            tick(true);
+            beats++;
+        }
+        m.clr = 1;
+        tick(true);
+        m.clr = 0;
     }
     tr.close();
     m.final();
     size_t matched = 0;
     power_gate_reset(nl);
-    if (power_gate_vcd_count(nl, vcd.c_str(), "axon_mac_baseline", &matched, err)) return false;
+    if (power_gate_vcd_count(nl, vcd.c_str(), "axon_mac_baseline", &matched, err))
+        return false;
     power_gate_params gp = {2e-3, 1e-3, 0.1, cycles * 2.0, "clk"};
     power_gate_result g;
-    if (power_gate_energy(nl, lib, &gp, &g, err)) return false;
+    if (power_gate_energy(nl, lib, &gp, &g, err))
+        return false;
     out.stream = spec;
     out.gate[LANES] = gdyn(g, "g_lane");
     out.gate[ACC] = gdyn(g, "top");
@@ -155,8 +181,11 @@ bool run_stream(const std::string &spec, bool zs, power_gate_netlist *nl, const 
     out.x[F_MACNZ] = macs_nz;
     out.x[F_ACC] = macs_nz * A;
     out.x[F_RO] = beats * RB;
-    out.x[F_CLK] = g.clock_pins * (cycles + 2);  // + the two reset cycles, clocked too
-    out.cycles = cycles; out.macs = macs; out.beats = beats; out.flops = g.clock_pins;
+    out.x[F_CLK] = g.clock_pins * (cycles + 2); // + the two reset cycles, clocked too
+    out.cycles = cycles;
+    out.macs = macs;
+    out.beats = beats;
+    out.flops = g.clock_pins;
     return true;
 }
 
@@ -165,14 +194,23 @@ std::vector<std::string> split(const char *s)
     std::vector<std::string> v;
     std::string cur;
     for (const char *c = s; *c; c++)
-        if (*c == ',') { if (!cur.empty()) v.push_back(cur); cur.clear(); } else cur += *c;
-    if (!cur.empty()) v.push_back(cur);
+        if (*c == ',') {
+            if (!cur.empty())
+                v.push_back(cur);
+            cur.clear();
+        } else
+            cur += *c;
+    if (!cur.empty())
+        v.push_back(cur);
     return v;
 }
 
-double pct(double model, double gate) { return gate > 0 ? 100.0 * (model / gate - 1) : 0; }
+double pct(double model, double gate)
+{
+    return gate > 0 ? 100.0 * (model / gate - 1) : 0;
+}
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -182,17 +220,28 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         auto next = [&]() { return i + 1 < argc ? argv[++i] : (char *)""; };
-        if (a == "--lib") libp = next();
-        else if (a == "--netlist") json = next();
-        else if (a == "--train") train = next();
-        else if (a == "--hold") hold = next();
-        else if (a == "--vcd-dir") dir = next();
-        else if (a == "--bound") bound = atof(next());
-        else if (a == "--zs") zs = true;
-        else { fprintf(stderr, "axon-gate-base: unknown option %s\n", argv[i]); return 2; }
+        if (a == "--lib")
+            libp = next();
+        else if (a == "--netlist")
+            json = next();
+        else if (a == "--train")
+            train = next();
+        else if (a == "--hold")
+            hold = next();
+        else if (a == "--vcd-dir")
+            dir = next();
+        else if (a == "--bound")
+            bound = atof(next());
+        else if (a == "--zs")
+            zs = true;
+        else {
+            fprintf(stderr, "axon-gate-base: unknown option %s\n", argv[i]);
+            return 2;
+        }
     }
     if (!libp || !json || !train || !hold) {
-        fprintf(stderr, "usage: axon-gate-base --lib LIB --netlist JSON [--zs] --train LIST --hold LIST\n");
+        fprintf(stderr,
+                "usage: axon-gate-base --lib LIB --netlist JSON [--zs] --train LIST --hold LIST\n");
         return 2;
     }
     char *err = nullptr;
@@ -207,7 +256,8 @@ int main(int argc, char **argv)
     power_table *t = nullptr;
     double e_mul, e_add, e_wbit, e_beat, e_flop;
     if (power_table_open(nullptr, 180, 1.8, &t, &err) ||
-        power_energy_pj(t, "mult", "int8", &e_mul, &err) || power_energy_pj(t, "add", "int32", &e_add, &err) ||
+        power_energy_pj(t, "mult", "int8", &e_mul, &err) ||
+        power_energy_pj(t, "add", "int32", &e_add, &err) ||
         power_energy_pj(t, "reg", "write_bit", &e_wbit, &err) ||
         power_energy_pj(t, "readout", "beat_bit", &e_beat, &err) ||
         power_energy_pj(t, "clock", "flop_cycle", &e_flop, &err)) {
@@ -235,16 +285,24 @@ int main(int argc, char **argv)
     auto fit1 = [&](int c, int f) {
         double num = 0, den = 0;
         for (const row &r : tr_rows)
-            if (r.gate[c] > 0) { num += r.x[f] / r.gate[c]; den += r.x[f] * r.x[f] / (r.gate[c] * r.gate[c]); }
+            if (r.gate[c] > 0) {
+                num += r.x[f] / r.gate[c];
+                den += r.x[f] * r.x[f] / (r.gate[c] * r.gate[c]);
+            }
         e[f] = den > 0 ? num / den : 0;
     };
     {
         double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
         for (const row &r : tr_rows) {
             double g = r.gate[LANES];
-            if (g <= 0) continue;
+            if (g <= 0)
+                continue;
             double u = r.x[F_MAC] / g, v = r.x[F_MACNZ] / g;
-            a11 += u * u; a12 += u * v; a22 += v * v; b1 += u; b2 += v;
+            a11 += u * u;
+            a12 += u * v;
+            a22 += v * v;
+            b1 += u;
+            b2 += v;
         }
         double det = a11 * a22 - a12 * a12;
         if (det > 0) {
@@ -269,14 +327,19 @@ int main(int argc, char **argv)
     };
     /* the uncalibrated model counts every MAC and every write */
     double eu[NF] = {e_unc[LANES], 0, e_unc[ACC], e_unc[RO], e_unc[CLK]};
-    printf("# %s baseline tile C=%d L=%d A=%d RB=%d, %.0f flip-flops, OSU018 1.8 V; fitted on %zu streams\n",
-           zs ? "zero-skip" : "dense", C, L, A, RB, tr_rows.empty() ? 0.0 : tr_rows[0].flops, tr_rows.size());
-    printf("fitted (180 nm): lanes %.4g pJ/MAC + %.4g pJ/MAC of a nonzero activation, acc %.4g pJ/written bit, "
+    printf("# %s baseline tile C=%d L=%d A=%d RB=%d, %.0f flip-flops, OSU018 1.8 V; fitted on %zu "
+           "streams\n",
+           zs ? "zero-skip" : "dense", C, L, A, RB, tr_rows.empty() ? 0.0 : tr_rows[0].flops,
+           tr_rows.size());
+    printf("fitted (180 nm): lanes %.4g pJ/MAC + %.4g pJ/MAC of a nonzero activation, acc %.4g "
+           "pJ/written bit, "
            "readout %.4g pJ/beat bit, clock %.4g pJ/flop-cycle\n",
            e[F_MAC], e[F_MACNZ], e[F_ACC], e[F_RO], e[F_CLK]);
-    printf("uncalibrated (built-in table at 180 nm): %.4g pJ/MAC (mult int8 + add int32 x A/32), %.4g, %.4g, %.4g (per clocked flop)\n",
+    printf("uncalibrated (built-in table at 180 nm): %.4g pJ/MAC (mult int8 + add int32 x A/32), "
+           "%.4g, %.4g, %.4g (per clocked flop)\n",
            e_unc[LANES], e_unc[ACC], e_unc[RO], e_unc[CLK]);
-    printf("| stream | cycles | MACs | gate (pJ) | calibrated | gap | lanes | acc | readout | clock |\n");
+    printf("| stream | cycles | MACs | gate (pJ) | calibrated | gap | lanes | acc | readout | "
+           "clock |\n");
     printf("|---|---|---|---|---|---|---|---|---|---|\n");
     bool bad = false;
     double sg[NC] = {0}, sm[NC] = {0}, tg = 0, tm = 0, tu = 0;
@@ -284,21 +347,30 @@ int main(int argc, char **argv)
         double g = 0, mm = 0, mu = 0;
         for (int c = 0; c < NC; c++) {
             double xu = c == ACC ? r.x[F_MAC] * A : model(r, c, eu);
-            g += r.gate[c]; mm += model(r, c, e); mu += c == ACC ? eu[F_ACC] * xu : xu;
-            sg[c] += r.gate[c]; sm[c] += model(r, c, e);
+            g += r.gate[c];
+            mm += model(r, c, e);
+            mu += c == ACC ? eu[F_ACC] * xu : xu;
+            sg[c] += r.gate[c];
+            sm[c] += model(r, c, e);
         }
-        tg += g; tm += mm; tu += mu;
+        tg += g;
+        tm += mm;
+        tu += mu;
         bool off = fabs(pct(mm, g)) > bound; /* shown; the bound applies to the sum */
-        printf("| %s | %.0f | %.0f | %.1f | %.1f | %+.1f %%%s |", r.stream.c_str(), r.cycles, r.macs, g, mm,
-               pct(mm, g), off ? " OUT" : "");
-        for (int c = 0; c < NC; c++) printf(" %+.1f %% |", pct(model(r, c, e), r.gate[c]));
+        printf("| %s | %.0f | %.0f | %.1f | %.1f | %+.1f %%%s |", r.stream.c_str(), r.cycles,
+               r.macs, g, mm, pct(mm, g), off ? " OUT" : "");
+        for (int c = 0; c < NC; c++)
+            printf(" %+.1f %% |", pct(model(r, c, e), r.gate[c]));
         printf("\n");
     }
-    printf("held-out sum: gate %.1f pJ, calibrated model %.1f pJ (%+.1f %%), uncalibrated model %.1f pJ (%+.1f %%);",
+    printf("held-out sum: gate %.1f pJ, calibrated model %.1f pJ (%+.1f %%), uncalibrated model "
+           "%.1f pJ (%+.1f %%);",
            tg, tm, pct(tm, tg), tu, pct(tu, tg));
-    for (int c = 0; c < NC; c++) printf(" %s %+.1f %%", comp_names[c], pct(sm[c], sg[c]));
+    for (int c = 0; c < NC; c++)
+        printf(" %s %+.1f %%", comp_names[c], pct(sm[c], sg[c]));
     bad = fabs(pct(tm, tg)) > bound;
-    printf("\n%s: calibrated model within +-%.0f %% of gate level on the held-out total (%+.1f %%)\n",
+    printf("\n%s: calibrated model within +-%.0f %% of gate level on the held-out total (%+.1f "
+           "%%)\n",
            bad ? "FAIL" : "ok", bound, pct(tm, tg));
     power_gate_netlist_free(nl);
     power_lib_free(lib);

@@ -25,7 +25,8 @@ static_assert(8 * AXON_MAC_L <= 64 && AXON_MAC_RB <= 64, "tb: 8*L <= 64 and RB <
 
 int main(int argc, char **argv)
 {
-    const int C = AXON_MAC_C, L = AXON_MAC_L, A = AXON_MAC_A, RB = AXON_MAC_RB, P = AXON_MAC_P, R = 24;
+    const int C = AXON_MAC_C, L = AXON_MAC_L, A = AXON_MAC_A, RB = AXON_MAC_RB, P = AXON_MAC_P,
+              R = 24;
     const int W = (C + L - 1) / L, B = (C * A + RB - 1) / RB;
     unsigned seed = argc > 1 ? (unsigned)std::atoi(argv[1]) : 1;
     std::mt19937 rng(seed);
@@ -61,9 +62,11 @@ int main(int argc, char **argv)
                 for (int l = 0; l < L; l++) {
                     int j = w * L + l;
                     int q = (rng() % 4 == 0) ? 0 : (int)(rng() % 255) - 127;
-                    if (j >= C) q = 0;
+                    if (j >= C)
+                        q = 0;
                     word |= (uint64_t)(uint8_t)q << (8 * l);
-                    if (j < C) want[(size_t)j] += (int64_t)x * q;
+                    if (j < C)
+                        want[(size_t)j] += (int64_t)x * q;
                 }
                 m.in_valid = 1;
                 m.in_word = (uint32_t)w;
@@ -84,7 +87,8 @@ int main(int argc, char **argv)
             tick();
         long took = cycles - c0; /* the first word's load cycle + P per word */
         if (took != (long)R * W * P + 1) {
-            std::printf("axon-mac-bs-tb: token %d took %ld cycles, the model counts R*W*P + 1 = %d\n",
+            std::printf("axon-mac-bs-tb: token %d took %ld cycles, the model counts R*W*P + 1 = "
+                        "%d\n",
                         tok, took, R * W * P + 1);
             return 1;
         }
@@ -94,15 +98,17 @@ int main(int argc, char **argv)
             m.clk = 0;
             m.eval();
             uint64_t d = m.rd_data;
-            for (int k = 0; k < RB; k++) bits[(size_t)(b * RB + k)] = (uint8_t)((d >> k) & 1);
+            for (int k = 0; k < RB; k++)
+                bits[(size_t)(b * RB + k)] = (uint8_t)((d >> k) & 1);
         }
         for (int j = 0; j < C; j++) {
             uint64_t v = 0;
-            for (int k = 0; k < A; k++) v |= (uint64_t)bits[(size_t)(j * A + k)] << k;
+            for (int k = 0; k < A; k++)
+                v |= (uint64_t)bits[(size_t)(j * A + k)] << k;
             uint64_t mask = A >= 64 ? ~0ull : ((1ull << A) - 1);
             if (v != ((uint64_t)want[(size_t)j] & mask)) {
-                std::printf("axon-mac-bs-tb: token %d acc %d: RTL %llu, expected %lld (mod 2^%d)\n", tok, j,
-                            (unsigned long long)v, (long long)want[(size_t)j], A);
+                std::printf("axon-mac-bs-tb: token %d acc %d: RTL %llu, expected %lld (mod 2^%d)\n",
+                            tok, j, (unsigned long long)v, (long long)want[(size_t)j], A);
                 return 1;
             }
             checked++;
@@ -113,11 +119,13 @@ int main(int argc, char **argv)
     }
     m.final();
     if (writes != ones) {
-        std::printf("axon-mac-bs-tb: %ld accumulator-word writes, the model counts %ld (set bits x W)\n",
+        std::printf("axon-mac-bs-tb: %ld accumulator-word writes, the model counts %ld (set bits x "
+                    "W)\n",
                     writes, ones);
         return 1;
     }
-    std::printf("axon-mac-bs-tb: %ld accumulators equal (C=%d L=%d A=%d RB=%d P=%d, %d rows, seed %u), "
+    std::printf("axon-mac-bs-tb: %ld accumulators equal (C=%d L=%d A=%d RB=%d P=%d, %d rows, seed "
+                "%u), "
                 "%d cycles per token = R x W x P + 1, %ld word writes = set bits x W\n",
                 checked, C, L, A, RB, P, R, seed, R * W * P + 1, writes);
     return 0;

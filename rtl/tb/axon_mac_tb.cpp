@@ -50,8 +50,8 @@ int main(int argc, char **argv)
             m.mac_valid = 0;
             m.eval();
             if (m.mac_skip != (AXON_MAC_ZS && x == 0)) {
-                std::printf("axon-mac-tb: token %d row %d: mac_skip %d for x = %d (ZS=%d)\n", tok, i,
-                            (int)m.mac_skip, x, AXON_MAC_ZS);
+                std::printf("axon-mac-tb: token %d row %d: mac_skip %d for x = %d (ZS=%d)\n", tok,
+                            i, (int)m.mac_skip, x, AXON_MAC_ZS);
                 return 1;
             }
             nonzero += x != 0;
@@ -104,7 +104,8 @@ int main(int argc, char **argv)
         std::printf("axon-mac-tb: %ld words fed, the model counts %ld\n", fed, want_fed);
         return 1;
     }
-    std::printf("axon-mac-tb: %ld accumulators equal (C=%d L=%d A=%d RB=%d ZS=%d, %d rows, seed %u), "
+    std::printf("axon-mac-tb: %ld accumulators equal (C=%d L=%d A=%d RB=%d ZS=%d, %d rows, seed "
+                "%u), "
                 "%ld words fed = %s x %d words\n",
                 checked, C, L, A, RB, AXON_MAC_ZS, R, seed, fed,
                 AXON_MAC_ZS ? "nonzero activations" : "activations", W);
