@@ -65,6 +65,8 @@ m16=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=16 RB=32 ZS=0")
 m32=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=32 RB=32 ZS=0")
 a16=$(area "$work/small.csv" axon_mac_baseline.add "C=8 L=4 A=16 RB=32 ZS=0")
 a32=$(area "$work/small.csv" axon_mac_baseline.add "C=8 L=4 A=32 RB=32 ZS=0")
-[ "$m16" = "$m32" ] || { echo "multiplier area $m16 at A=16, $m32 at A=32"; exit 1; }
+# the multiplier does not change with A (abc maps the same module a few % apart)
+awk -v a="$m16" -v b="$m32" 'BEGIN { exit !(b < 1.05 * a && a < 1.05 * b) }' ||
+  { echo "multiplier area $m16 at A=16, $m32 at A=32"; exit 1; }
 awk -v a="$a16" -v b="$a32" 'BEGIN { exit !(b > 1.5 * a) }' || { echo "adder area $a16 -> $a32 at A 16 -> 32"; exit 1; }
-echo "baseline tiles: parts sum to the tiles, cache hit, multiplier $m16 um2 at A = 16 and 32, adders $a16 -> $a32 um2"
+echo "baseline tiles: parts sum to the tiles, cache hit, multiplier $m16 / $m32 um2 at A = 16 / 32, adders $a16 -> $a32 um2"
