@@ -17,7 +17,8 @@
  *   7: v_baseline shows duration_ns
  *   8: counter sram_rows_read (counters and cores), runs columns row_reuse and
  *      batch_tokens, views rebuilt
- *   9: reserved (empty)
+ *   9: baseline kind (runs: baseline, base_lanes; results: base_lanes_used,
+ *      base_planes, base_area_exact), v_baseline rebuilt
  *   10: fair-comparison columns (events per activation, break-even, power at a
  *      common throughput, area split), views rebuilt
  *
@@ -277,9 +278,25 @@ static const char mig8[] =
     " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-
-/* 9: reserved for the baselines work (an empty migration until it lands). */
-static const char mig9[] = "";
+/* 9: the baseline compared against (`--baseline`, docs/power.md
+ * "Baselines"): runs get the parameters baseline and base_lanes, results
+ * the lanes and bit-planes priced and whether the baseline's MAC tile area
+ * was synthesized at exactly its parameters; v_baseline shows them. Old runs
+ * keep NULL (they were priced against the dense baseline). */
+static const char mig9[] =
+    "ALTER TABLE runs ADD COLUMN baseline TEXT;"
+    "ALTER TABLE runs ADD COLUMN base_lanes INTEGER;"
+    "ALTER TABLE results ADD COLUMN base_lanes_used INTEGER;"
+    "ALTER TABLE results ADD COLUMN base_planes INTEGER;"
+    "ALTER TABLE results ADD COLUMN base_area_exact INTEGER;"
+    "DROP VIEW v_baseline;"
+    "CREATE VIEW v_baseline AS SELECT v.run_id, v.layer, v.tile, v.timing, v.clock_mhz, v.coding,"
+    " v.k, v.power_model, v.baseline, x.base_lanes_used, x.base_planes, x.base_area_exact,"
+    " v.energy_pj, v.base_energy_pj, v.energy_reduction_pct, v.power_mw, v.base_power_mw,"
+    " v.power_reduction_pct, v.area_um2, v.base_area_um2, v.area_reduction_pct,"
+    " v.duration_ns, v.base_latency_ns, v.latency_reduction_pct, v.ideal_pj_per_mac,"
+    " v.int8_mac_pj, v.ideal_vs_int8_pct, v.ideal_vs_fp16_pct"
+    " FROM v_runs v JOIN results x ON x.run_id = v.run_id;";
 
 /* 10: reports that cannot mislead (docs/power.md "Reading the comparison"):
  * spike events per activation and the break-even ev/act, power at a common
@@ -290,6 +307,7 @@ static const char mig9[] = "";
  * power_reduction_own_time_pct and theirs becomes NULL. Views rebuilt. */
 #define RESULT_COLS_V10                                                                            \
     RESULT_COLS_V4                                                                                 \
+    ", base_lanes_used, base_planes, base_area_exact"                                              \
     ", ev_per_act, base_sram_area_um2, base_logic_area_um2, common_time_ns, power_common_mw, "     \
     "base_power_common_mw, power_reduction_own_time_pct, logic_area_reduction_pct, "               \
     "datapath_area_reduction_pct, area_reduction_ceiling_pct, break_even_ev_per_act"
@@ -315,7 +333,8 @@ static const char mig10[] =
     "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
     " JOIN v_runs v ON v.run_id = sp.run_id;"
     "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
-    " power_model, ev_per_act, break_even_ev_per_act, energy_pj, base_energy_pj,"
+    " power_model, baseline, base_lanes_used, base_planes, base_area_exact, ev_per_act,"
+    " break_even_ev_per_act, energy_pj, base_energy_pj,"
     " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"
     " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"
     " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"

@@ -153,7 +153,10 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR2)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 -GREUSE=1 $(RTL_SV)
-	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline rtl/axon_readout.sv rtl/axon_mac_baseline.sv
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline $(RTL_MAC_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline -GZS=1 -GL=4 $(RTL_MAC_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_bitserial $(RTL_BS_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_bitserial -GP=1 $(RTL_BS_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP22)) $(RTL_CHIP_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIP42)) $(RTL_CHIP_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_chip $(addprefix -G,$(RTL_CHIPOCR)) $(RTL_CHIP_SV)
@@ -167,6 +170,14 @@ TEST_EXTRA += rtl-test-builds
 .PHONY: synth synth-generic
 synth: deps
 	bash rtl/synth/synth.sh power/tech/area_osu018.csv $(BUILD)/synth
+# one more baseline parameter set into the table (a cache: skipped when present)
+#   make synth-base BASE_KIND=dense BASE_PARAMS='C=128 L=15 A=32 RB=64 ZS=0'
+#   make synth-base BASE_KIND=bitserial BASE_PARAMS='C=128 L=16 A=32 RB=64 P=4'
+BASE_KIND ?= dense
+BASE_PARAMS ?= C=128 L=16 A=32 RB=64 ZS=0
+.PHONY: synth-base
+synth-base: deps
+	bash rtl/synth/base_synth.sh $(BASE_KIND) '$(BASE_PARAMS)' power/tech/area_osu018.csv $(BUILD)/synth/base
 synth-generic:
 	@mkdir -p build/synth
 	yosys -q -l $(BUILD)/synth/core_generic.log -s rtl/synth/core_generic.ys
@@ -196,18 +207,34 @@ $(RTL_OUT)/sync/bench_cosim: bench/bench_cosim.c $(RTL_OUT)/sync/axon_cosim_stre
 bench-cosim: $(RTL_OUT)/sync/bench_cosim
 	$(RTL_OUT)/sync/bench_cosim
 
-# ---- dense INT8 baseline: self-checking Verilator testbench ----
-RTL_MAC := C=20 L=8 A=32 RB=64
-$(RTL_OUT)/mac/obj/Vaxon_mac_baseline__ALL.a: rtl/axon_readout.sv rtl/axon_mac_baseline.sv
-	@rm -rf $(RTL_OUT)/mac/obj; mkdir -p $(RTL_OUT)/mac
-	$(VERILATOR) --cc $(RTL_VFLAGS) --top-module axon_mac_baseline $(addprefix -G,$(RTL_MAC)) \
-	  -Mdir $(RTL_OUT)/mac/obj $^
-	$(MAKE) -s -C $(RTL_OUT)/mac/obj -f Vaxon_mac_baseline.mk Vaxon_mac_baseline__ALL.a $(RTL_OPT) >/dev/null
-$(RTL_OUT)/mac/axon-mac-tb: rtl/tb/axon_mac_tb.cpp $(RTL_OUT)/mac/obj/Vaxon_mac_baseline__ALL.a $(call rtl_vlt_objs,plain)
-	$(CXX) $(RTL_CXXFLAGS) -DVM_SC=0 -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/mac/obj \
-	  $(addprefix -DAXON_MAC_,$(RTL_MAC)) -o $@ $^ $(RTL_LIBS)
+# ---- baselines: self-checking Verilator testbenches (docs/power.md "Baselines") ----
+RTL_MAC    := C=20 L=8 A=32 RB=64
+RTL_MAC_SV := rtl/axon_readout.sv rtl/axon_mul8.sv rtl/axon_lane_add.sv rtl/axon_mac_baseline.sv
+RTL_BS     := C=20 L=8 A=32 RB=64 P=5
+RTL_BS_SV  := rtl/axon_readout.sv rtl/axon_bs_lane.sv rtl/axon_mac_bitserial.sv
+# mac_tb VARIANT, PARAMS (-G), ZS: the dense (ZS=0) or zero-skip (ZS=1) tile
+define mac_tb
+$(RTL_OUT)/$(1)/obj/Vaxon_mac_baseline__ALL.a: $(RTL_MAC_SV)
+	@rm -rf $(RTL_OUT)/$(1)/obj; mkdir -p $(RTL_OUT)/$(1)
+	$(VERILATOR) --cc $(RTL_VFLAGS) --top-module axon_mac_baseline $(addprefix -G,$(2) ZS=$(3)) \
+	  -Mdir $(RTL_OUT)/$(1)/obj $$^
+	$(MAKE) -s -C $(RTL_OUT)/$(1)/obj -f Vaxon_mac_baseline.mk Vaxon_mac_baseline__ALL.a $(RTL_OPT) >/dev/null
+$(RTL_OUT)/$(1)/axon-mac-tb: rtl/tb/axon_mac_tb.cpp $(RTL_OUT)/$(1)/obj/Vaxon_mac_baseline__ALL.a $(call rtl_vlt_objs,plain)
+	$(CXX) $(RTL_CXXFLAGS) -DVM_SC=0 -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/$(1)/obj \
+	  $(addprefix -DAXON_MAC_,$(2) ZS=$(3)) -o $$@ $$^ $(RTL_LIBS)
+endef
+$(eval $(call mac_tb,mac,$(RTL_MAC),0))
+$(eval $(call mac_tb,mac_zs,$(RTL_MAC),1))
+$(RTL_OUT)/mac_bs/obj/Vaxon_mac_bitserial__ALL.a: $(RTL_BS_SV)
+	@rm -rf $(RTL_OUT)/mac_bs/obj; mkdir -p $(RTL_OUT)/mac_bs
+	$(VERILATOR) --cc $(RTL_VFLAGS) --public-flat-rw --top-module axon_mac_bitserial $(addprefix -G,$(RTL_BS)) \
+	  -Mdir $(RTL_OUT)/mac_bs/obj $^
+	$(MAKE) -s -C $(RTL_OUT)/mac_bs/obj -f Vaxon_mac_bitserial.mk Vaxon_mac_bitserial__ALL.a $(RTL_OPT) >/dev/null
+$(RTL_OUT)/mac_bs/axon-mac-bs-tb: rtl/tb/axon_mac_bs_tb.cpp $(RTL_OUT)/mac_bs/obj/Vaxon_mac_bitserial__ALL.a $(call rtl_vlt_objs,plain)
+	$(CXX) $(RTL_CXXFLAGS) -DVM_SC=0 -DVM_TRACE=0 -DVM_COVERAGE=0 -I$(RTL_OUT)/mac_bs/obj \
+	  $(addprefix -DAXON_MAC_,$(RTL_BS)) -o $@ $^ $(RTL_LIBS)
 .PHONY: rtl-mac
-rtl-mac: $(RTL_OUT)/mac/axon-mac-tb
+rtl-mac: $(RTL_OUT)/mac/axon-mac-tb $(RTL_OUT)/mac_zs/axon-mac-tb $(RTL_OUT)/mac_bs/axon-mac-bs-tb
 rtl-test-builds: rtl-mac
 
 # header dependencies of the C parts of the helpers (written by -MMD)

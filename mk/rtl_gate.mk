@@ -174,3 +174,45 @@ characterize-one: $(CHAR_DIR)/user.hold.csv $(AXON)
 # smaller h10 misses the control bound, docs/power.md "Calibration")
 CHAR_TEST_HOLD ?= h20
 TEST_EXTRA += $(CHAR_DIR)/gate.quick.csv $(CHAR_DIR)/$(CHAR_TEST_HOLD).quick.csv
+
+# ---- the baselines at gate level (docs/power.md "Baselines at gate level") ----
+#
+#   make base-gate        dense and zero-skip tiles (BASE_GATE_PARAMS): yosys -> OSU018
+#                         netlist -> Verilator (--trace, -O0) -> axon-gate-base: fits one
+#                         energy per component on BASE_GATE_TRAIN and checks the model
+#                         against gate level on BASE_GATE_HOLD (exit 1 outside +-10 %)
+# Netlists and builds are cached under $(BUILD)/gate/base_<zs> and $(RTL_OUT)/gate_base_<zs>.
+BASE_GATE_PARAMS ?= C=16 L=4 A=32 RB=64
+BASE_GATE_TRAIN  ?= mix:1:3,sparse:1:3,dense:1:2,small:1:3,wzero:1:3
+BASE_GATE_HOLD   ?= mix:2:3,sparse:2:3,dense:2:2,small:2:3,wzero:2:3
+BASE_GATE_QUICK  ?= mix:3:2,sparse:3:2,dense:3:1
+# base_gate NAME ZS
+define base_gate
+$(shell mkdir -p $(BUILD)/gate/$(1); echo '$(BASE_GATE_PARAMS) ZS=$(2)' | cmp -s - $(BUILD)/gate/$(1)/params.txt || echo '$(BASE_GATE_PARAMS) ZS=$(2)' > $(BUILD)/gate/$(1)/params.txt)
+$(BUILD)/gate/$(1)/base_gate.json: rtl/synth/base_gate.ys $(RTL_MAC_SV) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
+	sed -e 's|^chparam .* axon_mac_baseline$$$$|chparam $(foreach kv,$(BASE_GATE_PARAMS) ZS=$(2),-set $(subst =, ,$(kv))) axon_mac_baseline|' \
+	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' rtl/synth/base_gate.ys > $(BUILD)/gate/$(1)/base_gate.ys
+	yosys -q -l $(BUILD)/gate/$(1)/base_gate.log -s $(BUILD)/gate/$(1)/base_gate.ys >/dev/null
+$(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a: $(BUILD)/gate/$(1)/base_gate.json $(GATE_DIR)/cells.v
+	@rm -rf $(RTL_OUT)/gate_$(1)/obj; mkdir -p $(RTL_OUT)/gate_$(1)
+	$(VERILATOR) --cc $(RTL_VFLAGS) --trace -Wno-lint -Wno-style --top-module axon_mac_baseline \
+	  -Mdir $(RTL_OUT)/gate_$(1)/obj $(BUILD)/gate/$(1)/base_gate.v $(GATE_DIR)/cells.v
+	$(MAKE) -s -C $(RTL_OUT)/gate_$(1)/obj -f Vaxon_mac_baseline.mk Vaxon_mac_baseline__ALL.a $(GATE_OPT) >/dev/null
+$(RTL_OUT)/gate_$(1)/axon-gate-base: rtl/gate/axon_gate_base.cpp $(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a \
+    $(call rtl_vlt_objs,plain) power/power_gate.h $(LIBAXON)
+	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_plain) -I$(RTL_OUT)/gate_$(1)/obj \
+	  $(addprefix -DAXON_MAC_,$(BASE_GATE_PARAMS)) -o $$@ $$< $(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a \
+	  $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
+endef
+$(eval $(call base_gate,base,0))
+$(eval $(call base_gate,base_zs,1))
+
+.PHONY: base-gate base-gate-build
+base-gate-build: $(RTL_OUT)/gate_base/axon-gate-base $(RTL_OUT)/gate_base_zs/axon-gate-base
+base-gate: base-gate-build
+	$(RTL_OUT)/gate_base/axon-gate-base --lib $(GATE_LIB) --netlist $(BUILD)/gate/base/base_gate.json \
+	  --train $(BASE_GATE_TRAIN) --hold $(BASE_GATE_HOLD)
+	$(RTL_OUT)/gate_base_zs/axon-gate-base --zs --lib $(GATE_LIB) --netlist $(BUILD)/gate/base_zs/base_gate.json \
+	  --train $(BASE_GATE_TRAIN) --hold $(BASE_GATE_HOLD)
+
+TEST_EXTRA += base-gate-build

@@ -122,6 +122,11 @@ typedef struct {
     double base_energy_pj, base_power_mw, base_area_um2, base_latency_ns;
     double base_energy_pj_per_token, base_energy_pj_per_mac, base_cycles;
     double base_compute_pj, base_memory_pj, base_clock_pj, base_noc_pj, base_leakage_pj;
+    /* which baseline (power_base_kind) at which lanes and bit-planes, and
+     * whether its MAC tile's area is from synthesis at exactly these
+     * parameters (1) or scaled per part from another synthesized set or
+     * assumed (0) — docs/power.md "Baselines" */
+    int base_kind, base_lanes, base_planes, base_area_exact;
     double energy_reduction_pct, power_reduction_pct, area_reduction_pct, latency_reduction_pct;
     /* SRAM stated with its uncertainty: the SRAM energy of each side (array
      * reads and DRAM buffer writes, from published macro data [H14], never
@@ -194,6 +199,43 @@ ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_repo
  * a real weight row of its core, every token (padding rows of a partial
  * row-block are not fetched). */
 double power_dense_bursts(const sim_config *cfg, const sim_report *r);
+/* The baselines (`--baseline`, docs/power.md "Baselines"): dense INT8 (every
+ * activation multiplied), zero-skip (a zero activation reads no row and does
+ * no MAC), bit-serial (one bit-plane of |x| per cycle, shift-add lanes, an
+ * add per set bit) and wide (dense with as many lanes as equal the spiking
+ * run's throughput, or --base-lanes). */
+typedef enum {
+    POWER_BASE_DENSE,
+    POWER_BASE_ZERO_SKIP,
+    POWER_BASE_BIT_SERIAL,
+    POWER_BASE_WIDE
+} power_base_kind;
+#define POWER_BASE_KINDS "dense|zero-skip|bit-serial|wide"
+int power_base_kind_parse(const char *s, power_base_kind *out); /* 0, or -1 for another word */
+const char *power_base_kind_name(power_base_kind k);
+
+/* What the baselines need of the run's activations (counts[tokens][in], in
+ * core order): rows of R inputs form the row-blocks the cores hold. */
+typedef struct {
+    double acts;      /* tokens x in activations */
+    double nonzero;   /* of them != 0 */
+    double ones;      /* sum of the set bits of |x| */
+    int planes;       /* bit-planes: bit length of the largest |x|, >= 1 */
+    double rows_busy; /* sum over tokens of the largest row-block's activations */
+    double nz_busy;   /* sum over tokens of the largest row-block's nonzero activations */
+} power_act_stats;
+ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t in, int rows,
+                                  power_act_stats *s, char **err);
+
+typedef struct {
+    power_base_kind kind;
+    int lanes;                   /* wide: lanes, 0 = the fewest that match the spiking run */
+    const power_act_stats *acts; /* needed by every kind but dense */
+} power_base_spec;
+/* Prices the baseline b into out->base_* and the reductions (after
+ * power_price, which prices the dense one). AX_EPARAM when acts is missing. */
+ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const sim_report *r,
+                              const power_base_spec *b, power_report *out, char **err);
 
 /* Human report: spiking vs baseline side by side, every number with units. */
 void power_print(FILE *f, const power_report *p);

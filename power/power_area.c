@@ -12,8 +12,8 @@
  * Logic, synthesized path: when the table holds yosys/OSU 0.18 µm areas
  * (power/tech/area_osu018.csv: axon_acc, axon_fifo, axon_readout, axon_ctrl,
  * axon_mac_baseline), those replace the assumed figures, scaled linearly by
- * the parameters that size them (acc: C·A·banks; mac: C·A; fifo: F;
- * readout: C·A) and from 180 nm to the target node with Stillmaker & Baas' area
+ * the parameters that size them (acc: C·A·banks; fifo: F; readout: C·A;
+ * the baseline's MAC tile part by part, power_base_kinds.c) and from 180 nm to the target node with Stillmaker & Baas' area
  * table (area(45 nm) = area(180 nm) / 19). A router (5 ports, one flit
  * buffer each, 5×5 crossbar) is added to every core of a chip of > 1 core.
  * Leakage = Σ instance leakage of the table (synthesized logic at the
@@ -262,7 +262,8 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
         double sc = power_synth_area(t, "axon_ctrl", NULL, NULL, 0, s);
         double sa, sr;
         if (baseline) { /* MAC lanes + single-bank accumulators + readout */
-            sa = power_synth_area(t, "axon_mac_baseline", kacc, wacc, 2, s);
+            int exact;  /* each part by what sizes it (power_base_kinds.c) */
+            sa = power_base_mac_synth(t, c, POWER_BASE_DENSE, 0, s, &exact);
             sr = sa > 0 ? 0 : -1;
         } else {
             sa = power_synth_area(t, "axon_acc", kacc, wacc, 3, s);

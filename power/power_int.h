@@ -95,4 +95,16 @@ typedef struct {
 ax_result power_core_area(const power_table *t, const sim_config *c, int baseline, int routed,
                           power_core_geom *a, char **err);
 
+/* Area of the baseline's MAC tile (lanes, accumulators, readout) of kind at
+ * c's C, L, A, RB and planes, at the target node (s = target / 180 nm area
+ * factor), from the synthesis rows (power_base_kinds.c): exact = 1 when a row
+ * has exactly these parameters, else each part scaled by what sizes it
+ * (multipliers by L, adders by L·A, accumulators and readout by C·A).
+ * 0 when the table holds no row of that tile. */
+double power_base_mac_synth(const power_table *t, const sim_config *c, power_base_kind kind,
+                            int planes, double s, int *exact);
+/* The energy reductions of out (spiking vs base_*, and with both SRAMs
+ * halved and doubled; needs base_sram_pj and sram_pj set) (power_base.c). */
+void power_base_reductions(power_report *out);
+
 #endif

@@ -95,7 +95,14 @@ void power_print(FILE *f, const power_report *p)
                 "%.1f %% with both x2\n",
                 p->sram_pj, p->base_sram_pj, p->energy_reduction_sram_half_pct,
                 p->energy_reduction_sram_double_pct);
-    fprintf(f, "  %-28s %16s %16s %10s\n", "", "spiking", "dense INT8", "reduction");
+    char base[48];
+    if (p->base_kind == POWER_BASE_WIDE)
+        snprintf(base, sizeof base, "wide (%d lanes)", p->base_lanes);
+    else if (p->base_kind == POWER_BASE_BIT_SERIAL)
+        snprintf(base, sizeof base, "bit-serial (%d pl.)", p->base_planes);
+    else
+        snprintf(base, sizeof base, "%s INT8", power_base_kind_name((power_base_kind)p->base_kind));
+    fprintf(f, "  %-28s %16s %16s %10s\n", "", "spiking", base, "reduction");
     fprintf(f, "  %-28s %16.4g %16.4g %9.1f%%\n", "energy (pJ)", p->energy_pj, p->base_energy_pj,
             p->energy_reduction_pct);
     fprintf(f, "  %-28s %16.4g %16.4g\n", "energy per token (pJ)", p->energy_pj_per_token,

@@ -31,6 +31,8 @@ typedef struct run_job {
     size_t group;     /* weight group size, 0 = per channel */
     const char *tech; /* technology table CSV, NULL = built-in 45 nm */
     power_model model;
+    power_base_kind baseline; /* the baseline compared against (--baseline) */
+    int base_lanes;           /* lanes of the wide baseline, 0 = matched to the run */
     const char *vcd;  /* VCD output path or NULL */
     int node_nm;      /* technology node to scale the table to, 0 = the table's */
     double vdd_v;     /* supply, 0 = the node's nominal */
@@ -232,6 +234,12 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
       "baseline duration, ns")                                                                     \
     X(base_cycles, REAL, REPORT, run_result_priced(r), p->base_cycles,                             \
       "baseline duration, cycles")                                                                 \
+    X(base_lanes_used, INT, RESULTS, run_result_priced(r), p->base_lanes,                          \
+      "lanes of the baseline priced (wide: as matched or given)")                                  \
+    X(base_planes, INT, RESULTS, run_result_priced(r) && p->base_planes > 0, p->base_planes,       \
+      "bit-planes of the bit-serial baseline")                                                     \
+    X(base_area_exact, BOOL, RESULTS, run_result_priced(r), p->base_area_exact,                    \
+      "baseline MAC tile area synthesized at exactly its parameters (else scaled per part)")       \
     X(energy_reduction_pct, REAL, RESULTS, run_result_priced(r), p->energy_reduction_pct,          \
       "energy below the baseline, %")                                                              \
     X(common_time_ns, REAL, RESULTS, run_result_priced(r), p->common_time_ns,                      \

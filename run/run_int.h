@@ -47,7 +47,9 @@ enum {
     P_TECH,
     P_NODE,
     P_VDD,
-    P_MODEL
+    P_MODEL,
+    P_BASELINE,
+    P_BASE_LANES
 };
 
 /* The int64 (ps) or int field of parameter id in j, or NULL. */

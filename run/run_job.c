@@ -833,6 +833,13 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
                                                          (double)j->cfg.dram_burst_bytes, err))) ||
              (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
+    if (!j->functional && j->baseline != POWER_BASE_DENSE) { /* docs/power.md "Baselines" */
+        power_act_stats acts;
+        power_base_spec bs = {j->baseline, j->base_lanes, &acts};
+        if ((rc = power_act_stats_compute(counts, tokens, qw->in, j->cfg.rows, &acts, err)) ||
+            (rc = power_baseline_kind(tech, &j->cfg, &r->sim, &bs, &r->power, err)))
+            goto done;
+    }
     r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
     if (!r->per_core) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu core counters", r->sim.cores);

@@ -106,6 +106,12 @@ static const run_param TABLE[] = {
      "supply voltage; 0 = the node's nominal", P_VDD},
     {"power_model", "model", RUN_PT_CHOICE, RUN_SEC_ENERGY, "", 0, 0, "realistic|ideal",
      "realistic pricing or SpikingBrain's idealised one", P_MODEL},
+    {"baseline", "baseline", RUN_PT_CHOICE, RUN_SEC_ENERGY, "", 0, 0, POWER_BASE_KINDS,
+     "baseline compared against: dense INT8, zero-skip, bit-serial or wide (docs/power.md)",
+     P_BASELINE},
+    {"base_lanes", "base-lanes", RUN_PT_INT, RUN_SEC_ENERGY, "lanes", 0, 4096, NULL,
+     "lanes of the wide baseline; 0 = the fewest that match the spiking run's latency",
+     P_BASE_LANES},
 };
 /* clang-format on */
 
@@ -159,6 +165,7 @@ int *run_param_int_field(run_job *j, int id)
     case P_DRAM_BW: return &c->dram_bytes_per_cycle;
     case P_DRAM_LAT: return &c->dram_latency;
     case P_NODE: return &j->node_nm;
+    case P_BASE_LANES: return &j->base_lanes;
     default: return NULL;
     }
 }
@@ -318,6 +325,7 @@ ax_result run_param_set(run_job *j, const run_param *p, const char *v, char **er
         case P_TIMING: j->cfg.timing = w ? SIM_ASYNC : SIM_SYNC; break;
         case P_HANDSHAKE: j->cfg.handshake = w ? SIM_HS_4PHASE : SIM_HS_2PHASE; break;
         case P_MODEL: j->model = w ? POWER_IDEAL : POWER_REALISTIC; break;
+        case P_BASELINE: j->baseline = (power_base_kind)w; break;
         case P_CODING: return spike_coding_parse(v, &j->coding, err) ? AX_EPARAM : AX_OK;
         }
         return AX_OK;
@@ -446,6 +454,7 @@ void run_param_get(const run_job *j, const run_param *p, char *out, size_t n)
     case P_HANDSHAKE: snprintf(out, n, "%d", c->handshake == SIM_HS_2PHASE ? 2 : 4); return;
     case P_MODEL: snprintf(out, n, "%s", j->model == POWER_IDEAL ? "ideal" : "realistic"); return;
     case P_CODING: snprintf(out, n, "%s", spike_coding_name(j->coding)); return;
+    case P_BASELINE: snprintf(out, n, "%s", power_base_kind_name(j->baseline)); return;
     case P_CLOCK: snprintf(out, n, "%.17g", c->clock_mhz); return;
     case P_K: snprintf(out, n, "%.9g", (double)j->sp.k); return;
     case P_VDD: snprintf(out, n, "%.17g", j->vdd_v); return;

@@ -40,6 +40,11 @@ ax_result run_param_applies(const run_job *j, const run_param *p, char **err)
                            p->flag, p->flag);
         break;
     }
+    if (p->id == P_BASE_LANES && j->baseline != POWER_BASE_WIDE)
+        return ax_fail(err, AX_EPARAM,
+                       "--%s applies to the wide baseline only (hint: add --baseline wide, or "
+                       "leave --%s out)",
+                       p->flag, p->flag);
     switch (p->id) {
     case P_BURST:
     case P_DRAM_BW:
@@ -94,6 +99,10 @@ size_t run_param_columns(const run_job *j, const run_param *p, run_param_col out
     case P_MODEL:
         out[n++] = (run_param_col){"power_model", RUN_COL_TEXT, 0, 0,
                                    j->model == POWER_IDEAL ? "ideal" : "realistic"};
+        break;
+    case P_BASELINE:
+        out[n++] = (run_param_col){"baseline", RUN_COL_TEXT, 0, 0,
+                                   power_base_kind_name(j->baseline)};
         break;
     case P_HANDSHAKE: out[n++] = col_int("handshake_phases", c->handshake); break;
     case P_CLOCK:

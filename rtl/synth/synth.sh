@@ -7,6 +7,11 @@
 # Usage: rtl/synth/synth.sh OUT.csv [WORKDIR]
 # Env:   SYNTH_CORE_PARAMS / SYNTH_BASE_PARAMS override the chparam settings
 #        (e.g. "-set R 16 -set C 16 -set L 4") for quick runs (the test does).
+#        SYNTH_BASE_SETS: the baseline tiles synthesized part by part into the
+#        same table by rtl/synth/base_synth.sh ("kind|K=V ..." per line; the
+#        default: dense and zero-skip at the default tile, bit-serial at P = 5,
+#        6, 7, the bit-planes of the shipped trace's layers). Rows of other
+#        parameter sets already in OUT (added by `make synth-base`) are kept.
 set -euo pipefail
 out=$1
 work=${2:-build/synth}
@@ -24,6 +29,10 @@ run rtl/synth/baseline_osu018.ys "$work/base.stat" "${SYNTH_BASE_PARAMS:-}" axon
 # the row-reuse core (REUSE = 1: the row register of W words), same parameters otherwise
 rparams="$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//') -set REUSE 1"
 run rtl/synth/core_osu018.ys "$work/core_rr.stat" "$rparams" axon_core core_rr_osu018
+# the baseline tiles' parts (and any cached parameter set) from the old table
+keep=$(mktemp)
+trap 'rm -f "$keep"' EXIT
+[ -f "$out" ] && grep -E '^axon_mac_(baseline|bitserial)[.,][^,]*(ZS|P)=' "$out" > "$keep" || true
 cparams=$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
 bparams=$(grep '^chparam' "$work/baseline_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_mac_baseline$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
 ver=$(yosys -V | head -n 1)
@@ -59,6 +68,15 @@ ver=$(yosys -V | head -n 1)
     inh && /Number of cells:/ { tcells=$4 }
     /Chip area for top module/ { top=$NF }
     END { printf "axon_mac_baseline,%s,%d,%.1f\n", bp, tcells, top }' "$work/base.stat"
+  cat "$keep"
 } > "$out.tmp"
 mv "$out.tmp" "$out"
+sets=${SYNTH_BASE_SETS:-"dense|C=128 L=16 A=32 RB=64 ZS=0
+dense|C=128 L=16 A=32 RB=64 ZS=1
+bitserial|C=128 L=16 A=32 RB=64 P=5
+bitserial|C=128 L=16 A=32 RB=64 P=6
+bitserial|C=128 L=16 A=32 RB=64 P=7"}
+while IFS= read -r s; do
+  [ -n "$s" ] && FORCE=1 bash rtl/synth/base_synth.sh "${s%%|*}" "${s#*|}" "$out" "$work/base" > /dev/null
+done <<< "$sets"
 cat "$out"

@@ -5,7 +5,8 @@
 # with positive cell counts and areas, and the core total equal to its parts
 # plus the few top-level cells; the row-reuse core (REUSE=1) larger than the core
 # by at least its row register's flops (8·C bits, 4 µm² each at least). Then the same flow is re-run on a small core
-# (R=C=8, L=4) to show the scripts still work and that area grows with the tile.
+# (R=C=8, L=4) to show the scripts still work and that area grows with the tile,
+# and the baseline tiles (rtl/synth/base_synth.sh) are synthesized part by part.
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 csv=$root/power/tech/area_osu018.csv
@@ -43,10 +44,34 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
 SYNTH_CORE_PARAMS="-set R 8 -set C 8 -set L 4 -set F 2 -set A 16 -set RB 32" \
-SYNTH_BASE_PARAMS="-set C 8 -set L 4 -set A 16 -set RB 32" \
+SYNTH_BASE_PARAMS="-set C 8 -set L 4 -set A 16 -set RB 32 -set ZS 0" \
+SYNTH_BASE_SETS="dense|C=8 L=4 A=16 RB=32 ZS=0
+bitserial|C=8 L=4 A=16 RB=32 P=5" \
   bash rtl/synth/synth.sh "$work/small.csv" "$work/synth" > /dev/null
 check "$work/small.csv" 1
 small=$(awk -F, '$1 == "axon_core" { print $4 }' "$work/small.csv")
 big=$(awk -F, '$1 == "axon_core" { print $4 }' "$csv")
 awk -v s="$small" -v b="$big" 'BEGIN { exit !(s > 0 && s < b) }' || { echo "small core $small um2 not below $big um2"; exit 1; }
 echo "re-synthesized small core: $small um2 (default core $big um2)"
+# the baseline tiles part by part: parts sum to the tile; a set already in the
+# table is not synthesized again (cache); at A = 32 the multipliers keep their
+# area and the adders grow (what power/ scales by, never the multiplier by A)
+parts() { # csv module params -> total and sum of parts
+  awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { t = $4 } index($1, m ".") == 1 && $2 == p { s += $4 }
+    END { if (t <= 0 || s < t * 0.999 || s > t * 1.001) { print "parts of " m " " p ": " s " vs " t; exit 1 } }' "$1"
+}
+parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=16 RB=32 ZS=0"
+parts "$work/small.csv" axon_mac_bitserial "C=8 L=4 A=16 RB=32 P=5"
+bash rtl/synth/base_synth.sh dense "C=8 L=4 A=16 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" | grep -q "already in"
+bash rtl/synth/base_synth.sh dense "C=8 L=4 A=32 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" > /dev/null
+parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=32 RB=32 ZS=0"
+area() { awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { print $4 }' "$1"; }
+m16=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=16 RB=32 ZS=0")
+m32=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=32 RB=32 ZS=0")
+a16=$(area "$work/small.csv" axon_mac_baseline.add "C=8 L=4 A=16 RB=32 ZS=0")
+a32=$(area "$work/small.csv" axon_mac_baseline.add "C=8 L=4 A=32 RB=32 ZS=0")
+# the multiplier does not change with A (abc maps the same module a few % apart)
+awk -v a="$m16" -v b="$m32" 'BEGIN { exit !(b < 1.05 * a && a < 1.05 * b) }' ||
+  { echo "multiplier area $m16 at A=16, $m32 at A=32"; exit 1; }
+awk -v a="$a16" -v b="$a32" 'BEGIN { exit !(b > 1.5 * a) }' || { echo "adder area $a16 -> $a32 at A 16 -> 32"; exit 1; }
+echo "baseline tiles: parts sum to the tiles, cache hit, multiplier $m16 / $m32 um2 at A = 16 / 32, adders $a16 -> $a32 um2"

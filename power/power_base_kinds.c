@@ -1,0 +1,309 @@
+/*
+ * power_base_kinds — the baselines the spiking core can be compared against
+ * (`--baseline`, docs/power.md "Baselines"), each the tile of power_base.c
+ * (same SRAM macro, C accumulators of A bits, FIFO, readout, mesh, clock)
+ * with another MAC datapath, priced with the cycle count its circuit needs
+ * for the run's activations:
+ *   dense      every activation multiplied (power_base.c, unchanged);
+ *   zero-skip  dense with a zero detect (rtl/axon_mac_baseline.sv, ZS=1): a
+ *              zero activation is not delivered, reads no row and does no
+ *              MAC; DRAM bursts of all-zero activations are skipped as the
+ *              spiking core skips them;
+ *   bit-serial shift-add lanes (rtl/axon_mac_bitserial.sv): a word read once
+ *              per activation, held for P cycles, one bit-plane of |x| per
+ *              cycle, an add (and accumulator write) per set bit, a gated lane
+ *              per clear bit; P = bit length of the run's largest |x|
+ *              (Stripes, Judd et al., MICRO 2016, with Pragmatic's gating of
+ *              zero bits, Albericio et al., MICRO 2017);
+ *   wide       dense with Lw lanes (Lw weights per word): --base-lanes, or
+ *              0 = the fewest lanes whose latency is at most the spiking
+ *              run's (equal throughput), at most min(C, out).
+ * With rows processed Rp (dense, bit-serial, wide: tokens·in; zero-skip: the
+ * nonzero activations), Σw = Σ_cb ⌈C_used(cb)/Lw⌉, ncb = ⌈out/C⌉:
+ *   words = Rp·Σw, deliveries = Rp·ncb, MACs = Rp·out (bit-serial: adds =
+ *   ones·out, gated = (tokens·in·P − ones)·out), cycles = Σ_t busiest
+ *   row-block's rows · ⌈C_eff/Lw⌉ · (P or 1) + tokens·(Ls + B), and the
+ *   energy terms of power_base.c with these counts.
+ * Areas: the MAC tile from synthesis (rtl/synth/base_synth.sh rows of
+ * power/tech/area_osu018.csv) at exactly these parameters when the table
+ * has them; otherwise each synthesized part scaled by what sizes it — the
+ * int8 multipliers by L only, adders and shift-add lanes by L·A,
+ * accumulators and readout by C·A — and the report says so
+ * (base_area_exact 0).
+ */
+#include "power_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const KIND_NAMES[] = {"dense", "zero-skip", "bit-serial", "wide"};
+
+int power_base_kind_parse(const char *s, power_base_kind *out)
+{
+    for (int i = 0; s && i < 4; i++)
+        if (!strcmp(s, KIND_NAMES[i])) {
+            *out = (power_base_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *power_base_kind_name(power_base_kind k)
+{
+    return (int)k >= 0 && (int)k < 4 ? KIND_NAMES[k] : "?";
+}
+
+static int bit_length(uint32_t v)
+{
+    int n = 0;
+    for (; v; v >>= 1)
+        n++;
+    return n;
+}
+
+ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t in, int rows,
+                                  power_act_stats *s, char **err)
+{
+    memset(s, 0, sizeof *s);
+    if (rows < 1 || (!counts && tokens * in > 0))
+        return ax_fail(err, AX_EPARAM, "activation statistics: rows %d must be >= 1", rows);
+    size_t R = (size_t)rows, nrb = (in + R - 1) / R;
+    uint32_t amax = 0;
+    for (size_t t = 0; t < tokens; t++) {
+        const int32_t *x = counts + t * in;
+        size_t best_nz = 0, best_rows = 0;
+        for (size_t rb = 0; rb < nrb; rb++) {
+            size_t lo = rb * R, hi = lo + R < in ? lo + R : in, nz = 0;
+            for (size_t i = lo; i < hi; i++) {
+                uint32_t a = x[i] < 0 ? (uint32_t)0 - (uint32_t)x[i] : (uint32_t)x[i];
+                nz += a != 0;
+                s->ones += __builtin_popcount(a);
+                if (a > amax)
+                    amax = a;
+            }
+            best_nz = nz > best_nz ? nz : best_nz;
+            best_rows = hi - lo > best_rows ? hi - lo : best_rows;
+        }
+        s->nz_busy += (double)best_nz;
+        s->rows_busy += (double)best_rows;
+    }
+    for (size_t n = 0; n < tokens * in; n++)
+        s->nonzero += counts[n] != 0;
+    s->acts = (double)tokens * (double)in;
+    s->planes = amax ? bit_length(amax) : 1;
+    return AX_OK;
+}
+
+/* ---- area of the MAC tile from the synthesis rows ---- */
+
+static const power_synth_row *synth_row(const power_table *t, const char *module,
+                                        const char *const *keys, const double *want, int nkeys,
+                                        int exact)
+{
+    for (size_t i = 0; i < t->nsynth; i++) {
+        const power_synth_row *r = &t->synth[i];
+        if (strcmp(r->module, module))
+            continue;
+        int ok = 1;
+        for (int k = 0; k < nkeys && ok; k++) {
+            double v;
+            if (!power_param_get(r->parameters, keys[k], &v))
+                ok = 0; /* an older row without this parameter: never used */
+            else if (exact && v != want[k])
+                ok = 0;
+        }
+        if (ok)
+            return r;
+    }
+    return NULL;
+}
+
+/* area of part `module.part` synthesized with params (0 when absent) */
+static double synth_part(const power_table *t, const char *module, const char *part,
+                         const char *params)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s.%s", module, part);
+    for (size_t i = 0; i < t->nsynth; i++)
+        if (!strcmp(t->synth[i].module, name) && !strcmp(t->synth[i].parameters, params))
+            return t->synth[i].area_um2;
+    return 0;
+}
+
+double power_base_mac_synth(const power_table *t, const sim_config *c, power_base_kind kind,
+                            int planes, double s, int *exact)
+{
+    *exact = 0;
+    int bs = kind == POWER_BASE_BIT_SERIAL;
+    const char *module = bs ? "axon_mac_bitserial" : "axon_mac_baseline";
+    static const char *const keys[] = {"C", "L", "A", "RB", "ZS"}, *const bkeys[] = {"C", "L", "A",
+                                                                                     "RB", "P"};
+    double C = c->cols, L = c->lanes, A = c->acc_bits;
+    double want[] = {C, L, A, c->readout_bits,
+                     bs ? (planes > 0 ? planes : 8) : (kind == POWER_BASE_ZERO_SKIP)};
+    const power_synth_row *r = synth_row(t, module, bs ? bkeys : keys, want, 5, 1);
+    if (r) {
+        *exact = 1;
+        return r->area_um2 * s;
+    }
+    /* another synthesized set of this tile: scale it part by part */
+    if (!(r = synth_row(t, module, bs ? bkeys : keys, want, 5, 0)))
+        return 0;
+    double c0, l0, a0;
+    if (!power_param_get(r->parameters, "C", &c0) || !power_param_get(r->parameters, "L", &l0) ||
+        !power_param_get(r->parameters, "A", &a0) || c0 <= 0 || l0 <= 0 || a0 <= 0)
+        return 0;
+    double acc = synth_part(t, module, "acc", r->parameters),
+           ro = synth_part(t, module, "readout", r->parameters);
+    double ca = (C * A) / (c0 * a0), la = (L * A) / (l0 * a0), area;
+    if (bs)
+        area = synth_part(t, module, "lane", r->parameters) * la + (acc + ro) * ca;
+    else
+        area = synth_part(t, module, "mul", r->parameters) * L / l0 +
+               synth_part(t, module, "add", r->parameters) * la + (acc + ro) * ca;
+    return area > 0 ? area * s : 0;
+}
+
+/* ---- energy and latency ---- */
+
+static ax_result energy_of(const power_table *t, const char *c, const char *a, double count,
+                           double *e, char **err)
+{
+    *e = 0;
+    if (count <= 0)
+        return AX_OK;
+    return power_energy_pj(t, c, a, e, err);
+}
+
+/* Cycles of the busiest core for lanes lw (rows_busy rows per token, p
+ * cycles per word), the tile of cfg. */
+static double base_cycles(const sim_config *cfg, const sim_report *r, double rows_busy, double lw,
+                          double p)
+{
+    double T = (double)r->tokens, Ceff = fmin(cfg->cols, (double)r->out);
+    if (T == 0)
+        return 0;
+    double B = ceil(Ceff * cfg->acc_bits / cfg->readout_bits);
+    return rows_busy * ceil(Ceff / lw) * p + T * (cfg->sram_latency + B);
+}
+
+/* the fewest lanes whose latency is at most the spiking run's */
+static int match_lanes(const sim_config *cfg, const sim_report *r, double rows_busy, double f_mhz)
+{
+    int cmax = (int)fmin(cfg->cols, (double)(r->out ? r->out : 1));
+    for (int lw = 1; lw < cmax; lw++)
+        if (base_cycles(cfg, r, rows_busy, lw, 1) * 1e3 / f_mhz <= r->duration_ns)
+            return lw;
+    return cmax;
+}
+
+ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const sim_report *r,
+                              const power_base_spec *b, power_report *out, char **err)
+{
+    if (b->kind == POWER_BASE_DENSE)
+        return power_baseline(t, cfg, r, out, err);
+    const power_act_stats *st = b->acts;
+    if (!st)
+        return ax_fail(err, AX_EPARAM,
+                       "baseline %s needs the run's activation statistics "
+                       "(hint: power_act_stats_compute)",
+                       power_base_kind_name(b->kind));
+    const sim_counters *k = &r->total;
+    double f = cfg->clock_mhz > 0 ? cfg->clock_mhz : 500; /* MHz */
+    int zs = b->kind == POWER_BASE_ZERO_SKIP, bs = b->kind == POWER_BASE_BIT_SERIAL;
+    sim_config c = *cfg; /* the baseline's tile: lanes of the wide one */
+    if (b->kind == POWER_BASE_WIDE)
+        c.lanes = b->lanes > 0 ? b->lanes : match_lanes(cfg, r, st->rows_busy, f);
+    double T = (double)r->tokens, in = (double)r->in, o = (double)r->out;
+    double R = c.rows, C = c.cols, L = c.lanes, A = c.acc_bits, P = bs ? st->planes : 1;
+    size_t ncb = (r->out + (size_t)c.cols - 1) / (size_t)c.cols;
+    size_t cores = r->cores ? r->cores : 1;
+    double wsum = 0;
+    for (size_t cb = 0; cb < ncb; cb++)
+        wsum += ceil(fmin(C, o - (double)cb * C) / L);
+    double rows = zs ? st->nonzero : st->acts;
+    double words = rows * wsum, deliv = rows * (double)ncb, items = deliv + T * (double)cores;
+    double macs = bs ? 0 : rows * o, adds = bs ? st->ones * o : macs;
+    double gated = bs ? fmax(0, st->acts * P - st->ones) * o : 0;
+    ax_result rc;
+    double mul8, add32, wbit, gate, dec, fifo, beat, flop, hop, dram, e64 = 0;
+    if ((rc = energy_of(t, "mult", "int8", macs, &mul8, err)) ||
+        (rc = energy_of(t, "add", "int32", adds + (double)k->reduce_adds, &add32, err)) ||
+        (rc = energy_of(t, "reg", "write_bit", adds, &wbit, err)) ||
+        (rc = energy_of(t, "add", "gated", gated, &gate, err)) ||
+        (rc = energy_of(t, "core", "decode", deliv, &dec, err)) ||
+        (rc = energy_of(t, "fifo", "push_pop", items, &fifo, err)) ||
+        (rc = energy_of(t, "readout", "beat_bit", (double)k->readout_beats, &beat, err)) ||
+        (rc = energy_of(t, "clock", "flop_cycle", words, &flop, err)))
+        return rc;
+    /* zero-skip fetches only the bursts the spiking core fetches (those
+     * holding a nonzero activation); the others fetch every burst */
+    double bursts = (double)k->dram_bursts + (zs ? 0 : (double)k->dram_bursts_skipped);
+    if ((words > 0 || bursts > 0) && (rc = power_sram_read64_pj(t, R * C, &e64, err)))
+        return rc;
+    double nrb = ceil(in / R);
+    double red_hops = (double)k->flit_hops - power_mcast_hops(cfg, r);
+    double mcast_hops = ncb > 1 ? (rows + T * nrb) * (double)(ncb - 1) : 0;
+    if ((rc = energy_of(t, "noc", "bit_hop", mcast_hops + red_hops, &hop, err)) ||
+        (rc = energy_of(t, "dram", "read64", bursts, &dram, err)))
+        return rc;
+
+    double cycles = base_cycles(&c, r, zs ? st->nz_busy : st->rows_busy, L, P);
+    double ns = cycles * 1e3 / f;
+    power_core_geom ca;
+    if ((rc = power_core_area(t, &c, 1, cores > 1, &ca, err)))
+        return rc;
+    int exact = 0;
+    if (ca.synthesized) { /* the dense MAC tile replaced by this kind's, same node factor */
+        double ef, at, a180, vn, bit, bit_leak;
+        int ap, ex0;
+        if ((rc = power_node_factors(t->target_node, &ef, &at, &vn, &ap, err)) ||
+            (rc = power_node_factors(180, &ef, &a180, &vn, &ap, err)) ||
+            (rc = power_area_of(t, "reg", "bit", &bit, &bit_leak, err)))
+            return rc;
+        double dense_um2 = power_base_mac_synth(t, &c, POWER_BASE_DENSE, 0, at / a180, &ex0);
+        double kind_um2 = power_base_mac_synth(t, &c, b->kind, (int)P, at / a180, &exact);
+        if (kind_um2 > 0) { /* else no row of that tile: the dense tile's area stands */
+            double d = kind_um2 - dense_um2;
+            ca.logic_um2 += d;
+            ca.total_um2 += d;
+            ca.leak_uw += d * (bit > 0 ? bit_leak / bit : 0);
+        }
+    } else if (bs) { /* assumed areas: no multipliers, the shift-add lane is the adder */
+        double mul, mul_leak;
+        if ((rc = power_area_of(t, "mult", "int8", &mul, &mul_leak, err)))
+            return rc;
+        ca.logic_um2 -= L * mul;
+        ca.total_um2 -= L * mul;
+        ca.leak_uw -= L * mul_leak;
+    }
+    double busy = words * P + (double)k->readout_beats;
+    double idle = fmax(0, (double)cores * cycles - busy);
+    out->base_compute_pj = macs * mul8 + adds * (add32 * A / 32 + wbit * A) + gated * gate;
+    out->base_memory_pj = words * e64 * L * 8 / 64 + deliv * dec + items * fifo +
+                          (double)k->readout_beats * c.readout_bits * beat;
+    out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
+    out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * c.readout_bits) * hop +
+                       (double)k->reduce_adds * add32 * A / 32;
+    double base_dram = bursts * t->dram_burst_bytes / 8 * (dram + e64);
+    out->base_leakage_pj = ca.leak_uw * (double)cores * 1e-3 * ns;
+    out->base_cycles = cycles;
+    out->base_latency_ns = ns;
+    out->base_area_um2 = ca.total_um2 * (double)cores;
+    out->base_realistic_pj = out->base_compute_pj + out->base_memory_pj + out->base_clock_pj +
+                             out->base_noc_pj + base_dram + out->base_leakage_pj;
+    double mac_equiv = T * in * o;
+    out->base_energy_pj = out->model == POWER_IDEAL ? mac_equiv * out->int8_mac_pj
+                                                    : out->base_realistic_pj;
+    out->base_energy_pj_per_token = T > 0 ? out->base_energy_pj / T : 0;
+    out->base_energy_pj_per_mac = mac_equiv > 0 ? out->base_energy_pj / mac_equiv : 0;
+    out->base_power_mw = ns > 0 ? out->base_energy_pj / ns : 0;
+    out->base_kind = b->kind;
+    out->base_lanes = c.lanes;
+    out->base_planes = bs ? (int)P : 0;
+    out->base_area_exact = exact;
+    out->base_sram_pj = words * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64;
+    power_base_reductions(out);
+    return AX_OK;
+}

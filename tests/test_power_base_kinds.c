@@ -1,0 +1,292 @@
+/* Unit tests of the baselines (power/power_base_kinds.c, docs/power.md
+ * "Baselines"): activation statistics counted by hand, each kind reduced to
+ * the dense one where its circuit does the same work (zero-skip on activations
+ * without a zero, wide at the dense lane count), zero-skip gaining exactly the
+ * silent activations, bit-serial paying per set bit and per bit-plane, the
+ * wide baseline's lanes matched to the spiking latency, and the MAC tile area
+ * taken part by part from synthesis rows (the multiplier never scaled by A). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../power/power.h"
+
+static sim_config cfg_default(void)
+{
+    sim_config c;
+    memset(&c, 0, sizeof c);
+    c.rows = c.cols = 128;
+    c.lanes = 16;
+    c.sram_latency = 1;
+    c.fifo_depth = 8;
+    c.acc_bits = 32;
+    c.readout_bits = 64;
+    c.double_buffer = 1;
+    c.zero_gating = 1;
+    c.timing = SIM_SYNC;
+    c.clock_mhz = 500;
+    c.handshake = SIM_HS_4PHASE;
+    c.hop_cycles = 1;
+    c.link_bits = 64;
+    return c;
+}
+
+static sim_report run_small(void)
+{
+    sim_report r;
+    memset(&r, 0, sizeof r);
+    r.tokens = 2;
+    r.in = r.out = 128;
+    r.cores = r.mesh_w = r.mesh_h = 1;
+    r.timing = SIM_SYNC;
+    r.time_unit = "cycles";
+    r.duration = 50;
+    r.duration_ns = 100;
+    sim_counters *k = &r.total;
+    k->events = 10;
+    k->eots = 2;
+    k->sram_words = 70;
+    k->sram_words_skipped = 10;
+    k->adds = 1000;
+    k->adds_gated = 280;
+    k->acc_writes = 1000;
+    k->readout_beats = 128;
+    k->active = 200;
+    k->idle = 50;
+    return r;
+}
+
+static power_table *builtin(void)
+{
+    power_table *t = NULL;
+    char *err = NULL;
+    cr_assert_eq(power_table_load(NULL, &t, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(power_table_load_synth(t, NULL, &err), AX_OK);
+    return t;
+}
+
+static power_report price_kind(const power_table *t, const sim_config *c, const sim_report *r,
+                               power_base_kind kind, int lanes, const power_act_stats *a)
+{
+    power_report p;
+    char *err = NULL;
+    cr_assert_eq(power_price(t, c, r, POWER_REALISTIC, &p, &err), AX_OK, "%s", err ? err : "");
+    power_base_spec b = {kind, lanes, a};
+    cr_assert_eq(power_baseline_kind(t, c, r, &b, &p, &err), AX_OK, "%s", err ? err : "");
+    return p;
+}
+
+/* counts[2][128]: token 0 all 3 (0b11), token 1 half zero, half -5 (0b101) */
+static void counts_small(int32_t *x)
+{
+    for (int i = 0; i < 128; i++) {
+        x[i] = 3;
+        x[128 + i] = i % 2 ? -5 : 0;
+    }
+}
+
+Test(power_base_kinds, names_round_trip)
+{
+    const char *names[] = {"dense", "zero-skip", "bit-serial", "wide"};
+    for (int i = 0; i < 4; i++) {
+        power_base_kind k;
+        cr_assert_eq(power_base_kind_parse(names[i], &k), 0);
+        cr_assert_eq((int)k, i);
+        cr_assert_str_eq(power_base_kind_name(k), names[i]);
+    }
+    power_base_kind k;
+    cr_assert_eq(power_base_kind_parse("bitserial", &k), -1);
+    cr_assert_str_eq(POWER_BASE_KINDS, "dense|zero-skip|bit-serial|wide");
+}
+
+Test(power_base_kinds, activation_stats_by_hand)
+{
+    int32_t x[256];
+    counts_small(x);
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    cr_assert_float_eq(s.acts, 256, 0);
+    cr_assert_float_eq(s.nonzero, 192, 0);
+    cr_assert_float_eq(s.ones, 128 * 2 + 64 * 2, 0);
+    cr_assert_eq(s.planes, 3); /* |-5| = 0b101 */
+    cr_assert_float_eq(s.rows_busy, 256, 0);
+    cr_assert_float_eq(s.nz_busy, 192, 0);
+    /* two row-blocks of 64: the busiest one per token */
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 64, &s, NULL), AX_OK);
+    cr_assert_float_eq(s.rows_busy, 128, 0);
+    cr_assert_float_eq(s.nz_busy, 64 + 32, 0);
+    /* all zero: one plane, nothing set */
+    int32_t z[4] = {0, 0, 0, 0};
+    cr_assert_eq(power_act_stats_compute(z, 1, 4, 4, &s, NULL), AX_OK);
+    cr_assert_eq(s.planes, 1);
+    cr_assert_float_eq(s.ones + s.nonzero, 0, 0);
+}
+
+Test(power_base_kinds, zero_skip_without_zeros_is_dense)
+{
+    power_table *t = builtin();
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    int32_t x[256];
+    for (int i = 0; i < 256; i++)
+        x[i] = 1 + i % 7;
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    power_report z = price_kind(t, &c, &r, POWER_BASE_ZERO_SKIP, 0, &s);
+    power_report w = price_kind(t, &c, &r, POWER_BASE_WIDE, 16, &s);
+    cr_assert_float_eq(z.base_energy_pj, d.base_energy_pj, 1e-9 * d.base_energy_pj);
+    cr_assert_float_eq(z.base_latency_ns, d.base_latency_ns, 1e-9);
+    cr_assert_float_eq(w.base_energy_pj, d.base_energy_pj, 1e-9 * d.base_energy_pj);
+    cr_assert_float_eq(w.base_area_um2, d.base_area_um2, 1e-6);
+    cr_assert_float_eq(z.energy_reduction_pct, d.energy_reduction_pct, 1e-9);
+    cr_assert_eq(z.base_kind, POWER_BASE_ZERO_SKIP);
+    power_table_free(t);
+}
+
+Test(power_base_kinds, zero_skip_saves_exactly_the_silent_activations)
+{
+    power_table *t = builtin();
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x); /* 64 of 256 activations zero */
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    power_report z = price_kind(t, &c, &r, POWER_BASE_ZERO_SKIP, 0, &s);
+    /* compute and the row reads scale by 192 / 256; the busy cycles lose 64 rows x 8 words */
+    cr_assert_float_eq(z.base_compute_pj, d.base_compute_pj * 192 / 256, 1e-6);
+    cr_assert_float_eq(z.base_cycles, d.base_cycles - 64 * 8, 1e-9);
+    cr_assert_float_eq(z.base_sram_pj, d.base_sram_pj * 192 / 256, 1e-6);
+    cr_assert_lt(z.base_energy_pj, d.base_energy_pj);
+    cr_assert_lt(z.energy_reduction_pct, d.energy_reduction_pct);
+    power_table_free(t);
+}
+
+Test(power_base_kinds, bit_serial_pays_per_set_bit_and_per_plane)
+{
+    power_table *t = builtin();
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x);
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    power_report b = price_kind(t, &c, &r, POWER_BASE_BIT_SERIAL, 0, &s);
+    /* adds = 384 set bits x 128 outputs, each add32 + 32-bit write, no multiplier;
+     * gated lanes cost 0 in the base table */
+    cr_assert_float_eq(b.base_compute_pj, 384.0 * 128 * (0.1 + 32 * 0.005), 1e-6);
+    /* 3 planes: every row read once (256 x 8 words), 3 cycles per word, + Ls + 64 beats per token */
+    cr_assert_float_eq(b.base_cycles, 256.0 * 8 * 3 + 2 * (1 + 64), 1e-9);
+    cr_assert_eq(b.base_planes, 3);
+    /* one more set bit per activation costs adds, not cycles */
+    for (int i = 0; i < 256; i++)
+        x[i] = x[i] == 3 ? 7 : x[i];
+    power_act_stats s2;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s2, NULL), AX_OK);
+    power_report b2 = price_kind(t, &c, &r, POWER_BASE_BIT_SERIAL, 0, &s2);
+    cr_assert_float_eq(b2.base_compute_pj - b.base_compute_pj, 128.0 * 128 * (0.1 + 32 * 0.005),
+                       1e-6);
+    cr_assert_float_eq(b2.base_cycles, b.base_cycles, 0);
+    /* no multipliers in its area (assumed: 16 x 282 um2 less than dense) */
+    power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    cr_assert_float_eq(d.base_area_um2 - b.base_area_um2, 16 * 282.0, 1e-6);
+    power_table_free(t);
+}
+
+Test(power_base_kinds, wide_matches_the_spiking_latency)
+{
+    power_table *t = builtin();
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x);
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    /* dense needs 2 x (128 x 8 + 1 + 64) cycles = 4356 ns; give the spiking run 1500 ns */
+    r.duration_ns = 1500;
+    power_report w = price_kind(t, &c, &r, POWER_BASE_WIDE, 0, &s);
+    /* the fewest lanes L with 2 x (128 x ceil(128/L) + 65) x 2 ns <= 1500: ceil(128/L) <= 2 -> L = 64 */
+    cr_assert_eq(w.base_lanes, 64);
+    cr_assert_leq(w.base_latency_ns, 1500);
+    power_report w1 = price_kind(t, &c, &r, POWER_BASE_WIDE, 63, &s);
+    cr_assert_gt(w1.base_latency_ns, 1500);
+    /* slower spiking run: fewer lanes than the dense 16 */
+    r.duration_ns = 1e6;
+    w = price_kind(t, &c, &r, POWER_BASE_WIDE, 0, &s);
+    cr_assert_eq(w.base_lanes, 1);
+    power_table_free(t);
+}
+
+Test(power_base_kinds, needs_activation_stats)
+{
+    power_table *t = builtin();
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    power_report p;
+    char *err = NULL;
+    cr_assert_eq(power_price(t, &c, &r, POWER_REALISTIC, &p, &err), AX_OK);
+    power_base_spec b = {POWER_BASE_ZERO_SKIP, 0, NULL};
+    cr_assert_eq(power_baseline_kind(t, &c, &r, &b, &p, &err), AX_EPARAM);
+    cr_assert(strstr(err, "zero-skip"), "%s", err);
+    free(err);
+    power_table_free(t);
+}
+
+/* synthesis rows of one dense and one bit-serial set (made-up areas at 180 nm) */
+static const char SYN[] = "module,parameters,cells,area_um2\n"
+                          "axon_core,R=8 C=8,1,1000\naxon_fifo,F=8,1,100\naxon_ctrl,X=1,1,50\n"
+                          "axon_acc,C=8 A=32 NB=2,1,600\naxon_readout,C=8 A=32,1,200\n"
+                          "axon_mac_baseline,C=128 L=16 A=32 RB=64 ZS=0,1,19000\n"
+                          "axon_mac_baseline.mul,C=128 L=16 A=32 RB=64 ZS=0,1,1600\n"
+                          "axon_mac_baseline.add,C=128 L=16 A=32 RB=64 ZS=0,1,3200\n"
+                          "axon_mac_baseline.readout,C=128 L=16 A=32 RB=64 ZS=0,1,2000\n"
+                          "axon_mac_baseline.acc,C=128 L=16 A=32 RB=64 ZS=0,1,12200\n"
+                          "axon_mac_bitserial,C=128 L=16 A=32 RB=64 P=5,1,16000\n"
+                          "axon_mac_bitserial.lane,C=128 L=16 A=32 RB=64 P=5,1,1800\n"
+                          "axon_mac_bitserial.readout,C=128 L=16 A=32 RB=64 P=5,1,2000\n"
+                          "axon_mac_bitserial.acc,C=128 L=16 A=32 RB=64 P=5,1,12200\n";
+
+Test(power_base_kinds, mac_area_exact_or_per_part)
+{
+    power_table *t = builtin();
+    char path[] = "/tmp/axon_syn_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, SYN, sizeof SYN - 1), (ssize_t)(sizeof SYN - 1));
+    close(fd);
+    char *err = NULL;
+    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
+    unlink(path);
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x);
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    cr_assert_eq(d.base_area_exact, 1);
+    /* A = 16: multipliers unchanged, adders, accumulators and readout halved */
+    sim_config c16 = c;
+    c16.acc_bits = 16;
+    power_report h = price_kind(t, &c16, &r, POWER_BASE_DENSE, 0, &s);
+    cr_assert_eq(h.base_area_exact, 0);
+    double s45 = 1.0 / 19; /* 180 nm -> 45 nm area factor of [SB17] */
+    double mac32 = 19000 * s45, mac16 = (1600 + 3200 / 2.0 + (12200 + 2000) / 2.0) * s45;
+    double other16 = h.base_area_um2 - mac16, other32 = d.base_area_um2 - mac32;
+    /* the rest of the tile (SRAM, FIFO, control, pipe) does not depend on A */
+    cr_assert_float_eq(other16, other32, 1e-6);
+    /* bit-serial at P = 5: exact, its tile in place of the dense one */
+    power_report b = price_kind(t, &c, &r, POWER_BASE_BIT_SERIAL, 0, &s); /* P = 3 */
+    cr_assert_eq(b.base_area_exact, 0);
+    for (int i = 0; i < 256; i++)
+        x[i] = x[i] ? 17 : 0; /* 5 planes */
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    b = price_kind(t, &c, &r, POWER_BASE_BIT_SERIAL, 0, &s);
+    cr_assert_eq(b.base_area_exact, 1);
+    cr_assert_float_eq(d.base_area_um2 - b.base_area_um2, (19000 - 16000) * s45, 1e-6);
+    power_table_free(t);
+}
