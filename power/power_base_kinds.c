@@ -305,5 +305,8 @@ ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const
     out->base_area_exact = exact;
     out->base_sram_pj = words * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64;
     power_base_reductions(out);
-    return AX_OK;
+    /* the fair-comparison figures again, now against this baseline: power at
+     * a common throughput (power_reduction_pct), break-even ev/act
+     * (docs/power.md "Reading the comparison") */
+    return power_fair(t, cfg, r, out, err);
 }

@@ -96,9 +96,10 @@ module axon_chip #(
             logic [IW-1:0] rd, in_item;
             logic          wv, wr;
             logic [IW-1:0] wd;
+            /* verilator lint_save */
             /* verilator lint_off UNUSEDSIGNAL */
             logic          reuse_nc;  // the chip's cores read a row per event (REUSE = 0)
-            /* verilator lint_on UNUSEDSIGNAL */
+            /* verilator lint_restore */
             if (cb == 0) begin : g_head
                 assign wv = l_valid[rb];
                 assign wd = l_item[rb*IW +: IW];
