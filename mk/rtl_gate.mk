@@ -35,11 +35,12 @@ $(GATE_LIB):
 	@$(MAKE) --no-print-directory deps
 	@test -f $@ || { echo "gate: $@ missing (hint: make deps extracts it from qflow-tech-osu018)" >&2; exit 1; }
 
-$(GATE_DIR)/core_gate.json: rtl/synth/core_gate.ys $(GATE_SV) $(GATE_LIB) $(GATE_DIR)/params.txt
+# one yosys run writes both the JSON and the Verilog netlist (a grouped
+# target, so a rewritten core_gate.v re-verilates the gate build)
+$(GATE_DIR)/core_gate.json $(GATE_DIR)/core_gate.v &: rtl/synth/core_gate.ys $(GATE_SV) $(GATE_LIB) $(GATE_DIR)/params.txt
 	sed -e 's|^chparam .* axon_core$$|chparam $(gate_chparam) axon_core|' \
 	    -e 's|build/gate/|$(GATE_DIR)/|g' rtl/synth/core_gate.ys > $(GATE_DIR)/core_gate.ys
 	yosys -q -l $(GATE_DIR)/core_gate.log -s $(GATE_DIR)/core_gate.ys >/dev/null
-$(GATE_DIR)/core_gate.v: $(GATE_DIR)/core_gate.json
 
 $(GATE_DIR)/axon-gate-cells: rtl/gate/axon_gate_cells.c power/power_gate.h $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBAXON) $(LDLIBS)
@@ -114,11 +115,10 @@ endef
 gate_set = $(if $(call gate_same,$(1)),$(call gate_set_reuse,$(1)),$(call gate_set_own,$(1)))
 define gate_set_own
 $(shell mkdir -p $(BUILD)/gate/$(1); echo '$(CHAR_$(1))' | cmp -s - $(BUILD)/gate/$(1)/params.txt || echo '$(CHAR_$(1))' > $(BUILD)/gate/$(1)/params.txt)
-$(BUILD)/gate/$(1)/core_gate.json: rtl/synth/core_gate.ys $(GATE_SV) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
+$(BUILD)/gate/$(1)/core_gate.json $(BUILD)/gate/$(1)/core_gate.v &: rtl/synth/core_gate.ys $(GATE_SV) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
 	sed -e 's|^chparam .* axon_core$$$$|chparam $(foreach kv,$(CHAR_$(1)),-set $(subst =, ,$(kv))) axon_core|' \
 	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' rtl/synth/core_gate.ys > $(BUILD)/gate/$(1)/core_gate.ys
 	yosys -q -l $(BUILD)/gate/$(1)/core_gate.log -s $(BUILD)/gate/$(1)/core_gate.ys >/dev/null
-$(BUILD)/gate/$(1)/core_gate.v: $(BUILD)/gate/$(1)/core_gate.json
 $(eval $(call rtl_variant,gate_$(1),$(CHAR_$(1)),--trace -Wno-lint -Wno-style -Wno-UNOPTFLAT,plain,axon_core,$(BUILD)/gate/$(1)/core_gate.v $(GATE_DIR)/cells.v rtl/axon_sram.sv,fixed,$(GATE_OPT)))
 $(call gate_char_bin,gate_$(1))
 $(CHAR_DIR)/$(1).%.csv: $(RTL_OUT)/gate_$(1)/axon-gate-char $(BUILD)/gate/$(1)/core_gate.json
