@@ -14,8 +14,8 @@
  *
  * Over several layers a field is summed when it is extensive (suffix _pj,
  * _um2, _mm2, _mw, _per_token, or sops/spikes/spike_slots/cores/mac_equiv),
- * a NAME_reduction_pct is recomputed from the sums of NAME_{pj,mw,um2} and
- * base_NAME_{pj,mw,um2} when both fields exist and every layer's value is
+ * a NAME_reduction_pct is recomputed from the sums of NAME_{pj,common_mw,mw,um2} and
+ * base_NAME_{pj,common_mw,mw,um2} when both fields exist and every layer's value is
  * 100 (1 - NAME/base_NAME) of them, and any other field is
  * the mean weighted by the layers' MACs (tokens x in x out).
  */
@@ -643,13 +643,15 @@ static int sum_field(const char *n)
 /* NAME_reduction_pct: the fields (spiking, baseline) it is the reduction of. */
 static int reduction_pair(const char *n, const run_field **a, const run_field **b)
 {
-    static const char *const suf[] = {"_pj", "_mw", "_um2"};
+    /* "_common_mw" before "_mw": power_reduction_pct compares power at a
+     * common throughput (power_common_mw, base_power_common_mw) */
+    static const char *const suf[] = {"_pj", "_common_mw", "_mw", "_um2"};
     const char *tail = "_reduction_pct";
     size_t len = strlen(n), tl = strlen(tail);
     if (len <= tl || strcmp(n + len - tl, tail) || len - tl > 100)
         return 0;
     char x[160], y[160];
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof suf / sizeof *suf; i++) {
         snprintf(x, sizeof x, "%.*s%s", (int)(len - tl), n, suf[i]);
         snprintf(y, sizeof y, "base_%.*s%s", (int)(len - tl), n, suf[i]);
         if ((*a = field_find(x)) && (*b = field_find(y)))

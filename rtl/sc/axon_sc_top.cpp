@@ -50,7 +50,8 @@ SC_MODULE(axon_sc_top)
     sc_clock clk{"clk", 2, SC_NS, 0.5, 0, SC_NS, true};
     sc_signal<bool> rst_n{"rst_n"}, in_valid{"in_valid"}, in_ready{"in_ready"}, in_eot{"in_eot"},
         in_neg{"in_neg"}, ro_valid{"ro_valid"}, ro_last{"ro_last"}, ovf{"ovf"}, ld_en{"ld_en"},
-        obs_start{"obs_start"}, obs_issue{"obs_issue"}, obs_skip{"obs_skip"};
+        obs_start{"obs_start"}, obs_issue{"obs_issue"}, obs_skip{"obs_skip"},
+        obs_reuse{"obs_reuse"}; // row-reuse builds only (REUSE = 1); unused here
     sc_signal<uint32_t> in_axon{"in_axon"}, in_shift{"in_shift"}, ro_beat{"ro_beat"}, ld_addr{"ld_addr"},
         obs_word{"obs_word"}, obs_lanes{"obs_lanes"};
     sc_signal<uint64_t> ro_data{"ro_data"}, ld_data{"ld_data"};
@@ -86,6 +87,7 @@ SC_MODULE(axon_sc_top)
         core.obs_issue(obs_issue);
         core.obs_word(obs_word);
         core.obs_skip(obs_skip);
+        core.obs_reuse(obs_reuse);
         core.obs_lanes(obs_lanes);
         SC_THREAD(source);
         SC_THREAD(driver);

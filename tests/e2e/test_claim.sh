@@ -86,7 +86,7 @@ c = json.load(open("c.json"))
 # over the two layers: reductions from the sums of their pair, extensive
 # fields summed, the others weighted by MACs (docs/claims.md)
 pairs = {"energy_reduction_pct": ("energy_pj", "base_energy_pj"),
-         "power_reduction_pct": ("power_mw", "base_power_mw"),
+         "power_reduction_pct": ("power_common_mw", "base_power_common_mw"),
          "area_reduction_pct": ("area_um2", "base_area_um2")}
 def L(f):
     ls = json.load(open(f))["layers"]
