@@ -12,60 +12,7 @@
 #include <unistd.h>
 
 #include "../power/power.h"
-
-static sim_config cfg_default(void)
-{
-    sim_config c;
-    memset(&c, 0, sizeof c);
-    c.rows = c.cols = 128;
-    c.lanes = 16;
-    c.sram_latency = 1;
-    c.fifo_depth = 8;
-    c.acc_bits = 32;
-    c.readout_bits = 64;
-    c.double_buffer = 1;
-    c.zero_gating = 1;
-    c.timing = SIM_SYNC;
-    c.clock_mhz = 500;
-    c.handshake = SIM_HS_4PHASE;
-    c.hop_cycles = 1;
-    c.link_bits = 64;
-    return c;
-}
-
-static sim_report run_small(void)
-{
-    sim_report r;
-    memset(&r, 0, sizeof r);
-    r.tokens = 2;
-    r.in = r.out = 128;
-    r.cores = r.mesh_w = r.mesh_h = 1;
-    r.timing = SIM_SYNC;
-    r.time_unit = "cycles";
-    r.duration = 50;
-    r.duration_ns = 100;
-    sim_counters *k = &r.total;
-    k->events = 10;
-    k->eots = 2;
-    k->sram_words = 70;
-    k->sram_words_skipped = 10;
-    k->adds = 1000;
-    k->adds_gated = 280;
-    k->acc_writes = 1000;
-    k->readout_beats = 128;
-    k->active = 200;
-    k->idle = 50;
-    return r;
-}
-
-static power_table *builtin(void)
-{
-    power_table *t = NULL;
-    char *err = NULL;
-    cr_assert_eq(power_table_load(NULL, &t, &err), AX_OK, "%s", err ? err : "");
-    cr_assert_eq(power_table_load_synth(t, NULL, &err), AX_OK);
-    return t;
-}
+#include "power_fixture.h"
 
 static power_report price_kind(const power_table *t, const sim_config *c, const sim_report *r,
                                power_base_kind kind, int lanes, const power_act_stats *a)

@@ -7,61 +7,14 @@
 #include <string.h>
 
 #include "../power/power.h"
+#include "power_fixture.h"
 
-static sim_config cfg_default(void)
+/* run_small with its time unit: 50 cycles over 100 ns */
+static sim_report run_small_fair(void)
 {
-    sim_config c;
-    memset(&c, 0, sizeof c);
-    c.rows = c.cols = 128;
-    c.lanes = 16;
-    c.sram_latency = 1;
-    c.fifo_depth = 8;
-    c.acc_bits = 32;
-    c.readout_bits = 64;
-    c.double_buffer = 1;
-    c.zero_gating = 1;
-    c.timing = SIM_SYNC;
-    c.clock_mhz = 500;
-    c.handshake = SIM_HS_4PHASE;
-    c.hop_cycles = 1;
-    c.link_bits = 64;
-    return c;
-}
-
-/* 2 tokens of a 128×128 layer on one core (as tests/test_power_energy.c). */
-static sim_report run_small(void)
-{
-    sim_report r;
-    memset(&r, 0, sizeof r);
-    r.tokens = 2;
-    r.in = r.out = 128;
-    r.cores = r.mesh_w = r.mesh_h = 1;
-    r.timing = SIM_SYNC;
-    r.time_unit = "cycles";
-    r.duration = 50;
-    r.duration_ns = 100;
+    sim_report r = run_small();
     r.ns_per_unit = 2;
-    sim_counters *k = &r.total;
-    k->events = 10;
-    k->eots = 2;
-    k->sram_words = 70;
-    k->sram_words_skipped = 10;
-    k->adds = 1000;
-    k->adds_gated = 280;
-    k->acc_writes = 1000;
-    k->readout_beats = 128;
-    k->active = 200;
-    k->idle = 50;
     return r;
-}
-
-static power_table *builtin(void)
-{
-    power_table *t = NULL;
-    char *err = NULL;
-    cr_assert_eq(power_table_load(NULL, &t, &err), AX_OK, "%s", err ? err : "");
-    cr_assert_eq(power_table_load_synth(t, NULL, &err), AX_OK);
-    return t;
 }
 
 static power_report price(const power_table *t, const sim_config *c, const sim_report *r,
@@ -77,7 +30,7 @@ Test(power_fair, power_at_a_common_throughput_charges_the_faster_design_its_idle
 {
     power_table *t = builtin();
     sim_config c = cfg_default();
-    sim_report r = run_small();
+    sim_report r = run_small_fair();
     power_report p = price(t, &c, &r, POWER_REALISTIC);
     /* the dense tile: 2 × (128·8 + 1 + 64) cycles at 2 ns */
     cr_assert_float_eq(p.base_latency_ns, 2 * 1089 * 2.0, 1e-9);
@@ -122,7 +75,7 @@ Test(power_fair, area_parts_of_both_sides_add_up_and_the_sram_bounds_the_reducti
 {
     power_table *t = builtin();
     sim_config c = cfg_default();
-    sim_report r = run_small();
+    sim_report r = run_small_fair();
     power_report p = price(t, &c, &r, POWER_REALISTIC);
     const struct power_area_parts *s = &p.area_parts, *b = &p.base_area_parts;
     for (int side = 0; side < 2; side++) {
@@ -154,7 +107,7 @@ Test(power_fair, break_even_splits_the_energy_into_event_and_fixed_parts)
 {
     power_table *t = builtin();
     sim_config c = cfg_default();
-    sim_report r = run_small();
+    sim_report r = run_small_fair();
     /* 10 events of 1 column block over 2 tokens × 128 inputs */
     power_report p = price(t, &c, &r, POWER_REALISTIC);
     cr_assert_float_eq(p.ev_per_act, 10.0 / 256, 1e-12);
@@ -177,7 +130,7 @@ Test(power_fair, break_even_splits_the_energy_into_event_and_fixed_parts)
 Test(power_fair, dense_tile_streams_only_the_bursts_of_real_rows)
 {
     sim_config c = cfg_default();
-    sim_report r = run_small();
+    sim_report r = run_small_fair();
     r.total.dram_bursts = 30;
     r.total.dram_bursts_skipped = 482; /* 2 tokens × 256 bursts of a 128-row tile */
     cr_assert_float_eq(power_dense_bursts(&c, &r), 512, 1e-12);
