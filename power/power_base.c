@@ -100,18 +100,8 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
     out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * cfg->readout_bits) * hop +
                        (double)k->reduce_adds * add32 * A / 32;
-    double base_dram = bursts * t->dram_burst_bytes / 8 * (dram + e64b);
-    out->base_leakage_pj = ca.leak_uw * (double)cores * 1e-3 * ns;
-    out->base_cycles = cycles;
-    out->base_latency_ns = ns;
-    out->base_area_um2 = ca.total_um2 * (double)cores;
-    out->base_realistic_pj = out->base_compute_pj + out->base_memory_pj + out->base_clock_pj +
-                             out->base_noc_pj + base_dram + out->base_leakage_pj;
-    out->base_energy_pj = out->model == POWER_IDEAL ? macs * out->int8_mac_pj
-                                                    : out->base_realistic_pj;
-    out->base_energy_pj_per_token = T > 0 ? out->base_energy_pj / T : 0;
-    out->base_energy_pj_per_mac = macs > 0 ? out->base_energy_pj / macs : 0;
-    out->base_power_mw = ns > 0 ? out->base_energy_pj / ns : 0;
+    power_base_totals(out, bursts * t->dram_burst_bytes / 8 * (dram + e64b), ca.leak_uw,
+                      (double)cores, cycles, ns, ca.total_um2, T, macs);
     out->base_kind = POWER_BASE_DENSE;
     out->base_lanes = cfg->lanes;
     out->base_planes = 0;
@@ -128,6 +118,22 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
             out->sram_pj += out->lines[i].energy_pj;
     power_base_reductions(out);
     return AX_OK;
+}
+
+void power_base_totals(power_report *out, double dram_pj, double leak_uw, double cores,
+                       double cycles, double ns, double area_um2, double tokens, double mac_equiv)
+{
+    out->base_leakage_pj = leak_uw * cores * 1e-3 * ns;
+    out->base_cycles = cycles;
+    out->base_latency_ns = ns;
+    out->base_area_um2 = area_um2 * cores;
+    out->base_realistic_pj = out->base_compute_pj + out->base_memory_pj + out->base_clock_pj +
+                             out->base_noc_pj + dram_pj + out->base_leakage_pj;
+    out->base_energy_pj = out->model == POWER_IDEAL ? mac_equiv * out->int8_mac_pj
+                                                    : out->base_realistic_pj;
+    out->base_energy_pj_per_token = tokens > 0 ? out->base_energy_pj / tokens : 0;
+    out->base_energy_pj_per_mac = mac_equiv > 0 ? out->base_energy_pj / mac_equiv : 0;
+    out->base_power_mw = ns > 0 ? out->base_energy_pj / ns : 0;
 }
 
 void power_base_reductions(power_report *out)

@@ -286,19 +286,8 @@ ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const
     out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
     out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * c.readout_bits) * hop +
                        (double)k->reduce_adds * add32 * A / 32;
-    double base_dram = bursts * t->dram_burst_bytes / 8 * (dram + e64);
-    out->base_leakage_pj = ca.leak_uw * (double)cores * 1e-3 * ns;
-    out->base_cycles = cycles;
-    out->base_latency_ns = ns;
-    out->base_area_um2 = ca.total_um2 * (double)cores;
-    out->base_realistic_pj = out->base_compute_pj + out->base_memory_pj + out->base_clock_pj +
-                             out->base_noc_pj + base_dram + out->base_leakage_pj;
-    double mac_equiv = T * in * o;
-    out->base_energy_pj = out->model == POWER_IDEAL ? mac_equiv * out->int8_mac_pj
-                                                    : out->base_realistic_pj;
-    out->base_energy_pj_per_token = T > 0 ? out->base_energy_pj / T : 0;
-    out->base_energy_pj_per_mac = mac_equiv > 0 ? out->base_energy_pj / mac_equiv : 0;
-    out->base_power_mw = ns > 0 ? out->base_energy_pj / ns : 0;
+    power_base_totals(out, bursts * t->dram_burst_bytes / 8 * (dram + e64), ca.leak_uw,
+                      (double)cores, cycles, ns, ca.total_um2, T, T * in * o);
     out->base_kind = b->kind;
     out->base_lanes = c.lanes;
     out->base_planes = bs ? (int)P : 0;

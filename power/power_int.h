@@ -106,5 +106,13 @@ double power_base_mac_synth(const power_table *t, const sim_config *c, power_bas
 /* The energy reductions of out (spiking vs base_*, and with both SRAMs
  * halved and doubled; needs base_sram_pj and sram_pj set) (power_base.c). */
 void power_base_reductions(power_report *out);
+/* The totals of a baseline whose parts (base_compute_pj, base_memory_pj,
+ * base_clock_pj, base_noc_pj) are set: its leakage over ns on `cores` cores
+ * of leak_uw each, its cycles, latency and area (area_um2 per core), the
+ * realistic energy with dram_pj added, the headline energy (ideal: every
+ * MAC-equivalent one INT8 MAC) and its per-token, per-MAC and power
+ * figures (power_base.c). */
+void power_base_totals(power_report *out, double dram_pj, double leak_uw, double cores,
+                       double cycles, double ns, double area_um2, double tokens, double mac_equiv);
 
 #endif
