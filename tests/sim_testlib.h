@@ -1,7 +1,7 @@
 /* Helpers shared by the tests of sim/: a deterministic generator, int8
- * weights built by hand, and spike event streams built from integer counts
+ * weights built by hand, spike event streams built from integer counts
  * with an independent implementation of the codings of docs/design.md §2 (so the
- * simulator tests do not depend on spike/). */
+ * simulator tests do not depend on spike/), and a run's outputs copied out. */
 #ifndef AX_SIM_TESTLIB_H
 #define AX_SIM_TESTLIB_H
 
@@ -128,6 +128,21 @@ static inline void tl_small_cfg(sim_config *c)
     c->lanes = 2;
     c->acc_bits = 8;
     c->readout_bits = 16;
+}
+
+/* The outputs of a finished run copied out of the sim before sim_free, so
+ * two runs can be compared field by field: *acc the nacc accumulators, *r
+ * the report and *pc its per-core counters (r->per_core is left NULL: the
+ * copy is *pc). The caller frees *acc and *pc. */
+static inline void tl_take_outputs(sim *s, size_t nacc, int32_t **acc, sim_report *r,
+                                   sim_counters **pc)
+{
+    *acc = malloc(nacc * sizeof **acc + 1);
+    memcpy(*acc, sim_acc(s), nacc * sizeof **acc);
+    sim_get_report(s, r);
+    *pc = malloc(r->cores * sizeof **pc + 1);
+    memcpy(*pc, r->per_core, r->cores * sizeof **pc);
+    r->per_core = NULL;
 }
 
 #endif

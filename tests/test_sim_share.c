@@ -48,12 +48,7 @@ static void run_one(const sim_config *c, const map_qweight *qw, const spike_even
     if (take)
         cr_assert_eq(sim_sums_take(s, &o->sums, NULL), AX_OK);
     o->nacc = tokens * qw->out * qw->ngroups;
-    o->acc = malloc(o->nacc * sizeof *o->acc + 1);
-    memcpy(o->acc, sim_acc(s), o->nacc * sizeof *o->acc);
-    sim_get_report(s, &o->r);
-    o->pc = malloc(o->r.cores * sizeof *o->pc + 1);
-    memcpy(o->pc, o->r.per_core, o->r.cores * sizeof *o->pc);
-    o->r.per_core = NULL;
+    tl_take_outputs(s, o->nacc, &o->acc, &o->r, &o->pc);
     sim_free(s);
 }
 
