@@ -55,6 +55,9 @@ void cmd_progress_tick(void);
 void cmd_progress_clear(void);
 /* "axon CMD: wrote PATH" on stderr, for every file a command writes. */
 void cmd_wrote(const char *cmd, const char *path);
+/* One CSV cell on stdout: as is, or quoted (quotes doubled) when it holds
+ * a comma, a quote or a newline (RFC 4180). */
+void cmd_csv_cell(const char *s);
 /* Set by --quiet (cli/main.c): no progress and no "wrote" lines. */
 extern int cmd_quiet;
 /* ---- options from the parameter table (cmd_param.c) ---- */

@@ -51,21 +51,6 @@ static void range_text(const run_param *p, char *out, size_t n)
     }
 }
 
-static void csv_field(const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
-
 static int list(int fmt)
 {
     size_t n;
@@ -102,7 +87,7 @@ static int list(int fmt)
             for (size_t k = 0; k < 8; k++) {
                 if (k)
                     putchar(',');
-                csv_field(f[k]);
+                cmd_csv_cell(f[k]);
             }
             putchar('\n');
         } else if (fmt == 'j') {

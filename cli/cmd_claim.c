@@ -198,22 +198,6 @@ static void print_human(const run_claim *c)
     }
 }
 
-static void csv_cell(const char *s)
-{
-    int q = strpbrk(s, ",\"\n") != NULL;
-    if (!q) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
-
 /* Long form: one row per configuration and field. */
 static void print_csv(const run_claim *c)
 {
@@ -232,9 +216,9 @@ static void print_csv(const run_claim *c)
                                                                                : c->pt[0].metric;
         for (size_t m = 0; m < c->nmetric; m++) {
             printf("%s,", kind[p->kind]);
-            csv_cell(name);
+            cmd_csv_cell(name);
             putchar(',');
-            csv_cell(applied);
+            cmd_csv_cell(applied);
             printf(",%s,", c->metric[m]);
             if (isfinite(p->metric[m]))
                 printf("%.17g,%.17g,%.17g\n", p->metric[m], p->metric[m] - c->pt[0].metric[m],

@@ -191,6 +191,21 @@ void cmd_progress(const char *what, size_t done, size_t total)
     cmd_progress_label(what, NULL, done, total);
 }
 
+void cmd_csv_cell(const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
 void cmd_wrote(const char *cmd, const char *path)
 {
     if (cmd_quiet)
