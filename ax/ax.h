@@ -14,6 +14,7 @@
 #ifndef AX_AX_H
 #define AX_AX_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,11 @@
  */
 ax_result ax_fail(char **err, ax_result r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The printf-formatted text in a new string (the caller frees it), or NULL
+ * when out of memory. */
+char *ax_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *ax_vstrf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Prepends "prefix: " to *err when it is set (for adding context). */
 void ax_err_prefix(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

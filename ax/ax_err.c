@@ -27,7 +27,7 @@ const char *ax_result_str(ax_result r)
     return "unknown error";
 }
 
-static char *vformat(const char *fmt, va_list ap)
+char *ax_vstrf(const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
@@ -41,13 +41,22 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
+char *ax_strf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = ax_vstrf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 ax_result ax_fail(char **err, ax_result r, const char *fmt, ...)
 {
     if (!err)
         return r;
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
+    char *s = ax_vstrf(fmt, ap);
     va_end(ap);
     free(*err);
     *err = s;
@@ -60,7 +69,7 @@ void ax_err_prefix(char **err, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    char *p = vformat(fmt, ap);
+    char *p = ax_vstrf(fmt, ap);
     va_end(ap);
     if (!p)
         return;

@@ -78,15 +78,10 @@ void cmd_plot_label(const char *col, char *buf, size_t n)
 
 char *cmd_plot_fmt(const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *s = ax_vstrf(fmt, ap);
     va_end(ap);
-    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (s)
-        vsnprintf(s, (size_t)len + 1, fmt, ap2);
-    va_end(ap2);
     return s;
 }
 

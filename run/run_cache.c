@@ -160,15 +160,10 @@ void run_cache_release(run_cache *c, run_cache_entry *e)
 
 char *run_cache_key(const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *k = ax_vstrf(fmt, ap);
     va_end(ap);
-    char *k = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (k)
-        vsnprintf(k, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
     return k;
 }
 
