@@ -6,8 +6,9 @@
  * With a db_sim_user, the points share a run_cache (weights, counts, events,
  * the reference and checksums computed once per key; `sweep --no-cache`):
  * db_sim_prepare fills it in the parent before the workers are forked, so
- * each piece is computed once per sweep and inherited copy-on-write; a
- * worker computes only what is still missing.
+ * each piece is computed once per sweep and inherited copy-on-write, on
+ * every core (the workers have not started); a worker computes only what
+ * is still missing.
  */
 #include "db_int.h"
 
@@ -38,5 +39,8 @@ ax_result db_sim_prepare(void *user, const run_job *j, char **err)
     ax_result rc;
     if (!u->c && (rc = run_cache_new(RUN_CACHE_DEFAULT_BYTES, &u->c, err)))
         return rc;
-    return run_job_prepare(j, u->c, err);
+    /* the parent is alone until the workers start: every core */
+    run_job all = *j;
+    all.threads = sim_threads_default();
+    return run_job_prepare(&all, u->c, err);
 }

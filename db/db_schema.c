@@ -152,7 +152,8 @@ ax_result db_open(const char *path, int flags, db **out, char **err)
     /* a file this open creates is removed again when the open fails (a full
      * disk, a directory that is not writable): never an empty database left */
     int created = !rdonly && access(path, F_OK) != 0;
-    int oflags = rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int oflags = SQLITE_OPEN_NOMUTEX |
+                 (rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path, &d->h, oflags, NULL) != SQLITE_OK) {
         db_fail(d, err, "open");
         db_free(d);

@@ -334,6 +334,7 @@ typedef struct {
     spike_stats spikes;
     spike_event *ev;
     size_t nev, *tok_start;
+    uint64_t bound; /* sim_events_bound: no sum can overflow on any tile where it fits */
 } e_entry;
 
 static void e_drop(void *p)
@@ -477,7 +478,39 @@ ax_result run_job_exec(const run_job *j, run_result *r, char **err)
     return run_job_exec_cached(j, NULL, r, err);
 }
 
+/* What follows from acc alone (run_result's checks of it) and y. */
+typedef struct {
+    run_result res; /* only the fields q_copy copies */
+    float *y;
+} q_entry;
+
+static void q_copy(run_result *to, const run_result *from)
+{
+    to->exact = from->exact;
+    to->mismatches = from->mismatches;
+    to->has_output = from->has_output;
+    to->cosine = from->cosine;
+    to->rel_error = from->rel_error;
+    to->max_abs_error = from->max_abs_error;
+    to->snr_db = from->snr_db;
+    to->has_ref = from->has_ref;
+    to->ref_acc = from->ref_acc;
+    to->ref_y = from->ref_y;
+}
+
+static void q_drop(void *p)
+{
+    q_entry *q = p;
+    free(q->y);
+    free(q);
+}
+
 static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err);
+
+static void t_drop(void *p)
+{
+    sim_timed_free(p);
+}
 
 static void s_drop(void *p)
 {
@@ -532,7 +565,8 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     memset(r, 0, sizeof *r);
     ax_result rc;
     run_cache *own = NULL;
-    run_cache_entry *we = NULL, *xe = NULL, *ee = NULL, *re = NULL, *fe = NULL, *se = NULL;
+    run_cache_entry *we = NULL, *xe = NULL, *ee = NULL, *re = NULL, *fe = NULL, *se = NULL,
+                    *qe = NULL, *te = NULL;
     trace_file *wf = NULL, *tf = NULL;
     map_image *img = NULL;
     size_t li = 0, tokens = 0, in = 0, wout = 0, win = 0;
@@ -540,7 +574,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     sim_vcd *vcd = NULL;
     power_table *tech = NULL;
     char name[1024], *wid = NULL, *iid = NULL, *tid = NULL, *rid = NULL, *wkey = NULL, *xkey = NULL,
-                     *key = NULL, *skey = NULL;
+                     *key = NULL, *skey = NULL, *qkey = NULL, *tkey = NULL;
 
     if ((!j->weights && !j->image) || !j->trace || !j->layer)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
@@ -737,6 +771,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             e_drop(e);
             goto done;
         }
+        e->bound = sim_events_bound(e->ev, e->nev, e->tok_start, tokens);
         if (!(ee = run_cache_put(cache, key, e, e->nev * sizeof *e->ev + tokens * 8, e_drop))) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
@@ -745,18 +780,23 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     const e_entry *E = run_cache_data(ee);
     r->spikes = E->spikes;
     /* the accumulation: once per weights, events, tile and accumulator
-     * width, whatever the timing (computed by a sweep's parent) */
-    if (!j->vcd && !(skey = run_cache_key("S|%s|%s|t%dx%d|a%d", wkey, key, j->cfg.rows, j->cfg.cols,
-                                          j->cfg.acc_bits))) {
+     * width, whatever the timing (computed by a sweep's parent); once for
+     * every tile and width where no sum can overflow (the exact sum) */
+    if (!j->vcd && !(skey = sim_bound_fits(E->bound, j->cfg.acc_bits)
+                                ? run_cache_key("S|%s|%s|exact", wkey, key)
+                                : run_cache_key("S|%s|%s|t%dx%d|a%d", wkey, key, j->cfg.rows,
+                                                j->cfg.cols, j->cfg.acc_bits))) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory");
         goto done;
     }
     if (skey && !(se = run_cache_find(cache, skey)) && prepare &&
         (rc = make_sums(j, cache, skey, W, E, tokens, &se, err)))
         goto done;
-    if (prepare) { /* a sweep's parent: the shared parts, no simulation */
+    if (prepare) { /* a sweep's parent: the shared parts, and the timing of
+                      points that share the accumulation (below) */
         rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err);
-        goto done;
+        if (rc || !se || j->functional)
+            goto done;
     }
     if (j->vcd) {
         double est = vcd_estimate(j, qw, E->ev, E->nev, tokens, 64);
@@ -771,59 +811,105 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         }
     }
     stage(j, 2, j->vcd ? "simulating (stepped, VCD)" : "simulating");
-    if ((rc = sim_new(&j->cfg, qw, E->ev, E->nev, E->tok_start, tokens, &s, err)))
-        goto done;
-    sim_exec ex;
-    sim_exec_default(&ex);
-    ex.threads = j->threads;
-    sim_set_exec(s, &ex);
-    if ((W->sw && !j->vcd && (rc = sim_use_weights(s, W->sw, err))) ||
-        (se && (rc = sim_use_sums(s, run_cache_data(se), err))))
-        goto done;
-    if (j->vcd) {
-        if ((rc = sim_vcd_open(s, j->vcd, 64, &vcd, err)))
+    /* the timing: once per everything but the clock (sim_timed), where the
+     * accumulation is shared too */
+    if (se && !j->functional) {
+        sim_config kc;
+        memcpy(&kc, &j->cfg, sizeof kc);
+        kc.clock_mhz = 0;
+        char hex[2 * sizeof kc + 1];
+        const unsigned char *kb = (const unsigned char *)&kc;
+        for (size_t i = 0; i < sizeof kc; i++)
+            snprintf(hex + 2 * i, 3, "%02x", kb[i]);
+        if (!(tkey = run_cache_key("T|%s|%s", skey, hex))) {
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
-        sim_vcd_limit(vcd, 2 * vcd_limit()); /* the estimate's safety net */
-        while (sim_step(s) && !sim_vcd_over(vcd))
-            ;
-        if (sim_vcd_over(vcd)) {
-            rc = sim_vcd_close(vcd, err);
+        }
+        te = run_cache_find(cache, tkey);
+    }
+    size_t nacc = tokens * qw->out * qw->ngroups;
+    if (!te) {
+        if ((rc = sim_new(&j->cfg, qw, E->ev, E->nev, E->tok_start, tokens, &s, err)))
+            goto done;
+        sim_exec ex;
+        sim_exec_default(&ex);
+        ex.threads = j->threads;
+        sim_set_exec(s, &ex);
+        if ((W->sw && !j->vcd && (rc = sim_use_weights(s, W->sw, err))) ||
+            (se && (rc = sim_use_sums(s, run_cache_data(se), err))))
+            goto done;
+        if (j->vcd) {
+            if ((rc = sim_vcd_open(s, j->vcd, 64, &vcd, err)))
+                goto done;
+            sim_vcd_limit(vcd, 2 * vcd_limit()); /* the estimate's safety net */
+            while (sim_step(s) && !sim_vcd_over(vcd))
+                ;
+            if (sim_vcd_over(vcd)) {
+                rc = sim_vcd_close(vcd, err);
+                vcd = NULL;
+                goto done;
+            }
+        }
+        rc = j->functional ? sim_run_functional(s, err) : sim_run(s, err);
+        if (rc)
+            goto done;
+        if ((rc = sim_vcd_close(vcd, err))) {
             vcd = NULL;
             goto done;
         }
-    }
-    rc = j->functional ? sim_run_functional(s, err) : sim_run(s, err);
-    if (rc)
-        goto done;
-    if ((rc = sim_vcd_close(vcd, err))) {
         vcd = NULL;
-        goto done;
+        sim_timed *t = NULL;
+        if (tkey && !sim_timed_take(s, &t, NULL) && /* best effort: else the next point runs */
+            !(te = run_cache_put(cache, tkey, t, sim_timed_bytes(t), t_drop)))
+            sim_timed_free(t);
     }
-    vcd = NULL;
-
-    size_t nacc = tokens * qw->out * qw->ngroups;
+    if (prepare)
+        goto done;
     r->acc = malloc((nacc ? nacc : 1) * sizeof *r->acc);
     r->y = alloc_n(tokens * qw->out, sizeof *r->y);
     if (!r->acc || !r->y) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory for the results");
         goto done;
     }
-    memcpy(r->acc, sim_acc(s), nacc * sizeof *r->acc);
+    memcpy(r->acc, s ? sim_acc(s) : sim_sums_acc(run_cache_data(se)), nacc * sizeof *r->acc);
+    if (s)
+        sim_get_report(s, &r->sim);
+    else
+        sim_timed_report(run_cache_data(te), j->cfg.clock_mhz, &r->sim);
 
-    /* the reference: once per weights and counts */
     stage(j, 3, "reference");
-    if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err)))
+    /* y and its checks (reference, recorded output, --ref) follow from acc:
+     * once per shared accumulation and --ref file */
+    if (se && !(qkey = run_cache_key("Q|%s|%s", skey, rid))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
         goto done;
-    const int32_t *ref = ((const r_entry *)run_cache_data(re))->acc;
-    for (size_t i = 0; i < nacc; i++)
-        r->mismatches += r->acc[i] != ref[i];
-    r->exact = r->mismatches == 0;
-    gpu_dequant(r->acc, X->vth, tokens, qw, r->y);
-    if (to && (rc = output_accuracy(to, r->y, tokens, qw->out, r, err)))
-        goto done;
-    if (j->ref && (rc = compare_ref(j, r, tokens, qw->out, qw->ngroups, err)))
-        goto done;
-    sim_get_report(s, &r->sim);
+    }
+    if (qkey && (qe = run_cache_find(cache, qkey))) {
+        const q_entry *Q = run_cache_data(qe);
+        memcpy(r->y, Q->y, tokens * qw->out * sizeof *r->y);
+        q_copy(r, &Q->res);
+    } else {
+        /* the reference: once per weights and counts */
+        if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err)))
+            goto done;
+        const int32_t *ref = ((const r_entry *)run_cache_data(re))->acc;
+        for (size_t i = 0; i < nacc; i++)
+            r->mismatches += r->acc[i] != ref[i];
+        r->exact = r->mismatches == 0;
+        gpu_dequant(r->acc, X->vth, tokens, qw, r->y);
+        if (to && (rc = output_accuracy(to, r->y, tokens, qw->out, r, err)))
+            goto done;
+        if (j->ref && (rc = compare_ref(j, r, tokens, qw->out, qw->ngroups, err)))
+            goto done;
+        q_entry *q = qkey ? calloc(1, sizeof *q) : NULL;
+        if (q && (q->y = alloc_n(tokens * qw->out, sizeof *q->y))) {
+            memcpy(q->y, r->y, tokens * qw->out * sizeof *q->y);
+            q_copy(&q->res, r);
+            qe = run_cache_put(cache, qkey, q, tokens * qw->out * sizeof *q->y, q_drop);
+        } else if (q) { /* best effort: the next point computes it again */
+            free(q);
+        }
+    }
     stage(j, 4, "pricing");
     if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)))
         goto done;
@@ -884,6 +970,8 @@ done:
     sim_free(s);
     power_table_free(tech);
     run_cache_release(cache, fe);
+    run_cache_release(cache, qe);
+    run_cache_release(cache, te);
     run_cache_release(cache, re);
     run_cache_release(cache, se);
     run_cache_release(cache, ee);
@@ -891,7 +979,7 @@ done:
     run_cache_release(cache, we);
     run_cache_free(own);
     free(wid), free(iid), free(tid), free(rid), free(wkey), free(xkey), free(key);
-    free(skey);
+    free(skey), free(qkey), free(tkey);
     map_image_free(img);
     trace_close(tf);
     trace_close(wf);

@@ -273,11 +273,40 @@ typedef struct sim_sums sim_sums;
 /* After sim_run / sim_run_functional (fast path, no observers). */
 ax_result sim_sums_take(const sim *s, sim_sums **out, char **err);
 size_t sim_sums_bytes(const sim_sums *u);
+const int32_t *sim_sums_acc(const sim_sums *u); /* [tokens][out][ngroups], owned by u */
 void sim_sums_free(sim_sums *u); /* NULL is a no-op */
 /* Before sim_run / sim_run_functional: the accumulation is taken from u
- * (from a sim of the same weights, events, rows, cols and acc_bits; the
- * shape is checked, AX_ESHAPE); u outlives the run. */
+ * (from a sim of the same weights, events, rows, cols and acc_bits, or of
+ * another tile or width where sim_bound_fits says no sum can overflow on
+ * either; the shape is checked, AX_ESHAPE); u outlives the run. */
 ax_result sim_use_sums(sim *s, const sim_sums *u, char **err);
+/* The bound on every partial and reduced sum of the stream, whatever the
+ * tile: the largest over tokens of 128 · Σ 2^shift over the token's events
+ * (|w| ≤ 128; saturates at UINT64_MAX). Any row-block's partial sum and any
+ * group's reduced sum is at most this in magnitude. */
+uint64_t sim_events_bound(const spike_event *ev, size_t nev, const size_t *tok_start,
+                          size_t tokens);
+/* 1 when bound fits A = acc_bits (≤ 2^(A-1) − 1) and int32: then no sum can
+ * overflow on any tile, acc is the exact sum, and it is the same for every
+ * tile and every accumulator width that fits (a sweep accumulates once for
+ * all its tiles; docs/performance.md "Sweeps"). */
+int sim_bound_fits(uint64_t bound, int acc_bits);
+
+/* A finished timed run's outcome in the run's own unit (cycles or ps): the
+ * report's stamps and counters, every core's counters. Nothing of a run
+ * depends on the clock except the conversion to ns (a sync core counts
+ * cycles; the async core and the chip count ps and ignore it), so runs that
+ * differ only in clock_mhz take it from the first (a sweep's clock axis
+ * simulates once; docs/performance.md "Sweeps"). */
+typedef struct sim_timed sim_timed;
+/* After a sim_run that returned AX_OK (AX_EPARAM otherwise); *out is freed
+ * with sim_timed_free. */
+ax_result sim_timed_take(const sim *s, sim_timed **out, char **err);
+/* The report sim_get_report gives for the same run at clock_mhz (the same
+ * bits); r->per_core points into t. */
+void sim_timed_report(const sim_timed *t, double clock_mhz, sim_report *r);
+size_t sim_timed_bytes(const sim_timed *t);
+void sim_timed_free(sim_timed *t); /* NULL is a no-op */
 
 /* VCD writer (sim_vcd.c), an observer: attach before the first sim_step or
  * sim_run; it records the first max_cores cores. Close after the run (it

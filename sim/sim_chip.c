@@ -431,6 +431,37 @@ const int32_t *sim_acc(const sim *s)
     return s->acc_out;
 }
 
+/* The report's times in ns from the run's integer stamps (sim_get_report,
+ * and sim_timed_report for another clock: the same expressions, the same bits). */
+void sim_report_times(sim_report *r, double ns, size_t tokens, int64_t duration,
+                      const int64_t *tok_done, const int64_t *tok_accept, int64_t last_start)
+{
+    r->ns_per_unit = ns;
+    r->duration_ns = (double)duration * ns;
+    r->latency_ns_per_token = r->max_latency_ns = r->fill_ns = 0;
+    r->service_latency_ns = r->drain_ns = r->interval_ns = 0;
+    if (tokens) {
+        double sum = 0, mx = 0;
+        for (size_t n = 0; n < tokens; n++) {
+            double l = (double)tok_done[n] * ns; /* every item is available at time 0 */
+            sum += l;
+            mx = l > mx ? l : mx;
+        }
+        r->latency_ns_per_token = sum / (double)tokens;
+        r->max_latency_ns = mx;
+        r->fill_ns = (double)tok_done[0] * ns;
+        double svc = 0;
+        for (size_t n = 0; n < tokens; n++)
+            svc += (double)(tok_done[n] - tok_accept[n]) * ns;
+        r->service_latency_ns = svc / (double)tokens;
+        r->drain_ns = (double)(duration - last_start) * ns;
+        r->interval_ns = tokens > 1 ? (double)(tok_done[tokens - 1] - tok_done[0]) * ns /
+                                          (double)(tokens - 1)
+                                    : 0;
+    }
+    r->tokens_per_s = r->duration_ns > 0 ? (double)tokens / (r->duration_ns * 1e-9) : 0;
+}
+
 void sim_get_report(const sim *s, sim_report *r)
 {
     memset(r, 0, sizeof *r);
@@ -445,28 +476,8 @@ void sim_get_report(const sim *s, sim_report *r)
     r->timing = s->cfg.timing;
     r->time_unit = s->cfg.timing == SIM_SYNC ? "cycles" : "ps";
     r->duration = s->duration;
-    double ns = s->cfg.timing == SIM_SYNC ? 1000.0 / s->cfg.clock_mhz : 1e-3;
-    r->ns_per_unit = ns;
-    r->duration_ns = (double)s->duration * ns;
-    if (s->tokens) {
-        double sum = 0, mx = 0;
-        for (size_t n = 0; n < s->tokens; n++) {
-            double l = (double)s->tok_done[n] * ns; /* every item is available at time 0 */
-            sum += l;
-            mx = l > mx ? l : mx;
-        }
-        r->latency_ns_per_token = sum / (double)s->tokens;
-        r->max_latency_ns = mx;
-        r->fill_ns = (double)s->tok_done[0] * ns;
-        double svc = 0;
-        for (size_t n = 0; n < s->tokens; n++)
-            svc += (double)(s->tok_done[n] - s->tok_accept[n]) * ns;
-        r->service_latency_ns = svc / (double)s->tokens;
-        r->drain_ns = (double)(s->duration - s->last_start) * ns;
-        r->interval_ns = s->tokens > 1 ? (double)(s->tok_done[s->tokens - 1] - s->tok_done[0]) *
-                                             ns / (double)(s->tokens - 1)
-                                       : 0;
-    }
+    sim_report_times(r, s->cfg.timing == SIM_SYNC ? 1000.0 / s->cfg.clock_mhz : 1e-3, s->tokens,
+                     s->duration, s->tok_done, s->tok_accept, s->last_start);
     r->timed = !s->functional;
     if (s->cfg.dram) {
         const uint64_t C = (uint64_t)s->cfg.cols, B = (uint64_t)s->cfg.dram_burst_bytes;
@@ -475,7 +486,6 @@ void sim_get_report(const sim *s, sim_report *r)
             r->dram_bursts_real_per_token += (uint64_t)s->ncb * ((rows * C + B - 1) / B);
         }
     }
-    r->tokens_per_s = r->duration_ns > 0 ? (double)s->tokens / (r->duration_ns * 1e-9) : 0;
     r->total = s->total;
     r->per_core = s->pc;
 }

@@ -204,6 +204,10 @@ struct sim {
     int64_t **arr; /* [ncores][nitems] arrivals (stepping only) */
 };
 
+/* The report's ns fields from integer stamps (sim_chip.c). */
+void sim_report_times(sim_report *r, double ns, size_t tokens, int64_t duration,
+                      const int64_t *tok_done, const int64_t *tok_accept, int64_t last_start);
+
 /* ---- shared preparation (sim_share.c) ---- */
 typedef struct {
     int C, L;
@@ -222,6 +226,7 @@ struct sim_sums {
     size_t tokens, in, out, ng, nev;
     int rows, cols, acc_bits;
     ax_result rc; /* the accumulation's verdict: AX_OK or AX_EOVERFLOW */
+    uint64_t bound; /* sim_events_bound of its stream */
     char *err;
     int32_t *acc; /* [tokens][out][ng] */
 };

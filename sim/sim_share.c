@@ -153,13 +153,42 @@ ax_result sim_sums_take(const sim *s, sim_sums **out, char **err)
     u->cols = s->cfg.cols;
     u->acc_bits = s->cfg.acc_bits;
     u->rc = s->rc;
+    u->bound = sim_events_bound(s->ev, s->nev, s->tok_start, s->tokens);
     *out = u;
     return AX_OK;
+}
+
+const int32_t *sim_sums_acc(const sim_sums *u)
+{
+    return u->acc;
 }
 
 size_t sim_sums_bytes(const sim_sums *u)
 {
     return sizeof *u + u->tokens * u->out * u->ng * sizeof *u->acc;
+}
+
+uint64_t sim_events_bound(const spike_event *ev, size_t nev, const size_t *tok_start, size_t tokens)
+{
+    uint64_t worst = 0;
+    for (size_t t = 0; t < tokens; t++) {
+        uint64_t b = 0;
+        size_t e1 = tok_start[t + 1] < nev ? tok_start[t + 1] : nev;
+        for (size_t e = tok_start[t]; e < e1; e++) {
+            const uint64_t x = (uint64_t)128 << (ev[e].shift < 56 ? ev[e].shift : 56);
+            b = b > UINT64_MAX - x ? UINT64_MAX : b + x;
+        }
+        worst = b > worst ? b : worst;
+    }
+    return worst;
+}
+
+int sim_bound_fits(uint64_t bound, int acc_bits)
+{
+    if (acc_bits < 2 || acc_bits > 64)
+        return 0;
+    const uint64_t amax = ((uint64_t)1 << (acc_bits - 1)) - 1;
+    return bound <= amax && bound <= INT32_MAX;
 }
 
 void sim_sums_free(sim_sums *u)
@@ -175,9 +204,14 @@ ax_result sim_use_sums(sim *s, const sim_sums *u, char **err)
 {
     if (s->done || s->des || s->prog)
         return ax_fail(err, AX_EPARAM, "sim_use_sums: the sim has already run");
+    /* another tile or width: only where no sum can overflow on either (the
+     * exact sum, whatever the row partition) */
+    const int same_tile = u->rows == s->cfg.rows && u->cols == s->cfg.cols &&
+                          u->acc_bits == s->cfg.acc_bits;
+    const int exact = u->rc == AX_OK && sim_bound_fits(u->bound, s->cfg.acc_bits) &&
+                      sim_bound_fits(u->bound, u->acc_bits);
     if (u->tokens != s->tokens || u->in != s->in || u->out != s->out || u->ng != s->ng ||
-        u->nev != s->nev || u->rows != s->cfg.rows || u->cols != s->cfg.cols ||
-        u->acc_bits != s->cfg.acc_bits)
+        u->nev != s->nev || (!same_tile && !exact))
         return ax_fail(err, AX_ESHAPE,
                        "sim_use_sums: sums of %zu tokens x [%zu, %zu] x %zu groups, %zu events, "
                        "tile %dx%d, %d-bit accumulators, for a run of %zu tokens x [%zu, %zu] x "
@@ -187,4 +221,55 @@ ax_result sim_use_sums(sim *s, const sim_sums *u, char **err)
                        s->cfg.acc_bits);
     s->sums = u;
     return AX_OK;
+}
+
+struct sim_timed {
+    sim_report rep; /* at clock 1000 MHz; per_core points to pc */
+    sim_counters *pc;
+    int64_t *tok_done, *tok_accept, last_start;
+};
+
+void sim_timed_free(sim_timed *t)
+{
+    if (!t)
+        return;
+    free(t->pc);
+    free(t->tok_done);
+    free(t->tok_accept);
+    free(t);
+}
+
+ax_result sim_timed_take(const sim *s, sim_timed **out, char **err)
+{
+    *out = NULL;
+    if (!s->done || s->rc || s->functional)
+        return ax_fail(err, AX_EPARAM, "sim_timed_take: only after a timed run that completed");
+    sim_timed *t = calloc(1, sizeof *t);
+    const size_t T = s->tokens ? s->tokens : 1;
+    if (!t || !(t->pc = malloc((s->ncores ? s->ncores : 1) * sizeof *t->pc)) ||
+        !(t->tok_done = malloc(T * sizeof *t->tok_done)) ||
+        !(t->tok_accept = malloc(T * sizeof *t->tok_accept))) {
+        sim_timed_free(t);
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    }
+    sim_get_report(s, &t->rep);
+    memcpy(t->pc, s->pc, s->ncores * sizeof *t->pc);
+    memcpy(t->tok_done, s->tok_done, s->tokens * sizeof *t->tok_done);
+    memcpy(t->tok_accept, s->tok_accept, s->tokens * sizeof *t->tok_accept);
+    t->last_start = s->last_start;
+    t->rep.per_core = t->pc;
+    *out = t;
+    return AX_OK;
+}
+
+void sim_timed_report(const sim_timed *t, double clock_mhz, sim_report *r)
+{
+    *r = t->rep;
+    sim_report_times(r, r->timing == SIM_SYNC ? 1000.0 / clock_mhz : 1e-3, r->tokens, r->duration,
+                     t->tok_done, t->tok_accept, t->last_start);
+}
+
+size_t sim_timed_bytes(const sim_timed *t)
+{
+    return sizeof *t + t->rep.cores * sizeof *t->pc + 2 * t->rep.tokens * sizeof *t->tok_done;
 }

@@ -141,20 +141,34 @@ static void random_case(uint64_t seed, spike_coding cod, int narrow)
         outcome_free(&f0);
         outcome_free(&f1);
     }
-    /* not for another tile or accumulator width */
+    /* another tile or accumulator width: only where no sum can overflow on
+     * either (then the result is the tile's own), refused otherwise */
+    const uint64_t bound = sim_events_bound(ev, nev, ts, tokens);
     sim *s;
     char *err = NULL;
-    sim_config other = c[0];
-    other.rows = c[0].rows + 1;
+    sim_config other = c[2];
+    other.rows = c[2].rows == c[0].rows ? c[0].rows + 1 : c[2].rows;
+    const int fits = sim_bound_fits(bound, c[0].acc_bits);
     cr_assert_eq(sim_new(&other, &qw, ev, nev, ts, tokens, &s, NULL), AX_OK);
-    cr_assert_eq(sim_use_sums(s, shw[0].sums, &err), AX_ESHAPE);
-    cr_assert(strstr(err, "tile"), "%s", err);
+    cr_assert_eq(sim_use_sums(s, shw[0].sums, &err), fits ? AX_OK : AX_ESHAPE, "bound %llu, A %d",
+                 (unsigned long long)bound, c[0].acc_bits);
+    cr_assert(fits || strstr(err, "tile"), "%s", err);
     free(err);
     sim_free(s);
+    if (fits) {
+        outcome o1, o2;
+        run_one(&other, &qw, ev, nev, ts, tokens, 0, NULL, NULL, 0, &o1);
+        run_one(&other, &qw, ev, nev, ts, tokens, 0, w, shw[0].sums, 0, &o2);
+        same(&o1, &o2, "sums of another tile");
+        cr_assert_eq(o1.rc, AX_OK);
+        outcome_free(&o1);
+        outcome_free(&o2);
+    }
     other = c[0];
     other.acc_bits = c[0].acc_bits == 32 ? 31 : 32;
     cr_assert_eq(sim_new(&other, &qw, ev, nev, ts, tokens, &s, NULL), AX_OK);
-    cr_assert_eq(sim_use_sums(s, shw[0].sums, NULL), AX_ESHAPE);
+    cr_assert_eq(sim_use_sums(s, shw[0].sums, NULL),
+                 fits && sim_bound_fits(bound, other.acc_bits) ? AX_OK : AX_ESHAPE);
     sim_free(s);
     for (int k = 0; k < 3; k++) {
         outcome_free(&own[k]);
@@ -267,4 +281,77 @@ Test(sim_share, image_rows_equal_transposed_weights)
             map_layer_place_free(&lp[l]);
         }
     }
+}
+
+/* sim_events_bound: 128 · Σ 2^shift of the heaviest token; sim_bound_fits
+ * at the edge of A bits and of int32. */
+Test(sim_share, events_bound_and_fit)
+{
+    spike_event ev[5] = {{.token = 0, .shift = 3},
+                         {.token = 0, .shift = 0, .neg = 1},
+                         {.token = 1, .shift = 5},
+                         {.token = 1, .shift = 5},
+                         {.token = 2, .shift = 0}};
+    size_t ts[4] = {0, 2, 4, 5};
+    cr_assert_eq(sim_events_bound(ev, 5, ts, 3), 128u * 64, "token 1: 128 * (32 + 32)");
+    cr_assert_eq(sim_events_bound(ev, 2, ts, 1), 128u * 9);
+    cr_assert(sim_bound_fits(8191, 14) && !sim_bound_fits(8192, 14));
+    cr_assert(sim_bound_fits(INT32_MAX, 32) && !sim_bound_fits((uint64_t)INT32_MAX + 1, 40));
+    cr_assert(!sim_bound_fits(0, 1) && !sim_bound_fits(0, 65));
+}
+
+/* sim_timed: a run's outcome reported at another clock equals the run at
+ * that clock (every field of the report, every core's counters), for sync
+ * (cycles) and async (ps, no clock) cores, with DRAM streaming too. */
+Test(sim_share, timed_report_at_another_clock_equals_that_run)
+{
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        uint64_t st = seed * 131;
+        size_t in = 1 + tl_rand(&st) % 200, out = 1 + tl_rand(&st) % 200,
+               tokens = 1 + tl_rand(&st) % 20;
+        map_qweight qw;
+        tl_qweight(&qw, out, in, 0, 30, &st);
+        int32_t *counts = malloc(tokens * in * sizeof *counts);
+        tl_counts(counts, tokens * in, SPIKE_BITWISE_SIGNED, 4, 50, &st);
+        size_t *ts = malloc((tokens + 1) * sizeof *ts), nev;
+        spike_event *ev = tl_events(SPIKE_BITWISE_SIGNED, counts, tokens, in, 4, &nev, ts);
+        sim_config a, b;
+        sim_config_default(&a);
+        a.rows = 1 + (int)(tl_rand(&st) % 60);
+        a.cols = 1 + (int)(tl_rand(&st) % 100);
+        a.timing = seed % 3 == 0 ? SIM_ASYNC : SIM_SYNC;
+        a.dram = seed % 2;
+        a.clock_mhz = 500;
+        b = a;
+        b.clock_mhz = 333.3;
+        sim *s;
+        sim_timed *t = NULL;
+        cr_assert_eq(sim_new(&a, &qw, ev, nev, ts, tokens, &s, NULL), AX_OK);
+        cr_assert_eq(sim_run(s, NULL), AX_OK);
+        cr_assert_eq(sim_timed_take(s, &t, NULL), AX_OK);
+        sim_free(s);
+        outcome ob;
+        run_one(&b, &qw, ev, nev, ts, tokens, 0, NULL, NULL, 0, &ob);
+        sim_report r;
+        sim_timed_report(t, b.clock_mhz, &r);
+        sim_report want = ob.r;
+        want.per_core = r.per_core = NULL;
+        cr_assert_eq(memcmp(&r, &want, sizeof r), 0, "seed %llu: report at %g MHz",
+                     (unsigned long long)seed, b.clock_mhz);
+        sim_timed_report(t, b.clock_mhz, &r);
+        for (size_t k = 0; k < ob.r.cores; k++)
+            cr_assert_eq(memcmp(&r.per_core[k], &ob.pc[k], sizeof ob.pc[k]), 0, "core %zu", k);
+        if (a.timing == SIM_SYNC && r.duration > 0) { /* the clock is applied */
+            sim_report r2;
+            sim_timed_report(t, a.clock_mhz, &r2);
+            cr_assert_neq(r.duration_ns, r2.duration_ns);
+        }
+        outcome_free(&ob);
+        sim_timed_free(t);
+        free(ev);
+        free(ts);
+        free(counts);
+        map_qweight_free(&qw);
+    }
+    sim_timed_free(NULL);
 }
