@@ -771,7 +771,8 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             e_drop(e);
             goto done;
         }
-        e->bound = sim_events_bound(e->ev, e->nev, e->tok_start, tokens);
+        /* only where runs share the cache (one run keys its sums by tile) */
+        e->bound = own ? UINT64_MAX : sim_events_bound(e->ev, e->nev, e->tok_start, tokens);
         if (!(ee = run_cache_put(cache, key, e, e->nev * sizeof *e->ev + tokens * 8, e_drop))) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
