@@ -10,7 +10,7 @@
  *   FIFO item bits IW × depth F, beat bits RB, flip-flops N_ff),
  * with e_i >= 0 fitted per component by non-negative least squares
  * (C. L. Lawson and R. J. Hanson, "Solving Least Squares Problems",
- * Prentice-Hall 1974, ch. 23) on residuals weighted by 1/sqrt(energy) over
+ * Prentice-Hall 1974, ch. 23) on relative residuals over
  * the training rows of several parameter sets, so one per-bit energy serves every core size.
  * The clock is priced as built: the netlist clocks every flip-flop every
  * cycle (no clock gating), so E_clock = e_flop-cycle · N_ff · cycles, idle
@@ -135,10 +135,10 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
           (k->words_read - k->words_nonzero) * g.L * g.TW);
         /* a zero lane inside a word read adds (no gating) or is gated: its
          * operand is zero either way. A nonzero term q << shift has shift
-         * zero low bits, the accumulator bits below it keep their value: a
-         * lane addition with a nonzero weight switches A - shift of them */
-        F("add_term_bit", "lane addition with a nonzero weight x (A - shift) accumulator bits",
-          k->lane_adds_nonzero * g.A - k->lane_adds_shift);
+         * zero low bits, the adder bits below it keep their value: a lane
+         * addition with a nonzero weight switches TW - shift of them */
+        F("add_term_bit", "lane addition with a nonzero weight x (TW - shift) term bits",
+          k->lane_adds_nonzero * g.TW - k->lane_adds_shift);
         break;
     case POWER_CAL_FIFO:
         F("item_bit", "item x IW bits", items * g.IW);
@@ -448,11 +448,13 @@ ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit 
             double x[POWER_CAL_MAXF];
             nf = power_cal_features(&cfg, &rows[r].k, c, x, fit->names[c], fit->units[c]);
             double y = rows[r].gate_pj[c];
-            /* residuals weighted by 1 / sqrt(gate energy): between absolute
-             * (the large streams dominate) and relative (a near-empty stream
-             * as heavy as a dense one, whose data dependence the counters do
-             * not carry: all-zero words read without zero gating) */
-            double wgt = 1.0 / sqrt(y > 1e-3 ? y : 1e-3);
+            /* relative residuals (weight 1 / gate energy): every stream and
+             * parameter set counts alike, the small ones too. (Version 2
+             * weighted by 1 / sqrt: without the nonzero counters the
+             * all-zero words read without zero gating were a data
+             * dependence the features did not carry, and relative weights
+             * let those streams pull the per-word energy down.) */
+            double wgt = 1.0 / (y > 1e-3 ? y : 1e-3);
             for (int j = 0; j < nf; j++)
                 A[r * nf + j] = x[j] * wgt;
             b[r] = y * wgt;
@@ -564,7 +566,7 @@ ax_result power_cal_write_table_v(FILE *f, const power_cal_fit *fit, const power
     fprintf(f, "#   fitted by non-negative least squares (Lawson & Hanson 1974) to the gate-level "
                "switching\n");
     fprintf(f, "#   energy of the synthesized core (yosys, Verilator, power/power_gate.c), "
-               "residuals weighted by 1/sqrt(gate energy).\n");
+               "relative residuals.\n");
     fprintf(f, "# Parameter sets: %s\n", pv->sets);
     fprintf(f, "# Training streams: %s\n", pv->streams);
     fprintf(f, "# Fit residuals over %zu rows (model / gate - 1, rms / max %%):", fit->nrows);

@@ -82,7 +82,7 @@ typedef struct {
     size_t nrows;
 } power_cal_fit;
 /* Fits every component on the rows (each row's residual weighted by
- * 1 / sqrt(its gate energy)). */
+ * 1 / its gate energy: relative residuals). */
 ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit *fit, char **err);
 /* Model energy per component from the coefficients. */
 void power_cal_predict(const power_cal_fit *fit, const sim_config *cfg, const power_cal_counts *k,
