@@ -184,7 +184,7 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
 #define CAL_HEADER                                                                                 \
     "set,stream,hash,R,C,L,LS,F,A,RB,DB,GATE,tokens,events,eots,words_read,words_skipped,adds,"    \
     "adds_gated,acc_writes,readout_beats,active,idle,lane_adds_nonzero,words_nonzero,"             \
-    "lane_adds_shift,flops,cells,gate_acc_pj,gate_fifo_pj,"        \
+    "lane_adds_shift,flops,cells,gate_acc_pj,gate_fifo_pj,"                                        \
     "gate_ctrl_pj,gate_readout_pj,gate_sramif_pj,gate_clock_pj"
 
 void power_cal_write_header(FILE *f)

@@ -35,9 +35,9 @@ const char *power_cal_comp_name(int comp);
 typedef struct {
     double tokens, events, eots, words_read, words_skipped, adds, adds_gated, acc_writes,
         readout_beats, active, idle;
-    double lane_adds_nonzero;  /* adds with a nonzero weight (== adds with zero gating) */
-    double words_nonzero;      /* words read holding a nonzero weight (== words_read, gating) */
-    double lane_adds_shift;    /* sum of the shift over the lane_adds_nonzero */
+    double lane_adds_nonzero; /* adds with a nonzero weight (== adds with zero gating) */
+    double words_nonzero;     /* words read holding a nonzero weight (== words_read, gating) */
+    double lane_adds_shift;   /* sum of the shift over the lane_adds_nonzero */
 } power_cal_counts;
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);
 

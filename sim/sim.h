@@ -104,10 +104,12 @@ ax_result sim_config_check(const sim_config *c, char **err);
     X(stall_readout, TIME, "read stage waiting for readout/buffer")                                \
     X(stall_noc, TIME, "waiting for link contention")                                              \
     X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")                        \
-    X(sram_rows_read, COUNT, "weight rows read from SRAM (events; with row reuse one per row)")  \
+    X(sram_rows_read, COUNT, "weight rows read from SRAM (events; with row reuse one per row)")    \
     X(lane_adds_nonzero, COUNT, "lane additions with a nonzero weight (zero gating on or off)")    \
-    X(sram_words_nonzero, COUNT, "words of the rows read holding a nonzero weight (gating or not)")  \
-    X(lane_adds_shift, COUNT, "sum of the event's shift over the lane additions with a nonzero weight")
+    X(sram_words_nonzero, COUNT,                                                                   \
+      "words of the rows read holding a nonzero weight (gating or not)")                           \
+    X(lane_adds_shift, COUNT,                                                                      \
+      "sum of the event's shift over the lane additions with a nonzero weight")
 
 #define SIM_COUNTER_TYPE_COUNT uint64_t
 #define SIM_COUNTER_TYPE_TIME int64_t

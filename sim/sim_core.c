@@ -142,8 +142,7 @@ void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *i
 }
 
 void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int shift,
-                          int c_used,
-                          int reads_row)
+                          int c_used, int reads_row)
 {
     sim_counters *c = &st->c;
     c->events++;

@@ -92,8 +92,7 @@ void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *i
  * nonzero weights among the c_used lanes the core holds; reads_row = 0 for
  * an event of the row-reuse core served by its row register (no SRAM read). */
 void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int shift,
-                          int c_used,
-                          int reads_row);
+                          int c_used, int reads_row);
 /* Flushes the active-time union; returns active time. */
 int64_t sim_core_finish(sim_core_state *st);
 /* acc[0..n) += w * m, wrapping at A bits; returns nonzero on overflow. */
