@@ -29,7 +29,7 @@ jget() { "$AXON_PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(e
 # nonzero-weight lanes are the gated run's adds, core by core
 [ "$(jget "$work/qc.json" 'all(c["lane_adds_nonzero"] == c["adds"] for c in d["layers"][0]["per_core"])')" = True ]
 "$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
-  --tile 16x8 --lanes 3 --zero-gating off --json --per-core >"$work/qng.json"
+  --tile 16x8 --lanes 3 --zero-gating=off --json --per-core >"$work/qng.json"
 [ "$(jget "$work/qng.json" 'all(c["adds"] == c["events"] * 8 for c in d["layers"][0]["per_core"])')" = True ]
 "$AXON_PY" - "$work/qc.json" "$work/qng.json" <<'PY'
 import json, sys
