@@ -169,7 +169,7 @@ int cmd_calibrate(int argc, char **argv)
             }
             fclose(vm);
         }
-        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v2", 180, 1.8, sets, streams};
+        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v3", 180, 1.8, sets, streams};
         char tmp[4096];
         snprintf(tmp, sizeof tmp, "%s.tmp", out);
         FILE *f = fopen(tmp, "w");

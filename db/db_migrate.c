@@ -21,6 +21,8 @@
  *      base_planes, base_area_exact), v_baseline rebuilt
  *   10: fair-comparison columns (events per activation, break-even, power at a
  *      common throughput, area split), views rebuilt
+ *   11: counters lane_adds_nonzero, sram_words_nonzero and lane_adds_shift
+ *      (counters and cores), views rebuilt
  *
  * The released migrations spell their columns out by hand, as they were;
  * the current lists (sim/sim.h SIM_COUNTERS, run/run.h RUN_REPORT_FIELDS)
@@ -341,5 +343,37 @@ static const char mig10[] =
     " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4, mig5,
-                                                      mig6, mig7, mig8, mig9, mig10};
+/* 11: the counters lane_adds_nonzero (lane additions with a nonzero weight)
+ * and sram_words_nonzero (words read holding one): equal to adds and
+ * sram_words with zero gating, fewer without; lane_adds_shift (the sum of
+ * the shift over those additions). The calibrated energy prices the zero
+ * data of an ungated core and the zero low bits of a shifted term apart
+ * (docs/power.md "Calibration"). Old
+ * runs keep NULL. v_runs is rebuilt to show them, and the views over it as
+ * migration 10 left them. */
+#define COUNTER_COLS_V11 COUNTER_COLS_V8 ", lane_adds_nonzero, sram_words_nonzero, lane_adds_shift"
+
+static const char mig11[] =
+    "ALTER TABLE counters ADD COLUMN lane_adds_nonzero INTEGER;"
+    "ALTER TABLE cores ADD COLUMN lane_adds_nonzero INTEGER;"
+    "ALTER TABLE counters ADD COLUMN sram_words_nonzero INTEGER;"
+    "ALTER TABLE cores ADD COLUMN sram_words_nonzero INTEGER;"
+    "ALTER TABLE counters ADD COLUMN lane_adds_shift INTEGER;"
+    "ALTER TABLE cores ADD COLUMN lane_adds_shift INTEGER;"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V11
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
+    " JOIN v_runs v ON v.run_id = sp.run_id;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " power_model, baseline, base_lanes_used, base_planes, base_area_exact, ev_per_act,"
+    " break_even_ev_per_act, energy_pj, base_energy_pj,"
+    " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"
+    " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"
+    " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"
+    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4,  mig5, mig6,
+                                                      mig7, mig8, mig9, mig10, mig11};

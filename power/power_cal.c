@@ -10,7 +10,7 @@
  *   FIFO item bits IW × depth F, beat bits RB, flip-flops N_ff),
  * with e_i >= 0 fitted per component by non-negative least squares
  * (C. L. Lawson and R. J. Hanson, "Solving Least Squares Problems",
- * Prentice-Hall 1974, ch. 23) on residuals weighted by 1/sqrt(energy) over
+ * Prentice-Hall 1974, ch. 23) on relative residuals over
  * the training rows of several parameter sets, so one per-bit energy serves every core size.
  * The clock is priced as built: the netlist clocks every flip-flop every
  * cycle (no clock gating), so E_clock = e_flop-cycle · N_ff · cycles, idle
@@ -49,6 +49,9 @@ void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_c
     k->readout_beats = (double)c->readout_beats;
     k->active = (double)c->active;
     k->idle = (double)c->idle;
+    k->lane_adds_nonzero = (double)c->lane_adds_nonzero;
+    k->words_nonzero = (double)c->sram_words_nonzero;
+    k->lane_adds_shift = (double)c->lane_adds_shift;
 }
 
 static int clog2i(long v)
@@ -105,21 +108,37 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
     geom_of(cfg, &g);
     double words = k->words_read + k->words_skipped, items = k->events + k->eots;
     double cycles = k->active + k->idle;
+    /* lanes of the words holding a nonzero weight: with zero gating the
+     * words read; without it the all-zero words are read and added too, but
+     * their zero operands barely switch the adders, the overflow check and
+     * the sum's fan-out (measured, docs/power.md "Calibration"), so they are
+     * priced apart (word_zero_bit) */
+    double lanes = k->words_nonzero * g.L;
     int n = 0;
 #define F(nm, un, v)                                                                               \
     (names ? (void)(names[n] = (nm)) : (void)0, units ? (void)(units[n] = (un)) : (void)0,         \
      x[n++] = (v))
     switch (comp) {
     case POWER_CAL_ACC:
-        F("word_read_bit", "word read x L x TW lane-adder bits", k->words_read * g.L * g.TW);
+        F("word_read_bit", "word read holding a nonzero weight x L x TW lane-adder bits",
+          lanes * g.TW);
         F("word_skip_bit", "word skipped x L x TW lane-adder bits", k->words_skipped * g.L * g.TW);
         F("write_bit", "accumulator write x A bits", k->acc_writes * g.A);
         F("event_bit", "event x L x TW bits (shift, sign)", k->events * g.L * g.TW);
         F("token_bit", "end of token x C x A bits (bank clear, read bank)", k->eots * g.C * g.A);
-        F("word_fanout_bit", "word read x NB x W x L x A bits (sum fanout to every D mux)",
-          k->words_read * g.NB * g.W * g.L * g.A);
-        F("word_ovf_bit", "word read x L x (TW - A) bits (overflow check)",
-          k->words_read * g.L * (g.TW - g.A));
+        F("word_fanout_bit",
+          "word read holding a nonzero weight x NB x W x L x A bits (sum fanout to every D mux)",
+          lanes * g.NB * g.W * g.A);
+        F("word_ovf_bit", "word read holding a nonzero weight x L x (TW - A) bits (overflow check)",
+          lanes * (g.TW - g.A));
+        F("word_zero_bit", "all-zero word read and added (no zero gating) x L x TW bits",
+          (k->words_read - k->words_nonzero) * g.L * g.TW);
+        /* a zero lane inside a word read adds (no gating) or is gated: its
+         * operand is zero either way. A nonzero term q << shift has shift
+         * zero low bits, the adder bits below it keep their value: a lane
+         * addition with a nonzero weight switches TW - shift of them */
+        F("add_term_bit", "lane addition with a nonzero weight x (TW - shift) term bits",
+          k->lane_adds_nonzero * g.TW - k->lane_adds_shift);
         break;
     case POWER_CAL_FIFO:
         F("item_bit", "item x IW bits", items * g.IW);
@@ -129,6 +148,7 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
     case POWER_CAL_CTRL:
         F("event", "event", k->events);
         F("word_addr_bit", "word issued x MW address bits", words * g.MW);
+        F("word_lane", "word issued x L lanes (lane enables, zero flags)", words * g.L);
         F("beat", "readout beat", k->readout_beats);
         F("token", "end of token", k->eots);
         F("active_cycle", "active cycle", k->active);
@@ -163,7 +183,8 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
 
 #define CAL_HEADER                                                                                 \
     "set,stream,hash,R,C,L,LS,F,A,RB,DB,GATE,tokens,events,eots,words_read,words_skipped,adds,"    \
-    "adds_gated,acc_writes,readout_beats,active,idle,flops,cells,gate_acc_pj,gate_fifo_pj,"        \
+    "adds_gated,acc_writes,readout_beats,active,idle,lane_adds_nonzero,words_nonzero,"             \
+    "lane_adds_shift,flops,cells,gate_acc_pj,gate_fifo_pj,"                                        \
     "gate_ctrl_pj,gate_readout_pj,gate_sramif_pj,gate_clock_pj"
 
 void power_cal_write_header(FILE *f)
@@ -176,10 +197,11 @@ void power_cal_write_row(FILE *f, const power_cal_row *r)
     const power_cal_counts *k = &r->k;
     fprintf(f,
             "%s,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,"
-            "%.0f,%.0f,%.0f",
+            "%.0f,%.0f,%.0f,%.0f,%.0f,%.0f",
             r->set, r->stream, r->hash, r->R, r->C, r->L, r->LS, r->F, r->A, r->RB, r->DB, r->GATE,
             k->tokens, k->events, k->eots, k->words_read, k->words_skipped, k->adds, k->adds_gated,
-            k->acc_writes, k->readout_beats, k->active, k->idle, r->flops, r->cells);
+            k->acc_writes, k->readout_beats, k->active, k->idle, k->lane_adds_nonzero,
+            k->words_nonzero, k->lane_adds_shift, r->flops, r->cells);
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         fprintf(f, ",%.3f", r->gate_pj[c]);
     fputc('\n', f);
@@ -224,9 +246,9 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         }
         char *f[40];
         int nf = power_csv_split(line, f, 40);
-        if (nf != 31) {
+        if (nf != 34) {
             rc = ax_fail(err, AX_EFORMAT,
-                         "%s:%d: %d fields, expected 31 (hint: regenerate with make characterize)",
+                         "%s:%d: %d fields, expected 34 (hint: regenerate with make characterize)",
                          path, lineno, nf);
             break;
         }
@@ -235,8 +257,8 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         snprintf(r.set, sizeof r.set, "%s", f[0]);
         snprintf(r.stream, sizeof r.stream, "%s", f[1]);
         snprintf(r.hash, sizeof r.hash, "%s", f[2]);
-        double v[28];
-        for (int i = 0; i < 28; i++)
+        double v[31];
+        for (int i = 0; i < 31; i++)
             if (power_parse_num(f[3 + i], &v[i]) || isnan(v[i])) {
                 rc = ax_fail(err, AX_EFORMAT, "%s:%d: field %d '%s' is not a number >= 0", path,
                              lineno, 4 + i, f[3 + i]);
@@ -247,9 +269,10 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         double *kv = &r.k.tokens;
         for (int i = 0; i < 11; i++)
             kv[i] = v[9 + i];
-        r.flops = v[20], r.cells = v[21];
+        r.k.lane_adds_nonzero = v[20], r.k.words_nonzero = v[21], r.k.lane_adds_shift = v[22];
+        r.flops = v[23], r.cells = v[24];
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
-            r.gate_pj[c] = v[22 + c];
+            r.gate_pj[c] = v[25 + c];
         power_cal_row *nr = realloc(*rows, (*n + 1) * sizeof *nr);
         if (!nr) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
@@ -425,11 +448,13 @@ ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit 
             double x[POWER_CAL_MAXF];
             nf = power_cal_features(&cfg, &rows[r].k, c, x, fit->names[c], fit->units[c]);
             double y = rows[r].gate_pj[c];
-            /* residuals weighted by 1 / sqrt(gate energy): between absolute
-             * (the large streams dominate) and relative (a near-empty stream
-             * as heavy as a dense one, whose data dependence the counters do
-             * not carry: all-zero words read without zero gating) */
-            double wgt = 1.0 / sqrt(y > 1e-3 ? y : 1e-3);
+            /* relative residuals (weight 1 / gate energy): every stream and
+             * parameter set counts alike, the small ones too. (Version 2
+             * weighted by 1 / sqrt: without the nonzero counters the
+             * all-zero words read without zero gating were a data
+             * dependence the features did not carry, and relative weights
+             * let those streams pull the per-word energy down.) */
+            double wgt = 1.0 / (y > 1e-3 ? y : 1e-3);
             for (int j = 0; j < nf; j++)
                 A[r * nf + j] = x[j] * wgt;
             b[r] = y * wgt;
@@ -541,7 +566,7 @@ ax_result power_cal_write_table_v(FILE *f, const power_cal_fit *fit, const power
     fprintf(f, "#   fitted by non-negative least squares (Lawson & Hanson 1974) to the gate-level "
                "switching\n");
     fprintf(f, "#   energy of the synthesized core (yosys, Verilator, power/power_gate.c), "
-               "residuals weighted by 1/sqrt(gate energy).\n");
+               "relative residuals.\n");
     fprintf(f, "# Parameter sets: %s\n", pv->sets);
     fprintf(f, "# Training streams: %s\n", pv->streams);
     fprintf(f, "# Fit residuals over %zu rows (model / gate - 1, rms / max %%):", fit->nrows);

@@ -26,7 +26,7 @@ enum {
     POWER_CAL_CLOCK,   /* clock net and CLK pins, every flip-flop every cycle */
     POWER_CAL_NCOMP
 };
-#define POWER_CAL_MAXF 8
+#define POWER_CAL_MAXF 10
 
 /* Component name in tables and reports ("acc", "fifo", ...). */
 const char *power_cal_comp_name(int comp);
@@ -35,6 +35,9 @@ const char *power_cal_comp_name(int comp);
 typedef struct {
     double tokens, events, eots, words_read, words_skipped, adds, adds_gated, acc_writes,
         readout_beats, active, idle;
+    double lane_adds_nonzero; /* adds with a nonzero weight (== adds with zero gating) */
+    double words_nonzero;     /* words read holding a nonzero weight (== words_read, gating) */
+    double lane_adds_shift;   /* sum of the shift over the lane_adds_nonzero */
 } power_cal_counts;
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);
 
@@ -79,7 +82,7 @@ typedef struct {
     size_t nrows;
 } power_cal_fit;
 /* Fits every component on the rows (each row's residual weighted by
- * 1 / sqrt(its gate energy)). */
+ * 1 / its gate energy: relative residuals). */
 ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit *fit, char **err);
 /* Model energy per component from the coefficients. */
 void power_cal_predict(const power_cal_fit *fit, const sim_config *cfg, const power_cal_counts *k,

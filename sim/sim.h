@@ -77,7 +77,12 @@ ax_result sim_config_check(const sim_config *c, char **err);
  * outputs it holds); sram_words + sram_words_skipped == sram_rows_read * W
  * (W = ceil(C/L) words per row); sram_rows_read == events without row
  * reuse, else the number of distinct (batch of batch_tokens tokens, axon)
- * pairs with an event at the core (batch_tokens 1: (token, axon) pairs). */
+ * pairs with an event at the core (batch_tokens 1: (token, axon) pairs);
+ * lane_adds_nonzero == adds and sram_words_nonzero == sram_words with zero
+ * gating, else <= adds and <= sram_words (the lanes whose weight is nonzero
+ * and the words holding one: without gating the others are still read and
+ * add a zero); lane_adds_shift / lane_adds_nonzero is their mean shift (the
+ * term's bits below the shift are zero). */
 #define SIM_COUNTERS(X)                                                                            \
     X(events, COUNT, "spike events accepted")                                                      \
     X(eots, COUNT, "end-of-token markers accepted")                                                \
@@ -99,7 +104,12 @@ ax_result sim_config_check(const sim_config *c, char **err);
     X(stall_readout, TIME, "read stage waiting for readout/buffer")                                \
     X(stall_noc, TIME, "waiting for link contention")                                              \
     X(stall_dram, TIME, "accept delayed by weights still coming from DRAM")                        \
-    X(sram_rows_read, COUNT, "weight rows read from SRAM (events; with row reuse one per row)")
+    X(sram_rows_read, COUNT, "weight rows read from SRAM (events; with row reuse one per row)")    \
+    X(lane_adds_nonzero, COUNT, "lane additions with a nonzero weight (zero gating on or off)")    \
+    X(sram_words_nonzero, COUNT,                                                                   \
+      "words of the rows read holding a nonzero weight (gating or not)")                           \
+    X(lane_adds_shift, COUNT,                                                                      \
+      "sum of the event's shift over the lane additions with a nonzero weight")
 
 #define SIM_COUNTER_TYPE_COUNT uint64_t
 #define SIM_COUNTER_TYPE_TIME int64_t

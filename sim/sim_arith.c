@@ -314,24 +314,25 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
     size_t wbytes;
     if (ax_mul_size(s->nch * SIM_CW, s->in, &wbytes))
         return ax_fail(err, AX_ENOMEM, "layer too large to simulate");
-    int counts = !s->functional && !s->weights_built;
-    const int zg = counts && s->cfg.zero_gating, progs = !s->sums;
-    const sim_wcounts *kept = zg && s->sw ? sim_weights_counts(s->sw, C, L) : NULL;
+    /* nnz / nzw, with zero gating or without (lane_adds_nonzero counts the
+     * nonzero-weight lanes either way) */
+    const int counts = !s->functional && !s->weights_built, progs = !s->sums;
+    const sim_wcounts *kept = counts && s->sw ? sim_weights_counts(s->sw, C, L) : NULL;
     prep_ctx c = {.s = s, .counts = counts};
     if (s->sw) { /* prepared weights: count only what is not kept yet */
         s->wk = s->sw->wk;
-        if (zg && !kept && SIM_CW % C == 0)
+        if (counts && !kept && SIM_CW % C == 0)
             c.n_cr = s->nch;
-        else if (zg && !kept)
+        else if (counts && !kept)
             c.n_cnt = s->ncb;
     } else if (progs) {
         s->wk = sim_alloc_big(wbytes);
         c.n_tr = s->nch;
-        if (zg && SIM_CW % C == 0)
+        if (counts && SIM_CW % C == 0)
             c.fused = 1;
-        else if (zg)
+        else if (counts)
             c.n_cnt = s->ncb;
-    } else if (zg) { /* shared sums, own weights: the counts alone, from q */
+    } else if (counts) { /* shared sums, own weights: the counts alone, from q */
         c.n_cnt = s->ncb;
     }
     if (progs) {
@@ -363,7 +364,7 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
         free(bound);
         return ax_fail(err, AX_ENOMEM, "out of memory building the event programs");
     }
-    if (zg && s->sw && !kept)
+    if (counts && s->sw && !kept)
         sim_weights_keep_counts(s);
     if (counts)
         s->weights_built = 1;

@@ -213,6 +213,7 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
             }
             s->nitems[a2rb[v->axon]]++;
             s->ecnt[v->axon]++;
+            s->scnt[v->axon] += v->shift;
         }
     }
     for (size_t rb = 0; rb < s->nrb; rb++) {
@@ -297,6 +298,7 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     a2rb = xcalloc(s->in, sizeof *a2rb, &bad);
     s->ecnt = xcalloc(s->in, sizeof(uint32_t), &bad);
     s->rcnt = xcalloc(s->in, sizeof(uint32_t), &bad);
+    s->scnt = xcalloc(s->in, sizeof(uint64_t), &bad);
     s->nnz = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->nzw = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->cs = xcalloc(s->ncores, sizeof(sim_core_state), &bad);
@@ -389,8 +391,8 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     }
     const spike_event *e = &s->ev[it];
     size_t x = cb * s->in + e->axon;
-    sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], sim_core_cused(s, cb),
-                         !s->rrow || s->rrow[rb][k]);
+    sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], e->shift,
+                         sim_core_cused(s, cb), !s->rrow || s->rrow[rb][k]);
     int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
     s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
                                   s->wt + (size_t)e->axon * s->outp + cb * C, C, m,
@@ -401,15 +403,19 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
 {
     const sim_tparams *tp = &s->tp;
     sim_counters *c = &s->cs[rb * s->ncb + cb].c;
-    uint64_t ev = 0, rows = 0, words = 0, adds = 0, cused = (uint64_t)sim_core_cused(s, cb);
+    uint64_t ev = 0, rows = 0, words = 0, adds = 0, nz = 0, wnz = 0, nzs = 0;
+    uint64_t cused = (uint64_t)sim_core_cused(s, cb);
     for (size_t i = s->rb_lo[rb]; i < s->rb_hi[rb]; i++) {
         uint64_t n = s->ecnt[i], r = s->rcnt[i];
         ev += n;
         rows += r;
-        if (tp->zero_gating) {
-            words += r * s->nzw[cb * s->in + i];
-            adds += n * s->nnz[cb * s->in + i];
-        }
+        nz += n * s->nnz[cb * s->in + i];
+        wnz += r * s->nzw[cb * s->in + i];
+        nzs += s->scnt[i] * s->nnz[cb * s->in + i];
+    }
+    if (tp->zero_gating) {
+        words = wnz;
+        adds = nz;
     }
     if (!tp->zero_gating) {
         words = rows * (uint64_t)tp->W;
@@ -422,6 +428,9 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
     c->adds += adds;
     c->adds_gated += ev * cused - adds;
     c->acc_writes += adds;
+    c->lane_adds_nonzero += nz;
+    c->sram_words_nonzero += wnz;
+    c->lane_adds_shift += nzs;
     if (tp->async)
         c->handshakes += words;
 }
@@ -526,6 +535,7 @@ void sim_free(sim *s)
         free(s->wk);
     free(s->ecnt);
     free(s->rcnt);
+    free(s->scnt);
     if (s->rrow)
         for (size_t rb = 0; rb < s->nrb; rb++)
             free(s->rrow[rb]);

@@ -141,8 +141,8 @@ void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *i
     *last = l;
 }
 
-void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int c_used,
-                          int reads_row)
+void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int shift,
+                          int c_used, int reads_row)
 {
     sim_counters *c = &st->c;
     c->events++;
@@ -150,12 +150,15 @@ void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, in
     uint64_t adds = tp->zero_gating ? (uint64_t)nnz : (uint64_t)c_used;
     if (reads_row) {
         c->sram_rows_read++;
+        c->sram_words_nonzero += (uint64_t)nzw;
         c->sram_words_skipped += (uint64_t)tp->W - words;
     }
     c->sram_words += words;
     c->adds += adds;
     c->adds_gated += (uint64_t)c_used - adds;
     c->acc_writes += adds;
+    c->lane_adds_nonzero += (uint64_t)nnz;
+    c->lane_adds_shift += (uint64_t)nnz * (uint64_t)shift;
     if (tp->async)
         c->handshakes += words;
 }

@@ -91,8 +91,8 @@ void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *i
 /* Counts one event's reads and adds: nzw words with a nonzero weight, nnz
  * nonzero weights among the c_used lanes the core holds; reads_row = 0 for
  * an event of the row-reuse core served by its row register (no SRAM read). */
-void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int c_used,
-                          int reads_row);
+void sim_core_count_event(const sim_tparams *tp, sim_core_state *st, int nzw, int nnz, int shift,
+                          int c_used, int reads_row);
 /* Flushes the active-time union; returns active time. */
 int64_t sim_core_finish(sim_core_state *st);
 /* acc[0..n) += w * m, wrapping at A bits; returns nonzero on overflow. */
@@ -156,6 +156,7 @@ struct sim {
     const sim_sums *sums;  /* shared accumulation (sim_use_sums): no programs, no kernels */
     uint32_t *ecnt;        /* [in] events of each axon over the whole trace */
     uint32_t *rcnt;        /* [in] row reads of each axon (= ecnt without row reuse) */
+    uint64_t *scnt;        /* [in] sum of the shifts of each axon's events */
     uint8_t **rrow;        /* per row-block, per item: 1 when the event reads its row
                                from SRAM (row reuse; NULL without: every event reads) */
     /* fast path (sim_arith.c) */

@@ -42,9 +42,49 @@ static void row_of(power_cal_row *r, int C, int L, int A, double ev, double word
     r->k.events = ev, r->k.eots = tok, r->k.tokens = tok, r->k.words_read = words,
     r->k.words_skipped = skip;
     r->k.adds = r->k.acc_writes = words * L * 0.8;
+    /* zero gating: every word read holds a nonzero weight, every add one; a
+     * mean shift that varies with the stream */
+    r->k.words_nonzero = words, r->k.lane_adds_nonzero = r->k.adds;
+    r->k.lane_adds_shift = r->k.adds * (1 + (int)ev % 7);
     r->k.readout_beats = tok * (C * A / 64);
     r->k.active = words + skip + tok * 3;
     r->k.idle = 1;
+}
+
+static double feature(const power_cal_row *r, int comp, const char *name)
+{
+    sim_config cfg;
+    power_cal_row_config(r, &cfg);
+    double x[POWER_CAL_MAXF];
+    const char *nm[POWER_CAL_MAXF];
+    int nf = power_cal_features(&cfg, &r->k, comp, x, nm, NULL);
+    for (int j = 0; j < nf; j++)
+        if (!strcmp(nm[j], name))
+            return x[j];
+    cr_assert_fail("no feature %s", name);
+    return 0;
+}
+
+/* Without zero gating the all-zero words read and the zero weights are
+ * priced apart from the data (lane_adds_nonzero, sram_words_nonzero), and a
+ * nonzero addition switches the term bits above its shift (lane_adds_shift);
+ * C = 16, L = 4, A = 32: TW = 41, W = 4, NB = 2. */
+Test(power_cal, zero_data_and_shift_features)
+{
+    power_cal_row r;
+    row_of(&r, 16, 4, 32, 10, 20, 0, 2);
+    r.GATE = 0;
+    r.k.adds = r.k.acc_writes = 80;
+    r.k.words_nonzero = 8, r.k.lane_adds_nonzero = 25, r.k.lane_adds_shift = 50;
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "word_read_bit"), 8 * 4 * 41, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "word_zero_bit"), 12 * 4 * 41, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "word_fanout_bit"), 8 * 4 * 2 * 4 * 32, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "word_ovf_bit"), 8 * 4 * 9, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "add_term_bit"), 25 * 41 - 50, 1e-9);
+    /* with zero gating the words read are the nonzero words: no zero-word term */
+    row_of(&r, 16, 4, 32, 10, 20, 5, 2);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "word_zero_bit"), 0, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "word_read_bit"), 20 * 4 * 41, 1e-9);
 }
 
 Test(power_cal, fit_recovers_known_energies)

@@ -33,6 +33,12 @@ static void check_invariants(const sim_report *r, const sim_config *c)
         cr_assert_geq(p->idle, 0);
         if (!c->zero_gating)
             cr_assert_eq(p->sram_words_skipped + p->adds_gated, 0);
+        cr_assert_leq(p->lane_adds_nonzero, p->adds, "core %zu lane_adds_nonzero", k);
+        cr_assert_leq(p->sram_words_nonzero, p->sram_words, "core %zu sram_words_nonzero", k);
+        if (c->zero_gating) {
+            cr_assert_eq(p->lane_adds_nonzero, p->adds, "core %zu lane_adds_nonzero", k);
+            cr_assert_eq(p->sram_words_nonzero, p->sram_words, "core %zu sram_words_nonzero", k);
+        }
     }
 }
 
@@ -318,6 +324,32 @@ Test(sim_chip, zero_gating_does_not_change_timing)
     cr_assert_gt(r[1].total.sram_words_skipped, 0);
     cr_assert_lt(r[1].total.adds, r[0].total.adds);
     cr_assert_eq(r[1].total.adds + r[1].total.adds_gated, r[0].total.adds);
+    /* lane_adds_nonzero: the lanes with a nonzero weight, gated or not, per
+     * core; against a count from the weights and events themselves */
+    uint64_t nz = 0, wnz = 0, nzs = 0; /* tiles 32 x 32, 4 lanes: words j / 4 of a block */
+    for (size_t e = 0; e < nev; e++)
+        for (size_t j0 = 0; j0 < 70; j0 += 4) {
+            int any = 0;
+            for (size_t j = j0; j < j0 + 4 && j < 70; j++) {
+                nz += qw.q[j * 90 + ev[e].axon] != 0;
+                nzs += (uint64_t)(qw.q[j * 90 + ev[e].axon] != 0) * ev[e].shift;
+                any |= qw.q[j * 90 + ev[e].axon] != 0;
+            }
+            wnz += (uint64_t)any;
+        }
+    for (int g = 0; g < 2; g++) {
+        cr_assert_eq(r[g].total.lane_adds_nonzero, nz, "zero_gating %d", g);
+        cr_assert_eq(r[g].total.sram_words_nonzero, wnz, "zero_gating %d", g);
+        cr_assert_eq(r[g].total.lane_adds_shift, nzs, "zero_gating %d", g);
+    }
+    cr_assert_gt(nzs, 0);
+    cr_assert_lt(r[0].total.lane_adds_nonzero, r[0].total.adds);
+    cr_assert_lt(r[0].total.sram_words_nonzero, r[0].total.sram_words);
+    for (size_t k = 0; k < r[0].cores; k++) {
+        cr_assert_eq(r[0].per_core[k].lane_adds_nonzero, r[1].per_core[k].adds, "core %zu", k);
+        cr_assert_eq(r[0].per_core[k].sram_words_nonzero, r[1].per_core[k].sram_words, "core %zu",
+                     k);
+    }
     sim_free(s[0]);
     sim_free(s[1]);
     free(ev);

@@ -14,7 +14,12 @@
 #     quick characterization of make test (seed 3; training used seed 1) too;
 #     and a wrong model breaks those bounds (the uncalibrated table, a
 #     calibrated table with the clock energy x1.3);
-#  6. a held-out parameter set (h20) within the bounds (gaps: model / gate - 1).
+#  6. a held-out parameter set (h20) within the bounds (gaps: model / gate - 1);
+#  7. the core without zero gating (s8, held-out streams with all-zero words)
+#     within the bounds, and outside them when the table drops the term of the
+#     nonzero lane additions (add_term_bit) or the rows count every lane
+#     addition as nonzero (lane_adds_nonzero = adds: the model of version 2,
+#     which priced the zero weights of an ungated core as data).
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
@@ -141,4 +146,23 @@ if "$axon" calibrate --check "$work/h20as16.csv" --tech "$cal" > "$work/h20as16.
   cat "$work/h20as16.txt"; fail "h20 priced with the 16x16 parameters passed the bounds"
 fi
 grep -q 'bound(s) broken' "$work/h20as16.txt" || { cat "$work/h20as16.txt"; fail "the h20-as-16x16 check failed for another reason"; }
+# 7. no zero gating: s8 (GATE = 0) on its quick streams (seed 3, held out;
+#    zeroword:3:4 has 70 % all-zero words, read and added); three wrong models
+sq=$build/char/s8.quick.csv
+[ -f "$sq" ] || fail "$sq missing (make test builds it: mk/rtl_gate.mk TEST_EXTRA)"
+head -1 "$sq" | grep -q ',lane_adds_nonzero,words_nonzero,lane_adds_shift,' || fail "$sq: no nonzero-lane columns"
+[ "$(sed -n '2p' "$sq" | cut -d, -f12)" = 0 ] || fail "$sq is not a core without zero gating"
+"$axon" calibrate --check "$sq" --tech "$cal" | tee "$work/s8.txt" || fail "s8 (no zero gating) outside the bounds"
+broken() { # NAME CSV TABLE: the check must fail on a bound
+  if "$axon" calibrate --check "$2" --tech "$3" > "$work/$1.txt"; then
+    cat "$work/$1.txt"; fail "$1 passed the bounds"
+  fi
+  grep -q 'bound(s) broken' "$work/$1.txt" || { cat "$work/$1.txt"; fail "$1 failed for another reason"; }
+}
+grep -q '^acc,add_term_bit,' "$cal" || fail "no acc,add_term_bit row in $cal"
+sed 's/^\(acc,add_term_bit,[^,]*,\)[0-9.e+-]*,/\10,/' "$cal" > "$work/noterm.csv"
+broken "the table without add_term_bit" "$sq" "$work/noterm.csv"
+# columns: 18 adds, 24 lane_adds_nonzero
+awk -F, -v OFS=, 'NR > 1 { $24 = $18 } { print }' "$sq" > "$work/s8allnz.csv"
+broken "s8 with every lane addition nonzero" "$work/s8allnz.csv" "$cal"
 echo "gate-power checks passed"

@@ -25,6 +25,21 @@ jget() { "$AXON_PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(e
 [ "$(jget "$work/qc.json" 'len(d["layers"][0]["per_core"])')" = 15 ]
 [ "$(jget "$work/qc.json" 'sum(c["events"] for c in d["layers"][0]["per_core"]) == d["layers"][0]["counters"]["events"]')" = True ]
 [ "$(jget "$work/qc.json" 'all(c["adds"] + c["adds_gated"] == c["events"] * 8 for c in d["layers"][0]["per_core"])')" = True ]
+# lane_adds_nonzero: the adds with zero gating; without it every lane adds, and the
+# nonzero-weight lanes are the gated run's adds, core by core
+[ "$(jget "$work/qc.json" 'all(c["lane_adds_nonzero"] == c["adds"] for c in d["layers"][0]["per_core"])')" = True ]
+"$AXON" run --weights "$work/w.safetensors" --trace "$work/t.safetensors" --layer q \
+  --tile 16x8 --lanes 3 --zero-gating=off --json --per-core >"$work/qng.json"
+[ "$(jget "$work/qng.json" 'all(c["adds"] == c["events"] * 8 for c in d["layers"][0]["per_core"])')" = True ]
+"$AXON_PY" - "$work/qc.json" "$work/qng.json" <<'PY'
+import json, sys
+g, n = (json.load(open(p))["layers"][0]["per_core"] for p in sys.argv[1:3])
+assert [c["lane_adds_nonzero"] for c in n] == [c["adds"] for c in g], "lane_adds_nonzero without gating"
+assert [c["sram_words_nonzero"] for c in n] == [c["sram_words"] for c in g], "sram_words_nonzero without gating"
+assert all(c["sram_words_nonzero"] == c["sram_words"] for c in g), "sram_words_nonzero with gating"
+assert [c["lane_adds_shift"] for c in n] == [c["lane_adds_shift"] for c in g], "lane_adds_shift with gating"
+assert sum(c["lane_adds_nonzero"] for c in n) < sum(c["adds"] for c in n), "no zero weight in the test layer"
+PY
 "$AXON_PY" "$py" check_int "$work"
 
 # 2. float layer with recorded output, per-group weights, human report
@@ -85,7 +100,9 @@ qv() { "$AXON" query --db "$work/r.db" --csv "$1" | tail -n 1; }
 cond=""
 counter_cols=$("$AXON" query --db "$work/r.db" --csv \
   "SELECT name FROM pragma_table_info('counters') WHERE name <> 'run_id'" | tail -n +2)
-[ "$(wc -w <<<"$counter_cols")" = 21 ] && grep -qw stall_dram_ns <<<"$counter_cols" && grep -qw sram_rows_read <<<"$counter_cols"
+[ "$(wc -w <<<"$counter_cols")" = 24 ] && grep -qw stall_dram_ns <<<"$counter_cols" && grep -qw sram_rows_read <<<"$counter_cols" &&
+  grep -qw lane_adds_nonzero <<<"$counter_cols" && grep -qw sram_words_nonzero <<<"$counter_cols" &&
+  grep -qw lane_adds_shift <<<"$counter_cols"
 for c in $counter_cols; do
   cond="$cond OR abs(coalesce(v.$c, 0) - coalesce((SELECT sum(c.$c) FROM cores c WHERE c.run_id = v.run_id), 0)) > 1e-6 * (1 + abs(coalesce(v.$c, 0)))"
 done
