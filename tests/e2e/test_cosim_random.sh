@@ -63,6 +63,10 @@ for v in $builds; do
     grep -q '^cosim: OK .* row-reuse)' "$work/all" || { echo "build $v: not a row-reuse build"; exit 1; } ;;
   *) ! grep -q 'row reuse equal' "$work/all" || { echo "build $v reports row reuse"; exit 1; } ;;
   esac
+  case $v in cg*)
+    grep -q '^cosim: OK .* clock-gated)' "$work/all" || { echo "build $v: not a clock-gated build"; exit 1; } ;;
+  *) ! grep -q 'clock-gated)' "$work/all" || { echo "build $v reports clock gating"; exit 1; } ;;
+  esac
   echo "$v: $(tr '\n' ' ' < "$work/out")"
 done
 # seed 0: no random reset, still equal
