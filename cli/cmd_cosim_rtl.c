@@ -155,8 +155,8 @@ static int cosim_rtl(int argc, char **argv)
            "end %" PRId64 " %s (RTL) = %" PRId64 " %s (C model); overflow flag %d on both sides\n",
            axon_rtl_variant(), p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits,
            p.readout_bits, p.double_buffer, p.zero_gating, p.row_reuse ? " row-reuse" : "",
-           p.clock_gating ? " clock-gated" : "", st.tokens, res.items, res.stamps, res.accs, res.end_rtl, unit, res.end_sim, unit,
-           res.ovf);
+           p.clock_gating ? " clock-gated" : "", st.tokens, res.items, res.stamps, res.accs,
+           res.end_rtl, unit, res.end_sim, unit, res.ovf);
     if (o.verbose)
         printf("cosim: activity equal: %" PRIu64 " SRAM words read, %" PRIu64
                " skipped, %s %" PRIu64 "\n",

@@ -721,6 +721,11 @@ static ax_result model_of(const power_cal_row *r, const power_cal_fit *fit, cons
     sim_config cfg;
     power_cal_row_config(r, &cfg);
     if (fit) {
+        if (r->CG) /* the fit has no clock-gate energy: only a table prices one */
+            return ax_fail(err, AX_EPARAM,
+                           "calibration: %s %s is of a clock-gated netlist, which the fit cannot "
+                           "price (hint: check it with axon calibrate --check CSV --tech TABLE)",
+                           r->set, r->stream);
         power_cal_predict(fit, &cfg, &r->k, e);
         return AX_OK;
     }
