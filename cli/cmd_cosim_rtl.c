@@ -150,13 +150,13 @@ static int cosim_rtl(int argc, char **argv)
         cosim_stream_free(&st);
         return cmd_fail("cosim", err);
     }
-    printf("cosim: OK (%s, R=%d C=%d L=%d Ls=%d F=%d A=%d RB=%d db=%d gating=%d%s): %zu tokens, "
+    printf("cosim: OK (%s, R=%d C=%d L=%d Ls=%d F=%d A=%d RB=%d db=%d gating=%d%s%s): %zu tokens, "
            "%" PRIu64 " items, %" PRIu64 " stamps and %" PRIu64 " accumulators equal; "
            "end %" PRId64 " %s (RTL) = %" PRId64 " %s (C model); overflow flag %d on both sides\n",
            axon_rtl_variant(), p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits,
            p.readout_bits, p.double_buffer, p.zero_gating, p.row_reuse ? " row-reuse" : "",
-           st.tokens, res.items, res.stamps, res.accs, res.end_rtl, unit, res.end_sim, unit,
-           res.ovf);
+           p.clock_gating ? " clock-gated" : "", st.tokens, res.items, res.stamps, res.accs,
+           res.end_rtl, unit, res.end_sim, unit, res.ovf);
     if (o.verbose)
         printf("cosim: activity equal: %" PRIu64 " SRAM words read, %" PRIu64
                " skipped, %s %" PRIu64 "\n",

@@ -23,6 +23,8 @@
  *      common throughput, area split), views rebuilt
  *   11: counters lane_adds_nonzero, sram_words_nonzero and lane_adds_shift
  *      (counters and cores), views rebuilt
+ *   12: clock as built: runs column clock_gating, results column clock_model,
+ *      views rebuilt
  *
  * The released migrations spell their columns out by hand, as they were;
  * the current lists (sim/sim.h SIM_COUNTERS, run/run.h RUN_REPORT_FIELDS)
@@ -375,5 +377,31 @@ static const char mig11[] =
     " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
     " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4,  mig5, mig6,
-                                                      mig7, mig8, mig9, mig10, mig11};
+/* 12: the clock as built (docs/power.md "Clock as built"): the run parameter
+ * clock_gating (the clock-gated build, rtl CG = 1) and the clock model that
+ * priced the run (clock_model: gated, ungated or assumed). Old runs keep
+ * NULL (they were priced by the table's own clock model, clock_gating off).
+ * v_runs is rebuilt to show clock_model, the views over it as migration 11
+ * left them. */
+#define RESULT_COLS_V12 RESULT_COLS_V10 ", clock_model"
+
+static const char mig12[] =
+    "ALTER TABLE runs ADD COLUMN clock_gating INTEGER;"
+    "ALTER TABLE results ADD COLUMN clock_model TEXT;"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V11
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
+    " JOIN v_runs v ON v.run_id = sp.run_id;"
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
+    " power_model, baseline, base_lanes_used, base_planes, base_area_exact, ev_per_act,"
+    " break_even_ev_per_act, energy_pj, base_energy_pj,"
+    " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"
+    " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"
+    " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"
+    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4,  mig5,  mig6,
+                                                      mig7, mig8, mig9, mig10, mig11, mig12};

@@ -21,7 +21,7 @@ VLT_ROOT    := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null || echo 
 VLT_INC     := -I$(VLT_ROOT)/include -I$(VLT_ROOT)/include/vltstd
 CXX         ?= g++
 RTL_OUT     := $(BUILD)/rtl
-RTL_SV      := rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv \
+RTL_SV      := rtl/axon_icg.sv rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv \
                rtl/axon_ctrl.sv rtl/axon_core.sv
 RTL_DEFAULT := R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1
 RTL_PARAMS  ?= $(RTL_DEFAULT)
@@ -106,6 +106,11 @@ RTL_T5 := R=1 C=1 L=1 LS=3 F=1 A=8 RB=8 DB=0 GATE=0
 # buffer, 16-bit wrapping accumulators.
 RTL_RR  := R=16 C=20 L=8 LS=2 F=3 A=32 RB=64 DB=1 GATE=1 REUSE=1
 RTL_RR2 := R=8 C=12 L=12 LS=1 F=2 A=16 RB=48 DB=0 GATE=0 REUSE=1
+# Clock-gated core (CG=1, docs/rtl.md "Clock gating"): cg with C not divisible by
+# L, SRAM latency 2, double buffering and zero gating; cg2 one FIFO entry, single
+# buffer, no zero gating, 16-bit wrapping accumulators, row reuse.
+RTL_CG  := R=16 C=20 L=8 LS=2 F=3 A=32 RB=64 DB=1 GATE=1 CG=1
+RTL_CG2 := R=8 C=12 L=4 LS=1 F=1 A=16 RB=48 DB=0 GATE=0 REUSE=1 CG=1
 
 # Async core (Verilator --timing): 4-phase with the default delays of
 # docs/core-timing.md, and a 2-phase variant with other delays (t_sram < t_add,
@@ -135,11 +140,13 @@ $(eval $(call rtl_variant,t4,$(RTL_T4),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t5,$(RTL_T5),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,rr,$(RTL_RR),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,rr2,$(RTL_RR2),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,cg,$(RTL_CG),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,cg2,$(RTL_CG2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN --trace,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
 rtl: rtl-sync rtl-trace rtl-async
-rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-rr rtl-rr2 rtl-broken rtl-async rtl-async2 rtl-async3
+rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-rr rtl-rr2 rtl-cg rtl-cg2 rtl-broken rtl-async rtl-async2 rtl-async3
 rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:
@@ -153,6 +160,9 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR2)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 -GREUSE=1 $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_CG)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_CG2)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 -GCG=1 $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline $(RTL_MAC_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_baseline -GZS=1 -GL=4 $(RTL_MAC_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_mac_bitserial $(RTL_BS_SV)
@@ -292,6 +302,8 @@ RTL_MUT_t4     := $(RTL_T4)
 RTL_MUT_t5     := $(RTL_T5)
 RTL_MUT_rr     := $(RTL_RR)
 RTL_MUT_rr2    := $(RTL_RR2)
+RTL_MUT_cg     := $(RTL_CG)
+RTL_MUT_cg2    := $(RTL_CG2)
 RTL_MUT_async  := $(RTL_ASYNC_PARAMS)
 RTL_MUT_async2 := $(RTL_ASYNC2)
 RTL_MUT_async3 := $(RTL_ASYNC3)

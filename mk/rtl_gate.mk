@@ -22,7 +22,7 @@ GATE_LAYER  ?= model.layers.0.mlp.fc1
 GATE_TOKENS ?= 4
 GATE_DIR    := $(BUILD)/gate
 GATE_LIB    := .deps/osu018/osu018_stdcells.lib
-GATE_SV     := rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv \
+GATE_SV     := rtl/axon_icg.sv rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv \
                rtl/axon_ctrl.sv rtl/axon_core.sv
 # the verilated netlist is large and straight-line: -O0 compiles in less than
 # half the time of -O2 and a few tokens still simulate in well under a second
@@ -99,6 +99,8 @@ CHAR_s32     := R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1
 CHAR_h10     := R=10 C=10 L=5 LS=1 F=5 A=24 RB=40 DB=1 GATE=1
 CHAR_h20     := R=24 C=20 L=4 LS=1 F=6 A=28 RB=48 DB=1 GATE=1
 CHAR_h48     := R=48 C=48 L=16 LS=1 F=8 A=32 RB=128 DB=1 GATE=1
+# g16: the s16 core with clock gating (CG=1, docs/power.md "Clock as built")
+CHAR_g16     := $(GATE_PARAMS) CG=1
 CHAR_SETS_TRAIN ?= s16 s8 s12 s24 s6
 CHAR_SETS_HOLD  ?= h10 h20
 CAL_TABLE    := power/tech/cal_osu018.csv
@@ -149,7 +151,7 @@ $(CHAR_DIR)/gate.quick.csv: $(RTL_OUT)/gate/axon-gate-char $(GATE_DIR)/core_gate
 	$(RTL_OUT)/gate/axon-gate-char --lib $(GATE_LIB) --netlist $(GATE_DIR)/core_gate.json \
 	  --set gate --streams $(CHAR_QUICK) --out $@
 
-$(foreach s,$(sort $(CHAR_SETS_TRAIN) $(CHAR_SETS_HOLD) s16 s8 s12 s24 s6 s32 h10 h20 h48),$(eval $(call gate_set,$(s))))
+$(foreach s,$(sort $(CHAR_SETS_TRAIN) $(CHAR_SETS_HOLD) s16 s8 s12 s24 s6 s32 h10 h20 h48 g16),$(eval $(call gate_set,$(s))))
 
 CHAR_TRAIN_CSV := $(foreach s,$(CHAR_SETS_TRAIN),$(CHAR_DIR)/$(s).train.csv)
 CHAR_HOLD_CSV  := $(foreach s,$(CHAR_SETS_TRAIN),$(CHAR_DIR)/$(s).hold.csv) \
@@ -177,6 +179,16 @@ characterize-one: $(CHAR_DIR)/user.hold.csv $(AXON)
 # zero gating (3 500 cells; its quick streams are held out), all cached
 CHAR_TEST_HOLD ?= h20
 TEST_EXTRA += $(CHAR_DIR)/gate.quick.csv $(CHAR_DIR)/$(CHAR_TEST_HOLD).quick.csv $(CHAR_DIR)/s8.quick.csv
+# and the clock-gated build g16 (docs/power.md "Clock as built"): its netlist's
+# cosim helper and quick characterization (one more Verilator build, cached)
+TEST_EXTRA += rtl-gate_g16 $(CHAR_DIR)/g16.quick.csv
+
+#   make clock-gating-check   the gated 16x16 core (g16) and the ungated one (s16) on
+#                             the same held-out streams, priced by the committed table:
+#                             the clock model vs gate level, gated and ungated
+.PHONY: clock-gating-check
+clock-gating-check: $(CHAR_DIR)/g16.hold.csv $(CHAR_DIR)/s16.hold.csv $(AXON)
+	$(AXON) calibrate --check $(CHAR_DIR)/s16.hold.csv,$(CHAR_DIR)/g16.hold.csv --tech $(CAL_TABLE)
 
 # ---- the baselines at gate level (docs/power.md "Baselines at gate level") ----
 #

@@ -94,6 +94,9 @@ typedef struct {
     char version[96]; /* technology table version (power_table_version) */
     char provenance
         [256]; /* which table priced it: calibrated or not, node translation (power_table_provenance) */
+    char clock_model[16]; /* what priced the clock: gated (as built, --clock-gating on),
+                             ungated (every flip-flop every cycle), assumed (the uncalibrated
+                             table's assumed gating), none (async) (power_clock_model) */
     int node_nm;
     double vdd_v;
     size_t tokens;

@@ -17,6 +17,11 @@
  * cycles included. In an idle cycle no data input changes, so the
  * zero-delay netlist switches no logic: idle cycles cost the clock only
  * (the characterization streams, fed back to back, have almost none).
+ * The clock-gated build (rtl CG = 1, power_clock_as_built) clocks the
+ * accumulators of a (bank, word) and each FIFO entry only in the cycles
+ * that write them: the same e_flop-cycle per clocked flip-flop-cycle, plus
+ * one energy per clock gate per cycle (clock,icg_cycle: measured at gate
+ * level on the gated core, a separate row, not part of this fit).
  */
 #include "power_cal.h"
 #include "power_int.h"
@@ -35,7 +40,6 @@ const char *power_cal_comp_name(int comp)
 
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k)
 {
-    (void)cfg;
     const sim_counters *c = &r->total;
     memset(k, 0, sizeof *k);
     k->tokens = (double)r->tokens;
@@ -52,6 +56,11 @@ void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_c
     k->lane_adds_nonzero = (double)c->lane_adds_nonzero;
     k->words_nonzero = (double)c->sram_words_nonzero;
     k->lane_adds_shift = (double)c->lane_adds_shift;
+    /* row reuse: a reused event adds the words its row's first event read
+     * (the skipped ones skipped again); per row read sram_words/rows words */
+    if (cfg && cfg->row_reuse && c->sram_rows_read > 0 && c->events > c->sram_rows_read)
+        k->words_reused = (double)c->sram_words * (double)(c->events - c->sram_rows_read) /
+                          (double)c->sram_rows_read;
 }
 
 static int clog2i(long v)
@@ -99,6 +108,35 @@ double power_cal_flops(const sim_config *cfg)
     double ctrl = 1 + g.WW + g.AXW + 1 + g.SW /* read stage */ + g.BW + g.NB /* banks */ + 1 +
                   g.BB + g.BW + 1 + g.BW /* readout sequencer */;
     return acc + fifo + meta + ctrl;
+}
+
+void power_clock_as_built(const sim_config *cfg, const power_cal_counts *k, power_clock_built *o)
+{
+    cal_geom g;
+    geom_of(cfg, &g);
+    double cycles = k->active + k->idle;
+    memset(o, 0, sizeof *o);
+    o->flops = power_cal_flops(cfg);
+    if (!cfg->clock_gating) {
+        o->flop_cycles = o->flops * cycles;
+        return;
+    }
+    double acc = g.NB * g.C * g.A, fifo = g.F * g.IW;
+    o->flops_gated = acc + fifo;
+    o->gates = g.NB * g.W + g.F;
+    double words = k->words_read + k->words_reused, items = k->events + k->eots;
+    o->flop_cycles = (o->flops - o->flops_gated) * cycles + words * (g.C / g.W) * g.A +
+                     k->eots * g.C * g.A + items * g.IW;
+    o->gate_cycles = o->gates * cycles;
+}
+
+const char *power_clock_model(const power_table *t, const sim_config *cfg)
+{
+    if (cfg->timing != SIM_SYNC)
+        return "none";
+    if (cfg->clock_gating)
+        return "gated";
+    return power_table_is_calibrated(t) ? "ungated" : "assumed";
 }
 
 int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int comp, double *x,
@@ -170,8 +208,15 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
           k->words_read * 8 * g.L * g.GATE);
         break;
     case POWER_CAL_CLOCK:
-        F("flop_cycle", "cycle x N_ff flip-flops (all clocked, as built)",
-          cycles * power_cal_flops(cfg));
+        if (cfg->clock_gating) {
+            power_clock_built cb;
+            power_clock_as_built(cfg, k, &cb);
+            F("flop_cycle", "clocked flip-flop cycles (clock-gated build, as built)",
+              cb.flop_cycles);
+        } else {
+            F("flop_cycle", "cycle x N_ff flip-flops (all clocked, as built)",
+              cycles * power_cal_flops(cfg));
+        }
         break;
     default: break;
     }
@@ -187,9 +232,12 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
     "lane_adds_shift,flops,cells,gate_acc_pj,gate_fifo_pj,"                                        \
     "gate_ctrl_pj,gate_readout_pj,gate_sramif_pj,gate_clock_pj"
 
+/* the clock-gated build's column, after the others (a CSV without it: 0) */
+#define CAL_HEADER_CG CAL_HEADER ",clock_gating"
+
 void power_cal_write_header(FILE *f)
 {
-    fprintf(f, "%s\n", CAL_HEADER);
+    fprintf(f, "%s\n", CAL_HEADER_CG);
 }
 
 void power_cal_write_row(FILE *f, const power_cal_row *r)
@@ -204,7 +252,7 @@ void power_cal_write_row(FILE *f, const power_cal_row *r)
             k->words_nonzero, k->lane_adds_shift, r->flops, r->cells);
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         fprintf(f, ",%.3f", r->gate_pj[c]);
-    fputc('\n', f);
+    fprintf(f, ",%d\n", r->CG ? 1 : 0);
 }
 
 double power_cal_row_total(const power_cal_row *r)
@@ -221,6 +269,7 @@ void power_cal_row_config(const power_cal_row *r, sim_config *cfg)
     cfg->rows = r->R, cfg->cols = r->C, cfg->lanes = r->L, cfg->sram_latency = r->LS;
     cfg->fifo_depth = r->F, cfg->acc_bits = r->A, cfg->readout_bits = r->RB;
     cfg->double_buffer = r->DB, cfg->zero_gating = r->GATE;
+    cfg->clock_gating = r->CG;
 }
 
 ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char **err)
@@ -231,25 +280,27 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
                                    "make characterize writes it", &buf, &len, err);
     if (rc)
         return rc;
-    int lineno = 0;
+    int lineno = 0, want = 34;
     char *save = NULL;
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         lineno++;
         if (lineno == 1) {
-            if (strcmp(line, CAL_HEADER)) {
+            if (!strcmp(line, CAL_HEADER_CG)) {
+                want = 35;
+            } else if (strcmp(line, CAL_HEADER)) {
                 rc = ax_fail(err, AX_EFORMAT,
                              "%s:1: not a characterization CSV (hint: the header is %s)", path,
-                             CAL_HEADER);
+                             CAL_HEADER_CG);
                 break;
             }
             continue;
         }
         char *f[40];
         int nf = power_csv_split(line, f, 40);
-        if (nf != 34) {
+        if (nf != want) {
             rc = ax_fail(err, AX_EFORMAT,
-                         "%s:%d: %d fields, expected 34 (hint: regenerate with make characterize)",
-                         path, lineno, nf);
+                         "%s:%d: %d fields, expected %d (hint: regenerate with make characterize)",
+                         path, lineno, nf, want);
             break;
         }
         power_cal_row r;
@@ -273,6 +324,17 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         r.flops = v[23], r.cells = v[24];
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
             r.gate_pj[c] = v[25 + c];
+        if (want == 35) {
+            double cg;
+            if (power_parse_num(f[34], &cg) || !(cg == 0 || cg == 1)) {
+                rc = ax_fail(err, AX_EFORMAT,
+                             "%s:%d: field 35 (clock_gating) '%s' is not 0 or 1 (hint: "
+                             "regenerate with make characterize)",
+                             path, lineno, f[34]);
+                goto done;
+            }
+            r.CG = (int)cg;
+        }
         power_cal_row *nr = realloc(*rows, (*n + 1) * sizeof *nr);
         if (!nr) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
@@ -432,6 +494,13 @@ ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit 
     if (n < 2)
         return ax_fail(err, AX_EPARAM,
                        "calibration: %zu characterization rows (hint: make characterize)", n);
+    for (size_t r = 0; r < n; r++)
+        if (rows[r].CG)
+            return ax_fail(err, AX_EPARAM,
+                           "calibration: row %zu (%s %s) is of a clock-gated netlist; the fit "
+                           "takes ungated sets only (hint: check gated sets with axon calibrate "
+                           "--check, which prices their gates by clock,icg_cycle)",
+                           r + 1, rows[r].set, rows[r].stream);
     fit->nrows = n;
     double *A = malloc(n * POWER_CAL_MAXF * sizeof *A), *b = malloc(n * sizeof *b);
     if (!A || !b) {
@@ -517,6 +586,15 @@ ax_result power_cal_price(const power_table *t, const sim_config *cfg, const pow
                 return rc;
             out_pj[c] += e * x[j];
         }
+    }
+    if (cfg->clock_gating) { /* the clock gates' own energy */
+        power_clock_built cb;
+        power_clock_as_built(cfg, k, &cb);
+        double e;
+        ax_result rc = power_energy_pj(t, "clock", "icg_cycle", &e, err);
+        if (rc)
+            return rc;
+        out_pj[POWER_CAL_CLOCK] += e * cb.gate_cycles;
     }
     return AX_OK;
 }
@@ -668,6 +746,11 @@ static ax_result model_of(const power_cal_row *r, const power_cal_fit *fit, cons
     sim_config cfg;
     power_cal_row_config(r, &cfg);
     if (fit) {
+        if (r->CG) /* the fit has no clock-gate energy: only a table prices one */
+            return ax_fail(err, AX_EPARAM,
+                           "calibration: %s %s is of a clock-gated netlist, which the fit cannot "
+                           "price (hint: check it with axon calibrate --check CSV --tech TABLE)",
+                           r->set, r->stream);
         power_cal_predict(fit, &cfg, &r->k, e);
         return AX_OK;
     }
@@ -745,8 +828,8 @@ ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size
         }
         const power_cal_row *r = &rows[i];
         char params[96];
-        snprintf(params, sizeof params, "R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d", r->R,
-                 r->C, r->L, r->LS, r->F, r->A, r->RB, r->DB, r->GATE);
+        snprintf(params, sizeof params, "R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d%s",
+                 r->R, r->C, r->L, r->LS, r->F, r->A, r->RB, r->DB, r->GATE, r->CG ? " CG=1" : "");
         if (md)
             fprintf(f, "| %s | %s | %d | %.0f |", r->set, params, nst, cyc);
         else

@@ -38,6 +38,8 @@ typedef struct {
     double lane_adds_nonzero; /* adds with a nonzero weight (== adds with zero gating) */
     double words_nonzero;     /* words read holding a nonzero weight (== words_read, gating) */
     double lane_adds_shift;   /* sum of the shift over the lane_adds_nonzero */
+    double words_reused; /* word slots added from the row register (row reuse; not in the
+                            characterization CSV, 0 there) */
 } power_cal_counts;
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);
 
@@ -45,6 +47,26 @@ void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_c
  * them): accumulators NB·C·A + overflow, FIFO F·IW + pointers, control
  * (read stage, LS metadata stages, readout sequencer). */
 double power_cal_flops(const sim_config *cfg);
+
+/* The clock as built (docs/power.md "Clock as built"). Ungated
+ * (cfg->clock_gating 0): every flip-flop every cycle, flop_cycles =
+ * N_ff · (active + idle), no gates. Clock-gated build (rtl CG = 1): the
+ * N_ff − NB·C·A − F·IW flip-flops left on clk every cycle, the accumulators
+ * of a (bank, word) only in the cycles that add that word (C/W·A per word
+ * added) or clear the bank (C·A per end of token), a FIFO entry only when
+ * pushed (IW per item); gates = NB·W + F clock gates, each clocked every
+ * cycle (gate_cycles). */
+typedef struct {
+    double flops, flops_gated, gates; /* of the core */
+    double flop_cycles;               /* clocked flip-flop-cycles */
+    double gate_cycles;               /* clock-gate cycles (gates × cycles) */
+} power_clock_built;
+void power_clock_as_built(const sim_config *cfg, const power_cal_counts *k, power_clock_built *o);
+/* Name of the clock model that prices cfg with table t: "gated" (as built,
+ * clock gates), "ungated" (every flip-flop every cycle: a calibrated table),
+ * "assumed" (the uncalibrated table's assumed fine-grained gating) or
+ * "none" (async). */
+const char *power_clock_model(const power_table *t, const sim_config *cfg);
 
 /* Features of component comp: x[i] = count × parameter scaling, named
  * names[i] (the table's action), units[i]. Returns the feature count. */
@@ -55,6 +77,7 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
 typedef struct {
     char set[32], stream[48], hash[20];
     int R, C, L, LS, F, A, RB, DB, GATE;
+    int CG; /* clock-gated netlist (rtl CG = 1; column clock_gating, 0 when absent) */
     power_cal_counts k;
     double gate_pj[POWER_CAL_NCOMP];
     double flops, cells; /* of the netlist */

@@ -8,7 +8,12 @@
  *   memory  : events × E_decode, (events + EOTs) × E_fifo, SRAM words ×
  *             E_read64(R·C bytes)·(8L/64), skipped words × E_zero-flag,
  *             readout beats × RB × E_beat-bit
- *   clock   : sync only: clocked flops × E_flop-cycle × (active + f_idle × idle cycles)
+ *   clock   : sync only: clocked flops × E_flop-cycle × (active + f_idle × idle cycles),
+ *             the uncalibrated table's assumed gating; a calibrated table: every
+ *             flip-flop every cycle; --clock-gating on (either table): the
+ *             clock as built (power_clock_as_built: the flip-flop-cycles the
+ *             gated build clocks × E_flop-cycle + clock gates × cycles ×
+ *             E_icg-cycle); report field clock_model names which
  *   handshake: async transfers × E_handshake(2- or 4-phase)
  *   noc     : event flit-hops × 32 bits × E_bit-hop + readout flit-hops × RB ×
  *             E_bit-hop (only the payload bits toggle), reduction adds × E_add32·A/32
@@ -128,6 +133,7 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     out->node_nm = t->target_node;
     out->vdd_v = t->target_vdd;
     out->node_approx = t->node_approx;
+    snprintf(out->clock_model, sizeof out->clock_model, "%s", power_clock_model(t, cfg));
     out->tokens = r->tokens;
     out->duration_ns = r->duration_ns;
     const sim_counters *k = &r->total;
@@ -161,6 +167,13 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                                      "units", 1)))
                     return rc;
         }
+        if (cfg->clock_gating) {
+            power_clock_built cb;
+            power_clock_as_built(cfg, &kc, &cb);
+            if ((rc = power_term(&c, "clock", "clock", "icg_cycle", NULL, cb.gate_cycles,
+                                 "gate-cycles", 1)))
+                return rc;
+        }
         if ((rc = power_sram_term(&c, cfg, (double)k->sram_words)))
             return rc;
     } else {
@@ -184,7 +197,18 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                              "beats", cfg->readout_bits)))
             return rc;
         /* clock tree (sync) or handshakes */
-        if (cfg->timing == SIM_SYNC) {
+        if (cfg->timing == SIM_SYNC && cfg->clock_gating) {
+            /* as built: the flip-flop-cycles the gated core clocks and its gates */
+            power_cal_counts kc;
+            power_clock_built cb;
+            power_cal_counts_of(cfg, r, &kc);
+            power_clock_as_built(cfg, &kc, &cb);
+            if ((rc = power_term(&c, "clock", "clock", "flop_cycle", "gated_flop_cycle",
+                                 cb.flop_cycles, "flop-cycles", 1)) ||
+                (rc = power_term(&c, "clock", "clock", "icg_cycle", NULL, cb.gate_cycles,
+                                 "gate-cycles", 1)))
+                return rc;
+        } else if (cfg->timing == SIM_SYNC) {
             if ((rc = power_term(&c, "clock", "clock", "flop_cycle", "active_cycle",
                                  (double)k->active, "cycles", ca.clocked_flops)) ||
                 (rc = power_term(&c, "clock", "clock", "flop_cycle", "idle_cycle", (double)k->idle,

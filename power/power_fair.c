@@ -196,7 +196,18 @@ ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_repo
                 (rc = power_energy_pj(t, "clock", "flop_cycle", &flop, err)))
                 return rc;
             clk_b = b.clocked_flops * flop * t->clock_idle_fraction;
-            if (power_table_is_calibrated(t)) { /* every flop, every cycle */
+            if (cfg->clock_gating) { /* as built: an idle cycle clocks the flops on clk
+                                        and every clock gate, no gated flop */
+                power_cal_counts k0;
+                power_clock_built cb;
+                double eg;
+                memset(&k0, 0, sizeof k0);
+                k0.idle = 1;
+                power_clock_as_built(cfg, &k0, &cb);
+                if ((rc = power_energy_pj(t, "clock", "icg_cycle", &eg, err)))
+                    return rc;
+                clk_s = cb.flop_cycles * flop + cb.gate_cycles * eg;
+            } else if (power_table_is_calibrated(t)) { /* every flop, every cycle */
                 double cyc = (double)r->total.active + (double)r->total.idle;
                 clk_s = cyc > 0 ? out->clock_pj / cyc : 0;
             } else {

@@ -14,6 +14,11 @@
  * discharging (falling) a node of capacitance C: J. M. Rabaey et al., Digital
  * Integrated Circuits, 2nd ed., §5.5. Glitches are not seen (the VCD of a
  * zero-delay simulation holds settled values only).
+ * Clock: the clock net, and in a clock-gated netlist the cells of every clock
+ * gate (an instance path with `u_icg.`, rtl/axon_icg.sv) with the nets they
+ * drive (the inverted clock, the latched enable, the gated clock): their
+ * switching, their cells' internal energy and every input-pin energy on them
+ * (the flip-flops' CLK pins, the gate's own pins) count as clock.
  */
 #include "power_gate.h"
 #include "power_int.h"
@@ -38,6 +43,7 @@ typedef struct {
 typedef struct {
     const power_lib_cell *lc; /* NULL: black box */
     int comp;
+    int cg;       /* a cell of a clock gate (instance path contains "u_icg.") */
     int *pin_bit; /* per Liberty pin: bit id, -1 constant/unconnected */
 } gcell;
 
@@ -250,6 +256,7 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
         char cname[32];
         comp_of(c->string, cname, sizeof cname);
         g->comp = comp_index(nl, cname);
+        g->cg = strstr(c->string, "u_icg.") != NULL;
         g->lc = power_lib_cell_find(lib, ty->valuestring);
         if (!g->lc) {
             if (in_list(blackboxes, ty->valuestring)) {
@@ -618,6 +625,17 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib,
         for (int k = 0; k < lib->cells[c].npins; k++)
             if (lib->cells[c].pins[k].nenergy)
                 r->has_internal_tables = 1;
+    /* clock bits: the clock net and every net a clock-gate cell drives */
+    char *isclk = calloc((size_t)nl->nbits + 1, 1);
+    if (!isclk)
+        return ax_fail(err, AX_ENOMEM, "power_gate_energy: out of memory");
+    isclk[clk] = 1;
+    for (int i = 0; i < nl->nbits; i++)
+        if (nl->bits[i].drv_cell >= 0 && nl->cells[nl->bits[i].drv_cell].cg)
+            isclk[i] = 1;
+    for (int c = 0; c < nl->ncells; c++)
+        if (nl->cells[c].cg && nl->cells[c].lc)
+            r->clock_gate_cells++;
     for (int i = 0; i < nl->nbits; i++) {
         const gbit *b = &nl->bits[i];
         double t = (double)(b->rise + b->fall);
@@ -635,6 +653,10 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib,
             r->clock_toggles = t;
             r->clock_pins = b->fanout;
             r->clock_cap_pf = cap;
+        }
+        if (isclk[i]) {
+            if (i != clk)
+                r->gated_clock_toggles += t;
             r->clock_switch_pj += esw;
             r->clock_internal_pj += eint;
             continue;
@@ -665,7 +687,7 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib,
                 double en =
                     power_lib_energy_at(lib, &ip->energy[e], 1, 0, p->slew_ns) * (double)b->rise +
                     power_lib_energy_at(lib, &ip->energy[e], 0, 0, p->slew_ns) * (double)b->fall;
-                if (bi == clk)
+                if (isclk[bi] || g->cg)
                     r->clock_internal_pj += en;
                 else
                     r->comp[g->comp].internal_pj += en;
@@ -678,5 +700,6 @@ ax_result power_gate_energy(const power_gate_netlist *nl, const power_lib *lib,
     }
     r->dynamic_pj = r->logic_switch_pj + r->logic_internal_pj + r->clock_switch_pj +
                     r->clock_internal_pj;
+    free(isclk);
     return AX_OK;
 }

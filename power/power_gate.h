@@ -19,7 +19,8 @@
  *              slew, mean over the related pins) and the input pins' passive
  *              tables (flip-flop CLK and D pins);
  *   clock:     the clock net's switching plus the clock pins' internal energy,
- *              reported apart;
+ *              reported apart; in a clock-gated netlist also the clock-gate
+ *              cells (instance path with `u_icg.`) and the nets they drive;
  *   leakage:   Σ cell_leakage_power × simulated time.
  * E = ½·C·V² per transition: J. M. Rabaey, A. Chandrakasan, B. Nikolić,
  * Digital Integrated Circuits, 2nd ed., §5.5 (dynamic power).
@@ -152,6 +153,8 @@ typedef struct {
     double clock_pins;    /* clock pins on it */
     double clock_cap_pf;  /* its load: pins + wire */
     double clock_switch_pj, clock_internal_pj;
+    double clock_gate_cells;    /* cells of clock gates (u_icg), 0 in an ungated netlist */
+    double gated_clock_toggles; /* transitions of the nets they drive */
     double logic_switch_pj, logic_internal_pj; /* all components, clock excluded */
     double leakage_pj;
     double dynamic_pj; /* logic + clock, ports included */

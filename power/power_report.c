@@ -80,12 +80,27 @@ static void power_print_fair(FILE *f, const power_report *p)
             b->total_um2 > 0 ? 100.0 * b->sram_um2 / b->total_um2 : 0);
 }
 
+/* One line naming the clock model that priced the report (clock_model). */
+static void clock_line(FILE *f, const power_report *p)
+{
+    const char *m = p->clock_model;
+    if (!strcmp(m, "gated"))
+        fprintf(f, "  clock: gated as built (--clock-gating on: accumulator words and FIFO entries "
+                   "clocked only when written, plus the clock gates)\n");
+    else if (!strcmp(m, "ungated"))
+        fprintf(f, "  clock: ungated as built (every flip-flop every cycle; --clock-gating off)\n");
+    else if (!strcmp(m, "assumed"))
+        fprintf(f, "  clock: assumed fine-grained gating of the uncalibrated table "
+                   "(--clock-gating off)\n");
+}
+
 void power_print(FILE *f, const power_report *p)
 {
     fprintf(f, "energy model: %s, technology %s%s\n",
             p->model == POWER_IDEAL ? "ideal (SpikingBrain estimate)" : "realistic", p->version,
             p->node_approx ? " (node factors interpolated: approximation)" : "");
     fprintf(f, "  priced by: %s\n", p->provenance);
+    clock_line(f, p);
     if (p->model != POWER_IDEAL)
         fprintf(f,
                 "  SRAM: published macro data [H14] (64-bit read 10 / 20 / 100 pJ at 8 KB / 32 KB "
@@ -144,6 +159,7 @@ void power_explain(FILE *f, const power_report *p)
     double base = p->base_realistic_pj;
     fprintf(f, "from SpikingBrain's estimate to the realistic chip (%s)\n", p->version);
     fprintf(f, "  priced by: %s\n", p->provenance);
+    clock_line(f, p);
     fprintf(f,
             "  ideal per MAC-equivalent: %.4g spikes x %.4g pJ (int8 add) = %.4g pJ; "
             "vs INT8 MAC %.4g pJ: %+.1f %%, vs FP16 MAC %.4g pJ: %+.1f %%\n",

@@ -8,6 +8,11 @@
 // fit A bits (the adders are TW bits wide so the test is exact for any shift).
 // With zero gating (GATE=1) a lane whose weight is zero is gated: no add, no
 // register write. `clr` clears one bank (after its last readout beat).
+// Clock gating (CG=1, docs/rtl.md "Clock gating"): the L accumulators of word w
+// of bank b share one gated clock (axon_icg) enabled in the cycles that add word
+// w into bank b, clear bank b, or reset; in every other cycle those registers
+// get no clock edge. CG=0 clocks every register every cycle. Same values in
+// every cycle either way (an enabled register loads; a gated one holds).
 module axon_acc #(
     parameter int C    = 32,
     parameter int L    = 8,
@@ -15,6 +20,7 @@ module axon_acc #(
     parameter int NB   = 2,
     parameter int SW   = 5,  // shift width: shifts 0 .. 2^SW-1
     parameter int GATE = 1,
+    parameter int CG   = 0,  // clock gating 0/1
     localparam int W   = (C + L - 1) / L,
     localparam int WW  = (W > 1) ? $clog2(W) : 1,
     localparam int BW  = (NB > 1) ? $clog2(NB) : 1
@@ -60,13 +66,35 @@ module axon_acc #(
         for (int j = 0; j < C; j++) acc_out[j*A +: A] = acc[rd_bank][j];
 
     // one register per accumulator, written by its lane when its word is added
-    for (genvar b = 0; b < NB; b++) begin : g_bank
-        for (genvar j = 0; j < W*L; j++) begin : g_acc
-            logic hit;
-            assign hit = wen[j % L] && (32'(add_bank) == b) && (32'(add_word) == j / L);
-            always_ff @(posedge clk)
-                if (!rst_n || (clr && 32'(clr_bank) == b)) acc[b][j] <= '0;
-                else if (hit) acc[b][j] <= nxt[j % L];
+    if (CG == 0) begin : g_clk
+        for (genvar b = 0; b < NB; b++) begin : g_bank
+            for (genvar j = 0; j < W*L; j++) begin : g_acc
+                logic hit;
+                assign hit = wen[j % L] && (32'(add_bank) == b) && (32'(add_word) == j / L);
+                always_ff @(posedge clk)
+                    if (!rst_n || (clr && 32'(clr_bank) == b)) acc[b][j] <= '0;
+                    else if (hit) acc[b][j] <= nxt[j % L];
+            end
+        end
+    end else begin : g_cg
+        // CG = 1: the registers of word w of bank b on their own gated clock
+        for (genvar b = 0; b < NB; b++) begin : g_bank
+            logic [W-1:0] gck;
+            for (genvar w = 0; w < W; w++) begin : g_word
+                logic en;
+                assign en = !rst_n || (clr && clr_bank == BW'(b)) ||
+                            (add_valid && 32'(add_bank) == b && 32'(add_word) == w);
+                axon_icg u_icg (.clk, .en, .gclk(gck[w]));
+            end
+            for (genvar j = 0; j < W*L; j++) begin : g_acc
+                logic hit;
+                logic [A-1:0] q;
+                assign hit = wen[j % L] && (32'(add_bank) == b) && (32'(add_word) == j / L);
+                assign acc[b][j] = q;
+                always_ff @(posedge gck[j / L])
+                    if (!rst_n || (clr && clr_bank == BW'(b))) q <= '0;
+                    else if (hit) q <= nxt[j % L];
+            end
         end
     end
 

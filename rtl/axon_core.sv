@@ -20,6 +20,12 @@
 // the row from the SRAM into a row register of W words as its words arrive, and
 // the later events of that pair add from the row register, in the same cycles
 // (timing unchanged, no SRAM read). obs_reuse marks such word slots.
+// CG = 1 builds the clock-gated core (docs/rtl.md "Clock gating"): the
+// accumulator registers of each (bank, word) and each FIFO entry get their own
+// enable-gated clock (axon_icg: latch + AND of library cells), so they are
+// clocked only in the cycles that write them; control, pointers, the overflow
+// flag and the row register stay on clk. Every value and every stamp are those
+// of CG = 0, cycle for cycle.
 `ifdef AXON_BROKEN
 // Deliberately broken variant for the co-simulation self-test: the decode cycle
 // becomes two cycles (an event accepted in cycle a starts at a + 2 at the
@@ -37,6 +43,7 @@ module axon_core #(
     parameter int GATE = 1,    // zero-weight gating 0/1
     parameter int SW   = 5,    // shift field width (step weights up to 2^31)
     parameter int REUSE = 0,   // 1: row-reuse core (row register of W words)
+    parameter int CG   = 0,    // 1: clock-gated accumulators and FIFO entries
     localparam int W   = (C + L - 1) / L,
     localparam int WW  = (W > 1) ? $clog2(W) : 1,
     localparam int B   = (C * A + RB - 1) / RB,
@@ -92,7 +99,7 @@ module axon_core #(
     logic [C*A-1:0] acc_vec;
     logic           f_empty_ctrl;
 
-    axon_fifo #(.F(F), .IW(IW)) u_fifo (
+    axon_fifo #(.F(F), .IW(IW), .CG(CG)) u_fifo (
         .clk, .rst_n,
         .push_valid(in_valid), .push_ready(in_ready),
         .push_data({in_eot, in_axon, in_neg, in_shift}),
@@ -133,7 +140,7 @@ module axon_core #(
     end
 
     assign clr = ro_last;
-    axon_acc #(.C(C), .L(L), .A(A), .NB(NB), .SW(SW), .GATE(GATE)) u_acc (
+    axon_acc #(.C(C), .L(L), .A(A), .NB(NB), .SW(SW), .GATE(GATE), .CG(CG)) u_acc (
         .clk, .rst_n,
         .add_valid, .add_bank, .add_word, .add_neg, .add_shift, .add_data,
         .add_done(obs_lanes), .clr, .clr_bank(ro_bank), .rd_bank(ro_bank),

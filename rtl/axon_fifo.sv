@@ -4,9 +4,13 @@
 // cycle on (the decode cycle of rule 2: s_k >= a_k + 1). in_ready = not full, or
 // a pop in this cycle (a slot freed by an item starting in cycle c can be refilled
 // in the same cycle c), which gives a_k >= s_{k-F} exactly.
+// Clock gating (CG=1, docs/rtl.md "Clock gating"): each entry's IW registers
+// have their own gated clock (axon_icg), enabled only in the cycle that pushes
+// into that entry; the pointers and the count stay on clk.
 module axon_fifo #(
     parameter int F  = 8,  // depth in items, >= 1
-    parameter int IW = 8   // item width in bits
+    parameter int IW = 8,  // item width in bits
+    parameter int CG = 0   // clock gating 0/1
 ) (
     input  logic          clk,
     input  logic          rst_n,
@@ -32,8 +36,21 @@ module axon_fifo #(
         inc = (p == PW'(F - 1)) ? '0 : p + 1'b1;
     endfunction
 
+    if (CG != 0) begin : g_cg
+        for (genvar i = 0; i < F; i++) begin : g_ent
+            logic gck, en;
+            logic [IW-1:0] q;
+            assign en = push && wp == PW'(i);
+            assign mem[i] = q;
+            axon_icg u_icg (.clk, .en, .gclk(gck));
+            always_ff @(posedge gck) q <= push_data;
+        end
+    end else begin : g_clk
+        always_ff @(posedge clk)
+            if (push) mem[wp] <= push_data;
+    end
+
     always_ff @(posedge clk) begin
-        if (push) mem[wp] <= push_data;
         if (!rst_n) begin
             rp  <= '0;
             wp  <= '0;

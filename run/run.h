@@ -175,6 +175,10 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(memory_pj, REAL, RESULTS, run_result_priced(r), p->memory_pj,                                \
       "decode, FIFO, SRAM, readout, pJ")                                                           \
     X(clock_pj, REAL, RESULTS, run_result_priced(r), p->clock_pj, "clock tree, pJ")                \
+    X(clock_model, TEXT, RESULTS, run_result_priced(r) && j->cfg.timing == SIM_SYNC,               \
+      p->clock_model,                                                                              \
+      "what priced the clock: gated (as built, --clock-gating on), ungated (every flip-flop "      \
+      "every cycle), assumed (the uncalibrated table's assumed gating)")                           \
     X(handshake_pj, REAL, RESULTS, run_result_priced(r), p->handshake_pj,                          \
       "async channel handshakes, pJ")                                                              \
     X(noc_pj, REAL, RESULTS, run_result_priced(r), p->noc_pj, "network on chip, pJ")               \

@@ -20,6 +20,7 @@ enum {
     P_ZERO_GATING,
     P_ROW_REUSE,
     P_BATCH_TOKENS,
+    P_CLOCK_GATING,
     P_TIMING,
     P_CLOCK,
     P_HANDSHAKE,

@@ -48,6 +48,9 @@ static const run_param TABLE[] = {
     {"batch_tokens", "batch-tokens", RUN_PT_INT, RUN_SEC_CORE, "tokens", 1, 64, NULL,
      "weight-stationary batch: one row read serves up to N tokens (needs --row-reuse on)",
      P_BATCH_TOKENS},
+    {"clock_gating", "clock-gating", RUN_PT_BOOL, RUN_SEC_CORE, "", 0, 1, NULL,
+     "clock-gated build (RTL CG=1): accumulator words and FIFO entries clocked only when "
+     "written, the clock priced as built (sync core)", P_CLOCK_GATING},
     {"timing", "timing", RUN_PT_CHOICE, RUN_SEC_TIMING, "", 0, 0, "sync|async",
      "clocked core or bundled-data asynchronous core (--async = --timing async)", P_TIMING},
     {"clock_mhz", "clock", RUN_PT_REAL, RUN_SEC_TIMING, "MHz", 1e-3, 1e6, NULL,
@@ -158,6 +161,7 @@ int *run_param_int_field(run_job *j, int id)
     case P_ZERO_GATING: return &c->zero_gating;
     case P_ROW_REUSE: return &c->row_reuse;
     case P_BATCH_TOKENS: return &c->batch_tokens;
+    case P_CLOCK_GATING: return &c->clock_gating;
     case P_HOP: return &c->hop_cycles;
     case P_LINK_BITS: return &c->link_bits;
     case P_DRAM: return &c->dram;

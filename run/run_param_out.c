@@ -29,6 +29,7 @@ ax_result run_param_applies(const run_job *j, const run_param *p, char **err)
                            p->flag, p->flag);
         break;
     case P_CLOCK:
+    case P_CLOCK_GATING:
     case P_SRAM_LAT:
     case P_HOP:
     case P_DRAM_BW:

@@ -36,6 +36,9 @@ typedef struct {
                           from a row register (docs/core-timing.md "Row reuse"); sync only */
     int batch_tokens;  /* 1..64: with row_reuse, one row read serves the axon's events of
                           up to this many consecutive tokens (weight-stationary batch) */
+    int clock_gating;  /* 0/1: the clock-gated build (RTL CG=1): accumulator words and FIFO
+                          entries clocked only when written; changes no cycle, only how
+                          power/ prices the clock (docs/power.md "Clock as built"); sync */
     sim_timing timing;
     double clock_mhz; /* sync mode clock */
     /* async mode, picoseconds */

@@ -24,6 +24,7 @@ void sim_config_default(sim_config *c)
     c->zero_gating = 1;
     c->row_reuse = 0;
     c->batch_tokens = 1;
+    c->clock_gating = 0;
     c->timing = SIM_SYNC;
     c->clock_mhz = 500.0;
     c->handshake = SIM_HS_4PHASE;
@@ -68,6 +69,7 @@ ax_result sim_config_check(const sim_config *c, char **err)
     RANGE(zero_gating, 0, 1, "0 or 1");
     RANGE(row_reuse, 0, 1, "0 or 1 (--row-reuse off|on)");
     RANGE(batch_tokens, 1, 64, "tokens per weight-stationary batch, e.g. --batch-tokens 8");
+    RANGE(clock_gating, 0, 1, "0 or 1 (--clock-gating off|on)");
     if (c->timing != SIM_SYNC && c->timing != SIM_ASYNC)
         return ax_fail(err, AX_EPARAM, "sim parameter timing = %d is neither sync nor async",
                        (int)c->timing);
@@ -95,6 +97,10 @@ ax_result sim_config_check(const sim_config *c, char **err)
         return ax_fail(err, AX_EPARAM,
                        "sim parameter row_reuse = 1 is not modelled for the async core (hint: "
                        "--row-reuse on with --timing sync, or --row-reuse off with --async)");
+    if (c->clock_gating && c->timing == SIM_ASYNC)
+        return ax_fail(err, AX_EPARAM,
+                       "sim parameter clock_gating = 1 applies to the clocked core only: the async "
+                       "core has no clock (hint: leave --clock-gating out, or drop --async)");
     if (c->batch_tokens > 1 && !c->row_reuse)
         return ax_fail(err, AX_EPARAM,
                        "sim parameter batch_tokens = %d needs row_reuse: a core that reads a row "

@@ -75,6 +75,23 @@ def test_flags_and_keys_are_the_same_parameters(files):
     assert on.report["config_hash"] != a.report["config_hash"]
 
 
+def test_clock_gating_prices_the_clock_as_built(files, tmp_path):
+    """clock_gating is a kwarg like every run parameter: the same report as
+    the CLI's --clock-gating=on, only the clock changes, the model named."""
+    w, t = files
+    off = axon.run(w, t, layer=UP, tech="cal-osu018")
+    on = axon.run(w, t, layer=UP, tech="cal-osu018", clock_gating="on")
+    cli, _ = cli_run(w, t, UP, tmp_path, ["--tech", "cal-osu018", "--clock-gating=on"])
+    for k in cli:
+        if k != "params":
+            assert on.report[k] == cli[k], k
+    assert on.report["params"]["core"]["clock_gating"] == cli["params"]["core"]["clock_gating"]
+    assert (off.report["clock_model"], on.report["clock_model"]) == ("ungated", "gated")
+    assert on.report["clock_pj"] < off.report["clock_pj"]
+    assert on.report["compute_pj"] == off.report["compute_pj"]
+    assert np.array_equal(on.acc, off.acc)
+
+
 def test_unknown_parameter_raises_with_the_hint(files):
     w, t = files
     with pytest.raises(ValueError, match=r"unknown parameter 'clokc_mhz' \(hint: did you mean "

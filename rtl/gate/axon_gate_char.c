@@ -377,6 +377,7 @@ int main(int argc, char **argv)
         row.F = p.fifo_depth;
         row.A = p.acc_bits, row.RB = p.readout_bits, row.DB = p.double_buffer,
         row.GATE = p.zero_gating;
+        row.CG = p.clock_gating;
         int r = run_stream(&p, &st, nl, lib, vcd, &row, &err);
         cosim_stream_free(&st);
         if (r) {

@@ -118,8 +118,16 @@ MUTANTS = [
      "the chip output counts one packet too many a token when the last row-block starts a group"),
     ("reduce-ovf-never", "chip22", "axon_reduce.sv", "else if (ovf_set) red_ovf <= 1'b1;",
      "else if (ovf_set) red_ovf <= 1'b0;", "reduction overflow flag never set"),
+    ("cg-no-clear", "cg", "axon_acc.sv", "assign en = !rst_n || (clr && clr_bank == BW'(b)) ||",
+     "assign en = !rst_n ||", "accumulator clock gates not opened by the bank clear"),
+    ("cg-fifo-all-entries", "cg", "axon_fifo.sv", "assign en = push && wp == PW'(i);",
+     "assign en = push && (wp == PW'(i) || rp == PW'(i));",
+     "a push also clocks the FIFO entry at the read pointer (overwrites the head)"),
+    ("cg-word-any", "cg", "axon_acc.sv", "(add_valid && 32'(add_bank) == b && 32'(add_word) == w);",
+     "(add_valid && 32'(add_bank) == b && 32'(add_word) == 0);",
+     "accumulator clock gates open only for word 0 (the other words never load)"),
 ]
-SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake"]
+SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake", "cg-no-clear"]
 
 
 def main(argv):

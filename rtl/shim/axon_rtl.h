@@ -43,6 +43,8 @@ typedef struct {
     int64_t t_req_ps, t_ack_ps, t_decode_ps, t_sram_ps, t_add_ps, t_readout_ps;
     int row_reuse; /* 0/1: the row-reuse sync core (REUSE=1 build; items in (token, axon,
                       step) order, sim_row_order) */
+    int clock_gating; /* 0/1: the clock-gated build (CG=1); no cycle differs, only the
+                         clock's power (docs/rtl.md "Clock gating") */
 } axon_rtl_params;
 
 /* The parameters this build was verilated with. */

@@ -28,6 +28,9 @@
 #ifndef AXON_RTL_VARIANT
 #define AXON_RTL_VARIANT "sync"
 #endif
+#ifndef AXON_RTL_CG
+#define AXON_RTL_CG 0 /* builds without the CG parameter: every flip-flop on clk */
+#endif
 
 namespace
 {
@@ -45,6 +48,7 @@ inline void axon_rtl_built_common(axon_rtl_params *p)
     p->readout_bits = AXON_RTL_RB;
     p->double_buffer = AXON_RTL_DB;
     p->zero_gating = AXON_RTL_GATE;
+    p->clock_gating = AXON_RTL_CG;
 }
 
 /* One requested parameter against the build's. */

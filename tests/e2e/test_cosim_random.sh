@@ -12,6 +12,11 @@
 # (token, axon, step) order: rr with C not divisible by L, Ls=2 and gating, rr2
 # one word per row, no gating, single bank, 16-bit wrapping accumulators; their
 # word slots added from the row register must equal the C model's and occur.
+# cg, cg2: the clock-gated core (CG=1, docs/rtl.md "Clock gating": latch + AND
+# clock gates on the accumulator words and FIFO entries): cg with C not
+# divisible by L, Ls=2, double buffering and zero gating; cg2 FIFO depth 1,
+# single bank, no zero gating, 16-bit accumulators and row reuse (fed in row
+# order like rr). Every stamp and value must equal the ungated C model's.
 # The random streams cover the core's contract (docs/core-timing.md): per seed
 # small shifts or shifts 0..23 with bitwise counts up to 2^24 - 1 (overflowing
 # accumulators: the sticky overflow flag is compared), one core at arrival 0 or
@@ -24,7 +29,7 @@ set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
 axon=${AXON:-$build/axon}
-builds="sync t1 t2 t3 t4 t5 rr rr2 async async2 async3"
+builds="sync t1 t2 t3 t4 t5 rr rr2 cg cg2 async async2 async3"
 for v in $builds; do
   [ -x "$build/rtl/$v/axon-cosim" ] || { echo "cosim helper $build/rtl/$v/axon-cosim missing (make rtl-test-builds needs verilator)"; exit 77; }
 done
@@ -52,11 +57,15 @@ for v in $builds; do
               'activity equal: [1-9][0-9]* SRAM words read'; do
     grep -q "$want" "$work/all" || { echo "build $v: no run with '$want'"; cat "$work/all"; exit 1; }
   done
-  case $v in rr*)
+  case $v in rr*|cg2)
     grep -q 'row reuse equal: [1-9][0-9]* word slots added from the row register' "$work/all" ||
       { echo "build $v: no run reused a row"; cat "$work/all"; exit 1; }
-    grep -q '^cosim: OK .* row-reuse)' "$work/all" || { echo "build $v: not a row-reuse build"; exit 1; } ;;
+    grep -q '^cosim: OK .* row-reuse[) ]' "$work/all" || { echo "build $v: not a row-reuse build"; exit 1; } ;;
   *) ! grep -q 'row reuse equal' "$work/all" || { echo "build $v reports row reuse"; exit 1; } ;;
+  esac
+  case $v in cg*)
+    grep -q '^cosim: OK .* clock-gated)' "$work/all" || { echo "build $v: not a clock-gated build"; exit 1; } ;;
+  *) ! grep -q 'clock-gated)' "$work/all" || { echo "build $v reports clock gating"; exit 1; } ;;
   esac
   echo "$v: $(tr '\n' ' ' < "$work/out")"
 done

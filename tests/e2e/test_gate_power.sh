@@ -20,6 +20,12 @@
 #     nonzero lane additions (add_term_bit) or the rows count every lane
 #     addition as nonzero (lane_adds_nonzero = adds: the model of version 2,
 #     which priced the zero weights of an ungated core as data).
+#  8. the clock-gated build (g16: the 16x16 core with CG=1, latch + AND clock
+#     gates of OSU018 cells): its netlist equals the C model stamp by stamp, its
+#     gate-level clock is far below the ungated netlist's on the same streams,
+#     and the clock priced as built (--clock-gating on) is within +-5 % of gate
+#     level on every quick stream, while pricing it ungated, or without the clock
+#     gates' own energy, breaks that bound.
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
@@ -165,4 +171,47 @@ broken "the table without add_term_bit" "$sq" "$work/noterm.csv"
 # columns: 18 adds, 24 lane_adds_nonzero
 awk -F, -v OFS=, 'NR > 1 { $24 = $18 } { print }' "$sq" > "$work/s8allnz.csv"
 broken "s8 with every lane addition nonzero" "$work/s8allnz.csv" "$cal"
+# 8. the clock-gated build (g16, mk/rtl_gate.mk; docs/power.md "Clock as built")
+gq=$build/char/g16.quick.csv
+[ -x "$build/rtl/gate_g16/axon-cosim" ] || fail "gated gate build missing (make test builds rtl-gate_g16)"
+[ -f "$gq" ] || fail "$gq missing (make test builds it: mk/rtl_gate.mk TEST_EXTRA)"
+grep -q 'CG=1' "$build/gate/g16/params.txt" || fail "g16 is not a clock-gated build"
+latches=$(awk '$1 == "LATCH" { print $2 }' "$build/gate/g16/core_gate.stat")
+[ "${latches:-0}" -ge 12 ] || fail "the g16 netlist has ${latches:-no} LATCH cells (16x16: 8 accumulator words + 4 FIFO entries)"
+out=$("$axon" cosim --rtl "$build/rtl/gate_g16" --weights "$w" --trace "$t" --layer model.layers.0.mlp.fc1 \
+      --coding bitwise-signed --tokens 4 --tile 16x16 --lanes 4)
+echo "$out"
+case $out in "cosim: OK"*"clock-gated)"*) ;; *) fail "gated gate netlist differs from the C model (or is not clock-gated)" ;; esac
+# the last column of a row is clock_gating; the clock energy (gate_clock_pj) the one before
+awk -F, 'NR > 1 && $NF != 1 { exit 1 }' "$gq" || fail "g16 rows are not marked clock_gating = 1"
+if [ -f "$quick" ]; then  # same streams, ungated netlist: the clock at least 3x higher
+  gclk=$(awk -F, 'NR > 1 { s += $(NF - 1) } END { print s }' "$gq")
+  uclk=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "gate_clock_pj") c = i } NR > 1 { s += $c } END { print s }' "$quick")
+  echo "gate-level clock on the quick streams: ungated $uclk pJ, gated $gclk pJ"
+  awk -v g="$gclk" -v u="$uclk" 'BEGIN { exit !(g > 0 && u > 3 * g) }' || fail "gated clock $gclk pJ not 3x below ungated $uclk pJ"
+fi
+clock_gap() { # CSV with one row -> the clock gap in % of axon calibrate --check
+  "$axon" calibrate --check "$1" --tech "$2" > "$work/cg.txt" || true
+  sed -n '3p' "$work/cg.txt" | sed 's/ !//g; s/ ~//g' | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^\([-+][0-9.]+$/) { n++; if (n == 6) { v = $i; sub(/^\(/, "", v); print v } } }'
+}
+awk -F, -v OFS=, '{ if (NR > 1) $NF = 0; print }' "$gq" > "$work/g16_ungated.csv"
+sed 's/^\(clock,icg_cycle,[^,]*,\)[0-9.e+-]*,/\10,/' "$cal" > "$work/noicg.csv"
+grep -q '^clock,icg_cycle,,0,' "$work/noicg.csv" || fail "no clock,icg_cycle row in $cal"
+n=0
+for i in $(seq 2 "$(wc -l < "$gq")"); do
+  for f in "$gq" "$work/g16_ungated.csv"; do
+    { head -1 "$f"; sed -n "${i}p" "$f"; } > "$work/one_${f##*/}"
+  done
+  s=$(sed -n "${i}p" "$gq" | cut -d, -f2)
+  g=$(clock_gap "$work/one_g16.quick.csv" "$cal")
+  u=$(clock_gap "$work/one_g16_ungated.csv" "$cal")
+  z=$(clock_gap "$work/one_g16.quick.csv" "$work/noicg.csv")
+  echo "g16 $s: clock model / gate - 1: as built $g %, priced ungated $u %, without the gates' energy $z %"
+  [ -n "$g" ] && [ -n "$u" ] && [ -n "$z" ] || { cat "$work/cg.txt"; fail "no clock gap for $s"; }
+  awk -v g="$g" 'BEGIN { exit !(g >= -5 && g <= 5) }' || fail "gated clock gap $g % outside +-5 % ($s)"
+  awk -v g="$u" 'BEGIN { exit !(g > 100) }' || fail "ungated pricing of the gated netlist within bounds ($u %, $s)"
+  awk -v g="$z" 'BEGIN { exit !(g < -5) }' || fail "the clock gates' energy is not needed ($z %, $s)"
+  n=$((n + 1))
+done
+[ "$n" -ge 4 ] || fail "only $n gated quick streams"
 echo "gate-power checks passed"

@@ -2,7 +2,8 @@
 # Mutation testing, CI sample: the deterministic sample of RTL mutants that
 # `make mutants-sample` builds (rtl/mutants/mutants.py SAMPLE: shift field
 # masked to 4 bits, overflow flag never set, FIFO one entry short, the async
-# circuit without its read->add handshake) must each be
+# circuit without its read->add handshake, the clock-gated core whose bank clear
+# does not open the accumulator clock gates) must each be
 # killed by the co-simulation / oracle suite (rtl/mutants/run.sh). The full run
 # over every mutant is `make mutants` (docs/rtl.md "Mutation testing").
 set -euo pipefail
