@@ -30,7 +30,10 @@
  * give exactly MR row-blocks and MC column blocks.
  *
  * usage: axon-chip-cosim [--seed S] [--tokens N] [--in N] [--group G] [--hot]
- *                        [--weights W --trace T --layer NAME [--coding C]] [-v]
+ *                        [--weights W --trace T --layer NAME [--coding C]] [--dump FILE] [-v]
+ *        --dump FILE: on a divergence, run both sides on to their ends and write
+ *        every stamp of both (tests/e2e/chip_first_divergence.py finds the first
+ *        divergence from it, as a check of the lockstep's)
  *        (exit 0: all equal, 1: a difference, 2: refused or bad input)
  */
 #include "../../sim/sim.h"
@@ -351,6 +354,31 @@ static void side(const char *who, const stq *q, size_t i, int kind)
     printf(" at %" PRId64 "\n", x->time);
 }
 
+/* Every stamp of both sides, a line each: side (C or R), core, kind, time,
+ * item, word, skipped, then the accumulators of a readout end or chip output. */
+static int dump_stamps(const rec *r, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "axon-chip-cosim: cannot write %s\n", path);
+        return 1;
+    }
+    for (int side = 0; side < 2; side++)
+        for (int k = 0; k < r->ncores; k++)
+            for (int kind = 0; kind < CHIP_NKIND; kind++) {
+                const stq *q = slot((rec *)r, side, k, kind);
+                for (size_t i = 0; i < q->n; i++) {
+                    const st *x = &q->v[i];
+                    fprintf(f, "%c %d %s %" PRId64 " %" PRId64 " %d %d", side ? 'R' : 'C', k,
+                            kname[kind], x->time, x->item, x->word, x->skipped);
+                    for (int j = 0; x->acc && j < r->C; j++)
+                        fprintf(f, " %d", x->acc[j]);
+                    fputc('\n', f);
+                }
+            }
+    return fclose(f) ? 1 : 0;
+}
+
 /* The first divergence: core, stamp kind and index, both sides' stamps. */
 static void report(const rec *r, const diverge *d, int mc)
 {
@@ -378,6 +406,7 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     size_t tokens = 8, in_arg = 0, group = 0;
     const char *weights = NULL, *trace = NULL, *layer = NULL, *coding = "bitwise-signed";
+    const char *dump = NULL;
     int verbose = 0, hot = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -398,11 +427,13 @@ int main(int argc, char **argv)
             coding = argv[++i];
         else if (!strcmp(argv[i], "--hot"))
             hot = 1;
+        else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
+            dump = argv[++i];
         else if (!strcmp(argv[i], "-v"))
             verbose = 1;
         else {
             fprintf(stderr, "usage: axon-chip-cosim [--seed S] [--tokens N] [--in N] [--group G] "
-                            "[--hot] [--weights W --trace T --layer NAME [--coding C]] [-v]\n");
+                            "[--hot] [--weights W --trace T --layer NAME [--coding C]] [--dump FILE] [-v]\n");
             return 2;
         }
     }
@@ -633,7 +664,8 @@ int main(int argc, char **argv)
     if (bad) {
         /* step on until the other side has the diverging stamp too (or ends) */
         stq *a = slot(&r, 0, d.core, d.kind), *b = slot(&r, 1, d.core, d.kind);
-        while ((a->n <= d.idx && sim_more) || (b->n <= d.idx && rtl_more && cyc < limit)) {
+        while (((a->n <= d.idx || dump) && sim_more) ||
+               ((b->n <= d.idx || dump) && rtl_more && cyc < limit)) {
             if (rtl_more) {
                 rtl_more = axon_chip_step(h, on_rtl, &r);
                 cyc++;
@@ -647,6 +679,8 @@ int main(int argc, char **argv)
             }
         }
         report(&r, &d, p.mc);
+        if (dump && dump_stamps(&r, dump))
+            return 2;
         axon_chip_free(h);
         sim_free(s);
         return 1;
