@@ -433,7 +433,8 @@ int main(int argc, char **argv)
             verbose = 1;
         else {
             fprintf(stderr, "usage: axon-chip-cosim [--seed S] [--tokens N] [--in N] [--group G] "
-                            "[--hot] [--weights W --trace T --layer NAME [--coding C]] [--dump FILE] [-v]\n");
+                            "[--hot] [--weights W --trace T --layer NAME [--coding C]] [--dump "
+                            "FILE] [-v]\n");
             return 2;
         }
     }
