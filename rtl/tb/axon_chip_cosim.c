@@ -390,7 +390,9 @@ static void report(const rec *r, const diverge *d, int mc)
     side("RTL:     ", b, d->idx, d->kind);
     if (d->idx < a->n && d->idx < b->n && (d->kind == CHIP_DONE || d->kind == CHIP_RDONE)) {
         const st *x = &a->v[d->idx], *y = &b->v[d->idx];
-        for (int j = 0; j < r->C; j++)
+        /* the stamps agree but for their sums: the first sum that differs */
+        for (int j = 0; x->time == y->time && x->item == y->item && x->word == y->word && j < r->C;
+             j++)
             if (x->acc[j] != y->acc[j]) {
                 printf("  accumulator %d: C model %d, RTL %d\n", j, x->acc[j], y->acc[j]);
                 break;
