@@ -119,7 +119,8 @@ MUTANTS = [
     ("reduce-ovf-never", "chip22", "axon_reduce.sv", "else if (ovf_set) red_ovf <= 1'b1;",
      "else if (ovf_set) red_ovf <= 1'b0;", "reduction overflow flag never set"),
 ]
-SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake", "router-link-early"]
+SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake", "router-link-early",
+          "reduce-carry-leak"]
 
 
 def main(argv):
