@@ -276,7 +276,8 @@ $(RTL_OUT)/$(1)/axon_cosim_stream.o: rtl/shim/axon_cosim_stream.c $(wildcard rtl
 $(RTL_OUT)/$(1)/axon_image_core.o: rtl/shim/axon_image_core.c rtl/shim/axon_image_core.h mapper/map.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $$< -o $$@
 $(RTL_OUT)/$(1)/axon-chip-cosim: rtl/tb/axon_chip_cosim.c rtl/shim/axon_chip_rtl.h $(RTL_OUT)/$(1)/axon_chip_rtl.o $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o $(call rtl_vlt_objs,plain) $(LIBAXON)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/tb/axon_chip_cosim.c -o $(RTL_OUT)/$(1)/axon_chip_cosim.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DAXON_CHIP_VARIANT='"$(1)"' -DAXON_CHIP_PARAMS='"$(2)"' \
+	  -c rtl/tb/axon_chip_cosim.c -o $(RTL_OUT)/$(1)/axon_chip_cosim.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_chip_cosim.o $(RTL_OUT)/$(1)/axon_chip_rtl.o \
 	  $(RTL_OUT)/$(1)/axon_cosim_stream.o $(RTL_OUT)/$(1)/axon_image_core.o \
 	  $(RTL_OUT)/$(1)/obj/Vaxon_chip__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)

@@ -34,8 +34,8 @@ MUTANTS = [
      "FIFO pointers wrap one entry early"),
     ("skip-never", "sync", "axon_ctrl.sv", "assign issue_skip = issue && (GATE != 0) && sram_zero;",
      "assign issue_skip = 1'b0;", "zero-word skip flag ignored"),
-    ("skip-still-reads", "sync", "axon_ctrl.sv", "assign sram_re    = issue && !issue_skip;",
-     "assign sram_re    = issue;", "skipped words still read the SRAM"),
+    ("skip-still-reads", "sync", "axon_ctrl.sv", "assign sram_re    = issue && !issue_skip && !iss_reuse;",
+     "assign sram_re    = issue && !iss_reuse;", "skipped words still read the SRAM"),
     ("gate-lanes-off", "sync", "axon_acc.sv", "(GATE == 0 || q != 8'd0)", "(GATE == 0 || 1'b1)",
      "zero-weight lanes not gated"),
     ("bank-no-toggle", "sync", "axon_ctrl.sv", "if (NB > 1) wbank <= wbank + 1'b1;",
@@ -127,7 +127,8 @@ MUTANTS = [
      "(add_valid && 32'(add_bank) == b && 32'(add_word) == 0);",
      "accumulator clock gates open only for word 0 (the other words never load)"),
 ]
-SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake", "cg-no-clear"]
+SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake", "cg-no-clear",
+          "router-link-early", "reduce-carry-leak"]
 
 
 def main(argv):

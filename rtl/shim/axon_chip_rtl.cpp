@@ -315,8 +315,9 @@ int axon_chip_reduce_overflow(const axon_chip_rtl *h)
 int axon_chip_reduce_queue_overflow(const axon_chip_rtl *h)
 {
     for (int k = 0; k < h->N; k++)
-        if (field(h->m->rq_ovf, k, 1)) return 1;
-    return 0;
+        if (field(h->m->rq_ovf, k, 1))
+            return k;
+    return -1;
 }
 
 uint64_t axon_chip_lane_adds(const axon_chip_rtl *h, int core) { return h->adds[(size_t)core]; }
@@ -329,8 +330,9 @@ int axon_chip_overflow(const axon_chip_rtl *h)
 int axon_chip_ingress_overflow(const axon_chip_rtl *h)
 {
     for (int k = 0; k < h->N; k++)
-        if (field(h->m->iq_ovf, k, 1)) return 1;
-    return 0;
+        if (field(h->m->iq_ovf, k, 1))
+            return k;
+    return -1;
 }
 void axon_chip_free(axon_chip_rtl *h)
 {

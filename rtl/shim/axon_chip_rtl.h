@@ -68,6 +68,7 @@ void axon_chip_config(axon_chip_rtl *h, const int *npass, const int *merge);
 int axon_chip_step(axon_chip_rtl *h, axon_chip_emit emit, void *user);
 uint64_t axon_chip_lane_adds(const axon_chip_rtl *h, int core);
 int axon_chip_overflow(const axon_chip_rtl *h); /* OR of the cores' sticky flags */
+/* the lowest core whose ingress queue (IQ items) overflowed (sticky), -1 if none */
 int axon_chip_ingress_overflow(const axon_chip_rtl *h);
 /* reduction activity of core `core`: cycles a packet head waited for the link
  * below, flits sent on it, packets merged */
@@ -75,6 +76,7 @@ uint64_t axon_chip_reduce_stall(const axon_chip_rtl *h, int core);
 uint64_t axon_chip_reduce_flits(const axon_chip_rtl *h, int core);
 uint64_t axon_chip_reduce_merges(const axon_chip_rtl *h, int core);
 int axon_chip_reduce_overflow(const axon_chip_rtl *h); /* a reduced sum left A bits */
+/* the lowest core whose reduction queue (RQ entries) overflowed (sticky), -1 if none */
 int axon_chip_reduce_queue_overflow(const axon_chip_rtl *h);
 void axon_chip_free(axon_chip_rtl *h);
 

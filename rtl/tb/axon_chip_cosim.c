@@ -9,9 +9,18 @@
  * the packet's completion with its C reduced sums; then per core the SRAM
  * words read and skipped, the lane additions, the reduction's stalls, flit
  * hops and reduce adds, the chip's duration, the cores' overflow flag and the
- * reduction's (a reduced sum leaving A bits on the way down the column). Both
- * sides run to the end; the stamps of each core and kind are compared in
- * (time, item, word) order and the first difference is reported.
+ * reduction's (a reduced sum leaving A bits on the way down the column).
+ *
+ * Lockstep: the host steps the RTL one cycle, then the C model (sim_step, the
+ * event loop the host owns) up to that cycle; every stamp is compared as soon
+ * as both sides have made it final (the RTL's up to the cycle just stepped,
+ * the C model's up to its current time; its reduction stamps, which sim/
+ * computes in closed form after the cores, when it ends), per core and kind in
+ * (time, item, word) order. The run stops at the first divergence in time and
+ * names its core, stamp kind and index, and both sides' stamps. An RTL queue
+ * that overflows (the C model's NoC has no backpressure) refuses the run at
+ * that cycle, with the depth the C model's stream needs and the tokens that
+ * fit.
  *
  * The layer is random (--in inputs, default MR*R; MC*C outputs; --group G
  * inputs per weight group, 0 = per channel; --hot: partial sums near 2^31,
@@ -21,7 +30,10 @@
  * give exactly MR row-blocks and MC column blocks.
  *
  * usage: axon-chip-cosim [--seed S] [--tokens N] [--in N] [--group G] [--hot]
- *                        [--weights W --trace T --layer NAME [--coding C]] [-v]
+ *                        [--weights W --trace T --layer NAME [--coding C]] [--dump FILE] [-v]
+ *        --dump FILE: on a divergence, run both sides on to their ends and write
+ *        every stamp of both (tests/e2e/chip_first_divergence.py finds the first
+ *        divergence from it, as a check of the lockstep's)
  *        (exit 0: all equal, 1: a difference, 2: refused or bad input)
  */
 #include "../../sim/sim.h"
@@ -40,8 +52,9 @@ typedef struct {
 } st;
 
 typedef struct {
-    st *v;
+    st *v; /* sorted by (time, item, word) */
     size_t n, cap;
+    size_t cur; /* stamps before cur are compared and equal */
 } stq;
 
 typedef struct {
@@ -52,14 +65,30 @@ typedef struct {
 
 typedef struct {
     stq *q; /* [side][core][kind] flattened */
-    int ncores, C, A;
+    int ncores, C, A, mc;
     part *part; /* the C model's core-local readouts */
     size_t npart, cap;
+    /* the C model's ingress queue occupancy of the cores off the first column
+     * (items arrived and not yet accepted, at the end of each cycle) */
+    int64_t *occ, *occ_t, *occ_max;
+    uint32_t *last_tok;
+    int64_t iq;      /* the RTL's ingress queue depth */
+    int64_t fit_tok; /* tokens before the first that makes occ > iq; -1: none does */
 } rec;
 
 static stq *slot(rec *r, int side, int core, int kind)
 {
     return &r->q[((size_t)side * (size_t)r->ncores + (size_t)core) * CHIP_NKIND + (size_t)kind];
+}
+
+static int cmp(const void *a, const void *b)
+{
+    const st *x = a, *y = b;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    return (x->word > y->word) - (x->word < y->word);
 }
 
 static void add(rec *r, int side, int core, int kind, int64_t t, int64_t item, int word,
@@ -79,13 +108,41 @@ static void add(rec *r, int side, int core, int kind, int64_t t, int64_t item, i
         s.acc = malloc((size_t)r->C * sizeof *s.acc);
         memcpy(s.acc, acc, (size_t)r->C * sizeof *s.acc);
     }
-    q->v[q->n++] = s;
+    /* each side makes a queue's stamps nearly in order (the chip output's
+     * packets of several groups are not): insert from the back */
+    size_t i = q->n++;
+    while (i > q->cur && cmp(&q->v[i - 1], &s) > 0) {
+        q->v[i] = q->v[i - 1];
+        i--;
+    }
+    q->v[i] = s;
 }
 
 static void on_rtl(void *u, int core, int kind, int64_t t, int64_t item, int word, int skipped,
                    const int32_t *acc)
 {
     add(u, 1, core, kind, t, kind == CHIP_DONE ? -1 : item, word, skipped, acc);
+}
+
+/* The ingress queue of core k at the end of a cycle; the RTL flags an overflow
+ * when more than iq items have arrived and not been accepted (rtl/axon_router.sv). */
+static void occ_commit(rec *r, int k)
+{
+    if (r->occ[k] > r->occ_max[k])
+        r->occ_max[k] = r->occ[k];
+    if (r->occ[k] > r->iq && (r->fit_tok < 0 || (int64_t)r->last_tok[k] < r->fit_tok))
+        r->fit_tok = r->last_tok[k];
+}
+
+static void occupy(rec *r, int k, int64_t t, int d, uint32_t tok)
+{
+    if (t != r->occ_t[k]) {
+        occ_commit(r, k);
+        r->occ_t[k] = t;
+    }
+    r->occ[k] += d;
+    if (d > 0)
+        r->last_tok[k] = tok;
 }
 
 static void on_sim(void *u, const sim_obs *o)
@@ -122,6 +179,8 @@ static void on_sim(void *u, const sim_obs *o)
     int64_t item = (kind == CHIP_BEAT || kind == CHIP_DONE) ? -1 : o->item;
     int word = (kind == CHIP_READ || kind == CHIP_BEAT) ? o->word : -1;
     add(u, 0, o->core, kind, o->time, item, word, kind == CHIP_READ ? o->skipped : 0, o->acc);
+    if (kind == CHIP_FLIT || kind == CHIP_ACCEPT) /* only cores off the first column have both */
+        occupy(r, o->core, o->time, kind == CHIP_FLIT ? 1 : -1, o->token);
     if (kind == CHIP_DONE && o->acc) { /* core-local partials, for the reduction's overflow */
         if (r->npart == r->cap) {
             r->cap = r->cap ? 2 * r->cap : 64;
@@ -133,16 +192,6 @@ static void on_sim(void *u, const sim_obs *o)
         memcpy(r->part[r->npart].acc, o->acc, (size_t)r->C * sizeof(int32_t));
         r->npart++;
     }
-}
-
-static int cmp(const void *a, const void *b)
-{
-    const st *x = a, *y = b;
-    if (x->time != y->time)
-        return x->time < y->time ? -1 : 1;
-    if (x->item != y->item)
-        return x->item < y->item ? -1 : 1;
-    return (x->word > y->word) - (x->word < y->word);
 }
 
 static uint64_t next(uint64_t *x)
@@ -200,11 +249,166 @@ static void random_layer(uint64_t seed, int hot, size_t in, size_t out, size_t L
     *tsp = ts;
 }
 
+
+/* ---- lockstep comparison ---- */
+
+static const char *kname[] = {"accept",       "start",        "sram-read",
+                              "readout-beat", "readout-done", "flit",
+                              "reduce-head",  "reduce-tail",  "reduce-done"};
+/* at one cycle, which divergence is the cause: an arrival before its accept,
+ * start, words, beats; the reduction after the readout */
+static const int krank[] =
+    {[CHIP_FLIT] = 0, [CHIP_ACCEPT] = 1, [CHIP_START] = 2, [CHIP_READ] = 3, [CHIP_BEAT] = 4,
+     [CHIP_DONE] = 5, [CHIP_RHEAD] = 6,  [CHIP_RTAIL] = 7, [CHIP_RDONE] = 8};
+
+typedef struct {
+    rec *r;
+    uint64_t stamps, accs, rstamps, raccs; /* compared and equal */
+    int64_t end;                           /* the RTL's last readout end or chip output */
+} lock;
+
+typedef struct {
+    int core, kind;
+    size_t idx;   /* the first stamp of (core, kind) that differs */
+    int64_t time; /* the earlier of the two sides' times (the one present) */
+} diverge;
+
+static int same(const rec *r, int kind, const st *x, const st *y)
+{
+    if (x->time != y->time || x->item != y->item || x->word != y->word || x->skipped != y->skipped)
+        return 0;
+    if (kind == CHIP_DONE || kind == CHIP_RDONE)
+        for (int j = 0; j < r->C; j++)
+            if (x->acc[j] != y->acc[j])
+                return 0;
+    return 1;
+}
+
+/* Compares, in every (core, kind), the stamps both sides have made final (time
+ * <= hz[kind]: neither side can still add one before). A stamp one side has
+ * made by then that the other has not, or a pair that differs, is a
+ * divergence; *d gets the earliest (ties: the lower core, then the causal
+ * order of krank). Returns 1 on a divergence. */
+static int scan(lock *L, const int64_t *hz, diverge *d)
+{
+    rec *r = L->r;
+    d->core = -1;
+    d->time = INT64_MAX;
+    for (int k = 0; k < r->ncores; k++)
+        for (int kind = 0; kind < CHIP_NKIND; kind++) {
+            stq *a = slot(r, 0, k, kind), *b = slot(r, 1, k, kind);
+            const int64_t H = hz[kind];
+            for (;;) {
+                const st *x = a->cur < a->n && a->v[a->cur].time <= H ? &a->v[a->cur] : NULL;
+                const st *y = b->cur < b->n && b->v[b->cur].time <= H ? &b->v[b->cur] : NULL;
+                if (!x && !y)
+                    break;
+                if (x && y && same(r, kind, x, y)) {
+                    a->cur++;
+                    b->cur++;
+                    if (kind >= CHIP_RHEAD)
+                        L->rstamps++;
+                    else
+                        L->stamps++;
+                    if (kind == CHIP_DONE)
+                        L->accs += (uint64_t)r->C;
+                    if (kind == CHIP_RDONE)
+                        L->raccs += (uint64_t)r->C;
+                    if ((kind == CHIP_DONE || kind == CHIP_RDONE) && y->time > L->end)
+                        L->end = y->time;
+                    continue;
+                }
+                int64_t t = x && y ? (x->time < y->time ? x->time : y->time)
+                            : x    ? x->time
+                                   : y->time;
+                if (t < d->time || (t == d->time && k == d->core && krank[kind] < krank[d->kind])) {
+                    d->core = k;
+                    d->kind = kind;
+                    d->idx = a->cur;
+                    d->time = t;
+                }
+                break;
+            }
+        }
+    return d->core >= 0;
+}
+
+static void side(const char *who, const stq *q, size_t i, int kind)
+{
+    printf("  %s", who);
+    if (i >= q->n) {
+        printf("no such stamp (%zu in all)\n", q->n);
+        return;
+    }
+    const st *x = &q->v[i];
+    if (kind >= CHIP_RHEAD)
+        printf("token %" PRId64 " group %d", x->item, x->word);
+    else if (kind == CHIP_READ)
+        printf("item %" PRId64 " word %d%s", x->item, x->word, x->skipped ? " skipped" : "");
+    else if (kind == CHIP_BEAT)
+        printf("beat %d", x->word);
+    else if (kind == CHIP_DONE)
+        printf("token %zu", i);
+    else
+        printf("item %" PRId64, x->item);
+    printf(" at %" PRId64 "\n", x->time);
+}
+
+/* Every stamp of both sides, a line each: side (C or R), core, kind, time,
+ * item, word, skipped, then the accumulators of a readout end or chip output. */
+static int dump_stamps(const rec *r, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "axon-chip-cosim: cannot write %s\n", path);
+        return 1;
+    }
+    for (int side = 0; side < 2; side++)
+        for (int k = 0; k < r->ncores; k++)
+            for (int kind = 0; kind < CHIP_NKIND; kind++) {
+                const stq *q = slot((rec *)r, side, k, kind);
+                for (size_t i = 0; i < q->n; i++) {
+                    const st *x = &q->v[i];
+                    fprintf(f, "%c %d %s %" PRId64 " %" PRId64 " %d %d", side ? 'R' : 'C', k,
+                            kname[kind], x->time, x->item, x->word, x->skipped);
+                    for (int j = 0; x->acc && j < r->C; j++)
+                        fprintf(f, " %d", x->acc[j]);
+                    fputc('\n', f);
+                }
+            }
+    return fclose(f) ? 1 : 0;
+}
+
+/* The first divergence: core, stamp kind and index, both sides' stamps. */
+static void report(const rec *r, const diverge *d, int mc)
+{
+    const stq *a = slot((rec *)r, 0, d->core, d->kind), *b = slot((rec *)r, 1, d->core, d->kind);
+    printf("chip cosim: MISMATCH: first divergence at cycle %" PRId64
+           ": core %d (row-block %d, column %d) %s #%zu (times in cycles)\n",
+           d->time, d->core, d->core / mc, d->core % mc, kname[d->kind], d->idx);
+    side("C model: ", a, d->idx, d->kind);
+    side("RTL:     ", b, d->idx, d->kind);
+    if (d->idx < a->n && d->idx < b->n && (d->kind == CHIP_DONE || d->kind == CHIP_RDONE)) {
+        const st *x = &a->v[d->idx], *y = &b->v[d->idx];
+        /* the stamps agree but for their sums: the first sum that differs */
+        for (int j = 0; x->time == y->time && x->item == y->item && x->word == y->word && j < r->C;
+             j++)
+            if (x->acc[j] != y->acc[j]) {
+                printf("  accumulator %d: C model %d, RTL %d\n", j, x->acc[j], y->acc[j]);
+                break;
+            }
+    }
+    if (d->idx > 0)
+        printf("  last equal %s: #%zu at %" PRId64 "\n", kname[d->kind], d->idx - 1,
+               a->v[d->idx - 1].time);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = 1;
     size_t tokens = 8, in_arg = 0, group = 0;
     const char *weights = NULL, *trace = NULL, *layer = NULL, *coding = "bitwise-signed";
+    const char *dump = NULL;
     int verbose = 0, hot = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -225,11 +429,14 @@ int main(int argc, char **argv)
             coding = argv[++i];
         else if (!strcmp(argv[i], "--hot"))
             hot = 1;
+        else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
+            dump = argv[++i];
         else if (!strcmp(argv[i], "-v"))
             verbose = 1;
         else {
             fprintf(stderr, "usage: axon-chip-cosim [--seed S] [--tokens N] [--in N] [--group G] "
-                            "[--hot] [--weights W --trace T --layer NAME [--coding C]] [-v]\n");
+                            "[--hot] [--weights W --trace T --layer NAME [--coding C]] [--dump "
+                            "FILE] [-v]\n");
             return 2;
         }
     }
@@ -312,20 +519,177 @@ int main(int argc, char **argv)
     cfg.mesh_h = p.mr;
     cfg.hop_cycles = p.hop_cycles;
     cfg.link_bits = p.link_bits;
-    rec r = {calloc(2 * (size_t)p.mr * (size_t)p.mc * CHIP_NKIND, sizeof(stq)),
-             p.mr * p.mc,
-             p.cols,
-             p.acc_bits,
-             NULL,
-             0,
-             0};
+    const int ncores = p.mr * p.mc;
+    rec r;
+    memset(&r, 0, sizeof r);
+    r.q = calloc(2 * (size_t)ncores * CHIP_NKIND, sizeof(stq));
+    r.ncores = ncores;
+    r.C = p.cols;
+    r.A = p.acc_bits;
+    r.mc = p.mc;
+    r.occ = calloc((size_t)ncores, sizeof *r.occ);
+    r.occ_t = calloc((size_t)ncores, sizeof *r.occ_t);
+    r.occ_max = calloc((size_t)ncores, sizeof *r.occ_max);
+    r.last_tok = calloc((size_t)ncores, sizeof *r.last_tok);
+    r.iq = p.ingress_depth;
+    r.fit_tok = -1;
     sim *s = NULL;
     if (sim_new(&cfg, &qw, ev, nev, ts, tokens, &s, &err)) {
         fprintf(stderr, "axon-chip-cosim: C model: %s\n", err);
         return 2;
     }
     sim_observe_reduction(s, on_sim, &r);
-    ax_result sr = sim_run(s, &err);
+
+    axon_chip_rtl *h = axon_chip_new(seed);
+    axon_chip_config(h, npass, merge);
+    int8_t *row = malloc(C);
+    for (int rb = 0; rb < p.mr; rb++)
+        for (int cb = 0; cb < p.mc; cb++)
+            for (size_t i = 0; i < R; i++) {
+                size_t a = rb_lo[rb] + i;
+                for (size_t j = 0; j < C; j++)
+                    row[j] = a < rb_lo[rb + 1] && cb * C + j < out ? qw.q[(cb * C + j) * in + a]
+                                                                   : 0;
+                axon_chip_load_row(h, rb * p.mc + cb, (uint32_t)i, row);
+            }
+    free(row);
+    size_t *nitems = calloc((size_t)p.mr, sizeof *nitems);
+    for (int rb = 0; rb < p.mr; rb++)
+        for (size_t t = 0; t < tokens; t++) {
+            for (size_t e = ts[t]; e < ts[t + 1]; e++)
+                if (ev[e].axon >= rb_lo[rb] && ev[e].axon < rb_lo[rb + 1]) {
+                    axon_chip_item it = {0, (uint32_t)(ev[e].axon - rb_lo[rb]), ev[e].neg,
+                                         ev[e].shift};
+                    axon_chip_push(h, rb, &it, 1);
+                    nitems[rb]++;
+                }
+            axon_chip_item eot = {1, 0, 0, 0};
+            axon_chip_push(h, rb, &eot, 1);
+            nitems[rb]++;
+        }
+
+    /* Lockstep: one RTL cycle, then the C model (sim_step, the host's event
+     * loop) up to the same cycle; every pair of stamps that both sides have
+     * made final is compared, and the run stops at the first divergence. */
+    lock L0 = {&r, 0, 0, 0, 0, 0};
+    int rtl_more = 1, sim_more = 1, bad = 0;
+    int64_t cyc = 0, limit = INT64_MAX;
+    diverge d = {-1, 0, 0, INT64_MAX};
+    int iq_core = -1, rq_core = -1;
+    while (rtl_more || sim_more) {
+        if (rtl_more) {
+            rtl_more = axon_chip_step(h, on_rtl, &r);
+            cyc++;
+            iq_core = axon_chip_ingress_overflow(h);
+            rq_core = axon_chip_reduce_queue_overflow(h);
+            if (iq_core >= 0 || rq_core >= 0)
+                break;
+        }
+        /* RTL stamps up to cyc - 1 are final (a readout end is stamped a cycle
+         * ahead, at its last beat) */
+        const int64_t hr = rtl_more ? cyc - 1 : INT64_MAX;
+        while (sim_more && sim_now(s) <= hr)
+            sim_more = sim_step(s);
+        if (!sim_more && limit == INT64_MAX) { /* far past the C model's end the RTL hangs */
+            sim_report rp;
+            sim_get_report(s, &rp);
+            limit = 2 * rp.duration + 10000;
+        }
+        /* the C model's stamps up to its current time are final; its reduction
+         * (computed in closed form after the cores, sim/sim_noc.c) only at its end */
+        const int64_t hc = sim_more ? sim_now(s) : INT64_MAX;
+        int64_t hz[CHIP_NKIND];
+        for (int kind = 0; kind < CHIP_NKIND; kind++)
+            hz[kind] = kind >= CHIP_RHEAD && sim_more ? -1 : (hr < hc ? hr : hc);
+        if (scan(&L0, hz, &d)) {
+            bad = 1;
+            break;
+        }
+        if (rtl_more && cyc >= limit) {
+            printf("chip cosim: MISMATCH: the RTL has not finished after %" PRId64
+                   " cycles (C model: %" PRId64 "); every stamp up to cycle %" PRId64
+                   " was equal\n",
+                   cyc, (limit - 10000) / 2, hr);
+            axon_chip_free(h);
+            sim_free(s);
+            return 1;
+        }
+    }
+    if (iq_core >= 0 || rq_core >= 0) {
+        /* the RTL's queue overflowed: how deep the C model's stream needs it */
+        while (sim_step(s)) {}
+        for (int k = 0; k < ncores; k++)
+            occ_commit(&r, k);
+        int64_t need = 0;
+        int need_core = 0;
+        for (int k = 0; k < ncores; k++)
+            if (r.occ_max[k] > need) {
+                need = r.occ_max[k];
+                need_core = k;
+            }
+        if (iq_core >= 0 && need <= p.ingress_depth) {
+            printf("chip cosim: MISMATCH: core %d (row-block %d, column %d): the RTL's ingress "
+                   "queue of %d items overflowed at cycle %" PRId64
+                   ", but the C model never holds more than %" PRId64 " items there\n",
+                   iq_core, iq_core / p.mc, iq_core % p.mc, p.ingress_depth, cyc - 1, need);
+            axon_chip_free(h);
+            sim_free(s);
+            return 1;
+        }
+        if (iq_core >= 0) {
+            /* the build's parameters with the depth this stream needs */
+            char pars[512], var[64];
+            const char *iqp = strstr(AXON_CHIP_PARAMS, "IQ=");
+            int pre = iqp ? (int)(iqp - AXON_CHIP_PARAMS) : 0;
+            snprintf(pars, sizeof pars, "%.*sIQ=%" PRId64 "%s", pre, AXON_CHIP_PARAMS, need,
+                     iqp ? iqp + strcspn(iqp, " ") : "");
+            snprintf(var, sizeof var, "RTL_%s", AXON_CHIP_VARIANT);
+            for (char *c = var; *c; c++)
+                *c = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
+            printf("chip cosim: refused: core %d (row-block %d, column %d): its ingress queue "
+                   "(IQ = %d items, a build parameter) overflowed at cycle %" PRId64
+                   ": the multicast outruns the core, and the C model's NoC has no "
+                   "backpressure; these %zu tokens need %" PRId64 " items (core %d) "
+                   "(hint: --tokens %" PRId64 " or fewer fit, or a build with a deeper queue: "
+                   "make rtl-%s %s='%s')\n",
+                   iq_core, iq_core / p.mc, iq_core % p.mc, p.ingress_depth, cyc - 1, tokens, need,
+                   need_core, r.fit_tok, AXON_CHIP_VARIANT, var, pars);
+        } else
+            printf("chip cosim: refused: core %d (row-block %d, column %d): its reduction queue "
+                   "(RQ = %d entries, a build parameter) overflowed at cycle %" PRId64
+                   " (the C model's NoC has no backpressure; hint: fewer --tokens, or rebuild "
+                   "with a larger RQ)\n",
+                   rq_core, rq_core / p.mc, rq_core % p.mc, p.reduce_depth, cyc - 1);
+        axon_chip_free(h);
+        sim_free(s);
+        return 2;
+    }
+    if (bad) {
+        /* step on until the other side has the diverging stamp too (or ends) */
+        stq *a = slot(&r, 0, d.core, d.kind), *b = slot(&r, 1, d.core, d.kind);
+        while (((a->n <= d.idx || dump) && sim_more) ||
+               ((b->n <= d.idx || dump) && rtl_more && cyc < limit)) {
+            if (rtl_more) {
+                rtl_more = axon_chip_step(h, on_rtl, &r);
+                cyc++;
+            }
+            while (sim_more && (!rtl_more || sim_now(s) <= cyc - 1))
+                sim_more = sim_step(s);
+            if (!sim_more && limit == INT64_MAX) {
+                sim_report rp;
+                sim_get_report(s, &rp);
+                limit = 2 * rp.duration + 10000;
+            }
+        }
+        report(&r, &d, p.mc);
+        if (dump && dump_stamps(&r, dump))
+            return 2;
+        axon_chip_free(h);
+        sim_free(s);
+        return 1;
+    }
+
+    ax_result sr = sim_run(s, &err); /* done: its result */
     /* the cores' sticky flags */
     int sim_ovf = sr == AX_EOVERFLOW && err && strstr(err, "accumulator overflow");
     if (sr && sr != AX_EOVERFLOW) {
@@ -357,105 +721,8 @@ int main(int argc, char **argv)
             }
         free(run);
     }
-
-    axon_chip_rtl *h = axon_chip_new(seed);
-    axon_chip_config(h, npass, merge);
-    int8_t *row = malloc(C);
-    for (int rb = 0; rb < p.mr; rb++)
-        for (int cb = 0; cb < p.mc; cb++)
-            for (size_t i = 0; i < R; i++) {
-                size_t a = rb_lo[rb] + i;
-                for (size_t j = 0; j < C; j++)
-                    row[j] = a < rb_lo[rb + 1] && cb * C + j < out ? qw.q[(cb * C + j) * in + a]
-                                                                   : 0;
-                axon_chip_load_row(h, rb * p.mc + cb, (uint32_t)i, row);
-            }
-    free(row);
-    size_t *nitems = calloc((size_t)p.mr, sizeof *nitems);
-    for (int rb = 0; rb < p.mr; rb++)
-        for (size_t t = 0; t < tokens; t++) {
-            for (size_t e = ts[t]; e < ts[t + 1]; e++)
-                if (ev[e].axon >= rb_lo[rb] && ev[e].axon < rb_lo[rb + 1]) {
-                    axon_chip_item it = {0, (uint32_t)(ev[e].axon - rb_lo[rb]), ev[e].neg,
-                                         ev[e].shift};
-                    axon_chip_push(h, rb, &it, 1);
-                    nitems[rb]++;
-                }
-            axon_chip_item eot = {1, 0, 0, 0};
-            axon_chip_push(h, rb, &eot, 1);
-            nitems[rb]++;
-        }
-    int64_t cyc = 0;
-    /* far past the C model's duration the RTL hangs */
-    const int64_t limit = 2 * rep.duration + 10000;
-    while (axon_chip_step(h, on_rtl, &r) && cyc < limit)
-        cyc++;
-    if (cyc >= limit) {
-        printf("chip cosim: MISMATCH: the RTL has not finished after %" PRId64
-               " cycles (C model: %" PRId64 ")\n",
-               cyc, rep.duration);
-        axon_chip_free(h);
-        sim_free(s);
-        return 1;
-    }
     int rtl_ovf = axon_chip_overflow(h), rtl_rovf = axon_chip_reduce_overflow(h);
-    if (axon_chip_ingress_overflow(h) || axon_chip_reduce_queue_overflow(h)) {
-        printf("chip cosim: refused: an ingress queue of %d items or a reduction queue of %d "
-               "entries overflowed (the C model's NoC has no backpressure; use fewer tokens or "
-               "deeper queues)\n",
-               p.ingress_depth, p.reduce_depth);
-        return 2;
-    }
 
-    static const char *kn[] = {"accept",       "start",        "sram-read",
-                               "readout-beat", "readout-done", "flit",
-                               "reduce-head",  "reduce-tail",  "reduce-done"};
-    uint64_t stamps = 0, accs = 0, rstamps = 0, raccs = 0;
-    int64_t rtl_end = 0;
-    int bad = 0;
-    for (int k = 0; k < r.ncores && !bad; k++)
-        for (int kind = 0; kind < CHIP_NKIND && !bad; kind++) {
-            stq *a = slot(&r, 0, k, kind), *b = slot(&r, 1, k, kind);
-            qsort(a->v, a->n, sizeof *a->v, cmp);
-            qsort(b->v, b->n, sizeof *b->v, cmp);
-            size_t n = a->n < b->n ? a->n : b->n;
-            for (size_t i = 0; i <= n && !bad; i++) {
-                if (i == n) {
-                    if (a->n != b->n) {
-                        printf("chip cosim: MISMATCH: core %d %s: C model %zu stamps, RTL %zu\n", k,
-                               kn[kind], a->n, b->n);
-                        bad = 1;
-                    }
-                    break;
-                }
-                st *x1 = &a->v[i], *y1 = &b->v[i];
-                int diff = x1->time != y1->time || x1->item != y1->item || x1->word != y1->word ||
-                           x1->skipped != y1->skipped;
-                int j = -1, hasacc = kind == CHIP_DONE || kind == CHIP_RDONE;
-                if (!diff && hasacc)
-                    for (j = 0; j < (int)C && x1->acc[j] == y1->acc[j]; j++) {}
-                if (diff || (hasacc && j < (int)C)) {
-                    printf("chip cosim: MISMATCH: core %d %s #%zu: C model item %" PRId64
-                           " word %d%s at %" PRId64 ", RTL item %" PRId64 " word %d%s at %" PRId64
-                           "\n",
-                           k, kn[kind], i, x1->item, x1->word, x1->skipped ? " skipped" : "",
-                           x1->time, y1->item, y1->word, y1->skipped ? " skipped" : "", y1->time);
-                    if (!diff)
-                        printf("  accumulator %d: C model %d, RTL %d\n", j, x1->acc[j], y1->acc[j]);
-                    bad = 1;
-                }
-                if (kind >= CHIP_RHEAD)
-                    rstamps++;
-                else
-                    stamps++;
-                if (kind == CHIP_DONE)
-                    accs += C;
-                if (kind == CHIP_RDONE)
-                    raccs += C;
-                if ((kind == CHIP_DONE || kind == CHIP_RDONE) && y1->time > rtl_end)
-                    rtl_end = y1->time;
-            }
-        }
     for (int k = 0; k < r.ncores && !bad; k++) {
         uint64_t words = 0, skipped = 0;
         stq *b = slot(&r, 1, k, CHIP_READ);
@@ -487,9 +754,9 @@ int main(int argc, char **argv)
             bad = 1;
         }
     }
-    if (!bad && rep.duration != rtl_end) {
+    if (!bad && rep.duration != L0.end) {
         printf("chip cosim: MISMATCH: duration: C model %" PRId64 " cycles, RTL %" PRId64 "\n",
-               rep.duration, rtl_end);
+               rep.duration, L0.end);
         bad = 1;
     }
     if (!bad && sim_ovf != rtl_ovf) {
@@ -501,6 +768,18 @@ int main(int argc, char **argv)
                rtl_rovf);
         bad = 1;
     }
+    /* the input streams of the cores off the first column, as both sides saw them */
+    uint64_t late = 0, gaps = 0;
+    int64_t longest = 0;
+    for (int k = 0; k < r.ncores; k++) {
+        stq *f = slot(&r, 0, k, CHIP_FLIT);
+        for (size_t i = 0; i < f->n; i++) {
+            late += f->v[i].time > 0;
+            int64_t g = i ? f->v[i].time - f->v[i - 1].time : 0;
+            gaps += g > 1;
+            longest = g > longest ? g : longest;
+        }
+    }
     uint64_t stall = 0;
     for (int k = 0; k < r.ncores; k++)
         stall += axon_chip_reduce_stall(h, k);
@@ -509,13 +788,15 @@ int main(int argc, char **argv)
                "gating=%d, link %d bits, "
                "hop %d): layer [%zu, %zu], %zu row-blocks in %zu groups, %zu tokens, %zu events, "
                "%" PRIu64 " core stamps and %" PRIu64 " accumulators, %" PRIu64
-               " reduction stamps and %" PRIu64 " reduced sums of %d cores equal; "
+               " reduction stamps and %" PRIu64 " reduced sums of %d cores equal in lockstep; "
+               "%" PRIu64 " items arrived after cycle 0, %" PRIu64 " after a gap (longest %" PRId64
+               " cycles); "
                "duration %" PRId64 " cycles, reduction stall %" PRIu64
                " cycles; overflow flag %d, reduction overflow %d on both sides\n",
                p.mc, p.mr, p.rows, p.cols, p.lanes, p.sram_latency, p.fifo_depth, p.acc_bits,
                p.readout_bits, p.double_buffer, p.zero_gating, p.link_bits, p.hop_cycles, out, in,
-               nrb, rb_grp[nrb - 1] + 1, tokens, nev, stamps, accs, rstamps, raccs, r.ncores,
-               rep.duration, stall, rtl_ovf, rtl_rovf);
+               nrb, rb_grp[nrb - 1] + 1, tokens, nev, L0.stamps, L0.accs, L0.rstamps, L0.raccs,
+               r.ncores, late, gaps, longest, rep.duration, stall, rtl_ovf, rtl_rovf);
     if (verbose && !bad)
         printf("chip cosim: %" PRId64 " RTL cycles stepped\n", cyc);
     axon_chip_free(h);

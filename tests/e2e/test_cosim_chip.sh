@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Chip RTL (rtl/axon_chip.sv: cores, multicast routers and the partial-sum
-# reduction) against the C chip model, stamp by stamp for every core (flit
+# reduction) against the C chip model in lockstep (the host steps both; each
+# stamp is compared once both sides have made it), for every core (flit
 # arrivals, accepts, starts, SRAM words, readout beats and ends with the
 # accumulators), the reduction's stamps per packet (head and tail flit
 # entering each link, completion at the chip output with the reduced sums),
@@ -12,14 +13,15 @@
 # row-blocks of every mesh (per channel, weight groups of one or two
 # row-blocks, partly filled cores); cores off the first column see arrivals
 # > 0 and gaps; tokens without spikes occur; --hot runs drive reduced sums out
-# of 32 bits.
+# of 32 bits. More tokens than the 512-item ingress queue holds are refused
+# (exit 2) with the depth needed and the tokens that fit.
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
 for v in chip22 chip42 chipocr; do
   [ -x "$build/rtl/$v/axon-chip-cosim" ] || { echo "chip build $build/rtl/$v missing (make rtl-test-builds needs verilator)"; exit 77; }
 done
-n=0 ovf=0 rovf=0 rnone=0 groups=0
+n=0 ovf=0 rovf=0 rnone=0 groups=0 late=0 gaps=0
 run() { # BUILD ARGS...
   local v=$1 out
   shift
@@ -28,6 +30,10 @@ run() { # BUILD ARGS...
   case $out in *"overflow flag 1"*) ovf=$((ovf + 1)) ;; esac
   case $out in *"reduction overflow 1"*) rovf=$((rovf + 1)) ;; *) rnone=$((rnone + 1)) ;; esac
   case $out in *"in 1 groups"*) ;; *) groups=$((groups + 1)) ;; esac
+  # the input streams of the cores off the first column: arrivals after cycle 0, and gaps
+  [[ $out =~ ([0-9]+)\ items\ arrived\ after\ cycle\ 0,\ ([0-9]+)\ after\ a\ gap ]] ||
+    { echo "no arrival counts in: $out"; exit 1; }
+  late=$((late + BASH_REMATCH[1])) gaps=$((gaps + BASH_REMATCH[2]))
   n=$((n + 1))
   last="$v $*: $out"
 }
@@ -75,7 +81,20 @@ run chipocr --weights "$W" --trace "$T" --layer "$L" --tokens 8 --group 120
 echo "$last"
 run chipocr --weights "$W" --trace "$T" --layer model.layers.1.mlp.fc2 --tokens 8
 echo "$last"
+# more tokens overflow the ingress queue: refused (exit 2) naming the core, the depth and what fits
+rc=0
+out=$("$build/rtl/chipocr/axon-chip-cosim" --weights "$W" --trace "$T" --layer "$L" --tokens 12) || rc=$?
+[ "$rc" = 2 ] || { echo "12 tokens of $L: exit $rc, want 2 (refused): $out"; exit 1; }
+for want in "refused: core 5 (row-block 2, column 1): its ingress queue (IQ = 512 items" \
+  "these 12 tokens need 735 items" "--tokens 8 or fewer fit" "RTL_CHIPOCR='MR=4 MC=2" " IQ=735 RQ=512"; do
+  case $out in *"$want"*) ;; *) echo "the refusal does not say '$want': $out"; exit 1 ;; esac
+done
+rc=0
+out=$("$build/rtl/chipocr/axon-chip-cosim" --weights "$W" --trace "$T" --layer "$L" --tokens 9) || rc=$?
+[ "$rc" = 2 ] || { echo "9 tokens of $L: exit $rc, want 2 (8 fit, not 9): $out"; exit 1; }
+[ "$late" -gt 0 ] && [ "$gaps" -gt 0 ] ||
+  { echo "the cores off the first column saw $late arrivals after cycle 0 and $gaps gaps (want both > 0)"; exit 1; }
 [ "$ovf" -gt 0 ] || { echo "no run overflowed: the cores' overflow flag was never exercised"; exit 1; }
 [ "$rovf" -gt 0 ] && [ "$rnone" -gt 0 ] || { echo "the reduction overflow flag was not both set ($rovf) and clear ($rnone)"; exit 1; }
 [ "$groups" -gt 0 ] || { echo "no run had several weight groups"; exit 1; }
-echo "$n chip co-simulations equal ($ovf with a core overflow, $rovf with a reduction overflow, $groups with weight groups)"
+echo "$n chip co-simulations equal in lockstep ($ovf with a core overflow, $rovf with a reduction overflow, $groups with weight groups; $late items arrived after cycle 0, $gaps after a gap)"
