@@ -348,12 +348,14 @@ Test(power_gate, vcd_finds_every_net_of_a_large_netlist)
         for (int b = 0; b < w; b++)
             len += snprintf(json + len, cap - (size_t)len, "%s%d", b ? "," : "", bit++);
         len += snprintf(json + len, cap - (size_t)len, "]}");
-        vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "$var wire %d c%d w%d $end\n", w, i, i);
+        vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "$var wire %d c%d w%d $end\n", w, i,
+                         i);
         if (i % 5 == 0)
             want += w;
     }
     snprintf(json + len, cap - (size_t)len, "}}}}\n");
-    vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "$upscope $end\n$enddefinitions $end\n#0\n");
+    vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen,
+                     "$upscope $end\n$enddefinitions $end\n#0\n");
     for (int i = 0; i < N; i++)
         vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "b0 c%d\n", i);
     vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "#1\n0zz\n");
@@ -363,8 +365,7 @@ Test(power_gate, vcd_finds_every_net_of_a_large_netlist)
     char *jp = write_tmp(json), *vp = write_tmp(vcd);
     power_gate_netlist *nl = NULL;
     char *err = NULL;
-    cr_assert_eq(power_gate_netlist_load(jp, "top", l, "", &nl, &err), AX_OK, "%s",
-                 err ? err : "");
+    cr_assert_eq(power_gate_netlist_load(jp, "top", l, "", &nl, &err), AX_OK, "%s", err ? err : "");
     size_t m = 0;
     cr_assert_eq(power_gate_vcd_count(nl, vp, "top", &m, &err), AX_OK, "%s", err ? err : "");
     cr_assert_eq(m, (size_t)N);
