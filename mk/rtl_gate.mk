@@ -28,7 +28,7 @@ GATE_SV     := rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readou
 # half the time of -O2 and a few tokens still simulate in well under a second.
 # clang++ -O0 compiles the same generated files 1.4-2.3x faster than g++ -O0
 # (docs/power.md "Calibration", measured on the s16 files) and simulates them to
-# the same gate energies (byte-identical CSV of the s16 held-out streams), so the
+# the same gate energies (byte-identical CSVs: s16 held out, s16 and h20 quick), so the
 # core's netlist models use it where it is installed (GATE_CXX= keeps the
 # compiler of verilated.mk; the baselines' netlists keep it too)
 GATE_OPT    := OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0
