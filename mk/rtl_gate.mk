@@ -27,10 +27,10 @@ GATE_SV     := rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readou
 # the verilated netlist is large and straight-line: -O0 compiles in less than
 # half the time of -O2 and a few tokens still simulate in well under a second.
 # clang++ -O0 compiles the same generated files 1.4-2.3x faster than g++ -O0
-# (docs/power.md "Calibration", measured on the s16 files) and simulates them to
-# the same gate energies (byte-identical CSVs: s16 held out, s16 and h20 quick), so the
-# core's netlist models use it where it is installed (GATE_CXX= keeps the
-# compiler of verilated.mk; the baselines' netlists keep it too)
+# (docs/power.md "Gate-level cross-check", measured on the s16 files) and simulates
+# them to the same gate energies (byte-identical CSVs: s16 held out, s16 and h20
+# quick), so the core's netlist models use it where it is installed (GATE_CXX=
+# keeps the compiler of verilated.mk, as the baselines' netlists do)
 GATE_OPT    := OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0
 GATE_CXX    ?= $(if $(shell command -v clang++ 2>/dev/null),clang++)
 GATE_OPT_CORE := $(GATE_OPT) $(if $(GATE_CXX),CXX=$(GATE_CXX))
