@@ -25,8 +25,15 @@ GATE_LIB    := .deps/osu018/osu018_stdcells.lib
 GATE_SV     := rtl/axon_icg.sv rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv \
                rtl/axon_ctrl.sv rtl/axon_core.sv
 # the verilated netlist is large and straight-line: -O0 compiles in less than
-# half the time of -O2 and a few tokens still simulate in well under a second
+# half the time of -O2 and a few tokens still simulate in well under a second.
+# clang++ -O0 compiles the same generated files 1.4-2.3x faster than g++ -O0
+# (docs/power.md "Gate-level cross-check", measured on the s16 files) and simulates
+# them to the same gate energies (byte-identical CSVs: s16 held out, s16 and h20
+# quick), so the core's netlist models use it where it is installed (GATE_CXX=
+# keeps the compiler of verilated.mk, as the baselines' netlists do)
 GATE_OPT    := OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0
+GATE_CXX    ?= $(if $(shell command -v clang++ 2>/dev/null),clang++)
+GATE_OPT_CORE := $(GATE_OPT) $(if $(GATE_CXX),CXX=$(GATE_CXX))
 gate_chparam = $(foreach kv,$(GATE_PARAMS),-set $(subst =, ,$(kv)))
 
 $(shell mkdir -p $(GATE_DIR); echo '$(GATE_PARAMS)' | cmp -s - $(GATE_DIR)/params.txt || echo '$(GATE_PARAMS)' > $(GATE_DIR)/params.txt)
@@ -50,7 +57,7 @@ $(GATE_DIR)/cells.v: $(GATE_DIR)/axon-gate-cells $(GATE_LIB)
 	$(GATE_DIR)/axon-gate-cells $(GATE_LIB) $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
-$(eval $(call rtl_variant,gate,$(GATE_PARAMS),--trace -Wno-lint -Wno-style,plain,axon_core,$(GATE_DIR)/core_gate.v $(GATE_DIR)/cells.v rtl/axon_sram.sv,fixed,$(GATE_OPT)))
+$(eval $(call rtl_variant,gate,$(GATE_PARAMS),--trace -Wno-lint -Wno-style,plain,axon_core,$(GATE_DIR)/core_gate.v $(GATE_DIR)/cells.v rtl/axon_sram.sv,fixed,$(GATE_OPT_CORE)))
 
 $(RTL_OUT)/gate/axon-gate-power: rtl/gate/axon_gate_power.c $(RTL_OUT)/gate/axon_cosim_stream.o $(wildcard rtl/shim/*.h) power/power_gate.h \
     $(RTL_OUT)/gate/axon_image_core.o $(RTL_OUT)/gate/axon_rtl.o $(RTL_OUT)/gate/obj/Vaxon_core__ALL.a \
@@ -79,6 +86,10 @@ TEST_EXTRA += gate-power-build
 #   make characterize-one CHAR_ONE='R=48 C=48 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1'
 #                          (your own parameter set: characterized, priced by the
 #                          committed table and compared, nothing refitted)
+#   make characterize-set CHAR_SET=h128
+#                          one named set (CHAR_<name> below) the same way: its
+#                          held-out streams priced by the committed table; h128
+#                          is the simulator's default 128x128 tile
 #
 # Each set's netlist, Verilator build and CSV live under $(BUILD)/gate/<set> and
 # $(BUILD)/rtl/gate_<set>; make reruns a step only when its inputs changed (the
@@ -101,6 +112,10 @@ CHAR_h20     := R=24 C=20 L=4 LS=1 F=6 A=28 RB=48 DB=1 GATE=1
 CHAR_h48     := R=48 C=48 L=16 LS=1 F=8 A=32 RB=128 DB=1 GATE=1
 # g16: the s16 core with clock gating (CG=1, docs/power.md "Clock as built")
 CHAR_g16     := $(GATE_PARAMS) CG=1
+# h128: the default tile of sim_config_default (every headline number), held
+# out of the fit; not in make test (about 20 min of yosys and 12 min of
+# Verilator and compile on a shared 2-core machine, docs/power.md "Calibration")
+CHAR_h128    := R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1
 CHAR_SETS_TRAIN ?= s16 s8 s12 s24 s6
 CHAR_SETS_HOLD  ?= h10 h20
 CAL_TABLE    := power/tech/cal_osu018.csv
@@ -124,7 +139,7 @@ $(BUILD)/gate/$(1)/core_gate.json $(BUILD)/gate/$(1)/core_gate.v &: rtl/synth/co
 	sed -e 's|^chparam .* axon_core$$$$|chparam $(foreach kv,$(CHAR_$(1)),-set $(subst =, ,$(kv))) axon_core|' \
 	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' rtl/synth/core_gate.ys > $(BUILD)/gate/$(1)/core_gate.ys
 	yosys -q -l $(BUILD)/gate/$(1)/core_gate.log -s $(BUILD)/gate/$(1)/core_gate.ys >/dev/null
-$(eval $(call rtl_variant,gate_$(1),$(CHAR_$(1)),--trace -Wno-lint -Wno-style -Wno-UNOPTFLAT,plain,axon_core,$(BUILD)/gate/$(1)/core_gate.v $(GATE_DIR)/cells.v rtl/axon_sram.sv,fixed,$(GATE_OPT)))
+$(eval $(call rtl_variant,gate_$(1),$(CHAR_$(1)),--trace -Wno-lint -Wno-style -Wno-UNOPTFLAT,plain,axon_core,$(BUILD)/gate/$(1)/core_gate.v $(GATE_DIR)/cells.v rtl/axon_sram.sv,fixed,$(GATE_OPT_CORE)))
 $(call gate_char_bin,gate_$(1))
 $(CHAR_DIR)/$(1).%.csv: $(RTL_OUT)/gate_$(1)/axon-gate-char $(BUILD)/gate/$(1)/core_gate.json
 	@mkdir -p $(CHAR_DIR)
@@ -151,7 +166,7 @@ $(CHAR_DIR)/gate.quick.csv: $(RTL_OUT)/gate/axon-gate-char $(GATE_DIR)/core_gate
 	$(RTL_OUT)/gate/axon-gate-char --lib $(GATE_LIB) --netlist $(GATE_DIR)/core_gate.json \
 	  --set gate --streams $(CHAR_QUICK) --out $@
 
-$(foreach s,$(sort $(CHAR_SETS_TRAIN) $(CHAR_SETS_HOLD) s16 s8 s12 s24 s6 s32 h10 h20 h48 g16),$(eval $(call gate_set,$(s))))
+$(foreach s,$(sort $(CHAR_SETS_TRAIN) $(CHAR_SETS_HOLD) s16 s8 s12 s24 s6 s32 h10 h20 h48 h128 g16),$(eval $(call gate_set,$(s))))
 
 CHAR_TRAIN_CSV := $(foreach s,$(CHAR_SETS_TRAIN),$(CHAR_DIR)/$(s).train.csv)
 CHAR_HOLD_CSV  := $(foreach s,$(CHAR_SETS_TRAIN),$(CHAR_DIR)/$(s).hold.csv) \
@@ -160,7 +175,7 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 
-.PHONY: characterize characterize-data characterize-one
+.PHONY: characterize characterize-data characterize-one characterize-set
 characterize-data: $(CHAR_TRAIN_CSV) $(CHAR_HOLD_CSV)
 characterize: characterize-data $(AXON)
 	$(AXON) calibrate --lib "OSU 0.18 um (qflow-tech-osu018 $(notdir $(GATE_LIB)))" --train $(subst $(space),$(comma),$(strip $(CHAR_TRAIN_CSV))) \
@@ -173,6 +188,10 @@ CHAR_user := $(CHAR_ONE)
 $(eval $(call gate_set,user))
 characterize-one: $(CHAR_DIR)/user.hold.csv $(AXON)
 	$(AXON) calibrate --check $(CHAR_DIR)/user.hold.csv --tech $(CAL_TABLE)
+
+CHAR_SET ?= h20
+characterize-set: $(CHAR_DIR)/$(CHAR_SET).hold.csv $(AXON)
+	$(AXON) calibrate --check $(CHAR_DIR)/$(CHAR_SET).hold.csv --tech $(CAL_TABLE)
 
 # make test: the quick set on the default build, on the held-out set h20 (one
 # more Verilator build of about 9 800 cells) and on s8, the small set without

@@ -61,6 +61,8 @@ struct power_gate_netlist {
     int ncells;
     gnet *nets;
     int nnets;
+    int *byname; /* net indices sorted by name (net_find bisects; the VCD of a
+                  * 128x128 core declares tens of thousands of nets) */
     char comp[POWER_GATE_NCOMP][32];
     int ncomp;
 };
@@ -111,8 +113,18 @@ void power_gate_netlist_free(power_gate_netlist *nl)
     }
     free(nl->cells);
     free(nl->nets);
+    free(nl->byname);
     free(nl->bits);
     free(nl);
+}
+
+typedef struct {
+    const char *name;
+    int index;
+} gname;
+static int gname_cmp(const void *a, const void *b)
+{
+    return strcmp(((const gname *)a)->name, ((const gname *)b)->name);
 }
 
 size_t power_gate_netlist_cells(const power_gate_netlist *nl)
@@ -227,6 +239,21 @@ ax_result power_gate_netlist_load(const char *json_path, const char *top, const 
                         json_path, n->string);
             goto done;
         }
+    }
+    {
+        gname *idx = malloc((size_t)(nl->nnets + 1) * sizeof *idx);
+        nl->byname = malloc((size_t)(nl->nnets + 1) * sizeof *nl->byname);
+        if (!idx || !nl->byname) {
+            free(idx);
+            r = ax_fail(err, AX_ENOMEM, "%s: out of memory", json_path);
+            goto done;
+        }
+        for (int i = 0; i < nl->nnets; i++)
+            idx[i].name = nl->nets[i].name, idx[i].index = i;
+        qsort(idx, (size_t)nl->nnets, sizeof *idx, gname_cmp);
+        for (int i = 0; i < nl->nnets; i++)
+            nl->byname[i] = idx[i].index;
+        free(idx);
     }
     nl->nbits = maxbit + 1;
     nl->bits = calloc((size_t)nl->nbits, sizeof *nl->bits);
@@ -358,11 +385,20 @@ static unsigned hash_s(const char *s, size_t n)
     return h;
 }
 
+/* The net named name (JSON object keys are unique), -1 if none: bisection of byname. */
 static int net_find(const power_gate_netlist *nl, const char *name)
 {
-    for (int i = 0; i < nl->nnets; i++)
-        if (!strcmp(nl->nets[i].name, name))
-            return i;
+    int lo = 0, hi = nl->nnets - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        int c = strcmp(nl->nets[nl->byname[mid]].name, name);
+        if (!c)
+            return nl->byname[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
     return -1;
 }
 

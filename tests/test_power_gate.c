@@ -326,3 +326,52 @@ Test(power_gate, netlist_cell_not_in_liberty)
     free(jp);
     power_lib_free(l);
 }
+
+/* A netlist of many nets whose names are not in sorted order (the 128x128 core
+ * declares tens of thousands): every VCD variable is found under its own name
+ * and width (net_find bisects a name index; a lookup that returned the wrong
+ * net would trip the width check, one that missed a net would lose its
+ * transitions), and a VCD variable with no net of that name is ignored. */
+Test(power_gate, vcd_finds_every_net_of_a_large_netlist)
+{
+    enum { N = 1500 };
+    size_t cap = (size_t)N * 64 + 256;
+    char *json = malloc(cap), *vcd = malloc(cap * 2);
+    cr_assert(json && vcd);
+    int bit = 2, len = snprintf(json, cap, "{\"modules\":{\"top\":{\"cells\":{},\"netnames\":{");
+    int vlen = snprintf(vcd, cap * 2, "$scope module top $end\n$var wire 1 zz nosuch $end\n");
+    double want = 0;
+    for (int k = 0; k < N; k++) {
+        int i = (int)(((long)k * 7919) % N); /* a permutation: names out of order */
+        int w = 1 + i % 3;
+        len += snprintf(json + len, cap - (size_t)len, "%s\"w%d\":{\"bits\":[", k ? "," : "", i);
+        for (int b = 0; b < w; b++)
+            len += snprintf(json + len, cap - (size_t)len, "%s%d", b ? "," : "", bit++);
+        len += snprintf(json + len, cap - (size_t)len, "]}");
+        vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "$var wire %d c%d w%d $end\n", w, i,
+                         i);
+        if (i % 5 == 0)
+            want += w;
+    }
+    snprintf(json + len, cap - (size_t)len, "}}}}\n");
+    vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen,
+                     "$upscope $end\n$enddefinitions $end\n#0\n");
+    for (int i = 0; i < N; i++)
+        vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "b0 c%d\n", i);
+    vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "#1\n0zz\n");
+    for (int i = 0; i < N; i += 5)
+        vlen += snprintf(vcd + vlen, cap * 2 - (size_t)vlen, "b111 c%d\n", i);
+    power_lib *l = lib_ok();
+    char *jp = write_tmp(json), *vp = write_tmp(vcd);
+    power_gate_netlist *nl = NULL;
+    char *err = NULL;
+    cr_assert_eq(power_gate_netlist_load(jp, "top", l, "", &nl, &err), AX_OK, "%s", err ? err : "");
+    size_t m = 0;
+    cr_assert_eq(power_gate_vcd_count(nl, vp, "top", &m, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(m, (size_t)N);
+    cr_assert_float_eq(power_gate_toggles(nl, "ports"), want, 1e-9);
+    unlink(jp), unlink(vp);
+    free(jp), free(vp), free(json), free(vcd);
+    power_gate_netlist_free(nl);
+    power_lib_free(l);
+}
