@@ -21,8 +21,11 @@
  * sweep, its tiles are also written straight into the simulator's prepared
  * weights, map_image_load_layer_rows + sim_use_weights); the
  * trace's input is converted and counted a fixed block of tokens at a
- * time, and so is the recorded output compared; the reference runs on
- * token blocks too. What a point shares with other points of a sweep
+ * time, and so is the recorded output compared (their pages dropped once
+ * read); the reference runs on token blocks too, and is compared block by
+ * block unless the cache keeps it for other runs. acc is taken from the
+ * simulator, which is freed (with the events) before y is allocated: the
+ * peak holds the simulation's working set or the results, not both. What a point shares with other points of a sweep
  * (weights and the simulator's prepared weights, counts, events and
  * statistics, the accumulation of a tile and accumulator width, the
  * reference acc, the files' checksums) comes from a run_cache (run_cache.c)
