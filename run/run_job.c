@@ -25,11 +25,11 @@
  * read); the reference runs on token blocks too, and is compared block by
  * block unless the cache keeps it for other runs. acc is taken from the
  * simulator, which is freed (with the events) before y is allocated: the
- * peak holds the simulation's working set or the results, not both. What a point shares with other points of a sweep
- * (weights and the simulator's prepared weights, counts, events and
- * statistics, the accumulation of a tile and accumulator width, the
- * reference acc, the files' checksums) comes from a run_cache (run_cache.c)
- * when it is there.
+ * peak holds the simulation's working set or the results, not both. What
+ * a point shares with other points of a sweep (weights and the
+ * simulator's prepared weights, counts, events and statistics, the
+ * accumulation of a tile and accumulator width, the reference acc, the
+ * files' checksums) comes from a run_cache (run_cache.c) when it is there.
  *
  * Shapes are checked from the headers before any heavy work: the trace's
  * `<layer>.input` must have the weight's in-features and `<layer>.output`
