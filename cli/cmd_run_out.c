@@ -195,10 +195,12 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         return cmd_usage("run", "--vcd needs a single --layer (%zu layers found)", n);
     }
     run_result *res = calloc(n, sizeof *res);
-    /* layers share what they can (the files' checksums); a layer's weights
-     * and counts are larger than the budget, so they go when it is done */
+    /* layers share what they can (the files' checksums); a layer's weights,
+     * counts and reference are its own and larger than the budget, so they
+     * go when it is done (the reference is then compared block by block,
+     * never held whole: run_cache_keeps) */
     run_cache *cache = NULL;
-    run_cache_new((size_t)64 << 20, &cache, NULL);
+    run_cache_new((size_t)1 << 20, &cache, NULL);
     cmd_reuse_large_buffers();
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "layers");
     cJSON_AddStringToObject(root, "axon_version", AX_VERSION);

@@ -145,6 +145,11 @@ run_cache_entry *run_cache_put(run_cache *c, const char *key, void *data, size_t
     return e;
 }
 
+int run_cache_keeps(const run_cache *c, size_t bytes)
+{
+    return bytes <= c->budget;
+}
+
 void *run_cache_data(const run_cache_entry *e)
 {
     return e->data;

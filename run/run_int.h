@@ -66,6 +66,14 @@ run_cache_entry *run_cache_find(run_cache *c, const char *key);
  * memory (data is then dropped). May evict unpinned entries. */
 run_cache_entry *run_cache_put(run_cache *c, const char *key, void *data, size_t bytes,
                                void (*drop)(void *data));
+/* The accumulators of acc [tokens][out][ngroups] that differ from the CPU
+ * reference of (counts, qw), computed and compared 64 tokens at a time
+ * (run_job.c: never held whole); the reference's errors as a whole one. */
+ax_result run_ref_mismatches(const int32_t *counts, size_t tokens, const map_qweight *qw,
+                             const int32_t *acc, size_t *mismatches, char **err);
+/* 1 when an entry of bytes could stay in c after its run releases it (one
+ * larger than the budget is dropped at once: not worth computing whole). */
+int run_cache_keeps(const run_cache *c, size_t bytes);
 void *run_cache_data(const run_cache_entry *e);
 void run_cache_release(run_cache *c, run_cache_entry *e); /* NULL: no-op */
 /* A malloc'd key from a printf format (NULL when out of memory). */

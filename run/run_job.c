@@ -21,12 +21,15 @@
  * sweep, its tiles are also written straight into the simulator's prepared
  * weights, map_image_load_layer_rows + sim_use_weights); the
  * trace's input is converted and counted a fixed block of tokens at a
- * time, and so is the recorded output compared; the reference runs on
- * token blocks too. What a point shares with other points of a sweep
- * (weights and the simulator's prepared weights, counts, events and
- * statistics, the accumulation of a tile and accumulator width, the
- * reference acc, the files' checksums) comes from a run_cache (run_cache.c)
- * when it is there.
+ * time, and so is the recorded output compared (their pages dropped once
+ * read); the reference runs on token blocks too, and is compared block by
+ * block unless the cache keeps it for other runs. acc is taken from the
+ * simulator, which is freed (with the events) before y is allocated: the
+ * peak holds the simulation's working set or the results, not both. What
+ * a point shares with other points of a sweep (weights and the
+ * simulator's prepared weights, counts, events and statistics, the
+ * accumulation of a tile and accumulator width, the reference acc, the
+ * files' checksums) comes from a run_cache (run_cache.c) when it is there.
  *
  * Shapes are checked from the headers before any heavy work: the trace's
  * `<layer>.input` must have the weight's in-features and `<layer>.output`
@@ -365,9 +368,11 @@ static void plain_drop(void *p)
  * converted and counted block by block (no float copy of the tensor),
  * integers are counts already (vth 1); perm (may be NULL) reorders the
  * channels into the image's core order. */
-static ax_result make_counts(const run_job *j, const trace_tensor *ti, const char *name,
-                             size_t tokens, size_t in, const uint32_t *perm, x_entry *x, char **err)
+static ax_result make_counts(const run_job *j, const trace_file *tf, const trace_tensor *ti,
+                             const char *name, size_t tokens, size_t in, const uint32_t *perm,
+                             x_entry *x, char **err)
 {
+    const size_t es = trace_dtype_size(ti->dtype);
     x->tokens = tokens;
     x->in = in;
     x->counts = alloc_n(tokens * in, sizeof *x->counts);
@@ -380,6 +385,7 @@ static ax_result make_counts(const run_job *j, const trace_tensor *ti, const cha
         rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu x %zu counts", tokens, in);
     if (!rc && trace_dtype_is_int(ti->dtype)) {
         rc = trace_to_i32(ti, x->counts, err);
+        trace_drop(tf, ti, 0, tokens * in * es); /* read: out of the resident set */
         for (size_t n = 0; n < tokens; n++)
             x->vth[n] = 1.0f; /* integer traces are spike counts already */
         for (size_t t0 = 0; !rc && perm && t0 < tokens; t0 += blk) {
@@ -396,11 +402,22 @@ static ax_result make_counts(const run_job *j, const trace_tensor *ti, const cha
             ax_err_prefix(err, "%s: %s", j->trace, name);
             break;
         }
+        trace_drop(tf, ti, t0 * in * es, nt * in * es); /* read: out of the resident set */
         if (perm) /* the image's core order: the same permutation as its weight rows */
             map_counts_permute(cb, nt, in, perm, x->counts + t0 * in);
     }
     free(xb);
     free(cb);
+    return rc;
+}
+
+/* The reference acc of tokens [t0, t0 + nt) (nt <= TBLOCK) into acc. */
+static ax_result ref_block(const int32_t *counts, size_t t0, size_t nt, const map_qweight *qw,
+                           int32_t *acc, char **err)
+{
+    ax_result rc = gpu_ref_cpu(counts + t0 * qw->in, nt, qw, acc, err);
+    if (rc && t0 && rc == AX_EOVERFLOW) /* name the token in the whole input */
+        ax_err_prefix(err, "tokens %zu onwards", t0);
     return rc;
 }
 
@@ -411,20 +428,41 @@ static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweigh
     size_t per = qw->out * qw->ngroups;
     for (size_t t0 = 0; t0 < tokens; t0 += TBLOCK) {
         size_t nt = tokens - t0 < TBLOCK ? tokens - t0 : TBLOCK;
-        ax_result rc = gpu_ref_cpu(counts + t0 * qw->in, nt, qw, acc + t0 * per, err);
-        if (rc) {
-            if (t0 && rc == AX_EOVERFLOW) /* name the token in the whole input */
-                ax_err_prefix(err, "tokens %zu onwards", t0);
+        ax_result rc = ref_block(counts, t0, nt, qw, acc + t0 * per, err);
+        if (rc)
             return rc;
-        }
     }
     return AX_OK;
 }
 
-/* Accuracy of y against `<layer>.output`, converted TBLOCK rows at a time. */
-static ax_result output_accuracy(const trace_tensor *to, const float *y, size_t tokens, size_t out,
-                                 run_result *r, char **err)
+/* acc's accumulators differing from the reference, which is computed and
+ * compared TBLOCK tokens at a time and never held whole (the same blocks,
+ * the same errors as make_ref). */
+ax_result run_ref_mismatches(const int32_t *counts, size_t tokens, const map_qweight *qw,
+                             const int32_t *acc, size_t *mismatches, char **err)
 {
+    size_t per = qw->out * qw->ngroups, blk = tokens < TBLOCK ? tokens : TBLOCK;
+    int32_t *b = alloc_n(blk * per, sizeof *b);
+    if (!b)
+        return ax_fail(err, AX_ENOMEM, "out of memory for the reference");
+    ax_result rc = AX_OK;
+    size_t m = 0;
+    for (size_t t0 = 0; t0 < tokens && !rc; t0 += blk) {
+        size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
+        if (!(rc = ref_block(counts, t0, nt, qw, b, err)))
+            for (size_t i = 0; i < nt * per; i++)
+                m += acc[t0 * per + i] != b[i];
+    }
+    free(b);
+    *mismatches = m;
+    return rc;
+}
+
+/* Accuracy of y against `<layer>.output`, converted TBLOCK rows at a time. */
+static ax_result output_accuracy(const trace_file *tf, const trace_tensor *to, const float *y,
+                                 size_t tokens, size_t out, run_result *r, char **err)
+{
+    const size_t es = trace_dtype_size(to->dtype);
     size_t blk = tokens < TBLOCK ? tokens : TBLOCK;
     float *ob = alloc_n(blk * out, sizeof *ob);
     if (!ob)
@@ -435,6 +473,7 @@ static ax_result output_accuracy(const trace_tensor *to, const float *y, size_t 
         size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
         if (!(rc = trace_to_f32_range(to, t0 * out, nt * out, ob, err)))
             accuracy_add(&a, y + t0 * out, ob, nt * out);
+        trace_drop(tf, to, t0 * out * es, nt * out * es); /* read: out of the resident set */
     }
     free(ob);
     if (!rc) {
@@ -448,17 +487,25 @@ static ax_result output_accuracy(const trace_tensor *to, const float *y, size_t 
 }
 
 /* The reference acc of (weights, counts) from the cache, computed when
- * missing; *re is pinned. */
+ * missing; *re is pinned. With acc (a run, not a sweep's preparation), the
+ * mismatches of acc against it: where the cache neither holds it nor would
+ * keep it for another run, the reference is compared block by block
+ * instead (*re stays NULL), so a run's peak does not hold a second copy of
+ * its tokens x out accumulators. */
 static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
                          const int32_t *counts, size_t tokens, const map_qweight *qw,
-                         run_cache_entry **re, char **err)
+                         const int32_t *acc, size_t *mismatches, run_cache_entry **re, char **err)
 {
     size_t nacc = tokens * qw->out * qw->ngroups;
     char *key = run_cache_key("R|%s|%s", wkey, xkey);
     ax_result rc = AX_OK;
     if (!key)
         return ax_fail(err, AX_ENOMEM, "out of memory");
-    if (!(*re = run_cache_find(cache, key))) {
+    if (!(*re = run_cache_find(cache, key)) && acc && !run_cache_keeps(cache, nacc * sizeof *acc)) {
+        free(key);
+        return run_ref_mismatches(counts, tokens, qw, acc, mismatches, err);
+    }
+    if (!*re) {
         r_entry *e = calloc(1, sizeof *e);
         if (!e || !(e->acc = malloc((nacc ? nacc : 1) * sizeof *e->acc))) {
             free(e);
@@ -470,6 +517,13 @@ static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
         }
     }
     free(key);
+    if (!rc && acc) {
+        const int32_t *ref = ((const r_entry *)run_cache_data(*re))->acc;
+        size_t m = 0;
+        for (size_t i = 0; i < nacc; i++)
+            m += acc[i] != ref[i];
+        *mismatches = m;
+    }
     return rc;
 }
 
@@ -740,7 +794,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         }
         stage(j, 1, "encoding");
         snprintf(name, sizeof name, "%s.input", j->layer);
-        if ((rc = make_counts(j, ti, name, tokens, in, W->perm, x, err))) {
+        if ((rc = make_counts(j, tf, ti, name, tokens, in, W->perm, x, err))) {
             x_drop(x);
             goto done;
         }
@@ -795,7 +849,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         goto done;
     if (prepare) { /* a sweep's parent: the shared parts, and the timing of
                       points that share the accumulation (below) */
-        rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err);
+        rc = get_ref(cache, wkey, xkey, counts, tokens, qw, NULL, NULL, &re, err);
         if (rc || !se || j->functional)
             goto done;
     }
@@ -866,17 +920,33 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     }
     if (prepare)
         goto done;
-    r->acc = malloc((nacc ? nacc : 1) * sizeof *r->acc);
-    r->y = alloc_n(tokens * qw->out, sizeof *r->y);
-    if (!r->acc || !r->y) {
+    /* the results: acc taken from the sim (held once, not copied), the
+     * report's counters copied; then the sim and the events are freed
+     * before y and the reference are allocated, so the peak holds either
+     * the simulator's working set or the results, never both */
+    if (s) {
+        sim_get_report(s, &r->sim);
+        r->acc = sim_acc_take(s);
+    } else {
+        sim_timed_report(run_cache_data(te), j->cfg.clock_mhz, &r->sim);
+        if ((r->acc = malloc((nacc ? nacc : 1) * sizeof *r->acc)))
+            memcpy(r->acc, sim_sums_acc(run_cache_data(se)), nacc * sizeof *r->acc);
+    }
+    r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
+    if (!r->acc || !r->per_core) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory for the results");
         goto done;
     }
-    memcpy(r->acc, s ? sim_acc(s) : sim_sums_acc(run_cache_data(se)), nacc * sizeof *r->acc);
-    if (s)
-        sim_get_report(s, &r->sim);
-    else
-        sim_timed_report(run_cache_data(te), j->cfg.clock_mhz, &r->sim);
+    memcpy(r->per_core, r->sim.per_core, r->sim.cores * sizeof *r->per_core);
+    r->sim.per_core = r->per_core;
+    sim_free(s);
+    s = NULL;
+    run_cache_release(cache, ee); /* nothing below reads the events */
+    ee = NULL;
+    if (!(r->y = alloc_n(tokens * qw->out, sizeof *r->y))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory for the results");
+        goto done;
+    }
 
     stage(j, 3, "reference");
     /* y and its checks (reference, recorded output, --ref) follow from acc:
@@ -891,14 +961,11 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         q_copy(r, &Q->res);
     } else {
         /* the reference: once per weights and counts */
-        if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, &re, err)))
+        if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, r->acc, &r->mismatches, &re, err)))
             goto done;
-        const int32_t *ref = ((const r_entry *)run_cache_data(re))->acc;
-        for (size_t i = 0; i < nacc; i++)
-            r->mismatches += r->acc[i] != ref[i];
         r->exact = r->mismatches == 0;
         gpu_dequant(r->acc, X->vth, tokens, qw, r->y);
-        if (to && (rc = output_accuracy(to, r->y, tokens, qw->out, r, err)))
+        if (to && (rc = output_accuracy(tf, to, r->y, tokens, qw->out, r, err)))
             goto done;
         if (j->ref && (rc = compare_ref(j, r, tokens, qw->out, qw->ngroups, err)))
             goto done;
@@ -927,13 +994,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             (rc = power_baseline_kind(tech, &j->cfg, &r->sim, &bs, &r->power, err)))
             goto done;
     }
-    r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
-    if (!r->per_core) {
-        rc = ax_fail(err, AX_ENOMEM, "out of memory for %zu core counters", r->sim.cores);
-        goto done;
-    }
-    memcpy(r->per_core, r->sim.per_core, r->sim.cores * sizeof *r->per_core);
-    r->sim.per_core = NULL;
+    r->sim.per_core = NULL; /* r->per_core holds them */
     r->tokens = tokens;
     r->in = qw->in;
     r->out = qw->out;
@@ -965,8 +1026,10 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         free(cfgtext);
     }
 done:
-    if (rc)
+    if (rc) {
         run_result_free(r);
+        r->sim.per_core = NULL;
+    }
     sim_vcd_abort(vcd);
     sim_free(s);
     power_table_free(tech);

@@ -219,6 +219,10 @@ int64_t sim_now(const sim *s);
 ax_result sim_run(sim *s, char **err);
 /* acc[tokens][out][ngroups] produced by the chip (valid after sim_run). */
 const int32_t *sim_acc(const sim *s);
+/* Hands acc over to the caller (who frees it) after the run, so a caller
+ * that keeps it holds it once instead of copying; sim_acc returns NULL from
+ * then on. NULL before the run or after a first take. */
+int32_t *sim_acc_take(sim *s);
 void sim_get_report(const sim *s, sim_report *r);
 void sim_free(sim *s); /* NULL is a no-op */
 

@@ -303,7 +303,9 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->nzw = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->cs = xcalloc(s->ncores, sizeof(sim_core_state), &bad);
     s->sring = xcalloc(s->ncores * (size_t)cfg->fifo_depth, sizeof(int64_t), &bad);
-    s->o_tok = xcalloc(s->ncores * s->tokens, sizeof(int64_t), &bad);
+    s->o_tok = xcalloc(s->ncores, sizeof *s->o_tok, &bad); /* rows: sim_o_row, des_start */
+    s->o_dl = xcalloc(s->ncores, sizeof *s->o_dl, &bad);
+    s->o_own = xcalloc(s->ncores, sizeof *s->o_own, &bad);
     s->tok_done = xcalloc(s->tokens, sizeof(int64_t), &bad);
     s->tok_accept = xcalloc(s->tokens, sizeof(int64_t), &bad);
     s->acc_out = xcalloc(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
@@ -383,7 +385,7 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
         s->last_start = st->s;
     if (sim_item_is_eot(it)) {
         size_t n = sim_item_token(s, it);
-        s->o_tok[core * s->tokens + n] = st->o;
+        s->o_tok[core][n] = st->o;
         if (s->cfg.dram)
             sim_dram_eot(s, core, n, st->s);
         sim_chip_fold(s, rb, n, cb * C, cb * C + C);
@@ -438,6 +440,27 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
 const int32_t *sim_acc(const sim *s)
 {
     return s->acc_out;
+}
+
+int32_t *sim_acc_take(sim *s)
+{
+    int32_t *a = s->done ? s->acc_out : NULL;
+    if (a)
+        s->acc_out = NULL;
+    return a;
+}
+
+int64_t *sim_o_row(struct sim *s, size_t c)
+{
+    if (!s->o_own[c]) {
+        int64_t *row = malloc((s->tokens ? s->tokens : 1) * sizeof *row);
+        if (!row)
+            return NULL;
+        s->o_tok[c] = row;
+        s->o_own[c] = 1;
+        s->o_dl[c] = 0;
+    }
+    return s->o_tok[c];
 }
 
 /* The report's times in ns from the run's integer stamps (sim_get_report,
@@ -553,7 +576,14 @@ void sim_free(sim *s)
     free(s->nzw);
     free(s->cs);
     free(s->sring);
+    if (s->o_tok && s->o_own)
+        for (size_t c = 0; c < s->ncores; c++)
+            if (s->o_own[c])
+                free(s->o_tok[c]);
     free(s->o_tok);
+    free(s->o_dl);
+    free(s->o_own);
+    free(s->o_blk);
     free(s->tok_done);
     free(s->tok_accept);
     free(s->acc64);

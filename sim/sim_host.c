@@ -140,10 +140,13 @@ static void des_start(struct sim *s)
         return;
     s->acc64 = calloc(s->tokens * s->out * s->ng + 1, sizeof *s->acc64);
     s->acc_rb = calloc(s->nrb * s->outp + 1, sizeof *s->acc_rb);
-    if (!s->acc64 || !s->acc_rb) {
+    s->o_blk = calloc(s->ncores * s->tokens + 1, sizeof *s->o_blk);
+    if (!s->acc64 || !s->acc_rb || !s->o_blk) {
         s->rc = ax_fail(&s->err, AX_ENOMEM, "out of memory for the accumulators");
         return;
     }
+    for (size_t c = 0; c < s->ncores; c++) /* every core's readouts, one block */
+        s->o_tok[c] = s->o_blk + c * s->tokens;
     s->arr = calloc(s->ncores, sizeof *s->arr);
     int64_t *row = malloc(s->ncb * sizeof *row);
     if (!s->arr || !row) {

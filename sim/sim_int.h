@@ -176,7 +176,13 @@ struct sim {
     size_t *nitems;
     sim_core_state *cs;  /* [ncores], core (rb, cb) at rb * ncb + cb */
     int64_t *sring;      /* [ncores][F] */
-    int64_t *o_tok;      /* [ncores][tokens] readout start of each token */
+    int64_t **o_tok;     /* [ncores] readout start of each token: the core's own row of
+                             [tokens] (o_own set), or, for a core whose timing is a
+                             template core's delayed by o_dl (the fast path's copies,
+                             sim_noc.c), the template's row */
+    int64_t *o_dl;       /* [ncores] delay added to the row's stamps */
+    uint8_t *o_own;      /* [ncores] 1: o_tok[core] is a row of its own (freed with the sim) */
+    int64_t *o_blk;      /* [ncores][tokens] every core's row at once (stepped path) */
     int64_t *tok_done;   /* [tokens] completion time */
     int64_t *tok_accept; /* [tokens] earliest accept of the token's first item at any core */
     int64_t last_start;  /* latest start of any item at any core */
@@ -204,6 +210,15 @@ struct sim {
     sim_queue q;
     int64_t **arr; /* [ncores][nitems] arrivals (stepping only) */
 };
+
+/* The readout start of token n at core c (sim_chip.c rows; o_dl applied). */
+static inline int64_t sim_o_tok(const struct sim *s, size_t c, size_t n)
+{
+    return s->o_tok[c][n] + s->o_dl[c];
+}
+/* Core c's own row of readout starts, allocated on first use (NULL: out of
+ * memory); the row its timing writes (sim_chip.c). */
+int64_t *sim_o_row(struct sim *s, size_t c);
 
 /* The report's ns fields from integer stamps (sim_chip.c). */
 void sim_report_times(sim_report *r, double ns, size_t tokens, int64_t duration,

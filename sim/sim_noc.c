@@ -110,7 +110,6 @@ static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *p
     const int64_t hop = tp->hop, bp = tp->bp;
     const size_t T = s->tokens, nrb = s->nrb, ncb = s->ncb;
     const size_t *grp = s->rb_group;
-    const int64_t *otok = s->o_tok;
     for (size_t y = 0; y < nrb; y++) {
         vlf[y] = SIM_NEG_INF;
         stall[y] = 0;
@@ -118,7 +117,7 @@ static void reduce_column(struct sim *s, size_t cb, int64_t *done, sim_packet *p
     for (size_t n = 0; n < T; n++) {
         for (size_t y = 0; y < nrb; y++) {
             size_t g = grp[y];
-            int64_t oh = otok[(y * ncb + cb) * T + n], ot = oh + (B - 1) * bp;
+            int64_t oh = sim_o_tok(s, y * ncb + cb, n), ot = oh + (B - 1) * bp;
             if (y == 0 || grp[y - 1] != g) {
                 pk[g].h = oh;
                 pk[g].t = ot;
@@ -282,7 +281,7 @@ static int64_t core_stream(struct sim *s, size_t rb, size_t cb, const int64_t *a
     const size_t core = rb * s->ncb + cb, n = s->nitems[rb];
     const int64_t *items = s->items[rb];
     sim_core_state *cs = &s->cs[core];
-    int64_t *otok = s->o_tok + core * s->tokens, last = 0;
+    int64_t *otok = s->o_tok[core], last = 0; /* its own row (timing_rb) */
     if (!s->cfg.dram) {
         sim_core_stream(&s->tp, cs, items, n, arr, otok, tacc, &last);
         return last;
@@ -326,11 +325,13 @@ static int64_t core_stream(struct sim *s, size_t rb, size_t cb, const int64_t *a
  *    binds, as 0 never binds at core 0 after item 0;
  *  - otherwise core x >= 2 is core 1 delayed by (x - 1)·d (same arrivals,
  *    delayed), checked by link 1 never stalling.
- * The copied cores' stamps and timing counters are the template's, offset.
+ * The copied cores' stamps and timing counters are the template's, offset;
+ * their readout starts are the template's row read with the offset
+ * (sim_o_tok), so only computed cores hold a row of tokens stamps.
  * DRAM streaming breaks the invariance (a fetch starts no earlier than 0):
  * every core is computed. The event counters come from the per-axon event
  * counts (sim_chip_count_events). */
-static void timing_rb(struct sim *s, size_t rb, int64_t *arr)
+static int timing_rb(struct sim *s, size_t rb, int64_t *arr)
 {
     const sim_tparams *tp = &s->tp;
     const size_t n = s->nitems[rb], ncb = s->ncb, T = s->tokens;
@@ -347,8 +348,7 @@ static void timing_rb(struct sim *s, size_t rb, int64_t *arr)
         sim_core_state *cs = &s->cs[core];
         if (tc >= 0) {
             const int64_t dl = (int64_t)(cb - (size_t)tc) * d;
-            const int64_t *ott = s->o_tok + (rb * ncb + (size_t)tc) * T;
-            int64_t *ring = cs->sring, *ot = s->o_tok + core * T;
+            int64_t *ring = cs->sring;
             *cs = tmpl;
             cs->sring = ring; /* its contents are not needed after the run */
             cs->a_prev += dl;
@@ -356,10 +356,13 @@ static void timing_rb(struct sim *s, size_t rb, int64_t *arr)
             cs->o_prev += dl;
             cs->cu += dl;
             cs->end += dl;
-            for (size_t t = 0; t < T; t++)
-                ot[t] = ott[t] + dl;
+            /* its readouts: the template's, delayed by dl (no row of its own) */
+            s->o_tok[core] = s->o_tok[rb * ncb + (size_t)tc];
+            s->o_dl[core] = dl;
             last = max64(last, lastt + dl);
         } else {
+            if (!sim_o_row(s, core))
+                return 1;
             int64_t l = core_stream(s, rb, cb, arr, tacc);
             last = max64(last, l);
             if ((cb == 0 && from0) || cb == 1) {
@@ -395,18 +398,21 @@ static void timing_rb(struct sim *s, size_t rb, int64_t *arr)
     for (size_t cb = 0; cb < ncb; cb++)
         sim_chip_count_events(s, rb, cb);
     s->lstart_rb[rb] = last;
+    return 0;
 }
 
 typedef struct {
     struct sim *s;
     int64_t *arr; /* [workers][maxn] */
     size_t maxn;
+    int fail; /* a worker ran out of memory */
 } fast_ctx;
 
 static void fast_unit(void *p, size_t u, int worker)
 {
     fast_ctx *c = p;
-    timing_rb(c->s, u, c->arr + (size_t)worker * c->maxn);
+    if (timing_rb(c->s, u, c->arr + (size_t)worker * c->maxn))
+        c->fail = 1;
 }
 
 /* No observers: the timing of each row-block (timing_rb) and the batched
@@ -426,6 +432,8 @@ ax_result sim_chip_run_fast(struct sim *s, char **err)
         return ax_fail(err, AX_ENOMEM, "out of memory for %d x %zu arrival times", th, c.maxn);
     sim_par_for(th, s->nrb, fast_unit, &c);
     free(c.arr);
+    if (c.fail)
+        return ax_fail(err, AX_ENOMEM, "out of memory for the cores' readout times");
     if ((rc = sim_arith_run(s, err)))
         return rc;
     for (size_t rb = 0; rb < s->nrb; rb++) {

@@ -4,14 +4,18 @@
  * run from the checkpoint bit for bit, because the trace's counts get the
  * same permutation; a tile other than the image's is refused; --ref against
  * the run's own output is exact and against an altered one counts the
- * difference. */
+ * difference; the CPU reference compared block by block (a run whose cache
+ * would not keep it whole) counts exactly the accumulators that differ and
+ * gives the same results as the whole reference kept in a sweep's cache. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../gpu/gpu.h"
 #include "../run/run.h"
+#include "../run/run_int.h" /* run_ref_mismatches */
 #include "../mapper/map.h"
 #include "../traces/trace.h"
 
@@ -214,4 +218,72 @@ Test(run_job, threads_and_functional_change_no_result)
     for (int n = 0; n < 3; n++)
         run_result_free(&r[n]);
     run_result_free(&f);
+}
+
+/* A run whose cache would not keep the reference (run_job_exec: a private
+ * cache) compares it 64 tokens at a time: over 150 tokens (two whole blocks
+ * and a partial one, 5 weight groups) it counts exactly the accumulators
+ * that differ in each block, and a whole run gives the results (exact, acc,
+ * y, counters) of a run whose cache keeps the whole reference. */
+Test(run_job, reference_compared_in_blocks)
+{
+    enum { T = 150 };
+    static int32_t c[T * IN];
+    static float w[OUT * IN];
+    unsigned st = 7;
+    for (size_t i = 0; i < T * IN; i++) {
+        st = st * 1103515245u + 12345u;
+        c[i] = (int)((st >> 8) % 31) - 15;
+    }
+    for (size_t i = 0; i < OUT * IN; i++) {
+        st = st * 1103515245u + 12345u;
+        w[i] = (float)((int)((st >> 8) % 2001) - 1000) / 700.0f;
+    }
+    map_qweight qw;
+    cr_assert_eq(map_quantize(w, OUT, IN, G, &qw, NULL), AX_OK);
+    const size_t per = (size_t)OUT * (IN / G), n = T * per;
+    int32_t *ref = malloc(n * sizeof *ref), *acc = malloc(n * sizeof *acc);
+    cr_assert_eq(gpu_ref_cpu(c, T, &qw, ref, NULL), AX_OK);
+    memcpy(acc, ref, n * sizeof *acc);
+    size_t m = 99;
+    cr_assert_eq(run_ref_mismatches(c, T, &qw, acc, &m, NULL), AX_OK);
+    cr_assert_eq(m, 0);
+    acc[0] += 1;            /* block 0 */
+    acc[70 * per + 3] -= 2; /* block 1 */
+    acc[n - 1] ^= 4;        /* the last, partial block */
+    cr_assert_eq(run_ref_mismatches(c, T, &qw, acc, &m, NULL), AX_OK);
+    cr_assert_eq(m, 3);
+    free(ref), free(acc);
+    map_qweight_free(&qw);
+
+    /* whole runs: blockwise (private cache) against the reference kept whole */
+    trace_writer *tw;
+    int64_t cs[2] = {T, IN};
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.input", TRACE_I32, 2, cs, c, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, rpath, NULL), AX_OK);
+    trace_writer_free(tw);
+    run_job j;
+    run_result a, b;
+    run_cache *cache;
+    char *err = NULL;
+    job(&j);
+    j.weights = wpath;
+    j.trace = rpath;
+    cr_assert_eq(run_job_exec(&j, &a, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(run_cache_new(RUN_CACHE_DEFAULT_BYTES, &cache, NULL), AX_OK);
+    cr_assert_eq(run_job_exec_cached(&j, cache, &b, &err), AX_OK, "%s", err ? err : "");
+    run_cache_stats cst;
+    run_cache_get_stats(cache, &cst);
+    cr_assert_geq(cst.bytes, n * sizeof(int32_t), "the whole reference is kept (%zu bytes)",
+                  cst.bytes);
+    cr_assert(a.exact && b.exact && a.mismatches == 0 && b.mismatches == 0);
+    cr_assert_eq(a.tokens, (size_t)T);
+    cr_assert_eq(memcmp(a.acc, b.acc, n * sizeof *a.acc), 0);
+    cr_assert_eq(memcmp(a.y, b.y, (size_t)T * OUT * sizeof *a.y), 0);
+    cr_assert_eq(a.sim.duration, b.sim.duration);
+    cr_assert_eq(memcmp(a.per_core, b.per_core, a.sim.cores * sizeof *a.per_core), 0);
+    cr_assert_eq(a.config_hash, b.config_hash);
+    run_result_free(&a), run_result_free(&b);
+    run_cache_free(cache);
 }

@@ -441,3 +441,31 @@ Test(sim_perf, super_blocks)
         map_qweight_free(&qw);
     }
 }
+
+/* sim_acc_take hands the run's acc over (no copy): nothing before the run,
+ * after it the very accumulators sim_acc showed, then NULL from sim_acc and
+ * from a second take; sim_free leaves the taken buffer alone. */
+Test(sim_perf, acc_take_hands_over)
+{
+    uint64_t st = 5;
+    map_qweight qw;
+    tl_qweight(&qw, 5, 4, 0, 0, &st);
+    spike_event ev[2] = {{.axon = 1}, {.axon = 3, .neg = 1}};
+    size_t ts[2] = {0, 2};
+    sim_config c;
+    sim_config_default(&c);
+    sim *s = NULL;
+    cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, NULL), AX_OK);
+    cr_assert_null(sim_acc_take(s));
+    cr_assert_eq(sim_run(s, NULL), AX_OK);
+    const int32_t *shown = sim_acc(s);
+    int32_t *a = sim_acc_take(s);
+    cr_assert(a && a == shown);
+    cr_assert_null(sim_acc(s));
+    cr_assert_null(sim_acc_take(s));
+    sim_free(s);
+    for (int j = 0; j < 5; j++)
+        cr_assert_eq(a[j], qw.q[j * 4 + 1] - qw.q[j * 4 + 3]);
+    free(a);
+    map_qweight_free(&qw);
+}
