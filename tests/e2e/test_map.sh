@@ -30,7 +30,7 @@ grep -q '^lm_head .*\[6625, 120\] F32' "$work/list"
 # 2. real checkpoint, grouped, reordered, compressed, imaged
 "$AXON" map --weights "$W" --reorder-by "$T" --group 64 --tile 64x64 --mesh 20x20 \
   --compress bitmap --image "$work/m.axi" --json > "$work/r.json"
-"$AXON" map --read-image "$work/m.axi" | grep -q 'valid core image, tile 64x64'
+out=$("$AXON" map --read-image "$work/m.axi"); grep -q 'valid core image, tile 64x64' <<< "$out"
 "$AXON" map --read-image "$work/m.axi" --core 7 --json > "$work/core7.json"
 "$AXON" map --read-image "$work/m.axi" --core 7 > "$work/core7.hex"
 [ "$(grep -vc '^//' "$work/core7.hex")" -eq 64 ] && ! grep -v '^//' "$work/core7.hex" | grep -qvE '^[0-9a-f]{128}$'
@@ -62,7 +62,7 @@ EOF
 "$AXON" map --weights "$W" --layers 'model.layers.*.mlp.*' --csv > "$work/r.csv"
 [ "$(wc -l < "$work/r.csv")" -eq 5 ] || { cat "$work/r.csv"; exit 1; }
 head -1 "$work/r.csv" | grep -q 'sram_bytes,sram_util_pct'
-"$AXON" map --weights "$W" --layers lm_head --tiles | grep -q 'tile (0, 51)'
+out=$("$AXON" map --weights "$W" --layers lm_head --tiles); grep -q 'tile (0, 51)' <<< "$out"
 
 # f16, bf16 and int8 (+ group scales) layers in one checkpoint, grouped, imaged, checked
 "$PY" - "$work/mix.safetensors" "$root/traces/real" <<'EOF'
@@ -141,6 +141,6 @@ set -e
 
 # images written by axon 0.1 (format version 1, its FNV seed) are still read
 for f in "$root"/tests/fuzz/corpus/image/v1-*.axi; do
-  "$AXON" map --read-image "$f" | grep -q "valid core image" || { echo "$f not read"; exit 1; }
+  { out=$("$AXON" map --read-image "$f") && grep -q "valid core image" <<< "$out"; } || { echo "$f not read"; exit 1; }
 done
 echo "axon map e2e ok"

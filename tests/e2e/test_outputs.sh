@@ -187,7 +187,7 @@ assert 'zero' in d['undefined']['energy_pj_per_synop'], d['undefined']
 v = sqlite3.connect('z.db').execute('SELECT energy_pj_per_synop FROM v_runs').fetchall()
 assert v == [(None,)], v
 PY
-"$AXON" run --weights z-w.safetensors --trace z-t.safetensors --layer L | grep -q "energy per synaptic op: undefined"
+out=$("$AXON" run --weights z-w.safetensors --trace z-t.safetensors --layer L); grep -q "energy per synaptic op: undefined" <<< "$out"
 "$AXON" run --weights z-w.safetensors --trace z-t.safetensors --layer Q --out zq.st > zq.txt 2> zq.err
 grep -q "exact: true" zq.txt
 grep -q "note: Q.weight is int8 without Q.weight_scale: a unit scale is assumed" zq.err

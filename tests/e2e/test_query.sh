@@ -11,8 +11,8 @@ printf 'weights' > w.st
 printf 'trace' > t.st
 "$AXON" sweep --weights w.st --trace t.st --clock 250,500,1000 --tile 64x64,128x128 \
   --coding ternary,bitwise,bitwise-2c --k 1,2,3,4 --jobs 2 --eval fake --db r.db > /dev/null
-"$AXON" query list | grep -q pareto
-"$AXON" query --db r.db sweeps | grep -q ' done '
+out=$("$AXON" query list); grep -q pareto <<< "$out"
+out=$("$AXON" query --db r.db sweeps); grep -q ' done ' <<< "$out"
 "$AXON" query --db r.db --csv "SELECT run_id, energy_pj_per_token, rel_error FROM v_runs" > all.csv
 "$AXON" query --db r.db --json pareto --x energy_pj_per_token --y rel_error > front.json
 "$AXON_PY" - <<'PY'
@@ -29,7 +29,7 @@ vals = {(e, q) for i, e, q in rows if i in front}
 assert len(vals) == len(got), (len(vals), len(got))
 print("pareto front:", len(got), "of", len(rows), "runs")
 PY
-"$AXON" query --db r.db best --metric energy_pj_per_token | grep -q '(1 row)'
+out=$("$AXON" query --db r.db best --metric energy_pj_per_token); grep -q '(1 row)' <<< "$out"
 set +e
 "$AXON" query --db r.db "DELETE FROM runs" 2> err.txt; rc=$?
 set -e

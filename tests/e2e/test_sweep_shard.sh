@@ -24,7 +24,7 @@ for i in 0 1 2; do
 done
 "$AXON" db merge all.db s0.db s1.db s2.db | tee merge.out
 grep -q "all.db: 48 runs added, 0 duplicates skipped" merge.out
-"$AXON" db merge all.db s1.db | grep -q "0 runs added, 16 already present"
+out=$("$AXON" db merge all.db s1.db); grep -q "0 runs added, 16 already present" <<< "$out"
 [ "$(q all.db "SELECT count(*) FROM runs")" = 48 ]
 [ "$(q all.db "SELECT count(*) FROM sweeps")" = 1 ]
 [ "$(q all.db "SELECT status FROM sweeps")" = done ]

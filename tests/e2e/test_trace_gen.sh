@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 "$AXON" gen --help > "$work/help.txt"; grep -q -- '--weights-out' "$work/help.txt"
-"$AXON" gen --list-presets | grep -q 'qwen7b-mlp'
+out=$("$AXON" gen --list-presets); grep -q 'qwen7b-mlp' <<< "$out"
 "$AXON" gen --preset tiny --proj up,gate,down --layers 0,2-3 --dtype bf16 --tokens 24 --seed 7 \
   --weights-out w.safetensors --trace-out t.safetensors > table.txt
 grep -q 'model.layers.3.mlp.down_proj.weight' table.txt
@@ -43,8 +43,8 @@ assert t["model.layers.0.mlp.down_proj.weight"] == [64, 96], t
 assert len(t) == 15, t
 PY
 "$AXON_PY" "$AXON_ROOT/tests/e2e/trace_oracle.py" gen wa.safetensors ta.safetensors 8
-"$AXON" gen --list-presets | grep -q '^qwen7b '
-"$AXON" gen --list-presets | grep -q '^spikingbrain2-5b '
+out=$("$AXON" gen --list-presets); grep -q '^qwen7b ' <<< "$out"
+out=$("$AXON" gen --list-presets); grep -q '^spikingbrain2-5b ' <<< "$out"
 "$AXON" gen --preset tiny --seed 8 --weights-out w3.safetensors --no-output --trace-out t3.safetensors >/dev/null
 if cmp -s w.safetensors w3.safetensors; then echo "seeds 7 and 8 gave the same weights"; exit 1; fi
 # expect_fail RC PATTERN CMD...: the command exits RC and stderr holds PATTERN
