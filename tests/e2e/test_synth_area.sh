@@ -61,6 +61,18 @@ parts() { # csv module params -> total and sum of parts
     END { if (t <= 0 || s < t * 0.999 || s > t * 1.001) { print "parts of " m " " p ": " s " vs " t; exit 1 } }' "$1"
 }
 parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=16 RB=32 ZS=0"
+# the row-reuse core (rtl/synth/core_synth.sh): its parts sum to it, every key named (RTL
+# defaults for those left out), a cached set not synthesized again
+rr="R=8 C=8 L=4 LS=1 F=2 A=16 RB=32 DB=1 GATE=1 REUSE=1"
+parts "$work/small.csv" axon_core_row_reuse "$rr"
+bash rtl/synth/core_synth.sh "R=8 C=8 L=4 F=2 A=16 RB=32 REUSE=1" "$work/small.csv" "$work/synth/core" | grep -q "already in"
+if grep -q "^axon_core_row_reuse,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1," "$csv"; then
+  parts "$csv" axon_core_row_reuse "R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1"
+fi
+if bash rtl/synth/core_synth.sh "R=8 C=8 REUSE=0" "$work/small.csv" 2> "$work/err"; then
+  echo "core_synth accepted REUSE=0"; exit 1
+fi
+grep -q "only the row-reuse core" "$work/err"
 parts "$work/small.csv" axon_mac_bitserial "C=8 L=4 A=16 RB=32 P=5"
 bash rtl/synth/base_synth.sh dense "C=8 L=4 A=16 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" | grep -q "already in"
 bash rtl/synth/base_synth.sh dense "C=8 L=4 A=32 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" > /dev/null
