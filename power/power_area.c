@@ -205,9 +205,16 @@ static double power_synth_area(const power_table *t, const char *module, const c
 static double power_rr_part(const power_table *t, const sim_config *c, const char *part)
 {
     static const char *const keys[] = {"R", "C", "L", "LS", "F", "A", "RB", "DB", "GATE", "REUSE"};
-    double want[] = {c->rows,         c->cols,         c->lanes,       c->sram_latency,
-                     c->fifo_depth,   c->acc_bits,     c->readout_bits, c->double_buffer != 0,
-                     c->zero_gating != 0, 1};
+    double want[] = {c->rows,
+                     c->cols,
+                     c->lanes,
+                     c->sram_latency,
+                     c->fifo_depth,
+                     c->acc_bits,
+                     c->readout_bits,
+                     c->double_buffer != 0,
+                     c->zero_gating != 0,
+                     1};
     const power_synth_row *set = NULL;
     for (size_t i = 0; i < t->nsynth && !set; i++) {
         const power_synth_row *r = &t->synth[i];
