@@ -13,7 +13,10 @@
  * (power/tech/area_osu018.csv: axon_acc, axon_fifo, axon_readout, axon_ctrl,
  * axon_mac_baseline), those replace the assumed figures, scaled linearly by
  * the parameters that size them (acc: C·A·banks; fifo: F; readout: C·A;
- * the baseline's MAC tile part by part, power_base_kinds.c) and from 180 nm to the target node with Stillmaker & Baas' area
+ * the baseline's MAC tile part by part, its kind's own rows, power_base_kinds.c;
+ * the row-reuse core synthesized at exactly the run's tile, rows
+ * axon_core_row_reuse.* of rtl/synth/core_synth.sh, replaces the core's parts
+ * and the assumed row-register flops) and from 180 nm to the target node with Stillmaker & Baas' area
  * table (area(45 nm) = area(180 nm) / 19). A router (5 ports, one flit
  * buffer each, 5×5 crossbar) is added to every core of a chip of > 1 core.
  * Leakage = Σ instance leakage of the table (synthesized logic at the

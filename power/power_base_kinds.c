@@ -29,7 +29,12 @@
  * has them; otherwise each synthesized part scaled by what sizes it — the
  * int8 multipliers by L only, adders and shift-add lanes by L·A,
  * accumulators and readout by C·A — and the report says so
- * (base_area_exact 0).
+ * (base_area_exact 0); a set of the same kind (ZS, P) is preferred. The area
+ * by part (lanes, accumulators, readout) is the kind's own, at its lanes and
+ * bit-planes, in the fair figures as in the total.
+ * --batch-tokens N: one word read serves N tokens in every kind (dense and
+ * wide: words / N; bit-serial holds the word N·P cycles; zero-skip reads a row
+ * once per batch holding a nonzero activation there, power_act_stats_batch).
  */
 #include "power_int.h"
 
@@ -121,9 +126,11 @@ ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in,
 
 /* ---- area of the MAC tile from the synthesis rows ---- */
 
+/* The first row of module with every key; exact: every value equal to want,
+ * else same_last: the last key's (ZS, P: what makes the kind) equal. */
 static const power_synth_row *synth_row(const power_table *t, const char *module,
                                         const char *const *keys, const double *want, int nkeys,
-                                        int exact)
+                                        int exact, int same_last)
 {
     for (size_t i = 0; i < t->nsynth; i++) {
         const power_synth_row *r = &t->synth[i];
@@ -134,7 +141,7 @@ static const power_synth_row *synth_row(const power_table *t, const char *module
             double v;
             if (!power_param_get(r->parameters, keys[k], &v))
                 ok = 0; /* an older row without this parameter: never used */
-            else if (exact && v != want[k])
+            else if ((exact || (same_last && k == nkeys - 1)) && v != want[k])
                 ok = 0;
         }
         if (ok)
@@ -169,7 +176,8 @@ double power_base_mac_synth(const power_table *t, const sim_config *c, power_bas
     double C = c->cols, L = c->lanes, A = c->acc_bits;
     double want[] = {C, L, A, c->readout_bits,
                      bs ? (planes > 0 ? planes : 8) : (kind == POWER_BASE_ZERO_SKIP)};
-    const power_synth_row *r = synth_row(t, module, bs ? bkeys : keys, want, 5, 1);
+    const char *const *k = bs ? bkeys : keys;
+    const power_synth_row *r = synth_row(t, module, k, want, 5, 1, 0);
     double area;
     if (r) { /* exactly these parameters: the tile, and its own parts */
         *exact = 1;
@@ -180,8 +188,10 @@ double power_base_mac_synth(const power_table *t, const sim_config *c, power_bas
         mp.readout_um2 = synth_part(t, module, "readout", r->parameters);
         mp.acc_um2 = area - mp.lanes_um2 - mp.readout_um2; /* .acc, or all of an older row */
     } else {
-        /* another synthesized set of this tile: scale it part by part */
-        if (!(r = synth_row(t, module, bs ? bkeys : keys, want, 5, 0)))
+        /* another synthesized set of this tile, of the same kind (ZS, P) where
+         * the table has one: scale it part by part */
+        if (!(r = synth_row(t, module, k, want, 5, 0, 1)) &&
+            !(r = synth_row(t, module, k, want, 5, 0, 0)))
             return 0;
         double c0, l0, a0;
         if (!power_param_get(r->parameters, "C", &c0) ||

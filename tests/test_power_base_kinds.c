@@ -397,3 +397,46 @@ Test(power_base_kinds, row_reuse_core_area_from_its_own_synthesis)
     cr_assert_float_eq(p.area_parts.pipe_um2, 8 * 8 * bit + 16 * 8 * 8 * bit, 1e-9);
     power_table_free(t);
 }
+
+/* Off the synthesized parameters, a kind's tile is scaled from a set of the
+ * same kind (zero-skip from a ZS=1 set, not from the dense one before it). */
+Test(power_base_kinds, scaled_from_a_set_of_the_same_kind)
+{
+    static const char syn[] = "module,parameters,cells,area_um2\n"
+                              "axon_core,R=8 C=8,1,1000\naxon_fifo,F=8,1,100\naxon_ctrl,X=1,1,50\n"
+                              "axon_acc,C=8 A=32 NB=2,1,600\naxon_readout,C=8 A=32,1,200\n"
+                              "axon_mac_baseline,C=128 L=16 A=32 RB=64 ZS=0,1,19000\n"
+                              "axon_mac_baseline.mul,C=128 L=16 A=32 RB=64 ZS=0,1,1600\n"
+                              "axon_mac_baseline.add,C=128 L=16 A=32 RB=64 ZS=0,1,3200\n"
+                              "axon_mac_baseline.readout,C=128 L=16 A=32 RB=64 ZS=0,1,2000\n"
+                              "axon_mac_baseline.acc,C=128 L=16 A=32 RB=64 ZS=0,1,12200\n"
+                              "axon_mac_baseline,C=128 L=16 A=32 RB=64 ZS=1,1,21000\n"
+                              "axon_mac_baseline.mul,C=128 L=16 A=32 RB=64 ZS=1,1,1600\n"
+                              "axon_mac_baseline.add,C=128 L=16 A=32 RB=64 ZS=1,1,3200\n"
+                              "axon_mac_baseline.readout,C=128 L=16 A=32 RB=64 ZS=1,1,2000\n"
+                              "axon_mac_baseline.acc,C=128 L=16 A=32 RB=64 ZS=1,1,14200\n";
+    power_table *t = builtin();
+    char path[] = "/tmp/axon_syn_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, syn, sizeof syn - 1), (ssize_t)(sizeof syn - 1));
+    close(fd);
+    char *err = NULL;
+    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
+    unlink(path);
+    sim_config c = cfg_default();
+    c.acc_bits = 16;
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x);
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    power_report z = price_kind(t, &c, &r, POWER_BASE_ZERO_SKIP, 0, &s);
+    cr_assert_eq(z.base_area_exact, 0);
+    double s45 = 1.0 / 19;
+    cr_assert_float_eq(d.base_area_parts.acc_um2, 12200 / 2.0 * s45, 1e-9);
+    cr_assert_float_eq(z.base_area_parts.acc_um2, 14200 / 2.0 * s45, 1e-9);
+    cr_assert_float_eq(z.base_area_um2 - d.base_area_um2, 2000 / 2.0 * s45, 1e-9);
+    power_table_free(t);
+}
