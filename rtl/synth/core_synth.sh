@@ -9,6 +9,15 @@
 #   axon_core_row_reuse.top   the top level's own cells: the row register of
 #                             W = ceil(C/L) words, its word multiplexer, glue
 # (the weight SRAM, axon_sram, is a black box as in core_osu018.ys.)
+# REUSE changes only axon_ctrl and the top level: axon_acc, axon_fifo and
+# axon_readout get the same parameters as in the core without row reuse. When
+# OUT already holds those three modules synthesized at the same parameter set
+# (the axon_core rows of `make synth`, hierarchy kept: each module is mapped
+# on its own, so the same module at the same parameters maps to the same
+# cells), they are read as black boxes (read_verilog -lib) and their rows are
+# copied; only axon_ctrl and the top level are synthesized, which takes
+# seconds where the full 128x128 core takes many minutes. FULL=1 synthesizes
+# everything.
 # The table is a cache: a parameter set already in it is not synthesized
 # again (FORCE=1 does). Run from the repository root.
 # Keys left out take the RTL defaults (R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1).
@@ -39,8 +48,18 @@ fi
 mkdir -p "$work"
 tag=$(echo "$mod $canon" | tr ' =' '__')
 chp=$(for kv in $canon; do printf -- '-set %s %s ' "${kv%%=*}" "${kv#*=}"; done)
+core=${canon% REUSE=1} # the core's parameter string, as `make synth` writes it
+have() { grep -q "^$1,$core," "$out"; }
+bb=""
+if [ "${FULL:-0}" != 1 ] && have axon_acc && have axon_fifo && have axon_readout; then
+  bb=1
+  read="read_verilog -sv -DSYNTHESIS -lib rtl/axon_fifo.sv rtl/axon_acc.sv rtl/axon_readout.sv
+read_verilog -sv -DSYNTHESIS rtl/axon_sram.sv rtl/axon_ctrl.sv rtl/axon_core.sv"
+else
+  read="read_verilog -sv -DSYNTHESIS rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv rtl/axon_ctrl.sv rtl/axon_core.sv"
+fi
 cat > "$work/$tag.ys" <<YS
-read_verilog -sv -DSYNTHESIS rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv rtl/axon_ctrl.sv rtl/axon_core.sv
+$read
 chparam $chp$top
 synth -top $top
 dfflibmap -liberty $lib
@@ -49,7 +68,10 @@ opt_clean
 tee -o $work/$tag.stat stat -liberty $lib
 YS
 yosys -q -l "$work/$tag.log" -s "$work/$tag.ys" > /dev/null 2>&1
-rows=$(awk -v top="$top" -v mod="$mod" -v p="$canon" '
+# black-box mode: the three unchanged modules' rows of the core at these parameters
+copied=""
+[ -n "$bb" ] && copied=$(awk -F, -v p="$core" '$2 == p && ($1 == "axon_acc" || $1 == "axon_fifo" || $1 == "axon_readout") { print $1 "," $3 "," $4 }' "$out")
+rows=$(awk -v top="$top" -v mod="$mod" -v p="$canon" -v copied="$copied" '
   function base(n) { if (match(n, /axon_[a-z0-9_]+/)) return substr(n, RSTART, RLENGTH); return n }
   /^=== / { name = base($2) }
   /design hierarchy/ { inh = 1; name = ""; next }
@@ -62,6 +84,11 @@ rows=$(awk -v top="$top" -v mod="$mod" -v p="$canon" '
   /Chip area for top module/ { total = $NF }
   END {
     if (total <= 0) { print "core_synth: no area in the yosys report" > "/dev/stderr"; exit 1 }
+    nc = split(copied, cl, "\n")
+    for (i = 1; i <= nc; i++) { # black boxes: their cells and area from the table
+      split(cl[i], f, ","); inst[f[1]] = 1; cells[f[1]] = f[2]; area[f[1]] = f[3]
+      tcells += f[2] - 1; total += f[3]
+    }
     printf "%s,%s,%d,%.1f\n", mod, p, tcells, total
     n = split("axon_acc:acc axon_fifo:fifo axon_readout:readout axon_ctrl:ctrl", m, " ")
     for (i = 1; i <= n; i++) {

@@ -60,11 +60,20 @@ parts() { # csv module params -> total and sum of parts
   awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { t = $4 } index($1, m ".") == 1 && $2 == p { s += $4 }
     END { if (t <= 0 || s < t * 0.999 || s > t * 1.001) { print "parts of " m " " p ": " s " vs " t; exit 1 } }' "$1"
 }
+area() { awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { print $4 }' "$1"; }
 parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=16 RB=32 ZS=0"
 # the row-reuse core (rtl/synth/core_synth.sh): its parts sum to it, every key named (RTL
 # defaults for those left out), a cached set not synthesized again
 rr="R=8 C=8 L=4 LS=1 F=2 A=16 RB=32 DB=1 GATE=1 REUSE=1"
 parts "$work/small.csv" axon_core_row_reuse "$rr"
+# black-box mode (the unchanged submodules' rows copied from the core at the same parameters)
+# gives the areas of the full synthesis (FULL=1)
+cp "$work/small.csv" "$work/full.csv"
+FULL=1 FORCE=1 bash rtl/synth/core_synth.sh "$rr" "$work/full.csv" "$work/synth/full" > /dev/null
+for m in axon_core_row_reuse axon_core_row_reuse.acc axon_core_row_reuse.ctrl axon_core_row_reuse.top; do
+  a=$(area "$work/small.csv" $m "$rr") f=$(area "$work/full.csv" $m "$rr")
+  [ -n "$a" ] && [ "$a" = "$f" ] || { echo "$m: black-box mode $a um2, full synthesis $f um2"; exit 1; }
+done
 bash rtl/synth/core_synth.sh "R=8 C=8 L=4 F=2 A=16 RB=32 REUSE=1" "$work/small.csv" "$work/synth/core" | grep -q "already in"
 if grep -q "^axon_core_row_reuse,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1," "$csv"; then
   parts "$csv" axon_core_row_reuse "R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1"
@@ -77,7 +86,6 @@ parts "$work/small.csv" axon_mac_bitserial "C=8 L=4 A=16 RB=32 P=5"
 bash rtl/synth/base_synth.sh dense "C=8 L=4 A=16 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" | grep -q "already in"
 bash rtl/synth/base_synth.sh dense "C=8 L=4 A=32 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" > /dev/null
 parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=32 RB=32 ZS=0"
-area() { awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { print $4 }' "$1"; }
 m16=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=16 RB=32 ZS=0")
 m32=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=32 RB=32 ZS=0")
 a16=$(area "$work/small.csv" axon_mac_baseline.add "C=8 L=4 A=16 RB=32 ZS=0")
