@@ -31,6 +31,14 @@ keep=$(mktemp)
 trap 'rm -f "$keep"' EXIT
 [ -f "$out" ] && grep -E -e '^axon_mac_(baseline|bitserial)[.,][^,]*(ZS|P)=' -e '^axon_core_row_reuse[.,][^,]*REUSE=1' "$out" > "$keep" || true
 cparams=$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
+# every key of the core named (rtl/axon_core.sv's default where the settings leave one out), so
+# that rtl/synth/core_synth.sh finds the core's submodules at the same parameter set
+full=""
+for kv in R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1; do
+  v=$(printf '%s\n' $cparams | sed -n "s/^${kv%%=*}=\([0-9][0-9]*\)\$/\1/p" | head -n 1)
+  full="$full${full:+ }${kv%%=*}=${v:-${kv#*=}}"
+done
+cparams=$full
 bparams=$(grep '^chparam' "$work/baseline_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_mac_baseline$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
 ver=$(yosys -V | head -n 1)
 {

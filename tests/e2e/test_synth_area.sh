@@ -66,14 +66,18 @@ parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=16 RB=32 ZS=0"
 # defaults for those left out), a cached set not synthesized again
 rr="R=8 C=8 L=4 LS=1 F=2 A=16 RB=32 DB=1 GATE=1 REUSE=1"
 parts "$work/small.csv" axon_core_row_reuse "$rr"
-# black-box mode (the unchanged submodules' rows copied from the core at the same parameters)
-# gives the areas of the full synthesis (FULL=1)
+# black-box mode (make synth wrote the core's submodules at the same parameters: their rows
+# copied, only axon_ctrl and the top level synthesized) against the full synthesis (FULL=1): the
+# total within 0.1 % (abc maps a module a few % differently in another design: synthesis noise)
+grep -q -- '-lib' "$work/synth/core/"*.ys || { echo "make synth's row-reuse core did not use the core's rows"; exit 1; }
 cp "$work/small.csv" "$work/full.csv"
 FULL=1 FORCE=1 bash rtl/synth/core_synth.sh "$rr" "$work/full.csv" "$work/synth/full" > /dev/null
-for m in axon_core_row_reuse axon_core_row_reuse.acc axon_core_row_reuse.ctrl axon_core_row_reuse.top; do
-  a=$(area "$work/small.csv" $m "$rr") f=$(area "$work/full.csv" $m "$rr")
-  [ -n "$a" ] && [ "$a" = "$f" ] || { echo "$m: black-box mode $a um2, full synthesis $f um2"; exit 1; }
-done
+! grep -q -- '-lib' "$work/synth/full/"*.ys
+parts "$work/full.csv" axon_core_row_reuse "$rr"
+a=$(area "$work/small.csv" axon_core_row_reuse "$rr") f=$(area "$work/full.csv" axon_core_row_reuse "$rr")
+awk -v a="$a" -v f="$f" 'BEGIN { exit !(a > 0 && a < 1.001 * f && f < 1.001 * a) }' ||
+  { echo "row-reuse core: black-box mode $a um2, full synthesis $f um2"; exit 1; }
+echo "row-reuse core: black-box mode $a um2, full synthesis $f um2"
 bash rtl/synth/core_synth.sh "R=8 C=8 L=4 F=2 A=16 RB=32 REUSE=1" "$work/small.csv" "$work/synth/core" | grep -q "already in"
 if grep -q "^axon_core_row_reuse,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1," "$csv"; then
   parts "$csv" axon_core_row_reuse "R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1"
