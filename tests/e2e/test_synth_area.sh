@@ -36,6 +36,31 @@ check() { # file [rr: 1 = the row-reuse core's row is required]
 # the committed table holds the row-reuse core once `make synth` has run since it was added
 if grep -q '^axon_core_row_reuse,' "$csv"; then check "$csv" 1; else check "$csv" 0; fi
 echo "committed table ok: $(grep '^axon_core,' "$csv")"
+# the area model takes the row-reuse core at the default tile from its own rows: control from
+# .ctrl, the row register from .top (with the 8L·Ls assumed read-pipe flops, 4.522 um2 each at
+# 45 nm), 180 nm -> 45 nm by 1/19
+rrd="R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1"
+W=$root/traces/ppocr/ppocr-rec.weights.safetensors T=$root/traces/ppocr/ppocr-rec.trace.safetensors
+if [ -n "${AXON:-}" ] && [ -f "$W" ] && grep -q "^axon_core_row_reuse,$rrd," "$csv"; then
+  "$AXON" run --weights "$W" --trace "$T" --layer model.layers.0.self_attn.o_proj --row-reuse --json > "${TMPDIR:-/tmp}/rr.$$.json"
+  "${AXON_PY:-python3}" - "${TMPDIR:-/tmp}/rr.$$.json" "$csv" "$rrd" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1])); l = d['layers'][0] if 'layers' in d else d
+rows = {}
+for line in open(sys.argv[2]):
+    if not line.startswith('#') and not line.startswith('module,'):
+        m, rest = line.rstrip('\n').split(',', 1); p, _, a = rest.rsplit(',', 2); rows[(m, p)] = float(a)
+g = lambda part: rows[('axon_core_row_reuse.' + part, sys.argv[3])] / 19 * l['cores']
+near = lambda x, y: abs(x - y) <= 1e-9 * abs(y) + 1e-6
+assert near(l['pipe_area_um2'], g('top') + 16 * 8 * 4.522 * l['cores']), (l['pipe_area_um2'], g('top'))
+assert near(l['control_area_um2'], g('ctrl')), (l['control_area_um2'], g('ctrl'))
+assert near(l['acc_area_um2'], g('acc')) and near(l['readout_area_um2'], g('readout'))
+tot = rows[('axon_core_row_reuse', sys.argv[3])] / 19 * l['cores']
+assert near(l['logic_area_um2'], tot + 16 * 8 * 4.522 * l['cores']), (l['logic_area_um2'], tot)
+print(f"row-reuse core at the default tile: logic {l['logic_area_um2']:.0f} um2 (synthesized {tot:.0f} + read pipe)")
+PYEOF
+  rm -f "${TMPDIR:-/tmp}/rr.$$.json"
+fi
 lib=$root/.deps/osu018/osu018_stdcells.lib
 if ! command -v yosys > /dev/null || [ ! -f "$lib" ]; then
   echo "committed table checked; yosys or the OSU018 liberty (make deps) missing for the re-run"; exit 0
