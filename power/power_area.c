@@ -336,7 +336,6 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
                 sc = rc_ * s;
                 rr_top = rt * s; /* the row register, its word mux: replaces the assumed flops */
                 pipe = L * 8 * c->sram_latency * bit + rr_top;
-                a->row_reuse_synthesized = 1;
             }
         }
         if (sa > 0 && sf > 0 && sr >= 0 && (baseline || sr > 0) && sc > 0) {
