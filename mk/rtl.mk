@@ -6,6 +6,7 @@
 #   make rtl RTL_PARAMS='R=32 C=20 L=8 LS=2 F=1 A=32 RB=64 DB=0 GATE=1'
 #   make rtl-lint            verilator --lint-only -Wall on every module
 #   make synth               yosys area table -> power/tech/area_osu018.csv
+#   make synth-base / synth-rr   one more baseline tile / row-reuse core set into it
 #
 # Layout: $(BUILD)/rtl/<variant>/{obj/ (verilated model), axon-cosim, axon-rtl-run}
 # and $(BUILD)/rtl/vlt/<flavour>/ (Verilator runtime objects, compiled once and
@@ -188,6 +189,13 @@ BASE_PARAMS ?= C=128 L=16 A=32 RB=64 ZS=0
 .PHONY: synth-base
 synth-base: deps
 	bash rtl/synth/base_synth.sh $(BASE_KIND) '$(BASE_PARAMS)' power/tech/area_osu018.csv $(BUILD)/synth/base
+# the row-reuse core at one more parameter set into the table (a cache; keys left out
+# take the RTL defaults; the default tile takes minutes of yosys)
+#   make synth-rr RR_PARAMS='R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1'
+RR_PARAMS ?= R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1
+.PHONY: synth-rr
+synth-rr: deps
+	bash rtl/synth/core_synth.sh '$(RR_PARAMS)' power/tech/area_osu018.csv $(BUILD)/synth/core
 synth-generic:
 	@mkdir -p build/synth
 	yosys -q -l $(BUILD)/synth/core_generic.log -s rtl/synth/core_generic.ys

@@ -152,8 +152,9 @@ typedef struct {
     int node_approx; /* node factors interpolated */
     /* ---- fair comparison (power_fair.c, docs/power.md "Reading the comparison") ---- */
     /* area of the chip per part, both sides (µm², per core × cores); with
-     * synthesized logic the lane adders are inside acc (axon_acc) and, on the
-     * baseline, lanes, accumulators and readout are one module (in acc) */
+     * synthesized logic the spiking lane adders are inside acc (axon_acc); the
+     * baseline's lanes, accumulators and readout are its kind's own
+     * synthesized parts (.mul + .add or .lane, .acc, .readout) */
     struct power_area_parts {
         double sram_um2, acc_um2, lanes_um2, readout_um2, fifo_um2, pipe_um2, control_um2,
             router_um2;
@@ -226,9 +227,15 @@ typedef struct {
     int planes;       /* bit-planes: bit length of the largest |x|, >= 1 */
     double rows_busy; /* sum over tokens of the largest row-block's activations */
     double nz_busy;   /* sum over tokens of the largest row-block's nonzero activations */
+    int batch;        /* tokens per weight-stationary batch the next field counts (0: none) */
+    double nz_batched; /* (batch, input) pairs with a nonzero activation in the batch */
 } power_act_stats;
 ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t in, int rows,
                                   power_act_stats *s, char **err);
+/* With --batch-tokens N (weight-stationary batches of N consecutive tokens):
+ * s->batch = N and s->nz_batched, the rows the zero-skip baseline reads. */
+ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in, int batch,
+                                power_act_stats *s, char **err);
 
 typedef struct {
     power_base_kind kind;

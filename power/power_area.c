@@ -13,7 +13,10 @@
  * (power/tech/area_osu018.csv: axon_acc, axon_fifo, axon_readout, axon_ctrl,
  * axon_mac_baseline), those replace the assumed figures, scaled linearly by
  * the parameters that size them (acc: C·A·banks; fifo: F; readout: C·A;
- * the baseline's MAC tile part by part, power_base_kinds.c) and from 180 nm to the target node with Stillmaker & Baas' area
+ * the baseline's MAC tile part by part, its kind's own rows, power_base_kinds.c;
+ * the row-reuse core synthesized at exactly the run's tile, rows
+ * axon_core_row_reuse.* of rtl/synth/core_synth.sh, replaces the core's parts
+ * and the assumed row-register flops) and from 180 nm to the target node with Stillmaker & Baas' area
  * table (area(45 nm) = area(180 nm) / 19). A router (5 ports, one flit
  * buffer each, 5×5 crossbar) is added to every core of a chip of > 1 core.
  * Leakage = Σ instance leakage of the table (synthesized logic at the
@@ -198,10 +201,59 @@ static double power_synth_area(const power_table *t, const char *module, const c
     return area * a180;
 }
 
+/* Area of part `part` of the row-reuse core synthesized at exactly c's
+ * parameters (rtl/synth/core_synth.sh rows axon_core_row_reuse.<part>,
+ * parameters R C L LS F A RB DB GATE REUSE=1), at 180 nm; 0 when the table
+ * has no such set. */
+static double power_rr_part(const power_table *t, const sim_config *c, const char *part)
+{
+    static const char *const keys[] = {"R", "C", "L", "LS", "F", "A", "RB", "DB", "GATE", "REUSE"};
+    double want[] = {c->rows,
+                     c->cols,
+                     c->lanes,
+                     c->sram_latency,
+                     c->fifo_depth,
+                     c->acc_bits,
+                     c->readout_bits,
+                     c->double_buffer != 0,
+                     c->zero_gating != 0,
+                     1};
+    const power_synth_row *set = NULL;
+    for (size_t i = 0; i < t->nsynth && !set; i++) {
+        const power_synth_row *r = &t->synth[i];
+        if (strcmp(r->module, "axon_core_row_reuse"))
+            continue;
+        int ok = 1;
+        for (int k = 0; k < 10 && ok; k++) {
+            double v;
+            ok = power_param_get(r->parameters, keys[k], &v) && v == want[k];
+        }
+        if (ok)
+            set = r;
+    }
+    if (!set)
+        return 0;
+    char name[64];
+    snprintf(name, sizeof name, "axon_core_row_reuse.%s", part);
+    for (size_t i = 0; i < t->nsynth; i++)
+        if (!strcmp(t->synth[i].module, name) && !strcmp(t->synth[i].parameters, set->parameters))
+            return t->synth[i].area_um2;
+    return 0;
+}
+
 ax_result power_core_area(const power_table *t, const sim_config *c, int baseline, int routed,
                           power_core_geom *a, char **err)
 {
+    return power_core_area_kind(t, c, baseline, POWER_BASE_DENSE, 0, routed, a, NULL, err);
+}
+
+ax_result power_core_area_kind(const power_table *t, const sim_config *c, int baseline,
+                               power_base_kind kind, int planes, int routed, power_core_geom *a,
+                               int *exact, char **err)
+{
     memset(a, 0, sizeof *a);
+    if (exact)
+        *exact = 0;
     double cell, cell_leak, bit, bit_leak, add, add_leak, ctl, ctl_leak;
     ax_result rc;
     if ((rc = power_area_of(t, "sram", "bitcell", &cell, &cell_leak, err)) ||
@@ -220,7 +272,7 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
 
     /* assumed components */
     double lanes = L * add * A / 32, lanes_leak = L * add_leak * A / 32;
-    if (baseline) {
+    if (baseline && kind != POWER_BASE_BIT_SERIAL) { /* bit-serial: the adder is its lane */
         double mul, mul_leak;
         if ((rc = power_area_of(t, "mult", "int8", &mul, &mul_leak, err)))
             return rc;
@@ -260,24 +312,44 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
         double wacc[] = {C, A, NB}, wf[] = {F}, wr[] = {C, A};
         double sf = power_synth_area(t, "axon_fifo", kf, wf, 1, s);
         double sc = power_synth_area(t, "axon_ctrl", NULL, NULL, 0, s);
-        double sa, sr;
-        if (baseline) { /* MAC lanes + single-bank accumulators + readout */
-            int exact;  /* each part by what sizes it (power_base_kinds.c) */
-            sa = power_base_mac_synth(t, c, POWER_BASE_DENSE, 0, s, &exact);
-            sr = sa > 0 ? 0 : -1;
+        double sa, sr, sl = 0;
+        int ex = 0;
+        if (baseline) { /* the kind's MAC tile by its own parts (power_base_kinds.c) */
+            power_mac_parts mp;
+            double tile = power_base_mac_synth(t, c, kind, planes, s, &ex, &mp);
+            sa = tile > 0 ? mp.acc_um2 : 0;
+            sl = mp.lanes_um2;
+            sr = tile > 0 ? mp.readout_um2 : -1;
         } else {
             sa = power_synth_area(t, "axon_acc", kacc, wacc, 3, s);
             sr = power_synth_area(t, "axon_readout", kr, wr, 2, s);
         }
+        double rr_top = 0; /* the row-reuse core synthesized at exactly these parameters */
+        if (!baseline && c->row_reuse) {
+            double ra = power_rr_part(t, c, "acc"), rf = power_rr_part(t, c, "fifo"),
+                   rro = power_rr_part(t, c, "readout"), rc_ = power_rr_part(t, c, "ctrl"),
+                   rt = power_rr_part(t, c, "top");
+            if (ra > 0 && rf > 0 && rro > 0 && rc_ > 0 && rt > 0) {
+                sa = ra * s;
+                sf = rf * s;
+                sr = rro * s;
+                sc = rc_ * s;
+                rr_top = rt * s; /* the row register, its word mux: replaces the assumed flops */
+                pipe = L * 8 * c->sram_latency * bit + rr_top;
+            }
+        }
         if (sa > 0 && sf > 0 && sr >= 0 && (baseline || sr > 0) && sc > 0) {
-            logic = sa + sf + sr + sc + pipe + async;
-            a->acc_um2 = sa; /* lanes inside (baseline: lanes, accumulators, readout) */
-            a->lanes_um2 = 0;
-            a->readout_um2 = sr > 0 ? sr : 0;
+            logic = sa + sl + sf + sr + sc + pipe + async;
+            a->acc_um2 = sa; /* spiking: the lanes are inside axon_acc */
+            a->lanes_um2 = sl;
+            a->readout_um2 = sr;
             a->fifo_um2 = sf;
             a->control_um2 = sc + async;
-            logic_leak = (sa + sf + sr + sc + pipe) * dens + async_leak;
+            logic_leak = (sa + sl + sf + sr + sc + pipe) * dens + async_leak;
             a->synthesized = 1;
+            a->pipe_um2 = pipe;
+            if (exact)
+                *exact = ex;
         }
     }
     a->logic_um2 = logic;

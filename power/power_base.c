@@ -89,7 +89,8 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     double ns = cycles * 1e3 / f;
 
     power_core_geom ca;
-    if ((rc = power_core_area(t, cfg, 1, cores > 1, &ca, err)))
+    int exact = 0;
+    if ((rc = power_core_area_kind(t, cfg, 1, POWER_BASE_DENSE, 0, cores > 1, &ca, &exact, err)))
         return rc;
     double busy = words + (double)k->readout_beats;
     double idle = fmax(0, (double)cores * cycles - busy);
@@ -105,9 +106,6 @@ ax_result power_baseline(const power_table *t, const sim_config *cfg, const sim_
     out->base_kind = POWER_BASE_DENSE;
     out->base_lanes = cfg->lanes;
     out->base_planes = 0;
-    int exact = 0;
-    if (ca.synthesized)
-        power_base_mac_synth(t, cfg, POWER_BASE_DENSE, 0, 1, &exact);
     out->base_area_exact = exact;
     /* SRAM uncertainty: both sides' SRAM energy x0.5 and x2 */
     out->base_sram_pj = words / nbatch * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64b;

@@ -29,7 +29,12 @@
  * has them; otherwise each synthesized part scaled by what sizes it — the
  * int8 multipliers by L only, adders and shift-add lanes by L·A,
  * accumulators and readout by C·A — and the report says so
- * (base_area_exact 0).
+ * (base_area_exact 0); a set of the same kind (ZS, P) is preferred. The area
+ * by part (lanes, accumulators, readout) is the kind's own, at its lanes and
+ * bit-planes, in the fair figures as in the total.
+ * --batch-tokens N: one word read serves N tokens in every kind (dense and
+ * wide: words / N; bit-serial holds the word N·P cycles; zero-skip reads a row
+ * once per batch holding a nonzero activation there, power_act_stats_batch).
  */
 #include "power_int.h"
 
@@ -95,11 +100,37 @@ ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t i
     return AX_OK;
 }
 
+ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in, int batch,
+                                power_act_stats *s, char **err)
+{
+    if (batch < 1 || (!counts && tokens * in > 0))
+        return ax_fail(err, AX_EPARAM,
+                       "activation statistics: batch of %d tokens must be >= 1 "
+                       "(hint: --batch-tokens 1..64)",
+                       batch);
+    double n = 0;
+    size_t N = (size_t)batch;
+    for (size_t b0 = 0; b0 < tokens; b0 += N) {
+        size_t b1 = b0 + N < tokens ? b0 + N : tokens;
+        for (size_t i = 0; i < in; i++) {
+            int any = 0;
+            for (size_t t = b0; t < b1 && !any; t++)
+                any = counts[t * in + i] != 0;
+            n += any;
+        }
+    }
+    s->batch = batch;
+    s->nz_batched = n;
+    return AX_OK;
+}
+
 /* ---- area of the MAC tile from the synthesis rows ---- */
 
+/* The first row of module with every key; exact: every value equal to want,
+ * else same_last: the last key's (ZS, P: what makes the kind) equal. */
 static const power_synth_row *synth_row(const power_table *t, const char *module,
                                         const char *const *keys, const double *want, int nkeys,
-                                        int exact)
+                                        int exact, int same_last)
 {
     for (size_t i = 0; i < t->nsynth; i++) {
         const power_synth_row *r = &t->synth[i];
@@ -110,7 +141,7 @@ static const power_synth_row *synth_row(const power_table *t, const char *module
             double v;
             if (!power_param_get(r->parameters, keys[k], &v))
                 ok = 0; /* an older row without this parameter: never used */
-            else if (exact && v != want[k])
+            else if ((exact || (same_last && k == nkeys - 1)) && v != want[k])
                 ok = 0;
         }
         if (ok)
@@ -132,9 +163,12 @@ static double synth_part(const power_table *t, const char *module, const char *p
 }
 
 double power_base_mac_synth(const power_table *t, const sim_config *c, power_base_kind kind,
-                            int planes, double s, int *exact)
+                            int planes, double s, int *exact, power_mac_parts *parts)
 {
     *exact = 0;
+    power_mac_parts mp = {0, 0, 0};
+    if (parts)
+        *parts = mp;
     int bs = kind == POWER_BASE_BIT_SERIAL;
     const char *module = bs ? "axon_mac_bitserial" : "axon_mac_baseline";
     static const char *const keys[] = {"C", "L", "A", "RB", "ZS"}, *const bkeys[] = {"C", "L", "A",
@@ -142,27 +176,44 @@ double power_base_mac_synth(const power_table *t, const sim_config *c, power_bas
     double C = c->cols, L = c->lanes, A = c->acc_bits;
     double want[] = {C, L, A, c->readout_bits,
                      bs ? (planes > 0 ? planes : 8) : (kind == POWER_BASE_ZERO_SKIP)};
-    const power_synth_row *r = synth_row(t, module, bs ? bkeys : keys, want, 5, 1);
-    if (r) {
+    const char *const *k = bs ? bkeys : keys;
+    const power_synth_row *r = synth_row(t, module, k, want, 5, 1, 0);
+    double area;
+    if (r) { /* exactly these parameters: the tile, and its own parts */
         *exact = 1;
-        return r->area_um2 * s;
+        area = r->area_um2;
+        mp.lanes_um2 = bs ? synth_part(t, module, "lane", r->parameters)
+                          : synth_part(t, module, "mul", r->parameters) +
+                                synth_part(t, module, "add", r->parameters);
+        mp.readout_um2 = synth_part(t, module, "readout", r->parameters);
+        mp.acc_um2 = area - mp.lanes_um2 - mp.readout_um2; /* .acc, or all of an older row */
+    } else {
+        /* another synthesized set of this tile, of the same kind (ZS, P) where
+         * the table has one: scale it part by part */
+        if (!(r = synth_row(t, module, k, want, 5, 0, 1)) &&
+            !(r = synth_row(t, module, k, want, 5, 0, 0)))
+            return 0;
+        double c0, l0, a0;
+        if (!power_param_get(r->parameters, "C", &c0) ||
+            !power_param_get(r->parameters, "L", &l0) ||
+            !power_param_get(r->parameters, "A", &a0) || c0 <= 0 || l0 <= 0 || a0 <= 0)
+            return 0;
+        double ca = (C * A) / (c0 * a0), la = (L * A) / (l0 * a0);
+        mp.acc_um2 = synth_part(t, module, "acc", r->parameters) * ca;
+        mp.readout_um2 = synth_part(t, module, "readout", r->parameters) * ca;
+        mp.lanes_um2 = bs ? synth_part(t, module, "lane", r->parameters) * la
+                          : synth_part(t, module, "mul", r->parameters) * L / l0 +
+                                synth_part(t, module, "add", r->parameters) * la;
+        area = mp.acc_um2 + mp.readout_um2 + mp.lanes_um2;
+        if (!(area > 0))
+            return 0;
     }
-    /* another synthesized set of this tile: scale it part by part */
-    if (!(r = synth_row(t, module, bs ? bkeys : keys, want, 5, 0)))
-        return 0;
-    double c0, l0, a0;
-    if (!power_param_get(r->parameters, "C", &c0) || !power_param_get(r->parameters, "L", &l0) ||
-        !power_param_get(r->parameters, "A", &a0) || c0 <= 0 || l0 <= 0 || a0 <= 0)
-        return 0;
-    double acc = synth_part(t, module, "acc", r->parameters),
-           ro = synth_part(t, module, "readout", r->parameters);
-    double ca = (C * A) / (c0 * a0), la = (L * A) / (l0 * a0), area;
-    if (bs)
-        area = synth_part(t, module, "lane", r->parameters) * la + (acc + ro) * ca;
-    else
-        area = synth_part(t, module, "mul", r->parameters) * L / l0 +
-               synth_part(t, module, "add", r->parameters) * la + (acc + ro) * ca;
-    return area > 0 ? area * s : 0;
+    mp.lanes_um2 *= s;
+    mp.acc_um2 *= s;
+    mp.readout_um2 *= s;
+    if (parts)
+        *parts = mp;
+    return area * s;
 }
 
 /* ---- energy and latency ---- */
@@ -224,6 +275,17 @@ ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const
         wsum += ceil(fmin(C, o - (double)cb * C) / L);
     double rows = zs ? st->nonzero : st->acts;
     double words = rows * wsum, deliv = rows * (double)ncb, items = deliv + T * (double)cores;
+    /* --batch-tokens N (weight-stationary): a word read serves the batch's N
+     * tokens, as in the dense tile (power_base.c: words / N); zero-skip reads a
+     * row for a batch when one of its N tokens has a nonzero activation there.
+     * Cycles, compute and the clock are per token, unchanged. */
+    int nb = cfg->batch_tokens > 1 ? cfg->batch_tokens : 1;
+    if (zs && nb > 1 && st->batch != nb)
+        return ax_fail(err, AX_EPARAM,
+                       "baseline zero-skip with batch_tokens = %d needs the activation "
+                       "statistics of batches of %d tokens (hint: power_act_stats_batch)",
+                       nb, nb);
+    double words_read = nb > 1 ? (zs ? st->nz_batched * wsum : words / nb) : words;
     double macs = bs ? 0 : rows * o, adds = bs ? st->ones * o : macs;
     double gated = bs ? fmax(0, st->acts * P - st->ones) * o : 0;
     ax_result rc;
@@ -251,37 +313,14 @@ ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const
 
     double cycles = base_cycles(&c, r, zs ? st->nz_busy : st->rows_busy, L, P);
     double ns = cycles * 1e3 / f;
-    power_core_geom ca;
-    if ((rc = power_core_area(t, &c, 1, cores > 1, &ca, err)))
-        return rc;
+    power_core_geom ca; /* this kind's tile, part by part */
     int exact = 0;
-    if (ca.synthesized) { /* the dense MAC tile replaced by this kind's, same node factor */
-        double ef, at, a180, vn, bit, bit_leak;
-        int ap, ex0;
-        if ((rc = power_node_factors(t->target_node, &ef, &at, &vn, &ap, err)) ||
-            (rc = power_node_factors(180, &ef, &a180, &vn, &ap, err)) ||
-            (rc = power_area_of(t, "reg", "bit", &bit, &bit_leak, err)))
-            return rc;
-        double dense_um2 = power_base_mac_synth(t, &c, POWER_BASE_DENSE, 0, at / a180, &ex0);
-        double kind_um2 = power_base_mac_synth(t, &c, b->kind, (int)P, at / a180, &exact);
-        if (kind_um2 > 0) { /* else no row of that tile: the dense tile's area stands */
-            double d = kind_um2 - dense_um2;
-            ca.logic_um2 += d;
-            ca.total_um2 += d;
-            ca.leak_uw += d * (bit > 0 ? bit_leak / bit : 0);
-        }
-    } else if (bs) { /* assumed areas: no multipliers, the shift-add lane is the adder */
-        double mul, mul_leak;
-        if ((rc = power_area_of(t, "mult", "int8", &mul, &mul_leak, err)))
-            return rc;
-        ca.logic_um2 -= L * mul;
-        ca.total_um2 -= L * mul;
-        ca.leak_uw -= L * mul_leak;
-    }
+    if ((rc = power_core_area_kind(t, &c, 1, b->kind, (int)P, cores > 1, &ca, &exact, err)))
+        return rc;
     double busy = words * P + (double)k->readout_beats;
     double idle = fmax(0, (double)cores * cycles - busy);
     out->base_compute_pj = macs * mul8 + adds * (add32 * A / 32 + wbit * A) + gated * gate;
-    out->base_memory_pj = words * e64 * L * 8 / 64 + deliv * dec + items * fifo +
+    out->base_memory_pj = words_read * e64 * L * 8 / 64 + deliv * dec + items * fifo +
                           (double)k->readout_beats * c.readout_bits * beat;
     out->base_clock_pj = ca.clocked_flops * flop * (busy + t->clock_idle_fraction * idle);
     out->base_noc_pj = (mcast_hops * POWER_EVENT_FLIT_BITS + red_hops * c.readout_bits) * hop +
@@ -292,7 +331,7 @@ ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const
     out->base_lanes = c.lanes;
     out->base_planes = bs ? (int)P : 0;
     out->base_area_exact = exact;
-    out->base_sram_pj = words * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64;
+    out->base_sram_pj = words_read * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64;
     power_base_reductions(out);
     /* the fair-comparison figures again, now against this baseline: power at
      * a common throughput (power_reduction_pct), break-even ev/act

@@ -173,9 +173,14 @@ ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_repo
     size_t cores = r->cores ? r->cores : 1;
     ax_result rc;
     /* area, both sides */
+    /* the baseline priced in out (its kind, lanes and bit-planes), by its own parts */
     power_core_geom s, b;
+    sim_config cb = *cfg;
+    if (out->base_lanes > 0)
+        cb.lanes = out->base_lanes;
     if ((rc = power_core_area(t, cfg, 0, cores > 1, &s, err)) ||
-        (rc = power_core_area(t, cfg, 1, cores > 1, &b, err)))
+        (rc = power_core_area_kind(t, &cb, 1, (power_base_kind)out->base_kind, out->base_planes,
+                                   cores > 1, &b, NULL, err)))
         return rc;
     power_parts_of(&s, (double)cores, &out->area_parts);
     power_parts_of(&b, (double)cores, &out->base_area_parts);

@@ -101,8 +101,24 @@ ax_result power_core_area(const power_table *t, const sim_config *c, int baselin
  * has exactly these parameters, else each part scaled by what sizes it
  * (multipliers by L, adders by L·A, accumulators and readout by C·A).
  * 0 when the table holds no row of that tile. */
+typedef struct {
+    double lanes_um2;   /* the L lanes: int8 multipliers + adders, or shift-add lanes */
+    double acc_um2;     /* the accumulator registers, their multiplexers, control */
+    double readout_um2; /* the readout register */
+} power_mac_parts;
+/* parts (may be NULL) receives the tile by part, each from the kind's own
+ * part rows (.mul + .add or .lane, .acc, .readout), summing to the total; a
+ * tile row without part rows is all in acc_um2. */
 double power_base_mac_synth(const power_table *t, const sim_config *c, power_base_kind kind,
-                            int planes, double s, int *exact);
+                            int planes, double s, int *exact, power_mac_parts *parts);
+/* Area of a core as power_core_area; a baseline (baseline = 1) of the given
+ * kind, its MAC tile (lanes, accumulators, readout) from the kind's own
+ * synthesis rows at c's parameters and planes, or assumed (bit-serial: no
+ * multipliers); *exact (may be NULL) = 1 when synthesized at exactly these
+ * parameters. */
+ax_result power_core_area_kind(const power_table *t, const sim_config *c, int baseline,
+                               power_base_kind kind, int planes, int routed, power_core_geom *a,
+                               int *exact, char **err);
 /* The energy reductions of out (spiking vs base_*, and with both SRAMs
  * halved and doubled; needs base_sram_pj and sram_pj set) (power_base.c). */
 void power_base_reductions(power_report *out);

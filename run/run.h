@@ -307,12 +307,12 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(pre##acc_area_um2, REAL, REPORT, run_result_priced(r), p->s.acc_um2,                         \
       side " accumulator banks (synthesized: lane adders included), um2")                          \
     X(pre##lanes_area_um2, REAL, REPORT, run_result_priced(r), p->s.lanes_um2,                     \
-      side " lane adders / MACs (assumed logic only), um2")                                        \
+      side " lanes: adders / MACs / shift-add (synthesized spiking: in acc), um2")                 \
     X(pre##readout_area_um2, REAL, REPORT, run_result_priced(r), p->s.readout_um2,                 \
       side " readout, um2")                                                                        \
     X(pre##fifo_area_um2, REAL, REPORT, run_result_priced(r), p->s.fifo_um2, side " FIFO, um2")    \
     X(pre##pipe_area_um2, REAL, REPORT, run_result_priced(r), p->s.pipe_um2,                       \
-      side " SRAM read pipeline, um2")                                                             \
+      side " SRAM read pipeline (+ row register with row reuse), um2")                             \
     X(pre##control_area_um2, REAL, REPORT, run_result_priced(r), p->s.control_um2,                 \
       side " control (and async stage controllers), um2")                                          \
     X(pre##router_area_um2, REAL, REPORT, run_result_priced(r), p->s.router_um2,                   \

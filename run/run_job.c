@@ -991,6 +991,9 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         power_act_stats acts;
         power_base_spec bs = {j->baseline, j->base_lanes, &acts};
         if ((rc = power_act_stats_compute(counts, tokens, qw->in, j->cfg.rows, &acts, err)) ||
+            (j->cfg.batch_tokens > 1 &&
+             (rc = power_act_stats_batch(counts, tokens, qw->in, j->cfg.batch_tokens, &acts,
+                                         err))) ||
             (rc = power_baseline_kind(tech, &j->cfg, &r->sim, &bs, &r->power, err)))
             goto done;
     }

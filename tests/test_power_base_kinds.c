@@ -237,3 +237,206 @@ Test(power_base_kinds, mac_area_exact_or_per_part)
     cr_assert_float_eq(d.base_area_um2 - b.base_area_um2, (19000 - 16000) * s45, 1e-6);
     power_table_free(t);
 }
+
+/* The area by part of a non-dense baseline is its own tile's (the synthesis
+ * rows of its kind at its parameters), in the fair figures as in the total:
+ * bit-serial's shift-add lanes, accumulators and readout replace the dense
+ * tile's multipliers + adders; the logic-only and datapath-only reductions
+ * follow. A report that kept the dense split for every kind fails here. */
+Test(power_base_kinds, area_parts_are_the_kinds_own)
+{
+    power_table *t = builtin();
+    char path[] = "/tmp/axon_syn_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, SYN, sizeof SYN - 1), (ssize_t)(sizeof SYN - 1));
+    close(fd);
+    char *err = NULL;
+    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
+    unlink(path);
+    sim_config c = cfg_default();
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x);
+    for (int i = 0; i < 256; i++)
+        x[i] = x[i] ? 17 : 0; /* 5 planes: the bit-serial set of SYN */
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    double s45 = 1.0 / 19;
+    power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    power_report b = price_kind(t, &c, &r, POWER_BASE_BIT_SERIAL, 0, &s);
+    cr_assert_eq(b.base_planes, 5);
+    cr_assert_eq(b.base_area_exact, 1);
+    const struct power_area_parts *pd = &d.base_area_parts, *pb = &b.base_area_parts;
+    /* dense: 16 multipliers + 16 adders, accumulators, readout of its rows */
+    cr_assert_float_eq(pd->lanes_um2, (1600 + 3200) * s45, 1e-9);
+    cr_assert_float_eq(pd->acc_um2, 12200 * s45, 1e-9);
+    cr_assert_float_eq(pd->readout_um2, 2000 * s45, 1e-9);
+    /* bit-serial: its shift-add lanes, accumulators and readout */
+    cr_assert_float_eq(pb->lanes_um2, 1800 * s45, 1e-9);
+    cr_assert_float_eq(pb->acc_um2, 12200 * s45, 1e-9);
+    cr_assert_float_eq(pb->readout_um2, 2000 * s45, 1e-9);
+    cr_assert_float_eq(pb->datapath_um2, 16000 * s45, 1e-9);
+    /* the rest of the tile is shared; the parts add up to the priced total */
+    cr_assert_float_eq(pd->logic_um2 - pb->logic_um2, (19000 - 16000) * s45, 1e-9);
+    cr_assert_float_eq(pb->total_um2, b.base_area_um2, 1e-9);
+    cr_assert_float_eq(pd->total_um2, d.base_area_um2, 1e-9);
+    cr_assert_float_eq(b.logic_area_reduction_pct,
+                       100 * (1 - b.area_parts.logic_um2 / pb->logic_um2), 1e-9);
+    cr_assert_float_eq(b.datapath_area_reduction_pct,
+                       100 * (1 - b.area_parts.datapath_um2 / (16000 * s45)), 1e-9);
+    cr_assert(b.logic_area_reduction_pct < d.logic_area_reduction_pct);
+    /* wide at 8 lanes, synthesized at 16: multipliers by L, adders by L·A */
+    power_report w = price_kind(t, &c, &r, POWER_BASE_WIDE, 8, &s);
+    cr_assert_eq(w.base_lanes, 8);
+    cr_assert_eq(w.base_area_exact, 0);
+    cr_assert_float_eq(w.base_area_parts.lanes_um2, (1600 + 3200) / 2.0 * s45, 1e-9);
+    cr_assert_float_eq(w.base_area_parts.total_um2, w.base_area_um2, 1e-9);
+    /* no synthesis rows: assumed areas, bit-serial without the multipliers */
+    power_table *a = builtin();
+    d = price_kind(a, &c, &r, POWER_BASE_DENSE, 0, &s);
+    b = price_kind(a, &c, &r, POWER_BASE_BIT_SERIAL, 0, &s);
+    cr_assert_float_eq(d.base_area_parts.lanes_um2, 16 * (137.0 + 282.0), 1e-6);
+    cr_assert_float_eq(b.base_area_parts.lanes_um2, 16 * 137.0, 1e-6);
+    cr_assert_float_eq(b.base_area_parts.total_um2, b.base_area_um2, 1e-6);
+    power_table_free(a);
+    power_table_free(t);
+}
+
+/* --batch-tokens N: one word read serves the batch's N tokens in every
+ * baseline that can batch — bit-serial and wide save what the dense tile
+ * saves (words / N), zero-skip reads a row once per batch holding a nonzero
+ * activation there — and zero-skip without the batch statistics is refused. */
+Test(power_base_kinds, batch_tokens_share_row_reads)
+{
+    power_table *t = builtin();
+    sim_config c1 = cfg_default(), c2 = c1;
+    c1.row_reuse = c2.row_reuse = 1;
+    c2.batch_tokens = 2;
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x); /* token 0 all nonzero, token 1 half zero */
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    /* zero-skip needs the batch's statistics */
+    power_report p;
+    char *err = NULL;
+    cr_assert_eq(power_price(t, &c2, &r, POWER_REALISTIC, &p, &err), AX_OK, "%s", err ? err : "");
+    power_base_spec zs = {POWER_BASE_ZERO_SKIP, 0, &s};
+    cr_assert_eq(power_baseline_kind(t, &c2, &r, &zs, &p, &err), AX_EPARAM);
+    cr_assert(strstr(err, "power_act_stats_batch"), "%s", err);
+    free(err);
+    cr_assert_eq(power_act_stats_batch(x, 2, 128, 2, &s, NULL), AX_OK);
+    cr_assert_eq(s.batch, 2);
+    cr_assert_float_eq(s.nz_batched, 128, 0); /* every input nonzero in token 0 */
+    double dd = price_kind(t, &c1, &r, POWER_BASE_DENSE, 0, &s).base_sram_pj -
+                price_kind(t, &c2, &r, POWER_BASE_DENSE, 0, &s).base_sram_pj;
+    double db = price_kind(t, &c1, &r, POWER_BASE_BIT_SERIAL, 0, &s).base_sram_pj -
+                price_kind(t, &c2, &r, POWER_BASE_BIT_SERIAL, 0, &s).base_sram_pj;
+    double dw = price_kind(t, &c1, &r, POWER_BASE_WIDE, 16, &s).base_sram_pj -
+                price_kind(t, &c2, &r, POWER_BASE_WIDE, 16, &s).base_sram_pj;
+    double dz = price_kind(t, &c1, &r, POWER_BASE_ZERO_SKIP, 0, &s).base_sram_pj -
+                price_kind(t, &c2, &r, POWER_BASE_ZERO_SKIP, 0, &s).base_sram_pj;
+    cr_assert_gt(dd, 0);
+    cr_assert_float_eq(db, dd, 1e-9 * dd); /* 256 → 128 row reads, as dense */
+    cr_assert_float_eq(dw, dd, 1e-9 * dd);
+    cr_assert_float_eq(dz, dd / 2, 1e-9 * dd); /* 192 → 128 row reads */
+    /* the compute and the cycles do not change */
+    power_report b1 = price_kind(t, &c1, &r, POWER_BASE_BIT_SERIAL, 0, &s),
+                 b2 = price_kind(t, &c2, &r, POWER_BASE_BIT_SERIAL, 0, &s);
+    cr_assert_float_eq(b1.base_compute_pj, b2.base_compute_pj, 0);
+    cr_assert_float_eq(b1.base_cycles, b2.base_cycles, 0);
+    power_table_free(t);
+}
+
+/* The row-reuse core synthesized at exactly the run's tile (rows
+ * axon_core_row_reuse.* of rtl/synth/core_synth.sh) replaces the spiking
+ * core's synthesized parts and the assumed row-register flops; at another
+ * tile (or without row reuse) the core's rows and the assumed flops stand. */
+static const char SYN_RR[] =
+    "module,parameters,cells,area_um2\n"
+    "axon_core,R=128 C=128,1,1000\naxon_fifo,F=8,1,100\naxon_ctrl,X=1,1,50\n"
+    "axon_acc,C=128 A=32 NB=2,1,600\naxon_readout,C=128 A=32,1,200\n"
+    "axon_core_row_reuse,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1,1,1900\n"
+    "axon_core_row_reuse.acc,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1,1,610\n"
+    "axon_core_row_reuse.fifo,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1,1,110\n"
+    "axon_core_row_reuse.readout,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1,1,210\n"
+    "axon_core_row_reuse.ctrl,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1,1,70\n"
+    "axon_core_row_reuse.top,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1,1,900\n";
+
+Test(power_base_kinds, row_reuse_core_area_from_its_own_synthesis)
+{
+    power_table *t = builtin();
+    char path[] = "/tmp/axon_syn_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, SYN_RR, sizeof SYN_RR - 1), (ssize_t)(sizeof SYN_RR - 1));
+    close(fd);
+    char *err = NULL;
+    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
+    unlink(path);
+    sim_config c = cfg_default();
+    c.row_reuse = 1;
+    sim_report r = run_small();
+    power_report p;
+    cr_assert_eq(power_price(t, &c, &r, POWER_REALISTIC, &p, &err), AX_OK, "%s", err ? err : "");
+    double s45 = 1.0 / 19, bit = 4.522; /* read pipe: 16 × 8 × 1 assumed flops */
+    const struct power_area_parts *a = &p.area_parts;
+    cr_assert_eq(p.area_synthesized, 1);
+    cr_assert_float_eq(a->acc_um2, 610 * s45, 1e-9);
+    cr_assert_float_eq(a->fifo_um2, 110 * s45, 1e-9);
+    cr_assert_float_eq(a->readout_um2, 210 * s45, 1e-9);
+    cr_assert_float_eq(a->control_um2, 70 * s45, 1e-9);
+    cr_assert_float_eq(a->pipe_um2, 16 * 8 * bit + 900 * s45, 1e-9);
+    cr_assert_float_eq(a->logic_um2, 1900 * s45 + 16 * 8 * bit, 1e-9);
+    /* another tile: the core's own rows, scaled, and the assumed row register */
+    sim_config c8 = c;
+    c8.lanes = 8;
+    cr_assert_eq(power_price(t, &c8, &r, POWER_REALISTIC, &p, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_float_eq(p.area_parts.acc_um2, 600 * s45, 1e-9);
+    cr_assert_float_eq(p.area_parts.pipe_um2, 8 * 8 * bit + 16 * 8 * 8 * bit, 1e-9);
+    power_table_free(t);
+}
+
+/* Off the synthesized parameters, a kind's tile is scaled from a set of the
+ * same kind (zero-skip from a ZS=1 set, not from the dense one before it). */
+Test(power_base_kinds, scaled_from_a_set_of_the_same_kind)
+{
+    static const char syn[] = "module,parameters,cells,area_um2\n"
+                              "axon_core,R=8 C=8,1,1000\naxon_fifo,F=8,1,100\naxon_ctrl,X=1,1,50\n"
+                              "axon_acc,C=8 A=32 NB=2,1,600\naxon_readout,C=8 A=32,1,200\n"
+                              "axon_mac_baseline,C=128 L=16 A=32 RB=64 ZS=0,1,19000\n"
+                              "axon_mac_baseline.mul,C=128 L=16 A=32 RB=64 ZS=0,1,1600\n"
+                              "axon_mac_baseline.add,C=128 L=16 A=32 RB=64 ZS=0,1,3200\n"
+                              "axon_mac_baseline.readout,C=128 L=16 A=32 RB=64 ZS=0,1,2000\n"
+                              "axon_mac_baseline.acc,C=128 L=16 A=32 RB=64 ZS=0,1,12200\n"
+                              "axon_mac_baseline,C=128 L=16 A=32 RB=64 ZS=1,1,21000\n"
+                              "axon_mac_baseline.mul,C=128 L=16 A=32 RB=64 ZS=1,1,1600\n"
+                              "axon_mac_baseline.add,C=128 L=16 A=32 RB=64 ZS=1,1,3200\n"
+                              "axon_mac_baseline.readout,C=128 L=16 A=32 RB=64 ZS=1,1,2000\n"
+                              "axon_mac_baseline.acc,C=128 L=16 A=32 RB=64 ZS=1,1,14200\n";
+    power_table *t = builtin();
+    char path[] = "/tmp/axon_syn_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, syn, sizeof syn - 1), (ssize_t)(sizeof syn - 1));
+    close(fd);
+    char *err = NULL;
+    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
+    unlink(path);
+    sim_config c = cfg_default();
+    c.acc_bits = 16;
+    sim_report r = run_small();
+    int32_t x[256];
+    counts_small(x);
+    power_act_stats s;
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    power_report z = price_kind(t, &c, &r, POWER_BASE_ZERO_SKIP, 0, &s);
+    cr_assert_eq(z.base_area_exact, 0);
+    double s45 = 1.0 / 19;
+    cr_assert_float_eq(d.base_area_parts.acc_um2, 12200 / 2.0 * s45, 1e-9);
+    cr_assert_float_eq(z.base_area_parts.acc_um2, 14200 / 2.0 * s45, 1e-9);
+    cr_assert_float_eq(z.base_area_um2 - d.base_area_um2, 2000 / 2.0 * s45, 1e-9);
+    power_table_free(t);
+}

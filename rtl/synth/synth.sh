@@ -26,14 +26,19 @@ run() { # script, stat file, chparam settings, top [, name of the edited script]
 }
 run rtl/synth/core_osu018.ys "$work/core.stat" "${SYNTH_CORE_PARAMS:-}" axon_core
 run rtl/synth/baseline_osu018.ys "$work/base.stat" "${SYNTH_BASE_PARAMS:-}" axon_mac_baseline
-# the row-reuse core (REUSE = 1: the row register of W words), same parameters otherwise
-rparams="$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//') -set REUSE 1"
-run rtl/synth/core_osu018.ys "$work/core_rr.stat" "$rparams" axon_core core_rr_osu018
 # the baseline tiles' parts (and any cached parameter set) from the old table
 keep=$(mktemp)
 trap 'rm -f "$keep"' EXIT
-[ -f "$out" ] && grep -E '^axon_mac_(baseline|bitserial)[.,][^,]*(ZS|P)=' "$out" > "$keep" || true
+[ -f "$out" ] && grep -E -e '^axon_mac_(baseline|bitserial)[.,][^,]*(ZS|P)=' -e '^axon_core_row_reuse[.,][^,]*REUSE=1' "$out" > "$keep" || true
 cparams=$(grep '^chparam' "$work/core_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_core$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
+# every key of the core named (rtl/axon_core.sv's default where the settings leave one out), so
+# that rtl/synth/core_synth.sh finds the core's submodules at the same parameter set
+full=""
+for kv in R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1; do
+  v=$(printf '%s\n' $cparams | sed -n "s/^${kv%%=*}=\([0-9][0-9]*\)\$/\1/p" | head -n 1)
+  full="$full${full:+ }${kv%%=*}=${v:-${kv#*=}}"
+done
+cparams=$full
 bparams=$(grep '^chparam' "$work/baseline_osu018.ys" | sed -e 's/^chparam //' -e 's/ axon_mac_baseline$//' -e 's/-set //g' -e 's/ \([0-9][0-9]*\)/=\1/g')
 ver=$(yosys -V | head -n 1)
 {
@@ -43,7 +48,8 @@ ver=$(yosys -V | head -n 1)
   echo "#  synth; dfflibmap -liberty; abc -liberty; stat -liberty) with $ver."
   echo "# The weight SRAM (axon_sram) is a black box: memory-macro area is not included."
   echo "# axon_core is the total of the core without its SRAM; the rows after it are its parts."
-  echo "# axon_core_row_reuse is the row-reuse core (REUSE=1, its row register included), total."
+  echo "# axon_core_row_reuse: the row-reuse core (REUSE=1) at each synthesized parameter set"
+  echo "# (rtl/synth/core_synth.sh, hierarchy kept), then its parts (.acc .fifo .readout .ctrl .top)."
   echo "module,parameters,cells,area_um2"
   # core: per-module areas from the hierarchical stat
   awk -v cp="$cparams" '
@@ -58,11 +64,6 @@ ver=$(yosys -V | head -n 1)
       n=split("axon_fifo axon_ctrl axon_acc axon_readout", m, " ")
       for (i=1;i<=n;i++) if (m[i] in area) printf "%s,%s,%d,%.1f\n", m[i], cp, cells[m[i]], area[m[i]]
     }' "$work/core.stat"
-  awk -v cp="$cparams REUSE=1" '
-    /design hierarchy/ { inh=1 }
-    inh && /Number of cells:/ { tcells=$4 }
-    /Chip area for top module/ { top=$NF }
-    END { printf "axon_core_row_reuse,%s,%d,%.1f\n", cp, tcells, top }' "$work/core_rr.stat"
   awk -v bp="$bparams" '
     /design hierarchy/ { inh=1 }
     inh && /Number of cells:/ { tcells=$4 }
@@ -76,6 +77,8 @@ dense|C=128 L=16 A=32 RB=64 ZS=1
 bitserial|C=128 L=16 A=32 RB=64 P=5
 bitserial|C=128 L=16 A=32 RB=64 P=6
 bitserial|C=128 L=16 A=32 RB=64 P=7"}
+# the row-reuse core (REUSE = 1: the row register of W words), the core's parameters otherwise
+FORCE=1 bash rtl/synth/core_synth.sh "$cparams REUSE=1" "$out" "$work/core" > /dev/null
 while IFS= read -r s; do
   [ -n "$s" ] && FORCE=1 bash rtl/synth/base_synth.sh "${s%%|*}" "${s#*|}" "$out" "$work/base" > /dev/null
 done <<< "$sets"

@@ -4,8 +4,10 @@
 # by its silent activations (never above), the bit-serial latency = bit-planes
 # x the dense busy cycles + the same readout, `--baseline wide
 # --base-lanes 16` priced exactly as the dense baseline at 16 lanes, the
-# matched wide baseline no slower than the spiking run, the parameter stored
-# in the database and a sweep axis, and --base-lanes refused without wide.
+# matched wide baseline no slower than the spiking run, the area by part of
+# bit-serial its own synthesized tile's (power/tech/area_osu018.csv), the
+# parameter stored in the database and a sweep axis, --base-lanes refused
+# without wide, and --batch-tokens priced by every baseline.
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}"
 PY=${AXON_PY:-python3}
@@ -47,6 +49,57 @@ print(f"fc1: spiking {d['energy_pj']:.4g} pJ; dense {d['base_energy_pj']:.4g} ({
       f"zero-skip {z['base_energy_pj']:.4g} ({z['energy_reduction_pct']:+.1f} %), "
       f"bit-serial {b['base_energy_pj']:.4g} ({b['energy_reduction_pct']:+.1f} %, P={b['base_planes']}), "
       f"wide {wd['base_energy_pj']:.4g} ({wd['energy_reduction_pct']:+.1f} %, {wd['base_lanes_used']} lanes)")
+# area by part: each baseline's own tile, the synthesized rows of power/tech/area_osu018.csv at
+# its parameters (180 nm, scaled to 45 nm by the same factor), not the dense tile's split
+rows = {}
+for line in open(os.path.join(os.environ['AXON_ROOT'], 'power/tech/area_osu018.csv')):
+    if line.startswith('#') or line.startswith('module,'):
+        continue
+    m, rest = line.rstrip('\n').split(',', 1)
+    par, _, a = rest.rsplit(',', 2)
+    rows[(m, par)] = float(a)
+if b['base_area_exact'] and d['base_area_exact']:
+    dp, bp = 'C=128 L=16 A=32 RB=64 ZS=0', 'C=128 L=16 A=32 RB=64 P=%d' % b['base_planes']
+    n = d['cores']
+    s = d['base_lanes_area_um2'] / (n * (rows[('axon_mac_baseline.mul', dp)] + rows[('axon_mac_baseline.add', dp)]))
+    assert abs(s * 19 - 1) < 1e-9, s  # 180 nm -> 45 nm
+    near = lambda x, y: abs(x - y) <= 1e-9 * abs(y) + 1e-6
+    for k, part in (('lanes', 'lane'), ('acc', 'acc'), ('readout', 'readout')):
+        want = rows[('axon_mac_bitserial.' + part, bp)] * s * n
+        assert near(b['base_%s_area_um2' % k], want), (k, b['base_%s_area_um2' % k], want)
+    assert near(d['base_acc_area_um2'], rows[('axon_mac_baseline.acc', dp)] * s * n)
+    # the logic differs from dense by the two tiles, and the reductions follow it
+    dlog = (rows[('axon_mac_baseline', dp)] - rows[('axon_mac_bitserial', bp)]) * s * n
+    assert near(d['base_logic_area_um2'] - b['base_logic_area_um2'], dlog), (d['base_logic_area_um2'], b['base_logic_area_um2'], dlog)
+    assert near(b['logic_area_reduction_pct'], 100 * (1 - b['logic_area_um2'] / b['base_logic_area_um2']))
+    assert b['logic_area_reduction_pct'] != d['logic_area_reduction_pct']
+    assert b['datapath_area_reduction_pct'] != d['datapath_area_reduction_pct']
+    for p in (d, z, b, wd):
+        assert near(p['base_sram_area_um2'] + p['base_logic_area_um2'], p['base_area_um2'])
+    print(f"area by part: logic reduction dense {d['logic_area_reduction_pct']:+.1f} %, bit-serial "
+          f"{b['logic_area_reduction_pct']:+.1f} % (lanes {b['base_lanes_area_um2']:.0f} um2 vs {d['base_lanes_area_um2']:.0f} um2)")
+else:
+    print('area by part: the table has no exact rows for this run (not checked against synthesis)')
+PYEOF
+# --batch-tokens N: every baseline shares a row read over the batch (docs/power.md "Row reuse and
+# token batches"); bit-serial reads the dense tile's words, so it saves exactly what dense saves
+for nb in 1 8; do
+  for b in dense zero-skip bit-serial; do
+    "$AXON" run --weights "$W" --trace "$T" --layer $L --baseline $b --row-reuse --batch-tokens $nb --json > "$work/nb$nb-$b.json"
+  done
+done
+"$PY" - "$work" <<'PYEOF'
+import json, sys, os
+w = sys.argv[1]
+def get(n):
+    d = json.load(open(os.path.join(w, n + '.json')))
+    return d['layers'][0] if 'layers' in d else d
+e = {(nb, b): get('nb%d-%s' % (nb, b))['base_energy_pj'] for nb in (1, 8) for b in ('dense', 'zero-skip', 'bit-serial')}
+for b in ('dense', 'zero-skip', 'bit-serial'):
+    assert e[(8, b)] < e[(1, b)], (b, e[(8, b)], e[(1, b)])
+sd, sb = e[(1, 'dense')] - e[(8, 'dense')], e[(1, 'bit-serial')] - e[(8, 'bit-serial')]
+assert abs(sd - sb) <= 1e-9 * sd, (sd, sb)
+print(f"batch 8: baseline energy dense -{sd:.4g} pJ, bit-serial -{sb:.4g} pJ, zero-skip -{e[(1, 'zero-skip')] - e[(8, 'zero-skip')]:.4g} pJ")
 PYEOF
 # database and sweep axis
 "$AXON" sweep --weights "$W" --trace "$T" --layer $L --baseline dense,zero-skip,bit-serial --db "$work/s.db" > /dev/null

@@ -36,6 +36,31 @@ check() { # file [rr: 1 = the row-reuse core's row is required]
 # the committed table holds the row-reuse core once `make synth` has run since it was added
 if grep -q '^axon_core_row_reuse,' "$csv"; then check "$csv" 1; else check "$csv" 0; fi
 echo "committed table ok: $(grep '^axon_core,' "$csv")"
+# the area model takes the row-reuse core at the default tile from its own rows: control from
+# .ctrl, the row register from .top (with the 8L·Ls assumed read-pipe flops, 4.522 um2 each at
+# 45 nm), 180 nm -> 45 nm by 1/19
+rrd="R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1"
+W=$root/traces/ppocr/ppocr-rec.weights.safetensors T=$root/traces/ppocr/ppocr-rec.trace.safetensors
+if [ -n "${AXON:-}" ] && [ -f "$W" ] && grep -q "^axon_core_row_reuse,$rrd," "$csv"; then
+  "$AXON" run --weights "$W" --trace "$T" --layer model.layers.0.self_attn.o_proj --row-reuse --json > "${TMPDIR:-/tmp}/rr.$$.json"
+  "${AXON_PY:-python3}" - "${TMPDIR:-/tmp}/rr.$$.json" "$csv" "$rrd" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1])); l = d['layers'][0] if 'layers' in d else d
+rows = {}
+for line in open(sys.argv[2]):
+    if not line.startswith('#') and not line.startswith('module,'):
+        m, rest = line.rstrip('\n').split(',', 1); p, _, a = rest.rsplit(',', 2); rows[(m, p)] = float(a)
+g = lambda part: rows[('axon_core_row_reuse.' + part, sys.argv[3])] / 19 * l['cores']
+near = lambda x, y: abs(x - y) <= 1e-9 * abs(y) + 1e-6
+assert near(l['pipe_area_um2'], g('top') + 16 * 8 * 4.522 * l['cores']), (l['pipe_area_um2'], g('top'))
+assert near(l['control_area_um2'], g('ctrl')), (l['control_area_um2'], g('ctrl'))
+assert near(l['acc_area_um2'], g('acc')) and near(l['readout_area_um2'], g('readout'))
+tot = rows[('axon_core_row_reuse', sys.argv[3])] / 19 * l['cores']
+assert near(l['logic_area_um2'], tot + 16 * 8 * 4.522 * l['cores']), (l['logic_area_um2'], tot)
+print(f"row-reuse core at the default tile: logic {l['logic_area_um2']:.0f} um2 (synthesized {tot:.0f} + read pipe)")
+PYEOF
+  rm -f "${TMPDIR:-/tmp}/rr.$$.json"
+fi
 lib=$root/.deps/osu018/osu018_stdcells.lib
 if ! command -v yosys > /dev/null || [ ! -f "$lib" ]; then
   echo "committed table checked; yosys or the OSU018 liberty (make deps) missing for the re-run"; exit 0
@@ -60,12 +85,36 @@ parts() { # csv module params -> total and sum of parts
   awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { t = $4 } index($1, m ".") == 1 && $2 == p { s += $4 }
     END { if (t <= 0 || s < t * 0.999 || s > t * 1.001) { print "parts of " m " " p ": " s " vs " t; exit 1 } }' "$1"
 }
+area() { awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { print $4 }' "$1"; }
 parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=16 RB=32 ZS=0"
+# the row-reuse core (rtl/synth/core_synth.sh): its parts sum to it, every key named (RTL
+# defaults for those left out), a cached set not synthesized again
+rr="R=8 C=8 L=4 LS=1 F=2 A=16 RB=32 DB=1 GATE=1 REUSE=1"
+parts "$work/small.csv" axon_core_row_reuse "$rr"
+# black-box mode (make synth wrote the core's submodules at the same parameters: their rows
+# copied, only axon_ctrl and the top level synthesized) against the full synthesis (FULL=1): the
+# total within 0.1 % (abc maps a module a few % differently in another design: synthesis noise)
+grep -q -- '-lib' "$work/synth/core/"*.ys || { echo "make synth's row-reuse core did not use the core's rows"; exit 1; }
+cp "$work/small.csv" "$work/full.csv"
+FULL=1 FORCE=1 bash rtl/synth/core_synth.sh "$rr" "$work/full.csv" "$work/synth/full" > /dev/null
+! grep -q -- '-lib' "$work/synth/full/"*.ys
+parts "$work/full.csv" axon_core_row_reuse "$rr"
+a=$(area "$work/small.csv" axon_core_row_reuse "$rr") f=$(area "$work/full.csv" axon_core_row_reuse "$rr")
+awk -v a="$a" -v f="$f" 'BEGIN { exit !(a > 0 && a < 1.001 * f && f < 1.001 * a) }' ||
+  { echo "row-reuse core: black-box mode $a um2, full synthesis $f um2"; exit 1; }
+echo "row-reuse core: black-box mode $a um2, full synthesis $f um2"
+bash rtl/synth/core_synth.sh "R=8 C=8 L=4 F=2 A=16 RB=32 REUSE=1" "$work/small.csv" "$work/synth/core" | grep -q "already in"
+if grep -q "^axon_core_row_reuse,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1," "$csv"; then
+  parts "$csv" axon_core_row_reuse "R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1"
+fi
+if bash rtl/synth/core_synth.sh "R=8 C=8 REUSE=0" "$work/small.csv" 2> "$work/err"; then
+  echo "core_synth accepted REUSE=0"; exit 1
+fi
+grep -q "only the row-reuse core" "$work/err"
 parts "$work/small.csv" axon_mac_bitserial "C=8 L=4 A=16 RB=32 P=5"
 bash rtl/synth/base_synth.sh dense "C=8 L=4 A=16 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" | grep -q "already in"
 bash rtl/synth/base_synth.sh dense "C=8 L=4 A=32 RB=32 ZS=0" "$work/small.csv" "$work/synth/base" > /dev/null
 parts "$work/small.csv" axon_mac_baseline "C=8 L=4 A=32 RB=32 ZS=0"
-area() { awk -F, -v m="$2" -v p="$3" '$1 == m && $2 == p { print $4 }' "$1"; }
 m16=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=16 RB=32 ZS=0")
 m32=$(area "$work/small.csv" axon_mac_baseline.mul "C=8 L=4 A=32 RB=32 ZS=0")
 a16=$(area "$work/small.csv" axon_mac_baseline.add "C=8 L=4 A=16 RB=32 ZS=0")
