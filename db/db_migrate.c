@@ -302,6 +302,21 @@ static const char mig9[] =
     " v.int8_mac_pj, v.ideal_vs_int8_pct, v.ideal_vs_fp16_pct"
     " FROM v_runs v JOIN results x ON x.run_id = v.run_id;";
 
+/* The end of v_runs and the views over it, as migration 10 made them and
+ * migrations 11 and 12 rebuild them (the same text). */
+#define VIEWS_V10_TAIL                                                                             \
+    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"      \
+    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"                   \
+    " JOIN v_runs v ON v.run_id = sp.run_id;"                                                      \
+    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"          \
+    " power_model, baseline, base_lanes_used, base_planes, base_area_exact, ev_per_act,"           \
+    " break_even_ev_per_act, energy_pj, base_energy_pj,"                                           \
+    " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"           \
+    " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"             \
+    " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"                   \
+    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"                      \
+    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;"
+
 /* 10: reports that cannot mislead (docs/power.md "Reading the comparison"):
  * spike events per activation and the break-even ev/act, power at a common
  * throughput, the area split of the baseline and the logic-only,
@@ -332,18 +347,7 @@ static const char mig10[] =
     " power_reduction_pct = NULL;"
     "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
     "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
-    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V8
-    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
-    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
-    " JOIN v_runs v ON v.run_id = sp.run_id;"
-    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
-    " power_model, baseline, base_lanes_used, base_planes, base_area_exact, ev_per_act,"
-    " break_even_ev_per_act, energy_pj, base_energy_pj,"
-    " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"
-    " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"
-    " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"
-    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
-    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V8 VIEWS_V10_TAIL;
 
 /* 11: the counters lane_adds_nonzero (lane additions with a nonzero weight)
  * and sram_words_nonzero (words read holding one): equal to adds and
@@ -364,18 +368,7 @@ static const char mig11[] =
     "ALTER TABLE cores ADD COLUMN lane_adds_shift INTEGER;"
     "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
     "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
-    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V11
-    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
-    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
-    " JOIN v_runs v ON v.run_id = sp.run_id;"
-    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
-    " power_model, baseline, base_lanes_used, base_planes, base_area_exact, ev_per_act,"
-    " break_even_ev_per_act, energy_pj, base_energy_pj,"
-    " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"
-    " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"
-    " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"
-    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
-    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+    " r.*, " RESULT_COLS_V10 ", " COUNTER_COLS_V11 VIEWS_V10_TAIL;
 
 /* 12: the clock as built (docs/power.md "Clock as built"): the run parameter
  * clock_gating (the clock-gated build, rtl CG = 1) and the clock model that
@@ -390,18 +383,7 @@ static const char mig12[] =
     "ALTER TABLE results ADD COLUMN clock_model TEXT;"
     "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
     "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
-    " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V11
-    " FROM runs r JOIN results x ON x.run_id = r.id LEFT JOIN counters c ON c.run_id = r.id;"
-    "CREATE VIEW v_sweep_points AS SELECT sp.sweep_id, v.* FROM sweep_points sp"
-    " JOIN v_runs v ON v.run_id = sp.run_id;"
-    "CREATE VIEW v_baseline AS SELECT run_id, layer, tile, timing, clock_mhz, coding, k,"
-    " power_model, baseline, base_lanes_used, base_planes, base_area_exact, ev_per_act,"
-    " break_even_ev_per_act, energy_pj, base_energy_pj,"
-    " energy_reduction_pct, power_common_mw, base_power_common_mw, power_reduction_pct,"
-    " power_mw, base_power_mw, power_reduction_own_time_pct, area_um2, base_area_um2,"
-    " area_reduction_pct, logic_area_reduction_pct, area_reduction_ceiling_pct,"
-    " duration_ns, base_latency_ns, latency_reduction_pct, ideal_pj_per_mac,"
-    " int8_mac_pj, ideal_vs_int8_pct, ideal_vs_fp16_pct FROM v_runs;";
+    " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V11 VIEWS_V10_TAIL;
 
 const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4,  mig5,  mig6,
                                                       mig7, mig8, mig9, mig10, mig11, mig12};

@@ -197,17 +197,25 @@ static const char SYN[] = "module,parameters,cells,area_um2\n"
                           "axon_mac_bitserial.readout,C=128 L=16 A=32 RB=64 P=5,1,2000\n"
                           "axon_mac_bitserial.acc,C=128 L=16 A=32 RB=64 P=5,1,12200\n";
 
-Test(power_base_kinds, mac_area_exact_or_per_part)
+/* Loads a synthesis table given as CSV text into t (through a temporary file,
+ * as power_table_load_synth reads a path). */
+static void load_synth(power_table *t, const char *csv)
 {
-    power_table *t = builtin();
     char path[] = "/tmp/axon_syn_XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, SYN, sizeof SYN - 1), (ssize_t)(sizeof SYN - 1));
+    size_t n = strlen(csv);
+    cr_assert_eq(write(fd, csv, n), (ssize_t)n);
     close(fd);
     char *err = NULL;
     cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
     unlink(path);
+}
+
+Test(power_base_kinds, mac_area_exact_or_per_part)
+{
+    power_table *t = builtin();
+    load_synth(t, SYN);
     sim_config c = cfg_default();
     sim_report r = run_small();
     int32_t x[256];
@@ -246,14 +254,7 @@ Test(power_base_kinds, mac_area_exact_or_per_part)
 Test(power_base_kinds, area_parts_are_the_kinds_own)
 {
     power_table *t = builtin();
-    char path[] = "/tmp/axon_syn_XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, SYN, sizeof SYN - 1), (ssize_t)(sizeof SYN - 1));
-    close(fd);
-    char *err = NULL;
-    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
-    unlink(path);
+    load_synth(t, SYN);
     sim_config c = cfg_default();
     sim_report r = run_small();
     int32_t x[256];
@@ -367,14 +368,8 @@ static const char SYN_RR[] =
 Test(power_base_kinds, row_reuse_core_area_from_its_own_synthesis)
 {
     power_table *t = builtin();
-    char path[] = "/tmp/axon_syn_XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, SYN_RR, sizeof SYN_RR - 1), (ssize_t)(sizeof SYN_RR - 1));
-    close(fd);
+    load_synth(t, SYN_RR);
     char *err = NULL;
-    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
-    unlink(path);
     sim_config c = cfg_default();
     c.row_reuse = 1;
     sim_report r = run_small();
@@ -416,14 +411,7 @@ Test(power_base_kinds, scaled_from_a_set_of_the_same_kind)
                               "axon_mac_baseline.readout,C=128 L=16 A=32 RB=64 ZS=1,1,2000\n"
                               "axon_mac_baseline.acc,C=128 L=16 A=32 RB=64 ZS=1,1,14200\n";
     power_table *t = builtin();
-    char path[] = "/tmp/axon_syn_XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, syn, sizeof syn - 1), (ssize_t)(sizeof syn - 1));
-    close(fd);
-    char *err = NULL;
-    cr_assert_eq(power_table_load_synth(t, path, &err), AX_OK, "%s", err ? err : "");
-    unlink(path);
+    load_synth(t, syn);
     sim_config c = cfg_default();
     c.acc_bits = 16;
     sim_report r = run_small();
