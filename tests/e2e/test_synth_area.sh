@@ -93,14 +93,16 @@ rr="R=8 C=8 L=4 LS=1 F=2 A=16 RB=32 DB=1 GATE=1 REUSE=1"
 parts "$work/small.csv" axon_core_row_reuse "$rr"
 # black-box mode (make synth wrote the core's submodules at the same parameters: their rows
 # copied, only axon_ctrl and the top level synthesized) against the full synthesis (FULL=1): the
-# total within 0.1 % (abc maps a module a few % differently in another design: synthesis noise)
+# total within 1 % (abc maps a module a few % differently in another design: synthesis noise,
+# 0.04-0.14 % on this core as the RTL changed; rows of another parameter set, the plausible bug,
+# are off by tens of %)
 grep -q -- '-lib' "$work/synth/core/"*.ys || { echo "make synth's row-reuse core did not use the core's rows"; exit 1; }
 cp "$work/small.csv" "$work/full.csv"
 FULL=1 FORCE=1 bash rtl/synth/core_synth.sh "$rr" "$work/full.csv" "$work/synth/full" > /dev/null
 ! grep -q -- '-lib' "$work/synth/full/"*.ys
 parts "$work/full.csv" axon_core_row_reuse "$rr"
 a=$(area "$work/small.csv" axon_core_row_reuse "$rr") f=$(area "$work/full.csv" axon_core_row_reuse "$rr")
-awk -v a="$a" -v f="$f" 'BEGIN { exit !(a > 0 && a < 1.001 * f && f < 1.001 * a) }' ||
+awk -v a="$a" -v f="$f" 'BEGIN { exit !(a > 0 && a < 1.01 * f && f < 1.01 * a) }' ||
   { echo "row-reuse core: black-box mode $a um2, full synthesis $f um2"; exit 1; }
 echo "row-reuse core: black-box mode $a um2, full synthesis $f um2"
 bash rtl/synth/core_synth.sh "R=8 C=8 L=4 F=2 A=16 RB=32 REUSE=1" "$work/small.csv" "$work/synth/core" | grep -q "already in"
