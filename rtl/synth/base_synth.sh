@@ -12,14 +12,15 @@
 # again (FORCE=1 does). Run from the repository root.
 # Usage: rtl/synth/base_synth.sh dense|bitserial "C=128 L=16 A=32 RB=64 ZS=0" OUT.csv [WORKDIR]
 set -euo pipefail
+. "$(dirname "$0")/synth_lib.sh"
 kind=$1 params=$2 out=$3 work=${4:-build/synth/base}
 lib=.deps/osu018/osu018_stdcells.lib
 [ -f "$lib" ] || { echo "base_synth: $lib missing (hint: make deps)" >&2; exit 1; }
 case $kind in
   dense) top=axon_mac_baseline; sv="rtl/axon_readout.sv rtl/axon_mul8.sv rtl/axon_lane_add.sv rtl/axon_mac_baseline.sv"
-         keys="C L A RB ZS" ;;
+         keys="C L A RB ZS" parts="axon_mul8:mul axon_lane_add:add axon_readout:readout" ;;
   bitserial) top=axon_mac_bitserial; sv="rtl/axon_readout.sv rtl/axon_bs_lane.sv rtl/axon_mac_bitserial.sv"
-         keys="C L A RB P" ;;
+         keys="C L A RB P" parts="axon_bs_lane:lane axon_readout:readout" ;;
   *) echo "base_synth: kind '$kind' is not dense or bitserial" >&2; exit 1 ;;
 esac
 # canonical parameter string: the module's keys in order, each required
@@ -36,38 +37,6 @@ fi
 mkdir -p "$work"
 tag=$(echo "$top $canon" | tr ' =' '__')
 chp=$(for kv in $canon; do printf -- '-set %s %s ' "${kv%%=*}" "${kv#*=}"; done)
-cat > "$work/$tag.ys" <<YS
-read_verilog -sv -DSYNTHESIS $sv
-chparam $chp$top
-synth -top $top
-dfflibmap -liberty $lib
-abc -liberty $lib
-opt_clean
-tee -o $work/$tag.stat stat -liberty $lib
-YS
-yosys -q -l "$work/$tag.log" -s "$work/$tag.ys" > /dev/null 2>&1
-rows=$(awk -v top="$top" -v p="$canon" '
-  function base(n) { if (match(n, /axon_[a-z0-9_]+/)) return substr(n, RSTART, RLENGTH); return n }
-  /^=== / { name = base($2) }
-  /design hierarchy/ { inh = 1; name = ""; next }
-  inh && /Number of wires/ { inh = 2 }
-  !inh && name != "" && /Number of cells:/ { cells[name] = $4 }
-  !inh && name != "" && /^ +[^ ]+ +[0-9]+$/ && $1 ~ /axon_/ { subcells[name] += $2 }
-  !inh && /Chip area for module/ { area[name] = $NF }
-  inh == 1 && /^ +[^ ]+ +[0-9]+$/ && $1 ~ /axon_/ { inst[base($1)] = $2 }
-  inh == 2 && /Number of cells:/ && !tcells { tcells = $4 }
-  /Chip area for top module/ { total = $NF }
-  END {
-    printf "%s,%s,%d,%.1f\n", top, p, tcells, total
-    n = split("axon_mul8:mul axon_lane_add:add axon_bs_lane:lane axon_readout:readout", m, " ")
-    for (i = 1; i <= n; i++) {
-      split(m[i], kv, ":")
-      if (kv[1] in inst) printf "%s.%s,%s,%d,%.1f\n", top, kv[2], p, inst[kv[1]] * cells[kv[1]], inst[kv[1]] * area[kv[1]]
-    }
-    printf "%s.acc,%s,%d,%.1f\n", top, p, cells[top] - subcells[top], area[top]
-  }' "$work/$tag.stat")
-# drop an older copy of the same set (FORCE), then add
-grep -v -e "^$top,$canon," -e "^$top\.[a-z]*,$canon," "$out" > "$out.tmp" || true
-printf '%s\n' "$rows" >> "$out.tmp"
-mv "$out.tmp" "$out"
-printf '%s\n' "$rows"
+synth_yosys "$work" "$tag" "$top" "$chp" "read_verilog -sv -DSYNTHESIS $sv"
+rows=$(synth_rows "$work/$tag.stat" "$top" "$top" "$canon" "$parts" acc)
+synth_table_put "$out" "$top" "$canon" "$rows"

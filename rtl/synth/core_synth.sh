@@ -16,7 +16,7 @@
 # on its own), they are read as black boxes (read_verilog -lib) and their
 # rows are copied; only axon_ctrl and the top level are synthesized, which
 # takes seconds where the full 128x128 core takes many minutes. On a small
-# core the total is within 0.1 % of a full synthesis (tests/e2e/
+# core the total is within 1 % of a full synthesis (0.04-0.14 % measured) (tests/e2e/
 # test_synth_area.sh; single parts move by a few %: abc maps a module
 # differently in another design). FULL=1 synthesizes everything.
 # The table is a cache: a parameter set already in it is not synthesized
@@ -24,6 +24,7 @@
 # Keys left out take the RTL defaults (R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1).
 # Usage: rtl/synth/core_synth.sh "R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1" OUT.csv [WORKDIR]
 set -euo pipefail
+. "$(dirname "$0")/synth_lib.sh"
 params=$1 out=$2 work=${3:-build/synth/core}
 lib=.deps/osu018/osu018_stdcells.lib
 [ -f "$lib" ] || { echo "core_synth: $lib missing (hint: make deps)" >&2; exit 1; }
@@ -59,47 +60,10 @@ read_verilog -sv -DSYNTHESIS rtl/axon_sram.sv rtl/axon_ctrl.sv rtl/axon_core.sv"
 else
   read="read_verilog -sv -DSYNTHESIS rtl/axon_fifo.sv rtl/axon_sram.sv rtl/axon_acc.sv rtl/axon_readout.sv rtl/axon_ctrl.sv rtl/axon_core.sv"
 fi
-cat > "$work/$tag.ys" <<YS
-$read
-chparam $chp$top
-synth -top $top
-dfflibmap -liberty $lib
-abc -liberty $lib
-opt_clean
-tee -o $work/$tag.stat stat -liberty $lib
-YS
-yosys -q -l "$work/$tag.log" -s "$work/$tag.ys" > /dev/null 2>&1
+synth_yosys "$work" "$tag" "$top" "$chp" "$read"
 # black-box mode: the three unchanged modules' rows of the core at these parameters
 copied=""
 [ -n "$bb" ] && copied=$(awk -F, -v p="$core" '$2 == p && ($1 == "axon_acc" || $1 == "axon_fifo" || $1 == "axon_readout") { print $1 "," $3 "," $4 }' "$out")
-rows=$(awk -v top="$top" -v mod="$mod" -v p="$canon" -v copied="$copied" '
-  function base(n) { if (match(n, /axon_[a-z0-9_]+/)) return substr(n, RSTART, RLENGTH); return n }
-  /^=== / { name = base($2) }
-  /design hierarchy/ { inh = 1; name = ""; next }
-  inh && /Number of wires/ { inh = 2 }
-  !inh && name != "" && /Number of cells:/ { cells[name] = $4 }
-  !inh && name != "" && /^ +[^ ]+ +[0-9]+$/ && $1 ~ /axon_/ { subcells[name] += $2 }
-  !inh && /Chip area for module/ { area[name] = $NF }
-  inh == 1 && /^ +[^ ]+ +[0-9]+$/ && $1 ~ /axon_/ { inst[base($1)] = $2 }
-  inh == 2 && /Number of cells:/ && !tcells { tcells = $4 }
-  /Chip area for top module/ { total = $NF }
-  END {
-    if (total <= 0) { print "core_synth: no area in the yosys report" > "/dev/stderr"; exit 1 }
-    nc = split(copied, cl, "\n")
-    for (i = 1; i <= nc; i++) { # black boxes: their cells and area from the table
-      split(cl[i], f, ","); inst[f[1]] = 1; cells[f[1]] = f[2]; area[f[1]] = f[3]
-      tcells += f[2] - 1; total += f[3]
-    }
-    printf "%s,%s,%d,%.1f\n", mod, p, tcells, total
-    n = split("axon_acc:acc axon_fifo:fifo axon_readout:readout axon_ctrl:ctrl", m, " ")
-    for (i = 1; i <= n; i++) {
-      split(m[i], kv, ":")
-      if (kv[1] in inst) printf "%s.%s,%s,%d,%.1f\n", mod, kv[2], p, inst[kv[1]] * cells[kv[1]], inst[kv[1]] * area[kv[1]]
-    }
-    printf "%s.top,%s,%d,%.1f\n", mod, p, cells[top] - subcells[top], area[top]
-  }' "$work/$tag.stat")
-# drop an older copy of the same set (FORCE), then add
-grep -v -e "^$mod,$canon," -e "^$mod\.[a-z]*,$canon," "$out" > "$out.tmp" || true
-printf '%s\n' "$rows" >> "$out.tmp"
-mv "$out.tmp" "$out"
-printf '%s\n' "$rows"
+rows=$(synth_rows "$work/$tag.stat" "$top" "$mod" "$canon" \
+  "axon_acc:acc axon_fifo:fifo axon_readout:readout axon_ctrl:ctrl" top "$copied")
+synth_table_put "$out" "$mod" "$canon" "$rows"
