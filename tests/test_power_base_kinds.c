@@ -34,6 +34,13 @@ static void counts_small(int32_t *x)
     }
 }
 
+/* counts_small and its activation statistics (2 tokens x 128 axons, 128-row tiles). */
+static void stats_small(int32_t *x, power_act_stats *s)
+{
+    counts_small(x);
+    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, s, NULL), AX_OK);
+}
+
 Test(power_base_kinds, names_round_trip)
 {
     const char *names[] = {"dense", "zero-skip", "bit-serial", "wide"};
@@ -51,9 +58,8 @@ Test(power_base_kinds, names_round_trip)
 Test(power_base_kinds, activation_stats_by_hand)
 {
     int32_t x[256];
-    counts_small(x);
     power_act_stats s;
-    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    stats_small(x, &s);
     cr_assert_float_eq(s.acts, 256, 0);
     cr_assert_float_eq(s.nonzero, 192, 0);
     cr_assert_float_eq(s.ones, 128 * 2 + 64 * 2, 0);
@@ -99,9 +105,8 @@ Test(power_base_kinds, zero_skip_saves_exactly_the_silent_activations)
     sim_config c = cfg_default();
     sim_report r = run_small();
     int32_t x[256];
-    counts_small(x); /* 64 of 256 activations zero */
     power_act_stats s;
-    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    stats_small(x, &s); /* 64 of 256 activations zero */
     power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
     power_report z = price_kind(t, &c, &r, POWER_BASE_ZERO_SKIP, 0, &s);
     /* compute and the row reads scale by 192 / 256; the busy cycles lose 64 rows x 8 words */
@@ -119,9 +124,8 @@ Test(power_base_kinds, bit_serial_pays_per_set_bit_and_per_plane)
     sim_config c = cfg_default();
     sim_report r = run_small();
     int32_t x[256];
-    counts_small(x);
     power_act_stats s;
-    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    stats_small(x, &s);
     power_report b = price_kind(t, &c, &r, POWER_BASE_BIT_SERIAL, 0, &s);
     /* adds = 384 set bits x 128 outputs, each add32 + 32-bit write, no multiplier;
      * gated lanes cost 0 in the base table */
@@ -150,9 +154,8 @@ Test(power_base_kinds, wide_matches_the_spiking_latency)
     sim_config c = cfg_default();
     sim_report r = run_small();
     int32_t x[256];
-    counts_small(x);
     power_act_stats s;
-    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    stats_small(x, &s);
     /* dense needs 2 x (128 x 8 + 1 + 64) cycles = 4356 ns; give the spiking run 1500 ns */
     r.duration_ns = 1500;
     power_report w = price_kind(t, &c, &r, POWER_BASE_WIDE, 0, &s);
@@ -219,9 +222,8 @@ Test(power_base_kinds, mac_area_exact_or_per_part)
     sim_config c = cfg_default();
     sim_report r = run_small();
     int32_t x[256];
-    counts_small(x);
     power_act_stats s;
-    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    stats_small(x, &s);
     power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
     cr_assert_eq(d.base_area_exact, 1);
     /* A = 16: multipliers unchanged, adders, accumulators and readout halved */
@@ -316,9 +318,8 @@ Test(power_base_kinds, batch_tokens_share_row_reads)
     c2.batch_tokens = 2;
     sim_report r = run_small();
     int32_t x[256];
-    counts_small(x); /* token 0 all nonzero, token 1 half zero */
     power_act_stats s;
-    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    stats_small(x, &s); /* token 0 all nonzero, token 1 half zero */
     /* zero-skip needs the batch's statistics */
     power_report p;
     char *err = NULL;
@@ -416,9 +417,8 @@ Test(power_base_kinds, scaled_from_a_set_of_the_same_kind)
     c.acc_bits = 16;
     sim_report r = run_small();
     int32_t x[256];
-    counts_small(x);
     power_act_stats s;
-    cr_assert_eq(power_act_stats_compute(x, 2, 128, 128, &s, NULL), AX_OK);
+    stats_small(x, &s);
     power_report d = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
     power_report z = price_kind(t, &c, &r, POWER_BASE_ZERO_SKIP, 0, &s);
     cr_assert_eq(z.base_area_exact, 0);
