@@ -12,10 +12,7 @@
 #  4. the async core has no clock to gate: refused, naming the parameter.
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:?}"
-W="$AXON_ROOT/traces/ppocr/ppocr-rec.weights.safetensors"
-T="$AXON_ROOT/traces/ppocr/ppocr-rec.trace.safetensors"
-L=model.layers.0.mlp.fc2
-[ -f "$W" ] && [ -f "$T" ] || { echo "shipped PP-OCR trace missing"; exit 77; }
+. "$AXON_ROOT/tests/e2e/ppocr_env.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 run() { "$AXON" run --weights "$W" --trace "$T" --layer "$L" "$@"; }

@@ -16,10 +16,7 @@
 #  * the results columns of the database hold the new figures.
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:?}"
-W="$AXON_ROOT/traces/ppocr/ppocr-rec.weights.safetensors"
-T="$AXON_ROOT/traces/ppocr/ppocr-rec.trace.safetensors"
-L=model.layers.0.mlp.fc2
-[ -f "$W" ] && [ -f "$T" ] || { echo "shipped PP-OCR trace missing"; exit 77; }
+. "$AXON_ROOT/tests/e2e/ppocr_env.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 run() { "$AXON" run --weights "$W" --layer "$L" --threads 1 "$@"; }

@@ -6,10 +6,7 @@
 # a bad or incomplete --tech table (file:line, component and action named).
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:?}"
-W="$AXON_ROOT/traces/ppocr/ppocr-rec.weights.safetensors"
-T="$AXON_ROOT/traces/ppocr/ppocr-rec.trace.safetensors"
-L=model.layers.0.mlp.fc2
-[ -f "$W" ] && [ -f "$T" ] || { echo "shipped PP-OCR trace missing"; exit 77; }
+. "$AXON_ROOT/tests/e2e/ppocr_env.sh"
 help=$("$AXON" run --help 2>&1 || true)
 if grep -q "not implemented" <<<"$help" || ! grep -q -- "--explain" <<<"$help"; then
   echo "axon run in this build has no energy options (--tech/--model/--explain) yet"; exit 77
