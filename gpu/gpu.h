@@ -59,6 +59,10 @@ ax_result gpu_ref_cpu_ex(const int32_t *counts, size_t tokens, const map_qweight
 /* y[tokens][out] = vth[t] * Σ_g scale * acc (double sum, float result). */
 void gpu_dequant(const int32_t *acc, const float *vth, size_t tokens, const map_qweight *qw,
                  float *y);
+/* The same on up to `threads` threads (<= 0: every CPU), by tokens: each y
+ * element is computed as above, so the same bits for every thread count. */
+void gpu_dequant_par(const int32_t *acc, const float *vth, size_t tokens, const map_qweight *qw,
+                     float *y, int threads);
 
 /* ---- CUDA path ------------------------------------------------------------
  * Implemented in gpu_cuda.cu (binary built by `make gpu`, e.g. build/axon-cuda);

@@ -648,15 +648,43 @@ ax_result gpu_ref_cpu(const int32_t *counts, size_t tokens, const map_qweight *q
     return gpu_ref_cpu_ex(counts, tokens, qw, acc, NULL, NULL, err);
 }
 
+typedef struct {
+    const int32_t *acc;
+    const float *vth;
+    const map_qweight *qw;
+    float *y;
+} dq_ctx;
+
+/* y elements [i0, i1) of the flat [tokens][out] array. */
+static void dequant_range(void *p, size_t i0, size_t i1, int worker)
+{
+    (void)worker;
+    const dq_ctx *x = p;
+    const size_t out = x->qw->out, ng = x->qw->ngroups;
+    const float *scale = x->qw->scale;
+    size_t t = i0 / out, j = i0 % out;
+    for (size_t i = i0; i < i1; i++) {
+        double sum = 0.0;
+        for (size_t g = 0; g < ng; g++)
+            sum += (double)scale[j * ng + g] * x->acc[i * ng + g];
+        x->y[i] = (float)((double)x->vth[t] * sum);
+        if (++j == out) {
+            j = 0;
+            t++;
+        }
+    }
+}
+
 void gpu_dequant(const int32_t *acc, const float *vth, size_t tokens, const map_qweight *qw,
                  float *y)
 {
-    const size_t out = qw->out, ng = qw->ngroups;
-    for (size_t t = 0; t < tokens; t++)
-        for (size_t j = 0; j < out; j++) {
-            double sum = 0.0;
-            for (size_t g = 0; g < ng; g++)
-                sum += (double)qw->scale[j * ng + g] * acc[(t * out + j) * ng + g];
-            y[t * out + j] = (float)((double)vth[t] * sum);
-        }
+    gpu_dequant_par(acc, vth, tokens, qw, y, 1);
+}
+
+/* Every element of y is independent: chunks of elements on the threads. */
+void gpu_dequant_par(const int32_t *acc, const float *vth, size_t tokens, const map_qweight *qw,
+                     float *y, int threads)
+{
+    dq_ctx x = {acc, vth, qw, y};
+    ax_parallel_for(threads, tokens * qw->out, 16384, dequant_range, &x);
 }

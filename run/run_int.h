@@ -71,6 +71,10 @@ run_cache_entry *run_cache_put(run_cache *c, const char *key, void *data, size_t
  * (run_job.c: never held whole); the reference's errors as a whole one. */
 ax_result run_ref_mismatches(const int32_t *counts, size_t tokens, const map_qweight *qw,
                              const int32_t *acc, size_t *mismatches, char **err);
+/* The same with the comparison on up to `threads` threads (an integer
+ * count: the same for every thread count). */
+ax_result run_ref_mismatches_par(const int32_t *counts, size_t tokens, const map_qweight *qw,
+                                 const int32_t *acc, int threads, size_t *mismatches, char **err);
 /* 1 when an entry of bytes could stay in c after its run releases it (one
  * larger than the budget is dropped at once: not worth computing whole). */
 int run_cache_keeps(const run_cache *c, size_t bytes);

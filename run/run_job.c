@@ -48,6 +48,8 @@
 #include "../traces/trace.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,16 +132,75 @@ typedef struct {
     double dot, yy, rr, ee, mx;
 } acc_sums;
 
-static void accuracy_add(acc_sums *a, const float *y, const float *ref, size_t n)
+typedef struct {
+    acc_sums *a;
+    const float *y, *ref;
+    size_t n;
+} acc_ctx;
+
+/* Unit 0 sums dot and yy, unit 1 rr, ee and the maximum: each sum runs
+ * over the elements in order, as one loop over all five did, so two
+ * threads give the same bits as one. */
+static void accuracy_unit(void *p, size_t u0, size_t u1, int worker)
 {
-    for (size_t i = 0; i < n; i++) {
-        double u = y[i], b = ref[i], e = u - b;
-        a->dot += u * b;
-        a->yy += u * u;
-        a->rr += b * b;
-        a->ee += e * e;
-        a->mx = fabs(e) > a->mx ? fabs(e) : a->mx;
+    (void)worker;
+    const acc_ctx *x = p;
+    acc_sums *a = x->a;
+    const float *y = x->y, *ref = x->ref;
+    for (size_t unit = u0; unit < u1; unit++) {
+        if (unit == 0) {
+            double dot = a->dot, yy = a->yy;
+            for (size_t i = 0; i < x->n; i++) {
+                double u = y[i], b = ref[i];
+                dot += u * b;
+                yy += u * u;
+            }
+            a->dot = dot;
+            a->yy = yy;
+        } else {
+            double rr = a->rr, ee = a->ee, mx = a->mx;
+            for (size_t i = 0; i < x->n; i++) {
+                double u = y[i], b = ref[i], e = u - b;
+                rr += b * b;
+                ee += e * e;
+                mx = fabs(e) > mx ? fabs(e) : mx;
+            }
+            a->rr = rr;
+            a->ee = ee;
+            a->mx = mx;
+        }
     }
+}
+
+static void accuracy_add(acc_sums *a, const float *y, const float *ref, size_t n, int threads)
+{
+    acc_ctx x = {a, y, ref, n};
+    ax_parallel_for(threads, 2, 1, accuracy_unit, &x);
+}
+
+/* Accumulators of a and b that differ, counted in chunks on the threads
+ * (an integer count: the same for every thread count). */
+typedef struct {
+    const int32_t *a, *b;
+    atomic_size_t m;
+} diff_ctx;
+
+static void diff_range(void *p, size_t i0, size_t i1, int worker)
+{
+    (void)worker;
+    diff_ctx *x = p;
+    size_t m = 0;
+    for (size_t i = i0; i < i1; i++)
+        m += x->a[i] != x->b[i];
+    atomic_fetch_add(&x->m, m);
+}
+
+static size_t count_diff(const int32_t *a, const int32_t *b, size_t n, int threads)
+{
+    diff_ctx x = {.a = a, .b = b};
+    atomic_init(&x.m, 0);
+    ax_parallel_for(threads, n, 1 << 16, diff_range, &x);
+    return atomic_load(&x.m);
 }
 
 static void accuracy_finish(const acc_sums *a, run_result *r)
@@ -441,6 +502,12 @@ static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweigh
 ax_result run_ref_mismatches(const int32_t *counts, size_t tokens, const map_qweight *qw,
                              const int32_t *acc, size_t *mismatches, char **err)
 {
+    return run_ref_mismatches_par(counts, tokens, qw, acc, 1, mismatches, err);
+}
+
+ax_result run_ref_mismatches_par(const int32_t *counts, size_t tokens, const map_qweight *qw,
+                                 const int32_t *acc, int threads, size_t *mismatches, char **err)
+{
     size_t per = qw->out * qw->ngroups, blk = tokens < TBLOCK ? tokens : TBLOCK;
     int32_t *b = alloc_n(blk * per, sizeof *b);
     if (!b)
@@ -450,8 +517,7 @@ ax_result run_ref_mismatches(const int32_t *counts, size_t tokens, const map_qwe
     for (size_t t0 = 0; t0 < tokens && !rc; t0 += blk) {
         size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
         if (!(rc = ref_block(counts, t0, nt, qw, b, err)))
-            for (size_t i = 0; i < nt * per; i++)
-                m += acc[t0 * per + i] != b[i];
+            m += count_diff(acc + t0 * per, b, nt * per, threads);
     }
     free(b);
     *mismatches = m;
@@ -460,7 +526,8 @@ ax_result run_ref_mismatches(const int32_t *counts, size_t tokens, const map_qwe
 
 /* Accuracy of y against `<layer>.output`, converted TBLOCK rows at a time. */
 static ax_result output_accuracy(const trace_file *tf, const trace_tensor *to, const float *y,
-                                 size_t tokens, size_t out, run_result *r, char **err)
+                                 size_t tokens, size_t out, int threads, run_result *r,
+                                 char **err)
 {
     const size_t es = trace_dtype_size(to->dtype);
     size_t blk = tokens < TBLOCK ? tokens : TBLOCK;
@@ -472,7 +539,7 @@ static ax_result output_accuracy(const trace_file *tf, const trace_tensor *to, c
     for (size_t t0 = 0; t0 < tokens && !rc; t0 += blk) {
         size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
         if (!(rc = trace_to_f32_range(to, t0 * out, nt * out, ob, err)))
-            accuracy_add(&a, y + t0 * out, ob, nt * out);
+            accuracy_add(&a, y + t0 * out, ob, nt * out, threads);
         trace_drop(tf, to, t0 * out * es, nt * out * es); /* read: out of the resident set */
     }
     free(ob);
@@ -494,7 +561,8 @@ static ax_result output_accuracy(const trace_file *tf, const trace_tensor *to, c
  * its tokens x out accumulators. */
 static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
                          const int32_t *counts, size_t tokens, const map_qweight *qw,
-                         const int32_t *acc, size_t *mismatches, run_cache_entry **re, char **err)
+                         const int32_t *acc, int threads, size_t *mismatches,
+                         run_cache_entry **re, char **err)
 {
     size_t nacc = tokens * qw->out * qw->ngroups;
     char *key = run_cache_key("R|%s|%s", wkey, xkey);
@@ -503,7 +571,7 @@ static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
         return ax_fail(err, AX_ENOMEM, "out of memory");
     if (!(*re = run_cache_find(cache, key)) && acc && !run_cache_keeps(cache, nacc * sizeof *acc)) {
         free(key);
-        return run_ref_mismatches(counts, tokens, qw, acc, mismatches, err);
+        return run_ref_mismatches_par(counts, tokens, qw, acc, threads, mismatches, err);
     }
     if (!*re) {
         r_entry *e = calloc(1, sizeof *e);
@@ -519,10 +587,7 @@ static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
     free(key);
     if (!rc && acc) {
         const int32_t *ref = ((const r_entry *)run_cache_data(*re))->acc;
-        size_t m = 0;
-        for (size_t i = 0; i < nacc; i++)
-            m += acc[i] != ref[i];
-        *mismatches = m;
+        *mismatches = count_diff(acc, ref, nacc, threads);
     }
     return rc;
 }
@@ -613,6 +678,71 @@ ax_result run_job_prepare(const run_job *j, run_cache *cache, char **err)
     return rc;
 }
 
+/* The files' checksums (FNV-1a of each file's ends, run_config.c), on a
+ * thread of their own while the run goes on: they are the same bytes of
+ * the same files whenever they are read, so the config hash is unchanged;
+ * only the serial minutes of a run's end overlap with its work. */
+typedef struct {
+    const run_job *j;
+    run_files *f;
+    ax_result rc;
+    char *err;
+    pthread_t tid;
+    int started;
+} files_bg;
+
+static void *files_main(void *p)
+{
+    files_bg *b = p;
+    b->rc = run_files_of(b->j, b->f, &b->err);
+    return NULL;
+}
+
+/* Starts the checksums on a thread when the run has two or more and the
+ * cache does not hold them; else nothing (they are computed at the end). */
+static void files_start(files_bg *b, const run_job *j, run_cache *cache, const char *fkey)
+{
+    memset(b, 0, sizeof *b);
+    run_cache_entry *fe;
+    if (ax_threads(j->threads) < 2 || !fkey)
+        return;
+    if ((fe = run_cache_find(cache, fkey))) {
+        run_cache_release(cache, fe);
+        return;
+    }
+    b->j = j;
+    if (!(b->f = malloc(sizeof *b->f)))
+        return;
+    if (pthread_create(&b->tid, NULL, files_main, b)) {
+        free(b->f);
+        b->f = NULL;
+        return;
+    }
+    b->started = 1;
+}
+
+/* Joins the thread; *f (caller frees) is its result, or NULL when it did
+ * not run. */
+static ax_result files_join(files_bg *b, run_files **f, char **err)
+{
+    *f = NULL;
+    if (!b->started)
+        return AX_OK;
+    pthread_join(b->tid, NULL);
+    b->started = 0;
+    ax_result rc = b->rc;
+    if (rc) {
+        ax_fail(err, rc, "%s", b->err ? b->err : "checksum failed");
+        free(b->f);
+    } else {
+        *f = b->f;
+    }
+    b->f = NULL;
+    free(b->err);
+    b->err = NULL;
+    return rc;
+}
+
 /* prepare: only what the cache holds (weights, counts, events, reference). */
 static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err)
 {
@@ -628,7 +758,8 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     sim_vcd *vcd = NULL;
     power_table *tech = NULL;
     char name[1024], *wid = NULL, *iid = NULL, *tid = NULL, *rid = NULL, *wkey = NULL, *xkey = NULL,
-                     *key = NULL, *skey = NULL, *qkey = NULL, *tkey = NULL;
+                     *key = NULL, *skey = NULL, *qkey = NULL, *tkey = NULL, *fkey = NULL;
+    files_bg fbg = {0};
 
     if ((!j->weights && !j->image) || !j->trace || !j->layer)
         return ax_fail(err, AX_EPARAM, "run: weights or image, trace and layer are required");
@@ -739,10 +870,13 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     tid = run_file_ident(j->trace);
     rid = run_file_ident(j->ref);
     if (!wid || !iid || !tid || !rid ||
-        !(wkey = run_cache_key("W|%s|%s|%s|g%zu", wid, iid, j->layer, j->group))) {
+        !(wkey = run_cache_key("W|%s|%s|%s|g%zu", wid, iid, j->layer, j->group)) ||
+        !(fkey = run_cache_key("F|%s|%s|%s|%s", wid, tid, iid, rid))) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory");
         goto done;
     }
+    if (!prepare) /* the checksums for the config hash, alongside the run */
+        files_start(&fbg, j, cache, fkey);
     if (!(we = run_cache_find(cache, wkey))) {
         w_entry *w = calloc(1, sizeof *w);
         if (!w) {
@@ -819,9 +953,10 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
         }
-        if ((rc = spike_stats_compute(j->coding, counts, tokens, in, j->steps, &e->spikes, err)) ||
-            (rc = spike_events(j->coding, counts, tokens, in, j->steps, &e->ev, &e->nev,
-                               e->tok_start, NULL, err))) {
+        if ((rc = spike_stats_par(j->coding, counts, tokens, in, j->steps, j->threads,
+                                  &e->spikes, err)) ||
+            (rc = spike_events_par(j->coding, counts, tokens, in, j->steps, j->threads, &e->ev,
+                                   &e->nev, e->tok_start, NULL, err))) {
             e_drop(e);
             goto done;
         }
@@ -849,7 +984,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         goto done;
     if (prepare) { /* a sweep's parent: the shared parts, and the timing of
                       points that share the accumulation (below) */
-        rc = get_ref(cache, wkey, xkey, counts, tokens, qw, NULL, NULL, &re, err);
+        rc = get_ref(cache, wkey, xkey, counts, tokens, qw, NULL, j->threads, NULL, &re, err);
         if (rc || !se || j->functional)
             goto done;
     }
@@ -961,11 +1096,12 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         q_copy(r, &Q->res);
     } else {
         /* the reference: once per weights and counts */
-        if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, r->acc, &r->mismatches, &re, err)))
+        if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, r->acc, j->threads,
+                          &r->mismatches, &re, err)))
             goto done;
         r->exact = r->mismatches == 0;
-        gpu_dequant(r->acc, X->vth, tokens, qw, r->y);
-        if (to && (rc = output_accuracy(tf, to, r->y, tokens, qw->out, r, err)))
+        gpu_dequant_par(r->acc, X->vth, tokens, qw, r->y, j->threads);
+        if (to && (rc = output_accuracy(tf, to, r->y, tokens, qw->out, j->threads, r, err)))
             goto done;
         if (j->ref && (rc = compare_ref(j, r, tokens, qw->out, qw->ngroups, err)))
             goto done;
@@ -1004,20 +1140,18 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     r->ngroups = qw->ngroups;
     r->functional = j->functional;
     {
-        /* the database's hash: files by checksum (once per set of files), every parameter */
-        free(key);
-        if (!(key = run_cache_key("F|%s|%s|%s|%s", wid, tid, iid, rid))) {
-            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        /* the database's hash: files by checksum (once per set of files,
+         * computed alongside the run when it has threads), every parameter */
+        run_files *f = NULL;
+        if ((rc = files_join(&fbg, &f, err)))
             goto done;
-        }
-        if (!(fe = run_cache_find(cache, key))) {
-            run_files *f = malloc(sizeof *f);
-            if (!f || (rc = run_files_of(j, f, err))) {
+        if (f || !(fe = run_cache_find(cache, fkey))) {
+            if (!f && (!(f = malloc(sizeof *f)) || (rc = run_files_of(j, f, err)))) {
                 free(f);
                 rc = rc ? rc : ax_fail(err, AX_ENOMEM, "out of memory");
                 goto done;
             }
-            if (!(fe = run_cache_put(cache, key, f, sizeof *f, plain_drop))) {
+            if (!(fe = run_cache_put(cache, fkey, f, sizeof *f, plain_drop))) {
                 rc = ax_fail(err, AX_ENOMEM, "out of memory");
                 goto done;
             }
@@ -1029,6 +1163,11 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         free(cfgtext);
     }
 done:
+    if (fbg.started) { /* an error before the end: the checksums are not needed */
+        run_files *f = NULL;
+        files_join(&fbg, &f, NULL);
+        free(f);
+    }
     if (rc) {
         run_result_free(r);
         r->sim.per_core = NULL;
@@ -1046,7 +1185,7 @@ done:
     run_cache_release(cache, we);
     run_cache_free(own);
     free(wid), free(iid), free(tid), free(rid), free(wkey), free(xkey), free(key);
-    free(skey), free(qkey), free(tkey);
+    free(skey), free(qkey), free(tkey), free(fkey);
     map_image_free(img);
     trace_close(tf);
     trace_close(wf);

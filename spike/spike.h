@@ -121,6 +121,11 @@ typedef struct {
  * and T_of[tokens] (caller-allocated, may be NULL) are filled. */
 ax_result spike_events(spike_coding c, const int32_t *counts, size_t tokens, size_t d, int steps,
                        spike_event **ev, size_t *nev, size_t *tok_start, int *T_of, char **err);
+/* The same stream built on up to `threads` threads (<= 0: every CPU), by
+ * blocks of tokens: the same bytes for every thread count. */
+ax_result spike_events_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
+                           int steps, int threads, spike_event **ev, size_t *nev,
+                           size_t *tok_start, int *T_of, char **err);
 
 #define SPIKE_HIST_BINS 130 /* |count| 0..128, bin 129 = above 128 */
 
@@ -143,5 +148,10 @@ typedef struct {
 
 ax_result spike_stats_compute(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
                               int steps, spike_stats *st, char **err);
+/* The same statistics summed on up to `threads` threads (<= 0: every CPU):
+ * blocks of tokens add integer partials (exact, so the same for every
+ * thread count). */
+ax_result spike_stats_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
+                          int steps, int threads, spike_stats *st, char **err);
 
 #endif
