@@ -38,3 +38,12 @@ bench: bench-io
 bench-io: $(BENCH_IO)
 	$(BENCH_IO) $(BENCH_IO_ARGS)
 -include $(BUILD)/bench/bench_io.d
+
+# bench/bench_whole.sh: whole-process `axon run --threads 1` against
+# `--threads 2` on the Qwen2.5-7B up_proj (128 tokens), and the 36-point
+# sweep against one run (64 tokens, --jobs 2); ratios of wall and CPU time
+# measured in the same session (BENCH_WHOLE_REPEAT, default 3).
+.PHONY: bench-whole
+bench: bench-whole
+bench-whole: $(AXON)
+	bash bench/bench_whole.sh $(AXON) $(BENCH_WHOLE_REPEAT)

@@ -303,3 +303,51 @@ Test(gpu_ref, overflow_is_the_first_in_order_for_every_thread_count)
     }
     map_qweight_free(&qw);
 }
+
+/* gpu_dequant_par splits the [tokens][out] elements into chunks that start
+ * mid-row (out = 7001, chunks of 16384): every y equals the formula's,
+ * bit for bit, on 1, 2 and 3 threads (a chunk that restarts its token or
+ * output index wrongly, or skips its tail, fails). */
+Test(gpu_ref, dequant_par_equals_the_formula_for_every_thread_count)
+{
+    const size_t out = 7001, in = 96, tokens = 5, group = 32;
+    float *w = malloc(out * in * sizeof *w);
+    uint64_t r = 77;
+    for (size_t i = 0; i < out * in; i++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        w[i] = (float)((int64_t)(r >> 40) - (1 << 23)) / (float)(1 << 20);
+    }
+    map_qweight qw;
+    cr_assert_eq(map_quantize(w, out, in, group, &qw, NULL), AX_OK);
+    size_t ng = qw.ngroups, nacc = tokens * out * ng;
+    int32_t *acc = malloc(nacc * sizeof *acc);
+    for (size_t i = 0; i < nacc; i++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        acc[i] = (int32_t)(r >> 33) - (1 << 30);
+    }
+    float vth[5] = {0.5f, 1.0f, 0.125f, 3.0f, 0.0078125f};
+    float *want = malloc(tokens * out * sizeof *want), *y = malloc(tokens * out * sizeof *y);
+    for (size_t t = 0; t < tokens; t++)
+        for (size_t j = 0; j < out; j++) {
+            double sum = 0.0;
+            for (size_t g = 0; g < ng; g++)
+                sum += (double)qw.scale[j * ng + g] * acc[(t * out + j) * ng + g];
+            want[t * out + j] = (float)((double)vth[t] * sum);
+        }
+    for (int th = 1; th <= 3; th++) {
+        memset(y, 0xff, tokens * out * sizeof *y);
+        gpu_dequant_par(acc, vth, tokens, &qw, y, th);
+        for (size_t i = 0; i < tokens * out; i++)
+            cr_assert(memcmp(&y[i], &want[i], sizeof *y) == 0,
+                      "%d threads: y[%zu] (token %zu, out %zu) = %.9g, want %.9g", th, i, i / out,
+                      i % out, y[i], want[i]);
+    }
+    memset(y, 0xff, tokens * out * sizeof *y);
+    gpu_dequant(acc, vth, tokens, &qw, y);
+    cr_assert_eq(memcmp(y, want, tokens * out * sizeof *y), 0);
+    free(w);
+    free(acc);
+    free(want);
+    free(y);
+    map_qweight_free(&qw);
+}

@@ -8,6 +8,7 @@
  * would not keep it whole) counts exactly the accumulators that differ and
  * gives the same results as the whole reference kept in a sweep's cache. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,4 +287,104 @@ Test(run_job, reference_compared_in_blocks)
     cr_assert_eq(a.config_hash, b.config_hash);
     run_result_free(&a), run_result_free(&b);
     run_cache_free(cache);
+}
+
+/* The checks after a run on its threads: the reference comparison counts
+ * chunks of 65 536 accumulators (mismatches placed on both sides of every
+ * chunk boundary and in the last, partial chunk), and the accuracy against
+ * the recorded output (two sums per thread) equals one plain pass over
+ * the elements in order, bit for bit, on 1, 2 and 3 threads: a chunk
+ * boundary off by one, or the sums taken in another order, fails. */
+Test(run_job, checks_on_threads_equal_one_pass)
+{
+    enum { T = 100, O = 2100, I = 16, AO = 300, AI = 40 };
+    static int32_t c[T * I];
+    static float w[O * I], aw[AO * AI], ax[T * AI], ao[T * AO];
+    unsigned st = 3;
+    for (size_t i = 0; i < T * I; i++) {
+        st = st * 1103515245u + 12345u;
+        c[i] = (int)((st >> 8) % 31) - 15;
+    }
+    for (size_t i = 0; i < O * I; i++) {
+        st = st * 1103515245u + 12345u;
+        w[i] = (float)((int)((st >> 8) % 2001) - 1000) / 700.0f;
+    }
+    map_qweight qw;
+    cr_assert_eq(map_quantize(w, O, I, 0, &qw, NULL), AX_OK);
+    const size_t n = (size_t)T * O; /* one group: blocks of 64 tokens = 134 400 accumulators */
+    int32_t *acc = malloc(n * sizeof *acc);
+    cr_assert_eq(gpu_ref_cpu(c, T, &qw, acc, NULL), AX_OK);
+    const size_t at[] = {0, 65535, 65536, 131071, 131072, 134399, 134400, 134401, n - 1};
+    for (size_t k = 0; k < sizeof at / sizeof *at; k++)
+        acc[at[k]] += 1 + (int32_t)k;
+    for (int th = 1; th <= 3; th++) {
+        size_t m = 0;
+        cr_assert_eq(run_ref_mismatches_par(c, T, &qw, acc, th, &m, NULL), AX_OK);
+        cr_assert_eq(m, sizeof at / sizeof *at, "%d threads: %zu mismatches", th, m);
+    }
+    free(acc);
+    map_qweight_free(&qw);
+
+    /* accuracy: a float layer with a recorded output */
+    for (size_t i = 0; i < AO * AI; i++) {
+        st = st * 1103515245u + 12345u;
+        aw[i] = (float)((int)((st >> 8) % 2001) - 1000) / 900.0f;
+    }
+    for (size_t i = 0; i < T * AI; i++) {
+        st = st * 1103515245u + 12345u;
+        ax[i] = (float)((int)((st >> 8) % 2001) - 1000) / 300.0f;
+    }
+    for (size_t i = 0; i < T * AO; i++) {
+        st = st * 1103515245u + 12345u;
+        ao[i] = (float)((int)((st >> 8) % 20001) - 10000) / 137.0f;
+    }
+    trace_writer *tw;
+    int64_t ws[2] = {AO, AI}, xs[2] = {T, AI}, os[2] = {T, AO};
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "a.weight", TRACE_F32, 2, ws, aw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, wpath, NULL), AX_OK);
+    trace_writer_free(tw);
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "a.input", TRACE_F32, 2, xs, ax, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "a.output", TRACE_F32, 2, os, ao, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, rpath, NULL), AX_OK);
+    trace_writer_free(tw);
+    run_result r[3];
+    char *err = NULL;
+    for (int th = 1; th <= 3; th++) {
+        run_job j;
+        run_job_default(&j);
+        j.weights = wpath;
+        j.trace = rpath;
+        j.layer = "a";
+        j.cfg.rows = 16;
+        j.cfg.cols = 32;
+        j.threads = th;
+        run_result *p = &r[th - 1];
+        cr_assert_eq(run_job_exec(&j, p, &err), AX_OK, "%s", err ? err : "");
+        cr_assert(p->exact && p->has_output);
+        double dot = 0, yy = 0, rr = 0, ee = 0, mx = 0;
+        for (size_t i = 0; i < (size_t)T * AO; i++) {
+            double u = p->y[i], b = ao[i], e = u - b;
+            dot += u * b;
+            yy += u * u;
+            rr += b * b;
+            ee += e * e;
+            mx = fabs(e) > mx ? fabs(e) : mx;
+        }
+        double cosine = dot / sqrt(yy * rr), rel = sqrt(ee / rr), snr = 10.0 * log10(rr / ee);
+        cr_assert(memcmp(&p->cosine, &cosine, sizeof cosine) == 0, "%d threads: cosine %.17g, want %.17g",
+                  th, p->cosine, cosine);
+        cr_assert(memcmp(&p->rel_error, &rel, sizeof rel) == 0, "%d threads: rel %.17g, want %.17g", th,
+                  p->rel_error, rel);
+        cr_assert(memcmp(&p->snr_db, &snr, sizeof snr) == 0, "%d threads: snr", th);
+        cr_assert_eq(p->max_abs_error, mx);
+        if (th > 1) {
+            cr_assert_eq(memcmp(p->y, r[0].y, (size_t)T * AO * sizeof *p->y), 0);
+            cr_assert_eq(memcmp(&p->spikes, &r[0].spikes, sizeof p->spikes), 0);
+            cr_assert_eq(p->config_hash, r[0].config_hash);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        run_result_free(&r[k]);
 }

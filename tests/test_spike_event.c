@@ -150,3 +150,79 @@ Test(spike_event, all_silent_gives_no_events)
     cr_assert(ts[0] == 0 && ts[1] == 0 && ts[2] == 0);
     free(ev);
 }
+
+/* spike_events_par on many tokens (several blocks of 16, the last one
+ * partial) equals the dense trains read in (token, step, axon) order, for
+ * 1, 2 and 3 threads: a block written at a wrong offset, a prefix sum off
+ * by one, or a block's candidate written past its last event into the next
+ * block's first event (the branchless emission) breaks it. */
+Test(spike_event, par_equals_dense_trains_for_every_thread_count)
+{
+    for (int iter = 0; iter < 60; iter++) {
+        spike_coding c = all[iter % 5];
+        int mode = iter / 5 % 3; /* 0 auto, 1 per token, 2 fixed */
+        size_t tokens = 17 + rnd() % 90, d = 1 + rnd() % 60, n = tokens * d;
+        int32_t *s = malloc(n * sizeof *s);
+        int nonneg = c == SPIKE_BINARY || c == SPIKE_BITWISE;
+        for (size_t k = 0; k < n; k++) {
+            int32_t v = rnd() % 3 ? 0 : (int32_t)(rnd() % 40);
+            s[k] = nonneg || rnd() % 2 ? v : -v;
+        }
+        int steps = mode == 0 ? SPIKE_STEPS_AUTO : SPIKE_STEPS_TOKEN;
+        if (mode == 2) {
+            cr_assert_eq(spike_steps_rule(c, s, n, &steps, NULL), AX_OK);
+            steps += 1;
+        }
+        spike_event *want = NULL, *ev = NULL;
+        size_t nw = 0, cap = 0, nev;
+        size_t *ts = malloc((tokens + 1) * sizeof *ts), *ts1 = malloc((tokens + 1) * sizeof *ts1);
+        int *To = malloc(tokens * sizeof *To), *To1 = malloc(tokens * sizeof *To1);
+        for (int th = 1; th <= 3; th++) {
+            char *err = NULL;
+            cr_assert_eq(spike_events_par(c, s, tokens, d, steps, th, &ev, &nev, ts, To, &err),
+                         AX_OK, "%s", err ? err : "");
+            if (th == 1) { /* the dense trains, from this run's T per token */
+                memcpy(ts1, ts, (tokens + 1) * sizeof *ts);
+                memcpy(To1, To, tokens * sizeof *To);
+                for (size_t tok = 0; tok < tokens; tok++) {
+                    cr_assert_eq(ts[tok], nw, "token %zu starts at %zu, not %zu", tok, ts[tok],
+                                 nw);
+                    for (int t = 0; t < To[tok]; t++)
+                        for (size_t i = 0; i < d; i++) {
+                            int b = spike_bit(c, s[tok * d + i], To[tok], t);
+                            if (!b)
+                                continue;
+                            int64_t w = spike_step_weight(c, To[tok], t);
+                            if (nw == cap)
+                                want = realloc(want, (cap = 2 * cap + 64) * sizeof *want);
+                            want[nw++] = (spike_event){.token = (uint32_t)tok,
+                                                       .step = (uint16_t)t,
+                                                       .neg = b * w < 0,
+                                                       .shift = (uint8_t)__builtin_ctzll(
+                                                           (uint64_t)(w < 0 ? -w : w)),
+                                                       .axon = (uint32_t)i};
+                        }
+                }
+            }
+            cr_assert_eq(nev, nw, "%s, %d threads: %zu events, want %zu", spike_coding_name(c),
+                         th, nev, nw);
+            cr_assert_eq(memcmp(ts, ts1, (tokens + 1) * sizeof *ts), 0);
+            cr_assert_eq(memcmp(To, To1, tokens * sizeof *To), 0);
+            for (size_t e = 0; e < nev; e++)
+                cr_assert(ev[e].token == want[e].token && ev[e].step == want[e].step &&
+                              ev[e].neg == want[e].neg && ev[e].shift == want[e].shift &&
+                              ev[e].axon == want[e].axon,
+                          "%s, %d threads, %zu tokens: event %zu (token %u step %u axon %u) "
+                          "differs from the trains' (token %u step %u axon %u)",
+                          spike_coding_name(c), th, tokens, e, ev[e].token, ev[e].step,
+                          ev[e].axon, want[e].token, want[e].step, want[e].axon);
+            free(ev);
+        }
+        free(want);
+        free(s);
+        free(ts);
+        free(ts1);
+        free(To);
+        free(To1);
+    }
+}

@@ -77,3 +77,86 @@ Test(spike_stats, empty_is_an_error)
                  AX_ESHAPE);
     free(err);
 }
+
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 11);
+}
+
+/* spike_stats_par over several blocks of 16 tokens (the last partial) on
+ * 1, 2 and 3 threads: every field the same bits as one plain pass written
+ * here, including a channel that fires in the last token only (its block
+ * may run on another thread: dead channels must merge every thread's view)
+ * and the extremes and histogram of every block. */
+Test(spike_stats, par_equals_one_pass_for_every_thread_count)
+{
+    const spike_coding all[] = {SPIKE_BINARY, SPIKE_TERNARY, SPIKE_BITWISE, SPIKE_BITWISE_SIGNED,
+                                SPIKE_BITWISE_2C};
+    for (int iter = 0; iter < 30; iter++) {
+        spike_coding c = all[iter % 5];
+        int steps = iter / 5 % 2 ? SPIKE_STEPS_TOKEN : SPIKE_STEPS_AUTO;
+        size_t tokens = 33 + rnd() % 70, d = 2 + rnd() % 50, n = tokens * d;
+        int32_t *s = calloc(n, sizeof *s);
+        int nonneg = c == SPIKE_BINARY || c == SPIKE_BITWISE;
+        for (size_t k = 0; k < n; k++) {
+            if (k % d == 0) /* channel 0: fires in the last token only */
+                continue;
+            int wide = spike_coding_is_bitwise(c) && k / d == tokens / 2; /* > 128: last bin */
+            int32_t v = rnd() % 2 ? 0 : (int32_t)(rnd() % (wide ? 300 : 20));
+            s[k] = nonneg || rnd() % 2 ? v : -v;
+        }
+        s[(tokens - 1) * d] = 5;
+        int *T = malloc(tokens * sizeof *T);
+        int Tmax;
+        cr_assert_eq(spike_steps_resolve(c, s, tokens, d, steps, T, &Tmax, NULL), AX_OK);
+        /* one plain pass */
+        uint64_t spikes = 0, slots = 0, firing = 0, hist[SPIKE_HIST_BINS] = {0};
+        int64_t cmin = INT64_MAX, cmax = INT64_MIN;
+        size_t dead = 0;
+        for (size_t k = 0; k < n; k++) {
+            int64_t v = s[k];
+            cmin = v < cmin ? v : cmin;
+            cmax = v > cmax ? v : cmax;
+            uint64_t m = (uint64_t)(v < 0 ? -v : v);
+            hist[m < SPIKE_HIST_BINS - 1 ? m : SPIKE_HIST_BINS - 1]++;
+            firing += v != 0;
+            spikes += (uint64_t)spike_nspikes(c, s[k], T[k / d]);
+        }
+        for (size_t tok = 0; tok < tokens; tok++)
+            slots += (uint64_t)T[tok] * d;
+        for (size_t i = 0; i < d; i++) {
+            int seen = 0;
+            for (size_t tok = 0; tok < tokens; tok++)
+                seen |= s[tok * d + i] != 0;
+            dead += !seen;
+        }
+        spike_stats one;
+        for (int th = 1; th <= 3; th++) {
+            spike_stats st;
+            cr_assert_eq(spike_stats_par(c, s, tokens, d, steps, th, &st, NULL), AX_OK);
+            cr_assert_eq(st.spikes, spikes, "%d threads", th);
+            cr_assert_eq(st.slots, slots);
+            cr_assert_eq(st.firing_pairs, firing);
+            cr_assert_eq(st.count_min, cmin);
+            cr_assert_eq(st.count_max, cmax, "%d threads: max %lld, want %lld", th,
+                         (long long)st.count_max, (long long)cmax);
+            cr_assert_eq(memcmp(st.hist, hist, sizeof hist), 0, "%d threads: histogram", th);
+            cr_assert_eq(st.steps, Tmax);
+            cr_assert_eq(st.dead_channel_fraction, (double)dead / (double)d,
+                         "%d threads: dead %.17g, want %zu / %zu", th, st.dead_channel_fraction,
+                         dead, d);
+            if (th == 1)
+                one = st;
+            cr_assert_eq(memcmp(&st, &one, sizeof st), 0, "%d threads differ from one", th);
+        }
+        spike_stats plain;
+        cr_assert_eq(spike_stats_compute(c, s, tokens, d, steps, &plain, NULL), AX_OK);
+        cr_assert_eq(memcmp(&plain, &one, sizeof plain), 0);
+        free(T);
+        free(s);
+    }
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# bench_whole — whole-process figures of issue 13 as ratios measured in the
+# same session (printed, never asserted; docs/performance.md "Whole-process
+# thread scaling and the sweep ratio"):
+#   threads  `axon run` of a Qwen2.5-7B up_proj (3584 -> 18944, bf16 from
+#            `axon gen --preset qwen7b-mlp --proj up`), 128 tokens, defaults,
+#            `--threads 1` against `--threads 2`: wall time, CPU time
+#            (user + sys) and CPUs used (CPU / wall); the speed-up in wall time;
+#   sweep    the 36-point sweep (3 clocks x 2 tiles x 2 codings x 3 k) of the
+#            same layer at 64 tokens, `--jobs 2`, against one `axon run`
+#            (defaults): the ratio of wall times and of CPU times.
+# Runs alternate (1, 2, 1, 2, ...) so a change of the machine's load hits
+# both sides; each figure is the best of REPEAT. The load average is printed
+# before and after: a second thread only helps when a second CPU is free.
+# usage: bench_whole.sh AXON [REPEAT]   (env BENCH_WHOLE_DIR: keep the files there)
+set -euo pipefail
+axon=${1:?usage: bench_whole.sh AXON [REPEAT]}
+rep=${2:-3}
+dir=${BENCH_WHOLE_DIR:-$(mktemp -d)}
+[ -n "${BENCH_WHOLE_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir"
+L=model.layers.0.mlp.up_proj
+for n in 128 64; do
+  [ -s "$dir/t$n.safetensors" ] ||
+    "$axon" gen --preset qwen7b-mlp --tokens "$n" --proj up --dtype bf16 \
+      --weights-out "$dir/w.safetensors" --trace-out "$dir/t$n.safetensors" >/dev/null 2>&1
+done
+
+# one timed command: prints "wall cpu" in seconds
+timed() {
+  local f="$dir/time.txt"
+  /usr/bin/time -f '%e %U %S' -o "$f" "$@" >/dev/null 2>&1
+  awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$f"
+}
+best() { sort -n -k"$1" | head -1; }
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== threads: axon run, 3584 -> 18944 bf16, 128 tokens (best of $rep, alternating)"
+: >"$dir/r1" && : >"$dir/r2"
+for ((i = 0; i < rep; i++)); do
+  for t in 1 2; do
+    timed "$axon" run --weights "$dir/w.safetensors" --trace "$dir/t128.safetensors" --layer $L \
+      --threads $t >>"$dir/r$t"
+  done
+done
+read -r w1 c1 < <(best 1 <"$dir/r1")
+read -r w2 c2 < <(best 1 <"$dir/r2")
+awk -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" 'BEGIN {
+  printf "  --threads 1: %.3f s wall, %.3f s CPU, %.2f CPUs used\n", w1, c1, c1 / w1
+  printf "  --threads 2: %.3f s wall, %.3f s CPU, %.2f CPUs used\n", w2, c2, c2 / w2
+  printf "  speed-up (wall, threads 1 / threads 2): %.2fx (target >= 1.7x); CPU 2 / 1: %.2fx\n", w1 / w2, c2 / c1 }'
+
+echo "== sweep: 36 points, 64 tokens, --jobs 2, against one run (best of $rep, alternating)"
+: >"$dir/s1" && : >"$dir/s36"
+for ((i = 0; i < rep; i++)); do
+  timed "$axon" run --weights "$dir/w.safetensors" --trace "$dir/t64.safetensors" --layer $L >>"$dir/s1"
+  rm -f "$dir/s.db"
+  timed "$axon" sweep --weights "$dir/w.safetensors" --trace "$dir/t64.safetensors" --layer $L \
+    --clock 250,500,1000 --tile 64x64,128x128 --coding bitwise-signed,bitwise-2c --k 2,3,4 \
+    --jobs 2 --db "$dir/s.db" >>"$dir/s36"
+done
+read -r ow oc < <(best 1 <"$dir/s1")
+read -r sw sc < <(best 1 <"$dir/s36")
+awk -v ow="$ow" -v oc="$oc" -v sw="$sw" -v sc="$sc" 'BEGIN {
+  printf "  one run: %.3f s wall, %.3f s CPU\n", ow, oc
+  printf "  sweep:   %.3f s wall, %.3f s CPU, %.2f CPUs used\n", sw, sc, sc / sw
+  printf "  sweep / one run: %.1fx wall (target <= 10x), %.1fx CPU\n", sw / ow, sc / oc }'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
