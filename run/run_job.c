@@ -643,12 +643,11 @@ static ax_result make_sums(const run_job *j, run_cache *cache, const char *skey,
 {
     sim *s = NULL;
     sim_sums *u = NULL;
-    ax_result rc = sim_new(&j->cfg, &W->qw, E->ev, E->nev, E->tok_start, tokens, &s, err);
+    sim_exec ex;
+    sim_exec_default(&ex);
+    ex.threads = j->threads;
+    ax_result rc = sim_new_ex(&j->cfg, &W->qw, E->ev, E->nev, E->tok_start, tokens, &ex, &s, err);
     if (!rc) {
-        sim_exec ex;
-        sim_exec_default(&ex);
-        ex.threads = j->threads;
-        sim_set_exec(s, &ex);
         if (!W->sw || !(rc = sim_use_weights(s, W->sw, err))) {
             char *e2 = NULL;
             rc = sim_run_functional(s, &e2); /* an overflow is a verdict to keep */
@@ -1019,12 +1018,11 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     }
     size_t nacc = tokens * qw->out * qw->ngroups;
     if (!te) {
-        if ((rc = sim_new(&j->cfg, qw, E->ev, E->nev, E->tok_start, tokens, &s, err)))
-            goto done;
         sim_exec ex;
         sim_exec_default(&ex);
         ex.threads = j->threads;
-        sim_set_exec(s, &ex);
+        if ((rc = sim_new_ex(&j->cfg, qw, E->ev, E->nev, E->tok_start, tokens, &ex, &s, err)))
+            goto done;
         if ((W->sw && !j->vcd && (rc = sim_use_weights(s, W->sw, err))) ||
             (se && (rc = sim_use_sums(s, run_cache_data(se), err))))
             goto done;

@@ -245,6 +245,12 @@ typedef struct {
 void sim_exec_default(sim_exec *x);
 /* Before sim_run / sim_run_functional. */
 void sim_set_exec(sim *s, const sim_exec *x);
+/* sim_new with the execution options set before the event stream is split
+ * into row-blocks (on ex->threads; NULL: the defaults): the same sim for
+ * every thread count. */
+ax_result sim_new_ex(const sim_config *cfg, const map_qweight *qw, const spike_event *ev,
+                     size_t nev, const size_t *tok_start, size_t tokens, const sim_exec *ex,
+                     sim **out, char **err);
 /* Online processors (sysconf), at least 1: the default of `axon run --threads`. */
 int sim_threads_default(void);
 const char *sim_simd_name(sim_simd v); /* "auto", "scalar", "sse2", "avx2", "avx512" */

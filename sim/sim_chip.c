@@ -16,6 +16,16 @@
  *
  * Ownership: the sim references qw, ev and tok_start (they must outlive it)
  * and owns everything else.
+ *
+ * The split of the event stream into row-blocks' item streams runs on the
+ * threads of sim_new_ex's exec, by blocks of SIM_ITEM_BLOCK tokens: each
+ * block counts its items per row-block (and its axons' events and shifts
+ * into its worker's own counters, summed afterwards: integers), a prefix
+ * sum over blocks in order gives each block its offsets, and each block
+ * writes its items there: the same streams for every thread count. A block
+ * that finds an invalid event only raises a flag; the stream is then
+ * checked again in order by one thread, so the error is the first one, as
+ * before.
  */
 #include "sim_int.h"
 
@@ -176,19 +186,14 @@ static ax_result build_row_reads(struct sim *s, char **err)
     return AX_OK;
 }
 
-/* Splits the event stream into each row-block's item stream (events of
- * its axons in stream order, or the row-reuse order of sim_row_order, an
- * EOT after each token) and validates it. */
-static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
+/* Validates the event stream in order and counts each row-block's events
+ * and each axon's events and shifts (one thread: the first error is the
+ * one reported). */
+static ax_result count_items_serial(struct sim *s, const uint32_t *a2rb, char **err)
 {
-    int bad = 0;
-    s->items = xcalloc(s->nrb, sizeof(int64_t *), &bad);
-    s->nitems = xcalloc(s->nrb, sizeof(size_t), &bad);
-    if (bad)
-        return ax_fail(err, AX_ENOMEM, "out of memory for item streams");
-    if (s->tok_start[0] != 0 || s->tok_start[s->tokens] != s->nev)
-        return ax_fail(err, AX_EPARAM, "tok_start must run from 0 to nev = %zu (got %zu .. %zu)",
-                       s->nev, s->tok_start[0], s->tok_start[s->tokens]);
+    memset(s->nitems, 0, s->nrb * sizeof *s->nitems);
+    memset(s->ecnt, 0, s->in * sizeof *s->ecnt);
+    memset(s->scnt, 0, s->in * sizeof *s->scnt);
     for (size_t n = 0; n < s->tokens; n++) {
         if (s->tok_start[n + 1] < s->tok_start[n])
             return ax_fail(err, AX_EPARAM, "tok_start decreases at token %zu", n);
@@ -216,39 +221,181 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
             s->scnt[v->axon] += v->shift;
         }
     }
+    return AX_OK;
+}
+
+#define SIM_ITEM_BLOCK 8 /* tokens per unit of the split */
+
+typedef struct {
+    struct sim *s;
+    const uint32_t *a2rb;
+    const size_t *perm; /* row reuse: the event order, or NULL */
+    size_t *cnt;        /* [block][rb]: items (pass 1), then offsets (pass 2) */
+    uint32_t *ecnt;     /* [worker][in] */
+    uint64_t *scnt;     /* [worker][in] */
+    unsigned char *bad; /* [block]: an invalid event (checked again in order) */
+} items_ctx;
+
+static void count_block(void *p, size_t blk, int worker)
+{
+    items_ctx *x = p;
+    struct sim *s = x->s;
+    size_t n0 = blk * SIM_ITEM_BLOCK, n1 = n0 + SIM_ITEM_BLOCK < s->tokens ? n0 + SIM_ITEM_BLOCK
+                                                                            : s->tokens;
+    size_t *cnt = x->cnt + blk * s->nrb;
+    uint32_t *ecnt = x->ecnt + (size_t)worker * s->in;
+    uint64_t *scnt = x->scnt + (size_t)worker * s->in;
+    for (size_t n = n0; n < n1; n++)
+        for (size_t e = s->tok_start[n]; e < s->tok_start[n + 1]; e++) {
+            const spike_event *v = &s->ev[e];
+            int ok = v->token == n && v->axon < s->in && v->shift <= SIM_MAX_SHIFT;
+            if (ok && e > s->tok_start[n]) {
+                const spike_event *u = v - 1;
+                ok = u->step < v->step || (u->step == v->step && u->axon < v->axon);
+            }
+            if (!ok) {
+                x->bad[blk] = 1;
+                return;
+            }
+            cnt[x->a2rb[v->axon]]++;
+            ecnt[v->axon]++;
+            scnt[v->axon] += v->shift;
+        }
+    for (size_t rb = 0; rb < s->nrb; rb++)
+        cnt[rb] += n1 - n0; /* an EOT per token */
+}
+
+static void fill_block(void *p, size_t blk, int worker)
+{
+    (void)worker;
+    items_ctx *x = p;
+    struct sim *s = x->s;
+    size_t n0 = blk * SIM_ITEM_BLOCK, n1 = n0 + SIM_ITEM_BLOCK < s->tokens ? n0 + SIM_ITEM_BLOCK
+                                                                            : s->tokens;
+    size_t *pos = x->cnt + blk * s->nrb;
+    for (size_t n = n0; n < n1; n++) {
+        for (size_t i = s->tok_start[n]; i < s->tok_start[n + 1]; i++) {
+            size_t e = x->perm ? x->perm[i] : i;
+            size_t rb = x->a2rb[s->ev[e].axon];
+            s->items[rb][pos[rb]++] = (int64_t)e;
+        }
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            s->items[rb][pos[rb]++] = -(int64_t)n - 1;
+    }
+}
+
+/* Splits the event stream into each row-block's item stream (events of
+ * its axons in stream order, or the row-reuse order of sim_row_order, an
+ * EOT after each token) and validates it. */
+static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
+{
+    int bad = 0;
+    s->items = xcalloc(s->nrb, sizeof(int64_t *), &bad);
+    s->nitems = xcalloc(s->nrb, sizeof(size_t), &bad);
+    if (bad)
+        return ax_fail(err, AX_ENOMEM, "out of memory for item streams");
+    if (s->tok_start[0] != 0 || s->tok_start[s->tokens] != s->nev)
+        return ax_fail(err, AX_EPARAM, "tok_start must run from 0 to nev = %zu (got %zu .. %zu)",
+                       s->nev, s->tok_start[0], s->tok_start[s->tokens]);
+    int mono = 1;
+    for (size_t n = 0; n < s->tokens; n++)
+        mono &= s->tok_start[n + 1] >= s->tok_start[n];
+    size_t nblk = (s->tokens + SIM_ITEM_BLOCK - 1) / SIM_ITEM_BLOCK;
+    int workers = s->ex.threads; /* 1 .. SIM_MAX_THREADS (sim_set_exec) */
+    items_ctx x = {.s = s, .a2rb = a2rb};
+    if (mono && workers > 1 && nblk > 1) {
+        x.cnt = xcalloc(nblk * s->nrb, sizeof *x.cnt, &bad);
+        x.ecnt = xcalloc((size_t)workers * s->in, sizeof *x.ecnt, &bad);
+        x.scnt = xcalloc((size_t)workers * s->in, sizeof *x.scnt, &bad);
+        x.bad = xcalloc(nblk, 1, &bad);
+    }
+    ax_result r = AX_OK;
+    int split = 0; /* counted by blocks: x.cnt holds each block's items */
+    if (bad) {
+        r = ax_fail(err, AX_ENOMEM, "out of memory for item streams");
+        goto out;
+    }
+    if (x.cnt) {
+        sim_par_for(workers, nblk, count_block, &x);
+        split = !memchr(x.bad, 1, nblk);
+    }
+    if (split) {
+        for (int w = 0; w < workers; w++)
+            for (size_t i = 0; i < s->in; i++) {
+                s->ecnt[i] += x.ecnt[(size_t)w * s->in + i];
+                s->scnt[i] += x.scnt[(size_t)w * s->in + i];
+            }
+        for (size_t rb = 0; rb < s->nrb; rb++) /* each block's offsets, blocks in order */
+            for (size_t b = 0; b < nblk; b++) {
+                size_t c = x.cnt[b * s->nrb + rb];
+                x.cnt[b * s->nrb + rb] = s->nitems[rb];
+                s->nitems[rb] += c;
+            }
+    } else if ((r = count_items_serial(s, a2rb, err))) {
+        goto out;
+    } else {
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            s->nitems[rb] += s->tokens;
+    }
     for (size_t rb = 0; rb < s->nrb; rb++) {
-        s->nitems[rb] += s->tokens;
-        s->items[rb] = xcalloc(s->nitems[rb], sizeof(int64_t), &bad);
-        if (bad)
-            return ax_fail(err, AX_ENOMEM, "out of memory for %zu items", s->nitems[rb]);
-        s->nitems[rb] = 0;
+        s->items[rb] = malloc((s->nitems[rb] ? s->nitems[rb] : 1) * sizeof(int64_t));
+        if (!s->items[rb]) {
+            r = ax_fail(err, AX_ENOMEM, "out of memory for %zu items", s->nitems[rb]);
+            goto out;
+        }
     }
     size_t *perm = NULL;
     if (s->cfg.row_reuse) {
         perm = malloc((s->nev ? s->nev : 1) * sizeof *perm);
-        if (!perm)
-            return ax_fail(err, AX_ENOMEM, "out of memory reordering %zu events", s->nev);
-        ax_result r = sim_row_order(s->ev, s->tok_start, s->tokens, perm, err);
-        if (r) {
+        if (!perm) {
+            r = ax_fail(err, AX_ENOMEM, "out of memory reordering %zu events", s->nev);
+            goto out;
+        }
+        if ((r = sim_row_order(s->ev, s->tok_start, s->tokens, perm, err))) {
             free(perm);
-            return r;
+            goto out;
         }
     }
-    for (size_t n = 0; n < s->tokens; n++) {
-        for (size_t x = s->tok_start[n]; x < s->tok_start[n + 1]; x++) {
-            size_t e = perm ? perm[x] : x;
-            size_t rb = a2rb[s->ev[e].axon];
-            s->items[rb][s->nitems[rb]++] = (int64_t)e;
+    x.perm = perm;
+    if (split) {
+        sim_par_for(workers, nblk, fill_block, &x);
+    } else {
+        size_t *pos = calloc(s->nrb, sizeof *pos);
+        if (!pos) {
+            free(perm);
+            r = ax_fail(err, AX_ENOMEM, "out of memory for item streams");
+            goto out;
         }
-        for (size_t rb = 0; rb < s->nrb; rb++)
-            s->items[rb][s->nitems[rb]++] = -(int64_t)n - 1;
+        x.cnt = pos; /* one block of every token, from offset 0 */
+        for (size_t n = 0; n < s->tokens; n++) {
+            for (size_t i = s->tok_start[n]; i < s->tok_start[n + 1]; i++) {
+                size_t e = perm ? perm[i] : i;
+                size_t rb = a2rb[s->ev[e].axon];
+                s->items[rb][pos[rb]++] = (int64_t)e;
+            }
+            for (size_t rb = 0; rb < s->nrb; rb++)
+                s->items[rb][pos[rb]++] = -(int64_t)n - 1;
+        }
     }
     free(perm);
-    return build_row_reads(s, err);
+    r = build_row_reads(s, err);
+out:
+    free(x.cnt);
+    free(x.ecnt);
+    free(x.scnt);
+    free(x.bad);
+    return r;
 }
 
 ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_event *ev, size_t nev,
                   const size_t *tok_start, size_t tokens, sim **out, char **err)
+{
+    return sim_new_ex(cfg, qw, ev, nev, tok_start, tokens, NULL, out, err);
+}
+
+ax_result sim_new_ex(const sim_config *cfg, const map_qweight *qw, const spike_event *ev,
+                     size_t nev, const size_t *tok_start, size_t tokens, const sim_exec *ex,
+                     sim **out, char **err)
 {
     *out = NULL;
     ax_result rc = sim_config_check(cfg, err);
@@ -272,6 +419,8 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
     s->out = qw->out;
     s->ng = qw->ngroups;
     sim_exec_default(&s->ex);
+    if (ex)
+        sim_set_exec(s, ex);
     sim_queue_init(&s->q);
     uint32_t *a2rb = NULL;
     int bad = 0;

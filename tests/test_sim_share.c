@@ -356,3 +356,117 @@ Test(sim_share, timed_report_at_another_clock_equals_that_run)
     }
     sim_timed_free(NULL);
 }
+
+/* sim_new_ex splits the event stream into row-blocks on its threads, by
+ * blocks of 8 tokens (37 tokens: the last block partial; groups and R
+ * make several row-blocks per group; with and without row reuse): every
+ * row-block's item stream, the per-axon event, shift and row-read counts
+ * are the same for 1, 2 and 3 threads, and so are acc and the report of the
+ * run. An invalid event is reported as the first one in stream order (an
+ * axon out of range at token 20 before a bad shift at token 30) for every
+ * thread count. A block written at another block's offsets, a worker's
+ * counters left out of the sum, or the first error taken from whichever
+ * block finished first fails. */
+Test(sim_share, split_on_threads_is_the_same_sim)
+{
+    const size_t tokens = 37, in = 45, out = 21;
+    uint64_t st = 91;
+    map_qweight qw;
+    tl_qweight(&qw, out, in, 15, 30, &st);
+    int32_t *cnt = malloc(tokens * in * sizeof *cnt);
+    for (size_t i = 0; i < tokens * in; i++)
+        cnt[i] = tl_rand(&st) % 3 ? 0 : (int32_t)(tl_rand(&st) % 15) - 7;
+    size_t nev, ts[38];
+    spike_event *ev = tl_events(SPIKE_BITWISE_SIGNED, cnt, tokens, in, 3, &nev, ts);
+    for (int reuse = 0; reuse < 2; reuse++) {
+        sim_config c;
+        tl_small_cfg(&c);
+        c.acc_bits = 24; /* no overflow: the runs compare their sums */
+        c.row_reuse = reuse;
+        c.batch_tokens = reuse ? 4 : 1;
+        sim *sv[3];
+        for (int th = 1; th <= 3; th++) { /* all built first: their streams compared, then run */
+            sim_exec ex;
+            sim_exec_default(&ex);
+            ex.threads = th;
+            char *err = NULL;
+            cr_assert_eq(sim_new_ex(&c, &qw, ev, nev, ts, tokens, &ex, &sv[th - 1], &err), AX_OK,
+                         "%s", err ? err : "");
+        }
+        const sim *s1 = sv[0];
+        cr_assert_gt(s1->nrb, 3);
+        for (int th = 2; th <= 3; th++) {
+            const sim *s = sv[th - 1];
+            for (size_t rb = 0; rb < s->nrb; rb++) {
+                cr_assert_eq(s->nitems[rb], s1->nitems[rb], "%d threads, row-block %zu", th, rb);
+                size_t k = 0;
+                while (k < s->nitems[rb] && s->items[rb][k] == s1->items[rb][k])
+                    k++;
+                cr_assert_eq(k, s->nitems[rb],
+                             "reuse %d, %d threads: row-block %zu differs at item %zu of %zu", reuse,
+                             th, rb, k, s->nitems[rb]);
+                if (reuse)
+                    cr_assert_eq(memcmp(s->rrow[rb], s1->rrow[rb], s->nitems[rb]), 0);
+            }
+            cr_assert_eq(memcmp(s->ecnt, s1->ecnt, in * sizeof *s->ecnt), 0, "%d threads", th);
+            cr_assert_eq(memcmp(s->scnt, s1->scnt, in * sizeof *s->scnt), 0, "%d threads", th);
+            cr_assert_eq(memcmp(s->rcnt, s1->rcnt, in * sizeof *s->rcnt), 0, "%d threads", th);
+        }
+        sim_report r1;
+        int32_t *acc1 = NULL;
+        for (int th = 1; th <= 3; th++) {
+            char *err = NULL;
+            sim_report r;
+            cr_assert_eq(sim_run(sv[th - 1], &err), AX_OK, "%s", err ? err : "");
+            sim_get_report(sv[th - 1], &r);
+            int32_t *acc = sim_acc_take(sv[th - 1]);
+            if (th == 1) {
+                r1 = r;
+                acc1 = acc;
+                continue;
+            }
+            cr_assert_eq(r.duration, r1.duration);
+            cr_assert_eq(memcmp(&r.total, &r1.total, sizeof r.total), 0);
+            cr_assert_eq(memcmp(acc, acc1, tokens * out * qw.ngroups * sizeof *acc), 0);
+            free(acc);
+        }
+        free(acc1);
+        for (int k = 0; k < 3; k++)
+            sim_free(sv[k]);
+    }
+    /* the first invalid event in stream order, whichever block finds one first */
+    size_t e20 = ts[20], e30 = ts[30];
+    cr_assert(e20 < ts[21] && e30 < ts[31], "tokens 20 and 30 have events");
+    ev[e30].shift = 200;
+    char *want = NULL;
+    for (int th = 1; th <= 3; th++) {
+        sim_config c;
+        tl_small_cfg(&c);
+        sim_exec ex;
+        sim_exec_default(&ex);
+        ex.threads = th;
+        sim *s = NULL;
+        char *err = NULL;
+        for (int k = 0; k < 2; k++) {
+            uint32_t keep = ev[e20].axon;
+            if (k)
+                ev[e20].axon = (uint32_t)in + 3;
+            ax_result rc = sim_new_ex(&c, &qw, ev, nev, ts, tokens, &ex, &s, &err);
+            ev[e20].axon = keep;
+            cr_assert_neq(rc, AX_OK);
+            cr_assert_null(s);
+            cr_assert_not_null(strstr(err, k ? "axon" : "shift"), "%d threads: %s", th, err);
+            if (th == 1 && k)
+                want = err;
+            else if (k)
+                cr_assert_str_eq(err, want, "%d threads", th);
+            if (!(th == 1 && k))
+                free(err);
+            err = NULL;
+        }
+    }
+    free(want);
+    free(ev);
+    free(cnt);
+    map_qweight_free(&qw);
+}
