@@ -84,6 +84,10 @@ int64_t spike_nspikes(spike_coding c, int32_t count, int T);
  * the count; AX_EPARAM for an impossible steps value. */
 ax_result spike_steps_resolve(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
                               int steps, int *T_of, int *Tmax, char **err);
+/* The same, the rule over all counts (SPIKE_STEPS_AUTO) scanned on up to
+ * `threads` threads (<= 0: every CPU): the same T and errors. */
+ax_result spike_steps_resolve_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
+                                  int steps, int threads, int *T_of, int *Tmax, char **err);
 
 /* Spike trains: out[T * tokens * d] int8 in {-1,0,1}, laid out [T][tokens][d]
  * (requires a single T, i.e. steps != SPIKE_STEPS_TOKEN or all equal). */

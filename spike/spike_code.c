@@ -20,6 +20,12 @@
  * either way).
  *
  * A count that does not fit T is an error naming it, never truncated.
+ *
+ * With threads (spike_steps_resolve_par), the rule over all counts scans
+ * chunks of SPIKE_RULE_CHUNK counts on the threads; each chunk keeps its
+ * extremes and its first negative count, and the chunks are combined in
+ * order (maxima, and the first chunk's negative), so T and the error are
+ * those of one pass.
  */
 #include "spike.h"
 
@@ -210,8 +216,91 @@ ax_result spike_steps_rule(spike_coding c, const int32_t *counts, size_t n, int 
     return AX_OK;
 }
 
+#define SPIKE_RULE_CHUNK ((size_t)1 << 16)
+
+typedef struct {
+    uint64_t absmax;
+    int64_t cmax;
+    size_t bad; /* first negative count's index (binary/bitwise), or SIZE_MAX */
+} rule_part;
+
+typedef struct {
+    spike_coding c;
+    const int32_t *counts;
+    rule_part *part; /* per chunk */
+} rule_ctx;
+
+static void rule_chunk(void *p, size_t b, size_t e, int worker)
+{
+    (void)worker;
+    const rule_ctx *x = p;
+    rule_part *q = &x->part[b / SPIKE_RULE_CHUNK];
+    int nonneg = x->c == SPIKE_BINARY || x->c == SPIKE_BITWISE;
+    uint64_t absmax = 0;
+    int64_t cmax = 0;
+    q->bad = SIZE_MAX;
+    for (size_t i = b; i < e; i++) {
+        int32_t v = x->counts[i];
+        if (nonneg && v < 0) {
+            q->bad = i;
+            break;
+        }
+        uint64_t m = mag(v);
+        absmax = m > absmax ? m : absmax;
+        cmax = v > cmax ? v : cmax;
+    }
+    q->absmax = absmax;
+    q->cmax = cmax;
+}
+
+/* rule() over n counts on the threads: the same T, the same first negative. */
+static ax_result rule_par(spike_coding c, const int32_t *counts, size_t n, int threads, int64_t *T,
+                          size_t *bad)
+{
+    size_t nch = (n + SPIKE_RULE_CHUNK - 1) / SPIKE_RULE_CHUNK;
+    if (threads == 1 || nch < 2)
+        return rule(c, counts, n, T, bad);
+    rule_part *part = malloc(nch * sizeof *part);
+    if (!part) /* no scratch: one pass, the same answer */
+        return rule(c, counts, n, T, bad);
+    rule_ctx x = {c, counts, part};
+    ax_parallel_for(threads, n, SPIKE_RULE_CHUNK, rule_chunk, &x);
+    uint64_t absmax = 0;
+    int64_t cmax = 0;
+    ax_result r = AX_OK;
+    for (size_t k = 0; k < nch; k++) {
+        if (part[k].bad != SIZE_MAX) {
+            *bad = part[k].bad;
+            r = AX_ERANGE;
+            break;
+        }
+        absmax = part[k].absmax > absmax ? part[k].absmax : absmax;
+        cmax = part[k].cmax > cmax ? part[k].cmax : cmax;
+    }
+    free(part);
+    if (r)
+        return r;
+    switch (c) {
+    case SPIKE_BINARY: *T = cmax; break;
+    case SPIKE_TERNARY: *T = (int64_t)absmax; break;
+    case SPIKE_BITWISE:
+    case SPIKE_BITWISE_SIGNED: *T = bitlen(absmax); break;
+    case SPIKE_BITWISE_2C: *T = bitlen(absmax) + 1; break;
+    }
+    int64_t tmin = c == SPIKE_BITWISE_2C ? 2 : 1;
+    if (*T < tmin)
+        *T = tmin;
+    return AX_OK;
+}
+
 ax_result spike_steps_resolve(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
                               int steps, int *T_of, int *Tmax, char **err)
+{
+    return spike_steps_resolve_par(c, counts, tokens, d, steps, 1, T_of, Tmax, err);
+}
+
+ax_result spike_steps_resolve_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
+                                  int steps, int threads, int *T_of, int *Tmax, char **err)
 {
     if (tokens == 0 || d == 0)
         return ax_fail(err, AX_ESHAPE, "counts [%zu tokens, %zu channels] are empty", tokens, d);
@@ -223,7 +312,7 @@ ax_result spike_steps_resolve(spike_coding c, const int32_t *counts, size_t toke
         return ax_fail(err, AX_ESHAPE, "counts [%zu, %zu] overflow size_t", tokens, d);
     int64_t tall = steps;
     size_t bad = 0;
-    if (steps == SPIKE_STEPS_AUTO && rule(c, counts, n, &tall, &bad))
+    if (steps == SPIKE_STEPS_AUTO && rule_par(c, counts, n, threads, &tall, &bad))
         goto negative;
     if (steps != SPIKE_STEPS_TOKEN && tall > max_steps(c))
         return steps > 0 ? check_T(c, steps, err) : too_many(c, tall, err);

@@ -161,7 +161,7 @@ ax_result spike_events_par(spike_coding c, const int32_t *counts, size_t tokens,
         r = ax_fail(err, AX_ENOMEM, "out of memory for %zu token step counts", tokens);
         goto out;
     }
-    if ((r = spike_steps_resolve(c, counts, tokens, d, steps, Ts, NULL, err)))
+    if ((r = spike_steps_resolve_par(c, counts, tokens, d, steps, threads, Ts, NULL, err)))
         goto out;
     ev_ctx x = {.c = c,
                 .counts = counts,

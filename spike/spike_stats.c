@@ -95,7 +95,8 @@ ax_result spike_stats_par(spike_coding c, const int32_t *counts, size_t tokens, 
         ax_fail(err, r, "out of memory for statistics of %zu tokens", tokens);
         goto out;
     }
-    r = spike_steps_resolve(c, counts, tokens, d, steps, Ts, &st->steps, err);
+    r = spike_steps_resolve_par(c, counts, tokens, d, steps, threads, Ts, &st->steps,
+                                err);
     if (r)
         goto out;
     st_ctx x = {.c = c, .counts = counts, .d = d, .Ts = Ts, .part = part, .alive = alive};

@@ -249,3 +249,58 @@ Test(spike_code, twos_complement_fixed_T_below_the_rule_fits)
     cr_assert(strstr(err, "token 0, channel 0") && strstr(err, "-9"), "%s", err);
     free(err);
 }
+
+/* spike_steps_resolve_par's rule over all counts in chunks of 65 536 on 1,
+ * 2 and 3 threads: the same T as one pass (the largest count placed in the
+ * last, partial chunk) and, for binary, the first negative count in stream
+ * order named (negatives in the second and third chunks: the second's). */
+Test(spike_code, resolve_par_same_T_and_first_negative)
+{
+    const size_t tokens = 50, d = 4001, n = tokens * d; /* 200 050 counts: 4 chunks */
+    int32_t *s = malloc(n * sizeof *s);
+    uint64_t r = 5;
+    for (size_t i = 0; i < n; i++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        s[i] = (int32_t)(r >> 59); /* 0 .. 31 */
+    }
+    s[n - 7] = 1000;
+    const spike_coding cs[] = {SPIKE_BINARY, SPIKE_TERNARY, SPIKE_BITWISE, SPIKE_BITWISE_2C};
+    int *T = malloc(tokens * sizeof *T);
+    for (size_t k = 0; k < 4; k++) {
+        int T1 = 0;
+        for (int th = 1; th <= 3; th++) {
+            int Tm = -1;
+            cr_assert_eq(spike_steps_resolve_par(cs[k], s, tokens, d, SPIKE_STEPS_AUTO, th, T, &Tm,
+                                                 NULL),
+                         AX_OK);
+            if (th == 1)
+                T1 = Tm;
+            cr_assert_eq(Tm, T1, "%s, %d threads: T %d, want %d", spike_coding_name(cs[k]), th, Tm,
+                         T1);
+            cr_assert_eq(T[tokens - 1], T1);
+        }
+        int want = cs[k] == SPIKE_BINARY || cs[k] == SPIKE_TERNARY ? 1000
+                   : cs[k] == SPIKE_BITWISE_2C                     ? 11
+                                                                   : 10;
+        cr_assert_eq(T1, want, "%s: T %d", spike_coding_name(cs[k]), T1);
+    }
+    s[70000] = -3;  /* chunk 1 */
+    s[140000] = -9; /* chunk 2 */
+    char *want = NULL;
+    for (int th = 1; th <= 3; th++) {
+        char *err = NULL;
+        cr_assert_eq(spike_steps_resolve_par(SPIKE_BINARY, s, tokens, d, SPIKE_STEPS_AUTO, th, T,
+                                             NULL, &err),
+                     AX_ERANGE);
+        cr_assert_not_null(strstr(err, "count -3"), "%d threads: %s", th, err);
+        if (th == 1)
+            want = err;
+        else {
+            cr_assert_str_eq(err, want);
+            free(err);
+        }
+    }
+    free(want);
+    free(T);
+    free(s);
+}
