@@ -626,6 +626,37 @@ static void q_drop(void *p)
 
 static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_result *r, char **err);
 
+/* What follows from r->acc (r->y allocated): the mismatches against the
+ * reference (once per weights and counts, *re), y, the accuracy against
+ * the recorded output `to` (may be NULL) and the --ref comparison; kept
+ * under qkey (may be NULL; *qe, best effort) for the other runs of the
+ * same accumulation. */
+static ax_result checks(const run_job *j, run_cache *cache, const char *wkey, const char *xkey,
+                        const x_entry *X, const map_qweight *qw, const trace_file *tf,
+                        const trace_tensor *to, size_t tokens, const char *qkey, run_result *r,
+                        run_cache_entry **re, run_cache_entry **qe, char **err)
+{
+    ax_result rc;
+    if ((rc = get_ref(cache, wkey, xkey, X->counts, tokens, qw, r->acc, j->threads,
+                      &r->mismatches, re, err)))
+        return rc;
+    r->exact = r->mismatches == 0;
+    gpu_dequant_par(r->acc, X->vth, tokens, qw, r->y, j->threads);
+    if (to && (rc = output_accuracy(tf, to, r->y, tokens, qw->out, j->threads, r, err)))
+        return rc;
+    if (j->ref && (rc = compare_ref(j, r, tokens, qw->out, qw->ngroups, err)))
+        return rc;
+    q_entry *q = qkey ? calloc(1, sizeof *q) : NULL;
+    if (q && (q->y = alloc_n(tokens * qw->out, sizeof *q->y))) {
+        memcpy(q->y, r->y, tokens * qw->out * sizeof *q->y);
+        q_copy(&q->res, r);
+        *qe = run_cache_put(cache, qkey, q, tokens * qw->out * sizeof *q->y, q_drop);
+    } else if (q) { /* best effort: the next point computes it again */
+        free(q);
+    }
+    return AX_OK;
+}
+
 static void t_drop(void *p)
 {
     sim_timed_free(p);
@@ -984,6 +1015,29 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     if (prepare) { /* a sweep's parent: the shared parts, and the timing of
                       points that share the accumulation (below) */
         rc = get_ref(cache, wkey, xkey, counts, tokens, qw, NULL, j->threads, NULL, &re, err);
+        /* y and its checks of an accumulation that did not overflow, on
+         * every core here instead of once per worker */
+        if (!rc && se && sim_sums_verdict(run_cache_data(se)) == AX_OK) {
+            if (!(qkey = run_cache_key("Q|%s|%s", skey, rid))) {
+                rc = ax_fail(err, AX_ENOMEM, "out of memory");
+                goto done;
+            }
+            if (!(qe = run_cache_find(cache, qkey))) {
+                run_result t;
+                memset(&t, 0, sizeof t);
+                t.acc = (int32_t *)sim_sums_acc(run_cache_data(se)); /* read only */
+                if (!(t.y = alloc_n(tokens * qw->out, sizeof *t.y))) {
+                    rc = ax_fail(err, AX_ENOMEM, "out of memory for y");
+                    goto done;
+                }
+                run_cache_release(cache, re);
+                re = NULL;
+                rc = checks(j, cache, wkey, xkey, X, qw, tf, to, tokens, qkey, &t, &re, &qe, err);
+                free(t.y);
+            }
+            free(qkey);
+            qkey = NULL;
+        }
         if (rc || !se || j->functional)
             goto done;
     }
@@ -1092,25 +1146,8 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         const q_entry *Q = run_cache_data(qe);
         memcpy(r->y, Q->y, tokens * qw->out * sizeof *r->y);
         q_copy(r, &Q->res);
-    } else {
-        /* the reference: once per weights and counts */
-        if ((rc = get_ref(cache, wkey, xkey, counts, tokens, qw, r->acc, j->threads,
-                          &r->mismatches, &re, err)))
-            goto done;
-        r->exact = r->mismatches == 0;
-        gpu_dequant_par(r->acc, X->vth, tokens, qw, r->y, j->threads);
-        if (to && (rc = output_accuracy(tf, to, r->y, tokens, qw->out, j->threads, r, err)))
-            goto done;
-        if (j->ref && (rc = compare_ref(j, r, tokens, qw->out, qw->ngroups, err)))
-            goto done;
-        q_entry *q = qkey ? calloc(1, sizeof *q) : NULL;
-        if (q && (q->y = alloc_n(tokens * qw->out, sizeof *q->y))) {
-            memcpy(q->y, r->y, tokens * qw->out * sizeof *q->y);
-            q_copy(&q->res, r);
-            qe = run_cache_put(cache, qkey, q, tokens * qw->out * sizeof *q->y, q_drop);
-        } else if (q) { /* best effort: the next point computes it again */
-            free(q);
-        }
+    } else if ((rc = checks(j, cache, wkey, xkey, X, qw, tf, to, tokens, qkey, r, &re, &qe, err))) {
+        goto done;
     }
     stage(j, 4, "pricing");
     if ((rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)))

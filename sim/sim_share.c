@@ -163,6 +163,11 @@ const int32_t *sim_sums_acc(const sim_sums *u)
     return u->acc;
 }
 
+ax_result sim_sums_verdict(const sim_sums *u)
+{
+    return u->rc;
+}
+
 size_t sim_sums_bytes(const sim_sums *u)
 {
     return sizeof *u + u->tokens * u->out * u->ng * sizeof *u->acc;
