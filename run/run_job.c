@@ -526,8 +526,7 @@ ax_result run_ref_mismatches_par(const int32_t *counts, size_t tokens, const map
 
 /* Accuracy of y against `<layer>.output`, converted TBLOCK rows at a time. */
 static ax_result output_accuracy(const trace_file *tf, const trace_tensor *to, const float *y,
-                                 size_t tokens, size_t out, int threads, run_result *r,
-                                 char **err)
+                                 size_t tokens, size_t out, int threads, run_result *r, char **err)
 {
     const size_t es = trace_dtype_size(to->dtype);
     size_t blk = tokens < TBLOCK ? tokens : TBLOCK;
@@ -561,8 +560,8 @@ static ax_result output_accuracy(const trace_file *tf, const trace_tensor *to, c
  * its tokens x out accumulators. */
 static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
                          const int32_t *counts, size_t tokens, const map_qweight *qw,
-                         const int32_t *acc, int threads, size_t *mismatches,
-                         run_cache_entry **re, char **err)
+                         const int32_t *acc, int threads, size_t *mismatches, run_cache_entry **re,
+                         char **err)
 {
     size_t nacc = tokens * qw->out * qw->ngroups;
     char *key = run_cache_key("R|%s|%s", wkey, xkey);
@@ -637,8 +636,8 @@ static ax_result checks(const run_job *j, run_cache *cache, const char *wkey, co
                         run_cache_entry **re, run_cache_entry **qe, char **err)
 {
     ax_result rc;
-    if ((rc = get_ref(cache, wkey, xkey, X->counts, tokens, qw, r->acc, j->threads,
-                      &r->mismatches, re, err)))
+    if ((rc = get_ref(cache, wkey, xkey, X->counts, tokens, qw, r->acc, j->threads, &r->mismatches,
+                      re, err)))
         return rc;
     r->exact = r->mismatches == 0;
     gpu_dequant_par(r->acc, X->vth, tokens, qw, r->y, j->threads);
@@ -983,8 +982,8 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
             goto done;
         }
-        if ((rc = spike_stats_par(j->coding, counts, tokens, in, j->steps, j->threads,
-                                  &e->spikes, err)) ||
+        if ((rc = spike_stats_par(j->coding, counts, tokens, in, j->steps, j->threads, &e->spikes,
+                                  err)) ||
             (rc = spike_events_par(j->coding, counts, tokens, in, j->steps, j->threads, &e->ev,
                                    &e->nev, e->tok_start, NULL, err))) {
             e_drop(e);

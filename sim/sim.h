@@ -297,7 +297,7 @@ typedef struct sim_sums sim_sums;
 ax_result sim_sums_take(const sim *s, sim_sums **out, char **err);
 size_t sim_sums_bytes(const sim_sums *u);
 const int32_t *sim_sums_acc(const sim_sums *u); /* [tokens][out][ngroups], owned by u */
-ax_result sim_sums_verdict(const sim_sums *u); /* AX_OK, or AX_EOVERFLOW */
+ax_result sim_sums_verdict(const sim_sums *u);  /* AX_OK, or AX_EOVERFLOW */
 void sim_sums_free(sim_sums *u); /* NULL is a no-op */
 /* Before sim_run / sim_run_functional: the accumulation is taken from u
  * (from a sim of the same weights, events, rows, cols and acc_bits, or of

@@ -240,8 +240,8 @@ static void count_block(void *p, size_t blk, int worker)
 {
     items_ctx *x = p;
     struct sim *s = x->s;
-    size_t n0 = blk * SIM_ITEM_BLOCK, n1 = n0 + SIM_ITEM_BLOCK < s->tokens ? n0 + SIM_ITEM_BLOCK
-                                                                            : s->tokens;
+    size_t n0 = blk * SIM_ITEM_BLOCK,
+           n1 = n0 + SIM_ITEM_BLOCK < s->tokens ? n0 + SIM_ITEM_BLOCK : s->tokens;
     size_t *cnt = x->cnt + blk * s->nrb;
     uint32_t *ecnt = x->ecnt + (size_t)worker * s->in;
     uint64_t *scnt = x->scnt + (size_t)worker * s->in;
@@ -270,8 +270,8 @@ static void fill_block(void *p, size_t blk, int worker)
     (void)worker;
     items_ctx *x = p;
     struct sim *s = x->s;
-    size_t n0 = blk * SIM_ITEM_BLOCK, n1 = n0 + SIM_ITEM_BLOCK < s->tokens ? n0 + SIM_ITEM_BLOCK
-                                                                            : s->tokens;
+    size_t n0 = blk * SIM_ITEM_BLOCK,
+           n1 = n0 + SIM_ITEM_BLOCK < s->tokens ? n0 + SIM_ITEM_BLOCK : s->tokens;
     size_t *pos = x->cnt + blk * s->nrb;
     for (size_t n = n0; n < n1; n++) {
         for (size_t i = s->tok_start[n]; i < s->tok_start[n + 1]; i++) {

@@ -128,8 +128,8 @@ ax_result spike_events(spike_coding c, const int32_t *counts, size_t tokens, siz
 /* The same stream built on up to `threads` threads (<= 0: every CPU), by
  * blocks of tokens: the same bytes for every thread count. */
 ax_result spike_events_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
-                           int steps, int threads, spike_event **ev, size_t *nev,
-                           size_t *tok_start, int *T_of, char **err);
+                           int steps, int threads, spike_event **ev, size_t *nev, size_t *tok_start,
+                           int *T_of, char **err);
 
 #define SPIKE_HIST_BINS 130 /* |count| 0..128, bin 129 = above 128 */
 
@@ -155,7 +155,7 @@ ax_result spike_stats_compute(spike_coding c, const int32_t *counts, size_t toke
 /* The same statistics summed on up to `threads` threads (<= 0: every CPU):
  * blocks of tokens add integer partials (exact, so the same for every
  * thread count). */
-ax_result spike_stats_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
-                          int steps, int threads, spike_stats *st, char **err);
+ax_result spike_stats_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d, int steps,
+                          int threads, spike_stats *st, char **err);
 
 #endif

@@ -143,8 +143,8 @@ ax_result spike_events(spike_coding c, const int32_t *counts, size_t tokens, siz
 }
 
 ax_result spike_events_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
-                           int steps, int threads, spike_event **ev, size_t *nev,
-                           size_t *tok_start, int *T_of, char **err)
+                           int steps, int threads, spike_event **ev, size_t *nev, size_t *tok_start,
+                           int *T_of, char **err)
 {
     *ev = NULL;
     *nev = 0;
@@ -194,8 +194,7 @@ ax_result spike_events_par(spike_coding c, const int32_t *counts, size_t tokens,
     ax_parallel_for(threads, tokens, SPIKE_EV_BLOCK, emit_block, &x);
     if (atomic_load(&x.failed)) {
         free(x.e);
-        r = ax_fail(err, AX_ENOMEM, "out of memory for the spike event scratch of %zu channels",
-                    d);
+        r = ax_fail(err, AX_ENOMEM, "out of memory for the spike event scratch of %zu channels", d);
         goto out;
     }
     *ev = x.e;

@@ -81,8 +81,8 @@ ax_result spike_stats_compute(spike_coding c, const int32_t *counts, size_t toke
     return spike_stats_par(c, counts, tokens, d, steps, 1, st, err);
 }
 
-ax_result spike_stats_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d,
-                          int steps, int threads, spike_stats *st, char **err)
+ax_result spike_stats_par(spike_coding c, const int32_t *counts, size_t tokens, size_t d, int steps,
+                          int threads, spike_stats *st, char **err)
 {
     memset(st, 0, sizeof *st);
     size_t nblk = (tokens + SPIKE_ST_BLOCK - 1) / SPIKE_ST_BLOCK;
@@ -95,8 +95,7 @@ ax_result spike_stats_par(spike_coding c, const int32_t *counts, size_t tokens, 
         ax_fail(err, r, "out of memory for statistics of %zu tokens", tokens);
         goto out;
     }
-    r = spike_steps_resolve_par(c, counts, tokens, d, steps, threads, Ts, &st->steps,
-                                err);
+    r = spike_steps_resolve_par(c, counts, tokens, d, steps, threads, Ts, &st->steps, err);
     if (r)
         goto out;
     st_ctx x = {.c = c, .counts = counts, .d = d, .Ts = Ts, .part = part, .alive = alive};

@@ -373,10 +373,10 @@ Test(run_job, checks_on_threads_equal_one_pass)
             mx = fabs(e) > mx ? fabs(e) : mx;
         }
         double cosine = dot / sqrt(yy * rr), rel = sqrt(ee / rr), snr = 10.0 * log10(rr / ee);
-        cr_assert(memcmp(&p->cosine, &cosine, sizeof cosine) == 0, "%d threads: cosine %.17g, want %.17g",
-                  th, p->cosine, cosine);
-        cr_assert(memcmp(&p->rel_error, &rel, sizeof rel) == 0, "%d threads: rel %.17g, want %.17g", th,
-                  p->rel_error, rel);
+        cr_assert(memcmp(&p->cosine, &cosine, sizeof cosine) == 0,
+                  "%d threads: cosine %.17g, want %.17g", th, p->cosine, cosine);
+        cr_assert(memcmp(&p->rel_error, &rel, sizeof rel) == 0, "%d threads: rel %.17g, want %.17g",
+                  th, p->rel_error, rel);
         cr_assert(memcmp(&p->snr_db, &snr, sizeof snr) == 0, "%d threads: snr", th);
         cr_assert_eq(p->max_abs_error, mx);
         if (th > 1) {

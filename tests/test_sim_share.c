@@ -403,8 +403,8 @@ Test(sim_share, split_on_threads_is_the_same_sim)
                 while (k < s->nitems[rb] && s->items[rb][k] == s1->items[rb][k])
                     k++;
                 cr_assert_eq(k, s->nitems[rb],
-                             "reuse %d, %d threads: row-block %zu differs at item %zu of %zu", reuse,
-                             th, rb, k, s->nitems[rb]);
+                             "reuse %d, %d threads: row-block %zu differs at item %zu of %zu",
+                             reuse, th, rb, k, s->nitems[rb]);
                 if (reuse)
                     cr_assert_eq(memcmp(s->rrow[rb], s1->rrow[rb], s->nitems[rb]), 0);
             }

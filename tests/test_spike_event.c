@@ -185,8 +185,7 @@ Test(spike_event, par_equals_dense_trains_for_every_thread_count)
                 memcpy(ts1, ts, (tokens + 1) * sizeof *ts);
                 memcpy(To1, To, tokens * sizeof *To);
                 for (size_t tok = 0; tok < tokens; tok++) {
-                    cr_assert_eq(ts[tok], nw, "token %zu starts at %zu, not %zu", tok, ts[tok],
-                                 nw);
+                    cr_assert_eq(ts[tok], nw, "token %zu starts at %zu, not %zu", tok, ts[tok], nw);
                     for (int t = 0; t < To[tok]; t++)
                         for (size_t i = 0; i < d; i++) {
                             int b = spike_bit(c, s[tok * d + i], To[tok], t);
@@ -204,8 +203,8 @@ Test(spike_event, par_equals_dense_trains_for_every_thread_count)
                         }
                 }
             }
-            cr_assert_eq(nev, nw, "%s, %d threads: %zu events, want %zu", spike_coding_name(c),
-                         th, nev, nw);
+            cr_assert_eq(nev, nw, "%s, %d threads: %zu events, want %zu", spike_coding_name(c), th,
+                         nev, nw);
             cr_assert_eq(memcmp(ts, ts1, (tokens + 1) * sizeof *ts), 0);
             cr_assert_eq(memcmp(To, To1, tokens * sizeof *To), 0);
             for (size_t e = 0; e < nev; e++)
@@ -214,8 +213,8 @@ Test(spike_event, par_equals_dense_trains_for_every_thread_count)
                               ev[e].axon == want[e].axon,
                           "%s, %d threads, %zu tokens: event %zu (token %u step %u axon %u) "
                           "differs from the trains' (token %u step %u axon %u)",
-                          spike_coding_name(c), th, tokens, e, ev[e].token, ev[e].step,
-                          ev[e].axon, want[e].token, want[e].step, want[e].axon);
+                          spike_coding_name(c), th, tokens, e, ev[e].token, ev[e].step, ev[e].axon,
+                          want[e].token, want[e].step, want[e].axon);
             free(ev);
         }
         free(want);
