@@ -23,7 +23,7 @@ L=model.layers.0.mlp.up_proj
 for n in 128 64; do
   [ -s "$dir/t$n.safetensors" ] ||
     "$axon" gen --preset qwen7b-mlp --tokens "$n" --proj up --dtype bf16 \
-      --weights-out "$dir/w.safetensors" --trace-out "$dir/t$n.safetensors" >/dev/null 2>&1
+      --weights-out "$dir/w$n.safetensors" --trace-out "$dir/t$n.safetensors" >/dev/null 2>&1
 done
 
 # one timed command: prints "wall cpu" in seconds
@@ -39,7 +39,7 @@ echo "== threads: axon run, 3584 -> 18944 bf16, 128 tokens (best of $rep, altern
 : >"$dir/r1" && : >"$dir/r2"
 for ((i = 0; i < rep; i++)); do
   for t in 1 2; do
-    timed "$axon" run --weights "$dir/w.safetensors" --trace "$dir/t128.safetensors" --layer $L \
+    timed "$axon" run --weights "$dir/w128.safetensors" --trace "$dir/t128.safetensors" --layer $L \
       --threads $t >>"$dir/r$t"
   done
 done
@@ -53,9 +53,9 @@ awk -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" 'BEGIN {
 echo "== sweep: 36 points, 64 tokens, --jobs 2, against one run (best of $rep, alternating)"
 : >"$dir/s1" && : >"$dir/s36"
 for ((i = 0; i < rep; i++)); do
-  timed "$axon" run --weights "$dir/w.safetensors" --trace "$dir/t64.safetensors" --layer $L >>"$dir/s1"
+  timed "$axon" run --weights "$dir/w64.safetensors" --trace "$dir/t64.safetensors" --layer $L >>"$dir/s1"
   rm -f "$dir/s.db"
-  timed "$axon" sweep --weights "$dir/w.safetensors" --trace "$dir/t64.safetensors" --layer $L \
+  timed "$axon" sweep --weights "$dir/w64.safetensors" --trace "$dir/t64.safetensors" --layer $L \
     --clock 250,500,1000 --tile 64x64,128x128 --coding bitwise-signed,bitwise-2c --k 2,3,4 \
     --jobs 2 --db "$dir/s.db" >>"$dir/s36"
 done
