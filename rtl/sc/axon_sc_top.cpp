@@ -48,7 +48,7 @@ SC_MODULE(axon_sc_top)
     static constexpr int W = (C + L - 1) / L, B = (C * A + RB - 1) / RB;
 
     sc_clock clk{"clk", 2, SC_NS, 0.5, 0, SC_NS, true};
-    sc_signal<bool> rst_n{"rst_n"}, in_valid{"in_valid"}, in_ready{"in_ready"}, in_eot{"in_eot"},
+    sc_signal<bool> rst_n{"rst_n"}, in_valid{"in_valid"}, in_ready{"in_ready"}, in_eot{"in_eot"}, in_tok{"in_tok"},
         in_neg{"in_neg"}, ro_valid{"ro_valid"}, ro_last{"ro_last"}, ovf{"ovf"}, ld_en{"ld_en"},
         obs_start{"obs_start"}, obs_issue{"obs_issue"}, obs_skip{"obs_skip"},
         obs_reuse{"obs_reuse"}; // row-reuse builds only (REUSE = 1); unused here
@@ -72,6 +72,7 @@ SC_MODULE(axon_sc_top)
         core.in_valid(in_valid);
         core.in_ready(in_ready);
         core.in_eot(in_eot);
+        core.in_tok(in_tok); /* no token batches in this build: always 0 */
         core.in_axon(in_axon);
         core.in_neg(in_neg);
         core.in_shift(in_shift);
