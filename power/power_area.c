@@ -205,9 +205,11 @@ static double power_synth_area(const power_table *t, const char *module, const c
  * parameters (rtl/synth/core_synth.sh rows axon_core_row_reuse.<part>,
  * parameters R C L LS F A RB DB GATE REUSE=1), at 180 nm; 0 when the table
  * has no such set. */
-static double power_rr_part(const power_table *t, const sim_config *c, const char *part)
+static double power_rr_part_nt(const power_table *t, const sim_config *c, int nt,
+                               const char *part)
 {
-    static const char *const keys[] = {"R", "C", "L", "LS", "F", "A", "RB", "DB", "GATE", "REUSE"};
+    static const char *const keys[] = {"R",  "C",  "L",    "LS",    "F", "A",
+                                       "RB", "DB", "GATE", "REUSE", "NT"};
     double want[] = {c->rows,
                      c->cols,
                      c->lanes,
@@ -217,16 +219,20 @@ static double power_rr_part(const power_table *t, const sim_config *c, const cha
                      c->readout_bits,
                      c->double_buffer != 0,
                      c->zero_gating != 0,
-                     1};
+                     1,
+                     nt};
     const power_synth_row *set = NULL;
     for (size_t i = 0; i < t->nsynth && !set; i++) {
         const power_synth_row *r = &t->synth[i];
         if (strcmp(r->module, "axon_core_row_reuse"))
             continue;
         int ok = 1;
-        for (int k = 0; k < 10 && ok; k++) {
+        for (int k = 0; k < 11 && ok; k++) {
             double v;
-            ok = power_param_get(r->parameters, keys[k], &v) && v == want[k];
+            int have = power_param_get(r->parameters, keys[k], &v);
+            if (!have && k == 10) /* rows without NT: no batches */
+                v = 1, have = 1;
+            ok = have && v == want[k];
         }
         if (ok)
             set = r;
@@ -238,6 +244,37 @@ static double power_rr_part(const power_table *t, const sim_config *c, const cha
     for (size_t i = 0; i < t->nsynth; i++)
         if (!strcmp(t->synth[i].module, name) && !strcmp(t->synth[i].parameters, set->parameters))
             return t->synth[i].area_um2;
+    return 0;
+}
+
+static double power_rr_part(const power_table *t, const sim_config *c, const char *part)
+{
+    return power_rr_part_nt(t, c, c->batch_tokens > 1 ? c->batch_tokens : 1, part);
+}
+
+/* The area one more accumulator set adds, per accumulator bit, at 180 nm:
+ * from the first pair of row-reuse core syntheses in the table that differ
+ * only in NT (axon_core_row_reuse.acc at NT = k > 1 and at NT = 1),
+ * (acc(k) - acc(1)) / ((k - 1) · banks · C · A); 0 when the table has none. */
+static double power_rr_set_bit(const power_table *t)
+{
+    for (size_t i = 0; i < t->nsynth; i++) {
+        const power_synth_row *r = &t->synth[i];
+        double k, C, A, DB;
+        if (strcmp(r->module, "axon_core_row_reuse.acc") ||
+            !power_param_get(r->parameters, "NT", &k) || k <= 1 ||
+            !power_param_get(r->parameters, "C", &C) || !power_param_get(r->parameters, "A", &A) ||
+            !power_param_get(r->parameters, "DB", &DB))
+            continue;
+        const char *nt = strstr(r->parameters, " NT=");
+        size_t n = nt ? (size_t)(nt - r->parameters) : 0;
+        for (size_t j = 0; nt && j < t->nsynth; j++) {
+            const power_synth_row *q = &t->synth[j];
+            if (!strcmp(q->module, r->module) && strlen(q->parameters) == n &&
+                !strncmp(q->parameters, r->parameters, n))
+                return (r->area_um2 - q->area_um2) / ((k - 1) * (DB != 0 ? 2 : 1) * C * A);
+        }
+    }
     return 0;
 }
 
@@ -262,8 +299,10 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
         (rc = power_area_of(t, "core", "control", &ctl, &ctl_leak, err)))
         return rc;
     double R = c->rows, C = c->cols, L = c->lanes, A = c->acc_bits, F = c->fifo_depth;
-    /* the baseline has one accumulator bank (rtl/axon_mac_baseline.sv) */
-    double NB = c->double_buffer && !baseline ? 2 : 1, W = ceil(C / L);
+    /* the baseline has one accumulator bank (rtl/axon_mac_baseline.sv); the batched
+     * row-reuse core (NT tokens a batch) holds NT accumulator sets per bank */
+    double NT = c->row_reuse && c->batch_tokens > 1 && !baseline ? c->batch_tokens : 1;
+    double NB = (c->double_buffer && !baseline ? 2 : 1) * NT, W = ceil(C / L);
     double bits = R * C * 8 + (c->zero_gating && !baseline ? R * W : 0);
     a->sram_bytes = R * C;
     a->sram_um2 = bits * cell * (1 + t->sram_periphery_overhead);
@@ -329,6 +368,23 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
             double ra = power_rr_part(t, c, "acc"), rf = power_rr_part(t, c, "fifo"),
                    rro = power_rr_part(t, c, "readout"), rc_ = power_rr_part(t, c, "ctrl"),
                    rt = power_rr_part(t, c, "top");
+            if (NT > 1 && !(ra > 0 && rf > 0 && rro > 0 && rc_ > 0 && rt > 0)) {
+                /* batches without their own synthesis (estimated, a->batch_estimated):
+                 * the unbatched core synthesized at these parameters, plus NT - 1 more
+                 * sets per bank at the per-bit cost of a synthesized NT pair, else at
+                 * the flop of the table */
+                ra = power_rr_part_nt(t, c, 1, "acc");
+                rf = power_rr_part_nt(t, c, 1, "fifo");
+                rro = power_rr_part_nt(t, c, 1, "readout");
+                rc_ = power_rr_part_nt(t, c, 1, "ctrl");
+                rt = power_rr_part_nt(t, c, 1, "top");
+                double sets = (NT - 1) * (c->double_buffer ? 2 : 1) * C * A;
+                double sb = power_rr_set_bit(t);
+                if (ra > 0) {
+                    ra += sb > 0 ? sets * sb : sets * bit / s;
+                    a->batch_estimated = 1;
+                }
+            }
             if (ra > 0 && rf > 0 && rro > 0 && rc_ > 0 && rt > 0) {
                 sa = ra * s;
                 sf = rf * s;
