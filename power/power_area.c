@@ -16,7 +16,9 @@
  * the baseline's MAC tile part by part, its kind's own rows, power_base_kinds.c;
  * the row-reuse core synthesized at exactly the run's tile, rows
  * axon_core_row_reuse.* of rtl/synth/core_synth.sh, replaces the core's parts
- * and the assumed row-register flops) and from 180 nm to the target node with Stillmaker & Baas' area
+ * and the assumed row-register flops; a batch of N tokens holds N accumulator
+ * sets per bank on both sides: exact rows at NT = N when synthesized, else
+ * N - 1 more sets at the per-bit cost of a synthesized NT pair) and from 180 nm to the target node with Stillmaker & Baas' area
  * table (area(45 nm) = area(180 nm) / 19). A router (5 ports, one flit
  * buffer each, 5×5 crossbar) is added to every core of a chip of > 1 core.
  * Leakage = Σ instance leakage of the table (synthesized logic at the
@@ -299,10 +301,12 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
         (rc = power_area_of(t, "core", "control", &ctl, &ctl_leak, err)))
         return rc;
     double R = c->rows, C = c->cols, L = c->lanes, A = c->acc_bits, F = c->fifo_depth;
-    /* the baseline has one accumulator bank (rtl/axon_mac_baseline.sv); the batched
-     * row-reuse core (NT tokens a batch) holds NT accumulator sets per bank */
-    double NT = c->row_reuse && c->batch_tokens > 1 && !baseline ? c->batch_tokens : 1;
-    double NB = (c->double_buffer && !baseline ? 2 : 1) * NT, W = ceil(C / L);
+    /* the baseline has one accumulator bank (rtl/axon_mac_baseline.sv); a batch of NT
+     * tokens (weight-stationary, --batch-tokens) holds NT accumulator sets per bank on
+     * either side: the row-reuse core (rtl/axon_core.sv NT) and any baseline that
+     * applies a held row to NT tokens */
+    double NT = c->row_reuse && c->batch_tokens > 1 ? c->batch_tokens : 1;
+    double banks = c->double_buffer && !baseline ? 2 : 1, NB = banks * NT, W = ceil(C / L);
     double bits = R * C * 8 + (c->zero_gating && !baseline ? R * W : 0);
     a->sram_bytes = R * C;
     a->sram_um2 = bits * cell * (1 + t->sram_periphery_overhead);
@@ -348,7 +352,11 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
         double s = a_t / a180f;
         static const char *const kacc[] = {"C", "A", "NB"}, *const kf[] = {"F"},
                                  *const kr[] = {"C", "A"};
-        double wacc[] = {C, A, NB}, wf[] = {F}, wr[] = {C, A};
+        /* NT - 1 more accumulator sets per bank where no synthesis holds them: at the
+         * per-bit cost of a synthesized NT pair (power_rr_set_bit), else the table's flop */
+        double sb = power_rr_set_bit(t), setbit = sb > 0 ? sb * s : bit;
+        double extra = (NT - 1) * banks * C * A * setbit;
+        double wacc[] = {C, A, banks}, wf[] = {F}, wr[] = {C, A};
         double sf = power_synth_area(t, "axon_fifo", kf, wf, 1, s);
         double sc = power_synth_area(t, "axon_ctrl", NULL, NULL, 0, s);
         double sa, sr, sl = 0;
@@ -356,11 +364,12 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
         if (baseline) { /* the kind's MAC tile by its own parts (power_base_kinds.c) */
             power_mac_parts mp;
             double tile = power_base_mac_synth(t, c, kind, planes, s, &ex, &mp);
-            sa = tile > 0 ? mp.acc_um2 : 0;
+            sa = tile > 0 ? mp.acc_um2 + extra : 0;
             sl = mp.lanes_um2;
             sr = tile > 0 ? mp.readout_um2 : -1;
         } else {
             sa = power_synth_area(t, "axon_acc", kacc, wacc, 3, s);
+            sa += sa > 0 ? extra : 0;
             sr = power_synth_area(t, "axon_readout", kr, wr, 2, s);
         }
         double rr_top = 0; /* the row-reuse core synthesized at exactly these parameters */
@@ -378,10 +387,8 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
                 rro = power_rr_part_nt(t, c, 1, "readout");
                 rc_ = power_rr_part_nt(t, c, 1, "ctrl");
                 rt = power_rr_part_nt(t, c, 1, "top");
-                double sets = (NT - 1) * (c->double_buffer ? 2 : 1) * C * A;
-                double sb = power_rr_set_bit(t);
                 if (ra > 0) {
-                    ra += sb > 0 ? sets * sb : sets * bit / s;
+                    ra += extra / s; /* at 180 nm, as the rows */
                     a->batch_estimated = 1;
                 }
             }
