@@ -207,8 +207,7 @@ static double power_synth_area(const power_table *t, const char *module, const c
  * parameters (rtl/synth/core_synth.sh rows axon_core_row_reuse.<part>,
  * parameters R C L LS F A RB DB GATE REUSE=1), at 180 nm; 0 when the table
  * has no such set. */
-static double power_rr_part_nt(const power_table *t, const sim_config *c, int nt,
-                               const char *part)
+static double power_rr_part_nt(const power_table *t, const sim_config *c, int nt, const char *part)
 {
     static const char *const keys[] = {"R",  "C",  "L",    "LS",    "F", "A",
                                        "RB", "DB", "GATE", "REUSE", "NT"};

@@ -441,7 +441,8 @@ static const char SYN_NT[] =
     "axon_core_row_reuse,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,4000\n"
     "axon_core_row_reuse.acc,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,2000\n"
     "axon_core_row_reuse.fifo,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,120\n"
-    "axon_core_row_reuse.readout,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,220\n"
+    "axon_core_row_reuse.readout,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 "
+    "NT=4,1,220\n"
     "axon_core_row_reuse.ctrl,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,80\n"
     "axon_core_row_reuse.top,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,950\n";
 

@@ -267,7 +267,8 @@ static int64_t ref_batch(const sim_config *c, const size_t *ts, size_t tokens, i
         size_t n1 = n0 + (size_t)N < tokens ? n0 + (size_t)N : tokens;
         size_t nitems = ts[n1] - ts[n0] + (n1 - n0);
         for (size_t i = 0; i < nitems; i++, k++) {
-            int64_t a = ap + 1 > sr[k % (size_t)c->fifo_depth] ? ap + 1 : sr[k % (size_t)c->fifo_depth];
+            int64_t a = ap + 1 > sr[k % (size_t)c->fifo_depth] ? ap + 1
+                                                               : sr[k % (size_t)c->fifo_depth];
             a = a < 0 ? 0 : a;
             int64_t s = a + 1 > rp ? a + 1 : rp, r;
             if (i == 0)

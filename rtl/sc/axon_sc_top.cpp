@@ -48,9 +48,9 @@ SC_MODULE(axon_sc_top)
     static constexpr int W = (C + L - 1) / L, B = (C * A + RB - 1) / RB;
 
     sc_clock clk{"clk", 2, SC_NS, 0.5, 0, SC_NS, true};
-    sc_signal<bool> rst_n{"rst_n"}, in_valid{"in_valid"}, in_ready{"in_ready"}, in_eot{"in_eot"}, in_tok{"in_tok"},
-        in_neg{"in_neg"}, ro_valid{"ro_valid"}, ro_last{"ro_last"}, ovf{"ovf"}, ld_en{"ld_en"},
-        obs_start{"obs_start"}, obs_issue{"obs_issue"}, obs_skip{"obs_skip"},
+    sc_signal<bool> rst_n{"rst_n"}, in_valid{"in_valid"}, in_ready{"in_ready"}, in_eot{"in_eot"},
+        in_tok{"in_tok"}, in_neg{"in_neg"}, ro_valid{"ro_valid"}, ro_last{"ro_last"}, ovf{"ovf"},
+        ld_en{"ld_en"}, obs_start{"obs_start"}, obs_issue{"obs_issue"}, obs_skip{"obs_skip"},
         obs_reuse{"obs_reuse"}; // row-reuse builds only (REUSE = 1); unused here
     sc_signal<uint32_t> in_axon{"in_axon"}, in_shift{"in_shift"}, ro_beat{"ro_beat"}, ld_addr{"ld_addr"},
         obs_word{"obs_word"}, obs_lanes{"obs_lanes"};

@@ -85,12 +85,16 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
     axon_rtl_params b;
     axon_rtl_built(&b);
     const axon_rtl_param_check chk[] = {
-        {"rows (R)", p->rows, b.rows},           {"cols (C)", p->cols, b.cols},
-        {"lanes (L)", p->lanes, b.lanes},        {"sram_latency", p->sram_latency, b.sram_latency},
-        {"fifo_depth", p->fifo_depth, b.fifo_depth}, {"acc_bits", p->acc_bits, b.acc_bits},
+        {"rows (R)", p->rows, b.rows},
+        {"cols (C)", p->cols, b.cols},
+        {"lanes (L)", p->lanes, b.lanes},
+        {"sram_latency", p->sram_latency, b.sram_latency},
+        {"fifo_depth", p->fifo_depth, b.fifo_depth},
+        {"acc_bits", p->acc_bits, b.acc_bits},
         {"readout_bits", p->readout_bits, b.readout_bits},
         {"double_buffer", p->double_buffer, b.double_buffer},
-        {"zero_gating", p->zero_gating, b.zero_gating}, {"async", p->async, b.async},
+        {"zero_gating", p->zero_gating, b.zero_gating},
+        {"async", p->async, b.async},
         {"row_reuse", p->row_reuse, b.row_reuse},
         {"batch_tokens", p->batch_tokens, b.batch_tokens},
     };

@@ -122,9 +122,9 @@ struct axon_rtl_core {
     {
         if (it.arrival < 0 || (!q.empty() && it.arrival < q.back().arrival))
             return true;
-        return !it.eot && (it.axon >= (uint32_t)p.rows || it.shift < 0 ||
-                           it.shift > AXON_RTL_MAX_SHIFT || it.tok < 0 ||
-                           it.tok >= (p.batch_tokens > 1 ? p.batch_tokens : 1));
+        return !it.eot &&
+               (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > AXON_RTL_MAX_SHIFT ||
+                it.tok < 0 || it.tok >= (p.batch_tokens > 1 ? p.batch_tokens : 1));
     }
     /* Opens the waveform of [from, to]; open_hint follows the message when the
      * file cannot be opened, no_trace is the message of builds without tracing. */
