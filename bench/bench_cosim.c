@@ -62,11 +62,11 @@ int main(int argc, char **argv)
         free(row);
         for (size_t t = 0; t < st.tokens; t++) {
             for (size_t e = st.tok_start[t]; e < st.tok_start[t + 1]; e++) {
-                axon_rtl_item it = {0, st.ev[e].axon, st.ev[e].neg, st.ev[e].shift, 0};
+                axon_rtl_item it = {0, st.ev[e].axon, st.ev[e].neg, st.ev[e].shift, 0, 0};
                 if (axon_rtl_push(h, &it, 1, &err))
                     return die(err);
             }
-            axon_rtl_item eot = {1, 0, 0, 0, 0};
+            axon_rtl_item eot = {1, 0, 0, 0, 0, 0};
             if (axon_rtl_push(h, &eot, 1, &err))
                 return die(err);
         }

@@ -162,6 +162,9 @@ static int cosim_rtl(int argc, char **argv)
                " skipped, %s %" PRIu64 "\n",
                res.rtl_words, res.rtl_skipped, p.async ? "handshakes" : "lane additions",
                p.async ? res.rtl_hs : res.rtl_adds);
+    if (o.verbose && p.batch_tokens > 1)
+        printf("cosim: token batches of %d tokens (weight-stationary, %d accumulator sets)\n",
+               p.batch_tokens, p.batch_tokens * (p.double_buffer ? 2 : 1));
     if (o.verbose && p.row_reuse)
         printf("cosim: row reuse equal: %" PRIu64 " word slots added from the row register\n",
                res.rtl_reused);

@@ -107,6 +107,11 @@ RTL_T5 := R=1 C=1 L=1 LS=3 F=1 A=8 RB=8 DB=0 GATE=0
 # buffer, 16-bit wrapping accumulators.
 RTL_RR  := R=16 C=20 L=8 LS=2 F=3 A=32 RB=64 DB=1 GATE=1 REUSE=1
 RTL_RR2 := R=8 C=12 L=12 LS=1 F=2 A=16 RB=48 DB=0 GATE=0 REUSE=1
+# Batched row-reuse core (NT > 1, docs/core-timing.md "Token batches"): rrb three tokens
+# per batch, two banks (six accumulator sets), C not divisible by L, SRAM latency 2;
+# rrb2 four tokens, single bank, no gating, 16-bit wrapping accumulators, 4 beats.
+RTL_RRB  := R=16 C=20 L=8 LS=2 F=3 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=3
+RTL_RRB2 := R=8 C=12 L=4 LS=1 F=2 A=16 RB=48 DB=0 GATE=0 REUSE=1 NT=4
 # Clock-gated core (CG=1, docs/rtl.md "Clock gating"): cg with C not divisible by
 # L, SRAM latency 2, double buffering and zero gating; cg2 one FIFO entry, single
 # buffer, no zero gating, 16-bit wrapping accumulators, row reuse.
@@ -141,13 +146,15 @@ $(eval $(call rtl_variant,t4,$(RTL_T4),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,t5,$(RTL_T5),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,rr,$(RTL_RR),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,rr2,$(RTL_RR2),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,rrb,$(RTL_RRB),,plain,axon_core,$(RTL_SV)))
+$(eval $(call rtl_variant,rrb2,$(RTL_RRB2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,cg,$(RTL_CG),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,cg2,$(RTL_CG2),,plain,axon_core,$(RTL_SV)))
 $(eval $(call rtl_variant,broken,$(RTL_PARAMS),-DAXON_BROKEN --trace,plain,axon_core,$(RTL_SV)))
 
 .PHONY: rtl rtl-all rtl-lint rtl-test-builds
 rtl: rtl-sync rtl-trace rtl-async
-rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-rr rtl-rr2 rtl-cg rtl-cg2 rtl-broken rtl-async rtl-async2 rtl-async3
+rtl-test-builds: rtl-sync rtl-t1 rtl-t2 rtl-t3 rtl-t4 rtl-t5 rtl-rr rtl-rr2 rtl-rrb rtl-rrb2 rtl-cg rtl-cg2 rtl-broken rtl-async rtl-async2 rtl-async3
 rtl-all: rtl rtl-coverage rtl-test-builds
 
 rtl-lint:
@@ -161,6 +168,9 @@ rtl-lint:
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RR2)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 -GREUSE=1 $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RRB)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_RRB2)) $(RTL_SV)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 -GREUSE=1 -GNT=8 $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_CG)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core $(addprefix -G,$(RTL_CG2)) $(RTL_SV)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module axon_core -GR=128 -GC=128 -GL=16 -GCG=1 $(RTL_SV)
@@ -311,6 +321,8 @@ RTL_MUT_t4     := $(RTL_T4)
 RTL_MUT_t5     := $(RTL_T5)
 RTL_MUT_rr     := $(RTL_RR)
 RTL_MUT_rr2    := $(RTL_RR2)
+RTL_MUT_rrb    := $(RTL_RRB)
+RTL_MUT_rrb2   := $(RTL_RRB2)
 RTL_MUT_cg     := $(RTL_CG)
 RTL_MUT_cg2    := $(RTL_CG2)
 RTL_MUT_async  := $(RTL_ASYNC_PARAMS)

@@ -16,7 +16,9 @@
  * the baseline's MAC tile part by part, its kind's own rows, power_base_kinds.c;
  * the row-reuse core synthesized at exactly the run's tile, rows
  * axon_core_row_reuse.* of rtl/synth/core_synth.sh, replaces the core's parts
- * and the assumed row-register flops) and from 180 nm to the target node with Stillmaker & Baas' area
+ * and the assumed row-register flops; a batch of N tokens holds N accumulator
+ * sets per bank on both sides: exact rows at NT = N when synthesized, else
+ * N - 1 more sets at the per-bit cost of a synthesized NT pair) and from 180 nm to the target node with Stillmaker & Baas' area
  * table (area(45 nm) = area(180 nm) / 19). A router (5 ports, one flit
  * buffer each, 5×5 crossbar) is added to every core of a chip of > 1 core.
  * Leakage = Σ instance leakage of the table (synthesized logic at the
@@ -205,9 +207,10 @@ static double power_synth_area(const power_table *t, const char *module, const c
  * parameters (rtl/synth/core_synth.sh rows axon_core_row_reuse.<part>,
  * parameters R C L LS F A RB DB GATE REUSE=1), at 180 nm; 0 when the table
  * has no such set. */
-static double power_rr_part(const power_table *t, const sim_config *c, const char *part)
+static double power_rr_part_nt(const power_table *t, const sim_config *c, int nt, const char *part)
 {
-    static const char *const keys[] = {"R", "C", "L", "LS", "F", "A", "RB", "DB", "GATE", "REUSE"};
+    static const char *const keys[] = {"R",  "C",  "L",    "LS",    "F", "A",
+                                       "RB", "DB", "GATE", "REUSE", "NT"};
     double want[] = {c->rows,
                      c->cols,
                      c->lanes,
@@ -217,16 +220,20 @@ static double power_rr_part(const power_table *t, const sim_config *c, const cha
                      c->readout_bits,
                      c->double_buffer != 0,
                      c->zero_gating != 0,
-                     1};
+                     1,
+                     nt};
     const power_synth_row *set = NULL;
     for (size_t i = 0; i < t->nsynth && !set; i++) {
         const power_synth_row *r = &t->synth[i];
         if (strcmp(r->module, "axon_core_row_reuse"))
             continue;
         int ok = 1;
-        for (int k = 0; k < 10 && ok; k++) {
+        for (int k = 0; k < 11 && ok; k++) {
             double v;
-            ok = power_param_get(r->parameters, keys[k], &v) && v == want[k];
+            int have = power_param_get(r->parameters, keys[k], &v);
+            if (!have && k == 10) /* rows without NT: no batches */
+                v = 1, have = 1;
+            ok = have && v == want[k];
         }
         if (ok)
             set = r;
@@ -238,6 +245,37 @@ static double power_rr_part(const power_table *t, const sim_config *c, const cha
     for (size_t i = 0; i < t->nsynth; i++)
         if (!strcmp(t->synth[i].module, name) && !strcmp(t->synth[i].parameters, set->parameters))
             return t->synth[i].area_um2;
+    return 0;
+}
+
+static double power_rr_part(const power_table *t, const sim_config *c, const char *part)
+{
+    return power_rr_part_nt(t, c, c->batch_tokens > 1 ? c->batch_tokens : 1, part);
+}
+
+/* The area one more accumulator set adds, per accumulator bit, at 180 nm:
+ * from the first pair of row-reuse core syntheses in the table that differ
+ * only in NT (axon_core_row_reuse.acc at NT = k > 1 and at NT = 1),
+ * (acc(k) - acc(1)) / ((k - 1) · banks · C · A); 0 when the table has none. */
+static double power_rr_set_bit(const power_table *t)
+{
+    for (size_t i = 0; i < t->nsynth; i++) {
+        const power_synth_row *r = &t->synth[i];
+        double k, C, A, DB;
+        if (strcmp(r->module, "axon_core_row_reuse.acc") ||
+            !power_param_get(r->parameters, "NT", &k) || k <= 1 ||
+            !power_param_get(r->parameters, "C", &C) || !power_param_get(r->parameters, "A", &A) ||
+            !power_param_get(r->parameters, "DB", &DB))
+            continue;
+        const char *nt = strstr(r->parameters, " NT=");
+        size_t n = nt ? (size_t)(nt - r->parameters) : 0;
+        for (size_t j = 0; nt && j < t->nsynth; j++) {
+            const power_synth_row *q = &t->synth[j];
+            if (!strcmp(q->module, r->module) && strlen(q->parameters) == n &&
+                !strncmp(q->parameters, r->parameters, n))
+                return (r->area_um2 - q->area_um2) / ((k - 1) * (DB != 0 ? 2 : 1) * C * A);
+        }
+    }
     return 0;
 }
 
@@ -262,8 +300,12 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
         (rc = power_area_of(t, "core", "control", &ctl, &ctl_leak, err)))
         return rc;
     double R = c->rows, C = c->cols, L = c->lanes, A = c->acc_bits, F = c->fifo_depth;
-    /* the baseline has one accumulator bank (rtl/axon_mac_baseline.sv) */
-    double NB = c->double_buffer && !baseline ? 2 : 1, W = ceil(C / L);
+    /* the baseline has one accumulator bank (rtl/axon_mac_baseline.sv); a batch of NT
+     * tokens (weight-stationary, --batch-tokens) holds NT accumulator sets per bank on
+     * either side: the row-reuse core (rtl/axon_core.sv NT) and any baseline that
+     * applies a held row to NT tokens */
+    double NT = c->row_reuse && c->batch_tokens > 1 ? c->batch_tokens : 1;
+    double banks = c->double_buffer && !baseline ? 2 : 1, NB = banks * NT, W = ceil(C / L);
     double bits = R * C * 8 + (c->zero_gating && !baseline ? R * W : 0);
     a->sram_bytes = R * C;
     a->sram_um2 = bits * cell * (1 + t->sram_periphery_overhead);
@@ -309,7 +351,11 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
         double s = a_t / a180f;
         static const char *const kacc[] = {"C", "A", "NB"}, *const kf[] = {"F"},
                                  *const kr[] = {"C", "A"};
-        double wacc[] = {C, A, NB}, wf[] = {F}, wr[] = {C, A};
+        /* NT - 1 more accumulator sets per bank where no synthesis holds them: at the
+         * per-bit cost of a synthesized NT pair (power_rr_set_bit), else the table's flop */
+        double sb = power_rr_set_bit(t), setbit = sb > 0 ? sb * s : bit;
+        double extra = (NT - 1) * banks * C * A * setbit;
+        double wacc[] = {C, A, banks}, wf[] = {F}, wr[] = {C, A};
         double sf = power_synth_area(t, "axon_fifo", kf, wf, 1, s);
         double sc = power_synth_area(t, "axon_ctrl", NULL, NULL, 0, s);
         double sa, sr, sl = 0;
@@ -317,11 +363,12 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
         if (baseline) { /* the kind's MAC tile by its own parts (power_base_kinds.c) */
             power_mac_parts mp;
             double tile = power_base_mac_synth(t, c, kind, planes, s, &ex, &mp);
-            sa = tile > 0 ? mp.acc_um2 : 0;
+            sa = tile > 0 ? mp.acc_um2 + extra : 0;
             sl = mp.lanes_um2;
             sr = tile > 0 ? mp.readout_um2 : -1;
         } else {
             sa = power_synth_area(t, "axon_acc", kacc, wacc, 3, s);
+            sa += sa > 0 ? extra : 0;
             sr = power_synth_area(t, "axon_readout", kr, wr, 2, s);
         }
         double rr_top = 0; /* the row-reuse core synthesized at exactly these parameters */
@@ -329,6 +376,21 @@ ax_result power_core_area_kind(const power_table *t, const sim_config *c, int ba
             double ra = power_rr_part(t, c, "acc"), rf = power_rr_part(t, c, "fifo"),
                    rro = power_rr_part(t, c, "readout"), rc_ = power_rr_part(t, c, "ctrl"),
                    rt = power_rr_part(t, c, "top");
+            if (NT > 1 && !(ra > 0 && rf > 0 && rro > 0 && rc_ > 0 && rt > 0)) {
+                /* batches without their own synthesis (estimated, a->batch_estimated):
+                 * the unbatched core synthesized at these parameters, plus NT - 1 more
+                 * sets per bank at the per-bit cost of a synthesized NT pair, else at
+                 * the flop of the table */
+                ra = power_rr_part_nt(t, c, 1, "acc");
+                rf = power_rr_part_nt(t, c, 1, "fifo");
+                rro = power_rr_part_nt(t, c, 1, "readout");
+                rc_ = power_rr_part_nt(t, c, 1, "ctrl");
+                rt = power_rr_part_nt(t, c, 1, "top");
+                if (ra > 0) {
+                    ra += extra / s; /* at 180 nm, as the rows */
+                    a->batch_estimated = 1;
+                }
+            }
             if (ra > 0 && rf > 0 && rro > 0 && rc_ > 0 && rt > 0) {
                 sa = ra * s;
                 sf = rf * s;

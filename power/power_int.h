@@ -91,6 +91,8 @@ typedef struct {
     double sram_bytes;    /* weight bytes per core (macro size) */
     double clocked_flops; /* flip-flops clocked in an active cycle (clock model) */
     int synthesized;      /* logic areas from the synthesis CSV */
+    int batch_estimated;  /* the batched row-reuse core's extra accumulator sets estimated
+                             (no synthesis at its NT; power_area.c) */
 } power_core_geom;
 ax_result power_core_area(const power_table *t, const sim_config *c, int baseline, int routed,
                           power_core_geom *a, char **err);

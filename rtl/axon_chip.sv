@@ -125,7 +125,7 @@ module axon_chip #(
                 .clk, .rst_n,
                 .in_valid, .in_ready,
                 .in_eot(in_item[IW-1]), .in_axon(in_item[SW+1 +: AXW]), .in_neg(in_item[SW]),
-                .in_shift(in_item[SW-1:0]),
+                .in_shift(in_item[SW-1:0]), .in_tok(1'b0),
                 .ro_valid(ro_valid[K]), .ro_data(ro_data[K*RB +: RB]), .ro_beat(ro_beat[K*BB +: BB]),
                 .ro_last(ro_last[K]), .ovf(ovf[K]),
                 .ld_en(ld_en && ld_core == K), .ld_addr, .ld_data,

@@ -20,6 +20,11 @@
 // the row from the SRAM into a row register of W words as its words arrive, and
 // the later events of that pair add from the row register, in the same cycles
 // (timing unchanged, no SRAM read). obs_reuse marks such word slots.
+// NT > 1 (with REUSE = 1) builds the batched row-reuse core (docs/core-timing.md
+// "Token batches"): NT accumulator sets per bank; events come in (batch, axon,
+// token, step) order, each with its token's index in the batch on in_tok, and add
+// into that token's set, so the row register serves the axon's events of all NT
+// tokens; the batch's NT EOTs follow its events and read the sets out in order.
 // CG = 1 builds the clock-gated core (docs/rtl.md "Clock gating"): the
 // accumulator registers of each (bank, word) and each FIFO entry get their own
 // enable-gated clock (axon_icg: latch + AND of library cells), so they are
@@ -44,12 +49,15 @@ module axon_core #(
     parameter int SW   = 5,    // shift field width (step weights up to 2^31)
     parameter int REUSE = 0,   // 1: row-reuse core (row register of W words)
     parameter int CG   = 0,    // 1: clock-gated accumulators and FIFO entries
+    parameter int NT   = 1,    // tokens per weight-stationary batch (REUSE = 1), 1..64
     localparam int W   = (C + L - 1) / L,
     localparam int WW  = (W > 1) ? $clog2(W) : 1,
     localparam int B   = (C * A + RB - 1) / RB,
     localparam int BB  = (B > 1) ? $clog2(B) : 1,
     localparam int NB  = (DB != 0) ? 2 : 1,
-    localparam int BW  = (NB > 1) ? $clog2(NB) : 1,
+    localparam int NS  = NB * NT,  // accumulator sets
+    localparam int BW  = (NS > 1) ? $clog2(NS) : 1,
+    localparam int TTW = (NT > 1) ? $clog2(NT) : 1,
     localparam int AXW = (R > 1) ? $clog2(R) : 1,
     localparam int MW  = (R * W > 1) ? $clog2(R * W) : 1
 ) (
@@ -62,6 +70,9 @@ module axon_core #(
     input  logic [AXW-1:0] in_axon,
     input  logic           in_neg,
     input  logic [SW-1:0]  in_shift,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic [TTW-1:0] in_tok,    // event's token in its batch (NT > 1; else unused)
+    /* verilator lint_on UNUSEDSIGNAL */
     // readout
     output logic           ro_valid,
     output logic [RB-1:0]  ro_data,
@@ -80,12 +91,14 @@ module axon_core #(
     output logic           obs_reuse,
     output logic [L-1:0]   obs_lanes
 );
-    localparam int IW = 1 + AXW + 1 + SW;
+    localparam int IW0 = 1 + AXW + 1 + SW;
+    localparam int IW  = IW0 + ((NT > 1) ? TTW : 0);  // the token field only with batches
 
     logic           f_empty, pop, h_eot, h_neg, sram_zero, sram_re, issue, skip;
     logic [AXW-1:0] h_axon;
     logic [SW-1:0]  h_shift;
-    logic [IW-1:0]  head;
+    logic [TTW-1:0] h_tok;
+    logic [IW-1:0]  head, push_data;
     logic [MW-1:0]  sram_addr;
     logic [8*L-1:0] sram_q;
     logic           add_valid, add_neg, clr, iss_reuse;
@@ -102,9 +115,16 @@ module axon_core #(
     axon_fifo #(.F(F), .IW(IW), .CG(CG)) u_fifo (
         .clk, .rst_n,
         .push_valid(in_valid), .push_ready(in_ready),
-        .push_data({in_eot, in_axon, in_neg, in_shift}),
+        .push_data,
         .pop, .empty(f_empty), .head);
-    assign {h_eot, h_axon, h_neg, h_shift} = head;
+    assign {h_eot, h_axon, h_neg, h_shift} = head[IW0-1:0];
+    if (NT > 1) begin : g_tokf
+        assign push_data = {in_tok, in_eot, in_axon, in_neg, in_shift};
+        assign h_tok     = head[IW-1:IW0];
+    end else begin : g_notokf
+        assign push_data = {in_eot, in_axon, in_neg, in_shift};
+        assign h_tok     = '0;
+    end
 
 `ifdef AXON_BROKEN
     // one extra decode cycle: the head is hidden in the first cycle it is there
@@ -116,9 +136,9 @@ module axon_core #(
     assign f_empty_ctrl = f_empty;
 `endif
 
-    axon_ctrl #(.R(R), .C(C), .L(L), .LS(LS), .A(A), .RB(RB), .NB(NB), .SW(SW), .GATE(GATE), .REUSE(REUSE)) u_ctrl (
+    axon_ctrl #(.R(R), .C(C), .L(L), .LS(LS), .A(A), .RB(RB), .NB(NB), .SW(SW), .GATE(GATE), .REUSE(REUSE), .NT(NT)) u_ctrl (
         .clk, .rst_n,
-        .f_empty(f_empty_ctrl), .h_eot, .h_axon, .h_neg, .h_shift, .pop,
+        .f_empty(f_empty_ctrl), .h_eot, .h_axon, .h_neg, .h_shift, .h_tok, .pop,
         .issue, .issue_word, .issue_skip(skip), .sram_re, .sram_addr, .sram_zero,
         .add_valid, .add_bank, .add_word, .add_neg, .add_shift, .add_reuse, .iss_reuse,
         .ro_valid, .ro_beat, .ro_last, .ro_bank);
@@ -140,7 +160,7 @@ module axon_core #(
     end
 
     assign clr = ro_last;
-    axon_acc #(.C(C), .L(L), .A(A), .NB(NB), .SW(SW), .GATE(GATE), .CG(CG)) u_acc (
+    axon_acc #(.C(C), .L(L), .A(A), .NB(NS), .SW(SW), .GATE(GATE), .CG(CG)) u_acc (
         .clk, .rst_n,
         .add_valid, .add_bank, .add_word, .add_neg, .add_shift, .add_data,
         .add_done(obs_lanes), .clr, .clr_bank(ro_bank), .rd_bank(ro_bank),

@@ -205,6 +205,14 @@ ax_result sim_new(const sim_config *cfg, const map_qweight *qw, const spike_even
  * anything that feeds a row-reuse core (the RTL harness) uses it too. */
 ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens, size_t *perm,
                         char **err);
+/* The batched row-reuse core's event order (docs/core-timing.md "Token
+ * batches"): perm[nev] gets the event indices reordered to (batch of `batch`
+ * consecutive tokens, axon, token, step); the core takes each batch's events
+ * so, then the EOTs of the batch's tokens in token order. batch 1 is
+ * sim_row_order. AX_EPARAM for batch < 1, AX_ENOMEM, AX_ERANGE as above (per
+ * batch). */
+ax_result sim_batch_order(const spike_event *ev, const size_t *tok_start, size_t tokens, int batch,
+                          size_t *perm, char **err);
 /* Adds an observer (several allowed); called synchronously from sim_step,
  * in time order. */
 void sim_observe(sim *s, sim_observer_fn fn, void *user);

@@ -238,7 +238,7 @@ static int count_block(struct sim *s, size_t cb)
 static int build_prog(struct sim *s, size_t rb, uint64_t *bound)
 {
     const size_t T = s->tokens, n = s->nitems[rb], lo = s->rb_lo[rb];
-    const int64_t *items = s->items[rb];
+    const int64_t *items = s->aitems ? s->aitems[rb] : s->items[rb]; /* token by token */
     size_t *ps = s->pstart + rb * (T + 1), *is = s->istart + rb * (T + 1);
     size_t words = 0;
     int prev = -1;
@@ -418,7 +418,7 @@ static uint32_t exact_token(struct sim *s, size_t ch, size_t rb, size_t n, const
     uint32_t ovf = 0;
     memset(tmp, 0, SIM_CW * sizeof *tmp);
     for (size_t k = is[n]; k + 1 < is[n + 1]; k++) {
-        const spike_event *e = &s->ev[s->items[rb][k]];
+        const spike_event *e = &s->ev[(s->aitems ? s->aitems : s->items)[rb][k]];
         int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
         ovf |= sim_core_add(tmp, tile + (e->axon - lo) * SIM_CW, SIM_CW, m, s->cfg.acc_bits);
     }

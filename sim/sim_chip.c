@@ -123,21 +123,33 @@ static int cmp_u64(const void *a, const void *b)
 ax_result sim_row_order(const spike_event *ev, const size_t *tok_start, size_t tokens, size_t *perm,
                         char **err)
 {
+    return sim_batch_order(ev, tok_start, tokens, 1, perm, err);
+}
+
+ax_result sim_batch_order(const spike_event *ev, const size_t *tok_start, size_t tokens, int batch,
+                          size_t *perm, char **err)
+{
+    if (batch < 1)
+        return ax_fail(err, AX_EPARAM, "batch of %d tokens (hint: --batch-tokens 1..64)", batch);
+    const size_t N = (size_t)batch;
     size_t most = 0;
-    for (size_t n = 0; n < tokens; n++)
-        if (tok_start[n + 1] - tok_start[n] > most)
-            most = tok_start[n + 1] - tok_start[n];
+    for (size_t n = 0; n < tokens; n += N) {
+        size_t n1 = n + N < tokens ? n + N : tokens;
+        if (tok_start[n1] - tok_start[n] > most)
+            most = tok_start[n1] - tok_start[n];
+    }
     if (most >= ((size_t)1 << 32))
         return ax_fail(err, AX_ERANGE,
-                       "a token of %zu events is too long to reorder for row reuse "
-                       "(hint: --row-reuse off)",
-                       most);
+                       "a %s of %zu events is too long to reorder for row reuse "
+                       "(hint: --row-reuse off, or fewer --batch-tokens)",
+                       N > 1 ? "batch" : "token", most);
     uint64_t *key = malloc((most ? most : 1) * sizeof *key);
     if (!key)
         return ax_fail(err, AX_ENOMEM, "out of memory reordering %zu events for row reuse", most);
-    for (size_t n = 0; n < tokens; n++) {
-        size_t e0 = tok_start[n], m = tok_start[n + 1] - e0;
-        /* axon major, then the stream position (steps ascend within an axon) */
+    for (size_t n = 0; n < tokens; n += N) {
+        size_t n1 = n + N < tokens ? n + N : tokens;
+        size_t e0 = tok_start[n], m = tok_start[n1] - e0;
+        /* axon major, then the stream position (tokens, then steps ascend within an axon) */
         for (size_t i = 0; i < m; i++)
             key[i] = (uint64_t)ev[e0 + i].axon << 32 | (uint64_t)i;
         qsort(key, m, sizeof *key, cmp_u64);
@@ -183,6 +195,49 @@ static ax_result build_row_reads(struct sim *s, char **err)
     free(lastb);
     if (bad)
         return ax_fail(err, AX_ENOMEM, "out of memory for the row-reuse flags");
+    return AX_OK;
+}
+
+/* Token batches (docs/core-timing.md "Token batches"): the token-by-token
+ * items become aitems (the arithmetic's order) and items the core's batch
+ * order: per batch of N tokens its events in (axon, token, step) order
+ * (sim_batch_order), then the EOTs of its tokens in token order. */
+static ax_result build_batch_items(struct sim *s, const uint32_t *a2rb, char **err)
+{
+    const size_t N = (size_t)s->cfg.batch_tokens;
+    int bad = 0;
+    size_t *perm = malloc((s->nev ? s->nev : 1) * sizeof *perm);
+    size_t *fill = xcalloc(s->nrb, sizeof *fill, &bad);
+    int64_t **bi = xcalloc(s->nrb, sizeof *bi, &bad);
+    for (size_t rb = 0; rb < s->nrb && !bad; rb++)
+        bi[rb] = xcalloc(s->nitems[rb] ? s->nitems[rb] : 1, sizeof(int64_t), &bad);
+    ax_result r = AX_OK;
+    if (bad || !perm)
+        r = ax_fail(err, AX_ENOMEM, "out of memory ordering %zu events in batches", s->nev);
+    else
+        r = sim_batch_order(s->ev, s->tok_start, s->tokens, (int)N, perm, err);
+    if (r) {
+        for (size_t rb = 0; bi && rb < s->nrb; rb++)
+            free(bi[rb]);
+        free(bi);
+        free(fill);
+        free(perm);
+        return r;
+    }
+    for (size_t n = 0; n < s->tokens; n += N) {
+        size_t n1 = n + N < s->tokens ? n + N : s->tokens;
+        for (size_t x = s->tok_start[n]; x < s->tok_start[n1]; x++) {
+            size_t rb = a2rb[s->ev[perm[x]].axon];
+            bi[rb][fill[rb]++] = (int64_t)perm[x];
+        }
+        for (size_t t = n; t < n1; t++)
+            for (size_t rb = 0; rb < s->nrb; rb++)
+                bi[rb][fill[rb]++] = -(int64_t)t - 1;
+    }
+    s->aitems = s->items;
+    s->items = bi;
+    free(fill);
+    free(perm);
     return AX_OK;
 }
 
@@ -378,6 +433,8 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
         }
     }
     free(perm);
+    if (s->cfg.row_reuse && s->cfg.batch_tokens > 1 && (r = build_batch_items(s, a2rb, err)))
+        goto out;
     r = build_row_reads(s, err);
 out:
     free(x.cnt);
@@ -495,7 +552,7 @@ fail:
 void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1)
 {
     size_t g = s->rb_group[rb], ng = s->ng, out = s->out;
-    int32_t *acc = s->acc_rb + rb * s->outp;
+    int32_t *acc = sim_chip_accset(s, rb, n);
     int64_t *dst = s->acc64 + n * out * ng + g;
     if (c1 > out)
         c1 = out;
@@ -525,15 +582,12 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     if (s->cfg.dram)
         arr = sim_chip_dram_arrival(s, rb, cb, k, arr);
     sim_core_item(&s->tp, &s->cs[core], arr, sim_item_is_eot(it), st);
-    if (k == 0 || sim_item_is_eot(s->items[rb][k - 1])) { /* first item of its token here */
-        size_t n = sim_item_token(s, it);
-        if (st->a < s->tok_accept[n])
-            s->tok_accept[n] = st->a;
-    }
     if (st->s > s->last_start)
         s->last_start = st->s;
     if (sim_item_is_eot(it)) {
         size_t n = sim_item_token(s, it);
+        if (s->cs[core].fa < s->tok_accept[n]) /* the first item of its batch (token) here */
+            s->tok_accept[n] = s->cs[core].fa;
         s->o_tok[core][n] = st->o;
         if (s->cfg.dram)
             sim_dram_eot(s, core, n, st->s);
@@ -545,7 +599,7 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], e->shift,
                          sim_core_cused(s, cb), !s->rrow || s->rrow[rb][k]);
     int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
-    s->ovf_rb[rb] |= sim_core_add(s->acc_rb + rb * s->outp + cb * C,
+    s->ovf_rb[rb] |= sim_core_add(sim_chip_accset(s, rb, e->token) + cb * C,
                                   s->wt + (size_t)e->axon * s->outp + cb * C, C, m,
                                   s->cfg.acc_bits);
 }
@@ -693,6 +747,10 @@ void sim_free(sim *s)
     if (s->items)
         for (size_t rb = 0; rb < s->nrb; rb++)
             free(s->items[rb]);
+    if (s->aitems)
+        for (size_t rb = 0; rb < s->nrb; rb++)
+            free(s->aitems[rb]);
+    free(s->aitems);
     if (s->arr)
         for (size_t c = 0; c < s->ncores; c++)
             free(s->arr[c]);

@@ -107,6 +107,12 @@ ax_result sim_config_check(const sim_config *c, char **err)
                        "per event has no row to share between tokens (hint: --row-reuse on, or "
                        "--batch-tokens 1)",
                        c->batch_tokens);
+    if (c->batch_tokens > 1 && c->dram)
+        return ax_fail(err, AX_EPARAM,
+                       "sim parameter batch_tokens = %d is not modelled with DRAM weight "
+                       "streaming (dram = 1): the fetch schedule is per token (hint: "
+                       "--batch-tokens 1 with --dram, or drop --dram)",
+                       c->batch_tokens);
     RANGE(mesh_w, 0, 1 << 16, "0 = auto");
     RANGE(mesh_h, 0, 1 << 16, "0 = auto");
     RANGE(hop_cycles, 0, 1 << 20, "cycles per hop, >= 0");
@@ -135,6 +141,7 @@ void sim_tparams_from(const sim_config *c, sim_tparams *tp)
     tp->double_buffer = c->double_buffer;
     tp->zero_gating = c->zero_gating;
     tp->row_reuse = c->row_reuse;
+    tp->batch = c->row_reuse && c->batch_tokens > 1 ? c->batch_tokens : 1;
     if (c->timing == SIM_SYNC) {
         tp->step = tp->dec = tp->wp = tp->bp = tp->gap = tp->unit = 1;
         tp->lat = c->sram_latency;

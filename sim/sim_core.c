@@ -11,6 +11,13 @@
  *   EOT:   o_n = max(s_k + lat, o_{n-1} + B·bp)
  *          r_k = o_n + B·bp (single bank) or max(s_k + gap, o_{n-1} + B·bp)
  *
+ * With token batches of N (row reuse, docs/core-timing.md "Token batches")
+ * the EOT of token n closes its batch when (n + 1) mod N = 0; the rule above
+ * holds for it with o_{n-1} read as the readout of the last EOT that closed a
+ * batch, and an EOT that does not close its batch frees the read stage at
+ * once (r_k = s_k + gap: its readout queues behind the previous one). A
+ * token's arrival is the accept of the first item of its batch.
+ *
  * with (step, dec, wp, lat, bp, gap) = (1, 1, 1, Ls, 1, 1) cycles in sync
  * mode and (hs, t_decode, P, t_sram + t_add, Q, hs) ps in async mode.
  * Timing never depends on weight values (a skipped all-zero word keeps its
@@ -34,7 +41,7 @@ static inline int64_t max64(int64_t a, int64_t b)
 void sim_core_reset(sim_core_state *st, const sim_tparams *tp, int64_t *sring)
 {
     memset(st, 0, sizeof *st);
-    st->a_prev = st->r_prev = st->o_prev = SIM_NEG_INF;
+    st->a_prev = st->r_prev = st->o_prev = st->ob = SIM_NEG_INF;
     st->cu = SIM_NEG_INF;
     st->sring = sring;
     for (int i = 0; i < tp->F; i++)
@@ -72,14 +79,25 @@ static inline void core_step(const sim_tparams *tp, sim_core_state *st, int64_t 
     int64_t base = max64(arr, st->a_prev + tp->step);
     int64_t a = max64(base, *slot);
     st->c.stall_fifo += a - base;
+    if (!st->bopen) { /* the first item of a batch (of a token, batch 1) */
+        st->fa = a;
+        st->bopen = 1;
+    }
     int64_t s = max64(a + tp->dec, st->r_prev);
     int64_t r, o = 0;
     if (!is_eot) {
         r = s + (int64_t)tp->W * tp->wp;
     } else {
         int64_t busy = (int64_t)tp->B * tp->bp;
+        int closes = (st->c.eots + 1) % (uint64_t)tp->batch == 0;
         o = max64(s + tp->lat, st->o_prev + busy);
-        r = tp->double_buffer ? max64(s + tp->gap, st->o_prev + busy) : o + busy;
+        if (closes) {
+            r = tp->double_buffer ? max64(s + tp->gap, st->ob + busy) : o + busy;
+            st->ob = o;
+            st->bopen = 0;
+        } else {
+            r = s + tp->gap;
+        }
         st->c.stall_readout += r - (s + tp->gap);
         st->o_prev = o;
         st->end = o + busy;
@@ -124,18 +142,17 @@ void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *i
 {
     sim_core_state loc = *st; /* in registers, not aliased by the outputs */
     int64_t l = *last;
-    size_t t = 0; /* token of item k: tokens come in order, each closed by its EOT */
-    int first = 1;
+    size_t t = 0; /* token of the next EOT: EOTs come in token order */
     sim_stamp o;
     for (size_t k = 0; k < n; k++) {
         int eot = items[k] < 0;
         core_step(tp, &loc, arr[k], eot, &o);
-        if (first && o.a < tacc[t]) /* the token's first item at this core */
-            tacc[t] = o.a;
-        first = eot;
         l = max64(l, o.s);
-        if (eot)
+        if (eot) {
+            if (loc.fa < tacc[t]) /* the first item of its batch at this core */
+                tacc[t] = loc.fa;
             otok[t++] = o.o;
+        }
     }
     *st = loc;
     *last = l;

@@ -80,7 +80,7 @@ static void core_next(struct sim *s, size_t core)
     if (sim_item_is_eot(it) && s->nobs) {
         snap = malloc(C * sizeof *snap);
         if (snap)
-            memcpy(snap, s->acc_rb + rb * s->outp + cb * C, C * sizeof *snap);
+            memcpy(snap, sim_chip_accset(s, rb, sim_item_token(s, it)) + cb * C, C * sizeof *snap);
         else if (!s->rc)
             s->rc = ax_fail(&s->err, AX_ENOMEM, "out of memory for a readout snapshot");
     }
@@ -139,7 +139,7 @@ static void des_start(struct sim *s)
     if ((s->rc = sim_chip_weights_rows(s, &s->err)))
         return;
     s->acc64 = calloc(s->tokens * s->out * s->ng + 1, sizeof *s->acc64);
-    s->acc_rb = calloc(s->nrb * s->outp + 1, sizeof *s->acc_rb);
+    s->acc_rb = calloc((size_t)s->tp.batch * s->nrb * s->outp + 1, sizeof *s->acc_rb);
     s->o_blk = calloc(s->ncores * s->tokens + 1, sizeof *s->o_blk);
     if (!s->acc64 || !s->acc_rb || !s->o_blk) {
         s->rc = ax_fail(&s->err, AX_ENOMEM, "out of memory for the accumulators");

@@ -58,6 +58,8 @@ typedef struct {
     int async;
     int double_buffer, zero_gating;
     int row_reuse;
+    int batch; /* tokens per weight-stationary batch (1: none); EOTs close a batch every
+                  `batch` tokens (docs/core-timing.md "Token batches") */
 } sim_tparams;
 
 void sim_tparams_from(const sim_config *c, sim_tparams *tp);
@@ -72,6 +74,9 @@ typedef struct {
     int nro, ro_h;
     int64_t cu;  /* active union: covered until */
     int64_t end; /* end of the last readout */
+    int64_t ob;  /* readout start of the last EOT that closed a batch (= o_prev when batch 1) */
+    int64_t fa;  /* accept of the first item of the current batch: its tokens' arrival */
+    int bopen;   /* 1 while a batch has items at this core */
     sim_counters c;
 } sim_core_state;
 
@@ -84,8 +89,9 @@ void sim_core_reset(sim_core_state *st, const sim_tparams *tp, int64_t *sring);
 void sim_core_item(const sim_tparams *tp, sim_core_state *st, int64_t arr, int is_eot,
                    sim_stamp *out);
 /* Runs the whole item stream items[n] (arrivals arr[n], no DRAM) through
- * one core: readout start of token t into otok[t], the accept of each
- * token's first item into tacc[t] when smaller, the latest start into *last. */
+ * one core: readout start of token t into otok[t], the accept of the first
+ * item of each token's batch (its own first item when batch is 1) into
+ * tacc[t] when smaller, the latest start into *last. */
 void sim_core_stream(const sim_tparams *tp, sim_core_state *st, const int64_t *items, size_t n,
                      const int64_t *arr, int64_t *otok, int64_t *tacc, int64_t *last);
 /* Counts one event's reads and adds: nzw words with a nonzero weight, nnz
@@ -172,7 +178,12 @@ struct sim {
     uint8_t *tok_safe;  /* [tokens] 1: every partial and reduced sum provably fits */
     int64_t *tacc_rb;   /* [nrb][tokens] earliest first accept per row-block */
     int64_t *lstart_rb; /* [nrb] latest start per row-block */
-    int64_t **items;    /* per row-block: event index, or -(n+1) for EOT of token n */
+    int64_t **items;    /* per row-block: event index, or -(n+1) for EOT of token n, in the
+                           core's order: (token, step, axon), (token, axon, step) with row
+                           reuse, (batch, axon, token, step) and the batch's EOTs after its
+                           events with batches (docs/core-timing.md) */
+    int64_t **aitems;   /* batches only: the same items token by token (row-reuse order, an
+                           EOT after each token), for the arithmetic; NULL: items is that */
     size_t *nitems;
     sim_core_state *cs;  /* [ncores], core (rb, cb) at rb * ncb + cb */
     int64_t *sring;      /* [ncores][F] */
@@ -188,7 +199,8 @@ struct sim {
     int64_t last_start;  /* latest start of any item at any core */
     int64_t *acc64;      /* [tokens][out][ng] reduced sums (stepped run, exact tokens) */
     int32_t *acc_out;    /* [tokens][out][ng] */
-    int32_t *acc_rb;     /* [nrb][outp] working accumulators (stepped run) */
+    int32_t *acc_rb;     /* [batch][nrb][outp] working accumulators (stepped run): one set
+                            per token of a batch (sim_chip_accset) */
     int64_t *link_free;  /* [nrb][ncb] eastward multicast links */
     uint32_t *ovf_rb;    /* [nrb] sticky overflow */
     /* DRAM streaming (sim_dram.c) */
@@ -277,6 +289,12 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
 int64_t sim_chip_dram_arrival(struct sim *s, size_t rb, size_t cb, size_t k, int64_t arr);
 /* EOT of token n of row-block rb: fold cols [c0, c1) into acc64 and clear them. */
 void sim_chip_fold(struct sim *s, size_t rb, size_t n, size_t c0, size_t c1);
+/* The working accumulators of row-block rb that token n adds into (stepped
+ * run): set n mod batch of the batched core, the only set without batches. */
+static inline int32_t *sim_chip_accset(struct sim *s, size_t rb, size_t n)
+{
+    return s->acc_rb + ((n % (size_t)s->tp.batch) * s->nrb + rb) * s->outp;
+}
 /* The stepped path's row-per-axon weights wt and the zero-gating counts. */
 ax_result sim_chip_weights_rows(struct sim *s, char **err);
 /* Per-rb overflow flags, then reduced sums outside int32 (tokens with

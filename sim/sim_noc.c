@@ -274,8 +274,9 @@ ax_result sim_chip_finish(struct sim *s, char **err)
 
 /* Runs one core over its row-block's whole item stream with arrivals arr
  * (after the multicast; DRAM moves them further), recording the readout
- * start of each token, the earliest accept of each token's first item
- * (tacc, min) and returning the latest start. */
+ * start of each token, the earliest accept of the first item of each token's
+ * batch (tacc, min; batch 1: the token's first item) and returning the latest
+ * start. */
 static int64_t core_stream(struct sim *s, size_t rb, size_t cb, const int64_t *arr, int64_t *tacc)
 {
     const size_t core = rb * s->ncb + cb, n = s->nitems[rb];
@@ -286,21 +287,16 @@ static int64_t core_stream(struct sim *s, size_t rb, size_t cb, const int64_t *a
         sim_core_stream(&s->tp, cs, items, n, arr, otok, tacc, &last);
         return last;
     }
-    int first = 1;
     sim_stamp st;
     for (size_t k = 0; k < n; k++) {
         int64_t it = items[k];
         int64_t a = sim_chip_dram_arrival(s, rb, cb, k, arr[k]);
         sim_core_item(&s->tp, cs, a, it < 0, &st);
-        if (first) {
-            size_t t = sim_item_token(s, it);
-            if (st.a < tacc[t])
-                tacc[t] = st.a;
-        }
-        first = it < 0;
         last = max64(last, st.s);
         if (it < 0) {
             size_t t = (size_t)(-(it + 1));
+            if (cs->fa < tacc[t]) /* the first item of its batch (token) here */
+                tacc[t] = cs->fa;
             otok[t] = st.o;
             sim_dram_eot(s, core, t, st.s);
         }

@@ -428,3 +428,49 @@ Test(power_base_kinds, scaled_from_a_set_of_the_same_kind)
     cr_assert_float_eq(z.base_area_um2 - d.base_area_um2, 2000 / 2.0 * s45, 1e-9);
     power_table_free(t);
 }
+
+/* Token batches (docs/power.md "Row reuse and token batches"): N tokens hold N
+ * accumulator sets per bank. The batched core synthesized at exactly NT = N is
+ * used as is; another N is the unbatched core's synthesis plus N - 1 sets at the
+ * per-bit cost of a synthesized NT pair (here (1524 - 500) / (2 banks x 32 x 32 bits)
+ * = 0.5 um2 at 180 nm), never the whole accumulator group scaled by N; the dense
+ * baseline (one bank) gains the same N - 1 sets. */
+static const char SYN_NT[] =
+    "axon_core_row_reuse.acc,R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1,1,500\n"
+    "axon_core_row_reuse.acc,R=32 C=32 L=8 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=2,1,1524\n"
+    "axon_core_row_reuse,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,4000\n"
+    "axon_core_row_reuse.acc,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,2000\n"
+    "axon_core_row_reuse.fifo,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,120\n"
+    "axon_core_row_reuse.readout,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 "
+    "NT=4,1,220\n"
+    "axon_core_row_reuse.ctrl,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,80\n"
+    "axon_core_row_reuse.top,R=128 C=128 L=16 LS=1 F=8 A=32 RB=64 DB=1 GATE=1 REUSE=1 NT=4,1,950\n";
+
+Test(power_base_kinds, batch_accumulator_sets_priced)
+{
+    char csv[4096];
+    snprintf(csv, sizeof csv, "%s%s%s", SYN_RR, strchr(SYN, '\n') + 1, SYN_NT);
+    power_table *t = builtin();
+    load_synth(t, csv);
+    sim_config c = cfg_default();
+    c.row_reuse = 1;
+    sim_report r = run_small();
+    int32_t x[256];
+    power_act_stats s;
+    stats_small(x, &s);
+    double s45 = 1.0 / 19, set = 128 * 32 * 0.5; /* one set of 128 x 32 bits, um2 at 180 nm */
+    power_report p1 = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    cr_assert_float_eq(p1.area_parts.acc_um2, 610 * s45, 1e-9);
+    c.batch_tokens = 4; /* synthesized at NT = 4 */
+    power_report p4 = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    cr_assert_float_eq(p4.area_parts.acc_um2, 2000 * s45, 1e-9);
+    cr_assert_float_eq(p4.area_parts.control_um2, 80 * s45, 1e-9);
+    c.batch_tokens = 8; /* estimated: 7 more sets per bank, two banks */
+    power_report p8 = price_kind(t, &c, &r, POWER_BASE_DENSE, 0, &s);
+    cr_assert_float_eq(p8.area_parts.acc_um2, (610 + 7 * 2 * set) * s45, 1e-6);
+    cr_assert_float_eq(p8.area_parts.control_um2, 70 * s45, 1e-9, "the unbatched core's ctrl");
+    cr_assert_float_eq(p8.base_area_um2 - p1.base_area_um2, 7 * set * s45, 1e-6,
+                       "the dense baseline's one bank holds 8 sets too");
+    cr_assert_float_eq(p4.base_area_um2 - p1.base_area_um2, 3 * set * s45, 1e-6);
+    power_table_free(t);
+}

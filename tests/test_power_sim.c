@@ -96,7 +96,8 @@ Test(power_sim, async_pays_handshakes)
  * stream the SRAM words priced fall to the row-reuse core's, the adds and
  * the event path stay one per bit-plane event, the row register's writes are
  * priced per word read, and a batch of N tokens divides the dense tile's SRAM
- * reads by N while its MACs stay. */
+ * reads by N while its MACs stay; its N accumulator sets add area and leakage
+ * on both sides. */
 static void power_reuse_one(int reuse, int batch, sim_report *r, power_report *p)
 {
     uint64_t st = 11;
@@ -148,7 +149,12 @@ Test(power_sim, row_reuse_prices_fewer_sram_words_same_adds)
     cr_assert_lt(p4.energy_pj, p1.energy_pj);
     cr_assert_float_eq(p1.base_energy_pj, p0.base_energy_pj, 1e-9 * p0.base_energy_pj);
     cr_assert_float_eq(p4.base_sram_pj, p1.base_sram_pj / 4, 1e-9 * p1.base_sram_pj);
-    cr_assert_float_eq(p1.base_energy_pj - p4.base_energy_pj, p1.base_sram_pj * 3 / 4,
+    /* the batch's 4 accumulator sets: more area and leakage on both sides */
+    cr_assert_gt(p4.base_area_um2, p1.base_area_um2);
+    cr_assert_gt(p4.base_leakage_pj, p1.base_leakage_pj);
+    cr_assert_gt(p4.area_um2, p1.area_um2);
+    cr_assert_float_eq(p1.base_energy_pj - p4.base_energy_pj,
+                       p1.base_sram_pj * 3 / 4 - (p4.base_leakage_pj - p1.base_leakage_pj),
                        1e-6 * p1.base_energy_pj);
     cr_assert_gt(p1.area_um2, p0.area_um2, "the row register has area");
 }

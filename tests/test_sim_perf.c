@@ -180,19 +180,22 @@ static ax_result random_case(uint64_t seed, spike_coding cod, sim_timing timing,
 }
 
 /* The row-reuse core (its (token, axon, step) item order and row-read
- * counters) through every SIMD path and thread count, the template-core
- * timing copies, DRAM and the exact path of narrow accumulators. */
+ * counters) and its token batches (the (batch, axon, token, step) order, a
+ * set of accumulators per token of the batch, the batch's readouts at its
+ * end) through every SIMD path and thread count, the template-core timing
+ * copies, DRAM (no batches) and the exact path of narrow accumulators. */
 Test(sim_perf, every_path_and_thread_count_row_reuse)
 {
     for (uint64_t seed = 1; seed <= 4; seed++)
         for (int cod = SPIKE_BINARY; cod <= SPIKE_BITWISE_2C; cod++)
             random_case_rr(seed * 2711 + (uint64_t)cod, (spike_coding)cod, SIM_SYNC, 0, 0,
                            seed <= 2 ? 1 : (int)(2 + seed * 5 % 11));
-    for (uint64_t seed = 1; seed <= 2; seed++)
-        random_case_rr(seed * 9973, SPIKE_BITWISE_SIGNED, SIM_SYNC, 0, 1, (int)seed);
+    for (uint64_t seed = 1; seed <= 2; seed++) /* DRAM streaming has no batches */
+        random_case_rr(seed * 9973, SPIKE_BITWISE_SIGNED, SIM_SYNC, 0, 1, 1);
     int overflowed = 0;
     for (uint64_t seed = 1; seed <= 8; seed++) {
-        ax_result rc = random_case_rr(seed * 6151, SPIKE_BITWISE_SIGNED, SIM_SYNC, 1, 0, 1);
+        ax_result rc = random_case_rr(seed * 6151, SPIKE_BITWISE_SIGNED, SIM_SYNC, 1, 0,
+                                      seed % 2 ? 1 : 3);
         cr_assert(rc == AX_OK || rc == AX_EOVERFLOW);
         overflowed += rc == AX_EOVERFLOW;
     }

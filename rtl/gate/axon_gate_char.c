@@ -241,11 +241,11 @@ static int run_stream(const axon_rtl_params *p, const cosim_stream *st, power_ga
     }
     for (size_t tk = 0; tk < st->tokens; tk++) {
         for (size_t e = st->tok_start[tk]; e < st->tok_start[tk + 1]; e++) {
-            axon_rtl_item it = {0, st->ev[e].axon, st->ev[e].neg, st->ev[e].shift, 0};
+            axon_rtl_item it = {0, st->ev[e].axon, st->ev[e].neg, st->ev[e].shift, 0, 0};
             if (axon_rtl_push(h, &it, 1, err))
                 goto out;
         }
-        axon_rtl_item eot = {1, 0, 0, 0, 0};
+        axon_rtl_item eot = {1, 0, 0, 0, 0, 0};
         if (axon_rtl_push(h, &eot, 1, err))
             goto out;
     }

@@ -203,11 +203,11 @@ int main(int argc, char **argv)
     }
     for (size_t tk = 0; tk < st.tokens; tk++) {
         for (size_t e = st.tok_start[tk]; e < st.tok_start[tk + 1]; e++) {
-            axon_rtl_item it = {0, st.ev[e].axon, st.ev[e].neg, st.ev[e].shift, 0};
+            axon_rtl_item it = {0, st.ev[e].axon, st.ev[e].neg, st.ev[e].shift, 0, 0};
             if (axon_rtl_push(h, &it, 1, &err))
                 FAIL(die("gate netlist", err));
         }
-        axon_rtl_item eot = {1, 0, 0, 0, 0};
+        axon_rtl_item eot = {1, 0, 0, 0, 0, 0};
         if (axon_rtl_push(h, &eot, 1, &err))
             FAIL(die("gate netlist", err));
     }

@@ -4,7 +4,8 @@
 Each mutant is one literal search/replace (like `sed s/old/new/`, but literal:
 `old` must occur exactly once in the file) applied to a copy of rtl/ in the
 build folder, and built as a Verilator variant on the parameter set `base`
-(a test build of mk/rtl.mk: sync t1..t5 async async2 async3 chip22 chip42 chipocr) where the fault
+(a test build of mk/rtl.mk: sync t1..t5 rr rr2 rrb rrb2 cg cg2 async async2 async3 chip22
+chip42 chipocr) where the fault
 can show. The sample (`--sample`) is the deterministic subset `make test` runs.
 
 usage: mutants.py list [--sample]        names and bases, one "NAME BASE" a line
@@ -70,6 +71,11 @@ MUTANTS = [
     ("reuse-row-stale", "rr2", "axon_core.sv", "if (add_valid && !add_reuse) row[add_word] <= sram_q;",
      "if (add_valid && !add_reuse && add_neg) row[add_word] <= sram_q;",
      "row register written only by negative first events"),
+    ("batch-one-set", "rrb", "axon_ctrl.sv",
+     "(h_eot ? 32'(ecnt) : 32'(h_tok))", "(h_eot ? 32'(ecnt) : 32'(0))",
+     "every token of a batch adds into the batch's first accumulator set"),
+    ("batch-close-every-eot", "rrb2", "axon_ctrl.sv", "assign closes    = 32'(ecnt) == NT - 1;",
+     "assign closes    = 1'b1;", "every EOT of a batch holds the read stage until its readout ends"),
     ("async-rd-2phase", "async", "axon_core_async.sv",
      "axon_async_tx #(.PH(HS_PHASES), .T_ACK(T_ACK)) u_rd_tx",
      "axon_async_tx #(.PH(2), .T_ACK(T_ACK)) u_rd_tx",
@@ -128,7 +134,7 @@ MUTANTS = [
      "accumulator clock gates open only for word 0 (the other words never load)"),
 ]
 SAMPLE = ["shift-4bit", "ovf-never", "fifo-depth-minus-1", "async-no-rd-handshake", "cg-no-clear",
-          "router-link-early", "reduce-carry-leak"]
+          "router-link-early", "reduce-carry-leak", "batch-one-set"]
 
 
 def main(argv):

@@ -49,8 +49,8 @@ SC_MODULE(axon_sc_top)
 
     sc_clock clk{"clk", 2, SC_NS, 0.5, 0, SC_NS, true};
     sc_signal<bool> rst_n{"rst_n"}, in_valid{"in_valid"}, in_ready{"in_ready"}, in_eot{"in_eot"},
-        in_neg{"in_neg"}, ro_valid{"ro_valid"}, ro_last{"ro_last"}, ovf{"ovf"}, ld_en{"ld_en"},
-        obs_start{"obs_start"}, obs_issue{"obs_issue"}, obs_skip{"obs_skip"},
+        in_tok{"in_tok"}, in_neg{"in_neg"}, ro_valid{"ro_valid"}, ro_last{"ro_last"}, ovf{"ovf"},
+        ld_en{"ld_en"}, obs_start{"obs_start"}, obs_issue{"obs_issue"}, obs_skip{"obs_skip"},
         obs_reuse{"obs_reuse"}; // row-reuse builds only (REUSE = 1); unused here
     sc_signal<uint32_t> in_axon{"in_axon"}, in_shift{"in_shift"}, ro_beat{"ro_beat"}, ld_addr{"ld_addr"},
         obs_word{"obs_word"}, obs_lanes{"obs_lanes"};
@@ -72,6 +72,7 @@ SC_MODULE(axon_sc_top)
         core.in_valid(in_valid);
         core.in_ready(in_ready);
         core.in_eot(in_eot);
+        core.in_tok(in_tok); /* no token batches in this build: always 0 */
         core.in_axon(in_axon);
         core.in_neg(in_neg);
         core.in_shift(in_shift);

@@ -291,23 +291,31 @@ static ax_result rtl_build(const axon_cosim_job *j, axon_rtl **out, char **err)
         r = axon_rtl_load_row(h, (uint32_t)i, row, err);
     }
     free(row);
-    /* the row-reuse core takes each token's events in (axon, step) order */
-    size_t *perm = NULL;
+    /* the row-reuse core takes each token's events in (axon, step) order; the
+     * batched one each batch's in (axon, token, step) order, then the batch's EOTs */
+    size_t *perm = NULL,
+           N = j->p.row_reuse && j->p.batch_tokens > 1 ? (size_t)j->p.batch_tokens : 1;
     if (!r && j->p.row_reuse) {
         perm = malloc((j->nev ? j->nev : 1) * sizeof *perm);
-        r = perm ? sim_row_order(j->ev, j->tok_start, j->tokens, perm, err)
+        r = perm ? sim_batch_order(j->ev, j->tok_start, j->tokens, (int)N, perm, err)
                  : ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     }
-    for (size_t t = 0; t < j->tokens && !r; t++) {
-        for (size_t x = j->tok_start[t]; x < j->tok_start[t + 1] && !r; x++, k++) {
+    for (size_t t = 0; t < j->tokens && !r; t += N) {
+        size_t t1 = t + N < j->tokens ? t + N : j->tokens;
+        for (size_t x = j->tok_start[t]; x < j->tok_start[t1] && !r; x++, k++) {
             size_t e = perm ? perm[x] : x;
-            axon_rtl_item it = {0, j->ev[e].axon, j->ev[e].neg, j->ev[e].shift, arr ? arr[k] : 0};
+            axon_rtl_item it = {0,
+                                j->ev[e].axon,
+                                j->ev[e].neg,
+                                j->ev[e].shift,
+                                arr ? arr[k] : 0,
+                                (int)(j->ev[e].token % N)};
             r = axon_rtl_push(h, &it, 1, err);
         }
-        axon_rtl_item eot = {1, 0, 0, 0, arr ? arr[k] : 0};
-        k++;
-        if (!r)
+        for (size_t n = t; n < t1 && !r; n++, k++) {
+            axon_rtl_item eot = {1, 0, 0, 0, arr ? arr[k] : 0, 0};
             r = axon_rtl_push(h, &eot, 1, err);
+        }
     }
     free(arr);
     free(perm);

@@ -45,6 +45,7 @@ void cosim_stream_sim_config(const axon_rtl_params *p, sim_config *cfg)
     cfg->double_buffer = p->double_buffer;
     cfg->zero_gating = p->zero_gating;
     cfg->row_reuse = p->row_reuse;
+    cfg->batch_tokens = p->batch_tokens > 1 ? p->batch_tokens : 1;
     cfg->clock_gating = p->clock_gating;
     cfg->mesh_w = cfg->mesh_h = 1;
     cfg->timing = p->async ? SIM_ASYNC : SIM_SYNC;

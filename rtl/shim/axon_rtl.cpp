@@ -22,6 +22,9 @@
 #ifndef AXON_RTL_REUSE
 #define AXON_RTL_REUSE 0 /* builds without the REUSE parameter: the row-per-event core */
 #endif
+#ifndef AXON_RTL_NT
+#define AXON_RTL_NT 1 /* builds without the NT parameter: no token batches */
+#endif
 
 namespace {
 
@@ -72,6 +75,7 @@ void axon_rtl_built(axon_rtl_params *p)
     p->sram_latency = AXON_RTL_LS;
     p->async = 0;
     p->row_reuse = AXON_RTL_REUSE;
+    p->batch_tokens = AXON_RTL_NT;
 }
 
 const char *axon_rtl_variant(void) { return AXON_RTL_VARIANT; }
@@ -81,13 +85,18 @@ ax_result axon_rtl_new(const axon_rtl_params *p, uint64_t seed, axon_rtl **out, 
     axon_rtl_params b;
     axon_rtl_built(&b);
     const axon_rtl_param_check chk[] = {
-        {"rows (R)", p->rows, b.rows},           {"cols (C)", p->cols, b.cols},
-        {"lanes (L)", p->lanes, b.lanes},        {"sram_latency", p->sram_latency, b.sram_latency},
-        {"fifo_depth", p->fifo_depth, b.fifo_depth}, {"acc_bits", p->acc_bits, b.acc_bits},
+        {"rows (R)", p->rows, b.rows},
+        {"cols (C)", p->cols, b.cols},
+        {"lanes (L)", p->lanes, b.lanes},
+        {"sram_latency", p->sram_latency, b.sram_latency},
+        {"fifo_depth", p->fifo_depth, b.fifo_depth},
+        {"acc_bits", p->acc_bits, b.acc_bits},
         {"readout_bits", p->readout_bits, b.readout_bits},
         {"double_buffer", p->double_buffer, b.double_buffer},
-        {"zero_gating", p->zero_gating, b.zero_gating}, {"async", p->async, b.async},
+        {"zero_gating", p->zero_gating, b.zero_gating},
+        {"async", p->async, b.async},
         {"row_reuse", p->row_reuse, b.row_reuse},
+        {"batch_tokens", p->batch_tokens, b.batch_tokens},
     };
     ax_result r = axon_rtl_check_params(chk, "build a variant with make rtl RTL_PARAMS='R=.. C=.. L=..'", err);
     if (r != AX_OK) return r;
@@ -179,6 +188,7 @@ int axon_rtl_step(axon_rtl *h, axon_rtl_stamp *st)
         m.in_axon = it.eot ? 0 : it.axon;
         m.in_neg = it.neg ? 1 : 0;
         m.in_shift = (uint8_t)(it.eot ? 0 : it.shift);
+        m.in_tok = (uint8_t)(it.eot ? 0 : it.tok);
     } else {
         m.in_valid = 0;
     }

@@ -45,6 +45,9 @@ typedef struct {
                       step) order, sim_row_order) */
     int clock_gating; /* 0/1: the clock-gated build (CG=1); no cycle differs, only the
                          clock's power (docs/rtl.md "Clock gating") */
+    int batch_tokens; /* 1..64: tokens per weight-stationary batch (NT build parameter, with
+                         row_reuse; items in sim_batch_order's order, docs/core-timing.md
+                         "Token batches"); 1 without batches */
 } axon_rtl_params;
 
 /* The parameters this build was verilated with. */
@@ -65,6 +68,7 @@ typedef struct {
     int neg;         /* 0/1 */
     int shift;       /* 0..AXON_RTL_MAX_SHIFT */
     int64_t arrival; /* earliest time the core may accept it (cycles or ps), non-decreasing */
+    int tok;         /* batched builds: the event's token index in its batch, 0..NT-1 */
 } axon_rtl_item;
 
 /* What happened in one step (one cycle, or one async time point). The

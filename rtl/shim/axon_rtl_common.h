@@ -49,6 +49,7 @@ inline void axon_rtl_built_common(axon_rtl_params *p)
     p->double_buffer = AXON_RTL_DB;
     p->zero_gating = AXON_RTL_GATE;
     p->clock_gating = AXON_RTL_CG;
+    p->batch_tokens = 1;
 }
 
 /* One requested parameter against the build's. */
@@ -122,7 +123,8 @@ struct axon_rtl_core {
         if (it.arrival < 0 || (!q.empty() && it.arrival < q.back().arrival))
             return true;
         return !it.eot &&
-               (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > AXON_RTL_MAX_SHIFT);
+               (it.axon >= (uint32_t)p.rows || it.shift < 0 || it.shift > AXON_RTL_MAX_SHIFT ||
+                it.tok < 0 || it.tok >= (p.batch_tokens > 1 ? p.batch_tokens : 1));
     }
     /* Opens the waveform of [from, to]; open_hint follows the message when the
      * file cannot be opened, no_trace is the message of builds without tracing. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Synthesizes the row-reuse core (rtl/axon_core.sv, REUSE = 1) at one
-# parameter set with yosys against the OSU018 liberty, hierarchy kept, and
+# Synthesizes the row-reuse core (rtl/axon_core.sv, REUSE = 1; NT > 1 the
+# batched one, docs/core-timing.md "Token batches") at one parameter set with yosys against the OSU018 liberty, hierarchy kept, and
 # adds its rows to the area table that power/ reads (module,parameters,cells,
 # area_um2; docs/power.md "Calibrating from synthesis"):
 #   axon_core_row_reuse,"R=.. C=.. L=.. LS=.. F=.. A=.. RB=.. DB=.. GATE=.. REUSE=1",cells,area
@@ -30,15 +30,18 @@ lib=.deps/osu018/osu018_stdcells.lib
 [ -f "$lib" ] || { echo "core_synth: $lib missing (hint: make deps)" >&2; exit 1; }
 top=axon_core mod=axon_core_row_reuse keys="R C L LS F A RB DB GATE REUSE"
 # a key left out takes rtl/axon_core.sv's default; the row names every key
-declare -A dflt=([R]=32 [C]=32 [L]=8 [LS]=1 [F]=8 [A]=32 [RB]=64 [DB]=1 [GATE]=1 [REUSE]=0)
+# (NT, the tokens of a batch, only when it is not 1: rows of unbatched sets keep their names)
+declare -A dflt=([R]=32 [C]=32 [L]=8 [LS]=1 [F]=8 [A]=32 [RB]=64 [DB]=1 [GATE]=1 [REUSE]=0 [NT]=1)
 for kv in $params; do
-  case " $keys " in *" ${kv%%=*} "*) ;; *) echo "core_synth: unknown parameter '$kv' (hint: $keys)" >&2; exit 1 ;; esac
+  case " $keys NT " in *" ${kv%%=*} "*) ;; *) echo "core_synth: unknown parameter '$kv' (hint: $keys NT)" >&2; exit 1 ;; esac
 done
 canon=""
-for k in $keys; do
+for k in $keys NT; do
   v=$(printf '%s\n' $params | sed -n "s/^$k=\([0-9][0-9]*\)\$/\1/p" | head -n 1)
+  [ "$k" = NT ] && [ "${v:-1}" = 1 ] && continue
   canon="$canon${canon:+ }$k=${v:-${dflt[$k]}}"
 done
+nt=$(printf '%s\n' $canon | sed -n 's/^NT=//p')
 case " $canon " in
   *" REUSE=1 "*) ;;
   *) echo "core_synth: only the row-reuse core (REUSE=1); the core itself is written by make synth" >&2; exit 1 ;;
@@ -50,10 +53,12 @@ fi
 mkdir -p "$work"
 tag=$(echo "$mod $canon" | tr ' =' '__')
 chp=$(for kv in $canon; do printf -- '-set %s %s ' "${kv%%=*}" "${kv#*=}"; done)
-core=${canon% REUSE=1} # the core's parameter string, as `make synth` writes it
+core=${canon% NT=*}
+core=${core% REUSE=1} # the core's parameter string, as `make synth` writes it
 have() { grep -q "^$1,$core," "$out"; }
 bb=""
-if [ "${FULL:-0}" != 1 ] && have axon_acc && have axon_fifo && have axon_readout; then
+# batches (NT > 1) change axon_acc (NT sets per bank): never a black box then
+if [ "${FULL:-0}" != 1 ] && [ -z "$nt" ] && have axon_acc && have axon_fifo && have axon_readout; then
   bb=1
   read="read_verilog -sv -DSYNTHESIS -lib rtl/axon_fifo.sv rtl/axon_acc.sv rtl/axon_readout.sv
 read_verilog -sv -DSYNTHESIS rtl/axon_sram.sv rtl/axon_ctrl.sv rtl/axon_core.sv"

@@ -206,7 +206,7 @@ int main(int argc, char **argv)
             if (axon_rtl_load_row(h, (uint32_t)ax, row, &err))
                 return fail(err);
         } else if (*s == 'i' || *s == 'e') {
-            axon_rtl_item it = {0, 0, 0, 0, 0};
+            axon_rtl_item it = {0, 0, 0, 0, 0, 0};
             if (*s == 'e')
                 it.eot = 1;
             else {

@@ -5,7 +5,8 @@
 # circuit without its read->add handshake, the clock-gated core whose bank clear
 # does not open the accumulator clock gates, a chip router's link taking the next
 # flit one unit early, a carry crossing two accumulators of the reduction's
-# adder) must each be
+# adder, the batched core adding every token of a batch into one accumulator
+# set) must each be
 # killed by the co-simulation / oracle suite (rtl/mutants/run.sh). The full run
 # over every mutant is `make mutants` (docs/rtl.md "Mutation testing").
 # For the chip mutants, the lockstep chip co-simulation must stop at the first

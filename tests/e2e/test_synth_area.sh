@@ -21,6 +21,8 @@ check() { # file [rr: 1 = the row-reuse core's row is required]
       if (NF != 4 || $2 == "" || $3 !~ /^[0-9]+$/ || $3 <= 0 || $4 !~ /^[0-9.]+$/ || $4 <= 0) { print "bad row: " $0; bad = 1 }
       seen[$1] = 1; area[$1] = $4
       if ($1 == "axon_core" && match($2, /C=[0-9]+/)) cols = substr($2, RSTART + 2, RLENGTH - 2)
+      if ($1 == "axon_core") core_p = $2
+      if ($1 == "axon_core_row_reuse" && $2 == core_p " REUSE=1") rr_same = $4  # at the same set as the core
     }
     END {
       n = split("axon_core axon_fifo axon_ctrl axon_acc axon_readout axon_mac_baseline" (rr ? " axon_core_row_reuse" : ""), m, " ")
@@ -28,8 +30,8 @@ check() { # file [rr: 1 = the row-reuse core's row is required]
       parts = area["axon_fifo"] + area["axon_ctrl"] + area["axon_acc"] + area["axon_readout"]
       if (area["axon_core"] < parts || area["axon_core"] > parts * 1.01 + 1000) {
         print "core area " area["axon_core"] " is not its parts " parts; bad = 1 }
-      if (rr && area["axon_core_row_reuse"] < area["axon_core"] + 4 * 8 * cols) {
-        print "row-reuse core " area["axon_core_row_reuse"] " not above the core " area["axon_core"] " + its row register"; bad = 1 }
+      if (rr && rr_same < area["axon_core"] + 4 * 8 * cols) {
+        print "row-reuse core " rr_same " not above the core " area["axon_core"] " + its row register"; bad = 1 }
       exit bad
     }' rr="$rr" "$f"
 }
