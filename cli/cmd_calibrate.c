@@ -126,10 +126,21 @@ static int base_calibrate(const char *btrain, const char *bval, const char *bche
             rc = cmd_fail(CMD, err);
             goto done;
         }
-        power_bcal_fit fit;
-        if (power_bcal_fit_rows(rows, n, &fit, &err)) {
-            rc = cmd_fail(CMD, err);
-            goto done;
+        /* the MAC tile (dense, zero-skip, wide) and the bit-serial tile, each
+         * from its own rows; a kind without training rows keeps no block rows */
+        power_bcal_fit fits[2];
+        const power_bcal_fit *fp[2] = {NULL, NULL};
+        for (int bs = 0; bs < 2; bs++) {
+            int any = 0;
+            for (size_t i = 0; i < n; i++)
+                any |= (rows[i].g.P > 0) == bs;
+            if (!any)
+                continue;
+            if (power_bcal_fit_rows(rows, n, bs, &fits[bs], &err)) {
+                rc = cmd_fail(CMD, err);
+                goto done;
+            }
+            fp[bs] = &fits[bs];
         }
         char sets[1024] = "", streams[1024] = "";
         for (size_t i = 0; i < n; i++) {
@@ -149,7 +160,7 @@ static int base_calibrate(const char *btrain, const char *bval, const char *bche
             FILE *vm = open_memstream(&vbuf, &vlen);
             int vv = 0;
             if (!vm ||
-                power_bcal_validate(vm, 0, hold, nh, &fit, NULL, tot, comp, exempt, &vv, &err)) {
+                power_bcal_validate(vm, 0, hold, nh, fp, NULL, tot, comp, exempt, &vv, &err)) {
                 if (vm)
                     fclose(vm);
                 rc = cmd_fail(CMD, err ? err : strdup("out of memory"));
@@ -166,7 +177,7 @@ static int base_calibrate(const char *btrain, const char *bval, const char *bche
             rc = cmd_fail(CMD, strdup("out of memory"));
             goto done;
         }
-        power_bcal_write_block(bm, &fit, sets, streams, vbuf, date);
+        power_bcal_write_block(bm, fp, sets, streams, vbuf, date);
         fclose(bm);
         /* into the calibrated table at out (temp + rename) */
         if (power_bcal_splice_file(out, block, &err)) {
@@ -186,17 +197,22 @@ static int base_calibrate(const char *btrain, const char *bval, const char *bche
             goto done;
         }
         printf("calibrate: fitted %zu baseline rows, wrote their block into %s\n", n, out);
-        for (int c = 0; c < POWER_BCAL_NCOMP; c++) {
-            printf("  %-12s rms %5.1f %%  max %5.1f %% :", power_bcal_comp_name(c), fit.rms_pct[c],
-                   fit.max_pct[c]);
-            for (int j = 0; j < fit.nf[c]; j++)
-                printf(" %s=%.4g", fit.names[c][j], fit.coef[c][j]);
-            printf(" pJ\n");
+        for (int bs = 0; bs < 2; bs++) {
+            if (!fp[bs])
+                continue;
+            for (int c = 0; c < POWER_BCAL_NCOMP; c++) {
+                printf("  %-12s rms %5.1f %%  max %5.1f %% :", power_bcal_comp_name(bs, c),
+                       fp[bs]->rms_pct[c], fp[bs]->max_pct[c]);
+                for (int j = 0; j < fp[bs]->nf[c]; j++)
+                    printf(" %s=%.4g", fp[bs]->names[c][j], fp[bs]->coef[c][j]);
+                printf(" pJ\n");
+            }
+            printf("  total        rms %5.1f %%  max %5.1f %%\n", fp[bs]->rms_total_pct,
+                   fp[bs]->max_total_pct);
         }
-        printf("  total        rms %5.1f %%  max %5.1f %%\n", fit.rms_total_pct, fit.max_total_pct);
         printf("baseline training rows:\n");
         int dummy = 0;
-        if (power_bcal_validate(stdout, 0, rows, n, &fit, NULL, tot, comp, exempt, &dummy, &err)) {
+        if (power_bcal_validate(stdout, 0, rows, n, fp, NULL, tot, comp, exempt, &dummy, &err)) {
             rc = cmd_fail(CMD, err);
             goto done;
         }
@@ -213,7 +229,7 @@ static int base_calibrate(const char *btrain, const char *bval, const char *bche
                 goto done;
             }
             int vv = 0;
-            power_bcal_validate(m, 1, hold, nh, &fit, NULL, tot, comp, exempt, &vv, &err);
+            power_bcal_validate(m, 1, hold, nh, fp, NULL, tot, comp, exempt, &vv, &err);
             fclose(m);
         }
     }

@@ -231,25 +231,33 @@ BASE_base_zs     := C=16 L=4 A=32 RB=64 ZS=1
 BASE_b8          := C=8 L=4 A=24 RB=32 ZS=0
 BASE_h12         := C=12 L=4 A=20 RB=40 ZS=0
 BASE_b6          := C=6 L=2 A=16 RB=32 ZS=0
-BASE_SETS_TRAIN  ?= base b8 b6
-BASE_SETS_HOLD   ?= base_zs h12
+# the bit-serial tile (rtl/axon_mac_bitserial.sv, P bit-planes): training bs16 and bs6, held out bs8
+BASE_bs16        := C=16 L=4 A=32 RB=64 P=7
+BASE_bs8         := C=8 L=4 A=24 RB=32 P=5
+BASE_bs6         := C=6 L=2 A=16 RB=32 P=4
+BASE_SETS_TRAIN  ?= base b8 b6 bs16 bs6
+BASE_SETS_HOLD   ?= base_zs h12 bs8
 BASE_SETS        := $(BASE_SETS_TRAIN) $(BASE_SETS_HOLD)
+# the module of a set: bit-serial when its parameters have P
+base_mod = $(if $(filter P=%,$(BASE_$(1))),axon_mac_bitserial,axon_mac_baseline)
+base_ys  = $(if $(filter P=%,$(BASE_$(1))),rtl/synth/bs_gate.ys,rtl/synth/base_gate.ys)
+base_sv  = $(if $(filter P=%,$(BASE_$(1))),$(RTL_BS_SV),$(RTL_MAC_SV))
 # base_gate NAME
 define base_gate
 $(shell mkdir -p $(BUILD)/gate/$(1); echo '$(BASE_$(1))' | cmp -s - $(BUILD)/gate/$(1)/params.txt || echo '$(BASE_$(1))' > $(BUILD)/gate/$(1)/params.txt)
-$(BUILD)/gate/$(1)/base_gate.json: rtl/synth/base_gate.ys $(RTL_MAC_SV) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
-	sed -e 's|^chparam .* axon_mac_baseline$$$$|chparam $(foreach kv,$(BASE_$(1)),-set $(subst =, ,$(kv))) axon_mac_baseline|' \
-	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' rtl/synth/base_gate.ys > $(BUILD)/gate/$(1)/base_gate.ys
+$(BUILD)/gate/$(1)/base_gate.json: $(call base_ys,$(1)) $(call base_sv,$(1)) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
+	sed -e 's|^chparam .* $(call base_mod,$(1))$$$$|chparam $(foreach kv,$(BASE_$(1)),-set $(subst =, ,$(kv))) $(call base_mod,$(1))|' \
+	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' $(call base_ys,$(1)) > $(BUILD)/gate/$(1)/base_gate.ys
 	yosys -q -l $(BUILD)/gate/$(1)/base_gate.log -s $(BUILD)/gate/$(1)/base_gate.ys >/dev/null
-$(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a: $(BUILD)/gate/$(1)/base_gate.json $(GATE_DIR)/cells.v
+$(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a: $(BUILD)/gate/$(1)/base_gate.json $(GATE_DIR)/cells.v
 	@rm -rf $(RTL_OUT)/gate_$(1)/obj; mkdir -p $(RTL_OUT)/gate_$(1)
-	$(VERILATOR) --cc $(RTL_VFLAGS) --trace -Wno-lint -Wno-style --top-module axon_mac_baseline \
+	$(VERILATOR) --cc $(RTL_VFLAGS) --trace -Wno-lint -Wno-style --top-module $(call base_mod,$(1)) \
 	  -Mdir $(RTL_OUT)/gate_$(1)/obj $(BUILD)/gate/$(1)/base_gate.v $(GATE_DIR)/cells.v
-	$(MAKE) -s -C $(RTL_OUT)/gate_$(1)/obj -f Vaxon_mac_baseline.mk Vaxon_mac_baseline__ALL.a $(GATE_OPT) >/dev/null
-$(RTL_OUT)/gate_$(1)/axon-gate-base: rtl/gate/axon_gate_base.cpp $(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a \
+	$(MAKE) -s -C $(RTL_OUT)/gate_$(1)/obj -f V$(call base_mod,$(1)).mk V$(call base_mod,$(1))__ALL.a $(GATE_OPT) >/dev/null
+$(RTL_OUT)/gate_$(1)/axon-gate-base: rtl/gate/axon_gate_base.cpp $(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a \
     $(call rtl_vlt_objs,plain) power/power_gate.h power/power_base_cal.h $(LIBAXON)
 	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_plain) -I$(RTL_OUT)/gate_$(1)/obj \
-	  $(addprefix -DAXON_MAC_,$(BASE_$(1))) -o $$@ $$< $(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a \
+	  $(addprefix -DAXON_MAC_,$(BASE_$(1))) -o $$@ $$< $(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a \
 	  $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
 $(CHAR_DIR)/$(1).train.csv: $(RTL_OUT)/gate_$(1)/axon-gate-base
 	@mkdir -p $(CHAR_DIR)

@@ -68,6 +68,8 @@ int power_table_has_synth(const power_table *t);
 /* The table carries the calibrated baseline MAC tile (every base_* row of
  * power_base_cal.c: base_lanes, base_acc, base_readout, base_clock). */
 int power_table_has_base_cal(const power_table *t);
+/* ... and the calibrated bit-serial tile (bs_lanes, bs_acc, bs_readout, bs_clock). */
+int power_table_has_bs_cal(const power_table *t);
 
 /* Energy of one action at the table's operating point, pJ (SRAM: per
  * 64-bit read of a macro of size_bytes, log-log interpolated). AX_ENOTFOUND
@@ -235,6 +237,8 @@ typedef struct {
     double nz_batched; /* (batch, input) pairs with a nonzero activation in the batch */
     int weights;       /* the next field is counted (power_act_stats_weights) */
     double macs_xw;    /* MACs with a nonzero activation and a nonzero weight */
+    double ones_w;     /* sum of the set bits of |x| times the nonzero weights of its row */
+    double w_nonzero;  /* nonzero weights of the layer */
 } power_act_stats;
 ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t in, int rows,
                                   power_act_stats *s, char **err);
@@ -243,7 +247,8 @@ ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t i
 ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in, int batch,
                                 power_act_stats *s, char **err);
 /* s->macs_xw = sum over the nonzero activations (t, i) of the nonzero weights
- * q[o][i] of their row (q[out][in], the order of counts); s->weights = 1.
+ * q[o][i] of their row (q[out][in], the order of counts), s->ones_w the same
+ * weighted by the set bits of |x|; s->weights = 1.
  * The calibrated baseline tile (power_base_cal.c) prices its MACs by it. */
 ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t in, size_t out,
                                   const int8_t *q, power_act_stats *s, char **err);

@@ -29,18 +29,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const comp_names[POWER_BCAL_NCOMP] = {"base_lanes", "base_acc", "base_readout",
-                                                         "base_clock"};
+static const char *const comp_names[2][POWER_BCAL_NCOMP] = {{"base_lanes", "base_acc",
+                                                             "base_readout", "base_clock"},
+                                                            {"bs_lanes", "bs_acc", "bs_readout",
+                                                             "bs_clock"}};
 
-const char *power_bcal_comp_name(int comp)
+const char *power_bcal_comp_name(int bs, int comp)
 {
-    return comp >= 0 && comp < POWER_BCAL_NCOMP ? comp_names[comp] : "?";
+    return comp >= 0 && comp < POWER_BCAL_NCOMP ? comp_names[bs ? 1 : 0][comp] : "?";
+}
+
+static int clog2i(int v)
+{
+    int b = 0;
+    while ((1 << b) < v)
+        b++;
+    return b;
 }
 
 double power_bcal_flops(const power_bcal_tile *g)
 {
-    double W = (double)((g->C + g->L - 1) / g->L);
-    return W * g->L * g->A;
+    int W = (g->C + g->L - 1) / g->L;
+    double acc = (double)W * g->L * g->A;
+    if (g->P <= 0)
+        return acc;
+    /* rtl/axon_mac_bitserial.sv: weight register, |x| (the 2^SW bits the
+     * plane index reaches, at most 8: yosys drops the others), plane, word,
+     * busy, sign */
+    int SW = g->P > 1 ? clog2i(g->P) : 1, WW = W > 1 ? clog2i(W) : 1;
+    int mag = (1 << SW) < 8 ? 1 << SW : 8;
+    return acc + 8.0 * g->L + mag + SW + WW + 2;
 }
 
 int power_bcal_features(const power_bcal_tile *g, const power_bcal_counts *k, int comp, double *x,
@@ -51,6 +69,38 @@ int power_bcal_features(const power_bcal_tile *g, const power_bcal_counts *k, in
 #define F(nm, un, v)                                                                               \
     (names ? (void)(names[n] = (nm)) : (void)0, units ? (void)(units[n] = (un)) : (void)0,         \
      x[n++] = (v))
+    if (g->P > 0) { /* the bit-serial tile: a word held P cycles, one plane per cycle */
+        double P = g->P, L = g->L, planes = k->words * P * L;
+        switch (comp) {
+        case POWER_BCAL_LANES:
+            /* the shifter and the adder follow the plane every cycle, set
+             * bit or not: a lane holding a nonzero weight switches */
+            F("plane", "lane-cycle (word x P x L)", planes);
+            F("plane_w", "lane-cycle holding a nonzero weight", k->planes_w);
+            F("plane_w_bit", "lane-cycle holding a nonzero weight x A adder bits", k->planes_w * A);
+            F("add_w", "lane addition with a nonzero weight", k->adds_w);
+            F("add_w_bit", "lane addition with a nonzero weight x A adder bits", k->adds_w * A);
+            break;
+        case POWER_BCAL_ACC:
+            F("plane_fanout", "lane-cycle x W (word multiplexer, sum fan-out)", planes * W);
+            F("plane_fanout_bit", "lane-cycle x W x A bits", planes * W * A);
+            F("write", "lane addition with a nonzero weight (register written)", k->adds_w);
+            F("write_bit", "lane addition with a nonzero weight x A bits", k->adds_w * A);
+            F("word_bit", "word x 8L bits (weight register)", k->words * 8 * L);
+            F("token_bit", "end of token x C x A bits (clear)", k->tokens * C * A);
+            break;
+        case POWER_BCAL_READOUT:
+            F("beat_bit", "readout beat x RB bits", k->beats * RB);
+            F("beat_in_bit", "readout beat x C x A input bits", k->beats * C * A);
+            break;
+        case POWER_BCAL_CLOCK:
+            F("flop_cycle", "cycle x flip-flops (all clocked, as built)",
+              k->cycles * power_bcal_flops(g));
+            break;
+        default: break;
+        }
+        return n;
+    }
     switch (comp) {
     case POWER_BCAL_LANES:
         F("mac", "lane fed (word x L)", k->macs);
@@ -87,9 +137,9 @@ int power_bcal_features(const power_bcal_tile *g, const power_bcal_counts *k, in
 /* ---- characterization CSV ---- */
 
 #define BCAL_HEADER                                                                                \
-    "set,stream,C,L,A,RB,ZS,tokens,words,macs,macs_x,macs_xw,beats,cycles,flops,cells,"            \
-    "gate_lanes_pj,gate_acc_pj,gate_readout_pj,gate_clock_pj"
-#define BCAL_NUM 18 /* numeric fields after set and stream */
+    "set,stream,C,L,A,RB,ZS,P,tokens,words,macs,macs_x,macs_xw,adds,adds_w,planes_w,beats,cycles," \
+    "flops,cells,gate_lanes_pj,gate_acc_pj,gate_readout_pj,gate_clock_pj"
+#define BCAL_NUM 22 /* numeric fields after set and stream */
 
 void power_bcal_write_header(FILE *f)
 {
@@ -99,9 +149,11 @@ void power_bcal_write_header(FILE *f)
 void power_bcal_write_row(FILE *f, const power_bcal_row *r)
 {
     const power_bcal_counts *k = &r->k;
-    fprintf(f, "%s,%s,%d,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f", r->set,
-            r->stream, r->g.C, r->g.L, r->g.A, r->g.RB, r->g.ZS, k->tokens, k->words, k->macs,
-            k->macs_x, k->macs_xw, k->beats, k->cycles, r->flops, r->cells);
+    fprintf(f,
+            "%s,%s,%d,%d,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f",
+            r->set, r->stream, r->g.C, r->g.L, r->g.A, r->g.RB, r->g.ZS, r->g.P, k->tokens,
+            k->words, k->macs, k->macs_x, k->macs_xw, k->adds, k->adds_w, k->planes_w, k->beats,
+            k->cycles, r->flops, r->cells);
     for (int c = 0; c < POWER_BCAL_NCOMP; c++)
         fprintf(f, ",%.3f", r->gate_pj[c]);
     fputc('\n', f);
@@ -147,16 +199,16 @@ ax_result power_bcal_read(const char *path, power_bcal_row **rows, size_t *n, ch
                 goto done;
             }
         r.g.C = (int)v[0], r.g.L = (int)v[1], r.g.A = (int)v[2], r.g.RB = (int)v[3];
-        r.g.ZS = (int)v[4];
+        r.g.ZS = (int)v[4], r.g.P = (int)v[5];
         if (r.g.C < 1 || r.g.L < 1 || r.g.A < 1 || r.g.RB < 1) {
             rc = ax_fail(err, AX_EFORMAT, "%s:%d: C, L, A and RB must be >= 1", path, lineno);
             break;
         }
-        r.k.tokens = v[5], r.k.words = v[6], r.k.macs = v[7], r.k.macs_x = v[8];
-        r.k.macs_xw = v[9], r.k.beats = v[10], r.k.cycles = v[11];
-        r.flops = v[12], r.cells = v[13];
+        r.k.tokens = v[6], r.k.words = v[7], r.k.macs = v[8], r.k.macs_x = v[9];
+        r.k.macs_xw = v[10], r.k.adds = v[11], r.k.adds_w = v[12], r.k.planes_w = v[13];
+        r.k.beats = v[14], r.k.cycles = v[15], r.flops = v[16], r.cells = v[17];
         for (int c = 0; c < POWER_BCAL_NCOMP; c++)
-            r.gate_pj[c] = v[14 + c];
+            r.gate_pj[c] = v[18 + c];
         power_bcal_row *nr = realloc(*rows, (*n + 1) * sizeof *nr);
         if (!nr) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
@@ -197,17 +249,29 @@ static double pct(double model, double gate)
     return gate > 0 ? 100.0 * (model - gate) / gate : 0;
 }
 
-ax_result power_bcal_fit_rows(const power_bcal_row *rows, size_t n, power_bcal_fit *fit, char **err)
+ax_result power_bcal_fit_rows(const power_bcal_row *all, size_t nall, int bs, power_bcal_fit *fit,
+                              char **err)
 {
     memset(fit, 0, sizeof *fit);
-    if (n < 1)
+    power_bcal_row *rows = malloc((nall ? nall : 1) * sizeof *rows);
+    if (!rows)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < nall; i++)
+        if ((all[i].g.P > 0) == !!bs)
+            rows[n++] = all[i];
+    if (n < 1) {
+        free(rows);
         return ax_fail(err, AX_EPARAM,
-                       "baseline calibration: no characterization rows (hint: make base-gate)");
+                       "baseline calibration: no %s characterization rows (hint: make base-gate)",
+                       bs ? "bit-serial" : "MAC-tile");
+    }
     fit->nrows = n;
     double *A = malloc(n * POWER_BCAL_MAXF * sizeof *A), *b = malloc(n * sizeof *b);
     if (!A || !b) {
         free(A);
         free(b);
+        free(rows);
         return ax_fail(err, AX_ENOMEM, "out of memory");
     }
     ax_result rc = AX_OK;
@@ -226,8 +290,10 @@ ax_result power_bcal_fit_rows(const power_bcal_row *rows, size_t n, power_bcal_f
     }
     free(A);
     free(b);
-    if (rc)
+    if (rc) {
+        free(rows);
         return rc;
+    }
     double s2[POWER_BCAL_NCOMP] = {0}, st = 0;
     for (size_t r = 0; r < n; r++) {
         double e[POWER_BCAL_NCOMP];
@@ -244,16 +310,17 @@ ax_result power_bcal_fit_rows(const power_bcal_row *rows, size_t n, power_bcal_f
     for (int c = 0; c < POWER_BCAL_NCOMP; c++)
         fit->rms_pct[c] = sqrt(s2[c] / (double)n);
     fit->rms_total_pct = sqrt(st / (double)n);
+    free(rows);
     return AX_OK;
 }
 
 /* ---- pricing by the table ---- */
 
-int power_table_has_base_cal(const power_table *t)
+static int has_cal(const power_table *t, int bs)
 {
     if (!t)
         return 0;
-    power_bcal_tile g = {1, 1, 1, 1, 0};
+    power_bcal_tile g = {1, 1, 1, 1, 0, bs ? 1 : 0};
     power_bcal_counts k;
     memset(&k, 0, sizeof k);
     for (int c = 0; c < POWER_BCAL_NCOMP; c++) {
@@ -261,10 +328,20 @@ int power_table_has_base_cal(const power_table *t)
         const char *names[POWER_BCAL_MAXF];
         int nf = power_bcal_features(&g, &k, c, x, names, NULL);
         for (int j = 0; j < nf; j++)
-            if (!power_find(t, comp_names[c], names[j]))
+            if (!power_find(t, comp_names[bs][c], names[j]))
                 return 0;
     }
     return 1;
+}
+
+int power_table_has_base_cal(const power_table *t)
+{
+    return has_cal(t, 0);
+}
+
+int power_table_has_bs_cal(const power_table *t)
+{
+    return has_cal(t, 1);
 }
 
 ax_result power_bcal_price(const power_table *t, const power_bcal_tile *g,
@@ -277,7 +354,7 @@ ax_result power_bcal_price(const power_table *t, const power_bcal_tile *g,
         out_pj[c] = 0;
         for (int j = 0; j < nf; j++) {
             double e;
-            ax_result rc = power_energy_pj(t, comp_names[c], names[j], &e, err);
+            ax_result rc = power_energy_pj(t, comp_names[g->P > 0][c], names[j], &e, err);
             if (rc)
                 return rc;
             out_pj[c] += e * x[j];
@@ -289,8 +366,9 @@ ax_result power_bcal_price(const power_table *t, const power_bcal_tile *g,
 /* ---- validation ---- */
 
 ax_result power_bcal_validate(FILE *f, int md, const power_bcal_row *rows, size_t n,
-                              const power_bcal_fit *fit, const power_table *t, double total_pct,
-                              double comp_pct, double exempt_pct, int *violations, char **err)
+                              const power_bcal_fit *const fit[2], const power_table *t,
+                              double total_pct, double comp_pct, double exempt_pct, int *violations,
+                              char **err)
 {
     static const char *const short_names[POWER_BCAL_NCOMP] = {"lanes", "acc", "readout", "clock"};
     *violations = 0;
@@ -324,8 +402,14 @@ ax_result power_bcal_validate(FILE *f, int md, const power_bcal_row *rows, size_
             done[j] = 1;
             nst++;
             double e[POWER_BCAL_NCOMP];
-            if (fit)
-                predict(fit, &rows[j], e);
+            const power_bcal_fit *fk = fit ? fit[rows[j].g.P > 0] : NULL;
+            if (fit && !fk) {
+                rc = ax_fail(err, AX_EPARAM, "baseline validation: no fit of the %s tile %s",
+                             rows[j].g.P > 0 ? "bit-serial" : "MAC", rows[j].set);
+                break;
+            }
+            if (fk)
+                predict(fk, &rows[j], e);
             else if ((rc = power_bcal_price(t, &rows[j].g, &rows[j].k, e, err)))
                 break;
             for (int c = 0; c < POWER_BCAL_NCOMP; c++) {
@@ -344,8 +428,12 @@ ax_result power_bcal_validate(FILE *f, int md, const power_bcal_row *rows, size_
         m[POWER_BCAL_NCOMP] = total(m);
         const power_bcal_row *r = &rows[i];
         char params[64];
-        snprintf(params, sizeof params, "C=%d L=%d A=%d RB=%d ZS=%d", r->g.C, r->g.L, r->g.A,
-                 r->g.RB, r->g.ZS);
+        if (r->g.P > 0)
+            snprintf(params, sizeof params, "C=%d L=%d A=%d RB=%d P=%d", r->g.C, r->g.L, r->g.A,
+                     r->g.RB, r->g.P);
+        else
+            snprintf(params, sizeof params, "C=%d L=%d A=%d RB=%d ZS=%d", r->g.C, r->g.L, r->g.A,
+                     r->g.RB, r->g.ZS);
         if (md)
             fprintf(f, "| %s | %s | %d |", r->set, params, nst);
         else
@@ -382,39 +470,12 @@ ax_result power_bcal_validate(FILE *f, int md, const power_bcal_row *rows, size_
 #define BLOCK_BEGIN "# ---- baseline MAC tile, calibrated (axon calibrate --base-train) ----"
 #define BLOCK_END "# ---- end of the baseline MAC tile ----"
 
-void power_bcal_write_block(FILE *f, const power_bcal_fit *fit, const char *sets,
-                            const char *streams, const char *validation, const char *date)
+static void write_rows(FILE *f, const power_bcal_fit *fit, int bs)
 {
-    fprintf(f, "%s\n", BLOCK_BEGIN);
-    fprintf(f, "# The dense / zero-skip / wide baselines' MAC tile (rtl/axon_mac_baseline.sv): "
-               "per-action energies\n");
-    fprintf(f, "#   fitted by non-negative least squares to the gate-level switching energy of "
-               "its OSU018 netlists\n");
-    fprintf(f, "#   (power/power_base_cal.c, relative residuals). The SRAM, FIFO, decode, NoC, "
-               "DRAM and leakage of\n");
-    fprintf(f, "#   the baselines stay the translated rows below.\n");
-    fprintf(f, "# Baseline tiles: %s\n", sets);
-    fprintf(f, "# Baseline training streams: %s\n", streams);
-    fprintf(f,
-            "# Baseline fit residuals over %zu rows (model / gate - 1, rms / max %%):", fit->nrows);
-    for (int c = 0; c < POWER_BCAL_NCOMP; c++)
-        fprintf(f, " %s %.1f/%.1f", comp_names[c], fit->rms_pct[c], fit->max_pct[c]);
-    fprintf(f, "; total %.1f/%.1f\n", fit->rms_total_pct, fit->max_total_pct);
-    if (validation && *validation) {
-        fprintf(f, "# Baseline held-out validation (model / gate - 1 per tile, summed over its "
-                   "streams; the worst stream's total):\n");
-        for (const char *l = validation; *l;) {
-            const char *e = strchr(l, '\n');
-            size_t len = e ? (size_t)(e - l) : strlen(l);
-            fprintf(f, "#   %.*s\n", (int)len, l);
-            l += len + (e ? 1 : 0);
-        }
-    }
-    fprintf(f, "# Baseline fit date: %s\n", date);
     for (int c = 0; c < POWER_BCAL_NCOMP; c++)
         for (int j = 0; j < fit->nf[c]; j++) {
             const char *u = fit->units[c][j];
-            fprintf(f, "%s,%s,", comp_names[c], fit->names[c][j]);
+            fprintf(f, "%s,%s,", comp_names[bs][c], fit->names[c][j]);
             if (strpbrk(u, ",\"")) {
                 fputc('"', f);
                 for (const char *s = u; *s; s++) {
@@ -429,6 +490,46 @@ void power_bcal_write_block(FILE *f, const power_bcal_fit *fit, const char *sets
             fprintf(f, ",%.6g,,,fitted to gate level (NNLS; rms %.1f %% over %zu rows)\n",
                     fit->coef[c][j], fit->rms_pct[c], fit->nrows);
         }
+}
+
+void power_bcal_write_block(FILE *f, const power_bcal_fit *const fit[2], const char *sets,
+                            const char *streams, const char *validation, const char *date)
+{
+    fprintf(f, "%s\n", BLOCK_BEGIN);
+    fprintf(f, "# The baselines' MAC tile (rtl/axon_mac_baseline.sv: dense, zero-skip, wide; "
+               "base_*) and the bit-serial\n");
+    fprintf(f, "#   tile (rtl/axon_mac_bitserial.sv; bs_*): per-action energies fitted by "
+               "non-negative least squares to\n");
+    fprintf(f, "#   the gate-level switching energy of their OSU018 netlists "
+               "(power/power_base_cal.c, relative residuals).\n");
+    fprintf(f, "#   The SRAM, FIFO, decode, NoC, DRAM and leakage of the baselines stay the "
+               "translated rows below.\n");
+    fprintf(f, "# Baseline tiles: %s\n", sets);
+    fprintf(f, "# Baseline training streams: %s\n", streams);
+    for (int bs = 0; bs < 2; bs++) {
+        if (!fit[bs])
+            continue;
+        fprintf(f, "# %s fit residuals over %zu rows (model / gate - 1, rms / max %%):",
+                bs ? "Bit-serial" : "Baseline", fit[bs]->nrows);
+        for (int c = 0; c < POWER_BCAL_NCOMP; c++)
+            fprintf(f, " %s %.1f/%.1f", comp_names[bs][c], fit[bs]->rms_pct[c],
+                    fit[bs]->max_pct[c]);
+        fprintf(f, "; total %.1f/%.1f\n", fit[bs]->rms_total_pct, fit[bs]->max_total_pct);
+    }
+    if (validation && *validation) {
+        fprintf(f, "# Baseline held-out validation (model / gate - 1 per tile, summed over its "
+                   "streams; the worst stream's total):\n");
+        for (const char *l = validation; *l;) {
+            const char *e = strchr(l, '\n');
+            size_t len = e ? (size_t)(e - l) : strlen(l);
+            fprintf(f, "#   %.*s\n", (int)len, l);
+            l += len + (e ? 1 : 0);
+        }
+    }
+    fprintf(f, "# Baseline fit date: %s\n", date);
+    for (int bs = 0; bs < 2; bs++)
+        if (fit[bs])
+            write_rows(f, fit[bs], bs);
     fprintf(f, "%s\n", BLOCK_END);
 }
 

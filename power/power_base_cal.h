@@ -6,11 +6,13 @@
  * rtl/gate/axon_gate_base.cpp), the features of the calibrated tile, their
  * non-negative least-squares fit (power_nnls, relative residuals, as the
  * core's in power_cal.c), the table block they are written to (components
- * base_lanes, base_acc, base_readout, base_clock) and the validation.
+ * base_lanes, base_acc, base_readout, base_clock; the bit-serial tile of
+ * rtl/axon_mac_bitserial.sv, P > 0: bs_lanes, bs_acc, bs_readout, bs_clock)
+ * and the validation.
  *
  * The features are the single definition shared by the fit, the validation
- * and the pricing of the dense, zero-skip and wide baselines (power_base.c,
- * power_base_kinds.c), so the table prices exactly the model that was fitted.
+ * and the pricing of the dense, zero-skip, wide and bit-serial baselines
+ * (power_base_kinds.c), so the table prices exactly the model that was fitted.
  */
 #ifndef AX_POWER_BASE_CAL_H
 #define AX_POWER_BASE_CAL_H
@@ -33,25 +35,30 @@ enum {
 };
 #define POWER_BCAL_MAXF 6
 
-/* Table component name ("base_lanes", ...). */
-const char *power_bcal_comp_name(int comp);
+/* Table component name: "base_lanes", ... (bs 0), "bs_lanes", ... (bs 1). */
+const char *power_bcal_comp_name(int bs, int comp);
 
 /* What the model counts for one run of the tile (the pricing computes the
  * same from a run's activations and weights). */
 typedef struct {
-    double tokens;  /* end-of-token readouts + clears */
-    double words;   /* words of L weights fed (one per MAC cycle) */
-    double macs;    /* lanes fed: words x L */
-    double macs_x;  /* of them with a nonzero activation */
-    double macs_xw; /* of them with a nonzero activation and a nonzero weight */
-    double beats;   /* readout beats */
-    double cycles;  /* clocked cycles */
+    double tokens;   /* end-of-token readouts + clears */
+    double words;    /* words of L weights fed (one per MAC cycle) */
+    double macs;     /* lanes fed: words x L */
+    double macs_x;   /* of them with a nonzero activation */
+    double macs_xw;  /* of them with a nonzero activation and a nonzero weight */
+    double beats;    /* readout beats */
+    double cycles;   /* clocked cycles */
+    double adds;     /* bit-serial: lane additions (set bits of |x| x lanes of the word) */
+    double adds_w;   /* bit-serial: of them with a nonzero weight */
+    double planes_w; /* bit-serial: lane-cycles holding a nonzero weight (words x P, per weight) */
 } power_bcal_counts;
 
-/* The tile: C accumulators of A bits, L lanes, RB-bit beats, ZS zero skip;
- * flops = W·L·A (the accumulators, every flip-flop clocked every cycle). */
+/* The tile: C accumulators of A bits, L lanes, RB-bit beats, ZS zero skip,
+ * P bit-planes (0: the MAC tile, > 0: the bit-serial one); flops = W·L·A
+ * accumulators (bit-serial: + the 8L-bit weight register and the plane
+ * sequencer), every flip-flop clocked every cycle. */
 typedef struct {
-    int C, L, A, RB, ZS;
+    int C, L, A, RB, ZS, P;
 } power_bcal_tile;
 double power_bcal_flops(const power_bcal_tile *g);
 
@@ -83,23 +90,29 @@ typedef struct {
     double rms_total_pct, max_total_pct;
     size_t nrows;
 } power_bcal_fit;
-ax_result power_bcal_fit_rows(const power_bcal_row *rows, size_t n, power_bcal_fit *fit,
+/* Fits the rows of one kind (bs 0: the MAC tile, P = 0; bs 1: bit-serial);
+ * the others are skipped. AX_EPARAM when none is of that kind. */
+ax_result power_bcal_fit_rows(const power_bcal_row *rows, size_t n, int bs, power_bcal_fit *fit,
                               char **err);
 
-/* Energy per component priced by the table's base_* rows, pJ at its operating point. */
+/* Energy per component priced by the table's base_* (bs_* for P > 0) rows, pJ
+ * at its operating point. */
 ax_result power_bcal_price(const power_table *t, const power_bcal_tile *g,
                            const power_bcal_counts *k, double out_pj[POWER_BCAL_NCOMP], char **err);
 
 /* Validation per parameter set (sums over its rows) and worst row: model
- * (fit, or the table t when fit is NULL) vs gate. A set's total outside
+ * (fit[0] for the MAC tiles, fit[1] for the bit-serial ones, or the table t
+ * when fit is NULL) vs gate. A set's total outside
  * ±total_pct or a component outside ±comp_pct (unless under exempt_pct % of
  * the set's gate energy: printed, marked ~) is a violation. */
 ax_result power_bcal_validate(FILE *f, int md, const power_bcal_row *rows, size_t n,
-                              const power_bcal_fit *fit, const power_table *t, double total_pct,
-                              double comp_pct, double exempt_pct, int *violations, char **err);
+                              const power_bcal_fit *const fit[2], const power_table *t,
+                              double total_pct, double comp_pct, double exempt_pct, int *violations,
+                              char **err);
 
-/* Writes the baseline block (provenance comments and the base_* rows) to f. */
-void power_bcal_write_block(FILE *f, const power_bcal_fit *fit, const char *sets,
+/* Writes the baseline block (provenance comments, the base_* rows of fit[0]
+ * and the bs_* rows of fit[1] when not NULL) to f. */
+void power_bcal_write_block(FILE *f, const power_bcal_fit *const fit[2], const char *sets,
                             const char *streams, const char *validation, const char *date);
 /* Rewrites the calibrated table text `in` with the block replaced (or
  * appended): every line between the block markers is dropped. */

@@ -989,7 +989,9 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
         goto done;
     /* docs/power.md "Baselines"; a table with the calibrated baseline tile
      * prices the dense one too, by its MACs with nonzero operands */
-    int base_cal = !j->functional && power_table_has_base_cal(tech);
+    int base_cal = !j->functional &&
+                   (j->baseline == POWER_BASE_BIT_SERIAL ? power_table_has_bs_cal(tech)
+                                                         : power_table_has_base_cal(tech));
     if (!j->functional && (j->baseline != POWER_BASE_DENSE || base_cal)) {
         power_act_stats acts;
         power_base_spec bs = {j->baseline, j->base_lanes, &acts};

@@ -24,7 +24,7 @@ static void row_of(power_bcal_row *r, const char *set, int C, int L, int A, int 
     memset(r, 0, sizeof *r);
     snprintf(r->set, sizeof r->set, "%s", set);
     snprintf(r->stream, sizeof r->stream, "s:%d", seed);
-    r->g = (power_bcal_tile){C, L, A, RB, 0};
+    r->g = (power_bcal_tile){C, L, A, RB, 0, 0};
     double W = (C + L - 1) / L, T = 2 + seed % 3;
     r->k.tokens = T;
     r->k.words = T * (10 + seed) * W; /* rows per token vary by stream */
@@ -64,17 +64,20 @@ Test(power_base_cal, fit_recovers_energies)
     size_t n = rows_of(rows);
     power_bcal_fit fit;
     char *err = NULL;
-    cr_assert_eq(power_bcal_fit_rows(rows, n, &fit, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(power_bcal_fit_rows(rows, n, 0, &fit, &err), AX_OK, "%s", err ? err : "");
     cr_assert_eq(fit.nf[POWER_BCAL_LANES], 4);
     cr_assert_str_eq(fit.names[POWER_BCAL_LANES][2], "mac_xw");
     for (int c = 0; c < POWER_BCAL_NCOMP; c++) {
-        cr_assert_lt(fit.rms_pct[c], 1e-6, "%s rms %g", power_bcal_comp_name(c), fit.rms_pct[c]);
+        cr_assert_lt(fit.rms_pct[c], 1e-6, "%s rms %g", power_bcal_comp_name(0, c), fit.rms_pct[c]);
         for (int j = 0; j < fit.nf[c]; j++)
             cr_assert_float_eq(fit.coef[c][j], E_TRUE[c][j], 1e-6 * E_TRUE[c][j] + 1e-12,
-                               "%s %s = %g", power_bcal_comp_name(c), fit.names[c][j],
+                               "%s %s = %g", power_bcal_comp_name(0, c), fit.names[c][j],
                                fit.coef[c][j]);
     }
-    cr_assert_eq(power_bcal_fit_rows(rows, 0, &fit, &err), AX_EPARAM);
+    cr_assert_eq(power_bcal_fit_rows(rows, 0, 0, &fit, &err), AX_EPARAM);
+    /* no bit-serial rows among them: refused, naming the kind */
+    cr_assert_eq(power_bcal_fit_rows(rows, n, 1, &fit, &err), AX_EPARAM);
+    cr_assert(strstr(err, "bit-serial"), "%s", err);
     free(err);
 }
 
@@ -118,13 +121,14 @@ Test(power_base_cal, table_block_spliced_and_priced)
     size_t n = rows_of(rows);
     power_bcal_fit fit;
     char *err = NULL;
-    cr_assert_eq(power_bcal_fit_rows(rows, n, &fit, &err), AX_OK);
+    cr_assert_eq(power_bcal_fit_rows(rows, n, 0, &fit, &err), AX_OK);
     /* a calibrated table without the block: the built-in table's rows plus
      * the meta rows of a calibrated one */
     char *blk = NULL;
     size_t blen = 0;
     FILE *b = open_memstream(&blk, &blen);
-    power_bcal_write_block(b, &fit, "b16; b8; b6", "s:0, s:1", "set b16 +0.0 %", "2026-12-06");
+    const power_bcal_fit *fp[2] = {&fit, NULL};
+    power_bcal_write_block(b, fp, "b16; b8; b6", "s:0, s:1", "set b16 +0.0 %", "2026-12-06");
     fclose(b);
     const char *table = "component,action,attributes,energy_pj,area_um2,leakage_uw,source\n"
                         "meta,version,test-cal,,,,\nmeta,node_nm,180,,,,\nmeta,vdd_v,1.80,,,,\n"
@@ -149,7 +153,7 @@ Test(power_base_cal, table_block_spliced_and_priced)
         cr_assert_eq(power_bcal_price(t, &rows[i].g, &rows[i].k, e, &err), AX_OK);
         for (int c = 0; c < POWER_BCAL_NCOMP; c++)
             cr_assert_float_eq(e[c], rows[i].gate_pj[c], 1e-5 * rows[i].gate_pj[c] + 1e-9,
-                               "row %zu %s: %g vs %g", i, power_bcal_comp_name(c), e[c],
+                               "row %zu %s: %g vs %g", i, power_bcal_comp_name(0, c), e[c],
                                rows[i].gate_pj[c]);
     }
     /* validation: the table within any bound; the lanes x1.3 break it */
@@ -160,7 +164,8 @@ Test(power_base_cal, table_block_spliced_and_priced)
     power_bcal_fit bad = fit;
     for (int j = 0; j < bad.nf[POWER_BCAL_LANES]; j++)
         bad.coef[POWER_BCAL_LANES][j] *= 1.3;
-    cr_assert_eq(power_bcal_validate(dn, 0, rows, n, &bad, NULL, 10, 15, 2, &viol, &err), AX_OK);
+    const power_bcal_fit *badp[2] = {&bad, NULL};
+    cr_assert_eq(power_bcal_validate(dn, 0, rows, n, badp, NULL, 10, 15, 2, &viol, &err), AX_OK);
     cr_assert_geq(viol, 3, "%d", viol); /* at least the lanes of each of the 3 tiles */
     fclose(dn);
     power_table_free(t);
@@ -184,4 +189,22 @@ Test(power_base_cal, macs_with_nonzero_operands)
     int8_t q2[6] = {5, 1, 2, 3, 7, -1}; /* every weight nonzero: 2 per input */
     cr_assert_eq(power_act_stats_weights(x, 2, 3, 2, q2, &s, &err), AX_OK);
     cr_assert_float_eq(s.macs_xw, 6, 1e-12);
+}
+
+Test(power_base_cal, flops_as_the_netlists_have_them)
+{
+    /* flip-flops of the OSU018 netlists (make base-gate): the MAC tile's
+     * W·L·A accumulators; the bit-serial tile's also its weight register,
+     * |x| (only the bits the plane index reaches), plane, word, busy, sign */
+    power_bcal_tile mac = {16, 4, 32, 64, 0, 0}, h12 = {12, 4, 20, 40, 0, 0};
+    power_bcal_tile bs16 = {16, 4, 32, 64, 0, 7}, bs8 = {8, 4, 24, 32, 0, 5},
+                    bs6 = {6, 2, 16, 32, 0, 4};
+    cr_assert_float_eq(power_bcal_flops(&mac), 512, 1e-9);
+    cr_assert_float_eq(power_bcal_flops(&h12), 240, 1e-9);
+    cr_assert_float_eq(power_bcal_flops(&bs16), 559, 1e-9);
+    cr_assert_float_eq(power_bcal_flops(&bs8), 238, 1e-9);
+    cr_assert_float_eq(power_bcal_flops(&bs6), 122, 1e-9);
+    /* the two kinds are priced by their own rows */
+    cr_assert_str_eq(power_bcal_comp_name(1, POWER_BCAL_LANES), "bs_lanes");
+    cr_assert_str_eq(power_bcal_comp_name(0, POWER_BCAL_CLOCK), "base_clock");
 }

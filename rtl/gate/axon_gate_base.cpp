@@ -14,12 +14,29 @@
  * A stream is profile:seed:tokens; per token R rows of one activation and W
  * words of L weights each (profiles below: share of zero activations, their
  * range, share of zero weights). The zero-skip tile (AXON_MAC_ZS = 1) is fed
- * as its sequencer feeds it: a zero activation is not fed at all.
+ * as its sequencer feeds it: a zero activation is not fed at all. Built with AXON_MAC_P the driver
+ * measures the bit-serial tile (rtl/axon_mac_bitserial.sv, rtl/synth/bs_gate.ys):
+ * each word is held P cycles, one bit-plane of |x| per cycle (|x| < 2^P),
+ * counted as lane additions (set bits x L) and those with a nonzero weight.
  * Nothing is fitted here: `axon calibrate --base-train` fits the rows
  * (power/power_base_cal.c) and validates them on held-out streams and tiles.
  * usage: axon-gate-base --set NAME --lib LIB --netlist JSON --streams LIST --out CSV [--vcd-dir DIR]
  */
+#ifdef AXON_MAC_P /* the bit-serial tile (rtl/axon_mac_bitserial.sv) */
+#include "Vaxon_mac_bitserial.h"
+#define AXON_BS 1
+typedef Vaxon_mac_bitserial top_t;
+static const char *const TOP = "axon_mac_bitserial";
+#else
 #include "Vaxon_mac_baseline.h"
+#define AXON_BS 0
+#define AXON_MAC_P 0
+typedef Vaxon_mac_baseline top_t;
+static const char *const TOP = "axon_mac_baseline";
+#endif
+#ifndef AXON_MAC_ZS
+#define AXON_MAC_ZS 0
+#endif
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
@@ -42,7 +59,7 @@ namespace
 {
 
 const int C = AXON_MAC_C, L = AXON_MAC_L, A = AXON_MAC_A, RB = AXON_MAC_RB, ZS = AXON_MAC_ZS,
-          R = 16;
+          P = AXON_MAC_P, R = 16;
 const int W = (C + L - 1) / L, B = (C * A + RB - 1) / RB;
 
 struct profile {
@@ -89,12 +106,13 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
     auto uni = [&]() { return (double)(rng() % 1000000) / 1e6; };
     VerilatedContext ctx;
     ctx.traceEverOn(true);
-    Vaxon_mac_baseline m{&ctx};
+    top_t m{&ctx};
     VerilatedVcdC tr;
     m.trace(&tr, 99);
     tr.open(vcd.c_str());
     uint64_t t = 0;
     double cycles = 0, words = 0, macs = 0, macs_x = 0, macs_xw = 0, beats = 0, tokens_done = 0;
+    double adds = 0, adds_w = 0, planes_w = 0;
     auto tick = [&]() { /* every cycle is clocked, the reset ones too */
                         m.clk = 0;
                         m.eval();
@@ -105,18 +123,26 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
                         cycles++;
     };
     m.rst_n = 0;
+#if AXON_BS
+    m.in_valid = 0;
+    m.in_x = 0;
+    m.in_w = 0;
+    m.in_word = 0;
+#else
     m.mac_valid = 0;
-    m.clr = 0;
-    m.rd_beat = 0;
     m.mac_x = 0;
     m.mac_w = 0;
     m.mac_word = 0;
+#endif
+    m.clr = 0;
+    m.rd_beat = 0;
     tick();
     m.rst_n = 1;
     tick();
     for (int tok = 0; tok < tokens; tok++) {
         for (int i = 0; i < R; i++) {
-            int x = uni() < p->x_zero ? 0 : (int)(rng() % (2 * p->x_max + 1)) - p->x_max;
+            int xm = AXON_BS && p->x_max > (1 << P) - 1 ? (1 << P) - 1 : p->x_max;
+            int x = uni() < p->x_zero ? 0 : (int)(rng() % (2 * xm + 1)) - xm;
             if (ZS && x == 0)
                 continue; // the zero-skip sequencer feeds nothing
             for (int w = 0; w < W; w++) {
@@ -127,18 +153,40 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
                     word |= (uint64_t)(uint8_t)q << (8 * l);
                     nzw += q != 0;
                 }
+#if AXON_BS
+                m.in_valid = 1;
+                m.in_word = (uint32_t)w;
+                m.in_x = (uint8_t)x;
+                m.in_w = word;
+                m.eval();
+                while (!m.in_ready) /* the previous word's planes */
+                    tick();
+                tick(); /* taken */
+                m.in_valid = 0;
+                int ones = __builtin_popcount((unsigned)(x < 0 ? -x : x));
+                adds += ones * L;
+                adds_w += ones * nzw;
+                planes_w += P * nzw;
+#else
                 m.mac_valid = 1;
                 m.mac_word = (uint32_t)w;
                 m.mac_x = (uint8_t)x;
                 m.mac_w = word;
                 tick();
+#endif
                 words++;
                 macs += L;
                 macs_x += x != 0 ? L : 0;
                 macs_xw += x != 0 ? nzw : 0;
             }
         }
+#if AXON_BS
+        if (words > 0) /* the last word's P planes */
+            for (int b = 0; b < P; b++)
+                tick();
+#else
         m.mac_valid = 0;
+#endif
         for (int b = 0; b < B; b++) {
             m.rd_beat = (uint32_t)b;
             tick();
@@ -153,7 +201,7 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
     m.final();
     size_t matched = 0;
     power_gate_reset(nl);
-    if (power_gate_vcd_count(nl, vcd.c_str(), "axon_mac_baseline", &matched, err))
+    if (power_gate_vcd_count(nl, vcd.c_str(), TOP, &matched, err))
         return false;
     power_gate_params gp = {2e-3, 1e-3, 0.1, cycles * 2.0, "clk"};
     power_gate_result g;
@@ -161,7 +209,10 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
         return false;
     memset(&out, 0, sizeof out);
     snprintf(out.stream, sizeof out.stream, "%s", spec.c_str());
-    out.g = {C, L, A, RB, ZS};
+    out.g = {C, L, A, RB, ZS, P};
+    out.k.adds = adds;
+    out.k.adds_w = adds_w;
+    out.k.planes_w = planes_w;
     out.gate_pj[POWER_BCAL_LANES] = gdyn(g, "g_lane");
     out.gate_pj[POWER_BCAL_ACC] = gdyn(g, "top");
     out.gate_pj[POWER_BCAL_READOUT] = gdyn(g, "u_ro");
@@ -229,7 +280,7 @@ int main(int argc, char **argv)
     power_lib *lib = nullptr;
     power_gate_netlist *nl = nullptr;
     if (power_lib_load(libp, &lib, &err) ||
-        power_gate_netlist_load(json, "axon_mac_baseline", lib, nullptr, &nl, &err)) {
+        power_gate_netlist_load(json, TOP, lib, nullptr, &nl, &err)) {
         fprintf(stderr, "axon-gate-base: %s\n", err);
         return 1;
     }

@@ -2,14 +2,15 @@
 # The baselines' MAC tile at gate level (docs/power.md "Baselines at gate
 # level"): the OSU018 netlists of rtl/axon_mac_baseline.sv for the training
 # tiles (base C=16 L=4 A=32 RB=64, b8, b6) and the held-out ones (h12 and the
-# zero-skip base_zs, never fitted) measured by axon-gate-base on the quick
+# zero-skip base_zs, never fitted), and of rtl/axon_mac_bitserial.sv (bs16 and
+# bs6 training, bs8 held out), measured by axon-gate-base on the quick
 # streams (seed 3, held out from every fit), priced by the baseline block of
 # the committed power/tech/cal_osu018.csv (axon calibrate --base-check): every
 # tile's total within +-10 % and every component within +-15 % (under 2 % of
 # the tile's energy exempt). Then the wrong models that must fail: the block
 # without the nonzero-product term of the lanes (mac_xw, mac_xw_bit), without
 # the accumulators' fan-out to the W words (mac_fanout, mac_fanout_bit), the
-# clock x1.3, and h12's rows priced as if the tile were the 16x16 one.
+# bit-serial lanes without their nonzero-weight plane terms, the clock x1.3, and h12's rows priced as if the tile were the 16x16 one.
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
@@ -17,7 +18,7 @@ axon=${AXON:-$build/axon}
 lib=$root/.deps/osu018/osu018_stdcells.lib
 table=$root/power/tech/cal_osu018.csv
 quick=mix:3:2,sparse:3:2,wzero:3:2
-sets="base b8 b6 base_zs h12"
+sets="base b8 b6 base_zs h12 bs16 bs6 bs8"
 for k in $sets; do
   bin=$build/rtl/gate_$k/axon-gate-base
   [ -x "$bin" ] && [ -f "$build/gate/$k/base_gate.json" ] || { echo "$bin missing (make base-gate-build needs yosys, verilator, make deps)"; exit 77; }
@@ -32,7 +33,7 @@ for k in $sets; do
 done
 # the held-out tiles are not in the block's training tiles
 grep -q '^# Baseline tiles: ' "$table" || { echo "no baseline block in $table"; exit 1; }
-if grep '^# Baseline tiles: ' "$table" | grep -qE '(^|; |: )(h12|base_zs) '; then
+if grep '^# Baseline tiles: ' "$table" | grep -qE '(^|; |: )(h12|base_zs|bs8) '; then
   echo "a held-out tile is a training tile of the table"; exit 1
 fi
 "$axon" calibrate --base-check "$csvs" --tech "$table"
@@ -48,6 +49,7 @@ wrong() { # NAME SED-EXPRESSION [CSV-LIST]
 }
 wrong "no nonzero-product term" 's/^\(base_lanes,mac_xw[a-z_]*,[^,]*\),[0-9.e+-]*,/\1,0,/'
 wrong "no fan-out term" 's/^\(base_acc,mac_fanout[a-z_]*,[^,]*\),[0-9.e+-]*,/\1,0,/'
+wrong "bit-serial: no nonzero-weight plane term" 's/^\(bs_lanes,plane_w[a-z_]*,[^,]*\),[0-9.e+-]*,/\1,0,/'
 clk=$(sed -n 's/^base_clock,flop_cycle,"[^"]*",\([0-9.e+-]*\),.*/\1/p' "$table")
 clk13=$(awk -v e="$clk" 'BEGIN { printf "%.6g", e * 1.3 }')
 wrong "clock x1.3" "s/^\\(base_clock,flop_cycle,\"[^\"]*\"\\),$clk,/\\1,$clk13,/"
