@@ -61,4 +61,31 @@ if "$axon" calibrate --base-check "$tmp/h12_as16.csv" --tech "$table" > "$tmp/as
 fi
 grep -q 'bound(s) broken' "$tmp/as16.out" || { cat "$tmp/as16.out"; echo "h12 as 16x16: no bound broken"; exit 1; }
 echo "wrong model 'h12 as the 16x16 tile': $(grep 'bound(s) broken' "$tmp/as16.out")"
+# the pricing uses the block: on the shipped PP-OCR trace (when present) the
+# dense and bit-serial baselines priced by the committed table differ from the
+# same table without the block, and the report says which priced them
+W="$root/traces/ppocr/ppocr-rec.weights.safetensors"
+T="$root/traces/ppocr/ppocr-rec.trace.safetensors"
+if [ -f "$W" ] && [ -f "$T" ]; then
+  sed -e '/^# ---- baseline MAC tile, calibrated/,/^# ---- end of the baseline MAC tile ----/d' "$table" > "$tmp/noblock.csv"
+  grep -q '^base_lanes' "$tmp/noblock.csv" && { echo "block not removed"; exit 1; }
+  for b in dense bit-serial; do
+    for tab in "$table" "$tmp/noblock.csv"; do
+      "$axon" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc1 --tech "$tab" --baseline $b \
+        > "$tmp/run.txt"
+      "$axon" run --weights "$W" --trace "$T" --layer model.layers.0.mlp.fc1 --tech "$tab" --baseline $b --json \
+        | ${AXON_PY:-python3} -c 'import json,sys; print(json.load(sys.stdin)["layers"][0]["base_energy_pj"])' \
+        > "$tmp/e.$b.$(basename "$tab")"
+      if [ "$tab" = "$table" ]; then
+        grep -q 'baseline MAC tile: calibrated to gate level' "$tmp/run.txt" || { cat "$tmp/run.txt"; echo "$b: report does not say calibrated"; exit 1; }
+      else
+        grep -q 'baseline MAC tile: arithmetic rows' "$tmp/run.txt" || { cat "$tmp/run.txt"; echo "$b: report does not say arithmetic rows"; exit 1; }
+      fi
+    done
+    a=$(cat "$tmp/e.$b.$(basename "$table")"); u=$(cat "$tmp/e.$b.noblock.csv")
+    awk -v a="$a" -v u="$u" 'BEGIN { exit !(a > 0 && u > 0 && (a / u > 1.05 || u / a > 1.05)) }' \
+      || { echo "$b: the block does not change the baseline's energy ($a vs $u pJ)"; exit 1; }
+    echo "$b on PP-OCR fc1: $a pJ calibrated, $u pJ from the arithmetic rows"
+  done
+fi
 echo "baseline gate-level check ok"
