@@ -7,10 +7,15 @@
  * (Lawson & Hanson 1974), writes the calibrated technology table with its
  * provenance and prints the validation on held-out streams and parameter
  * sets; --check prices rows with an existing calibrated table instead.
+ * --base-train fits the baselines' MAC tile the same way (power_base_cal.c:
+ * rows of `make base-gate`) and writes its rows as their own block of the
+ * table, into the table --train writes or into the existing --out table;
+ * --base-check prices baseline rows with an existing table.
  * Exit 0: within the bounds; 1: a bound broken or an error; 2: usage.
  */
 #include "cmd.h"
 
+#include "../power/power_base_cal.h"
 #include "../power/power_cal.h"
 
 #include <getopt.h>
@@ -22,30 +27,41 @@ static const char *CMD = "calibrate";
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: axon calibrate --train A.csv[,B.csv...] [--validate H.csv[,...]] --out "
-               "TABLE.csv\n"
-               "                      [--lib LIBERTY] [--markdown FILE] [--total-pct P] "
-               "[--comp-pct P]\n"
-               "                      [--exempt-pct P]\n"
-               "       axon calibrate --check H.csv[,...] --tech TABLE.csv [--total-pct P] "
-               "[--comp-pct P]\n\n"
-               "Fits per-action energies per component (acc, fifo, ctrl, readout, sramif, clock) "
-               "to the\n"
-               "gate-level energies of characterization CSVs (make characterize), writes the "
-               "calibrated\n"
-               "table (node and supply of the liberty, 180 nm / 1.8 V for OSU018) and validates "
-               "it.\n\n"
-               "  --train LIST     characterization CSVs to fit (comma-separated)\n"
-               "  --validate LIST  held-out CSVs (other streams, other parameter sets)\n"
-               "  --check LIST     price these rows with --tech TABLE (no fit)\n"
-               "  --out FILE       the calibrated technology table to write\n"
-               "  --lib FILE       liberty named in the provenance\n"
-               "  --markdown FILE  the validation table as markdown\n"
-               "  --total-pct P    bound on every stream's total (default 10)\n"
-               "  --comp-pct P     bound on every component per parameter set (default 15)\n"
-               "  --exempt-pct P   a component under P %% of its set's gate energy is exempt from\n"
-               "                   --comp-pct (printed, marked ~; default 2, 0: none)\n"
-               "Gaps are model / gate - 1.\n");
+    fprintf(f,
+            "usage: axon calibrate --train A.csv[,B.csv...] [--validate H.csv[,...]] --out "
+            "TABLE.csv\n"
+            "                      [--lib LIBERTY] [--markdown FILE] [--total-pct P] "
+            "[--comp-pct P]\n"
+            "                      [--exempt-pct P]\n"
+            "       axon calibrate --check H.csv[,...] --tech TABLE.csv [--total-pct P] "
+            "[--comp-pct P]\n"
+            "       axon calibrate --base-train A.csv[,...] [--base-validate H.csv[,...]] "
+            "--out TABLE.csv\n"
+            "       axon calibrate --base-check H.csv[,...] --tech TABLE.csv\n\n"
+            "Fits per-action energies per component (acc, fifo, ctrl, readout, sramif, clock) "
+            "to the\n"
+            "gate-level energies of characterization CSVs (make characterize), writes the "
+            "calibrated\n"
+            "table (node and supply of the liberty, 180 nm / 1.8 V for OSU018) and validates "
+            "it.\n\n"
+            "  --train LIST     characterization CSVs to fit (comma-separated)\n"
+            "  --validate LIST  held-out CSVs (other streams, other parameter sets)\n"
+            "  --check LIST     price these rows with --tech TABLE (no fit)\n"
+            "  --out FILE       the calibrated technology table to write\n"
+            "  --lib FILE       liberty named in the provenance\n"
+            "  --markdown FILE  the validation table as markdown\n"
+            "  --total-pct P    bound on every stream's total (default 10)\n"
+            "  --comp-pct P     bound on every component per parameter set (default 15)\n"
+            "  --exempt-pct P   a component under P %% of its set's gate energy is exempt from\n"
+            "                   --comp-pct (printed, marked ~; default 2, 0: none)\n"
+            "  --base-train LIST     baseline MAC-tile CSVs (make base-gate) to fit; their rows\n"
+            "                        (base_lanes, base_acc, base_readout, base_clock) replace\n"
+            "                        the baseline block of --out (written by --train, or "
+            "existing)\n"
+            "  --base-validate LIST  held-out baseline CSVs (bounds per tile: the total and\n"
+            "                        every component summed over its streams)\n"
+            "  --base-check LIST     price baseline rows with --tech TABLE (no fit)\n"
+            "Gaps are model / gate - 1.\n");
 }
 
 static int read_list(const char *list, power_cal_row **rows, size_t *n, char **err)
@@ -60,18 +76,199 @@ static int read_list(const char *list, power_cal_row **rows, size_t *n, char **e
     return rc;
 }
 
+
+static int read_blist(const char *list, power_bcal_row **rows, size_t *n, char **err)
+{
+    char *d = strdup(list), *save = NULL;
+    if (!d)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    ax_result rc = AX_OK;
+    for (char *p = strtok_r(d, ",", &save); p && !rc; p = strtok_r(NULL, ",", &save))
+        rc = power_bcal_read(p, rows, n, err);
+    free(d);
+    return rc;
+}
+
+/* The baselines' MAC tile (power_base_cal.c): fit btrain, validate bval, and
+ * splice the block into the existing calibrated table out; or, with bcheck,
+ * price those rows with the table tech. */
+static int base_calibrate(const char *btrain, const char *bval, const char *bcheck, const char *out,
+                          const char *tech, const char *md, double tot, double comp, double exempt)
+{
+    char *err = NULL, *vbuf = NULL, *block = NULL;
+    size_t vlen = 0, blen = 0;
+    power_bcal_row *rows = NULL, *hold = NULL;
+    size_t n = 0, nh = 0;
+    power_table *t = NULL;
+    int viol = 0, rc = CMD_FAIL;
+    if (bcheck) {
+        if (read_blist(bcheck, &hold, &nh, &err) || power_table_load(tech, &t, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        if (!power_table_has_base_cal(t)) {
+            rc = cmd_usage(CMD,
+                           "%s has no calibrated baseline rows (base_lanes, base_acc, "
+                           "base_readout, base_clock; hint: make base-gate writes them)",
+                           tech);
+            goto done;
+        }
+        printf("calibrate: %zu baseline rows priced by %s against gate level (gaps: model / "
+               "gate - 1; bounds per tile: total +-%.0f %%, components +-%.0f %% unless under "
+               "%.0f %% of its energy, ~)\n",
+               nh, power_table_version(t), tot, comp, exempt);
+        if (power_bcal_validate(stdout, 0, hold, nh, NULL, t, tot, comp, exempt, &viol, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+    } else {
+        if (read_blist(btrain, &rows, &n, &err) || (bval && read_blist(bval, &hold, &nh, &err))) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        /* the MAC tile (dense, zero-skip, wide) and the bit-serial tile, each
+         * from its own rows; a kind without training rows keeps no block rows */
+        power_bcal_fit fits[2];
+        const power_bcal_fit *fp[2] = {NULL, NULL};
+        for (int bs = 0; bs < 2; bs++) {
+            int any = 0;
+            for (size_t i = 0; i < n; i++)
+                any |= (rows[i].g.P > 0) == bs;
+            if (!any)
+                continue;
+            if (power_bcal_fit_rows(rows, n, bs, &fits[bs], &err)) {
+                rc = cmd_fail(CMD, err);
+                goto done;
+            }
+            fp[bs] = &fits[bs];
+        }
+        char sets[1024] = "", streams[1024] = "";
+        for (size_t i = 0; i < n; i++) {
+            char one[160];
+            snprintf(one, sizeof one, "%s (C=%d L=%d A=%d RB=%d ZS=%d, %.0f cells)", rows[i].set,
+                     rows[i].g.C, rows[i].g.L, rows[i].g.A, rows[i].g.RB, rows[i].g.ZS,
+                     rows[i].cells);
+            if (!strstr(sets, one) && strlen(sets) + strlen(one) + 3 < sizeof sets)
+                snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s", *sets ? "; " : "",
+                         one);
+            snprintf(one, sizeof one, "%s", rows[i].stream);
+            if (!strstr(streams, one) && strlen(streams) + strlen(one) + 3 < sizeof streams)
+                snprintf(streams + strlen(streams), sizeof streams - strlen(streams), "%s%s",
+                         *streams ? ", " : "", one);
+        }
+        if (nh) {
+            FILE *vm = open_memstream(&vbuf, &vlen);
+            int vv = 0;
+            if (!vm ||
+                power_bcal_validate(vm, 0, hold, nh, fp, NULL, tot, comp, exempt, &vv, &err)) {
+                if (vm)
+                    fclose(vm);
+                rc = cmd_fail(CMD, err ? err : strdup("out of memory"));
+                goto done;
+            }
+            fclose(vm);
+            viol = vv;
+        }
+        char date[32];
+        time_t now = time(NULL);
+        strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
+        FILE *bm = open_memstream(&block, &blen);
+        if (!bm) {
+            rc = cmd_fail(CMD, strdup("out of memory"));
+            goto done;
+        }
+        power_bcal_write_block(bm, fp, sets, streams, vbuf, date);
+        fclose(bm);
+        /* into the calibrated table at out (temp + rename) */
+        if (power_bcal_splice_file(out, block, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        /* the table as written must load and carry the block */
+        if (power_table_load(out, &t, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        if (!power_table_has_base_cal(t) || !power_table_is_calibrated(t)) {
+            rc = cmd_usage(CMD,
+                           "%s: the baseline block was written into a table that is not "
+                           "calibrated (hint: write the core's table first, make characterize)",
+                           out);
+            goto done;
+        }
+        printf("calibrate: fitted %zu baseline rows, wrote their block into %s\n", n, out);
+        for (int bs = 0; bs < 2; bs++) {
+            if (!fp[bs])
+                continue;
+            for (int c = 0; c < POWER_BCAL_NCOMP; c++) {
+                printf("  %-12s rms %5.1f %%  max %5.1f %% :", power_bcal_comp_name(bs, c),
+                       fp[bs]->rms_pct[c], fp[bs]->max_pct[c]);
+                for (int j = 0; j < fp[bs]->nf[c]; j++)
+                    printf(" %s=%.4g", fp[bs]->names[c][j], fp[bs]->coef[c][j]);
+                printf(" pJ\n");
+            }
+            printf("  total        rms %5.1f %%  max %5.1f %%\n", fp[bs]->rms_total_pct,
+                   fp[bs]->max_total_pct);
+        }
+        printf("baseline training rows:\n");
+        int dummy = 0;
+        if (power_bcal_validate(stdout, 0, rows, n, fp, NULL, tot, comp, exempt, &dummy, &err)) {
+            rc = cmd_fail(CMD, err);
+            goto done;
+        }
+        if (nh) {
+            printf("baseline held-out rows (gaps: model / gate - 1; bounds per tile: total "
+                   "+-%.0f %%, components +-%.0f %% unless under %.0f %% of its energy, ~):\n",
+                   tot, comp, exempt);
+            fputs(vbuf, stdout);
+        }
+        if (nh && md) {
+            FILE *m = fopen(md, "w");
+            if (!m) {
+                rc = cmd_usage(CMD, "cannot write %s", md);
+                goto done;
+            }
+            int vv = 0;
+            power_bcal_validate(m, 1, hold, nh, fp, NULL, tot, comp, exempt, &vv, &err);
+            fclose(m);
+        }
+    }
+    if (viol) {
+        printf("calibrate: baseline: %d bound(s) broken\n", viol);
+        rc = CMD_FAIL;
+    } else {
+        printf("calibrate: baseline within bounds\n");
+        rc = CMD_OK;
+    }
+done:
+    power_table_free(t);
+    free(rows);
+    free(hold);
+    free(vbuf);
+    free(block);
+    return rc;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
     const char *train = NULL, *val = NULL, *check = NULL, *out = NULL, *lib = "OSU018", *md = NULL,
-               *tech = NULL;
+               *tech = NULL, *btrain = NULL, *bval = NULL, *bcheck = NULL;
     double tot = 10, comp = 15, exempt = 2;
-    static const struct option opts[] =
-        {{"train", required_argument, NULL, 't'},    {"validate", required_argument, NULL, 'v'},
-         {"check", required_argument, NULL, 'c'},    {"out", required_argument, NULL, 'o'},
-         {"lib", required_argument, NULL, 'l'},      {"markdown", required_argument, NULL, 'm'},
-         {"tech", required_argument, NULL, 'T'},     {"total-pct", required_argument, NULL, 'P'},
-         {"comp-pct", required_argument, NULL, 'Q'}, {"exempt-pct", required_argument, NULL, 'E'},
-         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"train", required_argument, NULL, 't'},
+                                         {"validate", required_argument, NULL, 'v'},
+                                         {"check", required_argument, NULL, 'c'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"lib", required_argument, NULL, 'l'},
+                                         {"markdown", required_argument, NULL, 'm'},
+                                         {"tech", required_argument, NULL, 'T'},
+                                         {"total-pct", required_argument, NULL, 'P'},
+                                         {"comp-pct", required_argument, NULL, 'Q'},
+                                         {"exempt-pct", required_argument, NULL, 'E'},
+                                         {"base-train", required_argument, NULL, 'b'},
+                                         {"base-validate", required_argument, NULL, 'B'},
+                                         {"base-check", required_argument, NULL, 'k'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -83,6 +280,9 @@ int cmd_calibrate(int argc, char **argv)
         case 'l': lib = optarg; break;
         case 'm': md = optarg; break;
         case 'T': tech = optarg; break;
+        case 'b': btrain = optarg; break;
+        case 'B': bval = optarg; break;
+        case 'k': bcheck = optarg; break;
         case 'P':
             if (cmd_parse_double(CMD, "--total-pct", optarg, 0, 1000, &tot))
                 return CMD_USAGE;
@@ -101,6 +301,14 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage(CMD, "unexpected argument '%s'", argv[optind]);
+    if (btrain || bcheck) {
+        if ((btrain && bcheck) || check || (btrain && !out) || (bcheck && (!tech || train)) ||
+            (bval && !btrain))
+            return cmd_usage(CMD, "give --base-train LIST [--base-validate LIST] --out TABLE "
+                                  "(with or without --train), or --base-check LIST --tech TABLE");
+        if (!train)
+            return base_calibrate(btrain, bval, bcheck, out, tech, md, tot, comp, exempt);
+    }
     if (!!check == !!train || (train && !out) || (check && !tech))
         return cmd_usage(CMD, "give --train LIST --out TABLE, or --check LIST --tech TABLE");
     char *err = NULL;
@@ -186,6 +394,13 @@ int cmd_calibrate(int argc, char **argv)
             goto done;
         }
         printf("calibrate: fitted %zu rows, wrote %s\n", n, out);
+        if (btrain) { /* the baselines' block into the table just written */
+            int brc = base_calibrate(btrain, bval, NULL, out, NULL, NULL, tot, comp, exempt);
+            if (brc != CMD_OK) {
+                rc = brc;
+                goto done;
+            }
+        }
         for (int c = 0; c < POWER_CAL_NCOMP; c++) {
             printf("  %-8s rms %5.1f %%  max %5.1f %% :", power_cal_comp_name(c), fit.rms_pct[c],
                    fit.max_pct[c]);

@@ -211,42 +211,73 @@ clock-gating-check: $(CHAR_DIR)/g16.hold.csv $(CHAR_DIR)/s16.hold.csv $(AXON)
 
 # ---- the baselines at gate level (docs/power.md "Baselines at gate level") ----
 #
-#   make base-gate        dense and zero-skip tiles (BASE_GATE_PARAMS): yosys -> OSU018
-#                         netlist -> Verilator (--trace, -O0) -> axon-gate-base: fits one
-#                         energy per component on BASE_GATE_TRAIN and checks the model
-#                         against gate level on BASE_GATE_HOLD (exit 1 outside +-10 %)
-# Netlists and builds are cached under $(BUILD)/gate/base_<zs> and $(RTL_OUT)/gate_base_<zs>.
-BASE_GATE_PARAMS ?= C=16 L=4 A=32 RB=64
-BASE_GATE_TRAIN  ?= mix:1:3,sparse:1:3,dense:1:2,small:1:3,wzero:1:3
+#   make base-gate        the dense and zero-skip tiles of every BASE_SETS entry: yosys ->
+#                         OSU018 netlist -> Verilator (--trace, -O0) -> axon-gate-base, which
+#                         only measures (one CSV row per stream: the baseline model's counts
+#                         next to the gate-level energy per component); `axon calibrate
+#                         --base-train ... --base-validate ...` fits the baseline rows in C,
+#                         writes them into $(CAL_TABLE) (their own block) and validates them
+#                         on the held-out sets (exit 1 outside +-10 % total, +-15 % component)
+#   make base-gate-check  the committed table's baseline rows against gate level on the
+#                         held-out CSVs (no fit)
+# Netlists, builds and CSVs are cached under $(BUILD)/gate/<set>, $(RTL_OUT)/gate_<set> and
+# $(CHAR_DIR)/<set>.{train,hold}.csv.
+BASE_GATE_TRAIN  ?= mix:1:3,sparse:1:3,dense:1:2,small:1:3,wzero:1:3,mix:4:3,wzero:4:3,small:4:3
 BASE_GATE_HOLD   ?= mix:2:3,sparse:2:3,dense:2:2,small:2:3,wzero:2:3
-BASE_GATE_QUICK  ?= mix:3:2,sparse:3:2,dense:3:1
-# base_gate NAME ZS
+BASE_GATE_QUICK  ?= mix:3:2,sparse:3:2,wzero:3:2
+# parameter sets: name, tile parameters (ZS=1: the zero-skip tile), role
+BASE_base        := C=16 L=4 A=32 RB=64 ZS=0
+BASE_base_zs     := C=16 L=4 A=32 RB=64 ZS=1
+BASE_b8          := C=8 L=4 A=24 RB=32 ZS=0
+BASE_h12         := C=12 L=4 A=20 RB=40 ZS=0
+BASE_b6          := C=6 L=2 A=16 RB=32 ZS=0
+# the bit-serial tile (rtl/axon_mac_bitserial.sv, P bit-planes): training bs16 and bs6, held out bs8
+BASE_bs16        := C=16 L=4 A=32 RB=64 P=7
+BASE_bs8         := C=8 L=4 A=24 RB=32 P=5
+BASE_bs6         := C=6 L=2 A=16 RB=32 P=4
+BASE_SETS_TRAIN  ?= base b8 b6 bs16 bs6
+BASE_SETS_HOLD   ?= base_zs h12 bs8
+BASE_SETS        := $(BASE_SETS_TRAIN) $(BASE_SETS_HOLD)
+# the module of a set: bit-serial when its parameters have P
+base_mod = $(if $(filter P=%,$(BASE_$(1))),axon_mac_bitserial,axon_mac_baseline)
+base_ys  = $(if $(filter P=%,$(BASE_$(1))),rtl/synth/bs_gate.ys,rtl/synth/base_gate.ys)
+base_sv  = $(if $(filter P=%,$(BASE_$(1))),$(RTL_BS_SV),$(RTL_MAC_SV))
+# base_gate NAME
 define base_gate
-$(shell mkdir -p $(BUILD)/gate/$(1); echo '$(BASE_GATE_PARAMS) ZS=$(2)' | cmp -s - $(BUILD)/gate/$(1)/params.txt || echo '$(BASE_GATE_PARAMS) ZS=$(2)' > $(BUILD)/gate/$(1)/params.txt)
-$(BUILD)/gate/$(1)/base_gate.json: rtl/synth/base_gate.ys $(RTL_MAC_SV) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
-	sed -e 's|^chparam .* axon_mac_baseline$$$$|chparam $(foreach kv,$(BASE_GATE_PARAMS) ZS=$(2),-set $(subst =, ,$(kv))) axon_mac_baseline|' \
-	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' rtl/synth/base_gate.ys > $(BUILD)/gate/$(1)/base_gate.ys
+$(shell mkdir -p $(BUILD)/gate/$(1); echo '$(BASE_$(1))' | cmp -s - $(BUILD)/gate/$(1)/params.txt || echo '$(BASE_$(1))' > $(BUILD)/gate/$(1)/params.txt)
+$(BUILD)/gate/$(1)/base_gate.json: $(call base_ys,$(1)) $(call base_sv,$(1)) $(GATE_LIB) $(BUILD)/gate/$(1)/params.txt
+	sed -e 's|^chparam .* $(call base_mod,$(1))$$$$|chparam $(foreach kv,$(BASE_$(1)),-set $(subst =, ,$(kv))) $(call base_mod,$(1))|' \
+	    -e 's|build/gate/|$(BUILD)/gate/$(1)/|g' $(call base_ys,$(1)) > $(BUILD)/gate/$(1)/base_gate.ys
 	yosys -q -l $(BUILD)/gate/$(1)/base_gate.log -s $(BUILD)/gate/$(1)/base_gate.ys >/dev/null
-$(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a: $(BUILD)/gate/$(1)/base_gate.json $(GATE_DIR)/cells.v
+$(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a: $(BUILD)/gate/$(1)/base_gate.json $(GATE_DIR)/cells.v
 	@rm -rf $(RTL_OUT)/gate_$(1)/obj; mkdir -p $(RTL_OUT)/gate_$(1)
-	$(VERILATOR) --cc $(RTL_VFLAGS) --trace -Wno-lint -Wno-style --top-module axon_mac_baseline \
+	$(VERILATOR) --cc $(RTL_VFLAGS) --trace -Wno-lint -Wno-style --top-module $(call base_mod,$(1)) \
 	  -Mdir $(RTL_OUT)/gate_$(1)/obj $(BUILD)/gate/$(1)/base_gate.v $(GATE_DIR)/cells.v
-	$(MAKE) -s -C $(RTL_OUT)/gate_$(1)/obj -f Vaxon_mac_baseline.mk Vaxon_mac_baseline__ALL.a $(GATE_OPT) >/dev/null
-$(RTL_OUT)/gate_$(1)/axon-gate-base: rtl/gate/axon_gate_base.cpp $(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a \
-    $(call rtl_vlt_objs,plain) power/power_gate.h $(LIBAXON)
+	$(MAKE) -s -C $(RTL_OUT)/gate_$(1)/obj -f V$(call base_mod,$(1)).mk V$(call base_mod,$(1))__ALL.a $(GATE_OPT) >/dev/null
+$(RTL_OUT)/gate_$(1)/axon-gate-base: rtl/gate/axon_gate_base.cpp $(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a \
+    $(call rtl_vlt_objs,plain) power/power_gate.h power/power_base_cal.h $(LIBAXON)
 	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_plain) -I$(RTL_OUT)/gate_$(1)/obj \
-	  $(addprefix -DAXON_MAC_,$(BASE_GATE_PARAMS)) -o $$@ $$< $(RTL_OUT)/gate_$(1)/obj/Vaxon_mac_baseline__ALL.a \
+	  $(addprefix -DAXON_MAC_,$(BASE_$(1))) -o $$@ $$< $(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a \
 	  $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)
+$(CHAR_DIR)/$(1).train.csv: $(RTL_OUT)/gate_$(1)/axon-gate-base
+	@mkdir -p $(CHAR_DIR)
+	$$< --set $(1) --lib $(GATE_LIB) --netlist $(BUILD)/gate/$(1)/base_gate.json --streams $(BASE_GATE_TRAIN) --vcd-dir $(CHAR_DIR) --out $$@
+$(CHAR_DIR)/$(1).hold.csv: $(RTL_OUT)/gate_$(1)/axon-gate-base
+	@mkdir -p $(CHAR_DIR)
+	$$< --set $(1) --lib $(GATE_LIB) --netlist $(BUILD)/gate/$(1)/base_gate.json --streams $(BASE_GATE_HOLD) --vcd-dir $(CHAR_DIR) --out $$@
 endef
-$(eval $(call base_gate,base,0))
-$(eval $(call base_gate,base_zs,1))
+$(foreach s,$(sort $(BASE_SETS)),$(eval $(call base_gate,$(s))))
 
-.PHONY: base-gate base-gate-build
-base-gate-build: $(RTL_OUT)/gate_base/axon-gate-base $(RTL_OUT)/gate_base_zs/axon-gate-base
-base-gate: base-gate-build
-	$(RTL_OUT)/gate_base/axon-gate-base --lib $(GATE_LIB) --netlist $(BUILD)/gate/base/base_gate.json \
-	  --train $(BASE_GATE_TRAIN) --hold $(BASE_GATE_HOLD)
-	$(RTL_OUT)/gate_base_zs/axon-gate-base --zs --lib $(GATE_LIB) --netlist $(BUILD)/gate/base_zs/base_gate.json \
-	  --train $(BASE_GATE_TRAIN) --hold $(BASE_GATE_HOLD)
+BASE_TRAIN_CSV := $(foreach s,$(BASE_SETS_TRAIN),$(CHAR_DIR)/$(s).train.csv)
+BASE_HOLD_CSV  := $(foreach s,$(BASE_SETS_TRAIN) $(BASE_SETS_HOLD),$(CHAR_DIR)/$(s).hold.csv) \
+                  $(foreach s,$(BASE_SETS_HOLD),$(CHAR_DIR)/$(s).train.csv)
+.PHONY: base-gate base-gate-build base-gate-check
+base-gate-build: $(foreach s,$(BASE_SETS),$(RTL_OUT)/gate_$(s)/axon-gate-base)
+base-gate: $(BASE_TRAIN_CSV) $(BASE_HOLD_CSV) $(AXON)
+	$(AXON) calibrate --base-train $(subst $(space),$(comma),$(BASE_TRAIN_CSV)) \
+	  --base-validate $(subst $(space),$(comma),$(BASE_HOLD_CSV)) --out $(CAL_TABLE) \
+	  --markdown $(CHAR_DIR)/base_validation.md
+base-gate-check: $(BASE_HOLD_CSV) $(AXON)
+	$(AXON) calibrate --base-check $(subst $(space),$(comma),$(BASE_HOLD_CSV)) --tech $(CAL_TABLE)
 
 TEST_EXTRA += base-gate-build

@@ -65,6 +65,11 @@ ax_result power_table_set_param(power_table *t, const char *name, double v, char
  * replaces it, and path NULL removes it (assumed logic areas are used). */
 ax_result power_table_load_synth(power_table *t, const char *path, char **err);
 int power_table_has_synth(const power_table *t);
+/* The table carries the calibrated baseline MAC tile (every base_* row of
+ * power_base_cal.c: base_lanes, base_acc, base_readout, base_clock). */
+int power_table_has_base_cal(const power_table *t);
+/* ... and the calibrated bit-serial tile (bs_lanes, bs_acc, bs_readout, bs_clock). */
+int power_table_has_bs_cal(const power_table *t);
 
 /* Energy of one action at the table's operating point, pJ (SRAM: per
  * 64-bit read of a macro of size_bytes, log-log interpolated). AX_ENOTFOUND
@@ -130,6 +135,7 @@ typedef struct {
      * parameters (1) or scaled per part from another synthesized set or
      * assumed (0) — docs/power.md "Baselines" */
     int base_kind, base_lanes, base_planes, base_area_exact;
+    int base_calibrated; /* the MAC tile priced by the calibrated base_* rows (power_base_cal.c) */
     double energy_reduction_pct, power_reduction_pct, area_reduction_pct, latency_reduction_pct;
     /* SRAM stated with its uncertainty: the SRAM energy of each side (array
      * reads and DRAM buffer writes, from published macro data [H14], never
@@ -229,6 +235,10 @@ typedef struct {
     double nz_busy;   /* sum over tokens of the largest row-block's nonzero activations */
     int batch;        /* tokens per weight-stationary batch the next field counts (0: none) */
     double nz_batched; /* (batch, input) pairs with a nonzero activation in the batch */
+    int weights;       /* the next field is counted (power_act_stats_weights) */
+    double macs_xw;    /* MACs with a nonzero activation and a nonzero weight */
+    double ones_w;     /* sum of the set bits of |x| times the nonzero weights of its row */
+    double w_nonzero;  /* nonzero weights of the layer */
 } power_act_stats;
 ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t in, int rows,
                                   power_act_stats *s, char **err);
@@ -236,6 +246,12 @@ ax_result power_act_stats_compute(const int32_t *counts, size_t tokens, size_t i
  * s->batch = N and s->nz_batched, the rows the zero-skip baseline reads. */
 ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in, int batch,
                                 power_act_stats *s, char **err);
+/* s->macs_xw = sum over the nonzero activations (t, i) of the nonzero weights
+ * q[o][i] of their row (q[out][in], the order of counts), s->ones_w the same
+ * weighted by the set bits of |x|; s->weights = 1.
+ * The calibrated baseline tile (power_base_cal.c) prices its MACs by it. */
+ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t in, size_t out,
+                                  const int8_t *q, power_act_stats *s, char **err);
 
 typedef struct {
     power_base_kind kind;
@@ -243,7 +259,11 @@ typedef struct {
     const power_act_stats *acts; /* needed by every kind but dense */
 } power_base_spec;
 /* Prices the baseline b into out->base_* and the reductions (after
- * power_price, which prices the dense one). AX_EPARAM when acts is missing. */
+ * power_price, which prices the dense one). AX_EPARAM when acts is missing
+ * (but for dense). With a table carrying the calibrated baseline tile
+ * (power_base_cal.h) and acts counted with their weights, the dense,
+ * zero-skip and wide tiles' lanes, accumulators, readout and clock are
+ * priced by it (out->base_calibrated = 1). */
 ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const sim_report *r,
                               const power_base_spec *b, power_report *out, char **err);
 

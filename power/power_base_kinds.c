@@ -36,6 +36,7 @@
  * wide: words / N; bit-serial holds the word N·P cycles; zero-skip reads a row
  * once per batch holding a nonzero activation there, power_act_stats_batch).
  */
+#include "power_base_cal.h"
 #include "power_int.h"
 
 #include <math.h>
@@ -121,6 +122,97 @@ ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in,
     }
     s->batch = batch;
     s->nz_batched = n;
+    return AX_OK;
+}
+
+ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t in, size_t out,
+                                  const int8_t *q, power_act_stats *s, char **err)
+{
+    if ((!counts || !q) && tokens * in * out > 0)
+        return ax_fail(err, AX_EPARAM, "activation statistics: no weights or counts");
+    double *nzw = calloc(in ? in : 1, sizeof *nzw);
+    if (!nzw)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    for (size_t o = 0; o < out; o++)
+        for (size_t i = 0; i < in; i++)
+            nzw[i] += q[o * in + i] != 0;
+    double n = 0, nb = 0;
+    for (size_t t = 0; t < tokens; t++)
+        for (size_t i = 0; i < in; i++) {
+            int32_t v = counts[t * in + i];
+            uint32_t a = v < 0 ? (uint32_t)0 - (uint32_t)v : (uint32_t)v;
+            n += a ? nzw[i] : 0;
+            nb += a ? __builtin_popcount(a) * nzw[i] : 0;
+        }
+    s->weights = 1;
+    s->macs_xw = n;
+    s->ones_w = nb;
+    s->w_nonzero = 0;
+    for (size_t i = 0; i < in; i++)
+        s->w_nonzero += nzw[i];
+    free(nzw);
+    return AX_OK;
+}
+
+/* ---- the calibrated MAC tile (power_base_cal.c) ---- */
+
+/* Replaces the arithmetic-row terms of a priced baseline (compute: MACs at
+ * E(mult) + E(add) + A writes; clock: the assumed gated clock; readout:
+ * beats x RB x E(beat)) by the calibrated tile's lanes and accumulators,
+ * readout and clock as built (every flip-flop every cycle of the baseline's
+ * run on every core: the tile's W x L x A accumulators and the core's other
+ * clocked flip-flops of the area model, FIFO, read pipe and control, at the
+ * same fitted energy per flip-flop-cycle). c: the tile (its lanes), rows:
+ * activations fed, rows_nz: of them nonzero, wsum: words per row, planes:
+ * the bit-serial tile's P (0: the MAC tile; the bit-serial one adds, for
+ * every set bit of |x|, all L lanes of the word held, zero weights too). */
+static ax_result base_cal_apply(const power_table *t, const sim_config *c, const sim_report *r,
+                                const power_act_stats *st, double rows, double rows_nz, double wsum,
+                                int planes, double clocked_flops, power_report *out, char **err)
+{
+    double cores = (double)(r->cores ? r->cores : 1), T = (double)r->tokens;
+    double L = c->lanes, A = c->acc_bits;
+    power_bcal_tile g = {c->cols, c->lanes, c->acc_bits, c->readout_bits, 0, planes};
+    power_bcal_counts k = {0};
+    k.tokens = T * cores;
+    k.words = rows * wsum;
+    k.macs = k.words * L;
+    k.macs_x = rows_nz * wsum * L;
+    k.macs_xw = st->macs_xw;
+    k.beats = (double)r->total.readout_beats;
+    k.cycles = out->base_cycles * cores;
+    if (planes > 0) {
+        k.adds = st->ones * wsum * L;
+        k.adds_w = st->ones_w;
+        k.planes_w = T * st->w_nonzero * planes; /* every activation held P cycles */
+    }
+    double e[POWER_BCAL_NCOMP], eflop, ebeat = 0;
+    ax_result rc;
+    if ((rc = power_bcal_price(t, &g, &k, e, err)) ||
+        (rc = power_energy_pj(t, planes > 0 ? "bs_clock" : "base_clock", "flop_cycle", &eflop,
+                              err)) ||
+        (k.beats > 0 && (rc = power_energy_pj(t, "readout", "beat_bit", &ebeat, err))))
+        return rc;
+    double other = fmax(0, clocked_flops - L * A - c->readout_bits); /* FIFO, pipe, control */
+    double compute = e[POWER_BCAL_LANES] + e[POWER_BCAL_ACC];
+    double clock = e[POWER_BCAL_CLOCK] + eflop * other * k.cycles;
+    double ro_old = k.beats * c->readout_bits * ebeat;
+    double d = (compute - out->base_compute_pj) + (clock - out->base_clock_pj) +
+               (e[POWER_BCAL_READOUT] - ro_old);
+    out->base_compute_pj = compute;
+    out->base_clock_pj = clock;
+    out->base_memory_pj += e[POWER_BCAL_READOUT] - ro_old;
+    out->base_realistic_pj += d;
+    if (out->model != POWER_IDEAL) {
+        double macs = T * (double)r->in * (double)r->out;
+        out->base_energy_pj = out->base_realistic_pj;
+        out->base_energy_pj_per_token = T > 0 ? out->base_energy_pj / T : 0;
+        out->base_energy_pj_per_mac = macs > 0 ? out->base_energy_pj / macs : 0;
+        out->base_power_mw = out->base_latency_ns > 0 ? out->base_energy_pj / out->base_latency_ns
+                                                      : 0;
+    }
+    out->base_calibrated = 1;
+    power_base_reductions(out);
     return AX_OK;
 }
 
@@ -252,9 +344,28 @@ static int match_lanes(const sim_config *cfg, const sim_report *r, double rows_b
 ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const sim_report *r,
                               const power_base_spec *b, power_report *out, char **err)
 {
-    if (b->kind == POWER_BASE_DENSE)
-        return power_baseline(t, cfg, r, out, err);
     const power_act_stats *st = b->acts;
+    int cal = st && st->weights &&
+              (b->kind == POWER_BASE_BIT_SERIAL ? power_table_has_bs_cal(t)
+                                                : power_table_has_base_cal(t));
+    out->base_calibrated = 0;
+    if (b->kind == POWER_BASE_DENSE) {
+        ax_result rc = power_baseline(t, cfg, r, out, err);
+        if (rc || !cal)
+            return rc;
+        power_core_geom ca;
+        int exact = 0;
+        size_t ncb = (r->out + (size_t)cfg->cols - 1) / (size_t)cfg->cols;
+        double wsum = 0;
+        for (size_t cb = 0; cb < ncb; cb++)
+            wsum += ceil(fmin(cfg->cols, (double)r->out - (double)cb * cfg->cols) / cfg->lanes);
+        if ((rc = power_core_area_kind(t, cfg, 1, POWER_BASE_DENSE, 0, r->cores > 1, &ca, &exact,
+                                       err)) ||
+            (rc = base_cal_apply(t, cfg, r, st, st->acts, st->nonzero, wsum, 0, ca.clocked_flops,
+                                 out, err)))
+            return rc;
+        return power_fair(t, cfg, r, out, err);
+    }
     if (!st)
         return ax_fail(err, AX_EPARAM,
                        "baseline %s needs the run's activation statistics "
@@ -333,6 +444,9 @@ ax_result power_baseline_kind(const power_table *t, const sim_config *cfg, const
     out->base_area_exact = exact;
     out->base_sram_pj = words_read * e64 * L * 8 / 64 + bursts * t->dram_burst_bytes / 8 * e64;
     power_base_reductions(out);
+    if (cal && (rc = base_cal_apply(t, &c, r, st, rows, zs ? rows : st->nonzero, wsum,
+                                    bs ? (int)P : 0, ca.clocked_flops, out, err)))
+        return rc;
     /* the fair-comparison figures again, now against this baseline: power at
      * a common throughput (power_reduction_pct), break-even ev/act
      * (docs/power.md "Reading the comparison") */

@@ -102,6 +102,11 @@ void power_print(FILE *f, const power_report *p)
     fprintf(f, "  priced by: %s\n", p->provenance);
     clock_line(f, p);
     if (p->model != POWER_IDEAL)
+        fprintf(f, "  baseline MAC tile: %s\n",
+                p->base_calibrated ? "calibrated to gate level (the table's baseline block; "
+                                     "docs/power.md \"Baselines at gate level\")"
+                                   : "arithmetic rows (not calibrated to gate level)");
+    if (p->model != POWER_IDEAL)
         fprintf(f,
                 "  SRAM: published macro data [H14] (64-bit read 10 / 20 / 100 pJ at 8 KB / 32 KB "
                 "/ 1 MB, 45 nm), "

@@ -1157,13 +1157,20 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
                                                          (double)j->cfg.dram_burst_bytes, err))) ||
              (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
-    if (!j->functional && j->baseline != POWER_BASE_DENSE) { /* docs/power.md "Baselines" */
+    /* docs/power.md "Baselines"; a table with the calibrated baseline tile
+     * prices the dense one too, by its MACs with nonzero operands */
+    int base_cal = !j->functional &&
+                   (j->baseline == POWER_BASE_BIT_SERIAL ? power_table_has_bs_cal(tech)
+                                                         : power_table_has_base_cal(tech));
+    if (!j->functional && (j->baseline != POWER_BASE_DENSE || base_cal)) {
         power_act_stats acts;
         power_base_spec bs = {j->baseline, j->base_lanes, &acts};
         if ((rc = power_act_stats_compute(counts, tokens, qw->in, j->cfg.rows, &acts, err)) ||
             (j->cfg.batch_tokens > 1 &&
              (rc = power_act_stats_batch(counts, tokens, qw->in, j->cfg.batch_tokens, &acts,
                                          err))) ||
+            (base_cal &&
+             (rc = power_act_stats_weights(counts, tokens, qw->in, qw->out, qw->q, &acts, err))) ||
             (rc = power_baseline_kind(tech, &j->cfg, &r->sim, &bs, &r->power, err)))
             goto done;
     }

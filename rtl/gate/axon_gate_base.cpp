@@ -1,35 +1,48 @@
 /*
- * axon-gate-base — the dense and zero-skip baselines at gate level
- * (docs/power.md "Baselines at gate level", make base-gate): the OSU018
- * netlist of rtl/axon_mac_baseline.sv (rtl/synth/base_gate.ys, Verilated with
- * the liberty's cell models) driven by deterministic streams, its VCD priced
- * by power/power_gate.c per component, next to the counts the baseline model
- * prices (power/power_base.c, power_base_kinds.c):
- *   lanes (g_lane[*]: int8 multipliers + A-bit adders) <-> MACs
- *   accumulators (top: registers, word multiplexers)   <-> MACs x A written bits
- *   readout (u_ro)                                     <-> beats x RB
- *   clock (clk: every flip-flop, no gating)            <-> flip-flops x cycles
+ * axon-gate-base — the baselines' MAC tile at gate level, measured (docs/power.md
+ * "Baselines at gate level", make base-gate): the OSU018 netlist of
+ * rtl/axon_mac_baseline.sv (rtl/synth/base_gate.ys, Verilated with the
+ * liberty's cell models) driven by deterministic streams, its VCD priced by
+ * power/power_gate.c per component, written as one CSV row per stream
+ * (power/power_base_cal.h defines the columns) next to the counts the
+ * baseline model prices:
+ *   lanes (g_lane[*]: int8 multipliers + A-bit adders)  <-> lanes fed, with a nonzero
+ *                                                           activation, with a nonzero product
+ *   accumulators (top: registers, word multiplexers)    <-> lanes fed, nonzero products, clears
+ *   readout (u_ro)                                      <-> beats
+ *   clock (clk: every flip-flop, no gating)             <-> flip-flops x cycles
  * A stream is profile:seed:tokens; per token R rows of one activation and W
  * words of L weights each (profiles below: share of zero activations, their
- * range, share of zero weights). With --zs the tile is the zero-skip one and
- * a zero activation is not fed (mac_skip), as its sequencer does.
- * Fit: one energy per component and counted unit, e = sum(gate) / sum(count)
- * over the training streams (the least-squares fit through the origin of
- * relative residuals with one feature, the calibration method of
- * power_cal.c); validation on the held-out streams: model = sum e x count vs
- * the gate-level total, and the uncalibrated model (the built-in table at
- * 180 nm, 1.8 V) beside it. Exit 1 when the total over the held-out streams
- * is off by more than --bound percent (default 10); single streams are shown
- * with their gap (the MAC energy depends on the data: zero weights and
- * activations toggle less, which the counts only partly carry).
- * usage: axon-gate-base --lib LIB --netlist JSON [--zs] --train LIST --hold LIST [--vcd-dir DIR]
+ * range, share of zero weights). The zero-skip tile (AXON_MAC_ZS = 1) is fed
+ * as its sequencer feeds it: a zero activation is not fed at all. Built with AXON_MAC_P the driver
+ * measures the bit-serial tile (rtl/axon_mac_bitserial.sv, rtl/synth/bs_gate.ys):
+ * each word is held P cycles, one bit-plane of |x| per cycle (|x| < 2^P),
+ * counted as lane additions (set bits x L) and those with a nonzero weight.
+ * Nothing is fitted here: `axon calibrate --base-train` fits the rows
+ * (power/power_base_cal.c) and validates them on held-out streams and tiles.
+ * usage: axon-gate-base --set NAME --lib LIB --netlist JSON --streams LIST --out CSV [--vcd-dir DIR]
  */
+#ifdef AXON_MAC_P /* the bit-serial tile (rtl/axon_mac_bitserial.sv) */
+#include "Vaxon_mac_bitserial.h"
+#define AXON_BS 1
+typedef Vaxon_mac_bitserial top_t;
+static const char *const TOP = "axon_mac_bitserial";
+#else
 #include "Vaxon_mac_baseline.h"
+#define AXON_BS 0
+#define AXON_MAC_P 0
+typedef Vaxon_mac_baseline top_t;
+static const char *const TOP = "axon_mac_baseline";
+#endif
+#ifndef AXON_MAC_ZS
+#define AXON_MAC_ZS 0
+#endif
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
 extern "C" {
 #include "../../power/power.h"
+#include "../../power/power_base_cal.h"
 #include "../../power/power_gate.h"
 }
 
@@ -45,7 +58,8 @@ extern "C" {
 namespace
 {
 
-const int C = AXON_MAC_C, L = AXON_MAC_L, A = AXON_MAC_A, RB = AXON_MAC_RB, R = 16;
+const int C = AXON_MAC_C, L = AXON_MAC_L, A = AXON_MAC_A, RB = AXON_MAC_RB, ZS = AXON_MAC_ZS,
+          P = AXON_MAC_P, R = 16;
 const int W = (C + L - 1) / L, B = (C * A + RB - 1) / RB;
 
 struct profile {
@@ -59,21 +73,6 @@ const profile profiles[] = {
     {"small", 0.2, 7, 0.3},  {"wzero", 0.3, 127, 0.8},  {"silent", 1.0, 127, 0.3},
 };
 
-enum { LANES, ACC, RO, CLK, NC };
-const char *comp_names[NC] = {"lanes", "acc", "readout", "clock"};
-/* features: lanes = e0 x MACs + e1 x MACs of a nonzero activation (a zero x
- * still moves the multiplier inputs, less), acc = e2 x bits written with a
- * nonzero activation (x = 0 writes the same value: no flop toggles), readout =
- * e3 x beat bits, clock = e4 x flip-flop cycles */
-enum { F_MAC, F_MACNZ, F_ACC, F_RO, F_CLK, NF };
-
-struct row {
-    std::string stream;
-    double x[NF];    // features
-    double gate[NC]; // pJ
-    double cycles, macs, beats, flops;
-};
-
 double gdyn(const power_gate_result &g, const char *prefix)
 {
     double e = 0;
@@ -83,8 +82,8 @@ double gdyn(const power_gate_result &g, const char *prefix)
     return e;
 }
 
-bool run_stream(const std::string &spec, bool zs, power_gate_netlist *nl, const power_lib *lib,
-                const std::string &vcd, row &out, char **err)
+bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib *lib,
+                const std::string &vcd, power_bcal_row &out, char **err)
 {
     char name[32] = "";
     unsigned seed = 1;
@@ -107,84 +106,124 @@ bool run_stream(const std::string &spec, bool zs, power_gate_netlist *nl, const 
     auto uni = [&]() { return (double)(rng() % 1000000) / 1e6; };
     VerilatedContext ctx;
     ctx.traceEverOn(true);
-    Vaxon_mac_baseline m{&ctx};
+    top_t m{&ctx};
     VerilatedVcdC tr;
     m.trace(&tr, 99);
     tr.open(vcd.c_str());
     uint64_t t = 0;
-    double cycles = 0, macs = 0, beats = 0, macs_nz = 0;
-    auto tick = [&](bool count) {
-        m.clk = 0;
-        m.eval();
-        tr.dump(t++);
-        m.clk = 1;
-        m.eval();
-        tr.dump(t++);
-        cycles += count;
+    double cycles = 0, words = 0, macs = 0, macs_x = 0, macs_xw = 0, beats = 0, tokens_done = 0;
+    double adds = 0, adds_w = 0, planes_w = 0;
+    auto tick = [&]() { /* every cycle is clocked, the reset ones too */
+                        m.clk = 0;
+                        m.eval();
+                        tr.dump(t++);
+                        m.clk = 1;
+                        m.eval();
+                        tr.dump(t++);
+                        cycles++;
     };
     m.rst_n = 0;
+#if AXON_BS
+    m.in_valid = 0;
+    m.in_x = 0;
+    m.in_w = 0;
+    m.in_word = 0;
+#else
     m.mac_valid = 0;
-    m.clr = 0;
-    m.rd_beat = 0;
     m.mac_x = 0;
     m.mac_w = 0;
     m.mac_word = 0;
-    tick(false);
+#endif
+    m.clr = 0;
+    m.rd_beat = 0;
+    tick();
     m.rst_n = 1;
-    tick(false);
+    tick();
     for (int tok = 0; tok < tokens; tok++) {
         for (int i = 0; i < R; i++) {
-            int x = uni() < p->x_zero ? 0 : (int)(rng() % (2 * p->x_max + 1)) - p->x_max;
-            if (zs && x == 0)
+            int xm = AXON_BS && p->x_max > (1 << P) - 1 ? (1 << P) - 1 : p->x_max;
+            int x = uni() < p->x_zero ? 0 : (int)(rng() % (2 * xm + 1)) - xm;
+            if (ZS && x == 0)
                 continue; // the zero-skip sequencer feeds nothing
             for (int w = 0; w < W; w++) {
                 uint64_t word = 0;
+                double nzw = 0;
                 for (int l = 0; l < L; l++) {
                     int q = uni() < p->w_zero ? 0 : (int)(rng() % 255) - 127;
                     word |= (uint64_t)(uint8_t)q << (8 * l);
+                    nzw += q != 0;
                 }
+#if AXON_BS
+                m.in_valid = 1;
+                m.in_word = (uint32_t)w;
+                m.in_x = (uint8_t)x;
+                m.in_w = word;
+                m.eval();
+                while (!m.in_ready) /* the previous word's planes */
+                    tick();
+                tick(); /* taken */
+                m.in_valid = 0;
+                int ones = __builtin_popcount((unsigned)(x < 0 ? -x : x));
+                adds += ones * L;
+                adds_w += ones * nzw;
+                planes_w += P * nzw;
+#else
                 m.mac_valid = 1;
                 m.mac_word = (uint32_t)w;
                 m.mac_x = (uint8_t)x;
                 m.mac_w = word;
-                tick(true);
+                tick();
+#endif
+                words++;
                 macs += L;
-                macs_nz += x != 0 ? L : 0;
+                macs_x += x != 0 ? L : 0;
+                macs_xw += x != 0 ? nzw : 0;
             }
         }
+#if AXON_BS
+        if (words > 0) /* the last word's P planes */
+            for (int b = 0; b < P; b++)
+                tick();
+#else
         m.mac_valid = 0;
+#endif
         for (int b = 0; b < B; b++) {
             m.rd_beat = (uint32_t)b;
-            tick(true);
+            tick();
             beats++;
         }
         m.clr = 1;
-        tick(true);
+        tick();
         m.clr = 0;
+        tokens_done++;
     }
     tr.close();
     m.final();
     size_t matched = 0;
     power_gate_reset(nl);
-    if (power_gate_vcd_count(nl, vcd.c_str(), "axon_mac_baseline", &matched, err))
+    if (power_gate_vcd_count(nl, vcd.c_str(), TOP, &matched, err))
         return false;
     power_gate_params gp = {2e-3, 1e-3, 0.1, cycles * 2.0, "clk"};
     power_gate_result g;
     if (power_gate_energy(nl, lib, &gp, &g, err))
         return false;
-    out.stream = spec;
-    out.gate[LANES] = gdyn(g, "g_lane");
-    out.gate[ACC] = gdyn(g, "top");
-    out.gate[RO] = gdyn(g, "u_ro");
-    out.gate[CLK] = g.clock_switch_pj + g.clock_internal_pj;
-    out.x[F_MAC] = macs;
-    out.x[F_MACNZ] = macs_nz;
-    out.x[F_ACC] = macs_nz * A;
-    out.x[F_RO] = beats * RB;
-    out.x[F_CLK] = g.clock_pins * (cycles + 2); // + the two reset cycles, clocked too
-    out.cycles = cycles;
-    out.macs = macs;
-    out.beats = beats;
+    memset(&out, 0, sizeof out);
+    snprintf(out.stream, sizeof out.stream, "%s", spec.c_str());
+    out.g = {C, L, A, RB, ZS, P};
+    out.k.adds = adds;
+    out.k.adds_w = adds_w;
+    out.k.planes_w = planes_w;
+    out.gate_pj[POWER_BCAL_LANES] = gdyn(g, "g_lane");
+    out.gate_pj[POWER_BCAL_ACC] = gdyn(g, "top");
+    out.gate_pj[POWER_BCAL_READOUT] = gdyn(g, "u_ro");
+    out.gate_pj[POWER_BCAL_CLOCK] = g.clock_switch_pj + g.clock_internal_pj;
+    out.k.tokens = tokens_done;
+    out.k.words = words;
+    out.k.macs = macs;
+    out.k.macs_x = macs_x;
+    out.k.macs_xw = macs_xw;
+    out.k.beats = beats;
+    out.k.cycles = cycles;
     out.flops = g.clock_pins;
     return true;
 }
@@ -205,18 +244,12 @@ std::vector<std::string> split(const char *s)
     return v;
 }
 
-double pct(double model, double gate)
-{
-    return gate > 0 ? 100.0 * (model / gate - 1) : 0;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
 {
-    const char *libp = nullptr, *json = nullptr, *train = nullptr, *hold = nullptr, *dir = "/tmp";
-    bool zs = false;
-    double bound = 10;
+    const char *libp = nullptr, *json = nullptr, *streams = nullptr, *outp = nullptr,
+               *set = nullptr, *dir = "/tmp";
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         auto next = [&]() { return i + 1 < argc ? argv[++i] : (char *)""; };
@@ -224,156 +257,65 @@ int main(int argc, char **argv)
             libp = next();
         else if (a == "--netlist")
             json = next();
-        else if (a == "--train")
-            train = next();
-        else if (a == "--hold")
-            hold = next();
+        else if (a == "--streams")
+            streams = next();
+        else if (a == "--out")
+            outp = next();
+        else if (a == "--set")
+            set = next();
         else if (a == "--vcd-dir")
             dir = next();
-        else if (a == "--bound")
-            bound = atof(next());
-        else if (a == "--zs")
-            zs = true;
         else {
             fprintf(stderr, "axon-gate-base: unknown option %s\n", argv[i]);
             return 2;
         }
     }
-    if (!libp || !json || !train || !hold) {
-        fprintf(stderr,
-                "usage: axon-gate-base --lib LIB --netlist JSON [--zs] --train LIST --hold LIST\n");
+    if (!libp || !json || !streams || !outp || !set || !*set || strlen(set) > 31 ||
+        strpbrk(set, ",\"")) {
+        fprintf(stderr, "usage: axon-gate-base --set NAME --lib LIB --netlist JSON --streams LIST "
+                        "--out CSV [--vcd-dir DIR]\n");
         return 2;
     }
     char *err = nullptr;
     power_lib *lib = nullptr;
     power_gate_netlist *nl = nullptr;
     if (power_lib_load(libp, &lib, &err) ||
-        power_gate_netlist_load(json, "axon_mac_baseline", lib, nullptr, &nl, &err)) {
+        power_gate_netlist_load(json, TOP, lib, nullptr, &nl, &err)) {
         fprintf(stderr, "axon-gate-base: %s\n", err);
         return 1;
     }
-    // the uncalibrated model: the built-in table at 180 nm / 1.8 V
-    power_table *t = nullptr;
-    double e_mul, e_add, e_wbit, e_beat, e_flop;
-    if (power_table_open(nullptr, 180, 1.8, &t, &err) ||
-        power_energy_pj(t, "mult", "int8", &e_mul, &err) ||
-        power_energy_pj(t, "add", "int32", &e_add, &err) ||
-        power_energy_pj(t, "reg", "write_bit", &e_wbit, &err) ||
-        power_energy_pj(t, "readout", "beat_bit", &e_beat, &err) ||
-        power_energy_pj(t, "clock", "flop_cycle", &e_flop, &err)) {
-        fprintf(stderr, "axon-gate-base: %s\n", err);
-        return 1;
-    }
-    double e_unc[NC] = {e_mul + e_add * A / 32, e_wbit, e_beat, e_flop};
+    double cells = power_gate_netlist_cells(nl);
     std::string vcd = std::string(dir) + "/axon-gate-base." + std::to_string(getpid()) + ".vcd";
-    std::vector<row> tr_rows, ho_rows;
-    for (int pass = 0; pass < 2; pass++)
-        for (const std::string &s : split(pass ? hold : train)) {
-            row r;
-            if (!run_stream(s, zs, nl, lib, vcd, r, &err)) {
-                fprintf(stderr, "axon-gate-base: %s\n", err);
-                remove(vcd.c_str());
-                return 1;
-            }
-            (pass ? ho_rows : tr_rows).push_back(r);
+    std::string tmp = std::string(outp) + ".tmp";
+    FILE *f = fopen(tmp.c_str(), "w");
+    if (!f) {
+        fprintf(stderr, "axon-gate-base: cannot write %s (hint: check the directory)\n",
+                tmp.c_str());
+        return 1;
+    }
+    power_bcal_write_header(f);
+    int rc = 0;
+    for (const std::string &s : split(streams)) {
+        power_bcal_row r;
+        if (!run_stream(s, nl, lib, vcd, r, &err)) {
+            fprintf(stderr, "axon-gate-base: %s\n", err);
+            rc = 1;
+            break;
         }
+        snprintf(r.set, sizeof r.set, "%s", set);
+        r.cells = cells;
+        power_bcal_write_row(f, &r);
+        printf("%s %s: %.0f cycles, %.0f lanes fed, gate %.1f pJ\n", set, s.c_str(), r.k.cycles,
+               r.k.macs, r.gate_pj[0] + r.gate_pj[1] + r.gate_pj[2] + r.gate_pj[3]);
+    }
     remove(vcd.c_str());
-    /* per component, least squares of relative residuals (power_cal.c's
-     * choice): one feature e = sum(g x / g^2) / sum(x^2 / g^2); lanes two,
-     * solved by the 2x2 normal equations and clamped to e >= 0 */
-    double e[NF] = {0};
-    auto fit1 = [&](int c, int f) {
-        double num = 0, den = 0;
-        for (const row &r : tr_rows)
-            if (r.gate[c] > 0) {
-                num += r.x[f] / r.gate[c];
-                den += r.x[f] * r.x[f] / (r.gate[c] * r.gate[c]);
-            }
-        e[f] = den > 0 ? num / den : 0;
-    };
-    {
-        double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
-        for (const row &r : tr_rows) {
-            double g = r.gate[LANES];
-            if (g <= 0)
-                continue;
-            double u = r.x[F_MAC] / g, v = r.x[F_MACNZ] / g;
-            a11 += u * u;
-            a12 += u * v;
-            a22 += v * v;
-            b1 += u;
-            b2 += v;
-        }
-        double det = a11 * a22 - a12 * a12;
-        if (det > 0) {
-            e[F_MAC] = (b1 * a22 - b2 * a12) / det;
-            e[F_MACNZ] = (a11 * b2 - a12 * b1) / det;
-        }
-        if (!(det > 0) || e[F_MAC] < 0 || e[F_MACNZ] < 0) {
-            e[F_MAC] = e[F_MACNZ] = 0;
-            fit1(LANES, F_MAC);
-        }
+    if (fclose(f) || rc || rename(tmp.c_str(), outp)) {
+        remove(tmp.c_str());
+        if (!rc)
+            fprintf(stderr, "axon-gate-base: cannot write %s\n", outp);
+        rc = 1;
     }
-    fit1(ACC, F_ACC);
-    fit1(RO, F_RO);
-    fit1(CLK, F_CLK);
-    auto model = [&](const row &r, int c, const double *ee) {
-        switch (c) {
-        case LANES: return ee[F_MAC] * r.x[F_MAC] + ee[F_MACNZ] * r.x[F_MACNZ];
-        case ACC: return ee[F_ACC] * r.x[F_ACC];
-        case RO: return ee[F_RO] * r.x[F_RO];
-        default: return ee[F_CLK] * r.x[F_CLK];
-        }
-    };
-    /* the uncalibrated model counts every MAC and every write */
-    double eu[NF] = {e_unc[LANES], 0, e_unc[ACC], e_unc[RO], e_unc[CLK]};
-    printf("# %s baseline tile C=%d L=%d A=%d RB=%d, %.0f flip-flops, OSU018 1.8 V; fitted on %zu "
-           "streams\n",
-           zs ? "zero-skip" : "dense", C, L, A, RB, tr_rows.empty() ? 0.0 : tr_rows[0].flops,
-           tr_rows.size());
-    printf("fitted (180 nm): lanes %.4g pJ/MAC + %.4g pJ/MAC of a nonzero activation, acc %.4g "
-           "pJ/written bit, "
-           "readout %.4g pJ/beat bit, clock %.4g pJ/flop-cycle\n",
-           e[F_MAC], e[F_MACNZ], e[F_ACC], e[F_RO], e[F_CLK]);
-    printf("uncalibrated (built-in table at 180 nm): %.4g pJ/MAC (mult int8 + add int32 x A/32), "
-           "%.4g, %.4g, %.4g (per clocked flop)\n",
-           e_unc[LANES], e_unc[ACC], e_unc[RO], e_unc[CLK]);
-    printf("| stream | cycles | MACs | gate (pJ) | calibrated | gap | lanes | acc | readout | "
-           "clock |\n");
-    printf("|---|---|---|---|---|---|---|---|---|---|\n");
-    bool bad = false;
-    double sg[NC] = {0}, sm[NC] = {0}, tg = 0, tm = 0, tu = 0;
-    for (const row &r : ho_rows) {
-        double g = 0, mm = 0, mu = 0;
-        for (int c = 0; c < NC; c++) {
-            double xu = c == ACC ? r.x[F_MAC] * A : model(r, c, eu);
-            g += r.gate[c];
-            mm += model(r, c, e);
-            mu += c == ACC ? eu[F_ACC] * xu : xu;
-            sg[c] += r.gate[c];
-            sm[c] += model(r, c, e);
-        }
-        tg += g;
-        tm += mm;
-        tu += mu;
-        bool off = fabs(pct(mm, g)) > bound; /* shown; the bound applies to the sum */
-        printf("| %s | %.0f | %.0f | %.1f | %.1f | %+.1f %%%s |", r.stream.c_str(), r.cycles,
-               r.macs, g, mm, pct(mm, g), off ? " OUT" : "");
-        for (int c = 0; c < NC; c++)
-            printf(" %+.1f %% |", pct(model(r, c, e), r.gate[c]));
-        printf("\n");
-    }
-    printf("held-out sum: gate %.1f pJ, calibrated model %.1f pJ (%+.1f %%), uncalibrated model "
-           "%.1f pJ (%+.1f %%);",
-           tg, tm, pct(tm, tg), tu, pct(tu, tg));
-    for (int c = 0; c < NC; c++)
-        printf(" %s %+.1f %%", comp_names[c], pct(sm[c], sg[c]));
-    bad = fabs(pct(tm, tg)) > bound;
-    printf("\n%s: calibrated model within +-%.0f %% of gate level on the held-out total (%+.1f "
-           "%%)\n",
-           bad ? "FAIL" : "ok", bound, pct(tm, tg));
     power_gate_netlist_free(nl);
     power_lib_free(lib);
-    power_table_free(t);
-    return bad ? 1 : 0;
+    return rc;
 }
