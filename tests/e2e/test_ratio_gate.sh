@@ -31,18 +31,20 @@ trap 'rm -rf "$tmp"' EXIT
 "$dense" --set base --lib "$lib" --netlist "$build/gate/base/base_gate.json" --streams "$streams" --vcd-dir "$tmp" --out "$tmp/dense.csv"
 # the total cell of a set's line: the last "(+x.x %)" before the worst-stream column
 gap() { sed -n "s/^$1 .*(\([-+][0-9.]*\) %)[ !~]* *[-+][0-9.]* % .*/\1/p" | head -1; }
-# gate totals: the sums of the gate columns of the CSVs
-gsum() { awk -F, -v from="$2" -v to="$3" 'NR > 1 { for (i = from; i <= to; i++) s += $i } END { printf "%.1f", s }' "$1"; }
+# gate total of a CSV: the sum of its gate_*_pj columns (found by name)
+gsum() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^gate_.*_pj$/) c[i] = 1; next }
+                  { for (i in c) s += $i } END { printf "%.1f", s }' "$1"; }
 ratio() { # TABLE -> prints "gate_ratio model_ratio error_pct core_gap dense_gap"
   local c d
   c=$("$axon" calibrate --check "$tmp/core.csv" --tech "$1" | gap s16 || true)
   d=$("$axon" calibrate --base-check "$tmp/dense.csv" --tech "$1" | gap base || true)
   [ -n "$c" ] && [ -n "$d" ] || { echo "no gap parsed (core '$c', dense '$d')" >&2; return 1; }
-  awk -v c="$c" -v d="$d" -v gc="$(gsum "$tmp/core.csv" 29 34)" -v gd="$(gsum "$tmp/dense.csv" 17 20)" \
+  awk -v c="$c" -v d="$d" -v gc="$(gsum "$tmp/core.csv")" -v gd="$(gsum "$tmp/dense.csv")" \
     'BEGIN { g = gc / gd; m = g * (1 + c / 100) / (1 + d / 100); printf "%.4f %.4f %+.2f %+.1f %+.1f\n", g, m, 100 * (m / g - 1), c, d }'
 }
-head -1 "$tmp/core.csv" | cut -d, -f29-34 | grep -qx 'gate_acc_pj,gate_fifo_pj,gate_ctrl_pj,gate_readout_pj,gate_sramif_pj,gate_clock_pj'
-head -1 "$tmp/dense.csv" | cut -d, -f17-20 | grep -qx 'gate_lanes_pj,gate_acc_pj,gate_readout_pj,gate_clock_pj'
+# every component of each netlist has its column
+head -1 "$tmp/core.csv" | tr , '\n' | grep '^gate_.*_pj$' | tr '\n' ' ' | grep -qx 'gate_acc_pj gate_fifo_pj gate_ctrl_pj gate_readout_pj gate_sramif_pj gate_clock_pj '
+head -1 "$tmp/dense.csv" | tr , '\n' | grep '^gate_.*_pj$' | tr '\n' ' ' | grep -qx 'gate_lanes_pj gate_acc_pj gate_readout_pj gate_clock_pj '
 read -r g m e c d < <(ratio "$table")
 echo "spiking/dense energy on $streams: gate level $g, model $m ($e %; bound +-$bound %;" \
   "spiking model / gate - 1: $c %, dense: $d %)"
