@@ -151,7 +151,7 @@ char_kind = $(if $(filter train,$(1)),TRAIN,$(if $(filter hold,$(1)),HOLD,QUICK)
 # gate_char_bin VARIANT: axon-gate-char linked against that Verilated netlist
 define gate_char_bin
 $(RTL_OUT)/$(1)/axon-gate-char: rtl/gate/axon_gate_char.c $(RTL_OUT)/$(1)/axon_cosim_stream.o $(wildcard rtl/shim/*.h) \
-    power/power_gate.h power/power_cal.h $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o \
+    power/power_gate.h power/power_cal.h rtl/gate/axon_gate_acts.h $(RTL_OUT)/$(1)/axon_image_core.o $(RTL_OUT)/$(1)/axon_rtl.o \
     $(RTL_OUT)/$(1)/obj/Vaxon_core__ALL.a $(call rtl_vlt_objs,plain) $(LIBAXON)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c rtl/gate/axon_gate_char.c -o $(RTL_OUT)/$(1)/axon_gate_char.o
 	$(CXX) $(LDFLAGS) -o $$@ $(RTL_OUT)/$(1)/axon_gate_char.o $(RTL_OUT)/$(1)/axon_cosim_stream.o \
@@ -255,7 +255,7 @@ $(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a: $(BUILD)/gate/$(1)/base_
 	  -Mdir $(RTL_OUT)/gate_$(1)/obj $(BUILD)/gate/$(1)/base_gate.v $(GATE_DIR)/cells.v
 	$(MAKE) -s -C $(RTL_OUT)/gate_$(1)/obj -f V$(call base_mod,$(1)).mk V$(call base_mod,$(1))__ALL.a $(GATE_OPT) >/dev/null
 $(RTL_OUT)/gate_$(1)/axon-gate-base: rtl/gate/axon_gate_base.cpp $(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a \
-    $(call rtl_vlt_objs,plain) power/power_gate.h power/power_base_cal.h $(LIBAXON)
+    $(call rtl_vlt_objs,plain) power/power_gate.h power/power_base_cal.h rtl/gate/axon_gate_acts.h $(LIBAXON)
 	$(CXX) $(RTL_CXXFLAGS) $(RTL_VDEF_plain) -I$(RTL_OUT)/gate_$(1)/obj \
 	  $(addprefix -DAXON_MAC_,$(BASE_$(1))) -o $$@ $$< $(RTL_OUT)/gate_$(1)/obj/V$(call base_mod,$(1))__ALL.a \
 	  $(call rtl_vlt_objs,plain) $(LIBAXON) $(LDLIBS) $(RTL_LIBS)

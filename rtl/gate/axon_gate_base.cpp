@@ -13,7 +13,8 @@
  *   clock (clk: every flip-flop, no gating)             <-> flip-flops x cycles
  * A stream is profile:seed:tokens; per token R rows of one activation and W
  * words of L weights each (profiles below: share of zero activations, their
- * range, share of zero weights). The zero-skip tile (AXON_MAC_ZS = 1) is fed
+ * range, share of zero weights; act: the activations and weights of
+ * axon_gate_acts.h, the ones axon-gate-char feeds the spiking core). The zero-skip tile (AXON_MAC_ZS = 1) is fed
  * as its sequencer feeds it: a zero activation is not fed at all. Built with AXON_MAC_P the driver
  * measures the bit-serial tile (rtl/axon_mac_bitserial.sv, rtl/synth/bs_gate.ys):
  * each word is held P cycles, one bit-plane of |x| per cycle (|x| < 2^P),
@@ -41,6 +42,7 @@ static const char *const TOP = "axon_mac_baseline";
 #include "verilated_vcd_c.h"
 
 extern "C" {
+#include "axon_gate_acts.h"
 #include "../../power/power.h"
 #include "../../power/power_base_cal.h"
 #include "../../power/power_gate.h"
@@ -96,10 +98,20 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
     for (const profile &q : profiles)
         if (!strcmp(q.name, name))
             p = &q;
+    /* act: the activations and weights of axon_gate_acts.h, the ones
+     * axon-gate-char feeds the spiking core (profile act there too) */
+    bool act = !strcmp(name, "act");
+    std::vector<int8_t> ax, aq;
+    if (act) {
+        ax.resize((size_t)tokens * R);
+        aq.resize((size_t)C * R);
+        axon_acts_make(seed, tokens, R, C, ax.data(), aq.data());
+        p = &profiles[0];
+    }
     if (!p) {
-        *err = strdup(
-            ("stream '" + spec + "': unknown profile (mix, sparse, dense, small, wzero, silent)")
-                .c_str());
+        *err = strdup(("stream '" + spec +
+                       "': unknown profile (mix, sparse, dense, small, wzero, silent, act)")
+                          .c_str());
         return false;
     }
     std::mt19937 rng(seed * 7919u + (unsigned)(p - profiles));
@@ -143,6 +155,8 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
         for (int i = 0; i < R; i++) {
             int xm = AXON_BS && p->x_max > (1 << P) - 1 ? (1 << P) - 1 : p->x_max;
             int x = uni() < p->x_zero ? 0 : (int)(rng() % (2 * xm + 1)) - xm;
+            if (act) /* the bit-serial tile takes |x| < 2^P */
+                x = ax[(size_t)tok * R + i] < -xm ? -xm : ax[(size_t)tok * R + i] > xm ? xm : ax[(size_t)tok * R + i];
             if (ZS && x == 0)
                 continue; // the zero-skip sequencer feeds nothing
             for (int w = 0; w < W; w++) {
@@ -150,6 +164,8 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
                 double nzw = 0;
                 for (int l = 0; l < L; l++) {
                     int q = uni() < p->w_zero ? 0 : (int)(rng() % 255) - 127;
+                    if (act)
+                        q = w * L + l < C ? aq[(size_t)(w * L + l) * R + i] : 0;
                     word |= (uint64_t)(uint8_t)q << (8 * l);
                     nzw += q != 0;
                 }

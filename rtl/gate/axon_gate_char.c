@@ -22,12 +22,15 @@
  *
  * usage: axon-gate-char --lib LIB --netlist JSON --set NAME --streams LIST --out CSV
  *        LIST: comma-separated profile:seed[:tokens], profiles mix, empty, dense,
- *        zeroword, sparse, lanes, hishift, coded, random (profiles[] below)
+ *        zeroword, sparse, lanes, hishift, coded, random (profiles[] below), and act
+ *        (the activations and weights of axon_gate_acts.h, coded bitwise-signed:
+ *        the ones axon-gate-base feeds the MAC tile)
  */
 #include "../../power/power.h"
 #include "../../power/power_cal.h"
 #include "../../power/power_gate.h"
 #include "../shim/axon_cosim_stream.h"
+#include "axon_gate_acts.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -193,6 +196,56 @@ static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t
     return 0;
 }
 
+/* The "act" stream: the INT8 activations and weights of axon_gate_acts.h
+ * (the ones axon-gate-base feeds the MAC tile), coded bitwise-signed: every
+ * set bit b of |x| is an event at step b with shift b and the sign of x. */
+static int make_act_stream(const axon_rtl_params *p, uint64_t seed, size_t tokens, cosim_stream *s,
+                           uint64_t *hash)
+{
+    memset(s, 0, sizeof *s);
+    size_t R = (size_t)p->rows, C = (size_t)p->cols;
+    int8_t *x = calloc(tokens * R, 1);
+    s->qw.out = C;
+    s->qw.in = R;
+    s->qw.group = R;
+    s->qw.ngroups = 1;
+    s->cols_used = C;
+    s->qw.q = calloc(C * R, 1);
+    s->qw.scale = calloc(C, sizeof(float));
+    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
+    if (!x || !s->qw.q || !s->qw.scale || !s->tok_start) {
+        free(x);
+        return -1;
+    }
+    for (size_t j = 0; j < C; j++)
+        s->qw.scale[j] = 1.0f;
+    axon_acts_make((unsigned)seed, (int)tokens, (int)R, (int)C, x, s->qw.q);
+    size_t cap = 0;
+    s->tokens = tokens;
+    for (size_t t = 0; t < tokens; t++) {
+        s->tok_start[t] = s->nev;
+        for (int b = 0; b < 8; b++)
+            for (size_t i = 0; i < R; i++) {
+                int v = x[t * R + i], a = v < 0 ? -v : v;
+                if (!(a >> b & 1))
+                    continue;
+                spike_event e = {(uint32_t)t, (uint16_t)b, (uint8_t)(v < 0), (uint8_t)b,
+                                 (uint32_t)i};
+                if (push_ev(s, &cap, e)) {
+                    free(x);
+                    return -1;
+                }
+            }
+    }
+    s->tok_start[tokens] = s->nev;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv(h, s->qw.q, C * R);
+    h = fnv(h, x, tokens * R);
+    *hash = h;
+    free(x);
+    return 0;
+}
+
 static int die(const char *what, char *err)
 {
     fprintf(stderr, "axon-gate-char: %s%s%s\n", what, err ? ": " : "", err ? err : "");
@@ -350,20 +403,23 @@ int main(int argc, char **argv)
             break;
         }
         const gate_profile *g = NULL;
+        int act = !strcmp(pname, "act");
         for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++)
             if (!strcmp(profiles[i].name, pname))
                 g = &profiles[i];
-        if (!g || tokens < 1 || tokens > 64) {
+        if ((!g && !act) || tokens < 1 || tokens > 64) {
             fprintf(stderr,
                     "axon-gate-char: stream '%s': unknown profile or tokens not in 1..64 "
-                    "(hint: mix, empty, dense, zeroword, sparse, lanes, hishift, coded, random)\n",
+                    "(hint: mix, empty, dense, zeroword, sparse, lanes, hishift, coded, random, "
+                    "act)\n",
                     tok);
             rc = 2;
             break;
         }
         cosim_stream st;
         uint64_t hash = 0;
-        if (make_stream(&p, g, seed, tokens, &st, &hash)) {
+        if (act ? make_act_stream(&p, seed, tokens, &st, &hash)
+                : make_stream(&p, g, seed, tokens, &st, &hash)) {
             cosim_stream_free(&st);
             rc = die("out of memory", NULL);
             break;
