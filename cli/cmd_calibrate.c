@@ -345,11 +345,13 @@ int cmd_calibrate(int argc, char **argv)
         }
         /* provenance: the parameter sets and streams of the training rows */
         char sets[1024] = "", streams[1024] = "";
+        int gated = 0;
         for (size_t i = 0; i < n; i++) {
             char one[160];
-            snprintf(one, sizeof one, "%s (R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d)",
+            snprintf(one, sizeof one, "%s (R=%d C=%d L=%d LS=%d F=%d A=%d RB=%d DB=%d GATE=%d%s)",
                      rows[i].set, rows[i].R, rows[i].C, rows[i].L, rows[i].LS, rows[i].F, rows[i].A,
-                     rows[i].RB, rows[i].DB, rows[i].GATE);
+                     rows[i].RB, rows[i].DB, rows[i].GATE, rows[i].CG ? " CG=1" : "");
+            gated += rows[i].CG != 0;
             if (!strstr(sets, one) && strlen(sets) + strlen(one) + 3 < sizeof sets)
                 snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s", *sets ? "; " : "",
                          one);
@@ -377,7 +379,7 @@ int cmd_calibrate(int argc, char **argv)
             }
             fclose(vm);
         }
-        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v3", 180, 1.8, sets, streams};
+        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v4", 180, 1.8, sets, streams, gated};
         char tmp[4096];
         snprintf(tmp, sizeof tmp, "%s.tmp", out);
         FILE *f = fopen(tmp, "w");

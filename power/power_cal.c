@@ -20,8 +20,13 @@
  * The clock-gated build (rtl CG = 1, power_clock_as_built) clocks the
  * accumulators of a (bank, word) and each FIFO entry only in the cycles
  * that write them: the same e_flop-cycle per clocked flip-flop-cycle, plus
- * one energy per clock gate per cycle (clock,icg_cycle: measured at gate
- * level on the gated core, a separate row, not part of this fit).
+ * one energy per clock gate per cycle (clock,icg_cycle), and its enable
+ * logic has its own accumulator and FIFO terms (cg_*, *_cg); gated and
+ * ungated sets are fitted together, each feature zero where its build has
+ * no such action. The readout multiplexer and the beat counter are priced
+ * per beat by the select path's depth BB = clog2(C·A / RB), so the terms
+ * fitted on few beats per token extrapolate to many (docs/power.md
+ * "Calibration": the r48 set, 48 beats per token).
  */
 #include "power_cal.h"
 #include "power_int.h"
@@ -145,7 +150,7 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
     cal_geom g;
     geom_of(cfg, &g);
     double words = k->words_read + k->words_skipped, items = k->events + k->eots;
-    double cycles = k->active + k->idle;
+    double cycles = k->active + k->idle, cg = cfg->clock_gating ? 1 : 0;
     /* lanes of the words holding a nonzero weight: with zero gating the
      * words read; without it the all-zero words are read and added too, but
      * their zero operands barely switch the adders, the overflow check and
@@ -177,10 +182,23 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
          * addition with a nonzero weight switches TW - shift of them */
         F("add_term_bit", "lane addition with a nonzero weight x (TW - shift) term bits",
           k->lane_adds_nonzero * g.TW - k->lane_adds_shift);
+        /* the clock-gated build (CG = 1): each (bank, word) has a clock
+         * gate whose enable is decoded from the word address and bank every
+         * cycle, and a word added opens one gate: its (C/W)·A flip-flops
+         * take their D inputs (rtl/axon_acc.sv g_cg) */
+        F("cg_word_bit", "word added, clock-gated build x (C/W) x A bits (gate opened)",
+          (k->words_read + k->words_reused) * (g.C / g.W) * g.A * cg);
+        F("cg_enable_cycle", "cycle x NB x W clock-gate enables, clock-gated build",
+          cycles * g.NB * g.W * cg);
         break;
     case POWER_CAL_FIFO:
         F("item_bit", "item x IW bits", items * g.IW);
-        F("item_entry_bit", "item x F entries x IW bits", items * g.F * g.IW);
+        /* ungated: every entry's write multiplexer sees the item; clock
+         * gated: the entries' D pins only (no multiplexer, rtl/axon_fifo.sv) */
+        F("item_entry_bit", "item x F entries x IW bits (ungated: write multiplexers)",
+          items * g.F * g.IW * (1 - cg));
+        F("item_entry_bit_cg", "item x F entries x IW bits, clock-gated build (D pins)",
+          items * g.F * g.IW * cg);
         F("active_cycle", "active cycle", k->active);
         break;
     case POWER_CAL_CTRL:
@@ -188,12 +206,20 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
         F("word_addr_bit", "word issued x MW address bits", words * g.MW);
         F("word_lane", "word issued x L lanes (lane enables, zero flags)", words * g.L);
         F("beat", "readout beat", k->readout_beats);
+        /* the beat counter and its compare (BB = clog2 B bits, B = C·A / RB
+         * beats per token): a beat steps BB bits, and the sequencer's
+         * last-beat decode grows with them (r48: 48 beats per token) */
+        F("beat_count_bit", "readout beat x BB beat-counter bits", k->readout_beats * g.BB);
         F("token", "end of token", k->eots);
         F("active_cycle", "active cycle", k->active);
         break;
     case POWER_CAL_READOUT:
         F("beat_bit", "readout beat x RB bits", k->readout_beats * g.RB);
         F("beat_in_bit", "readout beat x C x A input bits", k->readout_beats * g.C * g.A);
+        /* the B:1 multiplexer per output bit (rtl/axon_readout.sv): a new
+         * beat moves the select along a tree of depth BB, RB bits wide */
+        F("beat_sel_bit", "readout beat x RB x BB bits (beat select path)",
+          k->readout_beats * g.RB * g.BB);
         F("write_bit", "accumulator write x A bits (mux inputs)", k->acc_writes * g.A);
         F("write_bit_1bank", "accumulator write x A bits, single buffer (the read bank is written)",
           k->acc_writes * g.A * (g.NB == 1 ? 1 : 0));
@@ -213,9 +239,12 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
             power_clock_as_built(cfg, k, &cb);
             F("flop_cycle", "clocked flip-flop cycles (clock-gated build, as built)",
               cb.flop_cycles);
+            F("icg_cycle", "clock gate x cycle (clock-gated build: NB x W + F gates)",
+              cb.gate_cycles);
         } else {
             F("flop_cycle", "cycle x N_ff flip-flops (all clocked, as built)",
               cycles * power_cal_flops(cfg));
+            F("icg_cycle", "clock gate x cycle (clock-gated build: NB x W + F gates)", 0.0);
         }
         break;
     default: break;
@@ -494,13 +523,6 @@ ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit 
     if (n < 2)
         return ax_fail(err, AX_EPARAM,
                        "calibration: %zu characterization rows (hint: make characterize)", n);
-    for (size_t r = 0; r < n; r++)
-        if (rows[r].CG)
-            return ax_fail(err, AX_EPARAM,
-                           "calibration: row %zu (%s %s) is of a clock-gated netlist; the fit "
-                           "takes ungated sets only (hint: check gated sets with axon calibrate "
-                           "--check, which prices their gates by clock,icg_cycle)",
-                           r + 1, rows[r].set, rows[r].stream);
     fit->nrows = n;
     double *A = malloc(n * POWER_CAL_MAXF * sizeof *A), *b = malloc(n * sizeof *b);
     if (!A || !b) {
@@ -581,20 +603,13 @@ ax_result power_cal_price(const power_table *t, const sim_config *cfg, const pow
         out_pj[c] = 0;
         for (int j = 0; j < nf; j++) {
             double e;
+            if (x[j] <= 0) /* no such action (e.g. a clock-gated term of an ungated core) */
+                continue;
             ax_result rc = power_energy_pj(t, comp_names[c], names[j], &e, err);
             if (rc)
                 return rc;
             out_pj[c] += e * x[j];
         }
-    }
-    if (cfg->clock_gating) { /* the clock gates' own energy */
-        power_clock_built cb;
-        power_clock_as_built(cfg, k, &cb);
-        double e;
-        ax_result rc = power_energy_pj(t, "clock", "icg_cycle", &e, err);
-        if (rc)
-            return rc;
-        out_pj[POWER_CAL_CLOCK] += e * cb.gate_cycles;
     }
     return AX_OK;
 }
@@ -675,7 +690,10 @@ ax_result power_cal_write_table_v(FILE *f, const power_cal_fit *fit, const power
     fprintf(f, "meta,vdd_v,%.2f,,,,%s\n", pv->vdd_v, "the liberty's nom_voltage");
     fprintf(f, "meta,calibrated,1,,,,\"fitted to gate level; the clock priced as built (every "
                "flip-flop every cycle)\"\n");
-    fprintf(f, "meta,clock_gated,0,,,,\"the netlist has no clock gating (yosys inserts none)\"\n");
+    fprintf(f, "meta,clock_gated,%d,,,,\"%s\"\n", pv->gated_sets ? 1 : 0,
+            pv->gated_sets ? "fitted on ungated and clock-gated netlists (CG = 1: clock,icg_cycle "
+                             "and the cg_ terms fitted with the rest)"
+                           : "the netlists have no clock gating (yosys inserts none)");
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         for (int j = 0; j < fit->nf[c]; j++) {
             fprintf(f, "%s,%s,", comp_names[c], fit->names[c][j]);
@@ -746,11 +764,6 @@ static ax_result model_of(const power_cal_row *r, const power_cal_fit *fit, cons
     sim_config cfg;
     power_cal_row_config(r, &cfg);
     if (fit) {
-        if (r->CG) /* the fit has no clock-gate energy: only a table prices one */
-            return ax_fail(err, AX_EPARAM,
-                           "calibration: %s %s is of a clock-gated netlist, which the fit cannot "
-                           "price (hint: check it with axon calibrate --check CSV --tech TABLE)",
-                           r->set, r->stream);
         power_cal_predict(fit, &cfg, &r->k, e);
         return AX_OK;
     }

@@ -26,7 +26,7 @@ enum {
     POWER_CAL_CLOCK,   /* clock net and CLK pins, every flip-flop every cycle */
     POWER_CAL_NCOMP
 };
-#define POWER_CAL_MAXF 10
+#define POWER_CAL_MAXF 14
 
 /* Component name in tables and reports ("acc", "fifo", ...). */
 const char *power_cal_comp_name(int comp);
@@ -123,6 +123,7 @@ typedef struct {
     double vdd_v;
     const char *sets;    /* parameter sets, text */
     const char *streams; /* training streams, text */
+    int gated_sets;      /* training rows of clock-gated netlists (CG = 1) */
 } power_cal_provenance;
 ax_result power_cal_write_table(FILE *f, const power_cal_fit *fit, const power_cal_provenance *pv,
                                 char **err);

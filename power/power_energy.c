@@ -167,13 +167,8 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                                      "units", 1)))
                     return rc;
         }
-        if (cfg->clock_gating) {
-            power_clock_built cb;
-            power_clock_as_built(cfg, &kc, &cb);
-            if ((rc = power_term(&c, "clock", "clock", "icg_cycle", NULL, cb.gate_cycles,
-                                 "gate-cycles", 1)))
-                return rc;
-        }
+        /* (the clock gates' own energy, clock,icg_cycle, is a clock
+         * feature: priced by the loop, zero for an ungated core) */
         if ((rc = power_sram_term(&c, cfg, (double)k->sram_words)))
             return rc;
     } else {

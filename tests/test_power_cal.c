@@ -1,6 +1,7 @@
 /* Unit tests of power/power_cal.c: the Lawson–Hanson NNLS against problems
  * with a known answer (exact, active bound, noisy), the fit recovering known
- * per-action energies from synthetic characterization rows, the flip-flop
+ * per-action energies from synthetic characterization rows, the per-beat and
+ * clock-gated features by hand, the flip-flop
  * count of the netlist as built, and the calibrated table round trip (written,
  * loaded, priced equal to the fit; translated to 45 nm by Stillmaker & Baas). */
 #include <criterion/criterion.h>
@@ -87,6 +88,47 @@ Test(power_cal, zero_data_and_shift_features)
     cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "word_read_bit"), 20 * 4 * 41, 1e-9);
 }
 
+/* The per-beat terms of the readout multiplexer and the beat counter scale
+ * with the select path's depth BB = clog2(B), B = ceil(C·A / RB) beats per
+ * token (rtl/axon_readout.sv), not with the C·A inputs alone; the enable
+ * logic of the clock-gated build is priced only there, and the FIFO's
+ * per-entry term moves from the write multiplexers to the D pins. */
+Test(power_cal, beat_and_gated_features)
+{
+    power_cal_row r;
+    /* C = 48, A = 24, RB = 24: 48 beats per token, BB = 6 */
+    row_of(&r, 48, 8, 24, 10, 20, 0, 2);
+    r.RB = 24, r.DB = 0;
+    r.k.readout_beats = 2 * 48;
+    cr_assert_float_eq(feature(&r, POWER_CAL_READOUT, "beat_sel_bit"), 96 * 24 * 6, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_CTRL, "beat_count_bit"), 96 * 6, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_READOUT, "beat_in_bit"), 96 * 48 * 24, 1e-9);
+    /* C = 10, A = 24, RB = 40: B = 6 (not a power of two), BB = 3 */
+    row_of(&r, 10, 4, 24, 10, 20, 0, 2);
+    r.RB = 40, r.k.readout_beats = 12;
+    cr_assert_float_eq(feature(&r, POWER_CAL_READOUT, "beat_sel_bit"), 12 * 40 * 3, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_CTRL, "beat_count_bit"), 12 * 3, 1e-9);
+    /* one beat per token (C·A <= RB): a select of one bit */
+    row_of(&r, 2, 2, 16, 10, 20, 0, 2);
+    r.k.readout_beats = 2;
+    cr_assert_float_eq(feature(&r, POWER_CAL_READOUT, "beat_sel_bit"), 2 * 64 * 1, 1e-9);
+    /* gated terms: zero ungated; clock-gated C = 10, L = 4: W = 3 words of
+     * 10/3 accumulators, 2 banks; 20 words added, 20 + 3·2 + 1 cycles; F = 4
+     * entries of IW = 1 + 4 + 1 + 5 = 11 bits (R = 16), 12 items */
+    row_of(&r, 10, 4, 24, 10, 20, 0, 2);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "cg_word_bit"), 0, 0);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "cg_enable_cycle"), 0, 0);
+    cr_assert_float_eq(feature(&r, POWER_CAL_FIFO, "item_entry_bit_cg"), 0, 0);
+    cr_assert_float_eq(feature(&r, POWER_CAL_FIFO, "item_entry_bit"), 12 * 4 * 11, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_CLOCK, "icg_cycle"), 0, 0);
+    r.CG = 1;
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "cg_word_bit"), 20 * 10.0 / 3 * 24, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "cg_enable_cycle"), 27 * 2 * 3, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_FIFO, "item_entry_bit_cg"), 12 * 4 * 11, 1e-9);
+    cr_assert_float_eq(feature(&r, POWER_CAL_FIFO, "item_entry_bit"), 0, 0);
+    cr_assert_float_eq(feature(&r, POWER_CAL_CLOCK, "icg_cycle"), 27 * (2 * 3 + 4), 1e-9);
+}
+
 Test(power_cal, fit_recovers_known_energies)
 {
     /* gate energies made by known coefficients on every feature: the fit
@@ -112,8 +154,11 @@ Test(power_cal, fit_recovers_known_energies)
     char *err = NULL;
     cr_assert_eq(power_cal_fit_rows(rows, (size_t)n, &fit, &err), AX_OK, "%s", err ? err : "");
     cr_assert_lt(fit.max_total_pct, 0.1, "max total residual %g %%", fit.max_total_pct);
-    for (int j = 0; j < fit.nf[POWER_CAL_CLOCK]; j++)
-        cr_assert_float_eq(fit.coef[POWER_CAL_CLOCK][j], 0.05 + 0.02 * POWER_CAL_CLOCK, 1e-6);
+    /* the clock's flop-cycle energy; ungated rows say nothing of the clock
+     * gates (icg_cycle, the second feature): left at 0 */
+    cr_assert_eq(fit.nf[POWER_CAL_CLOCK], 2);
+    cr_assert_float_eq(fit.coef[POWER_CAL_CLOCK][0], 0.05 + 0.02 * POWER_CAL_CLOCK, 1e-6);
+    cr_assert_float_eq(fit.coef[POWER_CAL_CLOCK][1], 0, 1e-12);
     /* a model 20 % low everywhere is caught by the validation bounds */
     for (int i = 0; i < n; i++)
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
@@ -157,7 +202,7 @@ Test(power_cal, table_round_trip_and_translation)
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
     FILE *f = fdopen(fd, "w");
-    power_cal_provenance pv = {"test.lib", "2026-01-01", "cal-test", 180, 1.8, "s", "mix:1:6"};
+    power_cal_provenance pv = {"test.lib", "2026-01-01", "cal-test", 180, 1.8, "s", "mix:1:6", 0};
     cr_assert_eq(power_cal_write_table(f, &fit, &pv, &err), AX_OK);
     fclose(f);
     power_table *t = NULL, *t45 = NULL;

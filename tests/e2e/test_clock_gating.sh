@@ -4,9 +4,11 @@
 #  1. the default (off) leaves every figure as it was priced before (the base
 #     table's assumed gating, the calibrated table's every-flop-every-cycle) and
 #     the reports name the clock model (table, JSON clock_model);
-#  2. on prices the clock as built, and only the clock moves: an independent
-#     oracle derives the change of the calibrated clock from the JSON counters
-#     and the table's two clock rows (the ungated flip-flops' share cancels);
+#  2. on prices the clock as built: with the base table only the clock moves;
+#     with the calibrated one the clock and the gated netlists' enable logic
+#     (accumulator and FIFO rows fitted on clock-gated sets). An independent
+#     oracle derives each change from the JSON counters and the table's rows
+#     (the ungated flip-flops' share of the clock cancels);
 #  3. the database stores clock_gating (runs) and clock_model (results), and a
 #     sweep takes it as an axis (off,on: two points);
 #  4. the async core has no clock to gate: refused, naming the parameter.
@@ -40,22 +42,33 @@ k = b0["counters"]
 n_clk = 32 * 8 + 8 * 16 * 1 + 16 * 32 + 64 + 64
 want = n_clk * 0.002 * (k["active_cycles"] + 0.1 * k["idle_cycles"])
 assert math.isclose(b0["clock_pj"], want, rel_tol=1e-9), (b0["clock_pj"], want)
-# 2. only the clock moves
-for off, on in ((b0, b1), (c0, c1)):
-    for f in ("compute_pj", "memory_pj", "leakage_pj", "noc_pj", "base_energy_pj"):
-        assert math.isclose(off[f], on[f], rel_tol=1e-12, abs_tol=1e-9), (f, off[f], on[f])
-    assert math.isclose(off["energy_pj"] - on["energy_pj"], off["clock_pj"] - on["clock_pj"],
-                        rel_tol=1e-9), "energy change is not the clock change"
-    assert on["clock_pj"] < off["clock_pj"]
-# the calibrated table: off - on = e_ff (g cycles - gated flop-cycles) - e_icg gates cycles,
-# g = NB C A + F IW gated flip-flops per core, gates = NB W + F per core, IW = 1 + log2 R + 1 + 5
+# 2. the base table: only the clock moves; the calibrated table: the clock, and the
+# enable logic the gated netlists add (acc: cg_word_bit, cg_enable_cycle; FIFO:
+# item_entry_bit_cg in place of item_entry_bit), nothing else
 E = {}
 for r in csv.reader(l for l in open(cal) if l.strip() and not l.startswith("#")):
-    if r[0] == "clock" and r[1] not in E and r[3]:
-        E[r[1]] = float(r[3])
+    if r[0] in ("clock", "acc", "fifo") and (r[0], r[1]) not in E and r[3]:
+        E[(r[0], r[1])] = float(r[3])
 R, C, Lw, A, F, NB = 128, 128, 16, 32, 8, 2
 W = -(-C // Lw)
 IW = 1 + math.ceil(math.log2(R)) + 1 + 5
+cyc = k["active_cycles"] + k["idle_cycles"]           # summed over the cores: each core's cycles
+items = k["events"] + k["eots"]
+d_compute = (E[("acc", "cg_word_bit")] * k["sram_words"] * (C / W) * A +
+             E[("acc", "cg_enable_cycle")] * cyc * NB * W)
+d_memory = (E[("fifo", "item_entry_bit_cg")] - E[("fifo", "item_entry_bit")]) * items * F * IW
+assert d_compute > 0, "the calibrated table prices no enable logic of the gated build"
+for off, on, dc, dm in ((b0, b1, 0, 0), (c0, c1, d_compute, d_memory)):
+    for f in ("leakage_pj", "noc_pj", "base_energy_pj"):
+        assert math.isclose(off[f], on[f], rel_tol=1e-12, abs_tol=1e-9), (f, off[f], on[f])
+    for f, d in (("compute_pj", dc), ("memory_pj", dm)):
+        assert math.isclose(on[f] - off[f], d, rel_tol=1e-6, abs_tol=1e-6 * off[f]), (f, off[f], on[f], d)
+    assert math.isclose(off["energy_pj"] - on["energy_pj"], off["clock_pj"] - on["clock_pj"] - dc - dm,
+                        rel_tol=1e-9), "energy change is not the clock and enable-logic change"
+    assert on["clock_pj"] < off["clock_pj"]
+# the calibrated table: off - on = e_ff (g cycles - gated flop-cycles) - e_icg gates cycles,
+# g = NB C A + F IW gated flip-flops per core, gates = NB W + F per core, IW = 1 + log2 R + 1 + 5
+E = {a: v for (c, a), v in E.items() if c == "clock"}
 cyc = k["active_cycles"] + k["idle_cycles"]           # summed over the cores: each core's cycles
 g = NB * C * A + F * IW
 gates = NB * W + F
