@@ -97,8 +97,16 @@ typedef struct {
     char clock_model[16]; /* what priced the clock: gated (as built, --clock-gating on),
                              ungated (every flip-flop every cycle), assumed (the uncalibrated
                              table's assumed gating), none (async) (power_clock_model) */
-    int node_nm;
+    int node_nm;  /* the node and supply priced at (after the translation) */
     double vdd_v;
+    /* the technology translation as its own step (docs/power.md "Node and
+     * voltage scaling"): the table's own node and supply, the energy factor
+     * from there to node_nm / vdd_v (1: none), whether the table is
+     * calibrated to gate level */
+    int tech_node_nm;
+    double tech_vdd_v, tech_energy_scale;
+    int tech_calibrated;
+    char sram_source[256]; /* the SRAM rows that priced the reads and their source */
     size_t tokens;
     double sops;        /* synaptic operations = adds + adds_gated = events × C_used */
     double mac_equiv;   /* tokens × in × out: the dense layer's MACs */

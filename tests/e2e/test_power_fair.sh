@@ -19,7 +19,7 @@ set -euo pipefail
 . "$AXON_ROOT/tests/e2e/ppocr_env.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-run() { "$AXON" run --weights "$W" --layer "$L" --threads 1 "$@"; }
+run() { "$AXON" run --weights "$W" --layer "$L" --threads 1 --tech base-45nm "$@"; }
 
 run --trace "$T" --json >"$work/real.json"
 run --trace "$T" --json --coding bitwise-2c >"$work/2c.json"
