@@ -45,6 +45,10 @@ void power_table_free(power_table *t); /* NULL is a no-op */
  * path NULL = built-in, node_nm 0 = the table's node, vdd_v 0 = nominal. */
 ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t,
                            char **err);
+/* FNV-1a 64 of the table's text (path as power_table_load takes it): what
+ * the config hash holds besides the version, so a table edited or refitted
+ * without a new `meta,version` does not answer for results priced by the old. */
+ax_result power_table_fnv(const char *path, uint64_t *h, char **err);
 /* "<table version>@<node>nm/<vdd>V", stored with every result. Owned by t. */
 const char *power_table_version(const power_table *t);
 

@@ -16,7 +16,10 @@
 #     JSON's energies, the SRAM rows of the table translated by the same factor;
 #  4. the uncalibrated table stays available by name (--tech base-45nm): its
 #     report says so, with no translation, and its config hash differs, so a
-#     database holding a base-45nm run does not answer for a default run.
+#     database holding a base-45nm run does not answer for a default run;
+#  5. the config hash holds the table's content: a copy of the calibrated
+#     table has the default's hash, a copy refitted under the same version
+#     (one energy changed) another, and the database stores it as a new run.
 set -euo pipefail
 : "${AXON:?}" "${AXON_ROOT:?}" "${AXON_PY:?}"
 . "$AXON_ROOT/tests/e2e/ppocr_env.sh"
@@ -109,4 +112,24 @@ q=$("$AXON" query --db "$work/r.db" --csv "SELECT tech_file, tech_version FROM r
 [ "$q" = "tech_file,tech_version
 base-45nm,axon-base-45nm-v1@45nm/0.90V
 cal-osu018,axon-cal-osu018-v3@45nm/0.90V" ] || { echo "runs stored: $q"; exit 1; }
+
+# 5. the table's content, not only its version
+cp "$AXON_ROOT/power/tech/cal_osu018.csv" "$work/same.csv"
+sed 's/^acc,event_bit,\(.*\),0\.[0-9]*,,,/acc,event_bit,\1,0.2,,,/' "$work/same.csv" > "$work/refit.csv"
+! cmp -s "$work/same.csv" "$work/refit.csv" || { echo "refit.csv unchanged"; exit 1; }
+run --json --tech "$work/same.csv" > "$work/same.json"
+run --json --tech "$work/refit.csv" > "$work/refit.json"
+"$AXON_PY" - "$work" <<'EOF'
+import json, sys
+l = lambda n: json.load(open(f"{sys.argv[1]}/{n}.json"))['layers'][0]
+d, s, r = l('def'), l('same'), l('refit')
+assert d['tech_version'] == s['tech_version'] == r['tech_version'], (d['tech_version'], r['tech_version'])
+assert s['config_hash'] == d['config_hash'], 'a copy of the table is the same point'
+assert r['config_hash'] != d['config_hash'], 'a refitted table under the same version aliased'
+assert r['energy_pj'] != d['energy_pj']
+EOF
+run --tech "$work/refit.csv" --db "$work/r.db" > /dev/null
+n=$("$AXON" query --db "$work/r.db" --csv "SELECT count(*) FROM runs")
+[ "$n" = "count(*)
+3" ] || { echo "refitted table's run not stored as a new run: $n"; exit 1; }
 echo "ok"
