@@ -15,7 +15,7 @@
 #include <string.h>
 
 struct ax_run_result {
-    run_job job;                     /* copy; layer, image, ref, tech point to the strings below */
+    run_job job;                      /* copy; layer, image, ref, tech point to the strings below */
     char *layer, *image, *ref, *tech; /* owned */
     run_result res;            /* acc, y owned (run_result_free) */
     cJSON *report;             /* owned */

@@ -101,7 +101,7 @@ typedef struct {
     char clock_model[16]; /* what priced the clock: gated (as built, --clock-gating on),
                              ungated (every flip-flop every cycle), assumed (the uncalibrated
                              table's assumed gating), none (async) (power_clock_model) */
-    int node_nm;  /* the node and supply priced at (after the translation) */
+    int node_nm;          /* the node and supply priced at (after the translation) */
     double vdd_v;
     /* the technology translation as its own step (docs/power.md "Node and
      * voltage scaling"): the table's own node and supply, the energy factor

@@ -209,7 +209,7 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(node_approx, BOOL, REPORT, run_result_priced(r), p->node_approx,                             \
       "node factors interpolated (an approximation)")                                              \
     X(priced_by, TEXT, REPORT, run_result_priced(r), p->provenance,                                \
-      "which table priced the run: calibrated or not, its node and supply, the translation to "   \
+      "which table priced the run: calibrated or not, its node and supply, the translation to "    \
       "node_nm by Stillmaker & Baas 2017")                                                         \
     X(tech_calibrated, BOOL, REPORT, run_result_priced(r), p->tech_calibrated,                     \
       "the table's logic and clock energies are fitted to gate level (else assumed)")              \
@@ -258,8 +258,8 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(energy_reduction_pct, REAL, RESULTS, run_result_priced(r), p->energy_reduction_pct,          \
       "energy below the baseline, %")                                                              \
     X(sram_source, TEXT, REPORT, run_result_priced(r) && j->model == POWER_REALISTIC,              \
-      p->sram_source, "the SRAM rows that priced the weight reads (published macro data) and their " \
-      "source")                                                                                    \
+      p->sram_source,                                                                              \
+      "the SRAM rows that priced the weight reads (published macro data) and their source")        \
     X(sram_pj, REAL, REPORT, run_result_priced(r) && j->model == POWER_REALISTIC, p->sram_pj,      \
       "SRAM energy of the spiking run (array reads, DRAM buffer writes), pJ")                      \
     X(base_sram_pj, REAL, REPORT, run_result_priced(r) && j->model == POWER_REALISTIC,             \

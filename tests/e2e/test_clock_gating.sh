@@ -2,7 +2,8 @@
 # --clock-gating (docs/power.md "Clock as built") through axon run and axon
 # sweep on the shipped PP-OCR trace:
 #  1. the default (off) leaves every figure as it was priced before (the base
-#     table's assumed gating, the calibrated table's every-flop-every-cycle) and
+#     table's assumed gating, the calibrated table's every-flop-every-cycle,
+#     each named: --tech base-45nm, --tech cal-osu018 --node 0) and
 #     the reports name the clock model (table, JSON clock_model);
 #  2. on prices the clock as built, and only the clock moves: an independent
 #     oracle derives the change of the calibrated clock from the JSON counters

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The comparison with the dense INT8 tile cannot mislead (docs/power.md
 # "Reading the comparison"), on the shipped PP-OCR layer fc2 (240 x 120,
-# two row-blocks of 128 and 112 rows):
+# two row-blocks of 128 and 112 rows), priced by the uncalibrated table
+# (--tech base-45nm: its break-even is reachable on the real trace):
 #  * ev_per_act = spikes / (tokens x in), and the break-even: a synthetic
 #    trace of counts at the break-even ev/act of the real trace, same silent
 #    fraction, runs within 0.5 points of zero energy reduction, and one at

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# power/ through `axon run` on the shipped PP-OCR trace: an independent Python
-# oracle re-prices the counters of the run's JSON from power/tech/base_45nm.csv
+# power/ through `axon run --tech base-45nm` (the uncalibrated table, named:
+# the default is the calibrated one) on the shipped PP-OCR trace: an
+# independent Python oracle re-prices the counters of the run's JSON from
+# power/tech/base_45nm.csv
 # (compute, memory, clock, NoC groups; ideal energy; SpikingBrain comparison),
 # checks node/voltage scaling, the ideal model, --explain, and the errors of
 # a bad or incomplete --tech table (file:line, component and action named).
