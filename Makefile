@@ -3,6 +3,7 @@
 #   make                 build build/axon and the unit-test binary
 #   make test            deps + build + every test (ends with "N passed, N failed")
 #   make demo            deps + build + the main job on the shipped trace
+#   make demo-numbers    the demo + every number README.md and docs/power.md quote from it
 #   make SANITIZER=address test   (or undefined): sanitizer build in build-address/
 #   make deps            install missing Debian packages (idempotent)
 #   make install         bin/axon, libaxon.so/.a, include/axon.h, axon.pc under PREFIX (mk/api.mk)
@@ -37,7 +38,7 @@ TEST_BIN  := $(BUILD)/test_unit
 ALL_EXTRA  :=
 TEST_EXTRA :=
 
-.PHONY: all deps test demo clean check-e2e
+.PHONY: all deps test demo demo-numbers clean check-e2e
 all: $(AXON) $(TEST_BIN) all-extra
 
 deps:
@@ -89,6 +90,11 @@ test: deps
 demo: deps
 	$(MAKE) -j$(JOBS) all
 	bash mk/demo.sh $(BUILD)
+
+# the demo plus every number README.md and docs/power.md quote from it
+demo-numbers: deps
+	$(MAKE) -j$(JOBS) all
+	bash mk/demo_numbers.sh $(BUILD)
 
 clean:
 	rm -rf build build-*

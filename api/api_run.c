@@ -4,7 +4,8 @@
  * the acc / y arrays, which are the run_result's own buffers (no copy).
  *
  * The result keeps what its report refers to: a copy of the job with the
- * layer, image and ref names it owns (the ax_job may be freed first), the
+ * layer, image, ref and technology table names it owns (the ax_job may be
+ * freed first; the table's name is in the report's params), the
  * run_result, and the report built once as a cJSON tree.
  */
 #include "api_int.h"
@@ -14,8 +15,8 @@
 #include <string.h>
 
 struct ax_run_result {
-    run_job job;               /* copy; layer, image, ref point to the strings below */
-    char *layer, *image, *ref; /* owned */
+    run_job job;                      /* copy; layer, image, ref, tech point to the strings below */
+    char *layer, *image, *ref, *tech; /* owned */
     run_result res;            /* acc, y owned (run_result_free) */
     cJSON *report;             /* owned */
 };
@@ -29,6 +30,7 @@ void ax_run_result_free(ax_run_result *r)
     free(r->layer);
     free(r->image);
     free(r->ref);
+    free(r->tech);
     free(r);
 }
 
@@ -48,6 +50,7 @@ ax_result ax_run(const ax_job *job, ax_run_result **out, char **err)
         r->layer = api_strdup(j.layer, &ok);
         r->image = api_strdup(j.image, &ok);
         r->ref = api_strdup(j.ref, &ok);
+        r->tech = api_strdup(j.tech, &ok);
     }
     if (!ok) {
         free(layer);
@@ -64,7 +67,8 @@ ax_result ax_run(const ax_job *job, ax_run_result **out, char **err)
         r->job.layer = r->layer;
         r->job.image = r->image;
         r->job.ref = r->ref;
-        r->job.weights = r->job.trace = r->job.tech = r->job.vcd = r->job.arch = NULL;
+        r->job.tech = r->tech;
+        r->job.weights = r->job.trace = r->job.vcd = r->job.arch = NULL;
         free(r->res.per_core); /* not reported (as `axon run --json` without --per-core) */
         r->res.per_core = NULL;
         if (!(r->report = run_report_json(&r->job, &r->res, 0)))

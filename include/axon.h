@@ -84,7 +84,8 @@ AX_API void ax_free(void *p);
 typedef struct ax_job ax_job;
 
 /* A job with every parameter at its default (128x128 tile, 16 lanes, sync
- * 500 MHz, bitwise-signed coding, k = 3, built-in 45 nm table) and no files.
+ * 500 MHz, bitwise-signed coding, k = 3, the calibrated table cal-osu018
+ * translated to 45 nm) and no files.
  * *out is the caller's, released with ax_job_free. */
 AX_API ax_result ax_job_new(ax_job **out, char **err);
 AX_API void ax_job_free(ax_job *job); /* NULL is a no-op */

@@ -45,6 +45,10 @@ void power_table_free(power_table *t); /* NULL is a no-op */
  * path NULL = built-in, node_nm 0 = the table's node, vdd_v 0 = nominal. */
 ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t,
                            char **err);
+/* FNV-1a 64 of the table's text (path as power_table_load takes it): what
+ * the config hash holds besides the version, so a table edited or refitted
+ * without a new `meta,version` does not answer for results priced by the old. */
+ax_result power_table_fnv(const char *path, uint64_t *h, char **err);
 /* "<table version>@<node>nm/<vdd>V", stored with every result. Owned by t. */
 const char *power_table_version(const power_table *t);
 
@@ -102,8 +106,16 @@ typedef struct {
     char clock_model[16]; /* what priced the clock: gated (as built, --clock-gating on),
                              ungated (every flip-flop every cycle), assumed (the uncalibrated
                              table's assumed gating), none (async) (power_clock_model) */
-    int node_nm;
+    int node_nm;          /* the node and supply priced at (after the translation) */
     double vdd_v;
+    /* the technology translation as its own step (docs/power.md "Node and
+     * voltage scaling"): the table's own node and supply, the energy factor
+     * from there to node_nm / vdd_v (1: none), whether the table is
+     * calibrated to gate level */
+    int tech_node_nm;
+    double tech_vdd_v, tech_energy_scale;
+    int tech_calibrated;
+    char sram_source[256]; /* the SRAM rows that priced the reads and their source */
     size_t tokens;
     double sops;        /* synaptic operations = adds + adds_gated = events × C_used */
     double mac_equiv;   /* tokens × in × out: the dense layer's MACs */

@@ -153,5 +153,9 @@ int power_table_is_calibrated(const power_table *t);
 /* "calibrated at 180 nm / 1.80 V (liberty), scaled to 45 nm / 0.90 V by Stillmaker & Baas
  * (×0.0265)", or "uncalibrated ..." for a table without fit. */
 void power_table_provenance(const power_table *t, char *out, size_t n);
+/* The SRAM rows that priced the weight reads at the table's operating point
+ * and the source of the first, e.g. "64-bit read 10 pJ at 8 KB, 20 pJ at 32
+ * KB, 100 pJ at 1 MB, 45 nm / 0.90 V; source: [H14] ..." (power_lookup.c). */
+void power_sram_source(const power_table *t, char *out, size_t n);
 
 #endif

@@ -133,6 +133,11 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
     out->node_nm = t->target_node;
     out->vdd_v = t->target_vdd;
     out->node_approx = t->node_approx;
+    out->tech_node_nm = (int)lround(t->node_nm);
+    out->tech_vdd_v = t->vdd_v;
+    out->tech_energy_scale = t->e_scale;
+    out->tech_calibrated = power_table_is_calibrated(t);
+    power_sram_source(t, out->sram_source, sizeof out->sram_source);
     snprintf(out->clock_model, sizeof out->clock_model, "%s", power_clock_model(t, cfg));
     out->tokens = r->tokens;
     out->duration_ns = r->duration_ns;

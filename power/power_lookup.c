@@ -10,10 +10,12 @@
  * the end segments extend (α = 0.5 below 8 KB: bit-line length grows with
  * the square root of the array, an assumption stated in docs/power.md).
  */
+#include "power_cal.h"
 #include "power_int.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,4 +192,32 @@ int power_param_get(const char *params, const char *key, double *v)
             p++;
     }
     return 0;
+}
+
+void power_sram_source(const power_table *t, char *out, size_t n)
+{
+    size_t k = 0;
+    const char *src = NULL;
+    out[0] = 0;
+    k += (size_t)snprintf(out, n, "64-bit read");
+    for (size_t i = 0; i < t->nrows && k < n; i++) {
+        const power_row *r = &t->rows[i];
+        double sz;
+        if (strcmp(r->component, "sram") || strcmp(r->action, "read64") || isnan(r->energy_pj) ||
+            !power_param_get(r->attributes, "size_bytes", &sz))
+            continue;
+        int mb = sz >= 1048576;
+        k += (size_t)snprintf(out + k, n - k, "%s %.4g pJ at %.4g %s", src ? "," : "",
+                              r->energy_pj * t->e_scale, sz / (mb ? 1048576 : 1024),
+                              mb ? "MB" : "KB");
+        if (!src)
+            src = r->source;
+    }
+    if (!src) {
+        snprintf(out, n, "no SRAM rows in %s", t->name);
+        return;
+    }
+    if (k < n)
+        snprintf(out + k, n - k, ", %d nm / %.2f V; source: %s", t->target_node, t->target_vdd,
+                 src);
 }

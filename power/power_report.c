@@ -108,12 +108,10 @@ void power_print(FILE *f, const power_report *p)
                                    : "arithmetic rows (not calibrated to gate level)");
     if (p->model != POWER_IDEAL)
         fprintf(f,
-                "  SRAM: published macro data [H14] (64-bit read 10 / 20 / 100 pJ at 8 KB / 32 KB "
-                "/ 1 MB, 45 nm), "
-                "not calibrated: %.4g pJ spiking, %.4g pJ dense; energy reduction %.1f %% with "
-                "both x0.5, "
-                "%.1f %% with both x2\n",
-                p->sram_pj, p->base_sram_pj, p->energy_reduction_sram_half_pct,
+                "  SRAM: published macro data, not fitted to gate level (%s): %.4g pJ spiking, "
+                "%.4g pJ baseline; energy reduction %.1f %% with both x0.5, %.1f %% with both "
+                "x2\n",
+                p->sram_source, p->sram_pj, p->base_sram_pj, p->energy_reduction_sram_half_pct,
                 p->energy_reduction_sram_double_pct);
     char base[48];
     if (p->base_kind == POWER_BASE_WIDE)

@@ -341,6 +341,29 @@ ax_result power_table_load(const char *path, power_table **t, char **err)
     return rc;
 }
 
+ax_result power_table_fnv(const char *path, uint64_t *h, char **err)
+{
+    if (!path || !strcmp(path, POWER_TECH_BASE)) {
+        *h = ax_fnv1a(power_tech_base_csv, strlen(power_tech_base_csv), AX_FNV_SEED);
+        return AX_OK;
+    }
+    if (!strcmp(path, POWER_TECH_CAL)) {
+        const char *c = power_tech_cal_csv ? power_tech_cal_csv : "";
+        *h = ax_fnv1a(c, strlen(c), AX_FNV_SEED);
+        return AX_OK;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    ax_result rc = power_read_file(path, 64u << 20, "technology table",
+                                   "--tech takes a CSV like power/tech/base_45nm.csv", &buf, &len,
+                                   err);
+    if (rc)
+        return rc;
+    *h = ax_fnv1a(buf, len, AX_FNV_SEED);
+    free(buf);
+    return AX_OK;
+}
+
 ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t, char **err)
 {
     power_table *x = NULL;

@@ -208,6 +208,17 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
     X(vdd_v, REAL, RESULTS, run_result_priced(r) && p->vdd_v > 0, p->vdd_v, "supply, V")           \
     X(node_approx, BOOL, REPORT, run_result_priced(r), p->node_approx,                             \
       "node factors interpolated (an approximation)")                                              \
+    X(priced_by, TEXT, REPORT, run_result_priced(r), p->provenance,                                \
+      "which table priced the run: calibrated or not, its node and supply, the translation to "    \
+      "node_nm by Stillmaker & Baas 2017")                                                         \
+    X(tech_calibrated, BOOL, REPORT, run_result_priced(r), p->tech_calibrated,                     \
+      "the table's logic and clock energies are fitted to gate level (else assumed)")              \
+    X(tech_node_nm, INT, REPORT, run_result_priced(r), p->tech_node_nm,                            \
+      "the table's own node, before the translation, nm")                                          \
+    X(tech_vdd_v, REAL, REPORT, run_result_priced(r), p->tech_vdd_v,                               \
+      "the table's own supply, before the translation, V")                                         \
+    X(tech_energy_scale, REAL, REPORT, run_result_priced(r), p->tech_energy_scale,                 \
+      "energy factor from tech_node_nm / tech_vdd_v to node_nm / vdd_v (1: no translation)")       \
     X(area_um2, REAL, RESULTS, run_result_priced(r), p->area_um2, "area of the cores used, um2")   \
     X(area_mm2, REAL, RESULTS, run_result_priced(r), p->area_mm2, "the same, mm2")                 \
     X(core_area_um2, REAL, RESULTS, run_result_priced(r), p->core_area_um2, "one core, um2")       \
@@ -246,6 +257,19 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
       "baseline MAC tile area synthesized at exactly its parameters (else scaled per part)")       \
     X(energy_reduction_pct, REAL, RESULTS, run_result_priced(r), p->energy_reduction_pct,          \
       "energy below the baseline, %")                                                              \
+    X(sram_source, TEXT, REPORT, run_result_priced(r) && j->model == POWER_REALISTIC,              \
+      p->sram_source,                                                                              \
+      "the SRAM rows that priced the weight reads (published macro data) and their source")        \
+    X(sram_pj, REAL, REPORT, run_result_priced(r) && j->model == POWER_REALISTIC, p->sram_pj,      \
+      "SRAM energy of the spiking run (array reads, DRAM buffer writes), pJ")                      \
+    X(base_sram_pj, REAL, REPORT, run_result_priced(r) && j->model == POWER_REALISTIC,             \
+      p->base_sram_pj, "SRAM energy of the baseline, pJ")                                          \
+    X(energy_reduction_sram_half_pct, REAL, REPORT,                                                \
+      run_result_priced(r) && j->model == POWER_REALISTIC, p->energy_reduction_sram_half_pct,      \
+      "energy_reduction_pct with both sides' SRAM energy x0.5, %")                                 \
+    X(energy_reduction_sram_double_pct, REAL, REPORT,                                              \
+      run_result_priced(r) && j->model == POWER_REALISTIC, p->energy_reduction_sram_double_pct,    \
+      "energy_reduction_pct with both sides' SRAM energy x2, %")                                   \
     X(common_time_ns, REAL, RESULTS, run_result_priced(r), p->common_time_ns,                      \
       "common window: the longer of duration_ns and base_latency_ns, ns")                          \
     X(energy_common_pj, REAL, REPORT, run_result_priced(r), p->energy_common_pj,                   \

@@ -9,7 +9,8 @@
  * not) and every parameter of the parameter table (run/run_param.c) that
  * applies to the run, under its key (clock only in sync mode, the handshake
  * delays only in async mode, DRAM parameters only with DRAM streaming), and
- * the technology table's version. A parameter added to the table enters the
+ * the technology table's version and content hash (tech_fnv1a64: a table
+ * refitted under the same version is a different point). A parameter added to the table enters the
  * hash without an edit here. The VCD path and the thread count are not
  * parameters and are left out. Units follow the keys (MHz, ps, cycles).
  */
@@ -144,6 +145,16 @@ ax_result run_config(const run_job *j, const run_files *files, const char *tech_
         cJSON_AddItemToObject(o, t[i].key, v ? v : cJSON_CreateString(""));
     }
     cJSON_AddStringToObject(o, "tech_version", tech_version ? tech_version : "builtin-45nm");
+    /* and by its content: a refitted table that kept its version is another point */
+    uint64_t th;
+    ax_result rc = power_table_fnv(j->tech, &th, err);
+    if (rc != AX_OK) {
+        cJSON_Delete(o);
+        return rc;
+    }
+    char thex[17];
+    run_hash_hex(th, thex);
+    cJSON_AddStringToObject(o, "tech_fnv1a64", thex);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!s)

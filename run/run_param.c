@@ -102,9 +102,10 @@ static const run_param TABLE[] = {
     {"group_size", "group", RUN_PT_INT, RUN_SEC_SPIKES, "weights", 0, 1 << 30, NULL,
      "weight quantization group along the input; 0 = one scale per output channel", P_GROUP},
     {"tech", "tech", RUN_PT_TEXT, RUN_SEC_ENERGY, "", 0, 0, NULL,
-     "technology table: base-45nm (built-in, the default), cal-osu018 (calibrated to gate level) or a CSV path", P_TECH},
+     "technology table: cal-osu018 (calibrated to gate level at 180 nm, the default), "
+     "base-45nm (uncalibrated, assumed logic energies) or a CSV path", P_TECH},
     {"node_nm", "node", RUN_PT_INT, RUN_SEC_ENERGY, "nm", 0, 1000, NULL,
-     "scale the table to this node; 0 = the table's own", P_NODE},
+     "translate the table to this node (Stillmaker & Baas 2017); 0 = the table's own", P_NODE},
     {"vdd_v", "vdd", RUN_PT_REAL, RUN_SEC_ENERGY, "V", 0, 5, NULL,
      "supply voltage; 0 = the node's nominal", P_VDD},
     {"power_model", "model", RUN_PT_CHOICE, RUN_SEC_ENERGY, "", 0, 0, "realistic|ideal",

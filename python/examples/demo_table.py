@@ -3,10 +3,12 @@
 The table of `make demo` (mk/demo.sh, README "What `make demo` shows") from
 Python: every layer of the shipped PaddleOCR PP-OCRv4 trace (traces/ppocr/)
 on the modelled chip at the default parameters (128x128 tiles, 16 lanes,
-sync 500 MHz, 45 nm, k = 3, bitwise-signed), one axon.run per layer, the
-columns computed from each run's report and rounded as the demo's SQL rounds
-them, printed as `axon query` prints a table; the row_reuse_* columns are a
-second run of each layer with row_reuse="on" (the row-reuse core).
+sync 500 MHz, k = 3, bitwise-signed, priced by the table calibrated at
+180 nm translated to 45 nm), one axon.run per layer, the columns computed
+from each run's report and rounded as the demo's SQL rounds them, printed as
+`axon query` prints a table; the row_reuse_* columns are a second run of
+each layer with row_reuse="on" (the row-reuse core), uncal_reduction_pct a
+third priced by the uncalibrated table (tech="base-45nm").
 
     python3 python/examples/demo_table.py              # all 9 layers
     python3 python/examples/demo_table.py --layers 1   # the first layer only
@@ -35,8 +37,9 @@ def sql_round(x, digits=0):
     return math.trunc(x * s + (0.5 if x >= 0 else -0.5)) / s
 
 
-def row(r, rr):
-    """One line of the demo's table from a Result and the row-reuse run's (the demo's SELECT)."""
+def row(r, rr, ru):
+    """One line of the demo's table from a Result, the row-reuse run's and the
+    uncalibrated table's (the demo's SELECT)."""
     rep = r.report
     tokens = rep["tokens"]
     return {
@@ -53,6 +56,7 @@ def row(r, rr):
         "energy_reduction_pct": sql_round(r.number("energy_reduction_pct"), 1),
         "row_reuse_pj_per_token": sql_round(rr.number("energy_pj_per_token")),
         "row_reuse_reduction_pct": sql_round(rr.number("energy_reduction_pct"), 1),
+        "uncal_reduction_pct": sql_round(ru.number("energy_reduction_pct"), 1),
         "area_reduction_pct": sql_round(r.number("area_reduction_pct"), 1),
     }
 
@@ -91,7 +95,8 @@ def main(argv=None):
     if a.layers is not None:
         names = names[: a.layers]
     rows = [row(axon.run(a.weights, a.trace, layer=n),
-                axon.run(a.weights, a.trace, layer=n, row_reuse="on")) for n in names]
+                axon.run(a.weights, a.trace, layer=n, row_reuse="on"),
+                axon.run(a.weights, a.trace, layer=n, tech="base-45nm")) for n in names]
     print(json.dumps(rows, indent=1) if a.json else table(rows))
 
 

@@ -1,7 +1,7 @@
 """python/examples/demo_table.py reproduces the table of `make demo`: one
 layer of the shipped trace, compared with the demo's own SELECT over a
 database written by `axon run --db` for that layer, with and without
---row-reuse."""
+--row-reuse, and with --tech base-45nm."""
 import json
 import os
 import re
@@ -30,6 +30,7 @@ def test_demo_table_one_layer(tmp_path):
     layer = rows[0]["layer"]
     db = tmp_path / "demo.db"
     axon_cli("run", "--weights", W, "--trace", T, "--layer", layer, "--db", db)
+    axon_cli("run", "--weights", W, "--trace", T, "--layer", layer, "--tech", "base-45nm", "--db", db)
     axon_cli("run", "--weights", W, "--trace", T, "--layer", layer, "--row-reuse", "--db", db)
     table = axon_cli("query", "--db", db, demo_sql())
     assert out == table  # the same text, cell for cell

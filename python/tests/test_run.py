@@ -84,15 +84,28 @@ def test_clock_gating_prices_the_clock_as_built(files, tmp_path):
     off = axon.run(w, t, layer=UP, tech="cal-osu018")
     on = axon.run(w, t, layer=UP, tech="cal-osu018", clock_gating="on")
     cli, _ = cli_run(w, t, UP, tmp_path, ["--tech", "cal-osu018", "--clock-gating=on"])
-    for k in cli:
-        if k != "params":
-            assert on.report[k] == cli[k], k
-    assert on.report["params"]["core"]["clock_gating"] == cli["params"]["core"]["clock_gating"]
+    assert on.report == cli  # every field, the table's name in params included
     assert (off.report["clock_model"], on.report["clock_model"]) == ("ungated", "gated")
     assert on.report["clock_pj"] < off.report["clock_pj"]
     assert on.report["compute_pj"] > off.report["compute_pj"]  # the enable logic
     assert on.report["compute_pj"] < 1.1 * off.report["compute_pj"]
     assert np.array_equal(on.acc, off.acc)
+
+
+def test_default_table_is_the_calibrated_one(files):
+    """No tech: the table calibrated at 180 nm, translated to 45 nm, named in
+    the report; the uncalibrated table by name."""
+    w, t = files
+    d = axon.run(w, t, layer=UP)
+    b = axon.run(w, t, layer=UP, tech="base-45nm")
+    assert d.report["params"]["energy"]["tech"] == "cal-osu018"
+    assert d.report["tech_version"] == "axon-cal-osu018-v3@45nm/0.90V"
+    assert d.report["priced_by"].startswith("calibrated to gate level at 180 nm / 1.80 V, "
+                                            "scaled to 45 nm / 0.90 V by Stillmaker & Baas 2017")
+    assert (d.report["tech_node_nm"], d.report["node_nm"]) == (180, 45)
+    assert b.report["params"]["energy"]["tech"] == "base-45nm"
+    assert b.report["priced_by"].startswith("uncalibrated")
+    assert b.report["tech_energy_scale"] == 1 and b.report["config_hash"] != d.report["config_hash"]
 
 
 def test_unknown_parameter_raises_with_the_hint(files):

@@ -2,7 +2,8 @@
 # --clock-gating (docs/power.md "Clock as built") through axon run and axon
 # sweep on the shipped PP-OCR trace:
 #  1. the default (off) leaves every figure as it was priced before (the base
-#     table's assumed gating, the calibrated table's every-flop-every-cycle) and
+#     table's assumed gating, the calibrated table's every-flop-every-cycle,
+#     each named: --tech base-45nm, --tech cal-osu018 --node 0) and
 #     the reports name the clock model (table, JSON clock_model);
 #  2. on prices the clock as built: with the base table only the clock moves;
 #     with the calibrated one the clock and the gated netlists' enable logic
@@ -19,13 +20,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 run() { "$AXON" run --weights "$W" --trace "$T" --layer "$L" "$@"; }
 
-run --json > "$work/base_off.json"
-run --json --clock-gating=on > "$work/base_on.json"
-run --json --tech cal-osu018 > "$work/cal_off.json"
-run --json --tech cal-osu018 --clock-gating=on > "$work/cal_on.json"
-run --tech cal-osu018 --clock-gating=on > "$work/cal_on.txt"
+run --json --tech base-45nm > "$work/base_off.json"
+run --json --tech base-45nm --clock-gating=on > "$work/base_on.json"
+run --json --tech cal-osu018 --node 0 > "$work/cal_off.json"
+run --json --tech cal-osu018 --node 0 --clock-gating=on > "$work/cal_on.json"
+run --tech cal-osu018 --node 0 --clock-gating=on > "$work/cal_on.txt"
 grep -q '^  clock: gated as built' "$work/cal_on.txt" || { cat "$work/cal_on.txt"; echo "the table does not name the gated clock"; exit 1; }
-run --tech cal-osu018 > "$work/cal_off.txt"
+run --tech cal-osu018 --node 0 > "$work/cal_off.txt"
 grep -q '^  clock: ungated as built (every flip-flop every cycle' "$work/cal_off.txt" || { echo "the table does not name the ungated clock"; exit 1; }
 
 "$AXON_PY" - "$work" "$AXON_ROOT/power/tech/cal_osu018.csv" <<'EOF'
@@ -82,13 +83,13 @@ print(f"clock as built ({c0['cores']} cores, {cyc} core-cycles): ungated {c0['cl
 EOF
 
 # 3. database and sweep axis
-run --tech cal-osu018 --clock-gating=on --db "$work/r.db" > /dev/null
-run --tech cal-osu018 --db "$work/r.db" > /dev/null
+run --tech cal-osu018 --node 0 --clock-gating=on --db "$work/r.db" > /dev/null
+run --tech cal-osu018 --node 0 --db "$work/r.db" > /dev/null
 "$AXON" query --db "$work/r.db" --csv "SELECT clock_gating, clock_model FROM v_runs ORDER BY run_id" > "$work/q.csv"
 cat "$work/q.csv"
 [ "$(sed -n '2p' "$work/q.csv")" = "1,gated" ] && [ "$(sed -n '3p' "$work/q.csv")" = "0,ungated" ] ||
   { echo "database columns clock_gating / clock_model wrong"; exit 1; }
-"$AXON" sweep --weights "$W" --trace "$T" --layer "$L" --clock-gating both --db "$work/s.db" > /dev/null
+"$AXON" sweep --weights "$W" --trace "$T" --layer "$L" --tech base-45nm --clock-gating both --db "$work/s.db" > /dev/null
 "$AXON" query --db "$work/s.db" --csv "SELECT clock_gating, clock_model, count(*) FROM v_sweep_points GROUP BY clock_gating ORDER BY clock_gating" > "$work/s.csv"
 cat "$work/s.csv"
 [ "$(sed -n '2p' "$work/s.csv")" = "0,assumed,1" ] && [ "$(sed -n '3p' "$work/s.csv")" = "1,gated,1" ] ||

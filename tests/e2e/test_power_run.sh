@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# power/ through `axon run` on the shipped PP-OCR trace: an independent Python
-# oracle re-prices the counters of the run's JSON from power/tech/base_45nm.csv
+# power/ through `axon run --tech base-45nm` (the uncalibrated table, named:
+# the default is the calibrated one) on the shipped PP-OCR trace: an
+# independent Python oracle re-prices the counters of the run's JSON from
+# power/tech/base_45nm.csv
 # (compute, memory, clock, NoC groups; ideal energy; SpikingBrain comparison),
 # checks node/voltage scaling, the ideal model, --explain, and the errors of
 # a bad or incomplete --tech table (file:line, component and action named).
@@ -13,8 +15,8 @@ if grep -q "not implemented" <<<"$help" || ! grep -q -- "--explain" <<<"$help"; 
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-run() { "$AXON" run --weights "$W" --trace "$T" --layer "$L" "$@"; }
-all() { "$AXON" run --weights "$W" --trace "$T" "$@"; } # every layer of the trace
+run() { "$AXON" run --weights "$W" --trace "$T" --layer "$L" --tech base-45nm "$@"; }
+all() { "$AXON" run --weights "$W" --trace "$T" --tech base-45nm "$@"; } # every layer of the trace
 
 all --json >"$work/real.json"
 all --json --model ideal >"$work/ideal.json"
@@ -135,7 +137,7 @@ EOF
 
 # incomplete table: NoC traffic without a noc,bit_hop row
 grep -v '^noc,bit_hop,' "$AXON_ROOT/power/tech/base_45nm.csv" >"$work/cut.csv"
-if run --tech "$work/cut.csv" >"$work/out" 2>"$work/err"; then
+if "$AXON" run --weights "$W" --trace "$T" --layer "$L" --tech "$work/cut.csv" >"$work/out" 2>"$work/err"; then
   echo "a table without noc,bit_hop must fail on a multi-core layer"; exit 1
 fi
 grep -q "component 'noc' action 'bit_hop'" "$work/err" || { cat "$work/err"; exit 1; }
@@ -143,7 +145,7 @@ grep -q "component 'noc' action 'bit_hop'" "$work/err" || { cat "$work/err"; exi
 sed 's/^add,int32,bits=32,0.1,/add,int32,bits=32,0.1x,/' "$AXON_ROOT/power/tech/base_45nm.csv" >"$work/bad.csv"
 line=$(grep -n '^add,int32,' "$work/bad.csv" | cut -d: -f1)
 set +e
-run --tech "$work/bad.csv" >/dev/null 2>"$work/err"
+"$AXON" run --weights "$W" --trace "$T" --layer "$L" --tech "$work/bad.csv" >/dev/null 2>"$work/err"
 rc=$?
 set -e
 [ "$rc" -eq 1 ] || { echo "bad table: exit $rc, expected 1"; exit 1; }
