@@ -12,7 +12,9 @@
  *   t = max(duration, base_latency) the faster one idles for the rest,
  *   paying its leakage and its idle clock (sync: clocked flops × E_flop-cycle
  *   × f_idle per cycle, as power_energy.c / power_base.c price an idle
- *   cycle). power = (energy + idle energy) / t on both sides, so the power
+ *   cycle; with a calibrated table each side's clock as built: every flop,
+ *   every cycle, its clock energy per cycle of its own run). power = (energy
+ *   + idle energy) / t on both sides, so the power
  *   reduction has the sign of the energy reduction over the same window;
  *   average power over each design's own run time stays available as
  *   power_reduction_own_time_pct (a slower design looked frugal there).
@@ -201,6 +203,9 @@ ax_result power_fair(const power_table *t, const sim_config *cfg, const sim_repo
                 (rc = power_energy_pj(t, "clock", "flop_cycle", &flop, err)))
                 return rc;
             clk_b = b.clocked_flops * flop * t->clock_idle_fraction;
+            if (out->base_calibrated && out->base_cycles > 0) /* as built: every flop, every
+                                                                 cycle (power_base_cal.c) */
+                clk_b = out->base_clock_pj / (out->base_cycles * (double)cores);
             if (cfg->clock_gating) { /* as built: an idle cycle clocks the flops on clk
                                         and every clock gate, no gated flop */
                 power_cal_counts k0;

@@ -249,6 +249,10 @@ void run_result_free(run_result *r); /* NULL or zeroed is a no-op */
       "baseline duration, ns")                                                                     \
     X(base_cycles, REAL, REPORT, run_result_priced(r), p->base_cycles,                             \
       "baseline duration, cycles")                                                                 \
+    X(base_clock_pj, REAL, REPORT, run_result_priced(r), p->base_clock_pj,                         \
+      "the baseline's clock energy over its own run, pJ")                                          \
+    X(base_leakage_pj, REAL, REPORT, run_result_priced(r), p->base_leakage_pj,                     \
+      "the baseline's leakage energy over its own run, pJ")                                        \
     X(base_lanes_used, INT, RESULTS, run_result_priced(r), p->base_lanes,                          \
       "lanes of the baseline priced (wide: as matched or given)")                                  \
     X(base_planes, INT, RESULTS, run_result_priced(r) && p->base_planes > 0, p->base_planes,       \

@@ -53,9 +53,18 @@ d, c45, b, c180 = layer('def'), layer('cal45'), layer('base'), layer('cal180')
 
 # 1. the default is the calibrated table at 45 nm, bit for bit
 assert d == c45, [k for k in d if d[k] != c45.get(k)]
-assert d['tech_version'] == 'axon-cal-osu018-v3@45nm/0.90V', d['tech_version']
+assert d['tech_version'] == 'axon-cal-osu018-v4@45nm/0.90V', d['tech_version']
 assert d['node_nm'] == 45 and d['vdd_v'] == 0.9
 assert d['clock_model'] == 'ungated', d['clock_model']
+
+# 1b. power at a common throughput: the dense tile, calibrated and clocked as built
+# (every flip-flop every cycle), pays its whole clock per cycle while it idles,
+# not the uncalibrated table's idle fraction
+assert d['base_latency_ns'] < d['duration_ns'], 'this layer should have the dense tile idle'
+tail = d['common_time_ns'] - d['base_latency_ns']
+mw = d['base_leakage_pj'] / d['base_latency_ns'] + d['base_clock_pj'] / d['base_cycles'] * d['clock_mhz'] * 1e-3
+got = d['base_energy_common_pj'] - d['base_energy_pj']
+assert abs(got - tail * mw) <= 1e-6 * got, (got, tail * mw)
 
 # 2. the translation: Stillmaker & Baas 2017 Table 5, a V^2 + b V + c at the nominal supply
 def sb(a, b_, c, v):
@@ -111,7 +120,7 @@ run --db "$work/r.db" > /dev/null
 q=$("$AXON" query --db "$work/r.db" --csv "SELECT tech_file, tech_version FROM runs ORDER BY id")
 [ "$q" = "tech_file,tech_version
 base-45nm,axon-base-45nm-v1@45nm/0.90V
-cal-osu018,axon-cal-osu018-v3@45nm/0.90V" ] || { echo "runs stored: $q"; exit 1; }
+cal-osu018,axon-cal-osu018-v4@45nm/0.90V" ] || { echo "runs stored: $q"; exit 1; }
 
 # 5. the table's content, not only its version
 cp "$AXON_ROOT/power/tech/cal_osu018.csv" "$work/same.csv"
