@@ -40,6 +40,7 @@
 #include "power_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,11 +132,42 @@ ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t i
     if ((!counts || !q) && tokens * in * out > 0)
         return ax_fail(err, AX_EPARAM, "activation statistics: no weights or counts");
     double *nzw = calloc(in ? in : 1, sizeof *nzw);
-    if (!nzw)
+    uint32_t *nz32 = calloc(in ? in : 1, sizeof *nz32);
+    uint8_t *nz8 = calloc(in ? in : 1, 1);
+    if (!nzw || !nz32 || !nz8) {
+        free(nzw);
+        free(nz32);
+        free(nz8);
         return ax_fail(err, AX_ENOMEM, "out of memory");
-    for (size_t o = 0; o < out; o++)
+    }
+    /* nonzero weights per input column, one pass in memory order: byte
+     * counters over blocks of 255 rows (they cannot wrap), eight columns per
+     * 64-bit word (SWAR: a byte's high bit set iff the byte is nonzero),
+     * flushed into 32-bit counts (out < 2^32) */
+    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, hi = 0x8080808080808080ull;
+    size_t in8 = in / 8 * 8;
+    for (size_t o0 = 0; o0 < out; o0 += 255) {
+        size_t o1 = o0 + 255 < out ? o0 + 255 : out;
+        memset(nz8, 0, in);
+        for (size_t o = o0; o < o1; o++) {
+            const int8_t *row = q + o * in;
+            for (size_t i = 0; i < in8; i += 8) {
+                uint64_t w, c;
+                memcpy(&w, row + i, 8);
+                memcpy(&c, nz8 + i, 8);
+                c += ((((w & lo7) + lo7) | w) & hi) >> 7; /* no carry across bytes */
+                memcpy(nz8 + i, &c, 8);
+            }
+            for (size_t i = in8; i < in; i++)
+                nz8[i] += row[i] != 0;
+        }
         for (size_t i = 0; i < in; i++)
-            nzw[i] += q[o * in + i] != 0;
+            nz32[i] += nz8[i];
+    }
+    for (size_t i = 0; i < in; i++)
+        nzw[i] = nz32[i];
+    free(nz32);
+    free(nz8);
     double n = 0, nb = 0;
     for (size_t t = 0; t < tokens; t++)
         for (size_t i = 0; i < in; i++) {

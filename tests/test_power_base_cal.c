@@ -191,6 +191,51 @@ Test(power_base_cal, macs_with_nonzero_operands)
     cr_assert_float_eq(s.macs_xw, 6, 1e-12);
 }
 
+/* the per-column count over many rows and odd widths (eight columns per
+ * word, a tail, blocks of 255 rows) equals a plain count */
+Test(power_base_cal, nonzero_weights_counted_over_blocks_and_tails)
+{
+    const size_t T = 3, in = 37, out = 600;
+    int32_t *x = malloc(T * in * sizeof *x);
+    int8_t *q = malloc(in * out);
+    uint64_t st = 7;
+    for (size_t i = 0; i < T * in; i++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        x[i] = (int32_t)(st >> 60) - 8; /* -8 .. 7, zeros included */
+    }
+    for (size_t i = 0; i < in * out; i++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned v = (unsigned)(st >> 56);
+        /* zeros in most columns; -128, 127 and 1 (every byte pattern's edge) */
+        q[i] = (int8_t)(v % 5 == 0 ? 0 : v % 5 == 1 ? -128 : v % 5 == 2 ? 127 : v % 5 == 3 ? 1 : (int)v - 128);
+        if (i % in == 5)
+            q[i] = 0; /* one column all zero */
+        if (i % in == 9)
+            q[i] = -128; /* one column never zero: 255 per block, no more */
+    }
+    double n = 0, nb = 0, wn = 0;
+    for (size_t i = 0; i < in; i++) {
+        double c = 0;
+        for (size_t o = 0; o < out; o++)
+            c += q[o * in + i] != 0;
+        wn += c;
+        for (size_t t = 0; t < T; t++) {
+            int32_t v = x[t * in + i];
+            unsigned a = (unsigned)(v < 0 ? -v : v);
+            n += a ? c : 0;
+            nb += a ? __builtin_popcount(a) * c : 0;
+        }
+    }
+    power_act_stats s;
+    char *err = NULL;
+    cr_assert_eq(power_act_stats_weights(x, T, in, out, q, &s, &err), AX_OK);
+    cr_assert_float_eq(s.macs_xw, n, 0);
+    cr_assert_float_eq(s.ones_w, nb, 0);
+    cr_assert_float_eq(s.w_nonzero, wn, 0);
+    free(x);
+    free(q);
+}
+
 Test(power_base_cal, flops_as_the_netlists_have_them)
 {
     /* flip-flops of the OSU018 netlists (make base-gate): the MAC tile's
