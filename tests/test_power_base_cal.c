@@ -207,7 +207,11 @@ Test(power_base_cal, nonzero_weights_counted_over_blocks_and_tails)
         st = st * 6364136223846793005ull + 1442695040888963407ull;
         unsigned v = (unsigned)(st >> 56);
         /* zeros in most columns; -128, 127 and 1 (every byte pattern's edge) */
-        q[i] = (int8_t)(v % 5 == 0 ? 0 : v % 5 == 1 ? -128 : v % 5 == 2 ? 127 : v % 5 == 3 ? 1 : (int)v - 128);
+        q[i] = (int8_t)(v % 5 == 0   ? 0
+                        : v % 5 == 1 ? -128
+                        : v % 5 == 2 ? 127
+                        : v % 5 == 3 ? 1
+                                     : (int)v - 128);
         if (i % in == 5)
             q[i] = 0; /* one column all zero */
         if (i % in == 9)

@@ -156,7 +156,9 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
             int xm = AXON_BS && p->x_max > (1 << P) - 1 ? (1 << P) - 1 : p->x_max;
             int x = uni() < p->x_zero ? 0 : (int)(rng() % (2 * xm + 1)) - xm;
             if (act) /* the bit-serial tile takes |x| < 2^P */
-                x = ax[(size_t)tok * R + i] < -xm ? -xm : ax[(size_t)tok * R + i] > xm ? xm : ax[(size_t)tok * R + i];
+                x = ax[(size_t)tok * R + i] < -xm  ? -xm
+                    : ax[(size_t)tok * R + i] > xm ? xm
+                                                   : ax[(size_t)tok * R + i];
             if (ZS && x == 0)
                 continue; // the zero-skip sequencer feeds nothing
             for (int w = 0; w < W; w++) {
