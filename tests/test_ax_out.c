@@ -203,6 +203,11 @@ static void signal_child(const char *d, int sig, int child_signals_itself)
     cr_assert_geq(pid, 0);
     if (pid == 0) {
         ax_out *o, *o2;
+        /* the signal's default disposition, whatever the runner left: a
+         * test started under nohup, or in the background of a shell without
+         * job control, inherits SIGHUP or SIGINT ignored, and ax_out rightly
+         * leaves an ignored signal alone (the child would never die) */
+        signal(sig, SIG_DFL);
         if (ax_out_open(p, 0, &o, NULL) || ax_out_open(p, AX_OUT_EXTERNAL, &o2, NULL))
             _exit(3);
         if (ax_out_write(o, "partial", 7, NULL))
