@@ -162,6 +162,23 @@ int64_t spike_nspikes(spike_coding c, int32_t count, int T)
     return 0;
 }
 
+/* T from the counts' extremes: the largest count (binary), the largest
+ * magnitude (ternary) or its bit length (bitwise; +1 for the sign of 2C),
+ * at least 1 (2C: 2). */
+static int64_t steps_of(spike_coding c, uint64_t absmax, int64_t cmax)
+{
+    int64_t T = 0;
+    switch (c) {
+    case SPIKE_BINARY: T = cmax; break;
+    case SPIKE_TERNARY: T = (int64_t)absmax; break;
+    case SPIKE_BITWISE:
+    case SPIKE_BITWISE_SIGNED: T = bitlen(absmax); break;
+    case SPIKE_BITWISE_2C: T = bitlen(absmax) + 1; break;
+    }
+    int64_t tmin = c == SPIKE_BITWISE_2C ? 2 : 1;
+    return T < tmin ? tmin : T;
+}
+
 /* Reference T over n counts; on a negative count for binary/bitwise sets
  * *bad to its index and returns AX_ERANGE (message by the caller). */
 static ax_result rule(spike_coding c, const int32_t *counts, size_t n, int64_t *T, size_t *bad)
@@ -180,16 +197,7 @@ static ax_result rule(spike_coding c, const int32_t *counts, size_t n, int64_t *
         if (counts[i] > cmax)
             cmax = counts[i];
     }
-    switch (c) {
-    case SPIKE_BINARY: *T = cmax; break;
-    case SPIKE_TERNARY: *T = (int64_t)absmax; break;
-    case SPIKE_BITWISE:
-    case SPIKE_BITWISE_SIGNED: *T = bitlen(absmax); break;
-    case SPIKE_BITWISE_2C: *T = bitlen(absmax) + 1; break;
-    }
-    int64_t tmin = c == SPIKE_BITWISE_2C ? 2 : 1;
-    if (*T < tmin)
-        *T = tmin;
+    *T = steps_of(c, absmax, cmax);
     return AX_OK;
 }
 
@@ -280,16 +288,7 @@ static ax_result rule_par(spike_coding c, const int32_t *counts, size_t n, int t
     free(part);
     if (r)
         return r;
-    switch (c) {
-    case SPIKE_BINARY: *T = cmax; break;
-    case SPIKE_TERNARY: *T = (int64_t)absmax; break;
-    case SPIKE_BITWISE:
-    case SPIKE_BITWISE_SIGNED: *T = bitlen(absmax); break;
-    case SPIKE_BITWISE_2C: *T = bitlen(absmax) + 1; break;
-    }
-    int64_t tmin = c == SPIKE_BITWISE_2C ? 2 : 1;
-    if (*T < tmin)
-        *T = tmin;
+    *T = steps_of(c, absmax, cmax);
     return AX_OK;
 }
 
