@@ -38,7 +38,7 @@ typedef struct {
     double lane_adds_nonzero; /* adds with a nonzero weight (== adds with zero gating) */
     double words_nonzero;     /* words read holding a nonzero weight (== words_read, gating) */
     double lane_adds_shift;   /* sum of the shift over the lane_adds_nonzero */
-    double words_reused; /* word slots added from the row register (row reuse; not in the
+    double words_reused;      /* word slots added from the row register (row reuse; not in the
                             characterization CSV, 0 there) */
 } power_cal_counts;
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);

@@ -205,7 +205,8 @@ Test(power_clockgate, characterization_column)
         fprintf(o, "%s\n", line);
     }
     /* the bad file: a third row with clock_gating 2 */
-    fprintf(b, "g16,x:1:1,00,16,16,4,1,4,32,64,1,1,1,1,1,1,0,0,0,0,0,1,0,0,0,0,1,1,1,1,1,1,1,1,2\n");
+    fprintf(b,
+            "g16,x:1:1,00,16,16,4,1,4,32,64,1,1,1,1,1,1,0,0,0,0,0,1,0,0,0,0,1,1,1,1,1,1,1,1,2\n");
     fclose(in);
     fclose(o);
     fclose(b);
