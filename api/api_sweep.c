@@ -130,8 +130,16 @@ ax_result ax_sweep(const ax_job *base, size_t naxes, const char *const *names,
     db_sweep_stats st;
     memset(&st, 0, sizeof st);
     if (rc == AX_OK) {
-        db_sweep_eval ev = {.eval = db_sim_eval, .release = db_sim_release, .name = "sim"};
+        /* the same evaluator as `axon sweep`: what points share is computed
+         * once in the parent (db_sim_prepare) and inherited by the workers */
+        db_sim_user su = {0};
+        db_sweep_eval ev = {.eval = db_sim_eval,
+                            .release = db_sim_release,
+                            .user = &su,
+                            .name = "sim",
+                            .prepare = db_sim_prepare};
         rc = db_sweep_run(db_path, &s, &ev, jobs, NULL, &st, err);
+        run_cache_free(su.c);
         if (rc == AX_OK && st.failed)
             rc = ax_fail(err, AX_EPARAM,
                          "sweep %lld: %zu of %zu point(s) failed; their errors "

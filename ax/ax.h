@@ -121,6 +121,11 @@ int ax_threads(int n);
 typedef void (*ax_par_fn)(void *ctx, size_t begin, size_t end, int worker);
 void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ctx);
 int ax_parallel_workers(int threads, size_t n, size_t grain);
+/* The most threads one parallel loop ran on (ax_parallel_for, the
+ * simulator's sim_par_for, which report it with ax_par_note) since the last
+ * call, which resets it: how a test sees that `--threads 1` is one thread. */
+void ax_par_note(int workers);
+int ax_par_peak_take(void);
 
 typedef enum { AX_SIMD_PORTABLE = 0, AX_SIMD_AVX2 = 1, AX_SIMD_AVX512 = 2 } ax_simd;
 /* The widest path this CPU runs (x86-64: AVX2 needs avx2; AVX-512 needs

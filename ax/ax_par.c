@@ -62,6 +62,20 @@ static void *par_worker(void *arg)
     return NULL;
 }
 
+static atomic_int par_peak;
+
+void ax_par_note(int workers)
+{
+    int cur = atomic_load(&par_peak);
+    while (workers > cur && !atomic_compare_exchange_weak(&par_peak, &cur, workers))
+        ;
+}
+
+int ax_par_peak_take(void)
+{
+    return atomic_exchange(&par_peak, 0);
+}
+
 int ax_parallel_workers(int threads, size_t n, size_t grain)
 {
     if (grain == 0)
@@ -83,6 +97,7 @@ void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ct
         grain = 1;
     int t = ax_parallel_workers(threads, n, grain);
     if (t <= 1) { /* the same chunks on one thread: callers size them for the cache */
+        ax_par_note(1);
         for (size_t b = 0; b < n; b += grain)
             fn(ctx, b, n - b < grain ? n : b + grain, 0);
         return;
@@ -98,6 +113,7 @@ void ax_parallel_for(int threads, size_t n, size_t grain, ax_par_fn fn, void *ct
             break;
         started++;
     }
+    ax_par_note(started + 1);
     args[0] = (par_arg){&j, 0};
     par_worker(&args[0]);
     for (int i = 0; i < started; i++)

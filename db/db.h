@@ -149,6 +149,7 @@ typedef struct {
     char *config; /* canonical config text, owned */
     uint64_t hash;
     char *label;            /* "clock=500 tile=64x64 ...", owned */
+    size_t plan;            /* its index in the full product of the axes (last axis fastest) */
     char tech_version[128]; /* the point's technology table at its node and supply */
 } db_sweep_point;
 

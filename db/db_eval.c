@@ -22,7 +22,9 @@ ax_result db_sim_eval(void *user, const run_job *j, run_result *r, char **err)
     ax_result rc;
     if (!u->off && !u->c && (rc = run_cache_new(RUN_CACHE_DEFAULT_BYTES, &u->c, err)))
         return rc;
-    return run_job_exec_cached(j, u->off ? NULL : u->c, r, err);
+    run_job row = *j; /* the point is stored as rows: acc and y are not read */
+    row.no_tensors = 1;
+    return run_job_exec_cached(&row, u->off ? NULL : u->c, r, err);
 }
 
 void db_sim_release(void *user, run_result *r)

@@ -142,6 +142,7 @@ ax_result db_sweep_plan(const db_sweep_spec *s, db_sweep_point **pts, size_t *n,
             rem /= s->axes[a].n;
         }
         p[i].job = s->base;
+        p[i].plan = i;
         for (size_t a = 0; a < s->naxes && r == AX_OK; a++)
             r = db_sweep_apply(&p[i].job, s->axes[a].name, s->axes[a].values[digit[a]], err);
         if (r == AX_OK)

@@ -14,9 +14,15 @@
  *    version; UNIQUE(config_hash, axon_version) makes duplicates
  *    impossible even when two sweeps race on one database.
  * Work is handed out through a counter in shared memory (atomic
- * fetch-add), so fast and slow points balance across workers. An
- * evaluator's prepare hook runs in the parent before the fork, so what the
- * points share is computed once and inherited by every worker.
+ * compare-and-swap), so fast and slow points balance across workers. An
+ * evaluator's prepare hook runs in the parent, point by point, and a worker
+ * is forked as soon as SWEEP_BATCH prepared points wait (or the last ones):
+ * it inherits what the points share, computed once, and claims only points
+ * prepared before its fork, while the parent goes on preparing the next
+ * ones. So the workers' pricing and database rows overlap the parent's
+ * simulation instead of following it (a database takes one writer at a
+ * time: alone at the end, the rows of a large layer's points left a core
+ * idle). At most `jobs` workers run at once.
  */
 #include "db_int.h"
 
@@ -29,6 +35,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* prepared points that wait before a worker is forked for them (fewer at
+ * the end): each fork opens the database again */
+#define SWEEP_BATCH 4
 
 typedef struct {
     atomic_size_t next, done, failed;
@@ -120,6 +130,59 @@ static ax_result split_done(db *d, int64_t sweep, const db_sweep_point *p, size_
     return db_commit(d, err);
 }
 
+/* How much of a point's work changes with an axis (run/run_param.h
+ * sections): the input and the spike coding change the encoding and the
+ * accumulation, the core, chip, DRAM and timing axes the timing run, the
+ * energy axes only the pricing; an axis outside the table, the most. */
+static int axis_cost(const char *name)
+{
+    const run_param *q = run_param_find(name);
+    if (!q || (q->section & (RUN_SEC_INPUT | RUN_SEC_SPIKES)))
+        return 3;
+    return q->section & RUN_SEC_ENERGY ? 1 : 2;
+}
+
+typedef struct {
+    size_t key, k;
+} order_key;
+
+static int cmp_order(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Orders the points to run so those that share the costliest work follow
+ * each other: the plan's product with the costliest axes outermost (the
+ * user's order among equals). With a prepare hook the first workers then
+ * start after one accumulation, not after one of each. The results do not
+ * depend on the order; only the order of the rows does. */
+static void order_todo(const db_sweep_spec *s, const db_sweep_point *p, size_t *todo, size_t ntodo)
+{
+    order_key *o = malloc((ntodo ? ntodo : 1) * sizeof *o);
+    if (!o)
+        return; /* the plan's order: slower, the same results */
+    size_t perm[DB_SWEEP_MAX_AXES], np = 0;
+    for (int c = 3; c >= 1; c--)
+        for (size_t a = 0; a < s->naxes; a++)
+            if (axis_cost(s->axes[a].name) == c)
+                perm[np++] = a;
+    for (size_t k = 0; k < ntodo; k++) {
+        size_t digit[DB_SWEEP_MAX_AXES], rem = p[todo[k]].plan, key = 0;
+        for (size_t a = s->naxes; a-- > 0;) {
+            digit[a] = rem % s->axes[a].n;
+            rem /= s->axes[a].n;
+        }
+        for (size_t i = 0; i < np; i++)
+            key = key * s->axes[perm[i]].n + digit[perm[i]];
+        o[k] = (order_key){key, todo[k]};
+    }
+    qsort(o, ntodo, sizeof *o, cmp_order);
+    for (size_t k = 0; k < ntodo; k++)
+        todo[k] = o[k].k;
+    free(o);
+}
+
 static void log_error(db *d, int64_t sweep, const db_sweep_point *p, const char *msg)
 {
     sqlite3_stmt *st;
@@ -141,8 +204,8 @@ static void log_error(db *d, int64_t sweep, const db_sweep_point *p, const char 
 }
 
 /* One worker process: claim points until none is left. Never returns. */
-static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const db_sweep_eval *ev,
-                   int64_t sweep, const db_sweep_point *p, const size_t *todo, size_t ntodo,
+static void worker(const char *path, pid_t parent, const run_files *files, const db_sweep_eval *ev,
+                   int64_t sweep, const db_sweep_point *p, const size_t *todo, size_t limit,
                    shared_counters *sc)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -155,20 +218,17 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
         free(err);
         _exit(1);
     }
-    run_files files;
-    if (run_files_of(&s->base, &files, &err)) {
-        fprintf(stderr, "axon sweep: worker: %s\n", err);
-        free(err);
-        db_free(d);
-        _exit(1);
-    }
     int bad = 0;
     for (;;) {
         if (atomic_load(&sc->stop))
             break; /* a point simulated now could not be stored either */
-        size_t k = atomic_fetch_add(&sc->next, 1);
-        if (k >= ntodo)
-            break;
+        /* claim the next point this worker has inherited the preparation
+         * of (todo[0, limit)); the later ones are a later worker's */
+        size_t k = atomic_load(&sc->next);
+        do
+            if (k >= limit)
+                goto out;
+        while (!atomic_compare_exchange_weak(&sc->next, &k, k + 1));
         const db_sweep_point *pt = &p[todo[k]];
         run_result res;
         memset(&res, 0, sizeof res);
@@ -183,7 +243,7 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
             db_run_info info = {.tech_version = tv,
                                 .evaluator = ev->name,
                                 .sweep_id = sweep,
-                                .files = &files,
+                                .files = files,
                                 /* the evaluator's per-core counters, when it kept them */
                                 .per_core = res.per_core,
                                 .ncores = res.per_core ? res.sim.cores : 0};
@@ -203,6 +263,7 @@ static void worker(const char *path, pid_t parent, const db_sweep_spec *s, const
         }
         atomic_fetch_add(&sc->done, 1);
     }
+out:
     db_free(d);
     _exit(bad);
 }
@@ -262,50 +323,68 @@ ax_result db_sweep_run(const char *path, const db_sweep_spec *s, const db_sweep_
         if (sc == MAP_FAILED)
             r = ax_fail(err, AX_ENOMEM, "mmap of the sweep counters failed");
     }
-    for (size_t k = 0; r == AX_OK && ev->prepare && k < ntodo; k++) {
-        char *e2 = NULL; /* a failing point fails again, logged, in its worker */
-        ev->prepare(ev->user, &p[todo[k]].job, &e2);
-        free(e2);
-    }
+    run_files files; /* the base's checksums, for every worker's rows */
+    if (r == AX_OK && ntodo > 0)
+        r = run_files_of(&s->base, &files, err);
+    if (r == AX_OK && ev->prepare)
+        order_todo(s, p, todo, ntodo);
     if (r == AX_OK && ntodo > 0) {
         atomic_init(&sc->next, 0);
         atomic_init(&sc->done, 0);
         atomic_init(&sc->failed, 0);
         atomic_init(&sc->stop, 0);
-        int nw = jobs < (int)ntodo ? jobs : (int)ntodo, started = 0;
-        pid_t *pids = calloc((size_t)nw, sizeof *pids);
-        pid_t self = getpid();
-        fflush(NULL);
-        for (int w = 0; pids && w < nw; w++) {
-            pid_t pid = fork();
-            if (pid == 0)
-                worker(path, self, s, ev, st->sweep_id, p, todo, ntodo, sc);
-            if (pid < 0)
-                break;
-            pids[started++] = pid;
-        }
-        if (started == 0)
-            r = ax_fail(err, AX_EIO, "could not start sweep workers (fork failed)");
-        int alive = started, crashed = 0;
-        while (alive > 0) {
-            /* wait for our own workers only: a host process (Python, a
-             * front end) may have children of its own */
-            int reaped = 0;
-            for (int i = 0; i < started; i++) {
+        pid_t *pids = calloc((size_t)jobs, sizeof *pids), self = getpid();
+        size_t prepared = ev->prepare ? 0 : ntodo;
+        int alive = 0, crashed = 0;
+        if (!pids)
+            r = ax_fail(err, AX_ENOMEM, "out of memory");
+        for (;;) {
+            /* reap our own workers only: a host process (Python, a front
+             * end) may have children of its own */
+            for (int i = 0; pids && i < jobs; i++) {
                 int status;
                 if (pids[i] <= 0 || waitpid(pids[i], &status, WNOHANG) != pids[i])
                     continue;
                 pids[i] = 0;
                 alive--;
-                reaped = 1;
                 if (!WIFEXITED(status) || (WEXITSTATUS(status) && !atomic_load(&sc->failed)))
                     crashed++;
             }
-            if (reaped)
-                continue;
+            size_t claimed = atomic_load(&sc->next);
+            int more = r == AX_OK && !crashed && !atomic_load(&sc->stop) && claimed < ntodo;
+            /* fork while a slot is free and enough prepared points wait */
+            size_t want = ntodo - claimed < SWEEP_BATCH ? ntodo - claimed : SWEEP_BATCH;
+            while (more && alive < jobs && prepared > claimed + (size_t)alive &&
+                   (prepared == ntodo || prepared - claimed >= want)) {
+                int slot = 0;
+                while (pids[slot] > 0)
+                    slot++;
+                fflush(NULL);
+                pid_t pid = fork();
+                if (pid == 0)
+                    worker(path, self, &files, ev, st->sweep_id, p, todo, prepared, sc);
+                if (pid < 0) {
+                    if (!alive && prepared == ntodo)
+                        r = ax_fail(err, AX_EIO, "could not start sweep workers (fork failed)");
+                    break;
+                }
+                pids[slot] = pid;
+                alive++;
+            }
             if (progress)
                 progress(atomic_load(&sc->done), ntodo);
-            struct timespec ts = {0, 50 * 1000 * 1000};
+            if (more && prepared < ntodo) {
+                char *e2 = NULL; /* a failing point fails again, logged, in its worker */
+                ev->prepare(ev->user, &p[todo[prepared]].job, &e2);
+                free(e2);
+                prepared++;
+                continue;
+            }
+            if (!alive && !more)
+                break;
+            if (!alive)
+                continue; /* the last workers stopped at their limit: fork again */
+            struct timespec ts = {0, 20 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
         free(pids);

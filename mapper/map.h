@@ -39,6 +39,10 @@ ax_result map_quantize(const float *w, size_t out, size_t in, size_t group, map_
  * taken as it is (its groups follow from the scale shape). */
 ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group, map_qweight *qw,
                            char **err);
+/* The same on up to `threads` threads (<= 0: every CPU; map_qweight_load
+ * uses every CPU): the same q and scales for every count. */
+ax_result map_qweight_load_par(const trace_file *f, const char *layer, size_t group, int threads,
+                               map_qweight *qw, char **err);
 
 /* Relative L2 error ||W - q*scale|| / ||W|| (0 for an all-zero W). */
 double map_quant_error(const float *w, const map_qweight *qw);
@@ -266,6 +270,9 @@ ax_result map_image_open(const char *path, map_image **img, char **err);
 ax_result map_image_open_mem(const char *name, const void *buf, size_t size, map_image **img,
                              char **err);
 void map_image_free(map_image *img); /* NULL is a no-op */
+/* Threads the image's checks use from now on (<= 0, the default: every
+ * CPU); the results are the same for every count. */
+void map_image_set_threads(map_image *img, int threads);
 /* Validates layer i's cores (once per open image; later calls return at
  * once). map_image_load_layer and map_image_core_rows call it. */
 ax_result map_image_check_layer(const map_image *img, size_t i, char **err);

@@ -351,7 +351,7 @@ static ax_result check_layer_each(const map_image *img, size_t li, placed *pos_o
         return ax_fail(err, AX_ENOMEM, "out of memory checking layer '%s'", L->pub.name);
     }
     check_ctx c = {img, L, &t, pos, badc, each, ctx};
-    ax_parallel_for(0, n, 64, check_cores, &c);
+    ax_parallel_for(img->threads, n, 64, check_cores, &c);
     ax_result r = AX_OK;
     for (size_t k = 0; k < n && !r; k++)
         if (badc[k])
@@ -385,7 +385,8 @@ ax_result map_image_check_layer_each(const map_image *img, size_t li,
     if (img->checked[li]) {
         if (each) {
             check_ctx c = {.L = &img->layers[li], .each = each, .ctx = ctx};
-            ax_parallel_for(0, img->layers[li].pub.rb * img->layers[li].pub.cb, 64, each_core, &c);
+            ax_parallel_for(img->threads, img->layers[li].pub.rb * img->layers[li].pub.cb, 64,
+                            each_core, &c);
         }
         return AX_OK;
     }
@@ -594,6 +595,12 @@ ax_result map_image_open_mem(const char *name, const void *buf, size_t size, map
     }
     *out = img;
     return AX_OK;
+}
+
+void map_image_set_threads(map_image *img, int threads)
+{
+    if (img)
+        img->threads = threads;
 }
 
 ax_result map_image_open(const char *path, map_image **out, char **err)

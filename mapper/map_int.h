@@ -17,11 +17,12 @@ ax_result map_quantize_row_simd(const float *row, size_t in, size_t group, size_
                                 int8_t *q, float *scales, ax_simd simd, char **err);
 
 /* Quantizes a float tensor [out, in] of f (may be NULL) straight from its
- * mapping, row by row on all cores (map_load.c): no float copy of the
- * tensor, and the rows read leave the resident set (trace_drop). rel_l2
+ * mapping, row by row (map_load.c): no float copy of the
+ * tensor, and the rows read leave the resident set (trace_drop), on up to
+ * `threads` threads (<= 0: every CPU; the same q for every count). rel_l2
  * (may be NULL) gets ||W - q·scale|| / ||W|| from per-row sums added in row
  * order. A bad element is AX_ERANGE "row J: tensor '...': element K ...". */
-ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t group,
+ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t group, int threads,
                               map_qweight *qw, double *rel_l2, char **err);
 
 /* map_tile_rows with the input permutation applied: row k of tile (r, c)
@@ -51,6 +52,7 @@ struct map_image {
     const uint8_t *buf;
     size_t size;
     int mapped;
+    int threads; /* for the checks: <= 0 every CPU (map_image_set_threads) */
     int R, C, W, H;
     uint32_t version; /* 3: XXH64 and a directory; 1, 2: FNV-1a 64, no directory */
     size_t nlayers, ncores;

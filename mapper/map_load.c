@@ -63,7 +63,7 @@ static void quant_rows(void *ctx, size_t b, size_t e, int worker)
     trace_drop(c->f, c->t, b * in * es, (e - b) * in * es);
 }
 
-ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t group,
+ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t group, int threads,
                               map_qweight *qw, double *rel_l2, char **err)
 {
     size_t out = (size_t)t->shape[0], in = (size_t)t->shape[1];
@@ -71,7 +71,7 @@ ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t
     if (r)
         return r;
     size_t grain = ((size_t)1 << 20) / (in * 4 + 1) + 1; /* about 1 MiB of floats a chunk */
-    int nw = ax_parallel_workers(0, out, grain);
+    int nw = ax_parallel_workers(threads, out, grain);
     qt_ctx c = {.f = f, .t = t, .qw = qw};
     atomic_init(&c.bad, SIZE_MAX);
     c.row = calloc((size_t)nw, sizeof *c.row);
@@ -85,7 +85,7 @@ ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t
     if (!ok)
         r = ax_fail(err, AX_ENOMEM, "out of memory for rows of %zu weights", in);
     if (!r)
-        ax_parallel_for(0, out, grain, quant_rows, &c);
+        ax_parallel_for(threads, out, grain, quant_rows, &c);
     size_t j = atomic_load(&c.bad);
     if (!r && j != SIZE_MAX) { /* again on one thread, for the message */
         char *why = NULL;
@@ -119,6 +119,12 @@ ax_result map_quantize_tensor(const trace_file *f, const trace_tensor *t, size_t
 
 ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group, map_qweight *qw,
                            char **err)
+{
+    return map_qweight_load_par(f, layer, group, 0, qw, err);
+}
+
+ax_result map_qweight_load_par(const trace_file *f, const char *layer, size_t group, int threads,
+                               map_qweight *qw, char **err)
 {
     char name[1024], sname[1024];
     snprintf(name, sizeof name, "%s.weight", layer);
@@ -179,7 +185,7 @@ ax_result map_qweight_load(const trace_file *f, const char *layer, size_t group,
     if (trace_dtype_is_int(t->dtype))
         return ax_fail(err, AX_EFORMAT, "%s: '%s' has dtype %s; expected a float or int8 weight",
                        trace_path(f), name, trace_dtype_name(t->dtype));
-    ax_result r = map_quantize_tensor(f, t, group, qw, NULL, err);
+    ax_result r = map_quantize_tensor(f, t, group, threads, qw, NULL, err);
     if (r)
         ax_err_prefix(err, "%s: '%s'", trace_path(f), name);
     return r;

@@ -32,7 +32,7 @@ void map_opts_default(map_opts *o)
 static ax_result quantize_streamed(const trace_file *f, const trace_tensor *t, size_t group,
                                    map_qweight *qw, double *rel_l2, char **err)
 {
-    ax_result r = map_quantize_tensor(f, t, group, qw, rel_l2, err);
+    ax_result r = map_quantize_tensor(f, t, group, 0, qw, rel_l2, err);
     if (r)
         ax_err_prefix(err, "%s: '%s'", trace_path(f), t->name);
     return r;

@@ -264,6 +264,14 @@ ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in,
  * The calibrated baseline tile (power_base_cal.c) prices its MACs by it. */
 ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t in, size_t out,
                                   const int8_t *q, power_act_stats *s, char **err);
+/* The two halves of it: nzcol[in] (caller's) gets the nonzero weights of
+ * each input column of q[out][in] (they depend on the weights alone: a
+ * sweep counts them once), and power_act_stats_weight_cols fills s's
+ * weight fields from them and the counts. */
+ax_result power_weight_nonzero_cols(const int8_t *q, size_t in, size_t out, uint32_t *nzcol,
+                                    char **err);
+ax_result power_act_stats_weight_cols(const int32_t *counts, size_t tokens, size_t in,
+                                      const uint32_t *nzcol, power_act_stats *s, char **err);
 
 typedef struct {
     power_base_kind kind;

@@ -126,24 +126,18 @@ ax_result power_act_stats_batch(const int32_t *counts, size_t tokens, size_t in,
     return AX_OK;
 }
 
-ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t in, size_t out,
-                                  const int8_t *q, power_act_stats *s, char **err)
+ax_result power_weight_nonzero_cols(const int8_t *q, size_t in, size_t out, uint32_t *nzcol,
+                                    char **err)
 {
-    if ((!counts || !q) && tokens * in * out > 0)
-        return ax_fail(err, AX_EPARAM, "activation statistics: no weights or counts");
-    double *nzw = calloc(in ? in : 1, sizeof *nzw);
-    uint32_t *nz32 = calloc(in ? in : 1, sizeof *nz32);
+    if (!q && in * out > 0)
+        return ax_fail(err, AX_EPARAM, "weight statistics: no weights");
     uint8_t *nz8 = calloc(in ? in : 1, 1);
-    if (!nzw || !nz32 || !nz8) {
-        free(nzw);
-        free(nz32);
-        free(nz8);
+    if (!nz8)
         return ax_fail(err, AX_ENOMEM, "out of memory");
-    }
-    /* nonzero weights per input column, one pass in memory order: byte
-     * counters over blocks of 255 rows (they cannot wrap), eight columns per
-     * 64-bit word (SWAR: a byte's high bit set iff the byte is nonzero),
-     * flushed into 32-bit counts (out < 2^32) */
+    memset(nzcol, 0, in * sizeof *nzcol);
+    /* one pass in memory order: byte counters over blocks of 255 rows (they
+     * cannot wrap), eight columns per 64-bit word (SWAR: a byte's high bit
+     * set iff the byte is nonzero), flushed into 32-bit counts (out < 2^32) */
     const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, hi = 0x8080808080808080ull;
     size_t in8 = in / 8 * 8;
     for (size_t o0 = 0; o0 < out; o0 += 255) {
@@ -162,28 +156,48 @@ ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t i
                 nz8[i] += row[i] != 0;
         }
         for (size_t i = 0; i < in; i++)
-            nz32[i] += nz8[i];
+            nzcol[i] += nz8[i];
     }
-    for (size_t i = 0; i < in; i++)
-        nzw[i] = nz32[i];
-    free(nz32);
     free(nz8);
+    return AX_OK;
+}
+
+ax_result power_act_stats_weight_cols(const int32_t *counts, size_t tokens, size_t in,
+                                      const uint32_t *nzcol, power_act_stats *s, char **err)
+{
+    if ((!counts && tokens * in > 0) || (!nzcol && in > 0))
+        return ax_fail(err, AX_EPARAM, "activation statistics: no weights or counts");
     double n = 0, nb = 0;
     for (size_t t = 0; t < tokens; t++)
         for (size_t i = 0; i < in; i++) {
             int32_t v = counts[t * in + i];
             uint32_t a = v < 0 ? (uint32_t)0 - (uint32_t)v : (uint32_t)v;
-            n += a ? nzw[i] : 0;
-            nb += a ? __builtin_popcount(a) * nzw[i] : 0;
+            double w = (double)nzcol[i];
+            n += a ? w : 0;
+            nb += a ? __builtin_popcount(a) * w : 0;
         }
     s->weights = 1;
     s->macs_xw = n;
     s->ones_w = nb;
     s->w_nonzero = 0;
     for (size_t i = 0; i < in; i++)
-        s->w_nonzero += nzw[i];
-    free(nzw);
+        s->w_nonzero += (double)nzcol[i];
     return AX_OK;
+}
+
+ax_result power_act_stats_weights(const int32_t *counts, size_t tokens, size_t in, size_t out,
+                                  const int8_t *q, power_act_stats *s, char **err)
+{
+    if ((!counts || !q) && tokens * in * out > 0)
+        return ax_fail(err, AX_EPARAM, "activation statistics: no weights or counts");
+    uint32_t *nzcol = malloc((in ? in : 1) * sizeof *nzcol);
+    if (!nzcol)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    ax_result rc = power_weight_nonzero_cols(q, in, out, nzcol, err);
+    if (!rc)
+        rc = power_act_stats_weight_cols(counts, tokens, in, nzcol, s, err);
+    free(nzcol);
+    return rc;
 }
 
 /* ---- the calibrated MAC tile (power_base_cal.c) ---- */

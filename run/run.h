@@ -47,6 +47,8 @@ typedef struct run_job {
     int threads;    /* simulator threads, >= 1 (default 1; `axon run`: every core) */
     int functional; /* acc, y, accuracy and spike statistics only: no timing, no
                               counters, no energy (sim_run_functional; r->sim.timed = 0) */
+    int no_tensors; /* the caller reads no acc or y (a sweep's point, stored as rows):
+                       where they are shared in the cache, r->acc and r->y stay NULL */
 } run_job;
 
 typedef struct {

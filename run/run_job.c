@@ -247,7 +247,8 @@ static ax_result load_image(const run_job *j, const map_image *img, size_t li, m
         return rc;
     if (j->weights) {
         if ((rc = trace_open(j->weights, &wf, err)) ||
-            (rc = map_qweight_load(wf, j->layer, L->group == L->in ? 0 : L->group, &ck, err)) ||
+            (rc = map_qweight_load_par(wf, j->layer, L->group == L->in ? 0 : L->group, j->threads,
+                                       &ck, err)) ||
             (rc = map_image_load_layer(img, li, 1, &orig, NULL, err)))
             goto done;
         if (ck.out != orig.out || ck.in != orig.in || ck.ngroups != orig.ngroups ||
@@ -476,24 +477,28 @@ static ax_result make_counts(const run_job *j, const trace_file *tf, const trace
     return rc;
 }
 
-/* The reference acc of tokens [t0, t0 + nt) (nt <= TBLOCK) into acc. */
+/* The reference acc of tokens [t0, t0 + nt) (nt <= TBLOCK) into acc, on
+ * up to `threads` threads (the run's count: --threads 1 is one thread). */
 static ax_result ref_block(const int32_t *counts, size_t t0, size_t nt, const map_qweight *qw,
-                           int32_t *acc, char **err)
+                           int threads, int32_t *acc, char **err)
 {
-    ax_result rc = gpu_ref_cpu(counts + t0 * qw->in, nt, qw, acc, err);
+    gpu_ref_opts o;
+    gpu_ref_opts_default(&o);
+    o.threads = threads;
+    ax_result rc = gpu_ref_cpu_ex(counts + t0 * qw->in, nt, qw, acc, &o, NULL, err);
     if (rc && t0 && rc == AX_EOVERFLOW) /* name the token in the whole input */
         ax_err_prefix(err, "tokens %zu onwards", t0);
     return rc;
 }
 
 /* The reference acc, TBLOCK tokens at a time (acc[tokens][out][ngroups]). */
-static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweight *qw, int32_t *acc,
-                          char **err)
+static ax_result make_ref(const int32_t *counts, size_t tokens, const map_qweight *qw, int threads,
+                          int32_t *acc, char **err)
 {
     size_t per = qw->out * qw->ngroups;
     for (size_t t0 = 0; t0 < tokens; t0 += TBLOCK) {
         size_t nt = tokens - t0 < TBLOCK ? tokens - t0 : TBLOCK;
-        ax_result rc = ref_block(counts, t0, nt, qw, acc + t0 * per, err);
+        ax_result rc = ref_block(counts, t0, nt, qw, threads, acc + t0 * per, err);
         if (rc)
             return rc;
     }
@@ -520,7 +525,7 @@ ax_result run_ref_mismatches_par(const int32_t *counts, size_t tokens, const map
     size_t m = 0;
     for (size_t t0 = 0; t0 < tokens && !rc; t0 += blk) {
         size_t nt = tokens - t0 < blk ? tokens - t0 : blk;
-        if (!(rc = ref_block(counts, t0, nt, qw, b, err)))
+        if (!(rc = ref_block(counts, t0, nt, qw, threads, b, err)))
             m += count_diff(acc + t0 * per, b, nt * per, threads);
     }
     free(b);
@@ -581,7 +586,7 @@ static ax_result get_ref(run_cache *cache, const char *wkey, const char *xkey,
         if (!e || !(e->acc = malloc((nacc ? nacc : 1) * sizeof *e->acc))) {
             free(e);
             rc = ax_fail(err, AX_ENOMEM, "out of memory for the reference");
-        } else if ((rc = make_ref(counts, tokens, qw, e->acc, err))) {
+        } else if ((rc = make_ref(counts, tokens, qw, threads, e->acc, err))) {
             r_drop(e);
         } else if (!(*re = run_cache_put(cache, key, e, nacc * sizeof *e->acc, r_drop))) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
@@ -752,6 +757,7 @@ static void files_start(files_bg *b, const run_job *j, run_cache *cache, const c
         return;
     }
     b->started = 1;
+    ax_par_note(2); /* beside the run's own threads */
 }
 
 /* Joins the thread; *f (caller frees) is its result, or NULL when it did
@@ -773,6 +779,43 @@ static ax_result files_join(files_bg *b, run_files **f, char **err)
     b->f = NULL;
     free(b->err);
     b->err = NULL;
+    return rc;
+}
+
+/* The nonzero weights per input column of the calibrated baseline's
+ * statistics (power_act_stats_weights) depend on the weights alone: they
+ * are counted once per weights and kept in the cache under "N|wkey", so a
+ * sweep's points share them (its prepare step counts them before the
+ * workers start). *ne (pinned) holds uint32_t[qw->in]. */
+static ax_result nonzero_cols(run_cache *cache, const char *wkey, const map_qweight *qw,
+                              run_cache_entry **ne, char **err)
+{
+    char *key = run_cache_key("N|%s", wkey);
+    if (!key)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    ax_result rc = AX_OK;
+    if (!(*ne = run_cache_find(cache, key))) {
+        uint32_t *nz = malloc((qw->in ? qw->in : 1) * sizeof *nz);
+        if (!nz)
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        else if ((rc = power_weight_nonzero_cols(qw->q, qw->in, qw->out, nz, err)))
+            free(nz);
+        else if (!(*ne = run_cache_put(cache, key, nz, qw->in * sizeof *nz, plain_drop)))
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+    }
+    free(key);
+    return rc;
+}
+
+static ax_result weight_stats(run_cache *cache, const char *wkey, const int32_t *counts,
+                              size_t tokens, const map_qweight *qw, power_act_stats *acts,
+                              char **err)
+{
+    run_cache_entry *ne = NULL;
+    ax_result rc = nonzero_cols(cache, wkey, qw, &ne, err);
+    if (!rc)
+        rc = power_act_stats_weight_cols(counts, tokens, qw->in, run_cache_data(ne), acts, err);
+    run_cache_release(cache, ne);
     return rc;
 }
 
@@ -813,7 +856,10 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     stage(j, 0, "loading weights");
     const trace_tensor *ti = NULL, *tw = NULL;
     if (j->image) {
-        if ((rc = map_image_open(j->image, &img, err)) || (rc = image_layer(j, img, &li, err)))
+        if ((rc = map_image_open(j->image, &img, err)))
+            goto done;
+        map_image_set_threads(img, j->threads);
+        if ((rc = image_layer(j, img, &li, err)))
             goto done;
         win = map_image_layer_at(img, li)->in;
         wout = map_image_layer_at(img, li)->out;
@@ -925,7 +971,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             rc = sim_weights_alloc(wout, win, &w->sw, &rows, err);
         if (!rc)
             rc = img ? load_image(j, img, li, &w->qw, &w->perm, rows, err)
-                     : map_qweight_load(wf, j->layer, j->group, &w->qw, err);
+                     : map_qweight_load_par(wf, j->layer, j->group, j->threads, &w->qw, err);
         if (!rc && !img && prepare && !j->vcd)
             rc = sim_weights_new(&w->qw, j->threads, &w->sw, err);
         if (rc) {
@@ -1108,22 +1154,47 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             !(te = run_cache_put(cache, tkey, t, sim_timed_bytes(t), t_drop)))
             sim_timed_free(t);
     }
-    if (prepare)
+    if (prepare) {
+        if (!j->functional) { /* the calibrated baselines' column counts, for every point */
+            run_cache_entry *ne = NULL;
+            rc = nonzero_cols(cache, wkey, qw, &ne, err);
+            run_cache_release(cache, ne);
+        }
+        if (!rc && !(fe = run_cache_find(cache, fkey))) { /* the files' checksums, once */
+            run_files *f = malloc(sizeof *f);
+            if (!f)
+                rc = ax_fail(err, AX_ENOMEM, "out of memory");
+            else if ((rc = run_files_of(j, f, err)))
+                free(f);
+            else if (!(fe = run_cache_put(cache, fkey, f, sizeof *f, plain_drop)))
+                rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        }
         goto done;
+    }
     /* the results: acc taken from the sim (held once, not copied), the
      * report's counters copied; then the sim and the events are freed
      * before y and the reference are allocated, so the peak holds either
      * the simulator's working set or the results, never both */
+    /* y and its checks (reference, recorded output, --ref) follow from acc:
+     * once per shared accumulation and --ref file; a point that needs no
+     * tensors (j->no_tensors, a sweep's) and finds them shared copies none */
+    if (se && !(qkey = run_cache_key("Q|%s|%s", skey, rid))) {
+        rc = ax_fail(err, AX_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (qkey)
+        qe = run_cache_find(cache, qkey);
+    int lean = j->no_tensors && !s && qe;
     if (s) {
         sim_get_report(s, &r->sim);
         r->acc = sim_acc_take(s);
     } else {
         sim_timed_report(run_cache_data(te), j->cfg.clock_mhz, &r->sim);
-        if ((r->acc = malloc((nacc ? nacc : 1) * sizeof *r->acc)))
+        if (!lean && (r->acc = malloc((nacc ? nacc : 1) * sizeof *r->acc)))
             memcpy(r->acc, sim_sums_acc(run_cache_data(se)), nacc * sizeof *r->acc);
     }
     r->per_core = alloc_n(r->sim.cores, sizeof *r->per_core);
-    if (!r->acc || !r->per_core) {
+    if ((!lean && !r->acc) || !r->per_core) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory for the results");
         goto done;
     }
@@ -1133,21 +1204,16 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
     s = NULL;
     run_cache_release(cache, ee); /* nothing below reads the events */
     ee = NULL;
-    if (!(r->y = alloc_n(tokens * qw->out, sizeof *r->y))) {
+    if (!lean && !(r->y = alloc_n(tokens * qw->out, sizeof *r->y))) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory for the results");
         goto done;
     }
 
     stage(j, 3, "reference");
-    /* y and its checks (reference, recorded output, --ref) follow from acc:
-     * once per shared accumulation and --ref file */
-    if (se && !(qkey = run_cache_key("Q|%s|%s", skey, rid))) {
-        rc = ax_fail(err, AX_ENOMEM, "out of memory");
-        goto done;
-    }
-    if (qkey && (qe = run_cache_find(cache, qkey))) {
+    if (qe) {
         const q_entry *Q = run_cache_data(qe);
-        memcpy(r->y, Q->y, tokens * qw->out * sizeof *r->y);
+        if (!lean)
+            memcpy(r->y, Q->y, tokens * qw->out * sizeof *r->y);
         q_copy(r, &Q->res);
     } else if ((rc = checks(j, cache, wkey, xkey, X, qw, tf, to, tokens, qkey, r, &re, &qe, err))) {
         goto done;
@@ -1173,8 +1239,7 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             (j->cfg.batch_tokens > 1 &&
              (rc = power_act_stats_batch(counts, tokens, qw->in, j->cfg.batch_tokens, &acts,
                                          err))) ||
-            (base_cal &&
-             (rc = power_act_stats_weights(counts, tokens, qw->in, qw->out, qw->q, &acts, err))) ||
+            (base_cal && (rc = weight_stats(cache, wkey, counts, tokens, qw, &acts, err))) ||
             (rc = power_baseline_kind(tech, &j->cfg, &r->sim, &bs, &r->power, err)))
             goto done;
     }

@@ -67,6 +67,7 @@ void sim_par_for(int threads, size_t n, sim_par_fn fn, void *ctx)
             break; /* fewer threads: the same results, only slower */
         started = w;
     }
+    ax_par_note(started + 1);
     par_loop(&j, 0);
     for (int w = 1; w <= started; w++)
         pthread_join(tid[w], NULL);

@@ -3,6 +3,7 @@
  * complete, parallel sweep, resume without duplicates, failing points. */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <time.h>
 
 #include "db_fake.h"
 
@@ -258,6 +259,71 @@ Test(db_sweep, prepare_runs_in_the_parent_for_points_to_run)
     cr_assert_eq(prepared, 24);
     cr_assert_eq(st.ran, 12);
     cr_assert_eq(st.skipped, 12);
+    free(w), free(t);
+    fake_rmdir(dir);
+}
+
+/* The prepare hook runs point by point while workers already store the
+ * prepared ones: a worker inherits the parent's memory at its fork and must
+ * claim only points prepared before it (else it would compute them again,
+ * or, here, find them unprepared). The points to run are ordered with the
+ * costliest axes outermost (coding and k change the spike encoding; clock
+ * and tile only the timing), so the first prepared points share an
+ * encoding. */
+static int ready[3][2][2][2]; /* [clock][tile][coding][k], in the parent's memory */
+static int order[24][4], norder;
+
+static int *ready_of(const run_job *j, int *ix)
+{
+    ix[0] = j->cfg.clock_mhz == 250 ? 0 : j->cfg.clock_mhz == 500 ? 1 : 2;
+    ix[1] = j->cfg.rows == 64 ? 0 : 1;
+    ix[2] = j->coding == SPIKE_TERNARY ? 0 : 1;
+    ix[3] = j->sp.k == 2.0f ? 0 : 1;
+    return &ready[ix[0]][ix[1]][ix[2]][ix[3]];
+}
+
+static ax_result slow_prepare(void *user, const run_job *job, char **err)
+{
+    (void)user, (void)err;
+    int ix[4];
+    *ready_of(job, ix) = 1;
+    if (norder < 24)
+        memcpy(order[norder++], ix, sizeof ix);
+    struct timespec ts = {0, 5 * 1000 * 1000}; /* workers start before the last is prepared */
+    nanosleep(&ts, NULL);
+    return AX_OK;
+}
+
+static ax_result prepared_eval(void *user, const run_job *j, run_result *r, char **err)
+{
+    int ix[4];
+    if (!*ready_of(j, ix))
+        return ax_fail(err, AX_EPARAM, "point not prepared before this worker's fork");
+    return fake_eval(user, j, r, err);
+}
+
+Test(db_sweep, workers_overlap_the_preparation, .init = cr_redirect_stderr)
+{
+    char *dir = fake_tmpdir(), *w = fake_file(dir, "w", "W"), *t = fake_file(dir, "t", "T");
+    char path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    db_sweep_spec s;
+    spec_of(&s, w, t, 0);
+    db_sweep_eval ev = fake;
+    ev.eval = prepared_eval;
+    ev.prepare = slow_prepare;
+    db_sweep_stats st;
+    cr_assert_eq(db_sweep_run(path, &s, &ev, 2, NULL, &st, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(st.failed, 0, "a worker claimed a point prepared after its fork");
+    cr_assert_eq(st.ran, 24);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM runs"), 24);
+    cr_assert_eq(q1(path, "SELECT count(*) FROM sweep_errors"), 0);
+    cr_assert_eq(norder, 24);
+    for (int i = 0; i < 24; i++) { /* coding, k outermost; then clock, tile as given */
+        int *o = order[i];
+        cr_assert_eq(((o[2] * 2 + o[3]) * 3 + o[0]) * 2 + o[1], i, "prepared point %d out of order",
+                     i);
+    }
     free(w), free(t);
     fake_rmdir(dir);
 }

@@ -137,12 +137,13 @@ Test(run_cache, shared_results_equal_unshared)
         }
     run_cache_stats st;
     run_cache_get_stats(c, &st);
-    /* 32 points x 6 lookups (weights, counts, events, sums, reference,
-     * files): misses = 1 weight + 2 counts (k) + 4 event sets (k x coding) +
-     * 32 sums (only run_job_prepare computes them: a run keeps none) + 2
-     * references (k) + 1 set of files */
-    cr_assert_eq(st.misses, 42, "misses %llu", (unsigned long long)st.misses);
-    cr_assert_eq(st.hits, 32 * 6 - 42, "hits %llu", (unsigned long long)st.hits);
+    /* 32 points x 7 lookups (weights, counts, events, sums, reference,
+     * the calibrated baseline's nonzero weights per column, files): misses =
+     * 1 weight + 2 counts (k) + 4 event sets (k x coding) + 32 sums (only
+     * run_job_prepare computes them: a run keeps none) + 2 references (k) +
+     * 1 column count (the weights') + 1 set of files */
+    cr_assert_eq(st.misses, 43, "misses %llu", (unsigned long long)st.misses);
+    cr_assert_eq(st.hits, 32 * 7 - 43, "hits %llu", (unsigned long long)st.hits);
     cr_assert_eq(st.evictions, 0);
     run_cache_free(c);
 }
@@ -197,21 +198,30 @@ Test(run_cache, prepare_then_run)
     uint64_t misses = st.misses;
     /* weights 1 + counts 2 + events 4 + sums 4 (no sum can overflow: one
      * accumulation for both tiles) + reference 2 + y and its checks 4 (one
-     * per accumulation, in the parent) + timing 8 (one for both clocks) */
-    cr_assert_eq(misses, 25, "prepare: %llu misses", (unsigned long long)misses);
+     * per accumulation, in the parent) + timing 8 (one for both clocks) +
+     * the nonzero weights per column 1 + the files' checksums 1 */
+    cr_assert_eq(misses, 27, "prepare: %llu misses", (unsigned long long)misses);
     for (int k = 15; k >= 0; k--) {
         run_job j;
-        run_result a, b;
+        run_result a, b, c2;
         point(&j, k);
         cr_assert_eq(run_job_exec(&j, &a, NULL), AX_OK);
         cr_assert_eq(run_job_exec_cached(&j, c, &b, NULL), AX_OK);
         same(&a, &b, k);
+        /* a sweep's point reads no tensors: shared, they are not copied,
+         * and every other field is the same */
+        j.no_tensors = 1;
+        cr_assert_eq(run_job_exec_cached(&j, c, &c2, NULL), AX_OK);
+        cr_assert(!c2.acc && !c2.y, "point %d: acc and y copied for a point without tensors", k);
+        c2.acc = b.acc, c2.y = b.y;
+        same(&b, &c2, k);
+        c2.acc = NULL, c2.y = NULL;
         run_result_free(&a);
         run_result_free(&b);
+        run_result_free(&c2);
     }
     run_cache_get_stats(c, &st);
-    cr_assert_eq(st.misses, misses + 1,
-                 "runs after prepare: only the files' checksums missed (%llu misses)",
+    cr_assert_eq(st.misses, misses, "runs after prepare: %llu misses (none expected)",
                  (unsigned long long)(st.misses - misses));
     run_cache_free(c);
 }

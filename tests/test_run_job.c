@@ -388,3 +388,52 @@ Test(run_job, checks_on_threads_equal_one_pass)
     for (int k = 0; k < 3; k++)
         run_result_free(&r[k]);
 }
+
+/* `--threads 1` is one thread for the whole run: the quantization of the
+ * weights, the image's checks, the CPU reference and the simulator all take
+ * the run's count (they used every CPU before). The layer is large enough
+ * (8192 x 64 float weights) that every CPU would split the quantization and
+ * the reference; with 2 threads the peak is 2, so the count is seen. */
+Test(run_job, one_thread_is_one_thread)
+{
+    enum { BO = 8192, BI = 64, BT = 16 };
+    char bw[64], bt[64];
+    int pid = (int)getpid();
+    snprintf(bw, sizeof bw, "/tmp/axon_rj_bw_%d.safetensors", pid);
+    snprintf(bt, sizeof bt, "/tmp/axon_rj_bt_%d.safetensors", pid);
+    float *w = malloc(sizeof(float) * BO * BI);
+    int32_t *c = malloc(sizeof(int32_t) * BT * BI);
+    cr_assert(w && c);
+    for (size_t i = 0; i < (size_t)BO * BI; i++)
+        w[i] = (float)((int)(i * 2654435761u % 2001) - 1000) / 997.0f;
+    for (size_t i = 0; i < (size_t)BT * BI; i++)
+        c[i] = (int)(i * 40503u % 255) - 127;
+    trace_writer *tw;
+    int64_t ws[2] = {BO, BI}, cs[2] = {BT, BI};
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.weight", TRACE_F32, 2, ws, w, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, bw, NULL), AX_OK);
+    trace_writer_free(tw);
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.input", TRACE_I32, 2, cs, c, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, bt, NULL), AX_OK);
+    trace_writer_free(tw);
+    free(w), free(c);
+    char *err = NULL;
+    run_result r[2];
+    for (int n = 0; n < 2; n++) {
+        run_job j;
+        run_job_default(&j);
+        j.weights = bw;
+        j.trace = bt;
+        j.layer = "l";
+        j.threads = n + 1;
+        ax_par_peak_take();
+        cr_assert_eq(run_job_exec(&j, &r[n], &err), AX_OK, "%s", err ? err : "");
+        cr_assert_eq(ax_par_peak_take(), n + 1, "--threads %d ran a loop on other threads", n + 1);
+    }
+    cr_assert_eq(memcmp(r[0].acc, r[1].acc, (size_t)BT * BO * sizeof *r[0].acc), 0);
+    run_result_free(&r[0]);
+    run_result_free(&r[1]);
+    unlink(bw), unlink(bt);
+}
