@@ -54,6 +54,11 @@ for ((i = 0; i < rep; i++)); do
       --threads $t >>"$dir/r$t"
   done
 done
+# the speed-up pair by pair (the runs of one pair follow each other, so a
+# change of the machine's speed between pairs cancels): median, min, max
+paste -d' ' "$dir/r1" "$dir/r2" | awk '{print $1 / $3}' | sort -n | awk '{v[NR] = $1}
+  END {printf "  speed-up pair by pair (wall, threads 1 / threads 2): median %.2fx, range %.2f-%.2fx over %d pairs\n",
+    v[int((NR + 1) / 2)], v[1], v[NR], NR}'
 for how in median best; do
   read -r w1 c1 < <($how 1 <"$dir/r1")
   read -r w2 c2 < <($how 1 <"$dir/r2")
@@ -73,6 +78,9 @@ for ((i = 0; i < rep; i++)); do
     --clock 250,500,1000 --tile 64x64,128x128 --coding bitwise-signed,bitwise-2c --k 2,3,4 \
     --jobs 2 --db "$dir/s.db" >>"$dir/s36"
 done
+paste -d' ' "$dir/s36" "$dir/s1" | awk '{print $1 / $3}' | sort -n | awk '{v[NR] = $1}
+  END {printf "  sweep / one run pair by pair (wall): median %.1fx, range %.1f-%.1fx over %d pairs\n",
+    v[int((NR + 1) / 2)], v[1], v[NR], NR}'
 for how in median best; do
   read -r ow oc < <($how 1 <"$dir/s1")
   read -r sw sc < <($how 1 <"$dir/s36")

@@ -807,15 +807,52 @@ static ax_result nonzero_cols(run_cache *cache, const char *wkey, const map_qwei
     return rc;
 }
 
-static ax_result weight_stats(run_cache *cache, const char *wkey, const int32_t *counts,
-                              size_t tokens, const map_qweight *qw, power_act_stats *acts,
-                              char **err)
+/* docs/power.md "Baselines": whether pricing the baseline needs the
+ * activation statistics, and (*with_w) the weights' too: a table with the
+ * calibrated baseline tile prices the dense one by its MACs with nonzero
+ * operands. */
+static int base_needs_acts(const run_job *j, const power_table *tech, int *with_w)
 {
-    run_cache_entry *ne = NULL;
-    ax_result rc = nonzero_cols(cache, wkey, qw, &ne, err);
-    if (!rc)
-        rc = power_act_stats_weight_cols(counts, tokens, qw->in, run_cache_data(ne), acts, err);
+    *with_w = !j->functional &&
+              (j->baseline == POWER_BASE_BIT_SERIAL ? power_table_has_bs_cal(tech)
+                                                    : power_table_has_base_cal(tech));
+    return !j->functional && (j->baseline != POWER_BASE_DENSE || *with_w);
+}
+
+/* What the baselines need of the activations (power_act_stats): once per
+ * counts, tile rows, batch and weights, kept under "A|...", so a sweep's
+ * points that differ in the clock, the coding or the energy share them
+ * (the nonzero weights per column, with_w, once per weights). */
+static ax_result act_stats(run_cache *cache, const char *wkey, const char *xkey,
+                           const int32_t *counts, size_t tokens, const map_qweight *qw,
+                           const run_job *j, int with_w, power_act_stats *acts, char **err)
+{
+    char *key = run_cache_key("A|%s|%s|r%d|b%d|w%d", xkey, wkey, j->cfg.rows, j->cfg.batch_tokens,
+                              with_w);
+    if (!key)
+        return ax_fail(err, AX_ENOMEM, "out of memory");
+    run_cache_entry *ae = run_cache_find(cache, key), *ne = NULL;
+    ax_result rc = AX_OK;
+    if (!ae) {
+        if ((rc = power_act_stats_compute(counts, tokens, qw->in, j->cfg.rows, acts, err)) ||
+            (j->cfg.batch_tokens > 1 &&
+             (rc = power_act_stats_batch(counts, tokens, qw->in, j->cfg.batch_tokens, acts,
+                                         err))) ||
+            (with_w && ((rc = nonzero_cols(cache, wkey, qw, &ne, err)) ||
+                        (rc = power_act_stats_weight_cols(counts, tokens, qw->in,
+                                                          run_cache_data(ne), acts, err)))))
+            goto out;
+        power_act_stats *copy = malloc(sizeof *copy);
+        if (!copy || (memcpy(copy, acts, sizeof *copy),
+                      !(ae = run_cache_put(cache, key, copy, sizeof *copy, plain_drop))))
+            rc = ax_fail(err, AX_ENOMEM, "out of memory");
+    } else {
+        memcpy(acts, run_cache_data(ae), sizeof *acts);
+    }
+out:
+    free(key);
     run_cache_release(cache, ne);
+    run_cache_release(cache, ae);
     return rc;
 }
 
@@ -1155,10 +1192,12 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
             sim_timed_free(t);
     }
     if (prepare) {
-        if (!j->functional) { /* the calibrated baselines' column counts, for every point */
-            run_cache_entry *ne = NULL;
-            rc = nonzero_cols(cache, wkey, qw, &ne, err);
-            run_cache_release(cache, ne);
+        if (!j->functional) { /* the baselines' activation statistics, for every point */
+            power_act_stats acts;
+            int with_w = 0;
+            if (!(rc = power_table_open(j->tech, j->node_nm, j->vdd_v, &tech, err)) &&
+                base_needs_acts(j, tech, &with_w))
+                rc = act_stats(cache, wkey, xkey, counts, tokens, qw, j, with_w, &acts, err);
         }
         if (!rc && !(fe = run_cache_find(cache, fkey))) { /* the files' checksums, once */
             run_files *f = malloc(sizeof *f);
@@ -1227,19 +1266,11 @@ static ax_result exec(const run_job *j, run_cache *cache, int prepare, run_resul
                                                          (double)j->cfg.dram_burst_bytes, err))) ||
              (rc = power_price(tech, &j->cfg, &r->sim, j->model, &r->power, err)))
         goto done;
-    /* docs/power.md "Baselines"; a table with the calibrated baseline tile
-     * prices the dense one too, by its MACs with nonzero operands */
-    int base_cal = !j->functional &&
-                   (j->baseline == POWER_BASE_BIT_SERIAL ? power_table_has_bs_cal(tech)
-                                                         : power_table_has_base_cal(tech));
-    if (!j->functional && (j->baseline != POWER_BASE_DENSE || base_cal)) {
+    int base_cal = 0;
+    if (base_needs_acts(j, tech, &base_cal)) {
         power_act_stats acts;
         power_base_spec bs = {j->baseline, j->base_lanes, &acts};
-        if ((rc = power_act_stats_compute(counts, tokens, qw->in, j->cfg.rows, &acts, err)) ||
-            (j->cfg.batch_tokens > 1 &&
-             (rc = power_act_stats_batch(counts, tokens, qw->in, j->cfg.batch_tokens, &acts,
-                                         err))) ||
-            (base_cal && (rc = weight_stats(cache, wkey, counts, tokens, qw, &acts, err))) ||
+        if ((rc = act_stats(cache, wkey, xkey, counts, tokens, qw, j, base_cal, &acts, err)) ||
             (rc = power_baseline_kind(tech, &j->cfg, &r->sim, &bs, &r->power, err)))
             goto done;
     }

@@ -109,6 +109,10 @@ static void same(const run_result *a, const run_result *b, int k)
               "point %d: accuracy", k);
     cr_assert(a->power.energy_pj == b->power.energy_pj && a->power.area_um2 == b->power.area_um2,
               "point %d: power", k);
+    cr_assert(a->power.base_energy_pj == b->power.base_energy_pj &&
+                  a->power.base_compute_pj == b->power.base_compute_pj &&
+                  a->power.energy_reduction_pct == b->power.energy_reduction_pct,
+              "point %d: the baseline (its activation statistics)", k);
     cr_assert_eq(memcmp(&a->spikes, &b->spikes, sizeof a->spikes), 0, "point %d: spike stats", k);
     cr_assert(a->exact && b->exact && a->mismatches == b->mismatches, "point %d: exact", k);
     cr_assert(a->has_output && b->has_output && a->cosine == b->cosine && a->snr_db == b->snr_db &&
@@ -137,13 +141,15 @@ Test(run_cache, shared_results_equal_unshared)
         }
     run_cache_stats st;
     run_cache_get_stats(c, &st);
-    /* 32 points x 7 lookups (weights, counts, events, sums, reference,
-     * the calibrated baseline's nonzero weights per column, files): misses =
-     * 1 weight + 2 counts (k) + 4 event sets (k x coding) + 32 sums (only
-     * run_job_prepare computes them: a run keeps none) + 2 references (k) +
-     * 1 column count (the weights') + 1 set of files */
-    cr_assert_eq(st.misses, 43, "misses %llu", (unsigned long long)st.misses);
-    cr_assert_eq(st.hits, 32 * 7 - 43, "hits %llu", (unsigned long long)st.hits);
+    /* 32 points x 7 lookups (weights, counts, events, sums, reference, the
+     * baselines' activation statistics, files) and one more per statistics
+     * computed (the calibrated baseline's nonzero weights per column):
+     * misses = 1 weight + 2 counts (k) + 4 event sets (k x coding) + 32 sums
+     * (only run_job_prepare computes them: a run keeps none) + 2 references
+     * (k) + 4 statistics (k x tile rows) + 1 column count (the weights') + 1
+     * set of files */
+    cr_assert_eq(st.misses, 47, "misses %llu", (unsigned long long)st.misses);
+    cr_assert_eq(st.hits, 32 * 7 + 4 - 47, "hits %llu", (unsigned long long)st.hits);
     cr_assert_eq(st.evictions, 0);
     run_cache_free(c);
 }
@@ -199,8 +205,9 @@ Test(run_cache, prepare_then_run)
     /* weights 1 + counts 2 + events 4 + sums 4 (no sum can overflow: one
      * accumulation for both tiles) + reference 2 + y and its checks 4 (one
      * per accumulation, in the parent) + timing 8 (one for both clocks) +
-     * the nonzero weights per column 1 + the files' checksums 1 */
-    cr_assert_eq(misses, 27, "prepare: %llu misses", (unsigned long long)misses);
+     * the baselines' activation statistics 4 (k x tile rows) + the nonzero
+     * weights per column 1 + the files' checksums 1 */
+    cr_assert_eq(misses, 31, "prepare: %llu misses", (unsigned long long)misses);
     for (int k = 15; k >= 0; k--) {
         run_job j;
         run_result a, b, c2;
