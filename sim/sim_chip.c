@@ -40,6 +40,22 @@ static void *xcalloc(size_t n, size_t sz, int *bad)
     return p;
 }
 
+/* xcalloc on a 64-byte boundary, for the arrays the threads write by
+ * chunks of 128 lanes (acc_out): calloc's large blocks start 16 bytes into
+ * a page, so every 64-byte store straddled two cache lines and the lines at
+ * the chunks' ends were written by two threads. free() releases it. */
+static void *xcalloc_line(size_t n, size_t sz, int *bad)
+{
+    void *p = NULL;
+    size_t bytes = (n ? n : 1) * (sz ? sz : 1);
+    if ((sz && n > SIZE_MAX / sz) || posix_memalign(&p, 64, bytes)) {
+        *bad = 1;
+        return NULL;
+    }
+    memset(p, 0, bytes);
+    return p;
+}
+
 int sim_core_cused(const struct sim *s, size_t cb)
 {
     size_t lo = cb * (size_t)s->cfg.cols, hi = lo + (size_t)s->cfg.cols;
@@ -514,7 +530,7 @@ ax_result sim_new_ex(const sim_config *cfg, const map_qweight *qw, const spike_e
     s->o_own = xcalloc(s->ncores, sizeof *s->o_own, &bad);
     s->tok_done = xcalloc(s->tokens, sizeof(int64_t), &bad);
     s->tok_accept = xcalloc(s->tokens, sizeof(int64_t), &bad);
-    s->acc_out = xcalloc(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
+    s->acc_out = xcalloc_line(s->tokens * s->out * s->ng, sizeof(int32_t), &bad);
     s->link_free = xcalloc(s->nrb * s->ncb, sizeof(int64_t), &bad);
     s->ovf_rb = xcalloc(s->nrb, sizeof(uint32_t), &bad);
     s->pc = xcalloc(s->ncores, sizeof(sim_counters), &bad);
