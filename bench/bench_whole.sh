@@ -44,6 +44,13 @@ PY
 # the median of a column of "wall cpu" lines (the run in the middle by wall)
 median() { sort -n -k1 | awk '{l[NR] = $0} END {print l[int((NR + 1) / 2)]}'; }
 best() { sort -n -k"$1" | head -1; }
+# pairs LABEL A B FMT: the wall-time ratio A / B of each pair of runs (line i
+# of A and of B ran one after the other, so a change of the machine's speed
+# between pairs cancels): median, min, max
+pairs() {
+  paste -d' ' "$2" "$3" | awk '{print $1 / $3}' | sort -n | awk -v l="$1" -v f="$4" '{v[NR] = $1}
+    END {printf "  %s: median " f "x, range " f "-" f "x over %d pairs\n", l, v[int((NR + 1) / 2)], v[1], v[NR], NR}'
+}
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== threads: axon run, 3584 -> 18944 bf16, 128 tokens (median and best of $rep, alternating)"
@@ -56,9 +63,7 @@ for ((i = 0; i < rep; i++)); do
 done
 # the speed-up pair by pair (the runs of one pair follow each other, so a
 # change of the machine's speed between pairs cancels): median, min, max
-paste -d' ' "$dir/r1" "$dir/r2" | awk '{print $1 / $3}' | sort -n | awk '{v[NR] = $1}
-  END {printf "  speed-up pair by pair (wall, threads 1 / threads 2): median %.2fx, range %.2f-%.2fx over %d pairs\n",
-    v[int((NR + 1) / 2)], v[1], v[NR], NR}'
+pairs "speed-up pair by pair (wall, threads 1 / threads 2)" "$dir/r1" "$dir/r2" %.2f
 for how in median best; do
   read -r w1 c1 < <($how 1 <"$dir/r1")
   read -r w2 c2 < <($how 1 <"$dir/r2")
@@ -78,9 +83,7 @@ for ((i = 0; i < rep; i++)); do
     --clock 250,500,1000 --tile 64x64,128x128 --coding bitwise-signed,bitwise-2c --k 2,3,4 \
     --jobs 2 --db "$dir/s.db" >>"$dir/s36"
 done
-paste -d' ' "$dir/s36" "$dir/s1" | awk '{print $1 / $3}' | sort -n | awk '{v[NR] = $1}
-  END {printf "  sweep / one run pair by pair (wall): median %.1fx, range %.1f-%.1fx over %d pairs\n",
-    v[int((NR + 1) / 2)], v[1], v[NR], NR}'
+pairs "sweep / one run pair by pair (wall)" "$dir/s36" "$dir/s1" %.1f
 for how in median best; do
   read -r ow oc < <($how 1 <"$dir/s1")
   read -r sw sc < <($how 1 <"$dir/s36")

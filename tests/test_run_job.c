@@ -27,6 +27,22 @@
 
 static char wpath[64], tpath[64], ipath[64], rpath[64];
 
+/* Layer "l": its float weight w[out][in] into wp, counts c[tok][in] into tp. */
+static void write_layer(const char *wp, const char *tp, const float *w, const int32_t *c,
+                        int64_t out, int64_t in, int64_t tok)
+{
+    trace_writer *tw;
+    int64_t ws[2] = {out, in}, cs[2] = {tok, in};
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.weight", TRACE_F32, 2, ws, w, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, wp, NULL), AX_OK);
+    trace_writer_free(tw);
+    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
+    cr_assert_eq(trace_writer_add(tw, "l.input", TRACE_I32, 2, cs, c, NULL), AX_OK);
+    cr_assert_eq(trace_writer_save(tw, tp, NULL), AX_OK);
+    trace_writer_free(tw);
+}
+
 static void setup(void)
 {
     int pid = (int)getpid();
@@ -41,16 +57,7 @@ static void setup(void)
         w[i] = i % 7 == 0 ? 0.0f : (float)(rand() % 2001 - 1000) / 991.0f;
     for (size_t i = 0; i < TOK * IN; i++)
         c[i] = i % 3 == 0 ? 0 : rand() % 255 - 127;
-    trace_writer *tw;
-    int64_t ws[2] = {OUT, IN}, cs[2] = {TOK, IN};
-    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
-    cr_assert_eq(trace_writer_add(tw, "l.weight", TRACE_F32, 2, ws, w, NULL), AX_OK);
-    cr_assert_eq(trace_writer_save(tw, wpath, NULL), AX_OK);
-    trace_writer_free(tw);
-    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
-    cr_assert_eq(trace_writer_add(tw, "l.input", TRACE_I32, 2, cs, c, NULL), AX_OK);
-    cr_assert_eq(trace_writer_save(tw, tpath, NULL), AX_OK);
-    trace_writer_free(tw);
+    write_layer(wpath, tpath, w, c, OUT, IN, TOK);
     /* the image: the same quantization, inputs reversed inside each group */
     map_qweight qw;
     map_tiling t;
@@ -408,16 +415,7 @@ Test(run_job, one_thread_is_one_thread)
         w[i] = (float)((int)(i * 2654435761u % 2001) - 1000) / 997.0f;
     for (size_t i = 0; i < (size_t)BT * BI; i++)
         c[i] = (int)(i * 40503u % 255) - 127;
-    trace_writer *tw;
-    int64_t ws[2] = {BO, BI}, cs[2] = {BT, BI};
-    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
-    cr_assert_eq(trace_writer_add(tw, "l.weight", TRACE_F32, 2, ws, w, NULL), AX_OK);
-    cr_assert_eq(trace_writer_save(tw, bw, NULL), AX_OK);
-    trace_writer_free(tw);
-    cr_assert_eq(trace_writer_new(&tw, NULL), AX_OK);
-    cr_assert_eq(trace_writer_add(tw, "l.input", TRACE_I32, 2, cs, c, NULL), AX_OK);
-    cr_assert_eq(trace_writer_save(tw, bt, NULL), AX_OK);
-    trace_writer_free(tw);
+    write_layer(bw, bt, w, c, BO, BI, BT);
     free(w), free(c);
     char *err = NULL;
     run_result r[2];
