@@ -75,6 +75,27 @@ const profile profiles[] = {
     {"small", 0.2, 7, 0.3},  {"wzero", 0.3, 127, 0.8},  {"silent", 1.0, 127, 0.3},
 };
 
+/* A word of L int8 weights onto the weight port: an integer port for
+ * L <= 8 lanes, Verilator's VlWide (32-bit words) for wider tiles (the
+ * default tile's L = 16 is a 128-bit port). */
+template <typename T> void set_word(T &port, const uint8_t *b)
+{
+    uint64_t v = 0;
+    for (int l = 0; l < L && l < 8; l++)
+        v |= (uint64_t)b[l] << (8 * l);
+    port = (T)v;
+}
+template <std::size_t N> void set_word(VlWide<N> &port, const uint8_t *b)
+{
+    for (std::size_t k = 0; k < N; k++) {
+        uint32_t v = 0;
+        for (int i = 0; i < 4; i++)
+            if ((int)(4 * k) + i < L)
+                v |= (uint32_t)b[4 * k + i] << (8 * i);
+        port[k] = v;
+    }
+}
+
 double gdyn(const power_gate_result &g, const char *prefix)
 {
     double e = 0;
@@ -135,15 +156,16 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
                         cycles++;
     };
     m.rst_n = 0;
+    const uint8_t zero_word[L] = {0};
 #if AXON_BS
     m.in_valid = 0;
     m.in_x = 0;
-    m.in_w = 0;
+    set_word(m.in_w, zero_word);
     m.in_word = 0;
 #else
     m.mac_valid = 0;
     m.mac_x = 0;
-    m.mac_w = 0;
+    set_word(m.mac_w, zero_word);
     m.mac_word = 0;
 #endif
     m.clr = 0;
@@ -162,20 +184,20 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
             if (ZS && x == 0)
                 continue; // the zero-skip sequencer feeds nothing
             for (int w = 0; w < W; w++) {
-                uint64_t word = 0;
+                uint8_t word[L];
                 double nzw = 0;
                 for (int l = 0; l < L; l++) {
                     int q = uni() < p->w_zero ? 0 : (int)(rng() % 255) - 127;
                     if (act)
                         q = w * L + l < C ? aq[(size_t)(w * L + l) * R + i] : 0;
-                    word |= (uint64_t)(uint8_t)q << (8 * l);
+                    word[l] = (uint8_t)q;
                     nzw += q != 0;
                 }
 #if AXON_BS
                 m.in_valid = 1;
                 m.in_word = (uint32_t)w;
                 m.in_x = (uint8_t)x;
-                m.in_w = word;
+                set_word(m.in_w, word);
                 m.eval();
                 while (!m.in_ready) /* the previous word's planes */
                     tick();
@@ -189,7 +211,7 @@ bool run_stream(const std::string &spec, power_gate_netlist *nl, const power_lib
                 m.mac_valid = 1;
                 m.mac_word = (uint32_t)w;
                 m.mac_x = (uint8_t)x;
-                m.mac_w = word;
+                set_word(m.mac_w, word);
                 tick();
 #endif
                 words++;
