@@ -245,6 +245,8 @@ typedef struct {
     int C, L;
     size_t ncb;
     uint16_t *nnz, *nzw; /* [ncb][in] */
+    uint32_t *ltog[2];   /* [ncb][in][4] lane term toggles without / with zero gating (kept by
+                            sim_toggle_build once computed; NULL: not yet) */
 } sim_wcounts;
 
 struct sim_weights {
