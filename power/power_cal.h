@@ -40,6 +40,7 @@ typedef struct {
     double lane_adds_shift;   /* sum of the shift over the lane_adds_nonzero */
     double words_reused;      /* word slots added from the row register (row reuse; not in the
                             characterization CSV, 0 there) */
+    double lane_term_toggles; /* bit toggles of the lane adders' term operand (sim_toggle.c) */
 } power_cal_counts;
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);
 
