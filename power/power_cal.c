@@ -802,6 +802,26 @@ static double pct(double model, double gate)
     return gate > 0 ? 100.0 * (model - gate) / gate : 0;
 }
 
+int power_cal_cell(FILE *f, int md, int width, double gate_pj, double model_pj, int last,
+                   double set_pj, double total_pct, double comp_pct, double exempt_pct)
+{
+    double d = pct(model_pj, gate_pj);
+    int small = !last && gate_pj < exempt_pct / 100 * set_pj;
+    int bad = fabs(d) > (last ? total_pct : comp_pct);
+    int exempt = bad && small;
+    bad = bad && !small;
+    char cell[64];
+    snprintf(cell, sizeof cell, "%.0f (%+.1f %%)%s", gate_pj, d,
+             bad      ? " !"
+             : exempt ? " ~"
+                      : "");
+    if (md)
+        fprintf(f, " %s |", cell);
+    else
+        fprintf(f, " %*s", width, cell);
+    return bad;
+}
+
 ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n,
                              const power_cal_fit *fit, const power_table *t, double total_pct,
                              double comp_pct, int *violations, char **err)
@@ -874,23 +894,9 @@ ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size
             fprintf(f, "| %s | %s | %d | %.0f |", r->set, params, nst, cyc);
         else
             fprintf(f, "%-6s %-44s %7d %8.0f", r->set, params, nst, cyc);
-        for (int c = 0; c <= POWER_CAL_NCOMP; c++) {
-            double d = pct(m[c], g[c]);
-            int small = c < POWER_CAL_NCOMP && g[c] < exempt_pct / 100 * g[POWER_CAL_NCOMP];
-            int bad = c < POWER_CAL_NCOMP ? fabs(d) > comp_pct : fabs(d) > total_pct;
-            int exempt = bad && small;
-            bad = bad && !small;
-            *violations += bad;
-            char cell[64];
-            snprintf(cell, sizeof cell, "%.0f (%+.1f %%)%s", g[c], d,
-                     bad      ? " !"
-                     : exempt ? " ~"
-                              : "");
-            if (md)
-                fprintf(f, " %s |", cell);
-            else
-                fprintf(f, " %16s", cell);
-        }
+        for (int c = 0; c <= POWER_CAL_NCOMP; c++)
+            *violations += power_cal_cell(f, md, 16, g[c], m[c], c == POWER_CAL_NCOMP,
+                                          g[POWER_CAL_NCOMP], total_pct, comp_pct, exempt_pct);
         if (md)
             fprintf(f, " %+.1f %% (%s) |\n", worst, worst_s);
         else

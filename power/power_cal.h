@@ -149,6 +149,14 @@ ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size
                                 const power_cal_fit *fit, const power_table *t, double total_pct,
                                 double comp_pct, double exempt_pct, int *violations, char **err);
 
+/* One cell of a validation table (the core's and the baselines', power_base_cal.c):
+ * "gate_pJ (±gap %)" with " !" when outside the bound (total_pct for the total,
+ * last = 1, else comp_pct) and " ~" when outside but exempt (a component
+ * under exempt_pct % of the set's gate energy set_pj); markdown " cell |" or
+ * right-aligned in width. Returns 1 for a violation (counted), else 0. */
+int power_cal_cell(FILE *f, int md, int width, double gate_pj, double model_pj, int last,
+                   double set_pj, double total_pct, double comp_pct, double exempt_pct);
+
 /* Table carries calibrated rows (meta calibrated). */
 int power_table_is_calibrated(const power_table *t);
 /* "calibrated at 180 nm / 1.80 V (liberty), scaled to 45 nm / 0.90 V by Stillmaker & Baas
