@@ -247,6 +247,7 @@ Test(power_cal, table_round_trip_and_translation)
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
             rows[k].gate_pj[c] = 100 + 10 * c + rows[k].k.words_read * (1 + c) +
                                  rows[k].k.events * 3;
+        rows[k].gate_pj[POWER_CAL_ACC] += 0.5 * rows[k].k.lane_term_toggles;
     }
     power_cal_fit fit;
     char *err = NULL;
@@ -287,6 +288,37 @@ Test(power_cal, table_round_trip_and_translation)
     power_table_provenance(t45, prov, sizeof prov);
     cr_assert(strstr(prov, "calibrated to gate level at 180 nm") && strstr(prov, "scaled to 45 nm"),
               "%s", prov);
+    /* a table written before version 5 (no acc,term_toggle row) still
+     * prices: its model had no such term */
+    char old[] = "/tmp/axon-cal-old-XXXXXX";
+    int fo = mkstemp(old);
+    cr_assert_geq(fo, 0);
+    FILE *in = fopen(path, "r"), *o = fdopen(fo, "w");
+    char line[4096];
+    int dropped = 0;
+    while (fgets(line, sizeof line, in)) {
+        if (!strncmp(line, "acc,term_toggle,", 16)) {
+            dropped++;
+            continue;
+        }
+        fputs(line, o);
+    }
+    fclose(in);
+    fclose(o);
+    cr_assert_eq(dropped, 1);
+    power_table *told = NULL;
+    cr_assert_eq(power_table_open(old, 0, 0, &told, &err), AX_OK, "%s", err ? err : "");
+    double eo[POWER_CAL_NCOMP];
+    cr_assert_eq(power_cal_price(told, &cfg, &rows[3].k, eo, &err), AX_OK, "%s", err ? err : "");
+    double tcoef = 0;
+    for (int j = 0; j < fit.nf[POWER_CAL_ACC]; j++)
+        if (!strcmp(fit.names[POWER_CAL_ACC][j], "term_toggle"))
+            tcoef = fit.coef[POWER_CAL_ACC][j];
+    cr_assert_gt(tcoef, 0);
+    cr_assert_float_eq(eo[POWER_CAL_ACC], e[POWER_CAL_ACC] - tcoef * rows[3].k.lane_term_toggles,
+                       1e-5 * (1 + e[POWER_CAL_ACC]));
+    power_table_free(told);
+    remove(old);
     power_table_free(t);
     power_table_free(t45);
     power_table_free(base);
