@@ -32,9 +32,8 @@ static const char *CMD = "calibrate";
  * absent. */
 static char *old_base_block(const char *path)
 {
-    static const char b0[] = "# ---- baseline MAC tile, calibrated", b1[] =
-                                                                     "# ---- end of the baseline "
-                                                                     "MAC tile ----";
+    static const char b0[] = "# ---- baseline MAC tile, calibrated",
+                      b1[] = "# ---- end of the baseline MAC tile ----";
     FILE *f = fopen(path, "r");
     if (!f)
         return NULL;

@@ -399,6 +399,5 @@ static const char mig13[] =
     "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
     " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V13 VIEWS_V10_TAIL;
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2,  mig3,  mig4,  mig5,
-                                                      mig6, mig7,  mig8,  mig9,  mig10,
-                                                      mig11, mig12, mig13};
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3,  mig4,  mig5,  mig6, mig7,
+                                                      mig8, mig9, mig10, mig11, mig12, mig13};

@@ -379,8 +379,8 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
             }
             r.CG = (int)cg;
         }
-        if (want == 36 && (power_parse_num(f[35], &r.k.lane_term_toggles) ||
-                           !(r.k.lane_term_toggles >= 0))) {
+        if (want == 36 &&
+            (power_parse_num(f[35], &r.k.lane_term_toggles) || !(r.k.lane_term_toggles >= 0))) {
             rc = ax_fail(err, AX_EFORMAT,
                          "%s:%d: field 36 (lane_term_toggles) '%s' is not a number >= 0 (hint: "
                          "regenerate with make characterize)",
@@ -811,10 +811,7 @@ int power_cal_cell(FILE *f, int md, int width, double gate_pj, double model_pj, 
     int exempt = bad && small;
     bad = bad && !small;
     char cell[64];
-    snprintf(cell, sizeof cell, "%.0f (%+.1f %%)%s", gate_pj, d,
-             bad      ? " !"
-             : exempt ? " ~"
-                      : "");
+    snprintf(cell, sizeof cell, "%.0f (%+.1f %%)%s", gate_pj, d, bad ? " !" : exempt ? " ~" : "");
     if (md)
         fprintf(f, " %s |", cell);
     else

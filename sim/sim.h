@@ -114,7 +114,7 @@ ax_result sim_config_check(const sim_config *c, char **err);
     X(sram_words_nonzero, COUNT,                                                                   \
       "words of the rows read holding a nonzero weight (gating or not)")                           \
     X(lane_adds_shift, COUNT,                                                                      \
-      "sum of the event's shift over the lane additions with a nonzero weight")                   \
+      "sum of the event's shift over the lane additions with a nonzero weight")                    \
     X(lane_term_toggles, COUNT,                                                                    \
       "bit toggles of the lane adders' term operand over the words added (from zero per event)")
 

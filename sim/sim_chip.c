@@ -619,8 +619,8 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     size_t x = cb * s->in + e->axon;
     sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], e->shift,
                          sim_core_cused(s, cb), !s->rrow || s->rrow[rb][k]);
-    s->cs[core].c.lane_term_toggles +=
-        sim_toggle_event(s->ltog + x * 4, e->neg, e->shift, sim_toggle_width(s->cfg.acc_bits));
+    s->cs[core].c.lane_term_toggles += sim_toggle_event(s->ltog + x * 4, e->neg, e->shift,
+                                                        sim_toggle_width(s->cfg.acc_bits));
     int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
     s->ovf_rb[rb] |= sim_core_add(sim_chip_accset(s, rb, e->token) + cb * C,
                                   s->wt + (size_t)e->axon * s->outp + cb * C, C, m,
