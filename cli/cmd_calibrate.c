@@ -10,7 +10,9 @@
  * --base-train fits the baselines' MAC tile the same way (power_base_cal.c:
  * rows of `make base-gate`) and writes its rows as their own block of the
  * table, into the table --train writes or into the existing --out table;
- * --base-check prices baseline rows with an existing table.
+ * --base-check prices baseline rows with an existing table. Refitting the core
+ * alone (--train without --base-train) keeps the baseline block the --out
+ * table already has (make base-gate owns it).
  * Exit 0: within the bounds; 1: a bound broken or an error; 2: usage.
  */
 #include "cmd.h"
@@ -24,6 +26,42 @@
 #include <time.h>
 
 static const char *CMD = "calibrate";
+
+/* The baseline block of the table at path (its text from the begin marker
+ * through the end marker's line), or NULL when the file or the block is
+ * absent. */
+static char *old_base_block(const char *path)
+{
+    static const char b0[] = "# ---- baseline MAC tile, calibrated",
+                      b1[] = "# ---- end of the baseline MAC tile ----";
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    char buf[4096];
+    size_t k;
+    while (m && (k = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, k, m);
+    fclose(f);
+    if (!m || fclose(m) || !text) {
+        free(text);
+        return NULL;
+    }
+    char *b = strstr(text, b0), *e = b ? strstr(b, b1) : NULL, *out = NULL;
+    if (e) {
+        char *nl = strchr(e, '\n');
+        size_t n = nl ? (size_t)(nl + 1 - b) : strlen(b);
+        out = malloc(n + 1);
+        if (out) {
+            memcpy(out, b, n);
+            out[n] = '\0';
+        }
+    }
+    free(text);
+    return out;
+}
 
 static void usage(FILE *f)
 {
@@ -379,11 +417,13 @@ int cmd_calibrate(int argc, char **argv)
             }
             fclose(vm);
         }
-        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v4", 180, 1.8, sets, streams, gated};
+        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v5", 180, 1.8, sets, streams, gated};
         char tmp[4096];
         snprintf(tmp, sizeof tmp, "%s.tmp", out);
+        char *keep = btrain ? NULL : old_base_block(out);
         FILE *f = fopen(tmp, "w");
         if (!f) {
+            free(keep);
             free(vbuf);
             rc = cmd_usage(CMD, "cannot write %s (hint: check the directory)", tmp);
             goto done;
@@ -391,11 +431,21 @@ int cmd_calibrate(int argc, char **argv)
         ax_result r = power_cal_write_table_v(f, &fit, &pv, vbuf, &err);
         free(vbuf);
         if (fclose(f) || r || rename(tmp, out)) {
+            free(keep);
             remove(tmp);
             rc = cmd_fail(CMD, err ? err : strdup("cannot write the table"));
             goto done;
         }
         printf("calibrate: fitted %zu rows, wrote %s\n", n, out);
+        if (keep) { /* the baselines' block the table had, as it was */
+            ax_result kr = power_bcal_splice_file(out, keep, &err);
+            free(keep);
+            if (kr) {
+                rc = cmd_fail(CMD, err);
+                goto done;
+            }
+            printf("calibrate: kept the baseline block of %s\n", out);
+        }
         if (btrain) { /* the baselines' block into the table just written */
             int brc = base_calibrate(btrain, bval, NULL, out, NULL, NULL, tot, comp, exempt);
             if (brc != CMD_OK) {

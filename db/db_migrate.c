@@ -25,6 +25,7 @@
  *      (counters and cores), views rebuilt
  *   12: clock as built: runs column clock_gating, results column clock_model,
  *      views rebuilt
+ *   13: counter lane_term_toggles (counters and cores), views rebuilt
  *
  * The released migrations spell their columns out by hand, as they were;
  * the current lists (sim/sim.h SIM_COUNTERS, run/run.h RUN_REPORT_FIELDS)
@@ -385,5 +386,18 @@ static const char mig12[] =
     "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
     " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V11 VIEWS_V10_TAIL;
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3, mig4,  mig5,  mig6,
-                                                      mig7, mig8, mig9, mig10, mig11, mig12};
+/* 13: the counter lane_term_toggles (bit toggles of the lane adders' term
+ * operand, sim/sim_toggle.c), priced by the calibrated table since its
+ * version 5 (docs/power.md "Calibration"). Old runs keep NULL. v_runs is
+ * rebuilt to show it, the views over it as migration 12 left them. */
+#define COUNTER_COLS_V13 COUNTER_COLS_V11 ", lane_term_toggles"
+
+static const char mig13[] =
+    "ALTER TABLE counters ADD COLUMN lane_term_toggles INTEGER;"
+    "ALTER TABLE cores ADD COLUMN lane_term_toggles INTEGER;"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V13 VIEWS_V10_TAIL;
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3,  mig4,  mig5,  mig6, mig7,
+                                                      mig8, mig9, mig10, mig11, mig12, mig13};

@@ -438,24 +438,9 @@ ax_result power_bcal_validate(FILE *f, int md, const power_bcal_row *rows, size_
             fprintf(f, "| %s | %s | %d |", r->set, params, nst);
         else
             fprintf(f, "%-8s %-26s %7d", r->set, params, nst);
-        for (int c = 0; c <= POWER_BCAL_NCOMP; c++) {
-            double d = pct(m[c], g[c]);
-            int last = c == POWER_BCAL_NCOMP;
-            int small = !last && g[c] < exempt_pct / 100 * g[POWER_BCAL_NCOMP];
-            int bad = fabs(d) > (last ? total_pct : comp_pct);
-            int exempt = bad && small;
-            bad = bad && !small;
-            *violations += bad;
-            char cell[64];
-            snprintf(cell, sizeof cell, "%.0f (%+.1f %%)%s", g[c], d,
-                     bad      ? " !"
-                     : exempt ? " ~"
-                              : "");
-            if (md)
-                fprintf(f, " %s |", cell);
-            else
-                fprintf(f, " %18s", cell);
-        }
+        for (int c = 0; c <= POWER_BCAL_NCOMP; c++)
+            *violations += power_cal_cell(f, md, 18, g[c], m[c], c == POWER_BCAL_NCOMP,
+                                          g[POWER_BCAL_NCOMP], total_pct, comp_pct, exempt_pct);
         if (md)
             fprintf(f, " %+.1f %% (%s) |\n", worst, worst_s);
         else

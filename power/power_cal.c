@@ -61,6 +61,7 @@ void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_c
     k->lane_adds_nonzero = (double)c->lane_adds_nonzero;
     k->words_nonzero = (double)c->sram_words_nonzero;
     k->lane_adds_shift = (double)c->lane_adds_shift;
+    k->lane_term_toggles = (double)c->lane_term_toggles;
     /* row reuse: a reused event adds the words its row's first event read
      * (the skipped ones skipped again); per row read sram_words/rows words */
     if (cfg && cfg->row_reuse && c->sram_rows_read > 0 && c->events > c->sram_rows_read)
@@ -190,6 +191,15 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
           (k->words_read + k->words_reused) * (g.C / g.W) * g.A * cg);
         F("cg_enable_cycle", "cycle x NB x W clock-gate enables, clock-gated build",
           cycles * g.NB * g.W * cg);
+        /* version 5: the data the lane adders see. The Hamming distance of
+         * each lane's TW-bit term ±(q << shift) from one added word to the
+         * next (sim_toggle.c; each event's first word from zero): low bits
+         * that toggle like data, the sign-extension bits above the term all
+         * at once when the sign changes (Landman & Rabaey's dual bit type
+         * model). It replaces add_term_bit's fixed half of TW - shift per
+         * nonzero addition (fitted 0 next to it) */
+        F("term_toggle", "bit toggle of a lane adder's term operand (lane_term_toggles)",
+          k->lane_term_toggles);
         break;
     case POWER_CAL_FIFO:
         F("item_bit", "item x IW bits", items * g.IW);
@@ -263,10 +273,13 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
 
 /* the clock-gated build's column, after the others (a CSV without it: 0) */
 #define CAL_HEADER_CG CAL_HEADER ",clock_gating"
+/* version 5: the lane term toggles after it (a CSV without them: 0, hint to
+ * regenerate: the term_toggle feature needs them) */
+#define CAL_HEADER_TT CAL_HEADER_CG ",lane_term_toggles"
 
 void power_cal_write_header(FILE *f)
 {
-    fprintf(f, "%s\n", CAL_HEADER_CG);
+    fprintf(f, "%s\n", CAL_HEADER_TT);
 }
 
 void power_cal_write_row(FILE *f, const power_cal_row *r)
@@ -281,7 +294,7 @@ void power_cal_write_row(FILE *f, const power_cal_row *r)
             k->words_nonzero, k->lane_adds_shift, r->flops, r->cells);
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         fprintf(f, ",%.3f", r->gate_pj[c]);
-    fprintf(f, ",%d\n", r->CG ? 1 : 0);
+    fprintf(f, ",%d,%.0f\n", r->CG ? 1 : 0, k->lane_term_toggles);
 }
 
 double power_cal_row_total(const power_cal_row *r)
@@ -314,12 +327,14 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         lineno++;
         if (lineno == 1) {
-            if (!strcmp(line, CAL_HEADER_CG)) {
+            if (!strcmp(line, CAL_HEADER_TT)) {
+                want = 36;
+            } else if (!strcmp(line, CAL_HEADER_CG)) {
                 want = 35;
             } else if (strcmp(line, CAL_HEADER)) {
                 rc = ax_fail(err, AX_EFORMAT,
                              "%s:1: not a characterization CSV (hint: the header is %s)", path,
-                             CAL_HEADER_CG);
+                             CAL_HEADER_TT);
                 break;
             }
             continue;
@@ -353,7 +368,7 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
         r.flops = v[23], r.cells = v[24];
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
             r.gate_pj[c] = v[25 + c];
-        if (want == 35) {
+        if (want >= 35) {
             double cg;
             if (power_parse_num(f[34], &cg) || !(cg == 0 || cg == 1)) {
                 rc = ax_fail(err, AX_EFORMAT,
@@ -363,6 +378,14 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
                 goto done;
             }
             r.CG = (int)cg;
+        }
+        if (want == 36 &&
+            (power_parse_num(f[35], &r.k.lane_term_toggles) || !(r.k.lane_term_toggles >= 0))) {
+            rc = ax_fail(err, AX_EFORMAT,
+                         "%s:%d: field 36 (lane_term_toggles) '%s' is not a number >= 0 (hint: "
+                         "regenerate with make characterize)",
+                         path, lineno, f[35]);
+            goto done;
         }
         power_cal_row *nr = realloc(*rows, (*n + 1) * sizeof *nr);
         if (!nr) {
@@ -605,6 +628,10 @@ ax_result power_cal_price(const power_table *t, const sim_config *cfg, const pow
             double e;
             if (x[j] <= 0) /* no such action (e.g. a clock-gated term of an ungated core) */
                 continue;
+            /* a table written before version 5 has no term_toggle row: its
+             * model had no such term (add_term_bit carried it) */
+            if (!strcmp(names[j], "term_toggle") && !power_find(t, comp_names[c], names[j]))
+                continue;
             ax_result rc = power_energy_pj(t, comp_names[c], names[j], &e, err);
             if (rc)
                 return rc;
@@ -775,6 +802,23 @@ static double pct(double model, double gate)
     return gate > 0 ? 100.0 * (model - gate) / gate : 0;
 }
 
+int power_cal_cell(FILE *f, int md, int width, double gate_pj, double model_pj, int last,
+                   double set_pj, double total_pct, double comp_pct, double exempt_pct)
+{
+    double d = pct(model_pj, gate_pj);
+    int small = !last && gate_pj < exempt_pct / 100 * set_pj;
+    int bad = fabs(d) > (last ? total_pct : comp_pct);
+    int exempt = bad && small;
+    bad = bad && !small;
+    char cell[64];
+    snprintf(cell, sizeof cell, "%.0f (%+.1f %%)%s", gate_pj, d, bad ? " !" : exempt ? " ~" : "");
+    if (md)
+        fprintf(f, " %s |", cell);
+    else
+        fprintf(f, " %*s", width, cell);
+    return bad;
+}
+
 ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t n,
                              const power_cal_fit *fit, const power_table *t, double total_pct,
                              double comp_pct, int *violations, char **err)
@@ -847,23 +891,9 @@ ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size
             fprintf(f, "| %s | %s | %d | %.0f |", r->set, params, nst, cyc);
         else
             fprintf(f, "%-6s %-44s %7d %8.0f", r->set, params, nst, cyc);
-        for (int c = 0; c <= POWER_CAL_NCOMP; c++) {
-            double d = pct(m[c], g[c]);
-            int small = c < POWER_CAL_NCOMP && g[c] < exempt_pct / 100 * g[POWER_CAL_NCOMP];
-            int bad = c < POWER_CAL_NCOMP ? fabs(d) > comp_pct : fabs(d) > total_pct;
-            int exempt = bad && small;
-            bad = bad && !small;
-            *violations += bad;
-            char cell[64];
-            snprintf(cell, sizeof cell, "%.0f (%+.1f %%)%s", g[c], d,
-                     bad      ? " !"
-                     : exempt ? " ~"
-                              : "");
-            if (md)
-                fprintf(f, " %s |", cell);
-            else
-                fprintf(f, " %16s", cell);
-        }
+        for (int c = 0; c <= POWER_CAL_NCOMP; c++)
+            *violations += power_cal_cell(f, md, 16, g[c], m[c], c == POWER_CAL_NCOMP,
+                                          g[POWER_CAL_NCOMP], total_pct, comp_pct, exempt_pct);
         if (md)
             fprintf(f, " %+.1f %% (%s) |\n", worst, worst_s);
         else

@@ -40,6 +40,7 @@ typedef struct {
     double lane_adds_shift;   /* sum of the shift over the lane_adds_nonzero */
     double words_reused;      /* word slots added from the row register (row reuse; not in the
                             characterization CSV, 0 there) */
+    double lane_term_toggles; /* bit toggles of the lane adders' term operand (sim_toggle.c) */
 } power_cal_counts;
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);
 
@@ -147,6 +148,14 @@ ax_result power_cal_validate(FILE *f, int md, const power_cal_row *rows, size_t 
 ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size_t n,
                                 const power_cal_fit *fit, const power_table *t, double total_pct,
                                 double comp_pct, double exempt_pct, int *violations, char **err);
+
+/* One cell of a validation table (the core's and the baselines', power_base_cal.c):
+ * "gate_pJ (±gap %)" with " !" when outside the bound (total_pct for the total,
+ * last = 1, else comp_pct) and " ~" when outside but exempt (a component
+ * under exempt_pct % of the set's gate energy set_pj); markdown " cell |" or
+ * right-aligned in width. Returns 1 for a violation (counted), else 0. */
+int power_cal_cell(FILE *f, int md, int width, double gate_pj, double model_pj, int last,
+                   double set_pj, double total_pct, double comp_pct, double exempt_pct);
 
 /* Table carries calibrated rows (meta calibrated). */
 int power_table_is_calibrated(const power_table *t);

@@ -85,7 +85,9 @@ ax_result sim_config_check(const sim_config *c, char **err);
  * gating, else <= adds and <= sram_words (the lanes whose weight is nonzero
  * and the words holding one: without gating the others are still read and
  * add a zero); lane_adds_shift / lane_adds_nonzero is their mean shift (the
- * term's bits below the shift are zero). */
+ * term's bits below the shift are zero); lane_term_toggles is the Hamming
+ * distance of each lane adder's TW-bit term ±(q << shift) from one added word
+ * to the next, each event's first word counted from zero (sim_toggle.c). */
 #define SIM_COUNTERS(X)                                                                            \
     X(events, COUNT, "spike events accepted")                                                      \
     X(eots, COUNT, "end-of-token markers accepted")                                                \
@@ -112,7 +114,9 @@ ax_result sim_config_check(const sim_config *c, char **err);
     X(sram_words_nonzero, COUNT,                                                                   \
       "words of the rows read holding a nonzero weight (gating or not)")                           \
     X(lane_adds_shift, COUNT,                                                                      \
-      "sum of the event's shift over the lane additions with a nonzero weight")
+      "sum of the event's shift over the lane additions with a nonzero weight")                    \
+    X(lane_term_toggles, COUNT,                                                                    \
+      "bit toggles of the lane adders' term operand over the words added (from zero per event)")
 
 #define SIM_COUNTER_TYPE_COUNT uint64_t
 #define SIM_COUNTER_TYPE_TIME int64_t

@@ -366,8 +366,13 @@ ax_result sim_arith_prepare(struct sim *s, char **err)
     }
     if (counts && s->sw && !kept)
         sim_weights_keep_counts(s);
-    if (counts)
+    if (counts) {
+        if ((rc = sim_toggle_build(s, err))) {
+            free(bound);
+            return rc;
+        }
         s->weights_built = 1;
+    }
     if (!progs)
         return AX_OK;
     /* safe tokens: no partial sum can leave A bits, no reduced sum int32 */

@@ -126,6 +126,9 @@ ax_result sim_chip_weights_rows(struct sim *s, char **err)
             s->nnz[cb * s->in + i] = (uint16_t)nnz;
             s->nzw[cb * s->in + i] = (uint16_t)nzw;
         }
+    ax_result rc = sim_toggle_build(s, err);
+    if (rc)
+        return rc;
     s->weights_built = 1;
     return AX_OK;
 }
@@ -265,6 +268,8 @@ static ax_result count_items_serial(struct sim *s, const uint32_t *a2rb, char **
     memset(s->nitems, 0, s->nrb * sizeof *s->nitems);
     memset(s->ecnt, 0, s->in * sizeof *s->ecnt);
     memset(s->scnt, 0, s->in * sizeof *s->scnt);
+    memset(s->ecnt_neg, 0, s->in * sizeof *s->ecnt_neg);
+    memset(s->scnt_neg, 0, s->in * sizeof *s->scnt_neg);
     for (size_t n = 0; n < s->tokens; n++) {
         if (s->tok_start[n + 1] < s->tok_start[n])
             return ax_fail(err, AX_EPARAM, "tok_start decreases at token %zu", n);
@@ -290,6 +295,8 @@ static ax_result count_items_serial(struct sim *s, const uint32_t *a2rb, char **
             s->nitems[a2rb[v->axon]]++;
             s->ecnt[v->axon]++;
             s->scnt[v->axon] += v->shift;
+            s->ecnt_neg[v->axon] += v->neg != 0;
+            s->scnt_neg[v->axon] += v->neg ? v->shift : 0;
         }
     }
     return AX_OK;
@@ -304,6 +311,8 @@ typedef struct {
     size_t *cnt;        /* [block][rb]: items (pass 1), then offsets (pass 2) */
     uint32_t *ecnt;     /* [worker][in] */
     uint64_t *scnt;     /* [worker][in] */
+    uint32_t *ecnt_neg; /* [worker][in] events with the negative sign */
+    uint64_t *scnt_neg; /* [worker][in] their shifts */
     unsigned char *bad; /* [block]: an invalid event (checked again in order) */
 } items_ctx;
 
@@ -316,6 +325,8 @@ static void count_block(void *p, size_t blk, int worker)
     size_t *cnt = x->cnt + blk * s->nrb;
     uint32_t *ecnt = x->ecnt + (size_t)worker * s->in;
     uint64_t *scnt = x->scnt + (size_t)worker * s->in;
+    uint32_t *ecnt_neg = x->ecnt_neg + (size_t)worker * s->in;
+    uint64_t *scnt_neg = x->scnt_neg + (size_t)worker * s->in;
     for (size_t n = n0; n < n1; n++)
         for (size_t e = s->tok_start[n]; e < s->tok_start[n + 1]; e++) {
             const spike_event *v = &s->ev[e];
@@ -331,6 +342,8 @@ static void count_block(void *p, size_t blk, int worker)
             cnt[x->a2rb[v->axon]]++;
             ecnt[v->axon]++;
             scnt[v->axon] += v->shift;
+            ecnt_neg[v->axon] += v->neg != 0;
+            scnt_neg[v->axon] += v->neg ? v->shift : 0;
         }
     for (size_t rb = 0; rb < s->nrb; rb++)
         cnt[rb] += n1 - n0; /* an EOT per token */
@@ -378,6 +391,8 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
         x.cnt = xcalloc(nblk * s->nrb, sizeof *x.cnt, &bad);
         x.ecnt = xcalloc((size_t)workers * s->in, sizeof *x.ecnt, &bad);
         x.scnt = xcalloc((size_t)workers * s->in, sizeof *x.scnt, &bad);
+        x.ecnt_neg = xcalloc((size_t)workers * s->in, sizeof *x.ecnt_neg, &bad);
+        x.scnt_neg = xcalloc((size_t)workers * s->in, sizeof *x.scnt_neg, &bad);
         x.bad = xcalloc(nblk, 1, &bad);
     }
     ax_result r = AX_OK;
@@ -395,6 +410,8 @@ static ax_result build_items(struct sim *s, uint32_t *a2rb, char **err)
             for (size_t i = 0; i < s->in; i++) {
                 s->ecnt[i] += x.ecnt[(size_t)w * s->in + i];
                 s->scnt[i] += x.scnt[(size_t)w * s->in + i];
+                s->ecnt_neg[i] += x.ecnt_neg[(size_t)w * s->in + i];
+                s->scnt_neg[i] += x.scnt_neg[(size_t)w * s->in + i];
             }
         for (size_t rb = 0; rb < s->nrb; rb++) /* each block's offsets, blocks in order */
             for (size_t b = 0; b < nblk; b++) {
@@ -456,6 +473,8 @@ out:
     free(x.cnt);
     free(x.ecnt);
     free(x.scnt);
+    free(x.ecnt_neg);
+    free(x.scnt_neg);
     free(x.bad);
     return r;
 }
@@ -521,6 +540,8 @@ ax_result sim_new_ex(const sim_config *cfg, const map_qweight *qw, const spike_e
     s->ecnt = xcalloc(s->in, sizeof(uint32_t), &bad);
     s->rcnt = xcalloc(s->in, sizeof(uint32_t), &bad);
     s->scnt = xcalloc(s->in, sizeof(uint64_t), &bad);
+    s->ecnt_neg = xcalloc(s->in, sizeof(uint32_t), &bad);
+    s->scnt_neg = xcalloc(s->in, sizeof(uint64_t), &bad);
     s->nnz = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->nzw = xcalloc(s->in * s->ncb, sizeof(uint16_t), &bad);
     s->cs = xcalloc(s->ncores, sizeof(sim_core_state), &bad);
@@ -614,6 +635,8 @@ void sim_chip_core_item(struct sim *s, size_t rb, size_t cb, size_t k, int64_t a
     size_t x = cb * s->in + e->axon;
     sim_core_count_event(&s->tp, &s->cs[core], s->nzw[x], s->nnz[x], e->shift,
                          sim_core_cused(s, cb), !s->rrow || s->rrow[rb][k]);
+    s->cs[core].c.lane_term_toggles += sim_toggle_event(s->ltog + x * 4, e->neg, e->shift,
+                                                        sim_toggle_width(s->cfg.acc_bits));
     int32_t m = e->neg ? -((int32_t)1 << e->shift) : ((int32_t)1 << e->shift);
     s->ovf_rb[rb] |= sim_core_add(sim_chip_accset(s, rb, e->token) + cb * C,
                                   s->wt + (size_t)e->axon * s->outp + cb * C, C, m,
@@ -624,7 +647,8 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
 {
     const sim_tparams *tp = &s->tp;
     sim_counters *c = &s->cs[rb * s->ncb + cb].c;
-    uint64_t ev = 0, rows = 0, words = 0, adds = 0, nz = 0, wnz = 0, nzs = 0;
+    uint64_t ev = 0, rows = 0, words = 0, adds = 0, nz = 0, wnz = 0, nzs = 0, tog = 0;
+    const uint64_t tw9 = (uint64_t)(sim_toggle_width(s->cfg.acc_bits) - 9);
     uint64_t cused = (uint64_t)sim_core_cused(s, cb);
     for (size_t i = s->rb_lo[rb]; i < s->rb_hi[rb]; i++) {
         uint64_t n = s->ecnt[i], r = s->rcnt[i];
@@ -633,6 +657,10 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
         nz += n * s->nnz[cb * s->in + i];
         wnz += r * s->nzw[cb * s->in + i];
         nzs += s->scnt[i] * s->nnz[cb * s->in + i];
+        /* lane term toggles (sim_toggle.c): P_s + D_s (TW - 9 - shift) per event */
+        const uint32_t *t = s->ltog + (cb * s->in + i) * 4;
+        uint64_t nn = s->ecnt_neg[i], np = n - nn, sn = s->scnt_neg[i], sp = s->scnt[i] - sn;
+        tog += np * (t[0] + t[1] * tw9) - sp * t[1] + nn * (t[2] + t[3] * tw9) - sn * t[3];
     }
     if (tp->zero_gating) {
         words = wnz;
@@ -652,6 +680,7 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb)
     c->lane_adds_nonzero += nz;
     c->sram_words_nonzero += wnz;
     c->lane_adds_shift += nzs;
+    c->lane_term_toggles += tog;
     if (tp->async)
         c->handshakes += words;
 }
@@ -782,6 +811,9 @@ void sim_free(sim *s)
     free(s->ecnt);
     free(s->rcnt);
     free(s->scnt);
+    free(s->ecnt_neg);
+    free(s->scnt_neg);
+    free(s->ltog);
     if (s->rrow)
         for (size_t rb = 0; rb < s->nrb; rb++)
             free(s->rrow[rb]);

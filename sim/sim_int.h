@@ -163,6 +163,10 @@ struct sim {
     uint32_t *ecnt;        /* [in] events of each axon over the whole trace */
     uint32_t *rcnt;        /* [in] row reads of each axon (= ecnt without row reuse) */
     uint64_t *scnt;        /* [in] sum of the shifts of each axon's events */
+    uint32_t *ecnt_neg;    /* [in] events of each axon with the negative sign */
+    uint64_t *scnt_neg;    /* [in] sum of the shifts of those */
+    uint32_t *ltog;        /* [ncb][in][4]: lane term toggles of (column block, axon), P and D
+                               of the positive then the negative sign (sim_toggle.c) */
     uint8_t **rrow;        /* per row-block, per item: 1 when the event reads its row
                                from SRAM (row reuse; NULL without: every event reads) */
     /* fast path (sim_arith.c) */
@@ -241,6 +245,8 @@ typedef struct {
     int C, L;
     size_t ncb;
     uint16_t *nnz, *nzw; /* [ncb][in] */
+    uint32_t *ltog[2];   /* [ncb][in][4] lane term toggles without / with zero gating (kept by
+                            sim_toggle_build once computed; NULL: not yet) */
 } sim_wcounts;
 
 struct sim_weights {
@@ -308,6 +314,14 @@ void *sim_alloc_big(size_t n); /* 2 MiB aligned, huge pages when offered; free()
 ax_result sim_arith_run(struct sim *s, char **err);
 /* The event counters of core (rb, cb) from ecnt, nnz and nzw. */
 void sim_chip_count_events(struct sim *s, size_t rb, size_t cb);
+
+/* ---- lane term toggles (sim_toggle.c) ---- */
+/* Width TW of the RTL's lane adder for A accumulator bits: max(A, 39) + 2. */
+int sim_toggle_width(int acc_bits);
+/* P and D of every (column block, axon) from the weights into s->ltog. */
+ax_result sim_toggle_build(struct sim *s, char **err);
+/* The toggles of one event: P_s + D_s (tw - 9 - shift) from its ltog entry. */
+uint64_t sim_toggle_event(const uint32_t *ltog, int neg, int shift, int tw);
 /* sim_dram.c */
 ax_result sim_dram_init(struct sim *s, char **err);
 /* Arrival of item k at core (rb, cb) with its weights streamed from DRAM. */

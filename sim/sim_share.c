@@ -86,6 +86,8 @@ void sim_weights_free(sim_weights *w)
     for (size_t k = 0; k < w->ncnt; k++) {
         free(w->cnt[k].nnz);
         free(w->cnt[k].nzw);
+        free(w->cnt[k].ltog[0]);
+        free(w->cnt[k].ltog[1]);
     }
     free(w->cnt);
     free(w->wk);
@@ -104,8 +106,12 @@ void sim_weights_keep_counts(struct sim *s)
 {
     sim_weights *w = s->sw;
     const size_t n = s->ncb * s->in;
-    sim_wcounts k = {s->cfg.cols, s->cfg.lanes, s->ncb, malloc(n * sizeof *k.nnz),
-                     malloc(n * sizeof *k.nzw)};
+    sim_wcounts k = {s->cfg.cols,
+                     s->cfg.lanes,
+                     s->ncb,
+                     malloc(n * sizeof *k.nnz),
+                     malloc(n * sizeof *k.nzw),
+                     {NULL, NULL}};
     sim_wcounts *grown = k.nnz && k.nzw ? realloc(w->cnt, (w->ncnt + 1) * sizeof *w->cnt) : NULL;
     if (!grown) {
         free(k.nnz);

@@ -50,6 +50,8 @@ static void row_of(power_cal_row *r, int C, int L, int A, double ev, double word
     r->k.readout_beats = tok * (C * A / 64);
     r->k.active = words + skip + tok * 3;
     r->k.idle = 1;
+    /* lane term toggles per nonzero addition: 12 .. 28, with the stream */
+    r->k.lane_term_toggles = r->k.adds * (12 + 4 * ((int)(ev + words) % 5));
 }
 
 static double feature(const power_cal_row *r, int comp, const char *name)
@@ -171,6 +173,57 @@ Test(power_cal, fit_recovers_known_energies)
     fclose(devnull);
 }
 
+/* The lane term toggles (sim/sim_toggle.c, counter lane_term_toggles) are
+ * the accumulator feature term_toggle as counted; rows whose accumulator
+ * energy follows them (toggles per nonzero addition 5 .. 35, independent of
+ * the shift, as the hishift and sparse streams have it) are fitted within
+ * 0.1 % with the counter, and without it (the counter at zero, i.e. the term
+ * dropped) the per-addition features cannot follow: the accumulators miss
+ * by more than 15 % on some row and the validation bounds break. */
+Test(power_cal, term_toggle_feature_needed)
+{
+    power_cal_row r;
+    row_of(&r, 16, 4, 32, 10, 20, 0, 2);
+    r.k.lane_term_toggles = 1234;
+    cr_assert_float_eq(feature(&r, POWER_CAL_ACC, "term_toggle"), 1234, 0);
+    power_cal_row rows[16], zero[16];
+    int n = 0;
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < 8; k++, n++) {
+            row_of(&rows[n], 16 << s, 4, 32 - 8 * s, 10 + 13 * k + 3 * s, 40 + 25 * k + 9 * s,
+                   5 + 3 * k, 2 + k % 3);
+            rows[n].k.lane_term_toggles = rows[n].k.adds * (5 + (k * 7 + s * 3) % 8 * 30.0 / 7);
+            sim_config cfg;
+            power_cal_row_config(&rows[n], &cfg);
+            for (int c = 0; c < POWER_CAL_NCOMP; c++) {
+                double x[POWER_CAL_MAXF];
+                const char *nm[POWER_CAL_MAXF];
+                int nf = power_cal_features(&cfg, &rows[n].k, c, x, nm, NULL);
+                for (int j = 0; j < nf; j++)
+                    rows[n].gate_pj[c] += (strcmp(nm[j], "term_toggle") ? 0.05 : 1.5) * x[j];
+            }
+            zero[n] = rows[n];
+            zero[n].k.lane_term_toggles = 0;
+        }
+    power_cal_fit fit, fz;
+    char *err = NULL;
+    cr_assert_eq(power_cal_fit_rows(rows, (size_t)n, &fit, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_lt(fit.max_pct[POWER_CAL_ACC], 0.1, "acc residual %g %%", fit.max_pct[POWER_CAL_ACC]);
+    int viol = 0;
+    FILE *devnull = fopen("/dev/null", "w");
+    cr_assert_eq(power_cal_validate(devnull, 0, rows, (size_t)n, &fit, NULL, 10, 15, &viol, &err),
+                 AX_OK);
+    cr_assert_eq(viol, 0);
+    /* mutant: the counter at zero (the term dropped) */
+    cr_assert_eq(power_cal_fit_rows(zero, (size_t)n, &fz, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_gt(fz.max_pct[POWER_CAL_ACC], 15, "acc residual %g %% without the toggles",
+                 fz.max_pct[POWER_CAL_ACC]);
+    cr_assert_eq(power_cal_validate(devnull, 0, zero, (size_t)n, &fz, NULL, 10, 15, &viol, &err),
+                 AX_OK);
+    cr_assert_gt(viol, 0);
+    fclose(devnull);
+}
+
 Test(power_cal, flops_as_synthesized)
 {
     /* the 16x16 core of make gate-power: 1 025 accumulator flops (2 x 16 x 32 + ovf),
@@ -194,6 +247,7 @@ Test(power_cal, table_round_trip_and_translation)
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
             rows[k].gate_pj[c] = 100 + 10 * c + rows[k].k.words_read * (1 + c) +
                                  rows[k].k.events * 3;
+        rows[k].gate_pj[POWER_CAL_ACC] += 0.5 * rows[k].k.lane_term_toggles;
     }
     power_cal_fit fit;
     char *err = NULL;
@@ -234,6 +288,37 @@ Test(power_cal, table_round_trip_and_translation)
     power_table_provenance(t45, prov, sizeof prov);
     cr_assert(strstr(prov, "calibrated to gate level at 180 nm") && strstr(prov, "scaled to 45 nm"),
               "%s", prov);
+    /* a table written before version 5 (no acc,term_toggle row) still
+     * prices: its model had no such term */
+    char old[] = "/tmp/axon-cal-old-XXXXXX";
+    int fo = mkstemp(old);
+    cr_assert_geq(fo, 0);
+    FILE *in = fopen(path, "r"), *o = fdopen(fo, "w");
+    char line[4096];
+    int dropped = 0;
+    while (fgets(line, sizeof line, in)) {
+        if (!strncmp(line, "acc,term_toggle,", 16)) {
+            dropped++;
+            continue;
+        }
+        fputs(line, o);
+    }
+    fclose(in);
+    fclose(o);
+    cr_assert_eq(dropped, 1);
+    power_table *told = NULL;
+    cr_assert_eq(power_table_open(old, 0, 0, &told, &err), AX_OK, "%s", err ? err : "");
+    double eo[POWER_CAL_NCOMP];
+    cr_assert_eq(power_cal_price(told, &cfg, &rows[3].k, eo, &err), AX_OK, "%s", err ? err : "");
+    double tcoef = 0;
+    for (int j = 0; j < fit.nf[POWER_CAL_ACC]; j++)
+        if (!strcmp(fit.names[POWER_CAL_ACC][j], "term_toggle"))
+            tcoef = fit.coef[POWER_CAL_ACC][j];
+    cr_assert_gt(tcoef, 0);
+    cr_assert_float_eq(eo[POWER_CAL_ACC], e[POWER_CAL_ACC] - tcoef * rows[3].k.lane_term_toggles,
+                       1e-5 * (1 + e[POWER_CAL_ACC]));
+    power_table_free(told);
+    remove(old);
     power_table_free(t);
     power_table_free(t45);
     power_table_free(base);

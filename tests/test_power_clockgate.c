@@ -169,6 +169,7 @@ Test(power_clockgate, characterization_column)
     a.R = a.C = 16, a.L = 4, a.LS = 1, a.F = 4, a.A = 32, a.RB = 64, a.DB = 1, a.GATE = 1;
     a.CG = 1;
     a.k.events = 10, a.k.eots = 2, a.k.words_read = 30, a.k.active = 90, a.k.idle = 10;
+    a.k.lane_term_toggles = 777;
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         a.gate_pj[c] = 10 + c;
     char path[] = "/tmp/axon-cg-XXXXXX";
@@ -188,31 +189,43 @@ Test(power_clockgate, characterization_column)
     cr_assert_eq(n, 2);
     cr_assert_eq(rows[0].CG, 1);
     cr_assert_eq(rows[1].CG, 0);
+    cr_assert_float_eq(rows[0].k.lane_term_toggles, 777, 0);
     sim_config cfg;
     power_cal_row_config(&rows[0], &cfg);
     cr_assert_eq(cfg.clock_gating, 1);
     free(rows);
     rows = NULL, n = 0;
-    /* a file of the format before the column: every row ungated */
+    /* files of the formats before the columns: without lane_term_toggles
+     * (v4: toggles 0), and without clock_gating too (every row ungated) */
     FILE *in = fopen(path, "r");
-    char line[2048], old[] = "/tmp/axon-cg-old-XXXXXX", bad[] = "/tmp/axon-cg-bad-XXXXXX";
-    int fo = mkstemp(old), fb = mkstemp(bad);
-    FILE *o = fdopen(fo, "w"), *b = fdopen(fb, "w");
+    char line[2048], old[] = "/tmp/axon-cg-old-XXXXXX", bad[] = "/tmp/axon-cg-bad-XXXXXX",
+                     v4[] = "/tmp/axon-cg-v4-XXXXXX";
+    int fo = mkstemp(old), fb = mkstemp(bad), f4 = mkstemp(v4);
+    FILE *o = fdopen(fo, "w"), *b = fdopen(fb, "w"), *o4 = fdopen(f4, "w");
     for (int i = 0; fgets(line, sizeof line, in); i++) {
-        char *comma = strrchr(line, ',');
         fputs(line, b);
-        *comma = 0;
+        *strrchr(line, ',') = 0;
+        fprintf(o4, "%s\n", line);
+        *strrchr(line, ',') = 0;
         fprintf(o, "%s\n", line);
     }
     /* the bad file: a third row with clock_gating 2 */
-    fprintf(b,
-            "g16,x:1:1,00,16,16,4,1,4,32,64,1,1,1,1,1,1,0,0,0,0,0,1,0,0,0,0,1,1,1,1,1,1,1,1,2\n");
+    fprintf(b, "g16,x:1:1,00,16,16,4,1,4,32,64,1,1,1,1,1,1,0,0,0,0,0,1,0,0,0,0,1,1,1,1,1,1,1,1,2,"
+               "0\n");
     fclose(in);
     fclose(o);
     fclose(b);
+    fclose(o4);
     cr_assert_eq(power_cal_read(old, &rows, &n, &err), AX_OK, "%s", err ? err : "");
     cr_assert_eq(n, 2);
     cr_assert_eq(rows[0].CG, 0);
+    cr_assert_float_eq(rows[0].k.lane_term_toggles, 0, 0);
+    free(rows);
+    rows = NULL, n = 0;
+    cr_assert_eq(power_cal_read(v4, &rows, &n, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(n, 2);
+    cr_assert_eq(rows[0].CG, 1);
+    cr_assert_float_eq(rows[0].k.lane_term_toggles, 0, 0);
     free(rows);
     rows = NULL, n = 0;
     cr_assert_eq(power_cal_read(bad, &rows, &n, &err), AX_EFORMAT);
@@ -222,6 +235,7 @@ Test(power_clockgate, characterization_column)
     remove(path);
     remove(old);
     remove(bad);
+    remove(v4);
 }
 
 /* Gated and ungated rows fitted together: the gate energies are made up from

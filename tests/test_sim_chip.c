@@ -439,3 +439,44 @@ Test(sim_chip, edge_shapes)
     sim_free(s);
     map_qweight_free(&qw);
 }
+
+/* lane_term_toggles (sim/sim_toggle.c) on a case worked by hand: one 4 x 4
+ * core, 2 lanes (2 words per row), TW = max(32, 39) + 2 = 41 bits.
+ *   axon 0 = outputs (3, -1 | 0, 0), event +, shift 2: lane 0 0 -> 3 (2
+ *   toggles), lane 1 0 -> -4 (bits 2..40: 39); the all-zero word is skipped
+ *   with zero gating, added without it: 3 -> 0 (2) and -4 -> 0 (39).
+ *   axon 1 = outputs (0, 2 | -7, 5), event -, shift 0: terms (0, -2 | 7, -5):
+ *   lane 0 0 -> 0 -> 7 (3), lane 1 0 -> -2 (bits 1..40: 40) -> -5 (...11110
+ *   ^ ...11011 = 0b00101: 2).
+ * Gating 41 + 45 = 86, without 82 + 45 = 127; the same on the stepped and
+ * the fast path. */
+Test(sim_chip, lane_term_toggles_by_hand)
+{
+    int8_t q[4 * 2] = {3, 0, -1, 2, 0, -7, 0, 5}; /* [out][in]: q[j * 2 + i] */
+    float scale[4] = {1, 1, 1, 1};
+    map_qweight qw = {.out = 4, .in = 2, .group = 2, .ngroups = 1, .q = q, .scale = scale};
+    spike_event ev[2] = {{0, 0, 0, 2, 0}, {0, 0, 1, 0, 1}};
+    size_t ts[2] = {0, 2};
+    for (int g = 0; g < 2; g++)
+        for (int stepped = 0; stepped < 2; stepped++) {
+            sim_config c;
+            sim_config_default(&c);
+            c.rows = 4, c.cols = 4, c.lanes = 2, c.acc_bits = 32, c.zero_gating = g;
+            sim *s = NULL;
+            char *err = NULL;
+            cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, &err), AX_OK, "%s", err);
+            uint64_t n = 0;
+            if (stepped)
+                sim_observe(s, count_fn, &n);
+            cr_assert_eq(sim_run(s, &err), AX_OK, "%s", err);
+            sim_report r;
+            sim_get_report(s, &r);
+            cr_assert_eq(r.total.lane_term_toggles, g ? 86u : 127u,
+                         "zero_gating %d, stepped %d: %llu", g, stepped,
+                         (unsigned long long)r.total.lane_term_toggles);
+            cr_assert_eq(r.per_core[0].lane_term_toggles, r.total.lane_term_toggles);
+            if (stepped)
+                cr_assert_gt(n, 0);
+            sim_free(s);
+        }
+}

@@ -101,6 +101,8 @@ static ax_result check_all(const sim_config *c, const map_qweight *qw, const spi
     ref.pc = malloc(ref.r.cores * sizeof *ref.pc + 1);
     memcpy(ref.pc, ref.r.per_core, ref.r.cores * sizeof *ref.pc);
     sim_free(s);
+    if (!ref.rc && nev) /* the lane term toggles are compared too, not 0 == 0 */
+        cr_assert_gt(ref.r.total.lane_term_toggles, 0, "%s: no lane term toggles", tag);
     char what[160];
     for (int v = SIM_SIMD_SCALAR; v <= SIM_SIMD_AVX512; v++) {
         if (!sim_simd_supported((sim_simd)v))

@@ -128,6 +128,18 @@ static void random_case(uint64_t seed, spike_coding cod, int narrow)
     run_one(&c[2], &qw, ev, nev, ts, tokens, 0, w, NULL, 0, &again);
     same(&own[2], &again, "counts from the prepared weights");
     outcome_free(&again);
+    /* the other zero gating on config 0's tile: its own lane term toggles
+     * (kept per gating beside the counts), computed, then taken from w */
+    sim_config cz = c[0];
+    cz.zero_gating = !c[0].zero_gating;
+    outcome oz, sz;
+    run_one(&cz, &qw, ev, nev, ts, tokens, 0, NULL, NULL, 0, &oz);
+    for (int k = 0; k < 2; k++) {
+        run_one(&cz, &qw, ev, nev, ts, tokens, 0, w, NULL, 0, &sz);
+        same(&oz, &sz, "the other zero gating on the prepared weights");
+        outcome_free(&sz);
+    }
+    outcome_free(&oz);
     /* the sums of config 0 for configs that differ only in timing */
     for (int k = 0; k < 2; k++) {
         snprintf(tag, sizeof tag, "seed %llu coding %d%s sums for config %d",

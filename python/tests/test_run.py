@@ -99,7 +99,7 @@ def test_default_table_is_the_calibrated_one(files):
     d = axon.run(w, t, layer=UP)
     b = axon.run(w, t, layer=UP, tech="base-45nm")
     assert d.report["params"]["energy"]["tech"] == "cal-osu018"
-    assert d.report["tech_version"] == "axon-cal-osu018-v4@45nm/0.90V"
+    assert d.report["tech_version"] == "axon-cal-osu018-v5@45nm/0.90V"
     assert d.report["priced_by"].startswith("calibrated to gate level at 180 nm / 1.80 V, "
                                             "scaled to 45 nm / 0.90 V by Stillmaker & Baas 2017")
     assert (d.report["tech_node_nm"], d.report["node_nm"]) == (180, 45)

@@ -18,7 +18,8 @@
  * stream the C model (sim/) counts the actions and the netlist (VCD of every
  * net, priced by power_gate.c from the liberty) gives the energy per
  * component; both run the same items and must agree on cycles and lane
- * additions, or the row is refused.
+ * additions, and the C model's lane_term_toggles must equal a replay of the
+ * lane operands in the RTL's order (ref_term_toggles), or the row is refused.
  *
  * usage: axon-gate-char --lib LIB --netlist JSON --set NAME --streams LIST --out CSV
  *        LIST: comma-separated profile:seed[:tokens], profiles mix, empty, dense,
@@ -246,6 +247,40 @@ static int make_act_stream(const axon_rtl_params *p, uint64_t seed, size_t token
     return 0;
 }
 
+/* The lane term toggles of a stream (the C model's counter lane_term_toggles,
+ * sim/sim_toggle.c), replayed here in the RTL's order as an independent
+ * reference: per event the words it adds (w = 0..W-1, the all-zero ones
+ * skipped with zero gating), lane l of word w the term ±(q << shift) of
+ * output w·L + l in TW bits (0 past C), each event's first word counted
+ * from zero. */
+static double ref_term_toggles(const axon_rtl_params *p, const cosim_stream *st)
+{
+    size_t R = st->qw.in, C = (size_t)p->cols, L = (size_t)p->lanes;
+    size_t W = (C + L - 1) / L;
+    int TW = (p->acc_bits > 39 ? p->acc_bits : 39) + 2;
+    uint64_t mT = TW >= 64 ? ~0ULL : ((1ULL << TW) - 1);
+    double n = 0;
+    for (size_t e = 0; e < st->nev; e++) {
+        const spike_event *ev = &st->ev[e];
+        for (size_t l = 0; l < L; l++) {
+            int64_t prev = 0;
+            for (size_t w = 0; w < W; w++) {
+                int nz = 0;
+                for (size_t k = 0; k < L && w * L + k < C; k++)
+                    nz |= st->qw.q[(w * L + k) * R + ev->axon] != 0;
+                if (!nz && p->zero_gating)
+                    continue;
+                size_t j = w * L + l;
+                int q = j < C ? st->qw.q[j * R + ev->axon] : 0;
+                int64_t t = (ev->neg ? -1 : 1) * (int64_t)q * ((int64_t)1 << ev->shift);
+                n += __builtin_popcountll(((uint64_t)prev ^ (uint64_t)t) & mT);
+                prev = t;
+            }
+        }
+    }
+    return n;
+}
+
 static int die(const char *what, char *err)
 {
     fprintf(stderr, "axon-gate-char: %s%s%s\n", what, err ? ": " : "", err ? err : "");
@@ -434,7 +469,15 @@ int main(int argc, char **argv)
         row.A = p.acc_bits, row.RB = p.readout_bits, row.DB = p.double_buffer,
         row.GATE = p.zero_gating;
         row.CG = p.clock_gating;
+        double tog = ref_term_toggles(&p, &st);
         int r = run_stream(&p, &st, nl, lib, vcd, &row, &err);
+        if (!r && row.k.lane_term_toggles != tog) {
+            ax_fail(&err, AX_EMISMATCH,
+                    "the C model counted %.0f lane term toggles, the replay %.0f (hint: "
+                    "sim/sim_toggle.c and ref_term_toggles disagree on the words added)",
+                    row.k.lane_term_toggles, tog);
+            r = -1;
+        }
         cosim_stream_free(&st);
         if (r) {
             rc = die(tok, err);

@@ -172,12 +172,18 @@ broken() { # NAME CSV TABLE: the check must fail on a bound
   fi
   grep -q 'bound(s) broken' "$work/$1.txt" || { cat "$work/$1.txt"; fail "$1 failed for another reason"; }
 }
-grep -q '^acc,add_term_bit,' "$cal" || fail "no acc,add_term_bit row in $cal"
-sed 's/^\(acc,add_term_bit,[^,]*,\)[0-9.e+-]*,/\10,/' "$cal" > "$work/noterm.csv"
-broken "the table without add_term_bit" "$sq" "$work/noterm.csv"
-# columns: 18 adds, 24 lane_adds_nonzero
-awk -F, -v OFS=, 'NR > 1 { $24 = $18 } { print }' "$sq" > "$work/s8allnz.csv"
-broken "s8 with every lane addition nonzero" "$work/s8allnz.csv" "$cal"
+# the data the lane adders see (table v5: term_toggle per lane term toggle;
+# add_term_bit, v3's fixed TW - shift bits per nonzero addition, is fitted 0
+# next to it)
+grep -q '^acc,term_toggle,' "$cal" || fail "no acc,term_toggle row in $cal"
+head -1 "$sq" | grep -q ',lane_term_toggles$' || fail "$sq: no lane_term_toggles column"
+sed 's/^\(acc,term_toggle,[^,]*,\)[0-9.e+-]*,/\10,/' "$cal" > "$work/noterm.csv"
+broken "the table without term_toggle" "$sq" "$work/noterm.csv"
+awk -F, -v OFS=, 'NR > 1 { $NF = 0 } { print }' "$sq" > "$work/s8notog.csv"
+broken "s8 with the lane term toggles at zero" "$work/s8notog.csv" "$cal"
+# (up to table v4 also s8's rows with every lane addition counted as nonzero,
+# lane_adds_nonzero = adds: since v5 the zero terms an ungated core adds are
+# priced by the toggles they cause, and that mutant stays within the bounds)
 # 8. the clock-gated build (g16, mk/rtl_gate.mk; docs/power.md "Clock as built")
 gq=$build/char/g16.quick.csv
 [ -x "$build/rtl/gate_g16/axon-cosim" ] || fail "gated gate build missing (make test builds rtl-gate_g16)"
@@ -189,8 +195,10 @@ out=$("$axon" cosim --rtl "$build/rtl/gate_g16" --weights "$w" --trace "$t" --la
       --coding bitwise-signed --tokens 4 --tile 16x16 --lanes 4)
 echo "$out"
 case $out in "cosim: OK"*"clock-gated)"*) ;; *) fail "gated gate netlist differs from the C model (or is not clock-gated)" ;; esac
-# the last column of a row is clock_gating; the clock energy (gate_clock_pj) the one before
-awk -F, 'NR > 1 && $NF != 1 { exit 1 }' "$gq" || fail "g16 rows are not marked clock_gating = 1"
+# columns by name: clock_gating, gate_clock_pj (lane_term_toggles follows clock_gating)
+col() { head -1 "$2" | tr , '\n' | grep -nx "$1" | cut -d: -f1; }
+cgc=$(col clock_gating "$gq") && gcc=$(col gate_clock_pj "$gq") || fail "$gq: no clock_gating or gate_clock_pj column"
+awk -F, -v c="$cgc" 'NR > 1 && $c != 1 { exit 1 }' "$gq" || fail "g16 rows are not marked clock_gating = 1"
 grep -q 'g16 (R=16 C=16 .* CG=1)' "$cal" || fail "g16 is not a training set of $cal"
 "$axon" calibrate --check "$gq" --tech "$cal" | tee "$work/g16.txt" || fail "g16 quick streams outside the bounds"
 if [ -f "$quick" ]; then  # the enable logic: gated minus ungated accumulators, same streams
@@ -222,7 +230,7 @@ PY
     fail "the enable logic priced $dm pJ against $dg pJ at gate level"
 fi
 if [ -f "$quick" ]; then  # same streams, ungated netlist: the clock at least 3x higher
-  gclk=$(awk -F, 'NR > 1 { s += $(NF - 1) } END { print s }' "$gq")
+  gclk=$(awk -F, -v c="$gcc" 'NR > 1 { s += $c } END { print s }' "$gq")
   uclk=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "gate_clock_pj") c = i } NR > 1 { s += $c } END { print s }' "$quick")
   echo "gate-level clock on the quick streams: ungated $uclk pJ, gated $gclk pJ"
   awk -v g="$gclk" -v u="$uclk" 'BEGIN { exit !(g > 0 && u > 3 * g) }' || fail "gated clock $gclk pJ not 3x below ungated $uclk pJ"
@@ -231,7 +239,7 @@ clock_gap() { # CSV with one row -> the clock gap in % of axon calibrate --check
   "$axon" calibrate --check "$1" --tech "$2" > "$work/cg.txt" || true
   sed -n '3p' "$work/cg.txt" | sed 's/ !//g; s/ ~//g' | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^\([-+][0-9.]+$/) { n++; if (n == 6) { v = $i; sub(/^\(/, "", v); print v } } }'
 }
-awk -F, -v OFS=, '{ if (NR > 1) $NF = 0; print }' "$gq" > "$work/g16_ungated.csv"
+awk -F, -v OFS=, -v c="$cgc" '{ if (NR > 1) $c = 0; print }' "$gq" > "$work/g16_ungated.csv"
 sed 's/^\(clock,icg_cycle,[^,]*,\)[0-9.e+-]*,/\10,/' "$cal" > "$work/noicg.csv"
 grep -q '^clock,icg_cycle,,0,' "$work/noicg.csv" || fail "no clock,icg_cycle row in $cal"
 n=0
