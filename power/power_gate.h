@@ -104,7 +104,9 @@ ax_result power_lib_write_verilog(const power_lib *lib, FILE *f, char **err);
 
 /* ---- netlist, toggles, energy ---- */
 
-enum { POWER_GATE_NCOMP = 8 };
+/* components (instance prefixes) a netlist may have: a 16-lane baseline tile
+ * has 16 lanes, its readout, its top and the ports */
+enum { POWER_GATE_NCOMP = 64 };
 
 typedef struct power_gate_netlist power_gate_netlist;
 

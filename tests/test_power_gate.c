@@ -375,3 +375,59 @@ Test(power_gate, vcd_finds_every_net_of_a_large_netlist)
     power_gate_netlist_free(nl);
     power_lib_free(l);
 }
+
+/* A 16-lane baseline tile's netlist has 18 instance prefixes (16 lanes, its
+ * readout, the top) besides the ports: each is its own component (with 8
+ * slots the readout and half the lanes fell into one, and the readout read
+ * 0 pJ). One inverter per prefix, each driving its own net, toggled once. */
+Test(power_gate, every_instance_prefix_is_a_component)
+{
+    enum { NI = 18 };
+    char json[8192], vcd[8192];
+    int len = snprintf(json, sizeof json,
+                       "{\"modules\":{\"top\":{\"ports\":{\"clk\":{\"direction\":\"input\","
+                       "\"bits\":[2]},\"a\":{\"direction\":\"input\",\"bits\":[3]}},\"cells\":{");
+    int vlen = snprintf(vcd, sizeof vcd,
+                        "$scope module top $end\n$var wire 1 ! clk $end\n$var wire 1 \" a $end\n");
+    for (int k = 0; k < NI; k++) {
+        char inst[32];
+        if (k < 16)
+            snprintf(inst, sizeof inst, "g_lane[%d].", k);
+        else
+            snprintf(inst, sizeof inst, "%s", k == 16 ? "u_ro." : "");
+        len += snprintf(json + len, sizeof json - (size_t)len,
+                        "%s\"%sinv\":{\"type\":\"INV\",\"connections\":{\"A\":[3],\"Y\":[%d]}}",
+                        k ? "," : "", inst, 10 + k);
+        vlen += snprintf(vcd + vlen, sizeof vcd - (size_t)vlen, "$var wire 1 v%d n%d $end\n", k, k);
+    }
+    len += snprintf(json + len, sizeof json - (size_t)len,
+                    "},\"netnames\":{\"clk\":{\"bits\":[2]},\"a\":{\"bits\":[3]}");
+    for (int k = 0; k < NI; k++)
+        len += snprintf(json + len, sizeof json - (size_t)len, ",\"n%d\":{\"bits\":[%d]}", k,
+                        10 + k);
+    snprintf(json + len, sizeof json - (size_t)len, "}}}}\n");
+    vlen += snprintf(vcd + vlen, sizeof vcd - (size_t)vlen,
+                     "$upscope $end\n$enddefinitions $end\n#0\n");
+    for (int k = 0; k < NI; k++)
+        vlen += snprintf(vcd + vlen, sizeof vcd - (size_t)vlen, "0v%d\n", k);
+    vlen += snprintf(vcd + vlen, sizeof vcd - (size_t)vlen, "#1\n");
+    for (int k = 0; k < NI; k++)
+        vlen += snprintf(vcd + vlen, sizeof vcd - (size_t)vlen, "1v%d\n", k);
+    power_lib *l = lib_ok();
+    char *jp = write_tmp(json), *vp = write_tmp(vcd), *err = NULL;
+    power_gate_netlist *nl = NULL;
+    cr_assert_eq(power_gate_netlist_load(jp, "top", l, "", &nl, &err), AX_OK, "%s", err ? err : "");
+    size_t m = 0;
+    cr_assert_eq(power_gate_vcd_count(nl, vp, "top", &m, &err), AX_OK, "%s", err ? err : "");
+    for (int k = 0; k < 16; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "g_lane[%d]", k);
+        cr_assert_float_eq(power_gate_toggles(nl, name), 1.0, 1e-12, "%s", name);
+    }
+    cr_assert_float_eq(power_gate_toggles(nl, "u_ro"), 1.0, 1e-12);
+    cr_assert_float_eq(power_gate_toggles(nl, "top"), 1.0, 1e-12);
+    unlink(jp), unlink(vp);
+    free(jp), free(vp);
+    power_gate_netlist_free(nl);
+    power_lib_free(l);
+}
