@@ -240,11 +240,15 @@ BASE_base_zs     := C=16 L=4 A=32 RB=64 ZS=1
 BASE_b8          := C=8 L=4 A=24 RB=32 ZS=0
 BASE_h12         := C=12 L=4 A=20 RB=40 ZS=0
 BASE_b6          := C=6 L=2 A=16 RB=32 ZS=0
+# eight words per row (W = C/L = 8, the default tile's W): the accumulators' word
+# multiplexer and fan-out at the width d128 has (trained at W <= 4 alone, d128's
+# accumulators came out +57 %)
+BASE_b32         := C=32 L=4 A=32 RB=64 ZS=0
 # the bit-serial tile (rtl/axon_mac_bitserial.sv, P bit-planes): training bs16 and bs6, held out bs8
 BASE_bs16        := C=16 L=4 A=32 RB=64 P=7
 BASE_bs8         := C=8 L=4 A=24 RB=32 P=5
 BASE_bs6         := C=6 L=2 A=16 RB=32 P=4
-BASE_SETS_TRAIN  ?= base b8 b6 bs16 bs6
+BASE_SETS_TRAIN  ?= base b8 b6 b32 bs16 bs6
 BASE_SETS_HOLD   ?= base_zs h12 bs8
 BASE_SETS        := $(BASE_SETS_TRAIN) $(BASE_SETS_HOLD)
 # the default baseline tile (power/power_base.c: the dense tile every headline number is

@@ -119,6 +119,15 @@ int power_bcal_features(const power_bcal_tile *g, const power_bcal_counts *k, in
         F("write", "lane with a nonzero product (register written)", k->macs_xw);
         F("write_bit", "lane with a nonzero product x A bits", k->macs_xw * A);
         F("token_bit", "end of token x C x A bits (clear)", k->tokens * C * A);
+        /* the W-to-1 read multiplexer is a tree log2 W deep: its data bits
+         * and its select decoding per lane fed; the bits above about 20 (a
+         * 16-bit product and a few rows of sums) toggle only as sign bits */
+        F("mac_mux_bit", "lane fed x log2 W x A bits (the W-to-1 read multiplexer's depth)",
+          k->macs * log2(W) * A);
+        F("mac_mux", "lane fed x log2 W (the read multiplexer's select decoding)",
+          k->macs * log2(W));
+        F("write_hi_bit", "lane with a nonzero product x the A - 20 bits above 20 (sign bits)",
+          k->macs_xw * (A > 20 ? A - 20 : 0));
         break;
     case POWER_BCAL_READOUT:
         F("beat_bit", "readout beat x RB bits", k->beats * RB);

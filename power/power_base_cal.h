@@ -33,7 +33,7 @@ enum {
     POWER_BCAL_CLOCK,   /* clock net and CLK pins: every flip-flop every cycle */
     POWER_BCAL_NCOMP
 };
-#define POWER_BCAL_MAXF 6
+#define POWER_BCAL_MAXF 8
 
 /* Table component name: "base_lanes", ... (bs 0), "bs_lanes", ... (bs 1). */
 const char *power_bcal_comp_name(int bs, int comp);

@@ -1,6 +1,6 @@
 /* Unit tests of power/power_base_cal.c (the baselines' MAC tile calibrated
  * against gate level): the fit recovering known per-action energies from
- * synthetic rows of three tiles, the CSV round trip, the table block spliced
+ * synthetic rows of four tiles, the CSV round trip, the table block spliced
  * into a table (replaced, not duplicated, on a second write), priced by the
  * table exactly as the fit, and the count of MACs with nonzero operands
  * (power_act_stats_weights) against a hand count. */
@@ -13,10 +13,8 @@
 #include "../power/power_base_cal.h"
 
 /* energies the synthetic gate rows are made of, per feature in order */
-static const double E_TRUE[POWER_BCAL_NCOMP][POWER_BCAL_MAXF] = {{6.5, 0.4, 3.0, 0.9},
-                                                                 {1.0, 0.06, 2.6, 0.22, 0.02},
-                                                                 {0.01, 0.035},
-                                                                 {0.2175}};
+static const double E_TRUE[POWER_BCAL_NCOMP][POWER_BCAL_MAXF] =
+    {{6.5, 0.4, 3.0, 0.9}, {1.0, 0.06, 2.6, 0.22, 0.02, 0.08, 0.5, 0.1}, {0.01, 0.035}, {0.2175}};
 
 static void row_of(power_bcal_row *r, const char *set, int C, int L, int A, int RB, double xz,
                    double wz, int seed)
@@ -44,23 +42,26 @@ static void row_of(power_bcal_row *r, const char *set, int C, int L, int A, int 
 
 static size_t rows_of(power_bcal_row *rows)
 {
-    static const int tiles[3][4] = {{16, 4, 32, 64}, {8, 4, 24, 32}, {6, 2, 16, 32}};
+    /* W = 4, 2, 3 and 8 words: the per-W features (fan-out, read multiplexer
+     * depth) are told apart only with four widths */
+    static const int tiles[4][4] = {{16, 4, 32, 64},
+                                    {8, 4, 24, 32},
+                                    {6, 2, 16, 32},
+                                    {32, 4, 32, 64}};
+    static const char *names[4] = {"b16", "b8", "b6", "b32"};
     static const double mix[6][2] = {{0.25, 0.3}, {0.8, 0.3}, {0, 0.1},
                                      {0.2, 0.3},  {0.3, 0.8}, {0.5, 0.5}};
     size_t n = 0;
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < 4; t++)
         for (int s = 0; s < 6; s++)
-            row_of(&rows[n++],
-                   t == 0   ? "b16"
-                   : t == 1 ? "b8"
-                            : "b6",
-                   tiles[t][0], tiles[t][1], tiles[t][2], tiles[t][3], mix[s][0], mix[s][1], s);
+            row_of(&rows[n++], names[t], tiles[t][0], tiles[t][1], tiles[t][2], tiles[t][3],
+                   mix[s][0], mix[s][1], s);
     return n;
 }
 
 Test(power_base_cal, fit_recovers_energies)
 {
-    power_bcal_row rows[18];
+    power_bcal_row rows[24];
     size_t n = rows_of(rows);
     power_bcal_fit fit;
     char *err = NULL;
@@ -83,7 +84,7 @@ Test(power_base_cal, fit_recovers_energies)
 
 Test(power_base_cal, csv_round_trip_and_errors)
 {
-    power_bcal_row rows[18];
+    power_bcal_row rows[24];
     size_t n = rows_of(rows);
     char path[] = "/tmp/test_bcal_XXXXXX";
     int fd = mkstemp(path);
@@ -117,7 +118,7 @@ Test(power_base_cal, csv_round_trip_and_errors)
 
 Test(power_base_cal, table_block_spliced_and_priced)
 {
-    power_bcal_row rows[18];
+    power_bcal_row rows[24];
     size_t n = rows_of(rows);
     power_bcal_fit fit;
     char *err = NULL;

@@ -48,7 +48,7 @@ wrong() { # NAME SED-EXPRESSION [CSV-LIST]
   echo "wrong model '$1': $(grep 'bound(s) broken' "$tmp/wrong.out")"
 }
 wrong "no nonzero-product term" 's/^\(base_lanes,mac_xw[a-z_]*,[^,]*\),[0-9.e+-]*,/\1,0,/'
-wrong "no fan-out term" 's/^\(base_acc,mac_fanout[a-z_]*,[^,]*\),[0-9.e+-]*,/\1,0,/'
+wrong "no read-multiplexer term" 's/^\(base_acc,mac_mux[a-z_]*,[^,]*\),[0-9.e+-]*,/\1,0,/'
 wrong "bit-serial: no nonzero-weight plane term" 's/^\(bs_lanes,plane_w[a-z_]*,[^,]*\),[0-9.e+-]*,/\1,0,/'
 clk=$(sed -n 's/^base_clock,flop_cycle,"[^"]*",\([0-9.e+-]*\),.*/\1/p' "$table")
 clk13=$(awk -v e="$clk" 'BEGIN { printf "%.6g", e * 1.3 }')
