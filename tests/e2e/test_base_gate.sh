@@ -9,7 +9,7 @@
 # tile's total within +-10 % and every component within +-15 % (under 2 % of
 # the tile's energy exempt). Then the wrong models that must fail: the block
 # without the nonzero-product term of the lanes (mac_xw, mac_xw_bit), without
-# the accumulators' fan-out to the W words (mac_fanout, mac_fanout_bit), the
+# the accumulators' read multiplexer (mac_mux, mac_mux_bit), the
 # bit-serial lanes without their nonzero-weight plane terms, the clock x1.3, and h12's rows priced as if the tile were the 16x16 one.
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -18,7 +18,7 @@ axon=${AXON:-$build/axon}
 lib=$root/.deps/osu018/osu018_stdcells.lib
 table=$root/power/tech/cal_osu018.csv
 quick=mix:3:2,sparse:3:2,wzero:3:2
-sets="base b8 b6 base_zs h12 bs16 bs6 bs8"
+sets="base b8 b6 b32 base_zs h12 bs16 bs6 bs8"
 for k in $sets; do
   bin=$build/rtl/gate_$k/axon-gate-base
   [ -x "$bin" ] && [ -f "$build/gate/$k/base_gate.json" ] || { echo "$bin missing (make base-gate-build needs yosys, verilator, make deps)"; exit 77; }
