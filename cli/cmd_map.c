@@ -38,6 +38,8 @@ static void help(void)
            "  --tiles              also report every tile\n"
            "  --read-image FILE    validate a core image and list its layers (no --weights)\n"
            "  --core N             with --read-image: print core N's rows ($readmemh hex)\n"
+           "  --threads N          threads of the quantization and the image's checks (default:\n"
+           "                       every online processor; the image's bytes do not depend on it)\n"
            "  --json | --csv       machine-readable output\n"
            "  -h, --help           this help\n"
            "parameters (docs/params.md; --mesh 0x0: from --cores, else the smallest square\n"
@@ -62,6 +64,7 @@ int cmd_map(int argc, char **argv)
                                         {"help", no_argument, 0, 'h'},
                                         {"read-image", required_argument, 0, 'R'},
                                         {"core", required_argument, 0, 'K'},
+                                        {"threads", required_argument, 0, 'P'},
                                         {0, 0, 0, 0}};
     cmd_map_run cfg = {.tile_auto = 0, .R = 128, .C = 128};
     map_opts_default(&cfg.o);
@@ -122,6 +125,11 @@ int cmd_map(int argc, char **argv)
             if (cmd_parse_long("map", "--core", optarg, 0, 1L << 40, &core))
                 return CMD_USAGE;
             break;
+        case 'P':
+            if (cmd_parse_long("map", "--threads", optarg, 1, 1024, &v))
+                return CMD_USAGE;
+            cfg.o.threads = (int)v;
+            break;
         case 'j':
         case 'v':
             if (cfg.fmt && cfg.fmt != (ch == 'j' ? CMD_MAP_JSON : CMD_MAP_CSV))
@@ -159,7 +167,7 @@ int cmd_map(int argc, char **argv)
     }
     cfg.weights = nfiles ? files[0] : NULL;
     if (read_image)
-        return cmd_map_read_image(read_image, core, cfg.fmt);
+        return cmd_map_read_image(read_image, core, cfg.fmt, cfg.o.threads);
     if (core >= 0)
         return cmd_usage("map", "--core needs --read-image");
     if (!cfg.weights)

@@ -61,12 +61,13 @@ static int dump_core(const char *path, const map_image *img, size_t core, int fm
     return CMD_OK;
 }
 
-int cmd_map_read_image(const char *path, long core, int fmt)
+int cmd_map_read_image(const char *path, long core, int fmt, int threads)
 {
     map_image *img;
     char *err = NULL;
     if (map_image_open(path, &img, &err))
         return cmd_fail("map", err);
+    map_image_set_threads(img, threads);
     int rc = CMD_OK;
     if (core < 0 && map_image_verify(img, &err)) { /* --read-image checks every section */
         map_image_free(img);

@@ -22,7 +22,7 @@ typedef struct {
 } cmd_map_run;
 
 /* --read-image FILE [--core N]: summary (core < 0) or one core's rows. */
-int cmd_map_read_image(const char *path, long core, int fmt);
+int cmd_map_read_image(const char *path, long core, int fmt, int threads);
 
 void cmd_map_out_list(const cmd_map_run *cfg, const run_map_sel *sel);
 void cmd_map_out_report(const cmd_map_run *cfg, const run_map_sel *sel);

@@ -318,6 +318,7 @@ typedef struct {
     spike_coding coding;   /* counts -> spikes for events per token */
     int steps;             /* T rule: SPIKE_STEPS_AUTO, TOKEN or fixed */
     spike_params sp;       /* float activations -> counts */
+    int threads;           /* quantization threads, <= 0: every CPU (the same bytes for any) */
 } map_opts;
 
 void map_opts_default(map_opts *o);

@@ -28,11 +28,11 @@ void map_opts_default(map_opts *o)
     spike_params_default(&o->sp);
 }
 
-/* Quantizes a float weight row by row from the mapping (on all cores). */
+/* Quantizes a float weight row by row from the mapping (on o->threads). */
 static ax_result quantize_streamed(const trace_file *f, const trace_tensor *t, size_t group,
-                                   map_qweight *qw, double *rel_l2, char **err)
+                                   int threads, map_qweight *qw, double *rel_l2, char **err)
 {
-    ax_result r = map_quantize_tensor(f, t, group, 0, qw, rel_l2, err);
+    ax_result r = map_quantize_tensor(f, t, group, threads, qw, rel_l2, err);
     if (r)
         ax_err_prefix(err, "%s: '%s'", trace_path(f), t->name);
     return r;
@@ -199,14 +199,14 @@ ax_result map_layer_run(const char *wpath, const char *layer, const map_tiling *
     }
     st->dtype = trace_dtype_name(w->dtype);
     if (w->dtype == TRACE_I8) {
-        r = map_qweight_load(f, layer, o->group, &qw, err);
+        r = map_qweight_load_par(f, layer, o->group, o->threads, &qw, err);
         st->unit_scale = qw.unit_scale;
     } else if (trace_dtype_is_int(w->dtype)) {
         r = ax_fail(err, AX_EFORMAT, "%s: '%s' has dtype %s; expected a float or int8 weight",
                     wpath, name, st->dtype);
     } else {
         st->quantized_here = 1;
-        r = quantize_streamed(f, w, o->group, &qw, &st->quant_rel_l2, err);
+        r = quantize_streamed(f, w, o->group, o->threads, &qw, &st->quant_rel_l2, err);
     }
     if (r)
         goto done;

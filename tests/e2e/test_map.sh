@@ -78,6 +78,22 @@ st.save(sys.argv[1], {'h.weight': rng.standard_normal((30, 50)).astype(np.float1
                       'q.weight_scale': rng.random((9, 2)).astype(np.float32)}, bf16=('b.weight',))
 EOF
 "$AXON" map --weights "$work/mix.safetensors" --group 8 --tile 16x8 --image "$work/mix.axi" --json > "$work/mix.json"
+# --threads: the same image and report bytes on one thread and on three
+for th in 1 3; do
+  "$AXON" map --weights "$work/mix.safetensors" --group 8 --tile 16x8 --threads $th \
+    --image "$work/mix$th.axi" --json > "$work/mix$th.json"
+  cmp "$work/mix.axi" "$work/mix$th.axi" || { echo "--threads $th: another image"; exit 1; }
+  "$PY" - "$work/mix.json" "$work/mix$th.json" <<'PY' || { echo "--threads $th: another report"; exit 1; }
+import json, sys
+def strip(o):  # the process's own peak memory is the one field that may differ
+    if isinstance(o, dict):
+        return {k: strip(v) for k, v in o.items() if k != 'peak_rss_kib'}
+    return [strip(v) for v in o] if isinstance(o, list) else o
+a, b = (strip(json.load(open(f))) for f in sys.argv[1:3])
+sys.exit(a != b)
+PY
+  "$AXON" map --read-image "$work/mix$th.axi" --threads $th | grep -q 'valid core image'
+done
 "$PY" "$root/tests/py/check_map_image.py" "$work/mix.safetensors" "$work/mix.axi" "$work/mix.json" 8 "$root/traces/real"
 
 # the simulator tiles a grouped layer the same way: groups of 64 inputs, 48-row tiles
