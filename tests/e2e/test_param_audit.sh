@@ -29,7 +29,7 @@ own = {
     'sweep': {'weights', 'trace', 'db', 'jobs', 'shard', 'shards', 'emit-slurm', 'dry-run', 'json',
               'eval', 'no-cache', 'arch', 'async', 'help'},
     'map': {'weights', 'layers', 'list', 'cores', 'trace', 'reorder-by', 'compress', 'image',
-            'tiles', 'read-image', 'core', 'json', 'csv', 'help'},
+            'tiles', 'read-image', 'core', 'threads', 'json', 'csv', 'help'},
     'cosim': {'random', 'weights', 'trace', 'image', 'core', 'out', 'tokens', 'async', 'wave',
               'wave-window', 'seed', 'rtl', 'verbose', 'help'},
 }
