@@ -114,6 +114,18 @@ ax_result ax_job_get(const ax_job *job, const char *name, char **value, char **e
     return AX_OK;
 }
 
+ax_result ax_job_set_threads(ax_job *job, int threads, char **err)
+{
+    if (!job)
+        return ax_fail(err, AX_EPARAM, "ax_job_set_threads: no job");
+    if (threads < 0 || threads > 1024)
+        return ax_fail(err, AX_EPARAM,
+                       "threads %d: out of range [0, 1024] (hint: 0 = every online processor)",
+                       threads);
+    job->j.threads = threads ? threads : ax_cpu_count();
+    return AX_OK;
+}
+
 ax_result ax_job_set_files(ax_job *job, const char *weights, const char *trace, const char *image,
                            const char *ref, char **err)
 {

@@ -107,6 +107,11 @@ AX_API ax_result ax_job_get(const ax_job *job, const char *name, char **value, c
  * image. Files are read only by ax_run / ax_job_layers / ax_sweep. */
 AX_API ax_result ax_job_set_files(ax_job *job, const char *weights, const char *trace,
                                   const char *image, const char *ref, char **err);
+/* Threads of the job's runs: an execution option, not a parameter (no
+ * result, counter or config hash depends on it). 1 by default (a library
+ * starts no threads unless asked); 0 = every online processor, as `axon
+ * run` does. AX_EPARAM outside 0..1024. */
+AX_API ax_result ax_job_set_threads(ax_job *job, int threads, char **err);
 /* Applies an architecture file (JSON or `key = value` lines, docs/params.md)
  * to the job; errors name the file, the line and the parameter. */
 AX_API ax_result ax_job_load_arch(ax_job *job, const char *path, char **err);

@@ -156,6 +156,43 @@ Test(api, run_errors, .init = setup, .fini = teardown)
     ax_job_free(j);
 }
 
+/* Threads are an execution option of the job: the same acc, cycles and
+ * energy on 1, 2 and every CPU (0); a count outside 0..1024 is named. */
+Test(api, threads_change_no_result, .init = setup, .fini = teardown)
+{
+    char *err = NULL;
+    ax_job *j = new_job();
+    cr_assert_eq(ax_job_set_threads(j, -1, &err), AX_EPARAM);
+    cr_assert(strstr(err, "threads -1") && strstr(err, "hint"), "%s", err);
+    ax_free(err), err = NULL;
+    cr_assert_eq(ax_job_set_threads(NULL, 1, NULL), AX_EPARAM);
+    ax_run_result *r[3];
+    const int th[3] = {1, 2, 0};
+    for (int k = 0; k < 3; k++) {
+        cr_assert_eq(ax_job_set_threads(j, th[k], &err), AX_OK, "%s", err ? err : "");
+        cr_assert_eq(ax_run(j, &r[k], &err), AX_OK, "%s", err ? err : "");
+    }
+    int nd;
+    int64_t s0[3] = {0, 0, 1}, s1[3] = {0, 0, 1};
+    const int32_t *a0 = ax_run_result_acc(r[0], &nd, s0);
+    for (int k = 1; k < 3; k++) {
+        const int32_t *a = ax_run_result_acc(r[k], &nd, s1);
+        cr_assert(!memcmp(s0, s1, sizeof s0) &&
+                      !memcmp(a0, a, (size_t)(s0[0] * s0[1] * s0[2]) * sizeof *a),
+                  "threads %d: another acc", th[k]);
+        double e0, e, c0, c;
+        cr_assert_eq(ax_run_result_number(r[0], "energy_pj", &e0, NULL), AX_OK);
+        cr_assert_eq(ax_run_result_number(r[k], "energy_pj", &e, NULL), AX_OK);
+        cr_assert_eq(ax_run_result_number(r[0], "cycles", &c0, NULL), AX_OK);
+        cr_assert_eq(ax_run_result_number(r[k], "cycles", &c, NULL), AX_OK);
+        cr_assert(e0 == e && c0 == c, "threads %d: energy %g vs %g, cycles %g vs %g", th[k], e, e0,
+                  c, c0);
+    }
+    for (int k = 0; k < 3; k++)
+        ax_run_result_free(r[k]);
+    ax_job_free(j);
+}
+
 Test(api, write_tensors_checks)
 {
     const char *nm[] = {"x"}, *bad[] = {"F64"}, *ok[] = {"F32"};

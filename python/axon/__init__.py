@@ -223,6 +223,11 @@ class Job:
         _call(_L.ax_job_get, self._h, _b(name), byref(out))
         return _take_string(out.value)
 
+    def set_threads(self, threads):
+        """Threads of the runs (not a parameter: no result depends on it); 0 = every CPU."""
+        _call(_L.ax_job_set_threads, self._h, int(threads))
+        return self
+
     def set_files(self, weights=None, trace=None, image=None, ref=None):
         _call(_L.ax_job_set_files, self._h, _b(weights), _b(trace), _b(image), _b(ref))
         return self
@@ -336,7 +341,8 @@ class Result:
 
 # ---- the main entry points ----
 
-def run(weights=None, trace=None, layer=None, *, image=None, ref=None, arch=None, **params):
+def run(weights=None, trace=None, layer=None, *, image=None, ref=None, arch=None, threads=1,
+        **params):
     """Runs one layer on the modelled chip and returns a Result.
 
     weights, trace: file paths, or dicts {tensor name: array} (`<layer>.weight` [out, in];
@@ -344,12 +350,14 @@ def run(weights=None, trace=None, layer=None, *, image=None, ref=None, arch=None
     layer: the layer name (optional when the files hold one layer). image, ref: core image
     and `axon ref` file paths. arch: an architecture file applied before params.
     params: parameter-table keys or flags, e.g. clock_mhz=250, tile="64x64", coding="ternary".
+    threads: threads of the run (0 = every CPU; not a parameter: no result depends on it).
     """
     for k, v in params.items():
         if isinstance(v, list):
             raise TypeError(f"parameter {k}: a list is a sweep axis (hint: axon.sweep)")
     with _Files(weights, trace) as f:
         job = Job(f.weights, f.trace, image, ref, arch)
+        job.set_threads(threads)
         if layer is not None:
             job.set("layer", layer)
         job.update(**params)

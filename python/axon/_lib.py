@@ -25,6 +25,7 @@ _PROTOTYPES = {
     "ax_job_set": (c_int, [c_void_p, c_char_p, c_char_p, ERR]),
     "ax_job_get": (c_int, [c_void_p, c_char_p, POINTER(c_void_p), ERR]),
     "ax_job_set_files": (c_int, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, ERR]),
+    "ax_job_set_threads": (c_int, [c_void_p, c_int, ERR]),
     "ax_job_load_arch": (c_int, [c_void_p, c_char_p, ERR]),
     "ax_job_arch_json": (c_void_p, [c_void_p]),
     "ax_job_layers": (c_int, [c_void_p, POINTER(c_void_p), POINTER(c_size_t), ERR]),

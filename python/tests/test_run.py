@@ -177,3 +177,15 @@ def test_job_layers_arch_and_get(files, tmp_path):
     with pytest.raises(ValueError, match="did you mean"):
         j.get("tiles")
     assert axon.version() == axon.__version__
+
+
+def test_threads_change_no_result(files):
+    w, t = files
+    r1 = axon.run(w, t, layer=DOWN)  # one thread: the library's default
+    r2 = axon.run(w, t, layer=DOWN, threads=2)
+    r0 = axon.run(w, t, layer=DOWN, threads=0)  # every CPU, as `axon run`
+    for r in (r2, r0):
+        assert np.array_equal(r.acc, r1.acc) and np.array_equal(r.y, r1.y)
+        assert r["energy_pj"] == r1["energy_pj"] and r["cycles"] == r1["cycles"]
+    with pytest.raises(ValueError, match="threads -1"):
+        axon.run(w, t, layer=DOWN, threads=-1)
