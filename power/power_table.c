@@ -315,53 +315,59 @@ ax_result power_read_file(const char *path, size_t limit, const char *what, cons
     return AX_OK;
 }
 
-ax_result power_table_load(const char *path, power_table **t, char **err)
+/* The text of table `path`: a built-in one (*owned NULL) or the file read
+ * whole (*owned, which the caller frees); *name is what errors call it. A
+ * built-in table that was not compiled in is AX_ENOTFOUND. */
+static ax_result table_text(const char *path, const char **text, size_t *len, char **owned,
+                            const char **name, char **err)
 {
-    if (!path || !strcmp(path, POWER_TECH_BASE))
-        return power_table_parse(power_tech_base_csv, strlen(power_tech_base_csv), "built-in", t,
-                                 err);
+    *owned = NULL;
+    if (!path || !strcmp(path, POWER_TECH_BASE)) {
+        *text = power_tech_base_csv, *len = strlen(power_tech_base_csv), *name = "built-in";
+        return AX_OK;
+    }
     if (!strcmp(path, POWER_TECH_CAL)) {
         if (!power_tech_cal_csv)
             return ax_fail(err, AX_ENOTFOUND,
                            "technology table '%s' is not built in (hint: make "
                            "characterize writes power/tech/cal_osu018.csv; rebuild)",
                            path);
-        return power_table_parse(power_tech_cal_csv, strlen(power_tech_cal_csv), POWER_TECH_CAL, t,
-                                 err);
+        *text = power_tech_cal_csv, *len = strlen(power_tech_cal_csv), *name = POWER_TECH_CAL;
+        return AX_OK;
     }
-    char *buf = NULL;
-    size_t len = 0;
     ax_result rc = power_read_file(path, 64u << 20, "technology table",
-                                   "--tech takes a CSV like power/tech/base_45nm.csv", &buf, &len,
+                                   "--tech takes a CSV like power/tech/base_45nm.csv", owned, len,
                                    err);
-    if (rc)
-        return rc;
-    rc = power_table_parse(buf, len, path, t, err);
-    free(buf);
+    *text = *owned, *name = path;
+    return rc;
+}
+
+ax_result power_table_load(const char *path, power_table **t, char **err)
+{
+    const char *text, *name;
+    size_t len;
+    char *owned;
+    ax_result rc = table_text(path, &text, &len, &owned, &name, err);
+    if (!rc)
+        rc = power_table_parse(text, len, name, t, err);
+    free(owned);
     return rc;
 }
 
 ax_result power_table_fnv(const char *path, uint64_t *h, char **err)
 {
-    if (!path || !strcmp(path, POWER_TECH_BASE)) {
-        *h = ax_fnv1a(power_tech_base_csv, strlen(power_tech_base_csv), AX_FNV_SEED);
+    if (path && !strcmp(path, POWER_TECH_CAL) && !power_tech_cal_csv) {
+        *h = ax_fnv1a("", 0, AX_FNV_SEED); /* not built in: the empty text */
         return AX_OK;
     }
-    if (!strcmp(path, POWER_TECH_CAL)) {
-        const char *c = power_tech_cal_csv ? power_tech_cal_csv : "";
-        *h = ax_fnv1a(c, strlen(c), AX_FNV_SEED);
-        return AX_OK;
-    }
-    char *buf = NULL;
-    size_t len = 0;
-    ax_result rc = power_read_file(path, 64u << 20, "technology table",
-                                   "--tech takes a CSV like power/tech/base_45nm.csv", &buf, &len,
-                                   err);
-    if (rc)
-        return rc;
-    *h = ax_fnv1a(buf, len, AX_FNV_SEED);
-    free(buf);
-    return AX_OK;
+    const char *text, *name;
+    size_t len;
+    char *owned;
+    ax_result rc = table_text(path, &text, &len, &owned, &name, err);
+    if (!rc)
+        *h = ax_fnv1a(text, len, AX_FNV_SEED);
+    free(owned);
+    return rc;
 }
 
 ax_result power_table_open(const char *path, int node_nm, double vdd_v, power_table **t, char **err)
