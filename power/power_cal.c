@@ -831,7 +831,6 @@ ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size
                                 double comp_pct, double exempt_pct, int *violations, char **err)
 {
     *violations = 0;
-    const char *sep = md ? " | " : "  ";
     if (md) {
         fprintf(f, "| set | params | streams | cycles |");
         for (int c = 0; c < POWER_CAL_NCOMP; c++)
@@ -899,7 +898,6 @@ ax_result power_cal_validate_ex(FILE *f, int md, const power_cal_row *rows, size
         else
             fprintf(f, " %+6.1f %% %s\n", worst, worst_s);
     }
-    (void)sep;
     free(done);
     return rc;
 }
