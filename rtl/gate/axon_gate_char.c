@@ -108,18 +108,8 @@ static int make_stream(const axon_rtl_params *p, const gate_profile *g, uint64_t
     size_t R = (size_t)p->rows, C = (size_t)p->cols, L = (size_t)p->lanes;
     uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (uint64_t)(g - profiles) * 0x2545F4914F6CDD1DULL +
                  7;
-    s->qw.out = C;
-    s->qw.in = R;
-    s->qw.group = R;
-    s->qw.ngroups = 1;
-    s->cols_used = C;
-    s->qw.q = calloc(C * R, 1);
-    s->qw.scale = calloc(C, sizeof(float));
-    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
-    if (!s->qw.q || !s->qw.scale || !s->tok_start)
+    if (cosim_stream_alloc(s, R, C, C, tokens))
         return -1;
-    for (size_t j = 0; j < C; j++)
-        s->qw.scale[j] = 1.0f;
     for (size_t i = 0; i < R; i++) {
         for (size_t j = 0; j < C; j++)
             if (rng_unif(&x) < g->w_nonzero) {
@@ -205,21 +195,11 @@ static int make_act_stream(const axon_rtl_params *p, uint64_t seed, size_t token
 {
     memset(s, 0, sizeof *s);
     size_t R = (size_t)p->rows, C = (size_t)p->cols;
-    int8_t *x = calloc(tokens * R, 1);
-    s->qw.out = C;
-    s->qw.in = R;
-    s->qw.group = R;
-    s->qw.ngroups = 1;
-    s->cols_used = C;
-    s->qw.q = calloc(C * R, 1);
-    s->qw.scale = calloc(C, sizeof(float));
-    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
-    if (!x || !s->qw.q || !s->qw.scale || !s->tok_start) {
+    int8_t *x = calloc(tokens * R > 0 ? tokens * R : 1, 1);
+    if (!x || cosim_stream_alloc(s, R, C, C, tokens)) {
         free(x);
         return -1;
     }
-    for (size_t j = 0; j < C; j++)
-        s->qw.scale[j] = 1.0f;
     axon_acts_make((unsigned)seed, (int)tokens, (int)R, (int)C, x, s->qw.q);
     size_t cap = 0;
     s->tokens = tokens;

@@ -85,26 +85,33 @@ static ax_result push_ev(cosim_stream *s, size_t *cap, spike_event e, char **err
     return AX_OK;
 }
 
+int cosim_stream_alloc(cosim_stream *s, size_t R, size_t out, size_t cols_used, size_t tokens)
+{
+    s->qw.out = out;
+    s->qw.in = R;
+    s->qw.group = R;
+    s->qw.ngroups = 1;
+    s->cols_used = cols_used;
+    s->qw.q = calloc(out * R > 0 ? out * R : 1, 1);
+    s->qw.scale = calloc(out ? out : 1, sizeof(float));
+    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
+    if (!s->qw.q || !s->qw.scale || !s->tok_start)
+        return -1;
+    for (size_t j = 0; j < out; j++)
+        s->qw.scale[j] = 1.0f;
+    return 0;
+}
+
 ax_result cosim_stream_random(const axon_rtl_params *p, size_t tokens, uint64_t seed,
                               cosim_stream *s, char **err)
 {
     memset(s, 0, sizeof *s);
     size_t R = (size_t)p->rows, C = (size_t)p->cols, L = (size_t)p->lanes;
     uint64_t x = seed * 0x2545F4914F6CDD1DULL + 1;
-    s->qw.out = C;
-    s->qw.in = R;
-    s->qw.group = R;
-    s->qw.ngroups = 1;
-    s->cols_used = C;
-    s->qw.q = calloc(C * R, 1);
-    s->qw.scale = calloc(C, sizeof(float));
-    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
-    if (!s->qw.q || !s->qw.scale || !s->tok_start) {
+    if (cosim_stream_alloc(s, R, C, C, tokens)) {
         cosim_stream_free(s);
         return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     }
-    for (size_t j = 0; j < C; j++)
-        s->qw.scale[j] = 1.0f;
     for (size_t i = 0; i < R; i++) {
         for (size_t j = 0; j < C; j++)
             if (unif(&x) < 0.7)
@@ -156,20 +163,10 @@ ax_result cosim_stream_random_contract(const axon_rtl_params *p, size_t tokens, 
     s->hop_ps = (int64_t)(next(&x) % 900);
     s->link_bits = link_choice[next(&x) % 5];
     const size_t C0 = s->chip ? C : 0; /* core 1's columns start at C0 */
-    s->qw.out = C0 + C;
-    s->qw.in = R;
-    s->qw.group = R;
-    s->qw.ngroups = 1;
-    s->cols_used = C;
-    s->qw.q = calloc((C0 + C) * R, 1);
-    s->qw.scale = calloc(C0 + C, sizeof(float));
-    s->tok_start = calloc(tokens + 1, sizeof *s->tok_start);
-    if (!s->qw.q || !s->qw.scale || !s->tok_start) {
+    if (cosim_stream_alloc(s, R, C0 + C, C, tokens)) {
         cosim_stream_free(s);
         return ax_fail(err, AX_ENOMEM, "cosim: out of memory");
     }
-    for (size_t j = 0; j < C0 + C; j++)
-        s->qw.scale[j] = 1.0f;
     int8_t *q = s->qw.q + C0 * R;
     /* wide one-core runs only go down (weights >= 0, every spike negative): an
      * overflow flag that misses negative overflows is caught there */

@@ -66,6 +66,11 @@ ax_result cosim_stream_events(const char *trace, const char *coding, int steps,
                               const int32_t *counts, size_t tokens, size_t in, size_t a0, size_t n,
                               cosim_stream *s, char **err);
 void cosim_stream_free(cosim_stream *s);
+/* The weights and token starts of a synthetic stream: q [out][R] zero,
+ * unit scales, one weight group of R inputs, cols_used columns of the core,
+ * tok_start [tokens + 1] zero. 0, or -1 out of memory (what was allocated
+ * stays in s for cosim_stream_free). */
+int cosim_stream_alloc(cosim_stream *s, size_t R, size_t out, size_t cols_used, size_t tokens);
 
 /* The C model configuration that runs the stream like the RTL build p: the
  * defaults (sim_config_default) with p's tile, core and timing parameters
