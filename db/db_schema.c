@@ -132,6 +132,26 @@ ax_result db_migrate_to(db *d, int version, char **err)
     return AX_OK;
 }
 
+/* The file and its directory are writable (the WAL and shm files can be
+ * created and removed there). */
+static int db_writable(const char *path)
+{
+    if (access(path, W_OK) != 0)
+        return 0;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return access(".", W_OK) == 0;
+    size_t n = (size_t)(slash - path);
+    char *dir = malloc(n + 2);
+    if (!dir)
+        return 0;
+    memcpy(dir, path, n ? n : 1); /* "/x.db": the root */
+    dir[n ? n : 1] = 0;
+    int ok = access(dir, W_OK) == 0;
+    free(dir);
+    return ok;
+}
+
 ax_result db_open(const char *path, int flags, db **out, char **err)
 {
     *out = NULL;
@@ -152,8 +172,16 @@ ax_result db_open(const char *path, int flags, db **out, char **err)
     /* a file this open creates is removed again when the open fails (a full
      * disk, a directory that is not writable): never an empty database left */
     int created = !rdonly && access(path, F_OK) != 0;
+    /* a reader of a database it may write opens it read-write with
+     * query_only: a read-only connection cannot remove the WAL and shared-
+     * memory files on close, so `axon query` left results.db-wal and
+     * results.db-shm beside the database; query_only still refuses every
+     * change with SQLITE_READONLY (the --write hint). A file or directory
+     * that is not writable is opened read-only as before. */
+    int rw_reader = rdonly && db_writable(path);
     int oflags = SQLITE_OPEN_NOMUTEX |
-                 (rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+                 (rdonly && !rw_reader ? SQLITE_OPEN_READONLY
+                                       : SQLITE_OPEN_READWRITE | (rdonly ? 0 : SQLITE_OPEN_CREATE));
     if (sqlite3_open_v2(path, &d->h, oflags, NULL) != SQLITE_OK) {
         db_fail(d, err, "open");
         db_free(d);
@@ -166,6 +194,8 @@ ax_result db_open(const char *path, int flags, db **out, char **err)
     if (!rdonly)
         r = db_exec_ctx(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                         "setting WAL journal", err);
+    else if (rw_reader)
+        r = db_exec_ctx(d, "PRAGMA query_only=ON", "opening read-only", err);
     if (r == AX_OK)
         r = db_exec_ctx(d, "PRAGMA foreign_keys=ON", "enabling foreign keys", err);
     if (r == AX_OK) {

@@ -35,6 +35,9 @@ set +e
 set -e
 [ $rc = 1 ] && grep -q -- '--write' err.txt
 [ "$("$AXON" query --db r.db --csv "SELECT count(*) FROM runs" | tail -n 1)" = 72 ]
+# the read-only queries above leave nothing beside the database (a read-only
+# SQLite connection cannot remove the WAL and shm files it opened)
+for f in r.db-wal r.db-shm; do [ ! -e "$f" ] || { echo "query left $f behind"; exit 1; }; done
 "$AXON" query --db r.db --write "DELETE FROM sweep_errors"
 set +e
 "$AXON" query --db r.db nonsense; rc=$?
