@@ -127,6 +127,61 @@ static int read_blist(const char *list, power_bcal_row **rows, size_t *n, char *
     return rc;
 }
 
+/* Appends one to the list buf (separated by sep) unless it is there or the
+ * list is full: the provenance's parameter sets and streams. */
+static void list_add(char *buf, size_t cap, const char *sep, const char *one)
+{
+    size_t len = strlen(buf);
+    if (!strstr(buf, one) && len + strlen(one) + strlen(sep) + 1 < cap)
+        snprintf(buf + len, cap - len, "%s%s", *buf ? sep : "", one);
+}
+
+/* The validation table as markdown into md (ax_out: a temporary beside it,
+ * renamed on success; a failed write leaves md as it was); write_md prints
+ * it. CMD_OK or CMD_FAIL. */
+typedef ax_result (*md_writer)(FILE *f, const void *ctx, char **err);
+static int write_markdown(const char *md, md_writer write_md, const void *ctx)
+{
+    char *err = NULL;
+    ax_out *o = NULL;
+    if (ax_out_open(md, 0, &o, &err))
+        return cmd_fail(CMD, err);
+    FILE *m = ax_out_stream(o, &err);
+    if (!m || write_md(m, ctx, &err)) {
+        ax_out_abort(o);
+        return cmd_fail(CMD, err);
+    }
+    return ax_out_commit(o, &err) ? cmd_fail(CMD, err) : CMD_OK; /* frees o */
+}
+
+/* The held-out validation as markdown: the core's rows and the baselines'. */
+typedef struct {
+    const power_cal_row *rows;
+    size_t n;
+    const power_cal_fit *fit;
+    double tot, comp, exempt;
+} cal_md;
+static ax_result cal_md_write(FILE *f, const void *p, char **err)
+{
+    const cal_md *c = p;
+    int viol = 0;
+    return power_cal_validate_ex(f, 1, c->rows, c->n, c->fit, NULL, c->tot, c->comp, c->exempt,
+                                 &viol, err);
+}
+typedef struct {
+    const power_bcal_row *rows;
+    size_t n;
+    const power_bcal_fit *const *fit;
+    double tot, comp, exempt;
+} bcal_md;
+static ax_result bcal_md_write(FILE *f, const void *p, char **err)
+{
+    const bcal_md *c = p;
+    int viol = 0;
+    return power_bcal_validate(f, 1, c->rows, c->n, c->fit, NULL, c->tot, c->comp, c->exempt,
+                               &viol, err);
+}
+
 /* The baselines' MAC tile (power_base_cal.c): fit btrain, validate bval, and
  * splice the block into the existing calibrated table out; or, with bcheck,
  * price those rows with the table tech. */
@@ -186,13 +241,8 @@ static int base_calibrate(const char *btrain, const char *bval, const char *bche
             snprintf(one, sizeof one, "%s (C=%d L=%d A=%d RB=%d ZS=%d, %.0f cells)", rows[i].set,
                      rows[i].g.C, rows[i].g.L, rows[i].g.A, rows[i].g.RB, rows[i].g.ZS,
                      rows[i].cells);
-            if (!strstr(sets, one) && strlen(sets) + strlen(one) + 3 < sizeof sets)
-                snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s", *sets ? "; " : "",
-                         one);
-            snprintf(one, sizeof one, "%s", rows[i].stream);
-            if (!strstr(streams, one) && strlen(streams) + strlen(one) + 3 < sizeof streams)
-                snprintf(streams + strlen(streams), sizeof streams - strlen(streams), "%s%s",
-                         *streams ? ", " : "", one);
+            list_add(sets, sizeof sets, "; ", one);
+            list_add(streams, sizeof streams, ", ", rows[i].stream);
         }
         if (nh) {
             FILE *vm = open_memstream(&vbuf, &vlen);
@@ -260,16 +310,9 @@ static int base_calibrate(const char *btrain, const char *bval, const char *bche
                    tot, comp, exempt);
             fputs(vbuf, stdout);
         }
-        if (nh && md) {
-            FILE *m = fopen(md, "w");
-            if (!m) {
-                rc = cmd_usage(CMD, "cannot write %s", md);
-                goto done;
-            }
-            int vv = 0;
-            power_bcal_validate(m, 1, hold, nh, fp, NULL, tot, comp, exempt, &vv, &err);
-            fclose(m);
-        }
+        bcal_md ctx = {hold, nh, fp, tot, comp, exempt};
+        if (nh && md && (rc = write_markdown(md, bcal_md_write, &ctx)) != CMD_OK)
+            goto done;
     }
     if (viol) {
         printf("calibrate: baseline: %d bound(s) broken\n", viol);
@@ -372,7 +415,10 @@ int cmd_calibrate(int argc, char **argv)
             goto done;
         }
     } else {
-        if (read_list(train, &rows, &n, &err) || (val && read_list(val, &hold, &nh, &err))) {
+        /* the outputs can be written (before any fit): a missing or read-only
+         * directory fails now, naming the path */
+        if (ax_out_check(out, &err) || (md && ax_out_check(md, &err)) ||
+            read_list(train, &rows, &n, &err) || (val && read_list(val, &hold, &nh, &err))) {
             rc = cmd_fail(CMD, err);
             goto done;
         }
@@ -390,13 +436,8 @@ int cmd_calibrate(int argc, char **argv)
                      rows[i].set, rows[i].R, rows[i].C, rows[i].L, rows[i].LS, rows[i].F, rows[i].A,
                      rows[i].RB, rows[i].DB, rows[i].GATE, rows[i].CG ? " CG=1" : "");
             gated += rows[i].CG != 0;
-            if (!strstr(sets, one) && strlen(sets) + strlen(one) + 3 < sizeof sets)
-                snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s", *sets ? "; " : "",
-                         one);
-            snprintf(one, sizeof one, "%s", rows[i].stream);
-            if (!strstr(streams, one) && strlen(streams) + strlen(one) + 3 < sizeof streams)
-                snprintf(streams + strlen(streams), sizeof streams - strlen(streams), "%s%s",
-                         *streams ? ", " : "", one);
+            list_add(sets, sizeof sets, "; ", one);
+            list_add(streams, sizeof streams, ", ", rows[i].stream);
         }
         char date[32];
         time_t now = time(NULL);
@@ -418,21 +459,21 @@ int cmd_calibrate(int argc, char **argv)
             fclose(vm);
         }
         power_cal_provenance pv = {lib, date, "axon-cal-osu018-v5", 180, 1.8, sets, streams, gated};
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s.tmp", out);
         char *keep = btrain ? NULL : old_base_block(out);
-        FILE *f = fopen(tmp, "w");
-        if (!f) {
-            free(keep);
-            free(vbuf);
-            rc = cmd_usage(CMD, "cannot write %s (hint: check the directory)", tmp);
-            goto done;
-        }
-        ax_result r = power_cal_write_table_v(f, &fit, &pv, vbuf, &err);
+        ax_out *o = NULL; /* a temporary beside out, renamed over it when written */
+        FILE *f = NULL;
+        ax_result r = ax_out_open(out, 0, &o, &err);
+        if (!r && !(f = ax_out_stream(o, &err)))
+            r = AX_EIO;
+        if (!r)
+            r = power_cal_write_table_v(f, &fit, &pv, vbuf, &err);
+        if (o && r)
+            ax_out_abort(o);
+        else if (o)
+            r = ax_out_commit(o, &err); /* frees o */
         free(vbuf);
-        if (fclose(f) || r || rename(tmp, out)) {
+        if (r) {
             free(keep);
-            remove(tmp);
             rc = cmd_fail(CMD, err ? err : strdup("cannot write the table"));
             goto done;
         }
@@ -477,15 +518,9 @@ int cmd_calibrate(int argc, char **argv)
                 rc = cmd_fail(CMD, err);
                 goto done;
             }
-            if (md) {
-                FILE *m = fopen(md, "w");
-                if (!m) {
-                    rc = cmd_usage(CMD, "cannot write %s", md);
-                    goto done;
-                }
-                power_cal_validate_ex(m, 1, hold, nh, &fit, NULL, tot, comp, exempt, &viol, &err);
-                fclose(m);
-            }
+            cal_md ctx = {hold, nh, &fit, tot, comp, exempt};
+            if (md && (rc = write_markdown(md, cal_md_write, &ctx)) != CMD_OK)
+                goto done;
         }
     }
     if (viol) {
