@@ -178,8 +178,8 @@ static ax_result bcal_md_write(FILE *f, const void *p, char **err)
 {
     const bcal_md *c = p;
     int viol = 0;
-    return power_bcal_validate(f, 1, c->rows, c->n, c->fit, NULL, c->tot, c->comp, c->exempt,
-                               &viol, err);
+    return power_bcal_validate(f, 1, c->rows, c->n, c->fit, NULL, c->tot, c->comp, c->exempt, &viol,
+                               err);
 }
 
 /* The baselines' MAC tile (power_base_cal.c): fit btrain, validate bval, and
@@ -458,7 +458,7 @@ int cmd_calibrate(int argc, char **argv)
             }
             fclose(vm);
         }
-        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v5", 180, 1.8, sets, streams, gated};
+        power_cal_provenance pv = {lib, date, "axon-cal-osu018-v6", 180, 1.8, sets, streams, gated};
         char *keep = btrain ? NULL : old_base_block(out);
         ax_out *o = NULL; /* a temporary beside out, renamed over it when written */
         FILE *f = NULL;

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define DB_SCHEMA_VERSION 13
+#define DB_SCHEMA_VERSION 14
 #define DB_DEFAULT_FILE "results.db"
 
 typedef struct db db;

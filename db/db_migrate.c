@@ -26,6 +26,8 @@
  *   12: clock as built: runs column clock_gating, results column clock_model,
  *      views rebuilt
  *   13: counter lane_term_toggles (counters and cores), views rebuilt
+ *   14: counters acc_write_toggles, lane_term_toggles_seq and
+ *      acc_readout_ones (counters and cores), views rebuilt
  *
  * The released migrations spell their columns out by hand, as they were;
  * the current lists (sim/sim.h SIM_COUNTERS, run/run.h RUN_REPORT_FIELDS)
@@ -399,5 +401,25 @@ static const char mig13[] =
     "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
     " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V13 VIEWS_V10_TAIL;
 
-const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1, mig2, mig3,  mig4,  mig5,  mig6, mig7,
-                                                      mig8, mig9, mig10, mig11, mig12, mig13};
+/* 14: the counters acc_write_toggles, lane_term_toggles_seq and
+ * acc_readout_ones (the accumulator registers' and the term operands' toggles
+ * in event order, the sums' set bits at readout, sim/sim_replay.c), priced by the calibrated table since its version 6
+ * (docs/power.md "Calibration"). Old runs keep NULL. v_runs is rebuilt to
+ * show them, the views over it as migration 12 left them. */
+#define COUNTER_COLS_V14                                                                           \
+    COUNTER_COLS_V13 ", acc_write_toggles, lane_term_toggles_seq, acc_readout_ones"
+
+static const char mig14[] =
+    "ALTER TABLE counters ADD COLUMN acc_write_toggles INTEGER;"
+    "ALTER TABLE counters ADD COLUMN lane_term_toggles_seq INTEGER;"
+    "ALTER TABLE counters ADD COLUMN acc_readout_ones INTEGER;"
+    "ALTER TABLE cores ADD COLUMN acc_write_toggles INTEGER;"
+    "ALTER TABLE cores ADD COLUMN lane_term_toggles_seq INTEGER;"
+    "ALTER TABLE cores ADD COLUMN acc_readout_ones INTEGER;"
+    "DROP VIEW v_sweep_points; DROP VIEW v_baseline; DROP VIEW v_runs;"
+    "CREATE VIEW v_runs AS SELECT r.id AS run_id, r.tile_rows || 'x' || r.tile_cols AS tile,"
+    " r.*, " RESULT_COLS_V12 ", " COUNTER_COLS_V14 VIEWS_V10_TAIL;
+
+const char *const db_migrations[DB_SCHEMA_VERSION] = {mig1,  mig2,  mig3,  mig4, mig5,
+                                                      mig6,  mig7,  mig8,  mig9, mig10,
+                                                      mig11, mig12, mig13, mig14};

@@ -62,6 +62,9 @@ void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_c
     k->words_nonzero = (double)c->sram_words_nonzero;
     k->lane_adds_shift = (double)c->lane_adds_shift;
     k->lane_term_toggles = (double)c->lane_term_toggles;
+    k->acc_write_toggles = (double)c->acc_write_toggles;
+    k->lane_term_toggles_seq = (double)c->lane_term_toggles_seq;
+    k->acc_readout_ones = (double)c->acc_readout_ones;
     /* row reuse: a reused event adds the words its row's first event read
      * (the skipped ones skipped again); per row read sram_words/rows words */
     if (cfg && cfg->row_reuse && c->sram_rows_read > 0 && c->events > c->sram_rows_read)
@@ -200,6 +203,28 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
          * nonzero addition (fitted 0 next to it) */
         F("term_toggle", "bit toggle of a lane adder's term operand (lane_term_toggles)",
           k->lane_term_toggles);
+        /* version 6: the data in the order the core adds it (sim_replay.c).
+         * The accumulator registers' own switching, popcount(a XOR (a + t))
+         * per register written: a negative term into a cleared or small sum
+         * flips every high bit (sparse tokens), a wide term into a large sum
+         * only the bits it reaches (the bits of the term above A feed the
+         * overflow compare alone); and the term toggles across events, the
+         * previous event's last word instead of zero (docs/power.md
+         * "Measured after v5": with both every held-out stream is within
+         * +-10 %) */
+        F("acc_write_toggle", "accumulator register bit toggle (acc_write_toggles)",
+          k->acc_write_toggles);
+        F("term_toggle_seq",
+          "bit toggle of a lane adder's term operand across events (lane_term_toggles_seq)",
+          k->lane_term_toggles_seq);
+        /* the sums' set bits when a token ends: the bank clear switches each
+         * back to 0, and the read bank's outputs follow them */
+        F("readout_one", "accumulator bit set at readout (acc_readout_ones)", k->acc_readout_ones);
+        /* clock-gated build: at every end of token the adding bank and the
+         * cleared bank change, so each of the NB x W clock-gate enables is
+         * decoded again (rtl/axon_acc.sv g_cg) */
+        F("cg_bank_switch", "end of token x NB x W clock-gate enables, clock-gated build",
+          k->eots * g.NB * g.W * cg);
         break;
     case POWER_CAL_FIFO:
         F("item_bit", "item x IW bits", items * g.IW);
@@ -242,6 +267,11 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
         F("issue", "word issued (zero flag)", words);
         F("word_gate_bit", "word read x 8L bits with zero gating (zero detect load)",
           k->words_read * 8 * g.L * g.GATE);
+        /* version 6: the nets of a zero byte do not switch: the bytes read
+         * that hold a nonzero weight (lane_adds_nonzero; the lanes stream,
+         * 70 % zero weights, missed by up to +84 % without it) */
+        F("byte_nonzero_bit", "byte read holding a nonzero weight x 8 bits",
+          k->lane_adds_nonzero * 8);
         break;
     case POWER_CAL_CLOCK:
         if (cfg->clock_gating) {
@@ -276,10 +306,13 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
 /* version 5: the lane term toggles after it (a CSV without them: 0, hint to
  * regenerate: the term_toggle feature needs them) */
 #define CAL_HEADER_TT CAL_HEADER_CG ",lane_term_toggles"
+/* version 6: the replayed toggles after them (a CSV without them: 0, hint to
+ * regenerate: the acc_write_toggle and term_toggle_seq features need them) */
+#define CAL_HEADER_SEQ CAL_HEADER_TT ",acc_write_toggles,lane_term_toggles_seq,acc_readout_ones"
 
 void power_cal_write_header(FILE *f)
 {
-    fprintf(f, "%s\n", CAL_HEADER_TT);
+    fprintf(f, "%s\n", CAL_HEADER_SEQ);
 }
 
 void power_cal_write_row(FILE *f, const power_cal_row *r)
@@ -294,7 +327,8 @@ void power_cal_write_row(FILE *f, const power_cal_row *r)
             k->words_nonzero, k->lane_adds_shift, r->flops, r->cells);
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         fprintf(f, ",%.3f", r->gate_pj[c]);
-    fprintf(f, ",%d,%.0f\n", r->CG ? 1 : 0, k->lane_term_toggles);
+    fprintf(f, ",%d,%.0f,%.0f,%.0f,%.0f\n", r->CG ? 1 : 0, k->lane_term_toggles,
+            k->acc_write_toggles, k->lane_term_toggles_seq, k->acc_readout_ones);
 }
 
 double power_cal_row_total(const power_cal_row *r)
@@ -327,14 +361,16 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         lineno++;
         if (lineno == 1) {
-            if (!strcmp(line, CAL_HEADER_TT)) {
+            if (!strcmp(line, CAL_HEADER_SEQ)) {
+                want = 39;
+            } else if (!strcmp(line, CAL_HEADER_TT)) {
                 want = 36;
             } else if (!strcmp(line, CAL_HEADER_CG)) {
                 want = 35;
             } else if (strcmp(line, CAL_HEADER)) {
                 rc = ax_fail(err, AX_EFORMAT,
                              "%s:1: not a characterization CSV (hint: the header is %s)", path,
-                             CAL_HEADER_TT);
+                             CAL_HEADER_SEQ);
                 break;
             }
             continue;
@@ -379,7 +415,7 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
             }
             r.CG = (int)cg;
         }
-        if (want == 36 &&
+        if (want >= 36 &&
             (power_parse_num(f[35], &r.k.lane_term_toggles) || !(r.k.lane_term_toggles >= 0))) {
             rc = ax_fail(err, AX_EFORMAT,
                          "%s:%d: field 36 (lane_term_toggles) '%s' is not a number >= 0 (hint: "
@@ -387,6 +423,18 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
                          path, lineno, f[35]);
             goto done;
         }
+        double *seq[3] = {&r.k.acc_write_toggles, &r.k.lane_term_toggles_seq,
+                          &r.k.acc_readout_ones};
+        static const char *const seqn[3] = {"acc_write_toggles", "lane_term_toggles_seq",
+                                            "acc_readout_ones"};
+        for (int i = 0; want == 39 && i < 3; i++)
+            if (power_parse_num(f[36 + i], seq[i]) || !(*seq[i] >= 0)) {
+                rc = ax_fail(err, AX_EFORMAT,
+                             "%s:%d: field %d (%s) '%s' is not a number >= 0 (hint: regenerate "
+                             "with make characterize)",
+                             path, lineno, 37 + i, seqn[i], f[36 + i]);
+                goto done;
+            }
         power_cal_row *nr = realloc(*rows, (*n + 1) * sizeof *nr);
         if (!nr) {
             rc = ax_fail(err, AX_ENOMEM, "out of memory");
@@ -616,6 +664,19 @@ void power_cal_predict(const power_cal_fit *fit, const sim_config *cfg, const po
     }
 }
 
+int power_cal_feature_absent(const power_table *t, int comp, const char *name)
+{
+    /* a table written before version 5 has no term_toggle row (its model
+     * had no such term: add_term_bit carried it), nor before version 6 the
+     * replayed toggles' rows (sim_replay.c) */
+    static const char *const later[] = {"term_toggle", "acc_write_toggle", "term_toggle_seq",
+                                        "readout_one", "cg_bank_switch",   "byte_nonzero_bit"};
+    for (size_t i = 0; i < sizeof later / sizeof *later; i++)
+        if (!strcmp(name, later[i]))
+            return !power_find(t, power_cal_comp_name(comp), name);
+    return 0;
+}
+
 ax_result power_cal_price(const power_table *t, const sim_config *cfg, const power_cal_counts *k,
                           double out_pj[POWER_CAL_NCOMP], char **err)
 {
@@ -628,9 +689,7 @@ ax_result power_cal_price(const power_table *t, const sim_config *cfg, const pow
             double e;
             if (x[j] <= 0) /* no such action (e.g. a clock-gated term of an ungated core) */
                 continue;
-            /* a table written before version 5 has no term_toggle row: its
-             * model had no such term (add_term_bit carried it) */
-            if (!strcmp(names[j], "term_toggle") && !power_find(t, comp_names[c], names[j]))
+            if (power_cal_feature_absent(t, c, names[j]))
                 continue;
             ax_result rc = power_energy_pj(t, comp_names[c], names[j], &e, err);
             if (rc)

@@ -26,7 +26,7 @@ enum {
     POWER_CAL_CLOCK,   /* clock net and CLK pins, every flip-flop every cycle */
     POWER_CAL_NCOMP
 };
-#define POWER_CAL_MAXF 14
+#define POWER_CAL_MAXF 20
 
 /* Component name in tables and reports ("acc", "fifo", ...). */
 const char *power_cal_comp_name(int comp);
@@ -41,6 +41,9 @@ typedef struct {
     double words_reused;      /* word slots added from the row register (row reuse; not in the
                             characterization CSV, 0 there) */
     double lane_term_toggles; /* bit toggles of the lane adders' term operand (sim_toggle.c) */
+    double acc_write_toggles; /* bit toggles of the accumulator registers written (sim_replay.c) */
+    double lane_term_toggles_seq; /* term operand toggles across events (sim_replay.c) */
+    double acc_readout_ones;      /* set bits of the sums each core reads out (sim_replay.c) */
 } power_cal_counts;
 void power_cal_counts_of(const sim_config *cfg, const sim_report *r, power_cal_counts *k);
 
@@ -112,6 +115,9 @@ ax_result power_cal_fit_rows(const power_cal_row *rows, size_t n, power_cal_fit 
 void power_cal_predict(const power_cal_fit *fit, const sim_config *cfg, const power_cal_counts *k,
                        double out_pj[POWER_CAL_NCOMP]);
 /* Model energy per component priced by a (calibrated) table, pJ at its operating point. */
+/* 1 when the table predates feature `name` of component comp (its model
+ * had no such term): priced as 0. */
+int power_cal_feature_absent(const power_table *t, int comp, const char *name);
 ax_result power_cal_price(const power_table *t, const sim_config *cfg, const power_cal_counts *k,
                           double out_pj[POWER_CAL_NCOMP], char **err);
 

@@ -168,7 +168,8 @@ ax_result power_price(const power_table *t, const sim_config *cfg, const sim_rep
                               : comp == POWER_CAL_CLOCK ? "clock"
                                                         : "memory";
             for (int i = 0; i < nf; i++)
-                if ((rc = power_term(&c, grp, power_cal_comp_name(comp), names[i], NULL, x[i],
+                if (!power_cal_feature_absent(t, comp, names[i]) &&
+                    (rc = power_term(&c, grp, power_cal_comp_name(comp), names[i], NULL, x[i],
                                      "units", 1)))
                     return rc;
         }

@@ -87,7 +87,14 @@ ax_result sim_config_check(const sim_config *c, char **err);
  * add a zero); lane_adds_shift / lane_adds_nonzero is their mean shift (the
  * term's bits below the shift are zero); lane_term_toggles is the Hamming
  * distance of each lane adder's TW-bit term ±(q << shift) from one added word
- * to the next, each event's first word counted from zero (sim_toggle.c). */
+ * to the next, each event's first word counted from zero (sim_toggle.c);
+ * acc_write_toggles is popcount(a XOR (a + t)) over the A-bit accumulator
+ * registers written, lane_term_toggles_seq the term toggles across events
+ * (the previous event's last word instead of zero), acc_readout_ones the set
+ * bits of the A-bit partial sums a core reads out at the end of a token (the
+ * bank clear switches each back to 0), all three replayed in each
+ * core's event order: exact up to SIM_REPLAY_BUDGET lane slots per run, an
+ * estimate from a fixed sample above it (sim_replay.c). */
 #define SIM_COUNTERS(X)                                                                            \
     X(events, COUNT, "spike events accepted")                                                      \
     X(eots, COUNT, "end-of-token markers accepted")                                                \
@@ -116,7 +123,12 @@ ax_result sim_config_check(const sim_config *c, char **err);
     X(lane_adds_shift, COUNT,                                                                      \
       "sum of the event's shift over the lane additions with a nonzero weight")                    \
     X(lane_term_toggles, COUNT,                                                                    \
-      "bit toggles of the lane adders' term operand over the words added (from zero per event)")
+      "bit toggles of the lane adders' term operand over the words added (from zero per event)")   \
+    X(acc_write_toggles, COUNT,                                                                    \
+      "bit toggles of the accumulator registers written (A bits, in event order)")                 \
+    X(lane_term_toggles_seq, COUNT,                                                                \
+      "bit toggles of the lane adders' term operand over the words added, across events")          \
+    X(acc_readout_ones, COUNT, "set bits of the A-bit sums each core reads out (cleared after)")
 
 #define SIM_COUNTER_TYPE_COUNT uint64_t
 #define SIM_COUNTER_TYPE_TIME int64_t

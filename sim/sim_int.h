@@ -173,6 +173,7 @@ struct sim {
     sim_exec ex;        /* threads and SIMD path (execution only) */
     sim_simd simd;      /* resolved path */
     int functional;     /* sim_run_functional: no timing */
+    uint64_t replay_budget; /* lane slots replayed exactly (0: SIM_REPLAY_BUDGET; tests) */
     size_t sb_rows;     /* axons per super-block of the accumulation (0: SB_ROWS; tests) */
     size_t nch;         /* chunks of SIM_CW output lanes */
     int8_t *wk;         /* [nch][in][SIM_CW]: each chunk's rows contiguous, zero padded */
@@ -318,6 +319,11 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb);
 /* ---- lane term toggles (sim_toggle.c) ---- */
 /* Width TW of the RTL's lane adder for A accumulator bits: max(A, 39) + 2. */
 int sim_toggle_width(int acc_bits);
+/* acc_write_toggles and lane_term_toggles_seq of every core (sim_replay.c):
+ * exact for a run of at most SIM_REPLAY_BUDGET lane slots, else from a fixed
+ * sample of (batch, core) pairs. */
+#define SIM_REPLAY_BUDGET (1ULL << 20)
+ax_result sim_replay_count(struct sim *s, char **err);
 /* P and D of every (column block, axon) from the weights into s->ltog. */
 ax_result sim_toggle_build(struct sim *s, char **err);
 /* The toggles of one event: P_s + D_s (tw - 9 - shift) from its ltog entry. */

@@ -284,6 +284,8 @@ ax_result sim_chip_finish(struct sim *s, char **err)
     for (size_t c = 0; c < s->ncores; c++)
         dur = max64(dur, s->cs[c].end);
     s->duration = dur;
+    if ((rc = sim_replay_count(s, err)))
+        return rc;
     sim_counters tot = {0};
     for (size_t c = 0; c < s->ncores; c++) {
         sim_core_finish(&s->cs[c]);

@@ -118,9 +118,12 @@ Test(power_clockgate, priced_as_built_by_both_tables)
     cr_assert_float_eq(con.clock_pj, cw, 1e-9 * cw);
     cr_assert_lt(con.clock_pj, 0.5 * coff.clock_pj);
     /* and the gated netlists' enable logic (fitted on gated sets): 70 words
-     * open a gate of C/W = 16 accumulators of 32 bits; 2 x 8 enables per cycle */
+     * open a gate of C/W = 16 accumulators of 32 bits; 2 x 8 enables per
+     * cycle; since table v6 2 x 8 enables decoded again at each of the 2 ends
+     * of token (cg_bank_switch) */
     double dacc = energy(cal, "acc", "cg_word_bit") * 70 * 16 * 32 +
-                  energy(cal, "acc", "cg_enable_cycle") * 250 * 2 * 8;
+                  energy(cal, "acc", "cg_enable_cycle") * 250 * 2 * 8 +
+                  energy(cal, "acc", "cg_bank_switch") * 2 * 2 * 8;
     cr_assert_gt(dacc, 0, "the calibrated table prices no enable logic");
     cr_assert_float_eq(con.compute_pj - coff.compute_pj, dacc, 1e-9 * (1 + coff.compute_pj));
     power_table_free(cal);
@@ -170,6 +173,7 @@ Test(power_clockgate, characterization_column)
     a.CG = 1;
     a.k.events = 10, a.k.eots = 2, a.k.words_read = 30, a.k.active = 90, a.k.idle = 10;
     a.k.lane_term_toggles = 777;
+    a.k.acc_write_toggles = 555, a.k.lane_term_toggles_seq = 333, a.k.acc_readout_ones = 111;
     for (int c = 0; c < POWER_CAL_NCOMP; c++)
         a.gate_pj[c] = 10 + c;
     char path[] = "/tmp/axon-cg-XXXXXX";
@@ -190,20 +194,27 @@ Test(power_clockgate, characterization_column)
     cr_assert_eq(rows[0].CG, 1);
     cr_assert_eq(rows[1].CG, 0);
     cr_assert_float_eq(rows[0].k.lane_term_toggles, 777, 0);
+    cr_assert_float_eq(rows[0].k.acc_write_toggles, 555, 0);
+    cr_assert_float_eq(rows[0].k.lane_term_toggles_seq, 333, 0);
+    cr_assert_float_eq(rows[0].k.acc_readout_ones, 111, 0);
     sim_config cfg;
     power_cal_row_config(&rows[0], &cfg);
     cr_assert_eq(cfg.clock_gating, 1);
     free(rows);
     rows = NULL, n = 0;
-    /* files of the formats before the columns: without lane_term_toggles
-     * (v4: toggles 0), and without clock_gating too (every row ungated) */
+    /* files of the formats before the columns: without the replayed toggles
+     * (v5: those 0), without lane_term_toggles (v4: toggles 0), and without
+     * clock_gating too (every row ungated) */
     FILE *in = fopen(path, "r");
     char line[2048], old[] = "/tmp/axon-cg-old-XXXXXX", bad[] = "/tmp/axon-cg-bad-XXXXXX",
-                     v4[] = "/tmp/axon-cg-v4-XXXXXX";
-    int fo = mkstemp(old), fb = mkstemp(bad), f4 = mkstemp(v4);
-    FILE *o = fdopen(fo, "w"), *b = fdopen(fb, "w"), *o4 = fdopen(f4, "w");
+                     v4[] = "/tmp/axon-cg-v4-XXXXXX", v5[] = "/tmp/axon-cg-v5-XXXXXX";
+    int fo = mkstemp(old), fb = mkstemp(bad), f4 = mkstemp(v4), f5 = mkstemp(v5);
+    FILE *o = fdopen(fo, "w"), *b = fdopen(fb, "w"), *o4 = fdopen(f4, "w"), *o5 = fdopen(f5, "w");
     for (int i = 0; fgets(line, sizeof line, in); i++) {
         fputs(line, b);
+        for (int k = 0; k < 3; k++)
+            *strrchr(line, ',') = 0;
+        fprintf(o5, "%s\n", line);
         *strrchr(line, ',') = 0;
         fprintf(o4, "%s\n", line);
         *strrchr(line, ',') = 0;
@@ -211,8 +222,9 @@ Test(power_clockgate, characterization_column)
     }
     /* the bad file: a third row with clock_gating 2 */
     fprintf(b, "g16,x:1:1,00,16,16,4,1,4,32,64,1,1,1,1,1,1,0,0,0,0,0,1,0,0,0,0,1,1,1,1,1,1,1,1,2,"
-               "0\n");
+               "0,0,0,0\n");
     fclose(in);
+    fclose(o5);
     fclose(o);
     fclose(b);
     fclose(o4);
@@ -220,6 +232,14 @@ Test(power_clockgate, characterization_column)
     cr_assert_eq(n, 2);
     cr_assert_eq(rows[0].CG, 0);
     cr_assert_float_eq(rows[0].k.lane_term_toggles, 0, 0);
+    free(rows);
+    rows = NULL, n = 0;
+    cr_assert_eq(power_cal_read(v5, &rows, &n, &err), AX_OK, "%s", err ? err : "");
+    cr_assert_eq(n, 2);
+    cr_assert_float_eq(rows[0].k.lane_term_toggles, 777, 0);
+    cr_assert_float_eq(rows[0].k.acc_write_toggles, 0, 0);
+    cr_assert_float_eq(rows[0].k.lane_term_toggles_seq, 0, 0);
+    cr_assert_float_eq(rows[0].k.acc_readout_ones, 0, 0);
     free(rows);
     rows = NULL, n = 0;
     cr_assert_eq(power_cal_read(v4, &rows, &n, &err), AX_OK, "%s", err ? err : "");
@@ -236,6 +256,7 @@ Test(power_clockgate, characterization_column)
     remove(old);
     remove(bad);
     remove(v4);
+    remove(v5);
 }
 
 /* Gated and ungated rows fitted together: the gate energies are made up from

@@ -5,6 +5,7 @@
  * invariants per core; hand-computed multicast hops with link contention
  * and the partial-sum reduction, with and without groups. */
 #include <criterion/criterion.h>
+#include <math.h>
 
 #include "../gpu/gpu.h"
 #include "sim_testlib.h"
@@ -450,33 +451,163 @@ Test(sim_chip, edge_shapes)
  *   ^ ...11011 = 0b00101: 2).
  * Gating 41 + 45 = 86, without 82 + 45 = 127; the same on the stepped and
  * the fast path. */
+/* The 4 x 4 core of the cases worked by hand: its report, zero gating g,
+ * stepped (an observer) or fast; ntok tokens of the same two events. */
+static void hand_case(int g, int stepped, size_t ntok, sim_report *r)
+{
+    static int8_t q[4 * 2] = {3, 0, -1, 2, 0, -7, 0, 5}; /* [out][in]: q[j * 2 + i] */
+    static float scale[4] = {1, 1, 1, 1};
+    map_qweight qw = {.out = 4, .in = 2, .group = 2, .ngroups = 1, .q = q, .scale = scale};
+    spike_event ev[4] = {{0, 0, 0, 2, 0}, {0, 0, 1, 0, 1}, {1, 0, 0, 2, 0}, {1, 0, 1, 0, 1}};
+    size_t ts[3] = {0, 2, 4};
+    sim_config c;
+    sim_config_default(&c);
+    c.rows = 4, c.cols = 4, c.lanes = 2, c.acc_bits = 32, c.zero_gating = g;
+    sim *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(sim_new(&c, &qw, ev, 2 * ntok, ts, ntok, &s, &err), AX_OK, "%s", err);
+    uint64_t n = 0;
+    if (stepped)
+        sim_observe(s, count_fn, &n);
+    cr_assert_eq(sim_run(s, &err), AX_OK, "%s", err);
+    sim_get_report(s, r);
+    cr_assert_eq(r->per_core[0].lane_term_toggles, r->total.lane_term_toggles);
+    cr_assert_eq(r->per_core[0].acc_write_toggles, r->total.acc_write_toggles);
+    if (stepped)
+        cr_assert_gt(n, 0);
+    sim_free(s);
+}
+
 Test(sim_chip, lane_term_toggles_by_hand)
 {
-    int8_t q[4 * 2] = {3, 0, -1, 2, 0, -7, 0, 5}; /* [out][in]: q[j * 2 + i] */
-    float scale[4] = {1, 1, 1, 1};
-    map_qweight qw = {.out = 4, .in = 2, .group = 2, .ngroups = 1, .q = q, .scale = scale};
-    spike_event ev[2] = {{0, 0, 0, 2, 0}, {0, 0, 1, 0, 1}};
-    size_t ts[2] = {0, 2};
     for (int g = 0; g < 2; g++)
         for (int stepped = 0; stepped < 2; stepped++) {
-            sim_config c;
-            sim_config_default(&c);
-            c.rows = 4, c.cols = 4, c.lanes = 2, c.acc_bits = 32, c.zero_gating = g;
-            sim *s = NULL;
-            char *err = NULL;
-            cr_assert_eq(sim_new(&c, &qw, ev, 2, ts, 1, &s, &err), AX_OK, "%s", err);
-            uint64_t n = 0;
-            if (stepped)
-                sim_observe(s, count_fn, &n);
-            cr_assert_eq(sim_run(s, &err), AX_OK, "%s", err);
-            sim_report r;
-            sim_get_report(s, &r);
-            cr_assert_eq(r.total.lane_term_toggles, g ? 86u : 127u,
+            sim_report rr, *r = &rr;
+            hand_case(g, stepped, 1, r);
+            cr_assert_eq(r->total.lane_term_toggles, g ? 86u : 127u,
                          "zero_gating %d, stepped %d: %llu", g, stepped,
-                         (unsigned long long)r.total.lane_term_toggles);
-            cr_assert_eq(r.per_core[0].lane_term_toggles, r.total.lane_term_toggles);
-            if (stepped)
-                cr_assert_gt(n, 0);
-            sim_free(s);
+                         (unsigned long long)r->total.lane_term_toggles);
         }
+}
+
+/* acc_write_toggles and lane_term_toggles_seq (sim/sim_replay.c) on the case
+ * above, worked by hand (A = 32 bits, TW = 41):
+ *   writes: event 0 (+, shift 2): col 0 0 -> 12 (0b1100: 2), col 1 0 -> -4
+ *   (0xFFFFFFFC: 30); event 1 (-, shift 0): col 1 -4 -> -6 (...11100 ^
+ *   ...11010: 2), col 2 0 -> 7 (3), col 3 0 -> -5 (0xFFFFFFFB: 31); the zero
+ *   lanes add 0 without gating (no toggle) or are gated: 68 either way.
+ *   terms across events, gating: lane 0 0 -> 12 (2) -> 0 (2) -> 7 (3), lane 1
+ *   0 -> -4 (39) -> -2 (1) -> -5 (2): 49 (lane_term_toggles, each event from
+ *   zero, is 86); without gating event 0's second word leaves both lanes at
+ *   0, so the count is lane_term_toggles' 127.
+ *   read out: the sums 12, -6, 7, -5 in 32 bits: 2 + 30 + 3 + 31 = 66 set bits. */
+Test(sim_chip, replayed_toggles_by_hand)
+{
+    for (int g = 0; g < 2; g++)
+        for (int stepped = 0; stepped < 2; stepped++) {
+            sim_report r;
+            hand_case(g, stepped, 1, &r);
+            cr_assert_eq(r.total.acc_write_toggles, 68u, "zero_gating %d, stepped %d: %llu", g,
+                         stepped, (unsigned long long)r.total.acc_write_toggles);
+            cr_assert_eq(r.total.lane_term_toggles_seq, g ? 49u : 127u,
+                         "zero_gating %d, stepped %d: %llu", g, stepped,
+                         (unsigned long long)r.total.lane_term_toggles_seq);
+            cr_assert_eq(r.total.acc_readout_ones, 66u, "zero_gating %d, stepped %d: %llu", g,
+                         stepped, (unsigned long long)r.total.acc_readout_ones);
+        }
+}
+
+/* A second token starts from cleared accumulators, and the term operand
+ * carries over: the same two events twice give 2 x 68 writes' toggles, and
+ * the terms 49 + (event 0 of token 1 from event 1's last word (7, -5): lane 0
+ * 7 -> 12 (0b0111 ^ 0b1100: 3), lane 1 -5 -> -4 (...11011 ^ ...11100: 3), then
+ * as before 2 + 3 + 1 + 2) = 49 + 14 = 63; each token reads out the same
+ * sums: 2 x 66 set bits. */
+Test(sim_chip, replayed_toggles_second_token)
+{
+    sim_report r;
+    hand_case(1, 0, 2, &r);
+    cr_assert_eq(r.total.acc_write_toggles, 136u, "%llu",
+                 (unsigned long long)r.total.acc_write_toggles);
+    cr_assert_eq(r.total.lane_term_toggles_seq, 63u, "%llu",
+                 (unsigned long long)r.total.lane_term_toggles_seq);
+    cr_assert_eq(r.total.acc_readout_ones, 132u, "%llu",
+                 (unsigned long long)r.total.acc_readout_ones);
+}
+
+/* Above its budget the replay is a fixed sample of (batch, core) pairs: on a
+ * 2 x 2-core layer of 256 tokens the estimate from about a tenth of the
+ * pairs is within 5 % of the exact count (a replay that forgot to scale the
+ * sample up, or scaled it by the wrong cores' events, is off by far more),
+ * every core's value is its events times the sample's toggles per event, and
+ * the estimate is the same on the stepped path and on 1 and 3 threads. */
+#include "../sim/sim_int.h" /* sim.replay_budget */
+static void replay_run(const map_qweight *qw, const spike_event *ev, size_t nev, const size_t *ts,
+                       size_t tokens, uint64_t budget, int threads, int stepped, sim_report *r,
+                       sim_counters *pc)
+{
+    sim_config c;
+    sim_config_default(&c);
+    c.rows = 32, c.cols = 32, c.lanes = 8, c.acc_bits = 32;
+    sim_exec x;
+    sim_exec_default(&x);
+    x.threads = threads;
+    sim *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(sim_new_ex(&c, qw, ev, nev, ts, tokens, &x, &s, &err), AX_OK, "%s", err);
+    s->replay_budget = budget;
+    uint64_t n = 0;
+    if (stepped)
+        sim_observe(s, count_fn, &n);
+    cr_assert_eq(sim_run(s, &err), AX_OK, "%s", err);
+    sim_get_report(s, r);
+    memcpy(pc, r->per_core, r->cores * sizeof *pc);
+    sim_free(s);
+}
+
+Test(sim_chip, replayed_toggles_sampled_above_the_budget)
+{
+    uint64_t st = 77;
+    map_qweight qw;
+    tl_qweight(&qw, 64, 64, 0, 30, &st);
+    const size_t tokens = 256;
+    int32_t *cnt = malloc(tokens * 64 * sizeof *cnt);
+    tl_counts(cnt, tokens * 64, SPIKE_BITWISE_SIGNED, 4, 60, &st);
+    size_t nev = 0, ts[257];
+    spike_event *ev = tl_events(SPIKE_BITWISE_SIGNED, cnt, tokens, 64, 4, &nev, ts);
+    sim_report ex, sm, o;
+    sim_counters pex[4], psm[4], po[4];
+    replay_run(&qw, ev, nev, ts, tokens, 0, 1, 0, &ex, pex); /* whole: under 2^22 slots */
+    cr_assert_eq(ex.cores, 4);
+    uint64_t slots = (uint64_t)nev * 2 /* column blocks */ * 32;
+    cr_assert_lt(slots, 1u << 22);
+    replay_run(&qw, ev, nev, ts, tokens, slots / 10, 1, 0, &sm, psm);
+    const uint64_t *e2[3] = {&ex.total.acc_write_toggles, &ex.total.lane_term_toggles_seq,
+                             &ex.total.acc_readout_ones};
+    const uint64_t *s2[3] = {&sm.total.acc_write_toggles, &sm.total.lane_term_toggles_seq,
+                             &sm.total.acc_readout_ones};
+    for (int i = 0; i < 3; i++) {
+        double d = (double)*s2[i] / (double)*e2[i] - 1;
+        cr_assert(d > -0.05 && d < 0.05, "counter %d: sample %llu, exact %llu (%+.1f %%)", i,
+                  (unsigned long long)*s2[i], (unsigned long long)*e2[i], 100 * d);
+        cr_assert_neq(*s2[i], *e2[i], "counter %d: the small budget replayed everything", i);
+    }
+    /* each core: its events times one ratio */
+    for (int k = 1; k < 4; k++) {
+        double a = (double)psm[k].acc_write_toggles / (double)psm[k].events,
+               b = (double)psm[0].acc_write_toggles / (double)psm[0].events;
+        cr_assert(fabs(a / b - 1) < 1e-3, "core %d: %.4f toggles per event, core 0 %.4f", k, a, b);
+    }
+    for (int v = 0; v < 3; v++) {
+        replay_run(&qw, ev, nev, ts, tokens, slots / 10, v == 2 ? 3 : 1, v == 0, &o, po);
+        cr_assert_eq(o.total.acc_write_toggles, sm.total.acc_write_toggles, "variant %d", v);
+        cr_assert_eq(o.total.lane_term_toggles_seq, sm.total.lane_term_toggles_seq, "variant %d",
+                     v);
+        cr_assert_eq(o.total.acc_readout_ones, sm.total.acc_readout_ones, "variant %d", v);
+        for (int k = 0; k < 4; k++)
+            cr_assert_eq(po[k].acc_write_toggles, psm[k].acc_write_toggles, "variant %d", v);
+    }
+    free(ev);
+    free(cnt);
+    map_qweight_free(&qw);
 }

@@ -103,6 +103,10 @@ static ax_result check_all(const sim_config *c, const map_qweight *qw, const spi
     sim_free(s);
     if (!ref.rc && nev) /* the lane term toggles are compared too, not 0 == 0 */
         cr_assert_gt(ref.r.total.lane_term_toggles, 0, "%s: no lane term toggles", tag);
+    if (!ref.rc && nev) /* and the replayed toggles (sim_replay.c) */
+        cr_assert(ref.r.total.acc_write_toggles > 0 && ref.r.total.lane_term_toggles_seq > 0 &&
+                      ref.r.total.acc_readout_ones > 0,
+                  "%s: no replayed toggles", tag);
     char what[160];
     for (int v = SIM_SIMD_SCALAR; v <= SIM_SIMD_AVX512; v++) {
         if (!sim_simd_supported((sim_simd)v))

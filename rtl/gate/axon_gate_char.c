@@ -19,7 +19,9 @@
  * net, priced by power_gate.c from the liberty) gives the energy per
  * component; both run the same items and must agree on cycles and lane
  * additions, and the C model's lane_term_toggles must equal a replay of the
- * lane operands in the RTL's order (ref_term_toggles), or the row is refused.
+ * lane operands in the RTL's order (ref_term_toggles), and its
+ * acc_write_toggles and lane_term_toggles_seq a replay of the accumulator
+ * registers (ref_seq_toggles), or the row is refused.
  *
  * usage: axon-gate-char --lib LIB --netlist JSON --set NAME --streams LIST --out CSV
  *        LIST: comma-separated profile:seed[:tokens], profiles mix, empty, dense,
@@ -227,6 +229,17 @@ static int make_act_stream(const axon_rtl_params *p, uint64_t seed, size_t token
     return 0;
 }
 
+/* Word w of axon's row is read and added: it holds a nonzero weight, or the
+ * core has no zero gating (the RTL's order of both replays below). */
+static int word_added(const axon_rtl_params *p, const cosim_stream *st, uint32_t axon, size_t w)
+{
+    size_t R = st->qw.in, C = (size_t)p->cols, L = (size_t)p->lanes;
+    int nz = 0;
+    for (size_t k = 0; k < L && w * L + k < C; k++)
+        nz |= st->qw.q[(w * L + k) * R + axon] != 0;
+    return nz || !p->zero_gating;
+}
+
 /* The lane term toggles of a stream (the C model's counter lane_term_toggles,
  * sim/sim_toggle.c), replayed here in the RTL's order as an independent
  * reference: per event the words it adds (w = 0..W-1, the all-zero ones
@@ -245,10 +258,7 @@ static double ref_term_toggles(const axon_rtl_params *p, const cosim_stream *st)
         for (size_t l = 0; l < L; l++) {
             int64_t prev = 0;
             for (size_t w = 0; w < W; w++) {
-                int nz = 0;
-                for (size_t k = 0; k < L && w * L + k < C; k++)
-                    nz |= st->qw.q[(w * L + k) * R + ev->axon] != 0;
-                if (!nz && p->zero_gating)
+                if (!word_added(p, st, ev->axon, w))
                     continue;
                 size_t j = w * L + l;
                 int q = j < C ? st->qw.q[j * R + ev->axon] : 0;
@@ -259,6 +269,51 @@ static double ref_term_toggles(const axon_rtl_params *p, const cosim_stream *st)
         }
     }
     return n;
+}
+
+/* acc_write_toggles and lane_term_toggles_seq (sim/sim_replay.c) replayed
+ * the same way: per token from cleared accumulators, the lanes' previous
+ * terms kept across events, popcount(a XOR (a + t)) in A bits for every
+ * register written (with zero gating the nonzero lanes of the words read). */
+static void ref_seq_toggles(const axon_rtl_params *p, const cosim_stream *st, double *wtog,
+                            double *xtog, double *ones)
+{
+    size_t R = st->qw.in, C = (size_t)p->cols, L = (size_t)p->lanes;
+    size_t W = (C + L - 1) / L;
+    int TW = (p->acc_bits > 39 ? p->acc_bits : 39) + 2;
+    uint64_t mT = TW >= 64 ? ~0ULL : ((1ULL << TW) - 1), mA = (1ULL << p->acc_bits) - 1;
+    int64_t *acc = calloc(W * L, sizeof *acc), *prev = calloc(L, sizeof *prev);
+    *wtog = *xtog = *ones = -1; /* no memory: never equal to a count */
+    if (!acc || !prev)
+        goto out;
+    *wtog = *xtog = *ones = 0;
+    for (size_t t = 0; t < st->tokens; t++) {
+        memset(acc, 0, W * L * sizeof *acc);
+        for (size_t e = st->tok_start[t]; e < st->tok_start[t + 1]; e++) {
+            const spike_event *ev = &st->ev[e];
+            for (size_t w = 0; w < W; w++) {
+                if (!word_added(p, st, ev->axon, w))
+                    continue;
+                for (size_t l = 0; l < L; l++) {
+                    size_t j = w * L + l;
+                    int q = j < C ? st->qw.q[j * R + ev->axon] : 0;
+                    int64_t tm = (ev->neg ? -1 : 1) * (int64_t)q * ((int64_t)1 << ev->shift);
+                    *xtog += __builtin_popcountll(((uint64_t)prev[l] ^ (uint64_t)tm) & mT);
+                    prev[l] = tm;
+                    if (j < C && (q || !p->zero_gating)) {
+                        int64_t sum = acc[j] + tm;
+                        *wtog += __builtin_popcountll(((uint64_t)acc[j] ^ (uint64_t)sum) & mA);
+                        acc[j] = sum;
+                    }
+                }
+            }
+        }
+        for (size_t j = 0; j < C; j++) /* read out, then cleared */
+            *ones += __builtin_popcountll((uint64_t)acc[j] & mA);
+    }
+out:
+    free(acc);
+    free(prev);
 }
 
 static int die(const char *what, char *err)
@@ -456,6 +511,19 @@ int main(int argc, char **argv)
                     "the C model counted %.0f lane term toggles, the replay %.0f (hint: "
                     "sim/sim_toggle.c and ref_term_toggles disagree on the words added)",
                     row.k.lane_term_toggles, tog);
+            r = -1;
+        }
+        double wtog = 0, xtog = 0, ones = 0;
+        ref_seq_toggles(&p, &st, &wtog, &xtog, &ones);
+        if (!r && (row.k.acc_write_toggles != wtog || row.k.lane_term_toggles_seq != xtog ||
+                   row.k.acc_readout_ones != ones)) {
+            ax_fail(&err, AX_EMISMATCH,
+                    "the C model counted %.0f accumulator write toggles, %.0f term toggles "
+                    "across events and %.0f set bits read out, the replay %.0f, %.0f and %.0f "
+                    "(hint: sim/sim_replay.c and ref_seq_toggles disagree on the order or the "
+                    "words added)",
+                    row.k.acc_write_toggles, row.k.lane_term_toggles_seq, row.k.acc_readout_ones,
+                    wtog, xtog, ones);
             r = -1;
         }
         cosim_stream_free(&st);

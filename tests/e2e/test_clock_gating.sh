@@ -44,8 +44,9 @@ n_clk = 32 * 8 + 8 * 16 * 1 + 16 * 32 + 64 + 64
 want = n_clk * 0.002 * (k["active_cycles"] + 0.1 * k["idle_cycles"])
 assert math.isclose(b0["clock_pj"], want, rel_tol=1e-9), (b0["clock_pj"], want)
 # 2. the base table: only the clock moves; the calibrated table: the clock, and the
-# enable logic the gated netlists add (acc: cg_word_bit, cg_enable_cycle; FIFO:
-# item_entry_bit_cg in place of item_entry_bit), nothing else
+# enable logic the gated netlists add (acc: cg_word_bit, cg_enable_cycle and,
+# since table v6, cg_bank_switch per end of token; FIFO: item_entry_bit_cg in
+# place of item_entry_bit), nothing else
 E = {}
 for r in csv.reader(l for l in open(cal) if l.strip() and not l.startswith("#")):
     if r[0] in ("clock", "acc", "fifo") and (r[0], r[1]) not in E and r[3]:
@@ -56,7 +57,8 @@ IW = 1 + math.ceil(math.log2(R)) + 1 + 5
 cyc = k["active_cycles"] + k["idle_cycles"]           # summed over the cores: each core's cycles
 items = k["events"] + k["eots"]
 d_compute = (E[("acc", "cg_word_bit")] * k["sram_words"] * (C / W) * A +
-             E[("acc", "cg_enable_cycle")] * cyc * NB * W)
+             E[("acc", "cg_enable_cycle")] * cyc * NB * W +
+             E[("acc", "cg_bank_switch")] * k["eots"] * NB * W)
 d_memory = (E[("fifo", "item_entry_bit_cg")] - E[("fifo", "item_entry_bit")]) * items * F * IW
 assert d_compute > 0, "the calibrated table prices no enable logic of the gated build"
 for off, on, dc, dm in ((b0, b1, 0, 0), (c0, c1, d_compute, d_memory)):

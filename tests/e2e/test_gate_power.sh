@@ -27,12 +27,12 @@
 #     level on every quick stream, while pricing it ungated, or without the clock
 #     gates' own energy, breaks that bound. g16 is a training set of the table
 #     (gated sets in the fit): its quick streams (seed 3, held out) are within
-#     the bounds, and the accumulators' enable logic (acc,cg_word_bit and
-#     acc,cg_enable_cycle, zero on an ungated core) prices the gate-level
-#     difference between the gated and ungated 16x16 netlists on the same
-#     streams within a factor of 4 (a table without those terms prices none;
-#     the bound is wide because two netlists of the same RTL differ by about
-#     +-2 % of their accumulator energy from synthesis alone: g10 vs h10).
+#     the bounds, and the gated build's own accumulator terms (acc,cg_*, zero
+#     on an ungated core) price the gate-level difference between the gated
+#     and ungated 16x16 netlists on the same streams within 5 % of the
+#     ungated accumulators' energy (that difference is -7 ... +4 % across the
+#     twins of the fit, -0.3 % for g10 vs h10; a table with those terms x60
+#     breaks it).
 set -euo pipefail
 root=${AXON_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${AXON_BUILD:-$root/build}
@@ -172,15 +172,19 @@ broken() { # NAME CSV TABLE: the check must fail on a bound
   fi
   grep -q 'bound(s) broken' "$work/$1.txt" || { cat "$work/$1.txt"; fail "$1 failed for another reason"; }
 }
-# the data the lane adders see (table v5: term_toggle per lane term toggle;
-# add_term_bit, v3's fixed TW - shift bits per nonzero addition, is fitted 0
-# next to it)
-grep -q '^acc,term_toggle,' "$cal" || fail "no acc,term_toggle row in $cal"
-head -1 "$sq" | grep -q ',lane_term_toggles$' || fail "$sq: no lane_term_toggles column"
-sed 's/^\(acc,term_toggle,[^,]*,\)[0-9.e+-]*,/\10,/' "$cal" > "$work/noterm.csv"
-broken "the table without term_toggle" "$sq" "$work/noterm.csv"
-awk -F, -v OFS=, 'NR > 1 { $NF = 0 } { print }' "$sq" > "$work/s8notog.csv"
-broken "s8 with the lane term toggles at zero" "$work/s8notog.csv" "$cal"
+# the data in the order the core adds it (table v6, sim/sim_replay.c): the
+# term toggles across events (term_toggle_seq; v5's term_toggle, each event
+# from zero, is fitted 0 next to it), the sums' set bits read out
+# (readout_one) and the nonzero bytes read (byte_nonzero_bit); the last two
+# are checked on the clock-gated g16 below
+zero_row() { sed "s/^\($1,$2,[^,]*,\)[0-9.e+-]*,/\10,/" "$cal"; } # COMPONENT ACTION: that row at 0
+grep -q '^acc,term_toggle_seq,' "$cal" || fail "no acc,term_toggle_seq row in $cal"
+head -1 "$sq" | grep -q ',lane_term_toggles,acc_write_toggles,lane_term_toggles_seq,acc_readout_ones$' ||
+  fail "$sq: no replayed toggle columns"
+zero_row acc term_toggle_seq > "$work/noseq.csv"
+broken "the table without term_toggle_seq" "$sq" "$work/noseq.csv"
+awk -F, -v OFS=, 'NR > 1 { $(NF - 1) = 0 } { print }' "$sq" > "$work/s8noseq.csv"
+broken "s8 with the term toggles across events at zero" "$work/s8noseq.csv" "$cal"
 # (up to table v4 also s8's rows with every lane addition counted as nonzero,
 # lane_adds_nonzero = adds: since v5 the zero terms an ungated core adds are
 # priced by the toggles they cause, and that mutant stays within the bounds)
@@ -201,8 +205,12 @@ cgc=$(col clock_gating "$gq") && gcc=$(col gate_clock_pj "$gq") || fail "$gq: no
 awk -F, -v c="$cgc" 'NR > 1 && $c != 1 { exit 1 }' "$gq" || fail "g16 rows are not marked clock_gating = 1"
 grep -q 'g16 (R=16 C=16 .* CG=1)' "$cal" || fail "g16 is not a training set of $cal"
 "$axon" calibrate --check "$gq" --tech "$cal" | tee "$work/g16.txt" || fail "g16 quick streams outside the bounds"
-if [ -f "$quick" ]; then  # the enable logic: gated minus ungated accumulators, same streams
-  cg_diff() { # TABLE -> "gate_pJ model_pJ": acc(g16) - acc(s16) summed over the quick streams
+zero_row acc readout_one > "$work/noones.csv"
+broken "the table without readout_one (g16)" "$gq" "$work/noones.csv"
+zero_row sramif byte_nonzero_bit > "$work/nobytes.csv"
+broken "the table without byte_nonzero_bit (g16)" "$gq" "$work/nobytes.csv"
+if [ -f "$quick" ]; then  # the gated build's own terms: gated minus ungated accumulators, same streams
+  cg_diff() { # TABLE -> "gate_pJ model_pJ ungated_gate_pJ": acc(g16) - acc(s16) over the quick streams
     "${AXON_PY:-python3}" - "$quick" "$gq" "$1" <<'PY'
 import csv, sys
 s16, g16, cal = sys.argv[1:4]
@@ -211,23 +219,35 @@ for r in csv.reader(l for l in open(cal) if l.strip() and not l.startswith("#"))
     if r[0] == "acc" and (r[0], r[1]) not in E and r[3]:
         E[(r[0], r[1])] = float(r[3])
 u = {r["stream"]: r for r in csv.DictReader(open(s16))}
-dg = dm = 0
+dg = dm = ga = 0
 for b in csv.DictReader(open(g16)):
     a = u[b["stream"]]
     assert a["hash"] == b["hash"] and a["words_read"] == b["words_read"], b["stream"]
     C, L, A, NB = int(b["C"]), int(b["L"]), int(b["A"]), 1 + int(b["DB"])
     W = -(-C // L)
     dg += float(b["gate_acc_pj"]) - float(a["gate_acc_pj"])
+    ga += float(a["gate_acc_pj"])
     # every other accumulator feature has the same count on both netlists
     dm += (E.get(("acc", "cg_word_bit"), 0) * float(b["words_read"]) * (C / W) * A +
-           E.get(("acc", "cg_enable_cycle"), 0) * (float(b["active"]) + float(b["idle"])) * NB * W)
-print(f"{dg:.1f} {dm:.1f}")
+           E.get(("acc", "cg_enable_cycle"), 0) * (float(b["active"]) + float(b["idle"])) * NB * W +
+           E.get(("acc", "cg_bank_switch"), 0) * float(b["eots"]) * NB * W)
+print(f"{dg:.1f} {dm:.1f} {ga:.1f}")
 PY
   }
-  read -r dg dm <<< "$(cg_diff "$cal")"
-  echo "enable logic, g16 - s16 accumulators on the quick streams: gate $dg pJ, model $dm pJ"
-  awk -v g="$dg" -v m="$dm" 'BEGIN { exit !(g > 0 && m >= 0.25 * g && m <= 4 * g) }' ||
-    fail "the enable logic priced $dm pJ against $dg pJ at gate level"
+  # Over the twins of the fit (docs/power.md "Calibration", version 6) the
+  # gate-level difference runs from -7 % of the ungated accumulators (g24 - s24:
+  # without zero gating the word's clock gate replaces every hold multiplexer)
+  # to +4 % (g16 - s16): the model's difference within 5 % of the gate-level one
+  read -r dg dm ga <<< "$(cg_diff "$cal")"
+  echo "gated - ungated accumulators (g16 - s16, quick streams): gate $dg pJ, model $dm pJ, of $ga pJ"
+  awk -v g="$dg" -v m="$dm" -v a="$ga" 'BEGIN { d = m - g; if (d < 0) d = -d; exit !(a > 0 && d <= 0.05 * a) }' ||
+    fail "the gated build's accumulator terms price $dm pJ against $dg pJ at gate level (of $ga pJ)"
+  # a table whose gated terms are 60x too large breaks it
+  sed 's/^\(acc,cg_bank_switch,"[^"]*",\)\([0-9.e+-]*\),/\1BIG\2,/' "$cal" |
+    awk -F, -v OFS=, '{ if ($0 ~ /,BIG/) { for (i = 1; i <= NF; i++) if ($i ~ /^BIG/) { sub(/^BIG/, "", $i); $i = 60 * $i } } print }' > "$work/bigcg.csv"
+  read -r dg2 dm2 ga2 <<< "$(cg_diff "$work/bigcg.csv")"
+  awk -v g="$dg2" -v m="$dm2" -v a="$ga2" 'BEGIN { d = m - g; if (d < 0) d = -d; exit !(d > 0.05 * a) }' ||
+    fail "a table with the gated accumulator terms x60 ($dm2 pJ) still passed"
 fi
 if [ -f "$quick" ]; then  # same streams, ungated netlist: the clock at least 3x higher
   gclk=$(awk -F, -v c="$gcc" 'NR > 1 { s += $c } END { print s }' "$gq")

@@ -101,9 +101,11 @@ cond=""
 counter_cols=$("$AXON" query --db "$work/r.db" --csv \
   "SELECT name FROM pragma_table_info('counters') WHERE name <> 'run_id'" | tail -n +2)
 # (an && list: set -e does not stop on its failure, hence the explicit exit)
-{ [ "$(wc -w <<<"$counter_cols")" = 25 ] && grep -qw stall_dram_ns <<<"$counter_cols" && grep -qw sram_rows_read <<<"$counter_cols" &&
+{ [ "$(wc -w <<<"$counter_cols")" = 28 ] && grep -qw stall_dram_ns <<<"$counter_cols" && grep -qw sram_rows_read <<<"$counter_cols" &&
   grep -qw lane_adds_nonzero <<<"$counter_cols" && grep -qw sram_words_nonzero <<<"$counter_cols" &&
-  grep -qw lane_adds_shift <<<"$counter_cols" && grep -qw lane_term_toggles <<<"$counter_cols"; } ||
+  grep -qw lane_adds_shift <<<"$counter_cols" && grep -qw lane_term_toggles <<<"$counter_cols" &&
+  grep -qw acc_write_toggles <<<"$counter_cols" && grep -qw lane_term_toggles_seq <<<"$counter_cols" &&
+  grep -qw acc_readout_ones <<<"$counter_cols"; } ||
   { echo "counters columns: $counter_cols"; exit 1; }
 for c in $counter_cols; do
   cond="$cond OR abs(coalesce(v.$c, 0) - coalesce((SELECT sum(c.$c) FROM cores c WHERE c.run_id = v.run_id), 0)) > 1e-6 * (1 + abs(coalesce(v.$c, 0)))"

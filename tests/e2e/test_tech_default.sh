@@ -53,7 +53,7 @@ d, c45, b, c180 = layer('def'), layer('cal45'), layer('base'), layer('cal180')
 
 # 1. the default is the calibrated table at 45 nm, bit for bit
 assert d == c45, [k for k in d if d[k] != c45.get(k)]
-assert d['tech_version'] == 'axon-cal-osu018-v5@45nm/0.90V', d['tech_version']
+assert d['tech_version'] == 'axon-cal-osu018-v6@45nm/0.90V', d['tech_version']
 assert d['node_nm'] == 45 and d['vdd_v'] == 0.9
 assert d['clock_model'] == 'ungated', d['clock_model']
 
@@ -120,7 +120,7 @@ run --db "$work/r.db" > /dev/null
 q=$("$AXON" query --db "$work/r.db" --csv "SELECT tech_file, tech_version FROM runs ORDER BY id")
 [ "$q" = "tech_file,tech_version
 base-45nm,axon-base-45nm-v1@45nm/0.90V
-cal-osu018,axon-cal-osu018-v5@45nm/0.90V" ] || { echo "runs stored: $q"; exit 1; }
+cal-osu018,axon-cal-osu018-v6@45nm/0.90V" ] || { echo "runs stored: $q"; exit 1; }
 
 # 5. the table's content, not only its version
 cp "$AXON_ROOT/power/tech/cal_osu018.csv" "$work/same.csv"
