@@ -11,6 +11,7 @@
  * life of the process (run/run_arch.c).
  */
 #include "api_int.h"
+#include "../ax/ax_json.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -165,7 +166,7 @@ char *ax_job_arch_json(const ax_job *job)
     if (!job)
         return NULL;
     cJSON *o = run_arch_json(&job->j);
-    char *s = o ? cJSON_Print(o) : NULL;
+    char *s = o ? ax_json_print(o, 1) : NULL;
     cJSON_Delete(o);
     return s;
 }

@@ -6,6 +6,7 @@
  * name is one, otherwise one SQL statement.
  */
 #include "api_int.h"
+#include "../ax/ax_json.h"
 
 #include "../db/db.h"
 
@@ -44,7 +45,7 @@ static char *list_json(void)
         cJSON_AddItemToArray(arr, o);
     }
     free(text);
-    char *s = arr ? cJSON_Print(arr) : NULL;
+    char *s = arr ? ax_json_print(arr, 1) : NULL;
     cJSON_Delete(arr);
     return s;
 }

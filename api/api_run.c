@@ -9,6 +9,7 @@
  * run_result, and the report built once as a cJSON tree.
  */
 #include "api_int.h"
+#include "../ax/ax_json.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -84,7 +85,7 @@ ax_result ax_run(const ax_job *job, ax_run_result **out, char **err)
 
 char *ax_run_result_json(const ax_run_result *r)
 {
-    return r && r->report ? cJSON_Print(r->report) : NULL;
+    return r && r->report ? ax_json_print(r->report, 1) : NULL;
 }
 
 /* The number (or boolean) item named key in o, or NULL. */

@@ -5,6 +5,7 @@
  * vth is in the activation's own units.
  */
 #include "cmd_encode.h"
+#include "../ax/ax_json.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -89,7 +90,7 @@ void cmd_encode_print_json(const cmd_encode_opts *o, const cmd_encode_result *e)
         cJSON_AddItemToArray(hb, cJSON_CreateNumber((double)st->hist[b]));
     cJSON_AddNumberToObject(h, "le7_fraction", hist_frac(st, 0, 7));
     cJSON_AddNumberToObject(h, "gt16_fraction", hist_frac(st, 17, SPIKE_HIST_BINS - 1));
-    char *s = cJSON_PrintUnformatted(j);
+    char *s = ax_json_print(j, 0);
     puts(s ? s : "{}");
     free(s);
     cJSON_Delete(j);

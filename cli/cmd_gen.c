@@ -11,6 +11,7 @@
  * then a "wrote FILE" line each.
  */
 #include "cmd.h"
+#include "../ax/ax_json.h"
 
 #include "../traces/trace.h"
 
@@ -382,7 +383,7 @@ int cmd_gen(int argc, char **argv)
         else
             cJSON_AddStringToObject(root, "run_clamp", cfg.clamp ? cfg.clamp : "on");
         cJSON_AddItemToObject(root, "tensors", arr);
-        char *s = cJSON_Print(root);
+        char *s = ax_json_print(root, 1);
         if (s)
             puts(s);
         free(s);

@@ -12,6 +12,7 @@
  * each report is printed.
  */
 #include "cmd.h"
+#include "../ax/ax_json.h"
 #include "cmd_run_db.h"
 #include "cmd_run_int.h"
 
@@ -273,7 +274,7 @@ int cmd_run_layers(run_job *j, const char *out, int json, const char *dbpath)
         cJSON_AddBoolToObject(root, "exact", all_exact);
         if (j->ref)
             cJSON_AddBoolToObject(root, "ref_acc_exact", ref_same);
-        char *s = cJSON_Print(root);
+        char *s = ax_json_print(root, 1);
         puts(s);
         free(s);
     }

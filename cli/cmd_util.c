@@ -13,6 +13,7 @@
  * the "wrote" lines; errors and warnings always print.
  */
 #include "cmd.h"
+#include "../ax/ax_json.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -216,7 +217,7 @@ void cmd_wrote(const char *cmd, const char *path)
 
 void cmd_print_json(cJSON *root)
 {
-    char *s = cJSON_Print(root);
+    char *s = ax_json_print(root, 1);
     if (s)
         printf("%s\n", s);
     else

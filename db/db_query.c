@@ -9,6 +9,7 @@
  * in memory as text; CSV and JSON stream.
  */
 #include "db_int.h"
+#include "../ax/ax_json.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -262,7 +263,7 @@ static ax_result print_json(db *d, sqlite3_stmt *st, FILE *out, char **err)
     }
     ax_result r = rc == SQLITE_DONE ? AX_OK : db_fail(d, err, "query");
     if (r == AX_OK) {
-        char *s = cJSON_Print(arr);
+        char *s = ax_json_print(arr, 1);
         if (!s)
             r = ax_fail(err, AX_ENOMEM, "out of memory printing JSON");
         else
