@@ -103,14 +103,6 @@ static void tr16(const int8_t *src, size_t ld, int8_t *dst)
 }
 #endif
 
-static inline int popcount64(uint64_t x) /* baseline x86-64 has no popcnt */
-{
-    x = x - ((x >> 1) & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-    return (int)((x * 0x0101010101010101ULL) >> 56);
-}
-
 /* Nonzero weights and nonzero words (zero gating) of the cores inside chunk
  * ch, from the transposed rows of axons [i0, i1) (when every core lies in
  * one chunk: SIM_CW % C == 0). */
@@ -152,7 +144,7 @@ static void count_rows(struct sim *s, size_t ch, size_t i0, size_t i1)
             int nw = 0;
             for (size_t w = 0; w < W; w++)
                 nw += ((m0 & wm[w][0]) | (m1 & wm[w][1])) != 0;
-            nnz[i] = (uint16_t)(popcount64(m0 & cm[0]) + popcount64(m1 & cm[1]));
+            nnz[i] = (uint16_t)(sim_popcount64(m0 & cm[0]) + sim_popcount64(m1 & cm[1]));
             nzw[i] = (uint16_t)nw;
         }
     }

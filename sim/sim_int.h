@@ -319,6 +319,15 @@ void sim_chip_count_events(struct sim *s, size_t rb, size_t cb);
 /* ---- lane term toggles (sim_toggle.c) ---- */
 /* Width TW of the RTL's lane adder for A accumulator bits: max(A, 39) + 2. */
 int sim_toggle_width(int acc_bits);
+/* Set bits of x without the popcnt instruction (the x86-64 baseline has none:
+ * __builtin_popcountll is a library call there). */
+static inline int sim_popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (int)((x * 0x0101010101010101ULL) >> 56);
+}
 /* acc_write_toggles and lane_term_toggles_seq of every core (sim_replay.c):
  * exact for a run of at most SIM_REPLAY_BUDGET lane slots, else from a fixed
  * sample of (batch, core) pairs. */

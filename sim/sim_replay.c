@@ -5,7 +5,7 @@
  *
  * What it models: a core's lane l adds, for every word w an event issues
  * (with zero gating its nonzero words), the term t = ±(q << shift) of column
- * w·L + l into the accumulator a of that column (rtl/axon_acc.sv). Two
+ * w·L + l into the accumulator a of that column (rtl/axon_acc.sv). Three
  * quantities follow the data in the order the core sees it:
  *   acc_write_toggles     Σ over the registers written: popcount(a XOR (a + t))
  *                         in A bits (the flip-flops that change; a negative term
@@ -18,14 +18,14 @@
  *   acc_readout_ones      Σ over the tokens: popcount of each of the core's
  *                         C partial sums in A bits when the token ends (read
  *                         out, then cleared: every set bit switches back).
- * Both are the Hamming-distance ("dual bit type") activity of P. E. Landman
+ * All are the Hamming-distance ("dual bit type") activity of P. E. Landman
  * and J. M. Rabaey, IEEE Trans. VLSI Systems 3(2), 1995. The gate-level fit
  * needs them: without them the clock-gated cores' held-out streams miss by up
  * to 14 % (docs/power.md "Measured after v5").
  *
  * They need the partial sums in event order, which the fast path never forms
  * (it sums a run's rows in 16-bit partials and shifts by Horner, sim_simd.c).
- * So this pass replays the events of (token, core) pairs in the core's item
+ * So this pass replays the events of (batch, core) pairs in the core's item
  * order after the run, on every path alike (sim_chip_finish). A run of at
  * most SIM_REPLAY_BUDGET lane slots (word × lane additions) is replayed
  * whole and its counts are exact; a larger one replays the (batch, core)
@@ -46,20 +46,21 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* What one core's replay counted. */
+typedef struct {
+    uint64_t wtog, xtog, ones; /* the three counters over the replayed batches */
+    uint64_t nev, neot;        /* events and ends of token replayed */
+} replay_out;
+
 typedef struct {
     struct sim *s;
-    size_t nunit;   /* batches of tp.batch tokens */
-    size_t *ustart; /* [nrb][nunit + 1] first item of each batch in items[rb] */
-    uint64_t thr;   /* a (rb, cb, batch) pair is replayed when its hash <= thr */
-    uint64_t *wtog; /* [ncores] */
-    uint64_t *xtog; /* [ncores] */
-    uint64_t *ones; /* [ncores] */
-    uint64_t *nev;  /* [ncores] events replayed */
-    uint64_t *neot; /* [ncores] ends of token replayed */
-    int64_t *acc;   /* [workers][batch][C] */
-    int64_t *tprev; /* [workers][L] */
-    int8_t *row;    /* [workers][C] */
-    int fail;
+    size_t nunit;    /* batches of tp.batch tokens */
+    size_t *ustart;  /* [nrb][nunit + 1] first item of each batch in items[rb] */
+    uint64_t thr;    /* a (rb, cb, batch) pair is replayed when its hash <= thr */
+    replay_out *out; /* [ncores] */
+    int64_t *acc;    /* [workers][batch][C] */
+    int64_t *tprev;  /* [workers][L] */
+    int8_t *row;     /* [workers][C] */
 } replay_ctx;
 
 /* The weights q[j0 + j][ax], j < n: a row of the batched kernels' chunks or
@@ -84,9 +85,11 @@ static int pair_sampled(const replay_ctx *c, size_t core, size_t u)
 
 /* The events of the sampled batches of core (rb, cb), in item order. The
  * body is inlined twice: with the popcnt instruction where the CPU has it
- * (chosen at run time, as the accumulation kernels are), and for the x86-64
- * baseline, where __builtin_popcountll is a library call; the same integers. */
-static inline __attribute__((always_inline)) void replay_body(void *p, size_t core, int worker)
+ * (hw = 1, chosen at run time, as the accumulation kernels are), and with
+ * sim_popcount64 for any other CPU (hw = 0); the same integers. */
+#define POPC(x) (hw ? __builtin_popcountll(x) : sim_popcount64(x))
+static inline __attribute__((always_inline)) void replay_body(void *p, size_t core, int worker,
+                                                              const int hw)
 {
     replay_ctx *c = p;
     struct sim *s = c->s;
@@ -110,7 +113,7 @@ static inline __attribute__((always_inline)) void replay_body(void *p, size_t co
             if (sim_item_is_eot(it)) { /* read out, the bank cleared */
                 int64_t *a = acc + (sim_item_token(s, it) % B) * C;
                 for (size_t j = 0; j < cused; j++)
-                    on += (uint64_t)__builtin_popcountll((uint64_t)a[j] & mA);
+                    on += (uint64_t)POPC((uint64_t)a[j] & mA);
                 memset(a, 0, C * sizeof *a);
                 nt++;
                 continue;
@@ -134,32 +137,29 @@ static inline __attribute__((always_inline)) void replay_body(void *p, size_t co
                     int64_t t = (int64_t)qv * ((int64_t)1 << e->shift);
                     if (e->neg)
                         t = -t;
-                    xt += (uint64_t)__builtin_popcountll(((uint64_t)t ^ (uint64_t)tprev[l]) & mT);
+                    xt += (uint64_t)POPC(((uint64_t)t ^ (uint64_t)tprev[l]) & mT);
                     tprev[l] = t;
                     if (j < cused && (!gate || qv)) {
                         const int64_t sum = a[j] + t;
-                        wt += (uint64_t)__builtin_popcountll(((uint64_t)a[j] ^ (uint64_t)sum) & mA);
+                        wt += (uint64_t)POPC(((uint64_t)a[j] ^ (uint64_t)sum) & mA);
                         a[j] = sum;
                     }
                 }
             }
         }
     }
-    c->wtog[core] = wt;
-    c->xtog[core] = xt;
-    c->nev[core] = ne;
-    c->ones[core] = on;
-    c->neot[core] = nt;
+    c->out[core] = (replay_out){wt, xt, on, ne, nt};
 }
+#undef POPC
 
 static void replay_core(void *p, size_t core, int worker)
 {
-    replay_body(p, core, worker);
+    replay_body(p, core, worker, 0);
 }
 #if defined(__x86_64__)
 __attribute__((target("popcnt"))) static void replay_core_popcnt(void *p, size_t core, int worker)
 {
-    replay_body(p, core, worker);
+    replay_body(p, core, worker, 1);
 }
 #endif
 
@@ -179,17 +179,12 @@ ax_result sim_replay_count(struct sim *s, char **err)
     if ((size_t)th > ncores)
         th = (int)ncores;
     c.ustart = calloc(nrb * (c.nunit + 1) + 1, sizeof *c.ustart);
-    c.wtog = calloc(ncores + 1, sizeof *c.wtog);
-    c.xtog = calloc(ncores + 1, sizeof *c.xtog);
-    c.nev = calloc(ncores + 1, sizeof *c.nev);
-    c.ones = calloc(ncores + 1, sizeof *c.ones);
-    c.neot = calloc(ncores + 1, sizeof *c.neot);
+    c.out = calloc(ncores + 1, sizeof *c.out);
     c.acc = malloc(((size_t)th * B * C + 1) * sizeof *c.acc);
     c.tprev = malloc(((size_t)th * L + 1) * sizeof *c.tprev);
     c.row = malloc((size_t)th * C + 1);
     ax_result rc = AX_OK;
-    if (!c.ustart || !c.wtog || !c.xtog || !c.nev || !c.ones || !c.neot || !c.acc || !c.tprev ||
-        !c.row) {
+    if (!c.ustart || !c.out || !c.acc || !c.tprev || !c.row) {
         rc = ax_fail(err, AX_ENOMEM, "out of memory replaying the accumulators (%zu cores)",
                      ncores);
         goto out;
@@ -226,33 +221,32 @@ ax_result sim_replay_count(struct sim *s, char **err)
         fn = replay_core_popcnt;
 #endif
     sim_par_for(th, ncores, fn, &c);
-    uint64_t sw = 0, sx = 0, se = 0, so = 0, st = 0;
-    for (size_t k = 0; k < ncores; k++)
-        sw += c.wtog[k], sx += c.xtog[k], se += c.nev[k], so += c.ones[k], st += c.neot[k];
+    replay_out t = {0};
+    for (size_t k = 0; k < ncores; k++) {
+        const replay_out *o = &c.out[k];
+        t.wtog += o->wtog, t.xtog += o->xtog, t.ones += o->ones, t.nev += o->nev;
+        t.neot += o->neot;
+    }
     for (size_t k = 0; k < ncores; k++) {
         sim_counters *cc = &s->cs[k].c;
         if (c.thr == UINT64_MAX) {
-            cc->acc_write_toggles = c.wtog[k];
-            cc->lane_term_toggles_seq = c.xtog[k];
-            cc->acc_readout_ones = c.ones[k];
+            cc->acc_write_toggles = c.out[k].wtog;
+            cc->lane_term_toggles_seq = c.out[k].xtog;
+            cc->acc_readout_ones = c.out[k].ones;
         } else {
             /* the sample's toggles per event times the core's events, its
              * set bits per end of token times the core's ends of token */
-            if (se) {
-                cc->acc_write_toggles = muldiv(sw, cc->events, se);
-                cc->lane_term_toggles_seq = muldiv(sx, cc->events, se);
+            if (t.nev) {
+                cc->acc_write_toggles = muldiv(t.wtog, cc->events, t.nev);
+                cc->lane_term_toggles_seq = muldiv(t.xtog, cc->events, t.nev);
             }
-            if (st)
-                cc->acc_readout_ones = muldiv(so, cc->eots, st);
+            if (t.neot)
+                cc->acc_readout_ones = muldiv(t.ones, cc->eots, t.neot);
         }
     }
 out:
     free(c.ustart);
-    free(c.wtog);
-    free(c.xtog);
-    free(c.nev);
-    free(c.ones);
-    free(c.neot);
+    free(c.out);
     free(c.acc);
     free(c.tprev);
     free(c.row);
