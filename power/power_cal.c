@@ -306,8 +306,8 @@ int power_cal_features(const sim_config *cfg, const power_cal_counts *k, int com
 /* version 5: the lane term toggles after it (a CSV without them: 0, hint to
  * regenerate: the term_toggle feature needs them) */
 #define CAL_HEADER_TT CAL_HEADER_CG ",lane_term_toggles"
-/* version 6: the replayed toggles after them (a CSV without them: 0, hint to
- * regenerate: the acc_write_toggle and term_toggle_seq features need them) */
+/* version 6: the replayed counts after them (a CSV without them: 0, hint to
+ * regenerate: the term_toggle_seq and readout_one features need them) */
 #define CAL_HEADER_SEQ CAL_HEADER_TT ",acc_write_toggles,lane_term_toggles_seq,acc_readout_ones"
 
 void power_cal_write_header(FILE *f)
@@ -415,24 +415,18 @@ ax_result power_cal_read(const char *path, power_cal_row **rows, size_t *n, char
             }
             r.CG = (int)cg;
         }
-        if (want >= 36 &&
-            (power_parse_num(f[35], &r.k.lane_term_toggles) || !(r.k.lane_term_toggles >= 0))) {
-            rc = ax_fail(err, AX_EFORMAT,
-                         "%s:%d: field 36 (lane_term_toggles) '%s' is not a number >= 0 (hint: "
-                         "regenerate with make characterize)",
-                         path, lineno, f[35]);
-            goto done;
-        }
-        double *seq[3] = {&r.k.acc_write_toggles, &r.k.lane_term_toggles_seq,
-                          &r.k.acc_readout_ones};
-        static const char *const seqn[3] = {"acc_write_toggles", "lane_term_toggles_seq",
-                                            "acc_readout_ones"};
-        for (int i = 0; want == 39 && i < 3; i++)
-            if (power_parse_num(f[36 + i], seq[i]) || !(*seq[i] >= 0)) {
+        /* the counts after clock_gating: lane_term_toggles (v5), the
+         * replayed ones (v6); a file without them reads 0 */
+        double *tail[4] = {&r.k.lane_term_toggles, &r.k.acc_write_toggles,
+                           &r.k.lane_term_toggles_seq, &r.k.acc_readout_ones};
+        static const char *const tailn[4] = {"lane_term_toggles", "acc_write_toggles",
+                                             "lane_term_toggles_seq", "acc_readout_ones"};
+        for (int i = 35; i < want; i++)
+            if (power_parse_num(f[i], tail[i - 35]) || !(*tail[i - 35] >= 0)) {
                 rc = ax_fail(err, AX_EFORMAT,
                              "%s:%d: field %d (%s) '%s' is not a number >= 0 (hint: regenerate "
                              "with make characterize)",
-                             path, lineno, 37 + i, seqn[i], f[36 + i]);
+                             path, lineno, i + 1, tailn[i - 35], f[i]);
                 goto done;
             }
         power_cal_row *nr = realloc(*rows, (*n + 1) * sizeof *nr);
