@@ -133,23 +133,10 @@ ax_result db_migrate_to(db *d, int version, char **err)
 }
 
 /* The file and its directory are writable (the WAL and shm files can be
- * created and removed there). */
+ * created and removed there: ax_out_check's test of the directory). */
 static int db_writable(const char *path)
 {
-    if (access(path, W_OK) != 0)
-        return 0;
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return access(".", W_OK) == 0;
-    size_t n = (size_t)(slash - path);
-    char *dir = malloc(n + 2);
-    if (!dir)
-        return 0;
-    memcpy(dir, path, n ? n : 1); /* "/x.db": the root */
-    dir[n ? n : 1] = 0;
-    int ok = access(dir, W_OK) == 0;
-    free(dir);
-    return ok;
+    return access(path, W_OK) == 0 && ax_out_check(path, NULL) == AX_OK;
 }
 
 ax_result db_open(const char *path, int flags, db **out, char **err)
