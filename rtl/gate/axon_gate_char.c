@@ -20,8 +20,8 @@
  * component; both run the same items and must agree on cycles and lane
  * additions, and the C model's lane_term_toggles must equal a replay of the
  * lane operands in the RTL's order (ref_term_toggles), and its
- * acc_write_toggles and lane_term_toggles_seq a replay of the accumulator
- * registers (ref_seq_toggles), or the row is refused.
+ * acc_write_toggles, lane_term_toggles_seq and acc_readout_ones a replay of
+ * the accumulator registers (ref_seq_toggles), or the row is refused.
  *
  * usage: axon-gate-char --lib LIB --netlist JSON --set NAME --streams LIST --out CSV
  *        LIST: comma-separated profile:seed[:tokens], profiles mix, empty, dense,
@@ -271,10 +271,12 @@ static double ref_term_toggles(const axon_rtl_params *p, const cosim_stream *st)
     return n;
 }
 
-/* acc_write_toggles and lane_term_toggles_seq (sim/sim_replay.c) replayed
- * the same way: per token from cleared accumulators, the lanes' previous
- * terms kept across events, popcount(a XOR (a + t)) in A bits for every
- * register written (with zero gating the nonzero lanes of the words read). */
+/* acc_write_toggles, lane_term_toggles_seq and acc_readout_ones
+ * (sim/sim_replay.c) replayed the same way: per token from cleared
+ * accumulators, the lanes' previous terms kept across events, popcount(a XOR
+ * (a + t)) in A bits for every register written (with zero gating the
+ * nonzero lanes of the words read), and the set bits of the sums at the
+ * token's end. */
 static void ref_seq_toggles(const axon_rtl_params *p, const cosim_stream *st, double *wtog,
                             double *xtog, double *ones)
 {
